@@ -1,0 +1,115 @@
+# Warden build. `make run` boots the ISO; `make test` runs every test. Both install missing
+# Debian packages first (tools/deps.sh). See README.md.
+
+CPU ?= max
+MEM ?= 256M
+ACCEL ?= tcg
+
+BUILD := build
+CC := gcc
+LD := ld
+NASM := nasm
+
+# The kernel is a freestanding x86_64-elf program: no host headers, libraries or start files.
+KCFLAGS := -std=gnu11 -m64 -march=x86-64 -O2 -g \
+	-ffreestanding -nostdlib -nostdinc -fno-builtin -fno-pic -fno-pie \
+	-mcmodel=kernel -mno-red-zone -mgeneral-regs-only \
+	-fno-stack-protector -fno-omit-frame-pointer -fno-optimize-sibling-calls \
+	-fno-asynchronous-unwind-tables -fno-unwind-tables -fcf-protection=none \
+	-fno-common -fno-strict-aliasing -fno-delete-null-pointer-checks \
+	-Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes -Wshadow=local \
+	-I. -MMD -MP
+KLDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack --no-dynamic-linker \
+	--build-id=none -T linker.ld
+NASMFLAGS := -f elf64 -I. -w+all
+
+KERNEL_C := $(wildcard kernel/*.c mm/*.c arch/x86_64/*.c tests/kernel/*.c)
+KERNEL_ASM := $(wildcard boot/*.asm arch/x86_64/*.asm)
+KERNEL_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(KERNEL_C)) $(patsubst %.asm,$(BUILD)/%.o,$(KERNEL_ASM))
+
+# Generic code that also builds on the host, for unit tests under ASan and UBSan.
+HOST_GENERIC := kernel/vsprintf.c kernel/cmdline.c mm/memblock.c mm/frame.c mm/slab.c
+HOST_TESTS := $(wildcard tests/host/*.c)
+HOST_CFLAGS := -std=gnu11 -g -O1 -DWARDEN_HOST -I. -Wall -Wextra -Werror -Wno-format-truncation \
+	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -MMD -MP
+
+KERNEL := $(BUILD)/warden.elf
+ISO := $(BUILD)/warden.iso
+
+.PHONY: all kernel iso run test gdb deps clean format check-format
+all: $(KERNEL) $(ISO)
+kernel: $(KERNEL)
+iso: $(ISO)
+
+deps:
+	@tools/deps.sh
+
+$(BUILD)/layout.inc: arch/x86_64/layout.h
+	@mkdir -p $(@D)
+	sed -n 's/^#define \([A-Z0-9_]*\) \(0x[0-9a-fA-F]*\|[0-9]*\)$$/%define \1 \2/p' $< > $@
+
+$(BUILD)/%.o: %.c Makefile
+	@mkdir -p $(@D)
+	$(CC) $(KCFLAGS) -c $< -o $@
+
+$(BUILD)/%.o: %.asm $(BUILD)/layout.inc Makefile
+	@mkdir -p $(@D)
+	$(NASM) $(NASMFLAGS) -MD $(@:.o=.d) -MP $< -o $@
+
+# Two links: the first, with an empty symbol table, gives the addresses for the real table.
+# The table sits at the end of .rodata, so the second link moves no code; the check proves it.
+$(KERNEL): $(KERNEL_OBJS) linker.ld tools/mksyms.sh
+	tools/mksyms.sh > $(BUILD)/ksyms0.S
+	$(CC) -c $(BUILD)/ksyms0.S -o $(BUILD)/ksyms0.o
+	$(LD) $(KLDFLAGS) -o $(BUILD)/warden.pass1.elf $(KERNEL_OBJS) $(BUILD)/ksyms0.o
+	tools/mksyms.sh $(BUILD)/warden.pass1.elf > $(BUILD)/ksyms.S
+	$(CC) -c $(BUILD)/ksyms.S -o $(BUILD)/ksyms.o
+	$(LD) $(KLDFLAGS) -o $@.tmp $(KERNEL_OBJS) $(BUILD)/ksyms.o
+	tools/mksyms.sh $@.tmp | cmp -s - $(BUILD)/ksyms.S || \
+		{ echo "ksyms: symbol addresses moved between links" >&2; exit 1; }
+	mv $@.tmp $@
+
+$(ISO): $(KERNEL) boot/grub.cfg
+	@mkdir -p $(BUILD)/isodir/boot/grub
+	cp $(KERNEL) $(BUILD)/isodir/boot/warden.elf
+	cp boot/grub.cfg $(BUILD)/isodir/boot/grub/grub.cfg
+	grub-mkrescue -o $@ $(BUILD)/isodir 2> $(BUILD)/grub-mkrescue.log || \
+		{ cat $(BUILD)/grub-mkrescue.log >&2; exit 1; }
+
+$(BUILD)/host/%.o: %.c Makefile
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) -c $< -o $@
+
+$(BUILD)/host/unittests: $(patsubst %.c,$(BUILD)/host/%.o,$(HOST_GENERIC) $(HOST_TESTS))
+	$(CC) $(HOST_CFLAGS) $^ -o $@
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@echo "Booting $(ISO) (QEMU -cpu $(CPU), $(MEM)); quit with Ctrl-A X"
+	qemu-system-x86_64 -accel $(ACCEL) -cpu $(CPU) -m $(MEM) -cdrom $(ISO) -boot d \
+		-display none -serial mon:stdio -no-reboot \
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04 || true
+
+test: deps
+	@$(MAKE) --no-print-directory all $(BUILD)/host/unittests
+	@CPU=$(CPU) MEM=$(MEM) ACCEL=$(ACCEL) tools/runtests
+
+gdb: deps
+	@tools/deps.sh gdb
+	@$(MAKE) --no-print-directory $(KERNEL)
+	@echo "QEMU waits for gdb on :1234 (kernel command line: $(APPEND))"
+	qemu-system-x86_64 -accel $(ACCEL) -cpu $(CPU) -m $(MEM) -kernel $(KERNEL) \
+		-append "$(APPEND)" -display none -serial file:$(BUILD)/gdb-serial.log -no-reboot \
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04 -s -S & \
+	gdb -q -x tools/gdbinit; kill %1 2>/dev/null; true
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+check-format:
+	clang-format --dry-run -Werror $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,119 @@
+; SPDX-License-Identifier: MIT
+; Interrupt and exception entry. Each of the 256 vectors has a 16-byte stub that pushes an error
+; code (0 where the CPU pushes none) and the vector number, then joins trap_common, which builds
+; a struct pt_regs (arch/x86_64/traps.h) and calls do_trap(regs). swapgs runs when the interrupted
+; code was in user mode, so GS always points at per-CPU data in the kernel.
+
+%include "build/layout.inc"
+
+extern do_trap
+global trap_stubs, trap_common, fault_catch_enter, probe_read_u64
+
+; Vectors for which the CPU pushes an error code.
+%define HAS_ERR(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
+
+section .text
+bits 64
+
+align 16
+trap_stub_base:
+%assign v 0
+%rep 256
+	align 16
+%if HAS_ERR(v)
+	push v
+%else
+	push 0
+	push v
+%endif
+	jmp trap_common
+%assign v v + 1
+%endrep
+
+; Frame on entry: vector, error code, RIP, CS, RFLAGS, RSP, SS.
+trap_common:
+	test byte [rsp + 24], 3
+	jz .saved_gs
+	swapgs
+.saved_gs:
+	push rdi
+	push rsi
+	push rdx
+	push rcx
+	push rax
+	push r8
+	push r9
+	push r10
+	push r11
+	push rbx
+	push rbp
+	push r12
+	push r13
+	push r14
+	push r15
+	cld
+	mov rdi, rsp			; struct pt_regs *
+	call do_trap
+	pop r15
+	pop r14
+	pop r13
+	pop r12
+	pop rbp
+	pop rbx
+	pop r11
+	pop r10
+	pop r9
+	pop r8
+	pop rax
+	pop rcx
+	pop rdx
+	pop rsi
+	pop rdi
+	add rsp, 16			; vector and error code
+	test byte [rsp + 8], 3
+	jz .restored_gs
+	swapgs
+.restored_gs:
+	iretq
+
+; int fault_catch_enter(struct fault_catch *fc): records the callee-saved registers, the stack
+; pointer and the return address, and returns 0. If an armed catch later sees a fault, do_trap
+; resumes here-after with RAX = 1, like longjmp (see traps.h).
+fault_catch_enter:
+	mov [rdi + 0], rbx
+	mov [rdi + 8], rbp
+	mov [rdi + 16], r12
+	mov [rdi + 24], r13
+	mov [rdi + 32], r14
+	mov [rdi + 40], r15
+	lea rax, [rsp + 8]
+	mov [rdi + 48], rax		; RSP after the return
+	mov rax, [rsp]
+	mov [rdi + 56], rax		; where to resume
+	xor eax, eax
+	ret
+
+; int probe_read_u64(const u64 *addr, u64 *out): reads one word that may not be mapped.
+; Returns 0, or -EFAULT (-14) if the read faulted (the exception table sends the fault to 2:).
+probe_read_u64:
+.read:
+	mov rax, [rdi]
+	mov [rsi], rax
+	xor eax, eax
+	ret
+.fixup:
+	mov eax, -14
+	ret
+
+section __ex_table progbits alloc noexec nowrite align=8
+	dq probe_read_u64.read, probe_read_u64.fixup
+
+section .rodata
+align 8
+; Address of each vector's stub, for the IDT.
+trap_stubs:
+%assign v 0
+%rep 256
+	dq trap_stub_base + v * 16
+%assign v v + 1
+%endrep

@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: MIT
+/* Page-table walking, mapping and unmapping for x86-64 4-level paging. */
+#include "arch/x86_64/pgtable.h"
+#include "mm/frame.h"
+#include "kernel/errno.h"
+
+u64 __supported_pte_mask_nx;
+pte_t *kernel_pml4;
+
+/* The flags of a new intermediate entry: user-accessible only in the user half. */
+static u64 table_flags(u64 va)
+{
+	return _PAGE_PRESENT | _PAGE_RW | (va < USER_TOP ? _PAGE_USER : 0);
+}
+
+pte_t *pgtable_walk(pte_t *pml4, u64 va, int want, bool alloc, int *level)
+{
+	pte_t *table = pml4;
+
+	for (int lvl = 4;; lvl--) {
+		pte_t *e = &table[pgtable_index(va, lvl)];
+		if (lvl == want || (lvl > PG_LEVEL_4K && (*e & _PAGE_PRESENT) && (*e & _PAGE_PSE))) {
+			if (level)
+				*level = lvl;
+			return e;
+		}
+		if (!(*e & _PAGE_PRESENT)) {
+			if (!alloc) {
+				if (level)
+					*level = lvl;
+				return NULL;
+			}
+			struct page *pg = alloc_page(GFP_ZERO);
+			if (!pg)
+				return NULL;
+			*e = page_to_phys(pg) | table_flags(va);
+		}
+		table = phys_to_virt(*e & PTE_ADDR_MASK);
+	}
+}
+
+int pgtable_map(pte_t *pml4, u64 va, phys_addr_t pa, u64 flags, int level)
+{
+	int got;
+	pte_t *e = pgtable_walk(pml4, va, level, true, &got);
+
+	if (!e || got != level)
+		return -ENOMEM;
+	*e = (pa & PTE_ADDR_MASK) | flags | (level > 1 ? _PAGE_PSE : 0);
+	return 0;
+}
+
+pte_t pgtable_unmap(pte_t *pml4, u64 va)
+{
+	int lvl;
+	pte_t *e = pgtable_walk(pml4, va, PG_LEVEL_4K, false, &lvl);
+
+	if (!e || lvl != PG_LEVEL_4K)
+		return 0;
+	pte_t old = *e;
+	*e = 0;
+	return old;
+}
+
+pte_t pgtable_lookup(pte_t *pml4, u64 va, int *level)
+{
+	int lvl;
+	pte_t *e = pgtable_walk(pml4, va, PG_LEVEL_4K, false, &lvl);
+
+	if (level)
+		*level = lvl;
+	return (e && (*e & _PAGE_PRESENT)) ? *e : 0;
+}
+
+int kernel_map_range(u64 va, phys_addr_t pa, u64 size, u64 flags)
+{
+	u64 end = va + size;
+
+	while (va < end) {
+		int level = PG_LEVEL_4K;
+		if (IS_ALIGNED(va, SZ_2M) && IS_ALIGNED(pa, SZ_2M) && end - va >= SZ_2M)
+			level = PG_LEVEL_2M;
+		int err = pgtable_map(kernel_pml4, va, pa, flags, level);
+		if (err)
+			return err;
+		va += pgtable_level_size(level);
+		pa += pgtable_level_size(level);
+	}
+	return 0;
+}

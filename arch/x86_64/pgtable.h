@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * x86-64 4-level page tables: entry bits and the walker that maps, unmaps and looks up pages.
+ * Tables are frames from the frame allocator, reached through the direct map. Intermediate
+ * entries are always present+writable (+user below USER_TOP); a leaf alone decides access.
+ */
+#ifndef WARDEN_ARCH_PGTABLE_H
+#define WARDEN_ARCH_PGTABLE_H
+
+#include "mm/memory.h"
+
+#define _PAGE_PRESENT (1UL << 0)
+#define _PAGE_RW (1UL << 1)
+#define _PAGE_USER (1UL << 2)
+#define _PAGE_PWT (1UL << 3)
+#define _PAGE_PCD (1UL << 4)
+#define _PAGE_ACCESSED (1UL << 5)
+#define _PAGE_DIRTY (1UL << 6)
+#define _PAGE_PSE (1UL << 7) /* 2 MiB / 1 GiB leaf in a PD / PDPT entry */
+#define _PAGE_GLOBAL (1UL << 8)
+#define _PAGE_PKEY_SHIFT 59 /* protection key, bits 59..62 */
+#define _PAGE_PKEY_MASK (0xfUL << _PAGE_PKEY_SHIFT)
+#define _PAGE_NX (1UL << 63)
+#define PTE_ADDR_MASK 0x000ffffffffff000UL
+
+/* _PAGE_NX if the CPU has NX (EFER.NXE set at boot), else 0: never set a reserved bit. */
+extern u64 __supported_pte_mask_nx;
+
+/* Leaf protections for kernel mappings. */
+#define PAGE_KERNEL_RX (_PAGE_PRESENT | _PAGE_GLOBAL | _PAGE_ACCESSED)
+#define PAGE_KERNEL_RO (_PAGE_PRESENT | _PAGE_GLOBAL | _PAGE_ACCESSED | __supported_pte_mask_nx)
+#define PAGE_KERNEL                                                                                \
+	(_PAGE_PRESENT | _PAGE_RW | _PAGE_GLOBAL | _PAGE_ACCESSED | _PAGE_DIRTY |                  \
+	 __supported_pte_mask_nx)
+
+typedef u64 pte_t;
+
+/* Levels as the walker reports them: 1 = 4 KiB PTE, 2 = 2 MiB PDE, 3 = 1 GiB PDPTE. */
+#define PG_LEVEL_4K 1
+#define PG_LEVEL_2M 2
+#define PG_LEVEL_1G 3
+
+static inline unsigned int pgtable_index(u64 va, int level)
+{
+	return (va >> (PAGE_SHIFT + 9 * (level - 1))) & 511;
+}
+
+static inline u64 pgtable_level_size(int level)
+{
+	return 1UL << (PAGE_SHIFT + 9 * (level - 1));
+}
+
+/*
+ * Finds the leaf entry mapping va in the tables rooted at pml4. Returns a pointer to it and its
+ * level, or NULL if an intermediate table is missing (*level then says where the walk stopped).
+ * With alloc, missing tables down to level want are created (NULL when memory runs out).
+ */
+pte_t *pgtable_walk(pte_t *pml4, u64 va, int want, bool alloc, int *level);
+
+/* Maps one page (level 1) or one 2 MiB page (level 2) at va to pa with leaf flags. 0 or -ENOMEM. */
+int pgtable_map(pte_t *pml4, u64 va, phys_addr_t pa, u64 flags, int level);
+
+/* Removes the mapping of va (4 KiB leaf) if present; returns the old entry. Caller flushes the TLB. */
+pte_t pgtable_unmap(pte_t *pml4, u64 va);
+
+/* Returns the leaf entry for va (0 if unmapped); *level gets its level when level is not NULL. */
+pte_t pgtable_lookup(pte_t *pml4, u64 va, int *level);
+
+/* The kernel's own page tables (shared by every address space's kernel half). */
+extern pte_t *kernel_pml4;
+
+/* Maps [va, va+size) to [pa, ...) in the kernel tables, using 2 MiB pages where both allow it. */
+int kernel_map_range(u64 va, phys_addr_t pa, u64 size, u64 flags);
+
+#endif

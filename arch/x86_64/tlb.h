@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * TLB flushing. Every flush in the kernel goes through these functions, so that SMP can turn
+ * them into shootdowns in one place.
+ */
+#ifndef WARDEN_ARCH_TLB_H
+#define WARDEN_ARCH_TLB_H
+
+#include "kernel/types.h"
+
+/* Drops the translation of one page of the kernel half (global or not) on this CPU. */
+void flush_tlb_one_kernel(u64 va);
+
+/* Drops the translations of [start, end) of the kernel half. */
+void flush_tlb_kernel_range(u64 start, u64 end);
+
+/* Drops every translation, global ones included. */
+void flush_tlb_all(void);
+
+#endif

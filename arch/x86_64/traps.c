@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: MIT
+/* The exception and interrupt dispatcher, and the IDT. */
+#include "arch/x86_64/traps.h"
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/gdt.h"
+#include "arch/x86_64/layout.h"
+#include "arch/x86_64/percpu.h"
+#include "kernel/compiler.h"
+#include "kernel/panic.h"
+#include "kernel/printk.h"
+
+int fault_catch_enter(struct fault_catch *fc) __returns_twice;
+
+extern const u64 trap_stubs[256];
+
+struct idt_entry {
+	u16 offset_low;
+	u16 selector;
+	u8 ist;
+	u8 type_attr;
+	u16 offset_mid;
+	u32 offset_high;
+	u32 reserved;
+} __packed;
+
+static struct idt_entry idt[256] __aligned(16);
+
+struct exception_table_entry {
+	u64 insn;
+	u64 fixup;
+};
+
+extern const struct exception_table_entry __start___ex_table[], __stop___ex_table[];
+
+static const char *const trap_names[32] = {
+	"divide error", "debug", "NMI", "breakpoint", "overflow", "bound range exceeded",
+	"invalid opcode", "device not available", "double fault", "coprocessor segment overrun",
+	"invalid TSS", "segment not present", "stack-segment fault", "general protection fault",
+	"page fault", "reserved (15)", "x87 floating-point error", "alignment check",
+	"machine check", "SIMD floating-point exception", "virtualization exception",
+	"control protection fault", "reserved (22)", "reserved (23)", "reserved (24)",
+	"reserved (25)", "reserved (26)", "reserved (27)", "hypervisor injection",
+	"VMM communication", "security exception", "reserved (31)",
+};
+
+static const char *const trap_mnemonics[32] = {
+	"#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", "#CSO", "#TS", "#NP",
+	"#SS", "#GP", "#PF", "#15", "#MF", "#AC", "#MC", "#XM", "#VE", "#CP", "#22", "#23",
+	"#24", "#25", "#26", "#27", "#HV", "#VC", "#SX", "#31",
+};
+
+const char *trap_name(u64 vector)
+{
+	return vector < 32 ? trap_names[vector] : "interrupt";
+}
+
+const char *trap_mnemonic(u64 vector)
+{
+	return vector < 32 ? trap_mnemonics[vector] : "IRQ";
+}
+
+/* Fills one interrupt gate (DPL 0, so user code cannot raise it with INT n). */
+static void set_gate(int vector, u64 handler, int ist)
+{
+	idt[vector] = (struct idt_entry){
+		.offset_low = handler & 0xffff,
+		.selector = GDT_KERNEL_CS,
+		.ist = (u8)ist,
+		.type_attr = 0x8e,
+		.offset_mid = (handler >> 16) & 0xffff,
+		.offset_high = handler >> 32,
+	};
+}
+
+void idt_init(void)
+{
+	struct {
+		u16 limit;
+		u64 base;
+	} __packed p = { sizeof(idt) - 1, (u64)idt };
+
+	for (int v = 0; v < 256; v++)
+		set_gate(v, trap_stubs[v], 0);
+	idt[X86_TRAP_DF].ist = IST_DOUBLE_FAULT;
+	idt[X86_TRAP_NMI].ist = IST_NMI;
+	idt[X86_TRAP_MC].ist = IST_MCE;
+	__asm__ __volatile__("lidt %0" ::"m"(p));
+}
+
+/* Resumes at the exception-table fixup for the faulting instruction, if it has one. */
+static bool fixup_exception(struct pt_regs *regs)
+{
+	for (const struct exception_table_entry *e = __start___ex_table; e < __stop___ex_table; e++) {
+		if (e->insn == regs->rip) {
+			regs->rip = e->fixup;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Resumes at an armed fault catch, as if fault_catch_enter() had returned 1. */
+static bool resume_fault_catch(struct pt_regs *regs, u64 cr2)
+{
+	struct percpu *cpu = this_cpu();
+	struct fault_catch *fc = cpu->fault_catch;
+
+	if (!fc || regs->vector == X86_TRAP_DF)
+		return false;
+	cpu->fault_catch = NULL;
+	fc->info = (struct fault_info){ regs->vector, regs->error_code, cr2, regs->rip };
+	regs->rbx = fc->rbx;
+	regs->rbp = fc->rbp;
+	regs->r12 = fc->r12;
+	regs->r13 = fc->r13;
+	regs->r14 = fc->r14;
+	regs->r15 = fc->r15;
+	regs->rsp = fc->rsp;
+	regs->rip = fc->rip;
+	regs->rax = 1;
+	regs->rflags &= ~X86_EFLAGS_AC;
+	return true;
+}
+
+bool run_catching_faults(void (*fn)(void *), void *arg, struct fault_info *info)
+{
+	struct fault_catch fc;
+
+	if (fault_catch_enter(&fc) == 0) {
+		this_cpu()->fault_catch = &fc;
+		fn(arg);
+		this_cpu()->fault_catch = NULL;
+		return false;
+	}
+	*info = fc.info;
+	return true;
+}
+
+/*
+ * Every exception and interrupt comes here. Exceptions in kernel mode are fixed up if the
+ * exception table or a fault catch expects them, and are fatal otherwise. User-mode exceptions
+ * become signals once there are tasks; until then they are fatal too.
+ */
+void do_trap(struct pt_regs *regs)
+{
+	u64 cr2 = regs->vector == X86_TRAP_PF ? read_cr2() : 0;
+
+	if (regs->vector >= 32) {
+		/* No interrupt source is enabled yet: a stray one (e.g. a spurious PIC IRQ) is ignored. */
+		return;
+	}
+	if (regs->vector == X86_TRAP_NMI) {
+		pr_warn("NMI received at RIP %#llx; ignored\n", (unsigned long long)regs->rip);
+		return;
+	}
+	if (!user_mode(regs)) {
+		if (fixup_exception(regs) || resume_fault_catch(regs, cr2))
+			return;
+	}
+	panic_exception(regs, user_mode(regs) ? "exception in user mode (no tasks yet)" : NULL);
+}

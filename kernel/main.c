@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: MIT
+/*
+ * kmain: the order in which Warden comes up. Each step needs the ones before it: the console
+ * first (so anything can report), exceptions next (so a fault is a report, not a reset), then
+ * memory: the loader's map into memblock, the frame allocator, the kernel's own page tables, the
+ * slab allocator and vmalloc. Then either the self-tests named on the command line or the idle
+ * loop.
+ */
+#include "kernel/bootinfo.h"
+#include "kernel/cmdline.h"
+#include "kernel/ksyms.h"
+#include "kernel/panic.h"
+#include "kernel/printk.h"
+#include "kernel/selftest.h"
+#include "kernel/version.h"
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/cpufeature.h"
+#include "arch/x86_64/gdt.h"
+#include "arch/x86_64/paging.h"
+#include "arch/x86_64/percpu.h"
+#include "arch/x86_64/pic.h"
+#include "arch/x86_64/qemu.h"
+#include "arch/x86_64/serial.h"
+#include "arch/x86_64/traps.h"
+#include "mm/frame.h"
+#include "mm/memblock.h"
+#include "mm/slab.h"
+
+void kmain(u32 magic, u32 info);
+
+extern char _phys_start[], _end[];
+
+/* Applies loglevel= before anything chatty is printed. */
+static void apply_loglevel(void)
+{
+	u64 level;
+
+	if (cmdline_get_u64("loglevel", &level))
+		console_set_loglevel(level > 7 ? 7 : (int)level);
+}
+
+/* Hands usable RAM to memblock and reserves what is already in use. */
+static void memblock_setup(const struct boot_info *bi)
+{
+	for (unsigned int i = 0; i < bi->nr_mem; i++)
+		if (bi->mem[i].type == BOOT_MEM_USABLE)
+			memblock_add(bi->mem[i].base, bi->mem[i].size);
+	/* Real-mode area and BIOS data: never hand out the first MiB. */
+	memblock_reserve(0, SZ_1M);
+	memblock_reserve((u64)_phys_start, virt_to_phys(_end) - (u64)_phys_start);
+	memblock_reserve(bi->info_phys, bi->info_size);
+	for (unsigned int i = 0; i < bi->nr_modules; i++)
+		memblock_reserve(bi->modules[i].start, bi->modules[i].end - bi->modules[i].start);
+}
+
+static void print_memory_map(const struct boot_info *bi)
+{
+	u64 usable = 0;
+
+	pr_info("memory map (%s):\n", bi->protocol);
+	for (unsigned int i = 0; i < bi->nr_mem; i++) {
+		const struct boot_mem_region *r = &bi->mem[i];
+		pr_info("  [mem 0x%016llx-0x%016llx] %s\n", (unsigned long long)r->base,
+			(unsigned long long)(r->base + r->size - 1), boot_mem_type_name(r->type));
+		if (r->type == BOOT_MEM_USABLE)
+			usable += r->size;
+	}
+	pr_info("memory: %llu KiB usable\n", (unsigned long long)(usable >> 10));
+	for (unsigned int i = 0; i < bi->nr_modules; i++)
+		pr_info("module %u: [%#llx-%#llx) %s\n", i, (unsigned long long)bi->modules[i].start,
+			(unsigned long long)bi->modules[i].end, bi->modules[i].cmdline);
+}
+
+/* Boots the kernel; called by boot/entry.asm with the loader's magic and information. */
+void kmain(u32 magic, u32 info)
+{
+	serial_init();
+	gdt_init();
+	percpu_init(0);
+	idt_init();
+	pic_disable();
+
+	if (bootinfo_parse(magic, info, &boot_info))
+		panic("unknown boot protocol (magic %#x)", magic);
+	cmdline_parse(boot_info.cmdline);
+	apply_loglevel();
+	pr_info("\nWarden %s (x86-64) - a small kernel with Linux's memory protection\n",
+		WARDEN_VERSION);
+	pr_info("boot: %s via %s, command line \"%s\"\n", boot_info.loader_name, boot_info.protocol,
+		boot_info.cmdline);
+
+	cpu_detect();
+	cpu_enable_protections();
+	cpu_report();
+	print_memory_map(&boot_info);
+
+	memblock_setup(&boot_info);
+	frame_init();
+	paging_init();
+	gdt_protect_ist_stacks();
+	kmem_init();
+	pr_info("mm: %llu frames managed, %llu free; kernel page tables live (W^X, NX direct map)\n",
+		(unsigned long long)nr_managed_frames(), (unsigned long long)nr_free_frames());
+	pr_info("ksyms: %llu symbols\n", (unsigned long long)ksym_count());
+
+	const char *tests = cmdline_get("test");
+	if (tests) {
+		u64 seed = 1;
+		cmdline_get_u64("seed", &seed);
+		int failures = selftest_run(tests, seed);
+		qemu_exit(failures ? QEMU_EXIT_FAIL : QEMU_EXIT_PASS);
+	}
+
+	pr_info("boot complete: no init program yet; idling (QEMU: Ctrl-A X to quit)\n");
+	for (;;) {
+		local_irq_enable();
+		halt();
+	}
+}

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Spinlocks. Warden runs on one CPU today; the locks are real (test-and-set with pause) so that
+ * code written now is already correct when SMP arrives. The _irqsave forms also keep interrupt
+ * handlers on this CPU from deadlocking against the holder.
+ */
+#ifndef WARDEN_SPINLOCK_H
+#define WARDEN_SPINLOCK_H
+
+#include "kernel/compiler.h"
+
+typedef struct {
+	volatile u32 locked;
+} spinlock_t;
+
+#define SPINLOCK_INIT { 0 }
+
+static inline void spin_lock(spinlock_t *l)
+{
+	while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
+		while (READ_ONCE(l->locked))
+			__asm__ __volatile__("pause" ::: "memory");
+}
+
+static inline bool spin_trylock(spinlock_t *l)
+{
+	return !__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE);
+}
+
+static inline void spin_unlock(spinlock_t *l)
+{
+	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
+}
+
+#ifndef WARDEN_HOST
+/* Disables interrupts, takes the lock and returns the previous interrupt state. */
+static inline u64 spin_lock_irqsave(spinlock_t *l)
+{
+	u64 flags;
+	__asm__ __volatile__("pushfq; popq %0; cli" : "=r"(flags) : : "memory");
+	spin_lock(l);
+	return flags;
+}
+
+/* Releases the lock and restores the interrupt state saved by spin_lock_irqsave(). */
+static inline void spin_unlock_irqrestore(spinlock_t *l, u64 flags)
+{
+	spin_unlock(l);
+	if (flags & (1UL << 9))
+		__asm__ __volatile__("sti" ::: "memory");
+}
+#else
+static inline u64 spin_lock_irqsave(spinlock_t *l)
+{
+	spin_lock(l);
+	return 0;
+}
+static inline void spin_unlock_irqrestore(spinlock_t *l, u64 flags)
+{
+	(void)flags;
+	spin_unlock(l);
+}
+#endif
+
+#endif

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The physical frame allocator. Every 4 KiB frame of RAM has a struct page in mem_map, indexed by
+ * frame number (pfn), as in Linux; free frames are chained through their struct page, so
+ * allocation and freeing are O(1). struct page also carries the reference count that
+ * copy-on-write will need and the slab allocator's bookkeeping for slab pages.
+ */
+#ifndef WARDEN_MM_FRAME_H
+#define WARDEN_MM_FRAME_H
+
+#include "mm/memory.h"
+
+struct kmem_cache;
+
+/* struct page flags */
+#define PG_reserved 0x1 /* never handed out: firmware, kernel image, boot data, holes */
+#define PG_free 0x2	/* on the free list */
+#define PG_slab 0x4	/* owned by a slab cache */
+
+struct page {
+	u32 flags;
+	u32 refcount;
+	union {
+		struct page *next_free; /* PG_free */
+		struct {		/* PG_slab */
+			struct kmem_cache *slab_cache;
+			void *freelist;
+			struct page *slab_next;
+			struct page *slab_prev;
+			u32 inuse;
+		};
+	};
+};
+
+/* gfp flags */
+#define GFP_KERNEL 0x0
+#define __GFP_ZERO 0x1
+#define GFP_ZERO (GFP_KERNEL | __GFP_ZERO)
+
+extern struct page *mem_map;
+extern u64 max_pfn;
+
+static inline u64 page_to_pfn(const struct page *p)
+{
+	return (u64)(p - mem_map);
+}
+
+static inline struct page *pfn_to_page(u64 pfn)
+{
+	return &mem_map[pfn];
+}
+
+static inline phys_addr_t page_to_phys(const struct page *p)
+{
+	return PFN_PHYS(page_to_pfn(p));
+}
+
+static inline struct page *phys_to_page(phys_addr_t pa)
+{
+	return pfn_to_page(PFN_DOWN(pa));
+}
+
+/* The direct-map address of a page's frame. */
+static inline void *page_address(const struct page *p)
+{
+	return phys_to_virt(page_to_phys(p));
+}
+
+static inline struct page *virt_to_page(const void *v)
+{
+	return phys_to_page(virt_to_phys(v));
+}
+
+/*
+ * Builds mem_map (allocated from memblock) for every frame up to the end of RAM, marks them all
+ * reserved and then frees the frames memblock reports free. Call once, after every boot-time
+ * reservation is in memblock.
+ */
+void frame_init(void);
+
+/* Allocates one frame, zeroed with __GFP_ZERO; refcount 1. Returns NULL when memory runs out. */
+struct page *alloc_page(unsigned int gfp);
+
+/* Returns a frame to the free list. Freeing a frame that is free or reserved is a kernel bug. */
+void free_page(struct page *page);
+
+/* Allocates a frame and returns its direct-map address (NULL when memory runs out). */
+void *get_free_page(unsigned int gfp);
+
+/* Frees a frame given by its direct-map address. */
+void free_page_addr(void *addr);
+
+/* Number of free frames, and of frames the allocator manages (free or in use). */
+u64 nr_free_frames(void);
+u64 nr_managed_frames(void);
+
+/* True if the frame is on the free list (for tests and assertions). */
+bool frame_is_free(u64 pfn);
+
+#endif

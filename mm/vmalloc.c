@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: MIT
+/* vmalloc: a sorted list of areas in [VMALLOC_START, VMALLOC_END), each with a guard page. */
+#include "mm/vmalloc.h"
+#include "mm/frame.h"
+#include "mm/slab.h"
+#include "arch/x86_64/pgtable.h"
+#include "arch/x86_64/tlb.h"
+#include "kernel/panic.h"
+#include "kernel/spinlock.h"
+
+struct vm_area {
+	u64 addr; /* the guard page; the mapping starts one page above */
+	u64 npages;
+	struct vm_area *next;
+};
+
+static struct vm_area *areas; /* sorted by address */
+static spinlock_t vmalloc_lock = SPINLOCK_INIT;
+
+/* Finds the lowest gap of span bytes and links a new area into it; caller holds the lock. */
+static u64 insert_area(struct vm_area *a, u64 span)
+{
+	u64 cur = VMALLOC_START;
+	struct vm_area **pp = &areas;
+
+	for (; *pp; pp = &(*pp)->next) {
+		if ((*pp)->addr - cur >= span)
+			break;
+		cur = (*pp)->addr + ((*pp)->npages + 1) * PAGE_SIZE;
+	}
+	if (VMALLOC_END - cur < span)
+		return 0;
+	a->addr = cur;
+	a->next = *pp;
+	*pp = a;
+	return cur;
+}
+
+/* Unlinks the area whose mapping starts at addr and returns it (NULL if there is none). */
+static struct vm_area *remove_area(u64 addr)
+{
+	for (struct vm_area **pp = &areas; *pp; pp = &(*pp)->next) {
+		if ((*pp)->addr + PAGE_SIZE == addr) {
+			struct vm_area *a = *pp;
+			*pp = a->next;
+			return a;
+		}
+	}
+	return NULL;
+}
+
+/* Unmaps the first n pages of an area and frees their frames. */
+static void unmap_pages(u64 start, u64 n)
+{
+	for (u64 i = 0; i < n; i++) {
+		pte_t old = pgtable_unmap(kernel_pml4, start + i * PAGE_SIZE);
+		if (old & _PAGE_PRESENT)
+			free_page(phys_to_page(old & PTE_ADDR_MASK));
+	}
+	flush_tlb_kernel_range(start, start + n * PAGE_SIZE);
+}
+
+void *vmalloc(size_t size, unsigned int gfp)
+{
+	u64 npages = PFN_UP(size);
+	struct vm_area *a = kmalloc(sizeof(*a), GFP_KERNEL);
+
+	if (!npages || !a) {
+		kfree(a);
+		return NULL;
+	}
+	a->npages = npages;
+	u64 flags = spin_lock_irqsave(&vmalloc_lock);
+	u64 base = insert_area(a, (npages + 1) * PAGE_SIZE);
+	spin_unlock_irqrestore(&vmalloc_lock, flags);
+	if (!base) {
+		kfree(a);
+		return NULL;
+	}
+	u64 start = base + PAGE_SIZE;
+	for (u64 i = 0; i < npages; i++) {
+		struct page *pg = alloc_page(gfp);
+		if (!pg || pgtable_map(kernel_pml4, start + i * PAGE_SIZE, page_to_phys(pg), PAGE_KERNEL,
+				       PG_LEVEL_4K)) {
+			if (pg)
+				free_page(pg);
+			unmap_pages(start, i);
+			flags = spin_lock_irqsave(&vmalloc_lock);
+			remove_area(start);
+			spin_unlock_irqrestore(&vmalloc_lock, flags);
+			kfree(a);
+			return NULL;
+		}
+	}
+	return (void *)start;
+}
+
+void vfree(const void *addr)
+{
+	if (!addr)
+		return;
+	u64 flags = spin_lock_irqsave(&vmalloc_lock);
+	struct vm_area *a = remove_area((u64)addr);
+	spin_unlock_irqrestore(&vmalloc_lock, flags);
+	if (!a)
+		panic("vfree: %p is not the start of a vmalloc area", addr);
+	unmap_pages((u64)addr, a->npages);
+	kfree(a);
+}
+
+size_t vmalloc_size(const void *addr)
+{
+	for (struct vm_area *a = areas; a; a = a->next)
+		if (a->addr + PAGE_SIZE == (u64)addr)
+			return a->npages * PAGE_SIZE;
+	return 0;
+}
+
+bool vmalloc_in_guard(u64 addr, u64 *area_start)
+{
+	for (struct vm_area *a = areas; a; a = a->next) {
+		if (addr >= a->addr && addr < a->addr + PAGE_SIZE) {
+			if (area_start)
+				*area_start = a->addr + PAGE_SIZE;
+			return true;
+		}
+	}
+	return false;
+}
