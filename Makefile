@@ -33,10 +33,17 @@ HOST_TESTS := $(wildcard tests/host/*.c)
 HOST_CFLAGS := -std=gnu11 -g -O1 -DWARDEN_HOST -I. -Wall -Wextra -Werror -Wno-format-truncation \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -MMD -MP
 
+# V=1 shows every command.
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
 KERNEL := $(BUILD)/warden.elf
 ISO := $(BUILD)/warden.iso
 
-.PHONY: all kernel iso run test gdb deps clean format check-format
+.PHONY: all kernel iso run test selftest gdb deps clean format check-format
 all: $(KERNEL) $(ISO)
 kernel: $(KERNEL)
 iso: $(ISO)
@@ -46,42 +53,48 @@ deps:
 
 $(BUILD)/layout.inc: arch/x86_64/layout.h
 	@mkdir -p $(@D)
-	sed -n 's/^#define \([A-Z0-9_]*\) \(0x[0-9a-fA-F]*\|[0-9]*\)$$/%define \1 \2/p' $< > $@
+	$(Q)sed -n 's/^#define \([A-Z0-9_]*\) \(0x[0-9a-fA-F]*\|[0-9]*\)$$/%define \1 \2/p' $< > $@
 
 $(BUILD)/%.o: %.c Makefile
 	@mkdir -p $(@D)
-	$(CC) $(KCFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
 
 $(BUILD)/%.o: %.asm $(BUILD)/layout.inc Makefile
 	@mkdir -p $(@D)
-	$(NASM) $(NASMFLAGS) -MD $(@:.o=.d) -MP $< -o $@
+	@echo "  AS      $<"
+	$(Q)$(NASM) $(NASMFLAGS) -MD $(@:.o=.d) -MP $< -o $@
 
 # Two links: the first, with an empty symbol table, gives the addresses for the real table.
 # The table sits at the end of .rodata, so the second link moves no code; the check proves it.
 $(KERNEL): $(KERNEL_OBJS) linker.ld tools/mksyms.sh
-	tools/mksyms.sh > $(BUILD)/ksyms0.S
-	$(CC) -c $(BUILD)/ksyms0.S -o $(BUILD)/ksyms0.o
-	$(LD) $(KLDFLAGS) -o $(BUILD)/warden.pass1.elf $(KERNEL_OBJS) $(BUILD)/ksyms0.o
-	tools/mksyms.sh $(BUILD)/warden.pass1.elf > $(BUILD)/ksyms.S
-	$(CC) -c $(BUILD)/ksyms.S -o $(BUILD)/ksyms.o
-	$(LD) $(KLDFLAGS) -o $@.tmp $(KERNEL_OBJS) $(BUILD)/ksyms.o
-	tools/mksyms.sh $@.tmp | cmp -s - $(BUILD)/ksyms.S || \
+	@echo "  LD      $@"
+	$(Q)tools/mksyms.sh > $(BUILD)/ksyms0.S
+	$(Q)$(CC) -c $(BUILD)/ksyms0.S -o $(BUILD)/ksyms0.o
+	$(Q)$(LD) $(KLDFLAGS) -o $(BUILD)/warden.pass1.elf $(KERNEL_OBJS) $(BUILD)/ksyms0.o
+	$(Q)tools/mksyms.sh $(BUILD)/warden.pass1.elf > $(BUILD)/ksyms.S
+	$(Q)$(CC) -c $(BUILD)/ksyms.S -o $(BUILD)/ksyms.o
+	$(Q)$(LD) $(KLDFLAGS) -o $@.tmp $(KERNEL_OBJS) $(BUILD)/ksyms.o
+	$(Q)tools/mksyms.sh $@.tmp | cmp -s - $(BUILD)/ksyms.S || \
 		{ echo "ksyms: symbol addresses moved between links" >&2; exit 1; }
-	mv $@.tmp $@
+	$(Q)mv $@.tmp $@
 
 $(ISO): $(KERNEL) boot/grub.cfg
+	@echo "  ISO     $@"
 	@mkdir -p $(BUILD)/isodir/boot/grub
-	cp $(KERNEL) $(BUILD)/isodir/boot/warden.elf
-	cp boot/grub.cfg $(BUILD)/isodir/boot/grub/grub.cfg
-	grub-mkrescue -o $@ $(BUILD)/isodir 2> $(BUILD)/grub-mkrescue.log || \
+	$(Q)cp $(KERNEL) $(BUILD)/isodir/boot/warden.elf
+	$(Q)cp boot/grub.cfg $(BUILD)/isodir/boot/grub/grub.cfg
+	$(Q)grub-mkrescue -o $@ $(BUILD)/isodir 2> $(BUILD)/grub-mkrescue.log || \
 		{ cat $(BUILD)/grub-mkrescue.log >&2; exit 1; }
 
 $(BUILD)/host/%.o: %.c Makefile
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) -c $< -o $@
+	@echo "  HOSTCC  $<"
+	$(Q)$(CC) $(HOST_CFLAGS) -c $< -o $@
 
 $(BUILD)/host/unittests: $(patsubst %.c,$(BUILD)/host/%.o,$(HOST_GENERIC) $(HOST_TESTS))
-	$(CC) $(HOST_CFLAGS) $^ -o $@
+	@echo "  HOSTLD  $@"
+	$(Q)$(CC) $(HOST_CFLAGS) $^ -o $@
 
 run: deps
 	@$(MAKE) --no-print-directory all
@@ -93,6 +106,16 @@ run: deps
 test: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/host/unittests
 	@CPU=$(CPU) MEM=$(MEM) ACCEL=$(ACCEL) tools/runtests
+
+# Boots the kernel with a command line of self-tests and shows the verdict, e.g.
+#   make selftest TEST=all SEED=7    or    make selftest TEST=crash_null_deref
+TEST ?= all
+SEED ?= 1
+selftest: deps
+	@$(MAKE) --no-print-directory $(KERNEL)
+	@tools/boot test=$(TEST) seed=$(SEED); s=$$?; \
+	case $$s in 33) echo "selftest: PASS";; 35) echo "selftest: FAIL";; 37) echo "selftest: PANIC";; \
+	124) echo "selftest: TIMEOUT";; *) echo "selftest: QEMU status $$s";; esac; [ $$s = 33 ]
 
 gdb: deps
 	@tools/deps.sh gdb

@@ -51,7 +51,7 @@ void ksym_format(char *buf, size_t len, u64 addr)
 	const char *name = ksym_lookup(addr, &off, &size);
 
 	if (name)
-		snprintf(buf, len, "%s+%#llx/%#llx", name, (unsigned long long)off,
+		snprintf(buf, len, "%s+0x%llx/0x%llx", name, (unsigned long long)off,
 			 (unsigned long long)size);
 	else
 		snprintf(buf, len, "%#llx", (unsigned long long)addr);

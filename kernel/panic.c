@@ -5,6 +5,7 @@
  * short instead of looping.
  */
 #include "kernel/panic.h"
+#include "kernel/backtrace.h"
 #include "kernel/ksyms.h"
 #include "kernel/printk.h"
 #include "kernel/vsprintf.h"
@@ -14,7 +15,7 @@
 #include "arch/x86_64/traps.h"
 #include "mm/vmalloc.h"
 
-#define BACKTRACE_MAX 32
+#define BACKTRACE_MAX 128
 
 extern u8 boot_stack_guard[];
 static volatile int panicking;
@@ -31,26 +32,67 @@ static __printf(1, 2) void report(const char *fmt, ...)
 	console_write(buf, n < (int)sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
 }
 
-/* Prints the frame-pointer chain starting at rbp, reading each frame with probe_read_u64. */
-static void dump_backtrace(u64 rip, u64 rbp)
+/* Prints one backtrace line, or counts it if it repeats the previous one (deep recursion). */
+static void print_frame(int i, u64 addr, u64 prev, bool guess, int *repeats)
 {
 	char sym[96];
-	u64 fp = rbp;
 
-	report("Call Trace:\n");
-	ksym_format(sym, sizeof(sym), rip);
-	report("  #0  %016llx %s\n", (unsigned long long)rip, sym);
-	for (int i = 1; i < BACKTRACE_MAX && fp; i++) {
-		u64 next, ret;
-		if ((fp & 7) || probe_read_u64((const u64 *)fp, &next) ||
-		    probe_read_u64((const u64 *)(fp + 8), &ret) || !ret)
-			break;
-		ksym_format(sym, sizeof(sym), ret);
-		report("  #%-2d %016llx %s\n", i, (unsigned long long)ret, sym);
-		if (next <= fp)
-			break;
-		fp = next;
+	if (i > 0 && addr == prev) {
+		(*repeats)++;
+		return;
 	}
+	if (*repeats)
+		report("  ... the frame above repeats %d more times\n", *repeats);
+	*repeats = 0;
+	ksym_format(sym, sizeof(sym), addr);
+	report("  #%-3d %016llx %s%s\n", i, (unsigned long long)addr, guess ? "? " : "", sym);
+}
+
+/* Does the function at func start with "push %rbp; mov %rsp,%rbp" (55 48 89 e5)? */
+static bool has_frame_prologue(u64 func)
+{
+	u64 code;
+
+	return !probe_read_u64((const u64 *)func, &code) && (code & 0xffffffff) == 0xe5894855;
+}
+
+/*
+ * Finds the return address of the function that faulted when its frame is not linked into the
+ * RBP chain: at [rsp] before "push %rbp", at [rsp+8] before "mov %rsp,%rbp". A function without
+ * that prologue (a frameless leaf) most likely has it at [rsp]: that one is a guess, marked "?".
+ */
+static bool unlinked_return_address(u64 rip, u64 rsp, u64 *ret, bool *guess)
+{
+	u64 off;
+
+	if (!rsp || !ksym_lookup(rip, &off, NULL))
+		return false;
+	*guess = !has_frame_prologue(rip - off);
+	if (*guess)
+		off = 0;
+	else if (off > 1)
+		return false;
+	return !probe_read_u64((const u64 *)(rsp + 8 * off), ret) && ksym_lookup(*ret, NULL, NULL);
+}
+
+/* Prints where the kernel was and the chain of callers from the RBP chain. */
+static void dump_backtrace(u64 rip, u64 rsp, u64 rbp)
+{
+	u64 frames[BACKTRACE_MAX], prev = 0;
+	int n = 0, repeats = 0;
+	bool guess = false;
+
+	if (unlinked_return_address(rip, rsp, &frames[0], &guess))
+		n++;
+	n += backtrace_walk(rbp, frames + n, BACKTRACE_MAX - n);
+	report("Call Trace:\n");
+	print_frame(0, rip, 0, false, &repeats);
+	for (int i = 0; i < n; i++) {
+		print_frame(i + 1, frames[i], prev, i == 0 && guess, &repeats);
+		prev = frames[i];
+	}
+	if (repeats)
+		report("  ... the frame above repeats %d more times\n", repeats);
 }
 
 static void dump_control_registers(void)
@@ -134,31 +176,76 @@ void panic_exception(struct pt_regs *regs, const char *extra)
 		report("%s\n", extra);
 	if (regs->vector == X86_TRAP_PF) {
 		describe_pf_error(regs->error_code, buf, sizeof(buf));
-		report("Error code: %#llx [%s]\n", (unsigned long long)regs->error_code, buf);
+		report("Error code: 0x%llx [%s]\n", (unsigned long long)regs->error_code, buf);
 		report("Fault address (CR2): %016llx\n", (unsigned long long)cr2);
 	} else {
-		report("Error code: %#llx\n", (unsigned long long)regs->error_code);
+		report("Error code: 0x%llx\n", (unsigned long long)regs->error_code);
 	}
 	if (regs->vector == X86_TRAP_DF || regs->vector == X86_TRAP_PF)
 		explain_guard_hit(cr2);
 	dump_regs(regs);
-	dump_backtrace(regs->rip, regs->rbp);
+	dump_backtrace(regs->rip, regs->rsp, regs->rbp);
 	report("---[ end kernel panic: %s ]---\n", trap_name(regs->vector));
 	qemu_exit(QEMU_EXIT_PANIC);
 }
 
+/* Records the general registers as they are at the call, for a report without an exception. */
+static __noinline void capture_regs(struct pt_regs *r)
+{
+	__asm__ __volatile__("mov %%rax, %c[rax](%0)\n\t"
+			     "mov %%rbx, %c[rbx](%0)\n\t"
+			     "mov %%rcx, %c[rcx](%0)\n\t"
+			     "mov %%rdx, %c[rdx](%0)\n\t"
+			     "mov %%rsi, %c[rsi](%0)\n\t"
+			     "mov %%rdi, %c[rdi](%0)\n\t"
+			     "mov %%r8, %c[r8](%0)\n\t"
+			     "mov %%r9, %c[r9](%0)\n\t"
+			     "mov %%r10, %c[r10](%0)\n\t"
+			     "mov %%r11, %c[r11](%0)\n\t"
+			     "mov %%r12, %c[r12](%0)\n\t"
+			     "mov %%r13, %c[r13](%0)\n\t"
+			     "mov %%r14, %c[r14](%0)\n\t"
+			     "mov %%r15, %c[r15](%0)\n\t"
+			     "pushfq\n\t"
+			     "popq %c[rflags](%0)"
+			     :
+			     : "r"(r), [rax] "i"(offsetof(struct pt_regs, rax)),
+			       [rbx] "i"(offsetof(struct pt_regs, rbx)),
+			       [rcx] "i"(offsetof(struct pt_regs, rcx)),
+			       [rdx] "i"(offsetof(struct pt_regs, rdx)),
+			       [rsi] "i"(offsetof(struct pt_regs, rsi)),
+			       [rdi] "i"(offsetof(struct pt_regs, rdi)),
+			       [r8] "i"(offsetof(struct pt_regs, r8)), [r9] "i"(offsetof(struct pt_regs, r9)),
+			       [r10] "i"(offsetof(struct pt_regs, r10)),
+			       [r11] "i"(offsetof(struct pt_regs, r11)),
+			       [r12] "i"(offsetof(struct pt_regs, r12)),
+			       [r13] "i"(offsetof(struct pt_regs, r13)),
+			       [r14] "i"(offsetof(struct pt_regs, r14)),
+			       [r15] "i"(offsetof(struct pt_regs, r15)),
+			       [rflags] "i"(offsetof(struct pt_regs, rflags))
+			     : "memory");
+	/* The caller's view: its frame, the address it called from and its stack pointer. */
+	r->rbp = *(u64 *)__builtin_frame_address(0);
+	r->rip = (u64)__builtin_return_address(0);
+	r->rsp = (u64)__builtin_frame_address(0) + 16;
+	__asm__ __volatile__("mov %%cs, %0" : "=r"(r->cs));
+	__asm__ __volatile__("mov %%ss, %0" : "=r"(r->ss));
+}
+
 void panic(const char *fmt, ...)
 {
+	struct pt_regs regs;
 	char msg[256];
 	va_list ap;
 
+	capture_regs(&regs);
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	panic_enter();
 	report("Kernel panic - not syncing: %s\n", msg);
-	dump_control_registers();
-	dump_backtrace((u64)panic, (u64)__builtin_frame_address(0));
+	dump_regs(&regs);
+	dump_backtrace(regs.rip, 0, regs.rbp);
 	report("---[ end kernel panic - not syncing: %s ]---\n", msg);
 	qemu_exit(QEMU_EXIT_PANIC);
 }

@@ -37,10 +37,14 @@ typedef long ssize_t;
 
 typedef u64 phys_addr_t;
 
+#if !defined(WARDEN_HOST)
 typedef __builtin_va_list va_list;
 #define va_start(ap, last) __builtin_va_start(ap, last)
 #define va_arg(ap, type) __builtin_va_arg(ap, type)
 #define va_end(ap) __builtin_va_end(ap)
 #define va_copy(d, s) __builtin_va_copy(d, s)
+#else
+#include <stdarg.h>
+#endif
 
 #endif

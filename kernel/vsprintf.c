@@ -88,7 +88,7 @@ static void put_string(struct outbuf *o, const char *str, const struct spec *s)
 	if (!str)
 		str = "(null)";
 	int len = 0;
-	while (str[len] && (s->precision < 0 || len < s->precision))
+	while ((s->precision < 0 || len < s->precision) && str[len])
 		len++;
 	if (!(s->flags & F_LEFT))
 		put_repeat(o, ' ', s->width - len);
@@ -118,15 +118,19 @@ static const char *parse_spec(const char *f, struct spec *s, va_list *ap)
 	}
 	s->width = 0;
 	if (*f == '*') {
-		s->width = va_arg(*ap, int);
-		if (s->width < 0) {
+		int w = va_arg(*ap, int);
+		if (w < 0) {
 			s->flags |= F_LEFT;
-			s->width = -s->width;
+			w = w == -w ? 0 : -w; /* INT_MIN has no positive counterpart */
 		}
+		s->width = w;
 		f++;
 	} else {
-		while (*f >= '0' && *f <= '9')
-			s->width = s->width * 10 + (*f++ - '0');
+		while (*f >= '0' && *f <= '9') {
+			if (s->width < 100000)
+				s->width = s->width * 10 + (*f - '0');
+			f++;
+		}
 	}
 	s->precision = -1;
 	if (*f == '.') {
@@ -138,8 +142,11 @@ static const char *parse_spec(const char *f, struct spec *s, va_list *ap)
 				s->precision = -1;
 			f++;
 		} else {
-			while (*f >= '0' && *f <= '9')
-				s->precision = s->precision * 10 + (*f++ - '0');
+			while (*f >= '0' && *f <= '9') {
+				if (s->precision < 100000)
+					s->precision = s->precision * 10 + (*f - '0');
+				f++;
+			}
 		}
 	}
 	return f;
@@ -202,13 +209,16 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap_in)
 			break;
 		}
 		case 'u':
+			s.flags &= ~(F_PLUS | F_SPACE); /* only signed conversions take a sign */
 			put_number(&o, fetch_int(&ap, len, false, &neg), false, 10, false, &s);
 			break;
 		case 'x':
 		case 'X':
+			s.flags &= ~(F_PLUS | F_SPACE);
 			put_number(&o, fetch_int(&ap, len, false, &neg), false, 16, *f == 'X', &s);
 			break;
 		case 'o':
+			s.flags &= ~(F_PLUS | F_SPACE);
 			put_number(&o, fetch_int(&ap, len, false, &neg), false, 8, false, &s);
 			break;
 		case 'p': {

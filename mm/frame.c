@@ -9,7 +9,7 @@
 struct page *mem_map;
 u64 max_pfn;
 
-static struct page *free_list;
+static struct page *free_list, *free_tail;
 static u64 nr_free, nr_managed;
 static spinlock_t frame_lock = SPINLOCK_INIT;
 
@@ -23,12 +23,25 @@ static void push_free(struct page *p)
 	nr_free++;
 }
 
-/* Frees every whole frame inside [start, end), from the top so low frames are handed out last. */
+/*
+ * Appends every whole frame of [start, end) to the free list. Ranges come in ascending order,
+ * so the lowest frames are handed out first: the page tables paging_init() allocates must lie
+ * in the first GiB, which the boot page tables map.
+ */
 static void free_range(phys_addr_t start, phys_addr_t end, void *arg)
 {
 	(void)arg;
-	for (u64 pfn = PFN_DOWN(end); pfn-- > PFN_UP(start);) {
-		push_free(pfn_to_page(pfn));
+	for (u64 pfn = PFN_UP(start); pfn < PFN_DOWN(end); pfn++) {
+		struct page *p = pfn_to_page(pfn);
+		p->flags = PG_free;
+		p->refcount = 0;
+		p->next_free = NULL;
+		if (free_tail)
+			free_tail->next_free = p;
+		else
+			free_list = p;
+		free_tail = p;
+		nr_free++;
 		nr_managed++;
 	}
 }
@@ -45,7 +58,7 @@ void frame_init(void)
 	mem_map = phys_to_virt(pa);
 	for (u64 pfn = 0; pfn < max_pfn; pfn++)
 		mem_map[pfn] = (struct page){ .flags = PG_reserved, .refcount = 1 };
-	free_list = NULL;
+	free_list = free_tail = NULL;
 	nr_free = nr_managed = 0;
 	memblock_for_each_free(free_range, NULL);
 }

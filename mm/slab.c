@@ -33,7 +33,7 @@ void kmem_cache_setup(struct kmem_cache *c, const char *name, size_t size, size_
 
 struct kmem_cache *kmem_cache_create(const char *name, size_t size, size_t align)
 {
-	if (size == 0 || size > PAGE_SIZE)
+	if (size == 0 || ALIGN_UP(max(size, sizeof(void *)), align ? align : 8) > PAGE_SIZE)
 		return NULL;
 	struct kmem_cache *c = kmem_cache_alloc(&cache_cache, GFP_KERNEL);
 	if (c)
@@ -124,7 +124,8 @@ void kmem_cache_free(struct kmem_cache *c, void *obj)
 	struct page *slab = virt_to_page(obj);
 
 	BUG_ON(!(slab->flags & PG_slab) || slab->slab_cache != c);
-	BUG_ON(((uintptr_t)obj - (uintptr_t)page_address(slab)) % c->size != 0);
+	u64 off = (uintptr_t)obj - (uintptr_t)page_address(slab);
+	BUG_ON(off % c->size != 0 || off / c->size >= c->objs_per_slab);
 	u64 flags = spin_lock_irqsave(&c->lock);
 	bool was_full = slab->freelist == NULL;
 	*(void **)obj = slab->freelist;
@@ -146,6 +147,7 @@ void kmem_cache_free(struct kmem_cache *c, void *obj)
 
 void kmem_init(void)
 {
+	all_caches = NULL;
 	kmem_cache_setup(&cache_cache, "kmem_cache", sizeof(struct kmem_cache), 0);
 	for (int s = KMALLOC_MIN_SHIFT; s <= KMALLOC_MAX_SHIFT; s++)
 		kmem_cache_setup(&kmalloc_caches[s], kmalloc_names[s], 1UL << s, 1UL << min(s, 4));

@@ -6,6 +6,12 @@
 
 u64 __supported_pte_mask_nx;
 pte_t *kernel_pml4;
+static u64 nr_table_frames;
+
+u64 pgtable_nr_tables(void)
+{
+	return READ_ONCE(nr_table_frames);
+}
 
 /* The flags of a new intermediate entry: user-accessible only in the user half. */
 static u64 table_flags(u64 va)
@@ -33,6 +39,7 @@ pte_t *pgtable_walk(pte_t *pml4, u64 va, int want, bool alloc, int *level)
 			struct page *pg = alloc_page(GFP_ZERO);
 			if (!pg)
 				return NULL;
+			__atomic_add_fetch(&nr_table_frames, 1, __ATOMIC_RELAXED);
 			*e = page_to_phys(pg) | table_flags(va);
 		}
 		table = phys_to_virt(*e & PTE_ADDR_MASK);
@@ -87,4 +94,53 @@ int kernel_map_range(u64 va, phys_addr_t pa, u64 size, u64 flags)
 		pa += pgtable_level_size(level);
 	}
 	return 0;
+}
+
+/* Sign-extends a 48-bit address to its canonical form. */
+static u64 canonical(u64 va)
+{
+	return (u64)((s64)(va << 16) >> 16);
+}
+
+/* Visits the present leaves of one table at the given level that overlap [start, end]. */
+static void walk_leaves(pte_t *table, int level, u64 base, u64 start, u64 last,
+			void (*fn)(u64, pte_t, int, void *), void *arg)
+{
+	u64 size = pgtable_level_size(level);
+
+	for (int i = 0; i < 512; i++) {
+		u64 va = canonical(base + (u64)i * size);
+		if (va + (size - 1) < start || va > last || !(table[i] & _PAGE_PRESENT))
+			continue;
+		if (level == PG_LEVEL_4K || (table[i] & _PAGE_PSE))
+			fn(va, table[i], level, arg);
+		else
+			walk_leaves(phys_to_virt(table[i] & PTE_ADDR_MASK), level - 1,
+				    base + (u64)i * size, start, last, fn, arg);
+	}
+}
+
+void pgtable_for_each_leaf(pte_t *pml4, u64 start, u64 end,
+			   void (*fn)(u64 va, pte_t entry, int level, void *arg), void *arg)
+{
+	walk_leaves(pml4, 4, 0, start, end ? end - 1 : ~0UL, fn, arg);
+}
+
+/* Frees a table and, below the PML4, every table it points to (never leaf frames). */
+static void free_table_tree(pte_t *table, int level)
+{
+	for (int i = 0; level > PG_LEVEL_4K && i < 512; i++)
+		if ((table[i] & _PAGE_PRESENT) && !(table[i] & _PAGE_PSE))
+			free_table_tree(phys_to_virt(table[i] & PTE_ADDR_MASK), level - 1);
+	free_page_addr(table);
+	__atomic_sub_fetch(&nr_table_frames, 1, __ATOMIC_RELAXED);
+}
+
+void pgtable_free_user(pte_t *pml4)
+{
+	for (int i = 0; i < 256; i++) {
+		if (pml4[i] & _PAGE_PRESENT)
+			free_table_tree(phys_to_virt(pml4[i] & PTE_ADDR_MASK), 3);
+		pml4[i] = 0;
+	}
 }

@@ -66,10 +66,26 @@ pte_t pgtable_unmap(pte_t *pml4, u64 va);
 /* Returns the leaf entry for va (0 if unmapped); *level gets its level when level is not NULL. */
 pte_t pgtable_lookup(pte_t *pml4, u64 va, int *level);
 
+/* Frames currently used as page tables (below the PML4s), as Linux's NR_PAGETABLE. */
+u64 pgtable_nr_tables(void);
+
 /* The kernel's own page tables (shared by every address space's kernel half). */
 extern pte_t *kernel_pml4;
 
 /* Maps [va, va+size) to [pa, ...) in the kernel tables, using 2 MiB pages where both allow it. */
 int kernel_map_range(u64 va, phys_addr_t pa, u64 size, u64 flags);
+
+/*
+ * Calls fn(va, entry, level, arg) for every present leaf mapping in [start, end) of the tables
+ * rooted at pml4, in address order (end 0 means the top of the address space).
+ */
+void pgtable_for_each_leaf(pte_t *pml4, u64 start, u64 end,
+			   void (*fn)(u64 va, pte_t entry, int level, void *arg), void *arg);
+
+/*
+ * Frees every page table of the user half (PML4 slots 0-255) and clears those slots. The frames
+ * that leaves point at are not touched: their owner frees them. The caller flushes the TLB.
+ */
+void pgtable_free_user(pte_t *pml4);
 
 #endif
