@@ -23,12 +23,12 @@ KLDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack --no-dynami
 	--build-id=none -T linker.ld
 NASMFLAGS := -f elf64 -I. -w+all
 
-KERNEL_C := $(wildcard kernel/*.c mm/*.c arch/x86_64/*.c tests/kernel/*.c)
+KERNEL_C := $(wildcard kernel/*.c mm/*.c fs/*.c arch/x86_64/*.c tests/kernel/*.c)
 KERNEL_ASM := $(wildcard boot/*.asm arch/x86_64/*.asm)
 KERNEL_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(KERNEL_C)) $(patsubst %.asm,$(BUILD)/%.o,$(KERNEL_ASM))
 
 # Generic code that also builds on the host, for unit tests under ASan and UBSan.
-HOST_GENERIC := kernel/vsprintf.c kernel/cmdline.c mm/memblock.c mm/frame.c mm/slab.c
+HOST_GENERIC := kernel/vsprintf.c kernel/cmdline.c mm/memblock.c mm/frame.c mm/slab.c $(wildcard fs/*.c)
 HOST_TESTS := $(wildcard tests/host/*.c)
 HOST_CFLAGS := -std=gnu11 -g -O1 -DWARDEN_HOST -I. -Wall -Wextra -Werror -Wno-format-truncation \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -MMD -MP
@@ -41,9 +41,14 @@ Q := @
 endif
 
 KERNEL := $(BUILD)/warden.elf
+
+# User programs: ordinary static Linux programs, the same binaries on Linux and on Warden.
+USER_CC := musl-gcc
+USER_CFLAGS := -static -O2 -Wall -Wextra -Werror
+USER_PROGS := $(patsubst user/%.c,$(BUILD)/user/%,$(wildcard user/*.c))
 ISO := $(BUILD)/warden.iso
 
-.PHONY: all kernel iso run test selftest gdb deps clean format check-format
+.PHONY: all kernel iso run test selftest gdb deps clean format check-format user oracle
 all: $(KERNEL) $(ISO)
 kernel: $(KERNEL)
 iso: $(ISO)
@@ -87,6 +92,17 @@ $(ISO): $(KERNEL) boot/grub.cfg
 	$(Q)grub-mkrescue -o $@ $(BUILD)/isodir 2> $(BUILD)/grub-mkrescue.log || \
 		{ cat $(BUILD)/grub-mkrescue.log >&2; exit 1; }
 
+$(BUILD)/user/%: user/%.c $(wildcard user/*.h) Makefile
+	@mkdir -p $(@D)
+	@echo "  USERCC  $<"
+	$(Q)$(USER_CC) $(USER_CFLAGS) $< -o $@
+
+user: $(USER_PROGS)
+
+# Records what Linux prints for every user program (tests/user/expected/), see tools/oracle.
+oracle: deps $(USER_PROGS)
+	tools/oracle
+
 $(BUILD)/host/%.o: %.c Makefile
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $<"
@@ -104,7 +120,7 @@ run: deps
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 || true
 
 test: deps
-	@$(MAKE) --no-print-directory all $(BUILD)/host/unittests
+	@$(MAKE) --no-print-directory all $(BUILD)/host/unittests $(USER_PROGS)
 	@CPU=$(CPU) MEM=$(MEM) ACCEL=$(ACCEL) tools/runtests
 
 # Boots the kernel with a command line of self-tests and shows the verdict, e.g.

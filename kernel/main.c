@@ -8,6 +8,13 @@
  */
 #include "kernel/bootinfo.h"
 #include "kernel/cmdline.h"
+#include "kernel/console.h"
+#include "kernel/init.h"
+#include "kernel/sched.h"
+#include "arch/x86_64/process.h"
+#include "fs/fdtable.h"
+#include "fs/fs_struct.h"
+#include "fs/vfs.h"
 #include "kernel/ksyms.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
@@ -21,12 +28,13 @@
 #include "arch/x86_64/pic.h"
 #include "arch/x86_64/qemu.h"
 #include "arch/x86_64/serial.h"
+#include "arch/x86_64/time.h"
 #include "arch/x86_64/traps.h"
 #include "mm/frame.h"
 #include "mm/memblock.h"
 #include "mm/slab.h"
 
-void kmain(u32 magic, u32 info);
+void kmain(u32 magic, u32 info) __noreturn;
 
 extern char _phys_start[], _end[];
 
@@ -71,12 +79,15 @@ static void print_memory_map(const struct boot_info *bi)
 			(unsigned long long)bi->modules[i].end, bi->modules[i].cmdline);
 }
 
+static void __noreturn start_userspace(void);
+
 /* Boots the kernel; called by boot/entry.asm with the loader's magic and information. */
 void kmain(u32 magic, u32 info)
 {
 	serial_init();
 	gdt_init();
 	percpu_init(0);
+	sched_init();
 	idt_init();
 	pic_disable();
 
@@ -111,9 +122,26 @@ void kmain(u32 magic, u32 info)
 		qemu_exit(failures ? QEMU_EXIT_FAIL : QEMU_EXIT_PASS);
 	}
 
-	pr_info("boot complete: no init program yet; idling (QEMU: Ctrl-A X to quit)\n");
-	for (;;) {
-		local_irq_enable();
-		halt();
+	start_userspace();
+}
+
+/* Files, the scheduler and the first program; then this context becomes the idle task. */
+static void __noreturn start_userspace(void)
+{
+	const struct boot_module *initrd = boot_info.nr_modules ? &boot_info.modules[0] : NULL;
+
+	time_init(); /* before the first file gets a timestamp */
+	int err = fs_init(initrd ? phys_to_virt(initrd->start) : NULL,
+			  initrd ? initrd->end - initrd->start : 0);
+
+	if (err)
+		panic("fs_init: initramfs unpacking failed (%d)", err);
+	user_console_init();
+	syscall_init();
+	if (initrd || cmdline_get("init")) {
+		start_init();
+	} else {
+		pr_info("boot complete: no initramfs, no init program; idling (QEMU: Ctrl-A X)\n");
 	}
+	cpu_idle();
 }

@@ -91,6 +91,12 @@ void free_page(struct page *p)
 	spin_unlock_irqrestore(&frame_lock, flags);
 }
 
+void put_page(struct page *p)
+{
+	if (__atomic_sub_fetch(&p->refcount, 1, __ATOMIC_ACQ_REL) == 0)
+		free_page(p);
+}
+
 void *get_free_page(unsigned int gfp)
 {
 	struct page *p = alloc_page(gfp);

@@ -84,6 +84,15 @@ struct page *alloc_page(unsigned int gfp);
 /* Returns a frame to the free list. Freeing a frame that is free or reserved is a kernel bug. */
 void free_page(struct page *page);
 
+/* Takes another reference to a frame (a second mapping, the page cache). */
+static inline void get_page(struct page *p)
+{
+	__atomic_add_fetch(&p->refcount, 1, __ATOMIC_RELAXED);
+}
+
+/* Drops a reference; the last one frees the frame. */
+void put_page(struct page *p);
+
 /* Allocates a frame and returns its direct-map address (NULL when memory runs out). */
 void *get_free_page(unsigned int gfp);
 

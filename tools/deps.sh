@@ -12,6 +12,7 @@ packages=(
 	xorriso mtools            # ISO image creation for grub-mkrescue
 	qemu-system-x86           # the machine Warden runs on
 	musl-tools                # musl-gcc: static Linux user programs
+	cpio                      # initramfs archives for tools/run-program
 	"$@"
 )
 

@@ -7,6 +7,7 @@
 #include "kernel/vsprintf.h"
 
 struct cpuinfo boot_cpu_data;
+bool smap_enabled;
 
 /* Where each feature lives: CPUID leaf, subleaf, register (0 eax .. 3 edx), bit. */
 static const struct {
@@ -116,8 +117,10 @@ void cpu_enable_protections(void)
 		cr4 |= X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
 	if (cpu_has(X86_FEATURE_SMEP))
 		cr4 |= X86_CR4_SMEP;
-	if (cpu_has(X86_FEATURE_SMAP))
+	if (cpu_has(X86_FEATURE_SMAP)) {
 		cr4 |= X86_CR4_SMAP;
+		smap_enabled = true;
+	}
 	if (cpu_has(X86_FEATURE_UMIP))
 		cr4 |= X86_CR4_UMIP;
 	write_cr0(cr0);

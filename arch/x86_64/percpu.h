@@ -17,7 +17,7 @@ struct percpu {
 	u64 cpu;
 	u64 kernel_rsp;		/* top of the current task's kernel stack (syscall entry) */
 	u64 user_rsp;		/* scratch for the syscall entry */
-	void *current;		/* the running task */
+	void *current_task;	/* the running task */
 	struct fault_catch *fault_catch; /* armed expected-fault recovery, see traps.h */
 	int in_panic;
 };

@@ -76,7 +76,7 @@ pte_t pgtable_lookup(pte_t *pml4, u64 va, int *level)
 
 	if (level)
 		*level = lvl;
-	return (e && (*e & _PAGE_PRESENT)) ? *e : 0;
+	return (e && pte_has_frame(*e)) ? *e : 0;
 }
 
 int kernel_map_range(u64 va, phys_addr_t pa, u64 size, u64 flags)

@@ -18,6 +18,12 @@
 #define _PAGE_DIRTY (1UL << 6)
 #define _PAGE_PSE (1UL << 7) /* 2 MiB / 1 GiB leaf in a PD / PDPT entry */
 #define _PAGE_GLOBAL (1UL << 8)
+/*
+ * A user page whose VMA allows no access (PROT_NONE) keeps its frame in a PTE that is not
+ * present, marked with this software bit (the CPU ignores every other bit of a non-present
+ * entry), so that mprotect can give the page back, data intact. Linux's _PAGE_PROTNONE.
+ */
+#define _PAGE_PROTNONE (1UL << 10)
 #define _PAGE_PKEY_SHIFT 59 /* protection key, bits 59..62 */
 #define _PAGE_PKEY_MASK (0xfUL << _PAGE_PKEY_SHIFT)
 #define _PAGE_NX (1UL << 63)
@@ -34,6 +40,12 @@ extern u64 __supported_pte_mask_nx;
 	 __supported_pte_mask_nx)
 
 typedef u64 pte_t;
+
+/* Does this leaf entry hold a frame (present, or a PROT_NONE user page)? */
+static inline bool pte_has_frame(pte_t e)
+{
+	return e & (_PAGE_PRESENT | _PAGE_PROTNONE);
+}
 
 /* Levels as the walker reports them: 1 = 4 KiB PTE, 2 = 2 MiB PDE, 3 = 1 GiB PDPTE. */
 #define PG_LEVEL_4K 1
@@ -63,7 +75,8 @@ int pgtable_map(pte_t *pml4, u64 va, phys_addr_t pa, u64 flags, int level);
 /* Removes the mapping of va (4 KiB leaf) if present; returns the old entry. Caller flushes the TLB. */
 pte_t pgtable_unmap(pte_t *pml4, u64 va);
 
-/* Returns the leaf entry for va (0 if unmapped); *level gets its level when level is not NULL. */
+/* Returns the leaf entry for va if it holds a frame (present or PROT_NONE), else 0; *level gets
+ * its level when level is not NULL. */
 pte_t pgtable_lookup(pte_t *pml4, u64 va, int *level);
 
 /* Frames currently used as page tables (below the PML4s), as Linux's NR_PAGETABLE. */

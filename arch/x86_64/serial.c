@@ -13,24 +13,40 @@
 #define UART_LSR_THRE 0x20
 #define UART_LCR_DLAB 0x80
 
-/* Programs COM1 for 115200 8N1 with FIFOs. */
+/* Programs a port for 115200 8N1 with FIFOs. */
+void serial_port_init(u16 port)
+{
+	outb(port + UART_IER, 0x00);
+	outb(port + UART_LCR, UART_LCR_DLAB);
+	outb(port + 0, 1); /* divisor 1: 115200 baud */
+	outb(port + 1, 0);
+	outb(port + UART_LCR, 0x03); /* 8 bits, no parity, one stop bit */
+	outb(port + UART_FCR, 0xc7); /* FIFO on, cleared, 14-byte threshold */
+	outb(port + UART_MCR, 0x03); /* DTR, RTS */
+}
+
 void serial_init(void)
 {
-	outb(COM1 + UART_IER, 0x00);
-	outb(COM1 + UART_LCR, UART_LCR_DLAB);
-	outb(COM1 + 0, 1); /* divisor 1: 115200 baud */
-	outb(COM1 + 1, 0);
-	outb(COM1 + UART_LCR, 0x03); /* 8 bits, no parity, one stop bit */
-	outb(COM1 + UART_FCR, 0xc7); /* FIFO on, cleared, 14-byte threshold */
-	outb(COM1 + UART_MCR, 0x03); /* DTR, RTS */
+	serial_port_init(COM1);
 }
 
 /* Waits for room in the transmitter and sends one byte. */
+static void port_putc(u16 port, char c)
+{
+	while (!(inb(port + UART_LSR) & UART_LSR_THRE))
+		cpu_relax();
+	outb(port + UART_DATA, (u8)c);
+}
+
 static void serial_putc(char c)
 {
-	while (!(inb(COM1 + UART_LSR) & UART_LSR_THRE))
-		cpu_relax();
-	outb(COM1 + UART_DATA, (u8)c);
+	port_putc(COM1, c);
+}
+
+void serial_port_write(u16 port, const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		port_putc(port, s[i]);
 }
 
 /* Writes len bytes, turning "\n" into "\r\n". */

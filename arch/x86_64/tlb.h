@@ -14,6 +14,11 @@ void flush_tlb_one_kernel(u64 va);
 /* Drops the translations of [start, end) of the kernel half. */
 void flush_tlb_kernel_range(u64 start, u64 end);
 
+struct mm_struct;
+
+/* Drops the translations of [start, end) of a user address space, if it is live on this CPU. */
+void flush_tlb_mm_range(struct mm_struct *mm, u64 start, u64 end);
+
 /* Drops every translation, global ones included. */
 void flush_tlb_all(void);
 

@@ -8,6 +8,10 @@
 #include "kernel/compiler.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "kernel/sched.h"
+#include "kernel/signal.h"
+#include "arch/x86_64/time.h"
+#include "mm/mm.h"
 
 int fault_catch_enter(struct fault_catch *fc) __returns_twice;
 
@@ -136,26 +140,80 @@ bool run_catching_faults(void (*fn)(void *), void *arg, struct fault_info *info)
 	return true;
 }
 
+/* Is there an exception-table entry for this instruction (a kernel access to user memory)? */
+static bool in_uaccess(const struct pt_regs *regs)
+{
+	for (const struct exception_table_entry *e = __start___ex_table; e < __stop___ex_table; e++)
+		if (e->insn == regs->rip)
+			return true;
+	return false;
+}
+
+/*
+ * A page fault on a user address, from user mode or from a kernel access to user memory: the
+ * address space decides (demand paging, stack growth). Returns true if the access can be
+ * retried; otherwise user mode gets SIGSEGV and the kernel access its fixup (EFAULT).
+ */
+static bool do_user_page_fault(struct pt_regs *regs, u64 cr2)
+{
+	struct task_struct *t = current;
+
+	if (t->mm && cr2 < USER_TOP && handle_mm_fault(t->mm, cr2, regs->error_code) == 0)
+		return true;
+	if (user_mode(regs)) {
+		force_sig(SIGSEGV);
+		return true;
+	}
+	return fixup_exception(regs);
+}
+
+/* The signal Linux sends for a user-mode exception other than a page fault. */
+static int trap_signal(u64 vector)
+{
+	switch (vector) {
+	case X86_TRAP_DE:
+	case X86_TRAP_MF:
+	case X86_TRAP_XF:
+		return SIGFPE;
+	case X86_TRAP_DB:
+	case X86_TRAP_BP:
+		return SIGTRAP;
+	case X86_TRAP_UD:
+		return SIGILL;
+	case X86_TRAP_NP:
+	case X86_TRAP_SS:
+	case X86_TRAP_AC:
+		return SIGBUS;
+	default:
+		return SIGSEGV;
+	}
+}
+
 /*
  * Every exception and interrupt comes here. Exceptions in kernel mode are fixed up if the
  * exception table or a fault catch expects them, and are fatal otherwise. User-mode exceptions
- * become signals once there are tasks; until then they are fatal too.
+ * become signals. On the way back to user mode pending work (rescheduling, signals) is done.
  */
 void do_trap(struct pt_regs *regs)
 {
 	u64 cr2 = regs->vector == X86_TRAP_PF ? read_cr2() : 0;
 
-	if (regs->vector >= 32) {
-		/* No interrupt source is enabled yet: a stray one (e.g. a spurious PIC IRQ) is ignored. */
-		return;
-	}
-	if (regs->vector == X86_TRAP_NMI) {
+	if (regs->vector == TIMER_VECTOR) {
+		timer_eoi();
+		scheduler_tick();
+	} else if (regs->vector >= 32) {
+		return; /* a stray interrupt (e.g. a spurious PIC IRQ 7): nothing to acknowledge */
+	} else if (regs->vector == X86_TRAP_NMI) {
 		pr_warn("NMI received at RIP %#llx; ignored\n", (unsigned long long)regs->rip);
 		return;
+	} else if (regs->vector == X86_TRAP_PF && (user_mode(regs) || (cr2 < USER_TOP && in_uaccess(regs)))) {
+		if (!do_user_page_fault(regs, cr2))
+			panic_exception(regs, "kernel access to user memory faulted without a fixup");
+	} else if (user_mode(regs)) {
+		force_sig(trap_signal(regs->vector));
+	} else if (!fixup_exception(regs) && !resume_fault_catch(regs, cr2)) {
+		panic_exception(regs, NULL);
 	}
-	if (!user_mode(regs)) {
-		if (fixup_exception(regs) || resume_fault_catch(regs, cr2))
-			return;
-	}
-	panic_exception(regs, user_mode(regs) ? "exception in user mode (no tasks yet)" : NULL);
+	if (user_mode(regs))
+		exit_to_user_mode(regs);
 }

@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: MIT
+/* Task register state, context switch, SYSCALL setup. */
+#include "arch/x86_64/process.h"
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/gdt.h"
+#include "arch/x86_64/percpu.h"
+#include "arch/x86_64/traps.h"
+#include "kernel/sched.h"
+#include "kernel/string.h"
+#include "mm/mm.h"
+
+#define MSR_STAR 0xc0000081
+#define MSR_LSTAR 0xc0000082
+#define MSR_SYSCALL_MASK 0xc0000084
+
+void entry_syscall(void);
+void ret_from_fork(void);
+void switch_to(u64 *prev_sp, u64 next_sp);
+
+struct pt_regs *task_pt_regs(struct task_struct *t)
+{
+	return (struct pt_regs *)((u8 *)t->stack + KSTACK_SIZE) - 1;
+}
+
+void arch_setup_new_task(struct task_struct *t)
+{
+	/* switch_to pops r15, r14, r13, r12, rbx, rbp, then returns into ret_from_fork. */
+	u64 *sp = (u64 *)task_pt_regs(t);
+	*--sp = (u64)ret_from_fork;
+	for (int i = 0; i < 6; i++)
+		*--sp = 0;
+	t->thread_sp = (u64)sp;
+}
+
+void ret_from_kernel_thread(void);
+
+void arch_setup_kernel_thread(struct task_struct *t, void (*fn)(void *), void *arg)
+{
+	u64 *sp = (u64 *)task_pt_regs(t);
+	*--sp = (u64)ret_from_kernel_thread;
+	*--sp = 0;	    /* rbp */
+	*--sp = (u64)fn;    /* rbx */
+	*--sp = (u64)arg;   /* r12 */
+	*--sp = 0;	    /* r13 */
+	*--sp = 0;	    /* r14 */
+	*--sp = 0;	    /* r15 */
+	t->thread_sp = (u64)sp;
+}
+
+void fpu_init_state(struct task_struct *t)
+{
+	memset(t->fpu_state, 0, sizeof(t->fpu_state));
+	*(u16 *)&t->fpu_state[0] = 0x37f;	/* FCW: all x87 exceptions masked */
+	*(u32 *)&t->fpu_state[24] = 0x1f80;	/* MXCSR: all SSE exceptions masked */
+}
+
+void arch_switch_to(struct task_struct *prev, struct task_struct *next)
+{
+	struct percpu *cpu = this_cpu();
+
+	if (prev->mm)
+		__asm__ __volatile__("fxsaveq %0" : "=m"(*(u8(*)[FPU_STATE_SIZE])prev->fpu_state));
+	if (next->mm) {
+		switch_mm(next->mm);
+		__asm__ __volatile__("fxrstorq %0" ::"m"(*(u8(*)[FPU_STATE_SIZE])next->fpu_state));
+		wrmsr(MSR_FS_BASE, next->fs_base);
+		wrmsr(MSR_KERNEL_GS_BASE, next->gs_base);
+	}
+	u64 top = (u64)next->stack + KSTACK_SIZE;
+	cpu->kernel_rsp = top;
+	tss_set_rsp0(top);
+	cpu->current_task = next;
+	switch_to(&prev->thread_sp, next->thread_sp);
+}
+
+void start_thread(struct pt_regs *regs, u64 rip, u64 rsp)
+{
+	memset(regs, 0, sizeof(*regs));
+	regs->rip = rip;
+	regs->rsp = rsp;
+	regs->cs = GDT_USER_CS;
+	regs->ss = GDT_USER_DS;
+	regs->rflags = X86_EFLAGS_IF | 0x2;
+	regs->vector = ~0ULL;
+}
+
+void syscall_init(void)
+{
+	/* SYSCALL: CS = 0x10, SS = 0x18. SYSRET (64-bit): CS = 0x23 + 16 = 0x33, SS = 0x23 + 8. */
+	wrmsr(MSR_STAR, ((u64)GDT_USER_CS32 << 48) | ((u64)GDT_KERNEL_CS << 32));
+	wrmsr(MSR_LSTAR, (u64)entry_syscall);
+	/* Cleared on entry, as Linux: TF, DF, IF, IOPL, AC, NT. */
+	wrmsr(MSR_SYSCALL_MASK, 0x100 | 0x400 | 0x200 | 0x3000 | 0x40000 | 0x4000);
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
+}

@@ -1,0 +1,108 @@
+; SPDX-License-Identifier: MIT
+; SYSCALL entry, the return to user mode, the context switch, and the first return of a new task.
+;
+; SYSCALL arrives with RCX = user RIP, R11 = user RFLAGS, interrupts off (FMASK), RSP still the
+; user's. entry_syscall switches to the task's kernel stack (per-CPU kernel_rsp) and builds the
+; same struct pt_regs as an exception (vector = -1, error_code = orig_rax = the syscall number),
+; so signals, fork and ptrace see one frame layout.
+
+%include "build/layout.inc"
+
+PERCPU_KERNEL_RSP equ 16
+PERCPU_USER_RSP   equ 24
+PT_CS             equ 18 * 8
+PT_RIP            equ 17 * 8
+
+extern do_syscall, schedule_tail
+global entry_syscall, return_to_user, ret_from_fork, ret_from_kernel_thread, switch_to
+
+section .text
+bits 64
+
+entry_syscall:
+	swapgs
+	mov [gs:PERCPU_USER_RSP], rsp
+	mov rsp, [gs:PERCPU_KERNEL_RSP]
+	push GDT_USER_DS			; ss
+	push qword [gs:PERCPU_USER_RSP]		; rsp
+	push r11				; rflags
+	push GDT_USER_CS			; cs
+	push rcx				; rip
+	push rax				; orig_rax
+	push -1					; vector: not an exception
+	push rdi
+	push rsi
+	push rdx
+	push rcx
+	push rax
+	push r8
+	push r9
+	push r10
+	push r11
+	push rbx
+	push rbp
+	push r12
+	push r13
+	push r14
+	push r15
+	xor ebp, ebp				; end of the kernel backtrace
+	mov rdi, rsp
+	call do_syscall
+	jmp return_to_user
+
+; Restores a struct pt_regs at RSP and returns to user mode with IRETQ (it restores everything,
+; RCX and R11 included, which SYSRET would clobber; signals and execve may have changed any of it).
+return_to_user:
+	cli
+	pop r15
+	pop r14
+	pop r13
+	pop r12
+	pop rbp
+	pop rbx
+	pop r11
+	pop r10
+	pop r9
+	pop r8
+	pop rax
+	pop rcx
+	pop rdx
+	pop rsi
+	pop rdi
+	add rsp, 16
+	swapgs
+	iretq
+
+; A new task's first instruction (switch_to "returns" here): finish the switch, then leave for
+; user mode through its pt_regs.
+ret_from_fork:
+	call schedule_tail
+	jmp return_to_user
+
+; A task that starts in the kernel (PID 1, before it execs): switch_to left fn in RBX and its
+; argument in R12. When fn returns, the task leaves for user mode through its pt_regs, which
+; fn (execve) filled in.
+ret_from_kernel_thread:
+	call schedule_tail
+	mov rdi, r12
+	call rbx
+	jmp return_to_user
+
+; void switch_to(u64 *prev_sp, u64 next_sp): saves the callee-saved registers on this stack,
+; stores RSP in *prev_sp, loads next_sp and pops the next task's registers.
+switch_to:
+	push rbp
+	push rbx
+	push r12
+	push r13
+	push r14
+	push r15
+	mov [rdi], rsp
+	mov rsp, rsi
+	pop r15
+	pop r14
+	pop r13
+	pop r12
+	pop rbx
+	pop rbp
+	ret

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: MIT
+/* PIT tick, TSC clock, CMOS wall clock. */
+#include "arch/x86_64/time.h"
+#include "arch/x86_64/cpu.h"
+#include "kernel/printk.h"
+
+#define PIT_HZ 1193182
+#define PIT_CH0 0x40
+#define PIT_CH2 0x42
+#define PIT_CMD 0x43
+#define PIT_GATE 0x61
+
+static u64 tsc_at_boot, tsc_khz, wall_at_boot;
+
+/* Measures the TSC over 10 ms of PIT channel 2 (one-shot, polled). */
+static u64 calibrate_tsc_khz(void)
+{
+	u16 count = PIT_HZ / 100;
+
+	outb(PIT_GATE, (inb(PIT_GATE) & ~0x02) | 0x01); /* gate on, speaker off */
+	outb(PIT_CMD, 0xb0);				 /* channel 2, lo/hi, mode 0 */
+	outb(PIT_CH2, count & 0xff);
+	outb(PIT_CH2, count >> 8);
+	u64 t0 = rdtsc();
+	while (!(inb(PIT_GATE) & 0x20))
+		cpu_relax();
+	u64 khz = (rdtsc() - t0) / 10;
+	return khz ? khz : 1000000;
+}
+
+static u8 cmos_read(u8 reg)
+{
+	outb(0x70, reg);
+	return inb(0x71);
+}
+
+static u64 bcd(u8 v, bool binary)
+{
+	return binary ? v : (v & 0xf) + (v >> 4) * 10;
+}
+
+/* Days from 1970-01-01 to the given date (proleptic Gregorian). */
+static u64 days_since_epoch(u64 y, u64 m, u64 d)
+{
+	y -= m <= 2;
+	u64 era = y / 400, yoe = y % 400;
+	u64 doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	u64 doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+/* Reads the CMOS real-time clock (UTC) once the update-in-progress flag is clear. */
+static u64 read_cmos_time(void)
+{
+	while (cmos_read(0x0a) & 0x80)
+		cpu_relax();
+	bool binary = cmos_read(0x0b) & 0x04;
+	u64 s = bcd(cmos_read(0x00), binary), mi = bcd(cmos_read(0x02), binary);
+	u64 h = bcd(cmos_read(0x04) & 0x7f, binary), d = bcd(cmos_read(0x07), binary);
+	u64 mo = bcd(cmos_read(0x08), binary), y = bcd(cmos_read(0x09), binary) + 2000;
+	return days_since_epoch(y, mo, d) * 86400 + h * 3600 + mi * 60 + s;
+}
+
+void time_init(void)
+{
+	tsc_khz = calibrate_tsc_khz();
+	tsc_at_boot = rdtsc();
+	wall_at_boot = read_cmos_time();
+	u16 div = PIT_HZ / HZ;
+	outb(PIT_CMD, 0x34); /* channel 0, lo/hi, rate generator */
+	outb(PIT_CH0, div & 0xff);
+	outb(PIT_CH0, div >> 8);
+	outb(0x21, inb(0x21) & ~0x01); /* unmask IRQ 0 */
+	pr_info("time: TSC %llu.%03llu MHz, tick %d Hz\n", (unsigned long long)(tsc_khz / 1000),
+		(unsigned long long)(tsc_khz % 1000), HZ);
+}
+
+void timer_eoi(void)
+{
+	outb(0x20, 0x20);
+}
+
+u64 ktime_get_ns(void)
+{
+	if (!tsc_khz)
+		return 0; /* not calibrated yet */
+	u64 d = rdtsc() - tsc_at_boot;
+
+	/* d * 10^6 / khz without 128-bit division (no libgcc in the kernel). */
+	return d / tsc_khz * 1000000 + d % tsc_khz * 1000000 / tsc_khz;
+}
+
+u64 boot_wall_seconds(void)
+{
+	return wall_at_boot;
+}

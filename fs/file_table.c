@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: MIT
+/* Open files: allocation and reference counting. */
+#include "fs/devices.h"
+#include "fs/ramfs.h"
+#include "mm/slab.h"
+
+struct file *alloc_file(struct inode *inode, u32 flags, const struct file_operations *fop)
+{
+	struct file *f = kzalloc(sizeof(*f), GFP_KERNEL);
+
+	if (!f)
+		return NULL;
+	f->f_count = 1;
+	/* What F_GETFL shows: the creation flags and O_CLOEXEC (a descriptor's) are not kept. */
+	f->f_flags = flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC);
+	if (flags & O_PATH) {
+		f->f_mode = FMODE_PATH;
+	} else {
+		u32 acc = flags & O_ACCMODE;
+
+		f->f_mode = FMODE_LSEEK | FMODE_PREAD | FMODE_PWRITE;
+		if (acc == O_RDONLY || acc == O_RDWR)
+			f->f_mode |= FMODE_READ;
+		if (acc == O_WRONLY || acc == O_RDWR)
+			f->f_mode |= FMODE_WRITE;
+	}
+	f->f_inode = iget(inode);
+	f->f_op = fop;
+	return f;
+}
+
+struct file *get_file(struct file *f)
+{
+	f->f_count++;
+	return f;
+}
+
+void fput(struct file *f)
+{
+	if (--f->f_count)
+		return;
+	if (f->f_op && f->f_op->release)
+		f->f_op->release(f->f_inode, f);
+	iput(f->f_inode);
+	kfree(f);
+}
+
+struct inode *file_inode(struct file *f)
+{
+	return f->f_inode;
+}
+
+bool file_writable(struct file *f)
+{
+	return f->f_mode & FMODE_WRITE;
+}
+
+void stream_open(struct file *f)
+{
+	f->f_mode &= ~(FMODE_LSEEK | FMODE_PREAD | FMODE_PWRITE);
+	f->f_mode |= FMODE_STREAM;
+}
+
+int file_mmap_kind(struct file *f)
+{
+	if (f->f_op == &ramfs_file_operations)
+		return FILE_MMAP_PAGES;
+	if (f->f_op == &zero_fops)
+		return FILE_MMAP_ANON;
+	return FILE_MMAP_NONE;
+}

@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The page cache: a radix tree per regular file, mapping page offsets to frames. Nodes are whole
+ * frames of 512 slots; a tree of height h covers offsets below 512^h (height 0: the root is the
+ * page at offset 0 itself), and grows a level at a time when a larger offset is written.
+ */
+#include "fs/vfs.h"
+#include "mm/frame.h"
+
+#define PT_SHIFT 9
+#define PT_SLOTS (1u << PT_SHIFT)
+#define PT_MAX_INDEX ((u64)MAX_LFS_FILESIZE >> PAGE_SHIFT)
+
+/* How many page offsets a tree of this height covers (height <= 6 for PT_MAX_INDEX). */
+static u64 pt_span(u32 height)
+{
+	return 1ULL << (PT_SHIFT * height);
+}
+
+/* Adds levels on top of the tree until index fits; false when memory runs out. */
+static bool pt_grow(struct page_tree *t, u64 index)
+{
+	while (index >= pt_span(t->height)) {
+		if (t->root) {
+			void **node = get_free_page(GFP_ZERO);
+
+			if (!node)
+				return false;
+			node[0] = t->root;
+			t->root = node;
+		}
+		t->height++;
+	}
+	return true;
+}
+
+struct page *filemap_get_page(struct inode *inode, u64 pgoff, bool create)
+{
+	struct page_tree *t = &inode->i_pages;
+	void **slot = &t->root;
+
+	if (pgoff > PT_MAX_INDEX)
+		return NULL;
+	if (pgoff >= pt_span(t->height) && (!create || !pt_grow(t, pgoff)))
+		return NULL;
+	for (u32 h = t->height; h > 0; h--) {
+		if (!*slot) {
+			if (!create)
+				return NULL;
+			*slot = get_free_page(GFP_ZERO);
+			if (!*slot)
+				return NULL;
+		}
+		slot = (void **)*slot + ((pgoff >> (PT_SHIFT * (h - 1))) & (PT_SLOTS - 1));
+	}
+	if (!*slot && create) {
+		struct page *page = alloc_page(GFP_ZERO);
+
+		if (!page)
+			return NULL;
+		*slot = page;
+		t->nrpages++;
+	}
+	return *slot;
+}
+
+/*
+ * Drops the pages at offsets >= start from the subtree in *slot (height h, first offset base) and
+ * frees the subtree's nodes that end up empty.
+ */
+static void pt_remove(struct page_tree *t, void **slot, u32 h, u64 base, u64 start)
+{
+	if (!*slot)
+		return;
+	if (h == 0) {
+		if (base >= start) {
+			put_page(*slot);
+			*slot = NULL;
+			t->nrpages--;
+		}
+		return;
+	}
+	void **node = *slot;
+	u64 span = pt_span(h - 1);
+	bool empty = true;
+
+	for (u32 i = 0; i < PT_SLOTS; i++) {
+		if (base + (i + 1) * span > start)
+			pt_remove(t, &node[i], h - 1, base + i * span, start);
+		if (node[i])
+			empty = false;
+	}
+	if (empty) {
+		free_page_addr(node);
+		*slot = NULL;
+	}
+}
+
+void filemap_remove_from(struct inode *inode, u64 start)
+{
+	struct page_tree *t = &inode->i_pages;
+
+	pt_remove(t, &t->root, t->height, 0, start);
+	if (!t->root)
+		t->height = 0;
+}
+
+/* The first offset >= from with a page in the subtree (height h, first offset base), or ~0. */
+static u64 pt_next(void *node, u32 h, u64 base, u64 from)
+{
+	if (!node)
+		return ~0ULL;
+	if (h == 0)
+		return base >= from ? base : ~0ULL;
+	u64 span = pt_span(h - 1);
+
+	for (u32 i = 0; i < PT_SLOTS; i++) {
+		u64 child = base + i * span;
+
+		if (child + span <= from)
+			continue;
+		u64 found = pt_next(((void **)node)[i], h - 1, child, from);
+		if (found != ~0ULL)
+			return found;
+	}
+	return ~0ULL;
+}
+
+u64 filemap_next_page(struct inode *inode, u64 pgoff)
+{
+	return pt_next(inode->i_pages.root, inode->i_pages.height, 0, pgoff);
+}

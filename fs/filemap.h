@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The page cache, which is the ramfs's storage: a regular file's data lives in whole frames
+ * (struct page), found by page offset in a radix tree of page-sized nodes (512 slots each, as many
+ * levels as the largest offset needs). A hole has no page and reads as zeros. The cache holds one
+ * reference on each page (page->refcount); whoever maps a page into an address space takes its
+ * own with get_page() and drops it with put_page(), so a page outlives its removal from the cache
+ * (truncate, unlink) for as long as it stays mapped. Bytes of a cached page past i_size are always
+ * zero: truncate zeroes the tail of the last page.
+ */
+#ifndef WARDEN_FS_FILEMAP_H
+#define WARDEN_FS_FILEMAP_H
+
+#include "kernel/types.h"
+
+struct inode;
+struct page;
+
+/* The pages of one file. */
+struct page_tree {
+	void *root; /* a page (height 0) or a node of 512 slots */
+	u32 height; /* levels of nodes: offsets below 512^height fit */
+	u64 nrpages; /* pages cached */
+};
+
+/*
+ * The page holding bytes [pgoff * PAGE_SIZE, (pgoff + 1) * PAGE_SIZE) of a regular file, as
+ * page_address() reaches it. With create, a missing page is allocated zeroed and added (NULL only
+ * when memory runs out); without, a hole gives NULL. The reference stays the cache's: a caller
+ * that keeps the page (a mapping) takes its own with get_page().
+ */
+struct page *filemap_get_page(struct inode *inode, u64 pgoff, bool create);
+
+/* Removes the pages at offsets >= start from the cache (and the nodes left empty). */
+void filemap_remove_from(struct inode *inode, u64 start);
+
+/* The offset of the first cached page at or after pgoff, or ~0 if there is none. */
+u64 filemap_next_page(struct inode *inode, u64 pgoff);
+
+#endif

@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: MIT
+/* Building the root file system at boot. */
+#include "fs/cpio.h"
+#include "fs/proc.h"
+#include "fs/ramfs.h"
+#include "kernel/errno.h"
+
+/* Creates name in the root's directory dir with mode (and device number rdev). */
+static int fs_mknod(struct inode *dir, const char *name, u32 mode, u32 rdev, struct inode **res)
+{
+	u32 len = 0;
+
+	while (name[len])
+		len++;
+	return vfs_mknod(dir, name, len, mode, rdev, res);
+}
+
+int fs_init(void *initrd, size_t len)
+{
+	struct inode *dev;
+	int err;
+
+	/* The root is a tmpfs root: mode 01777, its own parent. */
+	fs_root = ramfs_new_inode(NULL, S_IFDIR | 01777, 0);
+	if (!fs_root)
+		return -ENOMEM;
+	err = fs_mknod(fs_root, "dev", S_IFDIR | 0755, 0, &dev);
+	if (err)
+		return err;
+	err = fs_mknod(dev, "null", S_IFCHR | 0666, mkdev(1, 3), NULL);
+	if (!err)
+		err = fs_mknod(dev, "zero", S_IFCHR | 0666, mkdev(1, 5), NULL);
+	if (!err)
+		err = fs_mknod(dev, "console", S_IFCHR | 0600, mkdev(5, 1), NULL);
+	iput(dev);
+	if (!err)
+		err = fs_mknod(fs_root, "tmp", S_IFDIR | 01777, 0, NULL);
+	if (!err)
+		err = proc_init();
+	if (!err && len)
+		err = unpack_initramfs(initrd, len);
+	return err;
+}

@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: MIT
+/* procfs: /proc, /proc/self, /proc/<pid>/exe and generated files. */
+#include "fs/proc.h"
+#include "fs/uio.h"
+#include "kernel/errno.h"
+#include "kernel/sched.h"
+#include "kernel/string.h"
+#include "kernel/vsprintf.h"
+#include "mm/slab.h"
+
+static struct inode *proc_root; /* /proc */
+static struct inode *proc_task_dir; /* /proc/<pid> of the calling task */
+
+/* Makes room for need bytes in all; false when memory runs out. */
+static bool seq_grow(struct seq_buf *m, size_t need)
+{
+	size_t size = max(max(need, m->size * 2), (size_t)256);
+	char *buf = kmalloc(size, GFP_KERNEL);
+
+	if (!buf)
+		return false;
+	if (m->len)
+		memcpy(buf, m->buf, m->len);
+	kfree(m->buf);
+	m->buf = buf;
+	m->size = size;
+	return true;
+}
+
+void seq_write(struct seq_buf *m, const void *data, size_t len)
+{
+	if (m->overflow || (m->size - m->len < len && !seq_grow(m, m->len + len))) {
+		m->overflow = true;
+		return;
+	}
+	memcpy(m->buf + m->len, data, len);
+	m->len += len;
+}
+
+void seq_printf(struct seq_buf *m, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!m->buf && !seq_grow(m, 256))
+		m->overflow = true;
+	while (!m->overflow) {
+		size_t room = m->size - m->len;
+
+		va_start(ap, fmt);
+		int n = vsnprintf(m->buf + m->len, room, fmt, ap);
+		va_end(ap);
+		if (n < 0)
+			return;
+		if ((size_t)n < room) {
+			m->len += (size_t)n;
+			return;
+		}
+		if (!seq_grow(m, m->len + (size_t)n + 1))
+			m->overflow = true;
+	}
+}
+
+/* Opening a generated file makes its content. */
+static int proc_file_open(struct inode *inode, struct file *file)
+{
+	struct seq_buf *m = kzalloc(sizeof(*m), GFP_KERNEL);
+
+	if (!m)
+		return -ENOMEM;
+	int err = inode->i_show(m);
+	if (!err && m->overflow)
+		err = -ENOMEM;
+	if (err) {
+		kfree(m->buf);
+		kfree(m);
+		return err;
+	}
+	file->private_data = m;
+	return 0;
+}
+
+static void proc_file_release(struct inode *inode, struct file *file)
+{
+	struct seq_buf *m = file->private_data;
+
+	(void)inode;
+	kfree(m->buf);
+	kfree(m);
+}
+
+static ssize_t proc_file_read(struct file *file, struct iov_iter *to, s64 *ppos)
+{
+	struct seq_buf *m = file->private_data;
+
+	if ((u64)*ppos >= m->len)
+		return 0;
+	size_t n = min(m->len - (size_t)*ppos, iov_iter_count(to));
+	size_t copied = copy_to_iter(m->buf + *ppos, n, to);
+	if (!copied && n)
+		return -EFAULT;
+	*ppos += (s64)copied;
+	return (ssize_t)copied;
+}
+
+/* lseek of a generated file: SEEK_SET and SEEK_CUR to positions >= 0 (Linux's seq_lseek). */
+static s64 proc_file_lseek(struct file *file, s64 offset, int whence)
+{
+	if (whence == SEEK_CUR && __builtin_add_overflow(offset, file->f_pos, &offset))
+		return -EINVAL;
+	if ((whence != SEEK_SET && whence != SEEK_CUR) || offset < 0)
+		return -EINVAL;
+	return file->f_pos = offset;
+}
+
+static const struct file_operations proc_file_fops = {
+	.open = proc_file_open,
+	.release = proc_file_release,
+	.read = proc_file_read,
+	.llseek = proc_file_lseek,
+};
+
+/* The directory an entry of where goes in. */
+static struct inode *proc_dir(enum proc_dir where)
+{
+	return where == PROC_SELF ? proc_task_dir : proc_root;
+}
+
+/* Adds a new proc inode as dir/name; 0 or -errno. */
+static int proc_add(struct inode *dir, const char *name, struct inode *inode)
+{
+	u32 len = (u32)strlen(name);
+	int err = d_lookup(dir, name, len) ? -EEXIST : 0;
+
+	if (!err && !d_add(dir, name, len, inode))
+		err = -ENOMEM;
+	iput(inode); /* the entry keeps it */
+	return err;
+}
+
+int proc_create_file(enum proc_dir where, const char *name, u32 mode,
+		     int (*show)(struct seq_buf *m))
+{
+	struct inode *inode = new_inode(&proc_sb, S_IFREG | (mode & S_IALLUGO));
+
+	if (!inode)
+		return -ENOMEM;
+	inode->i_fop = &proc_file_fops;
+	inode->i_show = show;
+	return proc_add(proc_dir(where), name, inode);
+}
+
+int proc_create_link(enum proc_dir where, const char *name, char *(*get_link)(struct inode *))
+{
+	struct inode *inode = new_inode(&proc_sb, S_IFLNK | S_IRWXUGO);
+
+	if (!inode)
+		return -ENOMEM;
+	inode->i_get_link = get_link;
+	return proc_add(proc_dir(where), name, inode);
+}
+
+/* A kmalloc'd copy of s. */
+static char *proc_strdup(const char *s)
+{
+	size_t len = strlen(s);
+	char *copy = kmalloc(len + 1, GFP_KERNEL);
+
+	if (!copy)
+		return ERR_PTR(-ENOMEM);
+	memcpy(copy, s, len + 1);
+	return copy;
+}
+
+/* /proc/self -> "<tgid>" */
+static char *proc_self_get_link(struct inode *inode)
+{
+	char pid[16];
+
+	(void)inode;
+	if (!current)
+		return ERR_PTR(-ENOENT);
+	snprintf(pid, sizeof(pid), "%d", current->tgid);
+	return proc_strdup(pid);
+}
+
+/* /proc/self/exe -> the program the task runs */
+static char *proc_exe_get_link(struct inode *inode)
+{
+	(void)inode;
+	if (!current || !current->exe_path[0])
+		return ERR_PTR(-ENOENT);
+	return proc_strdup(current->exe_path);
+}
+
+/* /proc/<pid>: the caller's own pid names the task directory; other pids are not there yet. */
+static struct inode *proc_root_lookup(struct inode *dir, const char *name, u32 len)
+{
+	u64 pid = 0;
+
+	(void)dir;
+	if (!current || len == 0 || len > 10 || (name[0] == '0' && len > 1))
+		return NULL;
+	for (u32 i = 0; i < len; i++) {
+		if (name[i] < '0' || name[i] > '9')
+			return NULL;
+		pid = pid * 10 + (u64)(name[i] - '0');
+	}
+	return pid == (u64)current->tgid ? iget(proc_task_dir) : NULL;
+}
+
+/* A new proc directory inside parent. */
+static struct inode *proc_new_dir(struct inode *parent)
+{
+	struct inode *inode = new_inode(&proc_sb, S_IFDIR | 0555);
+
+	if (!inode)
+		return NULL;
+	inode->i_fop = &dcache_dir_operations;
+	inode->i_nlink = 2;
+	d_init_dir(inode, parent);
+	return inode;
+}
+
+int proc_init(void)
+{
+	proc_root = proc_new_dir(fs_root);
+	if (!proc_root)
+		return -ENOMEM;
+	proc_root->i_flags |= S_MOUNTPOINT;
+	proc_root->i_lookup = proc_root_lookup;
+	proc_task_dir = proc_new_dir(proc_root); /* its reference pins it: it has no entry */
+	if (!proc_task_dir)
+		return -ENOMEM;
+	int err = proc_create_link(PROC_ROOT, "self", proc_self_get_link);
+	if (!err)
+		err = proc_create_link(PROC_SELF, "exe", proc_exe_get_link);
+	if (!err)
+		err = vfs_add_entry(fs_root, "proc", 4, proc_root);
+	iput(proc_root); /* the root's entry keeps it */
+	return err;
+}

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * /proc, kept small: /proc/self is a symlink to the caller's pid, and /proc/<pid> (only the
+ * caller's own: other pids are ENOENT for now) is one directory whose entries always describe
+ * the calling task: /proc/self/exe, a symlink to current->exe_path. Other files are "generated
+ * files": a callback writes their whole content into a seq_buf when the file is opened, and
+ * reads, lseek and pread are served from that copy (the design /proc/self/maps fits).
+ * Nothing in /proc can be created, removed or renamed; its st_blksize is 1024, as on Linux.
+ */
+#ifndef WARDEN_FS_PROC_H
+#define WARDEN_FS_PROC_H
+
+#include "fs/vfs.h"
+
+/* A growing text buffer; overflow is set (and the open fails with ENOMEM) if memory runs out. */
+struct seq_buf {
+	char *buf;
+	size_t size;
+	size_t len;
+	bool overflow;
+};
+
+/* Appends formatted text (kernel/vsprintf.h's conversions). */
+void seq_printf(struct seq_buf *m, const char *fmt, ...) __printf(2, 3);
+
+/* Appends len bytes. */
+void seq_write(struct seq_buf *m, const void *data, size_t len);
+
+/* Where a proc entry goes: /proc itself, or the calling task's directory /proc/self. */
+enum proc_dir { PROC_ROOT, PROC_SELF };
+
+/*
+ * Creates the generated file NAME in /proc or /proc/self, with permission bits mode (0444 for a
+ * read-only file). show() fills the content for the calling task each time the file is opened:
+ * 0, or -errno for the open to fail with. 0 or -errno (EEXIST, ENOMEM).
+ */
+int proc_create_file(enum proc_dir where, const char *name, u32 mode,
+		     int (*show)(struct seq_buf *m));
+
+/* Creates the symlink NAME in /proc or /proc/self whose target get_link() makes at each use
+ * (a kmalloc'd string, or an ERR_PTR). 0 or -errno. */
+int proc_create_link(enum proc_dir where, const char *name, char *(*get_link)(struct inode *));
+
+/* Builds /proc (self and self/exe) and mounts it on /proc in the root. 0 or -ENOMEM. */
+int proc_init(void);
+
+#endif

@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: MIT
+/* The ramfs: new inodes, and regular files read and written through the page cache. */
+#include "fs/ramfs.h"
+#include "fs/uio.h"
+#include "kernel/errno.h"
+#include "kernel/string.h"
+#include "mm/frame.h"
+
+struct inode *ramfs_new_inode(struct inode *parent, u32 mode, u32 rdev)
+{
+	struct inode *inode = new_inode(&rootfs_sb, mode);
+
+	if (!inode)
+		return NULL;
+	switch (mode & S_IFMT) {
+	case S_IFREG:
+		inode->i_fop = &ramfs_file_operations;
+		break;
+	case S_IFDIR:
+		inode->i_fop = &dcache_dir_operations;
+		inode->i_nlink = 2;
+		inode->i_size = 2 * BOGO_DIRENT_SIZE;
+		d_init_dir(inode, parent ? parent : inode);
+		break;
+	case S_IFCHR:
+		inode->i_fop = &def_chr_fops;
+		inode->i_rdev = rdev;
+		break;
+	}
+	return inode;
+}
+
+/* Reads from the page cache; holes and the tail of the last page read as zeros. */
+static ssize_t ramfs_read(struct file *file, struct iov_iter *to, s64 *ppos)
+{
+	struct inode *inode = file->f_inode;
+	s64 pos = *ppos;
+	ssize_t total = 0;
+
+	while (iov_iter_count(to) && pos < inode->i_size) {
+		size_t off = (size_t)(pos % PAGE_SIZE);
+		size_t n = min(PAGE_SIZE - off, (size_t)(inode->i_size - pos));
+		struct page *page = filemap_get_page(inode, (u64)pos / PAGE_SIZE, false);
+
+		n = min(n, iov_iter_count(to));
+		size_t copied = page ? copy_to_iter((char *)page_address(page) + off, n, to)
+				     : iov_iter_zero(n, to);
+		pos += copied;
+		total += copied;
+		if (copied < n) {
+			if (!total)
+				total = -EFAULT;
+			break;
+		}
+	}
+	*ppos = pos;
+	return total;
+}
+
+/* Writes into the page cache, allocating pages as needed and growing i_size. */
+static ssize_t ramfs_write(struct file *file, struct iov_iter *from, s64 *ppos)
+{
+	struct inode *inode = file->f_inode;
+	s64 pos = (file->f_flags & O_APPEND) ? inode->i_size : *ppos;
+	ssize_t total = 0;
+	int err = 0;
+
+	if (!iov_iter_count(from))
+		return 0;
+	if (pos >= MAX_LFS_FILESIZE)
+		return -EFBIG;
+	size_t left = min(iov_iter_count(from), (size_t)(MAX_LFS_FILESIZE - pos));
+	while (left) {
+		size_t off = (size_t)(pos % PAGE_SIZE);
+		size_t n = min(PAGE_SIZE - off, left);
+		struct page *page = filemap_get_page(inode, (u64)pos / PAGE_SIZE, true);
+
+		if (!page) {
+			err = -ENOMEM;
+			break;
+		}
+		size_t copied = copy_from_iter((char *)page_address(page) + off, n, from);
+		pos += copied;
+		total += copied;
+		left -= copied;
+		if (pos > inode->i_size)
+			inode->i_size = pos;
+		if (copied < n) {
+			err = -EFAULT;
+			break;
+		}
+	}
+	if (total)
+		inode_touch(inode);
+	*ppos = pos;
+	return total ? total : err;
+}
+
+/* lseek; SEEK_DATA and SEEK_HOLE see cached pages as data and missing ones as holes (tmpfs). */
+static s64 ramfs_llseek(struct file *file, s64 offset, int whence)
+{
+	struct inode *inode = file->f_inode;
+
+	if (whence != SEEK_DATA && whence != SEEK_HOLE)
+		return generic_file_llseek(file, offset, whence);
+	if (offset < 0 || offset >= inode->i_size)
+		return -ENXIO;
+	u64 pg = (u64)offset / PAGE_SIZE;
+	if (whence == SEEK_DATA) {
+		u64 next = filemap_next_page(inode, pg);
+
+		if (next != pg) {
+			if (next > (u64)(inode->i_size - 1) / PAGE_SIZE)
+				return -ENXIO;
+			offset = (s64)(next * PAGE_SIZE);
+		}
+	} else {
+		u64 hole = pg;
+
+		while (filemap_get_page(inode, hole, false))
+			hole++;
+		if (hole != pg)
+			offset = min((s64)(hole * PAGE_SIZE), inode->i_size);
+	}
+	file->f_pos = offset;
+	return offset;
+}
+
+const struct file_operations ramfs_file_operations = {
+	.read = ramfs_read,
+	.write = ramfs_write,
+	.llseek = ramfs_llseek,
+};

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The file-system system calls, with Linux x86-64's argument types. Each returns its result or a
+ * negative errno, with Linux 6.1's errors checked in Linux's order. Every user pointer goes
+ * through mm/uaccess.h; paths are copied in with getname() (ENAMETOOLONG at PATH_MAX).
+ */
+#ifndef WARDEN_FS_SYSCALLS_H
+#define WARDEN_FS_SYSCALLS_H
+
+#include "fs/abi.h"
+
+/* fs/read_write.c */
+long sys_read(unsigned int fd, char __user *buf, size_t count);
+long sys_write(unsigned int fd, const char __user *buf, size_t count);
+long sys_pread64(unsigned int fd, char __user *buf, size_t count, s64 pos);
+long sys_pwrite64(unsigned int fd, const char __user *buf, size_t count, s64 pos);
+long sys_readv(unsigned long fd, const struct iovec __user *vec, unsigned long vlen);
+long sys_writev(unsigned long fd, const struct iovec __user *vec, unsigned long vlen);
+long sys_lseek(unsigned int fd, s64 offset, unsigned int whence);
+
+/* fs/open.c */
+long sys_open(const char __user *filename, int flags, u32 mode);
+long sys_openat(int dfd, const char __user *filename, int flags, u32 mode);
+long sys_creat(const char __user *pathname, u32 mode);
+long sys_close(unsigned int fd);
+long sys_truncate(const char __user *path, long length);
+long sys_ftruncate(unsigned int fd, unsigned long length);
+long sys_access(const char __user *filename, int mode);
+long sys_faccessat(int dfd, const char __user *filename, int mode);
+long sys_faccessat2(int dfd, const char __user *filename, int mode, int flags);
+long sys_chdir(const char __user *filename);
+long sys_fchdir(unsigned int fd);
+long sys_umask(int mask);
+
+/* fs/fcntl.c */
+long sys_dup(unsigned int fildes);
+long sys_dup2(unsigned int oldfd, unsigned int newfd);
+long sys_dup3(unsigned int oldfd, unsigned int newfd, int flags);
+long sys_fcntl(unsigned int fd, unsigned int cmd, unsigned long arg);
+
+/* fs/pipe.c */
+long sys_pipe(int __user *fildes);
+long sys_pipe2(int __user *fildes, int flags);
+
+/* fs/stat.c */
+long sys_stat(const char __user *filename, struct stat __user *statbuf);
+long sys_lstat(const char __user *filename, struct stat __user *statbuf);
+long sys_fstat(unsigned int fd, struct stat __user *statbuf);
+long sys_newfstatat(int dfd, const char __user *filename, struct stat __user *statbuf, int flag);
+long sys_readlink(const char __user *path, char __user *buf, int bufsiz);
+long sys_readlinkat(int dfd, const char __user *pathname, char __user *buf, int bufsiz);
+
+/* fs/dirops.c */
+long sys_mkdir(const char __user *pathname, u32 mode);
+long sys_mkdirat(int dfd, const char __user *pathname, u32 mode);
+long sys_unlink(const char __user *pathname);
+long sys_unlinkat(int dfd, const char __user *pathname, int flag);
+long sys_rmdir(const char __user *pathname);
+long sys_rename(const char __user *oldname, const char __user *newname);
+long sys_renameat(int olddfd, const char __user *oldname, int newdfd, const char __user *newname);
+long sys_renameat2(int olddfd, const char __user *oldname, int newdfd, const char __user *newname,
+		   unsigned int flags);
+long sys_symlink(const char __user *oldname, const char __user *newname);
+long sys_symlinkat(const char __user *oldname, int newdfd, const char __user *newname);
+
+/* fs/readdir.c */
+long sys_getdents64(unsigned int fd, struct linux_dirent64 __user *dirent, unsigned int count);
+
+/* fs/d_path.c */
+long sys_getcwd(char __user *buf, unsigned long size);
+
+/* fs/ioctl.c */
+long sys_ioctl(unsigned int fd, unsigned int cmd, unsigned long arg);
+long sys_fsync(unsigned int fd);
+long sys_fdatasync(unsigned int fd);
+
+#endif

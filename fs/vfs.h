@@ -1,0 +1,322 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The virtual file system: inodes, directory entries, open files and path lookup, with Linux's
+ * names and rules.
+ *
+ * An inode is a file of any type. It lives while it has a name (i_nlink > 0 and an entry) or a
+ * reference (i_count > 0: an open file, a working directory, a walk in progress, a child
+ * directory's ".."): an unlinked file that is still open stays readable until its last close,
+ * and a nameless inode (a pipe, a console file) goes with its last reference.
+ *
+ * A directory holds its entries (struct dentry: a name and the inode it names) in a list, newest
+ * first, which is the order Linux 6.1's tmpfs lists them in. Each directory knows its parent
+ * (i_parent) and every inode knows its entry (i_dentry), so a path can be rebuilt (getcwd,
+ * d_path). There is no link() yet: an inode has at most one name.
+ *
+ * Concurrency: Warden has one CPU and no kernel preemption, so file-system code runs without
+ * interruption except where it sleeps (pipes), and there it holds references to what it uses.
+ * The locks SMP will need are not there yet.
+ */
+#ifndef WARDEN_FS_VFS_H
+#define WARDEN_FS_VFS_H
+
+#include "fs/abi.h"
+#include "fs/filemap.h"
+#include "kernel/err.h"
+
+struct file;
+struct iov_iter;
+struct dir_context;
+struct seq_buf;
+struct pipe_inode_info;
+
+/* A mounted file system: what its inodes share. */
+struct super_block {
+	u32 s_dev; /* st_dev of its inodes */
+	u32 s_blocksize; /* st_blksize */
+	bool s_fixed; /* built by the kernel (proc): names cannot be created, removed or moved */
+};
+
+extern struct super_block rootfs_sb, proc_sb, pipefs_sb;
+
+/* A doubly linked list node, circular with a head node (a directory's entries). */
+struct d_list {
+	struct d_list *next, *prev;
+};
+
+/* A name in a directory. */
+struct dentry {
+	struct d_list d_child; /* in d_parent's i_subdirs, newest first */
+	struct inode *d_parent;
+	struct inode *d_inode; /* NULL for a readdir cursor (see dcache_readdir) */
+	u32 d_len;
+	char d_name[]; /* NUL-terminated */
+};
+
+#define S_MOUNTPOINT 0x1 /* i_flags: a mounted file system's root (/proc): EBUSY to remove */
+
+struct inode {
+	u64 i_ino;
+	u32 i_mode; /* S_IFMT type and permission bits */
+	u32 i_nlink; /* names, plus "." and the ".." of subdirectories for a directory */
+	u32 i_count; /* references */
+	u32 i_uid, i_gid;
+	u32 i_rdev; /* device nodes: mkdev(major, minor) */
+	u32 i_flags;
+	s64 i_size;
+	u64 i_atime, i_mtime, i_ctime; /* nanoseconds since 1970 */
+	struct super_block *i_sb;
+	const struct file_operations *i_fop; /* what open() gives the file */
+	struct dentry *i_dentry; /* its name, NULL once unlinked (or if it never had one) */
+	struct page_tree i_pages; /* regular files of the ramfs: the page cache (storage) */
+	union {
+		struct { /* directories */
+			struct d_list i_subdirs;
+			struct inode *i_parent; /* a reference; the root is its own parent */
+			/* Looks up names not in the list (/proc/<pid>): a reference or NULL */
+			struct inode *(*i_lookup)(struct inode *dir, const char *name, u32 len);
+		};
+		struct { /* symlinks: a stored target, or one made at each use (proc) */
+			char *i_link;
+			char *(*i_get_link)(struct inode *inode); /* kmalloc'd string or ERR_PTR */
+		};
+		struct pipe_inode_info *i_pipe; /* pipes */
+		int (*i_show)(struct seq_buf *m); /* proc's generated files: the content at open */
+	};
+	void *i_private;
+};
+
+/* f_mode */
+#define FMODE_READ 0x1
+#define FMODE_WRITE 0x2
+#define FMODE_LSEEK 0x4
+#define FMODE_PREAD 0x8
+#define FMODE_PWRITE 0x10
+#define FMODE_EXEC 0x20
+#define FMODE_STREAM 0x40 /* no position: pipes, the console device */
+#define FMODE_PATH 0x4000 /* O_PATH: only a place in the tree, no I/O */
+
+/* An open file: what open() returns, shared by dup() and fork(). */
+struct file {
+	u32 f_count;
+	u32 f_mode;
+	u32 f_flags; /* O_* as F_GETFL reports them */
+	s64 f_pos;
+	struct inode *f_inode; /* a reference */
+	const struct file_operations *f_op;
+	void *private_data;
+};
+
+/*
+ * What a file does. A NULL read or write makes the call EINVAL, a NULL llseek ESPIPE, a NULL
+ * iterate ENOTDIR (getdents64), a NULL ioctl ENOTTY. ppos is NULL for streams (pipes).
+ */
+struct file_operations {
+	int (*open)(struct inode *inode, struct file *file);
+	void (*release)(struct inode *inode, struct file *file);
+	ssize_t (*read)(struct file *file, struct iov_iter *to, s64 *ppos);
+	ssize_t (*write)(struct file *file, struct iov_iter *from, s64 *ppos);
+	s64 (*llseek)(struct file *file, s64 offset, int whence);
+	int (*iterate)(struct file *file, struct dir_context *ctx);
+	long (*ioctl)(struct file *file, unsigned int cmd, unsigned long arg);
+};
+
+/* Where getdents64 is: actor() takes one entry at position pos and returns false when full. */
+struct dir_context {
+	bool (*actor)(struct dir_context *ctx, const char *name, u32 len, s64 pos, u64 ino,
+		      u32 type);
+	s64 pos;
+};
+
+/* inode_permission() masks */
+#define MAY_EXEC 0x1
+#define MAY_WRITE 0x2
+#define MAY_READ 0x4
+
+/* ---- inodes (fs/inode.c) ---- */
+
+/* A new inode of sb with one reference and one link, its times set to now (NULL: no memory). */
+struct inode *new_inode(struct super_block *sb, u32 mode);
+
+/* Takes a reference to an inode and returns it. */
+struct inode *iget(struct inode *inode);
+
+/* Drops a reference; an inode with neither references nor names is freed (and its pages). */
+void iput(struct inode *inode);
+
+/* The wall-clock time in nanoseconds, for timestamps (0 until time_init() has run). */
+u64 current_time_ns(void);
+
+/* Sets mtime and ctime to now (the content changed). */
+void inode_touch(struct inode *inode);
+
+/* Whether the (root) caller may access the inode with mask: 0 or -EACCES (exec of a non-directory
+ * needs an x bit). */
+int inode_permission(struct inode *inode, int mask);
+
+/* ---- directory entries (fs/dcache.c) ---- */
+
+/* Makes inode a directory with no entries whose parent is parent (a reference is taken). */
+void d_init_dir(struct inode *inode, struct inode *parent);
+
+/* The entry called name in dir, or NULL. */
+struct dentry *d_lookup(struct inode *dir, const char *name, u32 len);
+
+/* Adds the entry name -> inode to dir, as its newest; NULL when memory runs out. */
+struct dentry *d_add(struct inode *dir, const char *name, u32 len, struct inode *inode);
+
+/* Removes an entry from its directory and frees it (the inode's links are the caller's). */
+void d_delete(struct dentry *dentry);
+
+/* True if the directory has no entries. */
+bool d_dir_empty(struct inode *dir);
+
+/* The directory ".." names: the parent, or dir itself at the root. */
+struct inode *d_parent_dir(struct inode *dir);
+
+/* The file operations of every directory: getdents64 in Linux 6.1's dcache order, lseek. */
+extern const struct file_operations dcache_dir_operations;
+
+/*
+ * The absolute path of inode written at the end of buf: returns where it starts, or
+ * ERR_PTR(-ENAMETOOLONG) if it does not fit, ERR_PTR(-ENOENT) if the inode has no name.
+ */
+char *d_path(struct inode *inode, char *buf, size_t size);
+
+/* ---- path lookup (fs/namei.c) ---- */
+
+#define MAXSYMLINKS 40
+
+/* lookup flags */
+#define LOOKUP_FOLLOW 0x1 /* follow a final symlink */
+#define LOOKUP_DIRECTORY 0x2 /* the result must be a directory */
+#define LOOKUP_EMPTY 0x4 /* "" names dfd itself */
+
+/* last_type: what the final component is */
+enum { LAST_NORM, LAST_ROOT, LAST_DOT, LAST_DOTDOT };
+
+/* A walk in progress: the directory reached and the final component, not yet looked up. */
+struct nameidata {
+	struct inode *dir; /* a reference */
+	const char *last; /* the final component, not NUL-terminated */
+	u32 last_len;
+	int last_type;
+	bool last_slash; /* a slash follows the final component */
+	int total_links; /* symlinks followed so far */
+	char *link_body; /* the symlink target last points into, if any (kmalloc'd) */
+};
+
+/* The root directory. */
+extern struct inode *fs_root;
+
+/*
+ * Copies a user path into a PATH_MAX kernel buffer. Returns it, or ERR_PTR(-EFAULT),
+ * ERR_PTR(-ENAMETOOLONG), or ERR_PTR(-ENOENT) for "" unless empty_ok. Free with putname().
+ */
+char *getname(const char __user *filename, bool empty_ok);
+void putname(char *name);
+
+/* Resolves a path relative to dfd (AT_FDCWD: the working directory) to an inode reference. */
+int path_lookupat(int dfd, const char *name, unsigned int flags, struct inode **res);
+
+/* Walks to the directory holding the final component of name; nd_release() when done. */
+int path_parentat(int dfd, const char *name, struct nameidata *nd);
+void nd_release(struct nameidata *nd);
+
+/* The same two from a directory of the kernel's choosing (relative names start at start). */
+int vfs_path_lookup(struct inode *start, const char *name, unsigned int flags, struct inode **res);
+int vfs_path_parent(struct inode *start, const char *name, struct nameidata *nd);
+
+/* Continues a walk into the target of link, the final component nd named: counts it (ELOOP past
+ * MAXSYMLINKS) and leaves nd at the target's final component. */
+int nd_follow_link(struct nameidata *nd, struct inode *link);
+
+/* The inode name refers to in dir (a reference): ERR_PTR(-ENOENT), ERR_PTR(-ENAMETOOLONG). */
+struct inode *lookup_child(struct inode *dir, const char *name, u32 len);
+
+/*
+ * The entry of name in dir for a call that changes dir: the entry, NULL if there is none, or
+ * ERR_PTR(-ENAMETOOLONG), ERR_PTR(-ENOENT) in a removed directory or a proc directory.
+ */
+struct dentry *lookup_for_change(struct inode *dir, const char *name, u32 len);
+
+/* The target of a symlink as a kmalloc'd string, or an ERR_PTR. */
+char *inode_get_link(struct inode *inode);
+
+/* ---- changing the tree (fs/dirops.c), for the kernel (cpio) and the syscalls ---- */
+
+/* Creates name in dir: a regular file, a device node or a directory (mode's type decides). Puts
+ * a reference to the new inode in *res when res is not NULL. */
+int vfs_mknod(struct inode *dir, const char *name, u32 len, u32 mode, u32 rdev, struct inode **res);
+
+/* Gives inode the name in dir, with the bookkeeping of a new entry (dir's size and times, and
+ * its link count for a subdirectory). The name must be free and valid. */
+int vfs_add_entry(struct inode *dir, const char *name, u32 len, struct inode *inode);
+
+/* Creates the symlink name -> target in dir. */
+int vfs_symlink(struct inode *dir, const char *name, u32 len, const char *target);
+
+/* Removes a non-directory entry (EISDIR for a directory). */
+int vfs_unlink(struct inode *dir, struct dentry *dentry);
+
+/* Removes an empty directory's entry (ENOTDIR, EBUSY, ENOTEMPTY). */
+int vfs_rmdir(struct inode *dir, struct dentry *dentry);
+
+/* ---- open files (fs/file_table.c, fs/open.c, fs/read_write.c) ---- */
+
+/* A new open file of inode with open flags (O_ACCMODE decides f_mode) and operations. */
+struct file *alloc_file(struct inode *inode, u32 flags, const struct file_operations *fop);
+
+/* Takes another reference to an open file and returns it. */
+struct file *get_file(struct file *f);
+
+/* Drops a reference; the last one releases the file (and may free an unlinked inode). */
+void fput(struct file *f);
+
+/* The inode behind an open file. */
+struct inode *file_inode(struct file *f);
+
+/* True if the file was opened for writing (MAP_SHARED with PROT_WRITE needs it). */
+bool file_writable(struct file *f);
+
+/* How mmap() may map a file: its pages come from filemap_get_page() (ramfs regular files), or it
+ * maps as private zero pages like anonymous memory (/dev/zero), or it cannot be mapped: pipes,
+ * directories, /dev/null, the console, proc files (Linux's answer: ENODEV). */
+enum { FILE_MMAP_NONE, FILE_MMAP_PAGES, FILE_MMAP_ANON };
+int file_mmap_kind(struct file *f);
+
+/* Marks a file as a stream: no position, and ESPIPE for lseek, pread and pwrite. */
+void stream_open(struct file *f);
+
+/* Opens a kernel path (relative paths from the working directory): a file or an ERR_PTR. */
+struct file *filp_open(const char *kpath, int flags, u32 mode);
+
+/* Opens a path relative to dfd, as openat() does after copying the path in. */
+struct file *file_open_at(int dfd, const char *kpath, int flags, u32 mode);
+
+/*
+ * Opens a program for execve: an ERR_PTR unless it is a regular file with an x bit (EACCES for
+ * a directory or a file without one, as Linux). The file is readable with kernel_read().
+ */
+struct file *open_exec(const char *kpath);
+
+/* Reads/writes up to len bytes at pos with a kernel buffer: bytes moved or -errno. */
+ssize_t kernel_read(struct file *f, void *kbuf, size_t len, u64 pos);
+ssize_t kernel_write(struct file *f, const void *kbuf, size_t len, u64 pos);
+
+/* lseek of a file whose end is i_size (SEEK_DATA: all data, SEEK_HOLE: only at the end). */
+s64 generic_file_llseek(struct file *file, s64 offset, int whence);
+
+/* Sets a regular file's size: frees the pages past it, zeroes the tail of the last one. */
+int do_truncate(struct inode *inode, s64 length);
+
+/* Fills a struct stat for the inode, as Linux x86-64 reports it. */
+void generic_fillattr(struct inode *inode, struct stat *st);
+
+/* ---- boot ---- */
+
+/* Builds the root (/, /dev with null, zero and console, /proc, /tmp) and unpacks the initramfs
+ * (a newc cpio archive in kernel memory) into it when len > 0. 0 or -errno. */
+int fs_init(void *initrd, size_t len);
+
+#endif

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: MIT */
+/* Ending tasks and waiting for them. */
+#ifndef WARDEN_EXIT_H
+#define WARDEN_EXIT_H
+
+#include "kernel/compiler.h"
+
+/*
+ * Ends the current task with a wait status as wait4 reports it: (code & 0xff) << 8 for exit(code),
+ * the signal number for a kill by signal. Releases its memory, files and directory; its parent
+ * collects the status. When PID 1 ends, the machine stops and reports the status (run-program).
+ */
+void do_exit(int status) __noreturn;
+
+long sys_exit(int code);
+long sys_exit_group(int code);
+long sys_wait4(int pid, int *status, int options, void *rusage);
+
+#endif

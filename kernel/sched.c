@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The scheduler: round robin over every task in creation order, a tick that preempts user
+ * code and wakes timed sleepers, and wait queues. The boot context becomes the idle task (pid 0),
+ * which runs only when nothing else can.
+ */
+#include "kernel/sched.h"
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/process.h"
+#include "arch/x86_64/time.h"
+#include "kernel/panic.h"
+#include "kernel/string.h"
+#include "mm/uaccess.h"
+
+extern u8 boot_stack_bottom[];
+
+static struct task_struct idle_task;
+static struct task_struct *task_list = &idle_task; /* idle first, then every task */
+static u64 jiffies;
+
+void sched_init(void)
+{
+	idle_task.pid = 0;
+	idle_task.state = TASK_RUNNING;
+	idle_task.stack = boot_stack_bottom;
+	memcpy(idle_task.comm, "swapper", 8);
+	init_waitqueue_head(&idle_task.wait_chldexit);
+	this_cpu()->current_task = &idle_task;
+	this_cpu()->kernel_rsp = (u64)boot_stack_bottom + KSTACK_SIZE;
+}
+
+/* Appends a new task to the list (it runs once its state is TASK_RUNNING). */
+void sched_add_task(struct task_struct *t)
+{
+	u64 f = read_rflags();
+	local_irq_disable();
+	struct task_struct *last = task_list;
+	while (last->run_next)
+		last = last->run_next;
+	last->run_next = t;
+	t->run_next = NULL;
+	if (f & X86_EFLAGS_IF)
+		local_irq_enable();
+}
+
+/* Removes a reaped task from the list. */
+void sched_remove_task(struct task_struct *t)
+{
+	u64 f = read_rflags();
+	local_irq_disable();
+	for (struct task_struct **pp = &task_list; *pp; pp = &(*pp)->run_next) {
+		if (*pp == t) {
+			*pp = t->run_next;
+			break;
+		}
+	}
+	if (f & X86_EFLAGS_IF)
+		local_irq_enable();
+}
+
+struct task_struct *find_task_by_pid(int pid)
+{
+	for (struct task_struct *t = task_list; t; t = t->run_next)
+		if (t->pid == pid && t->state != EXIT_DEAD)
+			return t;
+	return NULL;
+}
+
+/* The next runnable task after prev in list order, wrapping; idle if none. */
+static struct task_struct *pick_next_task(struct task_struct *prev)
+{
+	struct task_struct *t = prev->run_next ? prev->run_next : task_list;
+
+	for (int pass = 0; pass < 2; pass++) {
+		for (; t; t = t->run_next)
+			if (t != &idle_task && t->state == TASK_RUNNING)
+				return t;
+		t = task_list;
+	}
+	return &idle_task;
+}
+
+void schedule(void)
+{
+	u64 f = read_rflags();
+	local_irq_disable();
+	struct task_struct *prev = current, *next = pick_next_task(prev);
+	prev->need_resched = false;
+	if (next != prev)
+		arch_switch_to(prev, next);
+	if (f & X86_EFLAGS_IF)
+		local_irq_enable();
+}
+
+/* Runs first in a new task, after the switch into it. */
+void schedule_tail(void);
+void schedule_tail(void)
+{
+	struct task_struct *t = current;
+
+	if (t->set_child_tid) {
+		put_user_u32((u32)t->pid, (u32 *)t->set_child_tid);
+		t->set_child_tid = 0;
+	}
+	local_irq_enable();
+}
+
+void wake_up_process(struct task_struct *t)
+{
+	if (t->state == TASK_INTERRUPTIBLE)
+		t->state = TASK_RUNNING;
+}
+
+void scheduler_tick(void)
+{
+	u64 now = ktime_get_ns();
+
+	jiffies++;
+	for (struct task_struct *t = task_list; t; t = t->run_next)
+		if (t->state == TASK_INTERRUPTIBLE && t->wake_at_ns && t->wake_at_ns <= now)
+			wake_up_process(t);
+	current->need_resched = true;
+}
+
+void prepare_to_wait(struct wait_queue_head *wq, struct wait_queue_entry *e)
+{
+	u64 f = spin_lock_irqsave(&wq->lock);
+	e->task = current;
+	bool queued = false;
+	for (struct wait_queue_entry *i = wq->head; i; i = i->next)
+		queued |= i == e;
+	if (!queued) {
+		e->next = wq->head;
+		wq->head = e;
+	}
+	current->state = TASK_INTERRUPTIBLE;
+	spin_unlock_irqrestore(&wq->lock, f);
+}
+
+void finish_wait(struct wait_queue_head *wq, struct wait_queue_entry *e)
+{
+	u64 f = spin_lock_irqsave(&wq->lock);
+	current->state = TASK_RUNNING;
+	for (struct wait_queue_entry **pp = &wq->head; *pp; pp = &(*pp)->next) {
+		if (*pp == e) {
+			*pp = e->next;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&wq->lock, f);
+}
+
+void wake_up(struct wait_queue_head *wq)
+{
+	u64 f = spin_lock_irqsave(&wq->lock);
+	for (struct wait_queue_entry *e = wq->head; e; e = e->next)
+		wake_up_process(e->task);
+	spin_unlock_irqrestore(&wq->lock, f);
+}
+
+/* The idle loop: run whatever is runnable, else halt until the next interrupt. */
+void cpu_idle(void)
+{
+	for (;;) {
+		schedule();
+		local_irq_enable();
+		halt();
+	}
+}

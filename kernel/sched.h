@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Tasks and the scheduler. A task is a thread of execution with its own kernel stack (vmalloc'd,
+ * with a guard page) and, for user tasks, an address space (mm), open files and a working
+ * directory, all reference-counted so threads can share them later. Scheduling is preemptive
+ * round robin: the timer marks the running task for rescheduling and the switch happens on the
+ * way back to user mode or when a task sleeps. `current` is the task running on this CPU.
+ */
+#ifndef WARDEN_SCHED_H
+#define WARDEN_SCHED_H
+
+#include "kernel/wait.h"
+#include "arch/x86_64/percpu.h"
+
+struct mm_struct;
+struct files_struct;
+struct fs_struct;
+struct pt_regs;
+struct sighand_struct;
+
+enum task_state {
+	TASK_RUNNING,
+	TASK_INTERRUPTIBLE, /* asleep on a wait queue or a timer */
+	TASK_STOPPED,
+	EXIT_ZOMBIE,	    /* exited, waiting for its parent to reap it */
+	EXIT_DEAD,
+};
+
+#define TASK_COMM_LEN 16
+#define RLIM_NLIMITS 16
+
+struct rlimit64 {
+	u64 rlim_cur;
+	u64 rlim_max;
+};
+#define FPU_STATE_SIZE 512
+
+struct task_struct {
+	u64 thread_sp;		/* kernel RSP saved by switch_to (first: used by assembly) */
+	int pid;
+	int tgid;
+	volatile int state;
+	char comm[TASK_COMM_LEN];
+	struct mm_struct *mm;
+	struct files_struct *files;
+	struct fs_struct *fs;
+	void *stack;		/* kernel stack base (KSTACK_SIZE bytes) */
+	struct task_struct *parent;
+	struct task_struct *children;	/* first child */
+	struct task_struct *sibling;	/* next child of the same parent */
+	struct task_struct *run_next;	/* all tasks, in creation order, for the scheduler */
+	int exit_code;		/* wait status, as wait4 reports it */
+	struct wait_queue_head wait_chldexit;
+	struct sighand_struct *sighand;
+	u64 pending;		/* pending signals, bit n-1 for signal n */
+	u64 blocked;		/* signal mask */
+	u64 fs_base;
+	u64 gs_base;
+	u64 clear_child_tid;
+	u64 set_child_tid;
+	u64 wake_at_ns;		/* for nanosleep: when a timed sleep ends */
+	u64 personality;
+	struct rlimit64 rlim[RLIM_NLIMITS];
+	bool need_resched;
+	char exe_path[256];	/* what /proc/self/exe names */
+	u8 fpu_state[FPU_STATE_SIZE] __aligned(16); /* FXSAVE image of the user's FPU/SSE state */
+};
+
+/* The task running on this CPU. */
+static inline struct task_struct *get_current(void)
+{
+	return this_cpu()->current_task;
+}
+#define current get_current()
+
+/* The user registers saved at the top of a task's kernel stack on entry to the kernel. */
+struct pt_regs *task_pt_regs(struct task_struct *t);
+
+/* Makes the boot context the idle task (pid 0): from here `current` is valid. */
+void sched_init(void);
+
+/* Makes a task runnable. */
+void wake_up_process(struct task_struct *t);
+
+/* Gives up the CPU; returns when this task is chosen again. */
+void schedule(void);
+
+/* Called by the timer interrupt: time passes, sleepers wake, the running task may be preempted. */
+void scheduler_tick(void);
+
+/* Nanoseconds since boot. */
+u64 ktime_get_ns(void);
+
+/* Adds a new task to the scheduler's list, and removes a reaped one. */
+void sched_add_task(struct task_struct *t);
+void sched_remove_task(struct task_struct *t);
+
+/* The idle loop of the boot CPU: runs tasks, halts when none can run. */
+void cpu_idle(void) __noreturn;
+
+/* Finds a task by pid (NULL if none). */
+struct task_struct *find_task_by_pid(int pid);
+
+#endif

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: MIT */
+/* Small process, identity, limit and time syscalls (kernel/sys.c, kernel/time.c). */
+#ifndef WARDEN_SYS_H
+#define WARDEN_SYS_H
+
+#include "kernel/types.h"
+
+struct task_struct;
+struct rlimit64;
+struct new_utsname;
+struct timespec64;
+
+/* Gives a task the resource limits Linux gives the first process. */
+void rlimit_init(struct task_struct *t);
+
+long sys_getpid(void);
+long sys_gettid(void);
+long sys_getppid(void);
+long sys_getuid(void);
+long sys_getpgrp(void);
+long sys_setid(void);
+long sys_getresuid(u32 *r, u32 *e, u32 *s);
+long sys_getgroups(int size, u32 *list);
+long sys_set_tid_address(int *tidptr);
+long sys_sched_yield(void);
+long sys_personality(u64 persona);
+long sys_uname(struct new_utsname *u);
+long sys_arch_prctl(int code, u64 addr);
+long sys_prlimit64(int pid, unsigned int resource, const struct rlimit64 *new, struct rlimit64 *old);
+long sys_getrlimit(unsigned int resource, struct rlimit64 *old);
+long sys_setrlimit(unsigned int resource, const struct rlimit64 *new);
+long sys_clock_gettime(int clk, struct timespec64 *tp);
+long sys_clock_getres(int clk, struct timespec64 *tp);
+long sys_gettimeofday(void *tv, void *tz);
+long sys_time(s64 *tloc);
+long sys_nanosleep(const struct timespec64 *req, struct timespec64 *rem);
+long sys_clock_nanosleep(int clk, int flags, const struct timespec64 *req, struct timespec64 *rem);
+long sys_pause(void);
+long sys_fork(void);
+long sys_vfork(void);
+long sys_clone(u64 flags, u64 newsp, int *parent_tid, int *child_tid, u64 tls);
+
+#endif

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The system call table and dispatcher (Linux x86-64 numbers and calling convention: number in
+ * RAX, arguments in RDI, RSI, RDX, R10, R8, R9, result in RAX). An unimplemented call returns
+ * -ENOSYS and is logged once per number, by name.
+ */
+#include "kernel/syscall_nr.h"
+#include "kernel/errno.h"
+#include "kernel/exec.h"
+#include "kernel/exit.h"
+#include "kernel/printk.h"
+#include "kernel/random.h"
+#include "kernel/sched.h"
+#include "kernel/signal.h"
+#include "kernel/sys.h"
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/traps.h"
+#include "fs/syscalls.h"
+#include "mm/mm.h"
+
+typedef long (*syscall_fn)(u64, u64, u64, u64, u64, u64);
+
+/* Entries take the registers as u64; each sys_* reads them with its own C types, as Linux does. */
+#define SYSCALL(nr, fn) [__NR_##nr] = (syscall_fn)(void (*)(void))(fn)
+
+static long sys_ni_zero(void)
+{
+	return 0;
+}
+
+static const syscall_fn syscall_table[NR_SYSCALLS] = {
+	SYSCALL(read, sys_read),
+	SYSCALL(write, sys_write),
+	SYSCALL(open, sys_open),
+	SYSCALL(close, sys_close),
+	SYSCALL(stat, sys_stat),
+	SYSCALL(fstat, sys_fstat),
+	SYSCALL(lstat, sys_lstat),
+	SYSCALL(lseek, sys_lseek),
+	SYSCALL(mmap, sys_mmap),
+	SYSCALL(mprotect, sys_mprotect),
+	SYSCALL(munmap, sys_munmap),
+	SYSCALL(brk, sys_brk),
+	SYSCALL(rt_sigaction, sys_rt_sigaction),
+	SYSCALL(rt_sigprocmask, sys_rt_sigprocmask),
+	SYSCALL(ioctl, sys_ioctl),
+	SYSCALL(pread64, sys_pread64),
+	SYSCALL(pwrite64, sys_pwrite64),
+	SYSCALL(readv, sys_readv),
+	SYSCALL(writev, sys_writev),
+	SYSCALL(access, sys_access),
+	SYSCALL(pipe, sys_pipe),
+	SYSCALL(sched_yield, sys_sched_yield),
+	SYSCALL(madvise, sys_ni_zero),
+	SYSCALL(dup, sys_dup),
+	SYSCALL(dup2, sys_dup2),
+	SYSCALL(pause, sys_pause),
+	SYSCALL(nanosleep, sys_nanosleep),
+	SYSCALL(getpid, sys_getpid),
+	SYSCALL(fork, sys_fork),
+	SYSCALL(vfork, sys_vfork),
+	SYSCALL(clone, sys_clone),
+	SYSCALL(execve, sys_execve),
+	SYSCALL(exit, sys_exit),
+	SYSCALL(wait4, sys_wait4),
+	SYSCALL(kill, sys_kill),
+	SYSCALL(uname, sys_uname),
+	SYSCALL(fcntl, sys_fcntl),
+	SYSCALL(fsync, sys_fsync),
+	SYSCALL(fdatasync, sys_fsync),
+	SYSCALL(truncate, sys_truncate),
+	SYSCALL(ftruncate, sys_ftruncate),
+	SYSCALL(getcwd, sys_getcwd),
+	SYSCALL(chdir, sys_chdir),
+	SYSCALL(fchdir, sys_fchdir),
+	SYSCALL(rename, sys_rename),
+	SYSCALL(mkdir, sys_mkdir),
+	SYSCALL(rmdir, sys_rmdir),
+	SYSCALL(creat, sys_creat),
+	SYSCALL(unlink, sys_unlink),
+	SYSCALL(symlink, sys_symlink),
+	SYSCALL(readlink, sys_readlink),
+	SYSCALL(umask, sys_umask),
+	SYSCALL(gettimeofday, sys_gettimeofday),
+	SYSCALL(getrlimit, sys_getrlimit),
+	SYSCALL(getuid, sys_getuid),
+	SYSCALL(getgid, sys_getuid),
+	SYSCALL(setuid, sys_setid),
+	SYSCALL(setgid, sys_setid),
+	SYSCALL(geteuid, sys_getuid),
+	SYSCALL(getegid, sys_getuid),
+	SYSCALL(setpgid, sys_setid),
+	SYSCALL(getppid, sys_getppid),
+	SYSCALL(getpgrp, sys_getpgrp),
+	SYSCALL(setsid, sys_getpgrp),
+	SYSCALL(getgroups, sys_getgroups),
+	SYSCALL(getresuid, sys_getresuid),
+	SYSCALL(getresgid, sys_getresuid),
+	SYSCALL(getpgid, sys_getpgrp),
+	SYSCALL(getsid, sys_getpgrp),
+	SYSCALL(personality, sys_personality),
+	SYSCALL(setrlimit, sys_setrlimit),
+	SYSCALL(arch_prctl, sys_arch_prctl),
+	SYSCALL(gettid, sys_gettid),
+	SYSCALL(time, sys_time),
+	SYSCALL(getdents64, sys_getdents64),
+	SYSCALL(set_tid_address, sys_set_tid_address),
+	SYSCALL(clock_gettime, sys_clock_gettime),
+	SYSCALL(clock_getres, sys_clock_getres),
+	SYSCALL(clock_nanosleep, sys_clock_nanosleep),
+	SYSCALL(exit_group, sys_exit_group),
+	SYSCALL(tgkill, sys_tgkill),
+	SYSCALL(tkill, sys_tkill),
+	SYSCALL(openat, sys_openat),
+	SYSCALL(mkdirat, sys_mkdirat),
+	SYSCALL(newfstatat, sys_newfstatat),
+	SYSCALL(unlinkat, sys_unlinkat),
+	SYSCALL(renameat, sys_renameat),
+	SYSCALL(readlinkat, sys_readlinkat),
+	SYSCALL(faccessat, sys_faccessat),
+	SYSCALL(dup3, sys_dup3),
+	SYSCALL(pipe2, sys_pipe2),
+	SYSCALL(prlimit64, sys_prlimit64),
+	SYSCALL(getrandom, sys_getrandom),
+};
+
+#define NAME_ENTRY(nr, name) [nr] = #name,
+static const char *const syscall_names[NR_SYSCALLS] = { SYSCALL_NAMES(NAME_ENTRY) };
+
+static u64 logged_unknown[NR_SYSCALLS / 64];
+
+/* Logs an unimplemented syscall the first time its number is seen. */
+static void log_unknown(u64 nr)
+{
+	if (nr < NR_SYSCALLS) {
+		if (logged_unknown[nr / 64] & (1ULL << (nr % 64)))
+			return;
+		logged_unknown[nr / 64] |= 1ULL << (nr % 64);
+	}
+	const char *name = nr < NR_SYSCALLS && syscall_names[nr] ? syscall_names[nr] : "unknown";
+	pr_warn("syscall %llu (%s) not implemented: -ENOSYS (pid %d, %s)\n", (unsigned long long)nr,
+		name, current->pid, current->comm);
+}
+
+/* Called by entry_syscall with the user registers; the result goes back in RAX. */
+void do_syscall(struct pt_regs *regs);
+void do_syscall(struct pt_regs *regs)
+{
+	u64 nr = regs->error_code; /* orig_rax */
+	long ret = -ENOSYS;
+
+	local_irq_enable();
+	if (nr < NR_SYSCALLS && syscall_table[nr])
+		ret = syscall_table[nr](regs->rdi, regs->rsi, regs->rdx, regs->r10, regs->r8, regs->r9);
+	else
+		log_unknown(nr);
+	if (nr != __NR_execve || ret != 0)
+		regs->rax = (u64)ret;
+	exit_to_user_mode(regs);
+}

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Wait queues: how a task sleeps until something happens (a child exits, a pipe gets data, time
+ * passes) instead of spinning. wait_event() re-checks its condition after every wake-up, so
+ * spurious wake-ups are harmless. Interrupt handlers may call wake_up().
+ */
+#ifndef WARDEN_WAIT_H
+#define WARDEN_WAIT_H
+
+#include "kernel/spinlock.h"
+
+struct task_struct;
+
+struct wait_queue_entry {
+	struct task_struct *task;
+	struct wait_queue_entry *next;
+};
+
+struct wait_queue_head {
+	spinlock_t lock;
+	struct wait_queue_entry *head;
+};
+
+#define WAIT_QUEUE_HEAD_INIT { SPINLOCK_INIT, NULL }
+
+static inline void init_waitqueue_head(struct wait_queue_head *wq)
+{
+	wq->lock = (spinlock_t)SPINLOCK_INIT;
+	wq->head = NULL;
+}
+
+/* Puts the current task on wq and marks it sleeping; the caller then checks and calls schedule(). */
+void prepare_to_wait(struct wait_queue_head *wq, struct wait_queue_entry *entry);
+
+/* Takes the current task off wq and marks it running again. */
+void finish_wait(struct wait_queue_head *wq, struct wait_queue_entry *entry);
+
+/* Wakes every task sleeping on wq. */
+void wake_up(struct wait_queue_head *wq);
+
+/* True if the current task has a fatal signal pending (its sleep should end with -EINTR). */
+bool fatal_signal_pending_current(void);
+
+void schedule(void);
+
+/*
+ * Sleeps until cond is true. Evaluates to 0, or -EINTR if a fatal signal arrived first (the
+ * caller returns it; the task dies on its way out to user mode).
+ */
+#define wait_event_interruptible(wq, cond)                                                         \
+	({                                                                                         \
+		struct wait_queue_entry __we;                                                      \
+		long __ret = 0;                                                                    \
+		for (;;) {                                                                         \
+			prepare_to_wait(&(wq), &__we);                                             \
+			if (cond)                                                                  \
+				break;                                                             \
+			if (fatal_signal_pending_current()) {                                      \
+				__ret = -4 /* EINTR */;                                            \
+				break;                                                             \
+			}                                                                          \
+			schedule();                                                                \
+		}                                                                                  \
+		finish_wait(&(wq), &__we);                                                         \
+		__ret;                                                                             \
+	})
+
+#endif

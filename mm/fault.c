@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: MIT
+/*
+ * User page faults: decide from the VMA, as Linux does, whether the access is allowed (then
+ * fill the page in) or not (SEGV_MAPERR without a VMA, SEGV_ACCERR when the VMA forbids it).
+ * The page-table entry alone never decides: a missing PTE inside a VMA is just a page not yet
+ * touched.
+ */
+#include "mm/mm.h"
+#include "mm/filemap.h"
+#include "mm/frame.h"
+#include "arch/x86_64/pgtable.h"
+#include "arch/x86_64/traps.h"
+#include "kernel/errno.h"
+#include "kernel/string.h"
+
+/* Linux keeps this gap (256 pages) between a growing stack and the mapping below it. */
+#define STACK_GUARD_GAP (256UL << PAGE_SHIFT)
+
+/* Linux's access_error(): may this VMA be accessed as the error code says? */
+static bool access_error(u64 error_code, const struct vm_area_struct *v)
+{
+	if (error_code & X86_PF_PK)
+		return true;
+	if (error_code & X86_PF_WRITE)
+		return !(v->vm_flags & VM_WRITE);
+	if (error_code & X86_PF_PROT)
+		return true; /* a read or fetch of a present page that its PTE forbids */
+	return !(v->vm_flags & (VM_READ | VM_EXEC | VM_WRITE));
+}
+
+/* Extends a VM_GROWSDOWN VMA down to the page of addr, keeping the guard gap. */
+static bool expand_stack(struct vm_area_struct *v, u64 addr)
+{
+	u64 start = addr & PAGE_MASK;
+	struct vm_area_struct *prev = v->vm_prev;
+
+	if (prev && prev->vm_end + STACK_GUARD_GAP > start)
+		return false;
+	v->vm_pgoff -= (v->vm_start - start) >> PAGE_SHIFT;
+	v->vm_start = start;
+	return true;
+}
+
+/* Produces the frame for one page of v: zeroes, the file's page, or a private copy of it. */
+static struct page *fault_page(struct vm_area_struct *v, u64 va)
+{
+	if (!v->vm_file)
+		return alloc_page(GFP_ZERO);
+	u64 pgoff = v->vm_pgoff + ((va - v->vm_start) >> PAGE_SHIFT);
+	struct page *cached = filemap_get_page(file_inode(v->vm_file), pgoff, false);
+	if (v->vm_flags & VM_SHARED) {
+		if (cached)
+			get_page(cached);
+		return cached; /* past the end of the file: SIGBUS in Linux (later) */
+	}
+	struct page *pg = alloc_page(cached ? GFP_KERNEL : GFP_ZERO);
+	if (pg && cached)
+		memcpy(page_address(pg), page_address(cached), PAGE_SIZE);
+	return pg;
+}
+
+int handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code)
+{
+	struct vm_area_struct *v = find_vma(mm, addr);
+
+	if (!v)
+		return SEGV_MAPERR;
+	if (v->vm_start > addr && (!(v->vm_flags & VM_GROWSDOWN) || !expand_stack(v, addr)))
+		return SEGV_MAPERR;
+	if (access_error(error_code, v))
+		return SEGV_ACCERR;
+	u64 va = addr & PAGE_MASK;
+	if (pgtable_lookup(mm->pgd, va, NULL))
+		return 0; /* already filled in (a spurious fault) */
+	struct page *pg = fault_page(v, va);
+	if (!pg)
+		return -ENOMEM;
+	if (pgtable_map(mm->pgd, va, page_to_phys(pg), vm_get_page_prot(v->vm_flags), PG_LEVEL_4K)) {
+		put_page(pg);
+		return -ENOMEM;
+	}
+	return 0;
+}

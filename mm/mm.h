@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Address spaces. An mm_struct is one user address space: its page tables (whose kernel half is
+ * shared with every other mm) and its VMAs, the ranges a program may touch, with Linux's vm_flags.
+ * Pages are filled in on first touch (demand paging) by handle_mm_fault().
+ *
+ * VMAs are kept in an address-sorted doubly linked list for now; the VMA issue replaces it with
+ * a balanced tree and Linux's exact split and merge rules.
+ */
+#ifndef WARDEN_MM_MM_H
+#define WARDEN_MM_MM_H
+
+#include "mm/memory.h"
+#include "kernel/spinlock.h"
+
+struct file;
+
+/* vm_flags, with Linux's values. */
+#define VM_NONE 0x00000000UL
+#define VM_READ 0x00000001UL
+#define VM_WRITE 0x00000002UL
+#define VM_EXEC 0x00000004UL
+#define VM_SHARED 0x00000008UL
+#define VM_MAYREAD 0x00000010UL
+#define VM_MAYWRITE 0x00000020UL
+#define VM_MAYEXEC 0x00000040UL
+#define VM_MAYSHARE 0x00000080UL
+#define VM_GROWSDOWN 0x00000100UL
+#define VM_ACCOUNT 0x00100000UL
+#define VM_NORESERVE 0x00200000UL
+#define VM_STACK VM_GROWSDOWN
+
+/* mmap prot and flags (Linux x86-64 values). */
+#define PROT_NONE 0x0
+#define PROT_READ 0x1
+#define PROT_WRITE 0x2
+#define PROT_EXEC 0x4
+#define PROT_SEM 0x8
+#define PROT_GROWSDOWN 0x01000000
+#define PROT_GROWSUP 0x02000000
+#define MAP_SHARED 0x01
+#define MAP_PRIVATE 0x02
+#define MAP_SHARED_VALIDATE 0x03
+#define MAP_TYPE 0x0f
+#define MAP_FIXED 0x10
+#define MAP_ANONYMOUS 0x20
+#define MAP_32BIT 0x40
+#define MAP_GROWSDOWN 0x0100
+#define MAP_DENYWRITE 0x0800
+#define MAP_EXECUTABLE 0x1000
+#define MAP_LOCKED 0x2000
+#define MAP_NORESERVE 0x4000
+#define MAP_POPULATE 0x8000
+#define MAP_NONBLOCK 0x10000
+#define MAP_STACK 0x20000
+#define MAP_HUGETLB 0x40000
+#define MAP_SYNC 0x80000
+#define MAP_FIXED_NOREPLACE 0x100000
+
+/* The user address space ends one page below 2^47, as on Linux (TASK_SIZE_MAX). */
+#define TASK_SIZE (USER_TOP - PAGE_SIZE)
+#define STACK_TOP TASK_SIZE
+/* Without randomisation Linux puts mmap_base 128 MiB (the minimum stack gap) below TASK_SIZE. */
+#define MMAP_BASE (TASK_SIZE - 0x8000000UL)
+#define STACK_INITIAL_SIZE (128UL * 1024)
+
+struct vm_area_struct {
+	u64 vm_start; /* first byte */
+	u64 vm_end;   /* first byte after */
+	u64 vm_flags;
+	u64 vm_pgoff; /* offset in vm_file, in pages */
+	struct file *vm_file;
+	struct mm_struct *vm_mm;
+	struct vm_area_struct *vm_next, *vm_prev;
+};
+
+struct mm_struct {
+	u64 *pgd;
+	struct vm_area_struct *mmap; /* lowest VMA */
+	int map_count;
+	int users;
+	spinlock_t lock;
+	u64 mmap_base;
+	u64 start_code, end_code, start_data, end_data;
+	u64 start_brk, brk;
+	u64 start_stack, arg_start, arg_end, env_start, env_end;
+};
+
+/* A new address space with no user mappings; NULL when memory runs out. */
+struct mm_struct *mm_alloc(void);
+
+/* Drops a reference; the last one frees every page, page table and VMA. */
+void mmput(struct mm_struct *mm);
+
+/* A copy of mm for fork: same VMAs, every present page copied. NULL when memory runs out. */
+struct mm_struct *dup_mm(struct mm_struct *mm);
+
+/* The first VMA that ends above addr (it may start above addr too), or NULL. */
+struct vm_area_struct *find_vma(struct mm_struct *mm, u64 addr);
+
+/* The leaf PTE flags that give user space the access vm_flags allow. */
+u64 vm_get_page_prot(u64 vm_flags);
+
+/* Makes mm the current address space of this CPU. */
+void switch_mm(struct mm_struct *mm);
+
+/*
+ * Maps len bytes (page-rounded) at addr (a hint, or exact with MAP_FIXED) of file from page
+ * pgoff, or anonymous memory. Returns the address, or a negative errno as Linux's mmap does.
+ */
+long do_mmap(struct mm_struct *mm, struct file *file, u64 addr, u64 len, u64 prot, u64 flags,
+	     u64 pgoff);
+
+/* Unmaps [start, start+len), splitting VMAs at the edges. 0 or -errno. */
+int do_munmap(struct mm_struct *mm, u64 start, u64 len);
+
+/*
+ * Resolves a page fault at addr in mm (demand-zero, file page, stack growth). Returns 0 if the
+ * access may now be retried, or the si_code for SIGSEGV: SEGV_MAPERR (no VMA) or SEGV_ACCERR
+ * (the VMA does not allow the access); -ENOMEM when memory ran out.
+ */
+int handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code);
+
+#define SEGV_MAPERR 1
+#define SEGV_ACCERR 2
+
+long sys_mmap(u64 addr, u64 len, u64 prot, u64 flags, u64 fd, u64 off);
+long sys_munmap(u64 addr, u64 len);
+long sys_mprotect(u64 start, u64 len, u64 prot);
+long sys_brk(u64 brk);
+
+#endif

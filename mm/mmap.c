@@ -1,0 +1,457 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Address spaces and their VMAs: creating, copying (fork) and destroying an mm; mmap, munmap,
+ * brk and mprotect. The list of VMAs is sorted by address; see mm/mm.h.
+ */
+#include "mm/mm.h"
+#include "mm/filemap.h"
+#include "mm/frame.h"
+#include "mm/slab.h"
+#include "arch/x86_64/pgtable.h"
+#include "arch/x86_64/tlb.h"
+#include "arch/x86_64/cpu.h"
+#include "kernel/errno.h"
+#include "kernel/panic.h"
+#include "kernel/sched.h"
+#include "kernel/string.h"
+
+#define PAGE_ALIGN(x) ALIGN_UP((u64)(x), (u64)PAGE_SIZE)
+
+static struct kmem_cache vma_cache, mm_cache;
+static bool caches_ready;
+
+static void mm_caches_init(void)
+{
+	if (caches_ready)
+		return;
+	kmem_cache_setup(&vma_cache, "vm_area_struct", sizeof(struct vm_area_struct), 0);
+	kmem_cache_setup(&mm_cache, "mm_struct", sizeof(struct mm_struct), 0);
+	caches_ready = true;
+}
+
+static struct vm_area_struct *vma_alloc(struct mm_struct *mm)
+{
+	struct vm_area_struct *v = kmem_cache_alloc(&vma_cache, GFP_ZERO);
+
+	if (v)
+		v->vm_mm = mm;
+	return v;
+}
+
+static void vma_free(struct vm_area_struct *v)
+{
+	if (v->vm_file)
+		fput(v->vm_file);
+	kmem_cache_free(&vma_cache, v);
+}
+
+struct mm_struct *mm_alloc(void)
+{
+	mm_caches_init();
+	struct mm_struct *mm = kmem_cache_alloc(&mm_cache, GFP_ZERO);
+	if (!mm)
+		return NULL;
+	mm->pgd = get_free_page(GFP_ZERO);
+	if (!mm->pgd) {
+		kmem_cache_free(&mm_cache, mm);
+		return NULL;
+	}
+	/* The kernel half: the same PDPTs as the kernel's own tables, created at boot. */
+	memcpy(mm->pgd + 256, kernel_pml4 + 256, 256 * sizeof(u64));
+	mm->users = 1;
+	mm->mmap_base = MMAP_BASE;
+	return mm;
+}
+
+struct vm_area_struct *find_vma(struct mm_struct *mm, u64 addr)
+{
+	for (struct vm_area_struct *v = mm->mmap; v; v = v->vm_next)
+		if (v->vm_end > addr)
+			return v;
+	return NULL;
+}
+
+/* Links a VMA into the sorted list; it must not overlap any other. */
+static void vma_link(struct mm_struct *mm, struct vm_area_struct *v)
+{
+	struct vm_area_struct *prev = NULL, *next = mm->mmap;
+
+	while (next && next->vm_start < v->vm_start) {
+		prev = next;
+		next = next->vm_next;
+	}
+	v->vm_prev = prev;
+	v->vm_next = next;
+	if (prev)
+		prev->vm_next = v;
+	else
+		mm->mmap = v;
+	if (next)
+		next->vm_prev = v;
+	mm->map_count++;
+}
+
+static void vma_unlink(struct mm_struct *mm, struct vm_area_struct *v)
+{
+	if (v->vm_prev)
+		v->vm_prev->vm_next = v->vm_next;
+	else
+		mm->mmap = v->vm_next;
+	if (v->vm_next)
+		v->vm_next->vm_prev = v->vm_prev;
+	mm->map_count--;
+}
+
+u64 vm_get_page_prot(u64 vm_flags)
+{
+	u64 prot = _PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED;
+
+	if (!(vm_flags & (VM_READ | VM_WRITE | VM_EXEC)))
+		return _PAGE_PROTNONE | _PAGE_USER; /* not present: every access faults */
+	if (vm_flags & VM_WRITE)
+		prot |= _PAGE_RW | _PAGE_DIRTY;
+	if (!(vm_flags & VM_EXEC))
+		prot |= __supported_pte_mask_nx;
+	return prot;
+}
+
+/* Removes the pages of [start, end) from the page tables, dropping their frame references. */
+static void zap_range(struct mm_struct *mm, u64 start, u64 end)
+{
+	for (u64 va = start; va < end; va += PAGE_SIZE) {
+		pte_t old = pgtable_unmap(mm->pgd, va);
+		if (pte_has_frame(old))
+			put_page(phys_to_page(old & PTE_ADDR_MASK));
+	}
+	flush_tlb_mm_range(mm, start, end);
+}
+
+/* Splits v at addr: v keeps [vm_start, addr), a new VMA after it gets [addr, vm_end). */
+static int split_vma(struct mm_struct *mm, struct vm_area_struct *v, u64 addr)
+{
+	struct vm_area_struct *n = vma_alloc(mm);
+
+	if (!n)
+		return -ENOMEM;
+	*n = *v;
+	n->vm_start = addr;
+	n->vm_pgoff = v->vm_pgoff + ((addr - v->vm_start) >> PAGE_SHIFT);
+	if (n->vm_file)
+		get_file(n->vm_file);
+	v->vm_end = addr;
+	vma_link(mm, n);
+	return 0;
+}
+
+int do_munmap(struct mm_struct *mm, u64 start, u64 len)
+{
+	if (!IS_ALIGNED(start, PAGE_SIZE) || start > TASK_SIZE || len > TASK_SIZE - start)
+		return -EINVAL;
+	len = PAGE_ALIGN(len);
+	if (!len)
+		return -EINVAL;
+	u64 end = start + len;
+	struct vm_area_struct *v = find_vma(mm, start);
+	if (!v || v->vm_start >= end)
+		return 0;
+	/* Linux checks the split count against max_map_count before changing anything. */
+	if (v->vm_start < start && split_vma(mm, v, start))
+		return -ENOMEM;
+	for (v = find_vma(mm, start); v && v->vm_start < end;) {
+		if (v->vm_end > end && split_vma(mm, v, end))
+			return -ENOMEM;
+		struct vm_area_struct *next = v->vm_next;
+		zap_range(mm, v->vm_start, v->vm_end);
+		vma_unlink(mm, v);
+		vma_free(v);
+		v = next;
+	}
+	return 0;
+}
+
+/* Is [addr, addr+len) free of VMAs? */
+static bool range_is_free(struct mm_struct *mm, u64 addr, u64 len)
+{
+	struct vm_area_struct *v = find_vma(mm, addr);
+
+	return !v || v->vm_start >= addr + len;
+}
+
+/* Finds the highest free gap of len bytes below mm->mmap_base (top-down, as Linux). */
+static u64 get_unmapped_area(struct mm_struct *mm, u64 len)
+{
+	u64 top = mm->mmap_base;
+	struct vm_area_struct *v = mm->mmap;
+
+	while (v && v->vm_next)
+		v = v->vm_next;
+	for (; v; v = v->vm_prev) {
+		if (v->vm_start >= top)
+			continue;
+		if (v->vm_end <= top && top - v->vm_end >= len)
+			return top - len;
+		top = min(top, v->vm_start);
+	}
+	return top >= len + PAGE_SIZE ? top - len : 0;
+}
+
+/* Turns mmap's prot and flags into vm_flags, with the MAY bits Linux sets (spec §1.5). */
+static u64 calc_vm_flags(struct file *file, u64 prot, u64 flags)
+{
+	u64 vm = (prot & PROT_READ ? VM_READ : 0) | (prot & PROT_WRITE ? VM_WRITE : 0) |
+		 (prot & PROT_EXEC ? VM_EXEC : 0) | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
+
+	if ((flags & MAP_TYPE) != MAP_PRIVATE) {
+		vm |= VM_SHARED | VM_MAYSHARE;
+		if (file && !file_writable(file))
+			vm &= ~(VM_MAYWRITE | VM_SHARED);
+	}
+	if (flags & MAP_GROWSDOWN)
+		vm |= VM_GROWSDOWN;
+	if (flags & MAP_NORESERVE)
+		vm |= VM_NORESERVE;
+	return vm;
+}
+
+long do_mmap(struct mm_struct *mm, struct file *file, u64 addr, u64 len, u64 prot, u64 flags,
+	     u64 pgoff)
+{
+	if (!len)
+		return -EINVAL;
+	len = PAGE_ALIGN(len);
+	if (!len || len > TASK_SIZE)
+		return -ENOMEM;
+	if (pgoff + (len >> PAGE_SHIFT) < pgoff)
+		return -EOVERFLOW;
+	u64 type = flags & MAP_TYPE;
+	if (type != MAP_SHARED && type != MAP_PRIVATE && type != MAP_SHARED_VALIDATE)
+		return -EINVAL;
+	if (file && type != MAP_PRIVATE && (prot & PROT_WRITE) && !file_writable(file))
+		return -EACCES;
+	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
+		if (!IS_ALIGNED(addr, PAGE_SIZE))
+			return -EINVAL;
+		if (addr > TASK_SIZE - len)
+			return -ENOMEM;
+		if (!range_is_free(mm, addr, len)) {
+			if (!(flags & MAP_FIXED))
+				return -EEXIST;
+			int err = do_munmap(mm, addr, len);
+			if (err)
+				return err;
+		}
+	} else {
+		addr = PAGE_ALIGN(addr);
+		if (!addr || addr > TASK_SIZE - len || !range_is_free(mm, addr, len))
+			addr = get_unmapped_area(mm, len);
+		if (!addr)
+			return -ENOMEM;
+	}
+	struct vm_area_struct *v = vma_alloc(mm);
+	if (!v)
+		return -ENOMEM;
+	v->vm_start = addr;
+	v->vm_end = addr + len;
+	v->vm_flags = calc_vm_flags(file, prot, flags);
+	v->vm_pgoff = file ? pgoff : addr >> PAGE_SHIFT;
+	v->vm_file = file ? get_file(file) : NULL;
+	vma_link(mm, v);
+	return (long)addr;
+}
+
+long sys_mmap(u64 addr, u64 len, u64 prot, u64 flags, u64 fd, u64 off)
+{
+	struct file *file = NULL;
+
+	if (off & (PAGE_SIZE - 1))
+		return -EINVAL;
+	if (!(flags & MAP_ANONYMOUS)) {
+		file = fget((int)fd);
+		if (!file)
+			return -EBADF;
+		int kind = file_mmap_kind(file);
+		if (kind == FILE_MMAP_NONE) {
+			fput(file);
+			return -ENODEV; /* pipes, most devices: no mmap operation */
+		}
+		if (kind == FILE_MMAP_ANON) {
+			fput(file); /* /dev/zero: private zero pages, like anonymous memory */
+			file = NULL;
+		}
+	}
+	long r = do_mmap(current->mm, file, addr, len, prot, flags, off >> PAGE_SHIFT);
+	if (file)
+		fput(file);
+	return r;
+}
+
+long sys_munmap(u64 addr, u64 len)
+{
+	return do_munmap(current->mm, addr, len);
+}
+
+/* Rewrites the PTEs of [start, end) for new vm_flags. */
+static void change_protection(struct mm_struct *mm, u64 start, u64 end, u64 vm_flags)
+{
+	u64 prot = vm_get_page_prot(vm_flags);
+
+	for (u64 va = start; va < end; va += PAGE_SIZE) {
+		int level;
+		pte_t *e = pgtable_walk(mm->pgd, va, PG_LEVEL_4K, false, &level);
+		if (e && level == PG_LEVEL_4K && pte_has_frame(*e))
+			*e = (*e & PTE_ADDR_MASK) | prot;
+	}
+	flush_tlb_mm_range(mm, start, end);
+}
+
+long sys_mprotect(u64 start, u64 len, u64 prot)
+{
+	struct mm_struct *mm = current->mm;
+
+	/* Linux's order (spec 1.1): alignment, len 0, overflow, then the prot bits. */
+	if (!IS_ALIGNED(start, PAGE_SIZE))
+		return -EINVAL;
+	if (!len)
+		return 0;
+	len = PAGE_ALIGN(len);
+	u64 end = start + len;
+	if (!len || end <= start)
+		return -ENOMEM;
+	if (prot & ~(u64)(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM))
+		return -EINVAL;
+	struct vm_area_struct *v = find_vma(mm, start);
+	if (!v || v->vm_start > start)
+		return -ENOMEM;
+	u64 newbits = (prot & PROT_READ ? VM_READ : 0) | (prot & PROT_WRITE ? VM_WRITE : 0) |
+		      (prot & PROT_EXEC ? VM_EXEC : 0);
+	for (u64 cur = start; cur < end;) {
+		if (!v || v->vm_start > cur)
+			return -ENOMEM;
+		if ((newbits & ~(v->vm_flags >> 4)) & (VM_READ | VM_WRITE | VM_EXEC))
+			return -EACCES;
+		if (v->vm_start < cur) {
+			if (split_vma(mm, v, cur))
+				return -ENOMEM;
+			v = v->vm_next;
+		}
+		if (v->vm_end > end && split_vma(mm, v, end))
+			return -ENOMEM;
+		v->vm_flags = (v->vm_flags & ~(VM_READ | VM_WRITE | VM_EXEC)) | newbits;
+		change_protection(mm, v->vm_start, v->vm_end, v->vm_flags);
+		cur = v->vm_end;
+		v = v->vm_next;
+	}
+	return 0;
+}
+
+/* Grows or creates the anonymous heap VMA so that it covers [start, end). */
+static int brk_expand(struct mm_struct *mm, u64 start, u64 end)
+{
+	struct vm_area_struct *v = find_vma(mm, start ? start - 1 : 0);
+	u64 vm = VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
+
+	if (v && v->vm_end == start && v->vm_flags == vm && !v->vm_file) {
+		v->vm_end = end;
+		return 0;
+	}
+	v = vma_alloc(mm);
+	if (!v)
+		return -ENOMEM;
+	v->vm_start = start;
+	v->vm_end = end;
+	v->vm_flags = vm;
+	v->vm_pgoff = start >> PAGE_SHIFT;
+	vma_link(mm, v);
+	return 0;
+}
+
+long sys_brk(u64 brk)
+{
+	struct mm_struct *mm = current->mm;
+	u64 oldbrk = PAGE_ALIGN(mm->brk), newbrk = PAGE_ALIGN(brk);
+
+	if (brk < mm->start_brk || brk > TASK_SIZE)
+		return (long)mm->brk;
+	if (newbrk < oldbrk) {
+		if (do_munmap(mm, newbrk, oldbrk - newbrk))
+			return (long)mm->brk;
+	} else if (newbrk > oldbrk) {
+		if (!range_is_free(mm, oldbrk, newbrk - oldbrk) ||
+		    brk_expand(mm, oldbrk, newbrk))
+			return (long)mm->brk;
+	}
+	mm->brk = brk;
+	return (long)brk;
+}
+
+/* Copies one present page of a private mapping into a fresh frame for the child. */
+static int copy_one_page(struct mm_struct *dst, u64 va, pte_t pte, bool shared)
+{
+	struct page *src = phys_to_page(pte & PTE_ADDR_MASK), *pg = src;
+
+	if (shared) {
+		get_page(src);
+	} else {
+		pg = alloc_page(GFP_KERNEL);
+		if (!pg)
+			return -ENOMEM;
+		memcpy(page_address(pg), page_address(src), PAGE_SIZE);
+	}
+	if (pgtable_map(dst->pgd, va, page_to_phys(pg), pte & ~PTE_ADDR_MASK, PG_LEVEL_4K)) {
+		put_page(pg);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+struct mm_struct *dup_mm(struct mm_struct *old)
+{
+	struct mm_struct *mm = mm_alloc();
+
+	if (!mm)
+		return NULL;
+	memcpy(&mm->mmap_base, &old->mmap_base,
+	       sizeof(*mm) - offsetof(struct mm_struct, mmap_base));
+	for (struct vm_area_struct *v = old->mmap; v; v = v->vm_next) {
+		struct vm_area_struct *n = vma_alloc(mm);
+		if (!n)
+			goto fail;
+		*n = *v;
+		n->vm_mm = mm;
+		if (n->vm_file)
+			get_file(n->vm_file);
+		vma_link(mm, n);
+		for (u64 va = v->vm_start; va < v->vm_end; va += PAGE_SIZE) {
+			pte_t pte = pgtable_lookup(old->pgd, va, NULL);
+			if (pte && copy_one_page(mm, va, pte, v->vm_flags & VM_SHARED))
+				goto fail;
+		}
+	}
+	return mm;
+fail:
+	mmput(mm);
+	return NULL;
+}
+
+void mmput(struct mm_struct *mm)
+{
+	if (--mm->users > 0)
+		return;
+	while (mm->mmap) {
+		struct vm_area_struct *v = mm->mmap;
+		zap_range(mm, v->vm_start, v->vm_end);
+		vma_unlink(mm, v);
+		vma_free(v);
+	}
+	pgtable_free_user(mm->pgd);
+	free_page_addr(mm->pgd);
+	kmem_cache_free(&mm_cache, mm);
+}
+
+void switch_mm(struct mm_struct *mm)
+{
+	u64 pa = virt_to_phys(mm ? mm->pgd : kernel_pml4);
+
+	if (read_cr3() != pa)
+		write_cr3(pa);
+}

@@ -1,0 +1,149 @@
+/* common.h: helpers shared by the user test programs in user/.
+ *
+ * - raw system calls (sys0..sys6) that go straight to the kernel with no libc
+ *   wrapper in between: they return what the kernel returns, -errno on failure;
+ * - errname(): the symbolic name of an errno value (our own table, so the
+ *   output does not depend on libc's strerror texts);
+ * - show(): prints "what: result" with the result as a number or as
+ *   "-1 ENAME", the format every program here uses;
+ * - ensure_tmp(): makes /tmp exist (run-linux's initramfs has none).
+ *
+ * Every line the programs print must be the same on Linux and on Warden: no
+ * addresses, pids or times, only values and properties.
+ */
+#ifndef USER_COMMON_H
+#define USER_COMMON_H
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+
+static inline long sys6(long n, long a, long b, long c, long d, long e, long f)
+{
+	register long r10 __asm__("r10") = d;
+	register long r8 __asm__("r8") = e;
+	register long r9 __asm__("r9") = f;
+	long ret;
+	__asm__ volatile("syscall"
+			 : "=a"(ret)
+			 : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8), "r"(r9)
+			 : "rcx", "r11", "memory");
+	return ret;
+}
+static inline long sys0(long n)
+{
+	return sys6(n, 0, 0, 0, 0, 0, 0);
+}
+static inline long sys1(long n, long a)
+{
+	return sys6(n, a, 0, 0, 0, 0, 0);
+}
+static inline long sys2(long n, long a, long b)
+{
+	return sys6(n, a, b, 0, 0, 0, 0);
+}
+static inline long sys3(long n, long a, long b, long c)
+{
+	return sys6(n, a, b, c, 0, 0, 0);
+}
+static inline long sys4(long n, long a, long b, long c, long d)
+{
+	return sys6(n, a, b, c, d, 0, 0);
+}
+
+/* A raw return value is an error when it is in [-4095, -1]. */
+static inline int is_err(long r)
+{
+	return r < 0 && r >= -4095;
+}
+
+static inline const char *errname(int e)
+{
+	static const struct {
+		int e;
+		const char *name;
+	} names[] = {
+		{ EPERM, "EPERM" },
+		{ ENOENT, "ENOENT" },
+		{ ESRCH, "ESRCH" },
+		{ EINTR, "EINTR" },
+		{ EIO, "EIO" },
+		{ ENXIO, "ENXIO" },
+		{ E2BIG, "E2BIG" },
+		{ ENOEXEC, "ENOEXEC" },
+		{ EBADF, "EBADF" },
+		{ ECHILD, "ECHILD" },
+		{ EAGAIN, "EAGAIN" },
+		{ ENOMEM, "ENOMEM" },
+		{ EACCES, "EACCES" },
+		{ EFAULT, "EFAULT" },
+		{ EBUSY, "EBUSY" },
+		{ EEXIST, "EEXIST" },
+		{ EXDEV, "EXDEV" },
+		{ ENODEV, "ENODEV" },
+		{ ENOTDIR, "ENOTDIR" },
+		{ EISDIR, "EISDIR" },
+		{ EINVAL, "EINVAL" },
+		{ ENFILE, "ENFILE" },
+		{ EMFILE, "EMFILE" },
+		{ ENOTTY, "ENOTTY" },
+		{ ETXTBSY, "ETXTBSY" },
+		{ EFBIG, "EFBIG" },
+		{ ENOSPC, "ENOSPC" },
+		{ ESPIPE, "ESPIPE" },
+		{ EROFS, "EROFS" },
+		{ EMLINK, "EMLINK" },
+		{ EPIPE, "EPIPE" },
+		{ EDOM, "EDOM" },
+		{ ERANGE, "ERANGE" },
+		{ EDEADLK, "EDEADLK" },
+		{ ENAMETOOLONG, "ENAMETOOLONG" },
+		{ ENOSYS, "ENOSYS" },
+		{ ENOTEMPTY, "ENOTEMPTY" },
+		{ ELOOP, "ELOOP" },
+		{ EOVERFLOW, "EOVERFLOW" },
+		{ EOPNOTSUPP, "EOPNOTSUPP" },
+	};
+	static char other[32];
+	for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (names[i].e == e)
+			return names[i].name;
+	snprintf(other, sizeof other, "errno%d", e);
+	return other;
+}
+
+/* "what: N" for a raw syscall result, or "what: -1 ENAME" for -errno. */
+static inline void show(const char *what, long r)
+{
+	if (is_err(r))
+		printf("%s: -1 %s\n", what, errname((int)-r));
+	else
+		printf("%s: %ld\n", what, r);
+}
+
+/* Like show(), for a libc call that returned -1 and set errno. */
+static inline void show_libc(const char *what, long r)
+{
+	show(what, r == -1 ? -errno : r);
+}
+
+/* "what: ok" for a non-negative result whose value is not deterministic
+ * (an address, a pid), or "what: -1 ENAME". */
+static inline void show_ok(const char *what, long r)
+{
+	if (is_err(r))
+		printf("%s: -1 %s\n", what, errname((int)-r));
+	else
+		printf("%s: ok\n", what);
+}
+
+/* run-linux's initramfs has no /tmp: create it (mode 1777, like a real one)
+ * when missing, and say nothing about it, so the output is the same whether
+ * or not the system already had one. */
+static inline void ensure_tmp(void)
+{
+	sys2(SYS_mkdir, (long)"/tmp", 01777);
+}
+
+#endif
