@@ -35,7 +35,6 @@
 static int next_pid = 1;
 
 /* A task with a kernel stack and nothing else; NULL when memory runs out. */
-struct task_struct *task_create(void);
 struct task_struct *task_create(void)
 {
 	struct task_struct *t = kzalloc(sizeof(*t), GFP_KERNEL);

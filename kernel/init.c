@@ -91,8 +91,6 @@ static void run_init(void *path)
 		panic("cannot run init program %s: error %d", (const char *)path, err);
 }
 
-struct task_struct *task_create(void);
-
 void start_init(void)
 {
 	const char *path = cmdline_get("init");

@@ -91,6 +91,9 @@ void scheduler_tick(void);
 /* Nanoseconds since boot. */
 u64 ktime_get_ns(void);
 
+/* A new task (next pid) with a kernel stack and the initial FPU state, not yet runnable. */
+struct task_struct *task_create(void);
+
 /* Adds a new task to the scheduler's list, and removes a reaped one. */
 void sched_add_task(struct task_struct *t);
 void sched_remove_task(struct task_struct *t);
