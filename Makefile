@@ -84,10 +84,18 @@ $(KERNEL): $(KERNEL_OBJS) linker.ld tools/mksyms.sh
 		{ echo "ksyms: symbol addresses moved between links" >&2; exit 1; }
 	$(Q)mv $@.tmp $@
 
-$(ISO): $(KERNEL) boot/grub.cfg
+# The initramfs of the ISO: every user program in /bin.
+$(BUILD)/initramfs.cpio: $(USER_PROGS)
+	@echo "  CPIO    $@"
+	$(Q)rm -rf $(BUILD)/initramfs && mkdir -p $(BUILD)/initramfs/bin
+	$(Q)cp $(USER_PROGS) $(BUILD)/initramfs/bin/
+	$(Q)cd $(BUILD)/initramfs && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet > ../initramfs.cpio
+
+$(ISO): $(KERNEL) boot/grub.cfg $(BUILD)/initramfs.cpio
 	@echo "  ISO     $@"
 	@mkdir -p $(BUILD)/isodir/boot/grub
 	$(Q)cp $(KERNEL) $(BUILD)/isodir/boot/warden.elf
+	$(Q)cp $(BUILD)/initramfs.cpio $(BUILD)/isodir/boot/initramfs.cpio
 	$(Q)cp boot/grub.cfg $(BUILD)/isodir/boot/grub/grub.cfg
 	$(Q)grub-mkrescue -o $@ $(BUILD)/isodir 2> $(BUILD)/grub-mkrescue.log || \
 		{ cat $(BUILD)/grub-mkrescue.log >&2; exit 1; }
