@@ -70,6 +70,7 @@ struct file *console_stdio_open(unsigned int fd)
 	return f;
 }
 
+/* /dev/console has no position (a terminal's is not seekable). */
 static int console_open(struct inode *inode, struct file *file)
 {
 	(void)inode;
@@ -77,6 +78,7 @@ static int console_open(struct inode *inode, struct file *file)
 	return 0;
 }
 
+/* /dev/console writes go to stdout's stream. */
 static ssize_t console_write(struct file *file, struct iov_iter *from, s64 *ppos)
 {
 	(void)file;

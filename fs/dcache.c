@@ -12,6 +12,7 @@
 #include "kernel/string.h"
 #include "mm/slab.h"
 
+/* Makes an empty list (or a node in no list). */
 static void list_init(struct d_list *head)
 {
 	head->next = head->prev = head;
@@ -34,6 +35,7 @@ static void list_del_init(struct d_list *node)
 	list_init(node);
 }
 
+/* The entry a list node belongs to. */
 static struct dentry *dentry_of(struct d_list *node)
 {
 	return container_of(node, struct dentry, d_child);
@@ -121,6 +123,7 @@ static int dcache_dir_open(struct inode *inode, struct file *file)
 	return 0;
 }
 
+/* Takes the cursor out of the directory and frees it. */
 static void dcache_dir_close(struct inode *inode, struct file *file)
 {
 	struct dentry *cursor = file->private_data;
@@ -197,6 +200,7 @@ static s64 dcache_dir_lseek(struct file *file, s64 offset, int whence)
 	return offset;
 }
 
+/* read() of a directory is EISDIR, whatever the count. */
 static ssize_t dcache_dir_read(struct file *file, struct iov_iter *to, s64 *ppos)
 {
 	(void)file;

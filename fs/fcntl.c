@@ -61,6 +61,7 @@ static long f_dupfd(unsigned int from, struct file *f, unsigned int flags)
 /* The flags F_SETFL may change; the others stay. */
 #define SETFL_MASK (O_APPEND | O_NONBLOCK | O_DIRECT | O_NOATIME)
 
+/* F_SETFL: O_DIRECT is EINVAL except on a pipe; the rest of SETFL_MASK is taken as is. */
 static long setfl(struct file *f, unsigned long arg)
 {
 	/* Only a pipe takes O_DIRECT (packet mode); memory files have no direct I/O in 6.1. */

@@ -11,11 +11,13 @@
 #define RLIMIT_NOFILE 7
 #endif
 
+/* Whether fd's bit is set in a descriptor bitmap. */
 static bool test_fd(const u64 *map, unsigned int fd)
 {
 	return map[fd / 64] & (1ULL << (fd % 64));
 }
 
+/* Sets or clears fd's bit in a descriptor bitmap. */
 static void assign_fd(u64 *map, unsigned int fd, bool on)
 {
 	if (on)

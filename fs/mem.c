@@ -8,6 +8,7 @@
 #include "fs/uio.h"
 #include "kernel/errno.h"
 
+/* /dev/null reads are end-of-file. */
 static ssize_t read_null(struct file *file, struct iov_iter *to, s64 *ppos)
 {
 	(void)file;
@@ -16,6 +17,7 @@ static ssize_t read_null(struct file *file, struct iov_iter *to, s64 *ppos)
 	return 0;
 }
 
+/* Writes to /dev/null and /dev/zero take every byte, untouched. */
 static ssize_t write_null(struct file *file, struct iov_iter *from, s64 *ppos)
 {
 	(void)file;
@@ -23,6 +25,7 @@ static ssize_t write_null(struct file *file, struct iov_iter *from, s64 *ppos)
 	return (ssize_t)iov_iter_count(from);
 }
 
+/* lseek lands at 0, whatever is asked. */
 static s64 null_lseek(struct file *file, s64 offset, int whence)
 {
 	(void)offset;
@@ -30,6 +33,7 @@ static s64 null_lseek(struct file *file, s64 offset, int whence)
 	return file->f_pos = 0;
 }
 
+/* /dev/zero reads are zeros, up to a fault (EFAULT if none could be written). */
 static ssize_t read_zero(struct file *file, struct iov_iter *to, s64 *ppos)
 {
 	size_t want = iov_iter_count(to);

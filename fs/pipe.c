@@ -24,6 +24,7 @@ static char *ring_addr(struct pipe_inode_info *pipe, u32 pos)
 	return (char *)page_address(pipe->bufs[pos / PAGE_SIZE]) + pos % PAGE_SIZE;
 }
 
+/* Reads what the pipe holds, waiting for a first byte unless O_NONBLOCK; 0 at end-of-file. */
 static ssize_t pipe_read(struct file *file, struct iov_iter *to, s64 *ppos)
 {
 	struct pipe_inode_info *pipe = file->f_inode->i_pipe;
@@ -86,6 +87,7 @@ static size_t pipe_fill(struct pipe_inode_info *pipe, struct iov_iter *from, siz
 	return done;
 }
 
+/* Writes into the pipe, waiting for room unless O_NONBLOCK; EPIPE without readers. */
 static ssize_t pipe_write(struct file *file, struct iov_iter *from, s64 *ppos)
 {
 	struct pipe_inode_info *pipe = file->f_inode->i_pipe;
@@ -137,6 +139,7 @@ static ssize_t pipe_write(struct file *file, struct iov_iter *from, s64 *ppos)
 	return total;
 }
 
+/* FIONREAD: the bytes waiting to be read. */
 static long pipe_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	if (cmd != FIONREAD)
@@ -144,6 +147,7 @@ static long pipe_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	return put_user_u32(file->f_inode->i_pipe->len, (u32 __user *)arg);
 }
 
+/* Closing an end: the other side's sleepers wake to see it (EOF, EPIPE). */
 static void pipe_release(struct inode *inode, struct file *file)
 {
 	struct pipe_inode_info *pipe = inode->i_pipe;

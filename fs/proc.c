@@ -79,6 +79,7 @@ static int proc_file_open(struct inode *inode, struct file *file)
 	return 0;
 }
 
+/* Frees the content made at open. */
 static void proc_file_release(struct inode *inode, struct file *file)
 {
 	struct seq_buf *m = file->private_data;
@@ -88,6 +89,7 @@ static void proc_file_release(struct inode *inode, struct file *file)
 	kfree(m);
 }
 
+/* Reads from the content made at open. */
 static ssize_t proc_file_read(struct file *file, struct iov_iter *to, s64 *ppos)
 {
 	struct seq_buf *m = file->private_data;

@@ -307,7 +307,12 @@ static int exec_binprm(struct linux_binprm *bprm)
 		if (*c == '/' && c[1])
 			base = c + 1;
 	strlcpy(t->comm, base, sizeof(t->comm));
-	strlcpy(t->exe_path, bprm->filename, sizeof(t->exe_path));
+	/* /proc/self/exe names the file found, as an absolute path (Linux's d_path). */
+	char *exe = d_path(file_inode(bprm->file), t->exe_path, sizeof(t->exe_path));
+	if (IS_ERR_OR_NULL(exe))
+		strlcpy(t->exe_path, bprm->filename, sizeof(t->exe_path));
+	else if (exe != t->exe_path)
+		memmove(t->exe_path, exe, strlen(exe) + 1);
 	t->fs_base = t->gs_base = 0;
 	wrmsr(MSR_FS_BASE, 0);
 	wrmsr(MSR_KERNEL_GS_BASE, 0);

@@ -67,7 +67,7 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	SYSCALL(uname, sys_uname),
 	SYSCALL(fcntl, sys_fcntl),
 	SYSCALL(fsync, sys_fsync),
-	SYSCALL(fdatasync, sys_fsync),
+	SYSCALL(fdatasync, sys_fdatasync),
 	SYSCALL(truncate, sys_truncate),
 	SYSCALL(ftruncate, sys_ftruncate),
 	SYSCALL(getcwd, sys_getcwd),
@@ -122,6 +122,9 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	SYSCALL(pipe2, sys_pipe2),
 	SYSCALL(prlimit64, sys_prlimit64),
 	SYSCALL(getrandom, sys_getrandom),
+	SYSCALL(symlinkat, sys_symlinkat),
+	SYSCALL(renameat2, sys_renameat2),
+	SYSCALL(faccessat2, sys_faccessat2),
 };
 
 #define NAME_ENTRY(nr, name) [nr] = #name,
