@@ -118,7 +118,7 @@ $(BUILD)/host/%.o: %.c Makefile
 
 $(BUILD)/host/unittests: $(patsubst %.c,$(BUILD)/host/%.o,$(HOST_GENERIC) $(HOST_TESTS))
 	@echo "  HOSTLD  $@"
-	$(Q)$(CC) $(HOST_CFLAGS) $^ -o $@
+	$(Q)$(CC) $(HOST_CFLAGS) $^ -o $@ -lm
 
 run: deps
 	@$(MAKE) --no-print-directory all

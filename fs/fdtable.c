@@ -7,10 +7,6 @@
 #include "kernel/string.h"
 #include "mm/slab.h"
 
-#ifndef RLIMIT_NOFILE
-#define RLIMIT_NOFILE 7
-#endif
-
 /* Whether fd's bit is set in a descriptor bitmap. */
 static bool test_fd(const u64 *map, unsigned int fd)
 {

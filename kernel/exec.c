@@ -80,9 +80,10 @@ struct elf64_phdr {
 /* Everything execve gathers before the point of no return. */
 struct linux_binprm {
 	struct file *file;
-	char filename[256];
+	char filename[PATH_MAX];
 	char *strings; /* argv then envp strings, NUL-separated, in a vmalloc buffer */
-	u64 strings_len;
+	u64 strings_len;  /* bytes used in strings */
+	u64 pointers_len; /* 8 bytes per string: counted against ARG_MAX too, as Linux */
 	int argc, envc;
 	struct elf64_ehdr ehdr;
 	struct elf64_phdr phdr[MAX_PHNUM];
@@ -108,7 +109,11 @@ static long copy_strings(struct linux_binprm *bprm, const char *const *uarr, boo
 			break;
 		if (n >= MAX_ARG_STRINGS)
 			return -E2BIG;
-		long room = (long)(ARG_MAX - bprm->strings_len);
+		/* Like Linux, the pointer each string needs on the stack counts against the limit. */
+		bprm->pointers_len += sizeof(void *);
+		if (bprm->strings_len + bprm->pointers_len >= ARG_MAX)
+			return -E2BIG;
+		long room = (long)(ARG_MAX - bprm->strings_len - bprm->pointers_len);
 		long len;
 		if (from_kernel) {
 			len = (long)strlen((const char *)p);
@@ -238,8 +243,7 @@ static u64 create_elf_tables(struct linux_binprm *bprm, struct mm_struct *mm,
 	sp &= ~15UL;
 	u64 platform = push_bytes(&sp, "x86_64", 7);
 	get_random_bytes(random, sizeof(random));
-	sp &= ~15UL;
-	u64 at_random = push_bytes(&sp, random, 16);
+	u64 at_random = push_bytes(&sp, random, 16); /* right below the platform string, as Linux */
 	if (!execfn || !strings || !platform || !at_random)
 		return 0;
 
@@ -272,7 +276,12 @@ static u64 create_elf_tables(struct linux_binprm *bprm, struct mm_struct *mm,
 	return ok ? sp : 0;
 }
 
-/* Replaces the current program with bprm's: the point of no return is reached inside. */
+/*
+ * Replaces the current program with bprm's. Returns 0, a negative errno before the point of no
+ * return (the old program goes on), or EXEC_FATAL after it: the caller frees what it holds and
+ * then kills the task, as Linux does.
+ */
+#define EXEC_FATAL 1
 static int exec_binprm(struct linux_binprm *bprm)
 {
 	struct task_struct *t = current;
@@ -286,14 +295,14 @@ static int exec_binprm(struct linux_binprm *bprm)
 	switch_mm(mm);
 	if (old)
 		mmput(old);
-	if (load_segments(bprm, mm, &li))
-		do_exit(SIGSEGV);
+	if (load_segments(bprm, mm, &li) || li.entry >= TASK_SIZE)
+		return EXEC_FATAL;
 	long r = do_mmap(mm, NULL, STACK_TOP - STACK_INITIAL_SIZE, STACK_INITIAL_SIZE,
 			 PROT_READ | PROT_WRITE | (li.exec_stack ? PROT_EXEC : 0),
 			 MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | MAP_GROWSDOWN, 0);
 	u64 sp = r < 0 ? 0 : create_elf_tables(bprm, mm, &li);
 	if (!sp)
-		do_exit(SIGSEGV);
+		return EXEC_FATAL;
 	mm->start_code = li.start_code;
 	mm->end_code = li.end_code;
 	mm->start_data = li.start_data;
@@ -313,6 +322,7 @@ static int exec_binprm(struct linux_binprm *bprm)
 		strlcpy(t->exe_path, bprm->filename, sizeof(t->exe_path));
 	else if (exe != t->exe_path)
 		memmove(t->exe_path, exe, strlen(exe) + 1);
+	t->clear_child_tid = t->set_child_tid = 0;
 	t->fs_base = t->gs_base = 0;
 	wrmsr(MSR_FS_BASE, 0);
 	wrmsr(MSR_KERNEL_GS_BASE, 0);
@@ -365,7 +375,7 @@ out:
 		fput(bprm->file);
 	vfree(bprm->strings);
 	vfree(bprm);
-	return err;
+	return err; /* EXEC_FATAL: the caller kills the task once it has freed its own buffers */
 }
 
 long sys_execve(const char *path, const char *const *argv, const char *const *envp)
@@ -379,10 +389,16 @@ long sys_execve(const char *path, const char *const *argv, const char *const *en
 	if (!err)
 		err = do_execve(kpath, argv, envp, false);
 	kfree(kpath);
+	if (err == EXEC_FATAL)
+		do_exit(SIGSEGV);
 	return err;
 }
 
 int kernel_execve(const char *path, const char *const *argv, const char *const *envp)
 {
-	return do_execve(path, argv, envp, true);
+	int err = do_execve(path, argv, envp, true);
+
+	if (err == EXEC_FATAL)
+		do_exit(SIGSEGV);
+	return err;
 }

@@ -73,6 +73,8 @@ static long do_fork(u64 flags, u64 newsp, int *parent_tid, int *child_tid, u64 t
 
 	if (flags & (CLONE_VM | CLONE_THREAD | CLONE_SIGHAND | CLONE_FS | CLONE_FILES | CLONE_PARENT))
 		return -EINVAL; /* threads: not yet */
+	if ((flags & CLONE_SETTLS) && tls >= TASK_SIZE_MAX)
+		return -EPERM; /* a non-canonical FS base would fault in the context switch */
 	struct task_struct *t = task_create();
 	if (!t)
 		return -ENOMEM;
@@ -93,6 +95,7 @@ static long do_fork(u64 flags, u64 newsp, int *parent_tid, int *child_tid, u64 t
 	t->fs_base = (flags & CLONE_SETTLS) ? tls : parent->fs_base;
 	t->gs_base = parent->gs_base;
 	t->blocked = parent->blocked;
+	memcpy(t->rlim, parent->rlim, sizeof(t->rlim));
 	t->personality = parent->personality;
 	memcpy(t->comm, parent->comm, sizeof(t->comm));
 	memcpy(t->exe_path, parent->exe_path, sizeof(t->exe_path));

@@ -58,6 +58,11 @@ void sched_remove_task(struct task_struct *t)
 		local_irq_enable();
 }
 
+struct task_struct *first_task(void)
+{
+	return task_list;
+}
+
 struct task_struct *find_task_by_pid(int pid)
 {
 	for (struct task_struct *t = task_list; t; t = t->run_next)
@@ -162,8 +167,12 @@ void wake_up(struct wait_queue_head *wq)
 void cpu_idle(void)
 {
 	for (;;) {
+		local_irq_disable();
 		schedule();
-		local_irq_enable();
-		halt();
+		/* Halt only if still nothing to run; "sti; hlt" cannot lose a wake-up in between. */
+		if (pick_next_task(current) == current)
+			__asm__ __volatile__("sti; hlt" ::: "memory");
+		else
+			local_irq_enable();
 	}
 }

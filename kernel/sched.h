@@ -28,6 +28,9 @@ enum task_state {
 
 #define TASK_COMM_LEN 16
 #define RLIM_NLIMITS 16
+#define RLIMIT_STACK 3
+#define RLIMIT_CORE 4
+#define RLIMIT_NOFILE 7
 
 struct rlimit64 {
 	u64 rlim_cur;
@@ -100,6 +103,9 @@ void sched_remove_task(struct task_struct *t);
 
 /* The idle loop of the boot CPU: runs tasks, halts when none can run. */
 void cpu_idle(void) __noreturn;
+
+/* The first task (idle); follow run_next for every other task, in creation order. */
+struct task_struct *first_task(void);
 
 /* Finds a task by pid (NULL if none). */
 struct task_struct *find_task_by_pid(int pid);

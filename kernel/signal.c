@@ -5,6 +5,7 @@
 #include "kernel/exit.h"
 #include "kernel/sched.h"
 #include "kernel/string.h"
+#include "arch/x86_64/cpu.h"
 #include "mm/slab.h"
 #include "mm/uaccess.h"
 
@@ -41,6 +42,8 @@ static bool default_ignored(int sig)
 
 void send_signal(struct task_struct *t, int sig)
 {
+	if (t->state >= EXIT_ZOMBIE || !t->sighand)
+		return; /* a zombie has nothing left to signal: kill() still succeeds, as Linux */
 	if (action_of(t, sig)->handler == SIG_IGN && sig != SIGKILL && sig != SIGSTOP)
 		return;
 	if (action_of(t, sig)->handler == SIG_DFL && default_ignored(sig))
@@ -66,7 +69,8 @@ void send_sig_pipe(void)
 
 bool fatal_signal_pending_current(void)
 {
-	return current->pending & sigmask(SIGKILL);
+	/* Without handler delivery every unblocked pending signal ends the task. */
+	return current->pending & (~current->blocked | sigmask(SIGKILL));
 }
 
 /* Acts on the lowest pending unblocked signal: every default action here ends the task. */
@@ -82,15 +86,24 @@ static void do_signal(void)
 	do_exit(sig); /* wait status: the signal number; no core file is written */
 }
 
+/*
+ * The last work before user mode. The final check runs with interrupts off and they stay off
+ * until IRETQ, so a tick cannot set need_resched unseen in between.
+ */
 void exit_to_user_mode(struct pt_regs *regs)
 {
 	(void)regs;
 	for (;;) {
-		if (current->need_resched)
-			schedule();
-		if (!(current->pending & (~current->blocked | sigmask(SIGKILL))))
+		local_irq_disable();
+		bool resched = current->need_resched;
+		bool signal = current->pending & (~current->blocked | sigmask(SIGKILL));
+		if (!resched && !signal)
 			break;
-		do_signal();
+		local_irq_enable();
+		if (resched)
+			schedule();
+		else
+			do_signal();
 	}
 }
 
@@ -103,6 +116,21 @@ static long kill_task(struct task_struct *t, int sig)
 	return 0;
 }
 
+/* kill(-1, sig): every process except init and the caller; ESRCH if there is none. */
+static long kill_all(int sig)
+{
+	bool any = false;
+
+	for (struct task_struct *t = first_task(); t; t = t->run_next) {
+		if (t->pid > 1 && t != current && t->state < EXIT_ZOMBIE) {
+			any = true;
+			if (sig)
+				send_signal(t, sig);
+		}
+	}
+	return any ? 0 : -ESRCH;
+}
+
 long sys_kill(int pid, int sig)
 {
 	if (sig < 0 || sig > _NSIG)
@@ -111,8 +139,10 @@ long sys_kill(int pid, int sig)
 		return kill_task(find_task_by_pid(pid), sig);
 	if (pid == (int)0x80000000)
 		return -ESRCH; /* -INT_MIN does not exist */
-	if (pid == 0 || pid == -1)
-		return kill_task(current, sig); /* process groups: only ourselves so far */
+	if (pid == -1)
+		return kill_all(sig);
+	if (pid == 0)
+		return kill_task(current, sig); /* our process group: one process so far */
 	return kill_task(find_task_by_pid(-pid), sig);
 }
 

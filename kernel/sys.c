@@ -12,9 +12,6 @@
 #include "mm/uaccess.h"
 
 #define RLIM_INFINITY (~0ULL)
-#define RLIMIT_STACK 3
-#define RLIMIT_CORE 4
-#define RLIMIT_NOFILE 7
 
 #define ARCH_SET_GS 0x1001
 #define ARCH_SET_FS 0x1002

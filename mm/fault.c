@@ -11,6 +11,7 @@
 #include "arch/x86_64/pgtable.h"
 #include "arch/x86_64/traps.h"
 #include "kernel/errno.h"
+#include "kernel/sched.h"
 #include "kernel/string.h"
 
 /* Linux keeps this gap (256 pages) between a growing stack and the mapping below it. */
@@ -28,13 +29,15 @@ static bool access_error(u64 error_code, const struct vm_area_struct *v)
 	return !(v->vm_flags & (VM_READ | VM_EXEC | VM_WRITE));
 }
 
-/* Extends a VM_GROWSDOWN VMA down to the page of addr, keeping the guard gap. */
+/* Extends a VM_GROWSDOWN VMA down to the page of addr, keeping the guard gap and RLIMIT_STACK. */
 static bool expand_stack(struct vm_area_struct *v, u64 addr)
 {
 	u64 start = addr & PAGE_MASK;
 	struct vm_area_struct *prev = v->vm_prev;
 
 	if (prev && prev->vm_end + STACK_GUARD_GAP > start)
+		return false;
+	if (v->vm_end - start > current->rlim[RLIMIT_STACK].rlim_cur)
 		return false;
 	v->vm_pgoff -= (v->vm_start - start) >> PAGE_SHIFT;
 	v->vm_start = start;
@@ -47,11 +50,14 @@ static struct page *fault_page(struct vm_area_struct *v, u64 va)
 	if (!v->vm_file)
 		return alloc_page(GFP_ZERO);
 	u64 pgoff = v->vm_pgoff + ((va - v->vm_start) >> PAGE_SHIFT);
-	struct page *cached = filemap_get_page(file_inode(v->vm_file), pgoff, false);
+	struct inode *inode = file_inode(v->vm_file);
+	/* A hole inside the file gets its page now; past the end of the file there is none. */
+	bool inside = (s64)(pgoff << PAGE_SHIFT) < inode->i_size;
+	struct page *cached = filemap_get_page(inode, pgoff, (v->vm_flags & VM_SHARED) && inside);
 	if (v->vm_flags & VM_SHARED) {
 		if (cached)
 			get_page(cached);
-		return cached; /* past the end of the file: SIGBUS in Linux (later) */
+		return cached; /* NULL past the end of the file: SIGBUS in Linux (the VMA issue) */
 	}
 	struct page *pg = alloc_page(cached ? GFP_KERNEL : GFP_ZERO);
 	if (pg && cached)

@@ -6,8 +6,8 @@
 
 %include "build/layout.inc"
 
-extern do_trap
-global trap_stubs, trap_common, fault_catch_enter, probe_read_u64
+extern do_trap, smap_enabled, return_to_user_iret
+global trap_stubs, trap_common, trap_return_iret, fault_catch_enter, probe_read_u64
 
 ; Vectors for which the CPU pushes an error code.
 %define HAS_ERR(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
@@ -33,9 +33,27 @@ trap_stub_base:
 ; Frame on entry: vector, error code, RIP, CS, RFLAGS, RSP, SS.
 trap_common:
 	test byte [rsp + 24], 3
-	jz .saved_gs
+	jnz .swap_gs
+	; From the kernel: normally GS is already the kernel's. The exception is a fault on one of
+	; the IRETQs to user mode (a bad user RIP, RSP or segment), which runs after swapgs.
+	push rax
+	mov rax, [rsp + 24]		; the faulting RIP (above the saved RAX)
+	cmp rax, return_to_user_iret
+	je .bad_iret
+	cmp rax, trap_return_iret
+	jne .kernel_gs
+.bad_iret:
+	pop rax
+.swap_gs:
 	swapgs
+	jmp .saved_gs
+.kernel_gs:
+	pop rax
 .saved_gs:
+	cmp byte [rel smap_enabled], 0	; the CPU does not clear EFLAGS.AC on entry: do it
+	je .no_smap
+	clac
+.no_smap:
 	push rdi
 	push rsi
 	push rdx
@@ -71,9 +89,11 @@ trap_common:
 	pop rdi
 	add rsp, 16			; vector and error code
 	test byte [rsp + 8], 3
-	jz .restored_gs
+	jz trap_return_kernel
 	swapgs
-.restored_gs:
+trap_return_iret:			; to user mode only: a fault here has the user's GS
+	iretq
+trap_return_kernel:
 	iretq
 
 ; int fault_catch_enter(struct fault_catch *fc): records the callee-saved registers, the stack

@@ -11,9 +11,11 @@
 
 #define MSR_STAR 0xc0000081
 #define MSR_LSTAR 0xc0000082
+#define MSR_CSTAR 0xc0000083
 #define MSR_SYSCALL_MASK 0xc0000084
 
 void entry_syscall(void);
+void entry_syscall_compat(void);
 void ret_from_fork(void);
 void switch_to(u64 *prev_sp, u64 next_sp);
 
@@ -24,9 +26,10 @@ struct pt_regs *task_pt_regs(struct task_struct *t)
 
 void arch_setup_new_task(struct task_struct *t)
 {
-	/* switch_to pops r15, r14, r13, r12, rbx, rbp, then returns into ret_from_fork. */
+	/* switch_to pops r15, r14, r13, r12, rbx, rbp, RFLAGS, then returns into ret_from_fork. */
 	u64 *sp = (u64 *)task_pt_regs(t);
 	*--sp = (u64)ret_from_fork;
+	*--sp = 0x2; /* RFLAGS: interrupts off until schedule_tail */
 	for (int i = 0; i < 6; i++)
 		*--sp = 0;
 	t->thread_sp = (u64)sp;
@@ -38,6 +41,7 @@ void arch_setup_kernel_thread(struct task_struct *t, void (*fn)(void *), void *a
 {
 	u64 *sp = (u64 *)task_pt_regs(t);
 	*--sp = (u64)ret_from_kernel_thread;
+	*--sp = 0x2;	    /* RFLAGS */
 	*--sp = 0;	    /* rbp */
 	*--sp = (u64)fn;    /* rbx */
 	*--sp = (u64)arg;   /* r12 */
@@ -89,6 +93,7 @@ void syscall_init(void)
 	/* SYSCALL: CS = 0x10, SS = 0x18. SYSRET (64-bit): CS = 0x23 + 16 = 0x33, SS = 0x23 + 8. */
 	wrmsr(MSR_STAR, ((u64)GDT_USER_CS32 << 48) | ((u64)GDT_KERNEL_CS << 32));
 	wrmsr(MSR_LSTAR, (u64)entry_syscall);
+	wrmsr(MSR_CSTAR, (u64)entry_syscall_compat); /* never leave it 0: see syscall.asm */
 	/* Cleared on entry, as Linux: TF, DF, IF, IOPL, AC, NT. */
 	wrmsr(MSR_SYSCALL_MASK, 0x100 | 0x400 | 0x200 | 0x3000 | 0x40000 | 0x4000);
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);

@@ -14,7 +14,8 @@ PT_CS             equ 18 * 8
 PT_RIP            equ 17 * 8
 
 extern do_syscall, schedule_tail
-global entry_syscall, return_to_user, ret_from_fork, ret_from_kernel_thread, switch_to
+global entry_syscall, entry_syscall_compat, return_to_user, return_to_user_iret
+global ret_from_fork, ret_from_kernel_thread, switch_to
 
 section .text
 bits 64
@@ -71,7 +72,14 @@ return_to_user:
 	pop rdi
 	add rsp, 16
 	swapgs
+return_to_user_iret:			; a fault here has the user's GS: see trap_common
 	iretq
+
+; SYSCALL from 32-bit compatibility mode (AMD CPUs; MSR_CSTAR). Warden has no 32-bit ABI: return
+; -ENOSYS at once, touching nothing, as Linux's entry_SYSCALL32_ignore does.
+entry_syscall_compat:
+	mov eax, -38
+	o32 sysret
 
 ; A new task's first instruction (switch_to "returns" here): finish the switch, then leave for
 ; user mode through its pt_regs.
@@ -88,9 +96,10 @@ ret_from_kernel_thread:
 	call rbx
 	jmp return_to_user
 
-; void switch_to(u64 *prev_sp, u64 next_sp): saves the callee-saved registers on this stack,
-; stores RSP in *prev_sp, loads next_sp and pops the next task's registers.
+; void switch_to(u64 *prev_sp, u64 next_sp): saves RFLAGS and the callee-saved registers on this
+; stack, stores RSP in *prev_sp, loads next_sp and pops the next task's registers and flags.
 switch_to:
+	pushfq				; each task keeps its own flags (IF, and AC must never leak)
 	push rbp
 	push rbx
 	push r12
@@ -105,4 +114,5 @@ switch_to:
 	pop r12
 	pop rbx
 	pop rbp
+	popfq
 	ret

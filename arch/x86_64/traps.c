@@ -8,6 +8,7 @@
 #include "kernel/compiler.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "kernel/exit.h"
 #include "kernel/sched.h"
 #include "kernel/signal.h"
 #include "arch/x86_64/time.h"
@@ -63,7 +64,7 @@ const char *trap_mnemonic(u64 vector)
 	return vector < 32 ? trap_mnemonics[vector] : "IRQ";
 }
 
-/* Fills one interrupt gate (DPL 0, so user code cannot raise it with INT n). */
+/* Fills one interrupt gate (DPL 0: user code cannot raise it with INT n; see idt_init). */
 static void set_gate(int vector, u64 handler, int ist)
 {
 	idt[vector] = (struct idt_entry){
@@ -85,6 +86,9 @@ void idt_init(void)
 
 	for (int v = 0; v < 256; v++)
 		set_gate(v, trap_stubs[v], 0);
+	/* int3 and into are how user programs raise #BP and #OF: their gates have DPL 3. */
+	idt[X86_TRAP_BP].type_attr = 0xee;
+	idt[X86_TRAP_OF].type_attr = 0xee;
 	idt[X86_TRAP_DF].ist = IST_DOUBLE_FAULT;
 	idt[X86_TRAP_NMI].ist = IST_NMI;
 	idt[X86_TRAP_MC].ist = IST_MCE;
@@ -138,6 +142,14 @@ bool run_catching_faults(void (*fn)(void *), void *arg, struct fault_info *info)
 	}
 	*info = fc.info;
 	return true;
+}
+
+extern const u8 return_to_user_iret[], trap_return_iret[];
+
+/* Did the fault hit an IRETQ back to user mode (trap_common already restored the kernel GS)? */
+static bool is_bad_iret(const struct pt_regs *regs)
+{
+	return regs->rip == (u64)return_to_user_iret || regs->rip == (u64)trap_return_iret;
 }
 
 /* Is there an exception-table entry for this instruction (a kernel access to user memory)? */
@@ -198,6 +210,10 @@ void do_trap(struct pt_regs *regs)
 {
 	u64 cr2 = regs->vector == X86_TRAP_PF ? read_cr2() : 0;
 
+	if (!user_mode(regs) && is_bad_iret(regs)) {
+		/* The user state could not be restored (a non-canonical RIP or RSP): as Linux, SIGSEGV. */
+		do_exit(SIGSEGV);
+	}
 	if (regs->vector == TIMER_VECTOR) {
 		timer_eoi();
 		scheduler_tick();
