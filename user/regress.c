@@ -1,0 +1,124 @@
+/* regress: behaviours a review found broken in Warden, each checked against Linux.
+ * - kill(2) of a zombie succeeds and changes nothing (a kernel panic once);
+ * - a forked child keeps its parent's resource limits (its open() failed with EMFILE once);
+ * - SIGTERM ends a task sleeping in wait4 at once, not when the wait ends;
+ * - int3 in user mode raises SIGTRAP, not a general protection fault;
+ * - clone(CLONE_SETTLS) with a non-canonical TLS address is EPERM;
+ * - MAP_SHARED file pages that were never written (a hole after ftruncate) can be touched;
+ * - AT_RANDOM lies 16 bytes below the AT_PLATFORM string, as Linux lays out the stack. */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common.h"
+
+/* Forks a child that runs fn and returns its raw wait status. */
+static int child_status(void (*fn)(void))
+{
+    pid_t p = fork();
+    int st = -1;
+
+    if (p == 0) {
+        fn();
+        _exit(0);
+    }
+    waitpid(p, &st, 0);
+    return st;
+}
+
+static void do_int3(void) { __asm__ volatile("int3"); }
+static void do_exit3(void) { _exit(3); }
+
+static void sleep_then_exit(void)
+{
+    sleep(4);
+    _exit(0);
+}
+
+/* The child waits for a grandchild that sleeps 4 s; SIGTERM must end the wait at once. */
+static void wait_for_sleeper(void)
+{
+    pid_t g = fork();
+    if (g == 0)
+        sleep_then_exit();
+    wait4(g, NULL, 0, NULL);
+    _exit(0);
+}
+
+static void child_opens_file(void)
+{
+    struct rlimit rl;
+    getrlimit(RLIMIT_NOFILE, &rl);
+    int fd = open("/tmp/regress.rl", O_CREAT | O_RDWR, 0600);
+    printf("child: RLIMIT_NOFILE %lu/%lu, open() gives fd %d\n", (unsigned long)rl.rlim_cur,
+           (unsigned long)rl.rlim_max, fd);
+    fflush(stdout);
+}
+
+int main(void)
+{
+    ensure_tmp();
+
+    /* kill() of a zombie */
+    pid_t z = fork();
+    if (z == 0)
+        _exit(3);
+    struct timespec t = { 0, 200 * 1000 * 1000 };
+    nanosleep(&t, NULL);
+    show("kill(zombie, SIGTERM)", sys2(SYS_kill, z, SIGTERM));
+    int st;
+    waitpid(z, &st, 0);
+    printf("zombie's status after the kill: %#x\n", st);
+
+    /* rlimits are inherited */
+    fflush(stdout);
+    child_status(child_opens_file);
+
+    /* SIGTERM interrupts wait4 */
+    pid_t w = fork();
+    if (w == 0)
+        wait_for_sleeper();
+    nanosleep(&t, NULL);
+    struct timespec a, b;
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    kill(w, SIGTERM);
+    waitpid(w, &st, 0);
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    printf("waiting child killed by SIGTERM: status %#x, within 2 s: %s\n", st,
+           b.tv_sec - a.tv_sec < 2 ? "yes" : "no");
+    while (wait(NULL) > 0) /* the orphaned grandchild belongs to init, not us */
+        ;
+
+    /* int3 in user mode */
+    printf("int3 in a child: status %#x\n", child_status(do_int3));
+    printf("plain exit(3) for comparison: status %#x\n", child_status(do_exit3));
+
+    /* CLONE_SETTLS with a non-canonical address */
+    show("clone(SIGCHLD|CLONE_SETTLS, tls=0x8000000000000000)",
+         sys6(SYS_clone, SIGCHLD | CLONE_SETTLS, 0, 0, 0, 0x8000000000000000L, 0));
+
+    /* a hole in a shared file mapping */
+    int fd = open("/tmp/regress.map", O_CREAT | O_RDWR | O_TRUNC, 0600);
+    show("ftruncate(8192)", ftruncate(fd, 8192));
+    char *m = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    printf("mmap(MAP_SHARED) of the hole: %s\n", m == MAP_FAILED ? "failed" : "ok");
+    m[4096] = 'x';
+    char c = 0;
+    pread(fd, &c, 1, 4096);
+    printf("store through the mapping reads back with pread: %c\n", c);
+
+    /* stack layout detail */
+    long random = (long)getauxval(AT_RANDOM), platform = (long)getauxval(AT_PLATFORM);
+    printf("AT_PLATFORM - AT_RANDOM: %ld\n", platform - random);
+    return 0;
+}
