@@ -5,6 +5,7 @@
 ; code was in user mode, so GS always points at per-CPU data in the kernel.
 
 %include "build/layout.inc"
+%include "arch/x86_64/pt_regs.inc"
 
 extern do_trap, smap_enabled, return_to_user_iret
 global trap_stubs, trap_common, trap_return_iret, fault_catch_enter, probe_read_u64
@@ -54,39 +55,11 @@ trap_common:
 	je .no_smap
 	clac
 .no_smap:
-	push rdi
-	push rsi
-	push rdx
-	push rcx
-	push rax
-	push r8
-	push r9
-	push r10
-	push r11
-	push rbx
-	push rbp
-	push r12
-	push r13
-	push r14
-	push r15
+	PUSH_PT_REGS
 	cld
 	mov rdi, rsp			; struct pt_regs *
 	call do_trap
-	pop r15
-	pop r14
-	pop r13
-	pop r12
-	pop rbp
-	pop rbx
-	pop r11
-	pop r10
-	pop r9
-	pop r8
-	pop rax
-	pop rcx
-	pop rdx
-	pop rsi
-	pop rdi
+	POP_PT_REGS
 	add rsp, 16			; vector and error code
 	test byte [rsp + 8], 3
 	jz trap_return_kernel

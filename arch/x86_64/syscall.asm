@@ -7,6 +7,7 @@
 ; so signals, fork and ptrace see one frame layout.
 
 %include "build/layout.inc"
+%include "arch/x86_64/pt_regs.inc"
 
 PERCPU_KERNEL_RSP equ 16
 PERCPU_USER_RSP   equ 24
@@ -31,21 +32,7 @@ entry_syscall:
 	push rcx				; rip
 	push rax				; orig_rax
 	push -1					; vector: not an exception
-	push rdi
-	push rsi
-	push rdx
-	push rcx
-	push rax
-	push r8
-	push r9
-	push r10
-	push r11
-	push rbx
-	push rbp
-	push r12
-	push r13
-	push r14
-	push r15
+	PUSH_PT_REGS
 	xor ebp, ebp				; end of the kernel backtrace
 	mov rdi, rsp
 	call do_syscall
@@ -55,21 +42,7 @@ entry_syscall:
 ; RCX and R11 included, which SYSRET would clobber; signals and execve may have changed any of it).
 return_to_user:
 	cli
-	pop r15
-	pop r14
-	pop r13
-	pop r12
-	pop rbp
-	pop rbx
-	pop r11
-	pop r10
-	pop r9
-	pop r8
-	pop rax
-	pop rcx
-	pop rdx
-	pop rsi
-	pop rdi
+	POP_PT_REGS
 	add rsp, 16
 	swapgs
 return_to_user_iret:			; a fault here has the user's GS: see trap_common
