@@ -28,7 +28,8 @@ KERNEL_ASM := $(wildcard boot/*.asm arch/x86_64/*.asm)
 KERNEL_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(KERNEL_C)) $(patsubst %.asm,$(BUILD)/%.o,$(KERNEL_ASM))
 
 # Generic code that also builds on the host, for unit tests under ASan and UBSan.
-HOST_GENERIC := kernel/vsprintf.c kernel/cmdline.c mm/memblock.c mm/frame.c mm/slab.c $(wildcard fs/*.c)
+HOST_GENERIC := kernel/vsprintf.c kernel/cmdline.c mm/memblock.c mm/frame.c mm/slab.c \
+	mm/vma_tree.c $(wildcard fs/*.c)
 HOST_TESTS := $(wildcard tests/host/*.c)
 HOST_CFLAGS := -std=gnu11 -g -O1 -DWARDEN_HOST -I. -Wall -Wextra -Werror -Wno-format-truncation \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -MMD -MP

@@ -41,6 +41,7 @@ static bool expand_stack(struct vm_area_struct *v, u64 addr)
 		return false;
 	v->vm_pgoff -= (v->vm_start - start) >> PAGE_SHIFT;
 	v->vm_start = start;
+	vma_tree_gap_update(&v->vm_mm->mm_rb, v);
 	return true;
 }
 

@@ -4,13 +4,15 @@
  * shared with every other mm) and its VMAs, the ranges a program may touch, with Linux's vm_flags.
  * Pages are filled in on first touch (demand paging) by handle_mm_fault().
  *
- * VMAs are kept in an address-sorted doubly linked list for now; the VMA issue replaces it with
- * a balanced tree and Linux's exact split and merge rules.
+ * VMAs are kept both in an address-sorted doubly linked list (vm_next/vm_prev, for walking) and
+ * in a balanced tree (mm/vma_tree.h) that finds the VMA at an address and a free gap of a given
+ * size in O(log n). Linux's exact split and merge rules are the VMA issue's work.
  */
 #ifndef WARDEN_MM_MM_H
 #define WARDEN_MM_MM_H
 
 #include "mm/memory.h"
+#include "mm/vma_tree.h"
 #include "kernel/spinlock.h"
 
 struct file;
@@ -72,12 +74,12 @@ struct vm_area_struct {
 	struct file *vm_file;
 	struct mm_struct *vm_mm;
 	struct vm_area_struct *vm_next, *vm_prev;
+	struct vma_node vm_rb; /* in mm->mm_rb */
 };
 
 struct mm_struct {
 	u64 *pgd;
-	struct vm_area_struct *mmap; /* lowest VMA */
-	int map_count;
+	struct vma_tree mm_rb; /* the VMAs: .first is the lowest, .count their number */
 	int users;
 	spinlock_t lock;
 	u64 mmap_base;

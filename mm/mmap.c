@@ -65,41 +65,18 @@ struct mm_struct *mm_alloc(void)
 
 struct vm_area_struct *find_vma(struct mm_struct *mm, u64 addr)
 {
-	for (struct vm_area_struct *v = mm->mmap; v; v = v->vm_next)
-		if (v->vm_end > addr)
-			return v;
-	return NULL;
+	return vma_tree_find_vma(&mm->mm_rb, addr);
 }
 
-/* Links a VMA into the sorted list; it must not overlap any other. */
+/* Links a VMA into the list and the tree; it must not overlap any other. */
 static void vma_link(struct mm_struct *mm, struct vm_area_struct *v)
 {
-	struct vm_area_struct *prev = NULL, *next = mm->mmap;
-
-	while (next && next->vm_start < v->vm_start) {
-		prev = next;
-		next = next->vm_next;
-	}
-	v->vm_prev = prev;
-	v->vm_next = next;
-	if (prev)
-		prev->vm_next = v;
-	else
-		mm->mmap = v;
-	if (next)
-		next->vm_prev = v;
-	mm->map_count++;
+	vma_tree_link(&mm->mm_rb, v);
 }
 
 static void vma_unlink(struct mm_struct *mm, struct vm_area_struct *v)
 {
-	if (v->vm_prev)
-		v->vm_prev->vm_next = v->vm_next;
-	else
-		mm->mmap = v->vm_next;
-	if (v->vm_next)
-		v->vm_next->vm_prev = v->vm_prev;
-	mm->map_count--;
+	vma_tree_erase(&mm->mm_rb, v);
 }
 
 u64 vm_get_page_prot(u64 vm_flags)
@@ -139,7 +116,8 @@ static int split_vma(struct mm_struct *mm, struct vm_area_struct *v, u64 addr)
 	if (n->vm_file)
 		get_file(n->vm_file);
 	v->vm_end = addr;
-	vma_link(mm, n);
+	vma_tree_gap_update(&mm->mm_rb, v);
+	vma_tree_insert(&mm->mm_rb, n, v, v->vm_next);
 	return 0;
 }
 
@@ -172,27 +150,13 @@ int do_munmap(struct mm_struct *mm, u64 start, u64 len)
 /* Is [addr, addr+len) free of VMAs? */
 static bool range_is_free(struct mm_struct *mm, u64 addr, u64 len)
 {
-	struct vm_area_struct *v = find_vma(mm, addr);
-
-	return !v || v->vm_start >= addr + len;
+	return !vma_tree_find_intersection(&mm->mm_rb, addr, addr + len);
 }
 
 /* Finds the highest free gap of len bytes below mm->mmap_base (top-down, as Linux). */
 static u64 get_unmapped_area(struct mm_struct *mm, u64 len)
 {
-	u64 top = mm->mmap_base;
-	struct vm_area_struct *v = mm->mmap;
-
-	while (v && v->vm_next)
-		v = v->vm_next;
-	for (; v; v = v->vm_prev) {
-		if (v->vm_start >= top)
-			continue;
-		if (v->vm_end <= top && top - v->vm_end >= len)
-			return top - len;
-		top = min(top, v->vm_start);
-	}
-	return top >= len + PAGE_SIZE ? top - len : 0;
+	return vma_tree_unmapped_area_topdown(&mm->mm_rb, len, PAGE_SIZE, mm->mmap_base);
 }
 
 /* Turns mmap's prot and flags into vm_flags, with the MAY bits Linux sets (spec §1.5). */
@@ -352,6 +316,7 @@ static int brk_expand(struct mm_struct *mm, u64 start, u64 end)
 
 	if (v && v->vm_end == start && v->vm_flags == vm && !v->vm_file) {
 		v->vm_end = end;
+		vma_tree_gap_update(&mm->mm_rb, v);
 		return 0;
 	}
 	v = vma_alloc(mm);
@@ -412,7 +377,7 @@ struct mm_struct *dup_mm(struct mm_struct *old)
 		return NULL;
 	memcpy(&mm->mmap_base, &old->mmap_base,
 	       sizeof(*mm) - offsetof(struct mm_struct, mmap_base));
-	for (struct vm_area_struct *v = old->mmap; v; v = v->vm_next) {
+	for (struct vm_area_struct *v = old->mm_rb.first; v; v = v->vm_next) {
 		struct vm_area_struct *n = vma_alloc(mm);
 		if (!n)
 			goto fail;
@@ -437,8 +402,8 @@ void mmput(struct mm_struct *mm)
 {
 	if (--mm->users > 0)
 		return;
-	while (mm->mmap) {
-		struct vm_area_struct *v = mm->mmap;
+	while (mm->mm_rb.first) {
+		struct vm_area_struct *v = mm->mm_rb.first;
 		zap_range(mm, v->vm_start, v->vm_end);
 		vma_unlink(mm, v);
 		vma_free(v);

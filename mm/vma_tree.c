@@ -7,9 +7,6 @@
  * always updated first and the tree's augmented values after it.
  */
 #include "mm/mm.h"
-#ifndef WARDEN_MM_VMA_TREE_H
-#define VMA_TREE_STANDIN /* mm/mm.h does not embed vm_rb yet; see the end of mm/vma_tree.h */
-#endif
 #include "mm/vma_tree.h"
 #include "kernel/panic.h"
 #include "kernel/vsprintf.h"
@@ -39,8 +36,8 @@ static inline u64 node_gap(const struct vma_node *n)
 /*
  * Where the free space below a VMA ends and where the free space above it starts. Linux moves
  * these by stack_guard_gap for VM_GROWSDOWN (vm_start_gap) and VM_GROWSUP (vm_end_gap) VMAs,
- * so that no mmap lands in a stack's guard area; this is the place to do that. Whatever they
- * return, every caller that moves vm_start or vm_end must call vma_tree_gap_update().
+ * so that no mmap lands in a stack's guard area; this is the place to do that (and then a change
+ * of VM_GROWSDOWN needs vma_tree_gap_update() too, as a move of vm_start or vm_end does).
  */
 static inline u64 vm_start_gap(const struct vm_area_struct *vma)
 {
@@ -201,8 +198,9 @@ void vma_tree_insert(struct vma_tree *t, struct vm_area_struct *vma, struct vm_a
 	t->count++;
 
 	/*
-	 * prev and next are adjacent in order, so one of them has a free slot for vma: prev's right
-	 * child, or else next's left child (next is then the leftmost node of prev's right subtree).
+	 * prev and next are adjacent in order, so one of them has a free slot for vma: prev's
+	 * right child, or else next's left child (next is then the leftmost node under prev's
+	 * right child).
 	 */
 	n->left = n->right = NULL;
 	n->height = 1;
@@ -260,7 +258,7 @@ void vma_tree_erase(struct vma_tree *t, struct vm_area_struct *vma)
 			node_update(child);
 		fix = parent;
 	} else {
-		/* Two children: the successor, next, the leftmost node on the right, takes n's place. */
+		/* Two children: the successor (next, leftmost on the right) takes n's place. */
 		struct vma_node *s = &next->vm_rb;
 
 		if (s == n->right) {
@@ -403,7 +401,7 @@ u64 vma_tree_unmapped_area(const struct vma_tree *t, u64 len, u64 low_limit, u64
 			const struct vm_area_struct *vma = node_vma(n);
 			const struct vma_node *child;
 
-			/* vma's own gap, [start, vm_start_gap(vma)): every later gap starts higher. */
+			/* vma's own gap, [start, vm_start_gap(vma)): later ones start higher. */
 			start = gap_start(vma);
 			if (start > last)
 				return 0;
@@ -417,7 +415,7 @@ u64 vma_tree_unmapped_area(const struct vma_tree *t, u64 len, u64 low_limit, u64
 				visit();
 				break;
 			}
-			/* Up to the first ancestor reached from its left: its gap is next in order. */
+			/* Up to the first ancestor reached from its left: its gap comes next. */
 			do {
 				child = n;
 				n = n->parent;
@@ -434,8 +432,7 @@ above_all:
 	return start <= last ? start : 0;
 }
 
-u64 vma_tree_unmapped_area_topdown(const struct vma_tree *t, u64 len, u64 low_limit,
-				   u64 high_limit)
+u64 vma_tree_unmapped_area_topdown(const struct vma_tree *t, u64 len, u64 low_limit, u64 high_limit)
 {
 	const struct vma_node *n = t->root;
 	u64 last, end;
@@ -450,7 +447,8 @@ u64 vma_tree_unmapped_area_topdown(const struct vma_tree *t, u64 len, u64 low_li
 	visit();
 	for (;;) {
 		/* Go right while the right subtree may hold a gap that starts low enough. */
-		while (n->right && n->right->subtree_gap >= len && vm_end_gap(node_vma(n)) <= last) {
+		while (n->right && n->right->subtree_gap >= len &&
+		       vm_end_gap(node_vma(n)) <= last) {
 			n = n->right;
 			visit();
 		}
@@ -458,7 +456,7 @@ u64 vma_tree_unmapped_area_topdown(const struct vma_tree *t, u64 len, u64 low_li
 			const struct vm_area_struct *vma = node_vma(n);
 			const struct vma_node *child;
 
-			/* vma's own gap, [gap_start(vma), end): every later gap ends lower. */
+			/* vma's own gap, [gap_start(vma), end): later ones end lower. */
 			end = vm_start_gap(vma);
 			if (end < low_limit + len)
 				return 0;
@@ -587,25 +585,26 @@ int vma_tree_check(const struct vma_tree *t, char *why, size_t len)
 			return check_fail(why, len, "more than count (%d) VMAs in the tree",
 					  t->count);
 		if (vma != expect)
-			return check_fail(why, len,
-					  "VMA %d in the tree ([%#lx, %#lx)) is not the list's",
-					  seen - 1, (unsigned long)vma->vm_start,
-					  (unsigned long)vma->vm_end);
+			return check_fail(
+				why, len, "VMA %d in the tree ([%#lx, %#lx)) is not the list's",
+				seen - 1, (unsigned long)vma->vm_start, (unsigned long)vma->vm_end);
 		if (vma->vm_prev != prev)
 			return check_fail(why, len, "VMA [%#lx, %#lx): vm_prev is wrong",
 					  (unsigned long)vma->vm_start, (unsigned long)vma->vm_end);
 		if (prev && prev->vm_end > vma->vm_start)
-			return check_fail(why, len,
-					  "VMAs [%#lx, %#lx) and [%#lx, %#lx) overlap or are out of order",
-					  (unsigned long)prev->vm_start, (unsigned long)prev->vm_end,
-					  (unsigned long)vma->vm_start, (unsigned long)vma->vm_end);
+			return check_fail(
+				why, len,
+				"VMAs [%#lx, %#lx) and [%#lx, %#lx) overlap or are out of order",
+				(unsigned long)prev->vm_start, (unsigned long)prev->vm_end,
+				(unsigned long)vma->vm_start, (unsigned long)vma->vm_end);
 		if (check_node(t, n, why, len))
 			return -1;
 		prev = vma;
 		expect = vma->vm_next;
 	}
 	if (budget < 0)
-		return check_fail(why, len, "the tree's links have more than count (%d) nodes or a cycle",
+		return check_fail(why, len,
+				  "the tree's links have more than count (%d) nodes or a cycle",
 				  t->count);
 	if (expect)
 		return check_fail(why, len, "the list goes on past the tree's last VMA");

@@ -24,7 +24,9 @@
  * where mm_rb takes over the job of mm_struct's mmap (the lowest VMA: mm_rb.first) and map_count
  * (mm_rb.count), which go away. Until mm/mm.h does that, mm/vma_tree.c and its host tests are
  * built against a stand-in VMA with the same field names (VMA_TREE_STANDIN below); they switch
- * to the real struct vm_area_struct by themselves once mm/mm.h includes this header.
+ * to the real struct vm_area_struct by themselves once mm/mm.h includes this header. So other
+ * kernel files get this header only through mm/mm.h: included on its own before that, it would
+ * declare the functions for a struct vm_area_struct that mm/vma_tree.o was not built for.
  */
 #ifndef WARDEN_MM_VMA_TREE_H
 #define WARDEN_MM_VMA_TREE_H
@@ -42,14 +44,14 @@ struct vm_area_struct;
 struct vma_node {
 	struct vma_node *left, *right, *parent;
 	u64 subtree_gap; /* the largest gap of any VMA in this subtree, this one's included */
-	int height;      /* AVL: 1 for a leaf, 1 + the taller child's height otherwise */
+	int height; /* AVL: 1 for a leaf, 1 + the taller child's height otherwise */
 };
 
 /* The VMAs of one address space: the tree and the sorted list it keeps. */
 struct vma_tree {
 	struct vma_node *root;
 	struct vm_area_struct *first; /* the lowest VMA, head of the vm_next list (Linux: mmap) */
-	int count;                    /* VMAs in the tree (Linux: map_count) */
+	int count; /* VMAs in the tree (Linux: map_count) */
 };
 
 #define VMA_TREE_INIT { NULL, NULL, 0 }
@@ -94,7 +96,10 @@ void vma_tree_gap_update(struct vma_tree *t, struct vm_area_struct *vma);
 /* The first VMA with vm_end > addr (addr may be inside it or below it), or NULL. O(log n). */
 struct vm_area_struct *vma_tree_find_vma(const struct vma_tree *t, u64 addr);
 
-/* As vma_tree_find_vma(); also sets *pprev to the VMA below the result (the highest if NULL). */
+/*
+ * As vma_tree_find_vma(), and sets *pprev to the VMA just below the result: its vm_prev, or the
+ * highest VMA when the result is NULL (Linux's find_vma_prev). O(log n).
+ */
 struct vm_area_struct *vma_tree_find_vma_prev(const struct vma_tree *t, u64 addr,
 					      struct vm_area_struct **pprev);
 
@@ -141,21 +146,3 @@ extern u64 vma_tree_visits;
 #endif
 
 #endif /* WARDEN_MM_VMA_TREE_H */
-
-#if defined(VMA_TREE_STANDIN) && !defined(WARDEN_MM_VMA_TREE_STANDIN)
-#define WARDEN_MM_VMA_TREE_STANDIN
-/*
- * Before integration only. A file that needs the complete VMA type includes mm/mm.h first; if
- * that did not bring this header in, mm/mm.h's struct vm_area_struct has no vm_rb yet, so the
- * file defines VMA_TREE_STANDIN and includes this header, and gets this stand-in, with the fields
- * the tree uses and their mm/mm.h names, under the name struct vm_area_struct (a macro renames
- * it, so that nothing clashes with mm/mm.h's). Delete this block once mm/mm.h embeds vm_rb.
- */
-struct vm_area_struct {
-	u64 vm_start;
-	u64 vm_end;
-	u64 vm_flags;
-	struct vm_area_struct *vm_next, *vm_prev;
-	struct vma_node vm_rb;
-};
-#endif

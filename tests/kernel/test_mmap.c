@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Self-tests of address spaces in the running kernel: random mmap, munmap and mprotect (with
+ * page touches through the real fault path) in a scratch mm, with the VMA tree's invariant
+ * checker after every operation and every frame back at the end.
+ */
+#include "kernel/selftest.h"
+#include "kernel/errno.h"
+#include "kernel/sched.h"
+#include "kernel/string.h"
+#include "mm/mm.h"
+#include "mm/uaccess.h"
+#include "mm/frame.h"
+#include "arch/x86_64/pgtable.h"
+
+#define ARENA 0x20000000UL
+#define ARENA_PAGES 512
+
+static long mprotect_in(struct mm_struct *mm, u64 start, u64 len, u64 prot)
+{
+	struct mm_struct *saved = current->mm;
+	current->mm = mm;
+	long r = sys_mprotect(start, len, prot);
+	current->mm = saved;
+	return r;
+}
+
+/* The reference model: each arena page's VM_READ|VM_WRITE|VM_EXEC bits, or -1 if unmapped. */
+static int model[ARENA_PAGES + 16];
+
+/* mprotect as Linux applies it: page by page from the start, stopping at the first hole. */
+static long model_mprotect(u64 page, u64 npages, int prot)
+{
+	for (u64 p = page; p < page + npages; p++) {
+		if (p >= ARENA_PAGES || model[p] < 0)
+			return -ENOMEM;
+		model[p] = prot;
+	}
+	return 0;
+}
+
+/* Compares every arena page's VMA (or its absence) with the model. */
+static bool model_matches(struct mm_struct *mm, u64 *bad_page)
+{
+	for (u64 p = 0; p < ARENA_PAGES; p++) {
+		u64 addr = ARENA + p * PAGE_SIZE;
+		struct vm_area_struct *v = find_vma(mm, addr);
+		int have = v && v->vm_start <= addr ? (int)(v->vm_flags & 7) : -1;
+		if (have != model[p]) {
+			*bad_page = p;
+			return false;
+		}
+	}
+	return true;
+}
+
+SELFTEST(mmap_random_ops_keep_invariants)
+{
+	u64 before = nr_free_frames() + pgtable_nr_tables(), bad;
+	struct mm_struct *mm = mm_alloc();
+	char why[160];
+
+	ST_ASSERT(mm);
+	for (int i = 0; i < ARENA_PAGES + 16; i++)
+		model[i] = -1;
+	current->mm = mm;
+	switch_mm(mm);
+	for (int step = 0; step < 3000; step++) {
+		u64 page = selftest_random() % ARENA_PAGES, npages = 1 + selftest_random() % 16;
+		u64 addr = ARENA + page * PAGE_SIZE, len = npages * PAGE_SIZE;
+		if (page + npages > ARENA_PAGES)
+			npages = ARENA_PAGES - page, len = npages * PAGE_SIZE;
+		switch (selftest_random() % 4) {
+		case 0:
+			ST_ASSERT_EQ(do_mmap(mm, NULL, addr, len, PROT_READ | PROT_WRITE,
+					     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0), (long)addr);
+			for (u64 p = page; p < page + npages; p++)
+				model[p] = PROT_READ | PROT_WRITE;
+			break;
+		case 1:
+			ST_ASSERT_EQ(do_munmap(mm, addr, len), 0);
+			for (u64 p = page; p < page + npages; p++)
+				model[p] = -1;
+			break;
+		case 2: {
+			int prot = (int)(selftest_random() % 8);
+			ST_ASSERT_EQ(mprotect_in(mm, addr, len, prot), model_mprotect(page, npages, prot));
+			break;
+		}
+		default: { /* a write succeeds exactly where the model says the page is writable */
+			bool ok = put_user_u64(step, (u64 *)addr) == 0;
+			ST_ASSERT_EQ(ok, model[page] >= 0 && (model[page] & PROT_WRITE));
+			break;
+		}
+		}
+		if (vma_tree_check(&mm->mm_rb, why, sizeof(why)))
+			ST_FAIL("step %d: %s", step, why);
+		if (!model_matches(mm, &bad))
+			ST_FAIL("step %d: page %llu differs from the model", step, (unsigned long long)bad);
+	}
+	current->mm = NULL;
+	switch_mm(NULL);
+	mmput(mm);
+	ST_ASSERT_EQ(nr_free_frames() + pgtable_nr_tables(), before);
+}
+
+/* get_unmapped_area places mappings top-down below mmap_base, without overlap. */
+SELFTEST(mmap_topdown_placement)
+{
+	struct mm_struct *mm = mm_alloc();
+	char why[160];
+
+	ST_ASSERT(mm);
+	long a = do_mmap(mm, NULL, 0, PAGE_SIZE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, 0);
+	long b = do_mmap(mm, NULL, 0, 3 * PAGE_SIZE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, 0);
+	ST_ASSERT_EQ(a, (long)(MMAP_BASE - PAGE_SIZE));
+	ST_ASSERT_EQ(b, a - 3 * (long)PAGE_SIZE);
+	ST_ASSERT_EQ(do_munmap(mm, (u64)b + PAGE_SIZE, PAGE_SIZE), 0); /* splits b */
+	ST_ASSERT_EQ(mm->mm_rb.count, 3);
+	long c = do_mmap(mm, NULL, 0, PAGE_SIZE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, 0);
+	ST_ASSERT_EQ(c, b + (long)PAGE_SIZE); /* the highest hole that fits */
+	ST_ASSERT_EQ(vma_tree_check(&mm->mm_rb, why, sizeof(why)), 0);
+	mmput(mm);
+}
