@@ -5,6 +5,7 @@
  */
 #include "mm/mm.h"
 #include "mm/filemap.h"
+#include "mm/internal.h"
 #include "mm/frame.h"
 #include "mm/slab.h"
 #include "arch/x86_64/pgtable.h"
@@ -15,7 +16,6 @@
 #include "kernel/sched.h"
 #include "kernel/string.h"
 
-#define PAGE_ALIGN(x) ALIGN_UP((u64)(x), (u64)PAGE_SIZE)
 
 static struct kmem_cache vma_cache, mm_cache;
 static bool caches_ready;
@@ -103,8 +103,7 @@ static void zap_range(struct mm_struct *mm, u64 start, u64 end)
 	flush_tlb_mm_range(mm, start, end);
 }
 
-/* Splits v at addr: v keeps [vm_start, addr), a new VMA after it gets [addr, vm_end). */
-static int split_vma(struct mm_struct *mm, struct vm_area_struct *v, u64 addr)
+int split_vma(struct mm_struct *mm, struct vm_area_struct *v, u64 addr)
 {
 	struct vm_area_struct *n = vma_alloc(mm);
 
@@ -254,8 +253,7 @@ long sys_munmap(u64 addr, u64 len)
 	return do_munmap(current->mm, addr, len);
 }
 
-/* Rewrites the PTEs of [start, end) for new vm_flags. */
-static void change_protection(struct mm_struct *mm, u64 start, u64 end, u64 vm_flags)
+void change_protection(struct mm_struct *mm, u64 start, u64 end, u64 vm_flags)
 {
 	u64 prot = vm_get_page_prot(vm_flags);
 
