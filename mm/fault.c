@@ -9,6 +9,7 @@
 #include "mm/filemap.h"
 #include "mm/frame.h"
 #include "arch/x86_64/pgtable.h"
+#include "arch/x86_64/tlb.h"
 #include "arch/x86_64/traps.h"
 #include "kernel/errno.h"
 #include "kernel/sched.h"
@@ -66,6 +67,29 @@ static struct page *fault_page(struct vm_area_struct *v, u64 va)
 	return pg;
 }
 
+/*
+ * A write to a present, write-protected page of a writable private VMA: copy-on-write. The last
+ * user of the frame just gets write permission back; otherwise the page is copied.
+ */
+static int do_wp_page(struct mm_struct *mm, struct vm_area_struct *v, u64 va, pte_t *e)
+{
+	struct page *old = phys_to_page(*e & PTE_ADDR_MASK);
+	u64 prot = vm_get_page_prot(v->vm_flags);
+
+	if (old->refcount == 1) {
+		*e = (*e & PTE_ADDR_MASK) | prot;
+	} else {
+		struct page *pg = alloc_page(GFP_KERNEL);
+		if (!pg)
+			return -ENOMEM;
+		memcpy(page_address(pg), page_address(old), PAGE_SIZE);
+		*e = page_to_phys(pg) | prot;
+		put_page(old);
+	}
+	flush_tlb_mm_range(mm, va, va + PAGE_SIZE);
+	return 0;
+}
+
 int handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code)
 {
 	struct vm_area_struct *v = find_vma(mm, addr);
@@ -77,8 +101,13 @@ int handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code)
 	if (access_error(error_code, v))
 		return SEGV_ACCERR;
 	u64 va = addr & PAGE_MASK;
-	if (pgtable_lookup(mm->pgd, va, NULL))
+	int level;
+	pte_t *e = pgtable_walk(mm->pgd, va, PG_LEVEL_4K, false, &level);
+	if (e && level == PG_LEVEL_4K && (*e & _PAGE_PRESENT)) {
+		if ((error_code & X86_PF_WRITE) && !(*e & _PAGE_RW))
+			return do_wp_page(mm, v, va, e); /* access_error() said the VMA is writable */
 		return 0; /* already filled in (a spurious fault) */
+	}
 	struct page *pg = fault_page(v, va);
 	if (!pg)
 		return -ENOMEM;

@@ -260,8 +260,13 @@ void change_protection(struct mm_struct *mm, u64 start, u64 end, u64 vm_flags)
 	for (u64 va = start; va < end; va += PAGE_SIZE) {
 		int level;
 		pte_t *e = pgtable_walk(mm->pgd, va, PG_LEVEL_4K, false, &level);
-		if (e && level == PG_LEVEL_4K && pte_has_frame(*e))
-			*e = (*e & PTE_ADDR_MASK) | prot;
+		if (!e || level != PG_LEVEL_4K || !pte_has_frame(*e))
+			continue;
+		u64 p = prot;
+		/* A frame shared copy-on-write stays read-only: the first write copies it. */
+		if (!(vm_flags & VM_SHARED) && phys_to_page(*e & PTE_ADDR_MASK)->refcount > 1)
+			p &= ~(u64)(_PAGE_RW | _PAGE_DIRTY);
+		*e = (*e & PTE_ADDR_MASK) | p;
 	}
 	flush_tlb_mm_range(mm, start, end);
 }
@@ -347,23 +352,22 @@ long sys_brk(u64 brk)
 	return (long)brk;
 }
 
-/* Copies one present page of a private mapping into a fresh frame for the child. */
-static int copy_one_page(struct mm_struct *dst, u64 va, pte_t pte, bool shared)
+/*
+ * Gives the child the parent's page at va. A shared mapping shares the frame outright; a private
+ * one shares it copy-on-write: both PTEs lose their write permission, and the first write on
+ * either side copies the page (do_wp_page in mm/fault.c).
+ */
+static int copy_one_page(struct mm_struct *dst, pte_t *src_pte, u64 va, bool shared)
 {
-	struct page *src = phys_to_page(pte & PTE_ADDR_MASK), *pg = src;
+	pte_t pte = *src_pte;
+	struct page *pg = phys_to_page(pte & PTE_ADDR_MASK);
 
-	if (shared) {
-		get_page(src);
-	} else {
-		pg = alloc_page(GFP_KERNEL);
-		if (!pg)
-			return -ENOMEM;
-		memcpy(page_address(pg), page_address(src), PAGE_SIZE);
-	}
-	if (pgtable_map(dst->pgd, va, page_to_phys(pg), pte & ~PTE_ADDR_MASK, PG_LEVEL_4K)) {
-		put_page(pg);
+	if (!shared)
+		pte &= ~(u64)(_PAGE_RW | _PAGE_DIRTY);
+	if (pgtable_map(dst->pgd, va, pte & PTE_ADDR_MASK, pte & ~PTE_ADDR_MASK, PG_LEVEL_4K))
 		return -ENOMEM;
-	}
+	get_page(pg);
+	*src_pte = pte;
 	return 0;
 }
 
@@ -385,13 +389,17 @@ struct mm_struct *dup_mm(struct mm_struct *old)
 			get_file(n->vm_file);
 		vma_link(mm, n);
 		for (u64 va = v->vm_start; va < v->vm_end; va += PAGE_SIZE) {
-			pte_t pte = pgtable_lookup(old->pgd, va, NULL);
-			if (pte && copy_one_page(mm, va, pte, v->vm_flags & VM_SHARED))
+			int level;
+			pte_t *e = pgtable_walk(old->pgd, va, PG_LEVEL_4K, false, &level);
+			if (e && level == PG_LEVEL_4K && pte_has_frame(*e) &&
+			    copy_one_page(mm, e, va, v->vm_flags & VM_SHARED))
 				goto fail;
 		}
 	}
+	flush_tlb_mm_range(old, 0, TASK_SIZE); /* the parent's PTEs lost their write bits */
 	return mm;
 fail:
+	flush_tlb_mm_range(old, 0, TASK_SIZE);
 	mmput(mm);
 	return NULL;
 }

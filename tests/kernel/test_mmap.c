@@ -122,3 +122,65 @@ SELFTEST(mmap_topdown_placement)
 	ST_ASSERT_EQ(vma_tree_check(&mm->mm_rb, why, sizeof(why)), 0);
 	mmput(mm);
 }
+
+/* The frame behind a user address in mm, and its PTE. */
+static struct page *frame_at(struct mm_struct *mm, u64 addr, pte_t *pte)
+{
+	*pte = pgtable_lookup(mm->pgd, addr, NULL);
+	return *pte ? phys_to_page(*pte & PTE_ADDR_MASK) : NULL;
+}
+
+/* Runs put_user in another address space, as its task would. */
+static int write_in(struct mm_struct *mm, u64 addr, u64 value)
+{
+	struct mm_struct *saved = current->mm;
+
+	current->mm = mm;
+	switch_mm(mm);
+	int r = put_user_u64(value, (u64 *)addr);
+	current->mm = saved;
+	switch_mm(saved);
+	return r;
+}
+
+/* fork shares private pages read-only; the first write copies, the last one reuses the frame. */
+SELFTEST(mmap_copy_on_write)
+{
+	u64 before = nr_free_frames() + pgtable_nr_tables(), v = 0;
+	struct mm_struct *parent = mm_alloc();
+	pte_t pp, cp;
+
+	ST_ASSERT(parent);
+	ST_ASSERT_EQ(do_mmap(parent, NULL, ARENA, PAGE_SIZE, PROT_READ | PROT_WRITE,
+			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0), (long)ARENA);
+	ST_ASSERT_EQ(write_in(parent, ARENA, 1111), 0);
+	struct mm_struct *child = dup_mm(parent);
+	ST_ASSERT(child);
+
+	struct page *shared = frame_at(parent, ARENA, &pp);
+	ST_ASSERT(shared && shared == frame_at(child, ARENA, &cp));
+	ST_ASSERT_EQ(shared->refcount, 2);
+	ST_ASSERT(!(pp & _PAGE_RW) && !(cp & _PAGE_RW));
+
+	ST_ASSERT_EQ(write_in(child, ARENA, 2222), 0); /* the child copies */
+	struct page *copy = frame_at(child, ARENA, &cp);
+	ST_ASSERT(copy && copy != shared && (cp & _PAGE_RW));
+	ST_ASSERT_EQ(shared->refcount, 1);
+
+	ST_ASSERT_EQ(write_in(parent, ARENA, 3333), 0); /* the parent, last user, reuses its frame */
+	ST_ASSERT(frame_at(parent, ARENA, &pp) == shared && (pp & _PAGE_RW));
+
+	current->mm = child;
+	switch_mm(child);
+	ST_ASSERT_EQ(get_user_u64(&v, (u64 *)ARENA), 0);
+	ST_ASSERT_EQ(v, 2222);
+	current->mm = parent;
+	switch_mm(parent);
+	ST_ASSERT_EQ(get_user_u64(&v, (u64 *)ARENA), 0);
+	ST_ASSERT_EQ(v, 3333);
+	current->mm = NULL;
+	switch_mm(NULL);
+	mmput(child);
+	mmput(parent);
+	ST_ASSERT_EQ(nr_free_frames() + pgtable_nr_tables(), before);
+}
