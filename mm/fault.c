@@ -46,6 +46,14 @@ static bool expand_stack(struct vm_area_struct *v, u64 addr)
 	return true;
 }
 
+/* Does page va of a file mapping lie past the end of its file (Linux: SIGBUS)? */
+static bool beyond_eof(struct vm_area_struct *v, u64 va)
+{
+	u64 pgoff = v->vm_pgoff + ((va - v->vm_start) >> PAGE_SHIFT);
+
+	return v->vm_file && pgoff >= DIV_ROUND_UP((u64)file_inode(v->vm_file)->i_size, PAGE_SIZE);
+}
+
 /* Produces the frame for one page of v: zeroes, the file's page, or a private copy of it. */
 static struct page *fault_page(struct vm_area_struct *v, u64 va)
 {
@@ -53,13 +61,12 @@ static struct page *fault_page(struct vm_area_struct *v, u64 va)
 		return alloc_page(GFP_ZERO);
 	u64 pgoff = v->vm_pgoff + ((va - v->vm_start) >> PAGE_SHIFT);
 	struct inode *inode = file_inode(v->vm_file);
-	/* A hole inside the file gets its page now; past the end of the file there is none. */
-	bool inside = (s64)(pgoff << PAGE_SHIFT) < inode->i_size;
-	struct page *cached = filemap_get_page(inode, pgoff, (v->vm_flags & VM_SHARED) && inside);
+	/* A hole inside the file gets its page now (the caller checked we are before the end). */
+	struct page *cached = filemap_get_page(inode, pgoff, v->vm_flags & VM_SHARED);
 	if (v->vm_flags & VM_SHARED) {
 		if (cached)
 			get_page(cached);
-		return cached; /* NULL past the end of the file: SIGBUS in Linux (the VMA issue) */
+		return cached;
 	}
 	struct page *pg = alloc_page(cached ? GFP_KERNEL : GFP_ZERO);
 	if (pg && cached)
@@ -108,6 +115,8 @@ int handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code)
 			return do_wp_page(mm, v, va, e); /* access_error() said the VMA is writable */
 		return 0; /* already filled in (a spurious fault) */
 	}
+	if (beyond_eof(v, va))
+		return FAULT_SIGBUS;
 	struct page *pg = fault_page(v, va);
 	if (!pg)
 		return -ENOMEM;

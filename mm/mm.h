@@ -119,12 +119,14 @@ int do_munmap(struct mm_struct *mm, u64 start, u64 len);
 /*
  * Resolves a page fault at addr in mm (demand-zero, file page, stack growth). Returns 0 if the
  * access may now be retried, or the si_code for SIGSEGV: SEGV_MAPERR (no VMA) or SEGV_ACCERR
- * (the VMA does not allow the access); -ENOMEM when memory ran out.
+ * (the VMA does not allow the access); FAULT_SIGBUS for a page of a file mapping that lies past
+ * the end of the file; -ENOMEM when memory ran out.
  */
 int handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code);
 
 #define SEGV_MAPERR 1
 #define SEGV_ACCERR 2
+#define FAULT_SIGBUS 0x100 /* handle_mm_fault: a file mapping touched past the end of its file */
 
 long sys_mmap(u64 addr, u64 len, u64 prot, u64 flags, u64 fd, u64 off);
 long sys_munmap(u64 addr, u64 len);

@@ -5,7 +5,9 @@
  * - int3 in user mode raises SIGTRAP, not a general protection fault;
  * - clone(CLONE_SETTLS) with a non-canonical TLS address is EPERM;
  * - MAP_SHARED file pages that were never written (a hole after ftruncate) can be touched;
- * - AT_RANDOM lies 16 bytes below the AT_PLATFORM string, as Linux lays out the stack. */
+ * - AT_RANDOM lies 16 bytes below the AT_PLATFORM string, as Linux lays out the stack;
+ * - a file mapping touched past the end of its file raises SIGBUS (shared and private), while the
+ *   rest of the last page of the file reads as zeros. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <sched.h>
@@ -53,6 +55,31 @@ static void wait_for_sleeper(void)
         sleep_then_exit();
     wait4(g, NULL, 0, NULL);
     _exit(0);
+}
+
+static char *bus_map;
+
+static void touch_past_eof(void)
+{
+    volatile char c = bus_map[4096];
+    (void)c;
+}
+
+/* Maps a 100-byte file over two pages: page 0 works (zeros after byte 100), page 1 is SIGBUS. */
+static void check_sigbus(int flags, const char *what)
+{
+    int fd = open("/tmp/regress.bus", O_CREAT | O_RDWR | O_TRUNC, 0600);
+    char buf[100];
+
+    memset(buf, 'b', sizeof(buf));
+    write(fd, buf, sizeof(buf));
+    bus_map = mmap(NULL, 8192, PROT_READ | PROT_WRITE, flags, fd, 0);
+    printf("%s: byte 99 %c, byte 100 %d, byte 4095 %d\n", what, bus_map[99], bus_map[100],
+           bus_map[4095]);
+    fflush(stdout);
+    printf("%s: touching page 1 (past EOF): status %#x\n", what, child_status(touch_past_eof));
+    munmap(bus_map, 8192);
+    close(fd);
 }
 
 static void child_opens_file(void)
@@ -116,6 +143,9 @@ int main(void)
     char c = 0;
     pread(fd, &c, 1, 4096);
     printf("store through the mapping reads back with pread: %c\n", c);
+
+    check_sigbus(MAP_SHARED, "MAP_SHARED");
+    check_sigbus(MAP_PRIVATE, "MAP_PRIVATE");
 
     /* stack layout detail */
     long random = (long)getauxval(AT_RANDOM), platform = (long)getauxval(AT_PLATFORM);

@@ -169,11 +169,12 @@ static bool in_uaccess(const struct pt_regs *regs)
 static bool do_user_page_fault(struct pt_regs *regs, u64 cr2)
 {
 	struct task_struct *t = current;
+	int r = t->mm && cr2 < USER_TOP ? handle_mm_fault(t->mm, cr2, regs->error_code) : SEGV_MAPERR;
 
-	if (t->mm && cr2 < USER_TOP && handle_mm_fault(t->mm, cr2, regs->error_code) == 0)
+	if (r == 0)
 		return true;
 	if (user_mode(regs)) {
-		force_sig(SIGSEGV);
+		force_sig(r == FAULT_SIGBUS ? SIGBUS : SIGSEGV);
 		return true;
 	}
 	return fixup_exception(regs);

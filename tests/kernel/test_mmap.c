@@ -25,6 +25,26 @@ static long mprotect_in(struct mm_struct *mm, u64 start, u64 len, u64 prot)
 	return r;
 }
 
+/* The frame behind a user address in mm, and its PTE. */
+static struct page *frame_at(struct mm_struct *mm, u64 addr, pte_t *pte)
+{
+	*pte = pgtable_lookup(mm->pgd, addr, NULL);
+	return *pte ? phys_to_page(*pte & PTE_ADDR_MASK) : NULL;
+}
+
+/* Runs put_user in another address space, as its task would. */
+static int write_in(struct mm_struct *mm, u64 addr, u64 value)
+{
+	struct mm_struct *saved = current->mm;
+
+	current->mm = mm;
+	switch_mm(mm);
+	int r = put_user_u64(value, (u64 *)addr);
+	current->mm = saved;
+	switch_mm(saved);
+	return r;
+}
+
 /* The reference model: each arena page's VM_READ|VM_WRITE|VM_EXEC bits, or -1 if unmapped. */
 static int model[ARENA_PAGES + 16];
 
@@ -93,6 +113,14 @@ SELFTEST(mmap_random_ops_keep_invariants)
 			break;
 		}
 		}
+		if (step % 97 == 0) {
+			/* fork and let the child write: copy-on-write must leave the parent intact */
+			struct mm_struct *child = dup_mm(mm);
+			ST_ASSERT(child);
+			write_in(child, addr, ~0ULL);
+			mmput(child);
+			switch_mm(mm);
+		}
 		if (vma_tree_check(&mm->mm_rb, why, sizeof(why)))
 			ST_FAIL("step %d: %s", step, why);
 		if (!model_matches(mm, &bad))
@@ -121,26 +149,6 @@ SELFTEST(mmap_topdown_placement)
 	ST_ASSERT_EQ(c, b + (long)PAGE_SIZE); /* the highest hole that fits */
 	ST_ASSERT_EQ(vma_tree_check(&mm->mm_rb, why, sizeof(why)), 0);
 	mmput(mm);
-}
-
-/* The frame behind a user address in mm, and its PTE. */
-static struct page *frame_at(struct mm_struct *mm, u64 addr, pte_t *pte)
-{
-	*pte = pgtable_lookup(mm->pgd, addr, NULL);
-	return *pte ? phys_to_page(*pte & PTE_ADDR_MASK) : NULL;
-}
-
-/* Runs put_user in another address space, as its task would. */
-static int write_in(struct mm_struct *mm, u64 addr, u64 value)
-{
-	struct mm_struct *saved = current->mm;
-
-	current->mm = mm;
-	switch_mm(mm);
-	int r = put_user_u64(value, (u64 *)addr);
-	current->mm = saved;
-	switch_mm(saved);
-	return r;
 }
 
 /* fork shares private pages read-only; the first write copies, the last one reuses the frame. */
