@@ -124,6 +124,10 @@ int do_munmap(struct mm_struct *mm, u64 start, u64 len);
  */
 int handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code);
 
+/* vm.max_map_count (spec 2.5): 65535 - 5, as Linux. */
+#define DEFAULT_MAX_MAP_COUNT 65530
+extern int sysctl_max_map_count;
+
 #define SEGV_MAPERR 1
 #define SEGV_ACCERR 2
 #define FAULT_SIGBUS 0x100 /* handle_mm_fault: a file mapping touched past the end of its file */

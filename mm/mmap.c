@@ -103,7 +103,10 @@ static void zap_range(struct mm_struct *mm, u64 start, u64 end)
 	flush_tlb_mm_range(mm, start, end);
 }
 
-int split_vma(struct mm_struct *mm, struct vm_area_struct *v, u64 addr)
+int sysctl_max_map_count = DEFAULT_MAX_MAP_COUNT;
+
+/* Splits v at addr without the map-count check (munmap's edge splits: net VMAs do not grow). */
+static int __split_vma(struct mm_struct *mm, struct vm_area_struct *v, u64 addr)
 {
 	struct vm_area_struct *n = vma_alloc(mm);
 
@@ -120,6 +123,13 @@ int split_vma(struct mm_struct *mm, struct vm_area_struct *v, u64 addr)
 	return 0;
 }
 
+int split_vma(struct mm_struct *mm, struct vm_area_struct *v, u64 addr)
+{
+	if (mm->mm_rb.count >= sysctl_max_map_count)
+		return -ENOMEM; /* spec 2.5: any split that adds a VMA */
+	return __split_vma(mm, v, addr);
+}
+
 int do_munmap(struct mm_struct *mm, u64 start, u64 len)
 {
 	if (!IS_ALIGNED(start, PAGE_SIZE) || start > TASK_SIZE || len > TASK_SIZE - start)
@@ -131,11 +141,16 @@ int do_munmap(struct mm_struct *mm, u64 start, u64 len)
 	struct vm_area_struct *v = find_vma(mm, start);
 	if (!v || v->vm_start >= end)
 		return 0;
-	/* Linux checks the split count against max_map_count before changing anything. */
-	if (v->vm_start < start && split_vma(mm, v, start))
+	/*
+	 * Only a range strictly inside one VMA adds one (spec 2.5): that is the one case checked
+	 * against max_map_count, before anything changes. Edge splits always succeed.
+	 */
+	if (v->vm_start < start && v->vm_end > end && mm->mm_rb.count >= sysctl_max_map_count)
+		return -ENOMEM;
+	if (v->vm_start < start && __split_vma(mm, v, start))
 		return -ENOMEM;
 	for (v = find_vma(mm, start); v && v->vm_start < end;) {
-		if (v->vm_end > end && split_vma(mm, v, end))
+		if (v->vm_end > end && __split_vma(mm, v, end))
 			return -ENOMEM;
 		struct vm_area_struct *next = v->vm_next;
 		zap_range(mm, v->vm_start, v->vm_end);
@@ -186,6 +201,8 @@ long do_mmap(struct mm_struct *mm, struct file *file, u64 addr, u64 len, u64 pro
 		return -ENOMEM;
 	if (pgoff + (len >> PAGE_SHIFT) < pgoff)
 		return -EOVERFLOW;
+	if (mm->mm_rb.count > sysctl_max_map_count)
+		return -ENOMEM; /* lenient on purpose, as Linux: ">" lets a process at the limit map once */
 	u64 type = flags & MAP_TYPE;
 	if (type != MAP_SHARED && type != MAP_PRIVATE && type != MAP_SHARED_VALIDATE)
 		return -EINVAL;
@@ -339,6 +356,8 @@ long sys_brk(u64 brk)
 	u64 oldbrk = PAGE_ALIGN(mm->brk), newbrk = PAGE_ALIGN(brk);
 
 	if (brk < mm->start_brk || brk > TASK_SIZE)
+		return (long)mm->brk;
+	if (brk > mm->brk && mm->mm_rb.count > sysctl_max_map_count)
 		return (long)mm->brk;
 	if (newbrk < oldbrk) {
 		if (do_munmap(mm, newbrk, oldbrk - newbrk))

@@ -192,3 +192,33 @@ SELFTEST(mmap_copy_on_write)
 	mmput(parent);
 	ST_ASSERT_EQ(nr_free_frames() + pgtable_nr_tables(), before);
 }
+
+/* max_map_count (spec 2.5, cases 57-59): lenient mmap, strict splits, munmap only when inside. */
+SELFTEST(mmap_max_map_count)
+{
+	struct mm_struct *mm = mm_alloc();
+	int saved = sysctl_max_map_count;
+
+	ST_ASSERT(mm);
+	sysctl_max_map_count = 4;
+	for (int i = 0; i < 4; i++) /* separate VMAs: one page apart */
+		ST_ASSERT_EQ(do_mmap(mm, NULL, ARENA + (u64)i * 4 * PAGE_SIZE, 2 * PAGE_SIZE,
+				     PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0),
+			     (long)(ARENA + (u64)i * 4 * PAGE_SIZE));
+	/* at the limit: one more mmap is allowed (map_count > max is refused, not >=) */
+	u64 fifth = ARENA + 32 * PAGE_SIZE;
+	ST_ASSERT_EQ(do_mmap(mm, NULL, fifth, 4 * PAGE_SIZE, PROT_READ,
+			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0), (long)fifth);
+	ST_ASSERT_EQ(mm->mm_rb.count, 5);
+	ST_ASSERT_EQ(do_mmap(mm, NULL, ARENA + 64 * PAGE_SIZE, PAGE_SIZE, PROT_READ,
+			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0), -ENOMEM);
+	/* munmap strictly inside a VMA needs a VMA more: refused; at an edge: fine */
+	ST_ASSERT_EQ(do_munmap(mm, fifth + PAGE_SIZE, PAGE_SIZE), -ENOMEM);
+	ST_ASSERT_EQ(mm->mm_rb.count, 5);
+	ST_ASSERT_EQ(do_munmap(mm, fifth, PAGE_SIZE), 0);
+	ST_ASSERT_EQ(mm->mm_rb.count, 5);
+	ST_ASSERT_EQ(do_munmap(mm, ARENA, 2 * PAGE_SIZE), 0); /* a whole VMA */
+	ST_ASSERT_EQ(mm->mm_rb.count, 4);
+	sysctl_max_map_count = saved;
+	mmput(mm);
+}
