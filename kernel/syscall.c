@@ -122,6 +122,7 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	SYSCALL(pipe2, sys_pipe2),
 	SYSCALL(prlimit64, sys_prlimit64),
 	SYSCALL(getrandom, sys_getrandom),
+	SYSCALL(pkey_mprotect, sys_pkey_mprotect),
 	SYSCALL(symlinkat, sys_symlinkat),
 	SYSCALL(renameat2, sys_renameat2),
 	SYSCALL(faccessat2, sys_faccessat2),

@@ -36,7 +36,11 @@ static bool expand_stack(struct vm_area_struct *v, u64 addr)
 	u64 start = addr & PAGE_MASK;
 	struct vm_area_struct *prev = v->vm_prev;
 
-	if (prev && prev->vm_end + STACK_GUARD_GAP > start)
+	/* The guard gap applies only below an accessible neighbour that is not a stack (spec 2.6). */
+	if (prev && (prev->vm_flags & (VM_READ | VM_WRITE | VM_EXEC)) &&
+	    !(prev->vm_flags & VM_GROWSDOWN) && prev->vm_end + STACK_GUARD_GAP > start)
+		return false;
+	if (prev && prev->vm_end > start)
 		return false;
 	if (v->vm_end - start > current->rlim[RLIMIT_STACK].rlim_cur)
 		return false;

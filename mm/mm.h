@@ -28,6 +28,7 @@ struct file;
 #define VM_MAYEXEC 0x00000040UL
 #define VM_MAYSHARE 0x00000080UL
 #define VM_GROWSDOWN 0x00000100UL
+#define VM_GROWSUP VM_NONE /* no upward-growing stacks on x86 */
 #define VM_ACCOUNT 0x00100000UL
 #define VM_NORESERVE 0x00200000UL
 #define VM_STACK VM_GROWSDOWN
@@ -134,7 +135,13 @@ extern int sysctl_max_map_count;
 
 long sys_mmap(u64 addr, u64 len, u64 prot, u64 flags, u64 fd, u64 off);
 long sys_munmap(u64 addr, u64 len);
+/*
+ * mprotect with a protection key (-1: each VMA keeps its own), Linux's order of checks and its
+ * partial application on error (mm/mprotect.c). 0 or -errno.
+ */
+long do_mprotect_pkey(u64 start, u64 len, u64 prot, int pkey);
 long sys_mprotect(u64 start, u64 len, u64 prot);
+long sys_pkey_mprotect(u64 start, u64 len, u64 prot, u64 pkey);
 long sys_brk(u64 brk);
 
 #endif

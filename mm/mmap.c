@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * Address spaces and their VMAs: creating, copying (fork) and destroying an mm; mmap, munmap,
- * brk and mprotect. The list of VMAs is sorted by address; see mm/mm.h.
+ * Address spaces and their VMAs: creating, copying (fork) and destroying an mm; mmap, munmap
+ * and brk (mprotect is in mm/mprotect.c). The list of VMAs is sorted by address; see mm/mm.h.
  */
 #include "mm/mm.h"
 #include "mm/filemap.h"
@@ -239,6 +239,23 @@ long do_mmap(struct mm_struct *mm, struct file *file, u64 addr, u64 len, u64 pro
 	return (long)addr;
 }
 
+/*
+ * mmap of /dev/zero: anonymous memory. A shared mapping of a /dev/zero opened read-only cannot
+ * be made writable, as for any file (Linux clears VM_MAYWRITE and VM_SHARED).
+ */
+static long mmap_dev_zero(struct file *file, u64 addr, u64 len, u64 prot, u64 flags)
+{
+	bool ro_shared = (flags & MAP_TYPE) != MAP_PRIVATE && !file_writable(file);
+
+	fput(file);
+	if (ro_shared && (prot & PROT_WRITE))
+		return -EACCES;
+	long r = do_mmap(current->mm, NULL, addr, len, prot, flags | MAP_ANONYMOUS, 0);
+	if (r >= 0 && ro_shared)
+		find_vma(current->mm, (u64)r)->vm_flags &= ~(VM_MAYWRITE | VM_SHARED);
+	return r;
+}
+
 long sys_mmap(u64 addr, u64 len, u64 prot, u64 flags, u64 fd, u64 off)
 {
 	struct file *file = NULL;
@@ -254,10 +271,8 @@ long sys_mmap(u64 addr, u64 len, u64 prot, u64 flags, u64 fd, u64 off)
 			fput(file);
 			return -ENODEV; /* pipes, most devices: no mmap operation */
 		}
-		if (kind == FILE_MMAP_ANON) {
-			fput(file); /* /dev/zero: private zero pages, like anonymous memory */
-			file = NULL;
-		}
+		if (kind == FILE_MMAP_ANON)
+			return mmap_dev_zero(file, addr, len, prot, flags);
 	}
 	long r = do_mmap(current->mm, file, addr, len, prot, flags, off >> PAGE_SHIFT);
 	if (file)
@@ -286,46 +301,6 @@ void change_protection(struct mm_struct *mm, u64 start, u64 end, u64 vm_flags)
 		*e = (*e & PTE_ADDR_MASK) | p;
 	}
 	flush_tlb_mm_range(mm, start, end);
-}
-
-long sys_mprotect(u64 start, u64 len, u64 prot)
-{
-	struct mm_struct *mm = current->mm;
-
-	/* Linux's order (spec 1.1): alignment, len 0, overflow, then the prot bits. */
-	if (!IS_ALIGNED(start, PAGE_SIZE))
-		return -EINVAL;
-	if (!len)
-		return 0;
-	len = PAGE_ALIGN(len);
-	u64 end = start + len;
-	if (!len || end <= start)
-		return -ENOMEM;
-	if (prot & ~(u64)(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM))
-		return -EINVAL;
-	struct vm_area_struct *v = find_vma(mm, start);
-	if (!v || v->vm_start > start)
-		return -ENOMEM;
-	u64 newbits = (prot & PROT_READ ? VM_READ : 0) | (prot & PROT_WRITE ? VM_WRITE : 0) |
-		      (prot & PROT_EXEC ? VM_EXEC : 0);
-	for (u64 cur = start; cur < end;) {
-		if (!v || v->vm_start > cur)
-			return -ENOMEM;
-		if ((newbits & ~(v->vm_flags >> 4)) & (VM_READ | VM_WRITE | VM_EXEC))
-			return -EACCES;
-		if (v->vm_start < cur) {
-			if (split_vma(mm, v, cur))
-				return -ENOMEM;
-			v = v->vm_next;
-		}
-		if (v->vm_end > end && split_vma(mm, v, end))
-			return -ENOMEM;
-		v->vm_flags = (v->vm_flags & ~(VM_READ | VM_WRITE | VM_EXEC)) | newbits;
-		change_protection(mm, v->vm_start, v->vm_end, v->vm_flags);
-		cur = v->vm_end;
-		v = v->vm_next;
-	}
-	return 0;
 }
 
 /* Grows or creates the anonymous heap VMA so that it covers [start, end). */

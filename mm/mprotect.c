@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: MIT
+/*
+ * mprotect and pkey_mprotect: changing the protection of a range of an address space, with
+ * Linux's order of checks (do_mprotect_pkey in Linux's mm/mprotect.c; spec §1).
+ *
+ * The work is in two phases. Phase A (§1.1) looks only at the arguments: both PROT_GROWSDOWN
+ * and PROT_GROWSUP, a misaligned start, len 0 (success, nothing else checked), a range that
+ * wraps, unknown prot bits. Phase B (§1.2) looks at the address space: the key, the first VMA
+ * and the PROT_GROWS* adjustments, then every VMA of the range in address order. Phase B is not
+ * atomic (§1.4): the VMAs before the one that fails (a hole, a missing VM_MAY* bit, a split
+ * beyond max_map_count) keep their new protection, and the error is returned.
+ *
+ * Protection keys: Warden does not enable PKU yet, so it behaves as Linux on a CPU without it
+ * (§3.6): only pkey -1 ("keep each VMA's key") is accepted and every VMA keeps key 0.
+ */
+#include "mm/mm.h"
+#include "mm/internal.h"
+#include "kernel/errno.h"
+#include "kernel/sched.h"
+
+/* personality(2) flag: PROT_READ implies PROT_EXEC (include/uapi/linux/personality.h). */
+#define READ_IMPLIES_EXEC 0x0400000
+
+#define VM_ACCESS_FLAGS (VM_READ | VM_WRITE | VM_EXEC)
+
+/* x86 takes the generic rule: nothing but READ, WRITE, EXEC and SEM (which does nothing). */
+static bool arch_validate_prot(u64 prot, u64 addr)
+{
+	(void)addr;
+	return !(prot & ~(u64)(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM));
+}
+
+/*
+ * The per-mm key state as Linux keeps it without OSPKE (§3.2): one key (arch_max_pkey() is 1),
+ * an empty allocation map and an execute-only key of 0. The pkeys issue makes these per-mm.
+ */
+static int arch_max_pkey(void)
+{
+	return 1;
+}
+
+static int execute_only_pkey(struct mm_struct *mm)
+{
+	(void)mm;
+	return 0;
+}
+
+static u16 mm_pkey_allocation_map(struct mm_struct *mm)
+{
+	(void)mm;
+	return 0;
+}
+
+/* May user space name this key? Keys it allocated, and 0; never the execute-only key (§1.2 9). */
+static bool mm_pkey_is_allocated(struct mm_struct *mm, int pkey)
+{
+	if (pkey < 0 || pkey >= arch_max_pkey())
+		return false;
+	if (pkey == execute_only_pkey(mm))
+		return false;
+	return mm_pkey_allocation_map(mm) & (1U << pkey);
+}
+
+/* The VM_READ/WRITE/EXEC bits of prot. Keys would add their VM_PKEY_BIT* flags (§3.4). */
+static u64 calc_vm_prot_bits(u64 prot)
+{
+	return (prot & PROT_READ ? VM_READ : 0) | (prot & PROT_WRITE ? VM_WRITE : 0) |
+	       (prot & PROT_EXEC ? VM_EXEC : 0);
+}
+
+/*
+ * Gives [start, end) of *pvma (start and end inside it) the flags newflags, splitting at start
+ * first, then at end; *pvma becomes the VMA that now covers exactly [start, end). An error
+ * (a split refused by max_map_count, or no memory) can come after the first split: that split
+ * stays, as in Linux (§1.4).
+ */
+static int mprotect_fixup(struct mm_struct *mm, struct vm_area_struct **pvma, u64 start, u64 end,
+			  u64 newflags)
+{
+	struct vm_area_struct *vma = *pvma;
+	int error;
+
+	if (newflags == vma->vm_flags)
+		return 0; /* nothing changes: no split (§1.2 12.i) */
+	/*
+	 * Linux charges a private mapping that becomes writable against the overcommit limit here
+	 * and gives it VM_ACCOUNT; Warden does no accounting yet (mmap sets no VM_ACCOUNT either).
+	 * Linux then tries vma_merge() with the neighbours and splits only if that fails; Warden
+	 * does not merge yet (the VMA issue), so it always splits.
+	 */
+	if (start != vma->vm_start) {
+		error = split_vma(mm, vma, start);
+		if (error)
+			return error;
+		vma = vma->vm_next; /* split_vma keeps the lower part in vma */
+		*pvma = vma;
+	}
+	if (end != vma->vm_end) {
+		error = split_vma(mm, vma, end);
+		if (error)
+			return error;
+	}
+	vma->vm_flags = newflags;
+	change_protection(mm, start, end, newflags);
+	return 0;
+}
+
+long do_mprotect_pkey(u64 start, u64 len, u64 prot, int pkey)
+{
+	struct mm_struct *mm = current->mm;
+	const u64 grows = prot & (PROT_GROWSDOWN | PROT_GROWSUP);
+	const bool rier = (current->personality & READ_IMPLIES_EXEC) && (prot & PROT_READ);
+	struct vm_area_struct *vma, *next;
+	u64 end, nstart, tmp, reqprot;
+	long error;
+
+	/* Phase A (§1.1): the arguments alone, in this order. */
+	prot &= ~(u64)(PROT_GROWSDOWN | PROT_GROWSUP);
+	if (grows == (PROT_GROWSDOWN | PROT_GROWSUP)) /* can't be both: before everything */
+		return -EINVAL;
+	if (start & ~PAGE_MASK)
+		return -EINVAL;
+	if (!len)
+		return 0;
+	len = PAGE_ALIGN(len);
+	end = start + len;
+	if (end <= start)
+		return -ENOMEM;
+	if (!arch_validate_prot(prot, start))
+		return -EINVAL;
+	reqprot = prot;
+
+	/*
+	 * Phase B (§1.2). Linux takes the mmap lock for writing here; Warden's kernel is not
+	 * preempted and nothing below sleeps, so no one else can change the VMAs meanwhile.
+	 */
+	if (pkey != -1 && !mm_pkey_is_allocated(mm, pkey))
+		return -EINVAL; /* before the range is looked at */
+
+	vma = find_vma(mm, start);
+	if (!vma)
+		return -ENOMEM;
+	if (grows & PROT_GROWSDOWN) {
+		if (vma->vm_start >= end)
+			return -ENOMEM; /* no VMA in [start, end) */
+		start = vma->vm_start; /* from the bottom of the stack VMA, even from a hole below
+					*/
+		if (!(vma->vm_flags & VM_GROWSDOWN))
+			return -EINVAL;
+	} else {
+		if (vma->vm_start > start)
+			return -ENOMEM; /* start lies in a hole */
+		if (grows & PROT_GROWSUP) {
+			end = vma->vm_end;
+			if (!(vma->vm_flags & VM_GROWSUP))
+				return -EINVAL; /* always on x86 */
+		}
+	}
+
+	/* Every VMA of [start, end) in address order; tmp is where the next one must begin. */
+	error = 0;
+	nstart = start;
+	tmp = vma->vm_start;
+	for (; vma && vma->vm_start < end; vma = next) {
+		u64 newflags;
+
+		if (vma->vm_start != tmp) {
+			error = -ENOMEM; /* a hole in the range */
+			break;
+		}
+		/* Does the program expect PROT_READ to imply PROT_EXEC? For this VMA only. */
+		if (rier && (vma->vm_flags & VM_MAYEXEC))
+			prot |= PROT_EXEC;
+		/*
+		 * Each call states R/W/X completely: what is not asked for is cleared. With keys,
+		 * arch_override_mprotect_pkey() would pick the VMA's key here (§3.4); it is always
+		 * 0 without PKU, which Warden does not record in vm_flags.
+		 */
+		newflags = calc_vm_prot_bits(prot) | (vma->vm_flags & ~VM_ACCESS_FLAGS);
+		/* newflags >> 4 puts VM_MAY* where VM_* are (§1.5). */
+		if ((newflags & ~(newflags >> 4)) & VM_ACCESS_FLAGS) {
+			error = -EACCES;
+			break;
+		}
+		/*
+		 * Linux checks here, in this order, PR_SET_MDWE (EACCES), arch_validate_flags
+		 * (nothing on x86), the LSM and a driver's vm_ops->mprotect: Warden has none.
+		 */
+		tmp = min(vma->vm_end, end);
+		error = mprotect_fixup(mm, &vma, nstart, tmp, newflags);
+		if (error)
+			break;
+		next = vma->vm_next; /* vma now ends at tmp */
+		nstart = tmp;
+		prot = reqprot;
+	}
+	if (!error && tmp < end)
+		error = -ENOMEM; /* the range runs on past the last VMA: all before it changed */
+	return error;
+}
+
+long sys_mprotect(u64 start, u64 len, u64 prot)
+{
+	return do_mprotect_pkey(start, len, prot, -1);
+}
+
+long sys_pkey_mprotect(u64 start, u64 len, u64 prot, u64 pkey)
+{
+	return do_mprotect_pkey(start, len, prot, (int)pkey); /* Linux's pkey is an int */
+}
