@@ -323,6 +323,7 @@ static int exec_binprm(struct linux_binprm *bprm)
 	else if (exe != t->exe_path)
 		memmove(t->exe_path, exe, strlen(exe) + 1);
 	t->clear_child_tid = t->set_child_tid = 0;
+	t->personality &= ~(u64)READ_IMPLIES_EXEC; /* as Linux's set_personality_64bit() */
 	t->fs_base = t->gs_base = 0;
 	wrmsr(MSR_FS_BASE, 0);
 	wrmsr(MSR_KERNEL_GS_BASE, 0);

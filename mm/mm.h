@@ -60,6 +60,9 @@ struct file;
 #define MAP_SYNC 0x80000
 #define MAP_FIXED_NOREPLACE 0x100000
 
+/* personality(2) flag: PROT_READ implies PROT_EXEC for mmap and mprotect. */
+#define READ_IMPLIES_EXEC 0x0400000
+
 /* The user address space ends one page below 2^47, as on Linux (TASK_SIZE_MAX). */
 #define TASK_SIZE (USER_TOP - PAGE_SIZE)
 #define STACK_TOP TASK_SIZE

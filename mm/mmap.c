@@ -196,6 +196,9 @@ long do_mmap(struct mm_struct *mm, struct file *file, u64 addr, u64 len, u64 pro
 {
 	if (!len)
 		return -EINVAL;
+	/* personality(READ_IMPLIES_EXEC): readable mappings are executable too (no noexec mounts). */
+	if ((prot & PROT_READ) && (current->personality & READ_IMPLIES_EXEC))
+		prot |= PROT_EXEC;
 	len = PAGE_ALIGN(len);
 	if (!len || len > TASK_SIZE)
 		return -ENOMEM;

@@ -18,9 +18,6 @@
 #include "kernel/errno.h"
 #include "kernel/sched.h"
 
-/* personality(2) flag: PROT_READ implies PROT_EXEC (include/uapi/linux/personality.h). */
-#define READ_IMPLIES_EXEC 0x0400000
-
 #define VM_ACCESS_FLAGS (VM_READ | VM_WRITE | VM_EXEC)
 
 /* x86 takes the generic rule: nothing but READ, WRITE, EXEC and SEM (which does nothing). */

@@ -7,7 +7,8 @@
  * - MAP_SHARED file pages that were never written (a hole after ftruncate) can be touched;
  * - AT_RANDOM lies 16 bytes below the AT_PLATFORM string, as Linux lays out the stack;
  * - a file mapping touched past the end of its file raises SIGBUS (shared and private), while the
- *   rest of the last page of the file reads as zeros. */
+ *   rest of the last page of the file reads as zeros;
+ * - personality(READ_IMPLIES_EXEC) makes a PROT_READ|PROT_WRITE mmap executable (spec case 21). */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <sched.h>
@@ -16,6 +17,7 @@
 #include <string.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
+#include <sys/personality.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -82,6 +84,25 @@ static void check_sigbus(int flags, const char *what)
     close(fd);
 }
 
+static unsigned char *code;
+
+static void run_code(void)
+{
+    ((void (*)(void))code)();
+}
+
+/* Writes "ret" into a fresh RW mapping and calls it in a child, under the given personality. */
+static int call_rw_mapping(unsigned long persona)
+{
+    personality(persona);
+    code = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    code[0] = 0xc3;
+    int st = child_status(run_code);
+    munmap(code, 4096);
+    personality(0);
+    return st;
+}
+
 static void child_opens_file(void)
 {
     struct rlimit rl;
@@ -146,6 +167,10 @@ int main(void)
 
     check_sigbus(MAP_SHARED, "MAP_SHARED");
     check_sigbus(MAP_PRIVATE, "MAP_PRIVATE");
+
+    printf("call into an RW mmap: status %#x\n", call_rw_mapping(0));
+    printf("call into an RW mmap with READ_IMPLIES_EXEC: status %#x\n",
+           call_rw_mapping(0x0400000));
 
     /* stack layout detail */
     long random = (long)getauxval(AT_RANDOM), platform = (long)getauxval(AT_PLATFORM);
