@@ -4,6 +4,9 @@
 #include "fs/proc.h"
 #include "fs/ramfs.h"
 #include "kernel/errno.h"
+#ifndef WARDEN_HOST
+#include "mm/proc_maps.h" /* /proc/self/maps and smaps: the host tests of fs/ have no mm */
+#endif
 
 /* Creates name in the root's directory dir with mode (and device number rdev). */
 static int fs_mknod(struct inode *dir, const char *name, u32 mode, u32 rdev, struct inode **res)
@@ -37,6 +40,10 @@ int fs_init(void *initrd, size_t len)
 		err = fs_mknod(fs_root, "tmp", S_IFDIR | 01777, 0, NULL);
 	if (!err)
 		err = proc_init();
+#ifndef WARDEN_HOST
+	if (!err)
+		err = proc_maps_init();
+#endif
 	if (!err && len)
 		err = unpack_initramfs(initrd, len);
 	return err;

@@ -1,0 +1,440 @@
+// SPDX-License-Identifier: MIT
+/*
+ * /proc/<pid>/maps and /proc/<pid>/smaps, Linux 6.1's format (fs/proc/task_mmu.c). What is
+ * exact and what is not: mm/proc_maps.h.
+ */
+#include "mm/proc_maps.h"
+#include "mm/filemap.h"
+#include "mm/frame.h"
+#include "mm/slab.h"
+#include "fs/proc.h"
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/pgtable.h"
+#include "kernel/errno.h"
+#include "kernel/sched.h"
+
+/*
+ * Linux's other vm_flags (include/linux/mm.h, 6.1, x86-64), for the VmFlags codes. mm/mm.h
+ * defines the ones Warden uses; the rest are here until something sets them.
+ */
+#ifndef VM_UFFD_MISSING
+#define VM_UFFD_MISSING 0x00000200UL
+#endif
+#ifndef VM_PFNMAP
+#define VM_PFNMAP 0x00000400UL
+#endif
+#ifndef VM_UFFD_WP
+#define VM_UFFD_WP 0x00001000UL
+#endif
+#ifndef VM_LOCKED
+#define VM_LOCKED 0x00002000UL
+#endif
+#ifndef VM_IO
+#define VM_IO 0x00004000UL
+#endif
+#ifndef VM_SEQ_READ
+#define VM_SEQ_READ 0x00008000UL
+#endif
+#ifndef VM_RAND_READ
+#define VM_RAND_READ 0x00010000UL
+#endif
+#ifndef VM_DONTCOPY
+#define VM_DONTCOPY 0x00020000UL
+#endif
+#ifndef VM_DONTEXPAND
+#define VM_DONTEXPAND 0x00040000UL
+#endif
+#ifndef VM_HUGETLB
+#define VM_HUGETLB 0x00400000UL
+#endif
+#ifndef VM_SYNC
+#define VM_SYNC 0x00800000UL
+#endif
+#ifndef VM_ARCH_1
+#define VM_ARCH_1 0x01000000UL /* x86: VM_PAT */
+#endif
+#ifndef VM_WIPEONFORK
+#define VM_WIPEONFORK 0x02000000UL
+#endif
+#ifndef VM_DONTDUMP
+#define VM_DONTDUMP 0x04000000UL
+#endif
+#ifndef VM_SOFTDIRTY
+#define VM_SOFTDIRTY 0x08000000UL
+#endif
+#ifndef VM_MIXEDMAP
+#define VM_MIXEDMAP 0x10000000UL
+#endif
+#ifndef VM_HUGEPAGE
+#define VM_HUGEPAGE 0x20000000UL
+#endif
+#ifndef VM_NOHUGEPAGE
+#define VM_NOHUGEPAGE 0x40000000UL
+#endif
+#ifndef VM_MERGEABLE
+#define VM_MERGEABLE 0x80000000UL
+#endif
+#ifndef VM_PKEY_SHIFT
+#define VM_PKEY_SHIFT 32 /* VM_HIGH_ARCH_BIT_0: VM_PKEY_BIT0..3 are bits 32-35 */
+#endif
+#ifndef VM_UFFD_MINOR_BIT
+#define VM_UFFD_MINOR_BIT 37
+#endif
+#ifndef VM_PKEY_MASK
+#define VM_PKEY_MASK (0xfUL << VM_PKEY_SHIFT)
+#endif
+/* Linux's VM_SPECIAL */
+#define VM_SPECIAL_FLAGS (VM_IO | VM_DONTEXPAND | VM_PFNMAP | VM_MIXEDMAP)
+
+/* The name column: seq_setwidth(m, 25 + sizeof(void *) * 6 - 1) in show_vma_header_prefix. */
+#define MAPS_NAME_WIDTH (25 + 8 * 6 - 1)
+
+/* ---- the maps line ---- */
+
+/* Device numbers as Warden stores them (stat's encoding, mkdev()) back to major and minor. */
+static u32 dev_major(u32 dev)
+{
+	return (dev >> 8) & 0xfff;
+}
+
+static u32 dev_minor(u32 dev)
+{
+	return (dev & 0xff) | ((dev >> 12) & 0xfff00);
+}
+
+/* seq_pad(m, ' ') after a seq_setwidth() at line_start: spaces up to the column, then one. */
+static void seq_pad_name(struct seq_buf *m, size_t line_start)
+{
+	static const char spaces[MAPS_NAME_WIDTH + 1] = { [0 ... MAPS_NAME_WIDTH] = ' ' };
+	size_t used = m->len - line_start, pad = 1;
+
+	if (!m->overflow && used < MAPS_NAME_WIDTH)
+		pad += MAPS_NAME_WIDTH - used;
+	seq_write(m, spaces, pad);
+}
+
+/* seq_file_path(m, file, "\n"): the file's absolute path, a newline escaped as \012. */
+static void seq_file_path(struct seq_buf *m, struct file *file)
+{
+	char *buf = kmalloc(PATH_MAX, GFP_KERNEL);
+
+	if (!buf) {
+		m->overflow = true;
+		return;
+	}
+	char *path = d_path(file_inode(file), buf, PATH_MAX);
+	if (IS_ERR(path)) {
+		/* Unlinked (Warden's VFS keeps no name for it): Linux prints "/path (deleted)". */
+		seq_printf(m, "(deleted)");
+	} else {
+		for (char *s = path; *s; s++) {
+			if (*s == '\n')
+				seq_printf(m, "\\%03o", (unsigned int)(unsigned char)*s);
+			else
+				seq_write(m, s, 1);
+		}
+	}
+	kfree(buf);
+}
+
+/* Linux's is_stack(): the VMA holding (or ending at) the initial stack pointer. */
+static bool is_stack(const struct vm_area_struct *vma)
+{
+	return vma->vm_start <= vma->vm_mm->start_stack && vma->vm_end >= vma->vm_mm->start_stack;
+}
+
+void show_map_vma(struct seq_buf *m, struct vm_area_struct *vma)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	struct file *file = vma->vm_file;
+	u64 flags = vma->vm_flags, pgoff = 0, ino = 0;
+	u32 dev = 0;
+	const char *name = NULL;
+	size_t line_start = m->len;
+
+	if (file) {
+		struct inode *inode = file_inode(file);
+		dev = inode->i_sb->s_dev;
+		ino = inode->i_ino;
+		pgoff = vma->vm_pgoff << PAGE_SHIFT;
+	}
+	/* show_vma_header_prefix() */
+	seq_printf(m, "%08lx-%08lx %c%c%c%c %08llx %02x:%02x %lu ", (unsigned long)vma->vm_start,
+		   (unsigned long)vma->vm_end, flags & VM_READ ? 'r' : '-',
+		   flags & VM_WRITE ? 'w' : '-', flags & VM_EXEC ? 'x' : '-',
+		   flags & VM_MAYSHARE ? 's' : 'p', (unsigned long long)pgoff, dev_major(dev),
+		   dev_minor(dev), (unsigned long)ino);
+	if (file) {
+		seq_pad_name(m, line_start);
+		seq_file_path(m, file);
+	} else if (!mm) {
+		name = "[vdso]";
+	} else if (vma->vm_start <= mm->brk && vma->vm_end >= mm->start_brk) {
+		name = "[heap]";
+	} else if (is_stack(vma)) {
+		name = "[stack]";
+	}
+	if (name) {
+		seq_pad_name(m, line_start);
+		seq_printf(m, "%s", name);
+	}
+	seq_write(m, "\n", 1);
+}
+
+void show_maps(struct seq_buf *m, struct mm_struct *mm)
+{
+	for (struct vm_area_struct *v = mm ? mm->mm_rb.first : NULL; v; v = v->vm_next)
+		show_map_vma(m, v);
+}
+
+/* ---- smaps ---- */
+
+/*
+ * The frame at pgoff of the file's page cache, if that is the frame a PTE holds: a file page
+ * (Linux: !PageAnon). A private copy of a file page is anonymous memory (and so, here, is a page
+ * truncated out of the cache while still mapped, which Linux goes on counting as a file page).
+ */
+static bool is_page_cache_page(struct vm_area_struct *vma, u64 va, struct page *pg)
+{
+	if (!vma->vm_file)
+		return false;
+	u64 pgoff = vma->vm_pgoff + ((va - vma->vm_start) >> PAGE_SHIFT);
+	return filemap_get_page(file_inode(vma->vm_file), pgoff, false) == pg;
+}
+
+/* Linux's smaps_page_accumulate(). */
+static void smaps_page_accumulate(struct mem_size_stats *mss, u64 size, u64 pss, bool dirty,
+				  bool locked, bool private)
+{
+	mss->pss += pss;
+	if (locked)
+		mss->pss_locked += pss;
+	if (dirty) {
+		mss->pss_dirty += pss;
+		if (private)
+			mss->private_dirty += size;
+		else
+			mss->shared_dirty += size;
+	} else {
+		if (private)
+			mss->private_clean += size;
+		else
+			mss->shared_clean += size;
+	}
+}
+
+/* Linux's smaps_account() for one 4 KiB page (Warden maps no huge pages into user space). */
+static void smaps_account(struct mem_size_stats *mss, struct vm_area_struct *vma, u64 va,
+			  struct page *pg)
+{
+	bool file_page = is_page_cache_page(vma, va, pg);
+	bool locked = vma->vm_flags & VM_LOCKED;
+	/*
+	 * Dirty and young: Warden's PTEs carry _PAGE_DIRTY and _PAGE_ACCESSED from the start, so
+	 * the bits tell nothing; every page Warden maps was written (anonymous memory, a private
+	 * copy, a ramfs page filled by write()) and touched (see mm/proc_maps.h).
+	 */
+	bool dirty = true, young = true;
+	/* The map count: the frame's references less the page cache's own. */
+	u32 mapcount = pg->refcount - (file_page ? 1 : 0);
+
+	if (!file_page)
+		mss->anonymous += PAGE_SIZE;
+	mss->resident += PAGE_SIZE;
+	if (young)
+		mss->referenced += PAGE_SIZE;
+	/* Linux: page_count(page) == 1 means mapped exactly once, wholly private. */
+	if (pg->refcount == 1) {
+		smaps_page_accumulate(mss, PAGE_SIZE, PAGE_SIZE << PSS_SHIFT, dirty, locked, true);
+		return;
+	}
+	u64 pss = PAGE_SIZE << PSS_SHIFT;
+	if (mapcount >= 2)
+		pss /= mapcount;
+	smaps_page_accumulate(mss, PAGE_SIZE, pss, dirty, locked, mapcount < 2);
+}
+
+void smap_gather_stats(struct vm_area_struct *vma, struct mem_size_stats *mss)
+{
+	pte_t *pgd = vma->vm_mm->pgd;
+
+	for (u64 va = vma->vm_start; va < vma->vm_end;) {
+		int level;
+		pte_t *e = pgtable_walk(pgd, va, PG_LEVEL_4K, false, &level);
+		if (!e) {
+			/* No table below this level's entry: skip the whole range it would map. */
+			u64 next = ALIGN_DOWN(va, pgtable_level_size(level)) +
+				   pgtable_level_size(level);
+			if (next <= va)
+				break;
+			va = next;
+			continue;
+		}
+		if (level == PG_LEVEL_4K && pte_has_frame(*e))
+			smaps_account(mss, vma, va, phys_to_page(*e & PTE_ADDR_MASK));
+		va += PAGE_SIZE;
+	}
+}
+
+/* "%-16s%8lu kB\n" of a byte count: Linux's SEQ_PUT_DEC(str, val >> 10), width 8. */
+static void seq_put_kb(struct seq_buf *m, const char *name, u64 bytes)
+{
+	seq_printf(m, "%s%8lu kB\n", name, (unsigned long)(bytes >> 10));
+}
+
+/*
+ * Whether transparent huge pages are on. Linux switches them off at boot with less than 512 MiB
+ * of RAM (hugepage_init()), which is the case of the Linux oracle (QEMU -m 512M) and of Warden's
+ * machines, and Warden has no THP at all: so THPeligible is 0, as the oracle prints it.
+ */
+static const bool transparent_hugepage_enabled = false;
+
+/* Linux's hugepage_vma_check(vma, vm_flags, smaps=true, in_pf=false, enforce_sysfs=true), with
+ * THP "enabled=always" (Debian's default when it is on) and tmpfs/shmem "huge=never". */
+static int thp_eligible(const struct vm_area_struct *vma)
+{
+	u64 flags = vma->vm_flags;
+
+	if (!transparent_hugepage_enabled || !vma->vm_mm ||
+	    (flags & (VM_NOHUGEPAGE | VM_SPECIAL_FLAGS | VM_HUGETLB)))
+		return 0;
+	/* Files (ramfs, as tmpfs) and shared anonymous memory (shmem on Linux): huge=never. */
+	if (vma->vm_file || (flags & VM_MAYSHARE))
+		return 0;
+	/* transhuge_vma_suitable(vma, vm_end - HPAGE_PMD_SIZE), unsigned wrap-around included */
+	u64 haddr = (vma->vm_end - SZ_2M) & ~(SZ_2M - 1);
+	if (haddr < vma->vm_start || haddr + SZ_2M > vma->vm_end)
+		return 0;
+	return 1;
+}
+
+unsigned int vma_pkey(const struct vm_area_struct *vma)
+{
+	return (unsigned int)((vma->vm_flags & VM_PKEY_MASK) >> VM_PKEY_SHIFT);
+}
+
+/* Linux's arch_pkeys_enabled(): the kernel switched protection keys on (CR4.PKE). */
+static bool proc_pkeys_enabled(void)
+{
+	return read_cr4() & X86_CR4_PKE;
+}
+
+/* Linux 6.1's show_smap_vma_flags(): its mnemonics on x86-64 with Debian's configuration. */
+static void show_smap_vma_flags(struct seq_buf *m, const struct vm_area_struct *vma)
+{
+	static const struct {
+		u64 flag;
+		char code[3];
+	} mnemonics[] = {
+		{ VM_READ, "rd" },
+		{ VM_WRITE, "wr" },
+		{ VM_EXEC, "ex" },
+		{ VM_SHARED, "sh" },
+		{ VM_MAYREAD, "mr" },
+		{ VM_MAYWRITE, "mw" },
+		{ VM_MAYEXEC, "me" },
+		{ VM_MAYSHARE, "ms" },
+		{ VM_GROWSDOWN, "gd" },
+		{ VM_PFNMAP, "pf" },
+		{ VM_LOCKED, "lo" },
+		{ VM_IO, "io" },
+		{ VM_SEQ_READ, "sr" },
+		{ VM_RAND_READ, "rr" },
+		{ VM_DONTCOPY, "dc" },
+		{ VM_DONTEXPAND, "de" },
+		{ VM_ACCOUNT, "ac" },
+		{ VM_NORESERVE, "nr" },
+		{ VM_HUGETLB, "ht" },
+		{ VM_SYNC, "sf" },
+		{ VM_ARCH_1, "ar" },
+		{ VM_WIPEONFORK, "wf" },
+		{ VM_DONTDUMP, "dd" },
+		{ VM_SOFTDIRTY, "sd" }, /* CONFIG_MEM_SOFT_DIRTY */
+		{ VM_MIXEDMAP, "mm" },
+		{ VM_HUGEPAGE, "hg" },
+		{ VM_NOHUGEPAGE, "nh" },
+		{ VM_MERGEABLE, "mg" },
+		{ VM_UFFD_MISSING, "um" },
+		{ VM_UFFD_WP, "uw" },
+		{ VM_PKEY_MASK, "" }, /* these come out via ProtectionKey: */
+		{ 1UL << VM_UFFD_MINOR_BIT, "ui" }, /* CONFIG_HAVE_ARCH_USERFAULTFD_MINOR */
+	};
+
+	seq_printf(m, "VmFlags: ");
+	for (int bit = 0; bit < 64; bit++) {
+		u64 f = 1UL << bit;
+		if (!(vma->vm_flags & f))
+			continue;
+		const char *code = "??"; /* a flag Linux's table does not know */
+		for (size_t i = 0; i < ARRAY_SIZE(mnemonics); i++)
+			if (mnemonics[i].flag & f)
+				code = mnemonics[i].code;
+		if (code[0])
+			seq_printf(m, "%s ", code);
+	}
+	seq_write(m, "\n", 1);
+}
+
+void show_smap(struct seq_buf *m, struct vm_area_struct *vma)
+{
+	struct mem_size_stats mss = { 0 };
+
+	smap_gather_stats(vma, &mss);
+	show_map_vma(m, vma);
+	seq_put_kb(m, "Size:           ", vma->vm_end - vma->vm_start);
+	seq_put_kb(m, "KernelPageSize: ", PAGE_SIZE);
+	seq_put_kb(m, "MMUPageSize:    ", PAGE_SIZE);
+	/* __show_smap() */
+	seq_put_kb(m, "Rss:            ", mss.resident);
+	seq_put_kb(m, "Pss:            ", mss.pss >> PSS_SHIFT);
+	seq_put_kb(m, "Pss_Dirty:      ", mss.pss_dirty >> PSS_SHIFT);
+	seq_put_kb(m, "Shared_Clean:   ", mss.shared_clean);
+	seq_put_kb(m, "Shared_Dirty:   ", mss.shared_dirty);
+	seq_put_kb(m, "Private_Clean:  ", mss.private_clean);
+	seq_put_kb(m, "Private_Dirty:  ", mss.private_dirty);
+	seq_put_kb(m, "Referenced:     ", mss.referenced);
+	seq_put_kb(m, "Anonymous:      ", mss.anonymous);
+	seq_put_kb(m, "LazyFree:       ", mss.lazyfree);
+	seq_put_kb(m, "AnonHugePages:  ", mss.anonymous_thp);
+	seq_put_kb(m, "ShmemPmdMapped: ", mss.shmem_thp);
+	seq_put_kb(m, "FilePmdMapped:  ", mss.file_thp);
+	seq_put_kb(m, "Shared_Hugetlb: ", mss.shared_hugetlb);
+	seq_printf(m, "Private_Hugetlb: %7lu kB\n", (unsigned long)(mss.private_hugetlb >> 10));
+	seq_put_kb(m, "Swap:           ", mss.swap);
+	seq_put_kb(m, "SwapPss:        ", mss.swap_pss >> PSS_SHIFT);
+	seq_put_kb(m, "Locked:         ", mss.pss_locked >> PSS_SHIFT);
+	seq_printf(m, "THPeligible:    %d\n", thp_eligible(vma));
+	/* The pkeys hook: Linux prints the key only while the CPU has them switched on. */
+	if (proc_pkeys_enabled())
+		seq_printf(m, "ProtectionKey:  %8u\n", vma_pkey(vma));
+	show_smap_vma_flags(m, vma);
+}
+
+void show_smaps(struct seq_buf *m, struct mm_struct *mm)
+{
+	for (struct vm_area_struct *v = mm ? mm->mm_rb.first : NULL; v; v = v->vm_next)
+		show_smap(m, v);
+}
+
+/* ---- the proc files ---- */
+
+static int proc_maps_show(struct seq_buf *m)
+{
+	show_maps(m, current ? current->mm : NULL);
+	return 0;
+}
+
+static int proc_smaps_show(struct seq_buf *m)
+{
+	show_smaps(m, current ? current->mm : NULL);
+	return 0;
+}
+
+int proc_maps_init(void)
+{
+	int err = proc_create_file(PROC_SELF, "maps", 0444, proc_maps_show);
+
+	if (!err)
+		err = proc_create_file(PROC_SELF, "smaps", 0444, proc_smaps_show);
+	return err;
+}

@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * /proc/<pid>/maps and /proc/<pid>/smaps, as Linux 6.1 (fs/proc/task_mmu.c) prints them, byte
+ * for byte. Both are generated files (fs/proc.h): the whole text is made when the file is opened.
+ *
+ * maps: one line per VMA, in address order (Linux's show_map_vma):
+ *
+ *     "%08lx-%08lx %c%c%c%c %08llx %02x:%02x %lu "  start, end, r w x and s (VM_MAYSHARE) or p,
+ *                                                  the file offset (vm_pgoff << 12; 0 when
+ *                                                  anonymous), the file's device and inode
+ *                                                  (00:00 0 when anonymous)
+ *     then, for a named VMA, spaces up to column 72 (seq_setwidth(25 + 6 * sizeof(void *) - 1)
+ *     and seq_pad()) and one more, so the name starts at column 73 (or right after one extra
+ *     space when the prefix is longer), and the name:
+ *       - a file mapping: the file's absolute path, '\n' written as "\012" (seq_file_path);
+ *       - "[heap]" if vm_start <= mm->brk && vm_end >= mm->start_brk;
+ *       - "[stack]" if vm_start <= mm->start_stack && vm_end >= mm->start_stack;
+ *     an unnamed VMA's line ends with the space after the inode.
+ *
+ * smaps: each VMA's maps line, then Linux 6.1's block (show_smap, __show_smap): Size,
+ * KernelPageSize, MMUPageSize, Rss, Pss, Pss_Dirty, Shared_Clean, Shared_Dirty, Private_Clean,
+ * Private_Dirty, Referenced, Anonymous, LazyFree, AnonHugePages, ShmemPmdMapped, FilePmdMapped,
+ * Shared_Hugetlb, Private_Hugetlb, Swap, SwapPss, Locked ("%-16s%8lu kB", Private_Hugetlb's
+ * name being one column wider), "THPeligible:    %d", "ProtectionKey:  %8u" only while the
+ * CPU has protection keys switched on (CR4.PKE: Linux's arch_pkeys_enabled()), and
+ * "VmFlags: " with a two-letter code and a space for each vm_flags bit (Linux 6.1's table on
+ * x86-64, "??" for a bit it does not know, nothing for the pkey bits).
+ *
+ * The page counts come from walking the VMA's page tables, as Linux's smaps_pte_range():
+ * every PTE that holds a frame (present, or a PROT_NONE page) counts towards Rss; a frame that is
+ * not the page cache's page for its file offset is anonymous (Anonymous); the sharing is the
+ * frame's map count (its refcount, less the page cache's reference): mapped once, it is
+ * Private_*, and Pss gets all of it; mapped N > 1 times, Shared_* and 1/N of it in Pss (Linux's
+ * PSS_SHIFT fixed point).
+ *
+ * What Warden reports differently from Linux, and why (each one belongs to another issue):
+ *   - Dirty vs clean: Warden's PTEs are made with the dirty and accessed bits already set, so
+ *     the hardware bits say nothing. Every counted page is reported dirty and referenced:
+ *     exact for anonymous pages (Linux's are dirty once written) and for ramfs pages written
+ *     with write() (tmpfs marks them dirty), which are the pages Warden has. Linux reports a
+ *     tmpfs hole first read through a MAP_SHARED mapping as clean; Warden as dirty.
+ *   - No zero page: a read of an untouched anonymous page maps Linux's shared zero page, which
+ *     smaps does not count; Warden allocates a zeroed frame, which it counts (memory issue).
+ *   - A MAP_PRIVATE file page that was only read is Linux's page-cache page (counted as file,
+ *     not Anonymous); Warden maps a private copy at the first touch, so it is Anonymous.
+ *   - After fork: Linux gives the child no PTEs at all for a VMA without anonymous pages (a
+ *     shared file mapping, a private one never written: Rss 0 there until touched), and the
+ *     PTEs it copies are "old" (Referenced 0 until touched). Warden's fork copies every PTE,
+ *     so a child's Rss of such VMAs and its Referenced differ (fork's work, not this file's).
+ *   - VmFlags shows vm_flags as they are: "ac" needs VM_ACCOUNT and "sd" VM_SOFTDIRTY, which
+ *     Linux sets (Debian's 6.1 has CONFIG_MEM_SOFT_DIRTY: every VMA made by mmap or brk, not
+ *     exec's stack) and mm/mmap.c does not set yet (VMA issue): until then Warden's VmFlags
+ *     lack "ac" and "sd" where Linux has them. The other flags Warden has (rd wr ex sh mr mw
+ *     me ms gd nr) match. Linux-only flags (lo io dd hg ...) come out once something sets them.
+ *   - ProtectionKey: the hook is vma_pkey() below (vm_flags bits 32-35, Linux's VM_PKEY_BIT*)
+ *     and proc_pkeys_enabled(); the pkeys issue sets those bits and CR4.PKE, and the line then
+ *     appears with no change here.
+ *   - No [vdso] or [vvar] lines (Warden maps no vDSO); no [vsyscall] line, which matches
+ *     Debian's 6.1 (CONFIG_LEGACY_VSYSCALL_NONE).
+ *   - MAP_SHARED|MAP_ANONYMOUS: Linux backs it with a shmem file and prints "/dev/zero
+ *     (deleted)" with that file's device, inode and offset; Warden has no file behind it and
+ *     prints an unnamed "s" line. A MAP_PRIVATE mapping of /dev/zero keeps its file on Linux
+ *     ("/dev/zero"); Warden's mmap turns it into anonymous memory (unnamed line).
+ *   - A mapped file that was unlinked: Linux prints "/path (deleted)"; Warden's VFS forgets an
+ *     unlinked file's name, so the name is "(deleted)" alone.
+ *   - Device and inode numbers are Warden's (its ramfs is 00:02, as Linux's rootfs happens to
+ *     be; inode numbers differ).
+ *   - THPeligible is 0: Linux switches THP off with less than 512 MiB of RAM, as on the oracle
+ *     (QEMU -m 512M), and Warden has none. The rule Linux applies when THP is on (always) is
+ *     kept in thp_eligible(), switched off; AnonHugePages is always 0.
+ *   - Swap, SwapPss, LazyFree, *PmdMapped, *_Hugetlb are 0 (no swap, MADV_FREE or huge pages);
+ *     Locked is Pss for a VM_LOCKED VMA (none until mlock exists).
+ */
+#ifndef WARDEN_MM_PROC_MAPS_H
+#define WARDEN_MM_PROC_MAPS_H
+
+#include "mm/mm.h"
+
+struct seq_buf;
+
+/* Linux's struct mem_size_stats: bytes, and Pss sums in PSS_SHIFT fixed point. */
+#define PSS_SHIFT 12
+struct mem_size_stats {
+	u64 resident;
+	u64 shared_clean, shared_dirty, private_clean, private_dirty;
+	u64 referenced, anonymous, lazyfree, anonymous_thp, shmem_thp, file_thp;
+	u64 swap, shared_hugetlb, private_hugetlb;
+	u64 pss, pss_dirty, pss_locked, swap_pss; /* << PSS_SHIFT */
+};
+
+/* Adds up the pages of vma, walking mm's page tables (Linux's smap_gather_stats). */
+void smap_gather_stats(struct vm_area_struct *vma, struct mem_size_stats *mss);
+
+/* One maps line of vma (with its '\n'). */
+void show_map_vma(struct seq_buf *m, struct vm_area_struct *vma);
+
+/* One smaps block of vma: its maps line and the lines that follow it. */
+void show_smap(struct seq_buf *m, struct vm_area_struct *vma);
+
+/* The whole of /proc/<pid>/maps or smaps for mm (nothing for NULL, a kernel thread). */
+void show_maps(struct seq_buf *m, struct mm_struct *mm);
+void show_smaps(struct seq_buf *m, struct mm_struct *mm);
+
+/* The protection key of vma (0 until the pkeys issue stores keys in vm_flags bits 32-35). */
+unsigned int vma_pkey(const struct vm_area_struct *vma);
+
+/* Creates /proc/self/maps and /proc/self/smaps (0444). 0 or -errno. Called by fs_init(). */
+int proc_maps_init(void);
+
+#endif
