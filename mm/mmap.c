@@ -95,10 +95,12 @@ u64 vm_get_page_prot(u64 vm_flags)
 /* Removes the pages of [start, end) from the page tables, dropping their frame references. */
 static void zap_range(struct mm_struct *mm, u64 start, u64 end)
 {
-	for (u64 va = start; va < end; va += PAGE_SIZE) {
-		pte_t old = pgtable_unmap(mm->pgd, va);
-		if (pte_has_frame(old))
-			put_page(phys_to_page(old & PTE_ADDR_MASK));
+	for (u64 va = start, next; va < end; va = next) {
+		pte_t *e = pgtable_walk_range(mm->pgd, va, end, &next); /* skips missing tables */
+		if (e && pte_has_frame(*e)) {
+			put_page(phys_to_page(*e & PTE_ADDR_MASK));
+			*e = 0;
+		}
 	}
 	flush_tlb_mm_range(mm, start, end);
 }
@@ -292,10 +294,9 @@ void change_protection(struct mm_struct *mm, u64 start, u64 end, u64 vm_flags)
 {
 	u64 prot = vm_get_page_prot(vm_flags);
 
-	for (u64 va = start; va < end; va += PAGE_SIZE) {
-		int level;
-		pte_t *e = pgtable_walk(mm->pgd, va, PG_LEVEL_4K, false, &level);
-		if (!e || level != PG_LEVEL_4K || !pte_has_frame(*e))
+	for (u64 va = start, next; va < end; va = next) {
+		pte_t *e = pgtable_walk_range(mm->pgd, va, end, &next);
+		if (!e || !pte_has_frame(*e))
 			continue;
 		u64 p = prot;
 		/* A frame shared copy-on-write stays read-only: the first write copies it. */
@@ -385,10 +386,9 @@ struct mm_struct *dup_mm(struct mm_struct *old)
 		if (n->vm_file)
 			get_file(n->vm_file);
 		vma_link(mm, n);
-		for (u64 va = v->vm_start; va < v->vm_end; va += PAGE_SIZE) {
-			int level;
-			pte_t *e = pgtable_walk(old->pgd, va, PG_LEVEL_4K, false, &level);
-			if (e && level == PG_LEVEL_4K && pte_has_frame(*e) &&
+		for (u64 va = v->vm_start, next; va < v->vm_end; va = next) {
+			pte_t *e = pgtable_walk_range(old->pgd, va, v->vm_end, &next);
+			if (e && pte_has_frame(*e) &&
 			    copy_one_page(mm, e, va, v->vm_flags & VM_SHARED))
 				goto fail;
 		}

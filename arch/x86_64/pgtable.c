@@ -46,6 +46,21 @@ pte_t *pgtable_walk(pte_t *pml4, u64 va, int want, bool alloc, int *level)
 	}
 }
 
+pte_t *pgtable_walk_range(pte_t *pml4, u64 va, u64 end, u64 *next)
+{
+	int level;
+	pte_t *e = pgtable_walk(pml4, va, PG_LEVEL_4K, false, &level);
+
+	if (e && level == PG_LEVEL_4K) {
+		*next = va + PAGE_SIZE;
+		return e;
+	}
+	u64 size = pgtable_level_size(level);
+	u64 skip = ALIGN_DOWN(va, size) + size;
+	*next = skip > va && skip < end ? skip : end;
+	return NULL;
+}
+
 int pgtable_map(pte_t *pml4, u64 va, phys_addr_t pa, u64 flags, int level)
 {
 	int got;

@@ -69,6 +69,13 @@ static inline u64 pgtable_level_size(int level)
  */
 pte_t *pgtable_walk(pte_t *pml4, u64 va, int want, bool alloc, int *level);
 
+/*
+ * For loops over a user range: the 4 KiB leaf entry for va, or NULL when a table above it is
+ * missing, in which case *next is where the next populated address can start (the end of the
+ * range the missing entry covers, capped at end). On success *next is va + PAGE_SIZE.
+ */
+pte_t *pgtable_walk_range(pte_t *pml4, u64 va, u64 end, u64 *next);
+
 /* Maps one page (level 1) or one 2 MiB page (level 2) at va to pa with leaf flags. 0 or -ENOMEM. */
 int pgtable_map(pte_t *pml4, u64 va, phys_addr_t pa, u64 flags, int level);
 
