@@ -43,6 +43,8 @@ int fs_init(void *initrd, size_t len)
 #ifndef WARDEN_HOST
 	if (!err)
 		err = proc_maps_init();
+	if (!err)
+		err = mm_sysctl_init();
 #endif
 	if (!err && len)
 		err = unpack_initramfs(initrd, len);

@@ -60,6 +60,8 @@ void seq_printf(struct seq_buf *m, const char *fmt, ...)
 	}
 }
 
+static struct inode *proc_new_dir(struct inode *parent);
+
 /* Opening a generated file makes its content. */
 static int proc_file_open(struct inode *inode, struct file *file)
 {
@@ -159,6 +161,109 @@ int proc_create_link(enum proc_dir where, const char *name, char *(*get_link)(st
 		return -ENOMEM;
 	inode->i_get_link = get_link;
 	return proc_add(proc_dir(where), name, inode);
+}
+
+struct inode *proc_mkdir(struct inode *dir, const char *name)
+{
+	struct inode *parent = dir ? dir : proc_root, *inode = proc_new_dir(parent);
+
+	if (!inode)
+		return NULL;
+	iget(inode); /* proc_add drops one reference: the caller keeps this one */
+	if (proc_add(parent, name, inode)) {
+		iput(inode);
+		return NULL;
+	}
+	return inode;
+}
+
+/* What an integer file refers to. */
+struct proc_int {
+	int *value;
+	int min, max;
+};
+
+/* Opening an integer file makes its content: the value and a newline. */
+static int proc_int_open(struct inode *inode, struct file *file)
+{
+	struct seq_buf *m = kzalloc(sizeof(*m), GFP_KERNEL);
+	const struct proc_int *pi = inode->i_private;
+
+	if (!m)
+		return -ENOMEM;
+	seq_printf(m, "%d\n", *pi->value);
+	if (m->overflow) {
+		kfree(m->buf);
+		kfree(m);
+		return -ENOMEM;
+	}
+	file->private_data = m;
+	return 0;
+}
+
+/* Parses "  [-]digits  " (a trailing newline is a blank) into *out; false if that is not it. */
+static bool parse_int(const char *s, size_t len, long *out)
+{
+	size_t i = 0;
+	bool neg = false, digits = false;
+	long v = 0;
+
+	while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n'))
+		i++;
+	if (i < len && (s[i] == '-' || s[i] == '+'))
+		neg = s[i++] == '-';
+	for (; i < len && s[i] >= '0' && s[i] <= '9'; i++) {
+		digits = true;
+		if (v > 0x7fffffffL)
+			return false;
+		v = v * 10 + (s[i] - '0');
+	}
+	while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n'))
+		i++;
+	*out = neg ? -v : v;
+	return digits && i == len;
+}
+
+/* Writing an integer file: one number in range, or EINVAL. */
+static ssize_t proc_int_write(struct file *file, struct iov_iter *from, s64 *ppos)
+{
+	const struct proc_int *pi = file_inode(file)->i_private;
+	size_t count = iov_iter_count(from);
+	char buf[32];
+	long v;
+
+	if (count >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_iter(buf, count, from) != count)
+		return -EFAULT;
+	if (!parse_int(buf, count, &v) || v < pi->min || v > pi->max)
+		return -EINVAL;
+	*pi->value = (int)v;
+	*ppos += (s64)count;
+	return (ssize_t)count;
+}
+
+static const struct file_operations proc_int_fops = {
+	.open = proc_int_open,
+	.release = proc_file_release,
+	.read = proc_file_read,
+	.write = proc_int_write,
+	.llseek = proc_file_lseek,
+};
+
+int proc_create_int(struct inode *dir, const char *name, u32 mode, int *value, int min, int max)
+{
+	struct proc_int *pi = kmalloc(sizeof(*pi), GFP_KERNEL);
+	struct inode *inode = pi ? new_inode(&proc_sb, S_IFREG | (mode & S_IALLUGO)) : NULL;
+
+	if (!inode) {
+		kfree(pi);
+		return -ENOMEM;
+	}
+	*pi = (struct proc_int){ value, min, max };
+	inode->i_fop = &proc_int_fops;
+	inode->i_private = pi;
+	return proc_add(dir ? dir : proc_root, name, inode);
 }
 
 /* A kmalloc'd copy of s. */

@@ -41,6 +41,16 @@ int proc_create_file(enum proc_dir where, const char *name, u32 mode,
  * (a kmalloc'd string, or an ERR_PTR). 0 or -errno. */
 int proc_create_link(enum proc_dir where, const char *name, char *(*get_link)(struct inode *));
 
+/* Creates the directory NAME in dir (NULL: /proc itself) and returns it (NULL without memory). */
+struct inode *proc_mkdir(struct inode *dir, const char *name);
+
+/*
+ * Creates an integer file ("sysctl") NAME in dir with permission bits mode: reading gives the
+ * value and a newline; writing one decimal number (blanks around it allowed) sets it, or fails
+ * with EINVAL if it is not a number or lies outside [min, max] (Linux's proc_dointvec_minmax).
+ */
+int proc_create_int(struct inode *dir, const char *name, u32 mode, int *value, int min, int max);
+
 /* Builds /proc (self and self/exe) and mounts it on /proc in the root. 0 or -ENOMEM. */
 int proc_init(void);
 

@@ -132,6 +132,9 @@ int handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code);
 #define DEFAULT_MAX_MAP_COUNT 65530
 extern int sysctl_max_map_count;
 
+/* Creates the mm's files in /proc/sys/vm (max_map_count). 0 or -errno. */
+int mm_sysctl_init(void);
+
 #define SEGV_MAPERR 1
 #define SEGV_ACCERR 2
 #define FAULT_SIGBUS 0x100 /* handle_mm_fault: a file mapping touched past the end of its file */

@@ -5,6 +5,7 @@
  */
 #include "mm/mm.h"
 #include "mm/filemap.h"
+#include "fs/proc.h"
 #include "mm/internal.h"
 #include "mm/frame.h"
 #include "mm/slab.h"
@@ -106,6 +107,15 @@ static void zap_range(struct mm_struct *mm, u64 start, u64 end)
 }
 
 int sysctl_max_map_count = DEFAULT_MAX_MAP_COUNT;
+
+int mm_sysctl_init(void)
+{
+	struct inode *sys = proc_mkdir(NULL, "sys"), *vm = sys ? proc_mkdir(sys, "vm") : NULL;
+
+	if (!vm)
+		return -ENOMEM;
+	return proc_create_int(vm, "max_map_count", 0644, &sysctl_max_map_count, 0, 0x7fffffff);
+}
 
 /* Splits v at addr without the map-count check (munmap's edge splits: net VMAs do not grow). */
 static int __split_vma(struct mm_struct *mm, struct vm_area_struct *v, u64 addr)
