@@ -108,6 +108,7 @@ void kmain(u32 magic, u32 info)
 	memblock_setup(&boot_info);
 	frame_init();
 	paging_init();
+	zero_page_init();
 	gdt_protect_ist_stacks();
 	kmem_init();
 	pr_info("mm: %llu frames managed, %llu free; kernel page tables live (W^X, NX direct map)\n",

@@ -87,7 +87,12 @@ static int do_wp_page(struct mm_struct *mm, struct vm_area_struct *v, u64 va, pt
 	struct page *old = phys_to_page(*e & PTE_ADDR_MASK);
 	u64 prot = vm_get_page_prot(v->vm_flags);
 
-	if (old->refcount == 1) {
+	if (is_zero_page(old)) {
+		struct page *pg = alloc_page(GFP_ZERO); /* nothing to copy */
+		if (!pg)
+			return -ENOMEM;
+		*e = page_to_phys(pg) | prot;
+	} else if (old->refcount == 1) {
 		*e = (*e & PTE_ADDR_MASK) | prot;
 	} else {
 		struct page *pg = alloc_page(GFP_KERNEL);
@@ -121,6 +126,11 @@ int handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code)
 	}
 	if (beyond_eof(v, va))
 		return FAULT_SIGBUS;
+	if (!v->vm_file && !(v->vm_flags & VM_SHARED) && !(error_code & X86_PF_WRITE) && zero_page) {
+		/* First read of private anonymous memory: the shared zero page, read-only. */
+		u64 prot = vm_get_page_prot(v->vm_flags) & ~(u64)(_PAGE_RW | _PAGE_DIRTY);
+		return pgtable_map(mm->pgd, va, page_to_phys(zero_page), prot, PG_LEVEL_4K) ? -ENOMEM : 0;
+	}
 	struct page *pg = fault_page(v, va);
 	if (!pg)
 		return -ENOMEM;

@@ -91,8 +91,20 @@ void free_page(struct page *p)
 	spin_unlock_irqrestore(&frame_lock, flags);
 }
 
+struct page *zero_page;
+
+void zero_page_init(void)
+{
+	zero_page = alloc_page(GFP_ZERO);
+	if (!zero_page)
+		panic("zero_page_init: out of memory");
+	zero_page->flags |= PG_reserved;
+}
+
 void put_page(struct page *p)
 {
+	if (p->flags & PG_reserved)
+		return; /* never freed: the zero page */
 	if (__atomic_sub_fetch(&p->refcount, 1, __ATOMIC_ACQ_REL) == 0)
 		free_page(p);
 }

@@ -84,13 +84,27 @@ struct page *alloc_page(unsigned int gfp);
 /* Returns a frame to the free list. Freeing a frame that is free or reserved is a kernel bug. */
 void free_page(struct page *page);
 
+/*
+ * The shared zero page: one reserved, zero-filled frame mapped read-only wherever anonymous
+ * memory is first read, as Linux does; the first write replaces it with a private frame.
+ */
+extern struct page *zero_page;
+
+/* Allocates the zero page (after frame_init). */
+void zero_page_init(void);
+
+static inline bool is_zero_page(const struct page *p)
+{
+	return p == zero_page;
+}
+
 /* Takes another reference to a frame (a second mapping, the page cache). */
 static inline void get_page(struct page *p)
 {
 	__atomic_add_fetch(&p->refcount, 1, __ATOMIC_RELAXED);
 }
 
-/* Drops a reference; the last one frees the frame. */
+/* Drops a reference; the last one frees the frame. Reserved frames (the zero page) stay. */
 void put_page(struct page *p);
 
 /* Allocates a frame and returns its direct-map address (NULL when memory runs out). */

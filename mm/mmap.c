@@ -309,8 +309,9 @@ void change_protection(struct mm_struct *mm, u64 start, u64 end, u64 vm_flags)
 		if (!e || !pte_has_frame(*e))
 			continue;
 		u64 p = prot;
-		/* A frame shared copy-on-write stays read-only: the first write copies it. */
-		if (!(vm_flags & VM_SHARED) && phys_to_page(*e & PTE_ADDR_MASK)->refcount > 1)
+		/* A frame shared copy-on-write (or the zero page) stays read-only: a write copies it. */
+		struct page *pg = phys_to_page(*e & PTE_ADDR_MASK);
+		if (is_zero_page(pg) || (!(vm_flags & VM_SHARED) && pg->refcount > 1))
 			p &= ~(u64)(_PAGE_RW | _PAGE_DIRTY);
 		*e = (*e & PTE_ADDR_MASK) | p;
 	}

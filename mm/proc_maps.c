@@ -270,7 +270,9 @@ void smap_gather_stats(struct vm_area_struct *vma, struct mem_size_stats *mss)
 			va = next;
 			continue;
 		}
-		if (level == PG_LEVEL_4K && pte_has_frame(*e))
+		/* The zero page is not counted, as Linux's vm_normal_page() leaves it out. */
+		if (level == PG_LEVEL_4K && pte_has_frame(*e) &&
+		    !is_zero_page(phys_to_page(*e & PTE_ADDR_MASK)))
 			smaps_account(mss, vma, va, phys_to_page(*e & PTE_ADDR_MASK));
 		va += PAGE_SIZE;
 	}

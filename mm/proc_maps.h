@@ -39,8 +39,6 @@
  *     exact for anonymous pages (Linux's are dirty once written) and for ramfs pages written
  *     with write() (tmpfs marks them dirty), which are the pages Warden has. Linux reports a
  *     tmpfs hole first read through a MAP_SHARED mapping as clean; Warden as dirty.
- *   - No zero page: a read of an untouched anonymous page maps Linux's shared zero page, which
- *     smaps does not count; Warden allocates a zeroed frame, which it counts (memory issue).
  *   - A MAP_PRIVATE file page that was only read is Linux's page-cache page (counted as file,
  *     not Anonymous); Warden maps a private copy at the first touch, so it is Anonymous.
  *   - After fork: Linux gives the child no PTEs at all for a VMA without anonymous pages (a

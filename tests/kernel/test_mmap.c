@@ -222,3 +222,38 @@ SELFTEST(mmap_max_map_count)
 	sysctl_max_map_count = saved;
 	mmput(mm);
 }
+
+/* A first read maps the shared zero page read-only; the first write gives a private zeroed frame. */
+SELFTEST(mmap_zero_page)
+{
+	u64 before = nr_free_frames() + pgtable_nr_tables(), v = 1;
+	struct mm_struct *mm = mm_alloc();
+	pte_t pte;
+
+	ST_ASSERT(mm);
+	ST_ASSERT_EQ(do_mmap(mm, NULL, ARENA, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0), (long)ARENA);
+	current->mm = mm;
+	switch_mm(mm);
+	ST_ASSERT_EQ(get_user_u64(&v, (u64 *)ARENA), 0); /* builds the page tables */
+	ST_ASSERT_EQ(v, 0);
+	u64 after_first_read = nr_free_frames() + pgtable_nr_tables();
+	ST_ASSERT_EQ(get_user_u64(&v, (u64 *)(ARENA + PAGE_SIZE)), 0);
+	ST_ASSERT_EQ(nr_free_frames() + pgtable_nr_tables(), after_first_read); /* reads are free */
+	ST_ASSERT(frame_at(mm, ARENA, &pte) == zero_page && !(pte & _PAGE_RW));
+	ST_ASSERT(frame_at(mm, ARENA + PAGE_SIZE, &pte) == zero_page);
+	ST_ASSERT_EQ(put_user_u64(7, (u64 *)ARENA), 0);
+	ST_ASSERT_EQ(nr_free_frames() + pgtable_nr_tables(), after_first_read - 1);
+	struct page *own = frame_at(mm, ARENA, &pte);
+	ST_ASSERT(own && own != zero_page && (pte & _PAGE_RW));
+	ST_ASSERT_EQ(get_user_u64(&v, (u64 *)ARENA), 0);
+	ST_ASSERT_EQ(v, 7);
+	ST_ASSERT(frame_at(mm, ARENA + PAGE_SIZE, &pte) == zero_page); /* the neighbour still shares */
+	const u64 *zero = page_address(zero_page);
+	for (int i = 0; i < PAGE_SIZE / 8; i++)
+		ST_ASSERT_EQ(zero[i], 0);
+	current->mm = NULL;
+	switch_mm(NULL);
+	mmput(mm);
+	ST_ASSERT_EQ(nr_free_frames() + pgtable_nr_tables(), before);
+}
