@@ -128,6 +128,9 @@ int do_munmap(struct mm_struct *mm, u64 start, u64 len);
  */
 int handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code);
 
+/* The name /proc/self/maps gives shared anonymous memory ("/dev/zero (deleted)", as Linux). */
+extern const char shmem_anon_name[];
+
 /* vm.max_map_count (spec 2.5): 65535 - 5, as Linux. */
 #define DEFAULT_MAX_MAP_COUNT 65530
 extern int sysctl_max_map_count;

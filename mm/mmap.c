@@ -6,6 +6,7 @@
 #include "mm/mm.h"
 #include "mm/filemap.h"
 #include "fs/proc.h"
+#include "fs/ramfs.h"
 #include "mm/internal.h"
 #include "mm/frame.h"
 #include "mm/slab.h"
@@ -185,6 +186,28 @@ static u64 get_unmapped_area(struct mm_struct *mm, u64 len)
 	return vma_tree_unmapped_area_topdown(&mm->mm_rb, len, PAGE_SIZE, mm->mmap_base);
 }
 
+/* Marks the unlinked files behind shared anonymous memory (i_private), for /proc/self/maps. */
+const char shmem_anon_name[] = "/dev/zero";
+
+/*
+ * The backing of a MAP_SHARED|MAP_ANONYMOUS mapping: an unlinked ramfs file of size bytes, so
+ * that every process sharing the mapping (after fork) sees the same page cache, as Linux's
+ * shmem_zero_setup() does. NULL when memory runs out.
+ */
+static struct file *shmem_anon_file(u64 size)
+{
+	struct inode *inode = ramfs_new_inode(NULL, S_IFREG | 0600, 0);
+
+	if (!inode)
+		return NULL;
+	inode->i_size = (s64)size;
+	inode->i_nlink = 0; /* no name: freed with its last reference */
+	inode->i_private = (void *)shmem_anon_name;
+	struct file *f = alloc_file(inode, O_RDWR, &ramfs_file_operations);
+	iput(inode); /* the file holds its own reference */
+	return f;
+}
+
 /* Turns mmap's prot and flags into vm_flags, with the MAY bits Linux sets (spec §1.5). */
 static u64 calc_vm_flags(struct file *file, u64 prot, u64 flags)
 {
@@ -250,6 +273,14 @@ long do_mmap(struct mm_struct *mm, struct file *file, u64 addr, u64 len, u64 pro
 	v->vm_flags = calc_vm_flags(file, prot, flags);
 	v->vm_pgoff = file ? pgoff : addr >> PAGE_SHIFT;
 	v->vm_file = file ? get_file(file) : NULL;
+	if (!file && type != MAP_PRIVATE) {
+		v->vm_file = shmem_anon_file(len);
+		v->vm_pgoff = 0;
+		if (!v->vm_file) {
+			kmem_cache_free(&vma_cache, v);
+			return -ENOMEM;
+		}
+	}
 	vma_link(mm, v);
 	return (long)addr;
 }

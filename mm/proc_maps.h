@@ -55,10 +55,9 @@
  *     appears with no change here.
  *   - No [vdso] or [vvar] lines (Warden maps no vDSO); no [vsyscall] line, which matches
  *     Debian's 6.1 (CONFIG_LEGACY_VSYSCALL_NONE).
- *   - MAP_SHARED|MAP_ANONYMOUS: Linux backs it with a shmem file and prints "/dev/zero
- *     (deleted)" with that file's device, inode and offset; Warden has no file behind it and
- *     prints an unnamed "s" line. A MAP_PRIVATE mapping of /dev/zero keeps its file on Linux
- *     ("/dev/zero"); Warden's mmap turns it into anonymous memory (unnamed line).
+ *   - A MAP_PRIVATE mapping of /dev/zero keeps its file on Linux ("/dev/zero"); Warden's mmap
+ *     turns it into anonymous memory (an unnamed line). Shared anonymous memory is named
+ *     "/dev/zero (deleted)" on both.
  *   - A mapped file that was unlinked: Linux prints "/path (deleted)"; Warden's VFS forgets an
  *     unlinked file's name, so the name is "(deleted)" alone.
  *   - Device and inode numbers are Warden's (its ramfs is 00:02, as Linux's rootfs happens to

@@ -8,7 +8,9 @@
  * - AT_RANDOM lies 16 bytes below the AT_PLATFORM string, as Linux lays out the stack;
  * - a file mapping touched past the end of its file raises SIGBUS (shared and private), while the
  *   rest of the last page of the file reads as zeros;
- * - personality(READ_IMPLIES_EXEC) makes a PROT_READ|PROT_WRITE mmap executable (spec case 21). */
+ * - personality(READ_IMPLIES_EXEC) makes a PROT_READ|PROT_WRITE mmap executable (spec case 21);
+ * - MAP_SHARED|MAP_ANONYMOUS memory is shared with a forked child even where it was untouched
+ *   before the fork, and /proc/self/maps names it "/dev/zero (deleted)". */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <sched.h>
@@ -103,6 +105,30 @@ static int call_rw_mapping(unsigned long persona)
     return st;
 }
 
+static volatile int *shared_anon;
+
+static void write_shared(void)
+{
+    *shared_anon = 42;
+}
+
+/* The name /proc/self/maps gives the mapping at addr (the text after the inode column). */
+static void print_maps_name(unsigned long addr)
+{
+    char line[512], want[32];
+    FILE *f = fopen("/proc/self/maps", "r");
+
+    snprintf(want, sizeof(want), "%lx-", addr);
+    while (f && fgets(line, sizeof(line), f)) {
+        if (strncmp(line, want, strlen(want)) != 0)
+            continue;
+        char *name = line + 73 < line + strlen(line) ? line + 73 : line + strlen(line);
+        printf("its /proc/self/maps name: \"%.*s\"\n", (int)strcspn(name, "\n"), name);
+    }
+    if (f)
+        fclose(f);
+}
+
 static void child_opens_file(void)
 {
     struct rlimit rl;
@@ -171,6 +197,12 @@ int main(void)
     printf("call into an RW mmap: status %#x\n", call_rw_mapping(0));
     printf("call into an RW mmap with READ_IMPLIES_EXEC: status %#x\n",
            call_rw_mapping(0x0400000));
+
+    shared_anon = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    child_status(write_shared);
+    printf("MAP_SHARED|MAP_ANONYMOUS written by a child after fork: parent sees %d\n",
+           *shared_anon);
+    print_maps_name((unsigned long)shared_anon);
 
     /* stack layout detail */
     long random = (long)getauxval(AT_RANDOM), platform = (long)getauxval(AT_PLATFORM);

@@ -257,3 +257,31 @@ SELFTEST(mmap_zero_page)
 	mmput(mm);
 	ST_ASSERT_EQ(nr_free_frames() + pgtable_nr_tables(), before);
 }
+
+/* MAP_SHARED|MAP_ANONYMOUS is shared with a forked child, even pages first touched after fork,
+ * and its backing (an unlinked ramfs file) is freed with the last mapping. */
+SELFTEST(mmap_shared_anonymous)
+{
+	u64 before = nr_free_frames() + pgtable_nr_tables(), v = 0;
+	struct mm_struct *parent = mm_alloc();
+
+	ST_ASSERT(parent);
+	ST_ASSERT_EQ(do_mmap(parent, NULL, ARENA, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+			     MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED, 0), (long)ARENA);
+	ST_ASSERT_EQ(write_in(parent, ARENA, 5), 0);
+	struct mm_struct *child = dup_mm(parent);
+	ST_ASSERT(child);
+	ST_ASSERT_EQ(write_in(child, ARENA + PAGE_SIZE, 6), 0); /* untouched before the fork */
+	ST_ASSERT_EQ(write_in(child, ARENA, 7), 0);
+	current->mm = parent;
+	switch_mm(parent);
+	ST_ASSERT_EQ(get_user_u64(&v, (u64 *)(ARENA + PAGE_SIZE)), 0);
+	ST_ASSERT_EQ(v, 6);
+	ST_ASSERT_EQ(get_user_u64(&v, (u64 *)ARENA), 0);
+	ST_ASSERT_EQ(v, 7);
+	current->mm = NULL;
+	switch_mm(NULL);
+	mmput(child);
+	mmput(parent);
+	ST_ASSERT_EQ(nr_free_frames() + pgtable_nr_tables(), before);
+}
