@@ -403,7 +403,6 @@ struct rspec {
 	int nstar;     /* how many '*' arguments come before the value */
 	int star[2];   /* their values, in order */
 	char conv;     /* the conversion character */
-	bool sign;     /* has a '+' or ' ' flag */
 	char kind;     /* 'i': int argument, 'l': 64-bit, 's': string */
 	long long val; /* for 'i' and 'l' */
 	const char *str;
@@ -477,7 +476,6 @@ static void random_spec(uint64_t *rng, struct rspec *r)
 		tmp[0] = f;
 		tmp[1] = '\0';
 		rs_append(r, tmp);
-		r->sign |= f == '+' || f == ' ';
 	}
 	switch (host_random(rng) % 4) {
 	case 0:

@@ -10,6 +10,7 @@
 #include "kernel/string.h"
 #include "mm/mm.h"
 #include "mm/uaccess.h"
+#include "tests/kernel/mm_helpers.h"
 #include "mm/frame.h"
 #include "arch/x86_64/pgtable.h"
 
@@ -32,18 +33,6 @@ static struct page *frame_at(struct mm_struct *mm, u64 addr, pte_t *pte)
 	return *pte ? phys_to_page(*pte & PTE_ADDR_MASK) : NULL;
 }
 
-/* Runs put_user in another address space, as its task would. */
-static int write_in(struct mm_struct *mm, u64 addr, u64 value)
-{
-	struct mm_struct *saved = current->mm;
-
-	current->mm = mm;
-	switch_mm(mm);
-	int r = put_user_u64(value, (u64 *)addr);
-	current->mm = saved;
-	switch_mm(saved);
-	return r;
-}
 
 /* The reference model: each arena page's VM_READ|VM_WRITE|VM_EXEC bits, or -1 if unmapped. */
 static int model[ARENA_PAGES + 16];

@@ -9,6 +9,7 @@
  * Pss in Linux's fixed point for a page shared by fork, and a 1 TiB VMA walked without visiting
  * its 2^28 empty pages one by one.
  */
+#include "tests/kernel/mm_helpers.h"
 #include "kernel/selftest.h"
 #include "kernel/sched.h"
 #include "kernel/string.h"
@@ -27,17 +28,6 @@
 #define STACK_HI 0x7ffffffff000UL
 #define BIG 0x100000000000UL /* a 1 TiB VMA from here */
 
-static int put_in(struct mm_struct *mm, u64 addr, u64 value)
-{
-	struct mm_struct *saved = current->mm;
-
-	current->mm = mm;
-	switch_mm(mm);
-	int r = put_user_u64(value, (u64 *)addr);
-	current->mm = saved;
-	switch_mm(saved);
-	return r;
-}
 
 /* The text show() makes for mm, NUL-terminated (kmalloc'd), or NULL. */
 static char *render(void (*show)(struct seq_buf *, struct mm_struct *), struct mm_struct *mm)
@@ -103,8 +93,8 @@ SELFTEST(proc_maps_format)
 	mm->start_brk = HEAP;
 	mm->brk = HEAP + PAGE_SIZE + 0x800;
 	mm->start_stack = STACK_HI - 0x1000 - 8;
-	ST_ASSERT_EQ(put_in(mm, ARENA, 1), 0);
-	ST_ASSERT_EQ(put_in(mm, ARENA + PAGE_SIZE, 2), 0);
+	ST_ASSERT_EQ(write_in(mm, ARENA, 1), 0);
+	ST_ASSERT_EQ(write_in(mm, ARENA + PAGE_SIZE, 2), 0);
 
 	text = render(show_maps, mm);
 	ST_ASSERT(text);
@@ -180,7 +170,7 @@ SELFTEST(proc_maps_format)
 	ST_ASSERT_EQ(do_mmap(mm, NULL, BIG, 1UL << 40, PROT_READ | PROT_WRITE,
 			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, 0),
 		     (long)BIG);
-	ST_ASSERT_EQ(put_in(mm, BIG + (1UL << 39) + 5 * PAGE_SIZE, 3), 0);
+	ST_ASSERT_EQ(write_in(mm, BIG + (1UL << 39) + 5 * PAGE_SIZE, 3), 0);
 	struct mem_size_stats mss = { 0 };
 	smap_gather_stats(find_vma(mm, BIG), &mss);
 	ST_ASSERT_EQ(mss.resident, PAGE_SIZE);
