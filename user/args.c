@@ -52,15 +52,7 @@ static const char *basename_of(const char *p)
 static void print_quoted(const char *s)
 {
 	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20 || c >= 0x7f)
-			printf("\\x%02x", c);
-		else
-			putchar(c);
-	}
+	print_escaped(s, (long)strlen(s));
 	putchar('"');
 }
 

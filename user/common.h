@@ -146,4 +146,18 @@ static inline void ensure_tmp(void)
 	sys2(SYS_mkdir, (long)"/tmp", 01777);
 }
 
+/* Prints n bytes with quotes, backslashes and non-printable bytes escaped (no quotes around). */
+static inline void print_escaped(const char *s, long n)
+{
+	for (long i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20 || c >= 0x7f)
+			printf("\\x%02x", c);
+		else
+			putchar(c);
+	}
+}
+
 #endif

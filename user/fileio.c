@@ -35,15 +35,7 @@ static const char *yes(int c)
 static void show_bytes(const char *what, const char *buf, long n)
 {
 	printf("%s: \"", what);
-	for (long i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)buf[i];
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20 || c >= 0x7f)
-			printf("\\x%02x", c);
-		else
-			putchar(c);
-	}
+	print_escaped(buf, n);
 	printf("\"\n");
 }
 
