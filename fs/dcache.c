@@ -178,11 +178,11 @@ static s64 dcache_dir_lseek(struct file *file, s64 offset, int whence)
 	case SEEK_CUR:
 		if (__builtin_add_overflow(offset, file->f_pos, &offset))
 			return -EINVAL;
-		__attribute__((fallthrough));
+		fallthrough;
 	case SEEK_SET:
 		if (offset >= 0)
 			break;
-		__attribute__((fallthrough));
+		fallthrough;
 	default:
 		return -EINVAL;
 	}

@@ -39,7 +39,7 @@ long sys_ioctl(unsigned int fd, unsigned int cmd, unsigned long arg)
 			ret = put_user_u32((u32)(inode->i_size - f->f_pos), (u32 __user *)arg);
 			break;
 		}
-		__attribute__((fallthrough));
+		fallthrough;
 	default:
 		ret = f->f_op->ioctl ? f->f_op->ioctl(f, cmd, arg) : -ENOTTY;
 	}

@@ -15,6 +15,7 @@
 #undef __always_inline /* glibc defines it too, in host builds */
 #define __always_inline inline __attribute__((always_inline))
 #define __printf(a, b) __attribute__((format(printf, a, b)))
+#define fallthrough __attribute__((fallthrough))
 #define __returns_twice __attribute__((returns_twice))
 
 #define likely(x) __builtin_expect(!!(x), 1)

@@ -300,6 +300,8 @@ static int exec_binprm(struct linux_binprm *bprm)
 	long r = do_mmap(mm, NULL, STACK_TOP - STACK_INITIAL_SIZE, STACK_INITIAL_SIZE,
 			 PROT_READ | PROT_WRITE | (li.exec_stack ? PROT_EXEC : 0),
 			 MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | MAP_GROWSDOWN, 0);
+	if (r >= 0) /* Linux's setup_arg_pages() rewrites the stack's flags: no soft-dirty bit */
+		find_vma(mm, (u64)r)->vm_flags &= ~VM_SOFTDIRTY;
 	u64 sp = r < 0 ? 0 : create_elf_tables(bprm, mm, &li);
 	if (!sp)
 		return EXEC_FATAL;
@@ -307,7 +309,12 @@ static int exec_binprm(struct linux_binprm *bprm)
 	mm->end_code = li.end_code;
 	mm->start_data = li.start_data;
 	mm->end_data = li.end_data;
-	mm->start_brk = mm->brk = ALIGN_UP(li.brk, PAGE_SIZE);
+	/*
+	 * Linux starts the heap at a random page up to 32 MiB above the bss (arch_randomize_brk),
+	 * so the bss VMA is not named [heap] and never touches it. Warden has no randomization:
+	 * the heap starts one page above the bss, which keeps both of those properties.
+	 */
+	mm->start_brk = mm->brk = ALIGN_UP(li.brk, PAGE_SIZE) + PAGE_SIZE;
 
 	files_close_on_exec(t->files);
 	flush_signal_handlers(t);

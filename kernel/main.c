@@ -32,6 +32,7 @@
 #include "arch/x86_64/traps.h"
 #include "mm/frame.h"
 #include "mm/memblock.h"
+#include "mm/vma.h"
 #include "mm/slab.h"
 
 void kmain(u32 magic, u32 info) __noreturn;
@@ -115,6 +116,8 @@ void kmain(u32 magic, u32 info)
 		(unsigned long long)nr_managed_frames(), (unsigned long long)nr_free_frames());
 	pr_info("ksyms: %llu symbols\n", (unsigned long long)ksym_count());
 
+	/* debug_vm: check every address space after each mmap, munmap, mprotect and brk. */
+	debug_vm = cmdline_get("debug_vm") != NULL;
 	const char *tests = cmdline_get("test");
 	if (tests) {
 		u64 seed = 1;

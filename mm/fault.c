@@ -6,6 +6,7 @@
  * touched.
  */
 #include "mm/mm.h"
+#include "mm/vma.h"
 #include "mm/filemap.h"
 #include "mm/frame.h"
 #include "arch/x86_64/pgtable.h"
@@ -87,6 +88,8 @@ static int do_wp_page(struct mm_struct *mm, struct vm_area_struct *v, u64 va, pt
 	struct page *old = phys_to_page(*e & PTE_ADDR_MASK);
 	u64 prot = vm_get_page_prot(v->vm_flags);
 
+	if (anon_vma_prepare(v)) /* the page becomes (or is) this VMA's own anonymous page */
+		return -ENOMEM;
 	if (is_zero_page(old)) {
 		struct page *pg = alloc_page(GFP_ZERO); /* nothing to copy */
 		if (!pg)
@@ -131,10 +134,16 @@ int handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code)
 		u64 prot = vm_get_page_prot(v->vm_flags) & ~(u64)(_PAGE_RW | _PAGE_DIRTY);
 		return pgtable_map(mm->pgd, va, page_to_phys(zero_page), prot, PG_LEVEL_4K) ? -ENOMEM : 0;
 	}
+	bool private = !(v->vm_flags & VM_SHARED);
+	u64 prot = vm_get_page_prot(v->vm_flags);
+	if (private && (!v->vm_file || (error_code & X86_PF_WRITE)) && anon_vma_prepare(v))
+		return -ENOMEM; /* a private page of its own: the VMA's anonymous memory */
+	if (private && v->vm_file && !(error_code & X86_PF_WRITE))
+		prot &= ~(u64)(_PAGE_RW | _PAGE_DIRTY); /* a read: the first write is a COW fault */
 	struct page *pg = fault_page(v, va);
 	if (!pg)
 		return -ENOMEM;
-	if (pgtable_map(mm->pgd, va, page_to_phys(pg), vm_get_page_prot(v->vm_flags), PG_LEVEL_4K)) {
+	if (pgtable_map(mm->pgd, va, page_to_phys(pg), prot, PG_LEVEL_4K)) {
 		put_page(pg);
 		return -ENOMEM;
 	}

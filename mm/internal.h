@@ -7,10 +7,27 @@
 
 #define PAGE_ALIGN(x) ALIGN_UP((u64)(x), (u64)PAGE_SIZE)
 
-/* Splits v at addr: v keeps [vm_start, addr), a new VMA after it gets [addr, vm_end). 0/-ENOMEM. */
-int split_vma(struct mm_struct *mm, struct vm_area_struct *v, u64 addr);
+/*
+ * The page-table side of an address space (mm/memory.c in the kernel; no-ops in the host unit
+ * tests, which check the VMAs alone). Each one flushes the TLB for what it changed.
+ */
 
-/* Rewrites the PTEs of [start, end) for new vm_flags and flushes the TLB. */
+/* Gives mm a top-level page table whose kernel half is the kernel's. 0 or -ENOMEM. */
+int pgd_alloc(struct mm_struct *mm);
+
+/* Frees mm's user page tables and its top-level table (every page must be unmapped already). */
+void pgd_free(struct mm_struct *mm);
+
+/* Removes the pages of [start, end) from the page tables, dropping their frame references. */
+void zap_page_range(struct mm_struct *mm, u64 start, u64 end);
+
+/* Rewrites the PTEs of [start, end) for new vm_flags (copy-on-write pages stay read-only). */
 void change_protection(struct mm_struct *mm, u64 start, u64 end, u64 vm_flags);
+
+/*
+ * fork: gives dst the pages src has in vma: shared mappings share the frames, private ones
+ * share them copy-on-write (both sides lose write access). 0 or -ENOMEM.
+ */
+int copy_page_range(struct mm_struct *dst, struct mm_struct *src, struct vm_area_struct *vma);
 
 #endif

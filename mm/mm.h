@@ -6,7 +6,7 @@
  *
  * VMAs are kept both in an address-sorted doubly linked list (vm_next/vm_prev, for walking) and
  * in a balanced tree (mm/vma_tree.h) that finds the VMA at an address and a free gap of a given
- * size in O(log n). Linux's exact split and merge rules are the VMA issue's work.
+ * size in O(log n). Splitting and merging them by Linux's rules is mm/vma.h's job.
  */
 #ifndef WARDEN_MM_MM_H
 #define WARDEN_MM_MM_H
@@ -31,6 +31,7 @@ struct file;
 #define VM_GROWSUP VM_NONE /* no upward-growing stacks on x86 */
 #define VM_ACCOUNT 0x00100000UL
 #define VM_NORESERVE 0x00200000UL
+#define VM_SOFTDIRTY 0x08000000UL /* new since the last soft-dirty reset: every mmap and brk */
 #define VM_STACK VM_GROWSDOWN
 
 /* mmap prot and flags (Linux x86-64 values). */
@@ -59,6 +60,7 @@ struct file;
 #define MAP_HUGETLB 0x40000
 #define MAP_SYNC 0x80000
 #define MAP_FIXED_NOREPLACE 0x100000
+#define MAP_UNINITIALIZED 0x4000000
 
 /* personality(2) flag: PROT_READ implies PROT_EXEC for mmap and mprotect. */
 #define READ_IMPLIES_EXEC 0x0400000
@@ -70,12 +72,27 @@ struct file;
 #define MMAP_BASE (TASK_SIZE - 0x8000000UL)
 #define STACK_INITIAL_SIZE (128UL * 1024)
 
+/*
+ * The identity of a VMA's anonymous pages (Linux's anon_vma, without the reverse map Warden does
+ * not need): made by the first write to a private page, shared by the halves of a split, new in
+ * a forked child. Only its identity matters here, for merging (mm/vma.h).
+ */
+struct anon_vma {
+	int refcount; /* VMAs that point to it */
+};
+
 struct vm_area_struct {
 	u64 vm_start; /* first byte */
 	u64 vm_end;   /* first byte after */
 	u64 vm_flags;
-	u64 vm_pgoff; /* offset in vm_file, in pages */
+	u64 vm_pgoff; /* offset in vm_file, in pages; for private anonymous memory start >> 12 */
 	struct file *vm_file;
+	struct anon_vma *anon_vma; /* NULL until a private page is written */
+	/*
+	 * How many anon_vmas this VMA's pages can belong to (Linux: the length of its
+	 * anon_vma_chain): 0 without an anon_vma, 1 for its own, more when inherited through fork.
+	 */
+	int anon_vma_chain;
 	struct mm_struct *vm_mm;
 	struct vm_area_struct *vm_next, *vm_prev;
 	struct vma_node vm_rb; /* in mm->mm_rb */
@@ -90,6 +107,12 @@ struct mm_struct {
 	u64 start_code, end_code, start_data, end_data;
 	u64 start_brk, brk;
 	u64 start_stack, arg_start, arg_end, env_start, env_end;
+	/*
+	 * An mprotect failed after splitting (spec §1.4): like Linux, Warden leaves the split, so
+	 * neighbours that would merge may stay apart from then on; mm_check() stops expecting
+	 * every such pair to be merged.
+	 */
+	bool split_left_behind;
 };
 
 /* A new address space with no user mappings; NULL when memory runs out. */

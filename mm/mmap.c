@@ -1,65 +1,50 @@
 // SPDX-License-Identifier: MIT
 /*
  * Address spaces and their VMAs: creating, copying (fork) and destroying an mm; mmap, munmap
- * and brk (mprotect is in mm/mprotect.c). The list of VMAs is sorted by address; see mm/mm.h.
+ * and brk (mprotect is in mm/mprotect.c), in Linux 6.1's order of checks. The VMAs' own rules
+ * (split, merge, anon_vma) are in mm/vma.c and the page tables in mm/memory.c, so this file
+ * builds on the host too.
  */
 #include "mm/mm.h"
-#include "mm/filemap.h"
-#include "fs/proc.h"
-#include "fs/ramfs.h"
+#include "mm/vma.h"
 #include "mm/internal.h"
-#include "mm/frame.h"
+#include "fs/proc.h"
+#include "fs/fdtable.h"
+#include "fs/ramfs.h"
 #include "mm/slab.h"
-#include "arch/x86_64/pgtable.h"
-#include "arch/x86_64/tlb.h"
-#include "arch/x86_64/cpu.h"
 #include "kernel/errno.h"
 #include "kernel/panic.h"
 #include "kernel/sched.h"
 #include "kernel/string.h"
 
+/* Linux's default vm.mmap_min_addr (Debian: 65536): hints below it are raised to it. */
+#define MMAP_MIN_ADDR 0x10000UL
 
-static struct kmem_cache vma_cache, mm_cache;
-static bool caches_ready;
+/* Linux's stack_guard_gap: no mapping is placed within 256 pages below a VM_GROWSDOWN VMA. */
+#define STACK_GUARD_GAP (256UL << PAGE_SHIFT)
 
-static void mm_caches_init(void)
-{
-	if (caches_ready)
-		return;
-	kmem_cache_setup(&vma_cache, "vm_area_struct", sizeof(struct vm_area_struct), 0);
-	kmem_cache_setup(&mm_cache, "mm_struct", sizeof(struct mm_struct), 0);
-	caches_ready = true;
-}
+/* The flags MAP_SHARED takes without checking them (Linux's LEGACY_MAP_MASK). */
+#define LEGACY_MAP_MASK                                                                            \
+	(MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | MAP_DENYWRITE | MAP_EXECUTABLE |   \
+	 MAP_UNINITIALIZED | MAP_GROWSDOWN | MAP_LOCKED | MAP_NORESERVE | MAP_POPULATE |           \
+	 MAP_NONBLOCK | MAP_STACK | MAP_HUGETLB)
 
-static struct vm_area_struct *vma_alloc(struct mm_struct *mm)
-{
-	struct vm_area_struct *v = kmem_cache_alloc(&vma_cache, GFP_ZERO);
-
-	if (v)
-		v->vm_mm = mm;
-	return v;
-}
-
-static void vma_free(struct vm_area_struct *v)
-{
-	if (v->vm_file)
-		fput(v->vm_file);
-	kmem_cache_free(&vma_cache, v);
-}
+static struct kmem_cache mm_cache;
+static bool mm_cache_ready;
 
 struct mm_struct *mm_alloc(void)
 {
-	mm_caches_init();
+	if (!mm_cache_ready) {
+		kmem_cache_setup(&mm_cache, "mm_struct", sizeof(struct mm_struct), 0);
+		mm_cache_ready = true;
+	}
 	struct mm_struct *mm = kmem_cache_alloc(&mm_cache, GFP_ZERO);
 	if (!mm)
 		return NULL;
-	mm->pgd = get_free_page(GFP_ZERO);
-	if (!mm->pgd) {
+	if (pgd_alloc(mm)) {
 		kmem_cache_free(&mm_cache, mm);
 		return NULL;
 	}
-	/* The kernel half: the same PDPTs as the kernel's own tables, created at boot. */
-	memcpy(mm->pgd + 256, kernel_pml4 + 256, 256 * sizeof(u64));
 	mm->users = 1;
 	mm->mmap_base = MMAP_BASE;
 	return mm;
@@ -70,41 +55,12 @@ struct vm_area_struct *find_vma(struct mm_struct *mm, u64 addr)
 	return vma_tree_find_vma(&mm->mm_rb, addr);
 }
 
-/* Links a VMA into the list and the tree; it must not overlap any other. */
-static void vma_link(struct mm_struct *mm, struct vm_area_struct *v)
+/* Unmaps vma's pages, takes it out of the tree and frees it. */
+static void remove_vma(struct mm_struct *mm, struct vm_area_struct *v)
 {
-	vma_tree_link(&mm->mm_rb, v);
-}
-
-static void vma_unlink(struct mm_struct *mm, struct vm_area_struct *v)
-{
+	zap_page_range(mm, v->vm_start, v->vm_end);
 	vma_tree_erase(&mm->mm_rb, v);
-}
-
-u64 vm_get_page_prot(u64 vm_flags)
-{
-	u64 prot = _PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED;
-
-	if (!(vm_flags & (VM_READ | VM_WRITE | VM_EXEC)))
-		return _PAGE_PROTNONE | _PAGE_USER; /* not present: every access faults */
-	if (vm_flags & VM_WRITE)
-		prot |= _PAGE_RW | _PAGE_DIRTY;
-	if (!(vm_flags & VM_EXEC))
-		prot |= __supported_pte_mask_nx;
-	return prot;
-}
-
-/* Removes the pages of [start, end) from the page tables, dropping their frame references. */
-static void zap_range(struct mm_struct *mm, u64 start, u64 end)
-{
-	for (u64 va = start, next; va < end; va = next) {
-		pte_t *e = pgtable_walk_range(mm->pgd, va, end, &next); /* skips missing tables */
-		if (e && pte_has_frame(*e)) {
-			put_page(phys_to_page(*e & PTE_ADDR_MASK));
-			*e = 0;
-		}
-	}
-	flush_tlb_mm_range(mm, start, end);
+	vm_area_free(v);
 }
 
 int sysctl_max_map_count = DEFAULT_MAX_MAP_COUNT;
@@ -118,29 +74,32 @@ int mm_sysctl_init(void)
 	return proc_create_int(vm, "max_map_count", 0644, &sysctl_max_map_count, 0, 0x7fffffff);
 }
 
-/* Splits v at addr without the map-count check (munmap's edge splits: net VMAs do not grow). */
-static int __split_vma(struct mm_struct *mm, struct vm_area_struct *v, u64 addr)
+/* munmap without its argument checks: [start, end) page-aligned, inside the user half. */
+static int __do_munmap(struct mm_struct *mm, u64 start, u64 end)
 {
-	struct vm_area_struct *n = vma_alloc(mm);
+	struct vm_area_struct *v = find_vma(mm, start);
 
-	if (!n)
+	if (!v || v->vm_start >= end)
+		return 0;
+	/*
+	 * Only a range strictly inside one VMA adds one (spec 2.5): that is the one case checked
+	 * against max_map_count, before anything changes. Edge splits always succeed.
+	 */
+	if (v->vm_start < start && v->vm_end > end && mm->mm_rb.count >= sysctl_max_map_count)
 		return -ENOMEM;
-	*n = *v;
-	n->vm_start = addr;
-	n->vm_pgoff = v->vm_pgoff + ((addr - v->vm_start) >> PAGE_SHIFT);
-	if (n->vm_file)
-		get_file(n->vm_file);
-	v->vm_end = addr;
-	vma_tree_gap_update(&mm->mm_rb, v);
-	vma_tree_insert(&mm->mm_rb, n, v, v->vm_next);
+	if (v->vm_start < start) {
+		if (__split_vma(mm, v, start, 0))
+			return -ENOMEM;
+		v = v->vm_next;
+	}
+	while (v && v->vm_start < end) {
+		if (v->vm_end > end && __split_vma(mm, v, end, 0))
+			return -ENOMEM;
+		struct vm_area_struct *next = v->vm_next;
+		remove_vma(mm, v);
+		v = next;
+	}
 	return 0;
-}
-
-int split_vma(struct mm_struct *mm, struct vm_area_struct *v, u64 addr)
-{
-	if (mm->mm_rb.count >= sysctl_max_map_count)
-		return -ENOMEM; /* spec 2.5: any split that adds a VMA */
-	return __split_vma(mm, v, addr);
 }
 
 int do_munmap(struct mm_struct *mm, u64 start, u64 len)
@@ -150,40 +109,54 @@ int do_munmap(struct mm_struct *mm, u64 start, u64 len)
 	len = PAGE_ALIGN(len);
 	if (!len)
 		return -EINVAL;
-	u64 end = start + len;
-	struct vm_area_struct *v = find_vma(mm, start);
-	if (!v || v->vm_start >= end)
-		return 0;
-	/*
-	 * Only a range strictly inside one VMA adds one (spec 2.5): that is the one case checked
-	 * against max_map_count, before anything changes. Edge splits always succeed.
-	 */
-	if (v->vm_start < start && v->vm_end > end && mm->mm_rb.count >= sysctl_max_map_count)
+	int err = __do_munmap(mm, start, start + len);
+	mm_debug_check(mm, "munmap");
+	return err;
+}
+
+/* Where a mapping may not start below vma: its start, less the guard gap of a stack. */
+static u64 vm_start_gap(const struct vm_area_struct *vma)
+{
+	u64 start = vma->vm_start;
+
+	if (vma->vm_flags & VM_GROWSDOWN)
+		start = start > STACK_GUARD_GAP ? start - STACK_GUARD_GAP : 0;
+	return start;
+}
+
+/* A hint below vm.mmap_min_addr is raised to it (Linux's round_hint_to_min). */
+static u64 round_hint_to_min(u64 hint)
+{
+	hint &= PAGE_MASK;
+	if (hint && hint < MMAP_MIN_ADDR)
+		return MMAP_MIN_ADDR;
+	return hint;
+}
+
+/*
+ * Linux's get_unmapped_area with x86's top-down policy: MAP_FIXED takes addr as it is; a hint is
+ * used when [hint, hint+len) is free (and clear of a stack's guard gap); otherwise the highest
+ * free range below mmap_base. An address or -errno.
+ */
+static long get_unmapped_area(struct mm_struct *mm, u64 addr, u64 len, u64 flags)
+{
+	if (len > TASK_SIZE)
 		return -ENOMEM;
-	if (v->vm_start < start && __split_vma(mm, v, start))
-		return -ENOMEM;
-	for (v = find_vma(mm, start); v && v->vm_start < end;) {
-		if (v->vm_end > end && __split_vma(mm, v, end))
+	if (!(flags & MAP_FIXED)) {
+		struct vm_area_struct *vma;
+		addr &= PAGE_MASK;
+		if (addr && addr <= TASK_SIZE - len &&
+		    (!(vma = find_vma(mm, addr)) || addr + len <= vm_start_gap(vma)))
+			return (long)addr;
+		addr = vma_tree_unmapped_area_topdown(&mm->mm_rb, len, PAGE_SIZE, mm->mmap_base);
+		if (!addr)
 			return -ENOMEM;
-		struct vm_area_struct *next = v->vm_next;
-		zap_range(mm, v->vm_start, v->vm_end);
-		vma_unlink(mm, v);
-		vma_free(v);
-		v = next;
 	}
-	return 0;
-}
-
-/* Is [addr, addr+len) free of VMAs? */
-static bool range_is_free(struct mm_struct *mm, u64 addr, u64 len)
-{
-	return !vma_tree_find_intersection(&mm->mm_rb, addr, addr + len);
-}
-
-/* Finds the highest free gap of len bytes below mm->mmap_base (top-down, as Linux). */
-static u64 get_unmapped_area(struct mm_struct *mm, u64 len)
-{
-	return vma_tree_unmapped_area_topdown(&mm->mm_rb, len, PAGE_SIZE, mm->mmap_base);
+	if (addr > TASK_SIZE - len)
+		return -ENOMEM;
+	if (addr & ~PAGE_MASK)
+		return -EINVAL;
+	return (long)addr;
 }
 
 /* Marks the unlinked files behind shared anonymous memory (i_private), for /proc/self/maps. */
@@ -208,81 +181,143 @@ static struct file *shmem_anon_file(u64 size)
 	return f;
 }
 
-/* Turns mmap's prot and flags into vm_flags, with the MAY bits Linux sets (spec §1.5). */
-static u64 calc_vm_flags(struct file *file, u64 prot, u64 flags)
+/* mmap's prot as vm_flags bits (Linux's calc_vm_prot_bits; keys would add VM_PKEY_BIT*). */
+static u64 calc_vm_prot_bits(u64 prot)
 {
-	u64 vm = (prot & PROT_READ ? VM_READ : 0) | (prot & PROT_WRITE ? VM_WRITE : 0) |
-		 (prot & PROT_EXEC ? VM_EXEC : 0) | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
+	return (prot & PROT_READ ? VM_READ : 0) | (prot & PROT_WRITE ? VM_WRITE : 0) |
+	       (prot & PROT_EXEC ? VM_EXEC : 0);
+}
 
-	if ((flags & MAP_TYPE) != MAP_PRIVATE) {
-		vm |= VM_SHARED | VM_MAYSHARE;
-		if (file && !file_writable(file))
-			vm &= ~(VM_MAYWRITE | VM_SHARED);
+/* Is this private writable memory charged to the commit limit (and so VM_ACCOUNT)? */
+static bool accountable_mapping(u64 vm_flags)
+{
+	return (vm_flags & (VM_NORESERVE | VM_SHARED | VM_WRITE)) == VM_WRITE;
+}
+
+/*
+ * Linux's mmap_region: clears [addr, addr+len) (MAP_FIXED), then extends a neighbour over the
+ * range when the merge rules allow (mm/vma.c), or makes a new VMA. addr or -errno.
+ */
+static long mmap_region(struct mm_struct *mm, struct file *file, u64 addr, u64 len, u64 vm_flags,
+			u64 pgoff)
+{
+	struct vm_area_struct *v;
+
+	if (__do_munmap(mm, addr, addr + len))
+		return -ENOMEM;
+	if (accountable_mapping(vm_flags))
+		vm_flags |= VM_ACCOUNT;
+	v = vma_expand_for_mmap(mm, addr, addr + len, vm_flags, file, pgoff);
+	if (!v) {
+		v = vm_area_alloc(mm);
+		if (!v)
+			return -ENOMEM;
+		v->vm_start = addr;
+		v->vm_end = addr + len;
+		v->vm_flags = vm_flags;
+		v->vm_pgoff = pgoff;
+		if (file) {
+			v->vm_file = get_file(file);
+		} else if (vm_flags & VM_SHARED) {
+			v->vm_file = shmem_anon_file(len);
+			if (!v->vm_file) {
+				vm_area_free(v);
+				return -ENOMEM;
+			}
+		}
+		vma_tree_link(&mm->mm_rb, v);
 	}
-	if (flags & MAP_GROWSDOWN)
-		vm |= VM_GROWSDOWN;
-	if (flags & MAP_NORESERVE)
-		vm |= VM_NORESERVE;
-	return vm;
+	v->vm_flags |= VM_SOFTDIRTY; /* new or grown: soft-dirty, as Linux */
+	return (long)addr;
+}
+
+/*
+ * The checks of a file mapping, in Linux's order (do_mmap's switch on MAP_TYPE): unknown flags
+ * with MAP_SHARED_VALIDATE, writing a file not open for writing, reading one not open for
+ * reading, a file that cannot be mapped, MAP_GROWSDOWN. Adds the sharing bits to *vm_flags.
+ */
+static int mmap_file_checks(struct file *file, u64 prot, u64 flags, u64 *vm_flags)
+{
+	switch (flags & MAP_TYPE) {
+	case MAP_SHARED:
+		flags &= LEGACY_MAP_MASK; /* MAP_SHARED ignores what it does not know */
+		fallthrough;
+	case MAP_SHARED_VALIDATE:
+		if (flags & ~(u64)LEGACY_MAP_MASK)
+			return -EOPNOTSUPP; /* no file here supports MAP_SYNC */
+		if ((prot & PROT_WRITE) && !(file->f_mode & FMODE_WRITE))
+			return -EACCES;
+		*vm_flags |= VM_SHARED | VM_MAYSHARE;
+		if (!(file->f_mode & FMODE_WRITE))
+			*vm_flags &= ~(VM_MAYWRITE | VM_SHARED);
+		fallthrough;
+	case MAP_PRIVATE:
+		if (!(file->f_mode & FMODE_READ))
+			return -EACCES;
+		if (file_mmap_kind(file) == FILE_MMAP_NONE)
+			return -ENODEV;
+		if (*vm_flags & VM_GROWSDOWN)
+			return -EINVAL;
+		return 0;
+	default:
+		return -EINVAL;
+	}
 }
 
 long do_mmap(struct mm_struct *mm, struct file *file, u64 addr, u64 len, u64 prot, u64 flags,
 	     u64 pgoff)
 {
+	u64 vm_flags;
+	long r;
+
 	if (!len)
 		return -EINVAL;
 	/* personality(READ_IMPLIES_EXEC): readable mappings are executable too (no noexec mounts). */
 	if ((prot & PROT_READ) && (current->personality & READ_IMPLIES_EXEC))
 		prot |= PROT_EXEC;
+	if (flags & MAP_FIXED_NOREPLACE)
+		flags |= MAP_FIXED;
+	if (!(flags & MAP_FIXED))
+		addr = round_hint_to_min(addr);
 	len = PAGE_ALIGN(len);
-	if (!len || len > TASK_SIZE)
+	if (!len)
 		return -ENOMEM;
 	if (pgoff + (len >> PAGE_SHIFT) < pgoff)
 		return -EOVERFLOW;
 	if (mm->mm_rb.count > sysctl_max_map_count)
 		return -ENOMEM; /* lenient on purpose, as Linux: ">" lets a process at the limit map once */
-	u64 type = flags & MAP_TYPE;
-	if (type != MAP_SHARED && type != MAP_PRIVATE && type != MAP_SHARED_VALIDATE)
-		return -EINVAL;
-	if (file && type != MAP_PRIVATE && (prot & PROT_WRITE) && !file_writable(file))
-		return -EACCES;
-	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
-		if (!IS_ALIGNED(addr, PAGE_SIZE))
-			return -EINVAL;
-		if (addr > TASK_SIZE - len)
-			return -ENOMEM;
-		if (!range_is_free(mm, addr, len)) {
-			if (!(flags & MAP_FIXED))
-				return -EEXIST;
-			int err = do_munmap(mm, addr, len);
-			if (err)
-				return err;
-		}
+	r = get_unmapped_area(mm, addr, len, flags);
+	if (r < 0)
+		return r;
+	addr = (u64)r;
+	if ((flags & MAP_FIXED_NOREPLACE) && vma_tree_find_intersection(&mm->mm_rb, addr, addr + len))
+		return -EEXIST;
+	vm_flags = calc_vm_prot_bits(prot) | (flags & MAP_GROWSDOWN ? VM_GROWSDOWN : 0) |
+		   VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
+	if (file) {
+		int err = mmap_file_checks(file, prot, flags, &vm_flags);
+		if (err)
+			return err;
 	} else {
-		addr = PAGE_ALIGN(addr);
-		if (!addr || addr > TASK_SIZE - len || !range_is_free(mm, addr, len))
-			addr = get_unmapped_area(mm, len);
-		if (!addr)
-			return -ENOMEM;
-	}
-	struct vm_area_struct *v = vma_alloc(mm);
-	if (!v)
-		return -ENOMEM;
-	v->vm_start = addr;
-	v->vm_end = addr + len;
-	v->vm_flags = calc_vm_flags(file, prot, flags);
-	v->vm_pgoff = file ? pgoff : addr >> PAGE_SHIFT;
-	v->vm_file = file ? get_file(file) : NULL;
-	if (!file && type != MAP_PRIVATE) {
-		v->vm_file = shmem_anon_file(len);
-		v->vm_pgoff = 0;
-		if (!v->vm_file) {
-			kmem_cache_free(&vma_cache, v);
-			return -ENOMEM;
+		switch (flags & MAP_TYPE) {
+		case MAP_SHARED:
+			if (vm_flags & VM_GROWSDOWN)
+				return -EINVAL;
+			pgoff = 0;
+			vm_flags |= VM_SHARED | VM_MAYSHARE;
+			break;
+		case MAP_PRIVATE:
+			pgoff = addr >> PAGE_SHIFT; /* so that neighbours made apart can merge */
+			break;
+		default:
+			return -EINVAL;
 		}
 	}
-	vma_link(mm, v);
-	return (long)addr;
+	if (flags & MAP_NORESERVE)
+		vm_flags |= VM_NORESERVE;
+	r = mmap_region(mm, file, addr, len, vm_flags, pgoff);
+	mm_debug_check(mm, "mmap");
+	return r;
 }
 
 /*
@@ -312,13 +347,14 @@ long sys_mmap(u64 addr, u64 len, u64 prot, u64 flags, u64 fd, u64 off)
 		file = fget((int)fd);
 		if (!file)
 			return -EBADF;
-		int kind = file_mmap_kind(file);
-		if (kind == FILE_MMAP_NONE) {
+		if (flags & MAP_HUGETLB) {
 			fput(file);
-			return -ENODEV; /* pipes, most devices: no mmap operation */
+			return -EINVAL; /* not a hugetlbfs file */
 		}
-		if (kind == FILE_MMAP_ANON)
+		if (file_mmap_kind(file) == FILE_MMAP_ANON)
 			return mmap_dev_zero(file, addr, len, prot, flags);
+	} else if (flags & MAP_HUGETLB) {
+		return -ENOMEM; /* no huge pages reserved (vm.nr_hugepages is 0) */
 	}
 	long r = do_mmap(current->mm, file, addr, len, prot, flags, off >> PAGE_SHIFT);
 	if (file)
@@ -331,84 +367,74 @@ long sys_munmap(u64 addr, u64 len)
 	return do_munmap(current->mm, addr, len);
 }
 
-void change_protection(struct mm_struct *mm, u64 start, u64 end, u64 vm_flags)
+/*
+ * Grows the heap over [addr, addr+len): the VMA below (only one at or above start_brk, so never
+ * the program's bss) when the merge rules allow, else a new VMA (Linux's do_brk_flags).
+ */
+static int do_brk_flags(struct mm_struct *mm, u64 addr, u64 len)
 {
-	u64 prot = vm_get_page_prot(vm_flags);
+	struct vm_area_struct *prev;
+	u64 flags = VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC | VM_ACCOUNT;
 
-	for (u64 va = start, next; va < end; va = next) {
-		pte_t *e = pgtable_walk_range(mm->pgd, va, end, &next);
-		if (!e || !pte_has_frame(*e))
-			continue;
-		u64 p = prot;
-		/* A frame shared copy-on-write (or the zero page) stays read-only: a write copies it. */
-		struct page *pg = phys_to_page(*e & PTE_ADDR_MASK);
-		if (is_zero_page(pg) || (!(vm_flags & VM_SHARED) && pg->refcount > 1))
-			p &= ~(u64)(_PAGE_RW | _PAGE_DIRTY);
-		*e = (*e & PTE_ADDR_MASK) | p;
+	if (current->personality & READ_IMPLIES_EXEC)
+		flags |= VM_EXEC;
+	if (mm->mm_rb.count > sysctl_max_map_count)
+		return -ENOMEM;
+	vma_tree_find_vma_prev(&mm->mm_rb, addr, &prev);
+	if (prev && prev->vm_end == addr && prev->vm_end > mm->start_brk &&
+	    can_vma_merge_after(prev, flags, NULL, NULL, addr >> PAGE_SHIFT)) {
+		prev->vm_end = addr + len;
+		vma_tree_gap_update(&mm->mm_rb, prev);
+	} else {
+		prev = vm_area_alloc(mm);
+		if (!prev)
+			return -ENOMEM;
+		prev->vm_start = addr;
+		prev->vm_end = addr + len;
+		prev->vm_flags = flags;
+		prev->vm_pgoff = addr >> PAGE_SHIFT;
+		vma_tree_link(&mm->mm_rb, prev);
 	}
-	flush_tlb_mm_range(mm, start, end);
+	prev->vm_flags |= VM_SOFTDIRTY;
+	return 0;
 }
 
-/* Grows or creates the anonymous heap VMA so that it covers [start, end). */
-static int brk_expand(struct mm_struct *mm, u64 start, u64 end)
+/* brk(2) as Linux 6.1: shrinking always works; growing keeps a page and a stack's guard gap free. */
+static long __sys_brk(struct mm_struct *mm, u64 brk)
 {
-	struct vm_area_struct *v = find_vma(mm, start ? start - 1 : 0);
-	u64 vm = VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
+	u64 oldbrk = PAGE_ALIGN(mm->brk), newbrk = PAGE_ALIGN(brk);
 
-	if (v && v->vm_end == start && v->vm_flags == vm && !v->vm_file) {
-		v->vm_end = end;
-		vma_tree_gap_update(&mm->mm_rb, v);
-		return 0;
+	if (brk < mm->start_brk || brk > TASK_SIZE)
+		return (long)mm->brk;
+	if (oldbrk == newbrk) {
+		mm->brk = brk;
+		return (long)brk;
 	}
-	v = vma_alloc(mm);
-	if (!v)
-		return -ENOMEM;
-	v->vm_start = start;
-	v->vm_end = end;
-	v->vm_flags = vm;
-	v->vm_pgoff = start >> PAGE_SHIFT;
-	vma_link(mm, v);
-	return 0;
+	if (brk <= mm->brk) {
+		struct vm_area_struct *v = find_vma(mm, newbrk);
+		if (!v || v->vm_start >= oldbrk)
+			return (long)mm->brk; /* nothing of the heap there */
+		if (__do_munmap(mm, newbrk, oldbrk))
+			return (long)mm->brk;
+		mm->brk = brk;
+		return (long)brk;
+	}
+	struct vm_area_struct *next = find_vma(mm, oldbrk);
+	if (next && newbrk + PAGE_SIZE > vm_start_gap(next))
+		return (long)mm->brk;
+	if (do_brk_flags(mm, oldbrk, newbrk - oldbrk))
+		return (long)mm->brk;
+	mm->brk = brk;
+	return (long)brk;
 }
 
 long sys_brk(u64 brk)
 {
 	struct mm_struct *mm = current->mm;
-	u64 oldbrk = PAGE_ALIGN(mm->brk), newbrk = PAGE_ALIGN(brk);
+	long r = __sys_brk(mm, brk);
 
-	if (brk < mm->start_brk || brk > TASK_SIZE)
-		return (long)mm->brk;
-	if (brk > mm->brk && mm->mm_rb.count > sysctl_max_map_count)
-		return (long)mm->brk;
-	if (newbrk < oldbrk) {
-		if (do_munmap(mm, newbrk, oldbrk - newbrk))
-			return (long)mm->brk;
-	} else if (newbrk > oldbrk) {
-		if (!range_is_free(mm, oldbrk, newbrk - oldbrk) ||
-		    brk_expand(mm, oldbrk, newbrk))
-			return (long)mm->brk;
-	}
-	mm->brk = brk;
-	return (long)brk;
-}
-
-/*
- * Gives the child the parent's page at va. A shared mapping shares the frame outright; a private
- * one shares it copy-on-write: both PTEs lose their write permission, and the first write on
- * either side copies the page (do_wp_page in mm/fault.c).
- */
-static int copy_one_page(struct mm_struct *dst, pte_t *src_pte, u64 va, bool shared)
-{
-	pte_t pte = *src_pte;
-	struct page *pg = phys_to_page(pte & PTE_ADDR_MASK);
-
-	if (!shared)
-		pte &= ~(u64)(_PAGE_RW | _PAGE_DIRTY);
-	if (pgtable_map(dst->pgd, va, pte & PTE_ADDR_MASK, pte & ~PTE_ADDR_MASK, PG_LEVEL_4K))
-		return -ENOMEM;
-	get_page(pg);
-	*src_pte = pte;
-	return 0;
+	mm_debug_check(mm, "brk");
+	return r;
 }
 
 struct mm_struct *dup_mm(struct mm_struct *old)
@@ -420,25 +446,20 @@ struct mm_struct *dup_mm(struct mm_struct *old)
 	memcpy(&mm->mmap_base, &old->mmap_base,
 	       sizeof(*mm) - offsetof(struct mm_struct, mmap_base));
 	for (struct vm_area_struct *v = old->mm_rb.first; v; v = v->vm_next) {
-		struct vm_area_struct *n = vma_alloc(mm);
+		struct vm_area_struct *n = vm_area_dup(v);
 		if (!n)
 			goto fail;
-		*n = *v;
 		n->vm_mm = mm;
-		if (n->vm_file)
-			get_file(n->vm_file);
-		vma_link(mm, n);
-		for (u64 va = v->vm_start, next; va < v->vm_end; va = next) {
-			pte_t *e = pgtable_walk_range(old->pgd, va, v->vm_end, &next);
-			if (e && pte_has_frame(*e) &&
-			    copy_one_page(mm, e, va, v->vm_flags & VM_SHARED))
-				goto fail;
+		if (anon_vma_fork(n, v)) {
+			vm_area_free(n);
+			goto fail;
 		}
+		vma_tree_insert(&mm->mm_rb, n, vma_tree_last(&mm->mm_rb), NULL);
+		if (copy_page_range(mm, old, v))
+			goto fail;
 	}
-	flush_tlb_mm_range(old, 0, TASK_SIZE); /* the parent's PTEs lost their write bits */
 	return mm;
 fail:
-	flush_tlb_mm_range(old, 0, TASK_SIZE);
 	mmput(mm);
 	return NULL;
 }
@@ -447,21 +468,8 @@ void mmput(struct mm_struct *mm)
 {
 	if (--mm->users > 0)
 		return;
-	while (mm->mm_rb.first) {
-		struct vm_area_struct *v = mm->mm_rb.first;
-		zap_range(mm, v->vm_start, v->vm_end);
-		vma_unlink(mm, v);
-		vma_free(v);
-	}
-	pgtable_free_user(mm->pgd);
-	free_page_addr(mm->pgd);
+	while (mm->mm_rb.first)
+		remove_vma(mm, mm->mm_rb.first);
+	pgd_free(mm);
 	kmem_cache_free(&mm_cache, mm);
-}
-
-void switch_mm(struct mm_struct *mm)
-{
-	u64 pa = virt_to_phys(mm ? mm->pgd : kernel_pml4);
-
-	if (read_cr3() != pa)
-		write_cr3(pa);
 }

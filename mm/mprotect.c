@@ -15,6 +15,7 @@
  */
 #include "mm/mm.h"
 #include "mm/internal.h"
+#include "mm/vma.h"
 #include "kernel/errno.h"
 #include "kernel/sched.h"
 
@@ -66,49 +67,125 @@ static u64 calc_vm_prot_bits(u64 prot)
 }
 
 /*
- * Gives [start, end) of *pvma (start and end inside it) the flags newflags, splitting at start
- * first, then at end; *pvma becomes the VMA that now covers exactly [start, end). An error
- * (a split refused by max_map_count, or no memory) can come after the first split: that split
- * stays, as in Linux (§1.4).
+ * Gives [start, end) of vma (start and end inside it) the flags newflags, as Linux 6.1's
+ * mprotect_fixup: private memory that becomes writable is charged (VM_ACCOUNT, kept when it
+ * stops being writable); the range merges with *pprev and/or the VMA after it when the rules
+ * allow (mm/vma.c), otherwise vma is split at start and then at end. On return *pprev is the VMA
+ * that covers [start, end) (or vma itself when nothing changed). An error (a split refused by
+ * max_map_count, or no memory) can come after the first split: that split stays (§1.4).
  */
-static int mprotect_fixup(struct mm_struct *mm, struct vm_area_struct **pvma, u64 start, u64 end,
-			  u64 newflags)
+static int mprotect_fixup(struct mm_struct *mm, struct vm_area_struct *vma,
+			  struct vm_area_struct **pprev, u64 start, u64 end, u64 newflags)
 {
-	struct vm_area_struct *vma = *pvma;
+	u64 oldflags = vma->vm_flags;
+	struct vm_area_struct *merged;
 	int error;
 
-	if (newflags == vma->vm_flags)
-		return 0; /* nothing changes: no split (§1.2 12.i) */
-	/*
-	 * Linux charges a private mapping that becomes writable against the overcommit limit here
-	 * and gives it VM_ACCOUNT; Warden does no accounting yet (mmap sets no VM_ACCOUNT either).
-	 * Linux then tries vma_merge() with the neighbours and splits only if that fails; Warden
-	 * does not merge yet (the VMA issue), so it always splits.
-	 */
-	if (start != vma->vm_start) {
-		error = split_vma(mm, vma, start);
-		if (error)
-			return error;
-		vma = vma->vm_next; /* split_vma keeps the lower part in vma */
-		*pvma = vma;
+	if (newflags == oldflags) {
+		*pprev = vma; /* nothing changes: no split (§1.2 12.i) */
+		return 0;
 	}
-	if (end != vma->vm_end) {
-		error = split_vma(mm, vma, end);
-		if (error)
-			return error;
+	if ((newflags & VM_WRITE) &&
+	    !(oldflags & (VM_ACCOUNT | VM_WRITE | VM_SHARED | VM_NORESERVE)))
+		newflags |= VM_ACCOUNT; /* Warden has no commit limit: the charge always fits */
+	u64 pgoff = vma->vm_pgoff + ((start - vma->vm_start) >> PAGE_SHIFT);
+	merged = vma_merge(mm, *pprev, start, end, newflags, vma->anon_vma, vma->vm_file, pgoff);
+	if (merged) {
+		vma = merged;
+	} else {
+		*pprev = vma;
+		bool split_start = start != vma->vm_start;
+		if (split_start) {
+			error = split_vma(mm, vma, start, 1);
+			if (error)
+				return error;
+		}
+		if (end != vma->vm_end) {
+			error = split_vma(mm, vma, end, 0);
+			if (error) {
+				if (split_start)
+					mm->split_left_behind = true;
+				return error;
+			}
+		}
 	}
+	*pprev = vma;
 	vma->vm_flags = newflags;
 	change_protection(mm, start, end, newflags);
 	return 0;
+}
+
+/* Phase B (§1.2) under the mm's lock: the key, the first VMA, then each VMA in address order. */
+static long mprotect_vmas(struct mm_struct *mm, u64 start, u64 end, u64 prot, u64 grows,
+			  int pkey)
+{
+	const bool rier = (current->personality & READ_IMPLIES_EXEC) && (prot & PROT_READ);
+	const u64 reqprot = prot;
+	struct vm_area_struct *vma, *prev;
+	u64 nstart, tmp;
+	long error;
+
+	if (pkey != -1 && !mm_pkey_is_allocated(mm, pkey))
+		return -EINVAL; /* before the range is looked at */
+	vma = vma_tree_find_vma_prev(&mm->mm_rb, start, &prev);
+	if (!vma)
+		return -ENOMEM;
+	if (grows & PROT_GROWSDOWN) {
+		if (vma->vm_start >= end)
+			return -ENOMEM; /* no VMA in [start, end) */
+		start = vma->vm_start; /* from the bottom of the stack VMA, even from a hole below */
+		if (!(vma->vm_flags & VM_GROWSDOWN))
+			return -EINVAL;
+	} else {
+		if (vma->vm_start > start)
+			return -ENOMEM; /* start lies in a hole */
+		if (grows & PROT_GROWSUP) {
+			end = vma->vm_end;
+			if (!(vma->vm_flags & VM_GROWSUP))
+				return -EINVAL; /* always on x86 */
+		}
+	}
+	if (start > vma->vm_start)
+		prev = vma; /* the range begins inside vma: it is the "previous" VMA of a merge */
+
+	for (nstart = start;;) {
+		u64 newflags;
+
+		/* Does the program expect PROT_READ to imply PROT_EXEC? For this VMA only. */
+		if (rier && (vma->vm_flags & VM_MAYEXEC))
+			prot |= PROT_EXEC;
+		/*
+		 * Each call states R/W/X completely: what is not asked for is cleared. With keys,
+		 * arch_override_mprotect_pkey() would pick the VMA's key here (§3.4); it is always
+		 * 0 without PKU, which Warden does not record in vm_flags.
+		 */
+		newflags = calc_vm_prot_bits(prot) | (vma->vm_flags & ~VM_ACCESS_FLAGS);
+		/* newflags >> 4 puts VM_MAY* where VM_* are (§1.5). */
+		if ((newflags & ~(newflags >> 4)) & VM_ACCESS_FLAGS)
+			return -EACCES;
+		/*
+		 * Linux checks here, in this order, arch_validate_flags (nothing on x86), the LSM
+		 * and a driver's vm_ops->mprotect: Warden has none.
+		 */
+		tmp = min(vma->vm_end, end);
+		error = mprotect_fixup(mm, vma, &prev, nstart, tmp, newflags);
+		if (error)
+			return error;
+		nstart = max(tmp, prev->vm_end); /* a merge may have taken in more than asked */
+		if (nstart >= end)
+			return 0;
+		vma = prev->vm_next;
+		if (!vma || vma->vm_start != nstart)
+			return -ENOMEM; /* a hole: everything before it keeps its new protection */
+		prot = reqprot;
+	}
 }
 
 long do_mprotect_pkey(u64 start, u64 len, u64 prot, int pkey)
 {
 	struct mm_struct *mm = current->mm;
 	const u64 grows = prot & (PROT_GROWSDOWN | PROT_GROWSUP);
-	const bool rier = (current->personality & READ_IMPLIES_EXEC) && (prot & PROT_READ);
-	struct vm_area_struct *vma, *next;
-	u64 end, nstart, tmp, reqprot;
+	u64 end;
 	long error;
 
 	/* Phase A (§1.1): the arguments alone, in this order. */
@@ -125,74 +202,12 @@ long do_mprotect_pkey(u64 start, u64 len, u64 prot, int pkey)
 		return -ENOMEM;
 	if (!arch_validate_prot(prot, start))
 		return -EINVAL;
-	reqprot = prot;
-
 	/*
-	 * Phase B (§1.2). Linux takes the mmap lock for writing here; Warden's kernel is not
-	 * preempted and nothing below sleeps, so no one else can change the VMAs meanwhile.
+	 * Phase B. Linux takes the mmap lock for writing here; Warden's kernel is not preempted
+	 * and nothing below sleeps, so no one else can change the VMAs meanwhile.
 	 */
-	if (pkey != -1 && !mm_pkey_is_allocated(mm, pkey))
-		return -EINVAL; /* before the range is looked at */
-
-	vma = find_vma(mm, start);
-	if (!vma)
-		return -ENOMEM;
-	if (grows & PROT_GROWSDOWN) {
-		if (vma->vm_start >= end)
-			return -ENOMEM; /* no VMA in [start, end) */
-		start = vma->vm_start; /* from the bottom of the stack VMA, even from a hole below
-					*/
-		if (!(vma->vm_flags & VM_GROWSDOWN))
-			return -EINVAL;
-	} else {
-		if (vma->vm_start > start)
-			return -ENOMEM; /* start lies in a hole */
-		if (grows & PROT_GROWSUP) {
-			end = vma->vm_end;
-			if (!(vma->vm_flags & VM_GROWSUP))
-				return -EINVAL; /* always on x86 */
-		}
-	}
-
-	/* Every VMA of [start, end) in address order; tmp is where the next one must begin. */
-	error = 0;
-	nstart = start;
-	tmp = vma->vm_start;
-	for (; vma && vma->vm_start < end; vma = next) {
-		u64 newflags;
-
-		if (vma->vm_start != tmp) {
-			error = -ENOMEM; /* a hole in the range */
-			break;
-		}
-		/* Does the program expect PROT_READ to imply PROT_EXEC? For this VMA only. */
-		if (rier && (vma->vm_flags & VM_MAYEXEC))
-			prot |= PROT_EXEC;
-		/*
-		 * Each call states R/W/X completely: what is not asked for is cleared. With keys,
-		 * arch_override_mprotect_pkey() would pick the VMA's key here (§3.4); it is always
-		 * 0 without PKU, which Warden does not record in vm_flags.
-		 */
-		newflags = calc_vm_prot_bits(prot) | (vma->vm_flags & ~VM_ACCESS_FLAGS);
-		/* newflags >> 4 puts VM_MAY* where VM_* are (§1.5). */
-		if ((newflags & ~(newflags >> 4)) & VM_ACCESS_FLAGS) {
-			error = -EACCES;
-			break;
-		}
-		/*
-		 * Linux checks here, in this order, PR_SET_MDWE (EACCES), arch_validate_flags
-		 * (nothing on x86), the LSM and a driver's vm_ops->mprotect: Warden has none.
-		 */
-		tmp = min(vma->vm_end, end);
-		error = mprotect_fixup(mm, &vma, nstart, tmp, newflags);
-		if (error)
-			break;
-		next = vma->vm_next; /* vma now ends at tmp */
-		nstart = tmp;
-		prot = reqprot;
-	}
-	if (!error && tmp < end)
-		error = -ENOMEM; /* the range runs on past the last VMA: all before it changed */
+	error = mprotect_vmas(mm, start, end, prot, grows, pkey);
+	mm_debug_check(mm, "mprotect");
 	return error;
 }
 

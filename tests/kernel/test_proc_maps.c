@@ -160,7 +160,7 @@ SELFTEST(proc_maps_format)
 	}
 	/* The stack's flags, and no name in smaps that maps does not have. */
 	const char *stack = find_line(text, "7ffffffde000-7ffffffff000 rw-p 00000000 00:00 0 ");
-	ST_ASSERT(stack && find_line(stack, "VmFlags: rd wr mr mw me gd \n"));
+	ST_ASSERT(stack && find_line(stack, "VmFlags: rd wr mr mw me gd ac sd \n"));
 	kfree(text);
 	text = NULL;
 	mmput(child);
@@ -180,7 +180,7 @@ SELFTEST(proc_maps_format)
 	ST_ASSERT(text);
 	block = find_line(text, "100000000000-110000000000 rw-p 00000000 00:00 0 \n");
 	ST_ASSERT(block && find_line(block, "Size:           1073741824 kB\n"));
-	ST_ASSERT(find_line(block, "VmFlags: rd wr mr mw me nr \n"));
+	ST_ASSERT(find_line(block, "VmFlags: rd wr mr mw me nr sd \n"));
 out:
 	kfree(text);
 	if (child)

@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The page-table side of an address space (mm/internal.h): the top-level table, turning
+ * vm_flags into PTE bits, unmapping a range, changing its protection and copying it for fork.
+ * The VMA side (mm/vma.c, mm/mmap.c, mm/mprotect.c) decides; this file carries the decision out
+ * on the hardware's tables and is the one place that flushes TLBs for user mappings.
+ */
+#include "mm/mm.h"
+#include "mm/internal.h"
+#include "mm/frame.h"
+#include "arch/x86_64/pgtable.h"
+#include "arch/x86_64/tlb.h"
+#include "arch/x86_64/cpu.h"
+#include "kernel/errno.h"
+#include "kernel/string.h"
+
+int pgd_alloc(struct mm_struct *mm)
+{
+	mm->pgd = get_free_page(GFP_ZERO);
+	if (!mm->pgd)
+		return -ENOMEM;
+	/* The kernel half: the same PDPTs as the kernel's own tables, created at boot. */
+	memcpy(mm->pgd + 256, kernel_pml4 + 256, 256 * sizeof(u64));
+	return 0;
+}
+
+void pgd_free(struct mm_struct *mm)
+{
+	pgtable_free_user(mm->pgd);
+	free_page_addr(mm->pgd);
+}
+
+u64 vm_get_page_prot(u64 vm_flags)
+{
+	u64 prot = _PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED;
+
+	if (!(vm_flags & (VM_READ | VM_WRITE | VM_EXEC)))
+		return _PAGE_PROTNONE | _PAGE_USER; /* not present: every access faults */
+	if (vm_flags & VM_WRITE)
+		prot |= _PAGE_RW | _PAGE_DIRTY;
+	if (!(vm_flags & VM_EXEC))
+		prot |= __supported_pte_mask_nx;
+	return prot;
+}
+
+void zap_page_range(struct mm_struct *mm, u64 start, u64 end)
+{
+	for (u64 va = start, next; va < end; va = next) {
+		pte_t *e = pgtable_walk_range(mm->pgd, va, end, &next); /* skips missing tables */
+		if (e && pte_has_frame(*e)) {
+			put_page(phys_to_page(*e & PTE_ADDR_MASK));
+			*e = 0;
+		}
+	}
+	flush_tlb_mm_range(mm, start, end);
+}
+
+void change_protection(struct mm_struct *mm, u64 start, u64 end, u64 vm_flags)
+{
+	u64 prot = vm_get_page_prot(vm_flags);
+
+	for (u64 va = start, next; va < end; va = next) {
+		pte_t *e = pgtable_walk_range(mm->pgd, va, end, &next);
+		if (!e || !pte_has_frame(*e))
+			continue;
+		u64 p = prot;
+		/* A frame shared copy-on-write (or the zero page) stays read-only: a write copies it. */
+		struct page *pg = phys_to_page(*e & PTE_ADDR_MASK);
+		if (is_zero_page(pg) || (!(vm_flags & VM_SHARED) && pg->refcount > 1))
+			p &= ~(u64)(_PAGE_RW | _PAGE_DIRTY);
+		*e = (*e & PTE_ADDR_MASK) | p;
+	}
+	flush_tlb_mm_range(mm, start, end);
+}
+
+/*
+ * Gives the child the parent's page at va. A shared mapping shares the frame outright; a private
+ * one shares it copy-on-write: both PTEs lose their write permission, and the first write on
+ * either side copies the page (do_wp_page in mm/fault.c).
+ */
+static int copy_one_page(struct mm_struct *dst, pte_t *src_pte, u64 va, bool shared)
+{
+	pte_t pte = *src_pte;
+	struct page *pg = phys_to_page(pte & PTE_ADDR_MASK);
+
+	if (!shared)
+		pte &= ~(u64)(_PAGE_RW | _PAGE_DIRTY);
+	if (pgtable_map(dst->pgd, va, pte & PTE_ADDR_MASK, pte & ~PTE_ADDR_MASK, PG_LEVEL_4K))
+		return -ENOMEM;
+	get_page(pg);
+	*src_pte = pte;
+	return 0;
+}
+
+int copy_page_range(struct mm_struct *dst, struct mm_struct *src, struct vm_area_struct *vma)
+{
+	int err = 0;
+
+	for (u64 va = vma->vm_start, next; va < vma->vm_end && !err; va = next) {
+		pte_t *e = pgtable_walk_range(src->pgd, va, vma->vm_end, &next);
+		if (e && pte_has_frame(*e))
+			err = copy_one_page(dst, e, va, vma->vm_flags & VM_SHARED);
+	}
+	if (!(vma->vm_flags & VM_SHARED))
+		flush_tlb_mm_range(src, vma->vm_start, vma->vm_end); /* the parent lost write bits */
+	return err;
+}
+
+void switch_mm(struct mm_struct *mm)
+{
+	u64 pa = virt_to_phys(mm ? mm->pgd : kernel_pml4);
+
+	if (read_cr3() != pa)
+		write_cr3(pa);
+}

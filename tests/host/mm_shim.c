@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The page-table side of an address space (mm/internal.h) for the host unit tests: there are
+ * no page tables, so each operation does nothing. The VMA code under test (mm/vma.c, mm/mmap.c,
+ * mm/mprotect.c) calls these exactly where the kernel's mm/memory.c changes real tables.
+ */
+#include "mm/mm.h"
+#include "mm/internal.h"
+
+/* No table to allocate: an mm without a pgd. */
+int pgd_alloc(struct mm_struct *mm)
+{
+	mm->pgd = NULL;
+	return 0;
+}
+
+/* Nothing was allocated. */
+void pgd_free(struct mm_struct *mm)
+{
+	(void)mm;
+}
+
+/* No pages were ever mapped. */
+void zap_page_range(struct mm_struct *mm, u64 start, u64 end)
+{
+	(void)mm, (void)start, (void)end;
+}
+
+/* No PTEs to rewrite. */
+void change_protection(struct mm_struct *mm, u64 start, u64 end, u64 vm_flags)
+{
+	(void)mm, (void)start, (void)end, (void)vm_flags;
+}
+
+/* No pages to share with the child. */
+int copy_page_range(struct mm_struct *dst, struct mm_struct *src, struct vm_area_struct *vma)
+{
+	(void)dst, (void)src, (void)vma;
+	return 0;
+}
