@@ -45,11 +45,10 @@
  *     shared file mapping, a private one never written: Rss 0 there until touched), and the
  *     PTEs it copies are "old" (Referenced 0 until touched). Warden's fork copies every PTE,
  *     so a child's Rss of such VMAs and its Referenced differ (fork's work, not this file's).
- *   - VmFlags shows vm_flags as they are: "ac" needs VM_ACCOUNT and "sd" VM_SOFTDIRTY, which
- *     Linux sets (Debian's 6.1 has CONFIG_MEM_SOFT_DIRTY: every VMA made by mmap or brk, not
- *     exec's stack) and mm/mmap.c does not set yet (VMA issue): until then Warden's VmFlags
- *     lack "ac" and "sd" where Linux has them. The other flags Warden has (rd wr ex sh mr mw
- *     me ms gd nr) match. Linux-only flags (lo io dd hg ...) come out once something sets them.
+ *   - VmFlags shows vm_flags as they are, with Linux's "ac" (VM_ACCOUNT: private writable
+ *     memory, kept after it stops being writable) and "sd" (VM_SOFTDIRTY: every VMA made or
+ *     grown by mmap or brk, not exec's stack), set as Linux 6.1 sets them (mm/mmap.c,
+ *     mm/mprotect.c). Linux-only flags (lo io dd hg ...) come out once something sets them.
  *   - ProtectionKey: the hook is vma_pkey() below (vm_flags bits 32-35, Linux's VM_PKEY_BIT*)
  *     and proc_pkeys_enabled(); the pkeys issue sets those bits and CR4.PKE, and the line then
  *     appears with no change here.

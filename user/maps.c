@@ -23,14 +23,12 @@
  *
  * Left out on purpose, with "full" as the argument to print them anyway (to
  * compare Linux and Warden by hand):
- *   - "ac" and "sd" in VmFlags: Linux sets VM_ACCOUNT and VM_SOFTDIRTY, Warden's
- *     mmap does not yet (mm/proc_maps.h);
  *   - ProtectionKey: only there while the CPU has protection keys switched on
  *     (on Linux -cpu max, not qemu64);
  *   - Referenced in a forked child: Linux's fork makes the child's PTEs old.
  * Read faults of untouched anonymous pages are avoided (Linux maps its zero
- * page, which smaps does not count), as are merges of adjacent VMAs (every
- * mapping has a gap around it), so the output does not depend on merging.
+ * page, which smaps does not count). Every mapping has a gap around it, so
+ * nothing here merges (user/merge shows merging).
  */
 #include <fcntl.h>
 #include <stdlib.h>
@@ -265,21 +263,6 @@ static void print_field(const char *s, const char *e, int child)
 		return;
 	if (!full && child && len >= 11 && !memcmp(s, "Referenced:", 11))
 		return;
-	if (!full && len >= 8 && !memcmp(s, "VmFlags:", 8)) {
-		char buf[256];
-		int n = 0;
-		/* Copy the codes, leaving out "ac" and "sd". */
-		for (const char *p = s; p < e && n < (int)sizeof buf - 4;) {
-			if (p + 3 <= e && p[-1] == ' ' && p[2] == ' ' &&
-			    (!memcmp(p, "ac", 2) || !memcmp(p, "sd", 2))) {
-				p += 3;
-				continue;
-			}
-			buf[n++] = *p++;
-		}
-		printf("%.*s\n", n, buf);
-		return;
-	}
 	printf("%.*s\n", len, s);
 }
 
