@@ -232,12 +232,18 @@ static long mmap_region(struct mm_struct *mm, struct file *file, u64 addr, u64 l
 }
 
 /*
- * The checks of a file mapping, in Linux's order (do_mmap's switch on MAP_TYPE): unknown flags
+ * The checks of a file mapping, in Linux's order (do_mmap's switch on MAP_TYPE): a range past the
+ * largest file offset, unknown flags
  * with MAP_SHARED_VALIDATE, writing a file not open for writing, reading one not open for
  * reading, a file that cannot be mapped, MAP_GROWSDOWN. Adds the sharing bits to *vm_flags.
  */
-static int mmap_file_checks(struct file *file, u64 prot, u64 flags, u64 *vm_flags)
+static int mmap_file_checks(struct file *file, u64 prot, u64 flags, u64 len, u64 pgoff,
+			    u64 *vm_flags)
 {
+	/* The range must lie below the largest offset the file can have (file_mmap_ok). */
+	u64 maxsize = S_ISREG(file_inode(file)->i_mode) ? 0x7fffffffffffffffULL /* MAX_LFS_FILESIZE */ : ~0ULL;
+	if (len > maxsize || pgoff > (maxsize - len) >> PAGE_SHIFT)
+		return -EOVERFLOW;
 	switch (flags & MAP_TYPE) {
 	case MAP_SHARED:
 		flags &= LEGACY_MAP_MASK; /* MAP_SHARED ignores what it does not know */
@@ -295,7 +301,7 @@ long do_mmap(struct mm_struct *mm, struct file *file, u64 addr, u64 len, u64 pro
 	vm_flags = calc_vm_prot_bits(prot) | (flags & MAP_GROWSDOWN ? VM_GROWSDOWN : 0) |
 		   VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
 	if (file) {
-		int err = mmap_file_checks(file, prot, flags, &vm_flags);
+		int err = mmap_file_checks(file, prot, flags, len, pgoff, &vm_flags);
 		if (err)
 			return err;
 	} else {
