@@ -7,7 +7,7 @@
  * kernel. VmFlags show what maps hides but merging depends on: "ac" (VM_ACCOUNT, the commit
  * charge of private writable memory) and "nr" (VM_NORESERVE). The anon_vma (made by the first
  * write to a private page, inherited through fork) is not shown anywhere; only its effect is.
- * Each scenario starts from an empty arena. */
+ * Each scenario starts from an empty arena; case numbers are spec §5's. */
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -95,7 +95,7 @@ static void reset(void)
     munmap((void *)ARENA, ARENA_END - ARENA);
 }
 
-/* Cases 49 and 50, and MAP_FIXED over the middle of a VMA. */
+/* Cases 49, 50 and 18, and MAP_FIXED over the middle of a VMA. */
 static void anon_basics(void)
 {
     reset();
@@ -110,6 +110,10 @@ static void anon_basics(void)
     show_arena("case 50: 2-page RW, page 1 made RO");
     prot(1, 1, RW);
     show_arena("case 50: page 1 back to RW");
+    reset();
+    map(0, 3, RW, ANON);
+    prot(1, 1, RW);
+    show_arena("case 18: no-op mprotect of the middle page (no split)");
     reset();
     map(0, 4, RW, ANON);
     touch(0);
@@ -342,6 +346,25 @@ static void unmapping(void)
     show_arena("and mapped again");
 }
 
+/* Case 21 with maps: READ_IMPLIES_EXEC makes a readable mapping executable (in a child). */
+static void read_implies_exec(void)
+{
+    fflush(stdout);
+    if (fork() == 0) {
+        sys1(SYS_personality, 0x0400000);
+        reset();
+        map(0, 1, RW, ANON);
+        show_arena("case 21: personality(READ_IMPLIES_EXEC), anon RW mmap");
+        prot(0, 1, PROT_READ);
+        show_arena("case 21: mprotect(PROT_READ)");
+        prot(0, 1, PROT_WRITE);
+        show_arena("case 21: mprotect(PROT_WRITE)");
+        fflush(stdout);
+        _exit(0);
+    }
+    wait(NULL);
+}
+
 int main(void)
 {
     setvbuf(stdout, NULL, _IOFBF, 1 << 16);
@@ -351,6 +374,7 @@ int main(void)
     files();
     growsdown_and_brk();
     unmapping();
+    read_implies_exec();
     reset();
     return 0;
 }

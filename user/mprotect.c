@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -252,6 +254,15 @@ static void range_checks(const char *path)
 	show("mprotect(shared ro-fd, P, R)", mp(s, P, R));
 	munmap(s, P);
 
+	/* 3 as written: /dev/zero opened O_RDONLY, MAP_SHARED (the harness may lack /dev/zero) */
+	mknod("/dev/zero", S_IFCHR | 0666, makedev(1, 5));
+	int zfd = open("/dev/zero", O_RDONLY);
+	s = mmap(NULL, P, R, MAP_SHARED, zfd, 0);
+	show("#3 /dev/zero O_RDONLY MAP_SHARED: mprotect(W)", mp(s, P, W));
+	pages("#3 /dev/zero page", s, 1);
+	munmap(s, P);
+	close(zfd);
+
 	m = region(2); /* [anon RW][shared file page, fd O_RDONLY] */
 	s = mmap(m + P, P, R, MAP_SHARED | MAP_FIXED, rofd, 0);
 	printf("#16 shared page placed after the anonymous one: %s\n", s == m + P ? "yes" : "no");
@@ -419,6 +430,15 @@ static void growing_stack(void)
 	printf("#28 touch g-P with an RW VMA 100 pages below: %s\n", r == 1   ? "ok"
 								     : r == 0 ? "SIGSEGV"
 									      : "other");
+	/* 28 (second half): the neighbour made PROT_NONE no longer keeps the gap... */
+	mprotect(n, P, PROT_NONE);
+	r = try_in_child(do_write, stack_vma - P);
+	printf("#28 the same with that VMA PROT_NONE: %s\n", r == 1 ? "ok" : r == 0 ? "SIGSEGV" : "other");
+	/* ...and the stack may grow right up to it; touching it is still an access error */
+	r = try_in_child(do_write, n + P);
+	printf("#28 touch the page just above it: %s\n", r == 1 ? "ok" : r == 0 ? "SIGSEGV" : "other");
+	r = try_in_child(do_write, n);
+	printf("#28 touch the PROT_NONE page: %s\n", r == 1 ? "ok" : r == 0 ? "SIGSEGV" : "other");
 	munmap(n, P);
 	munmap(stack_vma, 2 * P);
 }
