@@ -40,6 +40,7 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	SYSCALL(mmap, sys_mmap),
 	SYSCALL(mprotect, sys_mprotect),
 	SYSCALL(munmap, sys_munmap),
+	SYSCALL(mremap, sys_mremap),
 	SYSCALL(brk, sys_brk),
 	SYSCALL(rt_sigaction, sys_rt_sigaction),
 	SYSCALL(rt_sigprocmask, sys_rt_sigprocmask),

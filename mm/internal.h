@@ -8,6 +8,12 @@
 #define PAGE_ALIGN(x) ALIGN_UP((u64)(x), (u64)PAGE_SIZE)
 
 /*
+ * Where mmap would put len bytes: addr itself with MAP_FIXED, else the hint addr if that range
+ * is free, else the highest free range below mmap_base. An address, or -ENOMEM / -EINVAL.
+ */
+long get_unmapped_area(struct mm_struct *mm, u64 addr, u64 len, u64 flags);
+
+/*
  * The page-table side of an address space (mm/memory.c in the kernel; no-ops in the host unit
  * tests, which check the VMAs alone). Each one flushes the TLB for what it changed.
  */
@@ -29,5 +35,11 @@ void change_protection(struct mm_struct *mm, u64 start, u64 end, u64 vm_flags);
  * share them copy-on-write (both sides lose write access). 0 or -ENOMEM.
  */
 int copy_page_range(struct mm_struct *dst, struct mm_struct *src, struct vm_area_struct *vma);
+
+/*
+ * mremap: moves the pages of [old_addr, old_addr+len) to new_addr (the ranges do not overlap).
+ * If a page table cannot be allocated, every page is moved back and -ENOMEM returned.
+ */
+int move_page_range(struct mm_struct *mm, u64 old_addr, u64 new_addr, u64 len);
 
 #endif

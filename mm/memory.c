@@ -106,6 +106,32 @@ int copy_page_range(struct mm_struct *dst, struct mm_struct *src, struct vm_area
 	return err;
 }
 
+/* Moves the frame of one PTE from va to nva (no PTE at nva yet). 0 or -ENOMEM. */
+static int move_one_pte(struct mm_struct *mm, pte_t *e, u64 nva)
+{
+	if (pgtable_map(mm->pgd, nva, *e & PTE_ADDR_MASK, *e & ~PTE_ADDR_MASK, PG_LEVEL_4K))
+		return -ENOMEM;
+	*e = 0;
+	return 0;
+}
+
+int move_page_range(struct mm_struct *mm, u64 old_addr, u64 new_addr, u64 len)
+{
+	u64 va, next;
+
+	for (va = old_addr; va < old_addr + len; va = next) {
+		pte_t *e = pgtable_walk_range(mm->pgd, va, old_addr + len, &next);
+		if (e && pte_has_frame(*e) && move_one_pte(mm, e, new_addr + (va - old_addr)))
+			break;
+	}
+	flush_tlb_mm_range(mm, old_addr, old_addr + len);
+	if (va >= old_addr + len)
+		return 0;
+	/* Out of memory for a page table: put back what moved (its tables exist). */
+	move_page_range(mm, new_addr, old_addr, va - old_addr);
+	return -ENOMEM;
+}
+
 void switch_mm(struct mm_struct *mm)
 {
 	u64 pa = virt_to_phys(mm ? mm->pgd : kernel_pml4);

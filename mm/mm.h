@@ -175,5 +175,8 @@ long do_mprotect_pkey(u64 start, u64 len, u64 prot, int pkey);
 long sys_mprotect(u64 start, u64 len, u64 prot);
 long sys_pkey_mprotect(u64 start, u64 len, u64 prot, u64 pkey);
 long sys_brk(u64 brk);
+/* mremap(2) on mm, as Linux 6.1 (mm/mremap.c): the new address, or -errno. */
+long do_mremap(struct mm_struct *mm, u64 addr, u64 old_len, u64 new_len, u64 flags, u64 new_addr);
+long sys_mremap(u64 addr, u64 old_len, u64 new_len, u64 flags, u64 new_addr);
 
 #endif

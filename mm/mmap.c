@@ -138,7 +138,7 @@ static u64 round_hint_to_min(u64 hint)
  * used when [hint, hint+len) is free (and clear of a stack's guard gap); otherwise the highest
  * free range below mmap_base. An address or -errno.
  */
-static long get_unmapped_area(struct mm_struct *mm, u64 addr, u64 len, u64 flags)
+long get_unmapped_area(struct mm_struct *mm, u64 addr, u64 len, u64 flags)
 {
 	if (len > TASK_SIZE)
 		return -ENOMEM;

@@ -1,5 +1,5 @@
 /* merge: when neighbouring VMAs merge and when they stay apart (spec 2.2, 2.3 and cases 49-56,
- * 58, 60), as /proc/self/smaps shows it: every VMA of the program's arena is printed as
+ * 58, 60) and mremap, as /proc/self/smaps shows it: every VMA of the program's arena is printed as
  *
  *     +START-+END PERMS [OFFSET] [file|shmem] VmFlags
  *
@@ -346,6 +346,65 @@ static void unmapping(void)
     show_arena("and mapped again");
 }
 
+/* Case 56 and mremap's other merges, moves and errors. */
+static long remap(unsigned long page, unsigned long old_pages, unsigned long new_pages, long flags,
+                  unsigned long new_page)
+{
+    return sys6(SYS_mremap, (long)(ARENA + page * P), (long)(old_pages * P), (long)(new_pages * P),
+                flags, (long)(ARENA + new_page * P), 0);
+}
+
+static void show_remap(const char *what, long r)
+{
+    if (is_err(r))
+        printf("%s: -1 %s\n", what, errname((int)-r));
+    else if ((unsigned long)r >= ARENA && (unsigned long)r < ARENA_END)
+        printf("%s: at page %lu\n", what, ((unsigned long)r - ARENA) / P);
+    else
+        printf("%s: outside the arena\n", what);
+}
+
+static void remapping(void)
+{
+    reset();
+    map(0, 3, RW, ANON);
+    munmap((void *)(ARENA + P), P);
+    show_remap("case 56: 3 pages, middle unmapped, first grown to 2 pages", remap(0, 1, 2, 0, 0));
+    show_arena("case 56: one VMA again");
+    reset();
+    map(0, 2, RW, ANON);
+    map(10, 2, RW, ANON);
+    show_remap("move an unwritten VMA next to another", remap(10, 2, 2, 3, 2));
+    show_arena("it merges (its offset follows its new address)");
+    reset();
+    map(0, 2, RW, ANON);
+    map(10, 2, RW, ANON);
+    touch(10);
+    show_remap("move a written VMA next to another", remap(10, 2, 2, 3, 2));
+    show_arena("it stays apart (it keeps its old offset)");
+    show_remap("shrink it", remap(2, 2, 1, 0, 0));
+    show_remap("grow it back in place", remap(2, 1, 2, 0, 0));
+    show_arena("after shrinking and growing");
+    map(4, 1, PROT_READ, ANON);
+    show_remap("grow into a mapped page without MREMAP_MAYMOVE", remap(2, 2, 3, 0, 0));
+    show_remap("grow across two VMAs", remap(0, 4, 5, 1, 0));
+    show_remap("unmapped address", remap(7, 1, 1, 0, 0));
+    show_remap("unknown flag", remap(0, 1, 1, 8, 0));
+    show_remap("MREMAP_FIXED without MREMAP_MAYMOVE", remap(0, 1, 1, 2, 20));
+    show_remap("MREMAP_DONTUNMAP resizing", remap(0, 1, 2, 5, 20));
+    show_remap("new length 0", remap(0, 1, 0, 0, 0));
+    show_remap("old length 0 of a private mapping", remap(0, 0, 1, 1, 0));
+    show_remap("MREMAP_FIXED onto itself", remap(0, 2, 2, 3, 1));
+    show_remap("MREMAP_FIXED misaligned", sys6(SYS_mremap, (long)ARENA, (long)P, (long)P, 3, (long)ARENA + 1, 0));
+    show_remap("MREMAP_DONTUNMAP to page 20", remap(2, 2, 2, 7, 20));
+    show_arena("after MREMAP_DONTUNMAP (the old VMA stays)");
+    *(volatile char *)(ARENA + 20 * P) = 7;
+    printf("old range reads %d, new range %d\n", *(volatile char *)(ARENA + 2 * P), *(volatile char *)(ARENA + 20 * P));
+    show_remap("move with MREMAP_FIXED over a mapping", remap(20, 2, 2, 3, 0));
+    show_arena("after moving over pages 0-1");
+    printf("moved page reads %d\n", *(volatile char *)ARENA);
+}
+
 /* Case 21 with maps: READ_IMPLIES_EXEC makes a readable mapping executable (in a child). */
 static void read_implies_exec(void)
 {
@@ -374,6 +433,7 @@ int main(void)
     files();
     growsdown_and_brk();
     unmapping();
+    remapping();
     read_implies_exec();
     reset();
     return 0;

@@ -38,3 +38,10 @@ int copy_page_range(struct mm_struct *dst, struct mm_struct *src, struct vm_area
 	(void)dst, (void)src, (void)vma;
 	return 0;
 }
+
+/* No pages to move. */
+int move_page_range(struct mm_struct *mm, u64 old_addr, u64 new_addr, u64 len)
+{
+	(void)mm, (void)old_addr, (void)new_addr, (void)len;
+	return 0;
+}

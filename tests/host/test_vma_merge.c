@@ -492,6 +492,60 @@ HOST_TEST(vma_merge_case60_munmap_args)
 	teardown();
 }
 
+static long remap(u64 page, u64 old_pages, u64 new_pages, u64 flags, u64 new_page)
+{
+	return do_mremap(mm, ARENA + page * P, old_pages * P, new_pages * P, flags,
+			 ARENA + new_page * P);
+}
+
+/* Case 56 and mremap's merges: growing in place joins the next VMA; a move joins where it lands
+ * only if the VMA was never written (its pgoff then follows the new address). */
+HOST_TEST(vma_merge_case56_mremap)
+{
+	setup();
+	map(0, 3, RW, ANON);
+	unmap(1, 1);
+	CHECK_EQ(remap(0, 1, 2, 0, 0), (long)ARENA);
+	LAYOUT({ 0, 3, "rw-p", "ac", '-', 0 });
+	teardown();
+
+	setup();
+	map(0, 2, RW, ANON);
+	map(10, 2, RW, ANON);
+	CHECK_EQ(remap(10, 2, 2, 3, 2), (long)(ARENA + 2 * P)); /* MAYMOVE|FIXED */
+	LAYOUT({ 0, 4, "rw-p", "ac", '-', 0 });
+	map(10, 2, RW, ANON);
+	touch(10);
+	CHECK_EQ(remap(10, 2, 2, 3, 4), (long)(ARENA + 4 * P));
+	LAYOUT({ 0, 4, "rw-p", "ac", '-', 0 }, { 4, 6, "rw-p", "ac", 'A', 0 });
+	CHECK_EQ(remap(4, 2, 1, 0, 0), (long)(ARENA + 4 * P)); /* shrink */
+	CHECK_EQ(remap(4, 1, 2, 0, 0), (long)(ARENA + 4 * P)); /* grow back in place */
+	LAYOUT({ 0, 4, "rw-p", "ac", '-', 0 }, { 4, 6, "rw-p", "ac", 'A', 0 });
+	map(6, 1, PROT_READ, ANON);
+	CHECK_EQ(remap(4, 2, 3, 0, 0), -ENOMEM); /* blocked, may not move */
+	CHECK_EQ(remap(0, 5, 6, 1, 0), -EFAULT); /* across two VMAs */
+	CHECK_EQ(remap(8, 1, 1, 0, 0), -EFAULT);
+	CHECK_EQ(remap(0, 1, 1, 8, 0), -EINVAL);
+	CHECK_EQ(remap(0, 1, 1, 2, 20), -EINVAL); /* FIXED without MAYMOVE */
+	CHECK_EQ(remap(0, 1, 2, 5, 20), -EINVAL); /* DONTUNMAP resizing */
+	CHECK_EQ(remap(0, 0, 1, 1, 0), -EINVAL);  /* duplicating a private mapping */
+	CHECK_EQ(remap(0, 2, 2, 3, 1), -EINVAL);  /* overlapping */
+	/* a written VMA grown by a move: it keeps its anon_vma, and the charge stays behind */
+	CHECK_EQ(remap(4, 2, 3, 3, 30), (long)(ARENA + 30 * P));
+	LAYOUT({ 0, 4, "rw-p", "ac", '-', 0 }, { 6, 7, "r--p", "", '-', 0 },
+	       { 30, 33, "rw-p", "ac", 'A', 0 });
+	/* MREMAP_DONTUNMAP: the old VMA stays, empty */
+	CHECK_EQ(remap(30, 3, 3, 7, 40), (long)(ARENA + 40 * P));
+	LAYOUT({ 0, 4, "rw-p", "ac", '-', 0 }, { 6, 7, "r--p", "", '-', 0 },
+	       { 30, 33, "rw-p", "ac", 'A', 0 }, { 40, 43, "rw-p", "ac", 'A', 0 });
+	/* moving the middle of a VMA out leaves both ends charged */
+	CHECK_EQ(remap(1, 1, 1, 3, 50), (long)(ARENA + 50 * P));
+	LAYOUT({ 0, 1, "rw-p", "ac", '-', 0 }, { 2, 4, "rw-p", "ac", '-', 0 },
+	       { 6, 7, "r--p", "", '-', 0 }, { 30, 33, "rw-p", "ac", 'A', 0 },
+	       { 40, 43, "rw-p", "ac", 'A', 0 }, { 50, 51, "rw-p", "ac", '-', 0 });
+	teardown();
+}
+
 /* A small deterministic generator, so a failure can be replayed. */
 static u64 rng_state;
 static u64 rnd(u64 n)
@@ -536,10 +590,37 @@ HOST_TEST(vma_merge_random_ops_keep_invariants)
 				CHECK_EQ(r, -ENOMEM);
 			for (u64 i = a; i < a + n && model[i] >= 0; i++)
 				model[i] = pr;
-		} else if (op < 8) {
+		} else if (op < 8 && rnd(2)) {
 			CHECK_EQ(unmap(a, n), 0);
 			for (u64 i = a; i < a + n; i++)
 				model[i] = -1;
+		} else if (op < 8) {
+			/*
+			 * mremap(MAYMOVE|FIXED) of [a, a+n) to b, m pages long. Linux unmaps the
+			 * destination (and a shrinking source's tail) before it checks that the
+			 * source lies in one VMA: an EFAULT then still leaves those unmapped.
+			 */
+			u64 b = rnd(MODEL_PAGES), m = 1 + rnd(MODEL_PAGES - b < 8 ? MODEL_PAGES - b : 8);
+			u64 keep = n < m ? n : m;
+			struct vm_area_struct *v = find_vma(mm, ARENA + a * P);
+			bool mapped = v && v->vm_start <= ARENA + a * P;
+			bool inside = mapped && v->vm_end >= ARENA + (a + keep) * P;
+			bool overlap = a + n > b && b + m > a;
+			int src = model[a];
+			r = remap(a, n, m, 3, b);
+			if (!mapped || overlap) {
+				CHECK_EQ(r, !mapped ? -EFAULT : -EINVAL);
+			} else {
+				CHECK_EQ(r, inside ? (long)(ARENA + b * P) : -EFAULT);
+				for (u64 i = b; i < b + m; i++)
+					model[i] = -1;
+				for (u64 i = a + keep; i < a + n; i++)
+					model[i] = -1;
+				for (u64 i = a; inside && i < a + keep; i++)
+					model[i] = -1;
+				for (u64 i = b; inside && i < b + m; i++)
+					model[i] = src;
+			}
 		} else if (op < 9) {
 			if (model[a] == RW)
 				touch(a);
