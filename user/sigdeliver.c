@@ -167,7 +167,7 @@ static void frame_handler(int sig, siginfo_t *si, void *ucv)
     f_magic1 = *(unsigned int *)(fp + 464);
     f_xext = *(unsigned int *)(fp + 468);
     f_xsize = *(unsigned int *)(fp + 464 + 16);
-    f_magic2 = f_magic1 ? *(unsigned int *)(fp + f_xsize) : 0;
+    f_magic2 = f_magic1 && f_xsize > 512 ? *(unsigned int *)(fp + f_xsize) : 0;
     sys4(SYS_rt_sigprocmask, SIG_BLOCK, 0, (long)&f_mask_in_handler, 8);
 }
 
@@ -214,6 +214,7 @@ static void nest_handler(int sig, siginfo_t *si, void *uc)
 
 static void child_resethand(void)
 {
+    runs = 0;
     install(SIGUSR1, count_handler, SA_RESETHAND);
     raise(SIGUSR1);
     struct ksigaction old;
@@ -264,11 +265,14 @@ static void alt_handler(int sig, siginfo_t *si, void *ucv)
     siglongjmp(jb, 1);
 }
 
-static long recurse(long n)
+long recurse(long n);
+__attribute__((noinline, used)) long recurse(long n)
 {
     volatile char pad[256];
     pad[0] = (char)n;
     recurse_depth++;
+    if (n > 1000000)
+        return 0; /* never: the guard page stops it long before */
     return recurse(n + 1) + pad[0];
 }
 
@@ -466,10 +470,10 @@ int main(void)
     printf("#46 (uc - 8) %% 16: %lu\n", (f_uc - 8) % 16);
     printf("#46 *(uc - 8) == sa_restorer: %s\n", f_ret == (unsigned long)ka.restorer ? "yes" : "no");
     printf("#46 fpregs %% 64: %lu, fpregs - uc: %ld\n", f_fp % 64, (long)(f_fp - f_uc));
-    printf("#46 magic1 at fpstate+464 as Linux on this CPU: %s\n",
-           f_magic1 == (xs ? 0x46505853U : 0U) ? "yes" : "no");
-    printf("#46 magic2 at fpstate+xstate_size, extended_size == xstate_size + 4: %s\n",
-           !xs || (f_magic2 == 0x46505845U && f_xext == f_xsize + 4) ? "yes" : "no");
+    printf("#46 magic1 0x46505853 at fpstate+464: %s, extended_size == xstate_size + 4: %s\n",
+           f_magic1 == 0x46505853U ? "yes" : "no", f_xext == f_xsize + 4 ? "yes" : "no");
+    printf("#46 magic2 at fpstate+xstate_size as Linux on this CPU (XSAVE only): %s\n",
+           !xs || f_magic2 == 0x46505845U ? "yes" : "no");
     printf("#46 uc_sigmask is the pre-handler mask (SIGHUP): %s\n", f_sigmask == (1UL << (SIGHUP - 1)) ? "yes" : "no");
     printf("#46 mask in the handler: SIGHUP SIGUSR1 SIGUSR2: %s\n",
            f_mask_in_handler == ((1UL << (SIGHUP - 1)) | (1UL << (SIGUSR1 - 1)) | (1UL << (SIGUSR2 - 1))) ? "yes"

@@ -3,8 +3,8 @@
  * The x86-64 signal frame: setup_rt_frame builds Linux's struct rt_sigframe on the user stack
  * (or the alternate stack) for a handler, and rt_sigreturn takes it back, checking what a
  * forged frame could abuse: the segment selectors get RPL 3, only the user-changeable RFLAGS
- * bits come back, and the FPU image must be one the CPU accepts (reserved MXCSR bits, reserved
- * XSAVE header bytes) or the frame is bad and the task gets SIGSEGV.
+ * bits come back, and the FPU image must be one the CPU accepts (FXRSTOR must not fault, the
+ * reserved XSAVE header bytes must be zero) or the frame is bad and the task gets SIGSEGV.
  *
  * The FPU area has Linux's format for the CPU: on a CPU with XSAVE an XSAVE-format image (legacy
  * region, the fpx_sw_bytes with magic1, a header, magic2 after it) holding x87 and SSE state,
@@ -27,7 +27,6 @@
 #define XFEATURE_MASK_FPSSE 0x3
 #define SW_BYTES_OFFSET 464
 #define MXCSR_OFFSET 24
-#define MXCSR_MASK_OFFSET 28
 #define RED_ZONE 128
 
 #define X86_EFLAGS_CF 0x00000001
@@ -66,19 +65,10 @@ _Static_assert(sizeof(struct fpx_sw_bytes) == 48, "fpx_sw_bytes fill bytes 464..
 
 /* The FPU state a handler starts with: x87 and SSE exceptions masked, everything else zero. */
 static u8 fpu_init_image[FXSAVE_SIZE] __aligned(64);
-static u32 mxcsr_mask;
 
-/* Fills in the init image and learns which MXCSR bits this CPU accepts (FXSAVE's MXCSR_MASK). */
+/* Fills in the init image once. */
 static void fpu_signal_init(void)
 {
-	u8 buf[FXSAVE_SIZE] __aligned(16);
-
-	if (mxcsr_mask)
-		return;
-	memset(buf, 0, sizeof(buf));
-	__asm__ __volatile__("fxsaveq %0" : "=m"(*(u8(*)[FXSAVE_SIZE])buf));
-	u32 m = *(u32 *)&buf[MXCSR_MASK_OFFSET];
-	mxcsr_mask = m ? m : 0xffbf; /* 0 means the original default */
 	*(u16 *)&fpu_init_image[0] = 0x37f;
 	*(u32 *)&fpu_init_image[MXCSR_OFFSET] = 0x1f80;
 }
@@ -100,6 +90,29 @@ static void fpu_load(const u8 *image)
 	__asm__ __volatile__("fxrstorq %0" ::"m"(*(const u8(*)[FXSAVE_SIZE])image));
 }
 
+/*
+ * Loads an FPU image that came from user memory and lets the CPU judge it, as Linux does: if
+ * FXRSTOR faults (#GP for reserved MXCSR bits) the exception table resumes after it and the
+ * result is false. The registers then get the init state.
+ */
+static bool fpu_load_user_image(const u8 *image)
+{
+	int failed;
+
+	__asm__ __volatile__("1:	fxrstorq %[img]\n"
+			     "	xorl %[failed], %[failed]\n"
+			     "2:\n"
+			     "	.pushsection __ex_table, \"a\"\n"
+			     "	.balign 8\n"
+			     "	.quad 1b, 2b\n"
+			     "	.popsection\n"
+			     : [failed] "=r"(failed)
+			     : [img] "m"(*(const u8(*)[FXSAVE_SIZE])image), "0"(1));
+	if (failed)
+		fpu_load(fpu_init_image);
+	return !failed;
+}
+
 /* Writes the current FPU state to the frame's FPU area at fp. */
 static bool copy_fpstate_to_sigframe(u64 fp)
 {
@@ -107,15 +120,15 @@ static bool copy_fpstate_to_sigframe(u64 fp)
 
 	memset(buf, 0, sizeof(buf));
 	__asm__ __volatile__("fxsaveq %0" : "=m"(*(u8(*)[FXSAVE_SIZE])buf));
-	memset(buf + SW_BYTES_OFFSET, 0, FXSAVE_SIZE - SW_BYTES_OFFSET);
+	/* Linux writes the sw bytes on every CPU; magic2 and the header only with XSAVE. */
+	struct fpx_sw_bytes sw = {
+		.magic1 = FP_XSTATE_MAGIC1,
+		.extended_size = (use_xsave() ? XSTATE_SIZE : FXSAVE_SIZE) + 4,
+		.xfeatures = XFEATURE_MASK_FPSSE,
+		.xstate_size = use_xsave() ? XSTATE_SIZE : FXSAVE_SIZE,
+	};
+	memcpy(buf + SW_BYTES_OFFSET, &sw, sizeof(sw));
 	if (use_xsave()) {
-		struct fpx_sw_bytes sw = {
-			.magic1 = FP_XSTATE_MAGIC1,
-			.extended_size = XSTATE_SIZE + 4,
-			.xfeatures = XFEATURE_MASK_FPSSE,
-			.xstate_size = XSTATE_SIZE,
-		};
-		memcpy(buf + SW_BYTES_OFFSET, &sw, sizeof(sw));
 		*(u64 *)&buf[FXSAVE_SIZE] = XFEATURE_MASK_FPSSE; /* XSTATE_BV */
 		*(u32 *)&buf[XSTATE_SIZE] = FP_XSTATE_MAGIC2;
 	}
@@ -126,7 +139,8 @@ static bool copy_fpstate_to_sigframe(u64 fp)
  * Loads the FPU state of a frame (Linux's fpu__restore_sig). No area means the init state. An
  * XSAVE image is used as one only if its sw bytes and magic2 say so, otherwise as FXSAVE. The
  * CPU would refuse (#GP) reserved MXCSR bits, reserved header bytes or a misaligned image: that
- * is a bad frame here too.
+ * is a bad frame here too. (QEMU's TCG loads reserved MXCSR bits without a fault, and so does
+ * Linux under it: the CPU decides, not a software check.)
  */
 static bool fpu_restore_sig(u64 fp)
 {
@@ -156,8 +170,6 @@ static bool fpu_restore_sig(u64 fp)
 		return false;
 	if (copy_from_user(buf, (void __user *)fp, sizeof(buf)))
 		return false;
-	if (*(u32 *)&buf[MXCSR_OFFSET] & ~mxcsr_mask)
-		return false;
 	if (!fx_only) {
 		if (copy_from_user(hdr, (void __user *)(fp + FXSAVE_SIZE), sizeof(hdr)))
 			return false;
@@ -175,8 +187,7 @@ static bool fpu_restore_sig(u64 fp)
 		if (!(hdr[0] & 2))
 			memset(buf + 160, 0, 256); /* XMM registers in their init state */
 	}
-	fpu_load(buf);
-	return true;
+	return fpu_load_user_image(buf);
 }
 
 /* Is sp inside the alternate stack, whatever SS_AUTODISARM says (Linux's __on_sig_stack)? */
