@@ -17,25 +17,28 @@
 #include "mm/uaccess.h"
 
 /* The flags rt_sigaction keeps; unknown bits read back as 0 (Linux's UAPI_SA_FLAGS). */
-#define SA_KNOWN_FLAGS                                                                         \
+#define SA_KNOWN_FLAGS                                                                            \
 	(SA_NOCLDSTOP | SA_NOCLDWAIT | SA_SIGINFO | 0x800 /* SA_EXPOSE_TAGBITS */ | SA_RESTORER | \
 	 SA_ONSTACK | SA_RESTART | SA_NODEFER | SA_RESETHAND)
 
 /* Signals that are never blocked. */
 #define UNBLOCKABLE (sigmask(SIGKILL) | sigmask(SIGSTOP))
 
-/* Signals caused by the instruction stream: dequeued before any other (Linux's SYNCHRONOUS_MASK). */
-#define SYNCHRONOUS_MASK                                                                        \
-	(sigmask(SIGSEGV) | sigmask(SIGBUS) | sigmask(SIGILL) | sigmask(SIGTRAP) | sigmask(SIGFPE) | \
-	 sigmask(SIGSYS))
+/* Signals caused by the instruction stream: dequeued before any other (Linux's SYNCHRONOUS_MASK).
+ */
+#define SYNCHRONOUS_MASK                                                           \
+	(sigmask(SIGSEGV) | sigmask(SIGBUS) | sigmask(SIGILL) | sigmask(SIGTRAP) | \
+	 sigmask(SIGFPE) | sigmask(SIGSYS))
 
 /* Signals whose default action dumps core (wait status core bit, case 41). */
-#define CORE_MASK                                                                              \
-	(sigmask(SIGQUIT) | sigmask(SIGILL) | sigmask(SIGTRAP) | sigmask(SIGABRT) | sigmask(SIGBUS) | \
-	 sigmask(SIGFPE) | sigmask(SIGSEGV) | sigmask(SIGXCPU) | sigmask(SIGXFSZ) | sigmask(SIGSYS))
+#define CORE_MASK                                                                   \
+	(sigmask(SIGQUIT) | sigmask(SIGILL) | sigmask(SIGTRAP) | sigmask(SIGABRT) | \
+	 sigmask(SIGBUS) | sigmask(SIGFPE) | sigmask(SIGSEGV) | sigmask(SIGXCPU) |  \
+	 sigmask(SIGXFSZ) | sigmask(SIGSYS))
 
 /* Signals whose default action is to do nothing. */
-#define DEFAULT_IGNORED_MASK (sigmask(SIGCHLD) | sigmask(SIGURG) | sigmask(SIGWINCH) | sigmask(SIGCONT))
+#define DEFAULT_IGNORED_MASK \
+	(sigmask(SIGCHLD) | sigmask(SIGURG) | sigmask(SIGWINCH) | sigmask(SIGCONT))
 
 struct sighand_struct *sighand_alloc(const struct sighand_struct *parent)
 {
@@ -76,13 +79,15 @@ static bool sig_handler_ignored(u64 handler, int sig)
 bool send_signal_info(struct task_struct *t, int sig, const struct kernel_siginfo *info)
 {
 	if (t->state >= EXIT_ZOMBIE || !t->sighand)
-		return false; /* a zombie has nothing left to signal: kill() still succeeds, as Linux */
+		return false; /* a zombie has nothing left to signal: kill() still succeeds, as
+				 Linux */
 	/* A blocked signal is never ignored: the handler may change before it is unblocked. */
 	if (!(t->blocked & sigmask(sig)) && sig != SIGKILL && sig != SIGSTOP &&
 	    sig_handler_ignored(action_of(t, sig)->handler, sig))
 		return false;
 	if (t->pending & sigmask(sig))
-		return true; /* one instance per signal number: the second is dropped (legacy_queue) */
+		return true; /* one instance per signal number: the second is dropped (legacy_queue)
+			      */
 	t->pending |= sigmask(sig);
 	t->sig.info[sig - 1] = *info;
 	wake_up_process(t);
@@ -260,7 +265,8 @@ static void do_signal(struct pt_regs *regs)
 		if (r == -ERESTARTNOHAND || r == -ERESTARTSYS || r == -ERESTARTNOINTR ||
 		    r == -ERESTART_RESTARTBLOCK) {
 			restart_syscall_regs(regs);
-			regs->error_code = ~0ULL; /* restarted once: no second fix-up on this return */
+			regs->error_code =
+				~0ULL; /* restarted once: no second fix-up on this return */
 		}
 	}
 	if (current->sig.restore_sigmask) {

@@ -40,9 +40,10 @@
 #define X86_EFLAGS_RF 0x00010000
 #define X86_EFLAGS_ACF 0x00040000
 
-/* The RFLAGS bits a frame may change (Linux's FIX_EFLAGS); IF, IOPL, NT, VM... stay the kernel's. */
-#define FIX_EFLAGS                                                                               \
-	(X86_EFLAGS_ACF | X86_EFLAGS_OF | X86_EFLAGS_DF | X86_EFLAGS_TF | X86_EFLAGS_SF |          \
+/* The RFLAGS bits a frame may change (Linux's FIX_EFLAGS); IF, IOPL, NT, VM... stay the kernel's.
+ */
+#define FIX_EFLAGS                                                                        \
+	(X86_EFLAGS_ACF | X86_EFLAGS_OF | X86_EFLAGS_DF | X86_EFLAGS_TF | X86_EFLAGS_SF | \
 	 X86_EFLAGS_ZF | X86_EFLAGS_AF | X86_EFLAGS_PF | X86_EFLAGS_CF | X86_EFLAGS_RF)
 
 /* The software-reserved bytes 464..511 of the FXSAVE area in a signal frame. */
@@ -57,7 +58,9 @@ struct fpx_sw_bytes {
 _Static_assert(sizeof(struct sigcontext) == 256, "sigcontext is 256 bytes");
 _Static_assert(sizeof(struct ucontext) == 304, "ucontext is 304 bytes");
 _Static_assert(sizeof(struct rt_sigframe) == 440, "rt_sigframe is 440 bytes");
-_Static_assert(__builtin_offsetof(struct rt_sigframe, info) - __builtin_offsetof(struct rt_sigframe, uc) == 304,
+_Static_assert(__builtin_offsetof(struct rt_sigframe, info) -
+			       __builtin_offsetof(struct rt_sigframe, uc) ==
+		       304,
 	       "siginfo 304 bytes after the ucontext");
 _Static_assert(__builtin_offsetof(struct sigcontext, err) == 152, "REG_ERR is gregs[19]");
 _Static_assert(__builtin_offsetof(struct sigcontext, fpstate) == 184, "fpstate pointer at 184");
@@ -161,7 +164,8 @@ static bool fpu_restore_sig(u64 fp)
 			return false;
 		if (sw.magic1 == FP_XSTATE_MAGIC1 && sw.xstate_size >= XSTATE_SIZE &&
 		    sw.xstate_size <= XSTATE_SIZE && sw.xstate_size <= sw.extended_size) {
-			if (copy_from_user(&magic2, (void __user *)(fp + sw.xstate_size), sizeof(magic2)))
+			if (copy_from_user(&magic2, (void __user *)(fp + sw.xstate_size),
+					   sizeof(magic2)))
 				return false;
 			fx_only = magic2 != FP_XSTATE_MAGIC2;
 		}
@@ -226,13 +230,30 @@ static void fill_sigcontext(struct sigcontext *sc, const struct pt_regs *regs, u
 	const struct task_signal *s = &current->sig;
 
 	*sc = (struct sigcontext){
-		.r8 = regs->r8, .r9 = regs->r9, .r10 = regs->r10, .r11 = regs->r11,
-		.r12 = regs->r12, .r13 = regs->r13, .r14 = regs->r14, .r15 = regs->r15,
-		.rdi = regs->rdi, .rsi = regs->rsi, .rbp = regs->rbp, .rbx = regs->rbx,
-		.rdx = regs->rdx, .rax = regs->rax, .rcx = regs->rcx, .rsp = regs->rsp,
-		.rip = regs->rip, .eflags = regs->rflags,
-		.cs = (u16)regs->cs, .ss = (u16)regs->ss,
-		.err = s->error_code, .trapno = s->trap_nr, .oldmask = oldset, .cr2 = s->cr2,
+		.r8 = regs->r8,
+		.r9 = regs->r9,
+		.r10 = regs->r10,
+		.r11 = regs->r11,
+		.r12 = regs->r12,
+		.r13 = regs->r13,
+		.r14 = regs->r14,
+		.r15 = regs->r15,
+		.rdi = regs->rdi,
+		.rsi = regs->rsi,
+		.rbp = regs->rbp,
+		.rbx = regs->rbx,
+		.rdx = regs->rdx,
+		.rax = regs->rax,
+		.rcx = regs->rcx,
+		.rsp = regs->rsp,
+		.rip = regs->rip,
+		.eflags = regs->rflags,
+		.cs = (u16)regs->cs,
+		.ss = (u16)regs->ss,
+		.err = s->error_code,
+		.trapno = s->trap_nr,
+		.oldmask = oldset,
+		.cr2 = s->cr2,
 		.fpstate = fp,
 	};
 }
@@ -316,8 +337,10 @@ static bool restore_sigcontext(struct pt_regs *regs, const struct sigcontext __u
 	regs->ss = sc.ss | 3;
 	regs->rflags = (regs->rflags & ~(u64)FIX_EFLAGS) | (sc.eflags & FIX_EFLAGS);
 	regs->error_code = ~0ULL; /* orig_rax: this is no syscall to restart */
-	/* An old-style frame (no UC_STRICT_RESTORE_SS) gets a working SS (Linux's force_valid_ss). */
-	if (!(uc_flags & UC_STRICT_RESTORE_SS) && regs->cs == GDT_USER_CS && regs->ss != GDT_USER_DS)
+	/* An old-style frame (no UC_STRICT_RESTORE_SS) gets a working SS (Linux's force_valid_ss).
+	 */
+	if (!(uc_flags & UC_STRICT_RESTORE_SS) && regs->cs == GDT_USER_CS &&
+	    regs->ss != GDT_USER_DS)
 		regs->ss = GDT_USER_DS;
 	return fpu_restore_sig(sc.fpstate);
 }

@@ -63,7 +63,8 @@ struct rt_sigframe {
 	struct user_siginfo info;
 };
 
-/* Builds the frame for a handler and points the registers at it; 0, or -EFAULT (SIGSEGV follows). */
+/* Builds the frame for a handler and points the registers at it; 0, or -EFAULT (SIGSEGV follows).
+ */
 int setup_rt_frame(int sig, const struct k_sigaction *ka, const struct kernel_siginfo *info,
 		   u64 oldset, struct pt_regs *regs);
 
