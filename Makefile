@@ -50,7 +50,7 @@ USER_CFLAGS := -static -O2 -Wall -Wextra -Werror
 USER_PROGS := $(patsubst user/%.c,$(BUILD)/user/%,$(wildcard user/*.c))
 ISO := $(BUILD)/warden.iso
 
-.PHONY: all kernel iso run test selftest gdb deps clean format check-format user oracle bench-vma
+.PHONY: all kernel iso run test selftest gdb deps clean format check-format user oracle bench-vma bench-signal
 all: $(KERNEL) $(ISO)
 kernel: $(KERNEL)
 iso: $(ISO)
@@ -114,6 +114,12 @@ user: $(USER_PROGS)
 bench-vma: deps
 	@$(MAKE) --no-print-directory $(KERNEL)
 	@tools/bench-vma
+
+# A benchmark: write fault -> SIGSEGV handler -> mprotect -> sigreturn -> retried write, on Warden
+# and on Linux, in guest instructions (QEMU -icount). See tools/bench-signal.
+bench-signal: deps
+	@$(MAKE) --no-print-directory $(KERNEL)
+	@tools/bench-signal
 
 # Records what Linux prints for every user program (tests/user/expected/), see tools/oracle.
 oracle: deps $(USER_PROGS)

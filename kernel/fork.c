@@ -94,7 +94,7 @@ static long do_fork(u64 flags, u64 newsp, int *parent_tid, int *child_tid, u64 t
 	__asm__ __volatile__("fxsaveq %0" : "=m"(*(u8(*)[FPU_STATE_SIZE])t->fpu_state));
 	t->fs_base = (flags & CLONE_SETTLS) ? tls : parent->fs_base;
 	t->gs_base = parent->gs_base;
-	t->blocked = parent->blocked;
+	copy_signal_state(t, parent);
 	memcpy(t->rlim, parent->rlim, sizeof(t->rlim));
 	t->personality = parent->personality;
 	memcpy(t->comm, parent->comm, sizeof(t->comm));

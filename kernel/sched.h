@@ -10,6 +10,7 @@
 #define WARDEN_SCHED_H
 
 #include "kernel/wait.h"
+#include "kernel/signal.h"
 #include "arch/x86_64/percpu.h"
 
 struct mm_struct;
@@ -57,6 +58,7 @@ struct task_struct {
 	struct sighand_struct *sighand;
 	u64 pending;		/* pending signals, bit n-1 for signal n */
 	u64 blocked;		/* signal mask */
+	struct task_signal sig;	/* siginfo of pending signals, altstack, last trap */
 	u64 fs_base;
 	u64 gs_base;
 	u64 clear_child_tid;

@@ -1,16 +1,44 @@
 // SPDX-License-Identifier: MIT
-/* Pending signals and their default actions; kill, sigaction and sigprocmask bookkeeping. */
+/*
+ * Signals: sending (kill, tkill, tgkill, faults), the pending set with each signal's siginfo,
+ * dequeueing on the way back to user mode (get_signal), the default actions, and the syscalls
+ * for handlers, masks and the alternate stack. The frame a handler runs on is built by the
+ * architecture (arch/x86_64/signal.c: setup_rt_frame, rt_sigreturn).
+ */
 #include "kernel/signal.h"
 #include "kernel/errno.h"
 #include "kernel/exit.h"
 #include "kernel/sched.h"
 #include "kernel/string.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/signal.h"
+#include "arch/x86_64/traps.h"
 #include "mm/slab.h"
 #include "mm/uaccess.h"
 
-#define SIG_DFL 0
-#define SIG_IGN 1
+/* The flags rt_sigaction keeps; unknown bits read back as 0 (Linux's UAPI_SA_FLAGS). */
+#define SA_KNOWN_FLAGS                                                                            \
+	(SA_NOCLDSTOP | SA_NOCLDWAIT | SA_SIGINFO | 0x800 /* SA_EXPOSE_TAGBITS */ | SA_RESTORER | \
+	 SA_ONSTACK | SA_RESTART | SA_NODEFER | SA_RESETHAND)
+
+/* Signals that are never blocked. */
+#define UNBLOCKABLE (sigmask(SIGKILL) | sigmask(SIGSTOP))
+
+/* Signals caused by the instruction stream: dequeued before any other (Linux's SYNCHRONOUS_MASK).
+ */
+#define SYNCHRONOUS_MASK                                                           \
+	(sigmask(SIGSEGV) | sigmask(SIGBUS) | sigmask(SIGILL) | sigmask(SIGTRAP) | \
+	 sigmask(SIGFPE) | sigmask(SIGSYS))
+
+/* Signals whose default action dumps core (wait status core bit, case 41). */
+#define CORE_MASK                                                                   \
+	(sigmask(SIGQUIT) | sigmask(SIGILL) | sigmask(SIGTRAP) | sigmask(SIGABRT) | \
+	 sigmask(SIGBUS) | sigmask(SIGFPE) | sigmask(SIGSEGV) | sigmask(SIGXCPU) |  \
+	 sigmask(SIGXFSZ) | sigmask(SIGSYS))
+
+/* Signals whose default action is to do nothing. */
+#define DEFAULT_IGNORED_MASK \
+	(sigmask(SIGCHLD) | sigmask(SIGURG) | sigmask(SIGWINCH) | sigmask(SIGCONT))
 
 struct sighand_struct *sighand_alloc(const struct sighand_struct *parent)
 {
@@ -29,61 +57,222 @@ void sighand_put(struct sighand_struct *sh)
 		kfree(sh);
 }
 
+/* The child of fork keeps the parent's mask and alternate stack; nothing is pending. */
+void copy_signal_state(struct task_struct *child, const struct task_struct *parent)
+{
+	child->blocked = parent->blocked;
+	child->pending = 0;
+	child->sig.altstack = parent->sig.altstack;
+}
+
 static struct k_sigaction *action_of(struct task_struct *t, int sig)
 {
 	return &t->sighand->action[sig - 1];
 }
 
-/* Signals whose default action is to do nothing. */
-static bool default_ignored(int sig)
+/* Would a signal with this handler be thrown away (SIG_IGN, or SIG_DFL whose default is ignore)? */
+static bool sig_handler_ignored(u64 handler, int sig)
 {
-	return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT;
+	return handler == SIG_IGN || (handler == SIG_DFL && (DEFAULT_IGNORED_MASK & sigmask(sig)));
+}
+
+bool send_signal_info(struct task_struct *t, int sig, const struct kernel_siginfo *info)
+{
+	if (t->state >= EXIT_ZOMBIE || !t->sighand)
+		return false; /* a zombie has nothing left to signal: kill() still succeeds, as
+				 Linux */
+	/* A blocked signal is never ignored: the handler may change before it is unblocked. */
+	if (!(t->blocked & sigmask(sig)) && sig != SIGKILL && sig != SIGSTOP &&
+	    sig_handler_ignored(action_of(t, sig)->handler, sig))
+		return false;
+	if (t->pending & sigmask(sig))
+		return true; /* one instance per signal number: the second is dropped (legacy_queue)
+			      */
+	t->pending |= sigmask(sig);
+	t->sig.info[sig - 1] = *info;
+	wake_up_process(t);
+	return true;
 }
 
 void send_signal(struct task_struct *t, int sig)
 {
-	if (t->state >= EXIT_ZOMBIE || !t->sighand)
-		return; /* a zombie has nothing left to signal: kill() still succeeds, as Linux */
-	if (action_of(t, sig)->handler == SIG_IGN && sig != SIGKILL && sig != SIGSTOP)
-		return;
-	if (action_of(t, sig)->handler == SIG_DFL && default_ignored(sig))
-		return;
-	t->pending |= sigmask(sig);
-	wake_up_process(t);
+	struct kernel_siginfo info = { .si_signo = sig, .si_code = SI_KERNEL };
+
+	send_signal_info(t, sig, &info);
+}
+
+void force_sig_fault(int sig, int code, u64 addr)
+{
+	struct task_struct *t = current;
+	struct k_sigaction *ka = action_of(t, sig);
+	struct kernel_siginfo info = { .si_signo = sig, .si_code = code, .fields = { addr, 0 } };
+
+	/* A fault cannot wait or be lost: blocked or ignored means killed (spec 4.3). */
+	if ((t->blocked & sigmask(sig)) || ka->handler == SIG_IGN) {
+		ka->handler = SIG_DFL;
+		t->blocked &= ~sigmask(sig);
+	}
+	send_signal_info(t, sig, &info);
 }
 
 void force_sig(int sig)
 {
-	struct task_struct *t = current;
+	force_sig_fault(sig, SI_KERNEL, 0);
+}
 
-	/* A synchronous fault cannot be blocked or ignored (Linux resets it to SIG_DFL). */
-	action_of(t, sig)->handler = SIG_DFL;
-	t->blocked &= ~sigmask(sig);
-	t->pending |= sigmask(sig);
+void force_sigsegv(int sig)
+{
+	if (sig == SIGSEGV)
+		action_of(current, SIGSEGV)->handler = SIG_DFL; /* a second failure would loop */
+	force_sig(SIGSEGV);
 }
 
 void send_sig_pipe(void)
 {
-	send_signal(current, SIGPIPE);
+	struct kernel_siginfo info = { .si_signo = SIGPIPE, .si_code = SI_USER };
+
+	siginfo_set_pid_uid(&info, current->tgid, 0);
+	send_signal_info(current, SIGPIPE, &info);
 }
 
-bool fatal_signal_pending_current(void)
+bool signal_pending_current(void)
 {
-	/* Without handler delivery every unblocked pending signal ends the task. */
-	return current->pending & (~current->blocked | sigmask(SIGKILL));
+	return current->pending & ~current->blocked;
 }
 
-/* Acts on the lowest pending unblocked signal: every default action here ends the task. */
-static void do_signal(void)
+void set_current_blocked(u64 mask)
+{
+	current->blocked = mask & ~UNBLOCKABLE;
+}
+
+void do_exit_signal(int sig)
+{
+	int status = sig;
+
+	/* No core file is written; the bit says one would have been (RLIMIT_CORE != 0). */
+	if ((CORE_MASK & sigmask(sig)) && current->rlim[RLIMIT_CORE].rlim_cur)
+		status |= 0x80;
+	do_exit(status);
+}
+
+/* Takes the next deliverable signal off the pending set: synchronous faults first. */
+static int dequeue_signal(struct kernel_siginfo *info)
 {
 	struct task_struct *t = current;
-	u64 ready = t->pending & (~t->blocked | sigmask(SIGKILL) | sigmask(SIGSTOP));
+	u64 ready = t->pending & ~t->blocked;
 
 	if (!ready)
-		return;
+		return 0;
+	if (ready & SYNCHRONOUS_MASK)
+		ready &= SYNCHRONOUS_MASK;
 	int sig = __builtin_ctzll(ready) + 1;
 	t->pending &= ~sigmask(sig);
-	do_exit(sig); /* wait status: the signal number; no core file is written */
+	*info = t->sig.info[sig - 1];
+	return sig;
+}
+
+/*
+ * Finds the next signal that has a handler, acting on the others on the way: ignored ones are
+ * dropped, fatal ones end the task here. Returns 0 when nothing is left to deliver.
+ */
+static int get_signal(struct kernel_siginfo *info, struct k_sigaction *ka)
+{
+	for (;;) {
+		int sig = dequeue_signal(info);
+		if (!sig)
+			return 0;
+		struct k_sigaction *cur = action_of(current, sig);
+		if (cur->handler == SIG_IGN)
+			continue;
+		if (cur->handler != SIG_DFL) {
+			*ka = *cur;
+			if (cur->flags & SA_RESETHAND)
+				cur->handler = SIG_DFL;
+			return sig;
+		}
+		if (DEFAULT_IGNORED_MASK & sigmask(sig))
+			continue;
+		/* Stop signals stop nothing yet (no job control): they terminate, like the rest. */
+		do_exit_signal(sig);
+	}
+}
+
+/* Is this saved frame a syscall whose result still counts (not an exception, not sigreturn)? */
+static bool in_syscall(const struct pt_regs *regs)
+{
+	return regs->vector == ~0ULL && (s64)regs->error_code >= 0;
+}
+
+/* The syscall is entered again on return: its number back in RAX, RIP back on the SYSCALL. */
+static void restart_syscall_regs(struct pt_regs *regs)
+{
+	regs->rax = regs->error_code;
+	regs->rip -= 2;
+}
+
+/* Delivers one signal to its handler: syscall restart decision, the frame, the new mask. */
+static void handle_signal(int sig, struct kernel_siginfo *info, struct k_sigaction *ka,
+			  struct pt_regs *regs)
+{
+	struct task_struct *t = current;
+
+	if (in_syscall(regs)) {
+		switch ((s64)regs->rax) {
+		case -ERESTART_RESTARTBLOCK:
+		case -ERESTARTNOHAND:
+			regs->rax = (u64)-EINTR;
+			break;
+		case -ERESTARTSYS:
+			if (!(ka->flags & SA_RESTART)) {
+				regs->rax = (u64)-EINTR;
+				break;
+			}
+			restart_syscall_regs(regs);
+			break;
+		case -ERESTARTNOINTR:
+			restart_syscall_regs(regs);
+			break;
+		}
+	}
+	u64 oldset = t->sig.restore_sigmask ? t->sig.saved_sigmask : t->blocked;
+	if (setup_rt_frame(sig, ka, info, oldset, regs)) {
+		force_sigsegv(sig);
+		return;
+	}
+	t->sig.restore_sigmask = false;
+	u64 blocked = t->blocked | ka->mask;
+	if (!(ka->flags & SA_NODEFER))
+		blocked |= sigmask(sig);
+	set_current_blocked(blocked);
+}
+
+/*
+ * Acts on pending signals before user mode: delivers the first one with a handler. When none
+ * has one, an interrupted syscall is restarted and a mask saved by rt_sigsuspend comes back.
+ */
+static void do_signal(struct pt_regs *regs)
+{
+	struct kernel_siginfo info;
+	struct k_sigaction ka;
+	int sig = get_signal(&info, &ka);
+
+	if (sig) {
+		handle_signal(sig, &info, &ka, regs);
+		return;
+	}
+	if (in_syscall(regs)) {
+		s64 r = (s64)regs->rax;
+		if (r == -ERESTARTNOHAND || r == -ERESTARTSYS || r == -ERESTARTNOINTR ||
+		    r == -ERESTART_RESTARTBLOCK) {
+			restart_syscall_regs(regs);
+			regs->error_code =
+				~0ULL; /* restarted once: no second fix-up on this return */
+		}
+	}
+	if (current->sig.restore_sigmask) {
+		current->sig.restore_sigmask = false;
+		set_current_blocked(current->sig.saved_sigmask);
+	}
 }
 
 /*
@@ -92,27 +281,30 @@ static void do_signal(void)
  */
 void exit_to_user_mode(struct pt_regs *regs)
 {
-	(void)regs;
 	for (;;) {
 		local_irq_disable();
 		bool resched = current->need_resched;
-		bool signal = current->pending & (~current->blocked | sigmask(SIGKILL));
+		bool signal = signal_pending_current() || current->sig.restore_sigmask;
 		if (!resched && !signal)
 			break;
 		local_irq_enable();
 		if (resched)
 			schedule();
 		else
-			do_signal();
+			do_signal(regs);
 	}
 }
 
-static long kill_task(struct task_struct *t, int sig)
+/* Sends sig from the current task to t with a kill-style siginfo. */
+static long kill_task(struct task_struct *t, int sig, int code)
 {
+	struct kernel_siginfo info = { .si_signo = sig, .si_code = code };
+
 	if (!t)
 		return -ESRCH;
+	siginfo_set_pid_uid(&info, current->tgid, 0);
 	if (sig)
-		send_signal(t, sig);
+		send_signal_info(t, sig, &info);
 	return 0;
 }
 
@@ -124,8 +316,7 @@ static long kill_all(int sig)
 	for (struct task_struct *t = first_task(); t; t = t->run_next) {
 		if (t->pid > 1 && t != current && t->state < EXIT_ZOMBIE) {
 			any = true;
-			if (sig)
-				send_signal(t, sig);
+			kill_task(t, sig, SI_USER);
 		}
 	}
 	return any ? 0 : -ESRCH;
@@ -136,21 +327,21 @@ long sys_kill(int pid, int sig)
 	if (sig < 0 || sig > _NSIG)
 		return -EINVAL;
 	if (pid > 0)
-		return kill_task(find_task_by_pid(pid), sig);
+		return kill_task(find_task_by_pid(pid), sig, SI_USER);
 	if (pid == (int)0x80000000)
 		return -ESRCH; /* -INT_MIN does not exist */
 	if (pid == -1)
 		return kill_all(sig);
 	if (pid == 0)
-		return kill_task(current, sig); /* our process group: one process so far */
-	return kill_task(find_task_by_pid(-pid), sig);
+		return kill_task(current, sig, SI_USER); /* our process group: one process so far */
+	return kill_task(find_task_by_pid(-pid), sig, SI_USER);
 }
 
 long sys_tkill(int tid, int sig)
 {
 	if (tid <= 0 || sig < 0 || sig > _NSIG)
 		return -EINVAL;
-	return kill_task(find_task_by_pid(tid), sig);
+	return kill_task(find_task_by_pid(tid), sig, SI_TKILL);
 }
 
 long sys_tgkill(int tgid, int tid, int sig)
@@ -158,7 +349,7 @@ long sys_tgkill(int tgid, int tid, int sig)
 	if (tgid <= 0 || tid <= 0 || sig < 0 || sig > _NSIG)
 		return -EINVAL;
 	struct task_struct *t = find_task_by_pid(tid);
-	return kill_task(t && t->tgid == tgid ? t : NULL, sig);
+	return kill_task(t && t->tgid == tgid ? t : NULL, sig, SI_TKILL);
 }
 
 long sys_rt_sigaction(int sig, const void *act, void *oact, u64 sigsetsize)
@@ -174,8 +365,12 @@ long sys_rt_sigaction(int sig, const void *act, void *oact, u64 sigsetsize)
 		return -EINVAL;
 	struct k_sigaction *cur = action_of(current, sig), old = *cur;
 	if (act) {
-		k.mask &= ~(sigmask(SIGKILL) | sigmask(SIGSTOP));
+		k.mask &= ~UNBLOCKABLE;
+		k.flags &= SA_KNOWN_FLAGS;
 		*cur = k;
+		/* A signal that is now ignored is dropped from the pending set, blocked or not. */
+		if (sig_handler_ignored(k.handler, sig))
+			current->pending &= ~sigmask(sig);
 	}
 	if (oact && copy_to_user(oact, &old, sizeof(old)))
 		return -EFAULT;
@@ -191,13 +386,12 @@ long sys_rt_sigprocmask(int how, const u64 *set, u64 *oset, u64 sigsetsize)
 	if (set) {
 		if (copy_from_user(&s, set, sizeof(s)))
 			return -EFAULT;
-		s &= ~(sigmask(SIGKILL) | sigmask(SIGSTOP));
 		if (how == 0)
-			current->blocked |= s;
+			set_current_blocked(old | s);
 		else if (how == 1)
-			current->blocked &= ~s;
+			set_current_blocked(old & ~s);
 		else if (how == 2)
-			current->blocked = s;
+			set_current_blocked(s);
 		else
 			return -EINVAL;
 	}
@@ -206,11 +400,114 @@ long sys_rt_sigprocmask(int how, const u64 *set, u64 *oset, u64 sigsetsize)
 	return 0;
 }
 
+long sys_rt_sigpending(u64 *set, u64 sigsetsize)
+{
+	u64 p = current->pending & current->blocked;
+
+	if (sigsetsize > sizeof(p))
+		return -EINVAL;
+	if (copy_to_user(set, &p, sigsetsize))
+		return -EFAULT;
+	return 0;
+}
+
+long sys_rt_sigsuspend(const u64 *set, u64 sigsetsize)
+{
+	struct task_struct *t = current;
+	u64 mask;
+
+	if (sigsetsize != 8)
+		return -EINVAL;
+	if (copy_from_user(&mask, set, sizeof(mask)))
+		return -EFAULT;
+	t->sig.saved_sigmask = t->blocked;
+	set_current_blocked(mask);
+	while (!signal_pending_current()) {
+		t->state = TASK_INTERRUPTIBLE;
+		schedule();
+	}
+	t->sig.restore_sigmask = true; /* the handler's frame saves the old mask, not this one */
+	return -ERESTARTNOHAND;
+}
+
+bool on_sig_stack(u64 sp)
+{
+	const struct sigaltstack_state *ss = &current->sig.altstack;
+
+	if (ss->ss_flags & SS_AUTODISARM)
+		return false;
+	return sp > ss->ss_sp && sp - ss->ss_sp <= ss->ss_size;
+}
+
+int sas_ss_flags(u64 sp)
+{
+	if (!current->sig.altstack.ss_size)
+		return SS_DISABLE;
+	return on_sig_stack(sp) ? SS_ONSTACK : 0;
+}
+
+long do_sigaltstack(const struct sigaltstack_state *ss, struct sigaltstack_state *oss, u64 sp)
+{
+	struct sigaltstack_state *cur = &current->sig.altstack;
+
+	if (oss) {
+		*oss = *cur;
+		oss->ss_flags = (u32)sas_ss_flags(sp) | (cur->ss_flags & SS_AUTODISARM);
+	}
+	if (!ss)
+		return 0;
+	if (on_sig_stack(sp))
+		return -EPERM;
+	u32 mode = ss->ss_flags & ~SS_AUTODISARM;
+	if (mode != SS_DISABLE && mode != SS_ONSTACK && mode != 0)
+		return -EINVAL;
+	if (cur->ss_sp == ss->ss_sp && cur->ss_size == ss->ss_size && cur->ss_flags == ss->ss_flags)
+		return 0;
+	struct sigaltstack_state n = *ss;
+	if (mode == SS_DISABLE) {
+		n.ss_sp = 0;
+		n.ss_size = 0;
+	} else if (n.ss_size < MINSIGSTKSZ) {
+		return -ENOMEM;
+	}
+	*cur = n;
+	return 0;
+}
+
+/* stack_t as user mode has it. */
+struct user_stack {
+	u64 ss_sp;
+	s32 ss_flags;
+	s32 pad;
+	u64 ss_size;
+};
+
+long sys_sigaltstack(const void *uss, void *uoss)
+{
+	struct user_stack u;
+	struct sigaltstack_state n, o;
+
+	if (uss) {
+		if (copy_from_user(&u, uss, sizeof(u)))
+			return -EFAULT;
+		n = (struct sigaltstack_state){ u.ss_sp, u.ss_size, (u32)u.ss_flags };
+	}
+	long err = do_sigaltstack(uss ? &n : NULL, uoss ? &o : NULL, task_pt_regs(current)->rsp);
+	if (!err && uoss) {
+		u = (struct user_stack){ o.ss_sp, (s32)o.ss_flags, 0, o.ss_size };
+		if (copy_to_user(uoss, &u, sizeof(u)))
+			return -EFAULT;
+	}
+	return err;
+}
+
 void flush_signal_handlers(struct task_struct *t)
 {
 	for (int s = 1; s <= _NSIG; s++) {
 		struct k_sigaction *a = action_of(t, s);
-		if (a->handler != SIG_IGN)
-			memset(a, 0, sizeof(*a));
+		u64 handler = a->handler == SIG_IGN ? SIG_IGN : SIG_DFL;
+		memset(a, 0, sizeof(*a));
+		a->handler = handler;
 	}
+	memset(&t->sig.altstack, 0, sizeof(t->sig.altstack));
 }

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Signals, for now with Linux's default actions only (terminate, core, ignore, stop): a pending
- * signal is acted on when the task returns to user mode. Handlers are recorded by rt_sigaction;
- * delivering them with a Linux signal frame is the signals issue's work.
+ * Signals as Linux x86-64 has them: per-task pending sets with their siginfo, handlers
+ * installed by rt_sigaction and delivered on the way back to user mode with a Linux rt_sigframe
+ * (arch/x86_64/signal.c), the signal mask, the alternate signal stack, and the default actions
+ * (terminate, core, ignore). Synchronous faults are forced: a blocked or ignored fault signal is
+ * unblocked and reset to SIG_DFL, so the task dies. See docs/signals.md.
  */
 #ifndef WARDEN_SIGNAL_H
 #define WARDEN_SIGNAL_H
@@ -24,6 +26,7 @@
 #define SIGPIPE 13
 #define SIGALRM 14
 #define SIGTERM 15
+#define SIGSTKFLT 16
 #define SIGCHLD 17
 #define SIGCONT 18
 #define SIGSTOP 19
@@ -31,11 +34,56 @@
 #define SIGTTIN 21
 #define SIGTTOU 22
 #define SIGURG 23
+#define SIGXCPU 24
+#define SIGXFSZ 25
+#define SIGVTALRM 26
+#define SIGPROF 27
 #define SIGWINCH 28
+#define SIGIO 29
+#define SIGPWR 30
 #define SIGSYS 31
 #define _NSIG 64
 
 #define sigmask(sig) (1ULL << ((sig)-1))
+
+#define SIG_DFL 0
+#define SIG_IGN 1
+
+/* sa_flags. */
+#define SA_NOCLDSTOP 0x00000001
+#define SA_NOCLDWAIT 0x00000002
+#define SA_SIGINFO 0x00000004
+#define SA_RESTORER 0x04000000
+#define SA_ONSTACK 0x08000000
+#define SA_RESTART 0x10000000
+#define SA_NODEFER 0x40000000
+#define SA_RESETHAND 0x80000000
+
+/* si_code values. */
+#define SI_USER 0
+#define SI_KERNEL 0x80
+#define SI_TKILL (-6)
+#define ILL_ILLOPN 2
+#define FPE_INTDIV 1
+#define FPE_FLTDIV 3
+#define SEGV_MAPERR 1
+#define SEGV_ACCERR 2
+#define BUS_ADRALN 1
+#define BUS_ADRERR 2
+#define TRAP_BRKPT 1
+#define TRAP_TRACE 2
+
+/* sigaltstack. */
+#define SS_ONSTACK 1
+#define SS_DISABLE 2
+#define SS_AUTODISARM (1U << 31)
+#define MINSIGSTKSZ 2048
+
+/* Syscall results that ask for a restart after a signal (never seen by user mode). */
+#define ERESTARTSYS 512
+#define ERESTARTNOINTR 513
+#define ERESTARTNOHAND 514
+#define ERESTART_RESTARTBLOCK 516
 
 struct task_struct;
 struct pt_regs;
@@ -54,27 +102,104 @@ struct sighand_struct {
 	struct k_sigaction action[_NSIG]; /* action[sig - 1] */
 };
 
+/*
+ * The siginfo of a pending signal: the first 32 bytes of the user's 128-byte siginfo_t (the
+ * rest is always zero here). fields[] holds si_addr (faults), or si_pid and si_uid (kill).
+ */
+struct kernel_siginfo {
+	int si_signo;
+	int si_errno;
+	int si_code;
+	int pad;
+	u64 fields[2];
+};
+
+/* Sets the pid/uid words of a siginfo (kill, tkill). */
+static inline void siginfo_set_pid_uid(struct kernel_siginfo *info, int pid, int uid)
+{
+	info->fields[0] = (u32)pid | ((u64)(u32)uid << 32);
+}
+
+/* The alternate signal stack of a task (sigaltstack). */
+struct sigaltstack_state {
+	u64 ss_sp;
+	u64 ss_size;
+	u32 ss_flags;
+};
+
+/*
+ * A task's signal state besides the handlers: pending set and the siginfo of each pending
+ * signal (one per signal number: a second instance of a pending signal is dropped), the mask
+ * saved by rt_sigsuspend, the alternate stack, and the last exception's trap number, error code
+ * and CR2, which the signal frame reports (Linux's thread.trap_nr/error_code/cr2).
+ */
+struct task_signal {
+	struct kernel_siginfo info[_NSIG];
+	u64 saved_sigmask;
+	bool restore_sigmask;
+	struct sigaltstack_state altstack;
+	u64 trap_nr;
+	u64 error_code;
+	u64 cr2;
+};
+
 /* New handlers for a task: all SIG_DFL, or a copy of parent's (fork). NULL without memory. */
 struct sighand_struct *sighand_alloc(const struct sighand_struct *parent);
 void sighand_put(struct sighand_struct *sh);
 
-/* At execve: handlers go back to SIG_DFL, SIG_IGN stays (as Linux). */
+/* At fork: what the child inherits of the parent's signal state (mask, altstack). */
+void copy_signal_state(struct task_struct *child, const struct task_struct *parent);
+
+/* At execve: handlers go back to SIG_DFL, SIG_IGN stays (as Linux); the altstack is cleared. */
 void flush_signal_handlers(struct task_struct *t);
 
-/* Makes sig pending for t and wakes t if it sleeps, so it notices. */
+/* Makes sig pending for t (kernel-generated, SI_KERNEL) and wakes t if it sleeps. */
 void send_signal(struct task_struct *t, int sig);
 
-/* Kills the current task with sig as a synchronous fault would (cannot be blocked or ignored). */
+/* Makes sig pending for t with the given siginfo; false if it was ignored. */
+bool send_signal_info(struct task_struct *t, int sig, const struct kernel_siginfo *info);
+
+/*
+ * Sends a synchronous fault signal to the current task (Linux's force_sig_fault): if the signal
+ * is blocked or ignored it is unblocked and its handler reset to SIG_DFL, so it cannot be lost.
+ */
+void force_sig_fault(int sig, int code, u64 addr);
+
+/* force_sig_fault with SI_KERNEL and no address (#GP, int3, a bad sigreturn frame). */
 void force_sig(int sig);
 
-/* Work before returning to user mode: reschedule, act on pending signals. */
+/* A frame could not be built for sig: SIGSEGV, fatal if sig was SIGSEGV (force_sigsegv). */
+void force_sigsegv(int sig);
+
+/* True if an unblocked signal is pending: an interruptible sleep should end. */
+bool signal_pending_current(void);
+
+/* Work before returning to user mode: reschedule, deliver pending signals. */
 void exit_to_user_mode(struct pt_regs *regs);
+
+/* Ends the current task as signal sig's default action does (core bit per RLIMIT_CORE). */
+void do_exit_signal(int sig) __attribute__((noreturn));
+
+/* Is sp on the current task's alternate signal stack? */
+bool on_sig_stack(u64 sp);
+
+/* The ss_flags of the current altstack as user mode sees them at stack pointer sp. */
+int sas_ss_flags(u64 sp);
+
+/* Changes the altstack as sigaltstack(2) does; 0 or -errno. sp is the user stack pointer. */
+long do_sigaltstack(const struct sigaltstack_state *ss, struct sigaltstack_state *oss, u64 sp);
+
+/* Installs a new signal mask (SIGKILL and SIGSTOP are never blocked). */
+void set_current_blocked(u64 mask);
 
 long sys_kill(int pid, int sig);
 long sys_tkill(int tid, int sig);
 long sys_tgkill(int tgid, int tid, int sig);
 long sys_rt_sigaction(int sig, const void *act, void *oact, u64 sigsetsize);
 long sys_rt_sigprocmask(int how, const u64 *set, u64 *oset, u64 sigsetsize);
+long sys_rt_sigpending(u64 *set, u64 sigsetsize);
+long sys_rt_sigsuspend(const u64 *set, u64 sigsetsize);
+long sys_sigaltstack(const void *uss, void *uoss);
 
 /* Called when a write finds a pipe with no readers. */
 void send_sig_pipe(void);

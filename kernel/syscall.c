@@ -12,6 +12,7 @@
 #include "kernel/random.h"
 #include "kernel/sched.h"
 #include "kernel/signal.h"
+#include "arch/x86_64/signal.h"
 #include "kernel/sys.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/traps.h"
@@ -44,6 +45,10 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	SYSCALL(brk, sys_brk),
 	SYSCALL(rt_sigaction, sys_rt_sigaction),
 	SYSCALL(rt_sigprocmask, sys_rt_sigprocmask),
+	SYSCALL(rt_sigreturn, sys_rt_sigreturn),
+	SYSCALL(rt_sigpending, sys_rt_sigpending),
+	SYSCALL(rt_sigsuspend, sys_rt_sigsuspend),
+	SYSCALL(sigaltstack, sys_sigaltstack),
 	SYSCALL(ioctl, sys_ioctl),
 	SYSCALL(pread64, sys_pread64),
 	SYSCALL(pwrite64, sys_pwrite64),

@@ -38,14 +38,15 @@ void finish_wait(struct wait_queue_head *wq, struct wait_queue_entry *entry);
 /* Wakes every task sleeping on wq. */
 void wake_up(struct wait_queue_head *wq);
 
-/* True if the current task has a fatal signal pending (its sleep should end with -EINTR). */
-bool fatal_signal_pending_current(void);
+/* True if the current task has an unblocked signal pending (its sleep should end). */
+bool signal_pending_current(void);
 
 void schedule(void);
 
 /*
- * Sleeps until cond is true. Evaluates to 0, or -EINTR if a fatal signal arrived first (the
- * caller returns it; the task dies on its way out to user mode).
+ * Sleeps until cond is true. Evaluates to 0, or -ERESTARTSYS if a signal arrived first: the
+ * caller returns it, and on the way out to user mode it becomes EINTR or a restart of the
+ * syscall (SA_RESTART), as Linux decides (kernel/signal.c).
  */
 #define wait_event_interruptible(wq, cond)                                                         \
 	({                                                                                         \
@@ -55,8 +56,8 @@ void schedule(void);
 			prepare_to_wait(&(wq), &__we);                                             \
 			if (cond)                                                                  \
 				break;                                                             \
-			if (fatal_signal_pending_current()) {                                      \
-				__ret = -4 /* EINTR */;                                            \
+			if (signal_pending_current()) {                                            \
+				__ret = -512 /* ERESTARTSYS */;                                    \
 				break;                                                             \
 			}                                                                          \
 			schedule();                                                                \

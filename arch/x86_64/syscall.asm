@@ -16,7 +16,7 @@ PT_RIP            equ 17 * 8
 
 extern do_syscall, schedule_tail
 global entry_syscall, entry_syscall_compat, return_to_user, return_to_user_iret
-global ret_from_fork, ret_from_kernel_thread, switch_to
+global ret_from_fork, ret_from_kernel_thread, switch_to, resume_user_regs
 
 section .text
 bits 64
@@ -47,6 +47,12 @@ return_to_user:
 	swapgs
 return_to_user_iret:			; a fault here has the user's GS: see trap_common
 	iretq
+
+; void resume_user_regs(struct pt_regs *regs): leaves for user mode through regs, the pt_regs at
+; the top of this task's kernel stack, abandoning every kernel frame below it (see fixup_bad_iret).
+resume_user_regs:
+	mov rsp, rdi
+	jmp return_to_user
 
 ; SYSCALL from 32-bit compatibility mode (AMD CPUs; MSR_CSTAR). Warden has no 32-bit ABI: return
 ; -ENOSYS at once, touching nothing, as Linux's entry_SYSCALL32_ignore does.

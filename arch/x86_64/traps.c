@@ -13,6 +13,8 @@
 #include "kernel/signal.h"
 #include "arch/x86_64/time.h"
 #include "mm/mm.h"
+#include "mm/uaccess.h"
+#include "kernel/string.h"
 
 int fault_catch_enter(struct fault_catch *fc) __returns_twice;
 
@@ -162,9 +164,25 @@ static bool in_uaccess(const struct pt_regs *regs)
 }
 
 /*
+ * What the signal frame reports about a user page fault (Linux's set_signal_archinfo): the error
+ * code with U set, and P set for a kernel-half address so the page tables' layout does not show.
+ */
+static void set_signal_archinfo(u64 address, u64 error_code)
+{
+	struct task_signal *s = &current->sig;
+
+	if (address >= TASK_SIZE_MAX)
+		error_code |= X86_PF_PROT;
+	s->trap_nr = X86_TRAP_PF;
+	s->error_code = error_code | X86_PF_USER;
+	s->cr2 = address;
+}
+
+/*
  * A page fault on a user address, from user mode or from a kernel access to user memory: the
  * address space decides (demand paging, stack growth). Returns true if the access can be
- * retried; otherwise user mode gets SIGSEGV and the kernel access its fixup (EFAULT).
+ * retried; otherwise user mode gets SIGSEGV (SEGV_MAPERR or SEGV_ACCERR, as the VMA says) or
+ * SIGBUS, and the kernel access its fixup (EFAULT).
  */
 static bool do_user_page_fault(struct pt_regs *regs, u64 cr2)
 {
@@ -174,32 +192,110 @@ static bool do_user_page_fault(struct pt_regs *regs, u64 cr2)
 	if (r == 0)
 		return true;
 	if (user_mode(regs)) {
-		force_sig(r == FAULT_SIGBUS ? SIGBUS : SIGSEGV);
+		set_signal_archinfo(cr2, regs->error_code);
+		if (r == FAULT_SIGBUS)
+			force_sig_fault(SIGBUS, BUS_ADRERR, cr2);
+		else if (r == SEGV_MAPERR || r == SEGV_ACCERR)
+			force_sig_fault(SIGSEGV, r, cr2);
+		else
+			force_sig(SIGKILL); /* out of memory */
 		return true;
 	}
 	return fixup_exception(regs);
 }
 
-/* The signal Linux sends for a user-mode exception other than a page fault. */
-static int trap_signal(u64 vector)
+/* The si_code of a SIMD (#XM) or x87 (#MF) exception, from the unmasked status bits. */
+static int fpu_exception_code(u64 vector)
 {
-	switch (vector) {
+	u32 err;
+
+	if (vector == X86_TRAP_XF) {
+		u32 mxcsr;
+		__asm__ __volatile__("stmxcsr %0" : "=m"(mxcsr));
+		err = mxcsr & ~(mxcsr >> 7) & 0x3f;
+	} else {
+		u16 cwd, swd;
+		__asm__ __volatile__("fnstcw %0; fnstsw %1" : "=m"(cwd), "=m"(swd));
+		err = swd & ~cwd & 0x3f;
+	}
+	if (err & 0x01)
+		return 7; /* FPE_FLTINV */
+	if (err & 0x04)
+		return FPE_FLTDIV;
+	if (err & 0x08)
+		return 4; /* FPE_FLTOVF */
+	if (err & 0x12)
+		return 5; /* FPE_FLTUND */
+	if (err & 0x20)
+		return 6; /* FPE_FLTRES */
+	return 0;
+}
+
+/*
+ * A user-mode exception other than a page fault becomes the signal Linux sends: the trap number
+ * and error code go to the frame, si_code and si_addr are Linux's for each vector.
+ */
+static void do_user_trap(struct pt_regs *regs)
+{
+	struct task_signal *s = &current->sig;
+
+	s->trap_nr = regs->vector;
+	s->error_code = regs->error_code;
+	switch (regs->vector) {
 	case X86_TRAP_DE:
+		force_sig_fault(SIGFPE, FPE_INTDIV, regs->rip);
+		break;
 	case X86_TRAP_MF:
 	case X86_TRAP_XF:
-		return SIGFPE;
+		force_sig_fault(SIGFPE, fpu_exception_code(regs->vector), regs->rip);
+		break;
 	case X86_TRAP_DB:
+		force_sig_fault(SIGTRAP, TRAP_TRACE, regs->rip);
+		break;
 	case X86_TRAP_BP:
-		return SIGTRAP;
+		force_sig(SIGTRAP); /* int3: SI_KERNEL, RIP after the instruction */
+		break;
 	case X86_TRAP_UD:
-		return SIGILL;
+		force_sig_fault(SIGILL, ILL_ILLOPN, regs->rip);
+		break;
+	case X86_TRAP_AC:
+		force_sig_fault(SIGBUS, BUS_ADRALN, 0);
+		break;
 	case X86_TRAP_NP:
 	case X86_TRAP_SS:
-	case X86_TRAP_AC:
-		return SIGBUS;
-	default:
-		return SIGSEGV;
+		force_sig(SIGBUS);
+		break;
+	default: /* #GP (a non-canonical address, a privileged instruction), #TS, #BR, ... */
+		force_sig(SIGSEGV);
+		break;
 	}
+}
+
+void resume_user_regs(struct pt_regs *regs) __noreturn;
+
+/*
+ * An IRETQ to user mode faulted (a non-canonical RIP, a selector the CPU refuses, from a forged
+ * signal frame). The user's general registers are in this frame (they were loaded already) and
+ * its RIP, CS, RFLAGS, RSP and SS still at the top of the kernel stack, where this frame overlaps
+ * the user's pt_regs. Rebuild the user's pt_regs there, turn the fault into the user-mode signal
+ * it stands for (Linux's fixup_bad_iret), and leave for user mode from a fresh stack.
+ */
+static void __noreturn fixup_bad_iret(struct pt_regs *regs)
+{
+	struct pt_regs *uregs = task_pt_regs(current), u;
+
+	memcpy(&u, regs, __builtin_offsetof(struct pt_regs, vector));
+	u.vector = regs->vector;
+	u.error_code = ~0ULL;
+	u.rip = uregs->rip;
+	u.cs = uregs->cs;
+	u.rflags = uregs->rflags;
+	u.rsp = uregs->rsp;
+	u.ss = uregs->ss;
+	do_user_trap(regs);
+	*uregs = u; /* overwrites this trap frame: there is no way back through trap_common */
+	exit_to_user_mode(uregs);
+	resume_user_regs(uregs);
 }
 
 /*
@@ -212,8 +308,7 @@ void do_trap(struct pt_regs *regs)
 	u64 cr2 = regs->vector == X86_TRAP_PF ? read_cr2() : 0;
 
 	if (!user_mode(regs) && is_bad_iret(regs)) {
-		/* The user state could not be restored (a non-canonical RIP or RSP): as Linux, SIGSEGV. */
-		do_exit(SIGSEGV);
+		fixup_bad_iret(regs);
 	}
 	if (regs->vector == TIMER_VECTOR) {
 		timer_eoi();
@@ -227,7 +322,7 @@ void do_trap(struct pt_regs *regs)
 		if (!do_user_page_fault(regs, cr2))
 			panic_exception(regs, "kernel access to user memory faulted without a fixup");
 	} else if (user_mode(regs)) {
-		force_sig(trap_signal(regs->vector));
+		do_user_trap(regs);
 	} else if (!fixup_exception(regs) && !resume_fault_catch(regs, cr2)) {
 		panic_exception(regs, NULL);
 	}

@@ -160,7 +160,7 @@ void wake_up(struct wait_queue_head *wq)
 	(void)wq;
 }
 
-bool fatal_signal_pending_current(void)
+bool signal_pending_current(void)
 {
 	return false;
 }
