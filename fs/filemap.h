@@ -34,6 +34,13 @@ struct page *filemap_get_page(struct inode *inode, u64 pgoff, bool create);
 /* Removes the pages at offsets >= start from the cache (and the nodes left empty). */
 void filemap_remove_from(struct inode *inode, u64 start);
 
+/*
+ * Removes pages at offsets >= first of inode from every address space that maps them, shared or
+ * privately copied (Linux's unmap_mapping_range on truncate), so that a later touch there faults
+ * again and meets the new end of the file (SIGBUS). Implemented by mm/memory.c.
+ */
+void unmap_mapping_pages(struct inode *inode, u64 first);
+
 /* The offset of the first cached page at or after pgoff, or ~0 if there is none. */
 u64 filemap_next_page(struct inode *inode, u64 pgoff);
 

@@ -293,6 +293,7 @@ int do_truncate(struct inode *inode, s64 length)
 	if (length < inode->i_size) {
 		size_t tail = (size_t)(length % PAGE_SIZE);
 
+		unmap_mapping_pages(inode, ((u64)length + PAGE_SIZE - 1) / PAGE_SIZE);
 		filemap_remove_from(inode, ((u64)length + PAGE_SIZE - 1) / PAGE_SIZE);
 		if (tail) {
 			struct page *page = filemap_get_page(inode, (u64)length / PAGE_SIZE, false);

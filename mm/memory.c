@@ -8,6 +8,8 @@
 #include "mm/mm.h"
 #include "mm/internal.h"
 #include "mm/frame.h"
+#include "mm/filemap.h"
+#include "kernel/sched.h"
 #include "arch/x86_64/pgtable.h"
 #include "arch/x86_64/tlb.h"
 #include "arch/x86_64/cpu.h"
@@ -130,6 +132,22 @@ int move_page_range(struct mm_struct *mm, u64 old_addr, u64 new_addr, u64 len)
 	/* Out of memory for a page table: put back what moved (its tables exist). */
 	move_page_range(mm, new_addr, old_addr, va - old_addr);
 	return -ENOMEM;
+}
+
+void unmap_mapping_pages(struct inode *inode, u64 first)
+{
+	for (struct task_struct *t = first_task(); t; t = t->run_next) {
+		struct mm_struct *mm = t->mm;
+		if (!mm)
+			continue;
+		for (struct vm_area_struct *v = mm->mm_rb.first; v; v = v->vm_next) {
+			u64 pages = (v->vm_end - v->vm_start) >> PAGE_SHIFT;
+			if (!v->vm_file || file_inode(v->vm_file) != inode || v->vm_pgoff + pages <= first)
+				continue;
+			u64 skip = first > v->vm_pgoff ? first - v->vm_pgoff : 0;
+			zap_page_range(mm, v->vm_start + (skip << PAGE_SHIFT), v->vm_end);
+		}
+	}
 }
 
 void switch_mm(struct mm_struct *mm)

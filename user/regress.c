@@ -86,6 +86,38 @@ static void check_sigbus(int flags, const char *what)
     close(fd);
 }
 
+static char *bus_base;
+
+static void on_sigbus(int sig, siginfo_t *si, void *uc)
+{
+    (void)uc;
+    printf("SIGBUS handler: signal %d, si_code %d, si_addr base+%#lx\n", sig, si->si_code,
+           (unsigned long)((char *)si->si_addr - bus_base));
+    fflush(stdout);
+    _exit(0);
+}
+
+/* SIGBUS with a handler: the file behind the shared mapping m is cut to one page, then page 1
+ * is touched; BUS_ADRERR (2) at the exact address. */
+static void bus_handled(char *m)
+{
+    fflush(stdout);
+    if (fork() == 0) {
+        struct sigaction sa = { 0 };
+        sa.sa_sigaction = on_sigbus;
+        sa.sa_flags = SA_SIGINFO;
+        sigaction(SIGBUS, &sa, NULL);
+        bus_base = m;
+        ftruncate(open("/tmp/regress.map", O_RDWR), 4096);
+        volatile char c = m[4096 + 123];
+        (void)c;
+        _exit(1);
+    }
+    int status;
+    wait(&status);
+    printf("SIGBUS child: status %#x\n", status);
+}
+
 static unsigned char *code;
 
 static void run_code(void)
@@ -190,6 +222,14 @@ int main(void)
     char c = 0;
     pread(fd, &c, 1, 4096);
     printf("store through the mapping reads back with pread: %c\n", c);
+    memcpy(m + 100, "through the mapping", 19);
+    char text[32] = { 0 };
+    lseek(fd, 100, SEEK_SET);
+    printf("read(2) of what was stored through the mapping: %ld \"%s\"\n",
+           (long)read(fd, text, 19), text);
+    pwrite(fd, "by pwrite", 9, 200);
+    printf("pwrite shows in the mapping: \"%.9s\"\n", m + 200);
+    bus_handled(m);
 
     check_sigbus(MAP_SHARED, "MAP_SHARED");
     check_sigbus(MAP_PRIVATE, "MAP_PRIVATE");

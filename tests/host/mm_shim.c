@@ -6,6 +6,7 @@
  */
 #include "mm/mm.h"
 #include "mm/internal.h"
+#include "mm/filemap.h"
 
 /* No table to allocate: an mm without a pgd. */
 int pgd_alloc(struct mm_struct *mm)
@@ -44,4 +45,10 @@ int move_page_range(struct mm_struct *mm, u64 old_addr, u64 new_addr, u64 len)
 {
 	(void)mm, (void)old_addr, (void)new_addr, (void)len;
 	return 0;
+}
+
+/* No address space maps any page. */
+void unmap_mapping_pages(struct inode *inode, u64 first)
+{
+	(void)inode, (void)first;
 }
