@@ -116,9 +116,9 @@ void kmain(u32 magic, u32 info)
 		(unsigned long long)nr_managed_frames(), (unsigned long long)nr_free_frames());
 	pr_info("ksyms: %llu symbols\n", (unsigned long long)ksym_count());
 
-	/* debug_vm: check every address space after each mmap, munmap, mprotect and brk. */
-	debug_vm = cmdline_get("debug_vm") != NULL;
+	/* debug_vm (always on for self-tests): check each address space after every change. */
 	const char *tests = cmdline_get("test");
+	debug_vm = cmdline_get("debug_vm") || tests;
 	if (tests) {
 		u64 seed = 1;
 		cmdline_get_u64("seed", &seed);

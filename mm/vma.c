@@ -322,13 +322,18 @@ struct vm_area_struct *vma_expand_for_mmap(struct mm_struct *mm, u64 addr, u64 e
 	return vma;
 }
 
-/* Would Linux have merged prev and next (adjacent) if the range of either had been changed? */
+/*
+ * Must Linux have merged prev and next? Only neighbours never written to (no anon_vma) are
+ * certain: equal in everything merging looks at, they were merged by whichever operation last
+ * made them equal. With an anon_vma the history matters: a write fault can give an unwritten VMA
+ * its neighbour's anon_vma (anon_vma_prepare) without merging the two, as in Linux.
+ */
 static bool neighbours_mergeable(const struct vm_area_struct *prev,
 				 const struct vm_area_struct *next)
 {
 	return prev->vm_end == next->vm_start &&
 	       !((prev->vm_flags ^ next->vm_flags) & ~VM_IGNORE_MERGE) &&
-	       prev->vm_file == next->vm_file && prev->anon_vma == next->anon_vma &&
+	       prev->vm_file == next->vm_file && !prev->anon_vma && !next->anon_vma &&
 	       prev->vm_pgoff + ((prev->vm_end - prev->vm_start) >> PAGE_SHIFT) == next->vm_pgoff &&
 	       !(next->vm_flags & VM_GROWSDOWN); /* stack growth does not merge */
 }
@@ -351,7 +356,7 @@ int mm_check(struct mm_struct *mm, char *why, size_t len)
 			bad = "shared VMA without a file";
 		else if (!mm->split_left_behind && v->vm_next && neighbours_mergeable(v, v->vm_next) &&
 			 v->vm_end != mm->start_brk) /* brk never joins the VMA below the heap */
-			bad = "not merged with the VMA after it (same flags, file and anon_vma)";
+			bad = "not merged with the VMA after it (same flags and file, never written)";
 		if (bad) {
 			snprintf(why, len, "VMA %#llx-%#llx flags %#llx: %s",
 				 (unsigned long long)v->vm_start, (unsigned long long)v->vm_end,

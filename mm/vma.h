@@ -81,7 +81,7 @@ bool can_vma_merge_after(struct vm_area_struct *prev, u64 vm_flags, struct anon_
 /*
  * Checks an address space: the VMA tree's invariants (vma_tree_check), every VMA with a file or
  * shared flags consistent, anon_vma references sane, and no two neighbours that Linux would have
- * merged (same flags but VM_SOFTDIRTY, file, contiguous offsets and the same anon_vma). 0, or -1
+ * merged (same flags but VM_SOFTDIRTY, file, contiguous offsets, neither written yet). 0, or -1
  * with the first problem described in why. O(n): for tests and the debug_vm boot option.
  */
 int mm_check(struct mm_struct *mm, char *why, size_t len);

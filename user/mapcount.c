@@ -6,7 +6,9 @@
  * - case 59: at limit - 1, mprotect of the middle of a VMA fails with ENOMEM after splitting once
  *   (the first split stays: Linux is not atomic here);
  * - mmap is refused only above the limit (one more succeeds at it), munmap strictly inside a VMA
- *   is refused at the limit while munmap at a VMA's edge works. */
+ *   is refused at the limit while munmap at a VMA's edge works;
+ * - case 58: above the limit, mprotect of the middle of a VMA is refused, while one that only
+ *   moves a boundary (the head of a VMA joins the VMA before it) or changes a whole VMA works. */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,9 +103,10 @@ int main(void)
     printf("-- mmap and munmap at the limit\n");
     munmap(ARENA, PAGES * 4096L);
     mmap(ARENA, 16 * 4096L, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+    char *far = ARENA + 0x10000000L;
+    mmap(far + 4096, 2 * 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
     long base = vma_count();
     set_limit(base);
-    char *far = ARENA + 0x10000000L;
     show_ok("mmap at the limit", (long)mmap(far, 4096, PROT_READ | PROT_EXEC,
                                             MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0));
     printf("  VMAs - limit: %ld\n", vma_count() - base);
@@ -112,6 +115,13 @@ int main(void)
     printf("mmap above the limit: %s\n", m == MAP_FAILED ? "ENOMEM" : "mapped");
     show("munmap strictly inside a VMA", sys2(SYS_munmap, (long)(ARENA + 4096), 4096));
     show("munmap at a VMA's edge", sys2(SYS_munmap, (long)ARENA, 4096));
+    printf("-- case 58: mprotect at the limit\n");
+    show("mprotect of the middle of a VMA", sys3(SYS_mprotect, (long)(ARENA + 4 * 4096), 4096, PROT_READ));
+    show("mprotect of a VMA's head, joining the VMA before it",
+         sys3(SYS_mprotect, (long)(far + 4096), 4096, PROT_READ | PROT_EXEC));
+    printf("  VMAs - limit: %ld\n", vma_count() - base);
+    show("mprotect of a whole VMA", sys3(SYS_mprotect, (long)far, 2 * 4096, PROT_READ));
+    printf("  VMAs - limit: %ld\n", vma_count() - base);
     set_limit(65530);
     printf("max_map_count restored: %ld\n", read_limit());
     return 0;

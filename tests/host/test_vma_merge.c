@@ -562,7 +562,7 @@ static u64 rnd(u64 n)
  */
 HOST_TEST(vma_merge_random_ops_keep_invariants)
 {
-	static const int prots[] = { PROT_NONE, PROT_READ, RW, PROT_READ | PROT_EXEC };
+	static const int prots[] = { PROT_NONE, PROT_READ, PROT_WRITE, RW, PROT_EXEC, PROT_READ | PROT_EXEC, PROT_WRITE | PROT_EXEC, RW | PROT_EXEC };
 	int model[MODEL_PAGES]; /* -1 unmapped, else the prot */
 	char why[200];
 
@@ -572,7 +572,7 @@ HOST_TEST(vma_merge_random_ops_keep_invariants)
 		model[i] = -1;
 	for (int step = 0; step < 6000; step++) {
 		u64 a = rnd(MODEL_PAGES), n = 1 + rnd(MODEL_PAGES - a < 8 ? MODEL_PAGES - a : 8);
-		int pr = prots[rnd(4)], op = (int)rnd(10);
+		int pr = prots[rnd(8)], op = (int)rnd(10);
 		long r;
 		if (op < 3) {
 			r = map(a, n, pr, ANON | (rnd(8) ? 0 : MAP_NORESERVE));
