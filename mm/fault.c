@@ -109,8 +109,9 @@ static int do_wp_page(struct mm_struct *mm, struct vm_area_struct *v, u64 va, pt
 	return 0;
 }
 
-int handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code)
+int handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code, int *pkey)
 {
+	*pkey = 0;
 	struct vm_area_struct *v = find_vma(mm, addr);
 
 	if (!v)

@@ -145,11 +145,12 @@ int do_munmap(struct mm_struct *mm, u64 start, u64 len);
 
 /*
  * Resolves a page fault at addr in mm (demand-zero, file page, stack growth). Returns 0 if the
- * access may now be retried, or the si_code for SIGSEGV: SEGV_MAPERR (no VMA) or SEGV_ACCERR
- * (the VMA does not allow the access); FAULT_SIGBUS for a page of a file mapping that lies past
- * the end of the file; -ENOMEM when memory ran out.
+ * access may now be retried, or the si_code for SIGSEGV: SEGV_MAPERR (no VMA), SEGV_ACCERR
+ * (the VMA does not allow the access) or SEGV_PKUERR (its protection key does not, with the key
+ * in *pkey); FAULT_SIGBUS for a page of a file mapping that lies past the end of the file;
+ * -ENOMEM when memory ran out.
  */
-int handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code);
+int handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code, int *pkey);
 
 /* The name /proc/self/maps gives shared anonymous memory ("/dev/zero (deleted)", as Linux). */
 extern const char shmem_anon_name[];
@@ -163,6 +164,7 @@ int mm_sysctl_init(void);
 
 #define SEGV_MAPERR 1
 #define SEGV_ACCERR 2
+#define SEGV_PKUERR 4
 #define FAULT_SIGBUS 0x100 /* handle_mm_fault: a file mapping touched past the end of its file */
 
 long sys_mmap(u64 addr, u64 len, u64 prot, u64 flags, u64 fd, u64 off);

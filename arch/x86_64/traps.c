@@ -187,7 +187,9 @@ static void set_signal_archinfo(u64 address, u64 error_code)
 static bool do_user_page_fault(struct pt_regs *regs, u64 cr2)
 {
 	struct task_struct *t = current;
-	int r = t->mm && cr2 < USER_TOP ? handle_mm_fault(t->mm, cr2, regs->error_code) : SEGV_MAPERR;
+	int pkey = 0;
+	int r = t->mm && cr2 < USER_TOP ? handle_mm_fault(t->mm, cr2, regs->error_code, &pkey)
+					 : SEGV_MAPERR;
 
 	if (r == 0)
 		return true;
@@ -197,6 +199,8 @@ static bool do_user_page_fault(struct pt_regs *regs, u64 cr2)
 			force_sig_fault(SIGBUS, BUS_ADRERR, cr2);
 		else if (r == SEGV_MAPERR || r == SEGV_ACCERR)
 			force_sig_fault(SIGSEGV, r, cr2);
+		else if (r == SEGV_PKUERR)
+			force_sig_fault(SIGSEGV, r, cr2); /* si_pkey: the signal side of pkeys */
 		else
 			force_sig(SIGKILL); /* out of memory */
 		return true;
