@@ -18,6 +18,7 @@
 #include "arch/x86_64/traps.h"
 #include "fs/syscalls.h"
 #include "mm/mm.h"
+#include "mm/pkeys.h"
 
 typedef long (*syscall_fn)(u64, u64, u64, u64, u64, u64);
 
@@ -129,6 +130,8 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	SYSCALL(prlimit64, sys_prlimit64),
 	SYSCALL(getrandom, sys_getrandom),
 	SYSCALL(pkey_mprotect, sys_pkey_mprotect),
+	SYSCALL(pkey_alloc, sys_pkey_alloc),
+	SYSCALL(pkey_free, sys_pkey_free),
 	SYSCALL(symlinkat, sys_symlinkat),
 	SYSCALL(renameat2, sys_renameat2),
 	SYSCALL(faccessat2, sys_faccessat2),

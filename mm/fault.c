@@ -7,6 +7,8 @@
  */
 #include "mm/mm.h"
 #include "mm/vma.h"
+#include "mm/pkeys.h"
+#include "arch/x86_64/pkru.h"
 #include "mm/filemap.h"
 #include "mm/frame.h"
 #include "arch/x86_64/pgtable.h"
@@ -20,9 +22,12 @@
 #define STACK_GUARD_GAP (256UL << PAGE_SHIFT)
 
 /* Linux's access_error(): may this VMA be accessed as the error code says? */
-static bool access_error(u64 error_code, const struct vm_area_struct *v)
+static bool access_error(u64 error_code, struct vm_area_struct *v)
 {
 	if (error_code & X86_PF_PK)
+		return true; /* the hardware's key check: never fixed by a COW or a fill */
+	/* The key first, so that a page is not filled in only to fault on its key at once. */
+	if (!arch_vma_access_permitted(v, error_code & X86_PF_WRITE, error_code & X86_PF_INSTR))
 		return true;
 	if (error_code & X86_PF_WRITE)
 		return !(v->vm_flags & VM_WRITE);
@@ -118,8 +123,17 @@ int handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code, int *pkey)
 		return SEGV_MAPERR;
 	if (v->vm_start > addr && (!(v->vm_flags & VM_GROWSDOWN) || !expand_stack(v, addr)))
 		return SEGV_MAPERR;
-	if (access_error(error_code, v))
+	if (access_error(error_code, v)) {
+		/* Linux's bad_area_access_from_pkeys(): the key refused it, or the VMA did. */
+		if (arch_pkeys_enabled() &&
+		    ((error_code & X86_PF_PK) ||
+		     !arch_vma_access_permitted(v, error_code & X86_PF_WRITE,
+						error_code & X86_PF_INSTR))) {
+			*pkey = vma_pkey(v);
+			return SEGV_PKUERR;
+		}
 		return SEGV_ACCERR;
+	}
 	u64 va = addr & PAGE_MASK;
 	int level;
 	pte_t *e = pgtable_walk(mm->pgd, va, PG_LEVEL_4K, false, &level);

@@ -42,6 +42,8 @@ u64 vm_get_page_prot(u64 vm_flags)
 		prot |= _PAGE_RW | _PAGE_DIRTY;
 	if (!(vm_flags & VM_EXEC))
 		prot |= __supported_pte_mask_nx;
+	/* The key: PTE bits 59-62 (meaningless, but harmless, while CR4.PKE is off). */
+	prot |= ((vm_flags & VM_PKEY_MASK) >> VM_PKEY_SHIFT) << _PAGE_PKEY_SHIFT;
 	return prot;
 }
 

@@ -32,6 +32,13 @@ struct file;
 #define VM_ACCOUNT 0x00100000UL
 #define VM_NORESERVE 0x00200000UL
 #define VM_SOFTDIRTY 0x08000000UL /* new since the last soft-dirty reset: every mmap and brk */
+/* The VMA's protection key (0-15) in VM_PKEY_BIT0..3, bits 32-35 as Linux's (mm/pkeys.h). */
+#define VM_PKEY_SHIFT 32
+#define VM_PKEY_BIT0 (1UL << 32)
+#define VM_PKEY_BIT1 (1UL << 33)
+#define VM_PKEY_BIT2 (1UL << 34)
+#define VM_PKEY_BIT3 (1UL << 35)
+#define VM_PKEY_MASK (0xfUL << VM_PKEY_SHIFT)
 #define VM_STACK VM_GROWSDOWN
 
 /* mmap prot and flags (Linux x86-64 values). */
@@ -113,6 +120,9 @@ struct mm_struct {
 	 * every such pair to be merged.
 	 */
 	bool split_left_behind;
+	/* Protection keys (mm/pkeys.h): keys handed out (bit k: key k), and the execute-only key. */
+	u16 pkey_allocation_map;
+	s16 execute_only_pkey; /* -1: none yet */
 };
 
 /* A new address space with no user mappings; NULL when memory runs out. */

@@ -7,6 +7,7 @@
  */
 #include "mm/mm.h"
 #include "mm/vma.h"
+#include "mm/pkeys.h"
 #include "mm/internal.h"
 #include "fs/proc.h"
 #include "fs/fdtable.h"
@@ -47,6 +48,7 @@ struct mm_struct *mm_alloc(void)
 	}
 	mm->users = 1;
 	mm->mmap_base = MMAP_BASE;
+	mm_pkeys_init(mm);
 	return mm;
 }
 
@@ -298,8 +300,14 @@ long do_mmap(struct mm_struct *mm, struct file *file, u64 addr, u64 len, u64 pro
 	addr = (u64)r;
 	if ((flags & MAP_FIXED_NOREPLACE) && vma_tree_find_intersection(&mm->mm_rb, addr, addr + len))
 		return -EEXIST;
-	vm_flags = calc_vm_prot_bits(prot) | (flags & MAP_GROWSDOWN ? VM_GROWSDOWN : 0) |
-		   VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
+	int pkey = 0;
+	if (prot == PROT_EXEC) { /* execute-only: the key that denies reads, if one is left */
+		pkey = execute_only_pkey(mm);
+		if (pkey < 0)
+			pkey = 0;
+	}
+	vm_flags = calc_vm_prot_bits(prot) | pkey_vm_flags(pkey) |
+		   (flags & MAP_GROWSDOWN ? VM_GROWSDOWN : 0) | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
 	if (file) {
 		int err = mmap_file_checks(file, prot, flags, len, pgoff, &vm_flags);
 		if (err)

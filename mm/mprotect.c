@@ -10,12 +10,14 @@
  * atomic (§1.4): the VMAs before the one that fails (a hole, a missing VM_MAY* bit, a split
  * beyond max_map_count) keep their new protection, and the error is returned.
  *
- * Protection keys: Warden does not enable PKU yet, so it behaves as Linux on a CPU without it
- * (§3.6): only pkey -1 ("keep each VMA's key") is accepted and every VMA keeps key 0.
+ * Protection keys (mm/pkeys.c): an explicit key must be allocated (checked before the range is
+ * looked at); each VMA's new key comes from arch_override_mprotect_pkey(), which also hands out
+ * the execute-only key for PROT_EXEC. Without PKU only pkey -1 is accepted (§3.6).
  */
 #include "mm/mm.h"
 #include "mm/internal.h"
 #include "mm/vma.h"
+#include "mm/pkeys.h"
 #include "kernel/errno.h"
 #include "kernel/sched.h"
 
@@ -26,37 +28,6 @@ static bool arch_validate_prot(u64 prot, u64 addr)
 {
 	(void)addr;
 	return !(prot & ~(u64)(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM));
-}
-
-/*
- * The per-mm key state as Linux keeps it without OSPKE (§3.2): one key (arch_max_pkey() is 1),
- * an empty allocation map and an execute-only key of 0. The pkeys issue makes these per-mm.
- */
-static int arch_max_pkey(void)
-{
-	return 1;
-}
-
-static int execute_only_pkey(struct mm_struct *mm)
-{
-	(void)mm;
-	return 0;
-}
-
-static u16 mm_pkey_allocation_map(struct mm_struct *mm)
-{
-	(void)mm;
-	return 0;
-}
-
-/* May user space name this key? Keys it allocated, and 0; never the execute-only key (§1.2 9). */
-static bool mm_pkey_is_allocated(struct mm_struct *mm, int pkey)
-{
-	if (pkey < 0 || pkey >= arch_max_pkey())
-		return false;
-	if (pkey == execute_only_pkey(mm))
-		return false;
-	return mm_pkey_allocation_map(mm) & (1U << pkey);
 }
 
 /* The VM_READ/WRITE/EXEC bits of prot. Keys would add their VM_PKEY_BIT* flags (§3.4). */
@@ -155,11 +126,12 @@ static long mprotect_vmas(struct mm_struct *mm, u64 start, u64 end, u64 prot, u6
 		if (rier && (vma->vm_flags & VM_MAYEXEC))
 			prot |= PROT_EXEC;
 		/*
-		 * Each call states R/W/X completely: what is not asked for is cleared. With keys,
-		 * arch_override_mprotect_pkey() would pick the VMA's key here (§3.4); it is always
-		 * 0 without PKU, which Warden does not record in vm_flags.
+		 * Each call states R/W/X completely: what is not asked for is cleared, and so is
+		 * the key, which arch_override_mprotect_pkey() picks again for this VMA (§3.4).
 		 */
-		newflags = calc_vm_prot_bits(prot) | (vma->vm_flags & ~VM_ACCESS_FLAGS);
+		int new_vma_pkey = arch_override_mprotect_pkey(vma, prot, pkey);
+		newflags = calc_vm_prot_bits(prot) | pkey_vm_flags(new_vma_pkey) |
+			   (vma->vm_flags & ~(VM_ACCESS_FLAGS | VM_PKEY_MASK));
 		/* newflags >> 4 puts VM_MAY* where VM_* are (§1.5). */
 		if ((newflags & ~(newflags >> 4)) & VM_ACCESS_FLAGS)
 			return -EACCES;

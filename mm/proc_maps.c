@@ -4,6 +4,8 @@
  * exact and what is not: mm/proc_maps.h.
  */
 #include "mm/proc_maps.h"
+#include "mm/pkeys.h"
+#include "arch/x86_64/pkru.h"
 #include "mm/filemap.h"
 #include "mm/frame.h"
 #include "mm/slab.h"
@@ -74,14 +76,8 @@
 #ifndef VM_MERGEABLE
 #define VM_MERGEABLE 0x80000000UL
 #endif
-#ifndef VM_PKEY_SHIFT
-#define VM_PKEY_SHIFT 32 /* VM_HIGH_ARCH_BIT_0: VM_PKEY_BIT0..3 are bits 32-35 */
-#endif
 #ifndef VM_UFFD_MINOR_BIT
 #define VM_UFFD_MINOR_BIT 37
-#endif
-#ifndef VM_PKEY_MASK
-#define VM_PKEY_MASK (0xfUL << VM_PKEY_SHIFT)
 #endif
 /* Linux's VM_SPECIAL */
 #define VM_SPECIAL_FLAGS (VM_IO | VM_DONTEXPAND | VM_PFNMAP | VM_MIXEDMAP)
@@ -312,15 +308,10 @@ static int thp_eligible(const struct vm_area_struct *vma)
 	return 1;
 }
 
-unsigned int vma_pkey(const struct vm_area_struct *vma)
-{
-	return (unsigned int)((vma->vm_flags & VM_PKEY_MASK) >> VM_PKEY_SHIFT);
-}
-
 /* Linux's arch_pkeys_enabled(): the kernel switched protection keys on (CR4.PKE). */
 static bool proc_pkeys_enabled(void)
 {
-	return read_cr4() & X86_CR4_PKE;
+	return arch_pkeys_enabled();
 }
 
 /* Linux 6.1's show_smap_vma_flags(): its mnemonics on x86-64 with Debian's configuration. */

@@ -49,9 +49,8 @@
  *     memory, kept after it stops being writable) and "sd" (VM_SOFTDIRTY: every VMA made or
  *     grown by mmap or brk, not exec's stack), set as Linux 6.1 sets them (mm/mmap.c,
  *     mm/mprotect.c). Linux-only flags (lo io dd hg ...) come out once something sets them.
- *   - ProtectionKey: the hook is vma_pkey() below (vm_flags bits 32-35, Linux's VM_PKEY_BIT*)
- *     and proc_pkeys_enabled(); the pkeys issue sets those bits and CR4.PKE, and the line then
- *     appears with no change here.
+ *   - ProtectionKey: printed while protection keys are on (arch_pkeys_enabled()), from
+ *     vma_pkey() (mm/pkeys.h), exactly as Linux.
  *   - No [vdso] or [vvar] lines (Warden maps no vDSO); no [vsyscall] line, which matches
  *     Debian's 6.1 (CONFIG_LEGACY_VSYSCALL_NONE).
  *   - A MAP_PRIVATE mapping of /dev/zero keeps its file on Linux ("/dev/zero"); Warden's mmap
@@ -96,9 +95,6 @@ void show_smap(struct seq_buf *m, struct vm_area_struct *vma);
 /* The whole of /proc/<pid>/maps or smaps for mm (nothing for NULL, a kernel thread). */
 void show_maps(struct seq_buf *m, struct mm_struct *mm);
 void show_smaps(struct seq_buf *m, struct mm_struct *mm);
-
-/* The protection key of vma (0 until the pkeys issue stores keys in vm_flags bits 32-35). */
-unsigned int vma_pkey(const struct vm_area_struct *vma);
 
 /* Creates /proc/self/maps and /proc/self/smaps (0444). 0 or -errno. Called by fs_init(). */
 int proc_maps_init(void);

@@ -7,6 +7,7 @@
 #include "mm/mm.h"
 #include "mm/internal.h"
 #include "mm/filemap.h"
+#include "arch/x86_64/pkru.h"
 
 /* No table to allocate: an mm without a pgd. */
 int pgd_alloc(struct mm_struct *mm)
@@ -51,4 +52,21 @@ int move_page_range(struct mm_struct *mm, u64 old_addr, u64 new_addr, u64 len)
 void unmap_mapping_pages(struct inode *inode, u64 first)
 {
 	(void)inode, (void)first;
+}
+
+/* Protection keys on the host: a PKRU of our own, on or off as a test sets pku_enabled. */
+bool pku_enabled;
+u32 host_pkru;
+
+/* The simulated register (0 with keys off, as RDPKRU would not even run). */
+u32 read_pkru(void)
+{
+	return pku_enabled ? host_pkru : 0;
+}
+
+/* Sets the simulated register. */
+void write_pkru(u32 pkru)
+{
+	if (pku_enabled)
+		host_pkru = pkru;
 }
