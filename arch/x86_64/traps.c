@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* The exception and interrupt dispatcher, and the IDT. */
+#include "kernel/trace.h"
 #include "arch/x86_64/traps.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/gdt.h"
@@ -195,6 +196,9 @@ static bool do_user_page_fault(struct pt_regs *regs, u64 cr2)
 		return true;
 	if (user_mode(regs)) {
 		set_signal_archinfo(cr2, regs->error_code);
+		trace_event(TRACE_FAULT, cr2, regs->rip, regs->error_code,
+			    r == FAULT_SIGBUS ? SIGBUS : r > 0 ? SIGSEGV : SIGKILL,
+			    r == FAULT_SIGBUS ? BUS_ADRERR : r > 0 ? (u64)r : 0, (u64)pkey);
 		if (r == FAULT_SIGBUS)
 			force_sig_fault(SIGBUS, BUS_ADRERR, cr2);
 		else if (r == SEGV_MAPERR || r == SEGV_ACCERR)
