@@ -113,11 +113,11 @@ int main(int argc, char **argv)
 		fflush(stdout);
 		_exit(0);
 	}
+	int st;
+	waitpid(pid, &st, 0); /* the parent sleeps: its PKRU must survive the context switches */
 	unsigned parent_after = rdpkru();
 	wrpkru(INIT_PKRU);
-	int st;
-	waitpid(pid, &st, 0);
-	printf("#89 parent after fork: 0x%08x, child status %d\n", parent_after, st);
+	printf("#89 parent after fork and wait: 0x%08x, child status %d\n", parent_after, st);
 
 	/* #90: execve resets PKRU to init_pkru_value. */
 	fflush(stdout);
