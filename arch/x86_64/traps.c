@@ -182,8 +182,9 @@ static void set_signal_archinfo(u64 address, u64 error_code)
 /*
  * A page fault on a user address, from user mode or from a kernel access to user memory: the
  * address space decides (demand paging, stack growth). Returns true if the access can be
- * retried; otherwise user mode gets SIGSEGV (SEGV_MAPERR or SEGV_ACCERR, as the VMA says) or
- * SIGBUS, and the kernel access its fixup (EFAULT).
+ * retried; otherwise user mode gets SIGSEGV (SEGV_MAPERR or SEGV_ACCERR, as the VMA says;
+ * SEGV_PKUERR with the VMA's key in si_pkey when PKRU denies the access) or SIGBUS, and the kernel
+ * access its fixup (EFAULT). REG_ERR keeps the hardware's PK bit (0x20).
  */
 static bool do_user_page_fault(struct pt_regs *regs, u64 cr2)
 {
@@ -204,7 +205,7 @@ static bool do_user_page_fault(struct pt_regs *regs, u64 cr2)
 		else if (r == SEGV_MAPERR || r == SEGV_ACCERR)
 			force_sig_fault(SIGSEGV, r, cr2);
 		else if (r == SEGV_PKUERR)
-			force_sig_fault(SIGSEGV, r, cr2); /* si_pkey: the signal side of pkeys */
+			force_sig_pkuerr(cr2, (u32)pkey); /* si_pkey at siginfo offset 0x20 */
 		else
 			force_sig(SIGKILL); /* out of memory */
 		return true;
