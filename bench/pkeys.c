@@ -9,6 +9,9 @@
  * - signal_round_trip: raise(SIGUSR1) to an empty handler and back (frame with PKRU, XRSTOR on
  *   return), for comparison with the fault.
  * - wrpkru_rdpkru: the two instructions alone.
+ * - pkey_mprotect_page: pkey_mprotect of one page in the middle of a 3-page region to the key
+ *   and back to key 0 (a split into three and a merge back: two calls per iteration).
+ * - pkey_alloc_free: pkey_alloc(0, PKEY_DISABLE_ACCESS) and pkey_free of the key it gave.
  */
 #define _GNU_SOURCE
 #include <signal.h>
@@ -70,6 +73,19 @@ static void wrpkru_rdpkru(void)
 	wrpkru(rdpkru());
 }
 
+static char *region;
+
+static void pkey_mprotect_page(void)
+{
+	syscall(SYS_pkey_mprotect, (long)(region + P), P, PROT_READ | PROT_WRITE, pkey);
+	syscall(SYS_pkey_mprotect, (long)(region + P), P, PROT_READ | PROT_WRITE, 0L);
+}
+
+static void pkey_alloc_free(void)
+{
+	syscall(SYS_pkey_free, syscall(SYS_pkey_alloc, 0, 1));
+}
+
 /* Sets up a page under an access-disabled key; 0 when the kernel has no pkeys. */
 static int setup_pkey(void)
 {
@@ -86,7 +102,8 @@ static int setup_pkey(void)
 	if (pkey < 0 || syscall(SYS_pkey_mprotect, (long)page, P, PROT_READ | PROT_WRITE, pkey))
 		return 0;
 	pkru_denied = 1u << (2 * pkey); /* every other key open */
-	return 1;
+	region = mmap(NULL, 3 * P, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	return region != MAP_FAILED;
 }
 
 int main(void)
@@ -99,6 +116,8 @@ int main(void)
 		{ "pkuerr_round_trip", pkuerr_round_trip, 1 },
 		{ "signal_round_trip", signal_round_trip, 0 },
 		{ "wrpkru_rdpkru", wrpkru_rdpkru, 1 },
+		{ "pkey_mprotect_page", pkey_mprotect_page, 1 },
+		{ "pkey_alloc_free", pkey_alloc_free, 1 },
 	};
 	struct sigaction sa;
 	int have_pkeys = setup_pkey();
