@@ -50,7 +50,7 @@ USER_CFLAGS := -static -O2 -Wall -Wextra -Werror
 USER_PROGS := $(patsubst user/%.c,$(BUILD)/user/%,$(wildcard user/*.c))
 ISO := $(BUILD)/warden.iso
 
-.PHONY: all kernel iso run test selftest gdb deps clean format check-format user oracle bench-vma bench-signal bench-pkeys
+.PHONY: all kernel iso run test selftest gdb deps clean format check-format user oracle bench-vma bench-signal bench-pkeys bench-trace
 all: $(KERNEL) $(ISO)
 kernel: $(KERNEL)
 iso: $(ISO)
@@ -126,6 +126,12 @@ bench-signal: deps
 bench-pkeys: deps
 	@$(MAKE) --no-print-directory $(KERNEL)
 	@tools/bench-pkeys
+
+# The cost of tracing and of the W^X policy on mprotect, in guest instructions (QEMU -icount).
+# See tools/bench-trace and bench/trace.c.
+bench-trace: deps
+	@$(MAKE) --no-print-directory $(KERNEL)
+	@tools/bench-trace
 
 # Records what Linux prints for every user program (tests/user/expected/), see tools/oracle.
 oracle: deps $(USER_PROGS)

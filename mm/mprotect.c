@@ -90,7 +90,7 @@ static int mprotect_fixup(struct mm_struct *mm, struct vm_area_struct *vma,
 
 /* Phase B (§1.2) under the mm's lock: the key, the first VMA, then each VMA in address order. */
 static long mprotect_vmas(struct mm_struct *mm, u64 start, u64 end, u64 prot, u64 grows,
-			  int pkey)
+			  int pkey, enum trace_event call)
 {
 	const bool rier = (current->personality & READ_IMPLIES_EXEC) && (prot & PROT_READ);
 	const u64 reqprot = prot;
@@ -139,8 +139,7 @@ static long mprotect_vmas(struct mm_struct *mm, u64 start, u64 end, u64 prot, u6
 			return -EACCES;
 		/* Warden's W^X policy (off by default): where Linux checks PR_SET_MDWE. */
 		tmp = min(vma->vm_end, end);
-		error = wx_check(pkey == -1 ? TRACE_MPROTECT : TRACE_PKEY_MPROTECT, nstart,
-				 tmp - nstart, vma->vm_flags, newflags);
+		error = wx_check(call, nstart, tmp - nstart, vma->vm_flags, newflags);
 		if (error)
 			return error;
 		/*
@@ -160,7 +159,8 @@ static long mprotect_vmas(struct mm_struct *mm, u64 start, u64 end, u64 prot, u6
 	}
 }
 
-long do_mprotect_pkey(u64 start, u64 len, u64 prot, int pkey)
+/* do_mprotect_pkey for the system call call (the W^X policy names it in its alerts). */
+static long __do_mprotect_pkey(u64 start, u64 len, u64 prot, int pkey, enum trace_event call)
 {
 	struct mm_struct *mm = current->mm;
 	const u64 grows = prot & (PROT_GROWSDOWN | PROT_GROWSUP);
@@ -185,15 +185,21 @@ long do_mprotect_pkey(u64 start, u64 len, u64 prot, int pkey)
 	 * Phase B. Linux takes the mmap lock for writing here; Warden's kernel is not preempted
 	 * and nothing below sleeps, so no one else can change the VMAs meanwhile.
 	 */
-	error = mprotect_vmas(mm, start, end, prot, grows, pkey);
+	error = mprotect_vmas(mm, start, end, prot, grows, pkey, call);
 	mm_debug_check(mm, "mprotect");
 	return error;
+}
+
+long do_mprotect_pkey(u64 start, u64 len, u64 prot, int pkey)
+{
+	return __do_mprotect_pkey(start, len, prot, pkey,
+				  pkey == -1 ? TRACE_MPROTECT : TRACE_PKEY_MPROTECT);
 }
 
 long sys_mprotect(u64 start, u64 len, u64 prot)
 {
 	trace_call_begin(TRACE_MPROTECT);
-	long r = do_mprotect_pkey(start, len, prot, -1);
+	long r = __do_mprotect_pkey(start, len, prot, -1, TRACE_MPROTECT);
 	trace_call_end(TRACE_MPROTECT, r, start, len, prot);
 	return r;
 }
@@ -201,7 +207,7 @@ long sys_mprotect(u64 start, u64 len, u64 prot)
 long sys_pkey_mprotect(u64 start, u64 len, u64 prot, u64 pkey)
 {
 	trace_call_begin(TRACE_PKEY_MPROTECT);
-	long r = do_mprotect_pkey(start, len, prot, (int)pkey); /* Linux's pkey is an int */
+	long r = __do_mprotect_pkey(start, len, prot, (int)pkey, TRACE_PKEY_MPROTECT); /* int pkey */
 	trace_call_end(TRACE_PKEY_MPROTECT, r, start, len, prot, (u64)(s64)(int)pkey);
 	return r;
 }

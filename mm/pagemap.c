@@ -97,7 +97,7 @@ static const struct file_operations pagemap_fops = {
 /* Appends one page-table entry with its flags in words. */
 static void seq_entry(struct seq_buf *m, const char *level, unsigned int index, u64 e, bool leaf)
 {
-	seq_printf(m, "%-4s [%3u] %#018llx", level, index, (unsigned long long)e);
+	seq_printf(m, "%-4s [%3u] 0x%016llx", level, index, (unsigned long long)e);
 	if (!(e & (_PAGE_PRESENT | (leaf ? _PAGE_PROTNONE : 0)))) {
 		seq_printf(m, " not present\n");
 		return;
