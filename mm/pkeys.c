@@ -17,12 +17,11 @@ int arch_max_pkey(void)
 void mm_pkeys_init(struct mm_struct *mm)
 {
 	/*
-	 * Key 0 is always taken. Without keys there is no other, and key 0 is also the
-	 * execute-only key, which user space can never name: pkey_alloc is ENOSPC from the first
-	 * call and pkey_free(0) EINVAL, as recorded on Debian's Linux 6.1 without PKU (the spec's
-	 * §3.6 expects EINVAL from the first call; the oracle says ENOSPC).
+	 * Key 0 is always taken. Without keys Linux leaves both fields zero: the first pkey_alloc
+	 * then takes key 0, cannot set PKRU (EINVAL) and cannot give key 0 back either (it equals
+	 * the "execute-only key" 0), so every later call is ENOSPC (spec §3.6, case 62).
 	 */
-	mm->pkey_allocation_map = 0x1;
+	mm->pkey_allocation_map = arch_pkeys_enabled() ? 0x1 : 0;
 	mm->execute_only_pkey = arch_pkeys_enabled() ? -1 : 0;
 }
 

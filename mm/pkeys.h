@@ -4,9 +4,9 @@
  * keys an address space has handed out, the execute-only key, and the key each VMA gets. The key
  * of a VMA lives in vm_flags (VM_PKEY_BIT0..3) and in its PTEs (bits 59-62); PKRU, the per-task
  * register that says what each key allows, is arch/x86_64/pkru.h's. Without PKU (or before the
- * kernel switched it on) everything behaves as Linux 6.1 there: one key, 0, never handed out
- * (pkey_alloc ENOSPC, spec §3.6 and case 62 as recorded). Generic code: host unit tests run it
- * with a simulated PKRU.
+ * kernel switched it on) everything behaves as Linux there: one key, 0, never handed out
+ * (pkey_alloc EINVAL once, then ENOSPC: spec §3.6, case 62). Generic code: host unit tests run
+ * it with a simulated PKRU.
  */
 #ifndef WARDEN_MM_PKEYS_H
 #define WARDEN_MM_PKEYS_H
