@@ -50,7 +50,7 @@ USER_CFLAGS := -static -O2 -Wall -Wextra -Werror
 USER_PROGS := $(patsubst user/%.c,$(BUILD)/user/%,$(wildcard user/*.c))
 ISO := $(BUILD)/warden.iso
 
-.PHONY: all kernel iso run test selftest gdb deps clean format check-format user oracle bench-vma bench-signal bench-pkeys bench-trace
+.PHONY: all kernel iso run test selftest gdb deps clean format check-format user oracle bench bench-vma bench-signal bench-pkeys bench-trace
 all: $(KERNEL) $(ISO)
 kernel: $(KERNEL)
 iso: $(ISO)
@@ -108,6 +108,12 @@ $(BUILD)/user/%: user/%.c $(wildcard user/*.h) Makefile
 	$(Q)$(USER_CC) $(USER_CFLAGS) $< -o $@
 
 user: $(USER_PROGS)
+
+# The benchmark of issue 9: every memory-protection operation and its scaling, Warden beside
+# Linux with the ratio, in guest instructions (QEMU -icount). See tools/bench and bench/bench.c.
+bench: deps
+	@$(MAKE) --no-print-directory $(KERNEL)
+	@tools/bench
 
 # A benchmark, not a test: VMA operations at 100 and 60 000 VMAs on Warden and on Linux, in guest
 # instructions (QEMU -icount). See tools/bench-vma.

@@ -1,15 +1,26 @@
 // SPDX-License-Identifier: MIT
 /*
- * Memory and string functions. memcpy and memset use the string instructions, which are fast on
- * every CPU Warden targets (ERMSB) and keep the kernel small.
+ * Memory and string functions. memcpy and memset use the string instructions (8 bytes per
+ * iteration, then the tail), which are fast on every CPU Warden targets and keep the kernel small.
  */
 #include "kernel/string.h"
 
-/* Copies n bytes; the regions must not overlap. */
+/*
+ * Copies n bytes; the regions must not overlap. Eight bytes at a time (rep movsq), then the
+ * tail: one eighth of the string-instruction iterations of a byte copy, which is what counts
+ * under QEMU's instruction counting and costs nothing on real CPUs.
+ */
 void *memcpy(void *dst, const void *src, size_t n)
 {
 	void *d = dst;
-	__asm__ __volatile__("rep movsb" : "+D"(d), "+S"(src), "+c"(n) : : "memory");
+	size_t q = n >> 3, b = n & 7;
+
+	__asm__ __volatile__("rep movsq\n\t"
+			     "mov %[b], %%rcx\n\t"
+			     "rep movsb"
+			     : "+D"(d), "+S"(src), "+c"(q)
+			     : [b] "r"(b)
+			     : "memory");
 	return dst;
 }
 
@@ -26,11 +37,19 @@ void *memmove(void *dst, const void *src, size_t n)
 	return dst;
 }
 
-/* Fills n bytes with c. */
+/* Fills n bytes with c, eight at a time and then the tail (as memcpy). */
 void *memset(void *dst, int c, size_t n)
 {
 	void *d = dst;
-	__asm__ __volatile__("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
+	size_t q = n >> 3, b = n & 7;
+	u64 v = (u64)(u8)c * 0x0101010101010101ULL;
+
+	__asm__ __volatile__("rep stosq\n\t"
+			     "mov %[b], %%rcx\n\t"
+			     "rep stosb"
+			     : "+D"(d), "+c"(q)
+			     : "a"(v), [b] "r"(b)
+			     : "memory");
 	return dst;
 }
 
