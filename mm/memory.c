@@ -50,11 +50,13 @@ u64 vm_get_page_prot(u64 vm_flags)
 
 void zap_page_range(struct mm_struct *mm, u64 start, u64 end)
 {
-	for (u64 va = start, next; va < end; va = next) {
-		pte_t *e = pgtable_walk_range(mm->pgd, va, end, &next); /* skips missing tables */
-		if (e && pte_has_frame(*e)) {
-			put_page(phys_to_page(*e & PTE_ADDR_MASK));
-			*e = 0;
+	for (u64 va = start, run_end; va < end; va = run_end) {
+		pte_t *e = pgtable_pte_run(mm->pgd, va, end, &run_end); /* skips missing tables */
+		for (; e && va < run_end; va += PAGE_SIZE, e++) {
+			if (pte_has_frame(*e)) {
+				put_page(phys_to_page(*e & PTE_ADDR_MASK));
+				*e = 0;
+			}
 		}
 	}
 	flush_tlb_mm_range(mm, start, end);
@@ -63,17 +65,22 @@ void zap_page_range(struct mm_struct *mm, u64 start, u64 end)
 void change_protection(struct mm_struct *mm, u64 start, u64 end, u64 vm_flags)
 {
 	u64 prot = vm_get_page_prot(vm_flags);
+	u64 ro = prot & ~(u64)(_PAGE_RW | _PAGE_DIRTY);
 
-	for (u64 va = start, next; va < end; va = next) {
-		pte_t *e = pgtable_walk_range(mm->pgd, va, end, &next);
-		if (!e || !pte_has_frame(*e))
-			continue;
-		u64 p = prot;
-		/* A frame shared copy-on-write (or the zero page) stays read-only: a write copies it. */
-		struct page *pg = phys_to_page(*e & PTE_ADDR_MASK);
-		if (is_zero_page(pg) || (!(vm_flags & VM_SHARED) && pg->refcount > 1))
-			p &= ~(u64)(_PAGE_RW | _PAGE_DIRTY);
-		*e = (*e & PTE_ADDR_MASK) | p;
+	for (u64 va = start, run_end; va < end; va = run_end) {
+		pte_t *e = pgtable_pte_run(mm->pgd, va, end, &run_end);
+		for (; e && va < run_end; va += PAGE_SIZE, e++) {
+			if (!pte_has_frame(*e))
+				continue;
+			/* A frame shared copy-on-write (or the zero page) stays read-only. */
+			u64 p = prot;
+			if (p & _PAGE_RW) {
+				struct page *pg = phys_to_page(*e & PTE_ADDR_MASK);
+				if (is_zero_page(pg) || (!(vm_flags & VM_SHARED) && pg->refcount > 1))
+					p = ro;
+			}
+			*e = (*e & PTE_ADDR_MASK) | p;
+		}
 	}
 	flush_tlb_mm_range(mm, start, end);
 }
@@ -101,10 +108,11 @@ int copy_page_range(struct mm_struct *dst, struct mm_struct *src, struct vm_area
 {
 	int err = 0;
 
-	for (u64 va = vma->vm_start, next; va < vma->vm_end && !err; va = next) {
-		pte_t *e = pgtable_walk_range(src->pgd, va, vma->vm_end, &next);
-		if (e && pte_has_frame(*e))
-			err = copy_one_page(dst, e, va, vma->vm_flags & VM_SHARED);
+	for (u64 va = vma->vm_start, run_end; va < vma->vm_end && !err; va = run_end) {
+		pte_t *e = pgtable_pte_run(src->pgd, va, vma->vm_end, &run_end);
+		for (; e && va < run_end && !err; va += PAGE_SIZE, e++)
+			if (pte_has_frame(*e))
+				err = copy_one_page(dst, e, va, vma->vm_flags & VM_SHARED);
 	}
 	if (!(vma->vm_flags & VM_SHARED))
 		flush_tlb_mm_range(src, vma->vm_start, vma->vm_end); /* the parent lost write bits */

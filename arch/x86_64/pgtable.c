@@ -61,6 +61,22 @@ pte_t *pgtable_walk_range(pte_t *pml4, u64 va, u64 end, u64 *next)
 	return NULL;
 }
 
+pte_t *pgtable_pte_run(pte_t *pml4, u64 va, u64 end, u64 *run_end)
+{
+	int level;
+	pte_t *e = pgtable_walk(pml4, va, PG_LEVEL_4K, false, &level);
+
+	if (e && level == PG_LEVEL_4K) {
+		u64 pt_end = ALIGN_DOWN(va, SZ_2M) + SZ_2M; /* where this page table's range ends */
+		*run_end = pt_end > va && pt_end < end ? pt_end : end;
+		return e;
+	}
+	u64 size = pgtable_level_size(level);
+	u64 skip = ALIGN_DOWN(va, size) + size;
+	*run_end = skip > va && skip < end ? skip : end;
+	return NULL;
+}
+
 int pgtable_map(pte_t *pml4, u64 va, phys_addr_t pa, u64 flags, int level)
 {
 	int got;

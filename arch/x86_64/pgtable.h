@@ -76,6 +76,14 @@ pte_t *pgtable_walk(pte_t *pml4, u64 va, int want, bool alloc, int *level);
  */
 pte_t *pgtable_walk_range(pte_t *pml4, u64 va, u64 end, u64 *next);
 
+/*
+ * For loops over many pages: the 4 KiB entry of va and, in *run_end, the end of the run of
+ * entries that follow it in the same page table (at most 512, never past end), so a caller
+ * steps through them as an array. When the page table is missing: NULL, and *run_end is where
+ * the next populated address can start (as pgtable_walk_range's *next).
+ */
+pte_t *pgtable_pte_run(pte_t *pml4, u64 va, u64 end, u64 *run_end);
+
 /* Maps one page (level 1) or one 2 MiB page (level 2) at va to pa with leaf flags. 0 or -ENOMEM. */
 int pgtable_map(pte_t *pml4, u64 va, phys_addr_t pa, u64 flags, int level);
 
