@@ -86,35 +86,41 @@ void change_protection(struct mm_struct *mm, u64 start, u64 end, u64 vm_flags)
 }
 
 /*
- * Gives the child the parent's page at va. A shared mapping shares the frame outright; a private
- * one shares it copy-on-write: both PTEs lose their write permission, and the first write on
- * either side copies the page (do_wp_page in mm/fault.c).
+ * Gives the child the parent's pages of vma. A shared mapping shares each frame outright; a
+ * private one shares it copy-on-write: both PTEs lose their write permission, and the first
+ * write on either side copies the page (do_wp_page in mm/fault.c). Each page table of the parent
+ * is walked once, and the child's matching page table is found (or made) once per run.
  */
-static int copy_one_page(struct mm_struct *dst, pte_t *src_pte, u64 va, bool shared)
-{
-	pte_t pte = *src_pte;
-	struct page *pg = phys_to_page(pte & PTE_ADDR_MASK);
-
-	if (!shared)
-		pte &= ~(u64)(_PAGE_RW | _PAGE_DIRTY);
-	if (pgtable_map(dst->pgd, va, pte & PTE_ADDR_MASK, pte & ~PTE_ADDR_MASK, PG_LEVEL_4K))
-		return -ENOMEM;
-	get_page(pg);
-	*src_pte = pte;
-	return 0;
-}
-
 int copy_page_range(struct mm_struct *dst, struct mm_struct *src, struct vm_area_struct *vma)
 {
+	bool shared = vma->vm_flags & VM_SHARED;
 	int err = 0;
 
 	for (u64 va = vma->vm_start, run_end; va < vma->vm_end && !err; va = run_end) {
 		pte_t *e = pgtable_pte_run(src->pgd, va, vma->vm_end, &run_end);
-		for (; e && va < run_end && !err; va += PAGE_SIZE, e++)
-			if (pte_has_frame(*e))
-				err = copy_one_page(dst, e, va, vma->vm_flags & VM_SHARED);
+		pte_t *dbase = NULL; /* the child's entry for dbase_va, in the same page table */
+		u64 dbase_va = 0;
+		for (; e && va < run_end; va += PAGE_SIZE, e++) {
+			if (!pte_has_frame(*e))
+				continue;
+			if (!dbase) {
+				int level;
+				dbase = pgtable_walk(dst->pgd, va, PG_LEVEL_4K, true, &level);
+				if (!dbase || level != PG_LEVEL_4K) {
+					err = -ENOMEM;
+					break;
+				}
+				dbase_va = va;
+			}
+			pte_t pte = *e;
+			if (!shared)
+				pte &= ~(u64)(_PAGE_RW | _PAGE_DIRTY);
+			dbase[(va - dbase_va) / PAGE_SIZE] = pte;
+			get_page(phys_to_page(pte & PTE_ADDR_MASK));
+			*e = pte;
+		}
 	}
-	if (!(vma->vm_flags & VM_SHARED))
+	if (!shared)
 		flush_tlb_mm_range(src, vma->vm_start, vma->vm_end); /* the parent lost write bits */
 	return err;
 }
