@@ -72,10 +72,13 @@ struct task_struct {
 	u32 pkru;		/* user PKRU while the task is not running (Linux's thread.pkru) */
 };
 
-/* The task running on this CPU. */
+/* The task running on this CPU: one load from the per-CPU area (%gs). */
 static inline struct task_struct *get_current(void)
 {
-	return this_cpu()->current_task;
+	struct task_struct *t;
+
+	__asm__("mov %%gs:%c1, %0" : "=r"(t) : "i"(__builtin_offsetof(struct percpu, current_task)));
+	return t;
 }
 #define current get_current()
 

@@ -294,7 +294,8 @@ static void do_signal(struct pt_regs *regs)
  * The last work before user mode. The final check runs with interrupts off and they stay off
  * until IRETQ, so a tick cannot set need_resched unseen in between.
  */
-void exit_to_user_mode(struct pt_regs *regs)
+/* The work before a return to user mode: rescheduling and signals, until none is left. */
+static __attribute__((noinline)) void exit_to_user_mode_loop(struct pt_regs *regs)
 {
 	for (;;) {
 		local_irq_disable();
@@ -308,6 +309,18 @@ void exit_to_user_mode(struct pt_regs *regs)
 		else
 			do_signal(regs);
 	}
+}
+
+void exit_to_user_mode(struct pt_regs *regs)
+{
+	struct task_struct *t = current;
+
+	local_irq_disable();
+	/* The common case, nothing to do, without the loop's stack frame. */
+	if (__builtin_expect(!t->need_resched && !(t->pending & ~t->blocked) &&
+				     !t->sig.restore_sigmask, 1))
+		return;
+	exit_to_user_mode_loop(regs);
 }
 
 /* Sends sig from the current task to t with a kill-style siginfo. */
