@@ -47,6 +47,13 @@ u32 xstate_image_extent(u64 mask)
 	return end;
 }
 
+u32 xstate_size_of(int xfeature)
+{
+	if (xfeature < 2 || xfeature >= XFEATURE_MAX || !(xfeatures_mask_user & (1ULL << xfeature)))
+		return 0;
+	return xstate_sizes[xfeature];
+}
+
 /* Writes an extended control register. */
 static void xsetbv(u32 reg, u64 value)
 {

@@ -64,6 +64,9 @@ extern u32 fpu_user_xstate_size;
 /* Offset of a component in the standard-format image (CPUID.(0xD,n).EBX); 0 if not enabled. */
 u32 xstate_offset(int xfeature);
 
+/* Size of an extended component (2 and up) in the image; 0 if not enabled. */
+u32 xstate_size_of(int xfeature);
+
 /* Bytes of a standard-format image up to the end of the last feature of mask (at least 576). */
 u32 xstate_image_extent(u64 mask);
 

@@ -86,7 +86,8 @@ static bool copy_fpstate_to_sigframe(u64 fp, u32 pkru)
 	u8 buf[XSTATE_MAX_SIZE + 4] __aligned(64);
 	u32 size = fpu_user_xstate_size;
 
-	memset(buf, 0, size + 4);
+	/* The legacy area and the header: XSAVE leaves the header's reserved bytes alone. */
+	memset(buf, 0, XSAVE_MIN_SIZE);
 	if (use_xsave()) {
 		xsave_to_buffer(buf, xfeatures_mask_user);
 		xstate_hdr(buf)->xfeatures |= XFEATURE_MASK_FPSSE;
@@ -105,7 +106,21 @@ static bool copy_fpstate_to_sigframe(u64 fp, u32 pkru)
 		.xstate_size = size,
 	};
 	memcpy(buf + SW_BYTES_OFFSET, &sw, sizeof(sw));
-	return copy_to_user((void __user *)fp, buf, fpu_frame_size()) == 0;
+	if (!use_xsave())
+		return copy_to_user((void __user *)fp, buf, fpu_frame_size()) == 0;
+	/*
+	 * Only what XSAVE wrote goes out: the legacy area and header, each enabled component, and
+	 * magic2. The gaps of disabled components keep what the stack held, as with Linux's XSAVE
+	 * straight into the frame.
+	 */
+	if (copy_to_user((void __user *)fp, buf, XSAVE_MIN_SIZE))
+		return false;
+	for (int i = 2; i < XFEATURE_MAX; i++) {
+		u32 off = xstate_offset(i), len = xstate_size_of(i);
+		if (len && copy_to_user((void __user *)(fp + off), buf + off, len))
+			return false;
+	}
+	return copy_to_user((void __user *)(fp + size), buf + size, 4) == 0;
 }
 
 /*
@@ -157,10 +172,15 @@ static bool fpu_restore_sig(u64 fp)
 	}
 	if (fp % (fx_only ? 16 : 64))
 		return false; /* XRSTOR and FXRSTOR #GP on a misaligned image */
-	u32 len = fx_only ? FXSAVE_SIZE : xstate_image_extent(xrestore);
-	memset(buf, 0, sizeof(buf));
-	if (copy_from_user(buf, (void __user *)fp, len))
+	/* Only what XRSTOR reads: the legacy area and header, and the components of xrestore. */
+	if (copy_from_user(buf, (void __user *)fp, fx_only ? FXSAVE_SIZE : XSAVE_MIN_SIZE))
 		return false;
+	for (int i = 2; !fx_only && i < XFEATURE_MAX; i++) {
+		u32 off = xstate_offset(i), len = xstate_size_of(i);
+		if (len && (xrestore & (1ULL << i)) &&
+		    copy_from_user(buf + off, (void __user *)(fp + off), len))
+			return false;
+	}
 	bool ok;
 	if (fx_only) {
 		ok = fxrstor_from_buffer_checked(buf);
