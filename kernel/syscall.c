@@ -107,6 +107,7 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	SYSCALL(getsid, sys_getpgrp),
 	SYSCALL(personality, sys_personality),
 	SYSCALL(setrlimit, sys_setrlimit),
+	SYSCALL(prctl, sys_prctl),
 	SYSCALL(arch_prctl, sys_arch_prctl),
 	SYSCALL(gettid, sys_gettid),
 	SYSCALL(time, sys_time),
