@@ -45,6 +45,8 @@ int fs_init(void *initrd, size_t len)
 		err = proc_maps_init();
 	if (!err)
 		err = mm_sysctl_init();
+	if (!err)
+		err = hugetlb_sysctl_init();
 #endif
 	if (!err && len)
 		err = unpack_initramfs(initrd, len);
