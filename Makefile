@@ -50,7 +50,7 @@ USER_CFLAGS := -static -O2 -Wall -Wextra -Werror
 USER_PROGS := $(patsubst user/%.c,$(BUILD)/user/%,$(wildcard user/*.c))
 ISO := $(BUILD)/warden.iso
 
-.PHONY: all kernel iso run test selftest gdb deps clean format check-format user oracle bench-vma bench-signal kselftest
+.PHONY: all kernel iso run test selftest gdb deps clean format check-format user oracle bench-vma bench-signal bench-pkeys kselftest
 all: $(KERNEL) $(ISO)
 kernel: $(KERNEL)
 iso: $(ISO)
@@ -120,6 +120,12 @@ bench-vma: deps
 bench-signal: deps
 	@$(MAKE) --no-print-directory $(KERNEL)
 	@tools/bench-signal
+
+# A benchmark: protection keys (a PKUERR fault round trip, ...) on Warden and on Linux, in guest
+# instructions (QEMU -icount). See tools/bench-pkeys and bench/pkeys.c.
+bench-pkeys: deps
+	@$(MAKE) --no-print-directory $(KERNEL)
+	@tools/bench-pkeys
 
 # Records what Linux prints for every user program (tests/user/expected/), see tools/oracle.
 oracle: deps $(USER_PROGS)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* Building the root file system at boot. */
+#include "kernel/trace.h"
 #include "fs/cpio.h"
 #include "fs/proc.h"
 #include "fs/ramfs.h"
@@ -47,6 +48,10 @@ int fs_init(void *initrd, size_t len)
 		err = mm_sysctl_init();
 	if (!err)
 		err = hugetlb_sysctl_init();
+	if (!err)
+		err = trace_proc_init();
+	if (!err)
+		err = proc_pagemap_init();
 #endif
 	if (!err && len)
 		err = unpack_initramfs(initrd, len);

@@ -123,6 +123,22 @@ static const struct file_operations proc_file_fops = {
 	.llseek = proc_file_lseek,
 };
 
+/* A generated file that also takes writes: the handler is in i_private. */
+static ssize_t proc_seq_write(struct file *file, struct iov_iter *from, s64 *ppos)
+{
+	ssize_t (*write)(struct file *, struct iov_iter *, s64 *) = file_inode(file)->i_private;
+
+	return write(file, from, ppos);
+}
+
+static const struct file_operations proc_seq_rw_fops = {
+	.open = proc_file_open,
+	.release = proc_file_release,
+	.read = proc_file_read,
+	.write = proc_seq_write,
+	.llseek = proc_file_lseek,
+};
+
 /* The directory an entry of where goes in. */
 static struct inode *proc_dir(enum proc_dir where)
 {
@@ -150,6 +166,30 @@ int proc_create_file(enum proc_dir where, const char *name, u32 mode,
 		return -ENOMEM;
 	inode->i_fop = &proc_file_fops;
 	inode->i_show = show;
+	return proc_add(proc_dir(where), name, inode);
+}
+
+int proc_create_seq(struct inode *dir, const char *name, u32 mode, int (*show)(struct seq_buf *m),
+		    ssize_t (*write)(struct file *file, struct iov_iter *from, s64 *ppos))
+{
+	struct inode *inode = new_inode(&proc_sb, S_IFREG | (mode & S_IALLUGO));
+
+	if (!inode)
+		return -ENOMEM;
+	inode->i_fop = write ? &proc_seq_rw_fops : &proc_file_fops;
+	inode->i_show = show;
+	inode->i_private = (void *)write;
+	return proc_add(dir ? dir : proc_root, name, inode);
+}
+
+int proc_create_fops(enum proc_dir where, const char *name, u32 mode,
+		     const struct file_operations *fops)
+{
+	struct inode *inode = new_inode(&proc_sb, S_IFREG | (mode & S_IALLUGO));
+
+	if (!inode)
+		return -ENOMEM;
+	inode->i_fop = fops;
 	return proc_add(proc_dir(where), name, inode);
 }
 

@@ -37,6 +37,17 @@ enum proc_dir { PROC_ROOT, PROC_SELF };
 int proc_create_file(enum proc_dir where, const char *name, u32 mode,
 		     int (*show)(struct seq_buf *m));
 
+/*
+ * A generated file NAME in dir (NULL: /proc) as proc_create_file() makes them, that may also be
+ * written: write (NULL for a read-only file) gets each write(2) whole.
+ */
+int proc_create_seq(struct inode *dir, const char *name, u32 mode, int (*show)(struct seq_buf *m),
+		    ssize_t (*write)(struct file *file, struct iov_iter *from, s64 *ppos));
+
+/* A file NAME in /proc or /proc/self with file operations of its own (e.g. /proc/self/pagemap). */
+int proc_create_fops(enum proc_dir where, const char *name, u32 mode,
+		     const struct file_operations *fops);
+
 /* Creates the symlink NAME in /proc or /proc/self whose target get_link() makes at each use
  * (a kmalloc'd string, or an ERR_PTR). 0 or -errno. */
 int proc_create_link(enum proc_dir where, const char *name, char *(*get_link)(struct inode *));

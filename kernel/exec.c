@@ -17,6 +17,8 @@
 #include "kernel/signal.h"
 #include "kernel/string.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/fpu.h"
+#include "arch/x86_64/pkru.h"
 #include "arch/x86_64/process.h"
 #include "arch/x86_64/traps.h"
 #include "fs/fdtable.h"
@@ -335,7 +337,8 @@ static int exec_binprm(struct linux_binprm *bprm)
 	wrmsr(MSR_FS_BASE, 0);
 	wrmsr(MSR_KERNEL_GS_BASE, 0);
 	fpu_init_state(t);
-	__asm__ __volatile__("fxrstorq %0" ::"m"(*(u8(*)[FPU_STATE_SIZE])t->fpu_state));
+	fpu_restore_regs(task_fpstate(t));
+	write_pkru(t->pkru); /* init_pkru_value, as Linux's fpu_flush_thread */
 	start_thread(task_pt_regs(t), li.entry, sp);
 	return 0;
 }

@@ -9,6 +9,8 @@
 #include "kernel/signal.h"
 #include "kernel/string.h"
 #include "kernel/sys.h"
+#include "arch/x86_64/fpu.h"
+#include "arch/x86_64/pkru.h"
 #include "arch/x86_64/process.h"
 #include "arch/x86_64/traps.h"
 #include "fs/fdtable.h"
@@ -91,7 +93,8 @@ static long do_fork(u64 flags, u64 newsp, int *parent_tid, int *child_tid, u64 t
 	regs->rax = 0;
 	if (newsp)
 		regs->rsp = newsp;
-	__asm__ __volatile__("fxsaveq %0" : "=m"(*(u8(*)[FPU_STATE_SIZE])t->fpu_state));
+	fpu_save_regs(task_fpstate(t));
+	t->pkru = read_pkru(); /* the parent's current PKRU, as Linux's copy_thread */
 	t->fs_base = (flags & CLONE_SETTLS) ? tls : parent->fs_base;
 	t->gs_base = parent->gs_base;
 	copy_signal_state(t, parent);

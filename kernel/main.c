@@ -33,6 +33,7 @@
 #include "mm/frame.h"
 #include "mm/memblock.h"
 #include "mm/vma.h"
+#include "kernel/trace.h"
 #include "mm/slab.h"
 
 void kmain(u32 magic, u32 info) __noreturn;
@@ -135,6 +136,7 @@ static void __noreturn start_userspace(void)
 	const struct boot_module *initrd = boot_info.nr_modules ? &boot_info.modules[0] : NULL;
 
 	time_init(); /* before the first file gets a timestamp */
+	trace_init();
 	int err = fs_init(initrd ? phys_to_virt(initrd->start) : NULL,
 			  initrd ? initrd->end - initrd->start : 0);
 

@@ -37,7 +37,7 @@ struct rlimit64 {
 	u64 rlim_cur;
 	u64 rlim_max;
 };
-#define FPU_STATE_SIZE 512
+#define FPU_STATE_SIZE (2752 + 64) /* XSTATE_MAX_SIZE and room to align it to 64 */
 
 struct task_struct {
 	u64 thread_sp;		/* kernel RSP saved by switch_to (first: used by assembly) */
@@ -75,7 +75,8 @@ struct task_struct {
 	bool is_child_subreaper;
 	bool has_child_subreaper;
 	char exe_path[256];	/* what /proc/self/exe names */
-	u8 fpu_state[FPU_STATE_SIZE] __aligned(16); /* FXSAVE image of the user's FPU/SSE state */
+	u8 fpu_state[FPU_STATE_SIZE]; /* user FPU/SIMD state, XSAVE image at task_fpstate() */
+	u32 pkru;		/* user PKRU while the task is not running (Linux's thread.pkru) */
 };
 
 /* The task running on this CPU. */

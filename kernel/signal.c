@@ -115,6 +115,21 @@ void force_sig_fault(int sig, int code, u64 addr)
 	send_signal_info(t, sig, &info);
 }
 
+void force_sig_pkuerr(u64 addr, u32 pkey)
+{
+	struct task_struct *t = current;
+	struct k_sigaction *ka = action_of(t, SIGSEGV);
+	struct kernel_siginfo info = { .si_signo = SIGSEGV,
+				       .si_code = SEGV_PKUERR,
+				       .fields = { addr, 0, pkey } };
+
+	if ((t->blocked & sigmask(SIGSEGV)) || ka->handler == SIG_IGN) {
+		ka->handler = SIG_DFL;
+		t->blocked &= ~sigmask(SIGSEGV);
+	}
+	send_signal_info(t, SIGSEGV, &info);
+}
+
 void force_sig(int sig)
 {
 	force_sig_fault(sig, SI_KERNEL, 0);

@@ -68,6 +68,7 @@
 #define FPE_FLTDIV 3
 #define SEGV_MAPERR 1
 #define SEGV_ACCERR 2
+#define SEGV_PKUERR 4
 #define BUS_ADRALN 1
 #define BUS_ADRERR 2
 #define TRAP_BRKPT 1
@@ -106,12 +107,15 @@ struct sighand_struct {
  * The siginfo of a pending signal: the first 32 bytes of the user's 128-byte siginfo_t (the
  * rest is always zero here). fields[] holds si_addr (faults), or si_pid and si_uid (kill).
  */
+/* The words of siginfo after si_code: si_addr (0x10), si_addr_lsb (0x18), si_pkey (0x20). */
+#define KERNEL_SIGINFO_FIELDS 3
+
 struct kernel_siginfo {
 	int si_signo;
 	int si_errno;
 	int si_code;
 	int pad;
-	u64 fields[2];
+	u64 fields[KERNEL_SIGINFO_FIELDS];
 };
 
 /* Sets the pid/uid words of a siginfo (kill, tkill). */
@@ -164,6 +168,9 @@ bool send_signal_info(struct task_struct *t, int sig, const struct kernel_siginf
  * is blocked or ignored it is unblocked and its handler reset to SIG_DFL, so it cannot be lost.
  */
 void force_sig_fault(int sig, int code, u64 addr);
+
+/* SIGSEGV SEGV_PKUERR for a protection-key fault, with si_pkey (Linux's force_sig_pkuerr). */
+void force_sig_pkuerr(u64 addr, u32 pkey);
 
 /* force_sig_fault with SI_KERNEL and no address (#GP, int3, a bad sigreturn frame). */
 void force_sig(int sig);

@@ -15,6 +15,7 @@
 #include "arch/x86_64/cpu.h"
 #include "kernel/errno.h"
 #include "kernel/string.h"
+#include "kernel/printk.h"
 
 int pgd_alloc(struct mm_struct *mm)
 {
@@ -148,6 +149,46 @@ void unmap_mapping_pages(struct inode *inode, u64 first)
 				continue;
 			u64 skip = first > v->vm_pgoff ? first - v->vm_pgoff : 0;
 			zap_page_range(mm, v->vm_start + (skip << PAGE_SHIFT), v->vm_end);
+		}
+	}
+}
+
+/* The PTE flags as letters: present, writable, user, accessed, dirty, NX, PROT_NONE, key. */
+static void print_pte(u64 va, pte_t e)
+{
+	printk("    %#014llx -> %#llx %c%c%c%c%c%s%s key %llu\n", (unsigned long long)va,
+	       (unsigned long long)(e & PTE_ADDR_MASK), e & _PAGE_PRESENT ? 'P' : '-',
+	       e & _PAGE_RW ? 'W' : '-', e & _PAGE_USER ? 'U' : '-', e & _PAGE_ACCESSED ? 'A' : '-',
+	       e & _PAGE_DIRTY ? 'D' : '-', e & _PAGE_NX ? " NX" : "",
+	       e & _PAGE_PROTNONE ? " PROTNONE" : "",
+	       (unsigned long long)((e & _PAGE_PKEY_MASK) >> _PAGE_PKEY_SHIFT));
+}
+
+void dump_task_mm(int pid)
+{
+	struct task_struct *t = find_task_by_pid(pid);
+	struct mm_struct *mm = t ? t->mm : NULL;
+	unsigned int shown = 0;
+
+	if (!mm) {
+		printk("dump: no address space for pid %d\n", pid);
+		return;
+	}
+	printk("dump: pid %d (%s): %d VMAs, pgd %#llx\n", pid, t->comm, mm->mm_rb.count,
+	       (unsigned long long)virt_to_phys(mm->pgd));
+	for (struct vm_area_struct *v = mm->mm_rb.first; v; v = v->vm_next) {
+		printk("  %#014llx-%#014llx %c%c%c%c flags %#llx pgoff %#llx%s\n",
+		       (unsigned long long)v->vm_start, (unsigned long long)v->vm_end,
+		       v->vm_flags & VM_READ ? 'r' : '-', v->vm_flags & VM_WRITE ? 'w' : '-',
+		       v->vm_flags & VM_EXEC ? 'x' : '-', v->vm_flags & VM_MAYSHARE ? 's' : 'p',
+		       (unsigned long long)v->vm_flags, (unsigned long long)v->vm_pgoff,
+		       v->vm_file ? " file" : "");
+		for (u64 va = v->vm_start, next; va < v->vm_end && shown < 4096; va = next) {
+			pte_t *e = pgtable_walk_range(mm->pgd, va, v->vm_end, &next);
+			if (e && *e) {
+				print_pte(va, *e);
+				shown++;
+			}
 		}
 	}
 }

@@ -140,6 +140,9 @@ struct vm_area_struct *find_vma(struct mm_struct *mm, u64 addr);
 /* The leaf PTE flags that give user space the access vm_flags allow. */
 u64 vm_get_page_prot(u64 vm_flags);
 
+/* Prints pid's VMAs and their PTEs on the console (a teaching view: /proc/warden/control dump=PID). */
+void dump_task_mm(int pid);
+
 /* Makes mm the current address space of this CPU. */
 void switch_mm(struct mm_struct *mm);
 

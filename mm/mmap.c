@@ -8,6 +8,7 @@
 #include "mm/mm.h"
 #include "mm/vma.h"
 #include "mm/pkeys.h"
+#include "kernel/trace.h"
 #include "mm/internal.h"
 #include "fs/proc.h"
 #include "fs/fdtable.h"
@@ -329,6 +330,9 @@ long do_mmap(struct mm_struct *mm, struct file *file, u64 addr, u64 len, u64 pro
 	}
 	if (flags & MAP_NORESERVE)
 		vm_flags |= VM_NORESERVE;
+	r = wx_check(TRACE_MMAP, addr, len, 0, vm_flags); /* before MAP_FIXED unmaps anything */
+	if (r)
+		return r;
 	r = mmap_region(mm, file, addr, len, vm_flags, pgoff);
 	mm_debug_check(mm, "mmap");
 	return r;
@@ -351,7 +355,7 @@ static long mmap_dev_zero(struct file *file, u64 addr, u64 len, u64 prot, u64 fl
 	return r;
 }
 
-long sys_mmap(u64 addr, u64 len, u64 prot, u64 flags, u64 fd, u64 off)
+static long __sys_mmap(u64 addr, u64 len, u64 prot, u64 flags, u64 fd, u64 off)
 {
 	struct file *file = NULL;
 
@@ -376,9 +380,20 @@ long sys_mmap(u64 addr, u64 len, u64 prot, u64 flags, u64 fd, u64 off)
 	return r;
 }
 
+long sys_mmap(u64 addr, u64 len, u64 prot, u64 flags, u64 fd, u64 off)
+{
+	trace_call_begin(TRACE_MMAP);
+	long r = __sys_mmap(addr, len, prot, flags, fd, off);
+	trace_call_end(TRACE_MMAP, r, addr, len, prot, flags, fd, off);
+	return r;
+}
+
 long sys_munmap(u64 addr, u64 len)
 {
-	return do_munmap(current->mm, addr, len);
+	trace_call_begin(TRACE_MUNMAP);
+	long r = do_munmap(current->mm, addr, len);
+	trace_call_end(TRACE_MUNMAP, r, addr, len);
+	return r;
 }
 
 /*
@@ -445,8 +460,10 @@ static long __sys_brk(struct mm_struct *mm, u64 brk)
 long sys_brk(u64 brk)
 {
 	struct mm_struct *mm = current->mm;
-	long r = __sys_brk(mm, brk);
 
+	trace_call_begin(TRACE_BRK);
+	long r = __sys_brk(mm, brk);
+	trace_call_end(TRACE_BRK, r, brk);
 	mm_debug_check(mm, "brk");
 	return r;
 }

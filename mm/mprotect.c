@@ -18,6 +18,7 @@
 #include "mm/internal.h"
 #include "mm/vma.h"
 #include "mm/pkeys.h"
+#include "kernel/trace.h"
 #include "kernel/errno.h"
 #include "kernel/sched.h"
 
@@ -81,6 +82,7 @@ static int mprotect_fixup(struct mm_struct *mm, struct vm_area_struct *vma,
 		}
 	}
 	*pprev = vma;
+	trace_range(start, end, oldflags, newflags);
 	vma->vm_flags = newflags;
 	change_protection(mm, start, end, newflags);
 	return 0;
@@ -135,11 +137,16 @@ static long mprotect_vmas(struct mm_struct *mm, u64 start, u64 end, u64 prot, u6
 		/* newflags >> 4 puts VM_MAY* where VM_* are (§1.5). */
 		if ((newflags & ~(newflags >> 4)) & VM_ACCESS_FLAGS)
 			return -EACCES;
+		/* Warden's W^X policy (off by default): where Linux checks PR_SET_MDWE. */
+		tmp = min(vma->vm_end, end);
+		error = wx_check(pkey == -1 ? TRACE_MPROTECT : TRACE_PKEY_MPROTECT, nstart,
+				 tmp - nstart, vma->vm_flags, newflags);
+		if (error)
+			return error;
 		/*
 		 * Linux checks here, in this order, arch_validate_flags (nothing on x86), the LSM
 		 * and a driver's vm_ops->mprotect: Warden has none.
 		 */
-		tmp = min(vma->vm_end, end);
 		error = mprotect_fixup(mm, vma, &prev, nstart, tmp, newflags);
 		if (error)
 			return error;
@@ -185,10 +192,16 @@ long do_mprotect_pkey(u64 start, u64 len, u64 prot, int pkey)
 
 long sys_mprotect(u64 start, u64 len, u64 prot)
 {
-	return do_mprotect_pkey(start, len, prot, -1);
+	trace_call_begin(TRACE_MPROTECT);
+	long r = do_mprotect_pkey(start, len, prot, -1);
+	trace_call_end(TRACE_MPROTECT, r, start, len, prot);
+	return r;
 }
 
 long sys_pkey_mprotect(u64 start, u64 len, u64 prot, u64 pkey)
 {
-	return do_mprotect_pkey(start, len, prot, (int)pkey); /* Linux's pkey is an int */
+	trace_call_begin(TRACE_PKEY_MPROTECT);
+	long r = do_mprotect_pkey(start, len, prot, (int)pkey); /* Linux's pkey is an int */
+	trace_call_end(TRACE_PKEY_MPROTECT, r, start, len, prot, (u64)(s64)(int)pkey);
+	return r;
 }

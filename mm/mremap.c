@@ -11,6 +11,7 @@
 #include "mm/vma.h"
 #include "mm/internal.h"
 #include "kernel/errno.h"
+#include "kernel/trace.h"
 #include "kernel/sched.h"
 
 #define MREMAP_MAYMOVE 1
@@ -233,7 +234,10 @@ long do_mremap(struct mm_struct *mm, u64 addr, u64 old_len, u64 new_len, u64 fla
 long sys_mremap(u64 addr, u64 old_len, u64 new_len, u64 flags, u64 new_addr)
 {
 	struct mm_struct *mm = current->mm;
+
+	trace_call_begin(TRACE_MREMAP);
 	long r = do_mremap(mm, addr, old_len, new_len, flags, new_addr);
+	trace_call_end(TRACE_MREMAP, r, addr, old_len, new_len, flags, new_addr);
 
 	mm_debug_check(mm, "mremap");
 	return r;

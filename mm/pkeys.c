@@ -6,6 +6,7 @@
 #include "mm/pkeys.h"
 #include "arch/x86_64/pkru.h"
 #include "kernel/errno.h"
+#include "kernel/trace.h"
 #include "kernel/sched.h"
 
 int arch_max_pkey(void)
@@ -74,7 +75,8 @@ static int arch_set_user_pkey_access(int pkey, u64 init_val)
 	return 0;
 }
 
-long sys_pkey_alloc(u64 flags, u64 init_val)
+/* pkey_alloc(2): the lowest free key, its rights set in the caller's PKRU. */
+static long do_pkey_alloc(u64 flags, u64 init_val)
 {
 	struct mm_struct *mm = current->mm;
 
@@ -93,9 +95,20 @@ long sys_pkey_alloc(u64 flags, u64 init_val)
 	return pkey;
 }
 
+long sys_pkey_alloc(u64 flags, u64 init_val)
+{
+	trace_call_begin(TRACE_PKEY_ALLOC);
+	long r = do_pkey_alloc(flags, init_val);
+	trace_call_end(TRACE_PKEY_ALLOC, r, flags, init_val);
+	return r;
+}
+
 long sys_pkey_free(u64 pkey)
 {
-	return mm_pkey_free(current->mm, (int)pkey); /* Linux's pkey is an int */
+	trace_call_begin(TRACE_PKEY_FREE);
+	long r = mm_pkey_free(current->mm, (int)pkey); /* Linux's pkey is an int */
+	trace_call_end(TRACE_PKEY_FREE, r, (u64)(s64)(int)pkey);
+	return r;
 }
 
 /* Does pkru let data be read through key pkey? */

@@ -192,7 +192,7 @@ void show_maps(struct seq_buf *m, struct mm_struct *mm)
  * (Linux: !PageAnon). A private copy of a file page is anonymous memory (and so, here, is a page
  * truncated out of the cache while still mapped, which Linux goes on counting as a file page).
  */
-static bool is_page_cache_page(struct vm_area_struct *vma, u64 va, struct page *pg)
+bool is_page_cache_page(struct vm_area_struct *vma, u64 va, struct page *pg)
 {
 	if (!vma->vm_file)
 		return false;

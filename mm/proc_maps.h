@@ -96,6 +96,13 @@ void show_smap(struct seq_buf *m, struct vm_area_struct *vma);
 void show_maps(struct seq_buf *m, struct mm_struct *mm);
 void show_smaps(struct seq_buf *m, struct mm_struct *mm);
 
+struct page;
+/* Is pg, mapped at va of vma, its file's page-cache page (not an anonymous copy)? */
+bool is_page_cache_page(struct vm_area_struct *vma, u64 va, struct page *pg);
+
+/* Creates /proc/self/pagemap and /proc/self/ptwalk (mm/pagemap.c). 0 or -errno. */
+int proc_pagemap_init(void);
+
 /* Creates /proc/self/maps and /proc/self/smaps (0444). 0 or -errno. Called by fs_init(). */
 int proc_maps_init(void);
 

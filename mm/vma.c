@@ -17,6 +17,7 @@
 #include "kernel/panic.h"
 #include "kernel/string.h"
 #include "kernel/vsprintf.h"
+#include "kernel/trace.h"
 
 #define VM_IGNORE_MERGE VM_SOFTDIRTY
 
@@ -160,6 +161,7 @@ int __split_vma(struct mm_struct *mm, struct vm_area_struct *vma, u64 addr, int 
 
 	if (!n)
 		return -ENOMEM;
+	trace_event(TRACE_VMA_SPLIT, vma->vm_start, vma->vm_end, addr);
 	if (new_below) {
 		n->vm_end = addr;
 		vma->vm_pgoff += (addr - vma->vm_start) >> PAGE_SHIFT;
@@ -286,19 +288,21 @@ struct vm_area_struct *vma_merge(struct mm_struct *mm, struct vm_area_struct *pr
 		     can_vma_merge_after(prev, vm_flags, anon_vma, file, pgoff);
 	merge_next = next && next->vm_start == end &&
 		     can_vma_merge_before(next, vm_flags, anon_vma, file, pgoff + pglen);
+	struct vm_area_struct *res = NULL;
+
 	if (merge_prev && merge_next && is_mergeable_anon_vma(prev->anon_vma, next->anon_vma, NULL)) {
 		merge_into_prev(mm, prev, next->vm_end); /* cases 1 and 6 */
-		return prev;
-	}
-	if (merge_prev) {
+		res = prev;
+	} else if (merge_prev) {
 		merge_into_prev(mm, prev, end); /* cases 2, 5 and 7 */
-		return prev;
-	}
-	if (merge_next) {
+		res = prev;
+	} else if (merge_next) {
 		merge_into_next(mm, next, addr); /* cases 3, 4 and 8 */
-		return next;
+		res = next;
 	}
-	return NULL;
+	if (res)
+		trace_event(TRACE_VMA_MERGE, res->vm_start, res->vm_end);
+	return res;
 }
 
 struct vm_area_struct *vma_expand_for_mmap(struct mm_struct *mm, u64 addr, u64 end, u64 vm_flags,
@@ -315,10 +319,12 @@ struct vm_area_struct *vma_expand_for_mmap(struct mm_struct *mm, u64 addr, u64 e
 	if (prev && prev->vm_end == addr &&
 	    can_vma_merge_after(prev, vm_flags, vma ? vma->anon_vma : NULL, file, pgoff)) {
 		merge_into_prev(mm, prev, vma ? next->vm_end : end);
-		return prev;
+		vma = prev;
+	} else if (vma) {
+		merge_into_next(mm, next, addr);
 	}
 	if (vma)
-		merge_into_next(mm, next, addr);
+		trace_event(TRACE_VMA_MERGE, vma->vm_start, vma->vm_end);
 	return vma;
 }
 

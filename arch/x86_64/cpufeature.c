@@ -2,6 +2,8 @@
 /* CPUID decoding, the boot report of CPU features, and switching protections on. */
 #include "arch/x86_64/cpufeature.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/fpu.h"
+#include "arch/x86_64/pkru.h"
 #include "kernel/printk.h"
 #include "kernel/string.h"
 #include "kernel/vsprintf.h"
@@ -123,8 +125,20 @@ void cpu_enable_protections(void)
 	}
 	if (cpu_has(X86_FEATURE_UMIP))
 		cr4 |= X86_CR4_UMIP;
+	if (cpu_has(X86_FEATURE_XSAVE))
+		cr4 |= X86_CR4_OSXSAVE;
+	if (cpu_has(X86_FEATURE_PKU))
+		cr4 |= X86_CR4_PKE;
 	write_cr0(cr0);
 	write_cr4(cr4);
+	/* CPUID now reports what the OS switched on (OSXSAVE, OSPKE), as user mode will see it. */
+	if (cr4 & X86_CR4_OSXSAVE)
+		boot_cpu_data.features |= 1UL << X86_FEATURE_OSXSAVE;
+	if (cr4 & X86_CR4_PKE) {
+		boot_cpu_data.features |= 1UL << X86_FEATURE_OSPKE;
+		pku_enabled = true; /* PKRU is 0 (all open) until the first task gets its own */
+	}
+	fpu__init_system();
 }
 
 void cpu_report(void)

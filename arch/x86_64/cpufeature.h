@@ -56,7 +56,10 @@ static inline bool cpu_has(enum cpu_feature f)
 	return boot_cpu_data.features & (1UL << f);
 }
 
-/* Turns on WP, SMEP, SMAP, UMIP and SSE state support where the CPU has them. */
+/*
+ * Turns on WP, SMEP, SMAP, UMIP, SSE state support, XSAVE (XCR0) and protection keys (CR4.PKE,
+ * pku_enabled) where the CPU has them.
+ */
 void cpu_enable_protections(void);
 
 /* Prints the CPU, its features and what the kernel switched on. */

@@ -2,8 +2,10 @@
 /* Task register state, context switch, SYSCALL setup. */
 #include "arch/x86_64/process.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/fpu.h"
 #include "arch/x86_64/gdt.h"
 #include "arch/x86_64/percpu.h"
+#include "arch/x86_64/pkru.h"
 #include "arch/x86_64/traps.h"
 #include "kernel/sched.h"
 #include "kernel/string.h"
@@ -51,25 +53,26 @@ void arch_setup_kernel_thread(struct task_struct *t, void (*fn)(void *), void *a
 	t->thread_sp = (u64)sp;
 }
 
-void fpu_init_state(struct task_struct *t)
-{
-	memset(t->fpu_state, 0, sizeof(t->fpu_state));
-	*(u16 *)&t->fpu_state[0] = 0x37f;	/* FCW: all x87 exceptions masked */
-	*(u32 *)&t->fpu_state[24] = 0x1f80;	/* MXCSR: all SSE exceptions masked */
-}
-
 void arch_switch_to(struct task_struct *prev, struct task_struct *next)
 {
 	struct percpu *cpu = this_cpu();
 
-	if (prev->mm)
-		__asm__ __volatile__("fxsaveq %0" : "=m"(*(u8(*)[FPU_STATE_SIZE])prev->fpu_state));
+	u32 pkru = INIT_PKRU_VALUE; /* kernel threads and idle: init_pkru_value */
+
+	if (prev->mm) {
+		fpu_save_regs(task_fpstate(prev));
+		prev->pkru = read_pkru();
+	}
 	if (next->mm) {
 		switch_mm(next->mm);
-		__asm__ __volatile__("fxrstorq %0" ::"m"(*(u8(*)[FPU_STATE_SIZE])next->fpu_state));
+		fpu_restore_regs(task_fpstate(next));
 		wrmsr(MSR_FS_BASE, next->fs_base);
 		wrmsr(MSR_KERNEL_GS_BASE, next->gs_base);
+		pkru = next->pkru;
 	}
+	/* Linux's switch_fpu_finish: WRPKRU only when the value changes (a no-op without PKU). */
+	if (arch_pkeys_enabled() && read_pkru() != pkru)
+		write_pkru(pkru);
 	u64 top = (u64)next->stack + KSTACK_SIZE;
 	cpu->kernel_rsp = top;
 	tss_set_rsp0(top);

@@ -14,14 +14,11 @@ void arch_setup_new_task(struct task_struct *t);
 /* Makes a new task start in the kernel at fn(arg), then leave for user mode through its pt_regs. */
 void arch_setup_kernel_thread(struct task_struct *t, void (*fn)(void *), void *arg);
 
-/* Switches registers, address space, FS base and FPU state from prev to next. */
+/* Switches registers, address space, FS base, FPU state and PKRU from prev to next. */
 void arch_switch_to(struct task_struct *prev, struct task_struct *next);
 
 /* Sets user registers for a fresh program image: RIP, RSP, everything else zero. */
 void start_thread(struct pt_regs *regs, u64 rip, u64 rsp);
-
-/* Gives a task the FPU state of a freshly started program. */
-void fpu_init_state(struct task_struct *t);
 
 /* Sets up SYSCALL (STAR, LSTAR, FMASK, EFER.SCE) on this CPU. */
 void syscall_init(void);

@@ -11,7 +11,8 @@
  * which is all Warden lets user mode use; without XSAVE the plain 512-byte FXSAVE image.
  */
 #include "arch/x86_64/signal.h"
-#include "arch/x86_64/cpufeature.h"
+#include "arch/x86_64/fpu.h"
+#include "arch/x86_64/pkru.h"
 #include "arch/x86_64/layout.h"
 #include "arch/x86_64/traps.h"
 #include "kernel/compiler.h"
@@ -21,12 +22,7 @@
 #include "kernel/string.h"
 #include "mm/uaccess.h"
 
-#define FXSAVE_SIZE 512
-#define XSAVE_HDR_SIZE 64
-#define XSTATE_SIZE (FXSAVE_SIZE + XSAVE_HDR_SIZE) /* x87 + SSE in XSAVE format */
-#define XFEATURE_MASK_FPSSE 0x3
 #define SW_BYTES_OFFSET 464
-#define MXCSR_OFFSET 24
 #define RED_ZONE 128
 
 #define X86_EFLAGS_CF 0x00000001
@@ -66,93 +62,80 @@ _Static_assert(__builtin_offsetof(struct sigcontext, err) == 152, "REG_ERR is gr
 _Static_assert(__builtin_offsetof(struct sigcontext, fpstate) == 184, "fpstate pointer at 184");
 _Static_assert(sizeof(struct fpx_sw_bytes) == 48, "fpx_sw_bytes fill bytes 464..511");
 
-/* The FPU state a handler starts with: x87 and SSE exceptions masked, everything else zero. */
-static u8 fpu_init_image[FXSAVE_SIZE] __aligned(64);
-
-/* Fills in the init image once. */
-static void fpu_signal_init(void)
-{
-	*(u16 *)&fpu_init_image[0] = 0x37f;
-	*(u32 *)&fpu_init_image[MXCSR_OFFSET] = 0x1f80;
-}
-
-static bool use_xsave(void)
-{
-	return cpu_has(X86_FEATURE_XSAVE);
-}
-
 /* Bytes the FPU area takes in a frame: the XSAVE image and magic2, or the FXSAVE image. */
 static u64 fpu_frame_size(void)
 {
-	return use_xsave() ? XSTATE_SIZE + 4 : FXSAVE_SIZE;
+	return use_xsave() ? fpu_user_xstate_size + 4 : FXSAVE_SIZE;
 }
 
-/* Loads the user FPU registers from a 16-byte aligned kernel image. */
-static void fpu_load(const u8 *image)
+/* The XSAVE header of an image in a kernel buffer. */
+static struct xstate_header *xstate_hdr(u8 *image)
 {
-	__asm__ __volatile__("fxrstorq %0" ::"m"(*(const u8(*)[FXSAVE_SIZE])image));
+	return (struct xstate_header *)(image + XSAVE_HDR_OFFSET);
 }
 
 /*
- * Loads an FPU image that came from user memory and lets the CPU judge it, as Linux does: if
- * FXRSTOR faults (#GP for reserved MXCSR bits) the exception table resumes after it and the
- * result is false. The registers then get the init state.
+ * Writes the user FPU state to the frame's FPU area at fp (Linux's copy_fpstate_to_sigframe).
+ * With XSAVE: an XSAVE of every user xfeature, XSTATE_BV with x87 and SSE always set (legacy
+ * software expects them), the interrupted PKRU in the PKRU slot with XSTATE_BV bit 9 forced on
+ * (6.12+, so that sigreturn restores it on every CPU), magic2 after the image. The software bytes
+ * at 464 (magic1, extended_size, xfeatures, xstate_size) are written on every CPU, as Linux does.
  */
-static bool fpu_load_user_image(const u8 *image)
+static bool copy_fpstate_to_sigframe(u64 fp, u32 pkru)
 {
-	int failed;
+	u8 buf[XSTATE_MAX_SIZE + 4] __aligned(64);
+	u32 size = fpu_user_xstate_size;
 
-	__asm__ __volatile__("1:	fxrstorq %[img]\n"
-			     "	xorl %[failed], %[failed]\n"
-			     "2:\n"
-			     "	.pushsection __ex_table, \"a\"\n"
-			     "	.balign 8\n"
-			     "	.quad 1b, 2b\n"
-			     "	.popsection\n"
-			     : [failed] "=r"(failed)
-			     : [img] "m"(*(const u8(*)[FXSAVE_SIZE])image), "0"(1));
-	if (failed)
-		fpu_load(fpu_init_image);
-	return !failed;
-}
-
-/* Writes the current FPU state to the frame's FPU area at fp. */
-static bool copy_fpstate_to_sigframe(u64 fp)
-{
-	u8 buf[XSTATE_SIZE + 4] __aligned(64);
-
-	memset(buf, 0, sizeof(buf));
-	__asm__ __volatile__("fxsaveq %0" : "=m"(*(u8(*)[FXSAVE_SIZE])buf));
-	/* Linux writes the sw bytes on every CPU; magic2 and the header only with XSAVE. */
+	memset(buf, 0, size + 4);
+	if (use_xsave()) {
+		xsave_to_buffer(buf, xfeatures_mask_user);
+		xstate_hdr(buf)->xfeatures |= XFEATURE_MASK_FPSSE;
+		if (xfeatures_mask_user & XFEATURE_MASK_PKRU) {
+			xstate_hdr(buf)->xfeatures |= XFEATURE_MASK_PKRU;
+			*(u32 *)&buf[xstate_offset(XFEATURE_PKRU)] = pkru;
+		}
+		*(u32 *)&buf[size] = FP_XSTATE_MAGIC2;
+	} else {
+		__asm__ __volatile__("fxsaveq %0" : "=m"(*(u8(*)[FXSAVE_SIZE])buf));
+	}
 	struct fpx_sw_bytes sw = {
 		.magic1 = FP_XSTATE_MAGIC1,
-		.extended_size = (use_xsave() ? XSTATE_SIZE : FXSAVE_SIZE) + 4,
-		.xfeatures = XFEATURE_MASK_FPSSE,
-		.xstate_size = use_xsave() ? XSTATE_SIZE : FXSAVE_SIZE,
+		.extended_size = size + 4,
+		.xfeatures = xfeatures_mask_user,
+		.xstate_size = size,
 	};
 	memcpy(buf + SW_BYTES_OFFSET, &sw, sizeof(sw));
-	if (use_xsave()) {
-		*(u64 *)&buf[FXSAVE_SIZE] = XFEATURE_MASK_FPSSE; /* XSTATE_BV */
-		*(u32 *)&buf[XSTATE_SIZE] = FP_XSTATE_MAGIC2;
-	}
 	return copy_to_user((void __user *)fp, buf, fpu_frame_size()) == 0;
 }
 
 /*
- * Loads the FPU state of a frame (Linux's fpu__restore_sig). No area means the init state. An
- * XSAVE image is used as one only if its sw bytes and magic2 say so, otherwise as FXSAVE. The
- * CPU would refuse (#GP) reserved MXCSR bits, reserved header bytes or a misaligned image: that
- * is a bad frame here too. (QEMU's TCG loads reserved MXCSR bits without a fault, and so does
- * Linux under it: the CPU decides, not a software check.)
+ * Puts the user registers in their init state with PKRU = init_pkru_value (Linux's
+ * fpu__clear_user_states): a handler's start, and sigreturn with a NULL fpstate.
+ */
+static void fpu_clear_user_states(void)
+{
+	fpu_reset_user_regs();
+	write_pkru(INIT_PKRU_VALUE);
+}
+
+/*
+ * Loads the FPU state of a frame (Linux's fpu__restore_sig and __fpu_restore_sig). No area means
+ * the init state. With XSAVE, the software bytes decide: magic1, a plausible xstate_size and
+ * magic2 at fp + xstate_size make it an XSAVE image restored with XRSTOR for the features the
+ * bytes name (the rest, PKRU included, get their init state: PKRU 0); otherwise it is used as an
+ * FXSAVE image and everything beyond x87/SSE is reset. The XSAVE header must be one XRSTOR takes
+ * (XSTATE_BV within XCR0, XCOMP_BV and the reserved bytes zero); what else the CPU refuses
+ * (#GP: misalignment, reserved MXCSR bits) the exception table catches: a bad frame too.
+ * PKRU comes out as the frame's slot if XSTATE_BV bit 9 is set, else 0.
  */
 static bool fpu_restore_sig(u64 fp)
 {
-	u8 buf[FXSAVE_SIZE] __aligned(16);
-	u64 hdr[XSAVE_HDR_SIZE / 8];
+	u8 buf[XSTATE_MAX_SIZE] __aligned(64);
+	u64 xrestore = XFEATURE_MASK_FPSSE;
 	bool fx_only = true;
 
 	if (!fp) {
-		fpu_load(fpu_init_image);
+		fpu_clear_user_states();
 		return true;
 	}
 	if (!access_ok((void __user *)fp, fpu_frame_size()))
@@ -162,36 +145,41 @@ static bool fpu_restore_sig(u64 fp)
 		u32 magic2;
 		if (copy_from_user(&sw, (void __user *)(fp + SW_BYTES_OFFSET), sizeof(sw)))
 			return false;
-		if (sw.magic1 == FP_XSTATE_MAGIC1 && sw.xstate_size >= XSTATE_SIZE &&
-		    sw.xstate_size <= XSTATE_SIZE && sw.xstate_size <= sw.extended_size) {
+		if (sw.magic1 == FP_XSTATE_MAGIC1 && sw.xstate_size >= XSAVE_MIN_SIZE &&
+		    sw.xstate_size <= fpu_user_xstate_size && sw.xstate_size <= sw.extended_size) {
 			if (copy_from_user(&magic2, (void __user *)(fp + sw.xstate_size),
 					   sizeof(magic2)))
 				return false;
 			fx_only = magic2 != FP_XSTATE_MAGIC2;
 		}
+		if (!fx_only)
+			xrestore = sw.xfeatures & xfeatures_mask_user;
 	}
 	if (fp % (fx_only ? 16 : 64))
+		return false; /* XRSTOR and FXRSTOR #GP on a misaligned image */
+	u32 len = fx_only ? FXSAVE_SIZE : xstate_image_extent(xrestore);
+	memset(buf, 0, sizeof(buf));
+	if (copy_from_user(buf, (void __user *)fp, len))
 		return false;
-	if (copy_from_user(buf, (void __user *)fp, sizeof(buf)))
-		return false;
-	if (!fx_only) {
-		if (copy_from_user(hdr, (void __user *)(fp + FXSAVE_SIZE), sizeof(hdr)))
+	bool ok;
+	if (fx_only) {
+		ok = fxrstor_from_buffer_checked(buf);
+	} else {
+		const struct xstate_header *hdr = xstate_hdr(buf);
+		if (hdr->xfeatures & ~xfeatures_mask_user || hdr->xcomp_bv)
 			return false;
-		for (int i = 1; i < XSAVE_HDR_SIZE / 8; i++)
-			if (hdr[i])
-				return false; /* XCOMP_BV and the reserved words must be zero */
-		if (!(hdr[0] & 1)) {
-			/* x87 in its init state: FCW 0x37f, the rest zero (MXCSR is not x87). */
-			u32 mxcsr = *(u32 *)&buf[MXCSR_OFFSET];
-			memset(buf, 0, 24);
-			memset(buf + 32, 0, 128);
-			*(u16 *)&buf[0] = 0x37f;
-			*(u32 *)&buf[MXCSR_OFFSET] = mxcsr;
-		}
-		if (!(hdr[0] & 2))
-			memset(buf + 160, 0, 256); /* XMM registers in their init state */
+		for (int i = 0; i < 6; i++)
+			if (hdr->reserved[i])
+				return false;
+		ok = xrstor_from_buffer_checked(buf, xrestore);
 	}
-	return fpu_load_user_image(buf);
+	if (!ok) {
+		fpu_clear_user_states();
+		return false;
+	}
+	/* Features the frame does not carry get their init state (PKRU: 0). */
+	fpu_load_init_features(xfeatures_mask_user & ~xrestore);
+	return true;
 }
 
 /* Is sp inside the alternate stack, whatever SS_AUTODISARM says (Linux's __on_sig_stack)? */
@@ -258,21 +246,28 @@ static void fill_sigcontext(struct sigcontext *sc, const struct pt_regs *regs, u
 	};
 }
 
+/*
+ * Builds the frame (Linux's x64_setup_rt_frame). Since 6.12 the frame is written with PKRU = 0,
+ * so a stack or alternate stack under any key can take it, and the interrupted PKRU goes into
+ * the frame's XSAVE image; on failure that PKRU comes back before SIGSEGV is forced. The handler
+ * starts with the user registers in their init state and PKRU = init_pkru_value.
+ */
 int setup_rt_frame(int sig, const struct k_sigaction *ka, const struct kernel_siginfo *info,
 		   u64 oldset, struct pt_regs *regs)
 {
 	struct task_struct *t = current;
 	struct rt_sigframe f;
+	u32 pkru = read_pkru();
 	u64 fp;
 
-	fpu_signal_init();
+	write_pkru(0); /* Linux's sig_prepare_pkru: every key open while the frame is written */
 	u64 frame = get_sigframe(ka, regs, &fp);
 	if (frame == ~0ULL || !access_ok((void __user *)frame, sizeof(f)))
-		return -EFAULT;
-	if (!copy_fpstate_to_sigframe(fp))
-		return -EFAULT;
+		goto efault;
+	if (!copy_fpstate_to_sigframe(fp, pkru))
+		goto efault;
 	if (!(ka->flags & SA_RESTORER))
-		return -EFAULT; /* x86-64 has no default return stub */
+		goto efault; /* x86-64 has no default return stub */
 	memset(&f, 0, sizeof(f));
 	f.pretcode = ka->restorer;
 	f.uc.uc_flags = UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS | (use_xsave() ? UC_FP_XSTATE : 0);
@@ -285,12 +280,12 @@ int setup_rt_frame(int sig, const struct k_sigaction *ka, const struct kernel_si
 		f.info.si_signo = info->si_signo;
 		f.info.si_errno = info->si_errno;
 		f.info.si_code = info->si_code;
-		f.info.fields[0] = info->fields[0];
-		f.info.fields[1] = info->fields[1];
+		for (int i = 0; i < KERNEL_SIGINFO_FIELDS; i++)
+			f.info.fields[i] = info->fields[i];
 		len = sizeof(f);
 	}
 	if (copy_to_user((void __user *)frame, &f, len))
-		return -EFAULT;
+		goto efault;
 	if (t->sig.altstack.ss_flags & SS_AUTODISARM)
 		t->sig.altstack = (struct sigaltstack_state){ 0, 0, SS_DISABLE };
 
@@ -303,8 +298,12 @@ int setup_rt_frame(int sig, const struct k_sigaction *ka, const struct kernel_si
 	regs->cs = GDT_USER_CS;
 	regs->ss = GDT_USER_DS;
 	regs->rflags &= ~(u64)(X86_EFLAGS_DF | X86_EFLAGS_RF | X86_EFLAGS_TF);
-	fpu_load(fpu_init_image);
+	fpu_clear_user_states();
 	return 0;
+
+efault:
+	write_pkru(pkru);
+	return -EFAULT;
 }
 
 /* Takes the registers back from a frame's sigcontext (Linux's restore_sigcontext). */
@@ -352,16 +351,20 @@ long sys_rt_sigreturn(void)
 	struct user_stack_t st;
 	u64 set, uc_flags;
 
-	fpu_signal_init();
 	if (!access_ok(frame, sizeof(*frame)))
 		goto badframe;
 	if (copy_from_user(&set, &frame->uc.uc_sigmask, sizeof(set)) ||
 	    copy_from_user(&uc_flags, &frame->uc.uc_flags, sizeof(uc_flags)))
 		goto badframe;
 	set_current_blocked(set);
-	if (!restore_sigcontext(regs, &frame->uc.uc_mcontext, uc_flags))
-		goto badframe;
+	/*
+	 * The altstack settings are read before the FPU state is loaded: that load sets PKRU to the
+	 * frame's value, which may deny the key of the frame itself (Linux 6.12's "Restore altstack
+	 * access in sigreturn()").
+	 */
 	if (copy_from_user(&st, &frame->uc.uc_stack, sizeof(st)))
+		goto badframe;
+	if (!restore_sigcontext(regs, &frame->uc.uc_mcontext, uc_flags))
 		goto badframe;
 	struct sigaltstack_state ss = { st.ss_sp, st.ss_size, (u32)st.ss_flags };
 	do_sigaltstack(&ss, NULL, regs->rsp); /* errors ignored, as Linux's restore_altstack */

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* The exception and interrupt dispatcher, and the IDT. */
+#include "kernel/trace.h"
 #include "arch/x86_64/traps.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/gdt.h"
@@ -181,8 +182,9 @@ static void set_signal_archinfo(u64 address, u64 error_code)
 /*
  * A page fault on a user address, from user mode or from a kernel access to user memory: the
  * address space decides (demand paging, stack growth). Returns true if the access can be
- * retried; otherwise user mode gets SIGSEGV (SEGV_MAPERR or SEGV_ACCERR, as the VMA says) or
- * SIGBUS, and the kernel access its fixup (EFAULT).
+ * retried; otherwise user mode gets SIGSEGV (SEGV_MAPERR or SEGV_ACCERR, as the VMA says;
+ * SEGV_PKUERR with the VMA's key in si_pkey when PKRU denies the access) or SIGBUS, and the kernel
+ * access its fixup (EFAULT). REG_ERR keeps the hardware's PK bit (0x20).
  */
 static bool do_user_page_fault(struct pt_regs *regs, u64 cr2)
 {
@@ -195,12 +197,15 @@ static bool do_user_page_fault(struct pt_regs *regs, u64 cr2)
 		return true;
 	if (user_mode(regs)) {
 		set_signal_archinfo(cr2, regs->error_code);
+		trace_event(TRACE_FAULT, cr2, regs->rip, regs->error_code,
+			    r == FAULT_SIGBUS ? SIGBUS : r > 0 ? SIGSEGV : SIGKILL,
+			    r == FAULT_SIGBUS ? BUS_ADRERR : r > 0 ? (u64)r : 0, (u64)pkey);
 		if (r == FAULT_SIGBUS)
 			force_sig_fault(SIGBUS, BUS_ADRERR, cr2);
 		else if (r == SEGV_MAPERR || r == SEGV_ACCERR)
 			force_sig_fault(SIGSEGV, r, cr2);
 		else if (r == SEGV_PKUERR)
-			force_sig_fault(SIGSEGV, r, cr2); /* si_pkey: the signal side of pkeys */
+			force_sig_pkuerr(cr2, (u32)pkey); /* si_pkey at siginfo offset 0x20 */
 		else
 			force_sig(SIGKILL); /* out of memory */
 		return true;

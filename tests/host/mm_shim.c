@@ -8,6 +8,7 @@
 #include "mm/internal.h"
 #include "mm/filemap.h"
 #include "arch/x86_64/pkru.h"
+#include "kernel/trace.h"
 
 /* No table to allocate: an mm without a pgd. */
 int pgd_alloc(struct mm_struct *mm)
@@ -69,4 +70,39 @@ void write_pkru(u32 pkru)
 {
 	if (pku_enabled)
 		host_pkru = pkru;
+}
+
+/* Tracing is the kernel's (kernel/trace.c): on the host it is always off. */
+u32 trace_mask;
+int wx_policy;
+
+/* Never called while trace_mask is 0. */
+void __trace_call_begin(enum trace_event e)
+{
+	(void)e;
+}
+
+/* Never called while trace_mask is 0. */
+void __trace_call_end(enum trace_event e, const u64 *args, int nargs, long ret)
+{
+	(void)e, (void)args, (void)nargs, (void)ret;
+}
+
+/* Never called while trace_mask is 0. */
+void __trace_range(u64 start, u64 end, u64 old_flags, u64 new_flags)
+{
+	(void)start, (void)end, (void)old_flags, (void)new_flags;
+}
+
+/* Never called while trace_mask is 0. */
+void __trace_event(enum trace_event e, const u64 *args, int nargs)
+{
+	(void)e, (void)args, (void)nargs;
+}
+
+/* Never called while wx_policy is off. */
+int __wx_check(enum trace_event call, u64 addr, u64 len, u64 old_flags, u64 new_flags)
+{
+	(void)call, (void)addr, (void)len, (void)old_flags, (void)new_flags;
+	return 0;
 }

@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Two views of the page tables for teaching: /proc/self/pagemap in Linux's format (one 64-bit
+ * entry per virtual page: bit 63 present, 61 file page or shared anonymous memory, 56 mapped
+ * exclusively, 55 soft-dirty, bits 0-54 the page frame number; Documentation/admin-guide/mm/
+ * pagemap.rst) and /proc/self/ptwalk, a Warden extension: write an address to it, then read the
+ * four levels of its page-table walk with each entry's flags (docs/tracing.md).
+ */
+#include "mm/mm.h"
+#include "mm/frame.h"
+#include "mm/proc_maps.h"
+#include "mm/slab.h"
+#include "fs/proc.h"
+#include "fs/uio.h"
+#include "arch/x86_64/pgtable.h"
+#include "kernel/errno.h"
+#include "kernel/sched.h"
+#include "kernel/string.h"
+#include "kernel/vsprintf.h"
+
+#define PM_ENTRY_BYTES 8
+#define PM_PFRAME_MASK ((1ULL << 55) - 1)
+#define PM_SOFT_DIRTY (1ULL << 55)
+#define PM_MMAP_EXCLUSIVE (1ULL << 56)
+#define PM_FILE (1ULL << 61)
+#define PM_PRESENT (1ULL << 63)
+
+/* The pagemap entry of user page va (Linux's pte_to_pagemap_entry and pagemap_pte_hole). */
+static u64 pagemap_entry(struct mm_struct *mm, struct vm_area_struct *vma, u64 va)
+{
+	u64 flags = 0;
+	int level;
+
+	if (!vma)
+		return 0;
+	pte_t *e = pgtable_walk(mm->pgd, va, PG_LEVEL_4K, false, &level);
+	if (e && level == PG_LEVEL_4K && pte_has_frame(*e)) {
+		struct page *pg = phys_to_page(*e & PTE_ADDR_MASK);
+		flags |= PM_PRESENT | (((*e & PTE_ADDR_MASK) >> PAGE_SHIFT) & PM_PFRAME_MASK);
+		/* The zero page is not a "normal" page: neither file nor exclusive (Linux). */
+		if (!is_zero_page(pg)) {
+			bool file = is_page_cache_page(vma, va, pg);
+			if (file)
+				flags |= PM_FILE;
+			if (pg->refcount - (file ? 1 : 0) == 1)
+				flags |= PM_MMAP_EXCLUSIVE;
+		}
+		/* Warden's writable PTEs are made dirty: Linux's soft-dirty bit follows dirtiness. */
+		if ((*e & (_PAGE_RW | _PAGE_DIRTY)) == (_PAGE_RW | _PAGE_DIRTY))
+			flags |= PM_SOFT_DIRTY;
+	}
+	if (vma->vm_flags & VM_SOFTDIRTY)
+		flags |= PM_SOFT_DIRTY;
+	return flags;
+}
+
+/* Reads entries from *ppos (a multiple of 8, as the count must be): EINVAL otherwise. */
+static ssize_t pagemap_read(struct file *file, struct iov_iter *to, s64 *ppos)
+{
+	struct mm_struct *mm = current->mm;
+	size_t count = iov_iter_count(to), done = 0;
+	u64 vpn = (u64)*ppos / PM_ENTRY_BYTES;
+
+	(void)file;
+	if (!mm)
+		return 0;
+	if ((u64)*ppos % PM_ENTRY_BYTES || count % PM_ENTRY_BYTES)
+		return -EINVAL;
+	if (*ppos < 0 || vpn >= TASK_SIZE >> PAGE_SHIFT)
+		return 0;
+	for (; done < count && vpn < TASK_SIZE >> PAGE_SHIFT; vpn++, done += PM_ENTRY_BYTES) {
+		u64 va = vpn << PAGE_SHIFT;
+		struct vm_area_struct *v = find_vma(mm, va);
+		u64 entry = pagemap_entry(mm, v && v->vm_start <= va ? v : NULL, va);
+		if (copy_to_iter(&entry, sizeof(entry), to) != sizeof(entry))
+			return done ? (ssize_t)done : -EFAULT;
+	}
+	*ppos += (s64)done;
+	return (ssize_t)done;
+}
+
+/* lseek to any position >= 0 (entries are read at page index * 8). */
+static s64 pagemap_lseek(struct file *file, s64 offset, int whence)
+{
+	if (whence == SEEK_CUR && __builtin_add_overflow(offset, file->f_pos, &offset))
+		return -EINVAL;
+	if ((whence != SEEK_SET && whence != SEEK_CUR) || offset < 0)
+		return -EINVAL;
+	return file->f_pos = offset;
+}
+
+static const struct file_operations pagemap_fops = {
+	.read = pagemap_read,
+	.llseek = pagemap_lseek,
+};
+
+/* Appends one page-table entry with its flags in words. */
+static void seq_entry(struct seq_buf *m, const char *level, unsigned int index, u64 e, bool leaf)
+{
+	seq_printf(m, "%-4s [%3u] %#018llx", level, index, (unsigned long long)e);
+	if (!(e & (_PAGE_PRESENT | (leaf ? _PAGE_PROTNONE : 0)))) {
+		seq_printf(m, " not present\n");
+		return;
+	}
+	seq_printf(m, " -> %#llx", (unsigned long long)(e & PTE_ADDR_MASK));
+	seq_printf(m, "%s%s%s%s%s%s%s", e & _PAGE_PRESENT ? " present" : "", e & _PAGE_RW ? " write" : "",
+		   e & _PAGE_USER ? " user" : "", e & _PAGE_ACCESSED ? " accessed" : "",
+		   leaf && (e & _PAGE_DIRTY) ? " dirty" : "", e & _PAGE_NX ? " nx" : "",
+		   leaf && (e & _PAGE_PROTNONE) ? " protnone" : "");
+	if (leaf)
+		seq_printf(m, " pkey %llu", (unsigned long long)((e & _PAGE_PKEY_MASK) >> _PAGE_PKEY_SHIFT));
+	seq_printf(m, "\n");
+}
+
+/* The walk of va through mm's four levels, as text. */
+static void ptwalk_show(struct seq_buf *m, struct mm_struct *mm, u64 va)
+{
+	static const char *const names[] = { "", "PTE", "PD", "PDPT", "PML4" };
+	pte_t *table = mm->pgd;
+
+	seq_printf(m, "address %#llx\n", (unsigned long long)va);
+	for (int level = 4; level >= 1; level--) {
+		unsigned int i = pgtable_index(va, level);
+		u64 e = table[i];
+		bool leaf = level == 1 || (level > 1 && level < 4 && (e & _PAGE_PSE));
+		seq_entry(m, names[level], i, e, leaf);
+		if (leaf || !(e & _PAGE_PRESENT))
+			return;
+		table = phys_to_virt(e & PTE_ADDR_MASK);
+	}
+}
+
+/* ptwalk's per-open state: the address written, or none yet. */
+struct ptwalk_state {
+	u64 addr;
+	bool have_addr;
+};
+
+static int ptwalk_open(struct inode *inode, struct file *file)
+{
+	(void)inode;
+	file->private_data = kzalloc(sizeof(struct ptwalk_state), GFP_KERNEL);
+	return file->private_data ? 0 : -ENOMEM;
+}
+
+static void ptwalk_release(struct inode *inode, struct file *file)
+{
+	(void)inode;
+	kfree(file->private_data);
+}
+
+/* Takes the address to walk: hex (with or without 0x) or decimal, as strtoul with base 0. */
+static ssize_t ptwalk_write(struct file *file, struct iov_iter *from, s64 *ppos)
+{
+	struct ptwalk_state *st = file->private_data;
+	size_t count = iov_iter_count(from);
+	char buf[32];
+	u64 v = 0;
+	size_t i = 0;
+	unsigned base = 10;
+
+	if (count >= sizeof(buf) || copy_from_iter(buf, count, from) != count)
+		return -EINVAL;
+	while (i < count && buf[i] == ' ')
+		i++;
+	if (i + 1 < count && buf[i] == '0' && (buf[i + 1] == 'x' || buf[i + 1] == 'X'))
+		base = 16, i += 2;
+	size_t start = i;
+	for (; i < count && buf[i] != '\n' && buf[i] != ' '; i++) {
+		char c = buf[i];
+		unsigned d = c >= '0' && c <= '9' ? (unsigned)(c - '0') :
+			     c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10) :
+			     c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10) : 99;
+		if (d >= base)
+			return -EINVAL;
+		v = v * base + d;
+	}
+	if (i == start)
+		return -EINVAL;
+	st->addr = v;
+	st->have_addr = true;
+	*ppos = 0;
+	return (ssize_t)count;
+}
+
+/* Reads the walk of the address written last (from offset 0 after each write). */
+static ssize_t ptwalk_read(struct file *file, struct iov_iter *to, s64 *ppos)
+{
+	struct ptwalk_state *st = file->private_data;
+	struct seq_buf m = { 0 };
+	ssize_t r = 0;
+
+	if (!current->mm)
+		return 0;
+	if (!st->have_addr)
+		seq_printf(&m, "write an address to this file, then read its page-table walk\n");
+	else if (st->addr >= TASK_SIZE)
+		seq_printf(&m, "address %#llx: not a user address\n", (unsigned long long)st->addr);
+	else
+		ptwalk_show(&m, current->mm, st->addr);
+	if (m.overflow) {
+		r = -ENOMEM;
+	} else if ((u64)*ppos < m.len) {
+		size_t n = min(m.len - (size_t)*ppos, iov_iter_count(to));
+		r = (ssize_t)copy_to_iter(m.buf + *ppos, n, to);
+		if (!r && n)
+			r = -EFAULT;
+		else
+			*ppos += r;
+	}
+	kfree(m.buf);
+	return r;
+}
+
+static const struct file_operations ptwalk_fops = {
+	.open = ptwalk_open,
+	.release = ptwalk_release,
+	.read = ptwalk_read,
+	.write = ptwalk_write,
+};
+
+/* Creates /proc/self/pagemap (0400, as Linux) and /proc/self/ptwalk (0600). 0 or -errno. */
+int proc_pagemap_init(void)
+{
+	int err = proc_create_fops(PROC_SELF, "pagemap", 0400, &pagemap_fops);
+
+	return err ? err : proc_create_fops(PROC_SELF, "ptwalk", 0600, &ptwalk_fops);
+}
