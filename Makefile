@@ -50,7 +50,7 @@ USER_CFLAGS := -static -O2 -Wall -Wextra -Werror
 USER_PROGS := $(patsubst user/%.c,$(BUILD)/user/%,$(wildcard user/*.c))
 ISO := $(BUILD)/warden.iso
 
-.PHONY: all kernel iso run test selftest gdb deps clean format check-format user oracle bench bench-vma bench-signal bench-pkeys bench-trace
+.PHONY: all kernel iso run test selftest gdb deps clean format check-format user oracle bench bench-vma bench-signal bench-pkeys bench-trace kselftest
 all: $(KERNEL) $(ISO)
 kernel: $(KERNEL)
 iso: $(ISO)
@@ -162,6 +162,13 @@ run: deps
 test: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/host/unittests $(USER_PROGS)
 	@CPU=$(CPU) MEM=$(MEM) ACCEL=$(ACCEL) tools/runtests
+
+# Linux 6.1's pkeys selftest (protection_keys, glibc and musl, pristine and wrapped) on Warden
+# with -cpu qemu64 and max, compared with Linux's recordings; every run, known failures included.
+# Downloads linux-source-6.1 once (apt-get download). See tools/kselftest.
+kselftest: deps
+	@$(MAKE) --no-print-directory $(KERNEL)
+	@tools/kselftest
 
 # Boots the kernel with a command line of self-tests and shows the verdict, e.g.
 #   make selftest TEST=all SEED=7    or    make selftest TEST=crash_null_deref

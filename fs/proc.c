@@ -221,6 +221,7 @@ struct inode *proc_mkdir(struct inode *dir, const char *name)
 struct proc_int {
 	int *value;
 	int min, max;
+	int (*store)(int *value, int v); /* NULL: the value written is the value */
 };
 
 /* Opening an integer file makes its content: the value and a newline. */
@@ -241,46 +242,74 @@ static int proc_int_open(struct inode *inode, struct file *file)
 	return 0;
 }
 
-/* Parses "  [-]digits  " (a trailing newline is a blank) into *out; false if that is not it. */
-static bool parse_int(const char *s, size_t len, long *out)
+static bool proc_isspace(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+}
+
+/*
+ * Parses one number as Linux's sysctl does (proc_get_long): blanks, an optional '-', digits,
+ * then a blank or the end. *out is the value and *used the bytes taken, trailing blanks
+ * included; false if there is no such number.
+ */
+static bool parse_int(const char *s, size_t len, long *out, size_t *used)
 {
 	size_t i = 0;
 	bool neg = false, digits = false;
 	long v = 0;
 
-	while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n'))
+	while (i < len && proc_isspace(s[i]))
 		i++;
-	if (i < len && (s[i] == '-' || s[i] == '+'))
-		neg = s[i++] == '-';
+	if (i < len && s[i] == '-')
+		neg = true, i++;
 	for (; i < len && s[i] >= '0' && s[i] <= '9'; i++) {
 		digits = true;
 		if (v > 0x7fffffffL)
 			return false;
 		v = v * 10 + (s[i] - '0');
 	}
-	while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n'))
+	if (!digits || (i < len && !proc_isspace(s[i])))
+		return false;
+	while (i < len && proc_isspace(s[i]))
 		i++;
 	*out = neg ? -v : v;
-	return digits && i == len;
+	*used = i;
+	return true;
 }
 
-/* Writing an integer file: one number in range, or EINVAL. */
+/*
+ * Writing an integer file (Linux's proc_dointvec_minmax with sysctl_writes_strict): a write at
+ * a non-zero position is accepted and ignored; otherwise one number in range, or EINVAL. The
+ * result counts the bytes up to the number's trailing blanks (what follows is not taken).
+ */
 static ssize_t proc_int_write(struct file *file, struct iov_iter *from, s64 *ppos)
 {
 	const struct proc_int *pi = file_inode(file)->i_private;
-	size_t count = iov_iter_count(from);
+	size_t count = iov_iter_count(from), len, used;
 	char buf[32];
 	long v;
 
-	if (count >= sizeof(buf))
-		return -EINVAL;
-	if (copy_from_iter(buf, count, from) != count)
+	if (*ppos) {
+		*ppos += (s64)count;
+		return (ssize_t)count;
+	}
+	if (!count)
+		return 0;
+	len = count < sizeof(buf) ? count : sizeof(buf) - 1;
+	if (copy_from_iter(buf, len, from) != len)
 		return -EFAULT;
-	if (!parse_int(buf, count, &v) || v < pi->min || v > pi->max)
+	if (!parse_int(buf, len, &v, &used) || v < pi->min || v > pi->max)
 		return -EINVAL;
-	*pi->value = (int)v;
-	*ppos += (s64)count;
-	return (ssize_t)count;
+	if (pi->store) {
+		int err = pi->store(pi->value, (int)v);
+
+		if (err)
+			return err;
+	} else {
+		*pi->value = (int)v;
+	}
+	*ppos += (s64)used;
+	return (ssize_t)used;
 }
 
 static const struct file_operations proc_int_fops = {
@@ -291,7 +320,8 @@ static const struct file_operations proc_int_fops = {
 	.llseek = proc_file_lseek,
 };
 
-int proc_create_int(struct inode *dir, const char *name, u32 mode, int *value, int min, int max)
+int proc_create_int_store(struct inode *dir, const char *name, u32 mode, int *value, int min,
+			  int max, int (*store)(int *value, int v))
 {
 	struct proc_int *pi = kmalloc(sizeof(*pi), GFP_KERNEL);
 	struct inode *inode = pi ? new_inode(&proc_sb, S_IFREG | (mode & S_IALLUGO)) : NULL;
@@ -300,10 +330,42 @@ int proc_create_int(struct inode *dir, const char *name, u32 mode, int *value, i
 		kfree(pi);
 		return -ENOMEM;
 	}
-	*pi = (struct proc_int){ value, min, max };
+	*pi = (struct proc_int){ value, min, max, store };
 	inode->i_fop = &proc_int_fops;
 	inode->i_private = pi;
 	return proc_add(dir ? dir : proc_root, name, inode);
+}
+
+int proc_create_int(struct inode *dir, const char *name, u32 mode, int *value, int min, int max)
+{
+	return proc_create_int_store(dir, name, mode, value, min, max, NULL);
+}
+
+/* vm.nr_hugepages: Warden has no huge pages, so none of those asked for can be allocated. */
+static int nr_hugepages_store(int *value, int v)
+{
+	(void)v;
+	*value = 0; /* as Linux when it finds no memory for them: the count stays what it got */
+	return 0;
+}
+
+static int sysctl_nr_hugepages;
+
+int hugetlb_sysctl_init(void)
+{
+	struct inode *sys = lookup_child(proc_root, "sys", 3), *vm;
+	int err;
+
+	if (IS_ERR(sys))
+		return PTR_ERR(sys);
+	vm = lookup_child(sys, "vm", 2);
+	iput(sys);
+	if (IS_ERR(vm))
+		return PTR_ERR(vm);
+	err = proc_create_int_store(vm, "nr_hugepages", 0644, &sysctl_nr_hugepages, 0, 0x7fffffff,
+				    nr_hugepages_store);
+	iput(vm);
+	return err;
 }
 
 /* A kmalloc'd copy of s. */

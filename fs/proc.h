@@ -62,6 +62,19 @@ struct inode *proc_mkdir(struct inode *dir, const char *name);
  */
 int proc_create_int(struct inode *dir, const char *name, u32 mode, int *value, int min, int max);
 
+/*
+ * As proc_create_int, but a valid number written goes to store(value, number), which sets
+ * *value to what it could do and returns 0, or fails the write with -errno.
+ */
+int proc_create_int_store(struct inode *dir, const char *name, u32 mode, int *value, int min,
+			  int max, int (*store)(int *value, int v));
+
+/*
+ * /proc/sys/vm/nr_hugepages (after mm_sysctl_init made /proc/sys/vm): readable, writable by
+ * root; Warden has no huge pages, so it reads back 0 after any write. 0 or -errno.
+ */
+int hugetlb_sysctl_init(void);
+
 /* Builds /proc (self and self/exe) and mounts it on /proc in the root. 0 or -ENOMEM. */
 int proc_init(void);
 

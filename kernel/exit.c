@@ -23,20 +23,64 @@
 #define __WCLONE 0x80000000
 #define RUSAGE_SIZE 144
 
-/* Gives the exiting task's children to init (PID 1), waking init if one is already a zombie. */
-static void reparent_children(struct task_struct *t)
+/* Is t still running, neither a zombie nor reaped? */
+static bool task_alive(const struct task_struct *t)
+{
+	return t->state != EXIT_ZOMBIE && t->state != EXIT_DEAD;
+}
+
+/*
+ * Who inherits the children of the exiting task father (Linux's find_new_reaper): when an
+ * ancestor has made itself a child subreaper (prctl PR_SET_CHILD_SUBREAPER), the nearest living
+ * one; otherwise init (PID 1).
+ */
+static struct task_struct *find_new_reaper(struct task_struct *father)
 {
 	struct task_struct *init = find_task_by_pid(1);
 
-	while (t->children) {
-		struct task_struct *c = t->children;
-		t->children = c->sibling;
-		c->parent = init;
-		c->sibling = init->children;
-		init->children = c;
-		if (c->state == EXIT_ZOMBIE)
-			wake_up(&init->wait_chldexit);
+	if (father->has_child_subreaper) {
+		for (struct task_struct *r = father->parent; r && r->pid > 1; r = r->parent) {
+			if (r->is_child_subreaper && task_alive(r))
+				return r;
+		}
 	}
+	return init;
+}
+
+/*
+ * Gives the exiting task's children to their new reaper (a subreaper ancestor or init), waking
+ * it if one of them is already a zombie, so that a wait4 there collects it.
+ */
+static void forget_original_parent(struct task_struct *father)
+{
+	struct task_struct *reaper;
+
+	if (!father->children)
+		return;
+	reaper = find_new_reaper(father);
+	while (father->children) {
+		struct task_struct *c = father->children;
+
+		father->children = c->sibling;
+		c->parent = reaper;
+		c->sibling = reaper->children;
+		reaper->children = c;
+		if (c->state == EXIT_ZOMBIE)
+			wake_up(&reaper->wait_chldexit);
+	}
+}
+
+/*
+ * The task lets go of its address space's tid word (Linux's mm_release): only when another task
+ * shares the address space is the CLONE_CHILD_CLEARTID / set_tid_address word cleared (and a
+ * futex waiter on it woken, once Warden has futexes and threads). A process with an address
+ * space of its own, such as a child of glibc's fork, leaves the word alone, as Linux does.
+ */
+static void mm_release(struct task_struct *t)
+{
+	if (t->clear_child_tid && t->mm && t->mm->users > 1)
+		put_user_u32(0, (u32 *)t->clear_child_tid);
+	t->clear_child_tid = 0;
 }
 
 /* The end of the first program: report its status on the console and stop the machine. */
@@ -50,8 +94,7 @@ void do_exit(int status)
 {
 	struct task_struct *t = current;
 
-	if (t->clear_child_tid)
-		put_user_u32(0, (u32 *)t->clear_child_tid);
+	mm_release(t);
 	if (t->pid == 1)
 		init_exited(status);
 	if (t->files)
@@ -67,7 +110,7 @@ void do_exit(int status)
 	}
 	sighand_put(t->sighand);
 	t->sighand = NULL;
-	reparent_children(t);
+	forget_original_parent(t);
 	t->exit_code = status;
 	t->state = EXIT_ZOMBIE;
 	wake_up(&t->parent->wait_chldexit);

@@ -67,6 +67,13 @@ struct task_struct {
 	u64 personality;
 	struct rlimit64 rlim[RLIM_NLIMITS];
 	bool need_resched;
+	/*
+	 * prctl(PR_SET_CHILD_SUBREAPER): orphaned descendants are given to this task instead of
+	 * init; has_child_subreaper says an ancestor is one, so a search for one is worth it
+	 * (Linux keeps both in signal_struct: per process, kept across execve).
+	 */
+	bool is_child_subreaper;
+	bool has_child_subreaper;
 	char exe_path[256];	/* what /proc/self/exe names */
 	u8 fpu_state[FPU_STATE_SIZE]; /* user FPU/SIMD state, XSAVE image at task_fpstate() */
 	u32 pkru;		/* user PKRU while the task is not running (Linux's thread.pkru) */

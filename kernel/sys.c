@@ -18,6 +18,11 @@
 #define ARCH_GET_FS 0x1003
 #define ARCH_GET_GS 0x1004
 
+#define PR_SET_NAME 15
+#define PR_GET_NAME 16
+#define PR_SET_CHILD_SUBREAPER 36
+#define PR_GET_CHILD_SUBREAPER 37
+
 /* Linux's defaults for the first process: 8 MiB stack, no core files, 1024 open files. */
 void rlimit_init(struct task_struct *t)
 {
@@ -129,6 +134,64 @@ long sys_arch_prctl(int code, u64 addr)
 		return 0;
 	case ARCH_GET_GS:
 		return put_user_u64(current->gs_base, (u64 *)addr);
+	default:
+		return -EINVAL;
+	}
+}
+
+/*
+ * Marks every descendant of me as having a subreaper above it (Linux's walk_process_tree with
+ * propagate_has_child_subreaper), without recursion: a subtree already marked is skipped, as are
+ * init's.
+ */
+static void propagate_has_child_subreaper(struct task_struct *me)
+{
+	struct task_struct *p = me->children;
+
+	while (p) {
+		if (!p->has_child_subreaper && p->pid != 1) {
+			p->has_child_subreaper = true;
+			if (p->children) {
+				p = p->children;
+				continue;
+			}
+		}
+		while (!p->sibling) {
+			p = p->parent;
+			if (p == me)
+				return;
+		}
+		p = p->sibling;
+	}
+}
+
+/* prctl: the process name and the child subreaper flag; any other option is EINVAL. */
+long sys_prctl(int option, u64 arg2, u64 arg3, u64 arg4, u64 arg5)
+{
+	struct task_struct *me = current;
+	char comm[TASK_COMM_LEN];
+
+	(void)arg3;
+	(void)arg4;
+	(void)arg5;
+	switch (option) {
+	case PR_SET_NAME:
+		memset(comm, 0, sizeof(comm));
+		if (strncpy_from_user(comm, (const char *)arg2, sizeof(comm) - 1) < 0)
+			return -EFAULT;
+		memcpy(me->comm, comm, sizeof(comm));
+		return 0;
+	case PR_GET_NAME:
+		memcpy(comm, me->comm, sizeof(comm));
+		comm[sizeof(comm) - 1] = 0;
+		return copy_to_user((void *)arg2, comm, sizeof(comm)) ? -EFAULT : 0;
+	case PR_SET_CHILD_SUBREAPER:
+		me->is_child_subreaper = arg2 != 0;
+		if (arg2)
+			propagate_has_child_subreaper(me);
+		return 0;
+	case PR_GET_CHILD_SUBREAPER:
+		return put_user_u32(me->is_child_subreaper, (u32 *)arg2) ? -EFAULT : 0;
 	default:
 		return -EINVAL;
 	}

@@ -18,17 +18,13 @@
 #include "arch/x86_64/traps.h"
 #include "fs/syscalls.h"
 #include "mm/mm.h"
+#include "mm/madvise.h"
 #include "mm/pkeys.h"
 
 typedef long (*syscall_fn)(u64, u64, u64, u64, u64, u64);
 
 /* Entries take the registers as u64; each sys_* reads them with its own C types, as Linux does. */
 #define SYSCALL(nr, fn) [__NR_##nr] = (syscall_fn)(void (*)(void))(fn)
-
-static long sys_ni_zero(void)
-{
-	return 0;
-}
 
 static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	SYSCALL(read, sys_read),
@@ -58,7 +54,7 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	SYSCALL(access, sys_access),
 	SYSCALL(pipe, sys_pipe),
 	SYSCALL(sched_yield, sys_sched_yield),
-	SYSCALL(madvise, sys_ni_zero),
+	SYSCALL(madvise, sys_madvise),
 	SYSCALL(dup, sys_dup),
 	SYSCALL(dup2, sys_dup2),
 	SYSCALL(pause, sys_pause),
@@ -107,6 +103,7 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	SYSCALL(getsid, sys_getpgrp),
 	SYSCALL(personality, sys_personality),
 	SYSCALL(setrlimit, sys_setrlimit),
+	SYSCALL(prctl, sys_prctl),
 	SYSCALL(arch_prctl, sys_arch_prctl),
 	SYSCALL(gettid, sys_gettid),
 	SYSCALL(time, sys_time),

@@ -13,6 +13,8 @@ packages=(
 	qemu-system-x86           # the machine Warden runs on
 	musl-tools                # musl-gcc: static Linux user programs
 	cpio                      # initramfs archives for tools/run-program
+	libc6-dev                 # glibc's static libc.a: the glibc builds of the pkeys selftest
+	xz-utils                  # tools/kselftest unpacks linux-source-6.1's .tar.xz
 	"$@"
 )
 

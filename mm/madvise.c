@@ -1,0 +1,296 @@
+// SPDX-License-Identifier: MIT
+/*
+ * madvise (Linux 6.1's mm/madvise.c): the arguments are checked in Linux's order (advice, start
+ * alignment, length overflow, empty range), then each VMA of the range is visited in address
+ * order; holes are skipped and reported as ENOMEM at the end, after the VMAs around them got the
+ * advice.
+ *
+ * What each advice does here:
+ *  - MADV_DONTNEED, MADV_DONTNEED_LOCKED: the pages of the range leave the page tables, so the
+ *    next touch faults: private anonymous memory reads back zero, a private file page comes back
+ *    from the file (a private copy made by a write is gone), a shared page from its file.
+ *  - MADV_NORMAL, MADV_RANDOM, MADV_SEQUENTIAL, MADV_HUGEPAGE, MADV_NOHUGEPAGE, MADV_DONTDUMP,
+ *    MADV_DODUMP: flags of the VMA only (VmFlags rr, sr, hg, nh, dd in smaps), which split and
+ *    merge VMAs as mprotect does; Warden has no readahead, huge pages or core files to use them.
+ *  - MADV_WILLNEED, MADV_COLD, MADV_PAGEOUT, MADV_FREE: hints with nothing to do (no page cache
+ *    pressure, no swap), after Linux's checks (MADV_FREE: private anonymous memory only).
+ *  - the rest of Linux's advice (fork and KSM flags, MADV_REMOVE, MADV_POPULATE_*, MADV_COLLAPSE,
+ *    MADV_HWPOISON, MADV_SOFT_OFFLINE) is not implemented: EINVAL, logged once.
+ */
+#include "mm/madvise.h"
+#include "mm/mm.h"
+#include "mm/internal.h"
+#include "mm/vma.h"
+#include "kernel/errno.h"
+#include "kernel/printk.h"
+#include "kernel/sched.h"
+
+#define MADV_NORMAL 0
+#define MADV_RANDOM 1
+#define MADV_SEQUENTIAL 2
+#define MADV_WILLNEED 3
+#define MADV_DONTNEED 4
+#define MADV_FREE 8
+#define MADV_REMOVE 9
+#define MADV_DONTFORK 10
+#define MADV_DOFORK 11
+#define MADV_MERGEABLE 12
+#define MADV_UNMERGEABLE 13
+#define MADV_HUGEPAGE 14
+#define MADV_NOHUGEPAGE 15
+#define MADV_DONTDUMP 16
+#define MADV_DODUMP 17
+#define MADV_WIPEONFORK 18
+#define MADV_KEEPONFORK 19
+#define MADV_COLD 20
+#define MADV_PAGEOUT 21
+#define MADV_POPULATE_READ 22
+#define MADV_POPULATE_WRITE 23
+#define MADV_DONTNEED_LOCKED 24
+#define MADV_COLLAPSE 25
+#define MADV_HWPOISON 100
+#define MADV_SOFT_OFFLINE 101
+
+/* Linux's vm_flags bits that only madvise sets here (mm.h has the ones the rest of mm uses). */
+#define VM_PFNMAP 0x00000400UL
+#define VM_LOCKED 0x00002000UL
+#define VM_IO 0x00004000UL
+#define VM_SEQ_READ 0x00008000UL
+#define VM_RAND_READ 0x00010000UL
+#define VM_DONTEXPAND 0x00040000UL
+#define VM_HUGETLB 0x00400000UL
+#define VM_DONTDUMP 0x04000000UL
+#define VM_MIXEDMAP 0x10000000UL
+#define VM_HUGEPAGE 0x20000000UL
+#define VM_NOHUGEPAGE 0x40000000UL
+#define VM_SPECIAL (VM_IO | VM_DONTEXPAND | VM_PFNMAP | VM_MIXEDMAP)
+
+/* Is behavior an advice Linux 6.1 (Debian's build: THP, KSM, memory failure) knows? */
+static bool madvise_behavior_valid(int behavior)
+{
+	switch (behavior) {
+	case MADV_DOFORK:
+	case MADV_DONTFORK:
+	case MADV_NORMAL:
+	case MADV_SEQUENTIAL:
+	case MADV_RANDOM:
+	case MADV_REMOVE:
+	case MADV_WILLNEED:
+	case MADV_DONTNEED:
+	case MADV_DONTNEED_LOCKED:
+	case MADV_FREE:
+	case MADV_COLD:
+	case MADV_PAGEOUT:
+	case MADV_POPULATE_READ:
+	case MADV_POPULATE_WRITE:
+	case MADV_MERGEABLE:
+	case MADV_UNMERGEABLE:
+	case MADV_HUGEPAGE:
+	case MADV_NOHUGEPAGE:
+	case MADV_COLLAPSE:
+	case MADV_DONTDUMP:
+	case MADV_DODUMP:
+	case MADV_WIPEONFORK:
+	case MADV_KEEPONFORK:
+	case MADV_SOFT_OFFLINE:
+	case MADV_HWPOISON:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * Gives [start, end) of vma the flags new_flags (Linux's madvise_update_vma): the range merges
+ * with *prev and/or the VMA after it when the rules allow, otherwise vma is split at start and
+ * at end. *prev is left at the VMA that covers the range.
+ */
+static int madvise_update_vma(struct mm_struct *mm, struct vm_area_struct *vma,
+			      struct vm_area_struct **prev, u64 start, u64 end, u64 new_flags)
+{
+	struct vm_area_struct *merged;
+	int error;
+
+	if (new_flags == vma->vm_flags) {
+		*prev = vma;
+		return 0;
+	}
+	u64 pgoff = vma->vm_pgoff + ((start - vma->vm_start) >> PAGE_SHIFT);
+	merged = vma_merge(mm, *prev, start, end, new_flags, vma->anon_vma, vma->vm_file, pgoff);
+	if (merged) {
+		vma = merged;
+	} else {
+		*prev = vma;
+		if (start != vma->vm_start) {
+			if (mm->mm_rb.count >= sysctl_max_map_count)
+				return -ENOMEM;
+			error = __split_vma(mm, vma, start, 1);
+			if (error)
+				return error;
+		}
+		if (end != vma->vm_end) {
+			if (mm->mm_rb.count >= sysctl_max_map_count)
+				return -ENOMEM;
+			error = __split_vma(mm, vma, end, 0);
+			if (error)
+				return error;
+		}
+	}
+	*prev = vma;
+	vma->vm_flags = new_flags;
+	return 0;
+}
+
+/* MADV_DONTNEED: drops the pages of [start, end) (Linux's madvise_dontneed_free, no hugetlb). */
+static int madvise_dontneed(struct mm_struct *mm, struct vm_area_struct *vma,
+			    struct vm_area_struct **prev, u64 start, u64 end, int behavior)
+{
+	u64 forbidden = VM_PFNMAP;
+
+	*prev = vma;
+	if (behavior != MADV_DONTNEED_LOCKED)
+		forbidden |= VM_LOCKED;
+	if (vma->vm_flags & forbidden)
+		return -EINVAL;
+	zap_page_range(mm, start, end);
+	return 0;
+}
+
+/* Logs, once per advice, one Linux has and Warden lacks. */
+static void madvise_unimplemented(int behavior)
+{
+	static u32 logged;
+	u32 bit = behavior < 32 ? 1U << behavior : 1U << 31;
+
+	if (!(logged & bit)) {
+		logged |= bit;
+		pr_warn("madvise advice %d not implemented: -EINVAL (pid %d, %s)\n", behavior,
+			current->pid, current->comm);
+	}
+}
+
+/* Applies behavior to [start, end), which lies inside vma (Linux's madvise_vma_behavior). */
+static int madvise_vma_behavior(struct mm_struct *mm, struct vm_area_struct *vma,
+				struct vm_area_struct **prev, u64 start, u64 end, int behavior)
+{
+	u64 new_flags = vma->vm_flags;
+	int error;
+
+	switch (behavior) {
+	case MADV_WILLNEED:
+		*prev = vma; /* nothing to read ahead: files live in memory */
+		return 0;
+	case MADV_COLD:
+	case MADV_PAGEOUT:
+		*prev = vma;
+		if (vma->vm_flags & (VM_LOCKED | VM_PFNMAP | VM_HUGETLB))
+			return -EINVAL;
+		return 0; /* no swap, no reclaim: the pages stay */
+	case MADV_FREE:
+		*prev = vma;
+		if (vma->vm_file || (vma->vm_flags & VM_SHARED))
+			return -EINVAL; /* private anonymous memory only */
+		return 0; /* freed lazily under memory pressure, which never comes: data stays */
+	case MADV_DONTNEED:
+	case MADV_DONTNEED_LOCKED:
+		return madvise_dontneed(mm, vma, prev, start, end, behavior);
+	case MADV_NORMAL:
+		new_flags &= ~(VM_RAND_READ | VM_SEQ_READ);
+		break;
+	case MADV_SEQUENTIAL:
+		new_flags = (new_flags & ~VM_RAND_READ) | VM_SEQ_READ;
+		break;
+	case MADV_RANDOM:
+		new_flags = (new_flags & ~VM_SEQ_READ) | VM_RAND_READ;
+		break;
+	case MADV_DONTDUMP:
+		new_flags |= VM_DONTDUMP;
+		break;
+	case MADV_DODUMP:
+		if (new_flags & VM_SPECIAL)
+			return -EINVAL;
+		new_flags &= ~VM_DONTDUMP;
+		break;
+	case MADV_HUGEPAGE:
+		new_flags = (new_flags & ~VM_NOHUGEPAGE) | VM_HUGEPAGE;
+		break;
+	case MADV_NOHUGEPAGE:
+		new_flags = (new_flags & ~VM_HUGEPAGE) | VM_NOHUGEPAGE;
+		break;
+	default:
+		madvise_unimplemented(behavior);
+		return -EINVAL;
+	}
+	error = madvise_update_vma(mm, vma, prev, start, end, new_flags);
+	return error == -ENOMEM ? -EAGAIN : error; /* Linux: kernel memory short is EAGAIN */
+}
+
+/*
+ * Visits every VMA in [start, end) (Linux's madvise_walk_vmas): holes are skipped, and if there
+ * was one the result is ENOMEM, unless a VMA's advice failed first.
+ */
+static int madvise_walk_vmas(struct mm_struct *mm, u64 start, u64 end, int behavior)
+{
+	struct vm_area_struct *vma, *prev;
+	int unmapped_error = 0;
+	u64 tmp;
+
+	vma = vma_tree_find_vma_prev(&mm->mm_rb, start, &prev);
+	if (vma && start > vma->vm_start)
+		prev = vma;
+	for (;;) {
+		int error;
+
+		if (!vma)
+			return -ENOMEM;
+		if (start < vma->vm_start) {
+			unmapped_error = -ENOMEM;
+			start = vma->vm_start;
+			if (start >= end)
+				break;
+		}
+		tmp = vma->vm_end < end ? vma->vm_end : end;
+		error = madvise_vma_behavior(mm, vma, &prev, start, tmp, behavior);
+		if (error)
+			return error;
+		start = tmp;
+		if (prev && start < prev->vm_end)
+			start = prev->vm_end;
+		if (start >= end)
+			break;
+		vma = find_vma(mm, prev->vm_end);
+	}
+	return unmapped_error;
+}
+
+long do_madvise(struct mm_struct *mm, u64 start, u64 len_in, int behavior)
+{
+	u64 len, end;
+	int error;
+
+	if (!madvise_behavior_valid(behavior))
+		return -EINVAL;
+	if (start & ~PAGE_MASK)
+		return -EINVAL;
+	len = PAGE_ALIGN(len_in);
+	if (len_in && !len)
+		return -EINVAL; /* a length within a page of 2^64 rounded up to 0 */
+	end = start + len;
+	if (end < start)
+		return -EINVAL;
+	if (end == start)
+		return 0;
+	if (behavior == MADV_HWPOISON || behavior == MADV_SOFT_OFFLINE) {
+		madvise_unimplemented(behavior); /* Linux poisons the pages (root only) */
+		return -EINVAL;
+	}
+	/* Linux takes the mmap lock; Warden's kernel is not preempted and nothing below sleeps. */
+	error = madvise_walk_vmas(mm, start, end, behavior);
+	mm_debug_check(mm, "madvise");
+	return error;
+}
+
+long sys_madvise(u64 start, u64 len_in, int behavior)
+{
+	return do_madvise(current->mm, start, len_in, behavior);
+}
