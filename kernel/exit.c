@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* exit, exit_group and wait4, with Linux's wait status encoding. */
+#include "kernel/ptrace.h"
 #include "kernel/exit.h"
 #include "kernel/errno.h"
 #include "kernel/panic.h"
@@ -111,6 +112,7 @@ void do_exit(int status)
 	sighand_put(t->sighand);
 	t->sighand = NULL;
 	forget_original_parent(t);
+	ptrace_exit(t);
 	t->exit_code = status;
 	t->state = EXIT_ZOMBIE;
 	wake_up(&t->parent->wait_chldexit);
@@ -149,16 +151,37 @@ static void release_task(struct task_struct *parent, struct task_struct *c)
 	kfree(c);
 }
 
-/* A zombie child matching pid, or NULL; *any says whether any child matches at all. */
-static struct task_struct *find_zombie(int pid, bool *any)
+/* Is t in a stop wait4 should report to the current task (job control with WUNTRACED, or a
+ * traced stop for its tracer, which needs no WUNTRACED)? */
+static bool reportable_stop(const struct task_struct *t, int options)
+{
+	if (t->stop_reported)
+		return false;
+	if (t->state == TASK_TRACED && t->ptracer == current)
+		return true;
+	return t->state == TASK_STOPPED && (options & WUNTRACED) && t->parent == current;
+}
+
+/*
+ * A child (or a tracee) matching pid that wait4 can report: a zombie child, or one in a
+ * reportable stop; NULL if none. *any says whether any child or tracee matches at all.
+ */
+static struct task_struct *find_waitable(int pid, int options, bool *any)
 {
 	*any = false;
 	for (struct task_struct *c = current->children; c; c = c->sibling) {
 		if (!wait_matches(c, pid))
 			continue;
 		*any = true;
-		if (c->state == EXIT_ZOMBIE)
+		if (c->state == EXIT_ZOMBIE || reportable_stop(c, options))
 			return c;
+	}
+	for (struct task_struct *t = first_task(); t; t = t->run_next) {
+		if (t->ptracer != current || t->parent == current || !wait_matches(t, pid))
+			continue; /* tracees that are not children (PTRACE_ATTACH) */
+		*any = true;
+		if (reportable_stop(t, options))
+			return t;
 	}
 	return NULL;
 }
@@ -173,11 +196,11 @@ long sys_wait4(int pid, int *status, int options, void *rusage)
 	if (pid == (int)0x80000000)
 		return -ESRCH;
 	for (;;) {
-		z = find_zombie(pid, &any);
+		z = find_waitable(pid, options, &any);
 		if (z || !any || (options & WNOHANG))
 			break;
 		long err = wait_event_interruptible(current->wait_chldexit,
-						    find_zombie(pid, &any) || !any);
+						    find_waitable(pid, options, &any) || !any);
 		if (err)
 			return err;
 	}
@@ -185,8 +208,14 @@ long sys_wait4(int pid, int *status, int options, void *rusage)
 		return -ECHILD;
 	if (!z)
 		return 0;
-	int zpid = z->pid, zstatus = z->exit_code;
-	release_task(current, z);
+	int zpid = z->pid, zstatus;
+	if (z->state == EXIT_ZOMBIE) {
+		zstatus = z->exit_code;
+		release_task(current, z);
+	} else {
+		zstatus = (z->stop_sig << 8) | 0x7f; /* WIFSTOPPED, WSTOPSIG */
+		z->stop_reported = true;
+	}
 	if (status && put_user_u32((u32)zstatus, (u32 *)status))
 		return -EFAULT;
 	if (rusage && clear_user(rusage, RUSAGE_SIZE))

@@ -22,7 +22,8 @@ struct sighand_struct;
 enum task_state {
 	TASK_RUNNING,
 	TASK_INTERRUPTIBLE, /* asleep on a wait queue or a timer */
-	TASK_STOPPED,
+	TASK_STOPPED,	    /* stopped by SIGSTOP (job control) until SIGCONT or SIGKILL */
+	TASK_TRACED,	    /* stopped for its tracer (ptrace) until PTRACE_CONT or SIGKILL */
 	EXIT_ZOMBIE,	    /* exited, waiting for its parent to reap it */
 	EXIT_DEAD,
 };
@@ -55,6 +56,10 @@ struct task_struct {
 	struct task_struct *run_next;	/* all tasks, in creation order, for the scheduler */
 	int exit_code;		/* wait status, as wait4 reports it */
 	struct wait_queue_head wait_chldexit;
+	struct task_struct *ptracer; /* the task tracing this one (ptrace), or NULL */
+	int stop_sig;		/* the signal of the current stop (TASK_STOPPED or TASK_TRACED) */
+	bool stop_reported;	/* wait4 has reported this stop */
+	int resume_sig;		/* PTRACE_CONT's signal for a traced stop (0: none) */
 	struct sighand_struct *sighand;
 	u64 pending;		/* pending signals, bit n-1 for signal n */
 	u64 blocked;		/* signal mask */

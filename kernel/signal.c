@@ -36,6 +36,9 @@
 	 sigmask(SIGBUS) | sigmask(SIGFPE) | sigmask(SIGSEGV) | sigmask(SIGXCPU) |  \
 	 sigmask(SIGXFSZ) | sigmask(SIGSYS))
 
+/* Signals whose default action is to stop the task (job control). */
+#define STOP_SIGNALS_MASK (sigmask(SIGSTOP) | sigmask(SIGTSTP) | sigmask(SIGTTIN) | sigmask(SIGTTOU))
+
 /* Signals whose default action is to do nothing. */
 #define DEFAULT_IGNORED_MASK \
 	(sigmask(SIGCHLD) | sigmask(SIGURG) | sigmask(SIGWINCH) | sigmask(SIGCONT))
@@ -81,6 +84,16 @@ bool send_signal_info(struct task_struct *t, int sig, const struct kernel_siginf
 	if (t->state >= EXIT_ZOMBIE || !t->sighand)
 		return false; /* a zombie has nothing left to signal: kill() still succeeds, as
 				 Linux */
+	/* Linux's prepare_signal: SIGCONT cancels pending stops, a stop cancels a pending SIGCONT. */
+	if (sig == SIGCONT) {
+		t->pending &= ~STOP_SIGNALS_MASK;
+		if (t->state == TASK_STOPPED)
+			t->state = TASK_RUNNING; /* continued */
+	} else if (STOP_SIGNALS_MASK & sigmask(sig)) {
+		t->pending &= ~sigmask(SIGCONT);
+	}
+	if (sig == SIGKILL && (t->state == TASK_STOPPED || t->state == TASK_TRACED))
+		t->state = TASK_RUNNING; /* a stopped task wakes up to die */
 	/* A blocked signal is never ignored: the handler may change before it is unblocked. */
 	if (!(t->blocked & sigmask(sig)) && sig != SIGKILL && sig != SIGSTOP &&
 	    sig_handler_ignored(action_of(t, sig)->handler, sig))
@@ -187,8 +200,52 @@ static int dequeue_signal(struct kernel_siginfo *info)
 }
 
 /*
- * Finds the next signal that has a handler, acting on the others on the way: ignored ones are
- * dropped, fatal ones end the task here. Returns 0 when nothing is left to deliver.
+ * Stops the current task with sig (TASK_STOPPED for job control, TASK_TRACED for its tracer),
+ * tells the parent and the tracer (their wait4 reports it), and sleeps until SIGCONT,
+ * PTRACE_CONT or SIGKILL sets it running again.
+ */
+static void do_stop(int sig, enum task_state state)
+{
+	struct task_struct *t = current;
+
+	t->stop_sig = sig;
+	t->stop_reported = false;
+	t->state = state;
+	wake_up(&t->parent->wait_chldexit);
+	if (t->ptracer && t->ptracer != t->parent)
+		wake_up(&t->ptracer->wait_chldexit);
+	while (t->state == (int)state)
+		schedule();
+}
+
+/*
+ * A traced task's signal goes to its tracer first (Linux's ptrace_signal): the task stops, and
+ * PTRACE_CONT says which signal to go on with (0: none, the signal is discarded).
+ */
+static int ptrace_signal(int sig, struct kernel_siginfo *info)
+{
+	struct task_struct *t = current;
+
+	t->resume_sig = 0;
+	do_stop(sig, TASK_TRACED);
+	int next = t->resume_sig;
+	if (!next || (t->pending & sigmask(SIGKILL)))
+		return 0;
+	if (next != sig) {
+		*info = (struct kernel_siginfo){ .si_signo = next, .si_code = SI_USER };
+		siginfo_set_pid_uid(info, t->ptracer ? t->ptracer->tgid : 0, 0);
+	}
+	if (t->blocked & sigmask(next)) {
+		send_signal_info(t, next, info); /* blocked: it waits like any other */
+		return 0;
+	}
+	return next;
+}
+
+/*
+ * Finds the next signal that has a handler, acting on the others on the way: a traced task's
+ * go to its tracer first, ignored ones are dropped, stop signals stop the task, fatal ones end
+ * it here. Returns 0 when nothing is left to deliver.
  */
 static int get_signal(struct kernel_siginfo *info, struct k_sigaction *ka)
 {
@@ -196,6 +253,11 @@ static int get_signal(struct kernel_siginfo *info, struct k_sigaction *ka)
 		int sig = dequeue_signal(info);
 		if (!sig)
 			return 0;
+		if (current->ptracer && sig != SIGKILL) {
+			sig = ptrace_signal(sig, info);
+			if (!sig)
+				continue;
+		}
 		struct k_sigaction *cur = action_of(current, sig);
 		if (cur->handler == SIG_IGN)
 			continue;
@@ -207,7 +269,10 @@ static int get_signal(struct kernel_siginfo *info, struct k_sigaction *ka)
 		}
 		if (DEFAULT_IGNORED_MASK & sigmask(sig))
 			continue;
-		/* Stop signals stop nothing yet (no job control): they terminate, like the rest. */
+		if (STOP_SIGNALS_MASK & sigmask(sig)) {
+			do_stop(sig, TASK_STOPPED);
+			continue;
+		}
 		do_exit_signal(sig);
 	}
 }

@@ -20,6 +20,7 @@
 #include "mm/mm.h"
 #include "mm/madvise.h"
 #include "mm/pkeys.h"
+#include "kernel/ptrace.h"
 
 typedef long (*syscall_fn)(u64, u64, u64, u64, u64, u64);
 
@@ -128,6 +129,7 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	SYSCALL(getrandom, sys_getrandom),
 	SYSCALL(pkey_mprotect, sys_pkey_mprotect),
 	SYSCALL(pkey_alloc, sys_pkey_alloc),
+	SYSCALL(ptrace, sys_ptrace),
 	SYSCALL(pkey_free, sys_pkey_free),
 	SYSCALL(symlinkat, sys_symlinkat),
 	SYSCALL(renameat2, sys_renameat2),
