@@ -184,18 +184,21 @@ struct files_struct *dup_files(struct files_struct *old)
 
 	if (!files)
 		return NULL;
-	for (unsigned int fd = 0; fd < NR_OPEN_MAX; fd++) {
-		struct file *f = lookup_fd(old, fd);
-
-		if (!f)
-			continue;
-		if (expand_files(files, fd)) {
-			put_files(files);
-			return NULL;
+	/* Only the descriptors in use: the bitmap, 64 at a time, not all NR_OPEN_MAX slots. */
+	for (unsigned int w = 0; w < NR_OPEN_MAX / 64; w++) {
+		for (u64 bits = old->open_fds[w]; bits; bits &= bits - 1) {
+			unsigned int fd = w * 64 + (unsigned int)__builtin_ctzll(bits);
+			struct file *f = lookup_fd(old, fd);
+			if (!f)
+				continue;
+			if (expand_files(files, fd)) {
+				put_files(files);
+				return NULL;
+			}
+			*fd_slot(files, fd) = get_file(f);
+			assign_fd(files->open_fds, fd, true);
+			assign_fd(files->close_on_exec, fd, test_fd(old->close_on_exec, fd));
 		}
-		*fd_slot(files, fd) = get_file(f);
-		assign_fd(files->open_fds, fd, true);
-		assign_fd(files->close_on_exec, fd, test_fd(old->close_on_exec, fd));
 	}
 	return files;
 }
@@ -204,8 +207,9 @@ void put_files(struct files_struct *files)
 {
 	if (--files->count)
 		return;
-	for (unsigned int fd = 0; fd < NR_OPEN_MAX; fd++)
-		files_close(files, fd);
+	for (unsigned int w = 0; w < NR_OPEN_MAX / 64; w++)
+		for (u64 bits = files->open_fds[w]; bits; bits &= bits - 1)
+			files_close(files, w * 64 + (unsigned int)__builtin_ctzll(bits));
 	for (unsigned int i = 0; i < FD_CHUNKS; i++)
 		kfree(files->fd[i]);
 	kfree(files);
@@ -213,7 +217,7 @@ void put_files(struct files_struct *files)
 
 void files_close_on_exec(struct files_struct *files)
 {
-	for (unsigned int fd = 0; fd < NR_OPEN_MAX; fd++)
-		if (test_fd(files->close_on_exec, fd))
-			files_close(files, fd);
+	for (unsigned int w = 0; w < NR_OPEN_MAX / 64; w++)
+		for (u64 bits = files->close_on_exec[w]; bits; bits &= bits - 1)
+			files_close(files, w * 64 + (unsigned int)__builtin_ctzll(bits));
 }
