@@ -9,11 +9,6 @@
 #include "kernel/trace.h"
 #include "kernel/sched.h"
 
-int arch_max_pkey(void)
-{
-	return arch_pkeys_enabled() ? 16 : 1;
-}
-
 void mm_pkeys_init(struct mm_struct *mm)
 {
 	/*

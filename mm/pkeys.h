@@ -12,6 +12,7 @@
 #define WARDEN_MM_PKEYS_H
 
 #include "mm/mm.h"
+#include "arch/x86_64/pkru.h"
 
 #define PKEY_DISABLE_ACCESS 0x1
 #define PKEY_DISABLE_WRITE 0x2
@@ -31,7 +32,10 @@ static inline u64 pkey_vm_flags(int pkey)
 }
 
 /* How many keys exist: 16 with protection keys on, else 1 (key 0). */
-int arch_max_pkey(void);
+static inline int arch_max_pkey(void)
+{
+	return arch_pkeys_enabled() ? 16 : 1;
+}
 
 /* Sets up a new address space's keys (exec): key 0 allocated, no execute-only key yet. */
 void mm_pkeys_init(struct mm_struct *mm);

@@ -28,10 +28,30 @@ static inline bool arch_pkeys_enabled(void)
 	return pku_enabled;
 }
 
-/* The running task's PKRU (0 when keys are off). */
+#ifdef WARDEN_HOST
+/* Host unit tests simulate the register (tests/host/mm_shim.c). */
 u32 read_pkru(void);
+void write_pkru(u32 pkru);
+#else
+/* The running task's PKRU (0 when keys are off: RDPKRU would be #UD). Inline: pkey_alloc and
+ * the context switch use it. */
+static inline u32 read_pkru(void)
+{
+	u32 eax, edx;
+
+	if (!pku_enabled)
+		return 0;
+	__asm__ __volatile__("rdpkru" : "=a"(eax), "=d"(edx) : "c"(0));
+	return eax;
+}
 
 /* Sets the running task's PKRU (ignored when keys are off); it follows the task from now on. */
-void write_pkru(u32 pkru);
+static inline void write_pkru(u32 pkru)
+{
+	if (!pku_enabled)
+		return;
+	__asm__ __volatile__("wrpkru" ::"a"(pkru), "c"(0), "d"(0) : "memory");
+}
+#endif
 
 #endif

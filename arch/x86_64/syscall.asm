@@ -36,12 +36,13 @@ entry_syscall:
 	xor ebp, ebp				; end of the kernel backtrace
 	mov rdi, rsp
 	call do_syscall
-	jmp return_to_user
+	jmp return_to_user_irqs_off	; do_syscall's exit_to_user_mode left interrupts off
 
 ; Restores a struct pt_regs at RSP and returns to user mode with IRETQ (it restores everything,
 ; RCX and R11 included, which SYSRET would clobber; signals and execve may have changed any of it).
 return_to_user:
 	cli
+return_to_user_irqs_off:
 	POP_PT_REGS
 	add rsp, 16
 	swapgs
