@@ -47,6 +47,9 @@ u32 xstate_image_extent(u64 mask)
 	return end;
 }
 
+struct xstate_component xstate_components[XFEATURE_MAX];
+int nr_xstate_components;
+
 u32 xstate_size_of(int xfeature)
 {
 	if (xfeature < 2 || xfeature >= XFEATURE_MAX || !(xfeatures_mask_user & (1ULL << xfeature)))
@@ -96,6 +99,8 @@ void fpu__init_system(void)
 			r = cpuid(0xd, (u32)i);
 			xstate_offsets[i] = r.ebx;
 			xstate_sizes[i] = r.eax;
+			xstate_components[nr_xstate_components++] =
+				(struct xstate_component){ r.ebx, r.eax, 1ULL << i };
 		}
 	xsave_enabled = true;
 	pr_info("fpu: xstate_features %#llx, xstate_size %u, PKRU at %u\n",

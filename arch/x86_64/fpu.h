@@ -67,6 +67,14 @@ u32 xstate_offset(int xfeature);
 /* Size of an extended component (2 and up) in the image; 0 if not enabled. */
 u32 xstate_size_of(int xfeature);
 
+/* The enabled extended components (2 and up), in order: their place in the image and bit. */
+struct xstate_component {
+	u32 offset, size;
+	u64 mask;
+};
+extern struct xstate_component xstate_components[XFEATURE_MAX];
+extern int nr_xstate_components;
+
 /* Bytes of a standard-format image up to the end of the last feature of mask (at least 576). */
 u32 xstate_image_extent(u64 mask);
 

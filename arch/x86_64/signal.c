@@ -115,9 +115,9 @@ static bool copy_fpstate_to_sigframe(u64 fp, u32 pkru)
 	 */
 	if (copy_to_user((void __user *)fp, buf, XSAVE_MIN_SIZE))
 		return false;
-	for (int i = 2; i < XFEATURE_MAX; i++) {
-		u32 off = xstate_offset(i), len = xstate_size_of(i);
-		if (len && copy_to_user((void __user *)(fp + off), buf + off, len))
+	for (int i = 0; i < nr_xstate_components; i++) {
+		const struct xstate_component *c = &xstate_components[i];
+		if (copy_to_user((void __user *)(fp + c->offset), buf + c->offset, c->size))
 			return false;
 	}
 	return copy_to_user((void __user *)(fp + size), buf + size, 4) == 0;
@@ -175,10 +175,10 @@ static bool fpu_restore_sig(u64 fp)
 	/* Only what XRSTOR reads: the legacy area and header, and the components of xrestore. */
 	if (copy_from_user(buf, (void __user *)fp, fx_only ? FXSAVE_SIZE : XSAVE_MIN_SIZE))
 		return false;
-	for (int i = 2; !fx_only && i < XFEATURE_MAX; i++) {
-		u32 off = xstate_offset(i), len = xstate_size_of(i);
-		if (len && (xrestore & (1ULL << i)) &&
-		    copy_from_user(buf + off, (void __user *)(fp + off), len))
+	for (int i = 0; !fx_only && i < nr_xstate_components; i++) {
+		const struct xstate_component *c = &xstate_components[i];
+		if ((xrestore & c->mask) &&
+		    copy_from_user(buf + c->offset, (void __user *)(fp + c->offset), c->size))
 			return false;
 	}
 	bool ok;
