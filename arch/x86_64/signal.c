@@ -15,6 +15,7 @@
 #include "arch/x86_64/pkru.h"
 #include "arch/x86_64/layout.h"
 #include "arch/x86_64/traps.h"
+#include "arch/x86_64/smap.h"
 #include "kernel/compiler.h"
 #include "kernel/errno.h"
 #include "kernel/sched.h"
@@ -86,8 +87,12 @@ static bool copy_fpstate_to_sigframe(u64 fp, u32 pkru)
 	u8 buf[XSTATE_MAX_SIZE + 4] __aligned(64);
 	u32 size = fpu_user_xstate_size;
 
-	/* The legacy area and the header: XSAVE leaves the header's reserved bytes alone. */
-	memset(buf, 0, XSAVE_MIN_SIZE);
+	/*
+	 * XSAVE and FXSAVE write bytes 0-415 of the legacy area and XSAVE the first 16 of the
+	 * header; the rest of both (reserved, and the software bytes filled in below) are zeroed.
+	 */
+	memset(buf + 416, 0, FXSAVE_SIZE - 416);
+	memset(buf + XSAVE_HDR_OFFSET + 16, 0, XSAVE_HDR_SIZE - 16);
 	if (use_xsave()) {
 		xsave_to_buffer(buf, xfeatures_mask_user);
 		xstate_hdr(buf)->xfeatures |= XFEATURE_MASK_FPSSE;
@@ -145,7 +150,7 @@ static void fpu_clear_user_states(void)
  */
 static bool fpu_restore_sig(u64 fp)
 {
-	u8 buf[XSTATE_MAX_SIZE] __aligned(64);
+	u8 buf[FXSAVE_SIZE] __aligned(64); /* an FXSAVE image (XSAVE ones are read in place) */
 	u64 xrestore = XFEATURE_MASK_FPSSE;
 	bool fx_only = true;
 
@@ -172,26 +177,28 @@ static bool fpu_restore_sig(u64 fp)
 	}
 	if (fp % (fx_only ? 16 : 64))
 		return false; /* XRSTOR and FXRSTOR #GP on a misaligned image */
-	/* Only what XRSTOR reads: the legacy area and header, and the components of xrestore. */
-	if (copy_from_user(buf, (void __user *)fp, fx_only ? FXSAVE_SIZE : XSAVE_MIN_SIZE))
-		return false;
-	for (int i = 0; !fx_only && i < nr_xstate_components; i++) {
-		const struct xstate_component *c = &xstate_components[i];
-		if ((xrestore & c->mask) &&
-		    copy_from_user(buf + c->offset, (void __user *)(fp + c->offset), c->size))
-			return false;
-	}
 	bool ok;
 	if (fx_only) {
+		if (copy_from_user(buf, (void __user *)fp, FXSAVE_SIZE))
+			return false;
 		ok = fxrstor_from_buffer_checked(buf);
 	} else {
-		const struct xstate_header *hdr = xstate_hdr(buf);
-		if (hdr->xfeatures & ~xfeatures_mask_user || hdr->xcomp_bv)
+		/*
+		 * The header is checked from a copy; then XRSTOR reads the frame itself, as Linux's
+		 * restore_fpregs_from_user. Whatever else it refuses (or a header changed in between)
+		 * is a fault the exception table turns into a bad frame.
+		 */
+		struct xstate_header hdr;
+		if (copy_from_user(&hdr, (void __user *)(fp + XSAVE_HDR_OFFSET), sizeof(hdr)))
+			return false;
+		if (hdr.xfeatures & ~xfeatures_mask_user || hdr.xcomp_bv)
 			return false;
 		for (int i = 0; i < 6; i++)
-			if (hdr->reserved[i])
+			if (hdr.reserved[i])
 				return false;
-		ok = xrstor_from_buffer_checked(buf, xrestore);
+		user_access_begin();
+		ok = xrstor_from_buffer_checked((const void *)fp, xrestore);
+		user_access_end();
 	}
 	if (!ok) {
 		fpu_clear_user_states();
