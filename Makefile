@@ -50,7 +50,7 @@ USER_CFLAGS := -static -O2 -Wall -Wextra -Werror
 USER_PROGS := $(patsubst user/%.c,$(BUILD)/user/%,$(wildcard user/*.c))
 ISO := $(BUILD)/warden.iso
 
-.PHONY: all kernel iso run test selftest gdb deps clean format check-format user oracle bench bench-vma bench-signal bench-pkeys bench-trace kselftest
+.PHONY: all kernel iso run test selftest gdb deps clean format check-format user oracle bench bench-vma bench-signal bench-pkeys bench-trace kselftest fuzz fuzz-host
 all: $(KERNEL) $(ISO)
 kernel: $(KERNEL)
 iso: $(ISO)
@@ -139,6 +139,12 @@ bench-trace: deps
 	@$(MAKE) --no-print-directory $(KERNEL)
 	@tools/bench-trace
 
+# The syscall-fuzzing campaign: N fuzzed calls (default 10^6) for each SEED, under debug_vm.
+# E.g. make fuzz SEED="1 2 3" N=100000. See tools/fuzz and docs/testing.md.
+fuzz: deps
+	@$(MAKE) --no-print-directory $(KERNEL) $(BUILD)/user/fuzz
+	@tools/fuzz "$(or $(SEED),1)" "$(or $(N),1000000)"
+
 # Records what Linux prints for every user program (tests/user/expected/), see tools/oracle.
 oracle: deps $(USER_PROGS)
 	tools/oracle
@@ -151,6 +157,26 @@ $(BUILD)/host/%.o: %.c Makefile
 $(BUILD)/host/unittests: $(patsubst %.c,$(BUILD)/host/%.o,$(HOST_GENERIC) $(HOST_TESTS))
 	@echo "  HOSTLD  $@"
 	$(Q)$(CC) $(HOST_CFLAGS) $^ -o $@ -lm
+
+# The differential mm fuzzer under libFuzzer (clang): tests/fuzz/mm_diff_fuzz.c with the generic
+# code and tests/host/mm_diff.c. make fuzz-host [FUZZ_SECONDS=600]; its corpus is kept in
+# build/fuzz/corpus, crashes in build/fuzz/.
+FUZZ_SECONDS ?= 600
+FUZZ_SRCS := $(HOST_GENERIC) tests/host/shim.c tests/host/mm_shim.c tests/host/test_fs_shim.c \
+	tests/host/mm_diff.c tests/fuzz/mm_diff_fuzz.c
+$(BUILD)/fuzz/mm_diff_fuzz: $(FUZZ_SRCS) $(wildcard tests/host/*.h mm/*.h kernel/*.h fs/*.h) Makefile
+	@mkdir -p $(@D)
+	@echo "  CLANG   $@"
+	$(Q)clang -std=gnu11 -g -O1 -DWARDEN_HOST -I. -Wall -Wextra -Werror -Wno-format-truncation \
+		-Wno-unknown-warning-option -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all $(FUZZ_SRCS) -o $@ -lm
+
+fuzz-host:
+	@tools/deps.sh clang libclang-rt-14-dev
+	@$(MAKE) --no-print-directory $(BUILD)/fuzz/mm_diff_fuzz
+	@mkdir -p $(BUILD)/fuzz/corpus
+	cd $(BUILD)/fuzz && ./mm_diff_fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=1600 \
+		-print_final_stats=1 corpus
 
 run: deps
 	@$(MAKE) --no-print-directory all

@@ -50,6 +50,9 @@ static struct file *vfs_open(struct inode *inode, int flags, int acc_mode, bool 
 	int err = inode_permission(inode, acc_mode);
 	if (err)
 		return ERR_PTR(err);
+	/* get_write_access (and handle_truncate's): a running program's file is not written */
+	if ((acc_mode & MAY_WRITE) && S_ISREG(inode->i_mode) && inode->i_exec_count)
+		return ERR_PTR(-ETXTBSY);
 	struct file *f = alloc_file(inode, (u32)flags, inode->i_fop);
 	if (!f)
 		return ERR_PTR(-ENOMEM);
@@ -338,6 +341,8 @@ long sys_truncate(const char __user *path, long length)
 		err = -EISDIR;
 	else if (!S_ISREG(inode->i_mode))
 		err = -EINVAL;
+	else if (inode->i_exec_count)
+		err = -ETXTBSY; /* vfs_truncate's get_write_access */
 	else
 		err = do_truncate(inode, length);
 	iput(inode);

@@ -6,6 +6,7 @@
 #include "kernel/sched.h"
 #include "kernel/string.h"
 #include "kernel/vsprintf.h"
+#include "mm/frame.h"
 #include "mm/slab.h"
 
 static struct inode *proc_root; /* /proc */
@@ -430,6 +431,21 @@ static struct inode *proc_new_dir(struct inode *parent)
 	return inode;
 }
 
+/*
+ * /proc/meminfo: the first lines of Linux's, in its format (a 16-column name, an 8-column
+ * number of KiB). Warden has no page cache to reclaim, so MemAvailable equals MemFree.
+ */
+static int meminfo_show(struct seq_buf *m)
+{
+	unsigned long long total = nr_managed_frames() * (PAGE_SIZE / 1024);
+	unsigned long long free = nr_free_frames() * (PAGE_SIZE / 1024);
+
+	seq_printf(m, "%-16s%8llu kB\n", "MemTotal:", total);
+	seq_printf(m, "%-16s%8llu kB\n", "MemFree:", free);
+	seq_printf(m, "%-16s%8llu kB\n", "MemAvailable:", free);
+	return 0;
+}
+
 int proc_init(void)
 {
 	proc_root = proc_new_dir(fs_root);
@@ -443,6 +459,8 @@ int proc_init(void)
 	int err = proc_create_link(PROC_ROOT, "self", proc_self_get_link);
 	if (!err)
 		err = proc_create_link(PROC_SELF, "exe", proc_exe_get_link);
+	if (!err)
+		err = proc_create_file(PROC_ROOT, "meminfo", 0444, meminfo_show);
 	if (!err)
 		err = vfs_add_entry(fs_root, "proc", 4, proc_root);
 	iput(proc_root); /* the root's entry keeps it */

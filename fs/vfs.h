@@ -60,6 +60,7 @@ struct inode {
 	u32 i_mode; /* S_IFMT type and permission bits */
 	u32 i_nlink; /* names, plus "." and the ".." of subdirectories for a directory */
 	u32 i_count; /* references */
+	u32 i_exec_count; /* address spaces running it (mm->exe_inode): writes are ETXTBSY */
 	u32 i_uid, i_gid;
 	u32 i_rdev; /* device nodes: mkdev(major, minor) */
 	u32 i_flags;

@@ -307,6 +307,7 @@ static int exec_binprm(struct linux_binprm *bprm)
 	u64 sp = r < 0 ? 0 : create_elf_tables(bprm, mm, &li);
 	if (!sp)
 		return EXEC_FATAL;
+	set_mm_exe_inode(mm, file_inode(bprm->file));
 	mm->start_code = li.start_code;
 	mm->end_code = li.end_code;
 	mm->start_data = li.start_data;

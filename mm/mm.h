@@ -123,6 +123,8 @@ struct mm_struct {
 	/* Protection keys (mm/pkeys.h): keys handed out (bit k: key k), and the execute-only key. */
 	u16 pkey_allocation_map;
 	s16 execute_only_pkey; /* -1: none yet */
+	/* The program file exec loaded (Linux's exe_file): nobody may write it while we exist. */
+	struct inode *exe_inode;
 };
 
 /* A new address space with no user mappings; NULL when memory runs out. */
@@ -130,6 +132,9 @@ struct mm_struct *mm_alloc(void);
 
 /* Drops a reference; the last one frees every page, page table and VMA. */
 void mmput(struct mm_struct *mm);
+
+/* Makes inode (or NULL) the program file of mm, denying writes to it while mm exists. */
+void set_mm_exe_inode(struct mm_struct *mm, struct inode *inode);
 
 /* A copy of mm for fork: same VMAs, every present page copied. NULL when memory runs out. */
 struct mm_struct *dup_mm(struct mm_struct *mm);

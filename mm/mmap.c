@@ -468,6 +468,21 @@ long sys_brk(u64 brk)
 	return r;
 }
 
+void set_mm_exe_inode(struct mm_struct *mm, struct inode *inode)
+{
+	struct inode *old = mm->exe_inode;
+
+	if (inode) {
+		iget(inode);
+		inode->i_exec_count++;
+	}
+	mm->exe_inode = inode;
+	if (old) {
+		old->i_exec_count--;
+		iput(old);
+	}
+}
+
 struct mm_struct *dup_mm(struct mm_struct *old)
 {
 	struct mm_struct *mm = mm_alloc();
@@ -476,6 +491,8 @@ struct mm_struct *dup_mm(struct mm_struct *old)
 		return NULL;
 	memcpy(&mm->mmap_base, &old->mmap_base,
 	       sizeof(*mm) - offsetof(struct mm_struct, mmap_base));
+	mm->exe_inode = NULL;
+	set_mm_exe_inode(mm, old->exe_inode);
 	for (struct vm_area_struct *v = old->mm_rb.first; v; v = v->vm_next) {
 		struct vm_area_struct *n = vm_area_dup(v);
 		if (!n)
@@ -501,6 +518,7 @@ void mmput(struct mm_struct *mm)
 		return;
 	while (mm->mm_rb.first)
 		remove_vma(mm, mm->mm_rb.first);
+	set_mm_exe_inode(mm, NULL);
 	pgd_free(mm);
 	kmem_cache_free(&mm_cache, mm);
 }

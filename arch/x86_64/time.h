@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Time: the PIT drives the scheduler tick (HZ per second, IRQ 0); the TSC, calibrated against
+ * Time: the PIT drives the scheduler tick (HZ per second by default, hz=N on the command line;
+ * IRQ 0); the TSC, calibrated against
  * the PIT at boot, gives nanoseconds; the CMOS clock gives the wall-clock time at boot.
  */
 #ifndef WARDEN_ARCH_TIME_H

@@ -227,6 +227,18 @@ HOST_TEST(fs_proc)
 	CHECK_EQ(sys_readlink("/proc/self/exe", buf, sizeof(buf)), 10);
 	host_task.exe_path[0] = '\0';
 	CHECK_EQ(sys_readlink("/proc/self/exe", buf, sizeof(buf)), -ENOENT);
+	/* /proc/meminfo: Linux's format, the allocator's counts. */
+	char mi[256];
+	long fd0 = sys_open("/proc/meminfo", O_RDONLY, 0);
+	CHECK(fd0 >= 0);
+	long mn = sys_read((unsigned int)fd0, mi, sizeof(mi) - 1);
+	CHECK(mn >= 3 * 28);
+	mi[mn > 0 ? mn : 0] = '\0';
+	CHECK_MEM_EQ(mi, "MemTotal:       ", 16);
+	CHECK(strstr(mi, "\nMemFree:        ") != NULL);
+	CHECK(strstr(mi, "\nMemAvailable:   ") != NULL);
+	CHECK_MEM_EQ(mi + 24, " kB\n", 4);
+	sys_close((unsigned int)fd0);
 	/* A generated file, as /proc/self/maps will be. */
 	CHECK_EQ(proc_create_file(PROC_SELF, "test_gen", 0444, show_test), 0);
 	CHECK_EQ(proc_create_file(PROC_SELF, "test_gen", 0444, show_test), -EEXIST);

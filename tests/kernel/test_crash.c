@@ -6,6 +6,9 @@
  */
 #include "kernel/selftest.h"
 #include "kernel/panic.h"
+#include "arch/x86_64/layout.h"
+#include "mm/frame.h"
+#include "mm/vmalloc.h"
 
 /* The pointer is volatile so the compiler cannot see the NULL and turn the store into a trap. */
 static int *volatile null_pointer;
@@ -42,4 +45,25 @@ SELFTEST_CRASH(crash_bug_on)
 {
 	volatile int broken = 1;
 	BUG_ON(broken);
+}
+
+/* Starts the recursion on the stack whose top is sp (never returns: the recursion is endless). */
+static void __noinline recurse_on(u64 sp)
+{
+	__asm__ __volatile__("mov %0, %%rsp\n\t"
+			     "xor %%edi, %%edi\n\t"
+			     "call %P1\n\t"
+			     "ud2"
+			     :
+			     : "r"(sp), "i"(recurse)
+			     : "memory");
+}
+
+/* A task's kernel stack (vmalloc'd, guard page below) overflowing: a reported double fault. */
+SELFTEST_CRASH(crash_task_stack_overflow)
+{
+	u8 *stack = vmalloc(KSTACK_SIZE, GFP_KERNEL);
+
+	BUG_ON(!stack);
+	recurse_on((u64)stack + KSTACK_SIZE);
 }

@@ -1,0 +1,1234 @@
+/* fuzz: a syscall fuzzer for Warden (issue 10, docs/testing.md).
+ *
+ *   fuzz [-v] [-p] [-r ROUND] [-k CALLS] [SEED [N]]
+ *
+ * Runs rounds until N system calls (default 2000) have been made. Round R forks a child that
+ * seeds its generator from (SEED, R), builds an arena of memory of every kind (private, shared,
+ * file, PROT_NONE, key-protected, holes) and makes CALLS (default 100) random calls to every
+ * system call Warden implements, with adversarial arguments: pointers into mapped, unmapped,
+ * PROT_NONE, key-protected, kernel-half and non-canonical memory, lengths 0, 1, page-1, huge and
+ * wrapping, every prot/flag bit, random keys, garbage signal frames through rt_sigreturn, random
+ * PKRU values, memory touches, forks that keep fuzzing. Children may die by any signal.
+ *
+ * The parent (which is PID 1 under tools/run-program) checks after each round that every process
+ * of the round is gone within seconds of SIGKILL (a hang otherwise), that it still works (a
+ * mapping written and read back, its own data unchanged), and that MemFree in /proc/meminfo comes
+ * back (no frame leak). A failure prints "FAIL" with the seed and round and the replay commands.
+ *
+ * The calls of a round depend only on (SEED, R), never on what earlier calls returned, so
+ * `fuzz -p -r R SEED` prints round R's calls and `fuzz -r R SEED` runs it alone; -v prints each
+ * call (from every process) to stdout before it is made, for a replay up to a kernel panic.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common.h"
+
+typedef uint64_t u64;
+
+#define PAGE 4096UL
+#define ARENA 0x100000000UL /* the fuzzed range of the address space */
+#define ARENA_PAGES 64
+#define SCRATCH 0x180000000UL /* argument contents, never fuzzed */
+#define SCRATCH_PAGES 16
+#define LOG_FD 100
+#define SCRATCH_DIR "/tmp/fz"
+
+/* What the processes of a round share with the parent. */
+struct ctrl {
+	volatile u64 calls; /* calls made by every process of every round */
+	volatile u64 alive; /* bumped before every call: progress */
+};
+static struct ctrl *ctrl;
+
+static int verbose, print_only;
+static u64 seed = 1;
+static int have_pku;
+static int my_pid;
+
+/* ------------------------------------------------------------------ random numbers */
+
+static u64 rng;
+
+/* splitmix64: a good, small generator with a 64-bit state. */
+static u64 rnd(void)
+{
+	u64 z = (rng += 0x9e3779b97f4a7c15ULL);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* A number in [0, n). */
+static u64 below(u64 n)
+{
+	return n ? rnd() % n : 0;
+}
+
+/* True with probability 1/n. */
+static int one_in(u64 n)
+{
+	return below(n) == 0;
+}
+
+/* ------------------------------------------------------------------ argument kinds */
+
+static const char *const paths_any[] = {
+	SCRATCH_DIR "/a", SCRATCH_DIR "/b", SCRATCH_DIR "/d", SCRATCH_DIR "/d/x", SCRATCH_DIR "/f0",
+	SCRATCH_DIR "/l", SCRATCH_DIR, SCRATCH_DIR "/../fz/a", SCRATCH_DIR "/a/", SCRATCH_DIR "/e",
+	"a", "b", "d", "d/x", "l", ".", "..", "", "/", "/tmp", "/proc", "/proc/self",
+	"/proc/self/maps", "/proc/self/smaps", "/proc/self/pagemap", "/proc/self/exe",
+	"/proc/self/ptwalk", "/proc/meminfo", "/proc/warden/trace", "/dev", "/dev/null", "/dev/zero",
+	"/nonexistent/x", "/proc/self/exe/x", "//tmp//fz//a",
+};
+static const char *const paths_scratch[] = {
+	SCRATCH_DIR "/a", SCRATCH_DIR "/b", SCRATCH_DIR "/d", SCRATCH_DIR "/d/x", SCRATCH_DIR "/f0",
+	SCRATCH_DIR "/l", SCRATCH_DIR "/e", SCRATCH_DIR "/d/y", SCRATCH_DIR "/a/x",
+	SCRATCH_DIR "/nonexistent/x", "a", "b", "d", "l", "d/x",
+};
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Interesting integers for counts, flags and numbers. */
+static u64 any_int(void)
+{
+	static const u64 v[] = { 0, 1, 2, 3, 4, 7, 8, 15, 16, 63, 64, 65, 127, 128, 255, 256, 1023,
+				 1024, 4095, 4096, 4097, 0x7fffffff, 0x80000000, 0xffffffff,
+				 0x100000000ULL, ~0ULL, ~0ULL - 1, 0x8000000000000000ULL,
+				 0x7fffffffffffffffULL, -4096ULL, -4095ULL };
+	switch (below(4)) {
+	case 0:
+		return v[below(NELEM(v))];
+	case 1:
+		return below(64);
+	case 2:
+		return 1ULL << below(64);
+	default:
+		return rnd();
+	}
+}
+
+/* A length: 0, 1, page-1, huge, wrapping, random. */
+static u64 any_len(void)
+{
+	static const u64 v[] = { 0, 1, 2, 8, 16, 64, PAGE - 1, PAGE, PAGE + 1, 2 * PAGE, 3 * PAGE - 1,
+				 16 * PAGE, ARENA_PAGES * PAGE, 1ULL << 30, 1ULL << 40, 1ULL << 47,
+				 ~0ULL, ~0ULL - PAGE + 2, -PAGE, 0x7fffffffffffffffULL,
+				 0x7ffff000, 0x80000000ULL };
+	if (one_in(3))
+		return v[below(NELEM(v))];
+	if (one_in(2))
+		return below(8) * PAGE + (one_in(4) ? below(PAGE) : 0);
+	return any_int();
+}
+
+/* An address the fuzzer may touch and map: mostly in the arena, sometimes anywhere. */
+static u64 any_addr(void)
+{
+	switch (below(12)) {
+	case 0:
+		return 0;
+	case 1:
+		return ARENA + below(ARENA_PAGES) * PAGE + below(PAGE);
+	case 2:
+		return 0xffff800000000000ULL + below(1ULL << 30) * PAGE; /* the kernel half */
+	case 3:
+		return 0xffffffff80000000ULL + below(1 << 14) * PAGE; /* the kernel image */
+	case 4:
+		return 0x0000800000000000ULL - below(4) * PAGE; /* the end of user space */
+	case 5:
+		return 0x0000800000000000ULL + below(1ULL << 20) * PAGE; /* non-canonical */
+	case 6:
+		return below(16) * PAGE;
+	case 7:
+		return rnd() & ~(PAGE - 1);
+	default:
+		return ARENA + (below(ARENA_PAGES + 4) - 2) * PAGE;
+	}
+}
+
+/* A pointer argument: unmapped, PROT_NONE, keyed, kernel, non-canonical or valid memory. */
+static u64 any_ptr(void)
+{
+	switch (below(10)) {
+	case 0:
+		return SCRATCH + below(SCRATCH_PAGES * PAGE);
+	case 1:
+		return SCRATCH + (SCRATCH_PAGES - 1) * PAGE + PAGE - below(16); /* runs off the end */
+	case 2:
+		return ARENA + below(ARENA_PAGES) * PAGE + PAGE - below(16); /* crosses a page */
+	case 3:
+		return 0x0000800000000000ULL - below(64); /* crosses TASK_SIZE */
+	default:
+		return any_addr();
+	}
+}
+
+/* A file descriptor: mostly open ones. */
+static u64 any_fd(void)
+{
+	static const u64 v[] = { (u64)-1, 1023, 1024, 0x7fffffff, 0x80000000, 65536, LOG_FD + 1,
+				 (u64)-100 /* AT_FDCWD */ };
+	if (one_in(6))
+		return v[below(NELEM(v))];
+	return below(14);
+}
+
+/* A directory fd for the *at calls: AT_FDCWD, the scratch dir (fd 8), or any fd. */
+static u64 any_dirfd(void)
+{
+	switch (below(3)) {
+	case 0:
+		return (u64)-100;
+	case 1:
+		return 8;
+	default:
+		return any_fd();
+	}
+}
+
+static u64 any_prot(void)
+{
+	if (one_in(8))
+		return any_int();
+	return below(8) | (one_in(8) ? 0x01000000 : 0) | (one_in(8) ? 0x02000000 : 0) |
+	       (one_in(16) ? 1ULL << below(32) : 0);
+}
+
+static u64 any_mmap_flags(void)
+{
+	u64 f = 1 + below(3); /* SHARED, PRIVATE, SHARED_VALIDATE */
+	static const u64 bits[] = { 0x10 /* FIXED */, 0x20 /* ANON */, 0x100 /* GROWSDOWN */,
+				    0x4000 /* NORESERVE */, 0x8000 /* POPULATE */,
+				    0x100000 /* FIXED_NOREPLACE */, 0x2000 /* LOCKED */,
+				    0x40000 /* HUGETLB */, 0x80000 /* SYNC */, 0x40 /* 32BIT */,
+				    0x800 /* DENYWRITE */, 0x1000 /* EXECUTABLE */,
+				    0x10000 /* NONBLOCK */, 0x20000 /* STACK */ };
+	for (unsigned i = 0; i < NELEM(bits); i++)
+		if (one_in(i < 2 ? 2 : 10))
+			f |= bits[i];
+	if (one_in(10))
+		f = any_int();
+	return f;
+}
+
+/* A file offset or mmap page offset. */
+static u64 any_off(void)
+{
+	static const u64 v[] = { 0, 1, PAGE, 2 * PAGE, 7 * PAGE, PAGE - 1, 1ULL << 32, 1ULL << 44,
+				 1ULL << 62, ~0ULL, -PAGE, 0x7fffffffffffffffULL,
+				 0x7ffffffffffff000ULL };
+	return one_in(3) ? any_int() : v[below(NELEM(v))];
+}
+
+static u64 any_sig(void)
+{
+	static const u64 v[] = { 0, SIGSEGV, SIGBUS, SIGUSR1, SIGUSR2, SIGALRM, SIGCHLD, SIGTERM,
+				 SIGKILL, SIGSTOP, SIGCONT, SIGPIPE, SIGTRAP, SIGILL, SIGFPE,
+				 SIGPWR, 32, 33, 34, 63, 64, 65, (u64)-1, 0x80000000 };
+	return v[below(NELEM(v))];
+}
+
+/* A pid that is never the parent, and never a process group or "all". */
+static u64 any_pid(void)
+{
+	switch (below(5)) {
+	case 0:
+		return 0; /* wait4: any child of our group; other calls: self */
+	case 1:
+		return (u64)(long)my_pid;
+	case 2:
+		return 99999;
+	case 3:
+		return (u64)-99999;
+	default:
+		return (u64)(long)my_pid + 1 + below(3); /* probably a child of ours */
+	}
+}
+
+/* ------------------------------------------------------------------ the calls */
+
+/* Argument kinds, one letter each. */
+enum {
+	A_INT = 'i', A_FD = 'f', A_DIRFD = 'D', A_PTR = 'p', A_LEN = 'l', A_PATH = 's',
+	A_WPATH = 'W', A_ADDR = 'a', A_PROT = 'P', A_MFLAGS = 'M', A_OFLAGS = 'o', A_MODE = 'm',
+	A_SIG = 'S', A_PID = 'd', A_IOV = 'v', A_IOVCNT = 'c', A_TIME = 't', A_SIGACT = 'A',
+	A_SIGSET = 'k', A_SETSIZE = 'z', A_PKEY = 'K', A_RES = 'r', A_RLIM = 'R', A_WHENCE = 'w',
+	A_CLOCK = 'C', A_ARGV = 'e', A_FCMD = 'u', A_IOCMD = 'n', A_OFF = 'g', A_STACK = 'Q',
+	A_HOW = 'h', A_WAITOPT = 'O', A_SMALL = 'x',
+};
+
+struct sc {
+	long nr; /* -1: a special operation below */
+	const char *name;
+	const char *args;
+	int weight;
+};
+
+enum { OP_TOUCH = -2, OP_FORK = -3, OP_VFORK = -4, OP_CLONE = -5, OP_SIGRETURN = -6,
+       OP_WRPKRU = -7, OP_EXECVE = -8, OP_EXIT = -9, OP_RAISE = -10, OP_BADNR = -11,
+       OP_BLOCKING = -12 };
+
+static const struct sc table[] = {
+	{ SYS_read, "read", "fpl", 4 },
+	{ SYS_write, "write", "fpl", 4 },
+	{ SYS_open, "open", "som", 4 },
+	{ SYS_close, "close", "f", 2 },
+	{ SYS_stat, "stat", "sp", 2 },
+	{ SYS_fstat, "fstat", "fp", 2 },
+	{ SYS_lstat, "lstat", "sp", 2 },
+	{ SYS_lseek, "lseek", "fgw", 2 },
+	{ SYS_mmap, "mmap", "alPMfg", 14 },
+	{ SYS_mprotect, "mprotect", "alP", 12 },
+	{ SYS_munmap, "munmap", "al", 8 },
+	{ SYS_mremap, "mremap", "allia", 8 },
+	{ SYS_brk, "brk", "a", 2 },
+	{ SYS_rt_sigaction, "rt_sigaction", "SApz", 5 },
+	{ SYS_rt_sigprocmask, "rt_sigprocmask", "hkpz", 3 },
+	{ SYS_rt_sigpending, "rt_sigpending", "pz", 1 },
+	{ SYS_sigaltstack, "sigaltstack", "Qp", 3 },
+	{ SYS_ioctl, "ioctl", "fnp", 2 },
+	{ SYS_pread64, "pread64", "fplg", 2 },
+	{ SYS_pwrite64, "pwrite64", "fplg", 2 },
+	{ SYS_readv, "readv", "fvc", 2 },
+	{ SYS_writev, "writev", "fvc", 2 },
+	{ SYS_access, "access", "si", 1 },
+	{ SYS_pipe, "pipe", "p", 1 },
+	{ SYS_sched_yield, "sched_yield", "", 1 },
+	{ SYS_madvise, "madvise", "ali", 2 },
+	{ SYS_dup, "dup", "f", 1 },
+	{ SYS_dup2, "dup2", "ff", 2 },
+	{ SYS_nanosleep, "nanosleep", "tp", 1 },
+	{ SYS_getpid, "getpid", "", 1 },
+	{ SYS_wait4, "wait4", "dpOp", 2 },
+	{ SYS_kill, "kill", "dS", 2 },
+	{ SYS_uname, "uname", "p", 1 },
+	{ SYS_fcntl, "fcntl", "fui", 3 },
+	{ SYS_fsync, "fsync", "f", 1 },
+	{ SYS_fdatasync, "fdatasync", "f", 1 },
+	{ SYS_truncate, "truncate", "Wg", 2 },
+	{ SYS_ftruncate, "ftruncate", "fg", 3 },
+	{ SYS_getcwd, "getcwd", "pl", 1 },
+	{ SYS_chdir, "chdir", "s", 1 },
+	{ SYS_fchdir, "fchdir", "f", 1 },
+	{ SYS_rename, "rename", "WW", 2 },
+	{ SYS_mkdir, "mkdir", "Wm", 2 },
+	{ SYS_rmdir, "rmdir", "W", 1 },
+	{ SYS_creat, "creat", "Wm", 2 },
+	{ SYS_unlink, "unlink", "W", 1 },
+	{ SYS_symlink, "symlink", "sW", 1 },
+	{ SYS_readlink, "readlink", "spl", 1 },
+	{ SYS_umask, "umask", "m", 1 },
+	{ SYS_gettimeofday, "gettimeofday", "pp", 1 },
+	{ SYS_getrlimit, "getrlimit", "rp", 1 },
+	{ SYS_getuid, "getuid", "", 1 },
+	{ SYS_getgid, "getgid", "", 1 },
+	{ SYS_setuid, "setuid", "i", 1 },
+	{ SYS_setgid, "setgid", "i", 1 },
+	{ SYS_geteuid, "geteuid", "", 1 },
+	{ SYS_getegid, "getegid", "", 1 },
+	{ SYS_setpgid, "setpgid", "ii", 1 },
+	{ SYS_getppid, "getppid", "", 1 },
+	{ SYS_getpgrp, "getpgrp", "", 1 },
+	{ SYS_setsid, "setsid", "", 1 },
+	{ SYS_getgroups, "getgroups", "ip", 1 },
+	{ SYS_getresuid, "getresuid", "ppp", 1 },
+	{ SYS_getresgid, "getresgid", "ppp", 1 },
+	{ SYS_getpgid, "getpgid", "d", 1 },
+	{ SYS_getsid, "getsid", "d", 1 },
+	{ SYS_personality, "personality", "i", 1 },
+	{ SYS_setrlimit, "setrlimit", "rR", 2 },
+	{ SYS_arch_prctl, "arch_prctl", "ip", 2 },
+	{ SYS_gettid, "gettid", "", 1 },
+	{ SYS_time, "time", "p", 1 },
+	{ SYS_getdents64, "getdents64", "fpl", 3 },
+	{ SYS_set_tid_address, "set_tid_address", "p", 1 },
+	{ SYS_clock_gettime, "clock_gettime", "Cp", 1 },
+	{ SYS_clock_getres, "clock_getres", "Cp", 1 },
+	{ SYS_clock_nanosleep, "clock_nanosleep", "Citp", 1 },
+	{ SYS_tgkill, "tgkill", "ddS", 1 },
+	{ SYS_tkill, "tkill", "dS", 1 },
+	{ SYS_openat, "openat", "Dsom", 4 },
+	{ SYS_mkdirat, "mkdirat", "DWm", 1 },
+	{ SYS_newfstatat, "newfstatat", "Dspi", 2 },
+	{ SYS_unlinkat, "unlinkat", "DWi", 1 },
+	{ SYS_renameat, "renameat", "DWDW", 1 },
+	{ SYS_readlinkat, "readlinkat", "Dspl", 1 },
+	{ SYS_faccessat, "faccessat", "Dsi", 1 },
+	{ SYS_dup3, "dup3", "ffo", 1 },
+	{ SYS_pipe2, "pipe2", "po", 1 },
+	{ SYS_prlimit64, "prlimit64", "xrRp", 2 },
+	{ SYS_getrandom, "getrandom", "pli", 1 },
+	{ SYS_pkey_mprotect, "pkey_mprotect", "alPK", 8 },
+	{ SYS_pkey_alloc, "pkey_alloc", "ii", 3 },
+	{ SYS_pkey_free, "pkey_free", "K", 2 },
+	{ SYS_symlinkat, "symlinkat", "sDW", 1 },
+	{ SYS_renameat2, "renameat2", "DWDWi", 1 },
+	{ SYS_faccessat2, "faccessat2", "Dsii", 1 },
+	{ OP_TOUCH, "touch", "ai", 20 },
+	{ OP_FORK, "fork", "", 2 },
+	{ OP_VFORK, "vfork", "", 1 },
+	{ OP_CLONE, "clone", "iapp", 1 },
+	{ OP_SIGRETURN, "rt_sigreturn", "ii", 1 },
+	{ OP_WRPKRU, "wrpkru", "i", 2 },
+	{ OP_EXECVE, "execve", "iee", 1 },
+	{ OP_EXIT, "exit", "i", 1 },
+	{ OP_RAISE, "raise", "S", 3 },
+	{ OP_BADNR, "bad_nr", "iiiiii", 1 },
+	{ OP_BLOCKING, "blocking", "i", 1 }, /* pause, rt_sigsuspend, a blocking read */
+};
+
+struct call {
+	const struct sc *sc;
+	u64 a[6];
+	u64 blob; /* seeds the contents written behind pointer arguments */
+};
+
+static int total_weight;
+
+/* Draws one argument of a kind; content behind pointers is written when the call is made. */
+static u64 gen_arg(char kind)
+{
+	switch (kind) {
+	case A_FD:
+		return any_fd();
+	case A_DIRFD:
+		return any_dirfd();
+	case A_PTR:
+		return any_ptr();
+	case A_LEN:
+	case A_IOVCNT:
+		return kind == A_IOVCNT ? (one_in(3) ? any_int() : below(10)) : any_len();
+	case A_PATH:
+	case A_WPATH:
+	case A_IOV:
+	case A_TIME:
+	case A_SIGACT:
+	case A_SIGSET:
+	case A_RLIM:
+	case A_STACK:
+	case A_ARGV:
+		/* 0..N-1: a valid structure in the scratch page, variant N; else a bad pointer */
+		return one_in(5) ? any_ptr() : below(1 << 16);
+	case A_ADDR:
+		return any_addr();
+	case A_PROT:
+		return any_prot();
+	case A_MFLAGS:
+		return any_mmap_flags();
+	case A_OFLAGS:
+		return one_in(6) ? any_int() : (below(3) | (rnd() & 0x3ffc0 & -(u64)one_in(2)));
+	case A_MODE:
+		return one_in(4) ? any_int() : below(01000);
+	case A_SIG:
+		return any_sig();
+	case A_PID:
+		return any_pid();
+	case A_SETSIZE:
+		return one_in(8) ? any_int() : 8;
+	case A_PKEY:
+		return one_in(5) ? any_int() : below(17) - 1;
+	case A_RES:
+		return one_in(8) ? any_int() : below(16);
+	case A_WHENCE:
+		return one_in(4) ? any_int() : below(5);
+	case A_CLOCK:
+		return one_in(4) ? any_int() : below(12);
+	case A_FCMD: {
+		static const u64 v[] = { 0, 1, 2, 3, 4, 1030, 1024, 1025, 1026, 1031, 1032, 1033, 1034 };
+		return one_in(4) ? any_int() : v[below(NELEM(v))];
+	}
+	case A_IOCMD: {
+		static const u64 v[] = { 0x5401, 0x5413, 0x541b, 0x5421, 0x5451, 0x5450, 0x5402,
+					 0x540f, 0x5410 };
+		return one_in(3) ? any_int() : v[below(NELEM(v))];
+	}
+	case A_OFF:
+		return any_off();
+	case A_HOW:
+		return one_in(4) ? any_int() : below(3);
+	case A_WAITOPT:
+		return one_in(4) ? any_int() : (1 /* WNOHANG */ | (rnd() & 0x4000000a));
+	case A_SMALL:
+		return one_in(2) ? 0 : (u64)(long)my_pid;
+	default:
+		return any_int();
+	}
+}
+
+/* Draws the next call of the current process's sequence. */
+static void gen_call(struct call *c)
+{
+	int w = (int)below((u64)total_weight);
+	const struct sc *s = table;
+	while (w >= s->weight) {
+		w -= s->weight;
+		s++;
+	}
+	c->sc = s;
+	for (int i = 0; i < 6; i++)
+		c->a[i] = s->args[i] && i < (int)strlen(s->args) ? gen_arg(s->args[i]) : 0;
+	c->blob = rnd();
+}
+
+/* ------------------------------------------------------------------ building arguments */
+
+static u64 brng;
+
+/* The generator for contents: separate, so that contents never change the call sequence. */
+static u64 brnd(void)
+{
+	u64 z = (brng += 0x9e3779b97f4a7c15ULL);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static char *scratch_next;
+
+/* Room for n bytes in the scratch pages (wraps around: each call needs little). */
+static void *scratch_alloc(size_t n)
+{
+	n = (n + 15) & ~15UL;
+	if (!scratch_next || scratch_next + n > (char *)SCRATCH + SCRATCH_PAGES * PAGE)
+		scratch_next = (char *)SCRATCH;
+	void *p = scratch_next;
+	scratch_next += n;
+	return p;
+}
+
+/* A variant number (< 1 << 16) becomes a valid structure; anything else stays a bad pointer. */
+static int is_variant(u64 v)
+{
+	return v < (1 << 16);
+}
+
+static u64 build_path(u64 v, int scratch_only)
+{
+	if (!is_variant(v))
+		return v;
+	if (v % 13 == 0) { /* a name too long, or without its NUL at the end of the arena page */
+		if (v % 2) {
+			char *p = scratch_alloc(5000);
+			memset(p, 'a', 4999);
+			p[4999] = 0;
+			return (u64)p;
+		}
+		return ARENA + (v % ARENA_PAGES) * PAGE + PAGE - 3;
+	}
+	const char *s = scratch_only ? paths_scratch[v % NELEM(paths_scratch)] :
+				       paths_any[v % NELEM(paths_any)];
+	char *p = scratch_alloc(strlen(s) + 1);
+	strcpy(p, s);
+	return (u64)p;
+}
+
+static u64 build_iov(u64 v)
+{
+	if (!is_variant(v))
+		return v;
+	u64 *iov = scratch_alloc(16 * 16);
+	for (int i = 0; i < 16; i++) {
+		iov[2 * i] = (brnd() & 3) ? SCRATCH + brnd() % (SCRATCH_PAGES * PAGE) :
+					     ARENA + brnd() % (ARENA_PAGES * PAGE);
+		switch (brnd() % 6) {
+		case 0:
+			iov[2 * i + 1] = 0;
+			break;
+		case 1:
+			iov[2 * i + 1] = ~0ULL >> (brnd() % 3);
+			break;
+		case 2:
+			iov[2 * i] = 0xffff800000000000ULL;
+			iov[2 * i + 1] = 16;
+			break;
+		default:
+			iov[2 * i + 1] = brnd() % (2 * PAGE);
+		}
+	}
+	return (u64)iov;
+}
+
+/* A timespec for sleeps: short (at most 2 ms), invalid, or negative; never a long sleep. */
+static u64 build_time(u64 v)
+{
+	if (!is_variant(v))
+		return v;
+	long *ts = scratch_alloc(16);
+	switch (v % 5) {
+	case 0:
+		ts[0] = 0, ts[1] = 0;
+		break;
+	case 1:
+		ts[0] = 0, ts[1] = 1000000000;
+		break;
+	case 2:
+		ts[0] = -1, ts[1] = 0;
+		break;
+	case 3:
+		ts[0] = 0, ts[1] = -1;
+		break;
+	default:
+		ts[0] = 0, ts[1] = (long)(brnd() % 2000000);
+	}
+	return (u64)ts;
+}
+
+static void fuzz_handler(int sig, siginfo_t *si, void *uc);
+void fuzz_restorer(void);
+__asm__(".text\n.globl fuzz_restorer\nfuzz_restorer:\n\tmov $15, %eax\n\tsyscall\n\thlt\n");
+
+static u64 build_sigact(u64 v)
+{
+	if (!is_variant(v))
+		return v;
+	u64 *sa = scratch_alloc(32);
+	static const u64 handlers[] = { 0 /* DFL */, 1 /* IGN */, 0 /* ours */, ARENA, 0x1000,
+					0xffffffff81000000ULL, 0x8000000000000000ULL };
+	sa[0] = handlers[v % NELEM(handlers)];
+	if (v % NELEM(handlers) == 2)
+		sa[0] = (u64)fuzz_handler;
+	sa[1] = brnd() & 0xfc00000fULL; /* SA_* bits */
+	if (brnd() & 1)
+		sa[1] |= 0x04000000 | 4; /* SA_RESTORER, SA_SIGINFO */
+	static const u64 restorers[] = { 0, 0, 0, ARENA, 0x1000, 0xffffffff81000000ULL };
+	sa[2] = restorers[brnd() % NELEM(restorers)];
+	if (!sa[2])
+		sa[2] = (u64)fuzz_restorer;
+	sa[3] = (brnd() & 1) ? 0 : brnd();
+	return (u64)sa;
+}
+
+static u64 build_sigset(u64 v)
+{
+	if (!is_variant(v))
+		return v;
+	u64 *set = scratch_alloc(16);
+	set[0] = (v & 1) ? brnd() : (v & 2) ? ~0ULL : 1ULL << (brnd() % 64);
+	set[0] &= ~(1ULL << (SIGSEGV - 1)); /* rarely useful to block our own fault signal */
+	return (u64)set;
+}
+
+static u64 build_rlim(u64 v)
+{
+	if (!is_variant(v))
+		return v;
+	u64 *r = scratch_alloc(16);
+	static const u64 vals[] = { 0, 1, 3, 64, 1024, 4096, 1 << 20, ~0ULL, 0x7fffffffffffffffULL };
+	r[0] = vals[brnd() % NELEM(vals)];
+	r[1] = (v & 1) ? ~0ULL : vals[brnd() % NELEM(vals)];
+	return (u64)r;
+}
+
+static u64 build_stack(u64 v)
+{
+	if (!is_variant(v))
+		return v;
+	u64 *ss = scratch_alloc(24);
+	ss[0] = (v & 1) ? ARENA + brnd() % (ARENA_PAGES * PAGE) : brnd();
+	static const u64 flags[] = { 0, 1 /* ONSTACK */, 2 /* DISABLE */, 1U << 31 /* AUTODISARM */,
+				     (1U << 31) | 2, 4 };
+	ss[1] = flags[brnd() % NELEM(flags)];
+	static const u64 sizes[] = { 0, 2047, 2048, 8192, 16 * PAGE, ~0ULL, 1ULL << 40 };
+	ss[2] = sizes[brnd() % NELEM(sizes)];
+	return (u64)ss;
+}
+
+static u64 build_argv(u64 v)
+{
+	if (!is_variant(v))
+		return v;
+	int n = (int)(v % 6);
+	u64 *argv = scratch_alloc(8 * (size_t)(n + 2));
+	for (int i = 0; i < n; i++) {
+		switch (brnd() % 4) {
+		case 0:
+			argv[i] = 0xffff800000000000ULL;
+			break;
+		case 1:
+			argv[i] = ARENA + brnd() % (ARENA_PAGES * PAGE);
+			break;
+		default:
+			argv[i] = build_path(brnd() % 64, 1);
+		}
+	}
+	argv[n] = 0;
+	argv[n + 1] = 0;
+	if (v % 7 == 6) /* no terminating NULL before an unmapped page */
+		return ARENA + 24 * PAGE - 8;
+	return (u64)argv;
+}
+
+/* The argument as passed to the kernel. */
+static u64 build_arg(char kind, u64 v)
+{
+	switch (kind) {
+	case A_PATH:
+		return build_path(v, 0);
+	case A_WPATH:
+		return build_path(v, 1);
+	case A_IOV:
+		return build_iov(v);
+	case A_TIME:
+		return build_time(v);
+	case A_SIGACT:
+		return build_sigact(v);
+	case A_SIGSET:
+		return build_sigset(v);
+	case A_RLIM:
+		return build_rlim(v);
+	case A_STACK:
+		return build_stack(v);
+	case A_ARGV:
+		return build_argv(v);
+	default:
+		return v;
+	}
+}
+
+/* ------------------------------------------------------------------ making the calls */
+
+static sigjmp_buf touch_jmp;
+static volatile int in_touch;
+
+/* Any signal: a fault during a touch is expected; other faults end the process quietly. */
+static void fuzz_handler(int sig, siginfo_t *si, void *uc)
+{
+	(void)si;
+	(void)uc;
+	if (in_touch && (sig == SIGSEGV || sig == SIGBUS)) {
+		in_touch = 0;
+		siglongjmp(touch_jmp, 1);
+	}
+	if (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE || sig == SIGTRAP)
+		sys1(SYS_exit_group, 0);
+}
+
+static long raw_syscall(long nr, const u64 *a)
+{
+	return sys6(nr, (long)a[0], (long)a[1], (long)a[2], (long)a[3], (long)a[4], (long)a[5]);
+}
+
+/* fork, vfork or clone whose child leaves at once, using no stack (clone may give it any). */
+static long fork_and_exit(long nr, u64 flags, u64 sp, u64 ptid, u64 ctid)
+{
+	register long r10 __asm__("r10") = (long)ctid;
+	register long r8 __asm__("r8") = 0;
+	long ret;
+	__asm__ volatile("syscall\n\t"
+			 "test %%rax, %%rax\n\t"
+			 "jnz 1f\n\t"
+			 "mov $231, %%eax\n\t"
+			 "xor %%edi, %%edi\n\t"
+			 "syscall\n"
+			 "1:"
+			 : "=a"(ret)
+			 : "a"(nr), "D"(flags), "S"(sp), "d"(ptid), "r"(r10), "r"(r8)
+			 : "rcx", "r11", "memory");
+	return ret;
+}
+
+/* rt_sigreturn from a frame of garbage, or of a plausible frame with a few fields damaged. */
+static void garbage_sigreturn(u64 v)
+{
+	u64 *f = scratch_alloc(4096 + 64);
+	for (int i = 0; i < 512; i++)
+		f[i] = brnd();
+	if (v & 1) {
+		/* ucontext at f+1 (after pretcode): uc_flags, uc_link, uc_stack[3], then sigcontext */
+		u64 *sc = f + 1 + 5;
+		for (int i = 0; i < 16; i++)
+			sc[i] = brnd() & 0xffff; /* r8..rcx */
+		sc[15] = SCRATCH + 8 * PAGE; /* rsp */
+		sc[16] = (u64)fuzz_restorer + 7; /* rip: the hlt: #GP in user mode */
+		sc[17] = 0x202;
+		sc[18] = 0x33 | (0x2bULL << 48); /* cs, gs, fs, ss */
+		sc[23] = (brnd() & 1) ? 0 : brnd(); /* fpstate */
+		for (int k = 0; k < 3; k++)
+			sc[brnd() % 24] = brnd();
+	}
+	__asm__ volatile("mov %0, %%rsp\n\t"
+			 "mov $15, %%eax\n\t"
+			 "syscall\n\t"
+			 "hlt"
+			 :
+			 : "r"(f + 1)
+			 : "memory");
+}
+
+/* Makes one generated call (the process may not come back). */
+static void do_call(const struct call *c)
+{
+	u64 a[6];
+	brng = c->blob;
+	for (int i = 0; i < 6; i++)
+		a[i] = c->sc->args[i] && i < (int)strlen(c->sc->args) ? build_arg(c->sc->args[i], c->a[i]) :
+									  c->a[i];
+	switch (c->sc->nr) {
+	case OP_TOUCH: {
+		volatile unsigned char *p = (unsigned char *)a[0];
+		if (sigsetjmp(touch_jmp, 1) == 0) {
+			in_touch = 1;
+			switch (a[1] % 4) {
+			case 0:
+				(void)*p;
+				break;
+			case 1:
+				*p = (unsigned char)a[1];
+				break;
+			default:
+				/* a whole page: faults in every page of a range, COW after fork */
+				for (u64 i = 0; i < PAGE * 2; i += 64)
+					p[i] = (unsigned char)(p[i] + 1);
+			}
+		}
+		in_touch = 0;
+		return;
+	}
+	case OP_FORK: {
+		long pid = sys0(SYS_fork);
+		if (pid == 0) {
+			my_pid = (int)sys0(SYS_getpid);
+			rng ^= 0x5555555555555555ULL; /* the child continues with its own sequence */
+		}
+		return;
+	}
+	case OP_VFORK:
+		fork_and_exit(SYS_vfork, 0, 0, 0, 0);
+		return;
+	case OP_CLONE:
+		/* no CLONE_VM/THREAD: Warden refuses them, and a thread would share our arena */
+		fork_and_exit(SYS_clone, (a[0] & ~0x10900ULL) | (a[0] & 1 ? SIGCHLD : 0),
+			      a[0] & 2 ? a[1] : 0, a[2], a[3]);
+		return;
+	case OP_SIGRETURN:
+		garbage_sigreturn(a[0]);
+		return;
+	case OP_WRPKRU:
+		if (have_pku) {
+			unsigned pkru = (unsigned)a[0] & ~3U; /* key 0 stays open: our stack */
+			__asm__ volatile("wrpkru" : : "a"(pkru), "c"(0), "d"(0) : "memory");
+		}
+		return;
+	case OP_EXECVE: {
+		static const char *const progs[] = { "/prog", "/prog", SCRATCH_DIR "/a",
+						     SCRATCH_DIR "/f0", SCRATCH_DIR "/e", "/dev/null",
+						     "/tmp", "/proc/self/exe" };
+		const char *prog = progs[a[0] % NELEM(progs)];
+		char *path = scratch_alloc(strlen(prog) + 1);
+		strcpy(path, prog);
+		u64 argv = a[1], envp = a[2];
+		if (a[0] % 3 == 0) { /* a good argv: /prog exits at once */
+			u64 *v = scratch_alloc(24);
+			v[0] = (u64)"fuzz";
+			v[1] = (u64)"exit";
+			v[2] = 0;
+			argv = (u64)v;
+		}
+		sys3(SYS_execve, (long)path, (long)argv, (long)envp);
+		return;
+	}
+	case OP_EXIT:
+		if (a[0] % 4 == 0)
+			sys1(SYS_exit, (long)a[0]);
+		return;
+	case OP_RAISE:
+		sys2(SYS_kill, my_pid, (long)a[0]);
+		return;
+	case OP_BADNR: {
+		static const long nrs[] = { -1, 335, 400, 450, 511, 512, 547, 1000, 0x40000000,
+					    0x40000001, 0x4000003c, 0x7fffffff, 206, 212, 236 };
+		long nr = nrs[a[0] % NELEM(nrs)];
+		u64 b[6] = { a[1], a[2], a[3], a[4], a[5], 0 };
+		raw_syscall(nr, b);
+		return;
+	}
+	case OP_BLOCKING:
+		if (a[0] % 8 == 0)
+			sys0(SYS_pause);
+		else if (a[0] % 8 == 1)
+			sys2(SYS_rt_sigsuspend, (long)build_sigset(0), 8);
+		else if (a[0] % 8 == 2)
+			sys3(SYS_read, 4, SCRATCH, 16); /* the pipe: blocks while we hold its writer */
+		return;
+	default:
+		raw_syscall(c->sc->nr, a);
+	}
+}
+
+/* Prints one call as "[pid] #i name(a, b, ...)". */
+static void print_call(int fd, int i, const struct call *c)
+{
+	char line[256];
+	int n = snprintf(line, sizeof(line), "[%d] #%d %s(", my_pid, i, c->sc->name);
+	int nargs = (int)strlen(c->sc->args);
+	for (int k = 0; k < nargs; k++)
+		n += snprintf(line + n, sizeof(line) - (size_t)n, "%s%#llx", k ? ", " : "",
+			      (unsigned long long)c->a[k]);
+	n += snprintf(line + n, sizeof(line) - (size_t)n, ") blob %#llx\n",
+		      (unsigned long long)c->blob);
+	sys3(SYS_write, fd, (long)line, n);
+}
+
+/* ------------------------------------------------------------------ a round's child */
+
+static void die(const char *why)
+{
+	sys3(SYS_write, 2, (long)why, (long)strlen(why));
+	sys1(SYS_exit_group, 99);
+}
+
+/* Builds the arena: private, PROT_NONE, keyed, holes, shared file, read-only, shared anon. */
+static void setup_arena(void)
+{
+	u64 a = ARENA;
+	if (mmap((void *)SCRATCH, SCRATCH_PAGES * PAGE, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != (void *)SCRATCH)
+		die("fuzz: scratch mmap failed\n");
+	if (mmap((void *)a, 16 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+		 -1, 0) != (void *)a)
+		die("fuzz: arena mmap failed\n");
+	memset((void *)a, 0x5a, 8 * PAGE);
+	mmap((void *)(a + 16 * PAGE), 4 * PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+	     -1, 0);
+	mmap((void *)(a + 20 * PAGE), 4 * PAGE, PROT_READ | PROT_WRITE,
+	     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	memset((void *)(a + 20 * PAGE), 0x33, 2 * PAGE);
+	long key = sys2(SYS_pkey_alloc, 0, 1 /* PKEY_DISABLE_ACCESS */);
+	if (key > 0)
+		sys4(SYS_pkey_mprotect, (long)(a + 20 * PAGE), 4 * PAGE, PROT_READ | PROT_WRITE, key);
+	/* 24..27: a hole */
+	int fd = open(SCRATCH_DIR "/f0", O_RDWR);
+	if (fd != 3)
+		die("fuzz: f0 is not fd 3\n");
+	mmap((void *)(a + 28 * PAGE), 8 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, 0);
+	mmap((void *)(a + 36 * PAGE), 4 * PAGE, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, 0);
+	mmap((void *)(a + 40 * PAGE), 8 * PAGE, PROT_READ | PROT_WRITE,
+	     MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	mmap((void *)(a + 48 * PAGE), 8 * PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+	     -1, 0);
+	mmap((void *)(a + 56 * PAGE), 8 * PAGE, PROT_READ | PROT_WRITE | PROT_EXEC,
+	     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_GROWSDOWN, -1, 0);
+	int p[2];
+	if (pipe(p) || p[0] != 4 || p[1] != 5)
+		die("fuzz: pipe is not 4, 5\n");
+	if (open("/dev/null", O_RDWR) != 6 || open("/proc/self/maps", O_RDONLY) != 7 ||
+	    open(SCRATCH_DIR, O_RDONLY | O_DIRECTORY) != 8 ||
+	    open(SCRATCH_DIR "/a", O_RDWR | O_CREAT | O_APPEND, 0644) != 9)
+		die("fuzz: fds 6..9\n");
+	if (chdir(SCRATCH_DIR))
+		die("fuzz: chdir\n");
+}
+
+/* Runs (or prints) the calls of round r in this process. */
+static void run_round(int r, int calls)
+{
+	struct call c;
+	rng = seed * 0x100000001b3ULL ^ ((u64)r << 32) ^ 0xcbf29ce484222325ULL;
+	rnd();
+	for (int i = 0; i < calls; i++) {
+		gen_call(&c);
+		if (print_only) {
+			print_call(1, i, &c);
+			continue;
+		}
+		ctrl->alive++;
+		__atomic_add_fetch(&ctrl->calls, 1, __ATOMIC_RELAXED);
+		if (verbose)
+			print_call(LOG_FD, i, &c);
+		do_call(&c);
+	}
+}
+
+/* The child of round r: a fresh arena, then the calls. */
+static void child(int r, int calls)
+{
+	my_pid = (int)sys0(SYS_getpid);
+	struct sigaction sa = { .sa_sigaction = fuzz_handler, .sa_flags = SA_SIGINFO | SA_NODEFER };
+	for (int s = 1; s < 32; s++)
+		if (s != SIGKILL && s != SIGSTOP && s != SIGCHLD)
+			sigaction(s, &sa, NULL);
+	setup_arena();
+	run_round(r, calls);
+	sys1(SYS_exit_group, 0);
+}
+
+/* ------------------------------------------------------------------ the parent */
+
+/* Removes a file or a directory tree (errors ignored: it may be gone or half-made). */
+static void rm_rf(const char *path)
+{
+	struct stat st;
+	if (lstat(path, &st))
+		return;
+	if (S_ISDIR(st.st_mode)) {
+		DIR *d = opendir(path);
+		struct dirent *e;
+		while (d && (e = readdir(d))) {
+			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+				continue;
+			char sub[512];
+			snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name);
+			rm_rf(sub);
+		}
+		if (d)
+			closedir(d);
+		rmdir(path);
+	} else {
+		unlink(path);
+	}
+}
+
+/* MemFree of /proc/meminfo, in KiB (-1 if it cannot be read). */
+static long mem_free_kb(void)
+{
+	char buf[512];
+	int fd = open("/proc/meminfo", O_RDONLY);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	char *p = strstr(buf, "MemFree:");
+	return p ? strtol(p + 8, NULL, 10) : -1;
+}
+
+static void fail(int r, const char *why)
+{
+	printf("FAIL fuzz: seed %llu round %d: %s\n", (unsigned long long)seed, r, why);
+	printf("replay: fuzz -r %d %llu (print its calls: fuzz -p -r %d %llu; log them: -v)\n", r,
+	       (unsigned long long)seed, r, (unsigned long long)seed);
+	fflush(stdout);
+	exit(1);
+}
+
+/* Fresh scratch directory with the shared file f0 (8 pages). */
+static void make_scratch(void)
+{
+	mkdir("/tmp", 01777);
+	if (mkdir(SCRATCH_DIR, 0777))
+		fail(-1, "cannot make " SCRATCH_DIR);
+	int fd = open(SCRATCH_DIR "/f0", O_RDWR | O_CREAT, 0644);
+	if (fd < 0 || ftruncate(fd, 8 * PAGE))
+		fail(-1, "cannot make f0");
+	close(fd);
+}
+
+static void clean_scratch(void)
+{
+	static const char *const leftovers[] = { SCRATCH_DIR, "/a", "/b", "/d", "/l", "/e",
+						 "/tmp/a", "/tmp/b", "/tmp/d", "/tmp/l", "/tmp/e" };
+	for (unsigned i = 0; i < NELEM(leftovers); i++)
+		rm_rf(leftovers[i]);
+}
+
+static long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Kills every process made since first_pid and reaps them all; false if one will not die. */
+static int kill_and_reap(long first_pid)
+{
+	long probe = fork();
+	if (probe == 0)
+		_exit(0);
+	for (long p = first_pid; p <= probe; p++)
+		if (p > 1)
+			kill((pid_t)p, SIGKILL);
+	long deadline = now_ms() + 5000;
+	for (;;) {
+		long w = waitpid(-1, NULL, WNOHANG);
+		if (w < 0)
+			return 1; /* ECHILD: all gone */
+		if (w == 0) {
+			if (now_ms() > deadline)
+				return 0;
+			usleep(2000);
+		}
+	}
+}
+
+static unsigned char canary[64 * 1024];
+
+/* Fills or checks the parent's own memory: nothing the children do may change it. */
+static int canary_ok(int fill)
+{
+	for (unsigned i = 0; i < sizeof(canary); i++) {
+		unsigned char v = (unsigned char)(i * 131 + (i >> 8));
+		if (fill)
+			canary[i] = v;
+		else if (canary[i] != v)
+			return 0;
+	}
+	return 1;
+}
+
+/* The kernel still works: a new mapping can be written, read, protected and unmapped. */
+static int kernel_alive(void)
+{
+	unsigned char *p = mmap(NULL, 4 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+				-1, 0);
+	if (p == MAP_FAILED)
+		return 0;
+	for (unsigned i = 0; i < 4 * PAGE; i++)
+		p[i] = (unsigned char)i;
+	int ok = mprotect(p, PAGE, PROT_READ) == 0;
+	for (unsigned i = 0; i < 4 * PAGE; i++)
+		ok &= p[i] == (unsigned char)i;
+	ok &= munmap(p, 4 * PAGE) == 0;
+	ok &= getpid() == my_pid;
+	return ok;
+}
+
+static void fuzz_seed(int only, int calls, long target);
+
+int main(int argc, char **argv)
+{
+	int only = -1, calls = 100, opt;
+	long target = 2000;
+
+	if (argc > 1 && !strcmp(argv[1], "exit"))
+		_exit(0); /* execve'd by a fuzzing child */
+	while ((opt = getopt(argc, argv, "vpr:k:")) != -1) {
+		switch (opt) {
+		case 'v':
+			verbose = 1;
+			break;
+		case 'p':
+			print_only = 1;
+			break;
+		case 'r':
+			only = atoi(optarg);
+			break;
+		case 'k':
+			calls = atoi(optarg);
+			break;
+		default:
+			fprintf(stderr, "usage: fuzz [-v] [-p] [-r ROUND] [-k CALLS] [SEED [N]]\n");
+			return 2;
+		}
+	}
+	if (optind < argc)
+		seed = strtoull(argv[optind], NULL, 0);
+	if (optind + 1 < argc)
+		target = strtol(argv[optind + 1], NULL, 0);
+	for (unsigned i = 0; i < NELEM(table); i++)
+		total_weight += table[i].weight;
+	my_pid = getpid();
+	if (print_only) {
+		run_round(only < 0 ? 0 : only, calls);
+		return 0;
+	}
+	unsigned a, b, c, d;
+	__asm__("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(7), "c"(0));
+	have_pku = (c >> 4) & 1; /* OSPKE */
+
+	setvbuf(stdout, NULL, _IONBF, 0);
+	ctrl = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (ctrl == MAP_FAILED || dup2(1, LOG_FD) != LOG_FD)
+		fail(-1, "setup");
+	canary_ok(1);
+	if (optind < argc) {
+		fuzz_seed(only, calls, target);
+		return 0;
+	}
+	/* No seed: the short run of `make test`, three fixed seeds. */
+	for (seed = 1; seed <= 3; seed++) {
+		ctrl->calls = 0;
+		fuzz_seed(-1, calls, 1000);
+	}
+	return 0;
+}
+
+/* Runs rounds of one seed until target calls were made (or round only). */
+static void fuzz_seed(int only, int calls, long target)
+{
+	long t0 = now_ms(), base_free = -1, min_free = 1L << 60, stalls = 0, rounds = 0;
+	long deaths[65] = { 0 };
+	for (int r = only < 0 ? 0 : only; only < 0 ? (long)ctrl->calls < target : r == only; r++) {
+		clean_scratch();
+		make_scratch();
+		if (verbose)
+			printf("round %d\n", r);
+		long pid = fork();
+		if (pid < 0)
+			fail(r, "fork failed");
+		if (pid == 0) {
+			int null = open("/dev/null", O_RDWR);
+			dup2(null, 0), dup2(null, 1), dup2(null, 2);
+			close(null);
+			if (!verbose)
+				close(LOG_FD);
+			child(r, calls);
+		}
+		/* Wait for the child; a process that stops making calls is stalled (a sleep). */
+		u64 last = ctrl->alive;
+		long last_t = now_ms();
+		int status = 0, reaped = 0;
+		for (;;) {
+			long w = waitpid((pid_t)pid, &status, WNOHANG);
+			if (w == pid) {
+				reaped = 1;
+				break;
+			}
+			if (w < 0)
+				fail(r, "waitpid failed");
+			if (ctrl->alive != last) {
+				last = ctrl->alive;
+				last_t = now_ms();
+			} else if (now_ms() - last_t > 150) {
+				stalls++;
+				break;
+			}
+			usleep(1000);
+		}
+		if (reaped && WIFSIGNALED(status))
+			deaths[WTERMSIG(status) & 63]++;
+		else if (reaped && WIFEXITED(status))
+			deaths[64]++;
+		if (!kill_and_reap(pid))
+			fail(r, "a process did not die within 5 s of SIGKILL (hang)");
+		clean_scratch();
+		if (!kernel_alive())
+			fail(r, "the kernel no longer maps memory correctly");
+		if (!canary_ok(0))
+			fail(r, "the parent's memory changed");
+		long f = mem_free_kb();
+		if (f < 0)
+			fail(r, "cannot read MemFree");
+		if (r == (only < 0 ? 0 : only) + 2)
+			base_free = f; /* after caches have warmed up */
+		if (f < min_free)
+			min_free = f;
+		if (base_free >= 0 && f < base_free - 256) {
+			char why[128];
+			snprintf(why, sizeof(why), "MemFree %ld kB, was %ld kB: frames leak", f,
+				 base_free);
+			fail(r, why);
+		}
+		rounds++;
+	}
+	long ms = now_ms() - t0;
+	printf("fuzz: seed %llu: %llu calls in %ld rounds, %ld ms, %ld stalled rounds killed; "
+	       "MemFree %ld kB (lowest %ld kB); children: %ld exited, %ld killed by SIGSEGV, %ld by "
+	       "SIGBUS, %ld by others\n",
+	       (unsigned long long)seed, (unsigned long long)ctrl->calls, rounds, ms, stalls,
+	       mem_free_kb(), min_free, deaths[64], deaths[SIGSEGV], deaths[SIGBUS],
+	       rounds - stalls - deaths[64] - deaths[SIGSEGV] - deaths[SIGBUS]);
+}
