@@ -266,7 +266,7 @@ enum {
 	A_SIG = 'S', A_PID = 'd', A_IOV = 'v', A_IOVCNT = 'c', A_TIME = 't', A_SIGACT = 'A',
 	A_SIGSET = 'k', A_SETSIZE = 'z', A_PKEY = 'K', A_RES = 'r', A_RLIM = 'R', A_WHENCE = 'w',
 	A_CLOCK = 'C', A_ARGV = 'e', A_FCMD = 'u', A_IOCMD = 'n', A_OFF = 'g', A_STACK = 'Q',
-	A_HOW = 'h', A_WAITOPT = 'O', A_SMALL = 'x',
+	A_HOW = 'h', A_WAITOPT = 'O', A_SMALL = 'x', A_PTREQ = 'T', A_NOTE = 'N',
 };
 
 struct sc {
@@ -313,6 +313,8 @@ static const struct sc table[] = {
 	{ SYS_getpid, "getpid", "", 1 },
 	{ SYS_wait4, "wait4", "dpOp", 2 },
 	{ SYS_kill, "kill", "dS", 2 },
+	{ SYS_ptrace, "ptrace", "TdNp", 2 },
+	{ SYS_prctl, "prctl", "iiiii", 1 },
 	{ SYS_uname, "uname", "p", 1 },
 	{ SYS_fcntl, "fcntl", "fui", 3 },
 	{ SYS_fsync, "fsync", "f", 1 },
@@ -462,6 +464,13 @@ static u64 gen_arg(char kind)
 		return one_in(4) ? any_int() : (1 /* WNOHANG */ | (rnd() & 0x4000000a));
 	case A_SMALL:
 		return one_in(2) ? 0 : (u64)(long)my_pid;
+	case A_PTREQ: { /* the requests Warden has, a few it has not, and garbage */
+		static const u64 req[] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 12, 16, 17, 24, 0x4200,
+					   0x4204, 0x4205, 0x4206 };
+		return one_in(8) ? any_int() : req[below(NELEM(req))];
+	}
+	case A_NOTE: /* ptrace's addr: NT_X86_XSTATE, NT_PRSTATUS, or an address */
+		return one_in(2) ? (one_in(2) ? 0x202 : 1) : any_addr();
 	default:
 		return any_int();
 	}
