@@ -6,7 +6,8 @@
  *   output does not depend on libc's strerror texts);
  * - show(): prints "what: result" with the result as a number or as
  *   "-1 ENAME", the format every program here uses;
- * - ensure_tmp(): makes /tmp exist (run-linux's initramfs has none).
+ * - ensure_tmp(): makes /tmp exist (run-linux's initramfs has none);
+ * - child_status(): runs a function in a forked child and returns its wait status.
  *
  * Every line the programs print must be the same on Linux and on Warden: no
  * addresses, pids or times, only values and properties.
@@ -18,6 +19,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 static inline long sys6(long n, long a, long b, long c, long d, long e, long f)
 {
@@ -158,6 +161,22 @@ static inline void print_escaped(const char *s, long n)
 		else
 			putchar(c);
 	}
+}
+
+/* Runs fn in a forked child, which then exits 0, and returns the child's wait status. stdout
+ * is flushed first, so nothing buffered is printed twice or out of order. */
+static inline int child_status(void (*fn)(void))
+{
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        fn();
+        fflush(stdout);
+        _exit(0);
+    }
+    int st = 0;
+    waitpid(pid, &st, 0);
+    return st;
 }
 
 #endif

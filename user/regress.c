@@ -28,20 +28,6 @@
 
 #include "common.h"
 
-/* Forks a child that runs fn and returns its raw wait status. */
-static int child_status(void (*fn)(void))
-{
-    pid_t p = fork();
-    int st = -1;
-
-    if (p == 0) {
-        fn();
-        _exit(0);
-    }
-    waitpid(p, &st, 0);
-    return st;
-}
-
 static void do_int3(void) { __asm__ volatile("int3"); }
 static void do_exit3(void) { _exit(3); }
 

@@ -33,20 +33,6 @@ struct ksigaction {
 static volatile int runs, depth, max_depth;
 static volatile int info_code, info_pid, info_uid, info_signo;
 
-static int in_child(void (*fn)(void))
-{
-    fflush(stdout);
-    pid_t pid = fork();
-    if (pid == 0) {
-        fn();
-        fflush(stdout);
-        _exit(0);
-    }
-    int st = 0;
-    waitpid(pid, &st, 0);
-    return st;
-}
-
 static void print_status(const char *what, int st)
 {
     if (WIFEXITED(st))
@@ -422,13 +408,13 @@ int main(void)
 {
     ensure_tmp();
 
-    print_status("#41 NULL write, RLIMIT_CORE 0", in_child(child41_core0));
-    print_status("#41 NULL write, RLIMIT_CORE unlimited", in_child(child41_core_unlimited));
+    print_status("#41 NULL write, RLIMIT_CORE 0", child_status(child41_core0));
+    print_status("#41 NULL write, RLIMIT_CORE unlimited", child_status(child41_core_unlimited));
     unlink("/tmp/core");
-    print_status("#42 SIG_IGN + fault", in_child(child42));
-    print_status("#43 handler (exits 42) but SIGSEGV blocked + fault", in_child(child43));
-    print_status("#44 fault inside the handler, no SA_NODEFER", in_child(child44));
-    print_status("#44 fault inside the handler, SA_NODEFER (exit 20 = nested run)", in_child(child44_nodefer));
+    print_status("#42 SIG_IGN + fault", child_status(child42));
+    print_status("#43 handler (exits 42) but SIGSEGV blocked + fault", child_status(child43));
+    print_status("#44 fault inside the handler, no SA_NODEFER", child_status(child44));
+    print_status("#44 fault inside the handler, SA_NODEFER (exit 20 = nested run)", child_status(child44_nodefer));
 
     /* #45 */
     signal(SIGSEGV, SIG_IGN);
@@ -483,7 +469,7 @@ int main(void)
     sigemptyset(&s);
     sigprocmask(SIG_SETMASK, &s, NULL);
 
-    print_status("#47 raw rt_sigaction without SA_RESTORER, raise", in_child(child47));
+    print_status("#47 raw rt_sigaction without SA_RESTORER, raise", child_status(child47));
 
     /* #48 */
     install(SIGUSR1, count_handler, 0);
@@ -496,7 +482,7 @@ int main(void)
     printf("#48 kill: si_code %d (SI_USER), si_pid is getpid: %s, si_uid %d\n", info_code,
            info_pid == getpid() ? "yes" : "no", info_uid);
 
-    print_status("SA_RESETHAND child (second raise: default action)", in_child(child_resethand));
+    print_status("SA_RESETHAND child (second raise: default action)", child_status(child_resethand));
 
     runs = depth = max_depth = 0;
     install(SIGUSR1, nest_handler, 0);

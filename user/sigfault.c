@@ -140,20 +140,6 @@ static void install(int sig, void (*h)(int, siginfo_t *, void *))
 }
 
 /* Forks, runs fn in the child, returns the child's wait status. */
-static int in_child(void (*fn)(void))
-{
-    fflush(stdout);
-    pid_t pid = fork();
-    if (pid == 0) {
-        fn();
-        fflush(stdout);
-        _exit(0);
-    }
-    int st = 0;
-    waitpid(pid, &st, 0);
-    return st;
-}
-
 static void print_status(const char *what, int st)
 {
     if (WIFEXITED(st))
@@ -276,14 +262,14 @@ int main(void)
     memset(data, 'a', sizeof data);
     show("#39 write the file", write(fd, data, sizeof data));
     map39 = mmap(NULL, P, PROT_READ, MAP_SHARED, fd, 0);
-    print_status("#39 child writes the PROT_READ shared mapping", in_child(child39));
+    print_status("#39 child writes the PROT_READ shared mapping", child_status(child39));
     show("#39 mprotect(addr, 27, PROT_WRITE)", sys3(SYS_mprotect, (long)map39, 27, PROT_WRITE));
-    print_status("#39 child writes again", in_child(child39));
+    print_status("#39 child writes again", child_status(child39));
     close(fd);
     unlink("/tmp/sigfault39");
 
     /* #40 the mprotect.2 example */
-    print_status("#40 child", in_child(child40));
+    print_status("#40 child", child_status(child40));
 
     /* The handler repairs the protection and returns: the write is retried and lands. */
     mprotect(arena + 8 * P, P, PROT_READ);
