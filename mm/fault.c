@@ -64,8 +64,12 @@ static bool beyond_eof(struct vm_area_struct *v, u64 va)
 	return v->vm_file && pgoff >= DIV_ROUND_UP((u64)file_inode(v->vm_file)->i_size, PAGE_SIZE);
 }
 
-/* Produces the frame for one page of v: zeroes, the file's page, or a private copy of it. */
-static struct page *fault_page(struct vm_area_struct *v, u64 va)
+/*
+ * Produces the frame for one page of v: zeroes, the file's page, or a private copy of it. A read
+ * of a private file mapping maps the page-cache page itself (read-only: the first write copies
+ * it, do_wp_page), as Linux does, so the file's later changes show through until then.
+ */
+static struct page *fault_page(struct vm_area_struct *v, u64 va, bool write)
 {
 	if (!v->vm_file)
 		return alloc_page(GFP_ZERO);
@@ -73,7 +77,7 @@ static struct page *fault_page(struct vm_area_struct *v, u64 va)
 	struct inode *inode = file_inode(v->vm_file);
 	/* A hole inside the file gets its page now (the caller checked we are before the end). */
 	struct page *cached = filemap_get_page(inode, pgoff, v->vm_flags & VM_SHARED);
-	if (v->vm_flags & VM_SHARED) {
+	if ((v->vm_flags & VM_SHARED) || (cached && !write)) {
 		if (cached)
 			get_page(cached);
 		return cached;
@@ -155,7 +159,7 @@ int handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code, int *pkey)
 		return -ENOMEM; /* a private page of its own: the VMA's anonymous memory */
 	if (private && v->vm_file && !(error_code & X86_PF_WRITE))
 		prot &= ~(u64)(_PAGE_RW | _PAGE_DIRTY); /* a read: the first write is a COW fault */
-	struct page *pg = fault_page(v, va);
+	struct page *pg = fault_page(v, va, error_code & X86_PF_WRITE);
 	if (!pg)
 		return -ENOMEM;
 	if (pgtable_map(mm->pgd, va, page_to_phys(pg), prot, PG_LEVEL_4K)) {

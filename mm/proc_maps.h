@@ -39,8 +39,6 @@
  *     exact for anonymous pages (Linux's are dirty once written) and for ramfs pages written
  *     with write() (tmpfs marks them dirty), which are the pages Warden has. Linux reports a
  *     tmpfs hole first read through a MAP_SHARED mapping as clean; Warden as dirty.
- *   - A MAP_PRIVATE file page that was only read is Linux's page-cache page (counted as file,
- *     not Anonymous); Warden maps a private copy at the first touch, so it is Anonymous.
  *   - After fork: Linux gives the child no PTEs at all for a VMA without anonymous pages (a
  *     shared file mapping, a private one never written: Rss 0 there until touched), and the
  *     PTEs it copies are "old" (Referenced 0 until touched). Warden's fork copies every PTE,

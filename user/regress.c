@@ -217,6 +217,20 @@ int main(void)
     printf("pwrite shows in the mapping: \"%.9s\"\n", m + 200);
     bus_handled(m);
 
+    /* a MAP_PRIVATE file page only read is the file's page: later writes to the file show,
+     * until the first write to the mapping copies it */
+    int pf = open("/tmp/regress.priv", O_CREAT | O_RDWR | O_TRUNC, 0600);
+    pwrite(pf, "one", 3, 0);
+    char *pm = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE, pf, 0);
+    printf("private mapping reads: %.3s\n", pm);
+    pwrite(pf, "two", 3, 0);
+    printf("after pwrite to the file: %.3s\n", pm);
+    pm[3] = '!';
+    pwrite(pf, "six", 3, 0);
+    printf("after a write to the mapping, then pwrite: %.4s\n", pm);
+    munmap(pm, 4096);
+    close(pf);
+
     check_sigbus(MAP_SHARED, "MAP_SHARED");
     check_sigbus(MAP_PRIVATE, "MAP_PRIVATE");
 
