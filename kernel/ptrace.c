@@ -60,7 +60,8 @@ static int access_remote(struct task_struct *t, u64 addr, void *buf, size_t len,
 	for (int tries = 0; tries < 2; tries++) {
 		int level;
 		pte_t *e = pgtable_walk(mm->pgd, addr & PAGE_MASK, PG_LEVEL_4K, false, &level);
-		if (e && level == PG_LEVEL_4K && (*e & _PAGE_PRESENT) && (!write || (*e & _PAGE_RW))) {
+		if (e && level == PG_LEVEL_4K && (*e & _PAGE_PRESENT) &&
+		    (!write || (*e & _PAGE_RW))) {
 			u8 *p = (u8 *)phys_to_virt(*e & PTE_ADDR_MASK) + (addr & ~PAGE_MASK);
 			if (write)
 				memcpy(p, buf, len);
@@ -85,7 +86,8 @@ static long xstateregs_get(struct task_struct *t, struct user_iovec *iov)
 		return -ENODEV;
 	memcpy(image, task_fpstate(t), size);
 	if (xfeatures_mask_user & XFEATURE_MASK_PKRU) {
-		((struct xstate_header *)(image + XSAVE_HDR_OFFSET))->xfeatures |= XFEATURE_MASK_PKRU;
+		((struct xstate_header *)(image + XSAVE_HDR_OFFSET))->xfeatures |=
+			XFEATURE_MASK_PKRU;
 		*(u32 *)(image + xstate_offset(XFEATURE_PKRU)) = t->pkru;
 	}
 	u64 n = min((u64)size, iov->iov_len);
@@ -131,8 +133,9 @@ static long xstateregs_set(struct task_struct *t, const struct user_iovec *iov)
 	memcpy(&mxcsr, image + MXCSR_OFFSET, sizeof(mxcsr));
 	if (mxcsr & ~mxcsr_feature_mask())
 		return -EINVAL;
-	t->pkru = (hdr->xfeatures & XFEATURE_MASK_PKRU) ?
-			  *(const u32 *)(image + xstate_offset(XFEATURE_PKRU)) : 0;
+	t->pkru = (hdr->xfeatures & XFEATURE_MASK_PKRU)
+			  ? *(const u32 *)(image + xstate_offset(XFEATURE_PKRU))
+			  : 0;
 	memcpy(task_fpstate(t), image, size);
 	return 0;
 }

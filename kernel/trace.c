@@ -44,7 +44,7 @@ struct trace_record {
 struct trace_ring {
 	struct trace_record rec[TRACE_RING_SIZE];
 	u64 head, tail; /* head: next to write; tail: next to read; head - tail records held */
-	u64 dropped;    /* records lost because the ring was full, since boot */
+	u64 dropped; /* records lost because the ring was full, since boot */
 	struct trace_record open; /* the system call being traced on this CPU */
 	bool open_active;
 };
@@ -52,17 +52,23 @@ struct trace_ring {
 static struct trace_ring trace_rings[NR_CPUS];
 
 u32 trace_mask;
-static int trace_pid;	  /* 0: every pid */
+static int trace_pid; /* 0: every pid */
 static bool trace_console; /* echo each record on the console as it is made */
 int wx_policy;
 
 static const char *const event_names[TRACE_NR_EVENTS] = {
-	[TRACE_MMAP] = "mmap",		     [TRACE_MUNMAP] = "munmap",
-	[TRACE_MREMAP] = "mremap",	     [TRACE_MPROTECT] = "mprotect",
-	[TRACE_PKEY_MPROTECT] = "pkey_mprotect", [TRACE_PKEY_ALLOC] = "pkey_alloc",
-	[TRACE_PKEY_FREE] = "pkey_free",     [TRACE_BRK] = "brk",
-	[TRACE_FAULT] = "fault",	     [TRACE_VMA_SPLIT] = "vma_split",
-	[TRACE_VMA_MERGE] = "vma_merge",     [TRACE_WX_ALERT] = "wx_alert",
+	[TRACE_MMAP] = "mmap",
+	[TRACE_MUNMAP] = "munmap",
+	[TRACE_MREMAP] = "mremap",
+	[TRACE_MPROTECT] = "mprotect",
+	[TRACE_PKEY_MPROTECT] = "pkey_mprotect",
+	[TRACE_PKEY_ALLOC] = "pkey_alloc",
+	[TRACE_PKEY_FREE] = "pkey_free",
+	[TRACE_BRK] = "brk",
+	[TRACE_FAULT] = "fault",
+	[TRACE_VMA_SPLIT] = "vma_split",
+	[TRACE_VMA_MERGE] = "vma_merge",
+	[TRACE_WX_ALERT] = "wx_alert",
 };
 
 /* The argument names of each event, in order. */
@@ -182,9 +188,9 @@ static const char *errno_name(long e)
 		int e;
 		const char *name;
 	} names[] = {
-		{ EPERM, "EPERM" },   { EBADF, "EBADF" },	    { EAGAIN, "EAGAIN" },
-		{ ENOMEM, "ENOMEM" }, { EACCES, "EACCES" },	    { EFAULT, "EFAULT" },
-		{ EEXIST, "EEXIST" }, { ENODEV, "ENODEV" },	    { EINVAL, "EINVAL" },
+		{ EPERM, "EPERM" },   { EBADF, "EBADF" },	  { EAGAIN, "EAGAIN" },
+		{ ENOMEM, "ENOMEM" }, { EACCES, "EACCES" },	  { EFAULT, "EFAULT" },
+		{ EEXIST, "EEXIST" }, { ENODEV, "ENODEV" },	  { EINVAL, "EINVAL" },
 		{ ENOSPC, "ENOSPC" }, { EOVERFLOW, "EOVERFLOW" }, { EOPNOTSUPP, "EOPNOTSUPP" },
 		{ ENOSYS, "ENOSYS" }, { ETXTBSY, "ETXTBSY" },
 	};
@@ -196,8 +202,8 @@ static const char *errno_name(long e)
 }
 
 /* Appends a list of flag names joined by '|', with what is left as hex. */
-static void seq_flags(struct seq_buf *m, u64 v, const u64 *bits, const char *const *names,
-		      size_t n, const char *none)
+static void seq_flags(struct seq_buf *m, u64 v, const u64 *bits, const char *const *names, size_t n,
+		      const char *none)
 {
 	bool first = true;
 
@@ -217,9 +223,9 @@ static void seq_flags(struct seq_buf *m, u64 v, const u64 *bits, const char *con
 /* mmap/mprotect prot as "PROT_READ|PROT_WRITE". */
 static void seq_prot(struct seq_buf *m, u64 prot)
 {
-	static const u64 bits[] = { PROT_READ, PROT_WRITE, PROT_EXEC, PROT_SEM, PROT_GROWSDOWN,
-				    PROT_GROWSUP };
-	static const char *const names[] = { "PROT_READ", "PROT_WRITE", "PROT_EXEC",
+	static const u64 bits[] = { PROT_READ, PROT_WRITE,     PROT_EXEC,
+				    PROT_SEM,  PROT_GROWSDOWN, PROT_GROWSUP };
+	static const char *const names[] = { "PROT_READ", "PROT_WRITE",	    "PROT_EXEC",
 					     "PROT_SEM",  "PROT_GROWSDOWN", "PROT_GROWSUP" };
 
 	seq_flags(m, prot, bits, names, ARRAY_SIZE(bits), "PROT_NONE");
@@ -228,13 +234,15 @@ static void seq_prot(struct seq_buf *m, u64 prot)
 /* mmap flags as "MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED". */
 static void seq_map_flags(struct seq_buf *m, u64 flags)
 {
-	static const u64 bits[] = { MAP_SHARED_VALIDATE, MAP_SHARED, MAP_PRIVATE, MAP_FIXED,
-				    MAP_ANONYMOUS, MAP_GROWSDOWN, MAP_NORESERVE, MAP_POPULATE,
-				    MAP_STACK, MAP_FIXED_NOREPLACE, MAP_LOCKED, MAP_HUGETLB };
-	static const char *const names[] = { "MAP_SHARED_VALIDATE", "MAP_SHARED", "MAP_PRIVATE",
-					     "MAP_FIXED", "MAP_ANONYMOUS", "MAP_GROWSDOWN",
-					     "MAP_NORESERVE", "MAP_POPULATE", "MAP_STACK",
-					     "MAP_FIXED_NOREPLACE", "MAP_LOCKED", "MAP_HUGETLB" };
+	static const u64 bits[] = { MAP_SHARED_VALIDATE, MAP_SHARED,	MAP_PRIVATE,
+				    MAP_FIXED,		 MAP_ANONYMOUS, MAP_GROWSDOWN,
+				    MAP_NORESERVE,	 MAP_POPULATE,	MAP_STACK,
+				    MAP_FIXED_NOREPLACE, MAP_LOCKED,	MAP_HUGETLB };
+	static const char *const names[] = {
+		"MAP_SHARED_VALIDATE", "MAP_SHARED",	      "MAP_PRIVATE",   "MAP_FIXED",
+		"MAP_ANONYMOUS",       "MAP_GROWSDOWN",	      "MAP_NORESERVE", "MAP_POPULATE",
+		"MAP_STACK",	       "MAP_FIXED_NOREPLACE", "MAP_LOCKED",    "MAP_HUGETLB"
+	};
 	u64 type = flags & MAP_TYPE;
 	const u64 *b = bits;
 	const char *const *nm = names;
@@ -315,8 +323,9 @@ static void seq_record(struct seq_buf *m, const struct trace_record *r)
 		seq_printf(m, ",\"vmas\":[");
 		for (int i = 0; i < r->nranges; i++) {
 			const struct trace_range_rec *v = &r->ranges[i];
-			seq_printf(m, "%s{\"start\":\"%#llx\",\"end\":\"%#llx\",\"old\":", i ? "," : "",
-				   (unsigned long long)v->start, (unsigned long long)v->end);
+			seq_printf(m, "%s{\"start\":\"%#llx\",\"end\":\"%#llx\",\"old\":",
+				   i ? "," : "", (unsigned long long)v->start,
+				   (unsigned long long)v->end);
 			seq_vma_prot(m, v->old_flags);
 			seq_printf(m, ",\"new\":");
 			seq_vma_prot(m, v->new_flags);
@@ -511,7 +520,9 @@ static int control_show(struct seq_buf *m)
 			first = 0;
 		}
 	seq_printf(m, " pid=%d console=%d wx=%s\n", trace_pid, trace_console,
-		   wx_policy == WX_REFUSE ? "refuse" : wx_policy == WX_WARN ? "warn" : "off");
+		   wx_policy == WX_REFUSE ? "refuse"
+		   : wx_policy == WX_WARN ? "warn"
+					  : "off");
 	seq_printf(m, "held=%llu dropped=%llu size=%d\n", (unsigned long long)held,
 		   (unsigned long long)dropped, TRACE_RING_SIZE * NR_CPUS);
 	return 0;

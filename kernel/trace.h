@@ -55,12 +55,12 @@ static inline void trace_call_begin(enum trace_event e)
 		__trace_call_begin(e);
 }
 
-#define trace_call_end(e, ret, ...)                                                                \
-	do {                                                                                       \
-		if (trace_enabled(e)) {                                                            \
-			const u64 args_[] = { __VA_ARGS__ };                                       \
+#define trace_call_end(e, ret, ...)                                                               \
+	do {                                                                                      \
+		if (trace_enabled(e)) {                                                           \
+			const u64 args_[] = { __VA_ARGS__ };                                      \
 			__trace_call_end(e, args_, (int)(sizeof(args_) / sizeof(args_[0])), ret); \
-		}                                                                                  \
+		}                                                                                 \
 	} while (0)
 
 /* A VMA range whose vm_flags change from old_flags to new_flags during the traced call. */
@@ -73,12 +73,12 @@ static inline void trace_range(u64 start, u64 end, u64 old_flags, u64 new_flags)
 /* One-shot events: a VMA split at addr, a merge that made [start, end), a fault's signal. */
 void __trace_event(enum trace_event e, const u64 *args, int nargs);
 
-#define trace_event(e, ...)                                                                        \
-	do {                                                                                       \
-		if (trace_enabled(e)) {                                                            \
-			const u64 args_[] = { __VA_ARGS__ };                                       \
-			__trace_event(e, args_, (int)(sizeof(args_) / sizeof(args_[0])));         \
-		}                                                                                  \
+#define trace_event(e, ...)                                                               \
+	do {                                                                              \
+		if (trace_enabled(e)) {                                                   \
+			const u64 args_[] = { __VA_ARGS__ };                              \
+			__trace_event(e, args_, (int)(sizeof(args_) / sizeof(args_[0]))); \
+		}                                                                         \
 	} while (0)
 
 /* The W^X policy (wx= on the command line, /proc/warden/control): off, warn or refuse. */

@@ -42,7 +42,8 @@ static bool expand_stack(struct vm_area_struct *v, u64 addr)
 	u64 start = addr & PAGE_MASK;
 	struct vm_area_struct *prev = v->vm_prev;
 
-	/* The guard gap applies only below an accessible neighbour that is not a stack (spec 2.6). */
+	/* The guard gap applies only below an accessible neighbour that is not a stack (spec 2.6).
+	 */
 	if (prev && (prev->vm_flags & (VM_READ | VM_WRITE | VM_EXEC)) &&
 	    !(prev->vm_flags & VM_GROWSDOWN) && prev->vm_end + STACK_GUARD_GAP > start)
 		return false;
@@ -143,15 +144,19 @@ int handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code, int *pkey)
 	pte_t *e = pgtable_walk(mm->pgd, va, PG_LEVEL_4K, false, &level);
 	if (e && level == PG_LEVEL_4K && (*e & _PAGE_PRESENT)) {
 		if ((error_code & X86_PF_WRITE) && !(*e & _PAGE_RW))
-			return do_wp_page(mm, v, va, e); /* access_error() said the VMA is writable */
+			return do_wp_page(mm, v, va,
+					  e); /* access_error() said the VMA is writable */
 		return 0; /* already filled in (a spurious fault) */
 	}
 	if (beyond_eof(v, va))
 		return FAULT_SIGBUS;
-	if (!v->vm_file && !(v->vm_flags & VM_SHARED) && !(error_code & X86_PF_WRITE) && zero_page) {
+	if (!v->vm_file && !(v->vm_flags & VM_SHARED) && !(error_code & X86_PF_WRITE) &&
+	    zero_page) {
 		/* First read of private anonymous memory: the shared zero page, read-only. */
 		u64 prot = vm_get_page_prot(v->vm_flags) & ~(u64)(_PAGE_RW | _PAGE_DIRTY);
-		return pgtable_map(mm->pgd, va, page_to_phys(zero_page), prot, PG_LEVEL_4K) ? -ENOMEM : 0;
+		return pgtable_map(mm->pgd, va, page_to_phys(zero_page), prot, PG_LEVEL_4K)
+			       ? -ENOMEM
+			       : 0;
 	}
 	bool private = !(v->vm_flags & VM_SHARED);
 	u64 prot = vm_get_page_prot(v->vm_flags);

@@ -76,7 +76,8 @@ void change_protection(struct mm_struct *mm, u64 start, u64 end, u64 vm_flags)
 			u64 p = prot;
 			if (p & _PAGE_RW) {
 				struct page *pg = phys_to_page(*e & PTE_ADDR_MASK);
-				if (is_zero_page(pg) || (!(vm_flags & VM_SHARED) && pg->refcount > 1))
+				if (is_zero_page(pg) ||
+				    (!(vm_flags & VM_SHARED) && pg->refcount > 1))
 					p = ro;
 			}
 			*e = (*e & PTE_ADDR_MASK) | p;
@@ -121,7 +122,8 @@ int copy_page_range(struct mm_struct *dst, struct mm_struct *src, struct vm_area
 		}
 	}
 	if (!shared)
-		flush_tlb_mm_range(src, vma->vm_start, vma->vm_end); /* the parent lost write bits */
+		flush_tlb_mm_range(src, vma->vm_start,
+				   vma->vm_end); /* the parent lost write bits */
 	return err;
 }
 
@@ -159,7 +161,8 @@ void unmap_mapping_pages(struct inode *inode, u64 first)
 			continue;
 		for (struct vm_area_struct *v = mm->mm_rb.first; v; v = v->vm_next) {
 			u64 pages = (v->vm_end - v->vm_start) >> PAGE_SHIFT;
-			if (!v->vm_file || file_inode(v->vm_file) != inode || v->vm_pgoff + pages <= first)
+			if (!v->vm_file || file_inode(v->vm_file) != inode ||
+			    v->vm_pgoff + pages <= first)
 				continue;
 			u64 skip = first > v->vm_pgoff ? first - v->vm_pgoff : 0;
 			zap_page_range(mm, v->vm_start + (skip << PAGE_SHIFT), v->vm_end);

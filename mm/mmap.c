@@ -26,9 +26,9 @@
 #define STACK_GUARD_GAP (256UL << PAGE_SHIFT)
 
 /* The flags MAP_SHARED takes without checking them (Linux's LEGACY_MAP_MASK). */
-#define LEGACY_MAP_MASK                                                                            \
-	(MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | MAP_DENYWRITE | MAP_EXECUTABLE |   \
-	 MAP_UNINITIALIZED | MAP_GROWSDOWN | MAP_LOCKED | MAP_NORESERVE | MAP_POPULATE |           \
+#define LEGACY_MAP_MASK                                                                          \
+	(MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | MAP_DENYWRITE | MAP_EXECUTABLE | \
+	 MAP_UNINITIALIZED | MAP_GROWSDOWN | MAP_LOCKED | MAP_NORESERVE | MAP_POPULATE |         \
 	 MAP_NONBLOCK | MAP_STACK | MAP_HUGETLB)
 
 static struct kmem_cache mm_cache;
@@ -244,7 +244,9 @@ static int mmap_file_checks(struct file *file, u64 prot, u64 flags, u64 len, u64
 			    u64 *vm_flags)
 {
 	/* The range must lie below the largest offset the file can have (file_mmap_ok). */
-	u64 maxsize = S_ISREG(file_inode(file)->i_mode) ? 0x7fffffffffffffffULL /* MAX_LFS_FILESIZE */ : ~0ULL;
+	u64 maxsize = S_ISREG(file_inode(file)->i_mode)
+			      ? 0x7fffffffffffffffULL /* MAX_LFS_FILESIZE */
+			      : ~0ULL;
 	if (len > maxsize || pgoff > (maxsize - len) >> PAGE_SHIFT)
 		return -EOVERFLOW;
 	switch (flags & MAP_TYPE) {
@@ -281,7 +283,8 @@ long do_mmap(struct mm_struct *mm, struct file *file, u64 addr, u64 len, u64 pro
 
 	if (!len)
 		return -EINVAL;
-	/* personality(READ_IMPLIES_EXEC): readable mappings are executable too (no noexec mounts). */
+	/* personality(READ_IMPLIES_EXEC): readable mappings are executable too (no noexec mounts).
+	 */
 	if ((prot & PROT_READ) && (current->personality & READ_IMPLIES_EXEC))
 		prot |= PROT_EXEC;
 	if (flags & MAP_FIXED_NOREPLACE)
@@ -294,12 +297,14 @@ long do_mmap(struct mm_struct *mm, struct file *file, u64 addr, u64 len, u64 pro
 	if (pgoff + (len >> PAGE_SHIFT) < pgoff)
 		return -EOVERFLOW;
 	if (mm->mm_rb.count > sysctl_max_map_count)
-		return -ENOMEM; /* lenient on purpose, as Linux: ">" lets a process at the limit map once */
+		return -ENOMEM; /* lenient on purpose, as Linux: ">" lets a process at the limit map
+				   once */
 	r = get_unmapped_area(mm, addr, len, flags);
 	if (r < 0)
 		return r;
 	addr = (u64)r;
-	if ((flags & MAP_FIXED_NOREPLACE) && vma_tree_find_intersection(&mm->mm_rb, addr, addr + len))
+	if ((flags & MAP_FIXED_NOREPLACE) &&
+	    vma_tree_find_intersection(&mm->mm_rb, addr, addr + len))
 		return -EEXIST;
 	int pkey = 0;
 	if (prot == PROT_EXEC) { /* execute-only: the key that denies reads, if one is left */
@@ -308,7 +313,8 @@ long do_mmap(struct mm_struct *mm, struct file *file, u64 addr, u64 len, u64 pro
 			pkey = 0;
 	}
 	vm_flags = calc_vm_prot_bits(prot) | pkey_vm_flags(pkey) |
-		   (flags & MAP_GROWSDOWN ? VM_GROWSDOWN : 0) | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
+		   (flags & MAP_GROWSDOWN ? VM_GROWSDOWN : 0) | VM_MAYREAD | VM_MAYWRITE |
+		   VM_MAYEXEC;
 	if (file) {
 		int err = mmap_file_checks(file, prot, flags, len, pgoff, &vm_flags);
 		if (err)
@@ -428,7 +434,8 @@ static int do_brk_flags(struct mm_struct *mm, u64 addr, u64 len)
 	return 0;
 }
 
-/* brk(2) as Linux 6.1: shrinking always works; growing keeps a page and a stack's guard gap free. */
+/* brk(2) as Linux 6.1: shrinking always works; growing keeps a page and a stack's guard gap free.
+ */
 static long __sys_brk(struct mm_struct *mm, u64 brk)
 {
 	u64 oldbrk = PAGE_ALIGN(mm->brk), newbrk = PAGE_ALIGN(brk);

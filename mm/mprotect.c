@@ -89,8 +89,8 @@ static int mprotect_fixup(struct mm_struct *mm, struct vm_area_struct *vma,
 }
 
 /* Phase B (§1.2) under the mm's lock: the key, the first VMA, then each VMA in address order. */
-static long mprotect_vmas(struct mm_struct *mm, u64 start, u64 end, u64 prot, u64 grows,
-			  int pkey, enum trace_event call)
+static long mprotect_vmas(struct mm_struct *mm, u64 start, u64 end, u64 prot, u64 grows, int pkey,
+			  enum trace_event call)
 {
 	const bool rier = (current->personality & READ_IMPLIES_EXEC) && (prot & PROT_READ);
 	const u64 reqprot = prot;
@@ -106,7 +106,8 @@ static long mprotect_vmas(struct mm_struct *mm, u64 start, u64 end, u64 prot, u6
 	if (grows & PROT_GROWSDOWN) {
 		if (vma->vm_start >= end)
 			return -ENOMEM; /* no VMA in [start, end) */
-		start = vma->vm_start; /* from the bottom of the stack VMA, even from a hole below */
+		start = vma->vm_start; /* from the bottom of the stack VMA, even from a hole below
+					*/
 		if (!(vma->vm_flags & VM_GROWSDOWN))
 			return -EINVAL;
 	} else {
@@ -207,7 +208,8 @@ long sys_mprotect(u64 start, u64 len, u64 prot)
 long sys_pkey_mprotect(u64 start, u64 len, u64 prot, u64 pkey)
 {
 	trace_call_begin(TRACE_PKEY_MPROTECT);
-	long r = __do_mprotect_pkey(start, len, prot, (int)pkey, TRACE_PKEY_MPROTECT); /* int pkey */
+	long r =
+		__do_mprotect_pkey(start, len, prot, (int)pkey, TRACE_PKEY_MPROTECT); /* int pkey */
 	trace_call_end(TRACE_PKEY_MPROTECT, r, start, len, prot, (u64)(s64)(int)pkey);
 	return r;
 }

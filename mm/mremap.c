@@ -56,8 +56,8 @@ static struct vm_area_struct *vma_to_resize(struct mm_struct *mm, u64 addr, u64 
  * neighbour there, or a new VMA (Linux's copy_vma). *vmap is updated if vma itself took part in
  * the merge. NULL when memory runs out.
  */
-static struct vm_area_struct *copy_vma(struct mm_struct *mm, struct vm_area_struct **vmap,
-				       u64 addr, u64 len, u64 pgoff)
+static struct vm_area_struct *copy_vma(struct mm_struct *mm, struct vm_area_struct **vmap, u64 addr,
+				       u64 len, u64 pgoff)
 {
 	struct vm_area_struct *vma = *vmap, *prev, *new_vma;
 	u64 vma_start = vma->vm_start;
@@ -65,8 +65,8 @@ static struct vm_area_struct *copy_vma(struct mm_struct *mm, struct vm_area_stru
 	if (!vma->vm_file && !vma->anon_vma)
 		pgoff = addr >> PAGE_SHIFT; /* never written: free to take the new address */
 	vma_tree_find_vma_prev(&mm->mm_rb, addr, &prev);
-	new_vma = vma_merge(mm, prev, addr, addr + len, vma->vm_flags, vma->anon_vma,
-			    vma->vm_file, pgoff);
+	new_vma = vma_merge(mm, prev, addr, addr + len, vma->vm_flags, vma->anon_vma, vma->vm_file,
+			    pgoff);
 	if (new_vma) {
 		/* Only an unwritten VMA can merge with its own new place; it may be gone now. */
 		if (vma_start >= new_vma->vm_start && vma_start < new_vma->vm_end)
@@ -122,8 +122,8 @@ static long move_vma(struct mm_struct *mm, struct vm_area_struct *vma, u64 old_a
 	if (excess) {
 		/* Restore VM_ACCOUNT on the one or two pieces left. */
 		struct vm_area_struct *left = vma_start < old_addr ? find_vma(mm, vma_start) : NULL;
-		struct vm_area_struct *right = vma_end > old_addr + old_len ?
-						       find_vma(mm, old_addr + old_len) : NULL;
+		struct vm_area_struct *right =
+			vma_end > old_addr + old_len ? find_vma(mm, old_addr + old_len) : NULL;
 		if (left)
 			left->vm_flags |= VM_ACCOUNT;
 		if (right && (split || !left))
@@ -215,7 +215,8 @@ long do_mremap(struct mm_struct *mm, u64 addr, u64 old_len, u64 new_len, u64 fla
 	if (!vma)
 		return err;
 	if (old_len == vma->vm_end - addr && vma_expandable(mm, vma, new_len - old_len)) {
-		/* Grow in place: the extension merges into vma, and into the next VMA if it fits. */
+		/* Grow in place: the extension merges into vma, and into the next VMA if it fits.
+		 */
 		u64 ext = addr + old_len;
 		u64 pgoff = vma->vm_pgoff + ((ext - vma->vm_start) >> PAGE_SHIFT);
 		if (!vma_merge(mm, vma, ext, addr + new_len, vma->vm_flags, vma->anon_vma,

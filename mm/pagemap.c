@@ -45,7 +45,8 @@ static u64 pagemap_entry(struct mm_struct *mm, struct vm_area_struct *vma, u64 v
 			if (pg->refcount - (file ? 1 : 0) == 1)
 				flags |= PM_MMAP_EXCLUSIVE;
 		}
-		/* Warden's writable PTEs are made dirty: Linux's soft-dirty bit follows dirtiness. */
+		/* Warden's writable PTEs are made dirty: Linux's soft-dirty bit follows dirtiness.
+		 */
 		if ((*e & (_PAGE_RW | _PAGE_DIRTY)) == (_PAGE_RW | _PAGE_DIRTY))
 			flags |= PM_SOFT_DIRTY;
 	}
@@ -103,12 +104,13 @@ static void seq_entry(struct seq_buf *m, const char *level, unsigned int index, 
 		return;
 	}
 	seq_printf(m, " -> %#llx", (unsigned long long)(e & PTE_ADDR_MASK));
-	seq_printf(m, "%s%s%s%s%s%s%s", e & _PAGE_PRESENT ? " present" : "", e & _PAGE_RW ? " write" : "",
-		   e & _PAGE_USER ? " user" : "", e & _PAGE_ACCESSED ? " accessed" : "",
-		   leaf && (e & _PAGE_DIRTY) ? " dirty" : "", e & _PAGE_NX ? " nx" : "",
-		   leaf && (e & _PAGE_PROTNONE) ? " protnone" : "");
+	seq_printf(m, "%s%s%s%s%s%s%s", e & _PAGE_PRESENT ? " present" : "",
+		   e & _PAGE_RW ? " write" : "", e & _PAGE_USER ? " user" : "",
+		   e & _PAGE_ACCESSED ? " accessed" : "", leaf && (e & _PAGE_DIRTY) ? " dirty" : "",
+		   e & _PAGE_NX ? " nx" : "", leaf && (e & _PAGE_PROTNONE) ? " protnone" : "");
 	if (leaf)
-		seq_printf(m, " pkey %llu", (unsigned long long)((e & _PAGE_PKEY_MASK) >> _PAGE_PKEY_SHIFT));
+		seq_printf(m, " pkey %llu",
+			   (unsigned long long)((e & _PAGE_PKEY_MASK) >> _PAGE_PKEY_SHIFT));
 	seq_printf(m, "\n");
 }
 
@@ -168,9 +170,10 @@ static ssize_t ptwalk_write(struct file *file, struct iov_iter *from, s64 *ppos)
 	size_t start = i;
 	for (; i < count && buf[i] != '\n' && buf[i] != ' '; i++) {
 		char c = buf[i];
-		unsigned d = c >= '0' && c <= '9' ? (unsigned)(c - '0') :
-			     c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10) :
-			     c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10) : 99;
+		unsigned d = c >= '0' && c <= '9'   ? (unsigned)(c - '0')
+			     : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
+			     : c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10)
+						    : 99;
 		if (d >= base)
 			return -EINVAL;
 		v = v * base + d;

@@ -46,7 +46,7 @@ static int mm_pkey_free(struct mm_struct *mm, int pkey)
 {
 	if (!mm_pkey_is_allocated(mm, pkey))
 		return -EINVAL;
-	mm->pkey_allocation_map &= (u16)~(1U << pkey);
+	mm->pkey_allocation_map &= (u16) ~(1U << pkey);
 	return 0;
 }
 
@@ -83,7 +83,8 @@ static long do_pkey_alloc(u64 flags, u64 init_val)
 		return -ENOSPC;
 	int err = arch_set_user_pkey_access(pkey, init_val);
 	if (err) {
-		mm_pkey_free(mm, pkey); /* fails for key 0 without keys: the map stays full (§3.6) */
+		mm_pkey_free(mm,
+			     pkey); /* fails for key 0 without keys: the map stays full (§3.6) */
 		return err;
 	}
 	return pkey;
@@ -134,7 +135,7 @@ int execute_only_pkey(struct mm_struct *mm)
 	if (!new_key && !pkru_allows_read(read_pkru(), pkey))
 		return pkey;
 	if (arch_set_user_pkey_access(pkey, PKEY_DISABLE_ACCESS)) {
-		mm->pkey_allocation_map &= (u16)~(1U << pkey);
+		mm->pkey_allocation_map &= (u16) ~(1U << pkey);
 		return -1;
 	}
 	if (new_key)

@@ -210,8 +210,7 @@ static bool can_vma_merge_before(struct vm_area_struct *next, u64 vm_flags,
 				 struct anon_vma *anon_vma, struct file *file, u64 pgoff_end)
 {
 	return is_mergeable_vma(next, vm_flags, file) &&
-	       is_mergeable_anon_vma(anon_vma, next->anon_vma, next) &&
-	       next->vm_pgoff == pgoff_end;
+	       is_mergeable_anon_vma(anon_vma, next->anon_vma, next) && next->vm_pgoff == pgoff_end;
 }
 
 bool can_vma_merge_after(struct vm_area_struct *prev, u64 vm_flags, struct anon_vma *anon_vma,
@@ -290,7 +289,8 @@ struct vm_area_struct *vma_merge(struct mm_struct *mm, struct vm_area_struct *pr
 		     can_vma_merge_before(next, vm_flags, anon_vma, file, pgoff + pglen);
 	struct vm_area_struct *res = NULL;
 
-	if (merge_prev && merge_next && is_mergeable_anon_vma(prev->anon_vma, next->anon_vma, NULL)) {
+	if (merge_prev && merge_next &&
+	    is_mergeable_anon_vma(prev->anon_vma, next->anon_vma, NULL)) {
 		merge_into_prev(mm, prev, next->vm_end); /* cases 1 and 6 */
 		res = prev;
 	} else if (merge_prev) {
@@ -360,9 +360,11 @@ int mm_check(struct mm_struct *mm, char *why, size_t len)
 			bad = "VM_SHARED without VM_MAYSHARE";
 		else if ((v->vm_flags & VM_MAYSHARE) && !v->vm_file)
 			bad = "shared VMA without a file";
-		else if (!mm->split_left_behind && v->vm_next && neighbours_mergeable(v, v->vm_next) &&
+		else if (!mm->split_left_behind && v->vm_next &&
+			 neighbours_mergeable(v, v->vm_next) &&
 			 v->vm_end != mm->start_brk) /* brk never joins the VMA below the heap */
-			bad = "not merged with the VMA after it (same flags and file, never written)";
+			bad = "not merged with the VMA after it (same flags and file, never "
+			      "written)";
 		if (bad) {
 			snprintf(why, len, "VMA %#llx-%#llx flags %#llx: %s",
 				 (unsigned long long)v->vm_start, (unsigned long long)v->vm_end,

@@ -37,8 +37,8 @@ void vm_area_free(struct vm_area_struct *vma);
 int anon_vma_prepare(struct vm_area_struct *vma);
 
 /*
- * fork: gives child (a vm_area_dup() of parent) its own anon_vma if parent has one, linked below the
- * parent's (its chain grows by one, so it no longer counts as unforked). 0, or -ENOMEM.
+ * fork: gives child (a vm_area_dup() of parent) its own anon_vma if parent has one, linked below
+ * the parent's (its chain grows by one, so it no longer counts as unforked). 0, or -ENOMEM.
  */
 int anon_vma_fork(struct vm_area_struct *child, struct vm_area_struct *parent);
 

@@ -113,12 +113,13 @@ HOST_TEST(pkeys_alloc_free)
 	CHECK_EQ(pkru_bits(0), 0u);
 	CHECK_EQ(sys_pkey_free(5), 0);
 	CHECK_EQ(sys_pkey_free(5), -EINVAL); /* not allocated any more */
-	CHECK_EQ(pkru_bits(5), 0u);		  /* pkey_free leaves PKRU alone */
+	CHECK_EQ(pkru_bits(5), 0u); /* pkey_free leaves PKRU alone */
 	CHECK_EQ(sys_pkey_free(16), -EINVAL);
 	CHECK_EQ(sys_pkey_free((u64)-1), -EINVAL);
 	CHECK_EQ(sys_pkey_alloc(0, PKEY_DISABLE_ACCESS), 5); /* the lowest free one again */
 	CHECK_EQ(pkru_bits(5), 1u);
-	/* 63-65: a key that is not allocated, or out of range, is EINVAL before the range is seen */
+	/* 63-65: a key that is not allocated, or out of range, is EINVAL before the range is seen
+	 */
 	CHECK_EQ(sys_pkey_free(5), 0);
 	CHECK_EQ(pkey_mprotect(100, 1, PROT_READ, 5), -EINVAL);
 	CHECK_EQ(pkey_mprotect(100, 1, PROT_READ, -2), -EINVAL);
@@ -162,7 +163,8 @@ HOST_TEST(pkeys_mprotect_sets_vma_keys)
 	teardown();
 }
 
-/* §3.5 and case 78: the execute-only key, its PKRU, and its reset when a VMA stops being exec-only. */
+/* §3.5 and case 78: the execute-only key, its PKRU, and its reset when a VMA stops being exec-only.
+ */
 HOST_TEST(pkeys_execute_only)
 {
 	setup(true);
@@ -171,7 +173,7 @@ HOST_TEST(pkeys_execute_only)
 	CHECK_EQ(x, 1); /* the lowest free key */
 	CHECK_EQ(mm->execute_only_pkey, 1);
 	CHECK_EQ(pkru_bits(1), 1u); /* AD */
-	CHECK_EQ(sys_pkey_free(1), -EINVAL);			 /* never named by user space */
+	CHECK_EQ(sys_pkey_free(1), -EINVAL); /* never named by user space */
 	CHECK_EQ(pkey_mprotect(0, 1, PROT_READ, 1), -EINVAL); /* neither here */
 	CHECK_EQ(sys_pkey_alloc(0, 0), 2);
 	host_pkru &= ~(3u << 2); /* the task opens the exec-only key again... */
@@ -212,9 +214,9 @@ HOST_TEST(pkeys_access_permitted)
 	struct vm_area_struct *v = find_vma(mm, ARENA);
 	CHECK(arch_vma_access_permitted(v, false, false)); /* 72: WD allows reads */
 	CHECK(!arch_vma_access_permitted(v, true, false)); /* 73 */
-	host_pkru |= 1u << (2 * k);			     /* AD */
+	host_pkru |= 1u << (2 * k); /* AD */
 	CHECK(!arch_vma_access_permitted(v, false, false)); /* 71 */
-	CHECK(arch_vma_access_permitted(v, false, true));  /* 77: fetches never */
+	CHECK(arch_vma_access_permitted(v, false, true)); /* 77: fetches never */
 	current->mm = NULL;
 	CHECK(arch_vma_access_permitted(v, true, false)); /* a foreign access ignores PKRU */
 	current->mm = mm;

@@ -38,7 +38,10 @@ struct row {
 	char anon;
 	u64 pgoff; /* file VMAs only: the file offset in pages */
 };
-#define END { 0, 0, NULL, NULL, 0, 0 }
+#define END                            \
+	{                              \
+		0, 0, NULL, NULL, 0, 0 \
+	}
 
 static struct mm_struct *mm, *other; /* other: a second mm while a test has two (fork) */
 
@@ -131,7 +134,8 @@ static void dump_layout(void)
 		char perms[5], extra[16];
 		perms_of(v->vm_flags, perms);
 		extra_of(v->vm_flags, extra);
-		fprintf(stderr, "    { %llu, %llu, \"%s\", \"%s\", anon %p chain %d, pgoff %llu }\n",
+		fprintf(stderr,
+			"    { %llu, %llu, \"%s\", \"%s\", anon %p chain %d, pgoff %llu }\n",
 			(unsigned long long)((v->vm_start - ARENA) / P),
 			(unsigned long long)((v->vm_end - ARENA) / P), perms, extra,
 			(void *)v->anon_vma, v->anon_vma_chain, (unsigned long long)v->vm_pgoff);
@@ -158,14 +162,14 @@ static void check_layout(const struct row *rows, int line)
 		char perms[5], extra[16];
 		if (!v) {
 			host_fail(__FILE__, line, "row %d: no VMA (want %llu-%llu)", i,
-					(unsigned long long)r->start, (unsigned long long)r->end);
+				  (unsigned long long)r->start, (unsigned long long)r->end);
 			goto dump;
 		}
 		perms_of(v->vm_flags, perms);
 		extra_of(v->vm_flags, extra);
 		struct anon_vma *want = r->anon == '-' ? NULL : seen[r->anon - 'A'];
 		bool anon_ok = r->anon == '-' ? !v->anon_vma
-					     : v->anon_vma && (want ? want == v->anon_vma : true);
+					      : v->anon_vma && (want ? want == v->anon_vma : true);
 		for (int k = 0; anon_ok && k < 26 && r->anon != '-'; k++)
 			if (k != r->anon - 'A' && seen[k] == v->anon_vma)
 				anon_ok = false; /* another letter's anon_vma */
@@ -173,11 +177,11 @@ static void check_layout(const struct row *rows, int line)
 		    strcmp(perms, r->perms) || strcmp(extra, r->flags) || !anon_ok ||
 		    (v->vm_file && v->vm_pgoff != r->pgoff) || !(v->vm_flags & VM_SOFTDIRTY)) {
 			host_fail(__FILE__, line,
-					"row %d: want %llu-%llu %s [%s] anon %c, got %llu-%llu %s [%s]",
-					i, (unsigned long long)r->start, (unsigned long long)r->end,
-					r->perms, r->flags, r->anon,
-					(unsigned long long)((v->vm_start - ARENA) / P),
-					(unsigned long long)((v->vm_end - ARENA) / P), perms, extra);
+				  "row %d: want %llu-%llu %s [%s] anon %c, got %llu-%llu %s [%s]",
+				  i, (unsigned long long)r->start, (unsigned long long)r->end,
+				  r->perms, r->flags, r->anon,
+				  (unsigned long long)((v->vm_start - ARENA) / P),
+				  (unsigned long long)((v->vm_end - ARENA) / P), perms, extra);
 			goto dump;
 		}
 		if (r->anon != '-')
@@ -192,12 +196,12 @@ dump:
 	dump_layout();
 }
 
-#define LAYOUT(...)                                                                                \
-	do {                                                                                       \
-		const struct row rows_[] = { __VA_ARGS__, END };                            \
-		check_layout(rows_, __LINE__);                                                     \
-		if (host_failed())                                                            \
-			return;                                                                    \
+#define LAYOUT(...)                                              \
+	do {                                                     \
+		const struct row rows_[] = { __VA_ARGS__, END }; \
+		check_layout(rows_, __LINE__);                   \
+		if (host_failed())                               \
+			return;                                  \
 	} while (0)
 
 /* Case 49: two adjacent anonymous RW mmaps are one VMA; a read-only one after them is not. */
@@ -528,8 +532,8 @@ HOST_TEST(vma_merge_case56_mremap)
 	CHECK_EQ(remap(0, 1, 1, 8, 0), -EINVAL);
 	CHECK_EQ(remap(0, 1, 1, 2, 20), -EINVAL); /* FIXED without MAYMOVE */
 	CHECK_EQ(remap(0, 1, 2, 5, 20), -EINVAL); /* DONTUNMAP resizing */
-	CHECK_EQ(remap(0, 0, 1, 1, 0), -EINVAL);  /* duplicating a private mapping */
-	CHECK_EQ(remap(0, 2, 2, 3, 1), -EINVAL);  /* overlapping */
+	CHECK_EQ(remap(0, 0, 1, 1, 0), -EINVAL); /* duplicating a private mapping */
+	CHECK_EQ(remap(0, 2, 2, 3, 1), -EINVAL); /* overlapping */
 	/* a written VMA grown by a move: it keeps its anon_vma, and the charge stays behind */
 	CHECK_EQ(remap(4, 2, 3, 3, 30), (long)(ARENA + 30 * P));
 	LAYOUT({ 0, 4, "rw-p", "ac", '-', 0 }, { 6, 7, "r--p", "", '-', 0 },
@@ -562,7 +566,14 @@ static u64 rnd(u64 n)
  */
 HOST_TEST(vma_merge_random_ops_keep_invariants)
 {
-	static const int prots[] = { PROT_NONE, PROT_READ, PROT_WRITE, RW, PROT_EXEC, PROT_READ | PROT_EXEC, PROT_WRITE | PROT_EXEC, RW | PROT_EXEC };
+	static const int prots[] = { PROT_NONE,
+				     PROT_READ,
+				     PROT_WRITE,
+				     RW,
+				     PROT_EXEC,
+				     PROT_READ | PROT_EXEC,
+				     PROT_WRITE | PROT_EXEC,
+				     RW | PROT_EXEC };
 	int model[MODEL_PAGES]; /* -1 unmapped, else the prot */
 	char why[200];
 
@@ -600,7 +611,8 @@ HOST_TEST(vma_merge_random_ops_keep_invariants)
 			 * destination (and a shrinking source's tail) before it checks that the
 			 * source lies in one VMA: an EFAULT then still leaves those unmapped.
 			 */
-			u64 b = rnd(MODEL_PAGES), m = 1 + rnd(MODEL_PAGES - b < 8 ? MODEL_PAGES - b : 8);
+			u64 b = rnd(MODEL_PAGES),
+			    m = 1 + rnd(MODEL_PAGES - b < 8 ? MODEL_PAGES - b : 8);
 			u64 keep = n < m ? n : m;
 			struct vm_area_struct *v = find_vma(mm, ARENA + a * P);
 			bool mapped = v && v->vm_start <= ARENA + a * P;
@@ -636,18 +648,19 @@ HOST_TEST(vma_merge_random_ops_keep_invariants)
 			}
 		}
 		if (mm_check(mm, why, sizeof(why))) {
-			host_fail(__FILE__, __LINE__, "step %d (op %d at %llu+%llu): %s", step,
-					op, (unsigned long long)a, (unsigned long long)n, why);
+			host_fail(__FILE__, __LINE__, "step %d (op %d at %llu+%llu): %s", step, op,
+				  (unsigned long long)a, (unsigned long long)n, why);
 			dump_layout();
 			return;
 		}
 		for (int i = 0; i < MODEL_PAGES; i++) {
 			struct vm_area_struct *v = find_vma(mm, ARENA + (u64)i * P);
 			bool mapped = v && v->vm_start <= ARENA + (u64)i * P;
-			int got = !mapped ? -1 : (int)(v->vm_flags & (VM_READ | VM_WRITE | VM_EXEC));
+			int got =
+				!mapped ? -1 : (int)(v->vm_flags & (VM_READ | VM_WRITE | VM_EXEC));
 			if (got != model[i]) {
 				host_fail(__FILE__, __LINE__, "step %d: page %d has %d, want %d",
-						step, i, got, model[i]);
+					  step, i, got, model[i]);
 				dump_layout();
 				return;
 			}
