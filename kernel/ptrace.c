@@ -235,7 +235,16 @@ void ptrace_exit(struct task_struct *t)
 		if (u->state == TASK_TRACED) {
 			u->resume_sig = 0;
 			u->state = TASK_RUNNING;
+		} else if (u->state == EXIT_ZOMBIE) {
+			wake_up(&u->parent->wait_chldexit); /* its parent may reap it now */
 		}
 	}
-	t->ptracer = NULL;
+	/*
+	 * A tracee whose tracer is not its parent stays traced as a zombie: the tracer's wait4
+	 * reports the exit first (Linux's do_notify_parent to the tracer), then the parent reaps it.
+	 */
+	if (t->ptracer && t->ptracer != t->parent)
+		wake_up(&t->ptracer->wait_chldexit);
+	else
+		t->ptracer = NULL;
 }
