@@ -164,6 +164,14 @@ static long ptrace_attach(long pid)
 		return -EPERM;
 	t->ptracer = current;
 	send_signal(t, SIGSTOP);
+	/*
+	 * Already stopped by job control: the stop becomes one for the tracer, whose wait4 reports
+	 * it (Linux's JOBCTL_TRAP_STOP); the SIGSTOP just sent is seen once it goes on.
+	 */
+	if (t->state == TASK_STOPPED) {
+		t->state = TASK_TRACED;
+		t->stop_reported = false;
+	}
 	return 0;
 }
 

@@ -1,8 +1,9 @@
 /* ptraceexit: ptrace around exits and stops, checked against Linux (review of kernel/ptrace.c).
  * A tracer that is not the tracee's parent is told of the tracee's exit by wait4 (it was never
  * woken: its wait4 hung); the real parent reaps it after that. A tracer that exits while its
- * tracee is stopped lets it go on. Every wait has a watchdog, so a
- * hang shows as EINTR instead of a timeout. */
+ * tracee is stopped lets it go on. PTRACE_ATTACH to a process already stopped by SIGSTOP (the
+ * tracer's wait4 reports the stop; it hung). Every wait has a watchdog, so a hang shows as EINTR
+ * instead of a timeout. */
 #include <signal.h>
 #include <sys/ptrace.h>
 #include <sys/uio.h>
@@ -162,6 +163,20 @@ int main(void)
         r = wait_alarm(c, &st, 0);
         show_status("tracee killed", r, st);
     }
+
+    printf("-- PTRACE_ATTACH to a process stopped by SIGSTOP\n");
+    c = grandchild(&b, 1);
+    show("PTRACE_ATTACH", pt(PTRACE_ATTACH, c, 0, 0));
+    r = wait_alarm(c, &st, 0);
+    show_status("tracer's wait", r, st);
+    if (r == c) {
+        show("PTRACE_DETACH", pt(PTRACE_DETACH, c, 0, 0));
+    }
+    kill(c, SIGKILL);
+    r = wait_alarm(c, &st, 0);
+    show_status("tracer's wait after SIGKILL", r, st);
+    r = wait_alarm(b, &st, 0);
+    show_status("the real parent", r, st);
 
     return 0;
 }
