@@ -222,6 +222,8 @@ long sys_ptrace(long request, long pid, u64 addr, u64 data)
 			return -EINVAL;
 		if (copy_from_user(&iov, (const void __user *)data, sizeof(iov)))
 			return -EFAULT;
+		if (iov.iov_len % sizeof(u64))
+			return -EINVAL; /* Linux's ptrace_regset: whole u64s of the regset */
 		if (request == PTRACE_SETREGSET)
 			return xstateregs_set(t, &iov);
 		long r = xstateregs_get(t, &iov);

@@ -2,8 +2,8 @@
  * A tracer that is not the tracee's parent is told of the tracee's exit by wait4 (it was never
  * woken: its wait4 hung); the real parent reaps it after that. A tracer that exits while its
  * tracee is stopped lets it go on. PTRACE_ATTACH to a process already stopped by SIGSTOP (the
- * tracer's wait4 reports the stop; it hung). Every wait has a watchdog, so a hang shows as EINTR
- * instead of a timeout. */
+ * tracer's wait4 reports the stop; it hung). NT_X86_XSTATE with a length that is not a multiple
+ * of 8 (EINVAL). Every wait has a watchdog, so a hang shows as EINTR instead of a timeout. */
 #include <signal.h>
 #include <sys/ptrace.h>
 #include <sys/uio.h>
@@ -178,5 +178,24 @@ int main(void)
     r = wait_alarm(b, &st, 0);
     show_status("the real parent", r, st);
 
+    printf("-- NT_X86_XSTATE lengths\n");
+    c = pauser();
+    show("PTRACE_ATTACH", pt(PTRACE_ATTACH, c, 0, 0));
+    r = wait_alarm(c, &st, 0);
+    show_status("wait", r, st);
+    static unsigned char xs[16384] __attribute__((aligned(64)));
+    struct iovec iov = { xs, 13 };
+    show("GETREGSET 13 bytes", pt(PTRACE_GETREGSET, c, 0x202, (long)&iov));
+    iov.iov_len = 512;
+    r = pt(PTRACE_GETREGSET, c, 0x202, (long)&iov);
+    /* ENODEV without XSAVE (qemu64): the same output on both CPUs */
+    printf("GETREGSET 512 bytes: %s\n", r == 0 || r == -ENODEV ? "0 or ENODEV" : errname((int)-r));
+    printf("iov_len %ld\n", (long)iov.iov_len);
+    iov.iov_len = 20;
+    iov.iov_base = xs;
+    show("SETREGSET 20 bytes", pt(PTRACE_SETREGSET, c, 0x202, (long)&iov));
+    kill(c, SIGKILL);
+    r = wait_alarm(c, &st, 0);
+    show_status("killed", r, st);
     return 0;
 }
