@@ -3,7 +3,8 @@
  * woken: its wait4 hung); the real parent reaps it after that. A tracer that exits while its
  * tracee is stopped lets it go on. PTRACE_ATTACH to a process already stopped by SIGSTOP (the
  * tracer's wait4 reports the stop; it hung). NT_X86_XSTATE with a length that is not a multiple
- * of 8 (EINVAL). Every wait has a watchdog, so a hang shows as EINTR instead of a timeout. */
+ * of 8 (EINVAL). Pid 0 names no task (the idle task is not one to attach to). Every wait has a
+ * watchdog, so a hang shows as EINTR instead of a timeout. */
 #include <signal.h>
 #include <sys/ptrace.h>
 #include <sys/uio.h>
@@ -177,6 +178,9 @@ int main(void)
     show_status("tracer's wait after SIGKILL", r, st);
     r = wait_alarm(b, &st, 0);
     show_status("the real parent", r, st);
+
+    printf("-- no task 0\n");
+    show("PTRACE_ATTACH to pid 0", pt(PTRACE_ATTACH, 0, 0, 0));
 
     printf("-- NT_X86_XSTATE lengths\n");
     c = pauser();
