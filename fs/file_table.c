@@ -41,6 +41,8 @@ void fput(struct file *f)
 		return;
 	if (f->f_op && f->f_op->release)
 		f->f_op->release(f->f_inode, f);
+	if (f->f_mode & FMODE_WRITER)
+		f->f_inode->i_writecount--;
 	iput(f->f_inode);
 	kfree(f);
 }

@@ -56,6 +56,10 @@ static struct file *vfs_open(struct inode *inode, int flags, int acc_mode, bool 
 	struct file *f = alloc_file(inode, (u32)flags, inode->i_fop);
 	if (!f)
 		return ERR_PTR(-ENOMEM);
+	if ((f->f_mode & FMODE_WRITE) && S_ISREG(inode->i_mode)) {
+		inode->i_writecount++; /* get_write_access: execve of it is ETXTBSY until the last fput */
+		f->f_mode |= FMODE_WRITER;
+	}
 	if (f->f_op && f->f_op->open) {
 		err = f->f_op->open(inode, f);
 		if (err) {
@@ -240,6 +244,10 @@ struct file *open_exec(const char *kpath)
 	if (!S_ISREG(inode->i_mode)) {
 		fput(f);
 		return ERR_PTR(-EACCES);
+	}
+	if (file_inode(f)->i_writecount) {
+		fput(f);
+		return ERR_PTR(-ETXTBSY); /* deny_write_access: a file open for writing is not run */
 	}
 	f->f_mode |= FMODE_EXEC;
 	return f;

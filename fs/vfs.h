@@ -61,6 +61,7 @@ struct inode {
 	u32 i_nlink; /* names, plus "." and the ".." of subdirectories for a directory */
 	u32 i_count; /* references */
 	u32 i_exec_count; /* address spaces running it (mm->exe_inode): writes are ETXTBSY */
+	u32 i_writecount; /* open files that may write it (FMODE_WRITER): execve is ETXTBSY */
 	u32 i_uid, i_gid;
 	u32 i_rdev; /* device nodes: mkdev(major, minor) */
 	u32 i_flags;
@@ -96,6 +97,7 @@ struct inode {
 #define FMODE_EXEC 0x20
 #define FMODE_STREAM 0x40 /* no position: pipes, the console device */
 #define FMODE_PATH 0x4000 /* O_PATH: only a place in the tree, no I/O */
+#define FMODE_WRITER 0x8000 /* counted in the regular file's i_writecount until the last fput */
 
 /* An open file: what open() returns, shared by dup() and fork(). */
 struct file {

@@ -163,8 +163,8 @@ static bool reportable_stop(const struct task_struct *t, int options)
 }
 
 /*
- * A child (or a tracee) matching pid that wait4 can report: a zombie child, or one in a
- * reportable stop; NULL if none. *any says whether any child or tracee matches at all.
+ * A child (or a tracee) matching pid that wait4 can report: a zombie child (once no other tracer
+ * holds it), a zombie tracee, or one in a reportable stop; NULL if none. *any says whether any child or tracee matches at all.
  */
 static struct task_struct *find_waitable(int pid, int options, bool *any)
 {
@@ -173,14 +173,16 @@ static struct task_struct *find_waitable(int pid, int options, bool *any)
 		if (!wait_matches(c, pid))
 			continue;
 		*any = true;
-		if (c->state == EXIT_ZOMBIE || reportable_stop(c, options))
+		/* A zombie still traced by another task is reaped once its tracer has seen it. */
+		if ((c->state == EXIT_ZOMBIE && (!c->ptracer || c->ptracer == current)) ||
+		    reportable_stop(c, options))
 			return c;
 	}
 	for (struct task_struct *t = first_task(); t; t = t->run_next) {
 		if (t->ptracer != current || t->parent == current || !wait_matches(t, pid))
 			continue; /* tracees that are not children (PTRACE_ATTACH) */
 		*any = true;
-		if (reportable_stop(t, options))
+		if (t->state == EXIT_ZOMBIE || reportable_stop(t, options))
 			return t;
 	}
 	return NULL;
@@ -209,7 +211,12 @@ long sys_wait4(int pid, int *status, int options, void *rusage)
 	if (!z)
 		return 0;
 	int zpid = z->pid, zstatus;
-	if (z->state == EXIT_ZOMBIE) {
+	if (z->state == EXIT_ZOMBIE && z->parent != current) {
+		/* The tracer's view of a tracee's exit: reported once, then the parent reaps it. */
+		zstatus = z->exit_code;
+		z->ptracer = NULL;
+		wake_up(&z->parent->wait_chldexit);
+	} else if (z->state == EXIT_ZOMBIE) {
 		zstatus = z->exit_code;
 		release_task(current, z);
 	} else {

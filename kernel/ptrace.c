@@ -164,6 +164,14 @@ static long ptrace_attach(long pid)
 		return -EPERM;
 	t->ptracer = current;
 	send_signal(t, SIGSTOP);
+	/*
+	 * Already stopped by job control: the stop becomes one for the tracer, whose wait4 reports
+	 * it (Linux's JOBCTL_TRAP_STOP); the SIGSTOP just sent is seen once it goes on.
+	 */
+	if (t->state == TASK_STOPPED) {
+		t->state = TASK_TRACED;
+		t->stop_reported = false;
+	}
 	return 0;
 }
 
@@ -214,6 +222,8 @@ long sys_ptrace(long request, long pid, u64 addr, u64 data)
 			return -EINVAL;
 		if (copy_from_user(&iov, (const void __user *)data, sizeof(iov)))
 			return -EFAULT;
+		if (iov.iov_len % sizeof(u64))
+			return -EINVAL; /* Linux's ptrace_regset: whole u64s of the regset */
 		if (request == PTRACE_SETREGSET)
 			return xstateregs_set(t, &iov);
 		long r = xstateregs_get(t, &iov);
@@ -235,7 +245,16 @@ void ptrace_exit(struct task_struct *t)
 		if (u->state == TASK_TRACED) {
 			u->resume_sig = 0;
 			u->state = TASK_RUNNING;
+		} else if (u->state == EXIT_ZOMBIE) {
+			wake_up(&u->parent->wait_chldexit); /* its parent may reap it now */
 		}
 	}
-	t->ptracer = NULL;
+	/*
+	 * A tracee whose tracer is not its parent stays traced as a zombie: the tracer's wait4
+	 * reports the exit first (Linux's do_notify_parent to the tracer), then the parent reaps it.
+	 */
+	if (t->ptracer && t->ptracer != t->parent)
+		wake_up(&t->ptracer->wait_chldexit);
+	else
+		t->ptracer = NULL;
 }

@@ -15,7 +15,9 @@ struct task_struct;
 
 long sys_ptrace(long request, long pid, u64 addr, u64 data);
 
-/* At exit: a tracer lets its tracees go (stopped ones run on), a tracee leaves its tracer. */
+/* At exit: a tracer lets its tracees go (stopped ones run on, zombies go to their parents); a
+ * tracee leaves its tracer, or, if the tracer is not its parent, stays traced until the tracer's
+ * wait4 has reported its exit. */
 void ptrace_exit(struct task_struct *t);
 
 #endif

@@ -65,6 +65,8 @@ struct task_struct *first_task(void)
 
 struct task_struct *find_task_by_pid(int pid)
 {
+	if (pid <= 0)
+		return NULL; /* the idle task (pid 0) is no task a pid from user space names */
 	for (struct task_struct *t = task_list; t; t = t->run_next)
 		if (t->pid == pid && t->state != EXIT_DEAD)
 			return t;

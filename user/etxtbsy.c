@@ -1,5 +1,6 @@
 /* etxtbsy: a running program's file cannot be written or truncated (ETXTBSY), by its process,
- * by a forked child, or by another process while one runs it; once nothing runs it, it can.
+ * by a forked child, or by another process while one runs it; once nothing runs it, it can. A
+ * file open for writing cannot be executed (ETXTBSY) until it is closed.
  * Found by user/fuzz: open("/proc/self/exe", O_RDONLY | O_TRUNC) emptied the running binary
  * and killed PID 1 with SIGBUS. */
 #define _GNU_SOURCE
@@ -36,6 +37,8 @@ int main(int argc, char **argv)
 		char c;
 		return read(3, &c, 1) == 1 ? 0 : 1; /* run until the parent says */
 	}
+	if (argc > 1 && !strcmp(argv[1], "exit5"))
+		return 5;
 	struct stat before, after;
 	stat("/proc/self/exe", &before);
 	show("open(exe, O_WRONLY)", sys3(SYS_open, (long)"/proc/self/exe", O_WRONLY, 0));
@@ -99,6 +102,30 @@ int main(int argc, char **argv)
 	show_ok("copy: open(O_WRONLY) after it exited",
 		sys3(SYS_open, (long)"/tmp/etxtbsy.copy", O_WRONLY, 0));
 	show("copy: truncate after it exited", sys2(SYS_truncate, (long)"/tmp/etxtbsy.copy", 0));
+
+	/* The other way round: a file open for writing cannot be executed (deny_write_access). The
+	 * writable descriptors opened above are closed first. */
+	for (int i = 3; i < 64; i++)
+		close(i);
+	if (copy_self("/tmp/etxtbsy.copy"))
+		printf("copy failed\n");
+	char *args5[] = { "etxtbsy", "exit5", NULL };
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		/* The child opens, tries, closes (close's last fput is synchronous) and tries again. */
+		int wfd = open("/tmp/etxtbsy.copy", O_WRONLY);
+		show("execve while open for writing", sys3(SYS_execve, (long)"/tmp/etxtbsy.copy",
+							  (long)args5, (long)environ));
+		close(wfd);
+		fflush(stdout);
+		show("execve once closed", sys3(SYS_execve, (long)"/tmp/etxtbsy.copy", (long)args5,
+						(long)environ));
+		fflush(stdout);
+		_exit(127);
+	}
+	waitpid(pid, &status, 0);
+	printf("the child: exit status %d\n", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 	unlink("/tmp/etxtbsy.copy");
 	return 0;
 }
