@@ -487,18 +487,23 @@ void trace_init(void)
 	}
 }
 
-/* /proc/warden/trace: every record held, oldest first, taken out of the rings. */
+/*
+ * /proc/warden/trace: every record held, oldest first, taken out of the rings once the whole
+ * text is made (if memory runs out, the open fails and the records stay for the next reader).
+ */
 static int trace_show(struct seq_buf *m)
 {
+	u64 tails[NR_CPUS];
+
 	for (int cpu = 0; cpu < NR_CPUS; cpu++) {
 		struct trace_ring *ring = &trace_rings[cpu];
-		while (ring->tail != ring->head) {
-			seq_record(m, &ring->rec[ring->tail % TRACE_RING_SIZE]);
-			if (m->overflow)
-				return -ENOMEM;
-			ring->tail++;
-		}
+		for (tails[cpu] = ring->tail; tails[cpu] != ring->head; tails[cpu]++)
+			seq_record(m, &ring->rec[tails[cpu] % TRACE_RING_SIZE]);
+		if (m->overflow)
+			return -ENOMEM;
 	}
+	for (int cpu = 0; cpu < NR_CPUS; cpu++)
+		trace_rings[cpu].tail = tails[cpu];
 	return 0;
 }
 
