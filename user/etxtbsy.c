@@ -35,6 +35,7 @@ int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "hold")) {
 		char c;
+		write(4, "r", 1); /* running the file now */
 		return read(3, &c, 1) == 1 ? 0 : 1; /* run until the parent says */
 	}
 	if (argc > 1 && !strcmp(argv[1], "exit5"))
@@ -71,27 +72,26 @@ int main(int argc, char **argv)
 	close(fd);
 	for (int i = 3; i < 16; i++)
 		close(i);
-	int p[2];
-	if (pipe(p) || dup2(p[0], 3) != 3)
+	int p[2], ready[2];
+	if (pipe(p) || dup2(p[0], 3) != 3 || pipe(ready) || dup2(ready[1], 4) != 4)
 		printf("pipe failed\n");
 	fflush(stdout);
 	pid = fork();
 	if (pid == 0) {
 		close(p[1]);
+		close(ready[0]);
 		char *args[] = { "etxtbsy", "hold", NULL };
 		execv("/tmp/etxtbsy.copy", args);
 		_exit(127);
 	}
-	/* The child has exec'd once /proc/<pid>/exe would say so; wait for its exec by polling. */
-	long r = 0;
-	for (int i = 0; i < 2000; i++) {
-		r = sys3(SYS_open, (long)"/tmp/etxtbsy.copy", O_WRONLY, 0);
-		if (r == -ETXTBSY)
-			break;
-		if (r >= 0)
-			close((int)r);
-		usleep(1000);
-	}
+	close(4);
+	close(ready[1]);
+	/* The exec'd child says when it runs the copy (no polling: an open for writing at the
+	 * wrong moment would make its execve fail with ETXTBSY). */
+	char c;
+	if (read(ready[0], &c, 1) != 1)
+		printf("the child did not start\n");
+	long r = sys3(SYS_open, (long)"/tmp/etxtbsy.copy", O_WRONLY, 0);
 	show("copy: open(O_WRONLY) while a child runs it", r);
 	show("copy: truncate while a child runs it", sys2(SYS_truncate, (long)"/tmp/etxtbsy.copy", 0));
 	if (write(p[1], "x", 1) != 1)
