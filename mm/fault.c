@@ -76,8 +76,12 @@ static struct page *fault_page(struct vm_area_struct *v, u64 va, bool write)
 		return alloc_page(GFP_ZERO);
 	u64 pgoff = v->vm_pgoff + ((va - v->vm_start) >> PAGE_SHIFT);
 	struct inode *inode = file_inode(v->vm_file);
-	/* A hole inside the file gets its page now (the caller checked we are before the end). */
-	struct page *cached = filemap_get_page(inode, pgoff, v->vm_flags & VM_SHARED);
+	/*
+	 * A hole inside the file gets its page now (the caller checked we are before the end),
+	 * for private mappings too, as tmpfs does: the page is the file's, so a later write(2)
+	 * there shows through a private mapping until its first write copies the page.
+	 */
+	struct page *cached = filemap_get_page(inode, pgoff, true);
 	if ((v->vm_flags & VM_SHARED) || (cached && !write)) {
 		if (cached)
 			get_page(cached);

@@ -229,6 +229,13 @@ int main(void)
     pwrite(pf, "six", 3, 0);
     printf("after a write to the mapping, then pwrite: %.4s\n", pm);
     munmap(pm, 4096);
+    /* the same over a hole of the file (ftruncate grew it) */
+    ftruncate(pf, 8192);
+    pm = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE, pf, 0);
+    printf("private mapping of a hole reads: %d\n", pm[4096]);
+    pwrite(pf, "ten", 3, 4096);
+    printf("after pwrite into the hole: %.3s\n", pm + 4096);
+    munmap(pm, 8192);
     close(pf);
 
     check_sigbus(MAP_SHARED, "MAP_SHARED");
