@@ -12,6 +12,7 @@
 #include "kernel/string.h"
 #include "mm/mm.h"
 #include "mm/uaccess.h"
+#include "mm/frame.h"
 #include "arch/x86_64/fpu.h"
 #include "arch/x86_64/pgtable.h"
 #include "arch/x86_64/traps.h"
@@ -46,9 +47,12 @@ static struct task_struct *ptrace_check_attach(long pid)
 }
 
 /*
- * Reads or writes len bytes of t's memory at addr (len stays inside one page), as the tracee
- * itself could: through its VMAs and page tables, filling a page in first if needed; PKRU is
- * not consulted (a foreign access). 0, or -EIO where t has no such memory.
+ * Reads or writes len bytes of t's memory at addr (len stays inside one page) as Linux's
+ * access_process_vm with FOLL_FORCE: the VMA's MAY bits decide, not its protection, so a tracer
+ * reads PROT_NONE memory and plants breakpoints in read-only text. A write to a private mapping
+ * goes to the tracee's own copy of the page (copy-on-write; the PTE keeps the VMA's protection);
+ * a shared mapping that is not writable refuses. PKRU is not consulted (a foreign access).
+ * 0, or -EIO where t has no such memory.
  */
 static int access_remote(struct task_struct *t, u64 addr, void *buf, size_t len, bool write)
 {
@@ -57,20 +61,31 @@ static int access_remote(struct task_struct *t, u64 addr, void *buf, size_t len,
 
 	if (!v || v->vm_start > addr || addr >= TASK_SIZE)
 		return -EIO;
+	if (!(v->vm_flags & (write ? VM_MAYWRITE : VM_MAYREAD)))
+		return -EIO;
+	if (write && !(v->vm_flags & VM_WRITE) && (v->vm_flags & VM_MAYSHARE))
+		return -EIO; /* no forced writes to shared mappings (Linux's is_cow_mapping) */
+	bool forced = !(v->vm_flags & (write ? VM_WRITE : (VM_READ | VM_WRITE | VM_EXEC)));
 	for (int tries = 0; tries < 2; tries++) {
 		int level;
 		pte_t *e = pgtable_walk(mm->pgd, addr & PAGE_MASK, PG_LEVEL_4K, false, &level);
-		if (e && level == PG_LEVEL_4K && (*e & _PAGE_PRESENT) &&
-		    (!write || (*e & _PAGE_RW))) {
-			u8 *p = (u8 *)phys_to_virt(*e & PTE_ADDR_MASK) + (addr & ~PAGE_MASK);
-			if (write)
-				memcpy(p, buf, len);
-			else
-				memcpy(buf, p, len);
-			return 0;
+		if (e && level == PG_LEVEL_4K && pte_has_frame(*e)) {
+			struct page *pg = phys_to_page(*e & PTE_ADDR_MASK);
+			/* A write needs a page of the tracee's own: writable, or private and unshared. */
+			bool own = (*e & _PAGE_RW) ||
+				   (!(v->vm_flags & VM_SHARED) && !is_zero_page(pg) && pg->refcount == 1);
+			if (!write || own) {
+				u8 *p = (u8 *)page_address(pg) + (addr & ~PAGE_MASK);
+				if (write)
+					memcpy(p, buf, len);
+				else
+					memcpy(buf, p, len);
+				return 0;
+			}
 		}
 		int pkey;
-		if (handle_mm_fault(mm, addr, X86_PF_USER | (write ? X86_PF_WRITE : 0), &pkey))
+		u64 code = X86_PF_USER | (write ? X86_PF_WRITE : 0) | (forced ? FAULT_FORCE : 0);
+		if (handle_mm_fault(mm, addr, code, &pkey))
 			return -EIO;
 	}
 	return -EIO;

@@ -132,7 +132,7 @@ int handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code, int *pkey)
 		return SEGV_MAPERR;
 	if (v->vm_start > addr && (!(v->vm_flags & VM_GROWSDOWN) || !expand_stack(v, addr)))
 		return SEGV_MAPERR;
-	if (access_error(error_code, v)) {
+	if (!(error_code & FAULT_FORCE) && access_error(error_code, v)) {
 		/* Linux's bad_area_access_from_pkeys(): the key refused it, or the VMA did. */
 		if (arch_pkeys_enabled() &&
 		    ((error_code & X86_PF_PK) ||
@@ -146,10 +146,11 @@ int handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code, int *pkey)
 	u64 va = addr & PAGE_MASK;
 	int level;
 	pte_t *e = pgtable_walk(mm->pgd, va, PG_LEVEL_4K, false, &level);
-	if (e && level == PG_LEVEL_4K && (*e & _PAGE_PRESENT)) {
+	/* A frame is there (present, or kept by a PROT_NONE page, which only a forced access reaches). */
+	if (e && level == PG_LEVEL_4K && pte_has_frame(*e)) {
+		/* A write to a read-only PTE: the VMA is writable (access_error), or the access is forced. */
 		if ((error_code & X86_PF_WRITE) && !(*e & _PAGE_RW))
-			return do_wp_page(mm, v, va,
-					  e); /* access_error() said the VMA is writable */
+			return do_wp_page(mm, v, va, e);
 		return 0; /* already filled in (a spurious fault) */
 	}
 	if (beyond_eof(v, va))

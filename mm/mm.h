@@ -184,6 +184,11 @@ int mm_sysctl_init(void);
 #define SEGV_ACCERR 2
 #define SEGV_PKUERR 4
 #define FAULT_SIGBUS 0x100 /* handle_mm_fault: a file mapping touched past the end of its file */
+/*
+ * handle_mm_fault's error_code may carry this software bit: a forced access (ptrace's, Linux's
+ * FOLL_FORCE) whose caller checked the VMA's MAY bits, so the VMA's protection is not checked.
+ */
+#define FAULT_FORCE (1ULL << 62)
 
 long sys_mmap(u64 addr, u64 len, u64 prot, u64 flags, u64 fd, u64 off);
 long sys_munmap(u64 addr, u64 len);

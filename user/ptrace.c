@@ -7,6 +7,7 @@
  * unknown request). The NT_X86_XSTATE regset is covered by Linux's own protection_keys selftest
  * (tools/kselftest). */
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/ptrace.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -15,6 +16,8 @@
 #include "common.h"
 
 static volatile long word = 0x1122334455667788L;
+static const long rodata_word = 0x0102030405060708L; /* in the read-only data segment */
+static char *hidden;                                /* a PROT_NONE page (written before) */
 static volatile int got_usr1;
 
 static void on_usr1(int sig)
@@ -50,6 +53,9 @@ int main(void)
 {
     int st;
     setvbuf(stdout, NULL, _IONBF, 0);
+    hidden = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    *(long *)hidden = 0x5a5a5a5a5a5a5a5aL;
+    mprotect(hidden, 4096, PROT_NONE);
 
     printf("-- job control\n");
     pid_t c = fork();
@@ -83,8 +89,8 @@ int main(void)
         signal(SIGUSR1, on_usr1);
         pt(PTRACE_TRACEME, 0, 0, 0);
         raise(SIGSTOP);
-        /* the tracer has changed word; SIGUSR1 was injected by PTRACE_CONT */
-        _exit(word == 42 && got_usr1 == 1 ? 0 : 1);
+        /* the tracer has changed word and rodata_word; SIGUSR1 was injected by PTRACE_CONT */
+        _exit(word == 42 && *(volatile const long *)&rodata_word == 43 && got_usr1 == 1 ? 0 : 1);
     }
     show("waitpid without WUNTRACED", waitpid(c, &st, 0) == c);
     show_status("  the traced stop", st);
@@ -95,6 +101,14 @@ int main(void)
     pt(PTRACE_PEEKDATA, c, (long)&word, (long)&peek);
     printf("  read back: %ld\n", peek);
     show("PTRACE_PEEKDATA of an unmapped address", pt(PTRACE_PEEKDATA, c, 16, (long)&peek));
+    peek = 0;
+    show("PTRACE_PEEKDATA of a PROT_NONE page (forced)", pt(PTRACE_PEEKDATA, c, (long)hidden, (long)&peek));
+    printf("  the word: %#lx\n", peek);
+    show("PTRACE_POKEDATA into read-only data (copy-on-write)",
+         pt(PTRACE_POKEDATA, c, (long)&rodata_word, 43));
+    pt(PTRACE_PEEKDATA, c, (long)&rodata_word, (long)&peek);
+    printf("  the tracee's copy: %ld; the tracer's own: %#lx\n", peek,
+           *(volatile const long *)&rodata_word);
     show("unknown request 12345", pt(12345, c, 0, 0));
     show("PTRACE_CONT with SIGUSR1", pt(PTRACE_CONT, c, 0, SIGUSR1));
     /* SIGUSR1 is reported to the tracer first (a traced stop), then delivered */
