@@ -115,6 +115,11 @@ void do_exit(int status)
 	ptrace_exit(t);
 	t->exit_code = status;
 	t->state = EXIT_ZOMBIE;
+	/* SIGCHLD: exited with a code, or killed by a signal (dumped: the core bit). */
+	if (status & 0x7f)
+		do_notify_parent(t, status & 0x80 ? CLD_DUMPED : CLD_KILLED, status & 0x7f);
+	else
+		do_notify_parent(t, CLD_EXITED, (status >> 8) & 0xff);
 	wake_up(&t->parent->wait_chldexit);
 	schedule();
 	panic("a zombie ran again");

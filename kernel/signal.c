@@ -87,8 +87,10 @@ bool send_signal_info(struct task_struct *t, int sig, const struct kernel_siginf
 	/* Linux's prepare_signal: SIGCONT cancels pending stops, a stop cancels a pending SIGCONT. */
 	if (sig == SIGCONT) {
 		t->pending &= ~STOP_SIGNALS_MASK;
-		if (t->state == TASK_STOPPED)
+		if (t->state == TASK_STOPPED) {
 			t->state = TASK_RUNNING; /* continued */
+			do_notify_parent(t, CLD_CONTINUED, SIGCONT);
+		}
 	} else if (STOP_SIGNALS_MASK & sigmask(sig)) {
 		t->pending &= ~sigmask(SIGCONT);
 	}
@@ -200,6 +202,27 @@ static int dequeue_signal(struct kernel_siginfo *info)
 }
 
 /*
+ * Tells t's parent that t exited, was killed, stopped or continued (Linux's do_notify_parent and
+ * do_notify_parent_cldstop): SIGCHLD with CLD_* in si_code, the child's pid and its status
+ * (exit code or signal). Stops and continues are not told when the parent's SIGCHLD action has
+ * SA_NOCLDSTOP. A default or ignored SIGCHLD is simply dropped by send_signal_info.
+ */
+void do_notify_parent(struct task_struct *t, int code, int status)
+{
+	struct task_struct *p = t->parent;
+
+	if (!p || !p->sighand || p->state >= EXIT_ZOMBIE)
+		return;
+	if ((code == CLD_STOPPED || code == CLD_CONTINUED) &&
+	    (action_of(p, SIGCHLD)->flags & SA_NOCLDSTOP))
+		return;
+	struct kernel_siginfo info = { .si_signo = SIGCHLD, .si_code = code };
+	siginfo_set_pid_uid(&info, t->tgid, 0);
+	info.fields[1] = (u32)status;
+	send_signal_info(p, SIGCHLD, &info);
+}
+
+/*
  * Stops the current task with sig (TASK_STOPPED for job control, TASK_TRACED for its tracer),
  * tells the parent and the tracer (their wait4 reports it), and sleeps until SIGCONT,
  * PTRACE_CONT or SIGKILL sets it running again.
@@ -211,6 +234,8 @@ static void do_stop(int sig, enum task_state state)
 	t->stop_sig = sig;
 	t->stop_reported = false;
 	t->state = state;
+	if (state == TASK_STOPPED)
+		do_notify_parent(t, CLD_STOPPED, sig);
 	wake_up(&t->parent->wait_chldexit);
 	if (t->ptracer && t->ptracer != t->parent)
 		wake_up(&t->ptracer->wait_chldexit);

@@ -50,6 +50,13 @@
 #define SIG_IGN 1
 
 /* sa_flags. */
+/* SIGCHLD's si_code. */
+#define CLD_EXITED 1
+#define CLD_KILLED 2
+#define CLD_DUMPED 3
+#define CLD_STOPPED 5
+#define CLD_CONTINUED 6
+
 #define SA_NOCLDSTOP 0x00000001
 #define SA_NOCLDWAIT 0x00000002
 #define SA_SIGINFO 0x00000004
@@ -210,5 +217,8 @@ long sys_sigaltstack(const void *uss, void *uoss);
 
 /* Called when a write finds a pipe with no readers. */
 void send_sig_pipe(void);
+
+/* SIGCHLD to t's parent: CLD_EXITED/KILLED/DUMPED/STOPPED/CONTINUED with the status. */
+void do_notify_parent(struct task_struct *t, int code, int status);
 
 #endif
