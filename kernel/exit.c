@@ -120,7 +120,27 @@ void do_exit(int status)
 		do_notify_parent(t, status & 0x80 ? CLD_DUMPED : CLD_KILLED, status & 0x7f);
 	else
 		do_notify_parent(t, CLD_EXITED, (status >> 8) & 0xff);
-	wake_up(&t->parent->wait_chldexit);
+	struct task_struct *p = t->parent;
+	if (p && p->sighand && !t->ptracer) {
+		const struct k_sigaction *ka = &p->sighand->action[SIGCHLD - 1];
+		/*
+		 * POSIX: a parent that ignores SIGCHLD (or set SA_NOCLDWAIT) wants no zombies. The
+		 * task leaves its parent's children now, so wait4 there says ECHILD; the next task
+		 * to run on this CPU frees it (finish_task_switch).
+		 */
+		if (ka->handler == SIG_IGN || (ka->flags & SA_NOCLDWAIT)) {
+			for (struct task_struct **pp = &p->children; *pp; pp = &(*pp)->sibling) {
+				if (*pp == t) {
+					*pp = t->sibling;
+					break;
+				}
+			}
+			t->state = EXIT_DEAD;
+			this_cpu()->dead_task = t;
+		}
+	}
+	if (p)
+		wake_up(&p->wait_chldexit);
 	schedule();
 	panic("a zombie ran again");
 }

@@ -5,6 +5,8 @@
  * which runs only when nothing else can.
  */
 #include "kernel/sched.h"
+#include "mm/slab.h"
+#include "mm/vmalloc.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/process.h"
 #include "arch/x86_64/time.h"
@@ -87,14 +89,32 @@ static struct task_struct *pick_next_task(struct task_struct *prev)
 	return &idle_task;
 }
 
+/*
+ * Frees the task that just switched away from this CPU for the last time (an auto-reaped child,
+ * Linux's finish_task_switch): its stack could not be freed while it was running on it.
+ */
+static void finish_task_switch(void)
+{
+	struct task_struct *dead = this_cpu()->dead_task;
+
+	if (!dead)
+		return;
+	this_cpu()->dead_task = NULL;
+	sched_remove_task(dead);
+	vfree(dead->stack);
+	kfree(dead);
+}
+
 void schedule(void)
 {
 	u64 f = read_rflags();
 	local_irq_disable();
 	struct task_struct *prev = current, *next = pick_next_task(prev);
 	prev->need_resched = false;
-	if (next != prev)
+	if (next != prev) {
 		arch_switch_to(prev, next);
+		finish_task_switch();
+	}
 	if (f & X86_EFLAGS_IF)
 		local_irq_enable();
 }
@@ -105,6 +125,7 @@ void schedule_tail(void)
 {
 	struct task_struct *t = current;
 
+	finish_task_switch();
 	if (t->set_child_tid) {
 		put_user_u32((u32)t->pid, (u32 *)t->set_child_tid);
 		t->set_child_tid = 0;

@@ -1,7 +1,8 @@
 /* sigchld: what a parent hears of its children (SIGCHLD, Linux's do_notify_parent): si_code
  * CLD_EXITED with the exit code, CLD_KILLED with the signal, CLD_STOPPED and CLD_CONTINUED unless
  * SA_NOCLDSTOP; si_pid the child's; a blocked SIGCHLD stays pending; the child can still be
- * reaped with wait4 after its SIGCHLD (no auto-reaping here: the handler is not SIG_IGN). */
+ * reaped with wait4 after its SIGCHLD; and with SIGCHLD ignored (or SA_NOCLDWAIT) children
+ * leave no zombie: wait4 waits for them and then says ECHILD. */
 #include <signal.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -107,5 +108,24 @@ int main(void)
            sigismember(&pending, SIGCHLD) ? "yes" : "no");
     sigprocmask(SIG_SETMASK, &old, NULL);
     report("after unblocking");
+
+    signal(SIGCHLD, SIG_IGN);
+    for (int i = 0; i < 3; i++)
+        if (fork() == 0)
+            _exit(i);
+    show("SIG_IGN: wait4(-1) after three children exit", sys4(SYS_wait4, -1, (long)&st, 0, 0));
+    for (int i = 0; i < 200; i++) /* many more: none may be left behind */
+        if (fork() == 0)
+            _exit(0);
+    show("SIG_IGN: wait4(-1) after 200 more", sys4(SYS_wait4, -1, (long)&st, 0, 0));
+    install(SA_NOCLDWAIT);
+    int before = got;
+    expect_pid = fork();
+    if (expect_pid == 0)
+        _exit(4);
+    show("SA_NOCLDWAIT: wait4(-1)", sys4(SYS_wait4, -1, (long)&st, 0, 0));
+    wait_for(before + 1);
+    printf("SA_NOCLDWAIT: the handler still ran: %s\n", got == before + 1 ? "yes" : "no");
+    report("SA_NOCLDWAIT");
     return 0;
 }

@@ -20,6 +20,7 @@ struct percpu {
 	void *current_task;	/* the running task */
 	struct fault_catch *fault_catch; /* armed expected-fault recovery, see traps.h */
 	int in_panic;
+	void *dead_task; /* a task that exited for good, freed by the next one to run here */
 };
 
 extern struct percpu percpu_data[NR_CPUS];
