@@ -176,10 +176,16 @@ static void release_task(struct task_struct *parent, struct task_struct *c)
 	kfree(c);
 }
 
-/* Is t in a stop wait4 should report to the current task (job control with WUNTRACED, or a
- * traced stop for its tracer, which needs no WUNTRACED)? */
+/*
+ * Is t in a stop (or just continued) that wait4 should report to the current task: job control
+ * with WUNTRACED (or WCONTINUED for a continue), or a traced stop for its tracer, which needs no
+ * WUNTRACED?
+ */
 static bool reportable_stop(const struct task_struct *t, int options)
 {
+	if (t->continued && (options & WCONTINUED) && t->parent == current &&
+	    t->state < EXIT_ZOMBIE)
+		return true; /* continued by SIGCONT: WCONTINUED reports it once */
 	if (t->stop_reported)
 		return false;
 	if (t->state == TASK_TRACED && t->ptracer == current)
@@ -244,6 +250,10 @@ long sys_wait4(int pid, int *status, int options, void *rusage)
 	} else if (z->state == EXIT_ZOMBIE) {
 		zstatus = z->exit_code;
 		release_task(current, z);
+	} else if (z->continued && (options & WCONTINUED) && z->state != TASK_STOPPED &&
+		   z->state != TASK_TRACED) {
+		zstatus = 0xffff; /* WIFCONTINUED */
+		z->continued = false;
 	} else {
 		zstatus = (z->stop_sig << 8) | 0x7f; /* WIFSTOPPED, WSTOPSIG */
 		z->stop_reported = true;

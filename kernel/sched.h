@@ -59,6 +59,7 @@ struct task_struct {
 	struct task_struct *ptracer; /* the task tracing this one (ptrace), or NULL */
 	int stop_sig;		/* the signal of the current stop (TASK_STOPPED or TASK_TRACED) */
 	bool stop_reported;	/* wait4 has reported this stop */
+	bool continued;		/* continued by SIGCONT, not yet reported to a WCONTINUED wait4 */
 	int resume_sig;		/* PTRACE_CONT's signal for a traced stop (0: none) */
 	struct sighand_struct *sighand;
 	u64 pending;		/* pending signals, bit n-1 for signal n */

@@ -89,7 +89,10 @@ bool send_signal_info(struct task_struct *t, int sig, const struct kernel_siginf
 		t->pending &= ~STOP_SIGNALS_MASK;
 		if (t->state == TASK_STOPPED) {
 			t->state = TASK_RUNNING; /* continued */
+			t->continued = true;
 			do_notify_parent(t, CLD_CONTINUED, SIGCONT);
+			if (t->parent)
+				wake_up(&t->parent->wait_chldexit);
 		}
 	} else if (STOP_SIGNALS_MASK & sigmask(sig)) {
 		t->pending &= ~sigmask(SIGCONT);
@@ -233,6 +236,7 @@ static void do_stop(int sig, enum task_state state)
 
 	t->stop_sig = sig;
 	t->stop_reported = false;
+	t->continued = false;
 	t->state = state;
 	if (state == TASK_STOPPED)
 		do_notify_parent(t, CLD_STOPPED, sig);

@@ -69,6 +69,9 @@ int main(void)
     show_status("  the stop", st);
     show("wait4 WUNTRACED|WNOHANG again (reported once)", wait4(c, &st, WUNTRACED | WNOHANG, NULL));
     show("kill SIGCONT", kill(c, SIGCONT));
+    show("wait4 WCONTINUED", sys4(SYS_wait4, c, (long)&st, WCONTINUED, 0) == c);
+    printf("  status %#x, WIFCONTINUED %d\n", st, WIFCONTINUED(st));
+    show("wait4 WCONTINUED|WNOHANG again (reported once)", sys4(SYS_wait4, c, (long)&st, WCONTINUED | WNOHANG, 0));
     show("kill SIGKILL", kill(c, SIGKILL));
     waitpid(c, &st, 0);
     show_status("  the end", st);
