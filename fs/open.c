@@ -57,7 +57,8 @@ static struct file *vfs_open(struct inode *inode, int flags, int acc_mode, bool 
 	if (!f)
 		return ERR_PTR(-ENOMEM);
 	if ((f->f_mode & FMODE_WRITE) && S_ISREG(inode->i_mode)) {
-		inode->i_writecount++; /* get_write_access: execve of it is ETXTBSY until the last fput */
+		inode->i_writecount++; /* get_write_access: execve of it is ETXTBSY until the last
+					  fput */
 		f->f_mode |= FMODE_WRITER;
 	}
 	if (f->f_op && f->f_op->open) {
@@ -247,7 +248,8 @@ struct file *open_exec(const char *kpath)
 	}
 	if (file_inode(f)->i_writecount) {
 		fput(f);
-		return ERR_PTR(-ETXTBSY); /* deny_write_access: a file open for writing is not run */
+		return ERR_PTR(
+			-ETXTBSY); /* deny_write_access: a file open for writing is not run */
 	}
 	f->f_mode |= FMODE_EXEC;
 	return f;

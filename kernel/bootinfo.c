@@ -98,7 +98,8 @@ static void parse_multiboot2(u64 info, struct boot_info *bi)
 		case MB2_TAG_MMAP: {
 			u32 esize = ((const u32 *)body)[0];
 			for (u32 e = 16; esize && e + esize <= tag->size; e += esize) {
-				const struct mb2_mmap_entry *me = (const void *)((const u8 *)tag + e);
+				const struct mb2_mmap_entry *me =
+					(const void *)((const u8 *)tag + e);
 				add_mem(bi, me->base, me->length, me->type);
 			}
 			break;
@@ -136,7 +137,8 @@ int bootinfo_parse(u32 magic, u64 info, struct boot_info *bi)
 	bi->info_phys = info;
 	if (magic == BOOT_MAGIC_MULTIBOOT2)
 		parse_multiboot2(info, bi);
-	else if (magic == BOOT_MAGIC_PVH && ((const struct hvm_start_info *)phys_to_virt(info))->magic == BOOT_MAGIC_PVH)
+	else if (magic == BOOT_MAGIC_PVH &&
+		 ((const struct hvm_start_info *)phys_to_virt(info))->magic == BOOT_MAGIC_PVH)
 		parse_pvh(info, bi);
 	else
 		return -1;
@@ -146,11 +148,17 @@ int bootinfo_parse(u32 magic, u64 info, struct boot_info *bi)
 const char *boot_mem_type_name(u32 type)
 {
 	switch (type) {
-	case BOOT_MEM_USABLE: return "usable";
-	case BOOT_MEM_RESERVED: return "reserved";
-	case BOOT_MEM_ACPI_RECLAIMABLE: return "ACPI data";
-	case BOOT_MEM_ACPI_NVS: return "ACPI NVS";
-	case BOOT_MEM_BAD: return "bad";
-	default: return "unknown";
+	case BOOT_MEM_USABLE:
+		return "usable";
+	case BOOT_MEM_RESERVED:
+		return "reserved";
+	case BOOT_MEM_ACPI_RECLAIMABLE:
+		return "ACPI data";
+	case BOOT_MEM_ACPI_NVS:
+		return "ACPI NVS";
+	case BOOT_MEM_BAD:
+		return "bad";
+	default:
+		return "unknown";
 	}
 }

@@ -84,7 +84,7 @@ struct linux_binprm {
 	struct file *file;
 	char filename[PATH_MAX];
 	char *strings; /* argv then envp strings, NUL-separated, in a vmalloc buffer */
-	u64 strings_len;  /* bytes used in strings */
+	u64 strings_len; /* bytes used in strings */
 	u64 pointers_len; /* 8 bytes per string: counted against ARG_MAX too, as Linux */
 	int argc, envc;
 	struct elf64_ehdr ehdr;
@@ -111,7 +111,8 @@ static long copy_strings(struct linux_binprm *bprm, const char *const *uarr, boo
 			break;
 		if (n >= MAX_ARG_STRINGS)
 			return -E2BIG;
-		/* Like Linux, the pointer each string needs on the stack counts against the limit. */
+		/* Like Linux, the pointer each string needs on the stack counts against the limit.
+		 */
 		bprm->pointers_len += sizeof(void *);
 		if (bprm->strings_len + bprm->pointers_len >= ARG_MAX)
 			return -E2BIG;
@@ -123,7 +124,8 @@ static long copy_strings(struct linux_binprm *bprm, const char *const *uarr, boo
 				return -E2BIG;
 			memcpy(bprm->strings + bprm->strings_len, (const char *)p, (size_t)len + 1);
 		} else {
-			len = strncpy_from_user(bprm->strings + bprm->strings_len, (const char *)p, room);
+			len = strncpy_from_user(bprm->strings + bprm->strings_len, (const char *)p,
+						room);
 			if (len < 0)
 				return len;
 			if (len >= room)
@@ -250,11 +252,25 @@ static u64 create_elf_tables(struct linux_binprm *bprm, struct mm_struct *mm,
 		return 0;
 
 	u64 auxv[] = {
-		AT_HWCAP, cpuid(1, 0).edx, AT_PAGESZ, PAGE_SIZE, AT_CLKTCK, 100,
-		AT_PHDR, li->phdr_addr, AT_PHENT, sizeof(struct elf64_phdr), AT_PHNUM,
-		bprm->ehdr.e_phnum, AT_BASE, 0, AT_FLAGS, 0, AT_ENTRY, li->entry, AT_UID, 0,
-		AT_EUID, 0, AT_GID, 0, AT_EGID, 0, AT_SECURE, 0, AT_RANDOM, at_random,
-		AT_HWCAP2, 0, AT_EXECFN, execfn, AT_PLATFORM, platform, AT_NULL, 0,
+		AT_HWCAP,    cpuid(1, 0).edx,
+		AT_PAGESZ,   PAGE_SIZE,
+		AT_CLKTCK,   100,
+		AT_PHDR,     li->phdr_addr,
+		AT_PHENT,    sizeof(struct elf64_phdr),
+		AT_PHNUM,    bprm->ehdr.e_phnum,
+		AT_BASE,     0,
+		AT_FLAGS,    0,
+		AT_ENTRY,    li->entry,
+		AT_UID,	     0,
+		AT_EUID,     0,
+		AT_GID,	     0,
+		AT_EGID,     0,
+		AT_SECURE,   0,
+		AT_RANDOM,   at_random,
+		AT_HWCAP2,   0,
+		AT_EXECFN,   execfn,
+		AT_PLATFORM, platform,
+		AT_NULL,     0,
 	};
 	u64 nwords = 1 + (u64)bprm->argc + 1 + (u64)bprm->envc + 1 + ARRAY_SIZE(auxv);
 	sp = (sp - nwords * 8) & ~15UL;

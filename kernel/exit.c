@@ -195,7 +195,8 @@ static bool reportable_stop(const struct task_struct *t, int options)
 
 /*
  * A child (or a tracee) matching pid that wait4 can report: a zombie child (once no other tracer
- * holds it), a zombie tracee, or one in a reportable stop; NULL if none. *any says whether any child or tracee matches at all.
+ * holds it), a zombie tracee, or one in a reportable stop; NULL if none. *any says whether any
+ * child or tracee matches at all.
  */
 static struct task_struct *find_waitable(int pid, int options, bool *any)
 {

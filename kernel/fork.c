@@ -73,7 +73,8 @@ static long do_fork(u64 flags, u64 newsp, int *parent_tid, int *child_tid, u64 t
 {
 	struct task_struct *parent = current;
 
-	if (flags & (CLONE_VM | CLONE_THREAD | CLONE_SIGHAND | CLONE_FS | CLONE_FILES | CLONE_PARENT))
+	if (flags &
+	    (CLONE_VM | CLONE_THREAD | CLONE_SIGHAND | CLONE_FS | CLONE_FILES | CLONE_PARENT))
 		return -EINVAL; /* threads: not yet */
 	if ((flags & CLONE_SETTLS) && tls >= TASK_SIZE_MAX)
 		return -EPERM; /* a non-canonical FS base would fault in the context switch */

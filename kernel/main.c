@@ -77,7 +77,8 @@ static void print_memory_map(const struct boot_info *bi)
 	}
 	pr_info("memory: %llu KiB usable\n", (unsigned long long)(usable >> 10));
 	for (unsigned int i = 0; i < bi->nr_modules; i++)
-		pr_info("module %u: [%#llx-%#llx) %s\n", i, (unsigned long long)bi->modules[i].start,
+		pr_info("module %u: [%#llx-%#llx) %s\n", i,
+			(unsigned long long)bi->modules[i].start,
 			(unsigned long long)bi->modules[i].end, bi->modules[i].cmdline);
 }
 
@@ -113,7 +114,8 @@ void kmain(u32 magic, u32 info)
 	zero_page_init();
 	gdt_protect_ist_stacks();
 	kmem_init();
-	pr_info("mm: %llu frames managed, %llu free; kernel page tables live (W^X, NX direct map)\n",
+	pr_info("mm: %llu frames managed, %llu free; kernel page tables live (W^X, NX direct "
+		"map)\n",
 		(unsigned long long)nr_managed_frames(), (unsigned long long)nr_free_frames());
 	pr_info("ksyms: %llu symbols\n", (unsigned long long)ksym_count());
 

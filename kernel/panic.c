@@ -127,10 +127,15 @@ static void dump_regs(const struct pt_regs *r)
 /* Spells out a page-fault error code. */
 static void describe_pf_error(u64 err, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s %s %s%s%s%s", (err & X86_PF_PROT) ? "protection-violation" : "not-present",
-		 (err & X86_PF_INSTR) ? "instruction-fetch" : (err & X86_PF_WRITE) ? "write" : "read",
-		 (err & X86_PF_USER) ? "user-mode" : "kernel-mode", (err & X86_PF_RSVD) ? " reserved-bit" : "",
-		 (err & X86_PF_PK) ? " protection-key" : "", (err & X86_PF_SHSTK) ? " shadow-stack" : "");
+	snprintf(buf, len, "%s %s %s%s%s%s",
+		 (err & X86_PF_PROT) ? "protection-violation" : "not-present",
+		 (err & X86_PF_INSTR)	? "instruction-fetch"
+		 : (err & X86_PF_WRITE) ? "write"
+					: "read",
+		 (err & X86_PF_USER) ? "user-mode" : "kernel-mode",
+		 (err & X86_PF_RSVD) ? " reserved-bit" : "",
+		 (err & X86_PF_PK) ? " protection-key" : "",
+		 (err & X86_PF_SHSTK) ? " shadow-stack" : "");
 }
 
 /* Says which stack a fault address overflowed into, if it is a guard page. */
@@ -146,8 +151,8 @@ static void explain_guard_hit(u64 addr)
 		report("Kernel stack overflow: %#llx is the guard page below the %s stack\n",
 		       (unsigned long long)addr, ist);
 	else if (is_vmalloc_addr((void *)addr) && vmalloc_in_guard(addr, &area))
-		report("Kernel stack overflow: %#llx is the guard page below the vmalloc area at %#llx "
-		       "(a kernel stack?)\n",
+		report("Kernel stack overflow: %#llx is the guard page below the vmalloc area at "
+		       "%#llx (a kernel stack?)\n",
 		       (unsigned long long)addr, (unsigned long long)area);
 }
 
@@ -192,38 +197,38 @@ void panic_exception(struct pt_regs *regs, const char *extra)
 /* Records the general registers as they are at the call, for a report without an exception. */
 static __noinline void capture_regs(struct pt_regs *r)
 {
-	__asm__ __volatile__("mov %%rax, %c[rax](%0)\n\t"
-			     "mov %%rbx, %c[rbx](%0)\n\t"
-			     "mov %%rcx, %c[rcx](%0)\n\t"
-			     "mov %%rdx, %c[rdx](%0)\n\t"
-			     "mov %%rsi, %c[rsi](%0)\n\t"
-			     "mov %%rdi, %c[rdi](%0)\n\t"
-			     "mov %%r8, %c[r8](%0)\n\t"
-			     "mov %%r9, %c[r9](%0)\n\t"
-			     "mov %%r10, %c[r10](%0)\n\t"
-			     "mov %%r11, %c[r11](%0)\n\t"
-			     "mov %%r12, %c[r12](%0)\n\t"
-			     "mov %%r13, %c[r13](%0)\n\t"
-			     "mov %%r14, %c[r14](%0)\n\t"
-			     "mov %%r15, %c[r15](%0)\n\t"
-			     "pushfq\n\t"
-			     "popq %c[rflags](%0)"
-			     :
-			     : "r"(r), [rax] "i"(offsetof(struct pt_regs, rax)),
-			       [rbx] "i"(offsetof(struct pt_regs, rbx)),
-			       [rcx] "i"(offsetof(struct pt_regs, rcx)),
-			       [rdx] "i"(offsetof(struct pt_regs, rdx)),
-			       [rsi] "i"(offsetof(struct pt_regs, rsi)),
-			       [rdi] "i"(offsetof(struct pt_regs, rdi)),
-			       [r8] "i"(offsetof(struct pt_regs, r8)), [r9] "i"(offsetof(struct pt_regs, r9)),
-			       [r10] "i"(offsetof(struct pt_regs, r10)),
-			       [r11] "i"(offsetof(struct pt_regs, r11)),
-			       [r12] "i"(offsetof(struct pt_regs, r12)),
-			       [r13] "i"(offsetof(struct pt_regs, r13)),
-			       [r14] "i"(offsetof(struct pt_regs, r14)),
-			       [r15] "i"(offsetof(struct pt_regs, r15)),
-			       [rflags] "i"(offsetof(struct pt_regs, rflags))
-			     : "memory");
+	__asm__ __volatile__(
+		"mov %%rax, %c[rax](%0)\n\t"
+		"mov %%rbx, %c[rbx](%0)\n\t"
+		"mov %%rcx, %c[rcx](%0)\n\t"
+		"mov %%rdx, %c[rdx](%0)\n\t"
+		"mov %%rsi, %c[rsi](%0)\n\t"
+		"mov %%rdi, %c[rdi](%0)\n\t"
+		"mov %%r8, %c[r8](%0)\n\t"
+		"mov %%r9, %c[r9](%0)\n\t"
+		"mov %%r10, %c[r10](%0)\n\t"
+		"mov %%r11, %c[r11](%0)\n\t"
+		"mov %%r12, %c[r12](%0)\n\t"
+		"mov %%r13, %c[r13](%0)\n\t"
+		"mov %%r14, %c[r14](%0)\n\t"
+		"mov %%r15, %c[r15](%0)\n\t"
+		"pushfq\n\t"
+		"popq %c[rflags](%0)"
+		:
+		: "r"(r), [rax] "i"(offsetof(struct pt_regs, rax)),
+		  [rbx] "i"(offsetof(struct pt_regs, rbx)),
+		  [rcx] "i"(offsetof(struct pt_regs, rcx)),
+		  [rdx] "i"(offsetof(struct pt_regs, rdx)),
+		  [rsi] "i"(offsetof(struct pt_regs, rsi)),
+		  [rdi] "i"(offsetof(struct pt_regs, rdi)), [r8] "i"(offsetof(struct pt_regs, r8)),
+		  [r9] "i"(offsetof(struct pt_regs, r9)), [r10] "i"(offsetof(struct pt_regs, r10)),
+		  [r11] "i"(offsetof(struct pt_regs, r11)),
+		  [r12] "i"(offsetof(struct pt_regs, r12)),
+		  [r13] "i"(offsetof(struct pt_regs, r13)),
+		  [r14] "i"(offsetof(struct pt_regs, r14)),
+		  [r15] "i"(offsetof(struct pt_regs, r15)),
+		  [rflags] "i"(offsetof(struct pt_regs, rflags))
+		: "memory");
 	/* The caller's view: its frame, the address it called from and its stack pointer. */
 	r->rbp = *(u64 *)__builtin_frame_address(0);
 	r->rip = (u64)__builtin_return_address(0);

@@ -17,10 +17,10 @@ void panic(const char *fmt, ...) __noreturn __printf(1, 2);
 void panic_exception(struct pt_regs *regs, const char *extra) __noreturn;
 
 #define BUG() panic("BUG at %s:%d (%s)", __FILE__, __LINE__, __func__)
-#define BUG_ON(cond)                                                                               \
-	do {                                                                                       \
-		if (unlikely(cond))                                                                \
-			panic("BUG at %s:%d (%s): %s", __FILE__, __LINE__, __func__, #cond);       \
+#define BUG_ON(cond)                                                                         \
+	do {                                                                                 \
+		if (unlikely(cond))                                                          \
+			panic("BUG at %s:%d (%s): %s", __FILE__, __LINE__, __func__, #cond); \
 	} while (0)
 
 #endif

@@ -9,14 +9,30 @@
 
 #include "kernel/compiler.h"
 
-#define KERN_EMERG "\001" "0"
-#define KERN_ALERT "\001" "1"
-#define KERN_CRIT "\001" "2"
-#define KERN_ERR "\001" "3"
-#define KERN_WARNING "\001" "4"
-#define KERN_NOTICE "\001" "5"
-#define KERN_INFO "\001" "6"
-#define KERN_DEBUG "\001" "7"
+#define KERN_EMERG \
+	"\001"     \
+	"0"
+#define KERN_ALERT \
+	"\001"     \
+	"1"
+#define KERN_CRIT \
+	"\001"    \
+	"2"
+#define KERN_ERR \
+	"\001"   \
+	"3"
+#define KERN_WARNING \
+	"\001"       \
+	"4"
+#define KERN_NOTICE \
+	"\001"      \
+	"5"
+#define KERN_INFO \
+	"\001"    \
+	"6"
+#define KERN_DEBUG \
+	"\001"     \
+	"7"
 
 #define LOGLEVEL_DEFAULT 6
 

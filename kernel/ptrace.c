@@ -71,9 +71,10 @@ static int access_remote(struct task_struct *t, u64 addr, void *buf, size_t len,
 		pte_t *e = pgtable_walk(mm->pgd, addr & PAGE_MASK, PG_LEVEL_4K, false, &level);
 		if (e && level == PG_LEVEL_4K && pte_has_frame(*e)) {
 			struct page *pg = phys_to_page(*e & PTE_ADDR_MASK);
-			/* A write needs a page of the tracee's own: writable, or private and unshared. */
-			bool own = (*e & _PAGE_RW) ||
-				   (!(v->vm_flags & VM_SHARED) && !is_zero_page(pg) && pg->refcount == 1);
+			/* A write needs a page of the tracee's own: writable, or private and
+			 * unshared. */
+			bool own = (*e & _PAGE_RW) || (!(v->vm_flags & VM_SHARED) &&
+						       !is_zero_page(pg) && pg->refcount == 1);
 			if (!write || own) {
 				u8 *p = (u8 *)page_address(pg) + (addr & ~PAGE_MASK);
 				if (write)
@@ -266,7 +267,8 @@ void ptrace_exit(struct task_struct *t)
 	}
 	/*
 	 * A tracee whose tracer is not its parent stays traced as a zombie: the tracer's wait4
-	 * reports the exit first (Linux's do_notify_parent to the tracer), then the parent reaps it.
+	 * reports the exit first (Linux's do_notify_parent to the tracer), then the parent reaps
+	 * it.
 	 */
 	if (t->ptracer && t->ptracer != t->parent)
 		wake_up(&t->ptracer->wait_chldexit);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Random bytes for AT_RANDOM and getrandom(2): RDRAND when the CPU has it, else a TSC-seeded mix. */
+/* Random bytes for AT_RANDOM and getrandom(2): RDRAND when the CPU has it, else a TSC-seeded mix.
+ */
 #ifndef WARDEN_RANDOM_H
 #define WARDEN_RANDOM_H
 

@@ -192,7 +192,8 @@ void cpu_idle(void)
 	for (;;) {
 		local_irq_disable();
 		schedule();
-		/* Halt only if still nothing to run; "sti; hlt" cannot lose a wake-up in between. */
+		/* Halt only if still nothing to run; "sti; hlt" cannot lose a wake-up in between.
+		 */
 		if (pick_next_task(current) == current)
 			__asm__ __volatile__("sti; hlt" ::: "memory");
 		else

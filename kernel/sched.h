@@ -22,9 +22,9 @@ struct sighand_struct;
 enum task_state {
 	TASK_RUNNING,
 	TASK_INTERRUPTIBLE, /* asleep on a wait queue or a timer */
-	TASK_STOPPED,	    /* stopped by SIGSTOP (job control) until SIGCONT or SIGKILL */
-	TASK_TRACED,	    /* stopped for its tracer (ptrace) until PTRACE_CONT or SIGKILL */
-	EXIT_ZOMBIE,	    /* exited, waiting for its parent to reap it */
+	TASK_STOPPED, /* stopped by SIGSTOP (job control) until SIGCONT or SIGKILL */
+	TASK_TRACED, /* stopped for its tracer (ptrace) until PTRACE_CONT or SIGKILL */
+	EXIT_ZOMBIE, /* exited, waiting for its parent to reap it */
 	EXIT_DEAD,
 };
 
@@ -41,7 +41,7 @@ struct rlimit64 {
 #define FPU_STATE_SIZE (2752 + 64) /* XSTATE_MAX_SIZE and room to align it to 64 */
 
 struct task_struct {
-	u64 thread_sp;		/* kernel RSP saved by switch_to (first: used by assembly) */
+	u64 thread_sp; /* kernel RSP saved by switch_to (first: used by assembly) */
 	int pid;
 	int tgid;
 	volatile int state;
@@ -49,27 +49,27 @@ struct task_struct {
 	struct mm_struct *mm;
 	struct files_struct *files;
 	struct fs_struct *fs;
-	void *stack;		/* kernel stack base (KSTACK_SIZE bytes) */
+	void *stack; /* kernel stack base (KSTACK_SIZE bytes) */
 	struct task_struct *parent;
-	struct task_struct *children;	/* first child */
-	struct task_struct *sibling;	/* next child of the same parent */
-	struct task_struct *run_next;	/* all tasks, in creation order, for the scheduler */
-	int exit_code;		/* wait status, as wait4 reports it */
+	struct task_struct *children; /* first child */
+	struct task_struct *sibling; /* next child of the same parent */
+	struct task_struct *run_next; /* all tasks, in creation order, for the scheduler */
+	int exit_code; /* wait status, as wait4 reports it */
 	struct wait_queue_head wait_chldexit;
 	struct task_struct *ptracer; /* the task tracing this one (ptrace), or NULL */
-	int stop_sig;		/* the signal of the current stop (TASK_STOPPED or TASK_TRACED) */
-	bool stop_reported;	/* wait4 has reported this stop */
-	bool continued;		/* continued by SIGCONT, not yet reported to a WCONTINUED wait4 */
-	int resume_sig;		/* PTRACE_CONT's signal for a traced stop (0: none) */
+	int stop_sig; /* the signal of the current stop (TASK_STOPPED or TASK_TRACED) */
+	bool stop_reported; /* wait4 has reported this stop */
+	bool continued; /* continued by SIGCONT, not yet reported to a WCONTINUED wait4 */
+	int resume_sig; /* PTRACE_CONT's signal for a traced stop (0: none) */
 	struct sighand_struct *sighand;
-	u64 pending;		/* pending signals, bit n-1 for signal n */
-	u64 blocked;		/* signal mask */
-	struct task_signal sig;	/* siginfo of pending signals, altstack, last trap */
+	u64 pending; /* pending signals, bit n-1 for signal n */
+	u64 blocked; /* signal mask */
+	struct task_signal sig; /* siginfo of pending signals, altstack, last trap */
 	u64 fs_base;
 	u64 gs_base;
 	u64 clear_child_tid;
 	u64 set_child_tid;
-	u64 wake_at_ns;		/* for nanosleep: when a timed sleep ends */
+	u64 wake_at_ns; /* for nanosleep: when a timed sleep ends */
 	u64 personality;
 	struct rlimit64 rlim[RLIM_NLIMITS];
 	bool need_resched;
@@ -80,9 +80,9 @@ struct task_struct {
 	 */
 	bool is_child_subreaper;
 	bool has_child_subreaper;
-	char exe_path[256];	/* what /proc/self/exe names */
+	char exe_path[256]; /* what /proc/self/exe names */
 	u8 fpu_state[FPU_STATE_SIZE]; /* user FPU/SIMD state, XSAVE image at task_fpstate() */
-	u32 pkru;		/* user PKRU while the task is not running (Linux's thread.pkru) */
+	u32 pkru; /* user PKRU while the task is not running (Linux's thread.pkru) */
 };
 
 /* The task running on this CPU: one load from the per-CPU area (%gs). */
@@ -90,7 +90,9 @@ static inline struct task_struct *get_current(void)
 {
 	struct task_struct *t;
 
-	__asm__("mov %%gs:%c1, %0" : "=r"(t) : "i"(__builtin_offsetof(struct percpu, current_task)));
+	__asm__("mov %%gs:%c1, %0"
+		: "=r"(t)
+		: "i"(__builtin_offsetof(struct percpu, current_task)));
 	return t;
 }
 #define current get_current()

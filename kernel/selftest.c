@@ -78,7 +78,8 @@ static int check_unknown_names(const char *spec)
 		const char *end = strchr(w, ',');
 		size_t len = end ? (size_t)(end - w) : strlen(w);
 		bool found = len == 3 && strncmp(w, "all", 3) == 0;
-		for (const struct selftest *t = __start_selftests; !found && t < __stop_selftests; t++)
+		for (const struct selftest *t = __start_selftests; !found && t < __stop_selftests;
+		     t++)
 			found = word_selects(w, len, t);
 		if (!found) {
 			printk(KERN_EMERG "FAIL %.*s: no such self-test\n", (int)len, w);
@@ -93,7 +94,8 @@ static int check_unknown_names(const char *spec)
 static int run_one(const struct selftest *t)
 {
 	failed = skipped = false;
-	/* Page tables the kernel grows for itself (e.g. for the vmalloc area) stay; they are not leaks. */
+	/* Page tables the kernel grows for itself (e.g. for the vmalloc area) stay; they are not
+	 * leaks. */
 	s64 before = (s64)nr_free_frames() + (s64)pgtable_nr_tables();
 	t->fn();
 	s64 leaked = before - ((s64)nr_free_frames() + (s64)pgtable_nr_tables());
@@ -129,6 +131,7 @@ int selftest_run(const char *spec, u64 seed)
 		nfailed += r < 0;
 		nskipped += r == 0;
 	}
-	printk(KERN_EMERG "selftest: %d passed, %d failed, %d skipped\n", passed, nfailed, nskipped);
+	printk(KERN_EMERG "selftest: %d passed, %d failed, %d skipped\n", passed, nfailed,
+	       nskipped);
 	return nfailed;
 }

@@ -24,10 +24,10 @@ struct selftest {
 	u64 flags;
 };
 
-#define __SELFTEST(name_, flags_)                                                                  \
-	static void selftest_##name_(void);                                                        \
-	static const struct selftest __selftest_##name_ __used __section(".selftests")             \
-		__aligned(8) = { #name_, selftest_##name_, flags_ };                               \
+#define __SELFTEST(name_, flags_)                                                      \
+	static void selftest_##name_(void);                                            \
+	static const struct selftest __selftest_##name_ __used __section(".selftests") \
+		__aligned(8) = { #name_, selftest_##name_, flags_ };                   \
 	static void selftest_##name_(void)
 
 #define SELFTEST(name) __SELFTEST(name, 0)
@@ -45,36 +45,36 @@ u64 selftest_random(void);
 /* Runs the tests that spec selects; returns the number that failed. */
 int selftest_run(const char *spec, u64 seed);
 
-#define ST_FAIL(fmt, ...)                                                                          \
-	do {                                                                                       \
-		selftest_fail(__FILE__, __LINE__, fmt, ##__VA_ARGS__);                             \
-		return;                                                                            \
+#define ST_FAIL(fmt, ...)                                              \
+	do {                                                           \
+		selftest_fail(__FILE__, __LINE__, fmt, ##__VA_ARGS__); \
+		return;                                                \
 	} while (0)
 
-#define ST_SKIP(fmt, ...)                                                                          \
-	do {                                                                                       \
-		selftest_skip(fmt, ##__VA_ARGS__);                                                 \
-		return;                                                                            \
+#define ST_SKIP(fmt, ...)                          \
+	do {                                       \
+		selftest_skip(fmt, ##__VA_ARGS__); \
+		return;                            \
 	} while (0)
 
-#define ST_ASSERT(cond)                                                                            \
-	do {                                                                                       \
-		if (!(cond))                                                                       \
-			ST_FAIL("%s", #cond);                                                      \
+#define ST_ASSERT(cond)                       \
+	do {                                  \
+		if (!(cond))                  \
+			ST_FAIL("%s", #cond); \
 	} while (0)
 
-#define ST_ASSERT_EQ(a, b)                                                                         \
-	do {                                                                                       \
-		unsigned long long _a = (unsigned long long)(a), _b = (unsigned long long)(b);     \
-		if (_a != _b)                                                                      \
-			ST_FAIL("%s == %s: %#llx != %#llx", #a, #b, _a, _b);                       \
+#define ST_ASSERT_EQ(a, b)                                                                     \
+	do {                                                                                   \
+		unsigned long long _a = (unsigned long long)(a), _b = (unsigned long long)(b); \
+		if (_a != _b)                                                                  \
+			ST_FAIL("%s == %s: %#llx != %#llx", #a, #b, _a, _b);                   \
 	} while (0)
 
-#define ST_ASSERT_NE(a, b)                                                                         \
-	do {                                                                                       \
-		unsigned long long _a = (unsigned long long)(a), _b = (unsigned long long)(b);     \
-		if (_a == _b)                                                                      \
-			ST_FAIL("%s != %s: both %#llx", #a, #b, _a);                               \
+#define ST_ASSERT_NE(a, b)                                                                     \
+	do {                                                                                   \
+		unsigned long long _a = (unsigned long long)(a), _b = (unsigned long long)(b); \
+		if (_a == _b)                                                                  \
+			ST_FAIL("%s != %s: both %#llx", #a, #b, _a);                           \
 	} while (0)
 
 #endif

@@ -37,7 +37,8 @@
 	 sigmask(SIGXFSZ) | sigmask(SIGSYS))
 
 /* Signals whose default action is to stop the task (job control). */
-#define STOP_SIGNALS_MASK (sigmask(SIGSTOP) | sigmask(SIGTSTP) | sigmask(SIGTTIN) | sigmask(SIGTTOU))
+#define STOP_SIGNALS_MASK \
+	(sigmask(SIGSTOP) | sigmask(SIGTSTP) | sigmask(SIGTTIN) | sigmask(SIGTTOU))
 
 /* Signals whose default action is to do nothing. */
 #define DEFAULT_IGNORED_MASK \
@@ -84,7 +85,8 @@ bool send_signal_info(struct task_struct *t, int sig, const struct kernel_siginf
 	if (t->state >= EXIT_ZOMBIE || !t->sighand)
 		return false; /* a zombie has nothing left to signal: kill() still succeeds, as
 				 Linux */
-	/* Linux's prepare_signal: SIGCONT cancels pending stops, a stop cancels a pending SIGCONT. */
+	/* Linux's prepare_signal: SIGCONT cancels pending stops, a stop cancels a pending SIGCONT.
+	 */
 	if (sig == SIGCONT) {
 		t->pending &= ~STOP_SIGNALS_MASK;
 		if (t->state == TASK_STOPPED) {
@@ -411,8 +413,8 @@ void exit_to_user_mode(struct pt_regs *regs)
 
 	local_irq_disable();
 	/* The common case, nothing to do, without the loop's stack frame. */
-	if (__builtin_expect(!t->need_resched && !(t->pending & ~t->blocked) &&
-				     !t->sig.restore_sigmask, 1))
+	if (__builtin_expect(
+		    !t->need_resched && !(t->pending & ~t->blocked) && !t->sig.restore_sigmask, 1))
 		return;
 	exit_to_user_mode_loop(regs);
 }

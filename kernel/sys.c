@@ -197,20 +197,19 @@ long sys_prctl(int option, u64 arg2, u64 arg3, u64 arg4, u64 arg5)
 	}
 }
 
-long sys_prlimit64(int pid, unsigned int resource, const struct rlimit64 *new,
-		   struct rlimit64 *old)
+long sys_prlimit64(int pid, unsigned int resource, const struct rlimit64 *new, struct rlimit64 *old)
 {
 	struct rlimit64 r, prev;
 
 	/* Linux's order: resource, copy in, find the task, check, apply, then copy the old out. */
 	if (resource >= RLIM_NLIMITS)
 		return -EINVAL;
-	if (new && copy_from_user(&r, new, sizeof(r)))
+	if (new &&copy_from_user(&r, new, sizeof(r)))
 		return -EFAULT;
 	struct task_struct *t = pid ? find_task_by_pid(pid) : current;
 	if (!t)
 		return -ESRCH;
-	if (new && r.rlim_cur > r.rlim_max)
+	if (new &&r.rlim_cur > r.rlim_max)
 		return -EINVAL;
 	prev = t->rlim[resource];
 	if (new)

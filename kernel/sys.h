@@ -27,7 +27,8 @@ long sys_personality(u64 persona);
 long sys_uname(struct new_utsname *u);
 long sys_arch_prctl(int code, u64 addr);
 long sys_prctl(int option, u64 arg2, u64 arg3, u64 arg4, u64 arg5);
-long sys_prlimit64(int pid, unsigned int resource, const struct rlimit64 *new, struct rlimit64 *old);
+long sys_prlimit64(int pid, unsigned int resource, const struct rlimit64 *new,
+		   struct rlimit64 *old);
 long sys_getrlimit(unsigned int resource, struct rlimit64 *old);
 long sys_setrlimit(unsigned int resource, const struct rlimit64 *new);
 long sys_clock_gettime(int clk, struct timespec64 *tp);

@@ -163,7 +163,8 @@ void do_syscall(struct pt_regs *regs)
 
 	local_irq_enable();
 	if (nr < NR_SYSCALLS && syscall_table[nr])
-		ret = syscall_table[nr](regs->rdi, regs->rsi, regs->rdx, regs->r10, regs->r8, regs->r9);
+		ret = syscall_table[nr](regs->rdi, regs->rsi, regs->rdx, regs->r10, regs->r8,
+					regs->r9);
 	else
 		log_unknown(nr);
 	if (nr != __NR_execve || ret != 0)

@@ -120,7 +120,9 @@ static long get_timespec_ns(const struct timespec64 *u, u64 *ns)
 		return -EFAULT;
 	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= (s64)NSEC_PER_SEC)
 		return -EINVAL;
-	*ns = (u64)ts.tv_sec > ~0ULL / NSEC_PER_SEC ? ~0ULL : (u64)ts.tv_sec * NSEC_PER_SEC + (u64)ts.tv_nsec;
+	*ns = (u64)ts.tv_sec > ~0ULL / NSEC_PER_SEC
+		      ? ~0ULL
+		      : (u64)ts.tv_sec * NSEC_PER_SEC + (u64)ts.tv_nsec;
 	return 0;
 }
 

@@ -160,17 +160,35 @@ static u64 fetch_int(va_list *ap, char len, bool is_signed, bool *neg)
 	*neg = false;
 	if (!is_signed) {
 		switch (len) {
-		case 'H': return (u8)va_arg(*ap, unsigned);
-		case 'h': return (u16)va_arg(*ap, unsigned);
-		case 'l': case 'L': case 'z': case 't': return va_arg(*ap, u64);
-		default: return va_arg(*ap, unsigned);
+		case 'H':
+			return (u8)va_arg(*ap, unsigned);
+		case 'h':
+			return (u16)va_arg(*ap, unsigned);
+		case 'l':
+		case 'L':
+		case 'z':
+		case 't':
+			return va_arg(*ap, u64);
+		default:
+			return va_arg(*ap, unsigned);
 		}
 	}
 	switch (len) {
-	case 'H': v = (s8)va_arg(*ap, int); break;
-	case 'h': v = (s16)va_arg(*ap, int); break;
-	case 'l': case 'L': case 'z': case 't': v = va_arg(*ap, s64); break;
-	default: v = va_arg(*ap, int); break;
+	case 'H':
+		v = (s8)va_arg(*ap, int);
+		break;
+	case 'h':
+		v = (s16)va_arg(*ap, int);
+		break;
+	case 'l':
+	case 'L':
+	case 'z':
+	case 't':
+		v = va_arg(*ap, s64);
+		break;
+	default:
+		v = va_arg(*ap, int);
+		break;
 	}
 	if (v < 0) {
 		*neg = true;

@@ -21,7 +21,10 @@ struct wait_queue_head {
 	struct wait_queue_entry *head;
 };
 
-#define WAIT_QUEUE_HEAD_INIT { SPINLOCK_INIT, NULL }
+#define WAIT_QUEUE_HEAD_INIT        \
+	{                           \
+		SPINLOCK_INIT, NULL \
+	}
 
 static inline void init_waitqueue_head(struct wait_queue_head *wq)
 {
@@ -29,7 +32,8 @@ static inline void init_waitqueue_head(struct wait_queue_head *wq)
 	wq->head = NULL;
 }
 
-/* Puts the current task on wq and marks it sleeping; the caller then checks and calls schedule(). */
+/* Puts the current task on wq and marks it sleeping; the caller then checks and calls schedule().
+ */
 void prepare_to_wait(struct wait_queue_head *wq, struct wait_queue_entry *entry);
 
 /* Takes the current task off wq and marks it running again. */
@@ -48,22 +52,22 @@ void schedule(void);
  * caller returns it, and on the way out to user mode it becomes EINTR or a restart of the
  * syscall (SA_RESTART), as Linux decides (kernel/signal.c).
  */
-#define wait_event_interruptible(wq, cond)                                                         \
-	({                                                                                         \
-		struct wait_queue_entry __we;                                                      \
-		long __ret = 0;                                                                    \
-		for (;;) {                                                                         \
-			prepare_to_wait(&(wq), &__we);                                             \
-			if (cond)                                                                  \
-				break;                                                             \
-			if (signal_pending_current()) {                                            \
-				__ret = -512 /* ERESTARTSYS */;                                    \
-				break;                                                             \
-			}                                                                          \
-			schedule();                                                                \
-		}                                                                                  \
-		finish_wait(&(wq), &__we);                                                         \
-		__ret;                                                                             \
+#define wait_event_interruptible(wq, cond)                      \
+	({                                                      \
+		struct wait_queue_entry __we;                   \
+		long __ret = 0;                                 \
+		for (;;) {                                      \
+			prepare_to_wait(&(wq), &__we);          \
+			if (cond)                               \
+				break;                          \
+			if (signal_pending_current()) {         \
+				__ret = -512 /* ERESTARTSYS */; \
+				break;                          \
+			}                                       \
+			schedule();                             \
+		}                                               \
+		finish_wait(&(wq), &__we);                      \
+		__ret;                                          \
 	})
 
 #endif

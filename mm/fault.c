@@ -146,9 +146,11 @@ int handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code, int *pkey)
 	u64 va = addr & PAGE_MASK;
 	int level;
 	pte_t *e = pgtable_walk(mm->pgd, va, PG_LEVEL_4K, false, &level);
-	/* A frame is there (present, or kept by a PROT_NONE page, which only a forced access reaches). */
+	/* A frame is there (present, or kept by a PROT_NONE page, which only a forced access
+	 * reaches). */
 	if (e && level == PG_LEVEL_4K && pte_has_frame(*e)) {
-		/* A write to a read-only PTE: the VMA is writable (access_error), or the access is forced. */
+		/* A write to a read-only PTE: the VMA is writable (access_error), or the access is
+		 * forced. */
 		if ((error_code & X86_PF_WRITE) && !(*e & _PAGE_RW))
 			return do_wp_page(mm, v, va, e);
 		return 0; /* already filled in (a spurious fault) */

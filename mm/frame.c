@@ -54,7 +54,8 @@ void frame_init(void)
 	phys_addr_t pa = memblock_alloc(bytes, PAGE_SIZE, SZ_1G);
 
 	if (!pa)
-		panic("frame_init: no memory for mem_map (%llu frames)", (unsigned long long)max_pfn);
+		panic("frame_init: no memory for mem_map (%llu frames)",
+		      (unsigned long long)max_pfn);
 	mem_map = phys_to_virt(pa);
 	for (u64 pfn = 0; pfn < max_pfn; pfn++)
 		mem_map[pfn] = (struct page){ .flags = PG_reserved, .refcount = 1 };

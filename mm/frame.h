@@ -14,15 +14,15 @@ struct kmem_cache;
 
 /* struct page flags */
 #define PG_reserved 0x1 /* never handed out: firmware, kernel image, boot data, holes */
-#define PG_free 0x2	/* on the free list */
-#define PG_slab 0x4	/* owned by a slab cache */
+#define PG_free 0x2 /* on the free list */
+#define PG_slab 0x4 /* owned by a slab cache */
 
 struct page {
 	u32 flags;
 	u32 refcount;
 	union {
 		struct page *next_free; /* PG_free */
-		struct {		/* PG_slab */
+		struct { /* PG_slab */
 			struct kmem_cache *slab_cache;
 			void *freelist;
 			struct page *slab_next;

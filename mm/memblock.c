@@ -53,7 +53,8 @@ bool memblock_is_reserved(phys_addr_t base, u64 size)
 	const struct memblock_type *r = &memblock.reserved;
 
 	for (unsigned int i = 0; i < r->cnt; i++)
-		if (r->regions[i].base < base + size && base < r->regions[i].base + r->regions[i].size)
+		if (r->regions[i].base < base + size &&
+		    base < r->regions[i].base + r->regions[i].size)
 			return true;
 	return false;
 }

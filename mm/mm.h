@@ -90,7 +90,7 @@ struct anon_vma {
 
 struct vm_area_struct {
 	u64 vm_start; /* first byte */
-	u64 vm_end;   /* first byte after */
+	u64 vm_end; /* first byte after */
 	u64 vm_flags;
 	u64 vm_pgoff; /* offset in vm_file, in pages; for private anonymous memory start >> 12 */
 	struct file *vm_file;
@@ -120,7 +120,8 @@ struct mm_struct {
 	 * every such pair to be merged.
 	 */
 	bool split_left_behind;
-	/* Protection keys (mm/pkeys.h): keys handed out (bit k: key k), and the execute-only key. */
+	/* Protection keys (mm/pkeys.h): keys handed out (bit k: key k), and the execute-only key.
+	 */
 	u16 pkey_allocation_map;
 	s16 execute_only_pkey; /* -1: none yet */
 	/* The program file exec loaded (Linux's exe_file): nobody may write it while we exist. */
@@ -145,7 +146,8 @@ struct vm_area_struct *find_vma(struct mm_struct *mm, u64 addr);
 /* The leaf PTE flags that give user space the access vm_flags allow. */
 u64 vm_get_page_prot(u64 vm_flags);
 
-/* Prints pid's VMAs and their PTEs on the console (a teaching view: /proc/warden/control dump=PID). */
+/* Prints pid's VMAs and their PTEs on the console (a teaching view: /proc/warden/control dump=PID).
+ */
 void dump_task_mm(int pid);
 
 /* Makes mm the current address space of this CPU. */

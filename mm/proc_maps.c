@@ -120,7 +120,8 @@ static void seq_file_path(struct seq_buf *m, struct file *file)
 	}
 	char *path = d_path(file_inode(file), buf, PATH_MAX);
 	if (IS_ERR(path) && file_inode(file)->i_private == shmem_anon_name) {
-		seq_printf(m, "%s (deleted)", shmem_anon_name); /* shared anonymous memory, as Linux */
+		seq_printf(m, "%s (deleted)",
+			   shmem_anon_name); /* shared anonymous memory, as Linux */
 	} else if (IS_ERR(path)) {
 		/* Unlinked (Warden's VFS keeps no name for it): Linux prints "/path (deleted)". */
 		seq_printf(m, "(deleted)");

@@ -10,9 +10,9 @@
 
 static struct kmem_cache kmalloc_caches[KMALLOC_MAX_SHIFT + 1];
 static const char *const kmalloc_names[KMALLOC_MAX_SHIFT + 1] = {
-	[3] = "kmalloc-8",	 [4] = "kmalloc-16",   [5] = "kmalloc-32",   [6] = "kmalloc-64",
-	[7] = "kmalloc-128",	 [8] = "kmalloc-256",  [9] = "kmalloc-512",  [10] = "kmalloc-1k",
-	[11] = "kmalloc-2k",	 [12] = "kmalloc-4k",
+	[3] = "kmalloc-8",   [4] = "kmalloc-16",  [5] = "kmalloc-32",  [6] = "kmalloc-64",
+	[7] = "kmalloc-128", [8] = "kmalloc-256", [9] = "kmalloc-512", [10] = "kmalloc-1k",
+	[11] = "kmalloc-2k", [12] = "kmalloc-4k",
 };
 static struct kmem_cache cache_cache;
 static struct kmem_cache *all_caches;

@@ -15,7 +15,7 @@
 struct kmem_cache {
 	const char *name;
 	u32 object_size; /* what the caller asked for */
-	u32 size;	 /* object stride in the slab */
+	u32 size; /* object stride in the slab */
 	u32 objs_per_slab;
 	struct page *partial; /* slabs with at least one free object */
 	u64 nr_slabs;

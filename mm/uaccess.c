@@ -22,7 +22,8 @@ size_t copy_from_user(void *dst, const void __user *src, size_t n)
 		user_access_end();
 	}
 	if (left)
-		memset((u8 *)dst + (n - left), 0, left); /* as Linux: never leak stale kernel bytes */
+		memset((u8 *)dst + (n - left), 0,
+		       left); /* as Linux: never leak stale kernel bytes */
 	return left;
 }
 

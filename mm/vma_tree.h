@@ -54,7 +54,10 @@ struct vma_tree {
 	int count; /* VMAs in the tree (Linux: map_count) */
 };
 
-#define VMA_TREE_INIT { NULL, NULL, 0 }
+#define VMA_TREE_INIT         \
+	{                     \
+		NULL, NULL, 0 \
+	}
 
 /* Makes t an empty tree (the same as zeroing it). */
 void vma_tree_init(struct vma_tree *t);

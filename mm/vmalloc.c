@@ -80,8 +80,8 @@ void *vmalloc(size_t size, unsigned int gfp)
 	u64 start = base + PAGE_SIZE;
 	for (u64 i = 0; i < npages; i++) {
 		struct page *pg = alloc_page(gfp);
-		if (!pg || pgtable_map(kernel_pml4, start + i * PAGE_SIZE, page_to_phys(pg), PAGE_KERNEL,
-				       PG_LEVEL_4K)) {
+		if (!pg || pgtable_map(kernel_pml4, start + i * PAGE_SIZE, page_to_phys(pg),
+				       PAGE_KERNEL, PG_LEVEL_4K)) {
 			if (pg)
 				free_page(pg);
 			unmap_pages(start, i);

@@ -41,16 +41,16 @@
 #define MSR_GS_BASE 0xc0000101
 #define MSR_KERNEL_GS_BASE 0xc0000102
 
-#define DEFINE_CR_ACCESSORS(n)                                                                     \
-	static __always_inline u64 read_cr##n(void)                                                \
-	{                                                                                          \
-		u64 v;                                                                             \
-		__asm__ __volatile__("mov %%cr" #n ", %0" : "=r"(v));                              \
-		return v;                                                                          \
-	}                                                                                          \
-	static __always_inline void write_cr##n(u64 v)                                             \
-	{                                                                                          \
-		__asm__ __volatile__("mov %0, %%cr" #n ::"r"(v) : "memory");                       \
+#define DEFINE_CR_ACCESSORS(n)                                               \
+	static __always_inline u64 read_cr##n(void)                          \
+	{                                                                    \
+		u64 v;                                                       \
+		__asm__ __volatile__("mov %%cr" #n ", %0" : "=r"(v));        \
+		return v;                                                    \
+	}                                                                    \
+	static __always_inline void write_cr##n(u64 v)                       \
+	{                                                                    \
+		__asm__ __volatile__("mov %0, %%cr" #n ::"r"(v) : "memory"); \
 	}
 DEFINE_CR_ACCESSORS(0)
 DEFINE_CR_ACCESSORS(2)

@@ -101,7 +101,8 @@ void cpu_detect(void)
 	c->features = 0;
 	for (int f = 0; f < X86_NR_FEATURES; f++) {
 		u32 leaf = feature_table[f].leaf;
-		if ((leaf < 0x80000000 && leaf > max_leaf) || (leaf >= 0x80000000 && leaf > max_ext))
+		if ((leaf < 0x80000000 && leaf > max_leaf) ||
+		    (leaf >= 0x80000000 && leaf > max_ext))
 			continue;
 		r = cpuid(leaf, feature_table[f].subleaf);
 		if (reg_of(r, feature_table[f].reg) & (1U << feature_table[f].bit))
@@ -148,7 +149,8 @@ void cpu_report(void)
 	size_t n = 0;
 
 	pr_info("cpu: %s \"%s\" family %u model %u stepping %u, %u-bit physical, %u-bit virtual\n",
-		c->vendor, c->model_name, c->family, c->model, c->stepping, c->phys_bits, c->virt_bits);
+		c->vendor, c->model_name, c->family, c->model, c->stepping, c->phys_bits,
+		c->virt_bits);
 	for (int f = 0; f < X86_NR_FEATURES; f++)
 		if (cpu_has(f) && n < sizeof(line))
 			n += snprintf(line + n, sizeof(line) - n, " %s", feature_table[f].name);

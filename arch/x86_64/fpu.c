@@ -89,7 +89,8 @@ void fpu__init_system(void)
 		fpu_user_xstate_size = cpuid(0xd, 0).ebx; /* the size XCR0's features need */
 		if (fpu_user_xstate_size <= XSTATE_MAX_SIZE || mask == XFEATURE_MASK_FPSSE)
 			break;
-		mask &= ~(1ULL << (63 - __builtin_clzll(mask))); /* too big for Warden: drop the top */
+		mask &= ~(1ULL << (63 -
+				   __builtin_clzll(mask))); /* too big for Warden: drop the top */
 	}
 	xfeatures_mask_user = mask;
 	xstate_offsets[XFEATURE_FP] = 0;

@@ -48,7 +48,7 @@ struct task_struct;
 /* The XSAVE header, 64 bytes at offset 512 of the image. */
 struct xstate_header {
 	u64 xfeatures; /* XSTATE_BV: the components present in the image */
-	u64 xcomp_bv;  /* 0: standard (non-compacted) format */
+	u64 xcomp_bv; /* 0: standard (non-compacted) format */
 	u64 reserved[6];
 };
 

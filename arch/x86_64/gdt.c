@@ -32,12 +32,9 @@ static struct tss tss;
  * type, DPL and the L bit. The 32-bit entries exist so that selectors equal Linux's.
  */
 static u64 gdt[10] = {
-	[GDT_KERNEL_CS32 >> 3] = 0x00cf9b000000ffff,
-	[GDT_KERNEL_CS >> 3] = 0x00af9b000000ffff,
-	[GDT_KERNEL_DS >> 3] = 0x00cf93000000ffff,
-	[GDT_USER_CS32 >> 3] = 0x00cffb000000ffff,
-	[GDT_USER_DS >> 3] = 0x00cff3000000ffff,
-	[GDT_USER_CS >> 3] = 0x00affb000000ffff,
+	[GDT_KERNEL_CS32 >> 3] = 0x00cf9b000000ffff, [GDT_KERNEL_CS >> 3] = 0x00af9b000000ffff,
+	[GDT_KERNEL_DS >> 3] = 0x00cf93000000ffff,   [GDT_USER_CS32 >> 3] = 0x00cffb000000ffff,
+	[GDT_USER_DS >> 3] = 0x00cff3000000ffff,     [GDT_USER_CS >> 3] = 0x00affb000000ffff,
 };
 
 struct desc_ptr {

@@ -39,8 +39,8 @@ static void map_direct_range(phys_addr_t start, phys_addr_t end)
 		if (parts[i].e > DIRECT_MAP_SIZE)
 			panic("paging_init: RAM above %#llx does not fit the direct map",
 			      (unsigned long long)DIRECT_MAP_SIZE);
-		if (kernel_map_range(DIRECT_MAP_BASE + parts[i].s, parts[i].s, parts[i].e - parts[i].s,
-				     parts[i].flags))
+		if (kernel_map_range(DIRECT_MAP_BASE + parts[i].s, parts[i].s,
+				     parts[i].e - parts[i].s, parts[i].flags))
 			panic("paging_init: out of memory building the direct map");
 	}
 }
@@ -67,7 +67,8 @@ void paging_init(void)
 
 	for (unsigned int i = 0; i < memblock.memory.cnt; i++) {
 		const struct memblock_region *r = &memblock.memory.regions[i];
-		map_direct_range(ALIGN_DOWN(r->base, PAGE_SIZE), ALIGN_UP(r->base + r->size, PAGE_SIZE));
+		map_direct_range(ALIGN_DOWN(r->base, PAGE_SIZE),
+				 ALIGN_UP(r->base + r->size, PAGE_SIZE));
 	}
 	preallocate_slot(DIRECT_MAP_BASE);
 	preallocate_slot(VMALLOC_START);

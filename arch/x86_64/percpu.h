@@ -13,11 +13,11 @@
 struct fault_catch;
 
 struct percpu {
-	struct percpu *self;	/* %gs:0, so this_cpu() is one load */
+	struct percpu *self; /* %gs:0, so this_cpu() is one load */
 	u64 cpu;
-	u64 kernel_rsp;		/* top of the current task's kernel stack (syscall entry) */
-	u64 user_rsp;		/* scratch for the syscall entry */
-	void *current_task;	/* the running task */
+	u64 kernel_rsp; /* top of the current task's kernel stack (syscall entry) */
+	u64 user_rsp; /* scratch for the syscall entry */
+	void *current_task; /* the running task */
 	struct fault_catch *fault_catch; /* armed expected-fault recovery, see traps.h */
 	int in_panic;
 	void *dead_task; /* a task that exited for good, freed by the next one to run here */

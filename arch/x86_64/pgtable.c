@@ -25,7 +25,8 @@ pte_t *pgtable_walk(pte_t *pml4, u64 va, int want, bool alloc, int *level)
 
 	for (int lvl = 4;; lvl--) {
 		pte_t *e = &table[pgtable_index(va, lvl)];
-		if (lvl == want || (lvl > PG_LEVEL_4K && (*e & _PAGE_PRESENT) && (*e & _PAGE_PSE))) {
+		if (lvl == want ||
+		    (lvl > PG_LEVEL_4K && (*e & _PAGE_PRESENT) && (*e & _PAGE_PSE))) {
 			if (level)
 				*level = lvl;
 			return e;

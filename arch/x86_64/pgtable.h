@@ -35,8 +35,8 @@ extern u64 __supported_pte_mask_nx;
 /* Leaf protections for kernel mappings. */
 #define PAGE_KERNEL_RX (_PAGE_PRESENT | _PAGE_GLOBAL | _PAGE_ACCESSED)
 #define PAGE_KERNEL_RO (_PAGE_PRESENT | _PAGE_GLOBAL | _PAGE_ACCESSED | __supported_pte_mask_nx)
-#define PAGE_KERNEL                                                                                \
-	(_PAGE_PRESENT | _PAGE_RW | _PAGE_GLOBAL | _PAGE_ACCESSED | _PAGE_DIRTY |                  \
+#define PAGE_KERNEL                                                               \
+	(_PAGE_PRESENT | _PAGE_RW | _PAGE_GLOBAL | _PAGE_ACCESSED | _PAGE_DIRTY | \
 	 __supported_pte_mask_nx)
 
 typedef u64 pte_t;
@@ -87,7 +87,8 @@ pte_t *pgtable_pte_run(pte_t *pml4, u64 va, u64 end, u64 *run_end);
 /* Maps one page (level 1) or one 2 MiB page (level 2) at va to pa with leaf flags. 0 or -ENOMEM. */
 int pgtable_map(pte_t *pml4, u64 va, phys_addr_t pa, u64 flags, int level);
 
-/* Removes the mapping of va (4 KiB leaf) if present; returns the old entry. Caller flushes the TLB. */
+/* Removes the mapping of va (4 KiB leaf) if present; returns the old entry. Caller flushes the TLB.
+ */
 pte_t pgtable_unmap(pte_t *pml4, u64 va);
 
 /* Returns the leaf entry for va if it holds a frame (present or PROT_NONE), else 0; *level gets

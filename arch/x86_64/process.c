@@ -43,13 +43,13 @@ void arch_setup_kernel_thread(struct task_struct *t, void (*fn)(void *), void *a
 {
 	u64 *sp = (u64 *)task_pt_regs(t);
 	*--sp = (u64)ret_from_kernel_thread;
-	*--sp = 0x2;	    /* RFLAGS */
-	*--sp = 0;	    /* rbp */
-	*--sp = (u64)fn;    /* rbx */
-	*--sp = (u64)arg;   /* r12 */
-	*--sp = 0;	    /* r13 */
-	*--sp = 0;	    /* r14 */
-	*--sp = 0;	    /* r15 */
+	*--sp = 0x2; /* RFLAGS */
+	*--sp = 0; /* rbp */
+	*--sp = (u64)fn; /* rbx */
+	*--sp = (u64)arg; /* r12 */
+	*--sp = 0; /* r13 */
+	*--sp = 0; /* r14 */
+	*--sp = 0; /* r15 */
 	t->thread_sp = (u64)sp;
 }
 

@@ -185,8 +185,8 @@ static bool fpu_restore_sig(u64 fp)
 	} else {
 		/*
 		 * The header is checked from a copy; then XRSTOR reads the frame itself, as Linux's
-		 * restore_fpregs_from_user. Whatever else it refuses (or a header changed in between)
-		 * is a fault the exception table turns into a bad frame.
+		 * restore_fpregs_from_user. Whatever else it refuses (or a header changed in
+		 * between) is a fault the exception table turns into a bad frame.
 		 */
 		struct xstate_header hdr;
 		if (copy_from_user(&hdr, (void __user *)(fp + XSAVE_HDR_OFFSET), sizeof(hdr)))

@@ -19,7 +19,7 @@ static u64 calibrate_tsc_khz(void)
 	u16 count = PIT_HZ / 100;
 
 	outb(PIT_GATE, (inb(PIT_GATE) & ~0x02) | 0x01); /* gate on, speaker off */
-	outb(PIT_CMD, 0xb0);				 /* channel 2, lo/hi, mode 0 */
+	outb(PIT_CMD, 0xb0); /* channel 2, lo/hi, mode 0 */
 	outb(PIT_CH2, count & 0xff);
 	outb(PIT_CH2, count >> 8);
 	u64 t0 = rdtsc();

@@ -41,20 +41,44 @@ struct exception_table_entry {
 extern const struct exception_table_entry __start___ex_table[], __stop___ex_table[];
 
 static const char *const trap_names[32] = {
-	"divide error", "debug", "NMI", "breakpoint", "overflow", "bound range exceeded",
-	"invalid opcode", "device not available", "double fault", "coprocessor segment overrun",
-	"invalid TSS", "segment not present", "stack-segment fault", "general protection fault",
-	"page fault", "reserved (15)", "x87 floating-point error", "alignment check",
-	"machine check", "SIMD floating-point exception", "virtualization exception",
-	"control protection fault", "reserved (22)", "reserved (23)", "reserved (24)",
-	"reserved (25)", "reserved (26)", "reserved (27)", "hypervisor injection",
-	"VMM communication", "security exception", "reserved (31)",
+	"divide error",
+	"debug",
+	"NMI",
+	"breakpoint",
+	"overflow",
+	"bound range exceeded",
+	"invalid opcode",
+	"device not available",
+	"double fault",
+	"coprocessor segment overrun",
+	"invalid TSS",
+	"segment not present",
+	"stack-segment fault",
+	"general protection fault",
+	"page fault",
+	"reserved (15)",
+	"x87 floating-point error",
+	"alignment check",
+	"machine check",
+	"SIMD floating-point exception",
+	"virtualization exception",
+	"control protection fault",
+	"reserved (22)",
+	"reserved (23)",
+	"reserved (24)",
+	"reserved (25)",
+	"reserved (26)",
+	"reserved (27)",
+	"hypervisor injection",
+	"VMM communication",
+	"security exception",
+	"reserved (31)",
 };
 
 static const char *const trap_mnemonics[32] = {
-	"#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", "#CSO", "#TS", "#NP",
-	"#SS", "#GP", "#PF", "#15", "#MF", "#AC", "#MC", "#XM", "#VE", "#CP", "#22", "#23",
-	"#24", "#25", "#26", "#27", "#HV", "#VC", "#SX", "#31",
+	"#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", "#CSO", "#TS",
+	"#NP", "#SS", "#GP", "#PF", "#15", "#MF", "#AC", "#MC", "#XM", "#VE",  "#CP",
+	"#22", "#23", "#24", "#25", "#26", "#27", "#HV", "#VC", "#SX", "#31",
 };
 
 const char *trap_name(u64 vector)
@@ -101,7 +125,8 @@ void idt_init(void)
 /* Resumes at the exception-table fixup for the faulting instruction, if it has one. */
 static bool fixup_exception(struct pt_regs *regs)
 {
-	for (const struct exception_table_entry *e = __start___ex_table; e < __stop___ex_table; e++) {
+	for (const struct exception_table_entry *e = __start___ex_table; e < __stop___ex_table;
+	     e++) {
 		if (e->insn == regs->rip) {
 			regs->rip = e->fixup;
 			return true;
@@ -191,15 +216,20 @@ static bool do_user_page_fault(struct pt_regs *regs, u64 cr2)
 	struct task_struct *t = current;
 	int pkey = 0;
 	int r = t->mm && cr2 < USER_TOP ? handle_mm_fault(t->mm, cr2, regs->error_code, &pkey)
-					 : SEGV_MAPERR;
+					: SEGV_MAPERR;
 
 	if (r == 0)
 		return true;
 	if (user_mode(regs)) {
 		set_signal_archinfo(cr2, regs->error_code);
 		trace_event(TRACE_FAULT, cr2, regs->rip, regs->error_code,
-			    r == FAULT_SIGBUS ? SIGBUS : r > 0 ? SIGSEGV : SIGKILL,
-			    r == FAULT_SIGBUS ? BUS_ADRERR : r > 0 ? (u64)r : 0, (u64)pkey);
+			    r == FAULT_SIGBUS ? SIGBUS
+			    : r > 0	      ? SIGSEGV
+					      : SIGKILL,
+			    r == FAULT_SIGBUS ? BUS_ADRERR
+			    : r > 0	      ? (u64)r
+					      : 0,
+			    (u64)pkey);
 		if (r == FAULT_SIGBUS)
 			force_sig_fault(SIGBUS, BUS_ADRERR, cr2);
 		else if (r == SEGV_MAPERR || r == SEGV_ACCERR)
@@ -327,9 +357,11 @@ void do_trap(struct pt_regs *regs)
 	} else if (regs->vector == X86_TRAP_NMI) {
 		pr_warn("NMI received at RIP %#llx; ignored\n", (unsigned long long)regs->rip);
 		return;
-	} else if (regs->vector == X86_TRAP_PF && (user_mode(regs) || (cr2 < USER_TOP && in_uaccess(regs)))) {
+	} else if (regs->vector == X86_TRAP_PF &&
+		   (user_mode(regs) || (cr2 < USER_TOP && in_uaccess(regs)))) {
 		if (!do_user_page_fault(regs, cr2))
-			panic_exception(regs, "kernel access to user memory faulted without a fixup");
+			panic_exception(regs,
+					"kernel access to user memory faulted without a fixup");
 	} else if (user_mode(regs)) {
 		do_user_trap(regs);
 	} else if (!fixup_exception(regs) && !resume_fault_catch(regs, cr2)) {

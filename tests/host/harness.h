@@ -45,15 +45,14 @@ struct host_test {
 /* Adds a test to the end of the list main() runs (called by HOST_TEST's constructor). */
 void host_test_register(struct host_test *t);
 
-#define __HOST_TEST(name_, flags_)                                                                 \
-	static void host_test_##name_(void);                                                       \
-	static struct host_test host_test_desc_##name_ = {                                         \
-		#name_, host_test_##name_, flags_, __FILE__, __LINE__, NULL                        \
-	};                                                                                         \
-	__attribute__((constructor)) static void host_test_reg_##name_(void)                       \
-	{                                                                                          \
-		host_test_register(&host_test_desc_##name_);                                       \
-	}                                                                                          \
+#define __HOST_TEST(name_, flags_)                                                              \
+	static void host_test_##name_(void);                                                    \
+	static struct host_test host_test_desc_##name_ = { #name_,   host_test_##name_, flags_, \
+							   __FILE__, __LINE__,		NULL }; \
+	__attribute__((constructor)) static void host_test_reg_##name_(void)                    \
+	{                                                                                       \
+		host_test_register(&host_test_desc_##name_);                                    \
+	}                                                                                       \
 	static void host_test_##name_(void)
 
 #define HOST_TEST(name) __HOST_TEST(name, 0)
@@ -72,52 +71,52 @@ int host_check_str_eq(const char *file, int line, const char *expr_a, const char
 int host_check_mem_eq(const char *file, int line, const char *expr_a, const char *expr_b,
 		      const void *a, const void *b, size_t n);
 
-#define FAIL(fmt, ...)                                                                             \
-	do {                                                                                       \
-		host_fail(__FILE__, __LINE__, fmt, ##__VA_ARGS__);                                 \
-		return;                                                                            \
+#define FAIL(fmt, ...)                                             \
+	do {                                                       \
+		host_fail(__FILE__, __LINE__, fmt, ##__VA_ARGS__); \
+		return;                                            \
 	} while (0)
 
-#define CHECK(cond)                                                                                \
-	do {                                                                                       \
-		if (!(cond))                                                                       \
-			FAIL("CHECK(%s) failed", #cond);                                           \
+#define CHECK(cond)                                      \
+	do {                                             \
+		if (!(cond))                             \
+			FAIL("CHECK(%s) failed", #cond); \
 	} while (0)
 
 /* CHECK with a message of its own, for loops where the expression alone does not say enough. */
-#define CHECK_MSG(cond, fmt, ...)                                                                  \
-	do {                                                                                       \
-		if (!(cond))                                                                       \
-			FAIL("CHECK(%s) failed: " fmt, #cond, ##__VA_ARGS__);                      \
+#define CHECK_MSG(cond, fmt, ...)                                             \
+	do {                                                                  \
+		if (!(cond))                                                  \
+			FAIL("CHECK(%s) failed: " fmt, #cond, ##__VA_ARGS__); \
 	} while (0)
 
 /* Integers and pointers: both sides are compared and printed as 64-bit values. */
-#define CHECK_EQ(a, b)                                                                             \
-	do {                                                                                       \
-		unsigned long long a_ = (unsigned long long)(a);                                   \
-		unsigned long long b_ = (unsigned long long)(b);                                   \
-		if (a_ != b_)                                                                      \
-			FAIL("CHECK_EQ(%s, %s): 0x%llx != 0x%llx", #a, #b, a_, b_);                \
+#define CHECK_EQ(a, b)                                                              \
+	do {                                                                        \
+		unsigned long long a_ = (unsigned long long)(a);                    \
+		unsigned long long b_ = (unsigned long long)(b);                    \
+		if (a_ != b_)                                                       \
+			FAIL("CHECK_EQ(%s, %s): 0x%llx != 0x%llx", #a, #b, a_, b_); \
 	} while (0)
 
-#define CHECK_STR_EQ(a, b)                                                                         \
-	do {                                                                                       \
-		if (!host_check_str_eq(__FILE__, __LINE__, #a, #b, (a), (b)))                      \
-			return;                                                                    \
+#define CHECK_STR_EQ(a, b)                                                    \
+	do {                                                                  \
+		if (!host_check_str_eq(__FILE__, __LINE__, #a, #b, (a), (b))) \
+			return;                                               \
 	} while (0)
 
-#define CHECK_MEM_EQ(a, b, n)                                                                      \
-	do {                                                                                       \
-		if (!host_check_mem_eq(__FILE__, __LINE__, #a, #b, (a), (b), (n)))                 \
-			return;                                                                    \
+#define CHECK_MEM_EQ(a, b, n)                                                      \
+	do {                                                                       \
+		if (!host_check_mem_eq(__FILE__, __LINE__, #a, #b, (a), (b), (n))) \
+			return;                                                    \
 	} while (0)
 
 /* Runs a helper that may record a failure, and returns from the caller too if it did. */
-#define CHECK_CALL(call)                                                                           \
-	do {                                                                                       \
-		call;                                                                              \
-		if (host_failed())                                                                 \
-			return;                                                                    \
+#define CHECK_CALL(call)           \
+	do {                       \
+		call;              \
+		if (host_failed()) \
+			return;    \
 	} while (0)
 
 /* The shim's panic() longjmps to *host_panic_jmp when it is set; host_panic_msg has the text. */
@@ -128,20 +127,20 @@ extern char host_panic_msg[512];
  * Fails unless stmt panics with a message containing substr. The previous catcher (main()'s) is
  * put back either way; nothing here is modified between setjmp and longjmp.
  */
-#define CHECK_PANICS(stmt, substr)                                                                 \
-	do {                                                                                       \
-		jmp_buf *prev_ = host_panic_jmp;                                                   \
-		jmp_buf jb_;                                                                       \
-		if (setjmp(jb_) == 0) {                                                            \
-			host_panic_jmp = &jb_;                                                     \
-			stmt;                                                                      \
-			host_panic_jmp = prev_;                                                    \
-			FAIL("%s did not panic", #stmt);                                           \
-		}                                                                                  \
-		host_panic_jmp = prev_;                                                            \
-		if (!host_str_contains(host_panic_msg, substr))                                    \
-			FAIL("%s panicked with \"%s\", expected \"%s\"", #stmt, host_panic_msg,    \
-			     substr);                                                              \
+#define CHECK_PANICS(stmt, substr)                                                              \
+	do {                                                                                    \
+		jmp_buf *prev_ = host_panic_jmp;                                                \
+		jmp_buf jb_;                                                                    \
+		if (setjmp(jb_) == 0) {                                                         \
+			host_panic_jmp = &jb_;                                                  \
+			stmt;                                                                   \
+			host_panic_jmp = prev_;                                                 \
+			FAIL("%s did not panic", #stmt);                                        \
+		}                                                                               \
+		host_panic_jmp = prev_;                                                         \
+		if (!host_str_contains(host_panic_msg, substr))                                 \
+			FAIL("%s panicked with \"%s\", expected \"%s\"", #stmt, host_panic_msg, \
+			     substr);                                                           \
 	} while (0)
 
 /* True if s contains sub. */

@@ -67,7 +67,8 @@ struct model {
 static struct mm_struct *dmm;
 static struct file *files[2];
 static struct model m;
-static struct file *obj_file[512]; /* shared-anon object -> its struct file (at most 3 + 400 objects) */
+static struct file
+	*obj_file[512]; /* shared-anon object -> its struct file (at most 3 + 400 objects) */
 static char detail[64]; /* more about the failing operation */
 
 /* Frees the address space and the files of the previous input. */
@@ -185,18 +186,19 @@ static int compare(char *why, size_t len)
 			what = "file (model: anonymous)";
 		else if ((w->obj == 1 || w->obj == 2) && v->vm_file != files[w->obj - 1])
 			what = "file";
-		else if (w->obj >= 3 && (!v->vm_file || v->vm_file == files[0] ||
-					 v->vm_file == files[1]))
+		else if (w->obj >= 3 &&
+			 (!v->vm_file || v->vm_file == files[0] || v->vm_file == files[1]))
 			what = "shared memory object";
 		else if (w->obj >= 3 && obj_file[w->obj] && obj_file[w->obj] != v->vm_file)
 			what = "shared memory object identity";
 		if (what) {
 			snprintf(why, len,
-				 "page %d: %s differs (kernel prot %d key %d acct %d nores %d gd %d off %llu, "
+				 "page %d: %s differs (kernel prot %d key %d acct %d nores %d gd "
+				 "%d off %llu, "
 				 "model prot %d key %d acct %d nores %d gd %d off %llu obj %u)",
 				 i, what, g.prot, g.pkey, g.account, g.noreserve, g.growsdown,
-				 (unsigned long long)g.off, w->prot, w->pkey, w->account, w->noreserve,
-				 w->growsdown, (unsigned long long)w->off, w->obj);
+				 (unsigned long long)g.off, w->prot, w->pkey, w->account,
+				 w->noreserve, w->growsdown, (unsigned long long)w->off, w->obj);
 			return -1;
 		}
 		if (w->obj >= 3)
@@ -216,9 +218,9 @@ static u8 next(struct input *in)
 	return in->i < in->n ? in->p[in->i++] : 0;
 }
 
-static const char *const op_names[] = { "mmap", "munmap", "mprotect", "pkey_mprotect",
-					"pkey_alloc", "pkey_free", "mremap", "write", "fork",
-					"bad-args" };
+static const char *const op_names[] = { "mmap",	      "munmap",	   "mprotect", "pkey_mprotect",
+					"pkey_alloc", "pkey_free", "mremap",   "write",
+					"fork",	      "bad-args" };
 
 /* Sets the model pages [a, a+n) as a fresh mapping. */
 static void model_map(u64 a, u64 n, int prot, int kind, u64 off, bool noreserve, bool gd)
@@ -284,7 +286,8 @@ int mm_diff_run(const u8 *data, size_t size, char *why, size_t len)
 					struct mpage *pg = &m.pg[i];
 					pg->shared = kind >= 2;
 					/* accountable_mapping(): private, writable, charged */
-					pg->account = !pg->shared && (prot & PROT_WRITE) && !noreserve;
+					pg->account =
+						!pg->shared && (prot & PROT_WRITE) && !noreserve;
 				}
 			}
 			break;
@@ -313,7 +316,8 @@ int mm_diff_run(const u8 *data, size_t size, char *why, size_t len)
 					/* arch_override_mprotect_pkey() */
 					int k = key;
 					if (k == -1) {
-						bool exec_only = pg->prot == PROT_EXEC && m.exec_key >= 0 &&
+						bool exec_only = pg->prot == PROT_EXEC &&
+								 m.exec_key >= 0 &&
 								 pg->pkey == m.exec_key;
 						if (prot == PROT_EXEC && model_exec_key() > 0)
 							k = m.exec_key;
@@ -322,9 +326,11 @@ int mm_diff_run(const u8 *data, size_t size, char *why, size_t len)
 						else
 							k = pg->pkey;
 					}
-					/* mprotect_fixup's charge of memory that becomes writable */
-					if ((prot & PROT_WRITE) && !pg->account && !(pg->prot & PROT_WRITE) &&
-					    !pg->shared && !pg->noreserve)
+					/* mprotect_fixup's charge of memory that becomes writable
+					 */
+					if ((prot & PROT_WRITE) && !pg->account &&
+					    !(pg->prot & PROT_WRITE) && !pg->shared &&
+					    !pg->noreserve)
 						pg->account = true;
 					pg->prot = (u8)prot;
 					pg->pkey = k;
@@ -354,12 +360,14 @@ int mm_diff_run(const u8 *data, size_t size, char *why, size_t len)
 			want = model_key_allocated(k) ? 0 : -EINVAL;
 			got = sys_pkey_free((u64)(s64)k);
 			if (want == 0)
-				m.keys &= (u16)~(1U << k);
+				m.keys &= (u16) ~(1U << k);
 			break;
 		}
 		case 6: { /* mremap */
 			u64 b = b3 % NPAGES, nn = 1 + (b3 >> 6) + (b2 >> 4) % 6;
-			int mode = (b2 >> 3) & 1 ? 2 : (b1 >> 6) % 2; /* 0 in place, 1 MAYMOVE, 2 FIXED */
+			int mode = (b2 >> 3) & 1
+					   ? 2
+					   : (b1 >> 6) % 2; /* 0 in place, 1 MAYMOVE, 2 FIXED */
 			if (b + nn > NPAGES)
 				nn = NPAGES - b;
 			snprintf(detail, sizeof(detail), " mode %d to %llu+%llu", mode,
@@ -430,7 +438,8 @@ int mm_diff_run(const u8 *data, size_t size, char *why, size_t len)
 					m.pg[i] = m.pg[a + n - 1];
 					m.pg[i].off += i - (a + n - 1);
 				}
-				if (a + nn > NPAGES && got == want) /* keep the world inside the arena */
+				if (a + nn > NPAGES &&
+				    got == want) /* keep the world inside the arena */
 					do_munmap(dmm, ARENA + NPAGES * P, (a + nn - NPAGES) * P);
 			} else if (mode == 1) {
 				/* moved below mmap_base, outside the arena: forget it there */
@@ -439,9 +448,15 @@ int mm_diff_run(const u8 *data, size_t size, char *why, size_t len)
 					/* placed in the arena: it must have been free there */
 					u64 t = ((u64)got - ARENA) / P;
 					for (u64 i = t; i < t + nn; i++)
-						if (i >= NPAGES || (m.pg[i].mapped && (i < a || i >= a + n))) {
-							snprintf(why, len, "step %d: mremap of %llu+%llu to %llu pages moved over a "
-								 "mapping at page %llu (got %#lx)", step, (unsigned long long)a, (unsigned long long)n, (unsigned long long)nn,
+						if (i >= NPAGES ||
+						    (m.pg[i].mapped && (i < a || i >= a + n))) {
+							snprintf(why, len,
+								 "step %d: mremap of %llu+%llu to "
+								 "%llu pages moved over a "
+								 "mapping at page %llu (got %#lx)",
+								 step, (unsigned long long)a,
+								 (unsigned long long)n,
+								 (unsigned long long)nn,
 								 (unsigned long long)i, got);
 							return -1;
 						}
@@ -489,12 +504,14 @@ int mm_diff_run(const u8 *data, size_t size, char *why, size_t len)
 		default: { /* arguments Linux refuses before looking at the address space */
 			switch (b3 % 6) {
 			case 0:
-				want = -EINVAL, got = do_mmap(dmm, NULL, ARENA + a * P, 0, 3, MAP_PRIVATE |
-						MAP_ANONYMOUS | MAP_FIXED, 0);
+				want = -EINVAL,
+				got = do_mmap(dmm, NULL, ARENA + a * P, 0, 3,
+					      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0);
 				break;
 			case 1:
-				want = -EINVAL, got = do_mmap(dmm, NULL, ARENA + a * P + 1, P, 3,
-						MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0);
+				want = -EINVAL,
+				got = do_mmap(dmm, NULL, ARENA + a * P + 1, P, 3,
+					      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0);
 				break;
 			case 2:
 				want = -EINVAL, got = do_munmap(dmm, ARENA + a * P, 0);
@@ -511,20 +528,23 @@ int mm_diff_run(const u8 *data, size_t size, char *why, size_t len)
 		}
 		}
 		if (got != want) {
-			snprintf(why, len, "step %d (%s %llu+%llu%s, byte3 %#x): returned %ld, model %ld",
-				 step, op_names[op], (unsigned long long)a, (unsigned long long)n, detail,
-				 b3, got, want);
+			snprintf(why, len,
+				 "step %d (%s %llu+%llu%s, byte3 %#x): returned %ld, model %ld",
+				 step, op_names[op], (unsigned long long)a, (unsigned long long)n,
+				 detail, b3, got, want);
 			return -1;
 		}
 		if (dmm->pkey_allocation_map != m.keys || dmm->execute_only_pkey != m.exec_key) {
-			snprintf(why, len, "step %d (%s, byte3 %#x, returned %ld): keys %#x exec %d, model %#x exec %d",
-				 step, op_names[op], b3, got, dmm->pkey_allocation_map, dmm->execute_only_pkey,
-				 m.keys, m.exec_key);
+			snprintf(why, len,
+				 "step %d (%s, byte3 %#x, returned %ld): keys %#x exec %d, model "
+				 "%#x exec %d",
+				 step, op_names[op], b3, got, dmm->pkey_allocation_map,
+				 dmm->execute_only_pkey, m.keys, m.exec_key);
 			return -1;
 		}
 		if (compare(w, sizeof(w))) {
-			snprintf(why, len, "step %d (%s %llu+%llu, byte3 %#x): %s", step, op_names[op],
-				 (unsigned long long)a, (unsigned long long)n, b3, w);
+			snprintf(why, len, "step %d (%s %llu+%llu, byte3 %#x): %s", step,
+				 op_names[op], (unsigned long long)a, (unsigned long long)n, b3, w);
 			return -1;
 		}
 		step++;

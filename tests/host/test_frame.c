@@ -23,10 +23,10 @@ static void boot_frames(void)
 	host_ram_init(RAM_SIZE);
 	memblock_reset();
 	memblock_add(0, RAM_SIZE);
-	memblock_reserve(0, PAGE_SIZE);		    /* the real-mode IVT and BIOS data */
-	memblock_reserve(0x100000, 0x100000);	    /* the kernel image */
-	memblock_reserve(0x345100, 0x100);	    /* boot data inside one frame */
-	memblock_reserve(0x4ff800, 0x1000);	    /* boot data across two frames */
+	memblock_reserve(0, PAGE_SIZE); /* the real-mode IVT and BIOS data */
+	memblock_reserve(0x100000, 0x100000); /* the kernel image */
+	memblock_reserve(0x345100, 0x100); /* boot data inside one frame */
+	memblock_reserve(0x4ff800, 0x1000); /* boot data across two frames */
 	frame_init();
 }
 
@@ -115,9 +115,9 @@ HOST_TEST(frame_init_holes)
 
 	host_ram_init(RAM_SIZE);
 	memblock_reset();
-	memblock_add(0x1000, 0x1ff000);		/* [4K, 2M) */
-	memblock_add(0x300800, 0x1ff000);	/* [3M+2K, 5M-6K): partial frames at both ends */
-	memblock_add(0x600000, 0x200000);	/* [6M, 8M) */
+	memblock_add(0x1000, 0x1ff000); /* [4K, 2M) */
+	memblock_add(0x300800, 0x1ff000); /* [3M+2K, 5M-6K): partial frames at both ends */
+	memblock_add(0x600000, 0x200000); /* [6M, 8M) */
 	frame_init();
 	memblock_for_each_free(count_free, &want);
 	CHECK_EQ(max_pfn, RAM_PAGES);
@@ -206,8 +206,8 @@ HOST_TEST(frame_alloc_low_frames_first)
 	for (int i = 0; i < 100; i++) {
 		struct page *p = alloc_page(GFP_KERNEL);
 		CHECK(p != NULL);
-		CHECK_MSG(i == 0 || page_to_pfn(p) > prev, "allocation %d: pfn %#llx after %#llx", i,
-			  (unsigned long long)page_to_pfn(p), (unsigned long long)prev);
+		CHECK_MSG(i == 0 || page_to_pfn(p) > prev, "allocation %d: pfn %#llx after %#llx",
+			  i, (unsigned long long)page_to_pfn(p), (unsigned long long)prev);
 		prev = page_to_pfn(p);
 	}
 }

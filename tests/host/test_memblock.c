@@ -81,19 +81,18 @@ static void collect_free(phys_addr_t start, phys_addr_t end, void *arg)
 		static const struct range want_[] = { __VA_ARGS__ };                               \
 		struct range got_[MEMBLOCK_MAX_REGIONS];                                           \
 		unsigned int n_ = type_ranges(&memblock.which, got_);                              \
-		if (!check_ranges(__FILE__, __LINE__, #which, got_, n_, want_,                     \
-				  ARRAY_SIZE(want_)))                                              \
+		if (!check_ranges(__FILE__, __LINE__, #which, got_, n_, want_, ARRAY_SIZE(want_))) \
 			return;                                                                    \
 	} while (0)
 
-#define CHECK_FREE(...)                                                                            \
-	do {                                                                                       \
-		static const struct range want_[] = { __VA_ARGS__ };                               \
-		struct free_list fl_ = { 0 };                                                      \
-		memblock_for_each_free(collect_free, &fl_);                                        \
-		if (!check_ranges(__FILE__, __LINE__, "free", fl_.r, fl_.n, want_,                 \
-				  ARRAY_SIZE(want_)))                                              \
-			return;                                                                    \
+#define CHECK_FREE(...)                                                            \
+	do {                                                                       \
+		static const struct range want_[] = { __VA_ARGS__ };               \
+		struct free_list fl_ = { 0 };                                      \
+		memblock_for_each_free(collect_free, &fl_);                        \
+		if (!check_ranges(__FILE__, __LINE__, "free", fl_.r, fl_.n, want_, \
+				  ARRAY_SIZE(want_)))                              \
+			return;                                                    \
 	} while (0)
 
 /* memblock_reset() forgets memory and reservations alike. */
@@ -227,16 +226,16 @@ HOST_TEST(memblock_for_each_free)
 	CHECK_FREE();
 
 	memblock_add(0x0, 0x9f000);
-	memblock_add(0x100000, 0x700000);    /* [1M, 8M) */
-	memblock_add(0x1000000, 0x1000000);  /* [16M, 32M) */
+	memblock_add(0x100000, 0x700000); /* [1M, 8M) */
+	memblock_add(0x1000000, 0x1000000); /* [16M, 32M) */
 	CHECK_FREE({ 0x0, 0x9f000 }, { 0x100000, 0x800000 }, { 0x1000000, 0x2000000 });
 
-	memblock_reserve(0x0, 0x1000);        /* at the start of a range */
-	memblock_reserve(0x9e000, 0x3000);    /* across the end of one, into a hole */
-	memblock_reserve(0xa0000, 0x60000);   /* only in a hole */
+	memblock_reserve(0x0, 0x1000); /* at the start of a range */
+	memblock_reserve(0x9e000, 0x3000); /* across the end of one, into a hole */
+	memblock_reserve(0xa0000, 0x60000); /* only in a hole */
 	memblock_reserve(0x200000, 0x100000); /* in the middle */
 	memblock_reserve(0x7ff000, 0x802000); /* from the end of one into the next */
-	memblock_reserve(0x1ffffff, 0x10);    /* the last byte, and past the end of RAM */
+	memblock_reserve(0x1ffffff, 0x10); /* the last byte, and past the end of RAM */
 	CHECK_FREE({ 0x1000, 0x9e000 }, { 0x100000, 0x200000 }, { 0x300000, 0x7ff000 },
 		   { 0x1001000, 0x1ffffff });
 
@@ -358,7 +357,7 @@ HOST_TEST(memblock_alloc_skips_reserved)
 	memblock_add(0x0, 0x400000);
 	memblock_reserve(0x0, 0x100000);
 	memblock_reserve(0x104000, 0x2fc000 - 0x104000); /* leaves [1M, 1M+16K) */
-	memblock_reserve(0x300000, 0x100000);		   /* and [0x2fc000, 3M) */
+	memblock_reserve(0x300000, 0x100000); /* and [0x2fc000, 3M) */
 	CHECK_FREE({ 0x100000, 0x104000 }, { 0x2fc000, 0x300000 });
 	CHECK_EQ(memblock_alloc(0x4000, 0x1000, ~0ULL), 0x2fc000);
 	CHECK_EQ(memblock_alloc(0x3000, 0x1000, ~0ULL), 0x101000);
@@ -452,8 +451,8 @@ static void check_model(const struct model *m)
 			  want, n))
 		return;
 	n = model_runs(m, m->res, want);
-	if (!check_ranges(__FILE__, __LINE__, "reserved", got,
-			  type_ranges(&memblock.reserved, got), want, n))
+	if (!check_ranges(__FILE__, __LINE__, "reserved", got, type_ranges(&memblock.reserved, got),
+			  want, n))
 		return;
 	n = model_runs(m, NULL, want);
 	memblock_for_each_free(collect_free, &fl);

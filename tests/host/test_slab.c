@@ -103,9 +103,9 @@ HOST_TEST(slab_kmalloc_sizes)
 HOST_TEST(slab_ksize_classes)
 {
 	static const size_t cases[][2] = {
-		{ 1, 8 },      { 7, 8 },      { 8, 8 },	      { 9, 16 },     { 16, 16 },
-		{ 17, 32 },    { 33, 64 },    { 64, 64 },     { 65, 128 },   { 100, 128 },
-		{ 255, 256 },  { 257, 512 },  { 512, 512 },   { 1000, 1024 }, { 1025, 2048 },
+		{ 1, 8 },	{ 7, 8 },	{ 8, 8 },	{ 9, 16 },	{ 16, 16 },
+		{ 17, 32 },	{ 33, 64 },	{ 64, 64 },	{ 65, 128 },	{ 100, 128 },
+		{ 255, 256 },	{ 257, 512 },	{ 512, 512 },	{ 1000, 1024 }, { 1025, 2048 },
 		{ 2048, 2048 }, { 2049, 4096 }, { 4095, 4096 }, { 4096, 4096 },
 	};
 	void *p[ARRAY_SIZE(cases)];
@@ -464,10 +464,10 @@ HOST_TEST(slab_bad_free_panics)
 	void *page = get_free_page(GFP_KERNEL);
 	CHECK(o != NULL && k != NULL && page != NULL);
 
-	CHECK_PANICS(kmem_cache_free(b, o), "BUG");		/* the wrong cache */
-	CHECK_PANICS(kmem_cache_free(a, o + 8), "BUG");		/* inside an object */
-	CHECK_PANICS(kfree(k + 16), "BUG");			/* the same via kfree */
-	CHECK_PANICS(kfree(page), "BUG");			/* not a slab frame */
+	CHECK_PANICS(kmem_cache_free(b, o), "BUG"); /* the wrong cache */
+	CHECK_PANICS(kmem_cache_free(a, o + 8), "BUG"); /* inside an object */
+	CHECK_PANICS(kfree(k + 16), "BUG"); /* the same via kfree */
+	CHECK_PANICS(kfree(page), "BUG"); /* not a slab frame */
 	CHECK_PANICS(kmem_cache_free(a, page), "BUG");
 	CHECK_EQ(a->nr_objects, 1);
 

@@ -109,10 +109,10 @@ static __printf(3, 4) int check_same(const char *file, int line, const char *fmt
 	return ok;
 }
 
-#define CHECK_FMT(fmt, ...)                                                                        \
-	do {                                                                                       \
-		if (!check_same(__FILE__, __LINE__, fmt, __VA_ARGS__))                             \
-			return;                                                                    \
+#define CHECK_FMT(fmt, ...)                                            \
+	do {                                                           \
+		if (!check_same(__FILE__, __LINE__, fmt, __VA_ARGS__)) \
+			return;                                        \
 	} while (0)
 
 /*
@@ -122,19 +122,19 @@ static __printf(3, 4) int check_same(const char *file, int line, const char *fmt
  */
 static int (*const check_same_odd)(const char *, int, const char *, ...) = check_same;
 
-#define CHECK_FMT_ODD(fmt, ...)                                                                    \
-	do {                                                                                       \
-		if (!check_same_odd(__FILE__, __LINE__, fmt, __VA_ARGS__))                         \
-			return;                                                                    \
+#define CHECK_FMT_ODD(fmt, ...)                                            \
+	do {                                                               \
+		if (!check_same_odd(__FILE__, __LINE__, fmt, __VA_ARGS__)) \
+			return;                                            \
 	} while (0)
 
 /* Checks the kernel's output for a format against a fixed string (kernel-specific behaviour). */
-#define CHECK_KFMT(want, fmt, ...)                                                                 \
-	do {                                                                                       \
-		char kbuf_[256];                                                                   \
-		int n_ = kfmt(kbuf_, sizeof(kbuf_), fmt, __VA_ARGS__);                             \
-		CHECK_STR_EQ(kbuf_, want);                                                         \
-		CHECK_EQ(n_, strlen(want));                                                        \
+#define CHECK_KFMT(want, fmt, ...)                                     \
+	do {                                                           \
+		char kbuf_[256];                                       \
+		int n_ = kfmt(kbuf_, sizeof(kbuf_), fmt, __VA_ARGS__); \
+		CHECK_STR_EQ(kbuf_, want);                             \
+		CHECK_EQ(n_, strlen(want));                            \
 	} while (0)
 
 /* Text without conversions, and "%%". */
@@ -185,8 +185,8 @@ HOST_TEST(vsprintf_decimal)
 /* %u %x %X %o with widths, precisions, '0' and '#'. */
 HOST_TEST(vsprintf_unsigned_hex_octal)
 {
-	unsigned int v[] = { 0, 1, 7, 8, 9, 10, 15, 16, 255, 256, 0777, 0x7fffffff, 0x80000000,
-			     0xdeadbeef, UINT_MAX };
+	unsigned int v[] = { 0,	  1,   7,    8,		 9,	     10,	 15,	  16,
+			     255, 256, 0777, 0x7fffffff, 0x80000000, 0xdeadbeef, UINT_MAX };
 
 	for (size_t i = 0; i < ARRAY_SIZE(v); i++) {
 		CHECK_FMT("%u %x %X %o", v[i], v[i], v[i], v[i]);
@@ -400,10 +400,10 @@ HOST_TEST(vsprintf_trailing_percent)
 /* The parts of a randomly generated conversion specification, and its argument. */
 struct rspec {
 	char fmt[64];
-	int nstar;     /* how many '*' arguments come before the value */
-	int star[2];   /* their values, in order */
-	char conv;     /* the conversion character */
-	char kind;     /* 'i': int argument, 'l': 64-bit, 's': string */
+	int nstar; /* how many '*' arguments come before the value */
+	int star[2]; /* their values, in order */
+	char conv; /* the conversion character */
+	char kind; /* 'i': int argument, 'l': 64-bit, 's': string */
 	long long val; /* for 'i' and 'l' */
 	const char *str;
 };
@@ -425,11 +425,11 @@ static void rs_append_number(struct rspec *r, unsigned int n)
 /* A value with a fair chance of being an edge case. */
 static long long random_value(uint64_t *rng)
 {
-	static const long long edges[] = { 0,	      1,	 -1,	     9,	    10,
-					   -10,	      127,	 128,	     255,   256,
-					   -128,      -129,	 32767,	     65535, 65536,
-					   INT_MAX,   INT_MIN,	 UINT_MAX,   -42,   LLONG_MAX,
-					   LLONG_MIN, 0x7fffffffffLL };
+	static const long long edges[] = {
+		0,	 1,	   -1,	 9,	    10,	       -10,	      127,   128,
+		255,	 256,	   -128, -129,	    32767,     65535,	      65536, INT_MAX,
+		INT_MIN, UINT_MAX, -42,	 LLONG_MAX, LLONG_MIN, 0x7fffffffffLL
+	};
 	uint64_t r = host_random(rng);
 
 	switch (r % 4) {
@@ -454,8 +454,9 @@ static void random_spec(uint64_t *rng, struct rspec *r)
 	static const char convs[] = "diuxXocs";
 	static const char *const lengths[] = { "", "", "", "hh", "h", "l", "ll", "z", "t" };
 	static const char *const texts[] = { "", "", "x=", "[", "%%", "a%%b", " ", "\t|" };
-	static const char *const strs[] = { "", "a", "hello", "hello world", "tab\there",
-					    "0123456789abcdefghij" };
+	static const char *const strs[] = { "",		 "a",
+					    "hello",	 "hello world",
+					    "tab\there", "0123456789abcdefghij" };
 	char conv = convs[host_random(rng) % (sizeof(convs) - 1)];
 	bool is_int = conv != 'c' && conv != 's';
 	char tmp[16];
@@ -535,15 +536,24 @@ static int check_rspec(const struct rspec *r)
 	const char *s = r->str;
 
 	switch (r->nstar * 3 + (r->kind == 'i' ? 0 : r->kind == 'l' ? 1 : 2)) {
-	case 0: return check_same(__FILE__, __LINE__, f, i);
-	case 1: return check_same(__FILE__, __LINE__, f, l);
-	case 2: return check_same(__FILE__, __LINE__, f, s);
-	case 3: return check_same(__FILE__, __LINE__, f, a, i);
-	case 4: return check_same(__FILE__, __LINE__, f, a, l);
-	case 5: return check_same(__FILE__, __LINE__, f, a, s);
-	case 6: return check_same(__FILE__, __LINE__, f, a, b, i);
-	case 7: return check_same(__FILE__, __LINE__, f, a, b, l);
-	default: return check_same(__FILE__, __LINE__, f, a, b, s);
+	case 0:
+		return check_same(__FILE__, __LINE__, f, i);
+	case 1:
+		return check_same(__FILE__, __LINE__, f, l);
+	case 2:
+		return check_same(__FILE__, __LINE__, f, s);
+	case 3:
+		return check_same(__FILE__, __LINE__, f, a, i);
+	case 4:
+		return check_same(__FILE__, __LINE__, f, a, l);
+	case 5:
+		return check_same(__FILE__, __LINE__, f, a, s);
+	case 6:
+		return check_same(__FILE__, __LINE__, f, a, b, i);
+	case 7:
+		return check_same(__FILE__, __LINE__, f, a, b, l);
+	default:
+		return check_same(__FILE__, __LINE__, f, a, b, s);
 	}
 }
 

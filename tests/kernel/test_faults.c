@@ -35,14 +35,14 @@ static void call_code(void *p)
 }
 
 /* Runs fn(p), which must fault with a page fault of the given error code at p. */
-#define EXPECT_PF(fn, p, err)                                                                      \
-	do {                                                                                       \
-		struct fault_info fi_;                                                             \
-		if (!run_catching_faults(fn, (void *)(p), &fi_))                                   \
-			ST_FAIL("%s(%p) did not fault", #fn, (void *)(p));                         \
-		ST_ASSERT_EQ(fi_.vector, X86_TRAP_PF);                                             \
-		ST_ASSERT_EQ(fi_.error_code, (err));                                               \
-		ST_ASSERT_EQ(fi_.cr2, (u64)(p));                                                   \
+#define EXPECT_PF(fn, p, err)                                              \
+	do {                                                               \
+		struct fault_info fi_;                                     \
+		if (!run_catching_faults(fn, (void *)(p), &fi_))           \
+			ST_FAIL("%s(%p) did not fault", #fn, (void *)(p)); \
+		ST_ASSERT_EQ(fi_.vector, X86_TRAP_PF);                     \
+		ST_ASSERT_EQ(fi_.error_code, (err));                       \
+		ST_ASSERT_EQ(fi_.cr2, (u64)(p));                           \
 	} while (0)
 
 SELFTEST(fault_write_rodata)

@@ -19,13 +19,15 @@ static bool pfn_in_usable_ram(u64 pfn)
 
 	for (unsigned int i = 0; i < boot_info.nr_mem; i++) {
 		const struct boot_mem_region *r = &boot_info.mem[i];
-		if (r->type == BOOT_MEM_USABLE && pa >= r->base && pa + PAGE_SIZE <= r->base + r->size)
+		if (r->type == BOOT_MEM_USABLE && pa >= r->base &&
+		    pa + PAGE_SIZE <= r->base + r->size)
 			return true;
 	}
 	return false;
 }
 
-/* Allocated frames are distinct, in usable RAM, outside the kernel and the first MiB, and come back. */
+/* Allocated frames are distinct, in usable RAM, outside the kernel and the first MiB, and come
+ * back. */
 SELFTEST(frame_alloc_unique)
 {
 	u64 before = nr_free_frames();
@@ -118,7 +120,8 @@ SELFTEST(frame_random_alloc_free)
 			pages[live++] = p;
 		} else {
 			int i = (int)(selftest_random() % (u64)live);
-			ST_ASSERT_EQ(*(u64 *)page_address(pages[i]), page_to_pfn(pages[i]) ^ 0x5a5a5a5aULL);
+			ST_ASSERT_EQ(*(u64 *)page_address(pages[i]),
+				     page_to_pfn(pages[i]) ^ 0x5a5a5a5aULL);
 			free_page(pages[i]);
 			pages[i] = pages[--live];
 		}

@@ -34,7 +34,6 @@ static struct page *frame_at(struct mm_struct *mm, u64 addr, pte_t *pte)
 	return *pte ? phys_to_page(*pte & PTE_ADDR_MASK) : NULL;
 }
 
-
 /* The reference model: each arena page's VM_READ|VM_WRITE|VM_EXEC bits, or -1 if unmapped. */
 static int model[ARENA_PAGES + 16];
 
@@ -83,7 +82,8 @@ SELFTEST(mmap_random_ops_keep_invariants)
 		switch (selftest_random() % 4) {
 		case 0:
 			ST_ASSERT_EQ(do_mmap(mm, NULL, addr, len, PROT_READ | PROT_WRITE,
-					     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0), (long)addr);
+					     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0),
+				     (long)addr);
 			for (u64 p = page; p < page + npages; p++)
 				model[p] = PROT_READ | PROT_WRITE;
 			break;
@@ -94,7 +94,8 @@ SELFTEST(mmap_random_ops_keep_invariants)
 			break;
 		case 2: {
 			int prot = (int)(selftest_random() % 8);
-			ST_ASSERT_EQ(mprotect_in(mm, addr, len, prot), model_mprotect(page, npages, prot));
+			ST_ASSERT_EQ(mprotect_in(mm, addr, len, prot),
+				     model_mprotect(page, npages, prot));
 			break;
 		}
 		default: { /* a write succeeds exactly where the model says the page is writable */
@@ -104,7 +105,8 @@ SELFTEST(mmap_random_ops_keep_invariants)
 		}
 		}
 		if (step % 97 == 0) {
-			/* fork and let the child write: copy-on-write must leave the parent intact */
+			/* fork and let the child write: copy-on-write must leave the parent intact
+			 */
 			struct mm_struct *child = dup_mm(mm);
 			ST_ASSERT(child);
 			write_in(child, addr, ~0ULL);
@@ -114,7 +116,8 @@ SELFTEST(mmap_random_ops_keep_invariants)
 		if (vma_tree_check(&mm->mm_rb, why, sizeof(why)))
 			ST_FAIL("step %d: %s", step, why);
 		if (!model_matches(mm, &bad))
-			ST_FAIL("step %d: page %llu differs from the model", step, (unsigned long long)bad);
+			ST_FAIL("step %d: page %llu differs from the model", step,
+				(unsigned long long)bad);
 	}
 	current->mm = NULL;
 	switch_mm(NULL);
@@ -151,7 +154,8 @@ SELFTEST(mmap_copy_on_write)
 
 	ST_ASSERT(parent);
 	ST_ASSERT_EQ(do_mmap(parent, NULL, ARENA, PAGE_SIZE, PROT_READ | PROT_WRITE,
-			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0), (long)ARENA);
+			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0),
+		     (long)ARENA);
 	ST_ASSERT_EQ(write_in(parent, ARENA, 1111), 0);
 	struct mm_struct *child = dup_mm(parent);
 	ST_ASSERT(child);
@@ -166,7 +170,8 @@ SELFTEST(mmap_copy_on_write)
 	ST_ASSERT(copy && copy != shared && (cp & _PAGE_RW));
 	ST_ASSERT_EQ(shared->refcount, 1);
 
-	ST_ASSERT_EQ(write_in(parent, ARENA, 3333), 0); /* the parent, last user, reuses its frame */
+	ST_ASSERT_EQ(write_in(parent, ARENA, 3333),
+		     0); /* the parent, last user, reuses its frame */
 	ST_ASSERT(frame_at(parent, ARENA, &pp) == shared && (pp & _PAGE_RW));
 
 	current->mm = child;
@@ -199,10 +204,12 @@ SELFTEST(mmap_max_map_count)
 	/* at the limit: one more mmap is allowed (map_count > max is refused, not >=) */
 	u64 fifth = ARENA + 32 * PAGE_SIZE;
 	ST_ASSERT_EQ(do_mmap(mm, NULL, fifth, 4 * PAGE_SIZE, PROT_READ,
-			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0), (long)fifth);
+			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0),
+		     (long)fifth);
 	ST_ASSERT_EQ(mm->mm_rb.count, 5);
 	ST_ASSERT_EQ(do_mmap(mm, NULL, ARENA + 64 * PAGE_SIZE, PAGE_SIZE, PROT_READ,
-			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0), -ENOMEM);
+			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0),
+		     -ENOMEM);
 	/* munmap strictly inside a VMA needs a VMA more: refused; at an edge: fine */
 	ST_ASSERT_EQ(do_munmap(mm, fifth + PAGE_SIZE, PAGE_SIZE), -ENOMEM);
 	ST_ASSERT_EQ(mm->mm_rb.count, 5);
@@ -214,7 +221,8 @@ SELFTEST(mmap_max_map_count)
 	mmput(mm);
 }
 
-/* A first read maps the shared zero page read-only; the first write gives a private zeroed frame. */
+/* A first read maps the shared zero page read-only; the first write gives a private zeroed frame.
+ */
 SELFTEST(mmap_zero_page)
 {
 	u64 before = nr_free_frames() + pgtable_nr_tables(), v = 1;
@@ -223,7 +231,8 @@ SELFTEST(mmap_zero_page)
 
 	ST_ASSERT(mm);
 	ST_ASSERT_EQ(do_mmap(mm, NULL, ARENA, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE,
-			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0), (long)ARENA);
+			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0),
+		     (long)ARENA);
 	current->mm = mm;
 	switch_mm(mm);
 	ST_ASSERT_EQ(get_user_u64(&v, (u64 *)ARENA), 0); /* builds the page tables */
@@ -241,7 +250,8 @@ SELFTEST(mmap_zero_page)
 	ST_ASSERT(own && own != zero_page && (pte & _PAGE_RW));
 	ST_ASSERT_EQ(get_user_u64(&v, (u64 *)ARENA), 0);
 	ST_ASSERT_EQ(v, 7);
-	ST_ASSERT(frame_at(mm, ARENA + PAGE_SIZE, &pte) == zero_page); /* the neighbour still shares */
+	ST_ASSERT(frame_at(mm, ARENA + PAGE_SIZE, &pte) ==
+		  zero_page); /* the neighbour still shares */
 	const u64 *zero = page_address(zero_page);
 	for (int i = 0; i < PAGE_SIZE / 8; i++)
 		ST_ASSERT_EQ(zero[i], 0);
@@ -260,7 +270,8 @@ SELFTEST(mmap_shared_anonymous)
 
 	ST_ASSERT(parent);
 	ST_ASSERT_EQ(do_mmap(parent, NULL, ARENA, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE,
-			     MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED, 0), (long)ARENA);
+			     MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED, 0),
+		     (long)ARENA);
 	ST_ASSERT_EQ(write_in(parent, ARENA, 5), 0);
 	struct mm_struct *child = dup_mm(parent);
 	ST_ASSERT(child);

@@ -31,9 +31,9 @@ static bool check_range(u64 start, u64 end, struct expect ex)
 		bool rw = e & _PAGE_RW, nx = e & _PAGE_NX, user = e & _PAGE_USER;
 		if (rw != ex.rw || nx != (ex.nx && __supported_pte_mask_nx) || user ||
 		    !(e & _PAGE_GLOBAL)) {
-			selftest_fail(__FILE__, __LINE__, "%s: %#llx has pte %#llx (want %s%s)", ex.what,
-				      (unsigned long long)va, (unsigned long long)e, ex.rw ? "RW" : "RO",
-				      ex.nx ? " NX" : " X");
+			selftest_fail(__FILE__, __LINE__, "%s: %#llx has pte %#llx (want %s%s)",
+				      ex.what, (unsigned long long)va, (unsigned long long)e,
+				      ex.rw ? "RW" : "RO", ex.nx ? " NX" : " X");
 			return false;
 		}
 	}
@@ -47,7 +47,8 @@ SELFTEST(kpt_text_rx)
 
 SELFTEST(kpt_rodata_ro_nx)
 {
-	ST_ASSERT(check_range((u64)_rodata, (u64)_erodata, (struct expect){ ".rodata", false, true }));
+	ST_ASSERT(check_range((u64)_rodata, (u64)_erodata,
+			      (struct expect){ ".rodata", false, true }));
 }
 
 /* Is va one of the guard pages left unmapped below a kernel stack? */
@@ -63,7 +64,8 @@ SELFTEST(kpt_data_rw_nx)
 {
 	for (u64 va = (u64)_data; va < (u64)_end; va += PAGE_SIZE)
 		if (!is_guard_page(va))
-			ST_ASSERT(check_range(va, va + PAGE_SIZE, (struct expect){ ".data/.bss", true, true }));
+			ST_ASSERT(check_range(va, va + PAGE_SIZE,
+					      (struct expect){ ".data/.bss", true, true }));
 }
 
 SELFTEST(kpt_stack_guards_unmapped)
@@ -87,8 +89,8 @@ SELFTEST(kpt_direct_map)
 
 	for (unsigned int i = 0; i < memblock.memory.cnt; i++) {
 		const struct memblock_region *r = &memblock.memory.regions[i];
-		for (phys_addr_t pa = ALIGN_UP(r->base, PAGE_SIZE); pa + PAGE_SIZE <= r->base + r->size;
-		     pa += PAGE_SIZE) {
+		for (phys_addr_t pa = ALIGN_UP(r->base, PAGE_SIZE);
+		     pa + PAGE_SIZE <= r->base + r->size; pa += PAGE_SIZE) {
 			bool ro = pa >= ro_start && pa < ro_end;
 			if (!check_range((u64)phys_to_virt(pa), (u64)phys_to_virt(pa) + PAGE_SIZE,
 					 (struct expect){ "direct map", !ro, true }))

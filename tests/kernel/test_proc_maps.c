@@ -28,7 +28,6 @@
 #define STACK_HI 0x7ffffffff000UL
 #define BIG 0x100000000000UL /* a 1 TiB VMA from here */
 
-
 /* The text show() makes for mm, NUL-terminated (kmalloc'd), or NULL. */
 static char *render(void (*show)(struct seq_buf *, struct mm_struct *), struct mm_struct *mm)
 {

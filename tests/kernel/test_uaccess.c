@@ -41,11 +41,11 @@ static void drop_scratch(struct mm_struct *mm)
 
 /* The user pointers every uaccess function must refuse without touching anything. */
 static const u64 bad_pointers[] = {
-	0,			/* NULL: no VMA */
-	BASE + PAGE_SIZE,	/* the hole */
-	0xffff800000000000UL,	/* kernel half */
-	0xffffffff80100000UL,	/* the kernel image */
-	0x0000800000000000UL,	/* first non-canonical address */
+	0, /* NULL: no VMA */
+	BASE + PAGE_SIZE, /* the hole */
+	0xffff800000000000UL, /* kernel half */
+	0xffffffff80100000UL, /* the kernel image */
+	0x0000800000000000UL, /* first non-canonical address */
 	0x8000000000000000UL,
 };
 
@@ -70,7 +70,8 @@ SELFTEST(uaccess_bad_pointers)
 	drop_scratch(mm);
 }
 
-/* A copy that runs off the end of the mapping stops at the first bad byte and says how much is left. */
+/* A copy that runs off the end of the mapping stops at the first bad byte and says how much is
+ * left. */
 SELFTEST(uaccess_partial_copy)
 {
 	struct mm_struct *mm = scratch_mm();
