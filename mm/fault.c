@@ -18,9 +18,6 @@
 #include "kernel/sched.h"
 #include "kernel/string.h"
 
-/* Linux keeps this gap (256 pages) between a growing stack and the mapping below it. */
-#define STACK_GUARD_GAP (256UL << PAGE_SHIFT)
-
 /* Linux's access_error(): may this VMA be accessed as the error code says? */
 static bool access_error(u64 error_code, struct vm_area_struct *v)
 {
@@ -45,7 +42,7 @@ static bool expand_stack(struct vm_area_struct *v, u64 addr)
 	/* The guard gap applies only below an accessible neighbour that is not a stack (spec 2.6).
 	 */
 	if (prev && (prev->vm_flags & (VM_READ | VM_WRITE | VM_EXEC)) &&
-	    !(prev->vm_flags & VM_GROWSDOWN) && prev->vm_end + STACK_GUARD_GAP > start)
+	    !(prev->vm_flags & VM_GROWSDOWN) && prev->vm_end + stack_guard_gap > start)
 		return false;
 	if (prev && prev->vm_end > start)
 		return false;

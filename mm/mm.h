@@ -128,6 +128,29 @@ struct mm_struct {
 	struct inode *exe_inode;
 };
 
+/*
+ * Linux's stack_guard_gap: no mapping is placed within this many bytes below a VM_GROWSDOWN VMA,
+ * and a stack does not grow to within it of the accessible VMA below. 256 pages unless the boot
+ * option stack_guard_gap=PAGES says otherwise.
+ */
+extern u64 stack_guard_gap;
+
+/* Where the free space below vma ends: its start, less a stack's guard gap. */
+static inline u64 vm_start_gap(const struct vm_area_struct *vma)
+{
+	u64 start = vma->vm_start;
+
+	if (vma->vm_flags & VM_GROWSDOWN)
+		start = start > stack_guard_gap ? start - stack_guard_gap : 0;
+	return start;
+}
+
+/* Where the free space above vma starts: its end (x86-64 has no VM_GROWSUP). */
+static inline u64 vm_end_gap(const struct vm_area_struct *vma)
+{
+	return vma->vm_end;
+}
+
 /* A new address space with no user mappings; NULL when memory runs out. */
 struct mm_struct *mm_alloc(void);
 

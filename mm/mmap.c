@@ -22,9 +22,6 @@
 /* Linux's default vm.mmap_min_addr (Debian: 65536): hints below it are raised to it. */
 #define MMAP_MIN_ADDR 0x10000UL
 
-/* Linux's stack_guard_gap: no mapping is placed within 256 pages below a VM_GROWSDOWN VMA. */
-#define STACK_GUARD_GAP (256UL << PAGE_SHIFT)
-
 /* The flags MAP_SHARED takes without checking them (Linux's LEGACY_MAP_MASK). */
 #define LEGACY_MAP_MASK                                                                          \
 	(MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | MAP_DENYWRITE | MAP_EXECUTABLE | \
@@ -115,16 +112,6 @@ int do_munmap(struct mm_struct *mm, u64 start, u64 len)
 	int err = __do_munmap(mm, start, start + len);
 	mm_debug_check(mm, "munmap");
 	return err;
-}
-
-/* Where a mapping may not start below vma: its start, less the guard gap of a stack. */
-static u64 vm_start_gap(const struct vm_area_struct *vma)
-{
-	u64 start = vma->vm_start;
-
-	if (vma->vm_flags & VM_GROWSDOWN)
-		start = start > STACK_GUARD_GAP ? start - STACK_GUARD_GAP : 0;
-	return start;
 }
 
 /* A hint below vm.mmap_min_addr is raised to it (Linux's round_hint_to_min). */

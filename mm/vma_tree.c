@@ -33,22 +33,15 @@ static inline u64 node_gap(const struct vma_node *n)
 	return n ? n->subtree_gap : 0;
 }
 
+u64 stack_guard_gap = 256UL << PAGE_SHIFT;
+
 /*
- * Where the free space below a VMA ends and where the free space above it starts. Linux moves
- * these by stack_guard_gap for VM_GROWSDOWN (vm_start_gap) and VM_GROWSUP (vm_end_gap) VMAs,
- * so that no mmap lands in a stack's guard area; this is the place to do that (and then a change
- * of VM_GROWSDOWN needs vma_tree_gap_update() too, as a move of vm_start or vm_end does).
+ * A VMA's gap ends at vm_start_gap() (mm/mm.h), stack_guard_gap below the start of a
+ * VM_GROWSDOWN VMA, so no mapping lands in a stack's guard area. VM_GROWSDOWN never changes on a
+ * linked VMA; a move of vm_start or vm_end calls vma_tree_gap_update(). Gap ends are therefore
+ * not sorted: a stack's gap may end below the gap under the VMA before it. The searches prune
+ * with vm_start, which is sorted and bounds every gap end at or below a VMA.
  */
-static inline u64 vm_start_gap(const struct vm_area_struct *vma)
-{
-	return vma->vm_start;
-}
-
-static inline u64 vm_end_gap(const struct vm_area_struct *vma)
-{
-	return vma->vm_end;
-}
-
 /* The free space below vma: [gap_start(vma), vm_start_gap(vma)), possibly empty. */
 static inline u64 gap_start(const struct vm_area_struct *vma)
 {
@@ -393,7 +386,7 @@ u64 vma_tree_unmapped_area(const struct vma_tree *t, u64 len, u64 low_limit, u64
 	for (;;) {
 		/* Go left while the left subtree may hold a gap that ends high enough. */
 		while (n->left && n->left->subtree_gap >= len &&
-		       vm_start_gap(node_vma(n)->vm_prev) >= low_limit + len) {
+		       node_vma(n)->vm_prev->vm_start >= low_limit + len) {
 			n = n->left;
 			visit();
 		}
@@ -457,13 +450,12 @@ u64 vma_tree_unmapped_area_topdown(const struct vma_tree *t, u64 len, u64 low_li
 			const struct vma_node *child;
 
 			/* vma's own gap, [gap_start(vma), end): later ones end lower. */
-			end = vm_start_gap(vma);
-			if (end < low_limit + len)
+			if (vma->vm_start < low_limit + len)
 				return 0;
-			end = min(end, last + len);
-			if (end - len >= gap_start(vma))
+			end = min(vm_start_gap(vma), last + len);
+			if (end >= low_limit + len && end - len >= gap_start(vma))
 				return end - len;
-			if (vma->vm_prev && vm_start_gap(vma->vm_prev) < low_limit + len)
+			if (vma->vm_prev && vma->vm_prev->vm_start < low_limit + len)
 				return 0;
 			if (n->left && n->left->subtree_gap >= len) {
 				n = n->left;
