@@ -22,6 +22,11 @@
 /* Linux's default vm.mmap_min_addr (Debian: 65536): hints below it are raised to it. */
 #define MMAP_MIN_ADDR 0x10000UL
 
+/* Where the bottom-up search starts when the top-down one finds nothing (TASK_UNMAPPED_BASE). */
+#define TASK_UNMAPPED_BASE ALIGN_UP(TASK_SIZE / 3, PAGE_SIZE)
+
+u64 stack_guard_gap = 256UL << PAGE_SHIFT;
+
 /* The flags MAP_SHARED takes without checking them (Linux's LEGACY_MAP_MASK). */
 #define LEGACY_MAP_MASK                                                                          \
 	(MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | MAP_DENYWRITE | MAP_EXECUTABLE | \
@@ -123,10 +128,49 @@ static u64 round_hint_to_min(u64 hint)
 	return hint;
 }
 
+/* Does [addr, addr + len), free, reach into the guard gap of the stack above it? */
+static bool in_stack_guard_gap(struct mm_struct *mm, u64 addr, u64 len,
+			       struct vm_area_struct **next)
+{
+	*next = find_vma(mm, addr);
+	return *next && ((*next)->vm_flags & VM_GROWSDOWN) && vm_start_gap(*next) < addr + len;
+}
+
+/*
+ * Linux 6.1's unmapped_area_topdown(): the highest free range in [low, high); when it reaches
+ * into a stack's guard gap, the search starts again below that guard gap. So free space between
+ * the guard gap and the stack's lower neighbours is passed over (user/stackgap shows it). 0 if
+ * nothing fits.
+ */
+static u64 unmapped_area_topdown(struct mm_struct *mm, u64 len, u64 low, u64 high)
+{
+	struct vm_area_struct *next;
+	u64 addr;
+
+	while ((addr = vma_tree_unmapped_area_topdown(&mm->mm_rb, len, low, high)) &&
+	       in_stack_guard_gap(mm, addr, len, &next))
+		high = vm_start_gap(next);
+	return addr;
+}
+
+/* Linux 6.1's unmapped_area(): the lowest free range in [low, high), above any stack whose guard
+ * gap it would reach into. 0 if nothing fits. */
+static u64 unmapped_area(struct mm_struct *mm, u64 len, u64 low, u64 high)
+{
+	struct vm_area_struct *next;
+	u64 addr;
+
+	while ((addr = vma_tree_unmapped_area(&mm->mm_rb, len, low, high)) &&
+	       in_stack_guard_gap(mm, addr, len, &next))
+		low = next->vm_end;
+	return addr;
+}
+
 /*
  * Linux's get_unmapped_area with x86's top-down policy: MAP_FIXED takes addr as it is; a hint is
  * used when [hint, hint+len) is free (and clear of a stack's guard gap); otherwise the highest
- * free range below mmap_base. An address or -errno.
+ * free range below mmap_base, or failing that the lowest above TASK_UNMAPPED_BASE (x86's
+ * fallback to the bottom-up layout). An address or -errno.
  */
 long get_unmapped_area(struct mm_struct *mm, u64 addr, u64 len, u64 flags)
 {
@@ -138,7 +182,9 @@ long get_unmapped_area(struct mm_struct *mm, u64 addr, u64 len, u64 flags)
 		if (addr && addr <= TASK_SIZE - len &&
 		    (!(vma = find_vma(mm, addr)) || addr + len <= vm_start_gap(vma)))
 			return (long)addr;
-		addr = vma_tree_unmapped_area_topdown(&mm->mm_rb, len, PAGE_SIZE, mm->mmap_base);
+		addr = unmapped_area_topdown(mm, len, PAGE_SIZE, mm->mmap_base);
+		if (!addr)
+			addr = unmapped_area(mm, len, TASK_UNMAPPED_BASE, TASK_SIZE);
 		if (!addr)
 			return -ENOMEM;
 	}

@@ -33,24 +33,20 @@ static inline u64 node_gap(const struct vma_node *n)
 	return n ? n->subtree_gap : 0;
 }
 
-u64 stack_guard_gap = 256UL << PAGE_SHIFT;
-
 /*
- * A VMA's gap ends at vm_start_gap() (mm/mm.h), stack_guard_gap below the start of a
- * VM_GROWSDOWN VMA, so no mapping lands in a stack's guard area. VM_GROWSDOWN never changes on a
- * linked VMA; a move of vm_start or vm_end calls vma_tree_gap_update(). Gap ends are therefore
- * not sorted: a stack's gap may end below the gap under the VMA before it. The searches prune
- * with vm_start, which is sorted and bounds every gap end at or below a VMA.
+ * A gap is the plain free space between two VMAs, as in Linux's maple tree. A stack's guard gap
+ * (vm_start_gap() in mm/mm.h) is the caller's business: Linux applies it after the search, by
+ * searching again below it, which no size kept in the tree could express (mm/mmap.c).
  */
-/* The free space below vma: [gap_start(vma), vm_start_gap(vma)), possibly empty. */
+/* The free space below vma: [gap_start(vma), vma->vm_start), possibly empty. */
 static inline u64 gap_start(const struct vm_area_struct *vma)
 {
-	return vma->vm_prev ? vm_end_gap(vma->vm_prev) : 0;
+	return vma->vm_prev ? vma->vm_prev->vm_end : 0;
 }
 
 static u64 vma_gap(const struct vm_area_struct *vma)
 {
-	u64 start = gap_start(vma), end = vm_start_gap(vma);
+	u64 start = gap_start(vma), end = vma->vm_start;
 
 	return end > start ? end - start : 0;
 }
@@ -394,14 +390,14 @@ u64 vma_tree_unmapped_area(const struct vma_tree *t, u64 len, u64 low_limit, u64
 			const struct vm_area_struct *vma = node_vma(n);
 			const struct vma_node *child;
 
-			/* vma's own gap, [start, vm_start_gap(vma)): later ones start higher. */
+			/* vma's own gap, [start, vma->vm_start): later ones start higher. */
 			start = gap_start(vma);
 			if (start > last)
 				return 0;
 			start = max(start, low_limit);
-			if (vm_start_gap(vma) >= start + len)
+			if (vma->vm_start >= start + len)
 				return start;
-			if (vm_end_gap(vma) > last)
+			if (vma->vm_end > last)
 				return 0;
 			if (n->right && n->right->subtree_gap >= len) {
 				n = n->right;
@@ -420,7 +416,7 @@ u64 vma_tree_unmapped_area(const struct vma_tree *t, u64 len, u64 low_limit, u64
 	}
 above_all:
 	/* The free space above the highest VMA. */
-	start = t->root ? vm_end_gap(vma_tree_last(t)) : 0;
+	start = t->root ? vma_tree_last(t)->vm_end : 0;
 	start = max(start, low_limit);
 	return start <= last ? start : 0;
 }
@@ -433,15 +429,14 @@ u64 vma_tree_unmapped_area_topdown(const struct vma_tree *t, u64 len, u64 low_li
 	if (!search_bounds(&len, &low_limit, high_limit, &last))
 		return 0;
 	/* The free space above the highest VMA comes first. */
-	if (!n || vm_end_gap(vma_tree_last(t)) <= last)
+	if (!n || vma_tree_last(t)->vm_end <= last)
 		return last;
 	if (n->subtree_gap < len)
 		return 0;
 	visit();
 	for (;;) {
 		/* Go right while the right subtree may hold a gap that starts low enough. */
-		while (n->right && n->right->subtree_gap >= len &&
-		       vm_end_gap(node_vma(n)) <= last) {
+		while (n->right && n->right->subtree_gap >= len && node_vma(n)->vm_end <= last) {
 			n = n->right;
 			visit();
 		}
@@ -450,10 +445,11 @@ u64 vma_tree_unmapped_area_topdown(const struct vma_tree *t, u64 len, u64 low_li
 			const struct vma_node *child;
 
 			/* vma's own gap, [gap_start(vma), end): later ones end lower. */
-			if (vma->vm_start < low_limit + len)
+			end = vma->vm_start;
+			if (end < low_limit + len)
 				return 0;
-			end = min(vm_start_gap(vma), last + len);
-			if (end >= low_limit + len && end - len >= gap_start(vma))
+			end = min(end, last + len);
+			if (end - len >= gap_start(vma))
 				return end - len;
 			if (vma->vm_prev && vma->vm_prev->vm_start < low_limit + len)
 				return 0;

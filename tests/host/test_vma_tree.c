@@ -24,7 +24,7 @@
 #define P ((u64)PAGE_SIZE)
 #define NO_LIMIT (~(u64)0)
 
-/* A VMA with junk in everything but its range and its flags (none; the tree reads VM_GROWSDOWN). */
+/* A VMA with junk in everything but its range. */
 static struct vm_area_struct *new_vma(u64 start, u64 end)
 {
 	struct vm_area_struct *v = malloc(sizeof(*v));
@@ -34,7 +34,6 @@ static struct vm_area_struct *new_vma(u64 start, u64 end)
 	memset(v, 0x5a, sizeof(*v));
 	v->vm_start = start;
 	v->vm_end = end;
-	v->vm_flags = 0;
 	return v;
 }
 
@@ -127,7 +126,6 @@ static void model_remove(struct model *m, int i)
 /*
  * The free-range search as the header defines it, over every gap of the model: the lowest or
  * highest page-aligned A with [A, A + len) inside a gap and inside [low, high), after rounding.
- * A gap ends at vm_start_gap(): stack_guard_gap below a VM_GROWSDOWN VMA.
  */
 static u64 model_area(const struct model *m, u64 len, u64 low, u64 high, bool topdown)
 {
@@ -144,7 +142,7 @@ static u64 model_area(const struct model *m, u64 len, u64 low, u64 high, bool to
 	if (!len)
 		return 0;
 	for (int i = 0; i <= m->n; i++) {
-		u64 gs = i ? m->end[i - 1] : 0, ge = i < m->n ? vm_start_gap(m->vma[i]) : NO_LIMIT;
+		u64 gs = i ? m->end[i - 1] : 0, ge = i < m->n ? m->start[i] : NO_LIMIT;
 		u64 lo = gs > low ? gs : low, hi = ge < high ? ge : high;
 
 		if (hi < lo || hi - lo < len)
@@ -342,30 +340,18 @@ HOST_TEST(vma_tree_top_of_address_space)
 /*
  * A small fixed layout in 40 pages against a brute force that tries every page A: checks the
  * model itself as well as both searches, for every len up to 8 pages and every pair of limits.
- * Three VMAs are stacks with a 6-page guard gap that a range just below them must keep free (a
- * range with another VMA between it and the stack need not, as in Linux): one guard reaches below
- * zero, one covers the whole gap under its stack, and one ({31, 36}) makes its gap end (25) below
- * the end of the gap under the VMA before it (26), which the searches must not take for the end.
  */
 HOST_TEST(vma_tree_search_brute_force)
 {
-	static const u64 layout[][3] = {
-		{ 0, 1, 0 },   { 3, 4, 1 },   { 4, 7, 0 },   { 9, 10, 1 },
-		{ 13, 20, 0 }, { 20, 21, 0 }, { 26, 27, 0 }, { 31, 36, 1 }
-	};
+	static const u64 layout[][2] = { { 0, 1 },   { 3, 4 },	 { 4, 7 },   { 9, 10 },
+					 { 13, 20 }, { 20, 21 }, { 26, 27 }, { 31, 36 } };
 	struct vma_tree t = VMA_TREE_INIT;
 	struct model m;
 	bool used[48] = { 0 };
-	u64 saved_gap = stack_guard_gap;
 
-	stack_guard_gap = 6 * P;
 	model_init(&m, 16);
 	for (unsigned int i = 0; i < ARRAY_SIZE(layout); i++) {
-		struct vm_area_struct *v = new_vma(layout[i][0] * P, layout[i][1] * P);
-
-		v->vm_flags = layout[i][2] ? VM_GROWSDOWN : 0;
-		vma_tree_link(&t, v);
-		model_insert(&m, m.n, v);
+		model_insert(&m, m.n, add(&t, layout[i][0] * P, layout[i][1] * P));
 		for (u64 pg = layout[i][0]; pg < layout[i][1]; pg++)
 			used[pg] = true;
 	}
@@ -378,17 +364,10 @@ HOST_TEST(vma_tree_search_brute_force)
 				for (u64 a = low ? low : 1; len && a + len <= high; a++) {
 					u64 pg = a;
 
-					unsigned int j = 0;
-
 					while (pg < a + len && !used[pg])
 						pg++;
 					if (pg < a + len)
 						continue;
-					while (j < ARRAY_SIZE(layout) && layout[j][0] < a + len)
-						j++;
-					if (j < ARRAY_SIZE(layout) && layout[j][2] &&
-					    a + len + 6 > layout[j][0])
-						continue; /* in the guard gap of the stack above */
 					if (!lowest)
 						lowest = a * P;
 					highest = a * P;
@@ -405,7 +384,6 @@ HOST_TEST(vma_tree_search_brute_force)
 	}
 	destroy(&t);
 	model_free(&m);
-	stack_guard_gap = saved_gap;
 }
 
 /* ------------------------------------------------------------------ checker and misuse */
@@ -686,8 +664,6 @@ static void op_insert(struct run *r)
 			return;
 	}
 	struct vm_area_struct *v = new_vma(start, end);
-	v->vm_flags =
-		rnd(r, 4) ? 0 : VM_GROWSDOWN; /* a stack: its gap ends stack_guard_gap lower */
 	if (rnd(r, 2)) {
 		vma_tree_link(&r->t, v);
 	} else {
@@ -774,9 +750,7 @@ static void op_merge(struct run *r)
 static void random_run(u64 seed, long steps, u64 pages, u64 maxlen, int target)
 {
 	struct run r = { .rng = seed, .pages = pages, .maxlen = maxlen, .target = target };
-	u64 saved_gap = stack_guard_gap;
 
-	stack_guard_gap = (maxlen / 2 + 1) * P; /* so a guard gap often covers a whole gap */
 	vma_tree_init(&r.t);
 	model_init(&r.m, (int)(pages + maxlen) + 1);
 	for (long s = 0; s < steps; s++) {
@@ -817,7 +791,6 @@ static void random_run(u64 seed, long steps, u64 pages, u64 maxlen, int target)
 			r.ops[4], r.ops[5]);
 	destroy(&r.t);
 	model_free(&r.m);
-	stack_guard_gap = saved_gap;
 }
 
 /* Dense: 512 pages, short VMAs, many zero gaps and a nearly full space. */
