@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static inline long sys6(long n, long a, long b, long c, long d, long e, long f)
@@ -161,6 +162,13 @@ static inline void print_escaped(const char *s, long n)
 		else
 			putchar(c);
 	}
+}
+
+/* Sleeps ms milliseconds (tests that wait for another process to reach a point). */
+static inline void sleep_ms(long ms)
+{
+    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
+    nanosleep(&ts, NULL);
 }
 
 /* Runs fn in a forked child, which then exits 0, and returns the child's wait status. stdout

@@ -43,12 +43,6 @@ static void show_status(const char *what, int st)
         printf(" (exited %d)\n", WEXITSTATUS(st));
 }
 
-static void sleep_ms(long ms)
-{
-    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
-    nanosleep(&ts, NULL);
-}
-
 int main(void)
 {
     int st;

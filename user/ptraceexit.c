@@ -38,12 +38,6 @@ static void show_status(const char *what, long r, int st)
         printf(" (exited %d)\n", WEXITSTATUS(st));
 }
 
-static void sleep_ms(long ms)
-{
-    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
-    nanosleep(&ts, NULL);
-}
-
 static void on_alarm(int sig)
 {
     (void)sig;

@@ -330,12 +330,6 @@ static void nop_handler(int sig)
     runs++;
 }
 
-static void sleep_ms(long ms)
-{
-    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
-    nanosleep(&ts, NULL);
-}
-
 /* A child that sends SIGUSR1 to the parent after 300 ms, then writes to the pipe after 300 more. */
 static pid_t start_poker(int wfd)
 {
