@@ -88,7 +88,7 @@ static void run(const char *what, const char *path, char **argv, char **envp)
 	run_at(what, AT_FDCWD, path, argv, envp, 0);
 }
 
-/* Copies /proc/self/exe to path with mode. */
+/* Copies /proc/self/exe to a new file at path with mode (the umask is 0). */
 static void copy_self(const char *path, int mode)
 {
 	static char buf[65536];
@@ -101,7 +101,6 @@ static void copy_self(const char *path, int mode)
 			printf("copy failed\n");
 	sys1(SYS_close, in);
 	sys1(SYS_close, out);
-	sys2(SYS_chmod, (long)path, mode);
 }
 
 static void permissions(void)
@@ -110,11 +109,11 @@ static void permissions(void)
 	char what[64];
 	char *argv[] = { PROG, NULL };
 	for (unsigned i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
-		sys2(SYS_chmod, (long)PROG, modes[i]);
+		copy_self(PROG, modes[i]);
 		snprintf(what, sizeof(what), "a copy of the program, mode 0%o", modes[i]);
 		run(what, PROG, argv, report_env);
 	}
-	sys2(SYS_chmod, (long)PROG, 0755);
+	copy_self(PROG, 0755);
 	run("/tmp (a directory)", "/tmp", argv, report_env);
 	run("/tmp/ (a directory)", "/tmp/", argv, report_env);
 	run("/dev/null (a character device)", "/dev/null", argv, report_env);
@@ -163,9 +162,9 @@ static void order(void)
 	run("a missing file, envp[1] a bad pointer", "/nonexistent", good, bad_str);
 	run("a missing file, argv[1] too long", "/nonexistent", long_str, report_env);
 	run("a directory, argv[1] a bad pointer", "/tmp", bad_str, report_env);
-	sys2(SYS_chmod, (long)PROG, 0644);
+	copy_self(PROG, 0644);
 	run("mode 0644, argv a bad pointer", PROG, (char **)bad_array, report_env);
-	sys2(SYS_chmod, (long)PROG, 0755);
+	copy_self(PROG, 0755);
 	run("argv[1] too long, envp[1] a bad pointer (envp is copied first)", PROG, long_str,
 	    bad_str);
 	run("argv[1] a bad pointer, envp[1] too long", PROG, bad_str, long_str);
@@ -305,12 +304,9 @@ static void execveat_cases(void)
 	sys1(SYS_close, dfd);
 }
 
-static volatile int usr1_seen;
-
 static void on_usr1(int sig)
 {
 	(void)sig;
-	usr1_seen = 1;
 }
 
 /* In a child: failed execve calls of every kind, then what they must have left intact. */
@@ -360,8 +356,11 @@ static void failed_exec_state(void)
 	sigset_t pending;
 	sigpending(&pending);
 	printf("    SIGUSR2 still pending: %s\n", sigismember(&pending, SIGUSR2) ? "yes" : "no");
-	raise(SIGUSR1);
-	printf("    SIGUSR1 handler still installed: %s\n", usr1_seen ? "yes" : "no");
+	/* (asked, not delivered: a handler's return is issue 15 item 3's business) */
+	struct sigaction sa;
+	sigaction(SIGUSR1, NULL, &sa);
+	printf("    SIGUSR1 handler still installed: %s\n",
+	       sa.sa_handler == on_usr1 ? "yes" : "no");
 	sys1(SYS_unlink, (long)"/tmp/execerr.data");
 	sys1(SYS_unlink, (long)"/tmp/execerr.garbage");
 	sys1(SYS_unlink, (long)"/tmp/execerr.script");
@@ -374,13 +373,14 @@ int main(int argc, char **argv, char **envp)
 	    (argc == 1 && !argv[0][0]))
 		return report(argc, argv, envp);
 	ensure_tmp();
+	sys1(SYS_umask, 0);
 	copy_self(PROG, 0755);
 	permissions();
 	order();
 	limits();
 	execveat_cases();
 	printf("item 7 execve: a failed execve loses nothing\n");
-	child_status(failed_exec_state);
+	printf("    the child's wait status: 0x%x\n", child_status(failed_exec_state));
 	sys1(SYS_unlink, (long)PROG);
 	sys1(SYS_unlink, (long)"/tmp/execerr.link");
 	sys1(SYS_unlink, (long)"/tmp/execerr.loop");

@@ -110,6 +110,7 @@ int main(int argc, char **argv)
 	if (e && !strcmp(e, "report"))
 		return report(argc, argv);
 	ensure_tmp();
+	sys1(SYS_umask, 0);
 
 	run("\"#!/prog -x\"", "#!/prog -x\necho hello\n");
 	run("\"#!/prog\" (no argument)", "#!/prog\n");
@@ -125,13 +126,11 @@ int main(int argc, char **argv)
 	run("\"# !/prog\"", "# !/prog\n");
 	run("\"#!/nonexistent\"", "#!/nonexistent -x\n");
 	run("\"#!/tmp\" (a directory)", "#!/tmp\n");
-	script("/tmp/noexec", "#!/prog\n");
-	sys2(SYS_chmod, (long)"/tmp/noexec", 0644);
+	write_file("/tmp/noexec", 0644, "#!/prog\n", 8);
 	run("\"#!/tmp/noexec\" (mode 0644)", "#!/tmp/noexec\n");
-	script("/tmp/s", "#!/prog -x\n");
-	sys2(SYS_chmod, (long)"/tmp/s", 0644);
+	write_file("/tmp/s", 0644, "#!/prog -x\n", 11);
 	run_at("the script has mode 0644", AT_FDCWD, "/tmp/s", args, 0);
-	sys2(SYS_chmod, (long)"/tmp/s", 0100);
+	write_file("/tmp/s", 0100, "#!/prog -x\n", 11);
 	run_at("the script has mode 0100 (root: one x bit is enough)", AT_FDCWD, "/tmp/s", args,
 	       0);
 
