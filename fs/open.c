@@ -231,13 +231,21 @@ struct file *filp_open(const char *kpath, int flags, u32 mode)
 	return file_open_at(AT_FDCWD, kpath, flags, mode);
 }
 
-struct file *open_exec(const char *kpath)
+struct file *do_open_execat(int dfd, const char *kpath, int flags)
 {
+	unsigned int lflags = LOOKUP_FOLLOW;
 	struct inode *inode;
-	int err = path_lookupat(AT_FDCWD, kpath, LOOKUP_FOLLOW, &inode);
 
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return ERR_PTR(-EINVAL);
+	if (flags & AT_SYMLINK_NOFOLLOW)
+		lflags &= ~LOOKUP_FOLLOW;
+	if (flags & AT_EMPTY_PATH)
+		lflags |= LOOKUP_EMPTY;
+	int err = path_lookupat(dfd, kpath, lflags, &inode);
 	if (err)
 		return ERR_PTR(err);
+	/* may_open: a symlink (not followed) is ELOOP, a directory or device EACCES */
 	struct file *f = vfs_open(inode, O_RDONLY | O_LARGEFILE, MAY_EXEC, false);
 	iput(inode);
 	if (IS_ERR(f))
@@ -253,6 +261,11 @@ struct file *open_exec(const char *kpath)
 	}
 	f->f_mode |= FMODE_EXEC;
 	return f;
+}
+
+struct file *open_exec(const char *kpath)
+{
+	return do_open_execat(AT_FDCWD, kpath, 0);
 }
 
 /* open/openat/creat: the descriptor of the opened file, or -errno. */

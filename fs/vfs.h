@@ -302,6 +302,9 @@ struct file *file_open_at(int dfd, const char *kpath, int flags, u32 mode);
  * a directory or a file without one, as Linux). The file is readable with kernel_read().
  */
 struct file *open_exec(const char *kpath);
+/* execveat's open: dfd-relative, AT_SYMLINK_NOFOLLOW (ELOOP on a symlink), AT_EMPTY_PATH; any
+ * other flag is EINVAL. */
+struct file *do_open_execat(int dfd, const char *kpath, int flags);
 
 /* Reads/writes up to len bytes at pos with a kernel buffer: bytes moved or -errno. */
 ssize_t kernel_read(struct file *f, void *kbuf, size_t len, u64 pos);

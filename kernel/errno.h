@@ -43,6 +43,7 @@
 #define ELOOP 40
 #define ENODATA 61
 #define EOVERFLOW 75
+#define ELIBBAD 80
 #define EILSEQ 84
 #define EOPNOTSUPP 95
 #define ENOTSUP EOPNOTSUPP

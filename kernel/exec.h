@@ -11,5 +11,7 @@
 int kernel_execve(const char *path, const char *const *argv, const char *const *envp);
 
 long sys_execve(const char *path, const char *const *argv, const char *const *envp);
+long sys_execveat(int dfd, const char *path, const char *const *argv, const char *const *envp,
+		  int flags);
 
 #endif

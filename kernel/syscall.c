@@ -65,6 +65,7 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	SYSCALL(vfork, sys_vfork),
 	SYSCALL(clone, sys_clone),
 	SYSCALL(execve, sys_execve),
+	SYSCALL(execveat, sys_execveat),
 	SYSCALL(exit, sys_exit),
 	SYSCALL(wait4, sys_wait4),
 	SYSCALL(kill, sys_kill),
@@ -167,7 +168,7 @@ void do_syscall(struct pt_regs *regs)
 					regs->r9);
 	else
 		log_unknown(nr);
-	if (nr != __NR_execve || ret != 0)
+	if ((nr != __NR_execve && nr != __NR_execveat) || ret != 0)
 		regs->rax = (u64)ret;
 	exit_to_user_mode(regs);
 }
