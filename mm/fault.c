@@ -188,9 +188,13 @@ static int __handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code, int
  */
 int handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code, int *pkey)
 {
+	/* Only a fault from user mode on the task's own memory holds nothing and may sleep. */
+	bool may_sleep =
+		(error_code & X86_PF_USER) && mm == current->mm && !(error_code & FAULT_FORCE);
+
 	for (;;) {
 		int r = __handle_mm_fault(mm, addr, error_code, pkey);
-		if (r != -ENOMEM || !__alloc_pages_may_oom())
+		if (r != -ENOMEM || !__alloc_pages_may_oom(may_sleep))
 			return r;
 	}
 }

@@ -282,17 +282,19 @@ static void oom_reap_task_mm(struct task_struct *victim)
 }
 
 /*
- * Warden's stand-in for the oom_reaper thread's timer: reaps every victim still alive
- * OOM_REAPER_DELAY after its kill. True if one was reaped (memory came back).
+ * Warden's stand-in for the oom_reaper thread: reaps every victim still alive delay_ns after its
+ * kill (OOM_REAPER_DELAY for a task that can wait, 0 for one that cannot sleep). A victim whose
+ * mm another task shares is left alone (Linux's can_oom_reap). True if one was reaped.
  */
-static bool oom_reap_overdue(void)
+static bool oom_reap_victims(u64 delay_ns)
 {
 	u64 now = ktime_get_ns();
 	bool reaped = false;
 
 	for (struct task_struct *p = first_task(); p; p = p->run_next) {
-		if (!tsk_is_oom_victim(p) || !p->mm || p->state >= EXIT_ZOMBIE ||
-		    (p->mm->flags & MMF_OOM_SKIP) || now - p->oom_kill_ns < OOM_REAPER_DELAY_NS)
+		if (!tsk_is_oom_victim(p) || p == current || !p->mm || p->state >= EXIT_ZOMBIE ||
+		    (p->mm->flags & MMF_OOM_SKIP) || p->mm->users > 1 ||
+		    now - p->oom_kill_ns < delay_ns)
 			continue;
 		oom_reap_task_mm(p);
 		reaped = true;
@@ -308,7 +310,7 @@ bool out_of_memory(struct oom_control *oc)
 		current->oom_kill_ns = current->oom_kill_ns ? current->oom_kill_ns : ktime_get_ns();
 		return true;
 	}
-	if (oom_reap_overdue())
+	if (oom_reap_victims(OOM_REAPER_DELAY_NS))
 		return true;
 	select_bad_process(oc);
 	if (!oc->chosen) {
@@ -336,15 +338,18 @@ static void oom_sleep_tick(void)
 	t->state = TASK_RUNNING;
 }
 
-bool __alloc_pages_may_oom(void)
+bool __alloc_pages_may_oom(bool may_sleep)
 {
 	struct oom_control oc = { .gfp_mask = GFP_HIGHUSER_MOVABLE_MASK, .order = 0 };
 
 	if (fatal_signal_pending(current))
 		return false;
 	out_of_memory(&oc);
-	/* Give the victim the CPU: it must run to exit and free its memory. */
-	oom_sleep_tick();
+	if (fatal_signal_pending(current))
+		return false; /* current is the victim */
+	if (!may_sleep) /* the victim cannot be waited for here: take its memory now */
+		return oom_reap_victims(0);
+	oom_sleep_tick(); /* give the victim the CPU: it must run to exit and free its memory */
 	return !fatal_signal_pending(current);
 }
 

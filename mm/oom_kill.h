@@ -22,7 +22,10 @@
  *  - a victim that cannot exit (blocked in the kernel) would keep its memory: Linux's
  *    oom_reaper unmaps its private memory after OOM_REAPER_DELAY (2 s). Warden does the same from
  *    the waiting task (oom_reap_task_mm), then marks the mm MMF_OOM_SKIP so that another victim
- *    can be chosen.
+ *    can be chosen. A fault that cannot wait (a kernel access to user memory inside a system
+ *    call: the call may hold kernel objects another task could free while it slept) reaps the
+ *    victim at once instead, so the copy goes on without sleeping, as the one-CPU,
+ *    non-preemptive kernel has always run it.
  *
  * System calls that run out of frames (mmap's page tables for MAP_POPULATE-less calls never
  * allocate any; fork's copy, execve, brk, mremap's moves, pipes and files) fail with ENOMEM as
@@ -81,11 +84,15 @@ bool out_of_memory(struct oom_control *oc);
 
 /*
  * What an allocation for user memory does when the frame allocator is empty (Linux's
- * __alloc_pages_may_oom and the wait around it): runs the OOM killer, then sleeps a tick so
- * that the victim can run and exit. Returns true if the allocation should be tried again, false
- * if current itself has SIGKILL pending (it is dying: the caller fails with VM_FAULT_OOM).
+ * __alloc_pages_may_oom and the wait around it): runs the OOM killer, then, if may_sleep, sleeps
+ * a tick so that the victim can run and exit. A caller that must not sleep (a kernel access to
+ * user memory in the middle of a system call, which may hold pointers into kernel objects that
+ * another task could free meanwhile; ptrace's access to another mm) has the victim's private
+ * memory reaped at once instead. Returns true if the allocation should be tried again; false if
+ * current itself has SIGKILL pending (it is dying: the caller fails with VM_FAULT_OOM) or, for a
+ * caller that cannot sleep, if no memory could be reaped (the victim's mm is shared).
  */
-bool __alloc_pages_may_oom(void);
+bool __alloc_pages_may_oom(bool may_sleep);
 
 /*
  * The arch fault handler's answer to VM_FAULT_OOM from user mode (Linux 6.1's

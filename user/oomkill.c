@@ -12,7 +12,8 @@
  *   adj_max      oom_score_adj 1000 makes the small hog the victim;
  *   uaccess      read(2) from /dev/zero into untouched memory; the hog is stopped (SIGSTOP);
  *   cow          the parent writes pages it shares copy-on-write with a child;
- *   stack        the parent's stack grows by 6 MiB.
+ *   stack        the parent's stack grows by 6 MiB;
+ *   self         a child touches more than RAM: it is the biggest, and dies of its own fault.
  * After each, every hog is killed and MemFree must come back. Lines: "ok NAME" or "FAIL NAME". */
 #include "common.h"
 #include <fcntl.h>
@@ -253,6 +254,22 @@ static __attribute__((noinline)) int grow_stack(void)
 	return 1;
 }
 
+/* A child that touches memory until it dies: the biggest process is the one faulting. */
+static void scenario_self(void)
+{
+	long free0 = mem_free();
+	fflush(stdout);
+	pid_t pids[1] = { fork() };
+	if (pids[0] == 0) {
+		prctl(PR_SET_NAME, "hog-self");
+		long len = free0 + 64 * MIB;
+		char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		touch(p, len, 1);
+		_exit(4); /* more than all of RAM was touched: never reached */
+	}
+	finish("oom_faulting_task_is_victim", pids[0] > 0, pids[0], pids, 1, free0);
+}
+
 static void scenario_stack(void)
 {
 	long free0 = mem_free();
@@ -271,6 +288,7 @@ int main(void)
 	scenario_uaccess();
 	scenario_cow();
 	scenario_stack();
+	scenario_self();
 	printf("oomkill: %d failed\n", failures);
 	return failures != 0;
 }
