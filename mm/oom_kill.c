@@ -317,7 +317,7 @@ bool out_of_memory(struct oom_control *oc)
 		dump_header(oc, NULL);
 		pr_warn("Out of memory and no killable processes...\n");
 		/* An allocation at the system level cannot make progress: bail out now. */
-		panic("System is deadlocked on memory\n");
+		panic("System is deadlocked on memory");
 	}
 	if (oc->chosen != OOM_ABORT_CHOSEN)
 		oom_kill_process(oc, "Out of memory");
