@@ -284,22 +284,30 @@ static void oom_reap_task_mm(struct task_struct *victim)
 /*
  * Warden's stand-in for the oom_reaper thread: reaps every victim still alive delay_ns after its
  * kill (OOM_REAPER_DELAY for a task that can wait, 0 for one that cannot sleep). A victim whose
- * mm another task shares is left alone (Linux's can_oom_reap). True if one was reaped.
+ * mm another task shares cannot be reaped (Linux's can_oom_reap); after the full delay it is
+ * only hidden from the killer (MMF_OOM_SKIP), as Linux's oom_reap_task does when it gives up, so
+ * that another victim can be chosen. True if the killer should look again.
  */
 static bool oom_reap_victims(u64 delay_ns)
 {
 	u64 now = ktime_get_ns();
-	bool reaped = false;
+	bool progress = false;
 
 	for (struct task_struct *p = first_task(); p; p = p->run_next) {
 		if (!tsk_is_oom_victim(p) || p == current || !p->mm || p->state >= EXIT_ZOMBIE ||
-		    (p->mm->flags & MMF_OOM_SKIP) || p->mm->users > 1 ||
-		    now - p->oom_kill_ns < delay_ns)
+		    (p->mm->flags & MMF_OOM_SKIP) || now - p->oom_kill_ns < delay_ns)
 			continue;
-		oom_reap_task_mm(p);
-		reaped = true;
+		if (p->mm->users > 1) {
+			if (delay_ns < OOM_REAPER_DELAY_NS)
+				continue;
+			pr_info("oom_reaper: unable to reap pid:%d (%s)\n", p->pid, p->comm);
+			p->mm->flags |= MMF_OOM_SKIP;
+		} else {
+			oom_reap_task_mm(p);
+		}
+		progress = true;
 	}
-	return reaped;
+	return progress;
 }
 
 bool out_of_memory(struct oom_control *oc)

@@ -27,9 +27,10 @@
  *    victim at once instead, so the copy goes on without sleeping, as the one-CPU,
  *    non-preemptive kernel has always run it.
  *
- * System calls that run out of frames (mmap's page tables for MAP_POPULATE-less calls never
- * allocate any; fork's copy, execve, brk, mremap's moves, pipes and files) fail with ENOMEM as
- * they did before: only the page-fault path retries after an OOM kill (see docs/oom.md).
+ * System calls that run out of frames (fork's copy of the mm, execve, the VMAs and page tables of
+ * mmap, mremap and mprotect, brk, pipes and files) fail with ENOMEM as they did before: only the
+ * fault path, where user space cannot be handed an error, retries after an OOM kill
+ * (docs/oom.md lists each case).
  *
  * /proc/self/oom_score (0..2000, Linux's proc_oom_score), oom_score_adj (-1000..1000) and the
  * legacy oom_adj (-17..15) are made here; oom_score_adj is a per-process value (Linux keeps it
