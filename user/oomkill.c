@@ -171,15 +171,40 @@ static void finish(const char *name, int ok, pid_t want, pid_t *pids, int n, lon
 	report(name, ok, why);
 }
 
-/* init is never chosen, though it holds more than the hog. */
+/* init is never chosen, though it holds more than the hog. The hog is forked before the parent
+ * touches its half, so that it does not map (and count) the parent's pages copy-on-write. */
 static void scenario_init(void)
 {
 	long free0 = mem_free();
 	long mine = free0 / 2 & ~4095L;
+	int go[2], ready_pipe[2];
+	char c = 'g';
+	pipe(go);
+	pipe(ready_pipe);
+	fflush(stdout);
+	pid_t pids[1] = { fork() };
+	if (pids[0] == 0) {
+		prctl(PR_SET_NAME, "hog-init");
+		close(go[1]);
+		close(ready_pipe[0]);
+		if (read(go[0], &c, 1) != 1)
+			_exit(5);
+		long bytes = (mem_free() - MARGIN) / 513 * 512 & ~4095L;
+		char *h = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			       -1, 0);
+		touch(h, bytes, 1);
+		write(ready_pipe[1], "r", 1);
+		for (;;)
+			pause();
+	}
+	close(go[0]);
+	close(ready_pipe[1]);
 	char *p = mmap(NULL, mine, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	touch(p, mine, 3);
-	pid_t pids[1] = { hog("hog-init", 0, 0, 0) };
-	int ok = pids[0] > 0 && parent_needs_memory() && check(p, mine, 3);
+	write(go[1], &c, 1);
+	int ok = read(ready_pipe[0], &c, 1) == 1 && parent_needs_memory() && check(p, mine, 3);
+	close(go[1]);
+	close(ready_pipe[0]);
 	munmap(p, mine);
 	finish("oom_init_never_chosen", ok, pids[0], pids, 1, free0);
 }
