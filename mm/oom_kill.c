@@ -356,7 +356,7 @@ bool __alloc_pages_may_oom(bool may_sleep)
 	if (fatal_signal_pending(current))
 		return false; /* current is the victim */
 	if (!may_sleep) /* the victim cannot be waited for here: take its memory now */
-		return oom_reap_victims(0);
+		return oom_reap_victims(0) || nr_free_frames() > 0;
 	oom_sleep_tick(); /* give the victim the CPU: it must run to exit and free its memory */
 	return !fatal_signal_pending(current);
 }

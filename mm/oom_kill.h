@@ -91,7 +91,8 @@ bool out_of_memory(struct oom_control *oc);
  * another task could free meanwhile; ptrace's access to another mm) has the victim's private
  * memory reaped at once instead. Returns true if the allocation should be tried again; false if
  * current itself has SIGKILL pending (it is dying: the caller fails with VM_FAULT_OOM) or, for a
- * caller that cannot sleep, if no memory could be reaped (the victim's mm is shared).
+ * caller that cannot sleep, if nothing could be reaped and no frame is free (the victim's
+ * mm is shared).
  */
 bool __alloc_pages_may_oom(bool may_sleep);
 
