@@ -7,6 +7,7 @@
 #include "kernel/errno.h"
 #ifndef WARDEN_HOST
 #include "mm/proc_maps.h" /* /proc/self/maps and smaps: the host tests of fs/ have no mm */
+#include "mm/oom_kill.h" /* /proc/self/oom_score, oom_score_adj, oom_adj */
 #endif
 
 /* Creates name in the root's directory dir with mode (and device number rdev). */
@@ -52,6 +53,8 @@ int fs_init(void *initrd, size_t len)
 		err = trace_proc_init();
 	if (!err)
 		err = proc_pagemap_init();
+	if (!err)
+		err = proc_oom_init();
 #endif
 	if (!err && len)
 		err = unpack_initramfs(initrd, len);

@@ -101,6 +101,8 @@ static long do_fork(u64 flags, u64 newsp, int *parent_tid, int *child_tid, u64 t
 	copy_signal_state(t, parent);
 	memcpy(t->rlim, parent->rlim, sizeof(t->rlim));
 	t->personality = parent->personality;
+	t->oom_score_adj = parent->oom_score_adj;
+	t->oom_score_adj_min = parent->oom_score_adj_min;
 	t->has_child_subreaper = parent->has_child_subreaper || parent->is_child_subreaper;
 	memcpy(t->comm, parent->comm, sizeof(t->comm));
 	memcpy(t->exe_path, parent->exe_path, sizeof(t->exe_path));

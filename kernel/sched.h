@@ -83,6 +83,14 @@ struct task_struct {
 	char exe_path[256]; /* what /proc/self/exe names */
 	u8 fpu_state[FPU_STATE_SIZE]; /* user FPU/SIMD state, XSAVE image at task_fpstate() */
 	u32 pkru; /* user PKRU while the task is not running (Linux's thread.pkru) */
+	/*
+	 * The OOM killer (mm/oom_kill.h), per process as Linux's signal_struct has them: the
+	 * oom_score_adj (-1000..1000), the lowest value it may be set to without CAP_SYS_RESOURCE,
+	 * and when the killer chose this task (0: never).
+	 */
+	short oom_score_adj;
+	short oom_score_adj_min;
+	u64 oom_kill_ns;
 };
 
 /* The task running on this CPU: one load from the per-CPU area (%gs). */

@@ -11,6 +11,7 @@
 #include "arch/x86_64/pkru.h"
 #include "mm/filemap.h"
 #include "mm/frame.h"
+#include "mm/oom_kill.h"
 #include "arch/x86_64/pgtable.h"
 #include "arch/x86_64/tlb.h"
 #include "arch/x86_64/traps.h"
@@ -120,7 +121,8 @@ static int do_wp_page(struct mm_struct *mm, struct vm_area_struct *v, u64 va, pt
 	return 0;
 }
 
-int handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code, int *pkey)
+/* One attempt at the fault (handle_mm_fault without the OOM retry): -ENOMEM when frames ran out. */
+static int __handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code, int *pkey)
 {
 	*pkey = 0;
 	struct vm_area_struct *v = find_vma(mm, addr);
@@ -176,4 +178,23 @@ int handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code, int *pkey)
 		return -ENOMEM;
 	}
 	return 0;
+}
+
+/*
+ * A user page fault, retried after the OOM killer ran when a frame (for the page, its copy, a
+ * page table, an anon_vma) could not be had: Linux's allocator invokes the killer and retries
+ * inside the fault, so the fault fails with -ENOMEM (VM_FAULT_OOM) only when the faulting task
+ * is itself dying (SIGKILL pending, perhaps as the victim).
+ */
+int handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code, int *pkey)
+{
+	/* Only a fault from user mode on the task's own memory holds nothing and may sleep. */
+	bool may_sleep =
+		(error_code & X86_PF_USER) && mm == current->mm && !(error_code & FAULT_FORCE);
+
+	for (;;) {
+		int r = __handle_mm_fault(mm, addr, error_code, pkey);
+		if (r != -ENOMEM || !__alloc_pages_may_oom(may_sleep))
+			return r;
+	}
 }

@@ -126,6 +126,7 @@ struct mm_struct {
 	s16 execute_only_pkey; /* -1: none yet */
 	/* The program file exec loaded (Linux's exe_file): nobody may write it while we exist. */
 	struct inode *exe_inode;
+	unsigned long flags; /* MMF_* (mm/oom_kill.h: MMF_OOM_SKIP) */
 };
 
 /*
@@ -190,8 +191,10 @@ int do_munmap(struct mm_struct *mm, u64 start, u64 len);
  * Resolves a page fault at addr in mm (demand-zero, file page, stack growth). Returns 0 if the
  * access may now be retried, or the si_code for SIGSEGV: SEGV_MAPERR (no VMA), SEGV_ACCERR
  * (the VMA does not allow the access) or SEGV_PKUERR (its protection key does not, with the key
- * in *pkey); FAULT_SIGBUS for a page of a file mapping that lies past the end of the file;
- * -ENOMEM when memory ran out.
+ * in *pkey); FAULT_SIGBUS for a page of a file mapping that lies past the end of the file.
+ * When no frame is free the OOM killer runs and the fault is retried (mm/oom_kill.h); -ENOMEM
+ * (VM_FAULT_OOM) only when the faulting task is dying, or, for a fault that cannot sleep, when
+ * no memory could be reaped.
  */
 int handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code, int *pkey);
 

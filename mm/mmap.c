@@ -532,6 +532,7 @@ struct mm_struct *dup_mm(struct mm_struct *old)
 	memcpy(&mm->mmap_base, &old->mmap_base,
 	       sizeof(*mm) - offsetof(struct mm_struct, mmap_base));
 	mm->exe_inode = NULL;
+	mm->flags = 0; /* MMF_OOM_SKIP is the old mm's own (Linux's mmf_init_flags) */
 	set_mm_exe_inode(mm, old->exe_inode);
 	for (struct vm_area_struct *v = old->mm_rb.first; v; v = v->vm_next) {
 		struct vm_area_struct *n = vm_area_dup(v);

@@ -14,6 +14,7 @@
 #include "kernel/signal.h"
 #include "arch/x86_64/time.h"
 #include "mm/mm.h"
+#include "mm/oom_kill.h"
 #include "mm/uaccess.h"
 #include "kernel/string.h"
 
@@ -237,9 +238,11 @@ static bool do_user_page_fault(struct pt_regs *regs, u64 cr2)
 		else if (r == SEGV_PKUERR)
 			force_sig_pkuerr(cr2, (u32)pkey); /* si_pkey at siginfo offset 0x20 */
 		else
-			force_sig(SIGKILL); /* out of memory */
+			pagefault_out_of_memory(); /* VM_FAULT_OOM: this task is dying already */
 		return true;
 	}
+	/* A kernel access to user memory: EFAULT for a bad address, and for VM_FAULT_OOM too (the
+	 * task is dying: Linux's kernelmode_fixup_or_oops). */
 	return fixup_exception(regs);
 }
 
