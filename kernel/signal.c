@@ -10,6 +10,7 @@
 #include "kernel/exit.h"
 #include "kernel/sched.h"
 #include "kernel/string.h"
+#include "kernel/syscall_nr.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/signal.h"
 #include "arch/x86_64/traps.h"
@@ -376,6 +377,8 @@ static void do_signal(struct pt_regs *regs)
 		if (r == -ERESTARTNOHAND || r == -ERESTARTSYS || r == -ERESTARTNOINTR ||
 		    r == -ERESTART_RESTARTBLOCK) {
 			restart_syscall_regs(regs);
+			if (r == -ERESTART_RESTARTBLOCK) /* resume from the restart block */
+				regs->rax = __NR_restart_syscall;
 			regs->error_code =
 				~0ULL; /* restarted once: no second fix-up on this return */
 		}
