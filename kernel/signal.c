@@ -331,6 +331,8 @@ static void handle_signal(int sig, struct kernel_siginfo *info, struct k_sigacti
 	if (in_syscall(regs)) {
 		switch ((s64)regs->rax) {
 		case -ERESTART_RESTARTBLOCK:
+			t->restart_block.fn = NULL; /* EINTR: nothing left for restart_syscall */
+			fallthrough;
 		case -ERESTARTNOHAND:
 			regs->rax = (u64)-EINTR;
 			break;
