@@ -274,7 +274,8 @@ long sys_clock_nanosleep(int clk, int flags, const struct timespec64 *req, struc
 	 */
 	if (clk < 0)
 		return -EINVAL;
-	if ((clk == CLOCK_REALTIME_ALARM || clk == CLOCK_BOOTTIME_ALARM) && (flags & ~TIMER_ABSTIME))
+	if ((clk == CLOCK_REALTIME_ALARM || clk == CLOCK_BOOTTIME_ALARM) &&
+	    (flags & ~TIMER_ABSTIME))
 		return -EINVAL;
 	current->restart_block.fn = do_no_restart_syscall;
 	u64 t = timespec_to_ktime(&ts);
