@@ -40,6 +40,21 @@ struct rlimit64 {
 };
 #define FPU_STATE_SIZE (2752 + 64) /* XSTATE_MAX_SIZE and room to align it to 64 */
 
+struct timespec64;
+
+/*
+ * What restart_syscall(2) resumes after a stop interrupted a sleep (Linux's restart_block): the
+ * kernel returns -ERESTART_RESTARTBLOCK, and with no handler to run the task re-enters through
+ * restart_syscall, which calls fn. Only relative sleeps use it: the same deadline again.
+ */
+struct restart_block {
+	long (*fn)(struct restart_block *rb);
+	struct {
+		u64 expires; /* the monotonic deadline */
+		struct timespec64 *rmtp; /* where the time left goes if interrupted again */
+	} nanosleep;
+};
+
 struct task_struct {
 	u64 thread_sp; /* kernel RSP saved by switch_to (first: used by assembly) */
 	int pid;
@@ -70,6 +85,7 @@ struct task_struct {
 	u64 clear_child_tid;
 	u64 set_child_tid;
 	u64 wake_at_ns; /* for nanosleep: when a timed sleep ends */
+	struct restart_block restart_block;
 	u64 personality;
 	struct rlimit64 rlim[RLIM_NLIMITS];
 	bool need_resched;

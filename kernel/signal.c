@@ -10,6 +10,7 @@
 #include "kernel/exit.h"
 #include "kernel/sched.h"
 #include "kernel/string.h"
+#include "kernel/syscall_nr.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/signal.h"
 #include "arch/x86_64/traps.h"
@@ -330,6 +331,8 @@ static void handle_signal(int sig, struct kernel_siginfo *info, struct k_sigacti
 	if (in_syscall(regs)) {
 		switch ((s64)regs->rax) {
 		case -ERESTART_RESTARTBLOCK:
+			t->restart_block.fn = NULL; /* EINTR: nothing left for restart_syscall */
+			fallthrough;
 		case -ERESTARTNOHAND:
 			regs->rax = (u64)-EINTR;
 			break;
@@ -376,6 +379,8 @@ static void do_signal(struct pt_regs *regs)
 		if (r == -ERESTARTNOHAND || r == -ERESTARTSYS || r == -ERESTARTNOINTR ||
 		    r == -ERESTART_RESTARTBLOCK) {
 			restart_syscall_regs(regs);
+			if (r == -ERESTART_RESTARTBLOCK) /* resume from the restart block */
+				regs->rax = __NR_restart_syscall;
 			regs->error_code =
 				~0ULL; /* restarted once: no second fix-up on this return */
 		}

@@ -38,6 +38,8 @@ long sys_time(s64 *tloc);
 long sys_nanosleep(const struct timespec64 *req, struct timespec64 *rem);
 long sys_clock_nanosleep(int clk, int flags, const struct timespec64 *req, struct timespec64 *rem);
 long sys_pause(void);
+/* restart_syscall(2): resumes a sleep that a stop interrupted (the restart block), else EINTR. */
+long sys_restart_syscall(void);
 long sys_fork(void);
 long sys_vfork(void);
 long sys_clone(u64 flags, u64 newsp, int *parent_tid, int *child_tid, u64 tls);

@@ -114,6 +114,7 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	SYSCALL(clock_gettime, sys_clock_gettime),
 	SYSCALL(clock_getres, sys_clock_getres),
 	SYSCALL(clock_nanosleep, sys_clock_nanosleep),
+	SYSCALL(restart_syscall, sys_restart_syscall),
 	SYSCALL(exit_group, sys_exit_group),
 	SYSCALL(tgkill, sys_tgkill),
 	SYSCALL(tkill, sys_tkill),

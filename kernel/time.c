@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
-/* clock_gettime, gettimeofday, time, nanosleep, clock_nanosleep. */
+/* clock_gettime, gettimeofday, time, nanosleep, clock_nanosleep, restart_syscall. */
 #include "kernel/errno.h"
 #include "kernel/sched.h"
+#include "kernel/signal.h"
 #include "kernel/sys.h"
 #include "arch/x86_64/time.h"
 #include "mm/uaccess.h"
@@ -15,6 +16,11 @@
 #define CLOCK_REALTIME_COARSE 5
 #define CLOCK_MONOTONIC_COARSE 6
 #define CLOCK_BOOTTIME 7
+#define CLOCK_REALTIME_ALARM 8
+#define CLOCK_BOOTTIME_ALARM 9
+#define CLOCK_TAI 11 /* REALTIME here: no leap-second offset is ever set (as Linux without NTP) */
+#define CLOCKFD 3 /* a negative id with these low bits names a dynamic clock by fd */
+#define CLOCKFD_MASK 7
 #define TIMER_ABSTIME 1
 
 struct timespec64 {
@@ -30,12 +36,15 @@ static bool clock_now(int clk, u64 *ns)
 	switch (clk) {
 	case CLOCK_REALTIME:
 	case CLOCK_REALTIME_COARSE:
+	case CLOCK_REALTIME_ALARM:
+	case CLOCK_TAI:
 		*ns = boot_wall_seconds() * NSEC_PER_SEC + mono;
 		return true;
 	case CLOCK_MONOTONIC:
 	case CLOCK_MONOTONIC_RAW:
 	case CLOCK_MONOTONIC_COARSE:
 	case CLOCK_BOOTTIME:
+	case CLOCK_BOOTTIME_ALARM:
 	case CLOCK_PROCESS_CPUTIME_ID:
 	case CLOCK_THREAD_CPUTIME_ID:
 		*ns = mono;
@@ -94,75 +103,186 @@ long sys_time(s64 *tloc)
 	return t;
 }
 
-/* Sleeps until the monotonic time reaches deadline; -EINTR if a signal comes first. */
-static long sleep_until(u64 deadline)
+/*
+ * Time in the kernel is ktime: signed 64-bit nanoseconds, saturated at KTIME_MAX (292 years),
+ * which means "never" (Linux's ktime_t). Every conversion below saturates instead of wrapping.
+ */
+#define KTIME_MAX ((u64)0x7fffffffffffffffULL)
+#define KTIME_SEC_MAX (KTIME_MAX / NSEC_PER_SEC)
+
+/* A valid timespec as ktime; seconds past KTIME_SEC_MAX saturate (timespec64_to_ktime). */
+static u64 timespec_to_ktime(const struct timespec64 *ts)
+{
+	if ((u64)ts->tv_sec >= KTIME_SEC_MAX)
+		return KTIME_MAX;
+	return (u64)ts->tv_sec * NSEC_PER_SEC + (u64)ts->tv_nsec;
+}
+
+/* a + b saturated at KTIME_MAX (ktime_add_safe), both in [0, KTIME_MAX]. */
+static u64 ktime_add_safe(u64 a, u64 b)
+{
+	return b > KTIME_MAX - a ? KTIME_MAX : a + b;
+}
+
+/*
+ * Sleeps until the monotonic time reaches deadline (KTIME_MAX: never). 0 when it did, 1 when an
+ * unblocked signal is pending first (the caller decides between EINTR and a restart).
+ */
+static int sleep_until(u64 deadline)
 {
 	struct task_struct *t = current;
+	int r = 0;
 
 	while (ktime_get_ns() < deadline) {
-		if (t->pending & ~t->blocked)
-			return -EINTR;
+		if (t->pending & ~t->blocked) {
+			r = 1;
+			break;
+		}
 		t->wake_at_ns = deadline;
 		t->state = TASK_INTERRUPTIBLE;
 		schedule();
 	}
 	t->wake_at_ns = 0;
 	t->state = TASK_RUNNING;
-	return 0;
+	return r;
 }
 
-/* Reads and checks a user timespec: 0 <= tv_nsec < 1e9 and tv_sec >= 0. */
-static long get_timespec_ns(const struct timespec64 *u, u64 *ns)
+/* Reads a user timespec: -EFAULT, or -EINVAL unless tv_sec >= 0 and 0 <= tv_nsec < 1e9. */
+static long get_timespec(const struct timespec64 *u, struct timespec64 *ts)
 {
-	struct timespec64 ts;
-
-	if (copy_from_user(&ts, u, sizeof(ts)))
+	if (copy_from_user(ts, u, sizeof(*ts)))
 		return -EFAULT;
-	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= (s64)NSEC_PER_SEC)
+	if (ts->tv_sec < 0 || (u64)ts->tv_nsec >= NSEC_PER_SEC)
 		return -EINVAL;
-	*ns = (u64)ts.tv_sec > ~0ULL / NSEC_PER_SEC
-		      ? ~0ULL
-		      : (u64)ts.tv_sec * NSEC_PER_SEC + (u64)ts.tv_nsec;
 	return 0;
 }
 
-/* Sleeps for ns; on -EINTR writes the remaining time to rem (if given). */
-static long do_nanosleep(u64 ns, struct timespec64 *rem)
+/* restart_syscall after a sleep was interrupted by a signal with no handler: nothing to redo. */
+static long do_no_restart_syscall(struct restart_block *rb)
 {
-	u64 start = ktime_get_ns();
-	u64 deadline = ns > ~0ULL - start ? ~0ULL : start + ns;
-	long r = sleep_until(deadline);
+	(void)rb;
+	return -EINTR;
+}
 
-	if (r == -EINTR && rem) {
+static long nanosleep_restart(struct restart_block *rb);
+
+/*
+ * A relative sleep until the monotonic deadline (hrtimer_nanosleep). When a signal comes
+ * first the time left goes to rmtp (if given; -EFAULT if it cannot be written) and the sleep
+ * asks for a restart through the restart block: EINTR if a handler runs, else the same
+ * deadline again (after a stop and SIGCONT), so the sleep ends when it would have ended.
+ */
+static long nanosleep_until(u64 deadline, struct timespec64 *rmtp)
+{
+	struct restart_block *rb = &current->restart_block;
+
+	if (!sleep_until(deadline))
+		return 0;
+	if (rmtp) {
 		u64 now = ktime_get_ns();
-		if (put_timespec(deadline > now ? deadline - now : 0, rem))
+		if (deadline <= now)
+			return 0;
+		if (put_timespec(deadline - now, rmtp))
 			return -EFAULT;
 	}
-	return r;
+	rb->fn = nanosleep_restart;
+	rb->nanosleep.expires = deadline;
+	rb->nanosleep.rmtp = rmtp;
+	return -ERESTART_RESTARTBLOCK;
+}
+
+/* restart_syscall of an interrupted relative sleep: the same deadline, the same rmtp. */
+static long nanosleep_restart(struct restart_block *rb)
+{
+	return nanosleep_until(rb->nanosleep.expires, rb->nanosleep.rmtp);
+}
+
+long sys_restart_syscall(void)
+{
+	struct restart_block *rb = &current->restart_block;
+	long (*fn)(struct restart_block *) = rb->fn ? rb->fn : do_no_restart_syscall;
+
+	rb->fn = do_no_restart_syscall;
+	return fn(rb);
 }
 
 long sys_nanosleep(const struct timespec64 *req, struct timespec64 *rem)
 {
-	u64 ns;
-	long r = get_timespec_ns(req, &ns);
+	struct timespec64 ts;
+	long r = get_timespec(req, &ts);
 
-	return r ? r : do_nanosleep(ns, rem);
+	if (r)
+		return r;
+	current->restart_block.fn = do_no_restart_syscall;
+	return nanosleep_until(ktime_add_safe(ktime_get_ns(), timespec_to_ktime(&ts)), rem);
+}
+
+/* Does clk sleep? 0, -EINVAL (no such clock) or -EOPNOTSUPP (a clock without nsleep), as 6.1. */
+static long nsleep_clock_check(int clk)
+{
+	if (clk < 0) /* CPU clocks by pid; dynamic (fd) clocks have no nsleep */
+		return (clk & CLOCKFD_MASK) == CLOCKFD ? -EOPNOTSUPP : 0;
+	switch (clk) {
+	case CLOCK_REALTIME:
+	case CLOCK_MONOTONIC:
+	case CLOCK_PROCESS_CPUTIME_ID:
+	case CLOCK_BOOTTIME:
+	case CLOCK_REALTIME_ALARM:
+	case CLOCK_BOOTTIME_ALARM:
+	case CLOCK_TAI:
+		return 0;
+	case CLOCK_THREAD_CPUTIME_ID:
+	case CLOCK_MONOTONIC_RAW:
+	case CLOCK_REALTIME_COARSE:
+	case CLOCK_MONOTONIC_COARSE:
+		return -EOPNOTSUPP;
+	default:
+		return -EINVAL;
+	}
+}
+
+/*
+ * An absolute time on clk as a monotonic deadline: the wall clocks (REALTIME, TAI and its alarm
+ * clock) are the monotonic clock plus the boot time; a time before boot is already past, and
+ * KTIME_MAX stays "never".
+ */
+static u64 abs_to_monotonic(int clk, u64 t)
+{
+	u64 offset = 0;
+
+	if (clk == CLOCK_REALTIME || clk == CLOCK_REALTIME_ALARM || clk == CLOCK_TAI)
+		offset = boot_wall_seconds() * NSEC_PER_SEC;
+	if (t == KTIME_MAX)
+		return KTIME_MAX;
+	return t > offset ? t - offset : 0;
 }
 
 long sys_clock_nanosleep(int clk, int flags, const struct timespec64 *req, struct timespec64 *rem)
 {
-	u64 ns, now;
+	struct timespec64 ts;
+	long r = nsleep_clock_check(clk);
 
-	if (!clock_now(clk, &now))
-		return -EINVAL;
-	if (clk == CLOCK_THREAD_CPUTIME_ID)
-		return -EOPNOTSUPP; /* that clock has no sleep (Linux) */
-	long r = get_timespec_ns(req, &ns);
 	if (r)
 		return r;
-	if (flags & TIMER_ABSTIME)
-		return sleep_until(ktime_get_ns() + (ns > now ? ns - now : 0));
-	return do_nanosleep(ns, rem);
+	r = get_timespec(req, &ts);
+	if (r)
+		return r;
+	/*
+	 * Warden keeps no CPU time: the process CPU clock sleeps on the monotonic clock, and the
+	 * clocks of other processes or threads, by pid, are refused (Linux: EINVAL for the
+	 * calling thread's own and for a pid that does not exist).
+	 */
+	if (clk < 0)
+		return -EINVAL;
+	if ((clk == CLOCK_REALTIME_ALARM || clk == CLOCK_BOOTTIME_ALARM) &&
+	    (flags & ~TIMER_ABSTIME))
+		return -EINVAL;
+	current->restart_block.fn = do_no_restart_syscall;
+	u64 t = timespec_to_ktime(&ts);
+	if (!(flags & TIMER_ABSTIME))
+		return nanosleep_until(ktime_add_safe(ktime_get_ns(), t), rem);
+	/* Absolute: no rmtp; after a stop the same call is simply made again (ERESTARTNOHAND). */
+	return sleep_until(abs_to_monotonic(clk, t)) ? -ERESTARTNOHAND : 0;
 }
 
 long sys_pause(void)

@@ -27,6 +27,14 @@ void pgd_free(struct mm_struct *mm);
 /* Removes the pages of [start, end) from the page tables, dropping their frame references. */
 void zap_page_range(struct mm_struct *mm, u64 start, u64 end);
 
+/*
+ * Frees the page tables of [start, end), where no VMA is left, that no remaining VMA can use (the
+ * tables wholly between the VMA below and the VMA above; Linux's free_pgtables), after the TLB
+ * flush that drops them from the page-walk caches. munmap, mremap's move, MAP_FIXED and brk call
+ * it through the common unmap path; exit frees everything (pgd_free).
+ */
+void free_pgtables(struct mm_struct *mm, u64 start, u64 end);
+
 /* Rewrites the PTEs of [start, end) for new vm_flags (copy-on-write pages stay read-only). */
 void change_protection(struct mm_struct *mm, u64 start, u64 end, u64 vm_flags);
 

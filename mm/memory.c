@@ -62,6 +62,57 @@ void zap_page_range(struct mm_struct *mm, u64 start, u64 end)
 	flush_tlb_mm_range(mm, start, end);
 }
 
+/*
+ * Page tables unlinked from an mm wait here for the TLB flush that must come before their frames
+ * can be reused (Linux's mmu_gather): the page-walk caches may still hold the cleared entries, and
+ * a walk through a reused frame would read whatever it holds now as page-table entries.
+ */
+#define PT_FREE_BATCH 64
+
+struct pt_free_batch {
+	struct mm_struct *mm;
+	u64 start, end; /* the user range whose translations the flush drops */
+	unsigned int nr;
+	struct page *tables[PT_FREE_BATCH];
+};
+
+/* Flushes the TLB for the batch's range (page-walk caches included), then frees its tables. */
+static void pt_free_batch_flush(struct pt_free_batch *b)
+{
+	if (!b->nr)
+		return;
+	flush_tlb_mm_freed_tables(b->mm, b->start, b->end);
+	for (unsigned int i = 0; i < b->nr; i++)
+		free_page(b->tables[i]);
+	b->nr = 0;
+}
+
+/* pgtable_free_range's release: queues one unlinked table, flushing when the batch is full. */
+static void pt_free_batch_add(struct page *table, void *arg)
+{
+	struct pt_free_batch *b = arg;
+
+	if (b->nr == PT_FREE_BATCH)
+		pt_free_batch_flush(b);
+	b->tables[b->nr++] = table;
+}
+
+void free_pgtables(struct mm_struct *mm, u64 start, u64 end)
+{
+	struct vm_area_struct *prev, *next = vma_tree_find_vma_prev(&mm->mm_rb, start, &prev);
+	u64 floor = prev ? prev->vm_end : 0, ceiling = next ? next->vm_start : 0;
+	struct pt_free_batch b = { .mm = mm, .nr = 0 };
+
+	if (next && next->vm_start < end)
+		return; /* not empty: a caller's bug, and freeing here would lose pages */
+	/* A table goes only if the whole range it translates lies in [floor, ceiling): flush that.
+	 */
+	b.start = floor;
+	b.end = ceiling ? ceiling : USER_TOP;
+	pgtable_free_range(mm->pgd, start, end, floor, ceiling, pt_free_batch_add, &b);
+	pt_free_batch_flush(&b);
+}
+
 void change_protection(struct mm_struct *mm, u64 start, u64 end, u64 vm_flags)
 {
 	u64 prot = vm_get_page_prot(vm_flags);

@@ -104,6 +104,7 @@ static int __do_munmap(struct mm_struct *mm, u64 start, u64 end)
 		remove_vma(mm, v);
 		v = next;
 	}
+	free_pgtables(mm, start, end);
 	return 0;
 }
 

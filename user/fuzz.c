@@ -266,7 +266,7 @@ enum {
 	A_SIG = 'S', A_PID = 'd', A_IOV = 'v', A_IOVCNT = 'c', A_TIME = 't', A_SIGACT = 'A',
 	A_SIGSET = 'k', A_SETSIZE = 'z', A_PKEY = 'K', A_RES = 'r', A_RLIM = 'R', A_WHENCE = 'w',
 	A_CLOCK = 'C', A_ARGV = 'e', A_FCMD = 'u', A_IOCMD = 'n', A_OFF = 'g', A_STACK = 'Q',
-	A_HOW = 'h', A_WAITOPT = 'O', A_SMALL = 'x', A_PTREQ = 'T', A_NOTE = 'N',
+	A_HOW = 'h', A_WAITOPT = 'O', A_SMALL = 'x', A_PTREQ = 'T', A_NOTE = 'N', A_TFLAGS = 'F',
 };
 
 struct sc {
@@ -358,7 +358,8 @@ static const struct sc table[] = {
 	{ SYS_set_tid_address, "set_tid_address", "p", 1 },
 	{ SYS_clock_gettime, "clock_gettime", "Cp", 1 },
 	{ SYS_clock_getres, "clock_getres", "Cp", 1 },
-	{ SYS_clock_nanosleep, "clock_nanosleep", "Citp", 1 },
+	{ SYS_clock_nanosleep, "clock_nanosleep", "CFtp", 2 },
+	{ SYS_restart_syscall, "restart_syscall", "", 1 },
 	{ SYS_tgkill, "tgkill", "ddS", 1 },
 	{ SYS_tkill, "tkill", "dS", 1 },
 	{ SYS_openat, "openat", "Dsom", 4 },
@@ -447,6 +448,8 @@ static u64 gen_arg(char kind)
 		return one_in(4) ? any_int() : below(5);
 	case A_CLOCK:
 		return one_in(4) ? any_int() : below(12);
+	case A_TFLAGS: /* clock_nanosleep's flags: relative, TIMER_ABSTIME, an unknown bit */
+		return one_in(4) ? any_int() : below(3);
 	case A_FCMD: {
 		static const u64 v[] = { 0, 1, 2, 3, 4, 1030, 1024, 1025, 1026, 1031, 1032, 1033, 1034 };
 		return one_in(4) ? any_int() : v[below(NELEM(v))];
@@ -569,13 +572,17 @@ static u64 build_iov(u64 v)
 	return (u64)iov;
 }
 
-/* A timespec for sleeps: short (at most 2 ms), invalid, or negative; never a long sleep. */
+/*
+ * A timespec for sleeps: short (at most 2 ms), invalid, negative, or far in the future (LONG_MAX,
+ * 2^47-1 and KTIME_SEC_MAX-1 seconds: the overflows of issue 15, item 6), which as a relative or
+ * absolute sleep stalls the round until the parent kills it after 150 ms; 1 s, absolute, is past.
+ */
 static u64 build_time(u64 v)
 {
 	if (!is_variant(v))
 		return v;
 	long *ts = scratch_alloc(16);
-	switch (v % 5) {
+	switch (v % 11) {
 	case 0:
 		ts[0] = 0, ts[1] = 0;
 		break;
@@ -587,6 +594,18 @@ static u64 build_time(u64 v)
 		break;
 	case 3:
 		ts[0] = 0, ts[1] = -1;
+		break;
+	case 4:
+		ts[0] = 0x7fffffffffffffffL, ts[1] = (long)(brnd() % 2) * 999999999;
+		break;
+	case 5:
+		ts[0] = (1L << 47) - 1, ts[1] = 0;
+		break;
+	case 6:
+		ts[0] = 9223372035L, ts[1] = 999999999;
+		break;
+	case 7:
+		ts[0] = 1, ts[1] = 0;
 		break;
 	default:
 		ts[0] = 0, ts[1] = (long)(brnd() % 2000000);

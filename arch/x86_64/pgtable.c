@@ -3,6 +3,7 @@
 #include "arch/x86_64/pgtable.h"
 #include "mm/frame.h"
 #include "kernel/errno.h"
+#include "kernel/printk.h"
 
 u64 __supported_pte_mask_nx;
 pte_t *kernel_pml4;
@@ -175,4 +176,116 @@ void pgtable_free_user(pte_t *pml4)
 			free_table_tree(phys_to_virt(pml4[i] & PTE_ADDR_MASK), 3);
 		pml4[i] = 0;
 	}
+}
+
+/*
+ * Freeing the page tables of an unmapped user range (Linux's free_pgd_range). A table is freed
+ * only when the whole range it covers lies inside [floor, ceiling), the free space around the
+ * range that no VMA uses (ceiling 0: the top of the address space). The entry pointing to it is
+ * cleared here; the frame goes to ctl->release, which must flush the TLB (and the page-walk
+ * caches, which may still hold the cleared entry) before the frame can be reused.
+ */
+struct free_ctl {
+	u64 floor, ceiling;
+	void (*release)(struct page *table, void *arg);
+	void *arg;
+};
+
+/* The end of the level-sized block holding addr, capped at end (which may be 0: the top). */
+static u64 block_end(u64 addr, u64 end, int level)
+{
+	u64 next = ALIGN_DOWN(addr, pgtable_level_size(level)) + pgtable_level_size(level);
+
+	return next - 1 < end - 1 ? next : end;
+}
+
+/* Clears *entry and hands the table it pointed to over for freeing. */
+static void release_table(pte_t *entry, struct free_ctl *ctl)
+{
+	struct page *pg = phys_to_page(*entry & PTE_ADDR_MASK);
+
+	*entry = 0;
+	__atomic_sub_fetch(&nr_table_frames, 1, __ATOMIC_RELAXED);
+	ctl->release(pg, ctl->arg);
+}
+
+/*
+ * May the table at level covering addr go? Only if the block the entry above maps (one level
+ * up) lies inside [floor, ceiling): start and end are the part of the walk inside that block.
+ */
+static bool block_is_free(u64 start, u64 end, int level, const struct free_ctl *ctl)
+{
+	u64 mask = ~(pgtable_level_size(level + 1) - 1), ceiling = ctl->ceiling;
+
+	start &= mask;
+	if (start < ctl->floor)
+		return false;
+	if (ceiling) {
+		ceiling &= mask;
+		if (!ceiling)
+			return false;
+	}
+	return end - 1 <= ceiling - 1;
+}
+
+/*
+ * Frees the tables at level-1 and below under the entries of table (a table at level) that
+ * cover [addr, end), then the table itself (through *entry) when its whole block is free.
+ */
+static void free_level_range(pte_t *entry, int level, u64 addr, u64 end, struct free_ctl *ctl)
+{
+	pte_t *table = phys_to_virt(*entry & PTE_ADDR_MASK);
+	u64 start = addr, next;
+
+	if (level > PG_LEVEL_4K) {
+		do {
+			next = block_end(addr, end, level);
+			pte_t *e = &table[pgtable_index(addr, level)];
+			if ((*e & _PAGE_PRESENT) && !(*e & _PAGE_PSE))
+				free_level_range(e, level - 1, addr, next, ctl);
+		} while ((addr = next) != end);
+	} else {
+		/* No VMA covers this page table: an entry left in it would be a lost frame. */
+		for (int i = 0; i < 512; i++)
+			if (pte_has_frame(table[i])) {
+				printk(KERN_ERR
+				       "pgtable: freeing a page table with a PTE at %#llx\n",
+				       (unsigned long long)(ALIGN_DOWN(start, SZ_2M) +
+							    i * PAGE_SIZE));
+				put_page(phys_to_page(table[i] & PTE_ADDR_MASK));
+			}
+	}
+	if (block_is_free(start, end, level, ctl))
+		release_table(entry, ctl);
+}
+
+void pgtable_free_range(pte_t *pml4, u64 addr, u64 end, u64 floor, u64 ceiling,
+			void (*release)(struct page *table, void *arg), void *arg)
+{
+	struct free_ctl ctl = { floor, ceiling, release, arg };
+	u64 next;
+
+	/* Page tables first: only 2 MiB blocks wholly inside [floor, ceiling). */
+	addr = ALIGN_DOWN(addr, SZ_2M);
+	if (addr < floor) {
+		addr += SZ_2M;
+		if (!addr)
+			return;
+	}
+	if (ceiling) {
+		ceiling = ALIGN_DOWN(ceiling, SZ_2M);
+		if (!ceiling)
+			return;
+	}
+	if (end - 1 > ceiling - 1)
+		end -= SZ_2M;
+	if (addr > end - 1 || end > USER_TOP || addr >= USER_TOP)
+		return; /* the kernel half (PML4 slots 256-511) is shared by every mm: never freed
+			 */
+	do {
+		next = block_end(addr, end, 4);
+		pte_t *e = &pml4[pgtable_index(addr, 4)];
+		if (*e & _PAGE_PRESENT)
+			free_level_range(e, 3, addr, next, &ctl);
+	} while ((addr = next) != end);
 }

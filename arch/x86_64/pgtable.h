@@ -117,4 +117,17 @@ void pgtable_for_each_leaf(pte_t *pml4, u64 start, u64 end,
  */
 void pgtable_free_user(pte_t *pml4);
 
+struct page;
+
+/*
+ * Frees the page tables of the user range [addr, end), from which every VMA and page is gone, as
+ * Linux's free_pgd_range: a page table, page directory or PDPT goes only when the whole range it
+ * covers lies inside [floor, ceiling) (the end of the VMA below and the start of the VMA above;
+ * ceiling 0 is the top), so a neighbour's tables are never freed. Each freed table's entry is
+ * cleared and its frame handed to release(table, arg), which must not free it before the TLB
+ * flush that drops the cleared entries from the page-walk caches. The kernel half never goes.
+ */
+void pgtable_free_range(pte_t *pml4, u64 addr, u64 end, u64 floor, u64 ceiling,
+			void (*release)(struct page *table, void *arg), void *arg);
+
 #endif

@@ -35,6 +35,21 @@ void flush_tlb_mm_range(struct mm_struct *mm, u64 start, u64 end)
 		__asm__ __volatile__("invlpg (%0)" ::"r"(va) : "memory");
 }
 
+/*
+ * After page tables were unlinked. The CPU caches not only leaf translations but also PML4,
+ * PDPT and PD entries (the paging-structure caches), and may walk through a cached one, even
+ * speculatively, into a table frame that was freed and reused. Both INVLPG and a CR3 write
+ * drop every paging-structure-cache entry of the current PCID (Warden uses none), so the
+ * ordinary range flush covers them on this CPU, and an mm not loaded here caches nothing once
+ * CR3 moved away from it. For SMP this is the flush that must reach every CPU that ran the mm
+ * since its last flush, lazily idle ones included (Linux's freed_tables shootdown), and the
+ * tables may be freed only after all of them acknowledged it.
+ */
+void flush_tlb_mm_freed_tables(struct mm_struct *mm, u64 start, u64 end)
+{
+	flush_tlb_mm_range(mm, start, end);
+}
+
 void flush_tlb_all(void)
 {
 	u64 cr4 = read_cr4();

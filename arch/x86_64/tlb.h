@@ -19,6 +19,13 @@ struct mm_struct;
 /* Drops the translations of [start, end) of a user address space, if it is live on this CPU. */
 void flush_tlb_mm_range(struct mm_struct *mm, u64 start, u64 end);
 
+/*
+ * Drops the translations of [start, end) of a user address space from which page tables were
+ * unlinked, together with every cached intermediate entry (the page-walk caches), so that the
+ * table frames can be freed and reused afterwards (Linux: flush_tlb_mm_range's freed_tables).
+ */
+void flush_tlb_mm_freed_tables(struct mm_struct *mm, u64 start, u64 end);
+
 /* Drops every translation, global ones included. */
 void flush_tlb_all(void);
 

@@ -29,6 +29,12 @@ void zap_page_range(struct mm_struct *mm, u64 start, u64 end)
 	(void)mm, (void)start, (void)end;
 }
 
+/* No page tables to free. */
+void free_pgtables(struct mm_struct *mm, u64 start, u64 end)
+{
+	(void)mm, (void)start, (void)end;
+}
+
 /* No PTEs to rewrite. */
 void change_protection(struct mm_struct *mm, u64 start, u64 end, u64 vm_flags)
 {
