@@ -6,6 +6,7 @@
  * report naming the copy's caller, so the checker itself cannot break silently.
  */
 #include "kernel/selftest.h"
+#include "kernel/ksyms.h"
 #include "kernel/sched.h"
 #include "kernel/string.h"
 #include "mm/frame.h"
@@ -162,4 +163,32 @@ SELFTEST(poison_kernel_stack_refill)
 	debug_poison = was;
 	ST_ASSERT(poison_find(scribbled, 512, &off, &run) && off == 0 && run == 512);
 	ST_ASSERT_EQ(live, 0x1234);
+}
+
+/* Does one of the first window bytes of the code at fn start a CALL rel32 to target? */
+static bool code_calls(u64 fn, u64 window, u64 target)
+{
+	for (u64 a = fn; fn && a + 5 <= fn + window; a++) {
+		const u8 *p = (const u8 *)a;
+		s32 rel;
+		memcpy(&rel, p + 1, sizeof(rel));
+		if (p[0] == 0xe8 && a + 5 + (u64)(s64)rel == target)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The refill above only helps if the entry code runs it: the SYSCALL entry and the common
+ * exception/interrupt entry (for entries from user mode) must call poison_kernel_stack before
+ * the C handler, within their first 128 bytes (the SYSCALL entry: about 60; trap_common: about
+ * 80).
+ */
+SELFTEST(poison_entry_paths_refill)
+{
+	u64 refill = ksym_address("poison_kernel_stack");
+
+	ST_ASSERT(refill);
+	ST_ASSERT(code_calls(ksym_address("entry_syscall"), 128, refill));
+	ST_ASSERT(code_calls(ksym_address("trap_common"), 128, refill));
 }
