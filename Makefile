@@ -28,7 +28,7 @@ KERNEL_ASM := $(wildcard boot/*.asm arch/x86_64/*.asm)
 KERNEL_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(KERNEL_C)) $(patsubst %.asm,$(BUILD)/%.o,$(KERNEL_ASM))
 
 # Generic code that also builds on the host, for unit tests under ASan and UBSan.
-HOST_GENERIC := kernel/vsprintf.c kernel/cmdline.c mm/memblock.c mm/frame.c mm/slab.c \
+HOST_GENERIC := kernel/vsprintf.c kernel/cmdline.c mm/memblock.c mm/frame.c mm/slab.c mm/poison.c \
 	mm/vma_tree.c mm/vma.c mm/mmap.c mm/mprotect.c mm/mremap.c mm/pkeys.c \
 	$(wildcard fs/*.c)
 HOST_TESTS := $(wildcard tests/host/*.c)

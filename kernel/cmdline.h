@@ -2,7 +2,9 @@
 /*
  * The kernel command line: space-separated words "key=value" or "flag", values optionally in
  * double quotes. Known keys: test= (self-tests to run: all, or names/prefix* separated by
- * commas), seed= (self-test random seed), loglevel= (0-7, console verbosity).
+ * commas), seed= (self-test random seed), loglevel= (0-7, console verbosity), debug_vm (check
+ * every address space after each change, mm/vma.h), poison (fill uninitialised kernel memory
+ * with a pattern and panic if a copy to user space carries it, mm/poison.h).
  */
 #ifndef WARDEN_CMDLINE_H
 #define WARDEN_CMDLINE_H

@@ -32,6 +32,7 @@
 #include "arch/x86_64/traps.h"
 #include "mm/frame.h"
 #include "mm/memblock.h"
+#include "mm/poison.h"
 #include "mm/vma.h"
 #include "kernel/trace.h"
 #include "mm/slab.h"
@@ -98,6 +99,8 @@ void kmain(u32 magic, u32 info)
 		panic("unknown boot protocol (magic %#x)", magic);
 	cmdline_parse(boot_info.cmdline);
 	apply_loglevel();
+	/* poison: uninitialised kernel bytes get a pattern the copies to user space look for. */
+	debug_poison = cmdline_get("poison") != NULL;
 	pr_info("\nWarden %s (x86-64) - a small kernel with Linux's memory protection\n",
 		WARDEN_VERSION);
 	pr_info("boot: %s via %s, command line \"%s\"\n", boot_info.loader_name, boot_info.protocol,

@@ -2,6 +2,7 @@
 /* Physical frame allocator: struct page array plus an O(1) free list. */
 #include "mm/frame.h"
 #include "mm/memblock.h"
+#include "mm/poison.h"
 #include "kernel/panic.h"
 #include "kernel/spinlock.h"
 #include "kernel/string.h"
@@ -79,6 +80,8 @@ struct page *alloc_page(unsigned int gfp)
 	spin_unlock_irqrestore(&frame_lock, flags);
 	if (p && (gfp & __GFP_ZERO))
 		memset(page_address(p), 0, PAGE_SIZE);
+	else if (p && debug_poison) /* what the caller does not write must not reach user space */
+		poison_fill(page_address(p), PAGE_SIZE);
 	return p;
 }
 

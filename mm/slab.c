@@ -2,6 +2,7 @@
 /* Slab caches and kmalloc. */
 #include "mm/slab.h"
 #include "mm/vmalloc.h"
+#include "mm/poison.h"
 #include "kernel/panic.h"
 #include "kernel/string.h"
 
@@ -116,6 +117,8 @@ void *kmem_cache_alloc(struct kmem_cache *c, unsigned int gfp)
 	spin_unlock_irqrestore(&c->lock, flags);
 	if (gfp & __GFP_ZERO)
 		memset(obj, 0, c->object_size);
+	else if (debug_poison) /* the free-list link and the previous owner's bytes */
+		poison_fill(obj, c->object_size);
 	return obj;
 }
 

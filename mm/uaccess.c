@@ -7,6 +7,9 @@
 #include "arch/x86_64/smap.h"
 #include "kernel/errno.h"
 #include "kernel/string.h"
+#include "kernel/ksyms.h"
+#include "kernel/panic.h"
+#include "mm/poison.h"
 
 size_t __copy_user(void *dst, const void *src, size_t n);
 size_t __clear_user(void *dst, size_t n);
@@ -27,14 +30,39 @@ size_t copy_from_user(void *dst, const void __user *src, size_t n)
 	return left;
 }
 
-size_t copy_to_user(void __user *dst, const void *src, size_t n)
+void poison_check_copy(void __user *dst, const void *src, size_t n, const void *caller)
+{
+	size_t off, run;
+	char sym[96];
+
+	if (!poison_find(src, n, &off, &run))
+		return;
+	ksym_format(sym, sizeof(sym), (u64)(uintptr_t)caller);
+	panic("poison: %zu uninitialised kernel bytes (poison) at offset %zu of a %zu-byte copy "
+	      "to user %#llx from %#llx, copy by %s",
+	      run, off, n, (unsigned long long)(uintptr_t)dst, (unsigned long long)(uintptr_t)src,
+	      sym);
+}
+
+/*
+ * Every write of kernel bytes to user memory ends here (copy_to_user, put_user_*): with the
+ * poison option on, the bytes are checked first, and caller names who asked for the copy.
+ */
+static size_t copy_to_user_from(void __user *dst, const void *src, size_t n, const void *caller)
 {
 	if (!access_ok(dst, n))
 		return n;
+	if (unlikely(debug_poison))
+		poison_check_copy(dst, src, n, caller);
 	user_access_begin();
 	size_t left = __copy_user(dst, src, n);
 	user_access_end();
 	return left;
+}
+
+size_t copy_to_user(void __user *dst, const void *src, size_t n)
+{
+	return copy_to_user_from(dst, src, n, __builtin_return_address(0));
 }
 
 size_t clear_user(void __user *dst, size_t n)
@@ -71,7 +99,7 @@ int get_user_u64(u64 *val, const u64 __user *p)
 
 int put_user_u64(u64 val, u64 __user *p)
 {
-	return copy_to_user(p, &val, sizeof(val)) ? -EFAULT : 0;
+	return copy_to_user_from(p, &val, sizeof(val), __builtin_return_address(0)) ? -EFAULT : 0;
 }
 
 int get_user_u32(u32 *val, const u32 __user *p)
@@ -81,5 +109,5 @@ int get_user_u32(u32 *val, const u32 __user *p)
 
 int put_user_u32(u32 val, u32 __user *p)
 {
-	return copy_to_user(p, &val, sizeof(val)) ? -EFAULT : 0;
+	return copy_to_user_from(p, &val, sizeof(val), __builtin_return_address(0)) ? -EFAULT : 0;
 }

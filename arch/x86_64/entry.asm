@@ -7,7 +7,7 @@
 %include "build/layout.inc"
 %include "arch/x86_64/pt_regs.inc"
 
-extern do_trap, smap_enabled, return_to_user_iret
+extern do_trap, smap_enabled, return_to_user_iret, poison_kernel_stack
 global trap_stubs, trap_common, trap_return_iret, fault_catch_enter, probe_read_u64
 
 ; Vectors for which the CPU pushes an error code.
@@ -57,6 +57,10 @@ trap_common:
 .no_smap:
 	PUSH_PT_REGS
 	cld
+	test byte [rsp + 18 * 8], 3	; CS: from user mode, the `poison` option's stack fill
+	jz .from_kernel
+	call poison_kernel_stack
+.from_kernel:
 	mov rdi, rsp			; struct pt_regs *
 	call do_trap
 	POP_PT_REGS

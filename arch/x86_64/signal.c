@@ -24,6 +24,7 @@
 #include "mm/uaccess.h"
 
 #define SW_BYTES_OFFSET 464
+#define LEGACY_WRITTEN 416 /* FXSAVE and XSAVE write bytes 0..415 of the legacy area */
 #define RED_ZONE 128
 
 #define X86_EFLAGS_CF 0x00000001
@@ -76,6 +77,16 @@ static struct xstate_header *xstate_hdr(u8 *image)
 }
 
 /*
+ * Copies bytes [off, off + n) of a kernel image of a frame part to the same offsets at user
+ * address to: the frame is written piece by piece, as Linux does, so the gaps Linux never
+ * writes keep the stack's bytes. True if it could.
+ */
+static bool copy_to_sigframe(u64 to, const void *image, u64 off, u64 n)
+{
+	return copy_to_user((void __user *)(to + off), (const u8 *)image + off, n) == 0;
+}
+
+/*
  * Writes the user FPU state to the frame's FPU area at fp (Linux's copy_fpstate_to_sigframe).
  * With XSAVE: an XSAVE of every user xfeature, XSTATE_BV with x87 and SSE always set (legacy
  * software expects them), the interrupted PKRU in the PKRU slot with XSTATE_BV bit 9 forced on
@@ -88,11 +99,12 @@ static bool copy_fpstate_to_sigframe(u64 fp, u32 pkru)
 	u32 size = fpu_user_xstate_size;
 
 	/*
-	 * XSAVE and FXSAVE write bytes 0-415 of the legacy area and XSAVE the first 16 of the
-	 * header; the rest of both (reserved, and the software bytes filled in below) are zeroed.
+	 * Of the header XSAVE writes only the XSTATE_BV bits it saves: the whole 64 bytes are
+	 * zeroed first, as Linux's xsave_to_user_sigframe clears the header in the frame, or
+	 * XCOMP_BV and XSTATE_BV's other bits would be old kernel-stack bytes (which rt_sigreturn
+	 * then refuses: SIGSEGV with si_code SI_KERNEL).
 	 */
-	memset(buf + 416, 0, FXSAVE_SIZE - 416);
-	memset(buf + XSAVE_HDR_OFFSET + 16, 0, XSAVE_HDR_SIZE - 16);
+	memset(buf + XSAVE_HDR_OFFSET, 0, XSAVE_HDR_SIZE);
 	if (use_xsave()) {
 		xsave_to_buffer(buf, xfeatures_mask_user);
 		xstate_hdr(buf)->xfeatures |= XFEATURE_MASK_FPSSE;
@@ -111,21 +123,24 @@ static bool copy_fpstate_to_sigframe(u64 fp, u32 pkru)
 		.xstate_size = size,
 	};
 	memcpy(buf + SW_BYTES_OFFSET, &sw, sizeof(sw));
-	if (!use_xsave())
-		return copy_to_user((void __user *)fp, buf, fpu_frame_size()) == 0;
 	/*
-	 * Only what XSAVE wrote goes out: the legacy area and header, each enabled component, and
-	 * magic2. The gaps of disabled components keep what the stack held, as with Linux's XSAVE
-	 * straight into the frame.
+	 * Only what Linux's FXSAVE/XSAVE straight into the frame writes goes out: the legacy area
+	 * up to byte 416 (416..463 are never written), the software bytes, and with XSAVE the
+	 * header, each enabled component and magic2. The gaps keep what the stack held.
 	 */
-	if (copy_to_user((void __user *)fp, buf, XSAVE_MIN_SIZE))
+	if (!copy_to_sigframe(fp, buf, 0, LEGACY_WRITTEN) ||
+	    !copy_to_sigframe(fp, buf, SW_BYTES_OFFSET, FXSAVE_SIZE - SW_BYTES_OFFSET))
+		return false;
+	if (!use_xsave())
+		return true;
+	if (!copy_to_sigframe(fp, buf, XSAVE_HDR_OFFSET, XSAVE_HDR_SIZE))
 		return false;
 	for (int i = 0; i < nr_xstate_components; i++) {
 		const struct xstate_component *c = &xstate_components[i];
-		if (copy_to_user((void __user *)(fp + c->offset), buf + c->offset, c->size))
+		if (!copy_to_sigframe(fp, buf, c->offset, c->size))
 			return false;
 	}
-	return copy_to_user((void __user *)(fp + size), buf + size, 4) == 0;
+	return copy_to_sigframe(fp, buf, size, 4);
 }
 
 /*
@@ -311,7 +326,13 @@ int setup_rt_frame(int sig, const struct k_sigaction *ka, const struct kernel_si
 			f.info.fields[i] = info->fields[i];
 		len = sizeof(f);
 	}
-	if (copy_to_user((void __user *)frame, &f, len))
+	/* Linux writes field by field: uc_stack's padding and sigcontext's reserved1 are gaps. */
+	const u64 pad = __builtin_offsetof(struct rt_sigframe, uc.uc_stack.pad);
+	const u64 resv = __builtin_offsetof(struct rt_sigframe, uc.uc_mcontext.reserved1);
+	const u64 mask = __builtin_offsetof(struct rt_sigframe, uc.uc_sigmask);
+	if (!copy_to_sigframe(frame, &f, 0, pad) ||
+	    !copy_to_sigframe(frame, &f, pad + 4, resv - (pad + 4)) ||
+	    !copy_to_sigframe(frame, &f, mask, len - mask))
 		goto efault;
 	if (t->sig.altstack.ss_flags & SS_AUTODISARM)
 		t->sig.altstack = (struct sigaltstack_state){ 0, 0, SS_DISABLE };

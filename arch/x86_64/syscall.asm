@@ -14,7 +14,7 @@ PERCPU_USER_RSP   equ 24
 PT_CS             equ 18 * 8
 PT_RIP            equ 17 * 8
 
-extern do_syscall, schedule_tail
+extern do_syscall, schedule_tail, poison_kernel_stack
 global entry_syscall, entry_syscall_compat, return_to_user, return_to_user_iret
 global ret_from_fork, ret_from_kernel_thread, switch_to, resume_user_regs
 
@@ -33,6 +33,7 @@ entry_syscall:
 	push rax				; orig_rax
 	push -1					; vector: not an exception
 	PUSH_PT_REGS
+	call poison_kernel_stack		; the `poison` boot option (mm/poison.h)
 	xor ebp, ebp				; end of the kernel backtrace
 	mov rdi, rsp
 	call do_syscall
