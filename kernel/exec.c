@@ -11,6 +11,7 @@
 #include "kernel/errno.h"
 #include "kernel/exec.h"
 #include "kernel/exit.h"
+#include "kernel/ptrace.h"
 #include "kernel/random.h"
 #include "kernel/err.h"
 #include "kernel/sched.h"
@@ -419,6 +420,8 @@ long sys_execve(const char *path, const char *const *argv, const char *const *en
 	kfree(kpath);
 	if (err == EXEC_FATAL)
 		do_exit(SIGSEGV);
+	if (!err)
+		ptrace_event_exec(current->pid);
 	return err;
 }
 
