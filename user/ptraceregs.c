@@ -4,7 +4,7 @@
  *   wait4 sees a SIGTRAP stop with the new image's registers; a SIGTRAP the tracee ignores still
  *   stops it; PTRACE_CONT with SIGTRAP kills it; with PTRACE_O_TRACEEXEC the event stop
  *   (SIGTRAP | PTRACE_EVENT_EXEC << 8) instead, PTRACE_GETEVENTMSG its pid, a signal given to
- *   PTRACE_CONT at the event stop is dropped; PTRACE_SETOPTIONS' errors.
+ *   PTRACE_CONT at the event stop is dropped; PTRACE_SETOPTIONS' errors; PTRACE_O_EXITKILL.
  * - PTRACE_GETREGS/SETREGS round trip; RAX and RIP changed so the tracee does something else;
  *   orig_rax with RAX = -ERESTARTSYS (the syscall is entered again, or not with orig_rax -1);
  *   PTRACE_PEEKUSER of every register offset against GETREGS, of struct user's other fields
@@ -14,7 +14,7 @@
  *   PTRACE_GETFPREGS.
  * - Hostile register sets: kernel selectors, null CS/SS, non-canonical and kernel-half RIP,
  *   kernel-half FS/GS bases, RFLAGS with IOPL/VM/NT/TF/AC: refused (EIO) or masked as Linux, and
- *   what the tracee does after each (its stop and its end).
+ *   what the tracee does after each (its stop and its end; DR6 after a TF single step).
  * Register values are printed as properties or offsets, never as raw addresses. */
 #define _GNU_SOURCE
 #include <signal.h>
@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -62,6 +63,7 @@
 #define GETREGSET 0x4204
 #define SETREGSET 0x4205
 #define O_TRACEEXEC 0x10
+#define O_EXITKILL (1 << 20)
 #define EVENT_EXEC 4
 #define ERESTARTSYS 512
 
@@ -463,6 +465,9 @@ static void hostile(const char *what, int reg, unsigned long value, int poke)
         printf("[15.7]   at that stop %s is the value written: %d, cs %#lx ss %#lx\n", names[reg],
                r2[reg] == value, r2[R_CS], r2[R_SS]);
         if (WSTOPSIG(st) == SIGTRAP) {
+            unsigned long dr6 = 0;
+            pt(PEEKUSER, c, DEBUGREG_OFF + 48, (long)&dr6);
+            printf("[15.7]   DR6 at the single-step trap %#lx\n", dr6);
             /* the single step of TF: put the registers back and let it finish */
             line("  SETREGS of the registers from before", pt(SETREGS, c, 0, (long)r));
             run_to_end(c, 0);
@@ -501,6 +506,32 @@ static void hostile_sets(void)
     hostile("all ones", R_EFLAGS, ~0UL, 1);
 }
 
+/* PTRACE_O_EXITKILL: the tracee is killed when its tracer exits. */
+static void exitkill(void)
+{
+    int st;
+    printf("-- [15.7] PTRACE_O_EXITKILL\n");
+    prctl(PR_SET_CHILD_SUBREAPER, 1); /* the orphaned tracee comes to us */
+    int p[2];
+    pipe(p);
+    pid_t tracer = fork();
+    if (tracer == 0) {
+        pid_t c = stopped_tracee();
+        long e = pt(SETOPTIONS, c, 0, O_EXITKILL);
+        if (write(p[1], &c, sizeof(c)) != sizeof(c) || e)
+            _exit(1);
+        _exit(0); /* with the tracee still stopped */
+    }
+    pid_t c = 0;
+    if (read(p[0], &c, sizeof(c)) != sizeof(c))
+        printf("[15.7] FAIL: no tracee\n");
+    waitpid(tracer, &st, 0);
+    show_status("the tracer", st);
+    waitpid(c, &st, 0);
+    show_status("its tracee", st);
+    prctl(PR_SET_CHILD_SUBREAPER, 0);
+}
+
 int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
@@ -512,5 +543,6 @@ int main(int argc, char **argv)
     debugregs();
     regsets();
     hostile_sets();
+    exitkill();
     return 0;
 }

@@ -65,6 +65,7 @@ enum user_reg {
 /* DR6 bits that read as 1 (Linux keeps DR6 XORed with them), DR7's reserved bits. */
 #define DR6_RESERVED 0xffff0ff0UL
 #define DR_CONTROL_RESERVED 0xffffffff0000fc00UL
+#define DR_STEP 0x4000UL
 #define HBP_NUM 4
 
 /* user_i387_struct: the FXSAVE image; where its padding starts (Linux writes zeros there). */
@@ -544,6 +545,15 @@ static int ptrace_set_debugreg(struct task_struct *t, int n, u64 value)
 		return err;
 	}
 	return -EIO;
+}
+
+void ptrace_debug_trap(void)
+{
+	u64 dr6;
+
+	__asm__ __volatile__("mov %%db6, %0" : "=r"(dr6));
+	__asm__ __volatile__("mov %0, %%db6" : : "r"(DR6_RESERVED)); /* its sticky bits cleared */
+	current->thread_ptrace.virtual_dr6 = dr6 & DR_STEP;
 }
 
 void flush_thread_ptrace(struct task_struct *t)

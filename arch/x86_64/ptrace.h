@@ -71,6 +71,12 @@ struct thread_ptrace {
 	u64 ptrace_dr7; /* the last DR7 value written */
 };
 
+/*
+ * A debug exception in user mode: the virtual DR6 a tracer reads keeps only DR6's single-step
+ * bit (Linux's exc_debug_user), and the real DR6 is reset for the next one.
+ */
+void ptrace_debug_trap(void);
+
 /* execve: null data selectors, no debug registers (Linux's start_thread, flush_thread). */
 void flush_thread_ptrace(struct task_struct *t);
 
