@@ -298,21 +298,24 @@ static int xfpregs_set(struct task_struct *t, u32 len, const void __user *ubuf)
 	return 0;
 }
 
-/* NT_X86_XSTATE: t's XSAVE image, its PKRU in the PKRU slot. */
+/*
+ * NT_X86_XSTATE: the first len bytes of t's XSAVE image, with its PKRU in the PKRU slot and
+ * XSTATE_BV saying so (PKRU lives outside the image while the task is not running).
+ */
 static int xstateregs_get(struct task_struct *t, void *buf, u32 len)
 {
-	u8 image[XSTATE_MAX_SIZE] __aligned(64);
-	u32 size = fpu_user_xstate_size;
+	u8 *image = buf;
 
 	if (!use_xsave())
 		return -ENODEV;
-	memcpy(image, task_fpstate(t), size);
+	memcpy(image, task_fpstate(t), len);
 	if (xfeatures_mask_user & XFEATURE_MASK_PKRU) {
-		((struct xstate_header *)(image + XSAVE_HDR_OFFSET))->xfeatures |=
-			XFEATURE_MASK_PKRU;
-		*(u32 *)(image + xstate_offset(XFEATURE_PKRU)) = t->pkru;
+		u32 hdr = XSAVE_HDR_OFFSET, slot = xstate_offset(XFEATURE_PKRU);
+		if (len >= hdr + sizeof(u64))
+			((struct xstate_header *)(image + hdr))->xfeatures |= XFEATURE_MASK_PKRU;
+		if (len >= slot + sizeof(u32))
+			*(u32 *)(image + slot) = t->pkru;
 	}
-	memcpy(buf, image, len);
 	return 0;
 }
 
