@@ -485,7 +485,10 @@ static void hostile_sets(void)
     hostile("0", R_CS, 0, 0);
     hostile("0x2b (user data)", R_CS, 0x2b, 0);
     hostile("0x1000033 (truncated to 0x33)", R_CS, 0x1000033, 0);
+    hostile("0x07 (LDT, RPL 3)", R_CS, 0x07, 0);
+    hostile("0x23 (32-bit user code)", R_CS, 0x23, 1);
     hostile("0", R_SS, 0, 0);
+    hostile("0x0f (LDT, RPL 3)", R_SS, 0x0f, 0);
     hostile("0x18 (kernel data)", R_SS, 0x18, 0);
     hostile("0x1b (kernel data, RPL 3)", R_SS, 0x1b, 0);
     hostile("0x33 (user code)", R_SS, 0x33, 0);

@@ -71,6 +71,12 @@ struct thread_ptrace {
 	u64 ptrace_dr7; /* the last DR7 value written */
 };
 
+/* PTRACE_PEEKUSER of debug register n (0-7) of stopped task t (Linux's ptrace_get_debugreg). */
+u64 ptrace_get_debugreg(struct task_struct *t, int n);
+
+/* PTRACE_POKEUSER of debug register n: 0, -EINVAL (an address or DR7 Linux refuses) or -EIO. */
+int ptrace_set_debugreg(struct task_struct *t, int n, u64 value);
+
 /*
  * A debug exception in user mode: the virtual DR6 a tracer reads keeps only DR6's single-step
  * bit (Linux's exc_debug_user), and the real DR6 is reset for the next one.
