@@ -19,6 +19,7 @@
 #include "kernel/errno.h"
 #include "kernel/exec.h"
 #include "kernel/exit.h"
+#include "kernel/ptrace.h"
 #include "kernel/err.h"
 #include "kernel/sched.h"
 #include "kernel/signal.h"
@@ -212,7 +213,7 @@ static int exec_binprm(struct linux_binprm *bprm)
 		if (err < 0)
 			return err;
 		if (!bprm->interpreter)
-			return 0; /* Linux's ptrace_event(PTRACE_EVENT_EXEC) comes here */
+			return 0; /* the caller's exec_result() stops a traced task (PTRACE_EVENT_EXEC) */
 		fput(bprm->file);
 		bprm->file = bprm->interpreter;
 		bprm->interpreter = NULL;
@@ -377,6 +378,8 @@ static long exec_result(int err)
 {
 	if (err == EXEC_FATAL)
 		do_exit(SIGSEGV);
+	if (!err)
+		ptrace_event_exec(current->pid);
 	return err;
 }
 

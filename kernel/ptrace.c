@@ -13,8 +13,8 @@
 #include "mm/mm.h"
 #include "mm/uaccess.h"
 #include "mm/frame.h"
-#include "arch/x86_64/fpu.h"
 #include "arch/x86_64/pgtable.h"
+#include "arch/x86_64/ptrace.h"
 #include "arch/x86_64/traps.h"
 
 #define PTRACE_TRACEME 0
@@ -26,15 +26,17 @@
 #define PTRACE_KILL 8
 #define PTRACE_ATTACH 16
 #define PTRACE_DETACH 17
+#define PTRACE_SETOPTIONS 0x4200
+#define PTRACE_GETEVENTMSG 0x4201
 #define PTRACE_GETREGSET 0x4204
 #define PTRACE_SETREGSET 0x4205
-#define NT_X86_XSTATE 0x202
 
-/* struct iovec, as PTRACE_GETREGSET/SETREGSET take it. */
-struct user_iovec {
-	u64 iov_base;
-	u64 iov_len;
-};
+#define PTRACE_EVENT_EXEC 4
+#define PTRACE_O_TRACEEXEC (1U << PTRACE_EVENT_EXEC)
+#define PTRACE_O_EXITKILL (1U << 20)
+/* Every option Linux knows: the event bits, EXITKILL and SUSPEND_SECCOMP (Linux's PTRACE_O_MASK).
+ */
+#define PTRACE_O_MASK (0xffU | PTRACE_O_EXITKILL | (1U << 21))
 
 /* The tracee pid names, if the current task traces it and it is stopped for it; else NULL. */
 static struct task_struct *ptrace_check_attach(long pid)
@@ -92,77 +94,15 @@ static int access_remote(struct task_struct *t, u64 addr, void *buf, size_t len,
 	return -EIO;
 }
 
-/* PTRACE_GETREGSET NT_X86_XSTATE: t's XSAVE image, its PKRU in the PKRU slot. */
-static long xstateregs_get(struct task_struct *t, struct user_iovec *iov)
-{
-	u8 image[XSTATE_MAX_SIZE] __aligned(64);
-	u32 size = fpu_user_xstate_size;
-
-	if (!use_xsave())
-		return -ENODEV;
-	memcpy(image, task_fpstate(t), size);
-	if (xfeatures_mask_user & XFEATURE_MASK_PKRU) {
-		((struct xstate_header *)(image + XSAVE_HDR_OFFSET))->xfeatures |=
-			XFEATURE_MASK_PKRU;
-		*(u32 *)(image + xstate_offset(XFEATURE_PKRU)) = t->pkru;
-	}
-	u64 n = min((u64)size, iov->iov_len);
-	if (copy_to_user((void __user *)iov->iov_base, image, n))
-		return -EFAULT;
-	iov->iov_len = n;
-	return 0;
-}
-
-/* The MXCSR bits this CPU accepts (from FXSAVE's mask field; 0xffbf when that reads 0). */
-static u32 mxcsr_feature_mask(void)
-{
-	u8 fx[FXSAVE_SIZE] __aligned(16);
-	u32 mask;
-
-	__asm__ __volatile__("fxsaveq %0" : "=m"(fx));
-	memcpy(&mask, fx + 28, sizeof(mask));
-	return mask ? mask : 0xffbf;
-}
-
-/*
- * PTRACE_SETREGSET NT_X86_XSTATE: a whole standard-format image (EFAULT otherwise) becomes t's
- * state; one XRSTOR would refuse (a bad header, reserved MXCSR bits) is EINVAL. PKRU comes from
- * the PKRU slot when XSTATE_BV says it is there, else it is 0 (Linux's copy_uabi_to_xstate).
- */
-static long xstateregs_set(struct task_struct *t, const struct user_iovec *iov)
-{
-	u8 image[XSTATE_MAX_SIZE] __aligned(64);
-	u32 size = fpu_user_xstate_size, mxcsr;
-
-	if (!use_xsave())
-		return -ENODEV;
-	if (iov->iov_len < size)
-		return -EFAULT;
-	if (copy_from_user(image, (const void __user *)iov->iov_base, size))
-		return -EFAULT;
-	const struct xstate_header *hdr = (const void *)(image + XSAVE_HDR_OFFSET);
-	if ((hdr->xfeatures & ~xfeatures_mask_user) || hdr->xcomp_bv)
-		return -EINVAL;
-	for (int i = 0; i < 6; i++)
-		if (hdr->reserved[i])
-			return -EINVAL;
-	memcpy(&mxcsr, image + MXCSR_OFFSET, sizeof(mxcsr));
-	if (mxcsr & ~mxcsr_feature_mask())
-		return -EINVAL;
-	t->pkru = (hdr->xfeatures & XFEATURE_MASK_PKRU)
-			  ? *(const u32 *)(image + xstate_offset(XFEATURE_PKRU))
-			  : 0;
-	memcpy(task_fpstate(t), image, size);
-	return 0;
-}
-
 /* Lets a stopped tracee go on, with signal sig (0: none); detaching first with detach. */
 static long ptrace_resume(struct task_struct *t, u64 sig, bool detach)
 {
 	if (sig > _NSIG)
 		return -EIO;
-	if (detach)
+	if (detach) {
 		t->ptracer = NULL;
+		t->ptrace_options = 0;
+	}
 	t->resume_sig = (int)sig;
 	t->state = TASK_RUNNING;
 	return 0;
@@ -179,6 +119,7 @@ static long ptrace_attach(long pid)
 	    !t->mm)
 		return -EPERM;
 	t->ptracer = current;
+	t->ptrace_options = 0;
 	send_signal(t, SIGSTOP);
 	/*
 	 * Already stopped by job control: the stop becomes one for the tracer, whose wait4 reports
@@ -200,6 +141,7 @@ long sys_ptrace(long request, long pid, u64 addr, u64 data)
 		if (current->ptracer)
 			return -EPERM;
 		current->ptracer = current->parent;
+		current->ptrace_options = 0;
 		return 0;
 	}
 	if (request == PTRACE_ATTACH)
@@ -231,25 +173,51 @@ long sys_ptrace(long request, long pid, u64 addr, u64 data)
 		return ptrace_resume(t, data, false);
 	case PTRACE_DETACH:
 		return ptrace_resume(t, data, true);
+	case PTRACE_SETOPTIONS:
+		if (data & ~(u64)PTRACE_O_MASK)
+			return -EINVAL;
+		t->ptrace_options = (u32)data;
+		return 0;
+	case PTRACE_GETEVENTMSG:
+		return put_user_u64(t->ptrace_message, (u64 __user *)data) ? -EFAULT : 0;
 	case PTRACE_GETREGSET:
 	case PTRACE_SETREGSET: {
 		struct user_iovec iov;
-		if (addr != NT_X86_XSTATE)
-			return -EINVAL;
 		if (copy_from_user(&iov, (const void __user *)data, sizeof(iov)))
 			return -EFAULT;
-		if (iov.iov_len % sizeof(u64))
-			return -EINVAL; /* Linux's ptrace_regset: whole u64s of the regset */
-		if (request == PTRACE_SETREGSET)
-			return xstateregs_set(t, &iov);
-		long r = xstateregs_get(t, &iov);
-		if (!r && copy_to_user((void __user *)data, &iov, sizeof(iov)))
+		long r = arch_ptrace_regset(t, request, addr, &iov);
+		/* iov_len says how much was copied (Linux's ptrace_regset) */
+		if (!r && put_user_u64(iov.iov_len, &((struct user_iovec __user *)data)->iov_len))
 			return -EFAULT;
 		return r;
 	}
 	default:
-		return -EIO;
+		return arch_ptrace(t, request, addr, data);
 	}
+}
+
+void ptrace_event_exec(int old_pid)
+{
+	struct task_struct *t = current;
+
+	if (!t->ptracer)
+		return;
+	if (t->ptrace_options & PTRACE_O_TRACEEXEC) {
+		/*
+		 * The event stop happens inside execve, where Linux's pt_regs->ax still holds
+		 * -ENOSYS: execve's 0 is stored only when it returns.
+		 */
+		struct pt_regs *regs = task_pt_regs(t);
+		regs->rax = (u64)-ENOSYS;
+		t->ptrace_message = (u64)old_pid;
+		ptrace_notify(SIGTRAP | PTRACE_EVENT_EXEC << 8);
+		regs->rax = 0;
+		return;
+	}
+	/* The legacy report: a SIGTRAP the task sends itself, stopping it on the way out. */
+	struct kernel_siginfo info = { .si_signo = SIGTRAP, .si_code = SI_USER };
+	siginfo_set_pid_uid(&info, t->tgid, 0);
+	send_signal_info(t, SIGTRAP, &info);
 }
 
 void ptrace_exit(struct task_struct *t)
@@ -258,6 +226,9 @@ void ptrace_exit(struct task_struct *t)
 		if (u->ptracer != t)
 			continue;
 		u->ptracer = NULL;
+		if (u->ptrace_options & PTRACE_O_EXITKILL)
+			send_signal(u, SIGKILL);
+		u->ptrace_options = 0;
 		if (u->state == TASK_TRACED) {
 			u->resume_sig = 0;
 			u->state = TASK_RUNNING;

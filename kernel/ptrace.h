@@ -1,10 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * ptrace, the subset a debugger's first steps and Linux's protection_keys selftest use:
- * PTRACE_TRACEME, PTRACE_ATTACH (the tracee stops with SIGSTOP), the tracee's signals reported
- * to the tracer as stops (wait4), PTRACE_PEEKTEXT/PEEKDATA/POKETEXT/POKEDATA (the tracee's
- * memory, ignoring the tracer's PKRU), PTRACE_GETREGSET/SETREGSET with NT_X86_XSTATE (the XSAVE
- * image, PKRU included), PTRACE_CONT, PTRACE_KILL and PTRACE_DETACH. Other requests are EIO.
+ * ptrace, the subset debuggers and Linux's protection_keys selftest use: PTRACE_TRACEME,
+ * PTRACE_ATTACH (the tracee stops with SIGSTOP), the tracee's signals reported to the tracer as
+ * stops (wait4), the stop after execve (a SIGTRAP, or with PTRACE_O_TRACEEXEC the event stop
+ * SIGTRAP | PTRACE_EVENT_EXEC << 8 whose PTRACE_GETEVENTMSG is the pid), PTRACE_SETOPTIONS
+ * (every Linux option is accepted; TRACEEXEC and EXITKILL act, the fork/clone/exit/seccomp
+ * events are not reported yet), PTRACE_PEEKTEXT/PEEKDATA/POKETEXT/POKEDATA (the tracee's memory,
+ * ignoring the tracer's PKRU), the registers (arch/x86_64/ptrace.h: GETREGS/SETREGS,
+ * PEEKUSER/POKEUSER, GETFPREGS/SETFPREGS, GETREGSET/SETREGSET of NT_PRSTATUS, NT_PRFPREG,
+ * NT_X86_XSTATE, NT_386_IOPERM), PTRACE_CONT, PTRACE_KILL and PTRACE_DETACH. Other requests
+ * are EIO.
  */
 #ifndef WARDEN_KERNEL_PTRACE_H
 #define WARDEN_KERNEL_PTRACE_H
@@ -19,5 +24,11 @@ long sys_ptrace(long request, long pid, u64 addr, u64 data);
  * tracee leaves its tracer, or, if the tracer is not its parent, stays traced until the tracer's
  * wait4 has reported its exit. */
 void ptrace_exit(struct task_struct *t);
+
+/*
+ * After a successful execve (Linux's ptrace_event(PTRACE_EVENT_EXEC, old_pid)): a traced task
+ * stops for its tracer with the event when it set PTRACE_O_TRACEEXEC, else sends itself SIGTRAP.
+ */
+void ptrace_event_exec(int old_pid);
 
 #endif

@@ -12,6 +12,7 @@
 #include "kernel/wait.h"
 #include "kernel/signal.h"
 #include "arch/x86_64/percpu.h"
+#include "arch/x86_64/ptrace.h"
 
 struct mm_struct;
 struct files_struct;
@@ -76,6 +77,9 @@ struct task_struct {
 	bool stop_reported; /* wait4 has reported this stop */
 	bool continued; /* continued by SIGCONT, not yet reported to a WCONTINUED wait4 */
 	int resume_sig; /* PTRACE_CONT's signal for a traced stop (0: none) */
+	u32 ptrace_options; /* PTRACE_O_* set by PTRACE_SETOPTIONS (Linux's ptrace flags) */
+	u64 ptrace_message; /* what PTRACE_GETEVENTMSG reports for the last event stop */
+	struct thread_ptrace thread_ptrace; /* selectors and debug registers ptrace sees */
 	struct sighand_struct *sighand;
 	u64 pending; /* pending signals, bit n-1 for signal n */
 	u64 blocked; /* signal mask */

@@ -102,8 +102,11 @@ bool send_signal_info(struct task_struct *t, int sig, const struct kernel_siginf
 	}
 	if (sig == SIGKILL && (t->state == TASK_STOPPED || t->state == TASK_TRACED))
 		t->state = TASK_RUNNING; /* a stopped task wakes up to die */
-	/* A blocked signal is never ignored: the handler may change before it is unblocked. */
-	if (!(t->blocked & sigmask(sig)) && sig != SIGKILL && sig != SIGSTOP &&
+	/*
+	 * A blocked signal is never ignored: the handler may change before it is unblocked. A
+	 * traced task's is not either: its tracer sees it first (Linux's sig_ignored).
+	 */
+	if (!(t->blocked & sigmask(sig)) && !t->ptracer && sig != SIGKILL && sig != SIGSTOP &&
 	    sig_handler_ignored(action_of(t, sig)->handler, sig))
 		return false;
 	if (t->pending & sigmask(sig))
@@ -272,6 +275,16 @@ static int ptrace_signal(int sig, struct kernel_siginfo *info)
 		return 0;
 	}
 	return next;
+}
+
+void ptrace_notify(int exit_code)
+{
+	struct task_struct *t = current;
+
+	if (!t->ptracer || (t->pending & sigmask(SIGKILL)))
+		return;
+	t->resume_sig = 0;
+	do_stop(exit_code, TASK_TRACED); /* the signal PTRACE_CONT gives here is not delivered */
 }
 
 /*

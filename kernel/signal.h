@@ -221,4 +221,10 @@ void send_sig_pipe(void);
 /* SIGCHLD to t's parent: CLD_EXITED/KILLED/DUMPED/STOPPED/CONTINUED with the status. */
 void do_notify_parent(struct task_struct *t, int code, int status);
 
+/*
+ * A ptrace event stop of the current task (Linux's ptrace_notify): it stops for its tracer, whose
+ * wait4 reports exit_code (SIGTRAP | event << 8) as the stop signal, unless SIGKILL is pending.
+ */
+void ptrace_notify(int exit_code);
+
 #endif

@@ -8,7 +8,8 @@
  * system call Warden implements, with adversarial arguments: pointers into mapped, unmapped,
  * PROT_NONE, key-protected, kernel-half and non-canonical memory, lengths 0, 1, page-1, huge and
  * wrapping, every prot/flag bit, random keys, garbage signal frames through rt_sigreturn, random
- * PKRU values, memory touches, forks that keep fuzzing. Children may die by any signal.
+ * PKRU values, hostile registers given to a stopped tracee through ptrace, memory touches, forks
+ * that keep fuzzing. Children may die by any signal.
  *
  * The parent (which is PID 1 under tools/run-program) checks after each round that every process
  * of the round is gone within seconds of SIGKILL (a hang otherwise), that it still works (a
@@ -30,6 +31,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/ptrace.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -278,7 +280,7 @@ struct sc {
 
 enum { OP_TOUCH = -2, OP_FORK = -3, OP_VFORK = -4, OP_CLONE = -5, OP_SIGRETURN = -6,
        OP_WRPKRU = -7, OP_EXECVE = -8, OP_EXIT = -9, OP_RAISE = -10, OP_BADNR = -11,
-       OP_BLOCKING = -12 };
+       OP_BLOCKING = -12, OP_PTRACE_REGS = -13 };
 
 static const struct sc table[] = {
 	{ SYS_read, "read", "fpl", 4 },
@@ -390,6 +392,7 @@ static const struct sc table[] = {
 	{ OP_RAISE, "raise", "S", 3 },
 	{ OP_BADNR, "bad_nr", "iiiiii", 1 },
 	{ OP_BLOCKING, "blocking", "i", 1 }, /* pause, rt_sigsuspend, a blocking read */
+	{ OP_PTRACE_REGS, "ptrace_regs", "ii", 2 }, /* hostile registers for a stopped tracee */
 };
 
 struct call {
@@ -468,12 +471,13 @@ static u64 gen_arg(char kind)
 	case A_SMALL:
 		return one_in(2) ? 0 : (u64)(long)my_pid;
 	case A_PTREQ: { /* the requests Warden has, a few it has not, and garbage */
-		static const u64 req[] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 12, 16, 17, 24, 0x4200,
-					   0x4204, 0x4205, 0x4206 };
+		static const u64 req[] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 12, 13, 14, 15, 16, 17, 24,
+					   0x4200, 0x4201, 0x4204, 0x4205, 0x4206 };
 		return one_in(8) ? any_int() : req[below(NELEM(req))];
 	}
-	case A_NOTE: /* ptrace's addr: NT_X86_XSTATE, NT_PRSTATUS, or an address */
-		return one_in(2) ? (one_in(2) ? 0x202 : 1) : any_addr();
+	case A_NOTE: /* ptrace's addr: a regset type, a struct user offset, or an address */
+		return one_in(2) ? (u64[]){ 0x202, 1, 2, 0x201, 0, 8 * 17, 8 * 21, 848, 928 }[below(9)]
+				 : any_addr();
 	default:
 		return any_int();
 	}
@@ -795,6 +799,95 @@ static void garbage_sigreturn(u64 v)
 			 : "memory");
 }
 
+/* A register value a tracer might try: kernel selectors, kernel-half and non-canonical
+ * addresses, system RFLAGS bits, or anything. */
+static u64 hostile_word(void)
+{
+	static const u64 v[] = { 0, ~0ULL, 0x10, 0x13, 0x18, 0x1b, 0x23, 0x2b, 0x33, 0x43, 0xfffb,
+				 0x8000000000000000ULL, 0x0000800000000000ULL,
+				 0xffff800000000000ULL, 0xffffffff81000000ULL, 0x00007ffffffff000ULL,
+				 0x3000 | 0x20000 | 0x4000 | 0x100 | 0x40000 | 0x80000 | 0x200000,
+				 0x200, (u64)-512, (u64)-1 };
+	return (brnd() & 3) ? v[brnd() % NELEM(v)] : brnd();
+}
+
+/*
+ * A child stops for us (PTRACE_TRACEME, SIGSTOP) and gets a few hostile register writes (SETREGS
+ * with some words replaced, POKEUSER of any offset of struct user, the FP and register regsets,
+ * SETOPTIONS), then runs with them; each stop it makes is continued a few times with its signal,
+ * then it is killed and reaped. Whatever it was given must end as a signal in user mode.
+ */
+static void ptrace_regs(u64 v, u64 w)
+{
+	int st;
+	long pid = sys0(SYS_fork);
+	if (pid == 0) {
+		sys4(SYS_ptrace, PTRACE_TRACEME, 0, 0, 0);
+		sys2(SYS_kill, sys0(SYS_getpid), SIGSTOP);
+		sys1(SYS_exit, 0);
+	}
+	if (pid < 0)
+		return;
+	sys4(SYS_wait4, pid, (long)&st, 0x40000000 /* __WALL */, 0);
+	u64 *regs = scratch_alloc(1024);
+	for (u64 n = 0; n < 1 + v % 4; n++) {
+		u64 iov[2] = { (u64)regs, (brnd() % 80) * 8 + (brnd() % 8 == 0) };
+		switch (brnd() % 7) {
+		case 0:
+			sys4(SYS_ptrace, PTRACE_GETREGS, pid, 0, (long)regs);
+			for (u64 k = 0; k < 1 + brnd() % 3; k++)
+				regs[brnd() % 27] = hostile_word();
+			if (brnd() & 1) { /* CS and SS together: kernel, RPL 3, 32-bit, swapped */
+				static const u64 cs_ss[][2] = { { 0x10, 0x18 }, { 0x13, 0x1b },
+								{ 0x08, 0x18 }, { 0x23, 0x2b },
+								{ 0x2b, 0x33 }, { 0x33, 0x2b } };
+				u64 pair = brnd() % NELEM(cs_ss);
+				regs[17] = cs_ss[pair][0];
+				regs[20] = cs_ss[pair][1];
+			}
+			sys4(SYS_ptrace, PTRACE_SETREGS, pid, 0, (long)regs);
+			break;
+		case 1:
+			sys4(SYS_ptrace, PTRACE_POKEUSER, pid,
+			     (long)((brnd() & 7) ? (brnd() % 120) * 8 : brnd() % 1000),
+			     (long)hostile_word());
+			break;
+		case 2:
+			sys4(SYS_ptrace, PTRACE_PEEKUSER, pid, (long)(brnd() % 1000),
+			     (long)((brnd() & 1) ? (u64)regs : hostile_word()));
+			break;
+		case 3:
+			for (int k = 0; k < 128; k++)
+				regs[k] = (brnd() & 1) ? brnd() : 0;
+			sys4(SYS_ptrace, (brnd() & 1) ? PTRACE_SETFPREGS : PTRACE_GETFPREGS, pid, 0,
+			     (long)((brnd() & 7) ? (u64)regs : hostile_word()));
+			break;
+		case 4:
+			sys4(SYS_ptrace, (brnd() & 1) ? PTRACE_SETREGSET : PTRACE_GETREGSET, pid,
+			     (long)((u64[]){ 1, 2, 0x202, 0x201, 3 })[brnd() % 5],
+			     (long)((brnd() & 7) ? (u64)iov : hostile_word()));
+			break;
+		case 5:
+			sys4(SYS_ptrace, PTRACE_SETOPTIONS, pid, 0,
+			     (long)((brnd() & 1) ? brnd() % 0x400000 : hostile_word()));
+			break;
+		default:
+			sys4(SYS_ptrace, PTRACE_GETEVENTMSG, pid, 0,
+			     (long)((brnd() & 1) ? (u64)regs : hostile_word()));
+		}
+	}
+	long sig = w % 3 ? 0 : (long)(w % 70);
+	for (int k = 0; k < 8; k++) {
+		if (sys4(SYS_ptrace, PTRACE_CONT, pid, 0, sig))
+			break;
+		if (sys4(SYS_wait4, pid, (long)&st, 0x40000000, 0) != pid || !WIFSTOPPED(st))
+			return; /* it ended: reaped */
+		sig = WSTOPSIG(st);
+	}
+	sys2(SYS_kill, pid, SIGKILL);
+	sys4(SYS_wait4, pid, (long)&st, 0x40000000, 0);
+}
+
 /* Makes one generated call (the process may not come back). */
 static void do_call(const struct call *c)
 {
@@ -882,6 +975,9 @@ static void do_call(const struct call *c)
 		raw_syscall(nr, b);
 		return;
 	}
+	case OP_PTRACE_REGS:
+		ptrace_regs(a[0], a[1]);
+		return;
 	case OP_BLOCKING:
 		if (a[0] % 8 == 0)
 			sys0(SYS_pause);

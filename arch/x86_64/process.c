@@ -6,6 +6,7 @@
 #include "arch/x86_64/gdt.h"
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/pkru.h"
+#include "arch/x86_64/ptrace.h"
 #include "arch/x86_64/traps.h"
 #include "kernel/sched.h"
 #include "kernel/string.h"
@@ -42,6 +43,8 @@ void ret_from_kernel_thread(void);
 void arch_setup_kernel_thread(struct task_struct *t, void (*fn)(void *), void *arg)
 {
 	u64 *sp = (u64 *)task_pt_regs(t);
+
+	memset(task_pt_regs(t), 0, sizeof(struct pt_regs)); /* what its execve keeps: orig_rax */
 	*--sp = (u64)ret_from_kernel_thread;
 	*--sp = 0x2; /* RFLAGS */
 	*--sp = 0; /* rbp */
@@ -82,13 +85,17 @@ void arch_switch_to(struct task_struct *prev, struct task_struct *next)
 
 void start_thread(struct pt_regs *regs, u64 rip, u64 rsp)
 {
+	u64 orig_rax = regs->error_code;
+
 	memset(regs, 0, sizeof(*regs));
 	regs->rip = rip;
 	regs->rsp = rsp;
 	regs->cs = GDT_USER_CS;
 	regs->ss = GDT_USER_DS;
-	regs->rflags = X86_EFLAGS_IF | 0x2;
+	regs->rflags = X86_EFLAGS_IF; /* as Linux's start_thread_common; IRETQ sets bit 1 */
 	regs->vector = ~0ULL;
+	regs->error_code = orig_rax; /* execve's number, as a tracer sees it after the exec */
+	flush_thread_ptrace(current);
 }
 
 void syscall_init(void)

@@ -17,7 +17,11 @@ void arch_setup_kernel_thread(struct task_struct *t, void (*fn)(void *), void *a
 /* Switches registers, address space, FS base, FPU state and PKRU from prev to next. */
 void arch_switch_to(struct task_struct *prev, struct task_struct *next);
 
-/* Sets user registers for a fresh program image: RIP, RSP, everything else zero. */
+/*
+ * Sets user registers for a fresh program image of the current task: RIP, RSP, the user
+ * selectors, RFLAGS.IF, orig_rax kept (execve's number), everything else zero; and no debug
+ * registers or data selectors for ptrace (Linux's start_thread and flush_thread).
+ */
 void start_thread(struct pt_regs *regs, u64 rip, u64 rsp);
 
 /* Sets up SYSCALL (STAR, LSTAR, FMASK, EFER.SCE) on this CPU. */

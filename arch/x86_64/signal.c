@@ -13,6 +13,7 @@
 #include "arch/x86_64/signal.h"
 #include "arch/x86_64/fpu.h"
 #include "arch/x86_64/pkru.h"
+#include "arch/x86_64/ptrace.h"
 #include "arch/x86_64/layout.h"
 #include "arch/x86_64/traps.h"
 #include "arch/x86_64/smap.h"
@@ -26,23 +27,6 @@
 #define SW_BYTES_OFFSET 464
 #define LEGACY_WRITTEN 416 /* FXSAVE and XSAVE write bytes 0..415 of the legacy area */
 #define RED_ZONE 128
-
-#define X86_EFLAGS_CF 0x00000001
-#define X86_EFLAGS_PF 0x00000004
-#define X86_EFLAGS_AF 0x00000010
-#define X86_EFLAGS_ZF 0x00000040
-#define X86_EFLAGS_SF 0x00000080
-#define X86_EFLAGS_TF 0x00000100
-#define X86_EFLAGS_DF 0x00000400
-#define X86_EFLAGS_OF 0x00000800
-#define X86_EFLAGS_RF 0x00010000
-#define X86_EFLAGS_ACF 0x00040000
-
-/* The RFLAGS bits a frame may change (Linux's FIX_EFLAGS); IF, IOPL, NT, VM... stay the kernel's.
- */
-#define FIX_EFLAGS                                                                        \
-	(X86_EFLAGS_ACF | X86_EFLAGS_OF | X86_EFLAGS_DF | X86_EFLAGS_TF | X86_EFLAGS_SF | \
-	 X86_EFLAGS_ZF | X86_EFLAGS_AF | X86_EFLAGS_PF | X86_EFLAGS_CF | X86_EFLAGS_RF)
 
 /* The software-reserved bytes 464..511 of the FXSAVE area in a signal frame. */
 struct fpx_sw_bytes {
@@ -382,7 +366,7 @@ static bool restore_sigcontext(struct pt_regs *regs, const struct sigcontext __u
 	/* User privilege whatever the frame says; a selector the CPU refuses faults the IRETQ. */
 	regs->cs = sc.cs | 3;
 	regs->ss = sc.ss | 3;
-	regs->rflags = (regs->rflags & ~(u64)FIX_EFLAGS) | (sc.eflags & FIX_EFLAGS);
+	regs->rflags = user_rflags_merge(regs->rflags, sc.eflags, FIX_EFLAGS);
 	regs->error_code = ~0ULL; /* orig_rax: this is no syscall to restart */
 	/* An old-style frame (no UC_STRICT_RESTORE_SS) gets a working SS (Linux's force_valid_ss).
 	 */

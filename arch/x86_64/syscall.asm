@@ -41,6 +41,11 @@ entry_syscall:
 
 ; Restores a struct pt_regs at RSP and returns to user mode with IRETQ (it restores everything,
 ; RCX and R11 included, which SYSRET would clobber; signals and execve may have changed any of it).
+; IRETQ is the only way back, on purpose: rt_sigreturn and ptrace (SETREGS, POKEUSER) may leave
+; any RIP here, and an IRETQ that faults on a non-canonical one is the user's SIGSEGV
+; (fixup_bad_iret), where SYSRET would fault in ring 0 with the user's RSP. A SYSRET fast path
+; would need Linux's checks first (RCX == RIP, R11 == RFLAGS, RIP below TASK_SIZE_MAX, CS/SS the
+; user's, no RF or TF).
 return_to_user:
 	cli
 return_to_user_irqs_off:

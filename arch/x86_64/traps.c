@@ -6,6 +6,7 @@
 #include "arch/x86_64/gdt.h"
 #include "arch/x86_64/layout.h"
 #include "arch/x86_64/percpu.h"
+#include "arch/x86_64/ptrace.h"
 #include "kernel/compiler.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
@@ -292,6 +293,7 @@ static void do_user_trap(struct pt_regs *regs)
 		force_sig_fault(SIGFPE, fpu_exception_code(regs->vector), regs->rip);
 		break;
 	case X86_TRAP_DB:
+		ptrace_debug_trap();
 		force_sig_fault(SIGTRAP, TRAP_TRACE, regs->rip);
 		break;
 	case X86_TRAP_BP:

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The x86-64 side of ptrace (Linux's arch/x86/kernel/ptrace.c): a stopped tracee's registers as
+ * struct user_regs_struct (PTRACE_GETREGS/SETREGS, PTRACE_PEEKUSER/POKEUSER and the NT_PRSTATUS
+ * regset), its FXSAVE image (NT_PRFPREG, PTRACE_GETFPREGS/SETFPREGS), its XSAVE image
+ * (NT_X86_XSTATE) and the debug-register words of struct user.
+ *
+ * What a tracer may write is what Linux's putreg allows, and nothing that could make the return
+ * to user mode run in ring 0 or fault inside the kernel: selectors need RPL 3 (CS and SS are
+ * never null), RFLAGS keeps IOPL, VM, IF and the other system bits (FLAG_MASK), FS and GS bases
+ * stay below TASK_SIZE_MAX. RIP and RSP may be anything: Warden always returns to user mode with
+ * IRETQ, never SYSRET, and an IRETQ that faults on a non-canonical RIP or a bad selector is turned
+ * into the user's SIGSEGV (arch/x86_64/traps.c, fixup_bad_iret), as on Linux.
+ *
+ * Warden has no hardware breakpoints: DR0-DR3 keep the addresses a tracer writes (checked as
+ * Linux checks them), DR6 is the virtual DR6, and a DR7 value that would enable a breakpoint is
+ * refused with EIO; one that enables none is checked and kept as Linux keeps it.
+ *
+ * Warden does not keep per-task data selectors (user mode runs with null DS, ES, FS and GS and
+ * nothing reloads them): the ds/es/fs/gs words of user_regs_struct read 0 after execve, and what
+ * a tracer writes there is validated as Linux validates it and read back, but not loaded.
+ */
+#ifndef WARDEN_ARCH_PTRACE_H
+#define WARDEN_ARCH_PTRACE_H
+
+#include "kernel/types.h"
+#include "arch/x86_64/cpu.h"
+
+struct task_struct;
+
+#define X86_EFLAGS_CF 0x00000001UL
+#define X86_EFLAGS_PF 0x00000004UL
+#define X86_EFLAGS_AF 0x00000010UL
+#define X86_EFLAGS_ZF 0x00000040UL
+#define X86_EFLAGS_SF 0x00000080UL
+#define X86_EFLAGS_TF 0x00000100UL
+#define X86_EFLAGS_DF 0x00000400UL
+#define X86_EFLAGS_OF 0x00000800UL
+#define X86_EFLAGS_NT 0x00004000UL
+#define X86_EFLAGS_RF 0x00010000UL
+
+/*
+ * The RFLAGS bits user space may set through rt_sigreturn (Linux's FIX_EFLAGS) and, with NT,
+ * through ptrace (FLAG_MASK); IF, IOPL, VM, VIF, VIP and ID always stay the kernel's.
+ */
+#define FIX_EFLAGS                                                                       \
+	(X86_EFLAGS_AC | X86_EFLAGS_OF | X86_EFLAGS_DF | X86_EFLAGS_TF | X86_EFLAGS_SF | \
+	 X86_EFLAGS_ZF | X86_EFLAGS_AF | X86_EFLAGS_PF | X86_EFLAGS_CF | X86_EFLAGS_RF)
+#define FLAG_MASK (FIX_EFLAGS | X86_EFLAGS_NT)
+
+/* RFLAGS with the bits of mask taken from value and every other bit kept from old. */
+static inline u64 user_rflags_merge(u64 old, u64 value, u64 mask)
+{
+	return (old & ~mask) | (value & mask);
+}
+
+/* Can a tracer put this selector in a segment register (null, or RPL 3)? Linux's rule. */
+static inline bool invalid_selector(u16 value)
+{
+	return value != 0 && (value & 3) != 3;
+}
+
+/* The per-task state ptrace keeps beyond pt_regs (Linux's part of thread_struct). */
+struct thread_ptrace {
+	u16 ds, es, fsindex, gsindex; /* the data selectors, as written by a tracer */
+	u8 bp_set; /* bit n: DR<n> holds a breakpoint (Linux's ptrace_bps[n] != NULL) */
+	u8 bp_len[4]; /* its length in bytes (1, 2, 4, 8; an execute breakpoint: 1) */
+	bool bp_exec[4]; /* an execute breakpoint (its range is sizeof(long)) */
+	u64 debugreg[4]; /* DR0-DR3: the addresses */
+	u64 virtual_dr6; /* DR6 as Linux keeps it, XORed with DR6_RESERVED */
+	u64 ptrace_dr7; /* the last DR7 value written */
+};
+
+/* PTRACE_PEEKUSER of debug register n (0-7) of stopped task t (Linux's ptrace_get_debugreg). */
+u64 ptrace_get_debugreg(struct task_struct *t, int n);
+
+/* PTRACE_POKEUSER of debug register n: 0, -EINVAL (an address or DR7 Linux refuses) or -EIO. */
+int ptrace_set_debugreg(struct task_struct *t, int n, u64 value);
+
+/*
+ * A debug exception in user mode: the virtual DR6 a tracer reads keeps only DR6's single-step
+ * bit (Linux's exc_debug_user), and the real DR6 is reset for the next one.
+ */
+void ptrace_debug_trap(void);
+
+/* execve: null data selectors, no debug registers (Linux's start_thread, flush_thread). */
+void flush_thread_ptrace(struct task_struct *t);
+
+/* struct iovec, as PTRACE_GETREGSET/SETREGSET take it. */
+struct user_iovec {
+	u64 iov_base;
+	u64 iov_len;
+};
+
+/* PTRACE_GETREGSET/SETREGSET of regset type on a stopped tracee (Linux's ptrace_regset). */
+long arch_ptrace_regset(struct task_struct *t, long request, u64 type, struct user_iovec *iov);
+
+/*
+ * The architecture's requests (Linux's arch_ptrace): PEEKUSER, POKEUSER, GETREGS, SETREGS,
+ * GETFPREGS, SETFPREGS on a stopped tracee; -EIO for a request nobody knows.
+ */
+long arch_ptrace(struct task_struct *t, long request, u64 addr, u64 data);
+
+#endif
