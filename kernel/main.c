@@ -10,6 +10,7 @@
 #include "kernel/cmdline.h"
 #include "kernel/console.h"
 #include "kernel/init.h"
+#include "kernel/sys.h"
 #include "kernel/sched.h"
 #include "arch/x86_64/process.h"
 #include "fs/fdtable.h"
@@ -142,6 +143,7 @@ static void __noreturn start_userspace(void)
 	const struct boot_module *initrd = boot_info.nr_modules ? &boot_info.modules[0] : NULL;
 
 	time_init(); /* before the first file gets a timestamp */
+	fork_init(); /* max_threads, before init's limits are set from it */
 	trace_init();
 	int err = fs_init(initrd ? phys_to_virt(initrd->start) : NULL,
 			  initrd ? initrd->end - initrd->start : 0);

@@ -18,6 +18,7 @@ extern u8 boot_stack_bottom[];
 
 static struct task_struct idle_task;
 static struct task_struct *task_list = &idle_task; /* idle first, then every task */
+int nr_threads; /* tasks on task_list after the idle task */
 static u64 jiffies;
 
 void sched_init(void)
@@ -41,6 +42,7 @@ void sched_add_task(struct task_struct *t)
 		last = last->run_next;
 	last->run_next = t;
 	t->run_next = NULL;
+	nr_threads++;
 	if (f & X86_EFLAGS_IF)
 		local_irq_enable();
 }
@@ -53,6 +55,7 @@ void sched_remove_task(struct task_struct *t)
 	for (struct task_struct **pp = &task_list; *pp; pp = &(*pp)->run_next) {
 		if (*pp == t) {
 			*pp = t->run_next;
+			nr_threads--;
 			break;
 		}
 	}
