@@ -215,13 +215,15 @@ static int load_segments(struct linux_binprm *bprm, struct mm_struct *mm, struct
 			li->start_code = va;
 		if ((ph->p_flags & PF_X) && va + ph->p_filesz > li->end_code)
 			li->end_code = va + ph->p_filesz;
+		if (va > li->start_data)
+			li->start_data =
+				va; /* Linux: the highest segment's start (check_data_rlimit) */
 		if (va + ph->p_filesz > li->end_data)
 			li->end_data = va + ph->p_filesz;
 		if (va + ph->p_memsz > li->brk)
 			li->brk = va + ph->p_memsz;
 	}
 	li->entry = li->bias + bprm->ehdr.e_entry;
-	li->start_data = li->end_code;
 	return 0;
 }
 

@@ -123,6 +123,9 @@ void kmain(u32 magic, u32 info)
 	/* debug_vm (always on for self-tests): check each address space after every change. */
 	const char *tests = cmdline_get("test");
 	debug_vm = cmdline_get("debug_vm") || tests;
+	/* ignore_rlimit_data (Linux's boot option): RLIMIT_DATA only warns. */
+	const char *ird = cmdline_get("ignore_rlimit_data");
+	ignore_rlimit_data = ird && *ird != '0' && *ird != 'n' && *ird != 'N';
 	/* stack_guard_gap=PAGES, as in Linux: the free space kept below a VM_GROWSDOWN VMA. */
 	u64 guard_pages;
 	if (cmdline_get_u64("stack_guard_gap", &guard_pages) && guard_pages < (1UL << 35))

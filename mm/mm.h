@@ -166,6 +166,19 @@ struct mm_struct *dup_mm(struct mm_struct *mm);
 /* The first VMA that ends above addr (it may start above addr too), or NULL. */
 struct vm_area_struct *find_vma(struct mm_struct *mm, u64 addr);
 
+/*
+ * May mm grow by npages pages of a mapping with these flags (Linux's may_expand_vm, in
+ * mm/vm_limits.c)? RLIMIT_AS counts every mapping, RLIMIT_DATA private writable non-stack ones
+ * (with a warning once per boot when it refuses, and no refusal under the boot option
+ * ignore_rlimit_data).
+ */
+bool may_expand_vm(struct mm_struct *mm, u64 flags, u64 npages);
+extern bool ignore_rlimit_data;
+
+/* brk's own RLIMIT_DATA rule (Linux's check_data_rlimit): the heap up to brk plus the program's
+ * data segment must fit. 0 or -ENOSPC. */
+int check_data_rlimit(struct mm_struct *mm, u64 brk);
+
 /* The leaf PTE flags that give user space the access vm_flags allow. */
 u64 vm_get_page_prot(u64 vm_flags);
 

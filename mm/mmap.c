@@ -230,6 +230,16 @@ static bool accountable_mapping(u64 vm_flags)
 	return (vm_flags & (VM_NORESERVE | VM_SHARED | VM_WRITE)) == VM_WRITE;
 }
 
+/* Pages of the VMAs inside [addr, addr+len) (Linux's count_vma_pages_range). */
+static u64 count_vma_pages_range(struct mm_struct *mm, u64 addr, u64 len)
+{
+	u64 pages = 0, end = addr + len;
+
+	for (struct vm_area_struct *v = find_vma(mm, addr); v && v->vm_start < end; v = v->vm_next)
+		pages += (min(v->vm_end, end) - max(v->vm_start, addr)) >> PAGE_SHIFT;
+	return pages;
+}
+
 /*
  * Linux's mmap_region: clears [addr, addr+len) (MAP_FIXED), then extends a neighbour over the
  * range when the merge rules allow (mm/vma.c), or makes a new VMA. addr or -errno.
@@ -239,6 +249,11 @@ static long mmap_region(struct mm_struct *mm, struct file *file, u64 addr, u64 l
 {
 	struct vm_area_struct *v;
 
+	/* The address-space limits, counting what MAP_FIXED will unmap as given back. */
+	if (!may_expand_vm(mm, vm_flags, len >> PAGE_SHIFT) &&
+	    !may_expand_vm(mm, vm_flags,
+			   (len >> PAGE_SHIFT) - count_vma_pages_range(mm, addr, len)))
+		return -ENOMEM;
 	if (__do_munmap(mm, addr, addr + len))
 		return -ENOMEM;
 	if (accountable_mapping(vm_flags))
@@ -446,6 +461,8 @@ static int do_brk_flags(struct mm_struct *mm, u64 addr, u64 len)
 
 	if (current->personality & READ_IMPLIES_EXEC)
 		flags |= VM_EXEC;
+	if (!may_expand_vm(mm, flags, len >> PAGE_SHIFT))
+		return -ENOMEM;
 	if (mm->mm_rb.count > sysctl_max_map_count)
 		return -ENOMEM;
 	vma_tree_find_vma_prev(&mm->mm_rb, addr, &prev);
@@ -474,6 +491,9 @@ static long __sys_brk(struct mm_struct *mm, u64 brk)
 	u64 oldbrk = PAGE_ALIGN(mm->brk), newbrk = PAGE_ALIGN(brk);
 
 	if (brk < mm->start_brk || brk > TASK_SIZE)
+		return (long)mm->brk;
+	/* Before anything else, so that a limit not page-aligned cannot be slipped past. */
+	if (check_data_rlimit(mm, brk))
 		return (long)mm->brk;
 	if (oldbrk == newbrk) {
 		mm->brk = brk;
