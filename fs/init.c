@@ -52,6 +52,8 @@ int fs_init(void *initrd, size_t len)
 		err = trace_proc_init();
 	if (!err)
 		err = proc_pagemap_init();
+	if (!err)
+		err = proc_mem_init();
 #endif
 	if (!err && len)
 		err = unpack_initramfs(initrd, len);

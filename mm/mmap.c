@@ -50,6 +50,7 @@ struct mm_struct *mm_alloc(void)
 		return NULL;
 	}
 	mm->users = 1;
+	mm->mm_count = 1;
 	mm->mmap_base = MMAP_BASE;
 	mm_pkeys_init(mm);
 	return mm;
@@ -572,6 +573,26 @@ fail:
 	return NULL;
 }
 
+void mmgrab(struct mm_struct *mm)
+{
+	mm->mm_count++;
+}
+
+void mmdrop(struct mm_struct *mm)
+{
+	if (--mm->mm_count == 0)
+		kmem_cache_free(&mm_cache, mm);
+}
+
+bool mmget_not_zero(struct mm_struct *mm)
+{
+	if (mm->users <= 0)
+		return false;
+	mm->users++;
+	return true;
+}
+
+/* The last user gone, the VMAs, pages and page tables go; the struct stays while grabbed. */
 void mmput(struct mm_struct *mm)
 {
 	if (--mm->users > 0)
@@ -580,5 +601,6 @@ void mmput(struct mm_struct *mm)
 		remove_vma(mm, mm->mm_rb.first);
 	set_mm_exe_inode(mm, NULL);
 	pgd_free(mm);
-	kmem_cache_free(&mm_cache, mm);
+	mm->pgd = NULL;
+	mmdrop(mm);
 }
