@@ -11,6 +11,7 @@
 #include "mm/mm.h"
 #include "mm/uaccess.h"
 #include "fs/fdtable.h"
+#include "fs/proc.h"
 
 #define ARCH_SET_GS 0x1001
 #define ARCH_SET_FS 0x1002
@@ -270,4 +271,58 @@ long sys_setrlimit(unsigned int resource, const struct rlimit64 *new)
 	if (copy_from_user(&r, new, sizeof(r)))
 		return -EFAULT;
 	return do_prlimit(current, resource, &r, NULL);
+}
+
+/* The names and units of /proc/self/limits, as Linux 6.1's lnames[]. */
+static const struct {
+	const char *name, *unit;
+} limit_names[RLIM_NLIMITS] = {
+	[RLIMIT_CPU] = { "Max cpu time", "seconds" },
+	[RLIMIT_FSIZE] = { "Max file size", "bytes" },
+	[RLIMIT_DATA] = { "Max data size", "bytes" },
+	[RLIMIT_STACK] = { "Max stack size", "bytes" },
+	[RLIMIT_CORE] = { "Max core file size", "bytes" },
+	[RLIMIT_RSS] = { "Max resident set", "bytes" },
+	[RLIMIT_NPROC] = { "Max processes", "processes" },
+	[RLIMIT_NOFILE] = { "Max open files", "files" },
+	[RLIMIT_MEMLOCK] = { "Max locked memory", "bytes" },
+	[RLIMIT_AS] = { "Max address space", "bytes" },
+	[RLIMIT_LOCKS] = { "Max file locks", "locks" },
+	[RLIMIT_SIGPENDING] = { "Max pending signals", "signals" },
+	[RLIMIT_MSGQUEUE] = { "Max msgqueue size", "bytes" },
+	[RLIMIT_NICE] = { "Max nice priority", NULL },
+	[RLIMIT_RTPRIO] = { "Max realtime priority", NULL },
+	[RLIMIT_RTTIME] = { "Max realtime timeout", "us" },
+};
+
+/* Prints one limit value in a 20-column field and a space: a number or "unlimited". */
+static void limit_show(struct seq_buf *m, u64 v)
+{
+	if (v == RLIM_INFINITY)
+		seq_printf(m, "%-20s ", "unlimited");
+	else
+		seq_printf(m, "%-20llu ", (unsigned long long)v);
+}
+
+/* /proc/self/limits in Linux's format (proc_pid_limits). */
+static int limits_show(struct seq_buf *m)
+{
+	seq_printf(
+		m,
+		"Limit                     Soft Limit           Hard Limit           Units     \n");
+	for (int i = 0; i < RLIM_NLIMITS; i++) {
+		seq_printf(m, "%-25s ", limit_names[i].name);
+		limit_show(m, current->rlim[i].rlim_cur);
+		limit_show(m, current->rlim[i].rlim_max);
+		if (limit_names[i].unit)
+			seq_printf(m, "%-10s\n", limit_names[i].unit);
+		else
+			seq_printf(m, "\n");
+	}
+	return 0;
+}
+
+int proc_limits_init(void)
+{
+	return proc_create_file(PROC_SELF, "limits", 0444, limits_show);
 }

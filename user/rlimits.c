@@ -7,7 +7,8 @@
  *   before the resource is looked at, ESRCH before EINVAL, cur > max EINVAL before the nr_open
  *   check, a RLIMIT_NOFILE hard limit above nr_open (1048576) EPERM;
  * - a bad old-limit pointer: EFAULT, but the new limit was set;
- * - fork beyond max_threads (root is not held to RLIMIT_NPROC) fails with EAGAIN, not ENOMEM. */
+ * - fork beyond max_threads (root is not held to RLIMIT_NPROC) fails with EAGAIN, not ENOMEM;
+ * - /proc/self/limits in Linux's format (the NPROC and SIGPENDING values masked). */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdint.h>
@@ -29,6 +30,8 @@ static const char *const names[16] = {
 	"CPU",	 "FSIZE",   "DATA",	  "STACK",   "CORE",  "RSS",   "NPROC",	 "NOFILE",
 	"MEMLOCK", "AS",    "LOCKS",	  "SIGPENDING", "MSGQUEUE", "NICE", "RTPRIO", "RTTIME",
 };
+
+static void proc_limits(void);
 
 static void print_val(unsigned long v)
 {
@@ -125,6 +128,9 @@ static void errors(void)
 	set("NOFILE 1024 / 4096", RLIMIT_NOFILE, 1024, 4096);
 	set("STACK unlimited / unlimited (not NOFILE: no nr_open rule)", RLIMIT_STACK, INF, INF);
 	set("STACK 8 MiB / unlimited", RLIMIT_STACK, 8UL << 20, INF);
+	set("AS 123456789 / unlimited", RLIMIT_AS, 123456789, INF);
+	proc_limits();
+	set("AS unlimited / unlimited", RLIMIT_AS, INF, INF);
 	set("CORE 1 / 0", RLIMIT_CORE, 1, 0);
 
 	/* A bad old pointer: EFAULT, yet the new value is in place. */
@@ -175,9 +181,36 @@ static void fork_limit(void)
 	printf("more than 500 children before it: %s\n", n > 500 ? "yes" : "no");
 }
 
+/* Item 7: /proc/self/limits, byte for byte but for the memory-sized values. */
+static void proc_limits(void)
+{
+	char buf[4096];
+	int fd = open("/proc/self/limits", O_RDONLY);
+	long n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+
+	show("read /proc/self/limits", n < 0 ? -errno : 0);
+	if (n <= 0)
+		return;
+	close(fd);
+	buf[n] = 0;
+	for (char *line = buf; *line;) {
+		char *end = strchr(line, '\n');
+		if (end)
+			*end = 0;
+		if (!strncmp(line, "Max processes", 13) || !strncmp(line, "Max pending signals", 19))
+			printf("%.26s(value of the memory size)\n", line);
+		else
+			printf("%s|\n", line);
+		if (!end)
+			break;
+		line = end + 1;
+	}
+}
+
 int main(void)
 {
 	defaults();
+	proc_limits();
 	errors();
 	fork_limit();
 	return 0;
