@@ -5,6 +5,7 @@
  * which runs only when nothing else can.
  */
 #include "kernel/sched.h"
+#include "kernel/sys.h"
 #include "mm/slab.h"
 #include "mm/vmalloc.h"
 #include "arch/x86_64/cpu.h"
@@ -27,6 +28,7 @@ void sched_init(void)
 	idle_task.state = TASK_RUNNING;
 	idle_task.stack = boot_stack_bottom;
 	memcpy(idle_task.comm, "swapper", 8);
+	rlimit_init(&idle_task); /* Linux's init_task limits: kernel code maps memory unlimited */
 	init_waitqueue_head(&idle_task.wait_chldexit);
 	this_cpu()->current_task = &idle_task;
 	this_cpu()->kernel_rsp = (u64)boot_stack_bottom + KSTACK_SIZE;

@@ -6,7 +6,9 @@
  * - RLIMIT_DATA counts private writable memory that is not a stack: read-only, shared and
  *   MAP_GROWSDOWN memory is free of it; mprotect making memory data is ENOMEM; mremap growth of
  *   data ENOMEM; a soft limit of 0 falls back to the hard limit for mmap (Valgrind's case) but
- *   not for brk (check_data_rlimit: brk fails, even to shrink).
+ *   not for brk (check_data_rlimit: brk fails, even to shrink);
+ * - execve under a small RLIMIT_AS: the new image cannot be mapped and the process dies with
+ *   SIGSEGV (past the point of no return); with room enough it runs.
  * The limits are set relative to what the program has mapped, summed from /proc/self/maps (all
  * mappings but [vsyscall], which is no VMA on Linux; data: "w" and "p" but not [stack]). Each
  * part runs in a forked child. */
@@ -203,8 +205,31 @@ static void brk_data(void)
 	show("brk + 1 MiB", sys1(SYS_brk, brk0 + (1UL << 20)) == brk0 + (1L << 20));
 }
 
-int main(void)
+/* Item 7: execve of this program under RLIMIT_AS = limit; the wait status. */
+static int exec_under_as(unsigned long limit, char *self)
 {
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid == 0) {
+		char *args[] = { self, "exec-check", NULL };
+		set_limit(RLIMIT_AS, limit, limit);
+		execve("/proc/self/exe", args, NULL);
+		_exit(3);
+	}
+	int st = 0;
+	waitpid(pid, &st, 0);
+	return st;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && !strcmp(argv[1], "exec-check")) {
+		printf("the new image runs\n");
+		return 0;
+	}
+	printf("execve under RLIMIT_AS 0: status %#x\n", exec_under_as(0, argv[0]));
+	printf("execve under RLIMIT_AS 64 KiB: status %#x\n", exec_under_as(64 << 10, argv[0]));
+	printf("execve under RLIMIT_AS 100 MiB: status %#x\n", exec_under_as(100 << 20, argv[0]));
 	printf("as: child status %d\n", child_status(as_limit));
 	printf("stack growth without RLIMIT_AS: child status %d\n", child_status(stack_unlimited));
 	int st = child_status(stack_as);
