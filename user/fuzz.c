@@ -637,7 +637,8 @@ static u64 build_rlim(u64 v)
 	if (!is_variant(v))
 		return v;
 	u64 *r = scratch_alloc(16);
-	static const u64 vals[] = { 0, 1, 3, 64, 1024, 4096, 1 << 20, ~0ULL, 0x7fffffffffffffffULL };
+	static const u64 vals[] = { 0, 1, 3, 64, 1024, 4096, 1 << 20, (1 << 20) + 1 /* nr_open + 1 */,
+				    ~0ULL, 0x7fffffffffffffffULL };
 	r[0] = vals[brnd() % NELEM(vals)];
 	r[1] = (v & 1) ? ~0ULL : vals[brnd() % NELEM(vals)];
 	return (u64)r;
