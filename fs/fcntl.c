@@ -26,9 +26,15 @@ long sys_dup3(unsigned int oldfd, unsigned int newfd, int flags)
 		return -EINVAL;
 	if (newfd >= nofile_limit())
 		return -EBADF;
+	/* Room for newfd first, as Linux: a bad oldfd is EBADF even when that failed. */
+	int err = expand_files(newfd);
 	struct file *f = fget_raw((int)oldfd);
 	if (!f)
 		return -EBADF;
+	if (err) {
+		fput(f);
+		return err == -EMFILE ? -EBADF : err;
+	}
 	long ret = replace_fd(newfd, f, (unsigned int)flags);
 	fput(f);
 	return ret;

@@ -22,6 +22,8 @@ static void assign_fd(u64 *map, unsigned int fd, bool on)
 		map[fd / 64] &= ~(1ULL << (fd % 64));
 }
 
+unsigned int sysctl_nr_open = NR_OPEN_MAX;
+
 /* The slot of fd in a table whose chunk for it exists. */
 static struct file **fd_slot(struct files_struct *files, unsigned int fd)
 {
@@ -31,7 +33,7 @@ static struct file **fd_slot(struct files_struct *files, unsigned int fd)
 /* The file installed at fd, or NULL. */
 static struct file *lookup_fd(struct files_struct *files, unsigned int fd)
 {
-	if (!files || fd >= NR_OPEN_MAX || !test_fd(files->open_fds, fd))
+	if (!files || fd >= files->max_fds || !test_fd(files->open_fds, fd))
 		return NULL;
 	return *fd_slot(files, fd);
 }
@@ -40,7 +42,7 @@ unsigned int nofile_limit(void)
 {
 	u64 cur = current->rlim[RLIMIT_NOFILE].rlim_cur;
 
-	return cur < NR_OPEN_MAX ? (unsigned int)cur : NR_OPEN_MAX;
+	return cur < sysctl_nr_open ? (unsigned int)cur : sysctl_nr_open;
 }
 
 struct file *fget_raw(int fd)
@@ -57,28 +59,105 @@ struct file *fget(int fd)
 	return f && !(f->f_mode & FMODE_PATH) ? get_file(f) : NULL;
 }
 
-/* Makes sure the chunk holding fd's slot exists: 0 or -ENOMEM. */
-static int expand_files(struct files_struct *files, unsigned int fd)
+/* Frees the directory and bitmaps of a table unless they are its built-in ones. */
+static void free_fdtable_arrays(struct files_struct *files)
 {
-	struct file ***chunk = &files->fd[fd / FDS_PER_CHUNK];
+	if (files->fd != files->fd_init) {
+		kfree(files->fd);
+		kfree(files->open_fds);
+		kfree(files->close_on_exec);
+	}
+}
 
+/*
+ * Gives a table room for nr_fds descriptors (a power of two, a multiple of NR_OPEN_DEFAULT,
+ * larger than max_fds): new directory and bitmaps holding the old ones (Linux's expand_fdtable).
+ * 0 or -ENOMEM, the table unchanged.
+ */
+static int grow_fdtable(struct files_struct *files, unsigned int nr_fds)
+{
+	struct file ***fd = kzalloc(nr_fds / FDS_PER_CHUNK * sizeof(*fd), GFP_KERNEL);
+	u64 *open = kzalloc(nr_fds / 8, GFP_KERNEL), *cloexec = kzalloc(nr_fds / 8, GFP_KERNEL);
+
+	if (!fd || !open || !cloexec) {
+		kfree(fd);
+		kfree(open);
+		kfree(cloexec);
+		return -ENOMEM;
+	}
+	memcpy(fd, files->fd, files->max_fds / FDS_PER_CHUNK * sizeof(*fd));
+	memcpy(open, files->open_fds, files->max_fds / 8);
+	memcpy(cloexec, files->close_on_exec, files->max_fds / 8);
+	free_fdtable_arrays(files);
+	files->fd = fd;
+	files->open_fds = open;
+	files->close_on_exec = cloexec;
+	files->max_fds = nr_fds;
+	return 0;
+}
+
+/* The room a table needs for descriptor nr: the next power of two above it, NR_OPEN_DEFAULT at
+ * least, and never past nr_open rounded up to a chunk. */
+static unsigned int fdtable_size_for(unsigned int nr)
+{
+	unsigned int size = NR_OPEN_DEFAULT;
+
+	while (size <= nr)
+		size *= 2;
+	return min(size, (unsigned int)ALIGN_UP(sysctl_nr_open, FDS_PER_CHUNK));
+}
+
+/*
+ * Makes room for descriptor nr in a table and the chunk of slots holding it (Linux's
+ * expand_files): 0, -EMFILE at or past nr_open, -ENOMEM.
+ */
+static int files_expand(struct files_struct *files, unsigned int nr)
+{
+	if (nr >= files->max_fds) {
+		if (nr >= sysctl_nr_open)
+			return -EMFILE;
+		int err = grow_fdtable(files, fdtable_size_for(nr));
+		if (err)
+			return err;
+	}
+	struct file ***chunk = &files->fd[nr / FDS_PER_CHUNK];
 	if (!*chunk)
 		*chunk = kzalloc(PAGE_SIZE, GFP_KERNEL);
 	return *chunk ? 0 : -ENOMEM;
+}
+
+int expand_files(unsigned int nr)
+{
+	return files_expand(current->files, nr);
+}
+
+/* The lowest clear bit >= from in a bitmap of size bits (size if none). */
+static unsigned int find_next_zero_fd(const u64 *map, unsigned int size, unsigned int from)
+{
+	while (from < size) {
+		u64 w = ~map[from / 64] & (~0ULL << (from % 64));
+		if (w)
+			return ALIGN_DOWN(from, 64) + (unsigned int)__builtin_ctzll(w);
+		from = ALIGN_DOWN(from, 64) + 64;
+	}
+	return size;
 }
 
 int alloc_fd(unsigned int start, unsigned int flags)
 {
 	struct files_struct *files = current->files;
 	unsigned int limit = nofile_limit();
-	unsigned int fd = start;
+	unsigned int fd = max(start, files->next_fd);
 
-	while (fd < limit && test_fd(files->open_fds, fd))
-		fd = files->open_fds[fd / 64] == ~0ULL ? ALIGN_DOWN(fd, 64) + 64 : fd + 1;
+	if (fd < files->max_fds)
+		fd = find_next_zero_fd(files->open_fds, files->max_fds, fd);
 	if (fd >= limit)
 		return -EMFILE;
-	if (expand_files(files, fd))
-		return -ENOMEM;
+	int err = files_expand(files, fd);
+	if (err)
+		return err;
+	if (start <= files->next_fd)
+		files->next_fd = fd + 1;
 	assign_fd(files->open_fds, fd, true);
 	assign_fd(files->close_on_exec, fd, flags & O_CLOEXEC);
 	return (int)fd;
@@ -89,10 +168,18 @@ int get_unused_fd_flags(unsigned int flags)
 	return alloc_fd(0, flags);
 }
 
+/* Marks fd free in a table (Linux's __put_unused_fd). */
+static void release_fd(struct files_struct *files, unsigned int fd)
+{
+	assign_fd(files->open_fds, fd, false);
+	assign_fd(files->close_on_exec, fd, false);
+	if (fd < files->next_fd)
+		files->next_fd = fd;
+}
+
 void put_unused_fd(unsigned int fd)
 {
-	assign_fd(current->files->open_fds, fd, false);
-	assign_fd(current->files->close_on_exec, fd, false);
+	release_fd(current->files, fd);
 }
 
 void fd_install(unsigned int fd, struct file *file)
@@ -103,7 +190,7 @@ void fd_install(unsigned int fd, struct file *file)
 int replace_fd(unsigned int fd, struct file *file, unsigned int flags)
 {
 	struct files_struct *files = current->files;
-	int err = expand_files(files, fd);
+	int err = files_expand(files, fd);
 
 	if (err)
 		return err;
@@ -126,8 +213,7 @@ static int files_close(struct files_struct *files, unsigned int fd)
 	if (!f)
 		return -EBADF;
 	*fd_slot(files, fd) = NULL;
-	assign_fd(files->open_fds, fd, false);
-	assign_fd(files->close_on_exec, fd, false);
+	release_fd(files, fd);
 	fput(f);
 	return 0;
 }
@@ -139,12 +225,13 @@ int close_fd(unsigned int fd)
 
 bool get_close_on_exec(unsigned int fd)
 {
-	return fd < NR_OPEN_MAX && test_fd(current->files->close_on_exec, fd);
+	return fd < current->files->max_fds && test_fd(current->files->close_on_exec, fd);
 }
 
 void set_close_on_exec(unsigned int fd, bool on)
 {
-	assign_fd(current->files->close_on_exec, fd, on);
+	if (fd < current->files->max_fds)
+		assign_fd(current->files->close_on_exec, fd, on);
 }
 
 /* An empty table with one reference. */
@@ -152,8 +239,13 @@ static struct files_struct *files_alloc(void)
 {
 	struct files_struct *files = kzalloc(sizeof(*files), GFP_KERNEL);
 
-	if (files)
+	if (files) {
 		files->count = 1;
+		files->max_fds = NR_OPEN_DEFAULT;
+		files->fd = files->fd_init;
+		files->open_fds = files->open_fds_init;
+		files->close_on_exec = files->close_on_exec_init;
+	}
 	return files;
 }
 
@@ -161,7 +253,7 @@ struct files_struct *files_alloc_console(void)
 {
 	struct files_struct *files = files_alloc();
 
-	if (!files || expand_files(files, 0)) {
+	if (!files || files_expand(files, 0)) {
 		kfree(files);
 		return NULL;
 	}
@@ -178,20 +270,35 @@ struct files_struct *files_alloc_console(void)
 	return files;
 }
 
+/* One past the highest open descriptor of a table (0 if none). */
+static unsigned int count_open_files(struct files_struct *files)
+{
+	for (unsigned int w = files->max_fds / 64; w > 0; w--)
+		if (files->open_fds[w - 1])
+			return (w - 1) * 64 + 64 -
+			       (unsigned int)__builtin_clzll(files->open_fds[w - 1]);
+	return 0;
+}
+
 struct files_struct *dup_files(struct files_struct *old)
 {
 	struct files_struct *files = files_alloc();
+	unsigned int open = count_open_files(old);
 
 	if (!files)
 		return NULL;
-	/* Only the descriptors in use: the bitmap, 64 at a time, not all NR_OPEN_MAX slots. */
-	for (unsigned int w = 0; w < NR_OPEN_MAX / 64; w++) {
+	if (open > files->max_fds && grow_fdtable(files, fdtable_size_for(open - 1))) {
+		put_files(files);
+		return NULL;
+	}
+	/* Only the descriptors in use: the bitmap, 64 at a time, not every slot. */
+	for (unsigned int w = 0; w < DIV_ROUND_UP(open, 64); w++) {
 		for (u64 bits = old->open_fds[w]; bits; bits &= bits - 1) {
 			unsigned int fd = w * 64 + (unsigned int)__builtin_ctzll(bits);
 			struct file *f = lookup_fd(old, fd);
 			if (!f)
 				continue;
-			if (expand_files(files, fd)) {
+			if (files_expand(files, fd)) {
 				put_files(files);
 				return NULL;
 			}
@@ -207,17 +314,18 @@ void put_files(struct files_struct *files)
 {
 	if (--files->count)
 		return;
-	for (unsigned int w = 0; w < NR_OPEN_MAX / 64; w++)
+	for (unsigned int w = 0; w < files->max_fds / 64; w++)
 		for (u64 bits = files->open_fds[w]; bits; bits &= bits - 1)
 			files_close(files, w * 64 + (unsigned int)__builtin_ctzll(bits));
-	for (unsigned int i = 0; i < FD_CHUNKS; i++)
+	for (unsigned int i = 0; i < files->max_fds / FDS_PER_CHUNK; i++)
 		kfree(files->fd[i]);
+	free_fdtable_arrays(files);
 	kfree(files);
 }
 
 void files_close_on_exec(struct files_struct *files)
 {
-	for (unsigned int w = 0; w < NR_OPEN_MAX / 64; w++)
+	for (unsigned int w = 0; w < files->max_fds / 64; w++)
 		for (u64 bits = files->close_on_exec[w]; bits; bits &= bits - 1)
 			files_close(files, w * 64 + (unsigned int)__builtin_ctzll(bits));
 }

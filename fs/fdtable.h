@@ -4,22 +4,38 @@
  * per descriptor. New descriptors are the lowest free ones below RLIMIT_NOFILE (EMFILE beyond).
  * The table is reference-counted so threads can share it (CLONE_FILES: count++); fork copies it.
  * The syscall-facing functions act on current->files.
+ *
+ * The table grows as Linux's expand_files does, up to sysctl_nr_open (1048576) descriptors: it
+ * starts with room for NR_OPEN_DEFAULT in the files_struct itself, and a descriptor beyond the
+ * room makes the bitmaps and the chunk directory grow to the next power of two. Slots live in
+ * page-sized chunks, allocated when first used, so a table with a few high descriptors stays
+ * small. fork and exit walk the bitmaps only up to max_fds.
  */
 #ifndef WARDEN_FS_FDTABLE_H
 #define WARDEN_FS_FDTABLE_H
 
 #include "fs/vfs.h"
 
-#define NR_OPEN_MAX 4096 /* descriptors a table can hold: RLIMIT_NOFILE's hard limit */
+#define NR_OPEN_MAX (1U << 20) /* Linux's sysctl_nr_open default (and its largest here) */
 #define FDS_PER_CHUNK (PAGE_SIZE / sizeof(struct file *))
-#define FD_CHUNKS (NR_OPEN_MAX / FDS_PER_CHUNK)
+#define NR_OPEN_DEFAULT FDS_PER_CHUNK /* descriptors a new table has room for */
+
+/* The most descriptors a table may have: RLIMIT_NOFILE's hard limit may not exceed it. */
+extern unsigned int sysctl_nr_open;
 
 struct files_struct {
 	u32 count;
-	struct file **fd[FD_CHUNKS]; /* FDS_PER_CHUNK slots each, allocated when first needed */
-	u64 open_fds[NR_OPEN_MAX / 64]; /* allocated descriptors (a slot may be NULL while one is
-					 * being set up) */
-	u64 close_on_exec[NR_OPEN_MAX / 64];
+	unsigned int max_fds; /* room: a multiple of FDS_PER_CHUNK, a power of two */
+	unsigned int next_fd; /* no free descriptor below it (Linux's next_fd) */
+	struct file ***fd; /* max_fds / FDS_PER_CHUNK chunks of slots, each allocated when
+			    * first needed */
+	u64 *open_fds; /* max_fds bits: allocated descriptors (a slot may be NULL while one is
+			* being set up) */
+	u64 *close_on_exec; /* max_fds bits */
+	/* The room of a new table. */
+	struct file **fd_init[NR_OPEN_DEFAULT / FDS_PER_CHUNK];
+	u64 open_fds_init[NR_OPEN_DEFAULT / 64];
+	u64 close_on_exec_init[NR_OPEN_DEFAULT / 64];
 };
 
 /* A table with fds 0, 1 and 2 on the console (stdin at EOF, stdout, stderr); NULL without
@@ -44,14 +60,19 @@ unsigned int nofile_limit(void);
 struct file *fget(int fd);
 struct file *fget_raw(int fd);
 
-/* Reserves the lowest free descriptor >= start (with close-on-exec if flags has O_CLOEXEC):
- * the descriptor, -EMFILE or -ENOMEM. fd_install() fills it, put_unused_fd() gives it back. */
+/* Reserves the lowest free descriptor >= start below RLIMIT_NOFILE (with close-on-exec if flags
+ * has O_CLOEXEC): the descriptor, -EMFILE or -ENOMEM. fd_install() fills it, put_unused_fd() gives
+ * it back. */
 int alloc_fd(unsigned int start, unsigned int flags);
 int get_unused_fd_flags(unsigned int flags);
 void put_unused_fd(unsigned int fd);
 void fd_install(unsigned int fd, struct file *file);
 
-/* Makes fd refer to file (another reference), closing what it referred to (dup2/dup3). */
+/* Makes room in the current table for descriptor nr: 0, -EMFILE (nr >= nr_open) or -ENOMEM. */
+int expand_files(unsigned int nr);
+
+/* Makes fd refer to file (another reference), closing what it referred to (dup2/dup3). The
+ * room for fd must exist (expand_files). */
 int replace_fd(unsigned int fd, struct file *file, unsigned int flags);
 
 /* Closes a descriptor: 0 or -EBADF. */

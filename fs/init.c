@@ -6,6 +6,7 @@
 #include "fs/ramfs.h"
 #include "kernel/errno.h"
 #ifndef WARDEN_HOST
+#include "kernel/sys.h"
 #include "mm/proc_maps.h" /* /proc/self/maps and smaps: the host tests of fs/ have no mm */
 #include "mm/oom_kill.h" /* /proc/self/oom_score, oom_score_adj, oom_adj */
 #endif
@@ -55,6 +56,10 @@ int fs_init(void *initrd, size_t len)
 		err = proc_pagemap_init();
 	if (!err)
 		err = proc_oom_init();
+	if (!err)
+		err = proc_mem_init();
+	if (!err)
+		err = proc_limits_init();
 #endif
 	if (!err && len)
 		err = unpack_initramfs(initrd, len);

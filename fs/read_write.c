@@ -17,13 +17,25 @@ static s64 *file_ppos(struct file *f)
 	return (f->f_mode & FMODE_STREAM) ? NULL : &f->f_pos;
 }
 
-/* Linux's rw_verify_area(): the range [*ppos, *ppos + count) must be a valid file range. */
-static int rw_verify_area(const s64 *ppos, size_t count)
+/*
+ * Linux's rw_verify_area(): the range [*ppos, *ppos + count) must be a valid file range; a file
+ * with unsigned positions (/proc/self/mem) takes any, as long as the range does not wrap.
+ */
+static int rw_verify_area(struct file *f, const s64 *ppos, size_t count)
 {
 	if ((ssize_t)count < 0)
 		return -EINVAL;
-	if (ppos && (*ppos < 0 || (s64)((u64)*ppos + count) < 0))
+	if (!ppos)
+		return 0;
+	s64 pos = *ppos;
+	if (pos < 0) {
+		if (!(f->f_mode & FMODE_UNSIGNED_OFFSET))
+			return -EINVAL;
+		if (count >= -(u64)pos)
+			return -EOVERFLOW;
+	} else if ((s64)((u64)pos + count) < 0 && !(f->f_mode & FMODE_UNSIGNED_OFFSET)) {
 		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -60,7 +72,7 @@ static ssize_t vfs_rw(struct file *f, char __user *buf, size_t count, s64 *ppos,
 		return err;
 	if (!access_ok(buf, count))
 		return -EFAULT;
-	err = rw_verify_area(ppos, count);
+	err = rw_verify_area(f, ppos, count);
 	if (err)
 		return err;
 	iov_iter_init(&iter, false, &iov, 1, iov.iov_len);
@@ -76,7 +88,7 @@ static ssize_t do_iter_rw(struct file *f, struct iov_iter *iter, s64 *ppos, bool
 		return err;
 	if (!iov_iter_count(iter))
 		return 0;
-	err = rw_verify_area(ppos, iov_iter_count(iter));
+	err = rw_verify_area(f, ppos, iov_iter_count(iter));
 	if (err)
 		return err;
 	return call_rw(f, iter, ppos, write);

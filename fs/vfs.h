@@ -96,6 +96,7 @@ struct inode {
 #define FMODE_PWRITE 0x10
 #define FMODE_EXEC 0x20
 #define FMODE_STREAM 0x40 /* no position: pipes, the console device */
+#define FMODE_UNSIGNED_OFFSET 0x2000 /* positions are unsigned: /proc/self/mem's addresses */
 #define FMODE_PATH 0x4000 /* O_PATH: only a place in the tree, no I/O */
 #define FMODE_WRITER 0x8000 /* counted in the regular file's i_writecount until the last fput */
 

@@ -16,6 +16,7 @@
 #include "fs/fdtable.h"
 #include "fs/fs_struct.h"
 #include "fs/vfs.h"
+#include "mm/frame.h"
 #include "mm/mm.h"
 #include "mm/slab.h"
 #include "mm/uaccess.h"
@@ -35,6 +36,19 @@
 #define CLONE_CHILD_SETTID 0x01000000
 
 static int next_pid = 1;
+
+#define THREAD_SIZE (16UL << 10) /* Linux's x86-64 kernel stack, which max_threads is sized by */
+#define MIN_THREADS 20
+#define MAX_THREADS 0x3fffffff /* FUTEX_TID_MASK */
+
+int max_threads = MIN_THREADS;
+
+void fork_init(void)
+{
+	u64 threads = nr_managed_frames() * PAGE_SIZE / (THREAD_SIZE * 8);
+
+	max_threads = (int)min(max(threads, (u64)MIN_THREADS), (u64)MAX_THREADS);
+}
 
 /* A task with a kernel stack and nothing else; NULL when memory runs out. */
 struct task_struct *task_create(void)
@@ -81,6 +95,11 @@ static long do_fork(u64 flags, u64 newsp, int *parent_tid, int *child_tid, u64 t
 	struct task_struct *t = task_create();
 	if (!t)
 		return -ENOMEM;
+	/* Root is not held to RLIMIT_NPROC; the system-wide task limit holds for everyone. */
+	if (nr_threads >= max_threads) {
+		task_destroy(t);
+		return -EAGAIN;
+	}
 	t->mm = dup_mm(parent->mm);
 	t->files = dup_files(parent->files);
 	t->fs = copy_fs(parent->fs);

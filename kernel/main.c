@@ -10,6 +10,7 @@
 #include "kernel/cmdline.h"
 #include "kernel/console.h"
 #include "kernel/init.h"
+#include "kernel/sys.h"
 #include "kernel/sched.h"
 #include "arch/x86_64/process.h"
 #include "fs/fdtable.h"
@@ -125,6 +126,9 @@ void kmain(u32 magic, u32 info)
 	/* debug_vm (always on for self-tests): check each address space after every change. */
 	const char *tests = cmdline_get("test");
 	debug_vm = cmdline_get("debug_vm") || tests;
+	/* ignore_rlimit_data (Linux's boot option): RLIMIT_DATA only warns. */
+	const char *ird = cmdline_get("ignore_rlimit_data");
+	ignore_rlimit_data = ird && *ird != '0' && *ird != 'n' && *ird != 'N';
 	/* stack_guard_gap=PAGES, as in Linux: the free space kept below a VM_GROWSDOWN VMA. */
 	u64 guard_pages;
 	if (cmdline_get_u64("stack_guard_gap", &guard_pages) && guard_pages < (1UL << 35))
@@ -145,6 +149,7 @@ static void __noreturn start_userspace(void)
 	const struct boot_module *initrd = boot_info.nr_modules ? &boot_info.modules[0] : NULL;
 
 	time_init(); /* before the first file gets a timestamp */
+	fork_init(); /* max_threads, before init's limits are set from it */
 	trace_init();
 	int err = fs_init(initrd ? phys_to_virt(initrd->start) : NULL,
 			  initrd ? initrd->end - initrd->start : 0);

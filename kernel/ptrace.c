@@ -49,49 +49,12 @@ static struct task_struct *ptrace_check_attach(long pid)
 }
 
 /*
- * Reads or writes len bytes of t's memory at addr (len stays inside one page) as Linux's
- * access_process_vm with FOLL_FORCE: the VMA's MAY bits decide, not its protection, so a tracer
- * reads PROT_NONE memory and plants breakpoints in read-only text. A write to a private mapping
- * goes to the tracee's own copy of the page (copy-on-write; the PTE keeps the VMA's protection);
- * a shared mapping that is not writable refuses. PKRU is not consulted (a foreign access).
- * 0, or -EIO where t has no such memory.
+ * Reads or writes len bytes of t's memory at addr as Linux's access_process_vm with FOLL_FORCE
+ * (mm/proc_mem.c's access_remote_vm): 0, or -EIO where t has no such memory.
  */
 static int access_remote(struct task_struct *t, u64 addr, void *buf, size_t len, bool write)
 {
-	struct mm_struct *mm = t->mm;
-	struct vm_area_struct *v = mm ? find_vma(mm, addr) : NULL;
-
-	if (!v || v->vm_start > addr || addr >= TASK_SIZE)
-		return -EIO;
-	if (!(v->vm_flags & (write ? VM_MAYWRITE : VM_MAYREAD)))
-		return -EIO;
-	if (write && !(v->vm_flags & VM_WRITE) && (v->vm_flags & VM_MAYSHARE))
-		return -EIO; /* no forced writes to shared mappings (Linux's is_cow_mapping) */
-	bool forced = !(v->vm_flags & (write ? VM_WRITE : (VM_READ | VM_WRITE | VM_EXEC)));
-	for (int tries = 0; tries < 2; tries++) {
-		int level;
-		pte_t *e = pgtable_walk(mm->pgd, addr & PAGE_MASK, PG_LEVEL_4K, false, &level);
-		if (e && level == PG_LEVEL_4K && pte_has_frame(*e)) {
-			struct page *pg = phys_to_page(*e & PTE_ADDR_MASK);
-			/* A write needs a page of the tracee's own: writable, or private and
-			 * unshared. */
-			bool own = (*e & _PAGE_RW) || (!(v->vm_flags & VM_SHARED) &&
-						       !is_zero_page(pg) && pg->refcount == 1);
-			if (!write || own) {
-				u8 *p = (u8 *)page_address(pg) + (addr & ~PAGE_MASK);
-				if (write)
-					memcpy(p, buf, len);
-				else
-					memcpy(buf, p, len);
-				return 0;
-			}
-		}
-		int pkey;
-		u64 code = X86_PF_USER | (write ? X86_PF_WRITE : 0) | (forced ? FAULT_FORCE : 0);
-		if (handle_mm_fault(mm, addr, code, &pkey))
-			return -EIO;
-	}
-	return -EIO;
+	return t->mm && access_remote_vm(t->mm, addr, buf, len, write) == len ? 0 : -EIO;
 }
 
 /* Lets a stopped tracee go on, with signal sig (0: none); detaching first with detach. */

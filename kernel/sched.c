@@ -5,6 +5,7 @@
  * which runs only when nothing else can.
  */
 #include "kernel/sched.h"
+#include "kernel/sys.h"
 #include "mm/slab.h"
 #include "mm/vmalloc.h"
 #include "arch/x86_64/cpu.h"
@@ -18,6 +19,7 @@ extern u8 boot_stack_bottom[];
 
 static struct task_struct idle_task;
 static struct task_struct *task_list = &idle_task; /* idle first, then every task */
+int nr_threads; /* tasks on task_list after the idle task */
 static u64 jiffies;
 
 void sched_init(void)
@@ -26,6 +28,7 @@ void sched_init(void)
 	idle_task.state = TASK_RUNNING;
 	idle_task.stack = boot_stack_bottom;
 	memcpy(idle_task.comm, "swapper", 8);
+	rlimit_init(&idle_task); /* Linux's init_task limits: kernel code maps memory unlimited */
 	init_waitqueue_head(&idle_task.wait_chldexit);
 	this_cpu()->current_task = &idle_task;
 	this_cpu()->kernel_rsp = (u64)boot_stack_bottom + KSTACK_SIZE;
@@ -41,6 +44,7 @@ void sched_add_task(struct task_struct *t)
 		last = last->run_next;
 	last->run_next = t;
 	t->run_next = NULL;
+	nr_threads++;
 	if (f & X86_EFLAGS_IF)
 		local_irq_enable();
 }
@@ -53,6 +57,7 @@ void sched_remove_task(struct task_struct *t)
 	for (struct task_struct **pp = &task_list; *pp; pp = &(*pp)->run_next) {
 		if (*pp == t) {
 			*pp = t->run_next;
+			nr_threads--;
 			break;
 		}
 	}

@@ -31,9 +31,23 @@ enum task_state {
 
 #define TASK_COMM_LEN 16
 #define RLIM_NLIMITS 16
+#define RLIMIT_CPU 0
+#define RLIMIT_FSIZE 1
+#define RLIMIT_DATA 2
 #define RLIMIT_STACK 3
 #define RLIMIT_CORE 4
+#define RLIMIT_RSS 5
+#define RLIMIT_NPROC 6
 #define RLIMIT_NOFILE 7
+#define RLIMIT_MEMLOCK 8
+#define RLIMIT_AS 9
+#define RLIMIT_LOCKS 10
+#define RLIMIT_SIGPENDING 11
+#define RLIMIT_MSGQUEUE 12
+#define RLIMIT_NICE 13
+#define RLIMIT_RTPRIO 14
+#define RLIMIT_RTTIME 15
+#define RLIM_INFINITY (~0ULL)
 
 struct rlimit64 {
 	u64 rlim_cur;
@@ -142,6 +156,9 @@ void scheduler_tick(void);
 
 /* Nanoseconds since boot. */
 u64 ktime_get_ns(void);
+
+/* Tasks that exist (running, sleeping, stopped or zombies): fork's max_threads counts them. */
+extern int nr_threads;
 
 /* A new task (next pid) with a kernel stack and the initial FPU state, not yet runnable. */
 struct task_struct *task_create(void);

@@ -10,8 +10,8 @@
 #include "arch/x86_64/cpu.h"
 #include "mm/mm.h"
 #include "mm/uaccess.h"
-
-#define RLIM_INFINITY (~0ULL)
+#include "fs/fdtable.h"
+#include "fs/proc.h"
 
 #define ARCH_SET_GS 0x1001
 #define ARCH_SET_FS 0x1002
@@ -23,14 +23,32 @@
 #define PR_SET_CHILD_SUBREAPER 36
 #define PR_GET_CHILD_SUBREAPER 37
 
-/* Linux's defaults for the first process: 8 MiB stack, no core files, 1024 open files. */
+#define MLOCK_LIMIT (8UL << 20) /* RLIMIT_MEMLOCK: 8 MiB since Linux 5.16 */
+#define MQ_BYTES_MAX 819200 /* RLIMIT_MSGQUEUE */
+#define INR_OPEN_CUR 1024
+#define INR_OPEN_MAX 4096
+#define _STK_LIM (8UL << 20)
+
+/*
+ * Linux 6.1's limits of the first process (INIT_RLIMITS, then fork_init's RLIMIT_NPROC and
+ * RLIMIT_SIGPENDING, half of max_threads): 8 MiB stack, no core files, 1024 open files, 8 MiB of
+ * locked memory, 819200 bytes of message queues, nice and real-time priority 0.
+ */
 void rlimit_init(struct task_struct *t)
 {
+	u64 nproc = (u64)max_threads / 2;
+
 	for (int i = 0; i < RLIM_NLIMITS; i++)
 		t->rlim[i] = (struct rlimit64){ RLIM_INFINITY, RLIM_INFINITY };
-	t->rlim[RLIMIT_STACK].rlim_cur = 8UL << 20;
+	t->rlim[RLIMIT_STACK].rlim_cur = _STK_LIM;
 	t->rlim[RLIMIT_CORE].rlim_cur = 0;
-	t->rlim[RLIMIT_NOFILE] = (struct rlimit64){ 1024, 4096 };
+	t->rlim[RLIMIT_NPROC] = (struct rlimit64){ nproc, nproc };
+	t->rlim[RLIMIT_NOFILE] = (struct rlimit64){ INR_OPEN_CUR, INR_OPEN_MAX };
+	t->rlim[RLIMIT_MEMLOCK] = (struct rlimit64){ MLOCK_LIMIT, MLOCK_LIMIT };
+	t->rlim[RLIMIT_SIGPENDING] = (struct rlimit64){ nproc, nproc };
+	t->rlim[RLIMIT_MSGQUEUE] = (struct rlimit64){ MQ_BYTES_MAX, MQ_BYTES_MAX };
+	t->rlim[RLIMIT_NICE] = (struct rlimit64){ 0, 0 };
+	t->rlim[RLIMIT_RTPRIO] = (struct rlimit64){ 0, 0 };
 }
 
 long sys_getpid(void)
@@ -197,36 +215,114 @@ long sys_prctl(int option, u64 arg2, u64 arg3, u64 arg4, u64 arg5)
 	}
 }
 
+/*
+ * Linux's do_prlimit: the resource, a soft limit above the hard one, a RLIMIT_NOFILE hard limit
+ * above nr_open (EPERM), then old and new swap. Root may raise a hard limit (CAP_SYS_RESOURCE).
+ */
+static long do_prlimit(struct task_struct *t, unsigned int resource, const struct rlimit64 *new,
+		       struct rlimit64 *old)
+{
+	if (resource >= RLIM_NLIMITS)
+		return -EINVAL;
+	if (new) {
+		if (new->rlim_cur > new->rlim_max)
+			return -EINVAL;
+		if (resource == RLIMIT_NOFILE && new->rlim_max > sysctl_nr_open)
+			return -EPERM;
+	}
+	if (old)
+		*old = t->rlim[resource];
+	if (new)
+		t->rlim[resource] = *new;
+	return 0;
+}
+
+/* prlimit64 in Linux's order: copy the new limit in, find the task, check and set, copy out. */
 long sys_prlimit64(int pid, unsigned int resource, const struct rlimit64 *new, struct rlimit64 *old)
 {
 	struct rlimit64 r, prev;
 
-	/* Linux's order: resource, copy in, find the task, check, apply, then copy the old out. */
-	if (resource >= RLIM_NLIMITS)
-		return -EINVAL;
 	if (new &&copy_from_user(&r, new, sizeof(r)))
 		return -EFAULT;
 	struct task_struct *t = pid ? find_task_by_pid(pid) : current;
 	if (!t)
 		return -ESRCH;
-	if (new &&r.rlim_cur > r.rlim_max)
-		return -EINVAL;
-	prev = t->rlim[resource];
-	if (new)
-		t->rlim[resource] = r;
-	if (old && copy_to_user(old, &prev, sizeof(prev)))
-		return -EFAULT;
-	return 0;
+	long ret = do_prlimit(t, resource, new ? &r : NULL, old ? &prev : NULL);
+	if (!ret && old && copy_to_user(old, &prev, sizeof(prev)))
+		ret = -EFAULT; /* the new limit stays set, as in Linux */
+	return ret;
 }
 
 long sys_getrlimit(unsigned int resource, struct rlimit64 *old)
 {
-	if (resource >= RLIM_NLIMITS)
-		return -EINVAL;
-	return copy_to_user(old, &current->rlim[resource], sizeof(*old)) ? -EFAULT : 0;
+	struct rlimit64 r;
+	long ret = do_prlimit(current, resource, NULL, &r);
+
+	if (!ret && copy_to_user(old, &r, sizeof(r)))
+		ret = -EFAULT;
+	return ret;
 }
 
+/* setrlimit: the new limit is always read, so NULL is EFAULT (before the resource is checked). */
 long sys_setrlimit(unsigned int resource, const struct rlimit64 *new)
 {
-	return sys_prlimit64(0, resource, new, NULL);
+	struct rlimit64 r;
+
+	if (copy_from_user(&r, new, sizeof(r)))
+		return -EFAULT;
+	return do_prlimit(current, resource, &r, NULL);
+}
+
+/* The names and units of /proc/self/limits, as Linux 6.1's lnames[]. */
+static const struct {
+	const char *name, *unit;
+} limit_names[RLIM_NLIMITS] = {
+	[RLIMIT_CPU] = { "Max cpu time", "seconds" },
+	[RLIMIT_FSIZE] = { "Max file size", "bytes" },
+	[RLIMIT_DATA] = { "Max data size", "bytes" },
+	[RLIMIT_STACK] = { "Max stack size", "bytes" },
+	[RLIMIT_CORE] = { "Max core file size", "bytes" },
+	[RLIMIT_RSS] = { "Max resident set", "bytes" },
+	[RLIMIT_NPROC] = { "Max processes", "processes" },
+	[RLIMIT_NOFILE] = { "Max open files", "files" },
+	[RLIMIT_MEMLOCK] = { "Max locked memory", "bytes" },
+	[RLIMIT_AS] = { "Max address space", "bytes" },
+	[RLIMIT_LOCKS] = { "Max file locks", "locks" },
+	[RLIMIT_SIGPENDING] = { "Max pending signals", "signals" },
+	[RLIMIT_MSGQUEUE] = { "Max msgqueue size", "bytes" },
+	[RLIMIT_NICE] = { "Max nice priority", NULL },
+	[RLIMIT_RTPRIO] = { "Max realtime priority", NULL },
+	[RLIMIT_RTTIME] = { "Max realtime timeout", "us" },
+};
+
+/* Prints one limit value in a 20-column field and a space: a number or "unlimited". */
+static void limit_show(struct seq_buf *m, u64 v)
+{
+	if (v == RLIM_INFINITY)
+		seq_printf(m, "%-20s ", "unlimited");
+	else
+		seq_printf(m, "%-20llu ", (unsigned long long)v);
+}
+
+/* /proc/self/limits in Linux's format (proc_pid_limits). */
+static int limits_show(struct seq_buf *m)
+{
+	seq_printf(
+		m,
+		"Limit                     Soft Limit           Hard Limit           Units     \n");
+	for (int i = 0; i < RLIM_NLIMITS; i++) {
+		seq_printf(m, "%-25s ", limit_names[i].name);
+		limit_show(m, current->rlim[i].rlim_cur);
+		limit_show(m, current->rlim[i].rlim_max);
+		if (limit_names[i].unit)
+			seq_printf(m, "%-10s\n", limit_names[i].unit);
+		else
+			seq_printf(m, "\n");
+	}
+	return 0;
+}
+
+int proc_limits_init(void)
+{
+	return proc_create_file(PROC_SELF, "limits", 0444, limits_show);
 }

@@ -10,7 +10,16 @@ struct rlimit64;
 struct new_utsname;
 struct timespec64;
 
-/* Gives a task the resource limits Linux gives the first process. */
+/* The most tasks fork may make (Linux's max_threads, from the memory size: fork_init). */
+extern int max_threads;
+
+/* Sets max_threads as Linux 6.1's fork_init: a thread stack (16 KiB) per 8 stacks of RAM. */
+void fork_init(void);
+
+/* Creates /proc/self/limits (Linux's format). 0 or -errno. */
+int proc_limits_init(void);
+
+/* Gives a task the resource limits Linux gives the first process (after fork_init). */
 void rlimit_init(struct task_struct *t);
 
 long sys_getpid(void);

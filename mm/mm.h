@@ -108,7 +108,10 @@ struct vm_area_struct {
 struct mm_struct {
 	u64 *pgd;
 	struct vma_tree mm_rb; /* the VMAs: .first is the lowest, .count their number */
-	int users;
+	int users; /* who uses the address space: the VMAs and pages go with the last one */
+	int mm_count; /* references to this struct (Linux's mm_count): 1 for all the users
+		       * together, plus one per holder that only needs the struct (an open
+		       * /proc/self/mem or pagemap) */
 	spinlock_t lock;
 	u64 mmap_base;
 	u64 start_code, end_code, start_data, end_data;
@@ -161,11 +164,33 @@ void mmput(struct mm_struct *mm);
 /* Makes inode (or NULL) the program file of mm, denying writes to it while mm exists. */
 void set_mm_exe_inode(struct mm_struct *mm, struct inode *inode);
 
+/* Keeps the struct of mm (not its address space) until mmdrop(): Linux's mmgrab. */
+void mmgrab(struct mm_struct *mm);
+
+/* Drops an mmgrab() reference; the last one frees the struct. */
+void mmdrop(struct mm_struct *mm);
+
+/* Takes a user reference unless the address space is already gone (Linux's mmget_not_zero). */
+bool mmget_not_zero(struct mm_struct *mm);
+
 /* A copy of mm for fork: same VMAs, every present page copied. NULL when memory runs out. */
 struct mm_struct *dup_mm(struct mm_struct *mm);
 
 /* The first VMA that ends above addr (it may start above addr too), or NULL. */
 struct vm_area_struct *find_vma(struct mm_struct *mm, u64 addr);
+
+/*
+ * May mm grow by npages pages of a mapping with these flags (Linux's may_expand_vm, in
+ * mm/vm_limits.c)? RLIMIT_AS counts every mapping, RLIMIT_DATA private writable non-stack ones
+ * (with a warning once per boot when it refuses, and no refusal under the boot option
+ * ignore_rlimit_data).
+ */
+bool may_expand_vm(struct mm_struct *mm, u64 flags, u64 npages);
+extern bool ignore_rlimit_data;
+
+/* brk's own RLIMIT_DATA rule (Linux's check_data_rlimit): the heap up to brk plus the program's
+ * data segment must fit. 0 or -ENOSPC. */
+int check_data_rlimit(struct mm_struct *mm, u64 brk);
 
 /* The leaf PTE flags that give user space the access vm_flags allow. */
 u64 vm_get_page_prot(u64 vm_flags);
@@ -197,6 +222,14 @@ int do_munmap(struct mm_struct *mm, u64 start, u64 len);
  * no memory could be reaped.
  */
 int handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code, int *pkey);
+
+/*
+ * Copies len bytes between buf and mm's memory at addr as Linux's access_remote_vm with
+ * FOLL_FORCE (ptrace's PEEK/POKE, /proc/self/mem): the VMA's MAY bits decide, not its protection;
+ * a write to read-only private memory goes to a copy-on-write copy of the page; protection keys
+ * are not consulted. Returns the bytes done: short at the first page that cannot be reached.
+ */
+size_t access_remote_vm(struct mm_struct *mm, u64 addr, void *buf, size_t len, bool write);
 
 /* The name /proc/self/maps gives shared anonymous memory ("/dev/zero (deleted)", as Linux). */
 extern const char shmem_anon_name[];

@@ -50,6 +50,7 @@ struct mm_struct *mm_alloc(void)
 		return NULL;
 	}
 	mm->users = 1;
+	mm->mm_count = 1;
 	mm->mmap_base = MMAP_BASE;
 	mm_pkeys_init(mm);
 	return mm;
@@ -231,6 +232,16 @@ static bool accountable_mapping(u64 vm_flags)
 	return (vm_flags & (VM_NORESERVE | VM_SHARED | VM_WRITE)) == VM_WRITE;
 }
 
+/* Pages of the VMAs inside [addr, addr+len) (Linux's count_vma_pages_range). */
+static u64 count_vma_pages_range(struct mm_struct *mm, u64 addr, u64 len)
+{
+	u64 pages = 0, end = addr + len;
+
+	for (struct vm_area_struct *v = find_vma(mm, addr); v && v->vm_start < end; v = v->vm_next)
+		pages += (min(v->vm_end, end) - max(v->vm_start, addr)) >> PAGE_SHIFT;
+	return pages;
+}
+
 /*
  * Linux's mmap_region: clears [addr, addr+len) (MAP_FIXED), then extends a neighbour over the
  * range when the merge rules allow (mm/vma.c), or makes a new VMA. addr or -errno.
@@ -240,6 +251,11 @@ static long mmap_region(struct mm_struct *mm, struct file *file, u64 addr, u64 l
 {
 	struct vm_area_struct *v;
 
+	/* The address-space limits, counting what MAP_FIXED will unmap as given back. */
+	if (!may_expand_vm(mm, vm_flags, len >> PAGE_SHIFT) &&
+	    !may_expand_vm(mm, vm_flags,
+			   (len >> PAGE_SHIFT) - count_vma_pages_range(mm, addr, len)))
+		return -ENOMEM;
 	if (__do_munmap(mm, addr, addr + len))
 		return -ENOMEM;
 	if (accountable_mapping(vm_flags))
@@ -447,6 +463,8 @@ static int do_brk_flags(struct mm_struct *mm, u64 addr, u64 len)
 
 	if (current->personality & READ_IMPLIES_EXEC)
 		flags |= VM_EXEC;
+	if (!may_expand_vm(mm, flags, len >> PAGE_SHIFT))
+		return -ENOMEM;
 	if (mm->mm_rb.count > sysctl_max_map_count)
 		return -ENOMEM;
 	vma_tree_find_vma_prev(&mm->mm_rb, addr, &prev);
@@ -475,6 +493,9 @@ static long __sys_brk(struct mm_struct *mm, u64 brk)
 	u64 oldbrk = PAGE_ALIGN(mm->brk), newbrk = PAGE_ALIGN(brk);
 
 	if (brk < mm->start_brk || brk > TASK_SIZE)
+		return (long)mm->brk;
+	/* Before anything else, so that a limit not page-aligned cannot be slipped past. */
+	if (check_data_rlimit(mm, brk))
 		return (long)mm->brk;
 	if (oldbrk == newbrk) {
 		mm->brk = brk;
@@ -554,6 +575,26 @@ fail:
 	return NULL;
 }
 
+void mmgrab(struct mm_struct *mm)
+{
+	mm->mm_count++;
+}
+
+void mmdrop(struct mm_struct *mm)
+{
+	if (--mm->mm_count == 0)
+		kmem_cache_free(&mm_cache, mm);
+}
+
+bool mmget_not_zero(struct mm_struct *mm)
+{
+	if (mm->users <= 0)
+		return false;
+	mm->users++;
+	return true;
+}
+
+/* The last user gone, the VMAs, pages and page tables go; the struct stays while grabbed. */
 void mmput(struct mm_struct *mm)
 {
 	if (--mm->users > 0)
@@ -562,5 +603,6 @@ void mmput(struct mm_struct *mm)
 		remove_vma(mm, mm->mm_rb.first);
 	set_mm_exe_inode(mm, NULL);
 	pgd_free(mm);
-	kmem_cache_free(&mm_cache, mm);
+	mm->pgd = NULL;
+	mmdrop(mm);
 }

@@ -57,6 +57,11 @@ static int mprotect_fixup(struct mm_struct *mm, struct vm_area_struct *vma,
 		*pprev = vma; /* nothing changes: no split (§1.2 12.i) */
 		return 0;
 	}
+	/* Memory that becomes data must fit RLIMIT_DATA (unless it was already refused before). */
+	u64 nrpages = (end - start) >> PAGE_SHIFT;
+	if ((newflags & VM_WRITE) && !may_expand_vm(mm, newflags, nrpages) &&
+	    may_expand_vm(mm, oldflags, nrpages))
+		return -ENOMEM;
 	if ((newflags & VM_WRITE) &&
 	    !(oldflags & (VM_ACCOUNT | VM_WRITE | VM_SHARED | VM_NORESERVE)))
 		newflags |= VM_ACCOUNT; /* Warden has no commit limit: the charge always fits */

@@ -47,6 +47,8 @@ static struct vm_area_struct *vma_to_resize(struct mm_struct *mm, u64 addr, u64 
 		u64 pgoff = vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT);
 		if (pgoff + (new_len >> PAGE_SHIFT) < pgoff)
 			*err = -EINVAL;
+		else if (!may_expand_vm(mm, vma->vm_flags, (new_len - old_len) >> PAGE_SHIFT))
+			*err = -ENOMEM; /* RLIMIT_AS, RLIMIT_DATA */
 	}
 	return *err ? NULL : vma;
 }
@@ -164,6 +166,9 @@ static long mremap_to(struct mm_struct *mm, u64 addr, u64 old_len, u64 new_addr,
 	vma = vma_to_resize(mm, addr, old_len, new_len, &err);
 	if (!vma)
 		return err;
+	/* MREMAP_DONTUNMAP keeps the old range: the mm grows by old_len. */
+	if ((flags & MREMAP_DONTUNMAP) && !may_expand_vm(mm, vma->vm_flags, old_len >> PAGE_SHIFT))
+		return -ENOMEM;
 	if (!(flags & MREMAP_FIXED)) {
 		long r = get_unmapped_area(mm, new_addr, new_len, 0);
 		if (r < 0)

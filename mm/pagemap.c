@@ -55,44 +55,43 @@ static u64 pagemap_entry(struct mm_struct *mm, struct vm_area_struct *vma, u64 v
 	return flags;
 }
 
-/* Reads entries from *ppos (a multiple of 8, as the count must be): EINVAL otherwise. */
+/*
+ * Reads entries from *ppos (a multiple of 8, as the count must be: EINVAL otherwise) of the mm the
+ * file was opened on (0 once it is gone). A buffer that faults anywhere makes the read EFAULT,
+ * whatever was copied before, as Linux's pagemap_read.
+ */
 static ssize_t pagemap_read(struct file *file, struct iov_iter *to, s64 *ppos)
 {
-	struct mm_struct *mm = current->mm;
+	struct mm_struct *mm = file->private_data;
 	size_t count = iov_iter_count(to), done = 0;
 	u64 vpn = (u64)*ppos / PM_ENTRY_BYTES;
+	ssize_t ret = -EINVAL;
 
-	(void)file;
-	if (!mm)
+	if (!mm || !mmget_not_zero(mm))
 		return 0;
 	if ((u64)*ppos % PM_ENTRY_BYTES || count % PM_ENTRY_BYTES)
-		return -EINVAL;
-	if (*ppos < 0 || vpn >= TASK_SIZE >> PAGE_SHIFT)
-		return 0;
+		goto out;
 	for (; done < count && vpn < TASK_SIZE >> PAGE_SHIFT; vpn++, done += PM_ENTRY_BYTES) {
 		u64 va = vpn << PAGE_SHIFT;
 		struct vm_area_struct *v = find_vma(mm, va);
 		u64 entry = pagemap_entry(mm, v && v->vm_start <= va ? v : NULL, va);
-		if (copy_to_iter(&entry, sizeof(entry), to) != sizeof(entry))
-			return done ? (ssize_t)done : -EFAULT;
+		if (copy_to_iter(&entry, sizeof(entry), to) != sizeof(entry)) {
+			ret = -EFAULT;
+			goto out;
+		}
 	}
 	*ppos += (s64)done;
-	return (ssize_t)done;
-}
-
-/* lseek to any position >= 0 (entries are read at page index * 8). */
-static s64 pagemap_lseek(struct file *file, s64 offset, int whence)
-{
-	if (whence == SEEK_CUR && __builtin_add_overflow(offset, file->f_pos, &offset))
-		return -EINVAL;
-	if ((whence != SEEK_SET && whence != SEEK_CUR) || offset < 0)
-		return -EINVAL;
-	return file->f_pos = offset;
+	ret = (ssize_t)done;
+out:
+	mmput(mm);
+	return ret;
 }
 
 static const struct file_operations pagemap_fops = {
+	.open = proc_mem_open,
+	.release = proc_mem_release,
 	.read = pagemap_read,
-	.llseek = pagemap_lseek,
+	.llseek = mem_lseek,
 };
 
 /* Appends one page-table entry with its flags in words. */

@@ -101,6 +101,21 @@ bool is_page_cache_page(struct vm_area_struct *vma, u64 va, struct page *pg);
 /* Creates /proc/self/pagemap and /proc/self/ptwalk (mm/pagemap.c). 0 or -errno. */
 int proc_pagemap_init(void);
 
+/*
+ * The open and release of the files that read an address space (/proc/self/mem, pagemap: Linux's
+ * proc_mem_open): the file keeps the opener's mm (file->private_data, mmgrab'd, NULL for a task
+ * without one), which may be gone by the time it is read (mmget_not_zero fails: read 0).
+ */
+int proc_mem_open(struct inode *inode, struct file *file);
+void proc_mem_release(struct inode *inode, struct file *file);
+
+/* Linux's mem_lseek: SEEK_SET and SEEK_CUR to any offset, returned as is (even one that looks
+ * like an error); other whence values EINVAL. */
+s64 mem_lseek(struct file *file, s64 offset, int whence);
+
+/* Creates /proc/self/mem (0600, mm/proc_mem.c). 0 or -errno. */
+int proc_mem_init(void);
+
 /* Creates /proc/self/maps and /proc/self/smaps (0444). 0 or -errno. Called by fs_init(). */
 int proc_maps_init(void);
 

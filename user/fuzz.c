@@ -93,7 +93,7 @@ static const char *const paths_any[] = {
 	"a", "b", "d", "d/x", "l", ".", "..", "", "/", "/tmp", "/proc", "/proc/self",
 	"/proc/self/maps", "/proc/self/smaps", "/proc/self/pagemap", "/proc/self/exe",
 	"/proc/self/ptwalk", "/proc/meminfo", "/proc/warden/trace", "/dev", "/dev/null", "/dev/zero",
-	"/nonexistent/x", "/proc/self/exe/x", "//tmp//fz//a",
+	"/proc/self/mem", "/nonexistent/x", "/proc/self/exe/x", "//tmp//fz//a",
 };
 static const char *const paths_scratch[] = {
 	SCRATCH_DIR "/a", SCRATCH_DIR "/b", SCRATCH_DIR "/d", SCRATCH_DIR "/d/x", SCRATCH_DIR "/f0",
@@ -181,7 +181,8 @@ static u64 any_ptr(void)
 static u64 any_fd(void)
 {
 	static const u64 v[] = { (u64)-1, 1023, 1024, 0x7fffffff, 0x80000000, 65536, LOG_FD + 1,
-				 (u64)-100 /* AT_FDCWD */ };
+				 (u64)-100 /* AT_FDCWD */, 4096, 1048575 /* nr_open - 1 */,
+				 1048576 /* nr_open */ };
 	if (one_in(6))
 		return v[below(NELEM(v))];
 	return below(14);
@@ -230,7 +231,9 @@ static u64 any_off(void)
 {
 	static const u64 v[] = { 0, 1, PAGE, 2 * PAGE, 7 * PAGE, PAGE - 1, 1ULL << 32, 1ULL << 44,
 				 1ULL << 62, ~0ULL, -PAGE, 0x7fffffffffffffffULL,
-				 0x7ffffffffffff000ULL };
+				 0x7ffffffffffff000ULL, 0xffff800000000000ULL, -8 };
+	if (one_in(6)) /* an arena address: /proc/self/mem (fd 10) reads and writes there */
+		return ARENA + (below(ARENA_PAGES + 4) - 2) * PAGE + (one_in(2) ? below(PAGE) : 0);
 	return one_in(3) ? any_int() : v[below(NELEM(v))];
 }
 
@@ -657,7 +660,8 @@ static u64 build_rlim(u64 v)
 	if (!is_variant(v))
 		return v;
 	u64 *r = scratch_alloc(16);
-	static const u64 vals[] = { 0, 1, 3, 64, 1024, 4096, 1 << 20, ~0ULL, 0x7fffffffffffffffULL };
+	static const u64 vals[] = { 0, 1, 3, 64, 1024, 4096, 1 << 20, (1 << 20) + 1 /* nr_open + 1 */,
+				    ~0ULL, 0x7fffffffffffffffULL };
 	r[0] = vals[brnd() % NELEM(vals)];
 	r[1] = (v & 1) ? ~0ULL : vals[brnd() % NELEM(vals)];
 	return (u64)r;
@@ -1049,8 +1053,9 @@ static void setup_arena(void)
 		die("fuzz: pipe is not 4, 5\n");
 	if (open("/dev/null", O_RDWR) != 6 || open("/proc/self/maps", O_RDONLY) != 7 ||
 	    open(SCRATCH_DIR, O_RDONLY | O_DIRECTORY) != 8 ||
-	    open(SCRATCH_DIR "/a", O_RDWR | O_CREAT | O_APPEND, 0644) != 9)
-		die("fuzz: fds 6..9\n");
+	    open(SCRATCH_DIR "/a", O_RDWR | O_CREAT | O_APPEND, 0644) != 9 ||
+	    open("/proc/self/mem", O_RDWR) != 10 || open("/proc/self/pagemap", O_RDONLY) != 11)
+		die("fuzz: fds 6..11\n");
 	if (chdir(SCRATCH_DIR))
 		die("fuzz: chdir\n");
 }

@@ -87,14 +87,25 @@ HOST_TEST(fs_fd_limits)
 	CHECK_EQ(sys_close(1000), 0);
 	CHECK_EQ(sys_pipe(p), -EMFILE); /* needs two */
 	CHECK_EQ(sys_dup(0), 1000);
-	/* A higher RLIMIT_NOFILE lets descriptors up to NR_OPEN_MAX - 1 exist. */
-	host_task.rlim[7].rlim_cur = ~0ULL;
+	/* A higher RLIMIT_NOFILE lets the table grow past 4096 descriptors (up to nr_open). */
+	host_task.rlim[7].rlim_cur = 20000;
 	CHECK_EQ(sys_dup2(0, 4095), 4095);
-	CHECK_EQ(sys_dup2(0, 4096), -EBADF);
+	CHECK_EQ(sys_dup2(0, 4096), 4096);
+	CHECK_EQ(sys_dup2(0, 19999), 19999);
+	CHECK_EQ(sys_dup2(0, 20000), -EBADF);
 	CHECK_EQ(sys_fcntl(0, F_DUPFD, 2000), 2000);
+	CHECK_EQ(sys_fcntl(0, F_DUPFD, 19999), -EMFILE);
+	CHECK_EQ(sys_fcntl(0, F_DUPFD, 20000), -EINVAL);
+	/* fork's copy holds the high descriptors too. */
+	struct files_struct *copy = dup_files(host_task.files);
+	CHECK(copy != NULL);
+	CHECK(copy->max_fds >= 20000);
+	put_files(copy);
 	host_task.rlim[7].rlim_cur = 1024;
 	CHECK_EQ(sys_dup(0), -EMFILE);
 	CHECK_EQ(sys_close(4095), 0);
+	CHECK_EQ(sys_close(4096), 0);
+	CHECK_EQ(sys_close(19999), 0);
 	CHECK_EQ(sys_close(2000), 0);
 }
 

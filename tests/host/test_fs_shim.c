@@ -32,9 +32,18 @@ int host_sigpipe_count;
 
 static uintptr_t fault_start, fault_end;
 
+/* Gives host_task Linux's default limits where the tests need them: no address-space limits. */
+static void host_task_limits(void)
+{
+	for (int i = 0; i < RLIM_NLIMITS; i++)
+		host_task.rlim[i] = (struct rlimit64){ RLIM_INFINITY, RLIM_INFINITY };
+	host_task.rlim[RLIMIT_NOFILE] = (struct rlimit64){ 1024, 4096 };
+}
+
 /* Points %gs at the fake per-CPU area whose current_task is host_task. */
 __attribute__((constructor)) static void host_set_current(void)
 {
+	host_task_limits();
 	host_percpu.self = &host_percpu;
 	host_percpu.current_task = &host_task;
 	if (syscall(SYS_arch_prctl, ARCH_SET_GS, &host_percpu) != 0) {
@@ -208,7 +217,7 @@ int fs_test_boot(const void *initrd, size_t len)
 	memset(&host_task, 0, sizeof(host_task));
 	host_task.pid = host_task.tgid = 42;
 	strcpy(host_task.exe_path, "/prog");
-	host_task.rlim[7] = (struct rlimit64){ 1024, 4096 }; /* RLIMIT_NOFILE */
+	host_task_limits();
 	int err = fs_init((void *)initrd, len);
 	host_task.files = files_alloc_console();
 	host_task.fs = fs_alloc_root();
