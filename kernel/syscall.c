@@ -154,20 +154,28 @@ static void log_unknown(u64 nr)
 		name, current->pid, current->comm);
 }
 
-/* Called by entry_syscall with the user registers; the result goes back in RAX. */
+/*
+ * Called by entry_syscall with the user registers; the result goes back in RAX. As Linux 6.1's
+ * do_syscall_64: orig_rax keeps all 64 bits of RAX, but the call is chosen by its low 32 bits
+ * read as an int (0x100000000 + 39 is getpid; a negative int is no call). RAX holds -ENOSYS
+ * until a call replaces it, and -1 is not even logged (a tracer's "skip this call").
+ */
 void do_syscall(struct pt_regs *regs);
 void do_syscall(struct pt_regs *regs)
 {
-	u64 nr = regs->error_code; /* orig_rax */
-	long ret = -ENOSYS;
+	int nr = (int)regs->error_code; /* the low half of orig_rax */
+	unsigned int unr = (unsigned int)nr;
+	long ret;
 
 	local_irq_enable();
-	if (nr < NR_SYSCALLS && syscall_table[nr])
-		ret = syscall_table[nr](regs->rdi, regs->rsi, regs->rdx, regs->r10, regs->r8,
-					regs->r9);
-	else
-		log_unknown(nr);
-	if (nr != __NR_execve || ret != 0)
-		regs->rax = (u64)ret;
+	regs->rax = (u64)-ENOSYS;
+	if (unr < NR_SYSCALLS && syscall_table[unr]) {
+		ret = syscall_table[unr](regs->rdi, regs->rsi, regs->rdx, regs->r10, regs->r8,
+					 regs->r9);
+		if (unr != __NR_execve || ret != 0)
+			regs->rax = (u64)ret;
+	} else if (nr != -1) {
+		log_unknown(regs->error_code);
+	}
 	exit_to_user_mode(regs);
 }

@@ -15,6 +15,9 @@
 #define MSR_LSTAR 0xc0000082
 #define MSR_CSTAR 0xc0000083
 #define MSR_SYSCALL_MASK 0xc0000084
+#define MSR_IA32_SYSENTER_CS 0x174
+#define MSR_IA32_SYSENTER_ESP 0x175
+#define MSR_IA32_SYSENTER_EIP 0x176
 
 void entry_syscall(void);
 void entry_syscall_compat(void);
@@ -100,4 +103,12 @@ void syscall_init(void)
 	/* Cleared on entry, as Linux: TF, DF, IF, IOPL, AC, NT. */
 	wrmsr(MSR_SYSCALL_MASK, 0x100 | 0x400 | 0x200 | 0x3000 | 0x40000 | 0x4000);
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
+	/*
+	 * No 32-bit ABI, so no SYSENTER: a null SYSENTER_CS makes the instruction #GP(0) (SIGSEGV)
+	 * on CPUs that allow it in long mode (Intel; AMD raises #UD), whatever the firmware left
+	 * in these MSRs. Linux without IA32_EMULATION writes the same values.
+	 */
+	wrmsr(MSR_IA32_SYSENTER_CS, 0);
+	wrmsr(MSR_IA32_SYSENTER_ESP, 0);
+	wrmsr(MSR_IA32_SYSENTER_EIP, 0);
 }
