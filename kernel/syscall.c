@@ -15,6 +15,7 @@
 #include "arch/x86_64/signal.h"
 #include "kernel/sys.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/ldt.h"
 #include "arch/x86_64/traps.h"
 #include "fs/syscalls.h"
 #include "mm/mm.h"
@@ -130,6 +131,7 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	SYSCALL(pkey_mprotect, sys_pkey_mprotect),
 	SYSCALL(pkey_alloc, sys_pkey_alloc),
 	SYSCALL(ptrace, sys_ptrace),
+	SYSCALL(modify_ldt, sys_modify_ldt),
 	SYSCALL(pkey_free, sys_pkey_free),
 	SYSCALL(symlinkat, sys_symlinkat),
 	SYSCALL(renameat2, sys_renameat2),

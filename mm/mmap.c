@@ -8,6 +8,7 @@
 #include "mm/mm.h"
 #include "mm/vma.h"
 #include "mm/pkeys.h"
+#include "arch/x86_64/ldt.h"
 #include "kernel/trace.h"
 #include "mm/internal.h"
 #include "fs/proc.h"
@@ -533,6 +534,8 @@ struct mm_struct *dup_mm(struct mm_struct *old)
 	       sizeof(*mm) - offsetof(struct mm_struct, mmap_base));
 	mm->exe_inode = NULL;
 	set_mm_exe_inode(mm, old->exe_inode);
+	if (ldt_dup_context(old, mm))
+		goto fail;
 	for (struct vm_area_struct *v = old->mm_rb.first; v; v = v->vm_next) {
 		struct vm_area_struct *n = vm_area_dup(v);
 		if (!n)
@@ -559,6 +562,7 @@ void mmput(struct mm_struct *mm)
 	while (mm->mm_rb.first)
 		remove_vma(mm, mm->mm_rb.first);
 	set_mm_exe_inode(mm, NULL);
+	destroy_context_ldt(mm);
 	pgd_free(mm);
 	kmem_cache_free(&mm_cache, mm);
 }

@@ -36,9 +36,12 @@ static struct tss tss;
  * the TSS and LDT descriptors and the CPU number only.
  */
 static u64 gdt[GDT_ENTRIES] = {
-	[GDT_KERNEL_CS32 >> 3] = 0x00cf9b000000ffff, [GDT_KERNEL_CS >> 3] = 0x00af9b000000ffff,
-	[GDT_KERNEL_DS >> 3] = 0x00cf93000000ffff,   [GDT_USER_CS32 >> 3] = 0x00cffb000000ffff,
-	[GDT_USER_DS >> 3] = 0x00cff3000000ffff,     [GDT_USER_CS >> 3] = 0x00affb000000ffff,
+	[GDT_KERNEL_CS32 >> 3] = 0x00cf9b000000ffff,
+	[GDT_KERNEL_CS >> 3] = 0x00af9b000000ffff,
+	[GDT_KERNEL_DS >> 3] = 0x00cf93000000ffff,
+	[GDT_USER_CS32 >> 3] = 0x00cffb000000ffff,
+	[GDT_USER_DS >> 3] = 0x00cff3000000ffff,
+	[GDT_USER_CS >> 3] = 0x00affb000000ffff,
 	/*
 	 * Linux's GDT_ENTRY_CPUNODE: read-only data, DPL 3, present, 32-bit; the limit holds the
 	 * CPU number (and node << 12) for LSL (vDSO getcpu). CPU 0, node 0: limit 0.
