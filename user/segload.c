@@ -8,7 +8,11 @@
  *   user segments, the CPU-number segment Linux keeps at GDT entry 15, the first selector past
  *   the GDT's limit. A load that works prints the selector read back; one that faults prints the
  *   signal, si_code, REG_TRAPNO and REG_ERR;
- * - far calls through LDT, kernel, TSS and LDT-descriptor selectors.
+ * - far calls through LDT, kernel, TSS and LDT-descriptor selectors;
+ * - what the TSS, IOPL and the IDT leave to user mode: port I/O and privileged instructions
+ *   (#GP), POPF cannot raise IOPL, INT n through a DPL-0 gate (#GP with n * 8 + 2), int3, INT1
+ *   (icebp) and int $4 (the DPL-3 gates), SYSEXIT/SYSRET/SWAPGS. int $0x80 is left out: Linux
+ *   with IA32_EMULATION runs a 32-bit system call there, Warden has no 32-bit ABI (#GP).
  * FS and GS bases are put back with arch_prctl after each load (loading a selector replaces the
  * base, and musl keeps its thread pointer in FS). */
 #define _GNU_SOURCE
@@ -44,8 +48,14 @@ static void handler(int sig, siginfo_t *si, void *ucv)
 
 static const char *signame(int sig)
 {
-	return sig == SIGSEGV ? "SIGSEGV" : sig == SIGBUS ? "SIGBUS" : sig == SIGILL ? "SIGILL" : "?";
+	return sig == SIGSEGV	? "SIGSEGV"
+	       : sig == SIGBUS	? "SIGBUS"
+	       : sig == SIGILL	? "SIGILL"
+	       : sig == SIGTRAP ? "SIGTRAP"
+				: "?";
 }
+
+
 
 /* Prints the outcome of one attempt: the fault, or "ok" with what was read back. */
 static void report(const char *what, unsigned sel, int faulted_is_ok, unsigned back)
@@ -152,6 +162,82 @@ static void far_call(unsigned sel)
 	report("lcall", sel, 0, 0);
 }
 
+/* Prints the signal an instruction raised (or "ok"). */
+static void report_insn(const char *what)
+{
+	printf("15.2 %s: ", what);
+	if (got_sig)
+		printf("%s code=%d trapno=%lu err=%#lx\n", signame(got_sig), got_code, got_trapno,
+		       got_err);
+	else
+		printf("ok\n");
+	got_sig = got_code = 0;
+	got_trapno = got_err = 0;
+}
+
+/* One instruction (text) whose fault resumes after it; prints the signal it raised. */
+#define INSN(name, text)                                                      \
+	do {                                                                  \
+		__asm__ volatile("leaq 1f(%%rip), %%rax\n\t"                  \
+				 "movq %%rax, %0\n\t" text "\n"                \
+				 "1:"                                         \
+				 : "=m"(resume_rip)                           \
+				 :                                            \
+				 : "rax", "rcx", "rdx", "r11", "memory");     \
+		report_insn(name);                                        \
+	} while (0)
+
+/* Privileged instructions, port I/O and INT n from user mode. */
+static void privileged(void)
+{
+	unsigned long fl;
+
+	INSN("inb $0x80", "inb $0x80, %%al");
+	INSN("outb $0x80", "outb %%al, $0x80");
+	INSN("inl (%dx) 0xcf8", "movw $0xcf8, %%dx\n\tinl (%%dx), %%eax");
+	INSN("cli", "cli");
+	INSN("sti", "sti");
+	INSN("hlt", "hlt");
+	INSN("rdmsr", "xorl %%ecx, %%ecx\n\trdmsr");
+	INSN("wrmsr", "movl $0xc0000101, %%ecx\n\txorl %%eax, %%eax\n\txorl %%edx, %%edx\n\twrmsr");
+	INSN("mov %cr0, %rax", "movq %%cr0, %%rax");
+	INSN("mov %rax, %cr3", "xorl %%eax, %%eax\n\tmovq %%rax, %%cr3");
+	INSN("lldt %ax", "xorl %%eax, %%eax\n\tlldt %%ax");
+	INSN("ltr %ax", "movl $0x40, %%eax\n\tltr %%ax");
+	INSN("lgdt", "lgdt (%%rsp)");
+	INSN("invlpg", "invlpg (%%rsp)");
+	INSN("wbinvd", "wbinvd");
+	INSN("clts", "clts");
+	INSN("rdpmc", "xorl %%ecx, %%ecx\n\trdpmc");
+	INSN("swapgs", "swapgs");
+	INSN("sysexit", "sysexitq");
+	INSN("sysret", "sysretq");
+	INSN("int $1", "int $1");
+	INSN("int $2", "int $2");
+	INSN("int $3 (cd 03)", "int $3");
+	INSN("int3", "int3");
+	INSN("int $4", "int $4");
+	INSN("int $13", "int $13");
+	INSN("int $14", "int $14");
+	INSN("int $0x20", "int $0x20");
+	INSN("int $0x81", "int $0x81");
+	INSN("int $0xff", "int $0xff");
+	INSN("icebp (int1)", ".byte 0xf1");
+	INSN("into (0xce)", ".byte 0xce");
+	INSN("ud2", "ud2");
+	/* POPF at CPL 3 cannot change IOPL (or IF with IOPL 0). */
+	__asm__ volatile("pushfq\n\t"
+			 "orq $0x3000, (%%rsp)\n\t"
+			 "andq $~0x200, (%%rsp)\n\t"
+			 "popfq\n\t"
+			 "pushfq\n\t"
+			 "popq %0"
+			 : "=r"(fl)
+			 :
+			 : "cc", "memory");
+	printf("15.2 popf IOPL=3 IF=0: IOPL %lu IF %lu\n", (fl >> 12) & 3, (fl >> 9) & 1);
+}
+
 int main(void)
 {
 	struct sigaction sa;
@@ -165,6 +251,7 @@ int main(void)
 	sigaction(SIGSEGV, &sa, NULL);
 	sigaction(SIGBUS, &sa, NULL);
 	sigaction(SIGILL, &sa, NULL);
+	sigaction(SIGTRAP, &sa, NULL);
 	sigaltstack(&st, NULL);
 	sys2(SYS_arch_prctl, ARCH_GET_FS, (long)&saved_fs);
 	sys2(SYS_arch_prctl, ARCH_GET_GS, (long)&saved_gs);
@@ -177,6 +264,7 @@ int main(void)
 					  0x0050, 0x0053, 0x0063, 0x0083 };
 	for (unsigned i = 0; i < sizeof calls / sizeof calls[0]; i++)
 		far_call(calls[i]);
+	privileged();
 	printf("15.2 after: cs=%#x ss=%#x\n", read_seg(0), read_seg(1));
 	return 0;
 }
