@@ -249,6 +249,39 @@ static void descriptors(void)
 	printf("15.2 cleared desc %#018llx\n", read_desc(n));
 }
 
+/* The selectors in ES and GS and what %gs:0 reads. */
+static void show_es_gs(const char *who)
+{
+	unsigned es, gs, val;
+
+	__asm__ volatile("mov %%es, %0\n\tmov %%gs, %1\n\tmovl %%gs:0, %2"
+			 : "=r"(es), "=r"(gs), "=r"(val));
+	printf("15.2 %s: es=%#x gs=%#x %%gs:0=%#x\n", who, es & 0xffff, gs & 0xffff, val);
+}
+
+/*
+ * LDT selectors in ES and GS (GS based at target) survive context switches and fork, as on Linux
+ * (the kernel saves and reloads each task's selectors and bases).
+ */
+static void across_switches(unsigned data_sel, unsigned code_sel)
+{
+	__asm__ volatile("mov %0, %%es\n\tmov %1, %%gs" ::"r"(code_sel), "r"(data_sel));
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid == 0) {
+		sleep_ms(20);
+		show_es_gs("forked child after a sleep");
+		_exit(0);
+	}
+	sleep_ms(60);
+	show_es_gs("parent after a sleep");
+	int st;
+	waitpid(pid, &st, 0);
+	show_es_gs("parent after wait");
+	__asm__ volatile("mov %0, %%es\n\tmov %0, %%gs" ::"r"(0));
+	sys2(SYS_arch_prctl, 0x1001 /* ARCH_SET_GS */, 0);
+}
+
 /* A 32-bit data segment based at &target: FS through it reads target. */
 static void read_through(void)
 {
@@ -302,6 +335,8 @@ static void read_through(void)
 			 : "r"(&fp)
 			 : "rax", "memory");
 	report("lcall through data segment 20");
+	across_switches(sel, (21 << 3) | 7);
+
 	/* Clearing entry 20 while DS holds it: the load afterwards faults. */
 	d = desc(20, 0, 0, 0, 0, 1, 0, 1, 0);
 	show_raw("clear entry 20", modify_ldt(0x11, &d, sizeof d));

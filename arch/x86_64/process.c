@@ -85,16 +85,18 @@ void arch_setup_kernel_thread(struct task_struct *t, void (*fn)(void *), void *a
 	})
 
 /*
- * Loads the user's GS selector with interrupts off. Loading GS replaces the active GS base,
- * which in the kernel is the per-CPU pointer: the load runs between two SWAPGS, so it replaces
- * the user's base instead. A fault there would enter the kernel with the user's GS, so the
- * selector is first tried in ES (the same checks for a data-segment load): a refused one
- * becomes null before GS sees it.
+ * Loads the user's GS selector. Loading GS replaces the active GS base, which in the kernel is
+ * the per-CPU pointer: the load runs between two SWAPGS, so it replaces the user's base instead,
+ * with interrupts off (an interrupt in between would find the user's GS base). A fault there
+ * would enter the kernel with the user's GS too, so the selector is first tried in ES (the same
+ * checks for a data-segment load): a refused one becomes null before GS sees it.
  */
 static void load_gs_index(u16 sel)
 {
+	u64 flags = read_rflags();
 	u16 es;
 
+	local_irq_disable();
 	savesegment(es, es);
 	sel = loadsegment(es, sel);
 	loadsegment(es, es);
@@ -104,6 +106,8 @@ static void load_gs_index(u16 sel)
 			     :
 			     : "r"(sel)
 			     : "memory");
+	if (flags & X86_EFLAGS_IF)
+		local_irq_enable();
 }
 
 /*
@@ -173,15 +177,10 @@ void x86_fsbase_write(u64 base)
 
 void x86_gsbase_write(u64 base)
 {
-	u64 flags = read_rflags();
-
-	local_irq_disable();
 	load_gs_index(0);
 	current->gsindex = 0;
 	current->gs_base = base;
 	wrmsr(MSR_KERNEL_GS_BASE, base); /* the user's GS base while the kernel runs */
-	if (flags & X86_EFLAGS_IF)
-		local_irq_enable();
 }
 
 u64 x86_fsbase_read(void)
