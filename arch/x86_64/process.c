@@ -130,7 +130,7 @@ void save_user_segments(struct task_struct *t)
  * reloaded when either task's is not null (a non-null one may name the other mm's LDT), then
  * the bases are written, as Linux's x86_fsgsbase_load.
  */
-static void load_user_segments(struct task_struct *prev, struct task_struct *next)
+static void load_user_segments(struct task_struct *next)
 {
 	u16 ds, es, fs, gs;
 
@@ -138,7 +138,6 @@ static void load_user_segments(struct task_struct *prev, struct task_struct *nex
 	savesegment(es, es);
 	savesegment(fs, fs);
 	savesegment(gs, gs);
-	(void)prev;
 	if (ds | next->ds)
 		next->ds = loadsegment(ds, next->ds);
 	if (es | next->es)
@@ -207,7 +206,7 @@ void arch_switch_to(struct task_struct *prev, struct task_struct *next)
 	if (next->mm) {
 		switch_mm(next->mm);
 		fpu_restore_regs(task_fpstate(next));
-		load_user_segments(prev, next);
+		load_user_segments(next);
 		pkru = next->pkru;
 	}
 	/* Linux's switch_fpu_finish: WRPKRU only when the value changes (a no-op without PKU). */
