@@ -115,6 +115,11 @@ static long do_fork(u64 flags, u64 newsp, int *parent_tid, int *child_tid, u64 t
 		regs->rsp = newsp;
 	fpu_save_regs(task_fpstate(t));
 	t->pkru = read_pkru(); /* the parent's current PKRU, as Linux's copy_thread */
+	save_user_segments(parent); /* the selectors and bases as they are now, as Linux */
+	t->ds = parent->ds;
+	t->es = parent->es;
+	t->fsindex = (flags & CLONE_SETTLS) ? 0 : parent->fsindex;
+	t->gsindex = parent->gsindex;
 	t->fs_base = (flags & CLONE_SETTLS) ? tls : parent->fs_base;
 	t->gs_base = parent->gs_base;
 	copy_signal_state(t, parent);

@@ -98,8 +98,9 @@ struct task_struct {
 	u64 pending; /* pending signals, bit n-1 for signal n */
 	u64 blocked; /* signal mask */
 	struct task_signal sig; /* siginfo of pending signals, altstack, last trap */
-	u64 fs_base;
+	u64 fs_base; /* user FS and GS bases, up to date while the task is not running */
 	u64 gs_base;
+	u16 ds, es, fsindex, gsindex; /* user segment selectors, likewise (arch/x86_64/process.h) */
 	u64 clear_child_tid;
 	u64 set_child_tid;
 	u64 wake_at_ns; /* for nanosleep: when a timed sleep ends */

@@ -8,6 +8,7 @@
 #include "kernel/string.h"
 #include "kernel/sys.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/process.h"
 #include "mm/mm.h"
 #include "mm/uaccess.h"
 #include "fs/fdtable.h"
@@ -139,19 +140,17 @@ long sys_arch_prctl(int code, u64 addr)
 	case ARCH_SET_FS:
 		if (addr >= TASK_SIZE)
 			return -EPERM;
-		current->fs_base = addr;
-		wrmsr(MSR_FS_BASE, addr);
+		x86_fsbase_write(addr);
 		return 0;
 	case ARCH_GET_FS:
-		return put_user_u64(current->fs_base, (u64 *)addr);
+		return put_user_u64(x86_fsbase_read(), (u64 *)addr);
 	case ARCH_SET_GS:
 		if (addr >= TASK_SIZE)
 			return -EPERM;
-		current->gs_base = addr;
-		wrmsr(MSR_KERNEL_GS_BASE, addr); /* the user's GS base while the kernel runs */
+		x86_gsbase_write(addr);
 		return 0;
 	case ARCH_GET_GS:
-		return put_user_u64(current->gs_base, (u64 *)addr);
+		return put_user_u64(x86_gsbase_read(), (u64 *)addr);
 	default:
 		return -EINVAL;
 	}

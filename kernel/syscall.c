@@ -15,6 +15,7 @@
 #include "arch/x86_64/signal.h"
 #include "kernel/sys.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/ldt.h"
 #include "arch/x86_64/traps.h"
 #include "fs/syscalls.h"
 #include "mm/mm.h"
@@ -132,6 +133,7 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	SYSCALL(pkey_mprotect, sys_pkey_mprotect),
 	SYSCALL(pkey_alloc, sys_pkey_alloc),
 	SYSCALL(ptrace, sys_ptrace),
+	SYSCALL(modify_ldt, sys_modify_ldt),
 	SYSCALL(pkey_free, sys_pkey_free),
 	SYSCALL(symlinkat, sys_symlinkat),
 	SYSCALL(renameat2, sys_renameat2),
@@ -156,20 +158,28 @@ static void log_unknown(u64 nr)
 		name, current->pid, current->comm);
 }
 
-/* Called by entry_syscall with the user registers; the result goes back in RAX. */
+/*
+ * Called by entry_syscall with the user registers; the result goes back in RAX. As Linux 6.1's
+ * do_syscall_64: orig_rax keeps all 64 bits of RAX, but the call is chosen by its low 32 bits
+ * read as an int (0x100000000 + 39 is getpid; a negative int is no call). RAX holds -ENOSYS
+ * until a call replaces it, and -1 is not even logged (a tracer's "skip this call").
+ */
 void do_syscall(struct pt_regs *regs);
 void do_syscall(struct pt_regs *regs)
 {
-	u64 nr = regs->error_code; /* orig_rax */
-	long ret = -ENOSYS;
+	int nr = (int)regs->error_code; /* the low half of orig_rax */
+	unsigned int unr = (unsigned int)nr;
+	long ret;
 
 	local_irq_enable();
-	if (nr < NR_SYSCALLS && syscall_table[nr])
-		ret = syscall_table[nr](regs->rdi, regs->rsi, regs->rdx, regs->r10, regs->r8,
-					regs->r9);
-	else
-		log_unknown(nr);
-	if ((nr != __NR_execve && nr != __NR_execveat) || ret != 0)
-		regs->rax = (u64)ret;
+	regs->rax = (u64)-ENOSYS;
+	if (unr < NR_SYSCALLS && syscall_table[unr]) {
+		ret = syscall_table[unr](regs->rdi, regs->rsi, regs->rdx, regs->r10, regs->r8,
+					 regs->r9);
+		if ((unr != __NR_execve && unr != __NR_execveat) || ret != 0)
+			regs->rax = (u64)ret;
+	} else if (nr != -1) {
+		log_unknown(regs->error_code);
+	}
 	exit_to_user_mode(regs);
 }

@@ -13,6 +13,7 @@
 #include "arch/x86_64/pgtable.h"
 #include "arch/x86_64/tlb.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/ldt.h"
 #include "kernel/errno.h"
 #include "kernel/string.h"
 #include "kernel/printk.h"
@@ -267,4 +268,5 @@ void switch_mm(struct mm_struct *mm)
 
 	if (read_cr3() != pa)
 		write_cr3(pa);
+	load_mm_ldt(mm);
 }

@@ -105,6 +105,8 @@ struct vm_area_struct {
 	struct vma_node vm_rb; /* in mm->mm_rb */
 };
 
+struct ldt_struct;
+
 struct mm_struct {
 	u64 *pgd;
 	struct vma_tree mm_rb; /* the VMAs: .first is the lowest, .count their number */
@@ -112,7 +114,8 @@ struct mm_struct {
 	int mm_count; /* references to this struct (Linux's mm_count): 1 for all the users
 		       * together, plus one per holder that only needs the struct (an open
 		       * /proc/self/mem or pagemap) */
-	spinlock_t lock;
+	spinlock_t lock; /* guards ldt's replacement */
+	struct ldt_struct *ldt; /* the LDT (arch/x86_64/ldt.h), NULL until modify_ldt writes one */
 	u64 mmap_base;
 	u64 start_code, end_code, start_data, end_data;
 	u64 start_brk, brk;

@@ -8,6 +8,7 @@
 #include "mm/mm.h"
 #include "mm/vma.h"
 #include "mm/pkeys.h"
+#include "arch/x86_64/ldt.h"
 #include "kernel/trace.h"
 #include "mm/internal.h"
 #include "fs/proc.h"
@@ -556,6 +557,8 @@ struct mm_struct *dup_mm(struct mm_struct *old)
 	mm->exe_inode = NULL;
 	mm->flags = 0; /* MMF_OOM_SKIP is the old mm's own (Linux's mmf_init_flags) */
 	set_mm_exe_inode(mm, old->exe_inode);
+	if (ldt_dup_context(old, mm))
+		goto fail;
 	for (struct vm_area_struct *v = old->mm_rb.first; v; v = v->vm_next) {
 		struct vm_area_struct *n = vm_area_dup(v);
 		if (!n)
@@ -602,6 +605,7 @@ void mmput(struct mm_struct *mm)
 	while (mm->mm_rb.first)
 		remove_vma(mm, mm->mm_rb.first);
 	set_mm_exe_inode(mm, NULL);
+	destroy_context_ldt(mm);
 	pgd_free(mm);
 	mm->pgd = NULL;
 	mmdrop(mm);

@@ -283,7 +283,7 @@ struct sc {
 
 enum { OP_TOUCH = -2, OP_FORK = -3, OP_VFORK = -4, OP_CLONE = -5, OP_SIGRETURN = -6,
        OP_WRPKRU = -7, OP_EXECVE = -8, OP_EXIT = -9, OP_RAISE = -10, OP_BADNR = -11,
-       OP_BLOCKING = -12, OP_PTRACE_REGS = -13 };
+       OP_BLOCKING = -12, OP_PTRACE_REGS = -13, OP_MODIFY_LDT = -14, OP_SEGLOAD = -15 };
 
 static const struct sc table[] = {
 	{ SYS_read, "read", "fpl", 4 },
@@ -396,6 +396,8 @@ static const struct sc table[] = {
 	{ OP_BADNR, "bad_nr", "iiiiii", 1 },
 	{ OP_BLOCKING, "blocking", "i", 1 }, /* pause, rt_sigsuspend, a blocking read */
 	{ OP_PTRACE_REGS, "ptrace_regs", "ii", 2 }, /* hostile registers for a stopped tracee */
+	{ OP_MODIFY_LDT, "modify_ldt", "iiip", 4 }, /* issue 15: a user_desc of random fields */
+	{ OP_SEGLOAD, "segload", "ii", 4 }, /* issue 15: a selector into a segment register */
 };
 
 struct call {
@@ -892,6 +894,86 @@ static void ptrace_regs(u64 v, u64 w)
 	sys4(SYS_wait4, pid, (long)&st, 0x40000000, 0);
 }
 
+/*
+ * modify_ldt (issue 15): func 0, 1, 2, 0x11 or garbage; a struct user_desc whose entry number is
+ * small, near 8192 or garbage and whose flag bits are random (data, code, conforming, not
+ * present, 16-bit, lm), or a bad pointer; bytecounts of 16 and others.
+ */
+static void fuzz_modify_ldt(const u64 *a)
+{
+	static const long funcs[] = { 0, 1, 2, 0x11, 0x11, 0x11, 3, -1, 0x100000011L };
+	static const u64 counts[] = { 16, 16, 16, 0, 8, 15, 17, 128, 65536, 65544, ~0ULL };
+	u64 *d = scratch_alloc(16);
+	u64 ptr = (u64)d, count = counts[(a[1] >> 8) % NELEM(counts)];
+	long func = funcs[a[0] % NELEM(funcs)];
+
+	switch ((a[1] >> 4) % 4) {
+	case 0:
+		d[0] = (a[2] & 15) | ((a[2] >> 32) << 32); /* entry number, base */
+		break;
+	case 1:
+		d[0] = 8180 + (a[2] % 16); /* around LDT_ENTRIES */
+		break;
+	default:
+		d[0] = a[2];
+	}
+	d[1] = a[3]; /* limit, then the flag bits */
+	if (func == 0 || func == 2)
+		ptr = (a[1] & 3) ? SCRATCH + 8 * PAGE : ARENA + (a[2] % (ARENA_PAGES * PAGE));
+	if ((a[1] & 15) == 15)
+		ptr = a[3]; /* any pointer */
+	sys3(SYS_modify_ldt, func, (long)ptr, (long)count);
+}
+
+/*
+ * Loads a selector into DS, ES, FS, GS or SS, or far-calls through it (issue 15): LDT selectors
+ * (entries modify_ldt may have written), the GDT's, garbage. A fault is expected (SIGSEGV or
+ * SIGBUS, caught like a touch); FS and GS bases are put back so libc keeps its TLS.
+ */
+static void fuzz_segload(u64 which, u64 v)
+{
+	static const unsigned short gdt[] = { 0,    3,	  8,	0x10, 0x13, 0x18, 0x1b, 0x23,
+					       0x2b, 0x33, 0x40, 0x43, 0x50, 0x53, 0x7b, 0x83 };
+	unsigned short sel = (v & 3) == 0   ? gdt[(v >> 2) % NELEM(gdt)]
+			     : (v & 3) == 1 ? (unsigned short)((((v >> 2) % 32) << 3) | 7)
+					    : (unsigned short)(v >> 2);
+	u64 fs = 0, gs = 0;
+
+	sys2(SYS_arch_prctl, 0x1003 /* ARCH_GET_FS */, (long)&fs);
+	sys2(SYS_arch_prctl, 0x1004 /* ARCH_GET_GS */, (long)&gs);
+	if (sigsetjmp(touch_jmp, 1) == 0) {
+		in_touch = 1;
+		switch (which % 7) {
+		case 0:
+			__asm__ volatile("mov %0, %%ds" ::"r"(sel));
+			break;
+		case 1:
+			__asm__ volatile("mov %0, %%es" ::"r"(sel));
+			break;
+		case 2:
+			__asm__ volatile("mov %0, %%fs" ::"r"(sel));
+			break;
+		case 3:
+			__asm__ volatile("mov %0, %%gs" ::"r"(sel));
+			break;
+		case 4:
+			__asm__ volatile("mov %0, %%ss" ::"r"(sel));
+			__asm__ volatile("mov %0, %%ss" ::"r"(0x2b));
+			break;
+		default: {
+			struct __attribute__((packed)) {
+				unsigned off;
+				unsigned short sel;
+			} fp = { (unsigned)(which >> 8), sel };
+			__asm__ volatile("lcall *(%0)" ::"r"(&fp) : "memory");
+		}
+		}
+	}
+	in_touch = 0;
+	sys2(SYS_arch_prctl, 0x1002 /* ARCH_SET_FS */, (long)fs);
+	sys2(SYS_arch_prctl, 0x1001 /* ARCH_SET_GS */, (long)gs);
+}
+
 /* Makes one generated call (the process may not come back). */
 static void do_call(const struct call *c)
 {
@@ -973,7 +1055,12 @@ static void do_call(const struct call *c)
 		return;
 	case OP_BADNR: {
 		static const long nrs[] = { -1, 335, 400, 450, 511, 512, 547, 1000, 0x40000000,
-					    0x40000001, 0x4000003c, 0x7fffffff, 206, 212, 236 };
+					    0x40000001, 0x4000003c, 0x7fffffff, 206, 212, 236,
+					    /* issue 15: high bits (Linux uses the low 32: getpid,
+					       getppid, uname) and negative ints */
+					    0x100000027L, (long)0xffffffff0000006eUL,
+					    (long)0x8000000000000000UL + 63, (long)0x80000000UL,
+					    (long)0xfffffffffffffffeUL };
 		long nr = nrs[a[0] % NELEM(nrs)];
 		u64 b[6] = { a[1], a[2], a[3], a[4], a[5], 0 };
 		raw_syscall(nr, b);
@@ -989,6 +1076,12 @@ static void do_call(const struct call *c)
 			sys2(SYS_rt_sigsuspend, (long)build_sigset(0), 8);
 		else if (a[0] % 8 == 2)
 			sys3(SYS_read, 4, SCRATCH, 16); /* the pipe: blocks while we hold its writer */
+		return;
+	case OP_MODIFY_LDT:
+		fuzz_modify_ldt(c->a);
+		return;
+	case OP_SEGLOAD:
+		fuzz_segload(c->a[0], c->a[1]);
 		return;
 	default:
 		raw_syscall(c->sc->nr, a);

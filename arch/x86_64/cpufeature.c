@@ -114,7 +114,8 @@ void cpu_enable_protections(void)
 {
 	u64 cr0 = read_cr0(), cr4 = read_cr4();
 
-	cr0 |= X86_CR0_WP | X86_CR0_MP | X86_CR0_NE;
+	/* Linux's CR0_STATE: AM makes EFLAGS.AC alignment checking work in user mode. */
+	cr0 |= X86_CR0_WP | X86_CR0_MP | X86_CR0_NE | X86_CR0_AM;
 	cr0 &= ~X86_CR0_EM;
 	if (cpu_has(X86_FEATURE_FXSR))
 		cr4 |= X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;

@@ -28,13 +28,25 @@ static const char *const ist_names[3] = { "double-fault", "NMI", "machine-check"
 static struct tss tss;
 
 /*
- * Segment descriptors. Long mode ignores base and limit for code and data; what matters is the
- * type, DPL and the L bit. The 32-bit entries exist so that selectors equal Linux's.
+ * Segment descriptors, Linux's GDT_ENTRIES (16) of them. Long mode ignores base and limit for
+ * code and data; what matters is the type, DPL and the L bit. The 32-bit entries exist so that
+ * selectors equal Linux's. What user mode can load from here: the three DPL-3 segments and the
+ * CPU-number segment; every other entry is DPL 0, a system descriptor (TSS, LDT: never loadable
+ * into a segment register) or null, and there is no gate. A per-CPU copy for SMP will differ in
+ * the TSS and LDT descriptors and the CPU number only.
  */
-static u64 gdt[10] = {
-	[GDT_KERNEL_CS32 >> 3] = 0x00cf9b000000ffff, [GDT_KERNEL_CS >> 3] = 0x00af9b000000ffff,
-	[GDT_KERNEL_DS >> 3] = 0x00cf93000000ffff,   [GDT_USER_CS32 >> 3] = 0x00cffb000000ffff,
-	[GDT_USER_DS >> 3] = 0x00cff3000000ffff,     [GDT_USER_CS >> 3] = 0x00affb000000ffff,
+static u64 gdt[GDT_ENTRIES] = {
+	[GDT_KERNEL_CS32 >> 3] = 0x00cf9b000000ffff,
+	[GDT_KERNEL_CS >> 3] = 0x00af9b000000ffff,
+	[GDT_KERNEL_DS >> 3] = 0x00cf93000000ffff,
+	[GDT_USER_CS32 >> 3] = 0x00cffb000000ffff,
+	[GDT_USER_DS >> 3] = 0x00cff3000000ffff,
+	[GDT_USER_CS >> 3] = 0x00affb000000ffff,
+	/*
+	 * Linux's GDT_ENTRY_CPUNODE: read-only data, DPL 3, present, 32-bit; the limit holds the
+	 * CPU number (and node << 12) for LSL (vDSO getcpu). CPU 0, node 0: limit 0.
+	 */
+	[GDT_CPUNODE >> 3] = 0x0040f50000000000,
 };
 
 struct desc_ptr {
@@ -42,23 +54,47 @@ struct desc_ptr {
 	u64 base;
 } __packed;
 
-/* Writes the 16-byte TSS descriptor (available 64-bit TSS, present, DPL 0). */
-static void set_tss_descriptor(void)
+/* Writes a 16-byte system descriptor (type: 0x89 available 64-bit TSS, 0x82 LDT; DPL 0). */
+static void set_system_descriptor(unsigned int sel, u64 base, u64 limit, u64 type)
 {
-	u64 base = (u64)&tss, limit = sizeof(tss) - 1;
-
-	gdt[GDT_TSS >> 3] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89UL << 40) |
-			    (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
-	gdt[(GDT_TSS >> 3) + 1] = base >> 32;
+	gdt[sel >> 3] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (type << 40) |
+			(((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
+	gdt[(sel >> 3) + 1] = base >> 32;
 }
 
+/* Writes the TSS descriptor: limit sizeof(tss) - 1, so the I/O bitmap offset lies past it. */
+static void set_tss_descriptor(void)
+{
+	set_system_descriptor(GDT_TSS, (u64)&tss, sizeof(tss) - 1, 0x89);
+}
+
+void load_ldt(const void *entries, unsigned int nr_entries)
+{
+	if (!nr_entries) {
+		__asm__ __volatile__("lldt %w0" ::"r"(0) : "memory");
+		return;
+	}
+	set_system_descriptor(GDT_LDT, (u64)entries, nr_entries * 8UL - 1, 0x82);
+	__asm__ __volatile__("lldt %w0" ::"r"(GDT_LDT) : "memory");
+}
+
+/*
+ * This CPU's descriptor tables and segment registers: the GDT, the kernel's segments, the TSS
+ * (TR) and a null LDT (LDTR). The reset value of LDTR is a usable LDT at linear address 0 that
+ * user memory could supply (with a call gate to the kernel's code segment): nothing may run
+ * before a null LDT is loaded. Run on every CPU as it comes up.
+ */
 void gdt_init(void)
 {
 	struct desc_ptr p = { sizeof(gdt) - 1, (u64)gdt };
 
 	for (int i = 0; i < 3; i++)
 		tss.ist[i] = (u64)(ist_stacks[i].stack + IST_STACK_SIZE);
-	tss.iomap_base = sizeof(tss); /* no I/O permission bitmap: user port I/O faults */
+	/*
+	 * No I/O permission bitmap: its offset is past the TSS limit, and IOPL stays 0 (SYSCALL's
+	 * FMASK clears it, sigreturn and ptrace cannot set it), so IN/OUT from user mode is #GP.
+	 */
+	tss.iomap_base = sizeof(tss);
 	set_tss_descriptor();
 	__asm__ __volatile__("lgdt %0\n\t"
 			     "mov %1, %%ds\n\t"
@@ -73,6 +109,7 @@ void gdt_init(void)
 			     :
 			     : "m"(p), "r"((u64)GDT_KERNEL_DS), "i"(GDT_KERNEL_CS), "r"(GDT_TSS)
 			     : "rax", "memory");
+	load_ldt(NULL, 0);
 }
 
 void gdt_protect_ist_stacks(void)

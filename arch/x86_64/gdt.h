@@ -14,8 +14,14 @@
 #define IST_MCE 3
 #define IST_STACK_SIZE 0x2000
 
-/* Loads the GDT and TSS and reloads the segment registers. */
+/* Loads the GDT, TSS and a null LDT and reloads the segment registers (on every CPU). */
 void gdt_init(void);
+
+/*
+ * Makes LDTR this CPU's view of an LDT of nr_entries descriptors at entries (kernel memory), or
+ * null (nr_entries 0: every LDT selector faults). Only arch/x86_64/ldt.c calls it with entries.
+ */
+void load_ldt(const void *entries, unsigned int nr_entries);
 
 /* Unmaps the guard page below each IST stack (after the kernel page tables are live). */
 void gdt_protect_ist_stacks(void);

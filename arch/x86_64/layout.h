@@ -38,5 +38,8 @@
 #define GDT_USER_DS 0x2b
 #define GDT_USER_CS 0x33
 #define GDT_TSS 0x40
+#define GDT_LDT 0x50
+#define GDT_CPUNODE 0x7b
+#define GDT_ENTRIES 16
 
 #endif

@@ -11,6 +11,7 @@
 #define NR_CPUS 1
 
 struct fault_catch;
+struct ldt_struct;
 
 struct percpu {
 	struct percpu *self; /* %gs:0, so this_cpu() is one load */
@@ -21,6 +22,7 @@ struct percpu {
 	struct fault_catch *fault_catch; /* armed expected-fault recovery, see traps.h */
 	int in_panic;
 	void *dead_task; /* a task that exited for good, freed by the next one to run here */
+	struct ldt_struct *ldt; /* the LDT LDTR describes (NULL: null LDTR), see ldt.h */
 };
 
 extern struct percpu percpu_data[NR_CPUS];

@@ -24,6 +24,17 @@ void arch_switch_to(struct task_struct *prev, struct task_struct *next);
  */
 void start_thread(struct pt_regs *regs, u64 rip, u64 rsp);
 
+/* Records the running task's DS, ES, FS, GS selectors and FS/GS bases in t (fork, switch). */
+void save_user_segments(struct task_struct *t);
+
+/* arch_prctl's FS and GS base of the running task: set (the selector becomes null, as Linux). */
+void x86_fsbase_write(u64 base);
+void x86_gsbase_write(u64 base);
+
+/* The running task's FS and GS bases as they are now (a selector load may have changed them). */
+u64 x86_fsbase_read(void);
+u64 x86_gsbase_read(void);
+
 /* Sets up SYSCALL (STAR, LSTAR, FMASK, EFER.SCE) on this CPU. */
 void syscall_init(void);
 

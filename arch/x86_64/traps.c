@@ -3,6 +3,8 @@
 #include "kernel/trace.h"
 #include "arch/x86_64/traps.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/cpufeature.h"
+#include "arch/x86_64/umip.h"
 #include "arch/x86_64/gdt.h"
 #include "arch/x86_64/layout.h"
 #include "arch/x86_64/percpu.h"
@@ -282,6 +284,10 @@ static void do_user_trap(struct pt_regs *regs)
 {
 	struct task_signal *s = &current->sig;
 
+	/* Linux's exc_general_protection tries UMIP emulation first. */
+	if (regs->vector == X86_TRAP_GP && user_mode(regs) && cpu_has(X86_FEATURE_UMIP) &&
+	    fixup_umip_exception(regs))
+		return;
 	s->trap_nr = regs->vector;
 	s->error_code = regs->error_code;
 	switch (regs->vector) {

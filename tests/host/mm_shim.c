@@ -8,6 +8,7 @@
 #include "mm/internal.h"
 #include "mm/filemap.h"
 #include "arch/x86_64/pkru.h"
+#include "arch/x86_64/ldt.h"
 #include "kernel/trace.h"
 
 /* No table to allocate: an mm without a pgd. */
@@ -111,4 +112,18 @@ int __wx_check(enum trace_event call, u64 addr, u64 len, u64 old_flags, u64 new_
 {
 	(void)call, (void)addr, (void)len, (void)old_flags, (void)new_flags;
 	return 0;
+}
+
+/* No LDTs on the host: modify_ldt is never called, so a forked mm has nothing to copy. */
+int ldt_dup_context(struct mm_struct *old, struct mm_struct *mm)
+{
+	(void)old;
+	mm->ldt = NULL;
+	return 0;
+}
+
+/* Nothing to free. */
+void destroy_context_ldt(struct mm_struct *mm)
+{
+	(void)mm;
 }

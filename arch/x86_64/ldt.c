@@ -1,0 +1,320 @@
+// SPDX-License-Identifier: MIT
+/*
+ * modify_ldt(2) and the per-mm LDT (see ldt.h): Linux 6.1's arch/x86/kernel/ldt.c rules, order of
+ * checks and return values.
+ */
+#include "arch/x86_64/ldt.h"
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/gdt.h"
+#include "arch/x86_64/percpu.h"
+#include "kernel/errno.h"
+#include "kernel/sched.h"
+#include "kernel/spinlock.h"
+#include "kernel/string.h"
+#include "mm/mm.h"
+#include "mm/slab.h"
+#include "mm/uaccess.h"
+
+/* Linux's struct user_desc (asm/ldt.h), 16 bytes. */
+struct user_desc {
+	u32 entry_number;
+	u32 base_addr;
+	u32 limit;
+	u32 seg_32bit : 1;
+	u32 contents : 2;
+	u32 read_exec_only : 1;
+	u32 limit_in_pages : 1;
+	u32 seg_not_present : 1;
+	u32 useable : 1;
+	u32 lm : 1;
+};
+
+_Static_assert(sizeof(struct user_desc) == 16, "struct user_desc is 16 bytes");
+
+/* What read_default_ldt() reports on x86-64: 128 zero bytes. */
+#define DEFAULT_LDT_SIZE 128
+
+/* Descriptor bits fill_ldt sets (the access byte is bits 40-47, the flags nibble 52-55). */
+#define DESC_ACCESSED (1ULL << 40)
+#define DESC_S (1ULL << 44) /* code or data, never a system descriptor or gate */
+#define DESC_DPL3 (3ULL << 45)
+#define DESC_P (1ULL << 47)
+#define DESC_AVL (1ULL << 52)
+#define DESC_DB (1ULL << 54)
+#define DESC_G (1ULL << 55)
+
+/*
+ * The descriptor Linux's fill_ldt builds: type from contents and read_exec_only with the accessed
+ * bit set, S = 1, DPL 3, L = 0 (the lm field is ignored). Nothing else can reach a table.
+ */
+static u64 fill_ldt(const struct user_desc *info)
+{
+	u64 base = info->base_addr, limit = info->limit;
+	u64 type = ((u64)(info->read_exec_only ^ 1) << 1) | ((u64)info->contents << 2);
+	u64 d = (limit & 0xffff) | ((base & 0xffffff) << 16) | (type << 40) | DESC_ACCESSED |
+		DESC_S | DESC_DPL3 | (((limit >> 16) & 0xf) << 48) | ((base >> 24) << 56);
+
+	if (!info->seg_not_present)
+		d |= DESC_P;
+	if (info->useable)
+		d |= DESC_AVL;
+	if (info->seg_32bit)
+		d |= DESC_DB;
+	if (info->limit_in_pages)
+		d |= DESC_G;
+	return d;
+}
+
+/* Linux's LDT_empty: the user_desc that means "clear this entry". */
+static bool ldt_empty(const struct user_desc *info)
+{
+	return info->base_addr == 0 && info->limit == 0 && info->contents == 0 &&
+	       info->read_exec_only == 1 && info->seg_32bit == 0 && info->limit_in_pages == 0 &&
+	       info->seg_not_present == 1 && info->useable == 0;
+}
+
+/* A zeroed table of n descriptors (n <= LDT_ENTRIES), or NULL. */
+static struct ldt_struct *alloc_ldt_struct(unsigned int n)
+{
+	struct ldt_struct *ldt;
+
+	if (n > LDT_ENTRIES)
+		return NULL;
+	ldt = kmalloc(sizeof(*ldt), GFP_KERNEL);
+	if (!ldt)
+		return NULL;
+	ldt->entries = kmalloc((size_t)n * LDT_ENTRY_SIZE, GFP_ZERO);
+	if (!ldt->entries) {
+		kfree(ldt);
+		return NULL;
+	}
+	memset(ldt->entries, 0, (size_t)n * LDT_ENTRY_SIZE);
+	ldt->nr_entries = n;
+	return ldt;
+}
+
+/*
+ * Frees a table no mm points at any more. If this CPU's LDTR still describes it (a task that
+ * exited, a kernel thread running after it), LDTR becomes null first. On SMP every CPU would
+ * have to be known to have left it.
+ */
+static void free_ldt_struct(struct ldt_struct *ldt)
+{
+	struct percpu *cpu = this_cpu();
+
+	if (!ldt)
+		return;
+	if (cpu->ldt == ldt) {
+		load_ldt(NULL, 0);
+		cpu->ldt = NULL;
+	}
+	kfree(ldt->entries);
+	kfree(ldt);
+}
+
+void load_mm_ldt(struct mm_struct *mm)
+{
+	struct percpu *cpu = this_cpu();
+	struct ldt_struct *ldt = mm ? mm->ldt : NULL;
+
+	if (cpu->ldt == ldt)
+		return;
+	if (ldt)
+		load_ldt(ldt->entries, ldt->nr_entries);
+	else
+		load_ldt(NULL, 0);
+	cpu->ldt = ldt;
+}
+
+/*
+ * Reloads DS or ES when it holds an LDT selector, so the cached descriptor matches the new table
+ * (Linux's refresh_ldt_segments); a selector the new table no longer allows becomes null.
+ */
+#define REFRESH_LDT_SEGMENT(seg)                                                 \
+	do {                                                                     \
+		u16 sel;                                                         \
+		__asm__ __volatile__("mov %%" #seg ", %0" : "=r"(sel));          \
+		if (sel & 4)                                                     \
+			__asm__ __volatile__("1:	mov %w0, %%" #seg "\n"   \
+					     "	jmp 3f\n"                         \
+					     "2:	mov %w1, %%" #seg "\n"   \
+					     "3:\n"                              \
+					     "	.pushsection __ex_table, \"a\"\n" \
+					     "	.balign 8\n"                      \
+					     "	.quad 1b, 2b\n"                   \
+					     "	.popsection\n"                    \
+					     :                                   \
+					     : "r"(sel), "r"(0)                  \
+					     : "memory");                        \
+	} while (0)
+
+static void refresh_ldt_segments(void)
+{
+	REFRESH_LDT_SEGMENT(ds);
+	REFRESH_LDT_SEGMENT(es);
+}
+
+/*
+ * Makes ldt mm's table and returns the one it replaces. The running task's CPU switches to it at
+ * once (interrupts off, so no context switch sees a half-done state); with SMP, every other CPU
+ * running mm would reload it too (Linux's flush_ldt IPI) before the old table is freed.
+ */
+static struct ldt_struct *install_ldt(struct mm_struct *mm, struct ldt_struct *ldt)
+{
+	u64 flags = spin_lock_irqsave(&mm->lock);
+	struct ldt_struct *old = mm->ldt;
+
+	mm->ldt = ldt;
+	if (current->mm == mm) {
+		load_mm_ldt(mm);
+		refresh_ldt_segments();
+	}
+	spin_unlock_irqrestore(&mm->lock, flags);
+	return old;
+}
+
+int ldt_dup_context(struct mm_struct *old, struct mm_struct *mm)
+{
+	struct ldt_struct *ldt;
+
+	mm->ldt = NULL;
+	if (!old || !old->ldt)
+		return 0;
+	ldt = alloc_ldt_struct(old->ldt->nr_entries);
+	if (!ldt)
+		return -ENOMEM;
+	memcpy(ldt->entries, old->ldt->entries, (size_t)ldt->nr_entries * LDT_ENTRY_SIZE);
+	mm->ldt = ldt;
+	return 0;
+}
+
+void destroy_context_ldt(struct mm_struct *mm)
+{
+	struct ldt_struct *ldt = mm->ldt;
+
+	mm->ldt = NULL;
+	free_ldt_struct(ldt);
+}
+
+/*
+ * func 0: copies min(bytecount, 64 KiB) bytes of the table, zero-filled past its end; 0 for an
+ * mm without one. The table is copied under the lock into a kernel buffer first, so no user
+ * access (which may fault) happens while the table could be replaced.
+ */
+static long read_ldt(void *ptr, u64 bytecount)
+{
+	struct mm_struct *mm = current->mm;
+	size_t size, want;
+	void *copy;
+	u64 flags;
+
+	if (!mm->ldt)
+		return 0;
+	if (bytecount > LDT_ENTRY_SIZE * LDT_ENTRIES)
+		bytecount = LDT_ENTRY_SIZE * LDT_ENTRIES;
+	want = (size_t)mm->ldt->nr_entries * LDT_ENTRY_SIZE;
+	if (want > bytecount)
+		want = bytecount;
+	copy = want ? kmalloc(want, GFP_KERNEL) : NULL;
+	if (want && !copy)
+		return -ENOMEM;
+	flags = spin_lock_irqsave(&mm->lock);
+	size = mm->ldt ? (size_t)mm->ldt->nr_entries * LDT_ENTRY_SIZE : 0;
+	if (size > want)
+		size = want; /* a table that grew meanwhile (SMP): the rest reads as zeros */
+	if (size)
+		memcpy(copy, mm->ldt->entries, size);
+	spin_unlock_irqrestore(&mm->lock, flags);
+
+	long ret = (long)bytecount;
+	if (copy_to_user(ptr, copy, size))
+		ret = -EFAULT;
+	else if (size != bytecount && clear_user((u8 *)ptr + size, bytecount - size))
+		ret = -EFAULT;
+	kfree(copy);
+	return ret;
+}
+
+/* func 2: zeros, at most 128 bytes on x86-64. */
+static long read_default_ldt(void *ptr, u64 bytecount)
+{
+	if (bytecount > DEFAULT_LDT_SIZE)
+		bytecount = DEFAULT_LDT_SIZE;
+	if (clear_user(ptr, bytecount))
+		return -EFAULT;
+	return (long)bytecount;
+}
+
+/*
+ * func 1 (oldmode) and 0x11: sets one descriptor, growing the table to entry_number + 1. Linux's
+ * order: EINVAL for a bytecount other than 16, EFAULT, EINVAL for entry_number >= 8192 and for
+ * contents 3 (conforming code) unless new mode and not present; an empty user_desc (or, in
+ * oldmode, base and limit 0) clears the entry. A 16-bit segment is EINVAL, as on a Linux built
+ * without CONFIG_X86_16BIT: IRET to a 16-bit stack segment would keep bits 16-31 of the kernel's
+ * RSP in the user's (Linux hides them with ESPFIX64, which Warden does not have).
+ */
+static long write_ldt(void *ptr, u64 bytecount, bool oldmode)
+{
+	struct mm_struct *mm = current->mm;
+	struct ldt_struct *ldt, *old;
+	struct user_desc info;
+	unsigned int n;
+	u64 desc = 0, flags;
+
+	if (bytecount != sizeof(info))
+		return -EINVAL;
+	if (copy_from_user(&info, ptr, sizeof(info)))
+		return -EFAULT;
+	if (info.entry_number >= LDT_ENTRIES)
+		return -EINVAL;
+	if (info.contents == 3 && (oldmode || info.seg_not_present == 0))
+		return -EINVAL;
+	if (!((oldmode && !info.base_addr && !info.limit) || ldt_empty(&info))) {
+		if (!info.seg_32bit)
+			return -EINVAL;
+		desc = fill_ldt(&info);
+		if (oldmode)
+			desc &= ~DESC_AVL;
+	}
+
+	flags = spin_lock_irqsave(&mm->lock);
+	n = mm->ldt ? mm->ldt->nr_entries : 0;
+	spin_unlock_irqrestore(&mm->lock, flags);
+	if (n < info.entry_number + 1)
+		n = info.entry_number + 1;
+	ldt = alloc_ldt_struct(n);
+	if (!ldt)
+		return -ENOMEM;
+	/* One CPU and no preemption in the kernel: the table cannot change since n was read. */
+	flags = spin_lock_irqsave(&mm->lock);
+	if (mm->ldt && mm->ldt->nr_entries <= n)
+		memcpy(ldt->entries, mm->ldt->entries,
+		       (size_t)mm->ldt->nr_entries * LDT_ENTRY_SIZE);
+	spin_unlock_irqrestore(&mm->lock, flags);
+	ldt->entries[info.entry_number] = desc;
+	old = install_ldt(mm, ldt);
+	free_ldt_struct(old);
+	return 0;
+}
+
+long sys_modify_ldt(int func, void *ptr, u64 bytecount)
+{
+	long ret = -ENOSYS;
+
+	switch (func) {
+	case 0:
+		ret = read_ldt(ptr, bytecount);
+		break;
+	case 1:
+		ret = write_ldt(ptr, bytecount, true);
+		break;
+	case 2:
+		ret = read_default_ldt(ptr, bytecount);
+		break;
+	case 0x11:
+		ret = write_ldt(ptr, bytecount, false);
+		break;
+	}
+	/* Linux returns an int in the low half of RAX: -EINVAL reads as 0xffffffea. */
+	return (long)(u32)ret;
+}
