@@ -92,9 +92,10 @@ void arch_setup_kernel_thread(struct task_struct *t, void (*fn)(void *), void *a
  * the per-CPU pointer: the load runs between two SWAPGS, so it replaces the user's base instead,
  * with interrupts off (an interrupt in between would find the user's GS base). A fault there
  * would enter the kernel with the user's GS too, so the selector is first tried in ES (the same
- * checks for a data-segment load): a refused one becomes null before GS sees it.
+ * checks for a data-segment load): a refused one becomes null before GS sees it. Returns the
+ * selector loaded.
  */
-static void load_gs_index(u16 sel)
+static u16 load_gs_index(u16 sel)
 {
 	u64 flags = read_rflags();
 	u16 es;
@@ -111,6 +112,7 @@ static void load_gs_index(u16 sel)
 			     : "memory");
 	if (flags & X86_EFLAGS_IF)
 		local_irq_enable();
+	return sel;
 }
 
 /*
@@ -131,7 +133,7 @@ void save_user_segments(struct task_struct *t)
 /*
  * Gives the CPU next's user segment state (after its mm, so its LDT, is loaded): a selector is
  * reloaded when either task's is not null (a non-null one may name the other mm's LDT), then
- * the bases are written, as Linux's x86_fsgsbase_load.
+ * the bases of the null ones are written, as Linux's x86_fsgsbase_load.
  */
 static void load_user_segments(struct task_struct *next)
 {
@@ -148,9 +150,12 @@ static void load_user_segments(struct task_struct *next)
 	if (fs | next->fsindex)
 		next->fsindex = loadsegment(fs, next->fsindex);
 	if (gs | next->gsindex)
-		load_gs_index(next->gsindex);
-	wrmsr(MSR_FS_BASE, next->fs_base);
-	wrmsr(MSR_KERNEL_GS_BASE, next->gs_base);
+		next->gsindex = load_gs_index(next->gsindex);
+	/* A non-null selector brought its descriptor's base (Linux's load_seg_legacy). */
+	if (next->fsindex <= 3)
+		wrmsr(MSR_FS_BASE, next->fs_base);
+	if (next->gsindex <= 3)
+		wrmsr(MSR_KERNEL_GS_BASE, next->gs_base);
 }
 
 /*

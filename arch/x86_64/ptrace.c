@@ -93,13 +93,13 @@ static u64 getreg(struct task_struct *t, int idx)
 	case UREG_GS_BASE:
 		return t->gs_base;
 	case UREG_DS:
-		return t->thread_ptrace.ds;
+		return t->ds;
 	case UREG_ES:
-		return t->thread_ptrace.es;
+		return t->es;
 	case UREG_FS:
-		return t->thread_ptrace.fsindex;
+		return t->fsindex;
 	case UREG_GS:
-		return t->thread_ptrace.gsindex;
+		return t->gsindex;
 	default:
 		return ((u64 *)regs)[idx];
 	}
@@ -108,12 +108,12 @@ static u64 getreg(struct task_struct *t, int idx)
 /*
  * A selector word (Linux's set_segment_reg): the value is cut to 16 bits, must be null or have
  * RPL 3, and CS and SS must not be null. A selector the CPU still refuses (a kernel segment with
- * RPL 3, a data segment in CS) faults the IRETQ, which becomes the tracee's SIGSEGV.
+ * RPL 3, a data segment in CS) faults the IRETQ, which becomes the tracee's SIGSEGV. Data
+ * selectors go to the task's saved segment state, which load_user_segments gives the CPU when
+ * the tracee runs again (a selector the CPU refuses there becomes null).
  */
 static int set_segment_reg(struct task_struct *t, int idx, u16 value)
 {
-	struct thread_ptrace *tp = &t->thread_ptrace;
-
 	if (invalid_selector(value))
 		return -EIO;
 	switch (idx) {
@@ -127,16 +127,16 @@ static int set_segment_reg(struct task_struct *t, int idx, u16 value)
 			task_pt_regs(t)->ss = value;
 		break;
 	case UREG_DS:
-		tp->ds = value;
+		t->ds = value;
 		break;
 	case UREG_ES:
-		tp->es = value;
+		t->es = value;
 		break;
 	case UREG_FS:
-		tp->fsindex = value;
+		t->fsindex = value;
 		break;
 	default:
-		tp->gsindex = value;
+		t->gsindex = value;
 		break;
 	}
 	return 0;

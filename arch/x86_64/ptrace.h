@@ -62,7 +62,6 @@ static inline bool invalid_selector(u16 value)
 
 /* The per-task state ptrace keeps beyond pt_regs (Linux's part of thread_struct). */
 struct thread_ptrace {
-	u16 ds, es, fsindex, gsindex; /* the data selectors, as written by a tracer */
 	u8 bp_set; /* bit n: DR<n> holds a breakpoint (Linux's ptrace_bps[n] != NULL) */
 	u8 bp_len[4]; /* its length in bytes (1, 2, 4, 8; an execute breakpoint: 1) */
 	bool bp_exec[4]; /* an execute breakpoint (its range is sizeof(long)) */
