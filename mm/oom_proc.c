@@ -50,9 +50,10 @@ static ssize_t proc_oom_read_text(const char *text, size_t len, struct iov_iter 
 	return (ssize_t)copied;
 }
 
+/* Linux's isspace(): its ctype table is Latin-1, so 0xa0 (no-break space) is a blank too. */
 static bool oom_isspace(char c)
 {
-	return c == ' ' || (c >= '\t' && c <= '\r');
+	return c == ' ' || (c >= '\t' && c <= '\r') || (unsigned char)c == 0xa0;
 }
 
 /* Linux's strstrip(): drops trailing blanks in place, returns the text after leading ones. */

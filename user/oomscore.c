@@ -1,10 +1,11 @@
 /* oomscore: /proc/self/oom_score_adj, oom_adj and oom_score as Linux 6.1 has them (issue 15,
  * defect 4: the OOM killer's per-process knobs).
  *
- * - oom_score_adj: reads "N\n"; a write takes at most 12 bytes, strips blanks, parses with
- *   kstrtoint base 0 (hex, octal, a sign, a trailing newline), accepts -1000..1000 and returns
- *   the count it looked at; EINVAL outside the range or for junk, ERANGE past int, EFAULT for a
- *   bad buffer; the value is inherited by fork and kept by execve;
+ * - oom_score_adj: reads "N\n"; a write takes at most 12 bytes, strips blanks (isspace is
+ *   Latin-1: 0xa0 too), parses with kstrtoint base 0 (hex, octal, a sign, a trailing newline),
+ *   accepts -1000..1000 and returns the count it looked at; EINVAL outside the range or for
+ *   junk, ERANGE past int, EFAULT for a bad buffer; the value is inherited by fork and kept
+ *   by execve;
  * - oom_adj (legacy): oom_score_adj scaled to -17..15, and writes scaled back;
  * - oom_score: 0 for oom_score_adj -1000, above 1000 for +1000, and it grows with the memory the
  *   process holds. Its exact value depends on the RAM size, so only properties are printed.
@@ -88,6 +89,10 @@ static void adj_writes(void)
 	try_write("oom_score_adj", "\"2147483648\"", "2147483648");
 	try_write("oom_score_adj", "20 bytes \"00000000000000000042\"", "00000000000000000042");
 	try_write("oom_score_adj", "\"4\\0junk\" (3 bytes)", "4\0j");
+	/* Linux's isspace() is Latin-1: 0xa0 (no-break space) is a blank strstrip() drops. */
+	try_write("oom_score_adj", "\"6\\xa0\"", "6\xa0");
+	try_write("oom_score_adj", "\"\\xa0-7\"", "\xa0-7");
+	try_write("oom_score_adj", "\"\\v8\\f\"", "\v8\f");
 	show("issue15.4 write oom_score_adj from an unmapped buffer",
 	     write_file("oom_score_adj", (void *)8, 3));
 	/* A read at an offset, and a second read at the end. */
