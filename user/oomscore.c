@@ -188,6 +188,43 @@ static void scores(void)
 	munmap(p, len);
 }
 
+/* lseek: oom_adj has generic_file_llseek with proc's s_maxbytes (MAX_NON_LFS, 2^31 - 1),
+ * oom_score_adj default_llseek (no upper bound; SEEK_DATA of a negative offset is EINVAL). */
+static void seeks(void)
+{
+	static const struct {
+		const char *name, *label;
+		long off;
+		int whence;
+	} s[] = {
+		{ "oom_adj", "SEEK_SET 2^31-1", 0x7fffffffL, SEEK_SET },
+		{ "oom_adj", "SEEK_CUR 1", 1, SEEK_CUR },
+		{ "oom_adj", "SEEK_SET 2^31", 0x80000000L, SEEK_SET },
+		{ "oom_adj", "SEEK_SET 2^62", 1L << 62, SEEK_SET },
+		{ "oom_adj", "SEEK_END 2^31", 0x80000000L, SEEK_END },
+		{ "oom_adj", "SEEK_DATA -1", -1, SEEK_DATA },
+		{ "oom_score_adj", "SEEK_SET 2^62", 1L << 62, SEEK_SET },
+		{ "oom_score_adj", "SEEK_CUR 1", 1, SEEK_CUR },
+		{ "oom_score_adj", "SEEK_END 2^40", 1L << 40, SEEK_END },
+		{ "oom_score_adj", "SEEK_DATA -1", -1, SEEK_DATA },
+		{ "oom_score_adj", "SEEK_HOLE -1", -1, SEEK_HOLE },
+		{ "oom_score_adj", "SEEK_DATA 0", 0, SEEK_DATA },
+	};
+	char path[64], what[96];
+
+	for (unsigned int i = 0; i < sizeof(s) / sizeof(s[0]); i++) {
+		if (i == 0 || strcmp(s[i].name, s[i - 1].name)) {
+			snprintf(path, sizeof path, "/proc/self/%s", s[i].name);
+			close(3);
+			if (open(path, O_RDONLY) != 3)
+				printf("issue15.4 open %s failed\n", path);
+		}
+		snprintf(what, sizeof what, "issue15.4 lseek %s %s", s[i].name, s[i].label);
+		show(what, sys3(SYS_lseek, 3, s[i].off, s[i].whence));
+	}
+	close(3);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "exec-check")) {
@@ -196,6 +233,7 @@ int main(int argc, char **argv)
 	}
 	adj_writes();
 	legacy_adj();
+	seeks();
 	inheritance();
 	/* In a child: the program is PID 1 on Warden, and init's oom_score is always 0. */
 	int st = child_status(scores);
