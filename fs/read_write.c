@@ -224,6 +224,41 @@ s64 generic_file_llseek(struct file *file, s64 offset, int whence)
 	return offset;
 }
 
+/*
+ * Linux's default_llseek: any offset that is not negative; SEEK_DATA and SEEK_HOLE compare with
+ * i_size only when the offset is not below it (a negative SEEK_DATA is EINVAL, not ENXIO).
+ */
+s64 default_llseek(struct file *file, s64 offset, int whence)
+{
+	s64 size = file->f_inode->i_size;
+
+	switch (whence) {
+	case SEEK_END:
+		if (__builtin_add_overflow(offset, size, &offset))
+			return -EINVAL;
+		break;
+	case SEEK_CUR:
+		if (offset == 0)
+			return file->f_pos;
+		if (__builtin_add_overflow(offset, file->f_pos, &offset))
+			return -EINVAL;
+		break;
+	case SEEK_DATA:
+		if (offset >= size)
+			return -ENXIO;
+		break;
+	case SEEK_HOLE:
+		if (offset >= size)
+			return -ENXIO;
+		offset = size;
+		break;
+	}
+	if (offset < 0)
+		return -EINVAL;
+	file->f_pos = offset;
+	return offset;
+}
+
 long sys_lseek(unsigned int fd, s64 offset, unsigned int whence)
 {
 	struct file *f = fget((int)fd);

@@ -313,6 +313,8 @@ ssize_t kernel_write(struct file *f, const void *kbuf, size_t len, u64 pos);
 
 /* lseek of a file whose end is i_size (SEEK_DATA: all data, SEEK_HOLE: only at the end). */
 s64 generic_file_llseek(struct file *file, s64 offset, int whence);
+/* lseek with no upper bound and SEEK_DATA/SEEK_HOLE only past a non-negative offset (proc). */
+s64 default_llseek(struct file *file, s64 offset, int whence);
 
 /* Sets a regular file's size: frees the pages past it, zeroes the tail of the last one. */
 int do_truncate(struct inode *inode, s64 length);

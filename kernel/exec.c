@@ -373,11 +373,14 @@ static int do_execveat_common(int dfd, const char *name, const char *const *argv
 	return err;
 }
 
-/* The system calls' end: a failure after the point of no return kills with SIGSEGV. */
+/*
+ * The system calls' end: a failure after the point of no return kills with SIGSEGV, or with the
+ * SIGKILL already pending (an OOM kill of the new image), as Linux's bprm_execve.
+ */
 static long exec_result(int err)
 {
 	if (err == EXEC_FATAL)
-		do_exit(SIGSEGV);
+		do_exit_signal(fatal_signal_pending(current) ? SIGKILL : SIGSEGV);
 	if (!err)
 		ptrace_event_exec(current->pid);
 	return err;

@@ -158,6 +158,9 @@ static int __handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code, int
 	}
 	if (beyond_eof(v, va))
 		return FAULT_SIGBUS;
+	/* The OOM reaper took its private pages: none comes back (check_stable_address_space). */
+	if (!(v->vm_flags & VM_SHARED) && (mm->flags & MMF_UNSTABLE))
+		return FAULT_SIGBUS;
 	if (!v->vm_file && !(v->vm_flags & VM_SHARED) && !(error_code & X86_PF_WRITE) &&
 	    zero_page) {
 		/* First read of private anonymous memory: the shared zero page, read-only. */

@@ -132,7 +132,7 @@ struct mm_struct {
 	s16 execute_only_pkey; /* -1: none yet */
 	/* The program file exec loaded (Linux's exe_file): nobody may write it while we exist. */
 	struct inode *exe_inode;
-	unsigned long flags; /* MMF_* (mm/oom_kill.h: MMF_OOM_SKIP) */
+	unsigned long flags; /* MMF_* (mm/oom_kill.h: MMF_OOM_SKIP, MMF_UNSTABLE) */
 };
 
 /*

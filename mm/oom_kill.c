@@ -271,6 +271,7 @@ static void oom_reap_task_mm(struct task_struct *victim)
 	struct mm_struct *mm = victim->mm;
 	struct oom_mm_counters c;
 
+	mm->flags |= MMF_UNSTABLE; /* before the first page goes: no fault refills one */
 	for (struct vm_area_struct *v = mm->mm_rb.first; v; v = v->vm_next)
 		if (!(v->vm_flags & VM_SHARED))
 			zap_page_range(mm, v->vm_start, v->vm_end);

@@ -57,6 +57,13 @@ struct mm_struct;
 
 /* mm_struct.flags: the OOM killer may skip this mm (its memory was reaped or is being freed). */
 #define MMF_OOM_SKIP 0x1
+/*
+ * mm_struct.flags: the OOM reaper took this mm's private memory (Linux's MMF_UNSTABLE). A fault
+ * that would fill a private page in it fails with SIGBUS (EFAULT for a kernel access), so that a
+ * system call the dying victim is still in never reads reaped pages back as zeros and hands
+ * them on (check_stable_address_space).
+ */
+#define MMF_UNSTABLE 0x2
 
 /* What one out_of_memory() call was asked and found (Linux's struct oom_control). */
 struct oom_control {

@@ -18,6 +18,7 @@
 #include "mm/frame.h"
 
 #define PROC_NUMBUF 13
+#define MAX_NON_LFS 0x7fffffffL /* proc's s_maxbytes: the largest offset its files seek to */
 
 /*
  * Linux's proc_oom_score(): badness scaled into 0..2000, 0 for a process the killer never
@@ -50,9 +51,10 @@ static ssize_t proc_oom_read_text(const char *text, size_t len, struct iov_iter 
 	return (ssize_t)copied;
 }
 
+/* Linux's isspace(): its ctype table is Latin-1, so 0xa0 (no-break space) is a blank too. */
 static bool oom_isspace(char c)
 {
-	return c == ' ' || (c >= '\t' && c <= '\r');
+	return c == ' ' || (c >= '\t' && c <= '\r') || (unsigned char)c == 0xa0;
 }
 
 /* Linux's strstrip(): drops trailing blanks in place, returns the text after leading ones. */
@@ -235,16 +237,29 @@ static ssize_t oom_adj_write(struct file *file, struct iov_iter *from, s64 *ppos
 	return err ? err : (ssize_t)count;
 }
 
+/* Linux's generic_file_llseek with proc's s_maxbytes (MAX_NON_LFS): no offset past 2^31 - 1. */
+static s64 oom_adj_llseek(struct file *file, s64 offset, int whence)
+{
+	s64 old = file->f_pos, pos = generic_file_llseek(file, offset, whence);
+
+	if (pos > MAX_NON_LFS) {
+		file->f_pos = old;
+		return -EINVAL;
+	}
+	return pos;
+}
+
+/* As Linux 6.1's fs/proc/base.c: oom_score_adj seeks with default_llseek, oom_adj does not. */
 static const struct file_operations oom_score_adj_fops = {
 	.read = oom_score_adj_read,
 	.write = oom_score_adj_write,
-	.llseek = generic_file_llseek,
+	.llseek = default_llseek,
 };
 
 static const struct file_operations oom_adj_fops = {
 	.read = oom_adj_read,
 	.write = oom_adj_write,
-	.llseek = generic_file_llseek,
+	.llseek = oom_adj_llseek,
 };
 
 int proc_oom_init(void)

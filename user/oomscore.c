@@ -1,10 +1,11 @@
 /* oomscore: /proc/self/oom_score_adj, oom_adj and oom_score as Linux 6.1 has them (issue 15,
  * defect 4: the OOM killer's per-process knobs).
  *
- * - oom_score_adj: reads "N\n"; a write takes at most 12 bytes, strips blanks, parses with
- *   kstrtoint base 0 (hex, octal, a sign, a trailing newline), accepts -1000..1000 and returns
- *   the count it looked at; EINVAL outside the range or for junk, ERANGE past int, EFAULT for a
- *   bad buffer; the value is inherited by fork and kept by execve;
+ * - oom_score_adj: reads "N\n"; a write takes at most 12 bytes, strips blanks (isspace is
+ *   Latin-1: 0xa0 too), parses with kstrtoint base 0 (hex, octal, a sign, a trailing newline),
+ *   accepts -1000..1000 and returns the count it looked at; EINVAL outside the range or for
+ *   junk, ERANGE past int, EFAULT for a bad buffer; the value is inherited by fork and kept
+ *   by execve;
  * - oom_adj (legacy): oom_score_adj scaled to -17..15, and writes scaled back;
  * - oom_score: 0 for oom_score_adj -1000, above 1000 for +1000, and it grows with the memory the
  *   process holds. Its exact value depends on the RAM size, so only properties are printed.
@@ -88,6 +89,10 @@ static void adj_writes(void)
 	try_write("oom_score_adj", "\"2147483648\"", "2147483648");
 	try_write("oom_score_adj", "20 bytes \"00000000000000000042\"", "00000000000000000042");
 	try_write("oom_score_adj", "\"4\\0junk\" (3 bytes)", "4\0j");
+	/* Linux's isspace() is Latin-1: 0xa0 (no-break space) is a blank strstrip() drops. */
+	try_write("oom_score_adj", "\"6\\xa0\"", "6\xa0");
+	try_write("oom_score_adj", "\"\\xa0-7\"", "\xa0-7");
+	try_write("oom_score_adj", "\"\\v8\\f\"", "\v8\f");
 	show("issue15.4 write oom_score_adj from an unmapped buffer",
 	     write_file("oom_score_adj", (void *)8, 3));
 	/* A read at an offset, and a second read at the end. */
@@ -183,6 +188,43 @@ static void scores(void)
 	munmap(p, len);
 }
 
+/* lseek: oom_adj has generic_file_llseek with proc's s_maxbytes (MAX_NON_LFS, 2^31 - 1),
+ * oom_score_adj default_llseek (no upper bound; SEEK_DATA of a negative offset is EINVAL). */
+static void seeks(void)
+{
+	static const struct {
+		const char *name, *label;
+		long off;
+		int whence;
+	} s[] = {
+		{ "oom_adj", "SEEK_SET 2^31-1", 0x7fffffffL, SEEK_SET },
+		{ "oom_adj", "SEEK_CUR 1", 1, SEEK_CUR },
+		{ "oom_adj", "SEEK_SET 2^31", 0x80000000L, SEEK_SET },
+		{ "oom_adj", "SEEK_SET 2^62", 1L << 62, SEEK_SET },
+		{ "oom_adj", "SEEK_END 2^31", 0x80000000L, SEEK_END },
+		{ "oom_adj", "SEEK_DATA -1", -1, SEEK_DATA },
+		{ "oom_score_adj", "SEEK_SET 2^62", 1L << 62, SEEK_SET },
+		{ "oom_score_adj", "SEEK_CUR 1", 1, SEEK_CUR },
+		{ "oom_score_adj", "SEEK_END 2^40", 1L << 40, SEEK_END },
+		{ "oom_score_adj", "SEEK_DATA -1", -1, SEEK_DATA },
+		{ "oom_score_adj", "SEEK_HOLE -1", -1, SEEK_HOLE },
+		{ "oom_score_adj", "SEEK_DATA 0", 0, SEEK_DATA },
+	};
+	char path[64], what[96];
+
+	for (unsigned int i = 0; i < sizeof(s) / sizeof(s[0]); i++) {
+		if (i == 0 || strcmp(s[i].name, s[i - 1].name)) {
+			snprintf(path, sizeof path, "/proc/self/%s", s[i].name);
+			close(3);
+			if (open(path, O_RDONLY) != 3)
+				printf("issue15.4 open %s failed\n", path);
+		}
+		snprintf(what, sizeof what, "issue15.4 lseek %s %s", s[i].name, s[i].label);
+		show(what, sys3(SYS_lseek, 3, s[i].off, s[i].whence));
+	}
+	close(3);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "exec-check")) {
@@ -191,6 +233,7 @@ int main(int argc, char **argv)
 	}
 	adj_writes();
 	legacy_adj();
+	seeks();
 	inheritance();
 	/* In a child: the program is PID 1 on Warden, and init's oom_score is always 0. */
 	int st = child_status(scores);
