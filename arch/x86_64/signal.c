@@ -83,6 +83,14 @@ static bool copy_fpstate_to_sigframe(u64 fp, u32 pkru)
 	u32 size = fpu_user_xstate_size;
 
 	/*
+	 * Linux saves straight into the frame, so a byte the CPU does not store (FOP and the six
+	 * bytes after each ST register on some CPUs, QEMU's among them) keeps the user stack's
+	 * byte. The buffer starts as a copy of the frame's area for the same result: none of its
+	 * bytes is then the kernel stack's (user/sigfpgaps).
+	 */
+	if (copy_from_user(buf, (const void __user *)fp, fpu_frame_size()))
+		return false;
+	/*
 	 * Of the header XSAVE writes only the XSTATE_BV bits it saves: the whole 64 bytes are
 	 * zeroed first, as Linux's xsave_to_user_sigframe clears the header in the frame, or
 	 * XCOMP_BV and XSTATE_BV's other bits would be old kernel-stack bytes (which rt_sigreturn
