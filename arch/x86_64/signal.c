@@ -155,7 +155,7 @@ static void fpu_clear_user_states(void)
  * (#GP: misalignment, reserved MXCSR bits) the exception table catches: a bad frame too.
  * PKRU comes out as the frame's slot if XSTATE_BV bit 9 is set, else 0.
  */
-static bool fpu_restore_sig(u64 fp)
+static bool __fpu_restore_sig(u64 fp)
 {
 	u8 buf[FXSAVE_SIZE] __aligned(64); /* an FXSAVE image (XSAVE ones are read in place) */
 	u64 xrestore = XFEATURE_MASK_FPSSE;
@@ -207,13 +207,24 @@ static bool fpu_restore_sig(u64 fp)
 		ok = xrstor_from_buffer_checked((const void *)fp, xrestore);
 		user_access_end();
 	}
-	if (!ok) {
-		fpu_clear_user_states();
+	if (!ok)
 		return false;
-	}
 	/* Features the frame does not carry get their init state (PKRU: 0). */
 	fpu_load_init_features(xfeatures_mask_user & ~xrestore);
 	return true;
+}
+
+/*
+ * The frame's FPU state, or on any failure (not user memory, unreadable, refused by the CPU,
+ * a bad header) the init state, as Linux's fpu__restore_sig: the SIGSEGV that follows is
+ * delivered with init registers, not with the handler's (user/sigretfpu).
+ */
+static bool fpu_restore_sig(u64 fp)
+{
+	if (__fpu_restore_sig(fp))
+		return true;
+	fpu_clear_user_states();
+	return false;
 }
 
 /* Is sp inside the alternate stack, whatever SS_AUTODISARM says (Linux's __on_sig_stack)? */
