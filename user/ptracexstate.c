@@ -11,6 +11,7 @@
  */
 #include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/ptrace.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -82,6 +83,35 @@ static void check_xstate(pid_t c, const char *when)
     printf("%s: header bytes 520..575 not zero: %d\n", when, nonzero(xs + 520, 56));
 }
 
+/*
+ * SETREGSET NT_X86_XSTATE with reserved MXCSR bits (0xffffffff): Linux checks MXCSR only when
+ * XSTATE_BV names x87, SSE or AVX (EINVAL then), and otherwise keeps the tracee's MXCSR.
+ */
+static void mxcsr_cases(pid_t c)
+{
+    static const uint64_t bvs[] = { 0, 1, 2, 4 };
+    uint32_t bad = 0xffffffff;
+
+    for (int i = 0; i < 4; i++) {
+        struct iovec iov = { xs, sizeof(xs) };
+        if (pt(PTRACE_GETREGSET, c, NT_X86_XSTATE, (long)&iov) < 0)
+            return;
+        if (!(bvs[i] & xgetbv0()) && bvs[i])
+            continue;
+        memcpy(xs + 512, &bvs[i], 8);
+        memcpy(xs + 24, &bad, 4);
+        char what[96];
+        snprintf(what, sizeof(what), "SETREGSET NT_X86_XSTATE, XSTATE_BV %#llx, MXCSR 0xffffffff",
+                 (unsigned long long)bvs[i]);
+        show(what, pt(PTRACE_SETREGSET, c, NT_X86_XSTATE, (long)&iov));
+    }
+    memset(fx, 0x5c, sizeof(fx));
+    pt(PTRACE_GETFPREGS, c, 0, (long)fx);
+    uint32_t m;
+    memcpy(&m, fx + 24, 4);
+    printf("GETFPREGS after them: MXCSR %#x\n", m);
+}
+
 int main(void)
 {
     int st;
@@ -94,6 +124,9 @@ int main(void)
     if (c == 0) {
         sys4(SYS_ptrace, PTRACE_TRACEME, 0, 0, 0);
         sys2(SYS_kill, sys0(SYS_getpid), SIGSTOP);
+        unsigned mxcsr;
+        __asm__ volatile("stmxcsr %0" : "=m"(mxcsr));
+        printf("child: running again, MXCSR %#x\n", mxcsr);
         _exit(0);
     }
     sys4(SYS_wait4, c, (long)&st, 0, 0);
@@ -104,15 +137,21 @@ int main(void)
     /* SETFPREGS with the image read back and its padding (416..511) set to 0xee. */
     show("GETFPREGS", pt(PTRACE_GETFPREGS, c, 0, (long)fx));
     memset(fx + 416, 0xee, 96);
-    show("SETFPREGS with 0xee padding", pt(PTRACE_SETFPREGS, c, 0, (long)fx));
+    uint32_t ftz = 0x9f80;
+    memcpy(fx + 24, &ftz, 4);
+    show("SETFPREGS with 0xee padding, MXCSR 0x9f80", pt(PTRACE_SETFPREGS, c, 0, (long)fx));
     memset(fx, 0x5c, sizeof(fx));
     show("GETFPREGS again", pt(PTRACE_GETFPREGS, c, 0, (long)fx));
     printf("GETFPREGS bytes 416..511 not zero: %d\n", nonzero(fx + 416, 96));
     if (has_osxsave())
         check_xstate(c, "after SETFPREGS");
 
-    pt(PTRACE_KILL, c, 0, 0);
+    if (has_osxsave())
+        mxcsr_cases(c);
+
+    pt(PTRACE_CONT, c, 0, 0);
     sys4(SYS_wait4, c, (long)&st, 0, 0);
-    printf("child: %s\n", WIFSIGNALED(st) ? "killed" : "other");
+    printf("child: %s %d\n", WIFEXITED(st) ? "exit" : "signal",
+           WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
     return 0;
 }

@@ -363,9 +363,18 @@ static int xstateregs_set(struct task_struct *t, u32 len, const void __user *ubu
 	for (int i = 0; i < 6; i++)
 		if (hdr->reserved[i])
 			return -EINVAL;
-	memcpy(&mxcsr, image + MXCSR_OFFSET, sizeof(mxcsr));
-	if (mxcsr & ~mxcsr_feature_mask())
-		return -EINVAL;
+	/*
+	 * XRSTOR loads MXCSR whenever SSE or AVX is restored, even when XSTATE_BV marks them
+	 * as init: the image must always hold a valid one. Linux checks the tracer's only when
+	 * XSTATE_BV names x87, SSE or AVX, and otherwise keeps the task's (copy_uabi_to_xstate).
+	 */
+	if (hdr->xfeatures & (XFEATURE_MASK_FPSSE | XFEATURE_MASK_YMM)) {
+		memcpy(&mxcsr, image + MXCSR_OFFSET, sizeof(mxcsr));
+		if (mxcsr & ~mxcsr_feature_mask())
+			return -EINVAL;
+	} else {
+		memcpy(image + MXCSR_OFFSET, (const u8 *)task_fpstate(t) + MXCSR_OFFSET, 8);
+	}
 	t->pkru = (hdr->xfeatures & XFEATURE_MASK_PKRU)
 			  ? *(const u32 *)(image + xstate_offset(XFEATURE_PKRU))
 			  : 0;
