@@ -315,7 +315,9 @@ int setup_rt_frame(int sig, const struct k_sigaction *ka, const struct kernel_si
 		goto efault; /* x86-64 has no default return stub */
 	memset(&f, 0, sizeof(f));
 	f.pretcode = ka->restorer;
-	f.uc.uc_flags = UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS | (use_xsave() ? UC_FP_XSTATE : 0);
+	/* Linux's frame_uc_flags: strict SS restore only for 64-bit code (user_64bit_mode). */
+	f.uc.uc_flags = UC_SIGCONTEXT_SS | (regs->cs == GDT_USER_CS ? UC_STRICT_RESTORE_SS : 0) |
+			(use_xsave() ? UC_FP_XSTATE : 0);
 	f.uc.uc_stack = (struct user_stack_t){ t->sig.altstack.ss_sp, sas_ss_flags(regs->rsp), 0,
 					       t->sig.altstack.ss_size };
 	fill_sigcontext(&f.uc.uc_mcontext, regs, oldset, fp);
