@@ -365,6 +365,7 @@ static bool restore_sigcontext(struct pt_regs *regs, const struct sigcontext __u
 {
 	struct sigcontext sc;
 
+	current->restart_block.fn = NULL; /* restart_syscall now gives EINTR, as Linux */
 	if (copy_from_user(&sc, usc, __builtin_offsetof(struct sigcontext, reserved1)))
 		return false;
 	regs->r8 = sc.r8;
