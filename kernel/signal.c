@@ -343,9 +343,7 @@ static void handle_signal(int sig, struct kernel_siginfo *info, struct k_sigacti
 
 	if (in_syscall(regs)) {
 		switch ((s64)regs->rax) {
-		case -ERESTART_RESTARTBLOCK:
-			t->restart_block.fn = NULL; /* EINTR: nothing left for restart_syscall */
-			fallthrough;
+		case -ERESTART_RESTARTBLOCK: /* the block stays until rt_sigreturn, as Linux */
 		case -ERESTARTNOHAND:
 			regs->rax = (u64)-EINTR;
 			break;

@@ -197,13 +197,17 @@ static long nanosleep_restart(struct restart_block *rb)
 	return nanosleep_until(rb->nanosleep.expires, rb->nanosleep.rmtp);
 }
 
+/*
+ * As Linux: the block's function, which stays set (a second call resumes the same sleep: past
+ * its deadline, 0) until rt_sigreturn or the next sleep resets it; none (NULL: a new task, or
+ * after rt_sigreturn) is do_no_restart_syscall. The block only ever holds kernel functions and
+ * a user pointer that is checked when written (user/restartsys).
+ */
 long sys_restart_syscall(void)
 {
 	struct restart_block *rb = &current->restart_block;
-	long (*fn)(struct restart_block *) = rb->fn ? rb->fn : do_no_restart_syscall;
 
-	rb->fn = do_no_restart_syscall;
-	return fn(rb);
+	return rb->fn ? rb->fn(rb) : do_no_restart_syscall(rb);
 }
 
 long sys_nanosleep(const struct timespec64 *req, struct timespec64 *rem)

@@ -64,6 +64,8 @@ enum user_reg {
 
 /* user_i387_struct: the FXSAVE image; where its padding starts (Linux writes zeros there). */
 #define FXSAVE_PADDING_OFFSET 416
+/* Where NT_X86_XSTATE carries XCR0's user features (Linux's xstate_fx_sw_bytes[0]). */
+#define USER_XSTATE_XCR0_OFFSET 464
 
 _Static_assert(__builtin_offsetof(struct pt_regs, rdi) == UREG_RDI * 8,
 	       "pt_regs starts with user_regs_struct's first 15 words");
@@ -237,32 +239,38 @@ static u32 mxcsr_feature_mask(void)
 }
 
 /*
- * NT_PRFPREG: the FXSAVE part of t's image (Linux's xfpregs_get). With XSAVE, a component the
- * header marks as in its init state reads as its init values (copy_xstate_to_uabi_buf in
- * XSTATE_COPY_FX mode) and the padding is zero; without XSAVE the image as it is.
+ * The FXSAVE part of t's image as Linux's regsets show it (copy_xstate_to_uabi_buf): with
+ * XSAVE, a component the header marks as in its init state reads as its init values and bytes
+ * 416..511 are zero (whatever a tracer's SETFPREGS put there); without XSAVE the image as it is.
  */
-static int xfpregs_get(struct task_struct *t, void *buf, u32 len)
+static void fxregs_uabi(struct task_struct *t, u8 fx[FXSAVE_SIZE])
 {
-	u8 fx[FXSAVE_SIZE];
 	const u8 *image = task_fpstate(t);
 
 	memcpy(fx, image, FXSAVE_SIZE);
-	if (use_xsave()) {
-		u64 xfeatures =
-			((const struct xstate_header *)(image + XSAVE_HDR_OFFSET))->xfeatures;
-		if (!(xfeatures & XFEATURE_MASK_FP)) {
-			memset(fx, 0, MXCSR_OFFSET); /* FCW..FDP */
-			*(u16 *)fx = 0x37f;
-			memset(fx + 32, 0, 128); /* st_space */
-		}
-		if (!(xfeatures & (XFEATURE_MASK_SSE | XFEATURE_MASK_YMM))) {
-			u32 mxcsr[2] = { 0x1f80, fxsave_mxcsr_mask() };
-			memcpy(fx + MXCSR_OFFSET, mxcsr, sizeof(mxcsr));
-		}
-		if (!(xfeatures & XFEATURE_MASK_SSE))
-			memset(fx + 160, 0, 256); /* xmm_space */
-		memset(fx + FXSAVE_PADDING_OFFSET, 0, FXSAVE_SIZE - FXSAVE_PADDING_OFFSET);
+	if (!use_xsave())
+		return;
+	u64 xfeatures = ((const struct xstate_header *)(image + XSAVE_HDR_OFFSET))->xfeatures;
+	if (!(xfeatures & XFEATURE_MASK_FP)) {
+		memset(fx, 0, MXCSR_OFFSET); /* FCW..FDP */
+		*(u16 *)fx = 0x37f;
+		memset(fx + 32, 0, 128); /* st_space */
 	}
+	if (!(xfeatures & (XFEATURE_MASK_SSE | XFEATURE_MASK_YMM))) {
+		u32 mxcsr[2] = { 0x1f80, fxsave_mxcsr_mask() };
+		memcpy(fx + MXCSR_OFFSET, mxcsr, sizeof(mxcsr));
+	}
+	if (!(xfeatures & XFEATURE_MASK_SSE))
+		memset(fx + 160, 0, 256); /* xmm_space */
+	memset(fx + FXSAVE_PADDING_OFFSET, 0, FXSAVE_SIZE - FXSAVE_PADDING_OFFSET);
+}
+
+/* NT_PRFPREG: the FXSAVE part of t's image (Linux's xfpregs_get). */
+static int xfpregs_get(struct task_struct *t, void *buf, u32 len)
+{
+	u8 fx[FXSAVE_SIZE];
+
+	fxregs_uabi(t, fx);
 	memcpy(buf, fx, len);
 	return 0;
 }
@@ -292,23 +300,43 @@ static int xfpregs_set(struct task_struct *t, u32 len, const void __user *ubuf)
 	return 0;
 }
 
+/* Copies the part of [off, off + n) that lies below len to buf + off. */
+static void put_part(u8 *buf, u32 len, u32 off, const void *src, u32 n)
+{
+	if (off < len)
+		memcpy(buf + off, src, min(n, len - off));
+}
+
 /*
- * NT_X86_XSTATE: the first len bytes of t's XSAVE image, with its PKRU in the PKRU slot and
- * XSTATE_BV saying so (PKRU lives outside the image while the task is not running).
+ * NT_X86_XSTATE: the first len bytes (of a zeroed buf) of t's state laid out as Linux's
+ * copy_xstate_to_uabi_buf does in XSTATE_COPY_XSAVE mode, not the raw image: the legacy area
+ * as NT_PRFPREG shows it, bytes 464..471 the enabled user features (XCR0: gdb reads them
+ * there), a header with only XSTATE_BV, each component present in it (absent ones, and the gaps
+ * between them, read as their init state: zero), and t's PKRU in the PKRU slot with XSTATE_BV
+ * saying so (PKRU lives outside the image while the task is not running). user/ptracexstate.
  */
 static int xstateregs_get(struct task_struct *t, void *buf, u32 len)
 {
-	u8 *image = buf;
+	const u8 *image = task_fpstate(t);
+	struct xstate_header hdr = { 0 };
+	u8 fx[FXSAVE_SIZE];
 
 	if (!use_xsave())
 		return -ENODEV;
-	memcpy(image, task_fpstate(t), len);
-	if (xfeatures_mask_user & XFEATURE_MASK_PKRU) {
-		u32 hdr = XSAVE_HDR_OFFSET, slot = xstate_offset(XFEATURE_PKRU);
-		if (len >= hdr + sizeof(u64))
-			((struct xstate_header *)(image + hdr))->xfeatures |= XFEATURE_MASK_PKRU;
-		if (len >= slot + sizeof(u32))
-			*(u32 *)(image + slot) = t->pkru;
+	hdr.xfeatures = ((const struct xstate_header *)(image + XSAVE_HDR_OFFSET))->xfeatures &
+			xfeatures_mask_user;
+	if (xfeatures_mask_user & XFEATURE_MASK_PKRU)
+		hdr.xfeatures |= XFEATURE_MASK_PKRU;
+	fxregs_uabi(t, fx);
+	memcpy(fx + USER_XSTATE_XCR0_OFFSET, &xfeatures_mask_user, sizeof(u64));
+	put_part(buf, len, 0, fx, FXSAVE_SIZE);
+	put_part(buf, len, XSAVE_HDR_OFFSET, &hdr, sizeof(hdr));
+	for (int i = 0; i < nr_xstate_components; i++) {
+		const struct xstate_component *c = &xstate_components[i];
+		if (c->mask == XFEATURE_MASK_PKRU)
+			put_part(buf, len, c->offset, &t->pkru, sizeof(t->pkru));
+		else if (hdr.xfeatures & c->mask)
+			put_part(buf, len, c->offset, image + c->offset, c->size);
 	}
 	return 0;
 }
@@ -335,9 +363,18 @@ static int xstateregs_set(struct task_struct *t, u32 len, const void __user *ubu
 	for (int i = 0; i < 6; i++)
 		if (hdr->reserved[i])
 			return -EINVAL;
-	memcpy(&mxcsr, image + MXCSR_OFFSET, sizeof(mxcsr));
-	if (mxcsr & ~mxcsr_feature_mask())
-		return -EINVAL;
+	/*
+	 * XRSTOR loads MXCSR whenever SSE or AVX is restored, even when XSTATE_BV marks them
+	 * as init: the image must always hold a valid one. Linux checks the tracer's only when
+	 * XSTATE_BV names x87, SSE or AVX, and otherwise keeps the task's (copy_uabi_to_xstate).
+	 */
+	if (hdr->xfeatures & (XFEATURE_MASK_FPSSE | XFEATURE_MASK_YMM)) {
+		memcpy(&mxcsr, image + MXCSR_OFFSET, sizeof(mxcsr));
+		if (mxcsr & ~mxcsr_feature_mask())
+			return -EINVAL;
+	} else {
+		memcpy(image + MXCSR_OFFSET, (const u8 *)task_fpstate(t) + MXCSR_OFFSET, 8);
+	}
 	t->pkru = (hdr->xfeatures & XFEATURE_MASK_PKRU)
 			  ? *(const u32 *)(image + xstate_offset(XFEATURE_PKRU))
 			  : 0;

@@ -83,6 +83,14 @@ static bool copy_fpstate_to_sigframe(u64 fp, u32 pkru)
 	u32 size = fpu_user_xstate_size;
 
 	/*
+	 * Linux saves straight into the frame, so a byte the CPU does not store (FOP and the six
+	 * bytes after each ST register on some CPUs, QEMU's among them) keeps the user stack's
+	 * byte. The buffer starts as a copy of the frame's area for the same result: none of its
+	 * bytes is then the kernel stack's (user/sigfpgaps).
+	 */
+	if (copy_from_user(buf, (const void __user *)fp, fpu_frame_size()))
+		return false;
+	/*
 	 * Of the header XSAVE writes only the XSTATE_BV bits it saves: the whole 64 bytes are
 	 * zeroed first, as Linux's xsave_to_user_sigframe clears the header in the frame, or
 	 * XCOMP_BV and XSTATE_BV's other bits would be old kernel-stack bytes (which rt_sigreturn
@@ -147,7 +155,7 @@ static void fpu_clear_user_states(void)
  * (#GP: misalignment, reserved MXCSR bits) the exception table catches: a bad frame too.
  * PKRU comes out as the frame's slot if XSTATE_BV bit 9 is set, else 0.
  */
-static bool fpu_restore_sig(u64 fp)
+static bool __fpu_restore_sig(u64 fp)
 {
 	u8 buf[FXSAVE_SIZE] __aligned(64); /* an FXSAVE image (XSAVE ones are read in place) */
 	u64 xrestore = XFEATURE_MASK_FPSSE;
@@ -199,13 +207,24 @@ static bool fpu_restore_sig(u64 fp)
 		ok = xrstor_from_buffer_checked((const void *)fp, xrestore);
 		user_access_end();
 	}
-	if (!ok) {
-		fpu_clear_user_states();
+	if (!ok)
 		return false;
-	}
 	/* Features the frame does not carry get their init state (PKRU: 0). */
 	fpu_load_init_features(xfeatures_mask_user & ~xrestore);
 	return true;
+}
+
+/*
+ * The frame's FPU state, or on any failure (not user memory, unreadable, refused by the CPU,
+ * a bad header) the init state, as Linux's fpu__restore_sig: the SIGSEGV that follows is
+ * delivered with init registers, not with the handler's (user/sigretfpu).
+ */
+static bool fpu_restore_sig(u64 fp)
+{
+	if (__fpu_restore_sig(fp))
+		return true;
+	fpu_clear_user_states();
+	return false;
 }
 
 /* Is sp inside the alternate stack, whatever SS_AUTODISARM says (Linux's __on_sig_stack)? */
@@ -296,7 +315,9 @@ int setup_rt_frame(int sig, const struct k_sigaction *ka, const struct kernel_si
 		goto efault; /* x86-64 has no default return stub */
 	memset(&f, 0, sizeof(f));
 	f.pretcode = ka->restorer;
-	f.uc.uc_flags = UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS | (use_xsave() ? UC_FP_XSTATE : 0);
+	/* Linux's frame_uc_flags: strict SS restore only for 64-bit code (user_64bit_mode). */
+	f.uc.uc_flags = UC_SIGCONTEXT_SS | (regs->cs == GDT_USER_CS ? UC_STRICT_RESTORE_SS : 0) |
+			(use_xsave() ? UC_FP_XSTATE : 0);
 	f.uc.uc_stack = (struct user_stack_t){ t->sig.altstack.ss_sp, sas_ss_flags(regs->rsp), 0,
 					       t->sig.altstack.ss_size };
 	fill_sigcontext(&f.uc.uc_mcontext, regs, oldset, fp);
@@ -344,6 +365,7 @@ static bool restore_sigcontext(struct pt_regs *regs, const struct sigcontext __u
 {
 	struct sigcontext sc;
 
+	current->restart_block.fn = NULL; /* restart_syscall now gives EINTR, as Linux */
 	if (copy_from_user(&sc, usc, __builtin_offsetof(struct sigcontext, reserved1)))
 		return false;
 	regs->r8 = sc.r8;
