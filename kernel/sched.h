@@ -152,6 +152,17 @@ void wake_up_process(struct task_struct *t);
 /* Gives up the CPU; returns when this task is chosen again. */
 void schedule(void);
 
+/*
+ * Gives up the CPU if the tick asked for it (Linux's cond_resched). The kernel is not preemptible:
+ * a loop whose length user space chooses (a 2 GiB read of /proc/self/mem or pagemap) calls it
+ * between steps, holding nothing another task could free, or every other task waits for it.
+ */
+static inline void cond_resched(void)
+{
+	if (current->need_resched)
+		schedule();
+}
+
 /* Called by the timer interrupt: time passes, sleepers wake, the running task may be preempted. */
 void scheduler_tick(void);
 

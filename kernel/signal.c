@@ -322,10 +322,14 @@ static int get_signal(struct kernel_siginfo *info, struct k_sigaction *ka)
 	}
 }
 
-/* Is this saved frame a syscall whose result still counts (not an exception, not sigreturn)? */
+/*
+ * Is this saved frame a syscall whose result still counts (not an exception, not sigreturn)?
+ * Linux's syscall_get_nr() != -1: orig_rax read as an int, as the dispatcher reads the number,
+ * so a call made with bits above 31 set (bit 63 too) is restarted or made EINTR like any other.
+ */
 static bool in_syscall(const struct pt_regs *regs)
 {
-	return regs->vector == ~0ULL && (s64)regs->error_code >= 0;
+	return regs->vector == ~0ULL && (int)regs->error_code != -1;
 }
 
 /* The syscall is entered again on return: its number back in RAX, RIP back on the SYSCALL. */

@@ -7,6 +7,7 @@
  * four levels of its page-table walk with each entry's flags (docs/tracing.md).
  */
 #include "mm/mm.h"
+#include "mm/oom_kill.h" /* fatal_signal_pending */
 #include "mm/frame.h"
 #include "mm/proc_maps.h"
 #include "mm/slab.h"
@@ -55,6 +56,9 @@ static u64 pagemap_entry(struct mm_struct *mm, struct vm_area_struct *vma, u64 v
 	return flags;
 }
 
+/* Pages in Linux's PAGEMAP_WALK_SIZE (a PMD): the reader may be rescheduled between them. */
+#define PAGEMAP_WALK_PAGES 512
+
 /*
  * Reads entries from *ppos (a multiple of 8, as the count must be: EINVAL otherwise) of the mm the
  * file was opened on (0 once it is gone). A buffer that faults anywhere makes the read EFAULT,
@@ -73,6 +77,16 @@ static ssize_t pagemap_read(struct file *file, struct iov_iter *to, s64 *ppos)
 		goto out;
 	for (; done < count && vpn < TASK_SIZE >> PAGE_SHIFT; vpn++, done += PM_ENTRY_BYTES) {
 		u64 va = vpn << PAGE_SHIFT;
+		/*
+		 * Each 2 MiB of address space (Linux's PAGEMAP_WALK_SIZE), others may run: the
+		 * kernel is not preemptible and a read may cover 2^28 pages. A task being killed
+		 * stops early (it never sees the count).
+		 */
+		if (!(vpn % PAGEMAP_WALK_PAGES) && done) {
+			cond_resched();
+			if (fatal_signal_pending(current))
+				break;
+		}
 		struct vm_area_struct *v = find_vma(mm, va);
 		u64 entry = pagemap_entry(mm, v && v->vm_start <= va ? v : NULL, va);
 		if (copy_to_iter(&entry, sizeof(entry), to) != sizeof(entry)) {

@@ -10,6 +10,7 @@
  * called execve or exited) reads and writes return 0, as on Linux.
  */
 #include "mm/mm.h"
+#include "mm/oom_kill.h" /* fatal_signal_pending */
 #include "mm/frame.h"
 #include "mm/proc_maps.h"
 #include "fs/proc.h"
@@ -127,6 +128,13 @@ static ssize_t mem_rw(struct file *file, struct iov_iter *iter, s64 *ppos, bool 
 		goto out;
 	while (count) {
 		size_t len = min(count, (size_t)PAGE_SIZE);
+		/* A page at a time, letting others run; SIGKILL ends it (Linux's GUP checks). */
+		cond_resched();
+		if (fatal_signal_pending(current)) {
+			if (!copied)
+				copied = -EIO;
+			break;
+		}
 		if (write && copy_from_iter(page, len, iter) != len) {
 			copied = -EFAULT;
 			break;
