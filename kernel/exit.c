@@ -247,7 +247,8 @@ long sys_wait4(int pid, int *status, int options, void *rusage)
 		/* The tracer's view of a tracee's exit: reported once, then the parent reaps it. */
 		zstatus = z->exit_code;
 		z->ptracer = NULL;
-		wake_up(&z->parent->wait_chldexit);
+		if (z->parent) /* always: only init has none, and init never becomes a zombie */
+			wake_up(&z->parent->wait_chldexit);
 	} else if (z->state == EXIT_ZOMBIE) {
 		zstatus = z->exit_code;
 		release_task(current, z);

@@ -80,6 +80,11 @@ struct task_struct {
 	 */
 	bool is_child_subreaper;
 	bool has_child_subreaper;
+	/*
+	 * SIGNAL_UNKILLABLE (Linux keeps it in signal_struct's flags): set for init, kept across
+	 * execve, not inherited; cleared when a fault with the default action is forced on it.
+	 */
+	unsigned int signal_flags;
 	char exe_path[256]; /* what /proc/self/exe names */
 	u8 fpu_state[FPU_STATE_SIZE]; /* user FPU/SIMD state, XSAVE image at task_fpstate() */
 	u32 pkru; /* user PKRU while the task is not running (Linux's thread.pkru) */

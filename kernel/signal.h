@@ -46,6 +46,12 @@
 
 #define sigmask(sig) (1ULL << ((sig)-1))
 
+/*
+ * task_struct's signal_flags: init takes no signal whose action is the default, unless the
+ * kernel forces it (Linux's SIGNAL_UNKILLABLE, same value).
+ */
+#define SIGNAL_UNKILLABLE 0x00000040
+
 #define SIG_DFL 0
 #define SIG_IGN 1
 
