@@ -308,7 +308,13 @@ static int exec_binprm(struct linux_binprm *bprm)
 
 	if (!mm)
 		return -ENOMEM;
-	/* Point of no return: from here a failure kills the task (as Linux does). */
+	/*
+	 * Point of no return: from here a failure kills the task (as Linux does). The old address
+	 * space is let go (a vfork parent goes on; Linux's exec_mm_release) and may live on in
+	 * the tasks that share it; a child's exit signal is only trusted until we exec.
+	 */
+	mm_release(t);
+	t->self_exec_id++;
 	t->mm = mm;
 	switch_mm(mm);
 	if (old)

@@ -38,6 +38,15 @@ struct rlimit64 {
 	u64 rlim_cur;
 	u64 rlim_max;
 };
+/*
+ * A CLONE_VFORK parent's wait (Linux's vfork_done completion), on the parent's kernel stack:
+ * the child sets done and wakes wq when it execs or exits (mm_release).
+ */
+struct vfork_done {
+	bool done;
+	struct wait_queue_head wq;
+};
+
 #define FPU_STATE_SIZE (2752 + 64) /* XSTATE_MAX_SIZE and room to align it to 64 */
 
 struct task_struct {
@@ -55,6 +64,15 @@ struct task_struct {
 	struct task_struct *sibling; /* next child of the same parent */
 	struct task_struct *run_next; /* all tasks, in creation order, for the scheduler */
 	int exit_code; /* wait status, as wait4 reports it */
+	/*
+	 * The signal the parent gets at exit (clone's CSIGNAL byte; 0: none). A child whose exit
+	 * signal is not SIGCHLD is a "clone child" for wait4 (__WCLONE). parent_exec_id is the
+	 * parent's self_exec_id at fork (counted up by each execve): a parent that has exec'd
+	 * since gets SIGCHLD instead (Linux's do_notify_parent).
+	 */
+	int exit_signal;
+	u64 self_exec_id, parent_exec_id;
+	struct vfork_done *vfork_done; /* CLONE_VFORK: the waiting parent's, until exec or exit */
 	struct wait_queue_head wait_chldexit;
 	struct task_struct *ptracer; /* the task tracing this one (ptrace), or NULL */
 	int stop_sig; /* the signal of the current stop (TASK_STOPPED or TASK_TRACED) */
@@ -132,6 +150,13 @@ void cpu_idle(void) __noreturn;
 
 /* The first task (idle); follow run_next for every other task, in creation order. */
 struct task_struct *first_task(void);
+
+/*
+ * The task lets go of its address space, at exit or execve (Linux's mm_release): the
+ * CLONE_CHILD_CLEARTID word is cleared when another task shares the mm, and a parent waiting
+ * in vfork is released.
+ */
+void mm_release(struct task_struct *t);
 
 /* Finds a task by pid (NULL if none). */
 struct task_struct *find_task_by_pid(int pid);

@@ -238,6 +238,29 @@ bool signal_pending_current(void)
 	return current->pending & ~current->blocked;
 }
 
+/* Would sig, pending for t, end it when acted on (Linux's sig_fatal)? */
+static bool sig_fatal(struct task_struct *t, int sig)
+{
+	return !((DEFAULT_IGNORED_MASK | STOP_SIGNALS_MASK) & sigmask(sig)) &&
+	       action_of(t, sig)->handler == SIG_DFL;
+}
+
+bool fatal_signal_pending_current(void)
+{
+	struct task_struct *t = current;
+	u64 ready = t->pending & ~t->blocked;
+
+	if (t->pending & sigmask(SIGKILL))
+		return true;
+	/* A traced task's signals go to its tracer first; init's default actions are dropped. */
+	if (t->ptracer || (t->signal_flags & SIGNAL_UNKILLABLE))
+		return false;
+	for (int sig = 1; sig <= _NSIG; sig++)
+		if ((ready & sigmask(sig)) && sig_fatal(t, sig))
+			return true;
+	return false;
+}
+
 void set_current_blocked(u64 mask)
 {
 	current->blocked = mask & ~UNBLOCKABLE;
@@ -269,25 +292,61 @@ static int dequeue_signal(struct kernel_siginfo *info)
 	return sig;
 }
 
+/* SIGCHLD's siginfo (any exit signal carries it): code CLD_*, t's pid, status or signal. */
+static void chld_info(struct kernel_siginfo *info, int sig, struct task_struct *t, int code,
+		      int status)
+{
+	*info = (struct kernel_siginfo){ .si_signo = sig, .si_code = code };
+	siginfo_set_pid_uid(info, t->tgid, 0);
+	info->fields[1] = (u32)status;
+}
+
 /*
- * Tells t's parent that t exited, was killed, stopped or continued (Linux's do_notify_parent and
- * do_notify_parent_cldstop): SIGCHLD with CLD_* in si_code, the child's pid and its status
- * (exit code or signal). Stops and continues are not told when the parent's SIGCHLD action has
+ * Tells t's parent that t stopped or continued (Linux's do_notify_parent_cldstop): always
+ * SIGCHLD, whatever t's exit signal, and not when the parent's SIGCHLD action has
  * SA_NOCLDSTOP. A default or ignored SIGCHLD is simply dropped by send_signal_info.
  */
 void do_notify_parent(struct task_struct *t, int code, int status)
 {
 	struct task_struct *p = t->parent;
+	struct kernel_siginfo info;
 
 	if (!p || !p->sighand || p->state >= EXIT_ZOMBIE)
 		return;
-	if ((code == CLD_STOPPED || code == CLD_CONTINUED) &&
-	    (action_of(p, SIGCHLD)->flags & SA_NOCLDSTOP))
+	if (action_of(p, SIGCHLD)->flags & SA_NOCLDSTOP)
 		return;
-	struct kernel_siginfo info = { .si_signo = SIGCHLD, .si_code = code };
-	siginfo_set_pid_uid(&info, t->tgid, 0);
-	info.fields[1] = (u32)status;
+	chld_info(&info, SIGCHLD, t, code, status);
 	send_signal_info(p, SIGCHLD, &info);
+}
+
+bool do_notify_parent_exit(struct task_struct *t)
+{
+	struct task_struct *p = t->parent;
+	int status = t->exit_code, sig = t->exit_signal, code = CLD_EXITED;
+	bool autoreap = false;
+	struct kernel_siginfo info;
+
+	if (!p || !p->sighand || p->state >= EXIT_ZOMBIE)
+		return false;
+	/* A parent that exec'd since the fork may not know the signal: it gets SIGCHLD. */
+	if (sig != SIGCHLD && t->parent_exec_id != p->self_exec_id)
+		sig = SIGCHLD;
+	if (status & 0x7f)
+		code = status & 0x80 ? CLD_DUMPED : CLD_KILLED;
+	chld_info(&info, sig, t, code, code == CLD_EXITED ? (status >> 8) & 0xff : status & 0x7f);
+	/*
+	 * POSIX: a parent that ignores SIGCHLD (or set SA_NOCLDWAIT) wants no zombies of the
+	 * children that report with SIGCHLD; an ignored SIGCHLD is then not even sent.
+	 */
+	const struct k_sigaction *ka = action_of(p, SIGCHLD);
+	if (!t->ptracer && sig == SIGCHLD && (ka->handler == SIG_IGN || (ka->flags & SA_NOCLDWAIT))) {
+		autoreap = true;
+		if (ka->handler == SIG_IGN)
+			sig = 0;
+	}
+	if (sig > 0 && sig <= _NSIG) /* clone takes any byte; only a valid signal is sent */
+		send_signal_info(p, sig, &info);
+	return autoreap;
 }
 
 /*
