@@ -818,8 +818,12 @@ static void do_call(const struct call *c)
 		fork_and_exit(SYS_vfork, 0, 0, 0, 0);
 		return;
 	case OP_CLONE:
-		/* no CLONE_VM/THREAD: Warden refuses them, and a thread would share our arena */
-		fork_and_exit(SYS_clone, (a[0] & ~0x10900ULL) | (a[0] & 1 ? SIGCHLD : 0),
+		/*
+		 * Any exit signal (the low byte) and CLONE_VM/CLONE_VFORK (the child leaves at once
+		 * without touching memory); no CLONE_THREAD/SIGHAND: a thread's exit_group would
+		 * end this process too.
+		 */
+		fork_and_exit(SYS_clone, (a[0] & ~0x10800ULL) | (a[0] & 1 ? SIGCHLD : 0),
 			      a[0] & 2 ? a[1] : 0, a[2], a[3]);
 		return;
 	case OP_SIGRETURN:

@@ -7,7 +7,8 @@
  * stops init for its tracer; a signal sent to a traced init is reported to the tracer and,
  * given back with PTRACE_CONT, dropped; PTRACE_CONT and PTRACE_DETACH resume it; a detach
  * with SIGSTOP leaves init stopped by job control until a SIGCONT. A fault with SIG_DFL still
- * kills init: the program ends with a NULL write, status 139.
+ * kills init: the program ends with a NULL write, status 139. Init may not clone a sibling
+ * (CLONE_PARENT: EINVAL).
  *
  * On Warden the program is PID 1. On Linux the harness runs it as a child of its init, so it
  * makes itself one: unshare(CLONE_NEWPID) and fork; the child is PID 1 of the new pid
@@ -263,6 +264,10 @@ static void body(void)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
 	printf("item 1: init is pid %d\n", getpid());
+	long r = sys6(SYS_clone, 0x00008000 /* CLONE_PARENT */ | SIGCHLD, 0, 0, 0, 0, 0);
+	if (r == 0)
+		sys1(SYS_exit, 0);
+	printf("item 1: clone(CLONE_PARENT) by init: %s\n", is_err(r) ? errname((int)-r) : "a pid");
 	self_signals();
 	blocked_signal();
 	handled_signals();
