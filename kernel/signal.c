@@ -194,6 +194,16 @@ static void force_sig_info(const struct kernel_siginfo *info)
 	}
 	if (ka->handler == SIG_DFL && !t->ptracer)
 		t->signal_flags &= ~SIGNAL_UNKILLABLE;
+	if (sig == SIGKILL) {
+		/*
+		 * The kernel's own SIGKILL (out of memory) ends even init, which would otherwise
+		 * ignore it and retry its fault forever: Warden has no OOM killer yet to free memory
+		 * elsewhere (Linux would kill another task, or panic when init is the last one).
+		 */
+		t->pending |= sigmask(SIGKILL);
+		t->sig.info[SIGKILL - 1] = *info;
+		return;
+	}
 	send_signal_info(t, sig, info);
 }
 
