@@ -125,7 +125,8 @@ static long clone_flags_check(const struct kernel_clone_args *args)
 		return -EINVAL;
 	if ((f & CLONE_PIDFD) && (f & (CLONE_DETACHED | CLONE_THREAD)))
 		return -EINVAL;
-	if (f & (CLONE_THREAD | CLONE_SIGHAND | CLONE_FS | CLONE_FILES | CLONE_PARENT | CLONE_PIDFD))
+	if (f &
+	    (CLONE_THREAD | CLONE_SIGHAND | CLONE_FS | CLONE_FILES | CLONE_PARENT | CLONE_PIDFD))
 		return -EINVAL; /* not yet */
 	if ((f & CLONE_SETTLS) && args->tls >= TASK_SIZE_MAX)
 		return -EPERM; /* a non-canonical FS base would fault in the context switch */

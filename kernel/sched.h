@@ -59,6 +59,11 @@ struct task_struct {
 	struct files_struct *files;
 	struct fs_struct *fs;
 	void *stack; /* kernel stack base (KSTACK_SIZE bytes) */
+	/*
+	 * The task wait4 reports to. NULL for init (PID 1), which has none (Linux gives it the
+	 * idle task), and for the idle task: every use checks it or runs only for tasks that are
+	 * not init (issue 15: a stop of init used to wake a NULL parent's wait queue).
+	 */
 	struct task_struct *parent;
 	struct task_struct *children; /* first child */
 	struct task_struct *sibling; /* next child of the same parent */
@@ -74,7 +79,7 @@ struct task_struct {
 	u64 self_exec_id, parent_exec_id;
 	struct vfork_done *vfork_done; /* CLONE_VFORK: the waiting parent's, until exec or exit */
 	struct wait_queue_head wait_chldexit;
-	struct task_struct *ptracer; /* the task tracing this one (ptrace), or NULL */
+	struct task_struct *ptracer; /* the task tracing this one (ptrace), or NULL: checked */
 	int stop_sig; /* the signal of the current stop (TASK_STOPPED or TASK_TRACED) */
 	bool stop_reported; /* wait4 has reported this stop */
 	bool continued; /* continued by SIGCONT, not yet reported to a WCONTINUED wait4 */

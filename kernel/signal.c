@@ -197,8 +197,9 @@ static void force_sig_info(const struct kernel_siginfo *info)
 	if (sig == SIGKILL) {
 		/*
 		 * The kernel's own SIGKILL (out of memory) ends even init, which would otherwise
-		 * ignore it and retry its fault forever: Warden has no OOM killer yet to free memory
-		 * elsewhere (Linux would kill another task, or panic when init is the last one).
+		 * ignore it and retry its fault forever: Warden has no OOM killer yet to free
+		 * memory elsewhere (Linux would kill another task, or panic when init is the last
+		 * one).
 		 */
 		t->pending |= sigmask(SIGKILL);
 		t->sig.info[SIGKILL - 1] = *info;
@@ -349,7 +350,8 @@ bool do_notify_parent_exit(struct task_struct *t)
 	 * children that report with SIGCHLD; an ignored SIGCHLD is then not even sent.
 	 */
 	const struct k_sigaction *ka = action_of(p, SIGCHLD);
-	if (!t->ptracer && sig == SIGCHLD && (ka->handler == SIG_IGN || (ka->flags & SA_NOCLDWAIT))) {
+	if (!t->ptracer && sig == SIGCHLD &&
+	    (ka->handler == SIG_IGN || (ka->flags & SA_NOCLDWAIT))) {
 		autoreap = true;
 		if (ka->handler == SIG_IGN)
 			sig = 0;
