@@ -48,9 +48,20 @@ static struct task_struct *find_new_reaper(struct task_struct *father)
 	return init;
 }
 
+/* Frees what is left of a zombie that no list holds any more: its kernel stack and task. */
+static void free_zombie(struct task_struct *c)
+{
+	c->state = EXIT_DEAD;
+	sched_remove_task(c);
+	vfree(c->stack);
+	kfree(c);
+}
+
 /*
- * Gives the exiting task's children to their new reaper (a subreaper ancestor or init), waking
- * it if one of them is already a zombie, so that a wait4 there collects it.
+ * Gives the exiting task's children to their new reaper (a subreaper ancestor or init), as
+ * Linux's reparent_leader: each reports with SIGCHLD from now on, and a zombie among them tells
+ * its new parent at once (which frees it if it wants no zombies), else wakes it so that a wait4
+ * there collects it.
  */
 static void forget_original_parent(struct task_struct *father)
 {
@@ -64,8 +75,11 @@ static void forget_original_parent(struct task_struct *father)
 
 		father->children = c->sibling;
 		c->parent = reaper;
-		c->exit_signal = SIGCHLD; /* Linux's reparent_leader: "we don't want people slaying
-					     init" */
+		c->exit_signal = SIGCHLD; /* "we don't want people slaying init" */
+		if (c->state == EXIT_ZOMBIE && !c->ptracer && do_notify_parent_exit(c)) {
+			free_zombie(c);
+			continue;
+		}
 		c->sibling = reaper->children;
 		reaper->children = c;
 		if (c->state == EXIT_ZOMBIE)
@@ -164,10 +178,7 @@ static void release_task(struct task_struct *parent, struct task_struct *c)
 			break;
 		}
 	}
-	c->state = EXIT_DEAD;
-	sched_remove_task(c);
-	vfree(c->stack);
-	kfree(c);
+	free_zombie(c);
 }
 
 /*

@@ -6,7 +6,8 @@
  * The signal carries SIGCHLD's siginfo (CLD_EXITED, the status); stops are still told with
  * SIGCHLD; an ignored SIGCHLD reaps only children whose exit signal is SIGCHLD; an exit signal
  * above 64 is accepted by the legacy clone and sends nothing; a parent that has exec'd since
- * gets SIGCHLD instead. The upper 32 bits of clone's flags are ignored, and a bad
+ * gets SIGCHLD instead, and a child given to a subreaper reports with SIGCHLD (at once, if it
+ * is a zombie already). The upper 32 bits of clone's flags are ignored, and a bad
  * CLONE_PARENT_SETTID pointer does not fail the clone.
  *
  * Everything runs in forked children of the program (PID 1 on Warden, not on Linux), one
@@ -17,9 +18,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "common.h"
+
+#ifndef PR_SET_CHILD_SUBREAPER
+#define PR_SET_CHILD_SUBREAPER 36
+#endif
 
 #ifndef __WCLONE
 #define __WCLONE 0x80000000
@@ -291,6 +297,43 @@ static int after_exec(int fd, long pid)
 	return 0;
 }
 
+/*
+ * A clone(SIGUSR1) zombie whose parent exits goes to the subreaper, reporting with SIGCHLD from
+ * then on: the subreaper is told at once (before its exited child's own SIGCHLD, which finds
+ * SIGCHLD already pending while blocked and is dropped), and wait4 without __WCLONE takes it.
+ */
+static void case_reparent(void)
+{
+	int st = 0;
+	sigset_t set;
+
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	catch(SIGCHLD);
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	int p[2];
+	if (pipe(p))
+		return;
+	pid_t m = fork();
+	if (m == 0) {
+		signal(SIGUSR1, SIG_IGN);
+		long c = clone_exit(SIGUSR1, 21);
+		sleep_ms(100); /* c is a zombie now */
+		if (write(p[1], &c, sizeof(c)) != sizeof(c))
+			_exit(1);
+		_exit(22);
+	}
+	long c = 0;
+	if (read(p[0], &c, sizeof(c)) != sizeof(c))
+		return;
+	printf("item 7: the middle process: %s\n", wait_str(m, 0, &st));
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	show_signal("item 7: subreaper, SIGCHLD unblocked");
+	printf("item 7: the orphaned clone(SIGUSR1) zombie, wait4(pid, 0): %s\n",
+	       wait_str(c, 0, &st));
+}
+
 static void run(const char *name, void (*fn)(void))
 {
 	int st = child_status(fn);
@@ -316,5 +359,6 @@ int main(int argc, char **argv)
 	run("sigkill", case_sigkill);
 	run("flags", case_flags);
 	run("exec", case_exec);
+	run("reparent", case_reparent);
 	return 0;
 }
