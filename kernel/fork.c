@@ -72,6 +72,7 @@ struct task_struct *task_create(void)
 	return t;
 }
 
+/* The task stops using its mm (exit, execve): the shared tid word, then the vfork parent. */
 void mm_release(struct task_struct *t)
 {
 	struct vfork_done *vfork = t->vfork_done;

@@ -437,8 +437,9 @@ static int get_signal(struct kernel_siginfo *info, struct k_sigaction *ka)
 			continue;
 		/*
 		 * Init takes no default action but SIGKILL's and SIGSTOP's, which reach here only
-		 * when the kernel (or a tracer) made them: queued while blocked, or given back by
-		 * PTRACE_CONT/DETACH, the others are dropped (Linux's get_signal).
+		 * when the kernel forced them or its tracer gave them back (PTRACE_CONT/DETACH);
+		 * the others (queued while blocked, or given back by a tracer) are dropped (Linux's
+		 * get_signal).
 		 */
 		if ((current->signal_flags & SIGNAL_UNKILLABLE) && !sig_kernel_only(sig))
 			continue;
