@@ -370,6 +370,8 @@ static void do_stop(int sig, enum task_state state)
 {
 	struct task_struct *t = current;
 
+	if (t->pending & sigmask(SIGKILL))
+		return; /* about to die: no stop (Linux's ptrace_stop checks the same) */
 	t->stop_sig = sig;
 	t->stop_reported = false;
 	t->continued = false;
@@ -416,6 +418,15 @@ static int ptrace_signal(int sig, struct kernel_siginfo *info)
 static int get_signal(struct kernel_siginfo *info, struct k_sigaction *ka)
 {
 	for (;;) {
+		/*
+		 * A pending SIGKILL ends the task before any other signal is looked at, even for a
+		 * tracer (Linux's signal_group_exit check): another signal first could stop it for
+		 * its tracer with SIGKILL pending, for good.
+		 */
+		if (current->pending & sigmask(SIGKILL)) {
+			current->pending &= ~sigmask(SIGKILL);
+			do_exit_signal(SIGKILL);
+		}
 		int sig = dequeue_signal(info);
 		if (!sig)
 			return 0;
