@@ -88,11 +88,13 @@ static bool copy_fpstate_to_sigframe(u64 fp, u32 pkru)
 	u32 size = fpu_user_xstate_size;
 
 	/*
-	 * XSAVE and FXSAVE write bytes 0-415 of the legacy area and XSAVE the first 16 of the
-	 * header; the rest of both (reserved, and the software bytes filled in below) are zeroed.
+	 * XSAVE and FXSAVE write bytes 0-415 of the legacy area, and XSAVE of the header only the
+	 * XSTATE_BV bits of the features it saves: the rest of both (the other XSTATE_BV bits,
+	 * XCOMP_BV, reserved, the software bytes filled in below) would be kernel stack, so they
+	 * are zeroed first, as Linux clears the whole header (issue 15, defect 3).
 	 */
 	memset(buf + 416, 0, FXSAVE_SIZE - 416);
-	memset(buf + XSAVE_HDR_OFFSET + 16, 0, XSAVE_HDR_SIZE - 16);
+	memset(buf + XSAVE_HDR_OFFSET, 0, XSAVE_HDR_SIZE);
 	if (use_xsave()) {
 		xsave_to_buffer(buf, xfeatures_mask_user);
 		xstate_hdr(buf)->xfeatures |= XFEATURE_MASK_FPSSE;
