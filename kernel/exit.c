@@ -48,9 +48,20 @@ static struct task_struct *find_new_reaper(struct task_struct *father)
 	return init;
 }
 
+/* Frees what is left of a zombie that no list holds any more: its kernel stack and task. */
+static void free_zombie(struct task_struct *c)
+{
+	c->state = EXIT_DEAD;
+	sched_remove_task(c);
+	vfree(c->stack);
+	kfree(c);
+}
+
 /*
- * Gives the exiting task's children to their new reaper (a subreaper ancestor or init), waking
- * it if one of them is already a zombie, so that a wait4 there collects it.
+ * Gives the exiting task's children to their new reaper (a subreaper ancestor or init), as
+ * Linux's reparent_leader: each reports with SIGCHLD from now on, and a zombie among them tells
+ * its new parent at once (which frees it if it wants no zombies), else wakes it so that a wait4
+ * there collects it.
  */
 static void forget_original_parent(struct task_struct *father)
 {
@@ -64,24 +75,16 @@ static void forget_original_parent(struct task_struct *father)
 
 		father->children = c->sibling;
 		c->parent = reaper;
+		c->exit_signal = SIGCHLD; /* "we don't want people slaying init" */
+		if (c->state == EXIT_ZOMBIE && !c->ptracer && do_notify_parent_exit(c)) {
+			free_zombie(c);
+			continue;
+		}
 		c->sibling = reaper->children;
 		reaper->children = c;
 		if (c->state == EXIT_ZOMBIE)
 			wake_up(&reaper->wait_chldexit);
 	}
-}
-
-/*
- * The task lets go of its address space's tid word (Linux's mm_release): only when another task
- * shares the address space is the CLONE_CHILD_CLEARTID / set_tid_address word cleared (and a
- * futex waiter on it woken, once Warden has futexes and threads). A process with an address
- * space of its own, such as a child of glibc's fork, leaves the word alone, as Linux does.
- */
-static void mm_release(struct task_struct *t)
-{
-	if (t->clear_child_tid && t->mm && t->mm->users > 1)
-		put_user_u32(0, (u32 *)t->clear_child_tid);
-	t->clear_child_tid = 0;
 }
 
 /* The end of the first program: report its status on the console and stop the machine. */
@@ -115,29 +118,20 @@ void do_exit(int status)
 	ptrace_exit(t);
 	t->exit_code = status;
 	t->state = EXIT_ZOMBIE;
-	/* SIGCHLD: exited with a code, or killed by a signal (dumped: the core bit). */
-	if (status & 0x7f)
-		do_notify_parent(t, status & 0x80 ? CLD_DUMPED : CLD_KILLED, status & 0x7f);
-	else
-		do_notify_parent(t, CLD_EXITED, (status >> 8) & 0xff);
 	struct task_struct *p = t->parent;
-	if (p && p->sighand && !t->ptracer) {
-		const struct k_sigaction *ka = &p->sighand->action[SIGCHLD - 1];
+	if (do_notify_parent_exit(t)) {
 		/*
-		 * POSIX: a parent that ignores SIGCHLD (or set SA_NOCLDWAIT) wants no zombies. The
-		 * task leaves its parent's children now, so wait4 there says ECHILD; the next task
-		 * to run on this CPU frees it (finish_task_switch).
+		 * No zombie wanted: the task leaves its parent's children now, so wait4 there
+		 * says ECHILD; the next task to run on this CPU frees it (finish_task_switch).
 		 */
-		if (ka->handler == SIG_IGN || (ka->flags & SA_NOCLDWAIT)) {
-			for (struct task_struct **pp = &p->children; *pp; pp = &(*pp)->sibling) {
-				if (*pp == t) {
-					*pp = t->sibling;
-					break;
-				}
+		for (struct task_struct **pp = &p->children; *pp; pp = &(*pp)->sibling) {
+			if (*pp == t) {
+				*pp = t->sibling;
+				break;
 			}
-			t->state = EXIT_DEAD;
-			this_cpu()->dead_task = t;
 		}
+		t->state = EXIT_DEAD;
+		this_cpu()->dead_task = t;
 	}
 	if (p)
 		wake_up(&p->wait_chldexit);
@@ -161,6 +155,20 @@ static bool wait_matches(const struct task_struct *c, int pid)
 	return pid == -1 || pid == 0 || pid < -1 || c->pid == pid;
 }
 
+/*
+ * Linux's eligible_child: c matches pid, and wait4's options want its kind. A tracee of the
+ * caller, and any child with __WALL, always; otherwise clone children (exit signal not SIGCHLD)
+ * only with __WCLONE, the others only without it.
+ */
+static bool eligible_child(const struct task_struct *c, int pid, int options, bool ptrace)
+{
+	if (!wait_matches(c, pid))
+		return false;
+	if (ptrace || (options & __WALL))
+		return true;
+	return (c->exit_signal != SIGCHLD) == !!(options & __WCLONE);
+}
+
 /* Frees what is left of a zombie: its kernel stack and task structure. */
 static void release_task(struct task_struct *parent, struct task_struct *c)
 {
@@ -170,10 +178,7 @@ static void release_task(struct task_struct *parent, struct task_struct *c)
 			break;
 		}
 	}
-	c->state = EXIT_DEAD;
-	sched_remove_task(c);
-	vfree(c->stack);
-	kfree(c);
+	free_zombie(c);
 }
 
 /*
@@ -202,7 +207,7 @@ static struct task_struct *find_waitable(int pid, int options, bool *any)
 {
 	*any = false;
 	for (struct task_struct *c = current->children; c; c = c->sibling) {
-		if (!wait_matches(c, pid))
+		if (!eligible_child(c, pid, options, c->ptracer == current))
 			continue;
 		*any = true;
 		/* A zombie still traced by another task is reaped once its tracer has seen it. */
@@ -211,7 +216,8 @@ static struct task_struct *find_waitable(int pid, int options, bool *any)
 			return c;
 	}
 	for (struct task_struct *t = first_task(); t; t = t->run_next) {
-		if (t->ptracer != current || t->parent == current || !wait_matches(t, pid))
+		if (t->ptracer != current || t->parent == current ||
+		    !eligible_child(t, pid, options, true))
 			continue; /* tracees that are not children (PTRACE_ATTACH) */
 		*any = true;
 		if (t->state == EXIT_ZOMBIE || reportable_stop(t, options))
@@ -247,7 +253,8 @@ long sys_wait4(int pid, int *status, int options, void *rusage)
 		/* The tracer's view of a tracee's exit: reported once, then the parent reaps it. */
 		zstatus = z->exit_code;
 		z->ptracer = NULL;
-		wake_up(&z->parent->wait_chldexit);
+		if (z->parent) /* always: only init has none, and init never becomes a zombie */
+			wake_up(&z->parent->wait_chldexit);
 	} else if (z->state == EXIT_ZOMBIE) {
 		zstatus = z->exit_code;
 		release_task(current, z);

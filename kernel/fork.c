@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
- * fork, vfork and clone (process creation only; threads come with CLONE_VM later). The child
- * gets a copy of the address space (every page copied now; copy-on-write is the memory issue's),
- * of the open files, the working directory and the signal handlers.
+ * fork, vfork and clone: process creation, as Linux 6.1's kernel_clone/copy_process for the
+ * flags Warden has. The child gets a copy-on-write copy of the address space, or shares it
+ * (CLONE_VM: one mm_struct, counted in mm->users), a copy of the open files, the working
+ * directory and the signal handlers. Its exit signal (clone's low byte, CSIGNAL) is what its
+ * parent gets when it exits; CLONE_VFORK suspends the parent until the child execs or exits.
+ * Threads (CLONE_THREAD, CLONE_SIGHAND, CLONE_FILES, CLONE_FS) come later (issue 17).
  */
 #include "kernel/errno.h"
 #include "kernel/sched.h"
@@ -33,7 +36,21 @@
 #define CLONE_SETTLS 0x00080000
 #define CLONE_PARENT_SETTID 0x00100000
 #define CLONE_CHILD_CLEARTID 0x00200000
+#define CLONE_PIDFD 0x00001000
+#define CLONE_NEWNS 0x00020000
+#define CLONE_DETACHED 0x00400000
 #define CLONE_CHILD_SETTID 0x01000000
+#define CLONE_NEWUSER 0x10000000
+#define CLONE_NEWPID 0x20000000
+
+/* What clone asks for (Linux's struct kernel_clone_args, the fields Warden uses). */
+struct kernel_clone_args {
+	u64 flags; /* CLONE_*, without the exit signal */
+	int exit_signal; /* sent to the parent at exit; 0: none */
+	u64 stack; /* the child's RSP; 0: the parent's */
+	int *parent_tid, *child_tid;
+	u64 tls;
+};
 
 static int next_pid = 1;
 
@@ -69,6 +86,21 @@ struct task_struct *task_create(void)
 	return t;
 }
 
+/* The task stops using its mm (exit, execve): the shared tid word, then the vfork parent. */
+void mm_release(struct task_struct *t)
+{
+	struct vfork_done *vfork = t->vfork_done;
+
+	if (t->clear_child_tid && t->mm && t->mm->users > 1)
+		put_user_u32(0, (u32 *)t->clear_child_tid); /* and a futex wake, with futexes */
+	t->clear_child_tid = 0;
+	if (vfork) {
+		t->vfork_done = NULL;
+		vfork->done = true;
+		wake_up(&vfork->wq);
+	}
+}
+
 /* Frees a task that never ran. */
 static void task_destroy(struct task_struct *t)
 {
@@ -83,36 +115,81 @@ static void task_destroy(struct task_struct *t)
 	kfree(t);
 }
 
-static long do_fork(u64 flags, u64 newsp, int *parent_tid, int *child_tid, u64 tls)
+/*
+ * Linux 6.1's checks of clone's flags, in kernel_clone's and copy_process's order, then what
+ * Warden does not have yet (EINVAL): threads and the sharing that goes with them, CLONE_PARENT,
+ * pidfds. Flags Linux ignores here (namespaces, CLONE_UNTRACED, ...) are ignored.
+ */
+static long clone_flags_check(const struct kernel_clone_args *args)
 {
-	struct task_struct *parent = current;
+	u64 f = args->flags;
 
-	if (flags &
-	    (CLONE_VM | CLONE_THREAD | CLONE_SIGHAND | CLONE_FS | CLONE_FILES | CLONE_PARENT))
-		return -EINVAL; /* threads: not yet */
-	if ((flags & CLONE_SETTLS) && tls >= TASK_SIZE_MAX)
+	if ((f & CLONE_PIDFD) && (f & CLONE_PARENT_SETTID))
+		return -EINVAL; /* legacy clone: the pidfd goes where parent_tid points */
+	if ((f & (CLONE_NEWNS | CLONE_FS)) == (CLONE_NEWNS | CLONE_FS))
+		return -EINVAL;
+	if ((f & (CLONE_NEWUSER | CLONE_FS)) == (CLONE_NEWUSER | CLONE_FS))
+		return -EINVAL;
+	if ((f & CLONE_THREAD) && !(f & CLONE_SIGHAND))
+		return -EINVAL; /* a thread group shares its signal handlers */
+	if ((f & CLONE_SIGHAND) && !(f & CLONE_VM))
+		return -EINVAL; /* shared handlers need shared memory */
+	if ((f & CLONE_PARENT) && (current->signal_flags & SIGNAL_UNKILLABLE))
+		return -EINVAL; /* init makes no siblings: nobody would reap them */
+	if ((f & CLONE_THREAD) && (f & (CLONE_NEWUSER | CLONE_NEWPID)))
+		return -EINVAL;
+	if ((f & CLONE_PIDFD) && (f & (CLONE_DETACHED | CLONE_THREAD)))
+		return -EINVAL;
+	if (f &
+	    (CLONE_THREAD | CLONE_SIGHAND | CLONE_FS | CLONE_FILES | CLONE_PARENT | CLONE_PIDFD))
+		return -EINVAL; /* not yet */
+	if ((f & CLONE_SETTLS) && args->tls >= TASK_SIZE_MAX)
 		return -EPERM; /* a non-canonical FS base would fault in the context switch */
-	struct task_struct *t = task_create();
+	return 0;
+}
+
+/* The child's address space: the parent's own (CLONE_VM, one more user) or a copy of it. */
+static struct mm_struct *copy_mm(u64 flags, struct mm_struct *mm)
+{
+	if (flags & CLONE_VM) {
+		mmget(mm);
+		return mm;
+	}
+	return dup_mm(mm);
+}
+
+/* A new task, a copy of the current one as args say, not yet runnable; or an ERR value. */
+static struct task_struct *copy_process(const struct kernel_clone_args *args, long *err)
+{
+	struct task_struct *parent = current, *t;
+	u64 flags = args->flags;
+
+	*err = clone_flags_check(args);
+	if (*err)
+		return NULL;
+	*err = -ENOMEM;
+	t = task_create();
 	if (!t)
-		return -ENOMEM;
+		return NULL;
 	/* Root is not held to RLIMIT_NPROC; the system-wide task limit holds for everyone. */
 	if (nr_threads >= max_threads) {
 		task_destroy(t);
-		return -EAGAIN;
+		*err = -EAGAIN;
+		return NULL;
 	}
-	t->mm = dup_mm(parent->mm);
+	t->mm = copy_mm(flags, parent->mm);
 	t->files = dup_files(parent->files);
 	t->fs = copy_fs(parent->fs);
 	t->sighand = sighand_alloc(parent->sighand);
 	if (!t->mm || !t->files || !t->fs || !t->sighand) {
 		task_destroy(t);
-		return -ENOMEM;
+		return NULL;
 	}
 	struct pt_regs *regs = task_pt_regs(t);
 	*regs = *task_pt_regs(parent);
 	regs->rax = 0;
-	if (newsp)
-		regs->rsp = newsp;
+	if (args->stack)
+		regs->rsp = args->stack;
 	fpu_save_regs(task_fpstate(t));
 	t->pkru = read_pkru(); /* the parent's current PKRU, as Linux's copy_thread */
 	save_user_segments(parent); /* the selectors and bases as they are now, as Linux */
@@ -120,7 +197,7 @@ static long do_fork(u64 flags, u64 newsp, int *parent_tid, int *child_tid, u64 t
 	t->es = parent->es;
 	t->fsindex = (flags & CLONE_SETTLS) ? 0 : parent->fsindex;
 	t->gsindex = parent->gsindex;
-	t->fs_base = (flags & CLONE_SETTLS) ? tls : parent->fs_base;
+	t->fs_base = (flags & CLONE_SETTLS) ? args->tls : parent->fs_base;
 	t->gs_base = parent->gs_base;
 	copy_signal_state(t, parent);
 	memcpy(t->rlim, parent->rlim, sizeof(t->rlim));
@@ -131,33 +208,91 @@ static long do_fork(u64 flags, u64 newsp, int *parent_tid, int *child_tid, u64 t
 	memcpy(t->comm, parent->comm, sizeof(t->comm));
 	memcpy(t->exe_path, parent->exe_path, sizeof(t->exe_path));
 	if (flags & CLONE_CHILD_CLEARTID)
-		t->clear_child_tid = (u64)child_tid;
+		t->clear_child_tid = (u64)args->child_tid;
 	if (flags & CLONE_CHILD_SETTID)
-		t->set_child_tid = (u64)child_tid;
-	if ((flags & CLONE_PARENT_SETTID) && put_user_u32((u32)t->pid, (u32 *)parent_tid)) {
-		task_destroy(t);
-		return -EFAULT;
-	}
+		t->set_child_tid = (u64)args->child_tid;
+	t->exit_signal = args->exit_signal;
+	t->parent_exec_id = parent->self_exec_id;
 	t->parent = parent;
 	t->sibling = parent->children;
 	parent->children = t;
+	return t;
+}
+
+/*
+ * The parent of a CLONE_VFORK child sleeps here until the child lets go of the shared address
+ * space (exec or exit: mm_release completes *done), as Linux's wait_for_vfork_done in
+ * TASK_KILLABLE: only a fatal signal ends the wait early; the others wait with the parent.
+ * A killed parent unhooks itself so that the child never touches its stack again.
+ */
+static void wait_for_vfork_done(struct task_struct *child, struct vfork_done *done)
+{
+	struct wait_queue_entry we;
+
+	for (;;) {
+		prepare_to_wait(&done->wq, &we);
+		if (done->done || fatal_signal_pending_current())
+			break;
+		schedule();
+	}
+	finish_wait(&done->wq, &we);
+	if (!done->done)
+		child->vfork_done = NULL; /* not yet exited: child is still there */
+}
+
+/* Linux's kernel_clone: makes the child, starts it, and for CLONE_VFORK waits for it. */
+static long kernel_clone(const struct kernel_clone_args *args)
+{
+	struct vfork_done vfork = { .done = false };
+	long err;
+	struct task_struct *t = copy_process(args, &err);
+
+	if (!t)
+		return err;
 	int pid = t->pid;
+	/* Linux ignores a fault here: the child exists either way. */
+	if (args->flags & CLONE_PARENT_SETTID)
+		put_user_u32((u32)pid, (u32 *)args->parent_tid);
+	if (args->flags & CLONE_VFORK) {
+		init_waitqueue_head(&vfork.wq);
+		t->vfork_done = &vfork;
+	}
 	sched_add_task(t);
 	t->state = TASK_RUNNING;
+	if (args->flags & CLONE_VFORK)
+		wait_for_vfork_done(t, &vfork);
 	return pid;
 }
 
 long sys_fork(void)
 {
-	return do_fork(SIGCHLD, 0, NULL, NULL, 0);
+	struct kernel_clone_args args = { .exit_signal = SIGCHLD };
+
+	return kernel_clone(&args);
 }
 
 long sys_vfork(void)
 {
-	return do_fork(SIGCHLD, 0, NULL, NULL, 0);
+	struct kernel_clone_args args = { .flags = CLONE_VFORK | CLONE_VM, .exit_signal = SIGCHLD };
+
+	return kernel_clone(&args);
 }
 
+/*
+ * clone(flags, newsp, parent_tid, child_tid, tls): the flags are an int (the upper 32 bits are
+ * ignored) whose low byte is the exit signal, taken as it is: the legacy clone checks no range
+ * (a signal above 64 is simply never sent, as Linux's do_notify_parent).
+ */
 long sys_clone(u64 flags, u64 newsp, int *parent_tid, int *child_tid, u64 tls)
 {
-	return do_fork(flags & ~(u64)(CLONE_VFORK | CSIGNAL), newsp, parent_tid, child_tid, tls);
+	struct kernel_clone_args args = {
+		.flags = (u32)flags & ~(u32)CSIGNAL,
+		.exit_signal = (int)(flags & CSIGNAL),
+		.stack = newsp,
+		.parent_tid = parent_tid,
+		.child_tid = child_tid,
+		.tls = tls,
+	};
+
+	return kernel_clone(&args);
 }

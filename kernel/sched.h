@@ -53,6 +53,15 @@ struct rlimit64 {
 	u64 rlim_cur;
 	u64 rlim_max;
 };
+/*
+ * A CLONE_VFORK parent's wait (Linux's vfork_done completion), on the parent's kernel stack:
+ * the child sets done and wakes wq when it execs or exits (mm_release).
+ */
+struct vfork_done {
+	bool done;
+	struct wait_queue_head wq;
+};
+
 #define FPU_STATE_SIZE (2752 + 64) /* XSTATE_MAX_SIZE and room to align it to 64 */
 
 struct timespec64;
@@ -80,13 +89,27 @@ struct task_struct {
 	struct files_struct *files;
 	struct fs_struct *fs;
 	void *stack; /* kernel stack base (KSTACK_SIZE bytes) */
+	/*
+	 * The task wait4 reports to. NULL for init (PID 1), which has none (Linux gives it the
+	 * idle task), and for the idle task: every use checks it or runs only for tasks that are
+	 * not init (issue 15: a stop of init used to wake a NULL parent's wait queue).
+	 */
 	struct task_struct *parent;
 	struct task_struct *children; /* first child */
 	struct task_struct *sibling; /* next child of the same parent */
 	struct task_struct *run_next; /* all tasks, in creation order, for the scheduler */
 	int exit_code; /* wait status, as wait4 reports it */
+	/*
+	 * The signal the parent gets at exit (clone's CSIGNAL byte; 0: none). A child whose exit
+	 * signal is not SIGCHLD is a "clone child" for wait4 (__WCLONE). parent_exec_id is the
+	 * parent's self_exec_id at fork (counted up by each execve): a parent that has exec'd
+	 * since gets SIGCHLD instead (Linux's do_notify_parent).
+	 */
+	int exit_signal;
+	u64 self_exec_id, parent_exec_id;
+	struct vfork_done *vfork_done; /* CLONE_VFORK: the waiting parent's, until exec or exit */
 	struct wait_queue_head wait_chldexit;
-	struct task_struct *ptracer; /* the task tracing this one (ptrace), or NULL */
+	struct task_struct *ptracer; /* the task tracing this one (ptrace), or NULL: checked */
 	int stop_sig; /* the signal of the current stop (TASK_STOPPED or TASK_TRACED) */
 	bool stop_reported; /* wait4 has reported this stop */
 	bool continued; /* continued by SIGCONT, not yet reported to a WCONTINUED wait4 */
@@ -115,6 +138,11 @@ struct task_struct {
 	 */
 	bool is_child_subreaper;
 	bool has_child_subreaper;
+	/*
+	 * SIGNAL_UNKILLABLE (Linux keeps it in signal_struct's flags): set for init, kept across
+	 * execve, not inherited; cleared when a fault with the default action is forced on it.
+	 */
+	unsigned int signal_flags;
 	char exe_path[256]; /* what /proc/self/exe names */
 	u8 fpu_state[FPU_STATE_SIZE]; /* user FPU/SIMD state, XSAVE image at task_fpstate() */
 	u32 pkru; /* user PKRU while the task is not running (Linux's thread.pkru) */
@@ -184,6 +212,13 @@ void cpu_idle(void) __noreturn;
 
 /* The first task (idle); follow run_next for every other task, in creation order. */
 struct task_struct *first_task(void);
+
+/*
+ * The task lets go of its address space, at exit or execve (Linux's mm_release): the
+ * CLONE_CHILD_CLEARTID word is cleared when another task shares the mm, and a parent waiting
+ * in vfork is released.
+ */
+void mm_release(struct task_struct *t);
 
 /* Finds a task by pid (NULL if none). */
 struct task_struct *find_task_by_pid(int pid);

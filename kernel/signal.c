@@ -81,13 +81,55 @@ static bool sig_handler_ignored(u64 handler, int sig)
 	return handler == SIG_IGN || (handler == SIG_DFL && (DEFAULT_IGNORED_MASK & sigmask(sig)));
 }
 
-bool send_signal_info(struct task_struct *t, int sig, const struct kernel_siginfo *info)
+/* SIGKILL and SIGSTOP: no handler, no mask, and even init cannot always refuse them. */
+static bool sig_kernel_only(int sig)
 {
-	if (t->state >= EXIT_ZOMBIE || !t->sighand)
-		return false; /* a zombie has nothing left to signal: kill() still succeeds, as
-				 Linux */
-	/* Linux's prepare_signal: SIGCONT cancels pending stops, a stop cancels a pending SIGCONT.
-	 */
+	return sig == SIGKILL || sig == SIGSTOP;
+}
+
+/* Is t the first process, PID 1 (Linux's is_global_init)? */
+static bool is_global_init(const struct task_struct *t)
+{
+	return t->tgid == 1;
+}
+
+/*
+ * Would t throw sig away at once (Linux's sig_task_ignored)? The global init never takes SIGKILL
+ * or SIGSTOP; an unkillable task (init) takes no signal whose action is the default, unless
+ * the kernel forces SIGKILL or SIGSTOP on it; then SIG_IGN and default-ignore signals.
+ */
+static bool sig_task_ignored(struct task_struct *t, int sig, bool force)
+{
+	u64 handler = action_of(t, sig)->handler;
+
+	if (is_global_init(t) && sig_kernel_only(sig))
+		return true;
+	if ((t->signal_flags & SIGNAL_UNKILLABLE) && handler == SIG_DFL &&
+	    !(force && sig_kernel_only(sig)))
+		return true;
+	return sig_handler_ignored(handler, sig);
+}
+
+/*
+ * Linux's sig_ignored: a blocked signal is never ignored (the handler may change before it is
+ * unblocked), nor one for a traced task but SIGKILL (its tracer wants to see it).
+ */
+static bool sig_ignored(struct task_struct *t, int sig, bool force)
+{
+	if (t->blocked & sigmask(sig))
+		return false;
+	if (t->ptracer && sig != SIGKILL)
+		return false;
+	return sig_task_ignored(t, sig, force);
+}
+
+/*
+ * Linux's prepare_signal, the part that does not depend on whether the signal is kept: SIGCONT
+ * cancels pending stops and continues a stopped task (even init, even when SIGCONT is then
+ * ignored), a stop signal cancels a pending SIGCONT.
+ */
+static void prepare_signal(struct task_struct *t, int sig)
+{
 	if (sig == SIGCONT) {
 		t->pending &= ~STOP_SIGNALS_MASK;
 		if (t->state == TASK_STOPPED) {
@@ -100,15 +142,25 @@ bool send_signal_info(struct task_struct *t, int sig, const struct kernel_siginf
 	} else if (STOP_SIGNALS_MASK & sigmask(sig)) {
 		t->pending &= ~sigmask(SIGCONT);
 	}
+}
+
+bool send_signal_info(struct task_struct *t, int sig, const struct kernel_siginfo *info)
+{
+	/*
+	 * Linux's send_signal_locked: a signal is the kernel's own ("forced", which init cannot
+	 * refuse for SIGKILL/SIGSTOP unless it is the global init) when its siginfo says SI_KERNEL;
+	 * kill, tkill, tgkill, faults and SIGCHLD are not.
+	 */
+	bool force = info->si_code == SI_KERNEL;
+
+	if (t->state >= EXIT_ZOMBIE || !t->sighand)
+		return false; /* a zombie has nothing left to signal: kill() still succeeds, as
+				 Linux */
+	prepare_signal(t, sig);
+	if (sig_ignored(t, sig, force))
+		return false;
 	if (sig == SIGKILL && (t->state == TASK_STOPPED || t->state == TASK_TRACED))
 		t->state = TASK_RUNNING; /* a stopped task wakes up to die */
-	/*
-	 * A blocked signal is never ignored: the handler may change before it is unblocked. A
-	 * traced task's is not either: its tracer sees it first (Linux's sig_ignored).
-	 */
-	if (!(t->blocked & sigmask(sig)) && !t->ptracer && sig != SIGKILL && sig != SIGSTOP &&
-	    sig_handler_ignored(action_of(t, sig)->handler, sig))
-		return false;
 	if (t->pending & sigmask(sig))
 		return true; /* one instance per signal number: the second is dropped (legacy_queue)
 			      */
@@ -125,33 +177,41 @@ void send_signal(struct task_struct *t, int sig)
 	send_signal_info(t, sig, &info);
 }
 
-void force_sig_fault(int sig, int code, u64 addr)
+/*
+ * Sends a signal the current task caused and cannot wait for or ignore (Linux's
+ * force_sig_info_to_task): blocked or ignored means the default action. Once the action is the
+ * default, init loses its protection (SIGNAL_UNKILLABLE), so a fault kills it; not while it is
+ * traced: debugging must not leave init killable.
+ */
+static void force_sig_info(const struct kernel_siginfo *info)
 {
 	struct task_struct *t = current;
+	int sig = info->si_signo;
 	struct k_sigaction *ka = action_of(t, sig);
-	struct kernel_siginfo info = { .si_signo = sig, .si_code = code, .fields = { addr, 0 } };
 
-	/* A fault cannot wait or be lost: blocked or ignored means killed (spec 4.3). */
 	if ((t->blocked & sigmask(sig)) || ka->handler == SIG_IGN) {
 		ka->handler = SIG_DFL;
 		t->blocked &= ~sigmask(sig);
 	}
-	send_signal_info(t, sig, &info);
+	if (ka->handler == SIG_DFL && !t->ptracer)
+		t->signal_flags &= ~SIGNAL_UNKILLABLE;
+	send_signal_info(t, sig, info);
+}
+
+void force_sig_fault(int sig, int code, u64 addr)
+{
+	struct kernel_siginfo info = { .si_signo = sig, .si_code = code, .fields = { addr, 0 } };
+
+	force_sig_info(&info);
 }
 
 void force_sig_pkuerr(u64 addr, u32 pkey)
 {
-	struct task_struct *t = current;
-	struct k_sigaction *ka = action_of(t, SIGSEGV);
 	struct kernel_siginfo info = { .si_signo = SIGSEGV,
 				       .si_code = SEGV_PKUERR,
 				       .fields = { addr, 0, pkey } };
 
-	if ((t->blocked & sigmask(SIGSEGV)) || ka->handler == SIG_IGN) {
-		ka->handler = SIG_DFL;
-		t->blocked &= ~sigmask(SIGSEGV);
-	}
-	send_signal_info(t, SIGSEGV, &info);
+	force_sig_info(&info);
 }
 
 void force_sig(int sig)
@@ -177,6 +237,29 @@ void send_sig_pipe(void)
 bool signal_pending_current(void)
 {
 	return current->pending & ~current->blocked;
+}
+
+/* Would sig, pending for t, end it when acted on (Linux's sig_fatal)? */
+static bool sig_fatal(struct task_struct *t, int sig)
+{
+	return !((DEFAULT_IGNORED_MASK | STOP_SIGNALS_MASK) & sigmask(sig)) &&
+	       action_of(t, sig)->handler == SIG_DFL;
+}
+
+bool fatal_signal_pending_current(void)
+{
+	struct task_struct *t = current;
+	u64 ready = t->pending & ~t->blocked;
+
+	if (t->pending & sigmask(SIGKILL))
+		return true;
+	/* A traced task's signals go to its tracer first; init's default actions are dropped. */
+	if (t->ptracer || (t->signal_flags & SIGNAL_UNKILLABLE))
+		return false;
+	for (int sig = 1; sig <= _NSIG; sig++)
+		if ((ready & sigmask(sig)) && sig_fatal(t, sig))
+			return true;
+	return false;
 }
 
 void set_current_blocked(u64 mask)
@@ -210,25 +293,62 @@ static int dequeue_signal(struct kernel_siginfo *info)
 	return sig;
 }
 
+/* SIGCHLD's siginfo (any exit signal carries it): code CLD_*, t's pid, status or signal. */
+static void chld_info(struct kernel_siginfo *info, int sig, struct task_struct *t, int code,
+		      int status)
+{
+	*info = (struct kernel_siginfo){ .si_signo = sig, .si_code = code };
+	siginfo_set_pid_uid(info, t->tgid, 0);
+	info->fields[1] = (u32)status;
+}
+
 /*
- * Tells t's parent that t exited, was killed, stopped or continued (Linux's do_notify_parent and
- * do_notify_parent_cldstop): SIGCHLD with CLD_* in si_code, the child's pid and its status
- * (exit code or signal). Stops and continues are not told when the parent's SIGCHLD action has
+ * Tells t's parent that t stopped or continued (Linux's do_notify_parent_cldstop): always
+ * SIGCHLD, whatever t's exit signal, and not when the parent's SIGCHLD action has
  * SA_NOCLDSTOP. A default or ignored SIGCHLD is simply dropped by send_signal_info.
  */
 void do_notify_parent(struct task_struct *t, int code, int status)
 {
 	struct task_struct *p = t->parent;
+	struct kernel_siginfo info;
 
 	if (!p || !p->sighand || p->state >= EXIT_ZOMBIE)
 		return;
-	if ((code == CLD_STOPPED || code == CLD_CONTINUED) &&
-	    (action_of(p, SIGCHLD)->flags & SA_NOCLDSTOP))
+	if (action_of(p, SIGCHLD)->flags & SA_NOCLDSTOP)
 		return;
-	struct kernel_siginfo info = { .si_signo = SIGCHLD, .si_code = code };
-	siginfo_set_pid_uid(&info, t->tgid, 0);
-	info.fields[1] = (u32)status;
+	chld_info(&info, SIGCHLD, t, code, status);
 	send_signal_info(p, SIGCHLD, &info);
+}
+
+bool do_notify_parent_exit(struct task_struct *t)
+{
+	struct task_struct *p = t->parent;
+	int status = t->exit_code, sig = t->exit_signal, code = CLD_EXITED;
+	bool autoreap = false;
+	struct kernel_siginfo info;
+
+	if (!p || !p->sighand || p->state >= EXIT_ZOMBIE)
+		return false;
+	/* A parent that exec'd since the fork may not know the signal: it gets SIGCHLD. */
+	if (sig != SIGCHLD && t->parent_exec_id != p->self_exec_id)
+		sig = SIGCHLD;
+	if (status & 0x7f)
+		code = status & 0x80 ? CLD_DUMPED : CLD_KILLED;
+	chld_info(&info, sig, t, code, code == CLD_EXITED ? (status >> 8) & 0xff : status & 0x7f);
+	/*
+	 * POSIX: a parent that ignores SIGCHLD (or set SA_NOCLDWAIT) wants no zombies of the
+	 * children that report with SIGCHLD; an ignored SIGCHLD is then not even sent.
+	 */
+	const struct k_sigaction *ka = action_of(p, SIGCHLD);
+	if (!t->ptracer && sig == SIGCHLD &&
+	    (ka->handler == SIG_IGN || (ka->flags & SA_NOCLDWAIT))) {
+		autoreap = true;
+		if (ka->handler == SIG_IGN)
+			sig = 0;
+	}
+	if (sig > 0 && sig <= _NSIG) /* clone takes any byte; only a valid signal is sent */
+		send_signal_info(p, sig, &info);
+	return autoreap;
 }
 
 /*
@@ -240,13 +360,16 @@ static void do_stop(int sig, enum task_state state)
 {
 	struct task_struct *t = current;
 
+	if (t->pending & sigmask(SIGKILL))
+		return; /* about to die: no stop (Linux's ptrace_stop checks the same) */
 	t->stop_sig = sig;
 	t->stop_reported = false;
 	t->continued = false;
 	t->state = state;
 	if (state == TASK_STOPPED)
 		do_notify_parent(t, CLD_STOPPED, sig);
-	wake_up(&t->parent->wait_chldexit);
+	if (t->parent) /* init has none; its tracer, if any, is woken below */
+		wake_up(&t->parent->wait_chldexit);
 	if (t->ptracer && t->ptracer != t->parent)
 		wake_up(&t->ptracer->wait_chldexit);
 	while (t->state == (int)state)
@@ -295,6 +418,15 @@ void ptrace_notify(int exit_code)
 static int get_signal(struct kernel_siginfo *info, struct k_sigaction *ka)
 {
 	for (;;) {
+		/*
+		 * A pending SIGKILL ends the task before any other signal is looked at, even for a
+		 * tracer (Linux's signal_group_exit check): another signal first could stop it for
+		 * its tracer with SIGKILL pending, for good.
+		 */
+		if (current->pending & sigmask(SIGKILL)) {
+			current->pending &= ~sigmask(SIGKILL);
+			do_exit_signal(SIGKILL);
+		}
 		int sig = dequeue_signal(info);
 		if (!sig)
 			return 0;
@@ -313,6 +445,14 @@ static int get_signal(struct kernel_siginfo *info, struct k_sigaction *ka)
 			return sig;
 		}
 		if (DEFAULT_IGNORED_MASK & sigmask(sig))
+			continue;
+		/*
+		 * Init takes no default action but SIGKILL's and SIGSTOP's, which reach here only
+		 * when the kernel forced them or its tracer gave them back (PTRACE_CONT/DETACH);
+		 * the others (queued while blocked, or given back by a tracer) are dropped (Linux's
+		 * get_signal).
+		 */
+		if ((current->signal_flags & SIGNAL_UNKILLABLE) && !sig_kernel_only(sig))
 			continue;
 		if (STOP_SIGNALS_MASK & sigmask(sig)) {
 			do_stop(sig, TASK_STOPPED);

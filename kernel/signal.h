@@ -46,6 +46,12 @@
 
 #define sigmask(sig) (1ULL << ((sig)-1))
 
+/*
+ * task_struct's signal_flags: init takes no signal whose action is the default, unless the
+ * kernel forces it (Linux's SIGNAL_UNKILLABLE, same value).
+ */
+#define SIGNAL_UNKILLABLE 0x00000040
+
 #define SIG_DFL 0
 #define SIG_IGN 1
 
@@ -188,6 +194,12 @@ void force_sigsegv(int sig);
 /* True if an unblocked signal is pending: an interruptible sleep should end. */
 bool signal_pending_current(void);
 
+/*
+ * True if a pending signal will end the current task (SIGKILL, or an unblocked one whose action
+ * is a default that kills): a killable sleep (vfork's wait) should end.
+ */
+bool fatal_signal_pending_current(void);
+
 /* Work before returning to user mode: reschedule, deliver pending signals. */
 void exit_to_user_mode(struct pt_regs *regs);
 
@@ -218,7 +230,7 @@ long sys_sigaltstack(const void *uss, void *uoss);
 /* Called when a write finds a pipe with no readers. */
 void send_sig_pipe(void);
 
-/* SIGCHLD to t's parent: CLD_EXITED/KILLED/DUMPED/STOPPED/CONTINUED with the status. */
+/* SIGCHLD to t's parent: CLD_STOPPED/CLD_CONTINUED with the signal. */
 void do_notify_parent(struct task_struct *t, int code, int status);
 
 /*
@@ -226,5 +238,13 @@ void do_notify_parent(struct task_struct *t, int code, int status);
  * wait4 reports exit_code (SIGTRAP | event << 8) as the stop signal, unless SIGKILL is pending.
  */
 void ptrace_notify(int exit_code);
+
+/*
+ * Tells t's parent that t exited (its exit_code is set): t's exit signal (SIGCHLD, the signal
+ * clone chose, none for 0 or an invalid one; SIGCHLD if the parent exec'd since) with SIGCHLD's
+ * siginfo. True if the parent wants no zombie (SIGCHLD ignored or SA_NOCLDWAIT, for a child
+ * that reports with SIGCHLD and is not traced): t is to be freed now (Linux's do_notify_parent).
+ */
+bool do_notify_parent_exit(struct task_struct *t);
 
 #endif

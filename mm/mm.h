@@ -110,7 +110,8 @@ struct ldt_struct;
 struct mm_struct {
 	u64 *pgd;
 	struct vma_tree mm_rb; /* the VMAs: .first is the lowest, .count their number */
-	int users; /* who uses the address space: the VMAs and pages go with the last one */
+	int users; /* tasks using this address space (Linux's mm_users): the VMAs and pages go
+		    * with the last one */
 	int mm_count; /* references to this struct (Linux's mm_count): 1 for all the users
 		       * together, plus one per holder that only needs the struct (an open
 		       * /proc/self/mem or pagemap) */
@@ -161,7 +162,19 @@ static inline u64 vm_end_gap(const struct vm_area_struct *vma)
 /* A new address space with no user mappings; NULL when memory runs out. */
 struct mm_struct *mm_alloc(void);
 
-/* Drops a reference; the last one frees every page, page table and VMA. */
+/*
+ * One more task uses mm (clone with CLONE_VM, vfork; Linux's mmget). What is in mm_struct is per
+ * address space and shared by its users: page tables, VMAs, brk, the arg/env/stack bounds,
+ * protection-key allocation, the program file. What is per task stays in task_struct: registers,
+ * FPU state, PKRU, FS/GS base, the tid words, signal state.
+ */
+static inline void mmget(struct mm_struct *mm)
+{
+	mm->users++;
+}
+
+/* Drops a reference (exit, exec, a failed fork); the last one frees every page, page table and
+ * VMA (Linux's mmput). */
 void mmput(struct mm_struct *mm);
 
 /* Makes inode (or NULL) the program file of mm, denying writes to it while mm exists. */

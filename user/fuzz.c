@@ -283,7 +283,8 @@ struct sc {
 
 enum { OP_TOUCH = -2, OP_FORK = -3, OP_VFORK = -4, OP_CLONE = -5, OP_SIGRETURN = -6,
        OP_WRPKRU = -7, OP_EXECVE = -8, OP_EXIT = -9, OP_RAISE = -10, OP_BADNR = -11,
-       OP_BLOCKING = -12, OP_PTRACE_REGS = -13, OP_MODIFY_LDT = -14, OP_SEGLOAD = -15 };
+       OP_BLOCKING = -12, OP_PTRACE_REGS = -13, OP_MODIFY_LDT = -14, OP_SEGLOAD = -15,
+       OP_SIGINIT = -16 };
 
 static const struct sc table[] = {
 	{ SYS_read, "read", "fpl", 4 },
@@ -398,6 +399,7 @@ static const struct sc table[] = {
 	{ OP_PTRACE_REGS, "ptrace_regs", "ii", 2 }, /* hostile registers for a stopped tracee */
 	{ OP_MODIFY_LDT, "modify_ldt", "iiip", 4 }, /* issue 15: a user_desc of random fields */
 	{ OP_SEGLOAD, "segload", "ii", 4 }, /* issue 15: a selector into a segment register */
+	{ OP_SIGINIT, "signal_init", "i", 2 }, /* stop, continue or kill PID 1 (the parent) */
 };
 
 struct call {
@@ -1015,8 +1017,12 @@ static void do_call(const struct call *c)
 		fork_and_exit(SYS_vfork, 0, 0, 0, 0);
 		return;
 	case OP_CLONE:
-		/* no CLONE_VM/THREAD: Warden refuses them, and a thread would share our arena */
-		fork_and_exit(SYS_clone, (a[0] & ~0x10900ULL) | (a[0] & 1 ? SIGCHLD : 0),
+		/*
+		 * Any exit signal (the low byte) and CLONE_VM/CLONE_VFORK (the child leaves at once
+		 * without touching memory); no CLONE_THREAD/SIGHAND: a thread's exit_group would
+		 * end this process too.
+		 */
+		fork_and_exit(SYS_clone, (a[0] & ~0x10800ULL) | (a[0] & 1 ? SIGCHLD : 0),
 			      a[0] & 2 ? a[1] : 0, a[2], a[3]);
 		return;
 	case OP_SIGRETURN:
@@ -1053,6 +1059,22 @@ static void do_call(const struct call *c)
 	case OP_RAISE:
 		sys2(SYS_kill, my_pid, (long)a[0]);
 		return;
+	case OP_SIGINIT: {
+		/*
+		 * PID 1 (our parent under run-program) takes no default-action signal from user
+		 * space (issue 15 item 1): stops, SIGKILL and the rest are ignored, SIGCONT too.
+		 */
+		static const int sigs[] = { SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU, SIGCONT,
+					    SIGKILL, SIGTERM, SIGINT,  SIGUSR1, SIGSEGV };
+		int sig = sigs[a[0] % NELEM(sigs)];
+		if ((a[0] >> 8) % 3 == 0)
+			sys2(SYS_kill, 1, sig);
+		else if ((a[0] >> 8) % 3 == 1)
+			sys2(SYS_tkill, 1, sig);
+		else
+			sys3(SYS_tgkill, 1, 1, sig);
+		return;
+	}
 	case OP_BADNR: {
 		static const long nrs[] = { -1, 335, 400, 450, 511, 512, 547, 1000, 0x40000000,
 					    0x40000001, 0x4000003c, 0x7fffffff, 206, 212, 236,
@@ -1301,6 +1323,31 @@ static int canary_ok(int fill)
 	return 1;
 }
 
+/*
+ * PID 1 raises a stop, SIGKILL or another default-action signal on itself (kill, tkill, and
+ * blocked then unblocked): Linux's init ignores them all, so this must return (issue 15 item
+ * 1: a stop of PID 1 used to panic the kernel). False if one stays pending.
+ */
+static int init_ignores_signals(int r)
+{
+	static const int sigs[] = { SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU, SIGKILL, SIGTERM, SIGINT,
+				    SIGQUIT, SIGUSR1, SIGABRT };
+	int sig = sigs[(unsigned)r % NELEM(sigs)];
+	sigset_t set, old, pend;
+
+	if (getpid() != 1)
+		return 1; /* run outside run-program: not init, the signals would act */
+	sys2(SYS_kill, 1, sig);
+	sys2(SYS_tkill, sys0(SYS_gettid), sig);
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	sys2(SYS_kill, 1, sig);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	sigpending(&pend);
+	return !sigismember(&pend, sig);
+}
+
 /* The kernel still works: a new mapping can be written, read, protected and unmapped. */
 static int kernel_alive(void)
 {
@@ -1431,6 +1478,8 @@ static void fuzz_seed(int only, int calls, long target)
 			fail(r, "the kernel no longer maps memory correctly");
 		if (!canary_ok(0))
 			fail(r, "the parent's memory changed");
+		if (!init_ignores_signals(r))
+			fail(r, "a default-action signal to PID 1 stayed pending");
 		long f = mem_free_kb();
 		if (f < 0)
 			fail(r, "cannot read MemFree");
