@@ -114,6 +114,7 @@ struct task_struct {
 	 */
 	int exit_signal;
 	u64 self_exec_id, parent_exec_id;
+	bool did_exec; /* execve'd since fork (Linux's !PF_FORKNOEXEC): setpgid says EACCES */
 	struct vfork_done *vfork_done; /* CLONE_VFORK: the waiting parent's, until exec or exit */
 	struct wait_queue_head wait_chldexit;
 	struct task_struct *ptracer; /* the task tracing this one (ptrace), or NULL: checked */

@@ -455,6 +455,9 @@ static int get_signal(struct kernel_siginfo *info, struct k_sigaction *ka)
 		if ((current->signal_flags & SIGNAL_UNKILLABLE) && !sig_kernel_only(sig))
 			continue;
 		if (STOP_SIGNALS_MASK & sigmask(sig)) {
+			/* job-control stops do nothing in an orphaned group; SIGSTOP always stops */
+			if (sig != SIGSTOP && is_current_pgrp_orphaned())
+				continue;
 			do_stop(sig, TASK_STOPPED);
 			continue;
 		}
@@ -643,19 +646,28 @@ static long kill_all(int sig)
 	return any ? 0 : -ESRCH;
 }
 
+/*
+ * kill(2) as Linux's kill_something_info: a process, every process (-1), the caller's group (0)
+ * or group -pid. The signal number is checked per target, as Linux: with no target the answer
+ * is ESRCH even for a bad signal.
+ */
 long sys_kill(int pid, int sig)
 {
-	if (sig < 0 || sig > _NSIG)
-		return -EINVAL;
-	if (pid > 0)
-		return kill_task(find_task_by_pid(pid), sig, SI_USER);
+	bool valid = sig >= 0 && sig <= _NSIG;
+	long ret;
+
+	if (pid > 0) {
+		struct task_struct *t = find_task_by_pid(pid);
+
+		return t && !valid ? -EINVAL : kill_task(t, sig, SI_USER);
+	}
 	if (pid == (int)0x80000000)
 		return -ESRCH; /* -INT_MIN does not exist */
 	if (pid == -1)
-		return kill_all(sig);
-	if (pid == 0)
-		return kill_task(current, sig, SI_USER); /* our process group: one process so far */
-	return kill_task(find_task_by_pid(-pid), sig, SI_USER);
+		ret = kill_all(valid ? sig : 0);
+	else
+		ret = kill_pgrp(pid ? -pid : current->pgid, valid ? sig : 0, 0);
+	return ret || valid ? ret : -EINVAL;
 }
 
 long sys_tkill(int tid, int sig)
