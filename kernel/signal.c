@@ -455,7 +455,7 @@ static int get_signal(struct kernel_siginfo *info, struct k_sigaction *ka)
 		if ((current->signal_flags & SIGNAL_UNKILLABLE) && !sig_kernel_only(sig))
 			continue;
 		if (STOP_SIGNALS_MASK & sigmask(sig)) {
-			/* job-control stops do nothing in an orphaned group; SIGSTOP always stops */
+			/* job-control stops do nothing in an orphaned group, SIGSTOP stops */
 			if (sig != SIGSTOP && is_current_pgrp_orphaned())
 				continue;
 			do_stop(sig, TASK_STOPPED);
