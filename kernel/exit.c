@@ -2,6 +2,7 @@
 /* exit, exit_group and wait4, with Linux's wait status encoding. */
 #include "kernel/ptrace.h"
 #include "kernel/exit.h"
+#include "kernel/pgrp.h"
 #include "kernel/errno.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
@@ -76,6 +77,7 @@ static void forget_original_parent(struct task_struct *father)
 		father->children = c->sibling;
 		c->parent = reaper;
 		c->exit_signal = SIGCHLD; /* "we don't want people slaying init" */
+		kill_orphaned_pgrp(c, father); /* father may have been its group's link */
 		if (c->state == EXIT_ZOMBIE && !c->ptracer && do_notify_parent_exit(c)) {
 			free_zombie(c);
 			continue;
@@ -115,6 +117,7 @@ void do_exit(int status)
 	sighand_put(t->sighand);
 	t->sighand = NULL;
 	forget_original_parent(t);
+	kill_orphaned_pgrp(t, NULL);
 	ptrace_exit(t);
 	t->exit_code = status;
 	t->state = EXIT_ZOMBIE;
@@ -149,10 +152,16 @@ long sys_exit_group(int code)
 	do_exit((code & 0xff) << 8);
 }
 
-/* Does child c match wait4's pid argument? */
+/* Does child c match wait4's pid argument: any (-1), the caller's group (0), group -pid? */
 static bool wait_matches(const struct task_struct *c, int pid)
 {
-	return pid == -1 || pid == 0 || pid < -1 || c->pid == pid;
+	if (pid == -1)
+		return true;
+	if (pid == 0)
+		return c->pgid == current->pgid;
+	if (pid < 0)
+		return c->pgid == -pid;
+	return c->pid == pid;
 }
 
 /*

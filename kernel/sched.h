@@ -83,6 +83,13 @@ struct task_struct {
 	u64 thread_sp; /* kernel RSP saved by switch_to (first: used by assembly) */
 	int pid;
 	int tgid;
+	/*
+	 * Process group and session ids (Linux keeps them in signal_struct's pids[]): inherited at
+	 * fork, changed by setpgid/setsid. Init starts in group 0 and session 0, as Linux's PID 1
+	 * does (init_struct_pid), until it calls setsid.
+	 */
+	int pgid;
+	int sid;
 	volatile int state;
 	char comm[TASK_COMM_LEN];
 	struct mm_struct *mm;
@@ -107,6 +114,7 @@ struct task_struct {
 	 */
 	int exit_signal;
 	u64 self_exec_id, parent_exec_id;
+	bool did_exec; /* execve'd since fork (Linux's !PF_FORKNOEXEC): setpgid says EACCES */
 	struct vfork_done *vfork_done; /* CLONE_VFORK: the waiting parent's, until exec or exit */
 	struct wait_queue_head wait_chldexit;
 	struct task_struct *ptracer; /* the task tracing this one (ptrace), or NULL: checked */

@@ -455,6 +455,9 @@ static int get_signal(struct kernel_siginfo *info, struct k_sigaction *ka)
 		if ((current->signal_flags & SIGNAL_UNKILLABLE) && !sig_kernel_only(sig))
 			continue;
 		if (STOP_SIGNALS_MASK & sigmask(sig)) {
+			/* job-control stops do nothing in an orphaned group, SIGSTOP stops */
+			if (sig != SIGSTOP && is_current_pgrp_orphaned())
+				continue;
 			do_stop(sig, TASK_STOPPED);
 			continue;
 		}
@@ -592,6 +595,43 @@ static long kill_task(struct task_struct *t, int sig, int code)
 	return 0;
 }
 
+int kill_pgrp(int pgid, int sig, int priv)
+{
+	struct kernel_siginfo info = { .si_signo = sig, .si_code = priv ? SI_KERNEL : SI_USER };
+	bool any = false;
+
+	if (!priv)
+		siginfo_set_pid_uid(&info, current->tgid, 0);
+	for (struct task_struct *t = first_task(); t; t = t->run_next) {
+		/* processes only (a thread group's leader), not the idle task, not the freed */
+		if (t->pid == 0 || t->pid != t->tgid || t->state == EXIT_DEAD || t->pgid != pgid)
+			continue;
+		any = true;
+		if (sig)
+			send_signal_info(t, sig, &info);
+	}
+	return any ? 0 : -ESRCH;
+}
+
+bool will_become_orphaned_pgrp(int pgid, struct task_struct *ignored)
+{
+	for (struct task_struct *p = first_task(); p; p = p->run_next) {
+		if (p->pid == 0 || p->pid != p->tgid || p->state == EXIT_DEAD || p->pgid != pgid)
+			continue;
+		if (p == ignored || p->state == EXIT_ZOMBIE || !p->parent ||
+		    is_global_init(p->parent))
+			continue;
+		if (p->parent->pgid != pgid && p->parent->sid == p->sid)
+			return false; /* a link to a parent outside the group, in the session */
+	}
+	return true;
+}
+
+bool is_current_pgrp_orphaned(void)
+{
+	return will_become_orphaned_pgrp(current->pgid, NULL);
+}
+
 /* kill(-1, sig): every process except init and the caller; ESRCH if there is none. */
 static long kill_all(int sig)
 {
@@ -606,19 +646,28 @@ static long kill_all(int sig)
 	return any ? 0 : -ESRCH;
 }
 
+/*
+ * kill(2) as Linux's kill_something_info: a process, every process (-1), the caller's group (0)
+ * or group -pid. The signal number is checked per target, as Linux: with no target the answer
+ * is ESRCH even for a bad signal.
+ */
 long sys_kill(int pid, int sig)
 {
-	if (sig < 0 || sig > _NSIG)
-		return -EINVAL;
-	if (pid > 0)
-		return kill_task(find_task_by_pid(pid), sig, SI_USER);
+	bool valid = sig >= 0 && sig <= _NSIG;
+	long ret;
+
+	if (pid > 0) {
+		struct task_struct *t = find_task_by_pid(pid);
+
+		return t && !valid ? -EINVAL : kill_task(t, sig, SI_USER);
+	}
 	if (pid == (int)0x80000000)
 		return -ESRCH; /* -INT_MIN does not exist */
 	if (pid == -1)
-		return kill_all(sig);
-	if (pid == 0)
-		return kill_task(current, sig, SI_USER); /* our process group: one process so far */
-	return kill_task(find_task_by_pid(-pid), sig, SI_USER);
+		ret = kill_all(valid ? sig : 0);
+	else
+		ret = kill_pgrp(pid ? -pid : current->pgid, valid ? sig : 0, 0);
+	return ret || valid ? ret : -EINVAL;
 }
 
 long sys_tkill(int tid, int sig)

@@ -72,11 +72,6 @@ long sys_getuid(void)
 	return 0;
 }
 
-long sys_getpgrp(void)
-{
-	return 1;
-}
-
 long sys_setid(void)
 {
 	return 0; /* setuid & co as root to root: nothing changes */

@@ -26,7 +26,6 @@ long sys_getpid(void);
 long sys_gettid(void);
 long sys_getppid(void);
 long sys_getuid(void);
-long sys_getpgrp(void);
 long sys_setid(void);
 long sys_getresuid(u32 *r, u32 *e, u32 *s);
 long sys_getgroups(int size, u32 *list);

@@ -14,6 +14,7 @@
 #include "kernel/signal.h"
 #include "arch/x86_64/signal.h"
 #include "kernel/sys.h"
+#include "kernel/pgrp.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/ldt.h"
 #include "arch/x86_64/traps.h"
@@ -95,15 +96,15 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	SYSCALL(setgid, sys_setid),
 	SYSCALL(geteuid, sys_getuid),
 	SYSCALL(getegid, sys_getuid),
-	SYSCALL(setpgid, sys_setid),
+	SYSCALL(setpgid, sys_setpgid),
 	SYSCALL(getppid, sys_getppid),
 	SYSCALL(getpgrp, sys_getpgrp),
-	SYSCALL(setsid, sys_getpgrp),
+	SYSCALL(setsid, sys_setsid),
 	SYSCALL(getgroups, sys_getgroups),
 	SYSCALL(getresuid, sys_getresuid),
 	SYSCALL(getresgid, sys_getresuid),
-	SYSCALL(getpgid, sys_getpgrp),
-	SYSCALL(getsid, sys_getpgrp),
+	SYSCALL(getpgid, sys_getpgid),
+	SYSCALL(getsid, sys_getsid),
 	SYSCALL(personality, sys_personality),
 	SYSCALL(setrlimit, sys_setrlimit),
 	SYSCALL(prctl, sys_prctl),
