@@ -170,9 +170,9 @@ static __poll_t pipe_poll(struct file *file, poll_table *wait)
 			mask |= POLLHUP;
 	}
 	if (file->f_mode & FMODE_WRITE) {
-		u32 pages = pipe->len ? (pipe->head % PAGE_SIZE + pipe->len + PAGE_SIZE - 1) /
-						PAGE_SIZE :
-					0;
+		u32 pages =
+			pipe->len ? (pipe->head % PAGE_SIZE + pipe->len + PAGE_SIZE - 1) / PAGE_SIZE
+				  : 0;
 
 		if (pages < PIPE_BUFFERS)
 			mask |= POLLOUT | POLLWRNORM;

@@ -152,8 +152,7 @@ static int set_user_sigmask(const u64 __user *umask, u64 sigsetsize)
  * goes to p unless the timeout was zero or STICKY_TIMEOUTS is set; if it cannot be written an
  * interrupted call becomes EINTR instead of being restarted (the time would be wrong).
  */
-static long poll_select_finish(struct timespec64 *end_time, void __user *p, bool timeval,
-			       long ret)
+static long poll_select_finish(struct timespec64 *end_time, void __user *p, bool timeval, long ret)
 {
 	if (ret != -ERESTARTNOHAND && current->sig.restore_sigmask) {
 		current->sig.restore_sigmask = false;
@@ -297,8 +296,7 @@ static long do_sys_poll(struct pollfd __user *ufds, unsigned int nfds, struct ti
 	poll_freewait(&table);
 	for (walk = head; walk; walk = walk->next) {
 		for (unsigned int j = 0; j < walk->len; j++, ufds++)
-			if (copy_to_user(&ufds->revents, &walk->entries[j].revents,
-					 sizeof(short)))
+			if (copy_to_user(&ufds->revents, &walk->entries[j].revents, sizeof(short)))
 				goto out_fds;
 	}
 	err = fdcount;
