@@ -7,7 +7,8 @@
  *   writes to the pipe (the wake-up);
  * - signals: a handler (with and without SA_RESTART) makes poll EINTR; ppoll's sigmask: a signal
  *   blocked outside the call is delivered only inside it, and the old mask is back afterwards;
- *   ppoll writes the time left back (not for a zero timeout);
+ *   ppoll writes the time left back (not for a zero timeout); a poll stopped and continued
+ *   resumes with the same end time (restart_syscall);
  * - errors: EFAULT (array, revents write-back, timespec, sigmask), EINVAL (nfds above
  *   RLIMIT_NOFILE, bad timespec, sigsetsize != 8), and a huge set of 4000 fds after raising
  *   RLIMIT_NOFILE. */
@@ -142,6 +143,39 @@ static void timeouts(void)
 	printf("ppoll huge timeout, ready: %ld\n", r);
 	close(p[0]);
 	close(p[1]);
+}
+
+/* A poll stopped (SIGSTOP) and continued (SIGCONT) resumes through restart_syscall with the same
+ * end time (Linux's do_restart_poll): stopped from 50 ms to 450 ms, a 300 ms poll returns 0 soon
+ * after SIGCONT, not 300 ms later. */
+static void stop_child(void)
+{
+	int p[2];
+	pipe(p);
+	struct pollfd pf = { p[0], POLLIN, 0 };
+	long t0 = now_ms();
+	long r = xpoll(&pf, 1, 300);
+	long dt = now_ms() - t0;
+	printf("poll 300 ms, stopped 50..450 ms: %ld, after >= 400 ms: %s, before 650 ms: %s\n", r,
+	       dt >= 400 ? "yes" : "no", dt < 650 ? "yes" : "no");
+}
+
+static void stop_continue(void)
+{
+	fflush(stdout);
+	int pid = fork();
+	if (pid == 0) {
+		stop_child();
+		fflush(stdout);
+		_exit(0);
+	}
+	sleep_ms(50);
+	kill(pid, SIGSTOP);
+	sleep_ms(400);
+	kill(pid, SIGCONT);
+	int st;
+	waitpid(pid, &st, 0);
+	printf("child exited: %d\n", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
 }
 
 static void signals(void)
@@ -305,6 +339,7 @@ int main(void)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	readiness();
 	timeouts();
+	stop_continue();
 	signals();
 	errors();
 	huge();
