@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Pipes: the ring buffer, blocking reads and writes, pipe() and pipe2(). */
 #include "fs/pipe.h"
+#include "fs/poll.h"
 #include "fs/fdtable.h"
 #include "fs/syscalls.h"
 #include "fs/uio.h"
@@ -147,6 +148,40 @@ static long pipe_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	return put_user_u32(file->f_inode->i_pipe->len, (u32 __user *)arg);
 }
 
+/*
+ * Readiness as Linux 6.1's pipe_poll: the read end is readable with data and hung up (POLLHUP)
+ * once no writer is left; the write end is writable while the ring is not full and in error
+ * (POLLERR) once no reader is left. Full means all PIPE_BUFFERS pages hold data, as Linux counts
+ * its buffers (a page partly read still counts).
+ */
+static __poll_t pipe_poll(struct file *file, poll_table *wait)
+{
+	struct pipe_inode_info *pipe = file->f_inode->i_pipe;
+	__poll_t mask = 0;
+
+	if (file->f_mode & FMODE_READ)
+		poll_wait(file, &pipe->rd_wait, wait);
+	if (file->f_mode & FMODE_WRITE)
+		poll_wait(file, &pipe->wr_wait, wait);
+	if (file->f_mode & FMODE_READ) {
+		if (pipe->len)
+			mask |= POLLIN | POLLRDNORM;
+		if (!pipe->writers)
+			mask |= POLLHUP;
+	}
+	if (file->f_mode & FMODE_WRITE) {
+		u32 pages =
+			pipe->len ? (pipe->head % PAGE_SIZE + pipe->len + PAGE_SIZE - 1) / PAGE_SIZE
+				  : 0;
+
+		if (pages < PIPE_BUFFERS)
+			mask |= POLLOUT | POLLWRNORM;
+		if (!pipe->readers)
+			mask |= POLLERR;
+	}
+	return mask;
+}
+
 /* Closing an end: the other side's sleepers wake to see it (EOF, EPIPE). */
 static void pipe_release(struct inode *inode, struct file *file)
 {
@@ -164,6 +199,7 @@ static const struct file_operations pipefifo_fops = {
 	.read = pipe_read,
 	.write = pipe_write,
 	.ioctl = pipe_ioctl,
+	.poll = pipe_poll,
 	.release = pipe_release,
 };
 

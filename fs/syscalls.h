@@ -41,6 +41,17 @@ long sys_fcntl(unsigned int fd, unsigned int cmd, unsigned long arg);
 /* fs/pipe.c */
 long sys_pipe(int __user *fildes);
 long sys_pipe2(int __user *fildes, int flags);
+/* fs/select.c */
+struct pollfd;
+struct old_timeval;
+struct timespec64;
+long sys_poll(struct pollfd __user *ufds, unsigned int nfds, int timeout_msecs);
+long sys_ppoll(struct pollfd __user *ufds, unsigned int nfds, const struct timespec64 __user *tsp,
+	       const u64 __user *sigmask, u64 sigsetsize);
+long sys_select(int n, void __user *inp, void __user *outp, void __user *exp,
+		struct old_timeval __user *tvp);
+long sys_pselect6(int n, void __user *inp, void __user *outp, void __user *exp,
+		  const struct timespec64 __user *tsp, const u64 __user *sig);
 
 /* fs/stat.c */
 long sys_stat(const char __user *filename, struct stat __user *statbuf);

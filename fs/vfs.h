@@ -115,6 +115,9 @@ struct file {
  * What a file does. A NULL read or write makes the call EINVAL, a NULL llseek ESPIPE, a NULL
  * iterate ENOTDIR (getdents64), a NULL ioctl ENOTTY. ppos is NULL for streams (pipes).
  */
+struct poll_table_struct;
+typedef unsigned int __poll_t;
+
 struct file_operations {
 	int (*open)(struct inode *inode, struct file *file);
 	void (*release)(struct inode *inode, struct file *file);
@@ -123,6 +126,9 @@ struct file_operations {
 	s64 (*llseek)(struct file *file, s64 offset, int whence);
 	int (*iterate)(struct file *file, struct dir_context *ctx);
 	long (*ioctl)(struct file *file, unsigned int cmd, unsigned long arg);
+	/* Readiness (POLLIN...) and, through poll_wait(), the queues to sleep on; NULL: always
+	 * ready for reading and writing (DEFAULT_POLLMASK, fs/poll.h) */
+	__poll_t (*poll)(struct file *file, struct poll_table_struct *pt);
 };
 
 /* Where getdents64 is: actor() takes one entry at position pos and returns false when full. */

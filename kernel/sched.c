@@ -183,6 +183,27 @@ void finish_wait(struct wait_queue_head *wq, struct wait_queue_entry *e)
 	spin_unlock_irqrestore(&wq->lock, f);
 }
 
+void add_wait_queue(struct wait_queue_head *wq, struct wait_queue_entry *e)
+{
+	u64 f = spin_lock_irqsave(&wq->lock);
+	e->task = current;
+	e->next = wq->head;
+	wq->head = e;
+	spin_unlock_irqrestore(&wq->lock, f);
+}
+
+void remove_wait_queue(struct wait_queue_head *wq, struct wait_queue_entry *e)
+{
+	u64 f = spin_lock_irqsave(&wq->lock);
+	for (struct wait_queue_entry **pp = &wq->head; *pp; pp = &(*pp)->next) {
+		if (*pp == e) {
+			*pp = e->next;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&wq->lock, f);
+}
+
 void wake_up(struct wait_queue_head *wq)
 {
 	u64 f = spin_lock_irqsave(&wq->lock);

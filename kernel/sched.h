@@ -73,10 +73,18 @@ struct timespec64;
  */
 struct restart_block {
 	long (*fn)(struct restart_block *rb);
-	struct {
-		u64 expires; /* the monotonic deadline */
-		struct timespec64 *rmtp; /* where the time left goes if interrupted again */
-	} nanosleep;
+	union {
+		struct {
+			u64 expires; /* the monotonic deadline */
+			struct timespec64 *rmtp; /* where the time left goes if interrupted again */
+		} nanosleep;
+		struct { /* poll(2): the same array again, until the same end time */
+			void *ufds;
+			unsigned int nfds;
+			bool has_timeout;
+			s64 tv_sec, tv_nsec; /* the monotonic end time */
+		} poll;
+	};
 };
 
 struct task_struct {

@@ -139,6 +139,10 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	SYSCALL(symlinkat, sys_symlinkat),
 	SYSCALL(renameat2, sys_renameat2),
 	SYSCALL(faccessat2, sys_faccessat2),
+	SYSCALL(poll, sys_poll),
+	SYSCALL(ppoll, sys_ppoll),
+	SYSCALL(select, sys_select),
+	SYSCALL(pselect6, sys_pselect6),
 };
 
 #define NAME_ENTRY(nr, name) [nr] = #name,

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT
 /* clock_gettime, gettimeofday, time, nanosleep, clock_nanosleep, restart_syscall. */
 #include "kernel/errno.h"
+#include "kernel/ktime.h"
 #include "kernel/sched.h"
 #include "kernel/signal.h"
 #include "kernel/sys.h"
 #include "arch/x86_64/time.h"
 #include "mm/uaccess.h"
 
-#define NSEC_PER_SEC 1000000000ULL
 #define CLOCK_REALTIME 0
 #define CLOCK_MONOTONIC 1
 #define CLOCK_PROCESS_CPUTIME_ID 2
@@ -22,11 +22,6 @@
 #define CLOCKFD 3 /* a negative id with these low bits names a dynamic clock by fd */
 #define CLOCKFD_MASK 7
 #define TIMER_ABSTIME 1
-
-struct timespec64 {
-	s64 tv_sec;
-	s64 tv_nsec;
-};
 
 /* The clock's current value in nanoseconds; false for an unknown clock. */
 static bool clock_now(int clk, u64 *ns)
@@ -101,27 +96,6 @@ long sys_time(s64 *tloc)
 	if (tloc && copy_to_user(tloc, &t, sizeof(t)))
 		return -EFAULT;
 	return t;
-}
-
-/*
- * Time in the kernel is ktime: signed 64-bit nanoseconds, saturated at KTIME_MAX (292 years),
- * which means "never" (Linux's ktime_t). Every conversion below saturates instead of wrapping.
- */
-#define KTIME_MAX ((u64)0x7fffffffffffffffULL)
-#define KTIME_SEC_MAX (KTIME_MAX / NSEC_PER_SEC)
-
-/* A valid timespec as ktime; seconds past KTIME_SEC_MAX saturate (timespec64_to_ktime). */
-static u64 timespec_to_ktime(const struct timespec64 *ts)
-{
-	if ((u64)ts->tv_sec >= KTIME_SEC_MAX)
-		return KTIME_MAX;
-	return (u64)ts->tv_sec * NSEC_PER_SEC + (u64)ts->tv_nsec;
-}
-
-/* a + b saturated at KTIME_MAX (ktime_add_safe), both in [0, KTIME_MAX]. */
-static u64 ktime_add_safe(u64 a, u64 b)
-{
-	return b > KTIME_MAX - a ? KTIME_MAX : a + b;
 }
 
 /*

@@ -39,6 +39,11 @@ void prepare_to_wait(struct wait_queue_head *wq, struct wait_queue_entry *entry)
 /* Takes the current task off wq and marks it running again. */
 void finish_wait(struct wait_queue_head *wq, struct wait_queue_entry *entry);
 
+/* Adds entry (for the current task) to wq without sleeping yet, and takes it off again: poll
+ * tables stay on many queues at once (fs/select.c). */
+void add_wait_queue(struct wait_queue_head *wq, struct wait_queue_entry *entry);
+void remove_wait_queue(struct wait_queue_head *wq, struct wait_queue_entry *entry);
+
 /* Wakes every task sleeping on wq. */
 void wake_up(struct wait_queue_head *wq);
 

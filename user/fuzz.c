@@ -385,6 +385,11 @@ static const struct sc table[] = {
 	{ SYS_symlinkat, "symlinkat", "sDW", 1 },
 	{ SYS_renameat2, "renameat2", "DWDWi", 1 },
 	{ SYS_faccessat2, "faccessat2", "Dsii", 1 },
+	/* issue 16 part 3: garbage pollfd arrays, fd_sets and masks, huge nfds, bad timeouts */
+	{ SYS_poll, "poll", "pli", 2 },
+	{ SYS_ppoll, "ppoll", "pltkz", 2 },
+	{ SYS_select, "select", "ipppt", 2 },
+	{ SYS_pselect6, "pselect6", "lppptp", 2 },
 	{ OP_TOUCH, "touch", "ai", 20 },
 	{ OP_FORK, "fork", "", 2 },
 	{ OP_VFORK, "vfork", "", 1 },

@@ -169,6 +169,25 @@ void wake_up(struct wait_queue_head *wq)
 	(void)wq;
 }
 
+/* poll tables (fs/select.c): nothing sleeps on the host, so the queues stay empty. */
+void add_wait_queue(struct wait_queue_head *wq, struct wait_queue_entry *entry)
+{
+	(void)wq;
+	entry->task = current;
+}
+
+void remove_wait_queue(struct wait_queue_head *wq, struct wait_queue_entry *entry)
+{
+	(void)wq;
+	(void)entry;
+}
+
+/* ppoll/pselect6's sigmask: the host has no signals to block. */
+void set_current_blocked(u64 mask)
+{
+	current->blocked = mask;
+}
+
 bool signal_pending_current(void)
 {
 	return false;
