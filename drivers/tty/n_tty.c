@@ -407,6 +407,10 @@ static long wait_flow(struct tty_struct *tty)
 	return wait_event_interruptible(tty->write_wait, !tty->flow_stopped);
 }
 
+/*
+ * Linux's n_tty_write: with TOSTOP a background writer gets SIGTTOU first; bytes go out with
+ * OPOST's translations, in chunks, waiting while output is stopped.
+ */
 ssize_t n_tty_write(struct tty_struct *tty, struct file *file, struct iov_iter *from)
 {
 	u8 kbuf[256];
@@ -436,6 +440,10 @@ ssize_t n_tty_write(struct tty_struct *tty, struct file *file, struct iov_iter *
 		total += (ssize_t)n;
 		if (n < want)
 			return total ? total : -EFAULT;
+		/* A long write stops for a signal (what was sent counts) and lets others run. */
+		if (iov_iter_count(from) && signal_pending_current())
+			return total;
+		cond_resched();
 	}
 	return total;
 }

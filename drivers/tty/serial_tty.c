@@ -38,7 +38,12 @@ void serial_interrupt(void)
 {
 	int budget = 256; /* a stuck LSR cannot hold the CPU */
 
-	while ((inb(SERIAL_COM1 + UART_LSR) & UART_LSR_DR) && budget--)
-		n_tty_receive_char(&ttyS0, inb(SERIAL_COM1));
+	while ((inb(SERIAL_COM1 + UART_LSR) & UART_LSR_DR) && budget--) {
+		u8 c = inb(SERIAL_COM1);
+
+		/* A terminal nobody has open takes no input (Linux starts the port at open). */
+		if (ttyS0.count)
+			n_tty_receive_char(&ttyS0, c);
+	}
 	outb(PIC1_CMD, 0x20); /* end of interrupt */
 }
