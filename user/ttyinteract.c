@@ -2,7 +2,7 @@
  * through a pseudo-terminal on COM1 (not recorded on Linux: it needs typed input). The program
  * opens /dev/ttyS0, prints a marker before each step and reports what each read returned:
  * - canonical mode with echo: a typo erased with DEL (ERASE), a line killed with ^U (KILL), a
- *   word erased with ^W (WERASE), ^D ending a line without a newline and then alone (EOF: 0);
+ *   word erased with ^W (WERASE), ^V making the next byte (^U) data (LNEXT), ^D ending a line without a newline and then alone (EOF: 0);
  * - TCSETS with VERASE ^H: ^H erases;
  * - non-canonical mode, VMIN 1 VTIME 0, no echo: one key is one read, no newline needed;
  * - ISIG: a child that leads its own session with ttyS0 as its controlling terminal (setsid,
@@ -55,6 +55,8 @@ int main(void)
 	report("kill");
 	say("READY werase\n");
 	report("werase");
+	say("READY lnext\n");
+	report("lnext");
 	say("READY eof\n");
 	report("eof line");
 	report("eof alone");

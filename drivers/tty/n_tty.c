@@ -156,6 +156,7 @@ void n_tty_flush_input(struct tty_struct *tty)
 	u64 f = spin_lock_irqsave(&tty->lock);
 
 	tty->read_tail = tty->read_head = tty->canon_head = 0;
+	tty->lnext = false;
 	for (size_t i = 0; i < ARRAY_SIZE(tty->read_flags); i++)
 		tty->read_flags[i] = 0;
 	spin_unlock_irqrestore(&tty->lock, f);
@@ -193,6 +194,14 @@ static void receive_canon(struct tty_struct *tty, u8 c)
 		eraser(tty, c);
 		return;
 	}
+	if (c == CC(tty, VLNEXT) && L(tty, IEXTEN)) {
+		tty->lnext = true; /* the next byte is data, whatever it is */
+		if (L(tty, ECHO) && L(tty, ECHOCTL)) {
+			n_tty_put_char(tty, '^');
+			n_tty_put_char(tty, '\b');
+		}
+		return;
+	}
 	if (c == '\n') {
 		if (L(tty, ECHO) || L(tty, ECHONL))
 			n_tty_put_char(tty, '\n');
@@ -222,30 +231,23 @@ void n_tty_receive_char(struct tty_struct *tty, u8 c)
 
 	if (I(tty, ISTRIP))
 		c &= 0x7f;
-	if (c == '\r') {
-		if (I(tty, IGNCR))
-			goto out;
-		if (I(tty, ICRNL))
-			c = '\n';
-	} else if (c == '\n' && I(tty, INLCR)) {
-		c = '\r';
+	if (tty->lnext) { /* after ^V: the byte as it is */
+		tty->lnext = false;
+		goto literal;
 	}
+	/* As Linux's char_map: a c_cc entry of 0 matches a NUL byte. */
 	if (I(tty, IXON)) {
-		if (c == CC(tty, VSTOP) && c != DISABLED_CHAR) {
+		if (c == CC(tty, VSTART)) {
+			tty->flow_stopped = false;
+			wake_up(&tty->write_wait);
+			goto out;
+		}
+		if (c == CC(tty, VSTOP)) {
 			tty->flow_stopped = true;
 			goto out;
 		}
-		if (c == CC(tty, VSTART) && c != DISABLED_CHAR) {
-			tty->flow_stopped = false;
-			wake_up(&tty->write_wait);
-			goto out;
-		}
-		if (tty->flow_stopped && I(tty, IXANY)) {
-			tty->flow_stopped = false;
-			wake_up(&tty->write_wait);
-		}
 	}
-	if (L(tty, ISIG) && c != DISABLED_CHAR) {
+	if (L(tty, ISIG)) {
 		int sig = c == CC(tty, VINTR)	? SIGINT
 			  : c == CC(tty, VQUIT) ? SIGQUIT
 			  : c == CC(tty, VSUSP) ? SIGTSTP
@@ -255,13 +257,27 @@ void n_tty_receive_char(struct tty_struct *tty, u8 c)
 			goto out;
 		}
 	}
+	if (tty->flow_stopped && I(tty, IXON) && I(tty, IXANY)) {
+		tty->flow_stopped = false;
+		wake_up(&tty->write_wait);
+	}
+	if (c == '\r') {
+		if (I(tty, IGNCR))
+			goto out;
+		if (I(tty, ICRNL))
+			c = '\n';
+	} else if (c == '\n' && I(tty, INLCR)) {
+		c = '\r';
+	}
 	if (L(tty, ICANON)) {
 		receive_canon(tty, c);
-	} else {
-		if (L(tty, ECHO))
-			echo_char(tty, c);
-		put_tty_queue(tty, c, false);
+		goto wake;
 	}
+literal:
+	if (L(tty, ECHO))
+		echo_char(tty, c);
+	put_tty_queue(tty, c, false);
+wake:
 	wake_up(&tty->read_wait);
 out:
 	spin_unlock_irqrestore(&tty->lock, f);
@@ -454,6 +470,7 @@ void n_tty_set_termios(struct tty_struct *tty, const struct termios *old)
 	u64 f = spin_lock_irqsave(&tty->lock);
 
 	if ((old->c_lflag ^ tty->termios.c_lflag) & ICANON) {
+		tty->lnext = false;
 		for (size_t i = 0; i < ARRAY_SIZE(tty->read_flags); i++)
 			tty->read_flags[i] = 0;
 		if (!L(tty, ICANON) || !read_cnt(tty)) {

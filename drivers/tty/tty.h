@@ -114,6 +114,7 @@ struct tty_struct {
 	int pgrp; /* the foreground process group, 0: none */
 	int count; /* open files */
 	bool flow_stopped; /* output stopped by ^S or TCOOFF */
+	bool lnext; /* ^V was typed: the next byte is data */
 	spinlock_t lock; /* the line discipline's state below: taken with interrupts off */
 	/* n_tty: a ring of input; [read_tail, canon_head) holds complete lines (canonical mode) */
 	u8 read_buf[N_TTY_BUF_SIZE];
