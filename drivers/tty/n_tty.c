@@ -144,7 +144,7 @@ static void eraser(struct tty_struct *tty, u8 c)
 /* Puts a byte into the input ring; a full ring drops it, as Linux's. */
 static void put_tty_queue(struct tty_struct *tty, u8 c, bool line_end)
 {
-	if (read_cnt(tty) >= N_TTY_BUF_SIZE - 1)
+	if (read_cnt(tty) >= N_TTY_BUF_SIZE)
 		return;
 	set_flag(tty, tty->read_head, line_end);
 	tty->read_buf[MASK(tty->read_head)] = c;
@@ -274,6 +274,8 @@ void n_tty_receive_char(struct tty_struct *tty, u8 c)
 		goto wake;
 	}
 literal:
+	if (L(tty, ICANON) && read_cnt(tty) >= N_TTY_BUF_SIZE - 1)
+		goto out; /* the last place is for a line end */
 	if (L(tty, ECHO))
 		echo_char(tty, c);
 	put_tty_queue(tty, c, false);
