@@ -3,6 +3,9 @@
 #include "fs/devices.h"
 #include "fs/console.h"
 #include "fs/ramfs.h"
+#ifndef WARDEN_HOST
+#include "drivers/tty/tty.h"
+#endif
 #include "kernel/errno.h"
 
 static const struct {
@@ -11,7 +14,13 @@ static const struct {
 } chrdevs[] = {
 	{ 1, 3, &null_fops },
 	{ 1, 5, &zero_fops },
+#ifdef WARDEN_HOST
 	{ 5, 1, &console_fops },
+#else
+	{ 4, 64, &tty_fops }, /* ttyS0 */
+	{ 5, 0, &tty_fops }, /* the controlling terminal */
+	{ 5, 1, &tty_fops }, /* the console: ttyS0 */
+#endif
 };
 
 const struct file_operations *chrdev_fops(u32 rdev)

@@ -38,6 +38,10 @@ int fs_init(void *initrd, size_t len)
 		err = fs_mknod(dev, "zero", S_IFCHR | 0666, mkdev(1, 5), NULL);
 	if (!err)
 		err = fs_mknod(dev, "console", S_IFCHR | 0600, mkdev(5, 1), NULL);
+	if (!err)
+		err = fs_mknod(dev, "tty", S_IFCHR | 0666, mkdev(5, 0), NULL);
+	if (!err)
+		err = fs_mknod(dev, "ttyS0", S_IFCHR | 0600, mkdev(4, 64), NULL);
 	iput(dev);
 	if (!err)
 		err = fs_mknod(fs_root, "tmp", S_IFDIR | 01777, 0, NULL);

@@ -9,6 +9,7 @@
 #include "kernel/bootinfo.h"
 #include "kernel/cmdline.h"
 #include "kernel/console.h"
+#include "drivers/tty/tty.h"
 #include "kernel/init.h"
 #include "kernel/sys.h"
 #include "kernel/sched.h"
@@ -157,6 +158,7 @@ static void __noreturn start_userspace(void)
 	if (err)
 		panic("fs_init: initramfs unpacking failed (%d)", err);
 	user_console_init();
+	serial_tty_init(); /* COM1 input: ttyS0 */
 	syscall_init();
 	if (initrd || cmdline_get("init")) {
 		start_init();

@@ -20,6 +20,7 @@
 #include "mm/oom_kill.h"
 #include "mm/uaccess.h"
 #include "kernel/string.h"
+#include "drivers/tty/tty.h"
 
 int fault_catch_enter(struct fault_catch *fc) __returns_twice;
 
@@ -363,6 +364,8 @@ void do_trap(struct pt_regs *regs)
 	if (regs->vector == TIMER_VECTOR) {
 		timer_eoi();
 		scheduler_tick();
+	} else if (regs->vector == SERIAL_IRQ_VECTOR) {
+		serial_interrupt(); /* COM1 input into ttyS0's line discipline */
 	} else if (regs->vector >= 32) {
 		return; /* a stray interrupt (e.g. a spurious PIC IRQ 7): nothing to acknowledge */
 	} else if (regs->vector == X86_TRAP_NMI) {

@@ -1,0 +1,327 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The terminal's files and ioctls (Linux's tty_io.c, tty_jobctrl.c, tty_ioctl.c): opening
+ * /dev/ttyS0, /dev/console and /dev/tty, the controlling terminal of a session, job control
+ * checks, and the termios, window size and process group ioctls with Linux's errors.
+ */
+#include "drivers/tty/tty.h"
+#include "fs/uio.h"
+#include "kernel/errno.h"
+#include "kernel/sched.h"
+#include "kernel/signal.h"
+#include "kernel/string.h"
+#include "mm/uaccess.h"
+
+#define ENOIOCTLCMD 515
+
+/* Linux's tty_std_termios as the 8250 driver and console=ttyS0 leave it (9600 baud, CLOCAL). */
+struct tty_struct ttyS0 = {
+	.name = "ttyS0",
+	.termios = {
+		.c_iflag = ICRNL | IXON,
+		.c_oflag = OPOST | ONLCR,
+		.c_cflag = B9600 | CS8 | CREAD | HUPCL | CLOCAL,
+		.c_lflag = ISIG | ICANON | ECHO | ECHOE | ECHOK | ECHOCTL | ECHOKE | IEXTEN,
+		/* INIT_C_CC: ^C ^\ DEL ^U ^D, TIME 0, MIN 1, ^Q ^S ^Z, ^R ^O ^W ^V */
+		.c_cc = { 3, 28, 127, 21, 4, 0, 1, 0, 17, 19, 26, 0, 18, 15, 23, 22, 0 },
+	},
+	.lock = SPINLOCK_INIT,
+	.read_wait = WAIT_QUEUE_HEAD_INIT,
+	.write_wait = WAIT_QUEUE_HEAD_INIT,
+};
+
+/* The current process's controlling terminal (its session's), or NULL. */
+static struct tty_struct *get_current_tty(void)
+{
+	return ttyS0.session && ttyS0.session == current->sid ? &ttyS0 : NULL;
+}
+
+/* Does the current process lead its session (Linux's signal->leader)? */
+static bool session_leader(void)
+{
+	return current->sid == current->tgid;
+}
+
+/* Is sig ignored or blocked by the current task (tty_jobctrl's is_ignored)? */
+static bool is_ignored(int sig)
+{
+	return (current->blocked >> (sig - 1) & 1) ||
+	       current->sighand->action[sig - 1].handler == SIG_IGN;
+}
+
+int tty_check_change(struct tty_struct *tty, int sig)
+{
+	if (get_current_tty() != tty)
+		return 0;
+	if (!tty->pgrp || current->pgid == tty->pgrp)
+		return 0;
+	if (is_ignored(sig))
+		return sig == SIGTTIN ? -EIO : 0;
+	if (is_current_pgrp_orphaned())
+		return -EIO;
+	kill_pgrp(current->pgid, sig, 1);
+	return -ERESTARTSYS;
+}
+
+/* Makes tty the controlling terminal of the current session, its group the foreground. */
+static void proc_set_tty(struct tty_struct *tty)
+{
+	tty->session = current->sid;
+	tty->pgrp = current->pgid;
+}
+
+/*
+ * Opens a terminal: /dev/tty is the caller's controlling one (ENXIO without), /dev/console and
+ * /dev/ttyS0 are ttyS0. A session leader without a terminal that opens ttyS0 without O_NOCTTY
+ * gets it as its controlling terminal, if no session has it (/dev/console and /dev/tty never).
+ */
+static int tty_open(struct inode *inode, struct file *file)
+{
+	struct tty_struct *tty = &ttyS0;
+	bool noctty = file->f_flags & O_NOCTTY;
+
+	if (inode->i_rdev == mkdev(5, 0)) {
+		tty = get_current_tty();
+		if (!tty)
+			return -ENXIO;
+		noctty = true;
+	} else if (inode->i_rdev == mkdev(5, 1)) {
+		noctty = true;
+	}
+	stream_open(file);
+	file->private_data = tty;
+	tty->count++;
+	if (!noctty && session_leader() && !get_current_tty() && !tty->session)
+		proc_set_tty(tty);
+	return 0;
+}
+
+/* The last close throws away unread input, as Linux frees the line discipline's buffers. */
+static void tty_release(struct inode *inode, struct file *file)
+{
+	struct tty_struct *tty = file->private_data;
+
+	(void)inode;
+	if (--tty->count == 0)
+		n_tty_flush_input(tty);
+}
+
+static ssize_t tty_read(struct file *file, struct iov_iter *to, s64 *ppos)
+{
+	(void)ppos;
+	return n_tty_read(file->private_data, file, to);
+}
+
+static ssize_t tty_write(struct file *file, struct iov_iter *from, s64 *ppos)
+{
+	(void)ppos;
+	return n_tty_write(file->private_data, file, from);
+}
+
+/* TCSETS, TCSETSW, TCSETSF (Linux's set_termios): job control first, then the copy. */
+static long set_termios(struct tty_struct *tty, unsigned int cmd, unsigned long arg)
+{
+	struct termios t, old;
+	long ret = tty_check_change(tty, SIGTTOU);
+
+	if (ret)
+		return ret;
+	if (copy_from_user(&t, (const void __user *)arg, sizeof(t)))
+		return -EFAULT;
+	if (cmd == TCSETSF)
+		n_tty_flush_input(tty);
+	/* Output is sent synchronously: nothing to drain for TCSETSW. */
+	old = tty->termios;
+	tty->termios = t;
+	n_tty_set_termios(tty, &old);
+	return 0;
+}
+
+/* TIOCSPGRP (Linux's tiocspgrp): a group of the caller's session becomes the foreground. */
+static long tiocspgrp(struct tty_struct *tty, unsigned long arg)
+{
+	u32 nr;
+	long ret = tty_check_change(tty, SIGTTOU);
+
+	if (ret == -EIO)
+		return -ENOTTY;
+	if (ret)
+		return ret;
+	if (get_user_u32(&nr, (const u32 __user *)arg))
+		return -EFAULT;
+	if ((int)nr < 0)
+		return -EINVAL;
+	if (get_current_tty() != tty || tty->session != current->sid)
+		return -ENOTTY;
+	/* find_vpid and session_of_pgrp: a member of the group, else the task of that pid */
+	int sid = -1;
+	for (struct task_struct *t = first_task(); t; t = t->run_next) {
+		if (!t->pid || !nr)
+			continue;
+		if (t->pgid == (int)nr) {
+			sid = t->sid;
+			break;
+		}
+		if (t->pid == (int)nr && sid < 0)
+			sid = t->sid;
+	}
+	if (sid < 0)
+		return -ESRCH;
+	if (sid != current->sid)
+		return -EPERM;
+	tty->pgrp = (int)nr;
+	return 0;
+}
+
+/* TIOCSCTTY (Linux's tiocsctty): a session leader without a terminal takes this one. */
+static long tiocsctty(struct tty_struct *tty, struct file *file, unsigned long arg)
+{
+	if (session_leader() && current->sid == tty->session)
+		return 0;
+	if (!session_leader() || get_current_tty())
+		return -EPERM;
+	if (tty->session) {
+		if (arg != 1) /* uid 0 has CAP_SYS_ADMIN: arg 1 steals the terminal */
+			return -EPERM;
+		tty->session = 0;
+		tty->pgrp = 0;
+	}
+	/* A file not open for reading is EPERM only without CAP_SYS_ADMIN: uid 0 has it. */
+	(void)file;
+	proc_set_tty(tty);
+	return 0;
+}
+
+/* TIOCNOTTY: the session leader gives the terminal up (its group gets SIGHUP and SIGCONT). */
+static long tiocnotty(struct tty_struct *tty)
+{
+	if (get_current_tty() != tty)
+		return -ENOTTY;
+	if (session_leader()) {
+		int pgrp = tty->pgrp;
+
+		tty->session = 0;
+		tty->pgrp = 0;
+		if (pgrp) {
+			kill_pgrp(pgrp, SIGHUP, 0);
+			kill_pgrp(pgrp, SIGCONT, 0);
+		}
+	}
+	return 0;
+}
+
+/* Job control ioctls (Linux's tty_jobctrl_ioctl); -ENOIOCTLCMD for the others. */
+static long tty_jobctrl_ioctl(struct tty_struct *tty, struct file *file, unsigned int cmd,
+			      unsigned long arg)
+{
+	switch (cmd) {
+	case TIOCNOTTY:
+		return tiocnotty(tty);
+	case TIOCSCTTY:
+		return tiocsctty(tty, file, arg);
+	case TIOCGPGRP:
+		if (get_current_tty() != tty)
+			return -ENOTTY;
+		return put_user_u32((u32)tty->pgrp, (u32 __user *)arg) ? -EFAULT : 0;
+	case TIOCSPGRP:
+		return tiocspgrp(tty, arg);
+	case TIOCGSID:
+		if (get_current_tty() != tty || !tty->session)
+			return -ENOTTY;
+		return put_user_u32((u32)tty->session, (u32 __user *)arg) ? -EFAULT : 0;
+	}
+	return -ENOIOCTLCMD;
+}
+
+/* TCXONC: output stopped or restarted, or a STOP/START character sent. */
+static long tcxonc(struct tty_struct *tty, unsigned long arg)
+{
+	long ret = tty_check_change(tty, SIGTTOU);
+
+	if (ret)
+		return ret;
+	switch (arg) {
+	case TCOOFF:
+		tty->flow_stopped = true;
+		break;
+	case TCOON:
+		tty->flow_stopped = false;
+		wake_up(&tty->write_wait);
+		break;
+	case TCIOFF:
+	case TCION: {
+		u8 c = tty->termios.c_cc[arg == TCIOFF ? VSTOP : VSTART];
+
+		if (c)
+			tty->write(&c, 1);
+		break;
+	}
+	default:
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* The line discipline's ioctls (n_tty_ioctl, n_tty_ioctl_helper, tty_mode_ioctl). */
+static long n_tty_ioctl(struct tty_struct *tty, unsigned int cmd, unsigned long arg)
+{
+	long ret;
+
+	switch (cmd) {
+	case TIOCINQ:
+		return put_user_u32(n_tty_inq(tty), (u32 __user *)arg) ? -EFAULT : 0;
+	case TCXONC:
+		return tcxonc(tty, arg);
+	case TCFLSH:
+		ret = tty_check_change(tty, SIGTTOU);
+		if (ret)
+			return ret;
+		if (arg > TCIOFLUSH)
+			return -EINVAL;
+		if (arg != TCOFLUSH)
+			n_tty_flush_input(tty);
+		return 0;
+	case TCGETS:
+		return copy_to_user((void __user *)arg, &tty->termios, sizeof(tty->termios))
+			       ? -EFAULT
+			       : 0;
+	case TCSETS:
+	case TCSETSW:
+	case TCSETSF:
+		return set_termios(tty, cmd, arg);
+	}
+	return -ENOTTY;
+}
+
+/* The ioctls of a terminal file, in Linux's tty_ioctl order. */
+static long tty_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct tty_struct *tty = file->private_data;
+	struct winsize ws;
+	long ret;
+
+	switch (cmd) {
+	case TIOCGWINSZ:
+		return copy_to_user((void __user *)arg, &tty->winsize, sizeof(ws)) ? -EFAULT : 0;
+	case TIOCSWINSZ:
+		if (copy_from_user(&ws, (const void __user *)arg, sizeof(ws)))
+			return -EFAULT;
+		if (memcmp(&ws, &tty->winsize, sizeof(ws)) && tty->pgrp)
+			kill_pgrp(tty->pgrp, SIGWINCH, 1);
+		tty->winsize = ws;
+		return 0;
+	default:
+		ret = tty_jobctrl_ioctl(tty, file, cmd, arg);
+		if (ret != -ENOIOCTLCMD)
+			return ret;
+	}
+	return n_tty_ioctl(tty, cmd, arg);
+}
+
+const struct file_operations tty_fops = {
+	.open = tty_open,
+	.release = tty_release,
+	.read = tty_read,
+	.write = tty_write,
+	.ioctl = tty_ioctl,
+};
