@@ -213,7 +213,8 @@ static int exec_binprm(struct linux_binprm *bprm)
 		if (err < 0)
 			return err;
 		if (!bprm->interpreter)
-			return 0; /* the caller's exec_result() stops a traced task (PTRACE_EVENT_EXEC) */
+			return 0; /* the caller's exec_result() stops a traced task
+				     (PTRACE_EVENT_EXEC) */
 		fput(bprm->file);
 		bprm->file = bprm->interpreter;
 		bprm->interpreter = NULL;

@@ -144,7 +144,29 @@ static void prepare_signal(struct task_struct *t, int sig)
 	}
 }
 
-bool send_signal_info(struct task_struct *t, int sig, const struct kernel_siginfo *info)
+/*
+ * The pending sets and their siginfo (every task's t->pending, t->sig.info) are changed from
+ * interrupts too: the terminal's receive interrupt sends ^C's SIGINT to a process group
+ * (drivers/tty/n_tty.c). Every change to them runs with interrupts off, the one-CPU form of
+ * Linux's sighand->siglock (SMP will make it a lock per sighand). Nests.
+ */
+static inline u64 siglock_irqsave(void)
+{
+	u64 flags;
+
+	__asm__ __volatile__("pushfq; popq %0; cli" : "=r"(flags) : : "memory");
+	return flags;
+}
+
+static inline void siglock_irqrestore(u64 flags)
+{
+	if (flags & X86_EFLAGS_IF)
+		__asm__ __volatile__("sti" ::: "memory");
+}
+
+/* send_signal_info's work, with interrupts off (siglock_irqsave). */
+static bool send_signal_info_locked(struct task_struct *t, int sig,
+				    const struct kernel_siginfo *info)
 {
 	/*
 	 * Linux's send_signal_locked: a signal is the kernel's own ("forced", which init cannot
@@ -168,6 +190,16 @@ bool send_signal_info(struct task_struct *t, int sig, const struct kernel_siginf
 	t->sig.info[sig - 1] = *info;
 	wake_up_process(t);
 	return true;
+}
+
+/* Queues sig for t (see send_signal_info_locked), with the pending sets locked. */
+bool send_signal_info(struct task_struct *t, int sig, const struct kernel_siginfo *info)
+{
+	u64 flags = siglock_irqsave();
+	bool queued = send_signal_info_locked(t, sig, info);
+
+	siglock_irqrestore(flags);
+	return queued;
 }
 
 void send_signal(struct task_struct *t, int sig)
@@ -281,15 +313,18 @@ void do_exit_signal(int sig)
 static int dequeue_signal(struct kernel_siginfo *info)
 {
 	struct task_struct *t = current;
+	u64 flags = siglock_irqsave();
 	u64 ready = t->pending & ~t->blocked;
+	int sig = 0;
 
-	if (!ready)
-		return 0;
-	if (ready & SYNCHRONOUS_MASK)
-		ready &= SYNCHRONOUS_MASK;
-	int sig = __builtin_ctzll(ready) + 1;
-	t->pending &= ~sigmask(sig);
-	*info = t->sig.info[sig - 1];
+	if (ready) {
+		if (ready & SYNCHRONOUS_MASK)
+			ready &= SYNCHRONOUS_MASK;
+		sig = __builtin_ctzll(ready) + 1;
+		t->pending &= ~sigmask(sig);
+		*info = t->sig.info[sig - 1];
+	}
+	siglock_irqrestore(flags);
 	return sig;
 }
 
@@ -424,7 +459,10 @@ static int get_signal(struct kernel_siginfo *info, struct k_sigaction *ka)
 		 * its tracer with SIGKILL pending, for good.
 		 */
 		if (current->pending & sigmask(SIGKILL)) {
+			u64 flags = siglock_irqsave();
+
 			current->pending &= ~sigmask(SIGKILL);
+			siglock_irqrestore(flags);
 			do_exit_signal(SIGKILL);
 		}
 		int sig = dequeue_signal(info);
@@ -702,8 +740,12 @@ long sys_rt_sigaction(int sig, const void *act, void *oact, u64 sigsetsize)
 		k.flags &= SA_KNOWN_FLAGS;
 		*cur = k;
 		/* A signal that is now ignored is dropped from the pending set, blocked or not. */
-		if (sig_handler_ignored(k.handler, sig))
+		if (sig_handler_ignored(k.handler, sig)) {
+			u64 flags = siglock_irqsave();
+
 			current->pending &= ~sigmask(sig);
+			siglock_irqrestore(flags);
+		}
 	}
 	if (oact && copy_to_user(oact, &old, sizeof(old)))
 		return -EFAULT;
