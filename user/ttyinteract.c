@@ -9,6 +9,7 @@
  *   TIOCSCTTY) blocks in read; ^C kills it with SIGINT (when setsid exists: the sessions work). */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/wait.h>
@@ -73,6 +74,19 @@ int main(void)
 	say("READY raw\n");
 	report("raw");
 	tcsetattr(tty, TCSANOW, &t);
+
+	/* poll: nothing typed yet is POLLOUT alone; a line typed while it waits wakes it. */
+	struct pollfd pfd = { .fd = tty, .events = POLLIN | POLLOUT };
+	char pl[80];
+	int pn = poll(&pfd, 1, 0);
+	int len = snprintf(pl, sizeof(pl), "poll now: %d revents %#x\n", pn, pfd.revents);
+	write(tty, pl, len);
+	pfd.events = POLLIN;
+	say("READY poll\n");
+	pn = poll(&pfd, 1, 20000);
+	len = snprintf(pl, sizeof(pl), "poll typed: %d revents %#x\n", pn, pfd.revents);
+	write(tty, pl, len);
+	report("after poll");
 
 	pid_t pid = fork();
 	if (pid == 0) {

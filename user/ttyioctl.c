@@ -12,6 +12,7 @@
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -124,6 +125,20 @@ int main(void)
 	show("TIOCNOTTY not ctty", ioc((int)fd, TIOCNOTTY, 0));
 	show("TIOCSCTTY not a session leader", ioc((int)fd, TIOCSCTTY, 0));
 	show("unknown ioctl 0x54ff", ioc((int)fd, 0x54ff, 0));
+
+	/* poll with nothing typed: writable, not readable (canonical, then VMIN 0 raw). */
+	struct pollfd pfd = { .fd = (int)fd, .events = POLLIN | POLLOUT | POLLPRI };
+	show("poll canonical", sys3(SYS_poll, (long)&pfd, 1, 0));
+	printf("revents: %#x\n", pfd.revents);
+	struct kterm raw = t;
+	raw.c_lflag &= ~(tcflag_t)ICANON;
+	raw.c_cc[VMIN] = 0;
+	raw.c_cc[VTIME] = 0;
+	ioc((int)fd, TCSETS, &raw);
+	pfd.revents = 0;
+	show("poll VMIN 0", sys3(SYS_poll, (long)&pfd, 1, 0));
+	printf("revents: %#x\n", pfd.revents);
+	ioc((int)fd, TCSETS, &t);
 	close((int)fd);
 	return 0;
 }

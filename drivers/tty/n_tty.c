@@ -291,6 +291,28 @@ static u32 readable(struct tty_struct *tty)
 	return L(tty, ICANON) ? tty->canon_head - tty->read_tail : read_cnt(tty);
 }
 
+/*
+ * Readiness for poll and select (Linux's n_tty_poll): readable when a read would not wait
+ * (canonical: a whole line, an EOF mark included; otherwise VMIN bytes when VTIME is 0 and
+ * VMIN is not, else one byte); always writable, as the serial port takes every byte.
+ */
+__poll_t n_tty_poll(struct tty_struct *tty, struct file *file, poll_table *wait)
+{
+	__poll_t mask = POLLOUT | POLLWRNORM;
+
+	poll_wait(file, &tty->read_wait, wait);
+	poll_wait(file, &tty->write_wait, wait);
+	u64 f = spin_lock_irqsave(&tty->lock);
+	u32 want = 1;
+
+	if (!L(tty, ICANON) && !CC(tty, VTIME) && CC(tty, VMIN))
+		want = CC(tty, VMIN);
+	if (L(tty, ICANON) ? tty->canon_head != tty->read_tail : read_cnt(tty) >= want)
+		mask |= POLLIN | POLLRDNORM;
+	spin_unlock_irqrestore(&tty->lock, f);
+	return mask;
+}
+
 u32 n_tty_inq(struct tty_struct *tty)
 {
 	u64 f = spin_lock_irqsave(&tty->lock);

@@ -12,6 +12,7 @@
 #ifndef WARDEN_DRIVERS_TTY_H
 #define WARDEN_DRIVERS_TTY_H
 
+#include "fs/poll.h"
 #include "fs/vfs.h"
 #include "kernel/spinlock.h"
 #include "kernel/wait.h"
@@ -132,6 +133,8 @@ extern const struct file_operations tty_fops;
 void n_tty_receive_char(struct tty_struct *tty, u8 c);
 /* Reads for a file of the tty: canonical lines or VMIN/VTIME, -EAGAIN, -ERESTARTSYS. */
 ssize_t n_tty_read(struct tty_struct *tty, struct file *file, struct iov_iter *to);
+/* Readiness for poll/select: POLLIN when a read would not wait, POLLOUT always. */
+__poll_t n_tty_poll(struct tty_struct *tty, struct file *file, poll_table *wait);
 /* Writes with output processing (OPOST); waits while output is stopped. */
 ssize_t n_tty_write(struct tty_struct *tty, struct file *file, struct iov_iter *from);
 /* Discards the input not read yet (TCFLSH, TCSETSF, ISIG without NOFLSH). */

@@ -318,10 +318,17 @@ static long tty_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	return n_tty_ioctl(tty, cmd, arg);
 }
 
+/* poll and select on a terminal: the line discipline decides. */
+static __poll_t tty_poll(struct file *file, poll_table *wait)
+{
+	return n_tty_poll(file->private_data, file, wait);
+}
+
 const struct file_operations tty_fops = {
 	.open = tty_open,
 	.release = tty_release,
 	.read = tty_read,
 	.write = tty_write,
 	.ioctl = tty_ioctl,
+	.poll = tty_poll,
 };
