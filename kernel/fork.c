@@ -200,6 +200,8 @@ static struct task_struct *copy_process(const struct kernel_clone_args *args, lo
 	t->fs_base = (flags & CLONE_SETTLS) ? args->tls : parent->fs_base;
 	t->gs_base = parent->gs_base;
 	copy_signal_state(t, parent);
+	t->pgid = parent->pgid; /* same process group and session as the parent */
+	t->sid = parent->sid;
 	memcpy(t->rlim, parent->rlim, sizeof(t->rlim));
 	t->personality = parent->personality;
 	t->oom_score_adj = parent->oom_score_adj;

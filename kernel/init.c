@@ -102,6 +102,7 @@ void start_init(void)
 	    !(t->sighand = sighand_alloc(NULL)))
 		panic("start_init: out of memory");
 	rlimit_init(t);
+	t->pgid = t->sid = 0; /* Linux's init_struct_pid: group and session 0 until setsid */
 	t->signal_flags |= SIGNAL_UNKILLABLE; /* Linux's init protection, see kernel/signal.c */
 	strlcpy(t->comm, "init", sizeof(t->comm));
 	arch_setup_kernel_thread(t, run_init, (void *)path);

@@ -83,6 +83,13 @@ struct task_struct {
 	u64 thread_sp; /* kernel RSP saved by switch_to (first: used by assembly) */
 	int pid;
 	int tgid;
+	/*
+	 * Process group and session ids (Linux keeps them in signal_struct's pids[]): inherited at
+	 * fork, changed by setpgid/setsid. Init starts in group 0 and session 0, as Linux's PID 1
+	 * does (init_struct_pid), until it calls setsid.
+	 */
+	int pgid;
+	int sid;
 	volatile int state;
 	char comm[TASK_COMM_LEN];
 	struct mm_struct *mm;

@@ -592,6 +592,43 @@ static long kill_task(struct task_struct *t, int sig, int code)
 	return 0;
 }
 
+int kill_pgrp(int pgid, int sig, int priv)
+{
+	struct kernel_siginfo info = { .si_signo = sig, .si_code = priv ? SI_KERNEL : SI_USER };
+	bool any = false;
+
+	if (!priv)
+		siginfo_set_pid_uid(&info, current->tgid, 0);
+	for (struct task_struct *t = first_task(); t; t = t->run_next) {
+		/* processes only (a thread group's leader), not the idle task, not the freed */
+		if (t->pid == 0 || t->pid != t->tgid || t->state == EXIT_DEAD || t->pgid != pgid)
+			continue;
+		any = true;
+		if (sig)
+			send_signal_info(t, sig, &info);
+	}
+	return any ? 0 : -ESRCH;
+}
+
+bool will_become_orphaned_pgrp(int pgid, struct task_struct *ignored)
+{
+	for (struct task_struct *p = first_task(); p; p = p->run_next) {
+		if (p->pid == 0 || p->pid != p->tgid || p->state == EXIT_DEAD || p->pgid != pgid)
+			continue;
+		if (p == ignored || p->state == EXIT_ZOMBIE || !p->parent ||
+		    is_global_init(p->parent))
+			continue;
+		if (p->parent->pgid != pgid && p->parent->sid == p->sid)
+			return false; /* a link to a parent outside the group, in the session */
+	}
+	return true;
+}
+
+bool is_current_pgrp_orphaned(void)
+{
+	return will_become_orphaned_pgrp(current->pgid, NULL);
+}
+
 /* kill(-1, sig): every process except init and the caller; ESRCH if there is none. */
 static long kill_all(int sig)
 {

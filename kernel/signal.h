@@ -218,6 +218,24 @@ long do_sigaltstack(const struct sigaltstack_state *ss, struct sigaltstack_state
 /* Installs a new signal mask (SIGKILL and SIGSTOP are never blocked). */
 void set_current_blocked(u64 mask);
 
+/*
+ * Sends sig to every process of process group pgid (Linux's __kill_pgrp_info): priv 1 for the
+ * kernel's own signal (a terminal's ^C, an orphaned group's SIGHUP: si_code SI_KERNEL), 0 on
+ * behalf of the current task (kill(-pgid): SI_USER with its pid). sig 0 only checks. 0 if the
+ * group has a process (a zombie counts, as Linux), -ESRCH if it has none.
+ */
+int kill_pgrp(int pgid, int sig, int priv);
+
+/*
+ * Would process group pgid be orphaned without task ignored (NULL: none)? A group is orphaned
+ * when no member has a parent in another group of the same session (POSIX; Linux's
+ * will_become_orphaned_pgrp: zombies and children of init do not count).
+ */
+bool will_become_orphaned_pgrp(int pgid, struct task_struct *ignored);
+
+/* Is the current task's process group orphaned (its stop signals are then discarded)? */
+bool is_current_pgrp_orphaned(void);
+
 long sys_kill(int pid, int sig);
 long sys_tkill(int tid, int sig);
 long sys_tgkill(int tgid, int tid, int sig);
