@@ -12,6 +12,8 @@
 
 #include "fs/vfs.h"
 
+struct task_struct;
+
 /* A growing text buffer; overflow is set (and the open fails with ENOMEM) if memory runs out. */
 struct seq_buf {
 	char *buf;
@@ -74,6 +76,36 @@ int proc_create_int_store(struct inode *dir, const char *name, u32 mode, int *va
  * root; Warden has no huge pages, so it reads back 0 after any write. 0 or -errno.
  */
 int hugetlb_sysctl_init(void);
+
+/*
+ * The task whose /proc/PID file show() is generating (set around each show() call: generators
+ * describe it, not the caller), or current outside a /proc/PID open.
+ */
+struct task_struct *proc_task(void);
+
+/* Set by kernel/proc_base.c: the live task (zombies included) with this pid, or NULL. */
+extern struct task_struct *(*proc_pid_task)(int pid);
+
+/* /proc itself. */
+struct inode *proc_root_dir(void);
+
+/* The directory whose entries every /proc/PID copies (what PROC_SELF adds to). */
+struct inode *proc_pid_template_dir(void);
+
+/*
+ * A copy of the template entry tmpl that describes pid's task (inode->i_pid = pid); NULL for an
+ * entry with file operations of its own (only the caller's directory has them) or no memory.
+ */
+struct inode *proc_pid_entry(struct inode *tmpl, int pid);
+
+/* A new empty proc directory (0555) inside parent, with no name: NULL without memory. */
+struct inode *proc_new_dir(struct inode *parent);
+
+/* kernel/proc_base.c: /proc/<pid> for every task, with fd/ and cwd. 0 or -errno. */
+int proc_base_init(void);
+
+/* kernel/proc_array.c: /proc/<pid>/{stat,status,statm,cmdline,comm}. 0 or -errno. */
+int proc_array_init(void);
 
 /* Builds /proc (self and self/exe) and mounts it on /proc in the root. 0 or -ENOMEM. */
 int proc_init(void);

@@ -80,6 +80,7 @@ struct task_struct *task_create(void)
 		return NULL;
 	}
 	t->pid = t->tgid = next_pid++;
+	t->start_time = ktime_get_ns();
 	init_waitqueue_head(&t->wait_chldexit);
 	fpu_init_state(t);
 	arch_setup_new_task(t);

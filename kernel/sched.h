@@ -161,6 +161,7 @@ struct task_struct {
 	short oom_score_adj;
 	short oom_score_adj_min;
 	u64 oom_kill_ns;
+	u64 start_time; /* ktime_get_ns() at fork: /proc/<pid>/stat's starttime */
 };
 
 /* The task running on this CPU: one load from the per-CPU area (%gs). */
