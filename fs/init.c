@@ -64,6 +64,8 @@ int fs_init(void *initrd, size_t len)
 		err = proc_base_init();
 	if (!err)
 		err = proc_array_init();
+	if (!err)
+		err = proc_misc_init();
 #endif
 	if (!err && len)
 		err = unpack_initramfs(initrd, len);

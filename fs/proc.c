@@ -120,9 +120,12 @@ static void proc_file_release(struct inode *inode, struct file *file)
 static ssize_t proc_file_read(struct file *file, struct iov_iter *to, s64 *ppos)
 {
 	struct seq_buf *m = file->private_data;
+	int pid = file_inode(file)->i_pid;
 
 	if ((u64)*ppos >= m->len)
 		return 0;
+	if (pid && (!proc_pid_task || !proc_pid_task(pid)))
+		return -ESRCH; /* Linux makes the text at read: the task is gone */
 	size_t n = min(m->len - (size_t)*ppos, iov_iter_count(to));
 	size_t copied = copy_to_iter(m->buf + *ppos, n, to);
 	if (!copied && n)

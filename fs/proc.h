@@ -107,6 +107,9 @@ int proc_base_init(void);
 /* kernel/proc_array.c: /proc/<pid>/{stat,status,statm,cmdline,comm}. 0 or -errno. */
 int proc_array_init(void);
 
+/* kernel/proc_misc.c: /proc/{uptime,loadavg,stat,version,filesystems,mounts}. 0 or -errno. */
+int proc_misc_init(void);
+
 /* Builds /proc (self and self/exe) and mounts it on /proc in the root. 0 or -ENOMEM. */
 int proc_init(void);
 

@@ -68,6 +68,11 @@ void fork_init(void)
 }
 
 /* A task with a kernel stack and nothing else; NULL when memory runs out. */
+int last_pid(void)
+{
+	return next_pid - 1;
+}
+
 struct task_struct *task_create(void)
 {
 	struct task_struct *t = kzalloc(sizeof(*t), GFP_KERNEL);

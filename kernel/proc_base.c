@@ -166,9 +166,67 @@ static struct inode *proc_root_pid_lookup(struct inode *dir, const char *name, u
 	return proc_pid_mkdir(dir, pid, proc_pid_lookup);
 }
 
+/* getdents positions of /proc as Linux's: fixed entries below 256, then pid + 258 per process. */
+#define FIRST_PROCESS_ENTRY 256
+#define TGID_OFFSET (FIRST_PROCESS_ENTRY + 2)
+
+/* Passes entries on to the caller's actor, noting whether it ran out of room. */
+struct proc_root_ctx {
+	struct dir_context ctx;
+	struct dir_context *outer;
+	bool full;
+};
+
+static bool proc_root_fill(struct dir_context *ctx, const char *name, u32 len, s64 pos, u64 ino,
+			   u32 type)
+{
+	struct proc_root_ctx *r = (struct proc_root_ctx *)ctx;
+
+	r->outer->pos = pos;
+	if (!r->outer->actor(r->outer, name, len, pos, ino, type))
+		return !(r->full = true);
+	return true;
+}
+
+/*
+ * getdents of /proc (Linux's proc_root_readdir): ".", "..", the fixed entries, then a directory
+ * for each thread-group leader in pid order (the task list is in creation order, and pids
+ * only grow), each at position TGID_OFFSET + pid so a later call resumes after the last.
+ */
+static int proc_root_readdir(struct file *file, struct dir_context *ctx)
+{
+	char name[12];
+
+	if (ctx->pos < FIRST_PROCESS_ENTRY) {
+		struct proc_root_ctx r = { { proc_root_fill, ctx->pos }, ctx, false };
+		int err = dcache_dir_operations.iterate(file, &r.ctx);
+
+		ctx->pos = r.ctx.pos;
+		if (err || r.full)
+			return err;
+		ctx->pos = TGID_OFFSET;
+	}
+	for (struct task_struct *t = first_task(); t; t = t->run_next) {
+		if (!t->pid || t->pid != t->tgid || t->state == EXIT_DEAD ||
+		    t->pid + (s64)TGID_OFFSET < ctx->pos)
+			continue;
+		int len = snprintf(name, sizeof(name), "%d", t->pid);
+		if (!ctx->actor(ctx, name, (u32)len, t->pid + TGID_OFFSET, 0x40000000ULL + t->pid,
+				DT_DIR))
+			return 0;
+		ctx->pos = t->pid + TGID_OFFSET + 1;
+	}
+	return 0;
+}
+
+static struct file_operations proc_root_fops;
+
 int proc_base_init(void)
 {
 	proc_pid_task = proc_find_task;
+	proc_root_fops = dcache_dir_operations;
+	proc_root_fops.iterate = proc_root_readdir;
+	proc_root_dir()->i_fop = &proc_root_fops;
 	proc_root_dir()->i_lookup = proc_root_pid_lookup;
 	return proc_create_link(PROC_SELF, "cwd", proc_cwd_get_link);
 }

@@ -208,6 +208,9 @@ u64 ktime_get_ns(void);
 /* Tasks that exist (running, sleeping, stopped or zombies): fork's max_threads counts them. */
 extern int nr_threads;
 
+/* The pid fork handed out last (/proc/loadavg; /proc/stat's "processes"). */
+int last_pid(void);
+
 /* A new task (next pid) with a kernel stack and the initial FPU state, not yet runnable. */
 struct task_struct *task_create(void);
 
