@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * /proc, kept small: /proc/self is a symlink to the caller's pid, and /proc/<pid> (only the
- * caller's own: other pids are ENOENT for now) is one directory whose entries always describe
- * the calling task: /proc/self/exe, a symlink to current->exe_path. Other files are "generated
- * files": a callback writes their whole content into a seq_buf when the file is opened, and
- * reads, lseek and pread are served from that copy (the design /proc/self/maps fits).
- * Nothing in /proc can be created, removed or renamed; its st_blksize is 1024, as on Linux.
+ * /proc: /proc/self is a symlink to the caller's pid; /proc/<pid> exists for every live task
+ * (kernel/proc_base.c). The entries added "to /proc/self" (PROC_SELF) go into one template
+ * directory; looking a name up in /proc/<pid> copies the template entry with inode->i_pid set,
+ * so its generator describes that task (proc_task()) rather than the caller. Entries with file
+ * operations of their own (mem, pagemap, oom_score_adj...) still describe the caller, so only
+ * the caller's own /proc/<pid> has them. Other files are "generated files": a callback writes
+ * their whole content into a seq_buf when the file is opened, and reads, lseek and pread are
+ * served from that copy (a /proc/<pid> file whose task was reaped since reads ESRCH, as Linux,
+ * which makes the text at read). Nothing in /proc can be created, removed or renamed; its
+ * st_blksize is 1024, as on Linux.
  */
 #ifndef WARDEN_FS_PROC_H
 #define WARDEN_FS_PROC_H

@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/sysinfo.h>
 
 /* Prints what readlink of path gives (with the pid-dependent prefix check done by the caller). */
 static long rl(const char *path, char *buf, size_t size)
@@ -131,6 +132,14 @@ int main(void)
 	       !!strstr(buf, "\nprocs_running "));
 	slurp("/proc/version", buf, sizeof(buf));
 	printf("item4 version: starts 'Linux version ' %d\n", !strncmp(buf, "Linux version ", 14));
+
+	/* sysinfo(2): what free(1) and uptime(1) read besides /proc */
+	struct sysinfo si;
+	memset(&si, 0xff, sizeof(si));
+	show("item4 sysinfo", sys1(SYS_sysinfo, (long)&si));
+	printf("item4 sysinfo: mem_unit %u, total > free > 0 %d, procs >= 3 %d\n",
+	       si.mem_unit, si.totalram > si.freeram && si.freeram > 0, si.procs >= 3);
+	show("item4 sysinfo(NULL)", sys1(SYS_sysinfo, 0));
 
 	/* hostile offsets on a generated file */
 	snprintf(path, sizeof(path), "/proc/%d/stat", child);
