@@ -78,12 +78,13 @@ void seq_printf(struct seq_buf *m, const char *fmt, ...)
 	}
 }
 
-
-/* Opening a generated file makes its content. */
+/*
+ * Opening a generated file makes its content; a /proc/<pid> file's show() runs with
+ * proc_task() returning that task (ESRCH if it was reaped since the lookup).
+ */
 static int proc_file_open(struct inode *inode, struct file *file)
 {
 	struct seq_buf *m = kzalloc(sizeof(*m), GFP_KERNEL);
-
 	struct task_struct *t = NULL;
 
 	if (inode->i_pid && (!proc_pid_task || !(t = proc_pid_task(inode->i_pid)))) {
@@ -500,9 +501,9 @@ static int meminfo_show(struct seq_buf *m)
 	seq_printf(m, "%-16s%8llu kB\n", "MemFree:", free);
 	seq_printf(m, "%-16s%8llu kB\n", "MemAvailable:", free);
 	/* What free(1) and top read next, in Linux's order: no buffers, cache or swap. */
-	static const char *const zero[] = { "Buffers:", "Cached:", "SwapCached:", "Active:",
-					    "Inactive:", "SwapTotal:", "SwapFree:", "Shmem:",
-					    "SReclaimable:" };
+	static const char *const zero[] = { "Buffers:",	 "Cached:",   "SwapCached:",
+					    "Active:",	 "Inactive:", "SwapTotal:",
+					    "SwapFree:", "Shmem:",    "SReclaimable:" };
 	for (size_t i = 0; i < sizeof(zero) / sizeof(zero[0]); i++)
 		seq_printf(m, "%-16s%8llu kB\n", zero[i], 0ULL);
 	return 0;

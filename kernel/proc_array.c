@@ -242,35 +242,65 @@ static int proc_comm_show(struct seq_buf *m)
 }
 
 /*
+ * Appends the bytes of mm's [start, end) (its argument or environment area) as far as they can be
+ * read. A fault-in may sleep (waiting for an OOM victim) and the task may exit and be reaped
+ * meanwhile: the mm is kept (as Linux's get_task_mm), and the task is not looked at again. The
+ * last byte read, or 0 if none.
+ */
+static char seq_remote_area(struct seq_buf *m, struct mm_struct *mm, u64 start, u64 end)
+{
+	char buf[256], last = 0;
+
+	mmgrab(mm);
+	if (!mmget_not_zero(mm)) {
+		mmdrop(mm);
+		return 0;
+	}
+	for (u64 a = start; a < end;) {
+		size_t len = min((size_t)(end - a), sizeof(buf));
+		size_t got = access_remote_vm(mm, a, buf, len, false);
+
+		seq_write(m, buf, got);
+		if (got)
+			last = buf[got - 1];
+		if (got < len)
+			break;
+		a += got;
+	}
+	mmput(mm);
+	mmdrop(mm);
+	return last;
+}
+
+/*
  * /proc/<pid>/cmdline: the argument area of the task's memory, as Linux's get_mm_cmdline
  * (nothing for a zombie or a task without one). If a program wrote over the last NUL
- * (setproctitle), the text stops at the first NUL. Read in page-sized pieces.
+ * (setproctitle), the text stops at the first NUL.
  */
 static int proc_cmdline_show(struct seq_buf *m)
 {
 	struct task_struct *t = proc_task();
 	struct mm_struct *mm = t->state < EXIT_ZOMBIE ? t->mm : NULL;
-	char buf[256], last = 0;
-	size_t start;
+	size_t start = m->len;
 
 	if (!mm || mm->arg_end <= mm->arg_start)
 		return 0;
-	start = m->len;
-	for (u64 a = mm->arg_start; a < mm->arg_end;) {
-		size_t len = min((size_t)(mm->arg_end - a), sizeof(buf));
-		size_t got = access_remote_vm(mm, a, buf, len, false);
+	if (seq_remote_area(m, mm, mm->arg_start, mm->arg_end) && !m->overflow)
+		m->len = start + strnlen(m->buf + start, m->len - start);
+	return 0;
+}
 
-		seq_write(m, buf, got);
-		if (got < len)
-			return 0;
-		a += got;
-		last = buf[got - 1];
-	}
-	if (last && !m->overflow) {
-		size_t n = strnlen(m->buf + start, m->len - start);
+/*
+ * /proc/<pid>/environ (0400): the environment area, as Linux's environ_read. Linux checks
+ * ptrace_may_access(PTRACE_MODE_READ_FSCREDS) at open; every Warden task is root, so it passes.
+ */
+static int proc_environ_show(struct seq_buf *m)
+{
+	struct task_struct *t = proc_task();
+	struct mm_struct *mm = t->state < EXIT_ZOMBIE ? t->mm : NULL;
 
-		m->len = start + n;
-	}
+	if (mm && mm->env_end > mm->env_start)
+		seq_remote_area(m, mm, mm->env_start, mm->env_end);
 	return 0;
 }
 
@@ -286,5 +316,7 @@ int proc_array_init(void)
 		err = proc_create_file(PROC_SELF, "comm", 0644, proc_comm_show);
 	if (!err)
 		err = proc_create_file(PROC_SELF, "cmdline", 0444, proc_cmdline_show);
+	if (!err)
+		err = proc_create_file(PROC_SELF, "environ", 0400, proc_environ_show);
 	return err;
 }

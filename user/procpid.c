@@ -170,9 +170,13 @@ int main(int argc, char **argv)
 	same("self comm == pid comm", "/proc/self/comm", getpid(), "comm");
 	same("stopped child's cmdline == mine", "/proc/self/cmdline", stopped, "cmdline");
 	same("stopped child's maps == mine", "/proc/self/maps", stopped, "maps");
+	same("stopped child's environ == mine", "/proc/self/environ", stopped, "environ");
+	same("self environ == pid environ", "/proc/self/environ", getpid(), "environ");
 	char path[64];
 	snprintf(path, sizeof(path), "/proc/%d/maps", zombie);
 	show("item4 zombie maps length", slurp(path, buf, sizeof(buf)));
+	snprintf(path, sizeof(path), "/proc/%d/environ", zombie);
+	show("item4 zombie environ length", slurp(path, buf, sizeof(buf)));
 	/* names that are not a live pid */
 	static const char *const bad[] = { "/proc/0/stat", "/proc/01/stat", "/proc/4294967297/stat",
 					   "/proc/-1/stat", "/proc/1x/stat", "/proc/99999/stat" };
