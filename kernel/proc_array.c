@@ -189,7 +189,7 @@ static void status_mem(struct seq_buf *m, struct mm_struct *mm)
 		   K(rss.file), K(rss.shmem));
 	seq_printf(m, "VmData:\t%8lu kB\nVmStk:\t%8lu kB\nVmExe:\t%8lu kB\nVmLib:\t%8lu kB\n",
 		   K(vm.data), K(vm.stack), text, lib);
-	seq_printf(m, "VmPTE:\t%8lu kB\nVmSwap:\t%8lu kB\n", K(rss.pgtables + 1), 0UL);
+	seq_printf(m, "VmPTE:\t%8lu kB\nVmSwap:\t%8lu kB\n", K(rss.pgtables), 0UL);
 	seq_printf(m, "HugetlbPages:\t%8lu kB\n", 0UL);
 }
 
