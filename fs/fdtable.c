@@ -31,7 +31,7 @@ static struct file **fd_slot(struct files_struct *files, unsigned int fd)
 }
 
 /* The file installed at fd, or NULL. */
-static struct file *lookup_fd(struct files_struct *files, unsigned int fd)
+struct file *lookup_fd(struct files_struct *files, unsigned int fd)
 {
 	if (!files || fd >= files->max_fds || !test_fd(files->open_fds, fd))
 		return NULL;

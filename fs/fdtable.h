@@ -57,6 +57,8 @@ unsigned int nofile_limit(void);
 
 /* The open file of a descriptor of the current task, with a reference (fput() it), or NULL.
  * fget() leaves out O_PATH files, as the I/O calls must; fget_raw() includes them. */
+/* The file at fd in files (no reference taken), or NULL (/proc/PID/fd of another task). */
+struct file *lookup_fd(struct files_struct *files, unsigned int fd);
 struct file *fget(int fd);
 struct file *fget_raw(int fd);
 

@@ -64,6 +64,12 @@ int fs_init(void *initrd, size_t len)
 		err = proc_mem_init();
 	if (!err)
 		err = proc_limits_init();
+	if (!err)
+		err = proc_base_init();
+	if (!err)
+		err = proc_array_init();
+	if (!err)
+		err = proc_misc_init();
 #endif
 	if (!err && len)
 		err = unpack_initramfs(initrd, len);

@@ -10,7 +10,24 @@
 #include "mm/slab.h"
 
 static struct inode *proc_root; /* /proc */
-static struct inode *proc_task_dir; /* /proc/<pid> of the calling task */
+static struct inode *proc_task_dir; /* the entries of every /proc/<pid> (their templates) */
+static struct task_struct *proc_target; /* the task a show() runs for (NULL: current) */
+struct task_struct *(*proc_pid_task)(int pid);
+
+struct task_struct *proc_task(void)
+{
+	return proc_target ? proc_target : current;
+}
+
+struct inode *proc_root_dir(void)
+{
+	return proc_root;
+}
+
+struct inode *proc_pid_template_dir(void)
+{
+	return proc_task_dir;
+}
 
 /* Makes room for need bytes in all; false when memory runs out. */
 static bool seq_grow(struct seq_buf *m, size_t need)
@@ -61,16 +78,24 @@ void seq_printf(struct seq_buf *m, const char *fmt, ...)
 	}
 }
 
-static struct inode *proc_new_dir(struct inode *parent);
-
-/* Opening a generated file makes its content. */
+/*
+ * Opening a generated file makes its content; a /proc/<pid> file's show() runs with
+ * proc_task() returning that task (ESRCH if it was reaped since the lookup).
+ */
 static int proc_file_open(struct inode *inode, struct file *file)
 {
 	struct seq_buf *m = kzalloc(sizeof(*m), GFP_KERNEL);
+	struct task_struct *t = NULL;
 
+	if (inode->i_pid && (!proc_pid_task || !(t = proc_pid_task(inode->i_pid)))) {
+		kfree(m);
+		return -ESRCH; /* the task was reaped since the lookup */
+	}
 	if (!m)
 		return -ENOMEM;
+	proc_target = t;
 	int err = inode->i_show(m);
+	proc_target = NULL;
 	if (!err && m->overflow)
 		err = -ENOMEM;
 	if (err) {
@@ -96,9 +121,12 @@ static void proc_file_release(struct inode *inode, struct file *file)
 static ssize_t proc_file_read(struct file *file, struct iov_iter *to, s64 *ppos)
 {
 	struct seq_buf *m = file->private_data;
+	int pid = file_inode(file)->i_pid;
 
 	if ((u64)*ppos >= m->len)
 		return 0;
+	if (pid && (!proc_pid_task || !proc_pid_task(pid)))
+		return -ESRCH; /* Linux makes the text at read: the task is gone */
 	size_t n = min(m->len - (size_t)*ppos, iov_iter_count(to));
 	size_t copied = copy_to_iter(m->buf + *ppos, n, to);
 	if (!copied && n)
@@ -393,16 +421,19 @@ static char *proc_self_get_link(struct inode *inode)
 	return proc_strdup(pid);
 }
 
-/* /proc/self/exe -> the program the task runs */
+/* /proc/<pid>/exe -> the program the task runs */
 static char *proc_exe_get_link(struct inode *inode)
 {
-	(void)inode;
-	if (!current || !current->exe_path[0])
+	struct task_struct *t = current;
+
+	if (inode->i_pid)
+		t = proc_pid_task ? proc_pid_task(inode->i_pid) : NULL;
+	if (!t || !t->exe_path[0] || t->state >= EXIT_ZOMBIE)
 		return ERR_PTR(-ENOENT);
-	return proc_strdup(current->exe_path);
+	return proc_strdup(t->exe_path);
 }
 
-/* /proc/<pid>: the caller's own pid names the task directory; other pids are not there yet. */
+/* /proc/<pid>: before proc_base_init() (and on the host), only the caller's own pid. */
 static struct inode *proc_root_lookup(struct inode *dir, const char *name, u32 len)
 {
 	u64 pid = 0;
@@ -418,8 +449,33 @@ static struct inode *proc_root_lookup(struct inode *dir, const char *name, u32 l
 	return pid == (u64)current->tgid ? iget(proc_task_dir) : NULL;
 }
 
+/*
+ * The entry tmpl of the template directory as it appears in /proc/<pid>: a copy that describes
+ * pid's task. NULL without memory, or for a file with operations of its own (they describe the
+ * caller, so only the caller's own directory has them).
+ */
+struct inode *proc_pid_entry(struct inode *tmpl, int pid)
+{
+	bool gen = S_ISREG(tmpl->i_mode) &&
+		   (tmpl->i_fop == &proc_file_fops || tmpl->i_fop == &proc_seq_rw_fops);
+
+	if (!gen && !S_ISLNK(tmpl->i_mode))
+		return NULL;
+	struct inode *inode = new_inode(&proc_sb, tmpl->i_mode);
+	if (!inode)
+		return NULL;
+	inode->i_fop = tmpl->i_fop;
+	if (gen)
+		inode->i_show = tmpl->i_show;
+	else
+		inode->i_get_link = tmpl->i_get_link;
+	inode->i_private = tmpl->i_private;
+	inode->i_pid = pid;
+	return inode;
+}
+
 /* A new proc directory inside parent. */
-static struct inode *proc_new_dir(struct inode *parent)
+struct inode *proc_new_dir(struct inode *parent)
 {
 	struct inode *inode = new_inode(&proc_sb, S_IFDIR | 0555);
 
@@ -433,7 +489,8 @@ static struct inode *proc_new_dir(struct inode *parent)
 
 /*
  * /proc/meminfo: the first lines of Linux's, in its format (a 16-column name, an 8-column
- * number of KiB). Warden has no page cache to reclaim, so MemAvailable equals MemFree.
+ * number of KiB). Warden has no page cache to reclaim, so MemAvailable equals MemFree, and no
+ * buffers, cache or swap (their lines read 0; ramfs pages stay in MemFree's complement).
  */
 static int meminfo_show(struct seq_buf *m)
 {
@@ -443,6 +500,12 @@ static int meminfo_show(struct seq_buf *m)
 	seq_printf(m, "%-16s%8llu kB\n", "MemTotal:", total);
 	seq_printf(m, "%-16s%8llu kB\n", "MemFree:", free);
 	seq_printf(m, "%-16s%8llu kB\n", "MemAvailable:", free);
+	/* What free(1) and top read next, in Linux's order: no buffers, cache or swap. */
+	static const char *const zero[] = { "Buffers:",	 "Cached:",   "SwapCached:",
+					    "Active:",	 "Inactive:", "SwapTotal:",
+					    "SwapFree:", "Shmem:",    "SReclaimable:" };
+	for (size_t i = 0; i < sizeof(zero) / sizeof(zero[0]); i++)
+		seq_printf(m, "%-16s%8llu kB\n", zero[i], 0ULL);
 	return 0;
 }
 

@@ -1,16 +1,22 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * /proc, kept small: /proc/self is a symlink to the caller's pid, and /proc/<pid> (only the
- * caller's own: other pids are ENOENT for now) is one directory whose entries always describe
- * the calling task: /proc/self/exe, a symlink to current->exe_path. Other files are "generated
- * files": a callback writes their whole content into a seq_buf when the file is opened, and
- * reads, lseek and pread are served from that copy (the design /proc/self/maps fits).
- * Nothing in /proc can be created, removed or renamed; its st_blksize is 1024, as on Linux.
+ * /proc: /proc/self is a symlink to the caller's pid; /proc/<pid> exists for every live task
+ * (kernel/proc_base.c). The entries added "to /proc/self" (PROC_SELF) go into one template
+ * directory; looking a name up in /proc/<pid> copies the template entry with inode->i_pid set,
+ * so its generator describes that task (proc_task()) rather than the caller. Entries with file
+ * operations of their own (mem, pagemap, oom_score_adj...) still describe the caller, so only
+ * the caller's own /proc/<pid> has them. Other files are "generated files": a callback writes
+ * their whole content into a seq_buf when the file is opened, and reads, lseek and pread are
+ * served from that copy (a /proc/<pid> file whose task was reaped since reads ESRCH, as Linux,
+ * which makes the text at read). Nothing in /proc can be created, removed or renamed; its
+ * st_blksize is 1024, as on Linux.
  */
 #ifndef WARDEN_FS_PROC_H
 #define WARDEN_FS_PROC_H
 
 #include "fs/vfs.h"
+
+struct task_struct;
 
 /* A growing text buffer; overflow is set (and the open fails with ENOMEM) if memory runs out. */
 struct seq_buf {
@@ -74,6 +80,39 @@ int proc_create_int_store(struct inode *dir, const char *name, u32 mode, int *va
  * root; Warden has no huge pages, so it reads back 0 after any write. 0 or -errno.
  */
 int hugetlb_sysctl_init(void);
+
+/*
+ * The task whose /proc/PID file show() is generating (set around each show() call: generators
+ * describe it, not the caller), or current outside a /proc/PID open.
+ */
+struct task_struct *proc_task(void);
+
+/* Set by kernel/proc_base.c: the live task (zombies included) with this pid, or NULL. */
+extern struct task_struct *(*proc_pid_task)(int pid);
+
+/* /proc itself. */
+struct inode *proc_root_dir(void);
+
+/* The directory whose entries every /proc/PID copies (what PROC_SELF adds to). */
+struct inode *proc_pid_template_dir(void);
+
+/*
+ * A copy of the template entry tmpl that describes pid's task (inode->i_pid = pid); NULL for an
+ * entry with file operations of its own (only the caller's directory has them) or no memory.
+ */
+struct inode *proc_pid_entry(struct inode *tmpl, int pid);
+
+/* A new empty proc directory (0555) inside parent, with no name: NULL without memory. */
+struct inode *proc_new_dir(struct inode *parent);
+
+/* kernel/proc_base.c: /proc/<pid> for every task, with fd/ and cwd. 0 or -errno. */
+int proc_base_init(void);
+
+/* kernel/proc_array.c: /proc/<pid>/{stat,status,statm,cmdline,comm}. 0 or -errno. */
+int proc_array_init(void);
+
+/* kernel/proc_misc.c: /proc/{uptime,loadavg,stat,version,filesystems,mounts}. 0 or -errno. */
+int proc_misc_init(void);
 
 /* Builds /proc (self and self/exe) and mounts it on /proc in the root. 0 or -ENOMEM. */
 int proc_init(void);

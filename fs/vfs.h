@@ -86,6 +86,7 @@ struct inode {
 		int (*i_show)(struct seq_buf *m); /* proc's generated files: the content at open */
 	};
 	void *i_private;
+	int i_pid; /* proc: the pid whose /proc/PID this inode is in (0: the caller's) */
 };
 
 /* f_mode */

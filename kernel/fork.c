@@ -68,6 +68,11 @@ void fork_init(void)
 }
 
 /* A task with a kernel stack and nothing else; NULL when memory runs out. */
+int last_pid(void)
+{
+	return next_pid - 1;
+}
+
 struct task_struct *task_create(void)
 {
 	struct task_struct *t = kzalloc(sizeof(*t), GFP_KERNEL);
@@ -80,6 +85,7 @@ struct task_struct *task_create(void)
 		return NULL;
 	}
 	t->pid = t->tgid = next_pid++;
+	t->start_time = ktime_get_ns();
 	init_waitqueue_head(&t->wait_chldexit);
 	fpu_init_state(t);
 	arch_setup_new_task(t);

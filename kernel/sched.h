@@ -170,6 +170,7 @@ struct task_struct {
 	short oom_score_adj;
 	short oom_score_adj_min;
 	u64 oom_kill_ns;
+	u64 start_time; /* ktime_get_ns() at fork: /proc/<pid>/stat's starttime */
 };
 
 /* The task running on this CPU: one load from the per-CPU area (%gs). */
@@ -215,6 +216,9 @@ u64 ktime_get_ns(void);
 
 /* Tasks that exist (running, sleeping, stopped or zombies): fork's max_threads counts them. */
 extern int nr_threads;
+
+/* The pid fork handed out last (/proc/loadavg; /proc/stat's "processes"). */
+int last_pid(void);
 
 /* A new task (next pid) with a kernel stack and the initial FPU state, not yet runnable. */
 struct task_struct *task_create(void);

@@ -306,8 +306,8 @@ static int limits_show(struct seq_buf *m)
 		"Limit                     Soft Limit           Hard Limit           Units     \n");
 	for (int i = 0; i < RLIM_NLIMITS; i++) {
 		seq_printf(m, "%-25s ", limit_names[i].name);
-		limit_show(m, current->rlim[i].rlim_cur);
-		limit_show(m, current->rlim[i].rlim_max);
+		limit_show(m, proc_task()->rlim[i].rlim_cur);
+		limit_show(m, proc_task()->rlim[i].rlim_max);
 		if (limit_names[i].unit)
 			seq_printf(m, "%-10s\n", limit_names[i].unit);
 		else

@@ -33,6 +33,10 @@ long sys_set_tid_address(int *tidptr);
 long sys_sched_yield(void);
 long sys_personality(u64 persona);
 long sys_uname(struct new_utsname *u);
+
+/* sysinfo(2) (kernel/proc_misc.c): uptime, loads, memory in bytes (mem_unit 1), tasks. */
+struct sysinfo;
+long sys_sysinfo(struct sysinfo *info);
 long sys_arch_prctl(int code, u64 addr);
 long sys_prctl(int option, u64 arg2, u64 arg3, u64 arg4, u64 arg5);
 long sys_prlimit64(int pid, unsigned int resource, const struct rlimit64 *new,

@@ -72,6 +72,7 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	SYSCALL(wait4, sys_wait4),
 	SYSCALL(kill, sys_kill),
 	SYSCALL(uname, sys_uname),
+	SYSCALL(sysinfo, sys_sysinfo),
 	SYSCALL(fcntl, sys_fcntl),
 	SYSCALL(fsync, sys_fsync),
 	SYSCALL(fdatasync, sys_fdatasync),

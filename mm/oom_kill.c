@@ -26,15 +26,6 @@
 #define GFP_HIGHUSER_MOVABLE_MASK 0x140cca
 #define K(pages) ((unsigned long)(pages) << (PAGE_SHIFT - 10))
 
-/* What an mm holds, in pages (Linux's rss_stat counters, total_vm and pgtables_bytes). */
-struct oom_mm_counters {
-	unsigned long anon; /* MM_ANONPAGES */
-	unsigned long file; /* MM_FILEPAGES */
-	unsigned long shmem; /* MM_SHMEMPAGES */
-	unsigned long pgtables; /* page-table pages below the PML4 */
-	unsigned long total_vm;
-};
-
 bool fatal_signal_pending(struct task_struct *p)
 {
 	return p->pending & sigmask(SIGKILL);
@@ -59,7 +50,7 @@ static unsigned long count_tables(const pte_t *table, int level, int entries)
  * not counted (vm_normal_page). Warden's files all live in ramfs, which plays tmpfs, so their
  * page-cache pages count as shmem-rss, as tmpfs pages do on Linux; a private copy is anonymous.
  */
-static void oom_mm_count(struct mm_struct *mm, struct oom_mm_counters *c)
+void oom_mm_count(struct mm_struct *mm, struct oom_mm_counters *c)
 {
 	*c = (struct oom_mm_counters){ 0 };
 	for (struct vm_area_struct *v = mm->mm_rb.first; v; v = v->vm_next) {

@@ -117,4 +117,20 @@ bool fatal_signal_pending(struct task_struct *p);
 /* Creates /proc/self/oom_score, oom_score_adj and oom_adj. 0 or -errno. */
 int proc_oom_init(void);
 
+/* What an mm holds, in pages (Linux's rss_stat counters, total_vm and pgtables_bytes). */
+struct oom_mm_counters {
+	unsigned long anon; /* MM_ANONPAGES */
+	unsigned long file; /* MM_FILEPAGES */
+	unsigned long shmem; /* MM_SHMEMPAGES */
+	unsigned long pgtables; /* page-table pages below the PML4 */
+	unsigned long total_vm;
+};
+
+/*
+ * Adds up what mm maps (rss by kind, page tables, total_vm), as the OOM killer weighs it and
+ * /proc/<pid>/stat, statm and status report it.
+ */
+struct mm_struct;
+void oom_mm_count(struct mm_struct *mm, struct oom_mm_counters *c);
+
 #endif

@@ -27,7 +27,7 @@
 static int proc_oom_score_show(struct seq_buf *m)
 {
 	long totalpages = (long)nr_managed_frames();
-	long badness = oom_badness(current, (u64)totalpages);
+	long badness = oom_badness(proc_task(), (u64)totalpages);
 	unsigned long points = 0;
 
 	if (badness != LONG_MIN)

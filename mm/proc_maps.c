@@ -416,13 +416,13 @@ void show_smaps(struct seq_buf *m, struct mm_struct *mm)
 
 static int proc_maps_show(struct seq_buf *m)
 {
-	show_maps(m, current ? current->mm : NULL);
+	show_maps(m, proc_task()->state < EXIT_ZOMBIE ? proc_task()->mm : NULL);
 	return 0;
 }
 
 static int proc_smaps_show(struct seq_buf *m)
 {
-	show_smaps(m, current ? current->mm : NULL);
+	show_smaps(m, proc_task()->state < EXIT_ZOMBIE ? proc_task()->mm : NULL);
 	return 0;
 }
 

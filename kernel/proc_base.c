@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: MIT
+/*
+ * /proc/<pid> for every task (Linux's fs/proc/base.c): looking up a decimal pid in /proc makes a
+ * directory (with no name, freed with its last reference) that remembers the pid; looking up a
+ * name in it copies the template entry of /proc/self (fs/proc.c) with the pid, so generated
+ * files describe that task (proc_task()) at open, and fd/ and cwd describe it too. A task reaped
+ * since the lookup is ENOENT for new names and ESRCH at open, as Linux. Pids are never reused
+ * (next_pid only grows), so a pid names at most one task for Warden's lifetime.
+ */
+#include "fs/fdtable.h"
+#include "fs/fs_struct.h"
+#include "fs/proc.h"
+#include "kernel/errno.h"
+#include "kernel/sched.h"
+#include "kernel/string.h"
+#include "kernel/vsprintf.h"
+#include "mm/slab.h"
+
+/* The live task (zombies included) with this pid; NULL once reaped. */
+static struct task_struct *proc_find_task(int pid)
+{
+	return find_task_by_pid(pid);
+}
+
+/* The task a /proc inode describes: its pid's, or the caller for /proc/self's own entries. */
+static struct task_struct *proc_inode_task(struct inode *inode)
+{
+	return inode->i_pid ? proc_find_task(inode->i_pid) : current;
+}
+
+/*
+ * A /proc name as a number, as Linux's name_to_int: decimal digits only, no leading zero
+ * (so "0" is 0 and "01" is not a number), and no more than fits; -1 if it is not one.
+ */
+static int proc_name_to_int(const char *name, u32 len)
+{
+	u32 n = 0;
+
+	if (len == 0 || len > 10 || (name[0] == '0' && len > 1))
+		return -1;
+	for (u32 i = 0; i < len; i++) {
+		if (name[i] < '0' || name[i] > '9' || n >= (~0U - 9) / 10)
+			return -1;
+		n = n * 10 + (u32)(name[i] - '0');
+	}
+	return n > 0x7fffffffU ? -1 : (int)n;
+}
+
+/* A kmalloc'd copy of s (a symlink's target). */
+static char *proc_link_dup(const char *s)
+{
+	size_t len = strlen(s);
+	char *copy = kmalloc(len + 1, GFP_KERNEL);
+
+	if (!copy)
+		return ERR_PTR(-ENOMEM);
+	memcpy(copy, s, len + 1);
+	return copy;
+}
+
+/* The path of inode as a kmalloc'd link target (proc's links name files by path). */
+static char *proc_path_link(struct inode *inode)
+{
+	char *buf = kmalloc(PATH_MAX, GFP_KERNEL), *path;
+
+	if (!buf)
+		return ERR_PTR(-ENOMEM);
+	path = d_path(inode, buf, PATH_MAX);
+	if (!IS_ERR(path))
+		path = proc_link_dup(path);
+	kfree(buf);
+	return path;
+}
+
+/* /proc/<pid>/cwd -> the task's working directory (ENOENT for a zombie: it has none). */
+static char *proc_cwd_get_link(struct inode *inode)
+{
+	struct task_struct *t = proc_inode_task(inode);
+
+	if (!t || !t->fs || !t->fs->pwd)
+		return ERR_PTR(-ENOENT);
+	return proc_path_link(t->fs->pwd);
+}
+
+/*
+ * /proc/<pid>/fd/<n> -> what the descriptor refers to: a file's path, or "pipe:[ino]" for a
+ * pipe, as Linux's d_path of a pipe's dentry. ENOENT once the descriptor is closed.
+ */
+static char *proc_fd_get_link(struct inode *inode)
+{
+	struct task_struct *t = proc_inode_task(inode);
+	struct file *file =
+		t ? lookup_fd(t->files, (unsigned int)(uintptr_t)inode->i_private) : NULL;
+	char pipe[32];
+
+	if (!file)
+		return ERR_PTR(-ENOENT);
+	if (file->f_inode->i_dentry || !S_ISFIFO(file->f_inode->i_mode))
+		return proc_path_link(file->f_inode);
+	snprintf(pipe, sizeof(pipe), "pipe:[%llu]", (unsigned long long)file->f_inode->i_ino);
+	return proc_link_dup(pipe);
+}
+
+/*
+ * /proc/<pid>/fd/<n>: a link for each open descriptor, lrwx------ style as Linux (r-x for
+ * reading, -wx for writing, owner only).
+ */
+static struct inode *proc_fd_lookup(struct inode *dir, const char *name, u32 len)
+{
+	struct task_struct *t = proc_inode_task(dir);
+	int fd = proc_name_to_int(name, len);
+	struct file *file = t && fd >= 0 ? lookup_fd(t->files, (unsigned int)fd) : NULL;
+	u32 mode = S_IFLNK;
+
+	if (!file)
+		return NULL;
+	if (file->f_mode & FMODE_READ)
+		mode |= 0500;
+	if (file->f_mode & FMODE_WRITE)
+		mode |= 0300;
+	struct inode *inode = new_inode(&proc_sb, mode);
+	if (!inode)
+		return NULL;
+	inode->i_get_link = proc_fd_get_link;
+	inode->i_private = (void *)(uintptr_t)fd;
+	inode->i_pid = dir->i_pid;
+	return inode;
+}
+
+/* A directory describing pid's task (i_pid), whose names lookup finds. */
+static struct inode *proc_pid_mkdir(struct inode *parent, int pid,
+				    struct inode *(*lookup)(struct inode *, const char *, u32))
+{
+	struct inode *inode = proc_new_dir(parent);
+
+	if (!inode)
+		return NULL;
+	inode->i_pid = pid;
+	inode->i_lookup = lookup;
+	return inode;
+}
+
+/* A name in /proc/<pid>: fd/, or a copy of the template entry of that name for the task. */
+static struct inode *proc_pid_lookup(struct inode *dir, const char *name, u32 len)
+{
+	if (!proc_find_task(dir->i_pid))
+		return NULL;
+	if (len == 2 && !memcmp(name, "fd", 2))
+		return proc_pid_mkdir(dir, dir->i_pid, proc_fd_lookup);
+	struct dentry *dentry = d_lookup(proc_pid_template_dir(), name, len);
+	if (!dentry)
+		return NULL;
+	struct inode *inode = proc_pid_entry(dentry->d_inode, dir->i_pid);
+	if (!inode && current->tgid == dir->i_pid)
+		return iget(dentry->d_inode); /* mem, pagemap...: the caller's own */
+	return inode;
+}
+
+/* /proc/<pid>: a directory for each live task; "0", "01", non-numbers and too big are ENOENT. */
+static struct inode *proc_root_pid_lookup(struct inode *dir, const char *name, u32 len)
+{
+	int pid = proc_name_to_int(name, len);
+
+	if (pid <= 0 || !proc_find_task(pid))
+		return NULL;
+	return proc_pid_mkdir(dir, pid, proc_pid_lookup);
+}
+
+/* getdents positions of /proc as Linux's: fixed entries below 256, then pid + 258 per process. */
+#define FIRST_PROCESS_ENTRY 256
+#define TGID_OFFSET (FIRST_PROCESS_ENTRY + 2)
+
+/* Passes entries on to the caller's actor, noting whether it ran out of room. */
+struct proc_root_ctx {
+	struct dir_context ctx;
+	struct dir_context *outer;
+	bool full;
+};
+
+static bool proc_root_fill(struct dir_context *ctx, const char *name, u32 len, s64 pos, u64 ino,
+			   u32 type)
+{
+	struct proc_root_ctx *r = (struct proc_root_ctx *)ctx;
+
+	r->outer->pos = pos;
+	if (!r->outer->actor(r->outer, name, len, pos, ino, type))
+		return !(r->full = true);
+	return true;
+}
+
+/*
+ * getdents of /proc (Linux's proc_root_readdir): ".", "..", the fixed entries, then a directory
+ * for each thread-group leader in pid order (the task list is in creation order, and pids
+ * only grow), each at position TGID_OFFSET + pid so a later call resumes after the last.
+ */
+static int proc_root_readdir(struct file *file, struct dir_context *ctx)
+{
+	char name[12];
+
+	if (ctx->pos < FIRST_PROCESS_ENTRY) {
+		struct proc_root_ctx r = { { proc_root_fill, ctx->pos }, ctx, false };
+		int err = dcache_dir_operations.iterate(file, &r.ctx);
+
+		ctx->pos = r.ctx.pos;
+		if (err || r.full)
+			return err;
+		ctx->pos = TGID_OFFSET;
+	}
+	for (struct task_struct *t = first_task(); t; t = t->run_next) {
+		if (!t->pid || t->pid != t->tgid || t->state == EXIT_DEAD ||
+		    t->pid + (s64)TGID_OFFSET < ctx->pos)
+			continue;
+		int len = snprintf(name, sizeof(name), "%d", t->pid);
+		if (!ctx->actor(ctx, name, (u32)len, t->pid + TGID_OFFSET, 0x40000000ULL + t->pid,
+				DT_DIR))
+			return 0;
+		ctx->pos = t->pid + TGID_OFFSET + 1;
+	}
+	return 0;
+}
+
+static struct file_operations proc_root_fops;
+
+int proc_base_init(void)
+{
+	proc_pid_task = proc_find_task;
+	proc_root_fops = dcache_dir_operations;
+	proc_root_fops.iterate = proc_root_readdir;
+	proc_root_dir()->i_fop = &proc_root_fops;
+	proc_root_dir()->i_lookup = proc_root_pid_lookup;
+	return proc_create_link(PROC_SELF, "cwd", proc_cwd_get_link);
+}

@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The files of /proc that describe the whole system (Linux's fs/proc/uptime.c, loadavg.c,
+ * stat.c, version.c, filesystems and mounts), in Linux 6.1's formats with what Warden knows:
+ * time since boot, tasks and pids, its uname. Warden keeps no CPU-time accounting and no load
+ * average, so those read as on an idle Linux that has just booted: load 0.00, every tick
+ * counted idle (so top shows an idle CPU rather than dividing by zero). sysinfo(2) gives the
+ * same numbers to free(1) and uptime(1).
+ */
+#include "fs/proc.h"
+#include "fs/vfs.h"
+#include "kernel/errno.h"
+#include "kernel/sched.h"
+#include "kernel/string.h"
+#include "kernel/sys.h"
+#include "mm/frame.h"
+#include "mm/uaccess.h"
+
+#define USER_HZ 100
+#define NSEC_PER_SEC 1000000000ULL
+
+/* Tasks that can run now (Linux's nr_running). */
+static unsigned int nr_running(void)
+{
+	unsigned int n = 0;
+
+	for (struct task_struct *t = first_task(); t; t = t->run_next)
+		if (t->pid && t->state == TASK_RUNNING)
+			n++;
+	return n;
+}
+
+/* /proc/uptime: seconds since boot and idle seconds, two decimals each. */
+static int uptime_show(struct seq_buf *m)
+{
+	u64 ns = ktime_get_ns(), cs = ns / (NSEC_PER_SEC / 100);
+
+	seq_printf(m, "%llu.%02llu %llu.%02llu\n", (unsigned long long)(cs / 100),
+		   (unsigned long long)(cs % 100), (unsigned long long)(cs / 100),
+		   (unsigned long long)(cs % 100));
+	return 0;
+}
+
+/* /proc/loadavg: three load averages, running/total tasks, the last pid handed out. */
+static int loadavg_show(struct seq_buf *m)
+{
+	seq_printf(m, "0.00 0.00 0.00 %u/%d %d\n", nr_running(), nr_threads, last_pid());
+	return 0;
+}
+
+/* /proc/stat: CPU ticks (all idle), counters, boot time, processes forked, running. */
+static int stat_show(struct seq_buf *m)
+{
+	u64 ns = ktime_get_ns(), ticks = ns / (NSEC_PER_SEC / USER_HZ);
+	u64 now = current_time_ns() / NSEC_PER_SEC, up = ns / NSEC_PER_SEC;
+
+	seq_printf(m, "cpu  0 0 0 %llu 0 0 0 0 0 0\n", (unsigned long long)ticks);
+	seq_printf(m, "cpu0 0 0 0 %llu 0 0 0 0 0 0\n", (unsigned long long)ticks);
+	seq_printf(m, "intr 0\nctxt 0\nbtime %llu\n",
+		   (unsigned long long)(now > up ? now - up : 0));
+	seq_printf(m, "processes %d\nprocs_running %u\nprocs_blocked 0\n", last_pid(),
+		   nr_running());
+	seq_printf(m, "softirq 0 0 0 0 0 0 0 0 0 0 0\n");
+	return 0;
+}
+
+/* /proc/version: uname's release and version in Linux's sentence. */
+static int version_show(struct seq_buf *m)
+{
+	seq_printf(m, "Linux version 6.1.0-warden (warden@warden) (musl-gcc) #1 Warden\n");
+	return 0;
+}
+
+/* /proc/filesystems: the file system types Warden has, none backed by a device. */
+static int filesystems_show(struct seq_buf *m)
+{
+	seq_printf(m, "nodev\tramfs\nnodev\tproc\nnodev\tpipefs\n");
+	return 0;
+}
+
+/* /proc/mounts: the root (ramfs, as Linux's initramfs rootfs) and /proc. */
+static int mounts_show(struct seq_buf *m)
+{
+	seq_printf(m, "rootfs / rootfs rw 0 0\nproc /proc proc rw,relatime 0 0\n");
+	return 0;
+}
+
+/* struct sysinfo of Linux's x86-64 ABI (112 bytes). */
+struct sysinfo {
+	s64 uptime;
+	u64 loads[3];
+	u64 totalram, freeram, sharedram, bufferram, totalswap, freeswap;
+	u16 procs, pad;
+	u64 totalhigh, freehigh;
+	u32 mem_unit;
+	u32 pad2; /* Linux's _f[]: 20 - 2 * 8 - 4 = 0 bytes, then alignment */
+};
+
+/*
+ * sysinfo(2) as Linux's do_sysinfo on 64-bit: uptime in whole seconds rounded up, load averages
+ * 0 (Warden keeps none), memory in bytes (mem_unit 1: the page counts fit when shifted), the
+ * number of tasks. The whole struct is written, padding zeroed.
+ */
+_Static_assert(sizeof(struct sysinfo) == 112, "Linux's struct sysinfo");
+
+long sys_sysinfo(struct sysinfo *info)
+{
+	struct sysinfo k;
+	u64 ns = ktime_get_ns();
+
+	memset(&k, 0, sizeof(k));
+	k.uptime = (s64)(ns / NSEC_PER_SEC + (ns % NSEC_PER_SEC ? 1 : 0));
+	k.totalram = nr_managed_frames() * PAGE_SIZE;
+	k.freeram = nr_free_frames() * PAGE_SIZE;
+	k.procs = (u16)nr_threads;
+	k.mem_unit = 1;
+	return copy_to_user(info, &k, sizeof(k)) ? -EFAULT : 0;
+}
+
+int proc_misc_init(void)
+{
+	int err = proc_create_file(PROC_ROOT, "uptime", 0444, uptime_show);
+
+	if (!err)
+		err = proc_create_file(PROC_ROOT, "loadavg", 0444, loadavg_show);
+	if (!err)
+		err = proc_create_file(PROC_ROOT, "stat", 0444, stat_show);
+	if (!err)
+		err = proc_create_file(PROC_ROOT, "version", 0444, version_show);
+	if (!err)
+		err = proc_create_file(PROC_ROOT, "filesystems", 0444, filesystems_show);
+	if (!err)
+		err = proc_create_file(PROC_ROOT, "mounts", 0444, mounts_show);
+	return err;
+}
