@@ -7,6 +7,7 @@
  * capabilities), so Linux's ptrace_may_access(PTRACE_MODE_READ) for the address fields of stat
  * always passes; the check is marked where it would go.
  */
+#include "drivers/tty/tty.h"
 #include "fs/fs_struct.h"
 #include "fs/fdtable.h"
 #include "fs/proc.h"
@@ -113,9 +114,13 @@ static int proc_stat_show(struct seq_buf *m)
 		oom_mm_count(mm, &rss);
 		vm_count(mm, &vm);
 	}
+	unsigned int tty_nr;
+	int tpgid;
+
 	task_sig_masks(t, &ign, &catch);
-	seq_printf(m, "%d (%s) %c %d %d %d 0 -1 %u 0 0 0 0 0 0 0 0 20 0 %d 0 %llu", t->pid, t->comm,
-		   task_state(t)[0], task_ppid(t), t->pgid, t->sid,
+	task_tty_stat(t, &tty_nr, &tpgid);
+	seq_printf(m, "%d (%s) %c %d %d %d %u %d %u 0 0 0 0 0 0 0 0 20 0 %d 0 %llu", t->pid,
+		   t->comm, task_state(t)[0], task_ppid(t), t->pgid, t->sid, tty_nr, tpgid,
 		   PF_RANDOMIZE | (t->state >= EXIT_ZOMBIE ? PF_EXITING : 0), task_nr_threads(t),
 		   (unsigned long long)(t->start_time / 10000000));
 	seq_printf(m, " %lu %lu %llu", vm.total << PAGE_SHIFT, rss.anon + rss.file + rss.shmem,

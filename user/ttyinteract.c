@@ -25,6 +25,29 @@ static void say(const char *s)
 }
 
 /* Reads once and prints what came back, control bytes as \xNN. */
+/* Reports /proc/self/stat's tty_nr and whether tpgid is the caller's group (fields 7 and 8). */
+static void stat_tty(const char *what)
+{
+	char buf[512], out[128];
+	int fd = open("/proc/self/stat", O_RDONLY);
+	long n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+	unsigned int tty_nr = 0;
+	int tpgid = 0, len;
+
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0) {
+		len = snprintf(out, sizeof(out), "%s: unreadable\n", what);
+	} else {
+		buf[n] = 0;
+		char *p = strrchr(buf, ')');
+		sscanf(p ? p + 2 : buf, "%*c %*d %*d %*d %u %d", &tty_nr, &tpgid);
+		len = snprintf(out, sizeof(out), "%s: tty_nr %u tpgid %s\n", what, tty_nr,
+			       tpgid == -1 ? "-1" : tpgid == getpgrp() ? "own group" : "other");
+	}
+	write(tty, out, len);
+}
+
 static void report(const char *what)
 {
 	char buf[128], out[600];
@@ -75,6 +98,7 @@ int main(void)
 	report("raw");
 	tcsetattr(tty, TCSANOW, &t);
 
+	stat_tty("init stat");
 	/* poll: nothing typed yet is POLLOUT alone; a line typed while it waits wakes it. */
 	struct pollfd pfd = { .fd = tty, .events = POLLIN | POLLOUT };
 	char pl[80];
@@ -92,6 +116,7 @@ int main(void)
 	if (pid == 0) {
 		if (setsid() != getpid() || ioctl(tty, TIOCSCTTY, 0) != 0)
 			_exit(42); /* setsid failed: reported as "exited 42" */
+		stat_tty("child stat");
 		say("READY intr\n");
 		report("read in child"); /* ^C must end the child here */
 		_exit(0);

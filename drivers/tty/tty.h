@@ -153,6 +153,10 @@ void n_tty_put_char(struct tty_struct *tty, u8 c);
  */
 int tty_check_change(struct tty_struct *tty, int sig);
 
+struct task_struct;
+/* /proc/PID/stat's tty_nr and tpgid for t (0 and -1 without a controlling terminal). */
+void task_tty_stat(const struct task_struct *t, unsigned int *tty_nr, int *tpgid);
+
 /* The serial port: enables COM1's receive interrupt and registers ttyS0. */
 void serial_tty_init(void);
 /* IRQ 4: drains COM1's receive FIFO into the line discipline. */

@@ -36,6 +36,21 @@ static struct tty_struct *get_current_tty(void)
 	return ttyS0.session && ttyS0.session == current->sid ? &ttyS0 : NULL;
 }
 
+/*
+ * /proc/PID/stat's tty_nr and tpgid (Linux's do_task_stat): t's controlling terminal as an
+ * encoded device number (new_encode_dev of 4:64; 0: none) and its foreground process group
+ * (0 when it has none; -1 without a terminal).
+ */
+void task_tty_stat(const struct task_struct *t, unsigned int *tty_nr, int *tpgid)
+{
+	*tty_nr = 0;
+	*tpgid = -1;
+	if (ttyS0.session && ttyS0.session == t->sid) {
+		*tty_nr = (64 & 0xff) | (4 << 8);
+		*tpgid = ttyS0.pgrp;
+	}
+}
+
 /* Does the current process lead its session (Linux's signal->leader)? */
 static bool session_leader(void)
 {
