@@ -397,8 +397,7 @@ int hugetlb_sysctl_init(void)
 	return err;
 }
 
-/* A kmalloc'd copy of s. */
-static char *proc_strdup(const char *s)
+char *proc_strdup(const char *s)
 {
 	size_t len = strlen(s);
 	char *copy = kmalloc(len + 1, GFP_KERNEL);

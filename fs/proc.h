@@ -117,4 +117,7 @@ int proc_misc_init(void);
 /* Builds /proc (self and self/exe) and mounts it on /proc in the root. 0 or -ENOMEM. */
 int proc_init(void);
 
+/* A kmalloc'd copy of s (a symlink's target), or ERR_PTR(-ENOMEM). */
+char *proc_strdup(const char *s);
+
 #endif

@@ -46,18 +46,6 @@ static int proc_name_to_int(const char *name, u32 len)
 	return n > 0x7fffffffU ? -1 : (int)n;
 }
 
-/* A kmalloc'd copy of s (a symlink's target). */
-static char *proc_link_dup(const char *s)
-{
-	size_t len = strlen(s);
-	char *copy = kmalloc(len + 1, GFP_KERNEL);
-
-	if (!copy)
-		return ERR_PTR(-ENOMEM);
-	memcpy(copy, s, len + 1);
-	return copy;
-}
-
 /* The path of inode as a kmalloc'd link target (proc's links name files by path). */
 static char *proc_path_link(struct inode *inode)
 {
@@ -67,7 +55,7 @@ static char *proc_path_link(struct inode *inode)
 		return ERR_PTR(-ENOMEM);
 	path = d_path(inode, buf, PATH_MAX);
 	if (!IS_ERR(path))
-		path = proc_link_dup(path);
+		path = proc_strdup(path);
 	kfree(buf);
 	return path;
 }
@@ -98,7 +86,7 @@ static char *proc_fd_get_link(struct inode *inode)
 	if (file->f_inode->i_dentry || !S_ISFIFO(file->f_inode->i_mode))
 		return proc_path_link(file->f_inode);
 	snprintf(pipe, sizeof(pipe), "pipe:[%llu]", (unsigned long long)file->f_inode->i_ino);
-	return proc_link_dup(pipe);
+	return proc_strdup(pipe);
 }
 
 /*
