@@ -397,6 +397,7 @@ int hugetlb_sysctl_init(void)
 	return err;
 }
 
+/* A kmalloc'd copy of s, for a link target (fs/proc.h). */
 char *proc_strdup(const char *s)
 {
 	size_t len = strlen(s);
