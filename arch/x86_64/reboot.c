@@ -4,6 +4,7 @@
 #include "arch/x86_64/cpu.h"
 #include "drivers/acpi/osl.h"
 #include "drivers/acpi/sleep.h"
+#include "kernel/cmdline.h"
 #include "kernel/printk.h"
 
 #define PCI_RESET_CONTROL 0xcf9
@@ -57,19 +58,52 @@ static void __noreturn reset_triple_fault(void)
 		halt();
 }
 
+/* The restart methods, in the order tried; reboot= on the command line picks the first. */
+enum reboot_type { BOOT_ACPI, BOOT_CF9, BOOT_KBD, BOOT_TRIPLE };
+
+/*
+ * The first method to try, from Linux's reboot= letters: a (ACPI reset register, the default),
+ * p (port 0xcf9, "pci"), k (keyboard controller), t (triple fault). Others: the default.
+ */
+static enum reboot_type first_reboot_type(void)
+{
+	const char *opt = cmdline_get("reboot");
+
+	switch (opt ? opt[0] : 'a') {
+	case 'p':
+		return BOOT_CF9;
+	case 'k':
+		return BOOT_KBD;
+	case 't':
+		return BOOT_TRIPLE;
+	default:
+		return BOOT_ACPI;
+	}
+}
+
 void machine_restart(const char *cmd)
 {
 	(void)cmd; /* PC firmware takes no restart command */
-	if (acpi_reboot())
-		pr_emerg("reboot: the ACPI reset register did not reset; trying port 0xcf9\n");
-	else
-		pr_emerg("reboot: no ACPI reset register; trying port 0xcf9\n");
-	reset_cf9();
-	acpi_os_stall(10000);
-	pr_emerg("reboot: port 0xcf9 did not reset; trying the keyboard controller\n");
-	reset_kbd();
-	acpi_os_stall(10000);
-	pr_emerg("reboot: keyboard controller did not reset; triple fault\n");
+	switch (first_reboot_type()) {
+	case BOOT_ACPI:
+		if (acpi_reboot())
+			pr_emerg("reboot: the ACPI reset register did not reset; trying port 0xcf9\n");
+		else
+			pr_emerg("reboot: no ACPI reset register; trying port 0xcf9\n");
+		fallthrough;
+	case BOOT_CF9:
+		reset_cf9();
+		acpi_os_stall(10000);
+		pr_emerg("reboot: port 0xcf9 did not reset; trying the keyboard controller\n");
+		fallthrough;
+	case BOOT_KBD:
+		reset_kbd();
+		acpi_os_stall(10000);
+		pr_emerg("reboot: the keyboard controller did not reset; triple fault\n");
+		fallthrough;
+	case BOOT_TRIPLE:
+		reset_triple_fault();
+	}
 	reset_triple_fault();
 }
 

@@ -162,6 +162,12 @@ static int pick_root_table(u64 *phys)
 	return 0;
 }
 
+/* The RSDP's length: 20 bytes before revision 2, then its length field. */
+static u32 rsdp_len(void)
+{
+	return rsdp_copy.revision >= 2 ? rsdp_copy.length : ACPI_RSDP_V1_SIZE;
+}
+
 /* Takes the loader's RSDP if it checks out: the copy (multiboot2) or the address (PVH). */
 static u64 rsdp_from_hint(const struct acpi_rsdp_hint *hint, const char **from)
 {
@@ -191,10 +197,12 @@ int acpi_table_init(const struct acpi_rsdp_hint *hint)
 		}
 		keep_rsdp(map_rsdp(rsdp));
 	}
-	pr_info("ACPI: RSDP 0x%016llx %06X (v%02u %.6s) from %s\n",
-		(unsigned long long)(rsdp == 1 ? 0 : rsdp),
-		rsdp_copy.revision >= 2 ? rsdp_copy.length : ACPI_RSDP_V1_SIZE, rsdp_copy.revision,
-		rsdp_copy.oem_id, from);
+	if (rsdp == 1)
+		pr_info("ACPI: RSDP (a copy) %06X (v%02u %.6s) from %s\n", rsdp_len(), rsdp_copy.revision,
+			rsdp_copy.oem_id, from);
+	else
+		pr_info("ACPI: RSDP 0x%016llx %06X (v%02u %.6s) from %s\n", (unsigned long long)rsdp,
+			rsdp_len(), rsdp_copy.revision, rsdp_copy.oem_id, from);
 	if (pick_root_table(&root_phys)) {
 		pr_warn("ACPI: no valid RSDT or XSDT; no ACPI tables\n");
 		return -ENODEV;
