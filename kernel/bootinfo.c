@@ -143,7 +143,7 @@ static void parse_pvh(u64 info, struct boot_info *bi)
 		const char *cl = mods[i].cmdline_paddr ? phys_to_virt(mods[i].cmdline_paddr) : "";
 		add_module(bi, mods[i].paddr, mods[i].paddr + mods[i].size, cl);
 	}
-	/* The RSDP (QEMU's PVH option ROM finds it in the BIOS area), below the boot map's 1 GiB. */
+	/* The RSDP (QEMU's PVH option ROM finds it in the BIOS area), below the boot map's 1 GiB */
 	if (si->rsdp_paddr && si->rsdp_paddr < SZ_1G - ACPI_RSDP_V2_SIZE)
 		set_rsdp(bi, si->rsdp_paddr, phys_to_virt(si->rsdp_paddr), ACPI_RSDP_V2_SIZE);
 	if (si->version >= 1 && si->memmap_paddr) {

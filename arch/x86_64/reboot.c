@@ -87,7 +87,8 @@ void machine_restart(const char *cmd)
 	switch (first_reboot_type()) {
 	case BOOT_ACPI:
 		if (acpi_reboot())
-			pr_emerg("reboot: the ACPI reset register did not reset; trying port 0xcf9\n");
+			pr_emerg("reboot: the ACPI reset register did not reset; trying port "
+				 "0xcf9\n");
 		else
 			pr_emerg("reboot: no ACPI reset register; trying port 0xcf9\n");
 		fallthrough;

@@ -58,14 +58,16 @@ static u16 pm1_cnt_port(const struct acpi_table_header *fadt, u32 x_off, u32 leg
 
 	if (fadt->length >= x_off + sizeof(gas)) {
 		memcpy(&gas, (const u8 *)fadt + x_off, sizeof(gas));
-		if (gas.address && gas.space_id == ACPI_ADR_SPACE_SYSTEM_IO && gas.address <= 0xffff)
+		if (gas.address && gas.space_id == ACPI_ADR_SPACE_SYSTEM_IO &&
+		    gas.address <= 0xffff)
 			return (u16)gas.address;
 	}
 	u64 port = fadt_field(fadt, legacy_off, 4);
 	return port <= 0xffff ? (u16)port : 0;
 }
 
-/* Decodes an AML PkgLength at p (at most end - p bytes); its value, and *size its bytes; -1 if bad. */
+/* Decodes an AML PkgLength at p (at most end - p bytes); its value, and *size its bytes; -1 if bad.
+ */
 static long aml_pkg_length(const u8 *p, const u8 *end, unsigned int *size)
 {
 	if (p >= end)
@@ -87,8 +89,10 @@ static long aml_pkg_length(const u8 *p, const u8 *end, unsigned int *size)
 /* Decodes one AML integer (ZeroOp, OneOp, OnesOp or a Byte/Word/DWord/QWord constant) at *p. */
 static int aml_integer(const u8 **p, const u8 *end, u64 *val)
 {
-	static const unsigned int widths[] = { [AML_BYTE_PREFIX] = 1, [AML_WORD_PREFIX] = 2,
-					       [AML_DWORD_PREFIX] = 4, [AML_QWORD_PREFIX] = 8 };
+	static const unsigned int widths[] = { [AML_BYTE_PREFIX] = 1,
+					       [AML_WORD_PREFIX] = 2,
+					       [AML_DWORD_PREFIX] = 4,
+					       [AML_QWORD_PREFIX] = 8 };
 	const u8 *q = *p;
 
 	if (q >= end)
@@ -206,7 +210,8 @@ int acpi_sleep_init(void)
 		return -ENODEV;
 	}
 	acpi_pm.can_power_off = true;
-	pr_info("ACPI: (supports S5) PM1a_CNT %#x PM1b_CNT %#x, \\_S5 (%.4s) SLP_TYPa %u SLP_TYPb %u\n",
+	pr_info("ACPI: (supports S5) PM1a_CNT %#x PM1b_CNT %#x, \\_S5 (%.4s) SLP_TYPa %u SLP_TYPb "
+		"%u\n",
 		acpi_pm.pm1a_cnt, acpi_pm.pm1b_cnt, where, acpi_pm.slp_typ_a, acpi_pm.slp_typ_b);
 	return 0;
 }

@@ -198,11 +198,12 @@ int acpi_table_init(const struct acpi_rsdp_hint *hint)
 		keep_rsdp(map_rsdp(rsdp));
 	}
 	if (rsdp == 1)
-		pr_info("ACPI: RSDP (a copy) %06X (v%02u %.6s) from %s\n", rsdp_len(), rsdp_copy.revision,
-			rsdp_copy.oem_id, from);
+		pr_info("ACPI: RSDP (a copy) %06X (v%02u %.6s) from %s\n", rsdp_len(),
+			rsdp_copy.revision, rsdp_copy.oem_id, from);
 	else
-		pr_info("ACPI: RSDP 0x%016llx %06X (v%02u %.6s) from %s\n", (unsigned long long)rsdp,
-			rsdp_len(), rsdp_copy.revision, rsdp_copy.oem_id, from);
+		pr_info("ACPI: RSDP 0x%016llx %06X (v%02u %.6s) from %s\n",
+			(unsigned long long)rsdp, rsdp_len(), rsdp_copy.revision, rsdp_copy.oem_id,
+			from);
 	if (pick_root_table(&root_phys)) {
 		pr_warn("ACPI: no valid RSDT or XSDT; no ACPI tables\n");
 		return -ENODEV;

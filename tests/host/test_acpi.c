@@ -126,8 +126,8 @@ static void put_rsdp(u64 phys, u8 rev, u32 rsdt, u64 xsdt)
 
 /* QEMU's _S5: Name (_S5, Package (4) { Zero, Zero, Zero, Zero }) inside some other AML. */
 static const u8 dsdt_s5[] = { 0x10, 0x05, 0x5c, 0x00, 0x01, /* Scope (\) { } ... noise */
-			      0x08, '_',  'S',  '5',  '_',  0x12, 0x06, 0x04,
-			      0x0a, 0x05, 0x0a, 0x07, 0x00, 0x00 };
+			      0x08, '_',  'S',	'5',  '_',  0x12, 0x06,
+			      0x04, 0x0a, 0x05, 0x0a, 0x07, 0x00, 0x00 };
 
 /*
  * A whole machine: RSDP (revision rsdp_rev) at rsdp_at, RSDT listing FADT and MADT, an XSDT
@@ -280,15 +280,34 @@ HOST_TEST(acpi_s5_encodings)
 		int ret;
 		u8 a, b;
 	} cases[] = {
-		{ { 0x08, '_', 'S', '5', '_', 0x12, 0x06, 0x04, 0x00, 0x00, 0x00, 0x00 }, 12, 0, 0, 0 },
-		{ { 0x08, '_', 'S', '5', '_', 0x12, 0x08, 0x04, 0x0a, 0x07, 0x0a, 0x05, 0x00, 0x00 },
-		  14, 0, 7, 5 },
-		{ { 0x08, 0x5c, '_', 'S', '5', '_', 0x12, 0x06, 0x02, 0x01, 0x0b, 0x03, 0x00 }, 13, 0,
-		  1, 3 },
-		{ { 0x08, '_', 'S', '5', '_', 0x12, 0x07, 0x01, 0x0c, 0x05, 0x06, 0, 0 }, 13, 0, 5, 6 },
+		{ { 0x08, '_', 'S', '5', '_', 0x12, 0x06, 0x04, 0x00, 0x00, 0x00, 0x00 },
+		  12,
+		  0,
+		  0,
+		  0 },
+		{ { 0x08, '_', 'S', '5', '_', 0x12, 0x08, 0x04, 0x0a, 0x07, 0x0a, 0x05, 0x00,
+		    0x00 },
+		  14,
+		  0,
+		  7,
+		  5 },
+		{ { 0x08, 0x5c, '_', 'S', '5', '_', 0x12, 0x06, 0x02, 0x01, 0x0b, 0x03, 0x00 },
+		  13,
+		  0,
+		  1,
+		  3 },
+		{ { 0x08, '_', 'S', '5', '_', 0x12, 0x07, 0x01, 0x0c, 0x05, 0x06, 0, 0 },
+		  13,
+		  0,
+		  5,
+		  6 },
 		{ { 0x08, '_', 'S', '5', '_', 0x12, 0x04, 0x02, 0xff, 0x00 }, 10, 0, 0xff, 0 },
 		/* PkgLength in two bytes: 0x40 | low nibble, then the next 8 bits. */
-		{ { 0x08, '_', 'S', '5', '_', 0x12, 0x46, 0x00, 0x02, 0x0a, 0x02, 0x01 }, 12, 0, 2, 1 },
+		{ { 0x08, '_', 'S', '5', '_', 0x12, 0x46, 0x00, 0x02, 0x0a, 0x02, 0x01 },
+		  12,
+		  0,
+		  2,
+		  1 },
 		/* Not a Name: a method call or a string mentioning _S5_. */
 		{ { 0x14, '_', 'S', '5', '_', 0x12, 0x04, 0x02, 0x00, 0x00 }, 10, -ENOENT, 0, 0 },
 		{ { 0x08, '_', 'S', '5', '_', 0x0a, 0x05 }, 7, -ENOENT, 0, 0 },
@@ -299,8 +318,11 @@ HOST_TEST(acpi_s5_encodings)
 		/* A PkgLength whose own bytes run past the package. */
 		{ { 0x08, '_', 'S', '5', '_', 0x12, 0xc1, 0x00 }, 8, -ENOENT, 0, 0 },
 		/* The second of two matches is the real one. */
-		{ { '_', 'S', '5', '_', 0x08, '_', 'S', '5', '_', 0x12, 0x04, 0x02, 0x01, 0x01 }, 14, 0,
-		  1, 1 },
+		{ { '_', 'S', '5', '_', 0x08, '_', 'S', '5', '_', 0x12, 0x04, 0x02, 0x01, 0x01 },
+		  14,
+		  0,
+		  1,
+		  1 },
 	};
 
 	for (unsigned int i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -315,8 +337,8 @@ HOST_TEST(acpi_s5_encodings)
 
 HOST_TEST(acpi_s5_truncated_and_random_never_overrun)
 {
-	static const u8 full[] = { 0x08, 0x5c, '_', 'S',  '5',  '_',  0x12, 0x0a, 0x02,
-				   0x0e, 1,    2,   3,    4,    5,    6,    7,    8 };
+	static const u8 full[] = { 0x08, 0x5c, '_', 'S', '5', '_', 0x12, 0x0a, 0x02,
+				   0x0e, 1,    2,   3,	 4,   5,   6,	 7,    8 };
 	u8 a, b, buf[64];
 
 	CHECK_EQ(parse_exact(full, sizeof(full), &a, &b), -ENOENT); /* 2 elements, only 1 fits */
