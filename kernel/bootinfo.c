@@ -12,6 +12,8 @@ struct boot_info boot_info;
 #define MB2_TAG_LOADER 2
 #define MB2_TAG_MODULE 3
 #define MB2_TAG_MMAP 6
+#define MB2_TAG_ACPI_OLD 14 /* a copy of the ACPI 1.0 RSDP */
+#define MB2_TAG_ACPI_NEW 15 /* a copy of the ACPI 2.0+ RSDP */
 
 struct mb2_tag {
 	u32 type;
@@ -69,6 +71,16 @@ static void add_module(struct boot_info *bi, u64 start, u64 end, const char *cmd
 	strlcpy(m->cmdline, cmdline ? cmdline : "", sizeof(m->cmdline));
 }
 
+/* Keeps up to sizeof(copy) bytes of the loader's RSDP; drivers/acpi/tables.c validates them. */
+static void set_rsdp(struct boot_info *bi, u64 phys, const void *rsdp, u32 len)
+{
+	struct acpi_rsdp_hint *h = &bi->acpi_rsdp;
+
+	h->phys = phys;
+	h->len = min(len, (u32)sizeof(h->copy));
+	memcpy(h->copy, rsdp, h->len);
+}
+
 /* Walks the multiboot2 tag list. */
 static void parse_multiboot2(u64 info, struct boot_info *bi)
 {
@@ -104,6 +116,13 @@ static void parse_multiboot2(u64 info, struct boot_info *bi)
 			}
 			break;
 		}
+		case MB2_TAG_ACPI_OLD: /* GRUB gives both on ACPI 2.0 machines: keep the new one */
+			if (bi->acpi_rsdp.len)
+				break;
+			fallthrough;
+		case MB2_TAG_ACPI_NEW:
+			set_rsdp(bi, 0, body, tag->size - sizeof(*tag));
+			break;
 		}
 		off += ALIGN_UP(tag->size, 8);
 	}
@@ -124,6 +143,9 @@ static void parse_pvh(u64 info, struct boot_info *bi)
 		const char *cl = mods[i].cmdline_paddr ? phys_to_virt(mods[i].cmdline_paddr) : "";
 		add_module(bi, mods[i].paddr, mods[i].paddr + mods[i].size, cl);
 	}
+	/* The RSDP (QEMU's PVH option ROM finds it in the BIOS area), below the boot map's 1 GiB */
+	if (si->rsdp_paddr && si->rsdp_paddr < SZ_1G - ACPI_RSDP_V2_SIZE)
+		set_rsdp(bi, si->rsdp_paddr, phys_to_virt(si->rsdp_paddr), ACPI_RSDP_V2_SIZE);
 	if (si->version >= 1 && si->memmap_paddr) {
 		const struct hvm_memmap_entry *mm = phys_to_virt(si->memmap_paddr);
 		for (u32 i = 0; i < si->memmap_entries; i++)

@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * What the boot loader told us, in one loader-independent form: the command line, the physical
- * memory map and the modules (e.g. an initramfs). Parsed from multiboot2 (GRUB) or from Xen PVH's
- * hvm_start_info (QEMU -kernel), and copied so the loader's structures can be reused as memory.
+ * memory map, the modules (e.g. an initramfs) and the ACPI root pointer (RSDP). Parsed from
+ * multiboot2 (GRUB) or from Xen PVH's hvm_start_info (QEMU -kernel), and copied so the loader's
+ * structures can be reused as memory.
  */
 #ifndef WARDEN_BOOTINFO_H
 #define WARDEN_BOOTINFO_H
 
 #include "kernel/types.h"
+#include "drivers/acpi/tables.h"
 
 #define BOOT_MAGIC_MULTIBOOT2 0x36d76289
 #define BOOT_MAGIC_PVH 0x336ec578
@@ -47,6 +49,8 @@ struct boot_info {
 	struct boot_mem_region mem[BOOT_MAX_MEM];
 	unsigned int nr_modules;
 	struct boot_module modules[BOOT_MAX_MODULES];
+	/* The RSDP from multiboot2's ACPI tag or PVH's rsdp_paddr (len 0: none). */
+	struct acpi_rsdp_hint acpi_rsdp;
 };
 
 extern struct boot_info boot_info;

@@ -10,6 +10,8 @@
 #include "kernel/cmdline.h"
 #include "kernel/console.h"
 #include "drivers/tty/tty.h"
+#include "drivers/acpi/sleep.h"
+#include "drivers/acpi/tables.h"
 #include "kernel/init.h"
 #include "kernel/sys.h"
 #include "kernel/sched.h"
@@ -21,6 +23,7 @@
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/selftest.h"
+#include "kernel/string.h"
 #include "kernel/version.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/cpufeature.h"
@@ -149,6 +152,12 @@ static void __noreturn start_userspace(void)
 {
 	const struct boot_module *initrd = boot_info.nr_modules ? &boot_info.modules[0] : NULL;
 
+	/* ACPI tables: how reboot(2) powers off and resets (docs/power.md); acpi=off as Linux. */
+	const char *acpi = cmdline_get("acpi");
+	if (acpi && !strcmp(acpi, "off"))
+		pr_info("ACPI: disabled (acpi=off): power-off halts\n");
+	else if (!acpi_table_init(&boot_info.acpi_rsdp))
+		acpi_sleep_init();
 	time_init(); /* before the first file gets a timestamp */
 	fork_init(); /* max_threads, before init's limits are set from it */
 	trace_init();

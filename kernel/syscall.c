@@ -23,6 +23,7 @@
 #include "mm/madvise.h"
 #include "mm/pkeys.h"
 #include "kernel/ptrace.h"
+#include "kernel/reboot.h"
 
 typedef long (*syscall_fn)(u64, u64, u64, u64, u64, u64);
 
@@ -144,6 +145,7 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	SYSCALL(ppoll, sys_ppoll),
 	SYSCALL(select, sys_select),
 	SYSCALL(pselect6, sys_pselect6),
+	SYSCALL(reboot, sys_reboot),
 };
 
 #define NAME_ENTRY(nr, name) [nr] = #name,

@@ -272,6 +272,7 @@ enum {
 	A_SIGSET = 'k', A_SETSIZE = 'z', A_PKEY = 'K', A_RES = 'r', A_RLIM = 'R', A_WHENCE = 'w',
 	A_CLOCK = 'C', A_ARGV = 'e', A_FCMD = 'u', A_IOCMD = 'n', A_OFF = 'g', A_STACK = 'Q',
 	A_HOW = 'h', A_WAITOPT = 'O', A_SMALL = 'x', A_PTREQ = 'T', A_NOTE = 'N', A_TFLAGS = 'F',
+	A_BADMAGIC = 'B',
 };
 
 struct sc {
@@ -390,6 +391,9 @@ static const struct sc table[] = {
 	{ SYS_ppoll, "ppoll", "pltkz", 2 },
 	{ SYS_select, "select", "ipppt", 2 },
 	{ SYS_pselect6, "pselect6", "lppptp", 2 },
+	/* issue 16 part 5: reboot(2) with a magic1 that is never 0xfee1dead (checked first: EINVAL),
+	 * so a fuzzed command can never end the machine */
+	{ SYS_reboot, "reboot", "Biip", 1 },
 	{ OP_TOUCH, "touch", "ai", 20 },
 	{ OP_FORK, "fork", "", 2 },
 	{ OP_VFORK, "vfork", "", 1 },
@@ -490,6 +494,10 @@ static u64 gen_arg(char kind)
 	case A_NOTE: /* ptrace's addr: a regset type, a struct user offset, or an address */
 		return one_in(2) ? (u64[]){ 0x202, 1, 2, 0x201, 0, 8 * 17, 8 * 21, 848, 928 }[below(9)]
 				 : any_addr();
+	case A_BADMAGIC: { /* any value whose low 32 bits (an int, as Linux reads it) are wrong */
+		u64 v = any_int();
+		return (unsigned int)v == 0xfee1deadu ? v ^ 1 : v;
+	}
 	default:
 		return any_int();
 	}

@@ -104,6 +104,25 @@ static __always_inline void outl(u16 port, u32 v)
 	__asm__ __volatile__("outl %0, %1" ::"a"(v), "Nd"(port));
 }
 
+static __always_inline void outw(u16 port, u16 v)
+{
+	__asm__ __volatile__("outw %0, %1" ::"a"(v), "Nd"(port));
+}
+
+static __always_inline u16 inw(u16 port)
+{
+	u16 v;
+	__asm__ __volatile__("inw %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static __always_inline u32 inl(u16 port)
+{
+	u32 v;
+	__asm__ __volatile__("inl %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
 static __always_inline void cpu_relax(void)
 {
 	__asm__ __volatile__("pause" ::: "memory");

@@ -77,3 +77,17 @@ void paging_init(void)
 	write_cr3(virt_to_phys(kernel_pml4));
 	flush_tlb_all();
 }
+
+const void *memremap_ro(phys_addr_t pa, size_t size)
+{
+	if (!size || pa >= DIRECT_MAP_SIZE || size > DIRECT_MAP_SIZE - pa)
+		return NULL;
+	for (phys_addr_t p = ALIGN_DOWN(pa, PAGE_SIZE); p < pa + size; p += PAGE_SIZE) {
+		u64 va = DIRECT_MAP_BASE + p;
+		if (pgtable_lookup(kernel_pml4, va, NULL))
+			continue;
+		if (pgtable_map(kernel_pml4, va, p, PAGE_KERNEL_RO, PG_LEVEL_4K))
+			return NULL;
+	}
+	return phys_to_virt(pa);
+}

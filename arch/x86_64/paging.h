@@ -8,7 +8,17 @@
 #ifndef WARDEN_ARCH_PAGING_H
 #define WARDEN_ARCH_PAGING_H
 
+#include "kernel/types.h"
+
 /* Builds the tables from memblock's RAM ranges and switches CR3 to them. */
 void paging_init(void);
+
+/*
+ * Makes the firmware memory [pa, pa+size) (ACPI tables, the BIOS area: RAM that the memory map
+ * calls reserved, so the direct map left it out) readable at its direct-map address, read-only
+ * and NX, mapping only the 4 KiB pages not mapped yet. Returns phys_to_virt(pa), or NULL when the
+ * range wraps, lies past the direct map, or page tables cannot be allocated. Never unmapped.
+ */
+const void *memremap_ro(phys_addr_t pa, size_t size);
 
 #endif
