@@ -25,6 +25,8 @@ struct tty_struct ttyS0 = {
 		/* INIT_C_CC: ^C ^\ DEL ^U ^D, TIME 0, MIN 1, ^Q ^S ^Z, ^R ^O ^W ^V */
 		.c_cc = { 3, 28, 127, 21, 4, 0, 1, 0, 17, 19, 26, 0, 18, 15, 23, 22, 0 },
 	},
+	.c_ispeed = 9600,
+	.c_ospeed = 9600,
 	.lock = SPINLOCK_INIT,
 	.read_wait = WAIT_QUEUE_HEAD_INIT,
 	.write_wait = WAIT_QUEUE_HEAD_INIT,
@@ -133,22 +135,32 @@ static ssize_t tty_write(struct file *file, struct iov_iter *from, s64 *ppos)
 	return n_tty_write(file->private_data, file, from);
 }
 
-/* TCSETS, TCSETSW, TCSETSF (Linux's set_termios): job control first, then the copy. */
+/*
+ * TCSETS, TCSETSW, TCSETSF (Linux's set_termios and tty_set_termios): job control first, then
+ * the copy; the speeds its codes name are loaded (the old c_[io]speed stand for BOTHER), ADDRB
+ * stays as it was, and the serial driver writes back the speed it takes.
+ */
 static long set_termios(struct tty_struct *tty, unsigned int cmd, unsigned long arg)
 {
-	struct termios t, old;
+	struct ktermios k, old = { tty->termios, tty->c_ispeed, tty->c_ospeed };
 	long ret = tty_check_change(tty, SIGTTOU);
 
 	if (ret)
 		return ret;
-	if (copy_from_user(&t, (const void __user *)arg, sizeof(t)))
+	k = old;
+	if (copy_from_user(&k.t, (const void __user *)arg, sizeof(k.t)))
 		return -EFAULT;
+	k.c_ispeed = tty_termios_input_baud_rate(&k);
+	k.c_ospeed = tty_termios_baud_rate(&k);
 	if (cmd == TCSETSF)
 		n_tty_flush_input(tty);
 	/* Output is sent synchronously: nothing to drain for TCSETSW. */
-	old = tty->termios;
-	tty->termios = t;
-	n_tty_set_termios(tty, &old);
+	k.t.c_cflag ^= (k.t.c_cflag ^ old.t.c_cflag) & ADDRB;
+	serial_set_termios(&k, &old);
+	tty->termios = k.t;
+	tty->c_ispeed = k.c_ispeed;
+	tty->c_ospeed = k.c_ospeed;
+	n_tty_set_termios(tty, &old.t);
 	return 0;
 }
 
@@ -283,6 +295,8 @@ static long n_tty_ioctl(struct tty_struct *tty, unsigned int cmd, unsigned long 
 	long ret;
 
 	switch (cmd) {
+	case TIOCOUTQ: /* output goes out synchronously: nothing is ever queued */
+		return put_user_u32(0, (u32 __user *)arg) ? -EFAULT : 0;
 	case TIOCINQ:
 		return put_user_u32(n_tty_inq(tty), (u32 __user *)arg) ? -EFAULT : 0;
 	case TCXONC:
