@@ -1656,7 +1656,8 @@ static unsigned char tty_saved[60], winsz_saved[8];
 /*
  * The terminal as the round found it (issue 16): the children's TCSETS, TCXONC, TIOCSTI and
  * TIOCSWINSZ leave their marks on ttyS0, so the parent saves its termios and window size once
- * and puts them back after each round (flow on, input flushed), as a new round would find it.
+ * and puts them back after each round (flow on, input flushed, a newline after the children's
+ * output), as a new round would find it.
  */
 static void tty_reset(int save)
 {
@@ -1671,6 +1672,9 @@ static void tty_reset(int save)
 		ioctl(fd, 0x5414 /* TIOCSWINSZ */, winsz_saved);
 		ioctl(fd, 0x540a /* TCXONC */, 1 /* TCOON */);
 		ioctl(fd, 0x540b /* TCFLSH */, 2 /* TCIOFLUSH */);
+		/* COM1 also carries the kernel log: end what the children wrote there, so that
+		 * run-program finds "warden: init exited" at the start of a line */
+		write(fd, "\n", 1);
 	}
 	close(fd);
 }
