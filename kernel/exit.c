@@ -9,6 +9,7 @@
 #include "kernel/sched.h"
 #include "kernel/signal.h"
 #include "arch/x86_64/qemu.h"
+#include "drivers/tty/tty.h"
 #include "fs/fdtable.h"
 #include "fs/fs_struct.h"
 #include "fs/vfs.h"
@@ -96,6 +97,15 @@ static void __noreturn init_exited(int status)
 	qemu_exit(QEMU_EXIT_INIT);
 }
 
+/* Is t the last live thread of its process (Linux's group_dead)? */
+static bool group_dead(const struct task_struct *t)
+{
+	for (struct task_struct *p = first_task(); p; p = p->run_next)
+		if (p != t && p->pid && p->tgid == t->tgid && p->state < EXIT_ZOMBIE)
+			return false;
+	return true;
+}
+
 void do_exit(int status)
 {
 	struct task_struct *t = current;
@@ -109,6 +119,8 @@ void do_exit(int status)
 		put_fs(t->fs);
 	t->files = NULL;
 	t->fs = NULL;
+	if (group_dead(t))
+		disassociate_ctty(1); /* a session leader's exit hangs its terminal up */
 	if (t->mm) {
 		switch_mm(NULL);
 		mmput(t->mm);

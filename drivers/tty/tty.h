@@ -132,6 +132,7 @@ struct tty_struct {
 	int session; /* the session whose controlling terminal this is, 0: none */
 	int pgrp; /* the foreground process group, 0: none */
 	int count; /* open files */
+	u32 hangups; /* times it was hung up: a file opened before the last one is hung up */
 	bool flow_stopped; /* output stopped by ^S or TCOOFF */
 	bool lnext; /* ^V was typed: the next byte is data */
 	spinlock_t lock; /* the line discipline's state below: taken with interrupts off */
@@ -170,6 +171,17 @@ void n_tty_put_char(struct tty_struct *tty, u8 c);
  * ignored or blocked).
  */
 int tty_check_change(struct tty_struct *tty, int sig);
+
+/* Has the terminal been hung up since file was opened (Linux's tty_hung_up_p)? */
+bool tty_hung_up_p(const struct file *file);
+
+/*
+ * The current session leader gives its controlling terminal up (Linux's disassociate_ctty):
+ * on exit the terminal is hung up (SIGHUP to the foreground group, every file hung up);
+ * otherwise (TIOCNOTTY) the foreground group gets SIGHUP and SIGCONT. Either way the session
+ * no longer has it. Nothing for a process that leads no session.
+ */
+void disassociate_ctty(int on_exit);
 
 /* tty_baudrate.c: the speed c_cflag (or c_ospeed for BOTHER) names; 0 for none. */
 u32 tty_termios_baud_rate(const struct ktermios *k);

@@ -10,6 +10,7 @@
 #include "kernel/sched.h"
 #include "kernel/signal.h"
 #include "kernel/string.h"
+#include "mm/slab.h"
 #include "mm/uaccess.h"
 
 #define ENOIOCTLCMD 515
@@ -32,10 +33,34 @@ struct tty_struct ttyS0 = {
 	.write_wait = WAIT_QUEUE_HEAD_INIT,
 };
 
-/* The current process's controlling terminal (its session's), or NULL. */
+/*
+ * What an open terminal file holds (Linux's tty_file_private, plus what hung_up_tty_fops
+ * says): the tty, and the hangup count when it was opened; a later hangup of the tty leaves
+ * the file hung up. /dev/console files are never hung up (Linux's redirected_tty_write).
+ */
+struct tty_file {
+	struct tty_struct *tty;
+	u32 hangups;
+	bool console;
+};
+
+/* The tty of an open terminal file. */
+static struct tty_struct *file_tty(const struct file *file)
+{
+	return ((const struct tty_file *)file->private_data)->tty;
+}
+
+bool tty_hung_up_p(const struct file *file)
+{
+	const struct tty_file *tf = file->private_data;
+
+	return !tf->console && tf->hangups != tf->tty->hangups;
+}
+
+/* The current process's controlling terminal (Linux's get_current_tty), or NULL. */
 static struct tty_struct *get_current_tty(void)
 {
-	return ttyS0.session && ttyS0.session == current->sid ? &ttyS0 : NULL;
+	return current->tty;
 }
 
 /*
@@ -47,9 +72,9 @@ void task_tty_stat(const struct task_struct *t, unsigned int *tty_nr, int *tpgid
 {
 	*tty_nr = 0;
 	*tpgid = -1;
-	if (ttyS0.session && ttyS0.session == t->sid) {
+	if (t->tty) {
 		*tty_nr = (64 & 0xff) | (4 << 8);
-		*tpgid = ttyS0.pgrp;
+		*tpgid = t->tty->pgrp;
 	}
 }
 
@@ -85,6 +110,70 @@ static void proc_set_tty(struct tty_struct *tty)
 {
 	tty->session = current->sid;
 	tty->pgrp = current->pgid;
+	current->tty = tty;
+}
+
+/* Every process of session sid loses its controlling terminal (Linux's session_clear_tty). */
+static void session_clear_tty(int sid)
+{
+	for (struct task_struct *t = first_task(); t; t = t->run_next)
+		if (t->pid && t->sid == sid)
+			t->tty = NULL;
+}
+
+/*
+ * Hangs the terminal up when its session leader exits (Linux's __tty_hangup with
+ * exit_session): every file open on it but /dev/console's is hung up, its session's processes
+ * lose it (a leader among them gets SIGHUP and SIGCONT), the foreground group gets SIGHUP, the
+ * line discipline starts afresh and the tty belongs to no session.
+ */
+static void tty_vhangup_session(struct tty_struct *tty)
+{
+	int pgrp = tty->pgrp;
+
+	tty->hangups++;
+	for (struct task_struct *t = first_task(); t; t = t->run_next) {
+		if (!t->pid || !tty->session || t->sid != tty->session)
+			continue;
+		if (t->tty == tty)
+			t->tty = NULL;
+		if (t->pid == t->tgid && t->sid == t->tgid && t->state < EXIT_ZOMBIE &&
+		    t != current) {
+			send_signal(t, SIGHUP);
+			send_signal(t, SIGCONT);
+		}
+	}
+	if (pgrp)
+		kill_pgrp(pgrp, SIGHUP, 1);
+	n_tty_flush_input(tty);
+	tty->lnext = false;
+	wake_up(&tty->read_wait);
+	wake_up(&tty->write_wait);
+	tty->session = 0;
+	tty->pgrp = 0;
+}
+
+void disassociate_ctty(int on_exit)
+{
+	struct tty_struct *tty = get_current_tty();
+
+	if (current->sid != current->tgid)
+		return; /* not a session leader */
+	if (tty && on_exit) {
+		tty_vhangup_session(tty);
+	} else if (tty && tty->pgrp) {
+		int pgrp = tty->pgrp;
+
+		kill_pgrp(pgrp, SIGHUP, on_exit);
+		if (!on_exit)
+			kill_pgrp(pgrp, SIGCONT, on_exit);
+	}
+	tty = get_current_tty();
+	if (tty) {
+		tty->session = 0;
+		tty->pgrp = 0;
+	}
+	session_clear_tty(current->sid);
 }
 
 /*
@@ -105,8 +194,15 @@ static int tty_open(struct inode *inode, struct file *file)
 	} else if (inode->i_rdev == mkdev(5, 1)) {
 		noctty = true;
 	}
+	struct tty_file *tf = kmalloc(sizeof(*tf), GFP_KERNEL);
+
+	if (!tf)
+		return -ENOMEM;
+	tf->tty = tty;
+	tf->hangups = tty->hangups;
+	tf->console = inode->i_rdev == mkdev(5, 1);
 	stream_open(file);
-	file->private_data = tty;
+	file->private_data = tf;
 	tty->count++;
 	if (!noctty && session_leader() && !get_current_tty() && !tty->session)
 		proc_set_tty(tty);
@@ -116,23 +212,30 @@ static int tty_open(struct inode *inode, struct file *file)
 /* The last close throws away unread input, as Linux frees the line discipline's buffers. */
 static void tty_release(struct inode *inode, struct file *file)
 {
-	struct tty_struct *tty = file->private_data;
+	struct tty_struct *tty = file_tty(file);
 
 	(void)inode;
+	kfree(file->private_data);
 	if (--tty->count == 0)
 		n_tty_flush_input(tty);
 }
 
+/* A hung-up file reads end-of-file (hung_up_tty_read). */
 static ssize_t tty_read(struct file *file, struct iov_iter *to, s64 *ppos)
 {
 	(void)ppos;
-	return n_tty_read(file->private_data, file, to);
+	if (tty_hung_up_p(file))
+		return 0;
+	return n_tty_read(file_tty(file), file, to);
 }
 
+/* A hung-up file cannot be written (hung_up_tty_write: EIO). */
 static ssize_t tty_write(struct file *file, struct iov_iter *from, s64 *ppos)
 {
 	(void)ppos;
-	return n_tty_write(file->private_data, file, from);
+	if (tty_hung_up_p(file))
+		return -EIO;
+	return n_tty_write(file_tty(file), file, from);
 }
 
 /*
@@ -210,6 +313,7 @@ static long tiocsctty(struct tty_struct *tty, struct file *file, unsigned long a
 	if (tty->session) {
 		if (arg != 1) /* uid 0 has CAP_SYS_ADMIN: arg 1 steals the terminal */
 			return -EPERM;
+		session_clear_tty(tty->session);
 		tty->session = 0;
 		tty->pgrp = 0;
 	}
@@ -219,21 +323,16 @@ static long tiocsctty(struct tty_struct *tty, struct file *file, unsigned long a
 	return 0;
 }
 
-/* TIOCNOTTY: the session leader gives the terminal up (its group gets SIGHUP and SIGCONT). */
+/*
+ * TIOCNOTTY (Linux's no_tty): the caller lets its controlling terminal go; when it leads the
+ * session, the foreground group gets SIGHUP and SIGCONT and the whole session lets go.
+ */
 static long tiocnotty(struct tty_struct *tty)
 {
 	if (get_current_tty() != tty)
 		return -ENOTTY;
-	if (session_leader()) {
-		int pgrp = tty->pgrp;
-
-		tty->session = 0;
-		tty->pgrp = 0;
-		if (pgrp) {
-			kill_pgrp(pgrp, SIGHUP, 0);
-			kill_pgrp(pgrp, SIGCONT, 0);
-		}
-	}
+	disassociate_ctty(0);
+	current->tty = NULL;
 	return 0;
 }
 
@@ -325,10 +424,12 @@ static long n_tty_ioctl(struct tty_struct *tty, unsigned int cmd, unsigned long 
 /* The ioctls of a terminal file, in Linux's tty_ioctl order. */
 static long tty_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
-	struct tty_struct *tty = file->private_data;
+	struct tty_struct *tty = file_tty(file);
 	struct winsize ws;
 	long ret;
 
+	if (tty_hung_up_p(file)) /* hung_up_tty_ioctl */
+		return cmd == TIOCSPGRP ? -ENOTTY : -EIO;
 	switch (cmd) {
 	case TIOCGWINSZ:
 		return copy_to_user((void __user *)arg, &tty->winsize, sizeof(ws)) ? -EFAULT : 0;
@@ -350,7 +451,9 @@ static long tty_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 /* poll and select on a terminal: the line discipline decides. */
 static __poll_t tty_poll(struct file *file, poll_table *wait)
 {
-	return n_tty_poll(file->private_data, file, wait);
+	if (tty_hung_up_p(file)) /* hung_up_tty_poll */
+		return POLLIN | POLLOUT | POLLERR | POLLHUP | POLLRDNORM | POLLWRNORM;
+	return n_tty_poll(file_tty(file), file, wait);
 }
 
 const struct file_operations tty_fops = {
