@@ -245,9 +245,14 @@ int close_fd(unsigned int fd)
 	return files_close(current->files, fd);
 }
 
+bool files_get_close_on_exec(struct files_struct *files, unsigned int fd)
+{
+	return fd < files->max_fds && test_fd(files->close_on_exec, fd);
+}
+
 bool get_close_on_exec(unsigned int fd)
 {
-	return fd < current->files->max_fds && test_fd(current->files->close_on_exec, fd);
+	return files_get_close_on_exec(current->files, fd);
 }
 
 void set_close_on_exec(unsigned int fd, bool on)

@@ -88,6 +88,8 @@ int close_fd(unsigned int fd);
 
 /* The close-on-exec bit of an open descriptor of the current task. */
 bool get_close_on_exec(unsigned int fd);
+/* The same for a descriptor of any table (/proc/PID/fdinfo). */
+bool files_get_close_on_exec(struct files_struct *files, unsigned int fd);
 void set_close_on_exec(unsigned int fd, bool on);
 
 #endif

@@ -97,7 +97,9 @@ static struct inode *proc_fd_lookup(struct inode *dir, const char *name, u32 len
 {
 	struct task_struct *t = proc_inode_task(dir);
 	int fd = proc_name_to_int(name, len);
-	struct file *file = t && fd >= 0 ? lookup_fd(t->files, (unsigned int)fd) : NULL;
+	struct file *file = t && fd >= 0 && t->state < EXIT_ZOMBIE ?
+				    lookup_fd(t->files, (unsigned int)fd) :
+				    NULL;
 	u32 mode = S_IFLNK;
 
 	if (!file)
@@ -110,6 +112,87 @@ static struct inode *proc_fd_lookup(struct inode *dir, const char *name, u32 len
 	if (!inode)
 		return NULL;
 	inode->i_get_link = proc_fd_get_link;
+	inode->i_private = (void *)(uintptr_t)fd;
+	inode->i_pid = dir->i_pid;
+	return inode;
+}
+
+/*
+ * getdents of /proc/<pid>/fd and fdinfo (Linux's proc_readfd_common): ".", "..", then each open
+ * descriptor in order at position fd + 2 (links in fd/, files in fdinfo/); a zombie's is empty.
+ */
+static int proc_readfd_common(struct file *file, struct dir_context *ctx, u32 type)
+{
+	struct inode *dir = file_inode(file);
+	struct task_struct *t = proc_inode_task(dir);
+	char name[12];
+
+	if (ctx->pos == 0) {
+		if (!ctx->actor(ctx, ".", 1, 0, dir->i_ino, DT_DIR))
+			return 0;
+		ctx->pos = 1;
+	}
+	if (ctx->pos == 1) {
+		if (!ctx->actor(ctx, "..", 2, 1, 1, DT_DIR))
+			return 0;
+		ctx->pos = 2;
+	}
+	if (!t || !t->files || t->state >= EXIT_ZOMBIE)
+		return 0;
+	for (s64 fd = ctx->pos - 2; fd < t->files->max_fds; fd++) {
+		if (!lookup_fd(t->files, (unsigned int)fd))
+			continue;
+		int len = snprintf(name, sizeof(name), "%d", (int)fd);
+		if (!ctx->actor(ctx, name, (u32)len, fd + 2, 0x50000000ULL + (u64)fd, type))
+			return 0;
+		ctx->pos = fd + 3;
+	}
+	return 0;
+}
+
+static int proc_readfd(struct file *file, struct dir_context *ctx)
+{
+	return proc_readfd_common(file, ctx, DT_LNK);
+}
+
+static int proc_readfdinfo(struct file *file, struct dir_context *ctx)
+{
+	return proc_readfd_common(file, ctx, DT_REG);
+}
+
+static struct file_operations proc_fd_fops, proc_fdinfo_fops;
+
+/*
+ * /proc/<pid>/fdinfo/<n> (Linux's seq_show): the position, the flags in octal (with O_CLOEXEC
+ * when the descriptor has it), the mount id and the inode number. ENOENT once it is closed.
+ */
+static int proc_fdinfo_show(struct seq_buf *m)
+{
+	struct task_struct *t = proc_task();
+	unsigned int fd = (unsigned int)(uintptr_t)proc_show_inode()->i_private;
+	struct file *file = t->files && t->state < EXIT_ZOMBIE ? lookup_fd(t->files, fd) : NULL;
+
+	if (!file)
+		return -ENOENT;
+	u32 flags = file->f_flags;
+	if (files_get_close_on_exec(t->files, fd))
+		flags |= O_CLOEXEC;
+	seq_printf(m, "pos:\t%lld\nflags:\t0%o\nmnt_id:\t%d\nino:\t%llu\n", (long long)file->f_pos,
+		   flags, 1, (unsigned long long)file->f_inode->i_ino);
+	return 0;
+}
+
+/* /proc/<pid>/fdinfo/<n>: a file (0444) for each open descriptor. */
+static struct inode *proc_fdinfo_lookup(struct inode *dir, const char *name, u32 len)
+{
+	struct task_struct *t = proc_inode_task(dir);
+	int fd = proc_name_to_int(name, len);
+
+	if (!t || fd < 0 || t->state >= EXIT_ZOMBIE || !lookup_fd(t->files, (unsigned int)fd))
+		return NULL;
+	struct inode *inode = proc_new_file(0444, proc_fdinfo_show);
+	if (!inode)
+		return NULL;
 	inode->i_private = (void *)(uintptr_t)fd;
 	inode->i_pid = dir->i_pid;
 	return inode;
@@ -128,19 +211,46 @@ static struct inode *proc_pid_mkdir(struct inode *parent, int pid,
 	return inode;
 }
 
-/* A name in /proc/<pid>: fd/, or a copy of the template entry of that name for the task. */
+/* The entries with file operations of their own that find their task by pid (Linux's). */
+static bool proc_pid_fops_name(const char *name, u32 len)
+{
+	static const char *const names[] = { "mem", "pagemap", "oom_score_adj", "oom_adj" };
+
+	for (unsigned int i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strlen(names[i]) == len && !memcmp(name, names[i], len))
+			return true;
+	return false;
+}
+
+/*
+ * A name in /proc/<pid>: fd/, fdinfo/, or a copy of the template entry of that name for the
+ * task. Root may open another process's mem and pagemap (Linux's PTRACE_MODE_ATTACH check:
+ * every process is uid 0 with every capability); ptwalk stays the caller's own.
+ */
 static struct inode *proc_pid_lookup(struct inode *dir, const char *name, u32 len)
 {
+	struct inode *inode;
+
 	if (!proc_find_task(dir->i_pid))
 		return NULL;
-	if (len == 2 && !memcmp(name, "fd", 2))
-		return proc_pid_mkdir(dir, dir->i_pid, proc_fd_lookup);
+	if ((len == 2 && !memcmp(name, "fd", 2)) || (len == 6 && !memcmp(name, "fdinfo", 6))) {
+		bool info = len == 6;
+
+		inode = proc_pid_mkdir(dir, dir->i_pid, info ? proc_fdinfo_lookup : proc_fd_lookup);
+		if (inode) {
+			inode->i_mode = S_IFDIR | (info ? 0555 : 0500); /* Linux's dr-x------, dr-xr-xr-x */
+			inode->i_fop = info ? &proc_fdinfo_fops : &proc_fd_fops;
+		}
+		return inode;
+	}
 	struct dentry *dentry = d_lookup(proc_pid_template_dir(), name, len);
 	if (!dentry)
 		return NULL;
-	struct inode *inode = proc_pid_entry(dentry->d_inode, dir->i_pid);
+	inode = proc_pid_entry(dentry->d_inode, dir->i_pid);
+	if (!inode && proc_pid_fops_name(name, len))
+		inode = proc_pid_fops_entry(dentry->d_inode, dir->i_pid);
 	if (!inode && current->tgid == dir->i_pid)
-		return iget(dentry->d_inode); /* mem, pagemap...: the caller's own */
+		return iget(dentry->d_inode); /* ptwalk: the caller's own */
 	return inode;
 }
 
@@ -214,6 +324,10 @@ int proc_base_init(void)
 	proc_pid_task = proc_find_task;
 	proc_root_fops = dcache_dir_operations;
 	proc_root_fops.iterate = proc_root_readdir;
+	proc_fd_fops = dcache_dir_operations;
+	proc_fd_fops.iterate = proc_readfd;
+	proc_fdinfo_fops = dcache_dir_operations;
+	proc_fdinfo_fops.iterate = proc_readfdinfo;
 	proc_root_dir()->i_fop = &proc_root_fops;
 	proc_root_dir()->i_lookup = proc_root_pid_lookup;
 	return proc_create_link(PROC_SELF, "cwd", proc_cwd_get_link);

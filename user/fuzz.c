@@ -96,7 +96,7 @@ static const char *const paths_any[] = {
 	"/proc/self/ptwalk", "/proc/meminfo", "/proc/warden/trace", "/dev", "/dev/null", "/dev/zero",
 	"/proc/self/mem", "/nonexistent/x", "/proc/self/exe/x", "//tmp//fz//a",
 	"/dev/ttyS0", "/dev/console", "/dev/tty", "/proc/self/fd", "/proc/self/fd/12",
-	"/proc/1/fd", "/proc/1/mem", "/proc/self/fdinfo/3",
+	"/proc/1/fd", "/proc/1/fdinfo/1", "/proc/self/fdinfo/3", /* not /proc/1/mem: the checker */
 };
 static const char *const paths_scratch[] = {
 	SCRATCH_DIR "/a", SCRATCH_DIR "/b", SCRATCH_DIR "/d", SCRATCH_DIR "/d/x", SCRATCH_DIR "/f0",
