@@ -97,9 +97,9 @@ static struct inode *proc_fd_lookup(struct inode *dir, const char *name, u32 len
 {
 	struct task_struct *t = proc_inode_task(dir);
 	int fd = proc_name_to_int(name, len);
-	struct file *file = t && fd >= 0 && t->state < EXIT_ZOMBIE ?
-				    lookup_fd(t->files, (unsigned int)fd) :
-				    NULL;
+	struct file *file = t && fd >= 0 && t->state < EXIT_ZOMBIE
+				    ? lookup_fd(t->files, (unsigned int)fd)
+				    : NULL;
 	u32 mode = S_IFLNK;
 
 	if (!file)
@@ -238,7 +238,8 @@ static struct inode *proc_pid_lookup(struct inode *dir, const char *name, u32 le
 
 		inode = proc_pid_mkdir(dir, dir->i_pid, info ? proc_fdinfo_lookup : proc_fd_lookup);
 		if (inode) {
-			inode->i_mode = S_IFDIR | (info ? 0555 : 0500); /* Linux's dr-x------, dr-xr-xr-x */
+			inode->i_mode =
+				S_IFDIR | (info ? 0555 : 0500); /* Linux's dr-x------, dr-xr-xr-x */
 			inode->i_fop = info ? &proc_fdinfo_fops : &proc_fd_fops;
 		}
 		return inode;

@@ -446,8 +446,7 @@ ssize_t n_tty_read(struct tty_struct *tty, struct file *file, struct iov_iter *t
 /* Waits while ^S or TCOOFF holds output (or until a hangup); -ERESTARTSYS on a signal. */
 static long wait_flow(struct tty_struct *tty, struct file *file)
 {
-	return wait_event_interruptible(tty->write_wait,
-					!tty->flow_stopped || tty_hung_up_p(file));
+	return wait_event_interruptible(tty->write_wait, !tty->flow_stopped || tty_hung_up_p(file));
 }
 
 /*

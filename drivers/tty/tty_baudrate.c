@@ -118,9 +118,11 @@ static u32 uart_get_baud_rate(struct ktermios *k, const struct ktermios *old)
 		}
 		if (!hung_up) {
 			if (baud <= UART_MIN_BAUD)
-				tty_termios_encode_baud_rate(k, UART_MIN_BAUD + 1, UART_MIN_BAUD + 1);
+				tty_termios_encode_baud_rate(k, UART_MIN_BAUD + 1,
+							     UART_MIN_BAUD + 1);
 			else
-				tty_termios_encode_baud_rate(k, UART_MAX_BAUD - 1, UART_MAX_BAUD - 1);
+				tty_termios_encode_baud_rate(k, UART_MAX_BAUD - 1,
+							     UART_MAX_BAUD - 1);
 		}
 	}
 	return 9600; /* not reached: the second try is in range */
