@@ -186,6 +186,26 @@ static void hostile_tty(void)
 		ioc(fd, TCGETS, (long)&got);
 		show_termios("read back", &got);
 	}
+	printf("issue 16 item 1: TIOCSTI on ttyS0 (root: any terminal), echo off, non-canonical\n");
+	t = saved;
+	t.c_lflag &= ~(ICANON | ECHO | ISIG);
+	t.c_cc[VMIN] = 1;
+	t.c_cc[VTIME] = 0;
+	show("  TCSETSF raw", ioc(fd, TCSETSF, (long)&t));
+	char ch = 'x', rd[4] = "";
+	show("  TIOCSTI 'x'", ioc(fd, TIOCSTI, (long)&ch));
+	ch = 'y';
+	show("  TIOCSTI 'y'", ioc(fd, TIOCSTI, (long)&ch));
+	int n = -1;
+	ioc(fd, FIONREAD, (long)&n);
+	printf("  FIONREAD: %d\n", n);
+	long r = read(fd, rd, sizeof(rd));
+	printf("  read: %ld [%.2s]\n", r, rd);
+	show("  TIOCSTI NULL", ioc(fd, TIOCSTI, 0));
+	show("  TIOCSTI kernel pointer", ioc(fd, TIOCSTI, KADDR));
+	show("  TIOCSTI last byte of a page, next unmapped", ioc(fd, TIOCSTI, (long)(page + 4095)));
+	show("  TIOCSTI first unmapped byte", ioc(fd, TIOCSTI, (long)(page + 4096)));
+	ioc(fd, TCFLSH, TCIFLUSH);
 	show("  TCSETS restore", ioc(fd, TCSETS, (long)&saved));
 	ioc(fd, TCGETS, (long)&got);
 	printf("  restored: %s\n", memcmp(&got, &saved, sizeof(got)) ? "differs" : "same");

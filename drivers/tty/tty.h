@@ -111,6 +111,7 @@ struct winsize {
 #define TIOCGWINSZ 0x5413
 #define TIOCSWINSZ 0x5414
 #define TIOCOUTQ 0x5411
+#define TIOCSTI 0x5412
 #define TIOCINQ 0x541B
 #define TIOCNOTTY 0x5422
 #define TIOCGSID 0x5429

@@ -421,6 +421,21 @@ static long n_tty_ioctl(struct tty_struct *tty, unsigned int cmd, unsigned long 
 	return -ENOTTY;
 }
 
+/*
+ * TIOCSTI (Linux 6.1's tiocsti): one byte as if typed, through the line discipline (echo,
+ * signals, editing). Another terminal than the caller's own needs CAP_SYS_ADMIN, which every
+ * Warden process (uid 0) has.
+ */
+static long tiocsti(struct tty_struct *tty, unsigned long arg)
+{
+	u8 ch;
+
+	if (copy_from_user(&ch, (const void __user *)arg, 1))
+		return -EFAULT;
+	n_tty_receive_char(tty, ch);
+	return 0;
+}
+
 /* The ioctls of a terminal file, in Linux's tty_ioctl order. */
 static long tty_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
@@ -431,6 +446,8 @@ static long tty_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	if (tty_hung_up_p(file)) /* hung_up_tty_ioctl */
 		return cmd == TIOCSPGRP ? -ENOTTY : -EIO;
 	switch (cmd) {
+	case TIOCSTI:
+		return tiocsti(tty, arg);
 	case TIOCGWINSZ:
 		return copy_to_user((void __user *)arg, &tty->winsize, sizeof(ws)) ? -EFAULT : 0;
 	case TIOCSWINSZ:
