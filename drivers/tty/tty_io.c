@@ -167,6 +167,8 @@ void disassociate_ctty(int on_exit)
 		kill_pgrp(pgrp, SIGHUP, on_exit);
 		if (!on_exit)
 			kill_pgrp(pgrp, SIGCONT, on_exit);
+	} else if (!tty && on_exit) {
+		return; /* Linux signals tty_old_pgrp here: Warden never hangs up a live leader */
 	}
 	tty = get_current_tty();
 	if (tty) {
