@@ -97,15 +97,6 @@ static void __noreturn init_exited(int status)
 	qemu_exit(QEMU_EXIT_INIT);
 }
 
-/* Is t the last live thread of its process (Linux's group_dead)? */
-static bool group_dead(const struct task_struct *t)
-{
-	for (struct task_struct *p = first_task(); p; p = p->run_next)
-		if (p != t && p->pid && p->tgid == t->tgid && p->state < EXIT_ZOMBIE)
-			return false;
-	return true;
-}
-
 void do_exit(int status)
 {
 	struct task_struct *t = current;
@@ -119,8 +110,7 @@ void do_exit(int status)
 		put_fs(t->fs);
 	t->files = NULL;
 	t->fs = NULL;
-	if (group_dead(t))
-		disassociate_ctty(1); /* a session leader's exit hangs its terminal up */
+	disassociate_ctty_on_exit(); /* a session leader's terminal is hung up */
 	if (t->mm) {
 		switch_mm(NULL);
 		mmput(t->mm);

@@ -133,7 +133,7 @@ struct tty_struct {
 	int session; /* the session whose controlling terminal this is, 0: none */
 	int pgrp; /* the foreground process group, 0: none */
 	int count; /* open files */
-	u32 hangups; /* times it was hung up: a file opened before the last one is hung up */
+	u32 hangups; /* hangups so far: a file opened before the last one is hung up */
 	bool flow_stopped; /* output stopped by ^S or TCOOFF */
 	bool lnext; /* ^V was typed: the next byte is data */
 	spinlock_t lock; /* the line discipline's state below: taken with interrupts off */
@@ -173,8 +173,10 @@ void n_tty_put_char(struct tty_struct *tty, u8 c);
  */
 int tty_check_change(struct tty_struct *tty, int sig);
 
-/* Has the terminal been hung up since file was opened (Linux's tty_hung_up_p)? */
+/* Was file hung up (Linux's tty_hung_up_p)? Reads then return 0, writes and ioctls EIO. */
 bool tty_hung_up_p(const struct file *file);
+/* The exiting leader of a session hangs its controlling terminal up (disassociate_ctty(1)). */
+void disassociate_ctty_on_exit(void);
 
 /*
  * The current session leader gives its controlling terminal up (Linux's disassociate_ctty):

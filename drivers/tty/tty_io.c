@@ -34,27 +34,27 @@ struct tty_struct ttyS0 = {
 };
 
 /*
- * What an open terminal file holds (Linux's tty_file_private, plus what hung_up_tty_fops
- * says): the tty, and the hangup count when it was opened; a later hangup of the tty leaves
- * the file hung up. /dev/console files are never hung up (Linux's redirected_tty_write).
+ * A file open on a terminal (Linux's tty_file_private). Linux hangs a file up by switching its
+ * f_op to hung_up_tty_fops; here the file remembers the terminal's hangup count at open and is
+ * hung up once the count has moved on. A /dev/console file never is (Linux's console files
+ * write through redirected_tty_write, which __tty_hangup passes over).
  */
-struct tty_file {
+struct tty_file_private {
 	struct tty_struct *tty;
 	u32 hangups;
 	bool console;
 };
 
-/* The tty of an open terminal file. */
 static struct tty_struct *file_tty(const struct file *file)
 {
-	return ((const struct tty_file *)file->private_data)->tty;
+	return ((struct tty_file_private *)file->private_data)->tty;
 }
 
 bool tty_hung_up_p(const struct file *file)
 {
-	const struct tty_file *tf = file->private_data;
+	const struct tty_file_private *priv = file->private_data;
 
-	return !tf->console && tf->hangups != tf->tty->hangups;
+	return !priv->console && priv->hangups != priv->tty->hangups;
 }
 
 /* The current process's controlling terminal (Linux's get_current_tty), or NULL. */
@@ -146,11 +146,23 @@ static void tty_vhangup_session(struct tty_struct *tty)
 	if (pgrp)
 		kill_pgrp(pgrp, SIGHUP, 1);
 	n_tty_flush_input(tty);
+	u64 f = spin_lock_irqsave(&tty->lock);
 	tty->lnext = false;
+	tty->column = 0;
+	spin_unlock_irqrestore(&tty->lock, f);
 	wake_up(&tty->read_wait);
 	wake_up(&tty->write_wait);
 	tty->session = 0;
 	tty->pgrp = 0;
+}
+
+void disassociate_ctty_on_exit(void)
+{
+	/* Linux's group_dead: only the last thread of the process lets the terminal go */
+	for (struct task_struct *t = first_task(); t; t = t->run_next)
+		if (t != current && t->pid && t->tgid == current->tgid && t->state < EXIT_ZOMBIE)
+			return;
+	disassociate_ctty(1);
 }
 
 void disassociate_ctty(int on_exit)
@@ -186,6 +198,7 @@ void disassociate_ctty(int on_exit)
 static int tty_open(struct inode *inode, struct file *file)
 {
 	struct tty_struct *tty = &ttyS0;
+	struct tty_file_private *priv;
 	bool noctty = file->f_flags & O_NOCTTY;
 
 	if (inode->i_rdev == mkdev(5, 0)) {
@@ -196,15 +209,14 @@ static int tty_open(struct inode *inode, struct file *file)
 	} else if (inode->i_rdev == mkdev(5, 1)) {
 		noctty = true;
 	}
-	struct tty_file *tf = kmalloc(sizeof(*tf), GFP_KERNEL);
-
-	if (!tf)
+	priv = kmalloc(sizeof(*priv), GFP_KERNEL);
+	if (!priv)
 		return -ENOMEM;
-	tf->tty = tty;
-	tf->hangups = tty->hangups;
-	tf->console = inode->i_rdev == mkdev(5, 1);
+	priv->tty = tty;
+	priv->hangups = tty->hangups;
+	priv->console = inode->i_rdev == mkdev(5, 1);
 	stream_open(file);
-	file->private_data = tf;
+	file->private_data = priv;
 	tty->count++;
 	if (!noctty && session_leader() && !get_current_tty() && !tty->session)
 		proc_set_tty(tty);
@@ -218,11 +230,12 @@ static void tty_release(struct inode *inode, struct file *file)
 
 	(void)inode;
 	kfree(file->private_data);
+	file->private_data = NULL;
 	if (--tty->count == 0)
 		n_tty_flush_input(tty);
 }
 
-/* A hung-up file reads end-of-file (hung_up_tty_read). */
+/* A hung-up file reads end of file (Linux's hung_up_tty_read). */
 static ssize_t tty_read(struct file *file, struct iov_iter *to, s64 *ppos)
 {
 	(void)ppos;
@@ -231,7 +244,7 @@ static ssize_t tty_read(struct file *file, struct iov_iter *to, s64 *ppos)
 	return n_tty_read(file_tty(file), file, to);
 }
 
-/* A hung-up file cannot be written (hung_up_tty_write: EIO). */
+/* A hung-up file takes no more output: EIO (Linux's hung_up_tty_write). */
 static ssize_t tty_write(struct file *file, struct iov_iter *from, s64 *ppos)
 {
 	(void)ppos;
@@ -445,7 +458,7 @@ static long tty_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	struct winsize ws;
 	long ret;
 
-	if (tty_hung_up_p(file)) /* hung_up_tty_ioctl */
+	if (tty_hung_up_p(file)) /* Linux's hung_up_tty_ioctl */
 		return cmd == TIOCSPGRP ? -ENOTTY : -EIO;
 	switch (cmd) {
 	case TIOCSTI:
@@ -470,7 +483,7 @@ static long tty_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 /* poll and select on a terminal: the line discipline decides. */
 static __poll_t tty_poll(struct file *file, poll_table *wait)
 {
-	if (tty_hung_up_p(file)) /* hung_up_tty_poll */
+	if (tty_hung_up_p(file)) /* Linux's hung_up_tty_poll */
 		return POLLIN | POLLOUT | POLLERR | POLLHUP | POLLRDNORM | POLLWRNORM;
 	return n_tty_poll(file_tty(file), file, wait);
 }

@@ -1,4 +1,4 @@
-/* ttyhangup: giving up and losing the controlling terminal (issue 16 items 1 and 2), as Linux
+/* ttynotty: giving up and losing the controlling terminal (issue 16 items 1 and 2), as Linux
  * 6.1's no_tty and disassociate_ctty do it on a serial terminal:
  * - TIOCNOTTY by a process that does not lead its session: only the caller loses the terminal
  *   (/dev/tty ENXIO, TIOCGPGRP ENOTTY), nobody is signalled, the session keeps it;
