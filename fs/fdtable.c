@@ -107,19 +107,41 @@ static unsigned int fdtable_size_for(unsigned int nr)
 	return min(size, (unsigned int)ALIGN_UP(sysctl_nr_open, FDS_PER_CHUNK));
 }
 
+#define LINUX_NR_OPEN_DEFAULT 64 /* BITS_PER_LONG: the fdtable inside Linux's files_struct */
+
+/*
+ * The size Linux's alloc_fdtable gives a table that must hold descriptor nr: 1 KiB of
+ * pointers (128) doubled until nr fits, never past nr_open rounded up to 64.
+ */
+static unsigned int linux_fdtable_size(unsigned int nr)
+{
+	unsigned int size = 128;
+
+	while (size / 128 < nr / 128 + 1)
+		size *= 2;
+	if (size > sysctl_nr_open)
+		size = ((sysctl_nr_open - 1) | 63) + 1;
+	return size;
+}
+
 /*
  * Makes room for descriptor nr in a table and the chunk of slots holding it (Linux's
- * expand_files): 0, -EMFILE at or past nr_open, -ENOMEM.
+ * expand_files): 0, -EMFILE at or past nr_open, -ENOMEM. The Linux-sized table grows as
+ * Linux's would.
  */
 static int files_expand(struct files_struct *files, unsigned int nr)
 {
-	if (nr >= files->max_fds) {
+	if (nr >= files->max_fds || nr >= files->linux_max_fds) {
 		if (nr >= sysctl_nr_open)
 			return -EMFILE;
+	}
+	if (nr >= files->max_fds) {
 		int err = grow_fdtable(files, fdtable_size_for(nr));
 		if (err)
 			return err;
 	}
+	if (nr >= files->linux_max_fds)
+		files->linux_max_fds = linux_fdtable_size(nr);
 	struct file ***chunk = &files->fd[nr / FDS_PER_CHUNK];
 	if (!*chunk)
 		*chunk = kzalloc(PAGE_SIZE, GFP_KERNEL);
@@ -223,9 +245,14 @@ int close_fd(unsigned int fd)
 	return files_close(current->files, fd);
 }
 
+bool files_get_close_on_exec(struct files_struct *files, unsigned int fd)
+{
+	return fd < files->max_fds && test_fd(files->close_on_exec, fd);
+}
+
 bool get_close_on_exec(unsigned int fd)
 {
-	return fd < current->files->max_fds && test_fd(current->files->close_on_exec, fd);
+	return files_get_close_on_exec(current->files, fd);
 }
 
 void set_close_on_exec(unsigned int fd, bool on)
@@ -242,6 +269,7 @@ static struct files_struct *files_alloc(void)
 	if (files) {
 		files->count = 1;
 		files->max_fds = NR_OPEN_DEFAULT;
+		files->linux_max_fds = LINUX_NR_OPEN_DEFAULT;
 		files->fd = files->fd_init;
 		files->open_fds = files->open_fds_init;
 		files->close_on_exec = files->close_on_exec_init;
@@ -287,6 +315,9 @@ struct files_struct *dup_files(struct files_struct *old)
 
 	if (!files)
 		return NULL;
+	/* Linux's dup_fd sizes the copy by the open descriptors, counted in longs of 64 */
+	if (ALIGN_UP(open, 64) > LINUX_NR_OPEN_DEFAULT)
+		files->linux_max_fds = linux_fdtable_size(ALIGN_UP(open, 64) - 1);
 	if (open > files->max_fds && grow_fdtable(files, fdtable_size_for(open - 1))) {
 		put_files(files);
 		return NULL;

@@ -26,6 +26,12 @@ extern unsigned int sysctl_nr_open;
 struct files_struct {
 	u32 count;
 	unsigned int max_fds; /* room: a multiple of FDS_PER_CHUNK, a power of two */
+	/*
+	 * The size Linux's fdtable would have (64, then 128, 256, ... as alloc_fdtable grows
+	 * it): what select clamps nfds to and /proc/PID/status shows as FDSize. Never more
+	 * than max_fds needs to be: only a number.
+	 */
+	unsigned int linux_max_fds;
 	unsigned int next_fd; /* no free descriptor below it (Linux's next_fd) */
 	struct file ***fd; /* max_fds / FDS_PER_CHUNK chunks of slots, each allocated when
 			    * first needed */
@@ -82,6 +88,8 @@ int close_fd(unsigned int fd);
 
 /* The close-on-exec bit of an open descriptor of the current task. */
 bool get_close_on_exec(unsigned int fd);
+/* The same for a descriptor of any table (/proc/PID/fdinfo). */
+bool files_get_close_on_exec(struct files_struct *files, unsigned int fd);
 void set_close_on_exec(unsigned int fd, bool on);
 
 #endif

@@ -12,11 +12,17 @@
 static struct inode *proc_root; /* /proc */
 static struct inode *proc_task_dir; /* the entries of every /proc/<pid> (their templates) */
 static struct task_struct *proc_target; /* the task a show() runs for (NULL: current) */
+static struct inode *proc_target_inode; /* the file a show() runs for */
 struct task_struct *(*proc_pid_task)(int pid);
 
 struct task_struct *proc_task(void)
 {
 	return proc_target ? proc_target : current;
+}
+
+struct inode *proc_show_inode(void)
+{
+	return proc_target_inode;
 }
 
 struct inode *proc_root_dir(void)
@@ -94,8 +100,10 @@ static int proc_file_open(struct inode *inode, struct file *file)
 	if (!m)
 		return -ENOMEM;
 	proc_target = t;
+	proc_target_inode = inode;
 	int err = inode->i_show(m);
 	proc_target = NULL;
+	proc_target_inode = NULL;
 	if (!err && m->overflow)
 		err = -ENOMEM;
 	if (err) {
@@ -471,6 +479,31 @@ struct inode *proc_pid_entry(struct inode *tmpl, int pid)
 		inode->i_get_link = tmpl->i_get_link;
 	inode->i_private = tmpl->i_private;
 	inode->i_pid = pid;
+	return inode;
+}
+
+struct inode *proc_pid_fops_entry(struct inode *tmpl, int pid)
+{
+	if (!S_ISREG(tmpl->i_mode))
+		return NULL;
+	struct inode *inode = new_inode(&proc_sb, tmpl->i_mode);
+	if (!inode)
+		return NULL;
+	inode->i_fop = tmpl->i_fop;
+	inode->i_show = tmpl->i_show;
+	inode->i_private = tmpl->i_private;
+	inode->i_pid = pid;
+	return inode;
+}
+
+struct inode *proc_new_file(u32 mode, int (*show)(struct seq_buf *m))
+{
+	struct inode *inode = new_inode(&proc_sb, S_IFREG | (mode & S_IALLUGO));
+
+	if (inode) {
+		inode->i_fop = &proc_file_fops;
+		inode->i_show = show;
+	}
 	return inode;
 }
 

@@ -87,6 +87,9 @@ int hugetlb_sysctl_init(void);
  */
 struct task_struct *proc_task(void);
 
+/* The inode whose show() is running (its i_private says which fd for fdinfo), or NULL. */
+struct inode *proc_show_inode(void);
+
 /* Set by kernel/proc_base.c: the live task (zombies included) with this pid, or NULL. */
 extern struct task_struct *(*proc_pid_task)(int pid);
 
@@ -101,6 +104,15 @@ struct inode *proc_pid_template_dir(void);
  * entry with file operations of its own (only the caller's directory has them) or no memory.
  */
 struct inode *proc_pid_entry(struct inode *tmpl, int pid);
+
+/*
+ * A copy of a template entry with file operations of its own (mem, pagemap, oom_score_adj)
+ * for pid: its open and read find the task by i_pid. NULL without memory.
+ */
+struct inode *proc_pid_fops_entry(struct inode *tmpl, int pid);
+
+/* A new nameless generated file (mode's permission bits) whose content show() makes at open. */
+struct inode *proc_new_file(u32 mode, int (*show)(struct seq_buf *m));
 
 /* A new empty proc directory (0555) inside parent, with no name: NULL without memory. */
 struct inode *proc_new_dir(struct inode *parent);

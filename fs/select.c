@@ -494,14 +494,15 @@ static int set_fd_set(unsigned long n, void __user *ufdset, const u64 *fdset)
 
 /*
  * select's common part (core_sys_select): EINVAL for a negative n, n clamped to the table's
- * room, the sets copied in, scanned and written back; an interrupted select that found nothing
- * is -ERESTARTNOHAND.
+ * room as Linux sizes it (64 descriptors, then 128, 256, ...: bits past it are neither looked
+ * at nor written back; max_fds bounds the bitmaps read), the sets copied in, scanned and written
+ * back; an interrupted select that found nothing is -ERESTARTNOHAND.
  */
 static long core_sys_select(int n, void __user *inp, void __user *outp, void __user *exp,
 			    struct timespec64 *end_time)
 {
 	struct fd_set_bits fds;
-	unsigned int max_fds = current->files->max_fds;
+	unsigned int max_fds = min(current->files->linux_max_fds, current->files->max_fds);
 	long ret;
 
 	if (n < 0)

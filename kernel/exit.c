@@ -9,6 +9,7 @@
 #include "kernel/sched.h"
 #include "kernel/signal.h"
 #include "arch/x86_64/qemu.h"
+#include "drivers/tty/tty.h"
 #include "fs/fdtable.h"
 #include "fs/fs_struct.h"
 #include "fs/vfs.h"
@@ -109,6 +110,7 @@ void do_exit(int status)
 		put_fs(t->fs);
 	t->files = NULL;
 	t->fs = NULL;
+	disassociate_ctty_on_exit(); /* a session leader's terminal is hung up */
 	if (t->mm) {
 		switch_mm(NULL);
 		mmput(t->mm);

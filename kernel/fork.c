@@ -208,6 +208,7 @@ static struct task_struct *copy_process(const struct kernel_clone_args *args, lo
 	copy_signal_state(t, parent);
 	t->pgid = parent->pgid; /* same process group and session as the parent */
 	t->sid = parent->sid;
+	t->tty = parent->tty;
 	memcpy(t->rlim, parent->rlim, sizeof(t->rlim));
 	t->personality = parent->personality;
 	t->oom_score_adj = parent->oom_score_adj;

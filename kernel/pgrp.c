@@ -122,5 +122,6 @@ long sys_setsid(void)
 	if (is_session_leader(leader) || find_pgrp_member(leader->tgid))
 		return -EPERM;
 	leader->sid = leader->pgid = leader->tgid;
+	leader->tty = NULL; /* proc_clear_tty */
 	return leader->tgid;
 }

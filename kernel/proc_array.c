@@ -213,7 +213,7 @@ static int proc_status_show(struct seq_buf *m)
 	seq_printf(m, "State:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\nTracerPid:\t%d\n",
 		   task_state(t), t->tgid, t->pid, task_ppid(t), t->ptracer ? t->ptracer->tgid : 0);
 	seq_printf(m, "Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nFDSize:\t%u\nGroups:\t\n",
-		   t->files && t->state < EXIT_ZOMBIE ? t->files->max_fds : 0);
+		   t->files && t->state < EXIT_ZOMBIE ? t->files->linux_max_fds : 0);
 	seq_printf(m, "NStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n", t->tgid, t->pid,
 		   t->pgid, t->sid);
 	if (mm)

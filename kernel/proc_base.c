@@ -97,7 +97,9 @@ static struct inode *proc_fd_lookup(struct inode *dir, const char *name, u32 len
 {
 	struct task_struct *t = proc_inode_task(dir);
 	int fd = proc_name_to_int(name, len);
-	struct file *file = t && fd >= 0 ? lookup_fd(t->files, (unsigned int)fd) : NULL;
+	struct file *file = t && fd >= 0 && t->state < EXIT_ZOMBIE
+				    ? lookup_fd(t->files, (unsigned int)fd)
+				    : NULL;
 	u32 mode = S_IFLNK;
 
 	if (!file)
@@ -115,9 +117,183 @@ static struct inode *proc_fd_lookup(struct inode *dir, const char *name, u32 len
 	return inode;
 }
 
-/* A directory describing pid's task (i_pid), whose names lookup finds. */
+/* getdents positions of /proc/<pid> and its fd/: ".", "..", then one per entry from 2 on. */
+#define PROC_FIRST_ENTRY 2
+
+/* Emits "." and ".." of a /proc/<pid> directory (Linux's dir_emit_dots); false when full. */
+static bool proc_emit_dots(struct inode *dir, struct dir_context *ctx)
+{
+	if (ctx->pos == 0) {
+		if (!ctx->actor(ctx, ".", 1, 0, dir->i_ino, DT_DIR))
+			return false;
+		ctx->pos = 1;
+	}
+	if (ctx->pos == 1) {
+		if (!ctx->actor(ctx, "..", 2, 1, d_parent_dir(dir)->i_ino, DT_DIR))
+			return false;
+		ctx->pos = PROC_FIRST_ENTRY;
+	}
+	return true;
+}
+
+/*
+ * getdents of /proc/<pid>/fd (Linux's proc_readfd): ".", "..", then each open descriptor of
+ * the task in increasing order at position fd + 2, as a link. ENOENT once the task is reaped.
+ */
+static int proc_fd_readdir(struct file *file, struct dir_context *ctx)
+{
+	struct inode *dir = file->f_inode;
+	struct task_struct *t = proc_inode_task(dir);
+	char name[12];
+
+	if (!t)
+		return -ENOENT;
+	if (!proc_emit_dots(dir, ctx) || !t->files)
+		return 0;
+	for (s64 fd = ctx->pos - PROC_FIRST_ENTRY; fd < t->files->max_fds; fd++) {
+		if (!lookup_fd(t->files, (unsigned int)fd))
+			continue;
+		int len = snprintf(name, sizeof(name), "%d", (int)fd);
+		if (!ctx->actor(ctx, name, (u32)len, fd + PROC_FIRST_ENTRY, dir->i_ino + 1 + fd,
+				DT_LNK))
+			return 0;
+		ctx->pos = fd + PROC_FIRST_ENTRY + 1;
+	}
+	return 0;
+}
+
+/*
+ * getdents of /proc/<pid>/fdinfo (Linux's proc_readfdinfo): as fd/, each open descriptor at
+ * position fd + 2, as a regular file.
+ */
+static int proc_fdinfo_readdir(struct file *file, struct dir_context *ctx)
+{
+	struct inode *dir = file->f_inode;
+	struct task_struct *t = proc_inode_task(dir);
+	char name[12];
+
+	if (!t)
+		return -ENOENT;
+	if (!proc_emit_dots(dir, ctx) || !t->files)
+		return 0;
+	for (s64 fd = ctx->pos - PROC_FIRST_ENTRY; fd < t->files->max_fds; fd++) {
+		if (!lookup_fd(t->files, (unsigned int)fd))
+			continue;
+		int len = snprintf(name, sizeof(name), "%d", (int)fd);
+		if (!ctx->actor(ctx, name, (u32)len, fd + PROC_FIRST_ENTRY, dir->i_ino + 1 + fd,
+				DT_REG))
+			return 0;
+		ctx->pos = fd + PROC_FIRST_ENTRY + 1;
+	}
+	return 0;
+}
+
+/*
+ * /proc/<pid>/fdinfo/<n> (Linux's seq_show): the position, the flags in octal (with O_CLOEXEC
+ * when the descriptor has it), the mount id and the inode number. ENOENT once it is closed.
+ */
+static int proc_fdinfo_show(struct seq_buf *m)
+{
+	struct task_struct *t = proc_task();
+	unsigned int fd = (unsigned int)(uintptr_t)proc_show_inode()->i_private;
+	struct file *file = t->files && t->state < EXIT_ZOMBIE ? lookup_fd(t->files, fd) : NULL;
+
+	if (!file)
+		return -ENOENT;
+	u32 flags = file->f_flags;
+	if (files_get_close_on_exec(t->files, fd))
+		flags |= O_CLOEXEC;
+	seq_printf(m, "pos:\t%lld\nflags:\t0%o\nmnt_id:\t%d\nino:\t%llu\n", (long long)file->f_pos,
+		   flags, 1, (unsigned long long)file->f_inode->i_ino);
+	return 0;
+}
+
+/* /proc/<pid>/fdinfo/<n>: a file (0444) for each open descriptor. */
+static struct inode *proc_fdinfo_lookup(struct inode *dir, const char *name, u32 len)
+{
+	struct task_struct *t = proc_inode_task(dir);
+	int fd = proc_name_to_int(name, len);
+
+	if (!t || fd < 0 || t->state >= EXIT_ZOMBIE || !lookup_fd(t->files, (unsigned int)fd))
+		return NULL;
+	struct inode *inode = proc_new_file(0444, proc_fdinfo_show);
+	if (!inode)
+		return NULL;
+	inode->i_private = (void *)(uintptr_t)fd;
+	inode->i_pid = dir->i_pid;
+	return inode;
+}
+
+/* The entries with file operations of their own that find their task by pid (Linux's). */
+static bool proc_pid_fops_name(const char *name, u32 len)
+{
+	static const char *const names[] = { "mem", "pagemap", "oom_score_adj", "oom_adj" };
+
+	for (unsigned int i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strlen(names[i]) == len && !memcmp(name, names[i], len))
+			return true;
+	return false;
+}
+
+/* Whether the template entry tmpl shows in pid's directory (proc_pid_lookup finds it there). */
+static bool proc_pid_entry_shown(struct inode *tmpl, int pid)
+{
+	if (current->tgid == pid)
+		return true;
+	if (S_ISLNK(tmpl->i_mode))
+		return true;
+	struct inode *copy = proc_pid_entry(tmpl, pid);
+	iput(copy); /* the same test as proc_pid_entry's, without a second copy of it */
+	return copy != NULL;
+}
+
+/*
+ * getdents of /proc/<pid> (Linux's proc_pident_readdir): ".", "..", "fd", then the entries of
+ * the template directory the task's directory shows, in its order, at positions 3, 4, ...
+ * ENOENT once the task is reaped.
+ */
+static int proc_pid_readdir(struct file *file, struct dir_context *ctx)
+{
+	struct inode *dir = file->f_inode, *tmpl_dir = proc_pid_template_dir();
+	struct d_list *head = &tmpl_dir->i_subdirs;
+	s64 pos = PROC_FIRST_ENTRY + 2;
+
+	if (!proc_find_task(dir->i_pid))
+		return -ENOENT;
+	if (!proc_emit_dots(dir, ctx))
+		return 0;
+	if (ctx->pos == PROC_FIRST_ENTRY) {
+		if (!ctx->actor(ctx, "fd", 2, ctx->pos, dir->i_ino + 1, DT_DIR))
+			return 0;
+		ctx->pos++;
+	}
+	if (ctx->pos == PROC_FIRST_ENTRY + 1) {
+		if (!ctx->actor(ctx, "fdinfo", 6, ctx->pos, dir->i_ino + 2, DT_DIR))
+			return 0;
+		ctx->pos++;
+	}
+	for (struct d_list *n = head->next; n != head; n = n->next) {
+		struct dentry *d = container_of(n, struct dentry, d_child);
+
+		if (!d->d_inode || (!proc_pid_entry_shown(d->d_inode, dir->i_pid) &&
+				    !proc_pid_fops_name(d->d_name, d->d_len)))
+			continue;
+		if (pos++ < ctx->pos)
+			continue;
+		if (!ctx->actor(ctx, d->d_name, d->d_len, pos - 1, d->d_inode->i_ino,
+				(d->d_inode->i_mode & S_IFMT) >> 12))
+			return 0;
+		ctx->pos = pos;
+	}
+	return 0;
+}
+
+static struct file_operations proc_pid_fops, proc_fd_fops, proc_fdinfo_fops;
+
+/* A directory describing pid's task (i_pid), whose names lookup finds and iterate lists. */
 static struct inode *proc_pid_mkdir(struct inode *parent, int pid,
-				    struct inode *(*lookup)(struct inode *, const char *, u32))
+				    struct inode *(*lookup)(struct inode *, const char *, u32),
+				    const struct file_operations *fops)
 {
 	struct inode *inode = proc_new_dir(parent);
 
@@ -125,22 +301,38 @@ static struct inode *proc_pid_mkdir(struct inode *parent, int pid,
 		return NULL;
 	inode->i_pid = pid;
 	inode->i_lookup = lookup;
+	inode->i_fop = fops;
 	return inode;
 }
 
-/* A name in /proc/<pid>: fd/, or a copy of the template entry of that name for the task. */
+/*
+ * A name in /proc/<pid>: fd/ (dr-x------), fdinfo/ (dr-xr-xr-x), or a copy of the template
+ * entry of that name for the task. Root may open another process's mem and pagemap (Linux's
+ * PTRACE_MODE_ATTACH check: every process is uid 0 with every capability) and its
+ * oom_score_adj and oom_adj; Warden's ptwalk stays the caller's own.
+ */
 static struct inode *proc_pid_lookup(struct inode *dir, const char *name, u32 len)
 {
+	struct inode *inode;
+
 	if (!proc_find_task(dir->i_pid))
 		return NULL;
-	if (len == 2 && !memcmp(name, "fd", 2))
-		return proc_pid_mkdir(dir, dir->i_pid, proc_fd_lookup);
+	if (len == 2 && !memcmp(name, "fd", 2)) {
+		inode = proc_pid_mkdir(dir, dir->i_pid, proc_fd_lookup, &proc_fd_fops);
+		if (inode)
+			inode->i_mode = S_IFDIR | 0500;
+		return inode;
+	}
+	if (len == 6 && !memcmp(name, "fdinfo", 6))
+		return proc_pid_mkdir(dir, dir->i_pid, proc_fdinfo_lookup, &proc_fdinfo_fops);
 	struct dentry *dentry = d_lookup(proc_pid_template_dir(), name, len);
 	if (!dentry)
 		return NULL;
-	struct inode *inode = proc_pid_entry(dentry->d_inode, dir->i_pid);
+	inode = proc_pid_entry(dentry->d_inode, dir->i_pid);
+	if (!inode && proc_pid_fops_name(name, len))
+		inode = proc_pid_fops_entry(dentry->d_inode, dir->i_pid);
 	if (!inode && current->tgid == dir->i_pid)
-		return iget(dentry->d_inode); /* mem, pagemap...: the caller's own */
+		return iget(dentry->d_inode); /* ptwalk: the caller's own */
 	return inode;
 }
 
@@ -151,7 +343,7 @@ static struct inode *proc_root_pid_lookup(struct inode *dir, const char *name, u
 
 	if (pid <= 0 || !proc_find_task(pid))
 		return NULL;
-	return proc_pid_mkdir(dir, pid, proc_pid_lookup);
+	return proc_pid_mkdir(dir, pid, proc_pid_lookup, &proc_pid_fops);
 }
 
 /* getdents positions of /proc as Linux's: fixed entries below 256, then pid + 258 per process. */
@@ -214,6 +406,12 @@ int proc_base_init(void)
 	proc_pid_task = proc_find_task;
 	proc_root_fops = dcache_dir_operations;
 	proc_root_fops.iterate = proc_root_readdir;
+	proc_pid_fops = dcache_dir_operations;
+	proc_pid_fops.iterate = proc_pid_readdir;
+	proc_fd_fops = dcache_dir_operations;
+	proc_fd_fops.iterate = proc_fd_readdir;
+	proc_fdinfo_fops = dcache_dir_operations;
+	proc_fdinfo_fops.iterate = proc_fdinfo_readdir;
 	proc_root_dir()->i_fop = &proc_root_fops;
 	proc_root_dir()->i_lookup = proc_root_pid_lookup;
 	return proc_create_link(PROC_SELF, "cwd", proc_cwd_get_link);

@@ -19,6 +19,7 @@ struct files_struct;
 struct fs_struct;
 struct pt_regs;
 struct sighand_struct;
+struct tty_struct;
 
 enum task_state {
 	TASK_RUNNING,
@@ -98,6 +99,11 @@ struct task_struct {
 	 */
 	int pgid;
 	int sid;
+	/*
+	 * The controlling terminal (Linux's signal->tty): inherited at fork, set when a session
+	 * leader takes a terminal, dropped by setsid, TIOCNOTTY and the session's hangup.
+	 */
+	struct tty_struct *tty;
 	volatile int state;
 	char comm[TASK_COMM_LEN];
 	struct mm_struct *mm;

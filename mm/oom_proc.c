@@ -151,10 +151,9 @@ static int proc_oom_get_int(struct iov_iter *from, size_t *count, int *val)
  * CAP_SYS_RESOURCE. Every Warden process runs as root with every capability, so the check
  * always passes, and a write through oom_score_adj sets the new floor, as Linux does for root.
  */
-static int set_oom_adj(int oom_adj, bool legacy)
+static int set_oom_adj(struct task_struct *t, int oom_adj, bool legacy)
 {
 	const bool capable_sys_resource = true; /* uid 0, full capabilities */
-	struct task_struct *t = current;
 
 	if (legacy) {
 		if (oom_adj < t->oom_score_adj && !capable_sys_resource)
@@ -164,7 +163,7 @@ static int set_oom_adj(int oom_adj, bool legacy)
 			warned = true;
 			pr_warn("%s (%d): /proc/%d/oom_adj is deprecated, please use "
 				"/proc/%d/oom_score_adj instead.\n",
-				t->comm, t->pid, t->pid, t->pid);
+				current->comm, current->pid, t->pid, t->pid);
 		}
 	} else if ((short)oom_adj < t->oom_score_adj_min && !capable_sys_resource) {
 		return -EACCES;
@@ -175,13 +174,23 @@ static int set_oom_adj(int oom_adj, bool legacy)
 	return 0;
 }
 
-/* /proc/self/oom_score_adj: the value and a newline. */
+/* The task a /proc/PID/oom_* file describes (the caller's for /proc/self), NULL once reaped. */
+static struct task_struct *oom_file_task(struct file *file)
+{
+	int pid = file_inode(file)->i_pid;
+
+	return pid ? proc_pid_task(pid) : current;
+}
+
+/* /proc/PID/oom_score_adj: the value and a newline; ESRCH once the task is reaped. */
 static ssize_t oom_score_adj_read(struct file *file, struct iov_iter *to, s64 *ppos)
 {
 	char buffer[PROC_NUMBUF];
-	int len = snprintf(buffer, sizeof(buffer), "%d\n", (int)current->oom_score_adj);
+	struct task_struct *t = oom_file_task(file);
 
-	(void)file;
+	if (!t)
+		return -ESRCH;
+	int len = snprintf(buffer, sizeof(buffer), "%d\n", (int)t->oom_score_adj);
 	return proc_oom_read_text(buffer, (size_t)len, to, ppos);
 }
 
@@ -191,13 +200,12 @@ static ssize_t oom_score_adj_write(struct file *file, struct iov_iter *from, s64
 	size_t count;
 	int v, err;
 
-	(void)file;
 	(void)ppos;
 	err = proc_oom_get_int(from, &count, &v);
 	if (!err && (v < OOM_SCORE_ADJ_MIN || v > OOM_SCORE_ADJ_MAX))
 		err = -EINVAL;
 	if (!err)
-		err = set_oom_adj(v, false);
+		err = oom_file_task(file) ? set_oom_adj(oom_file_task(file), v, false) : -ESRCH;
 	return err ? err : (ssize_t)count;
 }
 
@@ -205,9 +213,12 @@ static ssize_t oom_score_adj_write(struct file *file, struct iov_iter *from, s64
 static ssize_t oom_adj_read(struct file *file, struct iov_iter *to, s64 *ppos)
 {
 	char buffer[PROC_NUMBUF];
-	int adj = current->oom_score_adj, oom_adj;
+	struct task_struct *t = oom_file_task(file);
+	int adj, oom_adj;
 
-	(void)file;
+	if (!t)
+		return -ESRCH;
+	adj = t->oom_score_adj;
 	if (adj == OOM_SCORE_ADJ_MAX)
 		oom_adj = OOM_ADJUST_MAX;
 	else
@@ -224,7 +235,6 @@ static ssize_t oom_adj_write(struct file *file, struct iov_iter *from, s64 *ppos
 	size_t count;
 	int v, err;
 
-	(void)file;
 	(void)ppos;
 	err = proc_oom_get_int(from, &count, &v);
 	if (!err && (v < OOM_ADJUST_MIN || v > OOM_ADJUST_MAX) && v != OOM_DISABLE)
@@ -232,7 +242,7 @@ static ssize_t oom_adj_write(struct file *file, struct iov_iter *from, s64 *ppos
 	if (!err) {
 		/* The maximum stays reachable: 15 is 1000, the rest scale by 1000/17. */
 		v = v == OOM_ADJUST_MAX ? OOM_SCORE_ADJ_MAX : v * OOM_SCORE_ADJ_MAX / -OOM_DISABLE;
-		err = set_oom_adj(v, true);
+		err = oom_file_task(file) ? set_oom_adj(oom_file_task(file), v, true) : -ESRCH;
 	}
 	return err ? err : (ssize_t)count;
 }

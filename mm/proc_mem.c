@@ -85,10 +85,14 @@ size_t access_remote_vm(struct mm_struct *mm, u64 addr, void *buf, size_t len, b
 
 int proc_mem_open(struct inode *inode, struct file *file)
 {
-	(void)inode;
-	file->private_data = current->mm;
-	if (current->mm)
-		mmgrab(current->mm);
+	struct task_struct *t = inode->i_pid ? proc_pid_task(inode->i_pid) : current;
+
+	if (!t)
+		return -ESRCH; /* reaped since the lookup */
+	/* A zombie has no mm: its file reads nothing (Linux's mm_access gives NULL). */
+	file->private_data = t->state < EXIT_ZOMBIE ? t->mm : NULL;
+	if (file->private_data)
+		mmgrab(file->private_data);
 	return 0;
 }
 

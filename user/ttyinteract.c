@@ -6,7 +6,8 @@
  * - TCSETS with VERASE ^H: ^H erases;
  * - non-canonical mode, VMIN 1 VTIME 0, no echo: one key is one read, no newline needed;
  * - ISIG: a child that leads its own session with ttyS0 as its controlling terminal (setsid,
- *   TIOCSCTTY) blocks in read; ^C kills it with SIGINT (when setsid exists: the sessions work). */
+ *   TIOCSCTTY) blocks in read; ^C kills it with SIGINT (when setsid exists: the sessions work);
+ *   its exit hangs the terminal up: the parent's file then writes EIO, and it opens a new one. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <poll.h>
@@ -123,7 +124,17 @@ int main(void)
 	}
 	int st = 0;
 	waitpid(pid, &st, 0);
+	/*
+	 * The child led a session with ttyS0 as its terminal: its exit hung the terminal up
+	 * (Linux's disassociate_ctty), so this file writes EIO now; a new open works.
+	 */
+	long hung = sys3(SYS_write, tty, (long)"x", 1);
+	close(tty);
+	tty = open("/dev/ttyS0", O_RDWR | O_NOCTTY);
 	char line[80];
+	snprintf(line, sizeof(line), "hangup: old file write %s\n",
+		 hung == -EIO ? "EIO" : hung == 1 ? "1" : "other");
+	say(line);
 	if (WIFSIGNALED(st))
 		snprintf(line, sizeof(line), "intr: child killed by signal %d\n", WTERMSIG(st));
 	else

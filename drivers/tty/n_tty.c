@@ -402,6 +402,8 @@ ssize_t n_tty_read(struct tty_struct *tty, struct file *file, struct iov_iter *t
 
 	while (nr) {
 		if (!readable(tty)) {
+			if (tty_hung_up_p(file)) /* hung up while waiting: end of file */
+				break;
 			if (timeout_ns != ~0ull && (!timeout_ns || ktime_get_ns() >= deadline))
 				break;
 			if (file->f_flags & O_NONBLOCK) {
@@ -441,10 +443,10 @@ ssize_t n_tty_read(struct tty_struct *tty, struct file *file, struct iov_iter *t
 	return ret;
 }
 
-/* Waits while ^S or TCOOFF holds output; -ERESTARTSYS on a signal. */
-static long wait_flow(struct tty_struct *tty)
+/* Waits while ^S or TCOOFF holds output (until a hangup); -ERESTARTSYS on a signal. */
+static long wait_flow(struct tty_struct *tty, struct file *file)
 {
-	return wait_event_interruptible(tty->write_wait, !tty->flow_stopped);
+	return wait_event_interruptible(tty->write_wait, !tty->flow_stopped || tty_hung_up_p(file));
 }
 
 /*
@@ -463,10 +465,12 @@ ssize_t n_tty_write(struct tty_struct *tty, struct file *file, struct iov_iter *
 			return ret;
 	}
 	while (iov_iter_count(from)) {
+		if (tty_hung_up_p(file)) /* hung up during the write */
+			return total ? total : -EIO;
 		if (tty->flow_stopped) {
 			if (file->f_flags & O_NONBLOCK)
 				return total ? total : -EAGAIN;
-			ret = wait_flow(tty);
+			ret = wait_flow(tty, file);
 			if (ret)
 				return total ? total : ret;
 		}

@@ -25,6 +25,13 @@ struct termios {
 	u8 c_cc[NCCS];
 };
 
+/* A termios with the speeds Linux keeps beside it (struct ktermios): c_cflag's CBAUD codes
+ * name them, BOTHER means "the number in c_ospeed/c_ispeed". */
+struct ktermios {
+	struct termios t;
+	u32 c_ispeed, c_ospeed;
+};
+
 struct winsize {
 	u16 ws_row, ws_col, ws_xpixel, ws_ypixel;
 };
@@ -50,6 +57,10 @@ struct winsize {
 
 /* c_iflag */
 #define IGNBRK 0000001
+#define BRKINT 0000002
+#define IGNPAR 0000004
+#define PARMRK 0000010
+#define INPCK 0000020
 #define ISTRIP 0000040
 #define INLCR 0000100
 #define IGNCR 0000200
@@ -63,6 +74,11 @@ struct winsize {
 #define ONOCR 0000020
 #define ONLRET 0000040
 /* c_cflag */
+#define CBAUD 0010017
+#define CBAUDEX 0010000
+#define BOTHER 0010000
+#define IBSHIFT 16 /* CIBAUD: the input speed's code, CBAUD << IBSHIFT */
+#define ADDRB 004000000000 /* RS-485 addressing: set only through the driver */
 #define B9600 0000015
 #define CS8 0000060
 #define CREAD 0000200
@@ -94,6 +110,8 @@ struct winsize {
 #define TIOCSPGRP 0x5410
 #define TIOCGWINSZ 0x5413
 #define TIOCSWINSZ 0x5414
+#define TIOCOUTQ 0x5411
+#define TIOCSTI 0x5412
 #define TIOCINQ 0x541B
 #define TIOCNOTTY 0x5422
 #define TIOCGSID 0x5429
@@ -110,10 +128,12 @@ struct winsize {
 struct tty_struct {
 	const char *name;
 	struct termios termios;
+	u32 c_ispeed, c_ospeed; /* the speeds (ktermios) */
 	struct winsize winsize;
 	int session; /* the session whose controlling terminal this is, 0: none */
 	int pgrp; /* the foreground process group, 0: none */
 	int count; /* open files */
+	u32 hangups; /* hangups so far: a file opened before the last one is hung up */
 	bool flow_stopped; /* output stopped by ^S or TCOOFF */
 	bool lnext; /* ^V was typed: the next byte is data */
 	spinlock_t lock; /* the line discipline's state below: taken with interrupts off */
@@ -152,6 +172,28 @@ void n_tty_put_char(struct tty_struct *tty, u8 c);
  * ignored or blocked).
  */
 int tty_check_change(struct tty_struct *tty, int sig);
+
+/* Was file hung up (Linux's tty_hung_up_p)? Reads then return 0, writes and ioctls EIO. */
+bool tty_hung_up_p(const struct file *file);
+/* The exiting leader of a session hangs its controlling terminal up (disassociate_ctty(1)). */
+void disassociate_ctty_on_exit(void);
+
+/*
+ * The current session leader gives its controlling terminal up (Linux's disassociate_ctty):
+ * on exit the terminal is hung up (SIGHUP to the foreground group, every file hung up);
+ * otherwise (TIOCNOTTY) the foreground group gets SIGHUP and SIGCONT. Either way the session
+ * no longer has it. Nothing for a process that leads no session.
+ */
+void disassociate_ctty(int on_exit);
+
+/* tty_baudrate.c: the speed c_cflag (or c_ospeed for BOTHER) names; 0 for none. */
+u32 tty_termios_baud_rate(const struct ktermios *k);
+/* The input speed: CIBAUD's, or the output speed when CIBAUD is B0. */
+u32 tty_termios_input_baud_rate(const struct ktermios *k);
+/* Writes the speeds into c_cflag's codes (BOTHER when no code is close) and c_[io]speed. */
+void tty_termios_encode_baud_rate(struct ktermios *k, u32 ibaud, u32 obaud);
+/* COM1's answer to a new termios k (old: the previous one): the speed it takes, written back. */
+void serial_set_termios(struct ktermios *k, const struct ktermios *old);
 
 struct task_struct;
 /* /proc/PID/stat's tty_nr and tpgid for t (0 and -1 without a controlling terminal). */

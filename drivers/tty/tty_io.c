@@ -10,6 +10,7 @@
 #include "kernel/sched.h"
 #include "kernel/signal.h"
 #include "kernel/string.h"
+#include "mm/slab.h"
 #include "mm/uaccess.h"
 
 #define ENOIOCTLCMD 515
@@ -25,15 +26,41 @@ struct tty_struct ttyS0 = {
 		/* INIT_C_CC: ^C ^\ DEL ^U ^D, TIME 0, MIN 1, ^Q ^S ^Z, ^R ^O ^W ^V */
 		.c_cc = { 3, 28, 127, 21, 4, 0, 1, 0, 17, 19, 26, 0, 18, 15, 23, 22, 0 },
 	},
+	.c_ispeed = 9600,
+	.c_ospeed = 9600,
 	.lock = SPINLOCK_INIT,
 	.read_wait = WAIT_QUEUE_HEAD_INIT,
 	.write_wait = WAIT_QUEUE_HEAD_INIT,
 };
 
-/* The current process's controlling terminal (its session's), or NULL. */
+/*
+ * A file open on a terminal (Linux's tty_file_private). Linux hangs a file up by switching its
+ * f_op to hung_up_tty_fops; here the file remembers the terminal's hangup count at open and is
+ * hung up once the count has moved on. A /dev/console file never is (Linux's console files
+ * write through redirected_tty_write, which __tty_hangup passes over).
+ */
+struct tty_file_private {
+	struct tty_struct *tty;
+	u32 hangups;
+	bool console;
+};
+
+static struct tty_struct *file_tty(const struct file *file)
+{
+	return ((struct tty_file_private *)file->private_data)->tty;
+}
+
+bool tty_hung_up_p(const struct file *file)
+{
+	const struct tty_file_private *priv = file->private_data;
+
+	return !priv->console && priv->hangups != priv->tty->hangups;
+}
+
+/* The current process's controlling terminal (Linux's get_current_tty), or NULL. */
 static struct tty_struct *get_current_tty(void)
 {
-	return ttyS0.session && ttyS0.session == current->sid ? &ttyS0 : NULL;
+	return current->tty;
 }
 
 /*
@@ -45,9 +72,9 @@ void task_tty_stat(const struct task_struct *t, unsigned int *tty_nr, int *tpgid
 {
 	*tty_nr = 0;
 	*tpgid = -1;
-	if (ttyS0.session && ttyS0.session == t->sid) {
+	if (t->tty) {
 		*tty_nr = (64 & 0xff) | (4 << 8);
-		*tpgid = ttyS0.pgrp;
+		*tpgid = t->tty->pgrp;
 	}
 }
 
@@ -83,6 +110,84 @@ static void proc_set_tty(struct tty_struct *tty)
 {
 	tty->session = current->sid;
 	tty->pgrp = current->pgid;
+	current->tty = tty;
+}
+
+/* Every process of session sid loses its controlling terminal (Linux's session_clear_tty). */
+static void session_clear_tty(int sid)
+{
+	for (struct task_struct *t = first_task(); t; t = t->run_next)
+		if (t->pid && t->sid == sid)
+			t->tty = NULL;
+}
+
+/*
+ * Hangs the terminal up when its session leader exits (Linux's __tty_hangup with
+ * exit_session): every file open on it but /dev/console's is hung up, its session's processes
+ * lose it (a leader among them gets SIGHUP and SIGCONT), the foreground group gets SIGHUP, the
+ * line discipline starts afresh and the tty belongs to no session.
+ */
+static void tty_vhangup_session(struct tty_struct *tty)
+{
+	int pgrp = tty->pgrp;
+
+	tty->hangups++;
+	for (struct task_struct *t = first_task(); t; t = t->run_next) {
+		if (!t->pid || !tty->session || t->sid != tty->session)
+			continue;
+		if (t->tty == tty)
+			t->tty = NULL;
+		if (t->pid == t->tgid && t->sid == t->tgid && t->state < EXIT_ZOMBIE &&
+		    t != current) {
+			send_signal(t, SIGHUP);
+			send_signal(t, SIGCONT);
+		}
+	}
+	if (pgrp)
+		kill_pgrp(pgrp, SIGHUP, 1);
+	n_tty_flush_input(tty);
+	u64 f = spin_lock_irqsave(&tty->lock);
+	tty->lnext = false;
+	tty->column = 0;
+	spin_unlock_irqrestore(&tty->lock, f);
+	wake_up(&tty->read_wait);
+	wake_up(&tty->write_wait);
+	tty->session = 0;
+	tty->pgrp = 0;
+}
+
+void disassociate_ctty_on_exit(void)
+{
+	/* Linux's group_dead: only the last thread of the process lets the terminal go */
+	for (struct task_struct *t = first_task(); t; t = t->run_next)
+		if (t != current && t->pid && t->tgid == current->tgid && t->state < EXIT_ZOMBIE)
+			return;
+	disassociate_ctty(1);
+}
+
+void disassociate_ctty(int on_exit)
+{
+	struct tty_struct *tty = get_current_tty();
+
+	if (current->sid != current->tgid)
+		return; /* not a session leader */
+	if (tty && on_exit) {
+		tty_vhangup_session(tty);
+	} else if (tty && tty->pgrp) {
+		int pgrp = tty->pgrp;
+
+		kill_pgrp(pgrp, SIGHUP, on_exit);
+		if (!on_exit)
+			kill_pgrp(pgrp, SIGCONT, on_exit);
+	} else if (!tty && on_exit) {
+		return; /* Linux signals tty_old_pgrp here: Warden never hangs up a live leader */
+	}
+	tty = get_current_tty();
+	if (tty) {
+		tty->session = 0;
+		tty->pgrp = 0;
+	}
+	session_clear_tty(current->sid);
 }
 
 /*
@@ -93,6 +198,7 @@ static void proc_set_tty(struct tty_struct *tty)
 static int tty_open(struct inode *inode, struct file *file)
 {
 	struct tty_struct *tty = &ttyS0;
+	struct tty_file_private *priv;
 	bool noctty = file->f_flags & O_NOCTTY;
 
 	if (inode->i_rdev == mkdev(5, 0)) {
@@ -103,8 +209,14 @@ static int tty_open(struct inode *inode, struct file *file)
 	} else if (inode->i_rdev == mkdev(5, 1)) {
 		noctty = true;
 	}
+	priv = kmalloc(sizeof(*priv), GFP_KERNEL);
+	if (!priv)
+		return -ENOMEM;
+	priv->tty = tty;
+	priv->hangups = tty->hangups;
+	priv->console = inode->i_rdev == mkdev(5, 1);
 	stream_open(file);
-	file->private_data = tty;
+	file->private_data = priv;
 	tty->count++;
 	if (!noctty && session_leader() && !get_current_tty() && !tty->session)
 		proc_set_tty(tty);
@@ -114,41 +226,59 @@ static int tty_open(struct inode *inode, struct file *file)
 /* The last close throws away unread input, as Linux frees the line discipline's buffers. */
 static void tty_release(struct inode *inode, struct file *file)
 {
-	struct tty_struct *tty = file->private_data;
+	struct tty_struct *tty = file_tty(file);
 
 	(void)inode;
+	kfree(file->private_data);
+	file->private_data = NULL;
 	if (--tty->count == 0)
 		n_tty_flush_input(tty);
 }
 
+/* A hung-up file reads end of file (Linux's hung_up_tty_read). */
 static ssize_t tty_read(struct file *file, struct iov_iter *to, s64 *ppos)
 {
 	(void)ppos;
-	return n_tty_read(file->private_data, file, to);
+	if (tty_hung_up_p(file))
+		return 0;
+	return n_tty_read(file_tty(file), file, to);
 }
 
+/* A hung-up file takes no more output: EIO (Linux's hung_up_tty_write). */
 static ssize_t tty_write(struct file *file, struct iov_iter *from, s64 *ppos)
 {
 	(void)ppos;
-	return n_tty_write(file->private_data, file, from);
+	if (tty_hung_up_p(file))
+		return -EIO;
+	return n_tty_write(file_tty(file), file, from);
 }
 
-/* TCSETS, TCSETSW, TCSETSF (Linux's set_termios): job control first, then the copy. */
+/*
+ * TCSETS, TCSETSW, TCSETSF (Linux's set_termios and tty_set_termios): job control first, then
+ * the copy; the speeds its codes name are loaded (the old c_[io]speed stand for BOTHER), ADDRB
+ * stays as it was, and the serial driver writes back the speed it takes.
+ */
 static long set_termios(struct tty_struct *tty, unsigned int cmd, unsigned long arg)
 {
-	struct termios t, old;
+	struct ktermios k, old = { tty->termios, tty->c_ispeed, tty->c_ospeed };
 	long ret = tty_check_change(tty, SIGTTOU);
 
 	if (ret)
 		return ret;
-	if (copy_from_user(&t, (const void __user *)arg, sizeof(t)))
+	k = old;
+	if (copy_from_user(&k.t, (const void __user *)arg, sizeof(k.t)))
 		return -EFAULT;
+	k.c_ispeed = tty_termios_input_baud_rate(&k);
+	k.c_ospeed = tty_termios_baud_rate(&k);
 	if (cmd == TCSETSF)
 		n_tty_flush_input(tty);
 	/* Output is sent synchronously: nothing to drain for TCSETSW. */
-	old = tty->termios;
-	tty->termios = t;
-	n_tty_set_termios(tty, &old);
+	k.t.c_cflag ^= (k.t.c_cflag ^ old.t.c_cflag) & ADDRB;
+	serial_set_termios(&k, &old);
+	tty->termios = k.t;
+	tty->c_ispeed = k.c_ispeed;
+	tty->c_ospeed = k.c_ospeed;
+	n_tty_set_termios(tty, &old.t);
 	return 0;
 }
 
@@ -198,6 +328,7 @@ static long tiocsctty(struct tty_struct *tty, struct file *file, unsigned long a
 	if (tty->session) {
 		if (arg != 1) /* uid 0 has CAP_SYS_ADMIN: arg 1 steals the terminal */
 			return -EPERM;
+		session_clear_tty(tty->session);
 		tty->session = 0;
 		tty->pgrp = 0;
 	}
@@ -207,21 +338,16 @@ static long tiocsctty(struct tty_struct *tty, struct file *file, unsigned long a
 	return 0;
 }
 
-/* TIOCNOTTY: the session leader gives the terminal up (its group gets SIGHUP and SIGCONT). */
+/*
+ * TIOCNOTTY (Linux's no_tty): the caller lets its controlling terminal go; when it leads the
+ * session, the foreground group gets SIGHUP and SIGCONT and the whole session lets go.
+ */
 static long tiocnotty(struct tty_struct *tty)
 {
 	if (get_current_tty() != tty)
 		return -ENOTTY;
-	if (session_leader()) {
-		int pgrp = tty->pgrp;
-
-		tty->session = 0;
-		tty->pgrp = 0;
-		if (pgrp) {
-			kill_pgrp(pgrp, SIGHUP, 0);
-			kill_pgrp(pgrp, SIGCONT, 0);
-		}
-	}
+	disassociate_ctty(0);
+	current->tty = NULL;
 	return 0;
 }
 
@@ -283,6 +409,8 @@ static long n_tty_ioctl(struct tty_struct *tty, unsigned int cmd, unsigned long 
 	long ret;
 
 	switch (cmd) {
+	case TIOCOUTQ: /* output goes out synchronously: nothing is ever queued */
+		return put_user_u32(0, (u32 __user *)arg) ? -EFAULT : 0;
 	case TIOCINQ:
 		return put_user_u32(n_tty_inq(tty), (u32 __user *)arg) ? -EFAULT : 0;
 	case TCXONC:
@@ -308,14 +436,33 @@ static long n_tty_ioctl(struct tty_struct *tty, unsigned int cmd, unsigned long 
 	return -ENOTTY;
 }
 
+/*
+ * TIOCSTI (Linux 6.1's tiocsti): one byte as if typed, through the line discipline (echo,
+ * signals, editing). Another terminal than the caller's own needs CAP_SYS_ADMIN, which every
+ * Warden process (uid 0) has.
+ */
+static long tiocsti(struct tty_struct *tty, unsigned long arg)
+{
+	u8 ch;
+
+	if (copy_from_user(&ch, (const void __user *)arg, 1))
+		return -EFAULT;
+	n_tty_receive_char(tty, ch);
+	return 0;
+}
+
 /* The ioctls of a terminal file, in Linux's tty_ioctl order. */
 static long tty_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
-	struct tty_struct *tty = file->private_data;
+	struct tty_struct *tty = file_tty(file);
 	struct winsize ws;
 	long ret;
 
+	if (tty_hung_up_p(file)) /* Linux's hung_up_tty_ioctl */
+		return cmd == TIOCSPGRP ? -ENOTTY : -EIO;
 	switch (cmd) {
+	case TIOCSTI:
+		return tiocsti(tty, arg);
 	case TIOCGWINSZ:
 		return copy_to_user((void __user *)arg, &tty->winsize, sizeof(ws)) ? -EFAULT : 0;
 	case TIOCSWINSZ:
@@ -336,7 +483,9 @@ static long tty_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 /* poll and select on a terminal: the line discipline decides. */
 static __poll_t tty_poll(struct file *file, poll_table *wait)
 {
-	return n_tty_poll(file->private_data, file, wait);
+	if (tty_hung_up_p(file)) /* Linux's hung_up_tty_poll */
+		return POLLIN | POLLOUT | POLLERR | POLLHUP | POLLRDNORM | POLLWRNORM;
+	return n_tty_poll(file_tty(file), file, wait);
 }
 
 const struct file_operations tty_fops = {
