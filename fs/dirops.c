@@ -203,8 +203,8 @@ long sys_symlink(const char __user *oldname, const char __user *newname)
 	return sys_symlinkat(oldname, AT_FDCWD, newname);
 }
 
-/* unlink() of a kernel path. */
-static long do_unlinkat(int dfd, const char *name)
+/* unlink() of a kernel path (also the kernel's own, for init's files: kernel/init.c). */
+long do_unlinkat(int dfd, const char *name)
 {
 	struct nameidata nd;
 	int err = path_parentat(dfd, name, &nd);

@@ -270,6 +270,9 @@ int vfs_symlink(struct inode *dir, const char *name, u32 len, const char *target
 /* Removes a non-directory entry (EISDIR for a directory). */
 int vfs_unlink(struct inode *dir, struct dentry *dentry);
 
+/* unlink() of a kernel path relative to dfd: 0 or -errno. */
+long do_unlinkat(int dfd, const char *name);
+
 /* Removes an empty directory's entry (ENOTDIR, EBUSY, ENOTEMPTY). */
 int vfs_rmdir(struct inode *dir, struct dentry *dentry);
 

@@ -4,6 +4,8 @@
  * to their own serial ports when tools/run-program asked for that (user_console=split: COM2 for
  * fd 1's stream, COM3 for fd 2's) so that a program's output is never mixed with kernel messages;
  * otherwise both go to COM1 with the kernel log. Reads return end-of-file (stdin is empty).
+ * tools/run-program replaces fd 0 with its stdin file (init_stdin=), and in its terminal mode
+ * all three with /dev/console, the tty (user_console=tty, console=ttyS1: kernel/init.c).
  */
 #ifndef WARDEN_CONSOLE_H
 #define WARDEN_CONSOLE_H

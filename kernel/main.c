@@ -103,6 +103,7 @@ void kmain(u32 magic, u32 info)
 	if (bootinfo_parse(magic, info, &boot_info))
 		panic("unknown boot protocol (magic %#x)", magic);
 	cmdline_parse(boot_info.cmdline);
+	console_setup();
 	apply_loglevel();
 	/* poison: uninitialised kernel bytes get a pattern the copies to user space look for. */
 	debug_poison = cmdline_get("poison") != NULL;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* printk: level filtering and formatting in front of the serial console. */
 #include "kernel/printk.h"
+#include "kernel/cmdline.h"
+#include "kernel/string.h"
 #include "kernel/vsprintf.h"
 #include "arch/x86_64/serial.h"
 
@@ -9,6 +11,20 @@ static int console_loglevel = LOGLEVEL_DEFAULT;
 void console_set_loglevel(int level)
 {
 	console_loglevel = level;
+}
+
+/*
+ * Applies console= (Linux's console_setup): ttyS0 (COM1, the default) or ttyS1 (COM2), so that
+ * tools/run-program can keep the kernel log off a terminal on COM1. Anything else keeps COM1.
+ */
+void console_setup(void)
+{
+	const char *name = cmdline_get("console");
+
+	if (name && strcmp(name, "ttyS1") == 0)
+		serial_console_select(SERIAL_COM2);
+	else if (name && strcmp(name, "ttyS0") != 0)
+		printk(KERN_WARNING "console=%s: no such console, using ttyS0\n", name);
 }
 
 void console_write(const char *s, size_t len)

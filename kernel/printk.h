@@ -43,6 +43,9 @@ int vprintk(const char *fmt, va_list ap);
 /* Sets the console log level: messages with a level number above it are not shown. */
 void console_set_loglevel(int level);
 
+/* Chooses the console's serial port from console= (ttyS0 or ttyS1) before the first message. */
+void console_setup(void);
+
 /* Writes raw bytes to the console, bypassing levels (panic reports, test protocol lines). */
 void console_write(const char *s, size_t len);
 

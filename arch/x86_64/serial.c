@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: MIT
-/* COM1 driver. Polled output only: the console must work in a panic with interrupts off. */
+/*
+ * The 16550 UARTs. Polled output only: the console must work in a panic with interrupts off. The
+ * kernel console is COM1 unless console=ttyS1 moved it to COM2 (serial_console_select).
+ */
 #include "arch/x86_64/serial.h"
 #include "arch/x86_64/cpu.h"
 
@@ -12,6 +15,8 @@
 #define UART_LSR 5
 #define UART_LSR_THRE 0x20
 #define UART_LCR_DLAB 0x80
+
+static u16 console_port = COM1;
 
 /* Programs a port for 115200 8N1 with FIFOs. */
 void serial_port_init(u16 port)
@@ -38,9 +43,17 @@ static void port_putc(u16 port, char c)
 	outb(port + UART_DATA, (u8)c);
 }
 
+/* Sends one byte to the kernel console's port. */
 static void serial_putc(char c)
 {
-	port_putc(COM1, c);
+	port_putc(console_port, c);
+}
+
+/* Makes port the kernel console: programs it and sends serial_write() there from now on. */
+void serial_console_select(u16 port)
+{
+	serial_port_init(port);
+	console_port = port;
 }
 
 void serial_port_write(u16 port, const char *s, size_t len)

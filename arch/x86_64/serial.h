@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The 16550 UART on COM1: the kernel console. */
+/* The 16550 UARTs: COM1 is the kernel console (or COM2, with console=ttyS1). */
 #ifndef WARDEN_ARCH_SERIAL_H
 #define WARDEN_ARCH_SERIAL_H
 
@@ -18,7 +18,10 @@ void serial_port_init(u16 port);
 /* Writes len bytes to a port exactly as given (no newline translation): program output. */
 void serial_port_write(u16 port, const char *s, size_t len);
 
-/* Writes len bytes to COM1, turning "\n" into "\r\n" for terminals. */
+/* Writes len bytes to the kernel console's port, turning "\n" into "\r\n" for terminals. */
 void serial_write(const char *s, size_t len);
+
+/* Makes port (COM1 or COM2) the kernel console's port, after programming it. */
+void serial_console_select(u16 port);
 
 #endif
