@@ -146,6 +146,17 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	SYSCALL(select, sys_select),
 	SYSCALL(pselect6, sys_pselect6),
 	SYSCALL(reboot, sys_reboot),
+	SYSCALL(chmod, sys_chmod),
+	SYSCALL(fchmod, sys_fchmod),
+	SYSCALL(fchmodat, sys_fchmodat),
+	SYSCALL(chown, sys_chown),
+	SYSCALL(fchown, sys_fchown),
+	SYSCALL(lchown, sys_lchown),
+	SYSCALL(fchownat, sys_fchownat),
+	SYSCALL(utimensat, sys_utimensat),
+	SYSCALL(utimes, sys_utimes),
+	SYSCALL(link, sys_link),
+	SYSCALL(linkat, sys_linkat),
 };
 
 #define NAME_ENTRY(nr, name) [nr] = #name,

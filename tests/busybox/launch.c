@@ -120,6 +120,8 @@ int main(int argc, char **argv)
 	umask(022);
 	make_dir("/bin", 0755);
 	make_dir("/tmp", 0777);
+	if (chmod("/tmp", 01777))
+		die("/tmp");
 	make_dir("/scripts", 0755);
 	make_dir("/launch", 0700);
 	write_file("/bin/busybox", 0755, bb_start, bb_end);
