@@ -6,11 +6,6 @@ kill %1
 wait
 echo "after kill: $?"
 sleep 10 &
-sleep 10 &
-jobs
-kill %2
-wait %2
-echo "wait %2: $?"
 jobs
 kill -KILL %1
 wait %1
@@ -19,6 +14,9 @@ jobs
 (exit 3) &
 wait $!
 echo "wait pid: $?"
+true &
+wait
+echo "wait all: $?"
 sh -c 'kill -TERM $$'
 echo "self-killed child: $?"
 echo done
