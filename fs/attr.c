@@ -16,7 +16,6 @@
 #include "kernel/ktime.h"
 #include "mm/uaccess.h"
 
-#define S_IALLUGO 07777
 #define S_IXGRP 00010
 #define UTIME_NOW ((1L << 30) - 1)
 #define UTIME_OMIT ((1L << 30) - 2)

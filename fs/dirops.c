@@ -491,3 +491,42 @@ long sys_link(const char __user *oldname, const char __user *newname)
 {
 	return sys_linkat(AT_FDCWD, oldname, AT_FDCWD, newname, 0);
 }
+
+/* Linux's do_mknodat(): a regular file, device node, FIFO or socket, type checked first. */
+long sys_mknodat(int dfd, const char __user *filename, u32 mode, unsigned int dev)
+{
+	struct nameidata nd;
+
+	switch (mode & S_IFMT) {
+	case 0:
+		mode |= S_IFREG;
+		break;
+	case S_IFREG:
+	case S_IFCHR:
+	case S_IFBLK:
+	case S_IFIFO:
+	case S_IFSOCK:
+		break;
+	case S_IFDIR:
+		return -EPERM;
+	default:
+		return -EINVAL;
+	}
+	char *name = getname(filename, false);
+	if (IS_ERR(name))
+		return PTR_ERR(name);
+	int err = filename_create(dfd, name, false, &nd);
+	if (!err) {
+		mode = (mode & S_IFMT) | ((mode & ~S_IFMT) & ~current_umask() & S_IALLUGO);
+		err = vfs_mknod(nd.dir, nd.last, nd.last_len, mode,
+				(mode & S_IFMT) == S_IFCHR || (mode & S_IFMT) == S_IFBLK ? dev : 0, NULL);
+		nd_release(&nd);
+	}
+	putname(name);
+	return err;
+}
+
+long sys_mknod(const char __user *filename, u32 mode, unsigned int dev)
+{
+	return sys_mknodat(AT_FDCWD, filename, mode, dev);
+}

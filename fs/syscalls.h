@@ -88,6 +88,8 @@ long sys_fdatasync(unsigned int fd);
 long sys_linkat(int olddfd, const char __user *oldname, int newdfd, const char __user *newname,
 		int flags);
 long sys_link(const char __user *oldname, const char __user *newname);
+long sys_mknodat(int dfd, const char __user *filename, u32 mode, unsigned int dev);
+long sys_mknod(const char __user *filename, u32 mode, unsigned int dev);
 
 /* fs/attr.c: modes, owners and times */
 struct timespec64;

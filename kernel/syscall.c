@@ -157,6 +157,8 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	SYSCALL(utimes, sys_utimes),
 	SYSCALL(link, sys_link),
 	SYSCALL(linkat, sys_linkat),
+	SYSCALL(mknod, sys_mknod),
+	SYSCALL(mknodat, sys_mknodat),
 };
 
 #define NAME_ENTRY(nr, name) [nr] = #name,
