@@ -29,7 +29,8 @@ static long chmod_common(struct inode *inode, u32 mode)
 }
 
 /* Looks up a user path from dfd with lookup flags, for the attribute calls. */
-static long attr_lookup(int dfd, const char __user *filename, unsigned int lflags, struct inode **res)
+static long attr_lookup(int dfd, const char __user *filename, unsigned int lflags,
+			struct inode **res)
 {
 	char *name = getname(filename, lflags & LOOKUP_EMPTY);
 
@@ -137,13 +138,15 @@ static long vfs_utimes(struct inode *inode, const struct timespec64 *times)
 		inode->i_atime = inode->i_mtime = now;
 	} else {
 		if (times[0].tv_nsec != UTIME_OMIT)
-			inode->i_atime = times[0].tv_nsec == UTIME_NOW ?
-						 now :
-						 (u64)times[0].tv_sec * 1000000000 + (u64)times[0].tv_nsec;
+			inode->i_atime =
+				times[0].tv_nsec == UTIME_NOW
+					? now
+					: (u64)times[0].tv_sec * 1000000000 + (u64)times[0].tv_nsec;
 		if (times[1].tv_nsec != UTIME_OMIT)
-			inode->i_mtime = times[1].tv_nsec == UTIME_NOW ?
-						 now :
-						 (u64)times[1].tv_sec * 1000000000 + (u64)times[1].tv_nsec;
+			inode->i_mtime =
+				times[1].tv_nsec == UTIME_NOW
+					? now
+					: (u64)times[1].tv_sec * 1000000000 + (u64)times[1].tv_nsec;
 	}
 	inode->i_ctime = now;
 	return 0;

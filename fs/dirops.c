@@ -519,7 +519,8 @@ long sys_mknodat(int dfd, const char __user *filename, u32 mode, unsigned int de
 	if (!err) {
 		mode = (mode & S_IFMT) | ((mode & ~S_IFMT) & ~current_umask() & S_IALLUGO);
 		err = vfs_mknod(nd.dir, nd.last, nd.last_len, mode,
-				(mode & S_IFMT) == S_IFCHR || (mode & S_IFMT) == S_IFBLK ? dev : 0, NULL);
+				(mode & S_IFMT) == S_IFCHR || (mode & S_IFMT) == S_IFBLK ? dev : 0,
+				NULL);
 		nd_release(&nd);
 	}
 	putname(name);

@@ -70,7 +70,8 @@ struct inode {
 	u64 i_atime, i_mtime, i_ctime; /* nanoseconds since 1970 */
 	struct super_block *i_sb;
 	const struct file_operations *i_fop; /* what open() gives the file */
-	struct dentry *i_dentry; /* its newest name (others: d_alias), NULL once unlinked or never named */
+	struct dentry *
+		i_dentry; /* its newest name (others: d_alias), NULL once unlinked or never named */
 	struct page_tree i_pages; /* regular files of the ramfs: the page cache (storage) */
 	union {
 		struct { /* directories */

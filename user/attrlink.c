@@ -22,8 +22,8 @@ static void show_stat(const char *what, const char *path)
 		printf("%s: stat %s\n", what, errname(errno));
 		return;
 	}
-	printf("%s: mode %o nlink %lu uid %u gid %u\n", what, st.st_mode, (unsigned long)st.st_nlink,
-	       st.st_uid, st.st_gid);
+	printf("%s: mode %o nlink %lu uid %u gid %u\n", what, st.st_mode,
+	       (unsigned long)st.st_nlink, st.st_uid, st.st_gid);
 }
 
 /* Prints atime and mtime of path (seconds.nanoseconds). */
@@ -85,7 +85,8 @@ int main(void)
 	show("fchown", sys3(SYS_fchown, fd, 0, 0));
 	show_stat("f", D "/f");
 	show("fchown bad fd", sys3(SYS_fchown, 99, 0, 0));
-	show("fchownat nofollow", sys6(SYS_fchownat, AT_FDCWD, (long)D "/sym", 7, 7, AT_SYMLINK_NOFOLLOW, 0));
+	show("fchownat nofollow",
+	     sys6(SYS_fchownat, AT_FDCWD, (long)D "/sym", 7, 7, AT_SYMLINK_NOFOLLOW, 0));
 	show_stat("sym", D "/sym");
 	show("fchownat empty", sys6(SYS_fchownat, fd, (long)"", 8, 8, AT_EMPTY_PATH, 0));
 	show_stat("f", D "/f");
@@ -121,7 +122,8 @@ int main(void)
 	show("utimensat missing", sys4(SYS_utimensat, AT_FDCWD, (long)D "/nope", (long)ts, 0));
 	ts[0] = (struct timespec){ 100, 0 };
 	ts[1] = (struct timespec){ 200, 0 };
-	show("utimensat nofollow sym", sys4(SYS_utimensat, AT_FDCWD, (long)D "/sym", (long)ts, AT_SYMLINK_NOFOLLOW));
+	show("utimensat nofollow sym",
+	     sys4(SYS_utimensat, AT_FDCWD, (long)D "/sym", (long)ts, AT_SYMLINK_NOFOLLOW));
 	lstat(D "/sym", &st);
 	printf("sym: mtime %ld\n", (long)st.st_mtim.tv_sec);
 	show_times("f", D "/f");
@@ -142,18 +144,23 @@ int main(void)
 	show("link to proc", sys2(SYS_link, (long)D "/f", (long)"/proc/h"));
 	show("link sym", sys2(SYS_link, (long)D "/sym", (long)D "/sym2"));
 	show_stat("sym2", D "/sym2");
-	show("linkat follow", sys6(SYS_linkat, AT_FDCWD, (long)D "/sym", AT_FDCWD, (long)D "/h", AT_SYMLINK_FOLLOW, 0));
+	show("linkat follow", sys6(SYS_linkat, AT_FDCWD, (long)D "/sym", AT_FDCWD, (long)D "/h",
+				   AT_SYMLINK_FOLLOW, 0));
 	show_stat("h", D "/h");
-	show("linkat bad flag", sys6(SYS_linkat, AT_FDCWD, (long)D "/f", AT_FDCWD, (long)D "/i", 0x100, 0));
-	show("linkat empty path", sys6(SYS_linkat, fd, (long)"", AT_FDCWD, (long)D "/i", AT_EMPTY_PATH, 0));
+	show("linkat bad flag",
+	     sys6(SYS_linkat, AT_FDCWD, (long)D "/f", AT_FDCWD, (long)D "/i", 0x100, 0));
+	show("linkat empty path",
+	     sys6(SYS_linkat, fd, (long)"", AT_FDCWD, (long)D "/i", AT_EMPTY_PATH, 0));
 	show_stat("i", D "/i");
 	show("linkat efault", sys6(SYS_linkat, AT_FDCWD, BAD, AT_FDCWD, (long)D "/j", 0, 0));
 	show("unlink f", sys1(SYS_unlink, (long)D "/f"));
 	show_stat("g", D "/g");
-	show("unlink g h i", sys1(SYS_unlink, (long)D "/g") | sys1(SYS_unlink, (long)D "/h") | sys1(SYS_unlink, (long)D "/i"));
+	show("unlink g h i", sys1(SYS_unlink, (long)D "/g") | sys1(SYS_unlink, (long)D "/h") |
+				     sys1(SYS_unlink, (long)D "/i"));
 	fstat(fd, &st);
 	printf("fd nlink %lu\n", (unsigned long)st.st_nlink);
-	show("linkat unlinked fd", sys6(SYS_linkat, fd, (long)"", AT_FDCWD, (long)D "/k", AT_EMPTY_PATH, 0));
+	show("linkat unlinked fd",
+	     sys6(SYS_linkat, fd, (long)"", AT_FDCWD, (long)D "/k", AT_EMPTY_PATH, 0));
 	show("fchmod unlinked", sys2(SYS_fchmod, fd, 0600));
 	return 0;
 }

@@ -31,14 +31,14 @@ extern const char bb_start[], bb_end[];
 extern const struct blob bb_scripts[];
 
 static const char *const applets[] = {
-	"sh",	  "ash",   "ls",     "cat",	"dd",	 "sed",	   "sort",    "find",  "ps",
-	"free",	  "uptime", "kill",  "sleep",	"echo",	 "printf", "test",    "[",     "mkdir",
-	"rmdir",  "rm",	   "chmod",  "chown",	"chgrp", "touch",  "ln",      "mkfifo", "mknod",
-	"wc",	  "head",  "tail",   "tr",	"cut",	 "grep",   "uniq",    "true",  "false",
-	"stat",	  "env",   "expr",   "seq",	"od",	 "cp",	   "mv",      "basename", "dirname",
-	"id",	  "readlink", "realpath", "xargs", "tee", "cmp", "md5sum", "hexdump", "pwd",
-	"yes",	  "date",  "sync",   "nproc",	"uname", "which",  "timeout", "du",    "df",
-	NULL,
+	"sh",	 "ash",	   "ls",     "cat",	 "dd",	    "sed",   "sort",	 "find",
+	"ps",	 "free",   "uptime", "kill",	 "sleep",   "echo",  "printf",	 "test",
+	"[",	 "mkdir",  "rmdir",  "rm",	 "chmod",   "chown", "chgrp",	 "touch",
+	"ln",	 "mkfifo", "mknod",  "wc",	 "head",    "tail",  "tr",	 "cut",
+	"grep",	 "uniq",   "true",   "false",	 "stat",    "env",   "expr",	 "seq",
+	"od",	 "cp",	   "mv",     "basename", "dirname", "id",    "readlink", "realpath",
+	"xargs", "tee",	   "cmp",    "md5sum",	 "hexdump", "pwd",   "yes",	 "date",
+	"sync",	 "nproc",  "uname",  "which",	 "timeout", "du",    "df",	 NULL,
 };
 
 /* Prints why the launcher failed and exits with 120, a status no script gives. */
