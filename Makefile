@@ -110,6 +110,15 @@ $(BUILD)/user/%: user/%.c $(wildcard user/*.h) Makefile
 
 user: $(USER_PROGS)
 
+# The busybox suite's launcher (tests/busybox/README.md): Debian's static busybox and every
+# tests/busybox/scripts/NAME.sh embedded in one static program.
+BUSYBOX_SCRIPTS := $(wildcard tests/busybox/scripts/*.sh)
+$(BUILD)/busybox/launch: tests/busybox/launch.c tests/busybox/mkblobs.sh $(BUSYBOX_SCRIPTS) Makefile
+	@mkdir -p $(@D)
+	@echo "  USERCC  $@"
+	$(Q)sh tests/busybox/mkblobs.sh /usr/bin/busybox $(BUSYBOX_SCRIPTS) > $(BUILD)/busybox/blobs.S
+	$(Q)$(USER_CC) $(USER_CFLAGS) tests/busybox/launch.c $(BUILD)/busybox/blobs.S -o $@
+
 # The benchmark of issue 9: every memory-protection operation and its scaling, Warden beside
 # Linux with the ratio, in guest instructions (QEMU -icount). See tools/bench and bench/bench.c.
 bench: deps
@@ -187,7 +196,7 @@ run: deps
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 || true
 
 test: deps
-	@$(MAKE) --no-print-directory all $(BUILD)/host/unittests $(USER_PROGS)
+	@$(MAKE) --no-print-directory all $(BUILD)/host/unittests $(USER_PROGS) $(BUILD)/busybox/launch
 	@CPU=$(CPU) MEM=$(MEM) ACCEL=$(ACCEL) tools/runtests
 
 # Linux 6.1's pkeys selftest (protection_keys, glibc and musl, pristine and wrapped) on Warden

@@ -70,15 +70,20 @@ struct dentry *d_add(struct inode *dir, const char *name, u32 len, struct inode 
 	memcpy(d->d_name, name, len);
 	d->d_name[len] = '\0';
 	list_add_after(&d->d_child, &dir->i_subdirs);
+	d->d_alias = inode->i_dentry;
 	inode->i_dentry = d;
 	return d;
 }
 
 void d_delete(struct dentry *dentry)
 {
+	struct dentry **pp = &dentry->d_inode->i_dentry;
+
 	list_del_init(&dentry->d_child);
-	if (dentry->d_inode->i_dentry == dentry)
-		dentry->d_inode->i_dentry = NULL;
+	while (*pp && *pp != dentry)
+		pp = &(*pp)->d_alias;
+	if (*pp)
+		*pp = dentry->d_alias;
 	kfree(dentry);
 }
 

@@ -430,3 +430,104 @@ long sys_rename(const char __user *oldname, const char __user *newname)
 {
 	return sys_renameat2(AT_FDCWD, oldname, AT_FDCWD, newname, 0);
 }
+
+/* Linux's vfs_link(): a new name in dir for the existing non-directory inode. */
+int vfs_link(struct inode *inode, struct inode *dir, const char *name, u32 len)
+{
+	if (dir->i_sb != inode->i_sb)
+		return -EXDEV;
+	if (dir->i_sb->s_fixed)
+		return -EPERM;
+	if (S_ISDIR(inode->i_mode))
+		return -EPERM;
+	if (!inode->i_nlink)
+		return -ENOENT;
+	int err = vfs_add_entry(dir, name, len, inode);
+	if (err)
+		return err;
+	inode->i_nlink++;
+	inode->i_ctime = dir->i_ctime;
+	return 0;
+}
+
+/* Linux's do_linkat(): the new name's checks come after the old name's lookup. */
+static long do_linkat(int olddfd, const char *from, int newdfd, const char *to, int flags)
+{
+	unsigned int lflags = (flags & AT_SYMLINK_FOLLOW) ? LOOKUP_FOLLOW : 0;
+	struct inode *inode;
+	struct nameidata nd;
+
+	if (flags & AT_EMPTY_PATH)
+		lflags |= LOOKUP_EMPTY;
+	long err = path_lookupat(olddfd, from, lflags, &inode);
+	if (err)
+		return err;
+	err = filename_create(newdfd, to, false, &nd);
+	if (!err) {
+		err = vfs_link(inode, nd.dir, nd.last, nd.last_len);
+		nd_release(&nd);
+	}
+	iput(inode);
+	return err;
+}
+
+long sys_linkat(int olddfd, const char __user *oldname, int newdfd, const char __user *newname,
+		int flags)
+{
+	if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	char *from = getname(oldname, flags & AT_EMPTY_PATH);
+	if (IS_ERR(from))
+		return PTR_ERR(from);
+	char *to = getname(newname, false);
+	long err = IS_ERR(to) ? PTR_ERR(to) : do_linkat(olddfd, from, newdfd, to, flags);
+	if (!IS_ERR(to))
+		putname(to);
+	putname(from);
+	return err;
+}
+
+long sys_link(const char __user *oldname, const char __user *newname)
+{
+	return sys_linkat(AT_FDCWD, oldname, AT_FDCWD, newname, 0);
+}
+
+/* Linux's do_mknodat(): a regular file, device node, FIFO or socket, type checked first. */
+long sys_mknodat(int dfd, const char __user *filename, u32 mode, unsigned int dev)
+{
+	struct nameidata nd;
+
+	switch (mode & S_IFMT) {
+	case 0:
+		mode |= S_IFREG;
+		break;
+	case S_IFREG:
+	case S_IFCHR:
+	case S_IFBLK:
+	case S_IFIFO:
+	case S_IFSOCK:
+		break;
+	case S_IFDIR:
+		return -EPERM;
+	default:
+		return -EINVAL;
+	}
+	char *name = getname(filename, false);
+	if (IS_ERR(name))
+		return PTR_ERR(name);
+	int err = filename_create(dfd, name, false, &nd);
+	if (!err) {
+		mode = (mode & S_IFMT) | ((mode & ~S_IFMT) & ~current_umask() & S_IALLUGO);
+		err = vfs_mknod(nd.dir, nd.last, nd.last_len, mode,
+				(mode & S_IFMT) == S_IFCHR || (mode & S_IFMT) == S_IFBLK ? dev : 0,
+				NULL);
+		nd_release(&nd);
+	}
+	putname(name);
+	return err;
+}
+
+long sys_mknod(const char __user *filename, u32 mode, unsigned int dev)
+{
+	return sys_mknodat(AT_FDCWD, filename, mode, dev);
+}

@@ -195,7 +195,8 @@ static void pipe_release(struct inode *inode, struct file *file)
 	wake_up(&pipe->wr_wait);
 }
 
-static const struct file_operations pipefifo_fops = {
+const struct file_operations pipefifo_fops = {
+	.open = fifo_open,
 	.read = pipe_read,
 	.write = pipe_write,
 	.ioctl = pipe_ioctl,

@@ -21,9 +21,16 @@ struct pipe_inode_info {
 	u32 head; /* ring offset of the first unread byte */
 	u32 len; /* unread bytes */
 	u32 readers, writers; /* open read and write ends */
+	u32 r_counter, w_counter; /* read and write opens of a FIFO ever (fifo_open's waits) */
 	struct wait_queue_head rd_wait; /* readers waiting for data */
 	struct wait_queue_head wr_wait; /* writers waiting for room */
 };
+
+/* The file operations of pipes and FIFOs (a FIFO's open is fifo_open, fs/fifo.c). */
+extern const struct file_operations pipefifo_fops;
+
+/* Opens a FIFO as Linux's fifo_open: 0 or -ENXIO, -ENOMEM, -ERESTARTSYS (fs/fifo.c). */
+int fifo_open(struct inode *inode, struct file *filp);
 
 /* Frees a pipe's buffer (when its inode goes). */
 void free_pipe_info(struct pipe_inode_info *pipe);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* The ramfs: new inodes, and regular files read and written through the page cache. */
 #include "fs/ramfs.h"
+#include "fs/pipe.h"
 #include "fs/uio.h"
 #include "kernel/errno.h"
 #include "kernel/string.h"
@@ -26,9 +27,31 @@ struct inode *ramfs_new_inode(struct inode *parent, u32 mode, u32 rdev)
 		inode->i_fop = &def_chr_fops;
 		inode->i_rdev = rdev;
 		break;
+	case S_IFBLK:
+		inode->i_fop = &no_dev_fops; /* no block drivers: blkdev_open finds no disk */
+		inode->i_rdev = rdev;
+		break;
+	case S_IFSOCK:
+		inode->i_fop = &no_dev_fops; /* sockets are connected to, never opened */
+		break;
+	case S_IFIFO:
+		inode->i_fop = &pipefifo_fops;
+		break;
 	}
 	return inode;
 }
+
+/* The open of a block device without a driver, or of a socket: ENXIO, as Linux's. */
+static int no_dev_open(struct inode *inode, struct file *file)
+{
+	(void)inode;
+	(void)file;
+	return -ENXIO;
+}
+
+const struct file_operations no_dev_fops = {
+	.open = no_dev_open,
+};
 
 /* Reads from the page cache; holes and the tail of the last page read as zeros. */
 static ssize_t ramfs_read(struct file *file, struct iov_iter *to, s64 *ppos)

@@ -24,4 +24,7 @@ extern const struct file_operations def_chr_fops;
  */
 struct inode *ramfs_new_inode(struct inode *parent, u32 mode, u32 rdev);
 
+/* What opening a block device (no drivers) or a socket gives: ENXIO. */
+extern const struct file_operations no_dev_fops;
+
 #endif

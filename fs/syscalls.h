@@ -85,4 +85,24 @@ long sys_ioctl(unsigned int fd, unsigned int cmd, unsigned long arg);
 long sys_fsync(unsigned int fd);
 long sys_fdatasync(unsigned int fd);
 
+long sys_linkat(int olddfd, const char __user *oldname, int newdfd, const char __user *newname,
+		int flags);
+long sys_link(const char __user *oldname, const char __user *newname);
+long sys_mknodat(int dfd, const char __user *filename, u32 mode, unsigned int dev);
+long sys_mknod(const char __user *filename, u32 mode, unsigned int dev);
+
+/* fs/attr.c: modes, owners and times */
+struct timespec64;
+struct old_timeval;
+long sys_chmod(const char __user *filename, u32 mode);
+long sys_fchmod(unsigned int fd, u32 mode);
+long sys_fchmodat(int dfd, const char __user *filename, u32 mode);
+long sys_chown(const char __user *filename, u32 user, u32 group);
+long sys_fchown(unsigned int fd, u32 user, u32 group);
+long sys_lchown(const char __user *filename, u32 user, u32 group);
+long sys_fchownat(int dfd, const char __user *filename, u32 user, u32 group, int flag);
+long sys_utimensat(int dfd, const char __user *filename, const struct timespec64 __user *utimes,
+		   int flags);
+long sys_utimes(const char __user *filename, const struct old_timeval __user *utimes);
+
 #endif

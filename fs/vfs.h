@@ -49,6 +49,7 @@ struct dentry {
 	struct d_list d_child; /* in d_parent's i_subdirs, newest first */
 	struct inode *d_parent;
 	struct inode *d_inode; /* NULL for a readdir cursor (see dcache_readdir) */
+	struct dentry *d_alias; /* the next name of d_inode (hard links), from its i_dentry */
 	u32 d_len;
 	char d_name[]; /* NUL-terminated */
 };
@@ -69,7 +70,8 @@ struct inode {
 	u64 i_atime, i_mtime, i_ctime; /* nanoseconds since 1970 */
 	struct super_block *i_sb;
 	const struct file_operations *i_fop; /* what open() gives the file */
-	struct dentry *i_dentry; /* its name, NULL once unlinked (or if it never had one) */
+	struct dentry *
+		i_dentry; /* its newest name (others: d_alias), NULL once unlinked or never named */
 	struct page_tree i_pages; /* regular files of the ramfs: the page cache (storage) */
 	union {
 		struct { /* directories */
@@ -266,6 +268,7 @@ int vfs_add_entry(struct inode *dir, const char *name, u32 len, struct inode *in
 
 /* Creates the symlink name -> target in dir. */
 int vfs_symlink(struct inode *dir, const char *name, u32 len, const char *target);
+int vfs_link(struct inode *inode, struct inode *dir, const char *name, u32 len);
 
 /* Removes a non-directory entry (EISDIR for a directory). */
 int vfs_unlink(struct inode *dir, struct dentry *dentry);

@@ -15,6 +15,7 @@ packages=(
 	cpio                      # initramfs archives for tools/run-program
 	libc6-dev                 # glibc's static libc.a: the glibc builds of the pkeys selftest
 	xz-utils                  # tools/kselftest unpacks linux-source-6.1's .tar.xz
+	busybox-static            # /usr/bin/busybox: the busybox suite (tests/busybox)
 	"$@"
 )
 

@@ -336,7 +336,7 @@ HOST_TEST(fs_random_operations)
 	u64 free_before = host_free_frames();
 	CHECK_EQ(sys_mkdir("/tmp/r", 0755), 0);
 	for (int i = 0; i < 20000; i++) {
-		u64 op = host_random(&seed) % 20;
+		u64 op = host_random(&seed) % 23;
 		int fd = 3 + (int)(host_random(&seed) % 12);
 		const char *a = random_path(&seed, p1), *b = random_path(&seed, p2);
 		size_t len = host_random(&seed) % 3 ? host_random(&seed) % 64
@@ -413,6 +413,17 @@ HOST_TEST(fs_random_operations)
 			sys_stat(a, &st);
 			sys_readlink(a, buf, 64);
 			break;
+		case 19:
+			sys_link(a, b);
+			break;
+		case 20:
+			sys_mknod(a, (host_random(&seed) % 2 ? S_IFSOCK : S_IFREG) | 0644,
+				  0); /* a FIFO would block */
+			break;
+		case 21:
+			sys_chmod(a, (u32)host_random(&seed));
+			sys_chown(a, (u32)host_random(&seed) % 3, (u32)-1);
+			break;
 		default:
 			sys_dup2((unsigned int)fd, 3 + (unsigned int)(host_random(&seed) % 12));
 		}
@@ -426,5 +437,46 @@ HOST_TEST(fs_random_operations)
 	for (size_t i = 0; i < sizeof(made) / sizeof(made[0]); i++)
 		rm_rf(made[i]);
 	CHECK_EQ(sys_stat("/tmp/r", &st), -ENOENT);
+	CHECK_EQ(host_free_frames(), free_before);
+}
+
+HOST_TEST(fs_hard_links)
+{
+	struct stat st;
+	long fd;
+
+	fs_test_boot(NULL, 0);
+	u64 free_before = host_free_frames();
+	CHECK_EQ(sys_mkdir("/tmp/h", 0755), 0);
+	fd = sys_open("/tmp/h/a", O_CREAT | O_RDWR, 0644);
+	CHECK(fd >= 0);
+	CHECK_EQ(sys_write((unsigned int)fd, "data", 4), 4);
+	CHECK_EQ(sys_close((unsigned int)fd), 0);
+	CHECK_EQ(sys_link("/tmp/h/a", "/tmp/h/b"), 0);
+	CHECK_EQ(sys_link("/tmp/h/b", "/tmp/h/c"), 0);
+	CHECK_EQ(sys_link("/tmp/h/a", "/tmp/h/c"), -EEXIST);
+	CHECK_EQ(sys_link("/tmp/h", "/tmp/h2"), -EPERM);
+	CHECK_EQ(sys_stat("/tmp/h/a", &st), 0);
+	CHECK_EQ(st.st_nlink, 3);
+	/* the newest name goes first, then the oldest: the inode lives through the middle one */
+	CHECK_EQ(sys_unlink("/tmp/h/c"), 0);
+	CHECK_EQ(sys_unlink("/tmp/h/a"), 0);
+	CHECK_EQ(sys_stat("/tmp/h/b", &st), 0);
+	CHECK_EQ(st.st_nlink, 1);
+	CHECK_EQ(st.st_size, 4);
+	CHECK_EQ(sys_chmod("/tmp/h/b", 04755), 0);
+	CHECK_EQ(sys_chown("/tmp/h/b", 3, 4), 0);
+	CHECK_EQ(sys_stat("/tmp/h/b", &st), 0);
+	CHECK_EQ(st.st_mode, S_IFREG | 0755);
+	CHECK_EQ(st.st_uid, 3);
+	CHECK_EQ(st.st_gid, 4);
+	CHECK_EQ(sys_mknod("/tmp/h/p", S_IFIFO | 0666, 0), 0);
+	CHECK_EQ(sys_open("/tmp/h/p", O_WRONLY | O_NONBLOCK, 0), -ENXIO);
+	fd = sys_open("/tmp/h/p", O_RDONLY | O_NONBLOCK, 0);
+	CHECK(fd >= 0);
+	CHECK_EQ(sys_close((unsigned int)fd), 0);
+	CHECK_EQ(sys_unlink("/tmp/h/p"), 0);
+	CHECK_EQ(sys_unlink("/tmp/h/b"), 0);
+	CHECK_EQ(sys_rmdir("/tmp/h"), 0);
 	CHECK_EQ(host_free_frames(), free_before);
 }

@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Inode attributes set by system calls, as Linux 6.1's fs/open.c (chmod_common, chown_common) and
+ * fs/utimes.c: chmod, fchmod, fchmodat; chown, fchown, lchown, fchownat; utimensat and utimes.
+ * There are no credentials yet (every task is root), so no permission check fails: what is left
+ * is Linux's argument checking (EINVAL for unknown flags and bad times, EFAULT, EBADF, ENOENT,
+ * ENOTDIR, ELOOP from the lookup) and what a change does to the inode: chmod keeps the file type
+ * and sets the 07777 bits; chown of a non-directory clears S_ISUID, and S_ISGID when group
+ * execute is set (notify_change's ATTR_KILL_SUID/ATTR_KILL_SGID, done even for root); each
+ * change sets ctime to now, utimensat sets atime and mtime (UTIME_NOW, UTIME_OMIT).
+ */
+#include "fs/vfs.h"
+#include "fs/fdtable.h"
+#include "fs/syscalls.h"
+#include "kernel/errno.h"
+#include "kernel/ktime.h"
+#include "mm/uaccess.h"
+
+#define S_IXGRP 00010
+#define UTIME_NOW ((1L << 30) - 1)
+#define UTIME_OMIT ((1L << 30) - 2)
+
+/* Sets the permission bits of inode (chmod_common). */
+static long chmod_common(struct inode *inode, u32 mode)
+{
+	inode->i_mode = (inode->i_mode & S_IFMT) | (mode & S_IALLUGO);
+	inode->i_ctime = current_time_ns();
+	return 0;
+}
+
+/* Looks up a user path from dfd with lookup flags, for the attribute calls. */
+static long attr_lookup(int dfd, const char __user *filename, unsigned int lflags,
+			struct inode **res)
+{
+	char *name = getname(filename, lflags & LOOKUP_EMPTY);
+
+	if (IS_ERR(name))
+		return PTR_ERR(name);
+	long err = path_lookupat(dfd, name, lflags, res);
+	putname(name);
+	return err;
+}
+
+long sys_fchmodat(int dfd, const char __user *filename, u32 mode)
+{
+	struct inode *inode;
+	long err = attr_lookup(dfd, filename, LOOKUP_FOLLOW, &inode);
+
+	if (err)
+		return err;
+	err = chmod_common(inode, mode);
+	iput(inode);
+	return err;
+}
+
+long sys_chmod(const char __user *filename, u32 mode)
+{
+	return sys_fchmodat(AT_FDCWD, filename, mode);
+}
+
+long sys_fchmod(unsigned int fd, u32 mode)
+{
+	struct file *f = fget((int)fd);
+
+	if (!f)
+		return -EBADF;
+	long err = chmod_common(f->f_inode, mode);
+	fput(f);
+	return err;
+}
+
+/* Sets owner and group ((u32)-1: unchanged), clearing set-id bits as notify_change does. */
+static long chown_common(struct inode *inode, u32 user, u32 group)
+{
+	if (user != (u32)-1)
+		inode->i_uid = user;
+	if (group != (u32)-1)
+		inode->i_gid = group;
+	if ((inode->i_mode & S_IFMT) != S_IFDIR) {
+		inode->i_mode &= ~(u32)S_ISUID;
+		if ((inode->i_mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP))
+			inode->i_mode &= ~(u32)S_ISGID;
+	}
+	inode->i_ctime = current_time_ns();
+	return 0;
+}
+
+long sys_fchownat(int dfd, const char __user *filename, u32 user, u32 group, int flag)
+{
+	struct inode *inode;
+
+	if (flag & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	unsigned int lflags = (flag & AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW;
+	if (flag & AT_EMPTY_PATH)
+		lflags |= LOOKUP_EMPTY;
+	long err = attr_lookup(dfd, filename, lflags, &inode);
+	if (err)
+		return err;
+	err = chown_common(inode, user, group);
+	iput(inode);
+	return err;
+}
+
+long sys_chown(const char __user *filename, u32 user, u32 group)
+{
+	return sys_fchownat(AT_FDCWD, filename, user, group, 0);
+}
+
+long sys_lchown(const char __user *filename, u32 user, u32 group)
+{
+	return sys_fchownat(AT_FDCWD, filename, user, group, AT_SYMLINK_NOFOLLOW);
+}
+
+long sys_fchown(unsigned int fd, u32 user, u32 group)
+{
+	struct file *f = fget((int)fd);
+
+	if (!f)
+		return -EBADF;
+	long err = chown_common(f->f_inode, user, group);
+	fput(f);
+	return err;
+}
+
+/* A nanosecond field utimensat accepts: 0..999999999, UTIME_NOW or UTIME_OMIT (nsec_valid). */
+static bool nsec_valid(long nsec)
+{
+	return nsec == UTIME_OMIT || nsec == UTIME_NOW || (nsec >= 0 && nsec <= 999999999);
+}
+
+/* Sets atime and mtime from times (NULL: now) and ctime to now (vfs_utimes). */
+static long vfs_utimes(struct inode *inode, const struct timespec64 *times)
+{
+	u64 now = current_time_ns();
+
+	if (!times) {
+		inode->i_atime = inode->i_mtime = now;
+	} else {
+		if (times[0].tv_nsec != UTIME_OMIT)
+			inode->i_atime =
+				times[0].tv_nsec == UTIME_NOW
+					? now
+					: (u64)times[0].tv_sec * 1000000000 + (u64)times[0].tv_nsec;
+		if (times[1].tv_nsec != UTIME_OMIT)
+			inode->i_mtime =
+				times[1].tv_nsec == UTIME_NOW
+					? now
+					: (u64)times[1].tv_sec * 1000000000 + (u64)times[1].tv_nsec;
+	}
+	inode->i_ctime = now;
+	return 0;
+}
+
+/* utimensat's work once the times are read (do_utimes): a path, or the file dfd when NULL. */
+static long do_utimes(int dfd, const char __user *filename, struct timespec64 *times, int flags)
+{
+	struct inode *inode;
+	long err;
+
+	if (times && (!nsec_valid(times[0].tv_nsec) || !nsec_valid(times[1].tv_nsec)))
+		return -EINVAL;
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	if (!filename && dfd != AT_FDCWD) {
+		if (flags)
+			return -EINVAL;
+		struct file *f = fget(dfd);
+		if (!f)
+			return -EBADF;
+		err = vfs_utimes(f->f_inode, times);
+		fput(f);
+		return err;
+	}
+	unsigned int lflags = (flags & AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW;
+	if (flags & AT_EMPTY_PATH)
+		lflags |= LOOKUP_EMPTY;
+	err = attr_lookup(dfd, filename, lflags, &inode);
+	if (err)
+		return err;
+	err = vfs_utimes(inode, times);
+	iput(inode);
+	return err;
+}
+
+long sys_utimensat(int dfd, const char __user *filename, const struct timespec64 __user *utimes,
+		   int flags)
+{
+	struct timespec64 t[2];
+
+	if (utimes) {
+		if (copy_from_user(t, utimes, sizeof(t)))
+			return -EFAULT;
+		if (t[0].tv_nsec == UTIME_OMIT && t[1].tv_nsec == UTIME_OMIT)
+			return 0;
+	}
+	return do_utimes(dfd, filename, utimes ? t : NULL, flags);
+}
+
+/* struct timeval of utimes(2). */
+struct old_timeval {
+	s64 tv_sec;
+	s64 tv_usec;
+};
+
+long sys_utimes(const char __user *filename, const struct old_timeval __user *utimes)
+{
+	struct old_timeval tv[2];
+	struct timespec64 t[2];
+
+	if (utimes) {
+		if (copy_from_user(tv, utimes, sizeof(tv)))
+			return -EFAULT;
+		for (int i = 0; i < 2; i++) {
+			if (tv[i].tv_usec < 0 || tv[i].tv_usec >= 1000000)
+				return -EINVAL;
+			t[i].tv_sec = tv[i].tv_sec;
+			t[i].tv_nsec = tv[i].tv_usec * 1000;
+		}
+	}
+	return do_utimes(AT_FDCWD, filename, utimes ? t : NULL, 0);
+}
