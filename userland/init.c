@@ -107,6 +107,7 @@ static void end_machine(int cmd)
 	perror("init: reboot");
 }
 
+/* Sets up init's signals, then starts and restarts the shell and reaps every child. */
 int main(void)
 {
 	struct sigaction sa;
