@@ -87,12 +87,19 @@ $(KERNEL): $(KERNEL_OBJS) linker.ld tools/mksyms.sh
 		{ echo "ksyms: symbol addresses moved between links" >&2; exit 1; }
 	$(Q)mv $@.tmp $@
 
-# The initramfs of the ISO: every user program in /bin.
-$(BUILD)/initramfs.cpio: $(USER_PROGS)
+# PID 1 of the ISO's userland (docs/userland.md): a static musl program of Warden's own.
+$(BUILD)/userland/init: userland/init.c Makefile
+	@mkdir -p $(@D)
+	@echo "  USERCC  $<"
+	$(Q)$(USER_CC) $(USER_CFLAGS) $< -o $@
+
+# The initramfs of the ISO: init, Debian's static busybox and its applets, the labs on PATH, the
+# other user programs in /usr/lib/warden/tests, /etc (tools/mkinitramfs, docs/userland.md).
+BUSYBOX ?= /bin/busybox
+$(BUILD)/initramfs.cpio: $(BUILD)/userland/init $(USER_PROGS) $(wildcard userland/etc/*) \
+		tools/mkinitramfs $(BUSYBOX)
 	@echo "  CPIO    $@"
-	$(Q)rm -rf $(BUILD)/initramfs && mkdir -p $(BUILD)/initramfs/bin
-	$(Q)cp $(USER_PROGS) $(BUILD)/initramfs/bin/
-	$(Q)cd $(BUILD)/initramfs && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet > ../initramfs.cpio
+	$(Q)tools/mkinitramfs $@ $(BUILD)/userland/init $(BUSYBOX) $(USER_PROGS)
 
 $(ISO): $(KERNEL) boot/grub.cfg $(BUILD)/initramfs.cpio
 	@echo "  ISO     $@"
@@ -188,12 +195,15 @@ fuzz-host:
 	cd $(BUILD)/fuzz && ./mm_diff_fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=1600 \
 		-print_final_stats=1 corpus
 
+# Boots the ISO into the shell (docs/userland.md). Without -no-reboot: `reboot` restarts the
+# machine (GRUB, then the shell again); `poweroff` ends QEMU with status 0, which is make's.
 run: deps
 	@$(MAKE) --no-print-directory all
 	@echo "Booting $(ISO) (QEMU -cpu $(CPU), $(MEM)); quit with Ctrl-A X"
-	qemu-system-x86_64 -accel $(ACCEL) -cpu $(CPU) -m $(MEM) -cdrom $(ISO) -boot d \
-		-display none -serial mon:stdio -no-reboot \
-		-device isa-debug-exit,iobase=0xf4,iosize=0x04 || true
+	@qemu-system-x86_64 -accel $(ACCEL) -cpu $(CPU) -m $(MEM) -cdrom $(ISO) -boot d \
+		-display none -serial mon:stdio \
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04; s=$$?; \
+	[ $$s = 0 ] || echo "run: QEMU exited with status $$s"; exit $$s
 
 test: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/host/unittests $(USER_PROGS) $(BUILD)/busybox/launch

@@ -12,7 +12,8 @@ packages=(
 	xorriso mtools            # ISO image creation for grub-mkrescue
 	qemu-system-x86           # the machine Warden runs on
 	musl-tools                # musl-gcc: static Linux user programs
-	cpio                      # initramfs archives for tools/run-program
+	cpio                      # initramfs archives for tools/run-program and the ISO
+	busybox-static            # the ISO's shell and commands (/bin/busybox, docs/userland.md)
 	libc6-dev                 # glibc's static libc.a: the glibc builds of the pkeys selftest
 	xz-utils                  # tools/kselftest unpacks linux-source-6.1's .tar.xz
 	busybox-static            # /usr/bin/busybox: the busybox suite (tests/busybox)
