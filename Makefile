@@ -123,7 +123,7 @@ BUSYBOX_SCRIPTS := $(wildcard tests/busybox/scripts/*.sh)
 $(BUILD)/busybox/launch: tests/busybox/launch.c tests/busybox/mkblobs.sh $(BUSYBOX_SCRIPTS) Makefile
 	@mkdir -p $(@D)
 	@echo "  USERCC  $@"
-	$(Q)sh tests/busybox/mkblobs.sh /usr/bin/busybox $(BUSYBOX_SCRIPTS) > $(BUILD)/busybox/blobs.S
+	$(Q)sh tests/busybox/mkblobs.sh $(BUSYBOX) $(BUSYBOX_SCRIPTS) > $(BUILD)/busybox/blobs.S
 	$(Q)$(USER_CC) $(USER_CFLAGS) tests/busybox/launch.c $(BUILD)/busybox/blobs.S -o $@
 
 # The benchmark of issue 9: every memory-protection operation and its scaling, Warden beside

@@ -13,10 +13,9 @@ packages=(
 	qemu-system-x86           # the machine Warden runs on
 	musl-tools                # musl-gcc: static Linux user programs
 	cpio                      # initramfs archives for tools/run-program and the ISO
-	busybox-static            # the ISO's shell and commands (/bin/busybox, docs/userland.md)
+	busybox-static            # the ISO's shell (docs/userland.md) and the busybox suite
 	libc6-dev                 # glibc's static libc.a: the glibc builds of the pkeys selftest
 	xz-utils                  # tools/kselftest unpacks linux-source-6.1's .tar.xz
-	busybox-static            # /usr/bin/busybox: the busybox suite (tests/busybox)
 	"$@"
 )
 
