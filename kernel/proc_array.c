@@ -18,6 +18,7 @@
 #include "mm/internal.h"
 #include "mm/memory.h"
 #include "mm/mm.h"
+#include "mm/mmap_lock.h"
 #include "mm/oom_kill.h"
 
 #define K(pages) ((unsigned long)(pages) << (PAGE_SHIFT - 10))
@@ -95,6 +96,15 @@ static void vm_count(struct mm_struct *mm, struct vm_counts *c)
 }
 
 /* Pages of the text segment (Linux's statm "text"). */
+/* The page and VMA counts of mm, taken under its mmap lock for reading. */
+static void mm_counts(struct mm_struct *mm, struct oom_mm_counters *rss, struct vm_counts *vm)
+{
+	mmap_read_lock(mm);
+	oom_mm_count(mm, rss);
+	vm_count(mm, vm);
+	mmap_read_unlock(mm);
+}
+
 static unsigned long mm_text_pages(const struct mm_struct *mm)
 {
 	return (PAGE_ALIGN(mm->end_code) - (mm->start_code & PAGE_MASK)) >> PAGE_SHIFT;
@@ -110,10 +120,8 @@ static int proc_stat_show(struct seq_buf *m)
 	u64 ign, catch;
 	bool permitted = true; /* ptrace_may_access(PTRACE_MODE_READ_FSCREDS): all tasks are root */
 
-	if (mm) {
-		oom_mm_count(mm, &rss);
-		vm_count(mm, &vm);
-	}
+	if (mm)
+		mm_counts(mm, &rss, &vm);
 	unsigned int tty_nr;
 	int tpgid;
 
@@ -152,8 +160,7 @@ static int proc_statm_show(struct seq_buf *m)
 		seq_printf(m, "0 0 0 0 0 0 0\n");
 		return 0;
 	}
-	oom_mm_count(mm, &rss);
-	vm_count(mm, &vm);
+	mm_counts(mm, &rss, &vm);
 	seq_printf(m, "%lu %lu %lu %lu 0 %lu 0\n", vm.total, rss.anon + rss.file + rss.shmem,
 		   rss.file + rss.shmem, mm_text_pages(mm), vm.data + vm.stack);
 	return 0;
@@ -178,8 +185,7 @@ static void status_mem(struct seq_buf *m, struct mm_struct *mm)
 	struct oom_mm_counters rss;
 	struct vm_counts vm;
 
-	oom_mm_count(mm, &rss);
-	vm_count(mm, &vm);
+	mm_counts(mm, &rss, &vm);
 	unsigned long total = rss.anon + rss.file + rss.shmem;
 	unsigned long text = (PAGE_ALIGN(mm->end_code) - (mm->start_code & PAGE_MASK)) >> 10;
 	unsigned long exec_kb = K(vm.exec);

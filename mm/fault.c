@@ -6,6 +6,7 @@
  * touched.
  */
 #include "mm/mm.h"
+#include "mm/mmap_lock.h"
 #include "mm/vma.h"
 #include "mm/pkeys.h"
 #include "arch/x86_64/pkru.h"
@@ -189,7 +190,7 @@ static int __handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code, int
  * A user page fault, retried after the OOM killer ran when a frame (for the page, its copy, a
  * page table, an anon_vma) could not be had: Linux's allocator invokes the killer and retries
  * inside the fault, so the fault fails with -ENOMEM (VM_FAULT_OOM) only when the faulting task
- * is itself dying (SIGKILL pending, perhaps as the victim).
+ * is itself dying (SIGKILL pending, perhaps as the victim). The caller holds the mmap lock.
  */
 int handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code, int *pkey)
 {
@@ -199,6 +200,25 @@ int handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code, int *pkey)
 
 	for (;;) {
 		int r = __handle_mm_fault(mm, addr, error_code, pkey);
+		if (r != -ENOMEM || !__alloc_pages_may_oom(may_sleep))
+			return r;
+	}
+}
+
+/*
+ * A fault the CPU raised on a user address (arch/x86_64/traps.c): each attempt runs under the
+ * mmap lock for reading, and the lock is let go while the OOM killer's victim gets the CPU, so
+ * that a thread of this mm that wants it for writing is not kept waiting through the sleep.
+ */
+int do_user_addr_fault(struct mm_struct *mm, u64 addr, u64 error_code, int *pkey)
+{
+	bool may_sleep =
+		(error_code & X86_PF_USER) && mm == current->mm && !(error_code & FAULT_FORCE);
+
+	for (;;) {
+		mmap_read_lock(mm);
+		int r = __handle_mm_fault(mm, addr, error_code, pkey);
+		mmap_read_unlock(mm);
 		if (r != -ENOMEM || !__alloc_pages_may_oom(may_sleep))
 			return r;
 	}

@@ -17,6 +17,7 @@
  *  - the rest of Linux's advice (fork and KSM flags, MADV_REMOVE, MADV_POPULATE_*, MADV_COLLAPSE,
  *    MADV_HWPOISON, MADV_SOFT_OFFLINE) is not implemented: EINVAL, logged once.
  */
+#include "mm/mmap_lock.h"
 #include "mm/madvise.h"
 #include "mm/mm.h"
 #include "mm/internal.h"
@@ -284,9 +285,11 @@ long do_madvise(struct mm_struct *mm, u64 start, u64 len_in, int behavior)
 		madvise_unimplemented(behavior); /* Linux poisons the pages (root only) */
 		return -EINVAL;
 	}
-	/* Linux takes the mmap lock; Warden's kernel is not preempted and nothing below sleeps. */
+	/* Under the mmap lock for writing (Linux takes it for reading for some advice). */
+	mmap_write_lock(mm);
 	error = madvise_walk_vmas(mm, start, end, behavior);
 	mm_debug_check(mm, "madvise");
+	mmap_write_unlock(mm);
 	return error;
 }
 

@@ -14,6 +14,7 @@
 #include "mm/memory.h"
 #include "mm/vma_tree.h"
 #include "kernel/spinlock.h"
+#include "kernel/rwsem.h"
 
 struct file;
 
@@ -109,6 +110,14 @@ struct ldt_struct;
 
 struct mm_struct {
 	u64 *pgd;
+	/*
+	 * mmap_lock (mm/mmap_lock.h): held for writing by whatever changes the VMAs (mmap,
+	 * munmap, mprotect, mremap, brk, madvise, pkey_alloc/free, fork's copy) and for reading by
+	 * whatever walks them or fills in pages (page faults, /proc/PID/maps and pagemap,
+	 * /proc/PID/mem and ptrace). It covers the VMA tree and list, the VMAs' fields, the user
+	 * page tables, brk and the pkey allocation map.
+	 */
+	struct rw_semaphore mmap_lock;
 	struct vma_tree mm_rb; /* the VMAs: .first is the lowest, .count their number */
 	int users; /* tasks using this address space (Linux's mm_users): the VMAs and pages go
 		    * with the last one */
@@ -235,9 +244,12 @@ int do_munmap(struct mm_struct *mm, u64 start, u64 len);
  * in *pkey); FAULT_SIGBUS for a page of a file mapping that lies past the end of the file.
  * When no frame is free the OOM killer runs and the fault is retried (mm/oom_kill.h); -ENOMEM
  * (VM_FAULT_OOM) only when the faulting task is dying, or, for a fault that cannot sleep, when
- * no memory could be reaped.
+ * no memory could be reaped. The caller holds mm's mmap lock (mm/mmap_lock.h).
  */
 int handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code, int *pkey);
+
+/* handle_mm_fault for a fault the CPU raised: takes the mmap lock itself (mm/fault.c). */
+int do_user_addr_fault(struct mm_struct *mm, u64 addr, u64 error_code, int *pkey);
 
 /*
  * Copies len bytes between buf and mm's memory at addr as Linux's access_remote_vm with

@@ -5,6 +5,7 @@
  * (split, merge, anon_vma) are in mm/vma.c and the page tables in mm/memory.c, so this file
  * builds on the host too.
  */
+#include "mm/mmap_lock.h"
 #include "mm/mm.h"
 #include "mm/vma.h"
 #include "mm/pkeys.h"
@@ -50,6 +51,7 @@ struct mm_struct *mm_alloc(void)
 		kmem_cache_free(&mm_cache, mm);
 		return NULL;
 	}
+	init_rwsem(&mm->mmap_lock);
 	mm->users = 1;
 	mm->mm_count = 1;
 	mm->mmap_base = MMAP_BASE;
@@ -406,9 +408,11 @@ static long mmap_dev_zero(struct file *file, u64 addr, u64 len, u64 prot, u64 fl
 	fput(file);
 	if (ro_shared && (prot & PROT_WRITE))
 		return -EACCES;
+	mmap_write_lock(current->mm);
 	long r = do_mmap(current->mm, NULL, addr, len, prot, flags | MAP_ANONYMOUS, 0);
 	if (r >= 0 && ro_shared)
 		find_vma(current->mm, (u64)r)->vm_flags &= ~(VM_MAYWRITE | VM_SHARED);
+	mmap_write_unlock(current->mm);
 	return r;
 }
 
@@ -431,7 +435,9 @@ static long __sys_mmap(u64 addr, u64 len, u64 prot, u64 flags, u64 fd, u64 off)
 	} else if (flags & MAP_HUGETLB) {
 		return -ENOMEM; /* no huge pages reserved (vm.nr_hugepages is 0) */
 	}
+	mmap_write_lock(current->mm);
 	long r = do_mmap(current->mm, file, addr, len, prot, flags, off >> PAGE_SHIFT);
+	mmap_write_unlock(current->mm);
 	if (file)
 		fput(file);
 	return r;
@@ -448,7 +454,9 @@ long sys_mmap(u64 addr, u64 len, u64 prot, u64 flags, u64 fd, u64 off)
 long sys_munmap(u64 addr, u64 len)
 {
 	trace_call_begin(TRACE_MUNMAP);
+	mmap_write_lock(current->mm);
 	long r = do_munmap(current->mm, addr, len);
+	mmap_write_unlock(current->mm);
 	trace_call_end(TRACE_MUNMAP, r, addr, len);
 	return r;
 }
@@ -525,9 +533,11 @@ long sys_brk(u64 brk)
 	struct mm_struct *mm = current->mm;
 
 	trace_call_begin(TRACE_BRK);
+	mmap_write_lock(mm);
 	long r = __sys_brk(mm, brk);
-	trace_call_end(TRACE_BRK, r, brk);
 	mm_debug_check(mm, "brk");
+	mmap_write_unlock(mm);
+	trace_call_end(TRACE_BRK, r, brk);
 	return r;
 }
 
@@ -552,6 +562,7 @@ struct mm_struct *dup_mm(struct mm_struct *old)
 
 	if (!mm)
 		return NULL;
+	mmap_write_lock(old); /* as Linux's dup_mmap: the parent's other threads wait */
 	memcpy(&mm->mmap_base, &old->mmap_base,
 	       sizeof(*mm) - offsetof(struct mm_struct, mmap_base));
 	mm->exe_inode = NULL;
@@ -572,8 +583,10 @@ struct mm_struct *dup_mm(struct mm_struct *old)
 		if (copy_page_range(mm, old, v))
 			goto fail;
 	}
+	mmap_write_unlock(old);
 	return mm;
 fail:
+	mmap_write_unlock(old);
 	mmput(mm);
 	return NULL;
 }

@@ -14,6 +14,7 @@
  * looked at); each VMA's new key comes from arch_override_mprotect_pkey(), which also hands out
  * the execute-only key for PROT_EXEC. Without PKU only pkey -1 is accepted (§3.6).
  */
+#include "mm/mmap_lock.h"
 #include "mm/mm.h"
 #include "mm/internal.h"
 #include "mm/vma.h"
@@ -187,12 +188,11 @@ static long __do_mprotect_pkey(u64 start, u64 len, u64 prot, int pkey, enum trac
 		return -ENOMEM;
 	if (!arch_validate_prot(prot, start))
 		return -EINVAL;
-	/*
-	 * Phase B. Linux takes the mmap lock for writing here; Warden's kernel is not preempted
-	 * and nothing below sleeps, so no one else can change the VMAs meanwhile.
-	 */
+	/* Phase B, under the mmap lock for writing, as Linux: the VMAs may not change meanwhile. */
+	mmap_write_lock(mm);
 	error = mprotect_vmas(mm, start, end, prot, grows, pkey, call);
 	mm_debug_check(mm, "mprotect");
+	mmap_write_unlock(mm);
 	return error;
 }
 

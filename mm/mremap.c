@@ -7,6 +7,7 @@
  * that was never written gets the new address as its pgoff, so it can merge where it lands; one
  * that was written keeps its old pgoff, which usually keeps it apart from its new neighbours.
  */
+#include "mm/mmap_lock.h"
 #include "mm/mm.h"
 #include "mm/vma.h"
 #include "mm/internal.h"
@@ -242,9 +243,10 @@ long sys_mremap(u64 addr, u64 old_len, u64 new_len, u64 flags, u64 new_addr)
 	struct mm_struct *mm = current->mm;
 
 	trace_call_begin(TRACE_MREMAP);
+	mmap_write_lock(mm);
 	long r = do_mremap(mm, addr, old_len, new_len, flags, new_addr);
-	trace_call_end(TRACE_MREMAP, r, addr, old_len, new_len, flags, new_addr);
-
 	mm_debug_check(mm, "mremap");
+	mmap_write_unlock(mm);
+	trace_call_end(TRACE_MREMAP, r, addr, old_len, new_len, flags, new_addr);
 	return r;
 }

@@ -6,6 +6,7 @@
  */
 #include "mm/oom_kill.h"
 #include "mm/mm.h"
+#include "mm/mmap_lock.h"
 #include "mm/frame.h"
 #include "mm/internal.h"
 #include "mm/filemap.h"
@@ -294,8 +295,11 @@ static bool oom_reap_victims(u64 delay_ns)
 				continue;
 			pr_info("oom_reaper: unable to reap pid:%d (%s)\n", p->pid, p->comm);
 			p->mm->flags |= MMF_OOM_SKIP;
-		} else {
+		} else if (mmap_read_trylock(p->mm)) {
 			oom_reap_task_mm(p);
+			mmap_read_unlock(p->mm);
+		} else {
+			continue; /* changing its mappings: next time, as Linux retries */
 		}
 		progress = true;
 	}

@@ -7,6 +7,7 @@
  * four levels of its page-table walk with each entry's flags (docs/tracing.md).
  */
 #include "mm/mm.h"
+#include "mm/mmap_lock.h"
 #include "mm/oom_kill.h" /* fatal_signal_pending */
 #include "mm/frame.h"
 #include "mm/proc_maps.h"
@@ -60,9 +61,27 @@ static u64 pagemap_entry(struct mm_struct *mm, struct vm_area_struct *vma, u64 v
 #define PAGEMAP_WALK_PAGES 512
 
 /*
+ * Fills buf with the entries of pages [vpn, vpn + n) under the mmap lock for reading; the
+ * caller copies them out after, since a fault on the reader's buffer takes the lock again.
+ */
+static void pagemap_fill(struct mm_struct *mm, u64 *buf, u64 vpn, size_t n)
+{
+	mmap_read_lock(mm);
+	for (size_t i = 0; i < n; i++) {
+		u64 va = (vpn + i) << PAGE_SHIFT;
+		struct vm_area_struct *v = find_vma(mm, va);
+		buf[i] = pagemap_entry(mm, v && v->vm_start <= va ? v : NULL, va);
+	}
+	mmap_read_unlock(mm);
+}
+
+/*
  * Reads entries from *ppos (a multiple of 8, as the count must be: EINVAL otherwise) of the mm the
  * file was opened on (0 once it is gone). A buffer that faults anywhere makes the read EFAULT,
- * whatever was copied before, as Linux's pagemap_read.
+ * whatever was copied before, as Linux's pagemap_read. Works in batches that end at a 2 MiB
+ * boundary of the address space (Linux's PAGEMAP_WALK_SIZE); between two, others may run (the
+ * kernel is not preemptible and a read may cover 2^28 pages), and a task being killed stops
+ * early (it never sees the count).
  */
 static ssize_t pagemap_read(struct file *file, struct iov_iter *to, s64 *ppos)
 {
@@ -70,32 +89,37 @@ static ssize_t pagemap_read(struct file *file, struct iov_iter *to, s64 *ppos)
 	size_t count = iov_iter_count(to), done = 0;
 	u64 vpn = (u64)*ppos / PM_ENTRY_BYTES;
 	ssize_t ret = -EINVAL;
+	u64 *buf;
 
 	if (!mm || !mmget_not_zero(mm))
 		return 0;
 	if ((u64)*ppos % PM_ENTRY_BYTES || count % PM_ENTRY_BYTES)
 		goto out;
-	for (; done < count && vpn < TASK_SIZE >> PAGE_SHIFT; vpn++, done += PM_ENTRY_BYTES) {
-		u64 va = vpn << PAGE_SHIFT;
-		/*
-		 * Each 2 MiB of address space (Linux's PAGEMAP_WALK_SIZE), others may run: the
-		 * kernel is not preemptible and a read may cover 2^28 pages. A task being killed
-		 * stops early (it never sees the count).
-		 */
-		if (!(vpn % PAGEMAP_WALK_PAGES) && done) {
+	ret = -ENOMEM;
+	buf = kmalloc(PAGEMAP_WALK_PAGES * PM_ENTRY_BYTES, GFP_KERNEL);
+	if (!buf)
+		goto out;
+	while (done < count && vpn < TASK_SIZE >> PAGE_SHIFT) {
+		if (done) {
 			cond_resched();
 			if (fatal_signal_pending(current))
 				break;
 		}
-		struct vm_area_struct *v = find_vma(mm, va);
-		u64 entry = pagemap_entry(mm, v && v->vm_start <= va ? v : NULL, va);
-		if (copy_to_iter(&entry, sizeof(entry), to) != sizeof(entry)) {
+		size_t n = PAGEMAP_WALK_PAGES - vpn % PAGEMAP_WALK_PAGES;
+		n = min(n, (size_t)((TASK_SIZE >> PAGE_SHIFT) - vpn));
+		n = min(n, (count - done) / PM_ENTRY_BYTES);
+		pagemap_fill(mm, buf, vpn, n);
+		if (copy_to_iter(buf, n * PM_ENTRY_BYTES, to) != n * PM_ENTRY_BYTES) {
 			ret = -EFAULT;
-			goto out;
+			goto out_free;
 		}
+		vpn += n;
+		done += n * PM_ENTRY_BYTES;
 	}
 	*ppos += (s64)done;
 	ret = (ssize_t)done;
+out_free:
+	kfree(buf);
 out:
 	mmput(mm);
 	return ret;

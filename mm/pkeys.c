@@ -3,6 +3,7 @@
  * Protection keys, the mm side (mm/pkeys.h): pkey_alloc, pkey_free, the execute-only key and
  * the key mprotect gives each VMA, by Linux's rules (spec §3.2-3.6) and in its order of checks.
  */
+#include "mm/mmap_lock.h"
 #include "mm/pkeys.h"
 #include "arch/x86_64/pkru.h"
 #include "kernel/errno.h"
@@ -93,7 +94,9 @@ static long do_pkey_alloc(u64 flags, u64 init_val)
 long sys_pkey_alloc(u64 flags, u64 init_val)
 {
 	trace_call_begin(TRACE_PKEY_ALLOC);
+	mmap_write_lock(current->mm);
 	long r = do_pkey_alloc(flags, init_val);
+	mmap_write_unlock(current->mm);
 	trace_call_end(TRACE_PKEY_ALLOC, r, flags, init_val);
 	return r;
 }
@@ -101,7 +104,9 @@ long sys_pkey_alloc(u64 flags, u64 init_val)
 long sys_pkey_free(u64 pkey)
 {
 	trace_call_begin(TRACE_PKEY_FREE);
+	mmap_write_lock(current->mm);
 	long r = mm_pkey_free(current->mm, (int)pkey); /* Linux's pkey is an int */
+	mmap_write_unlock(current->mm);
 	trace_call_end(TRACE_PKEY_FREE, r, (u64)(s64)(int)pkey);
 	return r;
 }

@@ -4,6 +4,7 @@
  * exact and what is not: mm/proc_maps.h.
  */
 #include "mm/proc_maps.h"
+#include "mm/mmap_lock.h"
 #include "mm/pkeys.h"
 #include "arch/x86_64/pkru.h"
 #include "mm/filemap.h"
@@ -182,8 +183,12 @@ void show_map_vma(struct seq_buf *m, struct vm_area_struct *vma)
 
 void show_maps(struct seq_buf *m, struct mm_struct *mm)
 {
-	for (struct vm_area_struct *v = mm ? mm->mm_rb.first : NULL; v; v = v->vm_next)
+	if (!mm)
+		return;
+	mmap_read_lock(mm); /* m is a kernel buffer, copied out after */
+	for (struct vm_area_struct *v = mm->mm_rb.first; v; v = v->vm_next)
 		show_map_vma(m, v);
+	mmap_read_unlock(mm);
 }
 
 /* ---- smaps ---- */
@@ -408,8 +413,12 @@ void show_smap(struct seq_buf *m, struct vm_area_struct *vma)
 
 void show_smaps(struct seq_buf *m, struct mm_struct *mm)
 {
-	for (struct vm_area_struct *v = mm ? mm->mm_rb.first : NULL; v; v = v->vm_next)
+	if (!mm)
+		return;
+	mmap_read_lock(mm);
+	for (struct vm_area_struct *v = mm->mm_rb.first; v; v = v->vm_next)
 		show_smap(m, v);
+	mmap_read_unlock(mm);
 }
 
 /* ---- the proc files ---- */

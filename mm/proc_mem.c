@@ -10,6 +10,7 @@
  * called execve or exited) reads and writes return 0, as on Linux.
  */
 #include "mm/mm.h"
+#include "mm/mmap_lock.h"
 #include "mm/oom_kill.h" /* fatal_signal_pending */
 #include "mm/frame.h"
 #include "mm/proc_maps.h"
@@ -67,6 +68,7 @@ size_t access_remote_vm(struct mm_struct *mm, u64 addr, void *buf, size_t len, b
 {
 	size_t done = 0;
 
+	mmap_read_lock(mm); /* buf is kernel memory: no fault of ours while we hold it */
 	while (done < len) {
 		u64 a = addr + done;
 		size_t n = min(len - done, (size_t)(PAGE_SIZE - (a & ~PAGE_MASK)));
@@ -80,6 +82,7 @@ size_t access_remote_vm(struct mm_struct *mm, u64 addr, void *buf, size_t len, b
 			memcpy((u8 *)buf + done, p, n);
 		done += n;
 	}
+	mmap_read_unlock(mm);
 	return done;
 }
 

@@ -220,7 +220,7 @@ static bool do_user_page_fault(struct pt_regs *regs, u64 cr2)
 {
 	struct task_struct *t = current;
 	int pkey = 0;
-	int r = t->mm && cr2 < USER_TOP ? handle_mm_fault(t->mm, cr2, regs->error_code, &pkey)
+	int r = t->mm && cr2 < USER_TOP ? do_user_addr_fault(t->mm, cr2, regs->error_code, &pkey)
 					: SEGV_MAPERR;
 
 	if (r == 0)

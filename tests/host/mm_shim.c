@@ -10,6 +10,8 @@
 #include "arch/x86_64/pkru.h"
 #include "arch/x86_64/ldt.h"
 #include "kernel/trace.h"
+#include <stdio.h>
+#include <stdlib.h>
 
 /* No table to allocate: an mm without a pgd. */
 int pgd_alloc(struct mm_struct *mm)
@@ -126,4 +128,63 @@ int ldt_dup_context(struct mm_struct *old, struct mm_struct *mm)
 void destroy_context_ldt(struct mm_struct *mm)
 {
 	(void)mm;
+}
+
+/*
+ * The host runs one thread and never sleeps: mmap_lock (kernel/rwsem.h) is a counter here, and
+ * an attempt that would have to wait is a bug in the code under test (a lock taken twice).
+ */
+static void host_rwsem_fail(const char *what)
+{
+	fprintf(stderr, "rwsem: %s\n", what);
+	abort();
+}
+
+void down_read(struct rw_semaphore *sem)
+{
+	if (sem->count < 0)
+		host_rwsem_fail("down_read while held for writing");
+	sem->count++;
+}
+
+bool down_read_trylock(struct rw_semaphore *sem)
+{
+	if (sem->count < 0)
+		return false;
+	sem->count++;
+	return true;
+}
+
+void up_read(struct rw_semaphore *sem)
+{
+	if (sem->count <= 0)
+		host_rwsem_fail("up_read without a reader");
+	sem->count--;
+}
+
+void down_write(struct rw_semaphore *sem)
+{
+	if (sem->count)
+		host_rwsem_fail("down_write while held");
+	sem->count = -1;
+}
+
+bool down_write_trylock(struct rw_semaphore *sem)
+{
+	if (sem->count)
+		return false;
+	sem->count = -1;
+	return true;
+}
+
+void up_write(struct rw_semaphore *sem)
+{
+	if (sem->count != -1)
+		host_rwsem_fail("up_write without the writer");
+	sem->count = 0;
+}
+
+bool rwsem_is_write_locked_by_current(struct rw_semaphore *sem)
+{
+	return sem->count == -1;
 }

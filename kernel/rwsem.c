@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Reader/writer semaphores: see kernel/rwsem.h. Each operation takes the spinlock, decides, and
+ * either leaves with the lock held or sleeps on the wait queue and decides again when woken.
+ * Releases wake every sleeper (readers and writers decide for themselves); with one CPU and
+ * rare contention that is simpler than handing the lock over and costs nothing measurable.
+ */
+#include "kernel/rwsem.h"
+#include "kernel/panic.h"
+#include "kernel/sched.h"
+
+/* Panics if the running task already holds sem for writing: taking it again would never end. */
+static void rwsem_check_recursion(struct rw_semaphore *sem, const char *how)
+{
+	if (sem->owner && sem->owner == current)
+		panic("rwsem %p: taken for %s by the task that holds it for writing", sem, how);
+}
+
+/* Sleeps on sem's queue until try() takes it; try runs with sem->lock held. */
+static void rwsem_wait(struct rw_semaphore *sem, bool (*try)(struct rw_semaphore *sem))
+{
+	struct wait_queue_entry we;
+
+	for (;;) {
+		prepare_to_wait(&sem->wait, &we);
+		u64 f = spin_lock_irqsave(&sem->lock);
+		bool taken = try(sem);
+		spin_unlock_irqrestore(&sem->lock, f);
+		if (taken)
+			break;
+		/*
+		 * Not a signal-interruptible sleep: a pending signal makes schedule() return at
+		 * once, and the loop simply asks again (the holder has run meanwhile or will).
+		 */
+		schedule();
+	}
+	finish_wait(&sem->wait, &we);
+}
+
+/* A reader may enter when no writer holds or waits for sem (sem->lock held). */
+static bool try_read(struct rw_semaphore *sem)
+{
+	if (sem->count < 0 || sem->writers_waiting)
+		return false;
+	sem->count++;
+	return true;
+}
+
+/* A writer may enter when nobody holds sem (sem->lock held). */
+static bool try_write(struct rw_semaphore *sem)
+{
+	if (sem->count)
+		return false;
+	sem->count = -1;
+	sem->owner = current;
+	return true;
+}
+
+/* A sleeping writer's attempt: it stops counting as waiting once it has the lock. */
+static bool try_write_waiting(struct rw_semaphore *sem)
+{
+	if (!try_write(sem))
+		return false;
+	sem->writers_waiting--;
+	return true;
+}
+
+bool down_read_trylock(struct rw_semaphore *sem)
+{
+	u64 f = spin_lock_irqsave(&sem->lock);
+	bool taken = try_read(sem);
+
+	spin_unlock_irqrestore(&sem->lock, f);
+	return taken;
+}
+
+void down_read(struct rw_semaphore *sem)
+{
+	u64 f = spin_lock_irqsave(&sem->lock);
+	bool taken = try_read(sem);
+
+	if (!taken)
+		rwsem_check_recursion(sem, "reading");
+	spin_unlock_irqrestore(&sem->lock, f);
+	if (!taken)
+		rwsem_wait(sem, try_read);
+}
+
+void up_read(struct rw_semaphore *sem)
+{
+	u64 f = spin_lock_irqsave(&sem->lock);
+
+	if (sem->count <= 0)
+		panic("rwsem %p: up_read without a reader (count %ld)", sem, sem->count);
+	bool last = --sem->count == 0;
+	spin_unlock_irqrestore(&sem->lock, f);
+	if (last)
+		wake_up(&sem->wait);
+}
+
+bool down_write_trylock(struct rw_semaphore *sem)
+{
+	u64 f = spin_lock_irqsave(&sem->lock);
+	bool taken = try_write(sem);
+
+	spin_unlock_irqrestore(&sem->lock, f);
+	return taken;
+}
+
+void down_write(struct rw_semaphore *sem)
+{
+	u64 f = spin_lock_irqsave(&sem->lock);
+	bool taken = try_write(sem);
+
+	if (!taken) {
+		rwsem_check_recursion(sem, "writing");
+		sem->writers_waiting++;
+	}
+	spin_unlock_irqrestore(&sem->lock, f);
+	if (!taken)
+		rwsem_wait(sem, try_write_waiting);
+}
+
+void up_write(struct rw_semaphore *sem)
+{
+	u64 f = spin_lock_irqsave(&sem->lock);
+
+	if (sem->count != -1 || sem->owner != current)
+		panic("rwsem %p: up_write by a task that does not hold it", sem);
+	sem->count = 0;
+	sem->owner = NULL;
+	spin_unlock_irqrestore(&sem->lock, f);
+	wake_up(&sem->wait);
+}
+
+bool rwsem_is_write_locked_by_current(struct rw_semaphore *sem)
+{
+	return READ_ONCE(sem->count) == -1 && READ_ONCE(sem->owner) == current;
+}

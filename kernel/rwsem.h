@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Reader/writer semaphores (Linux's rw_semaphore): a sleeping lock that many readers or one
+ * writer hold. A task that cannot have it sleeps on its wait queue, so a holder may itself sleep
+ * (wait for memory, yield in a long walk). Writers go first: once one waits, new readers wait
+ * behind it, so a stream of readers cannot starve it; the price is Linux's rule that a reader
+ * must not take the same lock for reading again (it could wait behind a writer that waits for
+ * it). A holder taking its own write lock again is a kernel bug, reported with a panic instead of
+ * a silent hang.
+ *
+ * Warden runs on one CPU and its kernel is not preempted, so the lock is only ever contended when
+ * a holder sleeps; it is written for several CPUs all the same (the fields are behind a spinlock).
+ */
+#ifndef WARDEN_RWSEM_H
+#define WARDEN_RWSEM_H
+
+#include "kernel/spinlock.h"
+#include "kernel/wait.h"
+
+struct rw_semaphore {
+	spinlock_t lock; /* protects count, writers_waiting and owner */
+	long count; /* readers holding it; -1 while a writer holds it; 0 when free */
+	int writers_waiting; /* writers asleep for it: new readers queue behind them */
+	struct task_struct *owner; /* the writer holding it, or NULL */
+	struct wait_queue_head wait; /* tasks asleep for it */
+};
+
+#define RWSEM_INIT(name)                                                                \
+	{                                                                               \
+		.lock = SPINLOCK_INIT, .count = 0, .writers_waiting = 0, .owner = NULL, \
+		.wait = WAIT_QUEUE_HEAD_INIT                                            \
+	}
+
+static inline void init_rwsem(struct rw_semaphore *sem)
+{
+	*sem = (struct rw_semaphore)RWSEM_INIT(*sem);
+}
+
+/* Takes sem for reading, sleeping while a writer holds it or waits for it. */
+void down_read(struct rw_semaphore *sem);
+
+/* Takes sem for reading if that needs no sleep; true if taken. */
+bool down_read_trylock(struct rw_semaphore *sem);
+
+void up_read(struct rw_semaphore *sem);
+
+/* Takes sem for writing, sleeping until no reader and no writer holds it. */
+void down_write(struct rw_semaphore *sem);
+
+/* Takes sem for writing if it is free; true if taken. */
+bool down_write_trylock(struct rw_semaphore *sem);
+
+void up_write(struct rw_semaphore *sem);
+
+/* Is sem held for writing by the running task? (assertions) */
+bool rwsem_is_write_locked_by_current(struct rw_semaphore *sem);
+
+/* Is sem held at all? (assertions) */
+static inline bool rwsem_is_locked(struct rw_semaphore *sem)
+{
+	return READ_ONCE(sem->count) != 0;
+}
+
+#endif
