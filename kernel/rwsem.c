@@ -23,9 +23,9 @@ static void rwsem_wait(struct rw_semaphore *sem, bool (*try)(struct rw_semaphore
 
 	for (;;) {
 		prepare_to_wait(&sem->wait, &we);
-		u64 f = spin_lock_irqsave(&sem->lock);
+		spin_lock(&sem->lock);
 		bool taken = try(sem);
-		spin_unlock_irqrestore(&sem->lock, f);
+		spin_unlock(&sem->lock);
 		if (taken)
 			break;
 		/*
@@ -35,6 +35,17 @@ static void rwsem_wait(struct rw_semaphore *sem, bool (*try)(struct rw_semaphore
 		schedule();
 	}
 	finish_wait(&sem->wait, &we);
+}
+
+/*
+ * Wakes the sleepers after a release. A sleeper is queued before it looks at the count under
+ * sem->lock, so one that is not queued yet will see the release itself: an empty queue needs
+ * no wake-up (the common case, kept cheap).
+ */
+static void rwsem_wake(struct rw_semaphore *sem)
+{
+	if (READ_ONCE(sem->wait.head))
+		wake_up(&sem->wait);
 }
 
 /* A reader may enter when no writer holds or waits for sem (sem->lock held). */
@@ -67,70 +78,70 @@ static bool try_write_waiting(struct rw_semaphore *sem)
 
 bool down_read_trylock(struct rw_semaphore *sem)
 {
-	u64 f = spin_lock_irqsave(&sem->lock);
+	spin_lock(&sem->lock);
 	bool taken = try_read(sem);
 
-	spin_unlock_irqrestore(&sem->lock, f);
+	spin_unlock(&sem->lock);
 	return taken;
 }
 
 void down_read(struct rw_semaphore *sem)
 {
-	u64 f = spin_lock_irqsave(&sem->lock);
+	spin_lock(&sem->lock);
 	bool taken = try_read(sem);
 
 	if (!taken)
 		rwsem_check_recursion(sem, "reading");
-	spin_unlock_irqrestore(&sem->lock, f);
+	spin_unlock(&sem->lock);
 	if (!taken)
 		rwsem_wait(sem, try_read);
 }
 
 void up_read(struct rw_semaphore *sem)
 {
-	u64 f = spin_lock_irqsave(&sem->lock);
+	spin_lock(&sem->lock);
 
 	if (sem->count <= 0)
 		panic("rwsem %p: up_read without a reader (count %ld)", sem, sem->count);
 	bool last = --sem->count == 0;
-	spin_unlock_irqrestore(&sem->lock, f);
+	spin_unlock(&sem->lock);
 	if (last)
-		wake_up(&sem->wait);
+		rwsem_wake(sem);
 }
 
 bool down_write_trylock(struct rw_semaphore *sem)
 {
-	u64 f = spin_lock_irqsave(&sem->lock);
+	spin_lock(&sem->lock);
 	bool taken = try_write(sem);
 
-	spin_unlock_irqrestore(&sem->lock, f);
+	spin_unlock(&sem->lock);
 	return taken;
 }
 
 void down_write(struct rw_semaphore *sem)
 {
-	u64 f = spin_lock_irqsave(&sem->lock);
+	spin_lock(&sem->lock);
 	bool taken = try_write(sem);
 
 	if (!taken) {
 		rwsem_check_recursion(sem, "writing");
 		sem->writers_waiting++;
 	}
-	spin_unlock_irqrestore(&sem->lock, f);
+	spin_unlock(&sem->lock);
 	if (!taken)
 		rwsem_wait(sem, try_write_waiting);
 }
 
 void up_write(struct rw_semaphore *sem)
 {
-	u64 f = spin_lock_irqsave(&sem->lock);
+	spin_lock(&sem->lock);
 
 	if (sem->count != -1 || sem->owner != current)
 		panic("rwsem %p: up_write by a task that does not hold it", sem);
 	sem->count = 0;
 	sem->owner = NULL;
-	spin_unlock_irqrestore(&sem->lock, f);
-	wake_up(&sem->wait);
+	spin_unlock(&sem->lock);
+	rwsem_wake(sem);
 }
 
 bool rwsem_is_write_locked_by_current(struct rw_semaphore *sem)

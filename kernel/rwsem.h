@@ -18,7 +18,7 @@
 #include "kernel/wait.h"
 
 struct rw_semaphore {
-	spinlock_t lock; /* protects count, writers_waiting and owner */
+	spinlock_t lock; /* protects count, writers_waiting and owner; never taken in interrupts */
 	long count; /* readers holding it; -1 while a writer holds it; 0 when free */
 	int writers_waiting; /* writers asleep for it: new readers queue behind them */
 	struct task_struct *owner; /* the writer holding it, or NULL */
