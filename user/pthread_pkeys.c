@@ -7,6 +7,9 @@
  * after sigreturn (case 74); PKRU survives a handler in a thread (case 86). Keys are allocated and
  * pages protected with raw system calls, PKRU read and written with RDPKRU/WRPKRU (pkeys.h).
  *
+ * Cases 83-85 and 87 (a signal frame written while PKRU denies the stack's key) are not repeated
+ * in a thread: Linux 6.1 kills the process there, Warden follows 6.12+ (pkeyframe.md).
+ *
  * Without OSPKE (QEMU -cpu qemu64) it says so and stops: per CPU (pthread_pkeys.percpu, recording
  * expected/pthread_pkeys.qemu64.*). Built with musl and glibc (tests/user/glibc-programs). Needs
  * threads: listed in tests/user/pending-threads. */
