@@ -289,7 +289,7 @@ enum { OP_TOUCH = -2, OP_FORK = -3, OP_VFORK = -4, OP_CLONE = -5, OP_SIGRETURN =
        OP_WRPKRU = -7, OP_EXECVE = -8, OP_EXIT = -9, OP_RAISE = -10, OP_BADNR = -11,
        OP_BLOCKING = -12, OP_PTRACE_REGS = -13, OP_MODIFY_LDT = -14, OP_SEGLOAD = -15,
        OP_SIGINIT = -16, OP_TTY_IOCTL = -17, OP_SESSION = -18, OP_KILLPG = -19,
-       OP_POLLSET = -20, OP_SELECTSET = -21 };
+       OP_POLLSET = -20, OP_SELECTSET = -21, OP_THREAD = -22, OP_CLONE3 = -23 };
 
 static const struct sc table[] = {
 	{ SYS_read, "read", "fpl", 4 },
@@ -402,6 +402,9 @@ static const struct sc table[] = {
 	{ OP_FORK, "fork", "", 2 },
 	{ OP_VFORK, "vfork", "", 1 },
 	{ OP_CLONE, "clone", "iapp", 1 },
+	/* issue 17: threads with hostile TLS, tid pointers and flags, clone3 with any struct */
+	{ OP_THREAD, "clone_thread", "iapp", 2 },
+	{ OP_CLONE3, "clone3", "iiap", 2 },
 	{ OP_SIGRETURN, "rt_sigreturn", "ii", 1 },
 	{ OP_WRPKRU, "wrpkru", "i", 2 },
 	{ OP_EXECVE, "execve", "iee", 1 },
@@ -800,6 +803,65 @@ static long fork_and_exit(long nr, u64 flags, u64 sp, u64 ptid, u64 ctid)
 			 : "a"(nr), "D"(flags), "S"(sp), "d"(ptid), "r"(r10), "r"(r8)
 			 : "rcx", "r11", "memory");
 	return ret;
+}
+
+/*
+ * clone or clone3 (nr) whose child, a thread or a process, ends at once with exit(2) (only
+ * itself, never the group: a thread's exit_group would end this fuzzing process too), touching
+ * neither memory nor its stack, which may be anything. a0..a4 are the raw arguments.
+ */
+static long clone_and_exit(long nr, u64 a0, u64 a1, u64 a2, u64 a3, u64 a4)
+{
+	register long r10 __asm__("r10") = (long)a3;
+	register long r8 __asm__("r8") = (long)a4;
+	long ret;
+	__asm__ volatile("syscall\n\t"
+			 "test %%rax, %%rax\n\t"
+			 "jnz 1f\n\t"
+			 "mov $60, %%eax\n\t"
+			 "xor %%edi, %%edi\n\t"
+			 "syscall\n"
+			 "1:"
+			 : "=a"(ret)
+			 : "a"(nr), "D"(a0), "S"(a1), "d"(a2), "r"(r10), "r"(r8)
+			 : "rcx", "r11", "memory");
+	return ret;
+}
+
+static u64 hostile_word(void);
+
+/* Flags of a thread as pthread_create makes it, with any of clone's other bits besides. */
+#define THREAD_FLAGS 0x3d0f00ULL /* VM FS FILES SIGHAND THREAD SYSVSEM SETTLS P/C_SETTID CLEARTID */
+
+/*
+ * A thread (or, with a few bits flipped, something clone refuses) with hostile TLS and tid
+ * pointers; a struct clone_args of random size and fields for clone3, sometimes a plausible one.
+ * Whatever the kernel accepts, the child exits at once; a bad tid pointer must not hurt the
+ * kernel at the child's exit (CLONE_CHILD_CLEARTID writes it then).
+ */
+static void fuzz_clone_thread(long nr, const u64 *a)
+{
+	if (nr == SYS_clone) {
+		u64 flags = THREAD_FLAGS | (a[0] & 1 ? 0 : (brnd() & ~0xffULL));
+		if (a[0] & 2)
+			flags &= ~(1ULL << (brnd() % 26)); /* drop one: VM without SIGHAND, ... */
+		/* clone(flags, stack, parent_tid, child_tid, tls) */
+		clone_and_exit(SYS_clone, flags, a[0] & 4 ? a[1] : 0, a[2], a[3], hostile_word());
+		return;
+	}
+	u64 *args = scratch_alloc(PAGE + 64);
+	for (int i = 0; i < 16; i++)
+		args[i] = (a[0] & 1) ? 0 : brnd();
+	if (a[0] & 2) { /* plausible: flags, pidfd, child_tid, parent_tid, exit_signal, stack... */
+		args[0] = THREAD_FLAGS & ~0x80000ULL;
+		args[2] = a[2];
+		args[3] = a[3];
+		args[4] = a[0] & 4 ? SIGCHLD : 0;
+		args[5] = a[2];
+		args[6] = brnd() % (2 * PAGE);
+	}
+	u64 size = (a[1] & 3) == 0 ? brnd() : (a[1] & 3) == 1 ? 64 : 64 + 8 * (brnd() % 512);
+	clone_and_exit(SYS_clone3, a[0] & 8 ? a[2] : (u64)args, size, 0, 0, 0);
 }
 
 /* rt_sigreturn from a frame of garbage, or of a plausible frame with a few fields damaged. */
@@ -1314,6 +1376,12 @@ static void do_call(const struct call *c)
 		 */
 		fork_and_exit(SYS_clone, (a[0] & ~0x10800ULL) | (a[0] & 1 ? SIGCHLD : 0),
 			      a[0] & 2 ? a[1] : 0, a[2], a[3]);
+		return;
+	case OP_THREAD:
+		fuzz_clone_thread(SYS_clone, a);
+		return;
+	case OP_CLONE3:
+		fuzz_clone_thread(SYS_clone3, a);
 		return;
 	case OP_SIGRETURN:
 		garbage_sigreturn(a[0]);
