@@ -96,13 +96,18 @@ static void vm_count(struct mm_struct *mm, struct vm_counts *c)
 }
 
 /* Pages of the text segment (Linux's statm "text"). */
-/* The page and VMA counts of mm, taken under its mmap lock for reading. */
+/* The page and VMA counts of mm, taken under its mmap lock for reading (zero once it is gone). */
 static void mm_counts(struct mm_struct *mm, struct oom_mm_counters *rss, struct vm_counts *vm)
 {
+	*rss = (struct oom_mm_counters){ 0 };
+	*vm = (struct vm_counts){ 0 };
+	if (!mmget_not_zero(mm))
+		return;
 	mmap_read_lock(mm);
 	oom_mm_count(mm, rss);
 	vm_count(mm, vm);
 	mmap_read_unlock(mm);
+	mmput(mm);
 }
 
 static unsigned long mm_text_pages(const struct mm_struct *mm)

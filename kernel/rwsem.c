@@ -29,8 +29,9 @@ static void rwsem_wait(struct rw_semaphore *sem, bool (*try)(struct rw_semaphore
 		if (taken)
 			break;
 		/*
-		 * Not a signal-interruptible sleep: a pending signal makes schedule() return at
-		 * once, and the loop simply asks again (the holder has run meanwhile or will).
+		 * Only a release wakes us (a signal's wake-up just makes the loop ask again): the
+		 * wait is neither interruptible nor killable, as Linux's plain
+		 * down_read/down_write.
 		 */
 		schedule();
 	}

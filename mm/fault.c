@@ -190,17 +190,15 @@ static int __handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code, int
  * A user page fault, retried after the OOM killer ran when a frame (for the page, its copy, a
  * page table, an anon_vma) could not be had: Linux's allocator invokes the killer and retries
  * inside the fault, so the fault fails with -ENOMEM (VM_FAULT_OOM) only when the faulting task
- * is itself dying (SIGKILL pending, perhaps as the victim). The caller holds the mmap lock.
+ * is itself dying (SIGKILL pending, perhaps as the victim). The caller holds the mmap lock, so
+ * this never sleeps for the victim: it takes the victim's memory at once (do_user_addr_fault
+ * is the fault that may sleep, having let go of the lock).
  */
 int handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code, int *pkey)
 {
-	/* Only a fault from user mode on the task's own memory holds nothing and may sleep. */
-	bool may_sleep =
-		(error_code & X86_PF_USER) && mm == current->mm && !(error_code & FAULT_FORCE);
-
 	for (;;) {
 		int r = __handle_mm_fault(mm, addr, error_code, pkey);
-		if (r != -ENOMEM || !__alloc_pages_may_oom(may_sleep))
+		if (r != -ENOMEM || !__alloc_pages_may_oom(false))
 			return r;
 	}
 }

@@ -7,8 +7,8 @@
  *
  * The rule that keeps it deadlock-free: never touch user memory (copy_to_user and friends) while
  * holding it, since the page fault that access may cause takes it for reading. Code that needs
- * pages of an address space while holding it calls handle_mm_fault() itself, as access_remote_vm
- * and MAP_POPULATE do.
+ * pages of an address space while holding it calls handle_mm_fault() itself, as
+ * access_remote_vm does.
  */
 #ifndef WARDEN_MM_MMAP_LOCK_H
 #define WARDEN_MM_MMAP_LOCK_H

@@ -95,6 +95,9 @@ static ssize_t pagemap_read(struct file *file, struct iov_iter *to, s64 *ppos)
 		return 0;
 	if ((u64)*ppos % PM_ENTRY_BYTES || count % PM_ENTRY_BYTES)
 		goto out;
+	ret = 0;
+	if (!count || vpn >= TASK_SIZE >> PAGE_SHIFT)
+		goto out; /* nothing to read: no buffer needed (and no ENOMEM) */
 	ret = -ENOMEM;
 	buf = kmalloc(PAGEMAP_WALK_PAGES * PM_ENTRY_BYTES, GFP_KERNEL);
 	if (!buf)

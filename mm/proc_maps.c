@@ -183,12 +183,13 @@ void show_map_vma(struct seq_buf *m, struct vm_area_struct *vma)
 
 void show_maps(struct seq_buf *m, struct mm_struct *mm)
 {
-	if (!mm)
+	if (!mm || !mmget_not_zero(mm))
 		return;
 	mmap_read_lock(mm); /* m is a kernel buffer, copied out after */
 	for (struct vm_area_struct *v = mm->mm_rb.first; v; v = v->vm_next)
 		show_map_vma(m, v);
 	mmap_read_unlock(mm);
+	mmput(mm);
 }
 
 /* ---- smaps ---- */
@@ -413,12 +414,13 @@ void show_smap(struct seq_buf *m, struct vm_area_struct *vma)
 
 void show_smaps(struct seq_buf *m, struct mm_struct *mm)
 {
-	if (!mm)
+	if (!mm || !mmget_not_zero(mm))
 		return;
 	mmap_read_lock(mm);
 	for (struct vm_area_struct *v = mm->mm_rb.first; v; v = v->vm_next)
 		show_smap(m, v);
 	mmap_read_unlock(mm);
+	mmput(mm);
 }
 
 /* ---- the proc files ---- */
