@@ -1,8 +1,8 @@
-/* threadstress: threads of one process that fault, change protections, remap, fork and exit at
- * once, under a fast timer tick (tests/warden/threadstress.append boots with hz=2000), checking
+/* threadmm: threads of one process that fault, change protections, remap, fork and exit at
+ * once, under a fast timer tick (tests/warden/threadmm.append boots with hz=2000), checking
  * all their data (issue 17). One address space, one set of page tables, many tasks changing it.
  *
- *   threadstress [THREADS [ITERATIONS]]     (default 4 threads, 30 iterations)
+ *   threadmm [THREADS [ITERATIONS]]     (default 4 threads, 30 iterations)
  *
  * Each worker thread owns a private anonymous region filled with a pattern naming the worker and
  * the iteration. Each iteration it checks and rewrites the region; write-protects one page and
@@ -244,6 +244,6 @@ int main(int argc, char **argv)
 	pthread_join(flip, NULL);
 	if (checksum != want_checksum)
 		fail("checksum of the short-lived threads", (long)checksum, (long)want_checksum);
-	printf("threadstress: %d workers x %d iterations, %d failures\n", n, iterations, failures);
+	printf("threadmm: %d workers x %d iterations, %d failures\n", n, iterations, failures);
 	return failures;
 }
