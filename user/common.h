@@ -108,6 +108,7 @@ static inline const char *errname(int e)
 		{ ELOOP, "ELOOP" },
 		{ EOVERFLOW, "EOVERFLOW" },
 		{ EOPNOTSUPP, "EOPNOTSUPP" },
+		{ ETIMEDOUT, "ETIMEDOUT" },
 	};
 	static char other[32];
 	for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++)
