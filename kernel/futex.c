@@ -183,7 +183,7 @@ static void __futex_unqueue(struct futex_hash_bucket *hb, struct futex_q *q)
 }
 
 /* Puts q at the tail of hb's chain (hb locked): waiters are woken in arrival order. */
-static void __futex_queue(struct futex_hash_bucket *hb, struct futex_q *q)
+void __futex_queue(struct futex_hash_bucket *hb, struct futex_q *q)
 {
 	q->next = NULL;
 	q->prev = hb->last;
@@ -225,7 +225,7 @@ void futex_requeue_q(struct futex_q *q, struct futex_hash_bucket *hb1,
  * timeout, a signal or a spurious wake-up), 0 if a waker took it off. lock_ptr may change under
  * us while a requeue moves q, so the lock taken is checked against it again.
  */
-static int futex_unqueue(struct futex_q *q)
+int futex_unqueue(struct futex_q *q)
 {
 	spinlock_t *lock_ptr;
 	int ret = 0;
@@ -327,7 +327,7 @@ static void futex_wait_queue(struct futex_hash_bucket *hb, struct futex_q *q, bo
 
 /* An absolute futex time (ns on CLOCK_REALTIME with FLAGS_CLOCKRT, else monotonic) as a
  * monotonic deadline: the wall clock is the monotonic clock plus the boot time. */
-static u64 futex_deadline(u64 abs_time, unsigned int flags)
+u64 futex_deadline(u64 abs_time, unsigned int flags)
 {
 	u64 offset = (flags & FLAGS_CLOCKRT) ? boot_wall_seconds() * NSEC_PER_SEC : 0;
 

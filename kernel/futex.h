@@ -10,6 +10,7 @@
  * kernel/futex.c: keys, hash buckets, FUTEX_WAIT/WAKE and the futex(2) entry;
  * kernel/futex_requeue.c: the two-word operations FUTEX_REQUEUE, FUTEX_CMP_REQUEUE, FUTEX_WAKE_OP;
  * kernel/futex_robust.c: set_robust_list, get_robust_list and the robust-list walk at exit/exec;
+ * kernel/futex_waitv.c: futex_waitv(2), a wait on several words at once;
  * arch/x86_64/futex.asm: the atomic read-modify-write of a user word under the exception table.
  */
 #ifndef WARDEN_FUTEX_H
@@ -117,6 +118,9 @@ int get_futex_key(u32 __user *uaddr, bool fshared, struct futex_key *key, enum f
 struct futex_hash_bucket *futex_hash(const struct futex_key *key);
 bool futex_match(const struct futex_key *a, const struct futex_key *b);
 void futex_wake_mark(struct futex_hash_bucket *hb, struct futex_q *q);
+void __futex_queue(struct futex_hash_bucket *hb, struct futex_q *q);
+int futex_unqueue(struct futex_q *q);
+u64 futex_deadline(u64 abs_time, unsigned int flags);
 void futex_requeue_q(struct futex_q *q, struct futex_hash_bucket *hb1,
 		     struct futex_hash_bucket *hb2, const struct futex_key *key2);
 void double_lock_hb(struct futex_hash_bucket *hb1, struct futex_hash_bucket *hb2);
@@ -146,5 +150,8 @@ long sys_futex(u32 __user *uaddr, int op, u32 val, const struct timespec64 __use
 	       u32 __user *uaddr2, u32 val3);
 long sys_set_robust_list(void __user *head, u64 len);
 long sys_get_robust_list(int pid, void __user *head_ptr, u64 __user *len_ptr);
+struct futex_waitv;
+long sys_futex_waitv(const struct futex_waitv __user *waiters, unsigned int nr_futexes,
+		     unsigned int flags, const struct timespec64 __user *timeout, int clockid);
 
 #endif

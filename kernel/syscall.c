@@ -123,6 +123,7 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	SYSCALL(futex, sys_futex),
 	SYSCALL(set_robust_list, sys_set_robust_list),
 	SYSCALL(get_robust_list, sys_get_robust_list),
+	SYSCALL(futex_waitv, sys_futex_waitv),
 	SYSCALL(exit_group, sys_exit_group),
 	SYSCALL(tgkill, sys_tgkill),
 	SYSCALL(tkill, sys_tkill),

@@ -406,6 +406,7 @@ static const struct sc table[] = {
 	{ SYS_set_robust_list, "set_robust_list", "pL", 2 },
 	{ SYS_get_robust_list, "get_robust_list", "dpp", 1 },
 	{ OP_ROBUST, "robust_list", "iiii", 2 }, /* a built hostile list, walked at exit */
+	{ 449 /* futex_waitv */, "futex_waitv", "pVVtC", 2 },
 	{ OP_TOUCH, "touch", "ai", 20 },
 	{ OP_FORK, "fork", "", 2 },
 	{ OP_VFORK, "vfork", "", 1 },
