@@ -46,6 +46,7 @@
 #define ELIBBAD 80
 #define EILSEQ 84
 #define EOPNOTSUPP 95
+#define ETIMEDOUT 110
 #define ENOTSUP EOPNOTSUPP
 
 #endif

@@ -255,7 +255,7 @@ int begin_new_exec(struct linux_binprm *bprm)
 	 * succeeded, in exec_binprm).
 	 */
 	bprm->point_of_no_return = true;
-	mm_release(t); /* a vfork parent goes on (Linux's exec_mm_release) */
+	exec_mm_release(t); /* the robust list walked, a vfork parent goes on */
 	t->did_exec = true;
 	t->self_exec_id++; /* a child's exit signal is only trusted until its parent execs */
 	t->mm = mm;

@@ -101,7 +101,7 @@ void do_exit(int status)
 {
 	struct task_struct *t = current;
 
-	mm_release(t);
+	exit_mm_release(t);
 	if (t->pid == 1)
 		init_exited(status);
 	if (t->files)

@@ -8,6 +8,7 @@
  * Threads (CLONE_THREAD, CLONE_SIGHAND, CLONE_FILES, CLONE_FS) come later (issue 17).
  */
 #include "kernel/errno.h"
+#include "kernel/futex.h"
 #include "kernel/sched.h"
 #include "kernel/signal.h"
 #include "kernel/string.h"
@@ -97,14 +98,31 @@ void mm_release(struct task_struct *t)
 {
 	struct vfork_done *vfork = t->vfork_done;
 
-	if (t->clear_child_tid && t->mm && t->mm->users > 1)
-		put_user_u32(0, (u32 *)t->clear_child_tid); /* and a futex wake, with futexes */
+	if (t->clear_child_tid && t->mm && t->mm->users > 1) {
+		put_user_u32(0, (u32 *)t->clear_child_tid);
+		/* a joiner waits on the word: wake one, shared key (Linux's do_futex FUTEX_WAKE) */
+		futex_wake((u32 *)t->clear_child_tid, FLAGS_SHARED, 1, FUTEX_BITSET_MATCH_ANY);
+	}
 	t->clear_child_tid = 0;
 	if (vfork) {
 		t->vfork_done = NULL;
 		vfork->done = true;
 		wake_up(&vfork->wq);
 	}
+}
+
+/* At exit: the robust list first (locks held get FUTEX_OWNER_DIED), then mm_release. */
+void exit_mm_release(struct task_struct *t)
+{
+	futex_exit_release(t);
+	mm_release(t);
+}
+
+/* At execve, likewise: the new program starts with no robust list. */
+void exec_mm_release(struct task_struct *t)
+{
+	futex_exec_release(t);
+	mm_release(t);
 }
 
 /* Frees a task that never ran. */

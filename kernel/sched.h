@@ -85,6 +85,13 @@ struct restart_block {
 			bool has_timeout;
 			s64 tv_sec, tv_nsec; /* the monotonic end time */
 		} poll;
+		struct { /* futex(2)'s timed FUTEX_WAIT/WAIT_BITSET: the same wait, same deadline */
+			u32 *uaddr;
+			u32 val;
+			u32 bitset;
+			unsigned int flags; /* FLAGS_SHARED, FLAGS_CLOCKRT, FLAGS_HAS_TIMEOUT */
+			u64 time; /* the absolute deadline, on the clock FLAGS_CLOCKRT names */
+		} futex;
 	};
 };
 
@@ -148,6 +155,11 @@ struct task_struct {
 	u16 ds, es, fsindex, gsindex; /* user segment selectors, likewise (arch/x86_64/process.h) */
 	u64 clear_child_tid;
 	u64 set_child_tid;
+	/*
+	 * set_robust_list's head (a user pointer, Linux's robust_list): walked at exit and execve
+	 * (kernel/futex_robust.c), then cleared; a forked child starts without one.
+	 */
+	u64 robust_list;
 	u64 wake_at_ns; /* for nanosleep: when a timed sleep ends */
 	struct restart_block restart_block;
 	u64 personality;
@@ -245,6 +257,13 @@ struct task_struct *first_task(void);
  * in vfork is released.
  */
 void mm_release(struct task_struct *t);
+
+/*
+ * mm_release at exit and at execve, after the task's futexes are let go of (its robust list
+ * walked: Linux's exit_mm_release and exec_mm_release, same order).
+ */
+void exit_mm_release(struct task_struct *t);
+void exec_mm_release(struct task_struct *t);
 
 /* Finds a task by pid (NULL if none). */
 struct task_struct *find_task_by_pid(int pid);

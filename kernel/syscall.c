@@ -8,6 +8,7 @@
 #include "kernel/errno.h"
 #include "kernel/exec.h"
 #include "kernel/exit.h"
+#include "kernel/futex.h"
 #include "kernel/printk.h"
 #include "kernel/random.h"
 #include "kernel/sched.h"
@@ -119,6 +120,10 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	SYSCALL(clock_getres, sys_clock_getres),
 	SYSCALL(clock_nanosleep, sys_clock_nanosleep),
 	SYSCALL(restart_syscall, sys_restart_syscall),
+	SYSCALL(futex, sys_futex),
+	SYSCALL(set_robust_list, sys_set_robust_list),
+	SYSCALL(get_robust_list, sys_get_robust_list),
+	SYSCALL(futex_waitv, sys_futex_waitv),
 	SYSCALL(exit_group, sys_exit_group),
 	SYSCALL(tgkill, sys_tgkill),
 	SYSCALL(tkill, sys_tkill),

@@ -275,7 +275,7 @@ enum {
 	A_SIGSET = 'k', A_SETSIZE = 'z', A_PKEY = 'K', A_RES = 'r', A_RLIM = 'R', A_WHENCE = 'w',
 	A_CLOCK = 'C', A_ARGV = 'e', A_FCMD = 'u', A_IOCMD = 'n', A_OFF = 'g', A_STACK = 'Q',
 	A_HOW = 'h', A_WAITOPT = 'O', A_SMALL = 'x', A_PTREQ = 'T', A_NOTE = 'N', A_TFLAGS = 'F',
-	A_BADMAGIC = 'B',
+	A_BADMAGIC = 'B', A_FUTEXOP = 'X', A_FUTEXVAL = 'V', A_RLEN = 'L',
 };
 
 struct sc {
@@ -289,7 +289,8 @@ enum { OP_TOUCH = -2, OP_FORK = -3, OP_VFORK = -4, OP_CLONE = -5, OP_SIGRETURN =
        OP_WRPKRU = -7, OP_EXECVE = -8, OP_EXIT = -9, OP_RAISE = -10, OP_BADNR = -11,
        OP_BLOCKING = -12, OP_PTRACE_REGS = -13, OP_MODIFY_LDT = -14, OP_SEGLOAD = -15,
        OP_SIGINIT = -16, OP_TTY_IOCTL = -17, OP_SESSION = -18, OP_KILLPG = -19,
-       OP_POLLSET = -20, OP_SELECTSET = -21, OP_THREAD = -22, OP_CLONE3 = -23 };
+       OP_POLLSET = -20, OP_SELECTSET = -21, OP_THREAD = -22, OP_CLONE3 = -23,
+       OP_ROBUST = -24 };
 
 static const struct sc table[] = {
 	{ SYS_read, "read", "fpl", 4 },
@@ -398,6 +399,15 @@ static const struct sc table[] = {
 	/* issue 16 part 5: reboot(2) with a magic1 that is never 0xfee1dead (checked first: EINVAL),
 	 * so a fuzzed command can never end the machine */
 	{ SYS_reboot, "reboot", "Biip", 1 },
+	/* issue 17: futexes on arena words (unaligned, unmapped, PROT_NONE, keyed, shared pages,
+	 * kernel-half), every command with random flags, hostile timeouts, counts and val3; a
+	 * wait that matches blocks the round like any blocking call. A robust list set here is
+	 * walked (hostile as it is) when the process exits. */
+	{ SYS_futex, "futex", "aXVtaV", 6 },
+	{ SYS_set_robust_list, "set_robust_list", "pL", 2 },
+	{ SYS_get_robust_list, "get_robust_list", "dpp", 1 },
+	{ OP_ROBUST, "robust_list", "iiii", 2 }, /* a built hostile list, walked at exit */
+	{ 449 /* futex_waitv */, "futex_waitv", "pVVtC", 2 },
 	{ OP_TOUCH, "touch", "ai", 20 },
 	{ OP_FORK, "fork", "", 2 },
 	{ OP_VFORK, "vfork", "", 1 },
@@ -507,6 +517,12 @@ static u64 gen_arg(char kind)
 	case A_NOTE: /* ptrace's addr: a regset type, a struct user offset, or an address */
 		return one_in(2) ? (u64[]){ 0x202, 1, 2, 0x201, 0, 8 * 17, 8 * 21, 848, 928 }[below(9)]
 				 : any_addr();
+	case A_FUTEXOP: /* a command (0-13, 14 unknown), with or without the two flags */
+		return one_in(8) ? any_int() : (below(15) | (rnd() & 0x180));
+	case A_FUTEXVAL: /* a value, count or val3: small, 0, 0xffffffff, a FUTEX_WAKE_OP */
+		return one_in(3) ? below(4) : any_int();
+	case A_RLEN: /* set_robust_list's length: mostly the right one (24) */
+		return one_in(2) ? 24 : any_len();
 	case A_BADMAGIC: { /* any value whose low 32 bits (an int, as Linux reads it) are wrong */
 		u64 v = any_int();
 		return (unsigned int)v == 0xfee1deadu ? v ^ 1 : v;
@@ -1284,6 +1300,34 @@ static void fuzz_pollset(const u64 *a)
 }
 
 /*
+ * issue 17: a hostile robust list in the scratch pages, registered with set_robust_list, which
+ * the process's exit (or execve, or a kill) walks: up to 8 entries whose next pointers go to
+ * any of them (loops), to the head, or anywhere; PI bits; lock words with our tid and random
+ * FUTEX_WAITERS/OWNER_DIED bits; a pending entry; an aligned, unaligned, negative or huge
+ * futex_offset.
+ */
+static void fuzz_robust(const u64 *a)
+{
+	static const long offs[] = { 8, -8, 4, 9, 0, 1L << 40, (long)0x8000000000000000UL };
+	static const u64 bad[] = { 0, 0x10, ARENA, ARENA + 3 * PAGE + 8, 0xffff800000000000ULL,
+				   0x7ffffffffff8ULL };
+	u64 *e = scratch_alloc(8 * 16 + 24), *head = e + 16;
+	unsigned n = 1 + (unsigned)(a[0] % 8);
+	unsigned tid = (unsigned)sys0(SYS_gettid);
+
+	for (unsigned i = 0; i < n; i++) {
+		u64 to = (a[2] >> (i * 4)) % (n + 2);
+		e[2 * i] = to < n ? (u64)&e[2 * to] : to == n ? (u64)head : bad[(a[0] >> 16) % 6];
+		e[2 * i] |= (a[3] >> (i + 32)) & 1; /* a PI entry */
+		e[2 * i + 1] = tid | (((a[3] >> (2 * i)) & 3) << 30);
+	}
+	head[0] = a[0] & 0x100 ? (u64)head : (u64)&e[2 * ((a[0] >> 3) % n)];
+	head[1] = (u64)offs[a[1] % NELEM(offs)];
+	head[2] = a[1] & 0x100 ? (u64)&e[2 * ((a[1] >> 4) % n)] : (a[1] & 0x200 ? bad[(a[1] >> 16) % 6] : 0);
+	sys2(SYS_set_robust_list, (long)head, 24);
+}
+
+/*
  * select or pselect6 of built fd_sets (issue 16 item 3): nfds negative, 0, at the fd table's
  * steps, past RLIMIT_NOFILE or huge; sets NULL, random bits (open and closed fds), or bad
  * pointers; timevals/timespecs negative, unnormalised or huge; pselect6's {sigmask, size}.
@@ -1477,6 +1521,9 @@ static void do_call(const struct call *c)
 		return;
 	case OP_SELECTSET:
 		fuzz_selectset(c->a);
+		return;
+	case OP_ROBUST:
+		fuzz_robust(c->a);
 		return;
 	default:
 		raw_syscall(c->sc->nr, a);
