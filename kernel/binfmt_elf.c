@@ -16,9 +16,9 @@
  * program headers checked before it too (ENOEXEC, EIO, the open's errors, ELIBBAD). PT_LOAD
  * errors of the program or the interpreter (p_filesz > p_memsz, an address beyond TASK_SIZE, a
  * p_offset not congruent to p_vaddr, a mapping that fails) come after it and kill the new image
- * with SIGSEGV. A PIE goes to ELF_ET_DYN_BASE, its interpreter where a non-fixed mmap of its
- * whole image goes (no randomisation). An i386 (ELFCLASS32, EM_386) file, which Linux runs with
- * IA32 emulation, is ENOEXEC.
+ * with SIGSEGV. A PIE goes to ELF_ET_DYN_BASE, its interpreter and a static-pie where a
+ * non-fixed mmap of their whole image goes (no randomisation). An i386 (ELFCLASS32, EM_386) file,
+ * which Linux runs with IA32 emulation, is ENOEXEC.
  */
 #include "kernel/binfmts.h"
 #include "kernel/binfmt_elf.h"
@@ -146,21 +146,39 @@ static u64 maximum_alignment(const struct elf64_phdr *phdr, int nr)
 }
 
 /*
- * The load bias of an ET_DYN's first PT_LOAD at vaddr: a PIE (with an interpreter) goes to
- * ELF_ET_DYN_BASE aligned to its segments' alignment, as Linux without randomisation. A
- * static-pie (no interpreter) also goes to ELF_ET_DYN_BASE, where Warden has always put it
- * (Linux would put it at the mmap base, and its brk at ELF_ET_DYN_BASE).
+ * The load bias of an ET_DYN whose first PT_LOAD (ph) is at vaddr, and the flags to map it with.
+ * A PIE (with an interpreter) goes to ELF_ET_DYN_BASE aligned to its segments' alignment, as
+ * Linux without randomisation. A static-pie (a loader: ld.so run as a program) goes where a
+ * non-fixed mmap puts its whole image (bias 0 and no MAP_FIXED); when it asks for an alignment
+ * above a page, that mmap is made and undone first to learn the place, then aligned. 0 or -errno.
  */
-static u64 et_dyn_load_bias(const struct elf64_ehdr *eh, const struct elf64_phdr *phdr, u64 vaddr,
-			    bool has_interp)
+static int et_dyn_load_bias(struct linux_binprm *bprm, struct mm_struct *mm,
+			    const struct elf64_ehdr *eh, const struct elf64_phdr *phdr,
+			    const struct elf64_phdr *ph, u64 total_size, bool has_interp, u64 *bias,
+			    u64 *flags)
 {
-	u64 bias = ELF_ET_DYN_BASE, alignment = maximum_alignment(phdr, eh->e_phnum);
+	u64 alignment = maximum_alignment(phdr, eh->e_phnum);
 
-	if (!has_interp)
-		return bias;
+	if (has_interp) {
+		*bias = ELF_ET_DYN_BASE;
+		*flags = MAP_FIXED_NOREPLACE;
+	} else if (alignment > PAGE_SIZE) {
+		long r = elf_load(bprm, mm, ph, 0, 0, total_size);
+		if (r < 0)
+			return (int)r;
+		if (BAD_ADDR(r))
+			return -EINVAL;
+		do_munmap(mm, (u64)r, ELF_PAGEALIGN(total_size));
+		*bias = (u64)r;
+		*flags = MAP_FIXED_NOREPLACE;
+	} else {
+		*bias = 0;
+		*flags = 0;
+	}
 	if (alignment)
-		bias &= ~(alignment - 1);
-	return ELF_PAGESTART(bias - vaddr);
+		*bias &= ~(alignment - 1);
+	*bias = ELF_PAGESTART(*bias - ph->p_vaddr);
+	return 0;
 }
 
 /*
@@ -185,7 +203,10 @@ static int load_segments(struct linux_binprm *bprm, const struct elf64_ehdr *eh,
 				total_size = total_mapping_size(phdr, eh->e_phnum);
 				if (!total_size)
 					return -EINVAL;
-				li->bias = et_dyn_load_bias(eh, phdr, ph->p_vaddr, has_interp);
+				int err = et_dyn_load_bias(bprm, mm, eh, phdr, ph, total_size,
+							   has_interp, &li->bias, &flags);
+				if (err)
+					return err;
 			}
 		}
 		long r = elf_load(bprm, mm, ph, li->bias + ph->p_vaddr, flags, total_size);
@@ -193,6 +214,9 @@ static int load_segments(struct linux_binprm *bprm, const struct elf64_ehdr *eh,
 			return (int)r;
 		if (BAD_ADDR(r))
 			return -EINVAL;
+		/* A non-fixed first mapping of an ET_DYN decides the bias */
+		if (first && eh->e_type == ET_DYN)
+			li->bias += (u64)r - ELF_PAGESTART(li->bias + ph->p_vaddr);
 		first = false;
 		if (ph->p_offset <= eh->e_phoff && eh->e_phoff < ph->p_offset + ph->p_filesz)
 			li->phdr_addr = eh->e_phoff - ph->p_offset + ph->p_vaddr;
@@ -356,9 +380,13 @@ static int elf_new_image(struct linux_binprm *bprm, const struct elf64_ehdr *eh,
 	 * Linux starts the heap at a random page up to 32 MiB above the bss (arch_randomize_brk),
 	 * so the bss VMA is not named [heap] and never touches it. Warden has no randomization:
 	 * the heap starts one page above the program's bss (also with an interpreter, which
-	 * lies elsewhere), which keeps both of those properties.
+	 * lies elsewhere), which keeps both of those properties. A static-pie's heap is moved
+	 * out of the mmap region to ELF_ET_DYN_BASE, as Linux (where it is randomised from there).
 	 */
-	mm->start_brk = mm->brk = ALIGN_UP(li.brk, PAGE_SIZE) + PAGE_SIZE;
+	if (eh->e_type == ET_DYN && !in->file)
+		mm->start_brk = mm->brk = ELF_PAGEALIGN(ELF_ET_DYN_BASE);
+	else
+		mm->start_brk = mm->brk = ALIGN_UP(li.brk, PAGE_SIZE) + PAGE_SIZE;
 	start_thread(task_pt_regs(current), li.interp_entry, sp);
 	return 0;
 }

@@ -20,10 +20,11 @@
 #define PF_R 4
 
 /*
- * Where a PIE (ET_DYN with PT_INTERP) goes without randomisation: two thirds of
- * DEFAULT_MAP_WINDOW, page aligned (0x555555554aaa & PAGE_MASK), as x86-64's ELF_ET_DYN_BASE.
+ * x86-64's ELF_ET_DYN_BASE, two thirds of DEFAULT_MAP_WINDOW (2^47 - 4096): where a PIE (ET_DYN
+ * with PT_INTERP) goes without randomisation (0x555555554000 once page aligned down), and where
+ * a static-pie's brk starts (0x555555555000 once page aligned up).
  */
-#define ELF_ET_DYN_BASE 0x555555554000UL
+#define ELF_ET_DYN_BASE ((USER_TOP - PAGE_SIZE) / 3 * 2)
 #define ELF_PAGEOFFSET(v) ((v) & (PAGE_SIZE - 1))
 #define ELF_PAGESTART(v) ((v)&PAGE_MASK)
 #define ELF_PAGEALIGN(v) ALIGN_UP((v), PAGE_SIZE)

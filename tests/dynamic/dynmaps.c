@@ -6,8 +6,9 @@
  * permissions and file offset, and the auxiliary vector's entries as relations to those
  * mappings. So the segments of the program, of ld.so and of libc.so.6, and the RELRO parts
  * ld.so made read-only with mprotect, must be the same on Warden and on Linux wherever each
- * object was put. [vdso] and [vvar] (Linux's; Warden has no vDSO) and anonymous mappings
- * (their number depends on how each kernel merges them) are not printed.
+ * object was put. Built twice: as a PIE (with ld.so) and as a static-pie, whose heap Linux
+ * moves out of the mmap region, below the program. [vdso] and [vvar] (Linux's; Warden has no vDSO)
+ * and anonymous mappings (their number depends on how each kernel merges them) are not printed.
  */
 #include <elf.h>
 #include <stdio.h>
@@ -113,7 +114,10 @@ int main(void)
 	       getauxval(AT_PHNUM) > 0 && getauxval(AT_PHNUM) < 32 ? "in 1..31" : "bad");
 	printf("AT_BASE below AT_ENTRY: %s\n",
 	       getauxval(AT_BASE) > getauxval(AT_ENTRY) ? "no" : "yes");
-	printf("heap: %s\n", base_of("[heap]") ? "present" : "absent");
+	unsigned long heap = base_of("[heap]"), prog = getauxval(AT_PHDR) & ~0xfffUL;
+	printf("heap: %s\n", !heap	   ? "absent"
+			     : heap > prog ? "above the program"
+					   : "below the program");
 	printf("stack: %s\n", base_of("[stack]") ? "present" : "absent");
 	return 0;
 }

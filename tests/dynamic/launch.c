@@ -67,6 +67,10 @@ static const struct testcase cases[] = {
 	    { { "/usr/bin/ls", "-R", "/d" } },
 	    { { "/usr/bin/ls", "/d/missing" } } } },
 	{ "maps", { { { "/usr/bin/dynmaps" } } } },
+	{ "ldso",
+	  { { { "/lib64/ld-linux-x86-64.so.2", "/usr/bin/dynmaps" } },
+	    { { "/lib64/ld-linux-x86-64.so.2", "/usr/bin/seq", "2" } } } },
+	{ "staticpie", { { { "/usr/bin/dynmaps-static-pie" } } } },
 	{ NULL, { { { NULL } } } },
 };
 
