@@ -137,8 +137,14 @@ DYN_FILES := /usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2=$(DYN_LIBDIR)/ld-lin
 	/usr/bin/ls=/bin/ls /usr/bin/cat=/bin/cat /usr/bin/env=/usr/bin/env \
 	/usr/bin/echo=/bin/echo /usr/bin/seq=/usr/bin/seq /usr/bin/true=/bin/true \
 	/usr/bin/false=/bin/false /usr/bin/dynmaps=$(BUILD)/dynamic/dynmaps \
-	/usr/bin/dynmaps-static-pie=$(BUILD)/dynamic/dynmaps-static-pie
+	/usr/bin/dynmaps-static-pie=$(BUILD)/dynamic/dynmaps-static-pie \
+	/usr/bin/dyndl=$(BUILD)/dynamic/dyndl /usr/lib/x86_64-linux-gnu/libm.so.6=$(DYN_LIBDIR)/libm.so.6 \
+	/usr/bin/dash=/bin/dash
 $(BUILD)/dynamic/dynmaps: tests/dynamic/dynmaps.c Makefile
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)gcc -O2 -Wall -Wextra -Werror $< -o $@
+$(BUILD)/dynamic/dyndl: tests/dynamic/dyndl.c Makefile
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
 	$(Q)gcc -O2 -Wall -Wextra -Werror $< -o $@
@@ -147,7 +153,7 @@ $(BUILD)/dynamic/dynmaps-static-pie: tests/dynamic/dynmaps.c Makefile
 	@echo "  CC      $@"
 	$(Q)gcc -static-pie -O2 -Wall -Wextra -Werror $< -o $@
 $(BUILD)/dynamic/launch: tests/dynamic/launch.c tests/dynamic/mkblobs.sh $(BUILD)/dynamic/dynmaps \
-		$(BUILD)/dynamic/dynmaps-static-pie Makefile
+		$(BUILD)/dynamic/dynmaps-static-pie $(BUILD)/dynamic/dyndl Makefile
 	@mkdir -p $(@D)
 	@echo "  USERCC  $@"
 	$(Q)sh tests/dynamic/mkblobs.sh $(DYN_FILES) > $(BUILD)/dynamic/blobs.S

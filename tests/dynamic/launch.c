@@ -71,6 +71,12 @@ static const struct testcase cases[] = {
 	  { { { "/lib64/ld-linux-x86-64.so.2", "/usr/bin/dynmaps" } },
 	    { { "/lib64/ld-linux-x86-64.so.2", "/usr/bin/seq", "2" } } } },
 	{ "staticpie", { { { "/usr/bin/dynmaps-static-pie" } } } },
+	{ "dlopen", { { { "/usr/bin/dyndl" } } } },
+	{ "sh",
+	  { { { "/usr/bin/dash", "-c",
+		"echo start; /usr/bin/seq 3 | /usr/bin/cat -n; x=$(/usr/bin/echo sub); "
+		"echo $x; /usr/bin/env -i /usr/bin/true && echo ok; "
+		"/usr/bin/ls /d/missing 2>/dev/null; echo ls $?; exit 3" } } } },
 	{ NULL, { { { NULL } } } },
 };
 
