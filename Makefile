@@ -126,6 +126,39 @@ $(BUILD)/busybox/launch: tests/busybox/launch.c tests/busybox/mkblobs.sh $(BUSYB
 	$(Q)sh tests/busybox/mkblobs.sh $(BUSYBOX) $(BUSYBOX_SCRIPTS) > $(BUILD)/busybox/blobs.S
 	$(Q)$(USER_CC) $(USER_CFLAGS) tests/busybox/launch.c $(BUILD)/busybox/blobs.S -o $@
 
+# The dynamic suite's launcher (tests/dynamic/README.md): Debian's ld.so, the libraries and
+# dynamically linked programs of this machine, and tests/dynamic/dynmaps (plain gcc), embedded
+# in one static program.
+DYN_LIBDIR := /lib/x86_64-linux-gnu
+DYN_FILES := /usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2=$(DYN_LIBDIR)/ld-linux-x86-64.so.2 \
+	/usr/lib/x86_64-linux-gnu/libc.so.6=$(DYN_LIBDIR)/libc.so.6 \
+	/usr/lib/x86_64-linux-gnu/libselinux.so.1=$(DYN_LIBDIR)/libselinux.so.1 \
+	/usr/lib/x86_64-linux-gnu/libpcre2-8.so.0=$(DYN_LIBDIR)/libpcre2-8.so.0 \
+	/usr/bin/ls=/bin/ls /usr/bin/cat=/bin/cat /usr/bin/env=/usr/bin/env \
+	/usr/bin/echo=/bin/echo /usr/bin/seq=/usr/bin/seq /usr/bin/true=/bin/true \
+	/usr/bin/false=/bin/false /usr/bin/dynmaps=$(BUILD)/dynamic/dynmaps \
+	/usr/bin/dynmaps-static-pie=$(BUILD)/dynamic/dynmaps-static-pie \
+	/usr/bin/dyndl=$(BUILD)/dynamic/dyndl /usr/lib/x86_64-linux-gnu/libm.so.6=$(DYN_LIBDIR)/libm.so.6 \
+	/usr/bin/dash=/bin/dash
+$(BUILD)/dynamic/dynmaps: tests/dynamic/dynmaps.c Makefile
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)gcc -O2 -Wall -Wextra -Werror $< -o $@
+$(BUILD)/dynamic/dyndl: tests/dynamic/dyndl.c Makefile
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)gcc -O2 -Wall -Wextra -Werror $< -o $@
+$(BUILD)/dynamic/dynmaps-static-pie: tests/dynamic/dynmaps.c Makefile
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)gcc -static-pie -O2 -Wall -Wextra -Werror $< -o $@
+$(BUILD)/dynamic/launch: tests/dynamic/launch.c tests/dynamic/mkblobs.sh $(BUILD)/dynamic/dynmaps \
+		$(BUILD)/dynamic/dynmaps-static-pie $(BUILD)/dynamic/dyndl Makefile
+	@mkdir -p $(@D)
+	@echo "  USERCC  $@"
+	$(Q)sh tests/dynamic/mkblobs.sh $(DYN_FILES) > $(BUILD)/dynamic/blobs.S
+	$(Q)$(USER_CC) $(USER_CFLAGS) tests/dynamic/launch.c $(BUILD)/dynamic/blobs.S -o $@
+
 # The benchmark of issue 9: every memory-protection operation and its scaling, Warden beside
 # Linux with the ratio, in guest instructions (QEMU -icount). See tools/bench and bench/bench.c.
 bench: deps
@@ -212,7 +245,7 @@ run: deps
 	[ $$s = 0 ] || echo "run: QEMU exited with status $$s"; exit $$s
 
 test: deps
-	@$(MAKE) --no-print-directory all $(BUILD)/host/unittests $(USER_PROGS) $(BUILD)/busybox/launch
+	@$(MAKE) --no-print-directory all $(BUILD)/host/unittests $(USER_PROGS) $(BUILD)/busybox/launch $(BUILD)/dynamic/launch
 	@CPU=$(CPU) MEM=$(MEM) ACCEL=$(ACCEL) tools/runtests
 
 # Linux 6.1's pkeys selftest (protection_keys, glibc and musl, pristine and wrapped) on Warden

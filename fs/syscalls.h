@@ -57,6 +57,13 @@ long sys_pselect6(int n, void __user *inp, void __user *outp, void __user *exp,
 long sys_stat(const char __user *filename, struct stat __user *statbuf);
 long sys_lstat(const char __user *filename, struct stat __user *statbuf);
 long sys_fstat(unsigned int fd, struct stat __user *statbuf);
+/* Extended attributes (fs/xattr.c): none exist; read side only. */
+long sys_getxattr(const char __user *path, const char __user *name, void __user *value, u64 size);
+long sys_lgetxattr(const char __user *path, const char __user *name, void __user *value, u64 size);
+long sys_fgetxattr(int fd, const char __user *name, void __user *value, u64 size);
+long sys_listxattr(const char __user *path, char __user *list, u64 size);
+long sys_llistxattr(const char __user *path, char __user *list, u64 size);
+long sys_flistxattr(int fd, char __user *list, u64 size);
 long sys_newfstatat(int dfd, const char __user *filename, struct stat __user *statbuf, int flag);
 long sys_readlink(const char __user *path, char __user *buf, int bufsiz);
 long sys_readlinkat(int dfd, const char __user *pathname, char __user *buf, int bufsiz);

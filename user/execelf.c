@@ -7,6 +7,12 @@
  * child execs it and prints execve's error if it returns; the parent prints how the child ended
  * ("exited 42": the image ran). Lines say "item 7 execve".
  *
+ * The "PT_INTERP:" cases give the valid image a PT_INTERP naming /tmp/execelf.interp, an
+ * interpreter made of the image with one field changed (an ET_DYN at 0 by default), and put the
+ * program's own entry on a ud2: "exited 42" means the interpreter ran, "signal 11" that its
+ * loading failed after the point of no return (load_elf_interp), ELIBBAD that its header or
+ * program headers were refused before it.
+ *
  * Not covered: an i386 (ELFCLASS32, EM_386) executable, which Debian's Linux runs through
  * compat_binfmt_elf (IA32_EMULATION); Warden has no 32-bit mode and refuses it with ENOEXEC.
  */
@@ -122,6 +128,132 @@ static void run(const char *what)
 	build();
 }
 
+/* Writes the current image to path (mode 0755) as an interpreter for the next cases. */
+static void save_interp(const char *path)
+{
+	sys1(SYS_unlink, (long)path);
+	long fd = sys3(SYS_open, (long)path, O_CREAT | O_WRONLY | O_TRUNC, 0755);
+	if (sys3(SYS_write, fd, (long)img, img_len) != img_len)
+		printf("write %s failed\n", path);
+	sys1(SYS_close, fd);
+}
+
+/*
+ * The current image becomes /tmp/execelf.interp; the program run is the valid image (ET_DYN
+ * at 0 when pie) with a PT_INTERP naming it and its entry on the ud2 (SIGILL if the program's
+ * own entry ran): "exited 42" means the interpreter ran.
+ */
+static void run_interp(const char *what, int pie)
+{
+	static const char name[] = "/tmp/execelf.interp";
+	save_interp(name);
+	build();
+	eh()->phnum = 2;
+	*ph(1) = (struct phdr){ .type = 3, .offset = CODEOFF - 64, .filesz = sizeof(name) };
+	memcpy(img + CODEOFF - 64, name, sizeof(name));
+	eh()->entry = BASE + CODEOFF + 12;
+	if (pie) {
+		eh()->type = 3;
+		ph(0)->vaddr = ph(0)->paddr = 0;
+		eh()->entry = CODEOFF + 12;
+	}
+	run(what);
+	sys1(SYS_unlink, (long)name);
+}
+
+/* The valid image made an ET_DYN at address 0 (an interpreter like ld.so). */
+static void build_dyn(void)
+{
+	build();
+	eh()->type = 3;
+	ph(0)->vaddr = ph(0)->paddr = 0;
+	eh()->entry = CODEOFF;
+}
+
+/* Dynamically linked programs: the interpreter's checks before and after the point of no return. */
+static void interp_cases(void)
+{
+	build_dyn();
+	run_interp("PT_INTERP: ET_DYN interpreter, one R+X PT_LOAD", 0);
+	build_dyn();
+	ph(0)->flags = 7;
+	ph(0)->memsz = FILESZ + 0x3000;
+	run_interp("PT_INTERP: ET_DYN interpreter, RWX PT_LOAD with bss", 0);
+	build_dyn();
+	ph(0)->flags = 7;
+	run_interp("PT_INTERP: ET_DYN interpreter, RWX PT_LOAD", 0);
+	build_dyn();
+	ph(0)->flags = 7;
+	run_interp("PT_INTERP: ET_DYN program (PIE), ET_DYN RWX interpreter", 1);
+	build();
+	ph(0)->flags = 7;
+	run_interp("PT_INTERP: ET_EXEC interpreter at the program's address", 0);
+	build_dyn();
+	ph(0)->flags = 7;
+	eh()->type = 1;
+	run_interp("PT_INTERP: interpreter e_type ET_REL", 0);
+	build_dyn();
+	eh()->machine = 183;
+	run_interp("PT_INTERP: interpreter e_machine EM_AARCH64", 0);
+	build_dyn();
+	eh()->phnum = 0;
+	run_interp("PT_INTERP: interpreter e_phnum 0", 0);
+	build_dyn();
+	eh()->phentsize = 32;
+	run_interp("PT_INTERP: interpreter e_phentsize 32", 0);
+	build_dyn();
+	eh()->phoff = 1UL << 40;
+	run_interp("PT_INTERP: interpreter e_phoff 2^40", 0);
+	build_dyn();
+	eh()->phnum = 100;
+	run_interp("PT_INTERP: interpreter e_phnum 100 (past its file)", 0);
+	build_dyn();
+	ph(0)->type = 4;
+	run_interp("PT_INTERP: interpreter without a PT_LOAD", 0);
+	build_dyn();
+	ph(0)->flags = 7;
+	ph(0)->offset = 1;
+	ph(0)->filesz = ph(0)->memsz = FILESZ - 1;
+	run_interp("PT_INTERP: interpreter PT_LOAD p_offset 1", 0);
+	build_dyn();
+	ph(0)->flags = 7;
+	ph(0)->memsz = 1UL << 47;
+	run_interp("PT_INTERP: interpreter PT_LOAD p_memsz 2^47", 0);
+	build_dyn();
+	ph(0)->flags = 7;
+	ph(0)->memsz = 16;
+	run_interp("PT_INTERP: interpreter PT_LOAD p_filesz > p_memsz", 0);
+	build_dyn();
+	ph(0)->flags = 7;
+	eh()->entry = 1UL << 47;
+	run_interp("PT_INTERP: interpreter e_entry 2^47", 0);
+	build_dyn();
+	ph(0)->flags = 7;
+	ph(0)->vaddr = 0x7ffffffff000UL - 0x1000;
+	run_interp("PT_INTERP: interpreter PT_LOAD at TASK_SIZE - 4096", 0);
+	build_dyn();
+	ph(0)->flags = 7;
+	eh()->phnum = 2;
+	*ph(1) = (struct phdr){ .type = 1, .flags = 4, .offset = 0, .vaddr = 0x10000000,
+				.filesz = 0x1000, .memsz = 0x1000, .align = 0x1000 };
+	run_interp("PT_INTERP: interpreter PT_LOADs 256 MiB apart", 0);
+	build_dyn();
+	ph(0)->flags = 7;
+	eh()->phnum = 2;
+	*ph(1) = (struct phdr){ .type = 1, .flags = 4, .offset = 0, .vaddr = 0x1000UL << 36,
+				.filesz = 0x1000, .memsz = 0x1000, .align = 0x1000 };
+	run_interp("PT_INTERP: interpreter PT_LOADs 2^48 apart", 0);
+	build_dyn();
+	ph(0)->flags = 7;
+	eh()->phnum = 2;
+	*ph(1) = (struct phdr){ .type = 3, .offset = CODEOFF - 16, .filesz = 14 };
+	memcpy(img + CODEOFF - 16, "/nonexistent/", 14);
+	run_interp("PT_INTERP: interpreter with a PT_INTERP of its own (missing)", 0);
+	img_len = 64;
+	run_interp("PT_INTERP: interpreter of 64 bytes (its header only)", 0);
+	build();
+}
+
 int main(void)
 {
 	ensure_tmp();
@@ -219,6 +351,7 @@ int main(void)
 	eh()->phnum = 2;
 	*ph(1) = (struct phdr){ .type = 3, .offset = FILESZ, .filesz = 8 };
 	run("PT_INTERP past the end of the file");
+	interp_cases();
 
 	/* PT_LOAD: checked after the point of no return (SIGSEGV), or not at all */
 	ph(0)->memsz = 16;
