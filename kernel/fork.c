@@ -33,6 +33,7 @@
 #define CLONE_VFORK 0x00004000
 #define CLONE_PARENT 0x00008000
 #define CLONE_THREAD 0x00010000
+#define CLONE_SYSVSEM 0x00040000
 #define CLONE_SETTLS 0x00080000
 #define CLONE_PARENT_SETTID 0x00100000
 #define CLONE_CHILD_CLEARTID 0x00200000
@@ -67,12 +68,12 @@ void fork_init(void)
 	max_threads = (int)min(max(threads, (u64)MIN_THREADS), (u64)MAX_THREADS);
 }
 
-/* A task with a kernel stack and nothing else; NULL when memory runs out. */
 int last_pid(void)
 {
 	return next_pid - 1;
 }
 
+/* A task with a kernel stack and nothing else; NULL when memory runs out. */
 struct task_struct *task_create(void)
 {
 	struct task_struct *t = kzalloc(sizeof(*t), GFP_KERNEL);
@@ -85,11 +86,23 @@ struct task_struct *task_create(void)
 		return NULL;
 	}
 	t->pid = t->tgid = next_pid++;
+	t->group_leader = t;
 	t->start_time = ktime_get_ns();
-	init_waitqueue_head(&t->wait_chldexit);
 	fpu_init_state(t);
 	arch_setup_new_task(t);
 	return t;
+}
+
+/*
+ * CLONE_CHILD_CLEARTID at exit or execve: 0 in the word, and whoever waits on it (pthread_join)
+ * woken. A bad pointer is ignored, as Linux. The futex wake is this one call, waiting for
+ * kernel/futex.h: futex_wake((u32 *)t->clear_child_tid, FLAGS_SHARED, 1, FUTEX_BITSET_MATCH_ANY).
+ */
+static void mm_release_clear_tid(struct task_struct *t)
+{
+	if (put_user_u32(0, (u32 *)t->clear_child_tid))
+		return;
+	/* futex wake: see above */
 }
 
 /* The task stops using its mm (exit, execve): the shared tid word, then the vfork parent. */
@@ -98,13 +111,52 @@ void mm_release(struct task_struct *t)
 	struct vfork_done *vfork = t->vfork_done;
 
 	if (t->clear_child_tid && t->mm && t->mm->users > 1)
-		put_user_u32(0, (u32 *)t->clear_child_tid); /* and a futex wake, with futexes */
+		mm_release_clear_tid(t);
 	t->clear_child_tid = 0;
 	if (vfork) {
 		t->vfork_done = NULL;
 		vfork->done = true;
 		wake_up(&vfork->wq);
 	}
+}
+
+/*
+ * A new process's signal_struct (Linux's copy_signal): one thread, alive, with the parent's
+ * process group, session, terminal, limits and OOM adjustment (NULL parent: all zero, for init).
+ */
+struct signal_struct *signal_alloc(const struct signal_struct *parent)
+{
+	struct signal_struct *sig = kzalloc(sizeof(*sig), GFP_KERNEL);
+
+	if (!sig)
+		return NULL;
+	sig->count = 1;
+	sig->live = 1;
+	init_waitqueue_head(&sig->wait_chldexit);
+	if (!parent)
+		return sig;
+	sig->pgid = parent->pgid; /* same process group and session as the parent */
+	sig->sid = parent->sid;
+	sig->tty = parent->tty;
+	memcpy(sig->rlim, parent->rlim, sizeof(sig->rlim));
+	sig->oom_score_adj = parent->oom_score_adj;
+	sig->oom_score_adj_min = parent->oom_score_adj_min;
+	sig->has_child_subreaper = parent->has_child_subreaper || parent->is_child_subreaper;
+	return sig;
+}
+
+/* Drops a task's hold on its signal_struct; the last task of the group frees it. */
+static void signal_put(struct signal_struct *sig)
+{
+	if (sig && --sig->count == 0)
+		kfree(sig);
+}
+
+void free_task(struct task_struct *t)
+{
+	signal_put(t->signal);
+	vfree(t->stack);
+	kfree(t);
 }
 
 /* Frees a task that never ran. */
@@ -117,14 +169,13 @@ static void task_destroy(struct task_struct *t)
 	if (t->fs)
 		put_fs(t->fs);
 	sighand_put(t->sighand);
-	vfree(t->stack);
-	kfree(t);
+	free_task(t);
 }
 
 /*
  * Linux 6.1's checks of clone's flags, in kernel_clone's and copy_process's order, then what
- * Warden does not have yet (EINVAL): threads and the sharing that goes with them, CLONE_PARENT,
- * pidfds. Flags Linux ignores here (namespaces, CLONE_UNTRACED, ...) are ignored.
+ * Warden does not have yet (EINVAL): pidfds. Flags Linux ignores here (namespaces,
+ * CLONE_UNTRACED, CLONE_DETACHED, CLONE_SYSVSEM with no semaphores to undo, ...) are ignored.
  */
 static long clone_flags_check(const struct kernel_clone_args *args)
 {
@@ -140,14 +191,13 @@ static long clone_flags_check(const struct kernel_clone_args *args)
 		return -EINVAL; /* a thread group shares its signal handlers */
 	if ((f & CLONE_SIGHAND) && !(f & CLONE_VM))
 		return -EINVAL; /* shared handlers need shared memory */
-	if ((f & CLONE_PARENT) && (current->signal_flags & SIGNAL_UNKILLABLE))
+	if ((f & CLONE_PARENT) && (current->signal->flags & SIGNAL_UNKILLABLE))
 		return -EINVAL; /* init makes no siblings: nobody would reap them */
 	if ((f & CLONE_THREAD) && (f & (CLONE_NEWUSER | CLONE_NEWPID)))
 		return -EINVAL;
 	if ((f & CLONE_PIDFD) && (f & (CLONE_DETACHED | CLONE_THREAD)))
 		return -EINVAL;
-	if (f &
-	    (CLONE_THREAD | CLONE_SIGHAND | CLONE_FS | CLONE_FILES | CLONE_PARENT | CLONE_PIDFD))
+	if (f & CLONE_PIDFD)
 		return -EINVAL; /* not yet */
 	if ((f & CLONE_SETTLS) && args->tls >= TASK_SIZE_MAX)
 		return -EPERM; /* a non-canonical FS base would fault in the context switch */
@@ -162,6 +212,83 @@ static struct mm_struct *copy_mm(u64 flags, struct mm_struct *mm)
 		return mm;
 	}
 	return dup_mm(mm);
+}
+
+/* The child's open files: the parent's table itself (CLONE_FILES, one more user) or a copy. */
+static struct files_struct *copy_files(u64 flags, struct files_struct *files)
+{
+	if (flags & CLONE_FILES) {
+		files->count++;
+		return files;
+	}
+	return dup_files(files);
+}
+
+/* The child's working directory and umask: shared (CLONE_FS) or a copy (Linux's copy_fs). */
+static struct fs_struct *copy_fs_struct(u64 flags, struct fs_struct *fs)
+{
+	if (flags & CLONE_FS) {
+		fs->count++;
+		return fs;
+	}
+	return copy_fs(fs);
+}
+
+/* The child's signal handlers: the same table (CLONE_SIGHAND, one more user) or a copy. */
+static struct sighand_struct *copy_sighand(u64 flags, struct sighand_struct *sh)
+{
+	if (flags & CLONE_SIGHAND) {
+		sh->count++;
+		return sh;
+	}
+	return sighand_alloc(sh);
+}
+
+/*
+ * The child's process: a new thread of the caller's (CLONE_THREAD: same signal_struct, same
+ * tgid and leader, one more live thread) or a new process of its own (Linux's copy_signal).
+ */
+static struct signal_struct *copy_signal(u64 flags, struct task_struct *t,
+					 struct task_struct *parent)
+{
+	struct signal_struct *sig = parent->signal;
+
+	if (!(flags & CLONE_THREAD))
+		return signal_alloc(sig);
+	sig->count++;
+	sig->live++;
+	t->tgid = parent->tgid;
+	t->group_leader = parent->group_leader;
+	return sig;
+}
+
+/*
+ * Links the new task into the family (Linux's end of copy_process): a thread or a CLONE_PARENT
+ * child is a child of the caller's parent, with the caller's parent_exec_id; a thread reports
+ * to nobody (exit signal -1) and is on no children list, only on its group's thread list; a
+ * CLONE_PARENT child reports with the caller's group leader's exit signal.
+ */
+static void link_new_task(struct task_struct *t, const struct kernel_clone_args *args)
+{
+	struct task_struct *me = current;
+	u64 flags = args->flags;
+
+	if (flags & (CLONE_PARENT | CLONE_THREAD)) {
+		t->parent = me->parent;
+		t->parent_exec_id = me->parent_exec_id;
+		t->exit_signal = (flags & CLONE_THREAD) ? -1 : me->group_leader->exit_signal;
+	} else {
+		t->parent = me;
+		t->parent_exec_id = me->self_exec_id;
+		t->exit_signal = args->exit_signal;
+	}
+	u64 f = spin_lock_irqsave(&tasklist_lock);
+	if (!(flags & CLONE_THREAD) && t->parent) {
+		t->sibling = t->parent->children;
+		t->parent->children = t;
+	}
+	spin_unlock_irqrestore(&tasklist_lock, f);
+	attach_thread(t);
 }
 
 /* A new task, a copy of the current one as args say, not yet runnable; or an ERR value. */
@@ -184,10 +311,24 @@ static struct task_struct *copy_process(const struct kernel_clone_args *args, lo
 		return NULL;
 	}
 	t->mm = copy_mm(flags, parent->mm);
-	t->files = dup_files(parent->files);
-	t->fs = copy_fs(parent->fs);
-	t->sighand = sighand_alloc(parent->sighand);
+	t->files = copy_files(flags, parent->files);
+	t->fs = copy_fs_struct(flags, parent->fs);
+	t->sighand = copy_sighand(flags, parent->sighand);
 	if (!t->mm || !t->files || !t->fs || !t->sighand) {
+		task_destroy(t);
+		return NULL;
+	}
+	/*
+	 * A caller that is about to die (SIGKILL pending: a group exit, an OOM kill) makes nobody
+	 * that could slip out of it, as Linux's fatal_signal_pending check in copy_process.
+	 */
+	if (fatal_signal_pending_current()) {
+		task_destroy(t);
+		*err = -EINTR;
+		return NULL;
+	}
+	t->signal = copy_signal(flags, t, parent);
+	if (!t->signal) {
 		task_destroy(t);
 		return NULL;
 	}
@@ -206,25 +347,16 @@ static struct task_struct *copy_process(const struct kernel_clone_args *args, lo
 	t->fs_base = (flags & CLONE_SETTLS) ? args->tls : parent->fs_base;
 	t->gs_base = parent->gs_base;
 	copy_signal_state(t, parent);
-	t->pgid = parent->pgid; /* same process group and session as the parent */
-	t->sid = parent->sid;
-	t->tty = parent->tty;
-	memcpy(t->rlim, parent->rlim, sizeof(t->rlim));
+	if ((flags & (CLONE_VM | CLONE_VFORK)) == CLONE_VM)
+		memset(&t->sig.altstack, 0, sizeof(t->sig.altstack)); /* Linux's sas_ss_reset */
 	t->personality = parent->personality;
-	t->oom_score_adj = parent->oom_score_adj;
-	t->oom_score_adj_min = parent->oom_score_adj_min;
-	t->has_child_subreaper = parent->has_child_subreaper || parent->is_child_subreaper;
 	memcpy(t->comm, parent->comm, sizeof(t->comm));
 	memcpy(t->exe_path, parent->exe_path, sizeof(t->exe_path));
 	if (flags & CLONE_CHILD_CLEARTID)
 		t->clear_child_tid = (u64)args->child_tid;
 	if (flags & CLONE_CHILD_SETTID)
 		t->set_child_tid = (u64)args->child_tid;
-	t->exit_signal = args->exit_signal;
-	t->parent_exec_id = parent->self_exec_id;
-	t->parent = parent;
-	t->sibling = parent->children;
-	parent->children = t;
+	link_new_task(t, args);
 	return t;
 }
 
