@@ -49,15 +49,10 @@ static int task_ppid(const struct task_struct *t)
 	return t->parent ? t->parent->tgid : 0;
 }
 
-/* Tasks of t's thread group (Linux's num_threads). */
+/* Threads of t's process, a zombie leader included (Linux's get_nr_threads). */
 static int task_nr_threads(const struct task_struct *t)
 {
-	int n = 0;
-
-	for (struct task_struct *p = first_task(); p; p = p->run_next)
-		if (p->tgid == t->tgid && p->pid && p->state != EXIT_DEAD)
-			n++;
-	return n ? n : 1;
+	return t->signal->nr_threads;
 }
 
 /* Signals t ignores and catches (bit n-1 for signal n), from its handlers. */
