@@ -43,6 +43,11 @@
 #define CLONE_CHILD_SETTID 0x01000000
 #define CLONE_NEWUSER 0x10000000
 #define CLONE_NEWPID 0x20000000
+#define CLONE_NEWTIME 0x00000080 /* clone3 only: in the CSIGNAL byte, which clone3 frees */
+#define CLONE_CLEAR_SIGHAND 0x100000000ULL /* clone3: the child's handlers back to SIG_DFL */
+#define CLONE_INTO_CGROUP 0x200000000ULL /* clone3: start in the cgroup args->cgroup names */
+#define CLONE_LEGACY_FLAGS 0xffffffffULL
+#define PID_MAX_DEFAULT 0x8000 /* Linux's pid_max on a machine with few CPUs */
 
 /* What clone asks for (Linux's struct kernel_clone_args, the fields Warden uses). */
 struct kernel_clone_args {
@@ -51,6 +56,7 @@ struct kernel_clone_args {
 	u64 stack; /* the child's RSP; 0: the parent's */
 	int *parent_tid, *child_tid;
 	u64 tls;
+	int set_tid; /* clone3: the pid asked for (set_tid_size 1), 0: any */
 };
 
 static int next_pid = 1;
@@ -71,6 +77,25 @@ void fork_init(void)
 int last_pid(void)
 {
 	return next_pid - 1;
+}
+
+/*
+ * clone3's set_tid (one pid namespace, so one pid): t gets that pid instead of the next one, as
+ * Linux's alloc_pid. EINVAL outside 1..pid_max, EEXIST when a task has it. Pids are never
+ * reused here (next_pid only grows, /proc relies on it): a pid below next_pid that nobody has
+ * any more is refused with EINVAL, where Linux would hand it out again.
+ */
+static int set_tid_pid(struct task_struct *t, int tid)
+{
+	if (tid < 1 || tid > PID_MAX_DEFAULT)
+		return -EINVAL;
+	if (find_task_by_pid(tid))
+		return -EEXIST;
+	if (tid < next_pid)
+		return -EINVAL;
+	next_pid = tid + 1;
+	t->pid = t->tgid = tid;
+	return 0;
 }
 
 /* A task with a kernel stack and nothing else; NULL when memory runs out. */
@@ -199,6 +224,8 @@ static long clone_flags_check(const struct kernel_clone_args *args)
 		return -EINVAL;
 	if (f & CLONE_PIDFD)
 		return -EINVAL; /* not yet */
+	if (f & CLONE_INTO_CGROUP)
+		return -EBADF; /* no cgroup file system: no descriptor names a cgroup directory */
 	if ((f & CLONE_SETTLS) && args->tls >= TASK_SIZE_MAX)
 		return -EPERM; /* a non-canonical FS base would fault in the context switch */
 	return 0;
@@ -318,6 +345,13 @@ static struct task_struct *copy_process(const struct kernel_clone_args *args, lo
 		task_destroy(t);
 		return NULL;
 	}
+	if (args->set_tid) {
+		*err = set_tid_pid(t, args->set_tid);
+		if (*err) {
+			task_destroy(t);
+			return NULL;
+		}
+	}
 	/*
 	 * A caller that is about to die (SIGKILL pending: a group exit, an OOM kill) makes nobody
 	 * that could slip out of it, as Linux's fatal_signal_pending check in copy_process.
@@ -347,6 +381,12 @@ static struct task_struct *copy_process(const struct kernel_clone_args *args, lo
 	t->fs_base = (flags & CLONE_SETTLS) ? args->tls : parent->fs_base;
 	t->gs_base = parent->gs_base;
 	copy_signal_state(t, parent);
+	if (flags & CLONE_CLEAR_SIGHAND) { /* Linux's flush_signal_handlers(p, 0) */
+		struct sigaltstack_state ss = t->sig.altstack;
+
+		flush_signal_handlers(t);
+		t->sig.altstack = ss;
+	}
 	if ((flags & (CLONE_VM | CLONE_VFORK)) == CLONE_VM)
 		memset(&t->sig.altstack, 0, sizeof(t->sig.altstack)); /* Linux's sas_ss_reset */
 	t->personality = parent->personality;
@@ -436,4 +476,109 @@ long sys_clone(u64 flags, u64 newsp, int *parent_tid, int *child_tid, u64 tls)
 	};
 
 	return kernel_clone(&args);
+}
+
+/* struct clone_args as clone3 takes it (Linux 6.1's uapi, 88 bytes, CLONE_ARGS_SIZE_VER2). */
+struct clone_args {
+	u64 flags;
+	u64 pidfd;
+	u64 child_tid;
+	u64 parent_tid;
+	u64 exit_signal;
+	u64 stack;
+	u64 stack_size;
+	u64 tls;
+	u64 set_tid;
+	u64 set_tid_size;
+	u64 cgroup;
+};
+
+#define CLONE_ARGS_SIZE_VER0 64 /* up to tls */
+#define MAX_PID_NS_LEVEL 32
+
+/*
+ * Linux's copy_struct_from_user for clone_args: a shorter struct reads as zero beyond its size;
+ * a longer one must hold zeros beyond what the kernel knows (E2BIG otherwise). 0 or -errno.
+ */
+static int copy_clone_args(struct clone_args *args, const void *uargs, u64 usize)
+{
+	u64 ksize = sizeof(*args);
+
+	memset(args, 0, sizeof(*args));
+	if (usize > ksize) {
+		u8 chunk[64];
+
+		for (u64 off = ksize; off < usize; off += sizeof(chunk)) {
+			u64 n = min(usize - off, (u64)sizeof(chunk));
+
+			if (copy_from_user(chunk, (const u8 *)uargs + off, n))
+				return -EFAULT;
+			for (u64 i = 0; i < n; i++)
+				if (chunk[i])
+					return -E2BIG;
+		}
+	}
+	if (copy_from_user(args, uargs, min(usize, ksize)))
+		return -EFAULT;
+	return 0;
+}
+
+/*
+ * Linux's copy_clone_args_from_user and clone3_args_valid, in their order: the size, the copy,
+ * set_tid and its size, the exit signal, CLONE_INTO_CGROUP's descriptor, then the flags clone3
+ * refuses and the stack (stack_size bytes at stack; the child's RSP is their top).
+ */
+static long clone3_args(struct kernel_clone_args *k, const void *uargs, u64 usize)
+{
+	struct clone_args a;
+	int tid = 0;
+
+	if (usize > PAGE_SIZE)
+		return -E2BIG;
+	if (usize < CLONE_ARGS_SIZE_VER0)
+		return -EINVAL;
+	long err = copy_clone_args(&a, uargs, usize);
+	if (err)
+		return err;
+	if (a.set_tid_size > MAX_PID_NS_LEVEL || (!a.set_tid && a.set_tid_size) ||
+	    (a.set_tid && !a.set_tid_size))
+		return -EINVAL;
+	if ((a.exit_signal & ~(u64)CSIGNAL) || a.exit_signal > _NSIG)
+		return -EINVAL;
+	if ((a.flags & CLONE_INTO_CGROUP) && (a.cgroup > 0x7fffffff || usize < sizeof(a)))
+		return -EINVAL;
+	if (a.set_tid && copy_from_user(&tid, (const void *)a.set_tid, sizeof(tid)))
+		return -EFAULT;
+	if (a.set_tid_size > 1)
+		return -EINVAL; /* one pid namespace: one level (Linux's alloc_pid) */
+	if (a.flags & ~(CLONE_LEGACY_FLAGS | CLONE_CLEAR_SIGHAND | CLONE_INTO_CGROUP))
+		return -EINVAL;
+	if (a.flags & (CLONE_DETACHED | (CSIGNAL & ~CLONE_NEWTIME)))
+		return -EINVAL;
+	if ((a.flags & CLONE_SIGHAND) && (a.flags & CLONE_CLEAR_SIGHAND))
+		return -EINVAL;
+	if ((a.flags & (CLONE_THREAD | CLONE_PARENT)) && a.exit_signal)
+		return -EINVAL;
+	if ((!a.stack && a.stack_size) || (a.stack && !a.stack_size) ||
+	    (a.stack && !access_ok((const void *)a.stack, a.stack_size)))
+		return -EINVAL;
+	*k = (struct kernel_clone_args){
+		.flags = a.flags,
+		.exit_signal = (int)a.exit_signal,
+		.stack = a.stack ? a.stack + a.stack_size : 0,
+		.parent_tid = (int *)a.parent_tid,
+		.child_tid = (int *)a.child_tid,
+		.tls = a.tls,
+		.set_tid = a.set_tid ? (tid ? tid : -1) : 0,
+	};
+	return 0;
+}
+
+/* clone3(args, size): clone with its arguments in an extensible struct (Linux 6.1's). */
+long sys_clone3(const void *uargs, u64 size)
+{
+	struct kernel_clone_args args;
+	long err = clone3_args(&args, uargs, size);
+
+	return err ? err : kernel_clone(&args);
 }
