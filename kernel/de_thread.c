@@ -54,7 +54,8 @@ static void take_leader_place(struct task_struct *me)
 	me->start_time = leader->start_time;
 	me->pid = leader->pid;
 	leader->pid = tid;
-	for_each_thread(me, t) t->group_leader = me;
+	for_each_thread(me, t)
+		t->group_leader = me;
 	me->parent = leader->parent;
 	me->parent_exec_id = leader->parent_exec_id;
 	me->exit_signal = leader->exit_signal;

@@ -35,8 +35,7 @@ static struct task_struct *find_alive_thread(struct task_struct *p)
 {
 	struct task_struct *t;
 
-	for_each_thread(p, t)
-	{
+	for_each_thread(p, t) {
 		if (!t->exiting && task_alive(t))
 			return t;
 	}
@@ -105,7 +104,8 @@ static void forget_original_parent(struct task_struct *father)
 		struct task_struct *c = father->children, *th;
 
 		father->children = c->sibling;
-		for_each_thread(c, th) th->parent = reaper;
+		for_each_thread(c, th)
+			th->parent = reaper;
 		if (reaper && !same_thread_group(reaper, father)) {
 			c->exit_signal = SIGCHLD; /* "we don't want people slaying init" */
 			kill_orphaned_pgrp(c, father); /* father may have been its group's link */
@@ -367,8 +367,7 @@ static struct task_struct *find_waitable(int pid, int options, bool *any)
 		if (c)
 			return c;
 	} else {
-		for_each_thread(current, th)
-		{
+		for_each_thread(current, th) {
 			c = find_waitable_child(th, pid, options, any);
 			if (c)
 				return c;

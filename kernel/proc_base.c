@@ -262,8 +262,7 @@ static int proc_task_readdir(struct file *file, struct dir_context *ctx)
 		return -ENOENT;
 	if (!proc_emit_dots(dir, ctx))
 		return 0;
-	for_each_thread(p, t)
-	{
+	for_each_thread(p, t) {
 		if (t->state == EXIT_DEAD || pos++ < ctx->pos)
 			continue;
 		int len = snprintf(name, sizeof(name), "%d", t->pid);

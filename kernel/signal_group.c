@@ -13,8 +13,7 @@ struct task_struct *group_live_thread(struct task_struct *p)
 {
 	struct task_struct *t;
 
-	for_each_thread(p, t)
-	{
+	for_each_thread(p, t) {
 		if (task_alive(t) && !t->exiting && t->sighand)
 			return t;
 	}
@@ -52,8 +51,7 @@ void zap_other_threads(struct task_struct *p)
 {
 	struct task_struct *t;
 
-	for_each_thread(p, t)
-	{
+	for_each_thread(p, t) {
 		if (t != p && task_alive(t))
 			signal_wake_up_kill(t);
 	}
@@ -69,8 +67,7 @@ void prepare_signal(struct task_struct *p, int sig)
 
 		/* Every stop pending anywhere in the group is cancelled, every thread continued. */
 		signal->shared_pending &= ~STOP_SIGNALS_MASK;
-		for_each_thread(p, t)
-		{
+		for_each_thread(p, t) {
 			t->pending &= ~STOP_SIGNALS_MASK;
 			t->jobctl_stop = 0;
 			if (t->state == TASK_STOPPED) {
@@ -89,7 +86,8 @@ void prepare_signal(struct task_struct *p, int sig)
 		}
 	} else if (STOP_SIGNALS_MASK & sigmask(sig)) {
 		signal->shared_pending &= ~sigmask(SIGCONT);
-		for_each_thread(p, t) t->pending &= ~sigmask(SIGCONT);
+		for_each_thread(p, t)
+			t->pending &= ~sigmask(SIGCONT);
 	}
 }
 
@@ -117,8 +115,7 @@ void complete_signal(int sig, struct task_struct *p, bool group)
 	if (!wants_signal(sig, p)) {
 		if (!group)
 			return;
-		for_each_thread(p, t)
-		{
+		for_each_thread(p, t) {
 			if (wants_signal(sig, t))
 				break;
 		}
@@ -135,8 +132,7 @@ void complete_signal(int sig, struct task_struct *p, bool group)
 	    (sig == SIGKILL || !p->ptracer)) {
 		signal->flags |= SIGNAL_GROUP_EXIT;
 		signal->group_exit_code = sig;
-		for_each_thread(p, t)
-		{
+		for_each_thread(p, t) {
 			if (task_alive(t))
 				signal_wake_up_kill(t);
 		}
@@ -149,8 +145,7 @@ bool thread_group_stopped(const struct task_struct *p)
 {
 	struct task_struct *t;
 
-	for_each_thread(p, t)
-	{
+	for_each_thread(p, t) {
 		if (task_alive(t) && !t->exiting && t->state != TASK_STOPPED &&
 		    t->state != TASK_TRACED)
 			return false;
@@ -162,8 +157,7 @@ void group_stop_start(int sig)
 {
 	struct task_struct *me = current, *t;
 
-	for_each_thread(me, t)
-	{
+	for_each_thread(me, t) {
 		if (t == me || !task_alive(t) || t->exiting || t->state == TASK_STOPPED ||
 		    t->state == TASK_TRACED)
 			continue;

@@ -54,6 +54,18 @@ static inline void siglock_irqrestore(u64 flags)
 		__asm__ __volatile__("sti" ::: "memory");
 }
 
+/* Would a signal with this handler be thrown away (SIG_IGN, or SIG_DFL whose default is ignore)? */
+static inline bool sig_handler_ignored(u64 handler, int sig)
+{
+	return handler == SIG_IGN || (handler == SIG_DFL && (DEFAULT_IGNORED_MASK & sigmask(sig)));
+}
+
+/* Is t the first process, PID 1 (Linux's is_global_init)? */
+static inline bool is_global_init(const struct task_struct *t)
+{
+	return t->tgid == 1;
+}
+
 /* The action of sig in t's (shared) handler table. */
 static inline struct k_sigaction *action_of(struct task_struct *t, int sig)
 {

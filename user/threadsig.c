@@ -46,7 +46,13 @@ static void mask_one(int how, int sig)
 	sys4(SYS_rt_sigprocmask, how, (long)&m, 0, 8);
 }
 
-/* The second thread: sleeps until told to stop, blocking what arg says (0: nothing). */
+static volatile int poll_pending;
+
+/*
+ * The second thread: blocks what arg says (0: nothing), then waits in pause(2) until told to
+ * stop, so that only a signal routed to it wakes it; with poll_pending it looks at its
+ * sigpending every millisecond instead.
+ */
 static int idle_thread(void *arg)
 {
 	unsigned long set = 0;
@@ -56,6 +62,10 @@ static int idle_thread(void *arg)
 	thread_tid = (int)sys0(SYS_gettid);
 	thread_ready = 1;
 	while (!stop_thread) {
+		if (!poll_pending) {
+			sys0(SYS_pause);
+			continue;
+		}
 		sys4(SYS_rt_sigpending, (long)&set, 8, 0, 0);
 		thread_pending_usr1 = !!(set & (1UL << (SIGUSR1 - 1)));
 		thread_sleep_ms(1);
@@ -95,11 +105,28 @@ static void start_idle(long blocked)
 	wait_set(&thread_ready);
 }
 
-/* Tells idle_thread to end and waits until it has. */
+static void noop(int sig)
+{
+	(void)sig;
+}
+
+/* Waits up to ms milliseconds for *word to become nonzero. */
+static int wait_set_ms(volatile int *word, int ms)
+{
+	for (int i = 0; i < ms && !*word; i++)
+		thread_sleep_ms(1);
+	return *word != 0;
+}
+
+/* Tells idle_thread to end (SIGUSR2 ends its pause) and waits until it has. */
 static void finish(void)
 {
 	stop_thread = 1;
-	wait_cleared(&idle_ctid);
+	signal(SIGUSR2, noop);
+	for (int i = 0; i < 10000 && idle_ctid; i++) { /* again, in case it was just entering pause */
+		sys3(SYS_tgkill, getpid(), thread_tid, SIGUSR2);
+		thread_sleep_ms(1);
+	}
 }
 
 static void tgkill_cases(void)
@@ -109,11 +136,11 @@ static void tgkill_cases(void)
 	start_idle(0);
 	got_tid = 0;
 	show("tgkill(us, thread, SIGUSR1)", sys3(SYS_tgkill, getpid(), thread_tid, SIGUSR1));
-	wait_set(&got_tid);
+	wait_set_ms(&got_tid, 2000);
 	printf("  taken by: %s\n", who());
 	got_tid = 0;
 	show("tkill(thread, SIGUSR2)", sys2(SYS_tkill, thread_tid, SIGUSR2));
-	wait_set(&got_tid);
+	wait_set_ms(&got_tid, 2000);
 	printf("  taken by: %s\n", who());
 	got_tid = 0;
 	show("tgkill(us, main, SIGUSR1)", sys3(SYS_tgkill, getpid(), getpid(), SIGUSR1));
@@ -146,7 +173,7 @@ static void routing_cases(void)
 	mask_one(SIG_BLOCK, SIGUSR1);
 	got_tid = 0;
 	kill(getpid(), SIGUSR1);
-	wait_set(&got_tid);
+	wait_set_ms(&got_tid, 2000); /* the thread sleeps in pause: it must be woken */
 	printf("  kill(us, SIGUSR1) taken by: %s\n", who());
 	finish();
 	mask_one(SIG_UNBLOCK, SIGUSR1);
@@ -160,6 +187,7 @@ static void routing_cases(void)
 
 	printf("both block SIGUSR1:\n");
 	mask_one(SIG_BLOCK, SIGUSR1);
+	poll_pending = 1;
 	start_idle(0);
 	got_tid = 0;
 	thread_pending_usr1 = 0;
@@ -171,6 +199,7 @@ static void routing_cases(void)
 	mask_one(SIG_UNBLOCK, SIGUSR1);
 	printf("  main unblocks it: taken by %s\n", who());
 	finish();
+	poll_pending = 0;
 }
 
 static void fault_case(void)
