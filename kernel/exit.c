@@ -308,20 +308,32 @@ static bool parent_is_us(const struct task_struct *t)
 }
 
 /*
+ * A group leader that has exited while other threads of its process live on (Linux's
+ * delay_group_leader): not reaped yet, but the process's stops and continues are still
+ * reported through it.
+ */
+static bool delayed_leader(const struct task_struct *t)
+{
+	return t->state == EXIT_ZOMBIE && thread_group_leader(t) && !thread_group_empty(t);
+}
+
+/*
  * Is t in a stop (or just continued) that wait4 should report to the current task: job control
- * with WUNTRACED (or WCONTINUED for a continue), or a traced stop for its tracer, which needs no
- * WUNTRACED?
+ * with WUNTRACED (or WCONTINUED for a continue), for the whole process (every live thread
+ * stopped, the leader possibly gone), or a traced stop for its tracer, which needs no WUNTRACED?
  */
 static bool reportable_stop(const struct task_struct *t, int options)
 {
-	if (t->continued && (options & WCONTINUED) && parent_is_us(t) && t->state < EXIT_ZOMBIE)
+	bool stoppable = t->state < EXIT_ZOMBIE || delayed_leader(t);
+
+	if (t->continued && (options & WCONTINUED) && parent_is_us(t) && stoppable)
 		return true; /* continued by SIGCONT: WCONTINUED reports it once */
 	if (t->stop_reported)
 		return false;
 	if (t->state == TASK_TRACED && t->ptracer == current)
 		return true;
-	return t->state == TASK_STOPPED && (options & WUNTRACED) && parent_is_us(t) &&
-	       thread_group_stopped(t);
+	return (t->state == TASK_STOPPED || delayed_leader(t)) && (options & WUNTRACED) &&
+	       parent_is_us(t) && thread_group_stopped(t);
 }
 
 /*
@@ -418,7 +430,7 @@ long sys_wait4(int pid, int *status, int options, void *rusage)
 			release_task(z);
 		else if (z->parent) /* always: only init has none, and init never is a zombie */
 			wake_up(&z->parent->signal->wait_chldexit);
-	} else if (z->state == EXIT_ZOMBIE) {
+	} else if (z->state == EXIT_ZOMBIE && !delayed_leader(z)) {
 		zstatus = zombie_status(z);
 		release_task(z);
 	} else if (z->continued && (options & WCONTINUED) && z->state != TASK_STOPPED &&

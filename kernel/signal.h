@@ -181,7 +181,7 @@ void send_group_signal(struct task_struct *p, int sig);
 /* A thread of p's process that is alive and not exiting (a zombie leader's stand-in), or NULL. */
 struct task_struct *group_live_thread(struct task_struct *p);
 
-/* Is every live thread of p's process stopped (a group stop complete)? */
+/* Is every live thread of p's process stopped, and is there one (a group stop complete)? */
 bool thread_group_stopped(const struct task_struct *p);
 
 /*

@@ -144,13 +144,16 @@ void complete_signal(int sig, struct task_struct *p, bool group)
 bool thread_group_stopped(const struct task_struct *p)
 {
 	struct task_struct *t;
+	bool any = false;
 
 	for_each_thread(p, t) {
-		if (task_alive(t) && !t->exiting && t->state != TASK_STOPPED &&
-		    t->state != TASK_TRACED)
+		if (!task_alive(t) || t->exiting)
+			continue;
+		if (t->state != TASK_STOPPED && t->state != TASK_TRACED)
 			return false;
+		any = true;
 	}
-	return true;
+	return any;
 }
 
 void group_stop_start(int sig)

@@ -284,6 +284,41 @@ static void group_stop(void)
 	printf("SIGKILL: killed by signal %d\n", WTERMSIG(st));
 }
 
+/* Counts in slot 1 until killed; the leader (slot 0 of nothing) has exited before. */
+static void group_stop_zombie_leader(void)
+{
+	int st, c1, ctid = -1;
+
+	counters[1] = 0;
+	counters[2] = 1;
+	pid_t pid = fork();
+	if (pid == 0) {
+		sys1(SYS_set_tid_address, (long)&counters[2]); /* cleared when the leader exits */
+		thread_start(count_thread, (void *)1, &ctid);
+		sys1(SYS_exit, 0);
+	}
+	while (counters[2] || !counters[1])
+		thread_sleep_ms(1);
+	thread_sleep_ms(10);
+	long w = waitpid(pid, &st, WNOHANG);
+	printf("leader exited, thread counting: waitpid WNOHANG says %ld\n", w);
+	kill(pid, SIGSTOP);
+	w = waitpid(pid, &st, WUNTRACED);
+	printf("SIGSTOP: waitpid says %s, signal %d\n",
+	       w == pid && WIFSTOPPED(st) ? "stopped" : "other", WSTOPSIG(st));
+	c1 = counters[1];
+	thread_sleep_ms(50);
+	printf("  thread stopped: %s\n", counters[1] == c1 ? "yes" : "no");
+	kill(pid, SIGCONT);
+	w = waitpid(pid, &st, WCONTINUED);
+	printf("SIGCONT: waitpid says %s\n", w == pid && WIFCONTINUED(st) ? "continued" : "other");
+	thread_sleep_ms(50);
+	printf("  thread runs: %s\n", counters[1] != c1 ? "yes" : "no");
+	kill(pid, SIGKILL);
+	waitpid(pid, &st, 0);
+	printf("SIGKILL: killed by signal %d\n", WTERMSIG(st));
+}
+
 static void in_child(const char *what, void (*fn)(void))
 {
 	int st;
@@ -310,6 +345,8 @@ int main(void)
 	run_fatal("kill(us, SIGTERM), main blocks it", fatal_kill_blocked_main);
 	printf("-- job control\n");
 	group_stop();
+	printf("-- job control, the leader gone first\n");
+	group_stop_zombie_leader();
 	printf("done\n");
 	return 0;
 }
