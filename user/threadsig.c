@@ -202,6 +202,38 @@ static void routing_cases(void)
 	poll_pending = 0;
 }
 
+static volatile int order[4], norder;
+
+static void note_order(int sig)
+{
+	order[norder++] = sig;
+}
+
+/*
+ * Linux's dequeue_signal: the thread's own pending set before the process's shared one. SIGUSR1
+ * is sent to the process (kill), SIGUSR2 to the thread (tgkill), both blocked; unblocked
+ * together, with handlers that block everything while they run, the order they run in is the
+ * order they were taken in.
+ */
+static void dequeue_order(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = note_order;
+	sigfillset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGUSR2, &sa, NULL);
+	mask_one(SIG_BLOCK, SIGUSR1);
+	mask_one(SIG_BLOCK, SIGUSR2);
+	kill(getpid(), SIGUSR1);
+	sys3(SYS_tgkill, getpid(), sys0(SYS_gettid), SIGUSR2);
+	unsigned long both = (1UL << (SIGUSR1 - 1)) | (1UL << (SIGUSR2 - 1));
+	sys4(SYS_rt_sigprocmask, SIG_UNBLOCK, (long)&both, 0, 8);
+	printf("taken first: %s, then: %s\n", order[0] == SIGUSR2 ? "SIGUSR2 (the thread's)" : "SIGUSR1",
+	       order[1] == SIGUSR1 ? "SIGUSR1 (the process's)" : "SIGUSR2");
+}
+
 static void fault_case(void)
 {
 	int ctid = -1;
@@ -339,6 +371,7 @@ int main(void)
 	setvbuf(stdout, NULL, _IONBF, 0);
 	in_child("tgkill and tkill", tgkill_cases);
 	in_child("a signal for the process", routing_cases);
+	in_child("dequeue order: the thread's pending, then the process's", dequeue_order);
 	in_child("a fault in the thread", fault_case);
 	printf("-- fatal signals\n");
 	run_fatal("tgkill(us, thread, SIGTERM)", fatal_tgkill);
