@@ -40,7 +40,7 @@ struct file *lookup_fd(struct files_struct *files, unsigned int fd)
 
 unsigned int nofile_limit(void)
 {
-	u64 cur = current->rlim[RLIMIT_NOFILE].rlim_cur;
+	u64 cur = current->signal->rlim[RLIMIT_NOFILE].rlim_cur;
 
 	return cur < sysctl_nr_open ? (unsigned int)cur : sysctl_nr_open;
 }

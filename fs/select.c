@@ -270,7 +270,7 @@ static long do_sys_poll(struct pollfd __user *ufds, unsigned int nfds, struct ti
 	unsigned int len;
 	poll_table table;
 
-	if (nfds > current->rlim[RLIMIT_NOFILE].rlim_cur)
+	if (nfds > current->signal->rlim[RLIMIT_NOFILE].rlim_cur)
 		return -EINVAL;
 	len = min((unsigned long)nfds, (unsigned long)N_STACK_PPS);
 	for (;;) {

@@ -255,6 +255,15 @@ int begin_new_exec(struct linux_binprm *bprm)
 	 * succeeded, in exec_binprm).
 	 */
 	bprm->point_of_no_return = true;
+	int err = de_thread(t);
+	if (!err)
+		err = unshare_files(t);
+	if (!err)
+		err = unshare_sighand(t);
+	if (err) {
+		mmput(mm);
+		return err;
+	}
 	exec_mm_release(t); /* the robust list walked, a vfork parent goes on */
 	t->did_exec = true;
 	t->self_exec_id++; /* a child's exit signal is only trusted until its parent execs */
@@ -311,7 +320,7 @@ static int bprm_set_filename(struct linux_binprm *bprm, int dfd, const char *nam
 		bprm->filename = bprm->fdpath;
 	}
 	bprm->interp = bprm->filename;
-	bprm->rlim_stack_cur = current->rlim[RLIMIT_STACK].rlim_cur;
+	bprm->rlim_stack_cur = current->signal->rlim[RLIMIT_STACK].rlim_cur;
 	return 0;
 }
 

@@ -14,4 +14,16 @@ long sys_execve(const char *path, const char *const *argv, const char *const *en
 long sys_execveat(int dfd, const char *path, const char *const *argv, const char *const *envp,
 		  int flags);
 
+struct task_struct;
+
+/*
+ * execve's first step past the point of no return: the caller becomes its process's only
+ * thread, under the process's pid (kernel/de_thread.c). 0 or -EAGAIN (a group exit won).
+ */
+int de_thread(struct task_struct *me);
+
+/* The file table and the signal handlers, no longer shared with another process: 0 or -ENOMEM. */
+int unshare_files(struct task_struct *me);
+int unshare_sighand(struct task_struct *me);
+
 #endif

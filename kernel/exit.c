@@ -26,25 +26,37 @@
 #define __WCLONE 0x80000000
 #define RUSAGE_SIZE 144
 
-/* Is t still running, neither a zombie nor reaped? */
-static bool task_alive(const struct task_struct *t)
+/*
+ * A thread of p's group that is not on its way out (Linux's find_alive_thread): the orphans of
+ * an exiting thread stay in the family, and a subreaper process may have lost the thread that
+ * was the parent.
+ */
+static struct task_struct *find_alive_thread(struct task_struct *p)
 {
-	return t->state != EXIT_ZOMBIE && t->state != EXIT_DEAD;
+	struct task_struct *t;
+
+	for_each_thread(p, t) {
+		if (!t->exiting && task_alive(t))
+			return t;
+	}
+	return NULL;
 }
 
 /*
- * Who inherits the children of the exiting task father (Linux's find_new_reaper): when an
- * ancestor has made itself a child subreaper (prctl PR_SET_CHILD_SUBREAPER), the nearest living
- * one; otherwise init (PID 1).
+ * Who inherits the children of the exiting thread father (Linux's find_new_reaper): another
+ * live thread of its process first; else, when an ancestor has made itself a child subreaper
+ * (prctl PR_SET_CHILD_SUBREAPER), a live thread of the nearest one; otherwise init (PID 1).
  */
 static struct task_struct *find_new_reaper(struct task_struct *father)
 {
-	struct task_struct *init = find_task_by_pid(1);
+	struct task_struct *init = find_task_by_pid(1), *alive = find_alive_thread(father);
 
-	if (father->has_child_subreaper) {
-		for (struct task_struct *r = father->parent; r && r->pid > 1; r = r->parent) {
-			if (r->is_child_subreaper && task_alive(r))
-				return r;
+	if (alive)
+		return alive;
+	if (father->signal->has_child_subreaper) {
+		for (struct task_struct *r = father->parent; r && r->tgid > 1; r = r->parent) {
+			if (r->signal->is_child_subreaper && (alive = find_alive_thread(r)))
+				return alive;
 		}
 	}
 	return init;
@@ -55,15 +67,31 @@ static void free_zombie(struct task_struct *c)
 {
 	c->state = EXIT_DEAD;
 	sched_remove_task(c);
-	vfree(c->stack);
-	kfree(c);
+	detach_thread(c);
+	free_task(c);
+}
+
+/* Takes c off its parent's list of children (a process reaped or never to be a zombie). */
+static void unlink_child(struct task_struct *c)
+{
+	struct task_struct *p = c->parent;
+	u64 f = spin_lock_irqsave(&tasklist_lock);
+
+	for (struct task_struct **pp = p ? &p->children : NULL; pp && *pp; pp = &(*pp)->sibling) {
+		if (*pp == c) {
+			*pp = c->sibling;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&tasklist_lock, f);
 }
 
 /*
- * Gives the exiting task's children to their new reaper (a subreaper ancestor or init), as
- * Linux's reparent_leader: each reports with SIGCHLD from now on, and a zombie among them tells
- * its new parent at once (which frees it if it wants no zombies), else wakes it so that a wait4
- * there collects it.
+ * Gives the exiting thread's children to their new reaper, as Linux's forget_original_parent:
+ * every thread of each child gets the new parent. Moving to another thread of the same process
+ * changes nothing anyone can see; moving out of it is Linux's reparent_leader: the child reports
+ * with SIGCHLD from now on, and a zombie child whose group is empty tells its new parent at once
+ * (which frees it if it wants no zombies), else wakes it so that a wait4 there collects it.
  */
 static void forget_original_parent(struct task_struct *father)
 {
@@ -73,20 +101,24 @@ static void forget_original_parent(struct task_struct *father)
 		return;
 	reaper = find_new_reaper(father);
 	while (father->children) {
-		struct task_struct *c = father->children;
+		struct task_struct *c = father->children, *th;
 
 		father->children = c->sibling;
-		c->parent = reaper;
-		c->exit_signal = SIGCHLD; /* "we don't want people slaying init" */
-		kill_orphaned_pgrp(c, father); /* father may have been its group's link */
-		if (c->state == EXIT_ZOMBIE && !c->ptracer && do_notify_parent_exit(c)) {
-			free_zombie(c);
-			continue;
+		for_each_thread(c, th)
+			th->parent = reaper;
+		if (reaper && !same_thread_group(reaper, father)) {
+			c->exit_signal = SIGCHLD; /* "we don't want people slaying init" */
+			kill_orphaned_pgrp(c, father); /* father may have been its group's link */
+			if (c->state == EXIT_ZOMBIE && !c->ptracer && thread_group_empty(c) &&
+			    do_notify_parent_exit(c)) {
+				free_zombie(c);
+				continue;
+			}
 		}
 		c->sibling = reaper->children;
 		reaper->children = c;
 		if (c->state == EXIT_ZOMBIE)
-			wake_up(&reaper->wait_chldexit);
+			wake_up(&reaper->signal->wait_chldexit);
 	}
 }
 
@@ -97,12 +129,75 @@ static void __noreturn init_exited(int status)
 	qemu_exit(QEMU_EXIT_INIT);
 }
 
+/*
+ * A group leader whose last other thread is now gone: its exit is told to its parent only now
+ * (Linux's delay_group_leader ending in release_task). A parent that wants no zombie frees it.
+ */
+static void notify_delayed_leader(struct task_struct *leader)
+{
+	struct task_struct *p = leader->parent;
+
+	if (leader->state != EXIT_ZOMBIE || !thread_group_empty(leader) || leader->ptracer)
+		return;
+	if (do_notify_parent_exit(leader)) {
+		unlink_child(leader);
+		free_zombie(leader);
+	}
+	if (p)
+		wake_up(&p->signal->wait_chldexit);
+}
+
+/*
+ * Tells whoever cares that t is gone (Linux's exit_notify): a group leader stays a zombie for
+ * its parent's wait4, told only once the last thread has gone (delay_group_leader); another
+ * thread is released at once (autoreap: nobody waits for a thread), unless its tracer is still
+ * to see its exit; a process whose parent wants no zombies is released too. The release itself
+ * happens after the switch away from t (finish_task_switch frees this_cpu()->dead_task).
+ */
+static void exit_notify(struct task_struct *t, bool group_dead)
+{
+	struct task_struct *p = t->parent, *leader = t->group_leader;
+	bool autoreap;
+
+	forget_original_parent(t);
+	if (group_dead)
+		kill_orphaned_pgrp(leader, NULL);
+	ptrace_exit(t);
+	t->state = EXIT_ZOMBIE;
+	if (thread_group_leader(t))
+		autoreap = thread_group_empty(t) && do_notify_parent_exit(t);
+	else
+		autoreap = !t->ptracer;
+	if (autoreap) {
+		/* The task leaves its parent's children (wait4 there says ECHILD) or its group. */
+		if (thread_group_leader(t))
+			unlink_child(t);
+		t->state = EXIT_DEAD;
+		detach_thread(t);
+		this_cpu()->dead_task = t;
+		if (!thread_group_leader(t))
+			notify_delayed_leader(leader);
+	}
+	if (p)
+		wake_up(&p->signal->wait_chldexit);
+	if (t->signal->group_exec_task)
+		wake_up_process(t->signal->group_exec_task); /* execve waits for the others */
+}
+
 void do_exit(int status)
 {
 	struct task_struct *t = current;
+	bool group_dead;
 
-	exit_mm_release(t);
-	if (t->pid == 1)
+	t->exiting = true;
+	exit_mm_release(t); /* the robust list, the tid word, a vfork parent */
+	group_dead = --t->signal->live == 0;
+	if (group_dead && !(t->signal->flags & SIGNAL_GROUP_EXIT)) {
+		/* The last thread's status is the process's (Linux's synchronize_group_exit). */
+		t->signal->flags |= SIGNAL_GROUP_EXIT;
+		t->signal->group_exit_code = status;
+	}
+	if (t->tgid == 1 && group_dead)
 		init_exited(status);
 	if (t->files)
 		put_files(t->files);
@@ -110,7 +205,8 @@ void do_exit(int status)
 		put_fs(t->fs);
 	t->files = NULL;
 	t->fs = NULL;
-	disassociate_ctty_on_exit(); /* a session leader's terminal is hung up */
+	if (group_dead)
+		disassociate_ctty_on_exit(); /* a session leader's terminal is hung up */
 	if (t->mm) {
 		switch_mm(NULL);
 		mmput(t->mm);
@@ -118,30 +214,31 @@ void do_exit(int status)
 	}
 	sighand_put(t->sighand);
 	t->sighand = NULL;
-	forget_original_parent(t);
-	kill_orphaned_pgrp(t, NULL);
-	ptrace_exit(t);
 	t->exit_code = status;
-	t->state = EXIT_ZOMBIE;
-	struct task_struct *p = t->parent;
-	if (do_notify_parent_exit(t)) {
-		/*
-		 * No zombie wanted: the task leaves its parent's children now, so wait4 there
-		 * says ECHILD; the next task to run on this CPU frees it (finish_task_switch).
-		 */
-		for (struct task_struct **pp = &p->children; *pp; pp = &(*pp)->sibling) {
-			if (*pp == t) {
-				*pp = t->sibling;
-				break;
-			}
-		}
-		t->state = EXIT_DEAD;
-		this_cpu()->dead_task = t;
-	}
-	if (p)
-		wake_up(&p->wait_chldexit);
+	exit_notify(t, group_dead);
 	schedule();
 	panic("a zombie ran again");
+}
+
+/*
+ * Ends the whole thread group (Linux's do_group_exit): the first thread to get here sets the
+ * group's exit status and sends SIGKILL to the others (zap_other_threads); a thread that finds
+ * the group already exiting leaves with that status.
+ */
+void do_group_exit(int status)
+{
+	struct signal_struct *sig = current->signal;
+
+	if (sig->flags & SIGNAL_GROUP_EXIT) {
+		status = sig->group_exit_code;
+	} else if (sig->group_exec_task) {
+		status = 0; /* killed by another thread's execve (Linux's de_thread) */
+	} else if (!thread_group_empty(current)) {
+		sig->group_exit_code = status;
+		sig->flags |= SIGNAL_GROUP_EXIT;
+		zap_other_threads(current);
+	}
+	do_exit(status);
 }
 
 long sys_exit(int code)
@@ -151,7 +248,7 @@ long sys_exit(int code)
 
 long sys_exit_group(int code)
 {
-	do_exit((code & 0xff) << 8);
+	do_group_exit((code & 0xff) << 8);
 }
 
 /* Does child c match wait4's pid argument: any (-1), the caller's group (0), group -pid? */
@@ -160,9 +257,9 @@ static bool wait_matches(const struct task_struct *c, int pid)
 	if (pid == -1)
 		return true;
 	if (pid == 0)
-		return c->pgid == current->pgid;
+		return c->signal->pgid == current->signal->pgid;
 	if (pid < 0)
-		return c->pgid == -pid;
+		return c->signal->pgid == -pid;
 	return c->pid == pid;
 }
 
@@ -180,54 +277,116 @@ static bool eligible_child(const struct task_struct *c, int pid, int options, bo
 	return (c->exit_signal != SIGCHLD) == !!(options & __WCLONE);
 }
 
-/* Frees what is left of a zombie: its kernel stack and task structure. */
-static void release_task(struct task_struct *parent, struct task_struct *c)
+/*
+ * Frees what is left of a reaped zombie (Linux's release_task): a process leaves its parent's
+ * children, a thread its group, whose zombie leader may then be told to its parent.
+ */
+void release_task(struct task_struct *c)
 {
-	for (struct task_struct **pp = &parent->children; *pp; pp = &(*pp)->sibling) {
-		if (*pp == c) {
-			*pp = c->sibling;
-			break;
-		}
+	struct task_struct *leader = c->group_leader;
+
+	if (thread_group_leader(c)) {
+		unlink_child(c);
+		free_zombie(c);
+		return;
 	}
 	free_zombie(c);
+	notify_delayed_leader(leader);
+}
+
+/* The wait status of zombie z: the group's when it left in a group exit (Linux's wait_task_zombie).
+ */
+static int zombie_status(const struct task_struct *z)
+{
+	return (z->signal->flags & SIGNAL_GROUP_EXIT) ? z->signal->group_exit_code : z->exit_code;
+}
+
+/* Is t's parent a thread of the current process (wait4 collects every thread's children)? */
+static bool parent_is_us(const struct task_struct *t)
+{
+	return t->parent && same_thread_group(t->parent, current);
+}
+
+/*
+ * A group leader that has exited while other threads of its process live on (Linux's
+ * delay_group_leader): not reaped yet, but the process's stops and continues are still
+ * reported through it.
+ */
+static bool delayed_leader(const struct task_struct *t)
+{
+	return t->state == EXIT_ZOMBIE && thread_group_leader(t) && !thread_group_empty(t);
 }
 
 /*
  * Is t in a stop (or just continued) that wait4 should report to the current task: job control
- * with WUNTRACED (or WCONTINUED for a continue), or a traced stop for its tracer, which needs no
- * WUNTRACED?
+ * with WUNTRACED (or WCONTINUED for a continue), for the whole process (every live thread
+ * stopped, the leader possibly gone), or a traced stop for its tracer, which needs no WUNTRACED?
  */
 static bool reportable_stop(const struct task_struct *t, int options)
 {
-	if (t->continued && (options & WCONTINUED) && t->parent == current &&
-	    t->state < EXIT_ZOMBIE)
+	bool stoppable = t->state < EXIT_ZOMBIE || delayed_leader(t);
+
+	if (t->continued && (options & WCONTINUED) && parent_is_us(t) && stoppable)
 		return true; /* continued by SIGCONT: WCONTINUED reports it once */
 	if (t->stop_reported)
 		return false;
 	if (t->state == TASK_TRACED && t->ptracer == current)
 		return true;
-	return t->state == TASK_STOPPED && (options & WUNTRACED) && t->parent == current;
+	return (t->state == TASK_STOPPED || delayed_leader(t)) && (options & WUNTRACED) &&
+	       parent_is_us(t) && thread_group_stopped(t);
 }
 
 /*
- * A child (or a tracee) matching pid that wait4 can report: a zombie child (once no other tracer
- * holds it), a zombie tracee, or one in a reportable stop; NULL if none. *any says whether any
- * child or tracee matches at all.
+ * A zombie child can be reaped when no other tracer holds it and, for a group leader, when its
+ * other threads are gone (Linux's delay_group_leader).
  */
-static struct task_struct *find_waitable(int pid, int options, bool *any)
+static bool reapable_zombie(const struct task_struct *c)
 {
-	*any = false;
-	for (struct task_struct *c = current->children; c; c = c->sibling) {
+	return c->state == EXIT_ZOMBIE && (!c->ptracer || c->ptracer == current) &&
+	       thread_group_empty(c);
+}
+
+/*
+ * A child of thread me that wait4 can report (see find_waitable); *any is set when one matches.
+ */
+static struct task_struct *find_waitable_child(struct task_struct *me, int pid, int options,
+					       bool *any)
+{
+	for (struct task_struct *c = me->children; c; c = c->sibling) {
 		if (!eligible_child(c, pid, options, c->ptracer == current))
 			continue;
 		*any = true;
 		/* A zombie still traced by another task is reaped once its tracer has seen it. */
-		if ((c->state == EXIT_ZOMBIE && (!c->ptracer || c->ptracer == current)) ||
-		    reportable_stop(c, options))
+		if (reapable_zombie(c) || reportable_stop(c, options))
 			return c;
 	}
+	return NULL;
+}
+
+/*
+ * A child (or a tracee) matching pid that wait4 can report: a zombie child (once no other tracer
+ * holds it), a zombie tracee, or one in a reportable stop; NULL if none. The children of every
+ * thread of the caller's process count, unless __WNOTHREAD asks for the caller's own only. *any
+ * says whether any child or tracee matches at all.
+ */
+static struct task_struct *find_waitable(int pid, int options, bool *any)
+{
+	struct task_struct *th, *c;
+
+	*any = false;
+	if (options & __WNOTHREAD) {
+		c = find_waitable_child(current, pid, options, any);
+		if (c)
+			return c;
+	} else {
+		for_each_thread(current, th) {
+			c = find_waitable_child(th, pid, options, any);
+			if (c)
+				return c;
+		}
+	}
 	for (struct task_struct *t = first_task(); t; t = t->run_next) {
-		if (t->ptracer != current || t->parent == current ||
+		if (t->ptracer != current || parent_is_us(t) ||
 		    !eligible_child(t, pid, options, true))
 			continue; /* tracees that are not children (PTRACE_ATTACH) */
 		*any = true;
@@ -250,7 +409,7 @@ long sys_wait4(int pid, int *status, int options, void *rusage)
 		z = find_waitable(pid, options, &any);
 		if (z || !any || (options & WNOHANG))
 			break;
-		long err = wait_event_interruptible(current->wait_chldexit,
+		long err = wait_event_interruptible(current->signal->wait_chldexit,
 						    find_waitable(pid, options, &any) || !any);
 		if (err)
 			return err;
@@ -260,15 +419,20 @@ long sys_wait4(int pid, int *status, int options, void *rusage)
 	if (!z)
 		return 0;
 	int zpid = z->pid, zstatus;
-	if (z->state == EXIT_ZOMBIE && z->parent != current) {
-		/* The tracer's view of a tracee's exit: reported once, then the parent reaps it. */
-		zstatus = z->exit_code;
+	if (z->state == EXIT_ZOMBIE && !parent_is_us(z)) {
+		/*
+		 * The tracer's view of a tracee's exit: reported once, then the parent reaps it; a
+		 * thread other than the leader has nobody else to: it is released now.
+		 */
+		zstatus = zombie_status(z);
 		z->ptracer = NULL;
-		if (z->parent) /* always: only init has none, and init never becomes a zombie */
-			wake_up(&z->parent->wait_chldexit);
-	} else if (z->state == EXIT_ZOMBIE) {
-		zstatus = z->exit_code;
-		release_task(current, z);
+		if (!thread_group_leader(z))
+			release_task(z);
+		else if (z->parent) /* always: only init has none, and init never is a zombie */
+			wake_up(&z->parent->signal->wait_chldexit);
+	} else if (z->state == EXIT_ZOMBIE && !delayed_leader(z)) {
+		zstatus = zombie_status(z);
+		release_task(z);
 	} else if (z->continued && (options & WCONTINUED) && z->state != TASK_STOPPED &&
 		   z->state != TASK_TRACED) {
 		zstatus = 0xffff; /* WIFCONTINUED */

@@ -12,6 +12,20 @@
  */
 void do_exit(int status) __noreturn;
 
+/*
+ * Ends every thread of the current process with that wait status (exit_group, a fatal signal),
+ * or with the status of a group exit already under way.
+ */
+void do_group_exit(int status) __noreturn;
+
+struct task_struct;
+
+/*
+ * Frees a reaped zombie: a process leaves its parent's children, a thread its group (whose
+ * zombie leader may then be reported to its parent).
+ */
+void release_task(struct task_struct *c);
+
 long sys_exit(int code);
 long sys_exit_group(int code);
 long sys_wait4(int pid, int *status, int options, void *rusage);

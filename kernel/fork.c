@@ -34,6 +34,7 @@
 #define CLONE_VFORK 0x00004000
 #define CLONE_PARENT 0x00008000
 #define CLONE_THREAD 0x00010000
+#define CLONE_SYSVSEM 0x00040000
 #define CLONE_SETTLS 0x00080000
 #define CLONE_PARENT_SETTID 0x00100000
 #define CLONE_CHILD_CLEARTID 0x00200000
@@ -43,6 +44,11 @@
 #define CLONE_CHILD_SETTID 0x01000000
 #define CLONE_NEWUSER 0x10000000
 #define CLONE_NEWPID 0x20000000
+#define CLONE_NEWTIME 0x00000080 /* clone3 only: in the CSIGNAL byte, which clone3 frees */
+#define CLONE_CLEAR_SIGHAND 0x100000000ULL /* clone3: the child's handlers back to SIG_DFL */
+#define CLONE_INTO_CGROUP 0x200000000ULL /* clone3: start in the cgroup args->cgroup names */
+#define CLONE_LEGACY_FLAGS 0xffffffffULL
+#define PID_MAX_DEFAULT 0x8000 /* Linux's pid_max on a machine with few CPUs */
 
 /* What clone asks for (Linux's struct kernel_clone_args, the fields Warden uses). */
 struct kernel_clone_args {
@@ -51,6 +57,7 @@ struct kernel_clone_args {
 	u64 stack; /* the child's RSP; 0: the parent's */
 	int *parent_tid, *child_tid;
 	u64 tls;
+	int set_tid; /* clone3: the pid asked for (set_tid_size 1), 0: any */
 };
 
 static int next_pid = 1;
@@ -68,12 +75,31 @@ void fork_init(void)
 	max_threads = (int)min(max(threads, (u64)MIN_THREADS), (u64)MAX_THREADS);
 }
 
-/* A task with a kernel stack and nothing else; NULL when memory runs out. */
 int last_pid(void)
 {
 	return next_pid - 1;
 }
 
+/*
+ * clone3's set_tid (one pid namespace, so one pid): t gets that pid instead of the next one, as
+ * Linux's alloc_pid. EINVAL outside 1..pid_max, EEXIST when a task has it. Pids are never
+ * reused here (next_pid only grows, /proc relies on it): a pid below next_pid that nobody has
+ * any more is refused with EINVAL, where Linux would hand it out again.
+ */
+static int set_tid_pid(struct task_struct *t, int tid)
+{
+	if (tid < 1 || tid > PID_MAX_DEFAULT)
+		return -EINVAL;
+	if (find_task_by_pid(tid))
+		return -EEXIST;
+	if (tid < next_pid)
+		return -EINVAL;
+	next_pid = tid + 1;
+	t->pid = t->tgid = tid;
+	return 0;
+}
+
+/* A task with a kernel stack and nothing else; NULL when memory runs out. */
 struct task_struct *task_create(void)
 {
 	struct task_struct *t = kzalloc(sizeof(*t), GFP_KERNEL);
@@ -86,11 +112,22 @@ struct task_struct *task_create(void)
 		return NULL;
 	}
 	t->pid = t->tgid = next_pid++;
+	t->group_leader = t;
 	t->start_time = ktime_get_ns();
-	init_waitqueue_head(&t->wait_chldexit);
 	fpu_init_state(t);
 	arch_setup_new_task(t);
 	return t;
+}
+
+/*
+ * CLONE_CHILD_CLEARTID at exit or execve: 0 in the word, and whoever waits on it (pthread_join)
+ * woken: one waiter, shared key, as Linux's do_futex(FUTEX_WAKE). A bad pointer is ignored and
+ * the wake made all the same, as Linux.
+ */
+static void mm_release_clear_tid(struct task_struct *t)
+{
+	put_user_u32(0, (u32 *)t->clear_child_tid);
+	futex_wake((u32 *)t->clear_child_tid, FLAGS_SHARED, 1, FUTEX_BITSET_MATCH_ANY);
 }
 
 /* The task stops using its mm (exit, execve): the shared tid word, then the vfork parent. */
@@ -98,17 +135,53 @@ void mm_release(struct task_struct *t)
 {
 	struct vfork_done *vfork = t->vfork_done;
 
-	if (t->clear_child_tid && t->mm && t->mm->users > 1) {
-		put_user_u32(0, (u32 *)t->clear_child_tid);
-		/* a joiner waits on the word: wake one, shared key (Linux's do_futex FUTEX_WAKE) */
-		futex_wake((u32 *)t->clear_child_tid, FLAGS_SHARED, 1, FUTEX_BITSET_MATCH_ANY);
-	}
+	if (t->clear_child_tid && t->mm && t->mm->users > 1)
+		mm_release_clear_tid(t);
 	t->clear_child_tid = 0;
 	if (vfork) {
 		t->vfork_done = NULL;
 		vfork->done = true;
 		wake_up(&vfork->wq);
 	}
+}
+
+/*
+ * A new process's signal_struct (Linux's copy_signal): one thread, alive, with the parent's
+ * process group, session, terminal, limits and OOM adjustment (NULL parent: all zero, for init).
+ */
+struct signal_struct *signal_alloc(const struct signal_struct *parent)
+{
+	struct signal_struct *sig = kzalloc(sizeof(*sig), GFP_KERNEL);
+
+	if (!sig)
+		return NULL;
+	sig->count = 1;
+	sig->live = 1;
+	init_waitqueue_head(&sig->wait_chldexit);
+	if (!parent)
+		return sig;
+	sig->pgid = parent->pgid; /* same process group and session as the parent */
+	sig->sid = parent->sid;
+	sig->tty = parent->tty;
+	memcpy(sig->rlim, parent->rlim, sizeof(sig->rlim));
+	sig->oom_score_adj = parent->oom_score_adj;
+	sig->oom_score_adj_min = parent->oom_score_adj_min;
+	sig->has_child_subreaper = parent->has_child_subreaper || parent->is_child_subreaper;
+	return sig;
+}
+
+/* Drops a task's hold on its signal_struct; the last task of the group frees it. */
+static void signal_put(struct signal_struct *sig)
+{
+	if (sig && --sig->count == 0)
+		kfree(sig);
+}
+
+void free_task(struct task_struct *t)
+{
+	signal_put(t->signal);
+	vfree(t->stack);
+	kfree(t);
 }
 
 /* At exit: the robust list first (locks held get FUTEX_OWNER_DIED), then mm_release. */
@@ -135,14 +208,13 @@ static void task_destroy(struct task_struct *t)
 	if (t->fs)
 		put_fs(t->fs);
 	sighand_put(t->sighand);
-	vfree(t->stack);
-	kfree(t);
+	free_task(t);
 }
 
 /*
  * Linux 6.1's checks of clone's flags, in kernel_clone's and copy_process's order, then what
- * Warden does not have yet (EINVAL): threads and the sharing that goes with them, CLONE_PARENT,
- * pidfds. Flags Linux ignores here (namespaces, CLONE_UNTRACED, ...) are ignored.
+ * Warden does not have yet (EINVAL): pidfds. Flags Linux ignores here (namespaces,
+ * CLONE_UNTRACED, CLONE_DETACHED, CLONE_SYSVSEM with no semaphores to undo, ...) are ignored.
  */
 static long clone_flags_check(const struct kernel_clone_args *args)
 {
@@ -158,15 +230,16 @@ static long clone_flags_check(const struct kernel_clone_args *args)
 		return -EINVAL; /* a thread group shares its signal handlers */
 	if ((f & CLONE_SIGHAND) && !(f & CLONE_VM))
 		return -EINVAL; /* shared handlers need shared memory */
-	if ((f & CLONE_PARENT) && (current->signal_flags & SIGNAL_UNKILLABLE))
+	if ((f & CLONE_PARENT) && (current->signal->flags & SIGNAL_UNKILLABLE))
 		return -EINVAL; /* init makes no siblings: nobody would reap them */
 	if ((f & CLONE_THREAD) && (f & (CLONE_NEWUSER | CLONE_NEWPID)))
 		return -EINVAL;
 	if ((f & CLONE_PIDFD) && (f & (CLONE_DETACHED | CLONE_THREAD)))
 		return -EINVAL;
-	if (f &
-	    (CLONE_THREAD | CLONE_SIGHAND | CLONE_FS | CLONE_FILES | CLONE_PARENT | CLONE_PIDFD))
+	if (f & CLONE_PIDFD)
 		return -EINVAL; /* not yet */
+	if (f & CLONE_INTO_CGROUP)
+		return -EBADF; /* no cgroup file system: no descriptor names a cgroup directory */
 	if ((f & CLONE_SETTLS) && args->tls >= TASK_SIZE_MAX)
 		return -EPERM; /* a non-canonical FS base would fault in the context switch */
 	return 0;
@@ -180,6 +253,83 @@ static struct mm_struct *copy_mm(u64 flags, struct mm_struct *mm)
 		return mm;
 	}
 	return dup_mm(mm);
+}
+
+/* The child's open files: the parent's table itself (CLONE_FILES, one more user) or a copy. */
+static struct files_struct *copy_files(u64 flags, struct files_struct *files)
+{
+	if (flags & CLONE_FILES) {
+		files->count++;
+		return files;
+	}
+	return dup_files(files);
+}
+
+/* The child's working directory and umask: shared (CLONE_FS) or a copy (Linux's copy_fs). */
+static struct fs_struct *copy_fs_struct(u64 flags, struct fs_struct *fs)
+{
+	if (flags & CLONE_FS) {
+		fs->count++;
+		return fs;
+	}
+	return copy_fs(fs);
+}
+
+/* The child's signal handlers: the same table (CLONE_SIGHAND, one more user) or a copy. */
+static struct sighand_struct *copy_sighand(u64 flags, struct sighand_struct *sh)
+{
+	if (flags & CLONE_SIGHAND) {
+		sh->count++;
+		return sh;
+	}
+	return sighand_alloc(sh);
+}
+
+/*
+ * The child's process: a new thread of the caller's (CLONE_THREAD: same signal_struct, same
+ * tgid and leader, one more live thread) or a new process of its own (Linux's copy_signal).
+ */
+static struct signal_struct *copy_signal(u64 flags, struct task_struct *t,
+					 struct task_struct *parent)
+{
+	struct signal_struct *sig = parent->signal;
+
+	if (!(flags & CLONE_THREAD))
+		return signal_alloc(sig);
+	sig->count++;
+	sig->live++;
+	t->tgid = parent->tgid;
+	t->group_leader = parent->group_leader;
+	return sig;
+}
+
+/*
+ * Links the new task into the family (Linux's end of copy_process): a thread or a CLONE_PARENT
+ * child is a child of the caller's parent, with the caller's parent_exec_id; a thread reports
+ * to nobody (exit signal -1) and is on no children list, only on its group's thread list; a
+ * CLONE_PARENT child reports with the caller's group leader's exit signal.
+ */
+static void link_new_task(struct task_struct *t, const struct kernel_clone_args *args)
+{
+	struct task_struct *me = current;
+	u64 flags = args->flags;
+
+	if (flags & (CLONE_PARENT | CLONE_THREAD)) {
+		t->parent = me->parent;
+		t->parent_exec_id = me->parent_exec_id;
+		t->exit_signal = (flags & CLONE_THREAD) ? -1 : me->group_leader->exit_signal;
+	} else {
+		t->parent = me;
+		t->parent_exec_id = me->self_exec_id;
+		t->exit_signal = args->exit_signal;
+	}
+	u64 f = spin_lock_irqsave(&tasklist_lock);
+	if (!(flags & CLONE_THREAD) && t->parent) {
+		t->sibling = t->parent->children;
+		t->parent->children = t;
+	}
+	spin_unlock_irqrestore(&tasklist_lock, f);
+	attach_thread(t);
 }
 
 /* A new task, a copy of the current one as args say, not yet runnable; or an ERR value. */
@@ -202,10 +352,31 @@ static struct task_struct *copy_process(const struct kernel_clone_args *args, lo
 		return NULL;
 	}
 	t->mm = copy_mm(flags, parent->mm);
-	t->files = dup_files(parent->files);
-	t->fs = copy_fs(parent->fs);
-	t->sighand = sighand_alloc(parent->sighand);
+	t->files = copy_files(flags, parent->files);
+	t->fs = copy_fs_struct(flags, parent->fs);
+	t->sighand = copy_sighand(flags, parent->sighand);
 	if (!t->mm || !t->files || !t->fs || !t->sighand) {
+		task_destroy(t);
+		return NULL;
+	}
+	if (args->set_tid) {
+		*err = set_tid_pid(t, args->set_tid);
+		if (*err) {
+			task_destroy(t);
+			return NULL;
+		}
+	}
+	/*
+	 * A caller that is about to die (SIGKILL pending: a group exit, an OOM kill) makes nobody
+	 * that could slip out of it, as Linux's fatal_signal_pending check in copy_process.
+	 */
+	if (fatal_signal_pending_current()) {
+		task_destroy(t);
+		*err = -EINTR;
+		return NULL;
+	}
+	t->signal = copy_signal(flags, t, parent);
+	if (!t->signal) {
 		task_destroy(t);
 		return NULL;
 	}
@@ -224,25 +395,22 @@ static struct task_struct *copy_process(const struct kernel_clone_args *args, lo
 	t->fs_base = (flags & CLONE_SETTLS) ? args->tls : parent->fs_base;
 	t->gs_base = parent->gs_base;
 	copy_signal_state(t, parent);
-	t->pgid = parent->pgid; /* same process group and session as the parent */
-	t->sid = parent->sid;
-	t->tty = parent->tty;
-	memcpy(t->rlim, parent->rlim, sizeof(t->rlim));
+	if (flags & CLONE_CLEAR_SIGHAND) { /* Linux's flush_signal_handlers(p, 0) */
+		struct sigaltstack_state ss = t->sig.altstack;
+
+		flush_signal_handlers(t);
+		t->sig.altstack = ss;
+	}
+	if ((flags & (CLONE_VM | CLONE_VFORK)) == CLONE_VM)
+		memset(&t->sig.altstack, 0, sizeof(t->sig.altstack)); /* Linux's sas_ss_reset */
 	t->personality = parent->personality;
-	t->oom_score_adj = parent->oom_score_adj;
-	t->oom_score_adj_min = parent->oom_score_adj_min;
-	t->has_child_subreaper = parent->has_child_subreaper || parent->is_child_subreaper;
 	memcpy(t->comm, parent->comm, sizeof(t->comm));
 	memcpy(t->exe_path, parent->exe_path, sizeof(t->exe_path));
 	if (flags & CLONE_CHILD_CLEARTID)
 		t->clear_child_tid = (u64)args->child_tid;
 	if (flags & CLONE_CHILD_SETTID)
 		t->set_child_tid = (u64)args->child_tid;
-	t->exit_signal = args->exit_signal;
-	t->parent_exec_id = parent->self_exec_id;
-	t->parent = parent;
-	t->sibling = parent->children;
-	parent->children = t;
+	link_new_task(t, args);
 	return t;
 }
 
@@ -322,4 +490,109 @@ long sys_clone(u64 flags, u64 newsp, int *parent_tid, int *child_tid, u64 tls)
 	};
 
 	return kernel_clone(&args);
+}
+
+/* struct clone_args as clone3 takes it (Linux 6.1's uapi, 88 bytes, CLONE_ARGS_SIZE_VER2). */
+struct clone_args {
+	u64 flags;
+	u64 pidfd;
+	u64 child_tid;
+	u64 parent_tid;
+	u64 exit_signal;
+	u64 stack;
+	u64 stack_size;
+	u64 tls;
+	u64 set_tid;
+	u64 set_tid_size;
+	u64 cgroup;
+};
+
+#define CLONE_ARGS_SIZE_VER0 64 /* up to tls */
+#define MAX_PID_NS_LEVEL 32
+
+/*
+ * Linux's copy_struct_from_user for clone_args: a shorter struct reads as zero beyond its size;
+ * a longer one must hold zeros beyond what the kernel knows (E2BIG otherwise). 0 or -errno.
+ */
+static int copy_clone_args(struct clone_args *args, const void *uargs, u64 usize)
+{
+	u64 ksize = sizeof(*args);
+
+	memset(args, 0, sizeof(*args));
+	if (usize > ksize) {
+		u8 chunk[64];
+
+		for (u64 off = ksize; off < usize; off += sizeof(chunk)) {
+			u64 n = min(usize - off, (u64)sizeof(chunk));
+
+			if (copy_from_user(chunk, (const u8 *)uargs + off, n))
+				return -EFAULT;
+			for (u64 i = 0; i < n; i++)
+				if (chunk[i])
+					return -E2BIG;
+		}
+	}
+	if (copy_from_user(args, uargs, min(usize, ksize)))
+		return -EFAULT;
+	return 0;
+}
+
+/*
+ * Linux's copy_clone_args_from_user and clone3_args_valid, in their order: the size, the copy,
+ * set_tid and its size, the exit signal, CLONE_INTO_CGROUP's descriptor, then the flags clone3
+ * refuses and the stack (stack_size bytes at stack; the child's RSP is their top).
+ */
+static long clone3_args(struct kernel_clone_args *k, const void *uargs, u64 usize)
+{
+	struct clone_args a;
+	int tid = 0;
+
+	if (usize > PAGE_SIZE)
+		return -E2BIG;
+	if (usize < CLONE_ARGS_SIZE_VER0)
+		return -EINVAL;
+	long err = copy_clone_args(&a, uargs, usize);
+	if (err)
+		return err;
+	if (a.set_tid_size > MAX_PID_NS_LEVEL || (!a.set_tid && a.set_tid_size) ||
+	    (a.set_tid && !a.set_tid_size))
+		return -EINVAL;
+	if ((a.exit_signal & ~(u64)CSIGNAL) || a.exit_signal > _NSIG)
+		return -EINVAL;
+	if ((a.flags & CLONE_INTO_CGROUP) && (a.cgroup > 0x7fffffff || usize < sizeof(a)))
+		return -EINVAL;
+	if (a.set_tid && copy_from_user(&tid, (const void *)a.set_tid, sizeof(tid)))
+		return -EFAULT;
+	if (a.set_tid_size > 1)
+		return -EINVAL; /* one pid namespace: one level (Linux's alloc_pid) */
+	if (a.flags & ~(CLONE_LEGACY_FLAGS | CLONE_CLEAR_SIGHAND | CLONE_INTO_CGROUP))
+		return -EINVAL;
+	if (a.flags & (CLONE_DETACHED | (CSIGNAL & ~CLONE_NEWTIME)))
+		return -EINVAL;
+	if ((a.flags & CLONE_SIGHAND) && (a.flags & CLONE_CLEAR_SIGHAND))
+		return -EINVAL;
+	if ((a.flags & (CLONE_THREAD | CLONE_PARENT)) && a.exit_signal)
+		return -EINVAL;
+	if ((!a.stack && a.stack_size) || (a.stack && !a.stack_size) ||
+	    (a.stack && !access_ok((const void *)a.stack, a.stack_size)))
+		return -EINVAL;
+	*k = (struct kernel_clone_args){
+		.flags = a.flags,
+		.exit_signal = (int)a.exit_signal,
+		.stack = a.stack ? a.stack + a.stack_size : 0,
+		.parent_tid = (int *)a.parent_tid,
+		.child_tid = (int *)a.child_tid,
+		.tls = a.tls,
+		.set_tid = a.set_tid ? (tid ? tid : -1) : 0,
+	};
+	return 0;
+}
+
+/* clone3(args, size): clone with its arguments in an extensible struct (Linux 6.1's). */
+long sys_clone3(const void *uargs, u64 size)
+{
+	struct kernel_clone_args args;
+	long err = clone3_args(&args, uargs, size);
+
+	return err ? err : kernel_clone(&args);
 }

@@ -270,11 +270,12 @@ void start_init(void)
 	if (!path || !*path)
 		path = "/init";
 	if (!t || !(t->files = files_alloc_console()) || !(t->fs = fs_alloc_root()) ||
-	    !(t->sighand = sighand_alloc(NULL)))
+	    !(t->sighand = sighand_alloc(NULL)) || !(t->signal = signal_alloc(NULL)))
 		panic("start_init: out of memory");
+	attach_thread(t);
 	rlimit_init(t);
-	t->pgid = t->sid = 0; /* Linux's init_struct_pid: group and session 0 until setsid */
-	t->signal_flags |= SIGNAL_UNKILLABLE; /* Linux's init protection, see kernel/signal.c */
+	t->signal->pgid = t->signal->sid = 0; /* Linux's init_struct_pid: group, session 0 */
+	t->signal->flags |= SIGNAL_UNKILLABLE; /* Linux's init protection, see kernel/signal.c */
 	strlcpy(t->comm, "init", sizeof(t->comm));
 	arch_setup_kernel_thread(t, run_init, (void *)path);
 	sched_add_task(t);

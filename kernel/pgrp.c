@@ -9,7 +9,8 @@
 static struct task_struct *find_pgrp_member(int pgid)
 {
 	for (struct task_struct *p = first_task(); p; p = p->run_next) {
-		if (p->pid != 0 && p->pid == p->tgid && p->state != EXIT_DEAD && p->pgid == pgid)
+		if (p->pid != 0 && p->pid == p->tgid && p->state != EXIT_DEAD &&
+		    p->signal->pgid == pgid)
 			return p;
 	}
 	return NULL;
@@ -18,14 +19,14 @@ static struct task_struct *find_pgrp_member(int pgid)
 /* Is t the leader of its session (Linux's signal->leader, set by setsid only)? */
 static bool is_session_leader(const struct task_struct *t)
 {
-	return t->sid == t->tgid;
+	return t->signal->sid == t->tgid;
 }
 
 /* Is a member of group pgid stopped by job control (Linux's has_stopped_jobs)? */
 static bool has_stopped_jobs(int pgid)
 {
 	for (struct task_struct *p = first_task(); p; p = p->run_next) {
-		if (p->pid != 0 && p->state == TASK_STOPPED && p->pgid == pgid)
+		if (p->pid != 0 && p->state == TASK_STOPPED && p->signal->pgid == pgid)
 			return true;
 	}
 	return false;
@@ -41,10 +42,11 @@ void kill_orphaned_pgrp(struct task_struct *tsk, struct task_struct *parent)
 		ignored = NULL; /* reparent: the exiting parent may have been the link */
 	if (!parent)
 		return; /* init has no parent and never exits */
-	if (parent->pgid != tsk->pgid && parent->sid == tsk->sid &&
-	    will_become_orphaned_pgrp(tsk->pgid, ignored) && has_stopped_jobs(tsk->pgid)) {
-		kill_pgrp(tsk->pgid, SIGHUP, 1);
-		kill_pgrp(tsk->pgid, SIGCONT, 1);
+	if (parent->signal->pgid != tsk->signal->pgid && parent->signal->sid == tsk->signal->sid &&
+	    will_become_orphaned_pgrp(tsk->signal->pgid, ignored) &&
+	    has_stopped_jobs(tsk->signal->pgid)) {
+		kill_pgrp(tsk->signal->pgid, SIGHUP, 1);
+		kill_pgrp(tsk->signal->pgid, SIGCONT, 1);
 	}
 }
 
@@ -71,7 +73,7 @@ long sys_setpgid(int pid, int pgid)
 	if (p->pid != p->tgid)
 		return -EINVAL; /* not a thread group leader */
 	if (p->parent == leader) {
-		if (p->sid != leader->sid)
+		if (p->signal->sid != leader->signal->sid)
 			return -EPERM;
 		if (p->did_exec)
 			return -EACCES;
@@ -82,10 +84,10 @@ long sys_setpgid(int pid, int pgid)
 		return -EPERM;
 	if (pgid != pid) {
 		g = find_pgrp_member(pgid);
-		if (!g || g->sid != leader->sid)
+		if (!g || g->signal->sid != leader->signal->sid)
 			return -EPERM;
 	}
-	p->pgid = pgid;
+	p->signal->pgid = pgid;
 	return 0;
 }
 
@@ -94,12 +96,12 @@ long sys_getpgid(int pid)
 {
 	struct task_struct *p = pid ? find_task_by_pid(pid) : current;
 
-	return p ? p->pgid : -ESRCH;
+	return p ? p->signal->pgid : -ESRCH;
 }
 
 long sys_getpgrp(void)
 {
-	return current->pgid;
+	return current->signal->pgid;
 }
 
 /* getsid(pid): the session of pid (0: the caller); ESRCH if there is no such process. */
@@ -107,7 +109,7 @@ long sys_getsid(int pid)
 {
 	struct task_struct *p = pid ? find_task_by_pid(pid) : current;
 
-	return p ? p->sid : -ESRCH;
+	return p ? p->signal->sid : -ESRCH;
 }
 
 /*
@@ -121,7 +123,7 @@ long sys_setsid(void)
 
 	if (is_session_leader(leader) || find_pgrp_member(leader->tgid))
 		return -EPERM;
-	leader->sid = leader->pgid = leader->tgid;
-	leader->tty = NULL; /* proc_clear_tty */
+	leader->signal->sid = leader->signal->pgid = leader->tgid;
+	leader->signal->tty = NULL; /* proc_clear_tty */
 	return leader->tgid;
 }

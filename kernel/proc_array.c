@@ -50,15 +50,10 @@ static int task_ppid(const struct task_struct *t)
 	return t->parent ? t->parent->tgid : 0;
 }
 
-/* Tasks of t's thread group (Linux's num_threads). */
+/* Threads of t's process, a zombie leader included (Linux's get_nr_threads). */
 static int task_nr_threads(const struct task_struct *t)
 {
-	int n = 0;
-
-	for (struct task_struct *p = first_task(); p; p = p->run_next)
-		if (p->tgid == t->tgid && p->pid && p->state != EXIT_DEAD)
-			n++;
-	return n ? n : 1;
+	return t->signal->nr_threads;
 }
 
 /* Signals t ignores and catches (bit n-1 for signal n), from its handlers. */
@@ -133,11 +128,11 @@ static int proc_stat_show(struct seq_buf *m)
 	task_sig_masks(t, &ign, &catch);
 	task_tty_stat(t, &tty_nr, &tpgid);
 	seq_printf(m, "%d (%s) %c %d %d %d %u %d %u 0 0 0 0 0 0 0 0 20 0 %d 0 %llu", t->pid,
-		   t->comm, task_state(t)[0], task_ppid(t), t->pgid, t->sid, tty_nr, tpgid,
-		   PF_RANDOMIZE | (t->state >= EXIT_ZOMBIE ? PF_EXITING : 0), task_nr_threads(t),
-		   (unsigned long long)(t->start_time / 10000000));
+		   t->comm, task_state(t)[0], task_ppid(t), t->signal->pgid, t->signal->sid, tty_nr,
+		   tpgid, PF_RANDOMIZE | (t->state >= EXIT_ZOMBIE ? PF_EXITING : 0),
+		   task_nr_threads(t), (unsigned long long)(t->start_time / 10000000));
 	seq_printf(m, " %lu %lu %llu", vm.total << PAGE_SHIFT, rss.anon + rss.file + rss.shmem,
-		   (unsigned long long)t->rlim[RLIMIT_RSS].rlim_cur);
+		   (unsigned long long)t->signal->rlim[RLIMIT_RSS].rlim_cur);
 	seq_printf(m, " %llu %llu %llu 0 0", mm ? (permitted ? mm->start_code : 1) : 0ULL,
 		   mm ? (permitted ? mm->end_code : 1) : 0ULL,
 		   mm && permitted ? mm->start_stack : 0ULL);
@@ -226,7 +221,7 @@ static int proc_status_show(struct seq_buf *m)
 	seq_printf(m, "Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nFDSize:\t%u\nGroups:\t\n",
 		   t->files && t->state < EXIT_ZOMBIE ? t->files->linux_max_fds : 0);
 	seq_printf(m, "NStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n", t->tgid, t->pid,
-		   t->pgid, t->sid);
+		   t->signal->pgid, t->signal->sid);
 	if (mm)
 		status_mem(m, mm);
 	seq_printf(m, "CoreDumping:\t0\n");
@@ -234,9 +229,9 @@ static int proc_status_show(struct seq_buf *m)
 		seq_printf(m, "THP_enabled:\t1\n");
 	task_sig_masks(t, &ign, &catch);
 	seq_printf(m, "Threads:\t%d\nSigQ:\t0/%llu\n", task_nr_threads(t),
-		   (unsigned long long)t->rlim[RLIMIT_SIGPENDING].rlim_cur);
-	seq_printf(m, "SigPnd:\t%016lx\nShdPnd:\t%016lx\nSigBlk:\t%016lx\n", t->pending, 0UL,
-		   t->blocked);
+		   (unsigned long long)t->signal->rlim[RLIMIT_SIGPENDING].rlim_cur);
+	seq_printf(m, "SigPnd:\t%016lx\nShdPnd:\t%016lx\nSigBlk:\t%016lx\n", t->pending,
+		   t->signal->shared_pending, t->blocked);
 	seq_printf(m, "SigIgn:\t%016lx\nSigCgt:\t%016lx\n", ign, catch);
 	seq_printf(m, "CapInh:\t%016llx\nCapPrm:\t%016llx\nCapEff:\t%016llx\n", 0ULL,
 		   0x1ffffffffffULL, 0x1ffffffffffULL);

@@ -248,27 +248,52 @@ static bool proc_pid_entry_shown(struct inode *tmpl, int pid)
 }
 
 /*
- * getdents of /proc/<pid> (Linux's proc_pident_readdir): ".", "..", "fd", then the entries of
- * the template directory the task's directory shows, in its order, at positions 3, 4, ...
- * ENOENT once the task is reaped.
+ * getdents of /proc/<pid>/task (Linux's proc_task_readdir): ".", "..", then a directory for each
+ * thread of the process, in creation order, at positions 2, 3, ... ENOENT once it is reaped.
+ */
+static int proc_task_readdir(struct file *file, struct dir_context *ctx)
+{
+	struct inode *dir = file->f_inode;
+	struct task_struct *p = proc_find_task(dir->i_pid), *t;
+	s64 pos = PROC_FIRST_ENTRY;
+	char name[12];
+
+	if (!p)
+		return -ENOENT;
+	if (!proc_emit_dots(dir, ctx))
+		return 0;
+	for_each_thread(p, t) {
+		if (t->state == EXIT_DEAD || pos++ < ctx->pos)
+			continue;
+		int len = snprintf(name, sizeof(name), "%d", t->pid);
+		if (!ctx->actor(ctx, name, (u32)len, pos - 1, 0x40000000ULL + t->pid, DT_DIR))
+			return 0;
+		ctx->pos = pos;
+	}
+	return 0;
+}
+
+/*
+ * getdents of /proc/<pid> (Linux's proc_pident_readdir): ".", "..", "task", "fd", "fdinfo",
+ * then the entries of the template directory the task's directory shows, in its order, at
+ * positions 5, 6, ... ENOENT once the task is reaped.
  */
 static int proc_pid_readdir(struct file *file, struct dir_context *ctx)
 {
 	struct inode *dir = file->f_inode, *tmpl_dir = proc_pid_template_dir();
 	struct d_list *head = &tmpl_dir->i_subdirs;
-	s64 pos = PROC_FIRST_ENTRY + 2;
+	static const char *const dirs[] = { "task", "fd", "fdinfo" };
+	s64 pos = PROC_FIRST_ENTRY + 3;
 
 	if (!proc_find_task(dir->i_pid))
 		return -ENOENT;
 	if (!proc_emit_dots(dir, ctx))
 		return 0;
-	if (ctx->pos == PROC_FIRST_ENTRY) {
-		if (!ctx->actor(ctx, "fd", 2, ctx->pos, dir->i_ino + 1, DT_DIR))
-			return 0;
-		ctx->pos++;
-	}
-	if (ctx->pos == PROC_FIRST_ENTRY + 1) {
-		if (!ctx->actor(ctx, "fdinfo", 6, ctx->pos, dir->i_ino + 2, DT_DIR))
+	for (int i = 0; i < 3; i++) {
+		if (ctx->pos != PROC_FIRST_ENTRY + i)
+			continue;
+		if (!ctx->actor(ctx, dirs[i], (u32)strlen(dirs[i]), ctx->pos, dir->i_ino + 1 + i,
+				DT_DIR))
 			return 0;
 		ctx->pos++;
 	}
@@ -288,7 +313,8 @@ static int proc_pid_readdir(struct file *file, struct dir_context *ctx)
 	return 0;
 }
 
-static struct file_operations proc_pid_fops, proc_fd_fops, proc_fdinfo_fops;
+static struct file_operations proc_pid_fops, proc_fd_fops, proc_fdinfo_fops, proc_task_fops;
+static struct inode *proc_pid_lookup(struct inode *dir, const char *name, u32 len);
 
 /* A directory describing pid's task (i_pid), whose names lookup finds and iterate lists. */
 static struct inode *proc_pid_mkdir(struct inode *parent, int pid,
@@ -306,7 +332,22 @@ static struct inode *proc_pid_mkdir(struct inode *parent, int pid,
 }
 
 /*
- * A name in /proc/<pid>: fd/ (dr-x------), fdinfo/ (dr-xr-xr-x), or a copy of the template
+ * /proc/<pid>/task/<tid>: the directory of one thread of the process, with the same entries as
+ * /proc/<tid> (stat, status, comm, maps, ...) describing that thread.
+ */
+static struct inode *proc_task_lookup(struct inode *dir, const char *name, u32 len)
+{
+	struct task_struct *p = proc_find_task(dir->i_pid);
+	struct task_struct *t = proc_find_task(proc_name_to_int(name, len));
+
+	if (!p || !t || !same_thread_group(p, t))
+		return NULL;
+	return proc_pid_mkdir(dir, t->pid, proc_pid_lookup, &proc_pid_fops);
+}
+
+/*
+ * A name in /proc/<pid>: task/ (one directory per thread), fd/ (dr-x------), fdinfo/
+ * (dr-xr-xr-x), or a copy of the template
  * entry of that name for the task. Root may open another process's mem and pagemap (Linux's
  * PTRACE_MODE_ATTACH check: every process is uid 0 with every capability) and its
  * oom_score_adj and oom_adj; Warden's ptwalk stays the caller's own.
@@ -317,6 +358,8 @@ static struct inode *proc_pid_lookup(struct inode *dir, const char *name, u32 le
 
 	if (!proc_find_task(dir->i_pid))
 		return NULL;
+	if (len == 4 && !memcmp(name, "task", 4))
+		return proc_pid_mkdir(dir, dir->i_pid, proc_task_lookup, &proc_task_fops);
 	if (len == 2 && !memcmp(name, "fd", 2)) {
 		inode = proc_pid_mkdir(dir, dir->i_pid, proc_fd_lookup, &proc_fd_fops);
 		if (inode)
@@ -412,6 +455,8 @@ int proc_base_init(void)
 	proc_fd_fops.iterate = proc_fd_readdir;
 	proc_fdinfo_fops = dcache_dir_operations;
 	proc_fdinfo_fops.iterate = proc_fdinfo_readdir;
+	proc_task_fops = dcache_dir_operations;
+	proc_task_fops.iterate = proc_task_readdir;
 	proc_root_dir()->i_fop = &proc_root_fops;
 	proc_root_dir()->i_lookup = proc_root_pid_lookup;
 	return proc_create_link(PROC_SELF, "cwd", proc_cwd_get_link);

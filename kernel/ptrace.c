@@ -6,6 +6,7 @@
  * stopped the tracer reads and writes its memory and its XSAVE image, then lets it continue.
  */
 #include "kernel/ptrace.h"
+#include "kernel/exit.h"
 #include "kernel/errno.h"
 #include "kernel/sched.h"
 #include "kernel/signal.h"
@@ -185,7 +186,8 @@ void ptrace_event_exec(int old_pid)
 
 void ptrace_exit(struct task_struct *t)
 {
-	for (struct task_struct *u = first_task(); u; u = u->run_next) {
+	for (struct task_struct *u = first_task(), *next; u; u = next) {
+		next = u->run_next;
 		if (u->ptracer != t)
 			continue;
 		u->ptracer = NULL;
@@ -195,8 +197,10 @@ void ptrace_exit(struct task_struct *t)
 		if (u->state == TASK_TRACED) {
 			u->resume_sig = 0;
 			u->state = TASK_RUNNING;
+		} else if (u->state == EXIT_ZOMBIE && !thread_group_leader(u)) {
+			release_task(u); /* a thread: nobody else waits for it */
 		} else if (u->state == EXIT_ZOMBIE) {
-			wake_up(&u->parent->wait_chldexit); /* its parent may reap it now */
+			wake_up(&u->parent->signal->wait_chldexit); /* its parent may reap it now */
 		}
 	}
 	/*
@@ -205,7 +209,7 @@ void ptrace_exit(struct task_struct *t)
 	 * it.
 	 */
 	if (t->ptracer && t->ptracer != t->parent)
-		wake_up(&t->ptracer->wait_chldexit);
+		wake_up(&t->ptracer->signal->wait_chldexit);
 	else
 		t->ptracer = NULL;
 }

@@ -18,7 +18,9 @@
 extern u8 boot_stack_bottom[];
 
 static struct task_struct idle_task;
+static struct signal_struct idle_signal = { .count = 1, .live = 1 };
 static struct task_struct *task_list = &idle_task; /* idle first, then every task */
+spinlock_t tasklist_lock = SPINLOCK_INIT;
 int nr_threads; /* tasks on task_list after the idle task */
 static u64 jiffies;
 
@@ -28,8 +30,11 @@ void sched_init(void)
 	idle_task.state = TASK_RUNNING;
 	idle_task.stack = boot_stack_bottom;
 	memcpy(idle_task.comm, "swapper", 8);
+	idle_task.signal = &idle_signal;
+	idle_task.group_leader = &idle_task;
+	attach_thread(&idle_task);
 	rlimit_init(&idle_task); /* Linux's init_task limits: kernel code maps memory unlimited */
-	init_waitqueue_head(&idle_task.wait_chldexit);
+	init_waitqueue_head(&idle_signal.wait_chldexit);
 	this_cpu()->current_task = &idle_task;
 	this_cpu()->kernel_rsp = (u64)boot_stack_bottom + KSTACK_SIZE;
 }
@@ -37,23 +42,20 @@ void sched_init(void)
 /* Appends a new task to the list (it runs once its state is TASK_RUNNING). */
 void sched_add_task(struct task_struct *t)
 {
-	u64 f = read_rflags();
-	local_irq_disable();
+	u64 f = spin_lock_irqsave(&tasklist_lock);
 	struct task_struct *last = task_list;
 	while (last->run_next)
 		last = last->run_next;
 	last->run_next = t;
 	t->run_next = NULL;
 	nr_threads++;
-	if (f & X86_EFLAGS_IF)
-		local_irq_enable();
+	spin_unlock_irqrestore(&tasklist_lock, f);
 }
 
 /* Removes a reaped task from the list. */
 void sched_remove_task(struct task_struct *t)
 {
-	u64 f = read_rflags();
-	local_irq_disable();
+	u64 f = spin_lock_irqsave(&tasklist_lock);
 	for (struct task_struct **pp = &task_list; *pp; pp = &(*pp)->run_next) {
 		if (*pp == t) {
 			*pp = t->run_next;
@@ -61,8 +63,34 @@ void sched_remove_task(struct task_struct *t)
 			break;
 		}
 	}
-	if (f & X86_EFLAGS_IF)
-		local_irq_enable();
+	spin_unlock_irqrestore(&tasklist_lock, f);
+}
+
+void attach_thread(struct task_struct *t)
+{
+	u64 f = spin_lock_irqsave(&tasklist_lock);
+	struct task_struct **pp = &t->signal->thread_head;
+
+	while (*pp)
+		pp = &(*pp)->thread_next;
+	*pp = t;
+	t->thread_next = NULL;
+	t->signal->nr_threads++;
+	spin_unlock_irqrestore(&tasklist_lock, f);
+}
+
+void detach_thread(struct task_struct *t)
+{
+	u64 f = spin_lock_irqsave(&tasklist_lock);
+
+	for (struct task_struct **pp = &t->signal->thread_head; *pp; pp = &(*pp)->thread_next) {
+		if (*pp == t) {
+			*pp = t->thread_next;
+			t->signal->nr_threads--;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&tasklist_lock, f);
 }
 
 struct task_struct *first_task(void)
@@ -106,8 +134,7 @@ static void finish_task_switch(void)
 		return;
 	this_cpu()->dead_task = NULL;
 	sched_remove_task(dead);
-	vfree(dead->stack);
-	kfree(dead);
+	free_task(dead);
 }
 
 void schedule(void)

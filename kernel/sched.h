@@ -9,6 +9,7 @@
 #ifndef WARDEN_SCHED_H
 #define WARDEN_SCHED_H
 
+#include "kernel/spinlock.h"
 #include "kernel/wait.h"
 #include "kernel/signal.h"
 #include "arch/x86_64/percpu.h"
@@ -95,22 +96,71 @@ struct restart_block {
 	};
 };
 
-struct task_struct {
-	u64 thread_sp; /* kernel RSP saved by switch_to (first: used by assembly) */
-	int pid;
-	int tgid;
+/*
+ * What the threads of one process share (Linux's signal_struct, one per thread group): the
+ * process-wide part of the signal state, the job-control ids, the limits and the group's fate.
+ * Each task of the group points here; the last one freed frees it (count). The thread list
+ * (thread_head, through each task's thread_next, in creation order) and nr_threads change only
+ * under tasklist_lock (kernel/sched.c).
+ */
+struct signal_struct {
+	int count; /* tasks (threads, zombie or not) pointing here */
+	int live; /* threads that have not yet exited: 0 means the whole group is dead */
+	int nr_threads; /* threads on the list: the leader, even a zombie, and the others */
+	struct task_struct *thread_head; /* the first thread (the leader, unless execve changed) */
+	/* wait4 by any thread of the group sleeps here; a child's exit or stop wakes it */
+	struct wait_queue_head wait_chldexit;
 	/*
-	 * Process group and session ids (Linux keeps them in signal_struct's pids[]): inherited at
-	 * fork, changed by setpgid/setsid. Init starts in group 0 and session 0, as Linux's PID 1
-	 * does (init_struct_pid), until it calls setsid.
+	 * Signals sent to the process as a whole (kill, a process group's signal), with their
+	 * siginfo: any thread that does not block one may take it (complete_signal).
+	 */
+	u64 shared_pending;
+	struct kernel_siginfo shared_info[_NSIG];
+	/*
+	 * SIGNAL_UNKILLABLE (init: no signal with the default action, unless the kernel forces it;
+	 * kept across execve, not inherited; cleared when a fault with the default action is
+	 * forced on it) and SIGNAL_GROUP_EXIT (exit_group or a fatal signal: every thread is
+	 * leaving with group_exit_code).
+	 */
+	unsigned int flags;
+	int group_exit_code; /* the wait status of a group exit */
+	/* execve's de_thread: the thread that waits for the others to be gone, and for how many */
+	struct task_struct *group_exec_task;
+	int notify_count;
+	/*
+	 * Process group and session ids: inherited at fork, changed by setpgid/setsid. Init starts
+	 * in group 0 and session 0, as Linux's PID 1 does (init_struct_pid), until it calls setsid.
 	 */
 	int pgid;
 	int sid;
 	/*
-	 * The controlling terminal (Linux's signal->tty): inherited at fork, set when a session
-	 * leader takes a terminal, dropped by setsid, TIOCNOTTY and the session's hangup.
+	 * The controlling terminal: inherited at fork, set when a session leader takes a terminal,
+	 * dropped by setsid, TIOCNOTTY and the session's hangup.
 	 */
 	struct tty_struct *tty;
+	struct rlimit64 rlim[RLIM_NLIMITS];
+	/*
+	 * prctl(PR_SET_CHILD_SUBREAPER): orphaned descendants are given to this process instead of
+	 * init; has_child_subreaper says an ancestor is one, so a search for one is worth it.
+	 */
+	bool is_child_subreaper;
+	bool has_child_subreaper;
+	/*
+	 * The OOM killer (mm/oom_kill.h): the oom_score_adj (-1000..1000), the lowest value it may
+	 * be set to without CAP_SYS_RESOURCE, and when the killer chose this process (0: never).
+	 */
+	short oom_score_adj;
+	short oom_score_adj_min;
+	u64 oom_kill_ns;
+};
+
+/* signal_struct's flags besides SIGNAL_UNKILLABLE (kernel/signal.h); Linux's values. */
+#define SIGNAL_GROUP_EXIT 0x00000004
+
+struct task_struct {
+	u64 thread_sp; /* kernel RSP saved by switch_to (first: used by assembly) */
+	int pid;
+	int tgid;
 	volatile int state;
 	char comm[TASK_COMM_LEN];
 	struct mm_struct *mm;
@@ -135,9 +185,9 @@ struct task_struct {
 	 */
 	int exit_signal;
 	u64 self_exec_id, parent_exec_id;
+	bool exiting; /* in do_exit: no longer a thread to hand children to (Linux's PF_EXITING) */
 	bool did_exec; /* execve'd since fork (Linux's !PF_FORKNOEXEC): setpgid says EACCES */
 	struct vfork_done *vfork_done; /* CLONE_VFORK: the waiting parent's, until exec or exit */
-	struct wait_queue_head wait_chldexit;
 	struct task_struct *ptracer; /* the task tracing this one (ptrace), or NULL: checked */
 	int stop_sig; /* the signal of the current stop (TASK_STOPPED or TASK_TRACED) */
 	bool stop_reported; /* wait4 has reported this stop */
@@ -147,9 +197,13 @@ struct task_struct {
 	u64 ptrace_message; /* what PTRACE_GETEVENTMSG reports for the last event stop */
 	struct thread_ptrace thread_ptrace; /* selectors and debug registers ptrace sees */
 	struct sighand_struct *sighand;
+	struct signal_struct *signal; /* the thread group's (process's) shared state */
+	struct task_struct *group_leader; /* the thread whose pid is the group's tgid */
+	struct task_struct *thread_next; /* the next thread of the group (signal->thread_head) */
 	u64 pending; /* pending signals, bit n-1 for signal n */
 	u64 blocked; /* signal mask */
 	struct task_signal sig; /* siginfo of pending signals, altstack, last trap */
+	int jobctl_stop; /* a group stop's signal this thread is yet to stop for (JOBCTL_STOP) */
 	u64 fs_base; /* user FS and GS bases, up to date while the task is not running */
 	u64 gs_base;
 	u16 ds, es, fsindex, gsindex; /* user segment selectors, likewise (arch/x86_64/process.h) */
@@ -163,33 +217,48 @@ struct task_struct {
 	u64 wake_at_ns; /* for nanosleep: when a timed sleep ends */
 	struct restart_block restart_block;
 	u64 personality;
-	struct rlimit64 rlim[RLIM_NLIMITS];
 	bool need_resched;
-	/*
-	 * prctl(PR_SET_CHILD_SUBREAPER): orphaned descendants are given to this task instead of
-	 * init; has_child_subreaper says an ancestor is one, so a search for one is worth it
-	 * (Linux keeps both in signal_struct: per process, kept across execve).
-	 */
-	bool is_child_subreaper;
-	bool has_child_subreaper;
-	/*
-	 * SIGNAL_UNKILLABLE (Linux keeps it in signal_struct's flags): set for init, kept across
-	 * execve, not inherited; cleared when a fault with the default action is forced on it.
-	 */
-	unsigned int signal_flags;
 	char exe_path[256]; /* what /proc/self/exe names */
 	u8 fpu_state[FPU_STATE_SIZE]; /* user FPU/SIMD state, XSAVE image at task_fpstate() */
 	u32 pkru; /* user PKRU while the task is not running (Linux's thread.pkru) */
-	/*
-	 * The OOM killer (mm/oom_kill.h), per process as Linux's signal_struct has them: the
-	 * oom_score_adj (-1000..1000), the lowest value it may be set to without CAP_SYS_RESOURCE,
-	 * and when the killer chose this task (0: never).
-	 */
-	short oom_score_adj;
-	short oom_score_adj_min;
-	u64 oom_kill_ns;
 	u64 start_time; /* ktime_get_ns() at fork: /proc/<pid>/stat's starttime */
 };
+
+/* Is t still running, neither a zombie nor reaped? */
+static inline bool task_alive(const struct task_struct *t)
+{
+	return t->state != EXIT_ZOMBIE && t->state != EXIT_DEAD;
+}
+
+/* Is t its thread group's leader, the thread whose pid is the tgid (Linux's name)? */
+static inline bool thread_group_leader(const struct task_struct *t)
+{
+	return t->group_leader == t;
+}
+
+/* Are a and b threads of one process? */
+static inline bool same_thread_group(const struct task_struct *a, const struct task_struct *b)
+{
+	return a->signal == b->signal;
+}
+
+/* Is t the only thread on its group's list (a zombie leader counts until reaped)? */
+static inline bool thread_group_empty(const struct task_struct *t)
+{
+	return t->signal->nr_threads == 1;
+}
+
+/* Every thread of t's group, zombies included, in creation order. */
+#define for_each_thread(t, th) for (th = (t)->signal->thread_head; th; th = th->thread_next)
+
+/*
+ * Has t something to act on before user mode (Linux's task_sigpending): an unblocked signal,
+ * its own or its process's, or a group stop to join.
+ */
+static inline bool task_sigpending(const struct task_struct *t)
+{
+	return ((t->pending | t->signal->shared_pending) & ~t->blocked) || t->jobctl_stop;
+}
 
 /* The task running on this CPU: one load from the per-CPU area (%gs). */
 static inline struct task_struct *get_current(void)
@@ -240,6 +309,24 @@ int last_pid(void);
 
 /* A new task (next pid) with a kernel stack and the initial FPU state, not yet runnable. */
 struct task_struct *task_create(void);
+
+/*
+ * tasklist_lock protects the scheduler's list of tasks (run_next), the family links (parent,
+ * children, sibling) and every thread group's thread list (signal->thread_head, thread_next,
+ * nr_threads). One CPU today: taken with interrupts off so a tick cannot find a list half
+ * changed. Lock order: docs/threads.md.
+ */
+extern spinlock_t tasklist_lock;
+
+/* Puts t at the end of its group's thread list, and takes it off (a thread released). */
+void attach_thread(struct task_struct *t);
+void detach_thread(struct task_struct *t);
+
+/* A new process's signal_struct, inheriting from parent's (NULL: init's); NULL without memory. */
+struct signal_struct *signal_alloc(const struct signal_struct *parent);
+
+/* Frees a task no list holds any more: its kernel stack, its hold on signal_struct, itself. */
+void free_task(struct task_struct *t);
 
 /* Adds a new task to the scheduler's list, and removes a reaped one. */
 void sched_add_task(struct task_struct *t);

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
- * Signals: sending (kill, tkill, tgkill, faults), the pending set with each signal's siginfo,
- * dequeueing on the way back to user mode (get_signal), the default actions, and the syscalls
- * for handlers, masks and the alternate stack. The frame a handler runs on is built by the
- * architecture (arch/x86_64/signal.c: setup_rt_frame, rt_sigreturn).
+ * Signals: sending (to a thread, to a process, faults), the pending sets with each signal's
+ * siginfo, dequeueing on the way back to user mode (get_signal), the default actions and stops.
+ * The system calls are in kernel/signal_syscalls.c, what is particular to thread groups in
+ * kernel/signal_group.c; the frame a handler runs on is built by the architecture
+ * (arch/x86_64/signal.c: setup_rt_frame, rt_sigreturn).
  */
 #include "kernel/signal.h"
+#include "kernel/signal_internal.h"
 #include "kernel/errno.h"
 #include "kernel/exit.h"
 #include "kernel/sched.h"
@@ -16,34 +18,6 @@
 #include "arch/x86_64/traps.h"
 #include "mm/slab.h"
 #include "mm/uaccess.h"
-
-/* The flags rt_sigaction keeps; unknown bits read back as 0 (Linux's UAPI_SA_FLAGS). */
-#define SA_KNOWN_FLAGS                                                                            \
-	(SA_NOCLDSTOP | SA_NOCLDWAIT | SA_SIGINFO | 0x800 /* SA_EXPOSE_TAGBITS */ | SA_RESTORER | \
-	 SA_ONSTACK | SA_RESTART | SA_NODEFER | SA_RESETHAND)
-
-/* Signals that are never blocked. */
-#define UNBLOCKABLE (sigmask(SIGKILL) | sigmask(SIGSTOP))
-
-/* Signals caused by the instruction stream: dequeued before any other (Linux's SYNCHRONOUS_MASK).
- */
-#define SYNCHRONOUS_MASK                                                           \
-	(sigmask(SIGSEGV) | sigmask(SIGBUS) | sigmask(SIGILL) | sigmask(SIGTRAP) | \
-	 sigmask(SIGFPE) | sigmask(SIGSYS))
-
-/* Signals whose default action dumps core (wait status core bit, case 41). */
-#define CORE_MASK                                                                   \
-	(sigmask(SIGQUIT) | sigmask(SIGILL) | sigmask(SIGTRAP) | sigmask(SIGABRT) | \
-	 sigmask(SIGBUS) | sigmask(SIGFPE) | sigmask(SIGSEGV) | sigmask(SIGXCPU) |  \
-	 sigmask(SIGXFSZ) | sigmask(SIGSYS))
-
-/* Signals whose default action is to stop the task (job control). */
-#define STOP_SIGNALS_MASK \
-	(sigmask(SIGSTOP) | sigmask(SIGTSTP) | sigmask(SIGTTIN) | sigmask(SIGTTOU))
-
-/* Signals whose default action is to do nothing. */
-#define DEFAULT_IGNORED_MASK \
-	(sigmask(SIGCHLD) | sigmask(SIGURG) | sigmask(SIGWINCH) | sigmask(SIGCONT))
 
 struct sighand_struct *sighand_alloc(const struct sighand_struct *parent)
 {
@@ -70,27 +44,10 @@ void copy_signal_state(struct task_struct *child, const struct task_struct *pare
 	child->sig.altstack = parent->sig.altstack;
 }
 
-static struct k_sigaction *action_of(struct task_struct *t, int sig)
-{
-	return &t->sighand->action[sig - 1];
-}
-
-/* Would a signal with this handler be thrown away (SIG_IGN, or SIG_DFL whose default is ignore)? */
-static bool sig_handler_ignored(u64 handler, int sig)
-{
-	return handler == SIG_IGN || (handler == SIG_DFL && (DEFAULT_IGNORED_MASK & sigmask(sig)));
-}
-
 /* SIGKILL and SIGSTOP: no handler, no mask, and even init cannot always refuse them. */
 static bool sig_kernel_only(int sig)
 {
 	return sig == SIGKILL || sig == SIGSTOP;
-}
-
-/* Is t the first process, PID 1 (Linux's is_global_init)? */
-static bool is_global_init(const struct task_struct *t)
-{
-	return t->tgid == 1;
 }
 
 /*
@@ -104,7 +61,7 @@ static bool sig_task_ignored(struct task_struct *t, int sig, bool force)
 
 	if (is_global_init(t) && sig_kernel_only(sig))
 		return true;
-	if ((t->signal_flags & SIGNAL_UNKILLABLE) && handler == SIG_DFL &&
+	if ((t->signal->flags & SIGNAL_UNKILLABLE) && handler == SIG_DFL &&
 	    !(force && sig_kernel_only(sig)))
 		return true;
 	return sig_handler_ignored(handler, sig);
@@ -124,49 +81,12 @@ static bool sig_ignored(struct task_struct *t, int sig, bool force)
 }
 
 /*
- * Linux's prepare_signal, the part that does not depend on whether the signal is kept: SIGCONT
- * cancels pending stops and continues a stopped task (even init, even when SIGCONT is then
- * ignored), a stop signal cancels a pending SIGCONT.
+ * send_signal_info's work, with interrupts off (siglock_irqsave): group says whether the signal
+ * is for the whole process (kill, a process group's signal, SIGCHLD: the shared pending set) or
+ * for thread t alone (tkill, tgkill, faults: t's own).
  */
-static void prepare_signal(struct task_struct *t, int sig)
-{
-	if (sig == SIGCONT) {
-		t->pending &= ~STOP_SIGNALS_MASK;
-		if (t->state == TASK_STOPPED) {
-			t->state = TASK_RUNNING; /* continued */
-			t->continued = true;
-			do_notify_parent(t, CLD_CONTINUED, SIGCONT);
-			if (t->parent)
-				wake_up(&t->parent->wait_chldexit);
-		}
-	} else if (STOP_SIGNALS_MASK & sigmask(sig)) {
-		t->pending &= ~sigmask(SIGCONT);
-	}
-}
-
-/*
- * The pending sets and their siginfo (every task's t->pending, t->sig.info) are changed from
- * interrupts too: the terminal's receive interrupt sends ^C's SIGINT to a process group
- * (drivers/tty/n_tty.c). Every change to them runs with interrupts off, the one-CPU form of
- * Linux's sighand->siglock (SMP will make it a lock per sighand). Nests.
- */
-static inline u64 siglock_irqsave(void)
-{
-	u64 flags;
-
-	__asm__ __volatile__("pushfq; popq %0; cli" : "=r"(flags) : : "memory");
-	return flags;
-}
-
-static inline void siglock_irqrestore(u64 flags)
-{
-	if (flags & X86_EFLAGS_IF)
-		__asm__ __volatile__("sti" ::: "memory");
-}
-
-/* send_signal_info's work, with interrupts off (siglock_irqsave). */
 static bool send_signal_info_locked(struct task_struct *t, int sig,
-				    const struct kernel_siginfo *info)
+				    const struct kernel_siginfo *info, bool group)
 {
 	/*
 	 * Linux's send_signal_locked: a signal is the kernel's own ("forced", which init cannot
@@ -175,31 +95,50 @@ static bool send_signal_info_locked(struct task_struct *t, int sig,
 	 */
 	bool force = info->si_code == SI_KERNEL;
 
-	if (t->state >= EXIT_ZOMBIE || !t->sighand)
+	if (group && (!task_alive(t) || !t->sighand))
+		t = group_live_thread(t); /* a zombie leader: its process lives in its threads */
+	if (!t || !task_alive(t) || !t->sighand)
 		return false; /* a zombie has nothing left to signal: kill() still succeeds, as
 				 Linux */
 	prepare_signal(t, sig);
 	if (sig_ignored(t, sig, force))
 		return false;
-	if (sig == SIGKILL && (t->state == TASK_STOPPED || t->state == TASK_TRACED))
-		t->state = TASK_RUNNING; /* a stopped task wakes up to die */
-	if (t->pending & sigmask(sig))
+	u64 *pending = group ? &t->signal->shared_pending : &t->pending;
+	struct kernel_siginfo *slot =
+		group ? &t->signal->shared_info[sig - 1] : &t->sig.info[sig - 1];
+	if (*pending & sigmask(sig))
 		return true; /* one instance per signal number: the second is dropped (legacy_queue)
 			      */
-	t->pending |= sigmask(sig);
-	t->sig.info[sig - 1] = *info;
-	wake_up_process(t);
+	*pending |= sigmask(sig);
+	*slot = *info;
+	complete_signal(sig, t, group);
 	return true;
 }
 
-/* Queues sig for t (see send_signal_info_locked), with the pending sets locked. */
+/* Queues sig for thread t (see send_signal_info_locked), with the pending sets locked. */
 bool send_signal_info(struct task_struct *t, int sig, const struct kernel_siginfo *info)
 {
 	u64 flags = siglock_irqsave();
-	bool queued = send_signal_info_locked(t, sig, info);
+	bool queued = send_signal_info_locked(t, sig, info, false);
 
 	siglock_irqrestore(flags);
 	return queued;
+}
+
+bool send_group_signal_info(struct task_struct *p, int sig, const struct kernel_siginfo *info)
+{
+	u64 flags = siglock_irqsave();
+	bool queued = send_signal_info_locked(p, sig, info, true);
+
+	siglock_irqrestore(flags);
+	return queued;
+}
+
+void send_group_signal(struct task_struct *p, int sig)
+{
+	struct kernel_siginfo info = { .si_signo = sig, .si_code = SI_KERNEL };
+
+	send_group_signal_info(p, sig, &info);
 }
 
 void send_signal(struct task_struct *t, int sig)
@@ -226,7 +165,7 @@ static void force_sig_info(const struct kernel_siginfo *info)
 		t->blocked &= ~sigmask(sig);
 	}
 	if (ka->handler == SIG_DFL && !t->ptracer)
-		t->signal_flags &= ~SIGNAL_UNKILLABLE;
+		t->signal->flags &= ~SIGNAL_UNKILLABLE;
 	send_signal_info(t, sig, info);
 }
 
@@ -268,25 +207,18 @@ void send_sig_pipe(void)
 
 bool signal_pending_current(void)
 {
-	return current->pending & ~current->blocked;
-}
-
-/* Would sig, pending for t, end it when acted on (Linux's sig_fatal)? */
-static bool sig_fatal(struct task_struct *t, int sig)
-{
-	return !((DEFAULT_IGNORED_MASK | STOP_SIGNALS_MASK) & sigmask(sig)) &&
-	       action_of(t, sig)->handler == SIG_DFL;
+	return task_sigpending(current);
 }
 
 bool fatal_signal_pending_current(void)
 {
 	struct task_struct *t = current;
-	u64 ready = t->pending & ~t->blocked;
+	u64 ready = (t->pending | t->signal->shared_pending) & ~t->blocked;
 
 	if (t->pending & sigmask(SIGKILL))
 		return true;
 	/* A traced task's signals go to its tracer first; init's default actions are dropped. */
-	if (t->ptracer || (t->signal_flags & SIGNAL_UNKILLABLE))
+	if (t->ptracer || (t->signal->flags & SIGNAL_UNKILLABLE))
 		return false;
 	for (int sig = 1; sig <= _NSIG; sig++)
 		if ((ready & sigmask(sig)) && sig_fatal(t, sig))
@@ -304,26 +236,43 @@ void do_exit_signal(int sig)
 	int status = sig;
 
 	/* No core file is written; the bit says one would have been (RLIMIT_CORE != 0). */
-	if ((CORE_MASK & sigmask(sig)) && current->rlim[RLIMIT_CORE].rlim_cur)
+	if ((CORE_MASK & sigmask(sig)) && current->signal->rlim[RLIMIT_CORE].rlim_cur)
 		status |= 0x80;
-	do_exit(status);
+	do_group_exit(status); /* a fatal signal ends the whole process */
 }
 
-/* Takes the next deliverable signal off the pending set: synchronous faults first. */
+/*
+ * The next deliverable signal in one pending set (with its siginfo array): synchronous faults
+ * first, then the lowest number. 0 if none is unblocked.
+ */
+static int dequeue_from(u64 *pending, struct kernel_siginfo *infos, u64 blocked,
+			struct kernel_siginfo *info)
+{
+	u64 ready = *pending & ~blocked;
+
+	if (!ready)
+		return 0;
+	if (ready & SYNCHRONOUS_MASK)
+		ready &= SYNCHRONOUS_MASK;
+	int sig = __builtin_ctzll(ready) + 1;
+	*pending &= ~sigmask(sig);
+	*info = infos[sig - 1];
+	return sig;
+}
+
+/*
+ * Takes the next deliverable signal: the thread's own pending set first, then the process's
+ * shared one (Linux's dequeue_signal).
+ */
 static int dequeue_signal(struct kernel_siginfo *info)
 {
 	struct task_struct *t = current;
 	u64 flags = siglock_irqsave();
-	u64 ready = t->pending & ~t->blocked;
-	int sig = 0;
+	int sig = dequeue_from(&t->pending, t->sig.info, t->blocked, info);
 
-	if (ready) {
-		if (ready & SYNCHRONOUS_MASK)
-			ready &= SYNCHRONOUS_MASK;
-		sig = __builtin_ctzll(ready) + 1;
-		t->pending &= ~sigmask(sig);
-		*info = t->sig.info[sig - 1];
-	}
+	if (!sig)
+		sig = dequeue_from(&t->signal->shared_pending, t->signal->shared_info, t->blocked,
+				   info);
 	siglock_irqrestore(flags);
 	return sig;
 }
@@ -352,7 +301,7 @@ void do_notify_parent(struct task_struct *t, int code, int status)
 	if (action_of(p, SIGCHLD)->flags & SA_NOCLDSTOP)
 		return;
 	chld_info(&info, SIGCHLD, t, code, status);
-	send_signal_info(p, SIGCHLD, &info);
+	send_group_signal_info(p, SIGCHLD, &info);
 }
 
 bool do_notify_parent_exit(struct task_struct *t)
@@ -382,7 +331,7 @@ bool do_notify_parent_exit(struct task_struct *t)
 			sig = 0;
 	}
 	if (sig > 0 && sig <= _NSIG) /* clone takes any byte; only a valid signal is sent */
-		send_signal_info(p, sig, &info);
+		send_group_signal_info(p, sig, &info);
 	return autoreap;
 }
 
@@ -402,11 +351,11 @@ static void do_stop(int sig, enum task_state state)
 	t->continued = false;
 	t->state = state;
 	if (state == TASK_STOPPED)
-		do_notify_parent(t, CLD_STOPPED, sig);
-	if (t->parent) /* init has none; its tracer, if any, is woken below */
-		wake_up(&t->parent->wait_chldexit);
+		group_stop_done(t, sig); /* the group's last thread to stop tells the parent */
+	else if (t->parent) /* init has none; its tracer, if any, is woken below */
+		wake_up(&t->parent->signal->wait_chldexit);
 	if (t->ptracer && t->ptracer != t->parent)
-		wake_up(&t->ptracer->wait_chldexit);
+		wake_up(&t->ptracer->signal->wait_chldexit);
 	while (t->state == (int)state)
 		schedule();
 }
@@ -465,6 +414,13 @@ static int get_signal(struct kernel_siginfo *info, struct k_sigaction *ka)
 			siglock_irqrestore(flags);
 			do_exit_signal(SIGKILL);
 		}
+		if (current->jobctl_stop) { /* another thread started a group stop */
+			int stop = current->jobctl_stop;
+
+			current->jobctl_stop = 0;
+			do_stop(stop, TASK_STOPPED);
+			continue;
+		}
 		int sig = dequeue_signal(info);
 		if (!sig)
 			return 0;
@@ -490,12 +446,13 @@ static int get_signal(struct kernel_siginfo *info, struct k_sigaction *ka)
 		 * the others (queued while blocked, or given back by a tracer) are dropped (Linux's
 		 * get_signal).
 		 */
-		if ((current->signal_flags & SIGNAL_UNKILLABLE) && !sig_kernel_only(sig))
+		if ((current->signal->flags & SIGNAL_UNKILLABLE) && !sig_kernel_only(sig))
 			continue;
 		if (STOP_SIGNALS_MASK & sigmask(sig)) {
 			/* job-control stops do nothing in an orphaned group, SIGSTOP stops */
 			if (sig != SIGSTOP && is_current_pgrp_orphaned())
 				continue;
+			group_stop_start(sig);
 			do_stop(sig, TASK_STOPPED);
 			continue;
 		}
@@ -614,266 +571,9 @@ void exit_to_user_mode(struct pt_regs *regs)
 
 	local_irq_disable();
 	/* The common case, nothing to do, without the loop's stack frame. */
-	if (__builtin_expect(
-		    !t->need_resched && !(t->pending & ~t->blocked) && !t->sig.restore_sigmask, 1))
+	if (__builtin_expect(!t->need_resched && !task_sigpending(t) && !t->sig.restore_sigmask, 1))
 		return;
 	exit_to_user_mode_loop(regs);
-}
-
-/* Sends sig from the current task to t with a kill-style siginfo. */
-static long kill_task(struct task_struct *t, int sig, int code)
-{
-	struct kernel_siginfo info = { .si_signo = sig, .si_code = code };
-
-	if (!t)
-		return -ESRCH;
-	siginfo_set_pid_uid(&info, current->tgid, 0);
-	if (sig)
-		send_signal_info(t, sig, &info);
-	return 0;
-}
-
-int kill_pgrp(int pgid, int sig, int priv)
-{
-	struct kernel_siginfo info = { .si_signo = sig, .si_code = priv ? SI_KERNEL : SI_USER };
-	bool any = false;
-
-	if (!priv)
-		siginfo_set_pid_uid(&info, current->tgid, 0);
-	for (struct task_struct *t = first_task(); t; t = t->run_next) {
-		/* processes only (a thread group's leader), not the idle task, not the freed */
-		if (t->pid == 0 || t->pid != t->tgid || t->state == EXIT_DEAD || t->pgid != pgid)
-			continue;
-		any = true;
-		if (sig)
-			send_signal_info(t, sig, &info);
-	}
-	return any ? 0 : -ESRCH;
-}
-
-bool will_become_orphaned_pgrp(int pgid, struct task_struct *ignored)
-{
-	for (struct task_struct *p = first_task(); p; p = p->run_next) {
-		if (p->pid == 0 || p->pid != p->tgid || p->state == EXIT_DEAD || p->pgid != pgid)
-			continue;
-		if (p == ignored || p->state == EXIT_ZOMBIE || !p->parent ||
-		    is_global_init(p->parent))
-			continue;
-		if (p->parent->pgid != pgid && p->parent->sid == p->sid)
-			return false; /* a link to a parent outside the group, in the session */
-	}
-	return true;
-}
-
-bool is_current_pgrp_orphaned(void)
-{
-	return will_become_orphaned_pgrp(current->pgid, NULL);
-}
-
-/* kill(-1, sig): every process except init and the caller; ESRCH if there is none. */
-static long kill_all(int sig)
-{
-	bool any = false;
-
-	for (struct task_struct *t = first_task(); t; t = t->run_next) {
-		if (t->pid > 1 && t != current && t->state < EXIT_ZOMBIE) {
-			any = true;
-			kill_task(t, sig, SI_USER);
-		}
-	}
-	return any ? 0 : -ESRCH;
-}
-
-/*
- * kill(2) as Linux's kill_something_info: a process, every process (-1), the caller's group (0)
- * or group -pid. The signal number is checked per target, as Linux: with no target the answer
- * is ESRCH even for a bad signal.
- */
-long sys_kill(int pid, int sig)
-{
-	bool valid = sig >= 0 && sig <= _NSIG;
-	long ret;
-
-	if (pid > 0) {
-		struct task_struct *t = find_task_by_pid(pid);
-
-		return t && !valid ? -EINVAL : kill_task(t, sig, SI_USER);
-	}
-	if (pid == (int)0x80000000)
-		return -ESRCH; /* -INT_MIN does not exist */
-	if (pid == -1)
-		ret = kill_all(valid ? sig : 0);
-	else
-		ret = kill_pgrp(pid ? -pid : current->pgid, valid ? sig : 0, 0);
-	return ret || valid ? ret : -EINVAL;
-}
-
-long sys_tkill(int tid, int sig)
-{
-	if (tid <= 0 || sig < 0 || sig > _NSIG)
-		return -EINVAL;
-	return kill_task(find_task_by_pid(tid), sig, SI_TKILL);
-}
-
-long sys_tgkill(int tgid, int tid, int sig)
-{
-	if (tgid <= 0 || tid <= 0 || sig < 0 || sig > _NSIG)
-		return -EINVAL;
-	struct task_struct *t = find_task_by_pid(tid);
-	return kill_task(t && t->tgid == tgid ? t : NULL, sig, SI_TKILL);
-}
-
-long sys_rt_sigaction(int sig, const void *act, void *oact, u64 sigsetsize)
-{
-	struct k_sigaction k;
-
-	/* Linux's order: size, copy in, validate, install, then copy the old action out. */
-	if (sigsetsize != 8)
-		return -EINVAL;
-	if (act && copy_from_user(&k, act, sizeof(k)))
-		return -EFAULT;
-	if (sig < 1 || sig > _NSIG || ((sig == SIGKILL || sig == SIGSTOP) && act))
-		return -EINVAL;
-	struct k_sigaction *cur = action_of(current, sig), old = *cur;
-	if (act) {
-		k.mask &= ~UNBLOCKABLE;
-		k.flags &= SA_KNOWN_FLAGS;
-		*cur = k;
-		/* A signal that is now ignored is dropped from the pending set, blocked or not. */
-		if (sig_handler_ignored(k.handler, sig)) {
-			u64 flags = siglock_irqsave();
-
-			current->pending &= ~sigmask(sig);
-			siglock_irqrestore(flags);
-		}
-	}
-	if (oact && copy_to_user(oact, &old, sizeof(old)))
-		return -EFAULT;
-	return 0;
-}
-
-long sys_rt_sigprocmask(int how, const u64 *set, u64 *oset, u64 sigsetsize)
-{
-	u64 s = 0, old = current->blocked;
-
-	if (sigsetsize != 8)
-		return -EINVAL;
-	if (set) {
-		if (copy_from_user(&s, set, sizeof(s)))
-			return -EFAULT;
-		if (how == 0)
-			set_current_blocked(old | s);
-		else if (how == 1)
-			set_current_blocked(old & ~s);
-		else if (how == 2)
-			set_current_blocked(s);
-		else
-			return -EINVAL;
-	}
-	if (oset && copy_to_user(oset, &old, sizeof(old)))
-		return -EFAULT;
-	return 0;
-}
-
-long sys_rt_sigpending(u64 *set, u64 sigsetsize)
-{
-	u64 p = current->pending & current->blocked;
-
-	if (sigsetsize > sizeof(p))
-		return -EINVAL;
-	if (copy_to_user(set, &p, sigsetsize))
-		return -EFAULT;
-	return 0;
-}
-
-long sys_rt_sigsuspend(const u64 *set, u64 sigsetsize)
-{
-	struct task_struct *t = current;
-	u64 mask;
-
-	if (sigsetsize != 8)
-		return -EINVAL;
-	if (copy_from_user(&mask, set, sizeof(mask)))
-		return -EFAULT;
-	t->sig.saved_sigmask = t->blocked;
-	set_current_blocked(mask);
-	while (!signal_pending_current()) {
-		t->state = TASK_INTERRUPTIBLE;
-		schedule();
-	}
-	t->sig.restore_sigmask = true; /* the handler's frame saves the old mask, not this one */
-	return -ERESTARTNOHAND;
-}
-
-bool on_sig_stack(u64 sp)
-{
-	const struct sigaltstack_state *ss = &current->sig.altstack;
-
-	if (ss->ss_flags & SS_AUTODISARM)
-		return false;
-	return sp > ss->ss_sp && sp - ss->ss_sp <= ss->ss_size;
-}
-
-int sas_ss_flags(u64 sp)
-{
-	if (!current->sig.altstack.ss_size)
-		return SS_DISABLE;
-	return on_sig_stack(sp) ? SS_ONSTACK : 0;
-}
-
-long do_sigaltstack(const struct sigaltstack_state *ss, struct sigaltstack_state *oss, u64 sp)
-{
-	struct sigaltstack_state *cur = &current->sig.altstack;
-
-	if (oss) {
-		*oss = *cur;
-		oss->ss_flags = (u32)sas_ss_flags(sp) | (cur->ss_flags & SS_AUTODISARM);
-	}
-	if (!ss)
-		return 0;
-	if (on_sig_stack(sp))
-		return -EPERM;
-	u32 mode = ss->ss_flags & ~SS_AUTODISARM;
-	if (mode != SS_DISABLE && mode != SS_ONSTACK && mode != 0)
-		return -EINVAL;
-	if (cur->ss_sp == ss->ss_sp && cur->ss_size == ss->ss_size && cur->ss_flags == ss->ss_flags)
-		return 0;
-	struct sigaltstack_state n = *ss;
-	if (mode == SS_DISABLE) {
-		n.ss_sp = 0;
-		n.ss_size = 0;
-	} else if (n.ss_size < MINSIGSTKSZ) {
-		return -ENOMEM;
-	}
-	*cur = n;
-	return 0;
-}
-
-/* stack_t as user mode has it. */
-struct user_stack {
-	u64 ss_sp;
-	s32 ss_flags;
-	s32 pad;
-	u64 ss_size;
-};
-
-long sys_sigaltstack(const void *uss, void *uoss)
-{
-	struct user_stack u;
-	struct sigaltstack_state n, o;
-
-	if (uss) {
-		if (copy_from_user(&u, uss, sizeof(u)))
-			return -EFAULT;
-		n = (struct sigaltstack_state){ u.ss_sp, u.ss_size, (u32)u.ss_flags };
-	}
-	long err = do_sigaltstack(uss ? &n : NULL, uoss ? &o : NULL, task_pt_regs(current)->rsp);
-	if (!err && uoss) {
-		u = (struct user_stack){ o.ss_sp, (s32)o.ss_flags, 0, o.ss_size };
-		if (copy_to_user(uoss, &u, sizeof(u)))
-			return -EFAULT;
-	}
-	return err;
 }
 
 void flush_signal_handlers(struct task_struct *t)

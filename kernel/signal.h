@@ -170,7 +170,29 @@ void copy_signal_state(struct task_struct *child, const struct task_struct *pare
 /* At execve: handlers go back to SIG_DFL, SIG_IGN stays (as Linux); the altstack is cleared. */
 void flush_signal_handlers(struct task_struct *t);
 
-/* Makes sig pending for t (kernel-generated, SI_KERNEL) and wakes t if it sleeps. */
+/*
+ * A signal for the whole process p belongs to (kill, a process group's, SIGCHLD): pending in
+ * the process's shared set, taken by whichever thread does not block it (complete_signal).
+ * False if it was ignored. send_group_signal: the kernel's own (SI_KERNEL).
+ */
+bool send_group_signal_info(struct task_struct *p, int sig, const struct kernel_siginfo *info);
+void send_group_signal(struct task_struct *p, int sig);
+
+/* A thread of p's process that is alive and not exiting (a zombie leader's stand-in), or NULL. */
+struct task_struct *group_live_thread(struct task_struct *p);
+
+/* Is every live thread of p's process stopped, and is there one (a group stop complete)? */
+bool thread_group_stopped(const struct task_struct *p);
+
+/*
+ * Group stop (kernel/signal_group.c): the current thread acts on stop signal sig, and asks every
+ * other live thread to stop too; each thread that stops calls group_stop_done, and the last one
+ * tells the parent, once, for the process.
+ */
+void group_stop_start(int sig);
+void group_stop_done(struct task_struct *t, int sig);
+
+/* Makes sig pending for thread t (kernel-generated, SI_KERNEL) and wakes t if it sleeps. */
 void send_signal(struct task_struct *t, int sig);
 
 /* Makes sig pending for t with the given siginfo; false if it was ignored. */
@@ -202,6 +224,9 @@ bool fatal_signal_pending_current(void);
 
 /* Work before returning to user mode: reschedule, deliver pending signals. */
 void exit_to_user_mode(struct pt_regs *regs);
+
+/* SIGKILL to every other live thread of p's process: a group exit (Linux's zap_other_threads). */
+void zap_other_threads(struct task_struct *p);
 
 /* Ends the current task as signal sig's default action does (core bit per RLIMIT_CORE). */
 void do_exit_signal(int sig) __attribute__((noreturn));

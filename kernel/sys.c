@@ -40,16 +40,16 @@ void rlimit_init(struct task_struct *t)
 	u64 nproc = (u64)max_threads / 2;
 
 	for (int i = 0; i < RLIM_NLIMITS; i++)
-		t->rlim[i] = (struct rlimit64){ RLIM_INFINITY, RLIM_INFINITY };
-	t->rlim[RLIMIT_STACK].rlim_cur = _STK_LIM;
-	t->rlim[RLIMIT_CORE].rlim_cur = 0;
-	t->rlim[RLIMIT_NPROC] = (struct rlimit64){ nproc, nproc };
-	t->rlim[RLIMIT_NOFILE] = (struct rlimit64){ INR_OPEN_CUR, INR_OPEN_MAX };
-	t->rlim[RLIMIT_MEMLOCK] = (struct rlimit64){ MLOCK_LIMIT, MLOCK_LIMIT };
-	t->rlim[RLIMIT_SIGPENDING] = (struct rlimit64){ nproc, nproc };
-	t->rlim[RLIMIT_MSGQUEUE] = (struct rlimit64){ MQ_BYTES_MAX, MQ_BYTES_MAX };
-	t->rlim[RLIMIT_NICE] = (struct rlimit64){ 0, 0 };
-	t->rlim[RLIMIT_RTPRIO] = (struct rlimit64){ 0, 0 };
+		t->signal->rlim[i] = (struct rlimit64){ RLIM_INFINITY, RLIM_INFINITY };
+	t->signal->rlim[RLIMIT_STACK].rlim_cur = _STK_LIM;
+	t->signal->rlim[RLIMIT_CORE].rlim_cur = 0;
+	t->signal->rlim[RLIMIT_NPROC] = (struct rlimit64){ nproc, nproc };
+	t->signal->rlim[RLIMIT_NOFILE] = (struct rlimit64){ INR_OPEN_CUR, INR_OPEN_MAX };
+	t->signal->rlim[RLIMIT_MEMLOCK] = (struct rlimit64){ MLOCK_LIMIT, MLOCK_LIMIT };
+	t->signal->rlim[RLIMIT_SIGPENDING] = (struct rlimit64){ nproc, nproc };
+	t->signal->rlim[RLIMIT_MSGQUEUE] = (struct rlimit64){ MQ_BYTES_MAX, MQ_BYTES_MAX };
+	t->signal->rlim[RLIMIT_NICE] = (struct rlimit64){ 0, 0 };
+	t->signal->rlim[RLIMIT_RTPRIO] = (struct rlimit64){ 0, 0 };
 }
 
 long sys_getpid(void)
@@ -161,8 +161,8 @@ static void propagate_has_child_subreaper(struct task_struct *me)
 	struct task_struct *p = me->children;
 
 	while (p) {
-		if (!p->has_child_subreaper && p->pid != 1) {
-			p->has_child_subreaper = true;
+		if (!p->signal->has_child_subreaper && p->pid != 1) {
+			p->signal->has_child_subreaper = true;
 			if (p->children) {
 				p = p->children;
 				continue;
@@ -198,12 +198,12 @@ long sys_prctl(int option, u64 arg2, u64 arg3, u64 arg4, u64 arg5)
 		comm[sizeof(comm) - 1] = 0;
 		return copy_to_user((void *)arg2, comm, sizeof(comm)) ? -EFAULT : 0;
 	case PR_SET_CHILD_SUBREAPER:
-		me->is_child_subreaper = arg2 != 0;
+		me->signal->is_child_subreaper = arg2 != 0;
 		if (arg2)
 			propagate_has_child_subreaper(me);
 		return 0;
 	case PR_GET_CHILD_SUBREAPER:
-		return put_user_u32(me->is_child_subreaper, (u32 *)arg2) ? -EFAULT : 0;
+		return put_user_u32(me->signal->is_child_subreaper, (u32 *)arg2) ? -EFAULT : 0;
 	default:
 		return -EINVAL;
 	}
@@ -225,9 +225,9 @@ static long do_prlimit(struct task_struct *t, unsigned int resource, const struc
 			return -EPERM;
 	}
 	if (old)
-		*old = t->rlim[resource];
+		*old = t->signal->rlim[resource];
 	if (new)
-		t->rlim[resource] = *new;
+		t->signal->rlim[resource] = *new;
 	return 0;
 }
 
@@ -306,8 +306,8 @@ static int limits_show(struct seq_buf *m)
 		"Limit                     Soft Limit           Hard Limit           Units     \n");
 	for (int i = 0; i < RLIM_NLIMITS; i++) {
 		seq_printf(m, "%-25s ", limit_names[i].name);
-		limit_show(m, proc_task()->rlim[i].rlim_cur);
-		limit_show(m, proc_task()->rlim[i].rlim_max);
+		limit_show(m, proc_task()->signal->rlim[i].rlim_cur);
+		limit_show(m, proc_task()->signal->rlim[i].rlim_max);
 		if (limit_names[i].unit)
 			seq_printf(m, "%-10s\n", limit_names[i].unit);
 		else

@@ -55,5 +55,6 @@ long sys_restart_syscall(void);
 long sys_fork(void);
 long sys_vfork(void);
 long sys_clone(u64 flags, u64 newsp, int *parent_tid, int *child_tid, u64 tls);
+long sys_clone3(const void *uargs, u64 size);
 
 #endif

@@ -68,6 +68,7 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	SYSCALL(fork, sys_fork),
 	SYSCALL(vfork, sys_vfork),
 	SYSCALL(clone, sys_clone),
+	SYSCALL(clone3, sys_clone3),
 	SYSCALL(execve, sys_execve),
 	SYSCALL(execveat, sys_execveat),
 	SYSCALL(exit, sys_exit),

@@ -108,7 +108,7 @@ static int sleep_until(u64 deadline)
 	int r = 0;
 
 	while (ktime_get_ns() < deadline) {
-		if (t->pending & ~t->blocked) {
+		if (task_sigpending(t)) {
 			r = 1;
 			break;
 		}
@@ -265,7 +265,7 @@ long sys_clock_nanosleep(int clk, int flags, const struct timespec64 *req, struc
 
 long sys_pause(void)
 {
-	while (!(current->pending & ~current->blocked)) {
+	while (!task_sigpending(current)) {
 		current->state = TASK_INTERRUPTIBLE;
 		schedule();
 	}

@@ -50,7 +50,7 @@ static bool expand_stack(struct vm_area_struct *v, u64 addr)
 		return false;
 	if (!may_expand_vm(v->vm_mm, v->vm_flags, (v->vm_start - start) >> PAGE_SHIFT))
 		return false; /* RLIMIT_AS */
-	if (v->vm_end - start > current->rlim[RLIMIT_STACK].rlim_cur)
+	if (v->vm_end - start > current->signal->rlim[RLIMIT_STACK].rlim_cur)
 		return false;
 	v->vm_pgoff -= (v->vm_start - start) >> PAGE_SHIFT;
 	v->vm_start = start;

@@ -83,7 +83,7 @@ static bool oom_unkillable_task(const struct task_struct *p)
 /* Has p been chosen by the OOM killer (Linux's tsk_is_oom_victim)? */
 static bool tsk_is_oom_victim(const struct task_struct *p)
 {
-	return p->oom_kill_ns != 0;
+	return p->signal->oom_kill_ns != 0;
 }
 
 long oom_badness(struct task_struct *p, u64 totalpages)
@@ -92,7 +92,7 @@ long oom_badness(struct task_struct *p, u64 totalpages)
 
 	if (oom_unkillable_task(p) || !p->mm || p->state >= EXIT_ZOMBIE)
 		return LONG_MIN;
-	long adj = p->oom_score_adj;
+	long adj = p->signal->oom_score_adj;
 	if (adj == OOM_SCORE_ADJ_MIN || (p->mm->flags & MMF_OOM_SKIP))
 		return LONG_MIN;
 	oom_mm_count(p->mm, &c);
@@ -191,7 +191,7 @@ static void dump_tasks(void)
 		oom_mm_count(p->mm, &c);
 		pr_info("[%7d] %5d %5d %8lu %8lu %8ld %8lu         %5d %s\n", p->pid, 0, p->tgid,
 			c.total_vm, c.anon + c.file + c.shmem, (long)(c.pgtables << PAGE_SHIFT),
-			0UL, (int)p->oom_score_adj, p->comm);
+			0UL, (int)p->signal->oom_score_adj, p->comm);
 	}
 }
 
@@ -200,7 +200,7 @@ static void dump_header(struct oom_control *oc, struct task_struct *victim)
 {
 	pr_warn("%s invoked oom-killer: gfp_mask=%#x(GFP_HIGHUSER_MOVABLE|__GFP_COMP), order=%d, "
 		"oom_score_adj=%d\n",
-		current->comm, oc->gfp_mask, oc->order, (int)current->oom_score_adj);
+		current->comm, oc->gfp_mask, oc->order, (int)current->signal->oom_score_adj);
 	oom_dump_stack();
 	oom_show_mem();
 	dump_tasks();
@@ -230,12 +230,12 @@ static void __oom_kill_process(struct task_struct *victim, const char *message)
 	struct oom_mm_counters c;
 
 	oom_mm_count(victim->mm, &c);
-	send_signal(victim, SIGKILL); /* SEND_SIG_PRIV: si_code SI_KERNEL; wakes any sleep */
-	victim->oom_kill_ns = ktime_get_ns();
+	send_group_signal(victim, SIGKILL); /* SEND_SIG_PRIV: si_code SI_KERNEL; wakes any sleep */
+	victim->signal->oom_kill_ns = ktime_get_ns();
 	pr_err("%s: Killed process %d (%s) total-vm:%lukB, anon-rss:%lukB, file-rss:%lukB, "
 	       "shmem-rss:%lukB, UID:%u pgtables:%lukB oom_score_adj:%d\n",
 	       message, victim->pid, victim->comm, K(c.total_vm), K(c.anon), K(c.file), K(c.shmem),
-	       0u, K(c.pgtables), (int)victim->oom_score_adj);
+	       0u, K(c.pgtables), (int)victim->signal->oom_score_adj);
 }
 
 /* Linux's oom_kill_process(): report (rate limited), then kill. */
@@ -244,7 +244,7 @@ static void oom_kill_process(struct oom_control *oc, const char *message)
 	struct task_struct *victim = oc->chosen;
 
 	if (fatal_signal_pending(victim)) {
-		victim->oom_kill_ns = ktime_get_ns(); /* dying already: just wait for it */
+		victim->signal->oom_kill_ns = ktime_get_ns(); /* dying already: just wait for it */
 		return;
 	}
 	if (oom_report_ratelimit())
@@ -288,7 +288,7 @@ static bool oom_reap_victims(u64 delay_ns)
 
 	for (struct task_struct *p = first_task(); p; p = p->run_next) {
 		if (!tsk_is_oom_victim(p) || p == current || !p->mm || p->state >= EXIT_ZOMBIE ||
-		    (p->mm->flags & MMF_OOM_SKIP) || now - p->oom_kill_ns < delay_ns)
+		    (p->mm->flags & MMF_OOM_SKIP) || now - p->signal->oom_kill_ns < delay_ns)
 			continue;
 		if (p->mm->users > 1) {
 			if (delay_ns < OOM_REAPER_DELAY_NS)
@@ -311,7 +311,9 @@ bool out_of_memory(struct oom_control *oc)
 	oc->totalpages = oom_totalpages();
 	/* A dying task is let through: its exit frees its memory (task_will_free_mem). */
 	if (fatal_signal_pending(current) && current->mm) {
-		current->oom_kill_ns = current->oom_kill_ns ? current->oom_kill_ns : ktime_get_ns();
+		current->signal->oom_kill_ns = current->signal->oom_kill_ns
+						       ? current->signal->oom_kill_ns
+						       : ktime_get_ns();
 		return true;
 	}
 	if (oom_reap_victims(OOM_REAPER_DELAY_NS))

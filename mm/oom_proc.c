@@ -156,7 +156,7 @@ static int set_oom_adj(struct task_struct *t, int oom_adj, bool legacy)
 	const bool capable_sys_resource = true; /* uid 0, full capabilities */
 
 	if (legacy) {
-		if (oom_adj < t->oom_score_adj && !capable_sys_resource)
+		if (oom_adj < t->signal->oom_score_adj && !capable_sys_resource)
 			return -EACCES;
 		static bool warned;
 		if (!warned) {
@@ -165,12 +165,12 @@ static int set_oom_adj(struct task_struct *t, int oom_adj, bool legacy)
 				"/proc/%d/oom_score_adj instead.\n",
 				current->comm, current->pid, t->pid, t->pid);
 		}
-	} else if ((short)oom_adj < t->oom_score_adj_min && !capable_sys_resource) {
+	} else if ((short)oom_adj < t->signal->oom_score_adj_min && !capable_sys_resource) {
 		return -EACCES;
 	}
-	t->oom_score_adj = (short)oom_adj;
+	t->signal->oom_score_adj = (short)oom_adj;
 	if (!legacy && capable_sys_resource)
-		t->oom_score_adj_min = (short)oom_adj;
+		t->signal->oom_score_adj_min = (short)oom_adj;
 	return 0;
 }
 
@@ -190,7 +190,7 @@ static ssize_t oom_score_adj_read(struct file *file, struct iov_iter *to, s64 *p
 
 	if (!t)
 		return -ESRCH;
-	int len = snprintf(buffer, sizeof(buffer), "%d\n", (int)t->oom_score_adj);
+	int len = snprintf(buffer, sizeof(buffer), "%d\n", (int)t->signal->oom_score_adj);
 	return proc_oom_read_text(buffer, (size_t)len, to, ppos);
 }
 
@@ -218,7 +218,7 @@ static ssize_t oom_adj_read(struct file *file, struct iov_iter *to, s64 *ppos)
 
 	if (!t)
 		return -ESRCH;
-	adj = t->oom_score_adj;
+	adj = t->signal->oom_score_adj;
 	if (adj == OOM_SCORE_ADJ_MAX)
 		oom_adj = OOM_ADJUST_MAX;
 	else

@@ -52,8 +52,8 @@ static void warn_data_rlimit(u64 bytes, u64 limit)
 
 bool may_expand_vm(struct mm_struct *mm, u64 flags, u64 npages)
 {
-	u64 as = current->rlim[RLIMIT_AS].rlim_cur >> PAGE_SHIFT;
-	u64 data = current->rlim[RLIMIT_DATA].rlim_cur >> PAGE_SHIFT;
+	u64 as = current->signal->rlim[RLIMIT_AS].rlim_cur >> PAGE_SHIFT;
+	u64 data = current->signal->rlim[RLIMIT_DATA].rlim_cur >> PAGE_SHIFT;
 
 	if (as != RLIM_INFINITY >> PAGE_SHIFT && mm_pages(mm, false) + npages > as)
 		return false;
@@ -63,15 +63,16 @@ bool may_expand_vm(struct mm_struct *mm, u64 flags, u64 npages)
 	if (data_vm + npages <= data)
 		return true;
 	/* Valgrind sets a soft limit of 0 and counts on the hard one. */
-	if (!data && data_vm + npages <= current->rlim[RLIMIT_DATA].rlim_max >> PAGE_SHIFT)
+	if (!data && data_vm + npages <= current->signal->rlim[RLIMIT_DATA].rlim_max >> PAGE_SHIFT)
 		return true;
-	warn_data_rlimit((data_vm + npages) << PAGE_SHIFT, current->rlim[RLIMIT_DATA].rlim_cur);
+	warn_data_rlimit((data_vm + npages) << PAGE_SHIFT,
+			 current->signal->rlim[RLIMIT_DATA].rlim_cur);
 	return ignore_rlimit_data;
 }
 
 int check_data_rlimit(struct mm_struct *mm, u64 brk)
 {
-	u64 rlim = current->rlim[RLIMIT_DATA].rlim_cur;
+	u64 rlim = current->signal->rlim[RLIMIT_DATA].rlim_cur;
 
 	if (rlim < RLIM_INFINITY && (brk - mm->start_brk) + (mm->end_data - mm->start_data) > rlim)
 		return -ENOSPC;

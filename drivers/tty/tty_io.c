@@ -60,7 +60,7 @@ bool tty_hung_up_p(const struct file *file)
 /* The current process's controlling terminal (Linux's get_current_tty), or NULL. */
 static struct tty_struct *get_current_tty(void)
 {
-	return current->tty;
+	return current->signal->tty;
 }
 
 /*
@@ -72,16 +72,16 @@ void task_tty_stat(const struct task_struct *t, unsigned int *tty_nr, int *tpgid
 {
 	*tty_nr = 0;
 	*tpgid = -1;
-	if (t->tty) {
+	if (t->signal->tty) {
 		*tty_nr = (64 & 0xff) | (4 << 8);
-		*tpgid = t->tty->pgrp;
+		*tpgid = t->signal->tty->pgrp;
 	}
 }
 
 /* Does the current process lead its session (Linux's signal->leader)? */
 static bool session_leader(void)
 {
-	return current->sid == current->tgid;
+	return current->signal->sid == current->tgid;
 }
 
 /* Is sig ignored or blocked by the current task (tty_jobctrl's is_ignored)? */
@@ -95,30 +95,30 @@ int tty_check_change(struct tty_struct *tty, int sig)
 {
 	if (get_current_tty() != tty)
 		return 0;
-	if (!tty->pgrp || current->pgid == tty->pgrp)
+	if (!tty->pgrp || current->signal->pgid == tty->pgrp)
 		return 0;
 	if (is_ignored(sig))
 		return sig == SIGTTIN ? -EIO : 0;
 	if (is_current_pgrp_orphaned())
 		return -EIO;
-	kill_pgrp(current->pgid, sig, 1);
+	kill_pgrp(current->signal->pgid, sig, 1);
 	return -ERESTARTSYS;
 }
 
 /* Makes tty the controlling terminal of the current session, its group the foreground. */
 static void proc_set_tty(struct tty_struct *tty)
 {
-	tty->session = current->sid;
-	tty->pgrp = current->pgid;
-	current->tty = tty;
+	tty->session = current->signal->sid;
+	tty->pgrp = current->signal->pgid;
+	current->signal->tty = tty;
 }
 
 /* Every process of session sid loses its controlling terminal (Linux's session_clear_tty). */
 static void session_clear_tty(int sid)
 {
 	for (struct task_struct *t = first_task(); t; t = t->run_next)
-		if (t->pid && t->sid == sid)
-			t->tty = NULL;
+		if (t->pid && t->signal->sid == sid)
+			t->signal->tty = NULL;
 }
 
 /*
@@ -133,14 +133,14 @@ static void tty_vhangup_session(struct tty_struct *tty)
 
 	tty->hangups++;
 	for (struct task_struct *t = first_task(); t; t = t->run_next) {
-		if (!t->pid || !tty->session || t->sid != tty->session)
+		if (!t->pid || !tty->session || t->signal->sid != tty->session)
 			continue;
-		if (t->tty == tty)
-			t->tty = NULL;
-		if (t->pid == t->tgid && t->sid == t->tgid && t->state < EXIT_ZOMBIE &&
+		if (t->signal->tty == tty)
+			t->signal->tty = NULL;
+		if (t->pid == t->tgid && t->signal->sid == t->tgid && t->state < EXIT_ZOMBIE &&
 		    t != current) {
-			send_signal(t, SIGHUP);
-			send_signal(t, SIGCONT);
+			send_group_signal(t, SIGHUP);
+			send_group_signal(t, SIGCONT);
 		}
 	}
 	if (pgrp)
@@ -169,7 +169,7 @@ void disassociate_ctty(int on_exit)
 {
 	struct tty_struct *tty = get_current_tty();
 
-	if (current->sid != current->tgid)
+	if (current->signal->sid != current->tgid)
 		return; /* not a session leader */
 	if (tty && on_exit) {
 		tty_vhangup_session(tty);
@@ -187,7 +187,7 @@ void disassociate_ctty(int on_exit)
 		tty->session = 0;
 		tty->pgrp = 0;
 	}
-	session_clear_tty(current->sid);
+	session_clear_tty(current->signal->sid);
 }
 
 /*
@@ -296,23 +296,23 @@ static long tiocspgrp(struct tty_struct *tty, unsigned long arg)
 		return -EFAULT;
 	if ((int)nr < 0)
 		return -EINVAL;
-	if (get_current_tty() != tty || tty->session != current->sid)
+	if (get_current_tty() != tty || tty->session != current->signal->sid)
 		return -ENOTTY;
 	/* find_vpid and session_of_pgrp: a member of the group, else the task of that pid */
 	int sid = -1;
 	for (struct task_struct *t = first_task(); t; t = t->run_next) {
 		if (!t->pid || !nr)
 			continue;
-		if (t->pgid == (int)nr) {
-			sid = t->sid;
+		if (t->signal->pgid == (int)nr) {
+			sid = t->signal->sid;
 			break;
 		}
 		if (t->pid == (int)nr && sid < 0)
-			sid = t->sid;
+			sid = t->signal->sid;
 	}
 	if (sid < 0)
 		return -ESRCH;
-	if (sid != current->sid)
+	if (sid != current->signal->sid)
 		return -EPERM;
 	tty->pgrp = (int)nr;
 	return 0;
@@ -321,7 +321,7 @@ static long tiocspgrp(struct tty_struct *tty, unsigned long arg)
 /* TIOCSCTTY (Linux's tiocsctty): a session leader without a terminal takes this one. */
 static long tiocsctty(struct tty_struct *tty, struct file *file, unsigned long arg)
 {
-	if (session_leader() && current->sid == tty->session)
+	if (session_leader() && current->signal->sid == tty->session)
 		return 0;
 	if (!session_leader() || get_current_tty())
 		return -EPERM;
@@ -347,7 +347,7 @@ static long tiocnotty(struct tty_struct *tty)
 	if (get_current_tty() != tty)
 		return -ENOTTY;
 	disassociate_ctty(0);
-	current->tty = NULL;
+	current->signal->tty = NULL;
 	return 0;
 }
 

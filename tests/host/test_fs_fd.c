@@ -88,7 +88,7 @@ HOST_TEST(fs_fd_limits)
 	CHECK_EQ(sys_pipe(p), -EMFILE); /* needs two */
 	CHECK_EQ(sys_dup(0), 1000);
 	/* A higher RLIMIT_NOFILE lets the table grow past 4096 descriptors (up to nr_open). */
-	host_task.rlim[7].rlim_cur = 20000;
+	host_task.signal->rlim[7].rlim_cur = 20000;
 	CHECK_EQ(sys_dup2(0, 4095), 4095);
 	CHECK_EQ(sys_dup2(0, 4096), 4096);
 	CHECK_EQ(sys_dup2(0, 19999), 19999);
@@ -101,7 +101,7 @@ HOST_TEST(fs_fd_limits)
 	CHECK(copy != NULL);
 	CHECK(copy->max_fds >= 20000);
 	put_files(copy);
-	host_task.rlim[7].rlim_cur = 1024;
+	host_task.signal->rlim[7].rlim_cur = 1024;
 	CHECK_EQ(sys_dup(0), -EMFILE);
 	CHECK_EQ(sys_close(4095), 0);
 	CHECK_EQ(sys_close(4096), 0);

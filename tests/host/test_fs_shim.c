@@ -24,6 +24,7 @@
 #define FS_RAM_SIZE HOST_RAM_MAX
 
 struct task_struct host_task;
+static struct signal_struct host_signal = { .count = 1, .live = 1 };
 static struct percpu host_percpu;
 
 char host_console[3][4096];
@@ -35,9 +36,11 @@ static uintptr_t fault_start, fault_end;
 /* Gives host_task Linux's default limits where the tests need them: no address-space limits. */
 static void host_task_limits(void)
 {
+	host_task.signal = &host_signal;
+	host_task.group_leader = &host_task;
 	for (int i = 0; i < RLIM_NLIMITS; i++)
-		host_task.rlim[i] = (struct rlimit64){ RLIM_INFINITY, RLIM_INFINITY };
-	host_task.rlim[RLIMIT_NOFILE] = (struct rlimit64){ 1024, 4096 };
+		host_signal.rlim[i] = (struct rlimit64){ RLIM_INFINITY, RLIM_INFINITY };
+	host_signal.rlim[RLIMIT_NOFILE] = (struct rlimit64){ 1024, 4096 };
 }
 
 /* Points %gs at the fake per-CPU area whose current_task is host_task. */

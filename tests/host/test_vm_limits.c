@@ -33,15 +33,15 @@ static void limits_teardown(struct mm_struct *mm)
 {
 	current->mm = NULL;
 	mmput(mm);
-	current->rlim[RLIMIT_AS] = (struct rlimit64){ RLIM_INFINITY, RLIM_INFINITY };
-	current->rlim[RLIMIT_DATA] = (struct rlimit64){ RLIM_INFINITY, RLIM_INFINITY };
+	current->signal->rlim[RLIMIT_AS] = (struct rlimit64){ RLIM_INFINITY, RLIM_INFINITY };
+	current->signal->rlim[RLIMIT_DATA] = (struct rlimit64){ RLIM_INFINITY, RLIM_INFINITY };
 	ignore_rlimit_data = false;
 }
 
 HOST_TEST(vm_limits_as_counts_every_mapping)
 {
 	struct mm_struct *mm = limits_setup();
-	current->rlim[RLIMIT_AS].rlim_cur = 4 * P;
+	current->signal->rlim[RLIMIT_AS].rlim_cur = 4 * P;
 	CHECK_EQ(do_mmap(mm, NULL, ARENA, 2 * P, RW, FIXED, 0), (long)ARENA);
 	CHECK_EQ(do_mmap(mm, NULL, ARENA + 4 * P, 2 * P, PROT_NONE, FIXED, 0),
 		 (long)(ARENA + 4 * P));
@@ -52,7 +52,7 @@ HOST_TEST(vm_limits_as_counts_every_mapping)
 	CHECK_EQ(do_munmap(mm, ARENA + 4 * P, P), 0);
 	CHECK_EQ(do_mmap(mm, NULL, ARENA + P, 2 * P, RW, FIXED, 0), (long)(ARENA + P));
 	CHECK(!may_expand_vm(mm, VM_READ, 1));
-	current->rlim[RLIMIT_AS].rlim_cur = RLIM_INFINITY;
+	current->signal->rlim[RLIMIT_AS].rlim_cur = RLIM_INFINITY;
 	CHECK(may_expand_vm(mm, VM_READ, 1UL << 35));
 	limits_teardown(mm);
 }
@@ -60,7 +60,7 @@ HOST_TEST(vm_limits_as_counts_every_mapping)
 HOST_TEST(vm_limits_data_counts_private_writable)
 {
 	struct mm_struct *mm = limits_setup();
-	current->rlim[RLIMIT_DATA] = (struct rlimit64){ 2 * P, RLIM_INFINITY };
+	current->signal->rlim[RLIMIT_DATA] = (struct rlimit64){ 2 * P, RLIM_INFINITY };
 	CHECK_EQ(do_mmap(mm, NULL, ARENA, 2 * P, RW, FIXED, 0), (long)ARENA);
 	CHECK_EQ(do_mmap(mm, NULL, ARENA + 4 * P, P, RW, FIXED, 0), -ENOMEM);
 	CHECK_EQ(do_mmap(mm, NULL, ARENA + 4 * P, 4 * P, PROT_READ, FIXED, 0),
@@ -72,7 +72,7 @@ HOST_TEST(vm_limits_data_counts_private_writable)
 	CHECK(!may_expand_vm(mm, VM_READ | VM_WRITE, 1));
 	CHECK_EQ(do_mprotect_pkey(ARENA + 4 * P, P, RW, -1), -ENOMEM);
 	/* Soft limit 0: the hard limit decides (Valgrind). */
-	current->rlim[RLIMIT_DATA] = (struct rlimit64){ 0, 3 * P };
+	current->signal->rlim[RLIMIT_DATA] = (struct rlimit64){ 0, 3 * P };
 	CHECK(may_expand_vm(mm, VM_WRITE, 1));
 	CHECK(!may_expand_vm(mm, VM_WRITE, 2));
 	/* ignore_rlimit_data: only the warning. */

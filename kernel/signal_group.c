@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Signals in a thread group (docs/threads.md): which thread takes a signal sent to the process
+ * (Linux's complete_signal), a fatal signal taking every thread down at once (group exit,
+ * zap_other_threads), and job control for the whole group: a stop signal stops every thread and
+ * is reported to the parent once, SIGCONT continues them all (group stop). The pending sets are
+ * changed with siglock held (kernel/signal_internal.h).
+ */
+#include "kernel/signal_internal.h"
+#include "kernel/sched.h"
+
+struct task_struct *group_live_thread(struct task_struct *p)
+{
+	struct task_struct *t;
+
+	for_each_thread(p, t) {
+		if (task_alive(t) && !t->exiting && t->sighand)
+			return t;
+	}
+	return NULL;
+}
+
+/*
+ * Wakes thread t to act on a signal (Linux's signal_wake_up): from an interruptible sleep, and
+ * with kill set (SIGKILL) from a stop too, so that it dies.
+ */
+static void signal_wake_up(struct task_struct *t, bool kill)
+{
+	if (kill && (t->state == TASK_STOPPED || t->state == TASK_TRACED))
+		t->state = TASK_RUNNING;
+	wake_up_process(t);
+}
+
+/*
+ * Makes SIGKILL pending for thread t and wakes it from any sleep or stop, so that it leaves at
+ * once: nothing can ignore this one, not even init's threads (a group exit is under way).
+ */
+static void signal_wake_up_kill(struct task_struct *t)
+{
+	u64 flags = siglock_irqsave();
+
+	t->pending |= sigmask(SIGKILL);
+	t->sig.info[SIGKILL - 1] =
+		(struct kernel_siginfo){ .si_signo = SIGKILL, .si_code = SI_KERNEL };
+	t->jobctl_stop = 0;
+	signal_wake_up(t, true);
+	siglock_irqrestore(flags);
+}
+
+void zap_other_threads(struct task_struct *p)
+{
+	struct task_struct *t;
+
+	for_each_thread(p, t) {
+		if (t != p && task_alive(t))
+			signal_wake_up_kill(t);
+	}
+}
+
+void prepare_signal(struct task_struct *p, int sig)
+{
+	struct signal_struct *signal = p->signal;
+	struct task_struct *t;
+
+	if (sig == SIGCONT) {
+		bool was_stopped = false;
+
+		/* Every stop pending anywhere in the group is cancelled, every thread continued. */
+		signal->shared_pending &= ~STOP_SIGNALS_MASK;
+		for_each_thread(p, t) {
+			t->pending &= ~STOP_SIGNALS_MASK;
+			t->jobctl_stop = 0;
+			if (t->state == TASK_STOPPED) {
+				t->state = TASK_RUNNING;
+				was_stopped = true;
+			}
+		}
+		if (was_stopped) {
+			/* Told to the parent once, for the process (its leader). */
+			struct task_struct *leader = p->group_leader;
+
+			leader->continued = true;
+			do_notify_parent(leader, CLD_CONTINUED, SIGCONT);
+			if (leader->parent)
+				wake_up(&leader->parent->signal->wait_chldexit);
+		}
+	} else if (STOP_SIGNALS_MASK & sigmask(sig)) {
+		signal->shared_pending &= ~sigmask(SIGCONT);
+		for_each_thread(p, t)
+			t->pending &= ~sigmask(SIGCONT);
+	}
+}
+
+/*
+ * Can thread t take sig now (Linux's wants_signal)? Not if it blocks it or is on its way out;
+ * SIGKILL, yes; a stopped or traced thread, not for any other.
+ */
+static bool wants_signal(int sig, struct task_struct *t)
+{
+	if (t->blocked & sigmask(sig))
+		return false;
+	if (t->exiting || !task_alive(t))
+		return false;
+	if (sig == SIGKILL)
+		return true;
+	return t->state != TASK_STOPPED && t->state != TASK_TRACED;
+}
+
+void complete_signal(int sig, struct task_struct *p, bool group)
+{
+	struct signal_struct *signal = p->signal;
+	struct task_struct *t = p;
+
+	/* The thread named first, else (for the process) any thread that does not block sig. */
+	if (!wants_signal(sig, p)) {
+		if (!group)
+			return;
+		for_each_thread(p, t) {
+			if (wants_signal(sig, t))
+				break;
+		}
+		if (!t)
+			return; /* every thread blocks it: it waits in the shared set */
+	}
+	/*
+	 * A signal that will kill (default action terminate) takes the whole group down now:
+	 * SIGKILL to every thread, the signal as the group's exit status. A core-dumping one
+	 * goes through get_signal, which sets the core bit; a traced task's to its tracer first.
+	 */
+	if (sig_fatal(p, sig) && !(signal->flags & SIGNAL_GROUP_EXIT) &&
+	    !(signal->flags & SIGNAL_UNKILLABLE) && !(CORE_MASK & sigmask(sig)) &&
+	    (sig == SIGKILL || !p->ptracer)) {
+		signal->flags |= SIGNAL_GROUP_EXIT;
+		signal->group_exit_code = sig;
+		for_each_thread(p, t) {
+			if (task_alive(t))
+				signal_wake_up_kill(t);
+		}
+		return;
+	}
+	signal_wake_up(t, sig == SIGKILL);
+}
+
+bool thread_group_stopped(const struct task_struct *p)
+{
+	struct task_struct *t;
+	bool any = false;
+
+	for_each_thread(p, t) {
+		if (!task_alive(t) || t->exiting)
+			continue;
+		if (t->state != TASK_STOPPED && t->state != TASK_TRACED)
+			return false;
+		any = true;
+	}
+	return any;
+}
+
+void group_stop_start(int sig)
+{
+	struct task_struct *me = current, *t;
+
+	for_each_thread(me, t) {
+		if (t == me || !task_alive(t) || t->exiting || t->state == TASK_STOPPED ||
+		    t->state == TASK_TRACED)
+			continue;
+		t->jobctl_stop = sig;
+		wake_up_process(t);
+	}
+}
+
+void group_stop_done(struct task_struct *t, int sig)
+{
+	struct task_struct *leader = t->group_leader;
+
+	if (!thread_group_stopped(t))
+		return; /* the last thread to stop reports it */
+	if (leader != t) {
+		leader->stop_sig = sig;
+		leader->stop_reported = false;
+		leader->continued = false;
+	}
+	do_notify_parent(leader, CLD_STOPPED, sig);
+	if (leader->parent)
+		wake_up(&leader->parent->signal->wait_chldexit);
+}

@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the two halves of the signal code share (kernel/signal.c: one task's signals, delivery and
+ * the syscalls; kernel/signal_group.c: a thread group's signals, routing, group exit and group
+ * stop): the signal classes, the lock of the pending sets, and small helpers.
+ */
+#ifndef WARDEN_SIGNAL_INTERNAL_H
+#define WARDEN_SIGNAL_INTERNAL_H
+
+#include "kernel/sched.h"
+#include "kernel/signal.h"
+#include "arch/x86_64/cpu.h"
+
+/* Signals that are never blocked. */
+#define UNBLOCKABLE (sigmask(SIGKILL) | sigmask(SIGSTOP))
+
+/* Signals caused by the instruction stream: dequeued before any other (Linux's SYNCHRONOUS_MASK).
+ */
+#define SYNCHRONOUS_MASK                                                           \
+	(sigmask(SIGSEGV) | sigmask(SIGBUS) | sigmask(SIGILL) | sigmask(SIGTRAP) | \
+	 sigmask(SIGFPE) | sigmask(SIGSYS))
+
+/* Signals whose default action dumps core (wait status core bit, case 41). */
+#define CORE_MASK                                                                   \
+	(sigmask(SIGQUIT) | sigmask(SIGILL) | sigmask(SIGTRAP) | sigmask(SIGABRT) | \
+	 sigmask(SIGBUS) | sigmask(SIGFPE) | sigmask(SIGSEGV) | sigmask(SIGXCPU) |  \
+	 sigmask(SIGXFSZ) | sigmask(SIGSYS))
+
+/* Signals whose default action is to stop the task (job control). */
+#define STOP_SIGNALS_MASK \
+	(sigmask(SIGSTOP) | sigmask(SIGTSTP) | sigmask(SIGTTIN) | sigmask(SIGTTOU))
+
+/* Signals whose default action is to do nothing. */
+#define DEFAULT_IGNORED_MASK \
+	(sigmask(SIGCHLD) | sigmask(SIGURG) | sigmask(SIGWINCH) | sigmask(SIGCONT))
+
+/*
+ * The pending sets and their siginfo (every task's t->pending, t->sig.info) are changed from
+ * interrupts too: the terminal's receive interrupt sends ^C's SIGINT to a process group
+ * (drivers/tty/n_tty.c). Every change to them runs with interrupts off, the one-CPU form of
+ * Linux's sighand->siglock (SMP will make it a lock per sighand). Nests.
+ */
+static inline u64 siglock_irqsave(void)
+{
+	u64 flags;
+
+	__asm__ __volatile__("pushfq; popq %0; cli" : "=r"(flags) : : "memory");
+	return flags;
+}
+
+static inline void siglock_irqrestore(u64 flags)
+{
+	if (flags & X86_EFLAGS_IF)
+		__asm__ __volatile__("sti" ::: "memory");
+}
+
+/* Would a signal with this handler be thrown away (SIG_IGN, or SIG_DFL whose default is ignore)? */
+static inline bool sig_handler_ignored(u64 handler, int sig)
+{
+	return handler == SIG_IGN || (handler == SIG_DFL && (DEFAULT_IGNORED_MASK & sigmask(sig)));
+}
+
+/* Is t the first process, PID 1 (Linux's is_global_init)? */
+static inline bool is_global_init(const struct task_struct *t)
+{
+	return t->tgid == 1;
+}
+
+/* The action of sig in t's (shared) handler table. */
+static inline struct k_sigaction *action_of(struct task_struct *t, int sig)
+{
+	return &t->sighand->action[sig - 1];
+}
+
+/* Would sig, pending for t, end it when acted on (Linux's sig_fatal)? */
+static inline bool sig_fatal(struct task_struct *t, int sig)
+{
+	return !((DEFAULT_IGNORED_MASK | STOP_SIGNALS_MASK) & sigmask(sig)) &&
+	       action_of(t, sig)->handler == SIG_DFL;
+}
+
+/* Linux's prepare_signal: SIGCONT and stop signals cancel each other in the whole group. */
+void prepare_signal(struct task_struct *t, int sig);
+
+/* Linux's complete_signal: wakes a thread to take sig, or takes the whole group down. */
+void complete_signal(int sig, struct task_struct *p, bool group);
+
+#endif
