@@ -245,8 +245,14 @@ long sys_mremap(u64 addr, u64 old_len, u64 new_len, u64 flags, u64 new_addr)
 	trace_call_begin(TRACE_MREMAP);
 	mmap_write_lock(mm);
 	long r = do_mremap(mm, addr, old_len, new_len, flags, new_addr);
+	/* Locked memory that grew (in place or moved): its new part is faulted in, as Linux. */
+	struct vm_area_struct *v = r >= 0 ? find_vma(mm, (u64)r) : NULL;
+	bool populate = v && (v->vm_flags & VM_LOCKED) && PAGE_ALIGN(new_len) > PAGE_ALIGN(old_len);
 	mm_debug_check(mm, "mremap");
 	mmap_write_unlock(mm);
+	if (populate)
+		mm_populate((u64)r + PAGE_ALIGN(old_len),
+			    PAGE_ALIGN(new_len) - PAGE_ALIGN(old_len));
 	trace_call_end(TRACE_MREMAP, r, addr, old_len, new_len, flags, new_addr);
 	return r;
 }

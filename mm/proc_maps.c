@@ -339,6 +339,7 @@ static void show_smap_vma_flags(struct seq_buf *m, const struct vm_area_struct *
 		{ VM_GROWSDOWN, "gd" },
 		{ VM_PFNMAP, "pf" },
 		{ VM_LOCKED, "lo" },
+		/* VM_LOCKONFAULT has no mnemonic in 6.1: it shows as "??" */
 		{ VM_IO, "io" },
 		{ VM_SEQ_READ, "sr" },
 		{ VM_RAND_READ, "rr" },

@@ -62,7 +62,7 @@
  *     (QEMU -m 512M), and Warden has none. The rule Linux applies when THP is on (always) is
  *     kept in thp_eligible(), switched off; AnonHugePages is always 0.
  *   - Swap, SwapPss, LazyFree, *PmdMapped, *_Hugetlb are 0 (no swap, MADV_FREE or huge pages);
- *     Locked is Pss for a VM_LOCKED VMA (none until mlock exists).
+ *     Locked is Pss for a VM_LOCKED VMA (mlock, mm/mlock.c), as Linux.
  */
 #ifndef WARDEN_MM_PROC_MAPS_H
 #define WARDEN_MM_PROC_MAPS_H
