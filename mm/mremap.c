@@ -100,6 +100,16 @@ static long move_vma(struct mm_struct *mm, struct vm_area_struct *vma, u64 old_a
 
 	if (mm->mm_rb.count >= sysctl_max_map_count - 3)
 		return -ENOMEM; /* the munmap below may need two more VMAs */
+	/* The lock goes with the pages: a locked VMA is split first, so only the range loses it. */
+	if ((flags & MREMAP_DONTUNMAP) && (vma->vm_flags & VM_LOCKED)) {
+		int err = 0;
+		if (old_addr > vma->vm_start)
+			err = split_vma(mm, vma, old_addr, 1);
+		if (!err && old_addr + old_len < vma->vm_end)
+			err = split_vma(mm, vma, old_addr + old_len, 0);
+		if (err)
+			return err;
+	}
 	u64 new_pgoff = vma->vm_pgoff + ((old_addr - vma->vm_start) >> PAGE_SHIFT);
 	struct vm_area_struct *new_vma = copy_vma(mm, &vma, new_addr, new_len, new_pgoff);
 	if (!new_vma)
@@ -117,8 +127,14 @@ static long move_vma(struct mm_struct *mm, struct vm_area_struct *vma, u64 old_a
 		excess = vma->vm_end - vma->vm_start - old_len;
 		split = old_addr > vma->vm_start && old_addr + old_len < vma->vm_end;
 	}
-	if ((flags & MREMAP_DONTUNMAP) && new_addr != (u64)-ENOMEM)
-		return (long)new_addr; /* the old VMA stays, now without pages */
+	if ((flags & MREMAP_DONTUNMAP) && new_addr != (u64)-ENOMEM) {
+		/* The old VMA stays, now without pages, and always unlocked (as Linux). */
+		if (vma->vm_flags & VM_LOCKED_MASK) {
+			vma->vm_flags &= VM_LOCKED_CLEAR_MASK;
+			mm->split_left_behind = true; /* Linux merges nothing here either */
+		}
+		return (long)new_addr;
+	}
 	u64 vma_end = vma->vm_end, vma_start = vma->vm_start;
 	if (do_munmap(mm, old_addr, old_len) < 0)
 		excess = 0;

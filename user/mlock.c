@@ -13,6 +13,9 @@
 #ifndef MLOCK_ONFAULT
 #define MLOCK_ONFAULT 1
 #endif
+#ifndef MREMAP_DONTUNMAP
+#define MREMAP_DONTUNMAP 4
+#endif
 #ifndef MCL_ONFAULT
 #define MCL_ONFAULT 4
 #endif
@@ -163,7 +166,18 @@ static void locked_child(void)
 	show_vmas("child: the new mapping (MCL_FUTURE is not inherited)", b, 2);
 }
 
-static char *fork_region;
+static char *fork_region, *self_path;
+
+/* The program exec'd by a child under mlockall(MCL_FUTURE): exec drops it. */
+static int execed(void)
+{
+	char *b = anon(2, PROT_READ | PROT_WRITE, 0);
+
+	printf("exec'd: VmLck %ld kB\n", status_kb("VmLck"));
+	show_vmas("exec'd: a new mapping", b, 2);
+	show_mincore("exec'd: resident", b, 2);
+	return 0;
+}
 
 static void fork_child(void)
 {
@@ -198,6 +212,15 @@ static void all(void)
 	fork_region = c;
 	int st = child_status(fork_child);
 	printf("child status %d\n", st);
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid == 0) {
+		char *argv[] = { self_path, "exec", NULL };
+		execv(self_path, argv);
+		_exit(127);
+	}
+	waitpid(pid, &st, 0);
+	printf("exec'd child status %d\n", st);
 	char *g = mmap(NULL, 7 * PG, PROT_NONE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	char *moved = mremap(c, 3 * PG, 5 * PG, MREMAP_MAYMOVE | MREMAP_FIXED, g + PG);
 	printf("mremap moved it: %s\n", moved == g + PG ? "yes" : "no");
@@ -251,15 +274,26 @@ static void map_locked(void)
 	char *s = mremap(m, 4 * PG, 2 * PG, 0);
 	printf("mremap shrank: %s\n", s == m ? "yes" : "no");
 	vmlck("after the shrink");
+	char *g2 = mmap(NULL, 6 * PG, PROT_NONE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	char *to = mremap(a + PG, PG, PG, MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP, g2 + PG);
+	printf("mremap(MREMAP_DONTUNMAP) of a locked page: %s\n", to == g2 + PG ? "moved" : "failed");
+	show_vmas("the old range", a, 3);
+	show_mincore("resident", a, 3);
+	show_vmas("the new range", g2 + PG, 1);
+	vmlck("after MREMAP_DONTUNMAP");
 	show("munlockall()", sys0(SYS_munlockall));
 	vmlck("after munlockall");
+	munmap(g2, 6 * PG);
 	munmap(a, 3 * PG);
 	munmap(n, 2 * PG);
 	munmap(m, 2 * PG);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	self_path = argv[0];
+	if (argc > 1 && !strcmp(argv[1], "exec"))
+		return execed();
 	vmlck0 = status_kb("VmLck");
 	printf("VmLck at the start: %ld kB\n", vmlck0);
 	split_merge();
