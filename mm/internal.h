@@ -51,6 +51,19 @@ int copy_page_range(struct mm_struct *dst, struct mm_struct *src, struct vm_area
 int move_page_range(struct mm_struct *mm, u64 old_addr, u64 new_addr, u64 len);
 
 /*
+ * MADV_FREE (kernel only): the private anonymous pages of [start, end) that only this mapping
+ * holds become lazily freeable, clean until written again (_PAGE_LAZYFREE).
+ */
+void madvise_free_pte_range(struct mm_struct *mm, u64 start, u64 end);
+
+/*
+ * MADV_PAGEOUT (kernel only): with no swap, only lazily freed pages not written since can go;
+ * they leave the page tables (the next touch reads zeroes). Written ones are kept, no longer
+ * lazily freeable.
+ */
+void pageout_pte_range(struct mm_struct *mm, u64 start, u64 end);
+
+/*
  * Population (mm/gup.c; a no-op on the host): fault in every page of [start, end), which lies
  * inside vma, as mlock and MAP_POPULATE want them (Linux's populate_vma_page_range): a write
  * fault for private writable memory (so copy-on-write is broken now), a read fault otherwise,

@@ -12,9 +12,11 @@
  *  - MADV_NORMAL, MADV_RANDOM, MADV_SEQUENTIAL, MADV_HUGEPAGE, MADV_NOHUGEPAGE, MADV_DONTDUMP,
  *    MADV_DODUMP: flags of the VMA only (VmFlags rr, sr, hg, nh, dd in smaps), which split and
  *    merge VMAs as mprotect does; Warden has no readahead, huge pages or core files to use them.
- *  - MADV_WILLNEED, MADV_COLD, MADV_PAGEOUT, MADV_FREE: hints with nothing to do (no page cache
- *    pressure, no swap), after Linux's checks (MADV_FREE: private anonymous memory only, not
- *    locked; Linux frees such pages lazily under memory pressure, which never comes here).
+ *  - MADV_WILLNEED, MADV_COLD: hints with nothing to do (no page cache pressure, no swap).
+ *  - MADV_FREE (private anonymous memory only, not locked): the pages become lazily freeable,
+ *    clean until written again; MADV_PAGEOUT drops the ones still clean, and only those, since
+ *    there is no swap (LazyFree in smaps counts them). Memory pressure, Linux's other reason to
+ *    drop them, is never applied here.
  *  - MADV_DONTFORK/MADV_DOFORK, MADV_WIPEONFORK/MADV_KEEPONFORK: VM_DONTCOPY (the child gets a
  *    hole) and VM_WIPEONFORK (the child gets it zero-filled; private anonymous memory only),
  *    VmFlags dc and wf; fork (mm/mmap.c's dup_mm) acts on them.
@@ -192,14 +194,20 @@ static int madvise_vma_behavior(struct mm_struct *mm, struct vm_area_struct *vma
 		*prev = vma;
 		if (vma->vm_flags & (VM_LOCKED | VM_PFNMAP | VM_HUGETLB))
 			return -EINVAL;
-		return 0; /* no swap, no reclaim: the pages stay */
+		/* No swap: only lazily freed pages, not written since MADV_FREE, can go. */
+		if (behavior == MADV_PAGEOUT && !vma->vm_file && !(vma->vm_flags & VM_SHARED))
+			pageout_pte_range(mm, start, end);
+		return 0;
 	case MADV_FREE:
 		*prev = vma;
 		if (vma->vm_file || (vma->vm_flags & VM_SHARED))
 			return -EINVAL; /* private anonymous memory only */
 		if (vma->vm_flags & (VM_LOCKED | VM_PFNMAP | VM_HUGETLB))
 			return -EINVAL;
-		return 0; /* freed lazily under memory pressure, which never comes: data stays */
+		/* Freed lazily: by MADV_PAGEOUT, or memory pressure (which Warden never applies).
+		 */
+		madvise_free_pte_range(mm, start, end);
+		return 0;
 	case MADV_POPULATE_READ:
 	case MADV_POPULATE_WRITE:
 		*prev = vma;

@@ -1,7 +1,8 @@
 /* populate: MAP_POPULATE (and MAP_NONBLOCK, which cancels it),
  * MADV_POPULATE_READ and MADV_POPULATE_WRITE (what they fault in, seen through
  * mincore and smaps, and their errors: holes, PROT_NONE, read-only, past the
- * end of a file), MADV_FREE, MADV_COLD and MADV_PAGEOUT, and the fork advice:
+ * end of a file), MADV_FREE (LazyFree, and MADV_PAGEOUT dropping the pages not
+ * written since), MADV_COLD and MADV_PAGEOUT, and the fork advice:
  * MADV_DONTFORK/MADV_DOFORK (the child has a hole) and
  * MADV_WIPEONFORK/MADV_KEEPONFORK (the child gets zeroes), as Linux 6.1.
  */
@@ -113,10 +114,22 @@ static void madv_free(void)
 	show("MADV_FREE(a, 3 pages)", madv(a, 3 * PG, MADV_FREE));
 	a[PG] = 'g';
 	printf("page 1 written again: %c\n", a[PG]);
-	show_vmas("no flag from these", a, 3);
+	show_mincore("resident", a, 3);
 	char *s = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	show("MADV_FREE(shared anonymous)", madv(s, PG, MADV_FREE));
 	show("MADV_COLD(shared anonymous)", madv(s, PG, MADV_COLD));
+	char *l = anon(4, PROT_READ | PROT_WRITE, 0);
+	memset(l, 'l', 4 * PG);
+	/* Linux's LazyFree shows the pages once its per-CPU batches are drained (MADV_COLD does). */
+	show("MADV_FREE(l, 4 pages)", madv(l, 4 * PG, MADV_FREE));
+	l[PG] = 'm';
+	show("MADV_COLD(l, 4 pages)", madv(l, 4 * PG, MADV_COLD));
+	show_vmas("lazily freed, page 1 written again", l, 4);
+	show("MADV_PAGEOUT(l, 4 pages)", madv(l, 4 * PG, MADV_PAGEOUT));
+	show_vmas("paged out: the clean ones are gone", l, 4);
+	show_mincore("resident", l, 4);
+	printf("bytes: %d %c %d %d\n", l[0], l[PG], l[2 * PG], l[3 * PG]);
+	munmap(l, 4 * PG);
 	show("munmap(a + 1 page, 1 page)", sys2(SYS_munmap, (long)(a + PG), PG));
 	show("MADV_FREE(a, 3 pages) over a hole", madv(a, 3 * PG, MADV_FREE));
 	show("MADV_COLD(a, 3 pages) over a hole", madv(a, 3 * PG, MADV_COLD));

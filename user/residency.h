@@ -33,7 +33,8 @@ static inline char *read_proc(const char *path)
 }
 
 /* Prints each VMA of /proc/self/smaps inside [base, base + pages * PG) as
- * "  pages A-B perms Rss N Locked N VmFlags ...", offsets in pages from base. */
+ * "  pages A-B perms Rss N [LazyFree N] Locked N VmFlags ...", offsets in pages
+ * from base (LazyFree only when there is some). */
 static inline void show_vmas(const char *what, char *base, long pages)
 {
 	char *s = read_proc("/proc/self/smaps");
@@ -56,6 +57,8 @@ static inline void show_vmas(const char *what, char *base, long pages)
 				       perms);
 		} else if (in && !strncmp(line, "Rss:", 4)) {
 			printf(" Rss %ld", strtol(line + 4, NULL, 10));
+		} else if (in && !strncmp(line, "LazyFree:", 9) && strtol(line + 9, NULL, 10)) {
+			printf(" LazyFree %ld", strtol(line + 9, NULL, 10));
 		} else if (in && !strncmp(line, "Locked:", 7)) {
 			printf(" Locked %ld", strtol(line + 7, NULL, 10));
 		} else if (in && !strncmp(line, "VmFlags:", 8)) {
