@@ -118,10 +118,10 @@ struct mm_struct {
 	u64 *pgd;
 	/*
 	 * mmap_lock (mm/mmap_lock.h): held for writing by whatever changes the VMAs (mmap,
-	 * munmap, mprotect, mremap, brk, madvise, pkey_alloc/free, fork's copy) and for reading by
-	 * whatever walks them or fills in pages (page faults, /proc/PID/maps and pagemap,
-	 * /proc/PID/mem and ptrace). It covers the VMA tree and list, the VMAs' fields, the user
-	 * page tables, brk and the pkey allocation map.
+	 * munmap, mprotect, mremap, brk, madvise, mlock and friends, pkey_alloc/free, fork's copy)
+	 * and for reading by whatever walks them or fills in pages (page faults, population,
+	 * msync, mincore, /proc/PID/maps and pagemap, /proc/PID/mem and ptrace). It covers the VMA
+	 * tree and list, the VMAs' fields, the user page tables, brk and the pkey allocation map.
 	 */
 	struct rw_semaphore mmap_lock;
 	struct vma_tree mm_rb; /* the VMAs: .first is the lowest, .count their number */
