@@ -204,8 +204,7 @@ static int madvise_vma_behavior(struct mm_struct *mm, struct vm_area_struct *vma
 			return -EINVAL; /* private anonymous memory only */
 		if (vma->vm_flags & (VM_LOCKED | VM_PFNMAP | VM_HUGETLB))
 			return -EINVAL;
-		/* Freed lazily: by MADV_PAGEOUT, or memory pressure (which Warden never applies).
-		 */
+		/* Freed lazily: by MADV_PAGEOUT (Warden applies no memory pressure). */
 		madvise_free_pte_range(mm, start, end);
 		return 0;
 	case MADV_POPULATE_READ:
