@@ -68,9 +68,12 @@ static void task_sig_masks(const struct task_struct *t, u64 *ign, u64 *catch)
 	}
 }
 
-/* What a task's VMAs add up to, in pages (Linux's total_vm, data_vm, stack_vm, exec_vm). */
+/*
+ * What a task's VMAs add up to, in pages (Linux's total_vm, data_vm, stack_vm, exec_vm, and
+ * locked_vm: the VM_LOCKED VMAs).
+ */
 struct vm_counts {
-	unsigned long total, data, stack, exec;
+	unsigned long total, data, stack, exec, locked;
 };
 
 static void vm_count(struct mm_struct *mm, struct vm_counts *c)
@@ -81,6 +84,8 @@ static void vm_count(struct mm_struct *mm, struct vm_counts *c)
 		u64 f = v->vm_flags;
 
 		c->total += pages;
+		if (f & VM_LOCKED)
+			c->locked += pages;
 		if ((f & (VM_WRITE | VM_SHARED | VM_STACK)) == VM_WRITE)
 			c->data += pages;
 		else if (f & VM_STACK)
@@ -194,7 +199,7 @@ static void status_mem(struct seq_buf *m, struct mm_struct *mm)
 	if (text > exec_kb)
 		text = exec_kb;
 	seq_printf(m, "VmPeak:\t%8lu kB\nVmSize:\t%8lu kB\n", K(vm.total), K(vm.total));
-	seq_printf(m, "VmLck:\t%8lu kB\nVmPin:\t%8lu kB\n", 0UL, 0UL);
+	seq_printf(m, "VmLck:\t%8lu kB\nVmPin:\t%8lu kB\n", K(vm.locked), 0UL);
 	seq_printf(m, "VmHWM:\t%8lu kB\nVmRSS:\t%8lu kB\n", K(total), K(total));
 	seq_printf(m, "RssAnon:\t%8lu kB\nRssFile:\t%8lu kB\nRssShmem:\t%8lu kB\n", K(rss.anon),
 		   K(rss.file), K(rss.shmem));

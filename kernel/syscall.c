@@ -22,6 +22,7 @@
 #include "fs/syscalls.h"
 #include "mm/mm.h"
 #include "mm/madvise.h"
+#include "mm/mlock.h"
 #include "mm/pkeys.h"
 #include "kernel/ptrace.h"
 #include "kernel/reboot.h"
@@ -59,7 +60,14 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	SYSCALL(access, sys_access),
 	SYSCALL(pipe, sys_pipe),
 	SYSCALL(sched_yield, sys_sched_yield),
+	SYSCALL(msync, sys_msync),
+	SYSCALL(mincore, sys_mincore),
 	SYSCALL(madvise, sys_madvise),
+	SYSCALL(mlock, sys_mlock),
+	SYSCALL(munlock, sys_munlock),
+	SYSCALL(mlockall, sys_mlockall),
+	SYSCALL(munlockall, sys_munlockall),
+	SYSCALL(mlock2, sys_mlock2),
 	SYSCALL(dup, sys_dup),
 	SYSCALL(dup2, sys_dup2),
 	SYSCALL(pause, sys_pause),

@@ -50,4 +50,47 @@ int copy_page_range(struct mm_struct *dst, struct mm_struct *src, struct vm_area
  */
 int move_page_range(struct mm_struct *mm, u64 old_addr, u64 new_addr, u64 len);
 
+/*
+ * MADV_FREE (kernel only): the private anonymous pages of [start, end) that only this mapping
+ * holds become lazily freeable, clean until written again (_PAGE_LAZYFREE).
+ */
+void madvise_free_pte_range(struct mm_struct *mm, u64 start, u64 end);
+
+/*
+ * MADV_PAGEOUT (kernel only): with no swap, only lazily freed pages not written since can go;
+ * they leave the page tables (the next touch reads zeroes). Written ones are kept, no longer
+ * lazily freeable.
+ */
+void pageout_pte_range(struct mm_struct *mm, u64 start, u64 end);
+
+/*
+ * Population (mm/gup.c; a no-op on the host): fault in every page of [start, end), which lies
+ * inside vma, as mlock and MAP_POPULATE want them (Linux's populate_vma_page_range): a write
+ * fault for private writable memory (so copy-on-write is broken now), a read fault otherwise,
+ * forced past a missing VM_READ when the VMA is accessible at all; nothing for VM_LOCKONFAULT.
+ * The caller holds the mmap lock (either mode): handle_mm_fault never sleeps. 0 or -errno
+ * (-EFAULT for a page that cannot be had, -ENOMEM).
+ */
+long populate_vma_page_range(struct vm_area_struct *vma, u64 start, u64 end);
+
+/*
+ * MADV_POPULATE_READ/WRITE's fault-in of [start, end) inside vma (Linux 6.1's
+ * faultin_vma_page_range, mm/gup.c): never past the protection, which refuses with -EINVAL;
+ * -EFAULT for a page the fault refuses, -ENOMEM, -EINTR. The caller holds the mmap lock.
+ */
+long faultin_vma_page_range(struct vm_area_struct *vma, u64 start, u64 end, bool write);
+
+/*
+ * Linux's __mm_populate: populates each VMA of [start, start+len) of the current mm, taking the
+ * mmap lock for reading; holes are skipped. The first error is returned unless ignore_errors
+ * (then the next VMA is tried). Called after the lock of the change that asked for it is let go.
+ */
+int __mm_populate(u64 start, u64 len, bool ignore_errors);
+
+/* mmap(MAP_POPULATE or VM_LOCKED), brk and mremap of locked memory: errors do not matter. */
+static inline void mm_populate(u64 start, u64 len)
+{
+	(void)__mm_populate(start, len, true);
+}
+
 #endif

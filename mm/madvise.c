@@ -12,10 +12,19 @@
  *  - MADV_NORMAL, MADV_RANDOM, MADV_SEQUENTIAL, MADV_HUGEPAGE, MADV_NOHUGEPAGE, MADV_DONTDUMP,
  *    MADV_DODUMP: flags of the VMA only (VmFlags rr, sr, hg, nh, dd in smaps), which split and
  *    merge VMAs as mprotect does; Warden has no readahead, huge pages or core files to use them.
- *  - MADV_WILLNEED, MADV_COLD, MADV_PAGEOUT, MADV_FREE: hints with nothing to do (no page cache
- *    pressure, no swap), after Linux's checks (MADV_FREE: private anonymous memory only).
- *  - the rest of Linux's advice (fork and KSM flags, MADV_REMOVE, MADV_POPULATE_*, MADV_COLLAPSE,
- *    MADV_HWPOISON, MADV_SOFT_OFFLINE) is not implemented: EINVAL, logged once.
+ *  - MADV_WILLNEED, MADV_COLD: hints with nothing to do (no page cache pressure, no swap).
+ *  - MADV_FREE (private anonymous memory only, not locked): the pages become lazily freeable,
+ *    clean until written again; MADV_PAGEOUT drops the ones still clean, and only those, since
+ *    there is no swap (LazyFree in smaps counts them). Memory pressure, Linux's other reason to
+ *    drop them, is never applied here.
+ *  - MADV_DONTFORK/MADV_DOFORK, MADV_WIPEONFORK/MADV_KEEPONFORK: VM_DONTCOPY (the child gets a
+ *    hole) and VM_WIPEONFORK (the child gets it zero-filled; private anonymous memory only),
+ *    VmFlags dc and wf; fork (mm/mmap.c's dup_mm) acts on them.
+ *  - MADV_POPULATE_READ, MADV_POPULATE_WRITE: every page faulted in now, for reading or writing
+ *    (mm/gup.c), never past the protection: EINVAL if it refuses, EFAULT for a page that cannot
+ *    be had (past the end of a file).
+ *  - the rest of Linux's advice (KSM flags, MADV_REMOVE, MADV_COLLAPSE, MADV_HWPOISON,
+ *    MADV_SOFT_OFFLINE) is not implemented: EINVAL, logged once.
  */
 #include "mm/mmap_lock.h"
 #include "mm/madvise.h"
@@ -54,7 +63,6 @@
 
 /* Linux's vm_flags bits that only madvise sets here (mm.h has the ones the rest of mm uses). */
 #define VM_PFNMAP 0x00000400UL
-#define VM_LOCKED 0x00002000UL
 #define VM_IO 0x00004000UL
 #define VM_SEQ_READ 0x00008000UL
 #define VM_RAND_READ 0x00010000UL
@@ -186,12 +194,40 @@ static int madvise_vma_behavior(struct mm_struct *mm, struct vm_area_struct *vma
 		*prev = vma;
 		if (vma->vm_flags & (VM_LOCKED | VM_PFNMAP | VM_HUGETLB))
 			return -EINVAL;
-		return 0; /* no swap, no reclaim: the pages stay */
+		/* No swap: only lazily freed pages, not written since MADV_FREE, can go. */
+		if (behavior == MADV_PAGEOUT && !vma->vm_file && !(vma->vm_flags & VM_SHARED))
+			pageout_pte_range(mm, start, end);
+		return 0;
 	case MADV_FREE:
 		*prev = vma;
 		if (vma->vm_file || (vma->vm_flags & VM_SHARED))
 			return -EINVAL; /* private anonymous memory only */
-		return 0; /* freed lazily under memory pressure, which never comes: data stays */
+		if (vma->vm_flags & (VM_LOCKED | VM_PFNMAP | VM_HUGETLB))
+			return -EINVAL;
+		/* Freed lazily: by MADV_PAGEOUT (Warden applies no memory pressure). */
+		madvise_free_pte_range(mm, start, end);
+		return 0;
+	case MADV_POPULATE_READ:
+	case MADV_POPULATE_WRITE:
+		*prev = vma;
+		return (int)faultin_vma_page_range(vma, start, end,
+						   behavior == MADV_POPULATE_WRITE);
+	case MADV_DONTFORK:
+		new_flags |= VM_DONTCOPY;
+		break;
+	case MADV_DOFORK:
+		if (vma->vm_flags & VM_IO)
+			return -EINVAL;
+		new_flags &= ~VM_DONTCOPY;
+		break;
+	case MADV_WIPEONFORK:
+		if (vma->vm_file || (vma->vm_flags & VM_SHARED))
+			return -EINVAL; /* anonymous private memory only */
+		new_flags |= VM_WIPEONFORK;
+		break;
+	case MADV_KEEPONFORK:
+		new_flags &= ~VM_WIPEONFORK;
+		break;
 	case MADV_DONTNEED:
 	case MADV_DONTNEED_LOCKED:
 		return madvise_dontneed(mm, vma, prev, start, end, behavior);

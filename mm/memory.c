@@ -63,6 +63,45 @@ void zap_page_range(struct mm_struct *mm, u64 start, u64 end)
 	flush_tlb_mm_range(mm, start, end);
 }
 
+void madvise_free_pte_range(struct mm_struct *mm, u64 start, u64 end)
+{
+	for (u64 va = start, run_end; va < end; va = run_end) {
+		pte_t *e = pgtable_pte_run(mm->pgd, va, end, &run_end);
+		for (; e && va < run_end; va += PAGE_SIZE, e++) {
+			if (!pte_has_frame(*e))
+				continue;
+			struct page *pg = phys_to_page(*e & PTE_ADDR_MASK);
+			/* Not the zero page, nor a page a forked child shares (Linux's mapcount).
+			 */
+			if (is_zero_page(pg) || pg->refcount != 1)
+				continue;
+			*e = (*e & ~(u64)_PAGE_DIRTY) | _PAGE_LAZYFREE;
+		}
+	}
+	flush_tlb_mm_range(mm, start, end); /* so that the next write sets _PAGE_DIRTY again */
+}
+
+void pageout_pte_range(struct mm_struct *mm, u64 start, u64 end)
+{
+	for (u64 va = start, run_end; va < end; va = run_end) {
+		pte_t *e = pgtable_pte_run(mm->pgd, va, end, &run_end);
+		for (; e && va < run_end; va += PAGE_SIZE, e++) {
+			if (!pte_has_frame(*e) || !(*e & _PAGE_LAZYFREE))
+				continue;
+			struct page *pg = phys_to_page(*e & PTE_ADDR_MASK);
+			if (pg->refcount != 1)
+				continue; /* Linux leaves pages other mappings hold alone */
+			if (*e & _PAGE_DIRTY) {
+				*e &= ~(u64)_PAGE_LAZYFREE; /* written again: no longer freeable */
+				continue;
+			}
+			put_page(pg);
+			*e = 0;
+		}
+	}
+	flush_tlb_mm_range(mm, start, end);
+}
+
 /*
  * Page tables unlinked from an mm wait here for the TLB flush that must come before their frames
  * can be reused (Linux's mmu_gather): the page-walk caches may still hold the cleared entries, and

@@ -30,8 +30,12 @@ struct file;
 #define VM_MAYSHARE 0x00000080UL
 #define VM_GROWSDOWN 0x00000100UL
 #define VM_GROWSUP VM_NONE /* no upward-growing stacks on x86 */
+#define VM_LOCKED 0x00002000UL /* mlock: every page faulted in, and kept (mm/mlock.c) */
+#define VM_DONTCOPY 0x00020000UL /* MADV_DONTFORK: a forked child does not get this VMA */
+#define VM_LOCKONFAULT 0x00080000UL /* with VM_LOCKED: lock pages as they are faulted in */
 #define VM_ACCOUNT 0x00100000UL
 #define VM_NORESERVE 0x00200000UL
+#define VM_WIPEONFORK 0x02000000UL /* MADV_WIPEONFORK: a forked child gets it zero-filled */
 #define VM_SOFTDIRTY 0x08000000UL /* new since the last soft-dirty reset: every mmap and brk */
 /* The VMA's protection key (0-15) in VM_PKEY_BIT0..3, bits 32-35 as Linux's (mm/pkeys.h). */
 #define VM_PKEY_SHIFT 32
@@ -41,6 +45,8 @@ struct file;
 #define VM_PKEY_BIT3 (1UL << 35)
 #define VM_PKEY_MASK (0xfUL << VM_PKEY_SHIFT)
 #define VM_STACK VM_GROWSDOWN
+#define VM_LOCKED_MASK (VM_LOCKED | VM_LOCKONFAULT)
+#define VM_LOCKED_CLEAR_MASK (~VM_LOCKED_MASK)
 
 /* mmap prot and flags (Linux x86-64 values). */
 #define PROT_NONE 0x0
@@ -112,10 +118,10 @@ struct mm_struct {
 	u64 *pgd;
 	/*
 	 * mmap_lock (mm/mmap_lock.h): held for writing by whatever changes the VMAs (mmap,
-	 * munmap, mprotect, mremap, brk, madvise, pkey_alloc/free, fork's copy) and for reading by
-	 * whatever walks them or fills in pages (page faults, /proc/PID/maps and pagemap,
-	 * /proc/PID/mem and ptrace). It covers the VMA tree and list, the VMAs' fields, the user
-	 * page tables, brk and the pkey allocation map.
+	 * munmap, mprotect, mremap, brk, madvise, mlock and friends, pkey_alloc/free, fork's copy)
+	 * and for reading by whatever walks them or fills in pages (page faults, population,
+	 * msync, mincore, /proc/PID/maps and pagemap, /proc/PID/mem and ptrace). It covers the VMA
+	 * tree and list, the VMAs' fields, the user page tables, brk and the pkey allocation map.
 	 */
 	struct rw_semaphore mmap_lock;
 	struct vma_tree mm_rb; /* the VMAs: .first is the lowest, .count their number */
@@ -127,6 +133,11 @@ struct mm_struct {
 	spinlock_t lock; /* guards ldt's replacement */
 	struct ldt_struct *ldt; /* the LDT (arch/x86_64/ldt.h), NULL until modify_ldt writes one */
 	u64 mmap_base;
+	/*
+	 * Flags every new mapping and heap growth gets (Linux's def_flags): VM_LOCKED, and
+	 * VM_LOCKONFAULT, after mlockall(MCL_FUTURE). Not inherited by fork, gone with exec.
+	 */
+	u64 def_flags;
 	u64 start_code, end_code, start_data, end_data;
 	u64 start_brk, brk;
 	u64 start_stack, arg_start, arg_end, env_start, env_end;
@@ -292,5 +303,8 @@ long sys_brk(u64 brk);
 /* mremap(2) on mm, as Linux 6.1 (mm/mremap.c): the new address, or -errno. */
 long do_mremap(struct mm_struct *mm, u64 addr, u64 old_len, u64 new_len, u64 flags, u64 new_addr);
 long sys_mremap(u64 addr, u64 old_len, u64 new_len, u64 flags, u64 new_addr);
+/* msync(2) (mm/msync.c) and mincore(2) (mm/mincore.c), Linux 6.1's checks in its order. */
+long sys_msync(u64 start, u64 len, u64 flags);
+long sys_mincore(u64 start, u64 len, u64 vec);
 
 #endif

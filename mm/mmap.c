@@ -9,6 +9,7 @@
 #include "mm/mm.h"
 #include "mm/vma.h"
 #include "mm/pkeys.h"
+#include "mm/mlock.h"
 #include "arch/x86_64/ldt.h"
 #include "kernel/trace.h"
 #include "mm/internal.h"
@@ -366,8 +367,13 @@ long do_mmap(struct mm_struct *mm, struct file *file, u64 addr, u64 len, u64 pro
 			pkey = 0;
 	}
 	vm_flags = calc_vm_prot_bits(prot) | pkey_vm_flags(pkey) |
-		   (flags & MAP_GROWSDOWN ? VM_GROWSDOWN : 0) | VM_MAYREAD | VM_MAYWRITE |
+		   (flags & MAP_GROWSDOWN ? VM_GROWSDOWN : 0) |
+		   (flags & MAP_LOCKED ? VM_LOCKED : 0) | mm->def_flags | VM_MAYREAD | VM_MAYWRITE |
 		   VM_MAYEXEC;
+	if ((flags & MAP_LOCKED) && !can_do_mlock())
+		return -EPERM;
+	if (mlock_future_check(mm, vm_flags, len))
+		return -EAGAIN;
 	if (file) {
 		int err = mmap_file_checks(file, prot, flags, len, pgoff, &vm_flags);
 		if (err)
@@ -398,6 +404,21 @@ long do_mmap(struct mm_struct *mm, struct file *file, u64 addr, u64 len, u64 pro
 }
 
 /*
+ * How much of a new mapping at r (an address, or -errno) mmap faults in after letting go of the
+ * lock (Linux's do_mmap *populate): all of it when it is locked (MAP_LOCKED, or mlockall's
+ * MCL_FUTURE) or for MAP_POPULATE without MAP_NONBLOCK; else 0. Population's errors are ignored.
+ */
+static u64 mmap_populate_len(struct mm_struct *mm, long r, u64 len, u64 flags)
+{
+	if (r < 0)
+		return 0;
+	if ((flags & MAP_LOCKED) || (mm->def_flags & VM_LOCKED) ||
+	    (flags & (MAP_POPULATE | MAP_NONBLOCK)) == MAP_POPULATE)
+		return PAGE_ALIGN(len);
+	return 0;
+}
+
+/*
  * mmap of /dev/zero: anonymous memory. A shared mapping of a /dev/zero opened read-only cannot
  * be made writable, as for any file (Linux clears VM_MAYWRITE and VM_SHARED).
  */
@@ -412,7 +433,10 @@ static long mmap_dev_zero(struct file *file, u64 addr, u64 len, u64 prot, u64 fl
 	long r = do_mmap(current->mm, NULL, addr, len, prot, flags | MAP_ANONYMOUS, 0);
 	if (r >= 0 && ro_shared)
 		find_vma(current->mm, (u64)r)->vm_flags &= ~(VM_MAYWRITE | VM_SHARED);
+	u64 populate = mmap_populate_len(current->mm, r, len, flags);
 	mmap_write_unlock(current->mm);
+	if (populate)
+		mm_populate((u64)r, populate);
 	return r;
 }
 
@@ -437,9 +461,12 @@ static long __sys_mmap(u64 addr, u64 len, u64 prot, u64 flags, u64 fd, u64 off)
 	}
 	mmap_write_lock(current->mm);
 	long r = do_mmap(current->mm, file, addr, len, prot, flags, off >> PAGE_SHIFT);
+	u64 populate = mmap_populate_len(current->mm, r, len, flags);
 	mmap_write_unlock(current->mm);
 	if (file)
 		fput(file);
+	if (populate)
+		mm_populate((u64)r, populate);
 	return r;
 }
 
@@ -468,7 +495,8 @@ long sys_munmap(u64 addr, u64 len)
 static int do_brk_flags(struct mm_struct *mm, u64 addr, u64 len)
 {
 	struct vm_area_struct *prev;
-	u64 flags = VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC | VM_ACCOUNT;
+	u64 flags = VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC | VM_ACCOUNT |
+		    mm->def_flags;
 
 	if (current->personality & READ_IMPLIES_EXEC)
 		flags |= VM_EXEC;
@@ -522,6 +550,8 @@ static long __sys_brk(struct mm_struct *mm, u64 brk)
 	struct vm_area_struct *next = find_vma(mm, oldbrk);
 	if (next && newbrk + PAGE_SIZE > vm_start_gap(next))
 		return (long)mm->brk;
+	if (mlock_future_check(mm, mm->def_flags, newbrk - oldbrk))
+		return (long)mm->brk;
 	if (do_brk_flags(mm, oldbrk, newbrk - oldbrk))
 		return (long)mm->brk;
 	mm->brk = brk;
@@ -534,9 +564,15 @@ long sys_brk(u64 brk)
 
 	trace_call_begin(TRACE_BRK);
 	mmap_write_lock(mm);
+	u64 oldbrk = PAGE_ALIGN(mm->brk);
 	long r = __sys_brk(mm, brk);
+	u64 newbrk = PAGE_ALIGN(mm->brk);
+	/* Heap grown under mlockall(MCL_FUTURE): faulted in, as Linux's brk does. */
+	bool populate = newbrk > oldbrk && (mm->def_flags & VM_LOCKED);
 	mm_debug_check(mm, "brk");
 	mmap_write_unlock(mm);
+	if (populate)
+		mm_populate(oldbrk, newbrk - oldbrk);
 	trace_call_end(TRACE_BRK, r, brk);
 	return r;
 }
@@ -567,20 +603,33 @@ struct mm_struct *dup_mm(struct mm_struct *old)
 	       sizeof(*mm) - offsetof(struct mm_struct, mmap_base));
 	mm->exe_inode = NULL;
 	mm->flags = 0; /* MMF_OOM_SKIP is the old mm's own (Linux's mmf_init_flags) */
+	mm->def_flags &= ~VM_LOCKED_MASK; /* mlockall(MCL_FUTURE) is not inherited (mm_init) */
 	set_mm_exe_inode(mm, old->exe_inode);
 	if (ldt_dup_context(old, mm))
 		goto fail;
 	for (struct vm_area_struct *v = old->mm_rb.first; v; v = v->vm_next) {
+		if (v->vm_flags & VM_DONTCOPY)
+			continue; /* MADV_DONTFORK: the child has a hole there */
 		struct vm_area_struct *n = vm_area_dup(v);
 		if (!n)
 			goto fail;
 		n->vm_mm = mm;
-		if (anon_vma_fork(n, v)) {
+		/* Memory locks are the parent's (Linux's dup_mmap). */
+		n->vm_flags &= VM_LOCKED_CLEAR_MASK;
+		if (n->vm_flags & VM_WIPEONFORK) {
+			unlink_anon_vmas(n); /* MADV_WIPEONFORK: a clean slate, never touched */
+		} else if (anon_vma_fork(n, v)) {
 			vm_area_free(n);
 			goto fail;
 		}
+		/*
+		 * Neighbours that differed only in what the child drops stay apart, as in Linux,
+		 * which does not merge here either.
+		 */
+		if ((v->vm_flags & VM_LOCKED_MASK) || (n->vm_flags & VM_WIPEONFORK))
+			mm->split_left_behind = true;
 		vma_tree_insert(&mm->mm_rb, n, vma_tree_last(&mm->mm_rb), NULL);
-		if (copy_page_range(mm, old, v))
+		if (!(n->vm_flags & VM_WIPEONFORK) && copy_page_range(mm, old, v))
 			goto fail;
 	}
 	mmap_write_unlock(old);

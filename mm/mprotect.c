@@ -91,6 +91,9 @@ static int mprotect_fixup(struct mm_struct *mm, struct vm_area_struct *vma,
 	trace_range(start, end, oldflags, newflags);
 	vma->vm_flags = newflags;
 	change_protection(mm, start, end, newflags);
+	/* Locked private memory made writable gets its own pages now (COW broken), as Linux. */
+	if ((oldflags & (VM_WRITE | VM_SHARED | VM_LOCKED)) == VM_LOCKED && (newflags & VM_WRITE))
+		(void)populate_vma_page_range(vma, start, end);
 	return 0;
 }
 

@@ -100,6 +100,16 @@ static long move_vma(struct mm_struct *mm, struct vm_area_struct *vma, u64 old_a
 
 	if (mm->mm_rb.count >= sysctl_max_map_count - 3)
 		return -ENOMEM; /* the munmap below may need two more VMAs */
+	/* The lock goes with the pages: a locked VMA is split first, so only the range loses it. */
+	if ((flags & MREMAP_DONTUNMAP) && (vma->vm_flags & VM_LOCKED)) {
+		int err = 0;
+		if (old_addr > vma->vm_start)
+			err = split_vma(mm, vma, old_addr, 1);
+		if (!err && old_addr + old_len < vma->vm_end)
+			err = split_vma(mm, vma, old_addr + old_len, 0);
+		if (err)
+			return err;
+	}
 	u64 new_pgoff = vma->vm_pgoff + ((old_addr - vma->vm_start) >> PAGE_SHIFT);
 	struct vm_area_struct *new_vma = copy_vma(mm, &vma, new_addr, new_len, new_pgoff);
 	if (!new_vma)
@@ -117,8 +127,14 @@ static long move_vma(struct mm_struct *mm, struct vm_area_struct *vma, u64 old_a
 		excess = vma->vm_end - vma->vm_start - old_len;
 		split = old_addr > vma->vm_start && old_addr + old_len < vma->vm_end;
 	}
-	if ((flags & MREMAP_DONTUNMAP) && new_addr != (u64)-ENOMEM)
-		return (long)new_addr; /* the old VMA stays, now without pages */
+	if ((flags & MREMAP_DONTUNMAP) && new_addr != (u64)-ENOMEM) {
+		/* The old VMA stays, now without pages, and always unlocked (as Linux). */
+		if (vma->vm_flags & VM_LOCKED_MASK) {
+			vma->vm_flags &= VM_LOCKED_CLEAR_MASK;
+			mm->split_left_behind = true; /* Linux merges nothing here either */
+		}
+		return (long)new_addr;
+	}
 	u64 vma_end = vma->vm_end, vma_start = vma->vm_start;
 	if (do_munmap(mm, old_addr, old_len) < 0)
 		excess = 0;
@@ -245,8 +261,14 @@ long sys_mremap(u64 addr, u64 old_len, u64 new_len, u64 flags, u64 new_addr)
 	trace_call_begin(TRACE_MREMAP);
 	mmap_write_lock(mm);
 	long r = do_mremap(mm, addr, old_len, new_len, flags, new_addr);
+	/* Locked memory that grew (in place or moved): its new part is faulted in, as Linux. */
+	struct vm_area_struct *v = r >= 0 ? find_vma(mm, (u64)r) : NULL;
+	bool populate = v && (v->vm_flags & VM_LOCKED) && PAGE_ALIGN(new_len) > PAGE_ALIGN(old_len);
 	mm_debug_check(mm, "mremap");
 	mmap_write_unlock(mm);
+	if (populate)
+		mm_populate((u64)r + PAGE_ALIGN(old_len),
+			    PAGE_ALIGN(new_len) - PAGE_ALIGN(old_len));
 	trace_call_end(TRACE_MREMAP, r, addr, old_len, new_len, flags, new_addr);
 	return r;
 }

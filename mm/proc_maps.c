@@ -229,17 +229,23 @@ static void smaps_page_accumulate(struct mem_size_stats *mss, u64 size, u64 pss,
 }
 
 /* Linux's smaps_account() for one 4 KiB page (Warden maps no huge pages into user space). */
-static void smaps_account(struct mem_size_stats *mss, struct vm_area_struct *vma, u64 va,
-			  struct page *pg)
+static void smaps_account(struct mem_size_stats *mss, struct vm_area_struct *vma, u64 va, pte_t pte)
 {
+	struct page *pg = phys_to_page(pte & PTE_ADDR_MASK);
 	bool file_page = is_page_cache_page(vma, va, pg);
 	bool locked = vma->vm_flags & VM_LOCKED;
 	/*
 	 * Dirty and young: Warden's PTEs carry _PAGE_DIRTY and _PAGE_ACCESSED from the start, so
 	 * the bits tell nothing; every page Warden maps was written (anonymous memory, a private
-	 * copy, a ramfs page filled by write()) and touched (see mm/proc_maps.h).
+	 * copy, a ramfs page filled by write()) and touched (see mm/proc_maps.h). The exception is
+	 * a page MADV_FREE made clean and lazily freeable, until it is written again (Linux's
+	 * LazyFree, counted as clean).
 	 */
-	bool dirty = true, young = true;
+	bool lazyfree = (pte & _PAGE_LAZYFREE) && !(pte & _PAGE_DIRTY);
+	bool dirty = !lazyfree, young = true;
+
+	if (lazyfree && !file_page)
+		mss->lazyfree += PAGE_SIZE;
 	/* The map count: the frame's references less the page cache's own. */
 	u32 mapcount = pg->refcount - (file_page ? 1 : 0);
 
@@ -278,7 +284,7 @@ void smap_gather_stats(struct vm_area_struct *vma, struct mem_size_stats *mss)
 		/* The zero page is not counted, as Linux's vm_normal_page() leaves it out. */
 		if (level == PG_LEVEL_4K && pte_has_frame(*e) &&
 		    !is_zero_page(phys_to_page(*e & PTE_ADDR_MASK)))
-			smaps_account(mss, vma, va, phys_to_page(*e & PTE_ADDR_MASK));
+			smaps_account(mss, vma, va, *e);
 		va += PAGE_SIZE;
 	}
 }
@@ -339,6 +345,7 @@ static void show_smap_vma_flags(struct seq_buf *m, const struct vm_area_struct *
 		{ VM_GROWSDOWN, "gd" },
 		{ VM_PFNMAP, "pf" },
 		{ VM_LOCKED, "lo" },
+		/* VM_LOCKONFAULT has no mnemonic in 6.1: it shows as "??" */
 		{ VM_IO, "io" },
 		{ VM_SEQ_READ, "sr" },
 		{ VM_RAND_READ, "rr" },

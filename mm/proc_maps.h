@@ -61,8 +61,9 @@
  *   - THPeligible is 0: Linux switches THP off with less than 512 MiB of RAM, as on the oracle
  *     (QEMU -m 512M), and Warden has none. The rule Linux applies when THP is on (always) is
  *     kept in thp_eligible(), switched off; AnonHugePages is always 0.
- *   - Swap, SwapPss, LazyFree, *PmdMapped, *_Hugetlb are 0 (no swap, MADV_FREE or huge pages);
- *     Locked is Pss for a VM_LOCKED VMA (none until mlock exists).
+ *   - Swap, SwapPss, *PmdMapped, *_Hugetlb are 0 (no swap or huge pages); LazyFree counts the
+ *     pages MADV_FREE made freeable and nothing wrote since (_PAGE_LAZYFREE, counted clean);
+ *     Locked is Pss for a VM_LOCKED VMA (mlock, mm/mlock.c), as Linux.
  */
 #ifndef WARDEN_MM_PROC_MAPS_H
 #define WARDEN_MM_PROC_MAPS_H

@@ -54,6 +54,8 @@ static struct page *get_remote_page(struct mm_struct *mm, u64 addr, bool write)
 			struct page *pg = phys_to_page(*e & PTE_ADDR_MASK);
 			bool own = (*e & _PAGE_RW) || (!(v->vm_flags & VM_SHARED) &&
 						       !is_zero_page(pg) && pg->refcount == 1);
+			if (write && own)
+				*e &= ~(u64)_PAGE_LAZYFREE; /* written: MADV_FREE's offer is off */
 			if (!write || own)
 				return pg;
 		}

@@ -72,6 +72,13 @@ struct vm_area_struct *vm_area_dup(struct vm_area_struct *orig)
 	return v;
 }
 
+void unlink_anon_vmas(struct vm_area_struct *vma)
+{
+	put_anon_vma(vma->anon_vma);
+	vma->anon_vma = NULL;
+	vma->anon_vma_chain = 0;
+}
+
 void vm_area_free(struct vm_area_struct *vma)
 {
 	if (vma->vm_file)

@@ -36,6 +36,9 @@ void vm_area_free(struct vm_area_struct *vma);
  */
 int anon_vma_prepare(struct vm_area_struct *vma);
 
+/* Drops vma's anon_vma (fork's MADV_WIPEONFORK copy starts as if never written). */
+void unlink_anon_vmas(struct vm_area_struct *vma);
+
 /*
  * fork: gives child (a vm_area_dup() of parent) its own anon_vma if parent has one, linked below
  * the parent's (its chain grows by one, so it no longer counts as unforked). 0, or -ENOMEM.

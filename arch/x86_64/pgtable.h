@@ -24,6 +24,12 @@
  * entry), so that mprotect can give the page back, data intact. Linux's _PAGE_PROTNONE.
  */
 #define _PAGE_PROTNONE (1UL << 10)
+/*
+ * Software bit: a private anonymous page that MADV_FREE made freeable (Linux: a folio without
+ * PG_swapbacked). MADV_FREE also clears _PAGE_DIRTY, which the CPU sets again on a write: a page
+ * still clean when MADV_PAGEOUT comes is dropped, a written one kept (mm/memory.c).
+ */
+#define _PAGE_LAZYFREE (1UL << 11)
 #define _PAGE_PKEY_SHIFT 59 /* protection key, bits 59..62 */
 #define _PAGE_PKEY_MASK (0xfUL << _PAGE_PKEY_SHIFT)
 #define _PAGE_NX (1UL << 63)

@@ -188,3 +188,17 @@ bool rwsem_is_write_locked_by_current(struct rw_semaphore *sem)
 {
 	return sem->count == -1;
 }
+
+/* No page tables to fault pages into. */
+long populate_vma_page_range(struct vm_area_struct *vma, u64 start, u64 end)
+{
+	(void)vma, (void)start, (void)end;
+	return 0;
+}
+
+/* Nothing to populate on the host. */
+int __mm_populate(u64 start, u64 len, bool ignore_errors)
+{
+	(void)start, (void)len, (void)ignore_errors;
+	return 0;
+}

@@ -19,6 +19,7 @@
 #include "tests/host/test_fs.h"
 #include "mm/mm.h"
 #include "mm/vma.h"
+#include "mm/mlock.h"
 #include "fs/ramfs.h"
 #include "fs/vfs.h"
 #include "kernel/errno.h"
@@ -123,6 +124,10 @@ static void extra_of(u64 f, char *out)
 		strcat(out, "nr ");
 	if (f & VM_GROWSDOWN)
 		strcat(out, "gd ");
+	if (f & VM_LOCKED)
+		strcat(out, "lo ");
+	if (f & VM_LOCKONFAULT)
+		strcat(out, "lf ");
 	if (out[0])
 		out[strlen(out) - 1] = 0;
 }
@@ -666,5 +671,66 @@ HOST_TEST(vma_merge_random_ops_keep_invariants)
 			}
 		}
 	}
+	teardown();
+}
+
+/*
+ * mlock and munlock split and merge as mprotect does (Linux's mlock_fixup, recorded by
+ * user/mlock.c on Linux); a hole stops them with ENOMEM after the VMAs before it changed.
+ */
+HOST_TEST(mlock_split_merge)
+{
+	setup();
+	map(0, 6, RW, ANON);
+	CHECK_EQ(sys_mlock(ARENA + 2 * P, P), 0);
+	LAYOUT({ 0, 2, "rw-p", "ac", '-', 0 }, { 2, 3, "rw-p", "ac lo", '-', 0 },
+	       { 3, 6, "rw-p", "ac", '-', 0 });
+	CHECK_EQ(sys_mlock(ARENA + 3 * P + 100, 1), 0); /* rounded to the page: joins it */
+	LAYOUT({ 0, 2, "rw-p", "ac", '-', 0 }, { 2, 4, "rw-p", "ac lo", '-', 0 },
+	       { 4, 6, "rw-p", "ac", '-', 0 });
+	CHECK_EQ(mm_locked_vm(mm), 2);
+	CHECK_EQ(sys_mlock2(ARENA + P, P, MLOCK_ONFAULT), 0);
+	LAYOUT({ 0, 1, "rw-p", "ac", '-', 0 }, { 1, 2, "rw-p", "ac lo lf", '-', 0 },
+	       { 2, 4, "rw-p", "ac lo", '-', 0 }, { 4, 6, "rw-p", "ac", '-', 0 });
+	CHECK_EQ(sys_mlock2(ARENA, P, 2), -EINVAL);
+	CHECK_EQ(sys_munlock(ARENA, 6 * P), 0);
+	LAYOUT({ 0, 6, "rw-p", "ac", '-', 0 });
+	CHECK_EQ(mm_locked_vm(mm), 0);
+	unmap(3, 1);
+	CHECK_EQ(sys_mlock(ARENA, 6 * P), -ENOMEM);
+	LAYOUT({ 0, 3, "rw-p", "ac lo", '-', 0 }, { 4, 6, "rw-p", "ac", '-', 0 });
+	CHECK_EQ(sys_mlock(ARENA + 3 * P, P), -ENOMEM);
+	CHECK_EQ(sys_mlock(ARENA, -2 * P), -EINVAL);
+	CHECK_EQ(sys_mlock(ARENA, 0), 0);
+	teardown();
+}
+
+/* mlockall: MCL_CURRENT locks every VMA, MCL_FUTURE every later mmap; fork drops both. */
+HOST_TEST(mlock_mlockall_fork)
+{
+	setup();
+	map(0, 2, RW, ANON);
+	map(3, 2, PROT_READ, ANON);
+	CHECK_EQ(sys_mlockall(MCL_ONFAULT), -EINVAL);
+	CHECK_EQ(sys_mlockall(0), -EINVAL);
+	CHECK_EQ(sys_mlockall(MCL_CURRENT | MCL_FUTURE), 0);
+	LAYOUT({ 0, 2, "rw-p", "ac lo", '-', 0 }, { 3, 5, "r--p", "lo", '-', 0 });
+	map(2, 1, RW, ANON); /* locked too: joins the VMA below it */
+	LAYOUT({ 0, 3, "rw-p", "ac lo", '-', 0 }, { 3, 5, "r--p", "lo", '-', 0 });
+	struct mm_struct *parent = mm, *child = dup_mm(parent);
+	CHECK(child);
+	other = parent;
+	mm = child;
+	current->mm = child;
+	LAYOUT({ 0, 3, "rw-p", "ac", '-', 0 }, { 3, 5, "r--p", "", '-', 0 });
+	map(5, 1, PROT_READ, ANON); /* MCL_FUTURE is not inherited */
+	LAYOUT({ 0, 3, "rw-p", "ac", '-', 0 }, { 3, 6, "r--p", "", '-', 0 });
+	mmput(child);
+	mm = parent;
+	other = NULL;
+	current->mm = parent;
+	CHECK_EQ(sys_munlockall(), 0);
+	map(5, 1, PROT_READ, ANON);
+	LAYOUT({ 0, 3, "rw-p", "ac", '-', 0 }, { 3, 6, "r--p", "", '-', 0 });
 	teardown();
 }
