@@ -196,7 +196,7 @@ bench-trace: deps
 	@tools/bench-trace
 
 # The syscall-fuzzing campaign: N fuzzed calls (default 10^6) for each SEED, under debug_vm.
-# E.g. make fuzz SEED="1 2 3" N=100000. See tools/fuzz and docs/testing.md.
+# E.g. make fuzz SEED="1 2 3" N=100000, or SEED=1..10 (a range). See tools/fuzz and docs/testing.md.
 fuzz: deps
 	@$(MAKE) --no-print-directory $(KERNEL) $(BUILD)/user/fuzz
 	@tools/fuzz "$(or $(SEED),1)" "$(or $(N),1000000)"
