@@ -85,20 +85,17 @@ void seq_printf(struct seq_buf *m, const char *fmt, ...)
 }
 
 /*
- * Opening a generated file makes its content; a /proc/<pid> file's show() runs with
- * proc_task() returning that task (ESRCH if it was reaped since the lookup).
+ * Makes a generated file's content into m (emptied first): a /proc/<pid> file's show() runs with
+ * proc_task() returning that task (ESRCH if it was reaped since the lookup). 0 or -errno.
  */
-static int proc_file_open(struct inode *inode, struct file *file)
+static int proc_file_fill(struct inode *inode, struct seq_buf *m)
 {
-	struct seq_buf *m = kzalloc(sizeof(*m), GFP_KERNEL);
 	struct task_struct *t = NULL;
 
-	if (inode->i_pid && (!proc_pid_task || !(t = proc_pid_task(inode->i_pid)))) {
-		kfree(m);
-		return -ESRCH; /* the task was reaped since the lookup */
-	}
-	if (!m)
-		return -ENOMEM;
+	if (inode->i_pid && (!proc_pid_task || !(t = proc_pid_task(inode->i_pid))))
+		return -ESRCH;
+	m->len = 0;
+	m->overflow = false;
 	proc_target = t;
 	proc_target_inode = inode;
 	int err = inode->i_show(m);
@@ -106,6 +103,20 @@ static int proc_file_open(struct inode *inode, struct file *file)
 	proc_target_inode = NULL;
 	if (!err && m->overflow)
 		err = -ENOMEM;
+	return err;
+}
+
+/*
+ * Opening a generated file makes its content once, so that the open fails as the show() says
+ * (ESRCH, EACCES, ENOMEM); a read from offset 0 makes it again (below).
+ */
+static int proc_file_open(struct inode *inode, struct file *file)
+{
+	struct seq_buf *m = kzalloc(sizeof(*m), GFP_KERNEL);
+
+	if (!m)
+		return -ENOMEM;
+	int err = proc_file_fill(inode, m);
 	if (err) {
 		kfree(m->buf);
 		kfree(m);
@@ -125,15 +136,25 @@ static void proc_file_release(struct inode *inode, struct file *file)
 	kfree(m);
 }
 
-/* Reads from the content made at open. */
+/*
+ * Reads the content. Linux makes the text at read time (seq_read_iter starts over at offset 0),
+ * so a read from offset 0 makes it again: what changed between the open and the read shows
+ * (musl's fopen opens before it mallocs its FILE, which may map memory: /proc/self/maps must show
+ * that mapping). Reads further on continue the same text.
+ */
 static ssize_t proc_file_read(struct file *file, struct iov_iter *to, s64 *ppos)
 {
 	struct seq_buf *m = file->private_data;
-	int pid = file_inode(file)->i_pid;
+	struct inode *inode = file_inode(file);
 
+	if (*ppos == 0) {
+		int err = proc_file_fill(inode, m);
+		if (err)
+			return err;
+	}
 	if ((u64)*ppos >= m->len)
 		return 0;
-	if (pid && (!proc_pid_task || !proc_pid_task(pid)))
+	if (inode->i_pid && (!proc_pid_task || !proc_pid_task(inode->i_pid)))
 		return -ESRCH; /* Linux makes the text at read: the task is gone */
 	size_t n = min(m->len - (size_t)*ppos, iov_iter_count(to));
 	size_t copied = copy_to_iter(m->buf + *ppos, n, to);
