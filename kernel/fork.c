@@ -173,12 +173,15 @@ struct signal_struct *signal_alloc(const struct signal_struct *parent)
 /* Drops a task's hold on its signal_struct; the last task of the group frees it. */
 static void signal_put(struct signal_struct *sig)
 {
-	if (sig && --sig->count == 0)
+	if (sig && --sig->count == 0) {
+		flush_shared_sigqueue(sig);
 		kfree(sig);
+	}
 }
 
 void free_task(struct task_struct *t)
 {
+	flush_task_sigqueue(t);
 	signal_put(t->signal);
 	vfree(t->stack);
 	kfree(t);

@@ -152,9 +152,9 @@ long sys_rt_sigaction(int sig, const void *act, void *oact, u64 sigsetsize)
 			u64 flags = siglock_irqsave();
 			struct task_struct *t;
 
-			current->signal->shared_pending &= ~sigmask(sig);
+			sigqueue_flush(shared_pending_set(current->signal), sigmask(sig));
 			for_each_thread(current, t)
-				t->pending &= ~sigmask(sig);
+				sigqueue_flush(task_pending_set(t), sigmask(sig));
 			siglock_irqrestore(flags);
 		}
 	}

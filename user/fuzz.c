@@ -380,6 +380,11 @@ static const struct sc table[] = {
 	{ SYS_restart_syscall, "restart_syscall", "", 1 },
 	{ SYS_tgkill, "tgkill", "ddS", 1 },
 	{ SYS_tkill, "tkill", "dS", 1 },
+	/* issue 17: sigwait and sigqueue: garbage sets, siginfos and timeouts, queued real-time
+	 * signals up to RLIMIT_SIGPENDING (a wait with no timeout blocks the round) */
+	{ SYS_rt_sigtimedwait, "rt_sigtimedwait", "kptz", 2 },
+	{ SYS_rt_sigqueueinfo, "rt_sigqueueinfo", "dSp", 2 },
+	{ SYS_rt_tgsigqueueinfo, "rt_tgsigqueueinfo", "ddSp", 2 },
 	{ SYS_openat, "openat", "Dsom", 4 },
 	{ SYS_mkdirat, "mkdirat", "DWm", 1 },
 	{ SYS_newfstatat, "newfstatat", "Dspi", 2 },
