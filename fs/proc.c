@@ -136,22 +136,12 @@ static void proc_file_release(struct inode *inode, struct file *file)
 	kfree(m);
 }
 
-/*
- * Reads the content. Linux makes the text at read time (seq_read_iter starts over at offset 0),
- * so a read from offset 0 makes it again: what changed between the open and the read shows
- * (musl's fopen opens before it mallocs its FILE, which may map memory: /proc/self/maps must show
- * that mapping). Reads further on continue the same text.
- */
-static ssize_t proc_file_read(struct file *file, struct iov_iter *to, s64 *ppos)
+/* Reads from the content made at open (or at the last read from offset 0). */
+static ssize_t proc_snapshot_read(struct file *file, struct iov_iter *to, s64 *ppos)
 {
 	struct seq_buf *m = file->private_data;
 	struct inode *inode = file_inode(file);
 
-	if (*ppos == 0) {
-		int err = proc_file_fill(inode, m);
-		if (err)
-			return err;
-	}
 	if ((u64)*ppos >= m->len)
 		return 0;
 	if (inode->i_pid && (!proc_pid_task || !proc_pid_task(inode->i_pid)))
@@ -162,6 +152,22 @@ static ssize_t proc_file_read(struct file *file, struct iov_iter *to, s64 *ppos)
 		return -EFAULT;
 	*ppos += (s64)copied;
 	return (ssize_t)copied;
+}
+
+/*
+ * Reads a generated file. Linux makes the text at read time (seq_read_iter starts over at
+ * offset 0), so a read from offset 0 makes it again: what changed between the open and the read
+ * shows (musl's fopen opens before it mallocs its FILE, which may map memory: /proc/self/maps
+ * must show that mapping). Reads further on continue the same text.
+ */
+static ssize_t proc_file_read(struct file *file, struct iov_iter *to, s64 *ppos)
+{
+	if (*ppos == 0) {
+		int err = proc_file_fill(file_inode(file), file->private_data);
+		if (err)
+			return err;
+	}
+	return proc_snapshot_read(file, to, ppos);
 }
 
 /* lseek of a generated file: SEEK_SET and SEEK_CUR to positions >= 0 (Linux's seq_lseek). */
@@ -189,10 +195,21 @@ static ssize_t proc_seq_write(struct file *file, struct iov_iter *from, s64 *ppo
 	return write(file, from, ppos);
 }
 
+/*
+ * A Warden file made with proc_create_seq (/proc/warden/trace, control): its text is made at open
+ * only, since making it takes the trace records out of their rings.
+ */
+static const struct file_operations proc_seq_fops = {
+	.open = proc_file_open,
+	.release = proc_file_release,
+	.read = proc_snapshot_read,
+	.llseek = proc_file_lseek,
+};
+
 static const struct file_operations proc_seq_rw_fops = {
 	.open = proc_file_open,
 	.release = proc_file_release,
-	.read = proc_file_read,
+	.read = proc_snapshot_read,
 	.write = proc_seq_write,
 	.llseek = proc_file_lseek,
 };
@@ -234,7 +251,7 @@ int proc_create_seq(struct inode *dir, const char *name, u32 mode, int (*show)(s
 
 	if (!inode)
 		return -ENOMEM;
-	inode->i_fop = write ? &proc_seq_rw_fops : &proc_file_fops;
+	inode->i_fop = write ? &proc_seq_rw_fops : &proc_seq_fops;
 	inode->i_show = show;
 	inode->i_private = (void *)write;
 	return proc_add(dir ? dir : proc_root, name, inode);
@@ -282,21 +299,12 @@ struct proc_int {
 	int (*store)(int *value, int v); /* NULL: the value written is the value */
 };
 
-/* Opening an integer file makes its content: the value and a newline. */
-static int proc_int_open(struct inode *inode, struct file *file)
+/* An integer file's content: the value and a newline (made at open and at a read from 0). */
+static int proc_int_show(struct seq_buf *m)
 {
-	struct seq_buf *m = kzalloc(sizeof(*m), GFP_KERNEL);
-	const struct proc_int *pi = inode->i_private;
+	const struct proc_int *pi = proc_show_inode()->i_private;
 
-	if (!m)
-		return -ENOMEM;
 	seq_printf(m, "%d\n", *pi->value);
-	if (m->overflow) {
-		kfree(m->buf);
-		kfree(m);
-		return -ENOMEM;
-	}
-	file->private_data = m;
 	return 0;
 }
 
@@ -371,7 +379,7 @@ static ssize_t proc_int_write(struct file *file, struct iov_iter *from, s64 *ppo
 }
 
 static const struct file_operations proc_int_fops = {
-	.open = proc_int_open,
+	.open = proc_file_open,
 	.release = proc_file_release,
 	.read = proc_file_read,
 	.write = proc_int_write,
@@ -390,6 +398,7 @@ int proc_create_int_store(struct inode *dir, const char *name, u32 mode, int *va
 	}
 	*pi = (struct proc_int){ value, min, max, store };
 	inode->i_fop = &proc_int_fops;
+	inode->i_show = proc_int_show;
 	inode->i_private = pi;
 	return proc_add(dir ? dir : proc_root, name, inode);
 }

@@ -45,8 +45,9 @@ int proc_create_file(enum proc_dir where, const char *name, u32 mode,
 		     int (*show)(struct seq_buf *m));
 
 /*
- * A generated file NAME in dir (NULL: /proc) as proc_create_file() makes them, that may also be
- * written: write (NULL for a read-only file) gets each write(2) whole.
+ * A generated file NAME in dir (NULL: /proc) whose text is made at open only (show() may take
+ * what it shows away: /proc/warden/trace), that may also be written: write (NULL for a read-only
+ * file) gets each write(2) whole.
  */
 int proc_create_seq(struct inode *dir, const char *name, u32 mode, int (*show)(struct seq_buf *m),
 		    ssize_t (*write)(struct file *file, struct iov_iter *from, s64 *ppos));
