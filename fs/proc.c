@@ -459,6 +459,18 @@ static char *proc_self_get_link(struct inode *inode)
 	return proc_strdup(pid);
 }
 
+/* /proc/thread-self -> "<tgid>/task/<tid>": the calling thread's own directory */
+static char *proc_thread_self_get_link(struct inode *inode)
+{
+	char path[48];
+
+	(void)inode;
+	if (!current)
+		return ERR_PTR(-ENOENT);
+	snprintf(path, sizeof(path), "%d/task/%d", current->tgid, current->pid);
+	return proc_strdup(path);
+}
+
 /* /proc/<pid>/exe -> the program the task runs */
 static char *proc_exe_get_link(struct inode *inode)
 {
@@ -583,6 +595,8 @@ int proc_init(void)
 	if (!proc_task_dir)
 		return -ENOMEM;
 	int err = proc_create_link(PROC_ROOT, "self", proc_self_get_link);
+	if (!err)
+		err = proc_create_link(PROC_ROOT, "thread-self", proc_thread_self_get_link);
 	if (!err)
 		err = proc_create_link(PROC_SELF, "exe", proc_exe_get_link);
 	if (!err)

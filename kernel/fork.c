@@ -398,6 +398,7 @@ static struct task_struct *copy_process(const struct kernel_clone_args *args, lo
 	t->fs_base = (flags & CLONE_SETTLS) ? args->tls : parent->fs_base;
 	t->gs_base = parent->gs_base;
 	copy_signal_state(t, parent);
+	t->cred = parent->cred; /* each thread has its own copy, as Linux's copy_creds */
 	if (flags & CLONE_CLEAR_SIGHAND) { /* Linux's flush_signal_handlers(p, 0) */
 		struct sigaltstack_state ss = t->sig.altstack;
 

@@ -180,7 +180,7 @@ void ptrace_event_exec(int old_pid)
 	}
 	/* The legacy report: a SIGTRAP the task sends itself, stopping it on the way out. */
 	struct kernel_siginfo info = { .si_signo = SIGTRAP, .si_code = SI_USER };
-	siginfo_set_pid_uid(&info, t->tgid, 0);
+	siginfo_set_pid_uid(&info, t->tgid, t->cred.uid);
 	send_signal_info(t, SIGTRAP, &info);
 }
 

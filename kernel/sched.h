@@ -12,6 +12,7 @@
 #include "kernel/spinlock.h"
 #include "kernel/wait.h"
 #include "kernel/signal.h"
+#include "kernel/cred.h"
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/ptrace.h"
 
@@ -203,6 +204,7 @@ struct task_struct {
 	struct task_struct *thread_next; /* the next thread of the group (signal->thread_head) */
 	u64 pending; /* pending signals, bit n-1 for signal n */
 	u64 blocked; /* signal mask */
+	struct cred cred; /* this thread's ids and capabilities (kernel/cred.c) */
 	/* rt_sigtimedwait: the real mask while blocked has the awaited set taken out (else 0) */
 	u64 real_blocked;
 	struct task_signal sig; /* siginfo of pending signals, altstack, last trap */

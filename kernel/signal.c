@@ -213,7 +213,7 @@ void send_sig_pipe(void)
 {
 	struct kernel_siginfo info = { .si_signo = SIGPIPE, .si_code = SI_USER };
 
-	siginfo_set_pid_uid(&info, current->tgid, 0);
+	siginfo_set_pid_uid(&info, current->tgid, current->cred.uid);
 	send_signal_info(current, SIGPIPE, &info);
 }
 
@@ -287,7 +287,7 @@ static void chld_info(struct kernel_siginfo *info, int sig, struct task_struct *
 		      int status)
 {
 	*info = (struct kernel_siginfo){ .si_signo = sig, .si_code = code };
-	siginfo_set_pid_uid(info, t->tgid, 0);
+	siginfo_set_pid_uid(info, t->tgid, t->cred.uid);
 	info->fields[1] = (u32)status;
 }
 
@@ -380,7 +380,8 @@ static int ptrace_signal(int sig, struct kernel_siginfo *info)
 		return 0;
 	if (next != sig) {
 		*info = (struct kernel_siginfo){ .si_signo = next, .si_code = SI_USER };
-		siginfo_set_pid_uid(info, t->ptracer ? t->ptracer->tgid : 0, 0);
+		siginfo_set_pid_uid(info, t->ptracer ? t->ptracer->tgid : 0,
+				    t->ptracer ? t->ptracer->cred.uid : 0);
 	}
 	if (t->blocked & sigmask(next)) {
 		send_signal_info(t, next, info); /* blocked: it waits like any other */

@@ -295,6 +295,13 @@ bool will_become_orphaned_pgrp(int pgid, struct task_struct *ignored);
 /* Is the current task's process group orphaned (its stop signals are then discarded)? */
 bool is_current_pgrp_orphaned(void);
 
+/*
+ * May the current task send sig to t (Linux's check_kill_permission for a signal from user
+ * space)? 0 or -EPERM: another process needs a matching real or saved uid, or CAP_KILL; SIGCONT
+ * within the session is always allowed.
+ */
+int check_kill_permission(int sig, const struct task_struct *t);
+
 long sys_kill(int pid, int sig);
 long sys_tkill(int tid, int sig);
 long sys_tgkill(int tgid, int tid, int sig);

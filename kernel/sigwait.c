@@ -183,6 +183,8 @@ long sys_rt_sigqueueinfo(int pid, int sig, const void *uinfo)
 		return -ESRCH;
 	if (sig < 0 || sig > _NSIG)
 		return -EINVAL;
+	if ((err = check_kill_permission(sig, p)))
+		return err;
 	return sig ? send_sigqueue_info(p, sig, &info, true) : 0; /* to p's whole process */
 }
 
@@ -202,5 +204,7 @@ long sys_rt_tgsigqueueinfo(int tgid, int pid, int sig, const void *uinfo)
 		return -ESRCH;
 	if (sig < 0 || sig > _NSIG)
 		return -EINVAL;
+	if ((err = check_kill_permission(sig, p)))
+		return err;
 	return sig ? send_sigqueue_info(p, sig, &info, false) : 0;
 }
