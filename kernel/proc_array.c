@@ -231,7 +231,8 @@ static int proc_status_show(struct seq_buf *m)
 	if (mm)
 		seq_printf(m, "THP_enabled:\t1\n");
 	task_sig_masks(t, &ign, &catch);
-	seq_printf(m, "Threads:\t%d\nSigQ:\t0/%llu\n", task_nr_threads(t),
+	seq_printf(m, "Threads:\t%d\nSigQ:\t%llu/%llu\n", task_nr_threads(t),
+		   (unsigned long long)sigpending_user_count(),
 		   (unsigned long long)t->signal->rlim[RLIMIT_SIGPENDING].rlim_cur);
 	seq_printf(m, "SigPnd:\t%016lx\nShdPnd:\t%016lx\nSigBlk:\t%016lx\n", t->pending,
 		   t->signal->shared_pending, t->blocked);

@@ -225,6 +225,9 @@ bool send_signal_info(struct task_struct *t, int sig, const struct kernel_siginf
 int send_sigqueue_info(struct task_struct *t, int sig, const struct kernel_siginfo *info,
 		       bool group);
 
+/* The signals counted against RLIMIT_SIGPENDING for the user (status's SigQ:; one user here). */
+u64 sigpending_user_count(void);
+
 /* Frees what t's pending set holds (a task being freed): its queued signals and their count. */
 void flush_task_sigqueue(struct task_struct *t);
 

@@ -20,6 +20,11 @@
  */
 static u64 sigpending_count;
 
+u64 sigpending_user_count(void)
+{
+	return sigpending_count;
+}
+
 /*
  * Counts one more instance against t's RLIMIT_SIGPENDING (Linux's __sigqueue_alloc): false when
  * the limit is reached, unless override says the instance is kept anyway.

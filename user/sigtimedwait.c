@@ -5,7 +5,7 @@
  * handler, SIGKILL/SIGSTOP left out of the set. sigqueue: each instance of a real-time signal is
  * kept and taken in order (lowest number first), a standard one only once; RLIMIT_SIGPENDING
  * (EAGAIN for a queued real-time signal past it, lost siginfo for others; the count given back
- * when a process with queued signals exits). rt_sigqueueinfo/rt_tgsigqueueinfo: EPERM for
+ * when a process with queued signals exits, status's SigQ: count). rt_sigqueueinfo/rt_tgsigqueueinfo: EPERM for
  * si_code >= 0 or SI_TKILL to another task, ESRCH, EINVAL, EFAULT, E2BIG for an unknown si_code
  * with bytes past the kernel's siginfo, the value reaching the receiver. */
 #define _GNU_SOURCE
@@ -183,6 +183,20 @@ static void interrupted(void)
 	waitpid(c, NULL, 0);
 }
 
+/* The count of queued signals /proc/self/status shows (SigQ:'s first number). */
+static long sigq(void)
+{
+	char b[4096];
+	long n = -1;
+	FILE *f = fopen("/proc/self/status", "r");
+	while (f && fgets(b, sizeof b, f))
+		if (!strncmp(b, "SigQ:", 5))
+			n = strtol(b + 6, NULL, 10);
+	if (f)
+		fclose(f);
+	return n;
+}
+
 static void queueing(void)
 {
 	uint64_t rt = set_of(SIGRTMIN + 1, SIGRTMIN + 2);
@@ -192,6 +206,7 @@ static void queueing(void)
 		show("sigqueue SIGRTMIN+1", queue(getpid(), SIGRTMIN + 1, SI_QUEUE, v));
 	show("sigqueue SIGRTMIN+2", queue(getpid(), SIGRTMIN + 2, SI_QUEUE, 20));
 	show("sigqueue SIGRTMIN+1", queue(getpid(), SIGRTMIN + 1, SI_QUEUE, 4));
+	printf("SigQ: %ld queued\n", sigq());
 	for (int i = 0; i < 5; i++) {
 		take("take", rt);
 		sigpending(&pend);
