@@ -115,6 +115,8 @@ static long do_sigtimedwait(u64 set, struct kernel_siginfo *info, u64 timeout)
 	t->blocked &= mask;
 	siglock_irqrestore(flags);
 	for (;;) {
+		/* asleep before the check: a signal sent from an interrupt after it wakes us */
+		t->state = TASK_INTERRUPTIBLE;
 		if (task_sigpending(t)) {
 			interrupted = true;
 			break;
@@ -122,7 +124,6 @@ static long do_sigtimedwait(u64 set, struct kernel_siginfo *info, u64 timeout)
 		if (ktime_get_ns() >= deadline)
 			break;
 		t->wake_at_ns = deadline == KTIME_MAX ? 0 : deadline;
-		t->state = TASK_INTERRUPTIBLE;
 		schedule();
 	}
 	t->wake_at_ns = 0;
@@ -183,7 +184,8 @@ long sys_rt_sigqueueinfo(int pid, int sig, const void *uinfo)
 		return -ESRCH;
 	if (sig < 0 || sig > _NSIG)
 		return -EINVAL;
-	if ((err = check_kill_permission(sig, p)))
+	err = check_kill_permission(sig, p);
+	if (err)
 		return err;
 	return sig ? send_sigqueue_info(p, sig, &info, true) : 0; /* to p's whole process */
 }
@@ -204,7 +206,8 @@ long sys_rt_tgsigqueueinfo(int tgid, int pid, int sig, const void *uinfo)
 		return -ESRCH;
 	if (sig < 0 || sig > _NSIG)
 		return -EINVAL;
-	if ((err = check_kill_permission(sig, p)))
+	err = check_kill_permission(sig, p);
+	if (err)
 		return err;
 	return sig ? send_sigqueue_info(p, sig, &info, false) : 0;
 }
