@@ -85,20 +85,17 @@ void seq_printf(struct seq_buf *m, const char *fmt, ...)
 }
 
 /*
- * Opening a generated file makes its content; a /proc/<pid> file's show() runs with
- * proc_task() returning that task (ESRCH if it was reaped since the lookup).
+ * Makes a generated file's content into m (emptied first): a /proc/<pid> file's show() runs with
+ * proc_task() returning that task (ESRCH if it was reaped since the lookup). 0 or -errno.
  */
-static int proc_file_open(struct inode *inode, struct file *file)
+static int proc_file_fill(struct inode *inode, struct seq_buf *m)
 {
-	struct seq_buf *m = kzalloc(sizeof(*m), GFP_KERNEL);
 	struct task_struct *t = NULL;
 
-	if (inode->i_pid && (!proc_pid_task || !(t = proc_pid_task(inode->i_pid)))) {
-		kfree(m);
-		return -ESRCH; /* the task was reaped since the lookup */
-	}
-	if (!m)
-		return -ENOMEM;
+	if (inode->i_pid && (!proc_pid_task || !(t = proc_pid_task(inode->i_pid))))
+		return -ESRCH;
+	m->len = 0;
+	m->overflow = false;
 	proc_target = t;
 	proc_target_inode = inode;
 	int err = inode->i_show(m);
@@ -106,6 +103,20 @@ static int proc_file_open(struct inode *inode, struct file *file)
 	proc_target_inode = NULL;
 	if (!err && m->overflow)
 		err = -ENOMEM;
+	return err;
+}
+
+/*
+ * Opening a generated file makes its content once, so that the open fails as the show() says
+ * (ESRCH, EACCES, ENOMEM); a read from offset 0 makes it again (below).
+ */
+static int proc_file_open(struct inode *inode, struct file *file)
+{
+	struct seq_buf *m = kzalloc(sizeof(*m), GFP_KERNEL);
+
+	if (!m)
+		return -ENOMEM;
+	int err = proc_file_fill(inode, m);
 	if (err) {
 		kfree(m->buf);
 		kfree(m);
@@ -125,15 +136,15 @@ static void proc_file_release(struct inode *inode, struct file *file)
 	kfree(m);
 }
 
-/* Reads from the content made at open. */
-static ssize_t proc_file_read(struct file *file, struct iov_iter *to, s64 *ppos)
+/* Reads from the content made at open (or at the last read from offset 0). */
+static ssize_t proc_snapshot_read(struct file *file, struct iov_iter *to, s64 *ppos)
 {
 	struct seq_buf *m = file->private_data;
-	int pid = file_inode(file)->i_pid;
+	struct inode *inode = file_inode(file);
 
 	if ((u64)*ppos >= m->len)
 		return 0;
-	if (pid && (!proc_pid_task || !proc_pid_task(pid)))
+	if (inode->i_pid && (!proc_pid_task || !proc_pid_task(inode->i_pid)))
 		return -ESRCH; /* Linux makes the text at read: the task is gone */
 	size_t n = min(m->len - (size_t)*ppos, iov_iter_count(to));
 	size_t copied = copy_to_iter(m->buf + *ppos, n, to);
@@ -141,6 +152,22 @@ static ssize_t proc_file_read(struct file *file, struct iov_iter *to, s64 *ppos)
 		return -EFAULT;
 	*ppos += (s64)copied;
 	return (ssize_t)copied;
+}
+
+/*
+ * Reads a generated file. Linux makes the text at read time (seq_read_iter starts over at
+ * offset 0), so a read from offset 0 makes it again: what changed between the open and the read
+ * shows (musl's fopen opens before it mallocs its FILE, which may map memory: /proc/self/maps
+ * must show that mapping). Reads further on continue the same text.
+ */
+static ssize_t proc_file_read(struct file *file, struct iov_iter *to, s64 *ppos)
+{
+	if (*ppos == 0) {
+		int err = proc_file_fill(file_inode(file), file->private_data);
+		if (err)
+			return err;
+	}
+	return proc_snapshot_read(file, to, ppos);
 }
 
 /* lseek of a generated file: SEEK_SET and SEEK_CUR to positions >= 0 (Linux's seq_lseek). */
@@ -168,10 +195,21 @@ static ssize_t proc_seq_write(struct file *file, struct iov_iter *from, s64 *ppo
 	return write(file, from, ppos);
 }
 
+/*
+ * A Warden file made with proc_create_seq (/proc/warden/trace, control): its text is made at open
+ * only, since making it takes the trace records out of their rings.
+ */
+static const struct file_operations proc_seq_fops = {
+	.open = proc_file_open,
+	.release = proc_file_release,
+	.read = proc_snapshot_read,
+	.llseek = proc_file_lseek,
+};
+
 static const struct file_operations proc_seq_rw_fops = {
 	.open = proc_file_open,
 	.release = proc_file_release,
-	.read = proc_file_read,
+	.read = proc_snapshot_read,
 	.write = proc_seq_write,
 	.llseek = proc_file_lseek,
 };
@@ -213,7 +251,7 @@ int proc_create_seq(struct inode *dir, const char *name, u32 mode, int (*show)(s
 
 	if (!inode)
 		return -ENOMEM;
-	inode->i_fop = write ? &proc_seq_rw_fops : &proc_file_fops;
+	inode->i_fop = write ? &proc_seq_rw_fops : &proc_seq_fops;
 	inode->i_show = show;
 	inode->i_private = (void *)write;
 	return proc_add(dir ? dir : proc_root, name, inode);
@@ -261,21 +299,12 @@ struct proc_int {
 	int (*store)(int *value, int v); /* NULL: the value written is the value */
 };
 
-/* Opening an integer file makes its content: the value and a newline. */
-static int proc_int_open(struct inode *inode, struct file *file)
+/* An integer file's content: the value and a newline (made at open and at a read from 0). */
+static int proc_int_show(struct seq_buf *m)
 {
-	struct seq_buf *m = kzalloc(sizeof(*m), GFP_KERNEL);
-	const struct proc_int *pi = inode->i_private;
+	const struct proc_int *pi = proc_show_inode()->i_private;
 
-	if (!m)
-		return -ENOMEM;
 	seq_printf(m, "%d\n", *pi->value);
-	if (m->overflow) {
-		kfree(m->buf);
-		kfree(m);
-		return -ENOMEM;
-	}
-	file->private_data = m;
 	return 0;
 }
 
@@ -350,7 +379,7 @@ static ssize_t proc_int_write(struct file *file, struct iov_iter *from, s64 *ppo
 }
 
 static const struct file_operations proc_int_fops = {
-	.open = proc_int_open,
+	.open = proc_file_open,
 	.release = proc_file_release,
 	.read = proc_file_read,
 	.write = proc_int_write,
@@ -369,6 +398,7 @@ int proc_create_int_store(struct inode *dir, const char *name, u32 mode, int *va
 	}
 	*pi = (struct proc_int){ value, min, max, store };
 	inode->i_fop = &proc_int_fops;
+	inode->i_show = proc_int_show;
 	inode->i_private = pi;
 	return proc_add(dir ? dir : proc_root, name, inode);
 }
@@ -427,6 +457,18 @@ static char *proc_self_get_link(struct inode *inode)
 		return ERR_PTR(-ENOENT);
 	snprintf(pid, sizeof(pid), "%d", current->tgid);
 	return proc_strdup(pid);
+}
+
+/* /proc/thread-self -> "<tgid>/task/<tid>": the calling thread's own directory */
+static char *proc_thread_self_get_link(struct inode *inode)
+{
+	char path[48];
+
+	(void)inode;
+	if (!current)
+		return ERR_PTR(-ENOENT);
+	snprintf(path, sizeof(path), "%d/task/%d", current->tgid, current->pid);
+	return proc_strdup(path);
 }
 
 /* /proc/<pid>/exe -> the program the task runs */
@@ -553,6 +595,8 @@ int proc_init(void)
 	if (!proc_task_dir)
 		return -ENOMEM;
 	int err = proc_create_link(PROC_ROOT, "self", proc_self_get_link);
+	if (!err)
+		err = proc_create_link(PROC_ROOT, "thread-self", proc_thread_self_get_link);
 	if (!err)
 		err = proc_create_link(PROC_SELF, "exe", proc_exe_get_link);
 	if (!err)

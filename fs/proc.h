@@ -6,10 +6,10 @@
  * so its generator describes that task (proc_task()) rather than the caller. Entries with file
  * operations of their own (mem, pagemap, oom_score_adj...) still describe the caller, so only
  * the caller's own /proc/<pid> has them. Other files are "generated files": a callback writes
- * their whole content into a seq_buf when the file is opened, and reads, lseek and pread are
- * served from that copy (a /proc/<pid> file whose task was reaped since reads ESRCH, as Linux,
- * which makes the text at read). Nothing in /proc can be created, removed or renamed; its
- * st_blksize is 1024, as on Linux.
+ * their whole content into a seq_buf when the file is opened (so the open fails as it says) and
+ * again at each read from offset 0, as Linux makes the text at read; reads further on, lseek and
+ * pread are served from that copy (a /proc/<pid> file whose task was reaped since reads ESRCH).
+ * Nothing in /proc can be created, removed or renamed; its st_blksize is 1024, as on Linux.
  */
 #ifndef WARDEN_FS_PROC_H
 #define WARDEN_FS_PROC_H
@@ -37,15 +37,17 @@ enum proc_dir { PROC_ROOT, PROC_SELF };
 
 /*
  * Creates the generated file NAME in /proc or /proc/self, with permission bits mode (0444 for a
- * read-only file). show() fills the content for the calling task each time the file is opened:
- * 0, or -errno for the open to fail with. 0 or -errno (EEXIST, ENOMEM).
+ * read-only file). show() fills the content for the calling task each time the file is opened
+ * and at each read from offset 0: 0, or -errno for the open (or read) to fail with. 0 or -errno
+ * (EEXIST, ENOMEM).
  */
 int proc_create_file(enum proc_dir where, const char *name, u32 mode,
 		     int (*show)(struct seq_buf *m));
 
 /*
- * A generated file NAME in dir (NULL: /proc) as proc_create_file() makes them, that may also be
- * written: write (NULL for a read-only file) gets each write(2) whole.
+ * A generated file NAME in dir (NULL: /proc) whose text is made at open only (show() may take
+ * what it shows away: /proc/warden/trace), that may also be written: write (NULL for a read-only
+ * file) gets each write(2) whole.
  */
 int proc_create_seq(struct inode *dir, const char *name, u32 mode, int (*show)(struct seq_buf *m),
 		    ssize_t (*write)(struct file *file, struct iov_iter *from, s64 *ppos));

@@ -41,6 +41,7 @@ struct linux_binprm {
 	bool point_of_no_return; /* the old program is gone: failures kill */
 	bool path_inaccessible; /* /dev/fd name of an O_CLOEXEC descriptor */
 	bool comm_from_dentry; /* execveat(fd, "", AT_EMPTY_PATH): comm from the file's name */
+	bool secureexec; /* AT_SECURE: the effective ids differ from the real ones (exec_creds) */
 	u64 rlim_stack_cur; /* RLIMIT_STACK when execve started */
 	char buf[BINPRM_BUF_SIZE]; /* the file's first bytes, zero-padded */
 	char interp_name[BINPRM_BUF_SIZE]; /* a script's interpreter (bprm->interp) */

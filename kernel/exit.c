@@ -386,9 +386,10 @@ static struct task_struct *find_waitable(int pid, int options, bool *any)
 		}
 	}
 	for (struct task_struct *t = first_task(); t; t = t->run_next) {
-		if (t->ptracer != current || parent_is_us(t) ||
+		if (t->ptracer != current || (parent_is_us(t) && thread_group_leader(t)) ||
 		    !eligible_child(t, pid, options, true))
-			continue; /* tracees that are not children (PTRACE_ATTACH) */
+			continue; /* tracees not on a children list (PTRACE_ATTACH, traced threads)
+				   */
 		*any = true;
 		if (t->state == EXIT_ZOMBIE || reportable_stop(t, options))
 			return t;

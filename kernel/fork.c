@@ -9,6 +9,7 @@
  */
 #include "kernel/errno.h"
 #include "kernel/futex.h"
+#include "kernel/ptrace.h"
 #include "kernel/sched.h"
 #include "kernel/signal.h"
 #include "kernel/string.h"
@@ -31,6 +32,7 @@
 #define CLONE_FS 0x00000200
 #define CLONE_FILES 0x00000400
 #define CLONE_SIGHAND 0x00000800
+#define CLONE_PTRACE 0x00002000
 #define CLONE_VFORK 0x00004000
 #define CLONE_PARENT 0x00008000
 #define CLONE_THREAD 0x00010000
@@ -173,12 +175,15 @@ struct signal_struct *signal_alloc(const struct signal_struct *parent)
 /* Drops a task's hold on its signal_struct; the last task of the group frees it. */
 static void signal_put(struct signal_struct *sig)
 {
-	if (sig && --sig->count == 0)
+	if (sig && --sig->count == 0) {
+		flush_shared_sigqueue(sig);
 		kfree(sig);
+	}
 }
 
 void free_task(struct task_struct *t)
 {
+	flush_task_sigqueue(t);
 	signal_put(t->signal);
 	vfree(t->stack);
 	kfree(t);
@@ -395,6 +400,7 @@ static struct task_struct *copy_process(const struct kernel_clone_args *args, lo
 	t->fs_base = (flags & CLONE_SETTLS) ? args->tls : parent->fs_base;
 	t->gs_base = parent->gs_base;
 	copy_signal_state(t, parent);
+	t->cred = parent->cred; /* each thread has its own copy, as Linux's copy_creds */
 	if (flags & CLONE_CLEAR_SIGHAND) { /* Linux's flush_signal_handlers(p, 0) */
 		struct sigaltstack_state ss = t->sig.altstack;
 
@@ -418,9 +424,10 @@ static struct task_struct *copy_process(const struct kernel_clone_args *args, lo
  * The parent of a CLONE_VFORK child sleeps here until the child lets go of the shared address
  * space (exec or exit: mm_release completes *done), as Linux's wait_for_vfork_done in
  * TASK_KILLABLE: only a fatal signal ends the wait early; the others wait with the parent.
- * A killed parent unhooks itself so that the child never touches its stack again.
+ * A killed parent unhooks itself so that the child never touches its stack again. True when the
+ * child let go (not when the wait was ended by a fatal signal).
  */
-static void wait_for_vfork_done(struct task_struct *child, struct vfork_done *done)
+static bool wait_for_vfork_done(struct task_struct *child, struct vfork_done *done)
 {
 	struct wait_queue_entry we;
 
@@ -433,6 +440,7 @@ static void wait_for_vfork_done(struct task_struct *child, struct vfork_done *do
 	finish_wait(&done->wq, &we);
 	if (!done->done)
 		child->vfork_done = NULL; /* not yet exited: child is still there */
+	return done->done;
 }
 
 /* Linux's kernel_clone: makes the child, starts it, and for CLONE_VFORK waits for it. */
@@ -440,11 +448,13 @@ static long kernel_clone(const struct kernel_clone_args *args)
 {
 	struct vfork_done vfork = { .done = false };
 	long err;
+	int trace = ptrace_clone_event(args->flags, args->exit_signal);
 	struct task_struct *t = copy_process(args, &err);
 
 	if (!t)
 		return err;
 	int pid = t->pid;
+	ptrace_init_task(t, (args->flags & CLONE_PTRACE) || trace);
 	/* Linux ignores a fault here: the child exists either way. */
 	if (args->flags & CLONE_PARENT_SETTID)
 		put_user_u32((u32)pid, (u32 *)args->parent_tid);
@@ -454,8 +464,10 @@ static long kernel_clone(const struct kernel_clone_args *args)
 	}
 	sched_add_task(t);
 	t->state = TASK_RUNNING;
-	if (args->flags & CLONE_VFORK)
-		wait_for_vfork_done(t, &vfork);
+	if (trace) /* the child runs: now its tracer hears of it (Linux's ptrace_event_pid) */
+		ptrace_event_pid(trace, pid);
+	if ((args->flags & CLONE_VFORK) && wait_for_vfork_done(t, &vfork))
+		ptrace_event_pid(PTRACE_EVENT_VFORK_DONE, pid);
 	return pid;
 }
 

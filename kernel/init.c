@@ -20,6 +20,7 @@
 #include "kernel/init.h"
 #include "kernel/binfmts.h"
 #include "kernel/cmdline.h"
+#include "kernel/cred.h"
 #include "kernel/errno.h"
 #include "kernel/err.h"
 #include "kernel/exec.h"
@@ -274,6 +275,7 @@ void start_init(void)
 		panic("start_init: out of memory");
 	attach_thread(t);
 	rlimit_init(t);
+	cred_init(&t->cred);
 	t->signal->pgid = t->signal->sid = 0; /* Linux's init_struct_pid: group, session 0 */
 	t->signal->flags |= SIGNAL_UNKILLABLE; /* Linux's init protection, see kernel/signal.c */
 	strlcpy(t->comm, "init", sizeof(t->comm));

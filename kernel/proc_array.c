@@ -223,7 +223,10 @@ static int proc_status_show(struct seq_buf *m)
 		seq_printf(m, "Umask:\t%04o\n", t->fs->umask);
 	seq_printf(m, "State:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\nTracerPid:\t%d\n",
 		   task_state(t), t->tgid, t->pid, task_ppid(t), t->ptracer ? t->ptracer->tgid : 0);
-	seq_printf(m, "Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nFDSize:\t%u\nGroups:\t\n",
+	seq_printf(m, "Uid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n", t->cred.uid, t->cred.euid,
+		   t->cred.suid, t->cred.fsuid, t->cred.gid, t->cred.egid, t->cred.sgid,
+		   t->cred.fsgid);
+	seq_printf(m, "FDSize:\t%u\nGroups:\t\n",
 		   t->files && t->state < EXIT_ZOMBIE ? t->files->linux_max_fds : 0);
 	seq_printf(m, "NStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n", t->tgid, t->pid,
 		   t->signal->pgid, t->signal->sid);
@@ -233,14 +236,16 @@ static int proc_status_show(struct seq_buf *m)
 	if (mm)
 		seq_printf(m, "THP_enabled:\t1\n");
 	task_sig_masks(t, &ign, &catch);
-	seq_printf(m, "Threads:\t%d\nSigQ:\t0/%llu\n", task_nr_threads(t),
+	seq_printf(m, "Threads:\t%d\nSigQ:\t%llu/%llu\n", task_nr_threads(t),
+		   (unsigned long long)sigpending_user_count(),
 		   (unsigned long long)t->signal->rlim[RLIMIT_SIGPENDING].rlim_cur);
 	seq_printf(m, "SigPnd:\t%016lx\nShdPnd:\t%016lx\nSigBlk:\t%016lx\n", t->pending,
 		   t->signal->shared_pending, t->blocked);
 	seq_printf(m, "SigIgn:\t%016lx\nSigCgt:\t%016lx\n", ign, catch);
 	seq_printf(m, "CapInh:\t%016llx\nCapPrm:\t%016llx\nCapEff:\t%016llx\n", 0ULL,
-		   0x1ffffffffffULL, 0x1ffffffffffULL);
-	seq_printf(m, "CapBnd:\t%016llx\nCapAmb:\t%016llx\n", 0x1ffffffffffULL, 0ULL);
+		   (unsigned long long)t->cred.cap_permitted,
+		   (unsigned long long)t->cred.cap_effective);
+	seq_printf(m, "CapBnd:\t%016llx\nCapAmb:\t%016llx\n", CAP_FULL_SET, 0ULL);
 	seq_printf(m, "NoNewPrivs:\t0\nSeccomp:\t0\nSeccomp_filters:\t0\n");
 	seq_printf(m, "Speculation_Store_Bypass:\tnot vulnerable\n");
 	seq_printf(m, "SpeculationIndirectBranch:\tnot vulnerable\n");

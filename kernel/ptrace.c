@@ -32,6 +32,9 @@
 #define PTRACE_GETREGSET 0x4204
 #define PTRACE_SETREGSET 0x4205
 
+#define CLONE_VFORK 0x00004000
+#define CLONE_UNTRACED 0x00800000
+
 #define PTRACE_EVENT_EXEC 4
 #define PTRACE_O_TRACEEXEC (1U << PTRACE_EVENT_EXEC)
 #define PTRACE_O_EXITKILL (1U << 20)
@@ -180,8 +183,49 @@ void ptrace_event_exec(int old_pid)
 	}
 	/* The legacy report: a SIGTRAP the task sends itself, stopping it on the way out. */
 	struct kernel_siginfo info = { .si_signo = SIGTRAP, .si_code = SI_USER };
-	siginfo_set_pid_uid(&info, t->tgid, 0);
+	siginfo_set_pid_uid(&info, t->tgid, t->cred.uid);
 	send_signal_info(t, SIGTRAP, &info);
+}
+
+/* Did the current task's tracer ask for event stops of kind event (Linux's ptrace_event_enabled)?
+ */
+static bool ptrace_event_enabled(int event)
+{
+	return current->ptracer && (current->ptrace_options & (1U << event));
+}
+
+int ptrace_clone_event(u64 flags, int exit_signal)
+{
+	int event;
+
+	if (flags & CLONE_UNTRACED)
+		return 0;
+	if (flags & CLONE_VFORK)
+		event = PTRACE_EVENT_VFORK;
+	else if (exit_signal != SIGCHLD)
+		event = PTRACE_EVENT_CLONE;
+	else
+		event = PTRACE_EVENT_FORK;
+	return ptrace_event_enabled(event) ? event : 0;
+}
+
+void ptrace_init_task(struct task_struct *child, bool ptrace)
+{
+	if (!ptrace || !current->ptracer)
+		return;
+	child->ptracer = current->ptracer;
+	child->ptrace_options = current->ptrace_options;
+	/* Linux sets the bit only: taken, it reads as SI_USER with no sender */
+	child->pending |= sigmask(SIGSTOP);
+	child->sig.info[SIGSTOP - 1] = (struct kernel_siginfo){ .si_signo = SIGSTOP };
+}
+
+void ptrace_event_pid(int event, int pid)
+{
+	if (!ptrace_event_enabled(event))
+		return;
+	current->ptrace_message = (u64)pid;
+	ptrace_notify(SIGTRAP | event << 8);
 }
 
 void ptrace_exit(struct task_struct *t)
@@ -206,10 +250,10 @@ void ptrace_exit(struct task_struct *t)
 	/*
 	 * A tracee whose tracer is not its parent stays traced as a zombie: the tracer's wait4
 	 * reports the exit first (Linux's do_notify_parent to the tracer), then the parent reaps
-	 * it.
+	 * it. So does a traced thread (PTRACE_O_TRACECLONE): nobody but its tracer waits for it.
 	 */
-	if (t->ptracer && t->ptracer != t->parent)
-		wake_up(&t->ptracer->signal->wait_chldexit);
+	if (t->ptracer && (t->ptracer != t->parent || !thread_group_leader(t)))
+		wake_up(&t->ptracer->signal->wait_chldexit); /* a thread is its tracer's to reap */
 	else
 		t->ptracer = NULL;
 }

@@ -12,6 +12,7 @@
 #include "kernel/spinlock.h"
 #include "kernel/wait.h"
 #include "kernel/signal.h"
+#include "kernel/cred.h"
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/ptrace.h"
 
@@ -116,6 +117,7 @@ struct signal_struct {
 	 */
 	u64 shared_pending;
 	struct kernel_siginfo shared_info[_NSIG];
+	struct sigpending_queue shared_queue;
 	/*
 	 * SIGNAL_UNKILLABLE (init: no signal with the default action, unless the kernel forces it;
 	 * kept across execve, not inherited; cleared when a fault with the default action is
@@ -202,6 +204,9 @@ struct task_struct {
 	struct task_struct *thread_next; /* the next thread of the group (signal->thread_head) */
 	u64 pending; /* pending signals, bit n-1 for signal n */
 	u64 blocked; /* signal mask */
+	struct cred cred; /* this thread's ids and capabilities (kernel/cred.c) */
+	/* rt_sigtimedwait: the real mask while blocked has the awaited set taken out (else 0) */
+	u64 real_blocked;
 	struct task_signal sig; /* siginfo of pending signals, altstack, last trap */
 	int jobctl_stop; /* a group stop's signal this thread is yet to stop for (JOBCTL_STOP) */
 	u64 fs_base; /* user FS and GS bases, up to date while the task is not running */

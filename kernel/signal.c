@@ -40,7 +40,9 @@ void sighand_put(struct sighand_struct *sh)
 void copy_signal_state(struct task_struct *child, const struct task_struct *parent)
 {
 	child->blocked = parent->blocked;
+	child->real_blocked = 0;
 	child->pending = 0;
+	child->sig.queue = (struct sigpending_queue){ 0, NULL };
 	child->sig.altstack = parent->sig.altstack;
 }
 
@@ -69,11 +71,12 @@ static bool sig_task_ignored(struct task_struct *t, int sig, bool force)
 
 /*
  * Linux's sig_ignored: a blocked signal is never ignored (the handler may change before it is
- * unblocked), nor one for a traced task but SIGKILL (its tracer wants to see it).
+ * unblocked; blocked before rt_sigtimedwait took it out of the mask counts), nor one for a traced
+ * task but SIGKILL (its tracer wants to see it).
  */
 static bool sig_ignored(struct task_struct *t, int sig, bool force)
 {
-	if (t->blocked & sigmask(sig))
+	if ((t->blocked | t->real_blocked) & sigmask(sig))
 		return false;
 	if (t->ptracer && sig != SIGKILL)
 		return false;
@@ -83,10 +86,11 @@ static bool sig_ignored(struct task_struct *t, int sig, bool force)
 /*
  * send_signal_info's work, with interrupts off (siglock_irqsave): group says whether the signal
  * is for the whole process (kill, a process group's signal, SIGCHLD: the shared pending set) or
- * for thread t alone (tkill, tgkill, faults: t's own).
+ * for thread t alone (tkill, tgkill, faults: t's own). 1 if it is pending (or was already), 0 if
+ * it was ignored, -EAGAIN if a real-time signal from sigqueue found RLIMIT_SIGPENDING reached.
  */
-static bool send_signal_info_locked(struct task_struct *t, int sig,
-				    const struct kernel_siginfo *info, bool group)
+static int send_signal_info_locked(struct task_struct *t, int sig,
+				   const struct kernel_siginfo *info, bool group)
 {
 	/*
 	 * Linux's send_signal_locked: a signal is the kernel's own ("forced", which init cannot
@@ -98,40 +102,48 @@ static bool send_signal_info_locked(struct task_struct *t, int sig,
 	if (group && (!task_alive(t) || !t->sighand))
 		t = group_live_thread(t); /* a zombie leader: its process lives in its threads */
 	if (!t || !task_alive(t) || !t->sighand)
-		return false; /* a zombie has nothing left to signal: kill() still succeeds, as
-				 Linux */
+		return 0; /* a zombie has nothing left to signal: kill() still succeeds, as Linux */
 	prepare_signal(t, sig);
 	if (sig_ignored(t, sig, force))
-		return false;
-	u64 *pending = group ? &t->signal->shared_pending : &t->pending;
-	struct kernel_siginfo *slot =
-		group ? &t->signal->shared_info[sig - 1] : &t->sig.info[sig - 1];
-	if (*pending & sigmask(sig))
-		return true; /* one instance per signal number: the second is dropped (legacy_queue)
-			      */
-	*pending |= sigmask(sig);
-	*slot = *info;
+		return 0;
+	struct sigpending_set set = group ? shared_pending_set(t->signal) : task_pending_set(t);
+	/* One instance of a standard signal: a second is dropped (Linux's legacy_queue). */
+	if (sig < SIGRTMIN && (*set.signal & sigmask(sig)))
+		return 1;
+	int err = sigqueue_add(set, t, sig, info);
+	if (err)
+		return err;
 	complete_signal(sig, t, group);
-	return true;
+	return 1;
 }
 
 /* Queues sig for thread t (see send_signal_info_locked), with the pending sets locked. */
 bool send_signal_info(struct task_struct *t, int sig, const struct kernel_siginfo *info)
 {
 	u64 flags = siglock_irqsave();
-	bool queued = send_signal_info_locked(t, sig, info, false);
+	int queued = send_signal_info_locked(t, sig, info, false);
 
 	siglock_irqrestore(flags);
-	return queued;
+	return queued > 0;
 }
 
 bool send_group_signal_info(struct task_struct *p, int sig, const struct kernel_siginfo *info)
 {
 	u64 flags = siglock_irqsave();
-	bool queued = send_signal_info_locked(p, sig, info, true);
+	int queued = send_signal_info_locked(p, sig, info, true);
 
 	siglock_irqrestore(flags);
-	return queued;
+	return queued > 0;
+}
+
+int send_sigqueue_info(struct task_struct *t, int sig, const struct kernel_siginfo *info,
+		       bool group)
+{
+	u64 flags = siglock_irqsave();
+	int ret = send_signal_info_locked(t, sig, info, group);
+
+	siglock_irqrestore(flags);
+	return ret < 0 ? ret : 0;
 }
 
 void send_group_signal(struct task_struct *p, int sig)
@@ -201,7 +213,7 @@ void send_sig_pipe(void)
 {
 	struct kernel_siginfo info = { .si_signo = SIGPIPE, .si_code = SI_USER };
 
-	siginfo_set_pid_uid(&info, current->tgid, 0);
+	siginfo_set_pid_uid(&info, current->tgid, current->cred.uid);
 	send_signal_info(current, SIGPIPE, &info);
 }
 
@@ -242,37 +254,30 @@ void do_exit_signal(int sig)
 }
 
 /*
- * The next deliverable signal in one pending set (with its siginfo array): synchronous faults
- * first, then the lowest number. 0 if none is unblocked.
+ * The next deliverable signal in one pending set: synchronous faults first, then the lowest
+ * number; its oldest instance is taken out. 0 if none is outside blocked.
  */
-static int dequeue_from(u64 *pending, struct kernel_siginfo *infos, u64 blocked,
-			struct kernel_siginfo *info)
+static int dequeue_from(struct sigpending_set set, u64 blocked, struct kernel_siginfo *info)
 {
-	u64 ready = *pending & ~blocked;
+	u64 ready = *set.signal & ~blocked;
 
 	if (!ready)
 		return 0;
 	if (ready & SYNCHRONOUS_MASK)
 		ready &= SYNCHRONOUS_MASK;
 	int sig = __builtin_ctzll(ready) + 1;
-	*pending &= ~sigmask(sig);
-	*info = infos[sig - 1];
+	sigqueue_take(set, sig, info);
 	return sig;
 }
 
-/*
- * Takes the next deliverable signal: the thread's own pending set first, then the process's
- * shared one (Linux's dequeue_signal).
- */
-static int dequeue_signal(struct kernel_siginfo *info)
+int dequeue_signal(u64 blocked, struct kernel_siginfo *info)
 {
 	struct task_struct *t = current;
 	u64 flags = siglock_irqsave();
-	int sig = dequeue_from(&t->pending, t->sig.info, t->blocked, info);
+	int sig = dequeue_from(task_pending_set(t), blocked, info);
 
 	if (!sig)
-		sig = dequeue_from(&t->signal->shared_pending, t->signal->shared_info, t->blocked,
-				   info);
+		sig = dequeue_from(shared_pending_set(t->signal), blocked, info);
 	siglock_irqrestore(flags);
 	return sig;
 }
@@ -282,7 +287,7 @@ static void chld_info(struct kernel_siginfo *info, int sig, struct task_struct *
 		      int status)
 {
 	*info = (struct kernel_siginfo){ .si_signo = sig, .si_code = code };
-	siginfo_set_pid_uid(info, t->tgid, 0);
+	siginfo_set_pid_uid(info, t->tgid, t->cred.uid);
 	info->fields[1] = (u32)status;
 }
 
@@ -375,7 +380,8 @@ static int ptrace_signal(int sig, struct kernel_siginfo *info)
 		return 0;
 	if (next != sig) {
 		*info = (struct kernel_siginfo){ .si_signo = next, .si_code = SI_USER };
-		siginfo_set_pid_uid(info, t->ptracer ? t->ptracer->tgid : 0, 0);
+		siginfo_set_pid_uid(info, t->ptracer ? t->ptracer->tgid : 0,
+				    t->ptracer ? t->ptracer->cred.uid : 0);
 	}
 	if (t->blocked & sigmask(next)) {
 		send_signal_info(t, next, info); /* blocked: it waits like any other */
@@ -410,7 +416,7 @@ static int get_signal(struct kernel_siginfo *info, struct k_sigaction *ka)
 		if (current->pending & sigmask(SIGKILL)) {
 			u64 flags = siglock_irqsave();
 
-			current->pending &= ~sigmask(SIGKILL);
+			sigqueue_flush(task_pending_set(current), sigmask(SIGKILL));
 			siglock_irqrestore(flags);
 			do_exit_signal(SIGKILL);
 		}
@@ -421,7 +427,7 @@ static int get_signal(struct kernel_siginfo *info, struct k_sigaction *ka)
 			do_stop(stop, TASK_STOPPED);
 			continue;
 		}
-		int sig = dequeue_signal(info);
+		int sig = dequeue_signal(current->blocked, info);
 		if (!sig)
 			return 0;
 		if (current->ptracer && sig != SIGKILL) {

@@ -42,6 +42,7 @@
 #define SIGIO 29
 #define SIGPWR 30
 #define SIGSYS 31
+#define SIGRTMIN 32 /* the kernel's first real-time signal (libc keeps a few for itself) */
 #define _NSIG 64
 
 #define sigmask(sig) (1ULL << ((sig)-1))
@@ -75,6 +76,7 @@
 /* si_code values. */
 #define SI_USER 0
 #define SI_KERNEL 0x80
+#define SI_QUEUE (-1)
 #define SI_TKILL (-6)
 #define ILL_ILLOPN 2
 #define FPE_INTDIV 1
@@ -117,11 +119,11 @@ struct sighand_struct {
 };
 
 /*
- * The siginfo of a pending signal: the first 32 bytes of the user's 128-byte siginfo_t (the
- * rest is always zero here). fields[] holds si_addr (faults), or si_pid and si_uid (kill).
+ * The siginfo of a pending signal: the first 48 bytes of the user's 128-byte siginfo_t (the
+ * rest is always zero), as Linux's kernel_siginfo. fields[] is the union after si_code: si_addr
+ * (faults), or si_pid and si_uid (kill), then si_value (sigqueue), si_addr_lsb, si_pkey.
  */
-/* The words of siginfo after si_code: si_addr (0x10), si_addr_lsb (0x18), si_pkey (0x20). */
-#define KERNEL_SIGINFO_FIELDS 3
+#define KERNEL_SIGINFO_FIELDS 4
 
 struct kernel_siginfo {
 	int si_signo;
@@ -136,6 +138,22 @@ static inline void siginfo_set_pid_uid(struct kernel_siginfo *info, int pid, int
 {
 	info->fields[0] = (u32)pid | ((u64)(u32)uid << 32);
 }
+
+/* A real-time signal queued behind the first pending instance of its number (kernel/sigqueue.c). */
+struct sigqueue {
+	struct sigqueue *next;
+	struct kernel_siginfo info;
+};
+
+/*
+ * What a pending set keeps besides its bits and its siginfo slots (one per number): which slots
+ * hold a counted siginfo (RLIMIT_SIGPENDING; a slot without one gives SI_USER with no sender,
+ * Linux's lost information), and the further instances of real-time signals, oldest first.
+ */
+struct sigpending_queue {
+	u64 has_info;
+	struct sigqueue *head;
+};
 
 /* The alternate signal stack of a task (sigaltstack). */
 struct sigaltstack_state {
@@ -152,6 +170,7 @@ struct sigaltstack_state {
  */
 struct task_signal {
 	struct kernel_siginfo info[_NSIG];
+	struct sigpending_queue queue;
 	u64 saved_sigmask;
 	bool restore_sigmask;
 	struct sigaltstack_state altstack;
@@ -197,6 +216,24 @@ void send_signal(struct task_struct *t, int sig);
 
 /* Makes sig pending for t with the given siginfo; false if it was ignored. */
 bool send_signal_info(struct task_struct *t, int sig, const struct kernel_siginfo *info);
+
+/*
+ * sigqueue's send (rt_sigqueueinfo, rt_tgsigqueueinfo): to thread t, or with group to its whole
+ * process; 0 (sent or ignored) or -EAGAIN when a real-time signal finds RLIMIT_SIGPENDING
+ * reached (Linux's queue overflow).
+ */
+int send_sigqueue_info(struct task_struct *t, int sig, const struct kernel_siginfo *info,
+		       bool group);
+
+/* The signals counted against RLIMIT_SIGPENDING for the user (status's SigQ:; one user here). */
+u64 sigpending_user_count(void);
+
+/* Frees what t's pending set holds (a task being freed): its queued signals and their count. */
+void flush_task_sigqueue(struct task_struct *t);
+
+/* Frees a process's shared pending set (its signal_struct is being freed). */
+struct signal_struct;
+void flush_shared_sigqueue(struct signal_struct *sig);
 
 /*
  * Sends a synchronous fault signal to the current task (Linux's force_sig_fault): if the signal
@@ -261,6 +298,13 @@ bool will_become_orphaned_pgrp(int pgid, struct task_struct *ignored);
 /* Is the current task's process group orphaned (its stop signals are then discarded)? */
 bool is_current_pgrp_orphaned(void);
 
+/*
+ * May the current task send sig to t (Linux's check_kill_permission for a signal from user
+ * space)? 0 or -EPERM: another process needs a matching real or saved uid, or CAP_KILL; SIGCONT
+ * within the session is always allowed.
+ */
+int check_kill_permission(int sig, const struct task_struct *t);
+
 long sys_kill(int pid, int sig);
 long sys_tkill(int tid, int sig);
 long sys_tgkill(int tgid, int tid, int sig);
@@ -269,6 +313,9 @@ long sys_rt_sigprocmask(int how, const u64 *set, u64 *oset, u64 sigsetsize);
 long sys_rt_sigpending(u64 *set, u64 sigsetsize);
 long sys_rt_sigsuspend(const u64 *set, u64 sigsetsize);
 long sys_sigaltstack(const void *uss, void *uoss);
+long sys_rt_sigtimedwait(const u64 *uthese, void *uinfo, const void *uts, u64 sigsetsize);
+long sys_rt_sigqueueinfo(int pid, int sig, const void *uinfo);
+long sys_rt_tgsigqueueinfo(int tgid, int pid, int sig, const void *uinfo);
 
 /* Called when a write finds a pipe with no readers. */
 void send_sig_pipe(void);

@@ -39,9 +39,9 @@ static void signal_wake_up_kill(struct task_struct *t)
 {
 	u64 flags = siglock_irqsave();
 
-	t->pending |= sigmask(SIGKILL);
-	t->sig.info[SIGKILL - 1] =
-		(struct kernel_siginfo){ .si_signo = SIGKILL, .si_code = SI_KERNEL };
+	struct kernel_siginfo info = { .si_signo = SIGKILL, .si_code = SI_KERNEL };
+
+	sigqueue_add(task_pending_set(t), t, SIGKILL, &info);
 	t->jobctl_stop = 0;
 	signal_wake_up(t, true);
 	siglock_irqrestore(flags);
@@ -66,9 +66,9 @@ void prepare_signal(struct task_struct *p, int sig)
 		bool was_stopped = false;
 
 		/* Every stop pending anywhere in the group is cancelled, every thread continued. */
-		signal->shared_pending &= ~STOP_SIGNALS_MASK;
+		sigqueue_flush(shared_pending_set(signal), STOP_SIGNALS_MASK);
 		for_each_thread(p, t) {
-			t->pending &= ~STOP_SIGNALS_MASK;
+			sigqueue_flush(task_pending_set(t), STOP_SIGNALS_MASK);
 			t->jobctl_stop = 0;
 			if (t->state == TASK_STOPPED) {
 				t->state = TASK_RUNNING;
@@ -85,9 +85,9 @@ void prepare_signal(struct task_struct *p, int sig)
 				wake_up(&leader->parent->signal->wait_chldexit);
 		}
 	} else if (STOP_SIGNALS_MASK & sigmask(sig)) {
-		signal->shared_pending &= ~sigmask(SIGCONT);
+		sigqueue_flush(shared_pending_set(signal), sigmask(SIGCONT));
 		for_each_thread(p, t)
-			t->pending &= ~sigmask(SIGCONT);
+			sigqueue_flush(task_pending_set(t), sigmask(SIGCONT));
 	}
 }
 
@@ -129,6 +129,7 @@ void complete_signal(int sig, struct task_struct *p, bool group)
 	 */
 	if (sig_fatal(p, sig) && !(signal->flags & SIGNAL_GROUP_EXIT) &&
 	    !(signal->flags & SIGNAL_UNKILLABLE) && !(CORE_MASK & sigmask(sig)) &&
+	    !(t->real_blocked & sigmask(sig)) && /* a thread in sigtimedwait takes it */
 	    (sig == SIGKILL || !p->ptracer)) {
 		signal->flags |= SIGNAL_GROUP_EXIT;
 		signal->group_exit_code = sig;

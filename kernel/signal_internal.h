@@ -79,6 +79,45 @@ static inline bool sig_fatal(struct task_struct *t, int sig)
 	       action_of(t, sig)->handler == SIG_DFL;
 }
 
+/* One pending set: a thread's own (t->pending) or its process's shared one. */
+struct sigpending_set {
+	u64 *signal;
+	struct kernel_siginfo *info;
+	struct sigpending_queue *queue;
+};
+
+/* Thread t's own pending set. */
+static inline struct sigpending_set task_pending_set(struct task_struct *t)
+{
+	return (struct sigpending_set){ &t->pending, t->sig.info, &t->sig.queue };
+}
+
+/* The shared pending set of a process. */
+static inline struct sigpending_set shared_pending_set(struct signal_struct *s)
+{
+	return (struct sigpending_set){ &s->shared_pending, s->shared_info, &s->shared_queue };
+}
+
+/*
+ * Makes one instance of sig pending in set (kernel/sigqueue.c; the caller has checked that it
+ * is not ignored): 0, or -EAGAIN when a real-time signal from sigqueue finds t's
+ * RLIMIT_SIGPENDING reached.
+ */
+int sigqueue_add(struct sigpending_set set, struct task_struct *t, int sig,
+		 const struct kernel_siginfo *info);
+
+/* Takes the oldest instance of pending signal sig out of set, its siginfo into info. */
+void sigqueue_take(struct sigpending_set set, int sig, struct kernel_siginfo *info);
+
+/* Discards every pending instance of the signals in mask (Linux's flush_sigqueue_mask). */
+void sigqueue_flush(struct sigpending_set set, u64 mask);
+
+/*
+ * Takes the next signal outside blocked for the current thread: its own pending set first, then
+ * its process's (Linux's dequeue_signal). 0 if there is none.
+ */
+int dequeue_signal(u64 blocked, struct kernel_siginfo *info);
+
 /* Linux's prepare_signal: SIGCONT and stop signals cancel each other in the whole group. */
 void prepare_signal(struct task_struct *t, int sig);
 

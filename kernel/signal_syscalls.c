@@ -18,8 +18,29 @@
 	 SA_ONSTACK | SA_RESTART | SA_NODEFER | SA_RESETHAND)
 
 /*
+ * May the current task's user signal t (Linux's kill_ok_by_cred)? The sender's real or effective
+ * uid must be the target's real or saved uid, or the sender has CAP_KILL.
+ */
+static bool kill_ok_by_cred(const struct task_struct *t)
+{
+	const struct cred *c = &current->cred, *tc = &t->cred;
+
+	return c->euid == tc->suid || c->euid == tc->uid || c->uid == tc->suid ||
+	       c->uid == tc->uid || capable(CAP_KILL);
+}
+
+int check_kill_permission(int sig, const struct task_struct *t)
+{
+	if (same_thread_group(current, t) || kill_ok_by_cred(t))
+		return 0;
+	if (sig == SIGCONT && t->signal->sid == current->signal->sid)
+		return 0; /* job control within a session */
+	return -EPERM;
+}
+
+/*
  * Sends sig from the current task with a kill-style siginfo: to t's whole process (kill), or to
- * thread t alone (tkill, tgkill).
+ * thread t alone (tkill, tgkill). EPERM when the sender may not signal t (signal 0 too).
  */
 static long kill_task(struct task_struct *t, int sig, int code, bool group)
 {
@@ -27,7 +48,10 @@ static long kill_task(struct task_struct *t, int sig, int code, bool group)
 
 	if (!t)
 		return -ESRCH;
-	siginfo_set_pid_uid(&info, current->tgid, 0);
+	int err = check_kill_permission(sig, t);
+	if (err)
+		return err;
+	siginfo_set_pid_uid(&info, current->tgid, current->cred.uid);
 	if (sig && group)
 		send_group_signal_info(t, sig, &info);
 	else if (sig)
@@ -38,20 +62,23 @@ static long kill_task(struct task_struct *t, int sig, int code, bool group)
 int kill_pgrp(int pgid, int sig, int priv)
 {
 	struct kernel_siginfo info = { .si_signo = sig, .si_code = priv ? SI_KERNEL : SI_USER };
-	bool any = false;
+	bool any = false, sent = false;
 
 	if (!priv)
-		siginfo_set_pid_uid(&info, current->tgid, 0);
+		siginfo_set_pid_uid(&info, current->tgid, current->cred.uid);
 	for (struct task_struct *t = first_task(); t; t = t->run_next) {
 		/* processes only (a thread group's leader), not the idle task, not the freed */
 		if (t->pid == 0 || t->pid != t->tgid || t->state == EXIT_DEAD ||
 		    t->signal->pgid != pgid)
 			continue;
 		any = true;
+		if (!priv && check_kill_permission(sig, t))
+			continue; /* EPERM only if no member could be signalled */
+		sent = true;
 		if (sig)
 			send_group_signal_info(t, sig, &info);
 	}
-	return any ? 0 : -ESRCH;
+	return !any ? -ESRCH : sent ? 0 : -EPERM;
 }
 
 bool will_become_orphaned_pgrp(int pgid, struct task_struct *ignored)
@@ -152,9 +179,9 @@ long sys_rt_sigaction(int sig, const void *act, void *oact, u64 sigsetsize)
 			u64 flags = siglock_irqsave();
 			struct task_struct *t;
 
-			current->signal->shared_pending &= ~sigmask(sig);
+			sigqueue_flush(shared_pending_set(current->signal), sigmask(sig));
 			for_each_thread(current, t)
-				t->pending &= ~sigmask(sig);
+				sigqueue_flush(task_pending_set(t), sigmask(sig));
 			siglock_irqrestore(flags);
 		}
 	}

@@ -67,23 +67,6 @@ long sys_getppid(void)
 	return current->parent ? current->parent->tgid : 0;
 }
 
-long sys_getuid(void)
-{
-	return 0;
-}
-
-long sys_setid(void)
-{
-	return 0; /* setuid & co as root to root: nothing changes */
-}
-
-long sys_getresuid(u32 *r, u32 *e, u32 *s)
-{
-	if (put_user_u32(0, r) || put_user_u32(0, e) || put_user_u32(0, s))
-		return -EFAULT;
-	return 0;
-}
-
 long sys_getgroups(int size, u32 *list)
 {
 	(void)list;

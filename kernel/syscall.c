@@ -6,6 +6,7 @@
  */
 #include "kernel/syscall_nr.h"
 #include "kernel/errno.h"
+#include "kernel/cred.h"
 #include "kernel/exec.h"
 #include "kernel/exit.h"
 #include "kernel/futex.h"
@@ -51,6 +52,9 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	SYSCALL(rt_sigreturn, sys_rt_sigreturn),
 	SYSCALL(rt_sigpending, sys_rt_sigpending),
 	SYSCALL(rt_sigsuspend, sys_rt_sigsuspend),
+	SYSCALL(rt_sigtimedwait, sys_rt_sigtimedwait),
+	SYSCALL(rt_sigqueueinfo, sys_rt_sigqueueinfo),
+	SYSCALL(rt_tgsigqueueinfo, sys_rt_tgsigqueueinfo),
 	SYSCALL(sigaltstack, sys_sigaltstack),
 	SYSCALL(ioctl, sys_ioctl),
 	SYSCALL(pread64, sys_pread64),
@@ -103,18 +107,24 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	SYSCALL(gettimeofday, sys_gettimeofday),
 	SYSCALL(getrlimit, sys_getrlimit),
 	SYSCALL(getuid, sys_getuid),
-	SYSCALL(getgid, sys_getuid),
-	SYSCALL(setuid, sys_setid),
-	SYSCALL(setgid, sys_setid),
-	SYSCALL(geteuid, sys_getuid),
-	SYSCALL(getegid, sys_getuid),
+	SYSCALL(getgid, sys_getgid),
+	SYSCALL(setuid, sys_setuid),
+	SYSCALL(setgid, sys_setgid),
+	SYSCALL(geteuid, sys_geteuid),
+	SYSCALL(getegid, sys_getegid),
+	SYSCALL(setreuid, sys_setreuid),
+	SYSCALL(setregid, sys_setregid),
+	SYSCALL(setresuid, sys_setresuid),
+	SYSCALL(setresgid, sys_setresgid),
+	SYSCALL(setfsuid, sys_setfsuid),
+	SYSCALL(setfsgid, sys_setfsgid),
 	SYSCALL(setpgid, sys_setpgid),
 	SYSCALL(getppid, sys_getppid),
 	SYSCALL(getpgrp, sys_getpgrp),
 	SYSCALL(setsid, sys_setsid),
 	SYSCALL(getgroups, sys_getgroups),
 	SYSCALL(getresuid, sys_getresuid),
-	SYSCALL(getresgid, sys_getresuid),
+	SYSCALL(getresgid, sys_getresgid),
 	SYSCALL(getpgid, sys_getpgid),
 	SYSCALL(getsid, sys_getsid),
 	SYSCALL(personality, sys_personality),

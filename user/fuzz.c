@@ -387,6 +387,22 @@ static const struct sc table[] = {
 	{ SYS_restart_syscall, "restart_syscall", "", 1 },
 	{ SYS_tgkill, "tgkill", "ddS", 1 },
 	{ SYS_tkill, "tkill", "dS", 1 },
+	/* issue 17: per-thread credentials, any ids (a process that drops root stays fuzzing) */
+	{ SYS_setuid, "setuid", "i", 1 },
+	{ SYS_setgid, "setgid", "i", 1 },
+	{ SYS_setreuid, "setreuid", "ii", 1 },
+	{ SYS_setregid, "setregid", "ii", 1 },
+	{ SYS_setresuid, "setresuid", "iii", 1 },
+	{ SYS_setresgid, "setresgid", "iii", 1 },
+	{ SYS_setfsuid, "setfsuid", "i", 1 },
+	{ SYS_setfsgid, "setfsgid", "i", 1 },
+	{ SYS_getresuid, "getresuid", "ppp", 1 },
+	{ SYS_getresgid, "getresgid", "ppp", 1 },
+	/* issue 17: sigwait and sigqueue: garbage sets, siginfos and timeouts, queued real-time
+	 * signals up to RLIMIT_SIGPENDING (a wait with no timeout blocks the round) */
+	{ SYS_rt_sigtimedwait, "rt_sigtimedwait", "kptz", 2 },
+	{ SYS_rt_sigqueueinfo, "rt_sigqueueinfo", "dSp", 2 },
+	{ SYS_rt_tgsigqueueinfo, "rt_tgsigqueueinfo", "ddSp", 2 },
 	{ SYS_openat, "openat", "Dsom", 4 },
 	{ SYS_mkdirat, "mkdirat", "DWm", 1 },
 	{ SYS_newfstatat, "newfstatat", "Dspi", 2 },

@@ -1,0 +1,302 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Credentials (Linux's kernel/cred.c and the setuid family of kernel/sys.c): each task's real,
+ * effective, saved and file-system uids and gids and its capability sets, changed only for the
+ * calling thread, with Linux 6.1's rules: a task with CAP_SETUID (CAP_SETGID) may set any id,
+ * others only to ids they already hold; -1 leaves an id alone where the call allows it, and is
+ * EINVAL where it does not. Capabilities follow the uids as Linux's cap_emulate_setxuid does:
+ * leaving uid 0 in all three ids drops every capability, an effective uid leaving 0 clears the
+ * effective set and one coming back to 0 restores it; the file-system uid moves the file-system
+ * capabilities. One user namespace, no set-user-ID files. See docs/credentials.md.
+ */
+#include "kernel/cred.h"
+#include "kernel/errno.h"
+#include "kernel/sched.h"
+#include "mm/uaccess.h"
+
+#define CAP_DAC_OVERRIDE 1
+#define CAP_DAC_READ_SEARCH 2
+#define CAP_FOWNER 3
+#define CAP_FSETID 4
+#define CAP_LINUX_IMMUTABLE 9
+#define CAP_MKNOD 27
+#define CAP_MAC_OVERRIDE 32
+
+/* What file-system uid 0 has always meant (Linux's CAP_FS_SET). */
+#define CAP_FS_SET                                                                     \
+	((1ULL << CAP_CHOWN) | (1ULL << CAP_MKNOD) | (1ULL << CAP_DAC_OVERRIDE) |      \
+	 (1ULL << CAP_DAC_READ_SEARCH) | (1ULL << CAP_FOWNER) | (1ULL << CAP_FSETID) | \
+	 (1ULL << CAP_LINUX_IMMUTABLE) | (1ULL << CAP_MAC_OVERRIDE))
+
+/* An id given as -1: "leave it", or invalid (Linux's INVALID_UID after make_kuid). */
+#define NO_ID ((u32)-1)
+
+void cred_init(struct cred *c)
+{
+	*c = (struct cred){ .cap_permitted = CAP_FULL_SET, .cap_effective = CAP_FULL_SET };
+}
+
+bool capable(int cap)
+{
+	return (current->cred.cap_effective >> cap) & 1;
+}
+
+/*
+ * The capabilities after a change of uids from old to new (Linux's cap_emulate_setxuid, for
+ * setuid, setreuid and setresuid).
+ */
+static void cap_emulate_setxuid(struct cred *new, const struct cred *old)
+{
+	if ((old->uid == 0 || old->euid == 0 || old->suid == 0) &&
+	    (new->uid != 0 && new->euid != 0 && new->suid != 0)) {
+		new->cap_permitted = 0;
+		new->cap_effective = 0;
+	}
+	if (old->euid == 0 && new->euid != 0)
+		new->cap_effective = 0;
+	if (old->euid != 0 && new->euid == 0)
+		new->cap_effective = new->cap_permitted;
+}
+
+/* The capabilities after a change of the file-system uid (Linux's LSM_SETID_FS fix-up). */
+static void cap_fix_setfsuid(struct cred *new, const struct cred *old)
+{
+	if (old->fsuid == 0 && new->fsuid != 0)
+		new->cap_effective &= ~CAP_FS_SET;
+	if (old->fsuid != 0 && new->fsuid == 0)
+		new->cap_effective |= new->cap_permitted &CAP_FS_SET;
+}
+
+bool exec_creds(void)
+{
+	struct cred *c = &current->cred;
+
+	c->suid = c->fsuid = c->euid;
+	c->sgid = c->fsgid = c->egid;
+	if (c->euid == 0 || c->uid == 0)
+		c->cap_permitted = CAP_FULL_SET; /* the bounding set, all of it */
+	else
+		c->cap_permitted = 0; /* no ambient capabilities here */
+	c->cap_effective = c->euid == 0 ? c->cap_permitted : 0;
+	return c->euid != c->uid || c->egid != c->gid;
+}
+
+long sys_getuid(void)
+{
+	return current->cred.uid;
+}
+
+long sys_geteuid(void)
+{
+	return current->cred.euid;
+}
+
+long sys_getgid(void)
+{
+	return current->cred.gid;
+}
+
+long sys_getegid(void)
+{
+	return current->cred.egid;
+}
+
+/* Writes three ids, stopping at the first that faults (Linux's put_user order). */
+static long put_ids(u32 r, u32 e, u32 s, u32 *ur, u32 *ue, u32 *us)
+{
+	if (put_user_u32(r, ur) || put_user_u32(e, ue) || put_user_u32(s, us))
+		return -EFAULT;
+	return 0;
+}
+
+long sys_getresuid(u32 *ruid, u32 *euid, u32 *suid)
+{
+	const struct cred *c = &current->cred;
+
+	return put_ids(c->uid, c->euid, c->suid, ruid, euid, suid);
+}
+
+long sys_getresgid(u32 *rgid, u32 *egid, u32 *sgid)
+{
+	const struct cred *c = &current->cred;
+
+	return put_ids(c->gid, c->egid, c->sgid, rgid, egid, sgid);
+}
+
+/*
+ * setuid(2): with CAP_SETUID all of real, effective, saved and file-system uid; without, only
+ * the effective (and file-system) uid, to the real or saved one.
+ */
+long sys_setuid(u32 uid)
+{
+	struct cred *c = &current->cred, old = *c;
+
+	if (uid == NO_ID)
+		return -EINVAL;
+	if (capable(CAP_SETUID))
+		c->uid = c->suid = uid;
+	else if (uid != old.uid && uid != old.suid)
+		return -EPERM;
+	c->euid = c->fsuid = uid;
+	cap_emulate_setxuid(c, &old);
+	return 0;
+}
+
+/* setgid(2): as setuid, with CAP_SETGID and no capability changes. */
+long sys_setgid(u32 gid)
+{
+	struct cred *c = &current->cred;
+
+	if (gid == NO_ID)
+		return -EINVAL;
+	if (capable(CAP_SETGID))
+		c->gid = c->egid = c->sgid = c->fsgid = gid;
+	else if (gid == c->gid || gid == c->sgid)
+		c->egid = c->fsgid = gid;
+	else
+		return -EPERM;
+	return 0;
+}
+
+/*
+ * setreuid(2): the real uid to the real or effective one, the effective to any of the three
+ * (anything with CAP_SETUID); the saved uid follows the effective one when the real uid is given
+ * or the effective one becomes other than the old real uid.
+ */
+long sys_setreuid(u32 ruid, u32 euid)
+{
+	struct cred *c = &current->cred, old = *c, new = old;
+	bool cap = capable(CAP_SETUID);
+
+	if (ruid != NO_ID) {
+		new.uid = ruid;
+		if (ruid != old.uid && ruid != old.euid && !cap)
+			return -EPERM;
+	}
+	if (euid != NO_ID) {
+		new.euid = euid;
+		if (euid != old.uid && euid != old.euid && euid != old.suid && !cap)
+			return -EPERM;
+	}
+	if (ruid != NO_ID || (euid != NO_ID && euid != old.uid))
+		new.suid = new.euid;
+	new.fsuid = new.euid;
+	cap_emulate_setxuid(&new, &old);
+	*c = new;
+	return 0;
+}
+
+/* setregid(2): as setreuid, for the gids, with CAP_SETGID. */
+long sys_setregid(u32 rgid, u32 egid)
+{
+	struct cred *c = &current->cred, new = *c;
+	bool cap = capable(CAP_SETGID);
+
+	if (rgid != NO_ID) {
+		if (rgid != c->gid && rgid != c->egid && !cap)
+			return -EPERM;
+		new.gid = rgid;
+	}
+	if (egid != NO_ID) {
+		if (egid != c->gid && egid != c->egid && egid != c->sgid && !cap)
+			return -EPERM;
+		new.egid = egid;
+	}
+	if (rgid != NO_ID || (egid != NO_ID && egid != c->gid))
+		new.sgid = new.egid;
+	new.fsgid = new.egid;
+	*c = new;
+	return 0;
+}
+
+/* Is id a new value for a setres call: given, and none of the three old ones? */
+static bool res_new(u32 id, u32 r, u32 e, u32 s)
+{
+	return id != NO_ID && id != r && id != e && id != s;
+}
+
+/*
+ * setresuid(2): each uid given (-1: left alone) must be one of the three old ones unless the
+ * caller has CAP_SETUID; the file-system uid follows the effective one. A call that changes
+ * nothing returns at once.
+ */
+long sys_setresuid(u32 ruid, u32 euid, u32 suid)
+{
+	struct cred *c = &current->cred, old = *c;
+
+	if ((ruid == NO_ID || ruid == old.uid) &&
+	    (euid == NO_ID || (euid == old.euid && euid == old.fsuid)) &&
+	    (suid == NO_ID || suid == old.suid))
+		return 0;
+	if ((res_new(ruid, old.uid, old.euid, old.suid) ||
+	     res_new(euid, old.uid, old.euid, old.suid) ||
+	     res_new(suid, old.uid, old.euid, old.suid)) &&
+	    !capable(CAP_SETUID))
+		return -EPERM;
+	if (ruid != NO_ID)
+		c->uid = ruid;
+	if (euid != NO_ID)
+		c->euid = euid;
+	if (suid != NO_ID)
+		c->suid = suid;
+	c->fsuid = c->euid;
+	cap_emulate_setxuid(c, &old);
+	return 0;
+}
+
+/* setresgid(2): as setresuid, for the gids, with CAP_SETGID. */
+long sys_setresgid(u32 rgid, u32 egid, u32 sgid)
+{
+	struct cred *c = &current->cred;
+
+	if ((rgid == NO_ID || rgid == c->gid) &&
+	    (egid == NO_ID || (egid == c->egid && egid == c->fsgid)) &&
+	    (sgid == NO_ID || sgid == c->sgid))
+		return 0;
+	if ((res_new(rgid, c->gid, c->egid, c->sgid) || res_new(egid, c->gid, c->egid, c->sgid) ||
+	     res_new(sgid, c->gid, c->egid, c->sgid)) &&
+	    !capable(CAP_SETGID))
+		return -EPERM;
+	if (rgid != NO_ID)
+		c->gid = rgid;
+	if (egid != NO_ID)
+		c->egid = egid;
+	if (sgid != NO_ID)
+		c->sgid = sgid;
+	c->fsgid = c->egid;
+	return 0;
+}
+
+/*
+ * setfsuid(2): the file-system uid to one of the other three (any with CAP_SETUID); always
+ * returns the old one, whether it changed or not (-1 asks without changing).
+ */
+long sys_setfsuid(u32 uid)
+{
+	struct cred *c = &current->cred, old = *c;
+
+	if (uid == NO_ID)
+		return old.fsuid;
+	if (uid == old.uid || uid == old.euid || uid == old.suid || uid == old.fsuid ||
+	    capable(CAP_SETUID)) {
+		if (uid != old.fsuid) {
+			c->fsuid = uid;
+			cap_fix_setfsuid(c, &old);
+		}
+	}
+	return old.fsuid;
+}
+
+/* setfsgid(2): as setfsuid, for the gid, with CAP_SETGID. */
+long sys_setfsgid(u32 gid)
+{
+	struct cred *c = &current->cred;
+	u32 old = c->fsgid;
+
+	if (gid == NO_ID)
+		return old;
+	if (gid == c->gid || gid == c->egid || gid == c->sgid || gid == c->fsgid ||
+	    capable(CAP_SETGID))
+		c->fsgid = gid;
+	return old;
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A task's credentials (Linux's struct cred, kernel/cred.c): the real, effective, saved and
+ * file-system user and group ids and the permitted and effective capability sets. Each thread
+ * has its own (Linux: the setuid family changes only the calling thread; libc makes every thread
+ * call it); clone and fork copy them, execve keeps them (no set-user-ID files here) and sets the
+ * saved and file-system ids to the effective ones. See docs/credentials.md.
+ */
+#ifndef WARDEN_CRED_H
+#define WARDEN_CRED_H
+
+#include "kernel/types.h"
+
+#define CAP_CHOWN 0
+#define CAP_KILL 5
+#define CAP_SETGID 6
+#define CAP_SETUID 7
+#define CAP_LAST_CAP 40 /* Linux 6.1: CAP_CHECKPOINT_RESTORE */
+#define CAP_FULL_SET ((1ULL << (CAP_LAST_CAP + 1)) - 1)
+
+struct cred {
+	u32 uid, euid, suid, fsuid;
+	u32 gid, egid, sgid, fsgid;
+	u64 cap_permitted;
+	u64 cap_effective;
+};
+
+struct task_struct;
+struct linux_binprm;
+
+/* The first task's credentials: root with every capability (Linux's init_cred). */
+void cred_init(struct cred *c);
+
+/* Does the current task have capability cap in its effective set (Linux's capable)? */
+bool capable(int cap);
+
+/*
+ * execve's new credentials for the current task (Linux's cap_bprm_creds_from_file, with no
+ * set-user-ID bits or file capabilities): the saved and file-system ids become the effective
+ * ones; root (real or effective uid 0) gets every capability permitted, and effective when its
+ * effective uid is 0. True when the program must run in secure mode (AT_SECURE): its effective
+ * ids differ from its real ones.
+ */
+bool exec_creds(void);
+
+long sys_getuid(void);
+long sys_geteuid(void);
+long sys_getgid(void);
+long sys_getegid(void);
+long sys_getresuid(u32 *ruid, u32 *euid, u32 *suid);
+long sys_getresgid(u32 *rgid, u32 *egid, u32 *sgid);
+long sys_setuid(u32 uid);
+long sys_setgid(u32 gid);
+long sys_setreuid(u32 ruid, u32 euid);
+long sys_setregid(u32 rgid, u32 egid);
+long sys_setresuid(u32 ruid, u32 euid, u32 suid);
+long sys_setresgid(u32 rgid, u32 egid, u32 sgid);
+long sys_setfsuid(u32 uid);
+long sys_setfsgid(u32 gid);
+
+#endif
