@@ -15,6 +15,7 @@
 #include "kernel/string.h"
 #include "kernel/vsprintf.h"
 #include "mm/slab.h"
+#include "mm/memfd.h"
 
 /* The live task (zombies included) with this pid; NULL once reaped. */
 static struct task_struct *proc_find_task(int pid)
@@ -83,6 +84,14 @@ static char *proc_fd_get_link(struct inode *inode)
 
 	if (!file)
 		return ERR_PTR(-ENOENT);
+	if (!file->f_inode->i_dentry && memfd_name(file->f_inode)) {
+		char *link = kmalloc(PATH_MAX, GFP_KERNEL);
+
+		if (!link)
+			return ERR_PTR(-ENOMEM);
+		snprintf(link, PATH_MAX, "/%s (deleted)", memfd_name(file->f_inode));
+		return link;
+	}
 	if (file->f_inode->i_dentry || !S_ISFIFO(file->f_inode->i_mode))
 		return proc_path_link(file->f_inode);
 	snprintf(pipe, sizeof(pipe), "pipe:[%llu]", (unsigned long long)file->f_inode->i_ino);

@@ -261,6 +261,21 @@ void unmap_mapping_pages(struct inode *inode, u64 first)
 	}
 }
 
+bool mapping_writably_mapped(struct inode *inode)
+{
+	for (struct task_struct *t = first_task(); t; t = t->run_next) {
+		struct mm_struct *mm = t->mm;
+
+		if (!mm)
+			continue;
+		for (struct vm_area_struct *v = mm->mm_rb.first; v; v = v->vm_next)
+			if (v->vm_file && file_inode(v->vm_file) == inode &&
+			    (v->vm_flags & (VM_SHARED | VM_MAYWRITE)) == (VM_SHARED | VM_MAYWRITE))
+				return true;
+	}
+	return false;
+}
+
 /* The PTE flags as letters: present, writable, user, accessed, dirty, NX, PROT_NONE, key. */
 static void print_pte(u64 va, pte_t e)
 {

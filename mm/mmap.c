@@ -10,6 +10,7 @@
 #include "mm/vma.h"
 #include "mm/pkeys.h"
 #include "mm/mlock.h"
+#include "mm/memfd.h"
 #include "arch/x86_64/ldt.h"
 #include "kernel/trace.h"
 #include "mm/internal.h"
@@ -262,6 +263,13 @@ static long mmap_region(struct mm_struct *mm, struct file *file, u64 addr, u64 l
 		return -ENOMEM;
 	if (__do_munmap(mm, addr, addr + len))
 		return -ENOMEM;
+	/* The file's say, after MAP_FIXED unmapped (Linux's call_mmap): a memfd's seals. */
+	if (file) {
+		int err = memfd_mmap_check(file, &vm_flags);
+
+		if (err)
+			return err;
+	}
 	if (accountable_mapping(vm_flags))
 		vm_flags |= VM_ACCOUNT;
 	v = vma_expand_for_mmap(mm, addr, addr + len, vm_flags, file, pgoff);
@@ -319,6 +327,8 @@ static int mmap_file_checks(struct file *file, u64 prot, u64 flags, u64 len, u64
 	case MAP_PRIVATE:
 		if (!(file->f_mode & FMODE_READ))
 			return -EACCES;
+		if (is_file_hugepages(file))
+			return -ENOMEM; /* no huge pages reserved (vm.nr_hugepages is 0) */
 		if (file_mmap_kind(file) == FILE_MMAP_NONE)
 			return -ENODEV;
 		if (*vm_flags & VM_GROWSDOWN)

@@ -9,6 +9,8 @@
 #include "arch/x86_64/pkru.h"
 #include "mm/filemap.h"
 #include "mm/frame.h"
+#include "mm/memfd.h"
+#include "kernel/vsprintf.h"
 #include "mm/slab.h"
 #include "fs/proc.h"
 #include "arch/x86_64/cpu.h"
@@ -114,19 +116,25 @@ static void seq_pad_name(struct seq_buf *m, size_t line_start)
 static void seq_file_path(struct seq_buf *m, struct file *file)
 {
 	char *buf = kmalloc(PATH_MAX, GFP_KERNEL);
+	struct inode *inode = file_inode(file);
 
 	if (!buf) {
 		m->overflow = true;
 		return;
 	}
-	char *path = d_path(file_inode(file), buf, PATH_MAX);
-	if (IS_ERR(path) && file_inode(file)->i_private == shmem_anon_name) {
+	char *path = d_path(inode, buf, PATH_MAX);
+	if (IS_ERR(path) && inode->i_private == shmem_anon_name) {
 		seq_printf(m, "%s (deleted)",
 			   shmem_anon_name); /* shared anonymous memory, as Linux */
+	} else if (IS_ERR(path) && memfd_name(inode)) {
+		/* A memfd: the name its dentry has on Linux, unlinked from birth. */
+		snprintf(buf, PATH_MAX, "/%s (deleted)", memfd_name(inode));
+		path = buf;
 	} else if (IS_ERR(path)) {
 		/* Unlinked (Warden's VFS keeps no name for it): Linux prints "/path (deleted)". */
 		seq_printf(m, "(deleted)");
-	} else {
+	}
+	if (!IS_ERR(path)) {
 		for (char *s = path; *s; s++) {
 			if (*s == '\n')
 				seq_printf(m, "\\%03o", (unsigned int)(unsigned char)*s);

@@ -336,6 +336,8 @@ static const struct sc table[] = {
 	{ SYS_prctl, "prctl", "iiiii", 1 },
 	{ SYS_uname, "uname", "p", 1 },
 	{ SYS_fcntl, "fcntl", "fui", 3 },
+	{ SYS_memfd_create, "memfd_create", "si", 2 },
+	{ SYS_sysinfo, "sysinfo", "p", 1 },
 	{ SYS_fsync, "fsync", "f", 1 },
 	{ SYS_fdatasync, "fdatasync", "f", 1 },
 	{ SYS_truncate, "truncate", "Wg", 2 },
