@@ -41,6 +41,9 @@ void filemap_remove_from(struct inode *inode, u64 start);
  */
 void unmap_mapping_pages(struct inode *inode, u64 first);
 
+/* Pages in every file's page cache (Linux's NR_FILE_PAGES): /proc/meminfo's Cached and Shmem. */
+extern u64 nr_file_pages;
+
 /*
  * Whether some address space maps inode shared and writable-to-be (Linux's i_mmap_writable > 0:
  * a VMA with VM_SHARED and VM_MAYWRITE, whatever its present protection). Walks every mm as
