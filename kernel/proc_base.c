@@ -236,7 +236,8 @@ static struct inode *proc_fdinfo_lookup(struct inode *dir, const char *name, u32
 /* The entries with file operations of their own that find their task by pid (Linux's). */
 static bool proc_pid_fops_name(const char *name, u32 len)
 {
-	static const char *const names[] = { "mem", "pagemap", "oom_score_adj", "oom_adj" };
+	static const char *const names[] = { "mem", "pagemap", "clear_refs", "oom_score_adj",
+					     "oom_adj" };
 
 	for (unsigned int i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (strlen(names[i]) == len && !memcmp(name, names[i], len))
@@ -356,10 +357,10 @@ static struct inode *proc_task_lookup(struct inode *dir, const char *name, u32 l
 
 /*
  * A name in /proc/<pid>: task/ (one directory per thread), fd/ (dr-x------), fdinfo/
- * (dr-xr-xr-x), or a copy of the template
- * entry of that name for the task. Root may open another process's mem and pagemap (Linux's
- * PTRACE_MODE_ATTACH check: every process is uid 0 with every capability) and its
- * oom_score_adj and oom_adj; Warden's ptwalk stays the caller's own.
+ * (dr-xr-xr-x), or a copy of the template entry of that name for the task. Root may open
+ * another process's mem, pagemap and clear_refs (Linux's PTRACE_MODE_ATTACH check: every
+ * process is uid 0 with every capability) and its oom_score_adj and oom_adj; Warden's ptwalk
+ * stays the caller's own.
  */
 static struct inode *proc_pid_lookup(struct inode *dir, const char *name, u32 len)
 {

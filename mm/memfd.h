@@ -48,15 +48,15 @@ static inline int shmem_write_check(struct inode *inode, s64 pos, size_t len)
 	return 0;
 }
 
-/* shmem_setattr's check of a new size: -EPERM past F_SEAL_SHRINK or F_SEAL_GROW, -EINVAL for a
- * hugetlb memfd's size that is not a multiple of its page size; else 0. */
+/* shmem_setattr's check of a new size: -EINVAL for a hugetlb memfd's size that is not a multiple
+ * of its page size, -EPERM past F_SEAL_SHRINK or F_SEAL_GROW; else 0. */
 static inline int shmem_setsize_check(struct inode *inode, s64 size)
 {
+	if (inode->i_fop == &hugetlbfs_file_operations && (u64)size % HPAGE_SIZE)
+		return -EINVAL; /* hugetlbfs_setattr looks at this before the seals */
 	if ((size < inode->i_size && (inode->i_seals & F_SEAL_SHRINK)) ||
 	    (size > inode->i_size && (inode->i_seals & F_SEAL_GROW)))
 		return -EPERM;
-	if (inode->i_fop == &hugetlbfs_file_operations && (u64)size % HPAGE_SIZE)
-		return -EINVAL;
 	return 0;
 }
 

@@ -344,6 +344,11 @@ static void hugetlb(void)
     show("HUGETLB 2 MiB sealing", is_err(fd) ? fd : 0);
     if (!is_err(fd)) {
         show("F_GET_SEALS", fcntl3(fd, F_GET_SEALS_, 0));
+        show("ftruncate 4096", sys2(SYS_ftruncate, fd, 4096));
+        show("F_ADD_SEALS GROW", fcntl3(fd, F_ADD_SEALS_, SEAL_GROW));
+        show("ftruncate 4096 (unaligned and growing)", sys2(SYS_ftruncate, fd, 4096));
+        show("ftruncate 2 MiB (growing)", sys2(SYS_ftruncate, fd, 2L << 20));
+        show("ftruncate 0", sys2(SYS_ftruncate, fd, 0));
         close(fd);
     }
 }
