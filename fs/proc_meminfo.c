@@ -2,7 +2,8 @@
 /*
  * /proc/meminfo: Linux 6.1's fields in its order and format (fs/proc/meminfo.c, x86-64 with
  * Debian's configuration: zswap, transparent huge pages, hugetlbfs, no CMA), docs/memfd.md.
- * Warden's numbers: the frame allocator's total and free frames, and the page cache, which is
+ * Warden's numbers: the frame allocator's total and free frames, the slabs' frames, and the
+ * page cache, which is
  * all tmpfs-like (ramfs files, memfds, shared anonymous memory) and so Linux's Shmem as well as
  * Cached, on the anonymous LRU. Nothing is reclaimable (MemAvailable is MemFree), and what
  * Warden does not have (swap, zswap, block I/O, huge pages, CMA, hardware errors) reads 0, as
@@ -11,6 +12,7 @@
 #include "fs/proc.h"
 #include "fs/filemap.h"
 #include "mm/frame.h"
+#include "mm/slab.h"
 
 /* Linux's show_val_kb(): the name padded to 16 columns, pages as KiB in 8. */
 static void show_val_kb(struct seq_buf *m, const char *name, u64 pages)
@@ -50,9 +52,10 @@ int meminfo_show(struct seq_buf *m)
 	show_val_kb(m, "Mapped:", 0);
 	show_val_kb(m, "Shmem:", file);
 	show_val_kb(m, "KReclaimable:", 0);
-	show_val_kb(m, "Slab:", 0);
+	/* No cache Warden has can be shrunk: every slab page is unreclaimable */
+	show_val_kb(m, "Slab:", nr_slab_pages);
 	show_val_kb(m, "SReclaimable:", 0);
-	show_val_kb(m, "SUnreclaim:", 0);
+	show_val_kb(m, "SUnreclaim:", nr_slab_pages);
 	show_val_kb(m, "KernelStack:", 0);
 	show_val_kb(m, "PageTables:", 0);
 	show_val_kb(m, "SecPageTables:", 0);

@@ -90,6 +90,9 @@ int main(void)
     printf("MemAvailable <= MemTotal: %d\n", avail <= total);
     printf("MemFree > 0: %d\n", mfree > 0);
     printf("Shmem <= Cached: %d\n", field("Shmem") <= field("Cached"));
+    printf("Slab > 0: %d\n", field("Slab") > 0);
+    printf("SReclaimable + SUnreclaim == Slab: %d\n",
+           field("SReclaimable") + field("SUnreclaim") == field("Slab"));
     printf("SwapTotal %ld SwapFree %ld SwapCached %ld\n", field("SwapTotal"), field("SwapFree"),
            field("SwapCached"));
     printf("HugePages_Total %ld HugePages_Free %ld Hugepagesize %ld Hugetlb %ld\n",
