@@ -3,6 +3,7 @@
 #include "fs/fdtable.h"
 #include "fs/syscalls.h"
 #include "kernel/errno.h"
+#include "mm/memfd.h"
 
 long sys_dup(unsigned int fildes)
 {
@@ -110,6 +111,10 @@ long sys_fcntl(unsigned int fd, unsigned int cmd, unsigned long arg)
 		break;
 	case F_SETFL:
 		ret = setfl(f, arg);
+		break;
+	case F_ADD_SEALS:
+	case F_GET_SEALS:
+		ret = memfd_fcntl(f, cmd, arg);
 		break;
 	default:
 		ret = -EINVAL;

@@ -34,6 +34,8 @@ static bool pt_grow(struct page_tree *t, u64 index)
 	return true;
 }
 
+u64 nr_file_pages;
+
 struct page *filemap_get_page(struct inode *inode, u64 pgoff, bool create)
 {
 	struct page_tree *t = &inode->i_pages;
@@ -60,6 +62,7 @@ struct page *filemap_get_page(struct inode *inode, u64 pgoff, bool create)
 			return NULL;
 		*slot = page;
 		t->nrpages++;
+		nr_file_pages++;
 	}
 	return *slot;
 }
@@ -77,6 +80,7 @@ static void pt_remove(struct page_tree *t, void **slot, u32 h, u64 base, u64 sta
 			put_page(*slot);
 			*slot = NULL;
 			t->nrpages--;
+			nr_file_pages--;
 		}
 		return;
 	}

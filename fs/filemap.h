@@ -41,6 +41,16 @@ void filemap_remove_from(struct inode *inode, u64 start);
  */
 void unmap_mapping_pages(struct inode *inode, u64 first);
 
+/* Pages in every file's page cache (Linux's NR_FILE_PAGES): /proc/meminfo's Cached and Shmem. */
+extern u64 nr_file_pages;
+
+/*
+ * Whether some address space maps inode shared and writable-to-be (Linux's i_mmap_writable > 0:
+ * a VMA with VM_SHARED and VM_MAYWRITE, whatever its present protection). Walks every mm as
+ * unmap_mapping_pages() does (docs/locking.md: no lock on one CPU). F_SEAL_WRITE's EBUSY.
+ */
+bool mapping_writably_mapped(struct inode *inode);
+
 /* The offset of the first cached page at or after pgoff, or ~0 if there is none. */
 u64 filemap_next_page(struct inode *inode, u64 pgoff);
 

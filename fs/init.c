@@ -59,6 +59,8 @@ int fs_init(void *initrd, size_t len)
 	if (!err)
 		err = proc_pagemap_init();
 	if (!err)
+		err = proc_clear_refs_init();
+	if (!err)
 		err = proc_oom_init();
 	if (!err)
 		err = proc_mem_init();

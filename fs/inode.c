@@ -70,6 +70,8 @@ static struct inode *evict(struct inode *inode)
 	switch (inode->i_mode & S_IFMT) {
 	case S_IFREG:
 		filemap_remove_from(inode, 0);
+		if (inode->i_flags & S_MEMFD)
+			kfree(inode->i_private);
 		break;
 	case S_IFDIR:
 		BUG_ON(!d_dir_empty(inode));

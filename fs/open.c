@@ -12,6 +12,7 @@
 #include "kernel/sched.h"
 #include "kernel/string.h"
 #include "mm/frame.h"
+#include "mm/memfd.h"
 
 /* What an open asks of the inode: MAY_READ/MAY_WRITE from O_ACCMODE, and O_TRUNC writes. */
 static int open_acc_mode(int flags)
@@ -316,6 +317,12 @@ int do_truncate(struct inode *inode, s64 length)
 {
 	if (inode->i_sb->s_fixed)
 		return -EPERM;
+	if (S_ISREG(inode->i_mode)) {
+		int err = shmem_setsize_check(inode, length); /* the seals (mm/memfd.h) */
+
+		if (err)
+			return err;
+	}
 	if (length < inode->i_size) {
 		size_t tail = (size_t)(length % PAGE_SIZE);
 

@@ -562,28 +562,6 @@ struct inode *proc_new_dir(struct inode *parent)
 	return inode;
 }
 
-/*
- * /proc/meminfo: the first lines of Linux's, in its format (a 16-column name, an 8-column
- * number of KiB). Warden has no page cache to reclaim, so MemAvailable equals MemFree, and no
- * buffers, cache or swap (their lines read 0; ramfs pages stay in MemFree's complement).
- */
-static int meminfo_show(struct seq_buf *m)
-{
-	unsigned long long total = nr_managed_frames() * (PAGE_SIZE / 1024);
-	unsigned long long free = nr_free_frames() * (PAGE_SIZE / 1024);
-
-	seq_printf(m, "%-16s%8llu kB\n", "MemTotal:", total);
-	seq_printf(m, "%-16s%8llu kB\n", "MemFree:", free);
-	seq_printf(m, "%-16s%8llu kB\n", "MemAvailable:", free);
-	/* What free(1) and top read next, in Linux's order: no buffers, cache or swap. */
-	static const char *const zero[] = { "Buffers:",	 "Cached:",   "SwapCached:",
-					    "Active:",	 "Inactive:", "SwapTotal:",
-					    "SwapFree:", "Shmem:",    "SReclaimable:" };
-	for (size_t i = 0; i < sizeof(zero) / sizeof(zero[0]); i++)
-		seq_printf(m, "%-16s%8llu kB\n", zero[i], 0ULL);
-	return 0;
-}
-
 int proc_init(void)
 {
 	proc_root = proc_new_dir(fs_root);

@@ -128,6 +128,12 @@ int proc_array_init(void);
 /* kernel/proc_misc.c: /proc/{uptime,loadavg,stat,version,filesystems,mounts}. 0 or -errno. */
 int proc_misc_init(void);
 
+/* fs/proc_meminfo.c: the content of /proc/meminfo. */
+int meminfo_show(struct seq_buf *m);
+
+/* arch/x86_64/paging.c: /proc/meminfo's DirectMap lines (Linux's arch_report_meminfo). */
+void arch_report_meminfo(struct seq_buf *m);
+
 /* Builds /proc (self and self/exe) and mounts it on /proc in the root. 0 or -ENOMEM. */
 int proc_init(void);
 

@@ -6,6 +6,7 @@
 #include "kernel/errno.h"
 #include "kernel/string.h"
 #include "mm/frame.h"
+#include "mm/memfd.h"
 
 struct inode *ramfs_new_inode(struct inode *parent, u32 mode, u32 rdev)
 {
@@ -16,6 +17,7 @@ struct inode *ramfs_new_inode(struct inode *parent, u32 mode, u32 rdev)
 	switch (mode & S_IFMT) {
 	case S_IFREG:
 		inode->i_fop = &ramfs_file_operations;
+		inode->i_seals = F_SEAL_SEAL; /* as tmpfs: only a memfd may allow sealing */
 		break;
 	case S_IFDIR:
 		inode->i_fop = &dcache_dir_operations;
@@ -96,6 +98,10 @@ static ssize_t ramfs_write(struct file *file, struct iov_iter *from, s64 *ppos)
 	while (left) {
 		size_t off = (size_t)(pos % PAGE_SIZE);
 		size_t n = min(PAGE_SIZE - off, left);
+		/* The seals are looked at page by page, as Linux's shmem_write_begin. */
+		err = shmem_write_check(inode, pos, n);
+		if (err)
+			break;
 		struct page *page = filemap_get_page(inode, (u64)pos / PAGE_SIZE, true);
 
 		if (!page) {
@@ -152,5 +158,14 @@ static s64 ramfs_llseek(struct file *file, s64 offset, int whence)
 const struct file_operations ramfs_file_operations = {
 	.read = ramfs_read,
 	.write = ramfs_write,
+	.llseek = ramfs_llseek,
+};
+
+/*
+ * A hugetlb memfd (MFD_HUGETLB, mm/memfd.c): read and lseek as any ramfs file, no write (EINVAL,
+ * as hugetlbfs has none), and no huge pages to map.
+ */
+const struct file_operations hugetlbfs_file_operations = {
+	.read = ramfs_read,
 	.llseek = ramfs_llseek,
 };

@@ -14,6 +14,9 @@
 /* The file operations of ramfs regular files: read, write and lseek on the page cache. */
 extern const struct file_operations ramfs_file_operations;
 
+/* A hugetlb memfd's: read and lseek, no write (mm/memfd.c). */
+extern const struct file_operations hugetlbfs_file_operations;
+
 /* The operations of device nodes: open() finds the driver by i_rdev (ENXIO if none). */
 extern const struct file_operations def_chr_fops;
 

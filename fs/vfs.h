@@ -55,6 +55,8 @@ struct dentry {
 };
 
 #define S_MOUNTPOINT 0x1 /* i_flags: a mounted file system's root (/proc): EBUSY to remove */
+/* i_flags: a memfd (mm/memfd.c): i_private is its kmalloc'd name, "memfd:NAME", freed with it */
+#define S_MEMFD 0x2
 
 struct inode {
 	u64 i_ino;
@@ -66,6 +68,8 @@ struct inode {
 	u32 i_uid, i_gid;
 	u32 i_rdev; /* device nodes: mkdev(major, minor) */
 	u32 i_flags;
+	u32 i_seals; /* ramfs regular files: F_SEAL_* (mm/memfd.h), F_SEAL_SEAL unless a memfd
+		      * made with MFD_ALLOW_SEALING */
 	s64 i_size;
 	u64 i_atime, i_mtime, i_ctime; /* nanoseconds since 1970 */
 	struct super_block *i_sb;

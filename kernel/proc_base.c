@@ -15,6 +15,7 @@
 #include "kernel/string.h"
 #include "kernel/vsprintf.h"
 #include "mm/slab.h"
+#include "mm/memfd.h"
 
 /* The live task (zombies included) with this pid; NULL once reaped. */
 static struct task_struct *proc_find_task(int pid)
@@ -83,6 +84,14 @@ static char *proc_fd_get_link(struct inode *inode)
 
 	if (!file)
 		return ERR_PTR(-ENOENT);
+	if (!file->f_inode->i_dentry && memfd_name(file->f_inode)) {
+		char *link = kmalloc(PATH_MAX, GFP_KERNEL);
+
+		if (!link)
+			return ERR_PTR(-ENOMEM);
+		snprintf(link, PATH_MAX, "/%s (deleted)", memfd_name(file->f_inode));
+		return link;
+	}
 	if (file->f_inode->i_dentry || !S_ISFIFO(file->f_inode->i_mode))
 		return proc_path_link(file->f_inode);
 	snprintf(pipe, sizeof(pipe), "pipe:[%llu]", (unsigned long long)file->f_inode->i_ino);
@@ -227,7 +236,8 @@ static struct inode *proc_fdinfo_lookup(struct inode *dir, const char *name, u32
 /* The entries with file operations of their own that find their task by pid (Linux's). */
 static bool proc_pid_fops_name(const char *name, u32 len)
 {
-	static const char *const names[] = { "mem", "pagemap", "oom_score_adj", "oom_adj" };
+	static const char *const names[] = { "mem", "pagemap", "clear_refs", "oom_score_adj",
+					     "oom_adj" };
 
 	for (unsigned int i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (strlen(names[i]) == len && !memcmp(name, names[i], len))
@@ -347,10 +357,10 @@ static struct inode *proc_task_lookup(struct inode *dir, const char *name, u32 l
 
 /*
  * A name in /proc/<pid>: task/ (one directory per thread), fd/ (dr-x------), fdinfo/
- * (dr-xr-xr-x), or a copy of the template
- * entry of that name for the task. Root may open another process's mem and pagemap (Linux's
- * PTRACE_MODE_ATTACH check: every process is uid 0 with every capability) and its
- * oom_score_adj and oom_adj; Warden's ptwalk stays the caller's own.
+ * (dr-xr-xr-x), or a copy of the template entry of that name for the task. Root may open
+ * another process's mem, pagemap and clear_refs (Linux's PTRACE_MODE_ATTACH check: every
+ * process is uid 0 with every capability) and its oom_score_adj and oom_adj; Warden's ptwalk
+ * stays the caller's own.
  */
 static struct inode *proc_pid_lookup(struct inode *dir, const char *name, u32 len)
 {

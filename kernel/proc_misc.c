@@ -4,17 +4,15 @@
  * stat.c, version.c, filesystems and mounts), in Linux 6.1's formats with what Warden knows:
  * time since boot, tasks and pids, its uname. Warden keeps no CPU-time accounting and no load
  * average, so those read as on an idle Linux that has just booted: load 0.00, every tick
- * counted idle (so top shows an idle CPU rather than dividing by zero). sysinfo(2) gives the
- * same numbers to free(1) and uptime(1).
+ * counted idle (so top shows an idle CPU rather than dividing by zero). sysinfo(2)
+ * (kernel/sysinfo.c) gives the same numbers to free(1) and uptime(1).
  */
 #include "fs/proc.h"
 #include "fs/vfs.h"
 #include "kernel/errno.h"
 #include "kernel/sched.h"
 #include "kernel/string.h"
-#include "kernel/sys.h"
 #include "mm/frame.h"
-#include "mm/uaccess.h"
 
 #define USER_HZ 100
 #define NSEC_PER_SEC 1000000000ULL
@@ -83,38 +81,6 @@ static int mounts_show(struct seq_buf *m)
 {
 	seq_printf(m, "rootfs / rootfs rw 0 0\nproc /proc proc rw,relatime 0 0\n");
 	return 0;
-}
-
-/* struct sysinfo of Linux's x86-64 ABI (112 bytes). */
-struct sysinfo {
-	s64 uptime;
-	u64 loads[3];
-	u64 totalram, freeram, sharedram, bufferram, totalswap, freeswap;
-	u16 procs, pad;
-	u64 totalhigh, freehigh;
-	u32 mem_unit;
-	u32 pad2; /* Linux's _f[]: 20 - 2 * 8 - 4 = 0 bytes, then alignment */
-};
-
-/*
- * sysinfo(2) as Linux's do_sysinfo on 64-bit: uptime in whole seconds rounded up, load averages
- * 0 (Warden keeps none), memory in bytes (mem_unit 1: the page counts fit when shifted), the
- * number of tasks. The whole struct is written, padding zeroed.
- */
-_Static_assert(sizeof(struct sysinfo) == 112, "Linux's struct sysinfo");
-
-long sys_sysinfo(struct sysinfo *info)
-{
-	struct sysinfo k;
-	u64 ns = ktime_get_ns();
-
-	memset(&k, 0, sizeof(k));
-	k.uptime = (s64)(ns / NSEC_PER_SEC + (ns % NSEC_PER_SEC ? 1 : 0));
-	k.totalram = nr_managed_frames() * PAGE_SIZE;
-	k.freeram = nr_free_frames() * PAGE_SIZE;
-	k.procs = (u16)nr_threads;
-	k.mem_unit = 1;
-	return copy_to_user(info, &k, sizeof(k)) ? -EFAULT : 0;
 }
 
 int proc_misc_init(void)

@@ -23,6 +23,7 @@
 #include "fs/syscalls.h"
 #include "mm/mm.h"
 #include "mm/madvise.h"
+#include "mm/memfd.h"
 #include "mm/mlock.h"
 #include "mm/pkeys.h"
 #include "kernel/ptrace.h"
@@ -88,6 +89,7 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	SYSCALL(kill, sys_kill),
 	SYSCALL(uname, sys_uname),
 	SYSCALL(sysinfo, sys_sysinfo),
+	SYSCALL(memfd_create, sys_memfd_create),
 	SYSCALL(fcntl, sys_fcntl),
 	SYSCALL(fsync, sys_fsync),
 	SYSCALL(fdatasync, sys_fdatasync),

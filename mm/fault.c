@@ -103,6 +103,14 @@ static int do_wp_page(struct mm_struct *mm, struct vm_area_struct *v, u64 va, pt
 	struct page *old = phys_to_page(*e & PTE_ADDR_MASK);
 	u64 prot = vm_get_page_prot(v->vm_flags);
 
+	if (v->vm_flags & VM_SHARED) {
+		/* Shared memory write-protected for soft-dirty tracking: the same page, now dirty
+		 * (Linux's wp_page_shared). */
+		*e = (*e & PTE_ADDR_MASK) | prot;
+		flush_tlb_mm_range(mm, va, va + PAGE_SIZE);
+		return 0;
+	}
+
 	if (anon_vma_prepare(v)) /* the page becomes (or is) this VMA's own anonymous page */
 		return -ENOMEM;
 	if (is_zero_page(old)) {
@@ -165,7 +173,7 @@ static int __handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code, int
 	if (!v->vm_file && !(v->vm_flags & VM_SHARED) && !(error_code & X86_PF_WRITE) &&
 	    zero_page) {
 		/* First read of private anonymous memory: the shared zero page, read-only. */
-		u64 prot = vm_get_page_prot(v->vm_flags) & ~(u64)(_PAGE_RW | _PAGE_DIRTY);
+		u64 prot = vm_get_page_prot(v->vm_flags) & ~(u64)_PAGE_WRITE_BITS;
 		return pgtable_map(mm->pgd, va, page_to_phys(zero_page), prot, PG_LEVEL_4K)
 			       ? -ENOMEM
 			       : 0;
@@ -175,7 +183,13 @@ static int __handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code, int
 	if (private && (!v->vm_file || (error_code & X86_PF_WRITE)) && anon_vma_prepare(v))
 		return -ENOMEM; /* a private page of its own: the VMA's anonymous memory */
 	if (private && v->vm_file && !(error_code & X86_PF_WRITE))
-		prot &= ~(u64)(_PAGE_RW | _PAGE_DIRTY); /* a read: the first write is a COW fault */
+		prot &= ~(u64)_PAGE_WRITE_BITS; /* a read: the first write is a COW fault */
+	/*
+	 * A read of shared memory while soft-dirty tracking is on (clear_refs took VM_SOFTDIRTY):
+	 * read-only and clean, so that the first write faults and marks it (Linux's writenotify).
+	 */
+	if (!private && !(v->vm_flags & VM_SOFTDIRTY) && !(error_code & X86_PF_WRITE))
+		prot &= ~(u64)_PAGE_WRITE_BITS;
 	struct page *pg = fault_page(v, va, error_code & X86_PF_WRITE);
 	if (!pg)
 		return -ENOMEM;

@@ -41,7 +41,7 @@ u64 vm_get_page_prot(u64 vm_flags)
 	if (!(vm_flags & (VM_READ | VM_WRITE | VM_EXEC)))
 		return _PAGE_PROTNONE | _PAGE_USER; /* not present: every access faults */
 	if (vm_flags & VM_WRITE)
-		prot |= _PAGE_RW | _PAGE_DIRTY;
+		prot |= _PAGE_WRITE_BITS;
 	if (!(vm_flags & VM_EXEC))
 		prot |= __supported_pte_mask_nx;
 	/* The key: PTE bits 59-62 (meaningless, but harmless, while CR4.PKE is off). */
@@ -155,23 +155,29 @@ void free_pgtables(struct mm_struct *mm, u64 start, u64 end)
 
 void change_protection(struct mm_struct *mm, u64 start, u64 end, u64 vm_flags)
 {
-	u64 prot = vm_get_page_prot(vm_flags);
-	u64 ro = prot & ~(u64)(_PAGE_RW | _PAGE_DIRTY);
+	u64 prot = vm_get_page_prot(vm_flags) & ~(u64)_PAGE_SOFT_DIRTY;
+	u64 ro = prot & ~(u64)_PAGE_WRITE_BITS;
 
 	for (u64 va = start, run_end; va < end; va = run_end) {
 		pte_t *e = pgtable_pte_run(mm->pgd, va, end, &run_end);
 		for (; e && va < run_end; va += PAGE_SIZE, e++) {
 			if (!pte_has_frame(*e))
 				continue;
-			/* A frame shared copy-on-write (or the zero page) stays read-only. */
+			/*
+			 * A frame shared copy-on-write (or the zero page) stays read-only, and so
+			 * does a page not written since clear_refs reset soft-dirty tracking here,
+			 * so that its next write faults and marks it (can_change_pte_writable).
+			 */
 			u64 p = prot;
 			if (p & _PAGE_RW) {
 				struct page *pg = phys_to_page(*e & PTE_ADDR_MASK);
 				if (is_zero_page(pg) ||
-				    (!(vm_flags & VM_SHARED) && pg->refcount > 1))
+				    (!(vm_flags & VM_SHARED) && pg->refcount > 1) ||
+				    (!(vm_flags & VM_SOFTDIRTY) && !(*e & _PAGE_SOFT_DIRTY)))
 					p = ro;
 			}
-			*e = (*e & PTE_ADDR_MASK) | p;
+			/* The soft-dirty bit survives, as Linux's _PAGE_CHG_MASK keeps it. */
+			*e = (*e & (PTE_ADDR_MASK | _PAGE_SOFT_DIRTY)) | p;
 		}
 	}
 	flush_tlb_mm_range(mm, start, end);
@@ -218,10 +224,14 @@ int copy_page_range(struct mm_struct *dst, struct mm_struct *src, struct vm_area
 	return err;
 }
 
-/* Moves the frame of one PTE from va to nva (no PTE at nva yet). 0 or -ENOMEM. */
+/*
+ * Moves the frame of one PTE from va to nva (no PTE at nva yet), marked soft-dirty as Linux's
+ * move_soft_dirty_pte: the page is new at its address. 0 or -ENOMEM.
+ */
 static int move_one_pte(struct mm_struct *mm, pte_t *e, u64 nva)
 {
-	if (pgtable_map(mm->pgd, nva, *e & PTE_ADDR_MASK, *e & ~PTE_ADDR_MASK, PG_LEVEL_4K))
+	if (pgtable_map(mm->pgd, nva, *e & PTE_ADDR_MASK, (*e & ~PTE_ADDR_MASK) | _PAGE_SOFT_DIRTY,
+			PG_LEVEL_4K))
 		return -ENOMEM;
 	*e = 0;
 	return 0;
@@ -259,6 +269,21 @@ void unmap_mapping_pages(struct inode *inode, u64 first)
 			zap_page_range(mm, v->vm_start + (skip << PAGE_SHIFT), v->vm_end);
 		}
 	}
+}
+
+bool mapping_writably_mapped(struct inode *inode)
+{
+	for (struct task_struct *t = first_task(); t; t = t->run_next) {
+		struct mm_struct *mm = t->mm;
+
+		if (!mm)
+			continue;
+		for (struct vm_area_struct *v = mm->mm_rb.first; v; v = v->vm_next)
+			if (v->vm_file && file_inode(v->vm_file) == inode &&
+			    (v->vm_flags & (VM_SHARED | VM_MAYWRITE)) == (VM_SHARED | VM_MAYWRITE))
+				return true;
+	}
+	return false;
 }
 
 /* The PTE flags as letters: present, writable, user, accessed, dirty, NX, PROT_NONE, key. */

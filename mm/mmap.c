@@ -10,6 +10,8 @@
 #include "mm/vma.h"
 #include "mm/pkeys.h"
 #include "mm/mlock.h"
+#include "mm/memfd.h"
+#include "mm/min_addr.h"
 #include "arch/x86_64/ldt.h"
 #include "kernel/trace.h"
 #include "mm/internal.h"
@@ -21,9 +23,6 @@
 #include "kernel/panic.h"
 #include "kernel/sched.h"
 #include "kernel/string.h"
-
-/* Linux's default vm.mmap_min_addr (Debian: 65536): hints below it are raised to it. */
-#define MMAP_MIN_ADDR 0x10000UL
 
 /* Where the bottom-up search starts when the top-down one finds nothing (TASK_UNMAPPED_BASE). */
 #define TASK_UNMAPPED_BASE ALIGN_UP(TASK_SIZE / 3, PAGE_SIZE)
@@ -81,7 +80,8 @@ int mm_sysctl_init(void)
 
 	if (!vm)
 		return -ENOMEM;
-	return proc_create_int(vm, "max_map_count", 0644, &sysctl_max_map_count, 0, 0x7fffffff);
+	int err = proc_create_int(vm, "max_map_count", 0644, &sysctl_max_map_count, 0, 0x7fffffff);
+	return err ? err : mmap_min_addr_sysctl_init(vm);
 }
 
 /* munmap without its argument checks: [start, end) page-aligned, inside the user half. */
@@ -125,12 +125,12 @@ int do_munmap(struct mm_struct *mm, u64 start, u64 len)
 	return err;
 }
 
-/* A hint below vm.mmap_min_addr is raised to it (Linux's round_hint_to_min). */
+/* A hint below mmap_min_addr is raised to it (Linux's round_hint_to_min, mm/min_addr.h). */
 static u64 round_hint_to_min(u64 hint)
 {
 	hint &= PAGE_MASK;
-	if (hint && hint < MMAP_MIN_ADDR)
-		return MMAP_MIN_ADDR;
+	if (hint && hint < mmap_min_addr)
+		return PAGE_ALIGN(mmap_min_addr);
 	return hint;
 }
 
@@ -198,7 +198,8 @@ long get_unmapped_area(struct mm_struct *mm, u64 addr, u64 len, u64 flags)
 		return -ENOMEM;
 	if (addr & ~PAGE_MASK)
 		return -EINVAL;
-	return (long)addr;
+	int err = security_mmap_addr(addr); /* below vm.mmap_min_addr: CAP_SYS_RAWIO */
+	return err ? err : (long)addr;
 }
 
 /* Marks the unlinked files behind shared anonymous memory (i_private), for /proc/self/maps. */
@@ -262,6 +263,13 @@ static long mmap_region(struct mm_struct *mm, struct file *file, u64 addr, u64 l
 		return -ENOMEM;
 	if (__do_munmap(mm, addr, addr + len))
 		return -ENOMEM;
+	/* The file's say, after MAP_FIXED unmapped (Linux's call_mmap): a memfd's seals. */
+	if (file) {
+		int err = memfd_mmap_check(file, &vm_flags);
+
+		if (err)
+			return err;
+	}
 	if (accountable_mapping(vm_flags))
 		vm_flags |= VM_ACCOUNT;
 	v = vma_expand_for_mmap(mm, addr, addr + len, vm_flags, file, pgoff);
@@ -319,6 +327,8 @@ static int mmap_file_checks(struct file *file, u64 prot, u64 flags, u64 len, u64
 	case MAP_PRIVATE:
 		if (!(file->f_mode & FMODE_READ))
 			return -EACCES;
+		if (is_file_hugepages(file))
+			return -ENOMEM; /* no huge pages reserved (vm.nr_hugepages is 0) */
 		if (file_mmap_kind(file) == FILE_MMAP_NONE)
 			return -ENODEV;
 		if (*vm_flags & VM_GROWSDOWN)

@@ -47,9 +47,7 @@ static u64 pagemap_entry(struct mm_struct *mm, struct vm_area_struct *vma, u64 v
 			if (pg->refcount - (file ? 1 : 0) == 1)
 				flags |= PM_MMAP_EXCLUSIVE;
 		}
-		/* Warden's writable PTEs are made dirty: Linux's soft-dirty bit follows dirtiness.
-		 */
-		if ((*e & (_PAGE_RW | _PAGE_DIRTY)) == (_PAGE_RW | _PAGE_DIRTY))
+		if (*e & _PAGE_SOFT_DIRTY) /* written since the last clear_refs 4 */
 			flags |= PM_SOFT_DIRTY;
 	}
 	if (vma->vm_flags & VM_SOFTDIRTY)

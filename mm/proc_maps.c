@@ -9,6 +9,8 @@
 #include "arch/x86_64/pkru.h"
 #include "mm/filemap.h"
 #include "mm/frame.h"
+#include "mm/memfd.h"
+#include "kernel/vsprintf.h"
 #include "mm/slab.h"
 #include "fs/proc.h"
 #include "arch/x86_64/cpu.h"
@@ -114,19 +116,25 @@ static void seq_pad_name(struct seq_buf *m, size_t line_start)
 static void seq_file_path(struct seq_buf *m, struct file *file)
 {
 	char *buf = kmalloc(PATH_MAX, GFP_KERNEL);
+	struct inode *inode = file_inode(file);
 
 	if (!buf) {
 		m->overflow = true;
 		return;
 	}
-	char *path = d_path(file_inode(file), buf, PATH_MAX);
-	if (IS_ERR(path) && file_inode(file)->i_private == shmem_anon_name) {
+	char *path = d_path(inode, buf, PATH_MAX);
+	if (IS_ERR(path) && inode->i_private == shmem_anon_name) {
 		seq_printf(m, "%s (deleted)",
 			   shmem_anon_name); /* shared anonymous memory, as Linux */
+	} else if (IS_ERR(path) && memfd_name(inode)) {
+		/* A memfd: the name its dentry has on Linux, unlinked from birth. */
+		snprintf(buf, PATH_MAX, "/%s (deleted)", memfd_name(inode));
+		path = buf;
 	} else if (IS_ERR(path)) {
 		/* Unlinked (Warden's VFS keeps no name for it): Linux prints "/path (deleted)". */
 		seq_printf(m, "(deleted)");
-	} else {
+	}
+	if (!IS_ERR(path)) {
 		for (char *s = path; *s; s++) {
 			if (*s == '\n')
 				seq_printf(m, "\\%03o", (unsigned int)(unsigned char)*s);
@@ -207,11 +215,18 @@ bool is_page_cache_page(struct vm_area_struct *vma, u64 va, struct page *pg)
 	return filemap_get_page(file_inode(vma->vm_file), pgoff, false) == pg;
 }
 
-/* Linux's smaps_page_accumulate(). */
+/*
+ * Linux's smaps_page_accumulate(). anon: an anonymous page (Pss_Anon); else a page-cache page,
+ * which on Warden is always tmpfs-like (Pss_Shmem: Linux's PageSwapBacked), never Pss_File.
+ */
 static void smaps_page_accumulate(struct mem_size_stats *mss, u64 size, u64 pss, bool dirty,
-				  bool locked, bool private)
+				  bool locked, bool private, bool anon)
 {
 	mss->pss += pss;
+	if (anon)
+		mss->pss_anon += pss;
+	else
+		mss->pss_shmem += pss;
 	if (locked)
 		mss->pss_locked += pss;
 	if (dirty) {
@@ -256,13 +271,14 @@ static void smaps_account(struct mem_size_stats *mss, struct vm_area_struct *vma
 		mss->referenced += PAGE_SIZE;
 	/* Linux: page_count(page) == 1 means mapped exactly once, wholly private. */
 	if (pg->refcount == 1) {
-		smaps_page_accumulate(mss, PAGE_SIZE, PAGE_SIZE << PSS_SHIFT, dirty, locked, true);
+		smaps_page_accumulate(mss, PAGE_SIZE, PAGE_SIZE << PSS_SHIFT, dirty, locked, true,
+				      !file_page);
 		return;
 	}
 	u64 pss = PAGE_SIZE << PSS_SHIFT;
 	if (mapcount >= 2)
 		pss /= mapcount;
-	smaps_page_accumulate(mss, PAGE_SIZE, pss, dirty, locked, mapcount < 2);
+	smaps_page_accumulate(mss, PAGE_SIZE, pss, dirty, locked, mapcount < 2, !file_page);
 }
 
 void smap_gather_stats(struct vm_area_struct *vma, struct mem_size_stats *mss)
@@ -430,6 +446,52 @@ void show_smaps(struct seq_buf *m, struct mm_struct *mm)
 	mmput(mm);
 }
 
+/*
+ * /proc/PID/smaps_rollup (Linux's show_smaps_rollup): one header from the first VMA's start to
+ * the last one's end, then the sums of every VMA's counts, with Pss split into anonymous, file
+ * and shmem memory, and no per-VMA lines (THPeligible, ProtectionKey, VmFlags).
+ */
+static void show_smaps_rollup(struct seq_buf *m, struct mm_struct *mm)
+{
+	struct mem_size_stats mss = { 0 };
+	size_t line_start = m->len;
+
+	if (!mm || !mmget_not_zero(mm))
+		return;
+	mmap_read_lock(mm);
+	struct vm_area_struct *first = mm->mm_rb.first, *last = vma_tree_last(&mm->mm_rb);
+	for (struct vm_area_struct *v = first; v; v = v->vm_next)
+		smap_gather_stats(v, &mss);
+	mmap_read_unlock(mm);
+	mmput(mm);
+	seq_printf(m, "%08lx-%08lx ---p 00000000 00:00 0 ",
+		   (unsigned long)(first ? first->vm_start : 0),
+		   (unsigned long)(last ? last->vm_end : 0));
+	seq_pad_name(m, line_start);
+	seq_printf(m, "[rollup]\n");
+	seq_put_kb(m, "Rss:            ", mss.resident);
+	seq_put_kb(m, "Pss:            ", mss.pss >> PSS_SHIFT);
+	seq_put_kb(m, "Pss_Dirty:      ", mss.pss_dirty >> PSS_SHIFT);
+	seq_put_kb(m, "Pss_Anon:       ", mss.pss_anon >> PSS_SHIFT);
+	seq_put_kb(m, "Pss_File:       ", mss.pss_file >> PSS_SHIFT);
+	seq_put_kb(m, "Pss_Shmem:      ", mss.pss_shmem >> PSS_SHIFT);
+	seq_put_kb(m, "Shared_Clean:   ", mss.shared_clean);
+	seq_put_kb(m, "Shared_Dirty:   ", mss.shared_dirty);
+	seq_put_kb(m, "Private_Clean:  ", mss.private_clean);
+	seq_put_kb(m, "Private_Dirty:  ", mss.private_dirty);
+	seq_put_kb(m, "Referenced:     ", mss.referenced);
+	seq_put_kb(m, "Anonymous:      ", mss.anonymous);
+	seq_put_kb(m, "LazyFree:       ", mss.lazyfree);
+	seq_put_kb(m, "AnonHugePages:  ", mss.anonymous_thp);
+	seq_put_kb(m, "ShmemPmdMapped: ", mss.shmem_thp);
+	seq_put_kb(m, "FilePmdMapped:  ", mss.file_thp);
+	seq_put_kb(m, "Shared_Hugetlb: ", mss.shared_hugetlb);
+	seq_printf(m, "Private_Hugetlb: %7lu kB\n", (unsigned long)(mss.private_hugetlb >> 10));
+	seq_put_kb(m, "Swap:           ", mss.swap);
+	seq_put_kb(m, "SwapPss:        ", mss.swap_pss >> PSS_SHIFT);
+	seq_put_kb(m, "Locked:         ", mss.pss_locked >> PSS_SHIFT);
+}
+
 /* ---- the proc files ---- */
 
 static int proc_maps_show(struct seq_buf *m)
@@ -444,11 +506,19 @@ static int proc_smaps_show(struct seq_buf *m)
 	return 0;
 }
 
+static int proc_smaps_rollup_show(struct seq_buf *m)
+{
+	show_smaps_rollup(m, proc_task()->state < EXIT_ZOMBIE ? proc_task()->mm : NULL);
+	return 0;
+}
+
 int proc_maps_init(void)
 {
 	int err = proc_create_file(PROC_SELF, "maps", 0444, proc_maps_show);
 
 	if (!err)
 		err = proc_create_file(PROC_SELF, "smaps", 0444, proc_smaps_show);
+	if (!err)
+		err = proc_create_file(PROC_SELF, "smaps_rollup", 0444, proc_smaps_rollup_show);
 	return err;
 }

@@ -80,6 +80,7 @@ struct mem_size_stats {
 	u64 referenced, anonymous, lazyfree, anonymous_thp, shmem_thp, file_thp;
 	u64 swap, shared_hugetlb, private_hugetlb;
 	u64 pss, pss_dirty, pss_locked, swap_pss; /* << PSS_SHIFT */
+	u64 pss_anon, pss_file, pss_shmem; /* << PSS_SHIFT: smaps_rollup's split of pss */
 };
 
 /* Adds up the pages of vma, walking mm's page tables (Linux's smap_gather_stats). */
@@ -101,6 +102,9 @@ bool is_page_cache_page(struct vm_area_struct *vma, u64 va, struct page *pg);
 
 /* Creates /proc/self/pagemap and /proc/self/ptwalk (mm/pagemap.c). 0 or -errno. */
 int proc_pagemap_init(void);
+
+/* mm/clear_refs.c: creates /proc/self/clear_refs. 0 or -errno. */
+int proc_clear_refs_init(void);
 
 /*
  * The open and release of the files that read an address space (/proc/self/mem, pagemap: Linux's

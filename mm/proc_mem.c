@@ -54,8 +54,9 @@ static struct page *get_remote_page(struct mm_struct *mm, u64 addr, bool write)
 			struct page *pg = phys_to_page(*e & PTE_ADDR_MASK);
 			bool own = (*e & _PAGE_RW) || (!(v->vm_flags & VM_SHARED) &&
 						       !is_zero_page(pg) && pg->refcount == 1);
+			/* written: MADV_FREE's offer is off, and the page is soft-dirty */
 			if (write && own)
-				*e &= ~(u64)_PAGE_LAZYFREE; /* written: MADV_FREE's offer is off */
+				*e = (*e & ~(u64)_PAGE_LAZYFREE) | _PAGE_SOFT_DIRTY;
 			if (!write || own)
 				return pg;
 		}

@@ -74,6 +74,8 @@ static void partial_remove(struct kmem_cache *c, struct page *slab)
 	slab->slab_next = slab->slab_prev = NULL;
 }
 
+u64 nr_slab_pages;
+
 /* Takes a fresh frame and threads all of its objects onto the slab's free list. */
 static struct page *new_slab(struct kmem_cache *c)
 {
@@ -92,6 +94,7 @@ static struct page *new_slab(struct kmem_cache *c)
 		slab->freelist = obj;
 	}
 	c->nr_slabs++;
+	nr_slab_pages++;
 	return slab;
 }
 
@@ -141,6 +144,7 @@ void kmem_cache_free(struct kmem_cache *c, void *obj)
 		slab->flags = 0;
 		slab->slab_cache = NULL;
 		c->nr_slabs--;
+		nr_slab_pages--;
 		free_page(slab);
 	} else if (was_full) {
 		partial_add(c, slab);

@@ -36,6 +36,9 @@ void kmem_cache_destroy(struct kmem_cache *c);
 void *kmem_cache_alloc(struct kmem_cache *c, unsigned int gfp);
 void kmem_cache_free(struct kmem_cache *c, void *obj);
 
+/* Frames held by every cache's slabs (Linux's NR_SLAB_UNRECLAIMABLE_B): /proc/meminfo's Slab. */
+extern u64 nr_slab_pages;
+
 /* Sets up the kmalloc caches. */
 void kmem_init(void);
 

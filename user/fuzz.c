@@ -97,6 +97,7 @@ static const char *const paths_any[] = {
 	"/proc/self/mem", "/nonexistent/x", "/proc/self/exe/x", "//tmp//fz//a",
 	"/dev/ttyS0", "/dev/console", "/dev/tty", "/proc/self/fd", "/proc/self/fd/12",
 	"/proc/1/fd", "/proc/1/fdinfo/1", "/proc/self/fdinfo/3", /* not /proc/1/mem: the checker */
+	"/proc/self/clear_refs", "/proc/self/smaps_rollup", "/proc/sys/vm/mmap_min_addr",
 };
 static const char *const paths_scratch[] = {
 	SCRATCH_DIR "/a", SCRATCH_DIR "/b", SCRATCH_DIR "/d", SCRATCH_DIR "/d/x", SCRATCH_DIR "/f0",
@@ -336,6 +337,8 @@ static const struct sc table[] = {
 	{ SYS_prctl, "prctl", "iiiii", 1 },
 	{ SYS_uname, "uname", "p", 1 },
 	{ SYS_fcntl, "fcntl", "fui", 3 },
+	{ SYS_memfd_create, "memfd_create", "si", 2 },
+	{ SYS_sysinfo, "sysinfo", "p", 1 },
 	{ SYS_fsync, "fsync", "f", 1 },
 	{ SYS_fdatasync, "fdatasync", "f", 1 },
 	{ SYS_truncate, "truncate", "Wg", 2 },

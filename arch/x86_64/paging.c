@@ -2,6 +2,8 @@
 /* Building the kernel page tables with W^X permissions and switching to them. */
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/cpufeature.h"
+#include "fs/proc.h"
 #include "arch/x86_64/pgtable.h"
 #include "arch/x86_64/tlb.h"
 #include "mm/frame.h"
@@ -90,4 +92,18 @@ const void *memremap_ro(phys_addr_t pa, size_t size)
 			return NULL;
 	}
 	return phys_to_virt(pa);
+}
+
+/*
+ * The DirectMap lines of /proc/meminfo, as Linux's arch_report_meminfo: the RAM the direct map
+ * covers, counted as 4 KiB pages (Warden does not count its larger ones apart), and a 1 GiB
+ * line only on a CPU that has 1 GiB pages.
+ */
+void arch_report_meminfo(struct seq_buf *m)
+{
+	unsigned long kb = (unsigned long)(nr_managed_frames() * (PAGE_SIZE / 1024));
+
+	seq_printf(m, "DirectMap4k:    %8lu kB\nDirectMap2M:    %8lu kB\n", kb, 0UL);
+	if (cpu_has(X86_FEATURE_PDPE1GB))
+		seq_printf(m, "DirectMap1G:    %8lu kB\n", 0UL);
 }

@@ -30,6 +30,15 @@
  * still clean when MADV_PAGEOUT comes is dropped, a written one kept (mm/memory.c).
  */
 #define _PAGE_LAZYFREE (1UL << 11)
+/*
+ * Software bit: the page was written since the last soft-dirty reset (Linux's _PAGE_SOFT_DIRTY,
+ * /proc/PID/pagemap bit 55). Set with write permission (Warden makes writable PTEs dirty at
+ * once); /proc/PID/clear_refs 4 clears it and takes write permission away, so that the next
+ * write faults and sets it again (mm/clear_refs.c).
+ */
+#define _PAGE_SOFT_DIRTY (1UL << 9)
+/* What a write fault gives a PTE and a read-only one lacks. */
+#define _PAGE_WRITE_BITS (_PAGE_RW | _PAGE_DIRTY | _PAGE_SOFT_DIRTY)
 #define _PAGE_PKEY_SHIFT 59 /* protection key, bits 59..62 */
 #define _PAGE_PKEY_MASK (0xfUL << _PAGE_PKEY_SHIFT)
 #define _PAGE_NX (1UL << 63)

@@ -219,6 +219,11 @@ void send_sig_pipe(void)
 	host_sigpipe_count++;
 }
 
+void arch_report_meminfo(struct seq_buf *m)
+{
+	seq_printf(m, "DirectMap4k:    %8lu kB\n", 0UL);
+}
+
 u64 host_free_frames(void)
 {
 	return nr_free_frames();
