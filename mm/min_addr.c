@@ -3,6 +3,7 @@
  * vm.mmap_min_addr, as Linux 6.1's security/min_addr.c and cap_mmap_addr with Debian's
  * configuration (CONFIG_DEFAULT_MMAP_MIN_ADDR and CONFIG_LSM_MMAP_MIN_ADDR both 65536).
  */
+#include "kernel/cred.h"
 #include "mm/min_addr.h"
 #include "fs/proc.h"
 #include "fs/uio.h"
@@ -13,10 +14,10 @@
 unsigned long dac_mmap_min_addr = 65536;
 unsigned long mmap_min_addr = 65536;
 
-/* Warden has no credentials yet: every task holds every capability (as root on Linux). */
+/* Linux's capable(CAP_SYS_RAWIO) (the dac_mmap_min_addr check of cap_mmap_addr). */
 static bool capable_sys_rawio(void)
 {
-	return true;
+	return capable(CAP_SYS_RAWIO);
 }
 
 /* mmap_min_addr follows the sysctl, never below the LSM's floor (update_mmap_min_addr). */

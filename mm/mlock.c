@@ -9,6 +9,7 @@
  * before it keep their new flags), and population's errors as POSIX wants them (EFAULT becomes
  * ENOMEM, ENOMEM becomes EAGAIN).
  */
+#include "kernel/cred.h"
 #include "mm/mlock.h"
 #include "mm/mm.h"
 #include "mm/internal.h"
@@ -23,10 +24,10 @@ static u64 memlock_limit(void)
 	return current->signal->rlim[RLIMIT_MEMLOCK].rlim_cur;
 }
 
-/* Linux's capable(CAP_IPC_LOCK): Warden has no credentials, every task is root. */
+/* Linux's capable(CAP_IPC_LOCK): root has it, a task that dropped its capabilities not. */
 static bool capable_ipc_lock(void)
 {
-	return true;
+	return capable(CAP_IPC_LOCK);
 }
 
 bool can_do_mlock(void)
