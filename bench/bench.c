@@ -17,30 +17,14 @@
 #include <unistd.h>
 #include <x86intrin.h>
 
+#include "measure.h"
+
 #define P 4096UL
 #define ITER 200
 #define ARENA 0x100000000000UL /* the scaling VMAs */
 
 static unsigned long long boot_tsc;
 
-typedef void (*op_fn)(void);
-
-/* Instructions per call of fn: the best of 5 rounds of n calls. */
-static unsigned long long measure(op_fn fn, int n)
-{
-    unsigned long long best = ~0ULL;
-    for (int i = 0; i < 4; i++)
-        fn(); /* warm up */
-    for (int round = 0; round < 5; round++) {
-        unsigned long long t0 = __rdtsc();
-        for (int i = 0; i < n; i++)
-            fn();
-        unsigned long long t = (__rdtsc() - t0) / (unsigned long long)n;
-        if (t < best)
-            best = t;
-    }
-    return best;
-}
 
 static void report(const char *name, unsigned long long v)
 {

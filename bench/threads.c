@@ -14,29 +14,13 @@
 #include <unistd.h>
 #include <x86intrin.h>
 
+#include "measure.h"
+
 #define P 4096UL
 #define FUTEX_WAIT_PRIVATE 128 /* FUTEX_WAIT | FUTEX_PRIVATE_FLAG */
 #define FUTEX_WAKE_PRIVATE 129
 #define ITER 200
 
-typedef void (*op_fn)(void);
-
-/* Instructions per call of fn: the best of 5 rounds of n calls. */
-static unsigned long long measure(op_fn fn, int n)
-{
-    unsigned long long best = ~0ULL;
-    for (int i = 0; i < 4; i++)
-        fn(); /* warm up */
-    for (int round = 0; round < 5; round++) {
-        unsigned long long t0 = __rdtsc();
-        for (int i = 0; i < n; i++)
-            fn();
-        unsigned long long t = (__rdtsc() - t0) / (unsigned long long)n;
-        if (t < best)
-            best = t;
-    }
-    return best;
-}
 
 static void report(const char *name, unsigned long long v)
 {

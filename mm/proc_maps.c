@@ -400,6 +400,37 @@ static void show_smap_vma_flags(struct seq_buf *m, const struct vm_area_struct *
 	seq_write(m, "\n", 1);
 }
 
+/*
+ * The counts smaps and smaps_rollup share, Rss to Locked (Linux's __show_smap); the rollup also
+ * splits Pss into anonymous, file and shmem memory.
+ */
+static void show_smap_counts(struct seq_buf *m, const struct mem_size_stats *mss, bool rollup)
+{
+	seq_put_kb(m, "Rss:            ", mss->resident);
+	seq_put_kb(m, "Pss:            ", mss->pss >> PSS_SHIFT);
+	seq_put_kb(m, "Pss_Dirty:      ", mss->pss_dirty >> PSS_SHIFT);
+	if (rollup) {
+		seq_put_kb(m, "Pss_Anon:       ", mss->pss_anon >> PSS_SHIFT);
+		seq_put_kb(m, "Pss_File:       ", mss->pss_file >> PSS_SHIFT);
+		seq_put_kb(m, "Pss_Shmem:      ", mss->pss_shmem >> PSS_SHIFT);
+	}
+	seq_put_kb(m, "Shared_Clean:   ", mss->shared_clean);
+	seq_put_kb(m, "Shared_Dirty:   ", mss->shared_dirty);
+	seq_put_kb(m, "Private_Clean:  ", mss->private_clean);
+	seq_put_kb(m, "Private_Dirty:  ", mss->private_dirty);
+	seq_put_kb(m, "Referenced:     ", mss->referenced);
+	seq_put_kb(m, "Anonymous:      ", mss->anonymous);
+	seq_put_kb(m, "LazyFree:       ", mss->lazyfree);
+	seq_put_kb(m, "AnonHugePages:  ", mss->anonymous_thp);
+	seq_put_kb(m, "ShmemPmdMapped: ", mss->shmem_thp);
+	seq_put_kb(m, "FilePmdMapped:  ", mss->file_thp);
+	seq_put_kb(m, "Shared_Hugetlb: ", mss->shared_hugetlb);
+	seq_printf(m, "Private_Hugetlb: %7lu kB\n", (unsigned long)(mss->private_hugetlb >> 10));
+	seq_put_kb(m, "Swap:           ", mss->swap);
+	seq_put_kb(m, "SwapPss:        ", mss->swap_pss >> PSS_SHIFT);
+	seq_put_kb(m, "Locked:         ", mss->pss_locked >> PSS_SHIFT);
+}
+
 void show_smap(struct seq_buf *m, struct vm_area_struct *vma)
 {
 	struct mem_size_stats mss = { 0 };
@@ -409,25 +440,7 @@ void show_smap(struct seq_buf *m, struct vm_area_struct *vma)
 	seq_put_kb(m, "Size:           ", vma->vm_end - vma->vm_start);
 	seq_put_kb(m, "KernelPageSize: ", PAGE_SIZE);
 	seq_put_kb(m, "MMUPageSize:    ", PAGE_SIZE);
-	/* __show_smap() */
-	seq_put_kb(m, "Rss:            ", mss.resident);
-	seq_put_kb(m, "Pss:            ", mss.pss >> PSS_SHIFT);
-	seq_put_kb(m, "Pss_Dirty:      ", mss.pss_dirty >> PSS_SHIFT);
-	seq_put_kb(m, "Shared_Clean:   ", mss.shared_clean);
-	seq_put_kb(m, "Shared_Dirty:   ", mss.shared_dirty);
-	seq_put_kb(m, "Private_Clean:  ", mss.private_clean);
-	seq_put_kb(m, "Private_Dirty:  ", mss.private_dirty);
-	seq_put_kb(m, "Referenced:     ", mss.referenced);
-	seq_put_kb(m, "Anonymous:      ", mss.anonymous);
-	seq_put_kb(m, "LazyFree:       ", mss.lazyfree);
-	seq_put_kb(m, "AnonHugePages:  ", mss.anonymous_thp);
-	seq_put_kb(m, "ShmemPmdMapped: ", mss.shmem_thp);
-	seq_put_kb(m, "FilePmdMapped:  ", mss.file_thp);
-	seq_put_kb(m, "Shared_Hugetlb: ", mss.shared_hugetlb);
-	seq_printf(m, "Private_Hugetlb: %7lu kB\n", (unsigned long)(mss.private_hugetlb >> 10));
-	seq_put_kb(m, "Swap:           ", mss.swap);
-	seq_put_kb(m, "SwapPss:        ", mss.swap_pss >> PSS_SHIFT);
-	seq_put_kb(m, "Locked:         ", mss.pss_locked >> PSS_SHIFT);
+	show_smap_counts(m, &mss, false);
 	seq_printf(m, "THPeligible:    %d\n", thp_eligible(vma));
 	/* The pkeys hook: Linux prints the key only while the CPU has them switched on. */
 	if (proc_pkeys_enabled())
@@ -469,27 +482,7 @@ static void show_smaps_rollup(struct seq_buf *m, struct mm_struct *mm)
 		   (unsigned long)(last ? last->vm_end : 0));
 	seq_pad_name(m, line_start);
 	seq_printf(m, "[rollup]\n");
-	seq_put_kb(m, "Rss:            ", mss.resident);
-	seq_put_kb(m, "Pss:            ", mss.pss >> PSS_SHIFT);
-	seq_put_kb(m, "Pss_Dirty:      ", mss.pss_dirty >> PSS_SHIFT);
-	seq_put_kb(m, "Pss_Anon:       ", mss.pss_anon >> PSS_SHIFT);
-	seq_put_kb(m, "Pss_File:       ", mss.pss_file >> PSS_SHIFT);
-	seq_put_kb(m, "Pss_Shmem:      ", mss.pss_shmem >> PSS_SHIFT);
-	seq_put_kb(m, "Shared_Clean:   ", mss.shared_clean);
-	seq_put_kb(m, "Shared_Dirty:   ", mss.shared_dirty);
-	seq_put_kb(m, "Private_Clean:  ", mss.private_clean);
-	seq_put_kb(m, "Private_Dirty:  ", mss.private_dirty);
-	seq_put_kb(m, "Referenced:     ", mss.referenced);
-	seq_put_kb(m, "Anonymous:      ", mss.anonymous);
-	seq_put_kb(m, "LazyFree:       ", mss.lazyfree);
-	seq_put_kb(m, "AnonHugePages:  ", mss.anonymous_thp);
-	seq_put_kb(m, "ShmemPmdMapped: ", mss.shmem_thp);
-	seq_put_kb(m, "FilePmdMapped:  ", mss.file_thp);
-	seq_put_kb(m, "Shared_Hugetlb: ", mss.shared_hugetlb);
-	seq_printf(m, "Private_Hugetlb: %7lu kB\n", (unsigned long)(mss.private_hugetlb >> 10));
-	seq_put_kb(m, "Swap:           ", mss.swap);
-	seq_put_kb(m, "SwapPss:        ", mss.swap_pss >> PSS_SHIFT);
-	seq_put_kb(m, "Locked:         ", mss.pss_locked >> PSS_SHIFT);
+	show_smap_counts(m, &mss, true);
 }
 
 /* ---- the proc files ---- */
