@@ -364,6 +364,18 @@ static struct task_struct *find_waitable_child(struct task_struct *me, int pid, 
 }
 
 /*
+ * Was t seen among the children above: a process (a group leader) whose parent is the caller,
+ * or with __WNOTHREAD the calling thread? A thread of a child is on no children list, so a
+ * parent that traces it (strace -f) finds it only among its tracees.
+ */
+static bool on_children_list(const struct task_struct *t, int options)
+{
+	if (!thread_group_leader(t))
+		return false;
+	return (options & __WNOTHREAD) ? t->parent == current : parent_is_us(t);
+}
+
+/*
  * A child (or a tracee) matching pid that wait4 can report: a zombie child (once no other tracer
  * holds it), a zombie tracee, or one in a reportable stop; NULL if none. The children of every
  * thread of the caller's process count, unless __WNOTHREAD asks for the caller's own only. *any
@@ -386,9 +398,9 @@ static struct task_struct *find_waitable(int pid, int options, bool *any)
 		}
 	}
 	for (struct task_struct *t = first_task(); t; t = t->run_next) {
-		if (t->ptracer != current || parent_is_us(t) ||
+		if (t->ptracer != current || on_children_list(t, options) ||
 		    !eligible_child(t, pid, options, true))
-			continue; /* tracees that are not children (PTRACE_ATTACH) */
+			continue; /* tracees the loop above did not see (PTRACE_ATTACH) */
 		*any = true;
 		if (t->state == EXIT_ZOMBIE || reportable_stop(t, options))
 			return t;

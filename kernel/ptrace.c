@@ -206,9 +206,10 @@ void ptrace_exit(struct task_struct *t)
 	/*
 	 * A tracee whose tracer is not its parent stays traced as a zombie: the tracer's wait4
 	 * reports the exit first (Linux's do_notify_parent to the tracer), then the parent reaps
-	 * it.
+	 * it. So does a thread other than the leader whose tracer is its parent (strace -f): no
+	 * children list holds it, only the tracer's wait4 can see its exit.
 	 */
-	if (t->ptracer && t->ptracer != t->parent)
+	if (t->ptracer && (t->ptracer != t->parent || !thread_group_leader(t)))
 		wake_up(&t->ptracer->signal->wait_chldexit);
 	else
 		t->ptracer = NULL;
