@@ -186,8 +186,10 @@ void ptrace_event_exec(int old_pid)
 
 void ptrace_exit(struct task_struct *t)
 {
-	for (struct task_struct *u = first_task(), *next; u; u = next) {
-		next = u->run_next;
+	struct task_struct *u;
+
+restart:
+	for (u = first_task(); u; u = u->run_next) {
 		if (u->ptracer != t)
 			continue;
 		u->ptracer = NULL;
@@ -198,7 +200,13 @@ void ptrace_exit(struct task_struct *t)
 			u->resume_sig = 0;
 			u->state = TASK_RUNNING;
 		} else if (u->state == EXIT_ZOMBIE && !thread_group_leader(u)) {
-			release_task(u); /* a thread: nobody else waits for it */
+			/*
+			 * A thread: nobody else waits for it. Its release may free its group's
+			 * zombie leader as well, which may be the next task on the list: start
+			 * over (a released task is traced by nobody, so this ends).
+			 */
+			release_task(u);
+			goto restart;
 		} else if (u->state == EXIT_ZOMBIE) {
 			wake_up(&u->parent->signal->wait_chldexit); /* its parent may reap it now */
 		}
