@@ -130,15 +130,21 @@ static void __noreturn init_exited(int status)
 }
 
 /*
- * A group leader whose last other thread is now gone: its exit is told to its parent only now
- * (Linux's delay_group_leader ending in release_task). A parent that wants no zombie frees it.
+ * A group leader whose last other thread is now gone: its exit is told to its tracer or its
+ * parent only now (Linux's delay_group_leader ending in release_task). A parent that wants no
+ * zombie frees it.
  */
 static void notify_delayed_leader(struct task_struct *leader)
 {
 	struct task_struct *p = leader->parent;
 
-	if (leader->state != EXIT_ZOMBIE || !thread_group_empty(leader) || leader->ptracer)
+	if (leader->state != EXIT_ZOMBIE || !thread_group_empty(leader))
 		return;
+	if (leader->ptracer) {
+		/* Its tracer's wait4 reports the exit first, then the parent reaps it. */
+		wake_up(&leader->ptracer->signal->wait_chldexit);
+		return;
+	}
 	if (do_notify_parent_exit(leader)) {
 		unlink_child(leader);
 		free_zombie(leader);
@@ -402,7 +408,8 @@ static struct task_struct *find_waitable(int pid, int options, bool *any)
 		    !eligible_child(t, pid, options, true))
 			continue; /* tracees the loop above did not see (PTRACE_ATTACH) */
 		*any = true;
-		if (t->state == EXIT_ZOMBIE || reportable_stop(t, options))
+		/* A leader's exit only once its other threads are gone, as the parent sees it. */
+		if ((t->state == EXIT_ZOMBIE && !delayed_leader(t)) || reportable_stop(t, options))
 			return t;
 	}
 	return NULL;
