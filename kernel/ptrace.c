@@ -207,8 +207,12 @@ restart:
 			 */
 			release_task(u);
 			goto restart;
-		} else if (u->state == EXIT_ZOMBIE) {
-			wake_up(&u->parent->signal->wait_chldexit); /* its parent may reap it now */
+		} else if (u->state == EXIT_ZOMBIE && u->parent) {
+			/*
+			 * Its parent may reap it now. init's leader, which may be a zombie while
+			 * init's other threads live on, has none.
+			 */
+			wake_up(&u->parent->signal->wait_chldexit);
 		}
 	}
 	/*
