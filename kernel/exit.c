@@ -314,6 +314,18 @@ static bool parent_is_us(const struct task_struct *t)
 }
 
 /*
+ * Is t traced by the current process: by any of its threads, or with __WNOTHREAD by the calling
+ * thread itself (Linux's do_wait runs ptrace_do_wait for every thread of the caller's group)?
+ */
+static bool traced_by_us(const struct task_struct *t, int options)
+{
+	if (!t->ptracer)
+		return false;
+	return (options & __WNOTHREAD) ? t->ptracer == current
+				       : same_thread_group(t->ptracer, current);
+}
+
+/*
  * A group leader that has exited while other threads of its process live on (Linux's
  * delay_group_leader): not reaped yet, but the process's stops and continues are still
  * reported through it.
@@ -336,7 +348,7 @@ static bool reportable_stop(const struct task_struct *t, int options)
 		return true; /* continued by SIGCONT: WCONTINUED reports it once */
 	if (t->stop_reported)
 		return false;
-	if (t->state == TASK_TRACED && t->ptracer == current)
+	if (t->state == TASK_TRACED && traced_by_us(t, options))
 		return true;
 	return (t->state == TASK_STOPPED || delayed_leader(t)) && (options & WUNTRACED) &&
 	       parent_is_us(t) && thread_group_stopped(t);
@@ -346,9 +358,9 @@ static bool reportable_stop(const struct task_struct *t, int options)
  * A zombie child can be reaped when no other tracer holds it and, for a group leader, when its
  * other threads are gone (Linux's delay_group_leader).
  */
-static bool reapable_zombie(const struct task_struct *c)
+static bool reapable_zombie(const struct task_struct *c, int options)
 {
-	return c->state == EXIT_ZOMBIE && (!c->ptracer || c->ptracer == current) &&
+	return c->state == EXIT_ZOMBIE && (!c->ptracer || traced_by_us(c, options)) &&
 	       thread_group_empty(c);
 }
 
@@ -359,11 +371,11 @@ static struct task_struct *find_waitable_child(struct task_struct *me, int pid, 
 					       bool *any)
 {
 	for (struct task_struct *c = me->children; c; c = c->sibling) {
-		if (!eligible_child(c, pid, options, c->ptracer == current))
+		if (!eligible_child(c, pid, options, traced_by_us(c, options)))
 			continue;
 		*any = true;
 		/* A zombie still traced by another task is reaped once its tracer has seen it. */
-		if (reapable_zombie(c) || reportable_stop(c, options))
+		if (reapable_zombie(c, options) || reportable_stop(c, options))
 			return c;
 	}
 	return NULL;
@@ -404,7 +416,7 @@ static struct task_struct *find_waitable(int pid, int options, bool *any)
 		}
 	}
 	for (struct task_struct *t = first_task(); t; t = t->run_next) {
-		if (t->ptracer != current || on_children_list(t, options) ||
+		if (!traced_by_us(t, options) || on_children_list(t, options) ||
 		    !eligible_child(t, pid, options, true))
 			continue; /* tracees the loop above did not see (PTRACE_ATTACH) */
 		*any = true;
