@@ -142,6 +142,7 @@ static void notify_delayed_leader(struct task_struct *leader)
 		return;
 	if (leader->ptracer) {
 		/* Its tracer's wait4 reports the exit first, then the parent reaps it. */
+		do_notify_tracer_exit(leader);
 		wake_up(&leader->ptracer->signal->wait_chldexit);
 		return;
 	}
@@ -170,10 +171,15 @@ static void exit_notify(struct task_struct *t, bool group_dead)
 		kill_orphaned_pgrp(leader, NULL);
 	ptrace_exit(t);
 	t->state = EXIT_ZOMBIE;
-	if (thread_group_leader(t))
+	if (t->ptracer) {
+		/* still traced (ptrace_exit): its tracer hears of it, the parent only after */
+		do_notify_tracer_exit(t);
+		autoreap = false;
+	} else if (thread_group_leader(t)) {
 		autoreap = thread_group_empty(t) && do_notify_parent_exit(t);
-	else
-		autoreap = !t->ptracer;
+	} else {
+		autoreap = true;
+	}
 	if (autoreap) {
 		/* The task leaves its parent's children (wait4 there says ECHILD) or its group. */
 		if (thread_group_leader(t))
@@ -457,8 +463,8 @@ long sys_wait4(int pid, int *status, int options, void *rusage)
 		 */
 		zstatus = zombie_status(z);
 		z->ptracer = NULL;
-		if (!thread_group_leader(z))
-			release_task(z);
+		if (!thread_group_leader(z) || do_notify_parent_exit(z))
+			release_task(z); /* a thread, or a parent that wants no zombie */
 		else if (z->parent) /* always: only init has none, and init never is a zombie */
 			wake_up(&z->parent->signal->wait_chldexit);
 	} else if (z->state == EXIT_ZOMBIE && !delayed_leader(z)) {

@@ -209,9 +209,14 @@ restart:
 			goto restart;
 		} else if (u->state == EXIT_ZOMBIE && u->parent) {
 			/*
-			 * Its parent may reap it now. init's leader, which may be a zombie while
-			 * init's other threads live on, has none.
+			 * Its parent hears of it now and may reap it, or wants no zombie. init's
+			 * leader, which may be a zombie while init's other threads live on, has no
+			 * parent.
 			 */
+			if (thread_group_empty(u) && do_notify_parent_exit(u)) {
+				release_task(u);
+				goto restart;
+			}
 			wake_up(&u->parent->signal->wait_chldexit);
 		}
 	}
