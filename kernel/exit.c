@@ -130,15 +130,22 @@ static void __noreturn init_exited(int status)
 }
 
 /*
- * A group leader whose last other thread is now gone: its exit is told to its parent only now
- * (Linux's delay_group_leader ending in release_task). A parent that wants no zombie frees it.
+ * A group leader whose last other thread is now gone: its exit is told to its tracer or its
+ * parent only now (Linux's delay_group_leader ending in release_task). A parent that wants no
+ * zombie frees it.
  */
 static void notify_delayed_leader(struct task_struct *leader)
 {
 	struct task_struct *p = leader->parent;
 
-	if (leader->state != EXIT_ZOMBIE || !thread_group_empty(leader) || leader->ptracer)
+	if (leader->state != EXIT_ZOMBIE || !thread_group_empty(leader))
 		return;
+	if (leader->ptracer) {
+		/* Its tracer's wait4 reports the exit first, then the parent reaps it. */
+		do_notify_tracer_exit(leader);
+		wake_up(&leader->ptracer->signal->wait_chldexit);
+		return;
+	}
 	if (do_notify_parent_exit(leader)) {
 		unlink_child(leader);
 		free_zombie(leader);
@@ -164,10 +171,15 @@ static void exit_notify(struct task_struct *t, bool group_dead)
 		kill_orphaned_pgrp(leader, NULL);
 	ptrace_exit(t);
 	t->state = EXIT_ZOMBIE;
-	if (thread_group_leader(t))
+	if (t->ptracer) {
+		/* still traced (ptrace_exit): its tracer hears of it, the parent only after */
+		do_notify_tracer_exit(t);
+		autoreap = false;
+	} else if (thread_group_leader(t)) {
 		autoreap = thread_group_empty(t) && do_notify_parent_exit(t);
-	else
-		autoreap = !t->ptracer;
+	} else {
+		autoreap = true;
+	}
 	if (autoreap) {
 		/* The task leaves its parent's children (wait4 there says ECHILD) or its group. */
 		if (thread_group_leader(t))
@@ -308,6 +320,18 @@ static bool parent_is_us(const struct task_struct *t)
 }
 
 /*
+ * Is t traced by the current process: by any of its threads, or with __WNOTHREAD by the calling
+ * thread itself (Linux's do_wait runs ptrace_do_wait for every thread of the caller's group)?
+ */
+static bool traced_by_us(const struct task_struct *t, int options)
+{
+	if (!t->ptracer)
+		return false;
+	return (options & __WNOTHREAD) ? t->ptracer == current
+				       : same_thread_group(t->ptracer, current);
+}
+
+/*
  * A group leader that has exited while other threads of its process live on (Linux's
  * delay_group_leader): not reaped yet, but the process's stops and continues are still
  * reported through it.
@@ -330,7 +354,7 @@ static bool reportable_stop(const struct task_struct *t, int options)
 		return true; /* continued by SIGCONT: WCONTINUED reports it once */
 	if (t->stop_reported)
 		return false;
-	if (t->state == TASK_TRACED && t->ptracer == current)
+	if (t->state == TASK_TRACED && traced_by_us(t, options))
 		return true;
 	return (t->state == TASK_STOPPED || delayed_leader(t)) && (options & WUNTRACED) &&
 	       parent_is_us(t) && thread_group_stopped(t);
@@ -340,9 +364,9 @@ static bool reportable_stop(const struct task_struct *t, int options)
  * A zombie child can be reaped when no other tracer holds it and, for a group leader, when its
  * other threads are gone (Linux's delay_group_leader).
  */
-static bool reapable_zombie(const struct task_struct *c)
+static bool reapable_zombie(const struct task_struct *c, int options)
 {
-	return c->state == EXIT_ZOMBIE && (!c->ptracer || c->ptracer == current) &&
+	return c->state == EXIT_ZOMBIE && (!c->ptracer || traced_by_us(c, options)) &&
 	       thread_group_empty(c);
 }
 
@@ -353,14 +377,26 @@ static struct task_struct *find_waitable_child(struct task_struct *me, int pid, 
 					       bool *any)
 {
 	for (struct task_struct *c = me->children; c; c = c->sibling) {
-		if (!eligible_child(c, pid, options, c->ptracer == current))
+		if (!eligible_child(c, pid, options, traced_by_us(c, options)))
 			continue;
 		*any = true;
 		/* A zombie still traced by another task is reaped once its tracer has seen it. */
-		if (reapable_zombie(c) || reportable_stop(c, options))
+		if (reapable_zombie(c, options) || reportable_stop(c, options))
 			return c;
 	}
 	return NULL;
+}
+
+/*
+ * Was t seen among the children above: a process (a group leader) whose parent is the caller,
+ * or with __WNOTHREAD the calling thread? A thread of a child is on no children list, so a
+ * parent that traces it (strace -f) finds it only among its tracees.
+ */
+static bool on_children_list(const struct task_struct *t, int options)
+{
+	if (!thread_group_leader(t))
+		return false;
+	return (options & __WNOTHREAD) ? t->parent == current : parent_is_us(t);
 }
 
 /*
@@ -386,12 +422,12 @@ static struct task_struct *find_waitable(int pid, int options, bool *any)
 		}
 	}
 	for (struct task_struct *t = first_task(); t; t = t->run_next) {
-		if (t->ptracer != current || (parent_is_us(t) && thread_group_leader(t)) ||
+		if (!traced_by_us(t, options) || on_children_list(t, options) ||
 		    !eligible_child(t, pid, options, true))
-			continue; /* tracees not on a children list (PTRACE_ATTACH, traced threads)
-				   */
+			continue; /* tracees the loop above did not see (PTRACE_ATTACH) */
 		*any = true;
-		if (t->state == EXIT_ZOMBIE || reportable_stop(t, options))
+		/* A leader's exit only once its other threads are gone, as the parent sees it. */
+		if ((t->state == EXIT_ZOMBIE && !delayed_leader(t)) || reportable_stop(t, options))
 			return t;
 	}
 	return NULL;
@@ -427,8 +463,8 @@ long sys_wait4(int pid, int *status, int options, void *rusage)
 		 */
 		zstatus = zombie_status(z);
 		z->ptracer = NULL;
-		if (!thread_group_leader(z))
-			release_task(z);
+		if (!thread_group_leader(z) || do_notify_parent_exit(z))
+			release_task(z); /* a thread, or a parent that wants no zombie */
 		else if (z->parent) /* always: only init has none, and init never is a zombie */
 			wake_up(&z->parent->signal->wait_chldexit);
 	} else if (z->state == EXIT_ZOMBIE && !delayed_leader(z)) {

@@ -84,14 +84,14 @@ int last_pid(void)
 
 /*
  * clone3's set_tid (one pid namespace, so one pid): t gets that pid instead of the next one, as
- * Linux's alloc_pid. EINVAL outside 1..pid_max, EEXIST when a task has it. Pids are never
+ * Linux's alloc_pid. EINVAL outside 1..pid_max - 1, EEXIST when a task has it. Pids are never
  * reused here (next_pid only grows, /proc relies on it): a pid below next_pid that nobody has
  * any more is refused with EINVAL, where Linux would hand it out again.
  */
 static int set_tid_pid(struct task_struct *t, int tid)
 {
-	if (tid < 1 || tid > PID_MAX_DEFAULT)
-		return -EINVAL;
+	if (tid < 1 || tid >= PID_MAX_DEFAULT)
+		return -EINVAL; /* pid_max is one past the last pid */
 	if (find_task_by_pid(tid))
 		return -EEXIST;
 	if (tid < next_pid)

@@ -51,14 +51,15 @@ void kill_orphaned_pgrp(struct task_struct *tsk, struct task_struct *parent)
 }
 
 /*
- * setpgid(pid, pgid) as Linux 6.1: pid 0 is the caller, pgid 0 is pid. The process must be the
- * caller or its child; a child must be in the caller's session and not have exec'd; a session
- * leader cannot move; the group must exist in the caller's session unless it is the process's
- * own pid. Errors in Linux's order.
+ * setpgid(pid, pgid) as Linux 6.1: pid 0 is the caller's process (from any of its threads),
+ * pgid 0 is pid. The process must be the caller's or a child of one of its threads; a child
+ * must be in the caller's session and not have exec'd; a session leader cannot move; the group
+ * must exist in the caller's session unless it is the process's own pid. Errors in Linux's
+ * order.
  */
 long sys_setpgid(int pid, int pgid)
 {
-	struct task_struct *leader = current;
+	struct task_struct *leader = current->group_leader; /* the process, from any thread */
 	struct task_struct *p, *g;
 
 	if (!pid)
@@ -72,7 +73,7 @@ long sys_setpgid(int pid, int pgid)
 		return -ESRCH;
 	if (p->pid != p->tgid)
 		return -EINVAL; /* not a thread group leader */
-	if (p->parent == leader) {
+	if (p->parent && same_thread_group(p->parent, leader)) { /* forked by any of our threads */
 		if (p->signal->sid != leader->signal->sid)
 			return -EPERM;
 		if (p->did_exec)

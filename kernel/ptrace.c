@@ -230,8 +230,10 @@ void ptrace_event_pid(int event, int pid)
 
 void ptrace_exit(struct task_struct *t)
 {
-	for (struct task_struct *u = first_task(), *next; u; u = next) {
-		next = u->run_next;
+	struct task_struct *u;
+
+restart:
+	for (u = first_task(); u; u = u->run_next) {
 		if (u->ptracer != t)
 			continue;
 		u->ptracer = NULL;
@@ -242,18 +244,34 @@ void ptrace_exit(struct task_struct *t)
 			u->resume_sig = 0;
 			u->state = TASK_RUNNING;
 		} else if (u->state == EXIT_ZOMBIE && !thread_group_leader(u)) {
-			release_task(u); /* a thread: nobody else waits for it */
-		} else if (u->state == EXIT_ZOMBIE) {
-			wake_up(&u->parent->signal->wait_chldexit); /* its parent may reap it now */
+			/*
+			 * A thread: nobody else waits for it. Its release may free its group's
+			 * zombie leader as well, which may be the next task on the list: start
+			 * over (a released task is traced by nobody, so this ends).
+			 */
+			release_task(u);
+			goto restart;
+		} else if (u->state == EXIT_ZOMBIE && u->parent) {
+			/*
+			 * Its parent hears of it now and may reap it, or wants no zombie. init's
+			 * leader, which may be a zombie while init's other threads live on, has no
+			 * parent.
+			 */
+			if (thread_group_empty(u) && do_notify_parent_exit(u)) {
+				release_task(u);
+				goto restart;
+			}
+			wake_up(&u->parent->signal->wait_chldexit);
 		}
 	}
 	/*
 	 * A tracee whose tracer is not its parent stays traced as a zombie: the tracer's wait4
 	 * reports the exit first (Linux's do_notify_parent to the tracer), then the parent reaps
-	 * it. So does a traced thread (PTRACE_O_TRACECLONE): nobody but its tracer waits for it.
+	 * it. So does a thread other than the leader whose tracer is its parent (strace -f): no
+	 * children list holds it, only the tracer's wait4 can see its exit.
 	 */
 	if (t->ptracer && (t->ptracer != t->parent || !thread_group_leader(t)))
-		wake_up(&t->ptracer->signal->wait_chldexit); /* a thread is its tracer's to reap */
+		wake_up(&t->ptracer->signal->wait_chldexit);
 	else
 		t->ptracer = NULL;
 }

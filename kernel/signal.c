@@ -340,6 +340,21 @@ bool do_notify_parent_exit(struct task_struct *t)
 	return autoreap;
 }
 
+void do_notify_tracer_exit(struct task_struct *t)
+{
+	struct task_struct *tracer = t->ptracer;
+	int status = t->exit_code, code = CLD_EXITED;
+	struct kernel_siginfo info;
+
+	if (!tracer || !tracer->sighand || tracer->state >= EXIT_ZOMBIE)
+		return;
+	if (status & 0x7f)
+		code = status & 0x80 ? CLD_DUMPED : CLD_KILLED;
+	chld_info(&info, SIGCHLD, t, code,
+		  code == CLD_EXITED ? (status >> 8) & 0xff : status & 0x7f);
+	send_group_signal_info(tracer, SIGCHLD, &info);
+}
+
 /*
  * Stops the current task with sig (TASK_STOPPED for job control, TASK_TRACED for its tracer),
  * tells the parent and the tracer (their wait4 reports it), and sleeps until SIGCONT,

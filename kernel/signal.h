@@ -337,4 +337,10 @@ void ptrace_notify(int exit_code);
  */
 bool do_notify_parent_exit(struct task_struct *t);
 
+/*
+ * Tells t's tracer, when it is not t's parent, that t exited (Linux's do_notify_parent to the
+ * ptrace parent): SIGCHLD with SIGCHLD's siginfo. The parent hears of it once the tracer is done.
+ */
+void do_notify_tracer_exit(struct task_struct *t);
+
 #endif

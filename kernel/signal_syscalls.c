@@ -143,19 +143,33 @@ long sys_kill(int pid, int sig)
 	return ret || valid ? ret : -EINVAL;
 }
 
+/*
+ * tkill and tgkill's work (Linux's do_send_specific): the thread first (ESRCH when there is
+ * none, or when tgid > 0 names another process), only then the signal number (EINVAL).
+ */
+static long do_tkill(int tgid, int tid, int sig)
+{
+	struct task_struct *t = find_task_by_pid(tid);
+
+	if (!t || (tgid > 0 && t->tgid != tgid))
+		return -ESRCH;
+	if (sig < 0 || sig > _NSIG)
+		return -EINVAL;
+	return kill_task(t, sig, SI_TKILL, false);
+}
+
 long sys_tkill(int tid, int sig)
 {
-	if (tid <= 0 || sig < 0 || sig > _NSIG)
+	if (tid <= 0)
 		return -EINVAL;
-	return kill_task(find_task_by_pid(tid), sig, SI_TKILL, false);
+	return do_tkill(0, tid, sig);
 }
 
 long sys_tgkill(int tgid, int tid, int sig)
 {
-	if (tgid <= 0 || tid <= 0 || sig < 0 || sig > _NSIG)
+	if (tgid <= 0 || tid <= 0)
 		return -EINVAL;
-	struct task_struct *t = find_task_by_pid(tid);
-	return kill_task(t && t->tgid == tgid ? t : NULL, sig, SI_TKILL, false);
+	return do_tkill(tgid, tid, sig);
 }
 
 long sys_rt_sigaction(int sig, const void *act, void *oact, u64 sigsetsize)

@@ -169,6 +169,10 @@ static void cases(void)
 	try("set_tid 0", &a, sizeof(a));
 	tids[0] = -5;
 	try("set_tid -5", &a, sizeof(a));
+	tids[0] = 32768;
+	try("set_tid 32768 (pid_max: one past the last pid)", &a, sizeof(a));
+	tids[0] = 32769;
+	try("set_tid 32769", &a, sizeof(a));
 	a.set_tid = 8;
 	try("set_tid bad pointer", &a, sizeof(a));
 	try("set_tid bad pointer, size 64 (not read)", &a, 64);

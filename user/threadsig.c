@@ -155,6 +155,11 @@ static void tgkill_cases(void)
 	show("tkill(0, 0)", sys2(SYS_tkill, 0, 0));
 	show("tkill(-1, 0)", sys2(SYS_tkill, -1, 0));
 	show("tkill(thread, 65)", sys2(SYS_tkill, thread_tid, 65));
+	show("tkill(no such tid, 65)", sys2(SYS_tkill, 99999, 65));
+	show("tkill(no such tid, -1)", sys2(SYS_tkill, 99999, -1));
+	show("tgkill(us, no such tid, 65)", sys3(SYS_tgkill, getpid(), 99999, 65));
+	show("tgkill(parent, thread, 65)", sys3(SYS_tgkill, getppid(), thread_tid, 65));
+	show("tgkill(0, no such tid, 65)", sys3(SYS_tgkill, 0, 99999, 65));
 	show("tgkill(us, thread, 0)", sys3(SYS_tgkill, getpid(), thread_tid, 0));
 	int tid = thread_tid;
 	finish();
