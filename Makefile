@@ -120,7 +120,7 @@ user: $(USER_PROGS)
 # The busybox suite's launcher (tests/busybox/README.md): Debian's static busybox and every
 # tests/busybox/scripts/NAME.sh embedded in one static program.
 BUSYBOX_SCRIPTS := $(wildcard tests/busybox/scripts/*.sh)
-$(BUILD)/busybox/launch: tests/busybox/launch.c tests/busybox/mkblobs.sh $(BUSYBOX_SCRIPTS) Makefile
+$(BUILD)/busybox/launch: tests/busybox/launch.c tests/launch_files.h tests/busybox/mkblobs.sh $(BUSYBOX_SCRIPTS) Makefile
 	@mkdir -p $(@D)
 	@echo "  USERCC  $@"
 	$(Q)sh tests/busybox/mkblobs.sh $(BUSYBOX) $(BUSYBOX_SCRIPTS) > $(BUILD)/busybox/blobs.S
@@ -152,7 +152,7 @@ $(BUILD)/dynamic/dynmaps-static-pie: tests/dynamic/dynmaps.c Makefile
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
 	$(Q)gcc -static-pie -O2 -Wall -Wextra -Werror $< -o $@
-$(BUILD)/dynamic/launch: tests/dynamic/launch.c tests/dynamic/mkblobs.sh $(BUILD)/dynamic/dynmaps \
+$(BUILD)/dynamic/launch: tests/dynamic/launch.c tests/launch_files.h tests/dynamic/mkblobs.sh $(BUILD)/dynamic/dynmaps \
 		$(BUILD)/dynamic/dynmaps-static-pie $(BUILD)/dynamic/dyndl Makefile
 	@mkdir -p $(@D)
 	@echo "  USERCC  $@"

@@ -22,6 +22,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../launch_files.h"
+
 struct blob {
 	const char *name;
 	const char *start;
@@ -79,39 +81,6 @@ static const struct testcase cases[] = {
 		"/usr/bin/ls /d/missing 2>/dev/null; echo ls $?; exit 3" } } } },
 	{ NULL, { { { NULL } } } },
 };
-
-/* Prints why the launcher failed and exits with 120, a status no case gives. */
-static void die(const char *what)
-{
-	fprintf(stderr, "launch: %s: %s\n", what, strerror(errno));
-	exit(120);
-}
-
-/* Writes len bytes to fd, whole. */
-static void write_all(int fd, const char *buf, size_t len, const char *what)
-{
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			die(what);
-		buf += n;
-		len -= (size_t)n;
-	}
-}
-
-/* Creates the file path with mode and the bytes start..end. */
-static void write_file(const char *path, mode_t mode, const char *start, const char *end)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, mode);
-
-	if (fd < 0)
-		die(path);
-	write_all(fd, start, (size_t)(end - start), path);
-	close(fd);
-}
 
 /* Creates directory path and its parents unless they exist. */
 static void make_dirs(const char *path)
