@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/shm.h>
 #include <unistd.h>
 
 #include "common.h"
@@ -52,7 +53,7 @@ struct shmid64 {
 struct shminfo64 {
     unsigned long shmmax, shmmin, shmmni, shmseg, shmall, u[4];
 };
-struct shm_info {
+struct raw_shm_info {
     int used_ids;
     unsigned long shm_tot, shm_rss, shm_swp, swap_attempts, swap_successes;
 };
@@ -229,7 +230,7 @@ static void test_sysctls(void)
     write_sysctl("shmall", "18446744073692774399");
     show("shmmni 32769", write_sysctl("shmmni", "32769"));
     show("shmmni -1", write_sysctl("shmmni", "-1"));
-    struct shm_info si;
+    struct raw_shm_info si;
     long maxidx = shmctl_(0, SHM_INFO_, &si);
     char buf[16];
     snprintf(buf, sizeof(buf), "%d", si.used_ids);
@@ -423,7 +424,7 @@ static void test_shmctl(void)
            info.shmmax, info.shmmin, info.shmmni, info.shmseg, info.shmall, info.u[0], info.u[1],
            info.u[2], info.u[3]);
     show("IPC_INFO NULL", shmctl_(0, IPC_INFO_, NULL));
-    struct shm_info si, si2;
+    struct raw_shm_info si, si2;
     memset(&si, 0x5c, sizeof(si));
     r = shmctl_(0, SHM_INFO_, &si);
     show("SHM_INFO >= index", r >= (id & 0x7fff));
@@ -536,7 +537,7 @@ static void test_perms(void)
     show("root: mode 0 attach", shmat_(perm_id2, 0, 0) > 0);
     shmctl_(perm_id, IPC_RMID_, NULL);
     /* the owner's own new segment is there: remove every segment left */
-    struct shm_info si;
+    struct raw_shm_info si;
     long maxidx = shmctl_(0, SHM_INFO_, &si);
     for (long i = 0; i <= maxidx; i++) {
         long sid = shmctl_(i, SHM_STAT_, &ds);
@@ -562,7 +563,7 @@ static void create_and_exit(void)
 static void test_rmid_forced(void)
 {
     printf("-- shm_rmid_forced\n");
-    struct shm_info si;
+    struct raw_shm_info si;
     int st = child_status(create_and_exit);
     shmctl_(0, SHM_INFO_, &si);
     printf("orphan kept: used_ids %d\n", si.used_ids);
@@ -580,6 +581,43 @@ static void test_rmid_forced(void)
     show("destroyed at detach", shmctl_(id, IPC_STAT_, &(struct shmid64){ 0 }));
     write_sysctl("shm_rmid_forced", "0");
     (void)st;
+}
+
+/* The C library's wrappers (glibc's shmctl passes no IPC_64 on x86-64, nor does musl's): the
+ * same segment through shmget, shmat, shmctl's struct shmid_ds, IPC_INFO's struct shminfo and
+ * SHM_INFO's struct shm_info as libc declares them, and shmdt. */
+static void test_libc(void)
+{
+    printf("-- libc wrappers\n");
+    int id = shmget(KEY, 5000, IPC_CREAT | 0640);
+    printf("shmget: %s\n", id >= 0 ? "ok" : errname(errno));
+    char *p = shmat(id, NULL, 0);
+    printf("shmat: %s\n", p != (void *)-1 ? "ok" : errname(errno));
+    p[4999] = 1;
+    struct shmid_ds ds;
+    memset(&ds, 0, sizeof(ds));
+    int r = shmctl(id, IPC_STAT, &ds);
+    printf("IPC_STAT: %d key %#x mode %#o segsz %zu nattch %lu cpid-self %d\n", r,
+           (unsigned)ds.shm_perm.__key, (unsigned)ds.shm_perm.mode, (size_t)ds.shm_segsz,
+           (unsigned long)ds.shm_nattch, ds.shm_cpid == getpid());
+    ds.shm_perm.mode = 0604;
+    printf("IPC_SET: %d\n", shmctl(id, IPC_SET, &ds));
+    shmctl(id, IPC_STAT, &ds);
+    printf("mode %#o\n", (unsigned)ds.shm_perm.mode);
+    struct shminfo info;
+    r = shmctl(0, IPC_INFO_, (struct shmid_ds *)&info);
+    printf("IPC_INFO: %d shmmin %lu shmmni %lu shmseg %lu\n", r >= 0, (unsigned long)info.shmmin,
+           (unsigned long)info.shmmni, (unsigned long)info.shmseg);
+    struct shm_info si;
+    r = shmctl(0, SHM_INFO_, (struct shmid_ds *)&si);
+    printf("SHM_INFO: %d used_ids %d tot %lu rss %lu\n", r >= 0, *(int *)&si, /* used_ids: __used_ids in musl */
+           (unsigned long)si.shm_tot, (unsigned long)si.shm_rss);
+    printf("SHM_STAT == id: %d\n", shmctl(r, SHM_STAT_, &ds) == id);
+    r = shmctl(id, 100, &ds);
+    printf("bad command: %d %s\n", r, errname(errno));
+    printf("shmdt: %d\n", shmdt(p));
+    printf("shmdt again: %d %s\n", shmdt(p), errname(errno));
+    printf("IPC_RMID: %d\n", shmctl(id, IPC_RMID, NULL));
 }
 
 int main(int argc, char **argv)
@@ -603,5 +641,6 @@ int main(int argc, char **argv)
     test_shmctl();
     test_perms();
     test_rmid_forced();
+    test_libc();
     return 0;
 }
