@@ -23,14 +23,14 @@ KLDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack --no-dynami
 	--build-id=none -T linker.ld
 NASMFLAGS := -f elf64 -I. -w+all
 
-KERNEL_C := $(wildcard kernel/*.c mm/*.c fs/*.c arch/x86_64/*.c drivers/tty/*.c drivers/acpi/*.c \
+KERNEL_C := $(wildcard kernel/*.c mm/*.c fs/*.c ipc/*.c arch/x86_64/*.c drivers/tty/*.c drivers/acpi/*.c \
 	tests/kernel/*.c)
 KERNEL_ASM := $(wildcard boot/*.asm arch/x86_64/*.asm)
 KERNEL_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(KERNEL_C)) $(patsubst %.asm,$(BUILD)/%.o,$(KERNEL_ASM))
 
 # Generic code that also builds on the host, for unit tests under ASan and UBSan.
 HOST_GENERIC := kernel/vsprintf.c kernel/cmdline.c mm/memblock.c mm/frame.c mm/slab.c mm/poison.c \
-	mm/vma_tree.c mm/vma.c mm/mmap.c mm/mprotect.c mm/mremap.c mm/pkeys.c mm/vm_limits.c mm/mlock.c mm/memfd.c mm/min_addr.c \
+	mm/vma_tree.c mm/vma.c mm/mmap.c mm/mprotect.c mm/mremap.c mm/pkeys.c mm/vm_limits.c mm/mlock.c mm/memfd.c mm/min_addr.c mm/overcommit.c \
 	drivers/acpi/tables.c drivers/acpi/sleep.c $(wildcard fs/*.c)
 HOST_TESTS := $(wildcard tests/host/*.c)
 HOST_CFLAGS := -std=gnu11 -g -O1 -DWARDEN_HOST -I. -Wall -Wextra -Werror -Wno-format-truncation \

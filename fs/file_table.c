@@ -65,8 +65,8 @@ void stream_open(struct file *f)
 
 int file_mmap_kind(struct file *f)
 {
-	if (f->f_op == &ramfs_file_operations)
-		return FILE_MMAP_PAGES;
+	if (f->f_op == &ramfs_file_operations || f->f_op->vm_open)
+		return FILE_MMAP_PAGES; /* vm_open: a SysV shm attach, the segment's pages */
 	if (f->f_op == &zero_fops)
 		return FILE_MMAP_ANON;
 	return FILE_MMAP_NONE;

@@ -9,6 +9,8 @@
 #include "kernel/sys.h"
 #include "mm/proc_maps.h" /* /proc/self/maps and smaps: the host tests of fs/ have no mm */
 #include "mm/oom_kill.h" /* /proc/self/oom_score, oom_score_adj, oom_adj */
+#include "mm/overcommit.h" /* /proc/sys/vm/overcommit_* */
+#include "ipc/shm.h" /* /proc/sys/kernel/shm*, /proc/sysvipc/shm */
 #endif
 
 /* Creates name in the root's directory dir with mode (and device number rdev). */
@@ -54,6 +56,10 @@ int fs_init(void *initrd, size_t len)
 		err = mm_sysctl_init();
 	if (!err)
 		err = hugetlb_sysctl_init();
+	if (!err)
+		err = overcommit_sysctl_init();
+	if (!err)
+		err = ipc_sysctl_init();
 	if (!err)
 		err = trace_proc_init();
 	if (!err)

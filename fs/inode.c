@@ -12,6 +12,7 @@
 #include "kernel/string.h"
 #include "arch/x86_64/time.h"
 #include "mm/slab.h"
+#include "mm/overcommit.h"
 
 /* st_dev of each file system: anonymous devices 0:N, as Linux gives in-memory file systems. */
 struct super_block rootfs_sb = { .s_dev = 2, .s_blocksize = PAGE_SIZE };
@@ -70,6 +71,8 @@ static struct inode *evict(struct inode *inode)
 	switch (inode->i_mode & S_IFMT) {
 	case S_IFREG:
 		filemap_remove_from(inode, 0);
+		if (inode->i_flags & S_ACCOUNT)
+			vm_unacct_memory((long)DIV_ROUND_UP((u64)inode->i_size, PAGE_SIZE));
 		if (inode->i_flags & S_MEMFD)
 			kfree(inode->i_private);
 		break;

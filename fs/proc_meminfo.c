@@ -13,6 +13,7 @@
 #include "fs/filemap.h"
 #include "mm/frame.h"
 #include "mm/slab.h"
+#include "mm/overcommit.h"
 
 /* Linux's show_val_kb(): the name padded to 16 columns, pages as KiB in 8. */
 static void show_val_kb(struct seq_buf *m, const char *name, u64 pages)
@@ -63,8 +64,8 @@ int meminfo_show(struct seq_buf *m)
 	show_val_kb(m, "Bounce:", 0);
 	show_val_kb(m, "WritebackTmp:", 0);
 	/* vm.overcommit_ratio 50 of the RAM, plus no swap */
-	show_val_kb(m, "CommitLimit:", total / 2);
-	show_val_kb(m, "Committed_AS:", 0);
+	show_val_kb(m, "CommitLimit:", vm_commit_limit());
+	show_val_kb(m, "Committed_AS:", vm_committed_as > 0 ? (u64)vm_committed_as : 0);
 	seq_printf(m, "%-16s%8llu kB\n", "VmallocTotal:", VMALLOC_TOTAL_KB);
 	show_val_kb(m, "VmallocUsed:", 0);
 	show_val_kb(m, "VmallocChunk:", 0);

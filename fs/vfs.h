@@ -55,8 +55,14 @@ struct dentry {
 };
 
 #define S_MOUNTPOINT 0x1 /* i_flags: a mounted file system's root (/proc): EBUSY to remove */
-/* i_flags: a memfd (mm/memfd.c): i_private is its kmalloc'd name, "memfd:NAME", freed with it */
+/* i_flags: a memfd (mm/memfd.c) or SysV segment (ipc/shm.c): i_private is its kmalloc'd name,
+ * "memfd:NAME" or "SYSVkkkkkkkk", freed with it */
 #define S_MEMFD 0x2
+/*
+ * i_flags: shmem whose size is charged to the commit limit (shared anonymous memory, a SysV
+ * segment; mm/overcommit.h): the charge goes back when the inode is freed (shmem_evict_inode).
+ */
+#define S_ACCOUNT 0x4
 
 struct inode {
 	u64 i_ino;
@@ -123,6 +129,7 @@ struct file {
  * iterate ENOTDIR (getdents64), a NULL ioctl ENOTTY. ppos is NULL for streams (pipes).
  */
 struct poll_table_struct;
+struct vm_area_struct;
 typedef unsigned int __poll_t;
 
 struct file_operations {
@@ -136,6 +143,13 @@ struct file_operations {
 	/* Readiness (POLLIN...) and, through poll_wait(), the queues to sleep on; NULL: always
 	 * ready for reading and writing (DEFAULT_POLLMASK, fs/poll.h) */
 	__poll_t (*poll)(struct file *file, struct poll_table_struct *pt);
+	/*
+	 * A VMA mapping the file was made or copied (mmap, fork, split, mremap) or is freed
+	 * (Linux's vm_ops->open and ->close: a SysV shm attach counts them, ipc/shm.c). A file
+	 * with vm_close is mapped from its inode's page cache, and its VMAs never merge.
+	 */
+	void (*vm_open)(struct vm_area_struct *vma);
+	void (*vm_close)(struct vm_area_struct *vma);
 };
 
 /* Where getdents64 is: actor() takes one entry at position pos and returns false when full. */

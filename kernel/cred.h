@@ -16,7 +16,9 @@
 #define CAP_SETGID 6
 #define CAP_SETUID 7
 #define CAP_IPC_LOCK 14
+#define CAP_IPC_OWNER 15
 #define CAP_SYS_RAWIO 17
+#define CAP_SYS_ADMIN 21
 #define CAP_LAST_CAP 40 /* Linux 6.1: CAP_CHECKPOINT_RESTORE */
 #define CAP_FULL_SET ((1ULL << (CAP_LAST_CAP + 1)) - 1)
 

@@ -17,6 +17,7 @@
 #include "mm/slab.h"
 #include "mm/uaccess.h"
 #include "mm/vmalloc.h"
+#include "ipc/shm.h"
 
 #define WNOHANG 0x00000001
 #define WUNTRACED 0x00000002
@@ -224,6 +225,7 @@ void do_exit(int status)
 		mmput(t->mm);
 		t->mm = NULL;
 	}
+	exit_shm(t); /* the SysV segments it created are orphans now */
 	sighand_put(t->sighand);
 	t->sighand = NULL;
 	t->exit_code = status;

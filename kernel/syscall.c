@@ -26,6 +26,7 @@
 #include "mm/memfd.h"
 #include "mm/mlock.h"
 #include "mm/pkeys.h"
+#include "ipc/shm.h"
 #include "kernel/ptrace.h"
 #include "kernel/reboot.h"
 
@@ -68,6 +69,10 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	SYSCALL(msync, sys_msync),
 	SYSCALL(mincore, sys_mincore),
 	SYSCALL(madvise, sys_madvise),
+	SYSCALL(shmget, sys_shmget),
+	SYSCALL(shmat, sys_shmat),
+	SYSCALL(shmctl, sys_shmctl),
+	SYSCALL(shmdt, sys_shmdt),
 	SYSCALL(mlock, sys_mlock),
 	SYSCALL(munlock, sys_munlock),
 	SYSCALL(mlockall, sys_mlockall),

@@ -13,6 +13,7 @@
 #include "mm/filemap.h"
 #include "mm/frame.h"
 #include "mm/oom_kill.h"
+#include "mm/overcommit.h"
 #include "arch/x86_64/pgtable.h"
 #include "arch/x86_64/tlb.h"
 #include "arch/x86_64/traps.h"
@@ -51,6 +52,9 @@ static bool expand_stack(struct vm_area_struct *v, u64 addr)
 	if (!may_expand_vm(v->vm_mm, v->vm_flags, (v->vm_start - start) >> PAGE_SHIFT))
 		return false; /* RLIMIT_AS */
 	if (v->vm_end - start > current->signal->rlim[RLIMIT_STACK].rlim_cur)
+		return false;
+	/* The growth is charged, whatever the VMA's VM_ACCOUNT (Linux's acct_stack_growth). */
+	if (security_vm_enough_memory_mm(v->vm_mm, (long)((v->vm_start - start) >> PAGE_SHIFT)))
 		return false;
 	v->vm_pgoff -= (v->vm_start - start) >> PAGE_SHIFT;
 	v->vm_start = start;

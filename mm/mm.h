@@ -222,6 +222,9 @@ struct vm_area_struct *find_vma(struct mm_struct *mm, u64 addr);
  * ignore_rlimit_data).
  */
 bool may_expand_vm(struct mm_struct *mm, u64 flags, u64 npages);
+
+/* Pages of all of mm's VMAs (Linux's mm->total_vm), counted now. */
+u64 mm_total_vm(struct mm_struct *mm);
 extern bool ignore_rlimit_data;
 
 /* brk's own RLIMIT_DATA rule (Linux's check_data_rlimit): the heap up to brk plus the program's

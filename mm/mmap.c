@@ -12,6 +12,7 @@
 #include "mm/mlock.h"
 #include "mm/memfd.h"
 #include "mm/min_addr.h"
+#include "mm/overcommit.h"
 #include "arch/x86_64/ldt.h"
 #include "kernel/trace.h"
 #include "mm/internal.h"
@@ -64,9 +65,11 @@ struct vm_area_struct *find_vma(struct mm_struct *mm, u64 addr)
 	return vma_tree_find_vma(&mm->mm_rb, addr);
 }
 
-/* Unmaps vma's pages, takes it out of the tree and frees it. */
+/* Unmaps vma's pages, takes it out of the tree, returns its commit charge and frees it. */
 static void remove_vma(struct mm_struct *mm, struct vm_area_struct *v)
 {
+	if (v->vm_flags & VM_ACCOUNT)
+		vm_unacct_memory((long)((v->vm_end - v->vm_start) >> PAGE_SHIFT));
 	zap_page_range(mm, v->vm_start, v->vm_end);
 	vma_tree_erase(&mm->mm_rb, v);
 	vm_area_free(v);
@@ -208,20 +211,31 @@ const char shmem_anon_name[] = "/dev/zero";
 /*
  * The backing of a MAP_SHARED|MAP_ANONYMOUS mapping: an unlinked ramfs file of size bytes, so
  * that every process sharing the mapping (after fork) sees the same page cache, as Linux's
- * shmem_zero_setup() does. NULL when memory runs out.
+ * shmem_zero_setup() does. Its size is charged to the commit limit unless VM_NORESERVE
+ * (shmem_acct_size), and given back with the inode (S_ACCOUNT). An ERR_PTR: -ENOMEM when the
+ * charge is refused or memory runs out.
  */
-static struct file *shmem_anon_file(u64 size)
+static struct file *shmem_anon_file(struct mm_struct *mm, u64 size, u64 vm_flags)
 {
+	bool acct = !(vm_flags & VM_NORESERVE);
+
+	if (acct && security_vm_enough_memory_mm(mm, (long)(size >> PAGE_SHIFT)))
+		return ERR_PTR(-ENOMEM);
 	struct inode *inode = ramfs_new_inode(NULL, S_IFREG | 0600, 0);
 
-	if (!inode)
-		return NULL;
+	if (!inode) {
+		if (acct)
+			vm_unacct_memory((long)(size >> PAGE_SHIFT));
+		return ERR_PTR(-ENOMEM);
+	}
+	if (acct)
+		inode->i_flags |= S_ACCOUNT;
 	inode->i_size = (s64)size;
 	inode->i_nlink = 0; /* no name: freed with its last reference */
 	inode->i_private = (void *)shmem_anon_name;
 	struct file *f = alloc_file(inode, O_RDWR, &ramfs_file_operations);
-	iput(inode); /* the file holds its own reference */
-	return f;
+	iput(inode); /* the file holds its own reference; the last one returns the charge */
+	return f ? f : ERR_PTR(-ENOMEM);
 }
 
 /* mmap's prot as vm_flags bits (Linux's calc_vm_prot_bits; keys would add VM_PKEY_BIT*). */
@@ -231,9 +245,14 @@ static u64 calc_vm_prot_bits(u64 prot)
 	       (prot & PROT_EXEC ? VM_EXEC : 0);
 }
 
-/* Is this private writable memory charged to the commit limit (and so VM_ACCOUNT)? */
-static bool accountable_mapping(u64 vm_flags)
+/*
+ * Is this private writable memory charged to the commit limit (and so VM_ACCOUNT)? A hugetlb
+ * memfd never (Linux's accountable_mapping).
+ */
+static bool accountable_mapping(struct file *file, u64 vm_flags)
 {
+	if (file && is_file_hugepages(file))
+		return false;
 	return (vm_flags & (VM_NORESERVE | VM_SHARED | VM_WRITE)) == VM_WRITE;
 }
 
@@ -263,32 +282,45 @@ static long mmap_region(struct mm_struct *mm, struct file *file, u64 addr, u64 l
 		return -ENOMEM;
 	if (__do_munmap(mm, addr, addr + len))
 		return -ENOMEM;
+	/* Private writable memory is charged to the commit limit (mm/overcommit.h). */
+	long charged = 0;
+	if (accountable_mapping(file, vm_flags)) {
+		charged = (long)(len >> PAGE_SHIFT);
+		if (security_vm_enough_memory_mm(mm, charged))
+			return -ENOMEM;
+		vm_flags |= VM_ACCOUNT;
+	}
 	/* The file's say, after MAP_FIXED unmapped (Linux's call_mmap): a memfd's seals. */
 	if (file) {
 		int err = memfd_mmap_check(file, &vm_flags);
 
-		if (err)
+		if (err) {
+			vm_unacct_memory(charged);
 			return err;
+		}
 	}
-	if (accountable_mapping(vm_flags))
-		vm_flags |= VM_ACCOUNT;
 	v = vma_expand_for_mmap(mm, addr, addr + len, vm_flags, file, pgoff);
 	if (!v) {
 		v = vm_area_alloc(mm);
-		if (!v)
+		if (!v) {
+			vm_unacct_memory(charged);
 			return -ENOMEM;
+		}
 		v->vm_start = addr;
 		v->vm_end = addr + len;
 		v->vm_flags = vm_flags;
 		v->vm_pgoff = pgoff;
 		if (file) {
 			v->vm_file = get_file(file);
+			vma_file_open(v); /* a SysV shm attach counts its VMAs (Linux's shm_mmap) */
 		} else if (vm_flags & VM_SHARED) {
-			v->vm_file = shmem_anon_file(len);
-			if (!v->vm_file) {
+			struct file *f = shmem_anon_file(mm, len, vm_flags);
+
+			if (IS_ERR(f)) {
 				vm_area_free(v);
-				return -ENOMEM;
+				return PTR_ERR(f);
 			}
+			v->vm_file = f;
 		}
 		vma_tree_link(&mm->mm_rb, v);
 	}
@@ -403,7 +435,8 @@ long do_mmap(struct mm_struct *mm, struct file *file, u64 addr, u64 len, u64 pro
 			return -EINVAL;
 		}
 	}
-	if (flags & MAP_NORESERVE)
+	/* MAP_NORESERVE is honoured only while overcommit is allowed. */
+	if ((flags & MAP_NORESERVE) && sysctl_overcommit_memory != OVERCOMMIT_NEVER)
 		vm_flags |= VM_NORESERVE;
 	r = wx_check(TRACE_MMAP, addr, len, 0, vm_flags); /* before MAP_FIXED unmaps anything */
 	if (r)
@@ -514,6 +547,8 @@ static int do_brk_flags(struct mm_struct *mm, u64 addr, u64 len)
 		return -ENOMEM;
 	if (mm->mm_rb.count > sysctl_max_map_count)
 		return -ENOMEM;
+	if (security_vm_enough_memory_mm(mm, (long)(len >> PAGE_SHIFT)))
+		return -ENOMEM;
 	vma_tree_find_vma_prev(&mm->mm_rb, addr, &prev);
 	if (prev && prev->vm_end == addr && prev->vm_end > mm->start_brk &&
 	    can_vma_merge_after(prev, flags, NULL, NULL, addr >> PAGE_SHIFT)) {
@@ -521,8 +556,10 @@ static int do_brk_flags(struct mm_struct *mm, u64 addr, u64 len)
 		vma_tree_gap_update(&mm->mm_rb, prev);
 	} else {
 		prev = vm_area_alloc(mm);
-		if (!prev)
+		if (!prev) {
+			vm_unacct_memory((long)(len >> PAGE_SHIFT));
 			return -ENOMEM;
+		}
 		prev->vm_start = addr;
 		prev->vm_end = addr + len;
 		prev->vm_flags = flags;
@@ -620,9 +657,18 @@ struct mm_struct *dup_mm(struct mm_struct *old)
 	for (struct vm_area_struct *v = old->mm_rb.first; v; v = v->vm_next) {
 		if (v->vm_flags & VM_DONTCOPY)
 			continue; /* MADV_DONTFORK: the child has a hole there */
+		/* The child's copy of charged memory is charged again (Linux's dup_mmap). */
+		long charge = 0;
+		if (v->vm_flags & VM_ACCOUNT) {
+			charge = (long)((v->vm_end - v->vm_start) >> PAGE_SHIFT);
+			if (security_vm_enough_memory_mm(old, charge))
+				goto fail;
+		}
 		struct vm_area_struct *n = vm_area_dup(v);
-		if (!n)
+		if (!n) {
+			vm_unacct_memory(charge);
 			goto fail;
+		}
 		n->vm_mm = mm;
 		/* Memory locks are the parent's (Linux's dup_mmap). */
 		n->vm_flags &= VM_LOCKED_CLEAR_MASK;
@@ -630,6 +676,7 @@ struct mm_struct *dup_mm(struct mm_struct *old)
 			unlink_anon_vmas(n); /* MADV_WIPEONFORK: a clean slate, never touched */
 		} else if (anon_vma_fork(n, v)) {
 			vm_area_free(n);
+			vm_unacct_memory(charge);
 			goto fail;
 		}
 		/*

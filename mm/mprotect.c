@@ -16,6 +16,7 @@
  */
 #include "mm/mmap_lock.h"
 #include "mm/mm.h"
+#include "mm/overcommit.h"
 #include "mm/internal.h"
 #include "mm/vma.h"
 #include "mm/pkeys.h"
@@ -63,9 +64,14 @@ static int mprotect_fixup(struct mm_struct *mm, struct vm_area_struct *vma,
 	if ((newflags & VM_WRITE) && !may_expand_vm(mm, newflags, nrpages) &&
 	    may_expand_vm(mm, oldflags, nrpages))
 		return -ENOMEM;
+	long charged = 0;
 	if ((newflags & VM_WRITE) &&
-	    !(oldflags & (VM_ACCOUNT | VM_WRITE | VM_SHARED | VM_NORESERVE)))
-		newflags |= VM_ACCOUNT; /* Warden has no commit limit: the charge always fits */
+	    !(oldflags & (VM_ACCOUNT | VM_WRITE | VM_SHARED | VM_NORESERVE))) {
+		charged = (long)nrpages; /* private memory becoming writable: a commit charge */
+		if (security_vm_enough_memory_mm(mm, charged))
+			return -ENOMEM;
+		newflags |= VM_ACCOUNT;
+	}
 	u64 pgoff = vma->vm_pgoff + ((start - vma->vm_start) >> PAGE_SHIFT);
 	merged = vma_merge(mm, *pprev, start, end, newflags, vma->anon_vma, vma->vm_file, pgoff);
 	if (merged) {
@@ -75,14 +81,17 @@ static int mprotect_fixup(struct mm_struct *mm, struct vm_area_struct *vma,
 		bool split_start = start != vma->vm_start;
 		if (split_start) {
 			error = split_vma(mm, vma, start, 1);
-			if (error)
+			if (error) {
+				vm_unacct_memory(charged);
 				return error;
+			}
 		}
 		if (end != vma->vm_end) {
 			error = split_vma(mm, vma, end, 0);
 			if (error) {
 				if (split_start)
 					mm->split_left_behind = true;
+				vm_unacct_memory(charged);
 				return error;
 			}
 		}

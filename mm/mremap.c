@@ -10,7 +10,9 @@
 #include "mm/mmap_lock.h"
 #include "mm/mm.h"
 #include "mm/vma.h"
+#include "mm/overcommit.h"
 #include "mm/internal.h"
+#include "fs/vfs.h"
 #include "kernel/errno.h"
 #include "kernel/trace.h"
 #include "kernel/sched.h"
@@ -100,6 +102,11 @@ static long move_vma(struct mm_struct *mm, struct vm_area_struct *vma, u64 old_a
 
 	if (mm->mm_rb.count >= sysctl_max_map_count - 3)
 		return -ENOMEM; /* the munmap below may need two more VMAs */
+	/* Charged memory: the growth is charged (all of the copy with MREMAP_DONTUNMAP). */
+	long to_account =
+		(long)((flags & MREMAP_DONTUNMAP ? new_len : new_len - old_len) >> PAGE_SHIFT);
+	if ((vm_flags & VM_ACCOUNT) && security_vm_enough_memory_mm(mm, to_account))
+		return -ENOMEM;
 	/* The lock goes with the pages: a locked VMA is split first, so only the range loses it. */
 	if ((flags & MREMAP_DONTUNMAP) && (vma->vm_flags & VM_LOCKED)) {
 		int err = 0;
@@ -107,13 +114,19 @@ static long move_vma(struct mm_struct *mm, struct vm_area_struct *vma, u64 old_a
 			err = split_vma(mm, vma, old_addr, 1);
 		if (!err && old_addr + old_len < vma->vm_end)
 			err = split_vma(mm, vma, old_addr + old_len, 0);
-		if (err)
+		if (err) {
+			if (vm_flags & VM_ACCOUNT)
+				vm_unacct_memory(to_account);
 			return err;
+		}
 	}
 	u64 new_pgoff = vma->vm_pgoff + ((old_addr - vma->vm_start) >> PAGE_SHIFT);
 	struct vm_area_struct *new_vma = copy_vma(mm, &vma, new_addr, new_len, new_pgoff);
-	if (!new_vma)
+	if (!new_vma) {
+		if (vm_flags & VM_ACCOUNT)
+			vm_unacct_memory(to_account);
 		return -ENOMEM;
+	}
 	if (move_page_range(mm, old_addr, new_addr, old_len)) {
 		/* The pages went back; unmap the new range instead of the old one. */
 		vma = new_vma;
@@ -240,10 +253,24 @@ long do_mremap(struct mm_struct *mm, u64 addr, u64 old_len, u64 new_len, u64 fla
 		/* Grow in place: the extension merges into vma, and into the next VMA if it fits.
 		 */
 		u64 ext = addr + old_len;
+
+		if (vma->vm_file && vma->vm_file->f_op->vm_close) {
+			/* A SysV shm attach never merges: it just grows (Linux's vma_adjust). */
+			vma->vm_end = addr + new_len;
+			vma_tree_gap_update(&mm->mm_rb, vma);
+			return (long)addr;
+		}
 		u64 pgoff = vma->vm_pgoff + ((ext - vma->vm_start) >> PAGE_SHIFT);
+		long pages = (long)((new_len - old_len) >> PAGE_SHIFT);
+
+		if ((vma->vm_flags & VM_ACCOUNT) && security_vm_enough_memory_mm(mm, pages))
+			return -ENOMEM; /* the growth of charged memory is charged */
 		if (!vma_merge(mm, vma, ext, addr + new_len, vma->vm_flags, vma->anon_vma,
-			       vma->vm_file, pgoff))
+			       vma->vm_file, pgoff)) {
+			if (vma->vm_flags & VM_ACCOUNT)
+				vm_unacct_memory(pages);
 			return -ENOMEM;
+		}
 		return (long)addr;
 	}
 	if (!(flags & MREMAP_MAYMOVE))

@@ -78,3 +78,8 @@ int check_data_rlimit(struct mm_struct *mm, u64 brk)
 		return -ENOSPC;
 	return 0;
 }
+
+u64 mm_total_vm(struct mm_struct *mm)
+{
+	return mm_pages(mm, false);
+}

@@ -69,6 +69,7 @@ struct vm_area_struct *vm_area_dup(struct vm_area_struct *orig)
 	if (v->vm_file)
 		get_file(v->vm_file);
 	get_anon_vma(v->anon_vma);
+	vma_file_open(v);
 	return v;
 }
 
@@ -79,8 +80,16 @@ void unlink_anon_vmas(struct vm_area_struct *vma)
 	vma->anon_vma_chain = 0;
 }
 
+void vma_file_open(struct vm_area_struct *vma)
+{
+	if (vma->vm_file && vma->vm_file->f_op->vm_open)
+		vma->vm_file->f_op->vm_open(vma);
+}
+
 void vm_area_free(struct vm_area_struct *vma)
 {
+	if (vma->vm_file && vma->vm_file->f_op->vm_close)
+		vma->vm_file->f_op->vm_close(vma);
 	if (vma->vm_file)
 		fput(vma->vm_file);
 	put_anon_vma(vma->anon_vma);
@@ -206,10 +215,14 @@ static bool is_mergeable_anon_vma(struct anon_vma *a1, struct anon_vma *a2,
 	return a1 == a2;
 }
 
-/* Same flags (but soft-dirty) and file; VMAs with special flags never merge. */
+/*
+ * Same flags (but soft-dirty) and file; VMAs with special flags never merge, nor those whose
+ * file is told when one goes (Linux: vm_ops->close, a SysV shm attach).
+ */
 static bool is_mergeable_vma(const struct vm_area_struct *vma, u64 vm_flags, struct file *file)
 {
-	return !((vma->vm_flags ^ vm_flags) & ~VM_IGNORE_MERGE) && vma->vm_file == file;
+	return !((vma->vm_flags ^ vm_flags) & ~VM_IGNORE_MERGE) && vma->vm_file == file &&
+	       !(file && file->f_op->vm_close);
 }
 
 /* May next grow down over a range that ends at next->vm_start with pgoff just below its own? */
@@ -347,6 +360,7 @@ static bool neighbours_mergeable(const struct vm_area_struct *prev,
 	return prev->vm_end == next->vm_start &&
 	       !((prev->vm_flags ^ next->vm_flags) & ~VM_IGNORE_MERGE) &&
 	       prev->vm_file == next->vm_file && !prev->anon_vma && !next->anon_vma &&
+	       !(prev->vm_file && prev->vm_file->f_op->vm_close) &&
 	       prev->vm_pgoff + ((prev->vm_end - prev->vm_start) >> PAGE_SHIFT) == next->vm_pgoff &&
 	       !(next->vm_flags & VM_GROWSDOWN); /* stack growth does not merge */
 }

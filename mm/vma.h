@@ -26,7 +26,11 @@ struct vm_area_struct *vm_area_alloc(struct mm_struct *mm);
  */
 struct vm_area_struct *vm_area_dup(struct vm_area_struct *orig);
 
-/* Frees a VMA that is in no tree, dropping its file and anon_vma references. */
+/* Tells vma's file that one more VMA maps it (its f_op->vm_open, a SysV shm attach). */
+void vma_file_open(struct vm_area_struct *vma);
+
+/* Frees a VMA that is in no tree, dropping its file (f_op->vm_close first) and anon_vma
+ * references. */
 void vm_area_free(struct vm_area_struct *vma);
 
 /*

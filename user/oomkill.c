@@ -39,15 +39,20 @@ static void report(const char *name, int ok, const char *why)
 }
 
 /* MemFree from /proc/meminfo, in bytes. */
-static long mem_free(void)
+static long meminfo_bytes(const char *field)
 {
 	char buf[512];
 	int fd = open("/proc/meminfo", O_RDONLY);
 	long n = read(fd, buf, sizeof buf - 1);
 	close(fd);
 	buf[n > 0 ? n : 0] = '\0';
-	char *p = strstr(buf, "MemFree:");
-	return p ? strtol(p + 8, NULL, 10) * 1024 : -1;
+	char *p = strstr(buf, field);
+	return p ? strtol(p + strlen(field), NULL, 10) * 1024 : -1;
+}
+
+static long mem_free(void)
+{
+	return meminfo_bytes("MemFree:");
 }
 
 /* Sets the caller's /proc/self/oom_score_adj. */
@@ -287,7 +292,10 @@ static void scenario_self(void)
 	pid_t pids[1] = { fork() };
 	if (pids[0] == 0) {
 		prctl(PR_SET_NAME, "hog-self");
-		long len = free0 + 64 * MIB;
+		/* vm.overcommit_memory 0 refuses one mapping larger than all of RAM (ENOMEM) */
+		long len = free0 + 64 * MIB, total = meminfo_bytes("MemTotal:");
+		if (len > total)
+			len = total & ~4095L;
 		char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		touch(p, len, 1);
 		_exit(4); /* more than all of RAM was touched: never reached */

@@ -31,6 +31,7 @@
 #include "mm/mm.h"
 #include "mm/pkeys.h"
 #include "mm/vma.h"
+#include "mm/overcommit.h"
 #include "arch/x86_64/pkru.h"
 #include "fs/ramfs.h"
 #include "fs/vfs.h"
@@ -62,11 +63,13 @@ struct model {
 	u16 keys; /* allocated keys (bit 0 always) */
 	int exec_key; /* -1 none yet */
 	u32 next_obj;
+	u32 obj_pages[512]; /* a shared-anon object's size in pages, charged while it is mapped */
 };
 
 static struct mm_struct *dmm;
 static struct file *files[2];
 static struct model m;
+static s64 committed_base; /* vm_committed_as before the input (mm/overcommit.h) */
 static struct file
 	*obj_file[512]; /* shared-anon object -> its struct file (at most 3 + 400 objects) */
 static char detail[64]; /* more about the failing operation */
@@ -103,6 +106,7 @@ static void d_setup(void)
 	files[1] = alloc_file(inode, O_RDWR, &ramfs_file_operations);
 	iput(inode);
 	memset(&m, 0, sizeof(m));
+	committed_base = vm_committed_as;
 	m.keys = 1;
 	m.exec_key = -1;
 	m.next_obj = 3;
@@ -148,11 +152,41 @@ static void page_of_vma(struct vm_area_struct *v, u64 addr, struct mpage *out)
 	out->off = v->vm_pgoff + (addr - v->vm_start) / P;
 }
 
-/* Compares every page with the model, and runs mm_check. */
+/*
+ * The commit charge the model expects (Linux's vm_committed_as, mm/overcommit.h): every
+ * VM_ACCOUNT page, and each shared-anon object still mapped somewhere, its whole size unless
+ * it was made MAP_NORESERVE.
+ */
+static s64 model_committed(void)
+{
+	static bool seen[512];
+	s64 pages = 0;
+
+	memset(seen, 0, sizeof(seen));
+	for (int i = 0; i < NPAGES; i++) {
+		const struct mpage *w = &m.pg[i];
+
+		if (w->mapped && w->account)
+			pages++;
+		if (w->mapped && w->obj >= 3 && w->obj < 512 && !seen[w->obj]) {
+			seen[w->obj] = true;
+			pages += m.obj_pages[w->obj];
+		}
+	}
+	return pages;
+}
+
+/* Compares every page with the model, the commit charge too, and runs mm_check. */
 static int compare(char *why, size_t len)
 {
 	if (mm_check(dmm, why, len))
 		return -1;
+	if (vm_committed_as - committed_base != model_committed()) {
+		snprintf(why, len, "Committed_AS %lld pages, the model says %lld",
+			 (long long)(vm_committed_as - committed_base),
+			 (long long)model_committed());
+		return -1;
+	}
 	for (int i = 0; i < NPAGES; i++) {
 		u64 addr = ARENA + (u64)i * P;
 		struct vm_area_struct *v = find_vma(dmm, addr);
@@ -226,6 +260,8 @@ static const char *const op_names[] = { "mmap",	      "munmap",	   "mprotect", "
 static void model_map(u64 a, u64 n, int prot, int kind, u64 off, bool noreserve, bool gd)
 {
 	u32 obj = kind == 0 ? 0 : kind == 1 ? 1 : kind == 2 ? 2 : m.next_obj++;
+	if (obj >= 3 && obj < 512)
+		m.obj_pages[obj] = noreserve ? 0 : (u32)n; /* shmem_acct_size */
 	int key = prot == PROT_EXEC ? model_exec_key() : 0;
 	if (key < 0)
 		key = 0;

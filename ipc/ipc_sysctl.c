@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: MIT
+/*
+ * System V shared memory's files, as Linux 6.1's ipc/ipc_sysctl.c and ipc/util.c's proc
+ * interface: /proc/sys/kernel/shmmax, shmall, shmmni and shm_rmid_forced, and /proc/sysvipc/shm.
+ */
+#include "ipc/shm.h"
+#include "fs/proc.h"
+#include "fs/uio.h"
+#include "kernel/err.h"
+#include "kernel/errno.h"
+#include "kernel/string.h"
+
+static bool sysctl_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n';
+}
+
+/*
+ * Writing an unsigned long sysctl (Linux's proc_doulongvec_minmax, no bounds): a write at a
+ * non-zero position is taken and ignored; blanks, one decimal number that fits 64 bits, then a
+ * blank or the end, else EINVAL (a negative number too). The bytes taken.
+ */
+static ssize_t sysctl_ulong_write(struct iov_iter *from, s64 *ppos, u64 *value)
+{
+	size_t count = iov_iter_count(from), len, i = 0;
+	bool digits = false, neg = false;
+	char buf[32];
+	u64 v = 0;
+
+	if (*ppos) {
+		*ppos += (s64)count;
+		return (ssize_t)count;
+	}
+	if (!count)
+		return 0;
+	len = count < sizeof(buf) ? count : sizeof(buf) - 1;
+	if (copy_from_iter(buf, len, from) != len)
+		return -EFAULT;
+	while (i < len && sysctl_space(buf[i]))
+		i++;
+	if (i == len) {
+		*ppos += (s64)count;
+		return (ssize_t)count;
+	}
+	if (buf[i] == '-')
+		neg = true, i++;
+	for (; i < len && buf[i] >= '0' && buf[i] <= '9'; i++) {
+		digits = true;
+		if (__builtin_mul_overflow(v, 10UL, &v) ||
+		    __builtin_add_overflow(v, (u64)(buf[i] - '0'), &v))
+			return -EINVAL;
+	}
+	if (!digits || neg || (i < len && !sysctl_space(buf[i])))
+		return -EINVAL;
+	while (i < len && sysctl_space(buf[i]))
+		i++;
+	if (!neg)
+		*value = v;
+	*ppos += (s64)i;
+	return (ssize_t)i;
+}
+
+static int shmmax_show(struct seq_buf *m)
+{
+	seq_printf(m, "%llu\n", (unsigned long long)shm_ctlmax);
+	return 0;
+}
+
+static ssize_t shmmax_write(struct file *file, struct iov_iter *from, s64 *ppos)
+{
+	(void)file;
+	return sysctl_ulong_write(from, ppos, &shm_ctlmax);
+}
+
+static int shmall_show(struct seq_buf *m)
+{
+	seq_printf(m, "%llu\n", (unsigned long long)shm_ctlall);
+	return 0;
+}
+
+static ssize_t shmall_write(struct file *file, struct iov_iter *from, s64 *ppos)
+{
+	(void)file;
+	return sysctl_ulong_write(from, ppos, &shm_ctlall);
+}
+
+/* kernel.shm_rmid_forced: setting it destroys the orphans nobody has attached. */
+static int shm_rmid_forced_store(int *value, int v)
+{
+	*value = v;
+	if (v)
+		shm_destroy_orphaned();
+	return 0;
+}
+
+/* /proc/sysvipc/shm: a header, then one line per segment by index (Linux's sysvipc_shm_proc_show).
+ */
+static int sysvipc_shm_show(struct seq_buf *m)
+{
+	seq_printf(
+		m,
+		"       key      shmid perms                  size  cpid  lpid nattch   uid   gid "
+		" cuid  cgid      atime      dtime      ctime                   rss            "
+		"      swap\n");
+	down_read(&shm_ids.rwsem);
+	for (int idx = 0;; idx++) {
+		struct kern_ipc_perm *p = ipc_next(&shm_ids, &idx);
+
+		if (!p)
+			break;
+		struct shmid_kernel *shp = container_of(p, struct shmid_kernel, shm_perm);
+		seq_printf(
+			m,
+			"%10d %10d  %4o %21llu %5u %5u  %5llu %5u %5u %5u %5u %10llu %10llu %10llu "
+			"%21llu %21llu\n",
+			p->key, p->id, p->mode, (unsigned long long)shp->shm_segsz, shp->shm_cprid,
+			shp->shm_lprid, (unsigned long long)shp->shm_nattch, p->uid, p->gid,
+			p->cuid, p->cgid, (unsigned long long)shp->shm_atim,
+			(unsigned long long)shp->shm_dtim, (unsigned long long)shp->shm_ctim,
+			(unsigned long long)(shm_rss_pages(shp) * PAGE_SIZE), 0ULL);
+	}
+	up_read(&shm_ids.rwsem);
+	return 0;
+}
+
+/* /proc/sys/NAME, found or made (another part of the kernel may have made it first). */
+static struct inode *proc_sys_subdir(const char *name)
+{
+	struct inode *sys = lookup_child(proc_root_dir(), "sys", 3), *dir;
+
+	if (IS_ERR(sys))
+		sys = proc_mkdir(NULL, "sys");
+	if (IS_ERR_OR_NULL(sys))
+		return NULL;
+	dir = lookup_child(sys, name, (u32)strlen(name));
+	if (IS_ERR(dir))
+		dir = proc_mkdir(sys, name);
+	iput(sys);
+	return IS_ERR(dir) ? NULL : dir;
+}
+
+int ipc_sysctl_init(void)
+{
+	struct inode *kernel = proc_sys_subdir("kernel");
+	struct inode *sysvipc = proc_mkdir(NULL, "sysvipc");
+	int err = -ENOMEM;
+
+	if (kernel && sysvipc) {
+		err = proc_create_seq(kernel, "shmmax", 0644, shmmax_show, shmmax_write);
+		if (!err)
+			err = proc_create_seq(kernel, "shmall", 0644, shmall_show, shmall_write);
+		if (!err)
+			err = proc_create_int(kernel, "shmmni", 0644, &shm_ctlmni, 0, IPCMNI);
+		if (!err)
+			err = proc_create_int_store(kernel, "shm_rmid_forced", 0644,
+						    &shm_rmid_forced, 0, 1, shm_rmid_forced_store);
+		if (!err)
+			err = proc_create_seq(sysvipc, "shm", 0444, sysvipc_shm_show, NULL);
+	}
+	if (kernel)
+		iput(kernel);
+	if (sysvipc)
+		iput(sysvipc);
+	return err;
+}
