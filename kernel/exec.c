@@ -265,6 +265,7 @@ int begin_new_exec(struct linux_binprm *bprm)
 		return err;
 	}
 	exec_mm_release(t); /* the robust list walked, a vfork parent goes on */
+	account_maxrss(t); /* the old mm's resident set (Linux's setmax_mm_hiwater_rss) */
 	t->did_exec = true;
 	t->self_exec_id++; /* a child's exit signal is only trusted until its parent execs */
 	t->mm = mm;

@@ -211,6 +211,9 @@ void do_exit(int status)
 	}
 	if (t->tgid == 1 && group_dead)
 		init_exited(status);
+	if (group_dead)
+		itimers_exit(t->signal); /* Linux's do_exit: hrtimer_cancel(&sig->real_timer) */
+	account_maxrss(t);
 	if (t->files)
 		put_files(t->files);
 	if (t->fs)
@@ -437,6 +440,7 @@ long sys_wait4(int pid, int *status, int options, void *rusage)
 {
 	struct task_struct *z;
 	bool any;
+	u8 ru[RUSAGE_SIZE];
 
 	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WALL | __WCLONE))
 		return -EINVAL;
@@ -456,6 +460,9 @@ long sys_wait4(int pid, int *status, int options, void *rusage)
 	if (!z)
 		return 0;
 	int zpid = z->pid, zstatus;
+	/* The child's usage and its children's, taken before a zombie is released. */
+	if (rusage)
+		getrusage_fill(z, RUSAGE_BOTH, ru);
 	if (z->state == EXIT_ZOMBIE && !parent_is_us(z)) {
 		/*
 		 * The tracer's view of a tracee's exit: reported once, then the parent reaps it; a
@@ -469,6 +476,7 @@ long sys_wait4(int pid, int *status, int options, void *rusage)
 			wake_up(&z->parent->signal->wait_chldexit);
 	} else if (z->state == EXIT_ZOMBIE && !delayed_leader(z)) {
 		zstatus = zombie_status(z);
+		account_reaped_child(current, z); /* the parent's cutime, cstime, ... */
 		release_task(z);
 	} else if (z->continued && (options & WCONTINUED) && z->state != TASK_STOPPED &&
 		   z->state != TASK_TRACED) {
@@ -480,7 +488,7 @@ long sys_wait4(int pid, int *status, int options, void *rusage)
 	}
 	if (status && put_user_u32((u32)zstatus, (u32 *)status))
 		return -EFAULT;
-	if (rusage && clear_user(rusage, RUSAGE_SIZE))
+	if (rusage && copy_to_user(rusage, ru, RUSAGE_SIZE))
 		return -EFAULT;
 	return zpid;
 }

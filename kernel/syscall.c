@@ -16,6 +16,8 @@
 #include "kernel/signal.h"
 #include "arch/x86_64/signal.h"
 #include "kernel/sys.h"
+#include "kernel/cputime.h"
+#include "kernel/itimer.h"
 #include "kernel/pgrp.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/ldt.h"
@@ -138,6 +140,11 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	SYSCALL(getdents64, sys_getdents64),
 	SYSCALL(set_tid_address, sys_set_tid_address),
 	SYSCALL(clock_gettime, sys_clock_gettime),
+	SYSCALL(alarm, sys_alarm),
+	SYSCALL(getitimer, sys_getitimer),
+	SYSCALL(setitimer, sys_setitimer),
+	SYSCALL(times, sys_times),
+	SYSCALL(getrusage, sys_getrusage),
 	SYSCALL(clock_getres, sys_clock_getres),
 	SYSCALL(clock_nanosleep, sys_clock_nanosleep),
 	SYSCALL(restart_syscall, sys_restart_syscall),

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* clock_gettime, gettimeofday, time, nanosleep, clock_nanosleep, restart_syscall. */
+#include "kernel/cputime.h"
 #include "kernel/errno.h"
 #include "kernel/ktime.h"
 #include "kernel/sched.h"
@@ -22,6 +23,10 @@
 #define CLOCKFD 3 /* a negative id with these low bits names a dynamic clock by fd */
 #define CLOCKFD_MASK 7
 #define TIMER_ABSTIME 1
+/* The caller's process and thread CPU clocks as CPU clock ids (MAKE_*_CPUCLOCK(0, SCHED)). */
+#define PROCESS_CLOCK (-6)
+#define THREAD_CLOCK (-2)
+#define LOW_RES_NSEC (NSEC_PER_SEC / HZ) /* the coarse clocks' resolution: a tick */
 
 /* The clock's current value in nanoseconds; false for an unknown clock. */
 static bool clock_now(int clk, u64 *ns)
@@ -40,8 +45,6 @@ static bool clock_now(int clk, u64 *ns)
 	case CLOCK_MONOTONIC_COARSE:
 	case CLOCK_BOOTTIME:
 	case CLOCK_BOOTTIME_ALARM:
-	case CLOCK_PROCESS_CPUTIME_ID:
-	case CLOCK_THREAD_CPUTIME_ID:
 		*ns = mono;
 		return true;
 	default:
@@ -56,22 +59,55 @@ static int put_timespec(u64 ns, struct timespec64 *u)
 	return copy_to_user(u, &ts, sizeof(ts)) ? -EFAULT : 0;
 }
 
+/*
+ * The CPU clocks by id: the caller's process and thread clocks are CPU clock ids of pid 0;
+ * other negative ids are CPU clocks by pid, or (low bits CLOCKFD) dynamic clocks, of which
+ * Warden has none (EINVAL, as Linux for an fd that is no clock).
+ */
+static int cpu_clock_id(int clk)
+{
+	if (clk == CLOCK_PROCESS_CPUTIME_ID)
+		return PROCESS_CLOCK;
+	if (clk == CLOCK_THREAD_CPUTIME_ID)
+		return THREAD_CLOCK;
+	return clk;
+}
+
 long sys_clock_gettime(int clk, struct timespec64 *tp)
 {
 	u64 ns;
+	int id = cpu_clock_id(clk);
 
-	if (!clock_now(clk, &ns))
+	if (id < 0) {
+		int err = (id & CLOCKFD_MASK) == CLOCKFD ? -EINVAL : posix_cpu_clock_get(id, &ns);
+		if (err)
+			return err;
+	} else if (!clock_now(clk, &ns)) {
 		return -EINVAL;
+	}
 	return put_timespec(ns, tp);
 }
 
+/*
+ * The resolutions of Linux 6.1 with high-resolution timers: 1 ns, a tick for the coarse clocks,
+ * and for the CPU clocks a tick (PROF, VIRT) or 1 ns (SCHED).
+ */
 long sys_clock_getres(int clk, struct timespec64 *tp)
 {
-	u64 ns;
+	u64 ns, res = 1;
+	int id = cpu_clock_id(clk);
 
-	if (!clock_now(clk, &ns))
+	if (id < 0) {
+		int err =
+			(id & CLOCKFD_MASK) == CLOCKFD ? -EINVAL : posix_cpu_clock_getres(id, &res);
+		if (err)
+			return err;
+	} else if (!clock_now(clk, &ns)) {
 		return -EINVAL;
-	return tp ? put_timespec(1, tp) : 0;
+	} else if (clk == CLOCK_REALTIME_COARSE || clk == CLOCK_MONOTONIC_COARSE) {
+		res = LOW_RES_NSEC;
+	}
+	return tp ? put_timespec(res, tp) : 0;
 }
 
 long sys_gettimeofday(void *tv, void *tz)
