@@ -3,6 +3,7 @@
 #include "kernel/ptrace.h"
 #include "kernel/exit.h"
 #include "kernel/pgrp.h"
+#include "kernel/posix_timers.h"
 #include "kernel/errno.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
@@ -211,8 +212,10 @@ void do_exit(int status)
 	}
 	if (t->tgid == 1 && group_dead)
 		init_exited(status);
-	if (group_dead)
+	if (group_dead) {
 		itimers_exit(t->signal); /* Linux's do_exit: hrtimer_cancel(&sig->real_timer) */
+		exit_itimers(t->signal); /* and the POSIX timers */
+	}
 	account_maxrss(t);
 	if (t->files)
 		put_files(t->files);

@@ -11,6 +11,7 @@
 #include "kernel/futex.h"
 #include "kernel/ptrace.h"
 #include "kernel/sched.h"
+#include "kernel/posix_timers.h"
 #include "kernel/signal.h"
 #include "kernel/string.h"
 #include "kernel/sys.h"
@@ -178,6 +179,7 @@ static void signal_put(struct signal_struct *sig)
 {
 	if (sig && --sig->count == 0) {
 		itimers_exit(sig);
+		exit_itimers(sig);
 		flush_shared_sigqueue(sig);
 		kfree(sig);
 	}

@@ -10,6 +10,7 @@
 #include "kernel/cputime.h"
 #include "kernel/errno.h"
 #include "kernel/ktime.h"
+#include "kernel/posix_timers.h"
 #include "kernel/sched.h"
 #include "kernel/signal.h"
 #include "kernel/signal_internal.h"
@@ -287,6 +288,7 @@ void run_posix_cpu_timers(struct task_struct *t)
 	struct signal_itimers *its = &t->signal->itimers;
 	struct task_cputime tg;
 
+	run_posix_cpu_timer_list(t);
 	if (!its->it[CPUCLOCK_PROF].expires && !its->it[CPUCLOCK_VIRT].expires)
 		return;
 	thread_group_cputime(t, &tg);

@@ -13,6 +13,7 @@
 
 struct task_struct;
 struct signal_struct;
+struct k_itimer;
 
 /* A CPU-time itimer: the process CPU time it fires at (0: disarmed) and its interval. */
 struct cpu_itimer {
@@ -23,6 +24,9 @@ struct signal_itimers {
 	struct hrtimer real_timer; /* ITIMER_REAL, armed while counting down */
 	u64 it_real_incr; /* its interval, ns */
 	struct cpu_itimer it[2]; /* [CPUCLOCK_PROF], [CPUCLOCK_VIRT] */
+	/* POSIX timers (kernel/posix_timers.c): the process's, newest first, and the next id */
+	struct k_itimer *posix_timers;
+	int posix_timer_id;
 };
 
 /* Sets up a new signal_struct's itimers (all disarmed). */

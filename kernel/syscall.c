@@ -18,6 +18,7 @@
 #include "kernel/sys.h"
 #include "kernel/cputime.h"
 #include "kernel/itimer.h"
+#include "kernel/posix_timers.h"
 #include "kernel/pgrp.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/ldt.h"
@@ -145,6 +146,11 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	SYSCALL(setitimer, sys_setitimer),
 	SYSCALL(times, sys_times),
 	SYSCALL(getrusage, sys_getrusage),
+	SYSCALL(timer_create, sys_timer_create),
+	SYSCALL(timer_settime, sys_timer_settime),
+	SYSCALL(timer_gettime, sys_timer_gettime),
+	SYSCALL(timer_getoverrun, sys_timer_getoverrun),
+	SYSCALL(timer_delete, sys_timer_delete),
 	SYSCALL(clock_getres, sys_clock_getres),
 	SYSCALL(clock_nanosleep, sys_clock_nanosleep),
 	SYSCALL(restart_syscall, sys_restart_syscall),

@@ -28,6 +28,11 @@
 #define THREAD_CLOCK (-2)
 #define LOW_RES_NSEC (NSEC_PER_SEC / HZ) /* the coarse clocks' resolution: a tick */
 
+u64 realtime_offset_ns(void)
+{
+	return boot_wall_seconds() * NSEC_PER_SEC;
+}
+
 /* The clock's current value in nanoseconds; false for an unknown clock. */
 static bool clock_now(int clk, u64 *ns)
 {
@@ -38,7 +43,7 @@ static bool clock_now(int clk, u64 *ns)
 	case CLOCK_REALTIME_COARSE:
 	case CLOCK_REALTIME_ALARM:
 	case CLOCK_TAI:
-		*ns = boot_wall_seconds() * NSEC_PER_SEC + mono;
+		*ns = realtime_offset_ns() + mono;
 		return true;
 	case CLOCK_MONOTONIC:
 	case CLOCK_MONOTONIC_RAW:
@@ -265,7 +270,7 @@ static u64 abs_to_monotonic(int clk, u64 t)
 	u64 offset = 0;
 
 	if (clk == CLOCK_REALTIME || clk == CLOCK_REALTIME_ALARM || clk == CLOCK_TAI)
-		offset = boot_wall_seconds() * NSEC_PER_SEC;
+		offset = realtime_offset_ns();
 	if (t == KTIME_MAX)
 		return KTIME_MAX;
 	return t > offset ? t - offset : 0;
