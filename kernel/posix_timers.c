@@ -14,6 +14,7 @@
  *  - a signal that is ignored does not stop an interval timer (at least a tick per period).
  */
 #include "kernel/posix_timers.h"
+#include "kernel/posix_timers_internal.h"
 #include "kernel/cputime.h"
 #include "kernel/errno.h"
 #include "kernel/hrtimer.h"
@@ -26,68 +27,8 @@
 #include "mm/slab.h"
 #include "mm/uaccess.h"
 
-#define SIGEV_SIGNAL 0
-#define SIGEV_NONE 1
-#define SIGEV_THREAD 2
-#define SIGEV_THREAD_ID 4
-#define SIGRTMAX 64
-#define TIMER_ABSTIME 1
-#define REQUEUE_PENDING 1
-#define INT_MAX 0x7fffffff
-#define TICK_NSEC ((NSEC_PER_SEC + HZ / 2) / HZ)
-
-#define CPUCLOCK_PROF 0
-#define CPUCLOCK_VIRT 1
-#define CPUCLOCK_SCHED 2
-#define CPUCLOCK_MAX 3
-#define CPUCLOCK_WHICH(c) ((c)&3)
-#define CPUCLOCK_PERTHREAD(c) (((c)&4) != 0)
-#define CPUCLOCK_PID(c) ((int)~((c) >> 3))
-#define CLOCKFD 3
-#define CLOCKFD_MASK 7
-
-/* What a clock's timers run on. */
-enum timer_base {
-	BASE_REAL, /* the wall clock: absolute times are the monotonic clock plus the boot time */
-	BASE_MONO, /* the monotonic clock (BOOTTIME too: Warden never suspends) */
-	BASE_CPU, /* a CPU clock: checked at each tick */
-};
-
-struct k_itimer {
-	struct k_itimer *next; /* the process's list (signal->itimers.posix_timers) */
-	struct k_itimer *cpu_next; /* cpu_timers, for BASE_CPU */
-	struct signal_struct *sig;
-	int it_id;
-	int it_clock;
-	enum timer_base base;
-	int it_sigev_notify;
-	int it_signo;
-	u64 it_sigval;
-	int it_pid; /* the target: the thread of SIGEV_THREAD_ID, else the process (tgid) */
-	/* BASE_CPU: whose time (a thread clock's tid, else a tgid), and PROF, VIRT or SCHED */
-	int cpu_pid;
-	bool cpu_thread;
-	int cpu_which;
-	bool cpu_armed; /* waiting for its expiry at a tick (Linux: on the timerqueue) */
-	u64 expires; /* BASE_CPU: the CPU time; else monotonic ns (the hrtimer's) */
-	struct hrtimer timer;
-	u64 it_interval;
-	s64 it_overrun, it_overrun_last;
-	int it_requeue_pending;
-	bool it_active;
-};
-
-/*
- * posix_timers_lock protects every process's timer list and every timer's fields, and the list
- * of CPU-clock timers. Taken with interrupts off (the tick and hrtimer expiry take it); the
- * signal lock and hrtimer_lock nest inside it.
- */
-static spinlock_t posix_timers_lock = SPINLOCK_INIT;
-static struct k_itimer *cpu_timers;
-
-struct kernel_itimerspec {
-	struct timespec64 it_interval, it_value;
-};
+spinlock_t posix_timers_lock = SPINLOCK_INIT;
+struct k_itimer *cpu_timers;
 
 struct user_sigevent {
 	u64 sigev_value;
@@ -134,39 +75,13 @@ static struct k_itimer *find_timer(struct signal_struct *sig, int id)
 	return NULL;
 }
 
-/* The task a CPU timer measures, or NULL once it is gone. */
-static struct task_struct *cpu_timer_task(const struct k_itimer *tm)
-{
-	struct task_struct *t = find_task_by_pid(tm->cpu_pid);
-
-	if (!t || (!tm->cpu_thread && !thread_group_leader(t)))
-		return NULL;
-	return t;
-}
-
-/* The time of the CPU clock a timer runs on (Linux's cpu_clock_sample[_group]). */
-static u64 cpu_timer_sample(const struct k_itimer *tm, struct task_struct *p)
-{
-	if (tm->cpu_thread) {
-		if (tm->cpu_which == CPUCLOCK_SCHED)
-			return task_sched_runtime(p);
-		return p->acct.utime + (tm->cpu_which == CPUCLOCK_PROF ? p->acct.stime : 0);
-	}
-	struct task_cputime tg;
-	thread_group_cputime(p, &tg);
-	if (tm->cpu_which == CPUCLOCK_SCHED)
-		return tg.sum_exec_runtime;
-	return tg.utime + (tm->cpu_which == CPUCLOCK_PROF ? tg.stime : 0);
-}
-
 /* The monotonic time, in the base of a wall-clock timer. */
 static u64 base_now(void)
 {
 	return ktime_get_ns();
 }
 
-/* Moves expires forward by intervals past now; the count of intervals (hrtimer_forward). */
-static u64 forward(u64 *expires, u64 now, u64 interval)
+u64 timer_forward(u64 *expires, u64 now, u64 interval)
 {
 	if (now < *expires || !interval)
 		return 0;
@@ -175,12 +90,7 @@ static u64 forward(u64 *expires, u64 now, u64 interval)
 	return orun;
 }
 
-/*
- * Queues the timer's signal (Linux's posix_timer_event and send_sigqueue): 1 if the target
- * ignores it (the caller keeps an interval timer running), 0 if it is now pending or was
- * already (then its si_overrun counts this expiry), -1 if the target is gone.
- */
-static int posix_timer_event(struct k_itimer *tm, int si_private)
+int posix_timer_event(struct k_itimer *tm, int si_private)
 {
 	bool group = tm->it_sigev_notify != (SIGEV_SIGNAL | SIGEV_THREAD_ID);
 	struct task_struct *t = find_task_by_pid(tm->it_pid);
@@ -229,53 +139,10 @@ static void posix_timer_fn(struct hrtimer *timer)
 		u64 now = base_now();
 		if (tm->it_interval < NSEC_PER_SEC / HZ)
 			now += NSEC_PER_SEC / HZ;
-		tm->it_overrun += (s64)forward(&tm->expires, now, tm->it_interval);
+		tm->it_overrun += (s64)timer_forward(&tm->expires, now, tm->it_interval);
 		hrtimer_start(&tm->timer, tm->expires);
 		++tm->it_requeue_pending;
 		tm->it_active = true;
-	}
-	spin_unlock_irqrestore(&posix_timers_lock, f);
-}
-
-/* A CPU-clock timer moved past its expiry by intervals and waiting again (Linux's rearm). */
-static void cpu_timer_rearm(struct k_itimer *tm)
-{
-	struct task_struct *p = cpu_timer_task(tm);
-
-	if (!p)
-		return;
-	u64 now = cpu_timer_sample(tm, p);
-	tm->it_overrun += (s64)forward(&tm->expires, now, tm->it_interval);
-	tm->cpu_armed = true;
-}
-
-/* A CPU-clock timer's expiry (Linux's cpu_timer_fire). Under posix_timers_lock. */
-static void cpu_timer_fire(struct k_itimer *tm)
-{
-	tm->cpu_armed = false;
-	if (tm->it_sigev_notify == SIGEV_NONE) {
-		tm->expires = 0;
-	} else if (!tm->it_interval) {
-		posix_timer_event(tm, 0); /* a one-shot timer is cleared as it fires */
-		tm->expires = 0;
-	} else if (posix_timer_event(tm, ++tm->it_requeue_pending) > 0) {
-		cpu_timer_rearm(tm);
-		++tm->it_requeue_pending;
-	}
-}
-
-void run_posix_cpu_timer_list(struct task_struct *t)
-{
-	if (!cpu_timers)
-		return;
-	u64 f = spin_lock_irqsave(&posix_timers_lock);
-	for (struct k_itimer *tm = cpu_timers; tm; tm = tm->cpu_next) {
-		if (!tm->cpu_armed)
-			continue;
-		if (tm->cpu_thread ? tm->cpu_pid != t->pid : tm->cpu_pid != t->tgid)
-			continue;
-		if (cpu_timer_sample(tm, t) >= tm->expires)
-			cpu_timer_fire(tm);
 	}
 	spin_unlock_irqrestore(&posix_timers_lock, f);
 }
@@ -291,7 +158,8 @@ void posixtimer_rearm(struct kernel_siginfo *info)
 		if (tm->base == BASE_CPU) {
 			cpu_timer_rearm(tm);
 		} else {
-			tm->it_overrun += (s64)forward(&tm->expires, base_now(), tm->it_interval);
+			tm->it_overrun +=
+				(s64)timer_forward(&tm->expires, base_now(), tm->it_interval);
 			hrtimer_start(&tm->timer, tm->expires);
 		}
 		tm->it_active = true;
@@ -370,30 +238,6 @@ static int posix_timer_add(struct signal_struct *sig)
 	}
 }
 
-/* The CPU clock's task for a new timer (Linux's posix_cpu_timer_create): 0 or -EINVAL. */
-static int cpu_timer_create(struct k_itimer *tm)
-{
-	int clock = tm->it_clock == 2 ? -6 : tm->it_clock == 3 ? -2 : tm->it_clock;
-	int pid = CPUCLOCK_PID(clock);
-	bool thread = CPUCLOCK_PERTHREAD(clock);
-	struct task_struct *t;
-
-	if (CPUCLOCK_WHICH(clock) >= CPUCLOCK_MAX)
-		return -EINVAL;
-	if (pid == 0) {
-		t = thread ? current : current->group_leader;
-	} else {
-		t = find_task_by_pid(pid);
-		if (!t || (thread && !same_thread_group(t, current)) ||
-		    (!thread && !thread_group_leader(t)))
-			return -EINVAL;
-	}
-	tm->cpu_pid = thread ? t->pid : t->tgid;
-	tm->cpu_thread = thread;
-	tm->cpu_which = CPUCLOCK_WHICH(clock);
-	return 0;
-}
-
 long sys_timer_create(int clock, const void *sevp, int *timerid)
 {
 	struct user_sigevent ev;
@@ -467,11 +311,6 @@ static bool timespec_valid(const struct timespec64 *ts)
 	return ts->tv_sec >= 0 && (u64)ts->tv_nsec < NSEC_PER_SEC;
 }
 
-static struct timespec64 ns_to_ts(u64 ns)
-{
-	return (struct timespec64){ (s64)(ns / NSEC_PER_SEC), (s64)(ns % NSEC_PER_SEC) };
-}
-
 /* A wall-clock timer's current setting (Linux's common_timer_get). Under posix_timers_lock. */
 static void common_timer_get(struct k_itimer *tm, struct kernel_itimerspec *cur)
 {
@@ -484,7 +323,7 @@ static void common_timer_get(struct k_itimer *tm, struct kernel_itimerspec *cur)
 		return;
 	u64 now = base_now();
 	if (iv && ((tm->it_requeue_pending & REQUEUE_PENDING) || sig_none))
-		tm->it_overrun += (s64)forward(&tm->expires, now, iv);
+		tm->it_overrun += (s64)timer_forward(&tm->expires, now, iv);
 	s64 remaining = (s64)(tm->expires - now);
 	if (remaining <= 0) {
 		if (!sig_none)
@@ -492,23 +331,6 @@ static void common_timer_get(struct k_itimer *tm, struct kernel_itimerspec *cur)
 	} else {
 		cur->it_value = ns_to_ts((u64)remaining);
 	}
-}
-
-/* A CPU-clock timer's current setting (Linux's posix_cpu_timer_get). */
-static void cpu_timer_get(struct k_itimer *tm, struct kernel_itimerspec *cur)
-{
-	struct task_struct *p = cpu_timer_task(tm);
-
-	if (!p)
-		return;
-	cur->it_interval = ns_to_ts(tm->it_interval);
-	if (!tm->expires)
-		return;
-	u64 now = cpu_timer_sample(tm, p);
-	if (now < tm->expires)
-		cur->it_value = ns_to_ts(tm->expires - now);
-	else
-		cur->it_value.tv_nsec = 1;
 }
 
 static void timer_get(struct k_itimer *tm, struct kernel_itimerspec *cur)
@@ -546,44 +368,6 @@ static void common_timer_set(struct k_itimer *tm, int flags, const struct kernel
 		hrtimer_start(&tm->timer, expires);
 		tm->it_active = true;
 	}
-}
-
-/* Arms a CPU-clock timer (Linux's posix_cpu_timer_set): 0 or -ESRCH (its task is gone). */
-static int cpu_timer_set(struct k_itimer *tm, int flags, const struct kernel_itimerspec *new,
-			 struct kernel_itimerspec *old)
-{
-	struct task_struct *p = cpu_timer_task(tm);
-	u64 new_expires = timespec_to_ktime(&new->it_value), old_incr = tm->it_interval;
-
-	if (!p)
-		return -ESRCH;
-	u64 val = cpu_timer_sample(tm, p), old_expires = tm->expires;
-	tm->cpu_armed = false;
-	if (old) {
-		if (old_expires) {
-			/* an overrun already: the next reload time, as Linux's bump_cpu_timer */
-			if (tm->it_interval && val >= tm->expires)
-				tm->it_overrun += (s64)forward(&tm->expires, val, tm->it_interval);
-			if (val < tm->expires)
-				old->it_value = ns_to_ts(tm->expires - val);
-			else
-				old->it_value = (struct timespec64){ 0, 1 };
-		}
-	}
-	if (new_expires && !(flags & TIMER_ABSTIME))
-		new_expires = ktime_add_safe(new_expires, val);
-	tm->expires = new_expires;
-	if (new_expires && val < new_expires)
-		tm->cpu_armed = true;
-	tm->it_interval = timespec_to_ktime(&new->it_interval);
-	tm->it_requeue_pending = (tm->it_requeue_pending + 2) & ~REQUEUE_PENDING;
-	tm->it_overrun_last = 0;
-	tm->it_overrun = -1;
-	if (new_expires && val >= new_expires)
-		cpu_timer_fire(tm); /* already past: at once, even if the task never runs again */
-	if (old)
-		old->it_interval = ns_to_ts(old_incr);
-	return 0;
 }
 
 long sys_timer_settime(int id, int flags, const void *new_setting, void *old_setting)
