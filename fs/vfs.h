@@ -116,6 +116,7 @@ struct file {
 	struct inode *f_inode; /* a reference */
 	const struct file_operations *f_op;
 	void *private_data;
+	const char *f_anon_name; /* an anon_inode file's name ("[timerfd]"), else NULL */
 };
 
 /*
@@ -123,6 +124,7 @@ struct file {
  * iterate ENOTDIR (getdents64), a NULL ioctl ENOTTY. ppos is NULL for streams (pipes).
  */
 struct poll_table_struct;
+struct seq_buf;
 typedef unsigned int __poll_t;
 
 struct file_operations {
@@ -136,6 +138,8 @@ struct file_operations {
 	/* Readiness (POLLIN...) and, through poll_wait(), the queues to sleep on; NULL: always
 	 * ready for reading and writing (DEFAULT_POLLMASK, fs/poll.h) */
 	__poll_t (*poll)(struct file *file, struct poll_table_struct *pt);
+	/* The lines /proc/PID/fdinfo/N adds after its own (timerfd's clock and setting) */
+	void (*show_fdinfo)(struct seq_buf *m, struct file *file);
 };
 
 /* Where getdents64 is: actor() takes one entry at position pos and returns false when full. */
@@ -287,6 +291,16 @@ int vfs_rmdir(struct inode *dir, struct dentry *dentry);
 
 /* A new open file of inode with open flags (O_ACCMODE decides f_mode) and operations. */
 struct file *alloc_file(struct inode *inode, u32 flags, const struct file_operations *fop);
+
+/*
+ * A file on the shared anonymous inode (fs/anon_inodes.c), with private_data priv; and one
+ * installed at a new descriptor (flags: O_CLOEXEC for the descriptor, the rest for the file):
+ * the fd, or -EMFILE / -ENOMEM.
+ */
+extern struct super_block anon_inode_sb;
+struct file *anon_inode_getfile(const char *name, const struct file_operations *fops, void *priv,
+				u32 flags);
+int anon_inode_getfd(const char *name, const struct file_operations *fops, void *priv, u32 flags);
 
 /* Takes another reference to an open file and returns it. */
 struct file *get_file(struct file *f);
