@@ -95,14 +95,13 @@ static u64 cpu_itimer_sample(struct task_struct *t, int clock_id)
 /* A CPU itimer's value: the CPU time left (one tick if already due) and its interval. */
 static void get_cpu_itimer(struct task_struct *t, int clock_id, struct itimer_ns *v)
 {
+	u64 now = cpu_itimer_sample(t, clock_id); /* before the signal lock: tasklist_lock */
 	u64 f = siglock_irqsave();
 	struct cpu_itimer *it = &t->signal->itimers.it[clock_id];
 	u64 val = it->expires;
 
-	if (val) {
-		u64 now = cpu_itimer_sample(t, clock_id);
+	if (val)
 		val = val < now ? TICK_NSEC : val - now;
-	}
 	v->value = val;
 	v->interval = it->incr;
 	siglock_irqrestore(f);
@@ -164,12 +163,12 @@ long sys_getitimer(int which, void *value)
 static void set_cpu_itimer(struct task_struct *t, int clock_id, const struct itimer_ns *v,
 			   struct itimer_ns *ov)
 {
+	u64 now = cpu_itimer_sample(t, clock_id); /* before the signal lock: tasklist_lock */
 	u64 f = siglock_irqsave();
 	struct cpu_itimer *it = &t->signal->itimers.it[clock_id];
 	u64 oval = it->expires, ointerval = it->incr, nval = v->value;
 
 	if (oval || nval) {
-		u64 now = cpu_itimer_sample(t, clock_id);
 		if (nval > 0)
 			nval += TICK_NSEC;
 		if (oval)
