@@ -8,7 +8,8 @@
 #include "fs/fdtable.h"
 #include "kernel/errno.h"
 
-struct super_block anon_inode_sb = { .s_dev = 14, .s_blocksize = PAGE_SIZE };
+/* ANON_INODE_FS_MAGIC */
+struct super_block anon_inode_sb = { .s_dev = 14, .s_blocksize = PAGE_SIZE, .s_magic = 0x09041934 };
 static struct inode *anon_inode_inode; /* made at the first use, never freed */
 
 struct file *anon_inode_getfile(const char *name, const struct file_operations *fops, void *priv,

@@ -35,6 +35,9 @@ struct super_block {
 	u32 s_dev; /* st_dev of its inodes */
 	u32 s_blocksize; /* st_blksize */
 	bool s_fixed; /* built by the kernel (proc): names cannot be created, removed or moved */
+	u32 s_magic; /* statfs's f_type: Linux's magic number of the file system it plays */
+	u32 s_statfs_flags; /* statfs's f_flags besides ST_VALID (the mount's, as Linux's) */
+	u64 s_nr_inodes; /* inodes alive on it (tmpfs's inode count in statfs) */
 };
 
 extern struct super_block rootfs_sb, proc_sb, pipefs_sb;

@@ -147,6 +147,8 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	SYSCALL(times, sys_times),
 	SYSCALL(getrusage, sys_getrusage),
 	SYSCALL(timer_create, sys_timer_create),
+	SYSCALL(statfs, sys_statfs),
+	SYSCALL(fstatfs, sys_fstatfs),
 	SYSCALL(settimeofday, sys_settimeofday),
 	SYSCALL(clock_settime, sys_clock_settime),
 	SYSCALL(timerfd_create, sys_timerfd_create),

@@ -401,6 +401,8 @@ static const struct sc table[] = {
 	{ SYS_timerfd_gettime, "timerfd_gettime", "fp", 1 },
 	{ SYS_clock_settime, "clock_settime", "Ct", 1 },
 	{ SYS_settimeofday, "settimeofday", "tp", 1 },
+	{ SYS_statfs, "statfs", "sp", 1 },
+	{ SYS_fstatfs, "fstatfs", "fp", 1 },
 	{ SYS_clock_nanosleep, "clock_nanosleep", "CFtp", 2 },
 	{ SYS_restart_syscall, "restart_syscall", "", 1 },
 	{ SYS_tgkill, "tgkill", "ddS", 1 },
