@@ -60,6 +60,8 @@ struct dentry {
 #define S_MOUNTPOINT 0x1 /* i_flags: a mounted file system's root (/proc): EBUSY to remove */
 /* i_flags: a memfd (mm/memfd.c): i_private is its kmalloc'd name, "memfd:NAME", freed with it */
 #define S_MEMFD 0x2
+/* i_flags: a /proc/sys entry: its mode bits hold for root too (Linux's sysctl_perm) */
+#define S_SYSCTL 0x4
 
 struct inode {
 	u64 i_ino;

@@ -10,6 +10,9 @@ struct rlimit64;
 struct new_utsname;
 struct timespec64;
 
+/* uname's release, also /proc/sys/kernel/osrelease. */
+#define UTS_RELEASE "6.1.0-warden"
+
 /* The most tasks fork may make (Linux's max_threads, from the memory size: fork_init). */
 extern int max_threads;
 
