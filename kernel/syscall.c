@@ -148,6 +148,7 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	SYSCALL(getrusage, sys_getrusage),
 	SYSCALL(timer_create, sys_timer_create),
 	SYSCALL(statfs, sys_statfs),
+	SYSCALL(fallocate, sys_fallocate),
 	SYSCALL(fstatfs, sys_fstatfs),
 	SYSCALL(settimeofday, sys_settimeofday),
 	SYSCALL(clock_settime, sys_clock_settime),

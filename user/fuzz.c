@@ -403,6 +403,7 @@ static const struct sc table[] = {
 	{ SYS_settimeofday, "settimeofday", "tp", 1 },
 	{ SYS_statfs, "statfs", "sp", 1 },
 	{ SYS_fstatfs, "fstatfs", "fp", 1 },
+	{ SYS_fallocate, "fallocate", "fhgl", 1 },
 	{ SYS_clock_nanosleep, "clock_nanosleep", "CFtp", 2 },
 	{ SYS_restart_syscall, "restart_syscall", "", 1 },
 	{ SYS_tgkill, "tgkill", "ddS", 1 },
