@@ -34,6 +34,12 @@ struct page *filemap_get_page(struct inode *inode, u64 pgoff, bool create);
 /* Removes the pages at offsets >= start from the cache (and the nodes left empty). */
 void filemap_remove_from(struct inode *inode, u64 start);
 
+/* Drops the cached pages at offsets [start, end) (fallocate's punched hole). */
+void filemap_remove_range(struct inode *inode, u64 start, u64 end);
+
+/* Does any address space map the file (mm/memory.c)? */
+bool mapping_mapped(struct inode *inode);
+
 /*
  * Removes pages at offsets >= first of inode from every address space that maps them, shared or
  * privately copied (Linux's unmap_mapping_range on truncate), so that a later touch there faults

@@ -61,6 +61,8 @@ int fs_init(void *initrd, size_t len)
 	if (!err)
 		err = ipc_sysctl_init();
 	if (!err)
+		err = sysctl_kernel_init();
+	if (!err)
 		err = trace_proc_init();
 	if (!err)
 		err = proc_pagemap_init();

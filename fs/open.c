@@ -73,8 +73,8 @@ static struct file *vfs_open(struct inode *inode, int flags, int acc_mode, bool 
 	/* No direct I/O in a memory file system (tmpfs gained it in 6.6). */
 	if (f->f_flags & O_DIRECT)
 		err = -EINVAL;
-	else if ((flags & O_TRUNC) && !created && S_ISREG(inode->i_mode))
-		err = do_truncate(inode, 0);
+	else if ((flags & O_TRUNC) && !created && S_ISREG(inode->i_mode) && !inode->i_sb->s_fixed)
+		err = do_truncate(inode, 0); /* proc's files take O_TRUNC and stay (proc_setattr) */
 	if (err) {
 		fput(f);
 		return ERR_PTR(err);

@@ -84,6 +84,12 @@ int proc_create_int_store(struct inode *dir, const char *name, u32 mode, int *va
 int hugetlb_sysctl_init(void);
 
 /*
+ * /proc/sys/kernel: ostype, osrelease, tainted, threads-max, pid_max, core_pattern
+ * (kernel/sysctl_kernel.c). 0 or -errno.
+ */
+int sysctl_kernel_init(void);
+
+/*
  * The task whose /proc/PID file show() is generating (set around each show() call: generators
  * describe it, not the caller), or current outside a /proc/PID open.
  */

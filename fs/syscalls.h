@@ -57,6 +57,12 @@ long sys_pselect6(int n, void __user *inp, void __user *outp, void __user *exp,
 long sys_stat(const char __user *filename, struct stat __user *statbuf);
 long sys_lstat(const char __user *filename, struct stat __user *statbuf);
 long sys_fstat(unsigned int fd, struct stat __user *statbuf);
+/* statfs, fstatfs (fs/statfs.c): the file system's magic number and sizes, as Linux 6.1's. */
+/* fallocate (fs/fallocate.c): tmpfs's modes (0, KEEP_SIZE, PUNCH_HOLE|KEEP_SIZE). */
+long sys_fallocate(int fd, int mode, s64 offset, s64 len);
+struct statfs;
+long sys_statfs(const char __user *pathname, struct statfs __user *buf);
+long sys_fstatfs(unsigned int fd, struct statfs __user *buf);
 /* Extended attributes (fs/xattr.c): none exist; read side only. */
 long sys_getxattr(const char __user *path, const char __user *name, void __user *value, u64 size);
 long sys_lgetxattr(const char __user *path, const char __user *name, void __user *value, u64 size);

@@ -35,6 +35,9 @@ struct super_block {
 	u32 s_dev; /* st_dev of its inodes */
 	u32 s_blocksize; /* st_blksize */
 	bool s_fixed; /* built by the kernel (proc): names cannot be created, removed or moved */
+	u32 s_magic; /* statfs's f_type: Linux's magic number of the file system it plays */
+	u32 s_statfs_flags; /* statfs's f_flags besides ST_VALID (the mount's, as Linux's) */
+	u64 s_nr_inodes; /* inodes alive on it (tmpfs's inode count in statfs) */
 };
 
 extern struct super_block rootfs_sb, proc_sb, pipefs_sb;
@@ -63,6 +66,8 @@ struct dentry {
  * segment; mm/overcommit.h): the charge goes back when the inode is freed (shmem_evict_inode).
  */
 #define S_ACCOUNT 0x4
+/* i_flags: a /proc/sys entry: its mode bits hold for root too (Linux's sysctl_perm) */
+#define S_SYSCTL 0x8
 
 struct inode {
 	u64 i_ino;
@@ -122,6 +127,7 @@ struct file {
 	struct inode *f_inode; /* a reference */
 	const struct file_operations *f_op;
 	void *private_data;
+	const char *f_anon_name; /* an anon_inode file's name ("[timerfd]"), else NULL */
 };
 
 /*
@@ -130,6 +136,7 @@ struct file {
  */
 struct poll_table_struct;
 struct vm_area_struct;
+struct seq_buf;
 typedef unsigned int __poll_t;
 
 struct file_operations {
@@ -150,6 +157,8 @@ struct file_operations {
 	 */
 	void (*vm_open)(struct vm_area_struct *vma);
 	void (*vm_close)(struct vm_area_struct *vma);
+	/* The lines /proc/PID/fdinfo/N adds after its own (timerfd's clock and setting) */
+	void (*show_fdinfo)(struct seq_buf *m, struct file *file);
 };
 
 /* Where getdents64 is: actor() takes one entry at position pos and returns false when full. */
@@ -301,6 +310,16 @@ int vfs_rmdir(struct inode *dir, struct dentry *dentry);
 
 /* A new open file of inode with open flags (O_ACCMODE decides f_mode) and operations. */
 struct file *alloc_file(struct inode *inode, u32 flags, const struct file_operations *fop);
+
+/*
+ * A file on the shared anonymous inode (fs/anon_inodes.c), with private_data priv; and one
+ * installed at a new descriptor (flags: O_CLOEXEC for the descriptor, the rest for the file):
+ * the fd, or -EMFILE / -ENOMEM.
+ */
+extern struct super_block anon_inode_sb;
+struct file *anon_inode_getfile(const char *name, const struct file_operations *fops, void *priv,
+				u32 flags);
+int anon_inode_getfd(const char *name, const struct file_operations *fops, void *priv, u32 flags);
 
 /* Takes another reference to an open file and returns it. */
 struct file *get_file(struct file *f);

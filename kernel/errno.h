@@ -47,6 +47,7 @@
 #define EILSEQ 84
 #define EOPNOTSUPP 95
 #define ETIMEDOUT 110
+#define ECANCELED 125
 #define ENOTSUP EOPNOTSUPP
 
 #endif

@@ -22,6 +22,7 @@
 #include "kernel/ptrace.h"
 #include "kernel/err.h"
 #include "kernel/sched.h"
+#include "kernel/posix_timers.h"
 #include "kernel/signal.h"
 #include "kernel/string.h"
 #include "kernel/vsprintf.h"
@@ -265,6 +266,9 @@ int begin_new_exec(struct linux_binprm *bprm)
 		return err;
 	}
 	exec_mm_release(t); /* the robust list walked, a vfork parent goes on */
+	exit_itimers(t->signal); /* POSIX timers go, their pending signals too; itimers stay */
+	flush_itimer_signals(t);
+	account_maxrss(t); /* the old mm's resident set (Linux's setmax_mm_hiwater_rss) */
 	t->did_exec = true;
 	t->self_exec_id++; /* a child's exit signal is only trusted until its parent execs */
 	t->mm = mm;

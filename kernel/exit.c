@@ -3,6 +3,7 @@
 #include "kernel/ptrace.h"
 #include "kernel/exit.h"
 #include "kernel/pgrp.h"
+#include "kernel/posix_timers.h"
 #include "kernel/errno.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
@@ -212,6 +213,11 @@ void do_exit(int status)
 	}
 	if (t->tgid == 1 && group_dead)
 		init_exited(status);
+	if (group_dead) {
+		itimers_exit(t->signal); /* Linux's do_exit: hrtimer_cancel(&sig->real_timer) */
+		exit_itimers(t->signal); /* and the POSIX timers */
+	}
+	account_maxrss(t);
 	if (t->files)
 		put_files(t->files);
 	if (t->fs)
@@ -439,6 +445,7 @@ long sys_wait4(int pid, int *status, int options, void *rusage)
 {
 	struct task_struct *z;
 	bool any;
+	u8 ru[RUSAGE_SIZE];
 
 	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WALL | __WCLONE))
 		return -EINVAL;
@@ -458,6 +465,9 @@ long sys_wait4(int pid, int *status, int options, void *rusage)
 	if (!z)
 		return 0;
 	int zpid = z->pid, zstatus;
+	/* The child's usage and its children's, taken before a zombie is released. */
+	if (rusage)
+		getrusage_fill(z, RUSAGE_BOTH, ru);
 	if (z->state == EXIT_ZOMBIE && !parent_is_us(z)) {
 		/*
 		 * The tracer's view of a tracee's exit: reported once, then the parent reaps it; a
@@ -471,6 +481,7 @@ long sys_wait4(int pid, int *status, int options, void *rusage)
 			wake_up(&z->parent->signal->wait_chldexit);
 	} else if (z->state == EXIT_ZOMBIE && !delayed_leader(z)) {
 		zstatus = zombie_status(z);
+		account_reaped_child(current, z); /* the parent's cutime, cstime, ... */
 		release_task(z);
 	} else if (z->continued && (options & WCONTINUED) && z->state != TASK_STOPPED &&
 		   z->state != TASK_TRACED) {
@@ -482,7 +493,7 @@ long sys_wait4(int pid, int *status, int options, void *rusage)
 	}
 	if (status && put_user_u32((u32)zstatus, (u32 *)status))
 		return -EFAULT;
-	if (rusage && clear_user(rusage, RUSAGE_SIZE))
+	if (rusage && copy_to_user(rusage, ru, RUSAGE_SIZE))
 		return -EFAULT;
 	return zpid;
 }

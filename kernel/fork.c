@@ -11,6 +11,7 @@
 #include "kernel/futex.h"
 #include "kernel/ptrace.h"
 #include "kernel/sched.h"
+#include "kernel/posix_timers.h"
 #include "kernel/signal.h"
 #include "kernel/string.h"
 #include "kernel/sys.h"
@@ -160,6 +161,7 @@ struct signal_struct *signal_alloc(const struct signal_struct *parent)
 	sig->count = 1;
 	sig->live = 1;
 	init_waitqueue_head(&sig->wait_chldexit);
+	itimers_init(sig); /* a new process has no itimer armed, a forked one included */
 	if (!parent)
 		return sig;
 	sig->pgid = parent->pgid; /* same process group and session as the parent */
@@ -176,6 +178,8 @@ struct signal_struct *signal_alloc(const struct signal_struct *parent)
 static void signal_put(struct signal_struct *sig)
 {
 	if (sig && --sig->count == 0) {
+		itimers_exit(sig);
+		exit_itimers(sig);
 		flush_shared_sigqueue(sig);
 		kfree(sig);
 	}

@@ -29,6 +29,9 @@ static inline u64 timespec_to_ktime(const struct timespec64 *ts)
 	return (u64)ts->tv_sec * NSEC_PER_SEC + (u64)ts->tv_nsec;
 }
 
+/* CLOCK_REALTIME minus CLOCK_MONOTONIC, in ns: the wall time at boot (kernel/time.c). */
+u64 realtime_offset_ns(void);
+
 /* a + b saturated at KTIME_MAX (ktime_add_safe), both in [0, KTIME_MAX]. */
 static inline u64 ktime_add_safe(u64 a, u64 b)
 {

@@ -2,7 +2,7 @@
 /*
  * /proc/<pid>/{stat,status,statm,cmdline,comm} in Linux 6.1's formats (its fs/proc/array.c and
  * base.c), describing proc_task(): the task of the directory, not the caller. Fields Warden has
- * no notion of (CPU times, faults, capabilities, NUMA, context switches) are what an idle Linux
+ * no notion of (capabilities, NUMA, context switches in status) are what an idle Linux
  * shows for a root task on one CPU: mostly 0. Every Warden task is root (uid 0, all
  * capabilities), so Linux's ptrace_may_access(PTRACE_MODE_READ) for the address fields of stat
  * always passes; the check is marked where it would go.
@@ -130,12 +130,18 @@ static int proc_stat_show(struct seq_buf *m)
 	unsigned int tty_nr;
 	int tpgid;
 
+	u64 ft[8];
+
 	task_sig_masks(t, &ign, &catch);
 	task_tty_stat(t, &tty_nr, &tpgid);
-	seq_printf(m, "%d (%s) %c %d %d %d %u %d %u 0 0 0 0 0 0 0 0 20 0 %d 0 %llu", t->pid,
-		   t->comm, task_state(t)[0], task_ppid(t), t->signal->pgid, t->signal->sid, tty_nr,
-		   tpgid, PF_RANDOMIZE | (t->state >= EXIT_ZOMBIE ? PF_EXITING : 0),
-		   task_nr_threads(t), (unsigned long long)(t->start_time / 10000000));
+	task_stat_times(t, ft);
+	seq_printf(m, "%d (%s) %c %d %d %d %u %d %u", t->pid, t->comm, task_state(t)[0],
+		   task_ppid(t), t->signal->pgid, t->signal->sid, tty_nr, tpgid,
+		   PF_RANDOMIZE | (t->state >= EXIT_ZOMBIE ? PF_EXITING : 0));
+	for (int i = 0; i < 8; i++)
+		seq_printf(m, " %llu", (unsigned long long)ft[i]);
+	seq_printf(m, " 20 0 %d 0 %llu", task_nr_threads(t),
+		   (unsigned long long)(t->start_time / 10000000));
 	seq_printf(m, " %lu %lu %llu", vm.total << PAGE_SHIFT, rss.anon + rss.file + rss.shmem,
 		   (unsigned long long)t->signal->rlim[RLIMIT_RSS].rlim_cur);
 	seq_printf(m, " %llu %llu %llu 0 0", mm ? (permitted ? mm->start_code : 1) : 0ULL,

@@ -84,6 +84,10 @@ static char *proc_fd_get_link(struct inode *inode)
 
 	if (!file)
 		return ERR_PTR(-ENOENT);
+	if (file->f_anon_name) {
+		snprintf(pipe, sizeof(pipe), "anon_inode:%s", file->f_anon_name);
+		return proc_strdup(pipe);
+	}
 	if (!file->f_inode->i_dentry && memfd_name(file->f_inode)) {
 		char *link = kmalloc(PATH_MAX, GFP_KERNEL);
 
@@ -214,6 +218,8 @@ static int proc_fdinfo_show(struct seq_buf *m)
 		flags |= O_CLOEXEC;
 	seq_printf(m, "pos:\t%lld\nflags:\t0%o\nmnt_id:\t%d\nino:\t%llu\n", (long long)file->f_pos,
 		   flags, 1, (unsigned long long)file->f_inode->i_ino);
+	if (file->f_op && file->f_op->show_fdinfo)
+		file->f_op->show_fdinfo(m, file);
 	return 0;
 }
 

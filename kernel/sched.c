@@ -87,6 +87,7 @@ void detach_thread(struct task_struct *t)
 		if (*pp == t) {
 			*pp = t->thread_next;
 			t->signal->nr_threads--;
+			account_thread_gone(t); /* its times stay the process's */
 			break;
 		}
 	}
@@ -144,6 +145,7 @@ void schedule(void)
 	struct task_struct *prev = current, *next = pick_next_task(prev);
 	prev->need_resched = false;
 	if (next != prev) {
+		account_switch(prev, next);
 		arch_switch_to(prev, next);
 		finish_task_switch();
 	}
@@ -176,6 +178,7 @@ void scheduler_tick(void)
 	u64 now = ktime_get_ns();
 
 	jiffies++;
+	timers_run(now);
 	for (struct task_struct *t = task_list; t; t = t->run_next)
 		if (t->state == TASK_INTERRUPTIBLE && t->wake_at_ns && t->wake_at_ns <= now)
 			wake_up_process(t);

@@ -13,6 +13,8 @@
 #include "kernel/wait.h"
 #include "kernel/signal.h"
 #include "kernel/cred.h"
+#include "kernel/cputime.h"
+#include "kernel/itimer.h"
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/ptrace.h"
 
@@ -154,6 +156,10 @@ struct signal_struct {
 	short oom_score_adj;
 	short oom_score_adj_min;
 	u64 oom_kill_ns;
+	/* CPU time and usage of threads gone and children reaped (kernel/cputime.c) */
+	struct signal_acct acct;
+	/* ITIMER_REAL, ITIMER_VIRTUAL, ITIMER_PROF (kernel/itimer.c) */
+	struct signal_itimers itimers;
 };
 
 /* signal_struct's flags besides SIGNAL_UNKILLABLE (kernel/signal.h); Linux's values. */
@@ -227,6 +233,7 @@ struct task_struct {
 	u8 fpu_state[FPU_STATE_SIZE]; /* user FPU/SIMD state, XSAVE image at task_fpstate() */
 	u32 pkru; /* user PKRU while the task is not running (Linux's thread.pkru) */
 	u64 start_time; /* ktime_get_ns() at fork: /proc/<pid>/stat's starttime */
+	struct task_acct acct; /* CPU time, switches, faults (kernel/cputime.c) */
 };
 
 /* Is t still running, neither a zombie nor reaped? */

@@ -8,6 +8,7 @@
  */
 #include "kernel/signal.h"
 #include "kernel/signal_internal.h"
+#include "kernel/posix_timers.h"
 #include "kernel/errno.h"
 #include "kernel/exit.h"
 #include "kernel/sched.h"
@@ -74,7 +75,7 @@ static bool sig_task_ignored(struct task_struct *t, int sig, bool force)
  * unblocked; blocked before rt_sigtimedwait took it out of the mask counts), nor one for a traced
  * task but SIGKILL (its tracer wants to see it).
  */
-static bool sig_ignored(struct task_struct *t, int sig, bool force)
+bool sig_ignored(struct task_struct *t, int sig, bool force)
 {
 	if ((t->blocked | t->real_blocked) & sigmask(sig))
 		return false;
@@ -279,6 +280,9 @@ int dequeue_signal(u64 blocked, struct kernel_siginfo *info)
 	if (!sig)
 		sig = dequeue_from(shared_pending_set(t->signal), blocked, info);
 	siglock_irqrestore(flags);
+	/* A POSIX timer's signal: an interval timer runs again (Linux's posixtimer_rearm). */
+	if (sig && info->si_code == SI_TIMER && info->fields[2])
+		posixtimer_rearm(info);
 	return sig;
 }
 

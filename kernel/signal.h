@@ -77,6 +77,7 @@
 #define SI_USER 0
 #define SI_KERNEL 0x80
 #define SI_QUEUE (-1)
+#define SI_TIMER (-2)
 #define SI_TKILL (-6)
 #define ILL_ILLOPN 2
 #define FPE_INTDIV 1
@@ -230,6 +231,9 @@ u64 sigpending_user_count(void);
 
 /* Frees what t's pending set holds (a task being freed): its queued signals and their count. */
 void flush_task_sigqueue(struct task_struct *t);
+
+/* execve: the pending signals of POSIX timers go (Linux's flush_itimer_signals). */
+void flush_itimer_signals(struct task_struct *t);
 
 /* Frees a process's shared pending set (its signal_struct is being freed). */
 struct signal_struct;

@@ -124,4 +124,20 @@ void prepare_signal(struct task_struct *t, int sig);
 /* Linux's complete_signal: wakes a thread to take sig, or takes the whole group down. */
 void complete_signal(int sig, struct task_struct *p, bool group);
 
+/*
+ * A POSIX timer's preallocated signal instance, counted against RLIMIT_SIGPENDING from
+ * timer_create (false: the limit is reached) to timer_delete.
+ */
+bool sigpending_charge_timer(struct task_struct *t);
+void sigpending_uncharge_timer(void);
+
+/* Would sig be thrown away by t (ignored, or a default action of nothing)? */
+bool sig_ignored(struct task_struct *t, int sig, bool force);
+
+/*
+ * The pending instance of a POSIX timer's signal (SI_TIMER, timer id) in set, or NULL: a timer
+ * has one preallocated instance, so a second expiry while it is pending is an overrun.
+ */
+struct kernel_siginfo *sigqueue_find_timer(struct sigpending_set set, int sig, int id);
+
 #endif

@@ -44,12 +44,24 @@ static void sigpending_uncharge(void)
 		sigpending_count--;
 }
 
+bool sigpending_charge_timer(struct task_struct *t)
+{
+	return sigpending_charge(t, false);
+}
+
+void sigpending_uncharge_timer(void)
+{
+	sigpending_uncharge();
+}
+
 int sigqueue_add(struct sigpending_set set, struct task_struct *t, int sig,
 		 const struct kernel_siginfo *info)
 {
 	u64 bit = sigmask(sig);
 	/* Linux: a standard signal from the kernel or kill-like (si_code >= 0) is never refused. */
 	bool override = sig < SIGRTMIN && info->si_code >= 0;
+	/* A POSIX timer's instance was counted once, when the timer was made (posix_timers.c). */
+	bool prealloc = info->si_code == SI_TIMER;
 	bool slot_free = !(*set.signal & bit) || !(set.queue->has_info & bit);
 
 	if (sig == SIGKILL) { /* never counted nor queued (Linux's out_set) */
@@ -58,7 +70,7 @@ int sigqueue_add(struct sigpending_set set, struct task_struct *t, int sig,
 		*set.signal |= bit;
 		return 0;
 	}
-	if (!sigpending_charge(t, override))
+	if (!prealloc && !sigpending_charge(t, override))
 		goto lost;
 	if (slot_free) {
 		set.info[sig - 1] = *info;
@@ -68,7 +80,8 @@ int sigqueue_add(struct sigpending_set set, struct task_struct *t, int sig,
 		struct sigqueue **tail = &set.queue->head;
 
 		if (!q) {
-			sigpending_uncharge();
+			if (!prealloc)
+				sigpending_uncharge();
 			goto lost;
 		}
 		q->next = NULL;
@@ -94,7 +107,8 @@ void sigqueue_take(struct sigpending_set set, int sig, struct kernel_siginfo *in
 
 	*info = set.info[sig - 1];
 	if (set.queue->has_info & bit) {
-		sigpending_uncharge();
+		if (info->si_code != SI_TIMER)
+			sigpending_uncharge();
 		for (struct sigqueue **pp = &set.queue->head; *pp; pp = &(*pp)->next) {
 			struct sigqueue *q = *pp;
 
@@ -116,7 +130,8 @@ void sigqueue_flush(struct sigpending_set set, u64 mask)
 	struct sigqueue **pp = &set.queue->head;
 
 	for (int sig = 1; sig <= _NSIG; sig++)
-		if (set.queue->has_info & mask & sigmask(sig))
+		if ((set.queue->has_info & mask & sigmask(sig)) &&
+		    set.info[sig - 1].si_code != SI_TIMER)
 			sigpending_uncharge();
 	set.queue->has_info &= ~mask;
 	*set.signal &= ~mask;
@@ -128,9 +143,60 @@ void sigqueue_flush(struct sigpending_set set, u64 mask)
 			continue;
 		}
 		*pp = q->next;
-		sigpending_uncharge();
+		if (q->info.si_code != SI_TIMER)
+			sigpending_uncharge();
 		kfree(q);
 	}
+}
+
+struct kernel_siginfo *sigqueue_find_timer(struct sigpending_set set, int sig, int id)
+{
+	struct kernel_siginfo *slot = &set.info[sig - 1];
+
+	if (!(set.queue->has_info & sigmask(sig)))
+		return NULL;
+	if (slot->si_code == SI_TIMER && (int)(u32)slot->fields[0] == id)
+		return slot;
+	for (struct sigqueue *q = set.queue->head; q; q = q->next)
+		if (q->info.si_signo == sig && q->info.si_code == SI_TIMER &&
+		    (int)(u32)q->info.fields[0] == id)
+			return &q->info;
+	return NULL;
+}
+
+/*
+ * Takes every POSIX timer signal out of set (Linux's __flush_itimer_signals, at execve): a
+ * signal stays pending only if an instance of another kind is left.
+ */
+static void flush_itimer_set(struct sigpending_set set)
+{
+	for (int sig = 1; sig <= _NSIG; sig++) {
+		struct kernel_siginfo info;
+		u64 bit = sigmask(sig);
+
+		/* a timer's instance in the slot: taken, and the next instance moves in */
+		while ((set.queue->has_info & bit) && set.info[sig - 1].si_code == SI_TIMER)
+			sigqueue_take(set, sig, &info);
+	}
+	for (struct sigqueue **pp = &set.queue->head; *pp;) {
+		struct sigqueue *q = *pp;
+
+		if (q->info.si_code != SI_TIMER) {
+			pp = &q->next;
+			continue;
+		}
+		*pp = q->next;
+		kfree(q);
+	}
+}
+
+void flush_itimer_signals(struct task_struct *t)
+{
+	u64 flags = siglock_irqsave();
+
+	flush_itimer_set(task_pending_set(t));
+	flush_itimer_set(shared_pending_set(t->signal));
+	siglock_irqrestore(flags);
 }
 
 void flush_task_sigqueue(struct task_struct *t)

@@ -105,7 +105,7 @@ long sys_uname(struct new_utsname *u)
 	memset(&k, 0, sizeof(k));
 	strlcpy(k.sysname, "Linux", 65);
 	strlcpy(k.nodename, "warden", 65);
-	strlcpy(k.release, "6.1.0-warden", 65);
+	strlcpy(k.release, UTS_RELEASE, 65);
 	strlcpy(k.version, "#1 Warden", 65);
 	strlcpy(k.machine, "x86_64", 65);
 	strlcpy(k.domainname, "(none)", 65);

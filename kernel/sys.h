@@ -10,6 +10,9 @@ struct rlimit64;
 struct new_utsname;
 struct timespec64;
 
+/* uname's release, also /proc/sys/kernel/osrelease. */
+#define UTS_RELEASE "6.1.0-warden"
+
 /* The most tasks fork may make (Linux's max_threads, from the memory size: fork_init). */
 extern int max_threads;
 
@@ -47,6 +50,13 @@ long sys_time(s64 *tloc);
 long sys_nanosleep(const struct timespec64 *req, struct timespec64 *rem);
 long sys_clock_nanosleep(int clk, int flags, const struct timespec64 *req, struct timespec64 *rem);
 long sys_pause(void);
+long sys_settimeofday(const void *tv, const void *tz);
+long sys_clock_settime(int clk, const struct timespec64 *tp);
+/* timerfd (kernel/timerfd.c); a change of the wall clock cancels CANCEL_ON_SET timers. */
+long sys_timerfd_create(int clockid, int flags);
+long sys_timerfd_settime(int ufd, int flags, const void *utmr, void *otmr);
+long sys_timerfd_gettime(int ufd, void *otmr);
+void timerfd_clock_was_set(void);
 /* restart_syscall(2): resumes a sleep that a stop interrupted (the restart block), else EINTR. */
 long sys_restart_syscall(void);
 long sys_fork(void);

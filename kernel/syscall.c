@@ -16,6 +16,9 @@
 #include "kernel/signal.h"
 #include "arch/x86_64/signal.h"
 #include "kernel/sys.h"
+#include "kernel/cputime.h"
+#include "kernel/itimer.h"
+#include "kernel/posix_timers.h"
 #include "kernel/pgrp.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/ldt.h"
@@ -143,6 +146,24 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	SYSCALL(getdents64, sys_getdents64),
 	SYSCALL(set_tid_address, sys_set_tid_address),
 	SYSCALL(clock_gettime, sys_clock_gettime),
+	SYSCALL(alarm, sys_alarm),
+	SYSCALL(getitimer, sys_getitimer),
+	SYSCALL(setitimer, sys_setitimer),
+	SYSCALL(times, sys_times),
+	SYSCALL(getrusage, sys_getrusage),
+	SYSCALL(timer_create, sys_timer_create),
+	SYSCALL(statfs, sys_statfs),
+	SYSCALL(fallocate, sys_fallocate),
+	SYSCALL(fstatfs, sys_fstatfs),
+	SYSCALL(settimeofday, sys_settimeofday),
+	SYSCALL(clock_settime, sys_clock_settime),
+	SYSCALL(timerfd_create, sys_timerfd_create),
+	SYSCALL(timerfd_settime, sys_timerfd_settime),
+	SYSCALL(timerfd_gettime, sys_timerfd_gettime),
+	SYSCALL(timer_settime, sys_timer_settime),
+	SYSCALL(timer_gettime, sys_timer_gettime),
+	SYSCALL(timer_getoverrun, sys_timer_getoverrun),
+	SYSCALL(timer_delete, sys_timer_delete),
 	SYSCALL(clock_getres, sys_clock_getres),
 	SYSCALL(clock_nanosleep, sys_clock_nanosleep),
 	SYSCALL(restart_syscall, sys_restart_syscall),

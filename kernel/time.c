@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* clock_gettime, gettimeofday, time, nanosleep, clock_nanosleep, restart_syscall. */
+#include "kernel/cputime.h"
+#include "kernel/cred.h"
+#include "kernel/string.h"
 #include "kernel/errno.h"
 #include "kernel/ktime.h"
 #include "kernel/sched.h"
@@ -22,6 +25,26 @@
 #define CLOCKFD 3 /* a negative id with these low bits names a dynamic clock by fd */
 #define CLOCKFD_MASK 7
 #define TIMER_ABSTIME 1
+#define USEC_PER_SEC_T 1000000
+/* The caller's process and thread CPU clocks as CPU clock ids (MAKE_*_CPUCLOCK(0, SCHED)). */
+#define PROCESS_CLOCK (-6)
+#define THREAD_CLOCK (-2)
+#define LOW_RES_NSEC (NSEC_PER_SEC / HZ) /* the coarse clocks' resolution: a tick */
+
+/*
+ * What clock_settime and settimeofday changed the wall clock by (ns), and the time zone
+ * settimeofday keeps for gettimeofday (Linux's sys_tz). Changed with interrupts off.
+ */
+static s64 realtime_adjust;
+static struct {
+	int tz_minuteswest;
+	int tz_dsttime;
+} sys_tz;
+
+u64 realtime_offset_ns(void)
+{
+	return (u64)((s64)(boot_wall_seconds() * NSEC_PER_SEC) + realtime_adjust);
+}
 
 /* The clock's current value in nanoseconds; false for an unknown clock. */
 static bool clock_now(int clk, u64 *ns)
@@ -33,15 +56,13 @@ static bool clock_now(int clk, u64 *ns)
 	case CLOCK_REALTIME_COARSE:
 	case CLOCK_REALTIME_ALARM:
 	case CLOCK_TAI:
-		*ns = boot_wall_seconds() * NSEC_PER_SEC + mono;
+		*ns = realtime_offset_ns() + mono;
 		return true;
 	case CLOCK_MONOTONIC:
 	case CLOCK_MONOTONIC_RAW:
 	case CLOCK_MONOTONIC_COARSE:
 	case CLOCK_BOOTTIME:
 	case CLOCK_BOOTTIME_ALARM:
-	case CLOCK_PROCESS_CPUTIME_ID:
-	case CLOCK_THREAD_CPUTIME_ID:
 		*ns = mono;
 		return true;
 	default:
@@ -56,22 +77,55 @@ static int put_timespec(u64 ns, struct timespec64 *u)
 	return copy_to_user(u, &ts, sizeof(ts)) ? -EFAULT : 0;
 }
 
+/*
+ * The CPU clocks by id: the caller's process and thread clocks are CPU clock ids of pid 0;
+ * other negative ids are CPU clocks by pid, or (low bits CLOCKFD) dynamic clocks, of which
+ * Warden has none (EINVAL, as Linux for an fd that is no clock).
+ */
+static int cpu_clock_id(int clk)
+{
+	if (clk == CLOCK_PROCESS_CPUTIME_ID)
+		return PROCESS_CLOCK;
+	if (clk == CLOCK_THREAD_CPUTIME_ID)
+		return THREAD_CLOCK;
+	return clk;
+}
+
 long sys_clock_gettime(int clk, struct timespec64 *tp)
 {
 	u64 ns;
+	int id = cpu_clock_id(clk);
 
-	if (!clock_now(clk, &ns))
+	if (id < 0) {
+		int err = (id & CLOCKFD_MASK) == CLOCKFD ? -EINVAL : posix_cpu_clock_get(id, &ns);
+		if (err)
+			return err;
+	} else if (!clock_now(clk, &ns)) {
 		return -EINVAL;
+	}
 	return put_timespec(ns, tp);
 }
 
+/*
+ * The resolutions of Linux 6.1 with high-resolution timers: 1 ns, a tick for the coarse clocks,
+ * and for the CPU clocks a tick (PROF, VIRT) or 1 ns (SCHED).
+ */
 long sys_clock_getres(int clk, struct timespec64 *tp)
 {
-	u64 ns;
+	u64 ns, res = 1;
+	int id = cpu_clock_id(clk);
 
-	if (!clock_now(clk, &ns))
+	if (id < 0) {
+		int err =
+			(id & CLOCKFD_MASK) == CLOCKFD ? -EINVAL : posix_cpu_clock_getres(id, &res);
+		if (err)
+			return err;
+	} else if (!clock_now(clk, &ns)) {
 		return -EINVAL;
-	return tp ? put_timespec(1, tp) : 0;
+	} else if (clk == CLOCK_REALTIME_COARSE || clk == CLOCK_MONOTONIC_COARSE) {
+		res = LOW_RES_NSEC;
+	}
+	return tp ? put_timespec(res, tp) : 0;
 }
 
 long sys_gettimeofday(void *tv, void *tz)
@@ -82,9 +136,96 @@ long sys_gettimeofday(void *tv, void *tz)
 
 	if (tv && copy_to_user(tv, t, sizeof(t)))
 		return -EFAULT;
-	if (tz && clear_user(tz, 8))
+	if (tz && copy_to_user(tz, &sys_tz, sizeof(sys_tz)))
 		return -EFAULT;
 	return 0;
+}
+
+#define CAP_SYS_TIME 25
+#define TIME_UPTIME_SEC_MAX (30LL * 365 * 24 * 3600)
+#define TIME_SETTOD_SEC_MAX ((s64)KTIME_SEC_MAX - TIME_UPTIME_SEC_MAX)
+
+/* Linux's timespec64_valid_settod: a valid time that CLOCK_REALTIME can hold for 30 years. */
+static bool timespec_valid_settod(const struct timespec64 *ts)
+{
+	return ts->tv_sec >= 0 && (u64)ts->tv_nsec < NSEC_PER_SEC &&
+	       (u64)ts->tv_sec < (u64)TIME_SETTOD_SEC_MAX;
+}
+
+/*
+ * Sets the wall clock and the time zone (Linux's do_sys_settimeofday64): EINVAL for a time it
+ * cannot hold, EPERM without CAP_SYS_TIME, EINVAL for a zone beyond +-15 hours or a time before
+ * boot (the monotonic clock's now). Only CLOCK_REALTIME (and TAI, gettimeofday, time) moves;
+ * timers already armed keep their monotonic expiry, and CANCEL_ON_SET timerfds are cancelled.
+ */
+static long do_sys_settimeofday64(const struct timespec64 *tv, const void *tz)
+{
+	struct {
+		int tz_minuteswest;
+		int tz_dsttime;
+	} new_tz;
+
+	if (tv && !timespec_valid_settod(tv))
+		return -EINVAL;
+	if (!capable(CAP_SYS_TIME))
+		return -EPERM;
+	if (tz) {
+		memcpy(&new_tz, tz, sizeof(new_tz));
+		if (new_tz.tz_minuteswest > 15 * 60 || new_tz.tz_minuteswest < -15 * 60)
+			return -EINVAL;
+		sys_tz.tz_minuteswest = new_tz.tz_minuteswest;
+		sys_tz.tz_dsttime = new_tz.tz_dsttime;
+	}
+	if (!tv)
+		return 0;
+	u64 mono = ktime_get_ns(), t = timespec_to_ktime(tv);
+	if (t < mono)
+		return -EINVAL; /* the wall clock would be before boot */
+	realtime_adjust = (s64)(t - mono) - (s64)(boot_wall_seconds() * NSEC_PER_SEC);
+	timerfd_clock_was_set();
+	return 0;
+}
+
+long sys_settimeofday(const void *utv, const void *utz)
+{
+	struct timespec64 ts;
+	s64 tv[2];
+	int tz[2];
+
+	if (utv) {
+		if (copy_from_user(tv, utv, sizeof(tv)))
+			return -EFAULT;
+		if (tv[1] > (s64)USEC_PER_SEC_T || tv[1] < 0)
+			return -EINVAL;
+		ts.tv_sec = tv[0];
+		ts.tv_nsec = tv[1] * (s64)NSEC_PER_USEC;
+	}
+	if (utz && copy_from_user(tz, utz, sizeof(tz)))
+		return -EFAULT;
+	return do_sys_settimeofday64(utv ? &ts : NULL, utz ? tz : NULL);
+}
+
+/*
+ * clock_settime(2): CLOCK_REALTIME is set (settimeofday's rules); a CPU clock by pid is never
+ * set (EINVAL for no such task, else EPERM); the other clocks have no clock_set: EINVAL before
+ * the time is read.
+ */
+long sys_clock_settime(int clk, const struct timespec64 *tp)
+{
+	struct timespec64 ts;
+	bool cpu = clk < 0 && (clk & CLOCKFD_MASK) != CLOCKFD;
+
+	if (clk != CLOCK_REALTIME && !cpu && !(clk < 0))
+		return -EINVAL;
+	if (copy_from_user(&ts, tp, sizeof(ts)))
+		return -EFAULT;
+	if (clk < 0 && !cpu)
+		return -EINVAL; /* a dynamic clock: Warden has none */
+	if (cpu) {
+		u64 ns;
+		return posix_cpu_clock_getres(clk, &ns) ? -EINVAL : -EPERM;
+	}
+	return do_sys_settimeofday64(&ts, NULL);
 }
 
 long sys_time(s64 *tloc)
@@ -229,7 +370,7 @@ static u64 abs_to_monotonic(int clk, u64 t)
 	u64 offset = 0;
 
 	if (clk == CLOCK_REALTIME || clk == CLOCK_REALTIME_ALARM || clk == CLOCK_TAI)
-		offset = boot_wall_seconds() * NSEC_PER_SEC;
+		offset = realtime_offset_ns();
 	if (t == KTIME_MAX)
 		return KTIME_MAX;
 	return t > offset ? t - offset : 0;

@@ -235,6 +235,9 @@ int do_user_addr_fault(struct mm_struct *mm, u64 addr, u64 error_code, int *pkey
 		mmap_read_lock(mm);
 		int r = __handle_mm_fault(mm, addr, error_code, pkey);
 		mmap_read_unlock(mm);
+		/* A fault the CPU raised and that was handled counts (Linux's mm_account_fault). */
+		if (!r && mm == current->mm && !(error_code & FAULT_FORCE))
+			current->acct.min_flt++;
 		if (r != -ENOMEM || !__alloc_pages_may_oom(may_sleep))
 			return r;
 	}

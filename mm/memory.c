@@ -271,6 +271,20 @@ void unmap_mapping_pages(struct inode *inode, u64 first)
 	}
 }
 
+bool mapping_mapped(struct inode *inode)
+{
+	for (struct task_struct *t = first_task(); t; t = t->run_next) {
+		struct mm_struct *mm = t->mm;
+
+		if (!mm)
+			continue;
+		for (struct vm_area_struct *v = mm->mm_rb.first; v; v = v->vm_next)
+			if (v->vm_file && file_inode(v->vm_file) == inode)
+				return true;
+	}
+	return false;
+}
+
 bool mapping_writably_mapped(struct inode *inode)
 {
 	for (struct task_struct *t = first_task(); t; t = t->run_next) {

@@ -363,6 +363,7 @@ void do_trap(struct pt_regs *regs)
 	}
 	if (regs->vector == TIMER_VECTOR) {
 		timer_eoi();
+		account_process_tick(user_mode(regs));
 		scheduler_tick();
 	} else if (regs->vector == SERIAL_IRQ_VECTOR) {
 		serial_interrupt(); /* COM1 input into ttyS0's line discipline */

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The list of armed kernel timers, sorted by expiry, and its expiry from the tick (Linux's
+ * hrtimer_start, hrtimer_try_to_cancel and __hrtimer_run_queues, on one list at the tick's
+ * resolution: a timer never fires early, and at most one tick late).
+ */
+#include "kernel/hrtimer.h"
+#include "kernel/ktime.h"
+#include "kernel/sched.h"
+#include "kernel/spinlock.h"
+
+/*
+ * hrtimer_lock protects the list of armed timers (timer_head, each timer's next, expires and
+ * queued). Taken with interrupts off: the tick walks the list. Innermost: a timer's function runs
+ * after the timer is taken off the list and the lock is dropped.
+ */
+static spinlock_t hrtimer_lock = SPINLOCK_INIT;
+static struct hrtimer *timer_head;
+
+void hrtimer_init(struct hrtimer *timer, void (*function)(struct hrtimer *timer))
+{
+	timer->function = function;
+	timer->next = NULL;
+	timer->queued = false;
+	timer->expires = 0;
+}
+
+/* Takes a queued timer off the list; the caller holds hrtimer_lock. */
+static void __hrtimer_remove(struct hrtimer *timer)
+{
+	for (struct hrtimer **pp = &timer_head; *pp; pp = &(*pp)->next) {
+		if (*pp == timer) {
+			*pp = timer->next;
+			break;
+		}
+	}
+	timer->next = NULL;
+	timer->queued = false;
+}
+
+void hrtimer_start(struct hrtimer *timer, u64 expires)
+{
+	u64 f = spin_lock_irqsave(&hrtimer_lock);
+	struct hrtimer **pp = &timer_head;
+
+	if (timer->queued)
+		__hrtimer_remove(timer);
+	timer->expires = expires;
+	/* After every timer that expires at the same time: they fire in the order armed. */
+	while (*pp && (*pp)->expires <= expires)
+		pp = &(*pp)->next;
+	timer->next = *pp;
+	*pp = timer;
+	timer->queued = true;
+	spin_unlock_irqrestore(&hrtimer_lock, f);
+}
+
+bool hrtimer_cancel(struct hrtimer *timer)
+{
+	u64 f = spin_lock_irqsave(&hrtimer_lock);
+	bool was = timer->queued;
+
+	if (was)
+		__hrtimer_remove(timer);
+	spin_unlock_irqrestore(&hrtimer_lock, f);
+	return was;
+}
+
+bool hrtimer_active(const struct hrtimer *timer)
+{
+	return timer->queued;
+}
+
+s64 hrtimer_get_remaining(const struct hrtimer *timer)
+{
+	u64 f = spin_lock_irqsave(&hrtimer_lock);
+	s64 rem = timer->queued ? (s64)(timer->expires - ktime_get_ns()) : 0;
+
+	spin_unlock_irqrestore(&hrtimer_lock, f);
+	return rem;
+}
+
+/*
+ * Every timer due at now comes off the list, one at a time, and its function runs with the lock
+ * dropped (it may arm this or another timer again; a timer re-armed for a time already past runs
+ * again in this same call, as Linux's loop over the expired queue).
+ */
+void timers_run(u64 now)
+{
+	for (;;) {
+		u64 f = spin_lock_irqsave(&hrtimer_lock);
+		struct hrtimer *timer = timer_head;
+
+		if (!timer || timer->expires > now) {
+			spin_unlock_irqrestore(&hrtimer_lock, f);
+			return;
+		}
+		timer_head = timer->next;
+		timer->next = NULL;
+		timer->queued = false;
+		spin_unlock_irqrestore(&hrtimer_lock, f);
+		timer->function(timer);
+	}
+}
