@@ -292,6 +292,22 @@ struct inode *proc_mkdir(struct inode *dir, const char *name)
 	return inode;
 }
 
+/* /proc/sys/NAME, found or made (another part of the kernel may have made it first). */
+struct inode *proc_sys_subdir(const char *name)
+{
+	struct inode *sys = lookup_child(proc_root_dir(), "sys", 3), *dir;
+
+	if (IS_ERR(sys))
+		sys = proc_mkdir(NULL, "sys");
+	if (IS_ERR_OR_NULL(sys))
+		return NULL;
+	dir = lookup_child(sys, name, (u32)strlen(name));
+	if (IS_ERR(dir))
+		dir = proc_mkdir(sys, name);
+	iput(sys);
+	return IS_ERR(dir) ? NULL : dir;
+}
+
 /* What an integer file refers to. */
 struct proc_int {
 	int *value;

@@ -63,6 +63,10 @@ int proc_create_link(enum proc_dir where, const char *name, char *(*get_link)(st
 /* Creates the directory NAME in dir (NULL: /proc itself) and returns it (NULL without memory). */
 struct inode *proc_mkdir(struct inode *dir, const char *name);
 
+/* /proc/sys/NAME, found or made (several subsystems add files to one directory); NULL without
+ * memory. The caller drops the reference it returns. */
+struct inode *proc_sys_subdir(const char *name);
+
 /*
  * Creates an integer file ("sysctl") NAME in dir with permission bits mode: reading gives the
  * value and a newline; writing one decimal number (blanks around it allowed) sets it, or fails

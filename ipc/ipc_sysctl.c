@@ -123,22 +123,6 @@ static int sysvipc_shm_show(struct seq_buf *m)
 	return 0;
 }
 
-/* /proc/sys/NAME, found or made (another part of the kernel may have made it first). */
-static struct inode *proc_sys_subdir(const char *name)
-{
-	struct inode *sys = lookup_child(proc_root_dir(), "sys", 3), *dir;
-
-	if (IS_ERR(sys))
-		sys = proc_mkdir(NULL, "sys");
-	if (IS_ERR_OR_NULL(sys))
-		return NULL;
-	dir = lookup_child(sys, name, (u32)strlen(name));
-	if (IS_ERR(dir))
-		dir = proc_mkdir(sys, name);
-	iput(sys);
-	return IS_ERR(dir) ? NULL : dir;
-}
-
 int ipc_sysctl_init(void)
 {
 	struct inode *kernel = proc_sys_subdir("kernel");

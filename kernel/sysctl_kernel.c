@@ -89,13 +89,9 @@ static ssize_t core_pattern_write(struct file *file, struct iov_iter *from, s64 
 
 int sysctl_kernel_init(void)
 {
-	struct inode *sys = lookup_child(proc_root_dir(), "sys", 3), *kernel;
+	struct inode *kernel = proc_sys_subdir("kernel");
 	int err;
 
-	if (IS_ERR(sys))
-		return PTR_ERR(sys);
-	kernel = proc_mkdir(sys, "kernel");
-	iput(sys);
 	if (!kernel)
 		return -ENOMEM;
 	err = proc_create_seq(kernel, "ostype", 0444, ostype_show, NULL);
