@@ -147,6 +147,26 @@ struct stat {
 	s64 __reserved[3];
 };
 
+/* struct statfs of x86-64 (statfs, fstatfs): 120 bytes, every field a long but f_fsid. */
+struct statfs {
+	long f_type; /* the file system's magic */
+	long f_bsize;
+	long f_blocks, f_bfree, f_bavail; /* in f_bsize units */
+	long f_files, f_ffree;
+	int f_fsid[2];
+	long f_namelen;
+	long f_frsize;
+	long f_flags; /* ST_* */
+	long f_spare[4];
+};
+
+/* f_type magics (uapi linux/magic.h) and f_flags bits (ST_VALID: f_flags is filled in) */
+#define TMPFS_MAGIC 0x01021994
+#define PROC_SUPER_MAGIC 0x9fa0
+#define PIPEFS_MAGIC 0x50495045
+#define ST_VALID 0x0020
+#define ST_RELATIME 0x1000
+
 /* One getdents64 record; d_reclen rounds offsetof(d_name) + the name + its NUL up to 8. */
 struct linux_dirent64 {
 	u64 d_ino;

@@ -14,9 +14,17 @@
 #include "mm/slab.h"
 
 /* st_dev of each file system: anonymous devices 0:N, as Linux gives in-memory file systems. */
-struct super_block rootfs_sb = { .s_dev = 2, .s_blocksize = PAGE_SIZE };
-struct super_block proc_sb = { .s_dev = 22, .s_blocksize = 1024, .s_fixed = true };
-struct super_block pipefs_sb = { .s_dev = 13, .s_blocksize = PAGE_SIZE };
+struct super_block rootfs_sb = {
+	.s_dev = 2, .s_blocksize = PAGE_SIZE, .s_magic = TMPFS_MAGIC, .s_statfs_flags = ST_VALID
+};
+struct super_block proc_sb = { .s_dev = 22,
+			       .s_blocksize = 1024,
+			       .s_fixed = true,
+			       .s_magic = PROC_SUPER_MAGIC,
+			       .s_statfs_flags = ST_VALID | ST_RELATIME };
+struct super_block pipefs_sb = {
+	.s_dev = 13, .s_blocksize = PAGE_SIZE, .s_magic = PIPEFS_MAGIC, .s_statfs_flags = ST_VALID
+};
 
 static u64 last_ino;
 
@@ -39,6 +47,8 @@ struct inode *new_inode(struct super_block *sb, u32 mode)
 	inode->i_nlink = 1;
 	inode->i_count = 1;
 	inode->i_sb = sb;
+	if (sb)
+		sb->s_inodes++;
 	inode->i_atime = inode->i_mtime = inode->i_ctime = current_time_ns();
 	return inode;
 }
@@ -85,6 +95,8 @@ static struct inode *evict(struct inode *inode)
 		free_pipe_info(inode->i_pipe);
 		break;
 	}
+	if (inode->i_sb)
+		inode->i_sb->s_inodes--;
 	kfree(inode);
 	return parent;
 }

@@ -65,6 +65,8 @@ long sys_listxattr(const char __user *path, char __user *list, u64 size);
 long sys_llistxattr(const char __user *path, char __user *list, u64 size);
 long sys_flistxattr(int fd, char __user *list, u64 size);
 long sys_newfstatat(int dfd, const char __user *filename, struct stat __user *statbuf, int flag);
+long sys_statfs(const char __user *pathname, struct statfs __user *buf);
+long sys_fstatfs(unsigned int fd, struct statfs __user *buf);
 long sys_readlink(const char __user *path, char __user *buf, int bufsiz);
 long sys_readlinkat(int dfd, const char __user *pathname, char __user *buf, int bufsiz);
 

@@ -35,6 +35,9 @@ struct super_block {
 	u32 s_dev; /* st_dev of its inodes */
 	u32 s_blocksize; /* st_blksize */
 	bool s_fixed; /* built by the kernel (proc): names cannot be created, removed or moved */
+	long s_magic; /* statfs's f_type: TMPFS_MAGIC, PROC_SUPER_MAGIC, PIPEFS_MAGIC */
+	long s_statfs_flags; /* statfs's f_flags (ST_*: the flags of its one mount) */
+	u64 s_inodes; /* inodes alive (new_inode to their last iput): statfs's f_ffree */
 };
 
 extern struct super_block rootfs_sb, proc_sb, pipefs_sb;

@@ -151,6 +151,8 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	SYSCALL(openat, sys_openat),
 	SYSCALL(mkdirat, sys_mkdirat),
 	SYSCALL(newfstatat, sys_newfstatat),
+	SYSCALL(statfs, sys_statfs),
+	SYSCALL(fstatfs, sys_fstatfs),
 	SYSCALL(getxattr, sys_getxattr),
 	SYSCALL(lgetxattr, sys_lgetxattr),
 	SYSCALL(fgetxattr, sys_fgetxattr),
