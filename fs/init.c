@@ -55,6 +55,8 @@ int fs_init(void *initrd, size_t len)
 	if (!err)
 		err = hugetlb_sysctl_init();
 	if (!err)
+		err = kernel_sysctl_init();
+	if (!err)
 		err = trace_proc_init();
 	if (!err)
 		err = proc_pagemap_init();

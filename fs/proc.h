@@ -119,6 +119,10 @@ struct inode *proc_new_file(u32 mode, int (*show)(struct seq_buf *m));
 /* A new empty proc directory (0555) inside parent, with no name: NULL without memory. */
 struct inode *proc_new_dir(struct inode *parent);
 
+/* kernel/sysctl_kernel.c: /proc/sys/kernel/{pid_max,tainted} (after mm_sysctl_init made
+ * /proc/sys). 0 or -errno. */
+int kernel_sysctl_init(void);
+
 /* kernel/proc_base.c: /proc/<pid> for every task, with fd/ and cwd. 0 or -errno. */
 int proc_base_init(void);
 
