@@ -6,13 +6,13 @@
  *
  * tools/ltp links this file with an assembler file (tests/dynamic/mkblobs.sh's format: a table
  * dyn_files of {guest path, start, end}) that embeds the test binary as /ltp/NAME (first), the
- * helpers it executes (NAME_child files of its directory, found through PATH or as resource files
- * in the starting directory /ltp) and Linux 6.1's kernel configuration as /ltp/config. `launch
- * ARGS...` creates /tmp (mode 01777, LTP's TMPDIR) and /dev/shm (LTP's results page lives there
- * when it exists), writes the embedded files, and runs the test as a child (never as PID 1: on
- * Warden the launcher is PID 1, on Linux a child of run-linux's init) with ARGS, the environment
- * below and the launcher's own fds. The exit status is the test's, 128+N if signal N killed it; 120
- * if the launcher itself failed.
+ * helpers it executes (NAME_child files of its directory, found through PATH or as resource
+ * files in the starting directory /ltp) and Linux 6.1's kernel configuration as /ltp/config.
+ * `launch ARGS...` creates /tmp (mode 01777, LTP's TMPDIR), /dev/zero and /dev/shm (LTP's
+ * results page lives there when it exists), writes the embedded files, and runs the test as a
+ * child (never as PID 1: on Warden the launcher is PID 1, on Linux a child of run-linux's init)
+ * with ARGS, the environment below and the launcher's own fds. The exit status is the test's,
+ * 128+N if signal N killed it; 120 if the launcher itself failed.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -62,6 +63,9 @@ int main(int argc, char **argv)
 	umask(022);
 	make_dir("/tmp", 01777);
 	make_dir("/ltp", 0755);
+	/* run-linux's initramfs has no /dev/zero (mprotect01, mmap10 and madvise11 open it) */
+	if (mknod("/dev/zero", S_IFCHR | 0666, makedev(1, 5)) && errno != EEXIST)
+		die("/dev/zero");
 	/* Optional: without /dev/shm, LTP keeps its results page in TMPDIR. */
 	if (mkdir("/dev/shm", 01777) == 0 || errno == EEXIST)
 		chmod("/dev/shm", 01777);
