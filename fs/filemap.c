@@ -68,15 +68,15 @@ struct page *filemap_get_page(struct inode *inode, u64 pgoff, bool create)
 }
 
 /*
- * Drops the pages at offsets >= start from the subtree in *slot (height h, first offset base) and
- * frees the subtree's nodes that end up empty.
+ * Drops the pages at offsets in [start, end) from the subtree in *slot (height h, first offset
+ * base) and frees the subtree's nodes that end up empty.
  */
-static void pt_remove(struct page_tree *t, void **slot, u32 h, u64 base, u64 start)
+static void pt_remove(struct page_tree *t, void **slot, u32 h, u64 base, u64 start, u64 end)
 {
 	if (!*slot)
 		return;
 	if (h == 0) {
-		if (base >= start) {
+		if (base >= start && base < end) {
 			put_page(*slot);
 			*slot = NULL;
 			t->nrpages--;
@@ -89,8 +89,8 @@ static void pt_remove(struct page_tree *t, void **slot, u32 h, u64 base, u64 sta
 	bool empty = true;
 
 	for (u32 i = 0; i < PT_SLOTS; i++) {
-		if (base + (i + 1) * span > start)
-			pt_remove(t, &node[i], h - 1, base + i * span, start);
+		if (base + (i + 1) * span > start && base + i * span < end)
+			pt_remove(t, &node[i], h - 1, base + i * span, start, end);
 		if (node[i])
 			empty = false;
 	}
@@ -104,7 +104,16 @@ void filemap_remove_from(struct inode *inode, u64 start)
 {
 	struct page_tree *t = &inode->i_pages;
 
-	pt_remove(t, &t->root, t->height, 0, start);
+	pt_remove(t, &t->root, t->height, 0, start, ~0ULL);
+	if (!t->root)
+		t->height = 0;
+}
+
+void filemap_remove_range(struct inode *inode, u64 start, u64 end)
+{
+	struct page_tree *t = &inode->i_pages;
+
+	pt_remove(t, &t->root, t->height, 0, start, end);
 	if (!t->root)
 		t->height = 0;
 }

@@ -34,12 +34,23 @@ struct page *filemap_get_page(struct inode *inode, u64 pgoff, bool create);
 /* Removes the pages at offsets >= start from the cache (and the nodes left empty). */
 void filemap_remove_from(struct inode *inode, u64 start);
 
+/* Removes the pages at offsets in [start, end) from the cache (fallocate's hole punching). */
+void filemap_remove_range(struct inode *inode, u64 start, u64 end);
+
 /*
  * Removes pages at offsets >= first of inode from every address space that maps them, shared or
  * privately copied (Linux's unmap_mapping_range on truncate), so that a later touch there faults
  * again and meets the new end of the file (SIGBUS). Implemented by mm/memory.c.
  */
 void unmap_mapping_pages(struct inode *inode, u64 first);
+
+/*
+ * Removes the page-cache pages at offsets in [first, end) of inode from every address space
+ * that maps them, shared or private, but keeps the private copies made of them (Linux's
+ * unmap_mapping_range with even_cows 0: a punched hole leaves copy-on-write pages alone).
+ * Implemented by mm/memory.c.
+ */
+void unmap_mapping_cache_range(struct inode *inode, u64 first, u64 end);
 
 /* Pages in every file's page cache (Linux's NR_FILE_PAGES): /proc/meminfo's Cached and Shmem. */
 extern u64 nr_file_pages;

@@ -25,6 +25,7 @@ long sys_creat(const char __user *pathname, u32 mode);
 long sys_close(unsigned int fd);
 long sys_truncate(const char __user *path, long length);
 long sys_ftruncate(unsigned int fd, unsigned long length);
+long sys_fallocate(int fd, int mode, long offset, long len);
 long sys_access(const char __user *filename, int mode);
 long sys_faccessat(int dfd, const char __user *filename, int mode);
 long sys_faccessat2(int dfd, const char __user *filename, int mode, int flags);

@@ -95,6 +95,7 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	SYSCALL(fdatasync, sys_fdatasync),
 	SYSCALL(truncate, sys_truncate),
 	SYSCALL(ftruncate, sys_ftruncate),
+	SYSCALL(fallocate, sys_fallocate),
 	SYSCALL(getcwd, sys_getcwd),
 	SYSCALL(chdir, sys_chdir),
 	SYSCALL(fchdir, sys_fchdir),

@@ -271,6 +271,38 @@ void unmap_mapping_pages(struct inode *inode, u64 first)
 	}
 }
 
+void unmap_mapping_cache_range(struct inode *inode, u64 first, u64 end)
+{
+	for (struct task_struct *t = first_task(); t; t = t->run_next) {
+		struct mm_struct *mm = t->mm;
+
+		if (!mm)
+			continue;
+		for (struct vm_area_struct *v = mm->mm_rb.first; v; v = v->vm_next) {
+			u64 pages = (v->vm_end - v->vm_start) >> PAGE_SHIFT;
+
+			if (!v->vm_file || file_inode(v->vm_file) != inode ||
+			    v->vm_pgoff + pages <= first || v->vm_pgoff >= end)
+				continue;
+			u64 from = max(first, v->vm_pgoff), to = min(end, v->vm_pgoff + pages);
+
+			for (u64 idx = from; idx < to; idx++) {
+				struct page *cached = filemap_get_page(inode, idx, false);
+				u64 va = v->vm_start + ((idx - v->vm_pgoff) << PAGE_SHIFT);
+				int level;
+				pte_t *e = cached ? pgtable_walk(mm->pgd, va, PG_LEVEL_4K, false,
+								 &level)
+						  : NULL;
+
+				/* only a PTE of the cache's own page: a private copy stays */
+				if (e && level == PG_LEVEL_4K && pte_has_frame(*e) &&
+				    phys_to_page(*e & PTE_ADDR_MASK) == cached)
+					zap_page_range(mm, va, va + PAGE_SIZE);
+			}
+		}
+	}
+}
+
 bool mapping_writably_mapped(struct inode *inode)
 {
 	for (struct task_struct *t = first_task(); t; t = t->run_next) {

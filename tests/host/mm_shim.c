@@ -65,6 +65,12 @@ void unmap_mapping_pages(struct inode *inode, u64 first)
 	(void)inode, (void)first;
 }
 
+/* No address space maps any page. */
+void unmap_mapping_cache_range(struct inode *inode, u64 first, u64 end)
+{
+	(void)inode, (void)first, (void)end;
+}
+
 /* Protection keys on the host: a PKRU of our own, on or off as a test sets pku_enabled. */
 bool pku_enabled;
 u32 host_pkru;
