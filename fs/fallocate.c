@@ -67,8 +67,9 @@ static int shmem_punch_hole(struct inode *inode, s64 offset, s64 len)
 
 /*
  * Allocation (shmem_fallocate): every page of [offset, offset + len) gets a frame (zeroed, as a
- * hole reads), and the file grows to offset + len unless FALLOC_FL_KEEP_SIZE. ENOSPC for more
- * pages than the file system may hold (half the RAM, as statfs says) or when memory runs out
+ * hole reads), and the file grows to offset + len unless FALLOC_FL_KEEP_SIZE. ENOSPC when the
+ * files' pages would pass what the file system may hold (half the RAM, as statfs says; Warden
+ * counts the range whole, allocated or not) or when memory runs out
  * (the pages already given stay, as blocks allocated past a failure would on Linux: they are
  * zeroes either way).
  */
@@ -79,8 +80,9 @@ static int shmem_allocate(struct inode *inode, int mode, s64 offset, s64 len)
 
 	if ((inode->i_seals & F_SEAL_GROW) && offset + len > inode->i_size)
 		return -EPERM;
-	if (end - start > nr_managed_frames() / 2)
-		return -ENOSPC;
+	if (nr_file_pages + (end - start) > nr_managed_frames() / 2)
+		return -ENOSPC; /* the files' pages may not pass half the RAM (tmpfs's max_blocks)
+				 */
 	for (u64 idx = start; idx < end; idx++)
 		if (!filemap_get_page(inode, idx, true))
 			return -ENOSPC;
