@@ -51,7 +51,7 @@ USER_CFLAGS := -static -O2 -Wall -Wextra -Werror
 USER_PROGS := $(patsubst user/%.c,$(BUILD)/user/%,$(wildcard user/*.c))
 ISO := $(BUILD)/warden.iso
 
-.PHONY: all kernel iso run test selftest gdb deps clean format check-format user oracle bench bench-threads bench-vma bench-signal bench-pkeys bench-trace kselftest fuzz fuzz-host
+.PHONY: all kernel iso run test selftest gdb deps clean format check-format user oracle bench bench-threads bench-vma bench-signal bench-pkeys bench-trace kselftest ltp fuzz fuzz-host
 all: $(KERNEL) $(ISO)
 kernel: $(KERNEL)
 iso: $(ISO)
@@ -254,6 +254,13 @@ test: deps
 kselftest: deps
 	@$(MAKE) --no-print-directory $(KERNEL)
 	@tools/kselftest
+
+# The Linux Test Project's syscall tests (tests/ltp/tests) on Warden beside Linux 6.1's recorded
+# verdicts: builds LTP from the pristine tarball in ../shared/ltp once (build/ltp), runs every
+# test, known differences included. See tools/ltp and docs/testing.md.
+ltp: deps
+	@$(MAKE) --no-print-directory $(KERNEL)
+	@tools/ltp
 
 # Boots the kernel with a command line of self-tests and shows the verdict, e.g.
 #   make selftest TEST=all SEED=7    or    make selftest TEST=crash_null_deref

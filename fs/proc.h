@@ -135,7 +135,8 @@ int proc_base_init(void);
 /* kernel/proc_array.c: /proc/<pid>/{stat,status,statm,cmdline,comm}. 0 or -errno. */
 int proc_array_init(void);
 
-/* kernel/proc_misc.c: /proc/{uptime,loadavg,stat,version,filesystems,mounts}. 0 or -errno. */
+/* kernel/proc_misc.c: /proc/{uptime,loadavg,stat,version,filesystems}, /proc/PID/mounts and
+ * the link /proc/mounts. 0 or -errno. */
 int proc_misc_init(void);
 
 /* fs/proc_meminfo.c: the content of /proc/meminfo. */

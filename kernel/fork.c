@@ -64,6 +64,7 @@ struct kernel_clone_args {
 };
 
 static int next_pid = 1;
+int pid_max = PID_MAX_DEFAULT; /* kernel.pid_max (kernel/sysctl_kernel.c) */
 
 #define THREAD_SIZE (16UL << 10) /* Linux's x86-64 kernel stack, which max_threads is sized by */
 #define MIN_THREADS 20
@@ -91,7 +92,7 @@ int last_pid(void)
  */
 static int set_tid_pid(struct task_struct *t, int tid)
 {
-	if (tid < 1 || tid >= PID_MAX_DEFAULT)
+	if (tid < 1 || tid >= pid_max)
 		return -EINVAL; /* pid_max is one past the last pid */
 	if (find_task_by_pid(tid))
 		return -EEXIST;

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
  * The files of /proc that describe the whole system (Linux's fs/proc/uptime.c, loadavg.c,
- * stat.c, version.c, filesystems and mounts), in Linux 6.1's formats with what Warden knows:
- * time since boot, tasks and pids, its uname. Warden keeps no CPU-time accounting and no load
- * average, so those read as on an idle Linux that has just booted: load 0.00, every tick
- * counted idle (so top shows an idle CPU rather than dividing by zero). sysinfo(2)
- * (kernel/sysinfo.c) gives the same numbers to free(1) and uptime(1).
+ * stat.c, version.c, filesystems, and mounts: /proc/PID/mounts and the link /proc/mounts), in
+ * Linux 6.1's formats with what Warden knows: time since boot, tasks and pids, its uname. Warden
+ * keeps no CPU-time accounting and no load average, so those read as on an idle Linux that has just
+ * booted: load 0.00, every tick counted idle (so top shows an idle CPU rather than dividing by
+ * zero). sysinfo(2) (kernel/sysinfo.c) gives the same numbers to free(1) and uptime(1).
  */
 #include "fs/proc.h"
 #include "fs/vfs.h"
@@ -76,11 +76,18 @@ static int filesystems_show(struct seq_buf *m)
 	return 0;
 }
 
-/* /proc/mounts: the root (ramfs, as Linux's initramfs rootfs) and /proc. */
+/* /proc/PID/mounts: the root (ramfs, as Linux's initramfs rootfs) and /proc. */
 static int mounts_show(struct seq_buf *m)
 {
 	seq_printf(m, "rootfs / rootfs rw 0 0\nproc /proc proc rw,relatime 0 0\n");
 	return 0;
+}
+
+/* /proc/mounts -> "self/mounts", as Linux's proc_root_init makes it. */
+static char *proc_mounts_get_link(struct inode *inode)
+{
+	(void)inode;
+	return proc_strdup("self/mounts");
 }
 
 int proc_misc_init(void)
@@ -96,6 +103,8 @@ int proc_misc_init(void)
 	if (!err)
 		err = proc_create_file(PROC_ROOT, "filesystems", 0444, filesystems_show);
 	if (!err)
-		err = proc_create_file(PROC_ROOT, "mounts", 0444, mounts_show);
+		err = proc_create_file(PROC_SELF, "mounts", 0444, mounts_show);
+	if (!err)
+		err = proc_create_link(PROC_ROOT, "mounts", proc_mounts_get_link);
 	return err;
 }

@@ -12,6 +12,9 @@ struct timespec64;
 
 /* uname's release, also /proc/sys/kernel/osrelease. */
 #define UTS_RELEASE "6.1.0-warden"
+/* kernel.pid_max: one past the largest pid clone3's set_tid may ask for (Linux's default on a
+ * machine with few CPUs, 32768). Pids are handed out in order and never wrap or are reused. */
+extern int pid_max;
 
 /* The most tasks fork may make (Linux's max_threads, from the memory size: fork_init). */
 extern int max_threads;

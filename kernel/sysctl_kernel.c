@@ -4,7 +4,7 @@
  * (read-only strings, uname's), tainted (Linux's proc_taint: root may add taint bits, never
  * clear them), threads-max (fork's max_threads, [1, MAX_THREADS] as Linux's
  * sysctl_max_threads), pid_max ([RESERVED_PIDS + 1, PID_MAX_LIMIT]; the value is kept, pid
- * allocation does not consult it yet) and core_pattern (a string of up to 127 bytes written as
+ * allocation does not consult it yet, clone3's set_tid does) and core_pattern (a string of up to 127 bytes written as
  * Linux's proc_dostring: from the position written at, up to a newline or NUL).
  */
 #include "kernel/errno.h"
@@ -17,12 +17,11 @@
 
 #define MAX_THREADS 0x3fffffff /* FUTEX_TID_MASK */
 #define RESERVED_PIDS 300
-#define PID_MAX_DEFAULT 0x8000
 #define PID_MAX_LIMIT (4 * 1024 * 1024)
 #define CORENAME_MAX_SIZE 128
 #define TAINT_FLAGS_COUNT 19
 
-static int sysctl_tainted, sysctl_pid_max = PID_MAX_DEFAULT;
+static int sysctl_tainted;
 static char core_pattern[CORENAME_MAX_SIZE] = "core";
 
 static int ostype_show(struct seq_buf *m)
@@ -104,7 +103,7 @@ int sysctl_kernel_init(void)
 		err = proc_create_int_store(kernel, "threads-max", 0644, &max_threads, 1,
 					    MAX_THREADS, threads_max_store);
 	if (!err)
-		err = proc_create_int(kernel, "pid_max", 0644, &sysctl_pid_max, RESERVED_PIDS + 1,
+		err = proc_create_int(kernel, "pid_max", 0644, &pid_max, RESERVED_PIDS + 1,
 				      PID_MAX_LIMIT);
 	if (!err)
 		err = proc_create_seq(kernel, "core_pattern", 0644, core_pattern_show,

@@ -23,7 +23,10 @@
  *  - MADV_POPULATE_READ, MADV_POPULATE_WRITE: every page faulted in now, for reading or writing
  *    (mm/gup.c), never past the protection: EINVAL if it refuses, EFAULT for a page that cannot
  *    be had (past the end of a file).
- *  - the rest of Linux's advice (KSM flags, MADV_REMOVE, MADV_COLLAPSE, MADV_HWPOISON,
+ *  - MADV_MERGEABLE, MADV_UNMERGEABLE: VM_MERGEABLE (VmFlags mg) on private memory, as a kernel
+ *    built with KSM (Debian's) sets it; shared and special memory keep their flags. Warden has no
+ *    ksmd, so no page is ever merged and unmerging has nothing to do.
+ *  - the rest of Linux's advice (MADV_REMOVE, MADV_COLLAPSE, MADV_HWPOISON,
  *    MADV_SOFT_OFFLINE) is not implemented: EINVAL, logged once.
  */
 #include "mm/mmap_lock.h"
@@ -72,6 +75,7 @@
 #define VM_MIXEDMAP 0x10000000UL
 #define VM_HUGEPAGE 0x20000000UL
 #define VM_NOHUGEPAGE 0x40000000UL
+#define VM_MERGEABLE 0x80000000UL
 #define VM_SPECIAL (VM_IO | VM_DONTEXPAND | VM_PFNMAP | VM_MIXEDMAP)
 
 /* Is behavior an advice Linux 6.1 (Debian's build: THP, KSM, memory failure) knows? */
@@ -247,6 +251,15 @@ static int madvise_vma_behavior(struct mm_struct *mm, struct vm_area_struct *vma
 		if (new_flags & VM_SPECIAL)
 			return -EINVAL;
 		new_flags &= ~VM_DONTDUMP;
+		break;
+	case MADV_MERGEABLE:
+		/* ksm_madvise: shared, special and hugetlb memory keep their flags (0) */
+		if (!(new_flags & (VM_SHARED | VM_MAYSHARE | VM_SPECIAL | VM_HUGETLB)))
+			new_flags |= VM_MERGEABLE;
+		break;
+	case MADV_UNMERGEABLE:
+		/* no page was ever merged: there is nothing to break apart */
+		new_flags &= ~VM_MERGEABLE;
 		break;
 	case MADV_HUGEPAGE:
 		new_flags = (new_flags & ~VM_NOHUGEPAGE) | VM_HUGEPAGE;
