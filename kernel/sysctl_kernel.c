@@ -4,8 +4,9 @@
  * (read-only strings, uname's), tainted (Linux's proc_taint: root may add taint bits, never
  * clear them), threads-max (fork's max_threads, [1, MAX_THREADS] as Linux's
  * sysctl_max_threads), pid_max ([RESERVED_PIDS + 1, PID_MAX_LIMIT]; the value is kept, pid
- * allocation does not consult it yet, clone3's set_tid does) and core_pattern (a string of up to 127 bytes written as
- * Linux's proc_dostring: from the position written at, up to a newline or NUL).
+ * allocation does not consult it yet, clone3's set_tid does) and core_pattern (a string of up to
+ * 127 bytes written as Linux's proc_dostring: from the position written at, up to a newline or
+ * NUL).
  */
 #include "kernel/errno.h"
 #include "kernel/sched.h"
