@@ -8,6 +8,7 @@
  */
 #include "kernel/bootinfo.h"
 #include "kernel/cmdline.h"
+#include "arch/x86_64/tlb.h"
 #include "kernel/console.h"
 #include "drivers/tty/tty.h"
 #include "drivers/acpi/sleep.h"
@@ -131,6 +132,7 @@ void kmain(u32 magic, u32 info)
 	/* debug_vm (always on for self-tests): check each address space after every change. */
 	const char *tests = cmdline_get("test");
 	debug_vm = cmdline_get("debug_vm") || tests;
+	tlb_init(); /* debug_tlb: check every shootdown reached every CPU (docs/tlb.md) */
 	/* ignore_rlimit_data (Linux's boot option): RLIMIT_DATA only warns. */
 	const char *ird = cmdline_get("ignore_rlimit_data");
 	ignore_rlimit_data = ird && *ird != '0' && *ird != 'n' && *ird != 'N';

@@ -154,6 +154,11 @@ struct mm_struct {
 	/* The program file exec loaded (Linux's exe_file): nobody may write it while we exist. */
 	struct inode *exe_inode;
 	unsigned long flags; /* MMF_* (mm/oom_kill.h: MMF_OOM_SKIP, MMF_UNSTABLE) */
+	/*
+	 * The flush generation (Linux's context.tlb_gen): bumped by every TLB flush of this mm
+	 * (arch/x86_64/tlb.c, atomically); each CPU records the one it has flushed up to.
+	 */
+	u64 tlb_gen;
 };
 
 /*

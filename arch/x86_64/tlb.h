@@ -1,12 +1,20 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * TLB flushing. Every flush in the kernel goes through these functions, so that SMP can turn
- * them into shootdowns in one place.
+ * TLB flushing. Every flush in the kernel goes through these functions: this is the one place
+ * that turns "these translations changed" into INVLPGs, CR3 reloads and, on several CPUs,
+ * shootdowns (docs/tlb.md). Each user flush bumps the mm's flush generation (Linux's tlb_gen);
+ * each CPU records the generation it has flushed up to, which the debug_tlb boot option checks.
  */
 #ifndef WARDEN_ARCH_TLB_H
 #define WARDEN_ARCH_TLB_H
 
 #include "kernel/types.h"
+
+/*
+ * Past this many pages one full flush (a CR3 reload) is cheaper than INVLPG per page (Linux's
+ * tlb_single_page_flush_ceiling).
+ */
+#define TLB_SINGLE_PAGE_FLUSH_CEILING 33
 
 /* Drops the translation of one page of the kernel half (global or not) on this CPU. */
 void flush_tlb_one_kernel(u64 va);
@@ -16,7 +24,10 @@ void flush_tlb_kernel_range(u64 start, u64 end);
 
 struct mm_struct;
 
-/* Drops the translations of [start, end) of a user address space, if it is live on this CPU. */
+/*
+ * Drops the translations of [start, end) of a user address space on every CPU that may hold
+ * them, and returns when all of them have (Linux's flush_tlb_mm_range).
+ */
 void flush_tlb_mm_range(struct mm_struct *mm, u64 start, u64 end);
 
 /*
@@ -26,7 +37,43 @@ void flush_tlb_mm_range(struct mm_struct *mm, u64 start, u64 end);
  */
 void flush_tlb_mm_freed_tables(struct mm_struct *mm, u64 start, u64 end);
 
-/* Drops every translation, global ones included. */
+/* Drops every translation, global ones included, on this CPU. */
 void flush_tlb_all(void);
+
+/*
+ * The scheduler's address-space switch: loads next's page tables (NULL: the kernel's) into CR3
+ * and records which mm this CPU holds translations of, and up to which flush generation.
+ */
+void switch_mm_irqs_off(struct mm_struct *prev, struct mm_struct *next);
+
+/* The mm whose page tables this CPU's CR3 holds (NULL: the kernel's own). */
+struct mm_struct *tlb_loaded_mm(void);
+
+/*
+ * Before mm's page tables are freed for good (its last mmput): every CPU that still has it
+ * loaded (lazily, after its last task left) switches to the kernel's page tables.
+ */
+void tlb_mm_release(struct mm_struct *mm);
+
+/* Set by the boot option debug_tlb: after each user flush, check that every CPU flushed. */
+extern bool debug_tlb;
+
+/* The flush counters /proc/warden/tlb shows (Linux's /proc/vmstat nr_tlb_* names). */
+struct tlb_stats {
+	u64 local_flush_one; /* INVLPGs of user pages */
+	u64 local_flush_all; /* CR3 reloads for a user range past the ceiling */
+	u64 remote_flush; /* shootdowns that sent IPIs */
+	u64 remote_flush_received; /* flush IPIs handled */
+	u64 local_skipped; /* flushes of an mm that no CPU had loaded: nothing to do */
+};
+extern struct tlb_stats tlb_stats;
+
+struct seq_buf;
+
+/* /proc/warden/tlb: the counters, one "name value" line each, as /proc/vmstat prints them. */
+int tlb_stats_show(struct seq_buf *m);
+
+/* Reads the debug_tlb boot option. */
+void tlb_init(void);
 
 #endif
