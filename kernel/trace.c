@@ -9,6 +9,7 @@
  * /proc/warden/trace takes every record out of the rings and prints each as one JSON line.
  */
 #include "kernel/trace.h"
+#include "kernel/cpumask.h"
 #include "kernel/cmdline.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
@@ -529,7 +530,7 @@ static int control_show(struct seq_buf *m)
 		   : wx_policy == WX_WARN ? "warn"
 					  : "off");
 	seq_printf(m, "held=%llu dropped=%llu size=%d\n", (unsigned long long)held,
-		   (unsigned long long)dropped, TRACE_RING_SIZE * NR_CPUS);
+		   (unsigned long long)dropped, TRACE_RING_SIZE * (int)nr_cpu_ids);
 	return 0;
 }
 

@@ -328,9 +328,10 @@ void dump_task_mm(int pid)
 
 void switch_mm(struct mm_struct *mm)
 {
-	u64 pa = virt_to_phys(mm ? mm->pgd : kernel_pml4);
+	u64 f = read_rflags();
 
-	if (read_cr3() != pa)
-		write_cr3(pa);
-	load_mm_ldt(mm);
+	local_irq_disable();
+	switch_mm_irqs_off(this_cpu()->loaded_mm, mm);
+	if (f & X86_EFLAGS_IF)
+		local_irq_enable();
 }

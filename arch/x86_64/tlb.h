@@ -26,6 +26,13 @@ void flush_tlb_mm_range(struct mm_struct *mm, u64 start, u64 end);
  */
 void flush_tlb_mm_freed_tables(struct mm_struct *mm, u64 start, u64 end);
 
+/*
+ * Loads next's page tables on this CPU (kernel_pml4 for NULL) after prev's, with interrupts off,
+ * and records next as this CPU's loaded_mm (arch/x86_64/mmu_context.c). The scheduler, execve
+ * and exit switch address spaces only through it.
+ */
+void switch_mm_irqs_off(struct mm_struct *prev, struct mm_struct *next);
+
 /* Drops every translation, global ones included. */
 void flush_tlb_all(void);
 
