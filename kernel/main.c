@@ -34,6 +34,7 @@
 #include "arch/x86_64/pic.h"
 #include "arch/x86_64/qemu.h"
 #include "arch/x86_64/serial.h"
+#include "arch/x86_64/smp.h"
 #include "arch/x86_64/time.h"
 #include "arch/x86_64/traps.h"
 #include "mm/frame.h"
@@ -95,8 +96,8 @@ static void __noreturn start_userspace(void);
 void kmain(u32 magic, u32 info)
 {
 	serial_init();
-	gdt_init();
-	percpu_init(0);
+	percpu_init(0); /* before gdt_init: load_ldt finds this CPU's GDT through it */
+	gdt_init(0);
 	sched_init();
 	idt_init();
 	pic_disable();
@@ -129,6 +130,14 @@ void kmain(u32 magic, u32 info)
 		(unsigned long long)nr_managed_frames(), (unsigned long long)nr_free_frames());
 	pr_info("ksyms: %llu symbols\n", (unsigned long long)ksym_count());
 
+	/* ACPI tables: the CPUs (MADT), how reboot(2) powers off and resets (docs/power.md). */
+	const char *acpi = cmdline_get("acpi");
+	if (acpi && !strcmp(acpi, "off"))
+		pr_info("ACPI: disabled (acpi=off): power-off halts\n");
+	else if (!acpi_table_init(&boot_info.acpi_rsdp))
+		acpi_sleep_init();
+	smp_init(); /* the local APIC, and the other CPUs (they idle until there is work) */
+
 	/* debug_vm (always on for self-tests): check each address space after every change. */
 	const char *tests = cmdline_get("test");
 	debug_vm = cmdline_get("debug_vm") || tests;
@@ -155,12 +164,6 @@ static void __noreturn start_userspace(void)
 {
 	const struct boot_module *initrd = boot_info.nr_modules ? &boot_info.modules[0] : NULL;
 
-	/* ACPI tables: how reboot(2) powers off and resets (docs/power.md); acpi=off as Linux. */
-	const char *acpi = cmdline_get("acpi");
-	if (acpi && !strcmp(acpi, "off"))
-		pr_info("ACPI: disabled (acpi=off): power-off halts\n");
-	else if (!acpi_table_init(&boot_info.acpi_rsdp))
-		acpi_sleep_init();
 	time_init(); /* before the first file gets a timestamp */
 	fork_init(); /* max_threads, before init's limits are set from it */
 	trace_init();

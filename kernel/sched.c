@@ -13,6 +13,8 @@
 #include "arch/x86_64/time.h"
 #include "kernel/panic.h"
 #include "kernel/string.h"
+#include "kernel/vsprintf.h"
+#include "arch/x86_64/gdt.h"
 #include "mm/uaccess.h"
 
 extern u8 boot_stack_bottom[];
@@ -36,7 +38,38 @@ void sched_init(void)
 	rlimit_init(&idle_task); /* Linux's init_task limits: kernel code maps memory unlimited */
 	init_waitqueue_head(&idle_signal.wait_chldexit);
 	this_cpu()->current_task = &idle_task;
+	this_cpu()->idle_task = &idle_task;
 	this_cpu()->kernel_rsp = (u64)boot_stack_bottom + KSTACK_SIZE;
+}
+
+struct task_struct *idle_task_create(unsigned int cpu)
+{
+	struct task_struct *t = kzalloc(sizeof(*t), GFP_KERNEL);
+
+	if (!t)
+		return NULL;
+	t->stack = vmalloc(KSTACK_SIZE, GFP_KERNEL);
+	if (!t->stack) {
+		kfree(t);
+		return NULL;
+	}
+	t->pid = 0;
+	t->state = TASK_RUNNING;
+	snprintf(t->comm, sizeof(t->comm), "swapper/%u", cpu);
+	t->signal = &idle_signal;
+	t->group_leader = t;
+	t->cred = idle_task.cred;
+	percpu_data[cpu].idle_task = t;
+	return t;
+}
+
+void sched_init_ap(unsigned int cpu)
+{
+	struct task_struct *idle = percpu_data[cpu].idle_task;
+
+	this_cpu()->current_task = idle;
+	this_cpu()->kernel_rsp = (u64)idle->stack + KSTACK_SIZE;
+	tss_set_rsp0(this_cpu()->kernel_rsp);
 }
 
 /* Appends a new task to the list (it runs once its state is TASK_RUNNING). */
@@ -175,6 +208,9 @@ void scheduler_tick(void)
 {
 	u64 now = ktime_get_ns();
 
+	if (smp_processor_id() != 0)
+		return; /* the scheduler runs tasks on the boot CPU only, for now */
+
 	jiffies++;
 	for (struct task_struct *t = task_list; t; t = t->run_next)
 		if (t->state == TASK_INTERRUPTIBLE && t->wake_at_ns && t->wake_at_ns <= now)
@@ -242,6 +278,9 @@ void wake_up(struct wait_queue_head *wq)
 /* The idle loop: run whatever is runnable, else halt until the next interrupt. */
 void cpu_idle(void)
 {
+	if (smp_processor_id() != 0)
+		for (;;) /* APs only answer IPIs for now */
+			__asm__ __volatile__("sti; hlt" ::: "memory");
 	for (;;) {
 		local_irq_disable();
 		schedule();

@@ -281,6 +281,12 @@ static inline struct task_struct *get_current(void)
 struct pt_regs *task_pt_regs(struct task_struct *t);
 
 /* Makes the boot context the idle task (pid 0): from here `current` is valid. */
+/* Makes CPU cpu's idle task (pid 0, "swapper/cpu") with its stack; NULL without memory. */
+struct task_struct *idle_task_create(unsigned int cpu);
+
+/* Makes this AP's idle task (idle_task_create) the running one; called as the AP comes up. */
+void sched_init_ap(unsigned int cpu);
+
 void sched_init(void);
 
 /* Makes a task runnable. */

@@ -10,6 +10,7 @@
  */
 #include "kernel/trace.h"
 #include "arch/x86_64/tlb.h"
+#include "kernel/cpumask.h"
 #include "kernel/cmdline.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
@@ -538,7 +539,7 @@ static int control_show(struct seq_buf *m)
 		   : wx_policy == WX_WARN ? "warn"
 					  : "off");
 	seq_printf(m, "held=%llu dropped=%llu size=%d\n", (unsigned long long)held,
-		   (unsigned long long)dropped, TRACE_RING_SIZE * NR_CPUS);
+		   (unsigned long long)dropped, TRACE_RING_SIZE * (int)nr_cpu_ids);
 	return 0;
 }
 

@@ -317,6 +317,10 @@ void dump_task_mm(int pid)
 
 void switch_mm(struct mm_struct *mm)
 {
-	switch_mm_irqs_off(tlb_loaded_mm(), mm);
-	load_mm_ldt(mm);
+	u64 f = read_rflags();
+
+	local_irq_disable();
+	switch_mm_irqs_off(this_cpu()->loaded_mm, mm);
+	if (f & X86_EFLAGS_IF)
+		local_irq_enable();
 }

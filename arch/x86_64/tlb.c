@@ -17,17 +17,16 @@
 #include "kernel/cmdline.h"
 #include "kernel/panic.h"
 #include "kernel/trace.h"
+#include "kernel/sched.h"
+#include "arch/x86_64/smp.h"
 #include "mm/memory.h"
 #include "mm/mm.h"
 
-/* What one CPU's TLB may hold: translations of loaded_mm, flushed up to generation tlb_gen. */
-struct tlb_state {
-	struct mm_struct *loaded_mm; /* the mm CR3 holds; NULL: the kernel's page tables */
-	u64 tlb_gen; /* loaded_mm->tlb_gen when this CPU last flushed or loaded it */
-};
-
-/* Written by its own CPU only (in interrupt context for a flush IPI); read by debug_tlb. */
-static struct tlb_state cpu_tlbstate[NR_CPUS];
+/*
+ * The generation of its loaded_mm (percpu.h) each CPU has flushed up to: written by its own CPU
+ * only (in interrupt context for a flush IPI), read by debug_tlb on the initiator.
+ */
+static u64 cpu_tlb_gen[NR_CPUS];
 
 struct tlb_stats tlb_stats;
 bool debug_tlb;
@@ -39,12 +38,6 @@ struct flush_tlb_info {
 	u64 new_gen; /* the mm's generation once this flush is done */
 	bool full; /* a CR3 reload instead of INVLPG per page */
 };
-
-/* This CPU's TLB state. */
-static struct tlb_state *this_tlbstate(void)
-{
-	return &cpu_tlbstate[this_cpu()->cpu];
-}
 
 /* Adds one to a counter that several CPUs may bump at once. */
 static void tlb_stat_inc(u64 *counter, u64 n)
@@ -73,9 +66,9 @@ void flush_tlb_kernel_range(u64 start, u64 end)
  */
 static void flush_tlb_func(const struct flush_tlb_info *f)
 {
-	struct tlb_state *s = this_tlbstate();
+	unsigned int cpu = smp_processor_id();
 
-	if (s->loaded_mm != f->mm)
+	if (this_cpu()->loaded_mm != f->mm)
 		return;
 	if (f->full) {
 		write_cr3(read_cr3()); /* user mappings are never global */
@@ -85,30 +78,76 @@ static void flush_tlb_func(const struct flush_tlb_info *f)
 			__asm__ __volatile__("invlpg (%0)" ::"r"(va) : "memory");
 		tlb_stat_inc(&tlb_stats.local_flush_one, (f->end - f->start) / PAGE_SIZE);
 	}
-	if (s->tlb_gen < f->new_gen)
-		s->tlb_gen = f->new_gen;
+	if (cpu_tlb_gen[cpu] < f->new_gen)
+		cpu_tlb_gen[cpu] = f->new_gen;
+}
+
+void tlb_set_loaded_gen(u64 gen)
+{
+	cpu_tlb_gen[smp_processor_id()] = gen;
+}
+
+void leave_mm(void)
+{
+	struct percpu *pc = this_cpu();
+	struct mm_struct *mm = pc->loaded_mm;
+
+	if (!mm)
+		return;
+	WRITE_ONCE(pc->loaded_mm, NULL);
+	write_cr3(virt_to_phys(kernel_pml4));
+	cpumask_clear_cpu((unsigned int)pc->cpu, mm_cpumask(mm));
+}
+
+/*
+ * A shootdown's IPI on a target CPU (interrupt context, interrupts off). A CPU whose running
+ * task does not use the mm only has it loaded lazily (idle, or a kernel thread, since its last
+ * task of the mm left): rather than flush, it leaves the mm, which is also what a freed-tables
+ * flush needs from it. Otherwise it flushes as the initiator did.
+ */
+static void flush_tlb_func_remote(void *info)
+{
+	const struct flush_tlb_info *f = info;
+	struct task_struct *t = current;
+
+	tlb_stat_inc(&tlb_stats.remote_flush_received, 1);
+	if (this_cpu()->loaded_mm != f->mm)
+		return; /* switched away meanwhile: the CR3 load dropped everything */
+	if (!t || t->mm != f->mm) {
+		leave_mm();
+		return;
+	}
+	flush_tlb_func(f);
 }
 
 /*
  * debug_tlb: after a shootdown, every CPU that has the mm loaded must have flushed up to the
  * shootdown's generation; otherwise a frame the caller frees next could still be reached
- * through that CPU's TLB. A violation is a kernel bug: panic with what was missed.
+ * through that CPU's TLB. Checked on every online CPU, not only the mm's cpumask, so that a
+ * wrong mask shows too. A violation is a kernel bug: panic with what was missed.
  */
 static void tlb_check_flushed(const struct flush_tlb_info *f)
 {
-	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
-		const struct tlb_state *s = &cpu_tlbstate[cpu];
-		if (READ_ONCE(s->loaded_mm) == f->mm && READ_ONCE(s->tlb_gen) < f->new_gen)
+	unsigned int cpu;
+
+	for_each_online_cpu(cpu)
+	{
+		if (READ_ONCE(percpu_data[cpu].loaded_mm) == f->mm &&
+		    READ_ONCE(cpu_tlb_gen[cpu]) < f->new_gen)
 			panic("debug_tlb: CPU %u may still hold %#llx-%#llx of mm %p: flushed to "
-			      "generation %llu, the shootdown was %llu",
+			      "generation %llu, the shootdown was %llu (mm_cpumask %#llx)",
 			      cpu, (unsigned long long)f->start, (unsigned long long)f->end, f->mm,
-			      (unsigned long long)s->tlb_gen, (unsigned long long)f->new_gen);
+			      (unsigned long long)cpu_tlb_gen[cpu], (unsigned long long)f->new_gen,
+			      (unsigned long long)mm_cpumask(f->mm)->bits);
 	}
 }
 
 /*
  * The shootdown (Linux's flush_tlb_mm_range + native_flush_tlb_multi): a new generation, the
- * local flush, and the wait for every other CPU that may hold the mm's translations.
+ * local flush, then an IPI to every other CPU in the mm's cpumask and the wait for all of them.
+ * Lazy CPUs get it too, for every flush (Linux spares them all but freed-tables flushes): they
+ * leave the mm at the first one, so later flushes no longer reach them, and it keeps the rule
+ * simple. Called with kernel_lock held, never from interrupt context.
  */
 static void __flush_tlb_mm_range(struct mm_struct *mm, u64 start, u64 end, bool freed_tables)
 {
@@ -118,17 +157,27 @@ static void __flush_tlb_mm_range(struct mm_struct *mm, u64 start, u64 end, bool 
 		.end = end,
 		.full = (end - start) / PAGE_SIZE > TLB_SINGLE_PAGE_FLUSH_CEILING,
 	};
+	unsigned int cpu = smp_processor_id();
+	cpumask_t targets;
 	u64 cpus = 0;
 
-	(void)freed_tables; /* a CR3 reload and INVLPG both drop the page-walk caches */
-	f.new_gen = __atomic_add_fetch(&mm->tlb_gen, 1, __ATOMIC_ACQ_REL);
-	if (this_tlbstate()->loaded_mm == mm) {
+	(void)freed_tables; /* a CR3 reload, INVLPG and leave_mm all drop the page-walk caches */
+	/* The PTE changes are done: a CPU that loads the mm from here on sees them. */
+	f.new_gen = __atomic_add_fetch(&mm->tlb_gen, 1, __ATOMIC_SEQ_CST);
+	if (this_cpu()->loaded_mm == mm) {
 		flush_tlb_func(&f);
-		cpus |= 1ULL << this_cpu()->cpu;
-	} else {
-		tlb_stat_inc(&tlb_stats.local_skipped, 1);
+		cpus |= 1ULL << cpu;
 	}
-	trace_event(TRACE_TLB_FLUSH, this_cpu()->cpu, cpus, start, end, (end - start) / PAGE_SIZE,
+	cpumask_copy(&targets, mm_cpumask(mm));
+	cpumask_clear_cpu(cpu, &targets);
+	if (!cpumask_empty(&targets)) {
+		smp_call_function_many(&targets, flush_tlb_func_remote, &f, true);
+		tlb_stat_inc(&tlb_stats.remote_flush, 1);
+		cpus |= targets.bits;
+	}
+	if (!cpus)
+		tlb_stat_inc(&tlb_stats.local_skipped, 1);
+	trace_event(TRACE_TLB_FLUSH, cpu, cpus, start, end, (end - start) / PAGE_SIZE,
 		    cpus ? f.full : 2);
 	if (debug_tlb)
 		tlb_check_flushed(&f);
@@ -166,33 +215,32 @@ void flush_tlb_all(void)
 	}
 }
 
-void switch_mm_irqs_off(struct mm_struct *prev, struct mm_struct *next)
+/* On a CPU that may have mm loaded: leave it (a smp_call_function target). */
+static void leave_mm_func(void *info)
 {
-	struct tlb_state *s = this_tlbstate();
-	u64 pa = virt_to_phys(next ? next->pgd : kernel_pml4);
-
-	(void)prev;
-	if (read_cr3() == pa)
-		return;
-	/*
-	 * Loaded, then up to date with every flush whose PTE changes came before the load:
-	 * holding no mm in between, this CPU is nobody's debug_tlb suspect meanwhile.
-	 */
-	WRITE_ONCE(s->loaded_mm, NULL);
-	write_cr3(pa);
-	s->tlb_gen = next ? __atomic_load_n(&next->tlb_gen, __ATOMIC_ACQUIRE) : 0;
-	WRITE_ONCE(s->loaded_mm, next);
-}
-
-struct mm_struct *tlb_loaded_mm(void)
-{
-	return this_tlbstate()->loaded_mm;
+	if (this_cpu()->loaded_mm == info)
+		leave_mm();
 }
 
 void tlb_mm_release(struct mm_struct *mm)
 {
-	if (this_tlbstate()->loaded_mm == mm)
-		switch_mm_irqs_off(mm, NULL);
+	unsigned int cpu = smp_processor_id();
+	cpumask_t targets;
+	u64 flags = read_rflags();
+
+	local_irq_disable();
+	if (this_cpu()->loaded_mm == mm)
+		leave_mm();
+	if (flags & X86_EFLAGS_IF)
+		local_irq_enable();
+	cpumask_copy(&targets, mm_cpumask(mm));
+	cpumask_clear_cpu(cpu, &targets);
+	if (!cpumask_empty(&targets))
+		smp_call_function_many(&targets, leave_mm_func, mm, true);
+	if (!debug_tlb)
+		return;
+	for_each_online_cpu(cpu) if (READ_ONCE(percpu_data[cpu].loaded_mm) == mm)
+		panic("debug_tlb: CPU %u still has mm %p loaded as its tables are freed", cpu, mm);
 }
 
 int tlb_stats_show(struct seq_buf *m)

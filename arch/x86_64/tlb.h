@@ -41,13 +41,21 @@ void flush_tlb_mm_freed_tables(struct mm_struct *mm, u64 start, u64 end);
 void flush_tlb_all(void);
 
 /*
- * The scheduler's address-space switch: loads next's page tables (NULL: the kernel's) into CR3
- * and records which mm this CPU holds translations of, and up to which flush generation.
+ * Loads next's page tables on this CPU (kernel_pml4 for NULL) after prev's, with interrupts off
+ * (arch/x86_64/mmu_context.c): records next as this CPU's loaded_mm, up to date with next's
+ * flush generation, and moves this CPU from prev's mm_cpumask to next's. The scheduler, execve
+ * and exit switch address spaces only through it.
  */
 void switch_mm_irqs_off(struct mm_struct *prev, struct mm_struct *next);
 
-/* The mm whose page tables this CPU's CR3 holds (NULL: the kernel's own). */
-struct mm_struct *tlb_loaded_mm(void);
+/*
+ * A lazy CPU's exit from the mm it still has loaded (Linux's leave_mm): the kernel's page
+ * tables in CR3, and out of the mm's cpumask. Interrupts off.
+ */
+void leave_mm(void);
+
+/* switch_mm_irqs_off's bookkeeping: this CPU is up to date with generation gen of its mm. */
+void tlb_set_loaded_gen(u64 gen);
 
 /*
  * Before mm's page tables are freed for good (its last mmput): every CPU that still has it

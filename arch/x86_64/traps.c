@@ -2,7 +2,9 @@
 /* The exception and interrupt dispatcher, and the IDT. */
 #include "kernel/trace.h"
 #include "arch/x86_64/traps.h"
+#include "arch/x86_64/apic.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/smp.h"
 #include "arch/x86_64/cpufeature.h"
 #include "arch/x86_64/umip.h"
 #include "arch/x86_64/gdt.h"
@@ -109,13 +111,18 @@ static void set_gate(int vector, u64 handler, int ist)
 	};
 }
 
-void idt_init(void)
+void idt_load(void)
 {
 	struct {
 		u16 limit;
 		u64 base;
 	} __packed p = { sizeof(idt) - 1, (u64)idt };
 
+	__asm__ __volatile__("lidt %0" ::"m"(p));
+}
+
+void idt_init(void)
+{
 	for (int v = 0; v < 256; v++)
 		set_gate(v, trap_stubs[v], 0);
 	/* int3 and into are how user programs raise #BP and #OF: their gates have DPL 3. */
@@ -124,7 +131,7 @@ void idt_init(void)
 	idt[X86_TRAP_DF].ist = IST_DOUBLE_FAULT;
 	idt[X86_TRAP_NMI].ist = IST_NMI;
 	idt[X86_TRAP_MC].ist = IST_MCE;
-	__asm__ __volatile__("lidt %0" ::"m"(p));
+	idt_load();
 }
 
 /* Resumes at the exception-table fixup for the faulting instruction, if it has one. */
@@ -361,9 +368,25 @@ void do_trap(struct pt_regs *regs)
 	if (!user_mode(regs) && is_bad_iret(regs)) {
 		fixup_bad_iret(regs);
 	}
-	if (regs->vector == TIMER_VECTOR) {
-		timer_eoi();
+	if (regs->vector >= 32)
+		this_cpu()->irq_count++;
+	if (regs->vector == TIMER_VECTOR || regs->vector == LOCAL_TIMER_VECTOR) {
+		if (regs->vector == TIMER_VECTOR)
+			timer_eoi();
+		else
+			lapic_eoi();
 		scheduler_tick();
+	} else if (regs->vector == CALL_FUNCTION_VECTOR) {
+		lapic_eoi();
+		smp_call_function_interrupt();
+	} else if (regs->vector == RESCHEDULE_VECTOR) {
+		lapic_eoi();
+		smp_reschedule_interrupt();
+	} else if (regs->vector == SPURIOUS_APIC_VECTOR) {
+		return; /* no end-of-interrupt for a spurious one */
+	} else if (regs->vector == ERROR_APIC_VECTOR) {
+		lapic_eoi();
+		return;
 	} else if (regs->vector == SERIAL_IRQ_VECTOR) {
 		serial_interrupt(); /* COM1 input into ttyS0's line discipline */
 	} else if (regs->vector >= 32) {
