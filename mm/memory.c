@@ -56,7 +56,6 @@ void zap_page_range(struct mm_struct *mm, u64 start, u64 end)
 	struct mmu_gather tlb;
 
 	tlb_gather_mmu(&tlb, mm);
-	tlb_flush_pte_range(&tlb, start, end); /* one flush of the whole range */
 	for (u64 va = start, run_end; va < end; va = run_end) {
 		pte_t *e = pgtable_pte_run(mm->pgd, va, end, &run_end); /* skips missing tables */
 		for (; e && va < run_end; va += PAGE_SIZE, e++) {
@@ -64,6 +63,9 @@ void zap_page_range(struct mm_struct *mm, u64 start, u64 end)
 				struct page *pg = phys_to_page(*e & PTE_ADDR_MASK);
 				*e = 0;
 				tlb_remove_page(&tlb, pg);
+				/* One flush of the whole range; none if nothing was mapped. */
+				if (tlb.end != end)
+					tlb_flush_pte_range(&tlb, start, end);
 			}
 		}
 	}
@@ -146,6 +148,7 @@ void change_protection(struct mm_struct *mm, u64 start, u64 end, u64 vm_flags)
 {
 	u64 prot = vm_get_page_prot(vm_flags) & ~(u64)_PAGE_SOFT_DIRTY;
 	u64 ro = prot & ~(u64)_PAGE_WRITE_BITS;
+	bool changed = false;
 
 	for (u64 va = start, run_end; va < end; va = run_end) {
 		pte_t *e = pgtable_pte_run(mm->pgd, va, end, &run_end);
@@ -167,9 +170,11 @@ void change_protection(struct mm_struct *mm, u64 start, u64 end, u64 vm_flags)
 			}
 			/* The soft-dirty bit survives, as Linux's _PAGE_CHG_MASK keeps it. */
 			*e = (*e & (PTE_ADDR_MASK | _PAGE_SOFT_DIRTY)) | p;
+			changed = true;
 		}
 	}
-	flush_tlb_mm_range(mm, start, end);
+	if (changed) /* no PTE, no translation any TLB could hold */
+		flush_tlb_mm_range(mm, start, end);
 }
 
 /*
