@@ -51,7 +51,7 @@ USER_CFLAGS := -static -O2 -Wall -Wextra -Werror
 USER_PROGS := $(patsubst user/%.c,$(BUILD)/user/%,$(wildcard user/*.c))
 ISO := $(BUILD)/warden.iso
 
-.PHONY: all kernel iso run test selftest gdb deps clean format check-format user oracle bench bench-threads bench-vma bench-signal bench-pkeys bench-trace kselftest fuzz fuzz-host
+.PHONY: all kernel iso run test selftest gdb deps clean format check-format user oracle bench bench-threads bench-vma bench-signal bench-pkeys bench-trace bench-smp kselftest fuzz fuzz-host
 all: $(KERNEL) $(ISO)
 kernel: $(KERNEL)
 iso: $(ISO)
@@ -170,6 +170,13 @@ bench: deps
 bench-threads: deps
 	@$(MAKE) --no-print-directory $(KERNEL)
 	@tools/bench threads
+
+# A benchmark: the SMP figures (mprotect of one page and munmap of 512 pages in a process whose 4
+# threads run on 4 CPUs, a fault taken by 4 threads at once, pthread_create + join), Warden beside
+# Linux, both with -smp 4, in guest instructions and in wall-clock time. See tools/bench-smp.
+bench-smp: deps
+	@$(MAKE) --no-print-directory $(KERNEL)
+	@tools/bench-smp
 
 # A benchmark, not a test: VMA operations at 100 and 60 000 VMAs on Warden and on Linux, in guest
 # instructions (QEMU -icount). See tools/bench-vma.
