@@ -69,8 +69,9 @@ static inline unsigned int cpumask_first(const cpumask_t *mask)
 }
 
 /* Runs the body once for each CPU in mask, lowest first (cpu: an unsigned int variable). */
-#define for_each_cpu(cpu, mask) \
-	for ((cpu) = cpumask_next_from(0, (mask)); (cpu) < 64; (cpu) = cpumask_next_from((cpu) + 1, (mask)))
+#define for_each_cpu(cpu, mask)                                \
+	for ((cpu) = cpumask_next_from(0, (mask)); (cpu) < 64; \
+	     (cpu) = cpumask_next_from((cpu) + 1, (mask)))
 
 /* Each online CPU. */
 #define for_each_online_cpu(cpu) for_each_cpu(cpu, &cpu_online_mask)

@@ -93,11 +93,9 @@ void smp_call_function_many(const cpumask_t *mask, void (*func)(void *info), voi
 	local_irq_disable();
 	self = smp_processor_id();
 	cpumask_clear_cpu(self, &targets);
-	for_each_cpu(cpu, &targets)
-		queue_call(cpu, func, info);
+	for_each_cpu(cpu, &targets) queue_call(cpu, func, info);
 	if (wait)
-		for_each_cpu(cpu, &targets)
-			csd_lock_wait(&csd_data[self][cpu]);
+		for_each_cpu(cpu, &targets) csd_lock_wait(&csd_data[self][cpu]);
 	if (f & X86_EFLAGS_IF)
 		local_irq_enable();
 }

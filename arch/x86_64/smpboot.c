@@ -168,7 +168,8 @@ void smp_init(void)
 	const char *nosmp = cmdline_get("nosmp");
 
 	if (!apic_phys)
-		apic_phys = APIC_DEFAULT_PHYS_BASE; /* no MADT: the architectural address, one CPU */
+		apic_phys =
+			APIC_DEFAULT_PHYS_BASE; /* no MADT: the architectural address, one CPU */
 	if (lapic_map(apic_phys)) {
 		pr_warn("smp: cannot map the local APIC at %#llx: one CPU, PIT tick\n",
 			(unsigned long long)apic_phys);
@@ -192,7 +193,8 @@ void smp_init(void)
 			continue;
 		if (!smp_boot_one(cpu, id)) {
 			/* It may still start later, on ap_boot_stack: start no other after it. */
-			pr_warn("smp: CPU with APIC id %u did not come up; no more CPUs started\n", id);
+			pr_warn("smp: CPU with APIC id %u did not come up; no more CPUs started\n",
+				id);
 			break;
 		}
 		n += snprintf(line + n, sizeof(line) - n, " %u (APIC %u)", cpu, id);

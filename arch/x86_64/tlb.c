@@ -4,6 +4,34 @@
 #include "arch/x86_64/cpu.h"
 #include "mm/memory.h"
 #include "mm/mm.h"
+#include "arch/x86_64/smp.h"
+
+/*
+ * A stopgap until the TLB shootdown (the tlb branch) lands: every other CPU that may hold the
+ * translations flushes everything. mm NULL: the kernel half (every CPU); else the CPUs whose
+ * loaded_mm is mm (idle CPUs keep theirs lazily, so they count).
+ */
+static void flush_others(void *info)
+{
+	struct mm_struct *mm = info;
+
+	if (!mm)
+		flush_tlb_all();
+	else if (this_cpu()->loaded_mm == mm)
+		write_cr3(read_cr3());
+}
+
+static void shootdown(struct mm_struct *mm)
+{
+	cpumask_t mask = { 0 };
+	unsigned int cpu;
+
+	if (nr_cpu_ids < 2)
+		return;
+	for_each_online_cpu(cpu) if (!mm || percpu_data[cpu].loaded_mm == mm)
+		cpumask_set_cpu(cpu, &mask);
+	smp_call_function_many(&mask, flush_others, mm, true);
+}
 
 /* Past this many pages one full flush is cheaper than invlpg per page. */
 #define FLUSH_ALL_THRESHOLD 33
@@ -11,20 +39,23 @@
 void flush_tlb_one_kernel(u64 va)
 {
 	__asm__ __volatile__("invlpg (%0)" ::"r"(va) : "memory");
+	shootdown(NULL);
 }
 
 void flush_tlb_kernel_range(u64 start, u64 end)
 {
+	shootdown(NULL);
 	if ((end - start) / PAGE_SIZE > FLUSH_ALL_THRESHOLD) {
 		flush_tlb_all();
 		return;
 	}
 	for (u64 va = start & PAGE_MASK; va < end; va += PAGE_SIZE)
-		flush_tlb_one_kernel(va);
+		__asm__ __volatile__("invlpg (%0)" ::"r"(va) : "memory");
 }
 
 void flush_tlb_mm_range(struct mm_struct *mm, u64 start, u64 end)
 {
+	shootdown(mm);
 	if (read_cr3() != virt_to_phys(mm->pgd))
 		return; /* not loaded here: switching CR3 to it will drop stale user entries */
 	if ((end - start) / PAGE_SIZE > FLUSH_ALL_THRESHOLD) {

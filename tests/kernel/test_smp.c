@@ -33,7 +33,8 @@ static bool wait_finished(const cpumask_t *mask)
 	u64 t0 = ktime_get_ns();
 	unsigned int cpu;
 
-	for_each_cpu(cpu, mask) {
+	for_each_cpu(cpu, mask)
+	{
 		if (cpu == smp_processor_id())
 			continue;
 		while (!__atomic_load_n(&finished[cpu], __ATOMIC_ACQUIRE))
@@ -53,13 +54,14 @@ SELFTEST(smp_call_function_many_runs_once_per_cpu)
 		memset(ran, 0, sizeof(ran));
 		memset(finished, 0, sizeof(finished));
 		/* wait: every target has finished (including a slow one) when the call returns */
-		smp_call_function_many(&cpu_online_mask, count_run, (void *)(round ? 0UL : 2000000UL),
-				       true);
-		for_each_online_cpu(cpu) {
+		smp_call_function_many(&cpu_online_mask, count_run,
+				       (void *)(round ? 0UL : 2000000UL), true);
+		for_each_online_cpu(cpu)
+		{
 			u32 want = cpu == self ? 0 : 1;
 			if (ran[cpu] != want || finished[cpu] != want)
-				ST_FAIL("round %d: CPU %u ran the function %u times (want %u)", round,
-					cpu, ran[cpu], want);
+				ST_FAIL("round %d: CPU %u ran the function %u times (want %u)",
+					round, cpu, ran[cpu], want);
 		}
 		for (cpu = nr_cpu_ids; cpu < NR_CPUS; cpu++)
 			ST_ASSERT(ran[cpu] == 0);
@@ -80,8 +82,7 @@ SELFTEST(smp_call_function_many_nowait_and_subset)
 	cpumask_set_cpu(smp_processor_id(), &mask);
 	smp_call_function_many(&mask, count_run, NULL, false);
 	ST_ASSERT(wait_finished(&mask));
-	for_each_online_cpu(cpu)
-		ST_ASSERT(ran[cpu] == (cpu == nr_cpu_ids - 1 ? 1u : 0u));
+	for_each_online_cpu(cpu) ST_ASSERT(ran[cpu] == (cpu == nr_cpu_ids - 1 ? 1u : 0u));
 	/* single: another CPU with wait, and this CPU (runs at once) */
 	memset(ran, 0, sizeof(ran));
 	smp_call_function_single(1, count_run, NULL, true);
@@ -93,8 +94,7 @@ SELFTEST(smp_call_function_many_nowait_and_subset)
 	local_irq_disable();
 	smp_call_function_many(&cpu_online_mask, count_run, NULL, true);
 	local_irq_enable();
-	for_each_online_cpu(cpu)
-		ST_ASSERT(ran[cpu] == (cpu == smp_processor_id() ? 0u : 1u));
+	for_each_online_cpu(cpu) ST_ASSERT(ran[cpu] == (cpu == smp_processor_id() ? 0u : 1u));
 }
 
 static u32 pingpong_done;
