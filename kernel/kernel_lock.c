@@ -16,7 +16,8 @@ static u32 kernel_pending;
 
 bool kernel_lock_held(void)
 {
-	return __atomic_load_n(&kernel_lock_data.owner, __ATOMIC_RELAXED) == (int)smp_processor_id();
+	return __atomic_load_n(&kernel_lock_data.owner, __ATOMIC_RELAXED) ==
+	       (int)smp_processor_id();
 }
 
 bool kernel_trylock(void)

@@ -45,7 +45,7 @@ void kernel_unlock(void);
 /* True if this CPU holds the kernel lock. */
 bool kernel_lock_held(void);
 
-/* The work deferred by interrupt handlers that found the lock elsewhere (bits of kernel_pending). */
+/* Work deferred by interrupt handlers that found the lock elsewhere (kernel_pending bits). */
 #define KERNEL_PENDING_TICK 0x1 /* the timed wake-ups of a tick */
 #define KERNEL_PENDING_SERIAL 0x2 /* the serial port's input */
 
