@@ -14,6 +14,7 @@
 #include "drivers/acpi/sleep.h"
 #include "drivers/acpi/tables.h"
 #include "kernel/init.h"
+#include "kernel/kernel_lock.h"
 #include "kernel/sys.h"
 #include "kernel/sched.h"
 #include "arch/x86_64/process.h"
@@ -136,6 +137,9 @@ void kmain(u32 magic, u32 info)
 		pr_info("ACPI: disabled (acpi=off): power-off halts\n");
 	else if (!acpi_table_init(&boot_info.acpi_rsdp))
 		acpi_sleep_init();
+	/* From here kernel code runs under the kernel lock (kernel/kernel_lock.h); the other CPUs
+	 * wait for it in their idle loops, answering IPIs. */
+	kernel_lock();
 	smp_init(); /* the local APIC, and the other CPUs (they idle until there is work) */
 
 	/* debug_vm (always on for self-tests): check each address space after every change. */
@@ -180,5 +184,6 @@ static void __noreturn start_userspace(void)
 	} else {
 		pr_info("boot complete: no initramfs, no init program; idling (QEMU: Ctrl-A X)\n");
 	}
+	kernel_unlock(); /* the idle loop takes it when there is work */
 	cpu_idle();
 }

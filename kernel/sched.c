@@ -1,8 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
  * The scheduler: round robin over every task in creation order, a tick that preempts user
- * code and wakes timed sleepers, and wait queues. The boot context becomes the idle task (pid 0),
- * which runs only when nothing else can.
+ * code and wakes timed sleepers, and wait queues. The boot context becomes the idle task (pid 0)
+ * of CPU 0, and each other CPU has its own idle task, which runs only when nothing else can.
+ *
+ * Several CPUs: every scheduler decision is made under the kernel lock (kernel/kernel_lock.h),
+ * so the task list doubles as the run queue. A task has a CPU (task->cpu): a wake-up queues it
+ * there, or on an allowed idle CPU, and sends that CPU a reschedule IPI; a CPU picks the
+ * runnable tasks of its own first, round robin, then pulls one whose CPU is busy (balancing by
+ * idle CPUs). A task that another CPU is still running (on_cpu) is never picked.
  */
 #include "kernel/sched.h"
 #include "kernel/sys.h"
@@ -14,6 +20,8 @@
 #include "kernel/panic.h"
 #include "kernel/string.h"
 #include "kernel/vsprintf.h"
+#include "kernel/kernel_lock.h"
+#include "arch/x86_64/smp.h"
 #include "arch/x86_64/gdt.h"
 #include "mm/uaccess.h"
 
@@ -25,6 +33,7 @@ static struct task_struct *task_list = &idle_task; /* idle first, then every tas
 spinlock_t tasklist_lock = SPINLOCK_INIT;
 int nr_threads; /* tasks on task_list after the idle task */
 static u64 jiffies;
+u64 cpu_ticks_busy[NR_CPUS], cpu_ticks_idle[NR_CPUS];
 
 void sched_init(void)
 {
@@ -37,6 +46,8 @@ void sched_init(void)
 	attach_thread(&idle_task);
 	rlimit_init(&idle_task); /* Linux's init_task limits: kernel code maps memory unlimited */
 	init_waitqueue_head(&idle_signal.wait_chldexit);
+	idle_task.on_cpu = 1;
+	idle_task.cpus_allowed.bits = (1ULL << NR_CPUS) - 1; /* init inherits every CPU */
 	this_cpu()->current_task = &idle_task;
 	this_cpu()->idle_task = &idle_task;
 	this_cpu()->kernel_rsp = (u64)boot_stack_bottom + KSTACK_SIZE;
@@ -59,6 +70,9 @@ struct task_struct *idle_task_create(unsigned int cpu)
 	t->signal = &idle_signal;
 	t->group_leader = t;
 	t->cred = idle_task.cred;
+	t->on_cpu = 1;
+	t->cpu = cpu;
+	cpumask_set_cpu(cpu, &t->cpus_allowed);
 	percpu_data[cpu].idle_task = t;
 	return t;
 }
@@ -141,31 +155,60 @@ struct task_struct *find_task_by_pid(int pid)
 	return NULL;
 }
 
-/* The next runnable task after prev in list order, wrapping; idle if none. */
-static struct task_struct *pick_next_task(struct task_struct *prev)
+/* True if t may run on cpu now: runnable, allowed there, and no other CPU is running it. */
+static bool can_run_here(struct task_struct *t, struct task_struct *prev, unsigned int cpu)
 {
-	struct task_struct *t = prev->run_next ? prev->run_next : task_list;
+	return t->pid != 0 && t->state == TASK_RUNNING && (!t->on_cpu || t == prev) &&
+	       cpumask_test_cpu(cpu, &t->cpus_allowed);
+}
 
-	for (int pass = 0; pass < 2; pass++) {
-		for (; t; t = t->run_next)
-			if (t != &idle_task && t->state == TASK_RUNNING)
-				return t;
-		t = task_list;
-	}
-	return &idle_task;
+/* True if cpu is running something other than its idle task. */
+static bool cpu_busy(unsigned int cpu)
+{
+	return percpu_data[cpu].current_task != percpu_data[cpu].idle_task;
 }
 
 /*
- * Frees the task that just switched away from this CPU for the last time (an auto-reaped child,
- * Linux's finish_task_switch): its stack could not be freed while it was running on it.
+ * The next task for this CPU after prev in list order, wrapping: the first runnable one queued
+ * here, else one queued on a busy or disallowed CPU (pulled here), else the idle task.
+ */
+static struct task_struct *pick_next_task(struct task_struct *prev)
+{
+	unsigned int cpu = smp_processor_id();
+	struct task_struct *t = prev->run_next ? prev->run_next : task_list, *pull = NULL;
+
+	for (int pass = 0; pass < 2; pass++) {
+		for (; t; t = t->run_next) {
+			if (!can_run_here(t, prev, cpu))
+				continue;
+			if (t->cpu == cpu)
+				return t;
+			if (!pull && (t->cpu >= nr_cpu_ids || cpu_busy(t->cpu) ||
+				      !cpumask_test_cpu(t->cpu, &t->cpus_allowed)))
+				pull = t;
+		}
+		t = task_list;
+	}
+	return pull ? pull : this_cpu()->idle_task;
+}
+
+/*
+ * After the switch, on the new task's stack: the task switched away from may now be picked by
+ * other CPUs (Linux's finish_task_switch clearing on_cpu), and a task that exited for good
+ * (an auto-reaped child) is freed: its stack could not be freed while it was running on it.
  */
 static void finish_task_switch(void)
 {
-	struct task_struct *dead = this_cpu()->dead_task;
+	struct percpu *c = this_cpu();
+	struct task_struct *prev = c->prev_task, *dead = c->dead_task;
 
+	if (prev) {
+		c->prev_task = NULL;
+		__atomic_store_n(&prev->on_cpu, 0, __ATOMIC_RELEASE);
+	}
 	if (!dead)
 		return;
-	this_cpu()->dead_task = NULL;
+	c->dead_task = NULL;
 	sched_remove_task(dead);
 	free_task(dead);
 }
@@ -177,6 +220,9 @@ void schedule(void)
 	struct task_struct *prev = current, *next = pick_next_task(prev);
 	prev->need_resched = false;
 	if (next != prev) {
+		next->on_cpu = 1;
+		next->cpu = smp_processor_id();
+		this_cpu()->prev_task = prev;
 		arch_switch_to(prev, next);
 		finish_task_switch();
 	}
@@ -275,20 +321,21 @@ void wake_up(struct wait_queue_head *wq)
 	spin_unlock_irqrestore(&wq->lock, f);
 }
 
-/* The idle loop: run whatever is runnable, else halt until the next interrupt. */
+/*
+ * The idle loop, entered without the kernel lock: take it, run whatever is runnable here, let it
+ * go and halt until the next interrupt if nothing is. Interrupts stay off from the last look at
+ * the run queue to the halt ("sti; hlt" cannot lose a wake-up's IPI in between).
+ */
 void cpu_idle(void)
 {
-	if (smp_processor_id() != 0)
-		for (;;) /* APs only answer IPIs for now */
-			__asm__ __volatile__("sti; hlt" ::: "memory");
 	for (;;) {
+		local_irq_enable();
+		kernel_lock();
 		local_irq_disable();
 		schedule();
-		/* Halt only if still nothing to run; "sti; hlt" cannot lose a wake-up in between.
-		 */
-		if (pick_next_task(current) == current)
+		bool idle = pick_next_task(current) == current;
+		kernel_unlock();
+		if (idle)
 			__asm__ __volatile__("sti; hlt" ::: "memory");
-		else
-			local_irq_enable();
 	}
 }

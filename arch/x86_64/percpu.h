@@ -23,6 +23,7 @@ struct percpu {
 	struct fault_catch *fault_catch; /* armed expected-fault recovery, see traps.h */
 	int in_panic;
 	void *dead_task; /* a task that exited for good, freed by the next one to run here */
+	void *prev_task; /* the task being switched away from, until finish_task_switch */
 	struct ldt_struct *ldt; /* the LDT LDTR describes (NULL: null LDTR), see ldt.h */
 	u32 apic_id; /* this CPU's local APIC id (from the MADT) */
 	struct mm_struct

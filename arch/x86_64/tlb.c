@@ -45,19 +45,47 @@ static void tlb_stat_inc(u64 *counter, u64 n)
 	__atomic_add_fetch(counter, n, __ATOMIC_RELAXED);
 }
 
-void flush_tlb_one_kernel(u64 va)
-{
-	__asm__ __volatile__("invlpg (%0)" ::"r"(va) : "memory");
-}
+/* A kernel range to drop on every CPU (the kernel half is in every page table). */
+struct flush_kernel_info {
+	u64 start, end;
+};
 
-void flush_tlb_kernel_range(u64 start, u64 end)
+/* Drops [start, end) of the kernel half on this CPU: INVLPG up to the ceiling, all beyond. */
+static void __flush_tlb_kernel_range(u64 start, u64 end)
 {
 	if ((end - start) / PAGE_SIZE > TLB_SINGLE_PAGE_FLUSH_CEILING) {
 		flush_tlb_all();
 		return;
 	}
 	for (u64 va = start & PAGE_MASK; va < end; va += PAGE_SIZE)
-		flush_tlb_one_kernel(va);
+		__asm__ __volatile__("invlpg (%0)" ::"r"(va) : "memory");
+}
+
+/* A kernel-range shootdown's IPI on a target CPU. */
+static void flush_tlb_kernel_func(void *info)
+{
+	const struct flush_kernel_info *f = info;
+
+	__flush_tlb_kernel_range(f->start, f->end);
+}
+
+/*
+ * Kernel mappings (vmalloc'd stacks, guard pages) are shared by every mm, so every online CPU
+ * may cache them, lazy or not: the flush goes to all of them, with a wait (Linux's
+ * flush_tlb_kernel_range). Before the other CPUs are up, only this one.
+ */
+void flush_tlb_kernel_range(u64 start, u64 end)
+{
+	struct flush_kernel_info f = { start, end };
+
+	__flush_tlb_kernel_range(start, end);
+	if (nr_cpu_ids > 1)
+		smp_call_function_many(&cpu_online_mask, flush_tlb_kernel_func, &f, true);
+}
+
+void flush_tlb_one_kernel(u64 va)
+{
+	flush_tlb_kernel_range(va, va + PAGE_SIZE);
 }
 
 /*

@@ -16,10 +16,10 @@
  */
 #define TLB_SINGLE_PAGE_FLUSH_CEILING 33
 
-/* Drops the translation of one page of the kernel half (global or not) on this CPU. */
+/* Drops the translation of one page of the kernel half (global or not) on every CPU. */
 void flush_tlb_one_kernel(u64 va);
 
-/* Drops the translations of [start, end) of the kernel half. */
+/* Drops the translations of [start, end) of the kernel half on every CPU, and waits for them. */
 void flush_tlb_kernel_range(u64 start, u64 end);
 
 struct mm_struct;

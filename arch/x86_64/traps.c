@@ -23,6 +23,7 @@
 #include "mm/uaccess.h"
 #include "kernel/string.h"
 #include "drivers/tty/tty.h"
+#include "kernel/kernel_lock.h"
 
 int fault_catch_enter(struct fault_catch *fc) __returns_twice;
 
@@ -357,6 +358,40 @@ static void __noreturn fixup_bad_iret(struct pt_regs *regs)
 }
 
 /*
+ * An interrupt (vector 32 and up): acknowledges it and does the per-CPU part of its work.
+ * Returns false for a stray or spurious one (nothing to do on the way back).
+ */
+static bool do_interrupt(u64 vector)
+{
+	switch (vector) {
+	case TIMER_VECTOR:
+	case LOCAL_TIMER_VECTOR:
+		if (vector == TIMER_VECTOR)
+			timer_eoi();
+		else
+			lapic_eoi();
+		scheduler_tick();
+		return true;
+	case CALL_FUNCTION_VECTOR:
+		lapic_eoi();
+		smp_call_function_interrupt();
+		return true;
+	case RESCHEDULE_VECTOR:
+		lapic_eoi();
+		smp_reschedule_interrupt();
+		return true;
+	case SERIAL_IRQ_VECTOR:
+		serial_interrupt(); /* COM1 input into ttyS0's line discipline */
+		return true;
+	case ERROR_APIC_VECTOR:
+		lapic_eoi();
+		return false;
+	default:
+		return false; /* spurious (no EOI), or a stray PIC IRQ 7: nothing to acknowledge */
+	}
+}
+
+/*
  * Every exception and interrupt comes here. Exceptions in kernel mode are fixed up if the
  * exception table or a fault catch expects them, and are fatal otherwise. User-mode exceptions
  * become signals. On the way back to user mode pending work (rescheduling, signals) is done.
@@ -364,46 +399,37 @@ static void __noreturn fixup_bad_iret(struct pt_regs *regs)
 void do_trap(struct pt_regs *regs)
 {
 	u64 cr2 = regs->vector == X86_TRAP_PF ? read_cr2() : 0;
+	bool from_user = user_mode(regs);
 
-	if (!user_mode(regs) && is_bad_iret(regs)) {
+	if (!from_user && is_bad_iret(regs)) {
+		kernel_lock(); /* the lock was let go before the IRETQ */
 		fixup_bad_iret(regs);
 	}
-	if (regs->vector >= 32)
+	if (regs->vector >= 32) {
+		/* Interrupts: per-CPU work only; what needs the kernel lock is deferred. */
 		this_cpu()->irq_count++;
-	if (regs->vector == TIMER_VECTOR || regs->vector == LOCAL_TIMER_VECTOR) {
-		if (regs->vector == TIMER_VECTOR)
-			timer_eoi();
-		else
-			lapic_eoi();
-		scheduler_tick();
-	} else if (regs->vector == CALL_FUNCTION_VECTOR) {
-		lapic_eoi();
-		smp_call_function_interrupt();
-	} else if (regs->vector == RESCHEDULE_VECTOR) {
-		lapic_eoi();
-		smp_reschedule_interrupt();
-	} else if (regs->vector == SPURIOUS_APIC_VECTOR) {
-		return; /* no end-of-interrupt for a spurious one */
-	} else if (regs->vector == ERROR_APIC_VECTOR) {
-		lapic_eoi();
-		return;
-	} else if (regs->vector == SERIAL_IRQ_VECTOR) {
-		serial_interrupt(); /* COM1 input into ttyS0's line discipline */
-	} else if (regs->vector >= 32) {
-		return; /* a stray interrupt (e.g. a spurious PIC IRQ 7): nothing to acknowledge */
+		if (!do_interrupt(regs->vector) || !from_user)
+			return;
 	} else if (regs->vector == X86_TRAP_NMI) {
 		pr_warn("NMI received at RIP %#llx; ignored\n", (unsigned long long)regs->rip);
 		return;
+	}
+	if (from_user)
+		kernel_enter_from_user();
+	if (regs->vector >= 32) {
+		/* nothing more: the way back to user mode below */
 	} else if (regs->vector == X86_TRAP_PF &&
-		   (user_mode(regs) || (cr2 < USER_TOP && in_uaccess(regs)))) {
+		   (from_user || (cr2 < USER_TOP && in_uaccess(regs)))) {
 		if (!do_user_page_fault(regs, cr2))
 			panic_exception(regs,
 					"kernel access to user memory faulted without a fixup");
-	} else if (user_mode(regs)) {
+	} else if (from_user) {
 		do_user_trap(regs);
 	} else if (!fixup_exception(regs) && !resume_fault_catch(regs, cr2)) {
 		panic_exception(regs, NULL);
 	}
-	if (user_mode(regs))
+	if (from_user) {
 		exit_to_user_mode(regs);
+		kernel_exit_to_user();
+	}
 }

@@ -4,6 +4,7 @@
  * route the interrupt, IRQ 4 unmasked on the legacy PIC). Output stays polled (serial.c), so the
  * kernel log and a panic work with interrupts off.
  */
+#include "kernel/kernel_lock.h"
 #include "drivers/tty/tty.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/serial.h"
@@ -34,7 +35,7 @@ void serial_tty_init(void)
 	outb(PIC1_DATA, inb(PIC1_DATA) & ~(1 << COM1_IRQ));
 }
 
-void serial_interrupt(void)
+void serial_interrupt_work(void)
 {
 	int budget = 256; /* a stuck LSR cannot hold the CPU */
 
@@ -45,5 +46,14 @@ void serial_interrupt(void)
 		if (ttyS0.count)
 			n_tty_receive_char(&ttyS0, c);
 	}
+}
+
+void serial_interrupt(void)
+{
+	/* The line discipline sends signals: under the kernel lock, now or by its next holder. */
+	if (kernel_lock_held())
+		serial_interrupt_work();
+	else
+		kernel_lock_defer(KERNEL_PENDING_SERIAL);
 	outb(PIC1_CMD, 0x20); /* end of interrupt */
 }
