@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
- * The big kernel lock (kernel/kernel_lock.h). A test-and-set word holding the owner CPU, with
- * interrupts enabled while spinning; the deferred-work bits that interrupt handlers leave when
+ * The big kernel lock (kernel/kernel_lock.h). A ticket lock and the owner CPU, with interrupts
+ * enabled while spinning; the deferred-work bits that interrupt handlers leave when
  * they cannot take it.
  */
 #include "kernel/kernel_lock.h"
+#include "arch/x86_64/apic.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/percpu.h"
 #include "kernel/panic.h"
@@ -13,6 +14,33 @@
 
 struct kernel_lock_struct kernel_lock_data = { .owner = KERNEL_LOCK_UNLOCKED };
 static u32 kernel_pending;
+/*
+ * Which CPU (+1; 0: none) waits with which ticket: at most NR_CPUS tickets are out at once, so
+ * ticket % NR_CPUS names one waiter. A waiter halts after a short spin; kernel_unlock wakes the
+ * next one with an IPI, so a waiting virtual CPU leaves its host thread to the holder.
+ */
+static u32 ticket_waiter[NR_CPUS];
+
+/* Waits for ticket: spins a little, then halts until kernel_unlock's IPI (interrupts on). */
+static void wait_for_ticket(u32 ticket)
+{
+	u32 *slot = &ticket_waiter[ticket % NR_CPUS];
+
+	for (int i = 0; i < 256; i++) {
+		if (__atomic_load_n(&kernel_lock_data.serving, __ATOMIC_ACQUIRE) == ticket)
+			return;
+		cpu_relax();
+	}
+	__atomic_store_n(slot, smp_processor_id() + 1, __ATOMIC_SEQ_CST);
+	for (;;) {
+		local_irq_disable();
+		if (__atomic_load_n(&kernel_lock_data.serving, __ATOMIC_SEQ_CST) == ticket)
+			break;
+		__asm__ __volatile__("sti; hlt" ::: "memory");
+	}
+	__atomic_store_n(slot, 0, __ATOMIC_RELAXED);
+	local_irq_enable();
+}
 
 bool kernel_lock_held(void)
 {
@@ -22,11 +50,13 @@ bool kernel_lock_held(void)
 
 bool kernel_trylock(void)
 {
-	int free = KERNEL_LOCK_UNLOCKED;
+	u32 serving = __atomic_load_n(&kernel_lock_data.serving, __ATOMIC_ACQUIRE),
+	    expect = serving;
 
-	if (!__atomic_compare_exchange_n(&kernel_lock_data.owner, &free, (int)smp_processor_id(),
-					 false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+	if (!__atomic_compare_exchange_n(&kernel_lock_data.next, &expect, serving + 1, false,
+					 __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
 		return false;
+	__atomic_store_n(&kernel_lock_data.owner, (int)smp_processor_id(), __ATOMIC_RELAXED);
 	kernel_lock_data.acquired++;
 	return true;
 }
@@ -40,10 +70,11 @@ void kernel_lock(void)
 	if (!kernel_trylock()) {
 		/* Interrupts on while waiting: IPIs must still be answered. */
 		local_irq_enable();
-		while (!kernel_trylock())
-			while (__atomic_load_n(&kernel_lock_data.owner, __ATOMIC_RELAXED) !=
-			       KERNEL_LOCK_UNLOCKED)
-				cpu_relax();
+		u32 ticket = __atomic_fetch_add(&kernel_lock_data.next, 1, __ATOMIC_RELAXED);
+		wait_for_ticket(ticket);
+		__atomic_store_n(&kernel_lock_data.owner, (int)smp_processor_id(),
+				 __ATOMIC_RELAXED);
+		kernel_lock_data.acquired++;
 		kernel_lock_data.contended++;
 		if (!(f & X86_EFLAGS_IF))
 			local_irq_disable();
@@ -56,7 +87,20 @@ void kernel_unlock(void)
 	if (!kernel_lock_held())
 		panic("kernel_unlock: CPU %u does not hold it (owner %d)", smp_processor_id(),
 		      kernel_lock_data.owner);
-	__atomic_store_n(&kernel_lock_data.owner, KERNEL_LOCK_UNLOCKED, __ATOMIC_RELEASE);
+	__atomic_store_n(&kernel_lock_data.owner, KERNEL_LOCK_UNLOCKED, __ATOMIC_RELAXED);
+	u32 next = __atomic_add_fetch(&kernel_lock_data.serving, 1, __ATOMIC_SEQ_CST);
+	u32 waiter = __atomic_load_n(&ticket_waiter[next % NR_CPUS], __ATOMIC_SEQ_CST);
+	if (waiter && __atomic_load_n(&kernel_lock_data.next, __ATOMIC_RELAXED) != next)
+		lapic_send_ipi(percpu_data[waiter - 1].apic_id, CALL_FUNCTION_VECTOR); /* wake it */
+}
+
+void kernel_lock_yield(void)
+{
+	if (__atomic_load_n(&kernel_lock_data.next, __ATOMIC_RELAXED) ==
+	    __atomic_load_n(&kernel_lock_data.serving, __ATOMIC_RELAXED) + 1)
+		return; /* nobody waits */
+	kernel_unlock();
+	kernel_lock();
 }
 
 void kernel_lock_defer(u32 work)

@@ -22,7 +22,13 @@
 
 #define KERNEL_LOCK_UNLOCKED (-1)
 
+/*
+ * A ticket lock (CPUs get it in the order they asked, so one that lets go and asks again at once
+ * goes behind the waiters), and the CPU that holds it.
+ */
 struct kernel_lock_struct {
+	u32 next; /* the next ticket to hand out */
+	u32 serving; /* the ticket that holds the lock */
 	int owner; /* the CPU that holds it, or KERNEL_LOCK_UNLOCKED */
 	u64 acquired; /* times taken, for /proc/warden and tests */
 	u64 contended; /* times a CPU had to wait for it */
@@ -44,6 +50,12 @@ void kernel_unlock(void);
 
 /* True if this CPU holds the kernel lock. */
 bool kernel_lock_held(void);
+
+/*
+ * Lets the CPUs waiting for the lock have it once, then takes it again (a long kernel loop's
+ * cond_resched: Linux's BKL was let go in schedule()). Nothing may be half-changed across it.
+ */
+void kernel_lock_yield(void);
 
 /* Work deferred by interrupt handlers that found the lock elsewhere (kernel_pending bits). */
 #define KERNEL_PENDING_TICK 0x1 /* the timed wake-ups of a tick */

@@ -7,6 +7,7 @@
  * counted idle (so top shows an idle CPU rather than dividing by zero). sysinfo(2)
  * (kernel/sysinfo.c) gives the same numbers to free(1) and uptime(1).
  */
+#include "kernel/cpumask.h"
 #include "fs/proc.h"
 #include "fs/vfs.h"
 #include "kernel/errno.h"
@@ -52,8 +53,10 @@ static int stat_show(struct seq_buf *m)
 	u64 ns = ktime_get_ns(), ticks = ns / (NSEC_PER_SEC / USER_HZ);
 	u64 now = current_time_ns() / NSEC_PER_SEC, up = ns / NSEC_PER_SEC;
 
-	seq_printf(m, "cpu  0 0 0 %llu 0 0 0 0 0 0\n", (unsigned long long)ticks);
-	seq_printf(m, "cpu0 0 0 0 %llu 0 0 0 0 0 0\n", (unsigned long long)ticks);
+	/* One line for all CPUs, then one per online CPU (all idle, as Warden counts no more). */
+	seq_printf(m, "cpu  0 0 0 %llu 0 0 0 0 0 0\n", (unsigned long long)(ticks * nr_cpu_ids));
+	for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++)
+		seq_printf(m, "cpu%u 0 0 0 %llu 0 0 0 0 0 0\n", cpu, (unsigned long long)ticks);
 	seq_printf(m, "intr 0\nctxt 0\nbtime %llu\n",
 		   (unsigned long long)(now > up ? now - up : 0));
 	seq_printf(m, "processes %d\nprocs_running %u\nprocs_blocked 0\n", last_pid(),

@@ -205,6 +205,9 @@ static void finish_task_switch(void)
 	if (prev) {
 		c->prev_task = NULL;
 		__atomic_store_n(&prev->on_cpu, 0, __ATOMIC_RELEASE);
+		/* Still runnable but no longer allowed here (sched_setaffinity): wake its CPU. */
+		if (prev->state == TASK_RUNNING && prev->cpu != smp_processor_id())
+			smp_send_reschedule(prev->cpu);
 	}
 	if (!dead)
 		return;
@@ -244,23 +247,66 @@ void schedule_tail(void)
 	local_irq_enable();
 }
 
+/*
+ * Queues a task that became runnable on a CPU (Linux's try_to_wake_up's select_task_rq): its own
+ * CPU if allowed and not busy, else an allowed idle CPU, else its own (or the first allowed); a
+ * CPU other than this one gets a reschedule IPI if it idles. A task still on a CPU (it is about
+ * to sleep there) stays where it is.
+ */
+void sched_enqueue_task(struct task_struct *t)
+{
+	unsigned int cpu = t->cpu, c;
+
+	if (t->on_cpu)
+		return;
+	if (cpu >= nr_cpu_ids || !cpumask_test_cpu(cpu, &t->cpus_allowed) ||
+	    !cpumask_test_cpu(cpu, &cpu_online_mask))
+		cpu = cpumask_first(&(cpumask_t){ t->cpus_allowed.bits & cpu_online_mask.bits });
+	if (cpu >= nr_cpu_ids)
+		cpu = smp_processor_id();
+	if (cpu_busy(cpu)) {
+		for_each_online_cpu(c) if (cpumask_test_cpu(c, &t->cpus_allowed) && !cpu_busy(c))
+		{
+			cpu = c;
+			break;
+		}
+	}
+	t->cpu = cpu;
+	if (cpu != smp_processor_id() && !cpu_busy(cpu))
+		smp_send_reschedule(cpu);
+}
+
 void wake_up_process(struct task_struct *t)
 {
-	if (t->state == TASK_INTERRUPTIBLE)
+	if (t->state == TASK_INTERRUPTIBLE) {
 		t->state = TASK_RUNNING;
+		sched_enqueue_task(t);
+	}
+}
+
+void sched_timer_wakeups(void)
+{
+	u64 now = ktime_get_ns();
+
+	for (struct task_struct *t = task_list; t; t = t->run_next)
+		if (t->state == TASK_INTERRUPTIBLE && t->wake_at_ns && t->wake_at_ns <= now)
+			wake_up_process(t);
 }
 
 void scheduler_tick(void)
 {
-	u64 now = ktime_get_ns();
+	unsigned int cpu = smp_processor_id();
 
-	if (smp_processor_id() != 0)
-		return; /* the scheduler runs tasks on the boot CPU only, for now */
-
-	jiffies++;
-	for (struct task_struct *t = task_list; t; t = t->run_next)
-		if (t->state == TASK_INTERRUPTIBLE && t->wake_at_ns && t->wake_at_ns <= now)
-			wake_up_process(t);
+	if (cpu == 0)
+		jiffies++;
+	if (cpu_busy(cpu))
+		cpu_ticks_busy[cpu]++;
+	else
+		cpu_ticks_idle[cpu]++;
+	if (kernel_lock_held())
+		sched_timer_wakeups();
+	else
+		kernel_lock_defer(KERNEL_PENDING_TICK);
 	current->need_resched = true;
 }
 

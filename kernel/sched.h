@@ -15,6 +15,7 @@
 #include "kernel/cred.h"
 #include "arch/x86_64/percpu.h"
 #include "kernel/cpumask.h"
+#include "kernel/kernel_lock.h"
 #include "arch/x86_64/ptrace.h"
 
 struct mm_struct;
@@ -316,8 +317,10 @@ void schedule(void);
  */
 static inline void cond_resched(void)
 {
-	if (current->need_resched)
+	if (current->need_resched) {
 		schedule();
+		kernel_lock_yield(); /* and let other CPUs into the kernel */
+	}
 }
 
 /*
