@@ -58,14 +58,14 @@ void zap_page_range(struct mm_struct *mm, u64 start, u64 end)
 	tlb_gather_mmu(&tlb, mm);
 	for (u64 va = start, run_end; va < end; va = run_end) {
 		pte_t *e = pgtable_pte_run(mm->pgd, va, end, &run_end); /* skips missing tables */
+		/* One flush of the whole range; none if no page table covers any of it. */
+		if (e)
+			tlb_flush_pte_range(&tlb, start, end);
 		for (; e && va < run_end; va += PAGE_SIZE, e++) {
 			if (pte_has_frame(*e)) {
 				struct page *pg = phys_to_page(*e & PTE_ADDR_MASK);
 				*e = 0;
 				tlb_remove_page(&tlb, pg);
-				/* One flush of the whole range; none if nothing was mapped. */
-				if (tlb.end != end)
-					tlb_flush_pte_range(&tlb, start, end);
 			}
 		}
 	}
@@ -152,6 +152,7 @@ void change_protection(struct mm_struct *mm, u64 start, u64 end, u64 vm_flags)
 
 	for (u64 va = start, run_end; va < end; va = run_end) {
 		pte_t *e = pgtable_pte_run(mm->pgd, va, end, &run_end);
+		changed |= e != NULL; /* per page table, not per PTE: the loop stays tight */
 		for (; e && va < run_end; va += PAGE_SIZE, e++) {
 			if (!pte_has_frame(*e))
 				continue;
@@ -170,10 +171,9 @@ void change_protection(struct mm_struct *mm, u64 start, u64 end, u64 vm_flags)
 			}
 			/* The soft-dirty bit survives, as Linux's _PAGE_CHG_MASK keeps it. */
 			*e = (*e & (PTE_ADDR_MASK | _PAGE_SOFT_DIRTY)) | p;
-			changed = true;
 		}
 	}
-	if (changed) /* no PTE, no translation any TLB could hold */
+	if (changed) /* no page table, no translation any TLB could hold */
 		flush_tlb_mm_range(mm, start, end);
 }
 
