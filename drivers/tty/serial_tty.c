@@ -50,10 +50,18 @@ void serial_interrupt_work(void)
 
 void serial_interrupt(void)
 {
-	/* The line discipline sends signals: under the kernel lock, now or by its next holder. */
-	if (kernel_lock_held())
+	/*
+	 * The line discipline sends signals: under the kernel lock, now or by its next holder.
+	 * A free lock is taken here (an idle CPU, or user mode): deferring then would leave the
+	 * character in the UART until some CPU next takes the lock, which may be the next key.
+	 */
+	if (kernel_lock_held()) {
 		serial_interrupt_work();
-	else
+	} else if (kernel_trylock()) {
+		serial_interrupt_work();
+		kernel_unlock();
+	} else {
 		kernel_lock_defer(KERNEL_PENDING_SERIAL);
+	}
 	outb(PIC1_CMD, 0x20); /* end of interrupt */
 }
