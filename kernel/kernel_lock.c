@@ -108,6 +108,11 @@ void kernel_lock_defer(u32 work)
 	__atomic_fetch_or(&kernel_pending, work, __ATOMIC_SEQ_CST);
 }
 
+bool kernel_lock_work_pending(void)
+{
+	return __atomic_load_n(&kernel_pending, __ATOMIC_RELAXED) != 0;
+}
+
 void kernel_lock_run_pending(void)
 {
 	u32 work = __atomic_exchange_n(&kernel_pending, 0, __ATOMIC_SEQ_CST);
