@@ -21,6 +21,7 @@
 #include "kernel/string.h"
 #include "kernel/vsprintf.h"
 #include "kernel/kernel_lock.h"
+#include "kernel/lockcheck.h"
 #include "arch/x86_64/smp.h"
 #include "arch/x86_64/gdt.h"
 #include "mm/uaccess.h"
@@ -219,6 +220,9 @@ static void finish_task_switch(void)
 void schedule(void)
 {
 	u64 f = read_rflags();
+
+	if (lockcheck_enabled)
+		lockcheck_might_sleep(&kernel_lock_data);
 	local_irq_disable();
 	struct task_struct *prev = current, *next = pick_next_task(prev);
 	prev->need_resched = false;
