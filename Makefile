@@ -2,6 +2,7 @@
 # Debian packages first (tools/deps.sh). See README.md.
 
 CPU ?= max
+SMP ?= 1
 MEM ?= 256M
 ACCEL ?= tcg
 
@@ -245,8 +246,8 @@ fuzz-host:
 # machine (GRUB, then the shell again); `poweroff` ends QEMU with status 0, which is make's.
 run: deps
 	@$(MAKE) --no-print-directory all
-	@echo "Booting $(ISO) (QEMU -cpu $(CPU), $(MEM)); quit with Ctrl-A X"
-	@qemu-system-x86_64 -accel $(ACCEL) -cpu $(CPU) -m $(MEM) -cdrom $(ISO) -boot d \
+	@echo "Booting $(ISO) (QEMU -cpu $(CPU), -smp $(SMP), $(MEM)); quit with Ctrl-A X"
+	@qemu-system-x86_64 -accel $(ACCEL) -cpu $(CPU) -smp $(SMP) -m $(MEM) -cdrom $(ISO) -boot d \
 		-display none -serial mon:stdio \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04; s=$$?; \
 	[ $$s = 0 ] || echo "run: QEMU exited with status $$s"; exit $$s

@@ -9,6 +9,7 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/percpu.h"
 #include "kernel/panic.h"
+#include "kernel/lockcheck.h"
 #include "kernel/sched.h"
 #include "drivers/tty/tty.h"
 
@@ -58,6 +59,8 @@ bool kernel_trylock(void)
 		return false;
 	__atomic_store_n(&kernel_lock_data.owner, (int)smp_processor_id(), __ATOMIC_RELAXED);
 	kernel_lock_data.acquired++;
+	if (lockcheck_enabled)
+		lockcheck_acquired(&kernel_lock_data);
 	return true;
 }
 
@@ -67,6 +70,9 @@ void kernel_lock(void)
 
 	if (kernel_lock_held())
 		panic("kernel_lock: CPU %u takes it again", smp_processor_id());
+	/* The order check (the kernel lock is outermost), then trylock records it held. */
+	if (lockcheck_enabled)
+		lockcheck_check_order(&kernel_lock_data);
 	if (!kernel_trylock()) {
 		/* Interrupts on while waiting: IPIs must still be answered. */
 		local_irq_enable();
@@ -76,6 +82,8 @@ void kernel_lock(void)
 				 __ATOMIC_RELAXED);
 		kernel_lock_data.acquired++;
 		kernel_lock_data.contended++;
+		if (lockcheck_enabled)
+			lockcheck_acquired(&kernel_lock_data);
 		if (!(f & X86_EFLAGS_IF))
 			local_irq_disable();
 	}
@@ -87,6 +95,8 @@ void kernel_unlock(void)
 	if (!kernel_lock_held())
 		panic("kernel_unlock: CPU %u does not hold it (owner %d)", smp_processor_id(),
 		      kernel_lock_data.owner);
+	if (lockcheck_enabled)
+		lockcheck_release(&kernel_lock_data);
 	__atomic_store_n(&kernel_lock_data.owner, KERNEL_LOCK_UNLOCKED, __ATOMIC_RELAXED);
 	u32 next = __atomic_add_fetch(&kernel_lock_data.serving, 1, __ATOMIC_SEQ_CST);
 	u32 waiter = __atomic_load_n(&ticket_waiter[next % NR_CPUS], __ATOMIC_SEQ_CST);
@@ -106,6 +116,11 @@ void kernel_lock_yield(void)
 void kernel_lock_defer(u32 work)
 {
 	__atomic_fetch_or(&kernel_pending, work, __ATOMIC_SEQ_CST);
+}
+
+bool kernel_lock_work_pending(void)
+{
+	return __atomic_load_n(&kernel_pending, __ATOMIC_RELAXED) != 0;
 }
 
 void kernel_lock_run_pending(void)

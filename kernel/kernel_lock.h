@@ -64,6 +64,9 @@ void kernel_lock_yield(void);
 /* Records deferred work, for the next CPU that takes the lock. */
 void kernel_lock_defer(u32 work);
 
+/* True if deferred work waits for the next holder. */
+bool kernel_lock_work_pending(void);
+
 /* Does the deferred work; the caller holds the kernel lock. */
 void kernel_lock_run_pending(void);
 

@@ -15,6 +15,7 @@
 #include "drivers/acpi/tables.h"
 #include "kernel/init.h"
 #include "kernel/kernel_lock.h"
+#include "kernel/lockcheck.h"
 #include "kernel/sys.h"
 #include "kernel/sched.h"
 #include "arch/x86_64/process.h"
@@ -106,6 +107,8 @@ void kmain(u32 magic, u32 info)
 	if (bootinfo_parse(magic, info, &boot_info))
 		panic("unknown boot protocol (magic %#x)", magic);
 	cmdline_parse(boot_info.cmdline);
+	/* lockcheck: the lock checker (kernel/lockcheck.h), before the first lock is tracked */
+	lockcheck_enabled = cmdline_get("lockcheck") != NULL;
 	console_setup();
 	apply_loglevel();
 	/* poison: uninitialised kernel bytes get a pattern the copies to user space look for. */

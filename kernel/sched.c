@@ -21,6 +21,7 @@
 #include "kernel/string.h"
 #include "kernel/vsprintf.h"
 #include "kernel/kernel_lock.h"
+#include "kernel/lockcheck.h"
 #include "arch/x86_64/smp.h"
 #include "arch/x86_64/gdt.h"
 #include "mm/uaccess.h"
@@ -219,6 +220,9 @@ static void finish_task_switch(void)
 void schedule(void)
 {
 	u64 f = read_rflags();
+
+	if (lockcheck_enabled)
+		lockcheck_might_sleep(&kernel_lock_data);
 	local_irq_disable();
 	struct task_struct *prev = current, *next = pick_next_task(prev);
 	prev->need_resched = false;
@@ -369,11 +373,15 @@ void wake_up(struct wait_queue_head *wq)
 
 /*
  * The idle loop, entered without the kernel lock: take it, run whatever is runnable here, let it
- * go and halt until the next interrupt if nothing is. Interrupts stay off from the last look at
- * the run queue to the halt ("sti; hlt" cannot lose a wake-up's IPI in between).
+ * go and halt if nothing is. Interrupts stay off from the last look at the run queue to the halt
+ * ("sti; hlt" cannot lose a wake-up's IPI in between). A halt that ends without a reason to look
+ * again (a reschedule IPI, deferred work, or every 8th wake-up, to pull tasks queued on busy
+ * CPUs) halts again without taking the lock: idle CPUs do not contend for it on every tick.
  */
 void cpu_idle(void)
 {
+	struct percpu *c = this_cpu();
+
 	for (;;) {
 		local_irq_enable();
 		kernel_lock();
@@ -381,7 +389,11 @@ void cpu_idle(void)
 		schedule();
 		bool idle = pick_next_task(current) == current;
 		kernel_unlock();
-		if (idle)
-			__asm__ __volatile__("sti; hlt" ::: "memory");
+		while (idle) {
+			c->idle_kick = 0;
+			__asm__ __volatile__("sti; hlt; cli" ::: "memory");
+			idle = !c->idle_kick && !kernel_lock_work_pending() &&
+			       ++c->idle_wakeups % 8 != 0;
+		}
 	}
 }

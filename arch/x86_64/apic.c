@@ -38,6 +38,7 @@
 #define APIC_ICR_ASSERT (1u << 14)
 #define APIC_ICR_LEVEL (1u << 15)
 #define APIC_TIMER_DIV_16 0x3
+#define APIC_DEST_ALLBUT (3u << 18) /* shorthand: all excluding self */
 
 #define MSR_IA32_APICBASE 0x1b
 #define APICBASE_ENABLE (1UL << 11)
@@ -118,6 +119,11 @@ static void lapic_icr_write(u32 apic_id, u32 low)
 void lapic_send_ipi(u32 apic_id, u8 vector)
 {
 	lapic_icr_write(apic_id, APIC_DM_FIXED | vector);
+}
+
+void lapic_send_nmi_allbutself(void)
+{
+	lapic_icr_write(0, APIC_DM_NMI | APIC_DEST_ALLBUT);
 }
 
 /* Busy-waits us microseconds on the TSC. */

@@ -37,6 +37,9 @@ void lapic_eoi(void);
 /* Sends a fixed-delivery IPI of vector to the CPU with this APIC id. */
 void lapic_send_ipi(u32 apic_id, u8 vector);
 
+/* Sends an NMI to every other CPU (the panic path stops them with it). */
+void lapic_send_nmi_allbutself(void);
+
 /* Sends INIT, then the two STARTUP IPIs for a trampoline at page `page` (phys page >> 12). */
 void lapic_send_init_sipi(u32 apic_id, u8 page);
 

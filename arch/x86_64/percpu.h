@@ -29,6 +29,8 @@ struct percpu {
 	struct mm_struct
 		*loaded_mm; /* the mm CR3 points at (NULL: kernel_pml4), see mmu_context.c */
 	void *idle_task; /* this CPU's idle task (pid 0) */
+	u32 idle_kick; /* set by a reschedule IPI: the idle loop looks for work (kernel/sched.c) */
+	u32 idle_wakeups; /* the idle loop's halts ended, to look for work to pull now and then */
 	u64 irq_count; /* interrupts taken (the LAPIC timer's and IPIs included), for /proc/stat */
 };
 

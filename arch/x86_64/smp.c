@@ -131,6 +131,7 @@ void smp_reschedule_interrupt(void)
 {
 	struct task_struct *t = current;
 
+	this_cpu()->idle_kick = 1;
 	if (t)
 		t->need_resched = true;
 }

@@ -129,6 +129,11 @@ u64 ktime_get_ns(void)
 	return d / tsc_khz * 1000000 + d % tsc_khz * 1000000 / tsc_khz;
 }
 
+u64 tsc_khz_value(void)
+{
+	return tsc_khz;
+}
+
 u64 boot_wall_seconds(void)
 {
 	return wall_at_boot;

@@ -28,6 +28,9 @@ void timer_eoi(void);
 /* Nanoseconds since boot (monotonic). */
 u64 ktime_get_ns(void);
 
+/* The TSC's rate in kHz (0 before calibration): /proc/cpuinfo's cpu MHz. */
+u64 tsc_khz_value(void);
+
 /* Seconds since 1970 at boot, from the CMOS clock. */
 u64 boot_wall_seconds(void);
 

@@ -411,6 +411,9 @@ void do_trap(struct pt_regs *regs)
 		if (!do_interrupt(regs->vector) || !from_user)
 			return;
 	} else if (regs->vector == X86_TRAP_NMI) {
+		if (panic_in_progress())
+			for (;;) /* another CPU panicked and stops this one */
+				halt();
 		pr_warn("NMI received at RIP %#llx; ignored\n", (unsigned long long)regs->rip);
 		return;
 	}
