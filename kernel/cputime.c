@@ -11,6 +11,7 @@
 #include "kernel/ktime.h"
 #include "kernel/sched.h"
 #include "kernel/string.h"
+#include "arch/x86_64/percpu.h"
 #include "arch/x86_64/time.h"
 #include "mm/mm.h"
 #include "mm/mmap_lock.h"
@@ -47,9 +48,6 @@ struct tms {
 	s64 tms_utime, tms_stime, tms_cutime, tms_cstime;
 };
 
-/* The ktime of the last tick, to charge each tick's true length (hz= changes the period). */
-static u64 last_tick_ns;
-
 /* Is t the idle task, which no process owns? */
 static bool is_idle_task(const struct task_struct *t)
 {
@@ -58,22 +56,24 @@ static bool is_idle_task(const struct task_struct *t)
 
 /*
  * The tick interrupted the current task: the time since the previous tick is its user time if
- * the tick came from user mode, else its system time; then its process's CPU itimers are due.
+ * the tick came from user mode, else its system time (this CPU's last_tick_ns: each tick is
+ * charged its true length, as hz= changes the period). The caller then checks the CPU-clock
+ * timers (run_posix_cpu_timers) once it holds the kernel lock, since they send signals.
  */
 void account_process_tick(bool user_tick)
 {
 	struct task_struct *t = current;
 	u64 now = ktime_get_ns();
-	u64 delta = last_tick_ns && now > last_tick_ns ? now - last_tick_ns : TICK_NSEC;
+	u64 *last = &this_cpu()->last_tick_ns;
+	u64 delta = *last && now > *last ? now - *last : TICK_NSEC;
 
-	last_tick_ns = now;
+	*last = now;
 	if (is_idle_task(t) || !t->signal)
 		return;
 	if (user_tick)
 		t->acct.utime += delta;
 	else
 		t->acct.stime += delta;
-	run_posix_cpu_timers(t);
 }
 
 /*

@@ -42,7 +42,8 @@ struct task_cputime {
 	u64 utime, stime, sum_exec_runtime;
 };
 
-/* The tick's charge: the current task's utime (user_tick) or stime, then its CPU itimers. */
+/* The tick's charge: the current task's utime (user_tick) or stime on this CPU (interrupt
+ * context, no lock); its CPU itimers are checked after, under the kernel lock. */
 void account_process_tick(bool user_tick);
 
 /* A context switch: prev's exact runtime grows, its switch counted; next's clock starts. */

@@ -118,6 +118,8 @@ struct task_struct *task_create(void)
 	t->pid = t->tgid = next_pid++;
 	t->group_leader = t;
 	t->start_time = ktime_get_ns();
+	t->cpu = smp_processor_id();
+	t->cpus_allowed = current->cpus_allowed; /* affinity is inherited, as on Linux */
 	fpu_init_state(t);
 	arch_setup_new_task(t);
 	return t;
@@ -469,6 +471,7 @@ static long kernel_clone(const struct kernel_clone_args *args)
 	}
 	sched_add_task(t);
 	t->state = TASK_RUNNING;
+	sched_enqueue_task(t); /* Linux's wake_up_new_task: an idle CPU may take it at once */
 	if (trace) /* the child runs: now its tracer hears of it (Linux's ptrace_event_pid) */
 		ptrace_event_pid(trace, pid);
 	if ((args->flags & CLONE_VFORK) && wait_for_vfork_done(t, &vfork))

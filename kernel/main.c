@@ -8,11 +8,14 @@
  */
 #include "kernel/bootinfo.h"
 #include "kernel/cmdline.h"
+#include "arch/x86_64/tlb.h"
 #include "kernel/console.h"
 #include "drivers/tty/tty.h"
 #include "drivers/acpi/sleep.h"
 #include "drivers/acpi/tables.h"
 #include "kernel/init.h"
+#include "kernel/kernel_lock.h"
+#include "kernel/lockcheck.h"
 #include "kernel/sys.h"
 #include "kernel/sched.h"
 #include "arch/x86_64/process.h"
@@ -33,6 +36,7 @@
 #include "arch/x86_64/pic.h"
 #include "arch/x86_64/qemu.h"
 #include "arch/x86_64/serial.h"
+#include "arch/x86_64/smp.h"
 #include "arch/x86_64/time.h"
 #include "arch/x86_64/traps.h"
 #include "mm/frame.h"
@@ -94,8 +98,8 @@ static void __noreturn start_userspace(void);
 void kmain(u32 magic, u32 info)
 {
 	serial_init();
-	gdt_init();
-	percpu_init(0);
+	percpu_init(0); /* before gdt_init: load_ldt finds this CPU's GDT through it */
+	gdt_init(0);
 	sched_init();
 	idt_init();
 	pic_disable();
@@ -103,6 +107,8 @@ void kmain(u32 magic, u32 info)
 	if (bootinfo_parse(magic, info, &boot_info))
 		panic("unknown boot protocol (magic %#x)", magic);
 	cmdline_parse(boot_info.cmdline);
+	/* lockcheck: the lock checker (kernel/lockcheck.h), before the first lock is tracked */
+	lockcheck_enabled = cmdline_get("lockcheck") != NULL;
 	console_setup();
 	apply_loglevel();
 	/* poison: uninitialised kernel bytes get a pattern the copies to user space look for. */
@@ -128,9 +134,21 @@ void kmain(u32 magic, u32 info)
 		(unsigned long long)nr_managed_frames(), (unsigned long long)nr_free_frames());
 	pr_info("ksyms: %llu symbols\n", (unsigned long long)ksym_count());
 
+	/* ACPI tables: the CPUs (MADT), how reboot(2) powers off and resets (docs/power.md). */
+	const char *acpi = cmdline_get("acpi");
+	if (acpi && !strcmp(acpi, "off"))
+		pr_info("ACPI: disabled (acpi=off): power-off halts\n");
+	else if (!acpi_table_init(&boot_info.acpi_rsdp))
+		acpi_sleep_init();
+	/* From here kernel code runs under the kernel lock (kernel/kernel_lock.h); the other CPUs
+	 * wait for it in their idle loops, answering IPIs. */
+	kernel_lock();
+	smp_init(); /* the local APIC, and the other CPUs (they idle until there is work) */
+
 	/* debug_vm (always on for self-tests): check each address space after every change. */
 	const char *tests = cmdline_get("test");
 	debug_vm = cmdline_get("debug_vm") || tests;
+	tlb_init(); /* debug_tlb: check every shootdown reached every CPU (docs/tlb.md) */
 	/* ignore_rlimit_data (Linux's boot option): RLIMIT_DATA only warns. */
 	const char *ird = cmdline_get("ignore_rlimit_data");
 	ignore_rlimit_data = ird && *ird != '0' && *ird != 'n' && *ird != 'N';
@@ -153,12 +171,6 @@ static void __noreturn start_userspace(void)
 {
 	const struct boot_module *initrd = boot_info.nr_modules ? &boot_info.modules[0] : NULL;
 
-	/* ACPI tables: how reboot(2) powers off and resets (docs/power.md); acpi=off as Linux. */
-	const char *acpi = cmdline_get("acpi");
-	if (acpi && !strcmp(acpi, "off"))
-		pr_info("ACPI: disabled (acpi=off): power-off halts\n");
-	else if (!acpi_table_init(&boot_info.acpi_rsdp))
-		acpi_sleep_init();
 	time_init(); /* before the first file gets a timestamp */
 	fork_init(); /* max_threads, before init's limits are set from it */
 	trace_init();
@@ -175,5 +187,6 @@ static void __noreturn start_userspace(void)
 	} else {
 		pr_info("boot complete: no initramfs, no init program; idling (QEMU: Ctrl-A X)\n");
 	}
+	kernel_unlock(); /* the idle loop takes it when there is work */
 	cpu_idle();
 }

@@ -4,7 +4,11 @@
  * the console; then QEMU exits with the panic status. A fault while reporting cuts the report
  * short instead of looping.
  */
+#include "arch/x86_64/apic.h"
+#include "kernel/cpumask.h"
+#include "arch/x86_64/percpu.h"
 #include "kernel/panic.h"
+#include "kernel/lockcheck.h"
 #include "kernel/backtrace.h"
 #include "kernel/ksyms.h"
 #include "kernel/printk.h"
@@ -18,7 +22,8 @@
 #define BACKTRACE_MAX 128
 
 extern u8 boot_stack_guard[];
-static volatile int panicking;
+/* The CPU that is reporting a panic, or -1. */
+static int panicking = -1;
 
 /* Formats and writes one line of the report, whatever the log level. */
 static __printf(1, 2) void report(const char *fmt, ...)
@@ -156,15 +161,32 @@ static void explain_guard_hit(u64 addr)
 		       (unsigned long long)addr, (unsigned long long)area);
 }
 
-/* Enters the panic path once; a second entry (a fault while reporting) ends the run at once. */
+bool panic_in_progress(void)
+{
+	return __atomic_load_n(&panicking, __ATOMIC_RELAXED) >= 0;
+}
+
+/*
+ * Enters the panic path once: the first CPU to panic reports, the others are stopped with an NMI
+ * (do_trap halts them) or halt here if they panic too; a second entry on the reporting CPU (a
+ * fault while reporting) ends the run at once.
+ */
 static void panic_enter(void)
 {
+	int me = (int)smp_processor_id(), none = -1;
+
 	local_irq_disable();
-	if (panicking) {
+	if (!__atomic_compare_exchange_n(&panicking, &none, me, false, __ATOMIC_SEQ_CST,
+					 __ATOMIC_SEQ_CST)) {
+		if (none != me)
+			for (;;)
+				halt(); /* another CPU reports: interrupts are off */
 		report("\n*** fault while printing the panic report; stopping ***\n");
 		qemu_exit(QEMU_EXIT_PANIC);
 	}
-	panicking = 1;
+	lockcheck_enabled = false; /* the report takes locks in whatever state they are */
+	if (nr_cpu_ids > 1 && lapic_mapped())
+		lapic_send_nmi_allbutself();
 	report("\n------------[ kernel panic ]------------\n");
 }
 

@@ -23,4 +23,7 @@ void panic_exception(struct pt_regs *regs, const char *extra) __noreturn;
 			panic("BUG at %s:%d (%s): %s", __FILE__, __LINE__, __func__, #cond); \
 	} while (0)
 
+/* True once a CPU has begun reporting a panic (the NMI handler then stops its CPU). */
+bool panic_in_progress(void);
+
 #endif

@@ -147,9 +147,10 @@ static int proc_stat_show(struct seq_buf *m)
 	seq_printf(m, " %llu %llu %llu 0 0", mm ? (permitted ? mm->start_code : 1) : 0ULL,
 		   mm ? (permitted ? mm->end_code : 1) : 0ULL,
 		   mm && permitted ? mm->start_stack : 0ULL);
-	seq_printf(m, " %llu %llu %llu %llu %d 0 0 %d 0 0 0 0 0 0", t->pending & 0xffffffffULL,
+	/* ... exit_signal, processor (the CPU it runs or last ran on), rt_priority, policy, ... */
+	seq_printf(m, " %llu %llu %llu %llu %d 0 0 %d %u 0 0 0 0 0", t->pending & 0xffffffffULL,
 		   t->blocked & 0xffffffffULL, ign & 0xffffffffULL, catch & 0xffffffffULL,
-		   t->state != TASK_RUNNING, t->exit_signal);
+		   t->state != TASK_RUNNING, t->exit_signal, t->cpu);
 	if (mm && permitted)
 		seq_printf(m, " %lu %lu %lu %lu %lu %lu %lu", mm->start_data, mm->end_data,
 			   mm->start_brk, mm->arg_start, mm->arg_end, mm->env_start, mm->env_end);

@@ -7,6 +7,10 @@
  * booted: load 0.00, every tick counted idle (so top shows an idle CPU rather than dividing by
  * zero). sysinfo(2) (kernel/sysinfo.c) gives the same numbers to free(1) and uptime(1).
  */
+#include "kernel/cpumask.h"
+#include "arch/x86_64/cpufeature.h"
+#include "arch/x86_64/percpu.h"
+#include "arch/x86_64/time.h"
 #include "fs/proc.h"
 #include "fs/vfs.h"
 #include "kernel/errno.h"
@@ -52,8 +56,10 @@ static int stat_show(struct seq_buf *m)
 	u64 ns = ktime_get_ns(), ticks = ns / (NSEC_PER_SEC / USER_HZ);
 	u64 now = current_time_ns() / NSEC_PER_SEC, up = ns / NSEC_PER_SEC;
 
-	seq_printf(m, "cpu  0 0 0 %llu 0 0 0 0 0 0\n", (unsigned long long)ticks);
-	seq_printf(m, "cpu0 0 0 0 %llu 0 0 0 0 0 0\n", (unsigned long long)ticks);
+	/* One line for all CPUs, then one per online CPU (all idle, as Warden counts no more). */
+	seq_printf(m, "cpu  0 0 0 %llu 0 0 0 0 0 0\n", (unsigned long long)(ticks * nr_cpu_ids));
+	for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++)
+		seq_printf(m, "cpu%u 0 0 0 %llu 0 0 0 0 0 0\n", cpu, (unsigned long long)ticks);
 	seq_printf(m, "intr 0\nctxt 0\nbtime %llu\n",
 		   (unsigned long long)(now > up ? now - up : 0));
 	seq_printf(m, "processes %d\nprocs_running %u\nprocs_blocked 0\n", last_pid(),
@@ -90,6 +96,37 @@ static char *proc_mounts_get_link(struct inode *inode)
 	return proc_strdup("self/mounts");
 }
 
+/*
+ * /proc/cpuinfo: one block per online CPU, in Linux's x86 layout (show_cpuinfo), with the boot
+ * CPU's identification (every CPU is the same model under QEMU) and each CPU's number and APIC id.
+ */
+static int cpuinfo_show(struct seq_buf *m)
+{
+	const struct cpuinfo *c = &boot_cpu_data;
+	u64 khz = tsc_khz_value();
+
+	for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++) {
+		seq_printf(m, "processor\t: %u\nvendor_id\t: %s\ncpu family\t: %u\nmodel\t\t: %u\n",
+			   cpu, c->vendor, c->family, c->model);
+		seq_printf(m, "model name\t: %s\nstepping\t: %u\n", c->model_name, c->stepping);
+		seq_printf(m, "cpu MHz\t\t: %llu.%03llu\n", (unsigned long long)(khz / 1000),
+			   (unsigned long long)(khz % 1000));
+		seq_printf(m,
+			   "physical id\t: 0\nsiblings\t: %u\ncore id\t\t: %u\ncpu cores\t: %u\n",
+			   nr_cpu_ids, cpu, nr_cpu_ids);
+		seq_printf(m, "apicid\t\t: %u\ninitial apicid\t: %u\n", percpu_data[cpu].apic_id,
+			   percpu_data[cpu].apic_id);
+		seq_printf(m, "fpu\t\t: yes\nfpu_exception\t: yes\nwp\t\t: yes\nflags\t\t:");
+		for (int f = 0; f < X86_NR_FEATURES; f++)
+			if (cpu_has(f))
+				seq_printf(m, " %s", cpu_feature_name(f));
+		seq_printf(m, "\naddress sizes\t: %u bits physical, %u bits virtual\n",
+			   c->phys_bits, c->virt_bits);
+		seq_printf(m, "power management:\n\n");
+	}
+	return 0;
+}
+
 int proc_misc_init(void)
 {
 	int err = proc_create_file(PROC_ROOT, "uptime", 0444, uptime_show);
@@ -98,6 +135,8 @@ int proc_misc_init(void)
 		err = proc_create_file(PROC_ROOT, "loadavg", 0444, loadavg_show);
 	if (!err)
 		err = proc_create_file(PROC_ROOT, "stat", 0444, stat_show);
+	if (!err)
+		err = proc_create_file(PROC_ROOT, "cpuinfo", 0444, cpuinfo_show);
 	if (!err)
 		err = proc_create_file(PROC_ROOT, "version", 0444, version_show);
 	if (!err)

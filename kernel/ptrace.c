@@ -72,6 +72,7 @@ static long ptrace_resume(struct task_struct *t, u64 sig, bool detach)
 	}
 	t->resume_sig = (int)sig;
 	t->state = TASK_RUNNING;
+	sched_enqueue_task(t);
 	return 0;
 }
 
@@ -243,6 +244,7 @@ restart:
 		if (u->state == TASK_TRACED) {
 			u->resume_sig = 0;
 			u->state = TASK_RUNNING;
+			sched_enqueue_task(u);
 		} else if (u->state == EXIT_ZOMBIE && !thread_group_leader(u)) {
 			/*
 			 * A thread: nobody else waits for it. Its release may free its group's

@@ -1,8 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
  * The scheduler: round robin over every task in creation order, a tick that preempts user
- * code and wakes timed sleepers, and wait queues. The boot context becomes the idle task (pid 0),
- * which runs only when nothing else can.
+ * code and wakes timed sleepers, and wait queues. The boot context becomes the idle task (pid 0)
+ * of CPU 0, and each other CPU has its own idle task, which runs only when nothing else can.
+ *
+ * Several CPUs: every scheduler decision is made under the kernel lock (kernel/kernel_lock.h),
+ * so the task list doubles as the run queue. A task has a CPU (task->cpu): a wake-up queues it
+ * there, or on an allowed idle CPU, and sends that CPU a reschedule IPI; a CPU picks the
+ * runnable tasks of its own first, round robin, then pulls one whose CPU is busy (balancing by
+ * idle CPUs). A task that another CPU is still running (on_cpu) is never picked.
  */
 #include "kernel/sched.h"
 #include "kernel/sys.h"
@@ -13,6 +19,11 @@
 #include "arch/x86_64/time.h"
 #include "kernel/panic.h"
 #include "kernel/string.h"
+#include "kernel/vsprintf.h"
+#include "kernel/kernel_lock.h"
+#include "kernel/lockcheck.h"
+#include "arch/x86_64/smp.h"
+#include "arch/x86_64/gdt.h"
 #include "mm/uaccess.h"
 
 extern u8 boot_stack_bottom[];
@@ -23,6 +34,7 @@ static struct task_struct *task_list = &idle_task; /* idle first, then every tas
 spinlock_t tasklist_lock = SPINLOCK_INIT;
 int nr_threads; /* tasks on task_list after the idle task */
 static u64 jiffies;
+u64 cpu_ticks_busy[NR_CPUS], cpu_ticks_idle[NR_CPUS];
 
 void sched_init(void)
 {
@@ -35,8 +47,44 @@ void sched_init(void)
 	attach_thread(&idle_task);
 	rlimit_init(&idle_task); /* Linux's init_task limits: kernel code maps memory unlimited */
 	init_waitqueue_head(&idle_signal.wait_chldexit);
+	idle_task.on_cpu = 1;
+	idle_task.cpus_allowed.bits = (1ULL << NR_CPUS) - 1; /* init inherits every CPU */
 	this_cpu()->current_task = &idle_task;
+	this_cpu()->idle_task = &idle_task;
 	this_cpu()->kernel_rsp = (u64)boot_stack_bottom + KSTACK_SIZE;
+}
+
+struct task_struct *idle_task_create(unsigned int cpu)
+{
+	struct task_struct *t = kzalloc(sizeof(*t), GFP_KERNEL);
+
+	if (!t)
+		return NULL;
+	t->stack = vmalloc(KSTACK_SIZE, GFP_KERNEL);
+	if (!t->stack) {
+		kfree(t);
+		return NULL;
+	}
+	t->pid = 0;
+	t->state = TASK_RUNNING;
+	snprintf(t->comm, sizeof(t->comm), "swapper/%u", cpu);
+	t->signal = &idle_signal;
+	t->group_leader = t;
+	t->cred = idle_task.cred;
+	t->on_cpu = 1;
+	t->cpu = cpu;
+	cpumask_set_cpu(cpu, &t->cpus_allowed);
+	percpu_data[cpu].idle_task = t;
+	return t;
+}
+
+void sched_init_ap(unsigned int cpu)
+{
+	struct task_struct *idle = percpu_data[cpu].idle_task;
+
+	this_cpu()->current_task = idle;
+	this_cpu()->kernel_rsp = (u64)idle->stack + KSTACK_SIZE;
+	tss_set_rsp0(this_cpu()->kernel_rsp);
 }
 
 /* Appends a new task to the list (it runs once its state is TASK_RUNNING). */
@@ -109,31 +157,63 @@ struct task_struct *find_task_by_pid(int pid)
 	return NULL;
 }
 
-/* The next runnable task after prev in list order, wrapping; idle if none. */
-static struct task_struct *pick_next_task(struct task_struct *prev)
+/* True if t may run on cpu now: runnable, allowed there, and no other CPU is running it. */
+static bool can_run_here(struct task_struct *t, struct task_struct *prev, unsigned int cpu)
 {
-	struct task_struct *t = prev->run_next ? prev->run_next : task_list;
+	return t->pid != 0 && t->state == TASK_RUNNING && (!t->on_cpu || t == prev) &&
+	       cpumask_test_cpu(cpu, &t->cpus_allowed);
+}
 
-	for (int pass = 0; pass < 2; pass++) {
-		for (; t; t = t->run_next)
-			if (t != &idle_task && t->state == TASK_RUNNING)
-				return t;
-		t = task_list;
-	}
-	return &idle_task;
+/* True if cpu is running something other than its idle task. */
+static bool cpu_busy(unsigned int cpu)
+{
+	return percpu_data[cpu].current_task != percpu_data[cpu].idle_task;
 }
 
 /*
- * Frees the task that just switched away from this CPU for the last time (an auto-reaped child,
- * Linux's finish_task_switch): its stack could not be freed while it was running on it.
+ * The next task for this CPU after prev in list order, wrapping: the first runnable one queued
+ * here, else one queued on a busy or disallowed CPU (pulled here), else the idle task.
+ */
+static struct task_struct *pick_next_task(struct task_struct *prev)
+{
+	unsigned int cpu = smp_processor_id();
+	struct task_struct *t = prev->run_next ? prev->run_next : task_list, *pull = NULL;
+
+	for (int pass = 0; pass < 2; pass++) {
+		for (; t; t = t->run_next) {
+			if (!can_run_here(t, prev, cpu))
+				continue;
+			if (t->cpu == cpu)
+				return t;
+			if (!pull && (t->cpu >= nr_cpu_ids || cpu_busy(t->cpu) ||
+				      !cpumask_test_cpu(t->cpu, &t->cpus_allowed)))
+				pull = t;
+		}
+		t = task_list;
+	}
+	return pull ? pull : this_cpu()->idle_task;
+}
+
+/*
+ * After the switch, on the new task's stack: the task switched away from may now be picked by
+ * other CPUs (Linux's finish_task_switch clearing on_cpu), and a task that exited for good
+ * (an auto-reaped child) is freed: its stack could not be freed while it was running on it.
  */
 static void finish_task_switch(void)
 {
-	struct task_struct *dead = this_cpu()->dead_task;
+	struct percpu *c = this_cpu();
+	struct task_struct *prev = c->prev_task, *dead = c->dead_task;
 
+	if (prev) {
+		c->prev_task = NULL;
+		__atomic_store_n(&prev->on_cpu, 0, __ATOMIC_RELEASE);
+		/* Still runnable but no longer allowed here (sched_setaffinity): wake its CPU. */
+		if (prev->state == TASK_RUNNING && prev->cpu != smp_processor_id())
+			smp_send_reschedule(prev->cpu);
+	}
 	if (!dead)
 		return;
-	this_cpu()->dead_task = NULL;
+	c->dead_task = NULL;
 	sched_remove_task(dead);
 	free_task(dead);
 }
@@ -141,11 +221,17 @@ static void finish_task_switch(void)
 void schedule(void)
 {
 	u64 f = read_rflags();
+
+	if (lockcheck_enabled)
+		lockcheck_might_sleep(&kernel_lock_data);
 	local_irq_disable();
 	struct task_struct *prev = current, *next = pick_next_task(prev);
 	prev->need_resched = false;
 	if (next != prev) {
 		account_switch(prev, next);
+		next->on_cpu = 1;
+		next->cpu = smp_processor_id();
+		this_cpu()->prev_task = prev;
 		arch_switch_to(prev, next);
 		finish_task_switch();
 	}
@@ -167,21 +253,67 @@ void schedule_tail(void)
 	local_irq_enable();
 }
 
+/*
+ * Queues a task that became runnable on a CPU (Linux's try_to_wake_up's select_task_rq): its own
+ * CPU if allowed and not busy, else an allowed idle CPU, else its own (or the first allowed); a
+ * CPU other than this one gets a reschedule IPI if it idles. A task still on a CPU (it is about
+ * to sleep there) stays where it is.
+ */
+void sched_enqueue_task(struct task_struct *t)
+{
+	unsigned int cpu = t->cpu, c;
+
+	if (t->on_cpu)
+		return;
+	if (cpu >= nr_cpu_ids || !cpumask_test_cpu(cpu, &t->cpus_allowed) ||
+	    !cpumask_test_cpu(cpu, &cpu_online_mask))
+		cpu = cpumask_first(&(cpumask_t){ t->cpus_allowed.bits & cpu_online_mask.bits });
+	if (cpu >= nr_cpu_ids)
+		cpu = smp_processor_id();
+	if (cpu_busy(cpu)) {
+		for_each_online_cpu(c) if (cpumask_test_cpu(c, &t->cpus_allowed) && !cpu_busy(c))
+		{
+			cpu = c;
+			break;
+		}
+	}
+	t->cpu = cpu;
+	if (cpu != smp_processor_id() && !cpu_busy(cpu))
+		smp_send_reschedule(cpu);
+}
+
 void wake_up_process(struct task_struct *t)
 {
-	if (t->state == TASK_INTERRUPTIBLE)
+	if (t->state == TASK_INTERRUPTIBLE) {
 		t->state = TASK_RUNNING;
+		sched_enqueue_task(t);
+	}
+}
+
+void sched_timer_wakeups(void)
+{
+	u64 now = ktime_get_ns();
+
+	timers_run(now); /* alarms, POSIX timers, timerfds (kernel/hrtimer.c) */
+	for (struct task_struct *t = task_list; t; t = t->run_next)
+		if (t->state == TASK_INTERRUPTIBLE && t->wake_at_ns && t->wake_at_ns <= now)
+			wake_up_process(t);
 }
 
 void scheduler_tick(void)
 {
-	u64 now = ktime_get_ns();
+	unsigned int cpu = smp_processor_id();
 
-	jiffies++;
-	timers_run(now);
-	for (struct task_struct *t = task_list; t; t = t->run_next)
-		if (t->state == TASK_INTERRUPTIBLE && t->wake_at_ns && t->wake_at_ns <= now)
-			wake_up_process(t);
+	if (cpu == 0)
+		jiffies++;
+	if (cpu_busy(cpu))
+		cpu_ticks_busy[cpu]++;
+	else
+		cpu_ticks_idle[cpu]++;
+	if (kernel_lock_held())
+		sched_timer_wakeups();
+	else
+		kernel_lock_defer(KERNEL_PENDING_TICK);
 	current->need_resched = true;
 }
 
@@ -242,17 +374,29 @@ void wake_up(struct wait_queue_head *wq)
 	spin_unlock_irqrestore(&wq->lock, f);
 }
 
-/* The idle loop: run whatever is runnable, else halt until the next interrupt. */
+/*
+ * The idle loop, entered without the kernel lock: take it, run whatever is runnable here, let it
+ * go and halt if nothing is. Interrupts stay off from the last look at the run queue to the halt
+ * ("sti; hlt" cannot lose a wake-up's IPI in between). A halt that ends without a reason to look
+ * again (a reschedule IPI, deferred work, or every 8th wake-up, to pull tasks queued on busy
+ * CPUs) halts again without taking the lock: idle CPUs do not contend for it on every tick.
+ */
 void cpu_idle(void)
 {
+	struct percpu *c = this_cpu();
+
 	for (;;) {
+		local_irq_enable();
+		kernel_lock();
 		local_irq_disable();
 		schedule();
-		/* Halt only if still nothing to run; "sti; hlt" cannot lose a wake-up in between.
-		 */
-		if (pick_next_task(current) == current)
-			__asm__ __volatile__("sti; hlt" ::: "memory");
-		else
-			local_irq_enable();
+		bool idle = pick_next_task(current) == current;
+		kernel_unlock();
+		while (idle) {
+			c->idle_kick = 0;
+			__asm__ __volatile__("sti; hlt; cli" ::: "memory");
+			idle = !c->idle_kick && !kernel_lock_work_pending() &&
+			       ++c->idle_wakeups % 8 != 0;
+		}
 	}
 }

@@ -16,6 +16,8 @@
 #include "kernel/cputime.h"
 #include "kernel/itimer.h"
 #include "arch/x86_64/percpu.h"
+#include "kernel/cpumask.h"
+#include "kernel/kernel_lock.h"
 #include "arch/x86_64/ptrace.h"
 
 struct mm_struct;
@@ -229,6 +231,15 @@ struct task_struct {
 	struct restart_block restart_block;
 	u64 personality;
 	bool need_resched;
+	/*
+	 * SMP (kernel/sched.c): on_cpu is set while a CPU runs the task (from the switch to it
+	 * until the switch away has finished: no other CPU may pick it then, Linux's task_on_cpu);
+	 * cpu is the CPU it runs on or last ran on, where a wake-up queues it; cpus_allowed is its
+	 * affinity (sched_setaffinity). All three change under the kernel lock.
+	 */
+	int on_cpu;
+	unsigned int cpu;
+	cpumask_t cpus_allowed;
 	char exe_path[256]; /* what /proc/self/exe names */
 	u8 fpu_state[FPU_STATE_SIZE]; /* user FPU/SIMD state, XSAVE image at task_fpstate() */
 	u32 pkru; /* user PKRU while the task is not running (Linux's thread.pkru) */
@@ -287,11 +298,21 @@ static inline struct task_struct *get_current(void)
 /* The user registers saved at the top of a task's kernel stack on entry to the kernel. */
 struct pt_regs *task_pt_regs(struct task_struct *t);
 
+/* Makes CPU cpu's idle task (pid 0, "swapper/cpu") with its stack; NULL without memory. */
+struct task_struct *idle_task_create(unsigned int cpu);
+
+/* Makes this AP's idle task (idle_task_create) the running one; called as the AP comes up. */
+void sched_init_ap(unsigned int cpu);
+
 /* Makes the boot context the idle task (pid 0): from here `current` is valid. */
 void sched_init(void);
 
 /* Makes a task runnable. */
 void wake_up_process(struct task_struct *t);
+
+/* Queues a runnable task on a CPU (its own, or an idle allowed one, told by IPI); kernel lock held.
+ */
+void sched_enqueue_task(struct task_struct *t);
 
 /* Gives up the CPU; returns when this task is chosen again. */
 void schedule(void);
@@ -303,12 +324,23 @@ void schedule(void);
  */
 static inline void cond_resched(void)
 {
-	if (current->need_resched)
+	if (current->need_resched) {
 		schedule();
+		kernel_lock_yield(); /* and let other CPUs into the kernel */
+	}
 }
 
-/* Called by the timer interrupt: time passes, sleepers wake, the running task may be preempted. */
+/*
+ * Called by each CPU's timer interrupt: time passes, the running task may be preempted, and
+ * timed sleepers wake (now if this CPU holds the kernel lock, else by the next CPU to take it).
+ */
 void scheduler_tick(void);
+
+/* Wakes the tasks whose timed sleep is over; the caller holds the kernel lock. */
+void sched_timer_wakeups(void);
+
+/* Ticks counted by each CPU (/proc/stat's per-CPU lines): busy (a task ran) and idle. */
+extern u64 cpu_ticks_busy[NR_CPUS], cpu_ticks_idle[NR_CPUS];
 
 /* Nanoseconds since boot. */
 u64 ktime_get_ns(void);
@@ -344,7 +376,7 @@ void free_task(struct task_struct *t);
 void sched_add_task(struct task_struct *t);
 void sched_remove_task(struct task_struct *t);
 
-/* The idle loop of the boot CPU: runs tasks, halts when none can run. */
+/* Each CPU's idle loop: takes the kernel lock, runs tasks, halts when none can run here. */
 void cpu_idle(void) __noreturn;
 
 /* The first task (idle); follow run_next for every other task, in creation order. */

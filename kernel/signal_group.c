@@ -26,8 +26,10 @@ struct task_struct *group_live_thread(struct task_struct *p)
  */
 static void signal_wake_up(struct task_struct *t, bool kill)
 {
-	if (kill && (t->state == TASK_STOPPED || t->state == TASK_TRACED))
+	if (kill && (t->state == TASK_STOPPED || t->state == TASK_TRACED)) {
 		t->state = TASK_RUNNING;
+		sched_enqueue_task(t);
+	}
 	wake_up_process(t);
 }
 
@@ -72,6 +74,7 @@ void prepare_signal(struct task_struct *p, int sig)
 			t->jobctl_stop = 0;
 			if (t->state == TASK_STOPPED) {
 				t->state = TASK_RUNNING;
+				sched_enqueue_task(t);
 				was_stopped = true;
 			}
 		}

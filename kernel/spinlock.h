@@ -8,6 +8,9 @@
 #define WARDEN_SPINLOCK_H
 
 #include "kernel/compiler.h"
+#ifndef WARDEN_HOST
+#include "kernel/lockcheck.h"
+#endif
 
 typedef struct {
 	volatile u32 locked;
@@ -18,8 +21,32 @@ typedef struct {
 		0     \
 	}
 
+#ifndef WARDEN_HOST
+/* The lock checker's hooks (boot option `lockcheck`, kernel/lockcheck.h). */
+#define spin_check_acquire(l)                    \
+	do {                                     \
+		if (unlikely(lockcheck_enabled)) \
+			lockcheck_acquire(l);    \
+	} while (0)
+#define spin_check_acquired(l)                   \
+	do {                                     \
+		if (unlikely(lockcheck_enabled)) \
+			lockcheck_acquired(l);   \
+	} while (0)
+#define spin_check_release(l)                    \
+	do {                                     \
+		if (unlikely(lockcheck_enabled)) \
+			lockcheck_release(l);    \
+	} while (0)
+#else
+#define spin_check_acquire(l) ((void)(l))
+#define spin_check_acquired(l) ((void)(l))
+#define spin_check_release(l) ((void)(l))
+#endif
+
 static inline void spin_lock(spinlock_t *l)
 {
+	spin_check_acquire(l);
 	while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
 		while (READ_ONCE(l->locked))
 			__asm__ __volatile__("pause" ::: "memory");
@@ -27,11 +54,16 @@ static inline void spin_lock(spinlock_t *l)
 
 static inline bool spin_trylock(spinlock_t *l)
 {
-	return !__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE);
+	bool got = !__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE);
+
+	if (got)
+		spin_check_acquired(l);
+	return got;
 }
 
 static inline void spin_unlock(spinlock_t *l)
 {
+	spin_check_release(l);
 	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
 }
 

@@ -34,6 +34,9 @@ long sys_getppid(void);
 long sys_getgroups(int size, u32 *list);
 long sys_set_tid_address(int *tidptr);
 long sys_sched_yield(void);
+long sys_sched_setaffinity(int pid, unsigned int len, const u64 *user_mask);
+long sys_sched_getaffinity(int pid, unsigned int len, u64 *user_mask);
+long sys_getcpu(u32 *cpup, u32 *nodep, void *unused);
 long sys_personality(u64 persona);
 long sys_uname(struct new_utsname *u);
 

@@ -9,6 +9,8 @@
  * /proc/warden/trace takes every record out of the rings and prints each as one JSON line.
  */
 #include "kernel/trace.h"
+#include "arch/x86_64/tlb.h"
+#include "kernel/cpumask.h"
 #include "kernel/cmdline.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
@@ -69,6 +71,7 @@ static const char *const event_names[TRACE_NR_EVENTS] = {
 	[TRACE_VMA_SPLIT] = "vma_split",
 	[TRACE_VMA_MERGE] = "vma_merge",
 	[TRACE_WX_ALERT] = "wx_alert",
+	[TRACE_TLB_FLUSH] = "tlb_flush",
 };
 
 /* The argument names of each event, in order. */
@@ -85,6 +88,7 @@ static const char *const arg_names[TRACE_NR_EVENTS][TRACE_MAX_ARGS] = {
 	[TRACE_VMA_SPLIT] = { "start", "end", "at" },
 	[TRACE_VMA_MERGE] = { "start", "end" },
 	[TRACE_WX_ALERT] = { "call", "addr", "len", "prot", "old_prot", "action" },
+	[TRACE_TLB_FLUSH] = { "cpu", "cpus", "start", "end", "pages", "flush" },
 };
 
 /* This CPU's ring. */
@@ -280,13 +284,16 @@ static void seq_arg(struct seq_buf *m, const struct trace_record *r, int i)
 		seq_printf(m, "\"");
 	} else if (!strcmp(name, "call")) {
 		seq_printf(m, "\"%s\"", v < TRACE_NR_EVENTS ? event_names[v] : "?");
+	} else if (!strcmp(name, "flush")) {
+		seq_printf(m, "\"%s\"", v == 0 ? "invlpg" : v == 1 ? "full" : "none");
 	} else if (!strcmp(name, "action")) {
 		seq_printf(m, "\"%s\"", v == WX_REFUSE ? "refuse" : "warn");
 	} else if (!strcmp(name, "fd") || !strcmp(name, "pkey") || !strcmp(name, "signal") ||
 		   !strcmp(name, "si_code")) {
 		seq_printf(m, "%lld", (long long)(s64)v);
 	} else if (!strcmp(name, "len") || !strcmp(name, "old_len") || !strcmp(name, "new_len") ||
-		   !strcmp(name, "access_rights")) {
+		   !strcmp(name, "access_rights") || !strcmp(name, "pages") ||
+		   !strcmp(name, "cpu")) {
 		seq_printf(m, "%llu", (unsigned long long)v);
 	} else {
 		seq_printf(m, "\"%#llx\"", (unsigned long long)v);
@@ -380,7 +387,10 @@ int __wx_check(enum trace_event call, u64 addr, u64 len, u64 old_flags, u64 new_
 
 /* ---- control ---- */
 
-/* Parses a comma-separated list of event names (or "all", "none") into a mask; false if bad. */
+/*
+ * Parses a comma-separated list of event names (or "all", "none") into a mask; false if bad.
+ * "all" leaves tlb_flush out: it fires on nearly every call, so it is asked for by name.
+ */
 static bool parse_events(const char *s, size_t len, u32 *mask)
 {
 	u32 m = 0;
@@ -390,7 +400,7 @@ static bool parse_events(const char *s, size_t len, u32 *mask)
 		while (n < len && s[n] != ',')
 			n++;
 		if (n == 3 && !memcmp(s, "all", 3)) {
-			m = (1u << TRACE_NR_EVENTS) - 1;
+			m |= ((1u << TRACE_NR_EVENTS) - 1) & ~(1u << TRACE_TLB_FLUSH);
 		} else if (!(n == 4 && !memcmp(s, "none", 4))) {
 			int e;
 			for (e = 0; e < TRACE_NR_EVENTS; e++)
@@ -529,7 +539,7 @@ static int control_show(struct seq_buf *m)
 		   : wx_policy == WX_WARN ? "warn"
 					  : "off");
 	seq_printf(m, "held=%llu dropped=%llu size=%d\n", (unsigned long long)held,
-		   (unsigned long long)dropped, TRACE_RING_SIZE * NR_CPUS);
+		   (unsigned long long)dropped, TRACE_RING_SIZE * (int)nr_cpu_ids);
 	return 0;
 }
 
@@ -567,5 +577,7 @@ int trace_proc_init(void)
 	int err = proc_create_seq(dir, "trace", 0400, trace_show, NULL);
 	if (!err)
 		err = proc_create_seq(dir, "control", 0600, control_show, control_write);
+	if (!err)
+		err = proc_create_seq(dir, "tlb", 0444, tlb_stats_show, NULL);
 	return err;
 }

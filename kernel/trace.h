@@ -2,9 +2,9 @@
 /*
  * Memory-protection event tracing (Tracee-style) and the W^X policy. Events: the mm system calls
  * (mmap, munmap, mremap, mprotect, pkey_mprotect, pkey_alloc, pkey_free, brk), page faults that
- * end in a signal, VMA splits and merges, and W^X alerts. Each record holds a timestamp, the
- * pid, tid and program name, the event's arguments, its return value, and for protection
- * changes the VMA ranges with their old and new protection. Records go into a fixed-size
+ * end in a signal, VMA splits and merges, W^X alerts and TLB shootdowns. Each record holds a
+ * timestamp, the pid, tid and program name, the event's arguments, its return value, and for
+ * protection changes the VMA ranges with their old and new protection. Records go into a fixed-size
  * per-CPU ring (no allocation, drops counted, never a wait) that /proc/warden/trace hands out
  * as JSON lines; /proc/warden/control and the kernel command line choose events, a pid and
  * console echo (docs/tracing.md).
@@ -29,6 +29,7 @@ enum trace_event {
 	TRACE_VMA_SPLIT,
 	TRACE_VMA_MERGE,
 	TRACE_WX_ALERT,
+	TRACE_TLB_FLUSH,
 	TRACE_NR_EVENTS
 };
 

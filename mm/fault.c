@@ -12,6 +12,7 @@
 #include "arch/x86_64/pkru.h"
 #include "mm/filemap.h"
 #include "mm/frame.h"
+#include "mm/mmu_gather.h"
 #include "mm/oom_kill.h"
 #include "mm/overcommit.h"
 #include "arch/x86_64/pgtable.h"
@@ -129,8 +130,17 @@ static int do_wp_page(struct mm_struct *mm, struct vm_area_struct *v, u64 va, pt
 		if (!pg)
 			return -ENOMEM;
 		memcpy(page_address(pg), page_address(old), PAGE_SIZE);
+		/*
+		 * Another CPU may still read the old page through its TLB: it may be freed (when
+		 * the other holder lets go meanwhile) only after the flush, as in zap_page_range.
+		 */
+		struct mmu_gather tlb;
+		tlb_gather_mmu(&tlb, mm);
 		*e = page_to_phys(pg) | prot;
-		put_page(old);
+		tlb_flush_pte_range(&tlb, va, va + PAGE_SIZE);
+		tlb_remove_page(&tlb, old);
+		tlb_finish_mmu(&tlb);
+		return 0;
 	}
 	flush_tlb_mm_range(mm, va, va + PAGE_SIZE);
 	return 0;

@@ -105,11 +105,16 @@ void zero_page_init(void)
 	zero_page->flags |= PG_reserved;
 }
 
-void put_page(struct page *p)
+bool put_page_testzero(struct page *p)
 {
 	if (p->flags & PG_reserved)
-		return; /* never freed: the zero page */
-	if (__atomic_sub_fetch(&p->refcount, 1, __ATOMIC_ACQ_REL) == 0)
+		return false; /* never freed: the zero page */
+	return __atomic_sub_fetch(&p->refcount, 1, __ATOMIC_ACQ_REL) == 0;
+}
+
+void put_page(struct page *p)
+{
+	if (put_page_testzero(p))
 		free_page(p);
 }
 

@@ -107,6 +107,12 @@ static inline void get_page(struct page *p)
 /* Drops a reference; the last one frees the frame. Reserved frames (the zero page) stay. */
 void put_page(struct page *p);
 
+/*
+ * Drops a reference without freeing: true when it was the last one, and the caller must free the
+ * frame (free_page) itself. The mmu_gather uses it to free frames only after the TLB flush.
+ */
+bool put_page_testzero(struct page *p);
+
 /* Allocates a frame and returns its direct-map address (NULL when memory runs out). */
 void *get_free_page(unsigned int gfp);
 

@@ -8,6 +8,7 @@
 #include "mm/mm.h"
 #include "mm/internal.h"
 #include "mm/frame.h"
+#include "mm/mmu_gather.h"
 #include "mm/filemap.h"
 #include "kernel/sched.h"
 #include "arch/x86_64/pgtable.h"
@@ -30,6 +31,7 @@ int pgd_alloc(struct mm_struct *mm)
 
 void pgd_free(struct mm_struct *mm)
 {
+	tlb_mm_release(mm); /* no CPU may walk the tables from here on, not even a lazy one */
 	pgtable_free_user(mm->pgd);
 	free_page_addr(mm->pgd);
 }
@@ -51,16 +53,23 @@ u64 vm_get_page_prot(u64 vm_flags)
 
 void zap_page_range(struct mm_struct *mm, u64 start, u64 end)
 {
+	struct mmu_gather tlb;
+
+	tlb_gather_mmu(&tlb, mm);
 	for (u64 va = start, run_end; va < end; va = run_end) {
 		pte_t *e = pgtable_pte_run(mm->pgd, va, end, &run_end); /* skips missing tables */
+		/* One flush of the whole range; none if no page table covers any of it. */
+		if (e)
+			tlb_flush_pte_range(&tlb, start, end);
 		for (; e && va < run_end; va += PAGE_SIZE, e++) {
 			if (pte_has_frame(*e)) {
-				put_page(phys_to_page(*e & PTE_ADDR_MASK));
+				struct page *pg = phys_to_page(*e & PTE_ADDR_MASK);
 				*e = 0;
+				tlb_remove_page(&tlb, pg);
 			}
 		}
 	}
-	flush_tlb_mm_range(mm, start, end);
+	tlb_finish_mmu(&tlb);
 }
 
 void madvise_free_pte_range(struct mm_struct *mm, u64 start, u64 end)
@@ -83,6 +92,10 @@ void madvise_free_pte_range(struct mm_struct *mm, u64 start, u64 end)
 
 void pageout_pte_range(struct mm_struct *mm, u64 start, u64 end)
 {
+	struct mmu_gather tlb;
+
+	tlb_gather_mmu(&tlb, mm);
+	tlb_flush_pte_range(&tlb, start, end);
 	for (u64 va = start, run_end; va < end; va = run_end) {
 		pte_t *e = pgtable_pte_run(mm->pgd, va, end, &run_end);
 		for (; e && va < run_end; va += PAGE_SIZE, e++) {
@@ -95,71 +108,51 @@ void pageout_pte_range(struct mm_struct *mm, u64 start, u64 end)
 				*e &= ~(u64)_PAGE_LAZYFREE; /* written again: no longer freeable */
 				continue;
 			}
-			put_page(pg);
 			*e = 0;
+			tlb_remove_page(&tlb, pg);
 		}
 	}
-	flush_tlb_mm_range(mm, start, end);
+	tlb_finish_mmu(&tlb);
 }
 
-/*
- * Page tables unlinked from an mm wait here for the TLB flush that must come before their frames
- * can be reused (Linux's mmu_gather): the page-walk caches may still hold the cleared entries, and
- * a walk through a reused frame would read whatever it holds now as page-table entries.
- */
-#define PT_FREE_BATCH 64
-
-struct pt_free_batch {
-	struct mm_struct *mm;
-	u64 start, end; /* the user range whose translations the flush drops */
-	unsigned int nr;
-	struct page *tables[PT_FREE_BATCH];
-};
-
-/* Flushes the TLB for the batch's range (page-walk caches included), then frees its tables. */
-static void pt_free_batch_flush(struct pt_free_batch *b)
+/* pgtable_free_range's release: the unlinked table waits in the gather for the flush. */
+static void free_pgtables_release(struct page *table, void *arg)
 {
-	if (!b->nr)
-		return;
-	flush_tlb_mm_freed_tables(b->mm, b->start, b->end);
-	for (unsigned int i = 0; i < b->nr; i++)
-		free_page(b->tables[i]);
-	b->nr = 0;
-}
+	struct mmu_gather *tlb = arg;
 
-/* pgtable_free_range's release: queues one unlinked table, flushing when the batch is full. */
-static void pt_free_batch_add(struct page *table, void *arg)
-{
-	struct pt_free_batch *b = arg;
-
-	if (b->nr == PT_FREE_BATCH)
-		pt_free_batch_flush(b);
-	b->tables[b->nr++] = table;
+	tlb_remove_table(tlb, table, tlb->start, tlb->end);
 }
 
 void free_pgtables(struct mm_struct *mm, u64 start, u64 end)
 {
 	struct vm_area_struct *prev, *next = vma_tree_find_vma_prev(&mm->mm_rb, start, &prev);
 	u64 floor = prev ? prev->vm_end : 0, ceiling = next ? next->vm_start : 0;
-	struct pt_free_batch b = { .mm = mm, .nr = 0 };
+	struct mmu_gather tlb;
 
 	if (next && next->vm_start < end)
 		return; /* not empty: a caller's bug, and freeing here would lose pages */
-	/* A table goes only if the whole range it translates lies in [floor, ceiling): flush that.
+	/*
+	 * A table goes only if the whole range it translates lies in [floor, ceiling): that is
+	 * the range to flush once any table went (the gather's range stays empty until then).
 	 */
-	b.start = floor;
-	b.end = ceiling ? ceiling : USER_TOP;
-	pgtable_free_range(mm->pgd, start, end, floor, ceiling, pt_free_batch_add, &b);
-	pt_free_batch_flush(&b);
+	tlb_gather_mmu(&tlb, mm);
+	tlb.start = floor;
+	tlb.end = ceiling ? ceiling : USER_TOP;
+	pgtable_free_range(mm->pgd, start, end, floor, ceiling, free_pgtables_release, &tlb);
+	if (!tlb.freed)
+		return; /* no table went: the PTEs were flushed when they were cleared */
+	tlb_finish_mmu(&tlb);
 }
 
 void change_protection(struct mm_struct *mm, u64 start, u64 end, u64 vm_flags)
 {
 	u64 prot = vm_get_page_prot(vm_flags) & ~(u64)_PAGE_SOFT_DIRTY;
 	u64 ro = prot & ~(u64)_PAGE_WRITE_BITS;
+	bool changed = false;
 
 	for (u64 va = start, run_end; va < end; va = run_end) {
 		pte_t *e = pgtable_pte_run(mm->pgd, va, end, &run_end);
+		changed |= e != NULL; /* per page table, not per PTE: the loop stays tight */
 		for (; e && va < run_end; va += PAGE_SIZE, e++) {
 			if (!pte_has_frame(*e))
 				continue;
@@ -180,7 +173,8 @@ void change_protection(struct mm_struct *mm, u64 start, u64 end, u64 vm_flags)
 			*e = (*e & (PTE_ADDR_MASK | _PAGE_SOFT_DIRTY)) | p;
 		}
 	}
-	flush_tlb_mm_range(mm, start, end);
+	if (changed) /* no page table, no translation any TLB could hold */
+		flush_tlb_mm_range(mm, start, end);
 }
 
 /*
@@ -342,9 +336,10 @@ void dump_task_mm(int pid)
 
 void switch_mm(struct mm_struct *mm)
 {
-	u64 pa = virt_to_phys(mm ? mm->pgd : kernel_pml4);
+	u64 f = read_rflags();
 
-	if (read_cr3() != pa)
-		write_cr3(pa);
-	load_mm_ldt(mm);
+	local_irq_disable();
+	switch_mm_irqs_off(this_cpu()->loaded_mm, mm);
+	if (f & X86_EFLAGS_IF)
+		local_irq_enable();
 }

@@ -15,6 +15,7 @@
 #include "mm/vma_tree.h"
 #include "kernel/spinlock.h"
 #include "kernel/rwsem.h"
+#include "kernel/cpumask.h"
 
 struct file;
 
@@ -132,6 +133,15 @@ struct mm_struct {
 		       * /proc/self/mem or pagemap) */
 	spinlock_t lock; /* guards ldt's replacement */
 	struct ldt_struct *ldt; /* the LDT (arch/x86_64/ldt.h), NULL until modify_ldt writes one */
+	/*
+	 * The CPUs whose TLBs may hold this mm's translations (Linux's mm_cpumask): a CPU sets its
+	 * bit when it loads the mm and clears it once its CR3 moved away (switch_mm_irqs_off) or a
+	 * shootdown found it lazy (leave_mm); atomic bit operations, no lock. tlb_gen: the flush
+	 * generation (Linux's context.tlb_gen), bumped atomically by every flush of this mm; each
+	 * CPU records the one it has flushed up to (docs/tlb.md). Neither is copied by fork.
+	 */
+	cpumask_t cpu_bitmap;
+	u64 tlb_gen;
 	u64 mmap_base;
 	/*
 	 * Flags every new mapping and heap growth gets (Linux's def_flags): VM_LOCKED, and
@@ -240,6 +250,12 @@ void dump_task_mm(int pid);
 
 /* Makes mm the current address space of this CPU. */
 void switch_mm(struct mm_struct *mm);
+
+/* The CPUs that may cache mm's translations. */
+static inline cpumask_t *mm_cpumask(struct mm_struct *mm)
+{
+	return &mm->cpu_bitmap;
+}
 
 /*
  * Maps len bytes (page-rounded) at addr (a hint, or exact with MAP_FIXED) of file from page

@@ -110,7 +110,11 @@ void cpu_detect(void)
 	}
 }
 
-void cpu_enable_protections(void)
+/*
+ * Switches on this CPU's protections and extensions (CR0 and CR4) from the boot CPU's features:
+ * the same bits on every CPU, so a task sees the same machine wherever it runs. Returns CR4.
+ */
+static u64 cpu_init_protections(void)
 {
 	u64 cr0 = read_cr0(), cr4 = read_cr4();
 
@@ -121,18 +125,25 @@ void cpu_enable_protections(void)
 		cr4 |= X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
 	if (cpu_has(X86_FEATURE_SMEP))
 		cr4 |= X86_CR4_SMEP;
-	if (cpu_has(X86_FEATURE_SMAP)) {
+	if (cpu_has(X86_FEATURE_SMAP))
 		cr4 |= X86_CR4_SMAP;
-		smap_enabled = true;
-	}
 	if (cpu_has(X86_FEATURE_UMIP))
 		cr4 |= X86_CR4_UMIP;
 	if (cpu_has(X86_FEATURE_XSAVE))
 		cr4 |= X86_CR4_OSXSAVE;
 	if (cpu_has(X86_FEATURE_PKU))
 		cr4 |= X86_CR4_PKE;
+	cr4 |= X86_CR4_PGE;
 	write_cr0(cr0);
 	write_cr4(cr4);
+	return cr4;
+}
+
+void cpu_enable_protections(void)
+{
+	u64 cr4 = cpu_init_protections();
+
+	smap_enabled = cr4 & X86_CR4_SMAP;
 	/* CPUID now reports what the OS switched on (OSXSAVE, OSPKE), as user mode will see it. */
 	if (cr4 & X86_CR4_OSXSAVE)
 		boot_cpu_data.features |= 1UL << X86_FEATURE_OSXSAVE;
@@ -141,6 +152,12 @@ void cpu_enable_protections(void)
 		pku_enabled = true; /* PKRU is 0 (all open) until the first task gets its own */
 	}
 	fpu__init_system();
+}
+
+void cpu_enable_protections_ap(void)
+{
+	cpu_init_protections();
+	fpu__init_cpu();
 }
 
 void cpu_report(void)

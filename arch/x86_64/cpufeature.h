@@ -62,6 +62,9 @@ static inline bool cpu_has(enum cpu_feature f)
  */
 void cpu_enable_protections(void);
 
+/* The same protections on a secondary CPU as it comes up (CR0, CR4, XCR0), after the boot CPU's. */
+void cpu_enable_protections_ap(void);
+
 /* Prints the CPU, its features and what the kernel switched on. */
 void cpu_report(void);
 

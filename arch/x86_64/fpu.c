@@ -108,6 +108,12 @@ void fpu__init_system(void)
 		(unsigned long long)mask, fpu_user_xstate_size, xstate_offset(XFEATURE_PKRU));
 }
 
+void fpu__init_cpu(void)
+{
+	if (xsave_enabled)
+		xsetbv(0, xfeatures_mask_user);
+}
+
 void *task_fpstate(struct task_struct *t)
 {
 	return (void *)ALIGN_UP((u64)t->fpu_state, 64);

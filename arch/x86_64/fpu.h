@@ -84,6 +84,9 @@ u32 xstate_image_extent(u64 mask);
  */
 void fpu__init_system(void);
 
+/* Gives a secondary CPU the boot CPU's XCR0 (the xstate features every task's image holds). */
+void fpu__init_cpu(void);
+
 /* The 64-byte aligned image of a task's user state (valid while the task is not running). */
 void *task_fpstate(struct task_struct *t);
 

@@ -14,8 +14,8 @@
 #define IST_MCE 3
 #define IST_STACK_SIZE 0x2000
 
-/* Loads the GDT, TSS and a null LDT and reloads the segment registers (on every CPU). */
-void gdt_init(void);
+/* Loads CPU cpu's own GDT, TSS and a null LDT and reloads the segment registers (each CPU). */
+void gdt_init(unsigned int cpu);
 
 /*
  * Makes LDTR this CPU's view of an LDT of nr_entries descriptors at entries (kernel memory), or
@@ -26,7 +26,7 @@ void load_ldt(const void *entries, unsigned int nr_entries);
 /* Unmaps the guard page below each IST stack (after the kernel page tables are live). */
 void gdt_protect_ist_stacks(void);
 
-/* Sets the stack the CPU switches to on an interrupt from user mode. */
+/* Sets the stack this CPU switches to on an interrupt from user mode. */
 void tss_set_rsp0(u64 rsp0);
 
 /* True if addr lies in the guard page of an IST stack; *name gets which one. */

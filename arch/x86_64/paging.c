@@ -94,6 +94,21 @@ const void *memremap_ro(phys_addr_t pa, size_t size)
 	return phys_to_virt(pa);
 }
 
+void *ioremap_uc(phys_addr_t pa, size_t size)
+{
+	if (!size || pa >= DIRECT_MAP_SIZE || size > DIRECT_MAP_SIZE - pa)
+		return NULL;
+	for (phys_addr_t p = ALIGN_DOWN(pa, PAGE_SIZE); p < pa + size; p += PAGE_SIZE) {
+		u64 va = DIRECT_MAP_BASE + p;
+		if (pgtable_lookup(kernel_pml4, va, NULL))
+			return NULL; /* RAM, or mapped already with other attributes */
+		if (pgtable_map(kernel_pml4, va, p, PAGE_KERNEL | _PAGE_PCD | _PAGE_PWT,
+				PG_LEVEL_4K))
+			return NULL;
+	}
+	return (void *)phys_to_virt(pa);
+}
+
 /*
  * The DirectMap lines of /proc/meminfo, as Linux's arch_report_meminfo: the RAM the direct map
  * covers, counted as 4 KiB pages (Warden does not count its larger ones apart), and a 1 GiB

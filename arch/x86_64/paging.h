@@ -21,4 +21,11 @@ void paging_init(void);
  */
 const void *memremap_ro(phys_addr_t pa, size_t size);
 
+/*
+ * Maps device registers [pa, pa+size) (the local APIC) uncached (PCD and PWT), read-write and NX
+ * at their direct-map address, and returns it; NULL if the range is RAM already mapped, out of
+ * the direct map's reach, or tables cannot be allocated. Never unmapped.
+ */
+void *ioremap_uc(phys_addr_t pa, size_t size);
+
 #endif

@@ -14,7 +14,7 @@ PERCPU_USER_RSP   equ 24
 PT_CS             equ 18 * 8
 PT_RIP            equ 17 * 8
 
-extern do_syscall, schedule_tail, poison_kernel_stack
+extern do_syscall, schedule_tail, poison_kernel_stack, kernel_enter_from_user, kernel_exit_to_user
 global entry_syscall, entry_syscall_compat, return_to_user, return_to_user_iret
 global ret_from_fork, ret_from_kernel_thread, switch_to, resume_user_regs
 
@@ -35,6 +35,7 @@ entry_syscall:
 	PUSH_PT_REGS
 	call poison_kernel_stack		; the `poison` boot option (mm/poison.h)
 	xor ebp, ebp				; end of the kernel backtrace
+	call kernel_enter_from_user		; the kernel lock (kernel/kernel_lock.h)
 	mov rdi, rsp
 	call do_syscall
 	jmp return_to_user_irqs_off	; do_syscall's exit_to_user_mode left interrupts off
@@ -46,9 +47,11 @@ entry_syscall:
 ; (fixup_bad_iret), where SYSRET would fault in ring 0 with the user's RSP. A SYSRET fast path
 ; would need Linux's checks first (RCX == RIP, R11 == RFLAGS, RIP below TASK_SIZE_MAX, CS/SS the
 ; user's, no RF or TF).
+; Every way here holds the kernel lock (a syscall, a new task, fixup_bad_iret): released last.
 return_to_user:
 	cli
 return_to_user_irqs_off:
+	call kernel_exit_to_user
 	POP_PT_REGS
 	add rsp, 16
 	swapgs

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
-/* PIT tick, TSC clock, CMOS wall clock. */
+/* The tick (local APIC timer, or the PIT without one), TSC clock, CMOS wall clock. */
 #include "arch/x86_64/time.h"
+#include "arch/x86_64/apic.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/smp.h"
 #include "kernel/cmdline.h"
 #include "kernel/printk.h"
 
@@ -12,6 +14,8 @@
 #define PIT_GATE 0x61
 
 static u64 tsc_at_boot, tsc_khz, wall_at_boot;
+/* The APIC timer's ticks per second (divide by 16) and the tick rate, once time_init ran. */
+static u64 lapic_timer_rate, tick_hz;
 
 /* Measures the TSC over 10 ms of PIT channel 2 (one-shot, polled). */
 static u64 calibrate_tsc_khz(void)
@@ -62,20 +66,50 @@ static u64 read_cmos_time(void)
 	return days_since_epoch(y, mo, d) * 86400 + h * 3600 + mi * 60 + s;
 }
 
-void time_init(void)
+void tsc_calibrate(void)
 {
+	if (tsc_khz)
+		return;
 	tsc_khz = calibrate_tsc_khz();
 	tsc_at_boot = rdtsc();
+}
+
+/* Starts this CPU's APIC timer at the boot CPU's rate (run on each AP by time_init). */
+static void lapic_timer_start_cpu(void *unused)
+{
+	(void)unused;
+	lapic_timer_start(lapic_timer_rate, tick_hz);
+}
+
+void timer_init_ap(void)
+{
+	if (__atomic_load_n(&tick_hz, __ATOMIC_ACQUIRE))
+		lapic_timer_start_cpu(NULL);
+}
+
+void time_init(void)
+{
+	tsc_calibrate();
 	wall_at_boot = read_cmos_time();
 	/* hz=N (19..10000) sets the tick: a fast one preempts user mode often (stress tests) */
 	u64 hz = HZ;
 	if (cmdline_get_u64("hz", &hz) && (hz < 19 || hz > 10000))
 		hz = HZ;
-	u16 div = (u16)(PIT_HZ / hz);
-	outb(PIT_CMD, 0x34); /* channel 0, lo/hi, rate generator */
-	outb(PIT_CH0, div & 0xff);
-	outb(PIT_CH0, div >> 8);
-	outb(0x21, inb(0x21) & ~0x01); /* unmask IRQ 0 */
+	if (lapic_mapped())
+		lapic_timer_rate = lapic_timer_calibrate();
+	if (lapic_timer_rate) {
+		/* Each CPU's own APIC timer ticks (the PIT only measured it); APs that come up
+		 * later start theirs in timer_init_ap. */
+		__atomic_store_n(&tick_hz, hz, __ATOMIC_RELEASE);
+		lapic_timer_start_cpu(NULL);
+		smp_call_function_many(&cpu_online_mask, lapic_timer_start_cpu, NULL, true);
+	} else {
+		u16 div = (u16)(PIT_HZ / hz);
+		outb(PIT_CMD, 0x34); /* channel 0, lo/hi, rate generator */
+		outb(PIT_CH0, div & 0xff);
+		outb(PIT_CH0, div >> 8);
+		outb(0x21, inb(0x21) & ~0x01); /* unmask IRQ 0 */
+	}
 	pr_info("time: TSC %llu.%03llu MHz, tick %llu Hz\n", (unsigned long long)(tsc_khz / 1000),
 		(unsigned long long)(tsc_khz % 1000), (unsigned long long)hz);
 }
@@ -93,6 +127,11 @@ u64 ktime_get_ns(void)
 
 	/* d * 10^6 / khz without 128-bit division (no libgcc in the kernel). */
 	return d / tsc_khz * 1000000 + d % tsc_khz * 1000000 / tsc_khz;
+}
+
+u64 tsc_khz_value(void)
+{
+	return tsc_khz;
 }
 
 u64 boot_wall_seconds(void)

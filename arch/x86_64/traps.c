@@ -2,12 +2,16 @@
 /* The exception and interrupt dispatcher, and the IDT. */
 #include "kernel/trace.h"
 #include "arch/x86_64/traps.h"
+#include "arch/x86_64/apic.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/smp.h"
 #include "arch/x86_64/cpufeature.h"
 #include "arch/x86_64/umip.h"
 #include "arch/x86_64/gdt.h"
 #include "arch/x86_64/layout.h"
 #include "arch/x86_64/percpu.h"
+#include "kernel/cputime.h"
+#include "kernel/itimer.h"
 #include "arch/x86_64/ptrace.h"
 #include "kernel/compiler.h"
 #include "kernel/panic.h"
@@ -21,6 +25,7 @@
 #include "mm/uaccess.h"
 #include "kernel/string.h"
 #include "drivers/tty/tty.h"
+#include "kernel/kernel_lock.h"
 
 int fault_catch_enter(struct fault_catch *fc) __returns_twice;
 
@@ -109,13 +114,18 @@ static void set_gate(int vector, u64 handler, int ist)
 	};
 }
 
-void idt_init(void)
+void idt_load(void)
 {
 	struct {
 		u16 limit;
 		u64 base;
 	} __packed p = { sizeof(idt) - 1, (u64)idt };
 
+	__asm__ __volatile__("lidt %0" ::"m"(p));
+}
+
+void idt_init(void)
+{
 	for (int v = 0; v < 256; v++)
 		set_gate(v, trap_stubs[v], 0);
 	/* int3 and into are how user programs raise #BP and #OF: their gates have DPL 3. */
@@ -124,7 +134,7 @@ void idt_init(void)
 	idt[X86_TRAP_DF].ist = IST_DOUBLE_FAULT;
 	idt[X86_TRAP_NMI].ist = IST_NMI;
 	idt[X86_TRAP_MC].ist = IST_MCE;
-	__asm__ __volatile__("lidt %0" ::"m"(p));
+	idt_load();
 }
 
 /* Resumes at the exception-table fixup for the faulting instruction, if it has one. */
@@ -350,6 +360,44 @@ static void __noreturn fixup_bad_iret(struct pt_regs *regs)
 }
 
 /*
+ * An interrupt (vector 32 and up): acknowledges it and does the per-CPU part of its work.
+ * Returns false for a stray or spurious one (nothing to do on the way back).
+ */
+static bool do_interrupt(u64 vector, bool from_user)
+{
+	switch (vector) {
+	case TIMER_VECTOR:
+	case LOCAL_TIMER_VECTOR:
+		if (vector == TIMER_VECTOR)
+			timer_eoi();
+		else
+			lapic_eoi();
+		account_process_tick(from_user);
+		/* CPU-clock timers send signals: under the kernel lock (from user mode: below) */
+		if (!from_user && kernel_lock_held())
+			run_posix_cpu_timers(current);
+		scheduler_tick();
+		return true;
+	case CALL_FUNCTION_VECTOR:
+		lapic_eoi();
+		smp_call_function_interrupt();
+		return true;
+	case RESCHEDULE_VECTOR:
+		lapic_eoi();
+		smp_reschedule_interrupt();
+		return true;
+	case SERIAL_IRQ_VECTOR:
+		serial_interrupt(); /* COM1 input into ttyS0's line discipline */
+		return true;
+	case ERROR_APIC_VECTOR:
+		lapic_eoi();
+		return false;
+	default:
+		return false; /* spurious (no EOI), or a stray PIC IRQ 7: nothing to acknowledge */
+	}
+}
+
+/*
  * Every exception and interrupt comes here. Exceptions in kernel mode are fixed up if the
  * exception table or a fault catch expects them, and are fatal otherwise. User-mode exceptions
  * become signals. On the way back to user mode pending work (rescheduling, signals) is done.
@@ -357,31 +405,42 @@ static void __noreturn fixup_bad_iret(struct pt_regs *regs)
 void do_trap(struct pt_regs *regs)
 {
 	u64 cr2 = regs->vector == X86_TRAP_PF ? read_cr2() : 0;
+	bool from_user = user_mode(regs);
 
-	if (!user_mode(regs) && is_bad_iret(regs)) {
+	if (!from_user && is_bad_iret(regs)) {
+		kernel_lock(); /* the lock was let go before the IRETQ */
 		fixup_bad_iret(regs);
 	}
-	if (regs->vector == TIMER_VECTOR) {
-		timer_eoi();
-		account_process_tick(user_mode(regs));
-		scheduler_tick();
-	} else if (regs->vector == SERIAL_IRQ_VECTOR) {
-		serial_interrupt(); /* COM1 input into ttyS0's line discipline */
-	} else if (regs->vector >= 32) {
-		return; /* a stray interrupt (e.g. a spurious PIC IRQ 7): nothing to acknowledge */
+	if (regs->vector >= 32) {
+		/* Interrupts: per-CPU work only; what needs the kernel lock is deferred. */
+		this_cpu()->irq_count++;
+		if (!do_interrupt(regs->vector, from_user) || !from_user)
+			return;
 	} else if (regs->vector == X86_TRAP_NMI) {
+		if (panic_in_progress())
+			for (;;) /* another CPU panicked and stops this one */
+				halt();
 		pr_warn("NMI received at RIP %#llx; ignored\n", (unsigned long long)regs->rip);
 		return;
+	}
+	if (from_user)
+		kernel_enter_from_user();
+	if (regs->vector >= 32) {
+		/* a tick in user mode: its CPU-clock timers, now that the kernel lock is held */
+		if (regs->vector == TIMER_VECTOR || regs->vector == LOCAL_TIMER_VECTOR)
+			run_posix_cpu_timers(current);
 	} else if (regs->vector == X86_TRAP_PF &&
-		   (user_mode(regs) || (cr2 < USER_TOP && in_uaccess(regs)))) {
+		   (from_user || (cr2 < USER_TOP && in_uaccess(regs)))) {
 		if (!do_user_page_fault(regs, cr2))
 			panic_exception(regs,
 					"kernel access to user memory faulted without a fixup");
-	} else if (user_mode(regs)) {
+	} else if (from_user) {
 		do_user_trap(regs);
 	} else if (!fixup_exception(regs) && !resume_fault_catch(regs, cr2)) {
 		panic_exception(regs, NULL);
 	}
-	if (user_mode(regs))
+	if (from_user) {
 		exit_to_user_mode(regs);
+		kernel_exit_to_user();
+	}
 }

@@ -59,7 +59,10 @@ static inline bool user_mode(const struct pt_regs *regs)
 /* Called by trap_common for every vector. */
 void do_trap(struct pt_regs *regs);
 
-/* Loads the IDT: all vectors point at their stubs; #DF, NMI and #MC use IST stacks. */
+/* Loads the IDT on this CPU (every CPU shares the one table idt_init() filled). */
+void idt_load(void);
+
+/* Fills and loads the IDT: all vectors point at their stubs; #DF, NMI and #MC use IST stacks. */
 void idt_init(void);
 
 /* Name of an exception vector ("page fault"), or "interrupt" above 31. */

@@ -4,6 +4,7 @@
  * route the interrupt, IRQ 4 unmasked on the legacy PIC). Output stays polled (serial.c), so the
  * kernel log and a panic work with interrupts off.
  */
+#include "kernel/kernel_lock.h"
 #include "drivers/tty/tty.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/serial.h"
@@ -34,16 +35,50 @@ void serial_tty_init(void)
 	outb(PIC1_DATA, inb(PIC1_DATA) & ~(1 << COM1_IRQ));
 }
 
-void serial_interrupt(void)
+/*
+ * Bytes read from COM1 by the interrupt handler, waiting for the line discipline (which runs
+ * under the kernel lock: it echoes and sends ^C's signal). The handler drains the UART at once,
+ * so its 16-byte FIFO never overflows while the kernel lock is elsewhere.
+ */
+#define RX_RING_SIZE 4096
+static u8 rx_ring[RX_RING_SIZE];
+static u32 rx_head, rx_tail; /* head: next to write; tail: next to read */
+static spinlock_t rx_lock = SPINLOCK_INIT; /* protects rx_ring, rx_head, rx_tail (irqsave) */
+
+void serial_interrupt_work(void)
 {
-	int budget = 256; /* a stuck LSR cannot hold the CPU */
+	for (;;) {
+		u64 f = spin_lock_irqsave(&rx_lock);
+		bool empty = rx_tail == rx_head;
+		u8 c = rx_ring[rx_tail % RX_RING_SIZE];
 
-	while ((inb(SERIAL_COM1 + UART_LSR) & UART_LSR_DR) && budget--) {
-		u8 c = inb(SERIAL_COM1);
-
+		if (!empty)
+			rx_tail++;
+		spin_unlock_irqrestore(&rx_lock, f);
+		if (empty)
+			return;
 		/* A terminal nobody has open takes no input (Linux starts the port at open). */
 		if (ttyS0.count)
 			n_tty_receive_char(&ttyS0, c);
 	}
+}
+
+void serial_interrupt(void)
+{
+	int budget = 256; /* a stuck LSR cannot hold the CPU */
+	u64 f = spin_lock_irqsave(&rx_lock);
+
+	while ((inb(SERIAL_COM1 + UART_LSR) & UART_LSR_DR) && budget--) {
+		u8 c = inb(SERIAL_COM1);
+
+		if (rx_head - rx_tail < RX_RING_SIZE)
+			rx_ring[rx_head++ % RX_RING_SIZE] = c;
+	}
+	spin_unlock_irqrestore(&rx_lock, f);
+	/* The line discipline: under the kernel lock, now or by its next holder. */
+	if (kernel_lock_held())
+		serial_interrupt_work();
+	else
+		kernel_lock_defer(KERNEL_PENDING_SERIAL);
 	outb(PIC1_CMD, 0x20); /* end of interrupt */
 }

@@ -204,6 +204,9 @@ void serial_tty_init(void);
 /* IRQ 4: drains COM1's receive FIFO into the line discipline. */
 void serial_interrupt(void);
 
+/* Reads COM1's received bytes into ttyS0's line discipline; the kernel lock is held. */
+void serial_interrupt_work(void);
+
 /* IRQ 4 through the legacy PIC (vectors 32-47). */
 #define SERIAL_IRQ_VECTOR (32 + 4)
 

@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The lock checker (kernel/lockcheck.h). Per-CPU stacks of held locks and a small open-addressing
+ * table of recorded orders (pairs of static lock addresses), itself under a raw spinlock.
+ */
+#include "kernel/lockcheck.h"
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/percpu.h"
+#include "kernel/ksyms.h"
+#include "kernel/panic.h"
+#include "kernel/printk.h"
+
+#define LOCKCHECK_DEPTH 16
+#define LOCKCHECK_ORDERS 1024 /* a power of two */
+
+bool lockcheck_enabled;
+void (*lockcheck_report_hook)(const char *what);
+
+static struct {
+	const void *lock[LOCKCHECK_DEPTH];
+	u64 site[LOCKCHECK_DEPTH]; /* where it was taken (a return address in the taker) */
+	unsigned int depth;
+} held[NR_CPUS];
+
+static struct {
+	const void *a, *b; /* a was held when b was taken */
+} orders[LOCKCHECK_ORDERS];
+static volatile u32
+	orders_lock; /* a raw test-and-set lock: the checker checks no lock of its own */
+static bool orders_full;
+
+extern char _data[], _end[];
+
+static void lockcheck_acquired_at(const void *lock, u64 site);
+
+/* True for a lock in the kernel image's data: its address names one lock for the machine's life. */
+static bool is_static(const void *lock)
+{
+	return (const char *)lock >= _data && (const char *)lock < _end;
+}
+
+/* The place a held lock was taken, or 0. */
+static u64 held_site(const void *lock)
+{
+	unsigned int cpu = smp_processor_id();
+
+	for (unsigned int i = 0; i < held[cpu].depth && i < LOCKCHECK_DEPTH; i++)
+		if (held[cpu].lock[i] == lock)
+			return held[cpu].site[i];
+	return 0;
+}
+
+/* Prints a lock: its address and the function that took it (or is taking it). */
+static void describe(const char *role, const void *lock, u64 site)
+{
+	char where[96] = "?";
+
+	if (site)
+		ksym_format(where, sizeof(where), site);
+	pr_emerg("lockcheck:   %s: lock at %#llx, taken in %s\n", role, (unsigned long long)lock,
+		 where);
+}
+
+/* Reports a violation: to the self-test's hook if one is set, else a panic with a backtrace. */
+static void report(const char *what, const void *a, const void *b, u64 site)
+{
+	pr_emerg("lockcheck: %s on CPU %u\n", what, smp_processor_id());
+	if (a)
+		describe("held", a, held_site(a));
+	if (b)
+		describe("taking", b, site);
+	if (lockcheck_report_hook) {
+		lockcheck_report_hook(what);
+		return;
+	}
+	panic("lockcheck: %s", what);
+}
+
+static u64 order_slot(const void *a, const void *b)
+{
+	u64 h = ((u64)a * 0x9e3779b97f4a7c15ULL) ^ ((u64)b * 0xc2b2ae3d27d4eb4fULL);
+
+	return (h >> 32) & (LOCKCHECK_ORDERS - 1);
+}
+
+/* Looks the order a -> b up, and records it if add; true if it was there. */
+static bool order_find(const void *a, const void *b, bool add)
+{
+	u64 f = read_rflags(), i = order_slot(a, b);
+	bool found = false;
+
+	local_irq_disable();
+	while (__atomic_exchange_n(&orders_lock, 1, __ATOMIC_ACQUIRE))
+		cpu_relax();
+	for (unsigned int n = 0; n < LOCKCHECK_ORDERS; n++, i = (i + 1) & (LOCKCHECK_ORDERS - 1)) {
+		if (orders[i].a == a && orders[i].b == b) {
+			found = true;
+			break;
+		}
+		if (!orders[i].a) {
+			if (add) {
+				orders[i].a = a;
+				orders[i].b = b;
+			}
+			break;
+		}
+		if (n == LOCKCHECK_ORDERS - 1 && add && !orders_full) {
+			orders_full = true;
+			pr_warn("lockcheck: order table full: new orders are not checked\n");
+		}
+	}
+	__atomic_store_n(&orders_lock, 0, __ATOMIC_RELEASE);
+	if (f & X86_EFLAGS_IF)
+		local_irq_enable();
+	return found;
+}
+
+void lockcheck_check_order(const void *lock)
+{
+	u64 f = read_rflags(), site = (u64)__builtin_return_address(0);
+
+	local_irq_disable();
+	unsigned int cpu = smp_processor_id();
+	for (unsigned int i = 0; i < held[cpu].depth && i < LOCKCHECK_DEPTH; i++) {
+		const void *h = held[cpu].lock[i];
+		if (!is_static(h) || !is_static(lock) || h == lock)
+			continue;
+		if (order_find(lock, h, false))
+			report("lock order inversion (the other order was seen before)", h, lock,
+			       site);
+		else
+			order_find(h, lock, true);
+	}
+	if (f & X86_EFLAGS_IF)
+		local_irq_enable();
+}
+
+void lockcheck_acquire(const void *lock)
+{
+	u64 f = read_rflags(), site = (u64)__builtin_return_address(0);
+
+	local_irq_disable();
+	unsigned int cpu = smp_processor_id();
+	for (unsigned int i = 0; i < held[cpu].depth && i < LOCKCHECK_DEPTH; i++) {
+		const void *h = held[cpu].lock[i];
+		if (h == lock) {
+			report("recursive locking", h, lock, site);
+			goto out; /* (only a self-test's hook returns here) */
+		}
+		if (!is_static(h) || !is_static(lock))
+			continue;
+		if (order_find(lock, h, false))
+			report("lock order inversion (the other order was seen before)", h, lock,
+			       site);
+		else
+			order_find(h, lock, true);
+	}
+	lockcheck_acquired_at(lock, site);
+out:
+	if (f & X86_EFLAGS_IF)
+		local_irq_enable();
+}
+
+/* Pushes lock, taken at site, on this CPU's stack. */
+static void lockcheck_acquired_at(const void *lock, u64 site)
+{
+	u64 f = read_rflags();
+
+	local_irq_disable();
+	unsigned int cpu = smp_processor_id();
+	if (held[cpu].depth < LOCKCHECK_DEPTH) {
+		held[cpu].lock[held[cpu].depth] = lock;
+		held[cpu].site[held[cpu].depth] = site;
+	}
+	held[cpu].depth++;
+	if (f & X86_EFLAGS_IF)
+		local_irq_enable();
+}
+
+void lockcheck_acquired(const void *lock)
+{
+	lockcheck_acquired_at(lock, (u64)__builtin_return_address(0));
+}
+
+void lockcheck_release(const void *lock)
+{
+	u64 f = read_rflags(), site = (u64)__builtin_return_address(0);
+
+	local_irq_disable();
+	unsigned int cpu = smp_processor_id(), d = held[cpu].depth;
+	unsigned int top = d < LOCKCHECK_DEPTH ? d : LOCKCHECK_DEPTH;
+	bool found = false;
+
+	for (unsigned int i = top; i-- > 0;) {
+		if (held[cpu].lock[i] != lock)
+			continue;
+		for (unsigned int j = i; j + 1 < top; j++) {
+			held[cpu].lock[j] = held[cpu].lock[j + 1];
+			held[cpu].site[j] = held[cpu].site[j + 1];
+		}
+		held[cpu].depth--;
+		found = true;
+		break;
+	}
+	if (!found && d <= LOCKCHECK_DEPTH)
+		report("releasing a lock that is not held", NULL, lock, site);
+	else if (!found)
+		held[cpu].depth--; /* deeper than recorded: cannot tell */
+	if (f & X86_EFLAGS_IF)
+		local_irq_enable();
+}
+
+void lockcheck_might_sleep(const void *kernel_lock)
+{
+	unsigned int cpu = smp_processor_id(), d = held[cpu].depth;
+
+	for (unsigned int i = 0; i < d && i < LOCKCHECK_DEPTH; i++)
+		if (held[cpu].lock[i] != kernel_lock)
+			report("sleeping with a spinlock held", held[cpu].lock[i], NULL, 0);
+}
+
+unsigned int lockcheck_depth(void)
+{
+	return held[smp_processor_id()].depth;
+}
+
+void lockcheck_reset_orders(void)
+{
+	u64 f = read_rflags();
+
+	local_irq_disable();
+	while (__atomic_exchange_n(&orders_lock, 1, __ATOMIC_ACQUIRE))
+		cpu_relax();
+	for (unsigned int i = 0; i < LOCKCHECK_ORDERS; i++)
+		orders[i].a = orders[i].b = NULL;
+	orders_full = false;
+	__atomic_store_n(&orders_lock, 0, __ATOMIC_RELEASE);
+	if (f & X86_EFLAGS_IF)
+		local_irq_enable();
+}

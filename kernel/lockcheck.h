@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The lock checker (boot option `lockcheck`; Linux's lockdep, small). Each CPU keeps a stack of
+ * the spinlocks and the kernel lock it holds. Reported (a panic with both locks and a
+ * backtrace): taking a lock this CPU already holds (recursion), releasing one it does not hold,
+ * sleeping (schedule()) with a spinlock held, and an order inversion: the first time lock A is
+ * held while B is taken, A -> B is recorded, and taking A while holding B later is reported.
+ * Orders are recorded only between locks in the kernel image (static locks: their address is
+ * their class); a lock inside allocated memory is checked for the rest only, since its address
+ * may later belong to an unrelated lock. Sleeping locks (rwsem) are not tracked.
+ */
+#ifndef WARDEN_LOCKCHECK_H
+#define WARDEN_LOCKCHECK_H
+
+#include "kernel/types.h"
+
+/* Set from the command line at boot (`lockcheck`); never changes afterwards. */
+extern bool lockcheck_enabled;
+
+/* Before taking lock (spin_lock, kernel_lock): recursion and order checks, then recorded held. */
+void lockcheck_acquire(const void *lock);
+
+/* The order check alone (the kernel lock, whose own code reports recursion). */
+void lockcheck_check_order(const void *lock);
+
+/* After a successful trylock: recorded held, no order check (a trylock cannot deadlock). */
+void lockcheck_acquired(const void *lock);
+
+/* At release: the lock must be held by this CPU. */
+void lockcheck_release(const void *lock);
+
+/* At schedule(): no spinlock may be held (the kernel lock may). */
+void lockcheck_might_sleep(const void *kernel_lock);
+
+/* Locks held now on this CPU (self-tests). */
+unsigned int lockcheck_depth(void);
+
+/* Forgets the recorded orders (self-tests that provoke a report run on a clean table). */
+void lockcheck_reset_orders(void);
+
+/* Called instead of panic() while a self-test expects a report: counts it (NULL: panic). */
+extern void (*lockcheck_report_hook)(const char *what);
+
+#endif

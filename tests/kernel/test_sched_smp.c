@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Self-tests of where a woken task is queued (kernel/sched.c's sched_enqueue_task) and of the
+ * affinity system calls' checks, on a task that is never run: queued on its own CPU when that is
+ * allowed and idle, moved to an allowed CPU otherwise, left alone while a CPU runs it.
+ */
+#include "kernel/selftest.h"
+#include "kernel/errno.h"
+#include "kernel/sched.h"
+#include "kernel/sys.h"
+#include "mm/slab.h"
+
+/* A task for the scheduler's bookkeeping only: on no list, never switched to. */
+static struct task_struct *fake_task(u64 allowed, unsigned int cpu)
+{
+	struct task_struct *t = kzalloc(sizeof(*t), GFP_KERNEL);
+
+	if (t) {
+		t->pid = 999999;
+		t->state = TASK_RUNNING;
+		t->cpus_allowed.bits = allowed;
+		t->cpu = cpu;
+	}
+	return t;
+}
+
+SELFTEST(sched_enqueue_follows_affinity)
+{
+	unsigned int last = nr_cpu_ids - 1;
+	struct task_struct *t = fake_task(1ULL << last, 0);
+
+	ST_ASSERT(t);
+	sched_enqueue_task(t); /* CPU 0 is not allowed: the one allowed CPU */
+	ST_ASSERT_EQ(t->cpu, last);
+	t->cpus_allowed.bits = (1ULL << nr_cpu_ids) - 1;
+	sched_enqueue_task(t); /* allowed where it is, and that CPU idles: it stays */
+	ST_ASSERT_EQ(t->cpu, last);
+	t->cpus_allowed.bits = 1;
+	t->on_cpu = 1;
+	sched_enqueue_task(t); /* a CPU runs it: it stays where it is */
+	ST_ASSERT_EQ(t->cpu, last);
+	t->on_cpu = 0;
+	sched_enqueue_task(t);
+	ST_ASSERT_EQ(t->cpu, 0);
+	t->cpus_allowed.bits = 1ULL << 40; /* no online CPU allowed: this CPU, never out of range */
+	sched_enqueue_task(t);
+	ST_ASSERT(t->cpu < nr_cpu_ids);
+	kfree(t);
+}
+
+SELFTEST(sched_affinity_errors)
+{
+	/* the checks that come before any user memory is touched */
+	ST_ASSERT_EQ(sys_sched_getaffinity(0, 4, NULL), -EINVAL);
+	ST_ASSERT_EQ(sys_sched_getaffinity(0, 12, NULL), -EINVAL);
+	ST_ASSERT_EQ(sys_sched_getaffinity(0, 0, NULL), nr_cpu_ids > 0 ? -EINVAL : 0);
+	ST_ASSERT_EQ(sys_sched_getaffinity(-5, 8, NULL), -ESRCH);
+	ST_ASSERT_EQ(sys_sched_setaffinity(0, 0, NULL), -EINVAL); /* an empty mask */
+}
