@@ -35,7 +35,7 @@ static void clear_soft_dirty_vma(struct mm_struct *mm, struct vm_area_struct *vm
 		pte_t *e = pgtable_pte_run(mm->pgd, va, vma->vm_end, &run_end);
 		for (; e && va < run_end; va += PAGE_SIZE, e++)
 			if (pte_has_frame(*e))
-				*e &= ~(u64)(_PAGE_SOFT_DIRTY | _PAGE_RW);
+				pte_clear_bits(e, _PAGE_SOFT_DIRTY | _PAGE_RW);
 	}
 	flush_tlb_mm_range(mm, vma->vm_start, vma->vm_end);
 }

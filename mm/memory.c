@@ -84,7 +84,7 @@ void madvise_free_pte_range(struct mm_struct *mm, u64 start, u64 end)
 			 */
 			if (is_zero_page(pg) || pg->refcount != 1)
 				continue;
-			*e = (*e & ~(u64)_PAGE_DIRTY) | _PAGE_LAZYFREE;
+			pte_update(e, ~(u64)_PAGE_DIRTY, _PAGE_LAZYFREE);
 		}
 	}
 	flush_tlb_mm_range(mm, start, end); /* so that the next write sets _PAGE_DIRTY again */
@@ -105,10 +105,19 @@ void pageout_pte_range(struct mm_struct *mm, u64 start, u64 end)
 			if (pg->refcount != 1)
 				continue; /* Linux leaves pages other mappings hold alone */
 			if (*e & _PAGE_DIRTY) {
-				*e &= ~(u64)_PAGE_LAZYFREE; /* written again: no longer freeable */
+				pte_clear_bits(e, _PAGE_LAZYFREE); /* written again: not freeable */
 				continue;
 			}
-			*e = 0;
+			/* Taken away atomically: a write on another CPU since the test above set
+			 * _PAGE_DIRTY in the entry we take, and the page stays (Linux's
+			 * ptep_clear_flush, then pte_dirty of the old value). A CPU that caches the
+			 * entry still clean must set the dirty bit in the PTE to write, and faults.
+			 */
+			pte_t old = ptep_get_and_clear(e);
+			if (old & _PAGE_DIRTY) {
+				*e = old & ~(u64)_PAGE_LAZYFREE;
+				continue;
+			}
 			tlb_remove_page(&tlb, pg);
 		}
 	}
@@ -169,8 +178,16 @@ void change_protection(struct mm_struct *mm, u64 start, u64 end, u64 vm_flags)
 				    (!(vm_flags & VM_SOFTDIRTY) && !(*e & _PAGE_SOFT_DIRTY)))
 					p = ro;
 			}
-			/* The soft-dirty bit survives, as Linux's _PAGE_CHG_MASK keeps it. */
-			*e = (*e & (PTE_ADDR_MASK | _PAGE_SOFT_DIRTY)) | p;
+			/*
+			 * The soft-dirty and dirty bits survive, as Linux's _PAGE_CHG_MASK keeps
+			 * them, and so does a page's MADV_FREE state (Linux keeps it in the folio):
+			 * a freeable page is not made dirty by becoming writable.
+			 */
+			if (*e & _PAGE_LAZYFREE)
+				p &= ~(u64)_PAGE_DIRTY;
+			pte_update(e,
+				   PTE_ADDR_MASK | _PAGE_SOFT_DIRTY | _PAGE_DIRTY | _PAGE_LAZYFREE,
+				   p);
 		}
 	}
 	if (changed) /* no page table, no translation any TLB could hold */
@@ -204,12 +221,16 @@ int copy_page_range(struct mm_struct *dst, struct mm_struct *src, struct vm_area
 				}
 				dbase_va = va;
 			}
-			pte_t pte = *e;
+			/*
+			 * A private page loses write permission on both sides, the parent's dirty
+			 * bit stays (Linux's ptep_set_wrprotect): an MADV_FREE page written before
+			 * the fork holds data that MADV_PAGEOUT must keep.
+			 */
+			pte_t pte = shared ? *e : pte_clear_bits(e, _PAGE_RW);
 			if (!shared)
 				pte &= ~(u64)(_PAGE_RW | _PAGE_DIRTY);
 			dbase[(va - dbase_va) / PAGE_SIZE] = pte;
 			get_page(phys_to_page(pte & PTE_ADDR_MASK));
-			*e = pte;
 		}
 	}
 	if (!shared)

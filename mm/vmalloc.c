@@ -49,15 +49,32 @@ static struct vm_area *remove_area(u64 addr)
 	return NULL;
 }
 
-/* Unmaps the first n pages of an area and frees their frames. */
+/* Frames unmapped, flushed on every CPU, then freed, this many at a time. */
+#define VUNMAP_BATCH 32
+
+/*
+ * Unmaps the first n pages of an area and frees their frames. A frame is freed only after every
+ * CPU dropped its translation (flush_tlb_kernel_range waits for all of them): kernel PTEs are
+ * global, and a CPU still caching one would write into the frame's next owner.
+ */
 static void unmap_pages(u64 start, u64 n)
 {
-	for (u64 i = 0; i < n; i++) {
-		pte_t old = pgtable_unmap(kernel_pml4, start + i * PAGE_SIZE);
-		if (old & _PAGE_PRESENT)
-			free_page(phys_to_page(old & PTE_ADDR_MASK));
+	struct page *batch[VUNMAP_BATCH];
+
+	for (u64 done = 0; done < n;) {
+		u64 chunk = min(n - done, (u64)VUNMAP_BATCH), from = start + done * PAGE_SIZE;
+		unsigned int k = 0;
+
+		for (u64 i = 0; i < chunk; i++) {
+			pte_t old = pgtable_unmap(kernel_pml4, from + i * PAGE_SIZE);
+			if (old & _PAGE_PRESENT)
+				batch[k++] = phys_to_page(old & PTE_ADDR_MASK);
+		}
+		flush_tlb_kernel_range(from, from + chunk * PAGE_SIZE);
+		while (k)
+			free_page(batch[--k]);
+		done += chunk;
 	}
-	flush_tlb_kernel_range(start, start + n * PAGE_SIZE);
 }
 
 void *vmalloc(size_t size, unsigned int gfp)

@@ -57,6 +57,32 @@ extern u64 __supported_pte_mask_nx;
 typedef u64 pte_t;
 
 /* Does this leaf entry hold a frame (present, or a PROT_NONE user page)? */
+/*
+ * Atomic updates of a live user PTE. Another CPU's page walker may set _PAGE_ACCESSED and
+ * _PAGE_DIRTY in it at any time (a locked update of the entry), so a plain read-modify-write
+ * could lose a dirty bit set in between (Linux's ptep_get_and_clear, ptep_set_wrprotect).
+ */
+static inline pte_t ptep_get_and_clear(pte_t *e)
+{
+	return __atomic_exchange_n(e, 0, __ATOMIC_SEQ_CST);
+}
+
+/* Clears bits of a live PTE; returns the entry as it was. */
+static inline pte_t pte_clear_bits(pte_t *e, u64 bits)
+{
+	return __atomic_fetch_and(e, ~bits, __ATOMIC_SEQ_CST);
+}
+
+/* Replaces a live PTE's bits outside keep by set, keeping what the CPU set in keep meanwhile. */
+static inline void pte_update(pte_t *e, u64 keep, u64 set)
+{
+	pte_t old = *e;
+
+	while (!__atomic_compare_exchange_n(e, &old, (old & keep) | set, false, __ATOMIC_SEQ_CST,
+					    __ATOMIC_SEQ_CST))
+		;
+}
+
 static inline bool pte_has_frame(pte_t e)
 {
 	return e & (_PAGE_PRESENT | _PAGE_PROTNONE);
