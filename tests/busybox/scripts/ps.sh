@@ -2,6 +2,10 @@
 cd /tmp
 sleep 5 &
 bg=$!
+# until the child runs sleep and sleeps in it (else ps may catch it still runnable: STAT R)
+until [ "$(cat /proc/$bg/comm 2>/dev/null)" = sleep ] && grep -q "^State:.S" /proc/$bg/status; do
+	usleep 10000
+done
 p=$$
 ps -o pid,ppid,stat,comm,args > ps.out
 grep -E "^ *($p|$bg) " ps.out | sed -e "s/\\b$PPID\\b/LAUNCH/g" -e "s/\\b$p\\b/SH/g" -e "s/\\b$bg\\b/BG/g" | sed 's/  */ /g'
