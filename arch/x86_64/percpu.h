@@ -25,6 +25,7 @@ struct percpu {
 	void *dead_task; /* a task that exited for good, freed by the next one to run here */
 	void *prev_task; /* the task being switched away from, until finish_task_switch */
 	struct ldt_struct *ldt; /* the LDT LDTR describes (NULL: null LDTR), see ldt.h */
+	u64 ldt_gen; /* that table's generation (ABA: a new table at a freed one's address) */
 	u32 apic_id; /* this CPU's local APIC id (from the MADT) */
 	struct mm_struct
 		*loaded_mm; /* the mm CR3 points at (NULL: kernel_pml4), see mmu_context.c */
