@@ -280,12 +280,23 @@ void sched_enqueue_task(struct task_struct *t)
 		smp_send_reschedule(cpu);
 }
 
+/*
+ * Makes t runnable if its state is one of states (a mask of TASK_STATE_BIT()s) and queues it on a
+ * CPU (Linux's wake_up_state / try_to_wake_up): the one way a sleeping, stopped or traced task
+ * becomes runnable, so it always gets a valid CPU and an idle CPU its reschedule IPI.
+ */
+bool wake_up_state(struct task_struct *t, unsigned int states)
+{
+	if (!(states & TASK_STATE_BIT(t->state)))
+		return false;
+	t->state = TASK_RUNNING;
+	sched_enqueue_task(t);
+	return true;
+}
+
 void wake_up_process(struct task_struct *t)
 {
-	if (t->state == TASK_INTERRUPTIBLE) {
-		t->state = TASK_RUNNING;
-		sched_enqueue_task(t);
-	}
+	wake_up_state(t, TASK_STATE_BIT(TASK_INTERRUPTIBLE));
 }
 
 void sched_timer_wakeups(void)

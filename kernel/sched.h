@@ -300,7 +300,13 @@ void sched_init_ap(unsigned int cpu);
 /* Makes the boot context the idle task (pid 0): from here `current` is valid. */
 void sched_init(void);
 
-/* Makes a task runnable. */
+/* A task state as a bit, for wake_up_state's mask. */
+#define TASK_STATE_BIT(state) (1U << (state))
+
+/* Makes t runnable and queues it if its state is in states; true if it did. Kernel lock held. */
+bool wake_up_state(struct task_struct *t, unsigned int states);
+
+/* Makes a task in an interruptible sleep runnable (wake_up_state(t, TASK_INTERRUPTIBLE)). */
 void wake_up_process(struct task_struct *t);
 
 /* Queues a runnable task on a CPU (its own, or an idle allowed one, told by IPI); kernel lock held.

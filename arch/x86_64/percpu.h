@@ -51,7 +51,10 @@ static inline unsigned int smp_processor_id(void)
 	return (unsigned int)this_cpu()->cpu;
 }
 
-/* Points GS at this CPU's data; call once per CPU before anything uses this_cpu(). */
+/*
+ * Points GS at this CPU's data and IA32_TSC_AUX at its number (RDTSCP/RDPID); call once per CPU
+ * before anything uses this_cpu().
+ */
 void percpu_init(unsigned int cpu);
 
 #endif
