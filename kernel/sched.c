@@ -217,6 +217,29 @@ static void finish_task_switch(void)
 	free_task(dead);
 }
 
+/*
+ * Whether a runnable task may be waiting for a CPU: set by every wake-up and recomputed by each
+ * schedule(). A tick that arrives while this CPU runs user code reads it without the kernel lock
+ * and asks for a reschedule (which takes the lock) only when it is set, or every
+ * SCHED_FORCE_TICKS-th tick in case a task became runnable some other way.
+ */
+static bool sched_tasks_waiting = true;
+#define SCHED_FORCE_TICKS 8
+
+/*
+ * True if a runnable task other than next is on no CPU, or prev is still runnable but loses its
+ * CPU to next: someone waits. Kernel lock held.
+ */
+static bool tasks_waiting(struct task_struct *prev, struct task_struct *next)
+{
+	if (prev != next && prev->pid != 0 && prev->state == TASK_RUNNING)
+		return true;
+	for (struct task_struct *t = task_list; t; t = t->run_next)
+		if (t != next && t != prev && t->pid != 0 && t->state == TASK_RUNNING && !t->on_cpu)
+			return true;
+	return false;
+}
+
 void schedule(void)
 {
 	u64 f = read_rflags();
@@ -226,6 +249,7 @@ void schedule(void)
 	local_irq_disable();
 	struct task_struct *prev = current, *next = pick_next_task(prev);
 	prev->need_resched = false;
+	__atomic_store_n(&sched_tasks_waiting, tasks_waiting(prev, next), __ATOMIC_RELAXED);
 	if (next != prev) {
 		next->on_cpu = 1;
 		next->cpu = smp_processor_id();
@@ -276,6 +300,7 @@ void sched_enqueue_task(struct task_struct *t)
 		}
 	}
 	t->cpu = cpu;
+	__atomic_store_n(&sched_tasks_waiting, true, __ATOMIC_RELAXED);
 	if (cpu != smp_processor_id() && !cpu_busy(cpu))
 		smp_send_reschedule(cpu);
 }
@@ -318,11 +343,18 @@ void scheduler_tick(void)
 		cpu_ticks_busy[cpu]++;
 	else
 		cpu_ticks_idle[cpu]++;
+	this_cpu()->ticks++;
 	if (kernel_lock_held())
 		sched_timer_wakeups();
-	else
+	else if (cpu == 0) /* one CPU's tick is enough for the timed wake-ups */
 		kernel_lock_defer(KERNEL_PENDING_TICK);
-	current->need_resched = true;
+	/*
+	 * Round robin: another task may want this CPU. Without the lock (user mode, idle), only if
+	 * one may be waiting, so a CPU running user code alone does not take the lock every tick.
+	 */
+	if (kernel_lock_held() || __atomic_load_n(&sched_tasks_waiting, __ATOMIC_RELAXED) ||
+	    this_cpu()->ticks % SCHED_FORCE_TICKS == 0)
+		current->need_resched = true;
 }
 
 void prepare_to_wait(struct wait_queue_head *wq, struct wait_queue_entry *e)
