@@ -15,6 +15,7 @@
 #include "kernel/cred.h"
 #include "arch/x86_64/percpu.h"
 #include "kernel/cpumask.h"
+#include "kernel/trace.h"
 #include "kernel/kernel_lock.h"
 #include "arch/x86_64/ptrace.h"
 
@@ -200,6 +201,8 @@ struct task_struct {
 	u32 ptrace_options; /* PTRACE_O_* set by PTRACE_SETOPTIONS (Linux's ptrace flags) */
 	u64 ptrace_message; /* what PTRACE_GETEVENTMSG reports for the last event stop */
 	struct thread_ptrace thread_ptrace; /* selectors and debug registers ptrace sees */
+	struct trace_record trace_open; /* the traced call this task is in (kernel/trace.c) */
+	bool trace_open_active; /* trace_open is being filled */
 	struct sighand_struct *sighand;
 	struct signal_struct *signal; /* the thread group's (process's) shared state */
 	struct task_struct *group_leader; /* the thread whose pid is the group's tgid */
@@ -319,7 +322,13 @@ void schedule(void);
 /*
  * Gives up the CPU if the tick asked for it (Linux's cond_resched). The kernel is not preemptible:
  * a loop whose length user space chooses (a 2 GiB read of /proc/self/mem or pagemap) calls it
- * between steps, holding nothing another task could free, or every other task waits for it.
+ * between steps, or every other task waits for it.
+ *
+ * It lets go of the kernel lock (schedule() and kernel_lock_yield()): other CPUs run kernel code
+ * meanwhile, so a caller must hold no spinlock and no interrupts-off section, must not have
+ * half-done state that others could see (a list mid-change, a count not yet matching), and must
+ * not keep a pointer to anything another task could free (a VMA, a page table, a task) unless a
+ * reference or mmap_lock keeps it; it re-checks what it read before, as after any sleep.
  */
 static inline void cond_resched(void)
 {
