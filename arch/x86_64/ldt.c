@@ -78,7 +78,8 @@ static bool ldt_empty(const struct user_desc *info)
 /*
  * The last generation given to a table. A CPU remembers the generation of the table it loaded as
  * well as its address, so a new table that kmalloc places where a freed one was (ABA) still
- * differs from what LDTR describes and is loaded.
+ * differs from what LDTR describes and is loaded. (Defence in depth: flush_ldt_all already
+ * makes every CPU drop a table before it is freed.)
  */
 static u64 ldt_generation;
 
@@ -208,19 +209,14 @@ static void free_ldt_struct(struct ldt_struct *ldt)
 }
 
 /*
- * Makes ldt mm's table and frees the one it replaces. The table is published first; then every
- * CPU running mm (this one included) loads it and every other CPU drops the old one (flush_ldt
- * on all online CPUs, waited for), and only then is the old table freed.
+ * After mm's new table was published (replacing old): every CPU running mm (this one included)
+ * loads it and every other CPU drops old (flush_ldt on all online CPUs, waited for), and only
+ * then is old freed.
  */
-static void install_ldt(struct mm_struct *mm, struct ldt_struct *ldt)
+static void finish_ldt_switch(struct mm_struct *mm, struct ldt_struct *old)
 {
-	u64 flags = spin_lock_irqsave(&mm->lock);
-	struct ldt_struct *old = mm->ldt;
-
 	struct ldt_flush f = { mm, old };
 
-	__atomic_store_n(&mm->ldt, ldt, __ATOMIC_RELEASE);
-	spin_unlock_irqrestore(&mm->lock, flags);
 	flush_ldt_all(&f);
 	free_ldt_struct(old);
 }
@@ -243,7 +239,6 @@ int ldt_dup_context(struct mm_struct *old, struct mm_struct *mm)
 void destroy_context_ldt(struct mm_struct *mm)
 {
 	struct ldt_struct *ldt = mm->ldt;
-
 	struct ldt_flush f = { NULL, ldt };
 
 	if (!ldt)
@@ -313,7 +308,7 @@ static long read_default_ldt(void *ptr, u64 bytecount)
 static long write_ldt(void *ptr, u64 bytecount, bool oldmode)
 {
 	struct mm_struct *mm = current->mm;
-	struct ldt_struct *ldt;
+	struct ldt_struct *ldt, *old;
 	struct user_desc info;
 	unsigned int n;
 	u64 desc = 0, flags;
@@ -334,22 +329,33 @@ static long write_ldt(void *ptr, u64 bytecount, bool oldmode)
 			desc &= ~DESC_AVL;
 	}
 
-	flags = spin_lock_irqsave(&mm->lock);
-	n = mm->ldt ? mm->ldt->nr_entries : 0;
-	spin_unlock_irqrestore(&mm->lock, flags);
-	if (n < info.entry_number + 1)
-		n = info.entry_number + 1;
-	ldt = alloc_ldt_struct(n);
-	if (!ldt)
-		return -ENOMEM;
-	/* One CPU and no preemption in the kernel: the table cannot change since n was read. */
-	flags = spin_lock_irqsave(&mm->lock);
-	if (mm->ldt && mm->ldt->nr_entries <= n)
-		memcpy(ldt->entries, mm->ldt->entries,
-		       (size_t)mm->ldt->nr_entries * LDT_ENTRY_SIZE);
-	spin_unlock_irqrestore(&mm->lock, flags);
+	for (;;) {
+		flags = spin_lock_irqsave(&mm->lock);
+		n = mm->ldt ? mm->ldt->nr_entries : 0;
+		spin_unlock_irqrestore(&mm->lock, flags);
+		if (n < info.entry_number + 1)
+			n = info.entry_number + 1;
+		ldt = alloc_ldt_struct(n);
+		if (!ldt)
+			return -ENOMEM;
+		/*
+		 * The allocation may have slept and another thread grown the table meanwhile: then
+		 * again with its size. Otherwise copy, change and publish in one hold of the lock,
+		 * so no other write can come between the copy and the new table.
+		 */
+		flags = spin_lock_irqsave(&mm->lock);
+		old = mm->ldt;
+		if (!old || old->nr_entries <= n)
+			break;
+		spin_unlock_irqrestore(&mm->lock, flags);
+		free_ldt_struct(ldt);
+	}
+	if (old)
+		memcpy(ldt->entries, old->entries, (size_t)old->nr_entries * LDT_ENTRY_SIZE);
 	ldt->entries[info.entry_number] = desc;
-	install_ldt(mm, ldt);
+	__atomic_store_n(&mm->ldt, ldt, __ATOMIC_RELEASE);
+	spin_unlock_irqrestore(&mm->lock, flags);
+	finish_ldt_switch(mm, old);
 	return 0;
 }
 
