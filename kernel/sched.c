@@ -227,6 +227,13 @@ static bool sched_tasks_waiting = true;
 #define SCHED_FORCE_TICKS 8
 
 /*
+ * The earliest wake_at_ns of a timed sleeper (~0: none), so that a tick without the kernel lock
+ * defers the timed wake-ups only when one is due. Lowered by schedule() as a timed sleeper goes
+ * to sleep, recomputed by each sched_timer_wakeups(); both under the kernel lock, read without.
+ */
+static u64 sched_next_wake_ns;
+
+/*
  * True if a runnable task other than next is on no CPU, or prev is still runnable but loses its
  * CPU to next: someone waits. Kernel lock held.
  */
@@ -250,6 +257,9 @@ void schedule(void)
 	struct task_struct *prev = current, *next = pick_next_task(prev);
 	prev->need_resched = false;
 	__atomic_store_n(&sched_tasks_waiting, tasks_waiting(prev, next), __ATOMIC_RELAXED);
+	if (prev->state == TASK_INTERRUPTIBLE && prev->wake_at_ns &&
+	    prev->wake_at_ns < sched_next_wake_ns)
+		__atomic_store_n(&sched_next_wake_ns, prev->wake_at_ns, __ATOMIC_RELAXED);
 	if (next != prev) {
 		next->on_cpu = 1;
 		next->cpu = smp_processor_id();
@@ -326,11 +336,17 @@ void wake_up_process(struct task_struct *t)
 
 void sched_timer_wakeups(void)
 {
-	u64 now = ktime_get_ns();
+	u64 now = ktime_get_ns(), next = ~0ULL;
 
-	for (struct task_struct *t = task_list; t; t = t->run_next)
-		if (t->state == TASK_INTERRUPTIBLE && t->wake_at_ns && t->wake_at_ns <= now)
+	for (struct task_struct *t = task_list; t; t = t->run_next) {
+		if (t->state != TASK_INTERRUPTIBLE || !t->wake_at_ns)
+			continue;
+		if (t->wake_at_ns <= now)
 			wake_up_process(t);
+		else if (t->wake_at_ns < next)
+			next = t->wake_at_ns;
+	}
+	__atomic_store_n(&sched_next_wake_ns, next, __ATOMIC_RELAXED);
 }
 
 void scheduler_tick(void)
@@ -346,8 +362,10 @@ void scheduler_tick(void)
 	this_cpu()->ticks++;
 	if (kernel_lock_held())
 		sched_timer_wakeups();
-	else if (cpu == 0) /* one CPU's tick is enough for the timed wake-ups */
-		kernel_lock_defer(KERNEL_PENDING_TICK);
+	else if (cpu == 0 &&
+		 ktime_get_ns() >= __atomic_load_n(&sched_next_wake_ns, __ATOMIC_RELAXED))
+		kernel_lock_defer(
+			KERNEL_PENDING_TICK); /* one CPU's tick is enough, and only if due */
 	/*
 	 * Round robin: another task may want this CPU. Without the lock (user mode, idle), only if
 	 * one may be waiting, so a CPU running user code alone does not take the lock every tick.
