@@ -334,19 +334,22 @@ void wake_up_process(struct task_struct *t)
 	wake_up_state(t, TASK_STATE_BIT(TASK_INTERRUPTIBLE));
 }
 
-void sched_timer_wakeups(void)
+bool sched_timer_wakeups(void)
 {
 	u64 now = ktime_get_ns(), next = ~0ULL;
+	bool woken = false;
 
 	for (struct task_struct *t = task_list; t; t = t->run_next) {
 		if (t->state != TASK_INTERRUPTIBLE || !t->wake_at_ns)
 			continue;
-		if (t->wake_at_ns <= now)
+		if (t->wake_at_ns <= now) {
 			wake_up_process(t);
-		else if (t->wake_at_ns < next)
+			woken = true;
+		} else if (t->wake_at_ns < next)
 			next = t->wake_at_ns;
 	}
 	__atomic_store_n(&sched_next_wake_ns, next, __ATOMIC_RELAXED);
+	return woken;
 }
 
 void scheduler_tick(void)

@@ -344,8 +344,8 @@ static inline void cond_resched(void)
  */
 void scheduler_tick(void);
 
-/* Wakes the tasks whose timed sleep is over; the caller holds the kernel lock. */
-void sched_timer_wakeups(void);
+/* Wakes the tasks whose timed sleep is over; true if it woke any. Kernel lock held. */
+bool sched_timer_wakeups(void);
 
 /* Ticks counted by each CPU (/proc/stat's per-CPU lines): busy (a task ran) and idle. */
 extern u64 cpu_ticks_busy[NR_CPUS], cpu_ticks_idle[NR_CPUS];
