@@ -25,6 +25,20 @@ void hrtimer_init(struct hrtimer *timer, void (*function)(struct hrtimer *timer)
 	timer->expires = 0;
 }
 
+/* The first timer's expiry, for hrtimer_next_expiry (written under hrtimer_lock). */
+static u64 next_expiry = ~0ULL;
+
+/* Publishes the head's expiry after the list changed; the caller holds hrtimer_lock. */
+static void update_next_expiry(void)
+{
+	__atomic_store_n(&next_expiry, timer_head ? timer_head->expires : ~0ULL, __ATOMIC_RELAXED);
+}
+
+u64 hrtimer_next_expiry(void)
+{
+	return __atomic_load_n(&next_expiry, __ATOMIC_RELAXED);
+}
+
 /* Takes a queued timer off the list; the caller holds hrtimer_lock. */
 static void __hrtimer_remove(struct hrtimer *timer)
 {
@@ -36,6 +50,7 @@ static void __hrtimer_remove(struct hrtimer *timer)
 	}
 	timer->next = NULL;
 	timer->queued = false;
+	update_next_expiry();
 }
 
 void hrtimer_start(struct hrtimer *timer, u64 expires)
@@ -52,6 +67,7 @@ void hrtimer_start(struct hrtimer *timer, u64 expires)
 	timer->next = *pp;
 	*pp = timer;
 	timer->queued = true;
+	update_next_expiry();
 	spin_unlock_irqrestore(&hrtimer_lock, f);
 }
 
@@ -85,20 +101,24 @@ s64 hrtimer_get_remaining(const struct hrtimer *timer)
  * dropped (it may arm this or another timer again; a timer re-armed for a time already past runs
  * again in this same call, as Linux's loop over the expired queue).
  */
-void timers_run(u64 now)
+bool timers_run(u64 now)
 {
+	bool ran = false;
+
 	for (;;) {
 		u64 f = spin_lock_irqsave(&hrtimer_lock);
 		struct hrtimer *timer = timer_head;
 
 		if (!timer || timer->expires > now) {
 			spin_unlock_irqrestore(&hrtimer_lock, f);
-			return;
+			return ran;
 		}
 		timer_head = timer->next;
 		timer->next = NULL;
 		timer->queued = false;
+		update_next_expiry();
 		spin_unlock_irqrestore(&hrtimer_lock, f);
 		timer->function(timer);
+		ran = true;
 	}
 }

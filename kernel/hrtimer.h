@@ -33,7 +33,12 @@ bool hrtimer_active(const struct hrtimer *timer);
 /* Nanoseconds until the timer expires (<= 0 when due); 0 for a disarmed timer. */
 s64 hrtimer_get_remaining(const struct hrtimer *timer);
 
-/* Called by the tick with the monotonic time: runs the function of every expired timer. */
-void timers_run(u64 now);
+/* Called by the tick with the monotonic time: runs the function of every expired timer; true if
+ * one ran. The caller holds the kernel lock. */
+bool timers_run(u64 now);
+
+/* When the first armed timer expires (~0: none), read without the lock: the tick asks for the
+ * kernel lock to run the timers only when one is due. */
+u64 hrtimer_next_expiry(void);
 
 #endif

@@ -38,6 +38,10 @@ void itimers_exit(struct signal_struct *sig);
 /* The tick's check of the current task's process CPU itimers (SIGPROF, SIGVTALRM). */
 void run_posix_cpu_timers(struct task_struct *t);
 
+/* May t's process have a CPU-clock timer due (an armed ITIMER_VIRTUAL/PROF or any CPU-clock POSIX
+ * timer)? Read without a lock by the tick, to take the kernel lock for them only if so. */
+bool posix_cpu_timers_armed(struct task_struct *t);
+
 long sys_alarm(unsigned int seconds);
 long sys_getitimer(int which, void *value);
 long sys_setitimer(int which, const void *value, void *ovalue);

@@ -127,8 +127,12 @@ void kernel_lock_run_pending(void)
 {
 	u32 work = __atomic_exchange_n(&kernel_pending, 0, __ATOMIC_SEQ_CST);
 
-	if (work & KERNEL_PENDING_TICK)
-		sched_timer_wakeups();
+	/*
+	 * A tick's timed wake-ups, done late: the woken task gets its CPU at this tick as when the
+	 * tick itself asked for the reschedule (it no longer does unless a task was waiting).
+	 */
+	if ((work & KERNEL_PENDING_TICK) && sched_timer_wakeups() && current)
+		current->need_resched = true;
 	if (work & KERNEL_PENDING_SERIAL)
 		serial_interrupt_work();
 }

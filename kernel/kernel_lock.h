@@ -53,7 +53,9 @@ bool kernel_lock_held(void);
 
 /*
  * Lets the CPUs waiting for the lock have it once, then takes it again (a long kernel loop's
- * cond_resched: Linux's BKL was let go in schedule()). Nothing may be half-changed across it.
+ * cond_resched: Linux's BKL was let go in schedule()). Other CPUs run kernel code meanwhile: the
+ * caller holds no spinlock, has interrupts on, leaves nothing half-changed, and holds no pointer
+ * that only the kernel lock kept valid (see cond_resched in kernel/sched.h).
  */
 void kernel_lock_yield(void);
 

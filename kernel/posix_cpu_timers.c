@@ -9,6 +9,7 @@
 #include "kernel/posix_timers.h"
 #include "kernel/posix_timers_internal.h"
 #include "kernel/cputime.h"
+#include "kernel/itimer.h"
 #include "kernel/errno.h"
 #include "kernel/sched.h"
 
@@ -158,4 +159,15 @@ int cpu_timer_set(struct k_itimer *tm, int flags, const struct kernel_itimerspec
 	if (old)
 		old->it_interval = ns_to_ts(old_incr);
 	return 0;
+}
+
+bool posix_cpu_timers_armed(struct task_struct *t)
+{
+	const struct signal_itimers *its;
+
+	if (!t->signal || t->pid == 0)
+		return false;
+	its = &t->signal->itimers;
+	return READ_ONCE(cpu_timers) || READ_ONCE(its->it[CPUCLOCK_PROF].expires) ||
+	       READ_ONCE(its->it[CPUCLOCK_VIRT].expires);
 }

@@ -216,6 +216,40 @@ static void status_mem(struct seq_buf *m, struct mm_struct *mm)
 	seq_printf(m, "HugetlbPages:\t%8lu kB\n", 0UL);
 }
 
+/*
+ * Cpus_allowed and Cpus_allowed_list as Linux prints a cpumask of nr_cpu_ids bits (%*pb, %*pbl):
+ * hex zero-padded to (nr_cpu_ids + 3) / 4 digits (one 32-bit chunk: NR_CPUS is 8), then the CPUs
+ * as ranges ("0-3", "1,3").
+ */
+static void status_cpus_allowed(struct seq_buf *m, const cpumask_t *allowed)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned int digits = (nr_cpu_ids + 3) / 4, cpu;
+	u64 bits = allowed->bits & ((1ULL << nr_cpu_ids) - 1);
+	bool first = true;
+	char buf[NR_CPUS + 1];
+
+	for (unsigned int i = 0; i < digits; i++)
+		buf[i] = hex[(bits >> (4 * (digits - 1 - i))) & 0xf];
+	buf[digits] = 0;
+	seq_printf(m, "Cpus_allowed:\t%s\nCpus_allowed_list:\t", buf);
+	for (cpu = 0; cpu < nr_cpu_ids; cpu++) {
+		unsigned int last = cpu;
+
+		if (!(bits & (1ULL << cpu)))
+			continue;
+		while (last + 1 < nr_cpu_ids && (bits & (1ULL << (last + 1))))
+			last++;
+		if (last > cpu)
+			seq_printf(m, "%s%u-%u", first ? "" : ",", cpu, last);
+		else
+			seq_printf(m, "%s%u", first ? "" : ",", cpu);
+		first = false;
+		cpu = last;
+	}
+	seq_printf(m, "\n");
+}
+
 /* /proc/<pid>/status: Linux 6.1's proc_pid_status lines, in its order. */
 static int proc_status_show(struct seq_buf *m)
 {
@@ -256,7 +290,7 @@ static int proc_status_show(struct seq_buf *m)
 	seq_printf(m, "NoNewPrivs:\t0\nSeccomp:\t0\nSeccomp_filters:\t0\n");
 	seq_printf(m, "Speculation_Store_Bypass:\tnot vulnerable\n");
 	seq_printf(m, "SpeculationIndirectBranch:\tnot vulnerable\n");
-	seq_printf(m, "Cpus_allowed:\t1\nCpus_allowed_list:\t0\n");
+	status_cpus_allowed(m, &t->cpus_allowed);
 	seq_printf(m, "Mems_allowed:\t1\nMems_allowed_list:\t0\n");
 	seq_printf(m, "voluntary_ctxt_switches:\t0\nnonvoluntary_ctxt_switches:\t0\n");
 	return 0;

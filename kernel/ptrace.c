@@ -71,8 +71,7 @@ static long ptrace_resume(struct task_struct *t, u64 sig, bool detach)
 		t->ptrace_options = 0;
 	}
 	t->resume_sig = (int)sig;
-	t->state = TASK_RUNNING;
-	sched_enqueue_task(t);
+	wake_up_state(t, TASK_STATE_BIT(TASK_TRACED));
 	return 0;
 }
 
@@ -243,8 +242,7 @@ restart:
 		u->ptrace_options = 0;
 		if (u->state == TASK_TRACED) {
 			u->resume_sig = 0;
-			u->state = TASK_RUNNING;
-			sched_enqueue_task(u);
+			wake_up_state(u, TASK_STATE_BIT(TASK_TRACED));
 		} else if (u->state == EXIT_ZOMBIE && !thread_group_leader(u)) {
 			/*
 			 * A thread: nobody else waits for it. Its release may free its group's

@@ -20,6 +20,7 @@
 #include "kernel/panic.h"
 #include "kernel/string.h"
 #include "kernel/vsprintf.h"
+#include "kernel/hrtimer.h"
 #include "kernel/kernel_lock.h"
 #include "kernel/lockcheck.h"
 #include "arch/x86_64/smp.h"
@@ -218,6 +219,36 @@ static void finish_task_switch(void)
 	free_task(dead);
 }
 
+/*
+ * Whether a runnable task may be waiting for a CPU: set by every wake-up and recomputed by each
+ * schedule(). A tick that arrives while this CPU runs user code reads it without the kernel lock
+ * and asks for a reschedule (which takes the lock) only when it is set, or every
+ * SCHED_FORCE_TICKS-th tick in case a task became runnable some other way.
+ */
+static bool sched_tasks_waiting = true;
+#define SCHED_FORCE_TICKS 8
+
+/*
+ * The earliest wake_at_ns of a timed sleeper (~0: none), so that a tick without the kernel lock
+ * defers the timed wake-ups only when one is due. Lowered by schedule() as a timed sleeper goes
+ * to sleep, recomputed by each sched_timer_wakeups(); both under the kernel lock, read without.
+ */
+static u64 sched_next_wake_ns;
+
+/*
+ * True if a runnable task other than next is on no CPU, or prev is still runnable but loses its
+ * CPU to next: someone waits. Kernel lock held.
+ */
+static bool tasks_waiting(struct task_struct *prev, struct task_struct *next)
+{
+	if (prev != next && prev->pid != 0 && prev->state == TASK_RUNNING)
+		return true;
+	for (struct task_struct *t = task_list; t; t = t->run_next)
+		if (t != next && t != prev && t->pid != 0 && t->state == TASK_RUNNING && !t->on_cpu)
+			return true;
+	return false;
+}
+
 void schedule(void)
 {
 	u64 f = read_rflags();
@@ -227,6 +258,10 @@ void schedule(void)
 	local_irq_disable();
 	struct task_struct *prev = current, *next = pick_next_task(prev);
 	prev->need_resched = false;
+	__atomic_store_n(&sched_tasks_waiting, tasks_waiting(prev, next), __ATOMIC_RELAXED);
+	if (prev->state == TASK_INTERRUPTIBLE && prev->wake_at_ns &&
+	    prev->wake_at_ns < sched_next_wake_ns)
+		__atomic_store_n(&sched_next_wake_ns, prev->wake_at_ns, __ATOMIC_RELAXED);
 	if (next != prev) {
 		account_switch(prev, next);
 		next->on_cpu = 1;
@@ -278,26 +313,46 @@ void sched_enqueue_task(struct task_struct *t)
 		}
 	}
 	t->cpu = cpu;
+	__atomic_store_n(&sched_tasks_waiting, true, __ATOMIC_RELAXED);
 	if (cpu != smp_processor_id() && !cpu_busy(cpu))
 		smp_send_reschedule(cpu);
 }
 
-void wake_up_process(struct task_struct *t)
+/*
+ * Makes t runnable if its state is one of states (a mask of TASK_STATE_BIT()s) and queues it on a
+ * CPU (Linux's wake_up_state / try_to_wake_up): the one way a sleeping, stopped or traced task
+ * becomes runnable, so it always gets a valid CPU and an idle CPU its reschedule IPI.
+ */
+bool wake_up_state(struct task_struct *t, unsigned int states)
 {
-	if (t->state == TASK_INTERRUPTIBLE) {
-		t->state = TASK_RUNNING;
-		sched_enqueue_task(t);
-	}
+	if (!(states & TASK_STATE_BIT(t->state)))
+		return false;
+	t->state = TASK_RUNNING;
+	sched_enqueue_task(t);
+	return true;
 }
 
-void sched_timer_wakeups(void)
+void wake_up_process(struct task_struct *t)
 {
-	u64 now = ktime_get_ns();
+	wake_up_state(t, TASK_STATE_BIT(TASK_INTERRUPTIBLE));
+}
 
-	timers_run(now); /* alarms, POSIX timers, timerfds (kernel/hrtimer.c) */
-	for (struct task_struct *t = task_list; t; t = t->run_next)
-		if (t->state == TASK_INTERRUPTIBLE && t->wake_at_ns && t->wake_at_ns <= now)
+bool sched_timer_wakeups(void)
+{
+	u64 now = ktime_get_ns(), next = ~0ULL;
+	bool woken = timers_run(now); /* alarms, POSIX timers, timerfds (kernel/hrtimer.c) */
+
+	for (struct task_struct *t = task_list; t; t = t->run_next) {
+		if (t->state != TASK_INTERRUPTIBLE || !t->wake_at_ns)
+			continue;
+		if (t->wake_at_ns <= now) {
 			wake_up_process(t);
+			woken = true;
+		} else if (t->wake_at_ns < next)
+			next = t->wake_at_ns;
+	}
+	__atomic_store_n(&sched_next_wake_ns, next, __ATOMIC_RELAXED);
+	return woken;
 }
 
 void scheduler_tick(void)
@@ -310,11 +365,21 @@ void scheduler_tick(void)
 		cpu_ticks_busy[cpu]++;
 	else
 		cpu_ticks_idle[cpu]++;
+	this_cpu()->ticks++;
 	if (kernel_lock_held())
 		sched_timer_wakeups();
-	else
-		kernel_lock_defer(KERNEL_PENDING_TICK);
-	current->need_resched = true;
+	else if (cpu == 0 &&
+		 ktime_get_ns() >= min(__atomic_load_n(&sched_next_wake_ns, __ATOMIC_RELAXED),
+				       hrtimer_next_expiry()))
+		kernel_lock_defer(
+			KERNEL_PENDING_TICK); /* one CPU's tick is enough, and only if due */
+	/*
+	 * Round robin: another task may want this CPU. Without the lock (user mode, idle), only if
+	 * one may be waiting, so a CPU running user code alone does not take the lock every tick.
+	 */
+	if (kernel_lock_held() || __atomic_load_n(&sched_tasks_waiting, __ATOMIC_RELAXED) ||
+	    this_cpu()->ticks % SCHED_FORCE_TICKS == 0)
+		current->need_resched = true;
 }
 
 void prepare_to_wait(struct wait_queue_head *wq, struct wait_queue_entry *e)

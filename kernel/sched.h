@@ -17,6 +17,7 @@
 #include "kernel/itimer.h"
 #include "arch/x86_64/percpu.h"
 #include "kernel/cpumask.h"
+#include "kernel/trace.h"
 #include "kernel/kernel_lock.h"
 #include "arch/x86_64/ptrace.h"
 
@@ -206,6 +207,8 @@ struct task_struct {
 	u32 ptrace_options; /* PTRACE_O_* set by PTRACE_SETOPTIONS (Linux's ptrace flags) */
 	u64 ptrace_message; /* what PTRACE_GETEVENTMSG reports for the last event stop */
 	struct thread_ptrace thread_ptrace; /* selectors and debug registers ptrace sees */
+	struct trace_record trace_open; /* the traced call this task is in (kernel/trace.c) */
+	bool trace_open_active; /* trace_open is being filled */
 	struct sighand_struct *sighand;
 	struct signal_struct *signal; /* the thread group's (process's) shared state */
 	struct task_struct *group_leader; /* the thread whose pid is the group's tgid */
@@ -307,7 +310,13 @@ void sched_init_ap(unsigned int cpu);
 /* Makes the boot context the idle task (pid 0): from here `current` is valid. */
 void sched_init(void);
 
-/* Makes a task runnable. */
+/* A task state as a bit, for wake_up_state's mask. */
+#define TASK_STATE_BIT(state) (1U << (state))
+
+/* Makes t runnable and queues it if its state is in states; true if it did. Kernel lock held. */
+bool wake_up_state(struct task_struct *t, unsigned int states);
+
+/* Makes a task in an interruptible sleep runnable (wake_up_state(t, TASK_INTERRUPTIBLE)). */
 void wake_up_process(struct task_struct *t);
 
 /* Queues a runnable task on a CPU (its own, or an idle allowed one, told by IPI); kernel lock held.
@@ -320,7 +329,13 @@ void schedule(void);
 /*
  * Gives up the CPU if the tick asked for it (Linux's cond_resched). The kernel is not preemptible:
  * a loop whose length user space chooses (a 2 GiB read of /proc/self/mem or pagemap) calls it
- * between steps, holding nothing another task could free, or every other task waits for it.
+ * between steps, or every other task waits for it.
+ *
+ * It lets go of the kernel lock (schedule() and kernel_lock_yield()): other CPUs run kernel code
+ * meanwhile, so a caller must hold no spinlock and no interrupts-off section, must not have
+ * half-done state that others could see (a list mid-change, a count not yet matching), and must
+ * not keep a pointer to anything another task could free (a VMA, a page table, a task) unless a
+ * reference or mmap_lock keeps it; it re-checks what it read before, as after any sleep.
  */
 static inline void cond_resched(void)
 {
@@ -336,8 +351,8 @@ static inline void cond_resched(void)
  */
 void scheduler_tick(void);
 
-/* Wakes the tasks whose timed sleep is over; the caller holds the kernel lock. */
-void sched_timer_wakeups(void);
+/* Wakes the tasks whose timed sleep is over; true if it woke any. Kernel lock held. */
+bool sched_timer_wakeups(void);
 
 /* Ticks counted by each CPU (/proc/stat's per-CPU lines): busy (a task ran) and idle. */
 extern u64 cpu_ticks_busy[NR_CPUS], cpu_ticks_idle[NR_CPUS];

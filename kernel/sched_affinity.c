@@ -73,7 +73,7 @@ long sys_sched_setaffinity(int pid, unsigned int len, const u64 *user_mask)
 
 long sys_sched_getaffinity(int pid, unsigned int len, u64 *user_mask)
 {
-	if ((u64)len * 8 < nr_cpu_ids)
+	if ((u32)(len * 8) < nr_cpu_ids) /* an unsigned int on Linux too: it wraps */
 		return -EINVAL;
 	if (len & (sizeof(u64) - 1))
 		return -EINVAL;

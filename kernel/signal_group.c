@@ -26,11 +26,11 @@ struct task_struct *group_live_thread(struct task_struct *p)
  */
 static void signal_wake_up(struct task_struct *t, bool kill)
 {
-	if (kill && (t->state == TASK_STOPPED || t->state == TASK_TRACED)) {
-		t->state = TASK_RUNNING;
-		sched_enqueue_task(t);
-	}
-	wake_up_process(t);
+	unsigned int states = TASK_STATE_BIT(TASK_INTERRUPTIBLE);
+
+	if (kill)
+		states |= TASK_STATE_BIT(TASK_STOPPED) | TASK_STATE_BIT(TASK_TRACED);
+	wake_up_state(t, states);
 }
 
 /*
@@ -72,11 +72,8 @@ void prepare_signal(struct task_struct *p, int sig)
 		for_each_thread(p, t) {
 			sigqueue_flush(task_pending_set(t), STOP_SIGNALS_MASK);
 			t->jobctl_stop = 0;
-			if (t->state == TASK_STOPPED) {
-				t->state = TASK_RUNNING;
-				sched_enqueue_task(t);
+			if (wake_up_state(t, TASK_STATE_BIT(TASK_STOPPED)))
 				was_stopped = true;
-			}
 		}
 		if (was_stopped) {
 			/* Told to the parent once, for the process (its leader). */

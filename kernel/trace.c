@@ -25,30 +25,11 @@
 #include "mm/slab.h"
 
 #define TRACE_RING_SIZE 512
-#define TRACE_MAX_ARGS 6
-#define TRACE_MAX_RANGES 4
-
-/* One VMA range a call changed. */
-struct trace_range_rec {
-	u64 start, end, old_flags, new_flags;
-};
-
-struct trace_record {
-	u64 ts; /* ns since boot */
-	int pid, tid;
-	char comm[16];
-	u16 event, nargs, nranges, more_ranges; /* more_ranges: ranges that did not fit */
-	u64 args[TRACE_MAX_ARGS];
-	s64 ret;
-	struct trace_range_rec ranges[TRACE_MAX_RANGES];
-};
 
 struct trace_ring {
 	struct trace_record rec[TRACE_RING_SIZE];
 	u64 head, tail; /* head: next to write; tail: next to read; head - tail records held */
 	u64 dropped; /* records lost because the ring was full, since boot */
-	struct trace_record open; /* the system call being traced on this CPU */
-	bool open_active;
 };
 
 static struct trace_ring trace_rings[NR_CPUS];
@@ -134,21 +115,25 @@ static void trace_commit(const struct trace_record *r)
 	ring->head++;
 }
 
+/*
+ * The call being traced is the task's, not the CPU's (task_struct's trace_open): a traced call
+ * that sleeps may go on on another CPU, while this CPU runs another task's calls.
+ */
 void __trace_call_begin(enum trace_event e)
 {
-	struct trace_ring *ring = this_ring();
+	struct task_struct *t = current;
 
-	ring->open_active = trace_pid_ok();
-	if (ring->open_active)
-		record_header(&ring->open, e);
+	t->trace_open_active = trace_pid_ok();
+	if (t->trace_open_active)
+		record_header(&t->trace_open, e);
 }
 
 void __trace_range(u64 start, u64 end, u64 old_flags, u64 new_flags)
 {
-	struct trace_ring *ring = this_ring();
-	struct trace_record *r = &ring->open;
+	struct task_struct *t = current;
+	struct trace_record *r = &t->trace_open;
 
-	if (!ring->open_active)
+	if (!t->trace_open_active)
 		return;
 	if (r->nranges == TRACE_MAX_RANGES) {
 		r->more_ranges++;
@@ -159,12 +144,12 @@ void __trace_range(u64 start, u64 end, u64 old_flags, u64 new_flags)
 
 void __trace_call_end(enum trace_event e, const u64 *args, int nargs, long ret)
 {
-	struct trace_ring *ring = this_ring();
-	struct trace_record *r = &ring->open;
+	struct task_struct *t = current;
+	struct trace_record *r = &t->trace_open;
 
-	if (!ring->open_active || r->event != e)
+	if (!t->trace_open_active || r->event != e)
 		return;
-	ring->open_active = false;
+	t->trace_open_active = false;
 	r->nargs = (u16)min(nargs, TRACE_MAX_ARGS);
 	memcpy(r->args, args, r->nargs * sizeof(u64));
 	r->ret = ret;

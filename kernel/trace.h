@@ -33,6 +33,25 @@ enum trace_event {
 	TRACE_NR_EVENTS
 };
 
+#define TRACE_MAX_ARGS 6
+#define TRACE_MAX_RANGES 4
+
+/* One VMA range a call changed. */
+struct trace_range_rec {
+	u64 start, end, old_flags, new_flags;
+};
+
+/* One event: a finished call with its arguments, result and the ranges it changed. */
+struct trace_record {
+	u64 ts; /* ns since boot */
+	int pid, tid;
+	char comm[16];
+	u16 event, nargs, nranges, more_ranges; /* more_ranges: ranges that did not fit */
+	u64 args[TRACE_MAX_ARGS];
+	s64 ret;
+	struct trace_range_rec ranges[TRACE_MAX_RANGES];
+};
+
 /* The events being recorded, one bit each (bit e: enum trace_event e). 0: tracing is off. */
 extern u32 trace_mask;
 

@@ -15,6 +15,7 @@ struct vm_area {
 };
 
 static struct vm_area *areas; /* sorted by address */
+/* Protects the areas list (every read and change of it), taken with interrupts off. */
 static spinlock_t vmalloc_lock = SPINLOCK_INIT;
 
 /* Finds the lowest gap of span bytes and links a new area into it; caller holds the lock. */
@@ -127,20 +128,43 @@ void vfree(const void *addr)
 
 size_t vmalloc_size(const void *addr)
 {
-	for (struct vm_area *a = areas; a; a = a->next)
-		if (a->addr + PAGE_SIZE == (u64)addr)
-			return a->npages * PAGE_SIZE;
-	return 0;
+	u64 flags = spin_lock_irqsave(&vmalloc_lock);
+	size_t size = 0;
+
+	for (struct vm_area *a = areas; a; a = a->next) {
+		if (a->addr + PAGE_SIZE == (u64)addr) {
+			size = a->npages * PAGE_SIZE;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&vmalloc_lock, flags);
+	return size;
 }
 
+/*
+ * The panic report asks this (a fault in a guard page is a stack overflow): the CPU that faulted
+ * may be the one holding the lock, so it is tried for a bounded time and the list is then read
+ * without it (a report, not a decision anything depends on).
+ */
 bool vmalloc_in_guard(u64 addr, u64 *area_start)
 {
+	u64 flags;
+	bool locked = false, found = false;
+
+	__asm__ __volatile__("pushfq; popq %0; cli" : "=r"(flags) : : "memory");
+	for (int tries = 0; tries < 1000000 && !(locked = spin_trylock(&vmalloc_lock)); tries++)
+		__asm__ __volatile__("pause" ::: "memory");
 	for (struct vm_area *a = areas; a; a = a->next) {
 		if (addr >= a->addr && addr < a->addr + PAGE_SIZE) {
 			if (area_start)
 				*area_start = a->addr + PAGE_SIZE;
-			return true;
+			found = true;
+			break;
 		}
 	}
-	return false;
+	if (locked)
+		spin_unlock(&vmalloc_lock);
+	if (flags & (1UL << 9))
+		__asm__ __volatile__("sti" ::: "memory");
+	return found;
 }

@@ -56,6 +56,36 @@ static int current_cpu(void)
 	return (int)cpu;
 }
 
+/*
+ * The CPU number RDTSCP reads from IA32_TSC_AUX (Linux: cpu | node << 12), -2 without RDTSCP.
+ */
+static int rdtscp_cpu(void)
+{
+	unsigned int a, b, c, d, aux;
+
+	__asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0x80000001), "c"(0));
+	if (!(d & (1U << 27)))
+		return -2;
+	__asm__ volatile("rdtscp" : "=a"(a), "=d"(d), "=c"(aux));
+	return (int)(aux & 0xfff);
+}
+
+/* Prints the Cpus_allowed lines of /proc/self/status. */
+static void show_status_cpus(const char *what)
+{
+	char line[256];
+	FILE *f = fopen("/proc/self/status", "r");
+
+	if (!f) {
+		printf("%s: no /proc/self/status\n", what);
+		return;
+	}
+	while (fgets(line, sizeof line, f))
+		if (!strncmp(line, "Cpus_allowed", 12))
+			printf("%s: %s", what, line);
+	fclose(f);
+}
+
 static volatile int token;
 static volatile int stop;
 
@@ -102,6 +132,8 @@ int main(void)
 	show("getaffinity(0, 8, NULL)", sys_getaff(0, 8, NULL));
 	show("getaffinity(99999, 8)", sys_getaff(99999, 8, &m));
 	show("getaffinity(-1, 8)", sys_getaff(-1, 8, &m));
+	show("getaffinity(0, 0x20000000)", sys_getaff(0, 0x20000000, big));
+	show_status_cpus("all allowed");
 
 	m = 0;
 	show("setaffinity(0, 8, 0)", sys_setaff(0, 8, &m));
@@ -119,6 +151,16 @@ int main(void)
 	m = 0x4;
 	show("setaffinity(0, 1, CPU 2)", sys_setaff(0, 1, &m));
 	printf("getcpu: %d\n", current_cpu());
+	printf("rdtscp: %d\n", rdtscp_cpu());
+	show_status_cpus("CPU 2");
+	m = 0xa;
+	sys_setaff(0, 8, &m);
+	show_status_cpus("CPUs 1 and 3");
+	m = 0x7;
+	sys_setaff(0, 8, &m);
+	show_status_cpus("CPUs 0-2");
+	m = 0x4;
+	sys_setaff(0, 8, &m);
 	unsigned long long got = 0;
 	show("getaffinity after", sys_getaff(0, 8, &got));
 	printf("mask: %#llx\n", got);

@@ -7,6 +7,8 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/gdt.h"
 #include "arch/x86_64/percpu.h"
+#include "arch/x86_64/smp.h"
+#include "kernel/cpumask.h"
 #include "kernel/errno.h"
 #include "kernel/sched.h"
 #include "kernel/spinlock.h"
@@ -73,7 +75,15 @@ static bool ldt_empty(const struct user_desc *info)
 	       info->seg_not_present == 1 && info->useable == 0;
 }
 
-/* A zeroed table of n descriptors (n <= LDT_ENTRIES), or NULL. */
+/*
+ * The last generation given to a table. A CPU remembers the generation of the table it loaded as
+ * well as its address, so a new table that kmalloc places where a freed one was (ABA) still
+ * differs from what LDTR describes and is loaded. (Defence in depth: flush_ldt_all already
+ * makes every CPU drop a table before it is freed.)
+ */
+static u64 ldt_generation;
+
+/* A zeroed table of n descriptors (n <= LDT_ENTRIES) with a new generation, or NULL. */
 static struct ldt_struct *alloc_ldt_struct(unsigned int n)
 {
 	struct ldt_struct *ldt;
@@ -90,40 +100,34 @@ static struct ldt_struct *alloc_ldt_struct(unsigned int n)
 	}
 	memset(ldt->entries, 0, (size_t)n * LDT_ENTRY_SIZE);
 	ldt->nr_entries = n;
+	ldt->gen = __atomic_add_fetch(&ldt_generation, 1, __ATOMIC_RELAXED);
 	return ldt;
 }
 
-/*
- * Frees a table no mm points at any more. If this CPU's LDTR still describes it (a task that
- * exited, a kernel thread running after it), LDTR becomes null first. On SMP every CPU would
- * have to be known to have left it.
- */
-static void free_ldt_struct(struct ldt_struct *ldt)
+/* Makes this CPU's LDTR null (a no-op when it already is). Interrupts off. */
+static void clear_cpu_ldt(struct percpu *cpu)
 {
-	struct percpu *cpu = this_cpu();
-
-	if (!ldt)
+	if (!cpu->ldt)
 		return;
-	if (cpu->ldt == ldt) {
-		load_ldt(NULL, 0);
-		cpu->ldt = NULL;
-	}
-	kfree(ldt->entries);
-	kfree(ldt);
+	load_ldt(NULL, 0);
+	cpu->ldt = NULL;
+	cpu->ldt_gen = 0;
 }
 
 void load_mm_ldt(struct mm_struct *mm)
 {
 	struct percpu *cpu = this_cpu();
-	struct ldt_struct *ldt = mm ? mm->ldt : NULL;
+	struct ldt_struct *ldt = mm ? __atomic_load_n(&mm->ldt, __ATOMIC_ACQUIRE) : NULL;
 
-	if (cpu->ldt == ldt)
+	if (!ldt) {
+		clear_cpu_ldt(cpu);
 		return;
-	if (ldt)
-		load_ldt(ldt->entries, ldt->nr_entries);
-	else
-		load_ldt(NULL, 0);
+	}
+	if (cpu->ldt == ldt && cpu->ldt_gen == ldt->gen)
+		return;
+	load_ldt(ldt->entries, ldt->nr_entries);
 	cpu->ldt = ldt;
+	cpu->ldt_gen = ldt->gen;
 }
 
 /*
@@ -154,23 +158,67 @@ static void refresh_ldt_segments(void)
 	REFRESH_LDT_SEGMENT(es);
 }
 
-/*
- * Makes ldt mm's table and returns the one it replaces. The running task's CPU switches to it at
- * once (interrupts off, so no context switch sees a half-done state); with SMP, every other CPU
- * running mm would reload it too (Linux's flush_ldt IPI) before the old table is freed.
- */
-static struct ldt_struct *install_ldt(struct mm_struct *mm, struct ldt_struct *ldt)
-{
-	u64 flags = spin_lock_irqsave(&mm->lock);
-	struct ldt_struct *old = mm->ldt;
+/* What flush_ldt is asked to do on each CPU. */
+struct ldt_flush {
+	struct mm_struct *mm; /* the mm whose table changed (NULL: it is going away) */
+	struct ldt_struct *old; /* the table about to be freed */
+};
 
-	mm->ldt = ldt;
-	if (current->mm == mm) {
-		load_mm_ldt(mm);
+/*
+ * Runs on every CPU (IPI, interrupts off) after mm got a new table, before the old one is freed
+ * (Linux's flush_ldt): a CPU whose task runs mm loads the new table and refreshes the segment
+ * registers that hold LDT selectors; any other CPU that still has the old table in LDTR (a lazy
+ * CPU that ran mm last) loads a null LDT, so no CPU describes a freed table.
+ */
+static void flush_ldt(void *info)
+{
+	struct ldt_flush *f = info;
+	struct percpu *cpu = this_cpu();
+	struct task_struct *t = cpu->current_task;
+
+	if (f->mm && t && t->mm == f->mm) {
+		load_mm_ldt(f->mm);
 		refresh_ldt_segments();
+	} else if (f->old && cpu->ldt == f->old) {
+		clear_cpu_ldt(cpu);
 	}
-	spin_unlock_irqrestore(&mm->lock, flags);
-	return old;
+}
+
+/*
+ * Runs flush_ldt on every online CPU, this one first, and returns when all have: afterwards no
+ * CPU describes f->old and every CPU running f->mm has its current table.
+ */
+static void flush_ldt_all(struct ldt_flush *f)
+{
+	u64 flags = read_rflags();
+
+	local_irq_disable();
+	flush_ldt(f);
+	if (flags & X86_EFLAGS_IF)
+		local_irq_enable();
+	smp_call_function_many(&cpu_online_mask, flush_ldt, f, true);
+}
+
+/* Frees a table no mm points at any more and no CPU describes (after flush_ldt_all). */
+static void free_ldt_struct(struct ldt_struct *ldt)
+{
+	if (!ldt)
+		return;
+	kfree(ldt->entries);
+	kfree(ldt);
+}
+
+/*
+ * After mm's new table was published (replacing old): every CPU running mm (this one included)
+ * loads it and every other CPU drops old (flush_ldt on all online CPUs, waited for), and only
+ * then is old freed.
+ */
+static void finish_ldt_switch(struct mm_struct *mm, struct ldt_struct *old)
+{
+	struct ldt_flush f = { mm, old };
+
+	flush_ldt_all(&f);
+	free_ldt_struct(old);
 }
 
 int ldt_dup_context(struct mm_struct *old, struct mm_struct *mm)
@@ -191,8 +239,12 @@ int ldt_dup_context(struct mm_struct *old, struct mm_struct *mm)
 void destroy_context_ldt(struct mm_struct *mm)
 {
 	struct ldt_struct *ldt = mm->ldt;
+	struct ldt_flush f = { NULL, ldt };
 
+	if (!ldt)
+		return;
 	mm->ldt = NULL;
+	flush_ldt_all(&f);
 	free_ldt_struct(ldt);
 }
 
@@ -277,23 +329,33 @@ static long write_ldt(void *ptr, u64 bytecount, bool oldmode)
 			desc &= ~DESC_AVL;
 	}
 
-	flags = spin_lock_irqsave(&mm->lock);
-	n = mm->ldt ? mm->ldt->nr_entries : 0;
-	spin_unlock_irqrestore(&mm->lock, flags);
-	if (n < info.entry_number + 1)
-		n = info.entry_number + 1;
-	ldt = alloc_ldt_struct(n);
-	if (!ldt)
-		return -ENOMEM;
-	/* One CPU and no preemption in the kernel: the table cannot change since n was read. */
-	flags = spin_lock_irqsave(&mm->lock);
-	if (mm->ldt && mm->ldt->nr_entries <= n)
-		memcpy(ldt->entries, mm->ldt->entries,
-		       (size_t)mm->ldt->nr_entries * LDT_ENTRY_SIZE);
-	spin_unlock_irqrestore(&mm->lock, flags);
+	for (;;) {
+		flags = spin_lock_irqsave(&mm->lock);
+		n = mm->ldt ? mm->ldt->nr_entries : 0;
+		spin_unlock_irqrestore(&mm->lock, flags);
+		if (n < info.entry_number + 1)
+			n = info.entry_number + 1;
+		ldt = alloc_ldt_struct(n);
+		if (!ldt)
+			return -ENOMEM;
+		/*
+		 * The allocation may have slept and another thread grown the table meanwhile: then
+		 * again with its size. Otherwise copy, change and publish in one hold of the lock,
+		 * so no other write can come between the copy and the new table.
+		 */
+		flags = spin_lock_irqsave(&mm->lock);
+		old = mm->ldt;
+		if (!old || old->nr_entries <= n)
+			break;
+		spin_unlock_irqrestore(&mm->lock, flags);
+		free_ldt_struct(ldt);
+	}
+	if (old)
+		memcpy(ldt->entries, old->entries, (size_t)old->nr_entries * LDT_ENTRY_SIZE);
 	ldt->entries[info.entry_number] = desc;
-	old = install_ldt(mm, ldt);
-	free_ldt_struct(old);
+	__atomic_store_n(&mm->ldt, ldt, __ATOMIC_RELEASE);
+	spin_unlock_irqrestore(&mm->lock, flags);
+	finish_ldt_switch(mm, old);
 	return 0;
 }
 

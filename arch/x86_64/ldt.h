@@ -5,8 +5,10 @@
  * An mm has no LDT until a program writes one with modify_ldt; the CPU then runs with a null LDTR
  * (every LDT selector faults with #GP). A write builds a new table (copy of the old plus the one
  * changed descriptor), installs it and frees the old one: a table is never modified while a CPU
- * may use it, which is what later SMP needs (each CPU running the mm must reload LDTR before the
- * old table goes; today there is one CPU). The descriptors in a table are only ever those Linux's
+ * may use it: after publishing the new table, every CPU running the mm reloads LDTR and every
+ * other CPU that still describes the old table loads a null LDT (flush_ldt on all online CPUs,
+ * waited for) before the old table is freed. A CPU switching to a kernel thread or its idle task
+ * drops its LDT too. The descriptors in a table are only ever those Linux's
  * fill_ldt builds from a struct user_desc: code or data segments (S = 1), DPL 3, never a system
  * descriptor, call gate or 64-bit code segment; 16-bit segments are refused (see ldt.c).
  *
@@ -27,6 +29,7 @@ struct mm_struct;
 struct ldt_struct {
 	u64 *entries;
 	unsigned int nr_entries;
+	u64 gen; /* unique per table: a CPU's LDTR describes it iff percpu ldt and ldt_gen match */
 };
 
 /* Makes this CPU's LDTR mm's LDT (null for NULL or an mm without one). */

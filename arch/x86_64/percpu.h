@@ -25,6 +25,7 @@ struct percpu {
 	void *dead_task; /* a task that exited for good, freed by the next one to run here */
 	void *prev_task; /* the task being switched away from, until finish_task_switch */
 	struct ldt_struct *ldt; /* the LDT LDTR describes (NULL: null LDTR), see ldt.h */
+	u64 ldt_gen; /* that table's generation (ABA: a new table at a freed one's address) */
 	u32 apic_id; /* this CPU's local APIC id (from the MADT) */
 	struct mm_struct
 		*loaded_mm; /* the mm CR3 points at (NULL: kernel_pml4), see mmu_context.c */
@@ -32,6 +33,7 @@ struct percpu {
 	u32 idle_kick; /* set by a reschedule IPI: the idle loop looks for work (kernel/sched.c) */
 	u32 idle_wakeups; /* the idle loop's halts ended, to look for work to pull now and then */
 	u64 last_tick_ns; /* ktime of this CPU's last tick (account_process_tick) */
+	u64 ticks; /* timer ticks taken (scheduler_tick) */
 	u64 irq_count; /* interrupts taken (the LAPIC timer's and IPIs included), for /proc/stat */
 };
 
@@ -51,7 +53,10 @@ static inline unsigned int smp_processor_id(void)
 	return (unsigned int)this_cpu()->cpu;
 }
 
-/* Points GS at this CPU's data; call once per CPU before anything uses this_cpu(). */
+/*
+ * Points GS at this CPU's data and IA32_TSC_AUX at its number (RDTSCP/RDPID); call once per CPU
+ * before anything uses this_cpu().
+ */
 void percpu_init(unsigned int cpu);
 
 #endif

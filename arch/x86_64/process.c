@@ -4,6 +4,7 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/fpu.h"
 #include "arch/x86_64/gdt.h"
+#include "arch/x86_64/ldt.h"
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/pkru.h"
 #include "arch/x86_64/ptrace.h"
@@ -216,6 +217,8 @@ void arch_switch_to(struct task_struct *prev, struct task_struct *next)
 		fpu_restore_regs(task_fpstate(next));
 		load_user_segments(next);
 		pkru = next->pkru;
+	} else if (cpu->ldt) {
+		load_mm_ldt(NULL); /* lazy: CR3 stays, but no LDT outlives its mm here */
 	}
 	/* Linux's switch_fpu_finish: WRPKRU only when the value changes (a no-op without PKU). */
 	if (arch_pkeys_enabled() && read_pkru() != pkru)

@@ -59,7 +59,12 @@ struct acpi_madt_local_apic_override {
 cpumask_t cpu_online_mask = { 1 };
 unsigned int nr_cpu_ids = 1;
 
-static u32 madt_apic_ids[NR_CPUS];
+/*
+ * Every enabled processor the MADT lists (xAPIC ids are 8 bits: at most 256), the boot CPU among
+ * them wherever the table puts it; smp_init starts at most NR_CPUS - 1 of the others.
+ */
+#define MADT_MAX_CPUS 256
+static u32 madt_apic_ids[MADT_MAX_CPUS];
 static unsigned int madt_nr_cpus;
 
 extern const u8 trampoline_start[], trampoline_end[], trampoline_cr3[], trampoline_efer[];
@@ -70,8 +75,16 @@ extern u8 boot_pml4[];
 static volatile unsigned int ap_booting_cpu;
 
 /*
- * Reads the MADT: the local APIC's address and each enabled processor's APIC id (at most
- * NR_CPUS; more are reported and ignored). Returns the APIC's physical address, 0 without MADT.
+ * The start-up handshake: the BSP sets AP_BOOT_WAITING before the SIPI; the AP claims its slot
+ * by changing it to AP_BOOT_CLAIMED, or, if the BSP gave up first (AP_BOOT_ABANDONED), halts for
+ * good instead of coming online late as a CPU nobody counts.
+ */
+enum { AP_BOOT_WAITING = 1, AP_BOOT_CLAIMED, AP_BOOT_ABANDONED };
+static u32 ap_boot_state;
+
+/*
+ * Reads the MADT: the local APIC's address and each enabled processor's APIC id. Returns the
+ * APIC's physical address, 0 without MADT.
  */
 static u64 madt_parse(void)
 {
@@ -91,7 +104,7 @@ static u64 madt_parse(void)
 		    h->length >= sizeof(struct acpi_madt_local_apic)) {
 			const struct acpi_madt_local_apic *la = (const void *)p;
 			if (la->lapic_flags & ACPI_MADT_ENABLED) {
-				if (madt_nr_cpus < NR_CPUS)
+				if (madt_nr_cpus < MADT_MAX_CPUS)
 					madt_apic_ids[madt_nr_cpus++] = la->id;
 				else
 					ignored++;
@@ -103,7 +116,7 @@ static u64 madt_parse(void)
 		p += h->length;
 	}
 	if (ignored)
-		pr_warn("smp: %u more CPUs than NR_CPUS (%d) ignored\n", ignored, NR_CPUS);
+		pr_warn("smp: %u more MADT CPUs than %d ignored\n", ignored, MADT_MAX_CPUS);
 	return apic_phys;
 }
 
@@ -125,7 +138,12 @@ void ap_start_kernel(void) __noreturn;
 void ap_start_kernel(void)
 {
 	unsigned int cpu = ap_booting_cpu;
+	u32 waiting = AP_BOOT_WAITING;
 
+	if (!__atomic_compare_exchange_n(&ap_boot_state, &waiting, AP_BOOT_CLAIMED, false,
+					 __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+		for (;;) /* too late: the BSP went on without this CPU */
+			__asm__ __volatile__("cli; hlt");
 	percpu_init(cpu);
 	gdt_init(cpu);
 	idt_load();
@@ -150,12 +168,18 @@ static bool smp_boot_one(unsigned int cpu, u32 apic_id)
 	ap_booting_cpu = cpu;
 	ap_boot_cr3 = virt_to_phys(kernel_pml4);
 	ap_boot_stack = (u64)idle->stack + KSTACK_SIZE;
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	__atomic_store_n(&ap_boot_state, AP_BOOT_WAITING, __ATOMIC_SEQ_CST);
 	lapic_send_init_sipi(apic_id, TRAMPOLINE_PHYS >> PAGE_SHIFT);
 	u64 t0 = ktime_get_ns();
 	/* Ten seconds: QEMU's TCG may run the vCPUs of a loaded host very late. */
 	while (!cpumask_test_cpu(cpu, &cpu_online_mask)) {
-		if (ktime_get_ns() - t0 > 10000000000ULL)
+		u32 waiting = AP_BOOT_WAITING;
+
+		/* Giving up works only if the AP has not claimed its slot; once it has, it comes.
+		 */
+		if (ktime_get_ns() - t0 > 10000000000ULL &&
+		    __atomic_compare_exchange_n(&ap_boot_state, &waiting, AP_BOOT_ABANDONED, false,
+						__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
 			return false; /* idle's stack stays allocated: the AP may still wake up */
 		cpu_relax();
 	}
@@ -191,8 +215,14 @@ void smp_init(void)
 		u32 id = madt_apic_ids[i];
 		if (id == this_cpu()->apic_id)
 			continue;
+		if (cpu >= NR_CPUS) {
+			pr_warn("smp: %u CPUs listed, NR_CPUS is %d: the rest ignored\n",
+				madt_nr_cpus, NR_CPUS);
+			break;
+		}
 		if (!smp_boot_one(cpu, id)) {
-			/* It may still start later, on ap_boot_stack: start no other after it. */
+			/* It halts if it starts later, on ap_boot_stack: start no other after it.
+			 */
 			pr_warn("smp: CPU with APIC id %u did not come up; no more CPUs started\n",
 				id);
 			break;

@@ -398,6 +398,29 @@ static bool do_interrupt(u64 vector, bool from_user)
 }
 
 /*
+ * Whether an interrupt that arrived in user mode leaves work for the way back (a reschedule, a
+ * signal, work deferred for the kernel lock's next holder). Read without the lock, interrupts
+ * off: only then does the interrupt take the kernel lock, so timer ticks and IPIs on CPUs running
+ * user code do not serialise them. Work set meanwhile by another CPU is seen at the next tick
+ * (or that CPU's reschedule IPI).
+ */
+/* A tick that interrupted a process with CPU-clock timers armed: they are checked (with the
+ * kernel lock, since they send signals) before the return to user mode. */
+static bool cpu_timer_tick(u64 vector)
+{
+	return (vector == TIMER_VECTOR || vector == LOCAL_TIMER_VECTOR) &&
+	       posix_cpu_timers_armed(current);
+}
+
+static bool exit_to_user_work_pending(void)
+{
+	struct task_struct *t = current;
+
+	return t->need_resched || task_sigpending(t) || t->sig.restore_sigmask ||
+	       kernel_lock_work_pending();
+}
+
+/*
  * Every exception and interrupt comes here. Exceptions in kernel mode are fixed up if the
  * exception table or a fault catch expects them, and are fatal otherwise. User-mode exceptions
  * become signals. On the way back to user mode pending work (rescheduling, signals) is done.
@@ -414,7 +437,8 @@ void do_trap(struct pt_regs *regs)
 	if (regs->vector >= 32) {
 		/* Interrupts: per-CPU work only; what needs the kernel lock is deferred. */
 		this_cpu()->irq_count++;
-		if (!do_interrupt(regs->vector, from_user) || !from_user)
+		if (!do_interrupt(regs->vector, from_user) || !from_user ||
+		    !(exit_to_user_work_pending() || cpu_timer_tick(regs->vector)))
 			return;
 	} else if (regs->vector == X86_TRAP_NMI) {
 		if (panic_in_progress())
@@ -427,7 +451,7 @@ void do_trap(struct pt_regs *regs)
 		kernel_enter_from_user();
 	if (regs->vector >= 32) {
 		/* a tick in user mode: its CPU-clock timers, now that the kernel lock is held */
-		if (regs->vector == TIMER_VECTOR || regs->vector == LOCAL_TIMER_VECTOR)
+		if (cpu_timer_tick(regs->vector))
 			run_posix_cpu_timers(current);
 	} else if (regs->vector == X86_TRAP_PF &&
 		   (from_user || (cr2 < USER_TOP && in_uaccess(regs)))) {

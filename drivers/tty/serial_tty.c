@@ -43,17 +43,35 @@ void serial_tty_init(void)
 #define RX_RING_SIZE 4096
 static u8 rx_ring[RX_RING_SIZE];
 static u32 rx_head, rx_tail; /* head: next to write; tail: next to read */
-static spinlock_t rx_lock = SPINLOCK_INIT; /* protects rx_ring, rx_head, rx_tail (irqsave) */
+static spinlock_t rx_lock = SPINLOCK_INIT; /* protects rx_ring, rx_head, rx_tail, rx_draining */
+/*
+ * serial_interrupt_work is taking bytes out of the ring (on the kernel lock's holder). An
+ * interrupt meanwhile (the idle loop runs deferred work with interrupts on) must not start a
+ * second, nested drain, which would pass later bytes to the line discipline before the one the
+ * first holds: it leaves them in the ring for the running drain.
+ */
+static bool rx_draining;
 
 void serial_interrupt_work(void)
 {
+	u64 f = spin_lock_irqsave(&rx_lock);
+
+	if (rx_draining) {
+		spin_unlock_irqrestore(&rx_lock, f);
+		return;
+	}
+	rx_draining = true;
+	spin_unlock_irqrestore(&rx_lock, f);
 	for (;;) {
-		u64 f = spin_lock_irqsave(&rx_lock);
+		f = spin_lock_irqsave(&rx_lock);
 		bool empty = rx_tail == rx_head;
 		u8 c = rx_ring[rx_tail % RX_RING_SIZE];
 
 		if (!empty)
 			rx_tail++;
+		else
+			rx_draining =
+				false; /* with the check: later bytes start a drain of their own */
 		spin_unlock_irqrestore(&rx_lock, f);
 		if (empty)
 			return;

@@ -48,6 +48,33 @@ SELFTEST(sched_enqueue_follows_affinity)
 	kfree(t);
 }
 
+/*
+ * wake_up_state (ptrace's resume and detach, SIGKILL of a stopped task, SIGCONT): only from one of
+ * the states asked for, and the woken task is queued like any wake-up, on an allowed CPU even
+ * when the CPU it last ran on is not allowed any more.
+ */
+SELFTEST(sched_wake_up_state_queues)
+{
+	unsigned int last = nr_cpu_ids - 1;
+	struct task_struct *t = fake_task(1ULL << last, 0);
+
+	ST_ASSERT(t);
+	t->state = TASK_TRACED;
+	ST_ASSERT(!wake_up_state(t, TASK_STATE_BIT(TASK_STOPPED)));
+	ST_ASSERT_EQ(t->state, TASK_TRACED);
+	ST_ASSERT_EQ(t->cpu, 0);
+	ST_ASSERT(wake_up_state(t, TASK_STATE_BIT(TASK_STOPPED) | TASK_STATE_BIT(TASK_TRACED)));
+	ST_ASSERT_EQ(t->state, TASK_RUNNING);
+	ST_ASSERT_EQ(t->cpu, last);
+	ST_ASSERT(!wake_up_state(t, TASK_STATE_BIT(TASK_INTERRUPTIBLE))); /* already running */
+	t->state = TASK_STOPPED;
+	t->cpu = 0;
+	wake_up_process(t); /* a stopped task is no sleeper: it stays stopped */
+	ST_ASSERT_EQ(t->state, TASK_STOPPED);
+	ST_ASSERT_EQ(t->cpu, 0);
+	kfree(t);
+}
+
 SELFTEST(sched_affinity_errors)
 {
 	/* the checks that come before any user memory is touched */
@@ -55,5 +82,7 @@ SELFTEST(sched_affinity_errors)
 	ST_ASSERT_EQ(sys_sched_getaffinity(0, 12, NULL), -EINVAL);
 	ST_ASSERT_EQ(sys_sched_getaffinity(0, 0, NULL), nr_cpu_ids > 0 ? -EINVAL : 0);
 	ST_ASSERT_EQ(sys_sched_getaffinity(-5, 8, NULL), -ESRCH);
+	/* len * 8 is an unsigned int on Linux: 0x20000000 wraps to 0, fewer bits than CPUs */
+	ST_ASSERT_EQ(sys_sched_getaffinity(0, 0x20000000, NULL), -EINVAL);
 	ST_ASSERT_EQ(sys_sched_setaffinity(0, 0, NULL), -EINVAL); /* an empty mask */
 }
