@@ -257,11 +257,12 @@ test: deps
 	@CPU=$(CPU) MEM=$(MEM) ACCEL=$(ACCEL) tools/runtests
 
 # Linux 6.1's pkeys selftest (protection_keys, glibc and musl, pristine and wrapped) on Warden
-# with -cpu qemu64 and max, compared with Linux's recordings; every run, known failures included.
+# with -cpu qemu64 and max, compared with Linux's recordings; every run, known failures included;
+# then ten of its selftests/vm compared with Linux's recorded verdicts (tools/kselftest-vm).
 # Downloads linux-source-6.1 once (apt-get download). See tools/kselftest.
 kselftest: deps
 	@$(MAKE) --no-print-directory $(KERNEL)
-	@tools/kselftest
+	@tools/kselftest; s=$$?; tools/kselftest-vm && exit $$s
 
 # The Linux Test Project's syscall tests (tests/ltp/tests) on Warden beside Linux 6.1's recorded
 # verdicts: builds LTP from the pristine tarball in ../shared/ltp once (build/ltp), runs every

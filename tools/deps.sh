@@ -16,6 +16,7 @@ packages=(
 	busybox-static            # the ISO's shell (docs/userland.md) and the busybox suite
 	libc6-dev                 # glibc's static libc.a: the glibc builds of the pkeys selftest
 	xz-utils                  # tools/kselftest unpacks linux-source-6.1's .tar.xz
+	libcap-dev                # static libcap.a: selftests/vm's mlock-random-test (tools/kselftest-vm)
 	"$@"
 )
 
