@@ -699,8 +699,8 @@ int mm_diff_run(const u8 *data, size_t size, char *why, size_t len)
 			break;
 		}
 		case 10: { /* mlock, mlock2: maybe MLOCK_ONFAULT, a bad flag, an unaligned start */
-			int variant =
-				b3 & 3; /* mlock, mlock2(ONFAULT), mlock2(0), mlock2(odd flags) */
+			/* mlock, mlock2(MLOCK_ONFAULT), mlock2(0), mlock2(odd flags) */
+			int variant = b3 & 3;
 			u64 flags = variant == 1   ? MLOCK_ONFAULT
 				    : variant == 2 ? 0
 				    : (b3 & 4)	   ? 2
