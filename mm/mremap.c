@@ -9,6 +9,7 @@
  */
 #include "mm/mmap_lock.h"
 #include "mm/mm.h"
+#include "mm/mlock.h"
 #include "mm/vma.h"
 #include "mm/overcommit.h"
 #include "mm/internal.h"
@@ -32,7 +33,8 @@ static struct vm_area_struct *vma_lookup(struct mm_struct *mm, u64 addr)
 /*
  * The VMA holding [addr, addr+old_len) if it may become new_len long (Linux's vma_to_resize):
  * EFAULT when addr is unmapped or the range runs past the VMA, EINVAL for duplicating a private
- * mapping (old_len 0) or a file offset that would wrap.
+ * mapping (old_len 0) or a file offset that would wrap, EAGAIN for growing locked memory past
+ * RLIMIT_MEMLOCK without CAP_IPC_LOCK (mlock_future_check), ENOMEM past RLIMIT_AS/RLIMIT_DATA.
  */
 static struct vm_area_struct *vma_to_resize(struct mm_struct *mm, u64 addr, u64 old_len,
 					    u64 new_len, long *err)
@@ -50,6 +52,8 @@ static struct vm_area_struct *vma_to_resize(struct mm_struct *mm, u64 addr, u64 
 		u64 pgoff = vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT);
 		if (pgoff + (new_len >> PAGE_SHIFT) < pgoff)
 			*err = -EINVAL;
+		else if (mlock_future_check(mm, vma->vm_flags, new_len - old_len))
+			*err = -EAGAIN; /* locked memory past RLIMIT_MEMLOCK */
 		else if (!may_expand_vm(mm, vma->vm_flags, (new_len - old_len) >> PAGE_SHIFT))
 			*err = -ENOMEM; /* RLIMIT_AS, RLIMIT_DATA */
 	}

@@ -11,6 +11,8 @@
 #include "arch/x86_64/ldt.h"
 #include "kernel/trace.h"
 #include "kernel/cred.h"
+#include "kernel/sched.h"
+#include "fs/vfs.h"
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -76,9 +78,18 @@ bool mapping_mapped(struct inode *inode)
 	return false;
 }
 
+/*
+ * Does an address space map inode shared and writable (VM_SHARED with VM_MAYWRITE), as
+ * mm/memory.c's? The host has one: current's (the differential tester's F_SEAL_WRITE EBUSY).
+ */
 bool mapping_writably_mapped(struct inode *inode)
 {
-	(void)inode;
+	if (!current->mm)
+		return false;
+	for (struct vm_area_struct *v = current->mm->mm_rb.first; v; v = v->vm_next)
+		if (v->vm_file && file_inode(v->vm_file) == inode &&
+		    (v->vm_flags & (VM_SHARED | VM_MAYWRITE)) == (VM_SHARED | VM_MAYWRITE))
+			return true;
 	return false;
 }
 
@@ -216,9 +227,14 @@ int __mm_populate(u64 start, u64 len, bool ignore_errors)
 	return 0;
 }
 
-/* The host's test task is root with every capability (kernel/cred.c is not built here). */
+/*
+ * Whether the host's test task has the capabilities capable() is asked about (kernel/cred.c is
+ * not built here): root, unless a test (mm_diff's credentials step) says otherwise.
+ */
+bool host_capable = true;
+
 bool capable(int cap)
 {
 	(void)cap;
-	return true;
+	return host_capable;
 }
