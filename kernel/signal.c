@@ -26,8 +26,10 @@ struct sighand_struct *sighand_alloc(const struct sighand_struct *parent)
 
 	if (sh && parent)
 		memcpy(sh->action, parent->action, sizeof(sh->action));
-	if (sh)
+	if (sh) {
 		sh->count = 1;
+		init_waitqueue_head(&sh->signalfd_wqh);
+	}
 	return sh;
 }
 
