@@ -87,10 +87,12 @@ int de_thread(struct task_struct *me)
 			return -EAGAIN;
 		}
 		me->state = TASK_INTERRUPTIBLE;
+		me->sleep_uninterruptible = true; /* Linux's TASK_KILLABLE: "D" in /proc */
 		if (other_threads_gone(me) || (me->pending & sigmask(SIGKILL)))
 			me->state = TASK_RUNNING;
 		else
 			schedule();
+		me->sleep_uninterruptible = false;
 	}
 	if (!thread_group_leader(me))
 		take_leader_place(me);

@@ -439,7 +439,7 @@ static bool wait_for_vfork_done(struct task_struct *child, struct vfork_done *do
 	struct wait_queue_entry we;
 
 	for (;;) {
-		prepare_to_wait(&done->wq, &we);
+		prepare_to_wait_uninterruptible(&done->wq, &we);
 		if (done->done || fatal_signal_pending_current())
 			break;
 		schedule();

@@ -199,6 +199,11 @@ struct task_struct {
 	bool did_exec; /* execve'd since fork (Linux's !PF_FORKNOEXEC): setpgid says EACCES */
 	struct vfork_done *vfork_done; /* CLONE_VFORK: the waiting parent's, until exec or exit */
 	struct task_struct *ptracer; /* the task tracing this one (ptrace), or NULL: checked */
+	/*
+	 * Asleep in TASK_INTERRUPTIBLE on a wait no signal ends (Linux's TASK_UNINTERRUPTIBLE or
+	 * TASK_KILLABLE: vfork's wait, a rw_semaphore): /proc shows it as "D (disk sleep)".
+	 */
+	bool sleep_uninterruptible;
 	int stop_sig; /* the signal of the current stop (TASK_STOPPED or TASK_TRACED) */
 	bool stop_reported; /* wait4 has reported this stop */
 	bool continued; /* continued by SIGCONT, not yet reported to a WCONTINUED wait4 */

@@ -94,8 +94,8 @@ static enum siginfo_layout siginfo_layout(int sig, int code)
 		int sig, limit;
 		enum siginfo_layout layout;
 	} filter[] = {
-		{ SIGILL, 11, SIL_FAULT },  { SIGFPE, 15, SIL_FAULT }, { SIGSEGV, 9, SIL_FAULT },
-		{ SIGBUS, 5, SIL_FAULT },   { SIGTRAP, 6, SIL_FAULT }, { SIGCHLD, 6, SIL_CHLD },
+		{ SIGILL, 11, SIL_FAULT }, { SIGFPE, 15, SIL_FAULT }, { SIGSEGV, 9, SIL_FAULT },
+		{ SIGBUS, 5, SIL_FAULT },  { SIGTRAP, 6, SIL_FAULT }, { SIGCHLD, 6, SIL_CHLD },
 		{ SIGSYS, 2, SIL_SYS },
 	};
 
@@ -103,8 +103,8 @@ static enum siginfo_layout siginfo_layout(int sig, int code)
 		for (unsigned int i = 0; i < sizeof(filter) / sizeof(filter[0]); i++)
 			if (filter[i].sig == sig)
 				return code <= filter[i].limit ? filter[i].layout
-							       : code <= NSIGPOLL ? SIL_POLL
-										  : SIL_KILL;
+				       : code <= NSIGPOLL      ? SIL_POLL
+							       : SIL_KILL;
 		return code <= NSIGPOLL ? SIL_POLL : SIL_KILL;
 	}
 	if (code == SI_TIMER)
