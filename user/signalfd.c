@@ -2,8 +2,8 @@
  * SIGKILL/SIGSTOP left out of the mask (fdinfo's sigmask line), a new mask for an existing
  * signalfd, records for kill, tgkill, sigqueue, a POSIX timer and SIGCHLD, EAGAIN, EINVAL for a
  * short buffer, poll and select readiness, a blocking read woken by a signal from another process
- * or ended by one with a handler (EINTR), and a signalfd inherited by fork reading the child's
- * own signals. Pids are printed as "self"/"child" comparisons.
+ * or ended by one with a handler (EINTR), a signalfd inherited by fork reading the child's own
+ * signals, and a SIGCHLD record with the child's CPU time. Pids are printed as comparisons.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -233,6 +233,22 @@ int main(void)
 	       "%llu\n",
 	       r, ci.ssi_signo, ci.ssi_code, ci.ssi_pid == (uint32_t)c, ci.ssi_status,
 	       (unsigned long long)ci.ssi_utime, (unsigned long long)ci.ssi_stime);
+	waitpid(c, NULL, 0);
+
+	/* SIGCHLD carries the child's CPU time in clock ticks: a child that spins for 300 ms */
+	fflush(stdout);
+	c = fork();
+	if (c == 0) {
+		struct timespec t0, t1;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		do
+			clock_gettime(CLOCK_MONOTONIC, &t1);
+		while ((t1.tv_sec - t0.tv_sec) * 1000000000L + (t1.tv_nsec - t0.tv_nsec) < 300000000L);
+		_exit(0);
+	}
+	r = read(bfd, &ci, sizeof(ci));
+	printf("sigchld of a busy child: read %ld utime+stime >= 10 ticks %d, <= 100 %d\n", r,
+	       ci.ssi_utime + ci.ssi_stime >= 10, ci.ssi_utime + ci.ssi_stime <= 100);
 	waitpid(c, NULL, 0);
 
 	/* a blocking read woken by another process's kill */
