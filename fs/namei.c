@@ -70,7 +70,7 @@ struct inode *lookup_child(struct inode *dir, const char *name, u32 len)
 	if (dir->i_lookup) {
 		struct inode *inode = dir->i_lookup(dir, name, len);
 		if (inode)
-			return inode;
+			return inode; /* or an ERR_PTR: proc's -ESRCH for a task that is gone */
 	}
 	return ERR_PTR(-ENOENT);
 }

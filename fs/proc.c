@@ -13,7 +13,7 @@ static struct inode *proc_root; /* /proc */
 static struct inode *proc_task_dir; /* the entries of every /proc/<pid> (their templates) */
 static struct task_struct *proc_target; /* the task a show() runs for (NULL: current) */
 static struct inode *proc_target_inode; /* the file a show() runs for */
-struct task_struct *(*proc_pid_task)(int pid);
+struct task_struct *(*proc_pid_task)(const struct inode *inode);
 
 struct task_struct *proc_task(void)
 {
@@ -92,7 +92,7 @@ static int proc_file_fill(struct inode *inode, struct seq_buf *m)
 {
 	struct task_struct *t = NULL;
 
-	if (inode->i_pid && (!proc_pid_task || !(t = proc_pid_task(inode->i_pid))))
+	if (inode->i_pid && (!proc_pid_task || !(t = proc_pid_task(inode))))
 		return -ESRCH;
 	m->len = 0;
 	m->overflow = false;
@@ -144,7 +144,7 @@ static ssize_t proc_snapshot_read(struct file *file, struct iov_iter *to, s64 *p
 
 	if ((u64)*ppos >= m->len)
 		return 0;
-	if (inode->i_pid && (!proc_pid_task || !proc_pid_task(inode->i_pid)))
+	if (inode->i_pid && (!proc_pid_task || !proc_pid_task(inode)))
 		return -ESRCH; /* Linux makes the text at read: the task is gone */
 	size_t n = min(m->len - (size_t)*ppos, iov_iter_count(to));
 	size_t copied = copy_to_iter(m->buf + *ppos, n, to);
@@ -493,7 +493,7 @@ static char *proc_exe_get_link(struct inode *inode)
 	struct task_struct *t = current;
 
 	if (inode->i_pid)
-		t = proc_pid_task ? proc_pid_task(inode->i_pid) : NULL;
+		t = proc_pid_task ? proc_pid_task(inode) : NULL;
 	if (!t || !t->exe_path[0] || t->state >= EXIT_ZOMBIE)
 		return ERR_PTR(-ENOENT);
 	return proc_strdup(t->exe_path);

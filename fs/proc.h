@@ -103,7 +103,7 @@ struct task_struct *proc_task(void);
 struct inode *proc_show_inode(void);
 
 /* Set by kernel/proc_base.c: the live task (zombies included) with this pid, or NULL. */
-extern struct task_struct *(*proc_pid_task)(int pid);
+extern struct task_struct *(*proc_pid_task)(const struct inode *inode);
 
 /* /proc itself. */
 struct inode *proc_root_dir(void);

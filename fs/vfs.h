@@ -93,6 +93,7 @@ struct inode {
 			struct d_list i_subdirs;
 			struct inode *i_parent; /* a reference; the root is its own parent */
 			/* Looks up names not in the list (/proc/<pid>): a reference or NULL */
+			/* a new name's inode, NULL (ENOENT) or an ERR_PTR */
 			struct inode *(*i_lookup)(struct inode *dir, const char *name, u32 len);
 		};
 		struct { /* symlinks: a stored target, or one made at each use (proc) */
@@ -104,6 +105,7 @@ struct inode {
 	};
 	void *i_private;
 	int i_pid; /* proc: the pid whose /proc/PID this inode is in (0: the caller's) */
+	u64 i_pid_serial; /* proc: that task's pid_serial, so a reused pid names nobody here */
 };
 
 /* f_mode */

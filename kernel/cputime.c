@@ -274,6 +274,18 @@ static s64 nsec_to_clock_t(u64 ns)
 	return (s64)(ns / (NSEC_PER_SEC / USER_HZ));
 }
 
+void chld_cputime(struct task_struct *t, bool exited, u64 *utime, u64 *stime)
+{
+	u64 ut = t->acct.utime, st = t->acct.stime;
+
+	if (exited) {
+		ut += t->signal->acct.utime;
+		st += t->signal->acct.stime;
+	}
+	*utime = (u64)nsec_to_clock_t(ut);
+	*stime = (u64)nsec_to_clock_t(st);
+}
+
 /*
  * times(2): the process's and its reaped children's times in clock ticks, and the ticks since an
  * arbitrary point: Linux's jiffies (which start at INITIAL_JIFFIES) in USER_HZ.

@@ -55,6 +55,12 @@ void account_thread_gone(struct task_struct *t);
 /* The exact runtime of thread t, including the current run if it is running now. */
 u64 task_sched_runtime(struct task_struct *t);
 
+/*
+ * SIGCHLD's si_utime and si_stime for t, in clock ticks (Linux's do_notify_parent and
+ * do_notify_parent_cldstop): t's own times, plus those of its process's dead threads when exited.
+ */
+void chld_cputime(struct task_struct *t, bool exited, u64 *utime, u64 *stime);
+
 /* The totals of t's process (Linux's thread_group_cputime). */
 void thread_group_cputime(struct task_struct *t, struct task_cputime *times);
 

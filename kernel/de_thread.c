@@ -54,6 +54,9 @@ static void take_leader_place(struct task_struct *me)
 	me->start_time = leader->start_time;
 	me->pid = leader->pid;
 	leader->pid = tid;
+	u64 serial = me->pid_serial; /* the pid's identity goes with it (Linux's exchange_tids) */
+	me->pid_serial = leader->pid_serial;
+	leader->pid_serial = serial;
 	for_each_thread(me, t)
 		t->group_leader = me;
 	me->parent = leader->parent;
@@ -87,10 +90,12 @@ int de_thread(struct task_struct *me)
 			return -EAGAIN;
 		}
 		me->state = TASK_INTERRUPTIBLE;
+		me->sleep_uninterruptible = true; /* Linux's TASK_KILLABLE: "D" in /proc */
 		if (other_threads_gone(me) || (me->pending & sigmask(SIGKILL)))
 			me->state = TASK_RUNNING;
 		else
 			schedule();
+		me->sleep_uninterruptible = false;
 	}
 	if (!thread_group_leader(me))
 		take_leader_place(me);

@@ -63,7 +63,14 @@ struct kernel_clone_args {
 	int set_tid; /* clone3: the pid asked for (set_tid_size 1), 0: any */
 };
 
+#define RESERVED_PIDS 300 /* after the first wrap, pids start here (Linux's RESERVED_PIDS) */
+
+/*
+ * The cursor of pid allocation (Linux's idr_get_cursor of the pid idr): one past the pid handed
+ * out last. Pids cycle up to pid_max - 1, then wrap. Under the big kernel lock, as the task list.
+ */
 static int next_pid = 1;
+static unsigned long total_forks; /* tasks ever made (Linux's total_forks: /proc/stat) */
 int pid_max = PID_MAX_DEFAULT; /* kernel.pid_max (kernel/sysctl_kernel.c) */
 
 #define THREAD_SIZE (16UL << 10) /* Linux's x86-64 kernel stack, which max_threads is sized by */
@@ -84,22 +91,70 @@ int last_pid(void)
 	return next_pid - 1;
 }
 
-/*
- * clone3's set_tid (one pid namespace, so one pid): t gets that pid instead of the next one, as
- * Linux's alloc_pid. EINVAL outside 1..pid_max - 1, EEXIST when a task has it. Pids are never
- * reused here (next_pid only grows, /proc relies on it): a pid below next_pid that nobody has
- * any more is refused with EINVAL, where Linux would hand it out again.
- */
-static int set_tid_pid(struct task_struct *t, int tid)
+unsigned long nr_forks(void)
 {
-	if (tid < 1 || tid >= pid_max)
-		return -EINVAL; /* pid_max is one past the last pid */
-	if (find_task_by_pid(tid))
-		return -EEXIST;
-	if (tid < next_pid)
-		return -EINVAL;
-	next_pid = tid + 1;
-	t->pid = t->tgid = tid;
+	return total_forks;
+}
+
+/*
+ * Is pid n taken? Linux's struct pid lives while any task uses it: as its own pid (a zombie's
+ * too, until reaped), as a thread group's id (the leader's pid) or as a process group or session
+ * id, even after the task that gave it its number is gone.
+ */
+static bool pid_in_use(int n)
+{
+	for (struct task_struct *t = first_task(); t; t = t->run_next) {
+		if (t->pid == n && n != 0)
+			return true;
+		if (t->state != EXIT_DEAD && t->signal &&
+		    (t->tgid == n || t->signal->pgid == n || t->signal->sid == n))
+			return true;
+	}
+	return false;
+}
+
+/* The first free pid in [from, to), or 0. */
+static int pid_scan(int from, int to)
+{
+	for (int n = from; n < to; n++)
+		if (!pid_in_use(n))
+			return n;
+	return 0;
+}
+
+/*
+ * A pid for a new task (Linux's alloc_pid): with set_tid (clone3), that pid: EINVAL outside
+ * 1..pid_max - 1, EEXIST when taken; the cursor stays (Linux's idr_alloc). Otherwise the next
+ * free pid from the cursor up to pid_max - 1, then from the start again (Linux's
+ * idr_alloc_cyclic from 1, or from RESERVED_PIDS once the cursor has passed it); EAGAIN when
+ * every pid is taken.
+ */
+static int alloc_pid(int set_tid)
+{
+	int min = next_pid > RESERVED_PIDS ? RESERVED_PIDS : 1, n;
+
+	if (set_tid) {
+		if (set_tid < 1 || set_tid >= pid_max)
+			return -EINVAL; /* pid_max is one past the last pid */
+		return pid_in_use(set_tid) ? -EEXIST : set_tid;
+	}
+	n = pid_scan(max(next_pid, min), pid_max);
+	if (!n && next_pid > min)
+		n = pid_scan(min, pid_max);
+	if (!n)
+		return -EAGAIN;
+	next_pid = n + 1;
+	return n;
+}
+
+int task_alloc_pid(struct task_struct *t, int set_tid)
+{
+	int n = alloc_pid(set_tid);
+
+	if (n < 0)
+		return n;
+	t->pid = t->tgid = n;
+	t->pid_serial = ++total_forks;
 	return 0;
 }
 
@@ -115,8 +170,7 @@ struct task_struct *task_create(void)
 		kfree(t);
 		return NULL;
 	}
-	t->pid = t->tgid = next_pid++;
-	t->group_leader = t;
+	t->group_leader = t; /* its pid comes from task_alloc_pid */
 	t->start_time = ktime_get_ns();
 	t->cpu = smp_processor_id();
 	t->cpus_allowed = current->cpus_allowed; /* affinity is inherited, as on Linux */
@@ -371,13 +425,12 @@ static struct task_struct *copy_process(const struct kernel_clone_args *args, lo
 		task_destroy(t);
 		return NULL;
 	}
-	if (args->set_tid) {
-		*err = set_tid_pid(t, args->set_tid);
-		if (*err) {
-			task_destroy(t);
-			return NULL;
-		}
+	*err = task_alloc_pid(t, args->set_tid);
+	if (*err) {
+		task_destroy(t);
+		return NULL;
 	}
+	*err = -ENOMEM;
 	/*
 	 * A caller that is about to die (SIGKILL pending: a group exit, an OOM kill) makes nobody
 	 * that could slip out of it, as Linux's fatal_signal_pending check in copy_process.
@@ -439,7 +492,7 @@ static bool wait_for_vfork_done(struct task_struct *child, struct vfork_done *do
 	struct wait_queue_entry we;
 
 	for (;;) {
-		prepare_to_wait(&done->wq, &we);
+		prepare_to_wait_uninterruptible(&done->wq, &we);
 		if (done->done || fatal_signal_pending_current())
 			break;
 		schedule();

@@ -270,8 +270,9 @@ void start_init(void)
 
 	if (!path || !*path)
 		path = "/init";
-	if (!t || !(t->files = files_alloc_console()) || !(t->fs = fs_alloc_root()) ||
-	    !(t->sighand = sighand_alloc(NULL)) || !(t->signal = signal_alloc(NULL)))
+	if (!t || task_alloc_pid(t, 0) || !(t->files = files_alloc_console()) ||
+	    !(t->fs = fs_alloc_root()) || !(t->sighand = sighand_alloc(NULL)) ||
+	    !(t->signal = signal_alloc(NULL)))
 		panic("start_init: out of memory");
 	attach_thread(t);
 	rlimit_init(t);

@@ -25,14 +25,19 @@
 #define PF_RANDOMIZE 0x00400000 /* Linux's task flag every user task shows (ASLR on) */
 #define PF_EXITING 0x00000004
 
-/* The letter and name of a task's state, as Linux's task_state_array. */
+/*
+ * The letter and name of a task's state, as Linux's task_state_array: R running or runnable, S
+ * an interruptible sleep, D one no signal ends (vfork's wait, a rw_semaphore, exec waiting for
+ * the other threads), T stopped, t stopped for its tracer, Z zombie, X dead. (Linux's I is for
+ * idle kernel threads, which Warden's /proc does not list.)
+ */
 static const char *task_state(const struct task_struct *t)
 {
 	switch (t->state) {
 	case TASK_RUNNING:
 		return "R (running)";
 	case TASK_INTERRUPTIBLE:
-		return "S (sleeping)";
+		return t->sleep_uninterruptible ? "D (disk sleep)" : "S (sleeping)";
 	case TASK_STOPPED:
 		return "T (stopped)";
 	case TASK_TRACED:

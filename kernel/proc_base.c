@@ -4,8 +4,8 @@
  * directory (with no name, freed with its last reference) that remembers the pid; looking up a
  * name in it copies the template entry of /proc/self (fs/proc.c) with the pid, so generated
  * files describe that task (proc_task()) at open, and fd/ and cwd describe it too. A task reaped
- * since the lookup is ENOENT for new names and ESRCH at open, as Linux. Pids are never reused
- * (next_pid only grows), so a pid names at most one task for Warden's lifetime.
+ * since the lookup is ESRCH for new names and at open, as Linux. Pids are reused after a wrap
+ * (kernel/fork.c), so an inode keeps the task's pid_serial too and names only that task.
  */
 #include "fs/fdtable.h"
 #include "fs/fs_struct.h"
@@ -17,16 +17,28 @@
 #include "mm/slab.h"
 #include "mm/memfd.h"
 
-/* The live task (zombies included) with this pid; NULL once reaped. */
-static struct task_struct *proc_find_task(int pid)
+/*
+ * The live task (zombies included) a /proc/<pid> inode was made for: NULL once reaped, and NULL
+ * for a task that got the same pid later (another pid_serial), as Linux's struct pid.
+ */
+static struct task_struct *proc_find_task(const struct inode *inode)
 {
-	return find_task_by_pid(pid);
+	struct task_struct *t = find_task_by_pid(inode->i_pid);
+
+	return t && t->pid_serial == inode->i_pid_serial ? t : NULL;
 }
 
 /* The task a /proc inode describes: its pid's, or the caller for /proc/self's own entries. */
 static struct task_struct *proc_inode_task(struct inode *inode)
 {
-	return inode->i_pid ? proc_find_task(inode->i_pid) : current;
+	return inode->i_pid ? proc_find_task(inode) : current;
+}
+
+/* inode describes the same task as dir (a name inside /proc/<pid>). */
+static void proc_bind_task(struct inode *inode, const struct inode *dir)
+{
+	inode->i_pid = dir->i_pid;
+	inode->i_pid_serial = dir->i_pid_serial;
 }
 
 /*
@@ -126,7 +138,7 @@ static struct inode *proc_fd_lookup(struct inode *dir, const char *name, u32 len
 		return NULL;
 	inode->i_get_link = proc_fd_get_link;
 	inode->i_private = (void *)(uintptr_t)fd;
-	inode->i_pid = dir->i_pid;
+	proc_bind_task(inode, dir);
 	return inode;
 }
 
@@ -235,7 +247,7 @@ static struct inode *proc_fdinfo_lookup(struct inode *dir, const char *name, u32
 	if (!inode)
 		return NULL;
 	inode->i_private = (void *)(uintptr_t)fd;
-	inode->i_pid = dir->i_pid;
+	proc_bind_task(inode, dir);
 	return inode;
 }
 
@@ -270,7 +282,7 @@ static bool proc_pid_entry_shown(struct inode *tmpl, int pid)
 static int proc_task_readdir(struct file *file, struct dir_context *ctx)
 {
 	struct inode *dir = file->f_inode;
-	struct task_struct *p = proc_find_task(dir->i_pid), *t;
+	struct task_struct *p = proc_find_task(dir), *t;
 	s64 pos = PROC_FIRST_ENTRY;
 	char name[12];
 
@@ -301,7 +313,7 @@ static int proc_pid_readdir(struct file *file, struct dir_context *ctx)
 	static const char *const dirs[] = { "task", "fd", "fdinfo" };
 	s64 pos = PROC_FIRST_ENTRY + 3;
 
-	if (!proc_find_task(dir->i_pid))
+	if (!proc_find_task(dir))
 		return -ENOENT;
 	if (!proc_emit_dots(dir, ctx))
 		return 0;
@@ -332,8 +344,8 @@ static int proc_pid_readdir(struct file *file, struct dir_context *ctx)
 static struct file_operations proc_pid_fops, proc_fd_fops, proc_fdinfo_fops, proc_task_fops;
 static struct inode *proc_pid_lookup(struct inode *dir, const char *name, u32 len);
 
-/* A directory describing pid's task (i_pid), whose names lookup finds and iterate lists. */
-static struct inode *proc_pid_mkdir(struct inode *parent, int pid,
+/* A directory describing task t (i_pid), whose names lookup finds and iterate lists. */
+static struct inode *proc_pid_mkdir(struct inode *parent, const struct task_struct *t,
 				    struct inode *(*lookup)(struct inode *, const char *, u32),
 				    const struct file_operations *fops)
 {
@@ -341,7 +353,8 @@ static struct inode *proc_pid_mkdir(struct inode *parent, int pid,
 
 	if (!inode)
 		return NULL;
-	inode->i_pid = pid;
+	inode->i_pid = t->pid;
+	inode->i_pid_serial = t->pid_serial;
 	inode->i_lookup = lookup;
 	inode->i_fop = fops;
 	return inode;
@@ -353,12 +366,14 @@ static struct inode *proc_pid_mkdir(struct inode *parent, int pid,
  */
 static struct inode *proc_task_lookup(struct inode *dir, const char *name, u32 len)
 {
-	struct task_struct *p = proc_find_task(dir->i_pid);
-	struct task_struct *t = proc_find_task(proc_name_to_int(name, len));
+	struct task_struct *p = proc_find_task(dir);
+	struct task_struct *t = find_task_by_pid(proc_name_to_int(name, len));
 
-	if (!p || !t || !same_thread_group(p, t))
+	if (!p)
+		return ERR_PTR(-ESRCH); /* Linux's proc_pid_permission on the directory */
+	if (!t || !same_thread_group(p, t))
 		return NULL;
-	return proc_pid_mkdir(dir, t->pid, proc_pid_lookup, &proc_pid_fops);
+	return proc_pid_mkdir(dir, t, proc_pid_lookup, &proc_pid_fops);
 }
 
 /*
@@ -371,25 +386,28 @@ static struct inode *proc_task_lookup(struct inode *dir, const char *name, u32 l
 static struct inode *proc_pid_lookup(struct inode *dir, const char *name, u32 len)
 {
 	struct inode *inode;
+	struct task_struct *t = proc_find_task(dir);
 
-	if (!proc_find_task(dir->i_pid))
-		return NULL;
+	if (!t)
+		return ERR_PTR(-ESRCH); /* Linux's proc_pid_permission on the directory */
 	if (len == 4 && !memcmp(name, "task", 4))
-		return proc_pid_mkdir(dir, dir->i_pid, proc_task_lookup, &proc_task_fops);
+		return proc_pid_mkdir(dir, t, proc_task_lookup, &proc_task_fops);
 	if (len == 2 && !memcmp(name, "fd", 2)) {
-		inode = proc_pid_mkdir(dir, dir->i_pid, proc_fd_lookup, &proc_fd_fops);
+		inode = proc_pid_mkdir(dir, t, proc_fd_lookup, &proc_fd_fops);
 		if (inode)
 			inode->i_mode = S_IFDIR | 0500;
 		return inode;
 	}
 	if (len == 6 && !memcmp(name, "fdinfo", 6))
-		return proc_pid_mkdir(dir, dir->i_pid, proc_fdinfo_lookup, &proc_fdinfo_fops);
+		return proc_pid_mkdir(dir, t, proc_fdinfo_lookup, &proc_fdinfo_fops);
 	struct dentry *dentry = d_lookup(proc_pid_template_dir(), name, len);
 	if (!dentry)
 		return NULL;
 	inode = proc_pid_entry(dentry->d_inode, dir->i_pid);
 	if (!inode && proc_pid_fops_name(name, len))
 		inode = proc_pid_fops_entry(dentry->d_inode, dir->i_pid);
+	if (inode)
+		proc_bind_task(inode, dir);
 	if (!inode && current->tgid == dir->i_pid)
 		return iget(dentry->d_inode); /* ptwalk: the caller's own */
 	return inode;
@@ -399,10 +417,11 @@ static struct inode *proc_pid_lookup(struct inode *dir, const char *name, u32 le
 static struct inode *proc_root_pid_lookup(struct inode *dir, const char *name, u32 len)
 {
 	int pid = proc_name_to_int(name, len);
+	struct task_struct *t = pid > 0 ? find_task_by_pid(pid) : NULL;
 
-	if (pid <= 0 || !proc_find_task(pid))
+	if (!t)
 		return NULL;
-	return proc_pid_mkdir(dir, pid, proc_pid_lookup, &proc_pid_fops);
+	return proc_pid_mkdir(dir, t, proc_pid_lookup, &proc_pid_fops);
 }
 
 /* getdents positions of /proc as Linux's: fixed entries below 256, then pid + 258 per process. */

@@ -62,7 +62,7 @@ static int stat_show(struct seq_buf *m)
 		seq_printf(m, "cpu%u 0 0 0 %llu 0 0 0 0 0 0\n", cpu, (unsigned long long)ticks);
 	seq_printf(m, "intr 0\nctxt 0\nbtime %llu\n",
 		   (unsigned long long)(now > up ? now - up : 0));
-	seq_printf(m, "processes %d\nprocs_running %u\nprocs_blocked 0\n", last_pid(),
+	seq_printf(m, "processes %lu\nprocs_running %u\nprocs_blocked 0\n", nr_forks(),
 		   nr_running());
 	seq_printf(m, "softirq 0 0 0 0 0 0 0 0 0 0 0\n");
 	return 0;

@@ -22,7 +22,7 @@ static void rwsem_wait(struct rw_semaphore *sem, bool (*try)(struct rw_semaphore
 	struct wait_queue_entry we;
 
 	for (;;) {
-		prepare_to_wait(&sem->wait, &we);
+		prepare_to_wait_uninterruptible(&sem->wait, &we);
 		spin_lock(&sem->lock);
 		bool taken = try(sem);
 		spin_unlock(&sem->lock);

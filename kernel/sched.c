@@ -397,10 +397,17 @@ void prepare_to_wait(struct wait_queue_head *wq, struct wait_queue_entry *e)
 	spin_unlock_irqrestore(&wq->lock, f);
 }
 
+void prepare_to_wait_uninterruptible(struct wait_queue_head *wq, struct wait_queue_entry *e)
+{
+	prepare_to_wait(wq, e);
+	current->sleep_uninterruptible = true;
+}
+
 void finish_wait(struct wait_queue_head *wq, struct wait_queue_entry *e)
 {
 	u64 f = spin_lock_irqsave(&wq->lock);
 	current->state = TASK_RUNNING;
+	current->sleep_uninterruptible = false;
 	for (struct wait_queue_entry **pp = &wq->head; *pp; pp = &(*pp)->next) {
 		if (*pp == e) {
 			*pp = e->next;

@@ -200,6 +200,17 @@ struct task_struct {
 	bool did_exec; /* execve'd since fork (Linux's !PF_FORKNOEXEC): setpgid says EACCES */
 	struct vfork_done *vfork_done; /* CLONE_VFORK: the waiting parent's, until exec or exit */
 	struct task_struct *ptracer; /* the task tracing this one (ptrace), or NULL: checked */
+	/*
+	 * Asleep in TASK_INTERRUPTIBLE on a wait no signal ends (Linux's TASK_UNINTERRUPTIBLE or
+	 * TASK_KILLABLE: vfork's wait, a rw_semaphore): /proc shows it as "D (disk sleep)".
+	 */
+	bool sleep_uninterruptible;
+	/*
+	 * Which allocation of its pid this is (kernel/fork.c, unique since boot): /proc's inodes
+	 * keep it beside the pid, as Linux's keep a struct pid, so a pid reused after a wrap does
+	 * not make an old /proc/PID describe the new task.
+	 */
+	u64 pid_serial;
 	int stop_sig; /* the signal of the current stop (TASK_STOPPED or TASK_TRACED) */
 	bool stop_reported; /* wait4 has reported this stop */
 	bool continued; /* continued by SIGCONT, not yet reported to a WCONTINUED wait4 */
@@ -366,8 +377,17 @@ extern int nr_threads;
 /* The pid fork handed out last (/proc/loadavg; /proc/stat's "processes"). */
 int last_pid(void);
 
-/* A new task (next pid) with a kernel stack and the initial FPU state, not yet runnable. */
+/* Tasks made since boot (Linux's total_forks: /proc/stat's "processes"). */
+unsigned long nr_forks(void);
+
+/* A new task (no pid yet) with a kernel stack and the initial FPU state, not yet runnable. */
 struct task_struct *task_create(void);
+
+/*
+ * Gives t its pid (kernel/fork.c, Linux's alloc_pid): set_tid's (clone3) or the next free one,
+ * cycling below kernel.pid_max. 0, or -EINVAL/-EEXIST for set_tid, -EAGAIN when none is free.
+ */
+int task_alloc_pid(struct task_struct *t, int set_tid);
 
 /*
  * tasklist_lock protects the scheduler's list of tasks (run_next), the family links (parent,

@@ -26,8 +26,10 @@ struct sighand_struct *sighand_alloc(const struct sighand_struct *parent)
 
 	if (sh && parent)
 		memcpy(sh->action, parent->action, sizeof(sh->action));
-	if (sh)
+	if (sh) {
 		sh->count = 1;
+		init_waitqueue_head(&sh->signalfd_wqh);
+	}
 	return sh;
 }
 
@@ -286,13 +288,18 @@ int dequeue_signal(u64 blocked, struct kernel_siginfo *info)
 	return sig;
 }
 
-/* SIGCHLD's siginfo (any exit signal carries it): code CLD_*, t's pid, status or signal. */
+/*
+ * SIGCHLD's siginfo (any exit signal carries it): code CLD_*, t's pid, status or signal, and its
+ * user and system time in clock ticks.
+ */
 static void chld_info(struct kernel_siginfo *info, int sig, struct task_struct *t, int code,
 		      int status)
 {
 	*info = (struct kernel_siginfo){ .si_signo = sig, .si_code = code };
 	siginfo_set_pid_uid(info, t->tgid, t->cred.uid);
 	info->fields[1] = (u32)status;
+	chld_cputime(t, code == CLD_EXITED || code == CLD_KILLED || code == CLD_DUMPED,
+		     &info->fields[2], &info->fields[3]);
 }
 
 /*

@@ -10,6 +10,7 @@
 #define WARDEN_SIGNAL_H
 
 #include "kernel/types.h"
+#include "kernel/wait.h"
 
 #define SIGHUP 1
 #define SIGINT 2
@@ -117,7 +118,15 @@ struct k_sigaction {
 struct sighand_struct {
 	int count;
 	struct k_sigaction action[_NSIG]; /* action[sig - 1] */
+	/* readers and pollers of signalfds in the tasks that share these handlers */
+	struct wait_queue_head signalfd_wqh;
 };
+
+/*
+ * A signal was queued for t (kernel/sigqueue.c): wakes the signalfd readers and pollers of t's
+ * handlers (Linux's signalfd_notify, kernel/signalfd.c).
+ */
+void signalfd_notify(struct task_struct *t);
 
 /*
  * The siginfo of a pending signal: the first 48 bytes of the user's 128-byte siginfo_t (the

@@ -54,8 +54,9 @@ void sigpending_uncharge_timer(void)
 	sigpending_uncharge();
 }
 
-int sigqueue_add(struct sigpending_set set, struct task_struct *t, int sig,
-		 const struct kernel_siginfo *info)
+/* sigqueue_add's work: the instance made pending, or -EAGAIN. */
+static int __sigqueue_add(struct sigpending_set set, struct task_struct *t, int sig,
+			  const struct kernel_siginfo *info)
 {
 	u64 bit = sigmask(sig);
 	/* Linux: a standard signal from the kernel or kill-like (si_code >= 0) is never refused. */
@@ -213,4 +214,15 @@ void flush_shared_sigqueue(struct signal_struct *sig)
 
 	sigqueue_flush(shared_pending_set(sig), ~0ULL);
 	siglock_irqrestore(flags);
+}
+
+/* Queues the instance, then wakes t's signalfd readers (Linux's out_set: signalfd_notify). */
+int sigqueue_add(struct sigpending_set set, struct task_struct *t, int sig,
+		 const struct kernel_siginfo *info)
+{
+	int err = __sigqueue_add(set, t, sig, info);
+
+	if (!err)
+		signalfd_notify(t);
+	return err;
 }

@@ -62,6 +62,10 @@ long sys_clock_settime(int clk, const struct timespec64 *tp);
 long sys_timerfd_create(int clockid, int flags);
 long sys_timerfd_settime(int ufd, int flags, const void *utmr, void *otmr);
 long sys_timerfd_gettime(int ufd, void *otmr);
+
+/* signalfd (kernel/signalfd.c): a descriptor that reads the pending signals of a mask. */
+long sys_signalfd(int ufd, const u64 *user_mask, u64 sizemask);
+long sys_signalfd4(int ufd, const u64 *user_mask, u64 sizemask, int flags);
 void timerfd_clock_was_set(void);
 /* restart_syscall(2): resumes a sleep that a stop interrupted (the restart block), else EINTR. */
 long sys_restart_syscall(void);

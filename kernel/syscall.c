@@ -163,6 +163,8 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	SYSCALL(timerfd_create, sys_timerfd_create),
 	SYSCALL(timerfd_settime, sys_timerfd_settime),
 	SYSCALL(timerfd_gettime, sys_timerfd_gettime),
+	SYSCALL(signalfd, sys_signalfd),
+	SYSCALL(signalfd4, sys_signalfd4),
 	SYSCALL(timer_settime, sys_timer_settime),
 	SYSCALL(timer_gettime, sys_timer_gettime),
 	SYSCALL(timer_getoverrun, sys_timer_getoverrun),

@@ -3,8 +3,8 @@
  * /proc/sys/kernel (Linux's kernel/sysctl.c table entries LTP reads): ostype and osrelease
  * (read-only strings, uname's), tainted (Linux's proc_taint: root may add taint bits, never
  * clear them), threads-max (fork's max_threads, [1, MAX_THREADS] as Linux's
- * sysctl_max_threads), pid_max ([RESERVED_PIDS + 1, PID_MAX_LIMIT]; the value is kept, pid
- * allocation does not consult it yet, clone3's set_tid does) and core_pattern (a string of up to
+ * sysctl_max_threads), pid_max ([RESERVED_PIDS + 1, PID_MAX_LIMIT]: pids cycle below it,
+ * kernel/fork.c's alloc_pid) and core_pattern (a string of up to
  * 127 bytes written as Linux's proc_dostring: from the position written at, up to a newline or
  * NUL).
  */

@@ -36,6 +36,12 @@ static inline void init_waitqueue_head(struct wait_queue_head *wq)
  */
 void prepare_to_wait(struct wait_queue_head *wq, struct wait_queue_entry *entry);
 
+/*
+ * prepare_to_wait for a sleep that signals do not end (Linux's TASK_UNINTERRUPTIBLE and
+ * TASK_KILLABLE): the same wait, shown as "D" in /proc/PID/stat until finish_wait.
+ */
+void prepare_to_wait_uninterruptible(struct wait_queue_head *wq, struct wait_queue_entry *entry);
+
 /* Takes the current task off wq and marks it running again. */
 void finish_wait(struct wait_queue_head *wq, struct wait_queue_entry *entry);
 

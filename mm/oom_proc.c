@@ -177,9 +177,9 @@ static int set_oom_adj(struct task_struct *t, int oom_adj, bool legacy)
 /* The task a /proc/PID/oom_* file describes (the caller's for /proc/self), NULL once reaped. */
 static struct task_struct *oom_file_task(struct file *file)
 {
-	int pid = file_inode(file)->i_pid;
+	struct inode *inode = file_inode(file);
 
-	return pid ? proc_pid_task(pid) : current;
+	return inode->i_pid ? proc_pid_task(inode) : current;
 }
 
 /* /proc/PID/oom_score_adj: the value and a newline; ESRCH once the task is reaped. */

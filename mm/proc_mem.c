@@ -91,7 +91,7 @@ size_t access_remote_vm(struct mm_struct *mm, u64 addr, void *buf, size_t len, b
 
 int proc_mem_open(struct inode *inode, struct file *file)
 {
-	struct task_struct *t = inode->i_pid ? proc_pid_task(inode->i_pid) : current;
+	struct task_struct *t = inode->i_pid ? proc_pid_task(inode) : current;
 
 	if (!t)
 		return -ESRCH; /* reaped since the lookup */

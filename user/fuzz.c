@@ -407,6 +407,8 @@ static const struct sc table[] = {
 	{ SYS_timerfd_create, "timerfd_create", "Ci", 1 },
 	{ SYS_timerfd_settime, "timerfd_settime", "fFtp", 1 },
 	{ SYS_timerfd_gettime, "timerfd_gettime", "fp", 1 },
+	{ SYS_signalfd, "signalfd", "fkz", 1 },
+	{ SYS_signalfd4, "signalfd4", "fkzo", 1 },
 	{ SYS_clock_settime, "clock_settime", "Ct", 1 },
 	{ SYS_settimeofday, "settimeofday", "tp", 1 },
 	{ SYS_statfs, "statfs", "sp", 1 },
