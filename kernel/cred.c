@@ -33,7 +33,9 @@
 
 void cred_init(struct cred *c)
 {
-	*c = (struct cred){ .cap_permitted = CAP_FULL_SET, .cap_effective = CAP_FULL_SET };
+	*c = (struct cred){ .cap_permitted = CAP_FULL_SET,
+			    .cap_effective = CAP_FULL_SET,
+			    .cap_bset = CAP_FULL_SET };
 }
 
 bool capable(int cap)
@@ -47,10 +49,16 @@ bool capable(int cap)
  */
 static void cap_emulate_setxuid(struct cred *new, const struct cred *old)
 {
+	if (cred_issecure(old, SECURE_NO_SETUID_FIXUP))
+		return;
 	if ((old->uid == 0 || old->euid == 0 || old->suid == 0) &&
 	    (new->uid != 0 && new->euid != 0 && new->suid != 0)) {
-		new->cap_permitted = 0;
-		new->cap_effective = 0;
+		if (!cred_issecure(old, SECURE_KEEP_CAPS)) {
+			new->cap_permitted = 0;
+			new->cap_effective = 0;
+		}
+		/* setresuid to non-root then execve still drops every capability */
+		new->cap_ambient = 0;
 	}
 	if (old->euid == 0 && new->euid != 0)
 		new->cap_effective = 0;
@@ -61,6 +69,8 @@ static void cap_emulate_setxuid(struct cred *new, const struct cred *old)
 /* The capabilities after a change of the file-system uid (Linux's LSM_SETID_FS fix-up). */
 static void cap_fix_setfsuid(struct cred *new, const struct cred *old)
 {
+	if (cred_issecure(old, SECURE_NO_SETUID_FIXUP))
+		return;
 	if (old->fsuid == 0 && new->fsuid != 0)
 		new->cap_effective &= ~CAP_FS_SET;
 	if (old->fsuid != 0 && new->fsuid == 0)
@@ -73,11 +83,16 @@ bool exec_creds(void)
 
 	c->suid = c->fsuid = c->euid;
 	c->sgid = c->fsgid = c->egid;
-	if (c->euid == 0 || c->uid == 0)
-		c->cap_permitted = CAP_FULL_SET; /* the bounding set, all of it */
+	c->cap_permitted = 0;
+	if ((c->euid == 0 || c->uid == 0) && !cred_issecure(c, SECURE_NOROOT))
+		c->cap_permitted = c->cap_bset | c->cap_inheritable;
+	/* pP' = (root ? bset | pI : 0) | pA, pE' = (euid 0 ? pP' : pA) */
+	c->cap_permitted |= c->cap_ambient;
+	if (c->euid == 0 && !cred_issecure(c, SECURE_NOROOT))
+		c->cap_effective = c->cap_permitted;
 	else
-		c->cap_permitted = 0; /* no ambient capabilities here */
-	c->cap_effective = c->euid == 0 ? c->cap_permitted : 0;
+		c->cap_effective = c->cap_ambient;
+	c->securebits &= ~(1U << SECURE_KEEP_CAPS);
 	return c->euid != c->uid || c->egid != c->gid;
 }
 
