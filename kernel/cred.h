@@ -49,6 +49,10 @@ static inline bool cred_issecure(const struct cred *c, int bit)
 	return (c->securebits >> bit) & 1;
 }
 
+/* The dumpable values of prctl(PR_SET_DUMPABLE) (Linux's SUID_DUMP_*; 2 is never set here). */
+#define SUID_DUMP_DISABLE 0
+#define SUID_DUMP_USER 1
+
 struct task_struct;
 struct linux_binprm;
 

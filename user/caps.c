@@ -19,6 +19,8 @@
 #define V2 0x20071026
 #define V3 0x20080522
 
+#define PR_GET_DUMPABLE 3
+#define PR_SET_DUMPABLE 4
 #define PR_GET_KEEPCAPS 7
 #define PR_SET_KEEPCAPS 8
 #define PR_CAPBSET_READ 23
@@ -271,6 +273,15 @@ static void root_exec(void)
 	printf("  execv failed\n");
 }
 
+static void nnp_exec(void)
+{
+	CALL(sys2(SYS_prctl, PR_SET_DUMPABLE, 0));
+	fflush(stdout);
+	char *argv[] = { self, "exec", NULL };
+	execv("/proc/self/exe", argv);
+	printf("  execv failed\n");
+}
+
 static void nnp_calls(void)
 {
 	CALL(sys2(SYS_prctl, PR_GET_NO_NEW_PRIVS, 0));
@@ -292,6 +303,53 @@ static void nnp_calls(void)
 	wait(NULL);
 }
 
+#define DUMP(what, x) ((void)(x), printf("  dumpable after %s: %ld\n", what, sys1(SYS_prctl, PR_GET_DUMPABLE)))
+
+static void dumpable_calls(void)
+{
+	CALL(sys1(SYS_prctl, PR_GET_DUMPABLE));
+	CALL(sys2(SYS_prctl, PR_SET_DUMPABLE, 2));
+	CALL(sys2(SYS_prctl, PR_SET_DUMPABLE, 3));
+	CALL(sys2(SYS_prctl, PR_SET_DUMPABLE, -1));
+	CALL(sys2(SYS_prctl, PR_SET_DUMPABLE, 0));
+	CALL(sys1(SYS_prctl, PR_GET_DUMPABLE));
+	CALL(sys2(SYS_prctl, PR_SET_DUMPABLE, 1));
+	DUMP("setuid(0)", sys1(SYS_setuid, 0));
+	DUMP("setresuid unchanged", sys3(SYS_setresuid, -1, -1, -1));
+	DUMP("capset smaller", set(V3, FULL & ~BIT(14), FULL & ~BIT(14), 0));
+	DUMP("setfsgid(0)", sys1(SYS_setfsgid, 0));
+	DUMP("setfsgid(5)", sys1(SYS_setfsgid, 5));
+	CALL(sys2(SYS_prctl, PR_SET_DUMPABLE, 1));
+	DUMP("setregid(-1, 5)", sys2(SYS_setregid, -1, 5));
+	CALL(sys2(SYS_prctl, PR_SET_DUMPABLE, 1));
+	DUMP("setresgid(0, 0, 0)", sys3(SYS_setresgid, 0, 0, 0));
+	CALL(sys2(SYS_prctl, PR_SET_DUMPABLE, 1));
+	DUMP("setfsuid(7)", sys1(SYS_setfsuid, 7));
+	CALL(sys2(SYS_prctl, PR_SET_DUMPABLE, 1));
+	DUMP("setfsuid(7) again", sys1(SYS_setfsuid, 7));
+	DUMP("setgid(0)", sys1(SYS_setgid, 0));
+	fflush(stdout);
+	if (fork() == 0) {
+		DUMP("fork", 0);
+		fflush(stdout);
+		_exit(0);
+	}
+	wait(NULL);
+	DUMP("setreuid(-1, 1000)", sys2(SYS_setreuid, -1, 1000));
+	CALL(sys2(SYS_prctl, PR_SET_DUMPABLE, 1));
+	DUMP("setuid(0) back", sys1(SYS_setuid, 0));
+}
+
+static void dumpable_exec(void)
+{
+	CALL(sys2(SYS_prctl, PR_SET_DUMPABLE, 0));
+	CALL(sys3(SYS_setresuid, 0, 1000, 0));
+	fflush(stdout);
+	char *argv[] = { self, "exec", NULL };
+	execv("/proc/self/exe", argv);
+	printf("  execv failed\n");
+}
+
 static void run(const char *title, void (*fn)(void))
 {
 	printf("%s\n", title);
@@ -308,6 +366,7 @@ int main(int argc, char **argv)
 		CALL(sys2(SYS_prctl, PR_GET_KEEPCAPS, 0));
 		CALL(sys2(SYS_prctl, PR_GET_SECUREBITS, 0));
 		CALL(sys2(SYS_prctl, PR_GET_NO_NEW_PRIVS, 0));
+		CALL(sys1(SYS_prctl, PR_GET_DUMPABLE));
 		return 0;
 	}
 	status("start");
@@ -320,5 +379,8 @@ int main(int argc, char **argv)
 	run("no_new_privs", nnp_calls);
 	run("execve as user with keep-caps and ambient", execs);
 	run("execve as root with a smaller bounding set", root_exec);
+	run("dumpable", dumpable_calls);
+	run("dumpable across execve with euid 1000", dumpable_exec);
+	run("dumpable across execve as root", nnp_exec);
 	return 0;
 }
