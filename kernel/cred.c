@@ -12,6 +12,7 @@
 #include "kernel/cred.h"
 #include "kernel/errno.h"
 #include "kernel/sched.h"
+#include "mm/mm.h"
 #include "mm/uaccess.h"
 
 #define CAP_DAC_OVERRIDE 1
@@ -33,7 +34,9 @@
 
 void cred_init(struct cred *c)
 {
-	*c = (struct cred){ .cap_permitted = CAP_FULL_SET, .cap_effective = CAP_FULL_SET };
+	*c = (struct cred){ .cap_permitted = CAP_FULL_SET,
+			    .cap_effective = CAP_FULL_SET,
+			    .cap_bset = CAP_FULL_SET };
 }
 
 bool capable(int cap)
@@ -47,10 +50,16 @@ bool capable(int cap)
  */
 static void cap_emulate_setxuid(struct cred *new, const struct cred *old)
 {
+	if (cred_issecure(old, SECURE_NO_SETUID_FIXUP))
+		return;
 	if ((old->uid == 0 || old->euid == 0 || old->suid == 0) &&
 	    (new->uid != 0 && new->euid != 0 && new->suid != 0)) {
-		new->cap_permitted = 0;
-		new->cap_effective = 0;
+		if (!cred_issecure(old, SECURE_KEEP_CAPS)) {
+			new->cap_permitted = 0;
+			new->cap_effective = 0;
+		}
+		/* setresuid to non-root then execve still drops every capability */
+		new->cap_ambient = 0;
 	}
 	if (old->euid == 0 && new->euid != 0)
 		new->cap_effective = 0;
@@ -61,23 +70,51 @@ static void cap_emulate_setxuid(struct cred *new, const struct cred *old)
 /* The capabilities after a change of the file-system uid (Linux's LSM_SETID_FS fix-up). */
 static void cap_fix_setfsuid(struct cred *new, const struct cred *old)
 {
+	if (cred_issecure(old, SECURE_NO_SETUID_FIXUP))
+		return;
 	if (old->fsuid == 0 && new->fsuid != 0)
 		new->cap_effective &= ~CAP_FS_SET;
 	if (old->fsuid != 0 && new->fsuid == 0)
 		new->cap_effective |= new->cap_permitted &CAP_FS_SET;
 }
 
+/*
+ * What Linux's commit_creds does beside installing the new credentials: a change of effective
+ * or file-system id, or new permitted capabilities, makes the process not dumpable
+ * (suid_dumpable, 0), so that its memory and /proc files are not open to the new identity.
+ */
+static void commit_creds(const struct cred *old)
+{
+	const struct cred *new = &current->cred;
+
+	if (new->euid != old->euid || new->egid != old->egid || new->fsuid != old->fsuid ||
+	    new->fsgid != old->fsgid || (new->cap_permitted & ~old->cap_permitted)) {
+		if (current->mm)
+			current->mm->dumpable = SUID_DUMP_DISABLE;
+	}
+}
+
 bool exec_creds(void)
 {
-	struct cred *c = &current->cred;
+	struct cred *c = &current->cred, old = *c;
+
+	/* Linux's begin_new_exec: dumpable unless the ids differ, then commit_creds' check */
+	current->mm->dumpable =
+		c->euid == c->uid && c->egid == c->gid ? SUID_DUMP_USER : SUID_DUMP_DISABLE;
 
 	c->suid = c->fsuid = c->euid;
 	c->sgid = c->fsgid = c->egid;
-	if (c->euid == 0 || c->uid == 0)
-		c->cap_permitted = CAP_FULL_SET; /* the bounding set, all of it */
+	c->cap_permitted = 0;
+	if ((c->euid == 0 || c->uid == 0) && !cred_issecure(c, SECURE_NOROOT))
+		c->cap_permitted = c->cap_bset | c->cap_inheritable;
+	/* pP' = (root ? bset | pI : 0) | pA, pE' = (euid 0 ? pP' : pA) */
+	c->cap_permitted |= c->cap_ambient;
+	if (c->euid == 0 && !cred_issecure(c, SECURE_NOROOT))
+		c->cap_effective = c->cap_permitted;
 	else
-		c->cap_permitted = 0; /* no ambient capabilities here */
-	c->cap_effective = c->euid == 0 ? c->cap_permitted : 0;
+		c->cap_effective = c->cap_ambient;
+	c->securebits &= ~(1U << SECURE_KEEP_CAPS);
+	commit_creds(&old);
 	return c->euid != c->uid || c->egid != c->gid;
 }
 
@@ -139,13 +176,14 @@ long sys_setuid(u32 uid)
 		return -EPERM;
 	c->euid = c->fsuid = uid;
 	cap_emulate_setxuid(c, &old);
+	commit_creds(&old);
 	return 0;
 }
 
 /* setgid(2): as setuid, with CAP_SETGID and no capability changes. */
 long sys_setgid(u32 gid)
 {
-	struct cred *c = &current->cred;
+	struct cred *c = &current->cred, old = *c;
 
 	if (gid == NO_ID)
 		return -EINVAL;
@@ -155,6 +193,7 @@ long sys_setgid(u32 gid)
 		c->egid = c->fsgid = gid;
 	else
 		return -EPERM;
+	commit_creds(&old);
 	return 0;
 }
 
@@ -183,13 +222,14 @@ long sys_setreuid(u32 ruid, u32 euid)
 	new.fsuid = new.euid;
 	cap_emulate_setxuid(&new, &old);
 	*c = new;
+	commit_creds(&old);
 	return 0;
 }
 
 /* setregid(2): as setreuid, for the gids, with CAP_SETGID. */
 long sys_setregid(u32 rgid, u32 egid)
 {
-	struct cred *c = &current->cred, new = *c;
+	struct cred *c = &current->cred, old = *c, new = *c;
 	bool cap = capable(CAP_SETGID);
 
 	if (rgid != NO_ID) {
@@ -206,6 +246,7 @@ long sys_setregid(u32 rgid, u32 egid)
 		new.sgid = new.egid;
 	new.fsgid = new.egid;
 	*c = new;
+	commit_creds(&old);
 	return 0;
 }
 
@@ -241,13 +282,14 @@ long sys_setresuid(u32 ruid, u32 euid, u32 suid)
 		c->suid = suid;
 	c->fsuid = c->euid;
 	cap_emulate_setxuid(c, &old);
+	commit_creds(&old);
 	return 0;
 }
 
 /* setresgid(2): as setresuid, for the gids, with CAP_SETGID. */
 long sys_setresgid(u32 rgid, u32 egid, u32 sgid)
 {
-	struct cred *c = &current->cred;
+	struct cred *c = &current->cred, old = *c;
 
 	if ((rgid == NO_ID || rgid == c->gid) &&
 	    (egid == NO_ID || (egid == c->egid && egid == c->fsgid)) &&
@@ -264,6 +306,7 @@ long sys_setresgid(u32 rgid, u32 egid, u32 sgid)
 	if (sgid != NO_ID)
 		c->sgid = sgid;
 	c->fsgid = c->egid;
+	commit_creds(&old);
 	return 0;
 }
 
@@ -282,6 +325,7 @@ long sys_setfsuid(u32 uid)
 		if (uid != old.fsuid) {
 			c->fsuid = uid;
 			cap_fix_setfsuid(c, &old);
+			commit_creds(&old);
 		}
 	}
 	return old.fsuid;
@@ -296,7 +340,11 @@ long sys_setfsgid(u32 gid)
 	if (gid == NO_ID)
 		return old;
 	if (gid == c->gid || gid == c->egid || gid == c->sgid || gid == c->fsgid ||
-	    capable(CAP_SETGID))
+	    capable(CAP_SETGID)) {
+		struct cred prev = *c;
+
 		c->fsgid = gid;
+		commit_creds(&prev);
+	}
 	return old;
 }

@@ -15,6 +15,7 @@
 #define CAP_KILL 5
 #define CAP_SETGID 6
 #define CAP_SETUID 7
+#define CAP_SETPCAP 8
 #define CAP_IPC_LOCK 14
 #define CAP_IPC_OWNER 15
 #define CAP_SYS_RAWIO 17
@@ -25,9 +26,32 @@
 struct cred {
 	u32 uid, euid, suid, fsuid;
 	u32 gid, egid, sgid, fsgid;
+	u32 securebits; /* SECBIT_* (Linux's securebits.h) */
+	bool no_new_privs; /* PR_SET_NO_NEW_PRIVS: one-way, kept by clone and execve */
+	u64 cap_inheritable;
 	u64 cap_permitted;
 	u64 cap_effective;
+	u64 cap_bset; /* the bounding set */
+	u64 cap_ambient;
 };
+
+/* The securebits (Linux's uapi/linux/securebits.h): each bit's lock is the bit above it. */
+#define SECURE_NOROOT 0
+#define SECURE_NO_SETUID_FIXUP 2
+#define SECURE_KEEP_CAPS 4
+#define SECURE_KEEP_CAPS_LOCKED 5
+#define SECURE_NO_CAP_AMBIENT_RAISE 6
+#define SECURE_ALL_BITS 0x55
+#define SECURE_ALL_LOCKS 0xaa
+
+static inline bool cred_issecure(const struct cred *c, int bit)
+{
+	return (c->securebits >> bit) & 1;
+}
+
+/* The dumpable values of prctl(PR_SET_DUMPABLE) (Linux's SUID_DUMP_*; 2 is never set here). */
+#define SUID_DUMP_DISABLE 0
+#define SUID_DUMP_USER 1
 
 struct task_struct;
 struct linux_binprm;
@@ -61,5 +85,16 @@ long sys_setresuid(u32 ruid, u32 euid, u32 suid);
 long sys_setresgid(u32 rgid, u32 egid, u32 sgid);
 long sys_setfsuid(u32 uid);
 long sys_setfsgid(u32 gid);
+
+struct __user_cap_header_struct;
+struct __user_cap_data_struct;
+long sys_capget(struct __user_cap_header_struct *header, struct __user_cap_data_struct *data);
+long sys_capset(struct __user_cap_header_struct *header, const struct __user_cap_data_struct *data);
+
+/*
+ * The capability and securebits prctls (Linux's cap_task_prctl): the result, or -ENOSYS when
+ * option is not one of them.
+ */
+long cap_task_prctl(int option, u64 arg2, u64 arg3, u64 arg4, u64 arg5);
 
 #endif

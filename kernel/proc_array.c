@@ -288,11 +288,14 @@ static int proc_status_show(struct seq_buf *m)
 	seq_printf(m, "SigPnd:\t%016lx\nShdPnd:\t%016lx\nSigBlk:\t%016lx\n", t->pending,
 		   t->signal->shared_pending, t->blocked);
 	seq_printf(m, "SigIgn:\t%016lx\nSigCgt:\t%016lx\n", ign, catch);
-	seq_printf(m, "CapInh:\t%016llx\nCapPrm:\t%016llx\nCapEff:\t%016llx\n", 0ULL,
+	seq_printf(m, "CapInh:\t%016llx\nCapPrm:\t%016llx\nCapEff:\t%016llx\n",
+		   (unsigned long long)t->cred.cap_inheritable,
 		   (unsigned long long)t->cred.cap_permitted,
 		   (unsigned long long)t->cred.cap_effective);
-	seq_printf(m, "CapBnd:\t%016llx\nCapAmb:\t%016llx\n", CAP_FULL_SET, 0ULL);
-	seq_printf(m, "NoNewPrivs:\t0\nSeccomp:\t0\nSeccomp_filters:\t0\n");
+	seq_printf(m, "CapBnd:\t%016llx\nCapAmb:\t%016llx\n", (unsigned long long)t->cred.cap_bset,
+		   (unsigned long long)t->cred.cap_ambient);
+	seq_printf(m, "NoNewPrivs:\t%d\nSeccomp:\t0\nSeccomp_filters:\t0\n",
+		   t->cred.no_new_privs ? 1 : 0);
 	seq_printf(m, "Speculation_Store_Bypass:\tnot vulnerable\n");
 	seq_printf(m, "SpeculationIndirectBranch:\tnot vulnerable\n");
 	status_cpus_allowed(m, &t->cpus_allowed);

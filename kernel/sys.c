@@ -21,6 +21,10 @@
 
 #define PR_SET_NAME 15
 #define PR_GET_NAME 16
+#define PR_GET_DUMPABLE 3
+#define PR_SET_DUMPABLE 4
+#define PR_SET_NO_NEW_PRIVS 38
+#define PR_GET_NO_NEW_PRIVS 39
 #define PR_SET_CHILD_SUBREAPER 36
 #define PR_GET_CHILD_SUBREAPER 37
 
@@ -160,16 +164,37 @@ static void propagate_has_child_subreaper(struct task_struct *me)
 	}
 }
 
-/* prctl: the process name and the child subreaper flag; any other option is EINVAL. */
+/*
+ * prctl: the capability prctls first (Linux's security_task_prctl), then the process name, the
+ * child subreaper flag, dumpable and no_new_privs; any other option is EINVAL.
+ */
 long sys_prctl(int option, u64 arg2, u64 arg3, u64 arg4, u64 arg5)
 {
 	struct task_struct *me = current;
 	char comm[TASK_COMM_LEN];
+	long error;
 
-	(void)arg3;
-	(void)arg4;
-	(void)arg5;
+	error = cap_task_prctl(option, arg2, arg3, arg4, arg5);
+	if (error != -ENOSYS)
+		return error;
 	switch (option) {
+	case PR_GET_DUMPABLE:
+		return me->mm ? me->mm->dumpable : 0;
+	case PR_SET_DUMPABLE:
+		if (arg2 != SUID_DUMP_DISABLE && arg2 != SUID_DUMP_USER)
+			return -EINVAL;
+		if (me->mm)
+			me->mm->dumpable = (int)arg2;
+		return 0;
+	case PR_SET_NO_NEW_PRIVS:
+		if (arg2 != 1 || arg3 || arg4 || arg5)
+			return -EINVAL;
+		me->cred.no_new_privs = true;
+		return 0;
+	case PR_GET_NO_NEW_PRIVS:
+		if (arg2 || arg3 || arg4 || arg5)
+			return -EINVAL;
+		return me->cred.no_new_privs;
 	case PR_SET_NAME:
 		memset(comm, 0, sizeof(comm));
 		if (strncpy_from_user(comm, (const char *)arg2, sizeof(comm) - 1) < 0)

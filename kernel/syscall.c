@@ -143,6 +143,8 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	SYSCALL(personality, sys_personality),
 	SYSCALL(setrlimit, sys_setrlimit),
 	SYSCALL(prctl, sys_prctl),
+	SYSCALL(capget, sys_capget),
+	SYSCALL(capset, sys_capset),
 	SYSCALL(arch_prctl, sys_arch_prctl),
 	SYSCALL(gettid, sys_gettid),
 	SYSCALL(time, sys_time),

@@ -148,6 +148,12 @@ struct mm_struct {
 	 * VM_LOCKONFAULT, after mlockall(MCL_FUTURE). Not inherited by fork, gone with exec.
 	 */
 	u64 def_flags;
+	/*
+	 * PR_GET/SET_DUMPABLE (Linux's MMF_DUMPABLE bits): SUID_DUMP_USER, or SUID_DUMP_DISABLE
+	 * after a change of credentials (kernel/cred.c). fork copies it; execve sets it anew. Read
+	 * and written whole by the mm's threads (an int store is atomic); no lock.
+	 */
+	int dumpable;
 	u64 start_code, end_code, start_data, end_data;
 	u64 start_brk, brk;
 	u64 start_stack, arg_start, arg_end, env_start, env_end;

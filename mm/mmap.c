@@ -56,6 +56,7 @@ struct mm_struct *mm_alloc(void)
 	mm->users = 1;
 	mm->mm_count = 1;
 	mm->mmap_base = MMAP_BASE;
+	mm->dumpable = SUID_DUMP_USER;
 	mm_pkeys_init(mm);
 	return mm;
 }

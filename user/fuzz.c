@@ -277,7 +277,8 @@ enum {
 	A_SIGSET = 'k', A_SETSIZE = 'z', A_PKEY = 'K', A_RES = 'r', A_RLIM = 'R', A_WHENCE = 'w',
 	A_CLOCK = 'C', A_ARGV = 'e', A_FCMD = 'u', A_IOCMD = 'n', A_OFF = 'g', A_STACK = 'Q',
 	A_HOW = 'h', A_WAITOPT = 'O', A_SMALL = 'x', A_PTREQ = 'T', A_NOTE = 'N', A_TFLAGS = 'F',
-	A_BADMAGIC = 'B', A_FUTEXOP = 'X', A_FUTEXVAL = 'V', A_RLEN = 'L',
+	A_BADMAGIC = 'B', A_FUTEXOP = 'X', A_FUTEXVAL = 'V', A_RLEN = 'L', A_CAPHDR = 'H',
+	A_CAPDATA = 'Y', A_CAPOPT = 'j',
 };
 
 struct sc {
@@ -418,6 +419,10 @@ static const struct sc table[] = {
 	{ SYS_restart_syscall, "restart_syscall", "", 1 },
 	{ SYS_tgkill, "tgkill", "ddS", 1 },
 	{ SYS_tkill, "tkill", "dS", 1 },
+	/* issue 20: capabilities; a process that drops them stays fuzzing with fewer privileges */
+	{ SYS_capget, "capget", "HY", 1 },
+	{ SYS_capset, "capset", "HY", 2 },
+	{ SYS_prctl, "prctl", "jViVV", 2 },
 	/* issue 17: per-thread credentials, any ids (a process that drops root stays fuzzing) */
 	{ SYS_setuid, "setuid", "i", 1 },
 	{ SYS_setgid, "setgid", "i", 1 },
@@ -524,6 +529,8 @@ static u64 gen_arg(char kind)
 	case A_RLIM:
 	case A_STACK:
 	case A_ARGV:
+	case A_CAPHDR:
+	case A_CAPDATA:
 		/* 0..N-1: a valid structure in the scratch page, variant N; else a bad pointer */
 		return one_in(5) ? any_ptr() : below(1 << 16);
 	case A_ADDR:
@@ -583,6 +590,10 @@ static u64 gen_arg(char kind)
 		return one_in(3) ? below(4) : any_int();
 	case A_RLEN: /* set_robust_list's length: mostly the right one (24) */
 		return one_in(2) ? 24 : any_len();
+	case A_CAPOPT: { /* the capability, dumpable and no_new_privs prctls, and garbage */
+		static const u64 opt[] = { 3, 4, 7, 8, 23, 24, 27, 28, 38, 39, 47 };
+		return one_in(8) ? any_int() : opt[below(NELEM(opt))];
+	}
 	case A_BADMAGIC: { /* any value whose low 32 bits (an int, as Linux reads it) are wrong */
 		u64 v = any_int();
 		return (unsigned int)v == 0xfee1deadu ? v ^ 1 : v;
@@ -773,6 +784,30 @@ static u64 build_rlim(u64 v)
 	return (u64)r;
 }
 
+/* capget/capset's header: one of the three versions or a bad one, pid 0, ours or another. */
+static u64 build_caphdr(u64 v)
+{
+	if (!is_variant(v))
+		return v;
+	uint32_t *h = scratch_alloc(8);
+	static const uint32_t ver[] = { 0x19980330, 0x20071026, 0x20080522, 0, 0x20080523 };
+	h[0] = ver[brnd() % NELEM(ver)];
+	h[1] = (v & 1) ? (uint32_t)(brnd() % 3 ? 0 : my_pid) : (uint32_t)brnd();
+	return (u64)h;
+}
+
+/* capset's two data structures: each set empty, full, the low half or random bits. */
+static u64 build_capdata(u64 v)
+{
+	if (!is_variant(v))
+		return v;
+	uint32_t *d = scratch_alloc(24);
+	static const uint32_t vals[] = { 0, ~0U, 0x1ff, 1U << 14, 1U << 8 };
+	for (int i = 0; i < 6; i++)
+		d[i] = (v & 1) ? (uint32_t)brnd() : vals[brnd() % NELEM(vals)];
+	return (u64)d;
+}
+
 static u64 build_stack(u64 v)
 {
 	if (!is_variant(v))
@@ -834,6 +869,10 @@ static u64 build_arg(char kind, u64 v)
 		return build_stack(v);
 	case A_ARGV:
 		return build_argv(v);
+	case A_CAPHDR:
+		return build_caphdr(v);
+	case A_CAPDATA:
+		return build_capdata(v);
 	default:
 		return v;
 	}
