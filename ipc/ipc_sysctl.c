@@ -135,6 +135,9 @@ int ipc_sysctl_init(void)
 			err = proc_create_seq(kernel, "shmall", 0644, shmall_show, shmall_write);
 		if (!err)
 			err = proc_create_int(kernel, "shmmni", 0644, &shm_ctlmni, 0, IPCMNI);
+		if (!err) /* root may write it (Linux: 0666 with CAP_CHECKPOINT_RESTORE) */
+			err = proc_create_int(kernel, "shm_next_id", 0644, &shm_ids.next_id, -1,
+					      0x7fffffff);
 		if (!err)
 			err = proc_create_int_store(kernel, "shm_rmid_forced", 0644,
 						    &shm_rmid_forced, 0, 1, shm_rmid_forced_store);

@@ -16,7 +16,9 @@
 #include "kernel/sched.h"
 #include "kernel/vsprintf.h"
 
-struct ipc_ids shm_ids = { .rwsem = RWSEM_INIT(shm_ids.rwsem), .max_idx = -1, .last_idx = -1 };
+struct ipc_ids shm_ids = {
+	.rwsem = RWSEM_INIT(shm_ids.rwsem), .max_idx = -1, .last_idx = -1, .next_id = -1
+};
 u64 shm_ctlmax = SHMMAX, shm_ctlall = SHMALL;
 u64 shm_tot; /* pages of every segment, against shm_ctlall (Linux's ns->shm_tot) */
 int shm_ctlmni = SHMMNI, shm_rmid_forced;

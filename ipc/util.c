@@ -48,6 +48,25 @@ static int ipc_free_idx(struct ipc_ids *ids, int from, int end)
 }
 
 /*
+ * The allocation kernel.shm_next_id asked for (Linux's ipc_idr_alloc with next_id set): the
+ * first free index from the id's own (idr_alloc), with the id's sequence number; the cyclic
+ * cursor and sequence stay as they were. The index or -errno.
+ */
+static int ipc_idr_alloc_at(struct ipc_ids *ids, struct kern_ipc_perm *new, int next_id)
+{
+	int idx = ipc_free_idx(ids, next_id % IPCMNI, IPCMNI);
+
+	if (idx < 0)
+		return -ENOSPC;
+	if (ipc_grow(ids, idx))
+		return -ENOMEM;
+	new->seq = (u32)(next_id / IPCMNI);
+	new->id = (int)(new->seq << IPCMNI_SHIFT) + idx;
+	ids->entries[idx] = new;
+	return idx;
+}
+
+/*
  * Linux's ipc_idr_alloc: a free index below max(in_use * 3/2, 64), searched from the one after
  * the last handed out and then from 0 (idr_alloc_cyclic); the sequence number grows when the
  * index is not above the last one. The index or -errno.
@@ -55,6 +74,11 @@ static int ipc_free_idx(struct ipc_ids *ids, int from, int end)
 static int ipc_idr_alloc(struct ipc_ids *ids, struct kern_ipc_perm *new)
 {
 	int end = max(ids->in_use * 3 / 2, IPC_MIN_CYCLE), start = ids->next_idx;
+	int next_id = ids->next_id;
+
+	ids->next_id = -1; /* used once, whatever comes of it */
+	if (next_id >= 0)
+		return ipc_idr_alloc_at(ids, new, next_id);
 
 	end = min(end, IPCMNI);
 	int idx = ipc_free_idx(ids, start, end);

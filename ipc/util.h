@@ -57,6 +57,12 @@ struct ipc_ids {
 	int last_idx; /* the index handed out last, -1 at first */
 	int next_idx; /* where the cyclic search for a free index starts (Linux's idr_next) */
 	u32 seq; /* the sequence number of new objects */
+	/*
+	 * kernel.shm_next_id (Linux's CONFIG_CHECKPOINT_RESTORE): the id the next object asks for,
+	 * -1 for none; each allocation reads it and sets it back to -1. Written by the sysctl
+	 * without the rwsem (a plain int, under the kernel lock).
+	 */
+	int next_id;
 	int size; /* entries allocated */
 	struct kern_ipc_perm **entries; /* by index; NULL: free */
 };
