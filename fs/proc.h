@@ -77,6 +77,13 @@ struct inode *proc_sys_subdir(const char *name);
 int proc_sysctl_get_number(struct iov_iter *from, s64 *ppos, u64 *val, bool *neg, size_t *taken);
 
 /*
+ * Writing an unsigned long sysctl (Linux's proc_doulongvec_minmax): *value becomes the number
+ * written (a negative one is EINVAL) and stays as it is after an empty write or one at a
+ * non-zero position. The bytes taken, or -errno.
+ */
+ssize_t proc_sysctl_write_ulong(struct iov_iter *from, s64 *ppos, u64 *value);
+
+/*
  * Creates an unsigned long file NAME in dir (Linux's proc_doulongvec_minmax, no bounds): reading
  * gives the value and a newline; a write of one number sets it (a negative one is EINVAL). When
  * store is not NULL, every accepted write calls store(value, number), with the value unchanged

@@ -128,7 +128,7 @@ static int proc_int_show(struct seq_buf *m)
 static ssize_t proc_int_write(struct file *file, struct iov_iter *from, s64 *ppos)
 {
 	const struct proc_int *pi = file_inode(file)->i_private;
-	size_t taken;
+	size_t taken = 0;
 	bool neg;
 	u64 v;
 	long n;
@@ -202,11 +202,9 @@ static int proc_ulong_show(struct seq_buf *m)
 	return 0;
 }
 
-/* Writing an unsigned long file (Linux's proc_doulongvec_minmax): as proc_int_write, unbounded. */
-static ssize_t proc_ulong_write(struct file *file, struct iov_iter *from, s64 *ppos)
+ssize_t proc_sysctl_write_ulong(struct iov_iter *from, s64 *ppos, u64 *value)
 {
-	const struct proc_ulong *pu = file_inode(file)->i_private;
-	size_t taken;
+	size_t taken = 0;
 	bool neg;
 	u64 v;
 	int r = proc_sysctl_get_number(from, ppos, &v, &neg, &taken);
@@ -215,14 +213,26 @@ static ssize_t proc_ulong_write(struct file *file, struct iov_iter *from, s64 *p
 		return r;
 	if (r && neg)
 		return -EINVAL;
-	if (!r)
-		v = *pu->value;
+	if (r)
+		*value = v;
+	*ppos += (s64)taken;
+	return (ssize_t)taken;
+}
+
+/* Writing an unsigned long file: proc_sysctl_write_ulong, then the file's store. */
+static ssize_t proc_ulong_write(struct file *file, struct iov_iter *from, s64 *ppos)
+{
+	const struct proc_ulong *pu = file_inode(file)->i_private;
+	u64 v = *pu->value;
+	ssize_t r = proc_sysctl_write_ulong(from, ppos, &v);
+
+	if (r < 0)
+		return r;
 	if (pu->store)
 		pu->store(pu->value, v);
 	else
 		*pu->value = v;
-	*ppos += (s64)taken;
-	return (ssize_t)taken;
+	return r;
 }
 
 static const struct file_operations proc_ulong_fops = {

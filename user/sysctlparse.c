@@ -2,7 +2,7 @@
  * proc_dointvec_minmax and proc_doulongvec_minmax with sysctl_writes_strict 1), on an int file
  * (vm/overcommit_ratio) and two unsigned-long ones (kernel/shmmax, vm/overcommit_kbytes): empty
  * and blank writes, signs, overflow, trailing text, two numbers, a write at a non-zero offset
- * (pwrite), and what writing overcommit_kbytes does to overcommit_ratio. Each write is one raw
+ * (pwrite), what writing overcommit_kbytes does to overcommit_ratio, and vm/mmap_min_addr. Each write is one raw
  * write(2) or pwrite64(2) on a fresh descriptor; its result and the file's value after it are
  * printed. Every value changed is put back.
  */
@@ -18,6 +18,7 @@
 #define RATIO "/proc/sys/vm/overcommit_ratio"
 #define KBYTES "/proc/sys/vm/overcommit_kbytes"
 #define SHMMAX "/proc/sys/kernel/shmmax"
+#define MINADDR "/proc/sys/vm/mmap_min_addr"
 
 /* The file's first line, without its newline. */
 static void get(const char *path, char *buf, size_t size)
@@ -145,6 +146,13 @@ int main(void)
 	put_at(KBYTES, "", 0, -1);
 	put(RATIO, "50");
 	put(KBYTES, "0");
+
+	printf("-- vm.mmap_min_addr (unsigned long)\n");
+	put(MINADDR, "0x20000");
+	put(MINADDR, " ");
+	put(MINADDR, "-1");
+	put_at(MINADDR, "7", 1, 2);
+	put(MINADDR, "65536 junk");
 
 	put(SHMMAX, shmmax);
 	put(KBYTES, kbytes);
