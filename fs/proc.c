@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* procfs: /proc, /proc/self, /proc/<pid>/exe and generated files. */
 #include "fs/proc.h"
+#include "fs/proc_internal.h"
 #include "fs/uio.h"
 #include "kernel/errno.h"
 #include "kernel/sched.h"
@@ -110,7 +111,7 @@ static int proc_file_fill(struct inode *inode, struct seq_buf *m)
  * Opening a generated file makes its content once, so that the open fails as the show() says
  * (ESRCH, EACCES, ENOMEM); a read from offset 0 makes it again (below).
  */
-static int proc_file_open(struct inode *inode, struct file *file)
+int proc_file_open(struct inode *inode, struct file *file)
 {
 	struct seq_buf *m = kzalloc(sizeof(*m), GFP_KERNEL);
 
@@ -127,7 +128,7 @@ static int proc_file_open(struct inode *inode, struct file *file)
 }
 
 /* Frees the content made at open. */
-static void proc_file_release(struct inode *inode, struct file *file)
+void proc_file_release(struct inode *inode, struct file *file)
 {
 	struct seq_buf *m = file->private_data;
 
@@ -160,7 +161,7 @@ static ssize_t proc_snapshot_read(struct file *file, struct iov_iter *to, s64 *p
  * shows (musl's fopen opens before it mallocs its FILE, which may map memory: /proc/self/maps
  * must show that mapping). Reads further on continue the same text.
  */
-static ssize_t proc_file_read(struct file *file, struct iov_iter *to, s64 *ppos)
+ssize_t proc_file_read(struct file *file, struct iov_iter *to, s64 *ppos)
 {
 	if (*ppos == 0) {
 		int err = proc_file_fill(file_inode(file), file->private_data);
@@ -171,7 +172,7 @@ static ssize_t proc_file_read(struct file *file, struct iov_iter *to, s64 *ppos)
 }
 
 /* lseek of a generated file: SEEK_SET and SEEK_CUR to positions >= 0 (Linux's seq_lseek). */
-static s64 proc_file_lseek(struct file *file, s64 offset, int whence)
+s64 proc_file_lseek(struct file *file, s64 offset, int whence)
 {
 	if (whence == SEEK_CUR && __builtin_add_overflow(offset, file->f_pos, &offset))
 		return -EINVAL;
@@ -221,7 +222,7 @@ static struct inode *proc_dir(enum proc_dir where)
 }
 
 /* Adds a new proc inode as dir/name; 0 or -errno. */
-static int proc_add(struct inode *dir, const char *name, struct inode *inode)
+int proc_add(struct inode *dir, const char *name, struct inode *inode)
 {
 	u32 len = (u32)strlen(name);
 	int err = d_lookup(dir, name, len) ? -EEXIST : 0;
@@ -306,122 +307,6 @@ struct inode *proc_sys_subdir(const char *name)
 		dir = proc_mkdir(sys, name);
 	iput(sys);
 	return IS_ERR(dir) ? NULL : dir;
-}
-
-/* What an integer file refers to. */
-struct proc_int {
-	int *value;
-	int min, max;
-	int (*store)(int *value, int v); /* NULL: the value written is the value */
-};
-
-/* An integer file's content: the value and a newline (made at open and at a read from 0). */
-static int proc_int_show(struct seq_buf *m)
-{
-	const struct proc_int *pi = proc_show_inode()->i_private;
-
-	seq_printf(m, "%d\n", *pi->value);
-	return 0;
-}
-
-static bool proc_isspace(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
-}
-
-/*
- * Parses one number as Linux's sysctl does (proc_get_long): blanks, an optional '-', digits,
- * then a blank or the end. *out is the value and *used the bytes taken, trailing blanks
- * included; false if there is no such number.
- */
-static bool parse_int(const char *s, size_t len, long *out, size_t *used)
-{
-	size_t i = 0;
-	bool neg = false, digits = false;
-	long v = 0;
-
-	while (i < len && proc_isspace(s[i]))
-		i++;
-	if (i < len && s[i] == '-')
-		neg = true, i++;
-	for (; i < len && s[i] >= '0' && s[i] <= '9'; i++) {
-		digits = true;
-		if (v > 0x7fffffffL)
-			return false;
-		v = v * 10 + (s[i] - '0');
-	}
-	if (!digits || (i < len && !proc_isspace(s[i])))
-		return false;
-	while (i < len && proc_isspace(s[i]))
-		i++;
-	*out = neg ? -v : v;
-	*used = i;
-	return true;
-}
-
-/*
- * Writing an integer file (Linux's proc_dointvec_minmax with sysctl_writes_strict): a write at
- * a non-zero position is accepted and ignored; otherwise one number in range, or EINVAL. The
- * result counts the bytes up to the number's trailing blanks (what follows is not taken).
- */
-static ssize_t proc_int_write(struct file *file, struct iov_iter *from, s64 *ppos)
-{
-	const struct proc_int *pi = file_inode(file)->i_private;
-	size_t count = iov_iter_count(from), len, used;
-	char buf[32];
-	long v;
-
-	if (*ppos) {
-		*ppos += (s64)count;
-		return (ssize_t)count;
-	}
-	if (!count)
-		return 0;
-	len = count < sizeof(buf) ? count : sizeof(buf) - 1;
-	if (copy_from_iter(buf, len, from) != len)
-		return -EFAULT;
-	if (!parse_int(buf, len, &v, &used) || v < pi->min || v > pi->max)
-		return -EINVAL;
-	if (pi->store) {
-		int err = pi->store(pi->value, (int)v);
-
-		if (err)
-			return err;
-	} else {
-		*pi->value = (int)v;
-	}
-	*ppos += (s64)used;
-	return (ssize_t)used;
-}
-
-static const struct file_operations proc_int_fops = {
-	.open = proc_file_open,
-	.release = proc_file_release,
-	.read = proc_file_read,
-	.write = proc_int_write,
-	.llseek = proc_file_lseek,
-};
-
-int proc_create_int_store(struct inode *dir, const char *name, u32 mode, int *value, int min,
-			  int max, int (*store)(int *value, int v))
-{
-	struct proc_int *pi = kmalloc(sizeof(*pi), GFP_KERNEL);
-	struct inode *inode = pi ? new_inode(&proc_sb, S_IFREG | (mode & S_IALLUGO)) : NULL;
-
-	if (!inode) {
-		kfree(pi);
-		return -ENOMEM;
-	}
-	*pi = (struct proc_int){ value, min, max, store };
-	inode->i_fop = &proc_int_fops;
-	inode->i_show = proc_int_show;
-	inode->i_private = pi;
-	return proc_add(dir ? dir : proc_root, name, inode);
-}
-
-int proc_create_int(struct inode *dir, const char *name, u32 mode, int *value, int min, int max)
-{
-	return proc_create_int_store(dir, name, mode, value, min, max, NULL);
 }
 
 /* vm.nr_hugepages: Warden has no huge pages, so none of those asked for can be allocated. */

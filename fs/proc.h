@@ -68,15 +68,42 @@ struct inode *proc_mkdir(struct inode *dir, const char *name);
 struct inode *proc_sys_subdir(const char *name);
 
 /*
+ * Reads what a write to a number sysctl file holds, as Linux's proc_get_long with
+ * sysctl_writes_strict: 1 with *val (and *neg for a leading '-') when it is one number, in
+ * decimal, octal ("0") or hexadecimal ("0x"), between blanks; 0 when the write is accepted with
+ * no number (empty, or at a non-zero position: ignored); -EINVAL or -EFAULT. *taken is the
+ * bytes the write takes (fs/proc_sysctl.c).
+ */
+int proc_sysctl_get_number(struct iov_iter *from, s64 *ppos, u64 *val, bool *neg, size_t *taken);
+
+/*
+ * Writing an unsigned long sysctl (Linux's proc_doulongvec_minmax): *value becomes the number
+ * written (a negative one is EINVAL) and stays as it is after an empty write or one at a
+ * non-zero position. The bytes taken, or -errno.
+ */
+ssize_t proc_sysctl_write_ulong(struct iov_iter *from, s64 *ppos, u64 *value);
+
+/*
+ * Creates an unsigned long file NAME in dir (Linux's proc_doulongvec_minmax, no bounds): reading
+ * gives the value and a newline; a write of one number sets it (a negative one is EINVAL). When
+ * store is not NULL, every accepted write calls store(value, number), with the value unchanged
+ * for an empty write or one at a non-zero position, as Linux's handlers run after any write that
+ * returns 0.
+ */
+int proc_create_ulong(struct inode *dir, const char *name, u32 mode, u64 *value,
+		      void (*store)(u64 *value, u64 v));
+
+/*
  * Creates an integer file ("sysctl") NAME in dir with permission bits mode: reading gives the
- * value and a newline; writing one decimal number (blanks around it allowed) sets it, or fails
- * with EINVAL if it is not a number or lies outside [min, max] (Linux's proc_dointvec_minmax).
+ * value and a newline; writing one number (proc_sysctl_get_number) sets it, or fails with EINVAL
+ * if it is not a number or lies outside [min, max] (Linux's proc_dointvec_minmax).
  */
 int proc_create_int(struct inode *dir, const char *name, u32 mode, int *value, int min, int max);
 
 /*
  * As proc_create_int, but a valid number written goes to store(value, number), which sets
- * *value to what it could do and returns 0, or fails the write with -errno.
+ * *value to what it could do and returns 0, or fails the write with -errno. An empty write, or
+ * one at a non-zero position, calls store(value, *value): Linux runs its handlers after those.
  */
 int proc_create_int_store(struct inode *dir, const char *name, u32 mode, int *value, int min,
 			  int max, int (*store)(int *value, int v));

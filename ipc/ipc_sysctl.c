@@ -10,80 +10,6 @@
 #include "kernel/errno.h"
 #include "kernel/string.h"
 
-static bool sysctl_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n';
-}
-
-/*
- * Writing an unsigned long sysctl (Linux's proc_doulongvec_minmax, no bounds): a write at a
- * non-zero position is taken and ignored; blanks, one decimal number that fits 64 bits, then a
- * blank or the end, else EINVAL (a negative number too). The bytes taken.
- */
-static ssize_t sysctl_ulong_write(struct iov_iter *from, s64 *ppos, u64 *value)
-{
-	size_t count = iov_iter_count(from), len, i = 0;
-	bool digits = false, neg = false;
-	char buf[32];
-	u64 v = 0;
-
-	if (*ppos) {
-		*ppos += (s64)count;
-		return (ssize_t)count;
-	}
-	if (!count)
-		return 0;
-	len = count < sizeof(buf) ? count : sizeof(buf) - 1;
-	if (copy_from_iter(buf, len, from) != len)
-		return -EFAULT;
-	while (i < len && sysctl_space(buf[i]))
-		i++;
-	if (i == len) {
-		*ppos += (s64)count;
-		return (ssize_t)count;
-	}
-	if (buf[i] == '-')
-		neg = true, i++;
-	for (; i < len && buf[i] >= '0' && buf[i] <= '9'; i++) {
-		digits = true;
-		if (__builtin_mul_overflow(v, 10UL, &v) ||
-		    __builtin_add_overflow(v, (u64)(buf[i] - '0'), &v))
-			return -EINVAL;
-	}
-	if (!digits || neg || (i < len && !sysctl_space(buf[i])))
-		return -EINVAL;
-	while (i < len && sysctl_space(buf[i]))
-		i++;
-	if (!neg)
-		*value = v;
-	*ppos += (s64)i;
-	return (ssize_t)i;
-}
-
-static int shmmax_show(struct seq_buf *m)
-{
-	seq_printf(m, "%llu\n", (unsigned long long)shm_ctlmax);
-	return 0;
-}
-
-static ssize_t shmmax_write(struct file *file, struct iov_iter *from, s64 *ppos)
-{
-	(void)file;
-	return sysctl_ulong_write(from, ppos, &shm_ctlmax);
-}
-
-static int shmall_show(struct seq_buf *m)
-{
-	seq_printf(m, "%llu\n", (unsigned long long)shm_ctlall);
-	return 0;
-}
-
-static ssize_t shmall_write(struct file *file, struct iov_iter *from, s64 *ppos)
-{
-	(void)file;
-	return sysctl_ulong_write(from, ppos, &shm_ctlall);
-}
-
 /* kernel.shm_rmid_forced: setting it destroys the orphans nobody has attached. */
 static int shm_rmid_forced_store(int *value, int v)
 {
@@ -130,9 +56,9 @@ int ipc_sysctl_init(void)
 	int err = -ENOMEM;
 
 	if (kernel && sysvipc) {
-		err = proc_create_seq(kernel, "shmmax", 0644, shmmax_show, shmmax_write);
+		err = proc_create_ulong(kernel, "shmmax", 0644, &shm_ctlmax, NULL);
 		if (!err)
-			err = proc_create_seq(kernel, "shmall", 0644, shmall_show, shmall_write);
+			err = proc_create_ulong(kernel, "shmall", 0644, &shm_ctlall, NULL);
 		if (!err)
 			err = proc_create_int(kernel, "shmmni", 0644, &shm_ctlmni, 0, IPCMNI);
 		if (!err) /* root may write it (Linux: 0666 with CAP_CHECKPOINT_RESTORE) */

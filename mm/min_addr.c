@@ -41,52 +41,23 @@ static int mmap_min_addr_show(struct seq_buf *m)
 	return 0;
 }
 
-static bool sysctl_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n';
-}
-
 /*
  * Writing (Linux's mmap_min_addr_handler over proc_doulongvec_minmax): EPERM without
- * CAP_SYS_RAWIO; a write at a non-zero position is taken and ignored; otherwise blanks, one
- * unsigned decimal number that fits 64 bits, then a blank or the end, else EINVAL. Returns the
- * bytes up to the number's trailing blanks.
+ * CAP_SYS_RAWIO, then the number as every unsigned long sysctl reads it.
  */
 static ssize_t mmap_min_addr_write(struct file *file, struct iov_iter *from, s64 *ppos)
 {
-	size_t count = iov_iter_count(from), len, i = 0;
-	unsigned long v = 0;
-	bool digits = false;
-	char buf[32];
+	u64 v = dac_mmap_min_addr;
+	ssize_t r;
 
 	(void)file;
 	if (!capable_sys_rawio())
 		return -EPERM;
-	if (*ppos) {
-		*ppos += (s64)count;
-		return (ssize_t)count;
-	}
-	if (!count)
-		return 0;
-	len = count < sizeof(buf) ? count : sizeof(buf) - 1;
-	if (copy_from_iter(buf, len, from) != len)
-		return -EFAULT;
-	while (i < len && sysctl_space(buf[i]))
-		i++;
-	for (; i < len && buf[i] >= '0' && buf[i] <= '9'; i++) {
-		digits = true;
-		if (__builtin_mul_overflow(v, 10UL, &v) ||
-		    __builtin_add_overflow(v, (unsigned long)(buf[i] - '0'), &v))
-			return -EINVAL;
-	}
-	if (!digits || (i < len && !sysctl_space(buf[i])))
-		return -EINVAL;
-	while (i < len && sysctl_space(buf[i]))
-		i++;
-	dac_mmap_min_addr = v;
+	r = proc_sysctl_write_ulong(from, ppos, &v);
+	if (r >= 0)
+		dac_mmap_min_addr = v;
 	update_mmap_min_addr();
-	*ppos += (s64)i;
-	return (ssize_t)i;
+	return r;
 }
 
 int mmap_min_addr_sysctl_init(struct inode *vm)

@@ -81,97 +81,11 @@ static int overcommit_ratio_store(int *value, int v)
 	return 0;
 }
 
-static bool sysctl_space(char c)
+/* vm.overcommit_kbytes: writing it zeroes overcommit_ratio (Linux's overcommit_kbytes_handler). */
+static void overcommit_kbytes_store(u64 *value, u64 v)
 {
-	return c == ' ' || c == '\t' || c == '\n';
-}
-
-/*
- * Writing an unsigned long sysctl (proc_doulongvec_minmax): a write at a non-zero position is
- * taken and ignored; one decimal number that fits 64 bits between blanks, else EINVAL; a
- * negative one is skipped. Returns the bytes taken, with *set telling whether *value changed.
- */
-static ssize_t ulong_write(struct iov_iter *from, s64 *ppos, u64 *value, bool *set)
-{
-	size_t count = iov_iter_count(from), len, i = 0;
-	bool digits = false, neg = false;
-	char buf[32];
-	u64 v = 0;
-
-	*set = false;
-	if (*ppos || !count) {
-		*ppos += (s64)count;
-		return (ssize_t)count;
-	}
-	len = count < sizeof(buf) ? count : sizeof(buf) - 1;
-	if (copy_from_iter(buf, len, from) != len)
-		return -EFAULT;
-	while (i < len && sysctl_space(buf[i]))
-		i++;
-	if (i < len && buf[i] == '-')
-		neg = true, i++;
-	for (; i < len && buf[i] >= '0' && buf[i] <= '9'; i++) {
-		digits = true;
-		if (__builtin_mul_overflow(v, 10UL, &v) ||
-		    __builtin_add_overflow(v, (u64)(buf[i] - '0'), &v))
-			return -EINVAL;
-	}
-	if (!digits || neg || (i < len && !sysctl_space(buf[i])))
-		return -EINVAL;
-	while (i < len && sysctl_space(buf[i]))
-		i++;
-	if (!neg) {
-		*value = v;
-		*set = true;
-	}
-	*ppos += (s64)i;
-	return (ssize_t)i;
-}
-
-static int overcommit_kbytes_show(struct seq_buf *m)
-{
-	seq_printf(m, "%llu\n", (unsigned long long)sysctl_overcommit_kbytes);
-	return 0;
-}
-
-/* vm.overcommit_kbytes: writing it zeroes overcommit_ratio (overcommit_kbytes_handler). */
-static ssize_t overcommit_kbytes_write(struct file *file, struct iov_iter *from, s64 *ppos)
-{
-	bool set;
-	ssize_t r = ulong_write(from, ppos, &sysctl_overcommit_kbytes, &set);
-
-	(void)file;
-	if (r >= 0 && set)
-		sysctl_overcommit_ratio = 0;
-	return r;
-}
-
-static int user_reserve_show(struct seq_buf *m)
-{
-	seq_printf(m, "%llu\n", (unsigned long long)sysctl_user_reserve_kbytes);
-	return 0;
-}
-
-static ssize_t user_reserve_write(struct file *file, struct iov_iter *from, s64 *ppos)
-{
-	bool set;
-
-	(void)file;
-	return ulong_write(from, ppos, &sysctl_user_reserve_kbytes, &set);
-}
-
-static int admin_reserve_show(struct seq_buf *m)
-{
-	seq_printf(m, "%llu\n", (unsigned long long)sysctl_admin_reserve_kbytes);
-	return 0;
-}
-
-static ssize_t admin_reserve_write(struct file *file, struct iov_iter *from, s64 *ppos)
-{
-	bool set;
-
-	(void)file;
-	return ulong_write(from, ppos, &sysctl_admin_reserve_kbytes, &set);
+	*value = v;
+	sysctl_overcommit_ratio = 0;
 }
 
 /*
@@ -203,14 +117,14 @@ int overcommit_sysctl_init(void)
 		err = proc_create_int_store(vm, "overcommit_ratio", 0644, &sysctl_overcommit_ratio,
 					    -0x7fffffff - 1, 0x7fffffff, overcommit_ratio_store);
 	if (!err)
-		err = proc_create_seq(vm, "overcommit_kbytes", 0644, overcommit_kbytes_show,
-				      overcommit_kbytes_write);
+		err = proc_create_ulong(vm, "overcommit_kbytes", 0644, &sysctl_overcommit_kbytes,
+					overcommit_kbytes_store);
 	if (!err)
-		err = proc_create_seq(vm, "user_reserve_kbytes", 0644, user_reserve_show,
-				      user_reserve_write);
+		err = proc_create_ulong(vm, "user_reserve_kbytes", 0644,
+					&sysctl_user_reserve_kbytes, NULL);
 	if (!err)
-		err = proc_create_seq(vm, "admin_reserve_kbytes", 0644, admin_reserve_show,
-				      admin_reserve_write);
+		err = proc_create_ulong(vm, "admin_reserve_kbytes", 0644,
+					&sysctl_admin_reserve_kbytes, NULL);
 	iput(vm);
 	return err;
 }
