@@ -32,7 +32,7 @@ KERNEL_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(KERNEL_C)) $(patsubst %.asm,$(BUILD
 # Generic code that also builds on the host, for unit tests under ASan and UBSan.
 HOST_GENERIC := kernel/vsprintf.c kernel/cmdline.c mm/memblock.c mm/frame.c mm/slab.c mm/poison.c \
 	mm/vma_tree.c mm/vma.c mm/mmap.c mm/mprotect.c mm/mremap.c mm/pkeys.c mm/vm_limits.c mm/mlock.c mm/memfd.c mm/min_addr.c mm/overcommit.c \
-	drivers/acpi/tables.c drivers/acpi/sleep.c $(wildcard fs/*.c)
+	drivers/acpi/tables.c drivers/acpi/sleep.c arch/x86_64/mpparse.c $(wildcard fs/*.c)
 HOST_TESTS := $(wildcard tests/host/*.c)
 HOST_CFLAGS := -std=gnu11 -g -O1 -DWARDEN_HOST -I. -Wall -Wextra -Werror -Wno-format-truncation \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -MMD -MP

@@ -8,6 +8,7 @@
  * AP reports itself online (or gives up after a second). An AP then sets itself up as the BSP
  * did (GDT, TSS, IDT, CR0/CR4, XCR0, SYSCALL MSRs, local APIC) and enters its idle loop.
  */
+#include "arch/x86_64/mpparse.h"
 #include "arch/x86_64/smp.h"
 #include "arch/x86_64/apic.h"
 #include "arch/x86_64/cpu.h"
@@ -60,12 +61,13 @@ cpumask_t cpu_online_mask = { 1 };
 unsigned int nr_cpu_ids = 1;
 
 /*
- * Every enabled processor the MADT lists (xAPIC ids are 8 bits: at most 256), the boot CPU among
- * them wherever the table puts it; smp_init starts at most NR_CPUS - 1 of the others.
+ * Every enabled processor the MADT (or, without one, the MP table) lists (xAPIC ids are 8 bits:
+ * at most 256), the boot CPU among them wherever the table puts it; smp_init starts at most
+ * NR_CPUS - 1 of the others.
  */
-#define MADT_MAX_CPUS 256
-static u32 madt_apic_ids[MADT_MAX_CPUS];
-static unsigned int madt_nr_cpus;
+#define LISTED_MAX_CPUS 256
+static u32 listed_apic_ids[LISTED_MAX_CPUS];
+static unsigned int listed_nr_cpus;
 
 extern const u8 trampoline_start[], trampoline_end[], trampoline_cr3[], trampoline_efer[];
 extern u64 ap_boot_cr3, ap_boot_stack;
@@ -104,8 +106,8 @@ static u64 madt_parse(void)
 		    h->length >= sizeof(struct acpi_madt_local_apic)) {
 			const struct acpi_madt_local_apic *la = (const void *)p;
 			if (la->lapic_flags & ACPI_MADT_ENABLED) {
-				if (madt_nr_cpus < MADT_MAX_CPUS)
-					madt_apic_ids[madt_nr_cpus++] = la->id;
+				if (listed_nr_cpus < LISTED_MAX_CPUS)
+					listed_apic_ids[listed_nr_cpus++] = la->id;
 				else
 					ignored++;
 			}
@@ -116,7 +118,7 @@ static u64 madt_parse(void)
 		p += h->length;
 	}
 	if (ignored)
-		pr_warn("smp: %u more MADT CPUs than %d ignored\n", ignored, MADT_MAX_CPUS);
+		pr_warn("smp: %u more MADT CPUs than %d ignored\n", ignored, LISTED_MAX_CPUS);
 	return apic_phys;
 }
 
@@ -191,6 +193,11 @@ void smp_init(void)
 	u64 apic_phys = madt_parse();
 	const char *nosmp = cmdline_get("nosmp");
 
+	if (!apic_phys) { /* no MADT, or acpi=off: the MP table, as Linux's find_smp_config */
+		apic_phys = mp_find_cpus(listed_apic_ids, LISTED_MAX_CPUS, &listed_nr_cpus);
+		if (apic_phys)
+			pr_info("smp: no ACPI MADT: %u CPU(s) from the MP table\n", listed_nr_cpus);
+	}
 	if (!apic_phys)
 		apic_phys =
 			APIC_DEFAULT_PHYS_BASE; /* no MADT: the architectural address, one CPU */
@@ -201,7 +208,7 @@ void smp_init(void)
 	}
 	lapic_init_cpu(true);
 	this_cpu()->apic_id = lapic_id();
-	if (madt_nr_cpus <= 1 || nosmp)
+	if (listed_nr_cpus <= 1 || nosmp)
 		return;
 	tsc_calibrate(); /* the start-up delays need the clock */
 	trampoline_setup();
@@ -211,13 +218,13 @@ void smp_init(void)
 	unsigned int cpu = 1;
 
 	n += snprintf(line + n, sizeof(line) - n, " 0 (APIC %u)", this_cpu()->apic_id);
-	for (unsigned int i = 0; i < madt_nr_cpus; i++) {
-		u32 id = madt_apic_ids[i];
+	for (unsigned int i = 0; i < listed_nr_cpus; i++) {
+		u32 id = listed_apic_ids[i];
 		if (id == this_cpu()->apic_id)
 			continue;
 		if (cpu >= NR_CPUS) {
 			pr_warn("smp: %u CPUs listed, NR_CPUS is %d: the rest ignored\n",
-				madt_nr_cpus, NR_CPUS);
+				listed_nr_cpus, NR_CPUS);
 			break;
 		}
 		if (!smp_boot_one(cpu, id)) {
