@@ -28,6 +28,8 @@ void release_task(struct task_struct *c);
 
 long sys_exit(int code);
 long sys_exit_group(int code);
+/* wait4 and waitid (kernel/wait_child.c): Linux's do_wait, reported as a status or a siginfo. */
 long sys_wait4(int pid, int *status, int options, void *rusage);
+long sys_waitid(int which, int upid, void *infop, int options, void *rusage);
 
 #endif

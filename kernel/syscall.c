@@ -97,6 +97,7 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	SYSCALL(execveat, sys_execveat),
 	SYSCALL(exit, sys_exit),
 	SYSCALL(wait4, sys_wait4),
+	SYSCALL(waitid, sys_waitid),
 	SYSCALL(kill, sys_kill),
 	SYSCALL(uname, sys_uname),
 	SYSCALL(sysinfo, sys_sysinfo),
