@@ -80,6 +80,16 @@ static void unlink_child(struct task_struct *c)
 	spin_unlock_irqrestore(&tasklist_lock, f);
 }
 
+void add_child(struct task_struct *parent, struct task_struct *c)
+{
+	struct task_struct **pp = &parent->children;
+
+	while (*pp)
+		pp = &(*pp)->sibling;
+	c->sibling = NULL;
+	*pp = c;
+}
+
 /*
  * Gives the exiting thread's children to their new reaper, as Linux's forget_original_parent:
  * every thread of each child gets the new parent. Moving to another thread of the same process
@@ -109,8 +119,7 @@ static void forget_original_parent(struct task_struct *father)
 				continue;
 			}
 		}
-		c->sibling = reaper->children;
-		reaper->children = c;
+		add_child(reaper, c); /* at the end, in their order (Linux's list_splice_tail) */
 		if (c->state == EXIT_ZOMBIE)
 			wake_up(&reaper->signal->wait_chldexit);
 	}
