@@ -8,6 +8,7 @@
  * Threads (CLONE_THREAD, CLONE_SIGHAND, CLONE_FILES, CLONE_FS) come later (issue 17).
  */
 #include "kernel/errno.h"
+#include "kernel/exit.h"
 #include "kernel/futex.h"
 #include "kernel/ptrace.h"
 #include "kernel/sched.h"
@@ -390,10 +391,8 @@ static void link_new_task(struct task_struct *t, const struct kernel_clone_args 
 		t->exit_signal = args->exit_signal;
 	}
 	u64 f = spin_lock_irqsave(&tasklist_lock);
-	if (!(flags & CLONE_THREAD) && t->parent) {
-		t->sibling = t->parent->children;
-		t->parent->children = t;
-	}
+	if (!(flags & CLONE_THREAD) && t->parent)
+		add_child(t->parent, t);
 	spin_unlock_irqrestore(&tasklist_lock, f);
 	attach_thread(t);
 }

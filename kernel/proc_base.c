@@ -301,27 +301,37 @@ static int proc_task_readdir(struct file *file, struct dir_context *ctx)
 	return 0;
 }
 
+/* The names getdents of /proc/<pid> and /proc/<pid>/task/<tid> list before the template's. */
+static const struct {
+	const char *name;
+	u32 type;
+} proc_pid_fixed[] = {
+	{ "task", DT_DIR }, { "fd", DT_DIR }, { "fdinfo", DT_DIR }, { "children", DT_REG }
+};
+
 /*
- * getdents of /proc/<pid> (Linux's proc_pident_readdir): ".", "..", "task", "fd", "fdinfo",
- * then the entries of the template directory the task's directory shows, in its order, at
- * positions 5, 6, ... ENOENT once the task is reaped.
+ * getdents of /proc/<pid> (Linux's proc_pident_readdir): ".", "..", "task", "fd", "fdinfo"
+ * (and "children" in a thread's directory: nfixed 4), then the entries of the template directory
+ * the task's directory shows, in its order, at the positions that follow. ENOENT once the task is
+ * reaped.
  */
-static int proc_pid_readdir(struct file *file, struct dir_context *ctx)
+static int proc_pident_readdir(struct file *file, struct dir_context *ctx, int nfixed)
 {
 	struct inode *dir = file->f_inode, *tmpl_dir = proc_pid_template_dir();
 	struct d_list *head = &tmpl_dir->i_subdirs;
-	static const char *const dirs[] = { "task", "fd", "fdinfo" };
-	s64 pos = PROC_FIRST_ENTRY + 3;
+	s64 pos = PROC_FIRST_ENTRY + nfixed;
 
 	if (!proc_find_task(dir))
 		return -ENOENT;
 	if (!proc_emit_dots(dir, ctx))
 		return 0;
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < nfixed; i++) {
+		const char *name = proc_pid_fixed[i].name;
+
 		if (ctx->pos != PROC_FIRST_ENTRY + i)
 			continue;
-		if (!ctx->actor(ctx, dirs[i], (u32)strlen(dirs[i]), ctx->pos, dir->i_ino + 1 + i,
-				DT_DIR))
+		if (!ctx->actor(ctx, name, (u32)strlen(name), ctx->pos, dir->i_ino + 1 + i,
+				proc_pid_fixed[i].type))
 			return 0;
 		ctx->pos++;
 	}
@@ -341,8 +351,44 @@ static int proc_pid_readdir(struct file *file, struct dir_context *ctx)
 	return 0;
 }
 
-static struct file_operations proc_pid_fops, proc_fd_fops, proc_fdinfo_fops, proc_task_fops;
+/* getdents of /proc/<pid>. */
+static int proc_pid_readdir(struct file *file, struct dir_context *ctx)
+{
+	return proc_pident_readdir(file, ctx, 3);
+}
+
+/* getdents of /proc/<pid>/task/<tid>: a process's entries and the thread's children. */
+static int proc_tid_readdir(struct file *file, struct dir_context *ctx)
+{
+	return proc_pident_readdir(file, ctx, 4);
+}
+
+/* A children file names its thread by pid and pid_serial packed in i_private (pid: 22 bits). */
+#define CHILDREN_PID_BITS 22
+
+/*
+ * /proc/<pid>/task/<tid>/children (Linux's CONFIG_PROC_CHILDREN, get_children_pid): the pid of
+ * each process the thread has as a child (forked, or given to it as a reaper; zombies until
+ * reaped; not its tracees), oldest first, each followed by a space. Anyone may read it. Once the
+ * thread is reaped an open file reads as empty, as Linux's (the file is not bound to the task
+ * through i_pid, which would make the read ESRCH).
+ */
+static int proc_tid_children_show(struct seq_buf *m)
+{
+	u64 v = (u64)(uintptr_t)proc_show_inode()->i_private;
+	struct task_struct *t = find_task_by_pid((int)(v & ((1u << CHILDREN_PID_BITS) - 1)));
+
+	if (!t || t->pid_serial != v >> CHILDREN_PID_BITS)
+		return 0;
+	for (struct task_struct *c = t->children; c; c = c->sibling)
+		seq_printf(m, "%d ", c->pid);
+	return 0;
+}
+
+static struct file_operations proc_pid_fops, proc_fd_fops, proc_fdinfo_fops, proc_task_fops,
+	proc_tid_fops;
 static struct inode *proc_pid_lookup(struct inode *dir, const char *name, u32 len);
+static struct inode *proc_tid_lookup(struct inode *dir, const char *name, u32 len);
 
 /* A directory describing task t (i_pid), whose names lookup finds and iterate lists. */
 static struct inode *proc_pid_mkdir(struct inode *parent, const struct task_struct *t,
@@ -373,7 +419,23 @@ static struct inode *proc_task_lookup(struct inode *dir, const char *name, u32 l
 		return ERR_PTR(-ESRCH); /* Linux's proc_pid_permission on the directory */
 	if (!t || !same_thread_group(p, t))
 		return NULL;
-	return proc_pid_mkdir(dir, t, proc_pid_lookup, &proc_pid_fops);
+	return proc_pid_mkdir(dir, t, proc_tid_lookup, &proc_tid_fops);
+}
+
+/* A name in /proc/<pid>/task/<tid>: children (0444), or what /proc/<tid> has. */
+static struct inode *proc_tid_lookup(struct inode *dir, const char *name, u32 len)
+{
+	struct inode *inode;
+
+	if (len != 8 || memcmp(name, "children", 8))
+		return proc_pid_lookup(dir, name, len);
+	if (!proc_find_task(dir))
+		return ERR_PTR(-ESRCH); /* Linux's proc_pid_permission on the directory */
+	inode = proc_new_file(0444, proc_tid_children_show);
+	if (inode)
+		inode->i_private = (void *)(uintptr_t)(dir->i_pid_serial << CHILDREN_PID_BITS |
+						       (u64)dir->i_pid);
+	return inode;
 }
 
 /*
@@ -492,6 +554,8 @@ int proc_base_init(void)
 	proc_fdinfo_fops.iterate = proc_fdinfo_readdir;
 	proc_task_fops = dcache_dir_operations;
 	proc_task_fops.iterate = proc_task_readdir;
+	proc_tid_fops = dcache_dir_operations;
+	proc_tid_fops.iterate = proc_tid_readdir;
 	proc_root_dir()->i_fop = &proc_root_fops;
 	proc_root_dir()->i_lookup = proc_root_pid_lookup;
 	return proc_create_link(PROC_SELF, "cwd", proc_cwd_get_link);

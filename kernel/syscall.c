@@ -16,6 +16,7 @@
 #include "kernel/signal.h"
 #include "arch/x86_64/signal.h"
 #include "kernel/sys.h"
+#include "kernel/ntp.h"
 #include "kernel/cputime.h"
 #include "kernel/itimer.h"
 #include "kernel/posix_timers.h"
@@ -97,6 +98,7 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	SYSCALL(execveat, sys_execveat),
 	SYSCALL(exit, sys_exit),
 	SYSCALL(wait4, sys_wait4),
+	SYSCALL(waitid, sys_waitid),
 	SYSCALL(kill, sys_kill),
 	SYSCALL(uname, sys_uname),
 	SYSCALL(sysinfo, sys_sysinfo),
@@ -162,6 +164,8 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	SYSCALL(fstatfs, sys_fstatfs),
 	SYSCALL(settimeofday, sys_settimeofday),
 	SYSCALL(clock_settime, sys_clock_settime),
+	SYSCALL(adjtimex, sys_adjtimex),
+	SYSCALL(clock_adjtime, sys_clock_adjtime),
 	SYSCALL(timerfd_create, sys_timerfd_create),
 	SYSCALL(timerfd_settime, sys_timerfd_settime),
 	SYSCALL(timerfd_gettime, sys_timerfd_gettime),

@@ -334,6 +334,7 @@ static const struct sc table[] = {
 	{ SYS_nanosleep, "nanosleep", "tp", 1 },
 	{ SYS_getpid, "getpid", "", 1 },
 	{ SYS_wait4, "wait4", "dpOp", 2 },
+	{ SYS_waitid, "waitid", "idpOp", 2 },
 	{ SYS_kill, "kill", "dS", 2 },
 	{ SYS_ptrace, "ptrace", "TdNp", 2 },
 	{ SYS_prctl, "prctl", "iiiii", 1 },
