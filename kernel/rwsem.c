@@ -110,6 +110,23 @@ void up_read(struct rw_semaphore *sem)
 		rwsem_wake(sem);
 }
 
+bool up_read_defer_wake(struct rw_semaphore *sem)
+{
+	spin_lock(&sem->lock);
+
+	if (sem->count <= 0)
+		panic("rwsem %p: up_read without a reader (count %ld)", sem, sem->count);
+	bool last = --sem->count == 0;
+	spin_unlock(&sem->lock);
+	/* As rwsem_wake: a sleeper queues itself before it looks at the count. */
+	return last && READ_ONCE(sem->wait.head);
+}
+
+void rwsem_wake_deferred(struct rw_semaphore *sem)
+{
+	rwsem_wake(sem);
+}
+
 bool down_write_trylock(struct rw_semaphore *sem)
 {
 	spin_lock(&sem->lock);

@@ -8,8 +8,9 @@
  * it). A holder taking its own write lock again is a kernel bug, reported with a panic instead of
  * a silent hang.
  *
- * Warden runs on one CPU and its kernel is not preempted, so the lock is only ever contended when
- * a holder sleeps; it is written for several CPUs all the same (the fields are behind a spinlock).
+ * The fields are behind a spinlock, so the lock is taken and released on several CPUs at once
+ * without the kernel lock too (the lockless page fault's mmap_read_trylock and
+ * up_read_defer_wake); only waking a sleeper needs the kernel lock (the scheduler's).
  */
 #ifndef WARDEN_RWSEM_H
 #define WARDEN_RWSEM_H
@@ -43,6 +44,17 @@ void down_read(struct rw_semaphore *sem);
 bool down_read_trylock(struct rw_semaphore *sem);
 
 void up_read(struct rw_semaphore *sem);
+
+/*
+ * up_read for a holder that runs without the kernel lock (the lockless page fault, mm/
+ * fault_lockless.c): waking a sleeper needs the scheduler, which the kernel lock still guards,
+ * so the wake-up is left to the caller. True if sleepers wait: the caller must then call
+ * rwsem_wake_deferred(sem) once it holds the kernel lock.
+ */
+bool up_read_defer_wake(struct rw_semaphore *sem);
+
+/* The wake-up up_read_defer_wake left to its caller, who now holds the kernel lock. */
+void rwsem_wake_deferred(struct rw_semaphore *sem);
 
 /* Takes sem for writing, sleeping until no reader and no writer holds it. */
 void down_write(struct rw_semaphore *sem);
