@@ -161,7 +161,7 @@ int handle_mm_fault_lockless(struct mm_struct *mm, u64 addr, u64 error_code)
 {
 	if ((error_code & ~LOCKLESS_FAULT_BITS) || !(error_code & X86_PF_USER) || addr >= USER_TOP)
 		return 0;
-	if (!mmap_read_trylock(mm))
+	if (!mmap_read_trylock_nolock(mm))
 		return 0; /* a writer holds it or waits: the slow path sleeps for it */
 	int r = anon_fault_lockless(mm, addr, error_code);
 	if (up_read_defer_wake(&mm->mmap_lock))

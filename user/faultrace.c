@@ -10,8 +10,9 @@
  *               table must be installed, the others' discarded, every page kept);
  *   read/write: two read a page while two write it (the zero page and a private page race; the
  *               readers see 0 or a written byte, and the written bytes stay).
- * After each round every page's contents are checked byte by byte and mincore must report each
- * touched page resident and each untouched one not. The address space is then given back.
+ * After each round every page's contents are checked word by word and mincore must report each
+ * touched page resident and each untouched one not. Each round has memory of its own, cut from
+ * one mapping.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -25,7 +26,7 @@
 #define PAGE 4096UL
 #define SAME_PAGES 64 /* pages per same-PTE round */
 #define BLOCK (2UL << 20) /* what one page table maps */
-#define ROUNDS 60
+#define ROUNDS 30
 
 static char *area; /* this round's memory */
 static int kind; /* this round's race */
@@ -125,13 +126,15 @@ static int check_pages(int writers_mask)
 {
 	int bad = 0;
 
-	for (unsigned long p = 0; p < SAME_PAGES; p++)
-		for (unsigned long b = 0; b < PAGE; b++) {
-			char want = 0;
-			if (b % 8 == 0 && b / 8 < NTHREADS && (writers_mask >> (b / 8) & 1))
-				want = (char)(b / 8 + 1);
-			bad += area[p * PAGE + b] != want;
+	for (unsigned long p = 0; p < SAME_PAGES; p++) {
+		const unsigned long *w = (const unsigned long *)(area + p * PAGE);
+		for (unsigned long i = 0; i < PAGE / 8; i++) {
+			unsigned long want = 0;
+			if (i < NTHREADS && (writers_mask >> i & 1))
+				want = i + 1; /* byte 8 * i, little-endian */
+			bad += w[i] != want;
 		}
+	}
 	return bad;
 }
 
@@ -140,23 +143,28 @@ static int check_block(void)
 {
 	int bad = 0;
 
-	for (unsigned long i = 0; i < 64; i++)
-		for (unsigned long b = 0; b < PAGE; b++)
-			bad += area[BLOCK + i * PAGE + b] != (char)(b == 100 ? i % NTHREADS + 1 : 0);
+	for (unsigned long p = 0; p < 64; p++) {
+		const unsigned long *w = (const unsigned long *)(area + BLOCK + p * PAGE);
+		for (unsigned long i = 0; i < PAGE / 8; i++)
+			bad += w[i] != (i == 12 ? (p % NTHREADS + 1) << 32 : 0); /* byte 100 */
+	}
 	return bad;
 }
 
-/* Fresh memory: 2 blocks, aligned to a block, the first page touched (so the VMA is in use). */
+static char *pool; /* one mapping, block-aligned, 2 blocks per round and race */
+static int pool_next;
+
+/*
+ * Fresh memory: the next 2 blocks of the pool, which nothing touched yet, so no page table maps
+ * them; the last page of the first block is touched, so its page table exists (and the rounds
+ * never touch that page). One mapping for the whole run: no munmap, so no TLB shootdown, between
+ * the rounds.
+ */
 static char *fresh(void)
 {
-	char *m = mmap(NULL, 4 * BLOCK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *a = pool + (unsigned long)pool_next++ * 2 * BLOCK;
 
-	if (m == MAP_FAILED)
-		return NULL;
-	char *a = (char *)(((unsigned long)m + BLOCK - 1) & ~(BLOCK - 1));
-	munmap(m, (unsigned long)(a - m));
-	munmap(a + 2 * BLOCK, (unsigned long)(m + 4 * BLOCK - (a + 2 * BLOCK)));
-	a[BLOCK - PAGE] = 1; /* the last page of the first block: not one the rounds touch */
+	a[BLOCK - PAGE] = 1;
 	return a;
 }
 
@@ -170,36 +178,38 @@ int main(void)
 		printf("sched_setaffinity failed: run with 4 CPUs\n");
 		return 1;
 	}
+	unsigned long len = (2UL * ROUNDS * 2 + 1) * BLOCK;
+	char *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+		       -1, 0);
+	if (m == MAP_FAILED) {
+		printf("mmap failed\n");
+		return 1;
+	}
+	pool = (char *)(((unsigned long)m + BLOCK - 1) & ~(BLOCK - 1));
 	for (long i = 1; i < NTHREADS; i++)
 		pthread_create(&t[i], NULL, worker, (void *)i);
 	for (int r = 0; r < ROUNDS; r++) {
 		area = fresh();
-		if (!area) {
-			printf("mmap failed\n");
-			return 1;
-		}
 		round_start(SAME_PTE);
 		bad_same += check_pages(0xf);
 		res_bad += resident(area, SAME_PAGES) != SAME_PAGES;
 		round_start(NEW_TABLE);
 		bad_table += check_block();
 		res_bad += resident(area + BLOCK, BLOCK / PAGE) != 64;
-		munmap(area, 2 * BLOCK);
 
 		area = fresh();
 		round_start(READ_WRITE);
 		bad_rw += check_pages(0x5);
 		res_bad += resident(area, SAME_PAGES + 1) != SAME_PAGES;
-		munmap(area, 2 * BLOCK);
 	}
 	kind = STOP;
 	__atomic_add_fetch(&go, 1, __ATOMIC_RELEASE);
 	for (int i = 1; i < NTHREADS; i++)
 		pthread_join(t[i], NULL);
 	printf("%d rounds of 4 threads on 4 CPUs\n", ROUNDS);
-	printf("same PTE: %d pages x 4 writers, wrong bytes %d\n", SAME_PAGES, bad_same);
-	printf("new page table: 64 pages, wrong bytes %d\n", bad_table);
-	printf("read/write: wrong bytes %d, readers saw a wrong value %d\n", bad_rw, readers_bad);
+	printf("same PTE: %d pages x 4 writers, wrong words %d\n", SAME_PAGES, bad_same);
+	printf("new page table: 64 pages, wrong words %d\n", bad_table);
+	printf("read/write: wrong words %d, readers saw a wrong value %d\n", bad_rw, readers_bad);
 	printf("mincore: rounds with a wrong resident count %d\n", res_bad);
 	return 0;
 }
