@@ -18,6 +18,7 @@ void (*lockcheck_report_hook)(const char *what);
 
 static struct {
 	const void *lock[LOCKCHECK_DEPTH];
+	const void *key[LOCKCHECK_DEPTH]; /* its class: the lock itself, or spin_lock_class's key */
 	u64 site[LOCKCHECK_DEPTH]; /* where it was taken (a return address in the taker) */
 	unsigned int depth;
 } held[NR_CPUS];
@@ -31,7 +32,7 @@ static bool orders_full;
 
 extern char _data[], _end[];
 
-static void lockcheck_acquired_at(const void *lock, u64 site);
+static void lockcheck_acquired_at(const void *lock, const void *key, u64 site);
 
 /* True for a lock in the kernel image's data: its address names one lock for the machine's life. */
 static bool is_static(const void *lock)
@@ -122,47 +123,61 @@ void lockcheck_check_order(const void *lock)
 	local_irq_disable();
 	unsigned int cpu = smp_processor_id();
 	for (unsigned int i = 0; i < held[cpu].depth && i < LOCKCHECK_DEPTH; i++) {
-		const void *h = held[cpu].lock[i];
-		if (!is_static(h) || !is_static(lock) || h == lock)
+		const void *h = held[cpu].lock[i], *hk = held[cpu].key[i];
+		if (!is_static(hk) || !is_static(lock) || hk == lock)
 			continue;
-		if (order_find(lock, h, false))
+		if (order_find(lock, hk, false))
 			report("lock order inversion (the other order was seen before)", h, lock,
 			       site);
 		else
-			order_find(h, lock, true);
+			order_find(hk, lock, true);
 	}
+	if (f & X86_EFLAGS_IF)
+		local_irq_enable();
+}
+
+/*
+ * The checks before taking lock of class key (the lock itself for a static lock): recursion on
+ * the lock, order against every held lock's class, both classes static. Then recorded held.
+ */
+static void acquire(const void *lock, const void *key, u64 site)
+{
+	u64 f = read_rflags();
+
+	local_irq_disable();
+	unsigned int cpu = smp_processor_id();
+	for (unsigned int i = 0; i < held[cpu].depth && i < LOCKCHECK_DEPTH; i++) {
+		const void *h = held[cpu].lock[i], *hk = held[cpu].key[i];
+		if (h == lock) {
+			report("recursive locking", h, lock, site);
+			goto out; /* (only a self-test's hook returns here) */
+		}
+		if (!is_static(hk) || !is_static(key) || hk == key)
+			continue;
+		if (order_find(key, hk, false))
+			report("lock order inversion (the other order was seen before)", h, lock,
+			       site);
+		else
+			order_find(hk, key, true);
+	}
+	lockcheck_acquired_at(lock, key, site);
+out:
 	if (f & X86_EFLAGS_IF)
 		local_irq_enable();
 }
 
 void lockcheck_acquire(const void *lock)
 {
-	u64 f = read_rflags(), site = (u64)__builtin_return_address(0);
-
-	local_irq_disable();
-	unsigned int cpu = smp_processor_id();
-	for (unsigned int i = 0; i < held[cpu].depth && i < LOCKCHECK_DEPTH; i++) {
-		const void *h = held[cpu].lock[i];
-		if (h == lock) {
-			report("recursive locking", h, lock, site);
-			goto out; /* (only a self-test's hook returns here) */
-		}
-		if (!is_static(h) || !is_static(lock))
-			continue;
-		if (order_find(lock, h, false))
-			report("lock order inversion (the other order was seen before)", h, lock,
-			       site);
-		else
-			order_find(h, lock, true);
-	}
-	lockcheck_acquired_at(lock, site);
-out:
-	if (f & X86_EFLAGS_IF)
-		local_irq_enable();
+	acquire(lock, lock, (u64)__builtin_return_address(0));
 }
 
-/* Pushes lock, taken at site, on this CPU's stack. */
-static void lockcheck_acquired_at(const void *lock, u64 site)
+void lockcheck_acquire_class(const void *lock, const void *key)
+{
+	acquire(lock, key, (u64)__builtin_return_address(0));
+}
+
+/* Pushes lock (of class key), taken at site, on this CPU's stack. */
+static void lockcheck_acquired_at(const void *lock, const void *key, u64 site)
 {
 	u64 f = read_rflags();
 
@@ -170,6 +185,7 @@ static void lockcheck_acquired_at(const void *lock, u64 site)
 	unsigned int cpu = smp_processor_id();
 	if (held[cpu].depth < LOCKCHECK_DEPTH) {
 		held[cpu].lock[held[cpu].depth] = lock;
+		held[cpu].key[held[cpu].depth] = key;
 		held[cpu].site[held[cpu].depth] = site;
 	}
 	held[cpu].depth++;
@@ -179,7 +195,7 @@ static void lockcheck_acquired_at(const void *lock, u64 site)
 
 void lockcheck_acquired(const void *lock)
 {
-	lockcheck_acquired_at(lock, (u64)__builtin_return_address(0));
+	lockcheck_acquired_at(lock, lock, (u64)__builtin_return_address(0));
 }
 
 void lockcheck_release(const void *lock)
@@ -196,6 +212,7 @@ void lockcheck_release(const void *lock)
 			continue;
 		for (unsigned int j = i; j + 1 < top; j++) {
 			held[cpu].lock[j] = held[cpu].lock[j + 1];
+			held[cpu].key[j] = held[cpu].key[j + 1];
 			held[cpu].site[j] = held[cpu].site[j + 1];
 		}
 		held[cpu].depth--;
