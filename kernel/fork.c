@@ -11,6 +11,7 @@
 #include "kernel/futex.h"
 #include "kernel/ptrace.h"
 #include "kernel/sched.h"
+#include "kernel/sched_stats.h"
 #include "kernel/posix_timers.h"
 #include "kernel/signal.h"
 #include "kernel/string.h"
@@ -23,6 +24,7 @@
 #include "fs/fs_struct.h"
 #include "fs/vfs.h"
 #include "mm/frame.h"
+#include "mm/poison.h"
 #include "mm/mm.h"
 #include "mm/slab.h"
 #include "mm/uaccess.h"
@@ -158,14 +160,85 @@ int task_alloc_pid(struct task_struct *t, int set_tid)
 	return 0;
 }
 
+/*
+ * Kernel stacks and task_structs of freed tasks, kept per CPU for the next tasks (Linux's
+ * cached_stacks, NR_CACHED_STACKS, and its task_struct slab). Both are vmalloc'd (a task_struct
+ * is larger than a page, which kmalloc hands to vmalloc), and vfree unmaps kernel PTEs, which
+ * every CPU may cache: each vfree is a shootdown to every online CPU, waking the idle ones. A
+ * thread's creation and exit would pay two. Each CPU touches its own slots, interrupts off.
+ */
+#define NR_CACHED_STACKS 2
+struct task_mem_cache {
+	void *slot[NR_CPUS][NR_CACHED_STACKS];
+};
+static struct task_mem_cache cached_stacks, cached_tasks;
+
+/* Takes an object from this CPU's slots of cache c (NULL: none there). */
+static void *task_mem_cache_get(struct task_mem_cache *c)
+{
+	u64 f = local_irq_save();
+	void **slot = c->slot[smp_processor_id()], *p = NULL;
+
+	for (int i = 0; i < NR_CACHED_STACKS && !p; i++) {
+		p = slot[i];
+		slot[i] = NULL;
+	}
+	local_irq_restore(f);
+	if (p)
+		schedstat_inc(stack_cache_hit);
+	else
+		schedstat_inc(stack_cache_miss);
+	return p;
+}
+
+/* Puts p into a free slot of this CPU in cache c; false when they are all taken. */
+static bool task_mem_cache_put(struct task_mem_cache *c, void *p)
+{
+	u64 f = local_irq_save();
+	void **slot = c->slot[smp_processor_id()];
+	bool kept = false;
+
+	for (int i = 0; i < NR_CACHED_STACKS && !kept; i++) {
+		if (!slot[i]) {
+			slot[i] = p;
+			kept = true;
+		}
+	}
+	local_irq_restore(f);
+	return kept;
+}
+
+/* A kernel stack: a cached one (poisoned again under `poison`, as a fresh one), or vmalloc's. */
+static void *alloc_thread_stack(void)
+{
+	void *s = task_mem_cache_get(&cached_stacks);
+
+	if (!s)
+		return vmalloc(KSTACK_SIZE, GFP_KERNEL);
+	if (debug_poison)
+		poison_fill(s, KSTACK_SIZE);
+	return s;
+}
+
+/* A zeroed task_struct, cached or new. */
+static struct task_struct *alloc_task_struct(void)
+{
+	struct task_struct *t = task_mem_cache_get(&cached_tasks);
+
+	if (!t)
+		return kzalloc(sizeof(*t), GFP_KERNEL);
+	memset(t, 0, sizeof(*t));
+	return t;
+}
+
 /* A task with a kernel stack and nothing else; NULL when memory runs out. */
 struct task_struct *task_create(void)
 {
-	struct task_struct *t = kzalloc(sizeof(*t), GFP_KERNEL);
+	struct task_struct *t = alloc_task_struct();
 
 	if (!t)
 		return NULL;
-	t->stack = vmalloc(KSTACK_SIZE, GFP_KERNEL);
+	t->stack = alloc_thread_stack();
 	if (!t->stack) {
 		kfree(t);
 		return NULL;
@@ -246,8 +319,10 @@ void free_task(struct task_struct *t)
 {
 	flush_task_sigqueue(t);
 	signal_put(t->signal);
-	vfree(t->stack);
-	kfree(t);
+	if (t->stack && !task_mem_cache_put(&cached_stacks, t->stack))
+		vfree(t->stack);
+	if (!task_mem_cache_put(&cached_tasks, t))
+		kfree(t);
 }
 
 /* At exit: the robust list first (locks held get FUTEX_OWNER_DIED), then mm_release. */

@@ -11,6 +11,7 @@
 #include "kernel/panic.h"
 #include "kernel/lockcheck.h"
 #include "kernel/sched.h"
+#include "kernel/sched_stats.h"
 #include "drivers/tty/tty.h"
 
 struct kernel_lock_struct kernel_lock_data = { .owner = KERNEL_LOCK_UNLOCKED };
@@ -77,7 +78,10 @@ void kernel_lock(void)
 		/* Interrupts on while waiting: IPIs must still be answered. */
 		local_irq_enable();
 		u32 ticket = __atomic_fetch_add(&kernel_lock_data.next, 1, __ATOMIC_RELAXED);
+		u64 t0 = rdtsc();
+
 		wait_for_ticket(ticket);
+		schedstat_add(lock_wait_cycles, rdtsc() - t0);
 		__atomic_store_n(&kernel_lock_data.owner, (int)smp_processor_id(),
 				 __ATOMIC_RELAXED);
 		kernel_lock_data.acquired++;
@@ -100,8 +104,10 @@ void kernel_unlock(void)
 	__atomic_store_n(&kernel_lock_data.owner, KERNEL_LOCK_UNLOCKED, __ATOMIC_RELAXED);
 	u32 next = __atomic_add_fetch(&kernel_lock_data.serving, 1, __ATOMIC_SEQ_CST);
 	u32 waiter = __atomic_load_n(&ticket_waiter[next % NR_CPUS], __ATOMIC_SEQ_CST);
-	if (waiter && __atomic_load_n(&kernel_lock_data.next, __ATOMIC_RELAXED) != next)
+	if (waiter && __atomic_load_n(&kernel_lock_data.next, __ATOMIC_RELAXED) != next) {
+		schedstat_inc(ipi_lock_wake);
 		lapic_send_ipi(percpu_data[waiter - 1].apic_id, CALL_FUNCTION_VECTOR); /* wake it */
+	}
 }
 
 void kernel_lock_yield(void)

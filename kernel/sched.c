@@ -23,6 +23,7 @@
 #include "kernel/hrtimer.h"
 #include "kernel/kernel_lock.h"
 #include "kernel/lockcheck.h"
+#include "kernel/sched_stats.h"
 #include "arch/x86_64/smp.h"
 #include "arch/x86_64/gdt.h"
 #include "mm/uaccess.h"
@@ -313,6 +314,11 @@ void sched_enqueue_task(struct task_struct *t)
 		}
 	}
 	t->cpu = cpu;
+	schedstat_inc(ttwu);
+	if (cpu == smp_processor_id())
+		schedstat_inc(ttwu_local);
+	else
+		schedstat_inc(ttwu_remote);
 	__atomic_store_n(&sched_tasks_waiting, true, __ATOMIC_RELAXED);
 	if (cpu != smp_processor_id() && !cpu_busy(cpu))
 		smp_send_reschedule(cpu);
@@ -466,6 +472,7 @@ void cpu_idle(void)
 		kernel_unlock();
 		while (idle) {
 			c->idle_kick = 0;
+			schedstat_inc(idle_halts);
 			__asm__ __volatile__("sti; hlt; cli" ::: "memory");
 			idle = !c->idle_kick && !kernel_lock_work_pending() &&
 			       ++c->idle_wakeups % 8 != 0;

@@ -9,6 +9,7 @@
  * /proc/warden/trace takes every record out of the rings and prints each as one JSON line.
  */
 #include "kernel/trace.h"
+#include "kernel/sched_stats.h"
 #include "arch/x86_64/tlb.h"
 #include "kernel/cpumask.h"
 #include "kernel/cmdline.h"
@@ -564,5 +565,7 @@ int trace_proc_init(void)
 		err = proc_create_seq(dir, "control", 0600, control_show, control_write);
 	if (!err)
 		err = proc_create_seq(dir, "tlb", 0444, tlb_stats_show, NULL);
+	if (!err)
+		err = proc_create_seq(dir, "sched", 0444, sched_stats_show, NULL);
 	return err;
 }
