@@ -161,51 +161,50 @@ int task_alloc_pid(struct task_struct *t, int set_tid)
 }
 
 /*
- * Kernel stacks and task_structs of freed tasks, kept per CPU for the next tasks (Linux's
- * cached_stacks, NR_CACHED_STACKS, and its task_struct slab). Both are vmalloc'd (a task_struct
- * is larger than a page, which kmalloc hands to vmalloc), and vfree unmaps kernel PTEs, which
- * every CPU may cache: each vfree is a shootdown to every online CPU, waking the idle ones. A
- * thread's creation and exit would pay two. Each CPU touches its own slots, interrupts off.
+ * Kernel stacks and task_structs of freed tasks, kept for the next tasks (Linux's cached_stacks,
+ * NR_CACHED_STACKS per CPU, and its task_struct slab). Both are vmalloc'd (a task_struct is
+ * larger than a page, which kmalloc hands to vmalloc), and vfree unmaps kernel PTEs, which every
+ * CPU may cache: each vfree is a shootdown to every online CPU, waking the idle ones, and a
+ * thread's creation and exit would pay two. A slot holds one object or NULL and is taken or
+ * filled with one atomic exchange, so no lock is needed; each CPU looks at its own slots first,
+ * then at the others' (a thread freed on the CPU it ran on feeds the creator's CPU).
  */
 #define NR_CACHED_STACKS 2
 struct task_mem_cache {
-	void *slot[NR_CPUS][NR_CACHED_STACKS];
+	void *slot[NR_CPUS * NR_CACHED_STACKS];
 };
 static struct task_mem_cache cached_stacks, cached_tasks;
 
-/* Takes an object from this CPU's slots of cache c (NULL: none there). */
+/* Takes an object from cache c, this CPU's slots first (NULL: it is empty). */
 static void *task_mem_cache_get(struct task_mem_cache *c)
 {
-	u64 f = local_irq_save();
-	void **slot = c->slot[smp_processor_id()], *p = NULL;
+	unsigned int first = smp_processor_id() * NR_CACHED_STACKS, n = NR_CPUS * NR_CACHED_STACKS;
 
-	for (int i = 0; i < NR_CACHED_STACKS && !p; i++) {
-		p = slot[i];
-		slot[i] = NULL;
-	}
-	local_irq_restore(f);
-	if (p)
-		schedstat_inc(stack_cache_hit);
-	else
-		schedstat_inc(stack_cache_miss);
-	return p;
-}
+	for (unsigned int i = 0; i < n; i++) {
+		void *p = __atomic_exchange_n(&c->slot[(first + i) % n], NULL, __ATOMIC_ACQ_REL);
 
-/* Puts p into a free slot of this CPU in cache c; false when they are all taken. */
-static bool task_mem_cache_put(struct task_mem_cache *c, void *p)
-{
-	u64 f = local_irq_save();
-	void **slot = c->slot[smp_processor_id()];
-	bool kept = false;
-
-	for (int i = 0; i < NR_CACHED_STACKS && !kept; i++) {
-		if (!slot[i]) {
-			slot[i] = p;
-			kept = true;
+		if (p) {
+			schedstat_inc(stack_cache_hit);
+			return p;
 		}
 	}
-	local_irq_restore(f);
-	return kept;
+	schedstat_inc(stack_cache_miss);
+	return NULL;
+}
+
+/* Puts p into an empty slot of cache c, this CPU's first; false when every slot is taken. */
+static bool task_mem_cache_put(struct task_mem_cache *c, void *p)
+{
+	unsigned int first = smp_processor_id() * NR_CACHED_STACKS, n = NR_CPUS * NR_CACHED_STACKS;
+
+	for (unsigned int i = 0; i < n; i++) {
+		void *expect = NULL;
+
+		if (__atomic_compare_exchange_n(&c->slot[(first + i) % n], &expect, p, false,
+						__ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+			return true;
+	}
+	return false;
 }
 
 /* A kernel stack: a cached one (poisoned again under `poison`, as a fresh one), or vmalloc's. */
@@ -598,8 +597,7 @@ static long kernel_clone(const struct kernel_clone_args *args)
 		t->vfork_done = &vfork;
 	}
 	sched_add_task(t);
-	t->state = TASK_RUNNING;
-	sched_enqueue_task(t); /* Linux's wake_up_new_task: an idle CPU may take it at once */
+	wake_up_new_task(t); /* an idle CPU may take it at once */
 	if (trace) /* the child runs: now its tracer hears of it (Linux's ptrace_event_pid) */
 		ptrace_event_pid(trace, pid);
 	if ((args->flags & CLONE_VFORK) && wait_for_vfork_done(t, &vfork))

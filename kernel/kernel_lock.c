@@ -23,15 +23,26 @@ static u32 kernel_pending;
  */
 static u32 ticket_waiter[NR_CPUS];
 
-/* Waits for ticket: spins a little, then halts until kernel_unlock's IPI (interrupts on). */
+/*
+ * How long a waiter spins before it halts, in TSC cycles (about 50 us at 2 GHz): kernel code
+ * holds the lock for microseconds, and a halted waiter's wake-up (an IPI, and under QEMU its
+ * vCPU thread scheduled again by the host) costs far more than that, so most waits end while
+ * spinning (Linux's spinlocks never halt; its paravirt ones halt after a long spin too).
+ */
+#define TICKET_SPIN_CYCLES 100000
+
+/* Waits for ticket: spins a while, then halts until kernel_unlock's IPI (interrupts on). */
 static void wait_for_ticket(u32 ticket)
 {
 	u32 *slot = &ticket_waiter[ticket % NR_CPUS];
+	u64 start = rdtsc();
 
-	for (int i = 0; i < 256; i++) {
-		if (__atomic_load_n(&kernel_lock_data.serving, __ATOMIC_ACQUIRE) == ticket)
-			return;
-		cpu_relax();
+	while (rdtsc() - start < TICKET_SPIN_CYCLES) {
+		for (int i = 0; i < 64; i++) {
+			if (__atomic_load_n(&kernel_lock_data.serving, __ATOMIC_ACQUIRE) == ticket)
+				return;
+			cpu_relax();
+		}
 	}
 	__atomic_store_n(slot, smp_processor_id() + 1, __ATOMIC_SEQ_CST);
 	for (;;) {
