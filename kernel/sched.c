@@ -1,14 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * The scheduler: round robin over every task in creation order, a tick that preempts user
- * code and wakes timed sleepers, and wait queues. The boot context becomes the idle task (pid 0)
- * of CPU 0, and each other CPU has its own idle task, which runs only when nothing else can.
- *
- * Several CPUs: every scheduler decision is made under the kernel lock (kernel/kernel_lock.h),
- * so the task list doubles as the run queue. A task has a CPU (task->cpu): a wake-up queues it
- * there, or on an allowed idle CPU, and sends that CPU a reschedule IPI; a CPU picks the
- * runnable tasks of its own first, round robin, then pulls one whose CPU is busy (balancing by
- * idle CPUs). A task that another CPU is still running (on_cpu) is never picked.
+ * Tasks and time: the list of every task in creation order, idle tasks, a tick that preempts
+ * user code and wakes timed sleepers, and wait queues. The boot context becomes the idle task
+ * (pid 0) of CPU 0, and each other CPU has its own idle task, which runs only when nothing else
+ * can. Choosing what runs where is kernel/sched_rq.c's: per-CPU run queues, wake-ups, the
+ * switch and the idle loop.
  */
 #include "kernel/sched_rq.h"
 #include "kernel/sys.h"

@@ -186,7 +186,7 @@ struct task_struct {
 	struct task_struct *parent;
 	struct task_struct *children; /* first child */
 	struct task_struct *sibling; /* next child of the same parent */
-	struct task_struct *run_next; /* all tasks, in creation order, for the scheduler */
+	struct task_struct *run_next; /* all tasks, in creation order (not the run queues) */
 	int exit_code; /* wait status, as wait4 reports it */
 	/*
 	 * The signal the parent gets at exit (clone's CSIGNAL byte; 0: none). A child whose exit
