@@ -30,6 +30,46 @@ static volatile u32
 	orders_lock; /* a raw test-and-set lock: the checker checks no lock of its own */
 static bool orders_full;
 
+#define LOCKCHECK_ARRAYS 4
+/* The lock arrays whose members nest in address order (lockcheck_register_array). */
+static struct {
+	const char *base;
+	size_t stride;
+	unsigned int n;
+} arrays[LOCKCHECK_ARRAYS];
+
+void lockcheck_register_array(const void *base, size_t stride, unsigned int n)
+{
+	for (int i = 0; i < LOCKCHECK_ARRAYS; i++) {
+		if (arrays[i].base == base)
+			return;
+		if (!arrays[i].base) {
+			arrays[i].stride = stride;
+			arrays[i].n = n;
+			__atomic_store_n(&arrays[i].base, (const char *)base, __ATOMIC_RELEASE);
+			return;
+		}
+	}
+}
+
+/* True if held lock h and lock (h != lock) are members of one registered array, h after lock. */
+static bool array_order_inverted(const void *h, const void *lock)
+{
+	for (int i = 0; i < LOCKCHECK_ARRAYS; i++) {
+		const char *base = __atomic_load_n(&arrays[i].base, __ATOMIC_ACQUIRE);
+		const char *end = base + arrays[i].stride * arrays[i].n;
+
+		if (!base)
+			break;
+		if ((const char *)h >= base && (const char *)h < end &&
+		    (const char *)lock >= base && (const char *)lock < end &&
+		    ((const char *)h - base) % arrays[i].stride ==
+			    ((const char *)lock - base) % arrays[i].stride)
+			return h > lock;
+	}
+	return false;
+}
+
 extern char _data[], _end[];
 
 static void lockcheck_acquired_at(const void *lock, const void *key, u64 site);
@@ -151,6 +191,11 @@ static void acquire(const void *lock, const void *key, u64 site)
 		if (h == lock) {
 			report("recursive locking", h, lock, site);
 			goto out; /* (only a self-test's hook returns here) */
+		}
+		if (array_order_inverted(h, lock)) {
+			report("lock order inversion (two locks of an array, the later one held)",
+			       h, lock, site);
+			continue;
 		}
 		if (!is_static(hk) || !is_static(key) || hk == key)
 			continue;

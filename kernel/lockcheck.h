@@ -45,6 +45,14 @@ unsigned int lockcheck_depth(void);
 /* Forgets the recorded orders (self-tests that provoke a report run on a clean table). */
 void lockcheck_reset_orders(void);
 
+/*
+ * Declares n locks, stride bytes apart from base (the per-CPU run queues' rq->lock), one class
+ * whose members nest only in address order: taking one while holding a later one is reported as
+ * an inversion the first time, without the other order having been seen (Linux's
+ * double_rq_lock rule). At most LOCKCHECK_ARRAYS arrays.
+ */
+void lockcheck_register_array(const void *base, size_t stride, unsigned int n);
+
 /* Called instead of panic() while a self-test expects a report: counts it (NULL: panic). */
 extern void (*lockcheck_report_hook)(const char *what);
 

@@ -10,6 +10,7 @@
  */
 #include "kernel/trace.h"
 #include "mm/fault_lockless.h"
+#include "kernel/sched_stats.h"
 #include "arch/x86_64/tlb.h"
 #include "kernel/cpumask.h"
 #include "kernel/cmdline.h"
@@ -567,5 +568,7 @@ int trace_proc_init(void)
 		err = proc_create_seq(dir, "tlb", 0444, tlb_stats_show, NULL);
 	if (!err)
 		err = proc_create_seq(dir, "faults", 0444, fault_lockless_stats_show, NULL);
+	if (!err)
+		err = proc_create_seq(dir, "sched", 0444, sched_stats_show, NULL);
 	return err;
 }
