@@ -5,6 +5,7 @@
  * drops its reference to its parent, which may free that one too, so the walk up is a loop.
  */
 #include "fs/vfs.h"
+#include "fs/proc.h"
 #include "fs/pipe.h"
 #include "kernel/errno.h"
 #include "kernel/panic.h"
@@ -63,6 +64,9 @@ void inode_touch(struct inode *inode)
 
 int inode_permission(struct inode *inode, int mask)
 {
+	/* A task's /proc files are owned by it (task_dump_owner): their bits bind (fs/proc.c) */
+	if (inode->i_pid && inode->i_sb == &proc_sb)
+		return proc_owner_permission(inode, mask);
 	/* Root may do anything, except run a file that has no x bit at all. */
 	if ((mask & MAY_EXEC) && !S_ISDIR(inode->i_mode) && !(inode->i_mode & S_IXUGO))
 		return -EACCES;

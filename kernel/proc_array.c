@@ -11,6 +11,7 @@
 #include "fs/fs_struct.h"
 #include "fs/fdtable.h"
 #include "fs/proc.h"
+#include "kernel/ptrace.h"
 #include "kernel/errno.h"
 #include "kernel/sched.h"
 #include "kernel/signal.h"
@@ -388,5 +389,7 @@ int proc_array_init(void)
 		err = proc_create_file(PROC_SELF, "cmdline", 0444, proc_cmdline_show);
 	if (!err)
 		err = proc_create_file(PROC_SELF, "environ", 0400, proc_environ_show);
+	if (!err) /* Linux's environ_open: PTRACE_MODE_READ_FSCREDS */
+		err = proc_require_ptrace("environ", PTRACE_MODE_READ_FSCREDS);
 	return err;
 }

@@ -3,6 +3,7 @@
  * Small process syscalls: identity, limits, personality, uname, arch_prctl. Warden has one user,
  * root, as the first program on Linux would.
  */
+#include "kernel/cred.h"
 #include "kernel/errno.h"
 #include "kernel/sched.h"
 #include "kernel/string.h"
@@ -219,7 +220,8 @@ long sys_prctl(int option, u64 arg2, u64 arg3, u64 arg4, u64 arg5)
 
 /*
  * Linux's do_prlimit: the resource, a soft limit above the hard one, a RLIMIT_NOFILE hard limit
- * above nr_open (EPERM), then old and new swap. Root may raise a hard limit (CAP_SYS_RESOURCE).
+ * above nr_open (EPERM), raising the hard limit without CAP_SYS_RESOURCE (EPERM), then old and
+ * new swap (nothing changes on an error).
  */
 static long do_prlimit(struct task_struct *t, unsigned int resource, const struct rlimit64 *new,
 		       struct rlimit64 *old)
@@ -231,6 +233,9 @@ static long do_prlimit(struct task_struct *t, unsigned int resource, const struc
 			return -EINVAL;
 		if (resource == RLIMIT_NOFILE && new->rlim_max > sysctl_nr_open)
 			return -EPERM;
+		if (new->rlim_max > t->signal->rlim[resource].rlim_max &&
+		    !capable(CAP_SYS_RESOURCE))
+			return -EPERM;
 	}
 	if (old)
 		*old = t->signal->rlim[resource];
@@ -239,7 +244,26 @@ static long do_prlimit(struct task_struct *t, unsigned int resource, const struc
 	return 0;
 }
 
-/* prlimit64 in Linux's order: copy the new limit in, find the task, check and set, copy out. */
+/*
+ * May the current task read or set t's limits (Linux's check_prlimit_permission)? Its own, or
+ * its real uid and gid are all of t's real, effective and saved ones, or CAP_SYS_RESOURCE.
+ */
+static long check_prlimit_permission(const struct task_struct *t)
+{
+	const struct cred *c = &current->cred, *tc = &t->cred;
+
+	if (t == current)
+		return 0;
+	if (c->uid == tc->uid && c->uid == tc->euid && c->uid == tc->suid && c->gid == tc->gid &&
+	    c->gid == tc->egid && c->gid == tc->sgid)
+		return 0;
+	return capable(CAP_SYS_RESOURCE) ? 0 : -EPERM;
+}
+
+/*
+ * prlimit64 in Linux's order: copy the new limit in, find the task, the permission (EPERM),
+ * check and set, copy out.
+ */
 long sys_prlimit64(int pid, unsigned int resource, const struct rlimit64 *new, struct rlimit64 *old)
 {
 	struct rlimit64 r, prev;
@@ -249,7 +273,10 @@ long sys_prlimit64(int pid, unsigned int resource, const struct rlimit64 *new, s
 	struct task_struct *t = pid ? find_task_by_pid(pid) : current;
 	if (!t)
 		return -ESRCH;
-	long ret = do_prlimit(t, resource, new ? &r : NULL, old ? &prev : NULL);
+	long ret = check_prlimit_permission(t);
+	if (ret)
+		return ret;
+	ret = do_prlimit(t, resource, new ? &r : NULL, old ? &prev : NULL);
 	if (!ret && old && copy_to_user(old, &prev, sizeof(prev)))
 		ret = -EFAULT; /* the new limit stays set, as in Linux */
 	return ret;
