@@ -103,18 +103,53 @@ struct new_utsname {
 	char sysname[65], nodename[65], release[65], version[65], machine[65], domainname[65];
 };
 
+/* The names sethostname and setdomainname set (Linux's init_uts_ns: "(none)" until set). */
+#define NEW_UTS_LEN 64
+static char uts_nodename[NEW_UTS_LEN + 1] = "warden";
+static char uts_domainname[NEW_UTS_LEN + 1] = "(none)";
+
 long sys_uname(struct new_utsname *u)
 {
 	struct new_utsname k;
 
 	memset(&k, 0, sizeof(k));
 	strlcpy(k.sysname, "Linux", 65);
-	strlcpy(k.nodename, "warden", 65);
+	memcpy(k.nodename, uts_nodename, sizeof(k.nodename));
 	strlcpy(k.release, UTS_RELEASE, 65);
 	strlcpy(k.version, "#1 Warden", 65);
 	strlcpy(k.machine, "x86_64", 65);
-	strlcpy(k.domainname, "(none)", 65);
+	memcpy(k.domainname, uts_domainname, sizeof(k.domainname));
 	return copy_to_user(u, &k, sizeof(k)) ? -EFAULT : 0;
+}
+
+/*
+ * sethostname and setdomainname (Linux's kernel/sys.c): EPERM without CAP_SYS_ADMIN, then
+ * EINVAL for a length outside [0, 64], EFAULT for unreadable bytes; the name is the len bytes
+ * given, the rest of the field zeroed.
+ */
+static long set_uts_name(char *field, const char __user *name, int len)
+{
+	char tmp[NEW_UTS_LEN];
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	if (len < 0 || len > NEW_UTS_LEN)
+		return -EINVAL;
+	if (copy_from_user(tmp, name, (size_t)len))
+		return -EFAULT;
+	memcpy(field, tmp, (size_t)len);
+	memset(field + len, 0, NEW_UTS_LEN + 1 - (size_t)len);
+	return 0;
+}
+
+long sys_sethostname(const char __user *name, int len)
+{
+	return set_uts_name(uts_nodename, name, len);
+}
+
+long sys_setdomainname(const char __user *name, int len)
+{
+	return set_uts_name(uts_domainname, name, len);
 }
 
 long sys_arch_prctl(int code, u64 addr)

@@ -197,6 +197,8 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	SYSCALL(dup3, sys_dup3),
 	SYSCALL(pipe2, sys_pipe2),
 	SYSCALL(prlimit64, sys_prlimit64),
+	SYSCALL(sethostname, sys_sethostname),
+	SYSCALL(setdomainname, sys_setdomainname),
 	SYSCALL(getrandom, sys_getrandom),
 	SYSCALL(pkey_mprotect, sys_pkey_mprotect),
 	SYSCALL(pkey_alloc, sys_pkey_alloc),

@@ -19,6 +19,7 @@
 #include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -406,6 +407,67 @@ static void nproc_capable(void)
 	try_fork("  limit 1: user without it fork");
 }
 
+/* Opens a /proc/sys file for writing: the fd or the error. */
+static void try_sysctl(const char *path)
+{
+	char what[96];
+	long fd = sys3(SYS_open, (long)path, O_WRONLY, 0);
+
+	snprintf(what, sizeof what, "  open %s for writing", path);
+	show_ok(what, fd);
+	if (!is_err(fd))
+		close((int)fd);
+}
+
+/* The calls that need a capability, made by a user: EPERM (EACCES for the sysctl files). */
+static void privileged_calls(void)
+{
+	struct timespec ts = { 0, 0 };
+	struct timeval tv = { 0, 0 };
+	unsigned long mask = 1;
+
+	drop_to_user();
+	show("  sethostname", sys2(SYS_sethostname, (long)"user", 4));
+	show("  setdomainname", sys2(SYS_setdomainname, (long)"user", 4));
+	show("  sethostname bad length", sys2(SYS_sethostname, (long)"user", -1));
+	show("  reboot CAD_OFF", sys4(SYS_reboot, 0xfee1dead, 672274793, 0, 0));
+	show("  clock_settime", sys2(SYS_clock_settime, CLOCK_REALTIME, (long)&ts));
+	show("  settimeofday", sys2(SYS_settimeofday, (long)&tv, 0));
+	show("  settimeofday NULL", sys2(SYS_settimeofday, 0, 0));
+	show("  sched_setaffinity root's",
+	     sys3(SYS_sched_setaffinity, targets[0], sizeof mask, (long)&mask));
+	show("  sched_setaffinity user's",
+	     sys3(SYS_sched_setaffinity, targets[1], sizeof mask, (long)&mask));
+	void *p = mmap((void *)4096, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	show_ok("  mmap at 4096", p == MAP_FAILED ? -errno : 0);
+	try_sysctl("/proc/sys/vm/mmap_min_addr");
+	try_sysctl("/proc/sys/kernel/pid_max");
+	try_sysctl("/proc/sys/vm/overcommit_memory");
+}
+
+/* The same calls as root, with a bad argument or one that changes nothing that matters. */
+static void privileged_root(void)
+{
+	struct utsname {
+		char f[6][65];
+	} u;
+
+	show("  sethostname", sys2(SYS_sethostname, (long)"credproc", 8));
+	show("  sethostname 65 bytes", sys2(SYS_sethostname, (long)secret, 65));
+	show("  sethostname 64 bytes unreadable", sys2(SYS_sethostname, 8, 64));
+	show("  setdomainname", sys2(SYS_setdomainname, (long)"example", 7));
+	sys1(SYS_uname, (long)&u);
+	printf("  uname nodename \"%s\" domainname \"%s\"\n", u.f[1], u.f[5]);
+	show("  sethostname empty", sys2(SYS_sethostname, (long)"x", 0));
+	sys1(SYS_uname, (long)&u);
+	printf("  uname nodename \"%s\"\n", u.f[1]);
+	show("  drop CAP_SYS_ADMIN", drop_effective(21));
+	show("  sethostname without it", sys2(SYS_sethostname, (long)"x", 1));
+	show("  drop CAP_SYS_BOOT", drop_effective(22));
+	show("  reboot CAD_OFF without it", sys4(SYS_reboot, 0xfee1dead, 672274793, 0, 0));
+	try_sysctl("/proc/sys/kernel/pid_max");
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "exec")) {
@@ -428,6 +490,8 @@ int main(int argc, char **argv)
 	run("RLIMIT_NPROC 1: setresuid over the limit", nproc_1);
 	run("RLIMIT_NPROC 2: at the limit", nproc_2);
 	run("RLIMIT_NPROC with CAP_SYS_RESOURCE", nproc_capable);
+	run("privileged calls as uid 1000", privileged_calls);
+	run("privileged calls as root", privileged_root);
 	for (int i = 0; i < NTARGETS; i++) {
 		kill(targets[i], SIGKILL);
 		waitpid(targets[i], NULL, 0);
