@@ -462,6 +462,7 @@ static struct task_struct *copy_process(const struct kernel_clone_args *args, lo
 	t->gs_base = parent->gs_base;
 	copy_signal_state(t, parent);
 	t->cred = parent->cred; /* each thread has its own copy, as Linux's copy_creds */
+	t->nice = parent->nice;
 	if (flags & CLONE_CLEAR_SIGHAND) { /* Linux's flush_signal_handlers(p, 0) */
 		struct sigaltstack_state ss = t->sig.altstack;
 

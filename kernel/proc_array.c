@@ -146,7 +146,7 @@ static int proc_stat_show(struct seq_buf *m)
 		   PF_RANDOMIZE | (t->state >= EXIT_ZOMBIE ? PF_EXITING : 0));
 	for (int i = 0; i < 8; i++)
 		seq_printf(m, " %llu", (unsigned long long)ft[i]);
-	seq_printf(m, " 20 0 %d 0 %llu", task_nr_threads(t),
+	seq_printf(m, " %d %d %d 0 %llu", 20 + t->nice, t->nice, task_nr_threads(t),
 		   (unsigned long long)(t->start_time / 10000000));
 	seq_printf(m, " %lu %lu %llu", vm.total << PAGE_SHIFT, rss.anon + rss.file + rss.shmem,
 		   (unsigned long long)t->signal->rlim[RLIMIT_RSS].rlim_cur);

@@ -198,6 +198,8 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	SYSCALL(pipe2, sys_pipe2),
 	SYSCALL(prlimit64, sys_prlimit64),
 	SYSCALL(sethostname, sys_sethostname),
+	SYSCALL(setpriority, sys_setpriority),
+	SYSCALL(getpriority, sys_getpriority),
 	SYSCALL(setdomainname, sys_setdomainname),
 	SYSCALL(getrandom, sys_getrandom),
 	SYSCALL(pkey_mprotect, sys_pkey_mprotect),

@@ -468,6 +468,53 @@ static void privileged_root(void)
 	try_sysctl("/proc/sys/kernel/pid_max");
 }
 
+/* The nice field of /proc/PID/stat (the 19th), or -99. */
+static int stat_nice(int pid)
+{
+	char path[64], buf[512];
+	int n = -99;
+
+	snprintf(path, sizeof path, "/proc/%d/stat", pid);
+	FILE *f = fopen(path, "r");
+	if (f && fgets(buf, sizeof buf, f)) {
+		char *p = strrchr(buf, ')');
+		int field = 2;
+		for (; p && *p && field < 19; p++)
+			if (*p == ' ')
+				field++;
+		if (p)
+			n = atoi(p);
+	}
+	if (f)
+		fclose(f);
+	return n;
+}
+
+/* setpriority and getpriority across users (set_one_prio_perm, can_nice). */
+static void nice_values(void)
+{
+	show("  root setpriority user's to -5", sys3(SYS_setpriority, PRIO_PROCESS, targets[1], -5));
+	show("  root getpriority user's", sys2(SYS_getpriority, PRIO_PROCESS, targets[1]));
+	printf("  its /proc stat nice %d\n", stat_nice(targets[1]));
+	show("  getpriority PRIO_USER 1000", sys2(SYS_getpriority, PRIO_USER, USER));
+	show("  getpriority PRIO_USER 4242", sys2(SYS_getpriority, PRIO_USER, 4242));
+	show("  setpriority bad which", sys3(SYS_setpriority, 3, 0, 0));
+	show("  getpriority no such pid", sys2(SYS_getpriority, PRIO_PROCESS, 99999));
+	drop_to_user();
+	show("  user setpriority root's", sys3(SYS_setpriority, PRIO_PROCESS, targets[0], 5));
+	show("  user setpriority self to 5", sys3(SYS_setpriority, PRIO_PROCESS, 0, 5));
+	show("  user getpriority self", sys2(SYS_getpriority, PRIO_PROCESS, 0));
+	show("  user setpriority self to 4", sys3(SYS_setpriority, PRIO_PROCESS, 0, 4));
+	show("  user setpriority self to 40", sys3(SYS_setpriority, PRIO_PROCESS, 0, 40));
+	show("  user getpriority self", sys2(SYS_getpriority, PRIO_PROCESS, 0));
+	show("  user setpriority user's to 0", sys3(SYS_setpriority, PRIO_PROCESS, targets[1], 0));
+	show("  user setpriority user's to 10", sys3(SYS_setpriority, PRIO_PROCESS, targets[1], 10));
+	show("  user setpriority PRIO_USER 1000 to 12", sys3(SYS_setpriority, PRIO_USER, 0, 12));
+	show("  user getpriority PRIO_USER 1000", sys2(SYS_getpriority, PRIO_USER, 0));
+	show("  user setpriority PRIO_USER 0", sys3(SYS_setpriority, PRIO_USER, 0 + 1 - 1, 12));
+	show("  user setpriority PRIO_PGRP", sys3(SYS_setpriority, PRIO_PGRP, 0, 13));
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "exec")) {
@@ -492,6 +539,7 @@ int main(int argc, char **argv)
 	run("RLIMIT_NPROC with CAP_SYS_RESOURCE", nproc_capable);
 	run("privileged calls as uid 1000", privileged_calls);
 	run("privileged calls as root", privileged_root);
+	run("nice values", nice_values);
 	for (int i = 0; i < NTARGETS; i++) {
 		kill(targets[i], SIGKILL);
 		waitpid(targets[i], NULL, 0);
