@@ -515,6 +515,29 @@ static void nice_values(void)
 	show("  user setpriority PRIO_PGRP", sys3(SYS_setpriority, PRIO_PGRP, 0, 13));
 }
 
+/* Writes text to /proc/self/name: 0 or the error. */
+static long write_self(const char *name, const char *text)
+{
+	long fd = open_proc(0, name, O_WRONLY);
+	if (is_err(fd))
+		return fd;
+	long r = sys3(SYS_write, fd, (long)text, (long)strlen(text));
+	close((int)fd);
+	return is_err(r) ? r : 0;
+}
+
+/* oom_score_adj below the floor, and oom_adj lowered at all, need CAP_SYS_RESOURCE. */
+static void oom_adj(void)
+{
+	drop_to_user();
+	prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+	show("  user oom_score_adj 100", write_self("oom_score_adj", "100"));
+	show("  user oom_score_adj 10", write_self("oom_score_adj", "10"));
+	show("  user oom_score_adj -1", write_self("oom_score_adj", "-1"));
+	show("  user oom_adj 0", write_self("oom_adj", "0"));
+	show("  user oom_adj 5", write_self("oom_adj", "5"));
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "exec")) {
@@ -540,6 +563,7 @@ int main(int argc, char **argv)
 	run("privileged calls as uid 1000", privileged_calls);
 	run("privileged calls as root", privileged_root);
 	run("nice values", nice_values);
+	run("oom_score_adj as a user", oom_adj);
 	for (int i = 0; i < NTARGETS; i++) {
 		kill(targets[i], SIGKILL);
 		waitpid(targets[i], NULL, 0);
