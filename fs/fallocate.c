@@ -4,7 +4,7 @@
  * then, for a tmpfs (ramfs) regular file, mode 0 and FALLOC_FL_KEEP_SIZE allocate the pages of
  * the range (growing the size unless KEEP_SIZE) and FALLOC_FL_PUNCH_HOLE | KEEP_SIZE zeroes the
  * range and frees its whole pages; every other mode is EOPNOTSUPP, as tmpfs's. RLIMIT_FSIZE is
- * not applied (Warden's writes do not apply it either).
+ * not applied here (write(2) applies it: fs/ramfs.c).
  */
 #include "fs/vfs.h"
 #include "fs/fdtable.h"

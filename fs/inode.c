@@ -5,6 +5,7 @@
  * drops its reference to its parent, which may free that one too, so the walk up is a loop.
  */
 #include "fs/vfs.h"
+#include "fs/proc.h"
 #include "fs/pipe.h"
 #include "kernel/errno.h"
 #include "kernel/panic.h"
@@ -69,6 +70,9 @@ int inode_permission(struct inode *inode, int mask)
 	/* A sysctl file: the owner's bits (Linux's test_perm for root), so 0444 is read-only. */
 	if ((inode->i_flags & S_SYSCTL) && (mask & ~(inode->i_mode >> 6) & 7))
 		return -EACCES;
+	/* proc's owners and bits bind (a task's files are owned as task_dump_owner says) */
+	if (inode->i_sb == &proc_sb)
+		return proc_owner_permission(inode, mask);
 	return 0;
 }
 

@@ -3,6 +3,7 @@
 #include "fs/proc.h"
 #include "fs/proc_internal.h"
 #include "fs/uio.h"
+#include "kernel/cred.h"
 #include "kernel/errno.h"
 #include "kernel/sched.h"
 #include "kernel/string.h"
@@ -15,6 +16,7 @@ static struct inode *proc_task_dir; /* the entries of every /proc/<pid> (their t
 static struct task_struct *proc_target; /* the task a show() runs for (NULL: current) */
 static struct inode *proc_target_inode; /* the file a show() runs for */
 struct task_struct *(*proc_pid_task)(const struct inode *inode);
+int (*proc_pid_mm_access)(struct inode *inode, unsigned int mode);
 
 struct task_struct *proc_task(void)
 {
@@ -113,6 +115,11 @@ static int proc_file_fill(struct inode *inode, struct seq_buf *m)
  */
 int proc_file_open(struct inode *inode, struct file *file)
 {
+	if (inode->i_ptrace_mode && proc_pid_mm_access) {
+		int err = proc_pid_mm_access(inode, inode->i_ptrace_mode);
+		if (err)
+			return err;
+	}
 	struct seq_buf *m = kzalloc(sizeof(*m), GFP_KERNEL);
 
 	if (!m)
@@ -422,6 +429,7 @@ struct inode *proc_pid_entry(struct inode *tmpl, int pid)
 		inode->i_get_link = tmpl->i_get_link;
 	inode->i_private = tmpl->i_private;
 	inode->i_pid = pid;
+	inode->i_ptrace_mode = tmpl->i_ptrace_mode;
 	return inode;
 }
 
@@ -436,7 +444,45 @@ struct inode *proc_pid_fops_entry(struct inode *tmpl, int pid)
 	inode->i_show = tmpl->i_show;
 	inode->i_private = tmpl->i_private;
 	inode->i_pid = pid;
+	inode->i_ptrace_mode = tmpl->i_ptrace_mode;
 	return inode;
+}
+
+int proc_require_ptrace(const char *name, unsigned int mode)
+{
+	struct dentry *d = d_lookup(proc_task_dir, name, (u32)strlen(name));
+
+	if (!d || !d->d_inode)
+		return -ENOENT;
+	d->d_inode->i_ptrace_mode = mode;
+	return 0;
+}
+
+/* Linux's capability numbers generic_permission consults. */
+#define CAP_DAC_OVERRIDE 1
+#define CAP_DAC_READ_SEARCH 2
+
+int proc_owner_permission(struct inode *inode, int mask)
+{
+	const struct cred *c = &current->cred;
+	u32 mode = inode->i_mode;
+
+	mask &= MAY_READ | MAY_WRITE | MAY_EXEC;
+	if (c->fsuid == inode->i_uid)
+		mode >>= 6;
+	else if (c->fsgid == inode->i_gid)
+		mode >>= 3; /* supplementary groups: branch credfs */
+	if (!(mask & ~mode & 7))
+		return 0;
+	/* CAP_DAC_OVERRIDE: read and write anything, search directories, run what has an x bit */
+	if (capable(CAP_DAC_OVERRIDE) &&
+	    (!(mask & MAY_EXEC) || S_ISDIR(inode->i_mode) || (inode->i_mode & S_IXUGO)))
+		return 0;
+	/* CAP_DAC_READ_SEARCH: read anything, search directories */
+	if (capable(CAP_DAC_READ_SEARCH) &&
+	    (mask == MAY_READ || (S_ISDIR(inode->i_mode) && !(mask & MAY_WRITE))))
+		return 0;
+	return -EACCES;
 }
 
 struct inode *proc_new_file(u32 mode, int (*show)(struct seq_buf *m))

@@ -132,6 +132,27 @@ struct inode *proc_show_inode(void);
 /* Set by kernel/proc_base.c: the live task (zombies included) with this pid, or NULL. */
 extern struct task_struct *(*proc_pid_task)(const struct inode *inode);
 
+/*
+ * Set by kernel/proc_base.c: may the caller open a /proc/PID file that reads the task's address
+ * space with ptrace access mode (Linux's proc_mem_open through mm_access)? 0, -ESRCH (reaped)
+ * or -EACCES.
+ */
+extern int (*proc_pid_mm_access)(struct inode *inode, unsigned int mode);
+
+/*
+ * Opening the template entry NAME of every /proc/PID needs ptrace access mode on the task (the
+ * files that show its memory: maps, smaps, environ, mem, pagemap). 0 or -ENOENT.
+ */
+int proc_require_ptrace(const char *name, unsigned int mode);
+
+/*
+ * The owner, group and other bits of a proc inode against the caller's file-system ids, with
+ * CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH as Linux's generic_permission: 0 or -EACCES.
+ * fs/inode.c's inode_permission asks it for proc's inodes (a task's are owned as
+ * task_dump_owner says, the others by root) until it checks every file's owner (branch credfs).
+ */
+int proc_owner_permission(struct inode *inode, int mask);
+
 /* /proc itself. */
 struct inode *proc_root_dir(void);
 

@@ -4,6 +4,7 @@
 #include "fs/pipe.h"
 #include "fs/uio.h"
 #include "kernel/errno.h"
+#include "kernel/sched.h"
 #include "kernel/string.h"
 #include "mm/frame.h"
 #include "mm/memfd.h"
@@ -92,9 +93,17 @@ static ssize_t ramfs_write(struct file *file, struct iov_iter *from, s64 *ppos)
 
 	if (!iov_iter_count(from))
 		return 0;
+	/* RLIMIT_FSIZE (Linux's generic_write_check_limits): SIGXFSZ and EFBIG at it, else cut */
+	u64 limit = current->signal->rlim[RLIMIT_FSIZE].rlim_cur;
+	if (limit != RLIM_INFINITY && (u64)pos >= limit) {
+		send_sig_xfsz();
+		return -EFBIG;
+	}
 	if (pos >= MAX_LFS_FILESIZE)
 		return -EFBIG;
 	size_t left = min(iov_iter_count(from), (size_t)(MAX_LFS_FILESIZE - pos));
+	if (limit != RLIM_INFINITY)
+		left = min(left, (size_t)(limit - (u64)pos));
 	while (left) {
 		size_t off = (size_t)(pos % PAGE_SIZE);
 		size_t n = min(PAGE_SIZE - off, left);

@@ -30,4 +30,7 @@ struct inode *ramfs_new_inode(struct inode *parent, u32 mode, u32 rdev);
 /* What opening a block device (no drivers) or a socket gives: ENXIO. */
 extern const struct file_operations no_dev_fops;
 
+/* kernel/signal.c: SIGXFSZ to the current task, for a write past RLIMIT_FSIZE. */
+void send_sig_xfsz(void);
+
 #endif

@@ -106,6 +106,8 @@ struct inode {
 	void *i_private;
 	int i_pid; /* proc: the pid whose /proc/PID this inode is in (0: the caller's) */
 	u64 i_pid_serial; /* proc: that task's pid_serial, so a reused pid names nobody here */
+	/* proc: the ptrace access mode (kernel/ptrace.h) an open needs on the task, 0 for none */
+	u32 i_ptrace_mode;
 };
 
 /* f_mode */

@@ -176,6 +176,7 @@ long sys_setuid(u32 uid)
 		return -EPERM;
 	c->euid = c->fsuid = uid;
 	cap_emulate_setxuid(c, &old);
+	flag_nproc_exceeded(old.uid);
 	commit_creds(&old);
 	return 0;
 }
@@ -222,6 +223,7 @@ long sys_setreuid(u32 ruid, u32 euid)
 	new.fsuid = new.euid;
 	cap_emulate_setxuid(&new, &old);
 	*c = new;
+	flag_nproc_exceeded(old.uid);
 	commit_creds(&old);
 	return 0;
 }
@@ -282,6 +284,7 @@ long sys_setresuid(u32 ruid, u32 euid, u32 suid)
 		c->suid = suid;
 	c->fsuid = c->euid;
 	cap_emulate_setxuid(c, &old);
+	flag_nproc_exceeded(old.uid);
 	commit_creds(&old);
 	return 0;
 }

@@ -20,6 +20,9 @@
 #define CAP_IPC_OWNER 15
 #define CAP_SYS_RAWIO 17
 #define CAP_SYS_ADMIN 21
+#define CAP_SYS_PTRACE 19
+#define CAP_SYS_BOOT 22
+#define CAP_SYS_RESOURCE 24
 #define CAP_LAST_CAP 40 /* Linux 6.1: CAP_CHECKPOINT_RESTORE */
 #define CAP_FULL_SET ((1ULL << (CAP_LAST_CAP + 1)) - 1)
 
@@ -96,5 +99,20 @@ long sys_capset(struct __user_cap_header_struct *header, const struct __user_cap
  * option is not one of them.
  */
 long cap_task_prctl(int option, u64 arg2, u64 arg3, u64 arg4, u64 arg5);
+
+/*
+ * RLIMIT_NPROC (kernel/ucount.c): may the current task make one more task (fork, clone)? Its
+ * user's tasks plus the new one within its soft limit, or root, CAP_SYS_RESOURCE, CAP_SYS_ADMIN.
+ */
+bool fork_nproc_allowed(void);
+
+/*
+ * After a setuid-family call changed the current task's real uid from old_uid: marks it when
+ * the new user was already past RLIMIT_NPROC (Linux's flag_nproc_exceeded), else unmarks it.
+ */
+void flag_nproc_exceeded(u32 old_uid);
+
+/* execve's RLIMIT_NPROC check: false (EAGAIN) when marked and still past the limit. */
+bool exec_nproc_allowed(void);
 
 #endif

@@ -16,6 +16,7 @@
  * of the new stack (kernel/binfmts.h) until the loader copies them there.
  */
 #include "kernel/binfmts.h"
+#include "kernel/cred.h"
 #include "kernel/errno.h"
 #include "kernel/exec.h"
 #include "kernel/exit.h"
@@ -367,9 +368,13 @@ static int bprm_copy_args(struct linux_binprm *bprm, const char *const *argv,
 static int do_execveat_common(int dfd, const char *name, const char *const *argv,
 			      const char *const *envp, int flags, bool from_kernel)
 {
-	struct linux_binprm *bprm = kmalloc(sizeof(*bprm), GFP_ZERO);
+	struct linux_binprm *bprm;
 	int err = -ENOMEM;
 
+	/* set*uid to a user past RLIMIT_NPROC, still past it: EAGAIN before anything else */
+	if (!exec_nproc_allowed())
+		return -EAGAIN;
+	bprm = kmalloc(sizeof(*bprm), GFP_ZERO);
 	if (!bprm)
 		return err;
 	err = bprm_set_filename(bprm, dfd, name);

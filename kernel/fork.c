@@ -7,6 +7,7 @@
  * parent gets when it exits; CLONE_VFORK suspends the parent until the child execs or exits.
  * Threads (CLONE_THREAD, CLONE_SIGHAND, CLONE_FILES, CLONE_FS) come later (issue 17).
  */
+#include "kernel/cred.h"
 #include "kernel/errno.h"
 #include "kernel/exit.h"
 #include "kernel/futex.h"
@@ -484,8 +485,8 @@ static struct task_struct *copy_process(const struct kernel_clone_args *args, lo
 	t = task_create();
 	if (!t)
 		return NULL;
-	/* Root is not held to RLIMIT_NPROC; the system-wide task limit holds for everyone. */
-	if (nr_threads >= max_threads) {
+	/* The user's RLIMIT_NPROC (not root's), then the system-wide task limit for everyone. */
+	if (!fork_nproc_allowed() || nr_threads >= max_threads) {
 		task_destroy(t);
 		*err = -EAGAIN;
 		return NULL;
@@ -534,6 +535,7 @@ static struct task_struct *copy_process(const struct kernel_clone_args *args, lo
 	t->gs_base = parent->gs_base;
 	copy_signal_state(t, parent);
 	t->cred = parent->cred; /* each thread has its own copy, as Linux's copy_creds */
+	t->nice = parent->nice;
 	if (flags & CLONE_CLEAR_SIGHAND) { /* Linux's flush_signal_handlers(p, 0) */
 		struct sigaltstack_state ss = t->sig.altstack;
 

@@ -11,6 +11,7 @@
 #include "fs/fs_struct.h"
 #include "fs/fdtable.h"
 #include "fs/proc.h"
+#include "kernel/ptrace.h"
 #include "kernel/errno.h"
 #include "kernel/sched.h"
 #include "kernel/signal.h"
@@ -145,7 +146,7 @@ static int proc_stat_show(struct seq_buf *m)
 		   PF_RANDOMIZE | (t->state >= EXIT_ZOMBIE ? PF_EXITING : 0));
 	for (int i = 0; i < 8; i++)
 		seq_printf(m, " %llu", (unsigned long long)ft[i]);
-	seq_printf(m, " 20 0 %d 0 %llu", task_nr_threads(t),
+	seq_printf(m, " %d %d %d 0 %llu", 20 + t->nice, t->nice, task_nr_threads(t),
 		   (unsigned long long)(t->start_time / 10000000));
 	seq_printf(m, " %lu %lu %llu", vm.total << PAGE_SHIFT, rss.anon + rss.file + rss.shmem,
 		   (unsigned long long)t->signal->rlim[RLIMIT_RSS].rlim_cur);
@@ -388,5 +389,7 @@ int proc_array_init(void)
 		err = proc_create_file(PROC_SELF, "cmdline", 0444, proc_cmdline_show);
 	if (!err)
 		err = proc_create_file(PROC_SELF, "environ", 0400, proc_environ_show);
+	if (!err) /* Linux's environ_open: PTRACE_MODE_READ_FSCREDS */
+		err = proc_require_ptrace("environ", PTRACE_MODE_READ_FSCREDS);
 	return err;
 }

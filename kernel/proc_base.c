@@ -10,7 +10,9 @@
 #include "fs/fdtable.h"
 #include "fs/fs_struct.h"
 #include "fs/proc.h"
+#include "kernel/err.h"
 #include "kernel/errno.h"
+#include "kernel/ptrace.h"
 #include "kernel/sched.h"
 #include "kernel/string.h"
 #include "kernel/vsprintf.h"
@@ -34,11 +36,40 @@ static struct task_struct *proc_inode_task(struct inode *inode)
 	return inode->i_pid ? proc_find_task(inode) : current;
 }
 
-/* inode describes the same task as dir (a name inside /proc/<pid>). */
+/*
+ * inode belongs to task t: owned by its effective ids, or root's when it is not dumpable
+ * (task_dump_owner; Linux's pid_update_inode at each lookup), so its mode bits say who may
+ * open it (proc_owner_permission).
+ */
+static void proc_set_owner(struct inode *inode, struct task_struct *t)
+{
+	task_dump_owner(t, inode->i_mode, &inode->i_uid, &inode->i_gid);
+}
+
+/* inode describes the same task as dir (a name inside /proc/<pid>), and is owned as it says. */
 static void proc_bind_task(struct inode *inode, const struct inode *dir)
 {
+	struct task_struct *t = proc_find_task(dir);
+
 	inode->i_pid = dir->i_pid;
 	inode->i_pid_serial = dir->i_pid_serial;
+	if (t)
+		proc_set_owner(inode, t);
+}
+
+/*
+ * proc_pid_mm_access (fs/proc.h): the check of Linux's proc_mem_open at the open of a file that
+ * shows a task's memory: ESRCH once the task is reaped, EACCES when mm_access refuses.
+ */
+static int proc_mm_access(struct inode *inode, unsigned int mode)
+{
+	struct task_struct *t = proc_inode_task(inode);
+	struct mm_struct *mm;
+
+	if (!t)
+		return -ESRCH;
+	mm = mm_access(t, mode);
+	return IS_ERR(mm) ? (int)PTR_ERR(mm) : 0;
 }
 
 /*
@@ -391,7 +422,7 @@ static struct inode *proc_pid_lookup(struct inode *dir, const char *name, u32 le
 static struct inode *proc_tid_lookup(struct inode *dir, const char *name, u32 len);
 
 /* A directory describing task t (i_pid), whose names lookup finds and iterate lists. */
-static struct inode *proc_pid_mkdir(struct inode *parent, const struct task_struct *t,
+static struct inode *proc_pid_mkdir(struct inode *parent, struct task_struct *t,
 				    struct inode *(*lookup)(struct inode *, const char *, u32),
 				    const struct file_operations *fops)
 {
@@ -403,6 +434,7 @@ static struct inode *proc_pid_mkdir(struct inode *parent, const struct task_stru
 	inode->i_pid_serial = t->pid_serial;
 	inode->i_lookup = lookup;
 	inode->i_fop = fops;
+	proc_set_owner(inode, (struct task_struct *)t);
 	return inode;
 }
 
@@ -456,8 +488,10 @@ static struct inode *proc_pid_lookup(struct inode *dir, const char *name, u32 le
 		return proc_pid_mkdir(dir, t, proc_task_lookup, &proc_task_fops);
 	if (len == 2 && !memcmp(name, "fd", 2)) {
 		inode = proc_pid_mkdir(dir, t, proc_fd_lookup, &proc_fd_fops);
-		if (inode)
+		if (inode) {
 			inode->i_mode = S_IFDIR | 0500;
+			proc_set_owner(inode, t);
+		}
 		return inode;
 	}
 	if (len == 6 && !memcmp(name, "fdinfo", 6))
@@ -544,6 +578,7 @@ static struct file_operations proc_root_fops;
 int proc_base_init(void)
 {
 	proc_pid_task = proc_find_task;
+	proc_pid_mm_access = proc_mm_access;
 	proc_root_fops = dcache_dir_operations;
 	proc_root_fops.iterate = proc_root_readdir;
 	proc_pid_fops = dcache_dir_operations;

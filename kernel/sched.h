@@ -227,6 +227,9 @@ struct task_struct {
 	u64 pending; /* pending signals, bit n-1 for signal n */
 	u64 blocked; /* signal mask */
 	struct cred cred; /* this thread's ids and capabilities (kernel/cred.c) */
+	/* set*uid made it a user past RLIMIT_NPROC: execve checks again (PF_NPROC_EXCEEDED) */
+	bool nproc_exceeded;
+	int nice; /* setpriority's value, -20..19, inherited at fork (kernel/sched_prio.c) */
 	/* rt_sigtimedwait: the real mask while blocked has the awaited set taken out (else 0) */
 	u64 real_blocked;
 	struct task_signal sig; /* siginfo of pending signals, altstack, last trap */

@@ -39,6 +39,10 @@ long sys_sched_getaffinity(int pid, unsigned int len, u64 *user_mask);
 long sys_getcpu(u32 *cpup, u32 *nodep, void *unused);
 long sys_personality(u64 persona);
 long sys_uname(struct new_utsname *u);
+long sys_sethostname(const char *name, int len);
+long sys_setpriority(int which, int who, int nice);
+long sys_getpriority(int which, int who);
+long sys_setdomainname(const char *name, int len);
 
 /* sysinfo(2) (kernel/proc_misc.c): uptime, loads, memory in bytes (mem_unit 1), tasks. */
 struct sysinfo;

@@ -14,6 +14,7 @@
 #include "arch/x86_64/tlb.h"
 #include "kernel/cpumask.h"
 #include "kernel/cmdline.h"
+#include "kernel/cred.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
@@ -492,6 +493,9 @@ static int trace_show(struct seq_buf *m)
 {
 	u64 tails[NR_CPUS];
 
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM; /* reading takes the records: root's (CAP_SYS_ADMIN) only */
+
 	for (int cpu = 0; cpu < NR_CPUS; cpu++) {
 		struct trace_ring *ring = &trace_rings[cpu];
 		for (tails[cpu] = ring->tail; tails[cpu] != ring->head; tails[cpu]++)
@@ -537,6 +541,8 @@ static ssize_t control_write(struct file *file, struct iov_iter *from, s64 *ppos
 	char buf[256];
 
 	(void)file;
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM; /* the W^X policy and tracing are the administrator's */
 	if (count >= sizeof(buf))
 		return -EINVAL;
 	if (copy_from_iter(buf, count, from) != count)

@@ -219,6 +219,10 @@ void send_sig_pipe(void)
 	host_sigpipe_count++;
 }
 
+void send_sig_xfsz(void)
+{
+}
+
 void arch_report_meminfo(struct seq_buf *m)
 {
 	seq_printf(m, "DirectMap4k:    %8lu kB\n", 0UL);
