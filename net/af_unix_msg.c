@@ -244,7 +244,7 @@ int unix_stream_recvmsg(struct socket *sock, struct msghdr *m, size_t size, int 
 	bool check_creds = false, addr_done = false;
 	size_t target = (flags & MSG_WAITALL) ? size : min((size_t)u->sk.sk_rcvlowat, size);
 	int copied = 0, err = 0;
-	u32 skip = 0;
+	u32 peeked = 0; /* MSG_PEEK: bytes from the queue's start already copied */
 
 	if (u->sk.sk_state != TCP_ESTABLISHED)
 		return -EINVAL;
@@ -254,6 +254,7 @@ int unix_stream_recvmsg(struct socket *sock, struct msghdr *m, size_t size, int 
 		target = 1;
 	do {
 		struct unix_skb *skb = u->rq_head, *last = NULL;
+		u32 skip = peeked;
 
 		while (skb && skip >= skb->len - skb->consumed) {
 			skip -= skb->len - skb->consumed;
@@ -298,7 +299,7 @@ int unix_stream_recvmsg(struct socket *sock, struct msghdr *m, size_t size, int 
 		if (flags & MSG_PEEK) {
 			if (skb->scm.fp || !skb->next)
 				break;
-			skip += skb->len - skb->consumed; /* go on with the next message */
+			peeked += (u32)chunk; /* go on where this copy ended */
 			continue;
 		}
 		skb->consumed += (u32)chunk;

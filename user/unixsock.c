@@ -107,6 +107,17 @@ static void test_stream_pair(void)
 	show("read 64", read(sv[1], buf, 64));
 	printf("got %.8s\n", buf);
 	show_libc("recv DONTWAIT empty", recv(sv[1], buf, 64, MSG_DONTWAIT));
+	write(sv[0], "a", 1);
+	write(sv[0], "bb", 2);
+	write(sv[0], "ccc", 3);
+	write(sv[0], "dddd", 4);
+	show("recv PEEK 64 over four writes", recv(sv[1], buf, 64, MSG_PEEK));
+	printf("peeked %.10s\n", buf);
+	show("recv PEEK 5", recv(sv[1], buf, 5, MSG_PEEK));
+	show("read 2", read(sv[1], buf, 2));
+	show("recv PEEK 64 again", recv(sv[1], buf, 64, MSG_PEEK));
+	printf("peeked %.8s\n", buf);
+	show("read all", read(sv[1], buf, 64));
 	show("read 0 bytes", read(sv[1], buf, 0));
 
 	write(sv[1], "abc", 3);
