@@ -132,7 +132,7 @@ int vfs_rmdir(struct inode *dir, struct dentry *dentry)
  * Linux's filename_create(): walks to where name would be created and checks it is free. On
  * success nd holds the parent directory and the name (nd_release() it).
  */
-static int filename_create(int dfd, const char *name, bool want_dir, struct nameidata *nd)
+int filename_create(int dfd, const char *name, bool want_dir, struct nameidata *nd)
 {
 	int err = path_parentat(dfd, name, nd);
 

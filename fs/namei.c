@@ -127,6 +127,15 @@ static char *nd_get_link(struct nameidata *nd, struct inode *link, const char **
 	return body;
 }
 
+/* Follows a magic link (Linux's proc_fd_link and nd_jump_link): counts it as a symlink (ELOOP
+ * past MAXSYMLINKS) and returns the inode it reaches, a reference, or an ERR_PTR. */
+static struct inode *nd_jump_target(struct nameidata *nd, struct inode *link)
+{
+	if (++nd->total_links > MAXSYMLINKS)
+		return ERR_PTR(-ELOOP);
+	return link->i_jump_link(link);
+}
+
 /*
  * Walks name from nd->dir up to its final component, which it leaves in nd (not looked up). A
  * name made only of slashes leaves LAST_ROOT: the directory reached is the answer.
@@ -183,6 +192,22 @@ static int link_path_walk(struct nameidata *nd, const char *name)
 			err = (int)PTR_ERR(child);
 			break;
 		}
+		if (S_ISLNK(child->i_mode) && child->i_jump_link) {
+			struct inode *target = nd_jump_target(nd, child);
+
+			iput(child);
+			if (IS_ERR(target)) {
+				err = (int)PTR_ERR(target);
+				break;
+			}
+			if (!S_ISDIR(target->i_mode)) {
+				iput(target);
+				err = -ENOTDIR;
+				break;
+			}
+			nd_set_dir(nd, target);
+			continue;
+		}
 		if (S_ISLNK(child->i_mode)) {
 			const char *start;
 			char *body = nd_get_link(nd, child, &start);
@@ -214,6 +239,16 @@ static int link_path_walk(struct nameidata *nd, const char *name)
 int nd_follow_link(struct nameidata *nd, struct inode *link)
 {
 	const char *start;
+
+	if (link->i_jump_link) {
+		struct inode *target = nd_jump_target(nd, link);
+
+		if (IS_ERR(target))
+			return (int)PTR_ERR(target);
+		nd_set_dir(nd, target);
+		nd->last_type = LAST_JUMP;
+		return 0;
+	}
 	char *body = nd_get_link(nd, link, &start);
 
 	if (IS_ERR(body))

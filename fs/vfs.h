@@ -99,6 +99,9 @@ struct inode {
 		struct { /* symlinks: a stored target, or one made at each use (proc) */
 			char *i_link;
 			char *(*i_get_link)(struct inode *inode); /* kmalloc'd string or ERR_PTR */
+			/* A magic link (proc): following it reaches this inode (a reference or an
+			 * ERR_PTR) instead of walking the text, which readlink still gives */
+			struct inode *(*i_jump_link)(struct inode *inode);
 		};
 		struct pipe_inode_info *i_pipe; /* pipes */
 		int (*i_show)(struct seq_buf *m); /* proc's generated files: the content at open */
@@ -237,7 +240,9 @@ char *d_path(struct inode *inode, char *buf, size_t size);
 #define LOOKUP_EMPTY 0x4 /* "" names dfd itself */
 
 /* last_type: what the final component is */
-enum { LAST_NORM, LAST_ROOT, LAST_DOT, LAST_DOTDOT };
+/* LAST_JUMP: the final component was a magic link (/proc/PID/fd/N) and the walk jumped to its
+ * file: nd->dir is the answer and may be of any type (Linux's nd_jump_link). */
+enum { LAST_NORM, LAST_ROOT, LAST_DOT, LAST_DOTDOT, LAST_JUMP };
 
 /* A walk in progress: the directory reached and the final component, not yet looked up. */
 struct nameidata {
@@ -292,6 +297,10 @@ char *inode_get_link(struct inode *inode);
 /* Creates name in dir: a regular file, a device node or a directory (mode's type decides). Puts
  * a reference to the new inode in *res when res is not NULL. */
 int vfs_mknod(struct inode *dir, const char *name, u32 len, u32 mode, u32 rdev, struct inode **res);
+
+/* Walks to where name would be created and checks it is free (Linux's filename_create): 0 with
+ * nd at the parent (nd_release() it), EEXIST for a name that exists, or the walk's error. */
+int filename_create(int dfd, const char *name, bool want_dir, struct nameidata *nd);
 
 /* Gives inode the name in dir, with the bookkeeping of a new entry (dir's size and times, and
  * its link count for a subdirectory). The name must be free and valid. */

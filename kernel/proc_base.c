@@ -116,7 +116,8 @@ static char *proc_cwd_get_link(struct inode *inode)
 
 /*
  * /proc/<pid>/fd/<n> -> what the descriptor refers to: a file's path, or "pipe:[ino]" for a
- * pipe, as Linux's d_path of a pipe's dentry. ENOENT once the descriptor is closed.
+ * pipe and "socket:[ino]" for a socket, as Linux's d_path of their dentries. ENOENT once the
+ * descriptor is closed.
  */
 static char *proc_fd_get_link(struct inode *inode)
 {
@@ -139,10 +140,29 @@ static char *proc_fd_get_link(struct inode *inode)
 		snprintf(link, PATH_MAX, "/%s (deleted)", memfd_name(file->f_inode));
 		return link;
 	}
-	if (file->f_inode->i_dentry || !S_ISFIFO(file->f_inode->i_mode))
+	if (file->f_inode->i_dentry ||
+	    !(S_ISFIFO(file->f_inode->i_mode) || S_ISSOCK(file->f_inode->i_mode)))
 		return proc_path_link(file->f_inode);
-	snprintf(pipe, sizeof(pipe), "pipe:[%llu]", (unsigned long long)file->f_inode->i_ino);
+	snprintf(pipe, sizeof(pipe), "%s:[%llu]",
+		 S_ISFIFO(file->f_inode->i_mode) ? "pipe" : "socket",
+		 (unsigned long long)file->f_inode->i_ino);
 	return proc_strdup(pipe);
+}
+
+/*
+ * Following /proc/<pid>/fd/<n> reaches the descriptor's own inode, as Linux's proc_fd_link: an
+ * unlinked file, a memfd or a pipe is opened again by its inode (with the new open's flags and
+ * permission check; a socket's open is ENXIO). ENOENT once the descriptor is closed.
+ */
+static struct inode *proc_fd_jump_link(struct inode *inode)
+{
+	struct task_struct *t = proc_inode_task(inode);
+	struct file *file =
+		t ? lookup_fd(t->files, (unsigned int)(uintptr_t)inode->i_private) : NULL;
+
+	if (!file)
+		return ERR_PTR(-ENOENT);
+	return iget(file->f_inode);
 }
 
 /*
@@ -168,6 +188,7 @@ static struct inode *proc_fd_lookup(struct inode *dir, const char *name, u32 len
 	if (!inode)
 		return NULL;
 	inode->i_get_link = proc_fd_get_link;
+	inode->i_jump_link = proc_fd_jump_link;
 	inode->i_private = (void *)(uintptr_t)fd;
 	proc_bind_task(inode, dir);
 	return inode;

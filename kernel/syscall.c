@@ -31,6 +31,7 @@
 #include "mm/mlock.h"
 #include "mm/pkeys.h"
 #include "ipc/shm.h"
+#include "net/socket.h"
 #include "kernel/ptrace.h"
 #include "kernel/reboot.h"
 
@@ -69,6 +70,22 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	SYSCALL(writev, sys_writev),
 	SYSCALL(access, sys_access),
 	SYSCALL(pipe, sys_pipe),
+	SYSCALL(socket, sys_socket),
+	SYSCALL(socketpair, sys_socketpair),
+	SYSCALL(bind, sys_bind),
+	SYSCALL(connect, sys_connect),
+	SYSCALL(listen, sys_listen),
+	SYSCALL(accept, sys_accept),
+	SYSCALL(accept4, sys_accept4),
+	SYSCALL(getsockname, sys_getsockname),
+	SYSCALL(getpeername, sys_getpeername),
+	SYSCALL(sendto, sys_sendto),
+	SYSCALL(recvfrom, sys_recvfrom),
+	SYSCALL(sendmsg, sys_sendmsg),
+	SYSCALL(recvmsg, sys_recvmsg),
+	SYSCALL(shutdown, sys_shutdown),
+	SYSCALL(setsockopt, sys_setsockopt),
+	SYSCALL(getsockopt, sys_getsockopt),
 	SYSCALL(sched_yield, sys_sched_yield),
 	SYSCALL(sched_setaffinity, sys_sched_setaffinity),
 	SYSCALL(sched_getaffinity, sys_sched_getaffinity),
