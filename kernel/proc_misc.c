@@ -7,6 +7,7 @@
  * booted: load 0.00, every tick counted idle (so top shows an idle CPU rather than dividing by
  * zero). sysinfo(2) (kernel/sysinfo.c) gives the same numbers to free(1) and uptime(1).
  */
+#include "fs/mount.h"
 #include "kernel/cpumask.h"
 #include "arch/x86_64/cpufeature.h"
 #include "arch/x86_64/percpu.h"
@@ -78,14 +79,7 @@ static int version_show(struct seq_buf *m)
 /* /proc/filesystems: the file system types Warden has, none backed by a device. */
 static int filesystems_show(struct seq_buf *m)
 {
-	seq_printf(m, "nodev\tramfs\nnodev\tproc\nnodev\tpipefs\n");
-	return 0;
-}
-
-/* /proc/PID/mounts: the root (ramfs, as Linux's initramfs rootfs) and /proc. */
-static int mounts_show(struct seq_buf *m)
-{
-	seq_printf(m, "rootfs / rootfs rw 0 0\nproc /proc proc rw,relatime 0 0\n");
+	seq_printf(m, "nodev\ttmpfs\nnodev\tramfs\nnodev\tproc\nnodev\tpipefs\n");
 	return 0;
 }
 
@@ -142,7 +136,9 @@ int proc_misc_init(void)
 	if (!err)
 		err = proc_create_file(PROC_ROOT, "filesystems", 0444, filesystems_show);
 	if (!err)
-		err = proc_create_file(PROC_SELF, "mounts", 0444, mounts_show);
+		err = proc_create_file(PROC_SELF, "mounts", 0444, mounts_show); /* fs/mount.h */
+	if (!err)
+		err = proc_create_file(PROC_SELF, "mountinfo", 0444, mountinfo_show);
 	if (!err)
 		err = proc_create_link(PROC_ROOT, "mounts", proc_mounts_get_link);
 	return err;
