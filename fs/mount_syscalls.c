@@ -148,6 +148,10 @@ static int do_new_mount(struct inode *inode, struct mount *parent, const char *t
 	const struct file_system_type *fs_type = get_fs_type(type);
 	if (!fs_type)
 		return -ENODEV;
+	/* proc's one tree cannot be mounted inside itself (Linux's would be a new super block;
+	 * here the walk would come back to where it started) */
+	if (fs_type == proc_sb.s_type && inode->i_sb == &proc_sb)
+		return -EBUSY;
 	struct fs_context fc = { .fs_type = fs_type, .sb_flags = sb_flags };
 	fc.mode = strcmp(type, "ramfs") ? 01777 : 0755;
 	int err = parse_monolithic_mount_data(&fc, data);
@@ -181,6 +185,8 @@ static long path_mount(const char *dev_name, struct inode *inode, struct mount *
 		return -EINVAL;
 	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;
+	if (!mnt || mnt->mnt_detached)
+		return -EINVAL; /* check_mnt: a lazily unmounted tree takes no mounts */
 	int mnt_flags = mnt_flags_of(flags, mnt);
 	unsigned long sb_flags = flags & (SB_RDONLY | SB_SYNCHRONOUS | SB_MANDLOCK | SB_DIRSYNC |
 					  SB_SILENT | SB_POSIXACL | SB_LAZYTIME | SB_I_VERSION);
