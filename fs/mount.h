@@ -172,4 +172,7 @@ struct seq_buf;
 int mounts_show(struct seq_buf *m);
 int mountinfo_show(struct seq_buf *m);
 
+/* Makes /proc/PID/mounts, /proc/PID/mountinfo and the link /proc/mounts. 0 or -ENOMEM. */
+int proc_namespace_init(void);
+
 #endif

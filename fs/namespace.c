@@ -257,10 +257,12 @@ int mnt_init(struct inode *proc_root)
 	struct mount *root, *proc;
 
 	sb_init_types();
+#ifdef WARDEN_HOST
 	mount_table = NULL; /* the host's unit tests boot again and again */
 	rootfs_sb.s_active = proc_sb.s_active = 0;
 	rootfs_sb.s_writers = proc_sb.s_writers = 0;
 	rootfs_sb.s_mount = proc_sb.s_mount = NULL;
+#endif
 	rootfs_sb.s_root = iget(fs_root);
 	proc_sb.s_root = iget(proc_root);
 	root = alloc_mount(&rootfs_sb, "rootfs");

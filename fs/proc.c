@@ -599,6 +599,8 @@ int proc_init(void)
 	if (!err)
 		err = proc_create_file(PROC_ROOT, "meminfo", 0444, meminfo_show);
 	if (!err)
+		err = proc_namespace_init();
+	if (!err)
 		err = vfs_mknod(fs_root, "proc", 4, S_IFDIR | 0555, 0, NULL);
 	if (!err)
 		err = mnt_init(proc_root); /* mounts it on /proc */

@@ -89,6 +89,24 @@ int mounts_show(struct seq_buf *m)
 	return 0;
 }
 
+/* /proc/mounts -> "self/mounts", as Linux's proc_root_init makes it. */
+static char *proc_mounts_get_link(struct inode *inode)
+{
+	(void)inode;
+	return proc_strdup("self/mounts");
+}
+
+int proc_namespace_init(void)
+{
+	int err = proc_create_file(PROC_SELF, "mounts", 0444, mounts_show);
+
+	if (!err)
+		err = proc_create_file(PROC_SELF, "mountinfo", 0444, mountinfo_show);
+	if (!err)
+		err = proc_create_link(PROC_ROOT, "mounts", proc_mounts_get_link);
+	return err;
+}
+
 int mountinfo_show(struct seq_buf *m)
 {
 	for (struct mount *mnt = mount_table; mnt; mnt = mnt->mnt_next) {

@@ -173,6 +173,10 @@ static int shmem_parse_param(struct fs_context *fc, const char *key, const char 
 		return -EINVAL; /* fs_parse: a bare key or an empty value */
 	if (!strcmp(key, "size") || !strcmp(key, "nr_blocks")) {
 		u64 v = memparse(value, &rest);
+		if (key[0] == 's' && *rest == '%') { /* a share of the RAM */
+			v = v * PAGE_SIZE * nr_managed_frames() / 100;
+			rest++;
+		}
 		if (*rest)
 			return -EINVAL;
 		fc->blocks = key[0] == 's' ? DIV_ROUND_UP(v, PAGE_SIZE) : v;

@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
  * The files of /proc that describe the whole system (Linux's fs/proc/uptime.c, loadavg.c,
- * stat.c, version.c, filesystems, and mounts: /proc/PID/mounts and the link /proc/mounts), in
+ * stat.c, version.c, filesystems; mounts are fs/proc_namespace.c's), in
  * Linux 6.1's formats with what Warden knows: time since boot, tasks and pids, its uname. Warden
  * keeps no CPU-time accounting and no load average, so those read as on an idle Linux that has just
  * booted: load 0.00, every tick counted idle (so top shows an idle CPU rather than dividing by
  * zero). sysinfo(2) (kernel/sysinfo.c) gives the same numbers to free(1) and uptime(1).
  */
-#include "fs/mount.h"
 #include "kernel/cpumask.h"
 #include "arch/x86_64/cpufeature.h"
 #include "arch/x86_64/percpu.h"
@@ -83,13 +82,6 @@ static int filesystems_show(struct seq_buf *m)
 	return 0;
 }
 
-/* /proc/mounts -> "self/mounts", as Linux's proc_root_init makes it. */
-static char *proc_mounts_get_link(struct inode *inode)
-{
-	(void)inode;
-	return proc_strdup("self/mounts");
-}
-
 /*
  * /proc/cpuinfo: one block per online CPU, in Linux's x86 layout (show_cpuinfo), with the boot
  * CPU's identification (every CPU is the same model under QEMU) and each CPU's number and APIC id.
@@ -135,11 +127,5 @@ int proc_misc_init(void)
 		err = proc_create_file(PROC_ROOT, "version", 0444, version_show);
 	if (!err)
 		err = proc_create_file(PROC_ROOT, "filesystems", 0444, filesystems_show);
-	if (!err)
-		err = proc_create_file(PROC_SELF, "mounts", 0444, mounts_show); /* fs/mount.h */
-	if (!err)
-		err = proc_create_file(PROC_SELF, "mountinfo", 0444, mountinfo_show);
-	if (!err)
-		err = proc_create_link(PROC_ROOT, "mounts", proc_mounts_get_link);
 	return err;
 }
