@@ -204,6 +204,7 @@ static long path_mount(const char *dev_name, struct inode *inode, struct mount *
 	return do_new_mount(inode, mnt, type, sb_flags, mnt_flags, dev_name, data);
 }
 
+/* mount(2): the strings and the mount point in, then path_mount. */
 long sys_mount(const char __user *dev_name, const char __user *dir_name, const char __user *type,
 	       unsigned long flags, const void __user *data)
 {
@@ -278,6 +279,7 @@ static int do_umount(struct mount *mnt, int flags)
 	return 0;
 }
 
+/* umount2(2): the flags, the path, can_umount's checks, then do_umount. */
 long sys_umount2(const char __user *name, int flags)
 {
 	if (flags & ~(MNT_FORCE | MNT_DETACH | MNT_EXPIRE | UMOUNT_NOFOLLOW))

@@ -33,6 +33,7 @@ static u32 get_anon_bdev(void)
 	return 0;
 }
 
+/* Gives back a super block's anonymous device number. */
 static void free_anon_bdev(u32 dev)
 {
 	if (dev >= 30 && dev < ANON_MINORS)
