@@ -9,6 +9,7 @@
  * execute is set (notify_change's ATTR_KILL_SUID/ATTR_KILL_SGID, done even for root); each
  * change sets ctime to now, utimensat sets atime and mtime (UTIME_NOW, UTIME_OMIT).
  */
+#include "fs/mount.h"
 #include "fs/vfs.h"
 #include "fs/fdtable.h"
 #include "fs/syscalls.h"
@@ -23,6 +24,8 @@
 /* Sets the permission bits of inode (chmod_common). */
 static long chmod_common(struct inode *inode, u32 mode)
 {
+	if (inode_is_readonly(inode))
+		return -EROFS; /* mnt_want_write, before anything else */
 	inode->i_mode = (inode->i_mode & S_IFMT) | (mode & S_IALLUGO);
 	inode->i_ctime = current_time_ns();
 	return 0;
@@ -72,6 +75,8 @@ long sys_fchmod(unsigned int fd, u32 mode)
 /* Sets owner and group ((u32)-1: unchanged), clearing set-id bits as notify_change does. */
 static long chown_common(struct inode *inode, u32 user, u32 group)
 {
+	if (inode_is_readonly(inode))
+		return -EROFS; /* do_fchownat's mnt_want_write */
 	if (user != (u32)-1)
 		inode->i_uid = user;
 	if (group != (u32)-1)
@@ -134,6 +139,8 @@ static long vfs_utimes(struct inode *inode, const struct timespec64 *times)
 {
 	u64 now = current_time_ns();
 
+	if (inode_is_readonly(inode))
+		return -EROFS; /* mnt_want_write */
 	if (!times) {
 		inode->i_atime = inode->i_mtime = now;
 	} else {

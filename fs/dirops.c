@@ -5,11 +5,19 @@
  * rules), and the tmpfs bookkeeping of link counts, directory sizes and times.
  */
 #include "fs/ramfs.h"
+#include "fs/fs_context.h"
+#include "fs/mount.h"
 #include "fs/fs_struct.h"
 #include "fs/syscalls.h"
 #include "kernel/errno.h"
 #include "kernel/string.h"
 #include "mm/slab.h"
+
+/* What an entry adds to its directory's st_size: tmpfs's 20 bytes; ramfs keeps 0. */
+static s64 bogo_dirent_size(struct inode *dir)
+{
+	return dir->i_sb->s_magic == RAMFS_MAGIC ? 0 : BOGO_DIRENT_SIZE;
+}
 
 int vfs_add_entry(struct inode *dir, const char *name, u32 len, struct inode *inode)
 {
@@ -17,7 +25,7 @@ int vfs_add_entry(struct inode *dir, const char *name, u32 len, struct inode *in
 		return -ENOMEM;
 	if (S_ISDIR(inode->i_mode))
 		dir->i_nlink++;
-	dir->i_size += BOGO_DIRENT_SIZE;
+	dir->i_size += bogo_dirent_size(dir);
 	inode_touch(dir);
 	return 0;
 }
@@ -28,7 +36,7 @@ static void dir_remove(struct dentry *dentry)
 	struct inode *dir = dentry->d_parent, *inode = dentry->d_inode;
 
 	d_delete(dentry);
-	dir->i_size -= BOGO_DIRENT_SIZE;
+	dir->i_size -= bogo_dirent_size(dir);
 	inode_touch(dir);
 	inode->i_ctime = dir->i_ctime;
 	if (S_ISDIR(inode->i_mode)) {
@@ -45,10 +53,13 @@ int vfs_mknod(struct inode *dir, const char *name, u32 len, u32 mode, u32 rdev, 
 		return -ENOENT;
 	if (dir->i_sb->s_fixed)
 		return -EPERM;
+	int err = shmem_reserve_inode(dir->i_sb); /* tmpfs nr_inodes= */
+	if (err)
+		return err;
 	struct inode *inode = ramfs_new_inode(dir, mode, rdev);
 	if (!inode)
 		return -ENOMEM;
-	int err = vfs_add_entry(dir, name, len, inode);
+	err = vfs_add_entry(dir, name, len, inode);
 	if (err || !res)
 		iput(inode);
 	else
@@ -63,11 +74,14 @@ int vfs_symlink(struct inode *dir, const char *name, u32 len, const char *target
 	if (dir->i_sb->s_fixed)
 		return -EPERM;
 	size_t tlen = strlen(target);
+	int err = shmem_reserve_inode(dir->i_sb);
+	if (err)
+		return err;
 	struct inode *inode = ramfs_new_inode(dir, S_IFLNK | S_IRWXUGO, 0);
 	if (!inode)
 		return -ENOMEM;
 	inode->i_link = kmalloc(tlen + 1, GFP_KERNEL);
-	int err = -ENOMEM;
+	err = -ENOMEM;
 	if (inode->i_link) {
 		memcpy(inode->i_link, target, tlen + 1);
 		inode->i_size = (s64)tlen;
@@ -148,8 +162,8 @@ int filename_create(int dfd, const char *name, bool want_dir, struct nameidata *
 			err = -EEXIST;
 		else if (nd->last_slash && !want_dir)
 			err = -ENOENT; /* "newfile/" asks for a directory */
-		else
-			return 0;
+		else if (!(err = mnt_want_write(nd->dir)))
+			return 0; /* EROFS only once the name is known to be free */
 	}
 	nd_release(nd);
 	return err;
@@ -213,7 +227,7 @@ long do_unlinkat(int dfd, const char *name)
 		return err;
 	if (nd.last_type != LAST_NORM) {
 		err = -EISDIR;
-	} else {
+	} else if (!(err = mnt_want_write(nd.dir))) {
 		struct dentry *d = lookup_for_change(nd.dir, nd.last, nd.last_len);
 
 		if (IS_ERR(d))
@@ -250,6 +264,9 @@ static long do_rmdir(int dfd, const char *name)
 	default: {
 		struct dentry *d = lookup_for_change(nd.dir, nd.last, nd.last_len);
 
+		err = mnt_want_write(nd.dir); /* before the name is looked at */
+		if (err)
+			break;
 		if (IS_ERR(d))
 			err = (int)PTR_ERR(d);
 		else if (!d)
@@ -336,8 +353,8 @@ static int vfs_rename(struct inode *old_dir, struct dentry *old, struct inode *n
 		iput(victim);
 	}
 	d_delete(old);
-	old_dir->i_size -= BOGO_DIRENT_SIZE;
-	new_dir->i_size += BOGO_DIRENT_SIZE;
+	old_dir->i_size -= bogo_dirent_size(old_dir);
+	new_dir->i_size += bogo_dirent_size(new_dir);
 	if (is_dir) {
 		old_dir->i_nlink--;
 		new_dir->i_nlink++;
@@ -375,6 +392,9 @@ static long do_renameat2(int olddfd, const char *from, int newdfd, const char *t
 	if (flags & RENAME_NOREPLACE)
 		err = -EEXIST;
 	if (new_nd.last_type != LAST_NORM)
+		goto out;
+	err = mnt_want_write(old_nd.dir);
+	if (err)
 		goto out;
 	struct dentry *trap = rename_trap(new_nd.dir, old_nd.dir);
 	struct dentry *old = lookup_for_change(old_nd.dir, old_nd.last, old_nd.last_len);

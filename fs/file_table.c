@@ -2,6 +2,7 @@
 /* Open files: allocation and reference counting. */
 #include "fs/devices.h"
 #include "fs/ramfs.h"
+#include "fs/mount.h"
 #include "mm/slab.h"
 
 struct file *alloc_file(struct inode *inode, u32 flags, const struct file_operations *fop)
@@ -26,6 +27,7 @@ struct file *alloc_file(struct inode *inode, u32 flags, const struct file_operat
 	}
 	f->f_inode = iget(inode);
 	f->f_op = fop;
+	sb_active_get(inode->i_sb); /* an open file keeps its mount busy */
 	return f;
 }
 
@@ -41,10 +43,16 @@ void fput(struct file *f)
 		return;
 	if (f->f_op && f->f_op->release)
 		f->f_op->release(f->f_inode, f);
-	if (f->f_mode & FMODE_WRITER)
-		f->f_inode->i_writecount--;
-	iput(f->f_inode);
+	struct inode *inode = f->f_inode;
+	struct super_block *sb = inode->i_sb;
+
+	if (f->f_mode & FMODE_WRITER) {
+		inode->i_writecount--;
+		sb->s_writers--;
+	}
 	kfree(f);
+	iput(inode);
+	sb_active_put(sb); /* may free a lazily unmounted file system */
 }
 
 struct inode *file_inode(struct file *f)

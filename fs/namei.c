@@ -12,6 +12,7 @@
  * ".." of the root is the root; more than MAXSYMLINKS symlinks in one resolution is ELOOP.
  */
 #include "fs/vfs.h"
+#include "fs/mount.h"
 #include "fs/fdtable.h"
 #include "fs/fs_struct.h"
 #include "kernel/errno.h"
@@ -120,6 +121,7 @@ static char *nd_get_link(struct nameidata *nd, struct inode *link, const char **
 	const char *s = body;
 	if (*s == '/') {
 		nd_set_dir(nd, iget(fs_root));
+		nd->mnt = mount_table;
 		while (*s == '/')
 			s++;
 	}
@@ -184,7 +186,7 @@ static int link_path_walk(struct nameidata *nd, const char *name)
 		if (type == LAST_DOT)
 			continue;
 		if (type == LAST_DOTDOT) {
-			nd_set_dir(nd, iget(d_parent_dir(nd->dir)));
+			nd_set_dir(nd, follow_dotdot(nd->dir, &nd->mnt));
 			continue;
 		}
 		struct inode *child = lookup_child(nd->dir, comp, len);
@@ -192,6 +194,7 @@ static int link_path_walk(struct nameidata *nd, const char *name)
 			err = (int)PTR_ERR(child);
 			break;
 		}
+		child = follow_mount(child, &nd->mnt);
 		if (S_ISLNK(child->i_mode) && child->i_jump_link) {
 			struct inode *target = nd_jump_target(nd, child);
 
@@ -206,6 +209,7 @@ static int link_path_walk(struct nameidata *nd, const char *name)
 				break;
 			}
 			nd_set_dir(nd, target);
+			nd->mnt = inode_mount(target) ? inode_mount(target) : nd->mnt;
 			continue;
 		}
 		if (S_ISLNK(child->i_mode)) {
@@ -246,6 +250,7 @@ int nd_follow_link(struct nameidata *nd, struct inode *link)
 		if (IS_ERR(target))
 			return (int)PTR_ERR(target);
 		nd_set_dir(nd, target);
+		nd->mnt = inode_mount(target) ? inode_mount(target) : nd->mnt;
 		nd->last_type = LAST_JUMP;
 		return 0;
 	}
@@ -267,13 +272,14 @@ static struct inode *walk_last(struct nameidata *nd, unsigned int flags)
 		if (nd->last_type == LAST_NORM && nd->last_slash)
 			flags |= LOOKUP_FOLLOW | LOOKUP_DIRECTORY;
 		if (nd->last_type == LAST_DOTDOT) {
-			inode = iget(d_parent_dir(nd->dir));
+			inode = follow_dotdot(nd->dir, &nd->mnt);
 		} else if (nd->last_type != LAST_NORM) {
 			inode = iget(nd->dir);
 		} else {
 			inode = lookup_child(nd->dir, nd->last, nd->last_len);
 			if (IS_ERR(inode))
 				return inode;
+			inode = follow_mount(inode, &nd->mnt);
 			if (S_ISLNK(inode->i_mode) && (flags & LOOKUP_FOLLOW)) {
 				int err = nd_follow_link(nd, inode);
 
@@ -323,11 +329,14 @@ void nd_release(struct nameidata *nd)
 	nd->link_body = NULL;
 }
 
-/* path_lookupat() from a known start directory (whose reference it takes over). */
+/*
+ * path_lookupat() from a known start directory (whose reference it takes over); *mnt, if mnt is
+ * not NULL, gets the mount the result is seen through.
+ */
 static int lookup_from(struct inode *start, const char *name, unsigned int flags,
-		       struct inode **res)
+		       struct inode **res, struct mount **mnt)
 {
-	struct nameidata nd = { .dir = start };
+	struct nameidata nd = { .dir = start, .mnt = inode_mount(start) };
 	int err;
 
 	if (!*name) {
@@ -336,6 +345,8 @@ static int lookup_from(struct inode *start, const char *name, unsigned int flags
 			return -ENOENT;
 		}
 		*res = start;
+		if (mnt)
+			*mnt = nd.mnt;
 		return 0;
 	}
 	err = link_path_walk(&nd, name);
@@ -346,6 +357,11 @@ static int lookup_from(struct inode *start, const char *name, unsigned int flags
 			err = (int)PTR_ERR(inode);
 		else
 			*res = inode;
+		if (mnt)
+			*mnt = nd.mnt;
+		/* a use of the mount (Linux's mntput): MNT_EXPIRE has to ask twice again */
+		if (nd.mnt && !(flags & LOOKUP_NO_EXPIRE))
+			nd.mnt->mnt_expiry_mark = false;
 	}
 	nd_release(&nd);
 	return err;
@@ -353,22 +369,28 @@ static int lookup_from(struct inode *start, const char *name, unsigned int flags
 
 int path_lookupat(int dfd, const char *name, unsigned int flags, struct inode **res)
 {
+	return path_lookup_mnt(dfd, name, flags, res, NULL);
+}
+
+int path_lookup_mnt(int dfd, const char *name, unsigned int flags, struct inode **res,
+		    struct mount **mnt)
+{
 	struct inode *start = path_start(dfd, name, flags);
 
 	if (IS_ERR(start))
 		return (int)PTR_ERR(start);
-	return lookup_from(start, name, flags, res);
+	return lookup_from(start, name, flags, res, mnt);
 }
 
 int vfs_path_lookup(struct inode *start, const char *name, unsigned int flags, struct inode **res)
 {
-	return lookup_from(iget(*name == '/' ? fs_root : start), name, flags, res);
+	return lookup_from(iget(*name == '/' ? fs_root : start), name, flags, res, NULL);
 }
 
 /* path_parentat() from a known start directory (whose reference it takes over). */
 static int parent_from(struct inode *start, const char *name, struct nameidata *nd)
 {
-	*nd = (struct nameidata){ .dir = start };
+	*nd = (struct nameidata){ .dir = start, .mnt = inode_mount(start) };
 	int err = *name ? link_path_walk(nd, name) : -ENOENT;
 	if (err)
 		nd_release(nd);

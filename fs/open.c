@@ -5,6 +5,8 @@
  * Linux 6.1 (build_open_flags, do_open, may_open, do_dentry_open) in order.
  */
 #include "fs/ramfs.h"
+#include "fs/mount.h"
+#include "fs/fs_context.h"
 #include "fs/fdtable.h"
 #include "fs/fs_struct.h"
 #include "fs/syscalls.h"
@@ -32,6 +34,9 @@ static struct file *vfs_open(struct inode *inode, int flags, int acc_mode, bool 
 {
 	if (created)
 		acc_mode = 0;
+	/* do_open: truncating a regular file takes write access to the mount first */
+	else if (S_ISREG(inode->i_mode) && (flags & O_TRUNC) && inode_is_readonly(inode))
+		return ERR_PTR(-EROFS);
 	switch (inode->i_mode & S_IFMT) {
 	case S_IFLNK:
 		return ERR_PTR(-ELOOP);
@@ -42,12 +47,24 @@ static struct file *vfs_open(struct inode *inode, int flags, int acc_mode, bool 
 			return ERR_PTR(-EACCES);
 		break;
 	case S_IFCHR:
+	case S_IFBLK:
+		if (!may_open_dev(inode))
+			return ERR_PTR(-EACCES); /* a nodev mount */
+		/* fallthrough */
 	case S_IFIFO:
 		if (acc_mode & MAY_EXEC)
 			return ERR_PTR(-EACCES);
 		flags &= ~O_TRUNC;
 		break;
+	case S_IFREG:
+		if ((acc_mode & MAY_EXEC) && path_noexec(inode))
+			return ERR_PTR(-EACCES); /* execve from a noexec mount */
+		break;
 	}
+	/* sb_permission and do_dentry_open's mnt_want_write: special files may still be written */
+	if ((acc_mode & MAY_WRITE) && (S_ISREG(inode->i_mode) || S_ISDIR(inode->i_mode)) &&
+	    inode_is_readonly(inode))
+		return ERR_PTR(-EROFS);
 	int err = inode_permission(inode, acc_mode);
 	if (err)
 		return ERR_PTR(err);
@@ -60,6 +77,7 @@ static struct file *vfs_open(struct inode *inode, int flags, int acc_mode, bool 
 	if ((f->f_mode & FMODE_WRITE) && S_ISREG(inode->i_mode)) {
 		inode->i_writecount++; /* get_write_access: execve of it is ETXTBSY until the last
 					  fput */
+		inode->i_sb->s_writers++; /* mnt_want_write: remount ro is EBUSY until then */
 		f->f_mode |= FMODE_WRITER;
 	}
 	if (f->f_op && f->f_op->open) {
@@ -96,7 +114,7 @@ static struct inode *open_last(struct nameidata *nd, int flags, u32 mode, bool *
 		lflags |= LOOKUP_FOLLOW;
 	for (;;) {
 		if (nd->last_type == LAST_DOTDOT) {
-			inode = iget(d_parent_dir(nd->dir));
+			inode = follow_dotdot(nd->dir, &nd->mnt);
 			break;
 		}
 		if (nd->last_type != LAST_NORM) {
@@ -109,6 +127,7 @@ static struct inode *open_last(struct nameidata *nd, int flags, u32 mode, bool *
 			inode = lookup_child(nd->dir, nd->last, nd->last_len);
 			if (IS_ERR(inode))
 				return inode;
+			inode = follow_mount(inode, &nd->mnt);
 		} else {
 			if (nd->last_slash)
 				return ERR_PTR(-EISDIR);
@@ -124,14 +143,18 @@ static struct inode *open_last(struct nameidata *nd, int flags, u32 mode, bool *
 			if (IS_ERR(d))
 				return (struct inode *)d;
 			if (!d) {
-				int err = vfs_mknod(nd->dir, nd->last, nd->last_len,
-						    S_IFREG | (mode & ~current_umask()), 0, &inode);
+				int err = mnt_want_write(nd->dir); /* lookup_open's create_error */
+
+				if (!err)
+					err = vfs_mknod(nd->dir, nd->last, nd->last_len,
+							S_IFREG | (mode & ~current_umask()), 0,
+							&inode);
 				if (err)
 					return ERR_PTR(err);
 				*created = true;
 				break;
 			}
-			inode = iget(d->d_inode);
+			inode = follow_mount(iget(d->d_inode), &nd->mnt);
 		}
 	found:
 		if (!S_ISLNK(inode->i_mode) || !(lflags & LOOKUP_FOLLOW))
@@ -179,9 +202,14 @@ static struct file *open_tmpfile(int dfd, const char *name, int flags, u32 mode)
 
 	if (err)
 		return ERR_PTR(err);
-	if (dir->i_sb->s_fixed) {
+	err = mnt_want_write(dir);
+	if (!err && dir->i_sb->s_fixed)
+		err = -EOPNOTSUPP;
+	if (!err)
+		err = shmem_reserve_inode(dir->i_sb);
+	if (err) {
 		iput(dir);
-		return ERR_PTR(-EOPNOTSUPP);
+		return ERR_PTR(err);
 	}
 	inode = ramfs_new_inode(dir, S_IFREG | (mode & ~current_umask()), 0);
 	iput(dir);
@@ -382,6 +410,8 @@ long sys_truncate(const char __user *path, long length)
 		err = -EISDIR;
 	else if (!S_ISREG(inode->i_mode))
 		err = -EINVAL;
+	else if (inode_is_readonly(inode))
+		err = -EROFS; /* vfs_truncate's mnt_want_write */
 	else if (inode->i_exec_count)
 		err = -ETXTBSY; /* vfs_truncate's get_write_access */
 	else
@@ -409,7 +439,15 @@ static long do_faccessat(int dfd, const char __user *filename, int mode, int fla
 	putname(name);
 	if (err)
 		return err;
-	err = inode_permission(inode, mode);
+	u32 type = inode->i_mode & S_IFMT;
+	bool special = type == S_IFCHR || type == S_IFBLK || type == S_IFIFO || type == S_IFSOCK;
+	if ((mode & X_OK) && type == S_IFREG && path_noexec(inode))
+		err = -EACCES;
+	else
+		err = inode_permission(inode, mode);
+	/* "SuS v2 requires we report a read only fs too" */
+	if (!err && (mode & W_OK) && !special && inode_is_readonly(inode))
+		err = -EROFS;
 	iput(inode);
 	return err;
 }
@@ -436,6 +474,8 @@ static void set_fs_pwd(struct inode *dir)
 	struct inode *old = fs->pwd;
 
 	fs->pwd = dir;
+	sb_active_get(dir->i_sb); /* umount of its file system is EBUSY */
+	sb_active_put(old->i_sb);
 	iput(old);
 }
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* procfs: /proc, /proc/self, /proc/<pid>/exe and generated files. */
+#include "fs/mount.h"
 #include "fs/proc.h"
 #include "fs/proc_internal.h"
 #include "fs/uio.h"
@@ -511,10 +512,12 @@ struct inode *proc_new_dir(struct inode *parent)
 
 int proc_init(void)
 {
-	proc_root = proc_new_dir(fs_root);
+	proc_root = new_inode(&proc_sb, S_IFDIR | 0555);
 	if (!proc_root)
 		return -ENOMEM;
-	proc_root->i_flags |= S_MOUNTPOINT;
+	proc_root->i_fop = &dcache_dir_operations;
+	proc_root->i_nlink = 2;
+	d_init_dir(proc_root, proc_root); /* a file system's root: its own parent */
 	proc_root->i_lookup = proc_root_lookup;
 	proc_task_dir = proc_new_dir(proc_root); /* its reference pins it: it has no entry */
 	if (!proc_task_dir)
@@ -527,7 +530,11 @@ int proc_init(void)
 	if (!err)
 		err = proc_create_file(PROC_ROOT, "meminfo", 0444, meminfo_show);
 	if (!err)
-		err = vfs_add_entry(fs_root, "proc", 4, proc_root);
-	iput(proc_root); /* the root's entry keeps it */
+		err = proc_namespace_init();
+	if (!err)
+		err = vfs_mknod(fs_root, "proc", 4, S_IFDIR | 0555, 0, NULL);
+	if (!err)
+		err = mnt_init(proc_root); /* mounts it on /proc */
+	iput(proc_root); /* the mount keeps it */
 	return err;
 }

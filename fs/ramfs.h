@@ -27,6 +27,9 @@ extern const struct file_operations def_chr_fops;
  */
 struct inode *ramfs_new_inode(struct inode *parent, u32 mode, u32 rdev);
 
+/* The root directory of a new tmpfs or ramfs super block (its own parent). NULL without memory. */
+struct inode *ramfs_new_root(struct super_block *sb, u32 mode);
+
 /* What opening a block device (no drivers) or a socket gives: ENXIO. */
 extern const struct file_operations no_dev_fops;
 

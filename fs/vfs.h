@@ -30,14 +30,28 @@ struct dir_context;
 struct seq_buf;
 struct pipe_inode_info;
 
-/* A mounted file system: what its inodes share. */
+struct file_system_type;
+struct mount;
+
+/* A mounted file system: what its inodes share (fs/super.c makes them, fs/mount.h shows them). */
 struct super_block {
 	u32 s_dev; /* st_dev of its inodes */
 	u32 s_blocksize; /* st_blksize */
 	bool s_fixed; /* built by the kernel (proc): names cannot be created, removed or moved */
+	bool s_dead; /* unmounted and torn down: freed with its last inode */
 	u32 s_magic; /* statfs's f_type: Linux's magic number of the file system it plays */
-	u32 s_statfs_flags; /* statfs's f_flags besides ST_VALID (the mount's, as Linux's) */
 	u64 s_nr_inodes; /* inodes alive on it (tmpfs's inode count in statfs) */
+	u64 s_next_ino; /* a mounted tmpfs numbers its inodes from 1; 0: the global counter */
+	unsigned long s_flags; /* SB_RDONLY, SB_SYNCHRONOUS, ... (fs/mount.h) */
+	const struct file_system_type *s_type; /* NULL: never mounted (pipefs, anon_inode) */
+	struct mount *s_mount; /* the mount showing it (the first, for proc) */
+	struct inode *s_root; /* a reference (the mount's) */
+	/* tmpfs: size= in pages and nr_inodes= (0: no limit), the pages its files hold, and the
+	 * mode, uid and gid its root was made with (what /proc/PID/mounts shows) */
+	u64 s_max_blocks, s_max_inodes, s_used_blocks;
+	u32 s_root_mode, s_root_uid, s_root_gid;
+	u32 s_writers; /* open files that may write (FMODE_WRITER): remount ro is EBUSY */
+	u32 s_active; /* open files and working directories on it: umount is EBUSY */
 };
 
 extern struct super_block rootfs_sb, proc_sb, pipefs_sb;
@@ -57,7 +71,9 @@ struct dentry {
 	char d_name[]; /* NUL-terminated */
 };
 
-#define S_MOUNTPOINT 0x1 /* i_flags: a mounted file system's root (/proc): EBUSY to remove */
+/* i_flags: a directory something is mounted on (fs/mount.h): walks go on into the mount, rmdir
+ * and rename of it are EBUSY */
+#define S_MOUNTPOINT 0x1
 /* i_flags: a memfd (mm/memfd.c) or SysV segment (ipc/shm.c): i_private is its kmalloc'd name,
  * "memfd:NAME" or "SYSVkkkkkkkk", freed with it */
 #define S_MEMFD 0x2
@@ -215,6 +231,9 @@ struct dentry *d_add(struct inode *dir, const char *name, u32 len, struct inode 
 /* Removes an entry from its directory and frees it (the inode's links are the caller's). */
 void d_delete(struct dentry *dentry);
 
+/* The directory's newest entry (cursors skipped), or NULL if it has none. */
+struct dentry *d_first_child(struct inode *dir);
+
 /* True if the directory has no entries. */
 bool d_dir_empty(struct inode *dir);
 
@@ -238,6 +257,7 @@ char *d_path(struct inode *inode, char *buf, size_t size);
 #define LOOKUP_FOLLOW 0x1 /* follow a final symlink */
 #define LOOKUP_DIRECTORY 0x2 /* the result must be a directory */
 #define LOOKUP_EMPTY 0x4 /* "" names dfd itself */
+#define LOOKUP_NO_EXPIRE 0x8 /* umount2's walk: not a use that clears MNT_EXPIRE's mark */
 
 /* last_type: what the final component is */
 /* LAST_JUMP: the final component was a magic link (/proc/PID/fd/N) and the walk jumped to its
@@ -253,6 +273,7 @@ struct nameidata {
 	bool last_slash; /* a slash follows the final component */
 	int total_links; /* symlinks followed so far */
 	char *link_body; /* the symlink target last points into, if any (kmalloc'd) */
+	struct mount *mnt; /* the mount dir is seen through (fs/mount.h; borrowed) */
 };
 
 /* The root directory. */

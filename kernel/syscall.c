@@ -177,6 +177,8 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	SYSCALL(getrusage, sys_getrusage),
 	SYSCALL(timer_create, sys_timer_create),
 	SYSCALL(statfs, sys_statfs),
+	SYSCALL(mount, sys_mount),
+	SYSCALL(umount2, sys_umount2),
 	SYSCALL(fallocate, sys_fallocate),
 	SYSCALL(fstatfs, sys_fstatfs),
 	SYSCALL(settimeofday, sys_settimeofday),
