@@ -2,13 +2,15 @@
 /*
  * Changing the tree: creating, removing and renaming names, with Linux's checks in Linux's order
  * (fs/namei.c's do_mkdirat, do_unlinkat, do_rmdir, do_renameat2 and the may_create/may_delete
- * rules), and the tmpfs bookkeeping of link counts, directory sizes and times.
+ * rules: write and search permission on the directory, the sticky bit), new names owned by the
+ * caller's file-system ids, and the tmpfs bookkeeping of link counts, directory sizes and times.
  */
 #include "fs/ramfs.h"
 #include "fs/fs_context.h"
 #include "fs/mount.h"
 #include "fs/fs_struct.h"
 #include "fs/syscalls.h"
+#include "kernel/cred.h"
 #include "kernel/errno.h"
 #include "kernel/string.h"
 #include "mm/slab.h"
@@ -51,6 +53,11 @@ int vfs_mknod(struct inode *dir, const char *name, u32 len, u32 mode, u32 rdev, 
 {
 	if (!dir->i_nlink)
 		return -ENOENT;
+	int err = may_create_perm(dir);
+	if (err)
+		return err;
+	if ((S_ISCHR(mode) || (mode & S_IFMT) == S_IFBLK) && !capable(CAP_MKNOD))
+		return -EPERM;
 	if (dir->i_sb->s_fixed)
 		return -EPERM;
 	int err = shmem_reserve_inode(dir->i_sb); /* tmpfs nr_inodes= */
@@ -71,6 +78,9 @@ int vfs_symlink(struct inode *dir, const char *name, u32 len, const char *target
 {
 	if (!dir->i_nlink)
 		return -ENOENT;
+	int err = may_create_perm(dir);
+	if (err)
+		return err;
 	if (dir->i_sb->s_fixed)
 		return -EPERM;
 	size_t tlen = strlen(target);
@@ -91,11 +101,17 @@ int vfs_symlink(struct inode *dir, const char *name, u32 len, const char *target
 	return err;
 }
 
-/* Linux's may_delete(): whether the entry may be removed from dir (or replaced by a rename). */
+/*
+ * Linux's may_delete(): whether the entry may be removed from dir (or replaced by a rename):
+ * write and search permission on dir and the sticky rule first, then the entry's type.
+ */
 static int may_delete(struct inode *dir, struct dentry *victim, bool isdir)
 {
 	struct inode *inode = victim->d_inode;
+	int err = may_delete_perm(dir, inode);
 
+	if (err)
+		return err;
 	if (isdir) {
 		if (!S_ISDIR(inode->i_mode))
 			return -ENOTDIR;
@@ -331,12 +347,20 @@ static int vfs_rename(struct inode *old_dir, struct dentry *old, struct inode *n
 	err = may_delete(old_dir, old, is_dir);
 	if (!err && !target && !new_dir->i_nlink)
 		err = -ENOENT;
+	if (!err && !target)
+		err = may_create_perm(new_dir);
 	if (!err && target)
 		err = may_delete(new_dir, target, is_dir);
 	if (err)
 		return err;
 	if (old_dir->i_sb->s_fixed)
 		return -EPERM;
+	/* a directory moving to another parent gets a new "..": it must be writable */
+	if (new_dir != old_dir && is_dir) {
+		err = inode_permission(source, MAY_WRITE);
+		if (err)
+			return err;
+	}
 	if ((source->i_flags & S_MOUNTPOINT) ||
 	    (target && (target->d_inode->i_flags & S_MOUNTPOINT)))
 		return -EBUSY;
@@ -455,14 +479,17 @@ long sys_rename(const char __user *oldname, const char __user *newname)
 int vfs_link(struct inode *inode, struct inode *dir, const char *name, u32 len)
 {
 	if (dir->i_sb != inode->i_sb)
-		return -EXDEV;
+		return -EXDEV; /* do_linkat's check of the mounts */
+	int err = may_create_perm(dir);
+	if (err)
+		return err;
 	if (dir->i_sb->s_fixed)
 		return -EPERM;
 	if (S_ISDIR(inode->i_mode))
 		return -EPERM;
 	if (!inode->i_nlink)
 		return -ENOENT;
-	int err = vfs_add_entry(dir, name, len, inode);
+	err = vfs_add_entry(dir, name, len, inode);
 	if (err)
 		return err;
 	inode->i_nlink++;
@@ -537,6 +564,7 @@ long sys_mknodat(int dfd, const char __user *filename, u32 mode, unsigned int de
 		return PTR_ERR(name);
 	int err = filename_create(dfd, name, false, &nd);
 	if (!err) {
+		mode = mode_strip_sgid(nd.dir, mode);
 		mode = (mode & S_IFMT) | ((mode & ~S_IFMT) & ~current_umask() & S_IALLUGO);
 		err = vfs_mknod(nd.dir, nd.last, nd.last_len, mode,
 				(mode & S_IFMT) == S_IFCHR || (mode & S_IFMT) == S_IFBLK ? dev : 0,

@@ -459,33 +459,6 @@ int proc_require_ptrace(const char *name, unsigned int mode)
 	return 0;
 }
 
-/* Linux's capability numbers generic_permission consults. */
-#define CAP_DAC_OVERRIDE 1
-#define CAP_DAC_READ_SEARCH 2
-
-int proc_owner_permission(struct inode *inode, int mask)
-{
-	const struct cred *c = &current->cred;
-	u32 mode = inode->i_mode;
-
-	mask &= MAY_READ | MAY_WRITE | MAY_EXEC;
-	if (c->fsuid == inode->i_uid)
-		mode >>= 6;
-	else if (c->fsgid == inode->i_gid)
-		mode >>= 3; /* supplementary groups: branch credfs */
-	if (!(mask & ~mode & 7))
-		return 0;
-	/* CAP_DAC_OVERRIDE: read and write anything, search directories, run what has an x bit */
-	if (capable(CAP_DAC_OVERRIDE) &&
-	    (!(mask & MAY_EXEC) || S_ISDIR(inode->i_mode) || (inode->i_mode & S_IXUGO)))
-		return 0;
-	/* CAP_DAC_READ_SEARCH: read anything, search directories */
-	if (capable(CAP_DAC_READ_SEARCH) &&
-	    (mask == MAY_READ || (S_ISDIR(inode->i_mode) && !(mask & MAY_WRITE))))
-		return 0;
-	return -EACCES;
-}
-
 struct inode *proc_new_file(u32 mode, int (*show)(struct seq_buf *m))
 {
 	struct inode *inode = new_inode(&proc_sb, S_IFREG | (mode & S_IALLUGO));

@@ -145,14 +145,6 @@ extern int (*proc_pid_mm_access)(struct inode *inode, unsigned int mode);
  */
 int proc_require_ptrace(const char *name, unsigned int mode);
 
-/*
- * The owner, group and other bits of a proc inode against the caller's file-system ids, with
- * CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH as Linux's generic_permission: 0 or -EACCES.
- * fs/inode.c's inode_permission asks it for proc's inodes (a task's are owned as
- * task_dump_owner says, the others by root) until it checks every file's owner (branch credfs).
- */
-int proc_owner_permission(struct inode *inode, int mask);
-
 /* /proc itself. */
 struct inode *proc_root_dir(void);
 

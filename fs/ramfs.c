@@ -18,6 +18,7 @@ static struct inode *ramfs_get_inode(struct super_block *sb, struct inode *paren
 
 	if (!inode)
 		return NULL;
+	inode_init_owner(inode, parent); /* the caller's fsuid and fsgid (or parent's group) */
 	switch (mode & S_IFMT) {
 	case S_IFREG:
 		inode->i_fop = &ramfs_file_operations;
@@ -114,6 +115,7 @@ static ssize_t ramfs_write(struct file *file, struct iov_iter *from, s64 *ppos)
 	}
 	if (pos >= MAX_LFS_FILESIZE)
 		return -EFBIG;
+	file_remove_privs(file); /* a write clears set-user-ID (generic_file_write_iter) */
 	size_t left = min(iov_iter_count(from), (size_t)(MAX_LFS_FILESIZE - pos));
 	if (limit != RLIM_INFINITY)
 		left = min(left, (size_t)(limit - (u64)pos));

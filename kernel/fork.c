@@ -320,6 +320,7 @@ void free_task(struct task_struct *t)
 {
 	flush_task_sigqueue(t);
 	signal_put(t->signal);
+	put_group_info(t->cred.group_info);
 	if (t->stack && !task_mem_cache_put(&cached_stacks, t->stack))
 		vfree(t->stack);
 	if (!task_mem_cache_put(&cached_tasks, t))
@@ -535,6 +536,7 @@ static struct task_struct *copy_process(const struct kernel_clone_args *args, lo
 	t->gs_base = parent->gs_base;
 	copy_signal_state(t, parent);
 	t->cred = parent->cred; /* each thread has its own copy, as Linux's copy_creds */
+	get_group_info(t->cred.group_info); /* the groups list is shared (free_task drops it) */
 	t->nice = parent->nice;
 	if (flags & CLONE_CLEAR_SIGHAND) { /* Linux's flush_signal_handlers(p, 0) */
 		struct sigaltstack_state ss = t->sig.altstack;
