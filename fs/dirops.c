@@ -2,11 +2,13 @@
 /*
  * Changing the tree: creating, removing and renaming names, with Linux's checks in Linux's order
  * (fs/namei.c's do_mkdirat, do_unlinkat, do_rmdir, do_renameat2 and the may_create/may_delete
- * rules), and the tmpfs bookkeeping of link counts, directory sizes and times.
+ * rules: write and search permission on the directory, the sticky bit), new names owned by the
+ * caller's file-system ids, and the tmpfs bookkeeping of link counts, directory sizes and times.
  */
 #include "fs/ramfs.h"
 #include "fs/fs_struct.h"
 #include "fs/syscalls.h"
+#include "kernel/cred.h"
 #include "kernel/errno.h"
 #include "kernel/string.h"
 #include "mm/slab.h"
@@ -43,12 +45,18 @@ int vfs_mknod(struct inode *dir, const char *name, u32 len, u32 mode, u32 rdev, 
 {
 	if (!dir->i_nlink)
 		return -ENOENT;
+	int err = may_create_perm(dir);
+	if (err)
+		return err;
+	if ((S_ISCHR(mode) || (mode & S_IFMT) == S_IFBLK) && !capable(CAP_MKNOD))
+		return -EPERM;
 	if (dir->i_sb->s_fixed)
 		return -EPERM;
 	struct inode *inode = ramfs_new_inode(dir, mode, rdev);
 	if (!inode)
 		return -ENOMEM;
-	int err = vfs_add_entry(dir, name, len, inode);
+	inode_init_owner(inode, dir);
+	err = vfs_add_entry(dir, name, len, inode);
 	if (err || !res)
 		iput(inode);
 	else
@@ -60,14 +68,18 @@ int vfs_symlink(struct inode *dir, const char *name, u32 len, const char *target
 {
 	if (!dir->i_nlink)
 		return -ENOENT;
+	int err = may_create_perm(dir);
+	if (err)
+		return err;
 	if (dir->i_sb->s_fixed)
 		return -EPERM;
 	size_t tlen = strlen(target);
 	struct inode *inode = ramfs_new_inode(dir, S_IFLNK | S_IRWXUGO, 0);
 	if (!inode)
 		return -ENOMEM;
+	inode_init_owner(inode, dir);
 	inode->i_link = kmalloc(tlen + 1, GFP_KERNEL);
-	int err = -ENOMEM;
+	err = -ENOMEM;
 	if (inode->i_link) {
 		memcpy(inode->i_link, target, tlen + 1);
 		inode->i_size = (s64)tlen;
@@ -77,11 +89,17 @@ int vfs_symlink(struct inode *dir, const char *name, u32 len, const char *target
 	return err;
 }
 
-/* Linux's may_delete(): whether the entry may be removed from dir (or replaced by a rename). */
+/*
+ * Linux's may_delete(): whether the entry may be removed from dir (or replaced by a rename):
+ * write and search permission on dir and the sticky rule first, then the entry's type.
+ */
 static int may_delete(struct inode *dir, struct dentry *victim, bool isdir)
 {
 	struct inode *inode = victim->d_inode;
+	int err = may_delete_perm(dir, inode);
 
+	if (err)
+		return err;
 	if (isdir) {
 		if (!S_ISDIR(inode->i_mode))
 			return -ENOTDIR;
@@ -314,12 +332,20 @@ static int vfs_rename(struct inode *old_dir, struct dentry *old, struct inode *n
 	err = may_delete(old_dir, old, is_dir);
 	if (!err && !target && !new_dir->i_nlink)
 		err = -ENOENT;
+	if (!err && !target)
+		err = may_create_perm(new_dir);
 	if (!err && target)
 		err = may_delete(new_dir, target, is_dir);
 	if (err)
 		return err;
 	if (old_dir->i_sb->s_fixed)
 		return -EPERM;
+	/* a directory moving to another parent gets a new "..": it must be writable */
+	if (new_dir != old_dir && is_dir) {
+		err = inode_permission(source, MAY_WRITE);
+		if (err)
+			return err;
+	}
 	if ((source->i_flags & S_MOUNTPOINT) ||
 	    (target && (target->d_inode->i_flags & S_MOUNTPOINT)))
 		return -EBUSY;
@@ -435,14 +461,17 @@ long sys_rename(const char __user *oldname, const char __user *newname)
 int vfs_link(struct inode *inode, struct inode *dir, const char *name, u32 len)
 {
 	if (dir->i_sb != inode->i_sb)
-		return -EXDEV;
+		return -EXDEV; /* do_linkat's check of the mounts */
+	int err = may_create_perm(dir);
+	if (err)
+		return err;
 	if (dir->i_sb->s_fixed)
 		return -EPERM;
 	if (S_ISDIR(inode->i_mode))
 		return -EPERM;
 	if (!inode->i_nlink)
 		return -ENOENT;
-	int err = vfs_add_entry(dir, name, len, inode);
+	err = vfs_add_entry(dir, name, len, inode);
 	if (err)
 		return err;
 	inode->i_nlink++;
@@ -517,6 +546,7 @@ long sys_mknodat(int dfd, const char __user *filename, u32 mode, unsigned int de
 		return PTR_ERR(name);
 	int err = filename_create(dfd, name, false, &nd);
 	if (!err) {
+		mode = mode_strip_sgid(nd.dir, mode);
 		mode = (mode & S_IFMT) | ((mode & ~S_IFMT) & ~current_umask() & S_IALLUGO);
 		err = vfs_mknod(nd.dir, nd.last, nd.last_len, mode,
 				(mode & S_IFMT) == S_IFCHR || (mode & S_IFMT) == S_IFBLK ? dev : 0,

@@ -61,17 +61,6 @@ void inode_touch(struct inode *inode)
 	inode->i_mtime = inode->i_ctime = current_time_ns();
 }
 
-int inode_permission(struct inode *inode, int mask)
-{
-	/* Root may do anything, except run a file that has no x bit at all. */
-	if ((mask & MAY_EXEC) && !S_ISDIR(inode->i_mode) && !(inode->i_mode & S_IXUGO))
-		return -EACCES;
-	/* A sysctl file: the owner's bits (Linux's test_perm for root), so 0444 is read-only. */
-	if ((inode->i_flags & S_SYSCTL) && (mask & ~(inode->i_mode >> 6) & 7))
-		return -EACCES;
-	return 0;
-}
-
 /* Frees an unused inode and what it owns; returns its parent directory's reference to drop. */
 static struct inode *evict(struct inode *inode)
 {

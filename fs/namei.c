@@ -9,7 +9,9 @@
  * The rules: "" is ENOENT; a path of PATH_MAX bytes or more, or a component of more than NAME_MAX,
  * is ENAMETOOLONG; a component other than the last that is not a directory is ENOTDIR, as is a
  * trailing slash after a non-directory; a trailing slash also makes a final symlink be followed;
- * ".." of the root is the root; more than MAXSYMLINKS symlinks in one resolution is ELOOP.
+ * ".." of the root is the root; more than MAXSYMLINKS symlinks in one resolution is ELOOP; a
+ * component (the last one too, and "." and "..") in a directory the caller may not search is
+ * EACCES (Linux's may_lookup).
  */
 #include "fs/vfs.h"
 #include "fs/fdtable.h"
@@ -155,6 +157,10 @@ static int link_path_walk(struct nameidata *nd, const char *name)
 			name = stack[depth].rest;
 			continue;
 		}
+		/* may_lookup: each component needs search permission on the directory it is in */
+		err = inode_permission(nd->dir, MAY_EXEC);
+		if (err)
+			break;
 		const char *comp = name;
 		u32 len = 0;
 		while (comp[len] && comp[len] != '/')

@@ -8,6 +8,7 @@
 #include "fs/fdtable.h"
 #include "fs/fs_struct.h"
 #include "fs/syscalls.h"
+#include "kernel/cred.h"
 #include "kernel/errno.h"
 #include "kernel/sched.h"
 #include "kernel/string.h"
@@ -51,6 +52,9 @@ static struct file *vfs_open(struct inode *inode, int flags, int acc_mode, bool 
 	int err = inode_permission(inode, acc_mode);
 	if (err)
 		return ERR_PTR(err);
+	/* O_NOATIME only for the owner or CAP_FOWNER (may_open) */
+	if ((flags & O_NOATIME) && !inode_owner_or_capable(inode))
+		return ERR_PTR(-EPERM);
 	/* get_write_access (and handle_truncate's): a running program's file is not written */
 	if ((acc_mode & MAY_WRITE) && S_ISREG(inode->i_mode) && inode->i_exec_count)
 		return ERR_PTR(-ETXTBSY);
@@ -124,6 +128,8 @@ static struct inode *open_last(struct nameidata *nd, int flags, u32 mode, bool *
 			if (IS_ERR(d))
 				return (struct inode *)d;
 			if (!d) {
+				/* vfs_prepare_mode: S_ISGID stripped, then the umask */
+				mode = mode_strip_sgid(nd->dir, S_IFREG | mode);
 				int err = vfs_mknod(nd->dir, nd->last, nd->last_len,
 						    S_IFREG | (mode & ~current_umask()), 0, &inode);
 				if (err)
@@ -183,7 +189,15 @@ static struct file *open_tmpfile(int dfd, const char *name, int flags, u32 mode)
 		iput(dir);
 		return ERR_PTR(-EOPNOTSUPP);
 	}
+	err = inode_permission(dir, MAY_WRITE | MAY_EXEC); /* vfs_tmpfile */
+	if (err) {
+		iput(dir);
+		return ERR_PTR(err);
+	}
+	mode = mode_strip_sgid(dir, S_IFREG | mode);
 	inode = ramfs_new_inode(dir, S_IFREG | (mode & ~current_umask()), 0);
+	if (inode)
+		inode_init_owner(inode, dir);
 	iput(dir);
 	if (!inode)
 		return ERR_PTR(-ENOMEM);
@@ -334,6 +348,8 @@ int do_truncate(struct inode *inode, s64 length)
 		if (err)
 			return err;
 	}
+	/* a truncation clears set-user-ID and set-group-ID as a write does (do_truncate) */
+	remove_privs(inode, should_remove_suid(inode));
 	if (length < inode->i_size) {
 		size_t tail = (size_t)(length % PAGE_SIZE);
 
@@ -382,6 +398,8 @@ long sys_truncate(const char __user *path, long length)
 		err = -EISDIR;
 	else if (!S_ISREG(inode->i_mode))
 		err = -EINVAL;
+	else if ((err = inode_permission(inode, MAY_WRITE)))
+		; /* vfs_truncate: write permission first */
 	else if (inode->i_exec_count)
 		err = -ETXTBSY; /* vfs_truncate's get_write_access */
 	else
@@ -390,7 +408,10 @@ long sys_truncate(const char __user *path, long length)
 	return err;
 }
 
-/* access() and faccessat2(): whether the caller could use the file in mode (R_OK|W_OK|X_OK). */
+/*
+ * access() and faccessat2(): whether the caller could use the file in mode (R_OK|W_OK|X_OK),
+ * asked with the real uid and gid (the walk too) unless AT_EACCESS, as Linux's do_faccessat.
+ */
 static long do_faccessat(int dfd, const char __user *filename, int mode, int flags)
 {
 	struct inode *inode;
@@ -405,12 +426,17 @@ static long do_faccessat(int dfd, const char __user *filename, int mode, int fla
 	char *name = getname(filename, flags & AT_EMPTY_PATH);
 	if (IS_ERR(name))
 		return PTR_ERR(name);
+	struct cred saved = current->cred;
+	if (!(flags & AT_EACCESS))
+		access_override_creds();
 	long err = path_lookupat(dfd, name, lflags, &inode);
 	putname(name);
-	if (err)
-		return err;
-	err = inode_permission(inode, mode);
-	iput(inode);
+	if (!err) {
+		err = inode_permission(inode, mode);
+		iput(inode);
+	}
+	if (!(flags & AT_EACCESS))
+		access_revert_creds(&saved);
 	return err;
 }
 
@@ -448,7 +474,12 @@ long sys_chdir(const char __user *filename)
 		return PTR_ERR(name);
 	long err = path_lookupat(AT_FDCWD, name, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &dir);
 	putname(name);
-	if (!err)
+	if (err)
+		return err;
+	err = inode_permission(dir, MAY_EXEC);
+	if (err)
+		iput(dir);
+	else
 		set_fs_pwd(dir);
 	return err;
 }
@@ -460,10 +491,10 @@ long sys_fchdir(unsigned int fd)
 	if (!f)
 		return -EBADF;
 	long err = -ENOTDIR;
-	if (S_ISDIR(f->f_inode->i_mode)) {
+	if (S_ISDIR(f->f_inode->i_mode))
+		err = inode_permission(f->f_inode, MAY_EXEC);
+	if (!err)
 		set_fs_pwd(iget(f->f_inode));
-		err = 0;
-	}
 	fput(f);
 	return err;
 }

@@ -94,6 +94,7 @@ static ssize_t ramfs_write(struct file *file, struct iov_iter *from, s64 *ppos)
 		return 0;
 	if (pos >= MAX_LFS_FILESIZE)
 		return -EFBIG;
+	file_remove_privs(file); /* a write clears set-user-ID (generic_file_write_iter) */
 	size_t left = min(iov_iter_count(from), (size_t)(MAX_LFS_FILESIZE - pos));
 	while (left) {
 		size_t off = (size_t)(pos % PAGE_SIZE);

@@ -117,5 +117,7 @@ long sys_fchownat(int dfd, const char __user *filename, u32 user, u32 group, int
 long sys_utimensat(int dfd, const char __user *filename, const struct timespec64 __user *utimes,
 		   int flags);
 long sys_utimes(const char __user *filename, const struct old_timeval __user *utimes);
+struct utimbuf;
+long sys_utime(const char __user *filename, const struct utimbuf __user *times);
 
 #endif

@@ -192,9 +192,40 @@ u64 current_time_ns(void);
 /* Sets mtime and ctime to now (the content changed). */
 void inode_touch(struct inode *inode);
 
-/* Whether the (root) caller may access the inode with mask: 0 or -EACCES (exec of a non-directory
- * needs an x bit). */
+/* ---- permission checks (fs/permission.c) ---- */
+
+/*
+ * Whether the caller may access the inode with mask (MAY_READ|MAY_WRITE|MAY_EXEC; MAY_EXEC on a
+ * directory is search): 0 or -EACCES, by its file-system ids, groups and capabilities (Linux's
+ * inode_permission); /proc/sys files by sysctl's rule.
+ */
 int inode_permission(struct inode *inode, int mask);
+/* The mode-bit check with the capability overrides (Linux's generic_permission). */
+int generic_permission(const struct inode *inode, int mask);
+/* Does the caller own the inode (fsuid) or have CAP_FOWNER (Linux's inode_owner_or_capable)? */
+bool inode_owner_or_capable(const struct inode *inode);
+/* The permission part of Linux's may_create: write and search on dir (0 or -EACCES). */
+int may_create_perm(struct inode *dir);
+/* The permission part of Linux's may_delete: write and search on dir, then the sticky rule
+ * (-EPERM unless the caller owns victim or dir or has CAP_FOWNER). */
+int may_delete_perm(struct inode *dir, const struct inode *victim);
+/* A new file's mode without S_ISGID when dir would give its group and the caller is not in it
+ * and lacks CAP_FSETID (Linux's mode_strip_sgid; dir may be NULL). */
+u32 mode_strip_sgid(const struct inode *dir, u32 mode);
+/* Gives a new inode its owner: the caller's fsuid, and its fsgid, or dir's group when dir is
+ * set-group-ID (a new directory then is too): Linux's inode_init_owner. */
+void inode_init_owner(struct inode *inode, const struct inode *dir);
+/*
+ * What a write or truncate must clear (ATTR_KILL_SUID|ATTR_KILL_SGID): a regular file's S_ISUID,
+ * and S_ISGID with group execute, unless the caller has CAP_FSETID (should_remove_suid).
+ */
+#define ATTR_KILL_SUID 0x800
+#define ATTR_KILL_SGID 0x1000
+int should_remove_suid(const struct inode *inode);
+/* Clears the bits kill names and sets ctime when it names any. */
+void remove_privs(struct inode *inode, int kill);
+/* Linux's file_remove_privs, before a write: 0. */
+int file_remove_privs(struct file *file);
 
 /* ---- directory entries (fs/dcache.c) ---- */
 

@@ -278,7 +278,7 @@ int begin_new_exec(struct linux_binprm *bprm)
 	set_mm_exe_inode(mm, file_inode(bprm->file));
 	files_close_on_exec(t->files);
 	flush_signal_handlers(t);
-	bprm->secureexec = exec_creds();
+	bprm->secureexec = exec_creds(bprm->file);
 	set_comm(bprm);
 	t->clear_child_tid = t->set_child_tid = 0;
 	t->personality &= ~(u64)READ_IMPLIES_EXEC; /* as Linux's set_personality_64bit() */

@@ -246,6 +246,7 @@ void free_task(struct task_struct *t)
 {
 	flush_task_sigqueue(t);
 	signal_put(t->signal);
+	put_group_info(t->cred.group_info);
 	vfree(t->stack);
 	kfree(t);
 }
@@ -461,6 +462,7 @@ static struct task_struct *copy_process(const struct kernel_clone_args *args, lo
 	t->gs_base = parent->gs_base;
 	copy_signal_state(t, parent);
 	t->cred = parent->cred; /* each thread has its own copy, as Linux's copy_creds */
+	get_group_info(t->cred.group_info); /* the groups list is shared (free_task drops it) */
 	if (flags & CLONE_CLEAR_SIGHAND) { /* Linux's flush_signal_handlers(p, 0) */
 		struct sigaltstack_state ss = t->sig.altstack;
 

@@ -256,6 +256,15 @@ static void status_cpus_allowed(struct seq_buf *m, const cpumask_t *allowed)
 }
 
 /* /proc/<pid>/status: Linux 6.1's proc_pid_status lines, in its order. */
+/* The ids of the Groups: line, each after a space but the first, and a space at the end (as
+ * Linux's task_state keeps for compatibility). */
+static void status_groups(struct seq_buf *m, const struct group_info *gi)
+{
+	for (u32 i = 0; gi && i < gi->ngroups; i++)
+		seq_printf(m, i ? " %u" : "%u", gi->gid[i]);
+	seq_printf(m, " \n");
+}
+
 static int proc_status_show(struct seq_buf *m)
 {
 	struct task_struct *t = proc_task();
@@ -272,8 +281,9 @@ static int proc_status_show(struct seq_buf *m)
 	seq_printf(m, "Uid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n", t->cred.uid, t->cred.euid,
 		   t->cred.suid, t->cred.fsuid, t->cred.gid, t->cred.egid, t->cred.sgid,
 		   t->cred.fsgid);
-	seq_printf(m, "FDSize:\t%u\nGroups:\t\n",
+	seq_printf(m, "FDSize:\t%u\nGroups:\t",
 		   t->files && t->state < EXIT_ZOMBIE ? t->files->linux_max_fds : 0);
+	status_groups(m, t->cred.group_info);
 	seq_printf(m, "NStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n", t->tgid, t->pid,
 		   t->signal->pgid, t->signal->sid);
 	if (mm)

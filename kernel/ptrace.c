@@ -86,6 +86,7 @@ static long ptrace_attach(long pid)
 	    !t->mm)
 		return -EPERM;
 	t->ptracer = current;
+	t->ptracer_capable = capable(CAP_SYS_PTRACE);
 	t->ptrace_options = 0;
 	send_signal(t, SIGSTOP);
 	/*
@@ -108,6 +109,8 @@ long sys_ptrace(long request, long pid, u64 addr, u64 data)
 		if (current->ptracer)
 			return -EPERM;
 		current->ptracer = current->parent;
+		/* Linux's ptrace_link records the caller's, the tracee's, credentials here */
+		current->ptracer_capable = capable(CAP_SYS_PTRACE);
 		current->ptrace_options = 0;
 		return 0;
 	}
@@ -214,6 +217,7 @@ void ptrace_init_task(struct task_struct *child, bool ptrace)
 	if (!ptrace || !current->ptracer)
 		return;
 	child->ptracer = current->ptracer;
+	child->ptracer_capable = current->ptracer_capable;
 	child->ptrace_options = current->ptrace_options;
 	/* Linux sets the bit only: taken, it reads as SI_USER with no sender */
 	child->pending |= sigmask(SIGSTOP);

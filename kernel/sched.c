@@ -47,6 +47,7 @@ void sched_init(void)
 	idle_task.group_leader = &idle_task;
 	attach_thread(&idle_task);
 	rlimit_init(&idle_task); /* Linux's init_task limits: kernel code maps memory unlimited */
+	cred_init(&idle_task.cred); /* init_cred: the kernel (fs_init, initramfs) runs as root */
 	init_waitqueue_head(&idle_signal.wait_chldexit);
 	idle_task.on_cpu = 1;
 	idle_task.cpus_allowed.bits = (1ULL << NR_CPUS) - 1; /* init inherits every CPU */

@@ -200,6 +200,9 @@ struct task_struct {
 	bool did_exec; /* execve'd since fork (Linux's !PF_FORKNOEXEC): setpgid says EACCES */
 	struct vfork_done *vfork_done; /* CLONE_VFORK: the waiting parent's, until exec or exit */
 	struct task_struct *ptracer; /* the task tracing this one (ptrace), or NULL: checked */
+	/* the tracer had CAP_SYS_PTRACE when it attached (Linux's ptracer_cred): a set-user-ID
+	 * execve under it still gains its privileges (kernel/cred.c) */
+	bool ptracer_capable;
 	/*
 	 * Asleep in TASK_INTERRUPTIBLE on a wait no signal ends (Linux's TASK_UNINTERRUPTIBLE or
 	 * TASK_KILLABLE: vfork's wait, a rw_semaphore): /proc shows it as "D (disk sleep)".

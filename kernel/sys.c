@@ -71,12 +71,6 @@ long sys_getppid(void)
 	return current->parent ? current->parent->tgid : 0;
 }
 
-long sys_getgroups(int size, u32 *list)
-{
-	(void)list;
-	return size < 0 ? -EINVAL : 0;
-}
-
 long sys_set_tid_address(int *tidptr)
 {
 	current->clear_child_tid = (u64)tidptr;

@@ -31,7 +31,6 @@ void rlimit_init(struct task_struct *t);
 long sys_getpid(void);
 long sys_gettid(void);
 long sys_getppid(void);
-long sys_getgroups(int size, u32 *list);
 long sys_set_tid_address(int *tidptr);
 long sys_sched_yield(void);
 long sys_sched_setaffinity(int pid, unsigned int len, const u64 *user_mask);

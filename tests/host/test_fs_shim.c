@@ -43,6 +43,27 @@ static void host_task_limits(void)
 	host_signal.rlim[RLIMIT_NOFILE] = (struct rlimit64){ 1024, 4096 };
 }
 
+/* The credential checks fs/ makes (capable() is mm_shim.c's): host_task's gids only, and
+ * access() asks with the ids the task has (root). */
+void access_override_creds(void)
+{
+}
+
+void access_revert_creds(const struct cred *saved)
+{
+	(void)saved;
+}
+
+bool in_group_p(u32 gid)
+{
+	return gid == current->cred.fsgid;
+}
+
+bool in_egroup_p(u32 gid)
+{
+	return gid == current->cred.egid;
+}
+
 /* Points %gs at the fake per-CPU area whose current_task is host_task. */
 __attribute__((constructor)) static void host_set_current(void)
 {
