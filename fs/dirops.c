@@ -55,7 +55,6 @@ int vfs_mknod(struct inode *dir, const char *name, u32 len, u32 mode, u32 rdev, 
 	struct inode *inode = ramfs_new_inode(dir, mode, rdev);
 	if (!inode)
 		return -ENOMEM;
-	inode_init_owner(inode, dir);
 	err = vfs_add_entry(dir, name, len, inode);
 	if (err || !res)
 		iput(inode);
@@ -77,7 +76,6 @@ int vfs_symlink(struct inode *dir, const char *name, u32 len, const char *target
 	struct inode *inode = ramfs_new_inode(dir, S_IFLNK | S_IRWXUGO, 0);
 	if (!inode)
 		return -ENOMEM;
-	inode_init_owner(inode, dir);
 	inode->i_link = kmalloc(tlen + 1, GFP_KERNEL);
 	err = -ENOMEM;
 	if (inode->i_link) {

@@ -197,8 +197,7 @@ static struct file *open_tmpfile(int dfd, const char *name, int flags, u32 mode)
 	mode = mode_strip_sgid(dir, S_IFREG | mode);
 	inode = ramfs_new_inode(dir, S_IFREG | (mode & ~current_umask()), 0);
 	if (inode)
-		inode_init_owner(inode, dir);
-	iput(dir);
+		iput(dir);
 	if (!inode)
 		return ERR_PTR(-ENOMEM);
 	inode->i_nlink = 0;

@@ -14,6 +14,7 @@ struct inode *ramfs_new_inode(struct inode *parent, u32 mode, u32 rdev)
 
 	if (!inode)
 		return NULL;
+	inode_init_owner(inode, parent); /* the caller's fsuid and fsgid (or parent's group) */
 	switch (mode & S_IFMT) {
 	case S_IFREG:
 		inode->i_fop = &ramfs_file_operations;

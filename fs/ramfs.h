@@ -22,8 +22,9 @@ extern const struct file_operations def_chr_fops;
 
 /*
  * A new ramfs inode of mode (type and permission bits), not yet named: a directory gets parent
- * as its parent (itself for the root, when parent is NULL), a device node rdev. NULL without
- * memory.
+ * as its parent (itself for the root, when parent is NULL), a device node rdev. Owned by the
+ * caller's file-system ids, or parent's group when parent is set-group-ID (inode_init_owner).
+ * NULL without memory.
  */
 struct inode *ramfs_new_inode(struct inode *parent, u32 mode, u32 rdev);
 

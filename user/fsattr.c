@@ -208,6 +208,7 @@ static void groups_root(void)
 	CALL(sys2(SYS_getgroups, 65536, (long)many));
 	printf("  first %u %u last %u\n", many[0], many[1], many[65535]);
 	CALL(sys2(SYS_setgroups, 2, (long)g));
+	fflush(stdout);
 	pid_t c = fork();
 	if (c == 0) {
 		printf("  in a child:\n");
