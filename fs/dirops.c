@@ -60,7 +60,7 @@ int vfs_mknod(struct inode *dir, const char *name, u32 len, u32 mode, u32 rdev, 
 		return -EPERM;
 	if (dir->i_sb->s_fixed)
 		return -EPERM;
-	int err = shmem_reserve_inode(dir->i_sb); /* tmpfs nr_inodes= */
+	err = shmem_reserve_inode(dir->i_sb); /* tmpfs nr_inodes= */
 	if (err)
 		return err;
 	struct inode *inode = ramfs_new_inode(dir, mode, rdev);
@@ -84,7 +84,7 @@ int vfs_symlink(struct inode *dir, const char *name, u32 len, const char *target
 	if (dir->i_sb->s_fixed)
 		return -EPERM;
 	size_t tlen = strlen(target);
-	int err = shmem_reserve_inode(dir->i_sb);
+	err = shmem_reserve_inode(dir->i_sb);
 	if (err)
 		return err;
 	struct inode *inode = ramfs_new_inode(dir, S_IFLNK | S_IRWXUGO, 0);

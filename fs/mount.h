@@ -125,8 +125,8 @@ int mnt_want_write(struct inode *inode);
 bool path_noexec(struct inode *inode);
 
 /*
- * Linux's mnt_may_suid: whether the set-user-ID and set-group-ID bits of a program on inode's
- * mount may take effect at execve (false on a nosuid mount). For fs/exec's set-user-ID code.
+ * True when inode's mount is nosuid, so the set-user-ID and set-group-ID bits of a program on it
+ * do nothing at execve (the opposite of Linux's mnt_may_suid; kernel/cred.c's bprm_fill_uid).
  */
 bool path_nosuid(struct inode *inode);
 

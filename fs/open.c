@@ -153,7 +153,8 @@ static struct inode *open_last(struct nameidata *nd, int flags, u32 mode, bool *
 					/* vfs_prepare_mode: S_ISGID stripped, then the umask */
 					mode = mode_strip_sgid(nd->dir, S_IFREG | mode);
 					err = vfs_mknod(nd->dir, nd->last, nd->last_len,
-							S_IFREG | (mode & ~current_umask()), 0, &inode);
+							S_IFREG | (mode & ~current_umask()), 0,
+							&inode);
 				}
 				if (err)
 					return ERR_PTR(err);
@@ -458,8 +459,8 @@ static long do_faccessat(int dfd, const char __user *filename, int mode, int fla
 	putname(name);
 	if (!err) {
 		u32 type = inode->i_mode & S_IFMT;
-		bool special = type == S_IFCHR || type == S_IFBLK || type == S_IFIFO ||
-			       type == S_IFSOCK;
+		bool special =
+			type == S_IFCHR || type == S_IFBLK || type == S_IFIFO || type == S_IFSOCK;
 
 		if ((mode & X_OK) && type == S_IFREG && path_noexec(inode))
 			err = -EACCES;

@@ -10,6 +10,7 @@
  * capabilities. One user namespace, no set-user-ID files. See docs/credentials.md.
  */
 #include "kernel/cred.h"
+#include "fs/mount.h"
 #include "fs/fs_struct.h"
 #include "fs/vfs.h"
 #include "kernel/errno.h"
@@ -88,14 +89,10 @@ static void commit_creds(const struct cred *old)
 	}
 }
 
-/*
- * The mounts branch replaces this with the mount's MNT_NOSUID (Linux's mnt_may_suid): until
- * then no file system ignores set-user-ID bits.
- */
+/* Is the program on a nosuid mount (Linux's !mnt_may_suid)? Its set-id bits then do nothing. */
 static bool file_mnt_nosuid(const struct file *file)
 {
-	(void)file;
-	return false;
+	return path_nosuid(file_inode((struct file *)file));
 }
 
 /*

@@ -6,13 +6,15 @@
  * every capability, not under no_new_privs, not when traced through PTRACE_TRACEME (the
  * tracee's own credentials count, without CAP_SYS_PTRACE) but when root attached to it;
  * set-group-ID needs group execute; an unreadable program is not dumpable; a
- * task whose effective uid differs from its real one runs in secure mode. */
+ * task whose effective uid differs from its real one runs in secure mode; a tmpfs mounted nosuid
+ * ignores the set-user-ID bit. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/stat.h>
@@ -223,6 +225,32 @@ static void attached_by_root(void)
 	printf("  tracer: exit status %d\n", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
 }
 
+static void user_suid_root_nosuid_mount(void)
+{
+	become(1000, 1000);
+	run_show(D "/nosuid/suid_root");
+}
+
+static void user_suid_root_tmpfs(void)
+{
+	become(1000, 1000);
+	run_show(D "/suidok/suid_root");
+}
+
+/* A tmpfs at D/NAME with flags, holding a set-user-ID root copy. */
+static void mount_with_copy(const char *name, unsigned long flags)
+{
+	char dir[64], prog[80];
+
+	snprintf(dir, sizeof dir, "%s/%s", D, name);
+	snprintf(prog, sizeof prog, "%s/suid_root", dir);
+	must(sys2(SYS_mkdir, (long)dir, 0755), dir);
+	must(sys6(SYS_mount, (long)"tmpfs", (long)dir, (long)"tmpfs", (long)flags,
+		  (long)"mode=0755", 0),
+	     dir);
+	copy_prog(prog, 04755, 0, 0);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "show"))
@@ -249,5 +277,12 @@ int main(int argc, char **argv)
 	run("user traced by root runs set-user-ID root", traced_by_root);
 	run("user traced by a user runs set-user-ID root", traced_by_user);
 	run("user attached to by root runs set-user-ID root", attached_by_root);
+
+	mount_with_copy("nosuid", MS_NOSUID);
+	mount_with_copy("suidok", 0);
+	run("user runs set-user-ID root on a nosuid tmpfs", user_suid_root_nosuid_mount);
+	run("user runs set-user-ID root on a tmpfs without nosuid", user_suid_root_tmpfs);
+	sys2(SYS_umount2, (long)D "/nosuid", 0);
+	sys2(SYS_umount2, (long)D "/suidok", 0);
 	return 0;
 }
