@@ -76,7 +76,12 @@ int inode_permission(struct inode *inode, int mask)
 	 * Every other file, /proc's included: a /proc/PID file's owner is set at each lookup as
 	 * Linux's task_dump_owner says (root when the task is not dumpable), so its bits bind.
 	 */
-	return generic_permission(inode, mask);
+	int err = generic_permission(inode, mask);
+
+	/* Linux's proc_fd_permission: a process may always look at its own fd directory */
+	if (err && (inode->i_flags & S_PROC_FD) && (!inode->i_pid || inode->i_pid == current->tgid))
+		err = 0;
+	return err;
 }
 
 bool inode_owner_or_capable(const struct inode *inode)

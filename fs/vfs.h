@@ -84,6 +84,8 @@ struct dentry {
 #define S_ACCOUNT 0x4
 /* i_flags: a /proc/sys entry: its mode bits hold for root too (Linux's sysctl_perm) */
 #define S_SYSCTL 0x8
+/* i_flags: a /proc/PID/fd directory: its own process may always use it (proc_fd_permission) */
+#define S_PROC_FD 0x10
 
 struct inode {
 	u64 i_ino;
@@ -151,6 +153,7 @@ struct file {
 	const struct file_operations *f_op;
 	void *private_data;
 	const char *f_anon_name; /* an anon_inode file's name ("[timerfd]"), else NULL */
+	struct file *f_put_next; /* on the closing task's list of last references (fput) */
 };
 
 /*

@@ -104,11 +104,22 @@ static char *proc_path_link(struct inode *inode)
 	return path;
 }
 
+/*
+ * Linux's proc_fd_access_allowed: the cwd and fd links of another user's process are refused
+ * (EACCES) unless the caller may inspect it (ptrace_may_access, PTRACE_MODE_READ_FSCREDS).
+ */
+static bool proc_fd_access_allowed(struct task_struct *t)
+{
+	return t && !ptrace_may_access(t, PTRACE_MODE_READ_FSCREDS);
+}
+
 /* /proc/<pid>/cwd -> the task's working directory (ENOENT for a zombie: it has none). */
 static char *proc_cwd_get_link(struct inode *inode)
 {
 	struct task_struct *t = proc_inode_task(inode);
 
+	if (t && !proc_fd_access_allowed(t))
+		return ERR_PTR(-EACCES);
 	if (!t || !t->fs || !t->fs->pwd)
 		return ERR_PTR(-ENOENT);
 	return proc_path_link(t->fs->pwd);
@@ -126,6 +137,8 @@ static char *proc_fd_get_link(struct inode *inode)
 		t ? lookup_fd(t->files, (unsigned int)(uintptr_t)inode->i_private) : NULL;
 	char pipe[32];
 
+	if (t && !proc_fd_access_allowed(t))
+		return ERR_PTR(-EACCES);
 	if (!file)
 		return ERR_PTR(-ENOENT);
 	if (file->f_anon_name) {
@@ -160,6 +173,8 @@ static struct inode *proc_fd_jump_link(struct inode *inode)
 	struct file *file =
 		t ? lookup_fd(t->files, (unsigned int)(uintptr_t)inode->i_private) : NULL;
 
+	if (t && !proc_fd_access_allowed(t))
+		return ERR_PTR(-EACCES);
 	if (!file)
 		return ERR_PTR(-ENOENT);
 	return iget(file->f_inode);
@@ -511,6 +526,7 @@ static struct inode *proc_pid_lookup(struct inode *dir, const char *name, u32 le
 		inode = proc_pid_mkdir(dir, t, proc_fd_lookup, &proc_fd_fops);
 		if (inode) {
 			inode->i_mode = S_IFDIR | 0500;
+			inode->i_flags |= S_PROC_FD;
 			proc_set_owner(inode, t);
 		}
 		return inode;

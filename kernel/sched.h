@@ -241,6 +241,8 @@ struct task_struct {
 	u64 gs_base;
 	u16 ds, es, fsindex, gsindex; /* user segment selectors, likewise (arch/x86_64/process.h) */
 	u64 clear_child_tid;
+	struct file *fput_pending; /* last references dropped inside a release (fs/file_table.c) */
+	bool fput_running; /* fput is freeing a file: further last references wait on the list */
 	u64 set_child_tid;
 	/*
 	 * set_robust_list's head (a user pointer, Linux's robust_list): walked at exit and execve
