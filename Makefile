@@ -24,7 +24,7 @@ KLDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack --no-dynami
 	--build-id=none -T linker.ld
 NASMFLAGS := -f elf64 -I. -w+all
 
-KERNEL_C := $(wildcard kernel/*.c mm/*.c fs/*.c ipc/*.c arch/x86_64/*.c drivers/tty/*.c drivers/acpi/*.c \
+KERNEL_C := $(wildcard kernel/*.c mm/*.c fs/*.c ipc/*.c net/*.c arch/x86_64/*.c drivers/tty/*.c drivers/acpi/*.c \
 	tests/kernel/*.c)
 KERNEL_ASM := $(wildcard boot/*.asm arch/x86_64/*.asm)
 KERNEL_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(KERNEL_C)) $(patsubst %.asm,$(BUILD)/%.o,$(KERNEL_ASM))

@@ -6,6 +6,7 @@
  */
 #include "fs/vfs.h"
 #include "fs/fdtable.h"
+#include "fs/ramfs.h"
 #include "kernel/errno.h"
 
 /* ANON_INODE_FS_MAGIC */
@@ -19,6 +20,8 @@ struct file *anon_inode_getfile(const char *name, const struct file_operations *
 		anon_inode_inode = new_inode(&anon_inode_sb, 0600);
 		if (!anon_inode_inode)
 			return NULL;
+		/* reopened through /proc/PID/fd/N: ENXIO, as Linux's no_open_fops */
+		anon_inode_inode->i_fop = &no_dev_fops;
 	}
 	struct file *f = alloc_file(anon_inode_inode, flags, fops);
 

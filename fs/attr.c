@@ -1,29 +1,57 @@
 // SPDX-License-Identifier: MIT
 /*
  * Inode attributes set by system calls, as Linux 6.1's fs/open.c (chmod_common, chown_common) and
- * fs/utimes.c: chmod, fchmod, fchmodat; chown, fchown, lchown, fchownat; utimensat and utimes.
- * There are no credentials yet (every task is root), so no permission check fails: what is left
- * is Linux's argument checking (EINVAL for unknown flags and bad times, EFAULT, EBADF, ENOENT,
- * ENOTDIR, ELOOP from the lookup) and what a change does to the inode: chmod keeps the file type
- * and sets the 07777 bits; chown of a non-directory clears S_ISUID, and S_ISGID when group
- * execute is set (notify_change's ATTR_KILL_SUID/ATTR_KILL_SGID, done even for root); each
- * change sets ctime to now, utimensat sets atime and mtime (UTIME_NOW, UTIME_OMIT).
+ * fs/utimes.c: chmod, fchmod, fchmodat; chown, fchown, lchown, fchownat; utimensat, utimes and
+ * utime.
+ * Linux's argument checking (EINVAL for unknown flags and bad times, EFAULT, EBADF, ENOENT,
+ * ENOTDIR, ELOOP, EACCES from the lookup), then its permission rules (setattr_prepare,
+ * notify_change): chmod only by the owner or with CAP_FOWNER, and S_ISGID dropped when the
+ * caller is not in the file's group and lacks CAP_FSETID; chown of the owner only with
+ * CAP_CHOWN, of the group by the owner to one of its groups or with CAP_CHOWN; setting explicit
+ * times only by the owner or with CAP_FOWNER (EPERM), setting them to now also with write
+ * permission (EACCES). What a change does to the inode: chmod keeps the file type and sets the
+ * 07777 bits; chown of a non-directory clears S_ISUID, and S_ISGID when group execute is set
+ * (ATTR_KILL_SUID/ATTR_KILL_SGID, done even for root); each change sets ctime to now,
+ * utimensat sets atime and mtime (UTIME_NOW, UTIME_OMIT).
  */
+#include "fs/mount.h"
 #include "fs/vfs.h"
 #include "fs/fdtable.h"
 #include "fs/syscalls.h"
+#include "kernel/cred.h"
 #include "kernel/errno.h"
+#include "kernel/sched.h"
 #include "kernel/ktime.h"
 #include "mm/uaccess.h"
 
-#define S_IXGRP 00010
 #define UTIME_NOW ((1L << 30) - 1)
 #define UTIME_OMIT ((1L << 30) - 2)
 
-/* Sets the permission bits of inode (chmod_common). */
+/*
+ * The new mode as setattr_prepare allows it: EPERM unless the caller owns the inode or has
+ * CAP_FOWNER; S_ISGID dropped unless gid (the group the file will have) is one of the caller's
+ * or it has CAP_FSETID.
+ */
+static long setattr_mode(const struct inode *inode, u32 gid, u32 *mode)
+{
+	if (!inode_owner_or_capable(inode))
+		return -EPERM;
+	if (!in_group_p(gid) && !capable(CAP_FSETID))
+		*mode &= ~(u32)S_ISGID;
+	return 0;
+}
+
+/* Sets the permission bits of inode (chmod_common, then notify_change's checks). */
 static long chmod_common(struct inode *inode, u32 mode)
 {
-	inode->i_mode = (inode->i_mode & S_IFMT) | (mode & S_IALLUGO);
+	if (inode_is_readonly(inode))
+		return -EROFS; /* mnt_want_write, before anything else */
+	mode &= S_IALLUGO;
+	long err = setattr_mode(inode, inode->i_gid, &mode);
+
+	if (err)
+		return err;
+	inode->i_mode = (inode->i_mode & S_IFMT) | mode;
 	inode->i_ctime = current_time_ns();
 	return 0;
 }
@@ -69,18 +97,63 @@ long sys_fchmod(unsigned int fd, u32 mode)
 	return err;
 }
 
-/* Sets owner and group ((u32)-1: unchanged), clearing set-id bits as notify_change does. */
+/* May the caller give the inode owner uid (Linux's chown_ok)? */
+static bool chown_ok(const struct inode *inode, u32 uid)
+{
+	if (inode->i_uid == current->cred.fsuid && uid == inode->i_uid)
+		return true;
+	return capable(CAP_CHOWN);
+}
+
+/* May the caller give the inode group gid: its owner to one of its groups (chgrp_ok)? */
+static bool chgrp_ok(const struct inode *inode, u32 gid)
+{
+	if (inode->i_uid == current->cred.fsuid && (gid == inode->i_gid || in_group_p(gid)))
+		return true;
+	return capable(CAP_CHOWN);
+}
+
+/*
+ * Sets owner and group ((u32)-1: unchanged), as chown_common and notify_change: a non-directory
+ * loses S_ISUID, and S_ISGID when group execute is set; then setattr_prepare's checks (EPERM),
+ * with those of chmod when a bit is to go. Nothing changes when a check fails.
+ */
 static long chown_common(struct inode *inode, u32 user, u32 group)
 {
-	if (user != (u32)-1)
-		inode->i_uid = user;
-	if (group != (u32)-1)
-		inode->i_gid = group;
-	if ((inode->i_mode & S_IFMT) != S_IFDIR) {
-		inode->i_mode &= ~(u32)S_ISUID;
-		if ((inode->i_mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP))
-			inode->i_mode &= ~(u32)S_ISGID;
+	if (inode_is_readonly(inode))
+		return -EROFS; /* do_fchownat's mnt_want_write */
+	u32 mode = inode->i_mode & S_IALLUGO, uid = inode->i_uid, gid = inode->i_gid;
+	bool mode_changes = false;
+
+	if (!S_ISDIR(inode->i_mode)) {
+		if (mode & S_ISUID) {
+			mode &= ~(u32)S_ISUID;
+			mode_changes = true;
+		}
+		if ((mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP)) {
+			mode &= ~(u32)S_ISGID;
+			mode_changes = true;
+		}
 	}
+	if (user != (u32)-1) {
+		if (!chown_ok(inode, user))
+			return -EPERM;
+		uid = user;
+	}
+	if (group != (u32)-1) {
+		if (!chgrp_ok(inode, group))
+			return -EPERM;
+		gid = group;
+	}
+	if (mode_changes) {
+		long err = setattr_mode(inode, gid, &mode);
+
+		if (err)
+			return err;
+	}
+	inode->i_uid = uid;
+	inode->i_gid = gid;
+	inode->i_mode = (inode->i_mode & S_IFMT) | mode;
 	inode->i_ctime = current_time_ns();
 	return 0;
 }
@@ -129,11 +202,31 @@ static bool nsec_valid(long nsec)
 	return nsec == UTIME_OMIT || nsec == UTIME_NOW || (nsec >= 0 && nsec <= 999999999);
 }
 
+/*
+ * Who may set the times (notify_change's ATTR_TOUCH and setattr_prepare's ATTR_TIMES_SET):
+ * to now (times NULL, or both UTIME_NOW) the owner, CAP_FOWNER or a caller with write
+ * permission (else EACCES); anything else only the owner or CAP_FOWNER (EPERM).
+ */
+static long may_utimes(struct inode *inode, const struct timespec64 *times)
+{
+	if (inode_owner_or_capable(inode))
+		return 0;
+	if (!times || (times[0].tv_nsec == UTIME_NOW && times[1].tv_nsec == UTIME_NOW))
+		return inode_permission(inode, MAY_WRITE);
+	return -EPERM;
+}
+
 /* Sets atime and mtime from times (NULL: now) and ctime to now (vfs_utimes). */
 static long vfs_utimes(struct inode *inode, const struct timespec64 *times)
 {
 	u64 now = current_time_ns();
+	long err;
 
+	if (inode_is_readonly(inode))
+		return -EROFS; /* vfs_utimes' mnt_want_write, before setattr_prepare */
+	err = may_utimes(inode, times);
+	if (err)
+		return err;
 	if (!times) {
 		inode->i_atime = inode->i_mtime = now;
 	} else {
@@ -219,4 +312,25 @@ long sys_utimes(const char __user *filename, const struct old_timeval __user *ut
 		}
 	}
 	return do_utimes(AT_FDCWD, filename, utimes ? t : NULL, 0);
+}
+
+/* struct utimbuf of utime(2): whole seconds. */
+struct utimbuf {
+	s64 actime;
+	s64 modtime;
+};
+
+/* utime(2): utimes with whole seconds (NULL: now, with utimensat's permission rules). */
+long sys_utime(const char __user *filename, const struct utimbuf __user *times)
+{
+	struct utimbuf tb;
+	struct timespec64 t[2];
+
+	if (times) {
+		if (copy_from_user(&tb, times, sizeof(tb)))
+			return -EFAULT;
+		t[0] = (struct timespec64){ .tv_sec = tb.actime };
+		t[1] = (struct timespec64){ .tv_sec = tb.modtime };
+	}
+	return do_utimes(AT_FDCWD, filename, times ? t : NULL, 0);
 }

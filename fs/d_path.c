@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Paths from inodes: d_path() and getcwd(). */
 #include "fs/vfs.h"
+#include "fs/mount.h"
 #include "fs/fs_struct.h"
 #include "fs/syscalls.h"
 #include "kernel/errno.h"
@@ -20,7 +21,12 @@ char *d_path(struct inode *inode, char *buf, size_t size)
 	}
 	while (inode != fs_root) {
 		struct dentry *d = inode->i_dentry;
+		struct mount *m = inode_mount(inode);
 
+		if (!d && m && m->mnt_root == inode && m->mnt_parent != m) {
+			inode = m->mnt_mountpoint; /* a mount's root: on at its mount point */
+			continue;
+		}
 		if (!d)
 			return ERR_PTR(-ENOENT);
 		if ((size_t)(p - buf) < d->d_len + 1)

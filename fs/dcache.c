@@ -99,6 +99,11 @@ static struct dentry *scan_positives(struct d_list *node, struct d_list *head, s
 	return NULL;
 }
 
+struct dentry *d_first_child(struct inode *dir)
+{
+	return scan_positives(&dir->i_subdirs, &dir->i_subdirs, 1);
+}
+
 bool d_dir_empty(struct inode *dir)
 {
 	return !scan_positives(&dir->i_subdirs, &dir->i_subdirs, 1);

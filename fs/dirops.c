@@ -2,14 +2,24 @@
 /*
  * Changing the tree: creating, removing and renaming names, with Linux's checks in Linux's order
  * (fs/namei.c's do_mkdirat, do_unlinkat, do_rmdir, do_renameat2 and the may_create/may_delete
- * rules), and the tmpfs bookkeeping of link counts, directory sizes and times.
+ * rules: write and search permission on the directory, the sticky bit), new names owned by the
+ * caller's file-system ids, and the tmpfs bookkeeping of link counts, directory sizes and times.
  */
 #include "fs/ramfs.h"
+#include "fs/fs_context.h"
+#include "fs/mount.h"
 #include "fs/fs_struct.h"
 #include "fs/syscalls.h"
+#include "kernel/cred.h"
 #include "kernel/errno.h"
 #include "kernel/string.h"
 #include "mm/slab.h"
+
+/* What an entry adds to its directory's st_size: tmpfs's 20 bytes; ramfs keeps 0. */
+static s64 bogo_dirent_size(struct inode *dir)
+{
+	return dir->i_sb->s_magic == RAMFS_MAGIC ? 0 : BOGO_DIRENT_SIZE;
+}
 
 int vfs_add_entry(struct inode *dir, const char *name, u32 len, struct inode *inode)
 {
@@ -17,7 +27,7 @@ int vfs_add_entry(struct inode *dir, const char *name, u32 len, struct inode *in
 		return -ENOMEM;
 	if (S_ISDIR(inode->i_mode))
 		dir->i_nlink++;
-	dir->i_size += BOGO_DIRENT_SIZE;
+	dir->i_size += bogo_dirent_size(dir);
 	inode_touch(dir);
 	return 0;
 }
@@ -28,7 +38,7 @@ static void dir_remove(struct dentry *dentry)
 	struct inode *dir = dentry->d_parent, *inode = dentry->d_inode;
 
 	d_delete(dentry);
-	dir->i_size -= BOGO_DIRENT_SIZE;
+	dir->i_size -= bogo_dirent_size(dir);
 	inode_touch(dir);
 	inode->i_ctime = dir->i_ctime;
 	if (S_ISDIR(inode->i_mode)) {
@@ -43,12 +53,20 @@ int vfs_mknod(struct inode *dir, const char *name, u32 len, u32 mode, u32 rdev, 
 {
 	if (!dir->i_nlink)
 		return -ENOENT;
+	int err = may_create_perm(dir);
+	if (err)
+		return err;
+	if ((S_ISCHR(mode) || (mode & S_IFMT) == S_IFBLK) && !capable(CAP_MKNOD))
+		return -EPERM;
 	if (dir->i_sb->s_fixed)
 		return -EPERM;
+	err = shmem_reserve_inode(dir->i_sb); /* tmpfs nr_inodes= */
+	if (err)
+		return err;
 	struct inode *inode = ramfs_new_inode(dir, mode, rdev);
 	if (!inode)
 		return -ENOMEM;
-	int err = vfs_add_entry(dir, name, len, inode);
+	err = vfs_add_entry(dir, name, len, inode);
 	if (err || !res)
 		iput(inode);
 	else
@@ -60,14 +78,20 @@ int vfs_symlink(struct inode *dir, const char *name, u32 len, const char *target
 {
 	if (!dir->i_nlink)
 		return -ENOENT;
+	int err = may_create_perm(dir);
+	if (err)
+		return err;
 	if (dir->i_sb->s_fixed)
 		return -EPERM;
 	size_t tlen = strlen(target);
+	err = shmem_reserve_inode(dir->i_sb);
+	if (err)
+		return err;
 	struct inode *inode = ramfs_new_inode(dir, S_IFLNK | S_IRWXUGO, 0);
 	if (!inode)
 		return -ENOMEM;
 	inode->i_link = kmalloc(tlen + 1, GFP_KERNEL);
-	int err = -ENOMEM;
+	err = -ENOMEM;
 	if (inode->i_link) {
 		memcpy(inode->i_link, target, tlen + 1);
 		inode->i_size = (s64)tlen;
@@ -77,11 +101,17 @@ int vfs_symlink(struct inode *dir, const char *name, u32 len, const char *target
 	return err;
 }
 
-/* Linux's may_delete(): whether the entry may be removed from dir (or replaced by a rename). */
+/*
+ * Linux's may_delete(): whether the entry may be removed from dir (or replaced by a rename):
+ * write and search permission on dir and the sticky rule first, then the entry's type.
+ */
 static int may_delete(struct inode *dir, struct dentry *victim, bool isdir)
 {
 	struct inode *inode = victim->d_inode;
+	int err = may_delete_perm(dir, inode);
 
+	if (err)
+		return err;
 	if (isdir) {
 		if (!S_ISDIR(inode->i_mode))
 			return -ENOTDIR;
@@ -132,7 +162,7 @@ int vfs_rmdir(struct inode *dir, struct dentry *dentry)
  * Linux's filename_create(): walks to where name would be created and checks it is free. On
  * success nd holds the parent directory and the name (nd_release() it).
  */
-static int filename_create(int dfd, const char *name, bool want_dir, struct nameidata *nd)
+int filename_create(int dfd, const char *name, bool want_dir, struct nameidata *nd)
 {
 	int err = path_parentat(dfd, name, nd);
 
@@ -148,8 +178,8 @@ static int filename_create(int dfd, const char *name, bool want_dir, struct name
 			err = -EEXIST;
 		else if (nd->last_slash && !want_dir)
 			err = -ENOENT; /* "newfile/" asks for a directory */
-		else
-			return 0;
+		else if (!(err = mnt_want_write(nd->dir)))
+			return 0; /* EROFS only once the name is known to be free */
 	}
 	nd_release(nd);
 	return err;
@@ -213,7 +243,7 @@ long do_unlinkat(int dfd, const char *name)
 		return err;
 	if (nd.last_type != LAST_NORM) {
 		err = -EISDIR;
-	} else {
+	} else if (!(err = mnt_want_write(nd.dir))) {
 		struct dentry *d = lookup_for_change(nd.dir, nd.last, nd.last_len);
 
 		if (IS_ERR(d))
@@ -250,6 +280,9 @@ static long do_rmdir(int dfd, const char *name)
 	default: {
 		struct dentry *d = lookup_for_change(nd.dir, nd.last, nd.last_len);
 
+		err = mnt_want_write(nd.dir); /* before the name is looked at */
+		if (err)
+			break;
 		if (IS_ERR(d))
 			err = (int)PTR_ERR(d);
 		else if (!d)
@@ -314,12 +347,20 @@ static int vfs_rename(struct inode *old_dir, struct dentry *old, struct inode *n
 	err = may_delete(old_dir, old, is_dir);
 	if (!err && !target && !new_dir->i_nlink)
 		err = -ENOENT;
+	if (!err && !target)
+		err = may_create_perm(new_dir);
 	if (!err && target)
 		err = may_delete(new_dir, target, is_dir);
 	if (err)
 		return err;
 	if (old_dir->i_sb->s_fixed)
 		return -EPERM;
+	/* a directory moving to another parent gets a new "..": it must be writable */
+	if (new_dir != old_dir && is_dir) {
+		err = inode_permission(source, MAY_WRITE);
+		if (err)
+			return err;
+	}
 	if ((source->i_flags & S_MOUNTPOINT) ||
 	    (target && (target->d_inode->i_flags & S_MOUNTPOINT)))
 		return -EBUSY;
@@ -336,8 +377,8 @@ static int vfs_rename(struct inode *old_dir, struct dentry *old, struct inode *n
 		iput(victim);
 	}
 	d_delete(old);
-	old_dir->i_size -= BOGO_DIRENT_SIZE;
-	new_dir->i_size += BOGO_DIRENT_SIZE;
+	old_dir->i_size -= bogo_dirent_size(old_dir);
+	new_dir->i_size += bogo_dirent_size(new_dir);
 	if (is_dir) {
 		old_dir->i_nlink--;
 		new_dir->i_nlink++;
@@ -375,6 +416,9 @@ static long do_renameat2(int olddfd, const char *from, int newdfd, const char *t
 	if (flags & RENAME_NOREPLACE)
 		err = -EEXIST;
 	if (new_nd.last_type != LAST_NORM)
+		goto out;
+	err = mnt_want_write(old_nd.dir);
+	if (err)
 		goto out;
 	struct dentry *trap = rename_trap(new_nd.dir, old_nd.dir);
 	struct dentry *old = lookup_for_change(old_nd.dir, old_nd.last, old_nd.last_len);
@@ -435,14 +479,17 @@ long sys_rename(const char __user *oldname, const char __user *newname)
 int vfs_link(struct inode *inode, struct inode *dir, const char *name, u32 len)
 {
 	if (dir->i_sb != inode->i_sb)
-		return -EXDEV;
+		return -EXDEV; /* do_linkat's check of the mounts */
+	int err = may_create_perm(dir);
+	if (err)
+		return err;
 	if (dir->i_sb->s_fixed)
 		return -EPERM;
 	if (S_ISDIR(inode->i_mode))
 		return -EPERM;
 	if (!inode->i_nlink)
 		return -ENOENT;
-	int err = vfs_add_entry(dir, name, len, inode);
+	err = vfs_add_entry(dir, name, len, inode);
 	if (err)
 		return err;
 	inode->i_nlink++;
@@ -517,6 +564,7 @@ long sys_mknodat(int dfd, const char __user *filename, u32 mode, unsigned int de
 		return PTR_ERR(name);
 	int err = filename_create(dfd, name, false, &nd);
 	if (!err) {
+		mode = mode_strip_sgid(nd.dir, mode);
 		mode = (mode & S_IFMT) | ((mode & ~S_IFMT) & ~current_umask() & S_IALLUGO);
 		err = vfs_mknod(nd.dir, nd.last, nd.last_len, mode,
 				(mode & S_IFMT) == S_IFCHR || (mode & S_IFMT) == S_IFBLK ? dev : 0,

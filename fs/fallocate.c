@@ -4,8 +4,9 @@
  * then, for a tmpfs (ramfs) regular file, mode 0 and FALLOC_FL_KEEP_SIZE allocate the pages of
  * the range (growing the size unless KEEP_SIZE) and FALLOC_FL_PUNCH_HOLE | KEEP_SIZE zeroes the
  * range and frees its whole pages; every other mode is EOPNOTSUPP, as tmpfs's. RLIMIT_FSIZE is
- * not applied (Warden's writes do not apply it either).
+ * not applied here (write(2) applies it: fs/ramfs.c).
  */
+#include "fs/fs_context.h"
 #include "fs/vfs.h"
 #include "fs/fdtable.h"
 #include "fs/filemap.h"
@@ -72,16 +73,23 @@ static int shmem_allocate(struct inode *inode, int mode, s64 offset, s64 len)
 {
 	u64 end = (u64)offset + (u64)len, start_pg = (u64)offset / PAGE_SIZE;
 	u64 end_pg = (end + PAGE_SIZE - 1) / PAGE_SIZE, max_blocks = nr_managed_frames() / 2;
+	u64 used = nr_file_pages;
+	struct super_block *sb = inode->i_sb;
+
+	if (sb->s_max_blocks) { /* a tmpfs mounted with its own size= */
+		max_blocks = sb->s_max_blocks;
+		used = sb->s_used_blocks;
+	}
 
 	if ((inode->i_seals & F_SEAL_GROW) && (s64)end > inode->i_size)
 		return -EPERM;
-	/* tmpfs's size limit (half the RAM): a range that cannot fit is refused at once */
+	/* tmpfs's size limit (default half the RAM): a range that cannot fit is refused at once */
 	if (end_pg - start_pg > max_blocks)
 		return -ENOSPC;
 	u64 missing = 0;
 	for (u64 pg = start_pg; pg < end_pg; pg++)
 		missing += !filemap_get_page(inode, pg, false);
-	if (nr_file_pages + missing > max_blocks)
+	if (used + missing > max_blocks)
 		return -ENOSPC; /* before any page is taken: Linux undoes a failed allocation */
 	for (u64 pg = start_pg; pg < end_pg; pg++)
 		if (!filemap_get_page(inode, pg, true))
@@ -126,7 +134,7 @@ long sys_fallocate(int fd, int mode, s64 offset, s64 len)
 		err = -ENODEV;
 	else if ((u64)offset + (u64)len > (u64)MAX_LFS_FILESIZE) /* s_maxbytes, or wrapped */
 		err = -EFBIG;
-	else if (inode->i_sb != &rootfs_sb || inode->i_fop == &hugetlbfs_file_operations)
+	else if (inode->i_sb->s_magic != TMPFS_MAGIC || inode->i_fop == &hugetlbfs_file_operations)
 		err = -EOPNOTSUPP; /* no fallocate in the file's operations (proc) */
 	else if (mode & ~(FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE))
 		err = -EOPNOTSUPP; /* what tmpfs does not do */

@@ -68,9 +68,15 @@ static long f_dupfd(unsigned int from, struct file *f, unsigned int flags)
 /* The flags F_SETFL may change; the others stay. */
 #define SETFL_MASK (O_APPEND | O_NONBLOCK | O_DIRECT | O_NOATIME)
 
-/* F_SETFL: O_DIRECT is EINVAL except on a pipe; the rest of SETFL_MASK is taken as is. */
+/*
+ * F_SETFL: O_NOATIME of another user's file is EPERM, O_DIRECT is EINVAL except on a pipe; the
+ * rest of SETFL_MASK is taken as is.
+ */
 static long setfl(struct file *f, unsigned long arg)
 {
+	/* O_NOATIME may be turned on only by the owner or with CAP_FOWNER (Linux's setfl) */
+	if ((arg & O_NOATIME) && !(f->f_flags & O_NOATIME) && !inode_owner_or_capable(f->f_inode))
+		return -EPERM;
 	/* Only a pipe takes O_DIRECT (packet mode); memory files have no direct I/O in 6.1. */
 	if ((arg & O_DIRECT) && !S_ISFIFO(f->f_inode->i_mode))
 		return -EINVAL;

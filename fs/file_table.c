@@ -2,7 +2,9 @@
 /* Open files: allocation and reference counting. */
 #include "fs/devices.h"
 #include "fs/ramfs.h"
+#include "fs/mount.h"
 #include "mm/slab.h"
+#include "kernel/sched.h"
 
 struct file *alloc_file(struct inode *inode, u32 flags, const struct file_operations *fop)
 {
@@ -26,6 +28,7 @@ struct file *alloc_file(struct inode *inode, u32 flags, const struct file_operat
 	}
 	f->f_inode = iget(inode);
 	f->f_op = fop;
+	sb_active_get(inode->i_sb); /* an open file keeps its mount busy */
 	return f;
 }
 
@@ -35,16 +38,47 @@ struct file *get_file(struct file *f)
 	return f;
 }
 
-void fput(struct file *f)
+/* Frees a file whose last reference is gone: its release, then its inode and mount. */
+static void __fput(struct file *f)
 {
-	if (--f->f_count)
-		return;
 	if (f->f_op && f->f_op->release)
 		f->f_op->release(f->f_inode, f);
-	if (f->f_mode & FMODE_WRITER)
-		f->f_inode->i_writecount--;
-	iput(f->f_inode);
+	struct inode *inode = f->f_inode;
+	struct super_block *sb = inode->i_sb;
+
+	if (f->f_mode & FMODE_WRITER) {
+		inode->i_writecount--;
+		sb->s_writers--;
+	}
 	kfree(f);
+	iput(inode);
+	sb_active_put(sb); /* may free a lazily unmounted file system */
+}
+
+/*
+ * Drops a reference; the last one frees the file. A release may drop the last reference to other
+ * files (a unix socket's queue holds the files passed in SCM_RIGHTS messages, which may be
+ * sockets holding more): those are queued on the task and freed by the outermost fput in a loop,
+ * as Linux defers them to task work, so a chain of any length never nests on the kernel stack.
+ */
+void fput(struct file *f)
+{
+	struct task_struct *t = current;
+
+	if (--f->f_count)
+		return;
+	if (t->fput_running) {
+		f->f_put_next = t->fput_pending;
+		t->fput_pending = f;
+		return;
+	}
+	t->fput_running = true;
+	__fput(f);
+	while ((f = t->fput_pending)) {
+		t->fput_pending = f->f_put_next;
+		__fput(f);
+	}
+	t->fput_running = false;
 }
 
 struct inode *file_inode(struct file *f)

@@ -5,6 +5,7 @@
  * page at offset 0 itself), and grows a level at a time when a larger offset is written.
  */
 #include "fs/vfs.h"
+#include "fs/fs_context.h"
 #include "mm/frame.h"
 
 #define PT_SHIFT 9
@@ -56,6 +57,8 @@ struct page *filemap_get_page(struct inode *inode, u64 pgoff, bool create)
 		slot = (void **)*slot + ((pgoff >> (PT_SHIFT * (h - 1))) & (PT_SLOTS - 1));
 	}
 	if (!*slot && create) {
+		if (shmem_full(inode->i_sb))
+			return NULL; /* tmpfs size=: the writer says ENOSPC */
 		struct page *page = alloc_page(GFP_ZERO);
 
 		if (!page)
@@ -63,6 +66,7 @@ struct page *filemap_get_page(struct inode *inode, u64 pgoff, bool create)
 		*slot = page;
 		t->nrpages++;
 		nr_file_pages++;
+		inode->i_sb->s_used_blocks++;
 	}
 	return *slot;
 }
@@ -103,8 +107,10 @@ static void pt_remove(struct page_tree *t, void **slot, u32 h, u64 base, u64 sta
 void filemap_remove_from(struct inode *inode, u64 start)
 {
 	struct page_tree *t = &inode->i_pages;
+	u64 before = t->nrpages;
 
 	pt_remove(t, &t->root, t->height, 0, start, ~0ULL);
+	inode->i_sb->s_used_blocks -= before - t->nrpages;
 	if (!t->root)
 		t->height = 0;
 }
@@ -112,8 +118,10 @@ void filemap_remove_from(struct inode *inode, u64 start)
 void filemap_remove_range(struct inode *inode, u64 start, u64 end)
 {
 	struct page_tree *t = &inode->i_pages;
+	u64 before = t->nrpages;
 
 	pt_remove(t, &t->root, t->height, 0, start, end);
+	inode->i_sb->s_used_blocks -= before - t->nrpages;
 	if (!t->root)
 		t->height = 0;
 }

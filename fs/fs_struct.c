@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Working directories and umasks. */
 #include "fs/fs_struct.h"
+#include "fs/mount.h"
 #include "kernel/sched.h"
 #include "mm/slab.h"
 
@@ -14,6 +15,7 @@ static struct fs_struct *fs_alloc(struct inode *pwd, u32 umask)
 	fs->count = 1;
 	fs->umask = umask;
 	fs->pwd = iget(pwd);
+	sb_active_get(pwd->i_sb); /* a working directory keeps its mount busy */
 	return fs;
 }
 
@@ -31,8 +33,12 @@ void put_fs(struct fs_struct *fs)
 {
 	if (--fs->count)
 		return;
-	iput(fs->pwd);
+	struct inode *pwd = fs->pwd;
+	struct super_block *sb = pwd->i_sb;
+
 	kfree(fs);
+	iput(pwd);
+	sb_active_put(sb);
 }
 
 struct inode *current_pwd(void)

@@ -5,6 +5,8 @@
  * drops its reference to its parent, which may free that one too, so the walk up is a loop.
  */
 #include "fs/vfs.h"
+#include "fs/proc.h"
+#include "fs/fs_context.h"
 #include "fs/pipe.h"
 #include "kernel/errno.h"
 #include "kernel/panic.h"
@@ -17,11 +19,9 @@
 /* st_dev of each file system: anonymous devices 0:N, as Linux gives in-memory file systems. */
 /* Magic numbers: TMPFS_MAGIC (the initramfs root is a tmpfs), PROC_SUPER_MAGIC, PIPEFS_MAGIC. */
 struct super_block rootfs_sb = { .s_dev = 2, .s_blocksize = PAGE_SIZE, .s_magic = 0x01021994 };
-struct super_block proc_sb = { .s_dev = 22,
-			       .s_blocksize = 1024,
-			       .s_fixed = true,
-			       .s_magic = 0x9fa0,
-			       .s_statfs_flags = 0x1000 };
+struct super_block proc_sb = {
+	.s_dev = 22, .s_blocksize = 1024, .s_fixed = true, .s_magic = 0x9fa0
+};
 struct super_block pipefs_sb = { .s_dev = 13, .s_blocksize = PAGE_SIZE, .s_magic = 0x50495045 };
 
 static u64 last_ino;
@@ -40,7 +40,7 @@ struct inode *new_inode(struct super_block *sb, u32 mode)
 
 	if (!inode)
 		return NULL;
-	inode->i_ino = ++last_ino;
+	inode->i_ino = sb->s_next_ino ? sb->s_next_ino++ : ++last_ino;
 	sb->s_nr_inodes++;
 	inode->i_mode = mode;
 	inode->i_nlink = 1;
@@ -59,17 +59,6 @@ struct inode *iget(struct inode *inode)
 void inode_touch(struct inode *inode)
 {
 	inode->i_mtime = inode->i_ctime = current_time_ns();
-}
-
-int inode_permission(struct inode *inode, int mask)
-{
-	/* Root may do anything, except run a file that has no x bit at all. */
-	if ((mask & MAY_EXEC) && !S_ISDIR(inode->i_mode) && !(inode->i_mode & S_IXUGO))
-		return -EACCES;
-	/* A sysctl file: the owner's bits (Linux's test_perm for root), so 0444 is read-only. */
-	if ((inode->i_flags & S_SYSCTL) && (mask & ~(inode->i_mode >> 6) & 7))
-		return -EACCES;
-	return 0;
 }
 
 /* Frees an unused inode and what it owns; returns its parent directory's reference to drop. */
@@ -97,8 +86,10 @@ static struct inode *evict(struct inode *inode)
 		free_pipe_info(inode->i_pipe);
 		break;
 	}
-	inode->i_sb->s_nr_inodes--;
+	struct super_block *sb = inode->i_sb;
+	sb->s_nr_inodes--;
 	kfree(inode);
+	sb_inode_gone(sb); /* an unmounted file system goes with its last inode */
 	return parent;
 }
 

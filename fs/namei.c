@@ -9,9 +9,12 @@
  * The rules: "" is ENOENT; a path of PATH_MAX bytes or more, or a component of more than NAME_MAX,
  * is ENAMETOOLONG; a component other than the last that is not a directory is ENOTDIR, as is a
  * trailing slash after a non-directory; a trailing slash also makes a final symlink be followed;
- * ".." of the root is the root; more than MAXSYMLINKS symlinks in one resolution is ELOOP.
+ * ".." of the root is the root; more than MAXSYMLINKS symlinks in one resolution is ELOOP; a
+ * component (the last one too, and "." and "..") in a directory the caller may not search is
+ * EACCES (Linux's may_lookup).
  */
 #include "fs/vfs.h"
+#include "fs/mount.h"
 #include "fs/fdtable.h"
 #include "fs/fs_struct.h"
 #include "kernel/errno.h"
@@ -120,11 +123,21 @@ static char *nd_get_link(struct nameidata *nd, struct inode *link, const char **
 	const char *s = body;
 	if (*s == '/') {
 		nd_set_dir(nd, iget(fs_root));
+		nd->mnt = mount_table;
 		while (*s == '/')
 			s++;
 	}
 	*start = s;
 	return body;
+}
+
+/* Follows a magic link (Linux's proc_fd_link and nd_jump_link): counts it as a symlink (ELOOP
+ * past MAXSYMLINKS) and returns the inode it reaches, a reference, or an ERR_PTR. */
+static struct inode *nd_jump_target(struct nameidata *nd, struct inode *link)
+{
+	if (++nd->total_links > MAXSYMLINKS)
+		return ERR_PTR(-ELOOP);
+	return link->i_jump_link(link);
 }
 
 /*
@@ -155,6 +168,10 @@ static int link_path_walk(struct nameidata *nd, const char *name)
 			name = stack[depth].rest;
 			continue;
 		}
+		/* may_lookup: each component needs search permission on the directory it is in */
+		err = inode_permission(nd->dir, MAY_EXEC);
+		if (err)
+			break;
 		const char *comp = name;
 		u32 len = 0;
 		while (comp[len] && comp[len] != '/')
@@ -175,13 +192,31 @@ static int link_path_walk(struct nameidata *nd, const char *name)
 		if (type == LAST_DOT)
 			continue;
 		if (type == LAST_DOTDOT) {
-			nd_set_dir(nd, iget(d_parent_dir(nd->dir)));
+			nd_set_dir(nd, follow_dotdot(nd->dir, &nd->mnt));
 			continue;
 		}
 		struct inode *child = lookup_child(nd->dir, comp, len);
 		if (IS_ERR(child)) {
 			err = (int)PTR_ERR(child);
 			break;
+		}
+		child = follow_mount(child, &nd->mnt);
+		if (S_ISLNK(child->i_mode) && child->i_jump_link) {
+			struct inode *target = nd_jump_target(nd, child);
+
+			iput(child);
+			if (IS_ERR(target)) {
+				err = (int)PTR_ERR(target);
+				break;
+			}
+			if (!S_ISDIR(target->i_mode)) {
+				iput(target);
+				err = -ENOTDIR;
+				break;
+			}
+			nd_set_dir(nd, target);
+			nd->mnt = inode_mount(target) ? inode_mount(target) : nd->mnt;
+			continue;
 		}
 		if (S_ISLNK(child->i_mode)) {
 			const char *start;
@@ -214,6 +249,17 @@ static int link_path_walk(struct nameidata *nd, const char *name)
 int nd_follow_link(struct nameidata *nd, struct inode *link)
 {
 	const char *start;
+
+	if (link->i_jump_link) {
+		struct inode *target = nd_jump_target(nd, link);
+
+		if (IS_ERR(target))
+			return (int)PTR_ERR(target);
+		nd_set_dir(nd, target);
+		nd->mnt = inode_mount(target) ? inode_mount(target) : nd->mnt;
+		nd->last_type = LAST_JUMP;
+		return 0;
+	}
 	char *body = nd_get_link(nd, link, &start);
 
 	if (IS_ERR(body))
@@ -232,13 +278,14 @@ static struct inode *walk_last(struct nameidata *nd, unsigned int flags)
 		if (nd->last_type == LAST_NORM && nd->last_slash)
 			flags |= LOOKUP_FOLLOW | LOOKUP_DIRECTORY;
 		if (nd->last_type == LAST_DOTDOT) {
-			inode = iget(d_parent_dir(nd->dir));
+			inode = follow_dotdot(nd->dir, &nd->mnt);
 		} else if (nd->last_type != LAST_NORM) {
 			inode = iget(nd->dir);
 		} else {
 			inode = lookup_child(nd->dir, nd->last, nd->last_len);
 			if (IS_ERR(inode))
 				return inode;
+			inode = follow_mount(inode, &nd->mnt);
 			if (S_ISLNK(inode->i_mode) && (flags & LOOKUP_FOLLOW)) {
 				int err = nd_follow_link(nd, inode);
 
@@ -288,11 +335,14 @@ void nd_release(struct nameidata *nd)
 	nd->link_body = NULL;
 }
 
-/* path_lookupat() from a known start directory (whose reference it takes over). */
+/*
+ * path_lookupat() from a known start directory (whose reference it takes over); *mnt, if mnt is
+ * not NULL, gets the mount the result is seen through.
+ */
 static int lookup_from(struct inode *start, const char *name, unsigned int flags,
-		       struct inode **res)
+		       struct inode **res, struct mount **mnt)
 {
-	struct nameidata nd = { .dir = start };
+	struct nameidata nd = { .dir = start, .mnt = inode_mount(start) };
 	int err;
 
 	if (!*name) {
@@ -301,6 +351,8 @@ static int lookup_from(struct inode *start, const char *name, unsigned int flags
 			return -ENOENT;
 		}
 		*res = start;
+		if (mnt)
+			*mnt = nd.mnt;
 		return 0;
 	}
 	err = link_path_walk(&nd, name);
@@ -311,6 +363,11 @@ static int lookup_from(struct inode *start, const char *name, unsigned int flags
 			err = (int)PTR_ERR(inode);
 		else
 			*res = inode;
+		if (mnt)
+			*mnt = nd.mnt;
+		/* a use of the mount (Linux's mntput): MNT_EXPIRE has to ask twice again */
+		if (nd.mnt && !(flags & LOOKUP_NO_EXPIRE))
+			nd.mnt->mnt_expiry_mark = false;
 	}
 	nd_release(&nd);
 	return err;
@@ -318,22 +375,28 @@ static int lookup_from(struct inode *start, const char *name, unsigned int flags
 
 int path_lookupat(int dfd, const char *name, unsigned int flags, struct inode **res)
 {
+	return path_lookup_mnt(dfd, name, flags, res, NULL);
+}
+
+int path_lookup_mnt(int dfd, const char *name, unsigned int flags, struct inode **res,
+		    struct mount **mnt)
+{
 	struct inode *start = path_start(dfd, name, flags);
 
 	if (IS_ERR(start))
 		return (int)PTR_ERR(start);
-	return lookup_from(start, name, flags, res);
+	return lookup_from(start, name, flags, res, mnt);
 }
 
 int vfs_path_lookup(struct inode *start, const char *name, unsigned int flags, struct inode **res)
 {
-	return lookup_from(iget(*name == '/' ? fs_root : start), name, flags, res);
+	return lookup_from(iget(*name == '/' ? fs_root : start), name, flags, res, NULL);
 }
 
 /* path_parentat() from a known start directory (whose reference it takes over). */
 static int parent_from(struct inode *start, const char *name, struct nameidata *nd)
 {
-	*nd = (struct nameidata){ .dir = start };
+	*nd = (struct nameidata){ .dir = start, .mnt = inode_mount(start) };
 	int err = *name ? link_path_walk(nd, name) : -ENOENT;
 	if (err)
 		nd_release(nd);

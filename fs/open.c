@@ -5,9 +5,12 @@
  * Linux 6.1 (build_open_flags, do_open, may_open, do_dentry_open) in order.
  */
 #include "fs/ramfs.h"
+#include "fs/mount.h"
+#include "fs/fs_context.h"
 #include "fs/fdtable.h"
 #include "fs/fs_struct.h"
 #include "fs/syscalls.h"
+#include "kernel/cred.h"
 #include "kernel/errno.h"
 #include "kernel/sched.h"
 #include "kernel/string.h"
@@ -32,6 +35,9 @@ static struct file *vfs_open(struct inode *inode, int flags, int acc_mode, bool 
 {
 	if (created)
 		acc_mode = 0;
+	/* do_open: truncating a regular file takes write access to the mount first */
+	else if (S_ISREG(inode->i_mode) && (flags & O_TRUNC) && inode_is_readonly(inode))
+		return ERR_PTR(-EROFS);
 	switch (inode->i_mode & S_IFMT) {
 	case S_IFLNK:
 		return ERR_PTR(-ELOOP);
@@ -42,15 +48,30 @@ static struct file *vfs_open(struct inode *inode, int flags, int acc_mode, bool 
 			return ERR_PTR(-EACCES);
 		break;
 	case S_IFCHR:
+	case S_IFBLK:
+		if (!may_open_dev(inode))
+			return ERR_PTR(-EACCES); /* a nodev mount */
+		/* fallthrough */
 	case S_IFIFO:
 		if (acc_mode & MAY_EXEC)
 			return ERR_PTR(-EACCES);
 		flags &= ~O_TRUNC;
 		break;
+	case S_IFREG:
+		if ((acc_mode & MAY_EXEC) && path_noexec(inode))
+			return ERR_PTR(-EACCES); /* execve from a noexec mount */
+		break;
 	}
+	/* sb_permission and do_dentry_open's mnt_want_write: special files may still be written */
+	if ((acc_mode & MAY_WRITE) && (S_ISREG(inode->i_mode) || S_ISDIR(inode->i_mode)) &&
+	    inode_is_readonly(inode))
+		return ERR_PTR(-EROFS);
 	int err = inode_permission(inode, acc_mode);
 	if (err)
 		return ERR_PTR(err);
+	/* O_NOATIME only for the owner or CAP_FOWNER (may_open) */
+	if ((flags & O_NOATIME) && !inode_owner_or_capable(inode))
+		return ERR_PTR(-EPERM);
 	/* get_write_access (and handle_truncate's): a running program's file is not written */
 	if ((acc_mode & MAY_WRITE) && S_ISREG(inode->i_mode) && inode->i_exec_count)
 		return ERR_PTR(-ETXTBSY);
@@ -60,6 +81,7 @@ static struct file *vfs_open(struct inode *inode, int flags, int acc_mode, bool 
 	if ((f->f_mode & FMODE_WRITE) && S_ISREG(inode->i_mode)) {
 		inode->i_writecount++; /* get_write_access: execve of it is ETXTBSY until the last
 					  fput */
+		inode->i_sb->s_writers++; /* mnt_want_write: remount ro is EBUSY until then */
 		f->f_mode |= FMODE_WRITER;
 	}
 	if (f->f_op && f->f_op->open) {
@@ -96,7 +118,7 @@ static struct inode *open_last(struct nameidata *nd, int flags, u32 mode, bool *
 		lflags |= LOOKUP_FOLLOW;
 	for (;;) {
 		if (nd->last_type == LAST_DOTDOT) {
-			inode = iget(d_parent_dir(nd->dir));
+			inode = follow_dotdot(nd->dir, &nd->mnt);
 			break;
 		}
 		if (nd->last_type != LAST_NORM) {
@@ -109,6 +131,7 @@ static struct inode *open_last(struct nameidata *nd, int flags, u32 mode, bool *
 			inode = lookup_child(nd->dir, nd->last, nd->last_len);
 			if (IS_ERR(inode))
 				return inode;
+			inode = follow_mount(inode, &nd->mnt);
 		} else {
 			if (nd->last_slash)
 				return ERR_PTR(-EISDIR);
@@ -124,14 +147,21 @@ static struct inode *open_last(struct nameidata *nd, int flags, u32 mode, bool *
 			if (IS_ERR(d))
 				return (struct inode *)d;
 			if (!d) {
-				int err = vfs_mknod(nd->dir, nd->last, nd->last_len,
-						    S_IFREG | (mode & ~current_umask()), 0, &inode);
+				int err = mnt_want_write(nd->dir); /* lookup_open's create_error */
+
+				if (!err) {
+					/* vfs_prepare_mode: S_ISGID stripped, then the umask */
+					mode = mode_strip_sgid(nd->dir, S_IFREG | mode);
+					err = vfs_mknod(nd->dir, nd->last, nd->last_len,
+							S_IFREG | (mode & ~current_umask()), 0,
+							&inode);
+				}
 				if (err)
 					return ERR_PTR(err);
 				*created = true;
 				break;
 			}
-			inode = iget(d->d_inode);
+			inode = follow_mount(iget(d->d_inode), &nd->mnt);
 		}
 	found:
 		if (!S_ISLNK(inode->i_mode) || !(lflags & LOOKUP_FOLLOW))
@@ -179,10 +209,18 @@ static struct file *open_tmpfile(int dfd, const char *name, int flags, u32 mode)
 
 	if (err)
 		return ERR_PTR(err);
-	if (dir->i_sb->s_fixed) {
+	err = mnt_want_write(dir);
+	if (!err)
+		err = inode_permission(dir, MAY_WRITE | MAY_EXEC); /* vfs_tmpfile */
+	if (!err && dir->i_sb->s_fixed)
+		err = -EOPNOTSUPP;
+	if (!err)
+		err = shmem_reserve_inode(dir->i_sb);
+	if (err) {
 		iput(dir);
-		return ERR_PTR(-EOPNOTSUPP);
+		return ERR_PTR(err);
 	}
+	mode = mode_strip_sgid(dir, S_IFREG | mode);
 	inode = ramfs_new_inode(dir, S_IFREG | (mode & ~current_umask()), 0);
 	iput(dir);
 	if (!inode)
@@ -334,6 +372,8 @@ int do_truncate(struct inode *inode, s64 length)
 		if (err)
 			return err;
 	}
+	/* a truncation clears set-user-ID and set-group-ID as a write does (do_truncate) */
+	remove_privs(inode, should_remove_suid(inode));
 	if (length < inode->i_size) {
 		size_t tail = (size_t)(length % PAGE_SIZE);
 
@@ -382,6 +422,10 @@ long sys_truncate(const char __user *path, long length)
 		err = -EISDIR;
 	else if (!S_ISREG(inode->i_mode))
 		err = -EINVAL;
+	else if (inode_is_readonly(inode))
+		err = -EROFS; /* vfs_truncate's mnt_want_write */
+	else if ((err = inode_permission(inode, MAY_WRITE)))
+		; /* vfs_truncate: then write permission */
 	else if (inode->i_exec_count)
 		err = -ETXTBSY; /* vfs_truncate's get_write_access */
 	else
@@ -390,7 +434,10 @@ long sys_truncate(const char __user *path, long length)
 	return err;
 }
 
-/* access() and faccessat2(): whether the caller could use the file in mode (R_OK|W_OK|X_OK). */
+/*
+ * access() and faccessat2(): whether the caller could use the file in mode (R_OK|W_OK|X_OK),
+ * asked with the real uid and gid (the walk too) unless AT_EACCESS, as Linux's do_faccessat.
+ */
 static long do_faccessat(int dfd, const char __user *filename, int mode, int flags)
 {
 	struct inode *inode;
@@ -405,12 +452,27 @@ static long do_faccessat(int dfd, const char __user *filename, int mode, int fla
 	char *name = getname(filename, flags & AT_EMPTY_PATH);
 	if (IS_ERR(name))
 		return PTR_ERR(name);
+	struct cred saved = current->cred;
+	if (!(flags & AT_EACCESS))
+		access_override_creds();
 	long err = path_lookupat(dfd, name, lflags, &inode);
 	putname(name);
-	if (err)
-		return err;
-	err = inode_permission(inode, mode);
-	iput(inode);
+	if (!err) {
+		u32 type = inode->i_mode & S_IFMT;
+		bool special =
+			type == S_IFCHR || type == S_IFBLK || type == S_IFIFO || type == S_IFSOCK;
+
+		if ((mode & X_OK) && type == S_IFREG && path_noexec(inode))
+			err = -EACCES;
+		else
+			err = inode_permission(inode, mode);
+		/* "SuS v2 requires we report a read only fs too" */
+		if (!err && (mode & W_OK) && !special && inode_is_readonly(inode))
+			err = -EROFS;
+		iput(inode);
+	}
+	if (!(flags & AT_EACCESS))
+		access_revert_creds(&saved);
 	return err;
 }
 
@@ -436,6 +498,8 @@ static void set_fs_pwd(struct inode *dir)
 	struct inode *old = fs->pwd;
 
 	fs->pwd = dir;
+	sb_active_get(dir->i_sb); /* umount of its file system is EBUSY */
+	sb_active_put(old->i_sb);
 	iput(old);
 }
 
@@ -448,7 +512,12 @@ long sys_chdir(const char __user *filename)
 		return PTR_ERR(name);
 	long err = path_lookupat(AT_FDCWD, name, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &dir);
 	putname(name);
-	if (!err)
+	if (err)
+		return err;
+	err = inode_permission(dir, MAY_EXEC);
+	if (err)
+		iput(dir);
+	else
 		set_fs_pwd(dir);
 	return err;
 }
@@ -460,10 +529,10 @@ long sys_fchdir(unsigned int fd)
 	if (!f)
 		return -EBADF;
 	long err = -ENOTDIR;
-	if (S_ISDIR(f->f_inode->i_mode)) {
+	if (S_ISDIR(f->f_inode->i_mode))
+		err = inode_permission(f->f_inode, MAY_EXEC);
+	if (!err)
 		set_fs_pwd(iget(f->f_inode));
-		err = 0;
-	}
 	fput(f);
 	return err;
 }

@@ -209,6 +209,8 @@ int create_pipe_files(struct file **files, int flags)
 	struct inode *inode = new_inode(&pipefs_sb, S_IFIFO | 0600);
 	struct pipe_inode_info *pipe = kzalloc(sizeof(*pipe), GFP_KERNEL);
 
+	if (inode)
+		inode_init_owner(inode, NULL); /* get_pipe_inode: the caller's fsuid and fsgid */
 	if (!inode || !pipe) {
 		kfree(pipe);
 		if (inode)

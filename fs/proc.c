@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 /* procfs: /proc, /proc/self, /proc/<pid>/exe and generated files. */
+#include "fs/mount.h"
 #include "fs/proc.h"
 #include "fs/proc_internal.h"
 #include "fs/uio.h"
+#include "kernel/cred.h"
 #include "kernel/errno.h"
 #include "kernel/sched.h"
 #include "kernel/string.h"
@@ -15,6 +17,7 @@ static struct inode *proc_task_dir; /* the entries of every /proc/<pid> (their t
 static struct task_struct *proc_target; /* the task a show() runs for (NULL: current) */
 static struct inode *proc_target_inode; /* the file a show() runs for */
 struct task_struct *(*proc_pid_task)(const struct inode *inode);
+int (*proc_pid_mm_access)(struct inode *inode, unsigned int mode);
 
 struct task_struct *proc_task(void)
 {
@@ -113,6 +116,11 @@ static int proc_file_fill(struct inode *inode, struct seq_buf *m)
  */
 int proc_file_open(struct inode *inode, struct file *file)
 {
+	if (inode->i_ptrace_mode && proc_pid_mm_access) {
+		int err = proc_pid_mm_access(inode, inode->i_ptrace_mode);
+		if (err)
+			return err;
+	}
 	struct seq_buf *m = kzalloc(sizeof(*m), GFP_KERNEL);
 
 	if (!m)
@@ -422,6 +430,7 @@ struct inode *proc_pid_entry(struct inode *tmpl, int pid)
 		inode->i_get_link = tmpl->i_get_link;
 	inode->i_private = tmpl->i_private;
 	inode->i_pid = pid;
+	inode->i_ptrace_mode = tmpl->i_ptrace_mode;
 	return inode;
 }
 
@@ -436,7 +445,18 @@ struct inode *proc_pid_fops_entry(struct inode *tmpl, int pid)
 	inode->i_show = tmpl->i_show;
 	inode->i_private = tmpl->i_private;
 	inode->i_pid = pid;
+	inode->i_ptrace_mode = tmpl->i_ptrace_mode;
 	return inode;
+}
+
+int proc_require_ptrace(const char *name, unsigned int mode)
+{
+	struct dentry *d = d_lookup(proc_task_dir, name, (u32)strlen(name));
+
+	if (!d || !d->d_inode)
+		return -ENOENT;
+	d->d_inode->i_ptrace_mode = mode;
+	return 0;
 }
 
 struct inode *proc_new_file(u32 mode, int (*show)(struct seq_buf *m))
@@ -465,10 +485,12 @@ struct inode *proc_new_dir(struct inode *parent)
 
 int proc_init(void)
 {
-	proc_root = proc_new_dir(fs_root);
+	proc_root = new_inode(&proc_sb, S_IFDIR | 0555);
 	if (!proc_root)
 		return -ENOMEM;
-	proc_root->i_flags |= S_MOUNTPOINT;
+	proc_root->i_fop = &dcache_dir_operations;
+	proc_root->i_nlink = 2;
+	d_init_dir(proc_root, proc_root); /* a file system's root: its own parent */
 	proc_root->i_lookup = proc_root_lookup;
 	proc_task_dir = proc_new_dir(proc_root); /* its reference pins it: it has no entry */
 	if (!proc_task_dir)
@@ -481,7 +503,11 @@ int proc_init(void)
 	if (!err)
 		err = proc_create_file(PROC_ROOT, "meminfo", 0444, meminfo_show);
 	if (!err)
-		err = vfs_add_entry(fs_root, "proc", 4, proc_root);
-	iput(proc_root); /* the root's entry keeps it */
+		err = proc_namespace_init();
+	if (!err)
+		err = vfs_mknod(fs_root, "proc", 4, S_IFDIR | 0555, 0, NULL);
+	if (!err)
+		err = mnt_init(proc_root); /* mounts it on /proc */
+	iput(proc_root); /* the mount keeps it */
 	return err;
 }

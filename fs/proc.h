@@ -132,6 +132,19 @@ struct inode *proc_show_inode(void);
 /* Set by kernel/proc_base.c: the live task (zombies included) with this pid, or NULL. */
 extern struct task_struct *(*proc_pid_task)(const struct inode *inode);
 
+/*
+ * Set by kernel/proc_base.c: may the caller open a /proc/PID file that reads the task's address
+ * space with ptrace access mode (Linux's proc_mem_open through mm_access)? 0, -ESRCH (reaped)
+ * or -EACCES.
+ */
+extern int (*proc_pid_mm_access)(struct inode *inode, unsigned int mode);
+
+/*
+ * Opening the template entry NAME of every /proc/PID needs ptrace access mode on the task (the
+ * files that show its memory: maps, smaps, environ, mem, pagemap). 0 or -ENOENT.
+ */
+int proc_require_ptrace(const char *name, unsigned int mode);
+
 /* /proc itself. */
 struct inode *proc_root_dir(void);
 

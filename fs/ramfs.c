@@ -1,19 +1,24 @@
 // SPDX-License-Identifier: MIT
 /* The ramfs: new inodes, and regular files read and written through the page cache. */
 #include "fs/ramfs.h"
+#include "fs/fs_context.h"
 #include "fs/pipe.h"
 #include "fs/uio.h"
 #include "kernel/errno.h"
+#include "kernel/sched.h"
 #include "kernel/string.h"
 #include "mm/frame.h"
 #include "mm/memfd.h"
 
-struct inode *ramfs_new_inode(struct inode *parent, u32 mode, u32 rdev)
+/* A new inode of sb, set up for its type (see ramfs_new_inode). */
+static struct inode *ramfs_get_inode(struct super_block *sb, struct inode *parent, u32 mode,
+				     u32 rdev)
 {
-	struct inode *inode = new_inode(&rootfs_sb, mode);
+	struct inode *inode = new_inode(sb, mode);
 
 	if (!inode)
 		return NULL;
+	inode_init_owner(inode, parent); /* the caller's fsuid and fsgid (or parent's group) */
 	switch (mode & S_IFMT) {
 	case S_IFREG:
 		inode->i_fop = &ramfs_file_operations;
@@ -22,7 +27,7 @@ struct inode *ramfs_new_inode(struct inode *parent, u32 mode, u32 rdev)
 	case S_IFDIR:
 		inode->i_fop = &dcache_dir_operations;
 		inode->i_nlink = 2;
-		inode->i_size = 2 * BOGO_DIRENT_SIZE;
+		inode->i_size = sb->s_magic == RAMFS_MAGIC ? 0 : 2 * BOGO_DIRENT_SIZE;
 		d_init_dir(inode, parent ? parent : inode);
 		break;
 	case S_IFCHR:
@@ -41,6 +46,16 @@ struct inode *ramfs_new_inode(struct inode *parent, u32 mode, u32 rdev)
 		break;
 	}
 	return inode;
+}
+
+struct inode *ramfs_new_inode(struct inode *parent, u32 mode, u32 rdev)
+{
+	return ramfs_get_inode(parent ? parent->i_sb : &rootfs_sb, parent, mode, rdev);
+}
+
+struct inode *ramfs_new_root(struct super_block *sb, u32 mode)
+{
+	return ramfs_get_inode(sb, NULL, mode, 0);
 }
 
 /* The open of a block device without a driver, or of a socket: ENXIO, as Linux's. */
@@ -92,9 +107,18 @@ static ssize_t ramfs_write(struct file *file, struct iov_iter *from, s64 *ppos)
 
 	if (!iov_iter_count(from))
 		return 0;
+	/* RLIMIT_FSIZE (Linux's generic_write_check_limits): SIGXFSZ and EFBIG at it, else cut */
+	u64 limit = current->signal->rlim[RLIMIT_FSIZE].rlim_cur;
+	if (limit != RLIM_INFINITY && (u64)pos >= limit) {
+		send_sig_xfsz();
+		return -EFBIG;
+	}
 	if (pos >= MAX_LFS_FILESIZE)
 		return -EFBIG;
+	file_remove_privs(file); /* a write clears set-user-ID (generic_file_write_iter) */
 	size_t left = min(iov_iter_count(from), (size_t)(MAX_LFS_FILESIZE - pos));
+	if (limit != RLIM_INFINITY)
+		left = min(left, (size_t)(limit - (u64)pos));
 	while (left) {
 		size_t off = (size_t)(pos % PAGE_SIZE);
 		size_t n = min(PAGE_SIZE - off, left);
@@ -105,7 +129,7 @@ static ssize_t ramfs_write(struct file *file, struct iov_iter *from, s64 *ppos)
 		struct page *page = filemap_get_page(inode, (u64)pos / PAGE_SIZE, true);
 
 		if (!page) {
-			err = -ENOMEM;
+			err = shmem_full(inode->i_sb) ? -ENOSPC : -ENOMEM;
 			break;
 		}
 		size_t copied = copy_from_iter((char *)page_address(page) + off, n, from);

@@ -22,12 +22,19 @@ extern const struct file_operations def_chr_fops;
 
 /*
  * A new ramfs inode of mode (type and permission bits), not yet named: a directory gets parent
- * as its parent (itself for the root, when parent is NULL), a device node rdev. NULL without
- * memory.
+ * as its parent (itself for the root, when parent is NULL), a device node rdev. Owned by the
+ * caller's file-system ids, or parent's group when parent is set-group-ID (inode_init_owner).
+ * NULL without memory.
  */
 struct inode *ramfs_new_inode(struct inode *parent, u32 mode, u32 rdev);
 
+/* The root directory of a new tmpfs or ramfs super block (its own parent). NULL without memory. */
+struct inode *ramfs_new_root(struct super_block *sb, u32 mode);
+
 /* What opening a block device (no drivers) or a socket gives: ENXIO. */
 extern const struct file_operations no_dev_fops;
+
+/* kernel/signal.c: SIGXFSZ to the current task, for a write past RLIMIT_FSIZE. */
+void send_sig_xfsz(void);
 
 #endif

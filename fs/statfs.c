@@ -2,10 +2,14 @@
 /*
  * statfs and fstatfs (Linux 6.1's fs/statfs.c): each file system's magic number and sizes as
  * Linux reports them. The root (ramfs, which plays the initramfs's tmpfs) answers as
- * shmem_statfs with tmpfs's default limits, half the RAM in pages and in inodes; proc, pipefs
- * and the anonymous inodes answer as simple_statfs (only the block size and the name length).
+ * shmem_statfs with tmpfs's default limits, half the RAM in pages and in inodes; a mounted tmpfs
+ * with its own size= and nr_inodes= (0: no limit, counts 0); ramfs, proc, pipefs and the
+ * anonymous inodes answer as simple_statfs (only the block size and the name length). f_flags
+ * are the mount's and the super block's (calculate_f_flags).
  */
 #include "fs/vfs.h"
+#include "fs/fs_context.h"
+#include "fs/mount.h"
 #include "fs/fdtable.h"
 #include "fs/filemap.h"
 #include "fs/syscalls.h"
@@ -15,8 +19,17 @@
 #include "mm/uaccess.h"
 
 #define NAME_MAX 255
+#define ST_RDONLY 0x0001
+#define ST_NOSUID 0x0002
+#define ST_NODEV 0x0004
+#define ST_NOEXEC 0x0008
+#define ST_SYNCHRONOUS 0x0010
 #define ST_VALID 0x0020
+#define ST_MANDLOCK 0x0040
+#define ST_NOATIME 0x0400
+#define ST_NODIRATIME 0x0800
 #define ST_RELATIME 0x1000
+#define ST_NOSYMFOLLOW 0x2000
 
 /* struct statfs of x86-64 (120 bytes). */
 struct statfs {
@@ -40,8 +53,49 @@ static void shmem_statfs(struct super_block *sb, struct statfs *buf)
 	buf->f_fsid[1] = (s32)sb->s_magic;
 }
 
-/* Linux's statfs_by_dentry and calculate_f_flags for the file system inode lives on. */
-static void vfs_statfs(struct inode *inode, struct statfs *buf)
+/* A mounted tmpfs (shmem_statfs): its own limits, and no counts where it has none. */
+static void shmem_mounted_statfs(struct super_block *sb, struct statfs *buf)
+{
+	if (sb->s_max_blocks) {
+		buf->f_blocks = sb->s_max_blocks;
+		buf->f_bavail = buf->f_bfree = sb->s_max_blocks - sb->s_used_blocks;
+	}
+	if (sb->s_max_inodes) {
+		buf->f_files = sb->s_max_inodes;
+		buf->f_ffree = sb->s_max_inodes - sb->s_nr_inodes;
+	}
+	buf->f_fsid[0] = (s32)(0x57415244 ^ sb->s_dev);
+	buf->f_fsid[1] = (s32)sb->s_magic;
+}
+
+/* calculate_f_flags: the ST_* of the mount's flags and of the super block's. */
+static s64 calculate_f_flags(struct super_block *sb, struct mount *mnt)
+{
+	static const struct {
+		int mnt;
+		s64 st;
+	} by_mnt[] = {
+		{ MNT_READONLY, ST_RDONLY },   { MNT_NOSUID, ST_NOSUID },
+		{ MNT_NODEV, ST_NODEV },       { MNT_NOEXEC, ST_NOEXEC },
+		{ MNT_NOATIME, ST_NOATIME },   { MNT_NODIRATIME, ST_NODIRATIME },
+		{ MNT_RELATIME, ST_RELATIME }, { MNT_NOSYMFOLLOW, ST_NOSYMFOLLOW },
+	};
+	s64 flags = ST_VALID;
+
+	for (u32 i = 0; mnt && i < ARRAY_SIZE(by_mnt); i++)
+		if (mnt->mnt_flags & by_mnt[i].mnt)
+			flags |= by_mnt[i].st;
+	if (sb->s_flags & SB_RDONLY)
+		flags |= ST_RDONLY;
+	if (sb->s_flags & SB_SYNCHRONOUS)
+		flags |= ST_SYNCHRONOUS;
+	if (sb->s_flags & SB_MANDLOCK)
+		flags |= ST_MANDLOCK;
+	return flags;
+}
+
+/* Linux's statfs_by_dentry and calculate_f_flags for inode seen through mnt. */
+static void vfs_statfs(struct inode *inode, struct mount *mnt, struct statfs *buf)
 {
 	struct super_block *sb = inode->i_sb;
 
@@ -51,30 +105,33 @@ static void vfs_statfs(struct inode *inode, struct statfs *buf)
 	buf->f_namelen = NAME_MAX;
 	if (sb == &rootfs_sb)
 		shmem_statfs(sb, buf);
+	else if (sb->s_magic == TMPFS_MAGIC)
+		shmem_mounted_statfs(sb, buf);
 	buf->f_frsize = buf->f_bsize;
-	buf->f_flags = ST_VALID | sb->s_statfs_flags;
+	buf->f_flags = calculate_f_flags(sb, mnt);
 }
 
-static long do_statfs_native(struct inode *inode, struct statfs __user *ubuf)
+static long do_statfs_native(struct inode *inode, struct mount *mnt, struct statfs __user *ubuf)
 {
 	struct statfs st;
 
-	vfs_statfs(inode, &st);
+	vfs_statfs(inode, mnt, &st);
 	return copy_to_user(ubuf, &st, sizeof(st)) ? -EFAULT : 0;
 }
 
 long sys_statfs(const char __user *pathname, struct statfs __user *buf)
 {
 	struct inode *inode;
+	struct mount *mnt;
 	char *name = getname(pathname, false);
 
 	if (IS_ERR(name))
 		return PTR_ERR(name);
-	long err = path_lookupat(AT_FDCWD, name, LOOKUP_FOLLOW, &inode);
+	long err = path_lookup_mnt(AT_FDCWD, name, LOOKUP_FOLLOW, &inode, &mnt);
 	putname(name);
 	if (err)
 		return err;
-	err = do_statfs_native(inode, buf);
+	err = do_statfs_native(inode, mnt, buf);
 	iput(inode);
 	return err;
 }
@@ -86,7 +143,7 @@ long sys_fstatfs(unsigned int fd, struct statfs __user *buf)
 
 	if (!f)
 		return -EBADF;
-	long err = do_statfs_native(f->f_inode, buf);
+	long err = do_statfs_native(f->f_inode, inode_mount(f->f_inode), buf);
 	fput(f);
 	return err;
 }

@@ -62,6 +62,9 @@ long sys_fstat(unsigned int fd, struct stat __user *statbuf);
 long sys_fallocate(int fd, int mode, s64 offset, s64 len);
 struct statfs;
 long sys_statfs(const char __user *pathname, struct statfs __user *buf);
+long sys_mount(const char __user *dev_name, const char __user *dir_name, const char __user *type,
+	       unsigned long flags, const void __user *data);
+long sys_umount2(const char __user *name, int flags);
 long sys_fstatfs(unsigned int fd, struct statfs __user *buf);
 /* Extended attributes (fs/xattr.c): none exist; read side only. */
 long sys_getxattr(const char __user *path, const char __user *name, void __user *value, u64 size);
@@ -117,5 +120,7 @@ long sys_fchownat(int dfd, const char __user *filename, u32 user, u32 group, int
 long sys_utimensat(int dfd, const char __user *filename, const struct timespec64 __user *utimes,
 		   int flags);
 long sys_utimes(const char __user *filename, const struct old_timeval __user *utimes);
+struct utimbuf;
+long sys_utime(const char __user *filename, const struct utimbuf __user *times);
 
 #endif

@@ -30,14 +30,28 @@ struct dir_context;
 struct seq_buf;
 struct pipe_inode_info;
 
-/* A mounted file system: what its inodes share. */
+struct file_system_type;
+struct mount;
+
+/* A mounted file system: what its inodes share (fs/super.c makes them, fs/mount.h shows them). */
 struct super_block {
 	u32 s_dev; /* st_dev of its inodes */
 	u32 s_blocksize; /* st_blksize */
 	bool s_fixed; /* built by the kernel (proc): names cannot be created, removed or moved */
+	bool s_dead; /* unmounted and torn down: freed with its last inode */
 	u32 s_magic; /* statfs's f_type: Linux's magic number of the file system it plays */
-	u32 s_statfs_flags; /* statfs's f_flags besides ST_VALID (the mount's, as Linux's) */
 	u64 s_nr_inodes; /* inodes alive on it (tmpfs's inode count in statfs) */
+	u64 s_next_ino; /* a mounted tmpfs numbers its inodes from 1; 0: the global counter */
+	unsigned long s_flags; /* SB_RDONLY, SB_SYNCHRONOUS, ... (fs/mount.h) */
+	const struct file_system_type *s_type; /* NULL: never mounted (pipefs, anon_inode) */
+	struct mount *s_mount; /* the mount showing it (the first, for proc) */
+	struct inode *s_root; /* a reference (the mount's) */
+	/* tmpfs: size= in pages and nr_inodes= (0: no limit), the pages its files hold, and the
+	 * mode, uid and gid its root was made with (what /proc/PID/mounts shows) */
+	u64 s_max_blocks, s_max_inodes, s_used_blocks;
+	u32 s_root_mode, s_root_uid, s_root_gid;
+	u32 s_writers; /* open files that may write (FMODE_WRITER): remount ro is EBUSY */
+	u32 s_active; /* open files and working directories on it: umount is EBUSY */
 };
 
 extern struct super_block rootfs_sb, proc_sb, pipefs_sb;
@@ -57,7 +71,9 @@ struct dentry {
 	char d_name[]; /* NUL-terminated */
 };
 
-#define S_MOUNTPOINT 0x1 /* i_flags: a mounted file system's root (/proc): EBUSY to remove */
+/* i_flags: a directory something is mounted on (fs/mount.h): walks go on into the mount, rmdir
+ * and rename of it are EBUSY */
+#define S_MOUNTPOINT 0x1
 /* i_flags: a memfd (mm/memfd.c) or SysV segment (ipc/shm.c): i_private is its kmalloc'd name,
  * "memfd:NAME" or "SYSVkkkkkkkk", freed with it */
 #define S_MEMFD 0x2
@@ -68,6 +84,8 @@ struct dentry {
 #define S_ACCOUNT 0x4
 /* i_flags: a /proc/sys entry: its mode bits hold for root too (Linux's sysctl_perm) */
 #define S_SYSCTL 0x8
+/* i_flags: a /proc/PID/fd directory: its own process may always use it (proc_fd_permission) */
+#define S_PROC_FD 0x10
 
 struct inode {
 	u64 i_ino;
@@ -99,6 +117,9 @@ struct inode {
 		struct { /* symlinks: a stored target, or one made at each use (proc) */
 			char *i_link;
 			char *(*i_get_link)(struct inode *inode); /* kmalloc'd string or ERR_PTR */
+			/* A magic link (proc): following it reaches this inode (a reference or an
+			 * ERR_PTR) instead of walking the text, which readlink still gives */
+			struct inode *(*i_jump_link)(struct inode *inode);
 		};
 		struct pipe_inode_info *i_pipe; /* pipes */
 		int (*i_show)(struct seq_buf *m); /* proc's generated files: the content at open */
@@ -106,6 +127,8 @@ struct inode {
 	void *i_private;
 	int i_pid; /* proc: the pid whose /proc/PID this inode is in (0: the caller's) */
 	u64 i_pid_serial; /* proc: that task's pid_serial, so a reused pid names nobody here */
+	/* proc: the ptrace access mode (kernel/ptrace.h) an open needs on the task, 0 for none */
+	u32 i_ptrace_mode;
 };
 
 /* f_mode */
@@ -130,6 +153,7 @@ struct file {
 	const struct file_operations *f_op;
 	void *private_data;
 	const char *f_anon_name; /* an anon_inode file's name ("[timerfd]"), else NULL */
+	struct file *f_put_next; /* on the closing task's list of last references (fput) */
 };
 
 /*
@@ -192,9 +216,40 @@ u64 current_time_ns(void);
 /* Sets mtime and ctime to now (the content changed). */
 void inode_touch(struct inode *inode);
 
-/* Whether the (root) caller may access the inode with mask: 0 or -EACCES (exec of a non-directory
- * needs an x bit). */
+/* ---- permission checks (fs/permission.c) ---- */
+
+/*
+ * Whether the caller may access the inode with mask (MAY_READ|MAY_WRITE|MAY_EXEC; MAY_EXEC on a
+ * directory is search): 0 or -EACCES, by its file-system ids, groups and capabilities (Linux's
+ * inode_permission); /proc/sys files by sysctl's rule.
+ */
 int inode_permission(struct inode *inode, int mask);
+/* The mode-bit check with the capability overrides (Linux's generic_permission). */
+int generic_permission(const struct inode *inode, int mask);
+/* Does the caller own the inode (fsuid) or have CAP_FOWNER (Linux's inode_owner_or_capable)? */
+bool inode_owner_or_capable(const struct inode *inode);
+/* The permission part of Linux's may_create: write and search on dir (0 or -EACCES). */
+int may_create_perm(struct inode *dir);
+/* The permission part of Linux's may_delete: write and search on dir, then the sticky rule
+ * (-EPERM unless the caller owns victim or dir or has CAP_FOWNER). */
+int may_delete_perm(struct inode *dir, const struct inode *victim);
+/* A new file's mode without S_ISGID when dir would give its group and the caller is not in it
+ * and lacks CAP_FSETID (Linux's mode_strip_sgid; dir may be NULL). */
+u32 mode_strip_sgid(const struct inode *dir, u32 mode);
+/* Gives a new inode its owner: the caller's fsuid, and its fsgid, or dir's group when dir is
+ * set-group-ID (a new directory then is too): Linux's inode_init_owner. */
+void inode_init_owner(struct inode *inode, const struct inode *dir);
+/*
+ * What a write or truncate must clear (ATTR_KILL_SUID|ATTR_KILL_SGID): a regular file's S_ISUID,
+ * and S_ISGID with group execute, unless the caller has CAP_FSETID (should_remove_suid).
+ */
+#define ATTR_KILL_SUID 0x800
+#define ATTR_KILL_SGID 0x1000
+int should_remove_suid(const struct inode *inode);
+/* Clears the bits kill names and sets ctime when it names any. */
+void remove_privs(struct inode *inode, int kill);
+/* Linux's file_remove_privs, before a write: 0. */
+int file_remove_privs(struct file *file);
 
 /* ---- directory entries (fs/dcache.c) ---- */
 
@@ -209,6 +264,9 @@ struct dentry *d_add(struct inode *dir, const char *name, u32 len, struct inode 
 
 /* Removes an entry from its directory and frees it (the inode's links are the caller's). */
 void d_delete(struct dentry *dentry);
+
+/* The directory's newest entry (cursors skipped), or NULL if it has none. */
+struct dentry *d_first_child(struct inode *dir);
 
 /* True if the directory has no entries. */
 bool d_dir_empty(struct inode *dir);
@@ -233,9 +291,12 @@ char *d_path(struct inode *inode, char *buf, size_t size);
 #define LOOKUP_FOLLOW 0x1 /* follow a final symlink */
 #define LOOKUP_DIRECTORY 0x2 /* the result must be a directory */
 #define LOOKUP_EMPTY 0x4 /* "" names dfd itself */
+#define LOOKUP_NO_EXPIRE 0x8 /* umount2's walk: not a use that clears MNT_EXPIRE's mark */
 
 /* last_type: what the final component is */
-enum { LAST_NORM, LAST_ROOT, LAST_DOT, LAST_DOTDOT };
+/* LAST_JUMP: the final component was a magic link (/proc/PID/fd/N) and the walk jumped to its
+ * file: nd->dir is the answer and may be of any type (Linux's nd_jump_link). */
+enum { LAST_NORM, LAST_ROOT, LAST_DOT, LAST_DOTDOT, LAST_JUMP };
 
 /* A walk in progress: the directory reached and the final component, not yet looked up. */
 struct nameidata {
@@ -246,6 +307,7 @@ struct nameidata {
 	bool last_slash; /* a slash follows the final component */
 	int total_links; /* symlinks followed so far */
 	char *link_body; /* the symlink target last points into, if any (kmalloc'd) */
+	struct mount *mnt; /* the mount dir is seen through (fs/mount.h; borrowed) */
 };
 
 /* The root directory. */
@@ -290,6 +352,10 @@ char *inode_get_link(struct inode *inode);
 /* Creates name in dir: a regular file, a device node or a directory (mode's type decides). Puts
  * a reference to the new inode in *res when res is not NULL. */
 int vfs_mknod(struct inode *dir, const char *name, u32 len, u32 mode, u32 rdev, struct inode **res);
+
+/* Walks to where name would be created and checks it is free (Linux's filename_create): 0 with
+ * nd at the parent (nd_release() it), EEXIST for a name that exists, or the walk's error. */
+int filename_create(int dfd, const char *name, bool want_dir, struct nameidata *nd);
 
 /* Gives inode the name in dir, with the bookkeeping of a new entry (dir's size and times, and
  * its link count for a subdirectory). The name must be free and valid. */

@@ -8,6 +8,7 @@
  * empty. Dynamically linked programs ask: GNU ls -l reads security.selinux (libselinux) and the
  * ACLs of each file, and reports an error it does not expect (ENOSYS) for every one.
  */
+#include "fs/fs_context.h"
 #include "fs/vfs.h"
 #include "fs/fdtable.h"
 #include "fs/syscalls.h"
@@ -27,7 +28,7 @@ static bool has_prefix(const char *name, const char *prefix)
 /* The attribute `name` of inode, which never exists: ENODATA or EOPNOTSUPP (vfs_getxattr). */
 static long vfs_getxattr(struct inode *inode, const char *name)
 {
-	if (inode->i_sb != &rootfs_sb)
+	if (inode->i_sb->s_magic != TMPFS_MAGIC)
 		return -EOPNOTSUPP; /* procfs, pipefs: no xattr handlers */
 	if (has_prefix(name, "user.")) {
 		/* xattr_permission: user.* exists only on regular files and directories */

@@ -123,6 +123,22 @@ static const struct file_operations shm_file_operations = {
 };
 
 /*
+ * hugetlb_file_setup's check before it reserves huge pages: CAP_IPC_LOCK, or group 0
+ * (vm.hugetlb_shm_group's default, can_do_hugetlb_shm), or the 2 MiB-aligned size within
+ * RLIMIT_MEMLOCK (user_shm_lock, the obsolete path Linux warns about; segments the user has
+ * locked already are not counted here). False means EPERM.
+ */
+static bool hugetlb_shm_allowed(u64 size)
+{
+	u64 limit = current->signal->rlim[RLIMIT_MEMLOCK].rlim_cur;
+	u64 huge = 2ULL << 20;
+
+	if (capable(CAP_IPC_LOCK) || in_group_p(0) || limit == RLIM_INFINITY)
+		return true;
+	return ((size + huge - 1) & ~(huge - 1)) >> PAGE_SHIFT <= limit >> PAGE_SHIFT;
+}
+
+/*
  * Linux's newseg: a new segment of size bytes for key, its checks in Linux's order (size against
  * SHMMIN and shmmax EINVAL, the pages against shmall ENOSPC, the commit charge ENOMEM, shmmni
  * ENOSPC). The id or -errno; the caller holds the set for writing.
@@ -149,6 +165,8 @@ static int newseg(int key, u64 size, int shmflg)
 		int sizelog = (shmflg >> SHM_HUGE_SHIFT) & SHM_HUGE_MASK;
 
 		err = sizelog && sizelog != 21 ? -EINVAL : -ENOMEM;
+		if (err == -ENOMEM && !hugetlb_shm_allowed(size))
+			err = -EPERM;
 		goto no_file;
 	}
 	/* shmem's checks: a size beyond MAX_LFS_FILESIZE, then the commit charge. */

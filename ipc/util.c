@@ -158,12 +158,6 @@ struct kern_ipc_perm *ipc_obtain_object_check(struct ipc_ids *ids, int id)
 	return p && (u32)ipcid_to_seqx(id) == p->seq ? p : NULL;
 }
 
-/* Is gid the caller's (Linux's in_group_p: its file-system gid; no supplementary groups)? */
-static bool in_group_p(u32 gid)
-{
-	return current->cred.fsgid == gid;
-}
-
 int ipcperms(struct kern_ipc_perm *ipcp, int flag)
 {
 	u32 euid = current->cred.euid;

@@ -10,18 +10,13 @@
  * capabilities. One user namespace, no set-user-ID files. See docs/credentials.md.
  */
 #include "kernel/cred.h"
+#include "fs/mount.h"
+#include "fs/fs_struct.h"
+#include "fs/vfs.h"
 #include "kernel/errno.h"
 #include "kernel/sched.h"
 #include "mm/mm.h"
 #include "mm/uaccess.h"
-
-#define CAP_DAC_OVERRIDE 1
-#define CAP_DAC_READ_SEARCH 2
-#define CAP_FOWNER 3
-#define CAP_FSETID 4
-#define CAP_LINUX_IMMUTABLE 9
-#define CAP_MKNOD 27
-#define CAP_MAC_OVERRIDE 32
 
 /* What file-system uid 0 has always meant (Linux's CAP_FS_SET). */
 #define CAP_FS_SET                                                                     \
@@ -94,28 +89,121 @@ static void commit_creds(const struct cred *old)
 	}
 }
 
-bool exec_creds(void)
+/* Is the program on a nosuid mount (Linux's !mnt_may_suid)? Its set-id bits then do nothing. */
+static bool file_mnt_nosuid(const struct file *file)
+{
+	return path_nosuid(file_inode((struct file *)file));
+}
+
+/*
+ * The effective ids a set-user-ID or set-group-ID file gives (Linux's bprm_fill_uid): none
+ * under no_new_privs or on a nosuid mount; set-group-ID only with group execute.
+ */
+static void bprm_fill_uid(struct cred *new, const struct file *file)
+{
+	const struct inode *inode = file_inode((struct file *)file);
+
+	if (file_mnt_nosuid(file) || new->no_new_privs)
+		return;
+	if (inode->i_mode & S_ISUID)
+		new->euid = inode->i_uid;
+	if ((inode->i_mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP))
+		new->egid = inode->i_gid;
+}
+
+/*
+ * Linux's check_unsafe_exec, as far as cap_bprm_creds_from_file looks at it: is the exec
+ * unsafe for a gain of privileges, because the task shares its fs_struct with another process
+ * (LSM_UNSAFE_SHARE) or has no_new_privs? A traced task is unsafe only when its tracer lacked
+ * CAP_SYS_PTRACE (ptracer_capable: LSM_UNSAFE_PTRACE alone does not stop a capable tracer).
+ */
+static bool exec_unsafe(const struct task_struct *t)
+{
+	u32 n_fs = 0;
+
+	if (t->cred.no_new_privs)
+		return true;
+	if (t->ptracer && !t->ptracer_capable)
+		return true;
+	struct task_struct *u;
+
+	for_each_thread(t, u)
+		if (u->fs == t->fs)
+			n_fs++;
+	return t->fs && t->fs->count > n_fs;
+}
+
+/*
+ * The capabilities and ids after execve (Linux's cap_bprm_creds_from_file, no file
+ * capabilities): root (a real or effective uid 0, without SECBIT_NOROOT) gets the bounding and
+ * inheritable sets permitted, effective too for effective uid 0. A set-id or capability gain in
+ * an unsafe exec is cut back: the ids to the real ones (unless the caller has CAP_SETUID and no
+ * no_new_privs), the permitted set to the old one. The saved and file-system ids become the
+ * effective ones; the ambient set goes with a set-id exec. True for a secure exec (AT_SECURE).
+ */
+static bool cap_bprm_creds_from_file(struct cred *new, const struct cred *old, bool unsafe)
+{
+	bool effective = false;
+
+	new->cap_permitted = 0;
+	if (!cred_issecure(old, SECURE_NOROOT)) {
+		if (new->euid == 0 || new->uid == 0)
+			new->cap_permitted = old->cap_bset | old->cap_inheritable;
+		effective = new->euid == 0;
+	}
+	bool is_setid = new->euid != old->uid || new->egid != old->gid;
+	bool gained = new->cap_permitted & ~old->cap_permitted;
+	if ((is_setid || gained) && unsafe) {
+		if (!((old->cap_effective >> CAP_SETUID) & 1) || old->no_new_privs) {
+			new->euid = new->uid;
+			new->egid = new->gid;
+		}
+		new->cap_permitted &= old->cap_permitted;
+	}
+	new->suid = new->fsuid = new->euid;
+	new->sgid = new->fsgid = new->egid;
+	if (is_setid)
+		new->cap_ambient = 0;
+	new->cap_permitted |= new->cap_ambient;
+	new->cap_effective = effective ? new->cap_permitted : new->cap_ambient;
+	new->securebits &= ~(1U << SECURE_KEEP_CAPS);
+	/* __cap_grew(permitted, ambient): the ambient set gives what the real uid had not */
+	return is_setid || (new->uid != 0 && (effective || (new->cap_ambient & ~old->cap_ambient)));
+}
+
+bool exec_creds(struct file *file)
 {
 	struct cred *c = &current->cred, old = *c;
+	/* would_dump: a program the caller may not read leaves the process not dumpable */
+	bool readable = !inode_permission(file_inode(file), MAY_READ);
 
 	/* Linux's begin_new_exec: dumpable unless the ids differ, then commit_creds' check */
-	current->mm->dumpable =
-		c->euid == c->uid && c->egid == c->gid ? SUID_DUMP_USER : SUID_DUMP_DISABLE;
-
-	c->suid = c->fsuid = c->euid;
-	c->sgid = c->fsgid = c->egid;
-	c->cap_permitted = 0;
-	if ((c->euid == 0 || c->uid == 0) && !cred_issecure(c, SECURE_NOROOT))
-		c->cap_permitted = c->cap_bset | c->cap_inheritable;
-	/* pP' = (root ? bset | pI : 0) | pA, pE' = (euid 0 ? pP' : pA) */
-	c->cap_permitted |= c->cap_ambient;
-	if (c->euid == 0 && !cred_issecure(c, SECURE_NOROOT))
-		c->cap_effective = c->cap_permitted;
-	else
-		c->cap_effective = c->cap_ambient;
-	c->securebits &= ~(1U << SECURE_KEEP_CAPS);
+	current->mm->dumpable = readable && c->euid == c->uid && c->egid == c->gid
+					? SUID_DUMP_USER
+					: SUID_DUMP_DISABLE;
+	bprm_fill_uid(c, file);
+	bool secure = cap_bprm_creds_from_file(c, &old, exec_unsafe(current));
 	commit_creds(&old);
-	return c->euid != c->uid || c->egid != c->gid;
+	return secure;
+}
+
+void access_override_creds(void)
+{
+	struct cred *c = &current->cred;
+
+	c->fsuid = c->uid;
+	c->fsgid = c->gid;
+	if (!cred_issecure(c, SECURE_NO_SETUID_FIXUP))
+		c->cap_effective = c->uid == 0 ? c->cap_permitted : 0;
+}
+
+void access_revert_creds(const struct cred *saved)
+{
+	struct cred *c = &current->cred;
+
+	c->fsuid = saved->fsuid;
+	c->fsgid = saved->fsgid;
+	c->cap_effective = saved->cap_effective;
 }
 
 long sys_getuid(void)
@@ -176,6 +264,7 @@ long sys_setuid(u32 uid)
 		return -EPERM;
 	c->euid = c->fsuid = uid;
 	cap_emulate_setxuid(c, &old);
+	flag_nproc_exceeded(old.uid);
 	commit_creds(&old);
 	return 0;
 }
@@ -222,6 +311,7 @@ long sys_setreuid(u32 ruid, u32 euid)
 	new.fsuid = new.euid;
 	cap_emulate_setxuid(&new, &old);
 	*c = new;
+	flag_nproc_exceeded(old.uid);
 	commit_creds(&old);
 	return 0;
 }
@@ -282,6 +372,7 @@ long sys_setresuid(u32 ruid, u32 euid, u32 suid)
 		c->suid = suid;
 	c->fsuid = c->euid;
 	cap_emulate_setxuid(c, &old);
+	flag_nproc_exceeded(old.uid);
 	commit_creds(&old);
 	return 0;
 }

@@ -12,16 +12,34 @@
 #include "kernel/types.h"
 
 #define CAP_CHOWN 0
+#define CAP_DAC_OVERRIDE 1
+#define CAP_DAC_READ_SEARCH 2
+#define CAP_FOWNER 3
+#define CAP_FSETID 4
 #define CAP_KILL 5
 #define CAP_SETGID 6
 #define CAP_SETUID 7
 #define CAP_SETPCAP 8
+#define CAP_LINUX_IMMUTABLE 9
 #define CAP_IPC_LOCK 14
 #define CAP_IPC_OWNER 15
 #define CAP_SYS_RAWIO 17
+#define CAP_SYS_PTRACE 19
 #define CAP_SYS_ADMIN 21
+#define CAP_SYS_BOOT 22
+#define CAP_SYS_RESOURCE 24
+#define CAP_MKNOD 27
+#define CAP_MAC_OVERRIDE 32
 #define CAP_LAST_CAP 40 /* Linux 6.1: CAP_CHECKPOINT_RESTORE */
 #define CAP_FULL_SET ((1ULL << (CAP_LAST_CAP + 1)) - 1)
+
+/* Supplementary groups (kernel/groups.c): shared between credentials, freed with the last. */
+#define NGROUPS_MAX 65536
+struct group_info {
+	u32 usage; /* references: credentials pointing here (under the kernel lock) */
+	u32 ngroups;
+	u32 gid[]; /* ascending */
+};
 
 struct cred {
 	u32 uid, euid, suid, fsuid;
@@ -33,6 +51,7 @@ struct cred {
 	u64 cap_effective;
 	u64 cap_bset; /* the bounding set */
 	u64 cap_ambient;
+	struct group_info *group_info; /* NULL: no supplementary groups (Linux's init_groups) */
 };
 
 /* The securebits (Linux's uapi/linux/securebits.h): each bit's lock is the bit above it. */
@@ -63,13 +82,24 @@ void cred_init(struct cred *c);
 bool capable(int cap);
 
 /*
- * execve's new credentials for the current task (Linux's cap_bprm_creds_from_file, with no
- * set-user-ID bits or file capabilities): the saved and file-system ids become the effective
- * ones; root (real or effective uid 0) gets every capability permitted, and effective when its
- * effective uid is 0. True when the program must run in secure mode (AT_SECURE): its effective
- * ids differ from its real ones.
+ * execve's new credentials for the current task, loading file (Linux's bprm_fill_uid and
+ * cap_bprm_creds_from_file, no file capabilities): a set-user-ID (set-group-ID with group
+ * execute) file gives its owner (group) as the effective id unless no_new_privs or a tracer
+ * without CAP_SYS_PTRACE stops it; the saved and file-system ids become the effective ones; root
+ * gets every capability in its bounding set. Also the mm's dumpable flag. True when the program
+ * must run in secure mode (AT_SECURE).
  */
-bool exec_creds(void);
+struct file;
+bool exec_creds(struct file *file);
+
+/*
+ * access() and faccessat() without AT_EACCESS ask with the real ids (Linux's
+ * access_override_creds): the file-system uid and gid become the real ones and the effective
+ * capabilities the permitted set for real uid 0, none otherwise (unless SECBIT_NO_SETUID_FIXUP);
+ * access_revert_creds puts back what saved held.
+ */
+void access_override_creds(void);
+void access_revert_creds(const struct cred *saved);
 
 long sys_getuid(void);
 long sys_geteuid(void);
@@ -96,5 +126,32 @@ long sys_capset(struct __user_cap_header_struct *header, const struct __user_cap
  * option is not one of them.
  */
 long cap_task_prctl(int option, u64 arg2, u64 arg3, u64 arg4, u64 arg5);
+
+/*
+ * RLIMIT_NPROC (kernel/ucount.c): may the current task make one more task (fork, clone)? Its
+ * user's tasks plus the new one within its soft limit, or root, CAP_SYS_RESOURCE, CAP_SYS_ADMIN.
+ */
+bool fork_nproc_allowed(void);
+
+/*
+ * After a setuid-family call changed the current task's real uid from old_uid: marks it when
+ * the new user was already past RLIMIT_NPROC (Linux's flag_nproc_exceeded), else unmarks it.
+ */
+void flag_nproc_exceeded(u32 old_uid);
+
+/* execve's RLIMIT_NPROC check: false (EAGAIN) when marked and still past the limit. */
+bool exec_nproc_allowed(void);
+
+/* Takes a reference to a group list (NULL allowed) and returns it; drops one (frees the last). */
+struct group_info *get_group_info(struct group_info *gi);
+void put_group_info(struct group_info *gi);
+
+/* Is gid the current task's file-system gid or one of its groups (Linux's in_group_p)? The
+ * effective gid or one of its groups (in_egroup_p)? */
+bool in_group_p(u32 gid);
+bool in_egroup_p(u32 gid);
+
+long sys_getgroups(int size, u32 *list);
+long sys_setgroups(int size, const u32 *list);
 
 #endif

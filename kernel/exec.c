@@ -16,6 +16,7 @@
  * of the new stack (kernel/binfmts.h) until the loader copies them there.
  */
 #include "kernel/binfmts.h"
+#include "kernel/cred.h"
 #include "kernel/errno.h"
 #include "kernel/exec.h"
 #include "kernel/exit.h"
@@ -278,7 +279,7 @@ int begin_new_exec(struct linux_binprm *bprm)
 	set_mm_exe_inode(mm, file_inode(bprm->file));
 	files_close_on_exec(t->files);
 	flush_signal_handlers(t);
-	bprm->secureexec = exec_creds();
+	bprm->secureexec = exec_creds(bprm->file);
 	set_comm(bprm);
 	t->clear_child_tid = t->set_child_tid = 0;
 	t->personality &= ~(u64)READ_IMPLIES_EXEC; /* as Linux's set_personality_64bit() */
@@ -367,9 +368,13 @@ static int bprm_copy_args(struct linux_binprm *bprm, const char *const *argv,
 static int do_execveat_common(int dfd, const char *name, const char *const *argv,
 			      const char *const *envp, int flags, bool from_kernel)
 {
-	struct linux_binprm *bprm = kmalloc(sizeof(*bprm), GFP_ZERO);
+	struct linux_binprm *bprm;
 	int err = -ENOMEM;
 
+	/* set*uid to a user past RLIMIT_NPROC, still past it: EAGAIN before anything else */
+	if (!exec_nproc_allowed())
+		return -EAGAIN;
+	bprm = kmalloc(sizeof(*bprm), GFP_ZERO);
 	if (!bprm)
 		return err;
 	err = bprm_set_filename(bprm, dfd, name);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* exit, exit_group and wait4, with Linux's wait status encoding. */
+/* exit and exit_group: how a task ends and who is told (wait4 and waitid: kernel/wait_child.c). */
 #include "kernel/ptrace.h"
 #include "kernel/exit.h"
 #include "kernel/pgrp.h"
@@ -19,14 +19,6 @@
 #include "mm/uaccess.h"
 #include "mm/vmalloc.h"
 #include "ipc/shm.h"
-
-#define WNOHANG 0x00000001
-#define WUNTRACED 0x00000002
-#define WCONTINUED 0x00000008
-#define __WNOTHREAD 0x20000000
-#define __WALL 0x40000000
-#define __WCLONE 0x80000000
-#define RUSAGE_SIZE 144
 
 /*
  * A thread of p's group that is not on its way out (Linux's find_alive_thread): the orphans of
@@ -88,6 +80,16 @@ static void unlink_child(struct task_struct *c)
 	spin_unlock_irqrestore(&tasklist_lock, f);
 }
 
+void add_child(struct task_struct *parent, struct task_struct *c)
+{
+	struct task_struct **pp = &parent->children;
+
+	while (*pp)
+		pp = &(*pp)->sibling;
+	c->sibling = NULL;
+	*pp = c;
+}
+
 /*
  * Gives the exiting thread's children to their new reaper, as Linux's forget_original_parent:
  * every thread of each child gets the new parent. Moving to another thread of the same process
@@ -117,8 +119,7 @@ static void forget_original_parent(struct task_struct *father)
 				continue;
 			}
 		}
-		c->sibling = reaper->children;
-		reaper->children = c;
+		add_child(reaper, c); /* at the end, in their order (Linux's list_splice_tail) */
 		if (c->state == EXIT_ZOMBIE)
 			wake_up(&reaper->signal->wait_chldexit);
 	}
@@ -271,32 +272,6 @@ long sys_exit_group(int code)
 	do_group_exit((code & 0xff) << 8);
 }
 
-/* Does child c match wait4's pid argument: any (-1), the caller's group (0), group -pid? */
-static bool wait_matches(const struct task_struct *c, int pid)
-{
-	if (pid == -1)
-		return true;
-	if (pid == 0)
-		return c->signal->pgid == current->signal->pgid;
-	if (pid < 0)
-		return c->signal->pgid == -pid;
-	return c->pid == pid;
-}
-
-/*
- * Linux's eligible_child: c matches pid, and wait4's options want its kind. A tracee of the
- * caller, and any child with __WALL, always; otherwise clone children (exit signal not SIGCHLD)
- * only with __WCLONE, the others only without it.
- */
-static bool eligible_child(const struct task_struct *c, int pid, int options, bool ptrace)
-{
-	if (!wait_matches(c, pid))
-		return false;
-	if (ptrace || (options & __WALL))
-		return true;
-	return (c->exit_signal != SIGCHLD) == !!(options & __WCLONE);
-}
-
 /*
  * Frees what is left of a reaped zombie (Linux's release_task): a process leaves its parent's
  * children, a thread its group, whose zombie leader may then be told to its parent.
@@ -312,188 +287,4 @@ void release_task(struct task_struct *c)
 	}
 	free_zombie(c);
 	notify_delayed_leader(leader);
-}
-
-/* The wait status of zombie z: the group's when it left in a group exit (Linux's wait_task_zombie).
- */
-static int zombie_status(const struct task_struct *z)
-{
-	return (z->signal->flags & SIGNAL_GROUP_EXIT) ? z->signal->group_exit_code : z->exit_code;
-}
-
-/* Is t's parent a thread of the current process (wait4 collects every thread's children)? */
-static bool parent_is_us(const struct task_struct *t)
-{
-	return t->parent && same_thread_group(t->parent, current);
-}
-
-/*
- * Is t traced by the current process: by any of its threads, or with __WNOTHREAD by the calling
- * thread itself (Linux's do_wait runs ptrace_do_wait for every thread of the caller's group)?
- */
-static bool traced_by_us(const struct task_struct *t, int options)
-{
-	if (!t->ptracer)
-		return false;
-	return (options & __WNOTHREAD) ? t->ptracer == current
-				       : same_thread_group(t->ptracer, current);
-}
-
-/*
- * A group leader that has exited while other threads of its process live on (Linux's
- * delay_group_leader): not reaped yet, but the process's stops and continues are still
- * reported through it.
- */
-static bool delayed_leader(const struct task_struct *t)
-{
-	return t->state == EXIT_ZOMBIE && thread_group_leader(t) && !thread_group_empty(t);
-}
-
-/*
- * Is t in a stop (or just continued) that wait4 should report to the current task: job control
- * with WUNTRACED (or WCONTINUED for a continue), for the whole process (every live thread
- * stopped, the leader possibly gone), or a traced stop for its tracer, which needs no WUNTRACED?
- */
-static bool reportable_stop(const struct task_struct *t, int options)
-{
-	bool stoppable = t->state < EXIT_ZOMBIE || delayed_leader(t);
-
-	if (t->continued && (options & WCONTINUED) && parent_is_us(t) && stoppable)
-		return true; /* continued by SIGCONT: WCONTINUED reports it once */
-	if (t->stop_reported)
-		return false;
-	if (t->state == TASK_TRACED && traced_by_us(t, options))
-		return true;
-	return (t->state == TASK_STOPPED || delayed_leader(t)) && (options & WUNTRACED) &&
-	       parent_is_us(t) && thread_group_stopped(t);
-}
-
-/*
- * A zombie child can be reaped when no other tracer holds it and, for a group leader, when its
- * other threads are gone (Linux's delay_group_leader).
- */
-static bool reapable_zombie(const struct task_struct *c, int options)
-{
-	return c->state == EXIT_ZOMBIE && (!c->ptracer || traced_by_us(c, options)) &&
-	       thread_group_empty(c);
-}
-
-/*
- * A child of thread me that wait4 can report (see find_waitable); *any is set when one matches.
- */
-static struct task_struct *find_waitable_child(struct task_struct *me, int pid, int options,
-					       bool *any)
-{
-	for (struct task_struct *c = me->children; c; c = c->sibling) {
-		if (!eligible_child(c, pid, options, traced_by_us(c, options)))
-			continue;
-		*any = true;
-		/* A zombie still traced by another task is reaped once its tracer has seen it. */
-		if (reapable_zombie(c, options) || reportable_stop(c, options))
-			return c;
-	}
-	return NULL;
-}
-
-/*
- * Was t seen among the children above: a process (a group leader) whose parent is the caller,
- * or with __WNOTHREAD the calling thread? A thread of a child is on no children list, so a
- * parent that traces it (strace -f) finds it only among its tracees.
- */
-static bool on_children_list(const struct task_struct *t, int options)
-{
-	if (!thread_group_leader(t))
-		return false;
-	return (options & __WNOTHREAD) ? t->parent == current : parent_is_us(t);
-}
-
-/*
- * A child (or a tracee) matching pid that wait4 can report: a zombie child (once no other tracer
- * holds it), a zombie tracee, or one in a reportable stop; NULL if none. The children of every
- * thread of the caller's process count, unless __WNOTHREAD asks for the caller's own only. *any
- * says whether any child or tracee matches at all.
- */
-static struct task_struct *find_waitable(int pid, int options, bool *any)
-{
-	struct task_struct *th, *c;
-
-	*any = false;
-	if (options & __WNOTHREAD) {
-		c = find_waitable_child(current, pid, options, any);
-		if (c)
-			return c;
-	} else {
-		for_each_thread(current, th) {
-			c = find_waitable_child(th, pid, options, any);
-			if (c)
-				return c;
-		}
-	}
-	for (struct task_struct *t = first_task(); t; t = t->run_next) {
-		if (!traced_by_us(t, options) || on_children_list(t, options) ||
-		    !eligible_child(t, pid, options, true))
-			continue; /* tracees the loop above did not see (PTRACE_ATTACH) */
-		*any = true;
-		/* A leader's exit only once its other threads are gone, as the parent sees it. */
-		if ((t->state == EXIT_ZOMBIE && !delayed_leader(t)) || reportable_stop(t, options))
-			return t;
-	}
-	return NULL;
-}
-
-long sys_wait4(int pid, int *status, int options, void *rusage)
-{
-	struct task_struct *z;
-	bool any;
-	u8 ru[RUSAGE_SIZE];
-
-	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WALL | __WCLONE))
-		return -EINVAL;
-	if (pid == (int)0x80000000)
-		return -ESRCH;
-	for (;;) {
-		z = find_waitable(pid, options, &any);
-		if (z || !any || (options & WNOHANG))
-			break;
-		long err = wait_event_interruptible(current->signal->wait_chldexit,
-						    find_waitable(pid, options, &any) || !any);
-		if (err)
-			return err;
-	}
-	if (!any)
-		return -ECHILD;
-	if (!z)
-		return 0;
-	int zpid = z->pid, zstatus;
-	/* The child's usage and its children's, taken before a zombie is released. */
-	if (rusage)
-		getrusage_fill(z, RUSAGE_BOTH, ru);
-	if (z->state == EXIT_ZOMBIE && !parent_is_us(z)) {
-		/*
-		 * The tracer's view of a tracee's exit: reported once, then the parent reaps it; a
-		 * thread other than the leader has nobody else to: it is released now.
-		 */
-		zstatus = zombie_status(z);
-		z->ptracer = NULL;
-		if (!thread_group_leader(z) || do_notify_parent_exit(z))
-			release_task(z); /* a thread, or a parent that wants no zombie */
-		else if (z->parent) /* always: only init has none, and init never is a zombie */
-			wake_up(&z->parent->signal->wait_chldexit);
-	} else if (z->state == EXIT_ZOMBIE && !delayed_leader(z)) {
-		zstatus = zombie_status(z);
-		account_reaped_child(current, z); /* the parent's cutime, cstime, ... */
-		release_task(z);
-	} else if (z->continued && (options & WCONTINUED) && z->state != TASK_STOPPED &&
-		   z->state != TASK_TRACED) {
-		zstatus = 0xffff; /* WIFCONTINUED */
-		z->continued = false;
-	} else {
-		zstatus = (z->stop_sig << 8) | 0x7f; /* WIFSTOPPED, WSTOPSIG */
-		z->stop_reported = true;
-	}
-	if (status && put_user_u32((u32)zstatus, (u32 *)status))
-		return -EFAULT;
-	if (rusage && copy_to_user(rusage, ru, RUSAGE_SIZE))
-		return -EFAULT;
-	return zpid;
 }

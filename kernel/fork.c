@@ -7,10 +7,13 @@
  * parent gets when it exits; CLONE_VFORK suspends the parent until the child execs or exits.
  * Threads (CLONE_THREAD, CLONE_SIGHAND, CLONE_FILES, CLONE_FS) come later (issue 17).
  */
+#include "kernel/cred.h"
 #include "kernel/errno.h"
+#include "kernel/exit.h"
 #include "kernel/futex.h"
 #include "kernel/ptrace.h"
 #include "kernel/sched.h"
+#include "kernel/sched_stats.h"
 #include "kernel/posix_timers.h"
 #include "kernel/signal.h"
 #include "kernel/string.h"
@@ -23,6 +26,7 @@
 #include "fs/fs_struct.h"
 #include "fs/vfs.h"
 #include "mm/frame.h"
+#include "mm/poison.h"
 #include "mm/mm.h"
 #include "mm/slab.h"
 #include "mm/uaccess.h"
@@ -158,14 +162,84 @@ int task_alloc_pid(struct task_struct *t, int set_tid)
 	return 0;
 }
 
+/*
+ * Kernel stacks and task_structs of freed tasks, kept for the next tasks (Linux's cached_stacks,
+ * NR_CACHED_STACKS per CPU, and its task_struct slab). Both are vmalloc'd (a task_struct is
+ * larger than a page, which kmalloc hands to vmalloc), and vfree unmaps kernel PTEs, which every
+ * CPU may cache: each vfree is a shootdown to every online CPU, waking the idle ones, and a
+ * thread's creation and exit would pay two. A slot holds one object or NULL and is taken or
+ * filled with one atomic exchange, so no lock is needed; each CPU looks at its own slots first,
+ * then at the others' (a thread freed on the CPU it ran on feeds the creator's CPU).
+ */
+#define NR_CACHED_STACKS 2
+struct task_mem_cache {
+	void *slot[NR_CPUS * NR_CACHED_STACKS];
+};
+static struct task_mem_cache cached_stacks, cached_tasks;
+
+/* Takes an object from cache c, this CPU's slots first (NULL: it is empty). */
+static void *task_mem_cache_get(struct task_mem_cache *c)
+{
+	unsigned int first = smp_processor_id() * NR_CACHED_STACKS, n = NR_CPUS * NR_CACHED_STACKS;
+
+	for (unsigned int i = 0; i < n; i++) {
+		void *p = __atomic_exchange_n(&c->slot[(first + i) % n], NULL, __ATOMIC_ACQ_REL);
+
+		if (p) {
+			schedstat_inc(stack_cache_hit);
+			return p;
+		}
+	}
+	schedstat_inc(stack_cache_miss);
+	return NULL;
+}
+
+/* Puts p into an empty slot of cache c, this CPU's first; false when every slot is taken. */
+static bool task_mem_cache_put(struct task_mem_cache *c, void *p)
+{
+	unsigned int first = smp_processor_id() * NR_CACHED_STACKS, n = NR_CPUS * NR_CACHED_STACKS;
+
+	for (unsigned int i = 0; i < n; i++) {
+		void *expect = NULL;
+
+		if (__atomic_compare_exchange_n(&c->slot[(first + i) % n], &expect, p, false,
+						__ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+			return true;
+	}
+	return false;
+}
+
+/* A kernel stack: a cached one (poisoned again under `poison`, as a fresh one), or vmalloc's. */
+static void *alloc_thread_stack(void)
+{
+	void *s = task_mem_cache_get(&cached_stacks);
+
+	if (!s)
+		return vmalloc(KSTACK_SIZE, GFP_KERNEL);
+	if (debug_poison)
+		poison_fill(s, KSTACK_SIZE);
+	return s;
+}
+
+/* A zeroed task_struct, cached or new. */
+static struct task_struct *alloc_task_struct(void)
+{
+	struct task_struct *t = task_mem_cache_get(&cached_tasks);
+
+	if (!t)
+		return kzalloc(sizeof(*t), GFP_KERNEL);
+	memset(t, 0, sizeof(*t));
+	return t;
+}
+
 /* A task with a kernel stack and nothing else; NULL when memory runs out. */
 struct task_struct *task_create(void)
 {
-	struct task_struct *t = kzalloc(sizeof(*t), GFP_KERNEL);
+	struct task_struct *t = alloc_task_struct();
 
 	if (!t)
 		return NULL;
-	t->stack = vmalloc(KSTACK_SIZE, GFP_KERNEL);
+	t->stack = alloc_thread_stack();
 	if (!t->stack) {
 		kfree(t);
 		return NULL;
@@ -246,8 +320,11 @@ void free_task(struct task_struct *t)
 {
 	flush_task_sigqueue(t);
 	signal_put(t->signal);
-	vfree(t->stack);
-	kfree(t);
+	put_group_info(t->cred.group_info);
+	if (t->stack && !task_mem_cache_put(&cached_stacks, t->stack))
+		vfree(t->stack);
+	if (!task_mem_cache_put(&cached_tasks, t))
+		kfree(t);
 }
 
 /* At exit: the robust list first (locks held get FUTEX_OWNER_DIED), then mm_release. */
@@ -390,10 +467,8 @@ static void link_new_task(struct task_struct *t, const struct kernel_clone_args 
 		t->exit_signal = args->exit_signal;
 	}
 	u64 f = spin_lock_irqsave(&tasklist_lock);
-	if (!(flags & CLONE_THREAD) && t->parent) {
-		t->sibling = t->parent->children;
-		t->parent->children = t;
-	}
+	if (!(flags & CLONE_THREAD) && t->parent)
+		add_child(t->parent, t);
 	spin_unlock_irqrestore(&tasklist_lock, f);
 	attach_thread(t);
 }
@@ -411,8 +486,8 @@ static struct task_struct *copy_process(const struct kernel_clone_args *args, lo
 	t = task_create();
 	if (!t)
 		return NULL;
-	/* Root is not held to RLIMIT_NPROC; the system-wide task limit holds for everyone. */
-	if (nr_threads >= max_threads) {
+	/* The user's RLIMIT_NPROC (not root's), then the system-wide task limit for everyone. */
+	if (!fork_nproc_allowed() || nr_threads >= max_threads) {
 		task_destroy(t);
 		*err = -EAGAIN;
 		return NULL;
@@ -461,6 +536,8 @@ static struct task_struct *copy_process(const struct kernel_clone_args *args, lo
 	t->gs_base = parent->gs_base;
 	copy_signal_state(t, parent);
 	t->cred = parent->cred; /* each thread has its own copy, as Linux's copy_creds */
+	get_group_info(t->cred.group_info); /* the groups list is shared (free_task drops it) */
+	t->nice = parent->nice;
 	if (flags & CLONE_CLEAR_SIGHAND) { /* Linux's flush_signal_handlers(p, 0) */
 		struct sigaltstack_state ss = t->sig.altstack;
 
@@ -523,8 +600,7 @@ static long kernel_clone(const struct kernel_clone_args *args)
 		t->vfork_done = &vfork;
 	}
 	sched_add_task(t);
-	t->state = TASK_RUNNING;
-	sched_enqueue_task(t); /* Linux's wake_up_new_task: an idle CPU may take it at once */
+	wake_up_new_task(t); /* an idle CPU may take it at once */
 	if (trace) /* the child runs: now its tracer hears of it (Linux's ptrace_event_pid) */
 		ptrace_event_pid(trace, pid);
 	if ((args->flags & CLONE_VFORK) && wait_for_vfork_done(t, &vfork))

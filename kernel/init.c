@@ -282,6 +282,6 @@ void start_init(void)
 	strlcpy(t->comm, "init", sizeof(t->comm));
 	arch_setup_kernel_thread(t, run_init, (void *)path);
 	sched_add_task(t);
-	t->state = TASK_RUNNING;
+	wake_up_new_task(t);
 	pr_info("init: starting %s as PID %d\n", path, t->pid);
 }

@@ -18,6 +18,7 @@ void (*lockcheck_report_hook)(const char *what);
 
 static struct {
 	const void *lock[LOCKCHECK_DEPTH];
+	const void *key[LOCKCHECK_DEPTH]; /* its class: the lock itself, or spin_lock_class's key */
 	u64 site[LOCKCHECK_DEPTH]; /* where it was taken (a return address in the taker) */
 	unsigned int depth;
 } held[NR_CPUS];
@@ -29,9 +30,49 @@ static volatile u32
 	orders_lock; /* a raw test-and-set lock: the checker checks no lock of its own */
 static bool orders_full;
 
+#define LOCKCHECK_ARRAYS 4
+/* The lock arrays whose members nest in address order (lockcheck_register_array). */
+static struct {
+	const char *base;
+	size_t stride;
+	unsigned int n;
+} arrays[LOCKCHECK_ARRAYS];
+
+void lockcheck_register_array(const void *base, size_t stride, unsigned int n)
+{
+	for (int i = 0; i < LOCKCHECK_ARRAYS; i++) {
+		if (arrays[i].base == base)
+			return;
+		if (!arrays[i].base) {
+			arrays[i].stride = stride;
+			arrays[i].n = n;
+			__atomic_store_n(&arrays[i].base, (const char *)base, __ATOMIC_RELEASE);
+			return;
+		}
+	}
+}
+
+/* True if held lock h and lock (h != lock) are members of one registered array, h after lock. */
+static bool array_order_inverted(const void *h, const void *lock)
+{
+	for (int i = 0; i < LOCKCHECK_ARRAYS; i++) {
+		const char *base = __atomic_load_n(&arrays[i].base, __ATOMIC_ACQUIRE);
+		const char *end = base + arrays[i].stride * arrays[i].n;
+
+		if (!base)
+			break;
+		if ((const char *)h >= base && (const char *)h < end &&
+		    (const char *)lock >= base && (const char *)lock < end &&
+		    ((const char *)h - base) % arrays[i].stride ==
+			    ((const char *)lock - base) % arrays[i].stride)
+			return h > lock;
+	}
+	return false;
+}
+
 extern char _data[], _end[];
 
-static void lockcheck_acquired_at(const void *lock, u64 site);
+static void lockcheck_acquired_at(const void *lock, const void *key, u64 site);
 
 /* True for a lock in the kernel image's data: its address names one lock for the machine's life. */
 static bool is_static(const void *lock)
@@ -122,47 +163,66 @@ void lockcheck_check_order(const void *lock)
 	local_irq_disable();
 	unsigned int cpu = smp_processor_id();
 	for (unsigned int i = 0; i < held[cpu].depth && i < LOCKCHECK_DEPTH; i++) {
-		const void *h = held[cpu].lock[i];
-		if (!is_static(h) || !is_static(lock) || h == lock)
+		const void *h = held[cpu].lock[i], *hk = held[cpu].key[i];
+		if (!is_static(hk) || !is_static(lock) || hk == lock)
 			continue;
-		if (order_find(lock, h, false))
+		if (order_find(lock, hk, false))
 			report("lock order inversion (the other order was seen before)", h, lock,
 			       site);
 		else
-			order_find(h, lock, true);
+			order_find(hk, lock, true);
 	}
+	if (f & X86_EFLAGS_IF)
+		local_irq_enable();
+}
+
+/*
+ * The checks before taking lock of class key (the lock itself for a static lock): recursion on
+ * the lock, order against every held lock's class, both classes static. Then recorded held.
+ */
+static void acquire(const void *lock, const void *key, u64 site)
+{
+	u64 f = read_rflags();
+
+	local_irq_disable();
+	unsigned int cpu = smp_processor_id();
+	for (unsigned int i = 0; i < held[cpu].depth && i < LOCKCHECK_DEPTH; i++) {
+		const void *h = held[cpu].lock[i], *hk = held[cpu].key[i];
+		if (h == lock) {
+			report("recursive locking", h, lock, site);
+			goto out; /* (only a self-test's hook returns here) */
+		}
+		if (array_order_inverted(h, lock)) {
+			report("lock order inversion (two locks of an array, the later one held)",
+			       h, lock, site);
+			continue;
+		}
+		if (!is_static(hk) || !is_static(key) || hk == key)
+			continue;
+		if (order_find(key, hk, false))
+			report("lock order inversion (the other order was seen before)", h, lock,
+			       site);
+		else
+			order_find(hk, key, true);
+	}
+	lockcheck_acquired_at(lock, key, site);
+out:
 	if (f & X86_EFLAGS_IF)
 		local_irq_enable();
 }
 
 void lockcheck_acquire(const void *lock)
 {
-	u64 f = read_rflags(), site = (u64)__builtin_return_address(0);
-
-	local_irq_disable();
-	unsigned int cpu = smp_processor_id();
-	for (unsigned int i = 0; i < held[cpu].depth && i < LOCKCHECK_DEPTH; i++) {
-		const void *h = held[cpu].lock[i];
-		if (h == lock) {
-			report("recursive locking", h, lock, site);
-			goto out; /* (only a self-test's hook returns here) */
-		}
-		if (!is_static(h) || !is_static(lock))
-			continue;
-		if (order_find(lock, h, false))
-			report("lock order inversion (the other order was seen before)", h, lock,
-			       site);
-		else
-			order_find(h, lock, true);
-	}
-	lockcheck_acquired_at(lock, site);
-out:
-	if (f & X86_EFLAGS_IF)
-		local_irq_enable();
+	acquire(lock, lock, (u64)__builtin_return_address(0));
 }
 
-/* Pushes lock, taken at site, on this CPU's stack. */
-static void lockcheck_acquired_at(const void *lock, u64 site)
+void lockcheck_acquire_class(const void *lock, const void *key)
+{
+	acquire(lock, key, (u64)__builtin_return_address(0));
+}
+
+/* Pushes lock (of class key), taken at site, on this CPU's stack. */
+static void lockcheck_acquired_at(const void *lock, const void *key, u64 site)
 {
 	u64 f = read_rflags();
 
@@ -170,6 +230,7 @@ static void lockcheck_acquired_at(const void *lock, u64 site)
 	unsigned int cpu = smp_processor_id();
 	if (held[cpu].depth < LOCKCHECK_DEPTH) {
 		held[cpu].lock[held[cpu].depth] = lock;
+		held[cpu].key[held[cpu].depth] = key;
 		held[cpu].site[held[cpu].depth] = site;
 	}
 	held[cpu].depth++;
@@ -179,7 +240,7 @@ static void lockcheck_acquired_at(const void *lock, u64 site)
 
 void lockcheck_acquired(const void *lock)
 {
-	lockcheck_acquired_at(lock, (u64)__builtin_return_address(0));
+	lockcheck_acquired_at(lock, lock, (u64)__builtin_return_address(0));
 }
 
 void lockcheck_release(const void *lock)
@@ -196,6 +257,7 @@ void lockcheck_release(const void *lock)
 			continue;
 		for (unsigned int j = i; j + 1 < top; j++) {
 			held[cpu].lock[j] = held[cpu].lock[j + 1];
+			held[cpu].key[j] = held[cpu].key[j + 1];
 			held[cpu].site[j] = held[cpu].site[j + 1];
 		}
 		held[cpu].depth--;

@@ -7,7 +7,8 @@
  * held while B is taken, A -> B is recorded, and taking A while holding B later is reported.
  * Orders are recorded only between locks in the kernel image (static locks: their address is
  * their class); a lock inside allocated memory is checked for the rest only, since its address
- * may later belong to an unrelated lock. Sleeping locks (rwsem) are not tracked.
+ * may later belong to an unrelated lock, unless it is taken with spin_lock_class(), which names
+ * its class (mm->page_table_lock). Sleeping locks (rwsem) are not tracked.
  */
 #ifndef WARDEN_LOCKCHECK_H
 #define WARDEN_LOCKCHECK_H
@@ -19,6 +20,12 @@ extern bool lockcheck_enabled;
 
 /* Before taking lock (spin_lock, kernel_lock): recursion and order checks, then recorded held. */
 void lockcheck_acquire(const void *lock);
+
+/*
+ * The same for a lock in allocated memory that belongs to the class key (a static object: one
+ * per kind of lock, as lockdep's lock_class_key): orders are recorded and checked under key.
+ */
+void lockcheck_acquire_class(const void *lock, const void *key);
 
 /* The order check alone (the kernel lock, whose own code reports recursion). */
 void lockcheck_check_order(const void *lock);
@@ -37,6 +44,14 @@ unsigned int lockcheck_depth(void);
 
 /* Forgets the recorded orders (self-tests that provoke a report run on a clean table). */
 void lockcheck_reset_orders(void);
+
+/*
+ * Declares n locks, stride bytes apart from base (the per-CPU run queues' rq->lock), one class
+ * whose members nest only in address order: taking one while holding a later one is reported as
+ * an inversion the first time, without the other order having been seen (Linux's
+ * double_rq_lock rule). At most LOCKCHECK_ARRAYS arrays.
+ */
+void lockcheck_register_array(const void *base, size_t stride, unsigned int n);
 
 /* Called instead of panic() while a self-test expects a report: counts it (NULL: panic). */
 extern void (*lockcheck_report_hook)(const char *what);

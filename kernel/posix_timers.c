@@ -83,7 +83,7 @@ static u64 base_now(void)
 
 u64 timer_forward(u64 *expires, u64 now, u64 interval)
 {
-	if (now < *expires || !interval)
+	if ((s64)(now - *expires) < 0 || !interval)
 		return 0;
 	u64 orun = (now - *expires) / interval + 1;
 	*expires += orun * interval;
@@ -360,12 +360,13 @@ static void common_timer_set(struct k_itimer *tm, int flags, const struct kernel
 	if (!(flags & TIMER_ABSTIME)) {
 		expires = ktime_add_safe(now, expires);
 	} else if (tm->base == BASE_REAL) {
-		u64 off = realtime_offset_ns();
-		expires = expires == KTIME_MAX ? KTIME_MAX : expires > off ? expires - off : 0;
+		/* a wall-clock time before boot stays where it is: negative, as an s64 */
+		if (expires != KTIME_MAX)
+			expires -= realtime_offset_ns();
 	}
 	tm->expires = expires;
 	if (tm->it_sigev_notify != SIGEV_NONE) {
-		hrtimer_start(&tm->timer, expires);
+		hrtimer_start(&tm->timer, (s64)expires < 0 ? 0 : expires);
 		tm->it_active = true;
 	}
 }

@@ -56,7 +56,11 @@ struct k_itimer {
 	bool cpu_thread;
 	int cpu_which;
 	bool cpu_armed; /* waiting for its expiry at a tick (Linux: on the timerqueue) */
-	u64 expires; /* BASE_CPU: the CPU time; else monotonic ns (the hrtimer's) */
+	/*
+	 * BASE_CPU: the CPU time; else monotonic ns (the hrtimer's), read as an s64: an absolute
+	 * wall-clock time before boot is negative, so the periods since then count as overruns
+	 */
+	u64 expires;
 	struct hrtimer timer;
 	u64 it_interval;
 	s64 it_overrun, it_overrun_last;
@@ -82,7 +86,10 @@ static inline struct timespec64 ns_to_ts(u64 ns)
 	return (struct timespec64){ (s64)(ns / NSEC_PER_SEC), (s64)(ns % NSEC_PER_SEC) };
 }
 
-/* Moves expires forward by intervals past now; the count of intervals (hrtimer_forward). */
+/*
+ * Moves expires forward by intervals past now; the count of intervals (hrtimer_forward). Both
+ * times are compared as s64, so a negative (pre-boot) expiry counts from before boot.
+ */
 u64 timer_forward(u64 *expires, u64 now, u64 interval);
 
 /*

@@ -11,6 +11,7 @@
 #include "fs/fs_struct.h"
 #include "fs/fdtable.h"
 #include "fs/proc.h"
+#include "kernel/ptrace.h"
 #include "kernel/errno.h"
 #include "kernel/sched.h"
 #include "kernel/signal.h"
@@ -145,7 +146,7 @@ static int proc_stat_show(struct seq_buf *m)
 		   PF_RANDOMIZE | (t->state >= EXIT_ZOMBIE ? PF_EXITING : 0));
 	for (int i = 0; i < 8; i++)
 		seq_printf(m, " %llu", (unsigned long long)ft[i]);
-	seq_printf(m, " 20 0 %d 0 %llu", task_nr_threads(t),
+	seq_printf(m, " %d %d %d 0 %llu", 20 + t->nice, t->nice, task_nr_threads(t),
 		   (unsigned long long)(t->start_time / 10000000));
 	seq_printf(m, " %lu %lu %llu", vm.total << PAGE_SHIFT, rss.anon + rss.file + rss.shmem,
 		   (unsigned long long)t->signal->rlim[RLIMIT_RSS].rlim_cur);
@@ -256,6 +257,15 @@ static void status_cpus_allowed(struct seq_buf *m, const cpumask_t *allowed)
 }
 
 /* /proc/<pid>/status: Linux 6.1's proc_pid_status lines, in its order. */
+/* The ids of the Groups: line, each after a space but the first, and a space at the end (as
+ * Linux's task_state keeps for compatibility). */
+static void status_groups(struct seq_buf *m, const struct group_info *gi)
+{
+	for (u32 i = 0; gi && i < gi->ngroups; i++)
+		seq_printf(m, i ? " %u" : "%u", gi->gid[i]);
+	seq_printf(m, " \n");
+}
+
 static int proc_status_show(struct seq_buf *m)
 {
 	struct task_struct *t = proc_task();
@@ -272,8 +282,9 @@ static int proc_status_show(struct seq_buf *m)
 	seq_printf(m, "Uid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n", t->cred.uid, t->cred.euid,
 		   t->cred.suid, t->cred.fsuid, t->cred.gid, t->cred.egid, t->cred.sgid,
 		   t->cred.fsgid);
-	seq_printf(m, "FDSize:\t%u\nGroups:\t\n",
+	seq_printf(m, "FDSize:\t%u\nGroups:\t",
 		   t->files && t->state < EXIT_ZOMBIE ? t->files->linux_max_fds : 0);
+	status_groups(m, t->cred.group_info);
 	seq_printf(m, "NStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n", t->tgid, t->pid,
 		   t->signal->pgid, t->signal->sid);
 	if (mm)
@@ -388,5 +399,7 @@ int proc_array_init(void)
 		err = proc_create_file(PROC_SELF, "cmdline", 0444, proc_cmdline_show);
 	if (!err)
 		err = proc_create_file(PROC_SELF, "environ", 0400, proc_environ_show);
+	if (!err) /* Linux's environ_open: PTRACE_MODE_READ_FSCREDS */
+		err = proc_require_ptrace("environ", PTRACE_MODE_READ_FSCREDS);
 	return err;
 }

@@ -10,7 +10,9 @@
 #include "fs/fdtable.h"
 #include "fs/fs_struct.h"
 #include "fs/proc.h"
+#include "kernel/err.h"
 #include "kernel/errno.h"
+#include "kernel/ptrace.h"
 #include "kernel/sched.h"
 #include "kernel/string.h"
 #include "kernel/vsprintf.h"
@@ -34,11 +36,40 @@ static struct task_struct *proc_inode_task(struct inode *inode)
 	return inode->i_pid ? proc_find_task(inode) : current;
 }
 
-/* inode describes the same task as dir (a name inside /proc/<pid>). */
+/*
+ * inode belongs to task t: owned by its effective ids, or root's when it is not dumpable
+ * (task_dump_owner; Linux's pid_update_inode at each lookup), so its mode bits say who may
+ * open it (proc_owner_permission).
+ */
+static void proc_set_owner(struct inode *inode, struct task_struct *t)
+{
+	task_dump_owner(t, inode->i_mode, &inode->i_uid, &inode->i_gid);
+}
+
+/* inode describes the same task as dir (a name inside /proc/<pid>), and is owned as it says. */
 static void proc_bind_task(struct inode *inode, const struct inode *dir)
 {
+	struct task_struct *t = proc_find_task(dir);
+
 	inode->i_pid = dir->i_pid;
 	inode->i_pid_serial = dir->i_pid_serial;
+	if (t)
+		proc_set_owner(inode, t);
+}
+
+/*
+ * proc_pid_mm_access (fs/proc.h): the check of Linux's proc_mem_open at the open of a file that
+ * shows a task's memory: ESRCH once the task is reaped, EACCES when mm_access refuses.
+ */
+static int proc_mm_access(struct inode *inode, unsigned int mode)
+{
+	struct task_struct *t = proc_inode_task(inode);
+	struct mm_struct *mm;
+
+	if (!t)
+		return -ESRCH;
+	mm = mm_access(t, mode);
+	return IS_ERR(mm) ? (int)PTR_ERR(mm) : 0;
 }
 
 /*
@@ -73,11 +104,22 @@ static char *proc_path_link(struct inode *inode)
 	return path;
 }
 
+/*
+ * Linux's proc_fd_access_allowed: the cwd and fd links of another user's process are refused
+ * (EACCES) unless the caller may inspect it (ptrace_may_access, PTRACE_MODE_READ_FSCREDS).
+ */
+static bool proc_fd_access_allowed(struct task_struct *t)
+{
+	return t && !ptrace_may_access(t, PTRACE_MODE_READ_FSCREDS);
+}
+
 /* /proc/<pid>/cwd -> the task's working directory (ENOENT for a zombie: it has none). */
 static char *proc_cwd_get_link(struct inode *inode)
 {
 	struct task_struct *t = proc_inode_task(inode);
 
+	if (t && !proc_fd_access_allowed(t))
+		return ERR_PTR(-EACCES);
 	if (!t || !t->fs || !t->fs->pwd)
 		return ERR_PTR(-ENOENT);
 	return proc_path_link(t->fs->pwd);
@@ -85,7 +127,8 @@ static char *proc_cwd_get_link(struct inode *inode)
 
 /*
  * /proc/<pid>/fd/<n> -> what the descriptor refers to: a file's path, or "pipe:[ino]" for a
- * pipe, as Linux's d_path of a pipe's dentry. ENOENT once the descriptor is closed.
+ * pipe and "socket:[ino]" for a socket, as Linux's d_path of their dentries. ENOENT once the
+ * descriptor is closed.
  */
 static char *proc_fd_get_link(struct inode *inode)
 {
@@ -94,6 +137,8 @@ static char *proc_fd_get_link(struct inode *inode)
 		t ? lookup_fd(t->files, (unsigned int)(uintptr_t)inode->i_private) : NULL;
 	char pipe[32];
 
+	if (t && !proc_fd_access_allowed(t))
+		return ERR_PTR(-EACCES);
 	if (!file)
 		return ERR_PTR(-ENOENT);
 	if (file->f_anon_name) {
@@ -108,10 +153,31 @@ static char *proc_fd_get_link(struct inode *inode)
 		snprintf(link, PATH_MAX, "/%s (deleted)", memfd_name(file->f_inode));
 		return link;
 	}
-	if (file->f_inode->i_dentry || !S_ISFIFO(file->f_inode->i_mode))
+	if (file->f_inode->i_dentry ||
+	    !(S_ISFIFO(file->f_inode->i_mode) || S_ISSOCK(file->f_inode->i_mode)))
 		return proc_path_link(file->f_inode);
-	snprintf(pipe, sizeof(pipe), "pipe:[%llu]", (unsigned long long)file->f_inode->i_ino);
+	snprintf(pipe, sizeof(pipe), "%s:[%llu]",
+		 S_ISFIFO(file->f_inode->i_mode) ? "pipe" : "socket",
+		 (unsigned long long)file->f_inode->i_ino);
 	return proc_strdup(pipe);
+}
+
+/*
+ * Following /proc/<pid>/fd/<n> reaches the descriptor's own inode, as Linux's proc_fd_link: an
+ * unlinked file, a memfd or a pipe is opened again by its inode (with the new open's flags and
+ * permission check; a socket's open is ENXIO). ENOENT once the descriptor is closed.
+ */
+static struct inode *proc_fd_jump_link(struct inode *inode)
+{
+	struct task_struct *t = proc_inode_task(inode);
+	struct file *file =
+		t ? lookup_fd(t->files, (unsigned int)(uintptr_t)inode->i_private) : NULL;
+
+	if (t && !proc_fd_access_allowed(t))
+		return ERR_PTR(-EACCES);
+	if (!file)
+		return ERR_PTR(-ENOENT);
+	return iget(file->f_inode);
 }
 
 /*
@@ -137,6 +203,7 @@ static struct inode *proc_fd_lookup(struct inode *dir, const char *name, u32 len
 	if (!inode)
 		return NULL;
 	inode->i_get_link = proc_fd_get_link;
+	inode->i_jump_link = proc_fd_jump_link;
 	inode->i_private = (void *)(uintptr_t)fd;
 	proc_bind_task(inode, dir);
 	return inode;
@@ -301,27 +368,37 @@ static int proc_task_readdir(struct file *file, struct dir_context *ctx)
 	return 0;
 }
 
+/* The names getdents of /proc/<pid> and /proc/<pid>/task/<tid> list before the template's. */
+static const struct {
+	const char *name;
+	u32 type;
+} proc_pid_fixed[] = {
+	{ "task", DT_DIR }, { "fd", DT_DIR }, { "fdinfo", DT_DIR }, { "children", DT_REG }
+};
+
 /*
- * getdents of /proc/<pid> (Linux's proc_pident_readdir): ".", "..", "task", "fd", "fdinfo",
- * then the entries of the template directory the task's directory shows, in its order, at
- * positions 5, 6, ... ENOENT once the task is reaped.
+ * getdents of /proc/<pid> (Linux's proc_pident_readdir): ".", "..", "task", "fd", "fdinfo"
+ * (and "children" in a thread's directory: nfixed 4), then the entries of the template directory
+ * the task's directory shows, in its order, at the positions that follow. ENOENT once the task is
+ * reaped.
  */
-static int proc_pid_readdir(struct file *file, struct dir_context *ctx)
+static int proc_pident_readdir(struct file *file, struct dir_context *ctx, int nfixed)
 {
 	struct inode *dir = file->f_inode, *tmpl_dir = proc_pid_template_dir();
 	struct d_list *head = &tmpl_dir->i_subdirs;
-	static const char *const dirs[] = { "task", "fd", "fdinfo" };
-	s64 pos = PROC_FIRST_ENTRY + 3;
+	s64 pos = PROC_FIRST_ENTRY + nfixed;
 
 	if (!proc_find_task(dir))
 		return -ENOENT;
 	if (!proc_emit_dots(dir, ctx))
 		return 0;
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < nfixed; i++) {
+		const char *name = proc_pid_fixed[i].name;
+
 		if (ctx->pos != PROC_FIRST_ENTRY + i)
 			continue;
-		if (!ctx->actor(ctx, dirs[i], (u32)strlen(dirs[i]), ctx->pos, dir->i_ino + 1 + i,
-				DT_DIR))
+		if (!ctx->actor(ctx, name, (u32)strlen(name), ctx->pos, dir->i_ino + 1 + i,
+				proc_pid_fixed[i].type))
 			return 0;
 		ctx->pos++;
 	}
@@ -341,11 +418,47 @@ static int proc_pid_readdir(struct file *file, struct dir_context *ctx)
 	return 0;
 }
 
-static struct file_operations proc_pid_fops, proc_fd_fops, proc_fdinfo_fops, proc_task_fops;
+/* getdents of /proc/<pid>. */
+static int proc_pid_readdir(struct file *file, struct dir_context *ctx)
+{
+	return proc_pident_readdir(file, ctx, 3);
+}
+
+/* getdents of /proc/<pid>/task/<tid>: a process's entries and the thread's children. */
+static int proc_tid_readdir(struct file *file, struct dir_context *ctx)
+{
+	return proc_pident_readdir(file, ctx, 4);
+}
+
+/* A children file names its thread by pid and pid_serial packed in i_private (pid: 22 bits). */
+#define CHILDREN_PID_BITS 22
+
+/*
+ * /proc/<pid>/task/<tid>/children (Linux's CONFIG_PROC_CHILDREN, get_children_pid): the pid of
+ * each process the thread has as a child (forked, or given to it as a reaper; zombies until
+ * reaped; not its tracees), oldest first, each followed by a space. Anyone may read it. Once the
+ * thread is reaped an open file reads as empty, as Linux's (the file is not bound to the task
+ * through i_pid, which would make the read ESRCH).
+ */
+static int proc_tid_children_show(struct seq_buf *m)
+{
+	u64 v = (u64)(uintptr_t)proc_show_inode()->i_private;
+	struct task_struct *t = find_task_by_pid((int)(v & ((1u << CHILDREN_PID_BITS) - 1)));
+
+	if (!t || t->pid_serial != v >> CHILDREN_PID_BITS)
+		return 0;
+	for (struct task_struct *c = t->children; c; c = c->sibling)
+		seq_printf(m, "%d ", c->pid);
+	return 0;
+}
+
+static struct file_operations proc_pid_fops, proc_fd_fops, proc_fdinfo_fops, proc_task_fops,
+	proc_tid_fops;
 static struct inode *proc_pid_lookup(struct inode *dir, const char *name, u32 len);
+static struct inode *proc_tid_lookup(struct inode *dir, const char *name, u32 len);
 
 /* A directory describing task t (i_pid), whose names lookup finds and iterate lists. */
-static struct inode *proc_pid_mkdir(struct inode *parent, const struct task_struct *t,
+static struct inode *proc_pid_mkdir(struct inode *parent, struct task_struct *t,
 				    struct inode *(*lookup)(struct inode *, const char *, u32),
 				    const struct file_operations *fops)
 {
@@ -357,6 +470,7 @@ static struct inode *proc_pid_mkdir(struct inode *parent, const struct task_stru
 	inode->i_pid_serial = t->pid_serial;
 	inode->i_lookup = lookup;
 	inode->i_fop = fops;
+	proc_set_owner(inode, (struct task_struct *)t);
 	return inode;
 }
 
@@ -373,7 +487,23 @@ static struct inode *proc_task_lookup(struct inode *dir, const char *name, u32 l
 		return ERR_PTR(-ESRCH); /* Linux's proc_pid_permission on the directory */
 	if (!t || !same_thread_group(p, t))
 		return NULL;
-	return proc_pid_mkdir(dir, t, proc_pid_lookup, &proc_pid_fops);
+	return proc_pid_mkdir(dir, t, proc_tid_lookup, &proc_tid_fops);
+}
+
+/* A name in /proc/<pid>/task/<tid>: children (0444), or what /proc/<tid> has. */
+static struct inode *proc_tid_lookup(struct inode *dir, const char *name, u32 len)
+{
+	struct inode *inode;
+
+	if (len != 8 || memcmp(name, "children", 8))
+		return proc_pid_lookup(dir, name, len);
+	if (!proc_find_task(dir))
+		return ERR_PTR(-ESRCH); /* Linux's proc_pid_permission on the directory */
+	inode = proc_new_file(0444, proc_tid_children_show);
+	if (inode)
+		inode->i_private = (void *)(uintptr_t)(dir->i_pid_serial << CHILDREN_PID_BITS |
+						       (u64)dir->i_pid);
+	return inode;
 }
 
 /*
@@ -394,8 +524,11 @@ static struct inode *proc_pid_lookup(struct inode *dir, const char *name, u32 le
 		return proc_pid_mkdir(dir, t, proc_task_lookup, &proc_task_fops);
 	if (len == 2 && !memcmp(name, "fd", 2)) {
 		inode = proc_pid_mkdir(dir, t, proc_fd_lookup, &proc_fd_fops);
-		if (inode)
+		if (inode) {
 			inode->i_mode = S_IFDIR | 0500;
+			inode->i_flags |= S_PROC_FD;
+			proc_set_owner(inode, t);
+		}
 		return inode;
 	}
 	if (len == 6 && !memcmp(name, "fdinfo", 6))
@@ -482,6 +615,7 @@ static struct file_operations proc_root_fops;
 int proc_base_init(void)
 {
 	proc_pid_task = proc_find_task;
+	proc_pid_mm_access = proc_mm_access;
 	proc_root_fops = dcache_dir_operations;
 	proc_root_fops.iterate = proc_root_readdir;
 	proc_pid_fops = dcache_dir_operations;
@@ -492,6 +626,8 @@ int proc_base_init(void)
 	proc_fdinfo_fops.iterate = proc_fdinfo_readdir;
 	proc_task_fops = dcache_dir_operations;
 	proc_task_fops.iterate = proc_task_readdir;
+	proc_tid_fops = dcache_dir_operations;
+	proc_tid_fops.iterate = proc_tid_readdir;
 	proc_root_dir()->i_fop = &proc_root_fops;
 	proc_root_dir()->i_lookup = proc_root_pid_lookup;
 	return proc_create_link(PROC_SELF, "cwd", proc_cwd_get_link);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * The files of /proc that describe the whole system (Linux's fs/proc/uptime.c, loadavg.c,
- * stat.c, version.c, filesystems, and mounts: /proc/PID/mounts and the link /proc/mounts), in
+ * stat.c, version.c, filesystems; mounts are fs/proc_namespace.c's), in
  * Linux 6.1's formats with what Warden knows: time since boot, tasks and pids, its uname. Warden
  * keeps no CPU-time accounting and no load average, so those read as on an idle Linux that has just
  * booted: load 0.00, every tick counted idle (so top shows an idle CPU rather than dividing by
@@ -78,22 +78,8 @@ static int version_show(struct seq_buf *m)
 /* /proc/filesystems: the file system types Warden has, none backed by a device. */
 static int filesystems_show(struct seq_buf *m)
 {
-	seq_printf(m, "nodev\tramfs\nnodev\tproc\nnodev\tpipefs\n");
+	seq_printf(m, "nodev\ttmpfs\nnodev\tramfs\nnodev\tproc\nnodev\tpipefs\n");
 	return 0;
-}
-
-/* /proc/PID/mounts: the root (ramfs, as Linux's initramfs rootfs) and /proc. */
-static int mounts_show(struct seq_buf *m)
-{
-	seq_printf(m, "rootfs / rootfs rw 0 0\nproc /proc proc rw,relatime 0 0\n");
-	return 0;
-}
-
-/* /proc/mounts -> "self/mounts", as Linux's proc_root_init makes it. */
-static char *proc_mounts_get_link(struct inode *inode)
-{
-	(void)inode;
-	return proc_strdup("self/mounts");
 }
 
 /*
@@ -141,9 +127,5 @@ int proc_misc_init(void)
 		err = proc_create_file(PROC_ROOT, "version", 0444, version_show);
 	if (!err)
 		err = proc_create_file(PROC_ROOT, "filesystems", 0444, filesystems_show);
-	if (!err)
-		err = proc_create_file(PROC_SELF, "mounts", 0444, mounts_show);
-	if (!err)
-		err = proc_create_link(PROC_ROOT, "mounts", proc_mounts_get_link);
 	return err;
 }

@@ -75,17 +75,26 @@ static long ptrace_resume(struct task_struct *t, u64 sig, bool detach)
 	return 0;
 }
 
-/* PTRACE_ATTACH: the current task starts tracing pid, which is sent SIGSTOP. */
+/*
+ * PTRACE_ATTACH: the current task starts tracing pid, which is sent SIGSTOP. EPERM for its own
+ * thread group, a task it may not control (ptrace_may_access with its real ids), one already
+ * traced or exiting (Linux's ptrace_attach, in that order).
+ */
 static long ptrace_attach(long pid)
 {
 	struct task_struct *t = find_task_by_pid((int)pid);
 
 	if (!t)
 		return -ESRCH;
-	if (t == current || t->tgid == current->tgid || t->ptracer || t->state >= EXIT_ZOMBIE ||
-	    !t->mm)
+	if (t == current || t->tgid == current->tgid)
+		return -EPERM;
+	int err = ptrace_may_access(t, PTRACE_MODE_ATTACH_REALCREDS);
+	if (err)
+		return err;
+	if (t->ptracer || t->state >= EXIT_ZOMBIE || !t->mm)
 		return -EPERM;
 	t->ptracer = current;
+	t->ptracer_capable = capable(CAP_SYS_PTRACE);
 	t->ptrace_options = 0;
 	send_signal(t, SIGSTOP);
 	/*
@@ -107,7 +116,11 @@ long sys_ptrace(long request, long pid, u64 addr, u64 data)
 	if (request == PTRACE_TRACEME) {
 		if (current->ptracer)
 			return -EPERM;
+		if (current->parent && ptrace_traceme_ok(current->parent))
+			return -EPERM;
 		current->ptracer = current->parent;
+		/* Linux's ptrace_link records the caller's, the tracee's, credentials here */
+		current->ptracer_capable = capable(CAP_SYS_PTRACE);
 		current->ptrace_options = 0;
 		return 0;
 	}
@@ -214,6 +227,7 @@ void ptrace_init_task(struct task_struct *child, bool ptrace)
 	if (!ptrace || !current->ptracer)
 		return;
 	child->ptracer = current->ptracer;
+	child->ptracer_capable = current->ptracer_capable;
 	child->ptrace_options = current->ptrace_options;
 	/* Linux sets the bit only: taken, it reads as SI_USER with no sender */
 	child->pending |= sigmask(SIGSTOP);

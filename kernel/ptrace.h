@@ -52,6 +52,53 @@ void ptrace_init_task(struct task_struct *child, bool ptrace);
  */
 void ptrace_event_pid(int event, int pid);
 
+/*
+ * The access modes of ptrace_may_access (Linux's PTRACE_MODE_*): READ to look (/proc/PID/maps,
+ * environ, pagemap), ATTACH to take control (PTRACE_ATTACH, /proc/PID/mem); FSCREDS compares the
+ * caller's file-system ids (and effective capabilities), REALCREDS its real ids (and permitted
+ * capabilities). Exactly one of the two must be given.
+ */
+#define PTRACE_MODE_READ 0x01
+#define PTRACE_MODE_ATTACH 0x02
+#define PTRACE_MODE_NOAUDIT 0x04
+#define PTRACE_MODE_FSCREDS 0x08
+#define PTRACE_MODE_REALCREDS 0x10
+#define PTRACE_MODE_READ_FSCREDS (PTRACE_MODE_READ | PTRACE_MODE_FSCREDS)
+#define PTRACE_MODE_READ_REALCREDS (PTRACE_MODE_READ | PTRACE_MODE_REALCREDS)
+#define PTRACE_MODE_ATTACH_FSCREDS (PTRACE_MODE_ATTACH | PTRACE_MODE_FSCREDS)
+#define PTRACE_MODE_ATTACH_REALCREDS (PTRACE_MODE_ATTACH | PTRACE_MODE_REALCREDS)
+
+/*
+ * May the current task inspect (PTRACE_MODE_READ) or control (PTRACE_MODE_ATTACH) task t
+ * (Linux's __ptrace_may_access with cap_ptrace_access_check, kernel/ptrace_access.c)? 0 or
+ * -EPERM: its own thread group always; else the caller's real (REALCREDS) or file-system
+ * (FSCREDS) uid and gid must equal t's real, effective and saved ones, t's mm must be dumpable
+ * and t's permitted capabilities a subset of the caller's, each unless the caller has
+ * CAP_SYS_PTRACE.
+ */
+int ptrace_may_access(struct task_struct *t, unsigned int mode);
+
+/*
+ * The owner of t's /proc files (Linux's task_dump_owner with suid_dumpable 0): t's effective
+ * uid and gid, but root's when t's mm is not dumpable or t has none (a zombie), except for the
+ * world-readable directories (mode S_IFDIR | 0555: /proc/PID, task/, fdinfo/).
+ */
+void task_dump_owner(struct task_struct *t, u32 mode, u32 *uid, u32 *gid);
+
+/*
+ * The address space of t for a /proc file that reads it (Linux's mm_access): t's mm, NULL for a
+ * task without one (a zombie), or ERR_PTR(-EACCES) when it is not the caller's own and
+ * ptrace_may_access(t, mode) refuses.
+ */
+struct mm_struct *mm_access(struct task_struct *t, unsigned int mode);
+
+/*
+ * May the current task ask parent to trace it (PTRACE_TRACEME, Linux's cap_ptrace_traceme)? 0
+ * when its permitted capabilities are a subset of parent's or parent has CAP_SYS_PTRACE, else
+ * -EPERM. No uid is compared.
+ */
+int ptrace_traceme_ok(struct task_struct *parent);
+
 #define PTRACE_EVENT_FORK 1
 #define PTRACE_EVENT_VFORK 2
 #define PTRACE_EVENT_CLONE 3

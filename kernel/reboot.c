@@ -4,6 +4,7 @@
  * lines, the same fate for each command (see reboot.h, docs/power.md).
  */
 #include "kernel/reboot.h"
+#include "kernel/cred.h"
 #include "kernel/errno.h"
 #include "kernel/exit.h"
 #include "kernel/printk.h"
@@ -68,11 +69,9 @@ static long reboot_restart2(const void __user *arg)
 
 long sys_reboot(int magic1, int magic2, unsigned int cmd, void __user *arg)
 {
-	/*
-	 * "We only trust the superuser with rebooting the system": Linux checks CAP_SYS_BOOT in the
-	 * caller's pid namespace's user namespace here (-EPERM). Every Warden task is root with
-	 * every capability today, so the check always passes; it goes here when credentials come.
-	 */
+	/* "We only trust the superuser with rebooting the system": CAP_SYS_BOOT, before all */
+	if (!capable(CAP_SYS_BOOT))
+		return -EPERM;
 
 	/* For safety, Linux requires "magic" arguments; both are compared as ints. */
 	if ((unsigned int)magic1 != LINUX_REBOOT_MAGIC1 || !reboot_magic2_ok(magic2))

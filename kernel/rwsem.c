@@ -6,6 +6,7 @@
  * rare contention that is simpler than handing the lock over and costs nothing measurable.
  */
 #include "kernel/rwsem.h"
+#include "arch/x86_64/cpu.h"
 #include "kernel/panic.h"
 #include "kernel/sched.h"
 
@@ -110,6 +111,36 @@ void up_read(struct rw_semaphore *sem)
 		rwsem_wake(sem);
 }
 
+bool down_read_trylock_nolock(struct rw_semaphore *sem)
+{
+	spin_lock(&sem->lock);
+	bool taken = try_read(sem);
+
+	if (taken)
+		sem->nolock_readers++;
+	spin_unlock(&sem->lock);
+	return taken;
+}
+
+bool up_read_defer_wake(struct rw_semaphore *sem)
+{
+	spin_lock(&sem->lock);
+
+	if (sem->count <= 0 || sem->nolock_readers <= 0)
+		panic("rwsem %p: up_read_defer_wake without a lockless reader (count %ld)", sem,
+		      sem->count);
+	sem->nolock_readers--;
+	bool last = --sem->count == 0;
+	spin_unlock(&sem->lock);
+	/* As rwsem_wake: a sleeper queues itself before it looks at the count. */
+	return last && READ_ONCE(sem->wait.head);
+}
+
+void rwsem_wake_deferred(struct rw_semaphore *sem)
+{
+	rwsem_wake(sem);
+}
+
 bool down_write_trylock(struct rw_semaphore *sem)
 {
 	spin_lock(&sem->lock);
@@ -117,6 +148,24 @@ bool down_write_trylock(struct rw_semaphore *sem)
 
 	spin_unlock(&sem->lock);
 	return taken;
+}
+
+/*
+ * A writer that finds only lockless readers (sem->lock held) waits for them by spinning, not
+ * sleeping: they hold it for one page fault, never sleep and never wait for this CPU or the
+ * kernel lock meanwhile, and they stop coming once a writer waits. So a writer never sleeps
+ * because of them, and mmap_lock stays uncontended among its holders under the kernel lock: a
+ * fault taken with a spinlock held (a futex word's read under its bucket lock) never has to
+ * sleep behind such a writer. True if the writer then took sem.
+ */
+static bool spin_for_lockless_readers(struct rw_semaphore *sem)
+{
+	while (sem->count > 0 && sem->count == sem->nolock_readers) {
+		spin_unlock(&sem->lock);
+		cpu_relax();
+		spin_lock(&sem->lock);
+	}
+	return try_write_waiting(sem);
 }
 
 void down_write(struct rw_semaphore *sem)
@@ -127,6 +176,7 @@ void down_write(struct rw_semaphore *sem)
 	if (!taken) {
 		rwsem_check_recursion(sem, "writing");
 		sem->writers_waiting++;
+		taken = spin_for_lockless_readers(sem);
 	}
 	spin_unlock(&sem->lock);
 	if (!taken)

@@ -186,7 +186,7 @@ struct task_struct {
 	struct task_struct *parent;
 	struct task_struct *children; /* first child */
 	struct task_struct *sibling; /* next child of the same parent */
-	struct task_struct *run_next; /* all tasks, in creation order, for the scheduler */
+	struct task_struct *run_next; /* all tasks, in creation order (not the run queues) */
 	int exit_code; /* wait status, as wait4 reports it */
 	/*
 	 * The signal the parent gets at exit (clone's CSIGNAL byte; 0: none). A child whose exit
@@ -200,6 +200,9 @@ struct task_struct {
 	bool did_exec; /* execve'd since fork (Linux's !PF_FORKNOEXEC): setpgid says EACCES */
 	struct vfork_done *vfork_done; /* CLONE_VFORK: the waiting parent's, until exec or exit */
 	struct task_struct *ptracer; /* the task tracing this one (ptrace), or NULL: checked */
+	/* the tracer had CAP_SYS_PTRACE when it attached (Linux's ptracer_cred): a set-user-ID
+	 * execve under it still gains its privileges (kernel/cred.c) */
+	bool ptracer_capable;
 	/*
 	 * Asleep in TASK_INTERRUPTIBLE on a wait no signal ends (Linux's TASK_UNINTERRUPTIBLE or
 	 * TASK_KILLABLE: vfork's wait, a rw_semaphore): /proc shows it as "D (disk sleep)".
@@ -227,6 +230,9 @@ struct task_struct {
 	u64 pending; /* pending signals, bit n-1 for signal n */
 	u64 blocked; /* signal mask */
 	struct cred cred; /* this thread's ids and capabilities (kernel/cred.c) */
+	/* set*uid made it a user past RLIMIT_NPROC: execve checks again (PF_NPROC_EXCEEDED) */
+	bool nproc_exceeded;
+	int nice; /* setpriority's value, -20..19, inherited at fork (kernel/sched_prio.c) */
 	/* rt_sigtimedwait: the real mask while blocked has the awaited set taken out (else 0) */
 	u64 real_blocked;
 	struct task_signal sig; /* siginfo of pending signals, altstack, last trap */
@@ -235,6 +241,8 @@ struct task_struct {
 	u64 gs_base;
 	u16 ds, es, fsindex, gsindex; /* user segment selectors, likewise (arch/x86_64/process.h) */
 	u64 clear_child_tid;
+	struct file *fput_pending; /* last references dropped inside a release (fs/file_table.c) */
+	bool fput_running; /* fput is freeing a file: further last references wait on the list */
 	u64 set_child_tid;
 	/*
 	 * set_robust_list's head (a user pointer, Linux's robust_list): walked at exit and execve
@@ -246,14 +254,24 @@ struct task_struct {
 	u64 personality;
 	bool need_resched;
 	/*
-	 * SMP (kernel/sched.c): on_cpu is set while a CPU runs the task (from the switch to it
-	 * until the switch away has finished: no other CPU may pick it then, Linux's task_on_cpu);
-	 * cpu is the CPU it runs on or last ran on, where a wake-up queues it; cpus_allowed is its
-	 * affinity (sched_setaffinity). All three change under the kernel lock.
+	 * SMP (kernel/sched_rq.c, docs/smp.md): on_cpu is set while a CPU runs the task (from the
+	 * switch to it until the switch away has finished: no other CPU may pick it then, Linux's
+	 * task_on_cpu). on_rq is set while the task is runnable on the run queue of CPU cpu,
+	 * running there or queued (rq_queued, linked through rq_next); cpu is where it runs, is
+	 * queued or last ran. on_rq, rq_queued, rq_next and cpu change under that run queue's
+	 * lock (both queues' locks to move it), cpus_allowed under pi_lock and the queue's lock.
+	 * pi_lock (Linux's) serialises the wake-ups of the task: state leaves a sleep only under
+	 * it. migrate_pending: schedule() took it off a CPU it may no longer use;
+	 * finish_task_switch queues it on an allowed one.
 	 */
 	int on_cpu;
+	int on_rq;
+	bool rq_queued;
+	bool migrate_pending;
+	struct task_struct *rq_next;
 	unsigned int cpu;
 	cpumask_t cpus_allowed;
+	spinlock_t pi_lock;
 	char exe_path[256]; /* what /proc/self/exe names */
 	u8 fpu_state[FPU_STATE_SIZE]; /* user FPU/SIMD state, XSAVE image at task_fpstate() */
 	u32 pkru; /* user PKRU while the task is not running (Linux's thread.pkru) */
@@ -330,9 +348,31 @@ bool wake_up_state(struct task_struct *t, unsigned int states);
 /* Makes a task in an interruptible sleep runnable (wake_up_state(t, TASK_INTERRUPTIBLE)). */
 void wake_up_process(struct task_struct *t);
 
-/* Queues a runnable task on a CPU (its own, or an idle allowed one, told by IPI); kernel lock held.
+/*
+ * The CPU a task that becomes runnable is queued on (Linux's select_task_rq): the one it last
+ * ran on if allowed there and idle, else an allowed idle CPU, else its own if allowed, else the
+ * first allowed online CPU (this one if none is).
  */
-void sched_enqueue_task(struct task_struct *t);
+unsigned int select_task_rq(struct task_struct *p);
+
+/* Queues a new task, state TASK_RUNNING, on a CPU (Linux's wake_up_new_task). */
+void wake_up_new_task(struct task_struct *p);
+
+/*
+ * Makes a task that runs on another CPU enter the kernel now (Linux's kick_process): a
+ * reschedule IPI, so that a task in user mode sees a signal made pending for it at once.
+ */
+void kick_process(struct task_struct *p);
+
+/*
+ * Gives p the affinity mask (Linux's set_cpus_allowed_ptr), moving it off a CPU it may no longer
+ * use: a running p is asked to reschedule (schedule() then hands it to an allowed CPU), a queued
+ * one is queued again on an allowed CPU, a sleeping one is woken on one later.
+ */
+void set_cpus_allowed_ptr(struct task_struct *p, cpumask_t mask);
+
+/* Takes a queued task off its run queue (self-tests of wake-ups on tasks that never run). */
+void sched_dequeue_task(struct task_struct *p);
 
 /* Gives up the CPU; returns when this task is chosen again. */
 void schedule(void);

@@ -5,7 +5,7 @@
  * is one 64-bit word here (cpumask_size() is 8 bytes, as on a Linux whose masks are sized by
  * nr_cpu_ids, with at most 64 CPUs).
  */
-#include "kernel/sched.h"
+#include "kernel/sched_rq.h"
 #include "kernel/sys.h"
 #include "kernel/errno.h"
 #include "kernel/cred.h"
@@ -27,27 +27,6 @@ static bool check_same_owner(const struct task_struct *p)
 	return current->cred.euid == p->cred.euid || current->cred.euid == p->cred.uid;
 }
 
-/*
- * Gives p the affinity mask, moving it off a CPU it may no longer use: a running p is asked to
- * reschedule (the CPU it leaves then tells its new CPU, finish_task_switch), a queued one is
- * queued again. Kernel lock held.
- */
-static void set_cpus_allowed(struct task_struct *p, cpumask_t mask)
-{
-	p->cpus_allowed = mask;
-	if (cpumask_test_cpu(p->cpu, &mask))
-		return;
-	unsigned int old = p->cpu;
-	if (p->on_cpu) {
-		p->need_resched = true;
-		if (old != smp_processor_id())
-			smp_send_reschedule(old);
-	}
-	p->cpu = cpumask_first(&(cpumask_t){ mask.bits & cpu_online_mask.bits });
-	if (!p->on_cpu && p->state == TASK_RUNNING && p->cpu != smp_processor_id())
-		smp_send_reschedule(p->cpu);
-}
-
 long sys_sched_setaffinity(int pid, unsigned int len, const u64 *user_mask)
 {
 	cpumask_t mask = { 0 };
@@ -65,7 +44,7 @@ long sys_sched_setaffinity(int pid, unsigned int len, const u64 *user_mask)
 	mask.bits &= (1ULL << NR_CPUS) - 1;
 	if (!(mask.bits & cpu_online_mask.bits))
 		return -EINVAL;
-	set_cpus_allowed(p, mask);
+	set_cpus_allowed_ptr(p, mask);
 	if (p == current && current->need_resched)
 		schedule(); /* leave a CPU no longer allowed before returning */
 	return 0;

@@ -220,6 +220,14 @@ void send_sig_pipe(void)
 	send_signal_info(current, SIGPIPE, &info);
 }
 
+void send_sig_xfsz(void)
+{
+	struct kernel_siginfo info = { .si_signo = SIGXFSZ, .si_code = SI_USER };
+
+	siginfo_set_pid_uid(&info, current->tgid, current->cred.uid);
+	send_signal_info(current, SIGXFSZ, &info);
+}
+
 bool signal_pending_current(void)
 {
 	return task_sigpending(current);

@@ -62,6 +62,7 @@
 #define CLD_EXITED 1
 #define CLD_KILLED 2
 #define CLD_DUMPED 3
+#define CLD_TRAPPED 4
 #define CLD_STOPPED 5
 #define CLD_CONTINUED 6
 
@@ -332,6 +333,9 @@ long sys_rt_tgsigqueueinfo(int tgid, int pid, int sig, const void *uinfo);
 
 /* Called when a write finds a pipe with no readers. */
 void send_sig_pipe(void);
+
+/* A write at or past RLIMIT_FSIZE: SIGXFSZ to the current task (Linux's send_sig, SI_USER). */
+void send_sig_xfsz(void);
 
 /* SIGCHLD to t's parent: CLD_STOPPED/CLD_CONTINUED with the signal. */
 void do_notify_parent(struct task_struct *t, int code, int status);

@@ -22,7 +22,9 @@ struct task_struct *group_live_thread(struct task_struct *p)
 
 /*
  * Wakes thread t to act on a signal (Linux's signal_wake_up): from an interruptible sleep, and
- * with kill set (SIGKILL) from a stop too, so that it dies.
+ * with kill set (SIGKILL) from a stop too, so that it dies. A thread that is running, maybe in
+ * user mode on another CPU, gets a reschedule IPI (kick_process), so it enters the kernel and
+ * handles the signal now rather than at its next tick.
  */
 static void signal_wake_up(struct task_struct *t, bool kill)
 {
@@ -30,7 +32,8 @@ static void signal_wake_up(struct task_struct *t, bool kill)
 
 	if (kill)
 		states |= TASK_STATE_BIT(TASK_STOPPED) | TASK_STATE_BIT(TASK_TRACED);
-	wake_up_state(t, states);
+	if (!wake_up_state(t, states))
+		kick_process(t); /* running, maybe in user mode on another CPU: enter the kernel */
 }
 
 /*
@@ -166,7 +169,7 @@ void group_stop_start(int sig)
 		    t->state == TASK_TRACED)
 			continue;
 		t->jobctl_stop = sig;
-		wake_up_process(t);
+		signal_wake_up(t, false);
 	}
 }
 

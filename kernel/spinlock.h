@@ -38,18 +38,41 @@ typedef struct {
 		if (unlikely(lockcheck_enabled)) \
 			lockcheck_release(l);    \
 	} while (0)
+#define spin_check_acquire_class(l, key)                 \
+	do {                                             \
+		if (unlikely(lockcheck_enabled))         \
+			lockcheck_acquire_class(l, key); \
+	} while (0)
 #else
 #define spin_check_acquire(l) ((void)(l))
 #define spin_check_acquired(l) ((void)(l))
 #define spin_check_release(l) ((void)(l))
+#define spin_check_acquire_class(l, key) ((void)(l), (void)(key))
 #endif
+
+/* Spins until the lock is ours; no lock-checker hook (the callers below add it). */
+static inline void arch_spin_lock(spinlock_t *l)
+{
+	while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
+		while (READ_ONCE(l->locked))
+			__asm__ __volatile__("pause" ::: "memory");
+}
 
 static inline void spin_lock(spinlock_t *l)
 {
 	spin_check_acquire(l);
-	while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
-		while (READ_ONCE(l->locked))
-			__asm__ __volatile__("pause" ::: "memory");
+	arch_spin_lock(l);
+}
+
+/*
+ * Takes a lock that lives in allocated memory (one per mm, say) and belongs to the lock class
+ * key, a static object: the lock checker records and checks the lock's order under key, as
+ * lockdep's lock classes, so every instance of the lock is checked against the others' orders.
+ */
+static inline void spin_lock_class(spinlock_t *l, const void *key)
+{
+	spin_check_acquire_class(l, key);
+	arch_spin_lock(l);
 }
 
 static inline bool spin_trylock(spinlock_t *l)

@@ -3,6 +3,7 @@
  * Small process syscalls: identity, limits, personality, uname, arch_prctl. Warden has one user,
  * root, as the first program on Linux would.
  */
+#include "kernel/cred.h"
 #include "kernel/errno.h"
 #include "kernel/sched.h"
 #include "kernel/string.h"
@@ -71,12 +72,6 @@ long sys_getppid(void)
 	return current->parent ? current->parent->tgid : 0;
 }
 
-long sys_getgroups(int size, u32 *list)
-{
-	(void)list;
-	return size < 0 ? -EINVAL : 0;
-}
-
 long sys_set_tid_address(int *tidptr)
 {
 	current->clear_child_tid = (u64)tidptr;
@@ -102,18 +97,53 @@ struct new_utsname {
 	char sysname[65], nodename[65], release[65], version[65], machine[65], domainname[65];
 };
 
+/* The names sethostname and setdomainname set (Linux's init_uts_ns: "(none)" until set). */
+#define NEW_UTS_LEN 64
+static char uts_nodename[NEW_UTS_LEN + 1] = "warden";
+static char uts_domainname[NEW_UTS_LEN + 1] = "(none)";
+
 long sys_uname(struct new_utsname *u)
 {
 	struct new_utsname k;
 
 	memset(&k, 0, sizeof(k));
 	strlcpy(k.sysname, "Linux", 65);
-	strlcpy(k.nodename, "warden", 65);
+	memcpy(k.nodename, uts_nodename, sizeof(k.nodename));
 	strlcpy(k.release, UTS_RELEASE, 65);
 	strlcpy(k.version, "#1 Warden", 65);
 	strlcpy(k.machine, "x86_64", 65);
-	strlcpy(k.domainname, "(none)", 65);
+	memcpy(k.domainname, uts_domainname, sizeof(k.domainname));
 	return copy_to_user(u, &k, sizeof(k)) ? -EFAULT : 0;
+}
+
+/*
+ * sethostname and setdomainname (Linux's kernel/sys.c): EPERM without CAP_SYS_ADMIN, then
+ * EINVAL for a length outside [0, 64], EFAULT for unreadable bytes; the name is the len bytes
+ * given, the rest of the field zeroed.
+ */
+static long set_uts_name(char *field, const char __user *name, int len)
+{
+	char tmp[NEW_UTS_LEN];
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	if (len < 0 || len > NEW_UTS_LEN)
+		return -EINVAL;
+	if (copy_from_user(tmp, name, (size_t)len))
+		return -EFAULT;
+	memcpy(field, tmp, (size_t)len);
+	memset(field + len, 0, NEW_UTS_LEN + 1 - (size_t)len);
+	return 0;
+}
+
+long sys_sethostname(const char __user *name, int len)
+{
+	return set_uts_name(uts_nodename, name, len);
+}
+
+long sys_setdomainname(const char __user *name, int len)
+{
+	return set_uts_name(uts_domainname, name, len);
 }
 
 long sys_arch_prctl(int code, u64 addr)
@@ -219,7 +249,8 @@ long sys_prctl(int option, u64 arg2, u64 arg3, u64 arg4, u64 arg5)
 
 /*
  * Linux's do_prlimit: the resource, a soft limit above the hard one, a RLIMIT_NOFILE hard limit
- * above nr_open (EPERM), then old and new swap. Root may raise a hard limit (CAP_SYS_RESOURCE).
+ * above nr_open (EPERM), raising the hard limit without CAP_SYS_RESOURCE (EPERM), then old and
+ * new swap (nothing changes on an error).
  */
 static long do_prlimit(struct task_struct *t, unsigned int resource, const struct rlimit64 *new,
 		       struct rlimit64 *old)
@@ -231,6 +262,9 @@ static long do_prlimit(struct task_struct *t, unsigned int resource, const struc
 			return -EINVAL;
 		if (resource == RLIMIT_NOFILE && new->rlim_max > sysctl_nr_open)
 			return -EPERM;
+		if (new->rlim_max > t->signal->rlim[resource].rlim_max &&
+		    !capable(CAP_SYS_RESOURCE))
+			return -EPERM;
 	}
 	if (old)
 		*old = t->signal->rlim[resource];
@@ -239,7 +273,26 @@ static long do_prlimit(struct task_struct *t, unsigned int resource, const struc
 	return 0;
 }
 
-/* prlimit64 in Linux's order: copy the new limit in, find the task, check and set, copy out. */
+/*
+ * May the current task read or set t's limits (Linux's check_prlimit_permission)? Its own, or
+ * its real uid and gid are all of t's real, effective and saved ones, or CAP_SYS_RESOURCE.
+ */
+static long check_prlimit_permission(const struct task_struct *t)
+{
+	const struct cred *c = &current->cred, *tc = &t->cred;
+
+	if (t == current)
+		return 0;
+	if (c->uid == tc->uid && c->uid == tc->euid && c->uid == tc->suid && c->gid == tc->gid &&
+	    c->gid == tc->egid && c->gid == tc->sgid)
+		return 0;
+	return capable(CAP_SYS_RESOURCE) ? 0 : -EPERM;
+}
+
+/*
+ * prlimit64 in Linux's order: copy the new limit in, find the task, the permission (EPERM),
+ * check and set, copy out.
+ */
 long sys_prlimit64(int pid, unsigned int resource, const struct rlimit64 *new, struct rlimit64 *old)
 {
 	struct rlimit64 r, prev;
@@ -249,7 +302,10 @@ long sys_prlimit64(int pid, unsigned int resource, const struct rlimit64 *new, s
 	struct task_struct *t = pid ? find_task_by_pid(pid) : current;
 	if (!t)
 		return -ESRCH;
-	long ret = do_prlimit(t, resource, new ? &r : NULL, old ? &prev : NULL);
+	long ret = check_prlimit_permission(t);
+	if (ret)
+		return ret;
+	ret = do_prlimit(t, resource, new ? &r : NULL, old ? &prev : NULL);
 	if (!ret && old && copy_to_user(old, &prev, sizeof(prev)))
 		ret = -EFAULT; /* the new limit stays set, as in Linux */
 	return ret;

@@ -31,7 +31,6 @@ void rlimit_init(struct task_struct *t);
 long sys_getpid(void);
 long sys_gettid(void);
 long sys_getppid(void);
-long sys_getgroups(int size, u32 *list);
 long sys_set_tid_address(int *tidptr);
 long sys_sched_yield(void);
 long sys_sched_setaffinity(int pid, unsigned int len, const u64 *user_mask);
@@ -39,6 +38,10 @@ long sys_sched_getaffinity(int pid, unsigned int len, u64 *user_mask);
 long sys_getcpu(u32 *cpup, u32 *nodep, void *unused);
 long sys_personality(u64 persona);
 long sys_uname(struct new_utsname *u);
+long sys_sethostname(const char *name, int len);
+long sys_setpriority(int which, int who, int nice);
+long sys_getpriority(int which, int who);
+long sys_setdomainname(const char *name, int len);
 
 /* sysinfo(2) (kernel/proc_misc.c): uptime, loads, memory in bytes (mem_unit 1), tasks. */
 struct sysinfo;

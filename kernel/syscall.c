@@ -16,6 +16,7 @@
 #include "kernel/signal.h"
 #include "arch/x86_64/signal.h"
 #include "kernel/sys.h"
+#include "kernel/ntp.h"
 #include "kernel/cputime.h"
 #include "kernel/itimer.h"
 #include "kernel/posix_timers.h"
@@ -30,6 +31,7 @@
 #include "mm/mlock.h"
 #include "mm/pkeys.h"
 #include "ipc/shm.h"
+#include "net/socket.h"
 #include "kernel/ptrace.h"
 #include "kernel/reboot.h"
 
@@ -68,6 +70,22 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	SYSCALL(writev, sys_writev),
 	SYSCALL(access, sys_access),
 	SYSCALL(pipe, sys_pipe),
+	SYSCALL(socket, sys_socket),
+	SYSCALL(socketpair, sys_socketpair),
+	SYSCALL(bind, sys_bind),
+	SYSCALL(connect, sys_connect),
+	SYSCALL(listen, sys_listen),
+	SYSCALL(accept, sys_accept),
+	SYSCALL(accept4, sys_accept4),
+	SYSCALL(getsockname, sys_getsockname),
+	SYSCALL(getpeername, sys_getpeername),
+	SYSCALL(sendto, sys_sendto),
+	SYSCALL(recvfrom, sys_recvfrom),
+	SYSCALL(sendmsg, sys_sendmsg),
+	SYSCALL(recvmsg, sys_recvmsg),
+	SYSCALL(shutdown, sys_shutdown),
+	SYSCALL(setsockopt, sys_setsockopt),
+	SYSCALL(getsockopt, sys_getsockopt),
 	SYSCALL(sched_yield, sys_sched_yield),
 	SYSCALL(sched_setaffinity, sys_sched_setaffinity),
 	SYSCALL(sched_getaffinity, sys_sched_getaffinity),
@@ -97,6 +115,7 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	SYSCALL(execveat, sys_execveat),
 	SYSCALL(exit, sys_exit),
 	SYSCALL(wait4, sys_wait4),
+	SYSCALL(waitid, sys_waitid),
 	SYSCALL(kill, sys_kill),
 	SYSCALL(uname, sys_uname),
 	SYSCALL(sysinfo, sys_sysinfo),
@@ -136,6 +155,7 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	SYSCALL(getpgrp, sys_getpgrp),
 	SYSCALL(setsid, sys_setsid),
 	SYSCALL(getgroups, sys_getgroups),
+	SYSCALL(setgroups, sys_setgroups),
 	SYSCALL(getresuid, sys_getresuid),
 	SYSCALL(getresgid, sys_getresgid),
 	SYSCALL(getpgid, sys_getpgid),
@@ -158,10 +178,14 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	SYSCALL(getrusage, sys_getrusage),
 	SYSCALL(timer_create, sys_timer_create),
 	SYSCALL(statfs, sys_statfs),
+	SYSCALL(mount, sys_mount),
+	SYSCALL(umount2, sys_umount2),
 	SYSCALL(fallocate, sys_fallocate),
 	SYSCALL(fstatfs, sys_fstatfs),
 	SYSCALL(settimeofday, sys_settimeofday),
 	SYSCALL(clock_settime, sys_clock_settime),
+	SYSCALL(adjtimex, sys_adjtimex),
+	SYSCALL(clock_adjtime, sys_clock_adjtime),
 	SYSCALL(timerfd_create, sys_timerfd_create),
 	SYSCALL(timerfd_settime, sys_timerfd_settime),
 	SYSCALL(timerfd_gettime, sys_timerfd_gettime),
@@ -197,6 +221,10 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	SYSCALL(dup3, sys_dup3),
 	SYSCALL(pipe2, sys_pipe2),
 	SYSCALL(prlimit64, sys_prlimit64),
+	SYSCALL(sethostname, sys_sethostname),
+	SYSCALL(setpriority, sys_setpriority),
+	SYSCALL(getpriority, sys_getpriority),
+	SYSCALL(setdomainname, sys_setdomainname),
 	SYSCALL(getrandom, sys_getrandom),
 	SYSCALL(pkey_mprotect, sys_pkey_mprotect),
 	SYSCALL(pkey_alloc, sys_pkey_alloc),
@@ -220,6 +248,7 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	SYSCALL(fchownat, sys_fchownat),
 	SYSCALL(utimensat, sys_utimensat),
 	SYSCALL(utimes, sys_utimes),
+	SYSCALL(utime, sys_utime),
 	SYSCALL(link, sys_link),
 	SYSCALL(linkat, sys_linkat),
 	SYSCALL(mknod, sys_mknod),

@@ -5,6 +5,7 @@
 #include "kernel/string.h"
 #include "kernel/errno.h"
 #include "kernel/ktime.h"
+#include "kernel/ntp.h"
 #include "kernel/sched.h"
 #include "kernel/signal.h"
 #include "kernel/sys.h"
@@ -21,7 +22,7 @@
 #define CLOCK_BOOTTIME 7
 #define CLOCK_REALTIME_ALARM 8
 #define CLOCK_BOOTTIME_ALARM 9
-#define CLOCK_TAI 11 /* REALTIME here: no leap-second offset is ever set (as Linux without NTP) */
+#define CLOCK_TAI 11 /* REALTIME plus the TAI offset (adjtimex ADJ_TAI, leap seconds) */
 #define CLOCKFD 3 /* a negative id with these low bits names a dynamic clock by fd */
 #define CLOCKFD_MASK 7
 #define TIMER_ABSTIME 1
@@ -32,10 +33,12 @@
 #define LOW_RES_NSEC (NSEC_PER_SEC / HZ) /* the coarse clocks' resolution: a tick */
 
 /*
- * What clock_settime and settimeofday changed the wall clock by (ns), and the time zone
+ * What clock_settime, settimeofday, adjtimex's ADJ_SETOFFSET and leap seconds changed the wall
+ * clock by (ns), CLOCK_TAI - CLOCK_REALTIME in seconds (Linux's tai_offset), and the time zone
  * settimeofday keeps for gettimeofday (Linux's sys_tz). Changed with interrupts off.
  */
 static s64 realtime_adjust;
+static s32 tai_offset;
 static struct {
 	int tz_minuteswest;
 	int tz_dsttime;
@@ -44,6 +47,27 @@ static struct {
 u64 realtime_offset_ns(void)
 {
 	return (u64)((s64)(boot_wall_seconds() * NSEC_PER_SEC) + realtime_adjust);
+}
+
+u64 ktime_get_real_ns(void)
+{
+	return realtime_offset_ns() + ktime_get_ns();
+}
+
+s32 timekeeping_tai_offset(void)
+{
+	return tai_offset;
+}
+
+void timekeeping_set_tai_offset(s32 tai)
+{
+	tai_offset = tai;
+}
+
+void timekeeping_leap(int leap)
+{
+	realtime_adjust += (s64)leap * (s64)NSEC_PER_SEC;
+	tai_offset -= leap;
 }
 
 /* The clock's current value in nanoseconds; false for an unknown clock. */
@@ -55,8 +79,10 @@ static bool clock_now(int clk, u64 *ns)
 	case CLOCK_REALTIME:
 	case CLOCK_REALTIME_COARSE:
 	case CLOCK_REALTIME_ALARM:
-	case CLOCK_TAI:
 		*ns = realtime_offset_ns() + mono;
+		return true;
+	case CLOCK_TAI:
+		*ns = realtime_offset_ns() + mono + (u64)((s64)tai_offset * (s64)NSEC_PER_SEC);
 		return true;
 	case CLOCK_MONOTONIC:
 	case CLOCK_MONOTONIC_RAW:
@@ -153,6 +179,45 @@ static bool timespec_valid_settod(const struct timespec64 *ts)
 }
 
 /*
+ * Sets the wall clock to t ns (Linux's do_settimeofday64): EINVAL for a time before boot (the
+ * monotonic clock's now). Either way the NTP state is cleared and CANCEL_ON_SET timerfds are told
+ * the clock was set, as Linux's TK_CLEAR_NTP and clock_was_set run on its error path too.
+ */
+static long do_settimeofday64(u64 t)
+{
+	u64 mono = ktime_get_ns();
+	long err = 0;
+
+	if (t < mono)
+		err = -EINVAL; /* the wall clock would be before boot */
+	else
+		realtime_adjust = (s64)(t - mono) - (s64)(boot_wall_seconds() * NSEC_PER_SEC);
+	ntp_clear();
+	timerfd_clock_was_set();
+	return err;
+}
+
+int timekeeping_inject_offset(s64 sec, s64 nsec)
+{
+	s64 real = (s64)ktime_get_real_ns(), delta, t;
+	struct timespec64 ts;
+	int err = -EINVAL;
+
+	if (!__builtin_mul_overflow(sec, (s64)NSEC_PER_SEC, &delta) &&
+	    !__builtin_add_overflow(delta, nsec, &delta) &&
+	    !__builtin_add_overflow(real, delta, &t) && t >= 0) {
+		ts = (struct timespec64){ t / (s64)NSEC_PER_SEC, t % (s64)NSEC_PER_SEC };
+		if (timespec_valid_settod(&ts) && (u64)t >= ktime_get_ns()) {
+			realtime_adjust += delta;
+			err = 0;
+		}
+	}
+	ntp_clear();
+	timerfd_clock_was_set();
+	return err;
+}
+
+/*
  * Sets the wall clock and the time zone (Linux's do_sys_settimeofday64): EINVAL for a time it
  * cannot hold, EPERM without CAP_SYS_TIME, EINVAL for a zone beyond +-15 hours or a time before
  * boot (the monotonic clock's now). Only CLOCK_REALTIME (and TAI, gettimeofday, time) moves;
@@ -178,12 +243,7 @@ static long do_sys_settimeofday64(const struct timespec64 *tv, const void *tz)
 	}
 	if (!tv)
 		return 0;
-	u64 mono = ktime_get_ns(), t = timespec_to_ktime(tv);
-	if (t < mono)
-		return -EINVAL; /* the wall clock would be before boot */
-	realtime_adjust = (s64)(t - mono) - (s64)(boot_wall_seconds() * NSEC_PER_SEC);
-	timerfd_clock_was_set();
-	return 0;
+	return do_settimeofday64(timespec_to_ktime(tv));
 }
 
 long sys_settimeofday(const void *utv, const void *utz)
@@ -369,8 +429,10 @@ static u64 abs_to_monotonic(int clk, u64 t)
 {
 	u64 offset = 0;
 
-	if (clk == CLOCK_REALTIME || clk == CLOCK_REALTIME_ALARM || clk == CLOCK_TAI)
+	if (clk == CLOCK_REALTIME || clk == CLOCK_REALTIME_ALARM)
 		offset = realtime_offset_ns();
+	if (clk == CLOCK_TAI)
+		offset = realtime_offset_ns() + (u64)((s64)tai_offset * (s64)NSEC_PER_SEC);
 	if (t == KTIME_MAX)
 		return KTIME_MAX;
 	return t > offset ? t - offset : 0;

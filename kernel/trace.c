@@ -9,9 +9,12 @@
  * /proc/warden/trace takes every record out of the rings and prints each as one JSON line.
  */
 #include "kernel/trace.h"
+#include "mm/fault_lockless.h"
+#include "kernel/sched_stats.h"
 #include "arch/x86_64/tlb.h"
 #include "kernel/cpumask.h"
 #include "kernel/cmdline.h"
+#include "kernel/cred.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
@@ -490,6 +493,9 @@ static int trace_show(struct seq_buf *m)
 {
 	u64 tails[NR_CPUS];
 
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM; /* reading takes the records: root's (CAP_SYS_ADMIN) only */
+
 	for (int cpu = 0; cpu < NR_CPUS; cpu++) {
 		struct trace_ring *ring = &trace_rings[cpu];
 		for (tails[cpu] = ring->tail; tails[cpu] != ring->head; tails[cpu]++)
@@ -535,6 +541,8 @@ static ssize_t control_write(struct file *file, struct iov_iter *from, s64 *ppos
 	char buf[256];
 
 	(void)file;
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM; /* the W^X policy and tracing are the administrator's */
 	if (count >= sizeof(buf))
 		return -EINVAL;
 	if (copy_from_iter(buf, count, from) != count)
@@ -564,5 +572,9 @@ int trace_proc_init(void)
 		err = proc_create_seq(dir, "control", 0600, control_show, control_write);
 	if (!err)
 		err = proc_create_seq(dir, "tlb", 0444, tlb_stats_show, NULL);
+	if (!err)
+		err = proc_create_seq(dir, "faults", 0444, fault_lockless_stats_show, NULL);
+	if (!err)
+		err = proc_create_seq(dir, "sched", 0444, sched_stats_show, NULL);
 	return err;
 }

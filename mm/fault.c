@@ -15,6 +15,8 @@
 #include "mm/mmu_gather.h"
 #include "mm/oom_kill.h"
 #include "mm/overcommit.h"
+#include "mm/internal.h"
+#include "mm/pgtable_lock.h"
 #include "arch/x86_64/pgtable.h"
 #include "arch/x86_64/tlb.h"
 #include "arch/x86_64/traps.h"
@@ -22,8 +24,7 @@
 #include "kernel/sched.h"
 #include "kernel/string.h"
 
-/* Linux's access_error(): may this VMA be accessed as the error code says? */
-static bool access_error(u64 error_code, struct vm_area_struct *v)
+bool access_error(u64 error_code, struct vm_area_struct *v)
 {
 	if (error_code & X86_PF_PK)
 		return true; /* the hardware's key check: never fixed by a COW or a fill */
@@ -100,6 +101,43 @@ static struct page *fault_page(struct vm_area_struct *v, u64 va, bool write)
 }
 
 /*
+ * Replaces a present PTE under the page-table lock. The lockless fault never changes a present
+ * entry (it installs only where it finds none), and every other change of a present entry under
+ * the read lock runs under the kernel lock as this one does; the lock keeps the rule "every PTE
+ * change under mmap_lock for reading is made under page_table_lock" without exceptions. The
+ * flush that follows is made after the lock is let go (nothing waits for other CPUs under it).
+ */
+static void set_pte_locked(struct mm_struct *mm, pte_t *e, pte_t pte)
+{
+	pt_lock(mm);
+	WRITE_ONCE(*e, pte);
+	pt_unlock(mm);
+}
+
+/*
+ * Installs pte at va if no frame is mapped there yet, creating the page tables on the way, all
+ * under the page-table lock (Linux's pte_offset_map_lock and pte_none recheck): a lockless fault
+ * on another CPU may have installed the page, or a table, since this fault looked. 0 when
+ * installed, -EAGAIN when a frame is there already (the caller drops its page: the access is
+ * retried and finds it), -ENOMEM when a page table could not be had.
+ */
+static int install_pte(struct mm_struct *mm, u64 va, pte_t pte)
+{
+	int level, r = 0;
+
+	pt_lock(mm);
+	pte_t *e = pgtable_walk(mm->pgd, va, PG_LEVEL_4K, true, &level);
+	if (!e || level != PG_LEVEL_4K)
+		r = -ENOMEM;
+	else if (pte_has_frame(*e))
+		r = -EAGAIN;
+	else
+		__atomic_store_n(e, pte, __ATOMIC_RELEASE);
+	pt_unlock(mm);
+	return r;
+}
+
+/*
  * A write to a present, write-protected page of a writable private VMA: copy-on-write. The last
  * user of the frame just gets write permission back; otherwise the page is copied.
  */
@@ -111,7 +149,7 @@ static int do_wp_page(struct mm_struct *mm, struct vm_area_struct *v, u64 va, pt
 	if (v->vm_flags & VM_SHARED) {
 		/* Shared memory write-protected for soft-dirty tracking: the same page, now dirty
 		 * (Linux's wp_page_shared). */
-		*e = (*e & PTE_ADDR_MASK) | prot;
+		set_pte_locked(mm, e, (*e & PTE_ADDR_MASK) | prot);
 		flush_tlb_mm_range(mm, va, va + PAGE_SIZE);
 		return 0;
 	}
@@ -122,9 +160,9 @@ static int do_wp_page(struct mm_struct *mm, struct vm_area_struct *v, u64 va, pt
 		struct page *pg = alloc_page(GFP_ZERO); /* nothing to copy */
 		if (!pg)
 			return -ENOMEM;
-		*e = page_to_phys(pg) | prot;
+		set_pte_locked(mm, e, page_to_phys(pg) | prot);
 	} else if (old->refcount == 1) {
-		*e = (*e & PTE_ADDR_MASK) | prot;
+		set_pte_locked(mm, e, (*e & PTE_ADDR_MASK) | prot);
 	} else {
 		struct page *pg = alloc_page(GFP_KERNEL);
 		if (!pg)
@@ -136,7 +174,7 @@ static int do_wp_page(struct mm_struct *mm, struct vm_area_struct *v, u64 va, pt
 		 */
 		struct mmu_gather tlb;
 		tlb_gather_mmu(&tlb, mm);
-		*e = page_to_phys(pg) | prot;
+		set_pte_locked(mm, e, page_to_phys(pg) | prot);
 		tlb_flush_pte_range(&tlb, va, va + PAGE_SIZE);
 		tlb_remove_page(&tlb, old);
 		tlb_finish_mmu(&tlb);
@@ -188,9 +226,7 @@ static int __handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code, int
 	    zero_page) {
 		/* First read of private anonymous memory: the shared zero page, read-only. */
 		u64 prot = vm_get_page_prot(v->vm_flags) & ~(u64)_PAGE_WRITE_BITS;
-		return pgtable_map(mm->pgd, va, page_to_phys(zero_page), prot, PG_LEVEL_4K)
-			       ? -ENOMEM
-			       : 0;
+		return install_pte(mm, va, page_to_phys(zero_page) | prot) == -ENOMEM ? -ENOMEM : 0;
 	}
 	bool private = !(v->vm_flags & VM_SHARED);
 	u64 prot = vm_get_page_prot(v->vm_flags);
@@ -207,11 +243,10 @@ static int __handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code, int
 	struct page *pg = fault_page(v, va, error_code & X86_PF_WRITE);
 	if (!pg)
 		return -ENOMEM;
-	if (pgtable_map(mm->pgd, va, page_to_phys(pg), prot, PG_LEVEL_4K)) {
-		put_page(pg);
-		return -ENOMEM;
-	}
-	return 0;
+	int r = install_pte(mm, va, page_to_phys(pg) | prot);
+	if (r)
+		put_page(pg); /* no table (-ENOMEM), or another CPU's fault was first (-EAGAIN) */
+	return r == -ENOMEM ? -ENOMEM : 0;
 }
 
 /*

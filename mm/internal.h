@@ -18,6 +18,9 @@ long get_unmapped_area(struct mm_struct *mm, u64 addr, u64 len, u64 flags);
  * tests, which check the VMAs alone). Each one flushes the TLB for what it changed.
  */
 
+/* Linux's access_error() (mm/fault.c): does the VMA forbid the access the error code describes? */
+bool access_error(u64 error_code, struct vm_area_struct *v);
+
 /* Gives mm a top-level page table whose kernel half is the kernel's. 0 or -ENOMEM. */
 int pgd_alloc(struct mm_struct *mm);
 

@@ -10,6 +10,7 @@
 #include "mm/frame.h"
 #include "mm/mmu_gather.h"
 #include "mm/filemap.h"
+#include "mm/pgtable_lock.h"
 #include "kernel/sched.h"
 #include "arch/x86_64/pgtable.h"
 #include "arch/x86_64/tlb.h"
@@ -51,11 +52,19 @@ u64 vm_get_page_prot(u64 vm_flags)
 	return prot;
 }
 
+/*
+ * The PTEs are cleared under the page-table lock: the OOM reaper zaps with mmap_lock held for
+ * reading and truncate (unmap_mapping_pages) without it, while lockless faults may install PTEs
+ * in the same page tables. The reaper sets MMF_UNSTABLE before it zaps, and the lockless fault
+ * checks it under this lock before it installs, so no page comes back behind the reaper. The
+ * flush and the frees come after the lock is let go.
+ */
 void zap_page_range(struct mm_struct *mm, u64 start, u64 end)
 {
 	struct mmu_gather tlb;
 
 	tlb_gather_mmu(&tlb, mm);
+	pt_lock(mm);
 	for (u64 va = start, run_end; va < end; va = run_end) {
 		pte_t *e = pgtable_pte_run(mm->pgd, va, end, &run_end); /* skips missing tables */
 		/* One flush of the whole range; none if no page table covers any of it. */
@@ -64,11 +73,12 @@ void zap_page_range(struct mm_struct *mm, u64 start, u64 end)
 		for (; e && va < run_end; va += PAGE_SIZE, e++) {
 			if (pte_has_frame(*e)) {
 				struct page *pg = phys_to_page(*e & PTE_ADDR_MASK);
-				*e = 0;
+				WRITE_ONCE(*e, 0);
 				tlb_remove_page(&tlb, pg);
 			}
 		}
 	}
+	pt_unlock(mm);
 	tlb_finish_mmu(&tlb);
 }
 

@@ -125,6 +125,15 @@ struct mm_struct {
 	 * tree and list, the VMAs' fields, the user page tables, brk and the pkey allocation map.
 	 */
 	struct rw_semaphore mmap_lock;
+	/*
+	 * page_table_lock (Linux's name; take it with pt_lock(), mm/pgtable_lock.h): taken inside
+	 * mmap_lock by whatever installs or clears user PTEs or installs page tables while
+	 * mmap_lock is held only for reading, or not at all: the page faults (the lockless one,
+	 * mm/fault_lockless.c, and the one under the kernel lock), the zaps (OOM reaper, truncate).
+	 * A PTE is installed under it only if still none; a page table only if its entry is still
+	 * empty. Nothing that waits for another CPU (a TLB shootdown) runs under it.
+	 */
+	spinlock_t page_table_lock;
 	struct vma_tree mm_rb; /* the VMAs: .first is the lowest, .count their number */
 	int users; /* tasks using this address space (Linux's mm_users): the VMAs and pages go
 		    * with the last one */

@@ -19,6 +19,7 @@
 #include "fs/proc.h"
 #include "fs/fdtable.h"
 #include "fs/ramfs.h"
+#include "fs/mount.h"
 #include "mm/slab.h"
 #include "kernel/errno.h"
 #include "kernel/panic.h"
@@ -360,6 +361,11 @@ static int mmap_file_checks(struct file *file, u64 prot, u64 flags, u64 len, u64
 	case MAP_PRIVATE:
 		if (!(file->f_mode & FMODE_READ))
 			return -EACCES;
+		if (path_noexec(file_inode(file))) { /* a noexec mount: never executable */
+			if (*vm_flags & VM_EXEC)
+				return -EPERM;
+			*vm_flags &= ~VM_MAYEXEC;
+		}
 		if (is_file_hugepages(file))
 			return -ENOMEM; /* no huge pages reserved (vm.nr_hugepages is 0) */
 		if (file_mmap_kind(file) == FILE_MMAP_NONE)
@@ -380,9 +386,10 @@ long do_mmap(struct mm_struct *mm, struct file *file, u64 addr, u64 len, u64 pro
 
 	if (!len)
 		return -EINVAL;
-	/* personality(READ_IMPLIES_EXEC): readable mappings are executable too (no noexec mounts).
-	 */
-	if ((prot & PROT_READ) && (current->personality & READ_IMPLIES_EXEC))
+	/* personality(READ_IMPLIES_EXEC): readable mappings are executable too, except files on a
+	 * noexec mount */
+	if ((prot & PROT_READ) && (current->personality & READ_IMPLIES_EXEC) &&
+	    !(file && path_noexec(file_inode(file))))
 		prot |= PROT_EXEC;
 	if (flags & MAP_FIXED_NOREPLACE)
 		flags |= MAP_FIXED;

@@ -26,6 +26,16 @@ static inline bool mmap_read_trylock(struct mm_struct *mm)
 	return down_read_trylock(&mm->mmap_lock);
 }
 
+/*
+ * The lockless page fault's read lock (kernel/rwsem.h: down_read_trylock_nolock): a writer
+ * that finds only such readers spins for them instead of sleeping. Let go with
+ * up_read_defer_wake(&mm->mmap_lock).
+ */
+static inline bool mmap_read_trylock_nolock(struct mm_struct *mm)
+{
+	return down_read_trylock_nolock(&mm->mmap_lock);
+}
+
 static inline void mmap_read_unlock(struct mm_struct *mm)
 {
 	up_read(&mm->mmap_lock);

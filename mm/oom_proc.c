@@ -10,6 +10,7 @@
 #include "mm/oom_kill.h"
 #include "fs/proc.h"
 #include "fs/uio.h"
+#include "kernel/cred.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
@@ -148,12 +149,12 @@ static int proc_oom_get_int(struct iov_iter *from, size_t *count, int *val)
 /*
  * Linux's __set_oom_adj(): lowering oom_score_adj below the lowest value the process was given
  * by a privileged writer (oom_score_adj_min), or the legacy file lowering it at all, needs
- * CAP_SYS_RESOURCE. Every Warden process runs as root with every capability, so the check
- * always passes, and a write through oom_score_adj sets the new floor, as Linux does for root.
+ * CAP_SYS_RESOURCE (EACCES); a write through oom_score_adj by a writer with it sets the new
+ * floor.
  */
 static int set_oom_adj(struct task_struct *t, int oom_adj, bool legacy)
 {
-	const bool capable_sys_resource = true; /* uid 0, full capabilities */
+	const bool capable_sys_resource = capable(CAP_SYS_RESOURCE);
 
 	if (legacy) {
 		if (oom_adj < t->signal->oom_score_adj && !capable_sys_resource)

@@ -16,6 +16,8 @@
 #include "fs/uio.h"
 #include "arch/x86_64/pgtable.h"
 #include "kernel/errno.h"
+#include "kernel/cred.h"
+#include "kernel/ptrace.h"
 #include "kernel/sched.h"
 #include "kernel/string.h"
 #include "kernel/vsprintf.h"
@@ -27,8 +29,21 @@
 #define PM_FILE (1ULL << 61)
 #define PM_PRESENT (1ULL << 63)
 
-/* The pagemap entry of user page va (Linux's pte_to_pagemap_entry and pagemap_pte_hole). */
-static u64 pagemap_entry(struct mm_struct *mm, struct vm_area_struct *vma, u64 va)
+/*
+ * A pagemap file's state: the mm it was opened on (as proc_mem_open's private_data) and whether
+ * its opener had CAP_SYS_ADMIN (Linux's show_pfn, from file->f_cred): without, every page frame
+ * number reads 0, the flags stay.
+ */
+struct pagemap_private {
+	struct mm_struct *mm;
+	bool show_pfn;
+};
+
+/*
+ * The pagemap entry of user page va (Linux's pte_to_pagemap_entry and pagemap_pte_hole); its
+ * frame number only when show_pfn.
+ */
+static u64 pagemap_entry(struct mm_struct *mm, struct vm_area_struct *vma, u64 va, bool show_pfn)
 {
 	u64 flags = 0;
 	int level;
@@ -38,7 +53,9 @@ static u64 pagemap_entry(struct mm_struct *mm, struct vm_area_struct *vma, u64 v
 	pte_t *e = pgtable_walk(mm->pgd, va, PG_LEVEL_4K, false, &level);
 	if (e && level == PG_LEVEL_4K && pte_has_frame(*e)) {
 		struct page *pg = phys_to_page(*e & PTE_ADDR_MASK);
-		flags |= PM_PRESENT | (((*e & PTE_ADDR_MASK) >> PAGE_SHIFT) & PM_PFRAME_MASK);
+		flags |= PM_PRESENT;
+		if (show_pfn)
+			flags |= ((*e & PTE_ADDR_MASK) >> PAGE_SHIFT) & PM_PFRAME_MASK;
 		/* The zero page is not a "normal" page: neither file nor exclusive (Linux). */
 		if (!is_zero_page(pg)) {
 			bool file = is_page_cache_page(vma, va, pg);
@@ -62,13 +79,13 @@ static u64 pagemap_entry(struct mm_struct *mm, struct vm_area_struct *vma, u64 v
  * Fills buf with the entries of pages [vpn, vpn + n) under the mmap lock for reading; the
  * caller copies them out after, since a fault on the reader's buffer takes the lock again.
  */
-static void pagemap_fill(struct mm_struct *mm, u64 *buf, u64 vpn, size_t n)
+static void pagemap_fill(struct mm_struct *mm, u64 *buf, u64 vpn, size_t n, bool show_pfn)
 {
 	mmap_read_lock(mm);
 	for (size_t i = 0; i < n; i++) {
 		u64 va = (vpn + i) << PAGE_SHIFT;
 		struct vm_area_struct *v = find_vma(mm, va);
-		buf[i] = pagemap_entry(mm, v && v->vm_start <= va ? v : NULL, va);
+		buf[i] = pagemap_entry(mm, v && v->vm_start <= va ? v : NULL, va, show_pfn);
 	}
 	mmap_read_unlock(mm);
 }
@@ -83,7 +100,8 @@ static void pagemap_fill(struct mm_struct *mm, u64 *buf, u64 vpn, size_t n)
  */
 static ssize_t pagemap_read(struct file *file, struct iov_iter *to, s64 *ppos)
 {
-	struct mm_struct *mm = file->private_data;
+	struct pagemap_private *pm = file->private_data;
+	struct mm_struct *mm = pm->mm;
 	size_t count = iov_iter_count(to), done = 0;
 	u64 vpn = (u64)*ppos / PM_ENTRY_BYTES;
 	ssize_t ret = -EINVAL;
@@ -109,7 +127,7 @@ static ssize_t pagemap_read(struct file *file, struct iov_iter *to, s64 *ppos)
 		size_t n = PAGEMAP_WALK_PAGES - vpn % PAGEMAP_WALK_PAGES;
 		n = min(n, (size_t)((TASK_SIZE >> PAGE_SHIFT) - vpn));
 		n = min(n, (count - done) / PM_ENTRY_BYTES);
-		pagemap_fill(mm, buf, vpn, n);
+		pagemap_fill(mm, buf, vpn, n, pm->show_pfn);
 		if (copy_to_iter(buf, n * PM_ENTRY_BYTES, to) != n * PM_ENTRY_BYTES) {
 			ret = -EFAULT;
 			goto out_free;
@@ -126,9 +144,41 @@ out:
 	return ret;
 }
 
+/*
+ * Opens pagemap (Linux's pagemap_open): the mm, if the opener may read it
+ * (PTRACE_MODE_READ_FSCREDS, EACCES), and whether it may see frame numbers.
+ */
+static int pagemap_open(struct inode *inode, struct file *file)
+{
+	struct pagemap_private *pm = kmalloc(sizeof(*pm), GFP_KERNEL);
+	int err;
+
+	if (!pm)
+		return -ENOMEM;
+	err = proc_mem_open(inode, file);
+	if (err) {
+		kfree(pm);
+		return err;
+	}
+	pm->mm = file->private_data;
+	pm->show_pfn = capable(CAP_SYS_ADMIN);
+	file->private_data = pm;
+	return 0;
+}
+
+/* Lets go of the mm and the state. */
+static void pagemap_release(struct inode *inode, struct file *file)
+{
+	struct pagemap_private *pm = file->private_data;
+
+	file->private_data = pm->mm;
+	kfree(pm);
+	proc_mem_release(inode, file);
+}
+
 static const struct file_operations pagemap_fops = {
-	.open = proc_mem_open,
-	.release = proc_mem_release,
+	.open = pagemap_open,
+	.release = pagemap_release,
 	.read = pagemap_read,
 	.llseek = mem_lseek,
 };
@@ -265,5 +315,7 @@ int proc_pagemap_init(void)
 {
 	int err = proc_create_fops(PROC_SELF, "pagemap", 0400, &pagemap_fops);
 
+	if (!err) /* Linux's pagemap_open: PTRACE_MODE_READ (with the file-system ids) */
+		err = proc_require_ptrace("pagemap", PTRACE_MODE_READ_FSCREDS);
 	return err ? err : proc_create_fops(PROC_SELF, "ptwalk", 0600, &ptwalk_fops);
 }

@@ -13,6 +13,7 @@
 #include "kernel/vsprintf.h"
 #include "mm/slab.h"
 #include "fs/proc.h"
+#include "kernel/ptrace.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/pgtable.h"
 #include "kernel/errno.h"
@@ -505,13 +506,21 @@ static int proc_smaps_rollup_show(struct seq_buf *m)
 	return 0;
 }
 
+/*
+ * Creates maps, smaps and smaps_rollup: 0444, but opening another user's needs
+ * PTRACE_MODE_READ_FSCREDS (Linux's proc_maps_open through proc_mem_open).
+ */
 int proc_maps_init(void)
 {
-	int err = proc_create_file(PROC_SELF, "maps", 0444, proc_maps_show);
+	static const char *const names[] = { "maps", "smaps", "smaps_rollup" };
+	int (*const shows[])(struct seq_buf *) = { proc_maps_show, proc_smaps_show,
+						   proc_smaps_rollup_show };
+	int err = 0;
 
-	if (!err)
-		err = proc_create_file(PROC_SELF, "smaps", 0444, proc_smaps_show);
-	if (!err)
-		err = proc_create_file(PROC_SELF, "smaps_rollup", 0444, proc_smaps_rollup_show);
+	for (int i = 0; !err && i < 3; i++) {
+		err = proc_create_file(PROC_SELF, names[i], 0444, shows[i]);
+		if (!err)
+			err = proc_require_ptrace(names[i], PTRACE_MODE_READ_FSCREDS);
+	}
 	return err;
 }

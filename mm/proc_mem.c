@@ -18,7 +18,9 @@
 #include "fs/uio.h"
 #include "arch/x86_64/pgtable.h"
 #include "arch/x86_64/traps.h"
+#include "kernel/err.h"
 #include "kernel/errno.h"
+#include "kernel/ptrace.h"
 #include "kernel/sched.h"
 #include "kernel/string.h"
 
@@ -92,13 +94,21 @@ size_t access_remote_vm(struct mm_struct *mm, u64 addr, void *buf, size_t len, b
 int proc_mem_open(struct inode *inode, struct file *file)
 {
 	struct task_struct *t = inode->i_pid ? proc_pid_task(inode) : current;
+	struct mm_struct *mm;
 
 	if (!t)
 		return -ESRCH; /* reaped since the lookup */
-	/* A zombie has no mm: its file reads nothing (Linux's mm_access gives NULL). */
-	file->private_data = t->state < EXIT_ZOMBIE ? t->mm : NULL;
-	if (file->private_data)
-		mmgrab(file->private_data);
+	/*
+	 * The opener must be allowed the file's ptrace access (mem: ATTACH, pagemap: READ, with
+	 * its file-system ids): EACCES. A zombie has no mm: its file reads nothing.
+	 */
+	mm = inode->i_ptrace_mode ? mm_access(t, inode->i_ptrace_mode)
+				  : (t->state < EXIT_ZOMBIE ? t->mm : NULL);
+	if (IS_ERR(mm))
+		return (int)PTR_ERR(mm);
+	file->private_data = mm;
+	if (mm)
+		mmgrab(mm);
 	return 0;
 }
 
@@ -203,7 +213,10 @@ static const struct file_operations mem_fops = {
 	.llseek = mem_lseek,
 };
 
+/* Creates /proc/self/mem: 0600, opened with PTRACE_MODE_ATTACH_FSCREDS (Linux's mem_open). */
 int proc_mem_init(void)
 {
-	return proc_create_fops(PROC_SELF, "mem", 0600, &mem_fops);
+	int err = proc_create_fops(PROC_SELF, "mem", 0600, &mem_fops);
+
+	return err ? err : proc_require_ptrace("mem", PTRACE_MODE_ATTACH_FSCREDS);
 }

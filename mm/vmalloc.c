@@ -15,8 +15,10 @@ struct vm_area {
 };
 
 static struct vm_area *areas; /* sorted by address */
-/* Protects the areas list (every read and change of it), taken with interrupts off. */
+/* Protects the areas list (every read and change of it) and vmalloc_nr_pages, taken with
+ * interrupts off. */
 static spinlock_t vmalloc_lock = SPINLOCK_INIT;
+u64 vmalloc_nr_pages; /* under vmalloc_lock */
 
 /* Finds the lowest gap of span bytes and links a new area into it; caller holds the lock. */
 static u64 insert_area(struct vm_area *a, u64 span)
@@ -110,6 +112,9 @@ void *vmalloc(size_t size, unsigned int gfp)
 			return NULL;
 		}
 	}
+	flags = spin_lock_irqsave(&vmalloc_lock);
+	vmalloc_nr_pages += npages;
+	spin_unlock_irqrestore(&vmalloc_lock, flags);
 	return (void *)start;
 }
 
@@ -119,6 +124,8 @@ void vfree(const void *addr)
 		return;
 	u64 flags = spin_lock_irqsave(&vmalloc_lock);
 	struct vm_area *a = remove_area((u64)addr);
+	if (a)
+		vmalloc_nr_pages -= a->npages;
 	spin_unlock_irqrestore(&vmalloc_lock, flags);
 	if (!a)
 		panic("vfree: %p is not the start of a vmalloc area", addr);

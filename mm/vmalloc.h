@@ -9,6 +9,9 @@
 
 #include "mm/memory.h"
 
+/* Pages mapped by vmalloc now (Linux's vmalloc_nr_pages(): /proc/meminfo's VmallocUsed). */
+extern u64 vmalloc_nr_pages;
+
 /* Allocates and maps PFN_UP(size) pages; NULL when memory or address space runs out. */
 void *vmalloc(size_t size, unsigned int gfp);
 

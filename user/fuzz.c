@@ -16,6 +16,13 @@
  * mapping written and read back, its own data unchanged), and that MemFree in /proc/meminfo comes
  * back (no frame leak). A failure prints "FAIL" with the seed and round and the replay commands.
  *
+ * Odd rounds run as uid and gid 1000 (docs/credentials.md): the round's child first forks a
+ * root process holding a secret page, then drops every id and checks after each call that it
+ * gained no privilege (its uids and gids stay 1000, no capability appears) and, every few calls,
+ * that the root process stays out of reach: /proc/PID/mem, maps, pagemap and environ refuse to
+ * open, PTRACE_ATTACH, kill and process_vm_readv fail, and its own pagemap shows no frame
+ * number. A breach is reported through the shared page and fails the round.
+ *
  * The calls of a round depend only on (SEED, R), never on what earlier calls returned, so
  * `fuzz -p -r R SEED` prints round R's calls and `fuzz -r R SEED` runs it alone; -v prints each
  * call (from every process) to stdout before it is made, for a replay up to a kernel panic.
@@ -32,7 +39,9 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -53,8 +62,11 @@ typedef uint64_t u64;
 struct ctrl {
 	volatile u64 calls; /* calls made by every process of every round */
 	volatile u64 alive; /* bumped before every call: progress */
+	volatile int breach; /* an unprivileged round gained a privilege: why[] says which */
+	char why[128];
 };
 static struct ctrl *ctrl;
+static unsigned char canary[64 * 1024]; /* the parent's memory that nothing may change */
 
 static int verbose, print_only;
 static u64 seed = 1;
@@ -334,6 +346,7 @@ static const struct sc table[] = {
 	{ SYS_nanosleep, "nanosleep", "tp", 1 },
 	{ SYS_getpid, "getpid", "", 1 },
 	{ SYS_wait4, "wait4", "dpOp", 2 },
+	{ SYS_waitid, "waitid", "idpOp", 2 },
 	{ SYS_kill, "kill", "dS", 2 },
 	{ SYS_ptrace, "ptrace", "TdNp", 2 },
 	{ SYS_prctl, "prctl", "iiiii", 1 },
@@ -1699,6 +1712,96 @@ static void setup_arena(void)
 }
 
 /* Runs (or prints) the calls of round r in this process. */
+/* The unprivileged rounds' state: the uid they run as and the root process to keep out of. */
+#define FUZZ_UID 1000
+static int unprivileged;
+static int root_victim;
+
+/* Records a breach for the parent (once) and ends the process. */
+static void breach(const char *what, long r)
+{
+	if (!ctrl->breach) {
+		snprintf(ctrl->why, sizeof(ctrl->why), "as uid %d: %s (%ld)", FUZZ_UID, what, r);
+		ctrl->breach = 1;
+	}
+	sys1(SYS_exit_group, 99);
+}
+
+/* Calls that must fail as uid FUZZ_UID against the root process (and pagemap's frames). */
+static void probe_root_victim(void)
+{
+	static const char *const files[] = { "mem", "maps", "pagemap", "environ" };
+	char path[64];
+	u64 e = 0;
+
+	for (unsigned i = 0; i < NELEM(files); i++) {
+		snprintf(path, sizeof(path), "/proc/%d/%s", root_victim, files[i]);
+		long fd = sys3(SYS_open, (long)path, O_RDONLY, 0);
+		if (fd >= 0)
+			breach(files[i], fd);
+	}
+	long r = sys4(SYS_ptrace, PTRACE_ATTACH, root_victim, 0, 0);
+	if (r >= 0)
+		breach("PTRACE_ATTACH of root", r);
+	r = sys2(SYS_kill, root_victim, 0);
+	if (r >= 0)
+		breach("kill of root", r);
+	struct iovec local = { &e, sizeof(e) }, remote = { canary, sizeof(e) };
+	r = sys6(SYS_process_vm_readv, root_victim, (long)&local, 1, (long)&remote, 1, 0);
+	if (r >= 0)
+		breach("process_vm_readv of root", r);
+	long fd = sys3(SYS_open, (long)"/proc/self/pagemap", O_RDONLY, 0);
+	if (fd >= 0) {
+		r = sys4(SYS_pread64, fd, (long)&e, 8, (long)((uintptr_t)canary / PAGE * 8));
+		sys1(SYS_close, fd);
+		if (r == 8 && (e & ((1ULL << 55) - 1)))
+			breach("a page frame number in pagemap", (long)(e & 0xffff));
+	}
+}
+
+/* After each call of an unprivileged round: the ids and capabilities are still a user's. */
+static void check_unprivileged(int i)
+{
+	unsigned ids[6] = { 0 };
+	struct {
+		unsigned version;
+		int pid;
+	} h = { 0x20080522, 0 };
+	unsigned caps[6] = { 0 };
+
+	sys3(SYS_getresuid, (long)&ids[0], (long)&ids[1], (long)&ids[2]);
+	sys3(SYS_getresgid, (long)&ids[3], (long)&ids[4], (long)&ids[5]);
+	for (int k = 0; k < 6; k++)
+		if (ids[k] != FUZZ_UID)
+			breach("an id changed", (long)ids[k]);
+	long r = sys2(SYS_capget, (long)&h, (long)caps);
+	for (int k = 0; k < 6; k++)
+		if (r == 0 && caps[k])
+			breach("a capability appeared", (long)caps[k]);
+	if (i % 8 == 0)
+		probe_root_victim();
+}
+
+/* An unprivileged round's start: a root process with a secret, then every id dropped. */
+static void drop_privileges(void)
+{
+	long pid = sys0(SYS_fork);
+	if (pid == 0) {
+		u64 secret[PAGE / 8];
+		for (unsigned k = 0; k < NELEM(secret); k++)
+			secret[k] = 0x5ec2e7ULL * (k + 1) ^ (u64)sys0(SYS_getpid);
+		for (;;)
+			sys0(SYS_pause);
+	}
+	root_victim = (int)pid;
+	if (sys3(SYS_setresgid, FUZZ_UID, FUZZ_UID, FUZZ_UID) ||
+	    sys3(SYS_setresuid, FUZZ_UID, FUZZ_UID, FUZZ_UID))
+		breach("cannot drop root", -1);
+	/* dropping root made it non-dumpable: back, so its own pagemap opens */
+	sys2(SYS_prctl, PR_SET_DUMPABLE, 1);
+	unprivileged = 1;
+}
+
 static void run_round(int r, int calls)
 {
 	struct call c;
@@ -1715,6 +1818,8 @@ static void run_round(int r, int calls)
 		if (verbose)
 			print_call(LOG_FD, i, &c);
 		do_call(&c);
+		if (unprivileged)
+			check_unprivileged(i);
 	}
 }
 
@@ -1729,6 +1834,8 @@ static void child(int r, int calls)
 		if (s != SIGKILL && s != SIGSTOP && s != SIGCHLD)
 			sigaction(s, &sa, NULL);
 	setup_arena();
+	if (r & 1)
+		drop_privileges();
 	run_round(r, calls);
 	sys1(SYS_exit_group, 0);
 }
@@ -1991,7 +2098,8 @@ int main(int argc, char **argv)
 static void fuzz_seed(int only, int calls, long target)
 {
 	long t0 = now_ms(), base_free = -1, min_free = 1L << 60, stalls = 0, rounds = 0;
-	long deaths[65] = { 0 };
+	long deaths[65] = { 0 }, user_rounds = 0;
+	ctrl->breach = 0;
 	for (int r = only < 0 ? 0 : only; only < 0 ? (long)ctrl->calls < target : r == only; r++) {
 		clean_scratch();
 		make_scratch();
@@ -2035,6 +2143,10 @@ static void fuzz_seed(int only, int calls, long target)
 			deaths[64]++;
 		if (!kill_and_reap(pid))
 			fail(r, "a process did not die within 5 s of SIGKILL (hang)");
+		if (ctrl->breach)
+			fail(r, ctrl->why);
+		if (r & 1)
+			user_rounds++;
 		clean_scratch();
 		tty_reset(0);
 		if (!kernel_alive())
@@ -2059,10 +2171,11 @@ static void fuzz_seed(int only, int calls, long target)
 		rounds++;
 	}
 	long ms = now_ms() - t0;
-	printf("fuzz: seed %llu: %llu calls in %ld rounds, %ld ms, %ld stalled rounds killed; "
-	       "MemFree %ld kB (lowest %ld kB); children: %ld exited, %ld killed by SIGSEGV, %ld by "
-	       "SIGBUS, %ld by others\n",
-	       (unsigned long long)seed, (unsigned long long)ctrl->calls, rounds, ms, stalls,
+	printf("fuzz: seed %llu: %llu calls in %ld rounds (%ld as uid %d), %ld ms, %ld stalled rounds "
+	       "killed; MemFree %ld kB (lowest %ld kB); children: %ld exited, %ld killed by SIGSEGV, "
+	       "%ld by SIGBUS, %ld by others\n",
+	       (unsigned long long)seed, (unsigned long long)ctrl->calls, rounds, user_rounds,
+	       FUZZ_UID, ms, stalls,
 	       mem_free_kb(), min_free, deaths[64], deaths[SIGSEGV], deaths[SIGBUS],
 	       rounds - stalls - deaths[64] - deaths[SIGSEGV] - deaths[SIGBUS]);
 }

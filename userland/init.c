@@ -7,6 +7,10 @@
  * exits. busybox's halt, poweroff and reboot ask it to end the machine with the signals of
  * busybox's own init (SIGUSR1, SIGUSR2, SIGTERM); it then stops every process and calls
  * reboot(2). SIGHUP hangs up the shell's session, after which a new shell starts.
+ *
+ * With the argument "login" (GRUB's "Warden (login)" entry: init=/sbin/init -- login) it runs
+ * busybox's login on the console instead of a root shell, as getty would, and again after each
+ * session ends.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,11 +24,17 @@
 #include <unistd.h>
 
 #define SHELL "/bin/sh"
+#define LOGIN "/bin/login"
 #define CONSOLE "/dev/console"
+#define MOTD_SHOWN "/run/motd.shown"
 
 static volatile sig_atomic_t pending_signal;
 
+/* Set by the argument "login": the console runs login, not a root shell. */
+static int login_mode;
+
 static char *const shell_argv[] = { "-sh", NULL };
+static char *const login_argv[] = { "login", NULL };
 static char *const shell_envp[] = {
 	"HOME=/root",
 	"PATH=/bin:/sbin:/usr/bin:/usr/sbin",
@@ -51,7 +61,7 @@ static void say(const char *msg)
 		return;
 }
 
-/* Child side of start_shell(): a new session on the console, then the shell. */
+/* Child side of start_shell(): a new session on the console, then the shell (or login). */
 static void exec_shell(void)
 {
 	sigset_t none;
@@ -72,10 +82,15 @@ static void exec_shell(void)
 	dup2(fd, 2);
 	if (fd > 2)
 		close(fd);
-	if (chdir("/root") < 0)
+	if (chdir(login_mode ? "/" : "/root") < 0)
 		chdir("/");
-	execve(SHELL, shell_argv, shell_envp);
-	perror("init: " SHELL);
+	if (login_mode) {
+		execve(LOGIN, login_argv, shell_envp);
+		perror("init: " LOGIN);
+	} else {
+		execve(SHELL, shell_argv, shell_envp);
+		perror("init: " SHELL);
+	}
 	_exit(127);
 }
 
@@ -107,8 +122,21 @@ static void end_machine(int cmd)
 	perror("init: reboot");
 }
 
+/*
+ * Login mode: login shows /etc/motd at each login, so /etc/profile's once-per-boot motd (which
+ * checks MOTD_SHOWN) is marked as shown already.
+ */
+static void enter_login_mode(void)
+{
+	int fd = open(MOTD_SHOWN, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+
+	login_mode = 1;
+	if (fd >= 0)
+		close(fd);
+}
+
 /* Sets up init's signals, then starts and restarts the shell and reaps every child. */
-int main(void)
+int main(int argc, char **argv)
 {
 	struct sigaction sa;
 	time_t started = 0;
@@ -118,6 +146,8 @@ int main(void)
 		fprintf(stderr, "init: must be PID 1\n");
 		return 1;
 	}
+	if (argc > 1 && strcmp(argv[1], "login") == 0)
+		enter_login_mode();
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = note_signal; /* no SA_RESTART: wait() returns EINTR */
 	sigaction(SIGTERM, &sa, NULL);
@@ -162,7 +192,8 @@ int main(void)
 		}
 		if (pid == shell) {
 			shell = -1;
-			say("the shell exited; starting a new one");
+			say(login_mode ? "the session ended; starting login again"
+				       : "the shell exited; starting a new one");
 		}
 	}
 }

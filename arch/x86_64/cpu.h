@@ -145,6 +145,22 @@ static __always_inline u64 read_rflags(void)
 	return f;
 }
 
+/* Turns interrupts off and returns the flags they were in (for local_irq_restore). */
+static __always_inline u64 local_irq_save(void)
+{
+	u64 f = read_rflags();
+
+	local_irq_disable();
+	return f;
+}
+
+/* Turns interrupts back on if they were on in f (local_irq_save's). */
+static __always_inline void local_irq_restore(u64 f)
+{
+	if (f & X86_EFLAGS_IF)
+		local_irq_enable();
+}
+
 /* Halts until the next interrupt (or forever, with interrupts off). */
 static __always_inline void halt(void)
 {

@@ -32,6 +32,7 @@ struct percpu {
 	void *idle_task; /* this CPU's idle task (pid 0) */
 	u32 idle_kick; /* set by a reschedule IPI: the idle loop looks for work (kernel/sched.c) */
 	u32 idle_wakeups; /* the idle loop's halts ended, to look for work to pull now and then */
+	u32 idle_polling; /* the idle loop polls its run queue: a waker need not send an IPI */
 	u64 last_tick_ns; /* ktime of this CPU's last tick (account_process_tick) */
 	u64 ticks; /* timer ticks taken (scheduler_tick) */
 	u64 irq_count; /* interrupts taken (the LAPIC timer's and IPIs included), for /proc/stat */

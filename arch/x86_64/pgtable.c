@@ -20,6 +20,13 @@ static u64 table_flags(u64 va)
 	return _PAGE_PRESENT | _PAGE_RW | (va < USER_TOP ? _PAGE_USER : 0);
 }
 
+void pgtable_populate(pte_t *entry, struct page *table, u64 va)
+{
+	__atomic_add_fetch(&nr_table_frames, 1, __ATOMIC_RELAXED);
+	/* Release: a CPU that walks through the entry without a lock sees the zeroed table. */
+	__atomic_store_n(entry, page_to_phys(table) | table_flags(va), __ATOMIC_RELEASE);
+}
+
 pte_t *pgtable_walk(pte_t *pml4, u64 va, int want, bool alloc, int *level)
 {
 	pte_t *table = pml4;
@@ -41,8 +48,7 @@ pte_t *pgtable_walk(pte_t *pml4, u64 va, int want, bool alloc, int *level)
 			struct page *pg = alloc_page(GFP_ZERO);
 			if (!pg)
 				return NULL;
-			__atomic_add_fetch(&nr_table_frames, 1, __ATOMIC_RELAXED);
-			*e = page_to_phys(pg) | table_flags(va);
+			pgtable_populate(e, pg, va);
 		}
 		table = phys_to_virt(*e & PTE_ADDR_MASK);
 	}

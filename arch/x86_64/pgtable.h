@@ -103,6 +103,17 @@ static inline u64 pgtable_level_size(int level)
 	return 1UL << (PAGE_SHIFT + 9 * (level - 1));
 }
 
+struct page;
+
+/*
+ * Points the empty intermediate entry *entry (on the walk to va) at table, a zeroed frame, and
+ * counts it (pgtable_nr_tables). A release store: the lockless page fault walks the tables
+ * without a lock and must see the table's zeroes before the entry that leads to it. User
+ * tables: the caller holds mm->page_table_lock (or mmap_lock for writing) and saw the entry
+ * empty under it.
+ */
+void pgtable_populate(pte_t *entry, struct page *table, u64 va);
+
 /*
  * Finds the leaf entry mapping va in the tables rooted at pml4. Returns a pointer to it and its
  * level, or NULL if an intermediate table is missing (*level then says where the walk stopped).
@@ -157,8 +168,6 @@ void pgtable_for_each_leaf(pte_t *pml4, u64 start, u64 end,
  * that leaves point at are not touched: their owner frees them. The caller flushes the TLB.
  */
 void pgtable_free_user(pte_t *pml4);
-
-struct page;
 
 /*
  * Frees the page tables of the user range [addr, end), from which every VMA and page is gone, as

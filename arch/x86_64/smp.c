@@ -13,6 +13,7 @@
 #include "arch/x86_64/cpu.h"
 #include "kernel/sched.h"
 #include "kernel/spinlock.h"
+#include "kernel/sched_stats.h"
 
 struct call_single_data {
 	struct call_single_data *next;
@@ -79,6 +80,7 @@ static struct call_single_data *queue_call(unsigned int cpu, void (*func)(void *
 		q->head = csd;
 	q->tail = csd;
 	spin_unlock_irqrestore(&q->lock, f);
+	schedstat_inc(ipi_call);
 	lapic_send_ipi(percpu_data[cpu].apic_id, CALL_FUNCTION_VECTOR);
 	return csd;
 }
@@ -94,8 +96,12 @@ void smp_call_function_many(const cpumask_t *mask, void (*func)(void *info), voi
 	self = smp_processor_id();
 	cpumask_clear_cpu(self, &targets);
 	for_each_cpu(cpu, &targets) queue_call(cpu, func, info);
-	if (wait)
+	if (wait) {
+		u64 t0 = rdtsc();
+
 		for_each_cpu(cpu, &targets) csd_lock_wait(&csd_data[self][cpu]);
+		schedstat_add(csd_wait_cycles, rdtsc() - t0);
+	}
 	if (f & X86_EFLAGS_IF)
 		local_irq_enable();
 }
@@ -118,8 +124,10 @@ void smp_call_function_single(unsigned int cpu, void (*func)(void *info), void *
 
 void smp_send_reschedule(unsigned int cpu)
 {
-	if (cpu < NR_CPUS && cpumask_test_cpu(cpu, &cpu_online_mask))
+	if (cpu < NR_CPUS && cpumask_test_cpu(cpu, &cpu_online_mask)) {
+		schedstat_inc(ipi_resched);
 		lapic_send_ipi(percpu_data[cpu].apic_id, RESCHEDULE_VECTOR);
+	}
 }
 
 void smp_call_function_interrupt(void)

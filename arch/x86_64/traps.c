@@ -21,6 +21,7 @@
 #include "kernel/signal.h"
 #include "arch/x86_64/time.h"
 #include "mm/mm.h"
+#include "mm/fault_lockless.h"
 #include "mm/oom_kill.h"
 #include "mm/uaccess.h"
 #include "kernel/string.h"
@@ -260,6 +261,26 @@ static bool do_user_page_fault(struct pt_regs *regs, u64 cr2)
 	return fixup_exception(regs);
 }
 
+/*
+ * A user-mode page fault tried without the kernel lock (mm/fault_lockless.c), with interrupts
+ * on as Linux's exc_page_fault has them: a CPU that spins for the page-table lock or the
+ * allocator's still answers TLB shootdowns and cross-CPU calls. Returns the
+ * FAULT_LOCKLESS_* bits; 0 means the fault is left to do_user_page_fault under the lock.
+ */
+static int do_user_page_fault_lockless(struct pt_regs *regs, u64 cr2)
+{
+	struct task_struct *t = current;
+
+	if (!t->mm || cr2 >= USER_TOP)
+		return 0;
+	local_irq_enable();
+	int r = handle_mm_fault_lockless(t->mm, cr2, regs->error_code);
+	local_irq_disable();
+	if (r & FAULT_LOCKLESS_DONE)
+		t->acct.min_flt++; /* Linux's mm_account_fault; only this task writes it */
+	return r;
+}
+
 /* The si_code of a SIMD (#XM) or x87 (#MF) exception, from the unmasked status bits. */
 static int fpu_exception_code(u64 vector)
 {
@@ -424,11 +445,14 @@ static bool exit_to_user_work_pending(void)
  * Every exception and interrupt comes here. Exceptions in kernel mode are fixed up if the
  * exception table or a fault catch expects them, and are fatal otherwise. User-mode exceptions
  * become signals. On the way back to user mode pending work (rescheduling, signals) is done.
+ * A user-mode page fault is first tried without the kernel lock; only what that leaves (the
+ * fault itself, a deferred wake-up, work for the way back) takes the lock.
  */
 void do_trap(struct pt_regs *regs)
 {
 	u64 cr2 = regs->vector == X86_TRAP_PF ? read_cr2() : 0;
 	bool from_user = user_mode(regs);
+	int lockless = 0;
 
 	if (!from_user && is_bad_iret(regs)) {
 		kernel_lock(); /* the lock was let go before the IRETQ */
@@ -447,15 +471,22 @@ void do_trap(struct pt_regs *regs)
 		pr_warn("NMI received at RIP %#llx; ignored\n", (unsigned long long)regs->rip);
 		return;
 	}
+	if (regs->vector == X86_TRAP_PF && from_user) {
+		lockless = do_user_page_fault_lockless(regs, cr2);
+		if (lockless == FAULT_LOCKLESS_DONE && !exit_to_user_work_pending())
+			return;
+	}
 	if (from_user)
 		kernel_enter_from_user();
+	if (lockless & FAULT_LOCKLESS_WAKE)
+		rwsem_wake_deferred(&current->mm->mmap_lock);
 	if (regs->vector >= 32) {
 		/* a tick in user mode: its CPU-clock timers, now that the kernel lock is held */
 		if (cpu_timer_tick(regs->vector))
 			run_posix_cpu_timers(current);
 	} else if (regs->vector == X86_TRAP_PF &&
 		   (from_user || (cr2 < USER_TOP && in_uaccess(regs)))) {
-		if (!do_user_page_fault(regs, cr2))
+		if (!(lockless & FAULT_LOCKLESS_DONE) && !do_user_page_fault(regs, cr2))
 			panic_exception(regs,
 					"kernel access to user memory faulted without a fixup");
 	} else if (from_user) {

@@ -20,6 +20,7 @@
 #include "arch/x86_64/time.h"
 #include "mm/memblock.h"
 #include "mm/slab.h"
+#include "mm/meminfo_count.h"
 
 #define FS_RAM_SIZE HOST_RAM_MAX
 
@@ -41,6 +42,27 @@ static void host_task_limits(void)
 	for (int i = 0; i < RLIM_NLIMITS; i++)
 		host_signal.rlim[i] = (struct rlimit64){ RLIM_INFINITY, RLIM_INFINITY };
 	host_signal.rlim[RLIMIT_NOFILE] = (struct rlimit64){ 1024, 4096 };
+}
+
+/* The credential checks fs/ makes (capable() is mm_shim.c's): host_task's gids only, and
+ * access() asks with the ids the task has (root). */
+void access_override_creds(void)
+{
+}
+
+void access_revert_creds(const struct cred *saved)
+{
+	(void)saved;
+}
+
+bool in_group_p(u32 gid)
+{
+	return gid == current->cred.fsgid;
+}
+
+bool in_egroup_p(u32 gid)
+{
+	return gid == current->cred.egid;
 }
 
 /* Points %gs at the fake per-CPU area whose current_task is host_task. */
@@ -217,6 +239,16 @@ u64 boot_wall_seconds(void)
 void send_sig_pipe(void)
 {
 	host_sigpipe_count++;
+}
+
+void send_sig_xfsz(void)
+{
+}
+
+/* The host has no address spaces or tasks to count. */
+void meminfo_count(struct meminfo_counts *c)
+{
+	*c = (struct meminfo_counts){ 0 };
 }
 
 void arch_report_meminfo(struct seq_buf *m)

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
- * Self-tests of where a woken task is queued (kernel/sched.c's sched_enqueue_task) and of the
- * affinity system calls' checks, on a task that is never run: queued on its own CPU when that is
- * allowed and idle, moved to an allowed CPU otherwise, left alone while a CPU runs it.
+ * Self-tests of where a woken task is queued (kernel/sched_rq.c's select_task_rq and
+ * wake_up_state) and of the affinity system calls' checks, on a task that is never run: queued
+ * on its own CPU when that is allowed and idle, on an allowed CPU otherwise.
  */
 #include "kernel/selftest.h"
 #include "kernel/errno.h"
-#include "kernel/sched.h"
+#include "kernel/sched_rq.h"
 #include "kernel/sys.h"
 #include "mm/slab.h"
 
@@ -24,34 +24,29 @@ static struct task_struct *fake_task(u64 allowed, unsigned int cpu)
 	return t;
 }
 
-SELFTEST(sched_enqueue_follows_affinity)
+SELFTEST(sched_select_task_rq_follows_affinity)
 {
 	unsigned int last = nr_cpu_ids - 1;
 	struct task_struct *t = fake_task(1ULL << last, 0);
 
 	ST_ASSERT(t);
-	sched_enqueue_task(t); /* CPU 0 is not allowed: the one allowed CPU */
-	ST_ASSERT_EQ(t->cpu, last);
+	ST_ASSERT_EQ(select_task_rq(t), last); /* CPU 0 is not allowed: the one allowed CPU */
+	t->cpu = last;
 	t->cpus_allowed.bits = (1ULL << nr_cpu_ids) - 1;
-	sched_enqueue_task(t); /* allowed where it is, and that CPU idles: it stays */
-	ST_ASSERT_EQ(t->cpu, last);
+	if (!cpu_busy(last))
+		ST_ASSERT_EQ(select_task_rq(t), last); /* allowed where it was, and idle: stays */
 	t->cpus_allowed.bits = 1;
-	t->on_cpu = 1;
-	sched_enqueue_task(t); /* a CPU runs it: it stays where it is */
-	ST_ASSERT_EQ(t->cpu, last);
-	t->on_cpu = 0;
-	sched_enqueue_task(t);
-	ST_ASSERT_EQ(t->cpu, 0);
+	ST_ASSERT_EQ(select_task_rq(t), 0);
 	t->cpus_allowed.bits = 1ULL << 40; /* no online CPU allowed: this CPU, never out of range */
-	sched_enqueue_task(t);
-	ST_ASSERT(t->cpu < nr_cpu_ids);
+	ST_ASSERT(select_task_rq(t) < nr_cpu_ids);
 	kfree(t);
 }
 
 /*
  * wake_up_state (ptrace's resume and detach, SIGKILL of a stopped task, SIGCONT): only from one of
  * the states asked for, and the woken task is queued like any wake-up, on an allowed CPU even
- * when the CPU it last ran on is not allowed any more.
+ * when the CPU it last ran on is not allowed any more. The fake task is taken off the queue
+ * again before any CPU could run it (they need the kernel lock, which the self-tests hold).
  */
 SELFTEST(sched_wake_up_state_queues)
 {
@@ -66,12 +61,16 @@ SELFTEST(sched_wake_up_state_queues)
 	ST_ASSERT(wake_up_state(t, TASK_STATE_BIT(TASK_STOPPED) | TASK_STATE_BIT(TASK_TRACED)));
 	ST_ASSERT_EQ(t->state, TASK_RUNNING);
 	ST_ASSERT_EQ(t->cpu, last);
+	ST_ASSERT(t->on_rq && t->rq_queued);
 	ST_ASSERT(!wake_up_state(t, TASK_STATE_BIT(TASK_INTERRUPTIBLE))); /* already running */
+	sched_dequeue_task(t);
+	ST_ASSERT(!t->on_rq && !t->rq_queued);
 	t->state = TASK_STOPPED;
 	t->cpu = 0;
 	wake_up_process(t); /* a stopped task is no sleeper: it stays stopped */
 	ST_ASSERT_EQ(t->state, TASK_STOPPED);
 	ST_ASSERT_EQ(t->cpu, 0);
+	ST_ASSERT(!t->on_rq);
 	kfree(t);
 }
 

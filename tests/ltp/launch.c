@@ -11,7 +11,9 @@
  * `launch ARGS...` creates /tmp (mode 01777, LTP's TMPDIR), /dev/zero and /dev/shm (LTP's
  * results page lives there when it exists), writes the embedded files, and runs the test as a
  * child (never as PID 1: on Warden the launcher is PID 1, on Linux a child of run-linux's init)
- * with ARGS, the environment below and the launcher's own fds. The exit status is the test's,
+ * with ARGS, the environment below and the launcher's own fds. The credential tests look users
+ * and groups up by name (nobody, bin, daemon; nogroup): /etc/passwd and /etc/group give them,
+ * Debian's numbers, the same on both kernels. The exit status is the test's,
  * 128+N if signal N killed it; 120 if the launcher itself failed.
  */
 #include <errno.h>
@@ -44,6 +46,20 @@ static void make_dir(const char *path, mode_t mode)
 		die(path);
 }
 
+/* The users and groups of /etc (Debian's base-passwd numbers) that LTP's credential tests name. */
+static const char etc_passwd[] = "root:x:0:0:root:/root:/bin/sh\n"
+				 "daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n"
+				 "bin:x:2:2:bin:/bin:/usr/sbin/nologin\n"
+				 "sys:x:3:3:sys:/dev:/usr/sbin/nologin\n"
+				 "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n";
+static const char etc_group[] = "root:x:0:\n"
+				"daemon:x:1:\n"
+				"bin:x:2:\n"
+				"sys:x:3:\n"
+				"adm:x:4:\n"
+				"users:x:100:\n"
+				"nogroup:x:65534:\n";
+
 /* Writes the embedded files, runs the first one (the test) with argv[1..] and returns its
  * status. */
 int main(int argc, char **argv)
@@ -69,6 +85,9 @@ int main(int argc, char **argv)
 	/* Optional: without /dev/shm, LTP keeps its results page in TMPDIR. */
 	if (mkdir("/dev/shm", 01777) == 0 || errno == EEXIST)
 		chmod("/dev/shm", 01777);
+	make_dir("/etc", 0755);
+	write_file("/etc/passwd", 0644, etc_passwd, etc_passwd + sizeof(etc_passwd) - 1);
+	write_file("/etc/group", 0644, etc_group, etc_group + sizeof(etc_group) - 1);
 	for (b = dyn_files; b->path; b++)
 		write_file(b->path, 0755, b->start, b->end);
 

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * AF_UNIX internals shared by net/af_unix.c (sockets, names, connections) and
+ * net/af_unix_msg.c (the messages). Linux's net/unix/af_unix.c in two files.
+ *
+ * A unix_sock starts with its struct sock and is reference-counted: its socket holds one, a
+ * peer pointing at it one, every message it sent and that waits unread in a queue one (so the
+ * receiver can name the sender and give the sender's buffer space back), and a call sleeping
+ * on it one. A released socket is SK_DEAD and leaves its names; it is freed with its last
+ * reference.
+ *
+ * A message (struct unix_skb, Linux's sk_buff) sits in the receiver's queue with its bytes,
+ * the files and credentials it carries, and a reference to its sender, whose sk_wmem_alloc it
+ * is charged to until read. A listening socket's queue holds one message per connection that
+ * accept() has not taken; its sender is the server side of that connection (the "embryo"),
+ * already connected to the client.
+ */
+#ifndef WARDEN_NET_AF_UNIX_H
+#define WARDEN_NET_AF_UNIX_H
+
+#include "net/socket.h"
+
+#define UNIX_PATH_MAX 108
+#define SUN_PATH_OFFSET 2 /* offsetof(struct sockaddr_un, sun_path) */
+#define UNIX_MAX_DGRAM_QLEN 10 /* net.unix.max_dgram_qlen */
+/* Bytes a message costs its sender beyond its data (Linux's skb truesize overhead). */
+#define UNIX_SKB_OVERHEAD 576
+/* The largest piece of a stream write in one message: SKB_MAX_HEAD(0) + UNIX_SKB_FRAGS_SZ */
+#define UNIX_SKB_MAX (3776 + 32768)
+
+struct unix_skb {
+	struct unix_skb *next;
+	struct unix_sock *from; /* the sender, a reference */
+	u32 len; /* bytes of data */
+	u32 consumed; /* bytes of a stream message already read */
+	u32 truesize; /* charged to from's sk_wmem_alloc */
+	struct scm_cookie scm; /* files (SCM_RIGHTS) and credentials */
+	char data[];
+};
+
+struct unix_sock {
+	struct sock sk;
+	u32 refcnt;
+	struct unix_sock *peer; /* a reference: the connected peer, or NULL */
+	int addr_len; /* 0: no name; else the sockaddr_un's length in addr */
+	char addr[SUN_PATH_OFFSET + UNIX_PATH_MAX + 1];
+	struct inode *path; /* a reference to the file a path name made (or the listener's) */
+	bool bound_inode; /* path's i_private points at this socket */
+	struct unix_sock *abstract_next; /* the list of sockets with abstract names */
+	struct unix_skb *rq_head, *rq_tail; /* the receive queue */
+	u32 rq_len; /* messages in it */
+	struct wait_queue_head peer_wait; /* senders waiting for room in this queue */
+};
+
+static inline struct unix_sock *unix_sk(struct sock *sk)
+{
+	return (struct unix_sock *)sk;
+}
+
+/* References to a unix_sock: the last put frees it. */
+void unix_sock_hold(struct unix_sock *u);
+void unix_sock_put(struct unix_sock *u);
+
+/* The socket a name refers to, with a reference (Linux's unix_find_other): ENOENT or another
+ * path error, ECONNREFUSED when no socket of that type is there, EPROTOTYPE for a path bound by
+ * a socket of another type. The address must be valid (unix_validate_addr). */
+struct unix_sock *unix_find_other(struct sockaddr_storage *addr, int len, int type);
+/* EINVAL unless the address is an AF_UNIX name of a valid length. */
+int unix_validate_addr(struct sockaddr_storage *addr, int len);
+/* Gives an unnamed socket an abstract name of five hex digits (Linux's unix_autobind). */
+int unix_autobind(struct unix_sock *u);
+
+/* Messages (net/af_unix_msg.c). */
+void unix_skb_queue_tail(struct unix_sock *u, struct unix_skb *skb);
+struct unix_skb *unix_skb_dequeue(struct unix_sock *u);
+void unix_skb_free(struct unix_skb *skb);
+/* A new message of len bytes from u, waiting for buffer space unless nonblock: EAGAIN, EPIPE,
+ * a pending error, -ERESTARTSYS. */
+struct unix_skb *unix_skb_alloc(struct unix_sock *u, size_t len, bool nonblock, int *err);
+/* Whether u may send: fewer bytes queued than a quarter of its buffer (Linux's unix_writable). */
+bool unix_writable(struct unix_sock *u);
+int unix_stream_sendmsg(struct socket *sock, struct msghdr *m, size_t len);
+int unix_stream_recvmsg(struct socket *sock, struct msghdr *m, size_t size, int flags);
+int unix_dgram_sendmsg(struct socket *sock, struct msghdr *m, size_t len);
+int unix_dgram_recvmsg(struct socket *sock, struct msghdr *m, size_t size, int flags);
+int unix_seqpacket_sendmsg(struct socket *sock, struct msghdr *m, size_t len);
+int unix_seqpacket_recvmsg(struct socket *sock, struct msghdr *m, size_t size, int flags);
+
+#endif
