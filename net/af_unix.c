@@ -410,9 +410,20 @@ static bool unix_may_send(struct unix_sock *u, struct unix_sock *other)
 	return !other->peer || other->peer == u;
 }
 
-/* A datagram socket's former peer learns it was left, if it was connected back (ECONNRESET). */
-static void unix_dgram_disconnected(struct unix_sock *u, struct unix_sock *old)
+/*
+ * A datagram socket u left its peer old (Linux's unix_dgram_disconnected): the messages queued
+ * on u are dropped, and then only, a former peer connected back learns it (ECONNRESET). Without
+ * the drop, a socket that keeps reconnecting would keep every queue its peers filled.
+ */
+void unix_dgram_disconnected(struct unix_sock *u, struct unix_sock *old)
 {
+	struct unix_skb *skb;
+
+	if (!u->rq_head)
+		return;
+	while ((skb = unix_skb_dequeue(u)))
+		unix_skb_free(skb);
+	wake_up(&u->peer_wait);
 	if (!(old->sk.sk_flags & SK_DEAD) && old->peer == u) {
 		old->sk.sk_err = ECONNRESET;
 		wake_up(&old->sk.sk_wq);

@@ -74,6 +74,9 @@ int unix_autobind(struct unix_sock *u);
 void unix_skb_queue_tail(struct unix_sock *u, struct unix_skb *skb);
 struct unix_skb *unix_skb_dequeue(struct unix_sock *u);
 void unix_skb_free(struct unix_skb *skb);
+
+/* A datagram socket u left its peer old: u's queue is dropped, old told if connected back. */
+void unix_dgram_disconnected(struct unix_sock *u, struct unix_sock *old);
 /* A new message of len bytes from u, waiting for buffer space unless nonblock: EAGAIN, EPIPE,
  * a pending error, -ERESTARTSYS. */
 struct unix_skb *unix_skb_alloc(struct unix_sock *u, size_t len, bool nonblock, int *err);

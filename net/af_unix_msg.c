@@ -324,6 +324,7 @@ static int unix_dgram_dead_peer(struct unix_sock *u, struct unix_sock *other)
 		return 0;
 	u->peer = NULL;
 	u->sk.sk_state = TCP_CLOSE;
+	unix_dgram_disconnected(u, other);
 	unix_sock_put(other);
 	return -ECONNREFUSED;
 }
