@@ -17,6 +17,7 @@
 #include "fs/vfs.h"
 
 struct task_struct;
+struct mm_struct;
 
 /* A growing text buffer; overflow is set (and the open fails with ENOMEM) if memory runs out. */
 struct seq_buf {
@@ -133,11 +134,32 @@ struct inode *proc_show_inode(void);
 extern struct task_struct *(*proc_pid_task)(const struct inode *inode);
 
 /*
- * Set by kernel/proc_base.c: may the caller open a /proc/PID file that reads the task's address
- * space with ptrace access mode (Linux's proc_mem_open through mm_access)? 0, -ESRCH (reaped)
- * or -EACCES.
+ * Set by kernel/proc_base.c: brings a /proc/PID inode (i_pid set) up to date with its task
+ * before the VFS looks at its owner (Linux's pid_revalidate and pid_getattr: the owner follows
+ * the task's credentials and dumpable flag, task_dump_owner), then checks what the proc file
+ * adds to the mode bits for a permission mask (fdinfo: ptrace_may_access, EACCES; its task
+ * reaped, ESRCH). mask 0 is a stat: no check, and a /proc/PID directory whose task was reaped
+ * shows root's ids. 0 or -errno.
  */
-extern int (*proc_pid_mm_access)(struct inode *inode, unsigned int mode);
+extern int (*proc_pid_revalidate)(struct inode *inode, int mask);
+
+/* Calls proc_pid_revalidate for a proc inode that describes a task; 0 for any other inode. */
+int proc_inode_revalidate(struct inode *inode, int mask);
+
+/*
+ * Set by kernel/proc_base.c: the address space a /proc/PID file that reads the task's memory
+ * opens on, if the caller may read it with ptrace access mode (Linux's proc_mem_open through
+ * mm_access): the mm with an mmgrab reference the caller drops (mmdrop), NULL for a task
+ * without one (a zombie), ERR_PTR(-ESRCH) once reaped or ERR_PTR(-EACCES).
+ */
+extern struct mm_struct *(*proc_pid_mm_get)(struct inode *inode, unsigned int mode);
+
+/*
+ * The mm the file whose show() is running pinned at open (maps, smaps, smaps_rollup), or NULL:
+ * what it must describe, even after the task exec'd another program (then the old mm, which
+ * reads as empty once gone).
+ */
+struct mm_struct *proc_show_mm(void);
 
 /*
  * Opening the template entry NAME of every /proc/PID needs ptrace access mode on the task (the

@@ -86,6 +86,9 @@ struct dentry {
 #define S_SYSCTL 0x8
 /* i_flags: a /proc/PID/fd directory: its own process may always use it (proc_fd_permission) */
 #define S_PROC_FD 0x10
+/* i_flags: /proc/PID/fdinfo and its files: using them needs ptrace read access to the task
+ * (proc_fdinfo_permission) */
+#define S_PROC_FDINFO 0x20
 
 struct inode {
 	u64 i_ino;
