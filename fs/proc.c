@@ -21,6 +21,7 @@ static struct mm_struct *proc_target_mm; /* the mm the file pinned at open (NULL
 struct task_struct *(*proc_pid_task)(const struct inode *inode);
 struct mm_struct *(*proc_pid_mm_get)(struct inode *inode, unsigned int mode);
 int (*proc_pid_revalidate)(struct inode *inode, int mask);
+bool (*proc_pid_link_allowed)(struct task_struct *t);
 
 /*
  * An open generated file: its text, and for a file that reads a task's memory (maps, smaps,
@@ -420,13 +421,18 @@ static char *proc_thread_self_get_link(struct inode *inode)
 	return proc_strdup(path);
 }
 
-/* /proc/<pid>/exe -> the program the task runs */
+/*
+ * /proc/<pid>/exe -> the program the task runs; another user's process only for a caller that
+ * may read it (proc_pid_link_allowed, Linux's proc_pid_get_link and proc_pid_readlink: EACCES).
+ */
 static char *proc_exe_get_link(struct inode *inode)
 {
 	struct task_struct *t = current;
 
 	if (inode->i_pid)
 		t = proc_pid_task ? proc_pid_task(inode) : NULL;
+	if (t && inode->i_pid && proc_pid_link_allowed && !proc_pid_link_allowed(t))
+		return ERR_PTR(-EACCES);
 	if (!t || !t->exe_path[0] || t->state >= EXIT_ZOMBIE)
 		return ERR_PTR(-ENOENT);
 	return proc_strdup(t->exe_path);

@@ -143,6 +143,12 @@ extern struct task_struct *(*proc_pid_task)(const struct inode *inode);
  */
 extern int (*proc_pid_revalidate)(struct inode *inode, int mask);
 
+/*
+ * Set by kernel/proc_base.c: may the caller follow or read the links of task t's directory
+ * (exe, cwd, fd/N)? Linux's proc_fd_access_allowed: ptrace_may_access(PTRACE_MODE_READ_FSCREDS).
+ */
+extern bool (*proc_pid_link_allowed)(struct task_struct *t);
+
 /* Calls proc_pid_revalidate for a proc inode that describes a task; 0 for any other inode. */
 int proc_inode_revalidate(struct inode *inode, int mask);
 

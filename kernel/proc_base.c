@@ -655,6 +655,7 @@ int proc_base_init(void)
 	proc_pid_task = proc_find_task;
 	proc_pid_mm_get = proc_mm_get;
 	proc_pid_revalidate = proc_revalidate;
+	proc_pid_link_allowed = proc_fd_access_allowed;
 	proc_root_fops = dcache_dir_operations;
 	proc_root_fops.iterate = proc_root_readdir;
 	proc_pid_fops = dcache_dir_operations;

@@ -3,6 +3,7 @@
  * - /proc/PID/stat shows the address fields, wchan and the exit code only to a reader that
  *   passes ptrace_may_access(PTRACE_MODE_READ_FSCREDS) (Linux's do_task_stat): 0 otherwise, 1
  *   for the code bounds;
+ * - /proc/PID/exe of another user's process is EACCES (proc_fd_access_allowed);
  * - get_robust_list of another process's task needs PTRACE_MODE_READ_REALCREDS (EPERM), an
  *   unknown pid is ESRCH;
  * - /proc/PID/fdinfo and its files need PTRACE_MODE_READ_FSCREDS (Linux's
@@ -88,6 +89,12 @@ static void stat_part(void)
 	snprintf(path, sizeof path, "/proc/%d/stat", getppid());
 	show_stat("stat of root's process", path);
 	show_stat("stat of its own", "/proc/self/stat");
+	snprintf(path, sizeof path, "/proc/%d/exe", getppid());
+	char buf[256];
+	long r = sys3(SYS_readlink, (long)path, (long)buf, sizeof buf);
+	show("readlink exe of root's process", r < 0 ? r : 0);
+	r = sys3(SYS_readlink, (long)"/proc/self/exe", (long)buf, sizeof buf);
+	show("readlink its own exe", r < 0 ? r : 0);
 }
 
 static void robust_part(void)
