@@ -89,6 +89,8 @@ struct dentry {
 /* i_flags: /proc/PID/fdinfo and its files: using them needs ptrace read access to the task
  * (proc_fdinfo_permission) */
 #define S_PROC_FDINFO 0x20
+/* i_flags: a file of /proc/PID/task/TID: it describes that thread, not its whole process (stat) */
+#define S_PROC_TID 0x40
 
 struct inode {
 	u64 i_ino;

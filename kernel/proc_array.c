@@ -131,6 +131,10 @@ static int proc_stat_show(struct seq_buf *m)
 	u64 ign, catch;
 	/* Linux's ptrace_may_access(task, PTRACE_MODE_READ_FSCREDS | PTRACE_MODE_NOAUDIT) */
 	bool permitted = !ptrace_may_access(t, PTRACE_MODE_READ_FSCREDS | PTRACE_MODE_NOAUDIT);
+	/* /proc/PID/stat describes the process, task/TID/stat the thread */
+	bool whole = !(proc_show_inode()->i_flags & S_PROC_TID);
+	/* wchan: "sleeps or not", for a permitted reader, of a thread or a one-thread process */
+	bool wchan = permitted && (!whole || task_nr_threads(t) < 2) && t->state != TASK_RUNNING;
 
 	if (mm)
 		mm_counts(mm, &rss, &vm);
@@ -141,7 +145,7 @@ static int proc_stat_show(struct seq_buf *m)
 
 	task_sig_masks(t, &ign, &catch);
 	task_tty_stat(t, &tty_nr, &tpgid);
-	task_stat_times(t, ft);
+	task_stat_times(t, whole, ft);
 	seq_printf(m, "%d (%s) %c %d %d %d %u %d %u", t->pid, t->comm, task_state(t)[0],
 		   task_ppid(t), t->signal->pgid, t->signal->sid, tty_nr, tpgid,
 		   PF_RANDOMIZE | (t->state >= EXIT_ZOMBIE ? PF_EXITING : 0));
@@ -155,10 +159,9 @@ static int proc_stat_show(struct seq_buf *m)
 		   mm ? (permitted ? mm->end_code : 1) : 0ULL,
 		   mm && permitted ? mm->start_stack : 0ULL);
 	/* ... exit_signal, processor (the CPU it runs or last ran on), rt_priority, policy, ... */
-	/* wchan is only "sleeps or not", and only for a permitted reader */
 	seq_printf(m, " %llu %llu %llu %llu %d 0 0 %d %u 0 0 0 0 0", t->pending & 0xffffffffULL,
-		   t->blocked & 0xffffffffULL, ign & 0xffffffffULL, catch & 0xffffffffULL,
-		   permitted && t->state != TASK_RUNNING, t->exit_signal, t->cpu);
+		   t->blocked & 0xffffffffULL, ign & 0xffffffffULL, catch & 0xffffffffULL, wchan,
+		   t->exit_signal, t->cpu);
 	if (mm && permitted)
 		seq_printf(m, " %lu %lu %lu %lu %lu %lu %lu", mm->start_data, mm->end_data,
 			   mm->start_brk, mm->arg_start, mm->arg_end, mm->env_start, mm->env_end);

@@ -575,6 +575,8 @@ static struct inode *proc_pid_lookup(struct inode *dir, const char *name, u32 le
 		inode = proc_pid_fops_entry(dentry->d_inode, dir->i_pid);
 	if (inode)
 		proc_bind_task(inode, dir);
+	if (inode && dir->i_lookup == proc_tid_lookup)
+		inode->i_flags |= S_PROC_TID;
 	if (!inode && current->tgid == dir->i_pid) {
 		/* ptwalk: the caller's own only, owned as its other files */
 		inode = proc_pid_fops_entry(dentry->d_inode, dir->i_pid);

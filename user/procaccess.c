@@ -2,7 +2,8 @@
  * follow their task (docs/credentials.md):
  * - /proc/PID/stat shows the address fields, wchan and the exit code only to a reader that
  *   passes ptrace_may_access(PTRACE_MODE_READ_FSCREDS) (Linux's do_task_stat): 0 otherwise, 1
- *   for the code bounds;
+ *   for the code bounds; wchan (sleeping or not) only for one thread: task/TID/stat, or
+ *   /proc/PID/stat of a process with one thread;
  * - /proc/PID/exe of another user's process is EACCES (proc_fd_access_allowed);
  * - get_robust_list of another process's task needs PTRACE_MODE_READ_REALCREDS (EPERM), an
  *   unknown pid is ESRCH;
@@ -14,6 +15,7 @@
  * A root parent runs each part in children that drop to uid 1000. */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,6 +97,72 @@ static void stat_part(void)
 	show("readlink exe of root's process", r < 0 ? r : 0);
 	r = sys3(SYS_readlink, (long)"/proc/self/exe", (long)buf, sizeof buf);
 	show("readlink its own exe", r < 0 ? r : 0);
+}
+
+/* Field n (proc(5)'s numbering, from 3 on) of a stat file, or -1. */
+static long stat_field(const char *path, int n)
+{
+	char buf[1024];
+	int fd = open(path, O_RDONLY);
+	long len = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	if (len <= 0)
+		return -1;
+	buf[len] = 0;
+	char *p = strrchr(buf, ')');
+	for (int f = 3; p && f <= n; f++) {
+		p = strchr(p, ' ');
+		if (p && f == n)
+			return p[1] >= 'A' && p[1] <= 'Z' ? p[1] : strtol(p + 1, NULL, 10);
+		if (p)
+			p++;
+	}
+	return -1;
+}
+
+static int sleeper[2];
+
+static void *sleep_thread(void *arg)
+{
+	char b;
+
+	(void)arg;
+	while (read(sleeper[0], &b, 1) > 0)
+		;
+	return NULL;
+}
+
+/* Root reads the stat of a two-thread process whose threads sleep: wchan only per thread. */
+static void threads_part(void)
+{
+	char path[64], tpath[64];
+
+	must(pipe(sleeper), "pipe");
+	fflush(stdout);
+	pid_t c = fork();
+	if (c == 0) {
+		pthread_t th;
+		char b;
+
+		close(sleeper[1]);
+		pthread_create(&th, NULL, sleep_thread, NULL);
+		while (read(sleeper[0], &b, 1) > 0)
+			;
+		_exit(0);
+	}
+	close(sleeper[0]);
+	snprintf(path, sizeof path, "/proc/%d/stat", c);
+	snprintf(tpath, sizeof tpath, "/proc/%d/task/%d/stat", c, c);
+	for (int i = 0; i < 2000 && (stat_field(path, 20) != 2 || stat_field(tpath, 3) != 'S'); i++)
+		usleep(1000);
+	printf("two threads, the first asleep: threads %ld, state %c\n", stat_field(path, 20),
+	       (char)stat_field(tpath, 3));
+	printf("  wchan of /proc/PID/stat: %ld\n", stat_field(path, 35));
+	printf("  wchan of task/TID/stat: %ld\n", stat_field(tpath, 35));
+	close(sleeper[1]);
+	waitpid(c, NULL, 0);
 }
 
 static void robust_part(void)
@@ -270,6 +338,7 @@ static void owner_part(void)
 int main(void)
 {
 	printf("stat part: status %d\n", child_status(stat_part));
+	printf("threads part: status %d\n", child_status(threads_part));
 	printf("robust part: status %d\n", child_status(robust_part));
 	printf("root robust part: status %d\n", child_status(root_robust_part));
 	printf("fdinfo part: status %d\n", child_status(fdinfo_part));
