@@ -4,11 +4,13 @@
  * (kernel/proc_base.c). The entries added "to /proc/self" (PROC_SELF) go into one template
  * directory; looking a name up in /proc/<pid> copies the template entry with inode->i_pid set,
  * so its generator describes that task (proc_task()) rather than the caller. Entries with file
- * operations of their own (mem, pagemap, oom_score_adj...) still describe the caller, so only
- * the caller's own /proc/<pid> has them. Other files are "generated files": a callback writes
- * their whole content into a seq_buf when the file is opened (so the open fails as it says) and
- * again at each read from offset 0, as Linux makes the text at read; reads further on, lseek and
- * pread are served from that copy (a /proc/<pid> file whose task was reaped since reads ESRCH).
+ * operations of their own (mem, pagemap, environ, oom_score_adj...) find their task by i_pid
+ * too; Warden's ptwalk only in the caller's own /proc/<pid>. Other files are "generated files":
+ * a callback writes their whole content into a seq_buf when the file is opened (so the open
+ * fails as it says) and again at each read from offset 0, as Linux makes the text at read; reads
+ * further on, lseek and pread are served from that copy (a /proc/<pid> file whose task was
+ * reaped since reads ESRCH). Those that show a task's memory (maps, smaps, smaps_rollup) keep
+ * the mm their open found and always describe it (proc_show_mm).
  * Nothing in /proc can be created, removed or renamed; its st_blksize is 1024, as on Linux.
  */
 #ifndef WARDEN_FS_PROC_H
