@@ -10,14 +10,28 @@
 #include "kernel/string.h"
 #include "kernel/vsprintf.h"
 #include "mm/frame.h"
+#include "mm/mm.h"
 #include "mm/slab.h"
 
 static struct inode *proc_root; /* /proc */
 static struct inode *proc_task_dir; /* the entries of every /proc/<pid> (their templates) */
 static struct task_struct *proc_target; /* the task a show() runs for (NULL: current) */
 static struct inode *proc_target_inode; /* the file a show() runs for */
+static struct mm_struct *proc_target_mm; /* the mm the file pinned at open (NULL: none) */
 struct task_struct *(*proc_pid_task)(const struct inode *inode);
-int (*proc_pid_mm_access)(struct inode *inode, unsigned int mode);
+struct mm_struct *(*proc_pid_mm_get)(struct inode *inode, unsigned int mode);
+int (*proc_pid_revalidate)(struct inode *inode, int mask);
+bool (*proc_pid_link_allowed)(struct task_struct *t);
+
+/*
+ * An open generated file: its text, and for a file that reads a task's memory (maps, smaps,
+ * smaps_rollup: i_ptrace_mode) the mm it was opened on, kept with mmgrab (Linux's
+ * proc_mem_open), so that a later exec of the task does not change what the file reads.
+ */
+struct proc_file {
+	struct seq_buf m;
+	struct mm_struct *mm;
+};
 
 struct task_struct *proc_task(void)
 {
@@ -27,6 +41,18 @@ struct task_struct *proc_task(void)
 struct inode *proc_show_inode(void)
 {
 	return proc_target_inode;
+}
+
+struct mm_struct *proc_show_mm(void)
+{
+	return proc_target_mm;
+}
+
+int proc_inode_revalidate(struct inode *inode, int mask)
+{
+	if (inode->i_sb != &proc_sb || !inode->i_pid || !proc_pid_revalidate)
+		return 0;
+	return proc_pid_revalidate(inode, mask);
 }
 
 struct inode *proc_root_dir(void)
@@ -92,8 +118,9 @@ void seq_printf(struct seq_buf *m, const char *fmt, ...)
  * Makes a generated file's content into m (emptied first): a /proc/<pid> file's show() runs with
  * proc_task() returning that task (ESRCH if it was reaped since the lookup). 0 or -errno.
  */
-static int proc_file_fill(struct inode *inode, struct seq_buf *m)
+static int proc_file_fill(struct inode *inode, struct proc_file *pf)
 {
+	struct seq_buf *m = &pf->m;
 	struct task_struct *t = NULL;
 
 	if (inode->i_pid && (!proc_pid_task || !(t = proc_pid_task(inode))))
@@ -102,53 +129,67 @@ static int proc_file_fill(struct inode *inode, struct seq_buf *m)
 	m->overflow = false;
 	proc_target = t;
 	proc_target_inode = inode;
+	proc_target_mm = pf->mm;
 	int err = inode->i_show(m);
 	proc_target = NULL;
 	proc_target_inode = NULL;
+	proc_target_mm = NULL;
 	if (!err && m->overflow)
 		err = -ENOMEM;
 	return err;
 }
 
+/* Frees an open generated file's text and lets go of its mm. */
+static void proc_file_free(struct proc_file *pf)
+{
+	if (pf->mm)
+		mmdrop(pf->mm);
+	kfree(pf->m.buf);
+	kfree(pf);
+}
+
 /*
  * Opening a generated file makes its content once, so that the open fails as the show() says
- * (ESRCH, EACCES, ENOMEM); a read from offset 0 makes it again (below).
+ * (ESRCH, EACCES, ENOMEM); a read from offset 0 makes it again (below). A file that reads the
+ * task's memory first takes its mm if the opener may read it (Linux's proc_mem_open: EACCES),
+ * and its text comes from that mm ever after; such a file opens whatever its text says (Linux
+ * makes it only at read, where smaps_rollup of a gone mm says ESRCH).
  */
 int proc_file_open(struct inode *inode, struct file *file)
 {
-	if (inode->i_ptrace_mode && proc_pid_mm_access) {
-		int err = proc_pid_mm_access(inode, inode->i_ptrace_mode);
-		if (err)
-			return err;
-	}
-	struct seq_buf *m = kzalloc(sizeof(*m), GFP_KERNEL);
+	struct proc_file *pf = kzalloc(sizeof(*pf), GFP_KERNEL);
 
-	if (!m)
+	if (!pf)
 		return -ENOMEM;
-	int err = proc_file_fill(inode, m);
-	if (err) {
-		kfree(m->buf);
-		kfree(m);
+	if (inode->i_ptrace_mode && proc_pid_mm_get) {
+		struct mm_struct *mm = proc_pid_mm_get(inode, inode->i_ptrace_mode);
+
+		if (IS_ERR(mm)) {
+			kfree(pf);
+			return (int)PTR_ERR(mm);
+		}
+		pf->mm = mm;
+	}
+	int err = proc_file_fill(inode, pf);
+	if (err && !inode->i_ptrace_mode) {
+		proc_file_free(pf);
 		return err;
 	}
-	file->private_data = m;
+	file->private_data = pf;
 	return 0;
 }
 
 /* Frees the content made at open. */
 void proc_file_release(struct inode *inode, struct file *file)
 {
-	struct seq_buf *m = file->private_data;
-
 	(void)inode;
-	kfree(m->buf);
-	kfree(m);
+	proc_file_free(file->private_data);
 }
 
 /* Reads from the content made at open (or at the last read from offset 0). */
 static ssize_t proc_snapshot_read(struct file *file, struct iov_iter *to, s64 *ppos)
 {
-	struct seq_buf *m = file->private_data;
+	struct seq_buf *m = &((struct proc_file *)file->private_data)->m;
 	struct inode *inode = file_inode(file);
 
 	if ((u64)*ppos >= m->len)
@@ -380,13 +421,18 @@ static char *proc_thread_self_get_link(struct inode *inode)
 	return proc_strdup(path);
 }
 
-/* /proc/<pid>/exe -> the program the task runs */
+/*
+ * /proc/<pid>/exe -> the program the task runs; another user's process only for a caller that
+ * may read it (proc_pid_link_allowed, Linux's proc_pid_get_link and proc_pid_readlink: EACCES).
+ */
 static char *proc_exe_get_link(struct inode *inode)
 {
 	struct task_struct *t = current;
 
 	if (inode->i_pid)
 		t = proc_pid_task ? proc_pid_task(inode) : NULL;
+	if (t && inode->i_pid && proc_pid_link_allowed && !proc_pid_link_allowed(t))
+		return ERR_PTR(-EACCES);
 	if (!t || !t->exe_path[0] || t->state >= EXIT_ZOMBIE)
 		return ERR_PTR(-ENOENT);
 	return proc_strdup(t->exe_path);

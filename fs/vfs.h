@@ -86,6 +86,11 @@ struct dentry {
 #define S_SYSCTL 0x8
 /* i_flags: a /proc/PID/fd directory: its own process may always use it (proc_fd_permission) */
 #define S_PROC_FD 0x10
+/* i_flags: /proc/PID/fdinfo and its files: using them needs ptrace read access to the task
+ * (proc_fdinfo_permission) */
+#define S_PROC_FDINFO 0x20
+/* i_flags: a file of /proc/PID/task/TID: it describes that thread, not its whole process (stat) */
+#define S_PROC_TID 0x40
 
 struct inode {
 	u64 i_ino;

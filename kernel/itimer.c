@@ -282,15 +282,48 @@ static void check_cpu_itimer(struct task_struct *t, struct cpu_itimer *it, u64 n
 	send_group_signal(t, signo);
 }
 
+/* A limit in seconds as nanoseconds; U64_MAX (never reached) past what fits. */
+static u64 rlimit_cpu_ns(u64 seconds)
+{
+	return seconds > ~0ULL / NSEC_PER_SEC ? ~0ULL : seconds * NSEC_PER_SEC;
+}
+
+/*
+ * RLIMIT_CPU against the process's CPU time, user and system (Linux's check_process_timers):
+ * at the hard limit SIGKILL and nothing more; at the soft limit SIGXCPU, and the soft limit
+ * moves one second on, so that the signal comes again after each further second (getrlimit
+ * shows the moved limit, as on Linux). True when SIGKILL was sent.
+ */
+static bool check_rlimit_cpu(struct task_struct *t, u64 ptime)
+{
+	struct rlimit64 *r = &t->signal->rlim[RLIMIT_CPU];
+	u64 soft = r->rlim_cur, hard = r->rlim_max;
+
+	if (soft == RLIM_INFINITY)
+		return false;
+	if (hard != RLIM_INFINITY && ptime >= rlimit_cpu_ns(hard)) {
+		send_group_signal(t, SIGKILL);
+		return true;
+	}
+	if (ptime >= rlimit_cpu_ns(soft)) {
+		send_group_signal(t, SIGXCPU);
+		r->rlim_cur = soft + 1;
+	}
+	return false;
+}
+
 void run_posix_cpu_timers(struct task_struct *t)
 {
 	struct signal_itimers *its = &t->signal->itimers;
 	struct task_cputime tg;
 
 	run_posix_cpu_timer_list(t);
-	if (!its->it[CPUCLOCK_PROF].expires && !its->it[CPUCLOCK_VIRT].expires)
+	if (!its->it[CPUCLOCK_PROF].expires && !its->it[CPUCLOCK_VIRT].expires &&
+	    t->signal->rlim[RLIMIT_CPU].rlim_cur == RLIM_INFINITY)
 		return;
 	thread_group_cputime(t, &tg);
+	if (check_rlimit_cpu(t, tg.utime + tg.stime))
+		return;
 	check_cpu_itimer(t, &its->it[CPUCLOCK_PROF], tg.utime + tg.stime, SIGPROF);
 	check_cpu_itimer(t, &its->it[CPUCLOCK_VIRT], tg.utime, SIGVTALRM);
 }

@@ -35,11 +35,13 @@ void itimers_init(struct signal_struct *sig);
 /* The process is gone (its last thread exited) or freed: ITIMER_REAL is disarmed. */
 void itimers_exit(struct signal_struct *sig);
 
-/* The tick's check of the current task's process CPU itimers (SIGPROF, SIGVTALRM). */
+/* The tick's check of the current task's process CPU itimers (SIGPROF, SIGVTALRM) and of
+ * RLIMIT_CPU (SIGXCPU at the soft limit and each second after, SIGKILL at the hard one). */
 void run_posix_cpu_timers(struct task_struct *t);
 
-/* May t's process have a CPU-clock timer due (an armed ITIMER_VIRTUAL/PROF or any CPU-clock POSIX
- * timer)? Read without a lock by the tick, to take the kernel lock for them only if so. */
+/* May t's process have a CPU-clock timer due (an armed ITIMER_VIRTUAL/PROF, any CPU-clock POSIX
+ * timer, or a finite RLIMIT_CPU)? Read without a lock by the tick, to take the kernel lock for
+ * them only if so. */
 bool posix_cpu_timers_armed(struct task_struct *t);
 
 long sys_alarm(unsigned int seconds);

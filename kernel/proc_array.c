@@ -2,10 +2,10 @@
 /*
  * /proc/<pid>/{stat,status,statm,cmdline,comm} in Linux 6.1's formats (its fs/proc/array.c and
  * base.c), describing proc_task(): the task of the directory, not the caller. Fields Warden has
- * no notion of (capabilities, NUMA, context switches in status) are what an idle Linux
- * shows for a root task on one CPU: mostly 0. Every Warden task is root (uid 0, all
- * capabilities), so Linux's ptrace_may_access(PTRACE_MODE_READ) for the address fields of stat
- * always passes; the check is marked where it would go.
+ * no notion of (NUMA, context switches in status) are what an idle Linux shows for a task on
+ * one CPU: mostly 0. The address fields of stat (code, stack, data, arguments, environment),
+ * wchan and the exit code need ptrace_may_access(PTRACE_MODE_READ_FSCREDS) on the task, as
+ * Linux's do_task_stat: a reader without it sees 0 (1 for the code bounds of a live mm).
  */
 #include "drivers/tty/tty.h"
 #include "fs/fs_struct.h"
@@ -129,7 +129,12 @@ static int proc_stat_show(struct seq_buf *m)
 	struct oom_mm_counters rss = { 0 };
 	struct vm_counts vm = { 0 };
 	u64 ign, catch;
-	bool permitted = true; /* ptrace_may_access(PTRACE_MODE_READ_FSCREDS): all tasks are root */
+	/* Linux's ptrace_may_access(task, PTRACE_MODE_READ_FSCREDS | PTRACE_MODE_NOAUDIT) */
+	bool permitted = !ptrace_may_access(t, PTRACE_MODE_READ_FSCREDS | PTRACE_MODE_NOAUDIT);
+	/* /proc/PID/stat describes the process, task/TID/stat the thread */
+	bool whole = !(proc_show_inode()->i_flags & S_PROC_TID);
+	/* wchan: "sleeps or not", for a permitted reader, of a thread or a one-thread process */
+	bool wchan = permitted && (!whole || task_nr_threads(t) < 2) && t->state != TASK_RUNNING;
 
 	if (mm)
 		mm_counts(mm, &rss, &vm);
@@ -140,7 +145,7 @@ static int proc_stat_show(struct seq_buf *m)
 
 	task_sig_masks(t, &ign, &catch);
 	task_tty_stat(t, &tty_nr, &tpgid);
-	task_stat_times(t, ft);
+	task_stat_times(t, whole, ft);
 	seq_printf(m, "%d (%s) %c %d %d %d %u %d %u", t->pid, t->comm, task_state(t)[0],
 		   task_ppid(t), t->signal->pgid, t->signal->sid, tty_nr, tpgid,
 		   PF_RANDOMIZE | (t->state >= EXIT_ZOMBIE ? PF_EXITING : 0));
@@ -155,8 +160,8 @@ static int proc_stat_show(struct seq_buf *m)
 		   mm && permitted ? mm->start_stack : 0ULL);
 	/* ... exit_signal, processor (the CPU it runs or last ran on), rt_priority, policy, ... */
 	seq_printf(m, " %llu %llu %llu %llu %d 0 0 %d %u 0 0 0 0 0", t->pending & 0xffffffffULL,
-		   t->blocked & 0xffffffffULL, ign & 0xffffffffULL, catch & 0xffffffffULL,
-		   t->state != TASK_RUNNING, t->exit_signal, t->cpu);
+		   t->blocked & 0xffffffffULL, ign & 0xffffffffULL, catch & 0xffffffffULL, wchan,
+		   t->exit_signal, t->cpu);
 	if (mm && permitted)
 		seq_printf(m, " %lu %lu %lu %lu %lu %lu %lu", mm->start_data, mm->end_data,
 			   mm->start_brk, mm->arg_start, mm->arg_end, mm->env_start, mm->env_end);
@@ -371,20 +376,6 @@ static int proc_cmdline_show(struct seq_buf *m)
 	return 0;
 }
 
-/*
- * /proc/<pid>/environ (0400): the environment area, as Linux's environ_read. Linux checks
- * ptrace_may_access(PTRACE_MODE_READ_FSCREDS) at open; every Warden task is root, so it passes.
- */
-static int proc_environ_show(struct seq_buf *m)
-{
-	struct task_struct *t = proc_task();
-	struct mm_struct *mm = t->state < EXIT_ZOMBIE ? t->mm : NULL;
-
-	if (mm && mm->env_end > mm->env_start)
-		seq_remote_area(m, mm, mm->env_start, mm->env_end);
-	return 0;
-}
-
 int proc_array_init(void)
 {
 	int err = proc_create_file(PROC_SELF, "stat", 0444, proc_stat_show);
@@ -397,9 +388,5 @@ int proc_array_init(void)
 		err = proc_create_file(PROC_SELF, "comm", 0644, proc_comm_show);
 	if (!err)
 		err = proc_create_file(PROC_SELF, "cmdline", 0444, proc_cmdline_show);
-	if (!err)
-		err = proc_create_file(PROC_SELF, "environ", 0400, proc_environ_show);
-	if (!err) /* Linux's environ_open: PTRACE_MODE_READ_FSCREDS */
-		err = proc_require_ptrace("environ", PTRACE_MODE_READ_FSCREDS);
 	return err;
 }

@@ -463,15 +463,16 @@ void show_smaps(struct seq_buf *m, struct mm_struct *mm)
 /*
  * /proc/PID/smaps_rollup (Linux's show_smaps_rollup): one header from the first VMA's start to
  * the last one's end, then the sums of every VMA's counts, with Pss split into anonymous, file
- * and shmem memory, and no per-VMA lines (THPeligible, ProtectionKey, VmFlags).
+ * and shmem memory, and no per-VMA lines (THPeligible, ProtectionKey, VmFlags). ESRCH for an
+ * mm that is gone (or none: a zombie), as Linux's.
  */
-static void show_smaps_rollup(struct seq_buf *m, struct mm_struct *mm)
+static int show_smaps_rollup(struct seq_buf *m, struct mm_struct *mm)
 {
 	struct mem_size_stats mss = { 0 };
 	size_t line_start = m->len;
 
 	if (!mm || !mmget_not_zero(mm))
-		return;
+		return -ESRCH;
 	mmap_read_lock(mm);
 	struct vm_area_struct *first = mm->mm_rb.first, *last = vma_tree_last(&mm->mm_rb);
 	for (struct vm_area_struct *v = first; v; v = v->vm_next)
@@ -484,26 +485,32 @@ static void show_smaps_rollup(struct seq_buf *m, struct mm_struct *mm)
 	seq_pad_name(m, line_start);
 	seq_printf(m, "[rollup]\n");
 	show_smap_counts(m, &mss, true);
+	return 0;
 }
 
 /* ---- the proc files ---- */
 
+/*
+ * Each describes the mm the file was opened on (proc_show_mm, Linux's priv->mm from
+ * proc_mem_open), not the task's mm of the moment: after the task exec'd, its old mm has no
+ * users any more and maps and smaps read as empty, smaps_rollup as ESRCH (Linux's
+ * show_smaps_rollup), never the new program's.
+ */
 static int proc_maps_show(struct seq_buf *m)
 {
-	show_maps(m, proc_task()->state < EXIT_ZOMBIE ? proc_task()->mm : NULL);
+	show_maps(m, proc_show_mm());
 	return 0;
 }
 
 static int proc_smaps_show(struct seq_buf *m)
 {
-	show_smaps(m, proc_task()->state < EXIT_ZOMBIE ? proc_task()->mm : NULL);
+	show_smaps(m, proc_show_mm());
 	return 0;
 }
 
 static int proc_smaps_rollup_show(struct seq_buf *m)
 {
-	show_smaps_rollup(m, proc_task()->state < EXIT_ZOMBIE ? proc_task()->mm : NULL);
-	return 0;
+	return show_smaps_rollup(m, proc_show_mm());
 }
 
 /*

@@ -213,10 +213,71 @@ static const struct file_operations mem_fops = {
 	.llseek = mem_lseek,
 };
 
-/* Creates /proc/self/mem: 0600, opened with PTRACE_MODE_ATTACH_FSCREDS (Linux's mem_open). */
+/*
+ * Reads /proc/PID/environ (Linux's environ_read): the environment area of the mm the file was
+ * opened on, from the position on, a page at a time. Nothing for a task that had none, or once
+ * that mm is gone (the task exec'd or exited since the open: never the new program's). A page
+ * that cannot be read ends the read with 0, the position kept where it got to, as Linux's.
+ */
+static ssize_t environ_read(struct file *file, struct iov_iter *to, s64 *ppos)
+{
+	struct mm_struct *mm = file->private_data;
+	size_t count = iov_iter_count(to);
+	u64 src = (u64)*ppos, env_start, env_end;
+	ssize_t ret = 0;
+
+	if (!mm || !mm->env_end)
+		return 0;
+	void *page = get_free_page(GFP_KERNEL);
+	if (!page)
+		return -ENOMEM;
+	if (!mmget_not_zero(mm))
+		goto out;
+	env_start = mm->env_start;
+	env_end = mm->env_end;
+	while (count && src < env_end - env_start) {
+		size_t len =
+			min(min(count, (size_t)PAGE_SIZE), (size_t)(env_end - env_start - src));
+
+		len = access_remote_vm(mm, env_start + src, page, len, false);
+		if (!len) {
+			ret = 0;
+			break;
+		}
+		if (copy_to_iter(page, len, to) != len) {
+			ret = -EFAULT;
+			break;
+		}
+		ret += (ssize_t)len;
+		src += len;
+		count -= len;
+		cond_resched();
+	}
+	*ppos = (s64)src;
+	mmput(mm);
+out:
+	free_page_addr(page);
+	return ret;
+}
+
+static const struct file_operations environ_fops = {
+	.open = proc_mem_open,
+	.release = proc_mem_release,
+	.read = environ_read,
+	.llseek = generic_file_llseek,
+};
+
+/*
+ * Creates /proc/self/mem: 0600, opened with PTRACE_MODE_ATTACH_FSCREDS (Linux's mem_open), and
+ * environ: 0400, opened with PTRACE_MODE_READ_FSCREDS (Linux's environ_open).
+ */
 int proc_mem_init(void)
 {
 	int err = proc_create_fops(PROC_SELF, "mem", 0600, &mem_fops);
 
-	return err ? err : proc_require_ptrace("mem", PTRACE_MODE_ATTACH_FSCREDS);
+	if (!err)
+		err = proc_require_ptrace("mem", PTRACE_MODE_ATTACH_FSCREDS);
+	if (!err)
+		err = proc_create_fops(PROC_SELF, "environ", 0400, &environ_fops);
+	return err ? err : proc_require_ptrace("environ", PTRACE_MODE_READ_FSCREDS);
 }
