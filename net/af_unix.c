@@ -38,6 +38,7 @@ void unix_sock_put(struct unix_sock *u)
 	if (u->path)
 		iput(u->path);
 	kfree(u);
+	unix_sock_count(-1);
 }
 
 /* A new unix_sock with one reference (Linux's unix_create1). */
@@ -51,6 +52,7 @@ static struct unix_sock *unix_create1(int type)
 	u->sk.sk_max_ack_backlog = UNIX_MAX_DGRAM_QLEN;
 	u->refcnt = 1;
 	init_waitqueue_head(&u->peer_wait);
+	unix_sock_count(1);
 	return u;
 }
 
@@ -142,6 +144,8 @@ static int unix_release(struct socket *sock)
 		return 0;
 	unix_release_sock(unix_sk(sock->sk), false);
 	sock->sk = NULL;
+	/* sockets it held in flight may now be unreachable (Linux's unix_release_sock) */
+	unix_gc_request();
 	return 0;
 }
 

@@ -22,6 +22,8 @@ void unix_skb_queue_tail(struct unix_sock *u, struct unix_skb *skb)
 		u->rq_head = skb;
 	u->rq_tail = skb;
 	u->rq_len++;
+	if (skb->scm.fp)
+		unix_gc_queued(u, skb);
 	wake_up(&u->sk.sk_wq);
 }
 
@@ -43,8 +45,10 @@ struct unix_skb *unix_skb_dequeue(struct unix_sock *u)
 void unix_skb_free(struct unix_skb *skb)
 {
 	struct unix_sock *from = skb->from;
+	struct scm_cookie scm = { 0 };
 
-	scm_destroy(&skb->scm);
+	unix_detach_fds(&scm, skb); /* no longer in flight */
+	scm_destroy(&scm);
 	if (from) {
 		from->sk.sk_wmem_alloc -= skb->truesize;
 		wake_up(&from->sk.sk_wq);
@@ -128,21 +132,6 @@ static int unix_peek_fds(struct scm_cookie *scm, struct unix_skb *skb)
 	return 0;
 }
 
-/* Moves the files of one cookie to another, which has none. */
-static void scm_move_fds(struct scm_cookie *to, struct scm_cookie *from)
-{
-	to->fp = from->fp;
-	to->nfp = from->nfp;
-	from->fp = NULL;
-	from->nfp = 0;
-}
-
-/* The message's files move to the reader's cookie (Linux's unix_detach_fds). */
-static void unix_detach_fds(struct scm_cookie *scm, struct unix_skb *skb)
-{
-	scm_move_fds(scm, &skb->scm);
-}
-
 /* The end of a stream send with no reader: SIGPIPE unless MSG_NOSIGNAL, when nothing went. */
 static int unix_pipe_err(size_t sent, unsigned int flags)
 {
@@ -160,6 +149,7 @@ int unix_stream_sendmsg(struct socket *sock, struct msghdr *m, size_t len)
 
 	if (err)
 		return err;
+	wait_for_unix_gc(&scm);
 	if (m->msg_flags & MSG_OOB) {
 		err = -EOPNOTSUPP;
 		goto out;
@@ -184,7 +174,11 @@ int unix_stream_sendmsg(struct socket *sock, struct msghdr *m, size_t len)
 		if (!skb)
 			break;
 		skb->scm.creds = scm.creds;
-		scm_move_fds(&skb->scm, &scm); /* only the first message carries the files */
+		err = unix_attach_fds(&scm, skb); /* only the first message carries the files */
+		if (err) {
+			unix_skb_free(skb);
+			break;
+		}
 		if (copy_from_iter(skb->data, size, m->msg_iter) < size) {
 			unix_skb_free(skb);
 			err = -EFAULT;
@@ -370,6 +364,7 @@ int unix_dgram_sendmsg(struct socket *sock, struct msghdr *m, size_t len)
 
 	if (err)
 		return err;
+	wait_for_unix_gc(&scm);
 	err = -EOPNOTSUPP;
 	if (m->msg_flags & MSG_OOB)
 		goto out;
@@ -397,7 +392,9 @@ int unix_dgram_sendmsg(struct socket *sock, struct msghdr *m, size_t len)
 	if (!skb)
 		goto out;
 	skb->scm.creds = scm.creds;
-	scm_move_fds(&skb->scm, &scm);
+	err = unix_attach_fds(&scm, skb);
+	if (err)
+		goto out;
 	if (copy_from_iter(skb->data, len, m->msg_iter) < len) {
 		err = -EFAULT;
 		goto out;

@@ -245,6 +245,12 @@ void current_ucred(struct ucred *uc);
 long sock_setsockopt(struct socket *sock, int optname, char __user *optval, int optlen);
 long sock_getsockopt(struct socket *sock, int optname, char __user *optval, int __user *optlen);
 
+struct seq_buf;
+/* /proc/warden/unix: AF_UNIX sockets alive and the garbage collector's counts (net/unix_gc.c). */
+int unix_gc_stats_show(struct seq_buf *m);
+/* Runs the AF_UNIX collection a release asked for inside fput (the outermost fput calls it). */
+void unix_gc_run_deferred(void);
+
 /* The AF_UNIX family (net/af_unix.c): creates its state in sock (Linux's unix_create). */
 int unix_create(struct socket *sock, int protocol);
 
