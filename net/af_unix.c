@@ -321,12 +321,14 @@ static bool unix_recvq_full(struct unix_sock *u)
 	return u->rq_len > (u32)u->sk.sk_max_ack_backlog;
 }
 
-/* Sleeps until other's queue has room or other goes; 0 or -ERESTARTSYS. */
-static int unix_wait_for_peer(struct unix_sock *other)
+/* Sleeps until other's queue has room or other goes; 0, -EAGAIN when *timeo ran out, or
+ * sock_intr_errno. */
+static int unix_wait_for_peer(struct unix_sock *other, long *timeo)
 {
-	return (int)wait_event_interruptible(
-		other->peer_wait, !unix_recvq_full(other) || (other->sk.sk_flags & SK_DEAD) ||
-					  (other->sk.sk_shutdown & RCV_SHUTDOWN));
+	return sock_wait_event(other->peer_wait,
+			       !unix_recvq_full(other) || (other->sk.sk_flags & SK_DEAD) ||
+				       (other->sk.sk_shutdown & RCV_SHUTDOWN),
+			       timeo);
 }
 
 /*
@@ -355,6 +357,7 @@ static int unix_stream_connect(struct socket *sock, struct sockaddr_storage *add
 		unix_sock_put(newu);
 		return -ENOMEM;
 	}
+	long timeo = sock_sndtimeo(&u->sk, flags & O_NONBLOCK);
 	for (;;) {
 		other = unix_find_other(addr, len, sock->type);
 		if (IS_ERR(other)) {
@@ -367,11 +370,11 @@ static int unix_stream_connect(struct socket *sock, struct sockaddr_storage *add
 		if (!unix_recvq_full(other))
 			break;
 		err = -EAGAIN;
-		if (flags & O_NONBLOCK)
+		if (!timeo)
 			goto out_put;
-		err = unix_wait_for_peer(other);
+		err = unix_wait_for_peer(other, &timeo);
 		unix_sock_put(other);
-		if (err)
+		if (err && err != -EAGAIN)
 			goto out;
 	}
 	if (u->sk.sk_state != TCP_CLOSE) {
@@ -507,6 +510,7 @@ static int unix_accept(struct socket *sock, struct socket *newsock, int flags)
 		return -EOPNOTSUPP;
 	if (u->sk.sk_state != TCP_LISTEN)
 		return -EINVAL;
+	long timeo = sock_rcvtimeo(&u->sk, flags & O_NONBLOCK);
 	for (;;) {
 		if (u->sk.sk_err) {
 			int err = -u->sk.sk_err;
@@ -519,12 +523,13 @@ static int unix_accept(struct socket *sock, struct socket *newsock, int flags)
 			break;
 		if (u->sk.sk_shutdown & RCV_SHUTDOWN)
 			return -EINVAL;
-		if (flags & O_NONBLOCK)
+		if (!timeo)
 			return -EAGAIN;
-		int err = (int)wait_event_interruptible(u->sk.sk_wq,
-							u->rq_head || u->sk.sk_err ||
-								(u->sk.sk_shutdown & RCV_SHUTDOWN));
-		if (err)
+		int err = sock_wait_event(u->sk.sk_wq,
+					  u->rq_head || u->sk.sk_err ||
+						  (u->sk.sk_shutdown & RCV_SHUTDOWN),
+					  &timeo);
+		if (err && err != -EAGAIN)
 			return err;
 	}
 	struct unix_sock *newu = skb->from; /* its own reference becomes the socket's */

@@ -80,6 +80,8 @@ static bool unix_wmem_ok(struct unix_sock *u)
 
 struct unix_skb *unix_skb_alloc(struct unix_sock *u, size_t len, bool nonblock, int *err)
 {
+	long timeo = sock_sndtimeo(&u->sk, nonblock);
+
 	for (;;) {
 		*err = -unix_sock_error(u);
 		if (*err)
@@ -90,11 +92,12 @@ struct unix_skb *unix_skb_alloc(struct unix_sock *u, size_t len, bool nonblock, 
 		if (unix_wmem_ok(u))
 			break;
 		*err = -EAGAIN;
-		if (nonblock)
+		if (!timeo)
 			return NULL;
-		*err = (int)wait_event_interruptible(u->sk.sk_wq,
-						     unix_wmem_ok(u) || u->sk.sk_err ||
-							     (u->sk.sk_shutdown & SEND_SHUTDOWN));
+		*err = sock_wait_event(u->sk.sk_wq,
+				       unix_wmem_ok(u) || u->sk.sk_err ||
+					       (u->sk.sk_shutdown & SEND_SHUTDOWN),
+				       &timeo);
 		if (*err)
 			return NULL;
 	}
@@ -204,13 +207,14 @@ static bool unix_creds_eq(const struct ucred *a, const struct ucred *b)
 	return a->pid == b->pid && a->uid == b->uid && a->gid == b->gid;
 }
 
-/* Waits in a stream read until a message arrives after last, an error or the end; 0 or
- * -ERESTARTSYS. */
-static int unix_stream_data_wait(struct unix_sock *u, struct unix_skb *last)
+/* Waits in a stream read until a message arrives after last, an error or the end; 0,
+ * -EAGAIN when *timeo ran out, or sock_intr_errno. */
+static int unix_stream_data_wait(struct unix_sock *u, struct unix_skb *last, long *timeo)
 {
-	return (int)wait_event_interruptible(u->sk.sk_wq,
-					     u->rq_tail != last || u->sk.sk_err ||
-						     (u->sk.sk_shutdown & RCV_SHUTDOWN));
+	return sock_wait_event(u->sk.sk_wq,
+			       u->rq_tail != last || u->sk.sk_err ||
+				       (u->sk.sk_shutdown & RCV_SHUTDOWN),
+			       timeo);
 }
 
 /* Copies what a stream read takes from one message: its bytes from skip, the files moving to
@@ -239,6 +243,7 @@ int unix_stream_recvmsg(struct socket *sock, struct msghdr *m, size_t size, int 
 	size_t target = (flags & MSG_WAITALL) ? size : min((size_t)u->sk.sk_rcvlowat, size);
 	int copied = 0, err = 0;
 	u32 peeked = 0; /* MSG_PEEK: bytes from the queue's start already copied */
+	long timeo = sock_rcvtimeo(&u->sk, flags & MSG_DONTWAIT);
 
 	if (u->sk.sk_state != TCP_ESTABLISHED)
 		return -EINVAL;
@@ -262,9 +267,11 @@ int unix_stream_recvmsg(struct socket *sock, struct msghdr *m, size_t size, int 
 			if (err || (u->sk.sk_shutdown & RCV_SHUTDOWN))
 				break;
 			err = -EAGAIN;
-			if (flags & MSG_DONTWAIT)
+			if (!timeo)
 				break;
-			err = unix_stream_data_wait(u, last);
+			err = unix_stream_data_wait(u, last, &timeo);
+			if (err == -EAGAIN)
+				continue; /* the time ran out: one more look */
 			if (err) {
 				scm_destroy(&scm);
 				return copied ? copied : err;
@@ -329,7 +336,7 @@ static int unix_dgram_dead_peer(struct unix_sock *u, struct unix_sock *other)
  * not connected back sleeps or is EAGAIN. 1: other is dead.
  */
 static int unix_dgram_deliver(struct unix_sock *u, struct unix_sock *other, struct unix_skb *skb,
-			      bool nonblock)
+			      long *timeo)
 {
 	for (;;) {
 		if (!(!other->peer || other->peer == u))
@@ -341,13 +348,14 @@ static int unix_dgram_deliver(struct unix_sock *u, struct unix_sock *other, stru
 		if (other == u || other->peer == u ||
 		    other->rq_len <= (u32)other->sk.sk_max_ack_backlog)
 			break;
-		if (nonblock)
+		if (!*timeo)
 			return -EAGAIN;
-		int err = (int)wait_event_interruptible(
-			other->peer_wait, other->rq_len <= (u32)other->sk.sk_max_ack_backlog ||
+		int err = sock_wait_event(other->peer_wait,
+					  other->rq_len <= (u32)other->sk.sk_max_ack_backlog ||
 						  (other->sk.sk_flags & SK_DEAD) ||
-						  (other->sk.sk_shutdown & RCV_SHUTDOWN));
-		if (err)
+						  (other->sk.sk_shutdown & RCV_SHUTDOWN),
+					  timeo);
+		if (err && err != -EAGAIN)
 			return err;
 	}
 	unix_skb_queue_tail(other, skb);
@@ -399,6 +407,7 @@ int unix_dgram_sendmsg(struct socket *sock, struct msghdr *m, size_t len)
 		err = -EFAULT;
 		goto out;
 	}
+	long timeo = sock_sndtimeo(&u->sk, m->msg_flags & MSG_DONTWAIT);
 	for (;;) {
 		if (!other) {
 			err = -ECONNRESET;
@@ -411,7 +420,7 @@ int unix_dgram_sendmsg(struct socket *sock, struct msghdr *m, size_t len)
 				goto out;
 			}
 		}
-		err = unix_dgram_deliver(u, other, skb, m->msg_flags & MSG_DONTWAIT);
+		err = unix_dgram_deliver(u, other, skb, &timeo);
 		if (err != 1)
 			break;
 		struct unix_sock *dead = other;
@@ -434,9 +443,9 @@ out:
 	return err;
 }
 
-/* Waits for a datagram as Linux's __skb_wait_for_more_packets: 0 to look again, 1 at the end
- * of a socket shut down for reading, or -errno. */
-static int unix_dgram_wait(struct unix_sock *u)
+/* Waits for a datagram as Linux's __skb_wait_for_more_packets: 0 to look again (also when
+ * *timeo ran out), 1 at the end of a socket shut down for reading, or -errno. */
+static int unix_dgram_wait(struct unix_sock *u, long *timeo)
 {
 	if (u->sk.sk_err)
 		return -unix_sock_error(u);
@@ -444,8 +453,10 @@ static int unix_dgram_wait(struct unix_sock *u)
 		return 1;
 	if (u->sk.sk_type == SOCK_SEQPACKET && u->sk.sk_state != TCP_ESTABLISHED)
 		return -ENOTCONN;
-	return (int)wait_event_interruptible(
-		u->sk.sk_wq, u->rq_head || u->sk.sk_err || (u->sk.sk_shutdown & RCV_SHUTDOWN));
+	int err = sock_wait_event(
+		u->sk.sk_wq, u->rq_head || u->sk.sk_err || (u->sk.sk_shutdown & RCV_SHUTDOWN),
+		timeo);
+	return err == -EAGAIN ? 0 : err;
 }
 
 int unix_dgram_recvmsg(struct socket *sock, struct msghdr *m, size_t size, int flags)
@@ -453,6 +464,7 @@ int unix_dgram_recvmsg(struct socket *sock, struct msghdr *m, size_t size, int f
 	struct unix_sock *u = unix_sk(sock->sk);
 	struct scm_cookie scm = { 0 };
 	struct unix_skb *skb;
+	long timeo = sock_rcvtimeo(&u->sk, flags & MSG_DONTWAIT);
 	int err;
 
 	if (flags & MSG_OOB)
@@ -464,13 +476,13 @@ int unix_dgram_recvmsg(struct socket *sock, struct msghdr *m, size_t size, int f
 		skb = u->rq_head;
 		if (skb)
 			break;
-		if (flags & MSG_DONTWAIT) {
+		if (!timeo) {
 			/* EOF on a disconnected non-blocking seqpacket socket */
 			if (u->sk.sk_type == SOCK_SEQPACKET && (u->sk.sk_shutdown & RCV_SHUTDOWN))
 				return 0;
 			return -EAGAIN;
 		}
-		err = unix_dgram_wait(u);
+		err = unix_dgram_wait(u, &timeo);
 		if (err)
 			return err < 0 ? err : 0;
 	}
