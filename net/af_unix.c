@@ -525,10 +525,9 @@ static int unix_accept(struct socket *sock, struct socket *newsock, int flags)
 			return -EINVAL;
 		if (!timeo)
 			return -EAGAIN;
-		int err = sock_wait_event(u->sk.sk_wq,
-					  u->rq_head || u->sk.sk_err ||
-						  (u->sk.sk_shutdown & RCV_SHUTDOWN),
-					  &timeo);
+		int err = sock_wait_event(
+			u->sk.sk_wq,
+			u->rq_head || u->sk.sk_err || (u->sk.sk_shutdown & RCV_SHUTDOWN), &timeo);
 		if (err && err != -EAGAIN)
 			return err;
 	}

@@ -211,10 +211,9 @@ static bool unix_creds_eq(const struct ucred *a, const struct ucred *b)
  * -EAGAIN when *timeo ran out, or sock_intr_errno. */
 static int unix_stream_data_wait(struct unix_sock *u, struct unix_skb *last, long *timeo)
 {
-	return sock_wait_event(u->sk.sk_wq,
-			       u->rq_tail != last || u->sk.sk_err ||
-				       (u->sk.sk_shutdown & RCV_SHUTDOWN),
-			       timeo);
+	return sock_wait_event(
+		u->sk.sk_wq,
+		u->rq_tail != last || u->sk.sk_err || (u->sk.sk_shutdown & RCV_SHUTDOWN), timeo);
 }
 
 /* Copies what a stream read takes from one message: its bytes from skip, the files moving to
@@ -453,9 +452,9 @@ static int unix_dgram_wait(struct unix_sock *u, long *timeo)
 		return 1;
 	if (u->sk.sk_type == SOCK_SEQPACKET && u->sk.sk_state != TCP_ESTABLISHED)
 		return -ENOTCONN;
-	int err = sock_wait_event(
-		u->sk.sk_wq, u->rq_head || u->sk.sk_err || (u->sk.sk_shutdown & RCV_SHUTDOWN),
-		timeo);
+	int err = sock_wait_event(u->sk.sk_wq,
+				  u->rq_head || u->sk.sk_err || (u->sk.sk_shutdown & RCV_SHUTDOWN),
+				  timeo);
 	return err == -EAGAIN ? 0 : err;
 }
 

@@ -82,7 +82,8 @@ static long sock_set_timeout(long *timeo, char __user *optval, int optlen)
 	}
 	*timeo = MAX_SCHEDULE_TIMEOUT;
 	if ((tv.tv_sec || tv.tv_usec) && tv.tv_sec < MAX_SCHEDULE_TIMEOUT / HZ - 1)
-		*timeo = tv.tv_sec * HZ + (tv.tv_usec + USEC_PER_SEC / HZ - 1) / (USEC_PER_SEC / HZ);
+		*timeo =
+			tv.tv_sec * HZ + (tv.tv_usec + USEC_PER_SEC / HZ - 1) / (USEC_PER_SEC / HZ);
 	return 0;
 }
 

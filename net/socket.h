@@ -242,29 +242,29 @@ long sock_timeo_left(u64 deadline);
  * pass (-EAGAIN, *timeo becomes 0), as Linux's waits with schedule_timeout; *timeo is left with
  * the time that remains. The caller checks *timeo first: 0 means it must not sleep.
  */
-#define sock_wait_event(wq, cond, timeo)                                              \
-	({                                                                            \
-		struct wait_queue_entry __we;                                         \
-		u64 __deadline = sock_timeo_deadline(*(timeo));                       \
-		int __ret = 0;                                                        \
-		for (;;) {                                                            \
-			prepare_to_wait(&(wq), &__we);                                \
-			if (cond)                                                     \
-				break;                                                \
-			if (signal_pending_current()) {                               \
-				__ret = sock_intr_errno(*(timeo));                    \
-				break;                                                \
-			}                                                             \
-			if (__deadline && !sock_timeo_left(__deadline)) {             \
-				__ret = -EAGAIN;                                      \
-				break;                                                \
-			}                                                             \
-			sock_schedule_timeout(__deadline);                            \
-		}                                                                     \
-		finish_wait(&(wq), &__we);                                            \
-		if (__deadline)                                                       \
-			*(timeo) = sock_timeo_left(__deadline);                       \
-		__ret;                                                                \
+#define sock_wait_event(wq, cond, timeo)                                  \
+	({                                                                \
+		struct wait_queue_entry __we;                             \
+		u64 __deadline = sock_timeo_deadline(*(timeo));           \
+		int __ret = 0;                                            \
+		for (;;) {                                                \
+			prepare_to_wait(&(wq), &__we);                    \
+			if (cond)                                         \
+				break;                                    \
+			if (signal_pending_current()) {                   \
+				__ret = sock_intr_errno(*(timeo));        \
+				break;                                    \
+			}                                                 \
+			if (__deadline && !sock_timeo_left(__deadline)) { \
+				__ret = -EAGAIN;                          \
+				break;                                    \
+			}                                                 \
+			sock_schedule_timeout(__deadline);                \
+		}                                                         \
+		finish_wait(&(wq), &__we);                                \
+		if (__deadline)                                           \
+			*(timeo) = sock_timeo_left(__deadline);           \
+		__ret;                                                    \
 	})
 
 /* schedule() with a wake-up at deadline (0: none); the caller prepared to wait. */

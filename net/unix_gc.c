@@ -294,8 +294,8 @@ static void unix_gc_scan_queue(struct unix_sock *x, enum unix_gc_op op, struct u
 
 /* Scans what x holds in flight (Linux's scan_children): its queue, or for a listener the
  * queues of the connections accept() has not taken yet, which it holds. */
-static void unix_gc_scan_children(struct unix_sock *x, enum unix_gc_op op,
-				  struct unix_sock **stack, struct unix_skb **hitlist)
+static void unix_gc_scan_children(struct unix_sock *x, enum unix_gc_op op, struct unix_sock **stack,
+				  struct unix_skb **hitlist)
 {
 	if (x->sk.sk_state != TCP_LISTEN) {
 		unix_gc_scan_queue(x, op, stack, hitlist);
