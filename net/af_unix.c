@@ -657,48 +657,36 @@ static long unix_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
 	return put_user_u32(amount, (u32 __user *)arg);
 }
 
+/* What every AF_UNIX socket type does alike. */
+#define UNIX_COMMON_OPS                                                              \
+	.family = AF_UNIX, .release = unix_release, .bind = unix_bind,               \
+	.socketpair = unix_socketpair, .getname = unix_getname, .ioctl = unix_ioctl, \
+	.shutdown = unix_shutdown
+
 static const struct proto_ops unix_stream_ops = {
-	.family = AF_UNIX,
-	.release = unix_release,
-	.bind = unix_bind,
+	UNIX_COMMON_OPS,
 	.connect = unix_stream_connect,
-	.socketpair = unix_socketpair,
 	.accept = unix_accept,
-	.getname = unix_getname,
-	.poll = unix_poll,
-	.ioctl = unix_ioctl,
 	.listen = unix_listen,
-	.shutdown = unix_shutdown,
+	.poll = unix_poll,
 	.sendmsg = unix_stream_sendmsg,
 	.recvmsg = unix_stream_recvmsg,
 };
 
 static const struct proto_ops unix_dgram_ops = {
-	.family = AF_UNIX,
-	.release = unix_release,
-	.bind = unix_bind,
+	UNIX_COMMON_OPS,
 	.connect = unix_dgram_connect,
-	.socketpair = unix_socketpair,
-	.getname = unix_getname,
 	.poll = unix_dgram_poll,
-	.ioctl = unix_ioctl,
-	.shutdown = unix_shutdown,
 	.sendmsg = unix_dgram_sendmsg,
 	.recvmsg = unix_dgram_recvmsg,
 };
 
 static const struct proto_ops unix_seqpacket_ops = {
-	.family = AF_UNIX,
-	.release = unix_release,
-	.bind = unix_bind,
+	UNIX_COMMON_OPS,
 	.connect = unix_stream_connect,
-	.socketpair = unix_socketpair,
 	.accept = unix_accept,
-	.getname = unix_getname,
-	.poll = unix_dgram_poll,
-	.ioctl = unix_ioctl,
 	.listen = unix_listen,
-	.shutdown = unix_shutdown,
+	.poll = unix_dgram_poll,
 	.sendmsg = unix_seqpacket_sendmsg,
 	.recvmsg = unix_seqpacket_recvmsg,
 };
