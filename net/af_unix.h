@@ -91,6 +91,8 @@ struct unix_sock *unix_get_socket(struct file *file);
 /* Moves scm's files into skb and counts them in flight (Linux's unix_attach_fds): ETOOMANYREFS
  * when the sender's user has more in flight than its RLIMIT_NOFILE allows, ENOMEM. */
 int unix_attach_fds(struct scm_cookie *scm, struct unix_skb *skb);
+/* The same without the limit, charged to uid (the self-tests' fabricated messages). */
+int __unix_attach_fds(struct scm_cookie *scm, struct unix_skb *skb, u32 uid);
 /* Moves skb's files to scm for the receiver, no longer in flight (Linux's unix_detach_fds). */
 void unix_detach_fds(struct scm_cookie *scm, struct unix_skb *skb);
 /* skb, which may carry files, was queued on receiver: a cycle may have formed. */

@@ -49,7 +49,7 @@ void sock_release(struct socket *sock)
 
 /* Linux's __sock_create: the family, type and protocol checks in Linux's order, then the
  * family's create. */
-static int sock_create(int family, int type, int protocol, struct socket **res)
+int sock_create(int family, int type, int protocol, struct socket **res)
 {
 	if (family < 0 || family >= NPROTO)
 		return -EAFNOSUPPORT;
@@ -72,7 +72,7 @@ static int sock_create(int family, int type, int protocol, struct socket **res)
 
 /* The open file of a socket (Linux's sock_alloc_file): O_RDWR, a stream; NULL without memory,
  * in which case the socket is released. */
-static struct file *sock_alloc_file(struct socket *sock, int flags)
+struct file *sock_alloc_file(struct socket *sock, int flags)
 {
 	struct file *f = alloc_file(sock->inode, O_RDWR | (flags & O_NONBLOCK), &socket_file_ops);
 

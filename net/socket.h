@@ -291,6 +291,11 @@ struct socket *sock_from_file(struct file *file);
 struct socket *sock_alloc(void);
 /* Frees a socket that has no file: its family's release and its inode. */
 void sock_release(struct socket *sock);
+/* A new socket of a family, type and protocol with Linux's checks (Linux's __sock_create). */
+int sock_create(int family, int type, int protocol, struct socket **res);
+/* The open file of a new socket (O_RDWR | flags' O_NONBLOCK); NULL (socket released) without
+ * memory. */
+struct file *sock_alloc_file(struct socket *sock, int flags);
 
 /* Writes one control message at m->msg_control_user (Linux's put_cmsg): MSG_CTRUNC when it
  * does not fit; -EFAULT. */

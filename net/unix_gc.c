@@ -170,17 +170,15 @@ static void unix_notinflight_sock(struct unix_sock *u)
 	u->gc_next = u->gc_prev = NULL;
 }
 
-int unix_attach_fds(struct scm_cookie *scm, struct unix_skb *skb)
+int __unix_attach_fds(struct scm_cookie *scm, struct unix_skb *skb, u32 uid)
 {
 	struct unix_user_inflight *spare, *user;
 
 	if (!scm->fp)
 		return 0;
-	if (too_many_unix_fds())
-		return -ETOOMANYREFS;
 	spare = kmalloc(sizeof(*spare), GFP_KERNEL);
 	spin_lock(&unix_gc_lock);
-	user = unix_user_get(current->cred.uid, &spare);
+	user = unix_user_get(uid, &spare);
 	if (user) {
 		skb->scm.fp = scm->fp;
 		skb->scm.nfp = scm->nfp;
@@ -198,6 +196,15 @@ int unix_attach_fds(struct scm_cookie *scm, struct unix_skb *skb)
 	spin_unlock(&unix_gc_lock);
 	kfree(spare);
 	return user ? 0 : -ENOMEM;
+}
+
+int unix_attach_fds(struct scm_cookie *scm, struct unix_skb *skb)
+{
+	if (!scm->fp)
+		return 0;
+	if (too_many_unix_fds())
+		return -ETOOMANYREFS;
+	return __unix_attach_fds(scm, skb, current->cred.uid);
 }
 
 void unix_detach_fds(struct scm_cookie *scm, struct unix_skb *skb)
