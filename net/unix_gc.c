@@ -20,7 +20,12 @@
  * release is already running) free the rest.
  *
  * Triggered as Linux's: after the release of any unix socket while sockets are in flight, and
- * on a send when more than UNIX_INFLIGHT_TRIGGER_GC sockets are in flight. A send waits for a
+ * on a send when more than UNIX_INFLIGHT_TRIGGER_GC sockets are in flight. Also (Warden's own)
+ * on a send of files when a cycle may exist and more than UNIX_INFLIGHT_TRIGGER_GROWTH sockets went
+ * in flight since the last collection: the last close of a cycle's sockets releases nothing (they
+ * are in flight), so a user who makes cycles and never releases a socket would otherwise pin
+ * RLIMIT_NOFILE sockets' worth of queued data (hundreds of MiB) until some release; Linux
+ * collects from a worker at moments a program cannot predict either. A send waits for a
  * collection in progress (it only sleeps if freeing the messages sleeps). A release inside an
  * fput (a socket freed because a message that held it was freed) only asks: the outermost fput
  * runs one collection when its loop is done, as Linux queues the collection on a workqueue, so
@@ -35,6 +40,9 @@
 #include "mm/slab.h"
 
 #define UNIX_INFLIGHT_TRIGGER_GC 16000
+/* Warden's own trigger: sockets put in flight since the last collection while a cycle may
+ * exist (below). */
+#define UNIX_INFLIGHT_TRIGGER_GROWTH 256
 #define UNIX_GC_CANDIDATE 0x1
 #define UNIX_GC_LIVE 0x2
 
@@ -64,6 +72,8 @@ static bool gc_wanted;
  * runs: a chain of sockets released link by link is not scanned at every link.
  */
 static bool gc_maybe_cyclic;
+/* Sockets put in flight since the last collection (for UNIX_INFLIGHT_TRIGGER_GROWTH). */
+static u32 gc_new_inflight;
 static struct wait_queue_head unix_gc_wait = WAIT_QUEUE_HEAD_INIT;
 u32 unix_tot_inflight;
 /* /proc/warden/unix: sockets alive, collections run, messages and sockets collected. */
@@ -152,6 +162,7 @@ static void unix_inflight_sock(struct unix_sock *u)
 		gc_inflight_list = u;
 	}
 	unix_tot_inflight++;
+	gc_new_inflight++;
 }
 
 /* One reference to u's file less in flight: off the list at the last (under unix_gc_lock). */
@@ -375,6 +386,7 @@ void unix_gc(void)
 	gc_in_progress = true;
 	do {
 		gc_wanted = false;
+		gc_new_inflight = 0;
 		gc_runs++;
 		hitlist = unix_gc_find_garbage();
 		spin_unlock(&unix_gc_lock);
@@ -412,8 +424,9 @@ void wait_for_unix_gc(struct scm_cookie *scm)
 {
 	struct wait_queue_entry we;
 
-	(void)scm;
-	if (unix_tot_inflight > UNIX_INFLIGHT_TRIGGER_GC && !gc_in_progress)
+	if (!gc_in_progress &&
+	    (unix_tot_inflight > UNIX_INFLIGHT_TRIGGER_GC ||
+	     (scm->fp && gc_maybe_cyclic && gc_new_inflight > UNIX_INFLIGHT_TRIGGER_GROWTH)))
 		unix_gc();
 	if (!gc_in_progress)
 		return;

@@ -24,6 +24,7 @@
 
 #define ROUNDS 4000
 #define PAYLOAD 65536
+#define NO_RELEASE_ROUNDS 1000
 #define SCM_MAX_FD 253
 
 static char payload[PAYLOAD];
@@ -164,6 +165,35 @@ static int cycle_round(int round)
 	close(l);
 	close(c);
 	return ok;
+}
+
+/*
+ * Cycles made without ever releasing a socket: the last close of each leaves it in flight, so
+ * Linux's collector is not started by a release. Warden's also runs on sends of files once
+ * enough sockets went in flight: only a bounded number stays pinned (checked on Warden only).
+ */
+static void no_release_rounds(void)
+{
+	long peak = 0, base = warden_value("sockets");
+	int ok = 1;
+
+	for (int i = 0; i < NO_RELEASE_ROUNDS && ok; i++) {
+		int a[2];
+
+		if (socketpair(AF_UNIX, SOCK_STREAM, 0, a))
+			ok = 0;
+		ok &= write(a[0], payload, PAYLOAD) == PAYLOAD;
+		ok &= send_fds(a[0], a, 2, 0) == 1;
+		close(a[0]);
+		close(a[1]);
+		long n = warden_value("sockets");
+		if (n - base > peak)
+			peak = n - base;
+	}
+	printf("%d rounds of cycles closed without a release: %s\n", NO_RELEASE_ROUNDS,
+	       ok ? "ok" : "a call failed");
+	if (base >= 0 && peak > 1024)
+		printf("warden: %ld sockets pinned at the peak\n", peak);
 }
 
 /* A cycle that an open socket still reaches through a message: kept, and read back. */
@@ -327,6 +357,7 @@ int main(void)
 		ok = cycle_round(i);
 	printf("%d rounds of unreachable cycles with %d bytes queued each: %s\n", ROUNDS, PAYLOAD,
 	       ok ? "ok" : "a call failed");
+	no_release_rounds();
 	reachable_cycle();
 	own_fd();
 	max_fd();
