@@ -72,7 +72,7 @@ static long send_fds(int s, const int *fds, int n, int split)
 			mh.msg_controllen += CMSG_SPACE((n - first) * sizeof(int));
 		}
 	}
-	return sys3(SYS_sendmsg, s, (long)&mh, MSG_DONTWAIT);
+	return sys3(SYS_sendmsg, s, (long)&mh, MSG_DONTWAIT | MSG_NOSIGNAL);
 }
 
 static long send_fd(int s, int fd)
@@ -319,6 +319,17 @@ static void limit_child(void)
 			break;
 	}
 	printf("three received: now %s\n", ename(send_fds(d[0], (int[]){ 0, 1, 2 }, 3, 0)));
+	/* over the limit: the errors Linux checks first still come first */
+	int many[SCM_MAX_FD + 1], u = socket(AF_UNIX, SOCK_DGRAM, 0);
+	for (int k = 0; k <= SCM_MAX_FD; k++)
+		many[k] = 0;
+	printf("over the limit, %d fds: %s\n", SCM_MAX_FD + 1,
+	       ename(send_fds(s[0], many, SCM_MAX_FD + 1, 0)));
+	printf("over the limit, a bad fd: %s\n", ename(send_fd(s[0], 99)));
+	printf("over the limit, unconnected datagram socket: %s\n", ename(send_fd(u, 0)));
+	shutdown(s[0], SHUT_WR);
+	printf("over the limit, stream shut down for writing: %s\n", ename(send_fd(s[0], 0)));
+	close(u);
 	rl.rlim_cur = 64;
 	setrlimit(RLIMIT_NOFILE, &rl);
 	printf("with RLIMIT_NOFILE 64: %s\n", ename(send_fd(d[0], d[0])));
