@@ -19,6 +19,7 @@
 
 #define SIOCOUTQ 0x5411
 #define SIOCINQ 0x541B
+#define SIOCATMARK 0x8905
 
 /* Every socket with an abstract name (Linux hashes them; a list does for Warden's numbers). */
 static struct unix_sock *unix_abstract_list;
@@ -119,10 +120,16 @@ static void unix_release_sock(struct unix_sock *u, bool embryo)
 	u->peer = NULL;
 	wake_up(&u->peer_wait);
 	wake_up(&u->sk.sk_wq);
+	u->oob_skb = NULL;
 	if (peer) {
 		if (u->sk.sk_type != SOCK_DGRAM) {
+			struct unix_skb *unread = u->rq_head;
+
+			/* an out-of-band byte's empty message is no unread data */
+			if (unread && unread->consumed == unread->len)
+				unread = unread->next;
 			peer->sk.sk_shutdown = SHUTDOWN_MASK;
-			if (u->rq_head || embryo)
+			if (unread || embryo)
 				peer->sk.sk_err = ECONNRESET;
 			wake_up(&peer->sk.sk_wq);
 		}
@@ -601,6 +608,8 @@ static __poll_t unix_poll_common(struct unix_sock *u, bool dgram)
 		mask |= POLLRDHUP | POLLIN | POLLRDNORM;
 	if (u->rq_head)
 		mask |= POLLIN | POLLRDNORM;
+	if (!dgram && u->oob_skb)
+		mask |= POLLPRI;
 	if (sk->sk_type != SOCK_DGRAM && sk->sk_state == TCP_CLOSE)
 		mask |= POLLHUP;
 	bool writable = unix_writable(u);
@@ -650,6 +659,11 @@ static long unix_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
 			if (sock->type == SOCK_DGRAM)
 				break;
 		}
+		break;
+	case SIOCATMARK: /* whether the next byte is the out-of-band one */
+		if (sock->type != SOCK_STREAM)
+			return -EOPNOTSUPP;
+		amount = u->rq_head && u->rq_head == u->oob_skb;
 		break;
 	default:
 		return -ENOTTY;

@@ -50,6 +50,7 @@ struct unix_sock {
 	struct unix_sock *abstract_next; /* the list of sockets with abstract names */
 	struct unix_skb *rq_head, *rq_tail; /* the receive queue */
 	u32 rq_len; /* messages in it */
+	struct unix_skb *oob_skb; /* the out-of-band byte's message in the queue, or NULL */
 	struct wait_queue_head peer_wait; /* senders waiting for room in this queue */
 	/* The garbage collector's (net/unix_gc.c, under unix_gc_lock): how many references to
 	 * this socket's file sit in messages (in flight), its place on the list of sockets in
@@ -109,6 +110,18 @@ void wait_for_unix_gc(struct scm_cookie *scm);
 extern u32 unix_tot_inflight;
 /* A unix_sock was made or freed (counted for /proc/warden/unix). */
 void unix_sock_count(int delta);
+
+/* Out-of-band data (net/af_unix_oob.c). */
+/* Takes skb out of u's queue wherever it is (and off the mark). */
+void unix_skb_unlink(struct unix_sock *u, struct unix_skb *skb);
+/* Queues the last byte of a send(MSG_OOB) as the peer's mark (Linux's queue_oob): EPIPE, the
+ * allocation's and attachment's errors, EFAULT. */
+int unix_stream_send_oob(struct unix_sock *u, struct msghdr *m, struct scm_cookie *scm);
+/* recv(MSG_OOB) (Linux's unix_stream_recv_urg): 1, or EINVAL, EFAULT. */
+int unix_stream_recv_urg(struct unix_sock *u, struct msghdr *m, int flags);
+/* What a stream read does at the message skb at its start (Linux's manage_oob): the message to
+ * read, or NULL (none now; with copied, stop before the mark). */
+struct unix_skb *unix_manage_oob(struct unix_sock *u, struct unix_skb *skb, int flags, int copied);
 
 /* Messages (net/af_unix_msg.c). */
 void unix_skb_queue_tail(struct unix_sock *u, struct unix_skb *skb);

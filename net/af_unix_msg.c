@@ -155,7 +155,9 @@ int unix_stream_sendmsg(struct socket *sock, struct msghdr *m, size_t len)
 	wait_for_unix_gc(&scm);
 	if (m->msg_flags & MSG_OOB) {
 		err = -EOPNOTSUPP;
-		goto out;
+		if (!len)
+			goto out;
+		len--; /* the last byte goes out of band, after the rest */
 	}
 	if (m->msg_namelen) {
 		err = u->sk.sk_state == TCP_ESTABLISHED ? -EISCONN : -EOPNOTSUPP;
@@ -195,6 +197,11 @@ int unix_stream_sendmsg(struct socket *sock, struct msghdr *m, size_t len)
 		}
 		unix_skb_queue_tail(other, skb);
 		sent += size;
+	}
+	if (sent == len && (m->msg_flags & MSG_OOB)) {
+		err = unix_stream_send_oob(u, m, &scm);
+		if (!err)
+			sent++;
 	}
 out:
 	scm_destroy(&scm);
@@ -241,24 +248,31 @@ int unix_stream_recvmsg(struct socket *sock, struct msghdr *m, size_t size, int 
 	bool check_creds = false, addr_done = false;
 	size_t target = (flags & MSG_WAITALL) ? size : min((size_t)u->sk.sk_rcvlowat, size);
 	int copied = 0, err = 0;
-	u32 peeked = 0; /* MSG_PEEK: bytes from the queue's start already copied */
+	struct unix_skb *next_peek = NULL; /* MSG_PEEK: the message after the one copied */
 	long timeo = sock_rcvtimeo(&u->sk, flags & MSG_DONTWAIT);
 
 	if (u->sk.sk_state != TCP_ESTABLISHED)
 		return -EINVAL;
 	if (flags & MSG_OOB)
-		return -EOPNOTSUPP;
+		return unix_stream_recv_urg(u, m, flags);
 	if (!target)
 		target = 1;
 	do {
-		struct unix_skb *skb = u->rq_head, *last = NULL;
-		u32 skip = peeked;
+		struct unix_skb *skb, *last = u->rq_head;
 
-		while (skb && skip >= skb->len - skb->consumed) {
-			skip -= skb->len - skb->consumed;
-			last = skb;
-			skb = skb->next;
+		if (next_peek) {
+			skb = next_peek;
+			next_peek = NULL;
+		} else {
+			skb = u->rq_head;
 		}
+		if (skb) {
+			skb = unix_manage_oob(u, skb, flags, copied);
+			if (!skb && copied)
+				break;
+		}
+		while (skb && skb->consumed == skb->len)
+			skb = skb->next; /* an out-of-band byte's empty message */
 		if (!skb) {
 			if ((size_t)copied >= target)
 				break;
@@ -288,7 +302,7 @@ int unix_stream_recvmsg(struct socket *sock, struct msghdr *m, size_t size, int 
 			unix_copy_addr(m, skb->from);
 			addr_done = true;
 		}
-		int chunk = unix_stream_copy(skb, skip, size, m, flags, &scm);
+		int chunk = unix_stream_copy(skb, 0, size, m, flags, &scm);
 		if (chunk < 0) {
 			if (!copied)
 				copied = chunk;
@@ -299,13 +313,13 @@ int unix_stream_recvmsg(struct socket *sock, struct msghdr *m, size_t size, int 
 		if (flags & MSG_PEEK) {
 			if (skb->scm.fp || !skb->next)
 				break;
-			peeked += (u32)chunk; /* go on where this copy ended */
+			next_peek = skb->next; /* go on with the next message */
 			continue;
 		}
 		skb->consumed += (u32)chunk;
 		if (skb->consumed < skb->len)
 			break;
-		unix_skb_dequeue(u);
+		unix_skb_unlink(u, skb);
 		unix_skb_free(skb);
 		if (scm.fp)
 			break;

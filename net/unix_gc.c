@@ -303,6 +303,8 @@ static void unix_gc_scan_queue(struct unix_sock *x, enum unix_gc_op op, struct u
 			x->rq_head = next;
 		if (x->rq_tail == skb)
 			x->rq_tail = prev;
+		if (x->oob_skb == skb)
+			x->oob_skb = NULL;
 		x->rq_len--;
 		skb->next = *hitlist;
 		*hitlist = skb;
