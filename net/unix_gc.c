@@ -185,7 +185,7 @@ int __unix_attach_fds(struct scm_cookie *scm, struct unix_skb *skb, u32 uid)
 {
 	struct unix_user_inflight *spare, *user;
 
-	if (!scm->fp)
+	if (!scm->fp || !scm->nfp)
 		return 0;
 	spare = kmalloc(sizeof(*spare), GFP_KERNEL);
 	spin_lock(&unix_gc_lock);
