@@ -55,8 +55,9 @@ struct unix_user_inflight {
 
 /*
  * unix_gc_lock protects the list of sockets in flight, every unix_sock's inflight count and gc
- * fields, the users' counts, unix_tot_inflight and gc_in_progress. A leaf spinlock taken under
- * the kernel lock (docs/locking.md); the allocator nests inside it.
+ * fields, the users' counts, unix_tot_inflight, gc_in_progress and the flags below. A leaf
+ * spinlock taken under the kernel lock (docs/locking.md): nothing is taken, allocated or freed
+ * under it.
  */
 static spinlock_t unix_gc_lock = SPINLOCK_INIT;
 static struct unix_sock *gc_inflight_list;
@@ -76,7 +77,8 @@ static bool gc_maybe_cyclic;
 static u32 gc_new_inflight;
 static struct wait_queue_head unix_gc_wait = WAIT_QUEUE_HEAD_INIT;
 u32 unix_tot_inflight;
-/* /proc/warden/unix: sockets alive, collections run, messages and sockets collected. */
+/* /proc/warden/unix: sockets alive (counted under the kernel lock alone), collections run,
+ * messages and sockets collected. */
 static u64 unix_socks_alive, gc_runs, gc_skbs_collected, gc_socks_collected;
 
 void unix_sock_count(int delta)
