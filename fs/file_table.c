@@ -5,6 +5,7 @@
 #include "fs/mount.h"
 #include "mm/slab.h"
 #include "kernel/sched.h"
+#include "net/socket.h"
 
 struct file *alloc_file(struct inode *inode, u32 flags, const struct file_operations *fop)
 {
@@ -79,6 +80,7 @@ void fput(struct file *f)
 		__fput(f);
 	}
 	t->fput_running = false;
+	unix_gc_run_deferred(); /* releases of unix sockets above asked for a collection */
 }
 
 struct inode *file_inode(struct file *f)

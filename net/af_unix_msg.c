@@ -22,6 +22,8 @@ void unix_skb_queue_tail(struct unix_sock *u, struct unix_skb *skb)
 		u->rq_head = skb;
 	u->rq_tail = skb;
 	u->rq_len++;
+	if (skb->scm.fp)
+		unix_gc_queued(u, skb);
 	wake_up(&u->sk.sk_wq);
 }
 
@@ -43,8 +45,10 @@ struct unix_skb *unix_skb_dequeue(struct unix_sock *u)
 void unix_skb_free(struct unix_skb *skb)
 {
 	struct unix_sock *from = skb->from;
+	struct scm_cookie scm = { 0 };
 
-	scm_destroy(&skb->scm);
+	unix_detach_fds(&scm, skb); /* no longer in flight */
+	scm_destroy(&scm);
 	if (from) {
 		from->sk.sk_wmem_alloc -= skb->truesize;
 		wake_up(&from->sk.sk_wq);
@@ -76,6 +80,8 @@ static bool unix_wmem_ok(struct unix_sock *u)
 
 struct unix_skb *unix_skb_alloc(struct unix_sock *u, size_t len, bool nonblock, int *err)
 {
+	long timeo = sock_sndtimeo(&u->sk, nonblock);
+
 	for (;;) {
 		*err = -unix_sock_error(u);
 		if (*err)
@@ -86,11 +92,12 @@ struct unix_skb *unix_skb_alloc(struct unix_sock *u, size_t len, bool nonblock, 
 		if (unix_wmem_ok(u))
 			break;
 		*err = -EAGAIN;
-		if (nonblock)
+		if (!timeo)
 			return NULL;
-		*err = (int)wait_event_interruptible(u->sk.sk_wq,
-						     unix_wmem_ok(u) || u->sk.sk_err ||
-							     (u->sk.sk_shutdown & SEND_SHUTDOWN));
+		*err = sock_wait_event(u->sk.sk_wq,
+				       unix_wmem_ok(u) || u->sk.sk_err ||
+					       (u->sk.sk_shutdown & SEND_SHUTDOWN),
+				       &timeo);
 		if (*err)
 			return NULL;
 	}
@@ -128,21 +135,6 @@ static int unix_peek_fds(struct scm_cookie *scm, struct unix_skb *skb)
 	return 0;
 }
 
-/* Moves the files of one cookie to another, which has none. */
-static void scm_move_fds(struct scm_cookie *to, struct scm_cookie *from)
-{
-	to->fp = from->fp;
-	to->nfp = from->nfp;
-	from->fp = NULL;
-	from->nfp = 0;
-}
-
-/* The message's files move to the reader's cookie (Linux's unix_detach_fds). */
-static void unix_detach_fds(struct scm_cookie *scm, struct unix_skb *skb)
-{
-	scm_move_fds(scm, &skb->scm);
-}
-
 /* The end of a stream send with no reader: SIGPIPE unless MSG_NOSIGNAL, when nothing went. */
 static int unix_pipe_err(size_t sent, unsigned int flags)
 {
@@ -160,9 +152,12 @@ int unix_stream_sendmsg(struct socket *sock, struct msghdr *m, size_t len)
 
 	if (err)
 		return err;
+	wait_for_unix_gc(&scm);
 	if (m->msg_flags & MSG_OOB) {
 		err = -EOPNOTSUPP;
-		goto out;
+		if (!len)
+			goto out;
+		len--; /* the last byte goes out of band, after the rest */
 	}
 	if (m->msg_namelen) {
 		err = u->sk.sk_state == TCP_ESTABLISHED ? -EISCONN : -EOPNOTSUPP;
@@ -184,7 +179,11 @@ int unix_stream_sendmsg(struct socket *sock, struct msghdr *m, size_t len)
 		if (!skb)
 			break;
 		skb->scm.creds = scm.creds;
-		scm_move_fds(&skb->scm, &scm); /* only the first message carries the files */
+		err = unix_attach_fds(&scm, skb); /* only the first message carries the files */
+		if (err) {
+			unix_skb_free(skb);
+			break;
+		}
 		if (copy_from_iter(skb->data, size, m->msg_iter) < size) {
 			unix_skb_free(skb);
 			err = -EFAULT;
@@ -199,6 +198,11 @@ int unix_stream_sendmsg(struct socket *sock, struct msghdr *m, size_t len)
 		unix_skb_queue_tail(other, skb);
 		sent += size;
 	}
+	if (sent == len && (m->msg_flags & MSG_OOB)) {
+		err = unix_stream_send_oob(u, m, &scm);
+		if (!err)
+			sent++;
+	}
 out:
 	scm_destroy(&scm);
 	return sent ? (int)sent : err;
@@ -210,13 +214,13 @@ static bool unix_creds_eq(const struct ucred *a, const struct ucred *b)
 	return a->pid == b->pid && a->uid == b->uid && a->gid == b->gid;
 }
 
-/* Waits in a stream read until a message arrives after last, an error or the end; 0 or
- * -ERESTARTSYS. */
-static int unix_stream_data_wait(struct unix_sock *u, struct unix_skb *last)
+/* Waits in a stream read until a message arrives after last, an error or the end; 0,
+ * -EAGAIN when *timeo ran out, or sock_intr_errno. */
+static int unix_stream_data_wait(struct unix_sock *u, struct unix_skb *last, long *timeo)
 {
-	return (int)wait_event_interruptible(u->sk.sk_wq,
-					     u->rq_tail != last || u->sk.sk_err ||
-						     (u->sk.sk_shutdown & RCV_SHUTDOWN));
+	return sock_wait_event(
+		u->sk.sk_wq,
+		u->rq_tail != last || u->sk.sk_err || (u->sk.sk_shutdown & RCV_SHUTDOWN), timeo);
 }
 
 /* Copies what a stream read takes from one message: its bytes from skip, the files moving to
@@ -244,23 +248,31 @@ int unix_stream_recvmsg(struct socket *sock, struct msghdr *m, size_t size, int 
 	bool check_creds = false, addr_done = false;
 	size_t target = (flags & MSG_WAITALL) ? size : min((size_t)u->sk.sk_rcvlowat, size);
 	int copied = 0, err = 0;
-	u32 peeked = 0; /* MSG_PEEK: bytes from the queue's start already copied */
+	struct unix_skb *next_peek = NULL; /* MSG_PEEK: the message after the one copied */
+	long timeo = sock_rcvtimeo(&u->sk, flags & MSG_DONTWAIT);
 
 	if (u->sk.sk_state != TCP_ESTABLISHED)
 		return -EINVAL;
 	if (flags & MSG_OOB)
-		return -EOPNOTSUPP;
+		return unix_stream_recv_urg(u, m, flags);
 	if (!target)
 		target = 1;
 	do {
-		struct unix_skb *skb = u->rq_head, *last = NULL;
-		u32 skip = peeked;
+		struct unix_skb *skb, *last = u->rq_head;
 
-		while (skb && skip >= skb->len - skb->consumed) {
-			skip -= skb->len - skb->consumed;
-			last = skb;
-			skb = skb->next;
+		if (next_peek) {
+			skb = next_peek;
+			next_peek = NULL;
+		} else {
+			skb = u->rq_head;
 		}
+		if (skb) {
+			skb = unix_manage_oob(u, skb, flags, copied);
+			if (!skb && copied)
+				break;
+		}
+		while (skb && skb->consumed == skb->len)
+			skb = skb->next; /* an out-of-band byte's empty message */
 		if (!skb) {
 			if ((size_t)copied >= target)
 				break;
@@ -268,9 +280,11 @@ int unix_stream_recvmsg(struct socket *sock, struct msghdr *m, size_t size, int 
 			if (err || (u->sk.sk_shutdown & RCV_SHUTDOWN))
 				break;
 			err = -EAGAIN;
-			if (flags & MSG_DONTWAIT)
+			if (!timeo)
 				break;
-			err = unix_stream_data_wait(u, last);
+			err = unix_stream_data_wait(u, last, &timeo);
+			if (err == -EAGAIN)
+				continue; /* the time ran out: one more look */
 			if (err) {
 				scm_destroy(&scm);
 				return copied ? copied : err;
@@ -288,7 +302,7 @@ int unix_stream_recvmsg(struct socket *sock, struct msghdr *m, size_t size, int 
 			unix_copy_addr(m, skb->from);
 			addr_done = true;
 		}
-		int chunk = unix_stream_copy(skb, skip, size, m, flags, &scm);
+		int chunk = unix_stream_copy(skb, 0, size, m, flags, &scm);
 		if (chunk < 0) {
 			if (!copied)
 				copied = chunk;
@@ -299,13 +313,13 @@ int unix_stream_recvmsg(struct socket *sock, struct msghdr *m, size_t size, int 
 		if (flags & MSG_PEEK) {
 			if (skb->scm.fp || !skb->next)
 				break;
-			peeked += (u32)chunk; /* go on where this copy ended */
+			next_peek = skb->next; /* go on with the next message */
 			continue;
 		}
 		skb->consumed += (u32)chunk;
 		if (skb->consumed < skb->len)
 			break;
-		unix_skb_dequeue(u);
+		unix_skb_unlink(u, skb);
 		unix_skb_free(skb);
 		if (scm.fp)
 			break;
@@ -335,7 +349,7 @@ static int unix_dgram_dead_peer(struct unix_sock *u, struct unix_sock *other)
  * not connected back sleeps or is EAGAIN. 1: other is dead.
  */
 static int unix_dgram_deliver(struct unix_sock *u, struct unix_sock *other, struct unix_skb *skb,
-			      bool nonblock)
+			      long *timeo)
 {
 	for (;;) {
 		if (!(!other->peer || other->peer == u))
@@ -347,13 +361,14 @@ static int unix_dgram_deliver(struct unix_sock *u, struct unix_sock *other, stru
 		if (other == u || other->peer == u ||
 		    other->rq_len <= (u32)other->sk.sk_max_ack_backlog)
 			break;
-		if (nonblock)
+		if (!*timeo)
 			return -EAGAIN;
-		int err = (int)wait_event_interruptible(
-			other->peer_wait, other->rq_len <= (u32)other->sk.sk_max_ack_backlog ||
+		int err = sock_wait_event(other->peer_wait,
+					  other->rq_len <= (u32)other->sk.sk_max_ack_backlog ||
 						  (other->sk.sk_flags & SK_DEAD) ||
-						  (other->sk.sk_shutdown & RCV_SHUTDOWN));
-		if (err)
+						  (other->sk.sk_shutdown & RCV_SHUTDOWN),
+					  timeo);
+		if (err && err != -EAGAIN)
 			return err;
 	}
 	unix_skb_queue_tail(other, skb);
@@ -370,6 +385,7 @@ int unix_dgram_sendmsg(struct socket *sock, struct msghdr *m, size_t len)
 
 	if (err)
 		return err;
+	wait_for_unix_gc(&scm);
 	err = -EOPNOTSUPP;
 	if (m->msg_flags & MSG_OOB)
 		goto out;
@@ -397,11 +413,14 @@ int unix_dgram_sendmsg(struct socket *sock, struct msghdr *m, size_t len)
 	if (!skb)
 		goto out;
 	skb->scm.creds = scm.creds;
-	scm_move_fds(&skb->scm, &scm);
+	err = unix_attach_fds(&scm, skb);
+	if (err)
+		goto out;
 	if (copy_from_iter(skb->data, len, m->msg_iter) < len) {
 		err = -EFAULT;
 		goto out;
 	}
+	long timeo = sock_sndtimeo(&u->sk, m->msg_flags & MSG_DONTWAIT);
 	for (;;) {
 		if (!other) {
 			err = -ECONNRESET;
@@ -414,7 +433,7 @@ int unix_dgram_sendmsg(struct socket *sock, struct msghdr *m, size_t len)
 				goto out;
 			}
 		}
-		err = unix_dgram_deliver(u, other, skb, m->msg_flags & MSG_DONTWAIT);
+		err = unix_dgram_deliver(u, other, skb, &timeo);
 		if (err != 1)
 			break;
 		struct unix_sock *dead = other;
@@ -437,9 +456,9 @@ out:
 	return err;
 }
 
-/* Waits for a datagram as Linux's __skb_wait_for_more_packets: 0 to look again, 1 at the end
- * of a socket shut down for reading, or -errno. */
-static int unix_dgram_wait(struct unix_sock *u)
+/* Waits for a datagram as Linux's __skb_wait_for_more_packets: 0 to look again (also when
+ * *timeo ran out), 1 at the end of a socket shut down for reading, or -errno. */
+static int unix_dgram_wait(struct unix_sock *u, long *timeo)
 {
 	if (u->sk.sk_err)
 		return -unix_sock_error(u);
@@ -447,8 +466,10 @@ static int unix_dgram_wait(struct unix_sock *u)
 		return 1;
 	if (u->sk.sk_type == SOCK_SEQPACKET && u->sk.sk_state != TCP_ESTABLISHED)
 		return -ENOTCONN;
-	return (int)wait_event_interruptible(
-		u->sk.sk_wq, u->rq_head || u->sk.sk_err || (u->sk.sk_shutdown & RCV_SHUTDOWN));
+	int err = sock_wait_event(u->sk.sk_wq,
+				  u->rq_head || u->sk.sk_err || (u->sk.sk_shutdown & RCV_SHUTDOWN),
+				  timeo);
+	return err == -EAGAIN ? 0 : err;
 }
 
 int unix_dgram_recvmsg(struct socket *sock, struct msghdr *m, size_t size, int flags)
@@ -456,6 +477,7 @@ int unix_dgram_recvmsg(struct socket *sock, struct msghdr *m, size_t size, int f
 	struct unix_sock *u = unix_sk(sock->sk);
 	struct scm_cookie scm = { 0 };
 	struct unix_skb *skb;
+	long timeo = sock_rcvtimeo(&u->sk, flags & MSG_DONTWAIT);
 	int err;
 
 	if (flags & MSG_OOB)
@@ -467,13 +489,13 @@ int unix_dgram_recvmsg(struct socket *sock, struct msghdr *m, size_t size, int f
 		skb = u->rq_head;
 		if (skb)
 			break;
-		if (flags & MSG_DONTWAIT) {
+		if (!timeo) {
 			/* EOF on a disconnected non-blocking seqpacket socket */
 			if (u->sk.sk_type == SOCK_SEQPACKET && (u->sk.sk_shutdown & RCV_SHUTDOWN))
 				return 0;
 			return -EAGAIN;
 		}
-		err = unix_dgram_wait(u);
+		err = unix_dgram_wait(u, &timeo);
 		if (err)
 			return err < 0 ? err : 0;
 	}
