@@ -216,14 +216,14 @@ static bool dump_vma_snapshot(struct coredump_params *cprm, struct core_info *ci
 
 	mmap_read_lock(mm);
 	ci->nr_vmas = (int)mm->mm_rb.count;
-	ci->vmas = ci->nr_vmas ? vmalloc((size_t)ci->nr_vmas * sizeof(*ci->vmas), GFP_ZERO)
-			       : NULL;
+	ci->vmas = ci->nr_vmas ? vmalloc((size_t)ci->nr_vmas * sizeof(*ci->vmas), GFP_ZERO) : NULL;
 	if (ci->nr_vmas && !ci->vmas) {
 		mmap_read_unlock(mm);
 		return false;
 	}
 	int i = 0;
-	for (struct vm_area_struct *v = mm->mm_rb.first; v && i < ci->nr_vmas; v = v->vm_next, i++) {
+	for (struct vm_area_struct *v = mm->mm_rb.first; v && i < ci->nr_vmas;
+	     v = v->vm_next, i++) {
 		struct core_vma *m = &ci->vmas[i];
 
 		m->start = v->vm_start;
@@ -489,7 +489,9 @@ bool elf_core_dump(struct coredump_params *cprm)
 	eh.e_phnum = (u16)segs; /* max_map_count keeps it below PN_XNUM */
 	if (!dump_emit(cprm, &eh, sizeof(eh)))
 		goto out;
-	ph = (struct elf64_phdr){ .p_type = PT_NOTE, .p_offset = offset, .p_filesz = ci.notes_size };
+	ph = (struct elf64_phdr){ .p_type = PT_NOTE,
+				  .p_offset = offset,
+				  .p_filesz = ci.notes_size };
 	if (!dump_emit(cprm, &ph, sizeof(ph)))
 		goto out;
 	offset = dataoff;

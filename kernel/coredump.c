@@ -46,8 +46,8 @@ struct core_name {
 };
 
 /* Appends the formatted text to the name (Linux's cn_printf). */
-static void __attribute__((format(printf, 2, 3))) cn_printf(struct core_name *cn,
-							     const char *fmt, ...)
+static void __attribute__((format(printf, 2, 3)))
+cn_printf(struct core_name *cn, const char *fmt, ...)
 {
 	va_list ap;
 	size_t room = PATH_MAX - cn->used;
@@ -476,7 +476,8 @@ static int filter_kstrtouint(const char *s, unsigned int *res)
 	if (s[0] == '0') {
 		base = 8;
 		if ((s[1] == 'x' || s[1] == 'X') &&
-		    ((s[2] >= '0' && s[2] <= '9') || ((s[2] | 0x20) >= 'a' && (s[2] | 0x20) <= 'f'))) {
+		    ((s[2] >= '0' && s[2] <= '9') ||
+		     ((s[2] | 0x20) >= 'a' && (s[2] | 0x20) <= 'f'))) {
 			base = 16;
 			s += 2;
 		}

@@ -179,9 +179,8 @@ bool exec_creds(struct file *file)
 	bool readable = !inode_permission(file_inode(file), MAY_READ);
 
 	/* Linux's begin_new_exec: dumpable unless the ids differ, then commit_creds' check */
-	current->mm->dumpable = readable && c->euid == c->uid && c->egid == c->gid
-					? SUID_DUMP_USER
-					: suid_dumpable;
+	current->mm->dumpable =
+		readable && c->euid == c->uid && c->egid == c->gid ? SUID_DUMP_USER : suid_dumpable;
 	bprm_fill_uid(c, file);
 	bool secure = cap_bprm_creds_from_file(c, &old, exec_unsafe(current));
 	commit_creds(&old);
