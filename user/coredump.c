@@ -343,6 +343,7 @@ int main(void)
 
 	setvbuf(stdout, NULL, _IONBF, 0);
 	read_file("/proc/sys/kernel/core_pattern", saved_pattern, sizeof(saved_pattern));
+	mkdir("/tmp", 01777); /* Linux's oracle machine has none */
 	mkdir(DIR, 0755);
 	if (chdir(DIR))
 		printf("chdir: %s\n", strerror(errno));
