@@ -30,6 +30,7 @@
 #include "mm/frame.h"
 #include "mm/mm.h"
 #include "mm/mmap_lock.h"
+#include "mm/pgtable_lock.h"
 #include "mm/slab.h"
 #include "mm/uaccess.h"
 #include "mm/vmalloc.h"
@@ -158,6 +159,29 @@ static u64 vma_dump_size(const struct vm_area_struct *v, unsigned int filter)
 }
 
 /*
+ * Copies the page mapped at addr to buf if there is one (not the shared zero page), under
+ * page_table_lock so that no zap (MADV_DONTNEED, truncate, the OOM reaper) frees it meanwhile.
+ * *next: where the next populated address can be when a page table is missing.
+ */
+static bool copy_mapped_page(struct mm_struct *mm, u64 addr, u64 end, void *buf, u64 *next)
+{
+	bool copied = false;
+
+	pt_lock(mm);
+	pte_t *e = pgtable_walk_range(mm->pgd, addr, end, next);
+	if (e && pte_has_frame(*e)) {
+		struct page *pg = phys_to_page(*e & PTE_ADDR_MASK);
+
+		if (!is_zero_page(pg)) {
+			memcpy(buf, page_address(pg), PAGE_SIZE);
+			copied = true;
+		}
+	}
+	pt_unlock(mm);
+	return copied;
+}
+
+/*
  * Copies the page of mm at addr to buf, as Linux's get_dump_page finds it: a page in the
  * tables (not the shared zero page) is copied; a file page not yet mapped is read through a
  * fault, within the file's size; anything else is a hole (false), without allocating.
@@ -175,30 +199,20 @@ static bool read_dump_page(struct mm_struct *mm, u64 addr, void *buf, u64 *next)
 		goto out;
 	}
 	u64 end = v->vm_end;
-	pte_t *e = pgtable_walk_range(mm->pgd, addr, end, next);
-	if (e && pte_has_frame(*e)) {
-		struct page *pg = phys_to_page(*e & PTE_ADDR_MASK);
-
-		if (!is_zero_page(pg)) {
-			memcpy(buf, page_address(pg), PAGE_SIZE);
-			copied = true;
-		}
+	copied = copy_mapped_page(mm, addr, end, buf, next);
+	if (copied)
 		goto out;
-	}
 	if (v->vm_file && file_mmap_kind(v->vm_file) == FILE_MMAP_PAGES) {
 		u64 size = (u64)file_inode(v->vm_file)->i_size;
 		u64 pgoff = v->vm_pgoff + ((addr - v->vm_start) >> PAGE_SHIFT);
 
 		*next = addr + PAGE_SIZE;
-		if (pgoff < (size + PAGE_SIZE - 1) >> PAGE_SHIFT) {
-			struct page *pg = get_remote_page(mm, addr, false);
-
-			if (pg && !is_zero_page(pg)) {
-				memcpy(buf, page_address(pg), PAGE_SIZE);
-				copied = true;
-			}
-		} else {
+		if (pgoff >= (size + PAGE_SIZE - 1) >> PAGE_SHIFT) {
 			*next = end; /* past the file's end: nothing to read */
+		} else if (get_remote_page(mm, addr, false)) {
+			u64 ignored;
+
+			copied = copy_mapped_page(mm, addr, end, buf, &ignored); /* faulted in */
 		}
 	}
 out:

@@ -284,6 +284,13 @@ int coredump_task_exit(int status)
 		else
 			schedule();
 		me->sleep_uninterruptible = false;
+		/*
+		 * A SIGKILL for the process may have woken us rather than the dumper (we are still
+		 * a thread that wants it): pass it on, so that a dumper waiting for a thread that
+		 * never comes gives up. cs is alive while self.task is set.
+		 */
+		if (READ_ONCE(self.task) && dump_interrupted())
+			wake_up_process(cs->dumper);
 	}
 	/* the status the whole group leaves with: the signal, with 0x80 if a core was written */
 	return me->signal->group_exit_code;

@@ -88,7 +88,7 @@ static void *sleeper(void *arg)
 
 struct child_info {
 	int maps;
-	unsigned long keep, drop;
+	unsigned long keep, drop, file, ro;
 };
 
 /*
@@ -110,6 +110,23 @@ static void crash_child(int how, int threads)
 	make_mark(drop + 100, 2);
 	if (madvise(drop, 8192, MADV_DONTDUMP))
 		printf("madvise: %s\n", strerror(errno));
+	/*
+	 * A private file mapping written on its second page only: its first page is in the core
+	 * as the file has it (read through a fault), its second as written. A read-only mapping
+	 * of the same (non-executable) file is left out. The file is filled through a shared
+	 * mapping, unmapped after, so no copy of the marks stays in anonymous memory.
+	 */
+	int fd = open("data", O_CREAT | O_RDWR | O_TRUNC, 0600);
+	unsigned char *f = MAP_FAILED, *ro = MAP_FAILED;
+	if (fd >= 0 && ftruncate(fd, 8192) == 0) {
+		unsigned char *sh = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		make_mark(sh + 200, 3);
+		make_mark(sh + 4096 + 200, 4);
+		munmap(sh, 8192);
+		f = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+		make_mark(f + 4096 + 200, 5);
+		ro = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
+	}
 	for (int i = 0; i < threads; i++)
 		pthread_create(&t, NULL, sleeper, NULL);
 	if (threads)
@@ -117,6 +134,8 @@ static void crash_child(int how, int threads)
 	ci.maps = count_maps();
 	ci.keep = (unsigned long)keep;
 	ci.drop = (unsigned long)drop;
+	ci.file = (unsigned long)f;
+	ci.ro = (unsigned long)ro;
 	if (write(pipefd[1], &ci, sizeof(ci)) != sizeof(ci))
 		_exit(99);
 	if (how == SIGABRT)
@@ -262,6 +281,27 @@ static void check_core(const char *path, pid_t pid, const struct child_info *ci,
 			       (unsigned long)ph[i].p_align,
 			       ph[i].p_filesz == ph[i].p_memsz &&
 				       !memcmp(b + ph[i].p_offset + 4096 + 100, keep, MARK));
+		if (ph[i].p_vaddr == ci->file) {
+			unsigned char m3[MARK], m4[MARK], m5[MARK];
+			bool whole = ph[i].p_filesz == 8192;
+			make_mark(m3, 3);
+			make_mark(m4, 4);
+			make_mark(m5, 5);
+			printf("  private file mapping: filesz %lu file's page %d written page %d "
+			       "overwritten %d\n",
+			       (unsigned long)ph[i].p_filesz,
+			       whole && !memcmp(b + ph[i].p_offset + 200, m3, MARK),
+			       whole && !memcmp(b + ph[i].p_offset + 4096 + 200, m5, MARK),
+			       contains(b, len, m4));
+			scrub(m3, MARK);
+			scrub(m4, MARK);
+			scrub(m5, MARK);
+		}
+		if (ph[i].p_vaddr == ci->ro)
+			printf("  read-only file mapping: filesz %lu\n", (unsigned long)ph[i].p_filesz);
+		if (i == 1)
+			printf("  first load: starts with ELF magic %d\n",
+			       ph[i].p_filesz >= 4 && !memcmp(b + ph[i].p_offset, ELFMAG, SELFMAG));
 		if (ph[i].p_vaddr == ci->drop)
 			printf("  dontdump region: filesz %lu memsz %lu\n",
 			       (unsigned long)ph[i].p_filesz, (unsigned long)ph[i].p_memsz);
@@ -433,6 +473,7 @@ int main(void)
 	rmdir("core");
 
 	write_file("/proc/sys/kernel/core_pattern", saved_pattern);
+	unlink("data");
 	rmdir(DIR);
 	printf("done\n");
 	return 0;
