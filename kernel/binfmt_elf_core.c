@@ -368,8 +368,14 @@ static u8 *fill_files_note(struct core_info *ci, size_t *size)
 		*w++ = m->end;
 		*w++ = m->pgoff;
 		const char *p = core_file_path(m->file, path);
-		size_t n = strlen(p) + 1;
+		size_t n = strlen(p) + 1, room = (size_t)((char *)data + *size - name);
+		if (n > room) { /* a name grew since it was measured: cut it, keep the NUL */
+			n = room;
+			if (!n)
+				continue;
+		}
 		memcpy(name, p, n);
+		name[n - 1] = 0;
 		name += n;
 	}
 out:
