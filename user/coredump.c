@@ -140,7 +140,15 @@ static void crash_child(int how, int threads)
 		_exit(99);
 	if (how == SIGABRT)
 		abort();
-	*(volatile int *)0 = 1;
+	/* known registers at the fault: r12, rax (the address) and xmm0 */
+	static const unsigned long long xv[2] = { 0x0123456789abcdefULL, 0xfedcba9876543210ULL };
+	__asm__ volatile("movdqu (%0), %%xmm0\n\t"
+			 "movabs $0x1122334455667788, %%r12\n\t"
+			 "xor %%eax, %%eax\n\t"
+			 "movl $1, (%%rax)"
+			 :
+			 : "r"(xv)
+			 : "r12", "rax", "xmm0", "memory");
 	_exit(98);
 }
 
@@ -325,9 +333,22 @@ static void check_core(const char *path, pid_t pid, const struct child_info *ci,
 		if (nh[2] == NT_PRSTATUS) {
 			int signo, cursig = *(short *)(desc + 12), spid = *(int *)(desc + 32);
 			memcpy(&signo, desc, 4);
-			if (prstatus++ == 0)
+			const unsigned long long *reg = (const unsigned long long *)(desc + 112);
+			if (prstatus++ == 0) {
 				printf("  prstatus: signo %d cursig %d pid is child %d fpvalid %d\n",
 				       signo, cursig, spid == pid, *(int *)(desc + 328));
+				if (sig == SIGSEGV)
+					printf("  registers: r12 %d rax %llx orig_rax %lld cs %llx ss "
+					       "%llx\n",
+					       reg[3] == 0x1122334455667788ULL, reg[10],
+					       (long long)reg[15], reg[17], reg[20]);
+			}
+		}
+		if ((nh[2] == NT_PRFPREG || nh[2] == 0x202) && prstatus == 1 && sig == SIGSEGV) {
+			unsigned long long x[2];
+			memcpy(x, desc + 160, 16);
+			printf("  %s: xmm0 %d\n", nh[2] == NT_PRFPREG ? "fpregs" : "xstate",
+			       x[0] == 0x0123456789abcdefULL && x[1] == 0xfedcba9876543210ULL);
 		}
 		if (nh[2] == NT_PRPSINFO && list_notes)
 			printf("  prpsinfo: pid is child %d fname %.16s state %d sname %c\n",
