@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
@@ -267,6 +268,31 @@ int main(void)
 	wait_child(pid);
 	printf("  file %d\n", exists("core"));
 	unlink("core");
+
+	printf("11. fs.suid_dumpable after setresuid(1000) as root\n");
+	for (int mode = 0; mode <= 2; mode++) {
+		for (int absolute = 0; absolute <= 1; absolute++) {
+			snprintf(buf, sizeof(buf), "%d", mode);
+			write_file("/proc/sys/fs/suid_dumpable", buf);
+			write_file("/proc/sys/kernel/core_pattern", absolute ? DIR "/core" : "core");
+			pid = fork();
+			if (pid == 0) {
+				if (setresuid(1000, 1000, 1000))
+					_exit(3);
+				printf("  suid_dumpable %d %s: PR_GET_DUMPABLE %d\n", mode,
+				       absolute ? "absolute" : "relative", prctl(PR_GET_DUMPABLE));
+				*(volatile int *)0 = 1;
+				_exit(1);
+			}
+			wait_child(pid);
+			printf("  file %d", lstat("core", &st) == 0);
+			if (lstat("core", &st) == 0)
+				printf(" uid %u mode %o", st.st_uid, st.st_mode & 07777);
+			printf("\n");
+			unlink("core");
+		}
+	}
+	write_file("/proc/sys/fs/suid_dumpable", "0");
 
 	write_file("/proc/sys/kernel/core_pattern", saved);
 	rmdir(DIR);
