@@ -513,12 +513,12 @@ static int filter_kstrtouint(const char *s, unsigned int *res)
 
 /*
  * Sets the filter from a number (Linux's proc_coredump_filter_write: kstrtouint_from_user reads
- * at most 11 bytes); the bits past the nine known are ignored. The whole count is returned.
+ * at most 34 bytes); the bits past the nine known are ignored. The whole count is returned.
  */
 static ssize_t coredump_filter_write(struct file *file, struct iov_iter *from, s64 *ppos)
 {
-	size_t count = iov_iter_count(from), n = min(count, (size_t)11);
-	char buf[12] = { 0 };
+	size_t count = iov_iter_count(from), n = min(count, (size_t)34);
+	char buf[35] = { 0 }; /* sign, 32 binary digits, newline, NUL (kstrto_from_user) */
 	unsigned int val;
 
 	(void)ppos;

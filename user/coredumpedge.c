@@ -294,6 +294,20 @@ int main(void)
 	}
 	write_file("/proc/sys/fs/suid_dumpable", "0");
 
+	printf("12. writes to /proc/self/coredump_filter\n");
+	const char *vals[] = { "0x1ff\n", "0x3ff", "07", "+5", " 1", "-1", "", "1 ", "0x", "4294967296",
+			       "0x00000000033", "12abc", NULL };
+	for (int i = 0; vals[i]; i++) {
+		int f = open("/proc/self/coredump_filter", O_WRONLY);
+		ssize_t n = write(f, vals[i], strlen(vals[i]));
+		int e = errno;
+		close(f);
+		read_file("/proc/self/coredump_filter", buf, sizeof(buf));
+		printf("  \"%.*s\": %zd %s -> %s", (int)strcspn(vals[i], "\n"), vals[i], n,
+		       n < 0 ? strerror(e) : "ok", buf);
+	}
+	write_file("/proc/self/coredump_filter", "0x33");
+
 	write_file("/proc/sys/kernel/core_pattern", saved);
 	rmdir(DIR);
 	printf("done\n");
