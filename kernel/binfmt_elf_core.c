@@ -26,6 +26,7 @@
 #include "arch/x86_64/pkru.h"
 #include "arch/x86_64/ptrace.h"
 #include "fs/abi.h"
+#include "fs/filemap.h"
 #include "fs/vfs.h"
 #include "mm/frame.h"
 #include "mm/mm.h"
@@ -183,8 +184,8 @@ static bool copy_mapped_page(struct mm_struct *mm, u64 addr, u64 end, void *buf,
 
 /*
  * Copies the page of mm at addr to buf, as Linux's get_dump_page finds it: a page in the
- * tables (not the shared zero page) is copied; a file page not yet mapped is read through a
- * fault, within the file's size; anything else is a hole (false), without allocating.
+ * tables (not the shared zero page) is copied; a file page not yet mapped is read from the page
+ * cache, within the file's size; anything else is a hole (false), without allocating.
  * *next says where the next page worth looking at is (past a missing page table).
  */
 static bool read_dump_page(struct mm_struct *mm, u64 addr, void *buf, u64 *next)
@@ -209,10 +210,18 @@ static bool read_dump_page(struct mm_struct *mm, u64 addr, void *buf, u64 *next)
 		*next = addr + PAGE_SIZE;
 		if (pgoff >= (size + PAGE_SIZE - 1) >> PAGE_SHIFT) {
 			*next = end; /* past the file's end: nothing to read */
-		} else if (get_remote_page(mm, addr, false)) {
-			u64 ignored;
+		} else {
+			/*
+			 * The file's page as the page cache has it: what a fault would map, without
+			 * mapping it (Linux faults it in). No page there is a hole in the file
+			 * (zeros either way), so a huge shared mapping never allocates.
+			 */
+			struct page *pg = filemap_get_page(file_inode(v->vm_file), pgoff, false);
 
-			copied = copy_mapped_page(mm, addr, end, buf, &ignored); /* faulted in */
+			if (pg && !is_zero_page(pg)) {
+				memcpy(buf, page_address(pg), PAGE_SIZE);
+				copied = true;
+			}
 		}
 	}
 out:

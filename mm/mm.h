@@ -316,12 +316,6 @@ int do_user_addr_fault(struct mm_struct *mm, u64 addr, u64 error_code, int *pkey
  */
 size_t access_remote_vm(struct mm_struct *mm, u64 addr, void *buf, size_t len, bool write);
 
-/*
- * The page of mm at addr for a forced access (FOLL_FORCE), faulted in if need be, or NULL;
- * mmap_lock held for reading (what access_remote_vm and the core dump use).
- */
-struct page *get_remote_page(struct mm_struct *mm, u64 addr, bool write);
-
 /* The name /proc/self/maps gives shared anonymous memory ("/dev/zero (deleted)", as Linux). */
 extern const char shmem_anon_name[];
 

@@ -43,7 +43,7 @@ static bool forced_access_ok(struct vm_area_struct *v, bool write)
  * writable, or private and unshared), or NULL. Protection keys are not consulted, as for
  * Linux's FOLL_REMOTE accesses.
  */
-struct page *get_remote_page(struct mm_struct *mm, u64 addr, bool write)
+static struct page *get_remote_page(struct mm_struct *mm, u64 addr, bool write)
 {
 	struct vm_area_struct *v = find_vma(mm, addr);
 
