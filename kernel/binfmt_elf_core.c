@@ -426,7 +426,8 @@ static bool fill_notes(struct coredump_params *cprm, struct core_info *ci)
 	nr = core_threads(cprm, threads, nr);
 	while (auxv_words + 2 <= AT_VECTOR_SIZE && mm->saved_auxv[auxv_words] != 0)
 		auxv_words += 2;
-	auxv_words += 2; /* AT_NULL */
+	if (auxv_words + 2 <= AT_VECTOR_SIZE)
+		auxv_words += 2; /* AT_NULL */
 	size = note_size("CORE", sizeof(ps)) + note_size("CORE", sizeof(siginfo)) +
 	       note_size("CORE", auxv_words * 8) + (files ? note_size("CORE", files_size) : 0);
 	size += (size_t)nr * (note_size("CORE", sizeof(*prs)) + note_size("CORE", fpsize) +
