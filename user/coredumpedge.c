@@ -308,6 +308,20 @@ int main(void)
 	}
 	write_file("/proc/self/coredump_filter", "0x33");
 
+	printf("13. CoreDumping in /proc/PID/status: 0 for a live process, none for a zombie\n");
+	pid = fork();
+	if (pid == 0)
+		_exit(0);
+	char path[64], st_text[4096];
+	siginfo_t si;
+	waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT);
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	read_file(path, st_text, sizeof(st_text));
+	printf("  zombie has the line %d\n", strstr(st_text, "CoreDumping:") != NULL);
+	waitpid(pid, NULL, 0);
+	read_file("/proc/self/status", st_text, sizeof(st_text));
+	printf("  self: %.14s\n", strstr(st_text, "CoreDumping:") ? strstr(st_text, "CoreDumping:") : "none");
+
 	write_file("/proc/sys/kernel/core_pattern", saved);
 	rmdir(DIR);
 	printf("done\n");
