@@ -301,10 +301,36 @@ static void fill_prstatus(struct elf_prstatus *s, struct task_struct *t, int sig
 	s->pr_fpvalid = 1;
 }
 
-/* NT_PRPSINFO (Linux's fill_psinfo): the dumper's state, ids, comm and arguments. */
-static void fill_psinfo(struct elf_prpsinfo *ps, struct task_struct *t)
+/*
+ * The state digit and letter of NT_PRPSINFO (Linux's fill_psinfo: 1 + the bit number of
+ * __state, "RSDTZW" or '.'): running, sleeping, in an uninterruptible sleep (a thread parked for
+ * the dump), stopped; '.' for one already gone (Linux's TASK_DEAD).
+ */
+static void psinfo_state(struct elf_prpsinfo *ps, const struct task_struct *t)
 {
-	struct mm_struct *mm = t->mm;
+	int i;
+
+	if (t == current || t->state == TASK_RUNNING)
+		i = 0;
+	else if (!task_alive(t))
+		i = 8; /* TASK_DEAD */
+	else if (t->state == TASK_STOPPED)
+		i = 3;
+	else if (t->state == TASK_TRACED)
+		i = 4; /* __TASK_TRACED's bit: Linux prints 'Z' for it */
+	else
+		i = t->sleep_uninterruptible ? 2 : 1;
+	ps->pr_state = (char)i;
+	ps->pr_sname = i > 5 ? '.' : "RSDTZW"[i];
+	ps->pr_zomb = ps->pr_sname == 'Z';
+}
+
+/*
+ * NT_PRPSINFO (Linux's fill_psinfo): about the thread-group leader t (not necessarily the
+ * dumper): its state, ids, nice and comm, and the first arguments of the process (mm).
+ */
+static void fill_psinfo(struct elf_prpsinfo *ps, struct task_struct *t, struct mm_struct *mm)
+{
 	u64 len = mm->arg_end > mm->arg_start ? mm->arg_end - mm->arg_start : 0;
 
 	memset(ps, 0, sizeof(*ps));
@@ -321,11 +347,9 @@ static void fill_psinfo(struct elf_prpsinfo *ps, struct task_struct *t)
 	ps->pr_ppid = t->parent ? t->parent->tgid : 0;
 	ps->pr_pgrp = t->signal->pgid;
 	ps->pr_sid = t->signal->sid;
-	ps->pr_state = 0; /* running: it is the one dumping */
-	ps->pr_sname = 'R';
-	ps->pr_zomb = 0;
+	psinfo_state(ps, t);
 	ps->pr_nice = (char)t->nice;
-	ps->pr_flag = 0x600; /* PF_DUMPCORE | PF_SIGNALED */
+	ps->pr_flag = t == current ? 0x600 : 0; /* PF_DUMPCORE | PF_SIGNALED for the dumper */
 	ps->pr_uid = t->cred.uid;
 	ps->pr_gid = t->cred.gid;
 	memcpy(ps->pr_fname, t->comm, sizeof(ps->pr_fname));
@@ -437,7 +461,7 @@ static bool fill_notes(struct coredump_params *cprm, struct core_info *ci)
 		goto out;
 	ci->notes_size = size;
 	memcpy(siginfo, cprm->siginfo, sizeof(*cprm->siginfo)); /* the user layout's first bytes */
-	fill_psinfo(&ps, current);
+	fill_psinfo(&ps, current->group_leader, mm);
 	/* the dumper's FPU registers and PKRU are in the CPU: put them where the others' are */
 	fpu_save_regs(task_fpstate(current));
 	if (arch_pkeys_enabled())

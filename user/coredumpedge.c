@@ -76,6 +76,8 @@ static pid_t segv_child(void)
 	return pid;
 }
 
+static char psinfo_sname; /* NT_PRPSINFO's state letter, of the process's leader */
+
 /* The number of NT_PRSTATUS notes of a core file, -1 if unreadable. */
 static int count_prstatus(const char *path)
 {
@@ -95,6 +97,8 @@ static int count_prstatus(const char *path)
 	for (size_t off = 0; n >= 0 && off + 12 <= ph.p_filesz;) {
 		unsigned *nh = (unsigned *)(notes + off);
 		n += nh[2] == NT_PRSTATUS;
+		if (nh[2] == NT_PRPSINFO)
+			psinfo_sname = notes[off + 12 + ((nh[0] + 3) & ~3u) + 1];
 		off += 12 + ((nh[0] + 3) & ~3u) + ((nh[1] + 3) & ~3u);
 	}
 	free(notes);
@@ -195,6 +199,7 @@ int main(void)
 	}
 	wait_child(pid);
 	printf("  NT_PRSTATUS notes %d\n", count_prstatus("core"));
+	printf("  NT_PRPSINFO: the leader, dumping: state %c\n", psinfo_sname);
 	unlink("core");
 
 	printf("6. two threads fault at once\n");
@@ -210,6 +215,7 @@ int main(void)
 	}
 	wait_child(pid);
 	printf("  NT_PRSTATUS notes %d\n", count_prstatus("core"));
+	printf("  NT_PRPSINFO: the leader, parked: state %c\n", psinfo_sname);
 	unlink("core");
 
 	printf("7. %%E %%f %%h %%t\n");
