@@ -274,8 +274,10 @@ int begin_new_exec(struct linux_binprm *bprm)
 	t->self_exec_id++; /* a child's exit signal is only trusted until its parent execs */
 	t->mm = mm;
 	switch_mm(mm);
-	if (old)
+	if (old) {
+		mm->coredump_filter = old->coredump_filter; /* Linux's MMF_INIT_MASK */
 		mmput(old);
+	}
 	set_mm_exe_inode(mm, file_inode(bprm->file));
 	files_close_on_exec(t->files);
 	flush_signal_handlers(t);

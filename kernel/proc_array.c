@@ -292,11 +292,12 @@ static int proc_status_show(struct seq_buf *m)
 	status_groups(m, t->cred.group_info);
 	seq_printf(m, "NStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n", t->tgid, t->pid,
 		   t->signal->pgid, t->signal->sid);
-	if (mm)
+	if (mm) {
 		status_mem(m, mm);
-	seq_printf(m, "CoreDumping:\t0\n");
-	if (mm)
+		/* a core dump of the process is under way (kernel/coredump.c) */
+		seq_printf(m, "CoreDumping:\t%d\n", t->signal->core_state ? 1 : 0);
 		seq_printf(m, "THP_enabled:\t1\n");
+	}
 	task_sig_masks(t, &ign, &catch);
 	seq_printf(m, "Threads:\t%d\nSigQ:\t%llu/%llu\n", task_nr_threads(t),
 		   (unsigned long long)sigpending_user_count(),

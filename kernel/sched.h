@@ -133,6 +133,8 @@ struct signal_struct {
 	int group_exit_code; /* the wait status of a group exit */
 	/* execve's de_thread: the thread that waits for the others to be gone, and for how many */
 	struct task_struct *group_exec_task;
+	/* a core dump under way: the dumper and the threads parked for it (kernel/coredump.h) */
+	struct core_state *core_state;
 	int notify_count;
 	/*
 	 * Process group and session ids: inherited at fork, changed by setpgid/setsid. Init starts

@@ -8,6 +8,7 @@
  */
 #include "kernel/signal.h"
 #include "kernel/signal_internal.h"
+#include "kernel/coredump.h"
 #include "kernel/posix_timers.h"
 #include "kernel/errno.h"
 #include "kernel/exit.h"
@@ -256,12 +257,8 @@ void set_current_blocked(u64 mask)
 
 void do_exit_signal(int sig)
 {
-	int status = sig;
-
-	/* No core file is written; the bit says one would have been (RLIMIT_CORE != 0). */
-	if ((CORE_MASK & sigmask(sig)) && current->signal->rlim[RLIMIT_CORE].rlim_cur)
-		status |= 0x80;
-	do_group_exit(status); /* a fatal signal ends the whole process */
+	/* after a core dump the group's status is the signal, with 0x80 if a core was written */
+	do_group_exit(sig); /* a fatal signal ends the whole process */
 }
 
 /*
@@ -496,6 +493,8 @@ static int get_signal(struct kernel_siginfo *info, struct k_sigaction *ka)
 			do_stop(sig, TASK_STOPPED);
 			continue;
 		}
+		if (CORE_MASK & sigmask(sig))
+			do_coredump(info); /* kernel/coredump.c: Linux's sig_kernel_coredump */
 		do_exit_signal(sig);
 	}
 }

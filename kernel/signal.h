@@ -279,7 +279,7 @@ void exit_to_user_mode(struct pt_regs *regs);
 /* SIGKILL to every other live thread of p's process: a group exit (Linux's zap_other_threads). */
 void zap_other_threads(struct task_struct *p);
 
-/* Ends the current task as signal sig's default action does (core bit per RLIMIT_CORE). */
+/* Ends the current process as signal sig's default action does (after do_coredump, if any). */
 void do_exit_signal(int sig) __attribute__((noreturn));
 
 /* Is sp on the current task's alternate signal stack? */

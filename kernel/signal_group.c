@@ -128,7 +128,7 @@ void complete_signal(int sig, struct task_struct *p, bool group)
 	/*
 	 * A signal that will kill (default action terminate) takes the whole group down now:
 	 * SIGKILL to every thread, the signal as the group's exit status. A core-dumping one
-	 * goes through get_signal, which sets the core bit; a traced task's to its tracer first.
+	 * goes through get_signal, which dumps core; a traced task's to its tracer first.
 	 */
 	if (sig_fatal(p, sig) && !(signal->flags & SIGNAL_GROUP_EXIT) &&
 	    !(signal->flags & SIGNAL_UNKILLABLE) && !(CORE_MASK & sigmask(sig)) &&

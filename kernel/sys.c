@@ -102,6 +102,11 @@ struct new_utsname {
 static char uts_nodename[NEW_UTS_LEN + 1] = "warden";
 static char uts_domainname[NEW_UTS_LEN + 1] = "(none)";
 
+const char *utsname_nodename(void)
+{
+	return uts_nodename;
+}
+
 long sys_uname(struct new_utsname *u)
 {
 	struct new_utsname k;

@@ -11,7 +11,8 @@
  *    from the file (a private copy made by a write is gone), a shared page from its file.
  *  - MADV_NORMAL, MADV_RANDOM, MADV_SEQUENTIAL, MADV_HUGEPAGE, MADV_NOHUGEPAGE, MADV_DONTDUMP,
  *    MADV_DODUMP: flags of the VMA only (VmFlags rr, sr, hg, nh, dd in smaps), which split and
- *    merge VMAs as mprotect does; Warden has no readahead, huge pages or core files to use them.
+ *    merge VMAs as mprotect does; Warden has no readahead or huge pages to use them; VM_DONTDUMP
+ *    keeps a VMA's bytes out of core dumps (kernel/binfmt_elf_core.c).
  *  - MADV_WILLNEED, MADV_COLD: hints with nothing to do (no page cache pressure, no swap).
  *  - MADV_FREE (private anonymous memory only, not locked): the pages become lazily freeable,
  *    clean until written again; MADV_PAGEOUT drops the ones still clean, and only those, since

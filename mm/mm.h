@@ -36,6 +36,8 @@ struct file;
 #define VM_LOCKONFAULT 0x00080000UL /* with VM_LOCKED: lock pages as they are faulted in */
 #define VM_ACCOUNT 0x00100000UL
 #define VM_NORESERVE 0x00200000UL
+#define VM_IO 0x00004000UL /* device memory: never dumped */
+#define VM_DONTDUMP 0x04000000UL /* MADV_DONTDUMP: left out of core dumps */
 #define VM_WIPEONFORK 0x02000000UL /* MADV_WIPEONFORK: a forked child gets it zero-filled */
 #define VM_SOFTDIRTY 0x08000000UL /* new since the last soft-dirty reset: every mmap and brk */
 /* The VMA's protection key (0-15) in VM_PKEY_BIT0..3, bits 32-35 as Linux's (mm/pkeys.h). */
@@ -115,6 +117,9 @@ struct vm_area_struct {
 
 struct ldt_struct;
 
+/* Words of mm_struct.saved_auxv (Linux's AT_VECTOR_SIZE on x86-64). */
+#define AT_VECTOR_SIZE 52
+
 struct mm_struct {
 	u64 *pgd;
 	/*
@@ -152,6 +157,13 @@ struct mm_struct {
 	cpumask_t cpu_bitmap;
 	u64 tlb_gen;
 	u64 mmap_base;
+	/*
+	 * /proc/PID/coredump_filter (Linux's MMF_DUMP_FILTER bits of mm->flags): which mappings a
+	 * core dump writes; kept by fork and execve. saved_auxv: the auxiliary vector execve gave
+	 * the program, AT_NULL included (the core's NT_AUXV).
+	 */
+	unsigned int coredump_filter;
+	u64 saved_auxv[AT_VECTOR_SIZE];
 	/*
 	 * Flags every new mapping and heap growth gets (Linux's def_flags): VM_LOCKED, and
 	 * VM_LOCKONFAULT, after mlockall(MCL_FUTURE). Not inherited by fork, gone with exec.

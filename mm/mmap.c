@@ -58,6 +58,7 @@ struct mm_struct *mm_alloc(void)
 	mm->mm_count = 1;
 	mm->mmap_base = MMAP_BASE;
 	mm->dumpable = SUID_DUMP_USER;
+	mm->coredump_filter = 0x33; /* Linux's MMF_DUMP_FILTER_DEFAULT */
 	mm_pkeys_init(mm);
 	return mm;
 }

@@ -1,0 +1,335 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Core dumps against hostile setups (docs/coredump.md, "Safety"): core_pattern naming a /proc
+ * file, a symlink or a missing directory (no dump, nothing touched), a huge sparse mapping (a
+ * hole in the file, quickly), threads spinning in user mode while another faults (every thread
+ * in the core), two threads faulting together, the %E %f %h %t specifiers, a vfork child's dump,
+ * and a child killed with SIGKILL (never a core).
+ */
+#define _GNU_SOURCE
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define DIR "/tmp/coredumpedge.d"
+
+static void write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_TRUNC);
+
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+		printf("write %s: %s\n", path, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+}
+
+static void read_file(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, len - 1);
+
+	buf[n > 0 ? n : 0] = 0;
+	if (fd >= 0)
+		close(fd);
+}
+
+static bool exists(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0;
+}
+
+static int wait_child(pid_t pid)
+{
+	int status = 0;
+
+	waitpid(pid, &status, 0);
+	printf("  sig %d core %d\n", WIFSIGNALED(status) ? WTERMSIG(status) : 0,
+	       WCOREDUMP(status) ? 1 : 0);
+	return status;
+}
+
+static pid_t segv_child(void)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		*(volatile int *)0 = 1;
+		_exit(1);
+	}
+	return pid;
+}
+
+static char psinfo_sname; /* NT_PRPSINFO's state letter, of the process's leader */
+
+/* The number of NT_PRSTATUS notes of a core file, -1 if unreadable. */
+static int count_prstatus(const char *path)
+{
+	int fd = open(path, O_RDONLY), n = 0;
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph;
+
+	if (fd < 0 || pread(fd, &eh, sizeof(eh), 0) != sizeof(eh) ||
+	    pread(fd, &ph, sizeof(ph), (off_t)eh.e_phoff) != sizeof(ph)) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	char *notes = malloc(ph.p_filesz);
+	if (pread(fd, notes, ph.p_filesz, (off_t)ph.p_offset) != (ssize_t)ph.p_filesz)
+		n = -1;
+	for (size_t off = 0; n >= 0 && off + 12 <= ph.p_filesz;) {
+		unsigned *nh = (unsigned *)(notes + off);
+		n += nh[2] == NT_PRSTATUS;
+		if (nh[2] == NT_PRPSINFO)
+			psinfo_sname = notes[off + 12 + ((nh[0] + 3) & ~3u) + 1];
+		off += 12 + ((nh[0] + 3) & ~3u) + ((nh[1] + 3) & ~3u);
+	}
+	free(notes);
+	close(fd);
+	return n;
+}
+
+static volatile int spin_go;
+
+static void *spinner(void *arg)
+{
+	(void)arg;
+	for (;;)
+		spin_go++;
+	return NULL;
+}
+
+static pthread_barrier_t barrier;
+static volatile int *volatile bad_ptr = (volatile int *)8; /* the compiler may not see it */
+
+static void *faulter(void *arg)
+{
+	(void)arg;
+	pthread_barrier_wait(&barrier);
+	*bad_ptr = 1;
+	return NULL;
+}
+
+int main(void)
+{
+	char buf[512], name[512], saved[256];
+	struct stat st;
+	pid_t pid;
+
+	setvbuf(stdout, NULL, _IONBF, 0);
+	read_file("/proc/sys/kernel/core_pattern", saved, sizeof(saved));
+	mkdir("/tmp", 01777);
+	mkdir(DIR, 0755);
+	if (chdir(DIR))
+		printf("chdir: %s\n", strerror(errno));
+	struct rlimit r = { RLIM_INFINITY, RLIM_INFINITY };
+	setrlimit(RLIMIT_CORE, &r);
+
+	printf("1. core_pattern naming a /proc file\n");
+	write_file("/proc/sys/kernel/core_pattern", "/proc/sys/kernel/core_pattern");
+	wait_child(segv_child());
+	read_file("/proc/sys/kernel/core_pattern", buf, sizeof(buf));
+	printf("  pattern kept %d\n", !strcmp(buf, "/proc/sys/kernel/core_pattern\n"));
+
+	printf("2. a missing directory\n");
+	write_file("/proc/sys/kernel/core_pattern", DIR "/nodir/core");
+	wait_child(segv_child());
+
+	printf("3. a symlink at the name: replaced, its target untouched\n");
+	write_file("/proc/sys/kernel/core_pattern", "core");
+	int fd = open("target", O_CREAT | O_WRONLY | O_TRUNC, 0600);
+	if (write(fd, "keep", 4) != 4)
+		printf("write target\n");
+	close(fd);
+	symlink("target", "core");
+	wait_child(segv_child());
+	printf("  core regular %d target size %lld\n", lstat("core", &st) == 0 && S_ISREG(st.st_mode),
+	       stat("target", &st) == 0 ? (long long)st.st_size : -1LL);
+	unlink("core");
+	unlink("target");
+
+	printf("4. an 8 GiB sparse mapping with one page written\n");
+	time_t t0 = time(NULL);
+	pid = fork();
+	if (pid == 0) {
+		char *big = mmap(NULL, 8UL << 30, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		if (big == MAP_FAILED)
+			_exit(2);
+		big[(4UL << 30) + 5] = 'x';
+		*(volatile int *)0 = 1;
+		_exit(1);
+	}
+	wait_child(pid);
+	int have = stat("core", &st) == 0;
+	printf("  file %d size > 8 GiB %d blocks < 1 MiB %d quick %d\n", have,
+	       st.st_size > (8LL << 30), st.st_blocks * 512LL < (1LL << 20),
+	       time(NULL) - t0 < 30);
+	unlink("core");
+
+	printf("5. three threads spinning in user mode, the main one faults\n");
+	pid = fork();
+	if (pid == 0) {
+		pthread_t t;
+
+		for (int i = 0; i < 3; i++)
+			pthread_create(&t, NULL, spinner, NULL);
+		while (spin_go < 1000)
+			;
+		usleep(50000);
+		*(volatile int *)0 = 1;
+		_exit(1);
+	}
+	wait_child(pid);
+	printf("  NT_PRSTATUS notes %d\n", count_prstatus("core"));
+	printf("  NT_PRPSINFO: the leader, dumping: state %c\n", psinfo_sname);
+	unlink("core");
+
+	printf("6. two threads fault at once\n");
+	pid = fork();
+	if (pid == 0) {
+		pthread_t t[2];
+
+		pthread_barrier_init(&barrier, NULL, 2);
+		pthread_create(&t[0], NULL, faulter, NULL);
+		pthread_create(&t[1], NULL, faulter, NULL);
+		for (;;)
+			pause();
+	}
+	wait_child(pid);
+	printf("  NT_PRSTATUS notes %d\n", count_prstatus("core"));
+	printf("  NT_PRPSINFO: the leader, parked: state %c\n", psinfo_sname);
+	unlink("core");
+
+	printf("7. %%E %%f %%h %%t\n");
+	write_file("/proc/sys/kernel/core_pattern", "c.%E.%f.%h.%t");
+	time_t before = time(NULL);
+	pid = segv_child();
+	wait_child(pid);
+	time_t after = time(NULL);
+	char exe[256] = { 0 };
+	struct utsname u;
+	uname(&u);
+	if (readlink("/proc/self/exe", exe, sizeof(exe) - 1) < 0)
+		exe[0] = 0;
+	char esc[256];
+	strcpy(esc, exe);
+	for (char *c = esc; *c; c++)
+		if (*c == '/')
+			*c = '!';
+	const char *base = strrchr(exe, '/') ? strrchr(exe, '/') + 1 : exe;
+	int found = 0;
+	for (time_t t = before; t <= after; t++) {
+		snprintf(name, sizeof(name), "c.%s.%s.%s.%lld", esc, base, u.nodename,
+			 (long long)t);
+		if (exists(name)) {
+			found = 1;
+			unlink(name);
+		}
+	}
+	printf("  named as expected %d\n", found);
+
+	printf("8. a vfork child faults\n");
+	write_file("/proc/sys/kernel/core_pattern", "core");
+	pid = vfork();
+	if (pid == 0)
+		*(volatile int *)0 = 1;
+	wait_child(pid);
+	printf("  file %d\n", exists("core"));
+	unlink("core");
+
+	printf("9. SIGKILL: no core\n");
+	pid = fork();
+	if (pid == 0)
+		for (;;)
+			pause();
+	kill(pid, SIGKILL);
+	wait_child(pid);
+	printf("  file %d\n", exists("core"));
+
+	printf("10. SIGQUIT from kill(2): a core\n");
+	pid = fork();
+	if (pid == 0)
+		for (;;)
+			pause();
+	usleep(10000);
+	kill(pid, SIGQUIT);
+	wait_child(pid);
+	printf("  file %d\n", exists("core"));
+	unlink("core");
+
+	printf("11. fs.suid_dumpable after setresuid(1000) as root\n");
+	for (int mode = 0; mode <= 2; mode++) {
+		for (int absolute = 0; absolute <= 1; absolute++) {
+			snprintf(buf, sizeof(buf), "%d", mode);
+			write_file("/proc/sys/fs/suid_dumpable", buf);
+			write_file("/proc/sys/kernel/core_pattern", absolute ? DIR "/core" : "core");
+			pid = fork();
+			if (pid == 0) {
+				if (setresuid(1000, 1000, 1000))
+					_exit(3);
+				printf("  suid_dumpable %d %s: PR_GET_DUMPABLE %d\n", mode,
+				       absolute ? "absolute" : "relative", prctl(PR_GET_DUMPABLE));
+				*(volatile int *)0 = 1;
+				_exit(1);
+			}
+			wait_child(pid);
+			printf("  file %d", lstat("core", &st) == 0);
+			if (lstat("core", &st) == 0)
+				printf(" uid %u mode %o", st.st_uid, st.st_mode & 07777);
+			printf("\n");
+			unlink("core");
+		}
+	}
+	write_file("/proc/sys/fs/suid_dumpable", "0");
+
+	printf("12. writes to /proc/self/coredump_filter\n");
+	const char *vals[] = { "0x1ff\n", "0x3ff", "07", "+5", " 1", "-1", "", "1 ", "0x", "4294967296",
+			       "0x00000000033", "12abc", NULL };
+	for (int i = 0; vals[i]; i++) {
+		int f = open("/proc/self/coredump_filter", O_WRONLY);
+		ssize_t n = write(f, vals[i], strlen(vals[i]));
+		int e = errno;
+		close(f);
+		read_file("/proc/self/coredump_filter", buf, sizeof(buf));
+		printf("  \"%.*s\": %zd %s -> %s", (int)strcspn(vals[i], "\n"), vals[i], n,
+		       n < 0 ? strerror(e) : "ok", buf);
+	}
+	write_file("/proc/self/coredump_filter", "0x33");
+
+	printf("13. CoreDumping in /proc/PID/status: 0 for a live process, none for a zombie\n");
+	pid = fork();
+	if (pid == 0)
+		_exit(0);
+	char path[64], st_text[4096];
+	siginfo_t si;
+	waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT);
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	read_file(path, st_text, sizeof(st_text));
+	printf("  zombie has the line %d\n", strstr(st_text, "CoreDumping:") != NULL);
+	waitpid(pid, NULL, 0);
+	read_file("/proc/self/status", st_text, sizeof(st_text));
+	printf("  self: %.14s\n", strstr(st_text, "CoreDumping:") ? strstr(st_text, "CoreDumping:") : "none");
+
+	write_file("/proc/sys/kernel/core_pattern", saved);
+	rmdir(DIR);
+	printf("done\n");
+	return 0;
+}
