@@ -371,10 +371,13 @@ long sys_timerfd_settime(int ufd, int flags, const void *utmr, void *otmr)
 	}
 	u64 f = spin_lock_irqsave(&timerfd_lock);
 	timerfd_setup_cancel(ctx, flags);
-	hrtimer_cancel(&ctx->t);
-	/* an expired interval timer advanced, so the old value is its next expiry */
-	if (ctx->expired && ctx->tintv) {
-		u64 now = ktime_get_ns();
+	bool queued = hrtimer_cancel(&ctx->t);
+	u64 now = ktime_get_ns();
+	/*
+	 * An expired interval timer advanced, so the old value is its next expiry; one whose expiry
+	 * passed while it waited for the tick counts as expired, as in timerfd_get.
+	 */
+	if (ctx->tintv && (ctx->expired || (queued && ctx->t.expires <= now))) {
 		if (now >= ctx->t.expires)
 			ctx->t.expires += ((now - ctx->t.expires) / ctx->tintv + 1) * ctx->tintv;
 	}
