@@ -249,9 +249,21 @@ static void timerfd_fill(struct timerfd_ctx *ctx, struct kernel_itimerspec *t)
 					      (s64)(ctx->tintv % NSEC_PER_SEC) };
 }
 
-/* Re-arms an expired interval timer before its setting is read (do_timerfd_gettime). */
+/*
+ * Re-arms an expired interval timer before its setting is read (do_timerfd_gettime). Warden's
+ * timers fire at the tick after their expiry, Linux's high-resolution ones at it: an interval
+ * timer whose expiry has passed but is still queued is taken off the list and fired here, as
+ * Linux's would have been by now (else the time left would read 0 until the tick). If the tick
+ * already took it (hrtimer_cancel fails), its expiry is about to run and count.
+ */
 static void timerfd_get(struct timerfd_ctx *ctx, struct kernel_itimerspec *t)
 {
+	if (ctx->armed && ctx->tintv && !ctx->expired && ctx->t.expires <= ktime_get_ns() &&
+	    hrtimer_cancel(&ctx->t)) {
+		ctx->expired = true;
+		ctx->ticks++;
+		wake_up(&ctx->wqh);
+	}
 	if (ctx->expired && ctx->tintv) {
 		ctx->expired = false;
 		ctx->ticks += timerfd_forward_now(ctx) - 1;
@@ -359,10 +371,13 @@ long sys_timerfd_settime(int ufd, int flags, const void *utmr, void *otmr)
 	}
 	u64 f = spin_lock_irqsave(&timerfd_lock);
 	timerfd_setup_cancel(ctx, flags);
-	hrtimer_cancel(&ctx->t);
-	/* an expired interval timer advanced, so the old value is its next expiry */
-	if (ctx->expired && ctx->tintv) {
-		u64 now = ktime_get_ns();
+	bool queued = hrtimer_cancel(&ctx->t);
+	u64 now = ktime_get_ns();
+	/*
+	 * An expired interval timer advanced, so the old value is its next expiry; one whose expiry
+	 * passed while it waited for the tick counts as expired, as in timerfd_get.
+	 */
+	if (ctx->tintv && (ctx->expired || (queued && ctx->t.expires <= now))) {
 		if (now >= ctx->t.expires)
 			ctx->t.expires += ((now - ctx->t.expires) / ctx->tintv + 1) * ctx->tintv;
 	}
