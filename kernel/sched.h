@@ -209,6 +209,12 @@ struct task_struct {
 	 */
 	bool sleep_uninterruptible;
 	/*
+	 * Nonzero while a kernel access to user memory must not sleep in its fault (Linux's
+	 * pagefault_disable: the futex word read under its bucket lock): a userfaultfd page then
+	 * fails the access (EFAULT) instead of waiting for its handler.
+	 */
+	int pagefault_disabled;
+	/*
 	 * Which allocation of its pid this is (kernel/fork.c, unique since boot): /proc's inodes
 	 * keep it beside the pid, as Linux's keep a struct pid, so a pid reused after a wrap does
 	 * not make an old /proc/PID describe the new task.

@@ -17,6 +17,7 @@
 #include "mm/overcommit.h"
 #include "mm/internal.h"
 #include "mm/pgtable_lock.h"
+#include "mm/userfaultfd.h"
 #include "arch/x86_64/pgtable.h"
 #include "arch/x86_64/tlb.h"
 #include "arch/x86_64/traps.h"
@@ -121,7 +122,7 @@ static void set_pte_locked(struct mm_struct *mm, pte_t *e, pte_t pte)
  * installed, -EAGAIN when a frame is there already (the caller drops its page: the access is
  * retried and finds it), -ENOMEM when a page table could not be had.
  */
-static int install_pte(struct mm_struct *mm, u64 va, pte_t pte)
+int install_pte(struct mm_struct *mm, u64 va, pte_t pte)
 {
 	int level, r = 0;
 
@@ -222,6 +223,9 @@ static int __handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code, int
 	/* The OOM reaper took its private pages: none comes back (check_stable_address_space). */
 	if (!(v->vm_flags & VM_SHARED) && (mm->flags & MMF_UNSTABLE))
 		return FAULT_SIGBUS;
+	/* A missing page of a range registered with a userfaultfd: its handler provides it. */
+	if (v->vm_flags & VM_UFFD_MISSING)
+		return FAULT_UFFD;
 	if (!v->vm_file && !(v->vm_flags & VM_SHARED) && !(error_code & X86_PF_WRITE) &&
 	    zero_page) {
 		/* First read of private anonymous memory: the shared zero page, read-only. */
@@ -261,6 +265,8 @@ int handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code, int *pkey)
 {
 	for (;;) {
 		int r = __handle_mm_fault(mm, addr, error_code, pkey);
+		if (r == FAULT_UFFD)
+			return FAULT_SIGBUS; /* it cannot let go of the lock to wait (no retry) */
 		if (r != -ENOMEM || !__alloc_pages_may_oom(false))
 			return r;
 	}
@@ -279,6 +285,11 @@ int do_user_addr_fault(struct mm_struct *mm, u64 addr, u64 error_code, int *pkey
 	for (;;) {
 		mmap_read_lock(mm);
 		int r = __handle_mm_fault(mm, addr, error_code, pkey);
+		if (r == FAULT_UFFD) {
+			/* Waits with the lock let go; the access is retried (or SIGBUS). */
+			r = handle_userfault(mm, find_vma(mm, addr), addr, error_code);
+			return r == FAULT_UFFD_RETRY ? 0 : r;
+		}
 		mmap_read_unlock(mm);
 		/* A fault the CPU raised and that was handled counts (Linux's mm_account_fault). */
 		if (!r && mm == current->mm && !(error_code & FAULT_FORCE))

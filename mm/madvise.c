@@ -129,7 +129,8 @@ static int madvise_update_vma(struct mm_struct *mm, struct vm_area_struct *vma,
 		return 0;
 	}
 	u64 pgoff = vma->vm_pgoff + ((start - vma->vm_start) >> PAGE_SHIFT);
-	merged = vma_merge(mm, *prev, start, end, new_flags, vma->anon_vma, vma->vm_file, pgoff);
+	merged = vma_merge(mm, *prev, start, end, new_flags, vma->anon_vma, vma->vm_file, pgoff,
+			   vma->vm_userfaultfd_ctx);
 	if (merged) {
 		vma = merged;
 	} else {

@@ -559,7 +559,7 @@ static int do_brk_flags(struct mm_struct *mm, u64 addr, u64 len)
 		return -ENOMEM;
 	vma_tree_find_vma_prev(&mm->mm_rb, addr, &prev);
 	if (prev && prev->vm_end == addr && prev->vm_end > mm->start_brk &&
-	    can_vma_merge_after(prev, flags, NULL, NULL, addr >> PAGE_SHIFT)) {
+	    can_vma_merge_after(prev, flags, NULL, NULL, addr >> PAGE_SHIFT, NULL)) {
 		prev->vm_end = addr + len;
 		vma_tree_gap_update(&mm->mm_rb, prev);
 	} else {
@@ -680,6 +680,15 @@ struct mm_struct *dup_mm(struct mm_struct *old)
 		n->vm_mm = mm;
 		/* Memory locks are the parent's (Linux's dup_mmap). */
 		n->vm_flags &= VM_LOCKED_CLEAR_MASK;
+		/*
+		 * Without UFFD_FEATURE_EVENT_FORK (not implemented) the child's copy is not
+		 * registered with the parent's userfaultfd (Linux's dup_userfaultfd).
+		 */
+		if (n->vm_userfaultfd_ctx) {
+			n->vm_userfaultfd_ctx = NULL;
+			n->vm_flags &= ~VM_UFFD_MISSING;
+			mm->split_left_behind = true;
+		}
 		if (n->vm_flags & VM_WIPEONFORK) {
 			unlink_anon_vmas(n); /* MADV_WIPEONFORK: a clean slate, never touched */
 		} else if (anon_vma_fork(n, v)) {

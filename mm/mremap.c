@@ -75,7 +75,7 @@ static struct vm_area_struct *copy_vma(struct mm_struct *mm, struct vm_area_stru
 		pgoff = addr >> PAGE_SHIFT; /* never written: free to take the new address */
 	vma_tree_find_vma_prev(&mm->mm_rb, addr, &prev);
 	new_vma = vma_merge(mm, prev, addr, addr + len, vma->vm_flags, vma->anon_vma, vma->vm_file,
-			    pgoff);
+			    pgoff, vma->vm_userfaultfd_ctx);
 	if (new_vma) {
 		/* Only an unwritten VMA can merge with its own new place; it may be gone now. */
 		if (vma_start >= new_vma->vm_start && vma_start < new_vma->vm_end)
@@ -130,6 +130,16 @@ static long move_vma(struct mm_struct *mm, struct vm_area_struct *vma, u64 old_a
 		if (vm_flags & VM_ACCOUNT)
 			vm_unacct_memory(to_account);
 		return -ENOMEM;
+	}
+	/*
+	 * The new place is not registered with the userfaultfd (no UFFD_FEATURE_EVENT_REMAP here:
+	 * Linux's mremap_userfaultfd_prep); with MREMAP_DONTUNMAP the old range stays registered,
+	 * now without pages, so its next access is a userfault.
+	 */
+	if (new_vma->vm_userfaultfd_ctx) {
+		new_vma->vm_userfaultfd_ctx = NULL;
+		new_vma->vm_flags &= ~VM_UFFD_MISSING;
+		mm->split_left_behind = true; /* Linux merges nothing here either */
 	}
 	if (move_page_range(mm, old_addr, new_addr, old_len)) {
 		/* The pages went back; unmap the new range instead of the old one. */
@@ -270,7 +280,7 @@ long do_mremap(struct mm_struct *mm, u64 addr, u64 old_len, u64 new_len, u64 fla
 		if ((vma->vm_flags & VM_ACCOUNT) && security_vm_enough_memory_mm(mm, pages))
 			return -ENOMEM; /* the growth of charged memory is charged */
 		if (!vma_merge(mm, vma, ext, addr + new_len, vma->vm_flags, vma->anon_vma,
-			       vma->vm_file, pgoff)) {
+			       vma->vm_file, pgoff, vma->vm_userfaultfd_ctx)) {
 			if (vma->vm_flags & VM_ACCOUNT)
 				vm_unacct_memory(pages);
 			return -ENOMEM;

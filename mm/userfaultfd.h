@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * userfaultfd(2) (Linux 6.1's fs/userfaultfd.c and mm/userfaultfd.c): a file through which a
+ * thread handles the page faults of a range of private anonymous memory. A fault on a missing
+ * page of a registered range (VM_UFFD_MISSING) queues a uffd_msg that read(2) returns and blocks
+ * the faulting thread, with mmap_lock dropped, until UFFDIO_COPY, UFFDIO_ZEROPAGE or UFFDIO_WAKE
+ * covers its address (or the uffd is closed, or a signal arrives); the fault is then retried.
+ * mm/userfaultfd.c is the file and its registration ioctls, mm/userfaultfd_fault.c the fault
+ * side (handle_userfault, the waits, COPY, ZEROPAGE and WAKE).
+ */
+#ifndef WARDEN_MM_USERFAULTFD_H
+#define WARDEN_MM_USERFAULTFD_H
+
+#include "mm/mm.h"
+#include "kernel/spinlock.h"
+#include "kernel/wait.h"
+
+/* The ABI (include/uapi/linux/userfaultfd.h). */
+#define UFFD_API 0xAAULL
+#define UFFD_USER_MODE_ONLY 1
+#define UFFD_EVENT_PAGEFAULT 0x12
+#define UFFD_PAGEFAULT_FLAG_WRITE (1ULL << 0)
+
+#define UFFD_FEATURE_PAGEFAULT_FLAG_WP (1U << 0)
+#define UFFD_FEATURE_EVENT_FORK (1U << 1)
+#define UFFD_FEATURE_SIGBUS (1U << 7)
+#define UFFD_FEATURE_THREAD_ID (1U << 8)
+#define UFFD_FEATURE_EXACT_ADDRESS (1U << 11)
+/* What Warden offers: missing-page faults of private anonymous memory, with these options. */
+#define UFFD_API_FEATURES \
+	(UFFD_FEATURE_SIGBUS | UFFD_FEATURE_THREAD_ID | UFFD_FEATURE_EXACT_ADDRESS)
+/* Set in ctx->features by the first UFFDIO_API (Linux's UFFD_FEATURE_INITIALIZED). */
+#define UFFD_FEATURE_INITIALIZED (1U << 31)
+
+#define _UFFDIO_REGISTER 0x00
+#define _UFFDIO_UNREGISTER 0x01
+#define _UFFDIO_WAKE 0x02
+#define _UFFDIO_COPY 0x03
+#define _UFFDIO_ZEROPAGE 0x04
+#define _UFFDIO_WRITEPROTECT 0x06
+#define _UFFDIO_CONTINUE 0x07
+#define _UFFDIO_API 0x3F
+#define UFFD_API_IOCTLS \
+	((1ULL << _UFFDIO_REGISTER) | (1ULL << _UFFDIO_UNREGISTER) | (1ULL << _UFFDIO_API))
+/* What a range registered for missing faults offers (Linux's mask without WP and CONTINUE). */
+#define UFFD_API_RANGE_IOCTLS ((1ULL << _UFFDIO_WAKE) | (1ULL << _UFFDIO_COPY) | (1ULL << _UFFDIO_ZEROPAGE))
+
+/* _IOWR(0xAA, nr, size) and _IOR(0xAA, nr, size) */
+#define UFFDIO_IOC(dir, nr, size) (((dir) << 30) | ((u32)(size) << 16) | (0xAAU << 8) | (nr))
+#define UFFDIO_API UFFDIO_IOC(3U, _UFFDIO_API, 24)
+#define UFFDIO_REGISTER UFFDIO_IOC(3U, _UFFDIO_REGISTER, 32)
+#define UFFDIO_UNREGISTER UFFDIO_IOC(2U, _UFFDIO_UNREGISTER, 16)
+#define UFFDIO_WAKE UFFDIO_IOC(2U, _UFFDIO_WAKE, 16)
+#define UFFDIO_COPY UFFDIO_IOC(3U, _UFFDIO_COPY, 40)
+#define UFFDIO_ZEROPAGE UFFDIO_IOC(3U, _UFFDIO_ZEROPAGE, 32)
+
+#define UFFDIO_REGISTER_MODE_MISSING (1ULL << 0)
+#define UFFDIO_REGISTER_MODE_WP (1ULL << 1)
+#define UFFDIO_REGISTER_MODE_MINOR (1ULL << 2)
+#define UFFDIO_COPY_MODE_DONTWAKE (1ULL << 0)
+#define UFFDIO_COPY_MODE_WP (1ULL << 1)
+#define UFFDIO_ZEROPAGE_MODE_DONTWAKE (1ULL << 0)
+
+/* One message read(2) returns: 32 bytes, the page fault's variant of Linux's union. */
+struct uffd_msg {
+	u8 event;
+	u8 reserved1;
+	u16 reserved2;
+	u32 reserved3;
+	u64 flags;
+	u64 address;
+	u32 ptid; /* with UFFD_FEATURE_THREAD_ID */
+	u32 pad;
+};
+
+struct uffdio_range {
+	u64 start;
+	u64 len;
+};
+
+/*
+ * A fault waiting for its page (Linux's userfaultfd_wait_queue), on the faulting thread's stack:
+ * linked in its ctx's list from the moment it is queued until a wake-up (or the thread's own
+ * return) takes it off. read(2) marks it read; it stays listed until woken.
+ */
+struct userfaultfd_wait_queue {
+	struct uffd_msg msg;
+	struct task_struct *task;
+	struct userfaultfd_wait_queue *next;
+	bool read; /* returned by read(2) already */
+	bool waken; /* taken off by a wake-up covering its address */
+};
+
+/*
+ * One userfaultfd (Linux's userfaultfd_ctx). refcount: the file, plus one per fault waiting on
+ * it (a fault may outlive the file's release). The mm is grabbed (mmgrab), not used.
+ */
+struct userfaultfd_ctx {
+	int refcount; /* under the kernel lock, as every file's count */
+	unsigned int flags; /* O_CLOEXEC, O_NONBLOCK, UFFD_USER_MODE_ONLY as created */
+	unsigned int features; /* UFFD_FEATURE_* asked by UFFDIO_API, | UFFD_FEATURE_INITIALIZED */
+	bool released; /* the file is being closed: no new fault waits */
+	struct mm_struct *mm;
+	/*
+	 * lock protects the list of waiting faults (faults, each entry's read and waken), taken by
+	 * the fault that queues itself, read(2), poll, the wake-ups and fdinfo. Nothing nests in
+	 * it but the wait queues' own locks.
+	 */
+	spinlock_t lock;
+	struct userfaultfd_wait_queue *faults; /* oldest first */
+	struct wait_queue_head fault_wqh; /* the faulting threads sleep here */
+	struct wait_queue_head fd_wqh; /* readers and pollers */
+};
+
+/* __handle_mm_fault's answer for a missing page of a VM_UFFD_MISSING VMA. */
+#define FAULT_UFFD 0x200
+/* handle_userfault's: the thread waited (or need not): retry the access, nothing counted. */
+#define FAULT_UFFD_RETRY 0x201
+
+/*
+ * A missing page of v (registered for missing faults) was touched: called with mmap_lock held
+ * for reading, returns with it let go. FAULT_UFFD_RETRY after the thread waited for the page
+ * (or a signal, or the uffd's release), FAULT_SIGBUS when it may not wait (UFFD_FEATURE_SIGBUS,
+ * a kernel access to a UFFD_USER_MODE_ONLY uffd, a fatal signal in a kernel access, a caller
+ * that cannot drop the lock).
+ */
+int handle_userfault(struct mm_struct *mm, struct vm_area_struct *v, u64 addr, u64 error_code);
+
+/* Wakes the faults of ctx whose address lies in [start, start+len) (len 0: all of them). */
+void wake_userfault(struct userfaultfd_ctx *ctx, u64 start, u64 len);
+
+/* UFFDIO_COPY, UFFDIO_ZEROPAGE and UFFDIO_WAKE (mm/userfaultfd_fault.c). */
+long userfaultfd_copy(struct userfaultfd_ctx *ctx, unsigned long arg);
+long userfaultfd_zeropage(struct userfaultfd_ctx *ctx, unsigned long arg);
+long userfaultfd_wake(struct userfaultfd_ctx *ctx, unsigned long arg);
+
+/* Linux's validate_range: page-aligned, not empty, inside the user address space. */
+int uffd_validate_range(u64 start, u64 len);
+
+void userfaultfd_ctx_get(struct userfaultfd_ctx *ctx);
+void userfaultfd_ctx_put(struct userfaultfd_ctx *ctx);
+
+/* /proc/sys/vm/unprivileged_userfaultfd. */
+int userfaultfd_sysctl_init(void);
+
+long sys_userfaultfd(int flags);
+
+#endif

@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The fault side of userfaultfd (Linux 6.1's handle_userfault in fs/userfaultfd.c and
+ * mm/userfaultfd.c): a missing page of a registered VMA puts the faulting thread on its uffd's
+ * list, lets go of mmap_lock and sleeps until UFFDIO_COPY, UFFDIO_ZEROPAGE or UFFDIO_WAKE
+ * covers its address, the uffd is released, or a signal comes; the access is then retried (as
+ * Linux's VM_FAULT_RETRY), so it finds the page or faults again. COPY and ZEROPAGE install pages
+ * only where none is (EEXIST otherwise), under mmap_lock for reading and page_table_lock.
+ */
+#include "mm/userfaultfd.h"
+#include "mm/frame.h"
+#include "mm/internal.h"
+#include "mm/mmap_lock.h"
+#include "mm/uaccess.h"
+#include "mm/vma.h"
+#include "arch/x86_64/pgtable.h"
+#include "arch/x86_64/traps.h"
+#include "kernel/errno.h"
+#include "kernel/sched.h"
+#include "kernel/signal.h"
+#include "kernel/string.h"
+
+/* Takes w off ctx's list if it is still there. Under ctx->lock. */
+static void uffd_unlink(struct userfaultfd_ctx *ctx, struct userfaultfd_wait_queue *w)
+{
+	for (struct userfaultfd_wait_queue **pp = &ctx->faults; *pp; pp = &(*pp)->next)
+		if (*pp == w) {
+			*pp = w->next;
+			return;
+		}
+}
+
+void wake_userfault(struct userfaultfd_ctx *ctx, u64 start, u64 len)
+{
+	bool any = false;
+	u64 f = spin_lock_irqsave(&ctx->lock);
+
+	for (struct userfaultfd_wait_queue **pp = &ctx->faults; *pp;) {
+		struct userfaultfd_wait_queue *w = *pp;
+		u64 a = w->msg.address;
+		if (len && (a < start || a - start >= len)) {
+			pp = &w->next;
+			continue;
+		}
+		*pp = w->next;
+		w->waken = true;
+		any = true;
+	}
+	spin_unlock_irqrestore(&ctx->lock, f);
+	if (any)
+		wake_up(&ctx->fault_wqh);
+}
+
+/* Is the page at va still missing (Linux's userfaultfd_must_wait)? Under mmap_lock. */
+static bool uffd_page_missing(struct mm_struct *mm, u64 va)
+{
+	int level;
+	pte_t *e = pgtable_walk(mm->pgd, va, PG_LEVEL_4K, false, &level);
+
+	return !e || level != PG_LEVEL_4K || !pte_has_frame(READ_ONCE(*e));
+}
+
+int handle_userfault(struct mm_struct *mm, struct vm_area_struct *v, u64 addr, u64 error_code)
+{
+	struct userfaultfd_ctx *ctx = v->vm_userfaultfd_ctx;
+	bool user = error_code & X86_PF_USER;
+	int ret = FAULT_SIGBUS;
+
+	if (!ctx || (ctx->features & UFFD_FEATURE_SIGBUS) ||
+	    (!user && (ctx->flags & UFFD_USER_MODE_ONLY)) || current->pagefault_disabled ||
+	    (error_code & FAULT_FORCE) || mm != current->mm)
+		goto out;
+	ret = FAULT_UFFD_RETRY;
+	if (READ_ONCE(ctx->released))
+		goto out; /* its release unregisters this VMA: the retry gets an ordinary page */
+
+	struct userfaultfd_wait_queue uwq = {
+		.msg = { .event = UFFD_EVENT_PAGEFAULT },
+		.task = current,
+	};
+	uwq.msg.address = ctx->features & UFFD_FEATURE_EXACT_ADDRESS ? addr : addr & PAGE_MASK;
+	if (error_code & X86_PF_WRITE)
+		uwq.msg.flags = UFFD_PAGEFAULT_FLAG_WRITE;
+	if (ctx->features & UFFD_FEATURE_THREAD_ID)
+		uwq.msg.ptid = (u32)current->pid;
+	userfaultfd_ctx_get(ctx); /* before the lock goes: the uffd may be closed meanwhile */
+
+	u64 f = spin_lock_irqsave(&ctx->lock);
+	struct userfaultfd_wait_queue **tail = &ctx->faults;
+	while (*tail)
+		tail = &(*tail)->next;
+	*tail = &uwq;
+	spin_unlock_irqrestore(&ctx->lock, f);
+	bool must_wait = uffd_page_missing(mm, addr & PAGE_MASK);
+	mmap_read_unlock(mm);
+
+	struct wait_queue_entry we;
+	bool woke_readers = false;
+	for (;;) {
+		prepare_to_wait(&ctx->fault_wqh, &we);
+		if (READ_ONCE(uwq.waken) || !must_wait || READ_ONCE(ctx->released))
+			break;
+		/*
+		 * A user access retries after the signal's handler; a kernel access (a syscall's
+		 * copy) waits on unless the signal is fatal, then fails with EFAULT.
+		 */
+		if (user ? signal_pending_current() : fatal_signal_pending_current()) {
+			if (!user)
+				ret = FAULT_SIGBUS;
+			break;
+		}
+		if (!woke_readers) {
+			wake_up(&ctx->fd_wqh); /* POLLIN: a fault to read */
+			woke_readers = true;
+		}
+		schedule();
+	}
+	finish_wait(&ctx->fault_wqh, &we);
+	f = spin_lock_irqsave(&ctx->lock);
+	if (!uwq.waken)
+		uffd_unlink(ctx, &uwq);
+	spin_unlock_irqrestore(&ctx->lock, f);
+	userfaultfd_ctx_put(ctx);
+	return ret;
+out:
+	mmap_read_unlock(mm);
+	return ret;
+}
+
+/* The registered VMA that holds all of [start, start+len) (Linux's find_dst_vma), or NULL. */
+static struct vm_area_struct *find_dst_vma(struct mm_struct *mm, u64 start, u64 len)
+{
+	struct vm_area_struct *v = find_vma(mm, start);
+
+	if (!v || start < v->vm_start || start + len > v->vm_end || !v->vm_userfaultfd_ctx)
+		return NULL;
+	return v;
+}
+
+/*
+ * Fills [dst, dst+len) of mm page by page with copies of src (or with the zero page when src is
+ * 0 and zero is set), where no page is yet (Linux's __mcopy_atomic and mfill_zeropage): the bytes
+ * filled, or the error met first (ENOENT: not one registered VMA; EEXIST: a page is there;
+ * EFAULT: src unreadable; EINTR: a fatal signal; EAGAIN ... ).
+ */
+static long mfill(struct mm_struct *mm, u64 dst, u64 src, u64 len, bool zero)
+{
+	long copied = 0, err = 0;
+
+	while ((u64)copied < len) {
+		struct page *pg = NULL;
+		if (!zero) {
+			pg = alloc_page(GFP_KERNEL);
+			if (!pg) {
+				err = -ENOMEM;
+				break;
+			}
+		}
+		mmap_read_lock(mm);
+		struct vm_area_struct *v = find_dst_vma(mm, dst, len);
+		err = -ENOENT;
+		if (!v)
+			goto unlock;
+		err = -ENOMEM;
+		if (anon_vma_prepare(v))
+			goto unlock;
+		u64 va = dst + (u64)copied;
+		err = -EEXIST;
+		if (!uffd_page_missing(mm, va))
+			goto unlock;
+		if (pg) {
+			/* The source is read without the lock: it may fault (and even wait). */
+			mmap_read_unlock(mm);
+			if (copy_from_user(page_address(pg), (const void __user *)(src + (u64)copied),
+					   PAGE_SIZE)) {
+				err = -EFAULT;
+				put_page(pg);
+				break;
+			}
+			mmap_read_lock(mm);
+			v = find_dst_vma(mm, dst, len);
+			err = -ENOENT;
+			if (!v)
+				goto unlock;
+		}
+		u64 prot = vm_get_page_prot(v->vm_flags);
+		pte_t pte = pg ? page_to_phys(pg) | prot
+			       : page_to_phys(zero_page) | (prot & ~(u64)_PAGE_WRITE_BITS);
+		err = install_pte(mm, va, pte);
+		if (err == -EAGAIN)
+			err = -EEXIST;
+		if (!err)
+			pg = NULL;
+unlock:
+		mmap_read_unlock(mm);
+		if (pg)
+			put_page(pg);
+		if (err)
+			break;
+		copied += PAGE_SIZE;
+		if (fatal_signal_pending_current()) {
+			err = -EINTR;
+			break;
+		}
+	}
+	return copied ? copied : err;
+}
+
+/* The checks and write-back COPY and ZEROPAGE share: *field gets the bytes done or -errno. */
+static long mfill_ioctl(struct userfaultfd_ctx *ctx, u64 dst, u64 src, u64 len, bool zero,
+			bool dontwake, s64 __user *field)
+{
+	long ret;
+
+	if (!mmget_not_zero(ctx->mm))
+		return -ESRCH;
+	ret = mfill(ctx->mm, dst, src, len, zero);
+	mmput(ctx->mm);
+	if (put_user_u64((u64)ret, (u64 __user *)field))
+		return -EFAULT;
+	if (ret < 0)
+		return ret;
+	if (!dontwake)
+		wake_userfault(ctx, dst, (u64)ret);
+	return (u64)ret == len ? 0 : -EAGAIN;
+}
+
+long userfaultfd_copy(struct userfaultfd_ctx *ctx, unsigned long arg)
+{
+	struct {
+		u64 dst, src, len, mode;
+		s64 copy;
+	} c;
+
+	if (copy_from_user(&c, (void __user *)arg, sizeof(c) - sizeof(s64)))
+		return -EFAULT;
+	long ret = uffd_validate_range(c.dst, c.len);
+	if (ret)
+		return ret;
+	if (c.src + c.len <= c.src)
+		return -EINVAL;
+	if (c.mode & ~(UFFDIO_COPY_MODE_DONTWAKE | UFFDIO_COPY_MODE_WP))
+		return -EINVAL;
+	if (c.mode & UFFDIO_COPY_MODE_WP) {
+		/* No VMA is registered for WP here: Linux's check once the VMA is found. */
+		ret = -EINVAL;
+		if (!mmget_not_zero(ctx->mm))
+			return -ESRCH;
+		mmap_read_lock(ctx->mm);
+		if (!find_dst_vma(ctx->mm, c.dst, c.len))
+			ret = -ENOENT;
+		mmap_read_unlock(ctx->mm);
+		mmput(ctx->mm);
+		if (put_user_u64((u64)ret, (u64 __user *)arg + 4))
+			return -EFAULT;
+		return ret;
+	}
+	return mfill_ioctl(ctx, c.dst, c.src, c.len, false, c.mode & UFFDIO_COPY_MODE_DONTWAKE,
+			   (s64 __user *)((u64 __user *)arg + 4));
+}
+
+long userfaultfd_zeropage(struct userfaultfd_ctx *ctx, unsigned long arg)
+{
+	struct {
+		struct uffdio_range range;
+		u64 mode;
+		s64 zeropage;
+	} z;
+
+	if (copy_from_user(&z, (void __user *)arg, sizeof(z) - sizeof(s64)))
+		return -EFAULT;
+	long ret = uffd_validate_range(z.range.start, z.range.len);
+	if (ret)
+		return ret;
+	if (z.mode & ~UFFDIO_ZEROPAGE_MODE_DONTWAKE)
+		return -EINVAL;
+	return mfill_ioctl(ctx, z.range.start, 0, z.range.len, true,
+			   z.mode & UFFDIO_ZEROPAGE_MODE_DONTWAKE,
+			   (s64 __user *)((u64 __user *)arg + 3));
+}
+
+long userfaultfd_wake(struct userfaultfd_ctx *ctx, unsigned long arg)
+{
+	struct uffdio_range r;
+
+	if (copy_from_user(&r, (void __user *)arg, sizeof(r)))
+		return -EFAULT;
+	long ret = uffd_validate_range(r.start, r.len);
+	if (ret)
+		return ret;
+	wake_userfault(ctx, r.start, r.len);
+	return 0;
+}
