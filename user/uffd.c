@@ -280,7 +280,6 @@ static void basics(void)
 	show_vmas("unregistered", p, 4 * PG);
 	show("unregister unaligned", unreg((int)fd, p + 1, PG));
 	show("unregister a hole", unreg((int)fd, p + 8 * PG, PG));
-	show("register MODE_WP", reg((int)fd, p, PG, MODE_WP, NULL));
 	show("register PROT_NONE", (mprotect(p, PG, PROT_NONE), reg((int)fd, p, PG, MODE_MISSING, NULL)));
 	show_vmas("PROT_NONE registered", p, 4 * PG);
 	show("close second uffd", close((int)fd2));
