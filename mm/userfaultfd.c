@@ -125,9 +125,9 @@ static int uffd_apply_range(struct mm_struct *mm, u64 start, u64 end, struct use
 		u64 vma_end = end < vma->vm_end ? end : vma->vm_end;
 		if (!ctx && (vma->vm_flags & VM_UFFD_MISSING))
 			wake_userfault(vma->vm_userfaultfd_ctx, start, vma_end - start);
-		struct vm_area_struct *merged = vma_merge(mm, prev, start, vma_end, new_flags,
-							  vma->anon_vma, vma->vm_file,
-							  vma->vm_pgoff, ctx);
+		struct vm_area_struct *merged =
+			vma_merge(mm, prev, start, vma_end, new_flags, vma->anon_vma, vma->vm_file,
+				  vma->vm_pgoff, ctx);
 		if (merged) {
 			vma = merged;
 		} else {
@@ -139,7 +139,7 @@ static int uffd_apply_range(struct mm_struct *mm, u64 start, u64 end, struct use
 		}
 		vma->vm_flags = new_flags;
 		vma->vm_userfaultfd_ctx = ctx;
-skip:
+	skip:
 		prev = vma;
 		start = vma->vm_end;
 		vma = vma->vm_next;
@@ -199,7 +199,7 @@ out_unlock:
 	mm_debug_check(mm, "UFFDIO_REGISTER");
 	mmap_write_unlock(mm);
 	mmput(mm);
-	if (!ret && put_user_u64(UFFD_API_RANGE_IOCTLS, &((struct uffdio_range __user *)arg)[1].len))
+	if (!ret && put_user_u64(UFFD_API_RANGE_IOCTLS, (u64 __user *)arg + 3))
 		ret = -EFAULT; /* ioctls: the fourth u64 */
 	return ret;
 }
@@ -277,8 +277,7 @@ static struct userfaultfd_wait_queue *find_userfault(struct userfaultfd_ctx *ctx
  * One message: the oldest unread fault (marked read: it keeps waiting for its page), waiting
  * for one unless no_wait (EAGAIN) or a signal comes (ERESTARTSYS).
  */
-static ssize_t userfaultfd_ctx_read(struct userfaultfd_ctx *ctx, bool no_wait,
-				    struct uffd_msg *msg)
+static ssize_t userfaultfd_ctx_read(struct userfaultfd_ctx *ctx, bool no_wait, struct uffd_msg *msg)
 {
 	struct wait_queue_entry we;
 	ssize_t ret = 0;

@@ -43,7 +43,8 @@
 #define UFFD_API_IOCTLS \
 	((1ULL << _UFFDIO_REGISTER) | (1ULL << _UFFDIO_UNREGISTER) | (1ULL << _UFFDIO_API))
 /* What a range registered for missing faults offers (Linux's mask without WP and CONTINUE). */
-#define UFFD_API_RANGE_IOCTLS ((1ULL << _UFFDIO_WAKE) | (1ULL << _UFFDIO_COPY) | (1ULL << _UFFDIO_ZEROPAGE))
+#define UFFD_API_RANGE_IOCTLS \
+	((1ULL << _UFFDIO_WAKE) | (1ULL << _UFFDIO_COPY) | (1ULL << _UFFDIO_ZEROPAGE))
 
 /* _IOWR(0xAA, nr, size) and _IOR(0xAA, nr, size) */
 #define UFFDIO_IOC(dir, nr, size) (((dir) << 30) | ((u32)(size) << 16) | (0xAAU << 8) | (nr))

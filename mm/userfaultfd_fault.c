@@ -171,8 +171,8 @@ static long mfill(struct mm_struct *mm, u64 dst, u64 src, u64 len, bool zero)
 		if (pg) {
 			/* The source is read without the lock: it may fault (and even wait). */
 			mmap_read_unlock(mm);
-			if (copy_from_user(page_address(pg), (const void __user *)(src + (u64)copied),
-					   PAGE_SIZE)) {
+			if (copy_from_user(page_address(pg),
+					   (const void __user *)(src + (u64)copied), PAGE_SIZE)) {
 				err = -EFAULT;
 				put_page(pg);
 				break;
@@ -191,7 +191,7 @@ static long mfill(struct mm_struct *mm, u64 dst, u64 src, u64 len, bool zero)
 			err = -EEXIST;
 		if (!err)
 			pg = NULL;
-unlock:
+	unlock:
 		mmap_read_unlock(mm);
 		if (pg)
 			put_page(pg);
