@@ -168,6 +168,8 @@ struct signal_struct {
 /* signal_struct's flags besides SIGNAL_UNKILLABLE (kernel/signal.h); Linux's values. */
 #define SIGNAL_GROUP_EXIT 0x00000004
 
+struct userfaultfd_event;
+
 struct task_struct {
 	u64 thread_sp; /* kernel RSP saved by switch_to (first: used by assembly) */
 	int pid;
@@ -214,6 +216,8 @@ struct task_struct {
 	 * fails the access (EFAULT) instead of waiting for its handler.
 	 */
 	int pagefault_disabled;
+	/* userfaultfd events this task's call prepared, sent when it is done (mm/userfaultfd.h) */
+	struct userfaultfd_event *uffd_events;
 	/*
 	 * Which allocation of its pid this is (kernel/fork.c, unique since boot): /proc's inodes
 	 * keep it beside the pid, as Linux's keep a struct pid, so a pid reused after a wrap does

@@ -295,6 +295,9 @@ void do_syscall(struct pt_regs *regs)
 					 regs->r9);
 		if ((unr != __NR_execve && unr != __NR_execveat) || ret != 0)
 			regs->rax = (u64)ret;
+		/* userfaultfd events the call caused, with its locks let go (mm/userfaultfd.h) */
+		if (unlikely(current->uffd_events))
+			userfaultfd_events_complete();
 	} else if (nr != -1) {
 		log_unknown(regs->error_code);
 	}

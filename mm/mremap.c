@@ -11,6 +11,7 @@
 #include "mm/mm.h"
 #include "mm/mlock.h"
 #include "mm/vma.h"
+#include "mm/userfaultfd.h"
 #include "mm/overcommit.h"
 #include "mm/internal.h"
 #include "fs/vfs.h"
@@ -131,22 +132,20 @@ static long move_vma(struct mm_struct *mm, struct vm_area_struct *vma, u64 old_a
 			vm_unacct_memory(to_account);
 		return -ENOMEM;
 	}
-	/*
-	 * The new place is not registered with the userfaultfd (no UFFD_FEATURE_EVENT_REMAP here:
-	 * Linux's mremap_userfaultfd_prep); with MREMAP_DONTUNMAP the old range stays registered,
-	 * now without pages, so its next access is a userfault.
-	 */
-	if (new_vma->vm_userfaultfd_ctx) {
-		new_vma->vm_userfaultfd_ctx = NULL;
-		new_vma->vm_flags &= ~VM_UFFD_MISSING;
-		mm->split_left_behind = true; /* Linux merges nothing here either */
-	}
 	if (move_page_range(mm, old_addr, new_addr, old_len)) {
 		/* The pages went back; unmap the new range instead of the old one. */
 		vma = new_vma;
 		old_addr = new_addr;
 		old_len = new_len;
 		new_addr = (u64)-ENOMEM;
+	} else {
+		/*
+		 * The new place of a userfaultfd-registered range stays registered only with
+		 * UFFD_FEATURE_EVENT_REMAP, whose REMAP event goes out when the call is done
+		 * (Linux's mremap_userfaultfd_prep); with MREMAP_DONTUNMAP the old range stays
+		 * registered, now without pages, so its next access is a userfault.
+		 */
+		userfaultfd_remap_prep(new_vma, old_addr, new_addr, old_len);
 	}
 	if ((vm_flags & VM_ACCOUNT) && !(flags & MREMAP_DONTUNMAP)) {
 		/* The pieces of the old VMA that stay keep their charge: hide it from the split. */

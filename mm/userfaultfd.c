@@ -293,6 +293,10 @@ static ssize_t userfaultfd_ctx_read(struct userfaultfd_ctx *ctx, bool no_wait, s
 		spin_unlock_irqrestore(&ctx->lock, f);
 		if (w)
 			break;
+		ret = userfaultfd_event_read(ctx, msg);
+		if (ret != -EAGAIN)
+			break; /* an event taken (0), or its fd could not be made */
+		ret = 0;
 		if (no_wait) {
 			ret = -EAGAIN;
 			break;
@@ -346,22 +350,15 @@ static __poll_t userfaultfd_poll(struct file *file, poll_table *wait)
 	if (!uffd_initialized(ctx) || !(file->f_flags & O_NONBLOCK))
 		return POLLERR;
 	u64 f = spin_lock_irqsave(&ctx->lock);
-	__poll_t ret = find_userfault(ctx) ? POLLIN : 0;
+	__poll_t ret = find_userfault(ctx) || ctx->events ? POLLIN : 0;
 	spin_unlock_irqrestore(&ctx->lock, f);
 	return ret;
 }
 
-/*
- * The last close: no fault waits any more (released), every VMA registered with it is
- * unregistered (merging back), then every waiting fault is woken and retried: it finds an
- * ordinary VMA and gets its page.
- */
-static void userfaultfd_release(struct inode *inode, struct file *file)
+void userfaultfd_ctx_release(struct userfaultfd_ctx *ctx)
 {
-	struct userfaultfd_ctx *ctx = file->private_data;
 	struct mm_struct *mm = ctx->mm;
 
-	(void)inode;
 	WRITE_ONCE(ctx->released, true);
 	if (mmget_not_zero(mm)) {
 		mmap_write_lock(mm);
@@ -388,8 +385,20 @@ static void userfaultfd_release(struct inode *inode, struct file *file)
 		mmput(mm);
 	}
 	wake_userfault(ctx, 0, 0);
+	wake_up(&ctx->event_wqh);
 	wake_up(&ctx->fd_wqh);
-	userfaultfd_ctx_put(ctx);
+}
+
+/*
+ * The last close: no fault waits any more (released), every VMA registered with it is
+ * unregistered (merging back), then every waiting fault is woken and retried: it finds an
+ * ordinary VMA and gets its page. The tasks waiting for their events to be read go on.
+ */
+static void userfaultfd_release(struct inode *inode, struct file *file)
+{
+	(void)inode;
+	userfaultfd_ctx_release(file->private_data);
+	userfaultfd_ctx_put(file->private_data);
 }
 
 /* /proc/PID/fdinfo/N (Linux's userfaultfd_show_fdinfo): faults unread and in all, the API. */
@@ -429,27 +438,42 @@ static const struct file_operations userfaultfd_fops = {
 	.show_fdinfo = userfaultfd_show_fdinfo,
 };
 
+struct userfaultfd_ctx *userfaultfd_ctx_alloc(struct mm_struct *mm, unsigned int flags,
+					      unsigned int features)
+{
+	struct userfaultfd_ctx *ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
+
+	if (!ctx)
+		return NULL;
+	ctx->refcount = 1;
+	ctx->flags = flags;
+	ctx->features = features;
+	ctx->mm = mm;
+	ctx->lock = (spinlock_t)SPINLOCK_INIT;
+	init_waitqueue_head(&ctx->fault_wqh);
+	init_waitqueue_head(&ctx->fd_wqh);
+	init_waitqueue_head(&ctx->event_wqh);
+	mmgrab(mm);
+	return ctx;
+}
+
+int userfaultfd_ctx_getfd(struct userfaultfd_ctx *ctx)
+{
+	return anon_inode_getfd("[userfaultfd]", &userfaultfd_fops, ctx,
+				O_RDONLY | (ctx->flags & UFFD_SHARED_FCNTL_FLAGS));
+}
+
 /* A new uffd of the current address space (Linux's new_userfaultfd). */
 static long new_userfaultfd(int flags)
 {
 	if (flags & ~(UFFD_SHARED_FCNTL_FLAGS | UFFD_USER_MODE_ONLY))
 		return -EINVAL;
-	struct userfaultfd_ctx *ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
+	struct userfaultfd_ctx *ctx = userfaultfd_ctx_alloc(current->mm, (unsigned int)flags, 0);
 	if (!ctx)
 		return -ENOMEM;
-	ctx->refcount = 1;
-	ctx->flags = (unsigned int)flags;
-	ctx->mm = current->mm;
-	ctx->lock = (spinlock_t)SPINLOCK_INIT;
-	init_waitqueue_head(&ctx->fault_wqh);
-	init_waitqueue_head(&ctx->fd_wqh);
-	mmgrab(ctx->mm);
-	int fd = anon_inode_getfd("[userfaultfd]", &userfaultfd_fops, ctx,
-				  O_RDONLY | ((u32)flags & UFFD_SHARED_FCNTL_FLAGS));
-	if (fd < 0) {
-		mmdrop(ctx->mm);
-		kfree(ctx);
-	}
+	int fd = userfaultfd_ctx_getfd(ctx);
+	if (fd < 0)
+		userfaultfd_ctx_put(ctx);
 	return fd;
 }
 

@@ -19,16 +19,25 @@
 #define UFFD_API 0xAAULL
 #define UFFD_USER_MODE_ONLY 1
 #define UFFD_EVENT_PAGEFAULT 0x12
+#define UFFD_EVENT_FORK 0x13
+#define UFFD_EVENT_REMAP 0x14
+#define UFFD_EVENT_REMOVE 0x15
+#define UFFD_EVENT_UNMAP 0x16
 #define UFFD_PAGEFAULT_FLAG_WRITE (1ULL << 0)
 
 #define UFFD_FEATURE_PAGEFAULT_FLAG_WP (1U << 0)
 #define UFFD_FEATURE_EVENT_FORK (1U << 1)
+#define UFFD_FEATURE_EVENT_REMAP (1U << 2)
+#define UFFD_FEATURE_EVENT_REMOVE (1U << 3)
+#define UFFD_FEATURE_EVENT_UNMAP (1U << 6)
 #define UFFD_FEATURE_SIGBUS (1U << 7)
 #define UFFD_FEATURE_THREAD_ID (1U << 8)
 #define UFFD_FEATURE_EXACT_ADDRESS (1U << 11)
 /* What Warden offers: missing-page faults of private anonymous memory, with these options. */
-#define UFFD_API_FEATURES \
-	(UFFD_FEATURE_SIGBUS | UFFD_FEATURE_THREAD_ID | UFFD_FEATURE_EXACT_ADDRESS)
+#define UFFD_API_FEATURES                                                                 \
+	(UFFD_FEATURE_EVENT_FORK | UFFD_FEATURE_EVENT_REMAP | UFFD_FEATURE_EVENT_REMOVE | \
+	 UFFD_FEATURE_EVENT_UNMAP | UFFD_FEATURE_SIGBUS | UFFD_FEATURE_THREAD_ID |        \
+	 UFFD_FEATURE_EXACT_ADDRESS)
 /* Set in ctx->features by the first UFFDIO_API (Linux's UFFD_FEATURE_INITIALIZED). */
 #define UFFD_FEATURE_INITIALIZED (1U << 31)
 
@@ -62,16 +71,17 @@
 #define UFFDIO_COPY_MODE_WP (1ULL << 1)
 #define UFFDIO_ZEROPAGE_MODE_DONTWAKE (1ULL << 0)
 
-/* One message read(2) returns: 32 bytes, the page fault's variant of Linux's union. */
+/*
+ * One message read(2) returns: 32 bytes, Linux's union as three words. A page fault: arg[0] the
+ * flags, arg[1] the address, arg[2]'s low half the thread id. FORK: arg[0]'s low half the new
+ * uffd. REMAP: from, to, len. REMOVE and UNMAP: start, end.
+ */
 struct uffd_msg {
 	u8 event;
 	u8 reserved1;
 	u16 reserved2;
 	u32 reserved3;
-	u64 flags;
-	u64 address;
-	u32 ptid; /* with UFFD_FEATURE_THREAD_ID */
-	u32 pad;
+	u64 arg[3];
 };
 
 struct uffdio_range {
@@ -96,6 +106,21 @@ struct userfaultfd_wait_queue {
  * One userfaultfd (Linux's userfaultfd_ctx). refcount: the file, plus one per fault waiting on
  * it (a fault may outlive the file's release). The mm is grabbed (mmgrab), not used.
  */
+/*
+ * A non-cooperative event (Linux's userfaultfd_wait_queue of an event): prepared, kmalloc'd, by
+ * the operation that causes it under mmap_lock for writing (it holds a reference on ctx and
+ * raises ctx->mmap_changing), kept on the task's list (task_struct.uffd_events) until the
+ * operation has let go of its locks, then queued on ctx->events; the task waits (killably)
+ * until read(2) has taken it (done) or the uffd is released, then frees it.
+ */
+struct userfaultfd_event {
+	struct uffd_msg msg;
+	struct userfaultfd_ctx *ctx;
+	struct userfaultfd_ctx *fork_ctx; /* FORK: the child's uffd, made an fd by read(2) */
+	struct userfaultfd_event *next;
+	bool done; /* read(2) took it */
+};
+
 struct userfaultfd_ctx {
 	int refcount; /* under the kernel lock, as every file's count */
 	unsigned int flags; /* O_CLOEXEC, O_NONBLOCK, UFFD_USER_MODE_ONLY as created */
@@ -111,6 +136,11 @@ struct userfaultfd_ctx {
 	struct userfaultfd_wait_queue *faults; /* oldest first */
 	struct wait_queue_head fault_wqh; /* the faulting threads sleep here */
 	struct wait_queue_head fd_wqh; /* readers and pollers */
+	struct userfaultfd_event *events; /* queued events, oldest first (under lock) */
+	struct wait_queue_head event_wqh; /* the tasks waiting for their events to be read */
+	/* Events prepared and not yet read: COPY and ZEROPAGE say EAGAIN meanwhile (under the
+	 * kernel lock, as Linux's atomic mmap_changing) */
+	int mmap_changing;
 };
 
 /* __handle_mm_fault's answer for a missing page of a VM_UFFD_MISSING VMA. */
@@ -140,6 +170,36 @@ int uffd_validate_range(u64 start, u64 len);
 
 void userfaultfd_ctx_get(struct userfaultfd_ctx *ctx);
 void userfaultfd_ctx_put(struct userfaultfd_ctx *ctx);
+
+/* A new context for mm (the uffd's file, or a forked child's), refcount 1; NULL without memory. */
+struct userfaultfd_ctx *userfaultfd_ctx_alloc(struct mm_struct *mm, unsigned int flags,
+					      unsigned int features);
+
+/* Makes an fd of ctx (whose reference it takes over), as userfaultfd(2) does. */
+int userfaultfd_ctx_getfd(struct userfaultfd_ctx *ctx);
+
+/*
+ * What the release does, without dropping the file's reference: no fault waits any more, every
+ * VMA of ctx's mm registered with it is unregistered, the waiting faults and events are woken.
+ */
+void userfaultfd_ctx_release(struct userfaultfd_ctx *ctx);
+
+/*
+ * The events (mm/userfaultfd_event.c). The _prep functions run under mmap_lock for writing and
+ * put an event on the current task's list (0, or -ENOMEM); userfaultfd_events_complete sends
+ * them and waits for each to be read, with no lock held: at the end of the syscall (do_syscall)
+ * and, for fork, before the child first runs.
+ */
+int userfaultfd_unmap_prep(struct mm_struct *mm, u64 start, u64 end);
+/* (Never fails: without memory for the event, the REMAP is not reported.) */
+void userfaultfd_remap_prep(struct vm_area_struct *new_vma, u64 from, u64 to, u64 len);
+int dup_userfaultfd(struct vm_area_struct *child_vma, struct mm_struct *child_mm);
+int userfaultfd_remove_prep(struct mm_struct *mm, u64 start, u64 end, int behavior);
+void userfaultfd_events_complete(void);
+
+/* read(2)'s side: the oldest queued event, taken (its FORK fd made) into *msg; 0, -EAGAIN when
+ * none, or the fd's error. Under the kernel lock; called with no ctx->lock held. */
+int userfaultfd_event_read(struct userfaultfd_ctx *ctx, struct uffd_msg *msg);
 
 /* /proc/sys/vm/unprivileged_userfaultfd. */
 int userfaultfd_sysctl_init(void);

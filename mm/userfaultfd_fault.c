@@ -37,7 +37,7 @@ void wake_userfault(struct userfaultfd_ctx *ctx, u64 start, u64 len)
 
 	for (struct userfaultfd_wait_queue **pp = &ctx->faults; *pp;) {
 		struct userfaultfd_wait_queue *w = *pp;
-		u64 a = w->msg.address;
+		u64 a = w->msg.arg[1];
 		if (len && (a < start || a - start >= len)) {
 			pp = &w->next;
 			continue;
@@ -78,11 +78,11 @@ int handle_userfault(struct mm_struct *mm, struct vm_area_struct *v, u64 addr, u
 		.msg = { .event = UFFD_EVENT_PAGEFAULT },
 		.task = current,
 	};
-	uwq.msg.address = ctx->features & UFFD_FEATURE_EXACT_ADDRESS ? addr : addr & PAGE_MASK;
+	uwq.msg.arg[1] = ctx->features & UFFD_FEATURE_EXACT_ADDRESS ? addr : addr & PAGE_MASK;
 	if (error_code & X86_PF_WRITE)
-		uwq.msg.flags = UFFD_PAGEFAULT_FLAG_WRITE;
+		uwq.msg.arg[0] = UFFD_PAGEFAULT_FLAG_WRITE;
 	if (ctx->features & UFFD_FEATURE_THREAD_ID)
-		uwq.msg.ptid = (u32)current->pid;
+		uwq.msg.arg[2] = (u32)current->pid;
 	userfaultfd_ctx_get(ctx); /* before the lock goes: the uffd may be closed meanwhile */
 
 	u64 f = spin_lock_irqsave(&ctx->lock);
@@ -141,10 +141,11 @@ static struct vm_area_struct *find_dst_vma(struct mm_struct *mm, u64 start, u64 
  * Fills [dst, dst+len) of mm page by page with copies of src (or with the zero page when src is
  * 0 and zero is set), where no page is yet (Linux's __mcopy_atomic and mfill_zeropage): the bytes
  * filled, or the error met first (ENOENT: not one registered VMA; EEXIST: a page is there;
- * EFAULT: src unreadable; EINTR: a fatal signal; EAGAIN ... ).
+ * EFAULT: src unreadable; EINTR: a fatal signal; EAGAIN: an event is being reported).
  */
-static long mfill(struct mm_struct *mm, u64 dst, u64 src, u64 len, bool zero)
+static long mfill(struct userfaultfd_ctx *ctx, u64 dst, u64 src, u64 len, bool zero)
 {
+	struct mm_struct *mm = ctx->mm;
 	long copied = 0, err = 0;
 
 	while ((u64)copied < len) {
@@ -157,6 +158,9 @@ static long mfill(struct mm_struct *mm, u64 dst, u64 src, u64 len, bool zero)
 			}
 		}
 		mmap_read_lock(mm);
+		err = -EAGAIN; /* an event is being reported: the mappings are changing */
+		if (READ_ONCE(ctx->mmap_changing))
+			goto unlock;
 		struct vm_area_struct *v = find_dst_vma(mm, dst, len);
 		err = -ENOENT;
 		if (!v)
@@ -178,6 +182,9 @@ static long mfill(struct mm_struct *mm, u64 dst, u64 src, u64 len, bool zero)
 				break;
 			}
 			mmap_read_lock(mm);
+			err = -EAGAIN;
+			if (READ_ONCE(ctx->mmap_changing))
+				goto unlock;
 			v = find_dst_vma(mm, dst, len);
 			err = -ENOENT;
 			if (!v)
@@ -214,7 +221,7 @@ static long mfill_ioctl(struct userfaultfd_ctx *ctx, u64 dst, u64 src, u64 len, 
 
 	if (!mmget_not_zero(ctx->mm))
 		return -ESRCH;
-	ret = mfill(ctx->mm, dst, src, len, zero);
+	ret = mfill(ctx, dst, src, len, zero);
 	mmput(ctx->mm);
 	if (put_user_u64((u64)ret, (u64 __user *)field))
 		return -EFAULT;
@@ -232,6 +239,8 @@ long userfaultfd_copy(struct userfaultfd_ctx *ctx, unsigned long arg)
 		s64 copy;
 	} c;
 
+	if (READ_ONCE(ctx->mmap_changing))
+		return -EAGAIN;
 	if (copy_from_user(&c, (void __user *)arg, sizeof(c) - sizeof(s64)))
 		return -EFAULT;
 	long ret = uffd_validate_range(c.dst, c.len);
@@ -267,6 +276,8 @@ long userfaultfd_zeropage(struct userfaultfd_ctx *ctx, unsigned long arg)
 		s64 zeropage;
 	} z;
 
+	if (READ_ONCE(ctx->mmap_changing))
+		return -EAGAIN;
 	if (copy_from_user(&z, (void __user *)arg, sizeof(z) - sizeof(s64)))
 		return -EFAULT;
 	long ret = uffd_validate_range(z.range.start, z.range.len);
