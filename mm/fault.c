@@ -214,8 +214,12 @@ static int __handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code, int
 	if (e && level == PG_LEVEL_4K && pte_has_frame(*e)) {
 		/* A write to a read-only PTE: the VMA is writable (access_error), or the access is
 		 * forced. */
-		if ((error_code & X86_PF_WRITE) && !(*e & _PAGE_RW))
+		if ((error_code & X86_PF_WRITE) && !(*e & _PAGE_RW)) {
+			/* Write-protected by its userfaultfd: the handler decides. */
+			if ((v->vm_flags & VM_UFFD_WP) && (*e & _PAGE_UFFD_WP))
+				return FAULT_UFFD_WP;
 			return do_wp_page(mm, v, va, e);
+		}
 		return 0; /* already filled in (a spurious fault) */
 	}
 	if (beyond_eof(v, va))
@@ -265,7 +269,7 @@ int handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code, int *pkey)
 {
 	for (;;) {
 		int r = __handle_mm_fault(mm, addr, error_code, pkey);
-		if (r == FAULT_UFFD)
+		if (r == FAULT_UFFD || r == FAULT_UFFD_WP)
 			return FAULT_SIGBUS; /* it cannot let go of the lock to wait (no retry) */
 		if (r != -ENOMEM || !__alloc_pages_may_oom(false))
 			return r;
@@ -285,9 +289,10 @@ int do_user_addr_fault(struct mm_struct *mm, u64 addr, u64 error_code, int *pkey
 	for (;;) {
 		mmap_read_lock(mm);
 		int r = __handle_mm_fault(mm, addr, error_code, pkey);
-		if (r == FAULT_UFFD) {
+		if (r == FAULT_UFFD || r == FAULT_UFFD_WP) {
 			/* Waits with the lock let go; the access is retried (or SIGBUS). */
-			r = handle_userfault(mm, find_vma(mm, addr), addr, error_code);
+			r = handle_userfault(mm, find_vma(mm, addr), addr, error_code,
+					     r == FAULT_UFFD ? VM_UFFD_MISSING : VM_UFFD_WP);
 			return r == FAULT_UFFD_RETRY ? 0 : r;
 		}
 		mmap_read_unlock(mm);

@@ -26,9 +26,6 @@
 #ifndef VM_PFNMAP
 #define VM_PFNMAP 0x00000400UL
 #endif
-#ifndef VM_UFFD_WP
-#define VM_UFFD_WP 0x00001000UL
-#endif
 #ifndef VM_LOCKED
 #define VM_LOCKED 0x00002000UL
 #endif

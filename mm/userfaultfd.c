@@ -117,14 +117,18 @@ static int uffd_apply_range(struct mm_struct *mm, u64 start, u64 end, struct use
 	if (vma->vm_start < start)
 		prev = vma;
 	while (vma && vma->vm_start < end) {
-		u64 new_flags = (vma->vm_flags & ~VM_UFFD_MISSING) | new_uffd;
-		if (vma->vm_userfaultfd_ctx == ctx && vma->vm_flags == new_flags)
-			goto skip; /* nothing to do */
+		u64 new_flags = (vma->vm_flags & ~VM_UFFD_FLAGS) | new_uffd;
+		/* Nothing to do: registered with ctx in these modes (or more), or not at all. */
+		if (vma->vm_userfaultfd_ctx == ctx && (vma->vm_flags & new_uffd) == new_uffd &&
+		    (ctx || !(vma->vm_flags & VM_UFFD_FLAGS)))
+			goto skip;
 		if (vma->vm_start > start)
 			start = vma->vm_start;
 		u64 vma_end = end < vma->vm_end ? end : vma->vm_end;
 		if (!ctx && (vma->vm_flags & VM_UFFD_MISSING))
 			wake_userfault(vma->vm_userfaultfd_ctx, start, vma_end - start);
+		if (!ctx && (vma->vm_flags & VM_UFFD_WP))
+			uffd_wp_range(mm, vma, start, vma_end, false); /* the PTEs lose the mark */
 		struct vm_area_struct *merged =
 			vma_merge(mm, prev, start, vma_end, new_flags, vma->anon_vma, vma->vm_file,
 				  vma->vm_pgoff, ctx);
@@ -150,7 +154,7 @@ static int uffd_apply_range(struct mm_struct *mm, u64 start, u64 end, struct use
 /*
  * UFFDIO_REGISTER: [start, start+len) must hold at least one VMA, every VMA in it private
  * anonymous memory (EINVAL), writable in principle (VM_MAYWRITE, else EPERM) and registered
- * with no other uffd (EBUSY). Only MODE_MISSING is supported (WP and MINOR: EINVAL). The ioctls
+ * with no other uffd (EBUSY). Modes MISSING and WP (MINOR, for shmem only: EINVAL). The ioctls
  * the range offers are written back.
  */
 static long userfaultfd_register(struct userfaultfd_ctx *ctx, unsigned long arg)
@@ -167,8 +171,10 @@ static long userfaultfd_register(struct userfaultfd_ctx *ctx, unsigned long arg)
 	if (!r.mode || (r.mode & ~(UFFDIO_REGISTER_MODE_MISSING | UFFDIO_REGISTER_MODE_WP |
 				   UFFDIO_REGISTER_MODE_MINOR)))
 		return -EINVAL;
-	if (r.mode & (UFFDIO_REGISTER_MODE_WP | UFFDIO_REGISTER_MODE_MINOR))
-		return -EINVAL; /* not implemented: as a kernel built without them */
+	if (r.mode & UFFDIO_REGISTER_MODE_MINOR)
+		return -EINVAL; /* not implemented (shmem only): as a kernel built without it */
+	u64 vm_flags = (r.mode & UFFDIO_REGISTER_MODE_MISSING ? VM_UFFD_MISSING : 0) |
+		       (r.mode & UFFDIO_REGISTER_MODE_WP ? VM_UFFD_WP : 0);
 	ret = uffd_validate_range(r.range.start, r.range.len);
 	if (ret)
 		return ret;
@@ -194,12 +200,14 @@ static long userfaultfd_register(struct userfaultfd_ctx *ctx, unsigned long arg)
 		if (cur->vm_userfaultfd_ctx && cur->vm_userfaultfd_ctx != ctx)
 			goto out_unlock;
 	}
-	ret = uffd_apply_range(mm, start, end, ctx, VM_UFFD_MISSING);
+	ret = uffd_apply_range(mm, start, end, ctx, vm_flags);
 out_unlock:
 	mm_debug_check(mm, "UFFDIO_REGISTER");
 	mmap_write_unlock(mm);
 	mmput(mm);
-	if (!ret && put_user_u64(UFFD_API_RANGE_IOCTLS, (u64 __user *)arg + 3))
+	u64 ioctls = UFFD_API_RANGE_IOCTLS |
+		     (r.mode & UFFDIO_REGISTER_MODE_WP ? 1ULL << _UFFDIO_WRITEPROTECT : 0);
+	if (!ret && put_user_u64(ioctls, (u64 __user *)arg + 3))
 		ret = -EFAULT; /* ioctls: the fourth u64 */
 	return ret;
 }
@@ -260,6 +268,8 @@ static long userfaultfd_ioctl(struct file *file, unsigned int cmd, unsigned long
 		return userfaultfd_copy(ctx, arg);
 	case UFFDIO_ZEROPAGE:
 		return userfaultfd_zeropage(ctx, arg);
+	case UFFDIO_WRITEPROTECT:
+		return userfaultfd_writeprotect(ctx, arg);
 	}
 	return -EINVAL;
 }
@@ -369,7 +379,9 @@ void userfaultfd_ctx_release(struct userfaultfd_ctx *ctx)
 				v = v->vm_next;
 				continue;
 			}
-			u64 new_flags = v->vm_flags & ~VM_UFFD_MISSING;
+			u64 new_flags = v->vm_flags & ~VM_UFFD_FLAGS;
+			if (v->vm_flags & VM_UFFD_WP)
+				uffd_wp_range(mm, v, v->vm_start, v->vm_end, false);
 			struct vm_area_struct *merged =
 				vma_merge(mm, prev, v->vm_start, v->vm_end, new_flags, v->anon_vma,
 					  v->vm_file, v->vm_pgoff, NULL);

@@ -24,6 +24,7 @@
 #define UFFD_EVENT_REMOVE 0x15
 #define UFFD_EVENT_UNMAP 0x16
 #define UFFD_PAGEFAULT_FLAG_WRITE (1ULL << 0)
+#define UFFD_PAGEFAULT_FLAG_WP (1ULL << 1)
 
 #define UFFD_FEATURE_PAGEFAULT_FLAG_WP (1U << 0)
 #define UFFD_FEATURE_EVENT_FORK (1U << 1)
@@ -34,10 +35,10 @@
 #define UFFD_FEATURE_THREAD_ID (1U << 8)
 #define UFFD_FEATURE_EXACT_ADDRESS (1U << 11)
 /* What Warden offers: missing-page faults of private anonymous memory, with these options. */
-#define UFFD_API_FEATURES                                                                 \
-	(UFFD_FEATURE_EVENT_FORK | UFFD_FEATURE_EVENT_REMAP | UFFD_FEATURE_EVENT_REMOVE | \
-	 UFFD_FEATURE_EVENT_UNMAP | UFFD_FEATURE_SIGBUS | UFFD_FEATURE_THREAD_ID |        \
-	 UFFD_FEATURE_EXACT_ADDRESS)
+#define UFFD_API_FEATURES                                                                      \
+	(UFFD_FEATURE_PAGEFAULT_FLAG_WP | UFFD_FEATURE_EVENT_FORK | UFFD_FEATURE_EVENT_REMAP | \
+	 UFFD_FEATURE_EVENT_REMOVE | UFFD_FEATURE_EVENT_UNMAP | UFFD_FEATURE_SIGBUS |          \
+	 UFFD_FEATURE_THREAD_ID | UFFD_FEATURE_EXACT_ADDRESS)
 /* Set in ctx->features by the first UFFDIO_API (Linux's UFFD_FEATURE_INITIALIZED). */
 #define UFFD_FEATURE_INITIALIZED (1U << 31)
 
@@ -51,7 +52,7 @@
 #define _UFFDIO_API 0x3F
 #define UFFD_API_IOCTLS \
 	((1ULL << _UFFDIO_REGISTER) | (1ULL << _UFFDIO_UNREGISTER) | (1ULL << _UFFDIO_API))
-/* What a range registered for missing faults offers (Linux's mask without WP and CONTINUE). */
+/* What a registered range offers (WRITEPROTECT only with MODE_WP; no CONTINUE: no MINOR). */
 #define UFFD_API_RANGE_IOCTLS \
 	((1ULL << _UFFDIO_WAKE) | (1ULL << _UFFDIO_COPY) | (1ULL << _UFFDIO_ZEROPAGE))
 
@@ -63,6 +64,7 @@
 #define UFFDIO_WAKE UFFDIO_IOC(2U, _UFFDIO_WAKE, 16)
 #define UFFDIO_COPY UFFDIO_IOC(3U, _UFFDIO_COPY, 40)
 #define UFFDIO_ZEROPAGE UFFDIO_IOC(3U, _UFFDIO_ZEROPAGE, 32)
+#define UFFDIO_WRITEPROTECT UFFDIO_IOC(3U, _UFFDIO_WRITEPROTECT, 24)
 
 #define UFFDIO_REGISTER_MODE_MISSING (1ULL << 0)
 #define UFFDIO_REGISTER_MODE_WP (1ULL << 1)
@@ -70,6 +72,8 @@
 #define UFFDIO_COPY_MODE_DONTWAKE (1ULL << 0)
 #define UFFDIO_COPY_MODE_WP (1ULL << 1)
 #define UFFDIO_ZEROPAGE_MODE_DONTWAKE (1ULL << 0)
+#define UFFDIO_WRITEPROTECT_MODE_WP (1ULL << 0)
+#define UFFDIO_WRITEPROTECT_MODE_DONTWAKE (1ULL << 1)
 
 /*
  * One message read(2) returns: 32 bytes, Linux's union as three words. A page fault: arg[0] the
@@ -145,6 +149,8 @@ struct userfaultfd_ctx {
 
 /* __handle_mm_fault's answer for a missing page of a VM_UFFD_MISSING VMA. */
 #define FAULT_UFFD 0x200
+/* ... and for a write to a page UFFDIO_WRITEPROTECT protected in a VM_UFFD_WP VMA. */
+#define FAULT_UFFD_WP 0x202
 /* handle_userfault's: the thread waited (or need not): retry the access, nothing counted. */
 #define FAULT_UFFD_RETRY 0x201
 
@@ -155,15 +161,24 @@ struct userfaultfd_ctx {
  * a kernel access to a UFFD_USER_MODE_ONLY uffd, a fatal signal in a kernel access, a caller
  * that cannot drop the lock).
  */
-int handle_userfault(struct mm_struct *mm, struct vm_area_struct *v, u64 addr, u64 error_code);
+int handle_userfault(struct mm_struct *mm, struct vm_area_struct *v, u64 addr, u64 error_code,
+		     u64 reason);
+
+/*
+ * Write-protects the present pages of [start, end) of v (enable: read-only with _PAGE_UFFD_WP)
+ * or takes the protection off (writable again where the page is the VMA's own), as Linux's
+ * uffd_wp_range. Under mmap_lock; the TLB is flushed.
+ */
+void uffd_wp_range(struct mm_struct *mm, struct vm_area_struct *v, u64 start, u64 end, bool enable);
 
 /* Wakes the faults of ctx whose address lies in [start, start+len) (len 0: all of them). */
 void wake_userfault(struct userfaultfd_ctx *ctx, u64 start, u64 len);
 
-/* UFFDIO_COPY, UFFDIO_ZEROPAGE and UFFDIO_WAKE (mm/userfaultfd_fault.c). */
+/* UFFDIO_COPY, ZEROPAGE, WAKE and WRITEPROTECT (mm/userfaultfd_fault.c). */
 long userfaultfd_copy(struct userfaultfd_ctx *ctx, unsigned long arg);
 long userfaultfd_zeropage(struct userfaultfd_ctx *ctx, unsigned long arg);
 long userfaultfd_wake(struct userfaultfd_ctx *ctx, unsigned long arg);
+long userfaultfd_writeprotect(struct userfaultfd_ctx *ctx, unsigned long arg);
 
 /* Linux's validate_range: page-aligned, not empty, inside the user address space. */
 int uffd_validate_range(u64 start, u64 len);
@@ -200,6 +215,14 @@ void userfaultfd_events_complete(void);
 /* read(2)'s side: the oldest queued event, taken (its FORK fd made) into *msg; 0, -EAGAIN when
  * none, or the fd's error. Under the kernel lock; called with no ctx->lock held. */
 int userfaultfd_event_read(struct userfaultfd_ctx *ctx, struct uffd_msg *msg);
+
+/* Does a fork keep parent's registration in the child's copy (dup_userfaultfd's test)? */
+static inline bool userfaultfd_fork_keeps(const struct vm_area_struct *parent)
+{
+	const struct userfaultfd_ctx *ctx = parent->vm_userfaultfd_ctx;
+
+	return ctx && (ctx->features & UFFD_FEATURE_EVENT_FORK) && !READ_ONCE(ctx->released);
+}
 
 /* /proc/sys/vm/unprivileged_userfaultfd. */
 int userfaultfd_sysctl_init(void);

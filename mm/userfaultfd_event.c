@@ -78,7 +78,7 @@ void userfaultfd_remap_prep(struct vm_area_struct *new_vma, u64 from, u64 to, u6
 	if (!(ctx->features & UFFD_FEATURE_EVENT_REMAP)) {
 		/* The new place is not registered (Linux's mremap_userfaultfd_prep). */
 		new_vma->vm_userfaultfd_ctx = NULL;
-		new_vma->vm_flags &= ~VM_UFFD_MISSING;
+		new_vma->vm_flags &= ~VM_UFFD_FLAGS;
 		new_vma->vm_mm->split_left_behind = true; /* Linux merges nothing here either */
 		return;
 	}
@@ -96,10 +96,10 @@ int dup_userfaultfd(struct vm_area_struct *child_vma, struct mm_struct *child_mm
 
 	if (!octx)
 		return 0;
-	if (!(octx->features & UFFD_FEATURE_EVENT_FORK) || READ_ONCE(octx->released)) {
+	if (!userfaultfd_fork_keeps(child_vma)) {
 		/* Without EVENT_FORK the child's copy is not registered. */
 		child_vma->vm_userfaultfd_ctx = NULL;
-		child_vma->vm_flags &= ~VM_UFFD_MISSING;
+		child_vma->vm_flags &= ~VM_UFFD_FLAGS; /* its PTEs lose the WP mark (dup_mm) */
 		child_mm->split_left_behind = true; /* Linux does not merge here */
 		return 0;
 	}

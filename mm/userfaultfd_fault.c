@@ -11,9 +11,11 @@
 #include "mm/frame.h"
 #include "mm/internal.h"
 #include "mm/mmap_lock.h"
+#include "mm/pgtable_lock.h"
 #include "mm/uaccess.h"
 #include "mm/vma.h"
 #include "arch/x86_64/pgtable.h"
+#include "arch/x86_64/tlb.h"
 #include "arch/x86_64/traps.h"
 #include "kernel/errno.h"
 #include "kernel/sched.h"
@@ -60,7 +62,54 @@ static bool uffd_page_missing(struct mm_struct *mm, u64 va)
 	return !e || level != PG_LEVEL_4K || !pte_has_frame(READ_ONCE(*e));
 }
 
-int handle_userfault(struct mm_struct *mm, struct vm_area_struct *v, u64 addr, u64 error_code)
+/* Must the fault wait: the page still missing, or for WP still not writable? */
+static bool uffd_must_wait(struct mm_struct *mm, u64 va, u64 reason)
+{
+	int level;
+	pte_t *e = pgtable_walk(mm->pgd, va, PG_LEVEL_4K, false, &level);
+
+	if (!e || level != PG_LEVEL_4K || !pte_has_frame(READ_ONCE(*e)))
+		return true;
+	return (reason & VM_UFFD_WP) && !(READ_ONCE(*e) & _PAGE_RW);
+}
+
+void uffd_wp_range(struct mm_struct *mm, struct vm_area_struct *v, u64 start, u64 end, bool enable)
+{
+	bool changed = false;
+
+	pt_lock(mm);
+	for (u64 va = start, run_end; va < end; va = run_end) {
+		pte_t *e = pgtable_pte_run(mm->pgd, va, end, &run_end);
+		for (; e && va < run_end; va += PAGE_SIZE, e++) {
+			pte_t pte = READ_ONCE(*e);
+			if (!pte_has_frame(pte))
+				continue;
+			changed = true;
+			if (enable) {
+				pte_update(e, ~(u64)_PAGE_RW, _PAGE_UFFD_WP);
+				continue;
+			}
+			/*
+			 * Writable again only where a write would not copy (Linux's
+			 * can_change_pte_writable): the VMA's own page, not the zero page nor
+			 * one shared copy-on-write, and not a soft-dirty-clean one.
+			 */
+			struct page *pg = phys_to_page(pte & PTE_ADDR_MASK);
+			u64 set = 0;
+			if ((v->vm_flags & VM_WRITE) && (pte & _PAGE_PRESENT) &&
+			    !is_zero_page(pg) && pg->refcount == 1 &&
+			    ((v->vm_flags & VM_SOFTDIRTY) || (pte & _PAGE_SOFT_DIRTY)))
+				set = _PAGE_RW | _PAGE_DIRTY;
+			pte_update(e, ~(u64)_PAGE_UFFD_WP, set);
+		}
+	}
+	pt_unlock(mm);
+	if (changed)
+		flush_tlb_mm_range(mm, start, end);
+}
+
+int handle_userfault(struct mm_struct *mm, struct vm_area_struct *v, u64 addr, u64 error_code,
+		     u64 reason)
 {
 	struct userfaultfd_ctx *ctx = v->vm_userfaultfd_ctx;
 	bool user = error_code & X86_PF_USER;
@@ -81,6 +130,8 @@ int handle_userfault(struct mm_struct *mm, struct vm_area_struct *v, u64 addr, u
 	uwq.msg.arg[1] = ctx->features & UFFD_FEATURE_EXACT_ADDRESS ? addr : addr & PAGE_MASK;
 	if (error_code & X86_PF_WRITE)
 		uwq.msg.arg[0] = UFFD_PAGEFAULT_FLAG_WRITE;
+	if (reason & VM_UFFD_WP)
+		uwq.msg.arg[0] |= UFFD_PAGEFAULT_FLAG_WP;
 	if (ctx->features & UFFD_FEATURE_THREAD_ID)
 		uwq.msg.arg[2] = (u32)current->pid;
 	userfaultfd_ctx_get(ctx); /* before the lock goes: the uffd may be closed meanwhile */
@@ -91,7 +142,7 @@ int handle_userfault(struct mm_struct *mm, struct vm_area_struct *v, u64 addr, u
 		tail = &(*tail)->next;
 	*tail = &uwq;
 	spin_unlock_irqrestore(&ctx->lock, f);
-	bool must_wait = uffd_page_missing(mm, addr & PAGE_MASK);
+	bool must_wait = uffd_must_wait(mm, addr & PAGE_MASK, reason);
 	mmap_read_unlock(mm);
 
 	struct wait_queue_entry we;
@@ -143,7 +194,7 @@ static struct vm_area_struct *find_dst_vma(struct mm_struct *mm, u64 start, u64 
  * filled, or the error met first (ENOENT: not one registered VMA; EEXIST: a page is there;
  * EFAULT: src unreadable; EINTR: a fatal signal; EAGAIN: an event is being reported).
  */
-static long mfill(struct userfaultfd_ctx *ctx, u64 dst, u64 src, u64 len, bool zero)
+static long mfill(struct userfaultfd_ctx *ctx, u64 dst, u64 src, u64 len, bool zero, bool wp)
 {
 	struct mm_struct *mm = ctx->mm;
 	long copied = 0, err = 0;
@@ -164,6 +215,9 @@ static long mfill(struct userfaultfd_ctx *ctx, u64 dst, u64 src, u64 len, bool z
 		struct vm_area_struct *v = find_dst_vma(mm, dst, len);
 		err = -ENOENT;
 		if (!v)
+			goto unlock;
+		err = -EINVAL; /* UFFDIO_COPY_MODE_WP in a range not registered for WP */
+		if (wp && !(v->vm_flags & VM_UFFD_WP))
 			goto unlock;
 		err = -ENOMEM;
 		if (anon_vma_prepare(v))
@@ -191,6 +245,8 @@ static long mfill(struct userfaultfd_ctx *ctx, u64 dst, u64 src, u64 len, bool z
 				goto unlock;
 		}
 		u64 prot = vm_get_page_prot(v->vm_flags);
+		if (wp) /* installed write-protected (Linux's mfill_atomic_install_pte) */
+			prot = (prot & ~(u64)_PAGE_RW) | _PAGE_UFFD_WP;
 		pte_t pte = pg ? page_to_phys(pg) | prot
 			       : page_to_phys(zero_page) | (prot & ~(u64)_PAGE_WRITE_BITS);
 		err = install_pte(mm, va, pte);
@@ -214,14 +270,14 @@ static long mfill(struct userfaultfd_ctx *ctx, u64 dst, u64 src, u64 len, bool z
 }
 
 /* The checks and write-back COPY and ZEROPAGE share: *field gets the bytes done or -errno. */
-static long mfill_ioctl(struct userfaultfd_ctx *ctx, u64 dst, u64 src, u64 len, bool zero,
+static long mfill_ioctl(struct userfaultfd_ctx *ctx, u64 dst, u64 src, u64 len, bool zero, bool wp,
 			bool dontwake, s64 __user *field)
 {
 	long ret;
 
 	if (!mmget_not_zero(ctx->mm))
 		return -ESRCH;
-	ret = mfill(ctx, dst, src, len, zero);
+	ret = mfill(ctx, dst, src, len, zero, wp);
 	mmput(ctx->mm);
 	if (put_user_u64((u64)ret, (u64 __user *)field))
 		return -EFAULT;
@@ -250,21 +306,8 @@ long userfaultfd_copy(struct userfaultfd_ctx *ctx, unsigned long arg)
 		return -EINVAL;
 	if (c.mode & ~(UFFDIO_COPY_MODE_DONTWAKE | UFFDIO_COPY_MODE_WP))
 		return -EINVAL;
-	if (c.mode & UFFDIO_COPY_MODE_WP) {
-		/* No VMA is registered for WP here: Linux's check once the VMA is found. */
-		ret = -EINVAL;
-		if (!mmget_not_zero(ctx->mm))
-			return -ESRCH;
-		mmap_read_lock(ctx->mm);
-		if (!find_dst_vma(ctx->mm, c.dst, c.len))
-			ret = -ENOENT;
-		mmap_read_unlock(ctx->mm);
-		mmput(ctx->mm);
-		if (put_user_u64((u64)ret, (u64 __user *)arg + 4))
-			return -EFAULT;
-		return ret;
-	}
-	return mfill_ioctl(ctx, c.dst, c.src, c.len, false, c.mode & UFFDIO_COPY_MODE_DONTWAKE,
+	return mfill_ioctl(ctx, c.dst, c.src, c.len, false, c.mode & UFFDIO_COPY_MODE_WP,
+			   c.mode & UFFDIO_COPY_MODE_DONTWAKE,
 			   (s64 __user *)((u64 __user *)arg + 4));
 }
 
@@ -285,7 +328,7 @@ long userfaultfd_zeropage(struct userfaultfd_ctx *ctx, unsigned long arg)
 		return ret;
 	if (z.mode & ~UFFDIO_ZEROPAGE_MODE_DONTWAKE)
 		return -EINVAL;
-	return mfill_ioctl(ctx, z.range.start, 0, z.range.len, true,
+	return mfill_ioctl(ctx, z.range.start, 0, z.range.len, true, false,
 			   z.mode & UFFDIO_ZEROPAGE_MODE_DONTWAKE,
 			   (s64 __user *)((u64 __user *)arg + 3));
 }
@@ -301,4 +344,51 @@ long userfaultfd_wake(struct userfaultfd_ctx *ctx, unsigned long arg)
 		return ret;
 	wake_userfault(ctx, r.start, r.len);
 	return 0;
+}
+
+/*
+ * UFFDIO_WRITEPROTECT: mode WP protects the present pages of the range, mode 0 takes the
+ * protection off and wakes the faults waiting there (unless DONTWAKE; WP with DONTWAKE is
+ * EINVAL). The range must lie in one VMA registered for WP (ENOENT), as Linux's
+ * mwriteprotect_range.
+ */
+long userfaultfd_writeprotect(struct userfaultfd_ctx *ctx, unsigned long arg)
+{
+	struct {
+		struct uffdio_range range;
+		u64 mode;
+	} w;
+	struct mm_struct *mm = ctx->mm;
+
+	if (READ_ONCE(ctx->mmap_changing))
+		return -EAGAIN;
+	if (copy_from_user(&w, (void __user *)arg, sizeof(w)))
+		return -EFAULT;
+	long ret = uffd_validate_range(w.range.start, w.range.len);
+	if (ret)
+		return ret;
+	if (w.mode & ~(UFFDIO_WRITEPROTECT_MODE_DONTWAKE | UFFDIO_WRITEPROTECT_MODE_WP))
+		return -EINVAL;
+	bool wp = w.mode & UFFDIO_WRITEPROTECT_MODE_WP;
+	bool dontwake = w.mode & UFFDIO_WRITEPROTECT_MODE_DONTWAKE;
+	if (wp && dontwake)
+		return -EINVAL;
+	if (!mmget_not_zero(mm))
+		return -ESRCH;
+	mmap_read_lock(mm);
+	ret = -EAGAIN;
+	if (READ_ONCE(ctx->mmap_changing))
+		goto out;
+	ret = -ENOENT;
+	struct vm_area_struct *v = find_dst_vma(mm, w.range.start, w.range.len);
+	if (!v || !(v->vm_flags & VM_UFFD_WP))
+		goto out;
+	uffd_wp_range(mm, v, w.range.start, w.range.start + w.range.len, wp);
+	ret = 0;
+out:
+	mmap_read_unlock(mm);
+	mmput(mm);
+	if (!ret && !wp && !dontwake)
+		wake_userfault(ctx, w.range.start, w.range.len);
+	return ret;
 }
