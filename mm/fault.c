@@ -230,6 +230,11 @@ static int __handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code, int
 	/* A missing page of a range registered with a userfaultfd: its handler provides it. */
 	if (v->vm_flags & VM_UFFD_MISSING)
 		return FAULT_UFFD;
+	/* A shmem page cached but not mapped here: a minor fault, the handler maps it. */
+	if ((v->vm_flags & VM_UFFD_MINOR) && v->vm_file &&
+	    filemap_get_page(file_inode(v->vm_file),
+			     v->vm_pgoff + ((va - v->vm_start) >> PAGE_SHIFT), false))
+		return FAULT_UFFD_MINOR;
 	if (!v->vm_file && !(v->vm_flags & VM_SHARED) && !(error_code & X86_PF_WRITE) &&
 	    zero_page) {
 		/* First read of private anonymous memory: the shared zero page, read-only. */
@@ -269,7 +274,7 @@ int handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code, int *pkey)
 {
 	for (;;) {
 		int r = __handle_mm_fault(mm, addr, error_code, pkey);
-		if (r == FAULT_UFFD || r == FAULT_UFFD_WP)
+		if (r == FAULT_UFFD || r == FAULT_UFFD_WP || r == FAULT_UFFD_MINOR)
 			return FAULT_SIGBUS; /* it cannot let go of the lock to wait (no retry) */
 		if (r != -ENOMEM || !__alloc_pages_may_oom(false))
 			return r;
@@ -289,10 +294,12 @@ int do_user_addr_fault(struct mm_struct *mm, u64 addr, u64 error_code, int *pkey
 	for (;;) {
 		mmap_read_lock(mm);
 		int r = __handle_mm_fault(mm, addr, error_code, pkey);
-		if (r == FAULT_UFFD || r == FAULT_UFFD_WP) {
+		if (r == FAULT_UFFD || r == FAULT_UFFD_WP || r == FAULT_UFFD_MINOR) {
 			/* Waits with the lock let go; the access is retried (or SIGBUS). */
-			r = handle_userfault(mm, find_vma(mm, addr), addr, error_code,
-					     r == FAULT_UFFD ? VM_UFFD_MISSING : VM_UFFD_WP);
+			u64 reason = r == FAULT_UFFD	  ? VM_UFFD_MISSING
+				     : r == FAULT_UFFD_WP ? VM_UFFD_WP
+							  : VM_UFFD_MINOR;
+			r = handle_userfault(mm, find_vma(mm, addr), addr, error_code, reason);
 			return r == FAULT_UFFD_RETRY ? 0 : r;
 		}
 		mmap_read_unlock(mm);

@@ -34,7 +34,8 @@ struct userfaultfd_ctx;
 #define VM_GROWSUP VM_NONE /* no upward-growing stacks on x86 */
 #define VM_UFFD_MISSING 0x00000200UL /* userfaultfd: missing pages (mm/userfaultfd.h) */
 #define VM_UFFD_WP 0x00001000UL /* userfaultfd: write-protected pages */
-#define VM_UFFD_FLAGS (VM_UFFD_MISSING | VM_UFFD_WP)
+#define VM_UFFD_MINOR (1UL << 37) /* userfaultfd: minor faults (shmem pages cached, not mapped) */
+#define VM_UFFD_FLAGS (VM_UFFD_MISSING | VM_UFFD_WP | VM_UFFD_MINOR)
 #define VM_LOCKED 0x00002000UL /* mlock: every page faulted in, and kept (mm/mlock.c) */
 #define VM_DONTCOPY 0x00020000UL /* MADV_DONTFORK: a forked child does not get this VMA */
 #define VM_LOCKONFAULT 0x00080000UL /* with VM_LOCKED: lock pages as they are faulted in */

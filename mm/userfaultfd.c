@@ -13,6 +13,7 @@
 #include "mm/vma.h"
 #include "fs/poll.h"
 #include "fs/proc.h"
+#include "fs/ramfs.h"
 #include "fs/uio.h"
 #include "fs/vfs.h"
 #include "kernel/cred.h"
@@ -97,10 +98,23 @@ err_out:
 	return ret;
 }
 
-/* Can v be registered (Linux's vma_can_userfault)? Private anonymous memory only, here. */
-static bool vma_can_userfault(const struct vm_area_struct *v)
+bool vma_is_shmem(const struct vm_area_struct *v)
 {
-	return !v->vm_file && !(v->vm_flags & VM_SHARED);
+	return v->vm_file && v->vm_file->f_op == &ramfs_file_operations;
+}
+
+/*
+ * Can v be registered in the modes vm_flags (Linux's vma_can_userfault)? Here: private
+ * anonymous memory for MISSING and WP, shmem for MINOR (Linux also takes shmem for MISSING and
+ * WP, and hugetlbfs).
+ */
+static bool vma_can_userfault(const struct vm_area_struct *v, u64 vm_flags)
+{
+	bool anon = !v->vm_file && !(v->vm_flags & VM_SHARED), shmem = vma_is_shmem(v);
+
+	if (anon)
+		return !(vm_flags & VM_UFFD_MINOR);
+	return shmem && !(vm_flags & (VM_UFFD_MISSING | VM_UFFD_WP));
 }
 
 /*
@@ -152,10 +166,9 @@ static int uffd_apply_range(struct mm_struct *mm, u64 start, u64 end, struct use
 }
 
 /*
- * UFFDIO_REGISTER: [start, start+len) must hold at least one VMA, every VMA in it private
- * anonymous memory (EINVAL), writable in principle (VM_MAYWRITE, else EPERM) and registered
- * with no other uffd (EBUSY). Modes MISSING and WP (MINOR, for shmem only: EINVAL). The ioctls
- * the range offers are written back.
+ * UFFDIO_REGISTER: [start, start+len) must hold at least one VMA, every VMA in it one the modes
+ * apply to (vma_can_userfault, else EINVAL), writable in principle (VM_MAYWRITE, else EPERM) and
+ * registered with no other uffd (EBUSY). The ioctls the range offers are written back.
  */
 static long userfaultfd_register(struct userfaultfd_ctx *ctx, unsigned long arg)
 {
@@ -171,10 +184,9 @@ static long userfaultfd_register(struct userfaultfd_ctx *ctx, unsigned long arg)
 	if (!r.mode || (r.mode & ~(UFFDIO_REGISTER_MODE_MISSING | UFFDIO_REGISTER_MODE_WP |
 				   UFFDIO_REGISTER_MODE_MINOR)))
 		return -EINVAL;
-	if (r.mode & UFFDIO_REGISTER_MODE_MINOR)
-		return -EINVAL; /* not implemented (shmem only): as a kernel built without it */
 	u64 vm_flags = (r.mode & UFFDIO_REGISTER_MODE_MISSING ? VM_UFFD_MISSING : 0) |
-		       (r.mode & UFFDIO_REGISTER_MODE_WP ? VM_UFFD_WP : 0);
+		       (r.mode & UFFDIO_REGISTER_MODE_WP ? VM_UFFD_WP : 0) |
+		       (r.mode & UFFDIO_REGISTER_MODE_MINOR ? VM_UFFD_MINOR : 0);
 	ret = uffd_validate_range(r.range.start, r.range.len);
 	if (ret)
 		return ret;
@@ -191,7 +203,7 @@ static long userfaultfd_register(struct userfaultfd_ctx *ctx, unsigned long arg)
 		goto out_unlock;
 	for (cur = vma; cur && cur->vm_start < end; cur = cur->vm_next) {
 		ret = -EINVAL;
-		if (!vma_can_userfault(cur))
+		if (!vma_can_userfault(cur, vm_flags))
 			goto out_unlock;
 		ret = -EPERM;
 		if (!(cur->vm_flags & VM_MAYWRITE))
@@ -206,7 +218,8 @@ out_unlock:
 	mmap_write_unlock(mm);
 	mmput(mm);
 	u64 ioctls = UFFD_API_RANGE_IOCTLS |
-		     (r.mode & UFFDIO_REGISTER_MODE_WP ? 1ULL << _UFFDIO_WRITEPROTECT : 0);
+		     (r.mode & UFFDIO_REGISTER_MODE_WP ? 1ULL << _UFFDIO_WRITEPROTECT : 0) |
+		     (r.mode & UFFDIO_REGISTER_MODE_MINOR ? 1ULL << _UFFDIO_CONTINUE : 0);
 	if (!ret && put_user_u64(ioctls, (u64 __user *)arg + 3))
 		ret = -EFAULT; /* ioctls: the fourth u64 */
 	return ret;
@@ -239,7 +252,7 @@ static long userfaultfd_unregister(struct userfaultfd_ctx *ctx, unsigned long ar
 	if (vma->vm_start >= end)
 		goto out_unlock;
 	for (struct vm_area_struct *cur = vma; cur && cur->vm_start < end; cur = cur->vm_next)
-		if (!vma_can_userfault(cur))
+		if (!vma_can_userfault(cur, cur->vm_flags))
 			goto out_unlock;
 	ret = uffd_apply_range(mm, start, end, NULL, 0);
 out_unlock:
@@ -270,6 +283,8 @@ static long userfaultfd_ioctl(struct file *file, unsigned int cmd, unsigned long
 		return userfaultfd_zeropage(ctx, arg);
 	case UFFDIO_WRITEPROTECT:
 		return userfaultfd_writeprotect(ctx, arg);
+	case UFFDIO_CONTINUE:
+		return userfaultfd_continue(ctx, arg);
 	}
 	return -EINVAL;
 }

@@ -25,6 +25,7 @@
 #define UFFD_EVENT_UNMAP 0x16
 #define UFFD_PAGEFAULT_FLAG_WRITE (1ULL << 0)
 #define UFFD_PAGEFAULT_FLAG_WP (1ULL << 1)
+#define UFFD_PAGEFAULT_FLAG_MINOR (1ULL << 2)
 
 #define UFFD_FEATURE_PAGEFAULT_FLAG_WP (1U << 0)
 #define UFFD_FEATURE_EVENT_FORK (1U << 1)
@@ -33,12 +34,13 @@
 #define UFFD_FEATURE_EVENT_UNMAP (1U << 6)
 #define UFFD_FEATURE_SIGBUS (1U << 7)
 #define UFFD_FEATURE_THREAD_ID (1U << 8)
+#define UFFD_FEATURE_MINOR_SHMEM (1U << 10)
 #define UFFD_FEATURE_EXACT_ADDRESS (1U << 11)
 /* What Warden offers: missing-page faults of private anonymous memory, with these options. */
 #define UFFD_API_FEATURES                                                                      \
 	(UFFD_FEATURE_PAGEFAULT_FLAG_WP | UFFD_FEATURE_EVENT_FORK | UFFD_FEATURE_EVENT_REMAP | \
 	 UFFD_FEATURE_EVENT_REMOVE | UFFD_FEATURE_EVENT_UNMAP | UFFD_FEATURE_SIGBUS |          \
-	 UFFD_FEATURE_THREAD_ID | UFFD_FEATURE_EXACT_ADDRESS)
+	 UFFD_FEATURE_THREAD_ID | UFFD_FEATURE_MINOR_SHMEM | UFFD_FEATURE_EXACT_ADDRESS)
 /* Set in ctx->features by the first UFFDIO_API (Linux's UFFD_FEATURE_INITIALIZED). */
 #define UFFD_FEATURE_INITIALIZED (1U << 31)
 
@@ -52,7 +54,7 @@
 #define _UFFDIO_API 0x3F
 #define UFFD_API_IOCTLS \
 	((1ULL << _UFFDIO_REGISTER) | (1ULL << _UFFDIO_UNREGISTER) | (1ULL << _UFFDIO_API))
-/* What a registered range offers (WRITEPROTECT only with MODE_WP; no CONTINUE: no MINOR). */
+/* What a registered range offers (and WRITEPROTECT with MODE_WP, CONTINUE with MODE_MINOR). */
 #define UFFD_API_RANGE_IOCTLS \
 	((1ULL << _UFFDIO_WAKE) | (1ULL << _UFFDIO_COPY) | (1ULL << _UFFDIO_ZEROPAGE))
 
@@ -65,6 +67,7 @@
 #define UFFDIO_COPY UFFDIO_IOC(3U, _UFFDIO_COPY, 40)
 #define UFFDIO_ZEROPAGE UFFDIO_IOC(3U, _UFFDIO_ZEROPAGE, 32)
 #define UFFDIO_WRITEPROTECT UFFDIO_IOC(3U, _UFFDIO_WRITEPROTECT, 24)
+#define UFFDIO_CONTINUE UFFDIO_IOC(3U, _UFFDIO_CONTINUE, 32)
 
 #define UFFDIO_REGISTER_MODE_MISSING (1ULL << 0)
 #define UFFDIO_REGISTER_MODE_WP (1ULL << 1)
@@ -74,6 +77,7 @@
 #define UFFDIO_ZEROPAGE_MODE_DONTWAKE (1ULL << 0)
 #define UFFDIO_WRITEPROTECT_MODE_WP (1ULL << 0)
 #define UFFDIO_WRITEPROTECT_MODE_DONTWAKE (1ULL << 1)
+#define UFFDIO_CONTINUE_MODE_DONTWAKE (1ULL << 0)
 
 /*
  * One message read(2) returns: 32 bytes, Linux's union as three words. A page fault: arg[0] the
@@ -151,6 +155,8 @@ struct userfaultfd_ctx {
 #define FAULT_UFFD 0x200
 /* ... and for a write to a page UFFDIO_WRITEPROTECT protected in a VM_UFFD_WP VMA. */
 #define FAULT_UFFD_WP 0x202
+/* ... and for a shmem page in the page cache but not mapped, in a VM_UFFD_MINOR VMA. */
+#define FAULT_UFFD_MINOR 0x203
 /* handle_userfault's: the thread waited (or need not): retry the access, nothing counted. */
 #define FAULT_UFFD_RETRY 0x201
 
@@ -174,11 +180,15 @@ void uffd_wp_range(struct mm_struct *mm, struct vm_area_struct *v, u64 start, u6
 /* Wakes the faults of ctx whose address lies in [start, start+len) (len 0: all of them). */
 void wake_userfault(struct userfaultfd_ctx *ctx, u64 start, u64 len);
 
-/* UFFDIO_COPY, ZEROPAGE, WAKE and WRITEPROTECT (mm/userfaultfd_fault.c). */
+/* UFFDIO_COPY, ZEROPAGE, WAKE, WRITEPROTECT and CONTINUE (mm/userfaultfd_fault.c). */
 long userfaultfd_copy(struct userfaultfd_ctx *ctx, unsigned long arg);
 long userfaultfd_zeropage(struct userfaultfd_ctx *ctx, unsigned long arg);
 long userfaultfd_wake(struct userfaultfd_ctx *ctx, unsigned long arg);
 long userfaultfd_writeprotect(struct userfaultfd_ctx *ctx, unsigned long arg);
+long userfaultfd_continue(struct userfaultfd_ctx *ctx, unsigned long arg);
+
+/* Is v shmem (Linux's vma_is_shmem): a tmpfs file, a memfd, shared anonymous memory? */
+bool vma_is_shmem(const struct vm_area_struct *v);
 
 /* Linux's validate_range: page-aligned, not empty, inside the user address space. */
 int uffd_validate_range(u64 start, u64 len);

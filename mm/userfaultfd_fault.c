@@ -14,6 +14,8 @@
 #include "mm/pgtable_lock.h"
 #include "mm/uaccess.h"
 #include "mm/vma.h"
+#include "fs/filemap.h"
+#include "fs/vfs.h"
 #include "arch/x86_64/pgtable.h"
 #include "arch/x86_64/tlb.h"
 #include "arch/x86_64/traps.h"
@@ -132,6 +134,8 @@ int handle_userfault(struct mm_struct *mm, struct vm_area_struct *v, u64 addr, u
 		uwq.msg.arg[0] = UFFD_PAGEFAULT_FLAG_WRITE;
 	if (reason & VM_UFFD_WP)
 		uwq.msg.arg[0] |= UFFD_PAGEFAULT_FLAG_WP;
+	if (reason & VM_UFFD_MINOR)
+		uwq.msg.arg[0] |= UFFD_PAGEFAULT_FLAG_MINOR;
 	if (ctx->features & UFFD_FEATURE_THREAD_ID)
 		uwq.msg.arg[2] = (u32)current->pid;
 	userfaultfd_ctx_get(ctx); /* before the lock goes: the uffd may be closed meanwhile */
@@ -391,4 +395,81 @@ out:
 	if (!ret && !wp && !dontwake)
 		wake_userfault(ctx, w.range.start, w.range.len);
 	return ret;
+}
+
+/*
+ * UFFDIO_CONTINUE: maps the shmem pages of a range registered for minor faults from the page
+ * cache where no page is mapped yet (Linux's mcopy_continue): ENOENT outside one registered VMA,
+ * EINVAL for memory that is not shmem and past the end of the file, EFAULT for a page not
+ * cached, EEXIST for one mapped already; `mapped` gets the bytes done or -errno, and the faults
+ * of that part are woken unless DONTWAKE.
+ */
+long userfaultfd_continue(struct userfaultfd_ctx *ctx, unsigned long arg)
+{
+	struct {
+		struct uffdio_range range;
+		u64 mode;
+		s64 mapped;
+	} c;
+	struct mm_struct *mm = ctx->mm;
+	long done = 0, err = 0;
+
+	if (READ_ONCE(ctx->mmap_changing))
+		return -EAGAIN;
+	if (copy_from_user(&c, (void __user *)arg, sizeof(c) - sizeof(s64)))
+		return -EFAULT;
+	long ret = uffd_validate_range(c.range.start, c.range.len);
+	if (ret)
+		return ret;
+	if (c.range.start + c.range.len <= c.range.start)
+		return -EINVAL;
+	if (c.mode & ~UFFDIO_CONTINUE_MODE_DONTWAKE)
+		return -EINVAL;
+	if (!mmget_not_zero(mm))
+		return -ESRCH;
+	mmap_read_lock(mm);
+	err = -EAGAIN;
+	if (READ_ONCE(ctx->mmap_changing))
+		goto out;
+	err = -ENOENT;
+	struct vm_area_struct *v = find_dst_vma(mm, c.range.start, c.range.len);
+	if (!v)
+		goto out;
+	err = -EINVAL;
+	if (!vma_is_shmem(v))
+		goto out;
+	struct inode *inode = file_inode(v->vm_file);
+	for (err = 0; !err && (u64)done < c.range.len; done += err ? 0 : (long)PAGE_SIZE) {
+		u64 va = c.range.start + (u64)done;
+		u64 pgoff = v->vm_pgoff + ((va - v->vm_start) >> PAGE_SHIFT);
+		err = -EINVAL; /* past the end of the file (shmem_get_folio's answer) */
+		if (pgoff >= DIV_ROUND_UP((u64)inode->i_size, PAGE_SIZE))
+			break;
+		err = -EFAULT; /* not cached */
+		struct page *pg = filemap_get_page(inode, pgoff, false);
+		if (!pg)
+			break;
+		/* Writable if the mapping is shared and writable; a private one copies on write. */
+		u64 prot = vm_get_page_prot(v->vm_flags);
+		if (!(v->vm_flags & VM_SHARED) || !(v->vm_flags & VM_WRITE))
+			prot &= ~(u64)_PAGE_WRITE_BITS;
+		get_page(pg);
+		err = install_pte(mm, va, page_to_phys(pg) | prot);
+		if (err) {
+			put_page(pg);
+			if (err == -EAGAIN)
+				err = -EEXIST;
+		}
+	}
+out:
+	mmap_read_unlock(mm);
+	mmput(mm);
+	ret = done ? done : err;
+	if (put_user_u64((u64)ret, (u64 __user *)arg + 3))
+		return -EFAULT;
+	if (ret < 0)
+		return ret;
+	if (!(c.mode & UFFDIO_CONTINUE_MODE_DONTWAKE))
+		wake_userfault(ctx, c.range.start, (u64)ret);
+	return (u64)ret == c.range.len ? 0 : -EAGAIN;
 }
