@@ -227,8 +227,14 @@ static int __handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code, int
 	/* The OOM reaper took its private pages: none comes back (check_stable_address_space). */
 	if (!(v->vm_flags & VM_SHARED) && (mm->flags & MMF_UNSTABLE))
 		return FAULT_SIGBUS;
-	/* A missing page of a range registered with a userfaultfd: its handler provides it. */
-	if (v->vm_flags & VM_UFFD_MISSING)
+	/*
+	 * A missing page of a range registered with a userfaultfd (for shmem: not in the file's
+	 * page cache either): its handler provides it.
+	 */
+	if ((v->vm_flags & VM_UFFD_MISSING) &&
+	    (!v->vm_file ||
+	     !filemap_get_page(file_inode(v->vm_file),
+			       v->vm_pgoff + ((va - v->vm_start) >> PAGE_SHIFT), false)))
 		return FAULT_UFFD;
 	/* A shmem page cached but not mapped here: a minor fault, the handler maps it. */
 	if ((v->vm_flags & VM_UFFD_MINOR) && v->vm_file &&

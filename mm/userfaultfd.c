@@ -105,8 +105,8 @@ bool vma_is_shmem(const struct vm_area_struct *v)
 
 /*
  * Can v be registered in the modes vm_flags (Linux's vma_can_userfault)? Here: private
- * anonymous memory for MISSING and WP, shmem for MINOR (Linux also takes shmem for MISSING and
- * WP, and hugetlbfs).
+ * anonymous memory for MISSING and WP, shmem for MISSING and MINOR (Linux also takes shmem for
+ * WP, with its PTE markers, and hugetlbfs).
  */
 static bool vma_can_userfault(const struct vm_area_struct *v, u64 vm_flags)
 {
@@ -114,7 +114,7 @@ static bool vma_can_userfault(const struct vm_area_struct *v, u64 vm_flags)
 
 	if (anon)
 		return !(vm_flags & VM_UFFD_MINOR);
-	return shmem && !(vm_flags & (VM_UFFD_MISSING | VM_UFFD_WP));
+	return shmem && !(vm_flags & VM_UFFD_WP);
 }
 
 /*

@@ -193,6 +193,33 @@ static struct vm_area_struct *find_dst_vma(struct mm_struct *mm, u64 start, u64 
 }
 
 /*
+ * COPY and ZEROPAGE in shared shmem (Linux's shmem_mfill_atomic_pte): the page goes into the
+ * file's page cache, a copy of src (or zeroes), and is mapped writable if the VMA is. EFAULT past
+ * the end of the file, EEXIST when the file has the page already.
+ */
+static int shmem_mfill(struct mm_struct *mm, struct vm_area_struct *v, u64 va, struct page *src,
+		       u64 prot)
+{
+	struct inode *inode = file_inode(v->vm_file);
+	u64 pgoff = v->vm_pgoff + ((va - v->vm_start) >> PAGE_SHIFT);
+
+	if (pgoff >= DIV_ROUND_UP((u64)inode->i_size, PAGE_SIZE))
+		return -EFAULT;
+	if (filemap_get_page(inode, pgoff, false))
+		return -EEXIST;
+	struct page *cached = filemap_get_page(inode, pgoff, true); /* zeroed */
+	if (!cached)
+		return -ENOMEM;
+	if (src)
+		memcpy(page_address(cached), page_address(src), PAGE_SIZE);
+	get_page(cached); /* the mapping's reference; the cache keeps its own */
+	int err = install_pte(mm, va, page_to_phys(cached) | prot);
+	if (err)
+		put_page(cached);
+	return err == -EAGAIN ? -EEXIST : err;
+}
+
+/*
  * Fills [dst, dst+len) of mm page by page with copies of src (or with the zero page when src is
  * 0 and zero is set), where no page is yet (Linux's __mcopy_atomic and mfill_zeropage): the bytes
  * filled, or the error met first (ENOENT: not one registered VMA; EEXIST: a page is there;
@@ -224,7 +251,7 @@ static long mfill(struct userfaultfd_ctx *ctx, u64 dst, u64 src, u64 len, bool z
 		if (wp && !(v->vm_flags & VM_UFFD_WP))
 			goto unlock;
 		err = -ENOMEM;
-		if (anon_vma_prepare(v))
+		if (!(v->vm_flags & VM_SHARED) && anon_vma_prepare(v))
 			goto unlock;
 		u64 va = dst + (u64)copied;
 		err = -EEXIST;
@@ -251,6 +278,10 @@ static long mfill(struct userfaultfd_ctx *ctx, u64 dst, u64 src, u64 len, bool z
 		u64 prot = vm_get_page_prot(v->vm_flags);
 		if (wp) /* installed write-protected (Linux's mfill_atomic_install_pte) */
 			prot = (prot & ~(u64)_PAGE_RW) | _PAGE_UFFD_WP;
+		if (v->vm_flags & VM_SHARED) {
+			err = shmem_mfill(mm, v, va, pg, prot);
+			goto unlock; /* pg, a copy of the source, goes back */
+		}
 		pte_t pte = pg ? page_to_phys(pg) | prot
 			       : page_to_phys(zero_page) | (prot & ~(u64)_PAGE_WRITE_BITS);
 		err = install_pte(mm, va, pte);
