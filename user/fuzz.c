@@ -579,10 +579,11 @@ static u64 gen_arg(char kind)
 	}
 	case A_IOCMD: {
 		/* terminal ioctls, and userfaultfd's UFFDIO_API, REGISTER, UNREGISTER, WAKE, COPY,
-		 * ZEROPAGE (the fd may be a uffd from userfaultfd above) */
+		 * ZEROPAGE, WRITEPROTECT, CONTINUE (the fd may be a uffd from userfaultfd above) */
 		static const u64 v[] = { 0x5401,     0x5413,	 0x541b,     0x5421,	 0x5451,
 					 0x5450,     0x5402,	 0x540f,     0x5410,	 0xc018aa3f,
-					 0xc020aa00, 0x8010aa01, 0x8010aa02, 0xc028aa03, 0xc020aa04 };
+					 0xc020aa00, 0x8010aa01, 0x8010aa02, 0xc028aa03, 0xc020aa04,
+					 0xc018aa06, 0xc020aa07 };
 		return one_in(3) ? any_int() : v[below(NELEM(v))];
 	}
 	case A_OFF:
