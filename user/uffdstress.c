@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
+#include <signal.h>
 #include <sys/mman.h>
 
 #define NR_userfaultfd 323
@@ -59,9 +60,48 @@ static void *handler(void *p)
 	return NULL;
 }
 
+/* A child stuck for its uffd: how 0 munmap with EVENT_UNMAP unread, 1 a write to a
+ * write-protected page, 2 a read(2) into a missing page; killed by SIGKILL from the parent. */
+static void stuck(int how)
+{
+	int fd = (int)sys1(NR_userfaultfd, O_NONBLOCK);
+	uint64_t features[3] = { 1ULL << 6, 1, 0 };
+	uint64_t api[3] = { 0xAA, features[how], 0 };
+	sys3(SYS_ioctl, fd, (long)UFFDIO_API, (long)api);
+	char *p = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	p[0] = 1;
+	uint64_t reg[4] = { (uint64_t)p, PG, how == 1 ? 2 : 1, 0 };
+	sys3(SYS_ioctl, fd, (long)UFFDIO_REGISTER, (long)reg);
+	if (how == 0) {
+		munmap(p, PG);
+	} else if (how == 1) {
+		uint64_t w[3] = { (uint64_t)p, PG, 1 };
+		sys3(SYS_ioctl, fd, (long)(IOC(3, 0x06, 24)), (long)w);
+		p[0] = 2;
+	} else {
+		madvise(p, PG, MADV_DONTNEED);
+		int pfd[2];
+		pipe(pfd);
+		write(pfd[1], "x", 1);
+		read(pfd[0], p, 1);
+	}
+	_exit(0);
+}
+
 int main(void)
 {
 	int finished = 0;
+
+	for (int how = 0; how < 3; how++) {
+		pid_t pid = fork();
+		if (pid == 0)
+			stuck(how);
+		usleep(200000);
+		kill(pid, SIGKILL);
+		int st;
+		waitpid(pid, &st, 0);
+		printf("stuck child %d: status %#x\n", how, st);
+	}
 
 	for (int it = 0; it < ITERATIONS; it++) {
 		ufd = (int)sys1(NR_userfaultfd, O_NONBLOCK);
