@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * userfaultfd(2) (Linux 6.1's fs/userfaultfd.c and mm/userfaultfd.c): a file through which a
- * thread handles the page faults of a range of private anonymous memory. A fault on a missing
- * page of a registered range (VM_UFFD_MISSING) queues a uffd_msg that read(2) returns and blocks
- * the faulting thread, with mmap_lock dropped, until UFFDIO_COPY, UFFDIO_ZEROPAGE or UFFDIO_WAKE
- * covers its address (or the uffd is closed, or a signal arrives); the fault is then retried.
- * mm/userfaultfd.c is the file and its registration ioctls, mm/userfaultfd_fault.c the fault
- * side (handle_userfault, the waits, COPY, ZEROPAGE and WAKE).
+ * thread handles the page faults of a range of private anonymous memory or shmem. A fault on a
+ * missing page of a registered range (VM_UFFD_MISSING; VM_UFFD_WP: a write to a write-protected
+ * page; VM_UFFD_MINOR: a shmem page cached but not mapped) queues a uffd_msg that read(2)
+ * returns and blocks the faulting thread, with mmap_lock dropped, until an ioctl resolves it (or
+ * the uffd is closed, or a signal arrives); the fault is then retried. mm/userfaultfd.c is the
+ * file and its registration ioctls, mm/userfaultfd_fault.c the fault side (handle_userfault, the
+ * waits, COPY, ZEROPAGE, WAKE, WRITEPROTECT, CONTINUE), mm/userfaultfd_event.c the events.
  */
 #ifndef WARDEN_MM_USERFAULTFD_H
 #define WARDEN_MM_USERFAULTFD_H

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
  * The fault side of userfaultfd (Linux 6.1's handle_userfault in fs/userfaultfd.c and
- * mm/userfaultfd.c): a missing page of a registered VMA puts the faulting thread on its uffd's
- * list, lets go of mmap_lock and sleeps until UFFDIO_COPY, UFFDIO_ZEROPAGE or UFFDIO_WAKE
- * covers its address, the uffd is released, or a signal comes; the access is then retried (as
- * Linux's VM_FAULT_RETRY), so it finds the page or faults again. COPY and ZEROPAGE install pages
- * only where none is (EEXIST otherwise), under mmap_lock for reading and page_table_lock.
+ * mm/userfaultfd.c): a missing page of a registered VMA (or a write to a write-protected page, or
+ * a shmem page cached but not mapped) puts the faulting thread on its uffd's list, lets go of
+ * mmap_lock and sleeps until UFFDIO_COPY, ZEROPAGE, CONTINUE, WRITEPROTECT or WAKE covers its
+ * address, the uffd is released, or a signal comes; the access is then retried (as Linux's
+ * VM_FAULT_RETRY), so it finds the page or faults again. COPY, ZEROPAGE and CONTINUE install
+ * pages only where none is (EEXIST otherwise), under mmap_lock for reading and page_table_lock;
+ * WRITEPROTECT marks or unmarks present pages under the same locks.
  */
 #include "mm/userfaultfd.h"
 #include "mm/frame.h"
