@@ -503,6 +503,13 @@ static void unprivileged(void)
 	fflush(stdout);
 }
 
+static void unprivileged_allowed(void)
+{
+	setuid(65534);
+	show_ok("unprivileged userfaultfd(0)", uffd_new(0));
+	fflush(stdout);
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
@@ -522,5 +529,14 @@ int main(void)
 	forked();
 	printf("-- unprivileged\n");
 	printf("child status %#x\n", child_status(unprivileged));
+	printf("-- vm.unprivileged_userfaultfd = 1\n");
+	f = open("/proc/sys/vm/unprivileged_userfaultfd", O_WRONLY);
+	printf("write 2: %s\n", write(f, "2\n", 2) < 0 ? errname(errno) : "ok");
+	printf("write 1: %s\n", write(f, "1\n", 2) < 0 ? errname(errno) : "ok");
+	close(f);
+	printf("child status %#x\n", child_status(unprivileged_allowed));
+	f = open("/proc/sys/vm/unprivileged_userfaultfd", O_WRONLY);
+	write(f, "0\n", 2);
+	close(f);
 	return 0;
 }
