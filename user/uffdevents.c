@@ -166,6 +166,17 @@ static void *event_handler(void *p)
 		close(ufd);
 		return NULL;
 	}
+	if (what == 2) { /* two events: log their kinds in order */
+		for (int i = 0; i < 2; i++) {
+			struct uffd_msg m;
+			if (poll(&pfd, 1, 5000) != 1 || read(ufd, &m, sizeof(m)) != sizeof(m)) {
+				LOG("handler: event %d missing\n", i);
+				return NULL;
+			}
+			LOG("handler: event %#x\n", m.event);
+		}
+		return NULL;
+	}
 	int64_t res;
 	long r = copy(ufd, target, 'x', &res);
 	LOG("handler: copy before the read: %s res %lld\n", r ? errname((int)-r) : "0",
@@ -227,6 +238,18 @@ static void test_events(void)
 	close(ufd);
 	munmap(area - PG, 6 * PG);
 	munmap(dst - PG, 6 * PG);
+
+	printf("-- REMAP and UNMAP\n");
+	ufd = new_uffd(EV_REMAP | EV_UNMAP);
+	area = map(2);
+	dst = map(2);
+	reg(ufd, area, 2 * PG);
+	run_handler(2, &t);
+	got = mremap(area, 2 * PG, 2 * PG, MREMAP_MAYMOVE | MREMAP_FIXED, dst);
+	pthread_join(t, NULL);
+	printf("%smremap moved %d\n", log_buf, got == dst);
+	close(ufd);
+	munmap(dst, 2 * PG);
 
 	printf("-- UNMAP\n");
 	ufd = new_uffd(EV_UNMAP);
