@@ -11,6 +11,7 @@
 #include "mm/proc_maps.h" /* /proc/self/maps and smaps: the host tests of fs/ have no mm */
 #include "mm/oom_kill.h" /* /proc/self/oom_score, oom_score_adj, oom_adj */
 #include "mm/overcommit.h" /* /proc/sys/vm/overcommit_* */
+#include "mm/userfaultfd.h" /* /proc/sys/vm/unprivileged_userfaultfd */
 #include "ipc/shm.h" /* /proc/sys/kernel/shm*, /proc/sysvipc/shm */
 #endif
 
@@ -59,6 +60,8 @@ int fs_init(void *initrd, size_t len)
 		err = hugetlb_sysctl_init();
 	if (!err)
 		err = overcommit_sysctl_init();
+	if (!err)
+		err = userfaultfd_sysctl_init();
 	if (!err)
 		err = ipc_sysctl_init();
 	if (!err)

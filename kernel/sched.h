@@ -170,6 +170,8 @@ struct signal_struct {
 /* signal_struct's flags besides SIGNAL_UNKILLABLE (kernel/signal.h); Linux's values. */
 #define SIGNAL_GROUP_EXIT 0x00000004
 
+struct userfaultfd_event;
+
 struct task_struct {
 	u64 thread_sp; /* kernel RSP saved by switch_to (first: used by assembly) */
 	int pid;
@@ -210,6 +212,14 @@ struct task_struct {
 	 * TASK_KILLABLE: vfork's wait, a rw_semaphore): /proc shows it as "D (disk sleep)".
 	 */
 	bool sleep_uninterruptible;
+	/*
+	 * Nonzero while a kernel access to user memory must not sleep in its fault (Linux's
+	 * pagefault_disable: the futex word read under its bucket lock): a userfaultfd page then
+	 * fails the access (EFAULT) instead of waiting for its handler.
+	 */
+	int pagefault_disabled;
+	/* userfaultfd events this task's call prepared, sent when it is done (mm/userfaultfd.h) */
+	struct userfaultfd_event *uffd_events;
 	/*
 	 * Which allocation of its pid this is (kernel/fork.c, unique since boot): /proc's inodes
 	 * keep it beside the pid, as Linux's keep a struct pid, so a pid reused after a wrap does

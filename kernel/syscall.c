@@ -30,6 +30,7 @@
 #include "mm/memfd.h"
 #include "mm/mlock.h"
 #include "mm/pkeys.h"
+#include "mm/userfaultfd.h"
 #include "ipc/shm.h"
 #include "net/socket.h"
 #include "kernel/ptrace.h"
@@ -187,6 +188,7 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	SYSCALL(adjtimex, sys_adjtimex),
 	SYSCALL(clock_adjtime, sys_clock_adjtime),
 	SYSCALL(timerfd_create, sys_timerfd_create),
+	SYSCALL(userfaultfd, sys_userfaultfd),
 	SYSCALL(timerfd_settime, sys_timerfd_settime),
 	SYSCALL(timerfd_gettime, sys_timerfd_gettime),
 	SYSCALL(signalfd, sys_signalfd),
@@ -293,6 +295,9 @@ void do_syscall(struct pt_regs *regs)
 					 regs->r9);
 		if ((unr != __NR_execve && unr != __NR_execveat) || ret != 0)
 			regs->rax = (u64)ret;
+		/* userfaultfd events the call caused, with its locks let go (mm/userfaultfd.h) */
+		if (unlikely(current->uffd_events))
+			userfaultfd_events_complete();
 	} else if (nr != -1) {
 		log_unknown(regs->error_code);
 	}

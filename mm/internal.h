@@ -21,6 +21,12 @@ long get_unmapped_area(struct mm_struct *mm, u64 addr, u64 len, u64 flags);
 /* Linux's access_error() (mm/fault.c): does the VMA forbid the access the error code describes? */
 bool access_error(u64 error_code, struct vm_area_struct *v);
 
+/*
+ * Installs pte at va where no frame is mapped yet, under page_table_lock (mm/fault.c): 0,
+ * -EAGAIN when a frame is there already, -ENOMEM without a page table.
+ */
+int install_pte(struct mm_struct *mm, u64 va, u64 pte);
+
 /* Gives mm a top-level page table whose kernel half is the kernel's. 0 or -ENOMEM. */
 int pgd_alloc(struct mm_struct *mm);
 

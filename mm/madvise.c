@@ -31,6 +31,7 @@
  *    MADV_SOFT_OFFLINE) is not implemented: EINVAL, logged once.
  */
 #include "mm/mmap_lock.h"
+#include "mm/userfaultfd.h"
 #include "mm/madvise.h"
 #include "mm/mm.h"
 #include "mm/internal.h"
@@ -130,7 +131,8 @@ static int madvise_update_vma(struct mm_struct *mm, struct vm_area_struct *vma,
 		return 0;
 	}
 	u64 pgoff = vma->vm_pgoff + ((start - vma->vm_start) >> PAGE_SHIFT);
-	merged = vma_merge(mm, *prev, start, end, new_flags, vma->anon_vma, vma->vm_file, pgoff);
+	merged = vma_merge(mm, *prev, start, end, new_flags, vma->anon_vma, vma->vm_file, pgoff,
+			   vma->vm_userfaultfd_ctx);
 	if (merged) {
 		vma = merged;
 	} else {
@@ -335,6 +337,12 @@ long do_madvise(struct mm_struct *mm, u64 start, u64 len_in, int behavior)
 		madvise_unimplemented(behavior); /* Linux poisons the pages (root only) */
 		return -EINVAL;
 	}
+	/* A uffd with UFFD_FEATURE_EVENT_REMOVE hears of DONTNEED and FREE first, and reads it. */
+	error = userfaultfd_remove_prep(mm, start, end, behavior);
+	if (current->uffd_events)
+		userfaultfd_events_complete();
+	if (error)
+		return error;
 	/* Under the mmap lock for writing (Linux takes it for reading for some advice). */
 	mmap_write_lock(mm);
 	error = madvise_walk_vmas(mm, start, end, behavior);

@@ -7,6 +7,7 @@
  */
 #include "mm/mm.h"
 #include "mm/internal.h"
+#include "mm/userfaultfd.h"
 #include "mm/frame.h"
 #include "mm/mmu_gather.h"
 #include "mm/filemap.h"
@@ -176,14 +177,15 @@ void change_protection(struct mm_struct *mm, u64 start, u64 end, u64 vm_flags)
 			if (!pte_has_frame(*e))
 				continue;
 			/*
-			 * A frame shared copy-on-write (or the zero page) stays read-only, and so
+			 * A frame shared copy-on-write (or the zero page, or one write-protected by
+			 * its userfaultfd) stays read-only, and so
 			 * does a page not written since clear_refs reset soft-dirty tracking here,
 			 * so that its next write faults and marks it (can_change_pte_writable).
 			 */
 			u64 p = prot;
 			if (p & _PAGE_RW) {
 				struct page *pg = phys_to_page(*e & PTE_ADDR_MASK);
-				if (is_zero_page(pg) ||
+				if (is_zero_page(pg) || (*e & _PAGE_UFFD_WP) ||
 				    (!(vm_flags & VM_SHARED) && pg->refcount > 1) ||
 				    (!(vm_flags & VM_SOFTDIRTY) && !(*e & _PAGE_SOFT_DIRTY)))
 					p = ro;
@@ -191,12 +193,14 @@ void change_protection(struct mm_struct *mm, u64 start, u64 end, u64 vm_flags)
 			/*
 			 * The soft-dirty and dirty bits survive, as Linux's _PAGE_CHG_MASK keeps
 			 * them, and so does a page's MADV_FREE state (Linux keeps it in the folio):
-			 * a freeable page is not made dirty by becoming writable.
+			 * a freeable page is not made dirty by becoming writable. A userfaultfd
+			 * write-protected page keeps its mark and stays read-only.
 			 */
 			if (*e & _PAGE_LAZYFREE)
 				p &= ~(u64)_PAGE_DIRTY;
 			pte_update(e,
-				   PTE_ADDR_MASK | _PAGE_SOFT_DIRTY | _PAGE_DIRTY | _PAGE_LAZYFREE,
+				   PTE_ADDR_MASK | _PAGE_SOFT_DIRTY | _PAGE_DIRTY | _PAGE_LAZYFREE |
+					   _PAGE_UFFD_WP,
 				   p);
 		}
 	}
@@ -213,6 +217,8 @@ void change_protection(struct mm_struct *mm, u64 start, u64 end, u64 vm_flags)
 int copy_page_range(struct mm_struct *dst, struct mm_struct *src, struct vm_area_struct *vma)
 {
 	bool shared = vma->vm_flags & VM_SHARED;
+	/* The userfaultfd write-protect mark goes unless the child's copy stays registered. */
+	u64 drop = userfaultfd_fork_keeps(vma) ? 0 : _PAGE_UFFD_WP;
 	int err = 0;
 
 	for (u64 va = vma->vm_start, run_end; va < vma->vm_end && !err; va = run_end) {
@@ -239,7 +245,7 @@ int copy_page_range(struct mm_struct *dst, struct mm_struct *src, struct vm_area
 			pte_t pte = shared ? *e : pte_clear_bits(e, _PAGE_RW);
 			if (!shared)
 				pte &= ~(u64)(_PAGE_RW | _PAGE_DIRTY);
-			dbase[(va - dbase_va) / PAGE_SIZE] = pte;
+			dbase[(va - dbase_va) / PAGE_SIZE] = pte & ~drop;
 			get_page(phys_to_page(pte & PTE_ADDR_MASK));
 		}
 	}

@@ -18,6 +18,7 @@
 #include "kernel/cpumask.h"
 
 struct file;
+struct userfaultfd_ctx;
 
 /* vm_flags, with Linux's values. */
 #define VM_NONE 0x00000000UL
@@ -31,6 +32,10 @@ struct file;
 #define VM_MAYSHARE 0x00000080UL
 #define VM_GROWSDOWN 0x00000100UL
 #define VM_GROWSUP VM_NONE /* no upward-growing stacks on x86 */
+#define VM_UFFD_MISSING 0x00000200UL /* userfaultfd: missing pages (mm/userfaultfd.h) */
+#define VM_UFFD_WP 0x00001000UL /* userfaultfd: write-protected pages */
+#define VM_UFFD_MINOR (1UL << 37) /* userfaultfd: minor faults (shmem pages cached, not mapped) */
+#define VM_UFFD_FLAGS (VM_UFFD_MISSING | VM_UFFD_WP | VM_UFFD_MINOR)
 #define VM_LOCKED 0x00002000UL /* mlock: every page faulted in, and kept (mm/mlock.c) */
 #define VM_DONTCOPY 0x00020000UL /* MADV_DONTFORK: a forked child does not get this VMA */
 #define VM_LOCKONFAULT 0x00080000UL /* with VM_LOCKED: lock pages as they are faulted in */
@@ -110,6 +115,13 @@ struct vm_area_struct {
 	 * anon_vma_chain): 0 without an anon_vma, 1 for its own, more when inherited through fork.
 	 */
 	int anon_vma_chain;
+	/*
+	 * The userfaultfd this VMA is registered with (Linux's vm_userfaultfd_ctx), set with
+	 * VM_UFFD_MISSING and cleared with it, under mmap_lock for writing. No reference: the
+	 * uffd's release unregisters every VMA of its mm before the context goes. Part of the
+	 * merge key: VMAs of two different uffds never merge.
+	 */
+	struct userfaultfd_ctx *vm_userfaultfd_ctx;
 	struct mm_struct *vm_mm;
 	struct vm_area_struct *vm_next, *vm_prev;
 	struct vma_node vm_rb; /* in mm->mm_rb */

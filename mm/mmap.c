@@ -8,6 +8,7 @@
 #include "mm/mmap_lock.h"
 #include "mm/mm.h"
 #include "mm/vma.h"
+#include "mm/userfaultfd.h"
 #include "mm/pkeys.h"
 #include "mm/mlock.h"
 #include "mm/memfd.h"
@@ -102,6 +103,9 @@ static int __do_munmap(struct mm_struct *mm, u64 start, u64 end)
 	 * against max_map_count, before anything changes. Edge splits always succeed.
 	 */
 	if (v->vm_start < start && v->vm_end > end && mm->mm_rb.count >= sysctl_max_map_count)
+		return -ENOMEM;
+	/* A uffd with UFFD_FEATURE_EVENT_UNMAP hears of it when the call is done. */
+	if (userfaultfd_unmap_prep(mm, start, end))
 		return -ENOMEM;
 	if (v->vm_start < start) {
 		if (__split_vma(mm, v, start, 0))
@@ -560,7 +564,7 @@ static int do_brk_flags(struct mm_struct *mm, u64 addr, u64 len)
 		return -ENOMEM;
 	vma_tree_find_vma_prev(&mm->mm_rb, addr, &prev);
 	if (prev && prev->vm_end == addr && prev->vm_end > mm->start_brk &&
-	    can_vma_merge_after(prev, flags, NULL, NULL, addr >> PAGE_SHIFT)) {
+	    can_vma_merge_after(prev, flags, NULL, NULL, addr >> PAGE_SHIFT, NULL)) {
 		prev->vm_end = addr + len;
 		vma_tree_gap_update(&mm->mm_rb, prev);
 	} else {
@@ -681,6 +685,16 @@ struct mm_struct *dup_mm(struct mm_struct *old)
 		n->vm_mm = mm;
 		/* Memory locks are the parent's (Linux's dup_mmap). */
 		n->vm_flags &= VM_LOCKED_CLEAR_MASK;
+		/*
+		 * The child's copy of a userfaultfd-registered VMA: registered with a new uffd
+		 * for the child, sent to the parent's as a FORK event (UFFD_FEATURE_EVENT_FORK),
+		 * else unregistered (Linux's dup_userfaultfd).
+		 */
+		if (dup_userfaultfd(n, mm)) {
+			vm_area_free(n);
+			vm_unacct_memory(charge);
+			goto fail;
+		}
 		if (n->vm_flags & VM_WIPEONFORK) {
 			unlink_anon_vmas(n); /* MADV_WIPEONFORK: a clean slate, never touched */
 		} else if (anon_vma_fork(n, v)) {

@@ -27,6 +27,7 @@
 #define PM_PFRAME_MASK ((1ULL << 55) - 1)
 #define PM_SOFT_DIRTY (1ULL << 55)
 #define PM_MMAP_EXCLUSIVE (1ULL << 56)
+#define PM_UFFD_WP (1ULL << 57)
 #define PM_FILE (1ULL << 61)
 #define PM_PRESENT (1ULL << 63)
 
@@ -67,6 +68,8 @@ static u64 pagemap_entry(struct mm_struct *mm, struct vm_area_struct *vma, u64 v
 		}
 		if (*e & _PAGE_SOFT_DIRTY) /* written since the last clear_refs 4 */
 			flags |= PM_SOFT_DIRTY;
+		if (*e & _PAGE_UFFD_WP) /* write-protected by UFFDIO_WRITEPROTECT */
+			flags |= PM_UFFD_WP;
 	}
 	if (vma->vm_flags & VM_SOFTDIRTY)
 		flags |= PM_SOFT_DIRTY;

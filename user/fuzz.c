@@ -421,6 +421,7 @@ static const struct sc table[] = {
 	{ SYS_timerfd_create, "timerfd_create", "Ci", 1 },
 	{ SYS_timerfd_settime, "timerfd_settime", "fFtp", 1 },
 	{ SYS_timerfd_gettime, "timerfd_gettime", "fp", 1 },
+	{ SYS_userfaultfd, "userfaultfd", "i", 1 },
 	{ SYS_signalfd, "signalfd", "fkz", 1 },
 	{ SYS_signalfd4, "signalfd4", "fkzo", 1 },
 	{ SYS_clock_settime, "clock_settime", "Ct", 1 },
@@ -577,8 +578,12 @@ static u64 gen_arg(char kind)
 		return one_in(4) ? any_int() : v[below(NELEM(v))];
 	}
 	case A_IOCMD: {
-		static const u64 v[] = { 0x5401, 0x5413, 0x541b, 0x5421, 0x5451, 0x5450, 0x5402,
-					 0x540f, 0x5410 };
+		/* terminal ioctls, and userfaultfd's UFFDIO_API, REGISTER, UNREGISTER, WAKE, COPY,
+		 * ZEROPAGE, WRITEPROTECT, CONTINUE (the fd may be a uffd from userfaultfd above) */
+		static const u64 v[] = { 0x5401,     0x5413,	 0x541b,     0x5421,	 0x5451,
+					 0x5450,     0x5402,	 0x540f,     0x5410,	 0xc018aa3f,
+					 0xc020aa00, 0x8010aa01, 0x8010aa02, 0xc028aa03, 0xc020aa04,
+					 0xc018aa06, 0xc020aa07 };
 		return one_in(3) ? any_int() : v[below(NELEM(v))];
 	}
 	case A_OFF:

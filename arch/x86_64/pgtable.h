@@ -37,6 +37,12 @@
  * write faults and sets it again (mm/clear_refs.c).
  */
 #define _PAGE_SOFT_DIRTY (1UL << 9)
+/*
+ * Software bit: a private anonymous page write-protected by UFFDIO_WRITEPROTECT (Linux's
+ * _PAGE_UFFD_WP; /proc/PID/pagemap bit 57). The PTE is read-only while it is set: a write faults
+ * to the userfaultfd of its VMA (VM_UFFD_WP) instead of being resolved (mm/userfaultfd_fault.c).
+ */
+#define _PAGE_UFFD_WP (1UL << 58)
 /* What a write fault gives a PTE and a read-only one lacks. */
 #define _PAGE_WRITE_BITS (_PAGE_RW | _PAGE_DIRTY | _PAGE_SOFT_DIRTY)
 #define _PAGE_PKEY_SHIFT 59 /* protection key, bits 59..62 */

@@ -7,6 +7,7 @@
 #include "mm/mm.h"
 #include "mm/internal.h"
 #include "mm/filemap.h"
+#include "mm/userfaultfd.h"
 #include "arch/x86_64/pkru.h"
 #include "arch/x86_64/ldt.h"
 #include "kernel/trace.h"
@@ -237,4 +238,22 @@ bool capable(int cap)
 {
 	(void)cap;
 	return host_capable;
+}
+
+/* No userfaultfd on the host: no VMA is ever registered, so no event. */
+int userfaultfd_unmap_prep(struct mm_struct *mm, u64 start, u64 end)
+{
+	(void)mm, (void)start, (void)end;
+	return 0;
+}
+
+void userfaultfd_remap_prep(struct vm_area_struct *new_vma, u64 from, u64 to, u64 len)
+{
+	(void)new_vma, (void)from, (void)to, (void)len;
+}
+
+int dup_userfaultfd(struct vm_area_struct *child_vma, struct mm_struct *child_mm)
+{
+	(void)child_vma, (void)child_mm;
+	return 0;
 }
