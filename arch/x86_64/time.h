@@ -31,6 +31,9 @@ u64 ktime_get_ns(void);
 /* The TSC's rate in kHz (0 before calibration): /proc/cpuinfo's cpu MHz. */
 u64 tsc_khz_value(void);
 
+/* The CMOS real-time clock (UTC, seconds since 1970), read once no update is in progress. */
+u64 read_cmos_time(void);
+
 /* Seconds since 1970 at boot, from the CMOS clock. */
 u64 boot_wall_seconds(void);
 
