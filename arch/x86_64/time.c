@@ -107,7 +107,7 @@ static u64 calibrate_tsc_khz(void)
 	return best ? best : 1000000;
 }
 
-static u8 cmos_read(u8 reg)
+u8 cmos_read(u8 reg)
 {
 	outb(0x70, reg);
 	return inb(0x71);
@@ -128,7 +128,8 @@ static u64 days_since_epoch(u64 y, u64 m, u64 d)
 	return era * 146097 + doe - 719468;
 }
 
-u64 read_cmos_time(void)
+/* Reads the CMOS real-time clock (UTC) once the update-in-progress flag is clear. */
+static u64 read_cmos_time(void)
 {
 	while (cmos_read(0x0a) & 0x80)
 		cpu_relax();
