@@ -1,13 +1,15 @@
-/* clocksetsleep: absolute clock_nanosleep on CLOCK_REALTIME follows the clock when it is set.
+/* clocksetsleep: absolute clock_nanosleep and timerfds on CLOCK_REALTIME follow the clock when
+ * it is set.
  *
  * A child sleeps while its parent sets the wall clock (clock_settime): an absolute sleep on
  * CLOCK_REALTIME ends as soon as the clock is set past its time, and lasts longer when the clock
  * is set back; a relative sleep on CLOCK_REALTIME and an absolute one on CLOCK_MONOTONIC keep
- * their length. Only coarse, load-proof facts are printed (elapsed time below or above a bound of
+ * their length. A timerfd armed absolute on CLOCK_REALTIME does the same. Only coarse, load-proof facts are printed (elapsed time below or above a bound of
  * seconds). The clock is put back at the end.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
+#include <sys/timerfd.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -78,6 +80,40 @@ static void sleep_case(const char *what, int clk, int flags, long secs, long del
 	waitpid(pid, NULL, 0);
 }
 
+/*
+ * A timerfd on CLOCK_REALTIME armed (absolute: at now + secs; else in secs) is read while a
+ * child, after 300 ms, moves the wall clock by delta seconds. Prints how long the read waited.
+ */
+static void timerfd_case(const char *what, int flags, long secs, long delta, double lo, double hi)
+{
+	int fd = timerfd_create(CLOCK_REALTIME, 0);
+	struct itimerspec its = { { 0, 0 }, { secs, 0 } };
+	unsigned long long ticks = 0;
+
+	if (flags) {
+		clock_gettime(CLOCK_REALTIME, &its.it_value);
+		its.it_value.tv_sec += secs;
+	}
+	double start = mono_now();
+	show("timerfd_settime", timerfd_settime(fd, flags, &its, NULL));
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid == 0) {
+		usleep(300000);
+		long r = shift_clock(delta);
+		if (r)
+			show("clock_settime", r);
+		fflush(stdout);
+		_exit(0);
+	}
+	long n = read(fd, &ticks, sizeof(ticks));
+	double waited = mono_now() - start;
+	printf("%s: read %ld, ticks %llu, waited %s %.0f s, %s %.0f s\n", what, n, ticks,
+	       waited >= lo ? ">=" : "<", lo, waited < hi ? "<" : ">=", hi);
+	waitpid(pid, NULL, 0);
+	close(fd);
+}
+
 int main(void)
 {
 	struct timespec saved, m0, m1;
@@ -95,6 +131,9 @@ int main(void)
 		   2, 20, 2, 6);
 	sleep_case("TAI absolute +10 s, clock set 20 s ahead", CLOCK_TAI, TIMER_ABSTIME, 10, 20, 0,
 		   5);
+	timerfd_case("timerfd absolute +10 s, clock set 20 s ahead", TFD_TIMER_ABSTIME, 10, 20, 0, 5);
+	timerfd_case("timerfd absolute +1 s, clock set 3 s back", TFD_TIMER_ABSTIME, 1, -3, 3, 8);
+	timerfd_case("timerfd relative 1 s, clock set 3 s back", 0, 1, -3, 1, 3);
 	clock_gettime(CLOCK_MONOTONIC, &m1);
 	saved.tv_sec += m1.tv_sec - m0.tv_sec;
 	saved.tv_nsec += m1.tv_nsec - m0.tv_nsec;
