@@ -6,6 +6,7 @@
 #include "kernel/errno.h"
 #include "kernel/ktime.h"
 #include "kernel/ntp.h"
+#include "kernel/posix_timers.h"
 #include "kernel/sched.h"
 #include "kernel/signal.h"
 #include "kernel/sys.h"
@@ -53,6 +54,7 @@ static struct wait_queue_head clock_set_wq = WAIT_QUEUE_HEAD_INIT;
 
 void clock_was_set(void)
 {
+	posix_timers_clock_was_set();
 	timerfd_clock_was_set();
 	wake_up(&clock_set_wq);
 }
