@@ -236,8 +236,8 @@ int timekeeping_inject_offset(s64 sec, s64 nsec)
  * Sets the wall clock and the time zone (Linux's do_sys_settimeofday64): EINVAL for a time it
  * cannot hold, EPERM without CAP_SYS_TIME, EINVAL for a zone beyond +-15 hours or a time before
  * boot (the monotonic clock's now). Only CLOCK_REALTIME (and TAI, gettimeofday, time) moves;
- * absolute clock_nanosleep on the wall clocks follows it, timers already armed keep their
- * monotonic expiry, and CANCEL_ON_SET timerfds are cancelled.
+ * sleeps, POSIX timers and timerfds armed absolute on the wall clocks follow it (clock_was_set),
+ * relative ones keep their monotonic expiry, and CANCEL_ON_SET timerfds are cancelled.
  */
 static long do_sys_settimeofday64(const struct timespec64 *tv, const void *tz)
 {
