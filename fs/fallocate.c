@@ -100,14 +100,11 @@ static int shmem_allocate(struct inode *inode, int mode, s64 offset, s64 len)
 	return 0;
 }
 
-long sys_fallocate(int fd, int mode, s64 offset, s64 len)
+long vfs_fallocate(struct file *f, int mode, s64 offset, s64 len)
 {
-	struct file *f = fget(fd);
+	struct inode *inode = f->f_inode;
 	long err;
 
-	if (!f)
-		return -EBADF;
-	struct inode *inode = f->f_inode;
 	if (offset < 0 || len <= 0)
 		err = -EINVAL;
 	else if (mode & ~FALLOC_FL_SUPPORTED_MASK)
@@ -142,6 +139,16 @@ long sys_fallocate(int fd, int mode, s64 offset, s64 len)
 		err = shmem_punch_hole(inode, offset, len);
 	else
 		err = shmem_allocate(inode, mode, offset, len);
+	return err;
+}
+
+long sys_fallocate(int fd, int mode, s64 offset, s64 len)
+{
+	struct file *f = fget(fd);
+
+	if (!f)
+		return -EBADF;
+	long err = vfs_fallocate(f, mode, offset, len);
 	fput(f);
 	return err;
 }

@@ -31,6 +31,12 @@ struct page_tree {
  */
 struct page *filemap_get_page(struct inode *inode, u64 pgoff, bool create);
 
+/*
+ * Puts page in old's place at pgoff (soft offline's migration, mm/memory_failure.c): true if old
+ * was there. The cache's reference moves with it: the caller takes one on page, drops old's.
+ */
+bool filemap_replace_page(struct inode *inode, u64 pgoff, struct page *old, struct page *page);
+
 /* Removes the pages at offsets >= start from the cache (and the nodes left empty). */
 void filemap_remove_from(struct inode *inode, u64 start);
 

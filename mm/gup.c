@@ -10,6 +10,8 @@
 #include "mm/internal.h"
 #include "mm/mmap_lock.h"
 #include "mm/pkeys.h"
+#include "mm/frame.h"
+#include "arch/x86_64/pgtable.h"
 #include "arch/x86_64/traps.h"
 #include "kernel/errno.h"
 #include "kernel/sched.h"
@@ -126,4 +128,35 @@ int __mm_populate(u64 start, u64 len, bool ignore_errors)
 	}
 	mmap_read_unlock(mm);
 	return (int)ret;
+}
+
+struct page *get_user_page_read(struct mm_struct *mm, u64 addr, long *err)
+{
+	struct page *page = NULL;
+	int pkey;
+
+	mmap_read_lock(mm);
+	struct vm_area_struct *vma = find_vma(mm, addr);
+	/* Below a stack the fault grows it, as Linux's find_extend_vma. */
+	if (!vma || (vma->vm_start > addr && !(vma->vm_flags & VM_GROWSDOWN)))
+		*err = -EFAULT;
+	else
+		*err = check_vma_flags(vma, false, false);
+	if (!*err) {
+		int r = handle_mm_fault(mm, addr, X86_PF_USER, &pkey);
+		if (r)
+			*err = r == -ENOMEM ? -ENOMEM : -EFAULT;
+	}
+	if (!*err) {
+		int level;
+		pte_t pte = pgtable_lookup(mm->pgd, addr & PAGE_MASK, &level);
+		if (pte && level == PG_LEVEL_4K) {
+			page = phys_to_page(pte & PTE_ADDR_MASK);
+			get_page(page);
+		} else {
+			*err = -EFAULT;
+		}
+	}
+	mmap_read_unlock(mm);
+	return page;
 }

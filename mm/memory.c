@@ -75,6 +75,8 @@ void zap_page_range(struct mm_struct *mm, u64 start, u64 end)
 				struct page *pg = phys_to_page(*e & PTE_ADDR_MASK);
 				WRITE_ONCE(*e, 0);
 				tlb_remove_page(&tlb, pg);
+			} else if (pte_is_hwpoison(*e)) {
+				WRITE_ONCE(*e, 0); /* the entry holds no reference to the frame */
 			}
 		}
 	}
@@ -220,7 +222,7 @@ int copy_page_range(struct mm_struct *dst, struct mm_struct *src, struct vm_area
 		pte_t *dbase = NULL; /* the child's entry for dbase_va, in the same page table */
 		u64 dbase_va = 0;
 		for (; e && va < run_end; va += PAGE_SIZE, e++) {
-			if (!pte_has_frame(*e))
+			if (!pte_has_frame(*e) && !pte_is_hwpoison(*e))
 				continue;
 			if (!dbase) {
 				int level;
@@ -236,6 +238,10 @@ int copy_page_range(struct mm_struct *dst, struct mm_struct *src, struct vm_area
 			 * bit stays (Linux's ptep_set_wrprotect): an MADV_FREE page written before
 			 * the fork holds data that MADV_PAGEOUT must keep.
 			 */
+			if (pte_is_hwpoison(*e)) { /* the child faults on it too (no reference) */
+				dbase[(va - dbase_va) / PAGE_SIZE] = *e;
+				continue;
+			}
 			pte_t pte = shared ? *e : pte_clear_bits(e, _PAGE_RW);
 			if (!shared)
 				pte &= ~(u64)(_PAGE_RW | _PAGE_DIRTY);
@@ -251,7 +257,8 @@ int copy_page_range(struct mm_struct *dst, struct mm_struct *src, struct vm_area
 
 /*
  * Moves the frame of one PTE from va to nva (no PTE at nva yet), marked soft-dirty as Linux's
- * move_soft_dirty_pte: the page is new at its address. 0 or -ENOMEM.
+ * move_soft_dirty_pte: the page is new at its address (a hwpoison entry moves the same way, its
+ * swap soft-dirty bit set). 0 or -ENOMEM.
  */
 static int move_one_pte(struct mm_struct *mm, pte_t *e, u64 nva)
 {
@@ -268,7 +275,8 @@ int move_page_range(struct mm_struct *mm, u64 old_addr, u64 new_addr, u64 len)
 
 	for (va = old_addr; va < old_addr + len; va = next) {
 		pte_t *e = pgtable_walk_range(mm->pgd, va, old_addr + len, &next);
-		if (e && pte_has_frame(*e) && move_one_pte(mm, e, new_addr + (va - old_addr)))
+		if (e && (pte_has_frame(*e) || pte_is_hwpoison(*e)) &&
+		    move_one_pte(mm, e, new_addr + (va - old_addr)))
 			break;
 	}
 	flush_tlb_mm_range(mm, old_addr, old_addr + len);

@@ -459,7 +459,7 @@ long do_mmap(struct mm_struct *mm, struct file *file, u64 addr, u64 len, u64 pro
  * lock (Linux's do_mmap *populate): all of it when it is locked (MAP_LOCKED, or mlockall's
  * MCL_FUTURE) or for MAP_POPULATE without MAP_NONBLOCK; else 0. Population's errors are ignored.
  */
-static u64 mmap_populate_len(struct mm_struct *mm, long r, u64 len, u64 flags)
+u64 mmap_populate_len(struct mm_struct *mm, long r, u64 len, u64 flags)
 {
 	if (r < 0)
 		return 0;

@@ -67,6 +67,9 @@ void unmap_mapping_pages(struct inode *inode, u64 first)
 	(void)inode, (void)first;
 }
 
+/* No memory failure on the host: no frame is ever poisoned (mm/memory_failure.c). */
+u64 num_poisoned_pages;
+
 /* Protection keys on the host: a PKRU of our own, on or off as a test sets pku_enabled. */
 bool pku_enabled;
 u32 host_pkru;
