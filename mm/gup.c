@@ -49,10 +49,11 @@ static int check_vma_flags(struct vm_area_struct *vma, bool write, bool force)
  * Faults in each page of [start, end) of vma (Linux's __get_user_pages without pages to return):
  * a present page that allows the access is left alone (handle_mm_fault finds it). Stops at a
  * pending fatal signal (-EINTR), at a page the fault refuses or a file page past the end of its
- * file (-EFAULT), or when no memory could be had (-ENOMEM).
+ * file (-EFAULT), at a poisoned page (-EHWPOISON with hwpoison, Linux's FOLL_HWPOISON, else
+ * -EFAULT), or when no memory could be had (-ENOMEM).
  */
 static long get_user_pages_range(struct vm_area_struct *vma, u64 start, u64 end, bool write,
-				 bool force)
+				 bool force, bool hwpoison)
 {
 	u64 error_code = X86_PF_USER | (write ? X86_PF_WRITE : 0) | (force ? FAULT_FORCE : 0);
 	int pkey;
@@ -63,6 +64,8 @@ static long get_user_pages_range(struct vm_area_struct *vma, u64 start, u64 end,
 		int r = handle_mm_fault(vma->vm_mm, addr, error_code, &pkey);
 		if (r == -ENOMEM)
 			return -ENOMEM;
+		if (r == FAULT_HWPOISON && hwpoison)
+			return -EHWPOISON; /* FOLL_HWPOISON: the caller wants to know */
 		if (r)
 			return -EFAULT; /* SIGSEGV or SIGBUS for the program: EFAULT here */
 	}
@@ -84,7 +87,7 @@ long populate_vma_page_range(struct vm_area_struct *vma, u64 start, u64 end)
 
 	if (err)
 		return err;
-	return get_user_pages_range(vma, start, end, write, force);
+	return get_user_pages_range(vma, start, end, write, force, false);
 }
 
 /*
@@ -95,7 +98,7 @@ long faultin_vma_page_range(struct vm_area_struct *vma, u64 start, u64 end, bool
 {
 	if (check_vma_flags(vma, write, false))
 		return -EINVAL;
-	return get_user_pages_range(vma, start, end, write, false);
+	return get_user_pages_range(vma, start, end, write, false, true);
 }
 
 int __mm_populate(u64 start, u64 len, bool ignore_errors)

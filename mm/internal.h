@@ -79,7 +79,8 @@ long populate_vma_page_range(struct vm_area_struct *vma, u64 start, u64 end);
 /*
  * MADV_POPULATE_READ/WRITE's fault-in of [start, end) inside vma (Linux 6.1's
  * faultin_vma_page_range, mm/gup.c): never past the protection, which refuses with -EINVAL;
- * -EFAULT for a page the fault refuses, -ENOMEM, -EINTR. The caller holds the mmap lock.
+ * -EFAULT for a page the fault refuses, -EHWPOISON for a poisoned one, -ENOMEM, -EINTR. The
+ * caller holds the mmap lock.
  */
 long faultin_vma_page_range(struct vm_area_struct *vma, u64 start, u64 end, bool write);
 

@@ -34,8 +34,6 @@
 #include "kernel/sched.h"
 #include "kernel/string.h"
 
-#define EHWPOISON 133
-
 /* Frames poisoned since boot (Linux's num_poisoned_pages): under the kernel lock. */
 u64 num_poisoned_pages;
 
