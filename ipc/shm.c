@@ -329,6 +329,13 @@ long sys_shmat(int shmid, u64 shmaddr, int shmflg)
 	return do_shmat(shmid, shmaddr, shmflg);
 }
 
+int shm_mmap_check(struct file *file)
+{
+	if (file->f_op != &shm_file_operations)
+		return 0;
+	return shm_file_data(file)->shm_perm.deleted ? -EINVAL : 0;
+}
+
 /* Is vma an attach of a segment whose first page would be at addr? */
 static bool shm_vma_at(struct vm_area_struct *vma, u64 addr)
 {

@@ -5,6 +5,7 @@
  * (split, merge, anon_vma) are in mm/vma.c and the page tables in mm/memory.c, so this file
  * builds on the host too.
  */
+#include "ipc/shm.h"
 #include "mm/mmap_lock.h"
 #include "mm/mm.h"
 #include "mm/vma.h"
@@ -295,6 +296,9 @@ static long mmap_region(struct mm_struct *mm, struct file *file, u64 addr, u64 l
 	/* The file's say, after MAP_FIXED unmapped (Linux's call_mmap): a memfd's seals. */
 	if (file) {
 		int err = memfd_mmap_check(file, &vm_flags);
+
+		if (!err)
+			err = shm_mmap_check(file);
 
 		if (err) {
 			vm_unacct_memory(charged);

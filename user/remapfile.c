@@ -131,7 +131,7 @@ int main(void)
 
 	/* SysV shared memory (LTP's shmctl05 remaps an attach while IPC_RMID runs). */
 	int id = shmget(IPC_PRIVATE, 2 * PG, IPC_CREAT | 0600);
-	char *shm = shmat(id, NULL, 0);
+	char *shm = shmat(id, NULL, 0), *shm2;
 	shm[0] = 'x';
 	shm[PG] = 'y';
 	show("SysV attach page 0 <- page 1", rfp(shm, PG, 0, 1, 0));
@@ -143,5 +143,24 @@ int main(void)
 	shmctl(id, IPC_STAT, &ds);
 	printf("after shmdt: shm_nattch %ld\n", (long)ds.shm_nattch);
 	shmctl(id, IPC_RMID, NULL);
+
+	/* Removed while attached: the remap unmaps the last attach first, which destroys the
+	 * segment, and then the new mapping of it fails (EINVAL) and leaves a hole. */
+	id = shmget(IPC_PRIVATE, PG, IPC_CREAT | 0600);
+	shm = shmat(id, NULL, 0);
+	show("IPC_RMID while attached", shmctl(id, IPC_RMID, NULL));
+	show("remap the last attach", rfp(shm, PG, 0, 0, 0));
+	show("shmdt", sys1(SYS_shmdt, (long)shm));
+	show("shmctl IPC_STAT", shmctl(id, IPC_STAT, &ds) ? -errno : 0);
+	/* Two attaches: the remap of one keeps the segment. */
+	id = shmget(IPC_PRIVATE, PG, IPC_CREAT | 0600);
+	shm = shmat(id, NULL, 0);
+	shm2 = shmat(id, NULL, 0);
+	show("IPC_RMID with two attaches", shmctl(id, IPC_RMID, NULL));
+	show("remap one", rfp(shm, PG, 0, 0, 0));
+	shmctl(id, IPC_STAT, &ds);
+	printf("shm_nattch %ld\n", (long)ds.shm_nattch);
+	show("shmdt the other", sys1(SYS_shmdt, (long)shm2));
+	show("remap again", rfp(shm, PG, 0, 0, 0));
 	return 0;
 }

@@ -67,6 +67,13 @@ void unmap_mapping_pages(struct inode *inode, u64 first)
 	(void)inode, (void)first;
 }
 
+/* No SysV attach files on the host (ipc/shm.c). */
+int shm_mmap_check(struct file *file)
+{
+	(void)file;
+	return 0;
+}
+
 /* No memory failure on the host: no frame is ever poisoned (mm/memory_failure.c). */
 u64 num_poisoned_pages;
 
