@@ -102,6 +102,32 @@ static void show_pagemap(const char *what, void *p)
 	printf("\n");
 }
 
+/* The kB fields of the smaps entry of the VMA at p that are not 0, on one line. */
+static void show_smaps_fields(char *p)
+{
+	char *s = read_proc("/proc/self/smaps"), head[32];
+	snprintf(head, sizeof head, "%lx-", (unsigned long)p);
+	char *at = strstr(s, head);
+	if (!at) {
+		printf(" none\n");
+		return;
+	}
+	char *line = strchr(at, '\n');
+	while (line && line[1]) {
+		char name[40];
+		long kb;
+		line++;
+		char *nl = strchr(line, '\n');
+		if (sscanf(line, "%39[^:]: %ld kB", name, &kb) == 2 && kb && strcmp(name, "Size") &&
+		    strcmp(name, "KernelPageSize") && strcmp(name, "MMUPageSize"))
+			printf(" %s %ld", name, kb);
+		if (!strncmp(line, "VmFlags", 7))
+			break;
+		line = nl;
+	}
+	printf("\n");
+}
+
 static int memfd_pages(int n, char c)
 {
 	int fd = (int)sys2(SYS_memfd_create, (long)"hwpoison", 0);
@@ -146,6 +172,9 @@ int main(void)
 	touch("read page 2", a + 2 * PG, a, 0);
 	show_pagemap("page 1", a + PG);
 	show_mincore("mincore", a, 3);
+	show_vmas("smaps", a, 3);
+	printf("smaps of the poisoned VMA:");
+	show_smaps_fields(a);
 	int pfd[2];
 	pipe(pfd);
 	show("write(2) from page 1", sys3(SYS_write, pfd[1], (long)(a + PG), 10));
