@@ -266,6 +266,10 @@ void force_sig_pkuerr(u64 addr, u32 pkey);
  */
 void force_sig_mceerr(int code, u64 addr, short lsb);
 
+/* The same sent to thread t, not forced: blocked, it waits; ignored, it is lost (send_sig_mceerr).
+ */
+void send_sig_mceerr(int code, u64 addr, short lsb, struct task_struct *t);
+
 /* force_sig_fault with SI_KERNEL and no address (#GP, int3, a bad sigreturn frame). */
 void force_sig(int sig);
 

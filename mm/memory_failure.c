@@ -33,9 +33,29 @@
 #include "kernel/printk.h"
 #include "kernel/sched.h"
 #include "kernel/string.h"
+#include "kernel/signal.h"
+#include "kernel/panic.h"
+#include "fs/proc.h"
 
 /* Frames poisoned since boot (Linux's num_poisoned_pages): under the kernel lock. */
 u64 num_poisoned_pages;
+
+/*
+ * vm.memory_failure_early_kill (0: a process learns of a poisoned page when it touches it; 1:
+ * at once, unless its threads chose otherwise with PR_MCE_KILL) and vm.memory_failure_recovery
+ * (0: a memory failure panics), as Linux's; plain ints written by /proc/sys.
+ */
+int sysctl_memory_failure_early_kill;
+int sysctl_memory_failure_recovery = 1;
+
+int memory_failure_sysctl_init(struct inode *vm)
+{
+	int err = proc_create_int(vm, "memory_failure_early_kill", 0644,
+				  &sysctl_memory_failure_early_kill, 0, 1);
+	return err ? err
+		   : proc_create_int(vm, "memory_failure_recovery", 0644,
+				     &sysctl_memory_failure_recovery, 0, 1);
+}
 
 /*
  * Points every PTE of mm that maps old at replacement instead: a hwpoison entry when
@@ -88,9 +108,71 @@ static void replace_page_everywhere(struct page *old, struct page *replacement)
 			replace_page_in_mm(t->mm, old, replacement);
 }
 
+/*
+ * The thread of tsk's process that wants an early signal (Linux's find_early_kill_thread): the
+ * first that chose early kill with PR_MCE_KILL, or, under vm.memory_failure_early_kill, the first
+ * that chose nothing. NULL when the process waits until it touches the page.
+ */
+static struct task_struct *find_early_kill_thread(struct task_struct *tsk)
+{
+	struct task_struct *t;
+
+	for_each_thread(tsk, t) {
+		if (t->mce_kill & MCE_KILL_PROCESS) {
+			if (t->mce_kill & MCE_KILL_EARLY)
+				return t;
+		} else if (sysctl_memory_failure_early_kill) {
+			return t;
+		}
+	}
+	return NULL;
+}
+
+/* The lowest address at which mm has a hwpoison entry of frame pa, or 0. */
+static u64 hwpoison_address(struct mm_struct *mm, u64 pa)
+{
+	for (struct vm_area_struct *v = mm->mm_rb.first; v; v = v->vm_next)
+		for (u64 va = v->vm_start, run_end; va < v->vm_end; va = run_end) {
+			pte_t *e = pgtable_pte_run(mm->pgd, va, v->vm_end, &run_end);
+			for (; e && va < run_end; va += PAGE_SIZE, e++)
+				if (pte_is_hwpoison(*e) && (*e & PTE_ADDR_MASK) == pa)
+					return va;
+		}
+	return 0;
+}
+
+/*
+ * Early kill (Linux's collect_procs and kill_procs, for a dirty page: every Warden page is):
+ * each process that mapped the poisoned frame and has an early-kill thread gets SIGBUS with
+ * BUS_MCEERR_AO at that thread, with the address where it was mapped. The others learn of it
+ * when they touch the page (BUS_MCEERR_AR).
+ */
+static void kill_procs_early(struct page *p)
+{
+	u64 pa = page_to_phys(p);
+
+	for (struct task_struct *tsk = first_task(); tsk; tsk = tsk->run_next) {
+		if (!thread_group_leader(tsk) || !tsk->signal)
+			continue;
+		struct task_struct *t = find_early_kill_thread(tsk);
+		if (!t || !t->mm)
+			continue;
+		u64 addr = hwpoison_address(t->mm, pa);
+		if (!addr)
+			continue;
+		pr_err("Memory failure: %#llx: Sending SIGBUS to %s:%d due to hardware memory "
+		       "corruption\n",
+		       (unsigned long long)page_to_pfn(p), t->comm, t->pid);
+		send_sig_mceerr(BUS_MCEERR_AO, addr, PAGE_SHIFT, t);
+	}
+}
+
 int memory_failure(struct page *p)
 {
 	u64 pfn = page_to_pfn(p);
+
+	if (!sysctl_memory_failure_recovery)
+		panic("Memory failure on page %llx", (unsigned long long)pfn);
 
 	if (PageHWPoison(p)) {
 		pr_err("Memory failure: %#llx: already hardware poisoned\n",
@@ -106,6 +188,7 @@ int memory_failure(struct page *p)
 		return -EBUSY;
 	}
 	replace_page_everywhere(p, NULL);
+	kill_procs_early(p);
 	/* The caller's reference stays: the frame is never handed out again. */
 	pr_err("Memory failure: %#llx: recovery action for dirty LRU page: Recovered\n",
 	       (unsigned long long)pfn);

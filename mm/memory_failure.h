@@ -11,6 +11,15 @@ struct mm_struct;
 /* Frames poisoned since boot: /proc/meminfo's HardwareCorrupted (in pages). */
 extern u64 num_poisoned_pages;
 
+/* vm.memory_failure_early_kill and vm.memory_failure_recovery. */
+extern int sysctl_memory_failure_early_kill;
+extern int sysctl_memory_failure_recovery;
+
+struct inode;
+
+/* Creates those two files in /proc/sys/vm (vm). 0 or -errno. */
+int memory_failure_sysctl_init(struct inode *vm);
+
 /*
  * Poisons p (Linux's memory_failure with MF_COUNT_INCREASED | MF_SW_SIMULATED), whose reference
  * the caller took and hands over: every mapping of it becomes a hwpoison entry and the frame is

@@ -6,6 +6,7 @@
  * builds on the host too.
  */
 #include "ipc/shm.h"
+#include "mm/memory_failure.h"
 #include "mm/mmap_lock.h"
 #include "mm/mm.h"
 #include "mm/vma.h"
@@ -87,6 +88,8 @@ int mm_sysctl_init(void)
 	if (!vm)
 		return -ENOMEM;
 	int err = proc_create_int(vm, "max_map_count", 0644, &sysctl_max_map_count, 0, 0x7fffffff);
+	if (!err)
+		err = memory_failure_sysctl_init(vm);
 	return err ? err : mmap_min_addr_sysctl_init(vm);
 }
 

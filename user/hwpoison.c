@@ -8,7 +8,9 @@
  * (bit 62, type SWP_HWPOISON), mincore a resident page. Fork copies the entry, mremap moves it,
  * MADV_DONTNEED and munmap clear it. A tmpfs page stays poisoned in its file: every mapping of
  * it faults with SIGBUS, read(2) says EIO. A page poisoned already cannot be had (EFAULT). Soft
- * offlining moves the data to a new frame: nothing changes for the program but the frame. */
+ * offlining moves the data to a new frame: nothing changes for the program but the frame.
+ * Early kill (prctl PR_MCE_KILL, vm.memory_failure_early_kill): a process that maps the page and
+ * asked for it gets SIGBUS with BUS_MCEERR_AO at once, si_addr where it maps the page. */
 #define _GNU_SOURCE
 #include "common.h"
 #include <fcntl.h>
@@ -304,6 +306,73 @@ int main(void)
 	touch("second mapping", s2 + 2 * PG, s2, 0);
 	show("pread it", sys4(SYS_pread64, fd, (long)buf, 1, 2 * PG));
 	printf("byte: %c\n", buf[0]);
+	show_corrupted();
+
+	/* Early kill: PR_MCE_KILL and vm.memory_failure_early_kill. */
+	printf("vm.memory_failure_early_kill: %s", read_proc("/proc/sys/vm/memory_failure_early_kill"));
+	printf("vm.memory_failure_recovery: %s", read_proc("/proc/sys/vm/memory_failure_recovery"));
+	show("PR_MCE_KILL_GET", sys2(SYS_prctl, 34, 0));
+	show("PR_MCE_KILL_GET with an argument", sys3(SYS_prctl, 34, 1, 0));
+	show("PR_MCE_KILL 5", sys3(SYS_prctl, 33, 5, 0));
+	show("PR_MCE_KILL CLEAR 1", sys3(SYS_prctl, 33, 0, 1));
+	show("PR_MCE_KILL SET 7", sys3(SYS_prctl, 33, 1, 7));
+	show("PR_MCE_KILL_GET", sys2(SYS_prctl, 34, 0));
+	show("PR_MCE_KILL SET EARLY, arg4", sys4(SYS_prctl, 33, 1, 1, 1));
+	show("PR_MCE_KILL SET EARLY", sys3(SYS_prctl, 33, 1, 1));
+	show("PR_MCE_KILL_GET", sys2(SYS_prctl, 34, 0));
+	char *e = anon(2, PROT_READ | PROT_WRITE, 0);
+	memset(e, 'e', 2 * PG);
+	got_sig = 0;
+	if (!sigsetjmp(env, 1)) {
+		show("HWPOISON with early kill", poison(e + PG, PG));
+		printf("no signal yet\n");
+	} else {
+		printf("early kill: signal %d si_code %d si_addr base%+ld si_addr_lsb %d\n", got_sig,
+		       got_code, (long)(got_addr - (uintptr_t)e), got_lsb);
+	}
+	show("PR_MCE_KILL SET LATE", sys3(SYS_prctl, 33, 1, 0));
+	show("PR_MCE_KILL_GET", sys2(SYS_prctl, 34, 0));
+	show("HWPOISON with late kill", poison(e, PG));
+	show("PR_MCE_KILL CLEAR", sys3(SYS_prctl, 33, 0, 0));
+	show("PR_MCE_KILL_GET", sys2(SYS_prctl, 34, 0));
+	/* A child with early kill that maps a shared page the parent poisons. */
+	int efd = memfd_pages(1, 'k');
+	char *ek = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_SHARED, efd, 0);
+	volatile char warm = *ek;
+	(void)warm;
+	int go2[2];
+	pipe(go2);
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		signal(SIGBUS, SIG_DFL);
+		sys3(SYS_prctl, 33, 1, 1);
+		volatile char x = *ek; /* mapped here too */
+		(void)x;
+		write(go2[1], "r", 1);
+		for (;;)
+			pause();
+	}
+	char rd;
+	read(go2[0], &rd, 1);
+	show("HWPOISON a page an early-kill child maps", poison(ek, PG));
+	waitpid(pid, &st, 0);
+	printf("child: %s %d\n", WIFSIGNALED(st) ? "signal" : "exit",
+	       WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
+	/* The sysctl: every process that did not choose. */
+	int sfd = open("/proc/sys/vm/memory_failure_early_kill", O_WRONLY);
+	show("early_kill = 1", write(sfd, "1\n", 2) == 2 ? 0 : -errno);
+	char *e2 = anon(1, PROT_READ | PROT_WRITE, 0);
+	memset(e2, 'E', PG);
+	if (!sigsetjmp(env, 1)) {
+		show("HWPOISON under vm.memory_failure_early_kill", poison(e2, PG));
+		printf("no signal yet\n");
+	} else {
+		printf("early kill: signal %d si_code %d si_addr base%+ld si_addr_lsb %d\n", got_sig,
+		       got_code, (long)(got_addr - (uintptr_t)e2), got_lsb);
+	}
+	show("early_kill = 0", pwrite(sfd, "0\n", 2, 0) == 2 ? 0 : -errno);
+	close(sfd);
 	show_corrupted();
 
 	/* Untouched private memory: the read fault gives the shared zero page, a kernel page. */

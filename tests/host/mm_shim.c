@@ -77,6 +77,13 @@ int shm_mmap_check(struct file *file)
 /* No memory failure on the host: no frame is ever poisoned (mm/memory_failure.c). */
 u64 num_poisoned_pages;
 
+/* Its /proc/sys/vm files are the kernel's business. */
+int memory_failure_sysctl_init(struct inode *vm)
+{
+	(void)vm;
+	return 0;
+}
+
 /* Protection keys on the host: a PKRU of our own, on or off as a test sets pku_enabled. */
 bool pku_enabled;
 u32 host_pkru;
