@@ -53,6 +53,13 @@ bool mapping_mapped(struct inode *inode);
  */
 void unmap_mapping_pages(struct inode *inode, u64 first);
 
+/*
+ * Removes inode's cached pages at offsets [first, last) from every address space that maps them
+ * (Linux's unmap_mapping_range with even_cows false, for a punched hole): the pages a private
+ * mapping copied stay. Implemented by mm/memory.c.
+ */
+void unmap_mapping_cache_range(struct inode *inode, u64 first, u64 last);
+
 /* Pages in every file's page cache (Linux's NR_FILE_PAGES): /proc/meminfo's Cached and Shmem. */
 extern u64 nr_file_pages;
 

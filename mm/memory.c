@@ -304,6 +304,55 @@ void unmap_mapping_pages(struct inode *inode, u64 first)
 	}
 }
 
+/*
+ * Clears the PTEs of [start, end) of v that map inode's cached page at their offset, the file's
+ * own pages: a private copy made by a write stays (Linux's zap with even_cows false), and so
+ * does a hwpoison entry.
+ */
+static void zap_cache_pages(struct mm_struct *mm, struct vm_area_struct *v, u64 start, u64 end,
+			    struct inode *inode)
+{
+	struct mmu_gather tlb;
+
+	tlb_gather_mmu(&tlb, mm);
+	pt_lock(mm);
+	for (u64 va = start, run_end; va < end; va = run_end) {
+		pte_t *e = pgtable_pte_run(mm->pgd, va, end, &run_end);
+		if (e)
+			tlb_flush_pte_range(&tlb, start, end);
+		for (; e && va < run_end; va += PAGE_SIZE, e++) {
+			if (!pte_has_frame(*e))
+				continue;
+			struct page *pg = phys_to_page(*e & PTE_ADDR_MASK);
+			u64 pgoff = v->vm_pgoff + ((va - v->vm_start) >> PAGE_SHIFT);
+			if (pg != filemap_get_page(inode, pgoff, false))
+				continue;
+			WRITE_ONCE(*e, 0);
+			tlb_remove_page(&tlb, pg);
+		}
+	}
+	pt_unlock(mm);
+	tlb_finish_mmu(&tlb);
+}
+
+void unmap_mapping_cache_range(struct inode *inode, u64 first, u64 last)
+{
+	for (struct task_struct *t = first_task(); t; t = t->run_next) {
+		struct mm_struct *mm = t->mm;
+		if (!mm)
+			continue;
+		for (struct vm_area_struct *v = mm->mm_rb.first; v; v = v->vm_next) {
+			u64 pages = (v->vm_end - v->vm_start) >> PAGE_SHIFT;
+			if (!v->vm_file || file_inode(v->vm_file) != inode || v->vm_pgoff >= last ||
+			    v->vm_pgoff + pages <= first)
+				continue;
+			u64 from = max(first, v->vm_pgoff), to = min(last, v->vm_pgoff + pages);
+			zap_cache_pages(mm, v, v->vm_start + ((from - v->vm_pgoff) << PAGE_SHIFT),
+					v->vm_start + ((to - v->vm_pgoff) << PAGE_SHIFT), inode);
+		}
+	}
+}
+
 bool mapping_mapped(struct inode *inode)
 {
 	for (struct task_struct *t = first_task(); t; t = t->run_next) {

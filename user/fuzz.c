@@ -610,8 +610,8 @@ static u64 gen_arg(char kind)
 					   18, 19, 20, 21, 22, 23, 24, 25, 26, 99, 102 };
 		return one_in(8) ? any_int() & ~0x60ULL : adv[below(NELEM(adv))];
 	}
-	case A_CAPOPT: { /* the capability, dumpable and no_new_privs prctls, and garbage */
-		static const u64 opt[] = { 3, 4, 7, 8, 23, 24, 27, 28, 38, 39, 47 };
+	case A_CAPOPT: { /* the capability, dumpable, MCE kill and no_new_privs prctls, and garbage */
+		static const u64 opt[] = { 3, 4, 7, 8, 23, 24, 27, 28, 33, 34, 38, 39, 47 };
 		return one_in(8) ? any_int() : opt[below(NELEM(opt))];
 	}
 	case A_BADMAGIC: { /* any value whose low 32 bits (an int, as Linux reads it) are wrong */

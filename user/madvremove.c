@@ -52,6 +52,14 @@ static void show_file(const char *what, int fd, int n)
 	printf(" (size %ld)\n", (long)st.st_size);
 }
 
+/* The file's st_blocks (512-byte units): a hole has none. */
+static void show_blocks(const char *what, int fd)
+{
+	struct stat st;
+	fstat(fd, &st);
+	printf("%s: st_blocks %ld\n", what, (long)st.st_blocks);
+}
+
 /* A memfd of n pages, page i filled with 'a' + i. */
 static int filled_memfd(int n)
 {
@@ -72,7 +80,10 @@ int main(void)
 	char *p = mmap(NULL, 4 * PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	char *q = mmap(NULL, 4 * PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	show_pages("memfd shared, before", p, 4);
+	show_blocks("before", fd);
 	remove_range("REMOVE page 1", p + PG, PG);
+	show_mincore("mincore of the mapping", p, 4);
+	show_blocks("after", fd);
 	show_pages("this mapping", p, 4);
 	show_pages("a second mapping", q, 4);
 	show_file("the file", fd, 4);
@@ -81,6 +92,17 @@ int main(void)
 	show_file("the file", fd, 4);
 	p[PG] = 'X';
 	show_pages("page 1 written again", q, 4);
+	show_mincore("mincore", p, 4);
+	show_blocks("now", fd);
+	/* A private mapping keeps its own copy of a punched page, and sees the hole elsewhere. */
+	char *pv = mmap(NULL, 4 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	pv[0] = 'P';
+	volatile char rd = pv[2 * PG];
+	(void)rd;
+	remove_range("REMOVE pages 0 and 2 through the shared mapping", p, PG);
+	remove_range("", p + 2 * PG, PG);
+	show_pages("private mapping", pv, 4);
+	show_mincore("its mincore", pv, 4);
 	remove_range("REMOVE length 0", p, 0);
 	remove_range("REMOVE unaligned start", p + 1, PG);
 	remove_range("REMOVE pages 0-3 through the second mapping", q, 4 * PG);

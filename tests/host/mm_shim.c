@@ -67,6 +67,11 @@ void unmap_mapping_pages(struct inode *inode, u64 first)
 	(void)inode, (void)first;
 }
 
+void unmap_mapping_cache_range(struct inode *inode, u64 first, u64 last)
+{
+	(void)inode, (void)first, (void)last;
+}
+
 /* No SysV attach files on the host (ipc/shm.c). */
 int shm_mmap_check(struct file *file)
 {
