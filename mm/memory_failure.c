@@ -9,8 +9,10 @@
  * of every address space that maps it becomes a hwpoison entry (arch/x86_64/pgtable.h), so the
  * next access of the page there is a SIGBUS with si_code BUS_MCEERR_AR, si_addr the address and
  * si_addr_lsb PAGE_SHIFT (arch/x86_64/traps.c); a kernel access (read(2) from it) is EFAULT. No
- * process is killed at once: Linux does that only with early kill (vm.memory_failure_early_kill
- * or PR_MCE_KILL_EARLY), which Warden does not have. A tmpfs page stays in its file's cache,
+ * process is signalled at once unless it asked for early kill (vm.memory_failure_early_kill, or
+ * prctl(PR_MCE_KILL, PR_MCE_KILL_SET, PR_MCE_KILL_EARLY) in one of its threads): then that thread
+ * gets SIGBUS with BUS_MCEERR_AO and the address where the page was mapped (Linux's
+ * kill_procs without MF_ACTION_REQUIRED). A tmpfs page stays in its file's cache,
  * poisoned, so every later fault of it is a SIGBUS too (and read(2) of it EIO); an anonymous one
  * is gone from its mappings. /proc/meminfo's HardwareCorrupted counts every poisoned frame.
  *
