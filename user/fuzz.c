@@ -290,7 +290,7 @@ enum {
 	A_CLOCK = 'C', A_ARGV = 'e', A_FCMD = 'u', A_IOCMD = 'n', A_OFF = 'g', A_STACK = 'Q',
 	A_HOW = 'h', A_WAITOPT = 'O', A_SMALL = 'x', A_PTREQ = 'T', A_NOTE = 'N', A_TFLAGS = 'F',
 	A_BADMAGIC = 'B', A_FUTEXOP = 'X', A_FUTEXVAL = 'V', A_RLEN = 'L', A_CAPHDR = 'H',
-	A_CAPDATA = 'Y', A_CAPOPT = 'j', A_ADVICE = 'E',
+	A_CAPDATA = 'Y', A_CAPOPT = 'j', A_ADVICE = 'E', A_RFPLEN = 'J',
 };
 
 struct sc {
@@ -334,7 +334,7 @@ static const struct sc table[] = {
 	{ SYS_pipe, "pipe", "p", 1 },
 	{ SYS_sched_yield, "sched_yield", "", 1 },
 	{ SYS_madvise, "madvise", "alE", 3 },
-	{ SYS_remap_file_pages, "remap_file_pages", "alxii", 2 },
+	{ SYS_remap_file_pages, "remap_file_pages", "aJxii", 2 },
 	{ SYS_msync, "msync", "ali", 2 },
 	{ SYS_mincore, "mincore", "alp", 2 },
 	{ SYS_mlock, "mlock", "al", 1 },
@@ -605,9 +605,25 @@ static u64 gen_arg(char kind)
 		return one_in(3) ? below(4) : any_int();
 	case A_RLEN: /* set_robust_list's length: mostly the right one (24) */
 		return one_in(2) ? 24 : any_len();
-	case A_ADVICE: { /* every advice but the memory-failure ones (OP_HWPOISON), and garbage */
+	case A_RFPLEN: {
+		/*
+		 * remap_file_pages's size: the arena's scale, or one that wraps. A success populates
+		 * the range (MAP_POPULATE), which over a huge shared mapping would fill memory for
+		 * minutes under TCG, as MADV_POPULATE_WRITE would.
+		 */
+		static const u64 v[] = { 0, 1, PAGE - 1, -PAGE, ~0ULL, 0x8000000000000000ULL };
+		if (one_in(6))
+			return v[below(NELEM(v))];
+		return below(ARENA_PAGES + 2) * PAGE + (one_in(4) ? below(PAGE) : 0);
+	}
+	case A_ADVICE: {
+		/*
+		 * Every advice but the memory-failure ones (OP_HWPOISON) and MADV_POPULATE_READ/WRITE,
+		 * which garbage still gives now and then: over the huge shared mappings mmap makes
+		 * here they fill memory for minutes under TCG. And garbage.
+		 */
 		static const u64 adv[] = { 0, 1, 2, 3, 4, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17,
-					   18, 19, 20, 21, 22, 23, 24, 25, 26, 99, 102 };
+					   18, 19, 20, 21, 24, 25, 26, 99, 102 };
 		return one_in(8) ? any_int() & ~0x60ULL : adv[below(NELEM(adv))];
 	}
 	case A_CAPOPT: { /* the capability, dumpable, MCE kill and no_new_privs prctls, and garbage */
