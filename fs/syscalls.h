@@ -9,6 +9,8 @@
 
 #include "fs/abi.h"
 
+struct file;
+
 /* fs/read_write.c */
 long sys_read(unsigned int fd, char __user *buf, size_t count);
 long sys_write(unsigned int fd, const char __user *buf, size_t count);
@@ -60,6 +62,11 @@ long sys_fstat(unsigned int fd, struct stat __user *statbuf);
 /* statfs, fstatfs (fs/statfs.c): the file system's magic number and sizes, as Linux 6.1's. */
 /* fallocate (fs/fallocate.c): tmpfs's modes (0, KEEP_SIZE, PUNCH_HOLE|KEEP_SIZE). */
 long sys_fallocate(int fd, int mode, s64 offset, s64 len);
+/*
+ * fallocate on an open file (Linux's vfs_fallocate): sys_fallocate's checks and work without the
+ * descriptor; madvise's MADV_REMOVE punches its hole with it. 0 or -errno.
+ */
+long vfs_fallocate(struct file *f, int mode, s64 offset, s64 len);
 struct statfs;
 long sys_statfs(const char __user *pathname, struct statfs __user *buf);
 long sys_mount(const char __user *dev_name, const char __user *dir_name, const char __user *type,

@@ -548,6 +548,7 @@ static struct task_struct *copy_process(const struct kernel_clone_args *args, lo
 	if ((flags & (CLONE_VM | CLONE_VFORK)) == CLONE_VM)
 		memset(&t->sig.altstack, 0, sizeof(t->sig.altstack)); /* Linux's sas_ss_reset */
 	t->personality = parent->personality;
+	t->mce_kill = parent->mce_kill;
 	memcpy(t->comm, parent->comm, sizeof(t->comm));
 	memcpy(t->exe_path, parent->exe_path, sizeof(t->exe_path));
 	if (flags & CLONE_CHILD_CLEARTID)

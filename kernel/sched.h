@@ -264,6 +264,13 @@ struct task_struct {
 	u64 wake_at_ns; /* for nanosleep: when a timed sleep ends */
 	struct restart_block restart_block;
 	u64 personality;
+	/*
+	 * PR_MCE_KILL's per-thread policy (Linux's PF_MCE_PROCESS and PF_MCE_EARLY task flags):
+	 * MCE_KILL_PROCESS set means this thread chose for itself, MCE_KILL_EARLY that memory
+	 * failure signals it as soon as a page it maps is poisoned (mm/memory_failure.c). Inherited
+	 * by fork and kept by execve, as Linux's.
+	 */
+	u8 mce_kill;
 	bool need_resched;
 	/*
 	 * SMP (kernel/sched_rq.c, docs/smp.md): on_cpu is set while a CPU runs the task (from the
@@ -316,6 +323,8 @@ static inline bool thread_group_empty(const struct task_struct *t)
 }
 
 /* Every thread of t's group, zombies included, in creation order. */
+#define MCE_KILL_PROCESS 0x1
+#define MCE_KILL_EARLY 0x2
 #define for_each_thread(t, th) for (th = (t)->signal->thread_head; th; th = th->thread_next)
 
 /*

@@ -201,6 +201,25 @@ void force_sig_pkuerr(u64 addr, u32 pkey)
 	force_sig_info(&info);
 }
 
+void force_sig_mceerr(int code, u64 addr, short lsb)
+{
+	/* si_addr_lsb is the short right after si_addr (siginfo offset 0x18) */
+	struct kernel_siginfo info = { .si_signo = SIGBUS,
+				       .si_code = code,
+				       .fields = { addr, (u16)lsb } };
+
+	force_sig_info(&info);
+}
+
+void send_sig_mceerr(int code, u64 addr, short lsb, struct task_struct *t)
+{
+	struct kernel_siginfo info = { .si_signo = SIGBUS,
+				       .si_code = code,
+				       .fields = { addr, (u16)lsb } };
+
+	send_signal_info(t, SIGBUS, &info);
+}
+
 void force_sig(int sig)
 {
 	force_sig_fault(sig, SI_KERNEL, 0);

@@ -94,6 +94,7 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	SYSCALL(msync, sys_msync),
 	SYSCALL(mincore, sys_mincore),
 	SYSCALL(madvise, sys_madvise),
+	SYSCALL(remap_file_pages, sys_remap_file_pages),
 	SYSCALL(shmget, sys_shmget),
 	SYSCALL(shmat, sys_shmat),
 	SYSCALL(shmctl, sys_shmctl),

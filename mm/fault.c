@@ -73,6 +73,15 @@ static bool beyond_eof(struct vm_area_struct *v, u64 va)
 	return v->vm_file && pgoff >= DIV_ROUND_UP((u64)file_inode(v->vm_file)->i_size, PAGE_SIZE);
 }
 
+/* Is the page-cache page behind page va of file mapping v poisoned (mm/memory_failure.c)? */
+static bool file_page_hwpoisoned(struct vm_area_struct *v, u64 va)
+{
+	u64 pgoff = v->vm_pgoff + ((va - v->vm_start) >> PAGE_SHIFT);
+	struct page *cached = filemap_get_page(file_inode(v->vm_file), pgoff, false);
+
+	return cached && PageHWPoison(cached);
+}
+
 /*
  * Produces the frame for one page of v: zeroes, the file's page, or a private copy of it. A read
  * of a private file mapping maps the page-cache page itself (read-only: the first write copies
@@ -130,7 +139,7 @@ int install_pte(struct mm_struct *mm, u64 va, pte_t pte)
 	pte_t *e = pgtable_walk(mm->pgd, va, PG_LEVEL_4K, true, &level);
 	if (!e || level != PG_LEVEL_4K)
 		r = -ENOMEM;
-	else if (pte_has_frame(*e))
+	else if (pte_has_frame(*e) || pte_is_hwpoison(*e))
 		r = -EAGAIN;
 	else
 		__atomic_store_n(e, pte, __ATOMIC_RELEASE);
@@ -222,8 +231,15 @@ static int __handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code, int
 		}
 		return 0; /* already filled in (a spurious fault) */
 	}
+	/* A poisoned page was mapped here (Linux's do_swap_page on a hwpoison entry). */
+	if (e && level == PG_LEVEL_4K && pte_is_hwpoison(*e))
+		return FAULT_HWPOISON;
 	if (beyond_eof(v, va))
 		return FAULT_SIGBUS;
+	/* The file's page is poisoned and kept in the cache (shmem): __do_fault's
+	 * VM_FAULT_HWPOISON. */
+	if (v->vm_file && file_page_hwpoisoned(v, va))
+		return FAULT_HWPOISON;
 	/* The OOM reaper took its private pages: none comes back (check_stable_address_space). */
 	if (!(v->vm_flags & VM_SHARED) && (mm->flags & MMF_UNSTABLE))
 		return FAULT_SIGBUS;

@@ -85,9 +85,18 @@ long populate_vma_page_range(struct vm_area_struct *vma, u64 start, u64 end);
 /*
  * MADV_POPULATE_READ/WRITE's fault-in of [start, end) inside vma (Linux 6.1's
  * faultin_vma_page_range, mm/gup.c): never past the protection, which refuses with -EINVAL;
- * -EFAULT for a page the fault refuses, -ENOMEM, -EINTR. The caller holds the mmap lock.
+ * -EFAULT for a page the fault refuses, -EHWPOISON for a poisoned one, -ENOMEM, -EINTR. The
+ * caller holds the mmap lock.
  */
 long faultin_vma_page_range(struct vm_area_struct *vma, u64 start, u64 end, bool write);
+
+/*
+ * The page mapped at addr in mm, with a reference for the caller (Linux's get_user_pages_fast of
+ * one page, no FOLL_WRITE): faulted in for reading first (private anonymous memory never touched
+ * gives the zero page). NULL with *err: -EFAULT without a readable VMA or when the fault refuses
+ * (a page past the end of its file, a poisoned one), -ENOMEM. Takes the mmap lock itself.
+ */
+struct page *get_user_page_read(struct mm_struct *mm, u64 addr, long *err);
 
 /*
  * Linux's __mm_populate: populates each VMA of [start, start+len) of the current mm, taking the
@@ -101,5 +110,12 @@ static inline void mm_populate(u64 start, u64 len)
 {
 	(void)__mm_populate(start, len, true);
 }
+
+/*
+ * How much of a mapping do_mmap just made at r (an address, or -errno) the caller populates
+ * after letting go of mmap_lock (Linux's *populate): len when locked or MAP_POPULATE without
+ * MAP_NONBLOCK, else 0 (mm/mmap.c).
+ */
+u64 mmap_populate_len(struct mm_struct *mm, long r, u64 len, u64 flags);
 
 #endif

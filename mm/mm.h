@@ -310,7 +310,8 @@ int do_munmap(struct mm_struct *mm, u64 start, u64 len);
  * Resolves a page fault at addr in mm (demand-zero, file page, stack growth). Returns 0 if the
  * access may now be retried, or the si_code for SIGSEGV: SEGV_MAPERR (no VMA), SEGV_ACCERR
  * (the VMA does not allow the access) or SEGV_PKUERR (its protection key does not, with the key
- * in *pkey); FAULT_SIGBUS for a page of a file mapping that lies past the end of the file.
+ * in *pkey); FAULT_SIGBUS for a page of a file mapping that lies past the end of the file,
+ * FAULT_HWPOISON for a page memory_failure poisoned.
  * When no frame is free the OOM killer runs and the fault is retried (mm/oom_kill.h); -ENOMEM
  * (VM_FAULT_OOM) only when the faulting task is dying, or, for a fault that cannot sleep, when
  * no memory could be reaped. The caller holds mm's mmap lock (mm/mmap_lock.h).
@@ -342,6 +343,8 @@ int mm_sysctl_init(void);
 #define SEGV_ACCERR 2
 #define SEGV_PKUERR 4
 #define FAULT_SIGBUS 0x100 /* handle_mm_fault: a file mapping touched past the end of its file */
+/* handle_mm_fault: a poisoned page (mm/memory_failure.c): SIGBUS with BUS_MCEERR_AR. */
+#define FAULT_HWPOISON 0x200
 /*
  * handle_mm_fault's error_code may carry this software bit: a forced access (ptrace's, Linux's
  * FOLL_FORCE) whose caller checked the VMA's MAY bits, so the VMA's protection is not checked.
@@ -361,6 +364,8 @@ long sys_brk(u64 brk);
 /* mremap(2) on mm, as Linux 6.1 (mm/mremap.c): the new address, or -errno. */
 long do_mremap(struct mm_struct *mm, u64 addr, u64 old_len, u64 new_len, u64 flags, u64 new_addr);
 long sys_mremap(u64 addr, u64 old_len, u64 new_len, u64 flags, u64 new_addr);
+/* remap_file_pages(2), emulated with mmap as Linux 6.1 does (mm/remap_file_pages.c). */
+long sys_remap_file_pages(u64 start, u64 size, u64 prot, u64 pgoff, u64 flags);
 /* msync(2) (mm/msync.c) and mincore(2) (mm/mincore.c), Linux 6.1's checks in its order. */
 long sys_msync(u64 start, u64 len, u64 flags);
 long sys_mincore(u64 start, u64 len, u64 vec);

@@ -5,6 +5,8 @@
  * (split, merge, anon_vma) are in mm/vma.c and the page tables in mm/memory.c, so this file
  * builds on the host too.
  */
+#include "ipc/shm.h"
+#include "mm/memory_failure.h"
 #include "mm/mmap_lock.h"
 #include "mm/mm.h"
 #include "mm/vma.h"
@@ -88,6 +90,8 @@ int mm_sysctl_init(void)
 	if (!vm)
 		return -ENOMEM;
 	int err = proc_create_int(vm, "max_map_count", 0644, &sysctl_max_map_count, 0, 0x7fffffff);
+	if (!err)
+		err = memory_failure_sysctl_init(vm);
 	return err ? err : mmap_min_addr_sysctl_init(vm);
 }
 
@@ -301,6 +305,9 @@ static long mmap_region(struct mm_struct *mm, struct file *file, u64 addr, u64 l
 	if (file) {
 		int err = memfd_mmap_check(file, &vm_flags);
 
+		if (!err)
+			err = shm_mmap_check(file);
+
 		if (err) {
 			vm_unacct_memory(charged);
 			return err;
@@ -464,7 +471,7 @@ long do_mmap(struct mm_struct *mm, struct file *file, u64 addr, u64 len, u64 pro
  * lock (Linux's do_mmap *populate): all of it when it is locked (MAP_LOCKED, or mlockall's
  * MCL_FUTURE) or for MAP_POPULATE without MAP_NONBLOCK; else 0. Population's errors are ignored.
  */
-static u64 mmap_populate_len(struct mm_struct *mm, long r, u64 len, u64 flags)
+u64 mmap_populate_len(struct mm_struct *mm, long r, u64 len, u64 flags)
 {
 	if (r < 0)
 		return 0;

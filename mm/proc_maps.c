@@ -296,6 +296,9 @@ void smap_gather_stats(struct vm_area_struct *vma, struct mem_size_stats *mss)
 		if (level == PG_LEVEL_4K && pte_has_frame(*e) &&
 		    !is_zero_page(phys_to_page(*e & PTE_ADDR_MASK)))
 			smaps_account(mss, vma, va, *e);
+		/* Linux counts the poisoned page of a hwpoison entry (a pfn swap entry) too. */
+		else if (level == PG_LEVEL_4K && pte_is_hwpoison(*e))
+			smaps_account(mss, vma, va, *e & PTE_ADDR_MASK);
 		va += PAGE_SIZE;
 	}
 }

@@ -126,7 +126,8 @@ int userfaultfd_remove_prep(struct mm_struct *mm, u64 start, u64 end, int behavi
 {
 	int ret = 0;
 
-	if (behavior != MADV_DONTNEED && behavior != MADV_DONTNEED_LOCKED && behavior != MADV_FREE)
+	if (behavior != MADV_DONTNEED && behavior != MADV_DONTNEED_LOCKED && behavior != MADV_FREE &&
+	    behavior != MADV_REMOVE)
 		return 0;
 	mmap_read_lock(mm);
 	for (struct vm_area_struct *v = find_vma(mm, start); v && v->vm_start < end;
@@ -137,6 +138,9 @@ int userfaultfd_remove_prep(struct mm_struct *mm, u64 start, u64 end, int behavi
 		/* The advice refuses a locked VMA first (Linux's madvise_dontneed_free_valid_vma).
 		 */
 		if ((v->vm_flags & VM_LOCKED) && behavior != MADV_DONTNEED_LOCKED)
+			break;
+		/* MADV_REMOVE refuses memory that is not a shared file mapping (madvise_remove). */
+		if (behavior == MADV_REMOVE && (!v->vm_file || !(v->vm_flags & VM_SHARED)))
 			break;
 		struct userfaultfd_event *ev = event_prep(ctx, UFFD_EVENT_REMOVE);
 		if (!ev) {

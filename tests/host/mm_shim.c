@@ -68,6 +68,28 @@ void unmap_mapping_pages(struct inode *inode, u64 first)
 	(void)inode, (void)first;
 }
 
+void unmap_mapping_cache_range(struct inode *inode, u64 first, u64 last)
+{
+	(void)inode, (void)first, (void)last;
+}
+
+/* No SysV attach files on the host (ipc/shm.c). */
+int shm_mmap_check(struct file *file)
+{
+	(void)file;
+	return 0;
+}
+
+/* No memory failure on the host: no frame is ever poisoned (mm/memory_failure.c). */
+u64 num_poisoned_pages;
+
+/* Its /proc/sys/vm files are the kernel's business. */
+int memory_failure_sysctl_init(struct inode *vm)
+{
+	(void)vm;
+	return 0;
+}
+
 /* Protection keys on the host: a PKRU of our own, on or off as a test sets pku_enabled. */
 bool pku_enabled;
 u32 host_pkru;
