@@ -20,6 +20,7 @@
 
 #define MADV_DONTNEED 4
 #define MADV_FREE 8
+#define MADV_REMOVE 9
 #define MADV_DONTNEED_LOCKED 24
 
 /*
