@@ -7,6 +7,7 @@
 #include "kernel/errno.h"
 #ifndef WARDEN_HOST
 #include "kernel/sys.h"
+#include "fs/syscalls.h" /* epoll_sysctl_init */
 #include "mm/proc_maps.h" /* /proc/self/maps and smaps: the host tests of fs/ have no mm */
 #include "mm/oom_kill.h" /* /proc/self/oom_score, oom_score_adj, oom_adj */
 #include "mm/overcommit.h" /* /proc/sys/vm/overcommit_* */
@@ -62,6 +63,8 @@ int fs_init(void *initrd, size_t len)
 		err = ipc_sysctl_init();
 	if (!err)
 		err = sysctl_kernel_init();
+	if (!err)
+		err = epoll_sysctl_init();
 	if (!err)
 		err = trace_proc_init();
 	if (!err)
