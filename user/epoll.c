@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -211,6 +212,24 @@ static void triggers(void)
 	close(c[1]);
 }
 
+static void fifo_et(void)
+{
+	int ep = mkep();
+	ensure_tmp();
+	mkfifo("/tmp/epoll_fifo", 0600);
+	int f = open("/tmp/epoll_fifo", O_RDWR);
+	show("ctl FIFO O_RDWR EPOLLOUT|EPOLLET", ctl(ep, ADD, f, EPOLLOUT | EPOLLET, 30));
+	harvest("FIFO writable", ep, 4);
+	write(f, "z", 1);
+	harvest("data written: not an EPOLLOUT event", ep, 4);
+	char c;
+	read(f, &c, 1);
+	harvest("data read: room again", ep, 4);
+	close(f);
+	unlink("/tmp/epoll_fifo");
+	close(ep);
+}
+
 static void round_robin(void)
 {
 	int ep = mkep(), p[4][2];
@@ -240,6 +259,16 @@ static void sockets(void)
 	harvest("socket ET: nothing new", ep, 16);
 	write(sv[1], "hi", 2);
 	harvest("socket data", ep, 16);
+	ctl(ep, MOD, sv[0], EPOLLIN | EPOLLET, 8);
+	harvest("socket ET EPOLLIN after MOD", ep, 16);
+	char c;
+	read(sv[0], &c, 1);
+	harvest("partial read", ep, 16);
+	write(sv[0], "x", 1);
+	read(sv[1], &c, 1);
+	harvest("write space for sv[0]: not an EPOLLIN event", ep, 16);
+	write(sv[1], "y", 1);
+	harvest("more data", ep, 16);
 	shutdown(sv[1], SHUT_WR);
 	harvest("peer shut down writing", ep, 16);
 	close(sv[1]);
@@ -444,6 +473,7 @@ int main(void)
 	ctl_errors();
 	wait_errors();
 	triggers();
+	fifo_et();
 	round_robin();
 	sockets();
 	timers_signals();
