@@ -8,6 +8,7 @@
 #ifndef WARDEN_HOST
 #include "kernel/sys.h"
 #include "kernel/coredump.h"
+#include "fs/syscalls.h" /* epoll_sysctl_init */
 #include "mm/proc_maps.h" /* /proc/self/maps and smaps: the host tests of fs/ have no mm */
 #include "mm/oom_kill.h" /* /proc/self/oom_score, oom_score_adj, oom_adj */
 #include "mm/overcommit.h" /* /proc/sys/vm/overcommit_* */
@@ -70,6 +71,7 @@ int fs_init(void *initrd, size_t len)
 		err = coredump_sysctl_init();
 	if (!err)
 		err = proc_coredump_filter_init();
+		err = epoll_sysctl_init();
 	if (!err)
 		err = trace_proc_init();
 	if (!err)

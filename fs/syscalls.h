@@ -54,6 +54,17 @@ long sys_select(int n, void __user *inp, void __user *outp, void __user *exp,
 		struct old_timeval __user *tvp);
 long sys_pselect6(int n, void __user *inp, void __user *outp, void __user *exp,
 		  const struct timespec64 __user *tsp, const u64 __user *sig);
+/* fs/eventpoll.c, fs/eventpoll_wait.c (docs/epoll.md) */
+long sys_epoll_create(int size);
+long sys_epoll_create1(int flags);
+long sys_epoll_ctl(int epfd, int op, int fd, void __user *event);
+long sys_epoll_wait(int epfd, void __user *events, int maxevents, int timeout);
+long sys_epoll_pwait(int epfd, void __user *events, int maxevents, int timeout,
+		     const void __user *sigmask, u64 sigsetsize);
+long sys_epoll_pwait2(int epfd, void __user *events, int maxevents, const void __user *timeout,
+		      const void __user *sigmask, u64 sigsetsize);
+/* /proc/sys/fs/epoll/max_user_watches */
+int epoll_sysctl_init(void);
 
 /* fs/stat.c */
 long sys_stat(const char __user *filename, struct stat __user *statbuf);

@@ -36,8 +36,11 @@ struct sighand_struct *sighand_alloc(const struct sighand_struct *parent)
 
 void sighand_put(struct sighand_struct *sh)
 {
-	if (sh && --sh->count == 0)
+	if (sh && --sh->count == 0) {
+		/* epoll items watching a signalfd of these handlers let go of its queue */
+		wake_up_pollfree(&sh->signalfd_wqh);
 		kfree(sh);
+	}
 }
 
 /* The child of fork keeps the parent's mask and alternate stack; nothing is pending. */

@@ -290,7 +290,7 @@ enum {
 	A_CLOCK = 'C', A_ARGV = 'e', A_FCMD = 'u', A_IOCMD = 'n', A_OFF = 'g', A_STACK = 'Q',
 	A_HOW = 'h', A_WAITOPT = 'O', A_SMALL = 'x', A_PTREQ = 'T', A_NOTE = 'N', A_TFLAGS = 'F',
 	A_BADMAGIC = 'B', A_FUTEXOP = 'X', A_FUTEXVAL = 'V', A_RLEN = 'L', A_CAPHDR = 'H',
-	A_CAPDATA = 'Y', A_CAPOPT = 'j', A_ADVICE = 'E', A_RFPLEN = 'J',
+	A_CAPDATA = 'Y', A_CAPOPT = 'j', A_ADVICE = 'E', A_RFPLEN = 'J', A_EPOP = 'G',
 };
 
 struct sc {
@@ -476,6 +476,14 @@ static const struct sc table[] = {
 	{ SYS_ppoll, "ppoll", "pltkz", 2 },
 	{ SYS_select, "select", "ipppt", 2 },
 	{ SYS_pselect6, "pselect6", "lppptp", 2 },
+	/* epoll (docs/epoll.md): sets of any fds (epolls among them, so nesting and loops), garbage
+	 * events, maxevents and masks; timeouts of 0 or a few hundred ms */
+	{ SYS_epoll_create, "epoll_create", "i", 1 },
+	{ SYS_epoll_create1, "epoll_create1", "i", 2 },
+	{ SYS_epoll_ctl, "epoll_ctl", "fGfp", 4 },
+	{ SYS_epoll_wait, "epoll_wait", "fpix", 2 },
+	{ SYS_epoll_pwait, "epoll_pwait", "fpixkz", 1 },
+	{ SYS_epoll_pwait2, "epoll_pwait2", "fpitkz", 1 },
 	/* issue 16 part 5: reboot(2) with a magic1 that is never 0xfee1dead (checked first: EINVAL),
 	 * so a fuzzed command can never end the machine */
 	{ SYS_reboot, "reboot", "Biip", 1 },
@@ -596,6 +604,8 @@ static u64 gen_arg(char kind)
 		return one_in(4) ? any_int() : (1 /* WNOHANG */ | (rnd() & 0x4000000a));
 	case A_SMALL:
 		return one_in(2) ? 0 : (u64)(long)my_pid;
+	case A_EPOP: /* epoll_ctl's ADD, DEL, MOD mostly, sometimes garbage */
+		return one_in(8) ? any_int() : below(5);
 	case A_PTREQ: { /* the requests Warden has, a few it has not, and garbage */
 		static const u64 req[] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 12, 13, 14, 15, 16, 17, 24,
 					   0x4200, 0x4201, 0x4204, 0x4205, 0x4206 };
