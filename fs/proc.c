@@ -16,9 +16,6 @@
 
 static struct inode *proc_root; /* /proc */
 static struct inode *proc_task_dir; /* the entries of every /proc/<pid> (their templates) */
-static struct task_struct *proc_target; /* the task a show() runs for (NULL: current) */
-static struct inode *proc_target_inode; /* the file a show() runs for */
-static struct mm_struct *proc_target_mm; /* the mm the file pinned at open (NULL: none) */
 struct task_struct *(*proc_pid_task)(const struct inode *inode);
 struct mm_struct *(*proc_pid_mm_get)(struct inode *inode, unsigned int mode);
 int (*proc_pid_revalidate)(struct inode *inode, int mask);
@@ -41,19 +38,45 @@ struct proc_file {
 	struct mm_struct *mm;
 };
 
+/*
+ * What a show() runs for, on the stack of the task running it (current->proc_show): a show may
+ * sleep (mmap_lock, a fault-in), and another task's show runs meanwhile, so this is per task.
+ */
+struct proc_show_ctx {
+	struct task_struct *task; /* the task the file describes (NULL: current) */
+	struct inode *inode; /* the file */
+	struct mm_struct *mm; /* the mm the file pinned at open (NULL: none) */
+};
+
 struct task_struct *proc_task(void)
 {
-	return proc_target ? proc_target : current;
+	struct proc_show_ctx *ctx = current->proc_show;
+
+	return ctx && ctx->task ? ctx->task : current;
+}
+
+struct task_struct *proc_task_recheck(void)
+{
+	struct proc_show_ctx *ctx = current->proc_show;
+
+	if (!ctx || !ctx->inode->i_pid)
+		return current;
+	ctx->task = proc_pid_task ? proc_pid_task(ctx->inode) : NULL;
+	return ctx->task;
 }
 
 struct inode *proc_show_inode(void)
 {
-	return proc_target_inode;
+	struct proc_show_ctx *ctx = current->proc_show;
+
+	return ctx ? ctx->inode : NULL;
 }
 
 struct mm_struct *proc_show_mm(void)
 {
-	return proc_target_mm;
+	struct proc_show_ctx *ctx = current->proc_show;
+
+	return ctx ? ctx->mm : NULL;
 }
 
 int proc_inode_revalidate(struct inode *inode, int mask)
@@ -135,13 +158,11 @@ static int proc_file_fill(struct inode *inode, struct proc_file *pf)
 		return -ESRCH;
 	m->len = 0;
 	m->overflow = false;
-	proc_target = t;
-	proc_target_inode = inode;
-	proc_target_mm = pf->mm;
+	struct proc_show_ctx ctx = { .task = t, .inode = inode, .mm = pf->mm };
+	struct proc_show_ctx *outer = current->proc_show;
+	current->proc_show = &ctx;
 	int err = inode->i_show(m);
-	proc_target = NULL;
-	proc_target_inode = NULL;
-	proc_target_mm = NULL;
+	current->proc_show = outer;
 	if (!err && m->overflow)
 		err = -ENOMEM;
 	return err;

@@ -129,6 +129,14 @@ int sysctl_kernel_init(void);
  */
 struct task_struct *proc_task(void);
 
+/*
+ * For a show() that may have slept (mmap_lock, a fault-in): the task looked up again, as the one
+ * found before may have been reaped and freed meanwhile (Warden's tasks have no reference count:
+ * Linux's show functions hold one). NULL if it is gone (the show then fails with ESRCH); the
+ * pointer proc_task() returned before must not be used again.
+ */
+struct task_struct *proc_task_recheck(void);
+
 /* The inode whose show() is running (its i_private says which fd for fdinfo), or NULL. */
 struct inode *proc_show_inode(void);
 

@@ -168,6 +168,8 @@ struct signal_struct {
 /* signal_struct's flags besides SIGNAL_UNKILLABLE (kernel/signal.h); Linux's values. */
 #define SIGNAL_GROUP_EXIT 0x00000004
 
+struct proc_show_ctx;
+
 struct task_struct {
 	u64 thread_sp; /* kernel RSP saved by switch_to (first: used by assembly) */
 	int pid;
@@ -232,6 +234,7 @@ struct task_struct {
 	struct cred cred; /* this thread's ids and capabilities (kernel/cred.c) */
 	/* set*uid made it a user past RLIMIT_NPROC: execve checks again (PF_NPROC_EXCEEDED) */
 	bool nproc_exceeded;
+	struct proc_show_ctx *proc_show; /* the /proc file whose show() it runs (fs/proc.c) */
 	int nice; /* setpriority's value, -20..19, inherited at fork (kernel/sched_prio.c) */
 	/* rt_sigtimedwait: the real mask while blocked has the awaited set taken out (else 0) */
 	u64 real_blocked;
