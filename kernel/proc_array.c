@@ -374,7 +374,8 @@ static char seq_remote_area(struct seq_buf *m, struct mm_struct *mm, u64 start, 
 	}
 	for (u64 a = start; a < end;) {
 		size_t len = min((size_t)(end - a), sizeof(buf));
-		size_t got = access_remote_vm(mm, a, buf, len, false);
+		/* no FOLL_FORCE (Linux's get_mm_cmdline): PROT_NONE memory reads as nothing */
+		size_t got = access_remote_vm(mm, a, buf, len, 0);
 
 		seq_write(m, buf, got);
 		if (got)
