@@ -163,6 +163,19 @@ struct signal_struct {
 	struct signal_acct acct;
 	/* ITIMER_REAL, ITIMER_VIRTUAL, ITIMER_PROF (kernel/itimer.c) */
 	struct signal_itimers itimers;
+	/*
+	 * The process's CPU time, user and system, of its threads live and gone, in ns: added to
+	 * by every tick with an atomic add (its threads tick on several CPUs at once, without the
+	 * kernel lock), read without a lock (Linux's cputimer's atomic sum).
+	 */
+	u64 cputime_prof;
+	/*
+	 * When RLIMIT_CPU is next due, as a cputime_prof value (U64_MAX: never): the soft limit in
+	 * ns (Linux's CPUCLOCK_PROF nextevt), so the tick takes the kernel lock and tasklist_lock
+	 * for it only once it is reached. Written under the kernel lock (rlimit_cpu_update), read
+	 * by the tick without it.
+	 */
+	u64 rlim_cpu_nextevt;
 };
 
 /* signal_struct's flags besides SIGNAL_UNKILLABLE (kernel/signal.h); Linux's values. */
