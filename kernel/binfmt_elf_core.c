@@ -183,6 +183,22 @@ static bool copy_mapped_page(struct mm_struct *mm, u64 addr, u64 end, void *buf,
 }
 
 /*
+ * Where the next page of the file VMA v after pgoff can be when neither a page table nor the
+ * page cache has pgoff: the next cached page of the file (within its npages and the VMA) or
+ * pt_next (the end of the missing page table), whichever comes first. A huge sparse shared
+ * mapping is then walked by what it holds, not page by page.
+ */
+static u64 file_next_page(const struct vm_area_struct *v, u64 pgoff, u64 npages, u64 pt_next)
+{
+	u64 np = filemap_next_page(file_inode(v->vm_file), pgoff + 1);
+	u64 vma_pages = (v->vm_end - v->vm_start) >> PAGE_SHIFT, next = v->vm_end;
+
+	if (np < npages && np - v->vm_pgoff < vma_pages)
+		next = v->vm_start + ((np - v->vm_pgoff) << PAGE_SHIFT);
+	return next < pt_next ? next : pt_next;
+}
+
+/*
  * Copies the page of mm at addr to buf, as Linux's get_dump_page finds it: a page in the
  * tables (not the shared zero page) is copied; a file page not yet mapped is read from the page
  * cache, within the file's size; anything else is a hole (false), without allocating.
@@ -207,8 +223,10 @@ static bool read_dump_page(struct mm_struct *mm, u64 addr, void *buf, u64 *next)
 		u64 size = (u64)file_inode(v->vm_file)->i_size;
 		u64 pgoff = v->vm_pgoff + ((addr - v->vm_start) >> PAGE_SHIFT);
 
+		u64 npages = (size + PAGE_SIZE - 1) >> PAGE_SHIFT, pt_next = *next;
+
 		*next = addr + PAGE_SIZE;
-		if (pgoff >= (size + PAGE_SIZE - 1) >> PAGE_SHIFT) {
+		if (pgoff >= npages) {
 			*next = end; /* past the file's end: nothing to read */
 		} else {
 			/*
@@ -221,6 +239,8 @@ static bool read_dump_page(struct mm_struct *mm, u64 addr, void *buf, u64 *next)
 			if (pg && !is_zero_page(pg)) {
 				memcpy(buf, page_address(pg), PAGE_SIZE);
 				copied = true;
+			} else if (!pg && pt_next > addr + PAGE_SIZE) {
+				*next = file_next_page(v, pgoff, npages, pt_next);
 			}
 		}
 	}
@@ -262,6 +282,9 @@ static bool dump_vma_snapshot(struct coredump_params *cprm, struct core_info *ci
 	for (i = 0; i < ci->nr_vmas; i++) {
 		struct core_vma *m = &ci->vmas[i];
 
+		cond_resched(); /* one page per VMA, of up to max_map_count VMAs */
+		if (dump_interrupted())
+			break;
 		if (m->dump_size == DUMP_SIZE_MAYBE_ELFHDR) {
 			bool elf = read_dump_page(mm, m->start, cprm->bounce, &next) &&
 				   !memcmp(cprm->bounce, "\177ELF", 4);
@@ -377,6 +400,7 @@ static u8 *fill_files_note(struct core_info *ci, size_t *size)
 	if (!path)
 		return NULL;
 	for (int i = 0; i < ci->nr_vmas; i++) {
+		cond_resched();
 		if (ci->vmas[i].file) {
 			count++;
 			names += strlen(core_file_path(ci->vmas[i].file, path)) + 1;
@@ -500,6 +524,8 @@ static bool dump_user_range(struct coredump_params *cprm, u64 start, u64 len)
 	u64 end = start + len, next;
 
 	for (u64 addr = start; addr < end; addr = next) {
+		/* a dump is as long as user memory: let others run, and SIGKILL end it */
+		cond_resched();
 		if (dump_interrupted())
 			return false;
 		if (read_dump_page(mm, addr, cprm->bounce, &next)) {
