@@ -18,6 +18,7 @@
 #include "kernel/coredump.h"
 #include "kernel/cputime.h"
 #include "kernel/err.h"
+#include "kernel/errno.h"
 #include "kernel/sched.h"
 #include "kernel/signal.h"
 #include "kernel/string.h"
@@ -31,6 +32,7 @@
 #include "mm/frame.h"
 #include "mm/mm.h"
 #include "mm/mmap_lock.h"
+#include "mm/proc_maps.h"
 #include "mm/pgtable_lock.h"
 #include "mm/slab.h"
 #include "mm/uaccess.h"
@@ -378,65 +380,60 @@ static void fill_psinfo(struct elf_prpsinfo *ps, struct task_struct *t, struct m
 	memcpy(ps->pr_fname, t->comm, sizeof(ps->pr_fname));
 }
 
-/* A mapped file's name for NT_FILE (as /proc/PID/maps names it), in buf (PATH_MAX). */
-static const char *core_file_path(struct file *f, char *buf)
-{
-	char *p = d_path(file_inode(f), buf, PATH_MAX);
-
-	return IS_ERR(p) ? "(deleted)" : p;
-}
-
 /*
  * NT_FILE (Linux's fill_files_note): the count of file mappings, the page size, a (start, end,
- * file offset in pages) triple for each, then their names, NUL-terminated. NULL (no note) when
- * it would be 4 MiB or more, as Linux.
+ * file offset in pages) triple for each, then their names (as /proc/PID/maps gives them),
+ * NUL-terminated. The buffer starts at 64 bytes a VMA, rounded up to pages, and grows by a
+ * quarter whenever a name does not fit; NULL (no note) once it would be 4 MiB or more, as
+ * Linux, so a hostile program's long names cost at most that.
  */
 static u8 *fill_files_note(struct core_info *ci, size_t *size)
 {
-	u64 count = 0, names = 0;
-	char *path = kmalloc(PATH_MAX, GFP_KERNEL);
-	u8 *data = NULL;
+	u64 names_ofs = (2 + 3 * (u64)ci->nr_vmas) * 8, alloc = (u64)ci->nr_vmas * 64;
+	u8 *data;
 
-	if (!path)
+again:
+	if (alloc >= MAX_FILE_NOTE_SIZE)
 		return NULL;
-	for (int i = 0; i < ci->nr_vmas; i++) {
-		cond_resched();
-		if (ci->vmas[i].file) {
-			count++;
-			names += strlen(core_file_path(ci->vmas[i].file, path)) + 1;
-		}
-	}
-	*size = (2 + 3 * count) * 8 + names;
-	if ((u64)ci->nr_vmas * 64 >= MAX_FILE_NOTE_SIZE)
-		goto out;
-	data = vmalloc(*size, GFP_ZERO);
+	alloc = ALIGN_UP(alloc, PAGE_SIZE);
+	if (!alloc)
+		return NULL; /* Linux's kvmalloc(0) fails: no note */
+	data = vmalloc(alloc, GFP_ZERO);
 	if (!data)
-		goto out;
-	u64 *w = (u64 *)data;
-	char *name = (char *)data + (2 + 3 * count) * 8;
-	*w++ = count;
-	*w++ = PAGE_SIZE;
+		return NULL;
+	u64 *w = (u64 *)data + 2, count = 0;
+	char *names = (char *)data + names_ofs, *cur = names;
 	for (int i = 0; i < ci->nr_vmas; i++) {
 		const struct core_vma *m = &ci->vmas[i];
 
+		cond_resched();
 		if (!m->file)
 			continue;
+		size_t room = (size_t)((char *)data + alloc - cur);
+		char *p = vma_file_name(m->file, cur, room);
+		if (IS_ERR(p)) {
+			if (PTR_ERR(p) != -ENAMETOOLONG)
+				continue;
+			vfree(data);
+			alloc = alloc * 5 / 4;
+			goto again;
+		}
+		size_t n = (size_t)(cur + room - p); /* the name and its NUL, at the end of room */
+		memmove(cur, p, n);
+		cur += n;
 		*w++ = m->start;
 		*w++ = m->end;
 		*w++ = m->pgoff;
-		const char *p = core_file_path(m->file, path);
-		size_t n = strlen(p) + 1, room = (size_t)((char *)data + *size - name);
-		if (n > room) { /* a name grew since it was measured: cut it, keep the NUL */
-			n = room;
-			if (!n)
-				continue;
-		}
-		memcpy(name, p, n);
-		name[n - 1] = 0;
-		name += n;
+		count++;
 	}
-out:
-	kfree(path);
+	((u64 *)data)[0] = count;
+	((u64 *)data)[1] = PAGE_SIZE;
+	/* fewer files than VMAs: the names move down to follow the last triple */
+	size_t shift = (size_t)((u64)ci->nr_vmas - count) * 3 * 8;
+	memmove(names - shift, names, (size_t)(cur - names));
+	cur -= shift;
+	memset(cur, 0, shift); /* the slack the move left stays zeros */
+	*size = (size_t)(cur - (char *)data);
 	return data;
 }
 

@@ -19,8 +19,11 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/ipc.h>
 #include <sys/resource.h>
+#include <sys/shm.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -125,6 +128,94 @@ static void *faulter(void *arg)
 	pthread_barrier_wait(&barrier);
 	*bad_ptr = 1;
 	return NULL;
+}
+
+/*
+ * NT_FILE of a core file: -1 if there is none, else its count; names not longer than 200 bytes
+ * go to names (sorted, one a line), the number of longer ones to *nlong.
+ */
+static int nt_file(const char *path, char *names, size_t len, int *nlong)
+{
+	int fd = open(path, O_RDONLY), count = -1;
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph;
+
+	*nlong = 0;
+	names[0] = 0;
+	if (fd < 0 || pread(fd, &eh, sizeof(eh), 0) != sizeof(eh) ||
+	    pread(fd, &ph, sizeof(ph), (off_t)eh.e_phoff) != sizeof(ph)) {
+		if (fd >= 0)
+			close(fd);
+		return -2;
+	}
+	char *notes = malloc(ph.p_filesz);
+	if (pread(fd, notes, ph.p_filesz, (off_t)ph.p_offset) != (ssize_t)ph.p_filesz)
+		ph.p_filesz = 0;
+	for (size_t off = 0; off + 12 <= ph.p_filesz;) {
+		unsigned *nh = (unsigned *)(notes + off);
+		char *desc = notes + off + 12 + ((nh[0] + 3) & ~3u);
+
+		if (nh[2] == 0x46494c45) {
+			uint64_t *w = (uint64_t *)desc;
+			char *name = desc + (2 + 3 * w[0]) * 8, *list[64];
+			int n = 0;
+
+			count = (int)w[0];
+			for (uint64_t i = 0; i < w[0]; i++, name += strlen(name) + 1) {
+				if (strlen(name) > 200)
+					(*nlong)++;
+				else if (n < 64)
+					list[n++] = name;
+			}
+			for (int i = 0; i < n; i++) { /* sorted: addresses differ between kernels */
+				for (int j = i + 1; j < n; j++) {
+					if (strcmp(list[j], list[i]) < 0) {
+						char *t = list[i];
+						list[i] = list[j];
+						list[j] = t;
+					}
+				}
+			}
+			for (int i = 0; i < n; i++) {
+				if (i && !strcmp(list[i], list[i - 1]))
+					continue;
+				snprintf(names + strlen(names), len - strlen(names), "    %s\n", list[i]);
+			}
+		}
+		off += 12 + ((nh[0] + 3) & ~3u) + ((nh[1] + 3) & ~3u);
+	}
+	free(notes);
+	close(fd);
+	return count;
+}
+
+/* Makes a directory path of about 3800 bytes under the cwd; returns the file "f" in it. */
+static char *long_path(void)
+{
+	static char path[4096];
+	char comp[256];
+
+	memset(comp, 'd', 250);
+	comp[250] = 0;
+	getcwd(path, sizeof(path));
+	for (int i = 0; i < 15; i++) {
+		strcat(path, "/");
+		strcat(path, comp);
+		mkdir(path, 0755);
+	}
+	strcat(path, "/f");
+	return path;
+}
+
+/* Maps the first page of path n times, one VMA each (adjacent, the same offset). */
+static void map_many(const char *path, int n)
+{
+	int fd = open(path, O_RDONLY);
+	char *base = mmap(NULL, (size_t)n * 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	for (int i = 0; i < n; i++)
+		mmap(base + (size_t)i * 4096, 4096, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, 0);
+	close(fd);
 }
 
 int main(void)
@@ -327,6 +418,49 @@ int main(void)
 	waitpid(pid, NULL, 0);
 	read_file("/proc/self/status", st_text, sizeof(st_text));
 	printf("  self: %.14s\n", strstr(st_text, "CoreDumping:") ? strstr(st_text, "CoreDumping:") : "none");
+
+	printf("14. NT_FILE names as /proc/PID/maps gives them\n");
+	write_file("/proc/sys/kernel/core_pattern", "core");
+	char *lp = long_path(), names[4096];
+	int lfd = open(lp, O_RDWR | O_CREAT, 0644), nlong;
+	ftruncate(lfd, 4096);
+	close(lfd);
+	pid = fork();
+	if (pid == 0) {
+		int m = (int)syscall(SYS_memfd_create, "nm", 0), id = shmget(0x1234, 4096, IPC_CREAT | 0600);
+
+		ftruncate(m, 4096);
+		mmap(NULL, 4096, PROT_READ, MAP_SHARED, m, 0);
+		mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		shmat(id, NULL, SHM_RDONLY);
+		shmctl(id, IPC_RMID, NULL);
+		map_many(lp, 3);
+		*(volatile int *)0 = 1;
+		_exit(1);
+	}
+	wait_child(pid);
+	printf("  count %d\n", nt_file("core", names, sizeof(names), &nlong) > 0);
+	printf("  names:\n%s  long ones %d\n", names, nlong);
+	unlink("core");
+	/* 4 MiB or more of names: no note (Linux's MAX_FILE_NOTE_SIZE); less: every name */
+	for (int n = 500; n <= 1100; n += 600) {
+		pid = fork();
+		if (pid == 0) {
+			map_many(lp, n);
+			*(volatile int *)0 = 1;
+			_exit(1);
+		}
+		wait_child(pid);
+		printf("  %d mappings of a %zu-byte name: note %d", n, strlen(lp),
+		       nt_file("core", names, sizeof(names), &nlong) >= 0);
+		printf(" long names %d\n", nlong);
+		unlink("core");
+	}
+	unlink(lp);
+	for (int i = 0; i < 15; i++) {
+		*strrchr(lp, '/') = 0;
+		rmdir(lp);
+	}
 
 	write_file("/proc/sys/kernel/core_pattern", saved);
 	rmdir(DIR);
