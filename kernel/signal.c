@@ -107,8 +107,7 @@ static int send_signal_info_locked(struct task_struct *t, int sig,
 		t = group_live_thread(t); /* a zombie leader: its process lives in its threads */
 	if (!t || !task_alive(t) || !t->sighand)
 		return 0; /* a zombie has nothing left to signal: kill() still succeeds, as Linux */
-	prepare_signal(t, sig);
-	if (sig_ignored(t, sig, force))
+	if (!prepare_signal(t, sig) || sig_ignored(t, sig, force))
 		return 0;
 	struct sigpending_set set = group ? shared_pending_set(t->signal) : task_pending_set(t);
 	/* One instance of a standard signal: a second is dropped (Linux's legacy_queue). */

@@ -462,6 +462,36 @@ int main(void)
 		rmdir(lp);
 	}
 
+	printf("15. SIGKILL during a dump (kill, then tgkill): it stops, status SIGKILL\n");
+	for (int how = 0; how < 2; how++) {
+		pid = fork();
+		if (pid == 0) {
+			pthread_t t;
+			size_t len = 48UL << 20;
+			char *mem = mmap(NULL, len, PROT_READ | PROT_WRITE,
+					 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+			memset(mem, 'y', len);
+			pthread_create(&t, NULL, spinner, NULL);
+			*(volatile int *)0 = 1;
+			_exit(1);
+		}
+		char spath[64], st_text[4096];
+		int seen = 0;
+		snprintf(spath, sizeof(spath), "/proc/%d/status", pid);
+		for (int i = 0; i < 2000000 && !seen; i++) {
+			read_file(spath, st_text, sizeof(st_text));
+			seen = strstr(st_text, "CoreDumping:\t1") != NULL;
+		}
+		if (how == 0)
+			kill(pid, SIGKILL);
+		else
+			syscall(SYS_tgkill, pid, pid, SIGKILL);
+		printf("  seen dumping %d", seen);
+		wait_child(pid);
+		unlink("core");
+	}
+
 	write_file("/proc/sys/kernel/core_pattern", saved);
 	rmdir(DIR);
 	printf("done\n");
