@@ -83,6 +83,17 @@ struct elf_prpsinfo {
 };
 _Static_assert(sizeof(struct elf_prpsinfo) == 136, "elf_prpsinfo is Linux's");
 
+/* Linux's Elf64_Shdr: the one section header of a core with PN_XNUM program headers. */
+struct elf64_shdr {
+	u32 sh_name, sh_type;
+	u64 sh_flags, sh_addr, sh_offset, sh_size;
+	u32 sh_link, sh_info;
+	u64 sh_addralign, sh_entsize;
+};
+_Static_assert(sizeof(struct elf64_shdr) == 64, "elf64_shdr is Linux's");
+
+#define PN_XNUM 0xffff
+
 /* What the dump keeps of a VMA (Linux's core_vma_metadata). */
 struct core_vma {
 	u64 start, end, flags, dump_size, pgoff;
@@ -285,10 +296,11 @@ static bool dump_vma_snapshot(struct coredump_params *cprm, struct core_info *ci
 		struct core_vma *m = &ci->vmas[i];
 
 		cond_resched(); /* one page per VMA, of up to max_map_count VMAs */
-		if (dump_interrupted())
-			break;
 		if (m->dump_size == DUMP_SIZE_MAYBE_ELFHDR) {
-			bool elf = read_dump_page(mm, m->start, cprm->bounce, &next) &&
+			/* SIGKILL: no more reads, the dump is over (dump_emit writes nothing more)
+			 */
+			bool elf = !dump_interrupted() &&
+				   read_dump_page(mm, m->start, cprm->bounce, &next) &&
 				   !memcmp(cprm->bounce, "\177ELF", 4);
 
 			m->dump_size = elf ? PAGE_SIZE : 0;
@@ -563,7 +575,21 @@ bool elf_core_dump(struct coredump_params *cprm)
 	eh.e_phoff = sizeof(eh);
 	eh.e_ehsize = sizeof(eh);
 	eh.e_phentsize = sizeof(ph);
-	eh.e_phnum = (u16)segs; /* max_map_count keeps it below PN_XNUM */
+	/*
+	 * Extended numbering (Linux's fill_extnum_info) when the count does not fit: e_phnum is
+	 * PN_XNUM and the real count is in the sh_info of one section header, after the data.
+	 */
+	struct elf64_shdr sh = { 0 };
+	bool extnum = segs >= PN_XNUM;
+
+	eh.e_phnum = extnum ? PN_XNUM : (u16)segs;
+	if (extnum) {
+		eh.e_shoff = dataoff + ci.data_size;
+		eh.e_shentsize = sizeof(sh);
+		eh.e_shnum = 1;
+		sh.sh_size = eh.e_shnum;
+		sh.sh_info = (u32)segs;
+	}
 	if (!dump_emit(cprm, &eh, sizeof(eh)))
 		goto out;
 	ph = (struct elf64_phdr){ .p_type = PT_NOTE,
@@ -598,6 +624,8 @@ bool elf_core_dump(struct coredump_params *cprm)
 		if (!dump_user_range(cprm, ci.vmas[i].start, ci.vmas[i].dump_size))
 			goto out;
 	}
+	if (extnum)
+		dump_emit(cprm, &sh, sizeof(sh));
 out:
 	for (int i = 0; i < ci.nr_vmas; i++) {
 		if (ci.vmas[i].file)

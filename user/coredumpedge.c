@@ -492,6 +492,49 @@ int main(void)
 		unlink("core");
 	}
 
+	printf("16. more than 65535 VMAs: PN_XNUM, the count in a section header\n");
+	char saved_max[64];
+	read_file("/proc/sys/vm/max_map_count", saved_max, sizeof(saved_max));
+	write_file("/proc/sys/vm/max_map_count", "200000");
+	pid = fork();
+	if (pid == 0) {
+		size_t n = 68000;
+		char *base = mmap(NULL, n * 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		for (size_t i = 1; i < n; i += 2)
+			mprotect(base + i * 4096, 4096, PROT_NONE);
+		*(volatile int *)0 = 1;
+		_exit(1);
+	}
+	wait_child(pid);
+	fd = open("core", O_RDONLY);
+	Elf64_Ehdr eh = { 0 };
+	Elf64_Shdr sh = { 0 };
+	pread(fd, &eh, sizeof(eh), 0);
+	pread(fd, &sh, sizeof(sh), (off_t)eh.e_shoff);
+	fstat(fd, &st);
+	printf("  e_phnum %#x e_shnum %d e_shentsize %d e_shstrndx %d shdr last %d\n", eh.e_phnum,
+	       eh.e_shnum, eh.e_shentsize, eh.e_shstrndx,
+	       eh.e_shoff + sizeof(sh) == (unsigned long)st.st_size);
+	printf("  sh_type %d sh_size %lu sh_link %d sh_info > 68000 %d sh_offset %lu\n", sh.sh_type,
+	       (unsigned long)sh.sh_size, sh.sh_link, sh.sh_info > 68000, (unsigned long)sh.sh_offset);
+	size_t loads = 0, notes = 0, last = 0;
+	Elf64_Phdr *phs = calloc(sh.sh_info + 1, sizeof(*phs));
+	pread(fd, phs, sh.sh_info * sizeof(*phs), (off_t)eh.e_phoff);
+	for (size_t i = 0; i < sh.sh_info; i++) {
+		loads += phs[i].p_type == PT_LOAD;
+		notes += phs[i].p_type == PT_NOTE;
+		if (phs[i].p_type == PT_LOAD && phs[i].p_filesz)
+			last = phs[i].p_offset + phs[i].p_filesz;
+	}
+	printf("  PT_NOTE %zu PT_LOADs = sh_info - 1 %d data ends at e_shoff %d\n", notes,
+	       loads + 1 == sh.sh_info, last == eh.e_shoff);
+	printf("  NT_FILE %d\n", nt_file("core", names, sizeof(names), &nlong) >= 0);
+	free(phs);
+	close(fd);
+	unlink("core");
+	write_file("/proc/sys/vm/max_map_count", saved_max);
+
 	write_file("/proc/sys/kernel/core_pattern", saved);
 	rmdir(DIR);
 	printf("done\n");
