@@ -449,14 +449,21 @@ again:
 	return data;
 }
 
-/* The threads in the order Linux writes them: the dumper, then the parked ones. */
+/*
+ * The threads in the order Linux's fill_note_info writes them: the dumper, then the others in
+ * the order they parked. cprm->core_state->threads has the last one to park first (each adds
+ * itself at the head), so it is read backwards into out[1..].
+ */
 static int core_threads(struct coredump_params *cprm, struct task_struct **out, int max)
 {
-	int n = 0;
+	int n = 1;
 
-	out[n++] = current;
+	out[0] = current;
 	for (struct core_thread *c = cprm->core_state->threads; c && n < max; c = c->next)
-		out[n++] = c->task;
+		n++;
+	int i = n;
+	for (struct core_thread *c = cprm->core_state->threads; c && i > 1; c = c->next)
+		out[--i] = c->task;
 	return n;
 }
 
