@@ -321,7 +321,7 @@ static void fill_prstatus(struct elf_prstatus *s, struct task_struct *t, int sig
 	s->pr_sigpend = t->pending;
 	s->pr_sighold = t->blocked;
 	s->pr_pid = t->pid;
-	s->pr_ppid = t->parent ? t->parent->tgid : 0;
+	s->pr_ppid = t->parent ? t->parent->pid : 0; /* task_pid_vnr(real_parent): the forker */
 	s->pr_pgrp = t->signal->pgid;
 	s->pr_sid = t->signal->sid;
 	if (thread_group_leader(t)) {
@@ -373,15 +373,17 @@ static void fill_psinfo(struct elf_prpsinfo *ps, struct task_struct *t, struct m
 	memset(ps, 0, sizeof(*ps));
 	if (len >= ELF_PRARGSZ)
 		len = ELF_PRARGSZ - 1;
-	if (copy_from_user(ps->pr_psargs, (const void __user *)mm->arg_start, len))
-		len = 0; /* Linux gives up on the note's arguments: they stay empty */
+	if (copy_from_user(ps->pr_psargs, (const void __user *)mm->arg_start, len)) {
+		/* Linux gives up on the note there: what was copied, zeros for all the rest */
+		return;
+	}
 	for (u64 i = 0; i < len; i++) {
 		if (!ps->pr_psargs[i])
 			ps->pr_psargs[i] = ' ';
 	}
 	ps->pr_psargs[len] = 0;
 	ps->pr_pid = t->tgid;
-	ps->pr_ppid = t->parent ? t->parent->tgid : 0;
+	ps->pr_ppid = t->parent ? t->parent->pid : 0;
 	ps->pr_pgrp = t->signal->pgid;
 	ps->pr_sid = t->signal->sid;
 	psinfo_state(ps, t);

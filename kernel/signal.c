@@ -256,6 +256,7 @@ void set_current_blocked(u64 mask)
 
 void do_exit_signal(int sig)
 {
+	current->signaled = true; /* Linux's PF_SIGNALED */
 	/* after a core dump the group's status is the signal, with 0x80 if a core was written */
 	do_group_exit(sig); /* a fatal signal ends the whole process */
 }

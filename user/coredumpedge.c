@@ -281,6 +281,48 @@ static void prstatus_order(const char *path, int n)
 	close(fd);
 }
 
+/* A thread of ours forks a child that faults: its core's pr_ppid fields name which thread. */
+static void *forking_thread(void *arg)
+{
+	pid_t pid = fork();
+
+	(void)arg;
+	if (pid == 0) {
+		*(volatile int *)0 = 1;
+		_exit(1);
+	}
+	wait_child(pid);
+	int fd = open("core", O_RDONLY), ppid_status = -1, ppid_psinfo = -1;
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph;
+	if (fd >= 0 && pread(fd, &eh, sizeof(eh), 0) == sizeof(eh) &&
+	    pread(fd, &ph, sizeof(ph), (off_t)eh.e_phoff) == sizeof(ph)) {
+		char *notes = malloc(ph.p_filesz);
+
+		if (pread(fd, notes, ph.p_filesz, (off_t)ph.p_offset) != (ssize_t)ph.p_filesz)
+			ph.p_filesz = 0;
+		for (size_t off = 0; off + 12 <= ph.p_filesz;) {
+			unsigned *nh = (unsigned *)(notes + off);
+			char *desc = notes + off + 12 + ((nh[0] + 3) & ~3u);
+
+			if (nh[2] == NT_PRSTATUS)
+				ppid_status = *(int *)(desc + 36);
+			if (nh[2] == NT_PRPSINFO)
+				ppid_psinfo = *(int *)(desc + 28);
+			off += 12 + ((nh[0] + 3) & ~3u) + ((nh[1] + 3) & ~3u);
+		}
+		free(notes);
+	}
+	if (fd >= 0)
+		close(fd);
+	pid_t tid = (pid_t)syscall(SYS_gettid);
+	printf("  NT_PRSTATUS pr_ppid: the forking thread %d the process %d\n", ppid_status == tid,
+	       ppid_status == getpid());
+	printf("  NT_PRPSINFO pr_ppid: the forking thread %d the process %d\n", ppid_psinfo == tid,
+	       ppid_psinfo == getpid());
+	return NULL;
+}
+
 int main(void)
 {
 	char buf[512], name[512], saved[256];
@@ -616,6 +658,12 @@ int main(void)
 	}
 	wait_child(pid);
 	prstatus_order("core", 5);
+	unlink("core");
+
+	printf("18. a child forked by a second thread faults: pr_ppid is that thread's TID\n");
+	pthread_t ft;
+	pthread_create(&ft, NULL, forking_thread, NULL);
+	pthread_join(ft, NULL);
 	unlink("core");
 
 	write_file("/proc/sys/kernel/core_pattern", saved);
