@@ -4,7 +4,9 @@
  * file, a symlink or a missing directory (no dump, nothing touched), a huge sparse mapping (a
  * hole in the file, quickly), threads spinning in user mode while another faults (every thread
  * in the core), two threads faulting together, the %E %f %h %t specifiers, a vfork child's dump,
- * and a child killed with SIGKILL (never a core).
+ * and a child killed with SIGKILL (never a core); NT_FILE's names (/proc/PID/maps') and its
+ * 4 MiB cap, a SIGKILL during a dump (status SIGKILL), more than 65535 VMAs (PN_XNUM), every
+ * thread's notes, pr_ppid of a child forked by a second thread.
  */
 #define _GNU_SOURCE
 #include <elf.h>
