@@ -215,6 +215,7 @@ struct task_struct {
 	int exit_signal;
 	u64 self_exec_id, parent_exec_id;
 	bool exiting; /* in do_exit: no longer a thread to hand children to (Linux's PF_EXITING) */
+	bool signaled; /* exiting for a fatal signal (Linux's PF_SIGNALED): parks for a core dump */
 	bool did_exec; /* execve'd since fork (Linux's !PF_FORKNOEXEC): setpgid says EACCES */
 	struct vfork_done *vfork_done; /* CLONE_VFORK: the waiting parent's, until exec or exit */
 	struct task_struct *ptracer; /* the task tracing this one (ptrace), or NULL: checked */
