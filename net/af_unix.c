@@ -53,6 +53,7 @@ static struct unix_sock *unix_create1(int type)
 	u->sk.sk_max_ack_backlog = UNIX_MAX_DGRAM_QLEN;
 	u->refcnt = 1;
 	init_waitqueue_head(&u->peer_wait);
+	init_rwsem(&u->iolock);
 	unix_sock_count(1);
 	return u;
 }
@@ -435,8 +436,10 @@ void unix_dgram_disconnected(struct unix_sock *u, struct unix_sock *old)
 
 	if (!u->rq_head)
 		return;
+	down_write(&u->iolock); /* a reader peeking at a message may sleep in its copy */
 	while ((skb = unix_skb_dequeue(u)))
 		unix_skb_free(skb);
+	up_write(&u->iolock);
 	wake_up(&u->peer_wait);
 	if (!(old->sk.sk_flags & SK_DEAD) && old->peer == u) {
 		old->sk.sk_err = ECONNRESET;

@@ -19,6 +19,7 @@
 #define WARDEN_NET_AF_UNIX_H
 
 #include "net/socket.h"
+#include "kernel/rwsem.h"
 
 #define UNIX_PATH_MAX 108
 #define SUN_PATH_OFFSET 2 /* offsetof(struct sockaddr_un, sun_path) */
@@ -52,6 +53,13 @@ struct unix_sock {
 	u32 rq_len; /* messages in it */
 	struct unix_skb *oob_skb; /* the out-of-band byte's message in the queue, or NULL */
 	struct wait_queue_head peer_wait; /* senders waiting for room in this queue */
+	/* Linux's u->iolock, held for writing as a sleeping mutex: serialises the readers of
+	 * the receive queue (stream, datagram and out-of-band receives, and the drop of a
+	 * datagram queue on disconnect), since a reader may sleep while it copies out of a
+	 * message (a fault on the user buffer) and another must not free that message. It is
+	 * let go around the wait for data. Taken with the kernel lock held; nothing nests in it
+	 * but mmap_lock (a fault in the copy) and the allocators. */
+	struct rw_semaphore iolock;
 	/* The garbage collector's (net/unix_gc.c, under unix_gc_lock): how many references to
 	 * this socket's file sit in messages (in flight), its place on the list of sockets in
 	 * flight, and the collector's marks and scratch links while it runs. */

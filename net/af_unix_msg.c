@@ -253,10 +253,15 @@ int unix_stream_recvmsg(struct socket *sock, struct msghdr *m, size_t size, int 
 
 	if (u->sk.sk_state != TCP_ESTABLISHED)
 		return -EINVAL;
-	if (flags & MSG_OOB)
-		return unix_stream_recv_urg(u, m, flags);
+	if (flags & MSG_OOB) {
+		down_write(&u->iolock);
+		err = unix_stream_recv_urg(u, m, flags);
+		up_write(&u->iolock);
+		return err;
+	}
 	if (!target)
 		target = 1;
+	down_write(&u->iolock);
 	do {
 		struct unix_skb *skb, *last = u->rq_head;
 
@@ -282,10 +287,13 @@ int unix_stream_recvmsg(struct socket *sock, struct msghdr *m, size_t size, int 
 			err = -EAGAIN;
 			if (!timeo)
 				break;
+			up_write(&u->iolock);
 			err = unix_stream_data_wait(u, last, &timeo);
+			down_write(&u->iolock);
 			if (err == -EAGAIN)
 				continue; /* the time ran out: one more look */
 			if (err) {
+				up_write(&u->iolock);
 				scm_destroy(&scm);
 				return copied ? copied : err;
 			}
@@ -324,6 +332,7 @@ int unix_stream_recvmsg(struct socket *sock, struct msghdr *m, size_t size, int 
 		if (scm.fp)
 			break;
 	} while (size);
+	up_write(&u->iolock);
 	scm_recv(sock, m, &scm);
 	return copied ? copied : err;
 }
@@ -486,9 +495,11 @@ int unix_dgram_recvmsg(struct socket *sock, struct msghdr *m, size_t size, int f
 		err = -unix_sock_error(u);
 		if (err)
 			return err;
+		down_write(&u->iolock);
 		skb = u->rq_head;
 		if (skb)
 			break;
+		up_write(&u->iolock);
 		if (!timeo) {
 			/* EOF on a disconnected non-blocking seqpacket socket */
 			if (u->sk.sk_type == SOCK_SEQPACKET && (u->sk.sk_shutdown & RCV_SHUTDOWN))
@@ -524,6 +535,7 @@ int unix_dgram_recvmsg(struct socket *sock, struct msghdr *m, size_t size, int f
 out:
 	if (!(flags & MSG_PEEK))
 		unix_skb_free(skb);
+	up_write(&u->iolock);
 	return err;
 }
 
