@@ -248,7 +248,7 @@ int unix_stream_recvmsg(struct socket *sock, struct msghdr *m, size_t size, int 
 	bool check_creds = false, addr_done = false;
 	size_t target = (flags & MSG_WAITALL) ? size : min((size_t)u->sk.sk_rcvlowat, size);
 	int copied = 0, err = 0;
-	struct unix_skb *next_peek = NULL; /* MSG_PEEK: the message after the one copied */
+	u32 skip = 0; /* MSG_PEEK: bytes to pass over before copying */
 	long timeo = sock_rcvtimeo(&u->sk, flags & MSG_DONTWAIT);
 
 	if (u->sk.sk_state != TCP_ESTABLISHED)
@@ -263,21 +263,15 @@ int unix_stream_recvmsg(struct socket *sock, struct msghdr *m, size_t size, int 
 		target = 1;
 	down_write(&u->iolock);
 	do {
-		struct unix_skb *skb, *last = u->rq_head;
-
-		if (next_peek) {
-			skb = next_peek;
-			next_peek = NULL;
-		} else {
-			skb = u->rq_head;
-		}
+		struct unix_skb *skb, *last;
+redo:
+		last = skb = u->rq_head;
+again:
 		if (skb) {
 			skb = unix_manage_oob(u, skb, flags, copied);
 			if (!skb && copied)
 				break;
 		}
-		while (skb && skb->consumed == skb->len)
-			skb = skb->next; /* an out-of-band byte's empty message */
 		if (!skb) {
 			if ((size_t)copied >= target)
 				break;
@@ -290,14 +284,20 @@ int unix_stream_recvmsg(struct socket *sock, struct msghdr *m, size_t size, int 
 			up_write(&u->iolock);
 			err = unix_stream_data_wait(u, last, &timeo);
 			down_write(&u->iolock);
-			if (err == -EAGAIN)
-				continue; /* the time ran out: one more look */
-			if (err) {
+			if (err && err != -EAGAIN) { /* -EAGAIN: the time ran out, one more look */
 				up_write(&u->iolock);
 				scm_destroy(&scm);
 				return copied ? copied : err;
 			}
-			continue;
+			goto redo;
+		}
+		/* the bytes a peek passes over, and an out-of-band byte's empty message */
+		while (skip >= skb->len - skb->consumed) {
+			skip -= skb->len - skb->consumed;
+			last = skb;
+			skb = skb->next;
+			if (!skb)
+				goto again;
 		}
 		if (check_creds) {
 			if (!unix_creds_eq(&skb->scm.creds, &scm.creds))
@@ -310,7 +310,7 @@ int unix_stream_recvmsg(struct socket *sock, struct msghdr *m, size_t size, int 
 			unix_copy_addr(m, skb->from);
 			addr_done = true;
 		}
-		int chunk = unix_stream_copy(skb, 0, size, m, flags, &scm);
+		int chunk = unix_stream_copy(skb, skip, size, m, flags, &scm);
 		if (chunk < 0) {
 			if (!copied)
 				copied = chunk;
@@ -319,10 +319,15 @@ int unix_stream_recvmsg(struct socket *sock, struct msghdr *m, size_t size, int 
 		copied += chunk;
 		size -= (size_t)chunk;
 		if (flags & MSG_PEEK) {
-			if (skb->scm.fp || !skb->next)
+			/* on to the next message even when size is spent: its files come too */
+			if (skb->scm.fp)
 				break;
-			next_peek = skb->next; /* go on with the next message */
-			continue;
+			skip = 0;
+			last = skb;
+			skb = skb->next;
+			if (skb)
+				goto again;
+			break;
 		}
 		skb->consumed += (u32)chunk;
 		if (skb->consumed < skb->len)
