@@ -264,9 +264,9 @@ int unix_stream_recvmsg(struct socket *sock, struct msghdr *m, size_t size, int 
 	down_write(&u->iolock);
 	do {
 		struct unix_skb *skb, *last;
-redo:
+	redo:
 		last = skb = u->rq_head;
-again:
+	again:
 		if (skb) {
 			skb = unix_manage_oob(u, skb, flags, copied);
 			if (!skb && copied)
