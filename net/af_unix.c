@@ -675,10 +675,22 @@ static long unix_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
 }
 
 /* What every AF_UNIX socket type does alike. */
+/* SO_PEEK_OFF: any value, a negative one turns the offset off; set between readers (Linux's
+ * unix_set_peek_off). */
+static int unix_set_peek_off(struct sock *sk, int val)
+{
+	struct unix_sock *u = unix_sk(sk);
+
+	down_write(&u->iolock);
+	sk->sk_peek_off = val;
+	up_write(&u->iolock);
+	return 0;
+}
+
 #define UNIX_COMMON_OPS                                                              \
 	.family = AF_UNIX, .release = unix_release, .bind = unix_bind,               \
 	.socketpair = unix_socketpair, .getname = unix_getname, .ioctl = unix_ioctl, \
-	.shutdown = unix_shutdown
+	.shutdown = unix_shutdown, .set_peek_off = unix_set_peek_off
 
 static const struct proto_ops unix_stream_ops = {
 	UNIX_COMMON_OPS,

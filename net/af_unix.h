@@ -35,6 +35,7 @@ struct unix_skb {
 	u32 len; /* bytes of data */
 	u32 consumed; /* bytes of a stream message already read */
 	u32 truesize; /* charged to from's sk_wmem_alloc */
+	bool peeked; /* an empty datagram MSG_PEEK saw: SO_PEEK_OFF passes over it after */
 	struct scm_cookie scm; /* files (SCM_RIGHTS) and credentials */
 	struct unix_user_inflight *fp_user; /* whose in-flight count scm's files are charged to */
 	char data[];

@@ -1,6 +1,8 @@
 /* unixpeek: MSG_PEEK on AF_UNIX sockets: a stream peek that ends exactly at a message boundary
  * still takes the next message's files (SCM_RIGHTS), as Linux's unix_stream_read_generic goes
- * on to the next message; credentials and out-of-band marks stop a peek. Recorded on Linux. */
+ * on to the next message; credentials and out-of-band marks stop a peek. SO_PEEK_OFF on stream,
+ * datagram and seqpacket sockets: each peek starts where the last ended, a read moves the
+ * offset back by what it took (a datagram read by the whole message). Recorded on Linux. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
@@ -49,6 +51,71 @@ static void rcv(const char *what, int s, int size, int flags)
 		printf("%s: -1 %s\n", what, strerror(errno));
 	else
 		printf("%s: %d '%.*s' fds %d flags %#x\n", what, r, r, buf, nfd, m.msg_flags);
+}
+
+static void show_off(const char *what, int s)
+{
+	int v = -7;
+	socklen_t len = sizeof(v);
+	int r = getsockopt(s, SOL_SOCKET, SO_PEEK_OFF, &v, &len);
+	if (r < 0)
+		printf("%s: getsockopt -1 %s\n", what, strerror(errno));
+	else
+		printf("%s: SO_PEEK_OFF %d len %u\n", what, v, (unsigned)len);
+}
+
+static void set_off(int s, int v)
+{
+	int r = setsockopt(s, SOL_SOCKET, SO_PEEK_OFF, &v, sizeof(v));
+	if (r < 0)
+		printf("setsockopt SO_PEEK_OFF %d: -1 %s\n", v, strerror(errno));
+}
+
+/* SO_PEEK_OFF's walk over "abcd", "efgh", "" and "ij" (the second with a file). */
+static void peekoff(int type)
+{
+	int sv[2];
+	short small = 1;
+
+	printf("-- type %d\n", type);
+	socketpair(AF_UNIX, type, 0, sv);
+	show_off("default", sv[1]);
+	printf("setsockopt short: %d\n", setsockopt(sv[1], SOL_SOCKET, SO_PEEK_OFF, &small,
+						     sizeof(small)));
+	set_off(sv[1], 0);
+	show_off("set 0", sv[1]);
+	send(sv[0], "abcd", 4, 0);
+	sendfd(sv[0], "efgh", 4, 1, 0);
+	send(sv[0], "", 0, 0);
+	send(sv[0], "ij", 2, 0);
+	rcv("peek 2", sv[1], 2, MSG_PEEK);
+	show_off("after peek 2", sv[1]);
+	rcv("peek 1", sv[1], 1, MSG_PEEK);
+	rcv("peek 8", sv[1], 8, MSG_PEEK);
+	show_off("after peek 8", sv[1]);
+	rcv("peek 8 again", sv[1], 8, MSG_PEEK);
+	rcv("peek 8 third", sv[1], 8, MSG_PEEK);
+	rcv("peek 8 fourth", sv[1], 8, MSG_PEEK);
+	show_off("after peeks", sv[1]);
+	rcv("read 3", sv[1], 3, 0);
+	show_off("after read 3", sv[1]);
+	rcv("peek 8 after read", sv[1], 8, MSG_PEEK);
+	set_off(sv[1], 1);
+	rcv("peek 8 at 1", sv[1], 8, MSG_PEEK);
+	set_off(sv[1], 100);
+	rcv("peek 8 at 100", sv[1], 8, MSG_PEEK);
+	show_off("after peek at 100", sv[1]);
+	set_off(sv[1], -5);
+	show_off("set -5", sv[1]);
+	rcv("peek 8 offset off", sv[1], 8, MSG_PEEK);
+	rcv("read 8", sv[1], 8, 0);
+	show_off("after read 8", sv[1]);
+	set_off(sv[1], 2);
+	rcv("read 8 with offset 2", sv[1], 8, 0);
+	show_off("after that read", sv[1]);
+	rcv("read 8 last", sv[1], 8, 0);
+	close(sv[0]);
+	close(sv[1]);
 }
 
 int main(void)
@@ -113,5 +180,9 @@ int main(void)
 	rcv("passcred read 8", sv[1], 8, 0);
 	close(sv[0]);
 	close(sv[1]);
+
+	peekoff(SOCK_STREAM);
+	peekoff(SOCK_DGRAM);
+	peekoff(SOCK_SEQPACKET);
 	return 0;
 }
