@@ -115,8 +115,6 @@ void unix_gc_request(void);
 /* Called on each send (scm: what it carries): collects now when too many sockets are in
  * flight, and waits for a collection in progress (Linux's wait_for_unix_gc). */
 void wait_for_unix_gc(struct scm_cookie *scm);
-/* The number of unix sockets in flight (Linux's unix_tot_inflight). */
-extern u32 unix_tot_inflight;
 /* A unix_sock was made or freed (counted for /proc/warden/unix). */
 void unix_sock_count(int delta);
 

@@ -349,6 +349,11 @@ struct seq_buf;
 int unix_gc_stats_show(struct seq_buf *m);
 /* Runs the AF_UNIX collection a release asked for inside fput (the outermost fput calls it). */
 void unix_gc_run_deferred(void);
+/* The number of unix sockets in flight (Linux's unix_tot_inflight, net/unix_gc.c). */
+extern u32 unix_tot_inflight;
+/* fput dropped a reference to f, not its last, while sockets are in flight: if f is a unix
+ * socket whose every reference is now in flight, the collector may find a cycle again. */
+void unix_gc_file_put(struct file *f);
 
 /* The AF_UNIX family (net/af_unix.c): creates its state in sock (Linux's unix_create). */
 int unix_create(struct socket *sock, int protocol);

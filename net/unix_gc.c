@@ -66,11 +66,15 @@ static bool gc_in_progress;
 /* A release asked for a collection while fput or a collection was running: run it after. */
 static bool gc_wanted;
 /*
- * Whether sockets in flight may form a cycle (Linux's unix_graph_maybe_cyclic): the last
- * message of a cycle to be queued carries a socket to a receiver that is in flight already (its
- * own message of the cycle was queued before). Set then, or for a receiver accept() has not
- * taken (its listener holds it); cleared when nothing is in flight. Without it no collection
- * runs: a chain of sockets released link by link is not scanned at every link.
+ * Whether sockets in flight may form a garbage cycle (Linux's unix_graph_maybe_cyclic): the
+ * last message of a cycle to be queued carries a socket to a receiver that is in flight already
+ * (its own message of the cycle was queued before), or to a receiver accept() has not taken
+ * (its listener holds it); or a socket in flight lost a reference that was not in flight (a
+ * close, the end of a call), so all of its references may now be in flight. Set then; cleared
+ * when nothing is in flight, and by a collection that found no garbage (a cycle kept by an open
+ * socket is not garbage: the next collection waits for one of the events above). Without it no
+ * collection runs: a chain of sockets released link by link is not scanned at every link, and
+ * a reachable cycle does not make every later release walk every socket in flight.
  */
 static bool gc_maybe_cyclic;
 /* Sockets put in flight since the last collection (for UNIX_INFLIGHT_TRIGGER_GROWTH). */
@@ -80,6 +84,8 @@ u32 unix_tot_inflight;
 /* /proc/warden/unix: sockets alive (counted under the kernel lock alone), collections run,
  * messages and sockets collected. */
 static u64 unix_socks_alive, gc_runs, gc_skbs_collected, gc_socks_collected;
+/* Sockets in flight the collections looked at (the work they did). */
+static u64 gc_socks_scanned;
 
 void unix_sock_count(int delta)
 {
@@ -258,6 +264,18 @@ void unix_gc_queued(struct unix_sock *receiver, struct unix_skb *skb)
 	spin_unlock(&unix_gc_lock);
 }
 
+void unix_gc_file_put(struct file *f)
+{
+	struct unix_sock *u = unix_get_socket(f);
+
+	if (!u)
+		return;
+	spin_lock(&unix_gc_lock);
+	if (u->inflight && f->f_count <= u->inflight)
+		gc_maybe_cyclic = true;
+	spin_unlock(&unix_gc_lock);
+}
+
 enum unix_gc_op {
 	GC_DEC, /* a candidate's reference held by another candidate: not from outside */
 	GC_MARK_LIVE, /* a candidate in a live socket's queue is live too */
@@ -343,6 +361,7 @@ static struct unix_skb *unix_gc_find_garbage(void)
 	for (u = gc_inflight_list; u; u = u->gc_next) {
 		struct socket *sock = u->sk.sk_socket;
 
+		gc_socks_scanned++;
 		if (!sock || !sock->file || sock->file->f_count != u->inflight)
 			continue;
 		u->gc_flags = UNIX_GC_CANDIDATE;
@@ -371,6 +390,9 @@ static struct unix_skb *unix_gc_find_garbage(void)
 	}
 	for (u = cands; u; u = u->gc_cand_next)
 		u->gc_flags = 0;
+	/* no garbage: none until a socket in flight loses a reference from outside */
+	if (!hitlist)
+		gc_maybe_cyclic = false;
 	return hitlist;
 }
 
@@ -446,7 +468,7 @@ void wait_for_unix_gc(struct scm_cookie *scm)
 /* /proc/warden/unix: the collector's counters (Warden's own; Linux has none). */
 int unix_gc_stats_show(struct seq_buf *m)
 {
-	u64 users = 0, alive, runs, socks, skbs;
+	u64 users = 0, alive, runs, socks, skbs, scanned;
 	u32 inflight;
 
 	spin_lock(&unix_gc_lock);
@@ -457,6 +479,7 @@ int unix_gc_stats_show(struct seq_buf *m)
 	runs = gc_runs;
 	socks = gc_socks_collected;
 	skbs = gc_skbs_collected;
+	scanned = gc_socks_scanned;
 	spin_unlock(&unix_gc_lock);
 	seq_printf(m, "sockets %llu\n", (unsigned long long)alive);
 	seq_printf(m, "inflight_sockets %u\n", inflight);
@@ -464,5 +487,6 @@ int unix_gc_stats_show(struct seq_buf *m)
 	seq_printf(m, "gc_runs %llu\n", (unsigned long long)runs);
 	seq_printf(m, "gc_sockets_collected %llu\n", (unsigned long long)socks);
 	seq_printf(m, "gc_messages_collected %llu\n", (unsigned long long)skbs);
+	seq_printf(m, "gc_sockets_scanned %llu\n", (unsigned long long)scanned);
 	return 0;
 }
