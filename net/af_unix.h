@@ -37,7 +37,11 @@ struct unix_skb {
 	u32 truesize; /* charged to from's sk_wmem_alloc */
 	bool peeked; /* an empty datagram MSG_PEEK saw: SO_PEEK_OFF passes over it after */
 	struct scm_cookie scm; /* files (SCM_RIGHTS) and credentials */
-	struct unix_user_inflight *fp_user; /* whose in-flight count scm's files are charged to */
+	/* whose in-flight count scm's files are charged to once the message is queued (NULL
+	 * before), the sender's uid, and the count's memory allocated at attach for that */
+	struct unix_user_inflight *fp_user;
+	u32 fp_uid;
+	struct unix_user_inflight *fp_spare;
 	char data[];
 };
 
@@ -98,14 +102,16 @@ int unix_autobind(struct unix_sock *u);
 struct unix_user_inflight;
 /* The socket behind a file passed in a message, or NULL if it is no unix socket. */
 struct unix_sock *unix_get_socket(struct file *file);
-/* Moves scm's files into skb and counts them in flight (Linux's unix_attach_fds): ETOOMANYREFS
- * when the sender's user has more in flight than its RLIMIT_NOFILE allows, ENOMEM. */
+/* Moves scm's files into skb and counts its sockets in flight (Linux's unix_attach_fds):
+ * ETOOMANYREFS when the sender's user has more in flight than its RLIMIT_NOFILE allows, ENOMEM.
+ * The user is charged when the message is queued (unix_gc_queued). */
 int unix_attach_fds(struct scm_cookie *scm, struct unix_skb *skb);
 /* The same without the limit, charged to uid (the self-tests' fabricated messages). */
 int __unix_attach_fds(struct scm_cookie *scm, struct unix_skb *skb, u32 uid);
 /* Moves skb's files to scm for the receiver, no longer in flight (Linux's unix_detach_fds). */
 void unix_detach_fds(struct scm_cookie *scm, struct unix_skb *skb);
-/* skb, which may carry files, was queued on receiver: a cycle may have formed. */
+/* skb, which carries files, was queued on receiver: its sender's user is charged for them, and
+ * a cycle may have formed. */
 void unix_gc_queued(struct unix_sock *receiver, struct unix_skb *skb);
 /* Collects unreachable cycles of sockets in flight (Linux's unix_gc); never nests. */
 void unix_gc(void);

@@ -4,7 +4,8 @@
  * net/unix/garbage.c and net/unix/scm.c, the candidate and in-flight count algorithm).
  *
  * A file passed in an SCM_RIGHTS message is in flight from the send until it is received or
- * the message is dropped. Each one counts against the sending user (its real uid), and a send
+ * the message is dropped. Each one counts against the sending user (its real uid) once the
+ * message is queued (Linux 6.1's unix_add_edges), and a send
  * whose user already has more in flight than the sender's RLIMIT_NOFILE is ETOOMANYREFS,
  * unless the sender has CAP_SYS_RESOURCE or CAP_SYS_ADMIN. A unix socket in flight also counts
  * the references to its own file that messages hold (inflight) and sits on a list.
@@ -191,30 +192,28 @@ static void unix_notinflight_sock(struct unix_sock *u)
 
 int __unix_attach_fds(struct scm_cookie *scm, struct unix_skb *skb, u32 uid)
 {
-	struct unix_user_inflight *spare, *user;
+	struct unix_user_inflight *spare;
 
 	if (!scm->fp || !scm->nfp)
 		return 0;
 	spare = kmalloc(sizeof(*spare), GFP_KERNEL);
+	if (!spare)
+		return -ENOMEM;
+	skb->scm.fp = scm->fp;
+	skb->scm.nfp = scm->nfp;
+	scm->fp = NULL;
+	scm->nfp = 0;
+	skb->fp_uid = uid;
+	skb->fp_spare = spare;
 	spin_lock(&unix_gc_lock);
-	user = unix_user_get(uid, &spare);
-	if (user) {
-		skb->scm.fp = scm->fp;
-		skb->scm.nfp = scm->nfp;
-		scm->fp = NULL;
-		scm->nfp = 0;
-		skb->fp_user = user;
-		user->count += (u32)skb->scm.nfp;
-		for (int i = 0; i < skb->scm.nfp; i++) {
-			struct unix_sock *u = unix_get_socket(skb->scm.fp[i]);
+	for (int i = 0; i < skb->scm.nfp; i++) {
+		struct unix_sock *u = unix_get_socket(skb->scm.fp[i]);
 
-			if (u)
-				unix_inflight_sock(u);
-		}
+		if (u)
+			unix_inflight_sock(u);
 	}
 	spin_unlock(&unix_gc_lock);
-	kfree(spare);
-	return user ? 0 : -ENOMEM;
+	return 0;
 }
 
 int unix_attach_fds(struct scm_cookie *scm, struct unix_skb *skb)
@@ -239,10 +238,12 @@ void unix_detach_fds(struct scm_cookie *scm, struct unix_skb *skb)
 		if (u)
 			unix_notinflight_sock(u);
 	}
-	if (skb->fp_user)
+	if (skb->fp_user) /* only a queued message was charged */
 		gone = unix_user_sub(skb->fp_user, (u32)skb->scm.nfp);
 	spin_unlock(&unix_gc_lock);
 	kfree(gone);
+	kfree(skb->fp_spare);
+	skb->fp_spare = NULL;
 	skb->fp_user = NULL;
 	scm->fp = skb->scm.fp;
 	scm->nfp = skb->scm.nfp;
@@ -256,12 +257,17 @@ void unix_gc_queued(struct unix_sock *receiver, struct unix_skb *skb)
 
 	for (int i = 0; i < skb->scm.nfp && !sockets; i++)
 		sockets = unix_get_socket(skb->scm.fp[i]);
-	if (!sockets)
-		return;
 	spin_lock(&unix_gc_lock);
-	if (receiver->inflight || !receiver->sk.sk_socket)
+	/* the sender's user is charged now, as Linux 6.1's unix_add_edges */
+	if (!skb->fp_user) {
+		skb->fp_user = unix_user_get(skb->fp_uid, &skb->fp_spare);
+		skb->fp_user->count += (u32)skb->scm.nfp;
+	}
+	if (sockets && (receiver->inflight || !receiver->sk.sk_socket))
 		gc_maybe_cyclic = true;
 	spin_unlock(&unix_gc_lock);
+	kfree(skb->fp_spare); /* the user had a count already */
+	skb->fp_spare = NULL;
 }
 
 void unix_gc_file_put(struct file *f)
