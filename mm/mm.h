@@ -320,6 +320,8 @@ int handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code, int *pkey);
 
 /* handle_mm_fault for a fault the CPU raised: takes the mmap lock itself (mm/fault.c). */
 int do_user_addr_fault(struct mm_struct *mm, u64 addr, u64 error_code, int *pkey);
+/* The fault_sleep debug flag (kernel command line): see mm/fault.c. */
+extern bool debug_fault_sleep;
 
 /* access_remote_vm's gup_flags (Linux's values) */
 #define FOLL_WRITE 0x01 /* write buf into mm (else read from it) */
