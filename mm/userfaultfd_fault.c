@@ -123,6 +123,13 @@ int handle_userfault(struct mm_struct *mm, struct vm_area_struct *v, u64 addr, u
 	    (!user && (ctx->flags & UFFD_USER_MODE_ONLY)) || current->pagefault_disabled ||
 	    (error_code & FAULT_FORCE) || mm != current->mm)
 		goto out;
+	/*
+	 * An exiting task (its robust list, its clear_child_tid word) must not wait: a fatal
+	 * signal could not wake it any more. Its access fails, as Linux's PF_EXITING check
+	 * (Warden dumps no core, Linux's PF_DUMPCORE case).
+	 */
+	if (current->exiting)
+		goto out;
 	ret = FAULT_UFFD_RETRY;
 	if (READ_ONCE(ctx->released))
 		goto out; /* its release unregisters this VMA: the retry gets an ordinary page */
