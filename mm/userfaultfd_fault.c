@@ -241,6 +241,7 @@ static long mfill(struct userfaultfd_ctx *ctx, u64 dst, u64 src, u64 len, bool z
 
 	while ((u64)copied < len) {
 		struct page *pg = NULL;
+		bool filled = false; /* pg holds the source page already */
 		if (!zero) {
 			pg = alloc_page(GFP_KERNEL);
 			if (!pg) {
@@ -248,6 +249,7 @@ static long mfill(struct userfaultfd_ctx *ctx, u64 dst, u64 src, u64 len, bool z
 				break;
 			}
 		}
+	retry:
 		mmap_read_lock(mm);
 		err = -EAGAIN; /* an event is being reported: the mappings are changing */
 		if (READ_ONCE(ctx->mmap_changing))
@@ -266,8 +268,12 @@ static long mfill(struct userfaultfd_ctx *ctx, u64 dst, u64 src, u64 len, bool z
 		err = -EEXIST;
 		if (!uffd_page_missing(mm, va))
 			goto unlock;
-		if (pg) {
-			/* The source is read without the lock: it may fault (and even wait). */
+		if (pg && !filled) {
+			/*
+			 * The source is read without the lock: it may fault (and even wait).
+			 * The mappings may change meanwhile, so every check above is made
+			 * again (Linux's goto retry in __mcopy_atomic).
+			 */
 			mmap_read_unlock(mm);
 			if (copy_from_user(page_address(pg),
 					   (const void __user *)(src + (u64)copied), PAGE_SIZE)) {
@@ -275,14 +281,8 @@ static long mfill(struct userfaultfd_ctx *ctx, u64 dst, u64 src, u64 len, bool z
 				put_page(pg);
 				break;
 			}
-			mmap_read_lock(mm);
-			err = -EAGAIN;
-			if (READ_ONCE(ctx->mmap_changing))
-				goto unlock;
-			v = find_dst_vma(mm, dst, len);
-			err = -ENOENT;
-			if (!v)
-				goto unlock;
+			filled = true;
+			goto retry;
 		}
 		u64 prot = vm_get_page_prot(v->vm_flags);
 		if (wp) /* installed write-protected (Linux's mfill_atomic_install_pte) */
@@ -302,6 +302,7 @@ static long mfill(struct userfaultfd_ctx *ctx, u64 dst, u64 src, u64 len, bool z
 		mmap_read_unlock(mm);
 		if (pg)
 			put_page(pg);
+		cond_resched(); /* a long range must not hold the CPU (Linux's __mcopy_atomic) */
 		if (err)
 			break;
 		copied += PAGE_SIZE;

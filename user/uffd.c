@@ -588,6 +588,53 @@ static void futex_words(void)
 	}
 }
 
+/* UFFDIO_COPY whose source page is itself missing (registered on another uffd): the copy waits
+ * for it without mmap_lock, and the destination's registration changes meanwhile (WP gone):
+ * every check is made again, MODE_WP is now EINVAL. */
+static int copy_ufd;
+static char *copy_dst, *copy_src;
+static long copy_ret;
+static int64_t copy_res;
+
+static void *wp_copier(void *arg)
+{
+	(void)arg;
+	copy_ret = copy(copy_ufd, copy_dst, copy_src, PG, MODE_WP, &copy_res);
+	return NULL;
+}
+
+static void copy_revalidated(void)
+{
+	printf("-- UFFDIO_COPY MODE_WP from a missing source, WP unregistered meanwhile\n");
+	copy_ufd = (int)uffd_new(O_NONBLOCK);
+	api(copy_ufd, 0);
+	int src_ufd = (int)uffd_new(O_NONBLOCK);
+	api(src_ufd, 0);
+	copy_dst = map(1);
+	copy_src = map(1);
+	show("register dst MISSING|WP",
+	     reg(copy_ufd, copy_dst, PG, MODE_MISSING | MODE_WP, NULL));
+	show("register src MISSING", reg(src_ufd, copy_src, PG, MODE_MISSING, NULL));
+	pthread_t t;
+	pthread_create(&t, NULL, wp_copier, NULL);
+	struct pollfd pf = { src_ufd, POLLIN, 0 };
+	struct uffd_msg m = { 0 };
+	if (poll(&pf, 1, 3000) == 1 && read(src_ufd, &m, sizeof(m)) == sizeof(m))
+		printf("source fault flags %#lx\n", (unsigned long)m.flags);
+	else
+		printf("no source fault\n");
+	show("unregister dst", unreg(copy_ufd, copy_dst, PG));
+	show("register dst MISSING", reg(copy_ufd, copy_dst, PG, MODE_MISSING, NULL));
+	zeropage(src_ufd, copy_src, PG, NULL);
+	pthread_join(t, NULL);
+	show("COPY", copy_ret);
+	printf("copy field %lld\n", (long long)copy_res);
+	close(src_ufd);
+	close(copy_ufd);
+	munmap(copy_dst, PG);
+	munmap(copy_src, PG);
+}
+
 static void forked(void)
 {
 	printf("-- fork: the child's copy is not registered\n");
@@ -650,6 +697,7 @@ int main(void)
 	exiting(1);
 	printf("-- futex words on a registered missing page\n");
 	futex_words();
+	copy_revalidated();
 	forked();
 	printf("-- unprivileged\n");
 	printf("child status %#x\n", child_status(unprivileged));
