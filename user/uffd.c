@@ -328,6 +328,13 @@ static void copy_errors(void)
 	show("wake len 0", sys3(SYS_ioctl, ufd, (long)UFFDIO_WAKE, (long)&w));
 	w = (struct uffdio_range){ (uint64_t)q, PG };
 	show("wake unregistered", sys3(SYS_ioctl, ufd, (long)UFFDIO_WAKE, (long)&w));
+	w = (struct uffdio_range){ 0, PG };
+	show("wake at 0", sys3(SYS_ioctl, ufd, (long)UFFDIO_WAKE, (long)&w));
+	w = (struct uffdio_range){ 4 * PG, PG };
+	show("wake below mmap_min_addr", sys3(SYS_ioctl, ufd, (long)UFFDIO_WAKE, (long)&w));
+	show("register at 0", reg(ufd, NULL, PG, MODE_MISSING, NULL));
+	show("copy to 0", copy(ufd, NULL, src, PG, 0, &res));
+	show("zeropage at 0", zeropage(ufd, NULL, PG, &res));
 	printf("  page 0 holds %d, page 1 %d\n", p[0], p[PG]);
 	close(ufd);
 	munmap(p, 2 * PG);
