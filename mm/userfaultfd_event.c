@@ -127,8 +127,8 @@ int userfaultfd_remove_prep(struct mm_struct *mm, u64 start, u64 end, int behavi
 {
 	int ret = 0;
 
-	if (behavior != MADV_DONTNEED && behavior != MADV_DONTNEED_LOCKED && behavior != MADV_FREE &&
-	    behavior != MADV_REMOVE)
+	if (behavior != MADV_DONTNEED && behavior != MADV_DONTNEED_LOCKED &&
+	    behavior != MADV_FREE && behavior != MADV_REMOVE)
 		return 0;
 	mmap_read_lock(mm);
 	for (struct vm_area_struct *v = find_vma(mm, start); v && v->vm_start < end;
