@@ -352,8 +352,9 @@ int mm_sysctl_init(void);
 #define SEGV_ACCERR 2
 #define SEGV_PKUERR 4
 #define FAULT_SIGBUS 0x100 /* handle_mm_fault: a file mapping touched past the end of its file */
-/* handle_mm_fault: a poisoned page (mm/memory_failure.c): SIGBUS with BUS_MCEERR_AR. */
-#define FAULT_HWPOISON 0x200
+/* handle_mm_fault: a poisoned page (mm/memory_failure.c): SIGBUS with BUS_MCEERR_AR. Distinct
+ * from FAULT_SIGBUS and the FAULT_UFFD* answers (mm/userfaultfd.h: 0x200-0x203). */
+#define FAULT_HWPOISON 0x400
 /*
  * handle_mm_fault's error_code may carry this software bit: a forced access (ptrace's, Linux's
  * FOLL_FORCE) whose caller checked the VMA's MAY bits, so the VMA's protection is not checked.
