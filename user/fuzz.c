@@ -39,6 +39,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/ptrace.h>
@@ -921,6 +922,11 @@ static u64 build_arg(char kind, u64 v)
 
 static sigjmp_buf touch_jmp;
 static volatile int in_touch;
+/* Rounds r % 4 >= 2: deaths by core-dumping signals dump core instead of exiting quietly. */
+static int dump_cores;
+#define CORE_SIGS                                                                                  \
+	((1UL << SIGQUIT) | (1UL << SIGILL) | (1UL << SIGTRAP) | (1UL << SIGABRT) | (1UL << SIGBUS) | \
+	 (1UL << SIGFPE) | (1UL << SIGSEGV) | (1UL << SIGXCPU) | (1UL << SIGXFSZ) | (1UL << SIGSYS))
 
 /* Any signal: a fault during a touch is expected; other faults end the process quietly. */
 static void fuzz_handler(int sig, siginfo_t *si, void *uc)
@@ -930,6 +936,15 @@ static void fuzz_handler(int sig, siginfo_t *si, void *uc)
 	if (in_touch && (sig == SIGSEGV || sig == SIGBUS)) {
 		in_touch = 0;
 		siglongjmp(touch_jmp, 1);
+	}
+	if (dump_cores && sig != SIGALRM && sig < 32 && ((1UL << sig) & CORE_SIGS)) {
+		/* the default action now: a fault comes back at once, a sent signal is raised
+		 * again; the process dumps core (kernel/coredump.c) as the round's rlimit allows */
+		u64 dfl[4] = { 0 };
+		sys4(SYS_rt_sigaction, sig, (long)dfl, 0, 8);
+		if (si && si->si_code <= 0)
+			sys3(SYS_tgkill, my_pid, sys0(SYS_gettid), sig);
+		return;
 	}
 	if (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE || sig == SIGTRAP)
 		sys1(SYS_exit_group, 0);
@@ -1624,7 +1639,7 @@ static u64 build_cmsg(u64 v, long sockfd, u64 *len)
 {
 	unsigned char *buf = scratch_alloc(512);
 	size_t off = 0;
-	int n = 1 + (int)(v % 3);
+	int n = v % 4 ? 1 : 1 + (int)(v / 4 % 3);
 
 	memset(buf, 0, 512);
 	for (int k = 0; k < n && off + 16 + 64 <= 512; k++) {
@@ -1632,7 +1647,7 @@ static u64 build_cmsg(u64 v, long sockfd, u64 *len)
 		int *lt = (int *)(buf + off + 8);
 		int *data = (int *)(buf + off + 16);
 		u64 dlen;
-		switch (brnd() % 4) {
+		switch (k == 0 && v % 2 ? 0 : brnd() % 4) {
 		case 0:
 		case 1: { /* SCM_RIGHTS */
 			int nfd = 1 + (int)(brnd() % 8);
@@ -1669,14 +1684,14 @@ static u64 build_cmsg(u64 v, long sockfd, u64 *len)
 			dlen = brnd() % 32;
 		}
 		*hdr = 16 + dlen;
-		if (brnd() % 8 == 0) {
+		if (brnd() % 16 == 0) {
 			static const u64 bad[] = { 0, 1, 15, 16, 17, 400, 4096, ~0ULL, 0x80000000 };
 			*hdr = bad[brnd() % NELEM(bad)];
 		}
 		off += (16 + dlen + 7) & ~7UL;
 	}
 	*len = off;
-	if (brnd() % 6 == 0) {
+	if (brnd() % 12 == 0) {
 		static const u64 bad[] = { 0, 1, 15, 16, 17, 511, 4096, 1 << 20, ~0ULL, 0x7fffffff };
 		*len = bad[brnd() % NELEM(bad)];
 	}
@@ -1692,13 +1707,20 @@ static u64 build_msghdr(u64 v, long sockfd, int recv)
 	long salen = 0;
 	m[0] = v % 4 == 1 ? (recv ? sock_buf(brnd()) : build_sockaddr(brnd(), &salen)) : 0;
 	m[1] = (u64)(recv ? (long)(brnd() % 2 ? 110 : brnd() % 300) : salen);
-	m[2] = build_iov(brnd() % 8 ? brnd() % (1 << 16) : any_ptr());
-	m[3] = brnd() % 8 ? brnd() % 17 : any_int(); /* UIO_MAXIOV is 1024 */
+	if (brnd() % 2) { /* one good buffer: the message (and its files) goes through */
+		u64 *iov = scratch_alloc(16);
+		iov[0] = sock_buf(brnd() % 2 ? brnd() & ~3ULL : brnd());
+		iov[1] = 1 + brnd() % 256;
+		m[2] = (u64)iov, m[3] = 1;
+	} else {
+		m[2] = build_iov(brnd() % 8 ? brnd() % (1 << 16) : any_ptr());
+		m[3] = brnd() % 8 ? brnd() % 17 : any_int(); /* UIO_MAXIOV is 1024 */
+	}
 	m[4] = 0, m[5] = 0;
 	if (recv && brnd() % 2) {
 		m[4] = sock_buf(brnd());
 		m[5] = brnd() % 2 ? 24 + brnd() % 64 : brnd() % 600;
-	} else if (!recv && brnd() % 2) {
+	} else if (!recv && brnd() % 4) {
 		m[4] = build_cmsg(brnd(), sockfd, &m[5]);
 	}
 	m[6] = brnd() % 4 ? 0 : brnd();
@@ -2234,6 +2256,7 @@ static void child(int r, int calls)
 	if (r % 4 >= 2) { /* core dumps (kernel/coredump.c) of the deaths by signal */
 		struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
 		setrlimit(RLIMIT_CORE, &rl);
+		dump_cores = 1;
 	}
 	if (r & 1)
 		drop_privileges();
@@ -2264,6 +2287,37 @@ static void rm_rf(const char *path)
 		rmdir(path);
 	} else {
 		unlink(path);
+	}
+}
+
+static void diag(const char *path)
+{
+	char buf[4096];
+	int fd = open(path, O_RDONLY);
+	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf)) : 0;
+	if (n > 0)
+		write(1, buf, (size_t)n);
+	close(fd);
+}
+
+static void diag_tree(const char *path)
+{
+	struct stat st;
+	if (lstat(path, &st) || !strncmp(path, "/proc", 5) || !strncmp(path, "/sys", 4))
+		return;
+	printf("%s %o %ld\n", path, (unsigned)st.st_mode, (long)st.st_size);
+	if (S_ISDIR(st.st_mode)) {
+		DIR *d = opendir(path);
+		struct dirent *e;
+		while (d && (e = readdir(d))) {
+			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+				continue;
+			char sub[512];
+			snprintf(sub, sizeof(sub), "%s/%s", strcmp(path, "/") ? path : "", e->d_name);
+			diag_tree(sub);
+		}
+		if (d)
+			closedir(d);
 	}
 }
 
@@ -2429,6 +2483,7 @@ static int kernel_alive(void)
 /* ------------------------------------------------------------------ core dumps and sockets */
 
 #define CORE_DIR "/tmp/fzcore"
+static long cores_found; /* core files checked, every round of the seed */
 
 /*
  * kernel.core_pattern for round r (the children of rounds r % 4 >= 2 raise RLIMIT_CORE): the default, every
@@ -2448,7 +2503,7 @@ static const char *const core_patterns[] = {
 	"/proc/self/core",
 	"/proc/sys/kernel/core_pattern",
 	"/proc/sysrq-trigger",
-	"/dev/null",
+	CORE_DIR "/null", /* a device: unlinked, as Linux does (so never /dev/null itself) */
 	"/dev/core.%p",
 	"|/prog %p",
 	"core.%p",
@@ -2467,7 +2522,7 @@ static int write_sysctl(const char *path, const char *val)
 	return n == (ssize_t)strlen(val);
 }
 
-/* The core directory of a round: empty but for a kept file, a link to it and a dangling link. */
+/* The core directory of a round: empty but for a file with two names and a dangling link. */
 static void make_core_dir(void)
 {
 	rm_rf(CORE_DIR);
@@ -2479,6 +2534,7 @@ static void make_core_dir(void)
 	fchmod(fd, 0666);
 	close(fd);
 	link(CORE_DIR "/keep", CORE_DIR "/hard");
+	mknod(CORE_DIR "/null", S_IFCHR | 0666, makedev(1, 3));
 	symlink(CORE_DIR "/target", CORE_DIR "/link");
 }
 
@@ -2491,14 +2547,17 @@ static const char *set_core_pattern(int r)
 	return p;
 }
 
-/* Checks that a core file is one Linux would write: regular, mode 0600, one link. */
+/* Checks that a core file is one Linux would write: regular, mode 0600 (an empty file made
+ * under a umask and refused otherwise), one link. */
 static void check_core_file(int r, const char *path)
 {
 	struct stat st;
 	char why[400];
 	if (lstat(path, &st))
 		return;
-	if (!S_ISREG(st.st_mode) || (st.st_mode & 07777) != 0600 || st.st_nlink != 1) {
+	/* 0600 less the umask; a file whose mode is not 0600 exactly is made, then refused */
+	if (!S_ISREG(st.st_mode) || (st.st_mode & 07177) || st.st_nlink != 1 ||
+	    ((st.st_mode & 0777) != 0600 && st.st_size)) {
 		snprintf(why, sizeof(why), "core dump %s is mode %o with %ld links", path,
 			 (unsigned)st.st_mode, (long)st.st_nlink);
 		fail(r, why);
@@ -2509,7 +2568,8 @@ static void check_core_file(int r, const char *path)
  * directories the fuzzed chdir reaches (a relative pattern); nothing else was written. */
 static void check_cores(int r, const char *pattern)
 {
-	static const char *const dirs[] = { "/", "/tmp", "/dev", CORE_DIR };
+	static const char *const dirs[] = { "/", "/tmp", "/dev", CORE_DIR, SCRATCH_DIR,
+					    SCRATCH_DIR "/d" };
 	char path[300], why[400], buf[128];
 	for (unsigned i = 0; i < NELEM(dirs); i++) {
 		DIR *d = opendir(dirs[i]);
@@ -2520,22 +2580,43 @@ static void check_cores(int r, const char *pattern)
 			snprintf(path, sizeof(path), "%s/%s", dirs[i], e->d_name);
 			check_core_file(r, path);
 			unlink(path);
+			cores_found++;
 		}
 		if (d)
 			closedir(d);
 	}
-	int fd = open(CORE_DIR "/keep", O_RDONLY);
-	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf)) : -1;
-	if (fd >= 0)
-		close(fd);
+	/* keep and hard, one file: a dump there unlinks the name first (as Linux does), then
+	 * makes a new file; the old one keeps its contents under its other name */
 	struct stat st;
-	if (n != sizeof(keep_text) || memcmp(buf, keep_text, sizeof(keep_text)) ||
-	    !lstat(CORE_DIR "/target", &st) || stat("/dev/null", &st) || !S_ISCHR(st.st_mode)) {
-		snprintf(why, sizeof(why), "core_pattern \"%s\": a core went where Linux writes none",
-			 pattern);
+	const char *bad = NULL;
+	ssize_t n = 0;
+	for (int i = 0; i < 2; i++) {
+		const char *name = i ? CORE_DIR "/hard" : CORE_DIR "/keep";
+		if (lstat(name, &st))
+			continue;
+		if (!(st.st_mode & 07177)) {
+			check_core_file(r, name);
+			cores_found++;
+			continue;
+		}
+		int fd = open(name, O_RDONLY);
+		n = fd >= 0 ? read(fd, buf, sizeof(buf)) : -1;
+		if (fd >= 0)
+			close(fd);
+		if (n != sizeof(keep_text) || memcmp(buf, keep_text, sizeof(keep_text)))
+			bad = "a core was written into an existing file";
+	}
+	if (bad)
+		;
+	else if (!lstat(CORE_DIR "/target", &st))
+		bad = "a core followed " CORE_DIR "/link";
+	else if (stat("/dev/null", &st) || !S_ISCHR(st.st_mode))
+		bad = "/dev/null is no longer a device";
+	if (bad) {
+		snprintf(why, sizeof(why), "core_pattern \"%s\": %s (n %ld)", pattern, bad, (long)n);
 		fail(r, why);
 	}
-	fd = open("/proc/sys/kernel/core_pattern", O_RDONLY);
+	int fd = open("/proc/sys/kernel/core_pattern", O_RDONLY);
 	n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
 	if (fd >= 0)
 		close(fd);
@@ -2543,6 +2624,7 @@ static void check_cores(int r, const char *pattern)
 		snprintf(why, sizeof(why), "core_pattern \"%s\" changed by a core dump", pattern);
 		fail(r, why);
 	}
+	rm_rf(CORE_DIR); /* the cores there (their memory) */
 }
 
 /* A counter of /proc/warden/unix (Warden's; -1 on Linux, which has none). */
@@ -2663,6 +2745,7 @@ static void fuzz_seed(int only, int calls, long target)
 {
 	long t0 = now_ms(), base_free = -1, min_free = 1L << 60, stalls = 0, rounds = 0;
 	long deaths[65] = { 0 }, user_rounds = 0;
+	cores_found = 0;
 	ctrl->breach = 0;
 	for (int r = only < 0 ? 0 : only; only < 0 ? (long)ctrl->calls < target : r == only; r++) {
 		clean_scratch();
@@ -2707,6 +2790,8 @@ static void fuzz_seed(int only, int calls, long target)
 			deaths[WTERMSIG(status) & 63]++;
 		else if (reaped && WIFEXITED(status))
 			deaths[64]++;
+		if (reaped && WIFEXITED(status) && getenv("FUZZ_DIAG"))
+			printf("round %d: exit %d\n", r, WEXITSTATUS(status));
 		if (!kill_and_reap(pid))
 			fail(r, "a process did not die within 5 s of SIGKILL (hang)");
 		unix_settle(r);
@@ -2731,6 +2816,11 @@ static void fuzz_seed(int only, int calls, long target)
 			base_free = f; /* after caches have warmed up */
 		if (f < min_free)
 			min_free = f;
+		if (base_free >= 0 && f < base_free - 256 && getenv("FUZZ_DIAG")) {
+			diag("/proc/meminfo");
+			diag("/proc/warden/unix");
+			diag_tree("/");
+		}
 		if (base_free >= 0 && f < base_free - 256) {
 			char why[128];
 			snprintf(why, sizeof(why), "MemFree %ld kB, was %ld kB: frames leak", f,
@@ -2744,9 +2834,10 @@ static void fuzz_seed(int only, int calls, long target)
 	long ms = now_ms() - t0;
 	printf("fuzz: seed %llu: %llu calls in %ld rounds (%ld as uid %d), %ld ms, %ld stalled rounds "
 	       "killed; MemFree %ld kB (lowest %ld kB); children: %ld exited, %ld killed by SIGSEGV, "
-	       "%ld by SIGBUS, %ld by others\n",
+	       "%ld by SIGBUS, %ld by others; %ld core files; AF_UNIX gc collected %ld sockets\n",
 	       (unsigned long long)seed, (unsigned long long)ctrl->calls, rounds, user_rounds,
 	       FUZZ_UID, ms, stalls,
 	       mem_free_kb(), min_free, deaths[64], deaths[SIGSEGV], deaths[SIGBUS],
-	       rounds - stalls - deaths[64] - deaths[SIGSEGV] - deaths[SIGBUS]);
+	       rounds - stalls - deaths[64] - deaths[SIGSEGV] - deaths[SIGBUS], cores_found,
+	       unix_counter("gc_sockets_collected"));
 }
