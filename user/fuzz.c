@@ -68,6 +68,7 @@ struct ctrl {
 	volatile u64 calls; /* calls made by every process of every round */
 	volatile u64 alive; /* bumped before every call: progress */
 	volatile int breach; /* an unprivileged round gained a privilege: why[] says which */
+	volatile u64 sock_msgs; /* socket messages sent and received (with files or not) */
 	char why[128];
 };
 static struct ctrl *ctrl;
@@ -295,7 +296,7 @@ enum {
 	A_CLOCK = 'C', A_ARGV = 'e', A_FCMD = 'u', A_IOCMD = 'n', A_OFF = 'g', A_STACK = 'Q',
 	A_HOW = 'h', A_WAITOPT = 'O', A_SMALL = 'x', A_PTREQ = 'T', A_NOTE = 'N', A_TFLAGS = 'F',
 	A_BADMAGIC = 'B', A_FUTEXOP = 'X', A_FUTEXVAL = 'V', A_RLEN = 'L', A_CAPHDR = 'H',
-	A_CAPDATA = 'Y', A_CAPOPT = 'j',
+	A_CAPDATA = 'Y', A_CAPOPT = 'j', A_RAW = 'U' /* 64 random bits, read by the op */,
 };
 
 struct sc {
@@ -517,26 +518,26 @@ static const struct sc table[] = {
 	{ OP_SELECTSET, "select_set", "iiii", 3 },
 	/* AF_UNIX sockets (fuzz_sock): every call, hostile addresses, msghdrs, control messages
 	 * (SCM_RIGHTS of sockets in cycles, SCM_CREDENTIALS), options and flags */
-	{ OP_SOCK - 0, "socket", "iiii", 2 },
-	{ OP_SOCK - 1, "socketpair", "iiiii", 3 },
-	{ OP_SOCK - 2, "bind", "ii", 3 },
-	{ OP_SOCK - 3, "connect", "ii", 3 },
-	{ OP_SOCK - 4, "listen", "ii", 2 },
-	{ OP_SOCK - 5, "accept", "iii", 2 },
-	{ OP_SOCK - 6, "accept4", "iiii", 2 },
-	{ OP_SOCK - 7, "sendto", "iiiii", 4 },
-	{ OP_SOCK - 8, "recvfrom", "iiiii", 4 },
-	{ OP_SOCK - 9, "sendmsg", "iii", 8 },
-	{ OP_SOCK - 10, "recvmsg", "iii", 6 },
-	{ OP_SOCK - 11, "sendmmsg", "iiiii", 1 },
-	{ OP_SOCK - 12, "recvmmsg", "iiiii", 1 },
-	{ OP_SOCK - 13, "shutdown", "ii", 2 },
-	{ OP_SOCK - 14, "getsockname", "iii", 1 },
-	{ OP_SOCK - 15, "getpeername", "iii", 1 },
-	{ OP_SOCK - 16, "setsockopt", "iii", 4 },
-	{ OP_SOCK - 17, "getsockopt", "iiiii", 2 },
-	{ OP_SOCK - 18, "sock_ioctl", "iii", 2 },
-	{ OP_SOCK - 19, "sock_close", "i", 3 },
+	{ OP_SOCK - 0, "socket", "UUUU", 2 },
+	{ OP_SOCK - 1, "socketpair", "UUUUU", 3 },
+	{ OP_SOCK - 2, "bind", "UU", 3 },
+	{ OP_SOCK - 3, "connect", "UU", 3 },
+	{ OP_SOCK - 4, "listen", "UU", 2 },
+	{ OP_SOCK - 5, "accept", "UUU", 2 },
+	{ OP_SOCK - 6, "accept4", "UUUU", 2 },
+	{ OP_SOCK - 7, "sendto", "UUUUU", 4 },
+	{ OP_SOCK - 8, "recvfrom", "UUUUU", 4 },
+	{ OP_SOCK - 9, "sendmsg", "UUU", 8 },
+	{ OP_SOCK - 10, "recvmsg", "UUU", 6 },
+	{ OP_SOCK - 11, "sendmmsg", "UUUUU", 1 },
+	{ OP_SOCK - 12, "recvmmsg", "UUUUU", 1 },
+	{ OP_SOCK - 13, "shutdown", "UU", 2 },
+	{ OP_SOCK - 14, "getsockname", "UUU", 1 },
+	{ OP_SOCK - 15, "getpeername", "UUU", 1 },
+	{ OP_SOCK - 16, "setsockopt", "UUU", 4 },
+	{ OP_SOCK - 17, "getsockopt", "UUUUU", 2 },
+	{ OP_SOCK - 18, "sock_ioctl", "UUU", 2 },
+	{ OP_SOCK - 19, "sock_close", "U", 3 },
 };
 
 struct call {
@@ -634,6 +635,8 @@ static u64 gen_arg(char kind)
 		static const u64 opt[] = { 3, 4, 7, 8, 23, 24, 27, 28, 38, 39, 47 };
 		return one_in(8) ? any_int() : opt[below(NELEM(opt))];
 	}
+	case A_RAW:
+		return rnd();
 	case A_BADMAGIC: { /* any value whose low 32 bits (an int, as Linux reads it) are wrong */
 		u64 v = any_int();
 		return (unsigned int)v == 0xfee1deadu ? v ^ 1 : v;
@@ -1818,8 +1821,9 @@ static void fuzz_sock(int op, const u64 *a)
 	}
 	case SK_SENDMSG:
 	case SK_RECVMSG:
-		sys3(op == SK_SENDMSG ? SYS_sendmsg : SYS_recvmsg, fd,
-		     (long)build_msghdr(a[1], fd, op == SK_RECVMSG), sock_flags(a[2]));
+		if (sys3(op == SK_SENDMSG ? SYS_sendmsg : SYS_recvmsg, fd,
+			 (long)build_msghdr(a[1], fd, op == SK_RECVMSG), sock_flags(a[2])) >= 0)
+			__atomic_add_fetch(&ctrl->sock_msgs, 1, __ATOMIC_RELAXED);
 		return;
 	case SK_SENDMMSG:
 	case SK_RECVMMSG: { /* struct mmsghdr: a msghdr and a length; vlen 0..4, huge */
@@ -2321,6 +2325,33 @@ static void diag_tree(const char *path)
 	}
 }
 
+/*
+ * Fills the kernel's caches of freed tasks (kernel/fork.c keeps NR_CACHED_STACKS stacks and
+ * task_structs per CPU, 16 of each with 8 CPUs: about 450 kB): 40 children alive at once, then
+ * all gone. Before each MemFree reading, so that a round that happened to free more tasks at
+ * once than the rounds before is not taken for a leak.
+ */
+static void fill_task_caches(void)
+{
+	int p[2], n = 0;
+	if (pipe(p))
+		return;
+	for (int i = 0; i < 40; i++) {
+		long pid = fork();
+		if (pid == 0) {
+			char c;
+			close(p[1]);
+			read(p[0], &c, 1); /* until the parent closes its end */
+			_exit(0);
+		}
+		n += pid > 0;
+	}
+	close(p[0]);
+	close(p[1]);
+	while (n > 0 && wait(NULL) > 0)
+		n--;
+}
+
 /* MemFree of /proc/meminfo, in KiB (-1 if it cannot be read). */
 static long mem_free_kb(void)
 {
@@ -2792,8 +2823,22 @@ static void fuzz_seed(int only, int calls, long target)
 			deaths[64]++;
 		if (reaped && WIFEXITED(status) && getenv("FUZZ_DIAG"))
 			printf("round %d: exit %d\n", r, WEXITSTATUS(status));
-		if (!kill_and_reap(pid))
+		if (!kill_and_reap(pid)) {
+			if (getenv("FUZZ_DIAG")) {
+				DIR *d = opendir("/proc");
+				struct dirent *e;
+				char path[300];
+				while (d && (e = readdir(d))) {
+					if (e->d_name[0] < '1' || e->d_name[0] > '9')
+						continue;
+					snprintf(path, sizeof(path), "/proc/%s/stat", e->d_name);
+					diag(path);
+					snprintf(path, sizeof(path), "/proc/%s/syscall", e->d_name);
+					diag(path);
+				}
+			}
 			fail(r, "a process did not die within 5 s of SIGKILL (hang)");
+		}
 		unix_settle(r);
 		if (pattern)
 			check_cores(r, pattern);
@@ -2809,11 +2854,15 @@ static void fuzz_seed(int only, int calls, long target)
 			fail(r, "the parent's memory changed");
 		if (!init_ignores_signals(r))
 			fail(r, "a default-action signal to PID 1 stayed pending");
+		fill_task_caches();
 		long f = mem_free_kb();
 		if (f < 0)
 			fail(r, "cannot read MemFree");
-		if (r == (only < 0 ? 0 : only) + 2)
+		if (r == (only < 0 ? 0 : only) + 2) {
 			base_free = f; /* after caches have warmed up */
+			if (getenv("FUZZ_DIAG"))
+				diag("/proc/meminfo");
+		}
 		if (f < min_free)
 			min_free = f;
 		if (base_free >= 0 && f < base_free - 256 && getenv("FUZZ_DIAG")) {
@@ -2834,10 +2883,11 @@ static void fuzz_seed(int only, int calls, long target)
 	long ms = now_ms() - t0;
 	printf("fuzz: seed %llu: %llu calls in %ld rounds (%ld as uid %d), %ld ms, %ld stalled rounds "
 	       "killed; MemFree %ld kB (lowest %ld kB); children: %ld exited, %ld killed by SIGSEGV, "
-	       "%ld by SIGBUS, %ld by others; %ld core files; AF_UNIX gc collected %ld sockets\n",
+	       "%ld by SIGBUS, %ld by others; %ld core files; %llu socket messages, AF_UNIX gc collected "
+	       "%ld sockets\n",
 	       (unsigned long long)seed, (unsigned long long)ctrl->calls, rounds, user_rounds,
 	       FUZZ_UID, ms, stalls,
 	       mem_free_kb(), min_free, deaths[64], deaths[SIGSEGV], deaths[SIGBUS],
 	       rounds - stalls - deaths[64] - deaths[SIGSEGV] - deaths[SIGBUS], cores_found,
-	       unix_counter("gc_sockets_collected"));
+	       (unsigned long long)ctrl->sock_msgs, unix_counter("gc_sockets_collected"));
 }
