@@ -69,6 +69,7 @@ struct ctrl {
 	volatile u64 alive; /* bumped before every call: progress */
 	volatile int breach; /* an unprivileged round gained a privilege: why[] says which */
 	volatile u64 sock_msgs; /* socket messages sent and received (with files or not) */
+	volatile u64 sock_err[136]; /* FUZZ_DIAG: sendmsg's errnos */
 	char why[128];
 };
 static struct ctrl *ctrl;
@@ -527,8 +528,8 @@ static const struct sc table[] = {
 	{ OP_SOCK - 6, "accept4", "UUUU", 2 },
 	{ OP_SOCK - 7, "sendto", "UUUUU", 4 },
 	{ OP_SOCK - 8, "recvfrom", "UUUUU", 4 },
-	{ OP_SOCK - 9, "sendmsg", "UUU", 8 },
-	{ OP_SOCK - 10, "recvmsg", "UUU", 6 },
+	{ OP_SOCK - 9, "sendmsg", "UUU", 16 },
+	{ OP_SOCK - 10, "recvmsg", "UUU", 10 },
 	{ OP_SOCK - 11, "sendmmsg", "UUUUU", 1 },
 	{ OP_SOCK - 12, "recvmmsg", "UUUUU", 1 },
 	{ OP_SOCK - 13, "shutdown", "UU", 2 },
@@ -1541,7 +1542,9 @@ static void fuzz_selectset(const u64 *a)
 /* A socket fd: mostly one of ours, sometimes any fd (a file, a pipe, a bad number). */
 static long sock_fd(u64 v)
 {
-	if (v % 8 < 6)
+	if (v % 8 < 5)
+		return SOCK_FIRST + (long)((v >> 3) % 7); /* setup_sockets' */
+	if (v % 8 < 7)
 		return SOCK_FIRST + (long)((v >> 3) % (SOCK_LAST - SOCK_FIRST + 1));
 	return (long)((v >> 3) % 2 ? (v >> 4) % 14 : any_fd());
 }
@@ -1625,8 +1628,10 @@ static long sock_flags(u64 v)
 				     0x2000 /* ERRQUEUE */, 0x4000 /* NOSIGNAL */, 0x8000 /* MORE */,
 				     0x10000 /* WAITFORONE */, 0x40000000 /* CMSG_CLOEXEC */ };
 	long f = v % 8 ? 0x40 /* DONTWAIT */ : 0;
+	if ((v >> 3) % 2) /* often no other flag: the message goes through */
+		return f | ((v >> 4) % 2 ? 0x4000 : 0);
 	for (unsigned i = 0; i < NELEM(bits); i++)
-		if ((v >> (8 + 2 * i)) % 4 == 0)
+		if ((v >> (8 + 3 * i)) % 8 == 0)
 			f |= bits[i];
 	if ((v >> 40) % 16 == 0)
 		f = (long)(int)(v >> 32);
@@ -1653,9 +1658,9 @@ static u64 build_cmsg(u64 v, long sockfd, u64 *len)
 		switch (k == 0 && v % 2 ? 0 : brnd() % 4) {
 		case 0:
 		case 1: { /* SCM_RIGHTS */
-			int nfd = 1 + (int)(brnd() % 8);
+			int nfd = 1 + (int)(brnd() % 4 ? brnd() % 2 : brnd() % 8);
 			for (int i = 0; i < nfd; i++) {
-				switch (brnd() % 5) {
+				switch (brnd() % 8) {
 				case 0:
 					data[i] = (int)sockfd;
 					break;
@@ -1708,7 +1713,7 @@ static u64 build_msghdr(u64 v, long sockfd, int recv)
 		return any_ptr();
 	u64 *m = scratch_alloc(56);
 	long salen = 0;
-	m[0] = v % 4 == 1 ? (recv ? sock_buf(brnd()) : build_sockaddr(brnd(), &salen)) : 0;
+	m[0] = v % 8 == 1 ? (recv ? sock_buf(brnd()) : build_sockaddr(brnd(), &salen)) : 0;
 	m[1] = (u64)(recv ? (long)(brnd() % 2 ? 110 : brnd() % 300) : salen);
 	if (brnd() % 2) { /* one good buffer: the message (and its files) goes through */
 		u64 *iov = scratch_alloc(16);
@@ -1821,9 +1826,14 @@ static void fuzz_sock(int op, const u64 *a)
 	}
 	case SK_SENDMSG:
 	case SK_RECVMSG:
-		if (sys3(op == SK_SENDMSG ? SYS_sendmsg : SYS_recvmsg, fd,
-			 (long)build_msghdr(a[1], fd, op == SK_RECVMSG), sock_flags(a[2])) >= 0)
+	{
+		long ret = sys3(op == SK_SENDMSG ? SYS_sendmsg : SYS_recvmsg, fd,
+				(long)build_msghdr(a[1], fd, op == SK_RECVMSG), sock_flags(a[2]));
+		if (ret >= 0)
 			__atomic_add_fetch(&ctrl->sock_msgs, 1, __ATOMIC_RELAXED);
+		else if (op == SK_SENDMSG && ret > -134)
+			__atomic_add_fetch(&ctrl->sock_err[-ret], 1, __ATOMIC_RELAXED);
+	}
 		return;
 	case SK_SENDMMSG:
 	case SK_RECVMMSG: { /* struct mmsghdr: a msghdr and a length; vlen 0..4, huge */
@@ -2821,8 +2831,6 @@ static void fuzz_seed(int only, int calls, long target)
 			deaths[WTERMSIG(status) & 63]++;
 		else if (reaped && WIFEXITED(status))
 			deaths[64]++;
-		if (reaped && WIFEXITED(status) && getenv("FUZZ_DIAG"))
-			printf("round %d: exit %d\n", r, WEXITSTATUS(status));
 		if (!kill_and_reap(pid)) {
 			if (getenv("FUZZ_DIAG")) {
 				DIR *d = opendir("/proc");
@@ -2858,11 +2866,8 @@ static void fuzz_seed(int only, int calls, long target)
 		long f = mem_free_kb();
 		if (f < 0)
 			fail(r, "cannot read MemFree");
-		if (r == (only < 0 ? 0 : only) + 2) {
+		if (r == (only < 0 ? 0 : only) + 2)
 			base_free = f; /* after caches have warmed up */
-			if (getenv("FUZZ_DIAG"))
-				diag("/proc/meminfo");
-		}
 		if (f < min_free)
 			min_free = f;
 		if (base_free >= 0 && f < base_free - 256 && getenv("FUZZ_DIAG")) {
@@ -2881,6 +2886,10 @@ static void fuzz_seed(int only, int calls, long target)
 	write_sysctl("/proc/sys/kernel/core_pattern", "core");
 	rm_rf(CORE_DIR);
 	long ms = now_ms() - t0;
+	if (getenv("FUZZ_DIAG") && verbose)
+		for (int e = 0; e < 136; e++)
+			if (ctrl->sock_err[e])
+				printf("sendmsg errno %d: %llu\n", e, (unsigned long long)ctrl->sock_err[e]);
 	printf("fuzz: seed %llu: %llu calls in %ld rounds (%ld as uid %d), %ld ms, %ld stalled rounds "
 	       "killed; MemFree %ld kB (lowest %ld kB); children: %ld exited, %ld killed by SIGSEGV, "
 	       "%ld by SIGBUS, %ld by others; %ld core files; %llu socket messages, AF_UNIX gc collected "
