@@ -29,6 +29,7 @@
  */
 #define _GNU_SOURCE
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -2662,7 +2663,9 @@ static void check_cores(int r, const char *pattern)
 	if (fd >= 0)
 		close(fd);
 	if (n > 0 && strncmp(buf, pattern, strlen(pattern) < 127 ? strlen(pattern) : 127)) {
-		snprintf(why, sizeof(why), "core_pattern \"%s\" changed by a core dump", pattern);
+		buf[n] = 0;
+		snprintf(why, sizeof(why), "core_pattern \"%s\" changed by a core dump: %s", pattern,
+			 buf);
 		fail(r, why);
 	}
 	rm_rf(CORE_DIR); /* the cores there (their memory) */
@@ -2714,6 +2717,14 @@ static void unix_settle(int r)
 
 static void fuzz_seed(int only, int calls, long target);
 
+#define FUZZ_LOCK "/tmp/fz.lock"
+static int lock_owner; /* the pid that made the lock: only it removes it */
+static void unlock(void)
+{
+	if (getpid() == lock_owner)
+		unlink(FUZZ_LOCK);
+}
+
 int main(int argc, char **argv)
 {
 	int only = -1, calls = 100, opt;
@@ -2755,6 +2766,19 @@ int main(int argc, char **argv)
 	__asm__("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(7), "c"(0));
 	have_pku = (c >> 4) & 1; /* OSPKE */
 
+	/*
+	 * One fuzzer at a time: a round's child that execve's /prog (this program) with garbage
+	 * arguments must not start a campaign of its own (it would set core_pattern, kill pids
+	 * and remake the scratch dir under the parent's round): it finds the lock and leaves.
+	 */
+	if (mkdir("/tmp", 01777) && errno != EEXIST)
+		_exit(0);
+	int lock = open(FUZZ_LOCK, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	if (lock < 0)
+		_exit(0);
+	close(lock);
+	lock_owner = getpid();
+	atexit(unlock);
 	setvbuf(stdout, NULL, _IONBF, 0);
 	/* SysV segments the rounds make go with their makers (and with the last detach), so the
 	 * memory check after each round sees no segment left behind. */
