@@ -2155,7 +2155,10 @@ static int root_victim;
 static void breach(const char *what, long r)
 {
 	if (!ctrl->breach) {
-		snprintf(ctrl->why, sizeof(ctrl->why), "as uid %d: %s (%ld)", FUZZ_UID, what, r);
+		char extra[32];
+		snprintf(extra, sizeof(extra), "%.24s", ctrl->why);
+		snprintf(ctrl->why, sizeof(ctrl->why), "as uid %d: %s (%ld)%s%s", FUZZ_UID, what, r,
+			 extra[0] ? ", root process " : "", extra);
 		ctrl->breach = 1;
 	}
 	sys1(SYS_exit_group, 99);
@@ -2171,8 +2174,17 @@ static void probe_root_victim(void)
 	for (unsigned i = 0; i < NELEM(files); i++) {
 		snprintf(path, sizeof(path), "/proc/%d/%s", root_victim, files[i]);
 		long fd = sys3(SYS_open, (long)path, O_RDONLY, 0);
-		if (fd >= 0)
+		if (fd >= 0) {
+			/* the root process's state and exit signal say how it got there */
+			char st[256] = { 0 };
+			snprintf(path, sizeof(path), "/proc/%d/stat", root_victim);
+			long sfd = sys3(SYS_open, (long)path, O_RDONLY, 0);
+			if (sfd >= 0 && sys3(SYS_read, sfd, (long)st, sizeof(st) - 1) > 0) {
+				char *e = strrchr(st, ')');
+				snprintf(ctrl->why, sizeof(ctrl->why), "state %.2s", e ? e + 2 : "?");
+			}
 			breach(files[i], fd);
+		}
 	}
 	long r = sys4(SYS_ptrace, PTRACE_ATTACH, root_victim, 0, 0);
 	if (r >= 0)
@@ -2415,8 +2427,8 @@ static long now_ms(void)
 	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Kills every process made since first_pid and reaps them all; false if one will not die. */
-static int kill_and_reap(long first_pid)
+/* Sends SIGKILL to every pid from first to a pid made now (pids are sequential). */
+static void kill_since(long first_pid)
 {
 	long probe = fork();
 	if (probe == 0)
@@ -2424,8 +2436,21 @@ static int kill_and_reap(long first_pid)
 	for (long p = first_pid; p <= probe; p++)
 		if (p > 1)
 			kill((pid_t)p, SIGKILL);
-	long deadline = now_ms() + 5000;
+}
+
+/*
+ * Kills every process made since first_pid and reaps them all; false if one will not die. A
+ * process not killed yet may fork while the kills go on (a child past the probe, orphaned to
+ * us, maybe stopped): the kills are sent again every 100 ms.
+ */
+static int kill_and_reap(long first_pid)
+{
+	long deadline = now_ms() + 5000, next_kill = 0;
 	for (;;) {
+		if (now_ms() >= next_kill) {
+			kill_since(first_pid);
+			next_kill = now_ms() + 100;
+		}
 		long w = waitpid(-1, NULL, WNOHANG);
 		if (w < 0)
 			return 1; /* ECHILD: all gone */
