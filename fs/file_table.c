@@ -42,6 +42,8 @@ struct file *get_file(struct file *f)
 /* Frees a file whose last reference is gone: its release, then its inode and mount. */
 static void __fput(struct file *f)
 {
+	if (f->f_ep)
+		eventpoll_release_file(f); /* the last close leaves every epoll set */
 	if (f->f_op && f->f_op->release)
 		f->f_op->release(f->f_inode, f);
 	struct inode *inode = f->f_inode;

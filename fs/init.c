@@ -8,9 +8,11 @@
 #ifndef WARDEN_HOST
 #include "kernel/sys.h"
 #include "kernel/coredump.h"
+#include "fs/syscalls.h" /* epoll_sysctl_init */
 #include "mm/proc_maps.h" /* /proc/self/maps and smaps: the host tests of fs/ have no mm */
 #include "mm/oom_kill.h" /* /proc/self/oom_score, oom_score_adj, oom_adj */
 #include "mm/overcommit.h" /* /proc/sys/vm/overcommit_* */
+#include "mm/userfaultfd.h" /* /proc/sys/vm/unprivileged_userfaultfd */
 #include "ipc/shm.h" /* /proc/sys/kernel/shm*, /proc/sysvipc/shm */
 #endif
 
@@ -60,6 +62,8 @@ int fs_init(void *initrd, size_t len)
 	if (!err)
 		err = overcommit_sysctl_init();
 	if (!err)
+		err = userfaultfd_sysctl_init();
+	if (!err)
 		err = ipc_sysctl_init();
 	if (!err)
 		err = sysctl_kernel_init();
@@ -67,6 +71,7 @@ int fs_init(void *initrd, size_t len)
 		err = coredump_sysctl_init();
 	if (!err)
 		err = proc_coredump_filter_init();
+		err = epoll_sysctl_init();
 	if (!err)
 		err = trace_proc_init();
 	if (!err)

@@ -159,6 +159,7 @@ struct file {
 	void *private_data;
 	const char *f_anon_name; /* an anon_inode file's name ("[timerfd]"), else NULL */
 	struct file *f_put_next; /* on the closing task's list of last references (fput) */
+	struct epitem *f_ep; /* the epoll items watching this file (fs/eventpoll.c), or NULL */
 };
 
 /*
@@ -390,6 +391,12 @@ struct file *alloc_file(struct inode *inode, u32 flags, const struct file_operat
  * the fd, or -EMFILE / -ENOMEM.
  */
 extern struct super_block anon_inode_sb;
+/*
+ * The last reference to file is gone: it leaves every epoll set watching it (Linux's
+ * eventpoll_release, fs/eventpoll.c). Called by __fput before the file's release.
+ */
+void eventpoll_release_file(struct file *file);
+
 struct file *anon_inode_getfile(const char *name, const struct file_operations *fops, void *priv,
 				u32 flags);
 int anon_inode_getfd(const char *name, const struct file_operations *fops, void *priv, u32 flags);

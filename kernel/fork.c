@@ -13,6 +13,7 @@
 #include "kernel/futex.h"
 #include "kernel/ptrace.h"
 #include "kernel/sched.h"
+#include "mm/userfaultfd.h"
 #include "kernel/sched_stats.h"
 #include "kernel/posix_timers.h"
 #include "kernel/signal.h"
@@ -547,6 +548,7 @@ static struct task_struct *copy_process(const struct kernel_clone_args *args, lo
 	if ((flags & (CLONE_VM | CLONE_VFORK)) == CLONE_VM)
 		memset(&t->sig.altstack, 0, sizeof(t->sig.altstack)); /* Linux's sas_ss_reset */
 	t->personality = parent->personality;
+	t->mce_kill = parent->mce_kill;
 	memcpy(t->comm, parent->comm, sizeof(t->comm));
 	memcpy(t->exe_path, parent->exe_path, sizeof(t->exe_path));
 	if (flags & CLONE_CHILD_CLEARTID)
@@ -599,6 +601,9 @@ static long kernel_clone(const struct kernel_clone_args *args)
 		init_waitqueue_head(&vfork.wq);
 		t->vfork_done = &vfork;
 	}
+	/* The FORK events of the parent's uffds are read before the child runs (dup_mmap). */
+	if (current->uffd_events)
+		userfaultfd_events_complete();
 	sched_add_task(t);
 	wake_up_new_task(t); /* an idle CPU may take it at once */
 	if (trace) /* the child runs: now its tracer hears of it (Linux's ptrace_event_pid) */

@@ -153,7 +153,10 @@ int get_futex_key(u32 __user *uaddr, bool fshared, struct futex_key *key, enum f
  */
 int futex_get_value_locked(u32 *dest, u32 __user *from)
 {
-	return get_user_u32(dest, from);
+	current->pagefault_disabled++; /* a userfaultfd page fails (EFAULT) instead of sleeping */
+	int ret = get_user_u32(dest, from);
+	current->pagefault_disabled--;
+	return ret;
 }
 
 /* Locks both buckets, the lower address first so two such callers cannot deadlock. */
@@ -301,9 +304,17 @@ static int futex_wait_setup(u32 __user *uaddr, u32 val, unsigned int flags, stru
 	if (ret)
 		return ret;
 	hb = futex_hash(&q->key);
+retry:
 	spin_lock(&hb->lock);
 	ret = futex_get_value_locked(&uval, uaddr);
-	if (!ret && uval != val)
+	if (ret) {
+		/* Fault the word in without the lock (a userfaultfd page waits), then again. */
+		spin_unlock(&hb->lock);
+		if (get_user_u32(&uval, uaddr))
+			return -EFAULT;
+		goto retry;
+	}
+	if (uval != val)
 		ret = -EAGAIN;
 	if (ret) {
 		spin_unlock(&hb->lock);

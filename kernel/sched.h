@@ -170,6 +170,8 @@ struct signal_struct {
 /* signal_struct's flags besides SIGNAL_UNKILLABLE (kernel/signal.h); Linux's values. */
 #define SIGNAL_GROUP_EXIT 0x00000004
 
+struct userfaultfd_event;
+
 struct task_struct {
 	u64 thread_sp; /* kernel RSP saved by switch_to (first: used by assembly) */
 	int pid;
@@ -210,6 +212,14 @@ struct task_struct {
 	 * TASK_KILLABLE: vfork's wait, a rw_semaphore): /proc shows it as "D (disk sleep)".
 	 */
 	bool sleep_uninterruptible;
+	/*
+	 * Nonzero while a kernel access to user memory must not sleep in its fault (Linux's
+	 * pagefault_disable: the futex word read under its bucket lock): a userfaultfd page then
+	 * fails the access (EFAULT) instead of waiting for its handler.
+	 */
+	int pagefault_disabled;
+	/* userfaultfd events this task's call prepared, sent when it is done (mm/userfaultfd.h) */
+	struct userfaultfd_event *uffd_events;
 	/*
 	 * Which allocation of its pid this is (kernel/fork.c, unique since boot): /proc's inodes
 	 * keep it beside the pid, as Linux's keep a struct pid, so a pid reused after a wrap does
@@ -254,6 +264,13 @@ struct task_struct {
 	u64 wake_at_ns; /* for nanosleep: when a timed sleep ends */
 	struct restart_block restart_block;
 	u64 personality;
+	/*
+	 * PR_MCE_KILL's per-thread policy (Linux's PF_MCE_PROCESS and PF_MCE_EARLY task flags):
+	 * MCE_KILL_PROCESS set means this thread chose for itself, MCE_KILL_EARLY that memory
+	 * failure signals it as soon as a page it maps is poisoned (mm/memory_failure.c). Inherited
+	 * by fork and kept by execve, as Linux's.
+	 */
+	u8 mce_kill;
 	bool need_resched;
 	/*
 	 * SMP (kernel/sched_rq.c, docs/smp.md): on_cpu is set while a CPU runs the task (from the
@@ -306,6 +323,8 @@ static inline bool thread_group_empty(const struct task_struct *t)
 }
 
 /* Every thread of t's group, zombies included, in creation order. */
+#define MCE_KILL_PROCESS 0x1
+#define MCE_KILL_EARLY 0x2
 #define for_each_thread(t, th) for (th = (t)->signal->thread_head; th; th = th->thread_next)
 
 /*

@@ -36,8 +36,11 @@ struct sighand_struct *sighand_alloc(const struct sighand_struct *parent)
 
 void sighand_put(struct sighand_struct *sh)
 {
-	if (sh && --sh->count == 0)
+	if (sh && --sh->count == 0) {
+		/* epoll items watching a signalfd of these handlers let go of its queue */
+		wake_up_pollfree(&sh->signalfd_wqh);
 		kfree(sh);
+	}
 }
 
 /* The child of fork keeps the parent's mask and alternate stack; nothing is pending. */
@@ -199,6 +202,25 @@ void force_sig_pkuerr(u64 addr, u32 pkey)
 				       .fields = { addr, 0, pkey } };
 
 	force_sig_info(&info);
+}
+
+void force_sig_mceerr(int code, u64 addr, short lsb)
+{
+	/* si_addr_lsb is the short right after si_addr (siginfo offset 0x18) */
+	struct kernel_siginfo info = { .si_signo = SIGBUS,
+				       .si_code = code,
+				       .fields = { addr, (u16)lsb } };
+
+	force_sig_info(&info);
+}
+
+void send_sig_mceerr(int code, u64 addr, short lsb, struct task_struct *t)
+{
+	struct kernel_siginfo info = { .si_signo = SIGBUS,
+				       .si_code = code,
+				       .fields = { addr, (u16)lsb } };
+
+	send_signal_info(t, SIGBUS, &info);
 }
 
 void force_sig(int sig)

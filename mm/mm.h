@@ -18,6 +18,7 @@
 #include "kernel/cpumask.h"
 
 struct file;
+struct userfaultfd_ctx;
 
 /* vm_flags, with Linux's values. */
 #define VM_NONE 0x00000000UL
@@ -31,6 +32,10 @@ struct file;
 #define VM_MAYSHARE 0x00000080UL
 #define VM_GROWSDOWN 0x00000100UL
 #define VM_GROWSUP VM_NONE /* no upward-growing stacks on x86 */
+#define VM_UFFD_MISSING 0x00000200UL /* userfaultfd: missing pages (mm/userfaultfd.h) */
+#define VM_UFFD_WP 0x00001000UL /* userfaultfd: write-protected pages */
+#define VM_UFFD_MINOR (1UL << 37) /* userfaultfd: minor faults (shmem pages cached, not mapped) */
+#define VM_UFFD_FLAGS (VM_UFFD_MISSING | VM_UFFD_WP | VM_UFFD_MINOR)
 #define VM_LOCKED 0x00002000UL /* mlock: every page faulted in, and kept (mm/mlock.c) */
 #define VM_DONTCOPY 0x00020000UL /* MADV_DONTFORK: a forked child does not get this VMA */
 #define VM_LOCKONFAULT 0x00080000UL /* with VM_LOCKED: lock pages as they are faulted in */
@@ -110,6 +115,13 @@ struct vm_area_struct {
 	 * anon_vma_chain): 0 without an anon_vma, 1 for its own, more when inherited through fork.
 	 */
 	int anon_vma_chain;
+	/*
+	 * The userfaultfd this VMA is registered with (Linux's vm_userfaultfd_ctx), set with
+	 * VM_UFFD_MISSING and cleared with it, under mmap_lock for writing. No reference: the
+	 * uffd's release unregisters every VMA of its mm before the context goes. Part of the
+	 * merge key: VMAs of two different uffds never merge.
+	 */
+	struct userfaultfd_ctx *vm_userfaultfd_ctx;
 	struct mm_struct *vm_mm;
 	struct vm_area_struct *vm_next, *vm_prev;
 	struct vma_node vm_rb; /* in mm->mm_rb */
@@ -298,7 +310,8 @@ int do_munmap(struct mm_struct *mm, u64 start, u64 len);
  * Resolves a page fault at addr in mm (demand-zero, file page, stack growth). Returns 0 if the
  * access may now be retried, or the si_code for SIGSEGV: SEGV_MAPERR (no VMA), SEGV_ACCERR
  * (the VMA does not allow the access) or SEGV_PKUERR (its protection key does not, with the key
- * in *pkey); FAULT_SIGBUS for a page of a file mapping that lies past the end of the file.
+ * in *pkey); FAULT_SIGBUS for a page of a file mapping that lies past the end of the file,
+ * FAULT_HWPOISON for a page memory_failure poisoned.
  * When no frame is free the OOM killer runs and the fault is retried (mm/oom_kill.h); -ENOMEM
  * (VM_FAULT_OOM) only when the faulting task is dying, or, for a fault that cannot sleep, when
  * no memory could be reaped. The caller holds mm's mmap lock (mm/mmap_lock.h).
@@ -330,6 +343,8 @@ int mm_sysctl_init(void);
 #define SEGV_ACCERR 2
 #define SEGV_PKUERR 4
 #define FAULT_SIGBUS 0x100 /* handle_mm_fault: a file mapping touched past the end of its file */
+/* handle_mm_fault: a poisoned page (mm/memory_failure.c): SIGBUS with BUS_MCEERR_AR. */
+#define FAULT_HWPOISON 0x200
 /*
  * handle_mm_fault's error_code may carry this software bit: a forced access (ptrace's, Linux's
  * FOLL_FORCE) whose caller checked the VMA's MAY bits, so the VMA's protection is not checked.
@@ -349,6 +364,8 @@ long sys_brk(u64 brk);
 /* mremap(2) on mm, as Linux 6.1 (mm/mremap.c): the new address, or -errno. */
 long do_mremap(struct mm_struct *mm, u64 addr, u64 old_len, u64 new_len, u64 flags, u64 new_addr);
 long sys_mremap(u64 addr, u64 old_len, u64 new_len, u64 flags, u64 new_addr);
+/* remap_file_pages(2), emulated with mmap as Linux 6.1 does (mm/remap_file_pages.c). */
+long sys_remap_file_pages(u64 start, u64 size, u64 prot, u64 pgoff, u64 flags);
 /* msync(2) (mm/msync.c) and mincore(2) (mm/mincore.c), Linux 6.1's checks in its order. */
 long sys_msync(u64 start, u64 len, u64 flags);
 long sys_mincore(u64 start, u64 len, u64 vec);

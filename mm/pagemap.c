@@ -27,7 +27,16 @@
 #define PM_PFRAME_MASK ((1ULL << 55) - 1)
 #define PM_SOFT_DIRTY (1ULL << 55)
 #define PM_MMAP_EXCLUSIVE (1ULL << 56)
+#define PM_UFFD_WP (1ULL << 57)
 #define PM_FILE (1ULL << 61)
+#define PM_SWAP (1ULL << 62)
+/*
+ * A swap entry's frame field: its type in the low MAX_SWAPFILES_SHIFT bits, its offset above.
+ * A hwpoison entry's type is SWP_HWPOISON (MAX_SWAPFILES: 26 in Debian's 6.1, with migration,
+ * PTE markers and no device-private entries), its offset the frame number.
+ */
+#define MAX_SWAPFILES_SHIFT 5
+#define SWP_HWPOISON 26
 #define PM_PRESENT (1ULL << 63)
 
 /*
@@ -66,6 +75,20 @@ static u64 pagemap_entry(struct mm_struct *mm, struct vm_area_struct *vma, u64 v
 				flags |= PM_MMAP_EXCLUSIVE;
 		}
 		if (*e & _PAGE_SOFT_DIRTY) /* written since the last clear_refs 4 */
+			flags |= PM_SOFT_DIRTY;
+		if (*e & _PAGE_UFFD_WP) /* write-protected by UFFDIO_WRITEPROTECT */
+			flags |= PM_UFFD_WP;
+	}
+	if (e && level == PG_LEVEL_4K && pte_is_hwpoison(*e)) {
+		/* Linux's is_swap_pte branch: a pfn entry, its page counted unmapped (no
+		 * PM_MMAP_EXCLUSIVE) */
+		u64 pfn = (*e & PTE_ADDR_MASK) >> PAGE_SHIFT;
+		flags |= PM_SWAP;
+		if (show_pfn)
+			flags |= (SWP_HWPOISON | (pfn << MAX_SWAPFILES_SHIFT)) & PM_PFRAME_MASK;
+		if (is_page_cache_page(vma, va, pfn_to_page(pfn)))
+			flags |= PM_FILE;
+		if (*e & _PAGE_SOFT_DIRTY) /* the swap entry's soft-dirty bit (moved by mremap) */
 			flags |= PM_SOFT_DIRTY;
 	}
 	if (vma->vm_flags & VM_SOFTDIRTY)

@@ -23,14 +23,8 @@
  * Linux's other vm_flags (include/linux/mm.h, 6.1, x86-64), for the VmFlags codes. mm/mm.h
  * defines the ones Warden uses; the rest are here until something sets them.
  */
-#ifndef VM_UFFD_MISSING
-#define VM_UFFD_MISSING 0x00000200UL
-#endif
 #ifndef VM_PFNMAP
 #define VM_PFNMAP 0x00000400UL
-#endif
-#ifndef VM_UFFD_WP
-#define VM_UFFD_WP 0x00001000UL
 #endif
 #ifndef VM_LOCKED
 #define VM_LOCKED 0x00002000UL
@@ -302,6 +296,9 @@ void smap_gather_stats(struct vm_area_struct *vma, struct mem_size_stats *mss)
 		if (level == PG_LEVEL_4K && pte_has_frame(*e) &&
 		    !is_zero_page(phys_to_page(*e & PTE_ADDR_MASK)))
 			smaps_account(mss, vma, va, *e);
+		/* Linux counts the poisoned page of a hwpoison entry (a pfn swap entry) too. */
+		else if (level == PG_LEVEL_4K && pte_is_hwpoison(*e))
+			smaps_account(mss, vma, va, *e & PTE_ADDR_MASK);
 		va += PAGE_SIZE;
 	}
 }

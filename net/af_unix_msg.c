@@ -8,6 +8,7 @@
  * past it, a send sleeps or is EAGAIN.
  */
 #include "net/af_unix.h"
+#include "fs/poll.h"
 #include "kernel/errno.h"
 #include "kernel/signal.h"
 #include "kernel/string.h"
@@ -24,7 +25,8 @@ void unix_skb_queue_tail(struct unix_sock *u, struct unix_skb *skb)
 	u->rq_len++;
 	if (skb->scm.fp)
 		unix_gc_queued(u, skb);
-	wake_up(&u->sk.sk_wq);
+	/* Linux's sock_def_readable: an epoll item watching only EPOLLOUT is not woken */
+	wake_up_poll(&u->sk.sk_wq, POLLIN | POLLPRI | POLLRDNORM | POLLRDBAND);
 }
 
 struct unix_skb *unix_skb_dequeue(struct unix_sock *u)
@@ -51,7 +53,8 @@ void unix_skb_free(struct unix_skb *skb)
 	scm_destroy(&scm);
 	if (from) {
 		from->sk.sk_wmem_alloc -= skb->truesize;
-		wake_up(&from->sk.sk_wq);
+		/* Linux's unix_write_space: only EPOLLOUT watchers care */
+		wake_up_poll(&from->sk.sk_wq, POLLOUT | POLLWRNORM | POLLWRBAND);
 		unix_sock_put(from);
 	}
 	kfree(skb);

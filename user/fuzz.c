@@ -298,7 +298,8 @@ enum {
 	A_CLOCK = 'C', A_ARGV = 'e', A_FCMD = 'u', A_IOCMD = 'n', A_OFF = 'g', A_STACK = 'Q',
 	A_HOW = 'h', A_WAITOPT = 'O', A_SMALL = 'x', A_PTREQ = 'T', A_NOTE = 'N', A_TFLAGS = 'F',
 	A_BADMAGIC = 'B', A_FUTEXOP = 'X', A_FUTEXVAL = 'V', A_RLEN = 'L', A_CAPHDR = 'H',
-	A_CAPDATA = 'Y', A_CAPOPT = 'j', A_RAW = 'U' /* 64 random bits, read by the op */,
+	A_CAPDATA = 'Y', A_CAPOPT = 'j', A_ADVICE = 'E', A_RFPLEN = 'J', A_EPOP = 'G',
+	A_RAW = 'U' /* 64 random bits, read by the op */,
 };
 
 struct sc {
@@ -313,7 +314,8 @@ enum { OP_TOUCH = -2, OP_FORK = -3, OP_VFORK = -4, OP_CLONE = -5, OP_SIGRETURN =
        OP_BLOCKING = -12, OP_PTRACE_REGS = -13, OP_MODIFY_LDT = -14, OP_SEGLOAD = -15,
        OP_SIGINIT = -16, OP_TTY_IOCTL = -17, OP_SESSION = -18, OP_KILLPG = -19,
        OP_POLLSET = -20, OP_SELECTSET = -21, OP_THREAD = -22, OP_CLONE3 = -23,
-       OP_ROBUST = -24, OP_SOCK = -100 /* OP_SOCK - SK_*: the socket calls */ };
+       OP_ROBUST = -24, OP_HWPOISON = -25,
+       OP_SOCK = -100 /* OP_SOCK - SK_*: the socket calls */ };
 
 static const struct sc table[] = {
 	{ SYS_read, "read", "fpl", 4 },
@@ -341,7 +343,8 @@ static const struct sc table[] = {
 	{ SYS_access, "access", "si", 1 },
 	{ SYS_pipe, "pipe", "p", 1 },
 	{ SYS_sched_yield, "sched_yield", "", 1 },
-	{ SYS_madvise, "madvise", "ali", 2 },
+	{ SYS_madvise, "madvise", "alE", 3 },
+	{ SYS_remap_file_pages, "remap_file_pages", "aJxii", 2 },
 	{ SYS_msync, "msync", "ali", 2 },
 	{ SYS_mincore, "mincore", "alp", 2 },
 	{ SYS_mlock, "mlock", "al", 1 },
@@ -429,6 +432,7 @@ static const struct sc table[] = {
 	{ SYS_timerfd_create, "timerfd_create", "Ci", 1 },
 	{ SYS_timerfd_settime, "timerfd_settime", "fFtp", 1 },
 	{ SYS_timerfd_gettime, "timerfd_gettime", "fp", 1 },
+	{ SYS_userfaultfd, "userfaultfd", "i", 1 },
 	{ SYS_signalfd, "signalfd", "fkz", 1 },
 	{ SYS_signalfd4, "signalfd4", "fkzo", 1 },
 	{ SYS_clock_settime, "clock_settime", "Ct", 1 },
@@ -482,6 +486,14 @@ static const struct sc table[] = {
 	{ SYS_ppoll, "ppoll", "pltkz", 2 },
 	{ SYS_select, "select", "ipppt", 2 },
 	{ SYS_pselect6, "pselect6", "lppptp", 2 },
+	/* epoll (docs/epoll.md): sets of any fds (epolls among them, so nesting and loops), garbage
+	 * events, maxevents and masks; timeouts of 0 or a few hundred ms */
+	{ SYS_epoll_create, "epoll_create", "i", 1 },
+	{ SYS_epoll_create1, "epoll_create1", "i", 2 },
+	{ SYS_epoll_ctl, "epoll_ctl", "fGfp", 4 },
+	{ SYS_epoll_wait, "epoll_wait", "fpix", 2 },
+	{ SYS_epoll_pwait, "epoll_pwait", "fpixkz", 1 },
+	{ SYS_epoll_pwait2, "epoll_pwait2", "fpitkz", 1 },
 	/* issue 16 part 5: reboot(2) with a magic1 that is never 0xfee1dead (checked first: EINVAL),
 	 * so a fuzzed command can never end the machine */
 	{ SYS_reboot, "reboot", "Biip", 1 },
@@ -493,6 +505,7 @@ static const struct sc table[] = {
 	{ SYS_set_robust_list, "set_robust_list", "pL", 2 },
 	{ SYS_get_robust_list, "get_robust_list", "dpp", 1 },
 	{ OP_ROBUST, "robust_list", "iiii", 2 }, /* a built hostile list, walked at exit */
+	{ OP_HWPOISON, "madvise_hwpoison", "ii", 1 }, /* arena pages only: see fuzz_hwpoison */
 	{ 449 /* futex_waitv */, "futex_waitv", "pVVtC", 2 },
 	{ OP_TOUCH, "touch", "ai", 20 },
 	{ OP_FORK, "fork", "", 2 },
@@ -607,8 +620,12 @@ static u64 gen_arg(char kind)
 		return one_in(4) ? any_int() : v[below(NELEM(v))];
 	}
 	case A_IOCMD: {
-		static const u64 v[] = { 0x5401, 0x5413, 0x541b, 0x5421, 0x5451, 0x5450, 0x5402,
-					 0x540f, 0x5410 };
+		/* terminal ioctls, and userfaultfd's UFFDIO_API, REGISTER, UNREGISTER, WAKE, COPY,
+		 * ZEROPAGE, WRITEPROTECT, CONTINUE (the fd may be a uffd from userfaultfd above) */
+		static const u64 v[] = { 0x5401,     0x5413,	 0x541b,     0x5421,	 0x5451,
+					 0x5450,     0x5402,	 0x540f,     0x5410,	 0xc018aa3f,
+					 0xc020aa00, 0x8010aa01, 0x8010aa02, 0xc028aa03, 0xc020aa04,
+					 0xc018aa06, 0xc020aa07 };
 		return one_in(3) ? any_int() : v[below(NELEM(v))];
 	}
 	case A_OFF:
@@ -619,6 +636,8 @@ static u64 gen_arg(char kind)
 		return one_in(4) ? any_int() : (1 /* WNOHANG */ | (rnd() & 0x4000000a));
 	case A_SMALL:
 		return one_in(2) ? 0 : (u64)(long)my_pid;
+	case A_EPOP: /* epoll_ctl's ADD, DEL, MOD mostly, sometimes garbage */
+		return one_in(8) ? any_int() : below(5);
 	case A_PTREQ: { /* the requests Warden has, a few it has not, and garbage */
 		static const u64 req[] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 12, 13, 14, 15, 16, 17, 24,
 					   0x4200, 0x4201, 0x4204, 0x4205, 0x4206 };
@@ -633,8 +652,29 @@ static u64 gen_arg(char kind)
 		return one_in(3) ? below(4) : any_int();
 	case A_RLEN: /* set_robust_list's length: mostly the right one (24) */
 		return one_in(2) ? 24 : any_len();
-	case A_CAPOPT: { /* the capability, dumpable and no_new_privs prctls, and garbage */
-		static const u64 opt[] = { 3, 4, 7, 8, 23, 24, 27, 28, 38, 39, 47 };
+	case A_RFPLEN: {
+		/*
+		 * remap_file_pages's size: the arena's scale, or one that wraps. A success populates
+		 * the range (MAP_POPULATE), which over a huge shared mapping would fill memory for
+		 * minutes under TCG, as MADV_POPULATE_WRITE would.
+		 */
+		static const u64 v[] = { 0, 1, PAGE - 1, -PAGE, ~0ULL, 0x8000000000000000ULL };
+		if (one_in(6))
+			return v[below(NELEM(v))];
+		return below(ARENA_PAGES + 2) * PAGE + (one_in(4) ? below(PAGE) : 0);
+	}
+	case A_ADVICE: {
+		/*
+		 * Every advice but the memory-failure ones (OP_HWPOISON) and MADV_POPULATE_READ/WRITE,
+		 * which garbage still gives now and then: over the huge shared mappings mmap makes
+		 * here they fill memory for minutes under TCG. And garbage.
+		 */
+		static const u64 adv[] = { 0, 1, 2, 3, 4, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17,
+					   18, 19, 20, 21, 24, 25, 26, 99, 102 };
+		return one_in(8) ? any_int() & ~0x60ULL : adv[below(NELEM(adv))];
+	}
+	case A_CAPOPT: { /* the capability, dumpable, MCE kill and no_new_privs prctls, and garbage */
+		static const u64 opt[] = { 3, 4, 7, 8, 23, 24, 27, 28, 33, 34, 38, 39, 47 };
 		return one_in(8) ? any_int() : opt[below(NELEM(opt))];
 	}
 	case A_RAW:
@@ -1458,6 +1498,20 @@ static void fuzz_pollset(const u64 *a)
 }
 
 /*
+ * MADV_HWPOISON or MADV_SOFT_OFFLINE (a[1] bit 3) on 1-3 pages of the arena (or just past it),
+ * from page a[0]: only there, since a poisoned page of the program's own text, shared with the
+ * parent (PID 1), would kill it. A non-root round gets EPERM. Each poisoned frame is retired for
+ * good: the parent's leak check counts HardwareCorrupted as free.
+ */
+static void fuzz_hwpoison(const u64 *a)
+{
+	u64 start = ARENA + (a[0] % (ARENA_PAGES + 2)) * PAGE;
+	u64 len = (1 + a[1] % 3) * PAGE - ((a[1] & 4) ? PAGE - 1 : 0);
+
+	raw_syscall(SYS_madvise, (u64[]){ start, len, (a[1] & 8) ? 101 : 100, 0, 0, 0 });
+}
+
+/*
  * issue 17: a hostile robust list in the scratch pages, registered with set_robust_list, which
  * the process's exit (or execve, or a kill) walks: up to 8 entries whose next pointers go to
  * any of them (loops), to the head, or anywhere; PI bits; lock words with our tid and random
@@ -2047,6 +2101,9 @@ static void do_call(const struct call *c)
 	case OP_ROBUST:
 		fuzz_robust(c->a);
 		return;
+	case OP_HWPOISON:
+		fuzz_hwpoison(c->a);
+		return;
 	default:
 		if (c->sc->nr <= OP_SOCK) {
 			fuzz_sock((int)(OP_SOCK - c->sc->nr), c->a);
@@ -2383,10 +2440,10 @@ static void fill_task_caches(void)
 		n--;
 }
 
-/* MemFree of /proc/meminfo, in KiB (-1 if it cannot be read). */
+/* MemFree of /proc/meminfo plus HardwareCorrupted, in KiB (-1 if it cannot be read). */
 static long mem_free_kb(void)
 {
-	char buf[512];
+	char buf[4096];
 	int fd = open("/proc/meminfo", O_RDONLY);
 	if (fd < 0)
 		return -1;
@@ -2396,7 +2453,9 @@ static long mem_free_kb(void)
 		return -1;
 	buf[n] = 0;
 	char *p = strstr(buf, "MemFree:");
-	return p ? strtol(p + 8, NULL, 10) : -1;
+	char *hw = strstr(buf, "HardwareCorrupted:");
+	/* frames memory failure retired (MADV_HWPOISON, MADV_SOFT_OFFLINE) are not a leak */
+	return p ? strtol(p + 8, NULL, 10) + (hw ? strtol(hw + 18, NULL, 10) : 0) : -1;
 }
 
 static void fail(int r, const char *why)

@@ -207,6 +207,27 @@ void remove_wait_queue(struct wait_queue_head *wq, struct wait_queue_entry *entr
 	(void)entry;
 }
 
+/* epoll (fs/eventpoll.c): no file of the host tests is ever woken. */
+void add_wait_queue_func(struct wait_queue_head *wq, struct wait_queue_entry *entry,
+			 wait_queue_func_t func, unsigned int flags)
+{
+	(void)wq;
+	entry->task = current;
+	entry->func = func;
+	entry->flags = flags;
+}
+
+void wake_up_poll(struct wait_queue_head *wq, unsigned int key)
+{
+	(void)wq;
+	(void)key;
+}
+
+void prepare_to_wait_exclusive(struct wait_queue_head *wq, struct wait_queue_entry *entry)
+{
+	prepare_to_wait(wq, entry);
+}
+
 /* ppoll/pselect6's sigmask: the host has no signals to block. */
 void set_current_blocked(u64 mask)
 {
