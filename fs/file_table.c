@@ -68,8 +68,11 @@ void fput(struct file *f)
 {
 	struct task_struct *t = current;
 
-	if (--f->f_count)
+	if (--f->f_count) {
+		if (unix_tot_inflight)
+			unix_gc_file_put(f);
 		return;
+	}
 	if (t->fput_running) {
 		f->f_put_next = t->fput_pending;
 		t->fput_pending = f;

@@ -71,6 +71,7 @@ int fs_init(void *initrd, size_t len)
 		err = coredump_sysctl_init();
 	if (!err)
 		err = proc_coredump_filter_init();
+	if (!err)
 		err = epoll_sysctl_init();
 	if (!err)
 		err = trace_proc_init();

@@ -84,9 +84,16 @@ int inode_permission(struct inode *inode, int mask)
 		return err;
 	err = generic_permission(inode, mask);
 
-	/* Linux's proc_fd_permission: a process may always look at its own fd directory */
-	if (err && (inode->i_flags & S_PROC_FD) && (!inode->i_pid || inode->i_pid == current->tgid))
-		err = 0;
+	/*
+	 * Linux's proc_fd_permission: a process may always look at the fd directory of any of
+	 * its threads (same_thread_group: task/TID/fd of a thread that is not the leader too)
+	 */
+	if (err && (inode->i_flags & S_PROC_FD)) {
+		struct task_struct *t = inode->i_pid && proc_pid_task ? proc_pid_task(inode) : NULL;
+
+		if (!inode->i_pid || (t && t->tgid == current->tgid))
+			err = 0;
+	}
 	return err;
 }
 

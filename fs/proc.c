@@ -6,6 +6,7 @@
 #include "fs/uio.h"
 #include "kernel/cred.h"
 #include "kernel/errno.h"
+#include "kernel/rwsem.h"
 #include "kernel/sched.h"
 #include "kernel/string.h"
 #include "kernel/vsprintf.h"
@@ -15,9 +16,6 @@
 
 static struct inode *proc_root; /* /proc */
 static struct inode *proc_task_dir; /* the entries of every /proc/<pid> (their templates) */
-static struct task_struct *proc_target; /* the task a show() runs for (NULL: current) */
-static struct inode *proc_target_inode; /* the file a show() runs for */
-static struct mm_struct *proc_target_mm; /* the mm the file pinned at open (NULL: none) */
 struct task_struct *(*proc_pid_task)(const struct inode *inode);
 struct mm_struct *(*proc_pid_mm_get)(struct inode *inode, unsigned int mode);
 int (*proc_pid_revalidate)(struct inode *inode, int mask);
@@ -29,23 +27,56 @@ bool (*proc_pid_link_allowed)(struct task_struct *t);
  * proc_mem_open), so that a later exec of the task does not change what the file reads.
  */
 struct proc_file {
+	/*
+	 * Held for writing as a mutex (Linux's seq_file m->lock) by each read, across the fill of
+	 * m and the copy out of it: the copy may sleep on a user fault, and another thread's read
+	 * of the same open file from offset 0 would otherwise refill m meanwhile and free the
+	 * buffer being copied from (seq_grow). Protects m.
+	 */
+	struct rw_semaphore lock;
 	struct seq_buf m;
 	struct mm_struct *mm;
 };
 
+/*
+ * What a show() runs for, on the stack of the task running it (current->proc_show): a show may
+ * sleep (mmap_lock, a fault-in), and another task's show runs meanwhile, so this is per task.
+ */
+struct proc_show_ctx {
+	struct task_struct *task; /* the task the file describes (NULL: current) */
+	struct inode *inode; /* the file */
+	struct mm_struct *mm; /* the mm the file pinned at open (NULL: none) */
+};
+
 struct task_struct *proc_task(void)
 {
-	return proc_target ? proc_target : current;
+	struct proc_show_ctx *ctx = current->proc_show;
+
+	return ctx && ctx->task ? ctx->task : current;
+}
+
+struct task_struct *proc_task_recheck(void)
+{
+	struct proc_show_ctx *ctx = current->proc_show;
+
+	if (!ctx || !ctx->inode->i_pid)
+		return current;
+	ctx->task = proc_pid_task ? proc_pid_task(ctx->inode) : NULL;
+	return ctx->task;
 }
 
 struct inode *proc_show_inode(void)
 {
-	return proc_target_inode;
+	struct proc_show_ctx *ctx = current->proc_show;
+
+	return ctx ? ctx->inode : NULL;
 }
 
 struct mm_struct *proc_show_mm(void)
 {
-	return proc_target_mm;
+	struct proc_show_ctx *ctx = current->proc_show;
+
+	return ctx ? ctx->mm : NULL;
 }
 
 int proc_inode_revalidate(struct inode *inode, int mask)
@@ -127,13 +158,11 @@ static int proc_file_fill(struct inode *inode, struct proc_file *pf)
 		return -ESRCH;
 	m->len = 0;
 	m->overflow = false;
-	proc_target = t;
-	proc_target_inode = inode;
-	proc_target_mm = pf->mm;
+	struct proc_show_ctx ctx = { .task = t, .inode = inode, .mm = pf->mm };
+	struct proc_show_ctx *outer = current->proc_show;
+	current->proc_show = &ctx;
 	int err = inode->i_show(m);
-	proc_target = NULL;
-	proc_target_inode = NULL;
-	proc_target_mm = NULL;
+	current->proc_show = outer;
 	if (!err && m->overflow)
 		err = -ENOMEM;
 	return err;
@@ -161,6 +190,7 @@ int proc_file_open(struct inode *inode, struct file *file)
 
 	if (!pf)
 		return -ENOMEM;
+	init_rwsem(&pf->lock);
 	if (inode->i_ptrace_mode && proc_pid_mm_get) {
 		struct mm_struct *mm = proc_pid_mm_get(inode, inode->i_ptrace_mode);
 
@@ -186,8 +216,11 @@ void proc_file_release(struct inode *inode, struct file *file)
 	proc_file_free(file->private_data);
 }
 
-/* Reads from the content made at open (or at the last read from offset 0). */
-static ssize_t proc_snapshot_read(struct file *file, struct iov_iter *to, s64 *ppos)
+/*
+ * Reads from the content made at open (or at the last read from offset 0), under the file's
+ * lock (held by the caller).
+ */
+static ssize_t proc_snapshot_copy(struct file *file, struct iov_iter *to, s64 *ppos)
 {
 	struct seq_buf *m = &((struct proc_file *)file->private_data)->m;
 	struct inode *inode = file_inode(file);
@@ -204,6 +237,17 @@ static ssize_t proc_snapshot_read(struct file *file, struct iov_iter *to, s64 *p
 	return (ssize_t)copied;
 }
 
+/* Reads from the content made at open (proc_create_seq's files). */
+static ssize_t proc_snapshot_read(struct file *file, struct iov_iter *to, s64 *ppos)
+{
+	struct proc_file *pf = file->private_data;
+
+	down_write(&pf->lock);
+	ssize_t ret = proc_snapshot_copy(file, to, ppos);
+	up_write(&pf->lock);
+	return ret;
+}
+
 /*
  * Reads a generated file. Linux makes the text at read time (seq_read_iter starts over at
  * offset 0), so a read from offset 0 makes it again: what changed between the open and the read
@@ -212,12 +256,16 @@ static ssize_t proc_snapshot_read(struct file *file, struct iov_iter *to, s64 *p
  */
 ssize_t proc_file_read(struct file *file, struct iov_iter *to, s64 *ppos)
 {
-	if (*ppos == 0) {
-		int err = proc_file_fill(file_inode(file), file->private_data);
-		if (err)
-			return err;
-	}
-	return proc_snapshot_read(file, to, ppos);
+	struct proc_file *pf = file->private_data;
+	ssize_t ret = 0;
+
+	down_write(&pf->lock);
+	if (*ppos == 0)
+		ret = proc_file_fill(file_inode(file), pf);
+	if (!ret)
+		ret = proc_snapshot_copy(file, to, ppos);
+	up_write(&pf->lock);
+	return ret;
 }
 
 /* lseek of a generated file: SEEK_SET and SEEK_CUR to positions >= 0 (Linux's seq_lseek). */

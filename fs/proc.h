@@ -129,6 +129,14 @@ int sysctl_kernel_init(void);
  */
 struct task_struct *proc_task(void);
 
+/*
+ * For a show() that may have slept (mmap_lock, a fault-in): the task looked up again, as the one
+ * found before may have been reaped and freed meanwhile (Warden's tasks have no reference count:
+ * Linux's show functions hold one). NULL if it is gone (the show then fails with ESRCH); the
+ * pointer proc_task() returned before must not be used again.
+ */
+struct task_struct *proc_task_recheck(void);
+
 /* The inode whose show() is running (its i_private says which fd for fdinfo), or NULL. */
 struct inode *proc_show_inode(void);
 
@@ -140,8 +148,9 @@ extern struct task_struct *(*proc_pid_task)(const struct inode *inode);
  * before the VFS looks at its owner (Linux's pid_revalidate and pid_getattr: the owner follows
  * the task's credentials and dumpable flag, task_dump_owner), then checks what the proc file
  * adds to the mode bits for a permission mask (fdinfo: ptrace_may_access, EACCES; its task
- * reaped, ESRCH). mask 0 is a stat: no check, and a /proc/PID directory whose task was reaped
- * shows root's ids. 0 or -errno.
+ * reaped, ESRCH), for any mask, access(F_OK)'s MAY_ACCESS alone included. PROC_REVALIDATE_STAT
+ * is a stat: no check, and a /proc/PID directory whose task was reaped shows root's ids. 0 or
+ * -errno.
  */
 extern int (*proc_pid_revalidate)(struct inode *inode, int mask);
 
@@ -150,6 +159,9 @@ extern int (*proc_pid_revalidate)(struct inode *inode, int mask);
  * (exe, cwd, fd/N)? Linux's proc_fd_access_allowed: ptrace_may_access(PTRACE_MODE_READ_FSCREDS).
  */
 extern bool (*proc_pid_link_allowed)(struct task_struct *t);
+
+/* proc_pid_revalidate's mask for a stat (a permission mask is MAY_* bits, possibly none else). */
+#define PROC_REVALIDATE_STAT 0x40000000
 
 /* Calls proc_pid_revalidate for a proc inode that describes a task; 0 for any other inode. */
 int proc_inode_revalidate(struct inode *inode, int mask);

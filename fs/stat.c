@@ -35,7 +35,7 @@ static long cp_new_stat(struct inode *inode, struct stat __user *statbuf)
 {
 	struct stat st;
 
-	proc_inode_revalidate(inode, 0);
+	proc_inode_revalidate(inode, PROC_REVALIDATE_STAT);
 	generic_fillattr(inode, &st);
 	return copy_to_user(statbuf, &st, sizeof(st)) ? -EFAULT : 0;
 }

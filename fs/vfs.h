@@ -204,6 +204,7 @@ struct dir_context {
 #define MAY_EXEC 0x1
 #define MAY_WRITE 0x2
 #define MAY_READ 0x4
+#define MAY_ACCESS 0x10 /* access(2) asks (Linux's): alone for F_OK */
 
 /* ---- inodes (fs/inode.c) ---- */
 

@@ -18,6 +18,7 @@
 #include "kernel/coredump.h"
 #include "kernel/cputime.h"
 #include "kernel/err.h"
+#include "kernel/errno.h"
 #include "kernel/sched.h"
 #include "kernel/signal.h"
 #include "kernel/string.h"
@@ -31,6 +32,7 @@
 #include "mm/frame.h"
 #include "mm/mm.h"
 #include "mm/mmap_lock.h"
+#include "mm/proc_maps.h"
 #include "mm/pgtable_lock.h"
 #include "mm/slab.h"
 #include "mm/uaccess.h"
@@ -80,6 +82,17 @@ struct elf_prpsinfo {
 	char pr_psargs[ELF_PRARGSZ];
 };
 _Static_assert(sizeof(struct elf_prpsinfo) == 136, "elf_prpsinfo is Linux's");
+
+/* Linux's Elf64_Shdr: the one section header of a core with PN_XNUM program headers. */
+struct elf64_shdr {
+	u32 sh_name, sh_type;
+	u64 sh_flags, sh_addr, sh_offset, sh_size;
+	u32 sh_link, sh_info;
+	u64 sh_addralign, sh_entsize;
+};
+_Static_assert(sizeof(struct elf64_shdr) == 64, "elf64_shdr is Linux's");
+
+#define PN_XNUM 0xffff
 
 /* What the dump keeps of a VMA (Linux's core_vma_metadata). */
 struct core_vma {
@@ -183,6 +196,22 @@ static bool copy_mapped_page(struct mm_struct *mm, u64 addr, u64 end, void *buf,
 }
 
 /*
+ * Where the next page of the file VMA v after pgoff can be when neither a page table nor the
+ * page cache has pgoff: the next cached page of the file (within its npages and the VMA) or
+ * pt_next (the end of the missing page table), whichever comes first. A huge sparse shared
+ * mapping is then walked by what it holds, not page by page.
+ */
+static u64 file_next_page(const struct vm_area_struct *v, u64 pgoff, u64 npages, u64 pt_next)
+{
+	u64 np = filemap_next_page(file_inode(v->vm_file), pgoff + 1);
+	u64 vma_pages = (v->vm_end - v->vm_start) >> PAGE_SHIFT, next = v->vm_end;
+
+	if (np < npages && np - v->vm_pgoff < vma_pages)
+		next = v->vm_start + ((np - v->vm_pgoff) << PAGE_SHIFT);
+	return next < pt_next ? next : pt_next;
+}
+
+/*
  * Copies the page of mm at addr to buf, as Linux's get_dump_page finds it: a page in the
  * tables (not the shared zero page) is copied; a file page not yet mapped is read from the page
  * cache, within the file's size; anything else is a hole (false), without allocating.
@@ -207,8 +236,10 @@ static bool read_dump_page(struct mm_struct *mm, u64 addr, void *buf, u64 *next)
 		u64 size = (u64)file_inode(v->vm_file)->i_size;
 		u64 pgoff = v->vm_pgoff + ((addr - v->vm_start) >> PAGE_SHIFT);
 
+		u64 npages = (size + PAGE_SIZE - 1) >> PAGE_SHIFT, pt_next = *next;
+
 		*next = addr + PAGE_SIZE;
-		if (pgoff >= (size + PAGE_SIZE - 1) >> PAGE_SHIFT) {
+		if (pgoff >= npages) {
 			*next = end; /* past the file's end: nothing to read */
 		} else {
 			/*
@@ -221,6 +252,8 @@ static bool read_dump_page(struct mm_struct *mm, u64 addr, void *buf, u64 *next)
 			if (pg && !is_zero_page(pg)) {
 				memcpy(buf, page_address(pg), PAGE_SIZE);
 				copied = true;
+			} else if (!pg && pt_next > addr + PAGE_SIZE) {
+				*next = file_next_page(v, pgoff, npages, pt_next);
 			}
 		}
 	}
@@ -262,8 +295,12 @@ static bool dump_vma_snapshot(struct coredump_params *cprm, struct core_info *ci
 	for (i = 0; i < ci->nr_vmas; i++) {
 		struct core_vma *m = &ci->vmas[i];
 
+		cond_resched(); /* one page per VMA, of up to max_map_count VMAs */
 		if (m->dump_size == DUMP_SIZE_MAYBE_ELFHDR) {
-			bool elf = read_dump_page(mm, m->start, cprm->bounce, &next) &&
+			/* SIGKILL: no more reads, the dump is over (dump_emit writes nothing more)
+			 */
+			bool elf = !dump_interrupted() &&
+				   read_dump_page(mm, m->start, cprm->bounce, &next) &&
 				   !memcmp(cprm->bounce, "\177ELF", 4);
 
 			m->dump_size = elf ? PAGE_SIZE : 0;
@@ -284,7 +321,7 @@ static void fill_prstatus(struct elf_prstatus *s, struct task_struct *t, int sig
 	s->pr_sigpend = t->pending;
 	s->pr_sighold = t->blocked;
 	s->pr_pid = t->pid;
-	s->pr_ppid = t->parent ? t->parent->tgid : 0;
+	s->pr_ppid = t->parent ? t->parent->pid : 0; /* task_pid_vnr(real_parent): the forker */
 	s->pr_pgrp = t->signal->pgid;
 	s->pr_sid = t->signal->sid;
 	if (thread_group_leader(t)) {
@@ -336,15 +373,17 @@ static void fill_psinfo(struct elf_prpsinfo *ps, struct task_struct *t, struct m
 	memset(ps, 0, sizeof(*ps));
 	if (len >= ELF_PRARGSZ)
 		len = ELF_PRARGSZ - 1;
-	if (copy_from_user(ps->pr_psargs, (const void __user *)mm->arg_start, len))
-		len = 0; /* Linux gives up on the note's arguments: they stay empty */
+	if (copy_from_user(ps->pr_psargs, (const void __user *)mm->arg_start, len)) {
+		/* Linux gives up on the note there: what was copied, zeros for all the rest */
+		return;
+	}
 	for (u64 i = 0; i < len; i++) {
 		if (!ps->pr_psargs[i])
 			ps->pr_psargs[i] = ' ';
 	}
 	ps->pr_psargs[len] = 0;
 	ps->pr_pid = t->tgid;
-	ps->pr_ppid = t->parent ? t->parent->tgid : 0;
+	ps->pr_ppid = t->parent ? t->parent->pid : 0;
 	ps->pr_pgrp = t->signal->pgid;
 	ps->pr_sid = t->signal->sid;
 	psinfo_state(ps, t);
@@ -355,75 +394,78 @@ static void fill_psinfo(struct elf_prpsinfo *ps, struct task_struct *t, struct m
 	memcpy(ps->pr_fname, t->comm, sizeof(ps->pr_fname));
 }
 
-/* A mapped file's name for NT_FILE (as /proc/PID/maps names it), in buf (PATH_MAX). */
-static const char *core_file_path(struct file *f, char *buf)
-{
-	char *p = d_path(file_inode(f), buf, PATH_MAX);
-
-	return IS_ERR(p) ? "(deleted)" : p;
-}
-
 /*
  * NT_FILE (Linux's fill_files_note): the count of file mappings, the page size, a (start, end,
- * file offset in pages) triple for each, then their names, NUL-terminated. NULL (no note) when
- * it would be 4 MiB or more, as Linux.
+ * file offset in pages) triple for each, then their names (as /proc/PID/maps gives them),
+ * NUL-terminated. The buffer starts at 64 bytes a VMA, rounded up to pages, and grows by a
+ * quarter whenever a name does not fit; NULL (no note) once it would be 4 MiB or more, as
+ * Linux, so a hostile program's long names cost at most that.
  */
 static u8 *fill_files_note(struct core_info *ci, size_t *size)
 {
-	u64 count = 0, names = 0;
-	char *path = kmalloc(PATH_MAX, GFP_KERNEL);
-	u8 *data = NULL;
+	u64 names_ofs = (2 + 3 * (u64)ci->nr_vmas) * 8, alloc = (u64)ci->nr_vmas * 64;
+	u8 *data;
 
-	if (!path)
+again:
+	if (alloc >= MAX_FILE_NOTE_SIZE)
 		return NULL;
-	for (int i = 0; i < ci->nr_vmas; i++) {
-		if (ci->vmas[i].file) {
-			count++;
-			names += strlen(core_file_path(ci->vmas[i].file, path)) + 1;
-		}
-	}
-	*size = (2 + 3 * count) * 8 + names;
-	if ((u64)ci->nr_vmas * 64 >= MAX_FILE_NOTE_SIZE)
-		goto out;
-	data = vmalloc(*size, GFP_ZERO);
+	alloc = ALIGN_UP(alloc, PAGE_SIZE);
+	if (!alloc)
+		return NULL; /* Linux's kvmalloc(0) fails: no note */
+	data = vmalloc(alloc, GFP_ZERO);
 	if (!data)
-		goto out;
-	u64 *w = (u64 *)data;
-	char *name = (char *)data + (2 + 3 * count) * 8;
-	*w++ = count;
-	*w++ = PAGE_SIZE;
+		return NULL;
+	u64 *w = (u64 *)data + 2, count = 0;
+	char *names = (char *)data + names_ofs, *cur = names;
 	for (int i = 0; i < ci->nr_vmas; i++) {
 		const struct core_vma *m = &ci->vmas[i];
 
+		cond_resched();
 		if (!m->file)
 			continue;
+		size_t room = (size_t)((char *)data + alloc - cur);
+		char *p = vma_file_name(m->file, cur, room);
+		if (IS_ERR(p)) {
+			if (PTR_ERR(p) != -ENAMETOOLONG)
+				continue;
+			vfree(data);
+			alloc = alloc * 5 / 4;
+			goto again;
+		}
+		size_t n = (size_t)(cur + room - p); /* the name and its NUL, at the end of room */
+		memmove(cur, p, n);
+		cur += n;
 		*w++ = m->start;
 		*w++ = m->end;
 		*w++ = m->pgoff;
-		const char *p = core_file_path(m->file, path);
-		size_t n = strlen(p) + 1, room = (size_t)((char *)data + *size - name);
-		if (n > room) { /* a name grew since it was measured: cut it, keep the NUL */
-			n = room;
-			if (!n)
-				continue;
-		}
-		memcpy(name, p, n);
-		name[n - 1] = 0;
-		name += n;
+		count++;
 	}
-out:
-	kfree(path);
+	((u64 *)data)[0] = count;
+	((u64 *)data)[1] = PAGE_SIZE;
+	/* fewer files than VMAs: the names move down to follow the last triple */
+	size_t shift = (size_t)((u64)ci->nr_vmas - count) * 3 * 8;
+	memmove(names - shift, names, (size_t)(cur - names));
+	cur -= shift;
+	memset(cur, 0, shift); /* the slack the move left stays zeros */
+	*size = (size_t)(cur - (char *)data);
 	return data;
 }
 
-/* The threads in the order Linux writes them: the dumper, then the parked ones. */
+/*
+ * The threads in the order Linux's fill_note_info writes them: the dumper, then the others in
+ * the order they parked. cprm->core_state->threads has the last one to park first (each adds
+ * itself at the head), so it is read backwards into out[1..].
+ */
 static int core_threads(struct coredump_params *cprm, struct task_struct **out, int max)
 {
-	int n = 0;
+	int n = 1;
 
-	out[n++] = current;
+	out[0] = current;
 	for (struct core_thread *c = cprm->core_state->threads; c && n < max; c = c->next)
-		out[n++] = c->task;
+		n++;
+	int i = n;
+	for (struct core_thread *c = cprm->core_state->threads; c && i > 1; c = c->next)
+		out[--i] = c->task;
 	return n;
 }
 
@@ -500,6 +542,8 @@ static bool dump_user_range(struct coredump_params *cprm, u64 start, u64 len)
 	u64 end = start + len, next;
 
 	for (u64 addr = start; addr < end; addr = next) {
+		/* a dump is as long as user memory: let others run, and SIGKILL end it */
+		cond_resched();
 		if (dump_interrupted())
 			return false;
 		if (read_dump_page(mm, addr, cprm->bounce, &next)) {
@@ -540,7 +584,21 @@ bool elf_core_dump(struct coredump_params *cprm)
 	eh.e_phoff = sizeof(eh);
 	eh.e_ehsize = sizeof(eh);
 	eh.e_phentsize = sizeof(ph);
-	eh.e_phnum = (u16)segs; /* max_map_count keeps it below PN_XNUM */
+	/*
+	 * Extended numbering (Linux's fill_extnum_info) when the count does not fit: e_phnum is
+	 * PN_XNUM and the real count is in the sh_info of one section header, after the data.
+	 */
+	struct elf64_shdr sh = { 0 };
+	bool extnum = segs >= PN_XNUM;
+
+	eh.e_phnum = extnum ? PN_XNUM : (u16)segs;
+	if (extnum) {
+		eh.e_shoff = dataoff + ci.data_size;
+		eh.e_shentsize = sizeof(sh);
+		eh.e_shnum = 1;
+		sh.sh_size = eh.e_shnum;
+		sh.sh_info = (u32)segs;
+	}
 	if (!dump_emit(cprm, &eh, sizeof(eh)))
 		goto out;
 	ph = (struct elf64_phdr){ .p_type = PT_NOTE,
@@ -575,6 +633,8 @@ bool elf_core_dump(struct coredump_params *cprm)
 		if (!dump_user_range(cprm, ci.vmas[i].start, ci.vmas[i].dump_size))
 			goto out;
 	}
+	if (extnum)
+		dump_emit(cprm, &sh, sizeof(sh));
 out:
 	for (int i = 0; i < ci.nr_vmas; i++) {
 		if (ci.vmas[i].file)

@@ -271,6 +271,12 @@ int coredump_task_exit(int status)
 
 	if (!cs || cs->dumper == me || cs->nr_waiting <= 0)
 		return status;
+	if (!me->signaled) {
+		/* an exit(2) under way: counted, but neither parked nor in the core, as Linux */
+		if (--cs->nr_waiting == 0)
+			wake_up_process(cs->dumper);
+		return status;
+	}
 	struct core_thread self = { .task = me, .next = cs->threads };
 	cs->threads = &self;
 	if (--cs->nr_waiting == 0)

@@ -74,6 +74,7 @@ void account_process_tick(bool user_tick)
 		t->acct.utime += delta;
 	else
 		t->acct.stime += delta;
+	__atomic_add_fetch(&t->signal->cputime_prof, delta, __ATOMIC_RELAXED);
 }
 
 /*

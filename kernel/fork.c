@@ -11,6 +11,7 @@
 #include "kernel/errno.h"
 #include "kernel/exit.h"
 #include "kernel/futex.h"
+#include "kernel/itimer.h"
 #include "kernel/ptrace.h"
 #include "kernel/sched.h"
 #include "mm/userfaultfd.h"
@@ -294,12 +295,14 @@ struct signal_struct *signal_alloc(const struct signal_struct *parent)
 	sig->live = 1;
 	init_waitqueue_head(&sig->wait_chldexit);
 	itimers_init(sig); /* a new process has no itimer armed, a forked one included */
+	sig->rlim_cpu_nextevt = ~0ULL; /* no RLIMIT_CPU yet */
 	if (!parent)
 		return sig;
 	sig->pgid = parent->pgid; /* same process group and session as the parent */
 	sig->sid = parent->sid;
 	sig->tty = parent->tty;
 	memcpy(sig->rlim, parent->rlim, sizeof(sig->rlim));
+	rlimit_cpu_update(sig); /* its CPU time starts at 0 (posix_cputimers_group_init) */
 	sig->oom_score_adj = parent->oom_score_adj;
 	sig->oom_score_adj_min = parent->oom_score_adj_min;
 	sig->has_child_subreaper = parent->has_child_subreaper || parent->is_child_subreaper;

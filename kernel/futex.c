@@ -21,6 +21,7 @@
 #include "kernel/printk.h"
 #include "kernel/sched.h"
 #include "kernel/signal.h"
+#include "arch/x86_64/futex.h"
 #include "arch/x86_64/pgtable.h"
 #include "arch/x86_64/time.h"
 #include "arch/x86_64/traps.h"
@@ -155,6 +156,23 @@ int futex_get_value_locked(u32 *dest, u32 __user *from)
 {
 	current->pagefault_disabled++; /* a userfaultfd page fails (EFAULT) instead of sleeping */
 	int ret = get_user_u32(dest, from);
+	current->pagefault_disabled--;
+	return ret;
+}
+
+/*
+ * Makes the futex word present and writable, called without any lock held (Linux's
+ * fault_in_user_writeable): a locked cmpxchg always writes on x86, so it takes the write fault
+ * and changes nothing. 0 or -EFAULT. Linux's fixup_user_fault is not allowed to retry there, so
+ * a userfaultfd page fails (VM_FAULT_SIGBUS) rather than waits for its handler: the same here.
+ */
+int fault_in_user_writeable(u32 __user *uaddr)
+{
+	u32 cur;
+	int ret;
+
+	current->pagefault_disabled++;
+	ret = futex_atomic_cmpxchg_inatomic(&cur, uaddr, 0, 0) ? -EFAULT : 0;
 	current->pagefault_disabled--;
 	return ret;
 }

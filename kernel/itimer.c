@@ -282,10 +282,20 @@ static void check_cpu_itimer(struct task_struct *t, struct cpu_itimer *it, u64 n
 	send_group_signal(t, signo);
 }
 
-/* A limit in seconds as nanoseconds; U64_MAX (never reached) past what fits. */
+/*
+ * A limit in seconds as nanoseconds, wrapping past 2^64 as Linux's (u64)soft * NSEC_PER_SEC does
+ * (a soft limit of 18446744074 s is due after about 0.29 s, there as here).
+ */
 static u64 rlimit_cpu_ns(u64 seconds)
 {
-	return seconds > ~0ULL / NSEC_PER_SEC ? ~0ULL : seconds * NSEC_PER_SEC;
+	return seconds * NSEC_PER_SEC;
+}
+
+void rlimit_cpu_update(struct signal_struct *sig)
+{
+	u64 soft = sig->rlim[RLIMIT_CPU].rlim_cur;
+
+	WRITE_ONCE(sig->rlim_cpu_nextevt, soft == RLIM_INFINITY ? ~0ULL : rlimit_cpu_ns(soft));
 }
 
 /*
@@ -308,6 +318,7 @@ static bool check_rlimit_cpu(struct task_struct *t, u64 ptime)
 	if (ptime >= rlimit_cpu_ns(soft)) {
 		send_group_signal(t, SIGXCPU);
 		r->rlim_cur = soft + 1;
+		rlimit_cpu_update(t->signal);
 	}
 	return false;
 }
@@ -319,8 +330,8 @@ void run_posix_cpu_timers(struct task_struct *t)
 
 	run_posix_cpu_timer_list(t);
 	if (!its->it[CPUCLOCK_PROF].expires && !its->it[CPUCLOCK_VIRT].expires &&
-	    t->signal->rlim[RLIMIT_CPU].rlim_cur == RLIM_INFINITY)
-		return;
+	    READ_ONCE(t->signal->cputime_prof) < t->signal->rlim_cpu_nextevt)
+		return; /* no itimer, and RLIMIT_CPU not yet due: no tasklist_lock */
 	thread_group_cputime(t, &tg);
 	if (check_rlimit_cpu(t, tg.utime + tg.stime))
 		return;

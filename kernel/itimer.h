@@ -40,9 +40,15 @@ void itimers_exit(struct signal_struct *sig);
 void run_posix_cpu_timers(struct task_struct *t);
 
 /* May t's process have a CPU-clock timer due (an armed ITIMER_VIRTUAL/PROF, any CPU-clock POSIX
- * timer, or a finite RLIMIT_CPU)? Read without a lock by the tick, to take the kernel lock for
- * them only if so. */
+ * timer, or RLIMIT_CPU reached: its CPU time at rlim_cpu_nextevt)? Read without a lock by the
+ * tick, to take the kernel lock for them only if so. */
 bool posix_cpu_timers_armed(struct task_struct *t);
+
+/*
+ * Recomputes when sig's RLIMIT_CPU is next due (signal_struct.rlim_cpu_nextevt) from its soft
+ * limit: after each change of the limit, and at fork. Under the kernel lock.
+ */
+void rlimit_cpu_update(struct signal_struct *sig);
 
 long sys_alarm(unsigned int seconds);
 long sys_getitimer(int which, void *value);

@@ -106,8 +106,7 @@ int posix_timer_event(struct k_itimer *tm, int si_private)
 	if (!t || !task_alive(t) || !t->sighand || t->signal != tm->sig)
 		return -1;
 	u64 flags = siglock_irqsave();
-	prepare_signal(t, sig);
-	if (sig_ignored(t, sig, false))
+	if (!prepare_signal(t, sig) || sig_ignored(t, sig, false))
 		goto out;
 	ret = 0;
 	struct sigpending_set set = group ? shared_pending_set(t->signal) : task_pending_set(t);

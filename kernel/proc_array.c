@@ -101,21 +101,35 @@ static void vm_count(struct mm_struct *mm, struct vm_counts *c)
 	}
 }
 
-/* Pages of the text segment (Linux's statm "text"). */
-/* The page and VMA counts of mm, taken under its mmap lock for reading (zero once it is gone). */
+/*
+ * The mm of a live task with a reference (mmget, Linux's get_task_mm) the caller drops with
+ * mmput, or NULL (a zombie, or an mm already on its way out).
+ */
+static struct mm_struct *task_mm_get(struct task_struct *t)
+{
+	struct mm_struct *mm = t->state < EXIT_ZOMBIE ? t->mm : NULL;
+
+	return mm && mmget_not_zero(mm) ? mm : NULL;
+}
+
+/*
+ * The page and VMA counts of mm (NULL: all zero), taken under its mmap lock for reading. That
+ * may sleep: the task may exec or exit and be reaped meanwhile, so the caller holds mm
+ * (task_mm_get) and looks its task up again afterwards (proc_task_recheck).
+ */
 static void mm_counts(struct mm_struct *mm, struct oom_mm_counters *rss, struct vm_counts *vm)
 {
 	*rss = (struct oom_mm_counters){ 0 };
 	*vm = (struct vm_counts){ 0 };
-	if (!mmget_not_zero(mm))
+	if (!mm)
 		return;
 	mmap_read_lock(mm);
 	oom_mm_count(mm, rss);
 	vm_count(mm, vm);
 	mmap_read_unlock(mm);
-	mmput(mm);
 }
 
+/* Pages of the text segment (Linux's statm "text"). */
 static unsigned long mm_text_pages(const struct mm_struct *mm)
 {
 	return (PAGE_ALIGN(mm->end_code) - (mm->start_code & PAGE_MASK)) >> PAGE_SHIFT;
@@ -124,20 +138,24 @@ static unsigned long mm_text_pages(const struct mm_struct *mm)
 /* /proc/<pid>/stat: 52 fields on one line, as Linux's do_task_stat. */
 static int proc_stat_show(struct seq_buf *m)
 {
-	struct task_struct *t = proc_task();
-	struct mm_struct *mm = t->state < EXIT_ZOMBIE ? t->mm : NULL;
-	struct oom_mm_counters rss = { 0 };
-	struct vm_counts vm = { 0 };
+	struct mm_struct *mm = task_mm_get(proc_task());
+	struct oom_mm_counters rss;
+	struct vm_counts vm;
 	u64 ign, catch;
+
+	mm_counts(mm, &rss, &vm); /* may sleep: the task is looked up again after it */
+	struct task_struct *t = proc_task_recheck();
+	if (!t) {
+		if (mm)
+			mmput(mm);
+		return -ESRCH;
+	}
 	/* Linux's ptrace_may_access(task, PTRACE_MODE_READ_FSCREDS | PTRACE_MODE_NOAUDIT) */
 	bool permitted = !ptrace_may_access(t, PTRACE_MODE_READ_FSCREDS | PTRACE_MODE_NOAUDIT);
 	/* /proc/PID/stat describes the process, task/TID/stat the thread */
 	bool whole = !(proc_show_inode()->i_flags & S_PROC_TID);
 	/* wchan: "sleeps or not", for a permitted reader, of a thread or a one-thread process */
 	bool wchan = permitted && (!whole || task_nr_threads(t) < 2) && t->state != TASK_RUNNING;
-
-	if (mm)
-		mm_counts(mm, &rss, &vm);
 	unsigned int tty_nr;
 	int tpgid;
 
@@ -168,14 +186,15 @@ static int proc_stat_show(struct seq_buf *m)
 	else
 		seq_printf(m, " 0 0 0 0 0 0 0");
 	seq_printf(m, " %d\n", permitted && t->state >= EXIT_ZOMBIE ? t->exit_code : 0);
+	if (mm)
+		mmput(mm);
 	return 0;
 }
 
 /* /proc/<pid>/statm: sizes in pages, as Linux's proc_pid_statm. */
 static int proc_statm_show(struct seq_buf *m)
 {
-	struct task_struct *t = proc_task();
-	struct mm_struct *mm = t->state < EXIT_ZOMBIE ? t->mm : NULL;
+	struct mm_struct *mm = task_mm_get(proc_task());
 	struct oom_mm_counters rss;
 	struct vm_counts vm;
 
@@ -183,9 +202,10 @@ static int proc_statm_show(struct seq_buf *m)
 		seq_printf(m, "0 0 0 0 0 0 0\n");
 		return 0;
 	}
-	mm_counts(mm, &rss, &vm);
+	mm_counts(mm, &rss, &vm); /* may sleep: only mm, held, is used after it */
 	seq_printf(m, "%lu %lu %lu %lu 0 %lu 0\n", vm.total, rss.anon + rss.file + rss.shmem,
 		   rss.file + rss.shmem, mm_text_pages(mm), vm.data + vm.stack);
+	mmput(mm);
 	return 0;
 }
 
@@ -202,13 +222,12 @@ static void seq_escape_name(struct seq_buf *m, const char *s)
 	}
 }
 
-/* The memory lines of status (Linux's task_mem), in kB. */
-static void status_mem(struct seq_buf *m, struct mm_struct *mm)
+/* The memory lines of status (Linux's task_mem), in kB, from mm's counts. */
+static void status_mem(struct seq_buf *m, struct mm_struct *mm, const struct oom_mm_counters *rss_c,
+		       const struct vm_counts *vm_c)
 {
-	struct oom_mm_counters rss;
-	struct vm_counts vm;
-
-	mm_counts(mm, &rss, &vm);
+	struct oom_mm_counters rss = *rss_c;
+	struct vm_counts vm = *vm_c;
 	unsigned long total = rss.anon + rss.file + rss.shmem;
 	unsigned long text = (PAGE_ALIGN(mm->end_code) - (mm->start_code & PAGE_MASK)) >> 10;
 	unsigned long exec_kb = K(vm.exec);
@@ -273,9 +292,18 @@ static void status_groups(struct seq_buf *m, const struct group_info *gi)
 
 static int proc_status_show(struct seq_buf *m)
 {
-	struct task_struct *t = proc_task();
-	struct mm_struct *mm = t->state < EXIT_ZOMBIE ? t->mm : NULL;
+	struct mm_struct *mm = task_mm_get(proc_task());
+	struct oom_mm_counters rss;
+	struct vm_counts vm;
 	u64 ign, catch;
+
+	mm_counts(mm, &rss, &vm); /* may sleep: the task is looked up again after it */
+	struct task_struct *t = proc_task_recheck();
+	if (!t) {
+		if (mm)
+			mmput(mm);
+		return -ESRCH;
+	}
 
 	seq_printf(m, "Name:\t");
 	seq_escape_name(m, t->comm);
@@ -293,7 +321,7 @@ static int proc_status_show(struct seq_buf *m)
 	seq_printf(m, "NStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n", t->tgid, t->pid,
 		   t->signal->pgid, t->signal->sid);
 	if (mm) {
-		status_mem(m, mm);
+		status_mem(m, mm, &rss, &vm);
 		/* a core dump of the process is under way (kernel/coredump.c) */
 		seq_printf(m, "CoreDumping:\t%d\n", t->signal->core_state ? 1 : 0);
 		seq_printf(m, "THP_enabled:\t1\n");
@@ -318,6 +346,8 @@ static int proc_status_show(struct seq_buf *m)
 	status_cpus_allowed(m, &t->cpus_allowed);
 	seq_printf(m, "Mems_allowed:\t1\nMems_allowed_list:\t0\n");
 	seq_printf(m, "voluntary_ctxt_switches:\t0\nnonvoluntary_ctxt_switches:\t0\n");
+	if (mm)
+		mmput(mm);
 	return 0;
 }
 
@@ -345,7 +375,8 @@ static char seq_remote_area(struct seq_buf *m, struct mm_struct *mm, u64 start, 
 	}
 	for (u64 a = start; a < end;) {
 		size_t len = min((size_t)(end - a), sizeof(buf));
-		size_t got = access_remote_vm(mm, a, buf, len, false);
+		/* no FOLL_FORCE (Linux's get_mm_cmdline): PROT_NONE memory reads as nothing */
+		size_t got = access_remote_vm(mm, a, buf, len, 0);
 
 		seq_write(m, buf, got);
 		if (got)

@@ -74,11 +74,11 @@ static int proc_revalidate(struct inode *inode, int mask)
 	if (t) {
 		proc_set_owner(inode, t);
 		inode->i_mode &= ~(u32)(S_ISUID | S_ISGID);
-	} else if (!mask && S_ISDIR(inode->i_mode) &&
+	} else if (mask == PROC_REVALIDATE_STAT && S_ISDIR(inode->i_mode) &&
 		   (inode->i_lookup == proc_pid_lookup || inode->i_lookup == proc_tid_lookup)) {
 		inode->i_uid = inode->i_gid = 0;
 	}
-	if (!mask || !(inode->i_flags & S_PROC_FDINFO))
+	if (mask == PROC_REVALIDATE_STAT || !(inode->i_flags & S_PROC_FDINFO))
 		return 0;
 	if (!t)
 		return -ESRCH;

@@ -165,12 +165,26 @@ struct signal_struct {
 	struct signal_acct acct;
 	/* ITIMER_REAL, ITIMER_VIRTUAL, ITIMER_PROF (kernel/itimer.c) */
 	struct signal_itimers itimers;
+	/*
+	 * The process's CPU time, user and system, of its threads live and gone, in ns: added to
+	 * by every tick with an atomic add (its threads tick on several CPUs at once, without the
+	 * kernel lock), read without a lock (Linux's cputimer's atomic sum).
+	 */
+	u64 cputime_prof;
+	/*
+	 * When RLIMIT_CPU is next due, as a cputime_prof value (U64_MAX: never): the soft limit in
+	 * ns (Linux's CPUCLOCK_PROF nextevt), so the tick takes the kernel lock and tasklist_lock
+	 * for it only once it is reached. Written under the kernel lock (rlimit_cpu_update), read
+	 * by the tick without it.
+	 */
+	u64 rlim_cpu_nextevt;
 };
 
 /* signal_struct's flags besides SIGNAL_UNKILLABLE (kernel/signal.h); Linux's values. */
 #define SIGNAL_GROUP_EXIT 0x00000004
 
 struct userfaultfd_event;
+struct proc_show_ctx;
 
 struct task_struct {
 	u64 thread_sp; /* kernel RSP saved by switch_to (first: used by assembly) */
@@ -201,6 +215,7 @@ struct task_struct {
 	int exit_signal;
 	u64 self_exec_id, parent_exec_id;
 	bool exiting; /* in do_exit: no longer a thread to hand children to (Linux's PF_EXITING) */
+	bool signaled; /* exiting for a fatal signal (Linux's PF_SIGNALED): parks for a core dump */
 	bool did_exec; /* execve'd since fork (Linux's !PF_FORKNOEXEC): setpgid says EACCES */
 	struct vfork_done *vfork_done; /* CLONE_VFORK: the waiting parent's, until exec or exit */
 	struct task_struct *ptracer; /* the task tracing this one (ptrace), or NULL: checked */
@@ -244,6 +259,7 @@ struct task_struct {
 	struct cred cred; /* this thread's ids and capabilities (kernel/cred.c) */
 	/* set*uid made it a user past RLIMIT_NPROC: execve checks again (PF_NPROC_EXCEEDED) */
 	bool nproc_exceeded;
+	struct proc_show_ctx *proc_show; /* the /proc file whose show() it runs (fs/proc.c) */
 	int nice; /* setpriority's value, -20..19, inherited at fork (kernel/sched_prio.c) */
 	/* rt_sigtimedwait: the real mask while blocked has the awaited set taken out (else 0) */
 	u64 real_blocked;

@@ -110,8 +110,7 @@ static int send_signal_info_locked(struct task_struct *t, int sig,
 		t = group_live_thread(t); /* a zombie leader: its process lives in its threads */
 	if (!t || !task_alive(t) || !t->sighand)
 		return 0; /* a zombie has nothing left to signal: kill() still succeeds, as Linux */
-	prepare_signal(t, sig);
-	if (sig_ignored(t, sig, force))
+	if (!prepare_signal(t, sig) || sig_ignored(t, sig, force))
 		return 0;
 	struct sigpending_set set = group ? shared_pending_set(t->signal) : task_pending_set(t);
 	/* One instance of a standard signal: a second is dropped (Linux's legacy_queue). */
@@ -279,6 +278,7 @@ void set_current_blocked(u64 mask)
 
 void do_exit_signal(int sig)
 {
+	current->signaled = true; /* Linux's PF_SIGNALED */
 	/* after a core dump the group's status is the signal, with 0x80 if a core was written */
 	do_group_exit(sig); /* a fatal signal ends the whole process */
 }

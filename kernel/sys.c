@@ -5,6 +5,7 @@
  */
 #include "kernel/cred.h"
 #include "kernel/errno.h"
+#include "kernel/itimer.h"
 #include "kernel/sched.h"
 #include "kernel/string.h"
 #include "kernel/sys.h"
@@ -321,8 +322,11 @@ static long do_prlimit(struct task_struct *t, unsigned int resource, const struc
 	}
 	if (old)
 		*old = t->signal->rlim[resource];
-	if (new)
+	if (new) {
 		t->signal->rlim[resource] = *new;
+		if (resource == RLIMIT_CPU)
+			rlimit_cpu_update(t->signal); /* Linux's update_rlimit_cpu */
+	}
 	return 0;
 }
 

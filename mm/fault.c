@@ -22,6 +22,7 @@
 #include "arch/x86_64/tlb.h"
 #include "arch/x86_64/traps.h"
 #include "kernel/errno.h"
+#include "kernel/lockcheck.h"
 #include "kernel/sched.h"
 #include "kernel/string.h"
 
@@ -304,6 +305,24 @@ int handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code, int *pkey)
 }
 
 /*
+ * fault_sleep (a debug flag, with lockcheck): a fault of the kernel's own access to the current
+ * task's user memory first yields the CPU, as such a fault may sleep on Linux (waiting for
+ * mmap_lock, for memory, for a page read in). Code that copies to or from user space while it
+ * relies on nothing changing meanwhile shows up under a stress test (two AF_UNIX readers of one
+ * socket: user/unixrace). Only when no spinlock is held (the kernel lock alone), as any sleep.
+ */
+bool debug_fault_sleep;
+
+static void fault_sleep_maybe(struct mm_struct *mm, u64 error_code)
+{
+	if (!debug_fault_sleep || !lockcheck_enabled ||
+	    (error_code & (X86_PF_USER | FAULT_FORCE)) || mm != current->mm ||
+	    lockcheck_depth() > 1)
+		return;
+	schedule();
+}
+
+/*
  * A fault the CPU raised on a user address (arch/x86_64/traps.c): each attempt runs under the
  * mmap lock for reading, and the lock is let go while the OOM killer's victim gets the CPU, so
  * that a thread of this mm that wants it for writing is not kept waiting through the sleep.
@@ -312,6 +331,8 @@ int do_user_addr_fault(struct mm_struct *mm, u64 addr, u64 error_code, int *pkey
 {
 	bool may_sleep =
 		(error_code & X86_PF_USER) && mm == current->mm && !(error_code & FAULT_FORCE);
+
+	fault_sleep_maybe(mm, error_code);
 
 	for (;;) {
 		mmap_read_lock(mm);

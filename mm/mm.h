@@ -320,14 +320,23 @@ int handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code, int *pkey);
 
 /* handle_mm_fault for a fault the CPU raised: takes the mmap lock itself (mm/fault.c). */
 int do_user_addr_fault(struct mm_struct *mm, u64 addr, u64 error_code, int *pkey);
+/* The fault_sleep debug flag (kernel command line): see mm/fault.c. */
+extern bool debug_fault_sleep;
+
+/* access_remote_vm's gup_flags (Linux's values) */
+#define FOLL_WRITE 0x01 /* write buf into mm (else read from it) */
+#define FOLL_FORCE 0x10 /* ptrace's access: the VMA's MAY bits decide, not its protection */
 
 /*
- * Copies len bytes between buf and mm's memory at addr as Linux's access_remote_vm with
- * FOLL_FORCE (ptrace's PEEK/POKE, /proc/self/mem): the VMA's MAY bits decide, not its protection;
- * a write to read-only private memory goes to a copy-on-write copy of the page; protection keys
- * are not consulted. Returns the bytes done: short at the first page that cannot be reached.
+ * Copies len bytes between buf and mm's memory at addr as Linux's access_remote_vm. With
+ * FOLL_FORCE (ptrace's PEEK/POKE, /proc/PID/mem) the VMA's MAY bits decide, not its protection,
+ * and a write to read-only private memory goes to a copy-on-write copy of the page; without it
+ * (/proc/PID/environ and cmdline) a read needs VM_READ (PROT_NONE memory reads as nothing) and a
+ * write VM_WRITE. Protection keys are not consulted. Returns the bytes done: short at the first
+ * page that cannot be reached.
  */
-size_t access_remote_vm(struct mm_struct *mm, u64 addr, void *buf, size_t len, bool write);
+size_t access_remote_vm(struct mm_struct *mm, u64 addr, void *buf, size_t len,
+			unsigned int gup_flags);
 
 /* The name /proc/self/maps gives shared anonymous memory ("/dev/zero (deleted)", as Linux). */
 extern const char shmem_anon_name[];

@@ -108,17 +108,24 @@ static int __do_munmap(struct mm_struct *mm, u64 start, u64 end)
 	 */
 	if (v->vm_start < start && v->vm_end > end && mm->mm_rb.count >= sysctl_max_map_count)
 		return -ENOMEM;
-	/* A uffd with UFFD_FEATURE_EVENT_UNMAP hears of it when the call is done. */
-	if (userfaultfd_unmap_prep(mm, start, end))
-		return -ENOMEM;
 	if (v->vm_start < start) {
 		if (__split_vma(mm, v, start, 0))
 			return -ENOMEM;
 		v = v->vm_next;
 	}
+	for (struct vm_area_struct *w = v; w && w->vm_start < end; w = w->vm_next)
+		if (w->vm_end > end) {
+			if (__split_vma(mm, w, end, 0))
+				return -ENOMEM;
+			break;
+		}
+	/*
+	 * A uffd with UFFD_FEATURE_EVENT_UNMAP hears of it when the call is done: prepared once
+	 * the splits succeeded, as Linux, so a failed munmap sends no UNMAP.
+	 */
+	if (userfaultfd_unmap_prep(mm, start, end))
+		return -ENOMEM;
 	while (v && v->vm_start < end) {
-		if (v->vm_end > end && __split_vma(mm, v, end, 0))
-			return -ENOMEM;
 		struct vm_area_struct *next = v->vm_next;
 		remove_vma(mm, v);
 		v = next;

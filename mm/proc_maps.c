@@ -18,6 +18,7 @@
 #include "arch/x86_64/pgtable.h"
 #include "kernel/errno.h"
 #include "kernel/sched.h"
+#include "kernel/string.h"
 
 /*
  * Linux's other vm_flags (include/linux/mm.h, 6.1, x86-64), for the VmFlags codes. mm/mm.h
@@ -107,28 +108,39 @@ static void seq_pad_name(struct seq_buf *m, size_t line_start)
 	seq_write(m, spaces, pad);
 }
 
+char *vma_file_name(struct file *file, char *buf, size_t size)
+{
+	struct inode *inode = file_inode(file);
+	char *path = d_path(inode, buf, size);
+	const char *name = memfd_name(inode);
+	size_t len;
+
+	if (!IS_ERR(path) || PTR_ERR(path) == -ENAMETOOLONG)
+		return path;
+	if (inode->i_private == shmem_anon_name)
+		name = shmem_anon_name + 1; /* shared anonymous memory: "/dev/zero (deleted)" */
+	/* a memfd or SysV segment: the name its dentry has on Linux, unlinked from birth */
+	len = name ? strlen(name) + sizeof("/ (deleted)") : sizeof("(deleted)");
+	if (len > size)
+		return ERR_PTR(-ENAMETOOLONG);
+	path = buf + size - len;
+	if (name)
+		snprintf(path, len, "/%s (deleted)", name);
+	else /* Warden's VFS keeps no name for an unlinked file */
+		memcpy(path, "(deleted)", len);
+	return path;
+}
+
 /* seq_file_path(m, file, "\n"): the file's absolute path, a newline escaped as \012. */
 static void seq_file_path(struct seq_buf *m, struct file *file)
 {
 	char *buf = kmalloc(PATH_MAX, GFP_KERNEL);
-	struct inode *inode = file_inode(file);
 
 	if (!buf) {
 		m->overflow = true;
 		return;
 	}
-	char *path = d_path(inode, buf, PATH_MAX);
-	if (IS_ERR(path) && inode->i_private == shmem_anon_name) {
-		seq_printf(m, "%s (deleted)",
-			   shmem_anon_name); /* shared anonymous memory, as Linux */
-	} else if (IS_ERR(path) && memfd_name(inode)) {
-		/* A memfd: the name its dentry has on Linux, unlinked from birth. */
-		snprintf(buf, PATH_MAX, "/%s (deleted)", memfd_name(inode));
-		path = buf;
-	} else if (IS_ERR(path)) {
-		/* Unlinked (Warden's VFS keeps no name for it): Linux prints "/path (deleted)". */
-		seq_printf(m, "(deleted)");
-	}
+	char *path = vma_file_name(file, buf, PATH_MAX);
 	if (!IS_ERR(path)) {
 		for (char *s = path; *s; s++) {
 			if (*s == '\n')

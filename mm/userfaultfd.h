@@ -130,6 +130,7 @@ struct userfaultfd_event {
 	struct userfaultfd_ctx *fork_ctx; /* FORK: the child's uffd, made an fd by read(2) */
 	struct userfaultfd_event *next;
 	bool done; /* read(2) took it */
+	bool claimed; /* a read(2) took it off ctx->events and works on it without ctx->lock */
 };
 
 struct userfaultfd_ctx {

@@ -127,8 +127,8 @@ int userfaultfd_remove_prep(struct mm_struct *mm, u64 start, u64 end, int behavi
 {
 	int ret = 0;
 
-	if (behavior != MADV_DONTNEED && behavior != MADV_DONTNEED_LOCKED && behavior != MADV_FREE &&
-	    behavior != MADV_REMOVE)
+	if (behavior != MADV_DONTNEED && behavior != MADV_DONTNEED_LOCKED &&
+	    behavior != MADV_FREE && behavior != MADV_REMOVE)
 		return 0;
 	mmap_read_lock(mm);
 	for (struct vm_area_struct *v = find_vma(mm, start); v && v->vm_start < end;
@@ -176,8 +176,11 @@ static void event_wait_completion(struct userfaultfd_event *ev)
 		wake_up(&ctx->fd_wqh);
 		for (;;) {
 			prepare_to_wait_uninterruptible(&ctx->event_wqh, &we);
-			if (READ_ONCE(ev->done) || READ_ONCE(ctx->released) ||
-			    fatal_signal_pending_current())
+			if (READ_ONCE(ev->done))
+				break;
+			/* A reader working on ev without the lock puts it back or takes it. */
+			if ((READ_ONCE(ctx->released) || fatal_signal_pending_current()) &&
+			    !READ_ONCE(ev->claimed))
 				break;
 			schedule();
 		}
@@ -215,32 +218,48 @@ void userfaultfd_events_complete(void)
 
 int userfaultfd_event_read(struct userfaultfd_ctx *ctx, struct uffd_msg *msg)
 {
+	struct userfaultfd_ctx *fork_ctx;
 	u64 f = spin_lock_irqsave(&ctx->lock);
 	struct userfaultfd_event *ev = ctx->events;
 
+	/*
+	 * Claimed off the queue before the lock goes: no other reader takes it too, and its
+	 * sender (killed meanwhile) waits for this read before freeing it.
+	 */
+	if (ev) {
+		ctx->events = ev->next;
+		ev->next = NULL;
+		ev->claimed = true;
+	}
 	spin_unlock_irqrestore(&ctx->lock, f);
 	if (!ev)
 		return -EAGAIN;
 	*msg = ev->msg;
-	if (ev->fork_ctx) {
+	fork_ctx = ev->fork_ctx;
+	if (fork_ctx) {
 		/* The child's uffd becomes a descriptor of the reader (resolve_userfault_fork). */
-		userfaultfd_ctx_get(ev->fork_ctx);
-		int fd = userfaultfd_ctx_getfd(ev->fork_ctx);
+		userfaultfd_ctx_get(fork_ctx);
+		int fd = userfaultfd_ctx_getfd(fork_ctx);
 		if (fd < 0) {
-			userfaultfd_ctx_put(ev->fork_ctx);
-			return fd; /* the event stays queued */
+			userfaultfd_ctx_put(fork_ctx);
+			/* The event goes back to the head of the queue, for a later read. */
+			f = spin_lock_irqsave(&ctx->lock);
+			ev->next = ctx->events;
+			ctx->events = ev;
+			WRITE_ONCE(ev->claimed, false);
+			spin_unlock_irqrestore(&ctx->lock, f);
+			wake_up(&ctx->event_wqh);
+			return fd;
 		}
 		msg->arg[0] = (u32)fd;
 	}
 	f = spin_lock_irqsave(&ctx->lock);
-	ctx->events = ev->next;
-	WRITE_ONCE(ev->done, true);
+	ev->fork_ctx = NULL; /* the fd holds the child's uffd now */
+	WRITE_ONCE(ev->claimed, false);
+	WRITE_ONCE(ev->done, true); /* its sender may free it from here on */
 	spin_unlock_irqrestore(&ctx->lock, f);
-	if (ev->fork_ctx) {
-		/* The fd holds the child's uffd now: the event's own reference goes. */
-		userfaultfd_ctx_put(ev->fork_ctx);
-		ev->fork_ctx = NULL;
-	}
+	if (fork_ctx)
+		userfaultfd_ctx_put(fork_ctx); /* the event's own reference */
 	wake_up(&ctx->event_wqh);
 	return 0;
 }

@@ -123,6 +123,13 @@ int handle_userfault(struct mm_struct *mm, struct vm_area_struct *v, u64 addr, u
 	    (!user && (ctx->flags & UFFD_USER_MODE_ONLY)) || current->pagefault_disabled ||
 	    (error_code & FAULT_FORCE) || mm != current->mm)
 		goto out;
+	/*
+	 * An exiting task (its robust list, its clear_child_tid word) must not wait: a fatal
+	 * signal could not wake it any more. Its access fails, as Linux's PF_EXITING check
+	 * (Warden dumps no core, Linux's PF_DUMPCORE case).
+	 */
+	if (current->exiting)
+		goto out;
 	ret = FAULT_UFFD_RETRY;
 	if (READ_ONCE(ctx->released))
 		goto out; /* its release unregisters this VMA: the retry gets an ordinary page */
@@ -234,6 +241,7 @@ static long mfill(struct userfaultfd_ctx *ctx, u64 dst, u64 src, u64 len, bool z
 
 	while ((u64)copied < len) {
 		struct page *pg = NULL;
+		bool filled = false; /* pg holds the source page already */
 		if (!zero) {
 			pg = alloc_page(GFP_KERNEL);
 			if (!pg) {
@@ -241,6 +249,7 @@ static long mfill(struct userfaultfd_ctx *ctx, u64 dst, u64 src, u64 len, bool z
 				break;
 			}
 		}
+	retry:
 		mmap_read_lock(mm);
 		err = -EAGAIN; /* an event is being reported: the mappings are changing */
 		if (READ_ONCE(ctx->mmap_changing))
@@ -259,8 +268,12 @@ static long mfill(struct userfaultfd_ctx *ctx, u64 dst, u64 src, u64 len, bool z
 		err = -EEXIST;
 		if (!uffd_page_missing(mm, va))
 			goto unlock;
-		if (pg) {
-			/* The source is read without the lock: it may fault (and even wait). */
+		if (pg && !filled) {
+			/*
+			 * The source is read without the lock: it may fault (and even wait).
+			 * The mappings may change meanwhile, so every check above is made
+			 * again (Linux's goto retry in __mcopy_atomic).
+			 */
 			mmap_read_unlock(mm);
 			if (copy_from_user(page_address(pg),
 					   (const void __user *)(src + (u64)copied), PAGE_SIZE)) {
@@ -268,14 +281,8 @@ static long mfill(struct userfaultfd_ctx *ctx, u64 dst, u64 src, u64 len, bool z
 				put_page(pg);
 				break;
 			}
-			mmap_read_lock(mm);
-			err = -EAGAIN;
-			if (READ_ONCE(ctx->mmap_changing))
-				goto unlock;
-			v = find_dst_vma(mm, dst, len);
-			err = -ENOENT;
-			if (!v)
-				goto unlock;
+			filled = true;
+			goto retry;
 		}
 		u64 prot = vm_get_page_prot(v->vm_flags);
 		if (wp) /* installed write-protected (Linux's mfill_atomic_install_pte) */
@@ -295,6 +302,7 @@ static long mfill(struct userfaultfd_ctx *ctx, u64 dst, u64 src, u64 len, bool z
 		mmap_read_unlock(mm);
 		if (pg)
 			put_page(pg);
+		cond_resched(); /* a long range must not hold the CPU (Linux's __mcopy_atomic) */
 		if (err)
 			break;
 		copied += PAGE_SIZE;

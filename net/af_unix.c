@@ -53,6 +53,7 @@ static struct unix_sock *unix_create1(int type)
 	u->sk.sk_max_ack_backlog = UNIX_MAX_DGRAM_QLEN;
 	u->refcnt = 1;
 	init_waitqueue_head(&u->peer_wait);
+	init_rwsem(&u->iolock);
 	unix_sock_count(1);
 	return u;
 }
@@ -435,8 +436,10 @@ void unix_dgram_disconnected(struct unix_sock *u, struct unix_sock *old)
 
 	if (!u->rq_head)
 		return;
+	down_write(&u->iolock); /* a reader peeking at a message may sleep in its copy */
 	while ((skb = unix_skb_dequeue(u)))
 		unix_skb_free(skb);
+	up_write(&u->iolock);
 	wake_up(&u->peer_wait);
 	if (!(old->sk.sk_flags & SK_DEAD) && old->peer == u) {
 		old->sk.sk_err = ECONNRESET;
@@ -672,10 +675,22 @@ static long unix_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
 }
 
 /* What every AF_UNIX socket type does alike. */
+/* SO_PEEK_OFF: any value, a negative one turns the offset off; set between readers (Linux's
+ * unix_set_peek_off). */
+static int unix_set_peek_off(struct sock *sk, int val)
+{
+	struct unix_sock *u = unix_sk(sk);
+
+	down_write(&u->iolock);
+	sk->sk_peek_off = val;
+	up_write(&u->iolock);
+	return 0;
+}
+
 #define UNIX_COMMON_OPS                                                              \
 	.family = AF_UNIX, .release = unix_release, .bind = unix_bind,               \
 	.socketpair = unix_socketpair, .getname = unix_getname, .ioctl = unix_ioctl, \
-	.shutdown = unix_shutdown
+	.shutdown = unix_shutdown, .set_peek_off = unix_set_peek_off
 
 static const struct proto_ops unix_stream_ops = {
 	UNIX_COMMON_OPS,

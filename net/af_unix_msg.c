@@ -251,31 +251,31 @@ int unix_stream_recvmsg(struct socket *sock, struct msghdr *m, size_t size, int 
 	bool check_creds = false, addr_done = false;
 	size_t target = (flags & MSG_WAITALL) ? size : min((size_t)u->sk.sk_rcvlowat, size);
 	int copied = 0, err = 0;
-	struct unix_skb *next_peek = NULL; /* MSG_PEEK: the message after the one copied */
+	u32 skip; /* MSG_PEEK: bytes to pass over before copying (SO_PEEK_OFF) */
 	long timeo = sock_rcvtimeo(&u->sk, flags & MSG_DONTWAIT);
 
 	if (u->sk.sk_state != TCP_ESTABLISHED)
 		return -EINVAL;
-	if (flags & MSG_OOB)
-		return unix_stream_recv_urg(u, m, flags);
+	if (flags & MSG_OOB) {
+		down_write(&u->iolock);
+		err = unix_stream_recv_urg(u, m, flags);
+		up_write(&u->iolock);
+		return err;
+	}
 	if (!target)
 		target = 1;
+	down_write(&u->iolock);
+	skip = (u32)max(sk_peek_offset(&u->sk, flags), 0);
 	do {
-		struct unix_skb *skb, *last = u->rq_head;
-
-		if (next_peek) {
-			skb = next_peek;
-			next_peek = NULL;
-		} else {
-			skb = u->rq_head;
-		}
+		struct unix_skb *skb, *last;
+	redo:
+		last = skb = u->rq_head;
+	again:
 		if (skb) {
 			skb = unix_manage_oob(u, skb, flags, copied);
 			if (!skb && copied)
 				break;
 		}
-		while (skb && skb->consumed == skb->len)
-			skb = skb->next; /* an out-of-band byte's empty message */
 		if (!skb) {
 			if ((size_t)copied >= target)
 				break;
@@ -285,14 +285,23 @@ int unix_stream_recvmsg(struct socket *sock, struct msghdr *m, size_t size, int 
 			err = -EAGAIN;
 			if (!timeo)
 				break;
+			up_write(&u->iolock);
 			err = unix_stream_data_wait(u, last, &timeo);
-			if (err == -EAGAIN)
-				continue; /* the time ran out: one more look */
-			if (err) {
+			down_write(&u->iolock);
+			if (err && err != -EAGAIN) { /* -EAGAIN: the time ran out, one more look */
+				up_write(&u->iolock);
 				scm_destroy(&scm);
 				return copied ? copied : err;
 			}
-			continue;
+			goto redo;
+		}
+		/* the bytes a peek passes over, and an out-of-band byte's empty message */
+		while (skip >= skb->len - skb->consumed) {
+			skip -= skb->len - skb->consumed;
+			last = skb;
+			skb = skb->next;
+			if (!skb)
+				goto again;
 		}
 		if (check_creds) {
 			if (!unix_creds_eq(&skb->scm.creds, &scm.creds))
@@ -305,7 +314,7 @@ int unix_stream_recvmsg(struct socket *sock, struct msghdr *m, size_t size, int 
 			unix_copy_addr(m, skb->from);
 			addr_done = true;
 		}
-		int chunk = unix_stream_copy(skb, 0, size, m, flags, &scm);
+		int chunk = unix_stream_copy(skb, skip, size, m, flags, &scm);
 		if (chunk < 0) {
 			if (!copied)
 				copied = chunk;
@@ -314,12 +323,19 @@ int unix_stream_recvmsg(struct socket *sock, struct msghdr *m, size_t size, int 
 		copied += chunk;
 		size -= (size_t)chunk;
 		if (flags & MSG_PEEK) {
-			if (skb->scm.fp || !skb->next)
+			/* on to the next message even when size is spent: its files come too */
+			sk_peek_offset_fwd(&u->sk, chunk);
+			if (skb->scm.fp)
 				break;
-			next_peek = skb->next; /* go on with the next message */
-			continue;
+			skip = 0;
+			last = skb;
+			skb = skb->next;
+			if (skb)
+				goto again;
+			break;
 		}
 		skb->consumed += (u32)chunk;
+		sk_peek_offset_bwd(&u->sk, chunk);
 		if (skb->consumed < skb->len)
 			break;
 		unix_skb_unlink(u, skb);
@@ -327,6 +343,7 @@ int unix_stream_recvmsg(struct socket *sock, struct msghdr *m, size_t size, int 
 		if (scm.fp)
 			break;
 	} while (size);
+	up_write(&u->iolock);
 	scm_recv(sock, m, &scm);
 	return copied ? copied : err;
 }
@@ -459,29 +476,58 @@ out:
 	return err;
 }
 
-/* Waits for a datagram as Linux's __skb_wait_for_more_packets: 0 to look again (also when
- * *timeo ran out), 1 at the end of a socket shut down for reading, or -errno. */
-static int unix_dgram_wait(struct unix_sock *u, long *timeo)
+/* Waits for a datagram after last (the queue's tail when it looked) as Linux's
+ * __skb_wait_for_more_packets: 0 to look again (also when *timeo ran out), 1 at the end of a
+ * socket shut down for reading, or -errno. */
+static int unix_dgram_wait(struct unix_sock *u, struct unix_skb *last, long *timeo)
 {
+	if (u->rq_tail != last)
+		return 0;
 	if (u->sk.sk_err)
 		return -unix_sock_error(u);
 	if (u->sk.sk_shutdown & RCV_SHUTDOWN)
 		return 1;
 	if (u->sk.sk_type == SOCK_SEQPACKET && u->sk.sk_state != TCP_ESTABLISHED)
 		return -ENOTCONN;
-	int err = sock_wait_event(u->sk.sk_wq,
-				  u->rq_head || u->sk.sk_err || (u->sk.sk_shutdown & RCV_SHUTDOWN),
-				  timeo);
+	int err = sock_wait_event(
+		u->sk.sk_wq,
+		u->rq_tail != last || u->sk.sk_err || (u->sk.sk_shutdown & RCV_SHUTDOWN), timeo);
 	return err == -EAGAIN ? 0 : err;
+}
+
+/*
+ * The datagram a read takes (Linux's __skb_try_recv_from_queue): the first, or with MSG_PEEK
+ * and a peek offset (*skip, SO_PEEK_OFF, negative: none) the one the offset falls in, passing
+ * over whole messages (an empty one only once a peek saw it). *skip becomes the offset into the
+ * message returned.
+ */
+static struct unix_skb *unix_dgram_pick(struct unix_sock *u, int flags, int *skip)
+{
+	bool peek_at_off = (flags & MSG_PEEK) && *skip >= 0;
+	u32 off = peek_at_off ? (u32)*skip : 0;
+
+	for (struct unix_skb *skb = u->rq_head; skb; skb = skb->next) {
+		if (flags & MSG_PEEK) {
+			if (peek_at_off && off >= skb->len && (off || skb->peeked)) {
+				off -= skb->len;
+				continue;
+			}
+			if (!skb->len)
+				skb->peeked = true;
+		}
+		*skip = (int)off;
+		return skb;
+	}
+	return NULL;
 }
 
 int unix_dgram_recvmsg(struct socket *sock, struct msghdr *m, size_t size, int flags)
 {
 	struct unix_sock *u = unix_sk(sock->sk);
 	struct scm_cookie scm = { 0 };
-	struct unix_skb *skb;
+	struct unix_skb *skb, *last;
 	long timeo = sock_rcvtimeo(&u->sk, flags & MSG_DONTWAIT);
-	int err;
+	int err, skip;
 
 	if (flags & MSG_OOB)
 		return -EOPNOTSUPP;
@@ -489,16 +535,20 @@ int unix_dgram_recvmsg(struct socket *sock, struct msghdr *m, size_t size, int f
 		err = -unix_sock_error(u);
 		if (err)
 			return err;
-		skb = u->rq_head;
+		down_write(&u->iolock);
+		skip = sk_peek_offset(&u->sk, flags);
+		last = u->rq_tail;
+		skb = unix_dgram_pick(u, flags, &skip);
 		if (skb)
 			break;
+		up_write(&u->iolock);
 		if (!timeo) {
 			/* EOF on a disconnected non-blocking seqpacket socket */
 			if (u->sk.sk_type == SOCK_SEQPACKET && (u->sk.sk_shutdown & RCV_SHUTDOWN))
 				return 0;
 			return -EAGAIN;
 		}
-		err = unix_dgram_wait(u, &timeo);
+		err = unix_dgram_wait(u, last, &timeo);
 		if (err)
 			return err < 0 ? err : 0;
 	}
@@ -507,26 +557,30 @@ int unix_dgram_recvmsg(struct socket *sock, struct msghdr *m, size_t size, int f
 	wake_up(&u->peer_wait);
 	if (m->msg_name)
 		unix_copy_addr(m, skb->from);
-	if (size > skb->len)
-		size = skb->len;
-	else if (size < skb->len)
+	if (size > skb->len - (u32)skip)
+		size = skb->len - (u32)skip;
+	else if (size < skb->len - (u32)skip)
 		m->msg_flags |= MSG_TRUNC;
-	if (copy_to_iter(skb->data, size, m->msg_iter) < size) {
+	if (copy_to_iter(skb->data + skip, size, m->msg_iter) < size) {
 		err = -EFAULT;
 		goto out;
 	}
 	scm.creds = skb->scm.creds;
-	if (skb->scm.fp) {
-		if (flags & MSG_PEEK)
-			unix_peek_fds(&scm, skb);
-		else
+	if (!(flags & MSG_PEEK)) {
+		if (skb->scm.fp)
 			unix_detach_fds(&scm, skb);
+		sk_peek_offset_bwd(&u->sk, (int)skb->len);
+	} else {
+		sk_peek_offset_fwd(&u->sk, (int)size);
+		if (skb->scm.fp)
+			unix_peek_fds(&scm, skb);
 	}
-	err = (flags & MSG_TRUNC) ? (int)skb->len : (int)size;
+	err = (flags & MSG_TRUNC) ? (int)(skb->len - (u32)skip) : (int)size;
 	scm_recv(sock, m, &scm);
 out:
 	if (!(flags & MSG_PEEK))
 		unix_skb_free(skb);
+	up_write(&u->iolock);
 	return err;
 }
 

@@ -30,6 +30,7 @@ void sock_init_data(struct sock *sk, int type)
 	sk->sk_sndbuf = SYSCTL_WMEM_DEFAULT;
 	sk->sk_rcvbuf = SYSCTL_RMEM_DEFAULT;
 	sk->sk_rcvlowat = 1;
+	sk->sk_peek_off = -1;
 	sk->sk_rcvtimeo = MAX_SCHEDULE_TIMEOUT;
 	sk->sk_sndtimeo = MAX_SCHEDULE_TIMEOUT;
 	init_waitqueue_head(&sk->sk_wq);
@@ -221,6 +222,10 @@ long sock_setsockopt(struct socket *sock, int optname, char __user *optval, int 
 	case SO_RCVLOWAT:
 		sk->sk_rcvlowat = val < 0 ? INT_MAX : (val ? val : 1);
 		return 0;
+	case SO_PEEK_OFF:
+		if (!sock->ops->set_peek_off)
+			return -EOPNOTSUPP;
+		return sock->ops->set_peek_off(sk, val);
 	default:
 		return -ENOPROTOOPT;
 	}
@@ -303,6 +308,11 @@ long sock_getsockopt(struct socket *sock, int optname, char __user *optval, int 
 		break;
 	case SO_RCVLOWAT:
 		v.val = sk->sk_rcvlowat;
+		break;
+	case SO_PEEK_OFF:
+		if (!sock->ops->set_peek_off)
+			return -EOPNOTSUPP;
+		v.val = sk->sk_peek_off;
 		break;
 	case SO_RCVTIMEO_OLD:
 	case SO_RCVTIMEO_NEW:

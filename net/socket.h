@@ -77,6 +77,7 @@
 #define SO_ACCEPTCONN 30
 #define SO_PROTOCOL 38
 #define SO_DOMAIN 39
+#define SO_PEEK_OFF 42
 #define SO_RCVTIMEO_OLD 20 /* struct __kernel_old_timeval */
 #define SO_SNDTIMEO_OLD 21
 #define SO_RCVTIMEO_NEW 66 /* struct __kernel_sock_timeval: the same 16 bytes on x86-64 */
@@ -155,6 +156,8 @@ struct msghdr {
 struct socket;
 
 /* A family's operations (Linux's proto_ops); NULL is EOPNOTSUPP. */
+struct sock;
+
 struct proto_ops {
 	int family;
 	int (*release)(struct socket *sock);
@@ -170,6 +173,8 @@ struct proto_ops {
 	int (*shutdown)(struct socket *sock, int how);
 	int (*sendmsg)(struct socket *sock, struct msghdr *m, size_t len);
 	int (*recvmsg)(struct socket *sock, struct msghdr *m, size_t len, int flags);
+	/* SO_PEEK_OFF (NULL: EOPNOTSUPP) */
+	int (*set_peek_off)(struct sock *sk, int val);
 };
 
 /* sk_state: Linux's TCP_* names, which AF_UNIX uses too */
@@ -203,6 +208,7 @@ struct sock {
 	u32 sk_wmem_alloc; /* bytes this socket has queued at its receivers, not yet read */
 	u32 sk_flags; /* SK_* */
 	int sk_priority, sk_rcvlowat, sk_lingertime;
+	int sk_peek_off; /* SO_PEEK_OFF: where the next MSG_PEEK starts; -1 (the default): off */
 	long sk_rcvtimeo, sk_sndtimeo; /* SO_RCVTIMEO/SO_SNDTIMEO in jiffies (HZ 250, as Debian's
 					* kernel), MAX_SCHEDULE_TIMEOUT: no limit */
 	struct ucred sk_peercred; /* SO_PEERCRED: the peer's at connect or socketpair */
@@ -212,6 +218,27 @@ struct sock {
 };
 
 #define MAX_SCHEDULE_TIMEOUT 0x7fffffffffffffffL
+
+/* Where a read with flags starts: SO_PEEK_OFF's offset for MSG_PEEK, else 0 (Linux's
+ * sk_peek_offset; -1 when the offset is off). */
+static inline int sk_peek_offset(const struct sock *sk, int flags)
+{
+	return (flags & MSG_PEEK) ? sk->sk_peek_off : 0;
+}
+
+/* A read took val bytes: the peek offset moves back with them (Linux's sk_peek_offset_bwd). */
+static inline void sk_peek_offset_bwd(struct sock *sk, int val)
+{
+	if (sk->sk_peek_off >= 0)
+		sk->sk_peek_off = sk->sk_peek_off - val > 0 ? sk->sk_peek_off - val : 0;
+}
+
+/* A peek copied val bytes: the next starts after them (Linux's sk_peek_offset_fwd). */
+static inline void sk_peek_offset_fwd(struct sock *sk, int val)
+{
+	if (sk->sk_peek_off >= 0)
+		sk->sk_peek_off += val;
+}
 
 /* How long a blocking call may sleep (Linux's sock_rcvtimeo and sock_sndtimeo): not at all
  * when it must not block. */
@@ -322,6 +349,11 @@ struct seq_buf;
 int unix_gc_stats_show(struct seq_buf *m);
 /* Runs the AF_UNIX collection a release asked for inside fput (the outermost fput calls it). */
 void unix_gc_run_deferred(void);
+/* The number of unix sockets in flight (Linux's unix_tot_inflight, net/unix_gc.c). */
+extern u32 unix_tot_inflight;
+/* fput dropped a reference to f, not its last, while sockets are in flight: if f is a unix
+ * socket whose every reference is now in flight, the collector may find a cycle again. */
+void unix_gc_file_put(struct file *f);
 
 /* The AF_UNIX family (net/af_unix.c): creates its state in sock (Linux's unix_create). */
 int unix_create(struct socket *sock, int protocol);

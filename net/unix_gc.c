@@ -4,7 +4,8 @@
  * net/unix/garbage.c and net/unix/scm.c, the candidate and in-flight count algorithm).
  *
  * A file passed in an SCM_RIGHTS message is in flight from the send until it is received or
- * the message is dropped. Each one counts against the sending user (its real uid), and a send
+ * the message is dropped. Each one counts against the sending user (its real uid) once the
+ * message is queued (Linux 6.1's unix_add_edges), and a send
  * whose user already has more in flight than the sender's RLIMIT_NOFILE is ETOOMANYREFS,
  * unless the sender has CAP_SYS_RESOURCE or CAP_SYS_ADMIN. A unix socket in flight also counts
  * the references to its own file that messages hold (inflight) and sits on a list.
@@ -66,11 +67,15 @@ static bool gc_in_progress;
 /* A release asked for a collection while fput or a collection was running: run it after. */
 static bool gc_wanted;
 /*
- * Whether sockets in flight may form a cycle (Linux's unix_graph_maybe_cyclic): the last
- * message of a cycle to be queued carries a socket to a receiver that is in flight already (its
- * own message of the cycle was queued before). Set then, or for a receiver accept() has not
- * taken (its listener holds it); cleared when nothing is in flight. Without it no collection
- * runs: a chain of sockets released link by link is not scanned at every link.
+ * Whether sockets in flight may form a garbage cycle (Linux's unix_graph_maybe_cyclic): the
+ * last message of a cycle to be queued carries a socket to a receiver that is in flight already
+ * (its own message of the cycle was queued before), or to a receiver accept() has not taken
+ * (its listener holds it); or a socket in flight lost a reference that was not in flight (a
+ * close, the end of a call), so all of its references may now be in flight. Set then; cleared
+ * when nothing is in flight, and by a collection that found no garbage (a cycle kept by an open
+ * socket is not garbage: the next collection waits for one of the events above). Without it no
+ * collection runs: a chain of sockets released link by link is not scanned at every link, and
+ * a reachable cycle does not make every later release walk every socket in flight.
  */
 static bool gc_maybe_cyclic;
 /* Sockets put in flight since the last collection (for UNIX_INFLIGHT_TRIGGER_GROWTH). */
@@ -80,6 +85,8 @@ u32 unix_tot_inflight;
 /* /proc/warden/unix: sockets alive (counted under the kernel lock alone), collections run,
  * messages and sockets collected. */
 static u64 unix_socks_alive, gc_runs, gc_skbs_collected, gc_socks_collected;
+/* Sockets in flight the collections looked at (the work they did). */
+static u64 gc_socks_scanned;
 
 void unix_sock_count(int delta)
 {
@@ -185,30 +192,28 @@ static void unix_notinflight_sock(struct unix_sock *u)
 
 int __unix_attach_fds(struct scm_cookie *scm, struct unix_skb *skb, u32 uid)
 {
-	struct unix_user_inflight *spare, *user;
+	struct unix_user_inflight *spare;
 
 	if (!scm->fp || !scm->nfp)
 		return 0;
 	spare = kmalloc(sizeof(*spare), GFP_KERNEL);
+	if (!spare)
+		return -ENOMEM;
+	skb->scm.fp = scm->fp;
+	skb->scm.nfp = scm->nfp;
+	scm->fp = NULL;
+	scm->nfp = 0;
+	skb->fp_uid = uid;
+	skb->fp_spare = spare;
 	spin_lock(&unix_gc_lock);
-	user = unix_user_get(uid, &spare);
-	if (user) {
-		skb->scm.fp = scm->fp;
-		skb->scm.nfp = scm->nfp;
-		scm->fp = NULL;
-		scm->nfp = 0;
-		skb->fp_user = user;
-		user->count += (u32)skb->scm.nfp;
-		for (int i = 0; i < skb->scm.nfp; i++) {
-			struct unix_sock *u = unix_get_socket(skb->scm.fp[i]);
+	for (int i = 0; i < skb->scm.nfp; i++) {
+		struct unix_sock *u = unix_get_socket(skb->scm.fp[i]);
 
-			if (u)
-				unix_inflight_sock(u);
-		}
+		if (u)
+			unix_inflight_sock(u);
 	}
 	spin_unlock(&unix_gc_lock);
-	kfree(spare);
-	return user ? 0 : -ENOMEM;
+	return 0;
 }
 
 int unix_attach_fds(struct scm_cookie *scm, struct unix_skb *skb)
@@ -233,10 +238,12 @@ void unix_detach_fds(struct scm_cookie *scm, struct unix_skb *skb)
 		if (u)
 			unix_notinflight_sock(u);
 	}
-	if (skb->fp_user)
+	if (skb->fp_user) /* only a queued message was charged */
 		gone = unix_user_sub(skb->fp_user, (u32)skb->scm.nfp);
 	spin_unlock(&unix_gc_lock);
 	kfree(gone);
+	kfree(skb->fp_spare);
+	skb->fp_spare = NULL;
 	skb->fp_user = NULL;
 	scm->fp = skb->scm.fp;
 	scm->nfp = skb->scm.nfp;
@@ -250,10 +257,27 @@ void unix_gc_queued(struct unix_sock *receiver, struct unix_skb *skb)
 
 	for (int i = 0; i < skb->scm.nfp && !sockets; i++)
 		sockets = unix_get_socket(skb->scm.fp[i]);
-	if (!sockets)
+	spin_lock(&unix_gc_lock);
+	/* the sender's user is charged now, as Linux 6.1's unix_add_edges */
+	if (!skb->fp_user) {
+		skb->fp_user = unix_user_get(skb->fp_uid, &skb->fp_spare);
+		skb->fp_user->count += (u32)skb->scm.nfp;
+	}
+	if (sockets && (receiver->inflight || !receiver->sk.sk_socket))
+		gc_maybe_cyclic = true;
+	spin_unlock(&unix_gc_lock);
+	kfree(skb->fp_spare); /* the user had a count already */
+	skb->fp_spare = NULL;
+}
+
+void unix_gc_file_put(struct file *f)
+{
+	struct unix_sock *u = unix_get_socket(f);
+
+	if (!u)
 		return;
 	spin_lock(&unix_gc_lock);
-	if (receiver->inflight || !receiver->sk.sk_socket)
+	if (u->inflight && f->f_count <= u->inflight)
 		gc_maybe_cyclic = true;
 	spin_unlock(&unix_gc_lock);
 }
@@ -343,6 +367,7 @@ static struct unix_skb *unix_gc_find_garbage(void)
 	for (u = gc_inflight_list; u; u = u->gc_next) {
 		struct socket *sock = u->sk.sk_socket;
 
+		gc_socks_scanned++;
 		if (!sock || !sock->file || sock->file->f_count != u->inflight)
 			continue;
 		u->gc_flags = UNIX_GC_CANDIDATE;
@@ -371,6 +396,9 @@ static struct unix_skb *unix_gc_find_garbage(void)
 	}
 	for (u = cands; u; u = u->gc_cand_next)
 		u->gc_flags = 0;
+	/* no garbage: none until a socket in flight loses a reference from outside */
+	if (!hitlist)
+		gc_maybe_cyclic = false;
 	return hitlist;
 }
 
@@ -446,7 +474,7 @@ void wait_for_unix_gc(struct scm_cookie *scm)
 /* /proc/warden/unix: the collector's counters (Warden's own; Linux has none). */
 int unix_gc_stats_show(struct seq_buf *m)
 {
-	u64 users = 0, alive, runs, socks, skbs;
+	u64 users = 0, alive, runs, socks, skbs, scanned;
 	u32 inflight;
 
 	spin_lock(&unix_gc_lock);
@@ -457,6 +485,7 @@ int unix_gc_stats_show(struct seq_buf *m)
 	runs = gc_runs;
 	socks = gc_socks_collected;
 	skbs = gc_skbs_collected;
+	scanned = gc_socks_scanned;
 	spin_unlock(&unix_gc_lock);
 	seq_printf(m, "sockets %llu\n", (unsigned long long)alive);
 	seq_printf(m, "inflight_sockets %u\n", inflight);
@@ -464,5 +493,6 @@ int unix_gc_stats_show(struct seq_buf *m)
 	seq_printf(m, "gc_runs %llu\n", (unsigned long long)runs);
 	seq_printf(m, "gc_sockets_collected %llu\n", (unsigned long long)socks);
 	seq_printf(m, "gc_messages_collected %llu\n", (unsigned long long)skbs);
+	seq_printf(m, "gc_sockets_scanned %llu\n", (unsigned long long)scanned);
 	return 0;
 }

@@ -4,7 +4,9 @@
  * file, a symlink or a missing directory (no dump, nothing touched), a huge sparse mapping (a
  * hole in the file, quickly), threads spinning in user mode while another faults (every thread
  * in the core), two threads faulting together, the %E %f %h %t specifiers, a vfork child's dump,
- * and a child killed with SIGKILL (never a core).
+ * and a child killed with SIGKILL (never a core); NT_FILE's names (/proc/PID/maps') and its
+ * 4 MiB cap, a SIGKILL during a dump (status SIGKILL), more than 65535 VMAs (PN_XNUM), every
+ * thread's notes, pr_ppid of a child forked by a second thread.
  */
 #define _GNU_SOURCE
 #include <elf.h>
@@ -19,8 +21,11 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/ipc.h>
 #include <sys/resource.h>
+#include <sys/shm.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -124,6 +129,199 @@ static void *faulter(void *arg)
 	(void)arg;
 	pthread_barrier_wait(&barrier);
 	*bad_ptr = 1;
+	return NULL;
+}
+
+/*
+ * NT_FILE of a core file: -1 if there is none, else its count; names not longer than 200 bytes
+ * go to names (sorted, one a line), the number of longer ones to *nlong.
+ */
+static int nt_file(const char *path, char *names, size_t len, int *nlong)
+{
+	int fd = open(path, O_RDONLY), count = -1;
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph;
+
+	*nlong = 0;
+	names[0] = 0;
+	if (fd < 0 || pread(fd, &eh, sizeof(eh), 0) != sizeof(eh) ||
+	    pread(fd, &ph, sizeof(ph), (off_t)eh.e_phoff) != sizeof(ph)) {
+		if (fd >= 0)
+			close(fd);
+		return -2;
+	}
+	char *notes = malloc(ph.p_filesz);
+	if (pread(fd, notes, ph.p_filesz, (off_t)ph.p_offset) != (ssize_t)ph.p_filesz)
+		ph.p_filesz = 0;
+	for (size_t off = 0; off + 12 <= ph.p_filesz;) {
+		unsigned *nh = (unsigned *)(notes + off);
+		char *desc = notes + off + 12 + ((nh[0] + 3) & ~3u);
+
+		if (nh[2] == 0x46494c45) {
+			uint64_t *w = (uint64_t *)desc;
+			char *name = desc + (2 + 3 * w[0]) * 8, *list[64];
+			int n = 0;
+
+			count = (int)w[0];
+			for (uint64_t i = 0; i < w[0]; i++, name += strlen(name) + 1) {
+				if (strlen(name) > 200)
+					(*nlong)++;
+				else if (n < 64)
+					list[n++] = name;
+			}
+			for (int i = 0; i < n; i++) { /* sorted: addresses differ between kernels */
+				for (int j = i + 1; j < n; j++) {
+					if (strcmp(list[j], list[i]) < 0) {
+						char *t = list[i];
+						list[i] = list[j];
+						list[j] = t;
+					}
+				}
+			}
+			for (int i = 0; i < n; i++) {
+				if (i && !strcmp(list[i], list[i - 1]))
+					continue;
+				snprintf(names + strlen(names), len - strlen(names), "    %s\n", list[i]);
+			}
+		}
+		off += 12 + ((nh[0] + 3) & ~3u) + ((nh[1] + 3) & ~3u);
+	}
+	free(notes);
+	close(fd);
+	return count;
+}
+
+/* Makes a directory path of about 3800 bytes under the cwd; returns the file "f" in it. */
+static char *long_path(void)
+{
+	static char path[4096];
+	char comp[256];
+
+	memset(comp, 'd', 250);
+	comp[250] = 0;
+	getcwd(path, sizeof(path));
+	for (int i = 0; i < 15; i++) {
+		strcat(path, "/");
+		strcat(path, comp);
+		mkdir(path, 0755);
+	}
+	strcat(path, "/f");
+	return path;
+}
+
+/* Maps the first page of path n times, one VMA each (adjacent, the same offset). */
+static void map_many(const char *path, int n)
+{
+	int fd = open(path, O_RDONLY);
+	char *base = mmap(NULL, (size_t)n * 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	for (int i = 0; i < n; i++)
+		mmap(base + (size_t)i * 4096, 4096, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, 0);
+	close(fd);
+}
+
+static volatile pid_t *thread_tids; /* shared with the parent: the dumping child's threads */
+
+static void *sleeper(void *arg)
+{
+	thread_tids[(long)arg] = (pid_t)syscall(SYS_gettid);
+	for (;;)
+		pause();
+	return NULL;
+}
+
+/* The NT_PRSTATUS pr_pids of a core file, as indexes in thread_tids, on one line. */
+static void prstatus_order(const char *path, int n)
+{
+	int fd = open(path, O_RDONLY);
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph;
+
+	if (fd < 0 || pread(fd, &eh, sizeof(eh), 0) != sizeof(eh) ||
+	    pread(fd, &ph, sizeof(ph), (off_t)eh.e_phoff) != sizeof(ph)) {
+		printf("  no core\n");
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	char *notes = malloc(ph.p_filesz);
+	if (pread(fd, notes, ph.p_filesz, (off_t)ph.p_offset) != (ssize_t)ph.p_filesz)
+		ph.p_filesz = 0;
+	int order[16], k = 0;
+	for (size_t off = 0; off + 12 <= ph.p_filesz && k < 16;) {
+		unsigned *nh = (unsigned *)(notes + off);
+		char *desc = notes + off + 12 + ((nh[0] + 3) & ~3u);
+
+		if (nh[2] == NT_PRSTATUS) {
+			int pid = *(int *)(desc + 32), idx = -1;
+
+			for (int i = 0; i < n; i++)
+				idx = thread_tids[i] == pid ? i : idx;
+			order[k++] = idx;
+		}
+		off += 12 + ((nh[0] + 3) & ~3u) + ((nh[1] + 3) & ~3u);
+	}
+	/*
+	 * The others come in the order they parked, which is a race even on one CPU (Linux 6.1
+	 * gave 1 2 3 4 and 2 3 4 1 on two runs): only the set is compared, sorted after the
+	 * dumper's.
+	 */
+	for (int i = 1; i < k; i++) {
+		for (int j = i + 1; j < k; j++) {
+			if (order[j] < order[i]) {
+				int t = order[i];
+				order[i] = order[j];
+				order[j] = t;
+			}
+		}
+	}
+	printf("  NT_PRSTATUS threads by creation index:");
+	for (int i = 0; i < k; i++)
+		printf(" %d", order[i]);
+	printf("\n");
+	free(notes);
+	close(fd);
+}
+
+/* A thread of ours forks a child that faults: its core's pr_ppid fields name which thread. */
+static void *forking_thread(void *arg)
+{
+	pid_t pid = fork();
+
+	(void)arg;
+	if (pid == 0) {
+		*(volatile int *)0 = 1;
+		_exit(1);
+	}
+	wait_child(pid);
+	int fd = open("core", O_RDONLY), ppid_status = -1, ppid_psinfo = -1;
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph;
+	if (fd >= 0 && pread(fd, &eh, sizeof(eh), 0) == sizeof(eh) &&
+	    pread(fd, &ph, sizeof(ph), (off_t)eh.e_phoff) == sizeof(ph)) {
+		char *notes = malloc(ph.p_filesz);
+
+		if (pread(fd, notes, ph.p_filesz, (off_t)ph.p_offset) != (ssize_t)ph.p_filesz)
+			ph.p_filesz = 0;
+		for (size_t off = 0; off + 12 <= ph.p_filesz;) {
+			unsigned *nh = (unsigned *)(notes + off);
+			char *desc = notes + off + 12 + ((nh[0] + 3) & ~3u);
+
+			if (nh[2] == NT_PRSTATUS)
+				ppid_status = *(int *)(desc + 36);
+			if (nh[2] == NT_PRPSINFO)
+				ppid_psinfo = *(int *)(desc + 28);
+			off += 12 + ((nh[0] + 3) & ~3u) + ((nh[1] + 3) & ~3u);
+		}
+		free(notes);
+	}
+	if (fd >= 0)
+		close(fd);
+	pid_t tid = (pid_t)syscall(SYS_gettid);
+	printf("  NT_PRSTATUS pr_ppid: the forking thread %d the process %d\n", ppid_status == tid,
+	       ppid_status == getpid());
+	printf("  NT_PRPSINFO pr_ppid: the forking thread %d the process %d\n", ppid_psinfo == tid,
+	       ppid_psinfo == getpid());
 	return NULL;
 }
 
@@ -327,6 +525,148 @@ int main(void)
 	waitpid(pid, NULL, 0);
 	read_file("/proc/self/status", st_text, sizeof(st_text));
 	printf("  self: %.14s\n", strstr(st_text, "CoreDumping:") ? strstr(st_text, "CoreDumping:") : "none");
+
+	printf("14. NT_FILE names as /proc/PID/maps gives them\n");
+	write_file("/proc/sys/kernel/core_pattern", "core");
+	char *lp = long_path(), names[4096];
+	int lfd = open(lp, O_RDWR | O_CREAT, 0644), nlong;
+	ftruncate(lfd, 4096);
+	close(lfd);
+	pid = fork();
+	if (pid == 0) {
+		int m = (int)syscall(SYS_memfd_create, "nm", 0), id = shmget(0x1234, 4096, IPC_CREAT | 0600);
+
+		ftruncate(m, 4096);
+		mmap(NULL, 4096, PROT_READ, MAP_SHARED, m, 0);
+		mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		shmat(id, NULL, SHM_RDONLY);
+		shmctl(id, IPC_RMID, NULL);
+		map_many(lp, 3);
+		*(volatile int *)0 = 1;
+		_exit(1);
+	}
+	wait_child(pid);
+	printf("  count %d\n", nt_file("core", names, sizeof(names), &nlong) > 0);
+	printf("  names:\n%s  long ones %d\n", names, nlong);
+	unlink("core");
+	/* 4 MiB or more of names: no note (Linux's MAX_FILE_NOTE_SIZE); less: every name */
+	for (int n = 500; n <= 1100; n += 600) {
+		pid = fork();
+		if (pid == 0) {
+			map_many(lp, n);
+			*(volatile int *)0 = 1;
+			_exit(1);
+		}
+		wait_child(pid);
+		printf("  %d mappings of a %zu-byte name: note %d", n, strlen(lp),
+		       nt_file("core", names, sizeof(names), &nlong) >= 0);
+		printf(" long names %d\n", nlong);
+		unlink("core");
+	}
+	unlink(lp);
+	for (int i = 0; i < 15; i++) {
+		*strrchr(lp, '/') = 0;
+		rmdir(lp);
+	}
+
+	printf("15. SIGKILL during a dump (kill, then tgkill): it stops, status SIGKILL\n");
+	for (int how = 0; how < 2; how++) {
+		pid = fork();
+		if (pid == 0) {
+			pthread_t t;
+			size_t len = 48UL << 20;
+			char *mem = mmap(NULL, len, PROT_READ | PROT_WRITE,
+					 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+			memset(mem, 'y', len);
+			pthread_create(&t, NULL, spinner, NULL);
+			*(volatile int *)0 = 1;
+			_exit(1);
+		}
+		char spath[64], st_text[4096];
+		int seen = 0;
+		snprintf(spath, sizeof(spath), "/proc/%d/status", pid);
+		for (int i = 0; i < 2000000 && !seen; i++) {
+			read_file(spath, st_text, sizeof(st_text));
+			seen = strstr(st_text, "CoreDumping:\t1") != NULL;
+		}
+		if (how == 0)
+			kill(pid, SIGKILL);
+		else
+			syscall(SYS_tgkill, pid, pid, SIGKILL);
+		printf("  seen dumping %d", seen);
+		wait_child(pid);
+		unlink("core");
+	}
+
+	printf("16. more than 65535 VMAs: PN_XNUM, the count in a section header\n");
+	char saved_max[64];
+	read_file("/proc/sys/vm/max_map_count", saved_max, sizeof(saved_max));
+	write_file("/proc/sys/vm/max_map_count", "200000");
+	pid = fork();
+	if (pid == 0) {
+		size_t n = 68000;
+		char *base = mmap(NULL, n * 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		for (size_t i = 1; i < n; i += 2)
+			mprotect(base + i * 4096, 4096, PROT_NONE);
+		*(volatile int *)0 = 1;
+		_exit(1);
+	}
+	wait_child(pid);
+	fd = open("core", O_RDONLY);
+	Elf64_Ehdr eh = { 0 };
+	Elf64_Shdr sh = { 0 };
+	pread(fd, &eh, sizeof(eh), 0);
+	pread(fd, &sh, sizeof(sh), (off_t)eh.e_shoff);
+	fstat(fd, &st);
+	printf("  e_phnum %#x e_shnum %d e_shentsize %d e_shstrndx %d shdr last %d\n", eh.e_phnum,
+	       eh.e_shnum, eh.e_shentsize, eh.e_shstrndx,
+	       eh.e_shoff + sizeof(sh) == (unsigned long)st.st_size);
+	printf("  sh_type %d sh_size %lu sh_link %d sh_info > 68000 %d sh_offset %lu\n", sh.sh_type,
+	       (unsigned long)sh.sh_size, sh.sh_link, sh.sh_info > 68000, (unsigned long)sh.sh_offset);
+	size_t loads = 0, notes = 0, last = 0;
+	Elf64_Phdr *phs = calloc(sh.sh_info + 1, sizeof(*phs));
+	pread(fd, phs, sh.sh_info * sizeof(*phs), (off_t)eh.e_phoff);
+	for (size_t i = 0; i < sh.sh_info; i++) {
+		loads += phs[i].p_type == PT_LOAD;
+		notes += phs[i].p_type == PT_NOTE;
+		if (phs[i].p_type == PT_LOAD && phs[i].p_filesz)
+			last = phs[i].p_offset + phs[i].p_filesz;
+	}
+	printf("  PT_NOTE %zu PT_LOADs = sh_info - 1 %d data ends at e_shoff %d\n", notes,
+	       loads + 1 == sh.sh_info, last == eh.e_shoff);
+	printf("  NT_FILE %d\n", nt_file("core", names, sizeof(names), &nlong) >= 0);
+	free(phs);
+	close(fd);
+	unlink("core");
+	write_file("/proc/sys/vm/max_map_count", saved_max);
+
+	printf("17. five threads, the main one faults: the dumper's notes first, every thread's once\n");
+	thread_tids = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	pid = fork();
+	if (pid == 0) {
+		pthread_t t;
+
+		thread_tids[0] = getpid();
+		for (long i = 1; i < 5; i++) {
+			pthread_create(&t, NULL, sleeper, (void *)i);
+			while (!thread_tids[i])
+				usleep(1000);
+		}
+		usleep(100000);
+		*(volatile int *)0 = 1;
+		_exit(1);
+	}
+	wait_child(pid);
+	prstatus_order("core", 5);
+	unlink("core");
+
+	printf("18. a child forked by a second thread faults: pr_ppid is that thread's TID\n");
+	pthread_t ft;
+	pthread_create(&ft, NULL, forking_thread, NULL);
+	pthread_join(ft, NULL);
+	unlink("core");
 
 	write_file("/proc/sys/kernel/core_pattern", saved);
 	rmdir(DIR);

@@ -8,17 +8,23 @@
  * - get_robust_list of another process's task needs PTRACE_MODE_READ_REALCREDS (EPERM), an
  *   unknown pid is ESRCH;
  * - /proc/PID/fdinfo and its files need PTRACE_MODE_READ_FSCREDS (Linux's
- *   proc_fdinfo_permission: EACCES), also through a directory opened while allowed;
+ *   proc_fdinfo_permission: EACCES), also through a directory opened while allowed, and for
+ *   access(F_OK) (MAY_ACCESS alone) too;
+ * - a process not dumpable opens the fd directory of each of its threads (proc_fd_permission's
+ *   same_thread_group), task/TID/fd of a thread that is not the leader included;
+ * - /proc/self/environ and cmdline read nothing of PROT_NONE memory (no FOLL_FORCE);
  * - the owner of /proc/PID and its files follows the task's credentials and dumpable flag
  *   (Linux's pid_getattr and pid_update_inode), for descriptors opened before the change too,
  *   and so does the permission of a /proc/PID/fd directory opened before.
  * A root parent runs each part in children that drop to uid 1000. */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -222,9 +228,17 @@ static void fdinfo_part(void)
 	become_user();
 	show("stat fdinfo/0 of root's process",
 	     sys4(SYS_newfstatat, AT_FDCWD, (long)path, (long)&st, 0));
+	show("access F_OK fdinfo/0 of root's process",
+	     sys3(SYS_faccessat, AT_FDCWD, (long)path, F_OK));
 	long r = sys4(SYS_openat, AT_FDCWD, (long)path, O_RDONLY, 0);
 	show("open fdinfo/0 of root's process", r < 0 ? r : 0);
 	snprintf(path, sizeof path, "/proc/%d/fdinfo", ppid);
+	show("access F_OK the fdinfo directory of root's process",
+	     sys3(SYS_faccessat, AT_FDCWD, (long)path, F_OK));
+	show("access R_OK the fdinfo directory of root's process",
+	     sys3(SYS_faccessat, AT_FDCWD, (long)path, R_OK));
+	show("access F_OK its own fdinfo directory",
+	     sys3(SYS_faccessat, AT_FDCWD, (long)"/proc/self/fdinfo", F_OK));
 	r = sys4(SYS_openat, AT_FDCWD, (long)path, O_RDONLY | O_DIRECTORY, 0);
 	show("open the fdinfo directory of root's process", r < 0 ? r : 0);
 	r = sys4(SYS_openat, dfd, (long)"0", O_RDONLY, 0);
@@ -237,6 +251,97 @@ static void fdinfo_part(void)
 	printf("read fdinfo/0 opened as root: %s\n", is_err(r) ? errname((int)-r) : "text");
 	r = sys4(SYS_openat, AT_FDCWD, (long)"/proc/self/fdinfo/0", O_RDONLY, 0);
 	show("open its own fdinfo/0", r < 0 ? r : 0);
+}
+
+static long thread_fd_result, leader_tid;
+
+/* A thread that is not the leader opens its own task/TID/fd and the leader's. */
+static void *fd_thread(void *arg)
+{
+	char path[64];
+
+	(void)arg;
+	snprintf(path, sizeof path, "/proc/self/task/%ld/fd", sys0(SYS_gettid));
+	long r = sys4(SYS_openat, AT_FDCWD, (long)path, O_RDONLY | O_DIRECTORY, 0);
+	snprintf(path, sizeof path, "/proc/self/task/%ld/fd", leader_tid);
+	long l = sys4(SYS_openat, AT_FDCWD, (long)path, O_RDONLY | O_DIRECTORY, 0);
+	show("not dumpable: a thread opens its own task/TID/fd", r < 0 ? r : 0);
+	show("not dumpable: a thread opens the leader's task/TID/fd", l < 0 ? l : 0);
+	thread_fd_result = r;
+	return NULL;
+}
+
+static void thread_fd_part(void)
+{
+	pthread_t th;
+
+	become_user();
+	must(sys2(SYS_prctl, PR_SET_DUMPABLE, 0), "PR_SET_DUMPABLE 0");
+	leader_tid = sys0(SYS_gettid);
+	pthread_create(&th, NULL, fd_thread, NULL);
+	pthread_join(th, NULL);
+}
+
+extern char **environ;
+static unsigned long env_page, arg_page;
+static long environ_len, cmdline_len;
+
+/* Reads path whole into a buffer: its length, or -errno. */
+static long read_len(const char *path)
+{
+	char buf[4096];
+	long n, total = 0;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return -errno;
+	while ((n = read(fd, buf, sizeof buf)) > 0)
+		total += n;
+	close(fd);
+	return n < 0 ? -errno : total;
+}
+
+/* With the pages of the environment and argument strings PROT_NONE, reads environ and cmdline. */
+static void *protnone_thread(void *arg)
+{
+	(void)arg;
+	mprotect((void *)env_page, 4096, PROT_NONE);
+	if (arg_page != env_page)
+		mprotect((void *)arg_page, 4096, PROT_NONE);
+	environ_len = read_len("/proc/self/environ");
+	cmdline_len = read_len("/proc/self/cmdline");
+	mprotect((void *)env_page, 4096, PROT_READ | PROT_WRITE);
+	if (arg_page != env_page)
+		mprotect((void *)arg_page, 4096, PROT_READ | PROT_WRITE);
+	return NULL;
+}
+
+/*
+ * The main thread waits far below the strings' pages, so nothing it touches meanwhile is on
+ * them (the thread's handle is static: this frame's top may share their page).
+ */
+static pthread_t protnone_th;
+
+static __attribute__((noinline)) void protnone_wait(void)
+{
+	volatile char deep[16384];
+
+	deep[0] = 1;
+	pthread_create(&protnone_th, NULL, protnone_thread, NULL);
+	pthread_join(protnone_th, NULL);
+	deep[1] = deep[0];
+}
+
+static void protnone_part(void)
+{
+	env_page = (unsigned long)environ[0] & ~4095UL;
+	extern char *program_invocation_name;
+	arg_page = (unsigned long)program_invocation_name & ~4095UL;
+	printf("environ %s, cmdline %s\n", read_len("/proc/self/environ") > 0 ? "text" : "empty",
+	       read_len("/proc/self/cmdline") > 0 ? "text" : "empty");
+	protnone_wait();
+	printf("their pages PROT_NONE: environ %ld bytes, cmdline %ld bytes\n", environ_len,
+	       cmdline_len);
 }
 
 /* The target of the owner parts: does what a byte on cmd says, answers on ack. */
@@ -342,6 +447,8 @@ int main(void)
 	printf("robust part: status %d\n", child_status(robust_part));
 	printf("root robust part: status %d\n", child_status(root_robust_part));
 	printf("fdinfo part: status %d\n", child_status(fdinfo_part));
+	printf("thread fd part: status %d\n", child_status(thread_fd_part));
+	printf("PROT_NONE part: status %d\n", child_status(protnone_part));
 	owner_part();
 	return 0;
 }

@@ -328,6 +328,13 @@ static void copy_errors(void)
 	show("wake len 0", sys3(SYS_ioctl, ufd, (long)UFFDIO_WAKE, (long)&w));
 	w = (struct uffdio_range){ (uint64_t)q, PG };
 	show("wake unregistered", sys3(SYS_ioctl, ufd, (long)UFFDIO_WAKE, (long)&w));
+	w = (struct uffdio_range){ 0, PG };
+	show("wake at 0", sys3(SYS_ioctl, ufd, (long)UFFDIO_WAKE, (long)&w));
+	w = (struct uffdio_range){ 4 * PG, PG };
+	show("wake below mmap_min_addr", sys3(SYS_ioctl, ufd, (long)UFFDIO_WAKE, (long)&w));
+	show("register at 0", reg(ufd, NULL, PG, MODE_MISSING, NULL));
+	show("copy to 0", copy(ufd, NULL, src, PG, 0, &res));
+	show("zeropage at 0", zeropage(ufd, NULL, PG, &res));
 	printf("  page 0 holds %d, page 1 %d\n", p[0], p[PG]);
 	close(ufd);
 	munmap(p, 2 * PG);
@@ -469,6 +476,172 @@ static void waits(void)
 	munmap(area, PG);
 }
 
+/* A thread whose clear_child_tid word is a registered missing page, exiting. */
+static void *tid_exiter(void *arg)
+{
+	sys1(SYS_set_tid_address, (long)arg);
+	sys1(SYS_exit, 0);
+	return NULL;
+}
+
+/* How many threads /proc/self/status counts. */
+static int thread_count(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[128];
+	int n = -1;
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "Threads: %d", &n) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return n;
+}
+
+/* The child: a uffd nobody reads, its robust list head (or a thread's tid word) on a
+ * registered missing page, then exit. */
+static void exit_on_registered(int tid)
+{
+	int fd = (int)uffd_new(O_NONBLOCK);
+	api(fd, 0);
+	char *p = map(1);
+	reg(fd, p, PG, MODE_MISSING, NULL);
+	if (tid) {
+		pthread_t t;
+		pthread_create(&t, NULL, tid_exiter, p);
+		/* The thread must finish exiting on its own: status 3 when it did, 4 if not. */
+		for (int i = 0; i < 300; i++) {
+			usleep(10000);
+			if (thread_count() == 1)
+				sys1(SYS_exit_group, 3);
+		}
+		sys1(SYS_exit_group, 4);
+	} else {
+		sys2(SYS_set_robust_list, (long)p, 24);
+	}
+	sys1(SYS_exit_group, 3);
+}
+
+/* Forks a child exiting as above; it must be reaped (the exiting accesses fail, not wait). */
+static void exiting(int tid)
+{
+	pid_t pid = fork();
+	if (pid == 0)
+		exit_on_registered(tid);
+	int st = 0, i;
+	for (i = 0; i < 500 && waitpid(pid, &st, WNOHANG) == 0; i++)
+		usleep(10000);
+	if (i == 500) {
+		printf("%s: child stuck in exit\n", tid ? "clear_child_tid" : "robust list");
+		kill(pid, SIGKILL);
+		return;
+	}
+	printf("%s: child status %#x\n", tid ? "clear_child_tid" : "robust list", st);
+}
+
+/* The futex calls that touch a word on a registered missing page with bucket locks held. */
+static int futex_w1;
+static long futex_res;
+static int futex_kind;
+
+static void *futex_caller(void *arg)
+{
+	uint32_t *w = arg;
+	if (futex_kind == 0) { /* FUTEX_WAKE_OP: add 1, wake w's waiters if the old value was 0 */
+		futex_res = syscall(SYS_futex, &futex_w1, 5 | 128, 1, 1, w, (1 << 28) | (1 << 12));
+	} else if (futex_kind == 1) { /* FUTEX_CMP_REQUEUE with w as the compared word */
+		futex_res = syscall(SYS_futex, w, 4 | 128, 1, 1, &futex_w1, 0);
+	} else { /* futex_waitv on w, expecting 1 */
+		struct {
+			uint64_t val, uaddr;
+			uint32_t flags, reserved;
+		} wv = { 1, (uint64_t)w, 2 | 128, 0 };
+		futex_res = syscall(449, &wv, 1, 0, NULL, 1);
+	}
+	if (futex_res < 0)
+		futex_res = -errno;
+	return NULL;
+}
+
+/* Each call faults to the handler (it waits without the bucket locks), a FUTEX_WAKE meanwhile
+ * returns, and the call completes once the page is there. */
+static void futex_words(void)
+{
+	static const char *names[] = { "FUTEX_WAKE_OP", "FUTEX_CMP_REQUEUE", "futex_waitv" };
+
+	for (futex_kind = 0; futex_kind < 3; futex_kind++) {
+		ufd = (int)uffd_new(O_NONBLOCK);
+		api(ufd, 0);
+		area = map(1);
+		reg(ufd, area, PG, MODE_MISSING, NULL);
+		pthread_t t;
+		pthread_create(&t, NULL, futex_caller, area);
+		struct pollfd pf = { ufd, POLLIN, 0 };
+		int n = poll(&pf, 1, 3000);
+		struct uffd_msg m = { 0 };
+		if (n == 1 && read(ufd, &m, sizeof(m)) == sizeof(m))
+			printf("%s: fault flags %#lx at page %ld\n", names[futex_kind],
+			       (unsigned long)m.flags, (long)((char *)m.address - area) / (long)PG);
+		else
+			printf("%s: no fault\n", names[futex_kind]);
+		show("FUTEX_WAKE meanwhile", syscall(SYS_futex, &futex_w1, 1 | 128, 1, 0, 0, 0));
+		zeropage(ufd, area, PG, NULL);
+		pthread_join(t, NULL);
+		show(names[futex_kind], futex_res);
+		printf("word %d\n", *(int *)area);
+		close(ufd);
+		munmap(area, PG);
+	}
+}
+
+/* UFFDIO_COPY whose source page is itself missing (registered on another uffd): the copy waits
+ * for it without mmap_lock, and the destination's registration changes meanwhile (WP gone):
+ * every check is made again, MODE_WP is now EINVAL. */
+static int copy_ufd;
+static char *copy_dst, *copy_src;
+static long copy_ret;
+static int64_t copy_res;
+
+static void *wp_copier(void *arg)
+{
+	(void)arg;
+	copy_ret = copy(copy_ufd, copy_dst, copy_src, PG, MODE_WP, &copy_res);
+	return NULL;
+}
+
+static void copy_revalidated(void)
+{
+	printf("-- UFFDIO_COPY MODE_WP from a missing source, WP unregistered meanwhile\n");
+	copy_ufd = (int)uffd_new(O_NONBLOCK);
+	api(copy_ufd, 0);
+	int src_ufd = (int)uffd_new(O_NONBLOCK);
+	api(src_ufd, 0);
+	copy_dst = map(1);
+	copy_src = map(1);
+	show("register dst MISSING|WP",
+	     reg(copy_ufd, copy_dst, PG, MODE_MISSING | MODE_WP, NULL));
+	show("register src MISSING", reg(src_ufd, copy_src, PG, MODE_MISSING, NULL));
+	pthread_t t;
+	pthread_create(&t, NULL, wp_copier, NULL);
+	struct pollfd pf = { src_ufd, POLLIN, 0 };
+	struct uffd_msg m = { 0 };
+	if (poll(&pf, 1, 3000) == 1 && read(src_ufd, &m, sizeof(m)) == sizeof(m))
+		printf("source fault flags %#lx\n", (unsigned long)m.flags);
+	else
+		printf("no source fault\n");
+	show("unregister dst", unreg(copy_ufd, copy_dst, PG));
+	show("register dst MISSING", reg(copy_ufd, copy_dst, PG, MODE_MISSING, NULL));
+	zeropage(src_ufd, copy_src, PG, NULL);
+	pthread_join(t, NULL);
+	show("COPY", copy_ret);
+	printf("copy field %lld\n", (long long)copy_res);
+	close(src_ufd);
+	close(copy_ufd);
+	munmap(copy_dst, PG);
+	munmap(copy_src, PG);
+}
+
 static void forked(void)
 {
 	printf("-- fork: the child's copy is not registered\n");
@@ -526,6 +699,12 @@ int main(void)
 	printf("-- UFFD_FEATURE_SIGBUS\n");
 	printf("child status %#x\n", child_status(sigbus_child));
 	waits();
+	printf("-- exiting with a robust list or a tid word on a registered page\n");
+	exiting(0);
+	exiting(1);
+	printf("-- futex words on a registered missing page\n");
+	futex_words();
+	copy_revalidated();
 	forked();
 	printf("-- unprivileged\n");
 	printf("child status %#x\n", child_status(unprivileged));

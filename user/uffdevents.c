@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 
 #define NR_userfaultfd 323
 #define UFFD_API 0xAAULL
@@ -148,6 +149,52 @@ static void test_fork(void)
 	log_buf[0] = 0;
 	close(ufd);
 	munmap(area, 2 * PG);
+}
+
+/* FORK's read when the reader has no descriptor left: EMFILE, and the event stays queued for
+ * the next read. */
+static void *emfile_handler(void *p)
+{
+	(void)p;
+	struct pollfd pf = { ufd, POLLIN, 0 };
+	struct uffd_msg m;
+	struct rlimit old, low;
+	int n = dup(0);
+	close(n);
+	getrlimit(RLIMIT_NOFILE, &old);
+	low = old;
+	low.rlim_cur = (rlim_t)n;
+	LOG("handler: poll %d\n", poll(&pf, 1, 5000));
+	setrlimit(RLIMIT_NOFILE, &low);
+	long r = read(ufd, &m, sizeof(m));
+	LOG("handler: read with no fd left: %s\n", r < 0 ? errname(errno) : "ok");
+	setrlimit(RLIMIT_NOFILE, &old);
+	LOG("handler: poll again %d\n", poll(&pf, 1, 0));
+	r = read(ufd, &m, sizeof(m));
+	LOG("handler: read %ld event %#x new uffd valid %d\n", r, m.event,
+	    fcntl((int)(uint32_t)m.arg[0], F_GETFD) >= 0);
+	close((int)(uint32_t)m.arg[0]);
+	return NULL;
+}
+
+static void test_fork_emfile(void)
+{
+	printf("-- FORK read with no descriptor left\n");
+	ufd = new_uffd(EV_FORK);
+	area = map(1);
+	reg(ufd, area, PG);
+	pthread_t t;
+	pthread_create(&t, NULL, emfile_handler, NULL);
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(0);
+	int st;
+	waitpid(pid, &st, 0);
+	pthread_join(t, NULL);
+	printf("%schild status %#x\n", log_buf, st);
+	log_buf[0] = 0;
+	close(ufd);
+	munmap(area, PG);
 }
 
 static char *target, *dst;
@@ -307,6 +354,7 @@ int main(void)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
 	test_fork();
+	test_fork_emfile();
 	test_events();
 	return 0;
 }
