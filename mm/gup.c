@@ -60,7 +60,8 @@ static long get_user_pages_range(struct vm_area_struct *vma, u64 start, u64 end,
 
 	for (u64 addr = start; addr < end; addr += PAGE_SIZE) {
 		/* A page at a time, letting others run (a 1 TiB MAP_POPULATE is 2^28 steps): the
-		 * caller's mmap_lock keeps vma; SIGKILL, which another CPU can now send, ends it. */
+		 * caller's mmap_lock keeps vma; SIGKILL, which another CPU can now send, ends it.
+		 */
 		cond_resched();
 		if (fatal_signal_pending_current())
 			return -EINTR;
