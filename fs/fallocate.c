@@ -3,8 +3,8 @@
  * fallocate(2) (Linux 6.1's vfs_fallocate and shmem_fallocate): the checks in Linux's order,
  * then, for a tmpfs (ramfs) regular file, mode 0 and FALLOC_FL_KEEP_SIZE allocate the pages of
  * the range (growing the size unless KEEP_SIZE) and FALLOC_FL_PUNCH_HOLE | KEEP_SIZE zeroes the
- * range and frees its whole pages; every other mode is EOPNOTSUPP, as tmpfs's. RLIMIT_FSIZE is
- * not applied here (write(2) applies it: fs/ramfs.c).
+ * range and frees its whole pages, unmapping them first; every other mode is EOPNOTSUPP, as
+ * tmpfs's. RLIMIT_FSIZE is not applied here (write(2) applies it: fs/ramfs.c).
  */
 #include "fs/fs_context.h"
 #include "fs/vfs.h"
@@ -37,8 +37,9 @@ static void zero_page_range(struct inode *inode, u64 pgoff, size_t from, size_t 
 
 /*
  * FALLOC_FL_PUNCH_HOLE: the partial pages at the ends are zeroed, the whole pages in between
- * freed (Linux's shmem_truncate_range); while the file is mapped they are zeroed in place
- * instead, so no mapping keeps a freed page (Linux unmaps the range; its blocks then go too).
+ * taken out of every mapping (private copies stay) and then out of the cache (Linux's
+ * shmem_fallocate: unmap_mapping_range, shmem_truncate_range), so the next touch of a mapping
+ * there faults in a new zero page. A page still mapped is freed with its last mapping.
  */
 static int shmem_punch_hole(struct inode *inode, s64 offset, s64 len)
 {
@@ -58,12 +59,7 @@ static int shmem_punch_hole(struct inode *inode, s64 offset, s64 len)
 		zero_page_range(inode, last, 0, end % PAGE_SIZE);
 	if (first == last)
 		return 0;
-	if (mapping_mapped(inode)) {
-		for (u64 pg = filemap_next_page(inode, first); pg < last;
-		     pg = filemap_next_page(inode, pg + 1))
-			zero_page_range(inode, pg, 0, PAGE_SIZE);
-		return 0;
-	}
+	unmap_mapping_cache_range(inode, first, last);
 	filemap_remove_range(inode, first, last);
 	return 0;
 }
@@ -100,14 +96,11 @@ static int shmem_allocate(struct inode *inode, int mode, s64 offset, s64 len)
 	return 0;
 }
 
-long sys_fallocate(int fd, int mode, s64 offset, s64 len)
+long vfs_fallocate(struct file *f, int mode, s64 offset, s64 len)
 {
-	struct file *f = fget(fd);
+	struct inode *inode = f->f_inode;
 	long err;
 
-	if (!f)
-		return -EBADF;
-	struct inode *inode = f->f_inode;
 	if (offset < 0 || len <= 0)
 		err = -EINVAL;
 	else if (mode & ~FALLOC_FL_SUPPORTED_MASK)
@@ -142,6 +135,16 @@ long sys_fallocate(int fd, int mode, s64 offset, s64 len)
 		err = shmem_punch_hole(inode, offset, len);
 	else
 		err = shmem_allocate(inode, mode, offset, len);
+	return err;
+}
+
+long sys_fallocate(int fd, int mode, s64 offset, s64 len)
+{
+	struct file *f = fget(fd);
+
+	if (!f)
+		return -EBADF;
+	long err = vfs_fallocate(f, mode, offset, len);
 	fput(f);
 	return err;
 }

@@ -5,6 +5,7 @@
 #include "fs/mount.h"
 #include "mm/slab.h"
 #include "kernel/sched.h"
+#include "net/socket.h"
 
 struct file *alloc_file(struct inode *inode, u32 flags, const struct file_operations *fop)
 {
@@ -41,6 +42,8 @@ struct file *get_file(struct file *f)
 /* Frees a file whose last reference is gone: its release, then its inode and mount. */
 static void __fput(struct file *f)
 {
+	if (f->f_ep)
+		eventpoll_release_file(f); /* the last close leaves every epoll set */
 	if (f->f_op && f->f_op->release)
 		f->f_op->release(f->f_inode, f);
 	struct inode *inode = f->f_inode;
@@ -65,8 +68,11 @@ void fput(struct file *f)
 {
 	struct task_struct *t = current;
 
-	if (--f->f_count)
+	if (--f->f_count) {
+		if (unix_tot_inflight)
+			unix_gc_file_put(f);
 		return;
+	}
 	if (t->fput_running) {
 		f->f_put_next = t->fput_pending;
 		t->fput_pending = f;
@@ -79,6 +85,7 @@ void fput(struct file *f)
 		__fput(f);
 	}
 	t->fput_running = false;
+	unix_gc_run_deferred(); /* releases of unix sockets above asked for a collection */
 }
 
 struct inode *file_inode(struct file *f)

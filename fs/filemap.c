@@ -71,6 +71,24 @@ struct page *filemap_get_page(struct inode *inode, u64 pgoff, bool create)
 	return *slot;
 }
 
+bool filemap_replace_page(struct inode *inode, u64 pgoff, struct page *old, struct page *page)
+{
+	struct page_tree *t = &inode->i_pages;
+	void **slot = &t->root;
+
+	if (pgoff > PT_MAX_INDEX || pgoff >= pt_span(t->height))
+		return false;
+	for (u32 h = t->height; h > 0; h--) {
+		if (!*slot)
+			return false;
+		slot = (void **)*slot + ((pgoff >> (PT_SHIFT * (h - 1))) & (PT_SLOTS - 1));
+	}
+	if (*slot != old)
+		return false;
+	*slot = page;
+	return true;
+}
+
 /*
  * Drops the pages at offsets in [start, end) from the subtree in *slot (height h, first offset
  * base) and frees the subtree's nodes that end up empty.

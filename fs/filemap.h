@@ -31,6 +31,12 @@ struct page_tree {
  */
 struct page *filemap_get_page(struct inode *inode, u64 pgoff, bool create);
 
+/*
+ * Puts page in old's place at pgoff (soft offline's migration, mm/memory_failure.c): true if old
+ * was there. The cache's reference moves with it: the caller takes one on page, drops old's.
+ */
+bool filemap_replace_page(struct inode *inode, u64 pgoff, struct page *old, struct page *page);
+
 /* Removes the pages at offsets >= start from the cache (and the nodes left empty). */
 void filemap_remove_from(struct inode *inode, u64 start);
 
@@ -46,6 +52,13 @@ bool mapping_mapped(struct inode *inode);
  * again and meets the new end of the file (SIGBUS). Implemented by mm/memory.c.
  */
 void unmap_mapping_pages(struct inode *inode, u64 first);
+
+/*
+ * Removes inode's cached pages at offsets [first, last) from every address space that maps them
+ * (Linux's unmap_mapping_range with even_cows false, for a punched hole): the pages a private
+ * mapping copied stay. Implemented by mm/memory.c.
+ */
+void unmap_mapping_cache_range(struct inode *inode, u64 first, u64 last);
 
 /* Pages in every file's page cache (Linux's NR_FILE_PAGES): /proc/meminfo's Cached and Shmem. */
 extern u64 nr_file_pages;

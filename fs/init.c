@@ -7,9 +7,12 @@
 #include "kernel/errno.h"
 #ifndef WARDEN_HOST
 #include "kernel/sys.h"
+#include "kernel/coredump.h"
+#include "fs/syscalls.h" /* epoll_sysctl_init */
 #include "mm/proc_maps.h" /* /proc/self/maps and smaps: the host tests of fs/ have no mm */
 #include "mm/oom_kill.h" /* /proc/self/oom_score, oom_score_adj, oom_adj */
 #include "mm/overcommit.h" /* /proc/sys/vm/overcommit_* */
+#include "mm/userfaultfd.h" /* /proc/sys/vm/unprivileged_userfaultfd */
 #include "ipc/shm.h" /* /proc/sys/kernel/shm*, /proc/sysvipc/shm */
 #endif
 
@@ -59,9 +62,17 @@ int fs_init(void *initrd, size_t len)
 	if (!err)
 		err = overcommit_sysctl_init();
 	if (!err)
+		err = userfaultfd_sysctl_init();
+	if (!err)
 		err = ipc_sysctl_init();
 	if (!err)
 		err = sysctl_kernel_init();
+	if (!err)
+		err = coredump_sysctl_init();
+	if (!err)
+		err = proc_coredump_filter_init();
+	if (!err)
+		err = epoll_sysctl_init();
 	if (!err)
 		err = trace_proc_init();
 	if (!err)

@@ -465,7 +465,7 @@ static long do_faccessat(int dfd, const char __user *filename, int mode, int fla
 		if ((mode & X_OK) && type == S_IFREG && path_noexec(inode))
 			err = -EACCES;
 		else
-			err = inode_permission(inode, mode);
+			err = inode_permission(inode, mode | MAY_ACCESS);
 		/* "SuS v2 requires we report a read only fs too" */
 		if (!err && (mode & W_OK) && !special && inode_is_readonly(inode))
 			err = -EROFS;

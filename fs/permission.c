@@ -10,6 +10,7 @@
  * set. /proc/sys files follow Linux's sysctl rule (the effective uid, and no execute at all).
  * See docs/credentials.md.
  */
+#include "fs/proc.h"
 #include "fs/vfs.h"
 #include "kernel/cred.h"
 #include "kernel/errno.h"
@@ -73,14 +74,26 @@ int inode_permission(struct inode *inode, int mask)
 	if (inode->i_flags & S_SYSCTL)
 		return sysctl_permission(inode, mask);
 	/*
-	 * Every other file, /proc's included: a /proc/PID file's owner is set at each lookup as
-	 * Linux's task_dump_owner says (root when the task is not dumpable), so its bits bind.
+	 * Every other file, /proc's included: a /proc/PID file's owner follows its task as
+	 * Linux's task_dump_owner says (root when the task is not dumpable), taken again here
+	 * (proc_inode_revalidate), so its bits bind; fdinfo checks ptrace access first.
 	 */
-	int err = generic_permission(inode, mask);
+	int err = proc_inode_revalidate(inode, mask);
 
-	/* Linux's proc_fd_permission: a process may always look at its own fd directory */
-	if (err && (inode->i_flags & S_PROC_FD) && (!inode->i_pid || inode->i_pid == current->tgid))
-		err = 0;
+	if (err)
+		return err;
+	err = generic_permission(inode, mask);
+
+	/*
+	 * Linux's proc_fd_permission: a process may always look at the fd directory of any of
+	 * its threads (same_thread_group: task/TID/fd of a thread that is not the leader too)
+	 */
+	if (err && (inode->i_flags & S_PROC_FD)) {
+		struct task_struct *t = inode->i_pid && proc_pid_task ? proc_pid_task(inode) : NULL;
+
+		if (!inode->i_pid || (t && t->tgid == current->tgid))
+			err = 0;
+	}
 	return err;
 }
 

@@ -25,17 +25,37 @@ static char *ring_addr(struct pipe_inode_info *pipe, u32 pos)
 	return (char *)page_address(pipe->bufs[pos / PAGE_SIZE]) + pos % PAGE_SIZE;
 }
 
+/*
+ * Is the ring not full as Linux counts its buffers: fewer than PIPE_BUFFERS pages hold data (a
+ * page partly read still counts)? pipe_poll's POLLOUT.
+ */
+static bool pipe_writable(const struct pipe_inode_info *pipe)
+{
+	u32 pages =
+		pipe->len ? (pipe->head % PAGE_SIZE + pipe->len + PAGE_SIZE - 1) / PAGE_SIZE : 0;
+
+	return pages < PIPE_BUFFERS;
+}
+
 /* Reads what the pipe holds, waiting for a first byte unless O_NONBLOCK; 0 at end-of-file. */
 static ssize_t pipe_read(struct file *file, struct iov_iter *to, s64 *ppos)
 {
 	struct pipe_inode_info *pipe = file->f_inode->i_pipe;
 	ssize_t total = 0;
+	bool wake_writer = false;
 
 	(void)ppos;
 	if (!iov_iter_count(to))
 		return 0;
 	for (;;) {
 		while (pipe->len && iov_iter_count(to)) {
+			/*
+			 * Writers are woken only if one may be waiting: the ring was full as
+			 * pipe_poll counts it, or had less room than an atomic write needs (Linux
+			 * wakes them only when the pipe was full, so an edge-triggered EPOLLOUT
+			 * item sees no event for a read of a pipe that had room).
+			 */
+			wake_writer |= !pipe_writable(pipe) || PIPE_SIZE - pipe->len < PIPE_BUF;
 			size_t n = min((size_t)pipe->len, PAGE_SIZE - pipe->head % PAGE_SIZE);
 
 			n = min(n, iov_iter_count(to));
@@ -58,8 +78,8 @@ static ssize_t pipe_read(struct file *file, struct iov_iter *to, s64 *ppos)
 			return err;
 	}
 out:
-	if (total > 0)
-		wake_up(&pipe->wr_wait);
+	if (wake_writer) /* room for writers: an epoll item watching EPOLLIN ignores it */
+		wake_up_poll(&pipe->wr_wait, POLLOUT | POLLWRNORM);
 	return total;
 }
 
@@ -115,8 +135,8 @@ static ssize_t pipe_write(struct file *file, struct iov_iter *from, s64 *ppos)
 					     &err);
 
 			total += n;
-			if (n)
-				wake_up(&pipe->rd_wait);
+			if (n) /* data for readers, as Linux's pipe_write */
+				wake_up_poll(&pipe->rd_wait, POLLIN | POLLRDNORM);
 			if (err) {
 				if (!total)
 					total = err;
@@ -170,11 +190,7 @@ static __poll_t pipe_poll(struct file *file, poll_table *wait)
 			mask |= POLLHUP;
 	}
 	if (file->f_mode & FMODE_WRITE) {
-		u32 pages =
-			pipe->len ? (pipe->head % PAGE_SIZE + pipe->len + PAGE_SIZE - 1) / PAGE_SIZE
-				  : 0;
-
-		if (pages < PIPE_BUFFERS)
+		if (pipe_writable(pipe))
 			mask |= POLLOUT | POLLWRNORM;
 		if (!pipe->readers)
 			mask |= POLLERR;

@@ -44,6 +44,9 @@ struct poll_table_page;
  */
 typedef struct poll_table_struct {
 	bool qproc;
+	/* NULL for poll and select; epoll's own registration (fs/eventpoll.c) otherwise */
+	void (*queue_proc)(struct file *filp, struct wait_queue_head *wq,
+			   struct poll_table_struct *p);
 	int error;
 	struct poll_table_page *table;
 } poll_table;
@@ -64,5 +67,18 @@ static inline __poll_t vfs_poll(struct file *file, poll_table *pt)
 		return DEFAULT_POLLMASK;
 	return file->f_op->poll(file, pt);
 }
+
+/*
+ * The end time of a relative timeout (fs/select.c, Linux's poll_select_set_timeout): -EINVAL for
+ * an invalid timespec; 0/0 for a zero one (do not wait), else now + (sec, nsec), saturated.
+ */
+struct timespec64;
+int poll_select_set_timeout(struct timespec64 *to, s64 sec, s64 nsec);
+
+/*
+ * Installs a ppoll/pselect6/epoll_pwait mask for the wait (set_user_sigmask): 0, -EINVAL for a
+ * sigsetsize other than 8, -EFAULT; nothing without a mask. The caller restores it.
+ */
+int set_user_sigmask(const u64 __user *umask, u64 sigsetsize);
 
 #endif

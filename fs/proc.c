@@ -6,27 +6,84 @@
 #include "fs/uio.h"
 #include "kernel/cred.h"
 #include "kernel/errno.h"
+#include "kernel/rwsem.h"
 #include "kernel/sched.h"
 #include "kernel/string.h"
 #include "kernel/vsprintf.h"
 #include "mm/frame.h"
+#include "mm/mm.h"
 #include "mm/slab.h"
 
 static struct inode *proc_root; /* /proc */
 static struct inode *proc_task_dir; /* the entries of every /proc/<pid> (their templates) */
-static struct task_struct *proc_target; /* the task a show() runs for (NULL: current) */
-static struct inode *proc_target_inode; /* the file a show() runs for */
 struct task_struct *(*proc_pid_task)(const struct inode *inode);
-int (*proc_pid_mm_access)(struct inode *inode, unsigned int mode);
+struct mm_struct *(*proc_pid_mm_get)(struct inode *inode, unsigned int mode);
+int (*proc_pid_revalidate)(struct inode *inode, int mask);
+bool (*proc_pid_link_allowed)(struct task_struct *t);
+
+/*
+ * An open generated file: its text, and for a file that reads a task's memory (maps, smaps,
+ * smaps_rollup: i_ptrace_mode) the mm it was opened on, kept with mmgrab (Linux's
+ * proc_mem_open), so that a later exec of the task does not change what the file reads.
+ */
+struct proc_file {
+	/*
+	 * Held for writing as a mutex (Linux's seq_file m->lock) by each read, across the fill of
+	 * m and the copy out of it: the copy may sleep on a user fault, and another thread's read
+	 * of the same open file from offset 0 would otherwise refill m meanwhile and free the
+	 * buffer being copied from (seq_grow). Protects m.
+	 */
+	struct rw_semaphore lock;
+	struct seq_buf m;
+	struct mm_struct *mm;
+};
+
+/*
+ * What a show() runs for, on the stack of the task running it (current->proc_show): a show may
+ * sleep (mmap_lock, a fault-in), and another task's show runs meanwhile, so this is per task.
+ */
+struct proc_show_ctx {
+	struct task_struct *task; /* the task the file describes (NULL: current) */
+	struct inode *inode; /* the file */
+	struct mm_struct *mm; /* the mm the file pinned at open (NULL: none) */
+};
 
 struct task_struct *proc_task(void)
 {
-	return proc_target ? proc_target : current;
+	struct proc_show_ctx *ctx = current->proc_show;
+
+	return ctx && ctx->task ? ctx->task : current;
+}
+
+struct task_struct *proc_task_recheck(void)
+{
+	struct proc_show_ctx *ctx = current->proc_show;
+
+	if (!ctx || !ctx->inode->i_pid)
+		return current;
+	ctx->task = proc_pid_task ? proc_pid_task(ctx->inode) : NULL;
+	return ctx->task;
 }
 
 struct inode *proc_show_inode(void)
 {
-	return proc_target_inode;
+	struct proc_show_ctx *ctx = current->proc_show;
+
+	return ctx ? ctx->inode : NULL;
+}
+
+struct mm_struct *proc_show_mm(void)
+{
+	struct proc_show_ctx *ctx = current->proc_show;
+
+	return ctx ? ctx->mm : NULL;
+}
+
+int proc_inode_revalidate(struct inode *inode, int mask)
+{
+	if (inode->i_sb != &proc_sb || !inode->i_pid || !proc_pid_revalidate)
+		return 0;
+	return proc_pid_revalidate(inode, mask);
 }
 
 struct inode *proc_root_dir(void)
@@ -92,63 +149,80 @@ void seq_printf(struct seq_buf *m, const char *fmt, ...)
  * Makes a generated file's content into m (emptied first): a /proc/<pid> file's show() runs with
  * proc_task() returning that task (ESRCH if it was reaped since the lookup). 0 or -errno.
  */
-static int proc_file_fill(struct inode *inode, struct seq_buf *m)
+static int proc_file_fill(struct inode *inode, struct proc_file *pf)
 {
+	struct seq_buf *m = &pf->m;
 	struct task_struct *t = NULL;
 
 	if (inode->i_pid && (!proc_pid_task || !(t = proc_pid_task(inode))))
 		return -ESRCH;
 	m->len = 0;
 	m->overflow = false;
-	proc_target = t;
-	proc_target_inode = inode;
+	struct proc_show_ctx ctx = { .task = t, .inode = inode, .mm = pf->mm };
+	struct proc_show_ctx *outer = current->proc_show;
+	current->proc_show = &ctx;
 	int err = inode->i_show(m);
-	proc_target = NULL;
-	proc_target_inode = NULL;
+	current->proc_show = outer;
 	if (!err && m->overflow)
 		err = -ENOMEM;
 	return err;
 }
 
+/* Frees an open generated file's text and lets go of its mm. */
+static void proc_file_free(struct proc_file *pf)
+{
+	if (pf->mm)
+		mmdrop(pf->mm);
+	kfree(pf->m.buf);
+	kfree(pf);
+}
+
 /*
  * Opening a generated file makes its content once, so that the open fails as the show() says
- * (ESRCH, EACCES, ENOMEM); a read from offset 0 makes it again (below).
+ * (ESRCH, EACCES, ENOMEM); a read from offset 0 makes it again (below). A file that reads the
+ * task's memory first takes its mm if the opener may read it (Linux's proc_mem_open: EACCES),
+ * and its text comes from that mm ever after; such a file opens whatever its text says (Linux
+ * makes it only at read, where smaps_rollup of a gone mm says ESRCH).
  */
 int proc_file_open(struct inode *inode, struct file *file)
 {
-	if (inode->i_ptrace_mode && proc_pid_mm_access) {
-		int err = proc_pid_mm_access(inode, inode->i_ptrace_mode);
-		if (err)
-			return err;
-	}
-	struct seq_buf *m = kzalloc(sizeof(*m), GFP_KERNEL);
+	struct proc_file *pf = kzalloc(sizeof(*pf), GFP_KERNEL);
 
-	if (!m)
+	if (!pf)
 		return -ENOMEM;
-	int err = proc_file_fill(inode, m);
-	if (err) {
-		kfree(m->buf);
-		kfree(m);
+	init_rwsem(&pf->lock);
+	if (inode->i_ptrace_mode && proc_pid_mm_get) {
+		struct mm_struct *mm = proc_pid_mm_get(inode, inode->i_ptrace_mode);
+
+		if (IS_ERR(mm)) {
+			kfree(pf);
+			return (int)PTR_ERR(mm);
+		}
+		pf->mm = mm;
+	}
+	int err = proc_file_fill(inode, pf);
+	if (err && !inode->i_ptrace_mode) {
+		proc_file_free(pf);
 		return err;
 	}
-	file->private_data = m;
+	file->private_data = pf;
 	return 0;
 }
 
 /* Frees the content made at open. */
 void proc_file_release(struct inode *inode, struct file *file)
 {
-	struct seq_buf *m = file->private_data;
-
 	(void)inode;
-	kfree(m->buf);
-	kfree(m);
+	proc_file_free(file->private_data);
 }
 
-/* Reads from the content made at open (or at the last read from offset 0). */
-static ssize_t proc_snapshot_read(struct file *file, struct iov_iter *to, s64 *ppos)
+/*
+ * Reads from the content made at open (or at the last read from offset 0), under the file's
+ * lock (held by the caller).
+ */
+static ssize_t proc_snapshot_copy(struct file *file, struct iov_iter *to, s64 *ppos)
 {
-	struct seq_buf *m = file->private_data;
+	struct seq_buf *m = &((struct proc_file *)file->private_data)->m;
 	struct inode *inode = file_inode(file);
 
 	if ((u64)*ppos >= m->len)
@@ -163,6 +237,17 @@ static ssize_t proc_snapshot_read(struct file *file, struct iov_iter *to, s64 *p
 	return (ssize_t)copied;
 }
 
+/* Reads from the content made at open (proc_create_seq's files). */
+static ssize_t proc_snapshot_read(struct file *file, struct iov_iter *to, s64 *ppos)
+{
+	struct proc_file *pf = file->private_data;
+
+	down_write(&pf->lock);
+	ssize_t ret = proc_snapshot_copy(file, to, ppos);
+	up_write(&pf->lock);
+	return ret;
+}
+
 /*
  * Reads a generated file. Linux makes the text at read time (seq_read_iter starts over at
  * offset 0), so a read from offset 0 makes it again: what changed between the open and the read
@@ -171,12 +256,16 @@ static ssize_t proc_snapshot_read(struct file *file, struct iov_iter *to, s64 *p
  */
 ssize_t proc_file_read(struct file *file, struct iov_iter *to, s64 *ppos)
 {
-	if (*ppos == 0) {
-		int err = proc_file_fill(file_inode(file), file->private_data);
-		if (err)
-			return err;
-	}
-	return proc_snapshot_read(file, to, ppos);
+	struct proc_file *pf = file->private_data;
+	ssize_t ret = 0;
+
+	down_write(&pf->lock);
+	if (*ppos == 0)
+		ret = proc_file_fill(file_inode(file), pf);
+	if (!ret)
+		ret = proc_snapshot_copy(file, to, ppos);
+	up_write(&pf->lock);
+	return ret;
 }
 
 /* lseek of a generated file: SEEK_SET and SEEK_CUR to positions >= 0 (Linux's seq_lseek). */
@@ -380,13 +469,18 @@ static char *proc_thread_self_get_link(struct inode *inode)
 	return proc_strdup(path);
 }
 
-/* /proc/<pid>/exe -> the program the task runs */
+/*
+ * /proc/<pid>/exe -> the program the task runs; another user's process only for a caller that
+ * may read it (proc_pid_link_allowed, Linux's proc_pid_get_link and proc_pid_readlink: EACCES).
+ */
 static char *proc_exe_get_link(struct inode *inode)
 {
 	struct task_struct *t = current;
 
 	if (inode->i_pid)
 		t = proc_pid_task ? proc_pid_task(inode) : NULL;
+	if (t && inode->i_pid && proc_pid_link_allowed && !proc_pid_link_allowed(t))
+		return ERR_PTR(-EACCES);
 	if (!t || !t->exe_path[0] || t->state >= EXIT_ZOMBIE)
 		return ERR_PTR(-ENOENT);
 	return proc_strdup(t->exe_path);

@@ -4,11 +4,13 @@
  * (kernel/proc_base.c). The entries added "to /proc/self" (PROC_SELF) go into one template
  * directory; looking a name up in /proc/<pid> copies the template entry with inode->i_pid set,
  * so its generator describes that task (proc_task()) rather than the caller. Entries with file
- * operations of their own (mem, pagemap, oom_score_adj...) still describe the caller, so only
- * the caller's own /proc/<pid> has them. Other files are "generated files": a callback writes
- * their whole content into a seq_buf when the file is opened (so the open fails as it says) and
- * again at each read from offset 0, as Linux makes the text at read; reads further on, lseek and
- * pread are served from that copy (a /proc/<pid> file whose task was reaped since reads ESRCH).
+ * operations of their own (mem, pagemap, environ, oom_score_adj...) find their task by i_pid
+ * too; Warden's ptwalk only in the caller's own /proc/<pid>. Other files are "generated files":
+ * a callback writes their whole content into a seq_buf when the file is opened (so the open
+ * fails as it says) and again at each read from offset 0, as Linux makes the text at read; reads
+ * further on, lseek and pread are served from that copy (a /proc/<pid> file whose task was
+ * reaped since reads ESRCH). Those that show a task's memory (maps, smaps, smaps_rollup) keep
+ * the mm their open found and always describe it (proc_show_mm).
  * Nothing in /proc can be created, removed or renamed; its st_blksize is 1024, as on Linux.
  */
 #ifndef WARDEN_FS_PROC_H
@@ -17,6 +19,7 @@
 #include "fs/vfs.h"
 
 struct task_struct;
+struct mm_struct;
 
 /* A growing text buffer; overflow is set (and the open fails with ENOMEM) if memory runs out. */
 struct seq_buf {
@@ -126,6 +129,14 @@ int sysctl_kernel_init(void);
  */
 struct task_struct *proc_task(void);
 
+/*
+ * For a show() that may have slept (mmap_lock, a fault-in): the task looked up again, as the one
+ * found before may have been reaped and freed meanwhile (Warden's tasks have no reference count:
+ * Linux's show functions hold one). NULL if it is gone (the show then fails with ESRCH); the
+ * pointer proc_task() returned before must not be used again.
+ */
+struct task_struct *proc_task_recheck(void);
+
 /* The inode whose show() is running (its i_private says which fd for fdinfo), or NULL. */
 struct inode *proc_show_inode(void);
 
@@ -133,11 +144,42 @@ struct inode *proc_show_inode(void);
 extern struct task_struct *(*proc_pid_task)(const struct inode *inode);
 
 /*
- * Set by kernel/proc_base.c: may the caller open a /proc/PID file that reads the task's address
- * space with ptrace access mode (Linux's proc_mem_open through mm_access)? 0, -ESRCH (reaped)
- * or -EACCES.
+ * Set by kernel/proc_base.c: brings a /proc/PID inode (i_pid set) up to date with its task
+ * before the VFS looks at its owner (Linux's pid_revalidate and pid_getattr: the owner follows
+ * the task's credentials and dumpable flag, task_dump_owner), then checks what the proc file
+ * adds to the mode bits for a permission mask (fdinfo: ptrace_may_access, EACCES; its task
+ * reaped, ESRCH), for any mask, access(F_OK)'s MAY_ACCESS alone included. PROC_REVALIDATE_STAT
+ * is a stat: no check, and a /proc/PID directory whose task was reaped shows root's ids. 0 or
+ * -errno.
  */
-extern int (*proc_pid_mm_access)(struct inode *inode, unsigned int mode);
+extern int (*proc_pid_revalidate)(struct inode *inode, int mask);
+
+/*
+ * Set by kernel/proc_base.c: may the caller follow or read the links of task t's directory
+ * (exe, cwd, fd/N)? Linux's proc_fd_access_allowed: ptrace_may_access(PTRACE_MODE_READ_FSCREDS).
+ */
+extern bool (*proc_pid_link_allowed)(struct task_struct *t);
+
+/* proc_pid_revalidate's mask for a stat (a permission mask is MAY_* bits, possibly none else). */
+#define PROC_REVALIDATE_STAT 0x40000000
+
+/* Calls proc_pid_revalidate for a proc inode that describes a task; 0 for any other inode. */
+int proc_inode_revalidate(struct inode *inode, int mask);
+
+/*
+ * Set by kernel/proc_base.c: the address space a /proc/PID file that reads the task's memory
+ * opens on, if the caller may read it with ptrace access mode (Linux's proc_mem_open through
+ * mm_access): the mm with an mmgrab reference the caller drops (mmdrop), NULL for a task
+ * without one (a zombie), ERR_PTR(-ESRCH) once reaped or ERR_PTR(-EACCES).
+ */
+extern struct mm_struct *(*proc_pid_mm_get)(struct inode *inode, unsigned int mode);
+
+/*
+ * The mm the file whose show() is running pinned at open (maps, smaps, smaps_rollup), or NULL:
+ * what it must describe, even after the task exec'd another program (then the old mm, which
+ * reads as empty once gone).
+ */
+struct mm_struct *proc_show_mm(void);
 
 /*
  * Opening the template entry NAME of every /proc/PID needs ptrace access mode on the task (the

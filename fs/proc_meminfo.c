@@ -10,6 +10,7 @@
  * Warden does not have (swap, zswap, block I/O, huge pages, CMA, hardware errors) reads 0, as
  * on a Linux without it.
  */
+#include "mm/memory_failure.h"
 #include "fs/proc.h"
 #include "fs/filemap.h"
 #include "mm/frame.h"
@@ -77,7 +78,8 @@ int meminfo_show(struct seq_buf *m)
 	show_val_kb(m, "VmallocUsed:", c.vmalloc_pages);
 	show_val_kb(m, "VmallocChunk:", 0);
 	show_val_kb(m, "Percpu:", 0);
-	seq_printf(m, "HardwareCorrupted: %5lu kB\n", 0UL);
+	seq_printf(m, "HardwareCorrupted: %5lu kB\n",
+		   (unsigned long)(num_poisoned_pages << (PAGE_SHIFT - 10)));
 	show_val_kb(m, "AnonHugePages:", 0);
 	show_val_kb(m, "ShmemHugePages:", 0);
 	show_val_kb(m, "ShmemPmdMapped:", 0);

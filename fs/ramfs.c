@@ -82,6 +82,11 @@ static ssize_t ramfs_read(struct file *file, struct iov_iter *to, s64 *ppos)
 		size_t n = min(PAGE_SIZE - off, (size_t)(inode->i_size - pos));
 		struct page *page = filemap_get_page(inode, (u64)pos / PAGE_SIZE, false);
 
+		if (page && PageHWPoison(page)) { /* memory failure kept it in the cache */
+			if (!total)
+				total = -EIO;
+			break;
+		}
 		n = min(n, iov_iter_count(to));
 		size_t copied = page ? copy_to_iter((char *)page_address(page) + off, n, to)
 				     : iov_iter_zero(n, to);
@@ -130,6 +135,10 @@ static ssize_t ramfs_write(struct file *file, struct iov_iter *from, s64 *ppos)
 
 		if (!page) {
 			err = shmem_full(inode->i_sb) ? -ENOSPC : -ENOMEM;
+			break;
+		}
+		if (PageHWPoison(page)) { /* Linux's shmem_write_begin */
+			err = -EIO;
 			break;
 		}
 		size_t copied = copy_from_iter((char *)page_address(page) + off, n, from);

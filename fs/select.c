@@ -33,6 +33,7 @@ struct poll_table_page {
 static void poll_initwait(poll_table *pt)
 {
 	pt->qproc = true;
+	pt->queue_proc = NULL;
 	pt->error = 0;
 	pt->table = NULL;
 }
@@ -60,6 +61,10 @@ void __pollwait(struct file *filp, struct wait_queue_head *wq, poll_table *pt)
 	struct poll_table_page *p = pt->table;
 	struct poll_table_entry *e;
 
+	if (pt->queue_proc) {
+		pt->queue_proc(filp, wq, pt);
+		return;
+	}
 	if (!p || p->used == ENTRIES_PER_PAGE) {
 		struct poll_table_page *n = kmalloc(PAGE_SIZE, GFP_KERNEL);
 
@@ -81,7 +86,7 @@ void __pollwait(struct file *filp, struct wait_queue_head *wq, poll_table *pt)
  * The end time of a relative timeout, as poll_select_set_timeout: -EINVAL unless the timespec
  * is valid; 0/0 for a zero timeout (no wait), else now + ts, saturated at TIME64_MAX seconds.
  */
-static int poll_select_set_timeout(struct timespec64 *to, s64 sec, s64 nsec)
+int poll_select_set_timeout(struct timespec64 *to, s64 sec, s64 nsec)
 {
 	if (sec < 0 || nsec < 0 || (u64)nsec >= NSEC_PER_SEC)
 		return -EINVAL;
@@ -130,7 +135,7 @@ static u64 end_time_ktime(const struct timespec64 *end_time)
 }
 
 /* Installs a ppoll/pselect6 mask for the wait (set_user_sigmask): 0, -EINVAL or -EFAULT. */
-static int set_user_sigmask(const u64 __user *umask, u64 sigsetsize)
+int set_user_sigmask(const u64 __user *umask, u64 sigsetsize)
 {
 	u64 kmask;
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* stat, lstat, fstat, newfstatat, readlink and readlinkat, as Linux 6.1's fs/stat.c. */
+#include "fs/proc.h"
 #include "fs/vfs.h"
 #include "fs/fdtable.h"
 #include "fs/syscalls.h"
@@ -29,11 +30,12 @@ void generic_fillattr(struct inode *inode, struct stat *st)
 	};
 }
 
-/* Copies an inode's stat to user space. */
+/* Copies an inode's stat to user space (a /proc/PID inode's owner taken from its task first). */
 static long cp_new_stat(struct inode *inode, struct stat __user *statbuf)
 {
 	struct stat st;
 
+	proc_inode_revalidate(inode, PROC_REVALIDATE_STAT);
 	generic_fillattr(inode, &st);
 	return copy_to_user(statbuf, &st, sizeof(st)) ? -EFAULT : 0;
 }

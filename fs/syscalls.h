@@ -9,6 +9,8 @@
 
 #include "fs/abi.h"
 
+struct file;
+
 /* fs/read_write.c */
 long sys_read(unsigned int fd, char __user *buf, size_t count);
 long sys_write(unsigned int fd, const char __user *buf, size_t count);
@@ -52,6 +54,17 @@ long sys_select(int n, void __user *inp, void __user *outp, void __user *exp,
 		struct old_timeval __user *tvp);
 long sys_pselect6(int n, void __user *inp, void __user *outp, void __user *exp,
 		  const struct timespec64 __user *tsp, const u64 __user *sig);
+/* fs/eventpoll.c, fs/eventpoll_wait.c (docs/epoll.md) */
+long sys_epoll_create(int size);
+long sys_epoll_create1(int flags);
+long sys_epoll_ctl(int epfd, int op, int fd, void __user *event);
+long sys_epoll_wait(int epfd, void __user *events, int maxevents, int timeout);
+long sys_epoll_pwait(int epfd, void __user *events, int maxevents, int timeout,
+		     const void __user *sigmask, u64 sigsetsize);
+long sys_epoll_pwait2(int epfd, void __user *events, int maxevents, const void __user *timeout,
+		      const void __user *sigmask, u64 sigsetsize);
+/* /proc/sys/fs/epoll/max_user_watches */
+int epoll_sysctl_init(void);
 
 /* fs/stat.c */
 long sys_stat(const char __user *filename, struct stat __user *statbuf);
@@ -60,6 +73,11 @@ long sys_fstat(unsigned int fd, struct stat __user *statbuf);
 /* statfs, fstatfs (fs/statfs.c): the file system's magic number and sizes, as Linux 6.1's. */
 /* fallocate (fs/fallocate.c): tmpfs's modes (0, KEEP_SIZE, PUNCH_HOLE|KEEP_SIZE). */
 long sys_fallocate(int fd, int mode, s64 offset, s64 len);
+/*
+ * fallocate on an open file (Linux's vfs_fallocate): sys_fallocate's checks and work without the
+ * descriptor; madvise's MADV_REMOVE punches its hole with it. 0 or -errno.
+ */
+long vfs_fallocate(struct file *f, int mode, s64 offset, s64 len);
 struct statfs;
 long sys_statfs(const char __user *pathname, struct statfs __user *buf);
 long sys_mount(const char __user *dev_name, const char __user *dir_name, const char __user *type,

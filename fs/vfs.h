@@ -86,6 +86,11 @@ struct dentry {
 #define S_SYSCTL 0x8
 /* i_flags: a /proc/PID/fd directory: its own process may always use it (proc_fd_permission) */
 #define S_PROC_FD 0x10
+/* i_flags: /proc/PID/fdinfo and its files: using them needs ptrace read access to the task
+ * (proc_fdinfo_permission) */
+#define S_PROC_FDINFO 0x20
+/* i_flags: a file of /proc/PID/task/TID: it describes that thread, not its whole process (stat) */
+#define S_PROC_TID 0x40
 
 struct inode {
 	u64 i_ino;
@@ -154,6 +159,7 @@ struct file {
 	void *private_data;
 	const char *f_anon_name; /* an anon_inode file's name ("[timerfd]"), else NULL */
 	struct file *f_put_next; /* on the closing task's list of last references (fput) */
+	struct epitem *f_ep; /* the epoll items watching this file (fs/eventpoll.c), or NULL */
 };
 
 /*
@@ -198,6 +204,7 @@ struct dir_context {
 #define MAY_EXEC 0x1
 #define MAY_WRITE 0x2
 #define MAY_READ 0x4
+#define MAY_ACCESS 0x10 /* access(2) asks (Linux's): alone for F_OK */
 
 /* ---- inodes (fs/inode.c) ---- */
 
@@ -385,6 +392,12 @@ struct file *alloc_file(struct inode *inode, u32 flags, const struct file_operat
  * the fd, or -EMFILE / -ENOMEM.
  */
 extern struct super_block anon_inode_sb;
+/*
+ * The last reference to file is gone: it leaves every epoll set watching it (Linux's
+ * eventpoll_release, fs/eventpoll.c). Called by __fput before the file's release.
+ */
+void eventpoll_release_file(struct file *file);
+
 struct file *anon_inode_getfile(const char *name, const struct file_operations *fops, void *priv,
 				u32 flags);
 int anon_inode_getfd(const char *name, const struct file_operations *fops, void *priv, u32 flags);

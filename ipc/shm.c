@@ -11,6 +11,7 @@
 #include "mm/slab.h"
 #include "fs/ramfs.h"
 #include "fs/filemap.h"
+#include "fs/fs_context.h"
 #include "arch/x86_64/time.h"
 #include "kernel/errno.h"
 #include "kernel/sched.h"
@@ -24,7 +25,8 @@ u64 shm_tot; /* pages of every segment, against shm_ctlall (Linux's ns->shm_tot)
 int shm_ctlmni = SHMMNI, shm_rmid_forced;
 
 /* The file system of segments (Linux's internal shm mount): its anonymous device is 0:1. */
-static struct super_block shm_sb = { .s_dev = 1, .s_blocksize = PAGE_SIZE };
+/* Linux keeps segments on an internal tmpfs mount (shm_mnt): its magic lets fallocate in. */
+static struct super_block shm_sb = { .s_dev = 1, .s_blocksize = PAGE_SIZE, .s_magic = TMPFS_MAGIC };
 
 static const struct file_operations shm_file_operations;
 
@@ -325,6 +327,13 @@ static long do_shmat(int shmid, u64 addr, int shmflg)
 long sys_shmat(int shmid, u64 shmaddr, int shmflg)
 {
 	return do_shmat(shmid, shmaddr, shmflg);
+}
+
+int shm_mmap_check(struct file *file)
+{
+	if (file->f_op != &shm_file_operations)
+		return 0;
+	return shm_file_data(file)->shm_perm.deleted ? -EINVAL : 0;
 }
 
 /* Is vma an attach of a segment whose first page would be at addr? */

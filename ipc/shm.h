@@ -67,6 +67,13 @@ extern int shm_ctlmni, shm_rmid_forced;
 long sys_shmget(int key, u64 size, int shmflg);
 long sys_shmat(int shmid, u64 shmaddr, int shmflg);
 long sys_shmdt(u64 shmaddr);
+/*
+ * A new mapping of file (mm/mmap.c, after MAP_FIXED unmapped): for a SysV attach file whose
+ * segment is gone (removed, its last attach just unmapped: remap_file_pages over it) -EINVAL,
+ * as Linux's shm_mmap finds the ID gone or reused; else 0.
+ */
+struct file;
+int shm_mmap_check(struct file *file);
 long sys_shmctl(int shmid, int cmd, void *buf);
 
 /*

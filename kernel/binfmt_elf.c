@@ -311,6 +311,8 @@ static u64 create_elf_tables(struct linux_binprm *bprm, const struct elf64_ehdr 
 	words[w++] = 0;
 	mm->env_end = p;
 	memcpy(&words[w], auxv, sizeof(auxv));
+	_Static_assert(sizeof(auxv) <= sizeof(mm->saved_auxv), "saved_auxv holds the auxv");
+	memcpy(mm->saved_auxv, auxv, sizeof(auxv)); /* the core's NT_AUXV */
 	bool ok = !copy_to_user((void __user *)sp, words, nwords * 8);
 	vfree(words);
 	mm->start_stack = sp;

@@ -74,6 +74,7 @@ void account_process_tick(bool user_tick)
 		t->acct.utime += delta;
 	else
 		t->acct.stime += delta;
+	__atomic_add_fetch(&t->signal->cputime_prof, delta, __ATOMIC_RELAXED);
 }
 
 /*
@@ -365,23 +366,32 @@ int posix_cpu_clock_getres(int clock, u64 *ns)
 }
 
 /*
- * /proc/PID/stat's fields 10 to 17 for t's process (Linux's do_task_stat, whole): minflt,
- * cminflt, majflt, cmajflt, then utime, stime, cutime, cstime in clock ticks.
+ * /proc/PID/stat's fields 10 to 17 (Linux's do_task_stat): minflt, cminflt, majflt, cmajflt,
+ * then utime, stime, cutime, cstime in clock ticks; the faults and times of t's whole process
+ * (whole: /proc/PID/stat) or of the thread t alone (task/TID/stat), the children's either way.
  */
-void task_stat_times(struct task_struct *t, u64 out[8])
+void task_stat_times(struct task_struct *t, bool whole, u64 out[8])
 {
 	struct signal_acct *s = &t->signal->acct;
 	struct task_cputime tg;
 	struct task_struct *th;
-	u64 min_flt = s->min_flt, maj_flt = s->maj_flt;
-	u64 f = spin_lock_irqsave(&tasklist_lock);
+	u64 min_flt = t->acct.min_flt, maj_flt = t->acct.maj_flt;
 
-	for_each_thread(t, th) {
-		min_flt += th->acct.min_flt;
-		maj_flt += th->acct.maj_flt;
+	if (whole) {
+		u64 f = spin_lock_irqsave(&tasklist_lock);
+
+		min_flt = s->min_flt;
+		maj_flt = s->maj_flt;
+		for_each_thread(t, th) {
+			min_flt += th->acct.min_flt;
+			maj_flt += th->acct.maj_flt;
+		}
+		spin_unlock_irqrestore(&tasklist_lock, f);
+		thread_group_cputime(t, &tg);
+	} else {
+		tg.utime = t->acct.utime;
+		tg.stime = t->acct.stime;
 	}
-	spin_unlock_irqrestore(&tasklist_lock, f);
-	thread_group_cputime(t, &tg);
 	out[0] = min_flt;
 	out[1] = s->cmin_flt;
 	out[2] = maj_flt;

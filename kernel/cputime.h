@@ -78,8 +78,8 @@ void account_maxrss(struct task_struct *t);
 /* Fills a struct rusage (144 bytes) of t as Linux's getrusage(t, who, r). */
 void getrusage_fill(struct task_struct *t, int who, void *r);
 
-/* /proc/PID/stat's fault counts and times (fields 10-17), for t's whole process. */
-void task_stat_times(struct task_struct *t, u64 out[8]);
+/* /proc/PID/stat's fault counts and times (fields 10-17), of t's whole process or of t alone. */
+void task_stat_times(struct task_struct *t, bool whole, u64 out[8]);
 
 long sys_times(void *tbuf);
 long sys_getrusage(int who, void *ru);

@@ -10,6 +10,7 @@
  * capabilities. One user namespace, no set-user-ID files. See docs/credentials.md.
  */
 #include "kernel/cred.h"
+#include "kernel/coredump.h"
 #include "fs/mount.h"
 #include "fs/fs_struct.h"
 #include "fs/vfs.h"
@@ -85,7 +86,7 @@ static void commit_creds(const struct cred *old)
 	if (new->euid != old->euid || new->egid != old->egid || new->fsuid != old->fsuid ||
 	    new->fsgid != old->fsgid || (new->cap_permitted & ~old->cap_permitted)) {
 		if (current->mm)
-			current->mm->dumpable = SUID_DUMP_DISABLE;
+			current->mm->dumpable = suid_dumpable; /* fs.suid_dumpable */
 	}
 }
 
@@ -178,9 +179,8 @@ bool exec_creds(struct file *file)
 	bool readable = !inode_permission(file_inode(file), MAY_READ);
 
 	/* Linux's begin_new_exec: dumpable unless the ids differ, then commit_creds' check */
-	current->mm->dumpable = readable && c->euid == c->uid && c->egid == c->gid
-					? SUID_DUMP_USER
-					: SUID_DUMP_DISABLE;
+	current->mm->dumpable =
+		readable && c->euid == c->uid && c->egid == c->gid ? SUID_DUMP_USER : suid_dumpable;
 	bprm_fill_uid(c, file);
 	bool secure = cap_bprm_creds_from_file(c, &old, exec_unsafe(current));
 	commit_creds(&old);

@@ -65,6 +65,7 @@
 #define ETIMEDOUT 110
 #define ECONNREFUSED 111
 #define ECANCELED 125
+#define EHWPOISON 133 /* memory page has hardware error */
 #define ENOTSUP EOPNOTSUPP
 
 #endif

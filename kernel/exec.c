@@ -252,6 +252,16 @@ int begin_new_exec(struct linux_binprm *bprm)
 	if (!mm)
 		return -ENOMEM;
 	/*
+	 * Not dumpable until exec_creds decides: from t->mm = mm below to exec_creds the task
+	 * has the new program's address space with the caller's credentials, and things in
+	 * between may sleep (the old mm's mmput, closing files). An mm_access of another task
+	 * meanwhile (a /proc/PID/mem open, PTRACE_ATTACH) would otherwise be judged by the old
+	 * credentials and keep its access to a set-user-ID program's memory. Linux keeps such
+	 * openers out with exec_update_lock; here they see a task not dumpable (root's /proc
+	 * files, EACCES without CAP_SYS_PTRACE) for that moment.
+	 */
+	mm->dumpable = SUID_DUMP_DISABLE;
+	/*
 	 * The point of no return (Linux's exec_mmap: a shared address space, CLONE_VM or vfork,
 	 * is left to its other users here; a traced task's exec event comes after the loader
 	 * succeeded, in exec_binprm).
@@ -274,8 +284,10 @@ int begin_new_exec(struct linux_binprm *bprm)
 	t->self_exec_id++; /* a child's exit signal is only trusted until its parent execs */
 	t->mm = mm;
 	switch_mm(mm);
-	if (old)
+	if (old) {
+		mm->coredump_filter = old->coredump_filter; /* Linux's MMF_INIT_MASK */
 		mmput(old);
+	}
 	set_mm_exe_inode(mm, file_inode(bprm->file));
 	files_close_on_exec(t->files);
 	flush_signal_handlers(t);

@@ -2,6 +2,7 @@
 /* exit and exit_group: how a task ends and who is told (wait4 and waitid: kernel/wait_child.c). */
 #include "kernel/ptrace.h"
 #include "kernel/exit.h"
+#include "kernel/coredump.h"
 #include "kernel/pgrp.h"
 #include "kernel/posix_timers.h"
 #include "kernel/errno.h"
@@ -204,6 +205,7 @@ void do_exit(int status)
 	struct task_struct *t = current;
 	bool group_dead;
 
+	status = coredump_task_exit(status); /* a thread of a dumping process waits here */
 	t->exiting = true;
 	exit_mm_release(t); /* the robust list, the tid word, a vfork parent */
 	group_dead = --t->signal->live == 0;

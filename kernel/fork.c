@@ -11,8 +11,10 @@
 #include "kernel/errno.h"
 #include "kernel/exit.h"
 #include "kernel/futex.h"
+#include "kernel/itimer.h"
 #include "kernel/ptrace.h"
 #include "kernel/sched.h"
+#include "mm/userfaultfd.h"
 #include "kernel/sched_stats.h"
 #include "kernel/posix_timers.h"
 #include "kernel/signal.h"
@@ -293,12 +295,14 @@ struct signal_struct *signal_alloc(const struct signal_struct *parent)
 	sig->live = 1;
 	init_waitqueue_head(&sig->wait_chldexit);
 	itimers_init(sig); /* a new process has no itimer armed, a forked one included */
+	sig->rlim_cpu_nextevt = ~0ULL; /* no RLIMIT_CPU yet */
 	if (!parent)
 		return sig;
 	sig->pgid = parent->pgid; /* same process group and session as the parent */
 	sig->sid = parent->sid;
 	sig->tty = parent->tty;
 	memcpy(sig->rlim, parent->rlim, sizeof(sig->rlim));
+	rlimit_cpu_update(sig); /* its CPU time starts at 0 (posix_cputimers_group_init) */
 	sig->oom_score_adj = parent->oom_score_adj;
 	sig->oom_score_adj_min = parent->oom_score_adj_min;
 	sig->has_child_subreaper = parent->has_child_subreaper || parent->is_child_subreaper;
@@ -547,6 +551,7 @@ static struct task_struct *copy_process(const struct kernel_clone_args *args, lo
 	if ((flags & (CLONE_VM | CLONE_VFORK)) == CLONE_VM)
 		memset(&t->sig.altstack, 0, sizeof(t->sig.altstack)); /* Linux's sas_ss_reset */
 	t->personality = parent->personality;
+	t->mce_kill = parent->mce_kill;
 	memcpy(t->comm, parent->comm, sizeof(t->comm));
 	memcpy(t->exe_path, parent->exe_path, sizeof(t->exe_path));
 	if (flags & CLONE_CHILD_CLEARTID)
@@ -599,6 +604,9 @@ static long kernel_clone(const struct kernel_clone_args *args)
 		init_waitqueue_head(&vfork.wq);
 		t->vfork_done = &vfork;
 	}
+	/* The FORK events of the parent's uffds are read before the child runs (dup_mmap). */
+	if (current->uffd_events)
+		userfaultfd_events_complete();
 	sched_add_task(t);
 	wake_up_new_task(t); /* an idle CPU may take it at once */
 	if (trace) /* the child runs: now its tracer hears of it (Linux's ptrace_event_pid) */

@@ -21,6 +21,7 @@
 #include "kernel/printk.h"
 #include "kernel/sched.h"
 #include "kernel/signal.h"
+#include "arch/x86_64/futex.h"
 #include "arch/x86_64/pgtable.h"
 #include "arch/x86_64/time.h"
 #include "arch/x86_64/traps.h"
@@ -153,7 +154,27 @@ int get_futex_key(u32 __user *uaddr, bool fshared, struct futex_key *key, enum f
  */
 int futex_get_value_locked(u32 *dest, u32 __user *from)
 {
-	return get_user_u32(dest, from);
+	current->pagefault_disabled++; /* a userfaultfd page fails (EFAULT) instead of sleeping */
+	int ret = get_user_u32(dest, from);
+	current->pagefault_disabled--;
+	return ret;
+}
+
+/*
+ * Makes the futex word present and writable, called without any lock held (Linux's
+ * fault_in_user_writeable): a locked cmpxchg always writes on x86, so it takes the write fault
+ * and changes nothing. 0 or -EFAULT. Linux's fixup_user_fault is not allowed to retry there, so
+ * a userfaultfd page fails (VM_FAULT_SIGBUS) rather than waits for its handler: the same here.
+ */
+int fault_in_user_writeable(u32 __user *uaddr)
+{
+	u32 cur;
+	int ret;
+
+	current->pagefault_disabled++;
+	ret = futex_atomic_cmpxchg_inatomic(&cur, uaddr, 0, 0) ? -EFAULT : 0;
+	current->pagefault_disabled--;
+	return ret;
 }
 
 /* Locks both buckets, the lower address first so two such callers cannot deadlock. */
@@ -301,9 +322,17 @@ static int futex_wait_setup(u32 __user *uaddr, u32 val, unsigned int flags, stru
 	if (ret)
 		return ret;
 	hb = futex_hash(&q->key);
+retry:
 	spin_lock(&hb->lock);
 	ret = futex_get_value_locked(&uval, uaddr);
-	if (!ret && uval != val)
+	if (ret) {
+		/* Fault the word in without the lock (a userfaultfd page waits), then again. */
+		spin_unlock(&hb->lock);
+		if (get_user_u32(&uval, uaddr))
+			return -EFAULT;
+		goto retry;
+	}
+	if (uval != val)
 		ret = -EAGAIN;
 	if (ret) {
 		spin_unlock(&hb->lock);

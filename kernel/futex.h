@@ -126,6 +126,7 @@ void futex_requeue_q(struct futex_q *q, struct futex_hash_bucket *hb1,
 void double_lock_hb(struct futex_hash_bucket *hb1, struct futex_hash_bucket *hb2);
 void double_unlock_hb(struct futex_hash_bucket *hb1, struct futex_hash_bucket *hb2);
 int futex_get_value_locked(u32 *dest, u32 __user *from);
+int fault_in_user_writeable(u32 __user *uaddr);
 int futex_requeue(u32 __user *uaddr1, unsigned int flags, u32 __user *uaddr2, int nr_wake,
 		  int nr_requeue, const u32 *cmpval);
 int futex_wake_op(u32 __user *uaddr1, unsigned int flags, u32 __user *uaddr2, int nr_wake,

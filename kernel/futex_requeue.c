@@ -32,15 +32,23 @@ int futex_requeue(u32 __user *uaddr1, unsigned int flags, u32 __user *uaddr2, in
 		return ret;
 	hb1 = futex_hash(&key1);
 	hb2 = futex_hash(&key2);
+retry:
 	double_lock_hb(hb1, hb2);
 	if (cmpval) {
 		u32 curval;
 
 		ret = futex_get_value_locked(&curval, uaddr1);
-		if (!ret && curval != *cmpval)
+		if (ret) {
+			/* Fault the word in without the locks (a userfaultfd page waits), again. */
+			double_unlock_hb(hb1, hb2);
+			if (get_user_u32(&curval, uaddr1))
+				return -EFAULT;
+			goto retry;
+		}
+		if (curval != *cmpval) {
 			ret = -EAGAIN;
-		if (ret)
 			goto out_unlock;
+		}
 	}
 	for (q = hb1->first; q; q = next) {
 		next = q->next;
@@ -198,11 +206,21 @@ int futex_wake_op(u32 __user *uaddr1, unsigned int flags, u32 __user *uaddr2, in
 		return ret;
 	hb1 = futex_hash(&key1);
 	hb2 = futex_hash(&key2);
+retry:
 	double_lock_hb(hb1, hb2);
+	/* No sleeping under the two bucket locks: a userfaultfd page fails the op (EFAULT). */
+	current->pagefault_disabled++;
 	op_ret = futex_atomic_op_inuser(op, uaddr2);
+	current->pagefault_disabled--;
 	if (op_ret < 0) {
 		double_unlock_hb(hb1, hb2);
-		return op_ret;
+		if (op_ret != -EFAULT)
+			return op_ret;
+		/* Fault the word in writable without the locks (a uffd page: EFAULT), again. */
+		ret = fault_in_user_writeable(uaddr2);
+		if (ret)
+			return ret;
+		goto retry;
 	}
 	ret = wake_key(hb1, &key1, nr_wake);
 	if (op_ret > 0)

@@ -17,6 +17,7 @@
  */
 #include "kernel/futex.h"
 #include "kernel/errno.h"
+#include "kernel/ptrace.h"
 #include "kernel/sched.h"
 #include "arch/x86_64/futex.h"
 
@@ -33,10 +34,10 @@ long sys_set_robust_list(void __user *head, u64 len)
 
 /*
  * get_robust_list(pid, head_ptr, len_ptr): the head of pid's list (0: the caller's). ESRCH for
- * no such task (a zombie is still one: its list is gone, 0). Linux then asks
- * ptrace_may_access(PTRACE_MODE_READ_REALCREDS) and says EPERM when it refuses; every Warden
- * task is uid 0 with every capability (CAP_SYS_PTRACE), which Linux never refuses, so there is
- * no EPERM here. The size is written before the head.
+ * no such task (a zombie is still one: its list is gone, 0); then another process's task must
+ * pass ptrace_may_access(PTRACE_MODE_READ_REALCREDS), else EPERM (Linux's
+ * futex_get_robust_list_common: the head tells where a thread's locks live). The size is
+ * written before the head.
  */
 long sys_get_robust_list(int pid, void __user *head_ptr, u64 __user *len_ptr)
 {
@@ -47,6 +48,8 @@ long sys_get_robust_list(int pid, void __user *head_ptr, u64 __user *len_ptr)
 		if (!p)
 			return -ESRCH;
 	}
+	if (ptrace_may_access(p, PTRACE_MODE_READ_REALCREDS))
+		return -EPERM;
 	u64 head = p->robust_list;
 	if (put_user_u64(ROBUST_LIST_HEAD_SIZE, len_ptr))
 		return -EFAULT;

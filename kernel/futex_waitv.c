@@ -79,6 +79,7 @@ static int futex_wait_multiple_setup(struct futex_vector *vs, int count, int *wo
 		if (ret)
 			return ret;
 	}
+retry:
 	current->state = TASK_INTERRUPTIBLE;
 	for (int i = 0; i < count; i++) {
 		u32 __user *uaddr = (u32 __user *)(uintptr_t)vs[i].w.uaddr;
@@ -99,7 +100,13 @@ static int futex_wait_multiple_setup(struct futex_vector *vs, int count, int *wo
 		*woken = unqueue_multiple(vs, i);
 		if (*woken >= 0)
 			return 1;
-		return ret ? ret : -EAGAIN;
+		if (ret) {
+			/* Fault it in without the lock (a userfaultfd page waits), then again. */
+			if (get_user_u32(&uval, uaddr))
+				return -EFAULT;
+			goto retry;
+		}
+		return -EAGAIN;
 	}
 	return 0;
 }

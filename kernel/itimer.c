@@ -282,15 +282,59 @@ static void check_cpu_itimer(struct task_struct *t, struct cpu_itimer *it, u64 n
 	send_group_signal(t, signo);
 }
 
+/*
+ * A limit in seconds as nanoseconds, wrapping past 2^64 as Linux's (u64)soft * NSEC_PER_SEC does
+ * (a soft limit of 18446744074 s is due after about 0.29 s, there as here).
+ */
+static u64 rlimit_cpu_ns(u64 seconds)
+{
+	return seconds * NSEC_PER_SEC;
+}
+
+void rlimit_cpu_update(struct signal_struct *sig)
+{
+	u64 soft = sig->rlim[RLIMIT_CPU].rlim_cur;
+
+	WRITE_ONCE(sig->rlim_cpu_nextevt, soft == RLIM_INFINITY ? ~0ULL : rlimit_cpu_ns(soft));
+}
+
+/*
+ * RLIMIT_CPU against the process's CPU time, user and system (Linux's check_process_timers):
+ * at the hard limit SIGKILL and nothing more; at the soft limit SIGXCPU, and the soft limit
+ * moves one second on, so that the signal comes again after each further second (getrlimit
+ * shows the moved limit, as on Linux). True when SIGKILL was sent.
+ */
+static bool check_rlimit_cpu(struct task_struct *t, u64 ptime)
+{
+	struct rlimit64 *r = &t->signal->rlim[RLIMIT_CPU];
+	u64 soft = r->rlim_cur, hard = r->rlim_max;
+
+	if (soft == RLIM_INFINITY)
+		return false;
+	if (hard != RLIM_INFINITY && ptime >= rlimit_cpu_ns(hard)) {
+		send_group_signal(t, SIGKILL);
+		return true;
+	}
+	if (ptime >= rlimit_cpu_ns(soft)) {
+		send_group_signal(t, SIGXCPU);
+		r->rlim_cur = soft + 1;
+		rlimit_cpu_update(t->signal);
+	}
+	return false;
+}
+
 void run_posix_cpu_timers(struct task_struct *t)
 {
 	struct signal_itimers *its = &t->signal->itimers;
 	struct task_cputime tg;
 
 	run_posix_cpu_timer_list(t);
-	if (!its->it[CPUCLOCK_PROF].expires && !its->it[CPUCLOCK_VIRT].expires)
-		return;
+	if (!its->it[CPUCLOCK_PROF].expires && !its->it[CPUCLOCK_VIRT].expires &&
+	    READ_ONCE(t->signal->cputime_prof) < t->signal->rlim_cpu_nextevt)
+		return; /* no itimer, and RLIMIT_CPU not yet due: no tasklist_lock */
 	thread_group_cputime(t, &tg);
+	if (check_rlimit_cpu(t, tg.utime + tg.stime))
+		return;
 	check_cpu_itimer(t, &its->it[CPUCLOCK_PROF], tg.utime + tg.stime, SIGPROF);
 	check_cpu_itimer(t, &its->it[CPUCLOCK_VIRT], tg.utime, SIGVTALRM);
 }

@@ -35,12 +35,20 @@ void itimers_init(struct signal_struct *sig);
 /* The process is gone (its last thread exited) or freed: ITIMER_REAL is disarmed. */
 void itimers_exit(struct signal_struct *sig);
 
-/* The tick's check of the current task's process CPU itimers (SIGPROF, SIGVTALRM). */
+/* The tick's check of the current task's process CPU itimers (SIGPROF, SIGVTALRM) and of
+ * RLIMIT_CPU (SIGXCPU at the soft limit and each second after, SIGKILL at the hard one). */
 void run_posix_cpu_timers(struct task_struct *t);
 
-/* May t's process have a CPU-clock timer due (an armed ITIMER_VIRTUAL/PROF or any CPU-clock POSIX
- * timer)? Read without a lock by the tick, to take the kernel lock for them only if so. */
+/* May t's process have a CPU-clock timer due (an armed ITIMER_VIRTUAL/PROF, any CPU-clock POSIX
+ * timer, or RLIMIT_CPU reached: its CPU time at rlim_cpu_nextevt)? Read without a lock by the
+ * tick, to take the kernel lock for them only if so. */
 bool posix_cpu_timers_armed(struct task_struct *t);
+
+/*
+ * Recomputes when sig's RLIMIT_CPU is next due (signal_struct.rlim_cpu_nextevt) from its soft
+ * limit: after each change of the limit, and at fork. Under the kernel lock.
+ */
+void rlimit_cpu_update(struct signal_struct *sig);
 
 long sys_alarm(unsigned int seconds);
 long sys_getitimer(int which, void *value);

@@ -41,6 +41,7 @@
 #include "arch/x86_64/traps.h"
 #include "mm/frame.h"
 #include "mm/memblock.h"
+#include "mm/mm.h"
 #include "mm/poison.h"
 #include "mm/vma.h"
 #include "kernel/trace.h"
@@ -113,6 +114,8 @@ void kmain(u32 magic, u32 info)
 	apply_loglevel();
 	/* poison: uninitialised kernel bytes get a pattern the copies to user space look for. */
 	debug_poison = cmdline_get("poison") != NULL;
+	/* fault_sleep: a fault of a kernel access to user memory yields first (mm/fault.c) */
+	debug_fault_sleep = cmdline_get("fault_sleep") != NULL;
 	pr_info("\nWarden %s (x86-64) - a small kernel with Linux's memory protection\n",
 		WARDEN_VERSION);
 	pr_info("boot: %s via %s, command line \"%s\"\n", boot_info.loader_name, boot_info.protocol,

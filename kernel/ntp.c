@@ -246,7 +246,7 @@ static void ntp_timer_fn(struct hrtimer *timer)
 	ntp_timer_arm();
 	spin_unlock_irqrestore(&ntp_lock, f);
 	if (leap)
-		timerfd_clock_was_set();
+		clock_was_set();
 }
 
 /* Starts the once-a-second timer, at the first adjtimex: until then the state cannot change. */
@@ -469,7 +469,7 @@ static int do_adjtimex(struct kernel_timex *txc)
 	spin_unlock_irqrestore(&ntp_lock, f);
 	if (tai != orig_tai) {
 		timekeeping_set_tai_offset(tai);
-		timerfd_clock_was_set();
+		clock_was_set();
 	}
 	return ret;
 }

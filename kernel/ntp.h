@@ -34,6 +34,12 @@ int timekeeping_inject_offset(s64 sec, s64 nsec);
 s32 timekeeping_tai_offset(void);
 void timekeeping_set_tai_offset(s32 tai);
 
+/*
+ * The wall clock was set, stepped or leapt (Linux's clock_was_set): CANCEL_ON_SET timerfds are
+ * cancelled and absolute clock_nanosleep sleepers on the wall clocks measure their sleep again.
+ */
+void clock_was_set(void);
+
 /* CLOCK_REALTIME now, in nanoseconds. */
 u64 ktime_get_real_ns(void);
 

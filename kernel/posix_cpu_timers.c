@@ -169,5 +169,6 @@ bool posix_cpu_timers_armed(struct task_struct *t)
 		return false;
 	its = &t->signal->itimers;
 	return READ_ONCE(cpu_timers) || READ_ONCE(its->it[CPUCLOCK_PROF].expires) ||
-	       READ_ONCE(its->it[CPUCLOCK_VIRT].expires);
+	       READ_ONCE(its->it[CPUCLOCK_VIRT].expires) ||
+	       READ_ONCE(t->signal->cputime_prof) >= READ_ONCE(t->signal->rlim_cpu_nextevt);
 }

@@ -29,6 +29,7 @@
 
 spinlock_t posix_timers_lock = SPINLOCK_INIT;
 struct k_itimer *cpu_timers;
+static struct k_itimer *real_timers; /* every BASE_REAL timer, through real_next */
 
 struct user_sigevent {
 	u64 sigev_value;
@@ -105,8 +106,7 @@ int posix_timer_event(struct k_itimer *tm, int si_private)
 	if (!t || !task_alive(t) || !t->sighand || t->signal != tm->sig)
 		return -1;
 	u64 flags = siglock_irqsave();
-	prepare_signal(t, sig);
-	if (sig_ignored(t, sig, false))
+	if (!prepare_signal(t, sig) || sig_ignored(t, sig, false))
 		goto out;
 	ret = 0;
 	struct sigpending_set set = group ? shared_pending_set(t->signal) : task_pending_set(t);
@@ -187,6 +187,12 @@ static void timer_unlink(struct k_itimer *tm)
 		for (pp = &cpu_timers; *pp; pp = &(*pp)->cpu_next)
 			if (*pp == tm) {
 				*pp = tm->cpu_next;
+				break;
+			}
+	if (tm->base == BASE_REAL)
+		for (pp = &real_timers; *pp; pp = &(*pp)->real_next)
+			if (*pp == tm) {
+				*pp = tm->real_next;
 				break;
 			}
 	hrtimer_cancel(&tm->timer);
@@ -297,6 +303,10 @@ long sys_timer_create(int clock, const void *sevp, int *timerid)
 		tm->cpu_next = cpu_timers;
 		cpu_timers = tm;
 	}
+	if (base == BASE_REAL) {
+		tm->real_next = real_timers;
+		real_timers = tm;
+	}
 	spin_unlock_irqrestore(&posix_timers_lock, f);
 	return 0;
 out:
@@ -342,6 +352,28 @@ static void timer_get(struct k_itimer *tm, struct kernel_itimerspec *cur)
 		common_timer_get(tm, cur);
 }
 
+/*
+ * The wall clock moved: every timer armed absolute on it moves its monotonic expiry by as much
+ * (Linux keeps them on the realtime base, which clock_was_set re-programs), so one set ahead
+ * past its time fires at the next tick and one set back fires later. An expired interval timer
+ * waiting for its signal to be taken is forwarded from there when re-armed.
+ */
+void posix_timers_clock_was_set(void)
+{
+	u64 f = spin_lock_irqsave(&posix_timers_lock), moffs = realtime_offset_ns();
+
+	for (struct k_itimer *tm = real_timers; tm; tm = tm->real_next) {
+		s64 moved = (s64)(moffs - tm->it_real_offs);
+		if (!tm->it_real_abs || !moved)
+			continue;
+		tm->it_real_offs = moffs;
+		tm->expires = (u64)((s64)tm->expires - moved);
+		if (tm->it_active && hrtimer_active(&tm->timer))
+			hrtimer_start(&tm->timer, (s64)tm->expires < 0 ? 0 : tm->expires);
+	}
+	spin_unlock_irqrestore(&posix_timers_lock, f);
+}
+
 /* Arms a wall-clock timer (Linux's common_timer_set). Under posix_timers_lock. */
 static void common_timer_set(struct k_itimer *tm, int flags, const struct kernel_itimerspec *new,
 			     struct kernel_itimerspec *old)
@@ -351,6 +383,7 @@ static void common_timer_set(struct k_itimer *tm, int flags, const struct kernel
 	tm->it_interval = 0;
 	hrtimer_cancel(&tm->timer);
 	tm->it_active = false;
+	tm->it_real_abs = false;
 	tm->it_requeue_pending = (tm->it_requeue_pending + 2) & ~REQUEUE_PENDING;
 	tm->it_overrun_last = 0;
 	if (!new->it_value.tv_sec && !new->it_value.tv_nsec)
@@ -361,8 +394,11 @@ static void common_timer_set(struct k_itimer *tm, int flags, const struct kernel
 		expires = ktime_add_safe(now, expires);
 	} else if (tm->base == BASE_REAL) {
 		/* a wall-clock time before boot stays where it is: negative, as an s64 */
-		if (expires != KTIME_MAX)
-			expires -= realtime_offset_ns();
+		if (expires != KTIME_MAX) {
+			tm->it_real_offs = realtime_offset_ns();
+			tm->it_real_abs = true;
+			expires -= tm->it_real_offs;
+		}
 	}
 	tm->expires = expires;
 	if (tm->it_sigev_notify != SIGEV_NONE) {

@@ -24,6 +24,9 @@ void posixtimer_rearm(struct kernel_siginfo *info);
 /* Deletes every POSIX timer of t's process (execve, and the last thread's exit). */
 void exit_itimers(struct signal_struct *sig);
 
+/* The wall clock moved: timers armed absolute on it follow (kernel/time.c's clock_was_set). */
+void posix_timers_clock_was_set(void);
+
 /* The tick's check of the CPU-clock timers that run on the current task's time. */
 void run_posix_cpu_timer_list(struct task_struct *t);
 

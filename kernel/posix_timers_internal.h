@@ -43,6 +43,10 @@ enum timer_base {
 struct k_itimer {
 	struct k_itimer *next; /* the process's list (signal->itimers.posix_timers) */
 	struct k_itimer *cpu_next; /* cpu_timers, for BASE_CPU */
+	struct k_itimer *real_next; /* real_timers, for BASE_REAL */
+	/* BASE_REAL armed absolute: expires follows the wall clock, last seen at this offset */
+	bool it_real_abs;
+	u64 it_real_offs;
 	struct signal_struct *sig;
 	int it_id;
 	int it_clock;
@@ -69,9 +73,9 @@ struct k_itimer {
 };
 
 /*
- * posix_timers_lock protects every process's timer list and every timer's fields, and the list
- * of CPU-clock timers. Taken with interrupts off (the tick and hrtimer expiry take it); the
- * signal lock and hrtimer_lock nest inside it.
+ * posix_timers_lock protects every process's timer list and every timer's fields, and the lists
+ * of CPU-clock timers and of wall-clock timers. Taken with interrupts off (the tick and hrtimer
+ * expiry take it); the signal lock and hrtimer_lock nest inside it.
  */
 extern spinlock_t posix_timers_lock;
 extern struct k_itimer *cpu_timers; /* every CPU-clock timer, through cpu_next */

@@ -2,10 +2,10 @@
 /*
  * /proc/<pid>/{stat,status,statm,cmdline,comm} in Linux 6.1's formats (its fs/proc/array.c and
  * base.c), describing proc_task(): the task of the directory, not the caller. Fields Warden has
- * no notion of (capabilities, NUMA, context switches in status) are what an idle Linux
- * shows for a root task on one CPU: mostly 0. Every Warden task is root (uid 0, all
- * capabilities), so Linux's ptrace_may_access(PTRACE_MODE_READ) for the address fields of stat
- * always passes; the check is marked where it would go.
+ * no notion of (NUMA, context switches in status) are what an idle Linux shows for a task on
+ * one CPU: mostly 0. The address fields of stat (code, stack, data, arguments, environment),
+ * wchan and the exit code need ptrace_may_access(PTRACE_MODE_READ_FSCREDS) on the task, as
+ * Linux's do_task_stat: a reader without it sees 0 (1 for the code bounds of a live mm).
  */
 #include "drivers/tty/tty.h"
 #include "fs/fs_struct.h"
@@ -101,21 +101,35 @@ static void vm_count(struct mm_struct *mm, struct vm_counts *c)
 	}
 }
 
-/* Pages of the text segment (Linux's statm "text"). */
-/* The page and VMA counts of mm, taken under its mmap lock for reading (zero once it is gone). */
+/*
+ * The mm of a live task with a reference (mmget, Linux's get_task_mm) the caller drops with
+ * mmput, or NULL (a zombie, or an mm already on its way out).
+ */
+static struct mm_struct *task_mm_get(struct task_struct *t)
+{
+	struct mm_struct *mm = t->state < EXIT_ZOMBIE ? t->mm : NULL;
+
+	return mm && mmget_not_zero(mm) ? mm : NULL;
+}
+
+/*
+ * The page and VMA counts of mm (NULL: all zero), taken under its mmap lock for reading. That
+ * may sleep: the task may exec or exit and be reaped meanwhile, so the caller holds mm
+ * (task_mm_get) and looks its task up again afterwards (proc_task_recheck).
+ */
 static void mm_counts(struct mm_struct *mm, struct oom_mm_counters *rss, struct vm_counts *vm)
 {
 	*rss = (struct oom_mm_counters){ 0 };
 	*vm = (struct vm_counts){ 0 };
-	if (!mmget_not_zero(mm))
+	if (!mm)
 		return;
 	mmap_read_lock(mm);
 	oom_mm_count(mm, rss);
 	vm_count(mm, vm);
 	mmap_read_unlock(mm);
-	mmput(mm);
 }
 
+/* Pages of the text segment (Linux's statm "text"). */
 static unsigned long mm_text_pages(const struct mm_struct *mm)
 {
 	return (PAGE_ALIGN(mm->end_code) - (mm->start_code & PAGE_MASK)) >> PAGE_SHIFT;
@@ -124,15 +138,24 @@ static unsigned long mm_text_pages(const struct mm_struct *mm)
 /* /proc/<pid>/stat: 52 fields on one line, as Linux's do_task_stat. */
 static int proc_stat_show(struct seq_buf *m)
 {
-	struct task_struct *t = proc_task();
-	struct mm_struct *mm = t->state < EXIT_ZOMBIE ? t->mm : NULL;
-	struct oom_mm_counters rss = { 0 };
-	struct vm_counts vm = { 0 };
+	struct mm_struct *mm = task_mm_get(proc_task());
+	struct oom_mm_counters rss;
+	struct vm_counts vm;
 	u64 ign, catch;
-	bool permitted = true; /* ptrace_may_access(PTRACE_MODE_READ_FSCREDS): all tasks are root */
 
-	if (mm)
-		mm_counts(mm, &rss, &vm);
+	mm_counts(mm, &rss, &vm); /* may sleep: the task is looked up again after it */
+	struct task_struct *t = proc_task_recheck();
+	if (!t) {
+		if (mm)
+			mmput(mm);
+		return -ESRCH;
+	}
+	/* Linux's ptrace_may_access(task, PTRACE_MODE_READ_FSCREDS | PTRACE_MODE_NOAUDIT) */
+	bool permitted = !ptrace_may_access(t, PTRACE_MODE_READ_FSCREDS | PTRACE_MODE_NOAUDIT);
+	/* /proc/PID/stat describes the process, task/TID/stat the thread */
+	bool whole = !(proc_show_inode()->i_flags & S_PROC_TID);
+	/* wchan: "sleeps or not", for a permitted reader, of a thread or a one-thread process */
+	bool wchan = permitted && (!whole || task_nr_threads(t) < 2) && t->state != TASK_RUNNING;
 	unsigned int tty_nr;
 	int tpgid;
 
@@ -140,7 +163,7 @@ static int proc_stat_show(struct seq_buf *m)
 
 	task_sig_masks(t, &ign, &catch);
 	task_tty_stat(t, &tty_nr, &tpgid);
-	task_stat_times(t, ft);
+	task_stat_times(t, whole, ft);
 	seq_printf(m, "%d (%s) %c %d %d %d %u %d %u", t->pid, t->comm, task_state(t)[0],
 		   task_ppid(t), t->signal->pgid, t->signal->sid, tty_nr, tpgid,
 		   PF_RANDOMIZE | (t->state >= EXIT_ZOMBIE ? PF_EXITING : 0));
@@ -155,22 +178,23 @@ static int proc_stat_show(struct seq_buf *m)
 		   mm && permitted ? mm->start_stack : 0ULL);
 	/* ... exit_signal, processor (the CPU it runs or last ran on), rt_priority, policy, ... */
 	seq_printf(m, " %llu %llu %llu %llu %d 0 0 %d %u 0 0 0 0 0", t->pending & 0xffffffffULL,
-		   t->blocked & 0xffffffffULL, ign & 0xffffffffULL, catch & 0xffffffffULL,
-		   t->state != TASK_RUNNING, t->exit_signal, t->cpu);
+		   t->blocked & 0xffffffffULL, ign & 0xffffffffULL, catch & 0xffffffffULL, wchan,
+		   t->exit_signal, t->cpu);
 	if (mm && permitted)
 		seq_printf(m, " %lu %lu %lu %lu %lu %lu %lu", mm->start_data, mm->end_data,
 			   mm->start_brk, mm->arg_start, mm->arg_end, mm->env_start, mm->env_end);
 	else
 		seq_printf(m, " 0 0 0 0 0 0 0");
 	seq_printf(m, " %d\n", permitted && t->state >= EXIT_ZOMBIE ? t->exit_code : 0);
+	if (mm)
+		mmput(mm);
 	return 0;
 }
 
 /* /proc/<pid>/statm: sizes in pages, as Linux's proc_pid_statm. */
 static int proc_statm_show(struct seq_buf *m)
 {
-	struct task_struct *t = proc_task();
-	struct mm_struct *mm = t->state < EXIT_ZOMBIE ? t->mm : NULL;
+	struct mm_struct *mm = task_mm_get(proc_task());
 	struct oom_mm_counters rss;
 	struct vm_counts vm;
 
@@ -178,9 +202,10 @@ static int proc_statm_show(struct seq_buf *m)
 		seq_printf(m, "0 0 0 0 0 0 0\n");
 		return 0;
 	}
-	mm_counts(mm, &rss, &vm);
+	mm_counts(mm, &rss, &vm); /* may sleep: only mm, held, is used after it */
 	seq_printf(m, "%lu %lu %lu %lu 0 %lu 0\n", vm.total, rss.anon + rss.file + rss.shmem,
 		   rss.file + rss.shmem, mm_text_pages(mm), vm.data + vm.stack);
+	mmput(mm);
 	return 0;
 }
 
@@ -197,13 +222,12 @@ static void seq_escape_name(struct seq_buf *m, const char *s)
 	}
 }
 
-/* The memory lines of status (Linux's task_mem), in kB. */
-static void status_mem(struct seq_buf *m, struct mm_struct *mm)
+/* The memory lines of status (Linux's task_mem), in kB, from mm's counts. */
+static void status_mem(struct seq_buf *m, struct mm_struct *mm, const struct oom_mm_counters *rss_c,
+		       const struct vm_counts *vm_c)
 {
-	struct oom_mm_counters rss;
-	struct vm_counts vm;
-
-	mm_counts(mm, &rss, &vm);
+	struct oom_mm_counters rss = *rss_c;
+	struct vm_counts vm = *vm_c;
 	unsigned long total = rss.anon + rss.file + rss.shmem;
 	unsigned long text = (PAGE_ALIGN(mm->end_code) - (mm->start_code & PAGE_MASK)) >> 10;
 	unsigned long exec_kb = K(vm.exec);
@@ -268,9 +292,18 @@ static void status_groups(struct seq_buf *m, const struct group_info *gi)
 
 static int proc_status_show(struct seq_buf *m)
 {
-	struct task_struct *t = proc_task();
-	struct mm_struct *mm = t->state < EXIT_ZOMBIE ? t->mm : NULL;
+	struct mm_struct *mm = task_mm_get(proc_task());
+	struct oom_mm_counters rss;
+	struct vm_counts vm;
 	u64 ign, catch;
+
+	mm_counts(mm, &rss, &vm); /* may sleep: the task is looked up again after it */
+	struct task_struct *t = proc_task_recheck();
+	if (!t) {
+		if (mm)
+			mmput(mm);
+		return -ESRCH;
+	}
 
 	seq_printf(m, "Name:\t");
 	seq_escape_name(m, t->comm);
@@ -287,11 +320,12 @@ static int proc_status_show(struct seq_buf *m)
 	status_groups(m, t->cred.group_info);
 	seq_printf(m, "NStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n", t->tgid, t->pid,
 		   t->signal->pgid, t->signal->sid);
-	if (mm)
-		status_mem(m, mm);
-	seq_printf(m, "CoreDumping:\t0\n");
-	if (mm)
+	if (mm) {
+		status_mem(m, mm, &rss, &vm);
+		/* a core dump of the process is under way (kernel/coredump.c) */
+		seq_printf(m, "CoreDumping:\t%d\n", t->signal->core_state ? 1 : 0);
 		seq_printf(m, "THP_enabled:\t1\n");
+	}
 	task_sig_masks(t, &ign, &catch);
 	seq_printf(m, "Threads:\t%d\nSigQ:\t%llu/%llu\n", task_nr_threads(t),
 		   (unsigned long long)sigpending_user_count(),
@@ -312,6 +346,8 @@ static int proc_status_show(struct seq_buf *m)
 	status_cpus_allowed(m, &t->cpus_allowed);
 	seq_printf(m, "Mems_allowed:\t1\nMems_allowed_list:\t0\n");
 	seq_printf(m, "voluntary_ctxt_switches:\t0\nnonvoluntary_ctxt_switches:\t0\n");
+	if (mm)
+		mmput(mm);
 	return 0;
 }
 
@@ -339,7 +375,8 @@ static char seq_remote_area(struct seq_buf *m, struct mm_struct *mm, u64 start, 
 	}
 	for (u64 a = start; a < end;) {
 		size_t len = min((size_t)(end - a), sizeof(buf));
-		size_t got = access_remote_vm(mm, a, buf, len, false);
+		/* no FOLL_FORCE (Linux's get_mm_cmdline): PROT_NONE memory reads as nothing */
+		size_t got = access_remote_vm(mm, a, buf, len, 0);
 
 		seq_write(m, buf, got);
 		if (got)
@@ -371,20 +408,6 @@ static int proc_cmdline_show(struct seq_buf *m)
 	return 0;
 }
 
-/*
- * /proc/<pid>/environ (0400): the environment area, as Linux's environ_read. Linux checks
- * ptrace_may_access(PTRACE_MODE_READ_FSCREDS) at open; every Warden task is root, so it passes.
- */
-static int proc_environ_show(struct seq_buf *m)
-{
-	struct task_struct *t = proc_task();
-	struct mm_struct *mm = t->state < EXIT_ZOMBIE ? t->mm : NULL;
-
-	if (mm && mm->env_end > mm->env_start)
-		seq_remote_area(m, mm, mm->env_start, mm->env_end);
-	return 0;
-}
-
 int proc_array_init(void)
 {
 	int err = proc_create_file(PROC_SELF, "stat", 0444, proc_stat_show);
@@ -397,9 +420,5 @@ int proc_array_init(void)
 		err = proc_create_file(PROC_SELF, "comm", 0644, proc_comm_show);
 	if (!err)
 		err = proc_create_file(PROC_SELF, "cmdline", 0444, proc_cmdline_show);
-	if (!err)
-		err = proc_create_file(PROC_SELF, "environ", 0400, proc_environ_show);
-	if (!err) /* Linux's environ_open: PTRACE_MODE_READ_FSCREDS */
-		err = proc_require_ptrace("environ", PTRACE_MODE_READ_FSCREDS);
 	return err;
 }

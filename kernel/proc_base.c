@@ -16,6 +16,7 @@
 #include "kernel/sched.h"
 #include "kernel/string.h"
 #include "kernel/vsprintf.h"
+#include "mm/mm.h"
 #include "mm/slab.h"
 #include "mm/memfd.h"
 
@@ -57,19 +58,49 @@ static void proc_bind_task(struct inode *inode, const struct inode *dir)
 		proc_set_owner(inode, t);
 }
 
+static struct inode *proc_pid_lookup(struct inode *dir, const char *name, u32 len);
+static struct inode *proc_tid_lookup(struct inode *dir, const char *name, u32 len);
+
 /*
- * proc_pid_mm_access (fs/proc.h): the check of Linux's proc_mem_open at the open of a file that
- * shows a task's memory: ESRCH once the task is reaped, EACCES when mm_access refuses.
+ * proc_pid_revalidate (fs/proc.h): the inode's owner from its task again (Linux's
+ * pid_update_inode at each revalidation, and pid_getattr for /proc/PID and task/TID, which show
+ * root's ids once the task is reaped), then fdinfo's check (Linux's proc_fdinfo_permission: the
+ * task must still be there, ESRCH, and the caller may read it, PTRACE_MODE_READ_FSCREDS, EACCES).
  */
-static int proc_mm_access(struct inode *inode, unsigned int mode)
+static int proc_revalidate(struct inode *inode, int mask)
+{
+	struct task_struct *t = proc_find_task(inode);
+
+	if (t) {
+		proc_set_owner(inode, t);
+		inode->i_mode &= ~(u32)(S_ISUID | S_ISGID);
+	} else if (mask == PROC_REVALIDATE_STAT && S_ISDIR(inode->i_mode) &&
+		   (inode->i_lookup == proc_pid_lookup || inode->i_lookup == proc_tid_lookup)) {
+		inode->i_uid = inode->i_gid = 0;
+	}
+	if (mask == PROC_REVALIDATE_STAT || !(inode->i_flags & S_PROC_FDINFO))
+		return 0;
+	if (!t)
+		return -ESRCH;
+	return ptrace_may_access(t, PTRACE_MODE_READ_FSCREDS) ? -EACCES : 0;
+}
+
+/*
+ * proc_pid_mm_get (fs/proc.h): Linux's proc_mem_open for a file that shows a task's memory: the
+ * task's mm, grabbed, when mm_access allows it; ESRCH once the task is reaped, EACCES when
+ * mm_access refuses.
+ */
+static struct mm_struct *proc_mm_get(struct inode *inode, unsigned int mode)
 {
 	struct task_struct *t = proc_inode_task(inode);
 	struct mm_struct *mm;
 
 	if (!t)
-		return -ESRCH;
+		return ERR_PTR(-ESRCH);
 	mm = mm_access(t, mode);
-	return IS_ERR(mm) ? (int)PTR_ERR(mm) : 0;
+	if (!IS_ERR_OR_NULL(mm))
+		mmgrab(mm);
+	return mm;
 }
 
 /*
@@ -314,6 +345,7 @@ static struct inode *proc_fdinfo_lookup(struct inode *dir, const char *name, u32
 	if (!inode)
 		return NULL;
 	inode->i_private = (void *)(uintptr_t)fd;
+	inode->i_flags |= S_PROC_FDINFO;
 	proc_bind_task(inode, dir);
 	return inode;
 }
@@ -321,8 +353,8 @@ static struct inode *proc_fdinfo_lookup(struct inode *dir, const char *name, u32
 /* The entries with file operations of their own that find their task by pid (Linux's). */
 static bool proc_pid_fops_name(const char *name, u32 len)
 {
-	static const char *const names[] = { "mem", "pagemap", "clear_refs", "oom_score_adj",
-					     "oom_adj" };
+	static const char *const names[] = { "mem",	      "pagemap", "clear_refs",
+					     "oom_score_adj", "oom_adj", "environ" };
 
 	for (unsigned int i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (strlen(names[i]) == len && !memcmp(name, names[i], len))
@@ -454,8 +486,6 @@ static int proc_tid_children_show(struct seq_buf *m)
 
 static struct file_operations proc_pid_fops, proc_fd_fops, proc_fdinfo_fops, proc_task_fops,
 	proc_tid_fops;
-static struct inode *proc_pid_lookup(struct inode *dir, const char *name, u32 len);
-static struct inode *proc_tid_lookup(struct inode *dir, const char *name, u32 len);
 
 /* A directory describing task t (i_pid), whose names lookup finds and iterate lists. */
 static struct inode *proc_pid_mkdir(struct inode *parent, struct task_struct *t,
@@ -531,8 +561,12 @@ static struct inode *proc_pid_lookup(struct inode *dir, const char *name, u32 le
 		}
 		return inode;
 	}
-	if (len == 6 && !memcmp(name, "fdinfo", 6))
-		return proc_pid_mkdir(dir, t, proc_fdinfo_lookup, &proc_fdinfo_fops);
+	if (len == 6 && !memcmp(name, "fdinfo", 6)) {
+		inode = proc_pid_mkdir(dir, t, proc_fdinfo_lookup, &proc_fdinfo_fops);
+		if (inode)
+			inode->i_flags |= S_PROC_FDINFO;
+		return inode;
+	}
 	struct dentry *dentry = d_lookup(proc_pid_template_dir(), name, len);
 	if (!dentry)
 		return NULL;
@@ -541,8 +575,14 @@ static struct inode *proc_pid_lookup(struct inode *dir, const char *name, u32 le
 		inode = proc_pid_fops_entry(dentry->d_inode, dir->i_pid);
 	if (inode)
 		proc_bind_task(inode, dir);
-	if (!inode && current->tgid == dir->i_pid)
-		return iget(dentry->d_inode); /* ptwalk: the caller's own */
+	if (inode && dir->i_lookup == proc_tid_lookup)
+		inode->i_flags |= S_PROC_TID;
+	if (!inode && current->tgid == dir->i_pid) {
+		/* ptwalk: the caller's own only, owned as its other files */
+		inode = proc_pid_fops_entry(dentry->d_inode, dir->i_pid);
+		if (inode)
+			proc_bind_task(inode, dir);
+	}
 	return inode;
 }
 
@@ -615,7 +655,9 @@ static struct file_operations proc_root_fops;
 int proc_base_init(void)
 {
 	proc_pid_task = proc_find_task;
-	proc_pid_mm_access = proc_mm_access;
+	proc_pid_mm_get = proc_mm_get;
+	proc_pid_revalidate = proc_revalidate;
+	proc_pid_link_allowed = proc_fd_access_allowed;
 	proc_root_fops = dcache_dir_operations;
 	proc_root_fops.iterate = proc_root_readdir;
 	proc_pid_fops = dcache_dir_operations;

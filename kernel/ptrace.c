@@ -58,7 +58,10 @@ static struct task_struct *ptrace_check_attach(long pid)
  */
 static int access_remote(struct task_struct *t, u64 addr, void *buf, size_t len, bool write)
 {
-	return t->mm && access_remote_vm(t->mm, addr, buf, len, write) == len ? 0 : -EIO;
+	return t->mm && access_remote_vm(t->mm, addr, buf, len,
+					 FOLL_FORCE | (write ? FOLL_WRITE : 0)) == len
+		       ? 0
+		       : -EIO;
 }
 
 /* Lets a stopped tracee go on, with signal sig (0: none); detaching first with detach. */

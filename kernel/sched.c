@@ -221,7 +221,21 @@ void scheduler_tick(void)
 		current->need_resched = true;
 }
 
-void prepare_to_wait(struct wait_queue_head *wq, struct wait_queue_entry *e)
+/* Links e into wq: at the head, or at the tail if exclusive (wq->lock held). */
+static void __add_wait_queue(struct wait_queue_head *wq, struct wait_queue_entry *e)
+{
+	struct wait_queue_entry **pp = &wq->head;
+
+	if (e->flags & WQ_FLAG_EXCLUSIVE)
+		while (*pp)
+			pp = &(*pp)->next;
+	e->next = *pp;
+	*pp = e;
+}
+
+/* Queues the current task on wq (once) and marks it sleeping. */
+static void __prepare_to_wait(struct wait_queue_head *wq, struct wait_queue_entry *e,
+			      unsigned int flags)
 {
 	u64 f = spin_lock_irqsave(&wq->lock);
 	e->task = current;
@@ -229,11 +243,22 @@ void prepare_to_wait(struct wait_queue_head *wq, struct wait_queue_entry *e)
 	for (struct wait_queue_entry *i = wq->head; i; i = i->next)
 		queued |= i == e;
 	if (!queued) {
-		e->next = wq->head;
-		wq->head = e;
+		e->func = NULL;
+		e->flags = flags;
+		__add_wait_queue(wq, e);
 	}
 	current->state = TASK_INTERRUPTIBLE;
 	spin_unlock_irqrestore(&wq->lock, f);
+}
+
+void prepare_to_wait(struct wait_queue_head *wq, struct wait_queue_entry *e)
+{
+	__prepare_to_wait(wq, e, 0);
+}
+
+void prepare_to_wait_exclusive(struct wait_queue_head *wq, struct wait_queue_entry *e)
+{
+	__prepare_to_wait(wq, e, WQ_FLAG_EXCLUSIVE);
 }
 
 void prepare_to_wait_uninterruptible(struct wait_queue_head *wq, struct wait_queue_entry *e)
@@ -258,10 +283,17 @@ void finish_wait(struct wait_queue_head *wq, struct wait_queue_entry *e)
 
 void add_wait_queue(struct wait_queue_head *wq, struct wait_queue_entry *e)
 {
+	add_wait_queue_func(wq, e, NULL, 0);
+}
+
+void add_wait_queue_func(struct wait_queue_head *wq, struct wait_queue_entry *e,
+			 wait_queue_func_t func, unsigned int flags)
+{
 	u64 f = spin_lock_irqsave(&wq->lock);
 	e->task = current;
-	e->next = wq->head;
-	wq->head = e;
+	e->func = func;
+	e->flags = flags;
+	__add_wait_queue(wq, e);
 	spin_unlock_irqrestore(&wq->lock, f);
 }
 
@@ -279,8 +311,41 @@ void remove_wait_queue(struct wait_queue_head *wq, struct wait_queue_entry *e)
 
 void wake_up(struct wait_queue_head *wq)
 {
+	wake_up_poll(wq, 0);
+}
+
+/*
+ * Linux's __wake_up_common: every entry in order, each task woken or its function called, up to
+ * the first exclusive entry that woke someone.
+ */
+void wake_up_poll(struct wait_queue_head *wq, unsigned int key)
+{
 	u64 f = spin_lock_irqsave(&wq->lock);
-	for (struct wait_queue_entry *e = wq->head; e; e = e->next)
-		wake_up_process(e->task);
+	for (struct wait_queue_entry *e = wq->head, *next; e; e = next) {
+		next = e->next;
+		int woke = e->func ? e->func(e, key) : (wake_up_process(e->task), 1);
+
+		if (woke && (e->flags & WQ_FLAG_EXCLUSIVE))
+			break;
+	}
+	spin_unlock_irqrestore(&wq->lock, f);
+}
+
+void wake_up_pollfree(struct wait_queue_head *wq)
+{
+	u64 f = spin_lock_irqsave(&wq->lock);
+	struct wait_queue_entry **pp = &wq->head;
+
+	while (*pp) {
+		struct wait_queue_entry *e = *pp;
+
+		if (!e->func) {
+			pp = &e->next;
+			continue;
+		}
+		*pp = e->next;
+		e->next = NULL;
+		e->func(e, POLLFREE_KEY);
+	}
 	spin_unlock_irqrestore(&wq->lock, f);
 }

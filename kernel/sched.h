@@ -133,6 +133,8 @@ struct signal_struct {
 	int group_exit_code; /* the wait status of a group exit */
 	/* execve's de_thread: the thread that waits for the others to be gone, and for how many */
 	struct task_struct *group_exec_task;
+	/* a core dump under way: the dumper and the threads parked for it (kernel/coredump.h) */
+	struct core_state *core_state;
 	int notify_count;
 	/*
 	 * Process group and session ids: inherited at fork, changed by setpgid/setsid. Init starts
@@ -163,10 +165,26 @@ struct signal_struct {
 	struct signal_acct acct;
 	/* ITIMER_REAL, ITIMER_VIRTUAL, ITIMER_PROF (kernel/itimer.c) */
 	struct signal_itimers itimers;
+	/*
+	 * The process's CPU time, user and system, of its threads live and gone, in ns: added to
+	 * by every tick with an atomic add (its threads tick on several CPUs at once, without the
+	 * kernel lock), read without a lock (Linux's cputimer's atomic sum).
+	 */
+	u64 cputime_prof;
+	/*
+	 * When RLIMIT_CPU is next due, as a cputime_prof value (U64_MAX: never): the soft limit in
+	 * ns (Linux's CPUCLOCK_PROF nextevt), so the tick takes the kernel lock and tasklist_lock
+	 * for it only once it is reached. Written under the kernel lock (rlimit_cpu_update), read
+	 * by the tick without it.
+	 */
+	u64 rlim_cpu_nextevt;
 };
 
 /* signal_struct's flags besides SIGNAL_UNKILLABLE (kernel/signal.h); Linux's values. */
 #define SIGNAL_GROUP_EXIT 0x00000004
+
+struct userfaultfd_event;
+struct proc_show_ctx;
 
 struct task_struct {
 	u64 thread_sp; /* kernel RSP saved by switch_to (first: used by assembly) */
@@ -197,6 +215,7 @@ struct task_struct {
 	int exit_signal;
 	u64 self_exec_id, parent_exec_id;
 	bool exiting; /* in do_exit: no longer a thread to hand children to (Linux's PF_EXITING) */
+	bool signaled; /* exiting for a fatal signal (Linux's PF_SIGNALED): parks for a core dump */
 	bool did_exec; /* execve'd since fork (Linux's !PF_FORKNOEXEC): setpgid says EACCES */
 	struct vfork_done *vfork_done; /* CLONE_VFORK: the waiting parent's, until exec or exit */
 	struct task_struct *ptracer; /* the task tracing this one (ptrace), or NULL: checked */
@@ -208,6 +227,14 @@ struct task_struct {
 	 * TASK_KILLABLE: vfork's wait, a rw_semaphore): /proc shows it as "D (disk sleep)".
 	 */
 	bool sleep_uninterruptible;
+	/*
+	 * Nonzero while a kernel access to user memory must not sleep in its fault (Linux's
+	 * pagefault_disable: the futex word read under its bucket lock): a userfaultfd page then
+	 * fails the access (EFAULT) instead of waiting for its handler.
+	 */
+	int pagefault_disabled;
+	/* userfaultfd events this task's call prepared, sent when it is done (mm/userfaultfd.h) */
+	struct userfaultfd_event *uffd_events;
 	/*
 	 * Which allocation of its pid this is (kernel/fork.c, unique since boot): /proc's inodes
 	 * keep it beside the pid, as Linux's keep a struct pid, so a pid reused after a wrap does
@@ -232,6 +259,7 @@ struct task_struct {
 	struct cred cred; /* this thread's ids and capabilities (kernel/cred.c) */
 	/* set*uid made it a user past RLIMIT_NPROC: execve checks again (PF_NPROC_EXCEEDED) */
 	bool nproc_exceeded;
+	struct proc_show_ctx *proc_show; /* the /proc file whose show() it runs (fs/proc.c) */
 	int nice; /* setpriority's value, -20..19, inherited at fork (kernel/sched_prio.c) */
 	/* rt_sigtimedwait: the real mask while blocked has the awaited set taken out (else 0) */
 	u64 real_blocked;
@@ -252,6 +280,13 @@ struct task_struct {
 	u64 wake_at_ns; /* for nanosleep: when a timed sleep ends */
 	struct restart_block restart_block;
 	u64 personality;
+	/*
+	 * PR_MCE_KILL's per-thread policy (Linux's PF_MCE_PROCESS and PF_MCE_EARLY task flags):
+	 * MCE_KILL_PROCESS set means this thread chose for itself, MCE_KILL_EARLY that memory
+	 * failure signals it as soon as a page it maps is poisoned (mm/memory_failure.c). Inherited
+	 * by fork and kept by execve, as Linux's.
+	 */
+	u8 mce_kill;
 	bool need_resched;
 	/*
 	 * SMP (kernel/sched_rq.c, docs/smp.md): on_cpu is set while a CPU runs the task (from the
@@ -304,6 +339,8 @@ static inline bool thread_group_empty(const struct task_struct *t)
 }
 
 /* Every thread of t's group, zombies included, in creation order. */
+#define MCE_KILL_PROCESS 0x1
+#define MCE_KILL_EARLY 0x2
 #define for_each_thread(t, th) for (th = (t)->signal->thread_head; th; th = th->thread_next)
 
 /*

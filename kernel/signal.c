@@ -8,6 +8,7 @@
  */
 #include "kernel/signal.h"
 #include "kernel/signal_internal.h"
+#include "kernel/coredump.h"
 #include "kernel/posix_timers.h"
 #include "kernel/errno.h"
 #include "kernel/exit.h"
@@ -35,8 +36,11 @@ struct sighand_struct *sighand_alloc(const struct sighand_struct *parent)
 
 void sighand_put(struct sighand_struct *sh)
 {
-	if (sh && --sh->count == 0)
+	if (sh && --sh->count == 0) {
+		/* epoll items watching a signalfd of these handlers let go of its queue */
+		wake_up_pollfree(&sh->signalfd_wqh);
 		kfree(sh);
+	}
 }
 
 /* The child of fork keeps the parent's mask and alternate stack; nothing is pending. */
@@ -106,8 +110,7 @@ static int send_signal_info_locked(struct task_struct *t, int sig,
 		t = group_live_thread(t); /* a zombie leader: its process lives in its threads */
 	if (!t || !task_alive(t) || !t->sighand)
 		return 0; /* a zombie has nothing left to signal: kill() still succeeds, as Linux */
-	prepare_signal(t, sig);
-	if (sig_ignored(t, sig, force))
+	if (!prepare_signal(t, sig) || sig_ignored(t, sig, force))
 		return 0;
 	struct sigpending_set set = group ? shared_pending_set(t->signal) : task_pending_set(t);
 	/* One instance of a standard signal: a second is dropped (Linux's legacy_queue). */
@@ -200,6 +203,25 @@ void force_sig_pkuerr(u64 addr, u32 pkey)
 	force_sig_info(&info);
 }
 
+void force_sig_mceerr(int code, u64 addr, short lsb)
+{
+	/* si_addr_lsb is the short right after si_addr (siginfo offset 0x18) */
+	struct kernel_siginfo info = { .si_signo = SIGBUS,
+				       .si_code = code,
+				       .fields = { addr, (u16)lsb } };
+
+	force_sig_info(&info);
+}
+
+void send_sig_mceerr(int code, u64 addr, short lsb, struct task_struct *t)
+{
+	struct kernel_siginfo info = { .si_signo = SIGBUS,
+				       .si_code = code,
+				       .fields = { addr, (u16)lsb } };
+
+	send_signal_info(t, SIGBUS, &info);
+}
+
 void force_sig(int sig)
 {
 	force_sig_fault(sig, SI_KERNEL, 0);
@@ -256,12 +278,9 @@ void set_current_blocked(u64 mask)
 
 void do_exit_signal(int sig)
 {
-	int status = sig;
-
-	/* No core file is written; the bit says one would have been (RLIMIT_CORE != 0). */
-	if ((CORE_MASK & sigmask(sig)) && current->signal->rlim[RLIMIT_CORE].rlim_cur)
-		status |= 0x80;
-	do_group_exit(status); /* a fatal signal ends the whole process */
+	current->signaled = true; /* Linux's PF_SIGNALED */
+	/* after a core dump the group's status is the signal, with 0x80 if a core was written */
+	do_group_exit(sig); /* a fatal signal ends the whole process */
 }
 
 /*
@@ -496,6 +515,8 @@ static int get_signal(struct kernel_siginfo *info, struct k_sigaction *ka)
 			do_stop(sig, TASK_STOPPED);
 			continue;
 		}
+		if (CORE_MASK & sigmask(sig))
+			do_coredump(info); /* kernel/coredump.c: Linux's sig_kernel_coredump */
 		do_exit_signal(sig);
 	}
 }

@@ -89,6 +89,8 @@
 #define SEGV_PKUERR 4
 #define BUS_ADRALN 1
 #define BUS_ADRERR 2
+#define BUS_MCEERR_AR 4 /* a poisoned page was accessed (action required) */
+#define BUS_MCEERR_AO 5 /* a poisoned page found (action optional: early kill) */
 #define TRAP_BRKPT 1
 #define TRAP_TRACE 2
 
@@ -258,6 +260,16 @@ void force_sig_fault(int sig, int code, u64 addr);
 /* SIGSEGV SEGV_PKUERR for a protection-key fault, with si_pkey (Linux's force_sig_pkuerr). */
 void force_sig_pkuerr(u64 addr, u32 pkey);
 
+/*
+ * SIGBUS for memory poisoning (Linux's force_sig_mceerr): code BUS_MCEERR_AR or _AO, the address,
+ * and si_addr_lsb, the shift of the poisoned block's size.
+ */
+void force_sig_mceerr(int code, u64 addr, short lsb);
+
+/* The same sent to thread t, not forced: blocked, it waits; ignored, it is lost (send_sig_mceerr).
+ */
+void send_sig_mceerr(int code, u64 addr, short lsb, struct task_struct *t);
+
 /* force_sig_fault with SI_KERNEL and no address (#GP, int3, a bad sigreturn frame). */
 void force_sig(int sig);
 
@@ -279,7 +291,7 @@ void exit_to_user_mode(struct pt_regs *regs);
 /* SIGKILL to every other live thread of p's process: a group exit (Linux's zap_other_threads). */
 void zap_other_threads(struct task_struct *p);
 
-/* Ends the current task as signal sig's default action does (core bit per RLIMIT_CORE). */
+/* Ends the current process as signal sig's default action does (after do_coredump, if any). */
 void do_exit_signal(int sig) __attribute__((noreturn));
 
 /* Is sp on the current task's alternate signal stack? */

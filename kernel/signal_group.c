@@ -62,11 +62,14 @@ void zap_other_threads(struct task_struct *p)
 	}
 }
 
-void prepare_signal(struct task_struct *p, int sig)
+bool prepare_signal(struct task_struct *p, int sig)
 {
 	struct signal_struct *signal = p->signal;
 	struct task_struct *t;
 
+	/* a process dumping core is dying: only SIGKILL still counts (it ends the dump) */
+	if ((signal->flags & SIGNAL_GROUP_EXIT) && signal->core_state)
+		return sig == SIGKILL;
 	if (sig == SIGCONT) {
 		bool was_stopped = false;
 
@@ -92,6 +95,7 @@ void prepare_signal(struct task_struct *p, int sig)
 		for_each_thread(p, t)
 			sigqueue_flush(task_pending_set(t), sigmask(SIGCONT));
 	}
+	return true;
 }
 
 /*
@@ -128,9 +132,11 @@ void complete_signal(int sig, struct task_struct *p, bool group)
 	/*
 	 * A signal that will kill (default action terminate) takes the whole group down now:
 	 * SIGKILL to every thread, the signal as the group's exit status. A core-dumping one
-	 * goes through get_signal, which sets the core bit; a traced task's to its tracer first.
+	 * goes through get_signal, which dumps core; a traced task's to its tracer first. During a
+	 * core dump (core_state: the group exit has begun), SIGKILL still does it: every thread
+	 * gets SIGKILL, the status becomes SIGKILL and the dump stops (no 0x80), as Linux.
 	 */
-	if (sig_fatal(p, sig) && !(signal->flags & SIGNAL_GROUP_EXIT) &&
+	if (sig_fatal(p, sig) && (signal->core_state || !(signal->flags & SIGNAL_GROUP_EXIT)) &&
 	    !(signal->flags & SIGNAL_UNKILLABLE) && !(CORE_MASK & sigmask(sig)) &&
 	    !(t->real_blocked & sigmask(sig)) && /* a thread in sigtimedwait takes it */
 	    (sig == SIGKILL || !p->ptracer)) {

@@ -118,8 +118,11 @@ void sigqueue_flush(struct sigpending_set set, u64 mask);
  */
 int dequeue_signal(u64 blocked, struct kernel_siginfo *info);
 
-/* Linux's prepare_signal: SIGCONT and stop signals cancel each other in the whole group. */
-void prepare_signal(struct task_struct *t, int sig);
+/*
+ * Linux's prepare_signal: SIGCONT and stop signals cancel each other in the whole group. false
+ * when the signal is dropped: during a core dump (signal->core_state) every signal but SIGKILL.
+ */
+bool prepare_signal(struct task_struct *t, int sig);
 
 /* Linux's complete_signal: wakes a thread to take sig, or takes the whole group down. */
 void complete_signal(int sig, struct task_struct *p, bool group);

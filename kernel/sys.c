@@ -5,6 +5,7 @@
  */
 #include "kernel/cred.h"
 #include "kernel/errno.h"
+#include "kernel/itimer.h"
 #include "kernel/sched.h"
 #include "kernel/string.h"
 #include "kernel/sys.h"
@@ -28,6 +29,13 @@
 #define PR_GET_NO_NEW_PRIVS 39
 #define PR_SET_CHILD_SUBREAPER 36
 #define PR_GET_CHILD_SUBREAPER 37
+#define PR_MCE_KILL 33
+#define PR_MCE_KILL_GET 34
+#define PR_MCE_KILL_CLEAR 0
+#define PR_MCE_KILL_SET 1
+#define PR_MCE_KILL_LATE 0
+#define PR_MCE_KILL_EARLY 1
+#define PR_MCE_KILL_DEFAULT 2
 
 #define MLOCK_LIMIT (8UL << 20) /* RLIMIT_MEMLOCK: 8 MiB since Linux 5.16 */
 #define MQ_BYTES_MAX 819200 /* RLIMIT_MSGQUEUE */
@@ -101,6 +109,11 @@ struct new_utsname {
 #define NEW_UTS_LEN 64
 static char uts_nodename[NEW_UTS_LEN + 1] = "warden";
 static char uts_domainname[NEW_UTS_LEN + 1] = "(none)";
+
+const char *utsname_nodename(void)
+{
+	return uts_nodename;
+}
 
 long sys_uname(struct new_utsname *u)
 {
@@ -195,8 +208,41 @@ static void propagate_has_child_subreaper(struct task_struct *me)
 }
 
 /*
+ * PR_MCE_KILL (Linux's prctl, CONFIG_MEMORY_FAILURE): how memory failure treats this thread.
+ * CLEAR goes back to the system's policy (vm.memory_failure_early_kill); SET with EARLY asks
+ * for a signal (BUS_MCEERR_AO) as soon as a page it maps is poisoned, LATE only when it touches
+ * one, DEFAULT is CLEAR. 0 or -EINVAL.
+ */
+static long prctl_mce_kill(struct task_struct *me, u64 arg2, u64 arg3, u64 arg4, u64 arg5)
+{
+	if (arg4 | arg5)
+		return -EINVAL;
+	switch (arg2) {
+	case PR_MCE_KILL_CLEAR:
+		if (arg3)
+			return -EINVAL;
+		me->mce_kill &= (u8)~MCE_KILL_PROCESS;
+		return 0;
+	case PR_MCE_KILL_SET:
+		me->mce_kill |= MCE_KILL_PROCESS;
+		if (arg3 == PR_MCE_KILL_EARLY)
+			me->mce_kill |= MCE_KILL_EARLY;
+		else if (arg3 == PR_MCE_KILL_LATE)
+			me->mce_kill &= (u8)~MCE_KILL_EARLY;
+		else if (arg3 == PR_MCE_KILL_DEFAULT)
+			me->mce_kill = 0;
+		else
+			return -EINVAL; /* MCE_KILL_PROCESS stays set, as Linux's */
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+/*
  * prctl: the capability prctls first (Linux's security_task_prctl), then the process name, the
- * child subreaper flag, dumpable and no_new_privs; any other option is EINVAL.
+ * child subreaper flag, dumpable, no_new_privs and the memory-failure kill policy; any other
+ * option is EINVAL.
  */
 long sys_prctl(int option, u64 arg2, u64 arg3, u64 arg4, u64 arg5)
 {
@@ -242,6 +288,14 @@ long sys_prctl(int option, u64 arg2, u64 arg3, u64 arg4, u64 arg5)
 		return 0;
 	case PR_GET_CHILD_SUBREAPER:
 		return put_user_u32(me->signal->is_child_subreaper, (u32 *)arg2) ? -EFAULT : 0;
+	case PR_MCE_KILL:
+		return prctl_mce_kill(me, arg2, arg3, arg4, arg5);
+	case PR_MCE_KILL_GET:
+		if (arg2 || arg3 || arg4 || arg5)
+			return -EINVAL;
+		if (!(me->mce_kill & MCE_KILL_PROCESS))
+			return PR_MCE_KILL_DEFAULT;
+		return me->mce_kill & MCE_KILL_EARLY ? PR_MCE_KILL_EARLY : PR_MCE_KILL_LATE;
 	default:
 		return -EINVAL;
 	}
@@ -268,8 +322,11 @@ static long do_prlimit(struct task_struct *t, unsigned int resource, const struc
 	}
 	if (old)
 		*old = t->signal->rlim[resource];
-	if (new)
+	if (new) {
 		t->signal->rlim[resource] = *new;
+		if (resource == RLIMIT_CPU)
+			rlimit_cpu_update(t->signal); /* Linux's update_rlimit_cpu */
+	}
 	return 0;
 }
 

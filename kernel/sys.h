@@ -38,6 +38,8 @@ long sys_sched_getaffinity(int pid, unsigned int len, u64 *user_mask);
 long sys_getcpu(u32 *cpup, u32 *nodep, void *unused);
 long sys_personality(u64 persona);
 long sys_uname(struct new_utsname *u);
+/* The host name sethostname set (core_pattern's %h). */
+const char *utsname_nodename(void);
 long sys_sethostname(const char *name, int len);
 long sys_setpriority(int which, int who, int nice);
 long sys_getpriority(int which, int who);

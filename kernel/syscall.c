@@ -30,6 +30,7 @@
 #include "mm/memfd.h"
 #include "mm/mlock.h"
 #include "mm/pkeys.h"
+#include "mm/userfaultfd.h"
 #include "ipc/shm.h"
 #include "net/socket.h"
 #include "kernel/ptrace.h"
@@ -93,6 +94,7 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	SYSCALL(msync, sys_msync),
 	SYSCALL(mincore, sys_mincore),
 	SYSCALL(madvise, sys_madvise),
+	SYSCALL(remap_file_pages, sys_remap_file_pages),
 	SYSCALL(shmget, sys_shmget),
 	SYSCALL(shmat, sys_shmat),
 	SYSCALL(shmctl, sys_shmctl),
@@ -187,6 +189,7 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	SYSCALL(adjtimex, sys_adjtimex),
 	SYSCALL(clock_adjtime, sys_clock_adjtime),
 	SYSCALL(timerfd_create, sys_timerfd_create),
+	SYSCALL(userfaultfd, sys_userfaultfd),
 	SYSCALL(timerfd_settime, sys_timerfd_settime),
 	SYSCALL(timerfd_gettime, sys_timerfd_gettime),
 	SYSCALL(signalfd, sys_signalfd),
@@ -238,6 +241,12 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	SYSCALL(ppoll, sys_ppoll),
 	SYSCALL(select, sys_select),
 	SYSCALL(pselect6, sys_pselect6),
+	SYSCALL(epoll_create, sys_epoll_create),
+	SYSCALL(epoll_create1, sys_epoll_create1),
+	SYSCALL(epoll_ctl, sys_epoll_ctl),
+	SYSCALL(epoll_wait, sys_epoll_wait),
+	SYSCALL(epoll_pwait, sys_epoll_pwait),
+	SYSCALL(epoll_pwait2, sys_epoll_pwait2),
 	SYSCALL(reboot, sys_reboot),
 	SYSCALL(chmod, sys_chmod),
 	SYSCALL(fchmod, sys_fchmod),
@@ -293,6 +302,9 @@ void do_syscall(struct pt_regs *regs)
 					 regs->r9);
 		if ((unr != __NR_execve && unr != __NR_execveat) || ret != 0)
 			regs->rax = (u64)ret;
+		/* userfaultfd events the call caused, with its locks let go (mm/userfaultfd.h) */
+		if (unlikely(current->uffd_events))
+			userfaultfd_events_complete();
 	} else if (nr != -1) {
 		log_unknown(regs->error_code);
 	}

@@ -8,6 +8,7 @@
  * 127 bytes written as Linux's proc_dostring: from the position written at, up to a newline or
  * NUL).
  */
+#include "kernel/coredump.h"
 #include "kernel/errno.h"
 #include "kernel/sched.h"
 #include "kernel/string.h"
@@ -19,11 +20,9 @@
 #define MAX_THREADS 0x3fffffff /* FUTEX_TID_MASK */
 #define RESERVED_PIDS 300
 #define PID_MAX_LIMIT (4 * 1024 * 1024)
-#define CORENAME_MAX_SIZE 128
 #define TAINT_FLAGS_COUNT 19
 
 static int sysctl_tainted;
-static char core_pattern[CORENAME_MAX_SIZE] = "core";
 
 static int ostype_show(struct seq_buf *m)
 {

@@ -6,6 +6,7 @@
 #include "kernel/errno.h"
 #include "kernel/ktime.h"
 #include "kernel/ntp.h"
+#include "kernel/posix_timers.h"
 #include "kernel/sched.h"
 #include "kernel/signal.h"
 #include "kernel/sys.h"
@@ -43,6 +44,20 @@ static struct {
 	int tz_minuteswest;
 	int tz_dsttime;
 } sys_tz;
+
+/*
+ * The sleepers of absolute clock_nanosleep on a wall clock (CLOCK_REALTIME, its alarm clock,
+ * CLOCK_TAI): woken when the wall clock changes, to measure what is left again (Linux's
+ * clock_was_set re-programming the realtime hrtimer bases).
+ */
+static struct wait_queue_head clock_set_wq = WAIT_QUEUE_HEAD_INIT;
+
+void clock_was_set(void)
+{
+	posix_timers_clock_was_set();
+	timerfd_clock_was_set();
+	wake_up(&clock_set_wq);
+}
 
 u64 realtime_offset_ns(void)
 {
@@ -193,7 +208,7 @@ static long do_settimeofday64(u64 t)
 	else
 		realtime_adjust = (s64)(t - mono) - (s64)(boot_wall_seconds() * NSEC_PER_SEC);
 	ntp_clear();
-	timerfd_clock_was_set();
+	clock_was_set();
 	return err;
 }
 
@@ -213,7 +228,7 @@ int timekeeping_inject_offset(s64 sec, s64 nsec)
 		}
 	}
 	ntp_clear();
-	timerfd_clock_was_set();
+	clock_was_set();
 	return err;
 }
 
@@ -221,7 +236,8 @@ int timekeeping_inject_offset(s64 sec, s64 nsec)
  * Sets the wall clock and the time zone (Linux's do_sys_settimeofday64): EINVAL for a time it
  * cannot hold, EPERM without CAP_SYS_TIME, EINVAL for a zone beyond +-15 hours or a time before
  * boot (the monotonic clock's now). Only CLOCK_REALTIME (and TAI, gettimeofday, time) moves;
- * timers already armed keep their monotonic expiry, and CANCEL_ON_SET timerfds are cancelled.
+ * sleeps, POSIX timers and timerfds armed absolute on the wall clocks follow it (clock_was_set),
+ * relative ones keep their monotonic expiry, and CANCEL_ON_SET timerfds are cancelled.
  */
 static long do_sys_settimeofday64(const struct timespec64 *tv, const void *tz)
 {
@@ -438,6 +454,35 @@ static u64 abs_to_monotonic(int clk, u64 t)
 	return t > offset ? t - offset : 0;
 }
 
+/*
+ * Sleeps until the wall clock clk reads t (ns): the deadline on the monotonic clock is measured
+ * again whenever the wall clock is set or leaps (clock_was_set), so setting the clock past t
+ * ends the sleep and setting it back lengthens it, as Linux's absolute timers on the realtime
+ * base. 0, or 1 when an unblocked signal comes first (sleep_until's contract).
+ */
+static int sleep_until_wall(int clk, u64 t)
+{
+	struct task_struct *tsk = current;
+	struct wait_queue_entry e;
+	int r = 0;
+
+	for (;;) {
+		prepare_to_wait(&clock_set_wq, &e);
+		u64 deadline = abs_to_monotonic(clk, t);
+		if (ktime_get_ns() >= deadline)
+			break;
+		if (task_sigpending(tsk)) {
+			r = 1;
+			break;
+		}
+		tsk->wake_at_ns = deadline == KTIME_MAX ? 0 : deadline;
+		schedule();
+	}
+	tsk->wake_at_ns = 0;
+	finish_wait(&clock_set_wq, &e);
+	return r;
+}
+
 long sys_clock_nanosleep(int clk, int flags, const struct timespec64 *req, struct timespec64 *rem)
 {
 	struct timespec64 ts;
@@ -463,7 +508,9 @@ long sys_clock_nanosleep(int clk, int flags, const struct timespec64 *req, struc
 	if (!(flags & TIMER_ABSTIME))
 		return nanosleep_until(ktime_add_safe(ktime_get_ns(), t), rem);
 	/* Absolute: no rmtp; after a stop the same call is simply made again (ERESTARTNOHAND). */
-	return sleep_until(abs_to_monotonic(clk, t)) ? -ERESTARTNOHAND : 0;
+	if (clk == CLOCK_MONOTONIC || clk == CLOCK_BOOTTIME || clk == CLOCK_BOOTTIME_ALARM)
+		return sleep_until(t) ? -ERESTARTNOHAND : 0;
+	return sleep_until_wall(clk, t) ? -ERESTARTNOHAND : 0;
 }
 
 long sys_pause(void)

@@ -48,15 +48,21 @@ struct timerfd_ctx {
 	bool might_cancel;
 	u64 moffs;
 	struct timerfd_ctx *cancel_next; /* cancel_list */
+	/* armed absolute on the wall clock: t.expires follows its changes (real_list) */
+	bool on_real_list;
+	u64 real_offs; /* the wall clock's offset t.expires was computed with */
+	struct timerfd_ctx *real_next; /* real_list */
 };
 
 /*
- * timerfd_lock protects every timerfd's fields (ticks, expired, the setting) and the list of
- * timerfds that a clock change cancels. Taken with interrupts off: the expiry runs in the tick.
- * hrtimer_lock and the wait queue's lock nest inside it.
+ * timerfd_lock protects every timerfd's fields (ticks, expired, the setting), the list of
+ * timerfds that a clock change cancels and the list of those whose expiry follows it. Taken with
+ * interrupts off: the expiry runs in the tick. hrtimer_lock and the wait queue's lock nest inside
+ * it.
  */
 static spinlock_t timerfd_lock = SPINLOCK_INIT;
 static struct timerfd_ctx *cancel_list;
+static struct timerfd_ctx *real_list;
 
 static const struct file_operations timerfd_fops;
 
@@ -90,10 +96,35 @@ static bool timerfd_canceled(struct timerfd_ctx *ctx)
 	return true;
 }
 
+/*
+ * Moves the monotonic expiry of a timer armed absolute on the wall clock by what the clock moved
+ * since it was computed (Linux keeps such timers on the realtime base, which clock_was_set
+ * re-programs): set ahead past its time, it fires at the next tick. Under timerfd_lock.
+ */
+static void timerfd_follow_clock(struct timerfd_ctx *ctx, u64 moffs)
+{
+	s64 moved = (s64)(moffs - ctx->real_offs);
+	u64 expires = ctx->t.expires;
+
+	ctx->real_offs = moffs;
+	if (!ctx->armed || expires == KTIME_MAX || !moved)
+		return;
+	if (moved > 0)
+		expires = (u64)moved > expires ? 0 : expires - (u64)moved;
+	else
+		expires = -(u64)moved > KTIME_MAX - expires ? KTIME_MAX : expires - (u64)moved;
+	if (hrtimer_active(&ctx->t))
+		hrtimer_start(&ctx->t, expires);
+	else
+		ctx->t.expires = expires; /* expired: a forward starts from here */
+}
+
 void timerfd_clock_was_set(void)
 {
 	u64 f = spin_lock_irqsave(&timerfd_lock), moffs = realtime_offset_ns();
 
+	for (struct timerfd_ctx *ctx = real_list; ctx; ctx = ctx->real_next)
+		timerfd_follow_clock(ctx, moffs);
 	for (struct timerfd_ctx *ctx = cancel_list; ctx; ctx = ctx->cancel_next) {
 		if (ctx->moffs != moffs) {
 			ctx->moffs = KTIME_MAX;
@@ -102,6 +133,25 @@ void timerfd_clock_was_set(void)
 		}
 	}
 	spin_unlock_irqrestore(&timerfd_lock, f);
+}
+
+/* Puts ctx on real_list (on, with the offset its expiry was computed with) or takes it off. */
+static void timerfd_set_real(struct timerfd_ctx *ctx, bool on, u64 moffs)
+{
+	ctx->real_offs = moffs;
+	if (on == ctx->on_real_list)
+		return;
+	ctx->on_real_list = on;
+	if (on) {
+		ctx->real_next = real_list;
+		real_list = ctx;
+		return;
+	}
+	for (struct timerfd_ctx **pp = &real_list; *pp; pp = &(*pp)->real_next)
+		if (*pp == ctx) {
+			*pp = ctx->real_next;
+			break;
+		}
 }
 
 /* Takes ctx off cancel_list. Under timerfd_lock. */
@@ -164,12 +214,14 @@ static int timerfd_setup(struct timerfd_ctx *ctx, int flags, const struct kernel
 	ctx->armed = false;
 	hrtimer_cancel(&ctx->t);
 	ctx->t.expires = 0;
+	timerfd_set_real(ctx, false, 0);
 	if (texp) {
 		if (!(flags & TFD_TIMER_ABSTIME)) {
 			texp = ktime_add_safe(ktime_get_ns(), texp);
 		} else if (ctx->clockid == CLOCK_REALTIME || ctx->clockid == CLOCK_REALTIME_ALARM) {
 			u64 off = realtime_offset_ns();
 			texp = texp == KTIME_MAX ? KTIME_MAX : texp > off ? texp - off : 0;
+			timerfd_set_real(ctx, true, off);
 		}
 		ctx->armed = true;
 		hrtimer_start(&ctx->t, texp);
@@ -187,6 +239,7 @@ static void timerfd_release(struct inode *inode, struct file *file)
 
 	(void)inode;
 	timerfd_remove_cancel(ctx);
+	timerfd_set_real(ctx, false, 0);
 	hrtimer_cancel(&ctx->t);
 	spin_unlock_irqrestore(&timerfd_lock, f);
 	kfree(ctx);
@@ -249,9 +302,21 @@ static void timerfd_fill(struct timerfd_ctx *ctx, struct kernel_itimerspec *t)
 					      (s64)(ctx->tintv % NSEC_PER_SEC) };
 }
 
-/* Re-arms an expired interval timer before its setting is read (do_timerfd_gettime). */
+/*
+ * Re-arms an expired interval timer before its setting is read (do_timerfd_gettime). Warden's
+ * timers fire at the tick after their expiry, Linux's high-resolution ones at it: an interval
+ * timer whose expiry has passed but is still queued is taken off the list and fired here, as
+ * Linux's would have been by now (else the time left would read 0 until the tick). If the tick
+ * already took it (hrtimer_cancel fails), its expiry is about to run and count.
+ */
 static void timerfd_get(struct timerfd_ctx *ctx, struct kernel_itimerspec *t)
 {
+	if (ctx->armed && ctx->tintv && !ctx->expired && ctx->t.expires <= ktime_get_ns() &&
+	    hrtimer_cancel(&ctx->t)) {
+		ctx->expired = true;
+		ctx->ticks++;
+		wake_up(&ctx->wqh);
+	}
 	if (ctx->expired && ctx->tintv) {
 		ctx->expired = false;
 		ctx->ticks += timerfd_forward_now(ctx) - 1;
@@ -359,10 +424,13 @@ long sys_timerfd_settime(int ufd, int flags, const void *utmr, void *otmr)
 	}
 	u64 f = spin_lock_irqsave(&timerfd_lock);
 	timerfd_setup_cancel(ctx, flags);
-	hrtimer_cancel(&ctx->t);
-	/* an expired interval timer advanced, so the old value is its next expiry */
-	if (ctx->expired && ctx->tintv) {
-		u64 now = ktime_get_ns();
+	bool queued = hrtimer_cancel(&ctx->t);
+	u64 now = ktime_get_ns();
+	/*
+	 * An expired interval timer advanced, so the old value is its next expiry; one whose expiry
+	 * passed while it waited for the tick counts as expired, as in timerfd_get.
+	 */
+	if (ctx->tintv && (ctx->expired || (queued && ctx->t.expires <= now))) {
 		if (now >= ctx->t.expires)
 			ctx->t.expires += ((now - ctx->t.expires) / ctx->tintv + 1) * ctx->tintv;
 	}

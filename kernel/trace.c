@@ -26,6 +26,7 @@
 #include "mm/mm.h"
 #include "mm/pkeys.h"
 #include "mm/slab.h"
+#include "net/socket.h"
 
 #define TRACE_RING_SIZE 512
 
@@ -576,5 +577,7 @@ int trace_proc_init(void)
 		err = proc_create_seq(dir, "faults", 0444, fault_lockless_stats_show, NULL);
 	if (!err)
 		err = proc_create_seq(dir, "sched", 0444, sched_stats_show, NULL);
+	if (!err)
+		err = proc_create_seq(dir, "unix", 0444, unix_gc_stats_show, NULL);
 	return err;
 }

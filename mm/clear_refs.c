@@ -36,6 +36,8 @@ static void clear_soft_dirty_vma(struct mm_struct *mm, struct vm_area_struct *vm
 		for (; e && va < run_end; va += PAGE_SIZE, e++)
 			if (pte_has_frame(*e))
 				pte_clear_bits(e, _PAGE_SOFT_DIRTY | _PAGE_RW);
+			else if (pte_is_hwpoison(*e)) /* a swap entry's own soft-dirty bit */
+				pte_clear_bits(e, _PAGE_SOFT_DIRTY);
 	}
 	flush_tlb_mm_range(mm, vma->vm_start, vma->vm_end);
 }

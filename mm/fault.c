@@ -17,10 +17,12 @@
 #include "mm/overcommit.h"
 #include "mm/internal.h"
 #include "mm/pgtable_lock.h"
+#include "mm/userfaultfd.h"
 #include "arch/x86_64/pgtable.h"
 #include "arch/x86_64/tlb.h"
 #include "arch/x86_64/traps.h"
 #include "kernel/errno.h"
+#include "kernel/lockcheck.h"
 #include "kernel/sched.h"
 #include "kernel/string.h"
 
@@ -72,6 +74,15 @@ static bool beyond_eof(struct vm_area_struct *v, u64 va)
 	return v->vm_file && pgoff >= DIV_ROUND_UP((u64)file_inode(v->vm_file)->i_size, PAGE_SIZE);
 }
 
+/* Is the page-cache page behind page va of file mapping v poisoned (mm/memory_failure.c)? */
+static bool file_page_hwpoisoned(struct vm_area_struct *v, u64 va)
+{
+	u64 pgoff = v->vm_pgoff + ((va - v->vm_start) >> PAGE_SHIFT);
+	struct page *cached = filemap_get_page(file_inode(v->vm_file), pgoff, false);
+
+	return cached && PageHWPoison(cached);
+}
+
 /*
  * Produces the frame for one page of v: zeroes, the file's page, or a private copy of it. A read
  * of a private file mapping maps the page-cache page itself (read-only: the first write copies
@@ -121,7 +132,7 @@ static void set_pte_locked(struct mm_struct *mm, pte_t *e, pte_t pte)
  * installed, -EAGAIN when a frame is there already (the caller drops its page: the access is
  * retried and finds it), -ENOMEM when a page table could not be had.
  */
-static int install_pte(struct mm_struct *mm, u64 va, pte_t pte)
+int install_pte(struct mm_struct *mm, u64 va, pte_t pte)
 {
 	int level, r = 0;
 
@@ -129,7 +140,7 @@ static int install_pte(struct mm_struct *mm, u64 va, pte_t pte)
 	pte_t *e = pgtable_walk(mm->pgd, va, PG_LEVEL_4K, true, &level);
 	if (!e || level != PG_LEVEL_4K)
 		r = -ENOMEM;
-	else if (pte_has_frame(*e))
+	else if (pte_has_frame(*e) || pte_is_hwpoison(*e))
 		r = -EAGAIN;
 	else
 		__atomic_store_n(e, pte, __ATOMIC_RELEASE);
@@ -213,15 +224,40 @@ static int __handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code, int
 	if (e && level == PG_LEVEL_4K && pte_has_frame(*e)) {
 		/* A write to a read-only PTE: the VMA is writable (access_error), or the access is
 		 * forced. */
-		if ((error_code & X86_PF_WRITE) && !(*e & _PAGE_RW))
+		if ((error_code & X86_PF_WRITE) && !(*e & _PAGE_RW)) {
+			/* Write-protected by its userfaultfd: the handler decides. */
+			if ((v->vm_flags & VM_UFFD_WP) && (*e & _PAGE_UFFD_WP))
+				return FAULT_UFFD_WP;
 			return do_wp_page(mm, v, va, e);
+		}
 		return 0; /* already filled in (a spurious fault) */
 	}
+	/* A poisoned page was mapped here (Linux's do_swap_page on a hwpoison entry). */
+	if (e && level == PG_LEVEL_4K && pte_is_hwpoison(*e))
+		return FAULT_HWPOISON;
 	if (beyond_eof(v, va))
 		return FAULT_SIGBUS;
+	/* The file's page is poisoned and kept in the cache (shmem): __do_fault's
+	 * VM_FAULT_HWPOISON. */
+	if (v->vm_file && file_page_hwpoisoned(v, va))
+		return FAULT_HWPOISON;
 	/* The OOM reaper took its private pages: none comes back (check_stable_address_space). */
 	if (!(v->vm_flags & VM_SHARED) && (mm->flags & MMF_UNSTABLE))
 		return FAULT_SIGBUS;
+	/*
+	 * A missing page of a range registered with a userfaultfd (for shmem: not in the file's
+	 * page cache either): its handler provides it.
+	 */
+	if ((v->vm_flags & VM_UFFD_MISSING) &&
+	    (!v->vm_file ||
+	     !filemap_get_page(file_inode(v->vm_file),
+			       v->vm_pgoff + ((va - v->vm_start) >> PAGE_SHIFT), false)))
+		return FAULT_UFFD;
+	/* A shmem page cached but not mapped here: a minor fault, the handler maps it. */
+	if ((v->vm_flags & VM_UFFD_MINOR) && v->vm_file &&
+	    filemap_get_page(file_inode(v->vm_file),
+			     v->vm_pgoff + ((va - v->vm_start) >> PAGE_SHIFT), false))
+		return FAULT_UFFD_MINOR;
 	if (!v->vm_file && !(v->vm_flags & VM_SHARED) && !(error_code & X86_PF_WRITE) &&
 	    zero_page) {
 		/* First read of private anonymous memory: the shared zero page, read-only. */
@@ -261,9 +297,29 @@ int handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code, int *pkey)
 {
 	for (;;) {
 		int r = __handle_mm_fault(mm, addr, error_code, pkey);
+		if (r == FAULT_UFFD || r == FAULT_UFFD_WP || r == FAULT_UFFD_MINOR)
+			return FAULT_SIGBUS; /* it cannot let go of the lock to wait (no retry) */
 		if (r != -ENOMEM || !__alloc_pages_may_oom(false))
 			return r;
 	}
+}
+
+/*
+ * fault_sleep (a debug flag, with lockcheck): a fault of the kernel's own access to the current
+ * task's user memory first yields the CPU, as such a fault may sleep on Linux (waiting for
+ * mmap_lock, for memory, for a page read in). Code that copies to or from user space while it
+ * relies on nothing changing meanwhile shows up under a stress test (two AF_UNIX readers of one
+ * socket: user/unixrace). Only when no spinlock is held (the kernel lock alone), as any sleep.
+ */
+bool debug_fault_sleep;
+
+static void fault_sleep_maybe(struct mm_struct *mm, u64 error_code)
+{
+	if (!debug_fault_sleep || !lockcheck_enabled ||
+	    (error_code & (X86_PF_USER | FAULT_FORCE)) || mm != current->mm ||
+	    lockcheck_depth() > 1)
+		return;
+	schedule();
 }
 
 /*
@@ -276,9 +332,19 @@ int do_user_addr_fault(struct mm_struct *mm, u64 addr, u64 error_code, int *pkey
 	bool may_sleep =
 		(error_code & X86_PF_USER) && mm == current->mm && !(error_code & FAULT_FORCE);
 
+	fault_sleep_maybe(mm, error_code);
+
 	for (;;) {
 		mmap_read_lock(mm);
 		int r = __handle_mm_fault(mm, addr, error_code, pkey);
+		if (r == FAULT_UFFD || r == FAULT_UFFD_WP || r == FAULT_UFFD_MINOR) {
+			/* Waits with the lock let go; the access is retried (or SIGBUS). */
+			u64 reason = r == FAULT_UFFD	  ? VM_UFFD_MISSING
+				     : r == FAULT_UFFD_WP ? VM_UFFD_WP
+							  : VM_UFFD_MINOR;
+			r = handle_userfault(mm, find_vma(mm, addr), addr, error_code, reason);
+			return r == FAULT_UFFD_RETRY ? 0 : r;
+		}
 		mmap_read_unlock(mm);
 		/* A fault the CPU raised and that was handled counts (Linux's mm_account_fault). */
 		if (!r && mm == current->mm && !(error_code & FAULT_FORCE))

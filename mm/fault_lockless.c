@@ -103,7 +103,9 @@ static bool vma_lockless_ok(struct vm_area_struct *v, u64 addr, u64 error_code)
 {
 	if (!v || v->vm_start > addr) /* no VMA, or stack growth: the write lock's business */
 		return false;
-	if (v->vm_file || (v->vm_flags & (VM_SHARED | VM_GROWSDOWN | VM_LOCKED_MASK)))
+	/* A userfaultfd-registered range waits for its handler, in the slow path. */
+	if (v->vm_file ||
+	    (v->vm_flags & (VM_SHARED | VM_GROWSDOWN | VM_LOCKED_MASK | VM_UFFD_MISSING)))
 		return false;
 	/* The first private page of a VMA links its anon_vma (under the kernel lock). */
 	if (!READ_ONCE(v->anon_vma))

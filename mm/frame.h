@@ -16,6 +16,11 @@ struct kmem_cache;
 #define PG_reserved 0x1 /* never handed out: firmware, kernel image, boot data, holes */
 #define PG_free 0x2 /* on the free list */
 #define PG_slab 0x4 /* owned by a slab cache */
+/*
+ * memory_failure poisoned the frame (Linux's PG_hwpoison): it is never handed out again (an
+ * extra reference keeps it), and what maps or caches it gets SIGBUS or EIO instead of its data.
+ */
+#define PG_hwpoison 0x8
 
 struct page {
 	u32 flags;
@@ -96,6 +101,11 @@ void zero_page_init(void);
 static inline bool is_zero_page(const struct page *p)
 {
 	return p == zero_page;
+}
+
+static inline bool PageHWPoison(const struct page *p)
+{
+	return __atomic_load_n(&p->flags, __ATOMIC_RELAXED) & PG_hwpoison;
 }
 
 /* Takes another reference to a frame (a second mapping, the page cache). */

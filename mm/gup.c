@@ -10,6 +10,8 @@
 #include "mm/internal.h"
 #include "mm/mmap_lock.h"
 #include "mm/pkeys.h"
+#include "mm/frame.h"
+#include "arch/x86_64/pgtable.h"
 #include "arch/x86_64/traps.h"
 #include "kernel/errno.h"
 #include "kernel/sched.h"
@@ -47,20 +49,27 @@ static int check_vma_flags(struct vm_area_struct *vma, bool write, bool force)
  * Faults in each page of [start, end) of vma (Linux's __get_user_pages without pages to return):
  * a present page that allows the access is left alone (handle_mm_fault finds it). Stops at a
  * pending fatal signal (-EINTR), at a page the fault refuses or a file page past the end of its
- * file (-EFAULT), or when no memory could be had (-ENOMEM).
+ * file (-EFAULT), at a poisoned page (-EHWPOISON with hwpoison, Linux's FOLL_HWPOISON, else
+ * -EFAULT), or when no memory could be had (-ENOMEM).
  */
 static long get_user_pages_range(struct vm_area_struct *vma, u64 start, u64 end, bool write,
-				 bool force)
+				 bool force, bool hwpoison)
 {
 	u64 error_code = X86_PF_USER | (write ? X86_PF_WRITE : 0) | (force ? FAULT_FORCE : 0);
 	int pkey;
 
 	for (u64 addr = start; addr < end; addr += PAGE_SIZE) {
+		/* A page at a time, letting others run (a 1 TiB MAP_POPULATE is 2^28 steps): the
+		 * caller's mmap_lock keeps vma; SIGKILL, which another CPU can now send, ends it.
+		 */
+		cond_resched();
 		if (fatal_signal_pending_current())
 			return -EINTR;
 		int r = handle_mm_fault(vma->vm_mm, addr, error_code, &pkey);
 		if (r == -ENOMEM)
 			return -ENOMEM;
+		if (r == FAULT_HWPOISON && hwpoison)
+			return -EHWPOISON; /* FOLL_HWPOISON: the caller wants to know */
 		if (r)
 			return -EFAULT; /* SIGSEGV or SIGBUS for the program: EFAULT here */
 	}
@@ -82,7 +91,7 @@ long populate_vma_page_range(struct vm_area_struct *vma, u64 start, u64 end)
 
 	if (err)
 		return err;
-	return get_user_pages_range(vma, start, end, write, force);
+	return get_user_pages_range(vma, start, end, write, force, false);
 }
 
 /*
@@ -93,7 +102,7 @@ long faultin_vma_page_range(struct vm_area_struct *vma, u64 start, u64 end, bool
 {
 	if (check_vma_flags(vma, write, false))
 		return -EINVAL;
-	return get_user_pages_range(vma, start, end, write, false);
+	return get_user_pages_range(vma, start, end, write, false, true);
 }
 
 int __mm_populate(u64 start, u64 len, bool ignore_errors)
@@ -126,4 +135,35 @@ int __mm_populate(u64 start, u64 len, bool ignore_errors)
 	}
 	mmap_read_unlock(mm);
 	return (int)ret;
+}
+
+struct page *get_user_page_read(struct mm_struct *mm, u64 addr, long *err)
+{
+	struct page *page = NULL;
+	int pkey;
+
+	mmap_read_lock(mm);
+	struct vm_area_struct *vma = find_vma(mm, addr);
+	/* Below a stack the fault grows it, as Linux's find_extend_vma. */
+	if (!vma || (vma->vm_start > addr && !(vma->vm_flags & VM_GROWSDOWN)))
+		*err = -EFAULT;
+	else
+		*err = check_vma_flags(vma, false, false);
+	if (!*err) {
+		int r = handle_mm_fault(mm, addr, X86_PF_USER, &pkey);
+		if (r)
+			*err = r == -ENOMEM ? -ENOMEM : -EFAULT;
+	}
+	if (!*err) {
+		int level;
+		pte_t pte = pgtable_lookup(mm->pgd, addr & PAGE_MASK, &level);
+		if (pte && level == PG_LEVEL_4K) {
+			page = phys_to_page(pte & PTE_ADDR_MASK);
+			get_page(page);
+		} else {
+			*err = -EFAULT;
+		}
+	}
+	mmap_read_unlock(mm);
+	return page;
 }

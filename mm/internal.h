@@ -21,6 +21,12 @@ long get_unmapped_area(struct mm_struct *mm, u64 addr, u64 len, u64 flags);
 /* Linux's access_error() (mm/fault.c): does the VMA forbid the access the error code describes? */
 bool access_error(u64 error_code, struct vm_area_struct *v);
 
+/*
+ * Installs pte at va where no frame is mapped yet, under page_table_lock (mm/fault.c): 0,
+ * -EAGAIN when a frame is there already, -ENOMEM without a page table.
+ */
+int install_pte(struct mm_struct *mm, u64 va, u64 pte);
+
 /* Gives mm a top-level page table whose kernel half is the kernel's. 0 or -ENOMEM. */
 int pgd_alloc(struct mm_struct *mm);
 
@@ -79,9 +85,18 @@ long populate_vma_page_range(struct vm_area_struct *vma, u64 start, u64 end);
 /*
  * MADV_POPULATE_READ/WRITE's fault-in of [start, end) inside vma (Linux 6.1's
  * faultin_vma_page_range, mm/gup.c): never past the protection, which refuses with -EINVAL;
- * -EFAULT for a page the fault refuses, -ENOMEM, -EINTR. The caller holds the mmap lock.
+ * -EFAULT for a page the fault refuses, -EHWPOISON for a poisoned one, -ENOMEM, -EINTR. The
+ * caller holds the mmap lock.
  */
 long faultin_vma_page_range(struct vm_area_struct *vma, u64 start, u64 end, bool write);
+
+/*
+ * The page mapped at addr in mm, with a reference for the caller (Linux's get_user_pages_fast of
+ * one page, no FOLL_WRITE): faulted in for reading first (private anonymous memory never touched
+ * gives the zero page). NULL with *err: -EFAULT without a readable VMA or when the fault refuses
+ * (a page past the end of its file, a poisoned one), -ENOMEM. Takes the mmap lock itself.
+ */
+struct page *get_user_page_read(struct mm_struct *mm, u64 addr, long *err);
 
 /*
  * Linux's __mm_populate: populates each VMA of [start, start+len) of the current mm, taking the
@@ -95,5 +110,12 @@ static inline void mm_populate(u64 start, u64 len)
 {
 	(void)__mm_populate(start, len, true);
 }
+
+/*
+ * How much of a mapping do_mmap just made at r (an address, or -errno) the caller populates
+ * after letting go of mmap_lock (Linux's *populate): len when locked or MAP_POPULATE without
+ * MAP_NONBLOCK, else 0 (mm/mmap.c).
+ */
+u64 mmap_populate_len(struct mm_struct *mm, long r, u64 len, u64 flags);
 
 #endif

@@ -11,7 +11,8 @@
  *    from the file (a private copy made by a write is gone), a shared page from its file.
  *  - MADV_NORMAL, MADV_RANDOM, MADV_SEQUENTIAL, MADV_HUGEPAGE, MADV_NOHUGEPAGE, MADV_DONTDUMP,
  *    MADV_DODUMP: flags of the VMA only (VmFlags rr, sr, hg, nh, dd in smaps), which split and
- *    merge VMAs as mprotect does; Warden has no readahead, huge pages or core files to use them.
+ *    merge VMAs as mprotect does; Warden has no readahead or huge pages to use them; VM_DONTDUMP
+ *    keeps a VMA's bytes out of core dumps (kernel/binfmt_elf_core.c).
  *  - MADV_WILLNEED, MADV_COLD: hints with nothing to do (no page cache pressure, no swap).
  *  - MADV_FREE (private anonymous memory only, not locked): the pages become lazily freeable,
  *    clean until written again; MADV_PAGEOUT drops the ones still clean, and only those, since
@@ -26,10 +27,15 @@
  *  - MADV_MERGEABLE, MADV_UNMERGEABLE: VM_MERGEABLE (VmFlags mg) on private memory, as a kernel
  *    built with KSM (Debian's) sets it; shared and special memory keep their flags. Warden has no
  *    ksmd, so no page is ever merged and unmerging has nothing to do.
- *  - the rest of Linux's advice (MADV_REMOVE, MADV_COLLAPSE, MADV_HWPOISON,
- *    MADV_SOFT_OFFLINE) is not implemented: EINVAL, logged once.
+ *  - MADV_REMOVE (shared writable file mappings): a hole punched in the file, as fallocate's
+ *    PUNCH_HOLE | KEEP_SIZE, which every mapping of it then reads as zeroes.
+ *  - MADV_HWPOISON, MADV_SOFT_OFFLINE (root only): memory failure injected on each page
+ *    (mm/memory_failure.c): the page is poisoned and every access of it is a SIGBUS
+ *    (BUS_MCEERR_AR), or its data moves to a new frame and the old one is retired.
+ *  - MADV_COLLAPSE is not implemented (no huge pages): EINVAL, logged once.
  */
 #include "mm/mmap_lock.h"
+#include "mm/userfaultfd.h"
 #include "mm/madvise.h"
 #include "mm/mm.h"
 #include "mm/internal.h"
@@ -37,6 +43,10 @@
 #include "kernel/errno.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
+#include "fs/syscalls.h"
+#include "kernel/cred.h"
+#include "mm/frame.h"
+#include "mm/memory_failure.h"
 
 #define MADV_NORMAL 0
 #define MADV_RANDOM 1
@@ -63,6 +73,9 @@
 #define MADV_COLLAPSE 25
 #define MADV_HWPOISON 100
 #define MADV_SOFT_OFFLINE 101
+
+#define FALLOC_FL_KEEP_SIZE 0x01
+#define FALLOC_FL_PUNCH_HOLE 0x02
 
 /* Linux's vm_flags bits that only madvise sets here (mm.h has the ones the rest of mm uses). */
 #define VM_PFNMAP 0x00000400UL
@@ -129,7 +142,8 @@ static int madvise_update_vma(struct mm_struct *mm, struct vm_area_struct *vma,
 		return 0;
 	}
 	u64 pgoff = vma->vm_pgoff + ((start - vma->vm_start) >> PAGE_SHIFT);
-	merged = vma_merge(mm, *prev, start, end, new_flags, vma->anon_vma, vma->vm_file, pgoff);
+	merged = vma_merge(mm, *prev, start, end, new_flags, vma->anon_vma, vma->vm_file, pgoff,
+			   vma->vm_userfaultfd_ctx);
 	if (merged) {
 		vma = merged;
 	} else {
@@ -166,6 +180,63 @@ static int madvise_dontneed(struct mm_struct *mm, struct vm_area_struct *vma,
 	if (vma->vm_flags & forbidden)
 		return -EINVAL;
 	zap_page_range(mm, start, end);
+	return 0;
+}
+
+/*
+ * MADV_REMOVE (Linux's madvise_remove): punches a hole in the file behind a shared mapping, as
+ * fallocate(PUNCH_HOLE | KEEP_SIZE) on the same range does, so the mapping (and every other
+ * mapping of the file) reads zeroes there. A locked VMA or one without a file is EINVAL; a
+ * mapping that is not shared, or could never be made writable (no VM_MAYWRITE), EACCES: its
+ * present protection does not matter. A file system without hole punching says EOPNOTSUPP.
+ * *prev is left NULL: the walk looks the next VMA up again, as Linux, which lets go of
+ * mmap_lock around the fallocate.
+ */
+static int madvise_remove(struct vm_area_struct *vma, struct vm_area_struct **prev, u64 start,
+			  u64 end)
+{
+	*prev = NULL;
+	if (vma->vm_flags & VM_LOCKED)
+		return -EINVAL;
+	if (!vma->vm_file)
+		return -EINVAL;
+	if ((vma->vm_flags & (VM_SHARED | VM_MAYWRITE)) != (VM_SHARED | VM_MAYWRITE))
+		return -EACCES; /* Linux's vma_is_shared_maywrite */
+	s64 offset = (s64)(start - vma->vm_start) + (s64)(vma->vm_pgoff << PAGE_SHIFT);
+	return (int)vfs_fallocate(vma->vm_file, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, offset,
+				  (s64)(end - start));
+}
+
+/*
+ * MADV_HWPOISON and MADV_SOFT_OFFLINE (Linux's madvise_inject_error): root only (EPERM), each page
+ * of [start, end), end unrounded, faulted in for reading and handed to memory failure
+ * (mm/memory_failure.h), stopping at the first error: EFAULT for a page that cannot be had (no
+ * readable VMA, poisoned already), EBUSY or EHWPOISON from poisoning, EIO from soft offlining.
+ */
+static int madvise_inject_error(struct mm_struct *mm, int behavior, u64 start, u64 end)
+{
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	for (; start < end; start += PAGE_SIZE) {
+		long err;
+		struct page *page = get_user_page_read(mm, start, &err);
+		int ret;
+
+		if (!page)
+			return (int)err;
+		if (behavior == MADV_SOFT_OFFLINE) {
+			pr_info("Soft offlining pfn %#llx at process virtual address %#llx\n",
+				(unsigned long long)page_to_pfn(page), (unsigned long long)start);
+			ret = soft_offline_page(mm, start, page);
+		} else {
+			pr_info("Injecting memory failure for pfn %#llx at process virtual address "
+				"%#llx\n",
+				(unsigned long long)page_to_pfn(page), (unsigned long long)start);
+			ret = memory_failure(page);
+		}
+		if (ret)
+			return ret;
+	}
 	return 0;
 }
 
@@ -235,6 +306,8 @@ static int madvise_vma_behavior(struct mm_struct *mm, struct vm_area_struct *vma
 	case MADV_DONTNEED:
 	case MADV_DONTNEED_LOCKED:
 		return madvise_dontneed(mm, vma, prev, start, end, behavior);
+	case MADV_REMOVE:
+		return madvise_remove(vma, prev, start, end);
 	case MADV_NORMAL:
 		new_flags &= ~(VM_RAND_READ | VM_SEQ_READ);
 		break;
@@ -308,7 +381,7 @@ static int madvise_walk_vmas(struct mm_struct *mm, u64 start, u64 end, int behav
 			start = prev->vm_end;
 		if (start >= end)
 			break;
-		vma = find_vma(mm, prev->vm_end);
+		vma = prev ? find_vma(mm, prev->vm_end) : find_vma(mm, start);
 	}
 	return unmapped_error;
 }
@@ -330,10 +403,15 @@ long do_madvise(struct mm_struct *mm, u64 start, u64 len_in, int behavior)
 		return -EINVAL;
 	if (end == start)
 		return 0;
-	if (behavior == MADV_HWPOISON || behavior == MADV_SOFT_OFFLINE) {
-		madvise_unimplemented(behavior); /* Linux poisons the pages (root only) */
-		return -EINVAL;
-	}
+	if (behavior == MADV_HWPOISON || behavior == MADV_SOFT_OFFLINE)
+		return madvise_inject_error(mm, behavior, start, start + len_in);
+	/* A uffd with UFFD_FEATURE_EVENT_REMOVE hears of DONTNEED, FREE and REMOVE first, and
+	 * reads it. */
+	error = userfaultfd_remove_prep(mm, start, end, behavior);
+	if (current->uffd_events)
+		userfaultfd_events_complete();
+	if (error)
+		return error;
 	/* Under the mmap lock for writing (Linux takes it for reading for some advice). */
 	mmap_write_lock(mm);
 	error = madvise_walk_vmas(mm, start, end, behavior);

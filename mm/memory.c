@@ -7,6 +7,7 @@
  */
 #include "mm/mm.h"
 #include "mm/internal.h"
+#include "mm/userfaultfd.h"
 #include "mm/frame.h"
 #include "mm/mmu_gather.h"
 #include "mm/filemap.h"
@@ -75,6 +76,8 @@ void zap_page_range(struct mm_struct *mm, u64 start, u64 end)
 				struct page *pg = phys_to_page(*e & PTE_ADDR_MASK);
 				WRITE_ONCE(*e, 0);
 				tlb_remove_page(&tlb, pg);
+			} else if (pte_is_hwpoison(*e)) {
+				WRITE_ONCE(*e, 0); /* the entry holds no reference to the frame */
 			}
 		}
 	}
@@ -176,14 +179,15 @@ void change_protection(struct mm_struct *mm, u64 start, u64 end, u64 vm_flags)
 			if (!pte_has_frame(*e))
 				continue;
 			/*
-			 * A frame shared copy-on-write (or the zero page) stays read-only, and so
+			 * A frame shared copy-on-write (or the zero page, or one write-protected by
+			 * its userfaultfd) stays read-only, and so
 			 * does a page not written since clear_refs reset soft-dirty tracking here,
 			 * so that its next write faults and marks it (can_change_pte_writable).
 			 */
 			u64 p = prot;
 			if (p & _PAGE_RW) {
 				struct page *pg = phys_to_page(*e & PTE_ADDR_MASK);
-				if (is_zero_page(pg) ||
+				if (is_zero_page(pg) || (*e & _PAGE_UFFD_WP) ||
 				    (!(vm_flags & VM_SHARED) && pg->refcount > 1) ||
 				    (!(vm_flags & VM_SOFTDIRTY) && !(*e & _PAGE_SOFT_DIRTY)))
 					p = ro;
@@ -191,12 +195,14 @@ void change_protection(struct mm_struct *mm, u64 start, u64 end, u64 vm_flags)
 			/*
 			 * The soft-dirty and dirty bits survive, as Linux's _PAGE_CHG_MASK keeps
 			 * them, and so does a page's MADV_FREE state (Linux keeps it in the folio):
-			 * a freeable page is not made dirty by becoming writable.
+			 * a freeable page is not made dirty by becoming writable. A userfaultfd
+			 * write-protected page keeps its mark and stays read-only.
 			 */
 			if (*e & _PAGE_LAZYFREE)
 				p &= ~(u64)_PAGE_DIRTY;
 			pte_update(e,
-				   PTE_ADDR_MASK | _PAGE_SOFT_DIRTY | _PAGE_DIRTY | _PAGE_LAZYFREE,
+				   PTE_ADDR_MASK | _PAGE_SOFT_DIRTY | _PAGE_DIRTY | _PAGE_LAZYFREE |
+					   _PAGE_UFFD_WP,
 				   p);
 		}
 	}
@@ -213,6 +219,8 @@ void change_protection(struct mm_struct *mm, u64 start, u64 end, u64 vm_flags)
 int copy_page_range(struct mm_struct *dst, struct mm_struct *src, struct vm_area_struct *vma)
 {
 	bool shared = vma->vm_flags & VM_SHARED;
+	/* The userfaultfd write-protect mark goes unless the child's copy stays registered. */
+	u64 drop = userfaultfd_fork_keeps(vma) ? 0 : _PAGE_UFFD_WP;
 	int err = 0;
 
 	for (u64 va = vma->vm_start, run_end; va < vma->vm_end && !err; va = run_end) {
@@ -220,7 +228,7 @@ int copy_page_range(struct mm_struct *dst, struct mm_struct *src, struct vm_area
 		pte_t *dbase = NULL; /* the child's entry for dbase_va, in the same page table */
 		u64 dbase_va = 0;
 		for (; e && va < run_end; va += PAGE_SIZE, e++) {
-			if (!pte_has_frame(*e))
+			if (!pte_has_frame(*e) && !pte_is_hwpoison(*e))
 				continue;
 			if (!dbase) {
 				int level;
@@ -236,10 +244,14 @@ int copy_page_range(struct mm_struct *dst, struct mm_struct *src, struct vm_area
 			 * bit stays (Linux's ptep_set_wrprotect): an MADV_FREE page written before
 			 * the fork holds data that MADV_PAGEOUT must keep.
 			 */
+			if (pte_is_hwpoison(*e)) { /* the child faults on it too (no reference) */
+				dbase[(va - dbase_va) / PAGE_SIZE] = *e;
+				continue;
+			}
 			pte_t pte = shared ? *e : pte_clear_bits(e, _PAGE_RW);
 			if (!shared)
 				pte &= ~(u64)(_PAGE_RW | _PAGE_DIRTY);
-			dbase[(va - dbase_va) / PAGE_SIZE] = pte;
+			dbase[(va - dbase_va) / PAGE_SIZE] = pte & ~drop;
 			get_page(phys_to_page(pte & PTE_ADDR_MASK));
 		}
 	}
@@ -251,7 +263,8 @@ int copy_page_range(struct mm_struct *dst, struct mm_struct *src, struct vm_area
 
 /*
  * Moves the frame of one PTE from va to nva (no PTE at nva yet), marked soft-dirty as Linux's
- * move_soft_dirty_pte: the page is new at its address. 0 or -ENOMEM.
+ * move_soft_dirty_pte: the page is new at its address (a hwpoison entry moves the same way, its
+ * swap soft-dirty bit set). 0 or -ENOMEM.
  */
 static int move_one_pte(struct mm_struct *mm, pte_t *e, u64 nva)
 {
@@ -268,7 +281,8 @@ int move_page_range(struct mm_struct *mm, u64 old_addr, u64 new_addr, u64 len)
 
 	for (va = old_addr; va < old_addr + len; va = next) {
 		pte_t *e = pgtable_walk_range(mm->pgd, va, old_addr + len, &next);
-		if (e && pte_has_frame(*e) && move_one_pte(mm, e, new_addr + (va - old_addr)))
+		if (e && (pte_has_frame(*e) || pte_is_hwpoison(*e)) &&
+		    move_one_pte(mm, e, new_addr + (va - old_addr)))
 			break;
 	}
 	flush_tlb_mm_range(mm, old_addr, old_addr + len);
@@ -292,6 +306,55 @@ void unmap_mapping_pages(struct inode *inode, u64 first)
 				continue;
 			u64 skip = first > v->vm_pgoff ? first - v->vm_pgoff : 0;
 			zap_page_range(mm, v->vm_start + (skip << PAGE_SHIFT), v->vm_end);
+		}
+	}
+}
+
+/*
+ * Clears the PTEs of [start, end) of v that map inode's cached page at their offset, the file's
+ * own pages: a private copy made by a write stays (Linux's zap with even_cows false), and so
+ * does a hwpoison entry.
+ */
+static void zap_cache_pages(struct mm_struct *mm, struct vm_area_struct *v, u64 start, u64 end,
+			    struct inode *inode)
+{
+	struct mmu_gather tlb;
+
+	tlb_gather_mmu(&tlb, mm);
+	pt_lock(mm);
+	for (u64 va = start, run_end; va < end; va = run_end) {
+		pte_t *e = pgtable_pte_run(mm->pgd, va, end, &run_end);
+		if (e)
+			tlb_flush_pte_range(&tlb, start, end);
+		for (; e && va < run_end; va += PAGE_SIZE, e++) {
+			if (!pte_has_frame(*e))
+				continue;
+			struct page *pg = phys_to_page(*e & PTE_ADDR_MASK);
+			u64 pgoff = v->vm_pgoff + ((va - v->vm_start) >> PAGE_SHIFT);
+			if (pg != filemap_get_page(inode, pgoff, false))
+				continue;
+			WRITE_ONCE(*e, 0);
+			tlb_remove_page(&tlb, pg);
+		}
+	}
+	pt_unlock(mm);
+	tlb_finish_mmu(&tlb);
+}
+
+void unmap_mapping_cache_range(struct inode *inode, u64 first, u64 last)
+{
+	for (struct task_struct *t = first_task(); t; t = t->run_next) {
+		struct mm_struct *mm = t->mm;
+		if (!mm)
+			continue;
+		for (struct vm_area_struct *v = mm->mm_rb.first; v; v = v->vm_next) {
+			u64 pages = (v->vm_end - v->vm_start) >> PAGE_SHIFT;
+			if (!v->vm_file || file_inode(v->vm_file) != inode || v->vm_pgoff >= last ||
+			    v->vm_pgoff + pages <= first)
+				continue;
+			u64 from = max(first, v->vm_pgoff), to = min(last, v->vm_pgoff + pages);
+			zap_cache_pages(mm, v, v->vm_start + ((from - v->vm_pgoff) << PAGE_SHIFT),
+					v->vm_start + ((to - v->vm_pgoff) << PAGE_SHIFT), inode);
 		}
 	}
 }

@@ -39,7 +39,8 @@ static void mincore_vma_range(struct vm_area_struct *vma, u64 addr, u64 end, uns
 		u64 next;
 		pte_t *e = pgtable_walk_range(pgd, addr, end, &next);
 
-		if (e && pte_has_frame(*e)) {
+		/* A hwpoison entry counts as resident (Linux: non-swap entries are "uptodate"). */
+		if (e && (pte_has_frame(*e) || pte_is_hwpoison(*e))) {
 			*vec = 1;
 			continue;
 		}

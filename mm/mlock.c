@@ -69,7 +69,8 @@ static int mlock_fixup(struct mm_struct *mm, struct vm_area_struct *vma,
 	if (newflags == vma->vm_flags)
 		goto out;
 	u64 pgoff = vma->vm_pgoff + ((start - vma->vm_start) >> PAGE_SHIFT);
-	merged = vma_merge(mm, *prev, start, end, newflags, vma->anon_vma, vma->vm_file, pgoff);
+	merged = vma_merge(mm, *prev, start, end, newflags, vma->anon_vma, vma->vm_file, pgoff,
+			   vma->vm_userfaultfd_ctx);
 	if (merged) {
 		vma = merged;
 	} else {

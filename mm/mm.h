@@ -18,6 +18,7 @@
 #include "kernel/cpumask.h"
 
 struct file;
+struct userfaultfd_ctx;
 
 /* vm_flags, with Linux's values. */
 #define VM_NONE 0x00000000UL
@@ -31,11 +32,17 @@ struct file;
 #define VM_MAYSHARE 0x00000080UL
 #define VM_GROWSDOWN 0x00000100UL
 #define VM_GROWSUP VM_NONE /* no upward-growing stacks on x86 */
+#define VM_UFFD_MISSING 0x00000200UL /* userfaultfd: missing pages (mm/userfaultfd.h) */
+#define VM_UFFD_WP 0x00001000UL /* userfaultfd: write-protected pages */
+#define VM_UFFD_MINOR (1UL << 37) /* userfaultfd: minor faults (shmem pages cached, not mapped) */
+#define VM_UFFD_FLAGS (VM_UFFD_MISSING | VM_UFFD_WP | VM_UFFD_MINOR)
 #define VM_LOCKED 0x00002000UL /* mlock: every page faulted in, and kept (mm/mlock.c) */
 #define VM_DONTCOPY 0x00020000UL /* MADV_DONTFORK: a forked child does not get this VMA */
 #define VM_LOCKONFAULT 0x00080000UL /* with VM_LOCKED: lock pages as they are faulted in */
 #define VM_ACCOUNT 0x00100000UL
 #define VM_NORESERVE 0x00200000UL
+#define VM_IO 0x00004000UL /* device memory: never dumped */
+#define VM_DONTDUMP 0x04000000UL /* MADV_DONTDUMP: left out of core dumps */
 #define VM_WIPEONFORK 0x02000000UL /* MADV_WIPEONFORK: a forked child gets it zero-filled */
 #define VM_SOFTDIRTY 0x08000000UL /* new since the last soft-dirty reset: every mmap and brk */
 /* The VMA's protection key (0-15) in VM_PKEY_BIT0..3, bits 32-35 as Linux's (mm/pkeys.h). */
@@ -108,12 +115,22 @@ struct vm_area_struct {
 	 * anon_vma_chain): 0 without an anon_vma, 1 for its own, more when inherited through fork.
 	 */
 	int anon_vma_chain;
+	/*
+	 * The userfaultfd this VMA is registered with (Linux's vm_userfaultfd_ctx), set with
+	 * VM_UFFD_MISSING and cleared with it, under mmap_lock for writing. No reference: the
+	 * uffd's release unregisters every VMA of its mm before the context goes. Part of the
+	 * merge key: VMAs of two different uffds never merge.
+	 */
+	struct userfaultfd_ctx *vm_userfaultfd_ctx;
 	struct mm_struct *vm_mm;
 	struct vm_area_struct *vm_next, *vm_prev;
 	struct vma_node vm_rb; /* in mm->mm_rb */
 };
 
 struct ldt_struct;
+
+/* Words of mm_struct.saved_auxv (Linux's AT_VECTOR_SIZE on x86-64). */
+#define AT_VECTOR_SIZE 52
 
 struct mm_struct {
 	u64 *pgd;
@@ -152,6 +169,13 @@ struct mm_struct {
 	cpumask_t cpu_bitmap;
 	u64 tlb_gen;
 	u64 mmap_base;
+	/*
+	 * /proc/PID/coredump_filter (Linux's MMF_DUMP_FILTER bits of mm->flags): which mappings a
+	 * core dump writes; kept by fork and execve. saved_auxv: the auxiliary vector execve gave
+	 * the program, AT_NULL included (the core's NT_AUXV).
+	 */
+	unsigned int coredump_filter;
+	u64 saved_auxv[AT_VECTOR_SIZE];
 	/*
 	 * Flags every new mapping and heap growth gets (Linux's def_flags): VM_LOCKED, and
 	 * VM_LOCKONFAULT, after mlockall(MCL_FUTURE). Not inherited by fork, gone with exec.
@@ -286,7 +310,8 @@ int do_munmap(struct mm_struct *mm, u64 start, u64 len);
  * Resolves a page fault at addr in mm (demand-zero, file page, stack growth). Returns 0 if the
  * access may now be retried, or the si_code for SIGSEGV: SEGV_MAPERR (no VMA), SEGV_ACCERR
  * (the VMA does not allow the access) or SEGV_PKUERR (its protection key does not, with the key
- * in *pkey); FAULT_SIGBUS for a page of a file mapping that lies past the end of the file.
+ * in *pkey); FAULT_SIGBUS for a page of a file mapping that lies past the end of the file,
+ * FAULT_HWPOISON for a page memory_failure poisoned.
  * When no frame is free the OOM killer runs and the fault is retried (mm/oom_kill.h); -ENOMEM
  * (VM_FAULT_OOM) only when the faulting task is dying, or, for a fault that cannot sleep, when
  * no memory could be reaped. The caller holds mm's mmap lock (mm/mmap_lock.h).
@@ -295,14 +320,23 @@ int handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code, int *pkey);
 
 /* handle_mm_fault for a fault the CPU raised: takes the mmap lock itself (mm/fault.c). */
 int do_user_addr_fault(struct mm_struct *mm, u64 addr, u64 error_code, int *pkey);
+/* The fault_sleep debug flag (kernel command line): see mm/fault.c. */
+extern bool debug_fault_sleep;
+
+/* access_remote_vm's gup_flags (Linux's values) */
+#define FOLL_WRITE 0x01 /* write buf into mm (else read from it) */
+#define FOLL_FORCE 0x10 /* ptrace's access: the VMA's MAY bits decide, not its protection */
 
 /*
- * Copies len bytes between buf and mm's memory at addr as Linux's access_remote_vm with
- * FOLL_FORCE (ptrace's PEEK/POKE, /proc/self/mem): the VMA's MAY bits decide, not its protection;
- * a write to read-only private memory goes to a copy-on-write copy of the page; protection keys
- * are not consulted. Returns the bytes done: short at the first page that cannot be reached.
+ * Copies len bytes between buf and mm's memory at addr as Linux's access_remote_vm. With
+ * FOLL_FORCE (ptrace's PEEK/POKE, /proc/PID/mem) the VMA's MAY bits decide, not its protection,
+ * and a write to read-only private memory goes to a copy-on-write copy of the page; without it
+ * (/proc/PID/environ and cmdline) a read needs VM_READ (PROT_NONE memory reads as nothing) and a
+ * write VM_WRITE. Protection keys are not consulted. Returns the bytes done: short at the first
+ * page that cannot be reached.
  */
-size_t access_remote_vm(struct mm_struct *mm, u64 addr, void *buf, size_t len, bool write);
+size_t access_remote_vm(struct mm_struct *mm, u64 addr, void *buf, size_t len,
+			unsigned int gup_flags);
 
 /* The name /proc/self/maps gives shared anonymous memory ("/dev/zero (deleted)", as Linux). */
 extern const char shmem_anon_name[];
@@ -318,6 +352,9 @@ int mm_sysctl_init(void);
 #define SEGV_ACCERR 2
 #define SEGV_PKUERR 4
 #define FAULT_SIGBUS 0x100 /* handle_mm_fault: a file mapping touched past the end of its file */
+/* handle_mm_fault: a poisoned page (mm/memory_failure.c): SIGBUS with BUS_MCEERR_AR. Distinct
+ * from FAULT_SIGBUS and the FAULT_UFFD* answers (mm/userfaultfd.h: 0x200-0x203). */
+#define FAULT_HWPOISON 0x400
 /*
  * handle_mm_fault's error_code may carry this software bit: a forced access (ptrace's, Linux's
  * FOLL_FORCE) whose caller checked the VMA's MAY bits, so the VMA's protection is not checked.
@@ -337,6 +374,8 @@ long sys_brk(u64 brk);
 /* mremap(2) on mm, as Linux 6.1 (mm/mremap.c): the new address, or -errno. */
 long do_mremap(struct mm_struct *mm, u64 addr, u64 old_len, u64 new_len, u64 flags, u64 new_addr);
 long sys_mremap(u64 addr, u64 old_len, u64 new_len, u64 flags, u64 new_addr);
+/* remap_file_pages(2), emulated with mmap as Linux 6.1 does (mm/remap_file_pages.c). */
+long sys_remap_file_pages(u64 start, u64 size, u64 prot, u64 pgoff, u64 flags);
 /* msync(2) (mm/msync.c) and mincore(2) (mm/mincore.c), Linux 6.1's checks in its order. */
 long sys_msync(u64 start, u64 len, u64 flags);
 long sys_mincore(u64 start, u64 len, u64 vec);

@@ -5,9 +5,12 @@
  * (split, merge, anon_vma) are in mm/vma.c and the page tables in mm/memory.c, so this file
  * builds on the host too.
  */
+#include "ipc/shm.h"
+#include "mm/memory_failure.h"
 #include "mm/mmap_lock.h"
 #include "mm/mm.h"
 #include "mm/vma.h"
+#include "mm/userfaultfd.h"
 #include "mm/pkeys.h"
 #include "mm/mlock.h"
 #include "mm/memfd.h"
@@ -58,6 +61,7 @@ struct mm_struct *mm_alloc(void)
 	mm->mm_count = 1;
 	mm->mmap_base = MMAP_BASE;
 	mm->dumpable = SUID_DUMP_USER;
+	mm->coredump_filter = 0x33; /* Linux's MMF_DUMP_FILTER_DEFAULT */
 	mm_pkeys_init(mm);
 	return mm;
 }
@@ -86,6 +90,8 @@ int mm_sysctl_init(void)
 	if (!vm)
 		return -ENOMEM;
 	int err = proc_create_int(vm, "max_map_count", 0644, &sysctl_max_map_count, 0, 0x7fffffff);
+	if (!err)
+		err = memory_failure_sysctl_init(vm);
 	return err ? err : mmap_min_addr_sysctl_init(vm);
 }
 
@@ -107,9 +113,19 @@ static int __do_munmap(struct mm_struct *mm, u64 start, u64 end)
 			return -ENOMEM;
 		v = v->vm_next;
 	}
+	for (struct vm_area_struct *w = v; w && w->vm_start < end; w = w->vm_next)
+		if (w->vm_end > end) {
+			if (__split_vma(mm, w, end, 0))
+				return -ENOMEM;
+			break;
+		}
+	/*
+	 * A uffd with UFFD_FEATURE_EVENT_UNMAP hears of it when the call is done: prepared once
+	 * the splits succeeded, as Linux, so a failed munmap sends no UNMAP.
+	 */
+	if (userfaultfd_unmap_prep(mm, start, end))
+		return -ENOMEM;
 	while (v && v->vm_start < end) {
-		if (v->vm_end > end && __split_vma(mm, v, end, 0))
-			return -ENOMEM;
 		struct vm_area_struct *next = v->vm_next;
 		remove_vma(mm, v);
 		v = next;
@@ -296,6 +312,9 @@ static long mmap_region(struct mm_struct *mm, struct file *file, u64 addr, u64 l
 	if (file) {
 		int err = memfd_mmap_check(file, &vm_flags);
 
+		if (!err)
+			err = shm_mmap_check(file);
+
 		if (err) {
 			vm_unacct_memory(charged);
 			return err;
@@ -459,7 +478,7 @@ long do_mmap(struct mm_struct *mm, struct file *file, u64 addr, u64 len, u64 pro
  * lock (Linux's do_mmap *populate): all of it when it is locked (MAP_LOCKED, or mlockall's
  * MCL_FUTURE) or for MAP_POPULATE without MAP_NONBLOCK; else 0. Population's errors are ignored.
  */
-static u64 mmap_populate_len(struct mm_struct *mm, long r, u64 len, u64 flags)
+u64 mmap_populate_len(struct mm_struct *mm, long r, u64 len, u64 flags)
 {
 	if (r < 0)
 		return 0;
@@ -559,7 +578,7 @@ static int do_brk_flags(struct mm_struct *mm, u64 addr, u64 len)
 		return -ENOMEM;
 	vma_tree_find_vma_prev(&mm->mm_rb, addr, &prev);
 	if (prev && prev->vm_end == addr && prev->vm_end > mm->start_brk &&
-	    can_vma_merge_after(prev, flags, NULL, NULL, addr >> PAGE_SHIFT)) {
+	    can_vma_merge_after(prev, flags, NULL, NULL, addr >> PAGE_SHIFT, NULL)) {
 		prev->vm_end = addr + len;
 		vma_tree_gap_update(&mm->mm_rb, prev);
 	} else {
@@ -680,6 +699,16 @@ struct mm_struct *dup_mm(struct mm_struct *old)
 		n->vm_mm = mm;
 		/* Memory locks are the parent's (Linux's dup_mmap). */
 		n->vm_flags &= VM_LOCKED_CLEAR_MASK;
+		/*
+		 * The child's copy of a userfaultfd-registered VMA: registered with a new uffd
+		 * for the child, sent to the parent's as a FORK event (UFFD_FEATURE_EVENT_FORK),
+		 * else unregistered (Linux's dup_userfaultfd).
+		 */
+		if (dup_userfaultfd(n, mm)) {
+			vm_area_free(n);
+			vm_unacct_memory(charge);
+			goto fail;
+		}
 		if (n->vm_flags & VM_WIPEONFORK) {
 			unlink_anon_vmas(n); /* MADV_WIPEONFORK: a clean slate, never touched */
 		} else if (anon_vma_fork(n, v)) {

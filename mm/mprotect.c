@@ -73,7 +73,8 @@ static int mprotect_fixup(struct mm_struct *mm, struct vm_area_struct *vma,
 		newflags |= VM_ACCOUNT;
 	}
 	u64 pgoff = vma->vm_pgoff + ((start - vma->vm_start) >> PAGE_SHIFT);
-	merged = vma_merge(mm, *pprev, start, end, newflags, vma->anon_vma, vma->vm_file, pgoff);
+	merged = vma_merge(mm, *pprev, start, end, newflags, vma->anon_vma, vma->vm_file, pgoff,
+			   vma->vm_userfaultfd_ctx);
 	if (merged) {
 		vma = merged;
 	} else {

@@ -11,6 +11,7 @@
 #include "mm/mm.h"
 #include "mm/mlock.h"
 #include "mm/vma.h"
+#include "mm/userfaultfd.h"
 #include "mm/overcommit.h"
 #include "mm/internal.h"
 #include "fs/vfs.h"
@@ -75,7 +76,7 @@ static struct vm_area_struct *copy_vma(struct mm_struct *mm, struct vm_area_stru
 		pgoff = addr >> PAGE_SHIFT; /* never written: free to take the new address */
 	vma_tree_find_vma_prev(&mm->mm_rb, addr, &prev);
 	new_vma = vma_merge(mm, prev, addr, addr + len, vma->vm_flags, vma->anon_vma, vma->vm_file,
-			    pgoff);
+			    pgoff, vma->vm_userfaultfd_ctx);
 	if (new_vma) {
 		/* Only an unwritten VMA can merge with its own new place; it may be gone now. */
 		if (vma_start >= new_vma->vm_start && vma_start < new_vma->vm_end)
@@ -137,6 +138,14 @@ static long move_vma(struct mm_struct *mm, struct vm_area_struct *vma, u64 old_a
 		old_addr = new_addr;
 		old_len = new_len;
 		new_addr = (u64)-ENOMEM;
+	} else {
+		/*
+		 * The new place of a userfaultfd-registered range stays registered only with
+		 * UFFD_FEATURE_EVENT_REMAP, whose REMAP event goes out when the call is done
+		 * (Linux's mremap_userfaultfd_prep); with MREMAP_DONTUNMAP the old range stays
+		 * registered, now without pages, so its next access is a userfault.
+		 */
+		userfaultfd_remap_prep(new_vma, old_addr, new_addr, old_len);
 	}
 	if ((vm_flags & VM_ACCOUNT) && !(flags & MREMAP_DONTUNMAP)) {
 		/* The pieces of the old VMA that stay keep their charge: hide it from the split. */
@@ -270,7 +279,7 @@ long do_mremap(struct mm_struct *mm, u64 addr, u64 old_len, u64 new_len, u64 fla
 		if ((vma->vm_flags & VM_ACCOUNT) && security_vm_enough_memory_mm(mm, pages))
 			return -ENOMEM; /* the growth of charged memory is charged */
 		if (!vma_merge(mm, vma, ext, addr + new_len, vma->vm_flags, vma->anon_vma,
-			       vma->vm_file, pgoff)) {
+			       vma->vm_file, pgoff, vma->vm_userfaultfd_ctx)) {
 			if (vma->vm_flags & VM_ACCOUNT)
 				vm_unacct_memory(pages);
 			return -ENOMEM;

@@ -4,7 +4,8 @@
  * entry per virtual page: bit 63 present, 61 file page or shared anonymous memory, 56 mapped
  * exclusively, 55 soft-dirty, bits 0-54 the page frame number; Documentation/admin-guide/mm/
  * pagemap.rst) and /proc/self/ptwalk, a Warden extension: write an address to it, then read the
- * four levels of its page-table walk with each entry's flags (docs/tracing.md).
+ * four levels of its page-table walk with each entry's flags (docs/tracing.md). Physical
+ * addresses show in either only to an opener that had CAP_SYS_ADMIN (pagemap's show_pfn rule).
  */
 #include "mm/mm.h"
 #include "mm/mmap_lock.h"
@@ -26,7 +27,16 @@
 #define PM_PFRAME_MASK ((1ULL << 55) - 1)
 #define PM_SOFT_DIRTY (1ULL << 55)
 #define PM_MMAP_EXCLUSIVE (1ULL << 56)
+#define PM_UFFD_WP (1ULL << 57)
 #define PM_FILE (1ULL << 61)
+#define PM_SWAP (1ULL << 62)
+/*
+ * A swap entry's frame field: its type in the low MAX_SWAPFILES_SHIFT bits, its offset above.
+ * A hwpoison entry's type is SWP_HWPOISON (MAX_SWAPFILES: 26 in Debian's 6.1, with migration,
+ * PTE markers and no device-private entries), its offset the frame number.
+ */
+#define MAX_SWAPFILES_SHIFT 5
+#define SWP_HWPOISON 26
 #define PM_PRESENT (1ULL << 63)
 
 /*
@@ -65,6 +75,20 @@ static u64 pagemap_entry(struct mm_struct *mm, struct vm_area_struct *vma, u64 v
 				flags |= PM_MMAP_EXCLUSIVE;
 		}
 		if (*e & _PAGE_SOFT_DIRTY) /* written since the last clear_refs 4 */
+			flags |= PM_SOFT_DIRTY;
+		if (*e & _PAGE_UFFD_WP) /* write-protected by UFFDIO_WRITEPROTECT */
+			flags |= PM_UFFD_WP;
+	}
+	if (e && level == PG_LEVEL_4K && pte_is_hwpoison(*e)) {
+		/* Linux's is_swap_pte branch: a pfn entry, its page counted unmapped (no
+		 * PM_MMAP_EXCLUSIVE) */
+		u64 pfn = (*e & PTE_ADDR_MASK) >> PAGE_SHIFT;
+		flags |= PM_SWAP;
+		if (show_pfn)
+			flags |= (SWP_HWPOISON | (pfn << MAX_SWAPFILES_SHIFT)) & PM_PFRAME_MASK;
+		if (is_page_cache_page(vma, va, pfn_to_page(pfn)))
+			flags |= PM_FILE;
+		if (*e & _PAGE_SOFT_DIRTY) /* the swap entry's soft-dirty bit (moved by mremap) */
 			flags |= PM_SOFT_DIRTY;
 	}
 	if (vma->vm_flags & VM_SOFTDIRTY)
@@ -183,15 +207,22 @@ static const struct file_operations pagemap_fops = {
 	.llseek = mem_lseek,
 };
 
-/* Appends one page-table entry with its flags in words. */
-static void seq_entry(struct seq_buf *m, const char *level, unsigned int index, u64 e, bool leaf)
+/*
+ * Appends one page-table entry with its flags in words; without show_pa its physical address
+ * (the entry's address bits and the "->" target) reads 0, as pagemap's frame numbers.
+ */
+static void seq_entry(struct seq_buf *m, const char *level, unsigned int index, u64 e, bool leaf,
+		      bool show_pa)
 {
-	seq_printf(m, "%-4s [%3u] 0x%016llx", level, index, (unsigned long long)e);
+	u64 pa = show_pa ? e & PTE_ADDR_MASK : 0;
+
+	seq_printf(m, "%-4s [%3u] 0x%016llx", level, index,
+		   (unsigned long long)((e & ~PTE_ADDR_MASK) | pa));
 	if (!(e & (_PAGE_PRESENT | (leaf ? _PAGE_PROTNONE : 0)))) {
 		seq_printf(m, " not present\n");
 		return;
 	}
-	seq_printf(m, " -> %#llx", (unsigned long long)(e & PTE_ADDR_MASK));
+	seq_printf(m, " -> %#llx", (unsigned long long)pa);
 	seq_printf(m, "%s%s%s%s%s%s%s", e & _PAGE_PRESENT ? " present" : "",
 		   e & _PAGE_RW ? " write" : "", e & _PAGE_USER ? " user" : "",
 		   e & _PAGE_ACCESSED ? " accessed" : "", leaf && (e & _PAGE_DIRTY) ? " dirty" : "",
@@ -202,8 +233,8 @@ static void seq_entry(struct seq_buf *m, const char *level, unsigned int index, 
 	seq_printf(m, "\n");
 }
 
-/* The walk of va through mm's four levels, as text. */
-static void ptwalk_show(struct seq_buf *m, struct mm_struct *mm, u64 va)
+/* The walk of va through mm's four levels, as text (physical addresses only with show_pa). */
+static void ptwalk_show(struct seq_buf *m, struct mm_struct *mm, u64 va, bool show_pa)
 {
 	static const char *const names[] = { "", "PTE", "PD", "PDPT", "PML4" };
 	pte_t *table = mm->pgd;
@@ -213,24 +244,34 @@ static void ptwalk_show(struct seq_buf *m, struct mm_struct *mm, u64 va)
 		unsigned int i = pgtable_index(va, level);
 		u64 e = table[i];
 		bool leaf = level == 1 || (level > 1 && level < 4 && (e & _PAGE_PSE));
-		seq_entry(m, names[level], i, e, leaf);
+		seq_entry(m, names[level], i, e, leaf, show_pa);
 		if (leaf || !(e & _PAGE_PRESENT))
 			return;
 		table = phys_to_virt(e & PTE_ADDR_MASK);
 	}
 }
 
-/* ptwalk's per-open state: the address written, or none yet. */
+/*
+ * ptwalk's per-open state: the address written, or none yet, and whether the opener had
+ * CAP_SYS_ADMIN (as pagemap's show_pfn, from the opener's credentials: a file handed to a
+ * process without it still shows them, one opened without it never does).
+ */
 struct ptwalk_state {
 	u64 addr;
 	bool have_addr;
+	bool show_pa;
 };
 
 static int ptwalk_open(struct inode *inode, struct file *file)
 {
+	struct ptwalk_state *st = kzalloc(sizeof(*st), GFP_KERNEL);
+
 	(void)inode;
-	file->private_data = kzalloc(sizeof(struct ptwalk_state), GFP_KERNEL);
-	return file->private_data ? 0 : -ENOMEM;
+	if (!st)
+		return -ENOMEM;
+	st->show_pa = capable(CAP_SYS_ADMIN);
+	file->private_data = st;
+	return 0;
 }
 
 static void ptwalk_release(struct inode *inode, struct file *file)
@@ -288,7 +329,7 @@ static ssize_t ptwalk_read(struct file *file, struct iov_iter *to, s64 *ppos)
 	else if (st->addr >= TASK_SIZE)
 		seq_printf(&m, "address %#llx: not a user address\n", (unsigned long long)st->addr);
 	else
-		ptwalk_show(&m, current->mm, st->addr);
+		ptwalk_show(&m, current->mm, st->addr, st->show_pa);
 	if (m.overflow) {
 		r = -ENOMEM;
 	} else if ((u64)*ppos < m.len) {

@@ -18,19 +18,14 @@
 #include "arch/x86_64/pgtable.h"
 #include "kernel/errno.h"
 #include "kernel/sched.h"
+#include "kernel/string.h"
 
 /*
  * Linux's other vm_flags (include/linux/mm.h, 6.1, x86-64), for the VmFlags codes. mm/mm.h
  * defines the ones Warden uses; the rest are here until something sets them.
  */
-#ifndef VM_UFFD_MISSING
-#define VM_UFFD_MISSING 0x00000200UL
-#endif
 #ifndef VM_PFNMAP
 #define VM_PFNMAP 0x00000400UL
-#endif
-#ifndef VM_UFFD_WP
-#define VM_UFFD_WP 0x00001000UL
 #endif
 #ifndef VM_LOCKED
 #define VM_LOCKED 0x00002000UL
@@ -113,28 +108,39 @@ static void seq_pad_name(struct seq_buf *m, size_t line_start)
 	seq_write(m, spaces, pad);
 }
 
+char *vma_file_name(struct file *file, char *buf, size_t size)
+{
+	struct inode *inode = file_inode(file);
+	char *path = d_path(inode, buf, size);
+	const char *name = memfd_name(inode);
+	size_t len;
+
+	if (!IS_ERR(path) || PTR_ERR(path) == -ENAMETOOLONG)
+		return path;
+	if (inode->i_private == shmem_anon_name)
+		name = shmem_anon_name + 1; /* shared anonymous memory: "/dev/zero (deleted)" */
+	/* a memfd or SysV segment: the name its dentry has on Linux, unlinked from birth */
+	len = name ? strlen(name) + sizeof("/ (deleted)") : sizeof("(deleted)");
+	if (len > size)
+		return ERR_PTR(-ENAMETOOLONG);
+	path = buf + size - len;
+	if (name)
+		snprintf(path, len, "/%s (deleted)", name);
+	else /* Warden's VFS keeps no name for an unlinked file */
+		memcpy(path, "(deleted)", len);
+	return path;
+}
+
 /* seq_file_path(m, file, "\n"): the file's absolute path, a newline escaped as \012. */
 static void seq_file_path(struct seq_buf *m, struct file *file)
 {
 	char *buf = kmalloc(PATH_MAX, GFP_KERNEL);
-	struct inode *inode = file_inode(file);
 
 	if (!buf) {
 		m->overflow = true;
 		return;
 	}
-	char *path = d_path(inode, buf, PATH_MAX);
-	if (IS_ERR(path) && inode->i_private == shmem_anon_name) {
-		seq_printf(m, "%s (deleted)",
-			   shmem_anon_name); /* shared anonymous memory, as Linux */
-	} else if (IS_ERR(path) && memfd_name(inode)) {
-		/* A memfd: the name its dentry has on Linux, unlinked from birth. */
-		snprintf(buf, PATH_MAX, "/%s (deleted)", memfd_name(inode));
-		path = buf;
-	} else if (IS_ERR(path)) {
-		/* Unlinked (Warden's VFS keeps no name for it): Linux prints "/path (deleted)". */
-		seq_printf(m, "(deleted)");
-	}
+	char *path = vma_file_name(file, buf, PATH_MAX);
 	if (!IS_ERR(path)) {
 		for (char *s = path; *s; s++) {
 			if (*s == '\n')
@@ -302,6 +308,9 @@ void smap_gather_stats(struct vm_area_struct *vma, struct mem_size_stats *mss)
 		if (level == PG_LEVEL_4K && pte_has_frame(*e) &&
 		    !is_zero_page(phys_to_page(*e & PTE_ADDR_MASK)))
 			smaps_account(mss, vma, va, *e);
+		/* Linux counts the poisoned page of a hwpoison entry (a pfn swap entry) too. */
+		else if (level == PG_LEVEL_4K && pte_is_hwpoison(*e))
+			smaps_account(mss, vma, va, *e & PTE_ADDR_MASK);
 		va += PAGE_SIZE;
 	}
 }
@@ -463,15 +472,16 @@ void show_smaps(struct seq_buf *m, struct mm_struct *mm)
 /*
  * /proc/PID/smaps_rollup (Linux's show_smaps_rollup): one header from the first VMA's start to
  * the last one's end, then the sums of every VMA's counts, with Pss split into anonymous, file
- * and shmem memory, and no per-VMA lines (THPeligible, ProtectionKey, VmFlags).
+ * and shmem memory, and no per-VMA lines (THPeligible, ProtectionKey, VmFlags). ESRCH for an
+ * mm that is gone (or none: a zombie), as Linux's.
  */
-static void show_smaps_rollup(struct seq_buf *m, struct mm_struct *mm)
+static int show_smaps_rollup(struct seq_buf *m, struct mm_struct *mm)
 {
 	struct mem_size_stats mss = { 0 };
 	size_t line_start = m->len;
 
 	if (!mm || !mmget_not_zero(mm))
-		return;
+		return -ESRCH;
 	mmap_read_lock(mm);
 	struct vm_area_struct *first = mm->mm_rb.first, *last = vma_tree_last(&mm->mm_rb);
 	for (struct vm_area_struct *v = first; v; v = v->vm_next)
@@ -484,26 +494,32 @@ static void show_smaps_rollup(struct seq_buf *m, struct mm_struct *mm)
 	seq_pad_name(m, line_start);
 	seq_printf(m, "[rollup]\n");
 	show_smap_counts(m, &mss, true);
+	return 0;
 }
 
 /* ---- the proc files ---- */
 
+/*
+ * Each describes the mm the file was opened on (proc_show_mm, Linux's priv->mm from
+ * proc_mem_open), not the task's mm of the moment: after the task exec'd, its old mm has no
+ * users any more and maps and smaps read as empty, smaps_rollup as ESRCH (Linux's
+ * show_smaps_rollup), never the new program's.
+ */
 static int proc_maps_show(struct seq_buf *m)
 {
-	show_maps(m, proc_task()->state < EXIT_ZOMBIE ? proc_task()->mm : NULL);
+	show_maps(m, proc_show_mm());
 	return 0;
 }
 
 static int proc_smaps_show(struct seq_buf *m)
 {
-	show_smaps(m, proc_task()->state < EXIT_ZOMBIE ? proc_task()->mm : NULL);
+	show_smaps(m, proc_show_mm());
 	return 0;
 }
 
 static int proc_smaps_rollup_show(struct seq_buf *m)
 {
-	show_smaps_rollup(m, proc_task()->state < EXIT_ZOMBIE ? proc_task()->mm : NULL);
-	return 0;
+	return show_smaps_rollup(m, proc_show_mm());
 }
 
 /*

@@ -86,6 +86,14 @@ struct mem_size_stats {
 /* Adds up the pages of vma, walking mm's page tables (Linux's smap_gather_stats). */
 void smap_gather_stats(struct vm_area_struct *vma, struct mem_size_stats *mss);
 
+/*
+ * The name of a mapped file as /proc/PID/maps and a core's NT_FILE give it (Linux's file_path):
+ * its absolute path at the end of buf, "/dev/zero (deleted)" for shared anonymous memory,
+ * "/memfd:NAME (deleted)" and "/SYSV%08x (deleted)" for a memfd and a SysV segment, else
+ * "(deleted)" for an unlinked file; ERR_PTR(-ENAMETOOLONG) when it does not fit in size.
+ */
+char *vma_file_name(struct file *file, char *buf, size_t size);
+
 /* One maps line of vma (with its '\n'). */
 void show_map_vma(struct seq_buf *m, struct vm_area_struct *vma);
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * Access to an address space from outside its page faults: access_remote_vm (what ptrace's
- * PEEK/POKE and /proc/self/mem use, Linux's get_user_pages with FOLL_FORCE) and /proc/self/mem
+ * PEEK/POKE and /proc/self/mem use with FOLL_FORCE, environ and cmdline without: Linux's
+ * get_user_pages_remote) and /proc/self/mem
  * itself, as Linux 6.1's fs/proc/base.c: the file position is the address; read and write go
  * through the page tables a page at a time; lseek takes any offset (mem_lseek).
  *
@@ -25,12 +26,15 @@
 #include "kernel/string.h"
 
 /*
- * May a forced access (FOLL_FORCE) reach v (Linux's check_vma_flags)? The VMA's MAY bits decide,
- * not its protection: PROT_NONE memory is read, read-only private memory written (through a
- * copy of the page); a shared mapping that is not writable refuses a write (is_cow_mapping).
+ * May an access reach v (Linux's check_vma_flags)? Without FOLL_FORCE the protection decides.
+ * With it, the VMA's MAY bits do: PROT_NONE memory is read, read-only private memory written
+ * (through a copy of the page); a shared mapping that is not writable refuses a write
+ * (is_cow_mapping).
  */
-static bool forced_access_ok(struct vm_area_struct *v, bool write)
+static bool remote_access_ok(struct vm_area_struct *v, bool write, bool force)
 {
+	if (!force)
+		return v->vm_flags & (write ? VM_WRITE : VM_READ);
 	if (!write)
 		return v->vm_flags & (VM_READ | VM_MAYREAD);
 	if (v->vm_flags & VM_WRITE)
@@ -43,11 +47,11 @@ static bool forced_access_ok(struct vm_area_struct *v, bool write)
  * writable, or private and unshared), or NULL. Protection keys are not consulted, as for
  * Linux's FOLL_REMOTE accesses.
  */
-static struct page *get_remote_page(struct mm_struct *mm, u64 addr, bool write)
+static struct page *get_remote_page(struct mm_struct *mm, u64 addr, bool write, bool force)
 {
 	struct vm_area_struct *v = find_vma(mm, addr);
 
-	if (!v || v->vm_start > addr || addr >= TASK_SIZE || !forced_access_ok(v, write))
+	if (!v || v->vm_start > addr || addr >= TASK_SIZE || !remote_access_ok(v, write, force))
 		return NULL;
 	for (int tries = 0; tries < 2; tries++) {
 		int level, pkey;
@@ -62,6 +66,7 @@ static struct page *get_remote_page(struct mm_struct *mm, u64 addr, bool write)
 			if (!write || own)
 				return pg;
 		}
+		/* FAULT_FORCE: the VMA was checked above, the fault does not check it again */
 		u64 code = X86_PF_USER | FAULT_FORCE | (write ? X86_PF_WRITE : 0);
 		if (handle_mm_fault(mm, addr, code, &pkey))
 			return NULL;
@@ -69,15 +74,17 @@ static struct page *get_remote_page(struct mm_struct *mm, u64 addr, bool write)
 	return NULL;
 }
 
-size_t access_remote_vm(struct mm_struct *mm, u64 addr, void *buf, size_t len, bool write)
+size_t access_remote_vm(struct mm_struct *mm, u64 addr, void *buf, size_t len,
+			unsigned int gup_flags)
 {
+	bool write = gup_flags & FOLL_WRITE, force = gup_flags & FOLL_FORCE;
 	size_t done = 0;
 
 	mmap_read_lock(mm); /* buf is kernel memory: no fault of ours while we hold it */
 	while (done < len) {
 		u64 a = addr + done;
 		size_t n = min(len - done, (size_t)(PAGE_SIZE - (a & ~PAGE_MASK)));
-		struct page *pg = a < addr ? NULL : get_remote_page(mm, a, write);
+		struct page *pg = a < addr ? NULL : get_remote_page(mm, a, write, force);
 		if (!pg)
 			break;
 		u8 *p = (u8 *)page_address(pg) + (a & ~PAGE_MASK);
@@ -159,7 +166,7 @@ static ssize_t mem_rw(struct file *file, struct iov_iter *iter, s64 *ppos, bool 
 			copied = -EFAULT;
 			break;
 		}
-		len = access_remote_vm(mm, addr, page, len, write);
+		len = access_remote_vm(mm, addr, page, len, FOLL_FORCE | (write ? FOLL_WRITE : 0));
 		if (!len) {
 			if (!copied)
 				copied = -EIO;
@@ -213,10 +220,72 @@ static const struct file_operations mem_fops = {
 	.llseek = mem_lseek,
 };
 
-/* Creates /proc/self/mem: 0600, opened with PTRACE_MODE_ATTACH_FSCREDS (Linux's mem_open). */
+/*
+ * Reads /proc/PID/environ (Linux's environ_read): the environment area of the mm the file was
+ * opened on, from the position on, a page at a time. Nothing for a task that had none, or once
+ * that mm is gone (the task exec'd or exited since the open: never the new program's). A page
+ * that cannot be read ends the read with 0, the position kept where it got to, as Linux's.
+ */
+static ssize_t environ_read(struct file *file, struct iov_iter *to, s64 *ppos)
+{
+	struct mm_struct *mm = file->private_data;
+	size_t count = iov_iter_count(to);
+	u64 src = (u64)*ppos, env_start, env_end;
+	ssize_t ret = 0;
+
+	if (!mm || !mm->env_end)
+		return 0;
+	void *page = get_free_page(GFP_KERNEL);
+	if (!page)
+		return -ENOMEM;
+	if (!mmget_not_zero(mm))
+		goto out;
+	env_start = mm->env_start;
+	env_end = mm->env_end;
+	while (count && src < env_end - env_start) {
+		size_t len =
+			min(min(count, (size_t)PAGE_SIZE), (size_t)(env_end - env_start - src));
+
+		/* no FOLL_FORCE: memory the task cannot read reads as nothing (Linux's) */
+		len = access_remote_vm(mm, env_start + src, page, len, 0);
+		if (!len) {
+			ret = 0;
+			break;
+		}
+		if (copy_to_iter(page, len, to) != len) {
+			ret = -EFAULT;
+			break;
+		}
+		ret += (ssize_t)len;
+		src += len;
+		count -= len;
+		cond_resched();
+	}
+	*ppos = (s64)src;
+	mmput(mm);
+out:
+	free_page_addr(page);
+	return ret;
+}
+
+static const struct file_operations environ_fops = {
+	.open = proc_mem_open,
+	.release = proc_mem_release,
+	.read = environ_read,
+	.llseek = generic_file_llseek,
+};
+
+/*
+ * Creates /proc/self/mem: 0600, opened with PTRACE_MODE_ATTACH_FSCREDS (Linux's mem_open), and
+ * environ: 0400, opened with PTRACE_MODE_READ_FSCREDS (Linux's environ_open).
+ */
 int proc_mem_init(void)
 {
 	int err = proc_create_fops(PROC_SELF, "mem", 0600, &mem_fops);
 
-	return err ? err : proc_require_ptrace("mem", PTRACE_MODE_ATTACH_FSCREDS);
+	if (!err)
+		err = proc_require_ptrace("mem", PTRACE_MODE_ATTACH_FSCREDS);
+	if (!err)
+		err = proc_create_fops(PROC_SELF, "environ", 0400, &environ_fops);
+	return err ? err : proc_require_ptrace("environ", PTRACE_MODE_READ_FSCREDS);
 }

@@ -219,24 +219,26 @@ static bool is_mergeable_anon_vma(struct anon_vma *a1, struct anon_vma *a2,
  * Same flags (but soft-dirty) and file; VMAs with special flags never merge, nor those whose
  * file is told when one goes (Linux: vm_ops->close, a SysV shm attach).
  */
-static bool is_mergeable_vma(const struct vm_area_struct *vma, u64 vm_flags, struct file *file)
+static bool is_mergeable_vma(const struct vm_area_struct *vma, u64 vm_flags, struct file *file,
+			     struct userfaultfd_ctx *uffd)
 {
 	return !((vma->vm_flags ^ vm_flags) & ~VM_IGNORE_MERGE) && vma->vm_file == file &&
-	       !(file && file->f_op->vm_close);
+	       !(file && file->f_op->vm_close) && vma->vm_userfaultfd_ctx == uffd;
 }
 
 /* May next grow down over a range that ends at next->vm_start with pgoff just below its own? */
 static bool can_vma_merge_before(struct vm_area_struct *next, u64 vm_flags,
-				 struct anon_vma *anon_vma, struct file *file, u64 pgoff_end)
+				 struct anon_vma *anon_vma, struct file *file, u64 pgoff_end,
+				 struct userfaultfd_ctx *uffd)
 {
-	return is_mergeable_vma(next, vm_flags, file) &&
+	return is_mergeable_vma(next, vm_flags, file, uffd) &&
 	       is_mergeable_anon_vma(anon_vma, next->anon_vma, next) && next->vm_pgoff == pgoff_end;
 }
 
 bool can_vma_merge_after(struct vm_area_struct *prev, u64 vm_flags, struct anon_vma *anon_vma,
-			 struct file *file, u64 pgoff)
+			 struct file *file, u64 pgoff, struct userfaultfd_ctx *uffd)
 {
-	return is_mergeable_vma(prev, vm_flags, file) &&
+	return is_mergeable_vma(prev, vm_flags, file, uffd) &&
 	       is_mergeable_anon_vma(anon_vma, prev->anon_vma, prev) &&
 	       prev->vm_pgoff + ((prev->vm_end - prev->vm_start) >> PAGE_SHIFT) == pgoff;
 }
@@ -295,7 +297,7 @@ static void merge_into_next(struct mm_struct *mm, struct vm_area_struct *next, u
 
 struct vm_area_struct *vma_merge(struct mm_struct *mm, struct vm_area_struct *prev, u64 addr,
 				 u64 end, u64 vm_flags, struct anon_vma *anon_vma,
-				 struct file *file, u64 pgoff)
+				 struct file *file, u64 pgoff, struct userfaultfd_ctx *uffd)
 {
 	u64 pglen = (end - addr) >> PAGE_SHIFT;
 	struct vm_area_struct *next = prev ? prev->vm_next : mm->mm_rb.first;
@@ -304,9 +306,9 @@ struct vm_area_struct *vma_merge(struct mm_struct *mm, struct vm_area_struct *pr
 	if (next && next->vm_end == end) /* the range is all of next: look one further */
 		next = next->vm_next;
 	merge_prev = prev && prev->vm_end == addr &&
-		     can_vma_merge_after(prev, vm_flags, anon_vma, file, pgoff);
+		     can_vma_merge_after(prev, vm_flags, anon_vma, file, pgoff, uffd);
 	merge_next = next && next->vm_start == end &&
-		     can_vma_merge_before(next, vm_flags, anon_vma, file, pgoff + pglen);
+		     can_vma_merge_before(next, vm_flags, anon_vma, file, pgoff + pglen, uffd);
 	struct vm_area_struct *res = NULL;
 
 	if (merge_prev && merge_next &&
@@ -334,10 +336,10 @@ struct vm_area_struct *vma_expand_for_mmap(struct mm_struct *mm, u64 addr, u64 e
 
 	/* Linux 6.1 looks at next first; prev must then also fit next's anon_vma. */
 	if (next && next->vm_start == end &&
-	    can_vma_merge_before(next, vm_flags, NULL, file, pgoff + pglen))
+	    can_vma_merge_before(next, vm_flags, NULL, file, pgoff + pglen, NULL))
 		vma = next;
 	if (prev && prev->vm_end == addr &&
-	    can_vma_merge_after(prev, vm_flags, vma ? vma->anon_vma : NULL, file, pgoff)) {
+	    can_vma_merge_after(prev, vm_flags, vma ? vma->anon_vma : NULL, file, pgoff, NULL)) {
 		merge_into_prev(mm, prev, vma ? next->vm_end : end);
 		vma = prev;
 	} else if (vma) {
@@ -360,6 +362,7 @@ static bool neighbours_mergeable(const struct vm_area_struct *prev,
 	return prev->vm_end == next->vm_start &&
 	       !((prev->vm_flags ^ next->vm_flags) & ~VM_IGNORE_MERGE) &&
 	       prev->vm_file == next->vm_file && !prev->anon_vma && !next->anon_vma &&
+	       prev->vm_userfaultfd_ctx == next->vm_userfaultfd_ctx &&
 	       !(prev->vm_file && prev->vm_file->f_op->vm_close) &&
 	       prev->vm_pgoff + ((prev->vm_end - prev->vm_start) >> PAGE_SHIFT) == next->vm_pgoff &&
 	       !(next->vm_flags & VM_GROWSDOWN); /* stack growth does not merge */

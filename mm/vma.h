@@ -60,7 +60,8 @@ int split_vma(struct mm_struct *mm, struct vm_area_struct *vma, u64 addr, int ne
 
 /*
  * Linux's vma_merge(): [addr, end) is about to get vm_flags, the file at pgoff and anon_vma
- * (those of the VMA it lies in, or NULL/none for a new mapping). prev is the VMA just below
+ * (those of the VMA it lies in, or NULL/none for a new mapping) and the userfaultfd uffd (a
+ * VMA's vm_userfaultfd_ctx, part of the merge key as in Linux). prev is the VMA just below
  * addr, or the VMA that contains addr when addr is not at its start (mprotect of a tail), or
  * NULL. If the range can join prev and/or the VMA after it, they are merged (prev absorbs next
  * when all three fit) and the VMA that now covers [addr, end) is returned; otherwise NULL and
@@ -68,7 +69,7 @@ int split_vma(struct mm_struct *mm, struct vm_area_struct *vma, u64 addr, int ne
  */
 struct vm_area_struct *vma_merge(struct mm_struct *mm, struct vm_area_struct *prev, u64 addr,
 				 u64 end, u64 vm_flags, struct anon_vma *anon_vma,
-				 struct file *file, u64 pgoff);
+				 struct file *file, u64 pgoff, struct userfaultfd_ctx *uffd);
 
 /*
  * mmap's merge (Linux 6.1's mmap_region and vma_expand): the free range [addr, end) with
@@ -83,7 +84,7 @@ struct vm_area_struct *vma_expand_for_mmap(struct mm_struct *mm, u64 addr, u64 e
  * Used by brk as well as by the merges above.
  */
 bool can_vma_merge_after(struct vm_area_struct *prev, u64 vm_flags, struct anon_vma *anon_vma,
-			 struct file *file, u64 pgoff);
+			 struct file *file, u64 pgoff, struct userfaultfd_ctx *uffd);
 
 /*
  * Checks an address space: the VMA tree's invariants (vma_tree_check), every VMA with a file or

@@ -19,6 +19,7 @@
 
 #define SIOCOUTQ 0x5411
 #define SIOCINQ 0x541B
+#define SIOCATMARK 0x8905
 
 /* Every socket with an abstract name (Linux hashes them; a list does for Warden's numbers). */
 static struct unix_sock *unix_abstract_list;
@@ -38,6 +39,7 @@ void unix_sock_put(struct unix_sock *u)
 	if (u->path)
 		iput(u->path);
 	kfree(u);
+	unix_sock_count(-1);
 }
 
 /* A new unix_sock with one reference (Linux's unix_create1). */
@@ -51,6 +53,8 @@ static struct unix_sock *unix_create1(int type)
 	u->sk.sk_max_ack_backlog = UNIX_MAX_DGRAM_QLEN;
 	u->refcnt = 1;
 	init_waitqueue_head(&u->peer_wait);
+	init_rwsem(&u->iolock);
+	unix_sock_count(1);
 	return u;
 }
 
@@ -117,10 +121,16 @@ static void unix_release_sock(struct unix_sock *u, bool embryo)
 	u->peer = NULL;
 	wake_up(&u->peer_wait);
 	wake_up(&u->sk.sk_wq);
+	u->oob_skb = NULL;
 	if (peer) {
 		if (u->sk.sk_type != SOCK_DGRAM) {
+			struct unix_skb *unread = u->rq_head;
+
+			/* an out-of-band byte's empty message is no unread data */
+			if (unread && unread->consumed == unread->len)
+				unread = unread->next;
 			peer->sk.sk_shutdown = SHUTDOWN_MASK;
-			if (u->rq_head || embryo)
+			if (unread || embryo)
 				peer->sk.sk_err = ECONNRESET;
 			wake_up(&peer->sk.sk_wq);
 		}
@@ -142,6 +152,8 @@ static int unix_release(struct socket *sock)
 		return 0;
 	unix_release_sock(unix_sk(sock->sk), false);
 	sock->sk = NULL;
+	/* sockets it held in flight may now be unreachable (Linux's unix_release_sock) */
+	unix_gc_request();
 	return 0;
 }
 
@@ -317,12 +329,14 @@ static bool unix_recvq_full(struct unix_sock *u)
 	return u->rq_len > (u32)u->sk.sk_max_ack_backlog;
 }
 
-/* Sleeps until other's queue has room or other goes; 0 or -ERESTARTSYS. */
-static int unix_wait_for_peer(struct unix_sock *other)
+/* Sleeps until other's queue has room or other goes; 0, -EAGAIN when *timeo ran out, or
+ * sock_intr_errno. */
+static int unix_wait_for_peer(struct unix_sock *other, long *timeo)
 {
-	return (int)wait_event_interruptible(
-		other->peer_wait, !unix_recvq_full(other) || (other->sk.sk_flags & SK_DEAD) ||
-					  (other->sk.sk_shutdown & RCV_SHUTDOWN));
+	return sock_wait_event(other->peer_wait,
+			       !unix_recvq_full(other) || (other->sk.sk_flags & SK_DEAD) ||
+				       (other->sk.sk_shutdown & RCV_SHUTDOWN),
+			       timeo);
 }
 
 /*
@@ -351,6 +365,7 @@ static int unix_stream_connect(struct socket *sock, struct sockaddr_storage *add
 		unix_sock_put(newu);
 		return -ENOMEM;
 	}
+	long timeo = sock_sndtimeo(&u->sk, flags & O_NONBLOCK);
 	for (;;) {
 		other = unix_find_other(addr, len, sock->type);
 		if (IS_ERR(other)) {
@@ -363,11 +378,11 @@ static int unix_stream_connect(struct socket *sock, struct sockaddr_storage *add
 		if (!unix_recvq_full(other))
 			break;
 		err = -EAGAIN;
-		if (flags & O_NONBLOCK)
+		if (!timeo)
 			goto out_put;
-		err = unix_wait_for_peer(other);
+		err = unix_wait_for_peer(other, &timeo);
 		unix_sock_put(other);
-		if (err)
+		if (err && err != -EAGAIN)
 			goto out;
 	}
 	if (u->sk.sk_state != TCP_CLOSE) {
@@ -421,8 +436,10 @@ void unix_dgram_disconnected(struct unix_sock *u, struct unix_sock *old)
 
 	if (!u->rq_head)
 		return;
+	down_write(&u->iolock); /* a reader peeking at a message may sleep in its copy */
 	while ((skb = unix_skb_dequeue(u)))
 		unix_skb_free(skb);
+	up_write(&u->iolock);
 	wake_up(&u->peer_wait);
 	if (!(old->sk.sk_flags & SK_DEAD) && old->peer == u) {
 		old->sk.sk_err = ECONNRESET;
@@ -503,6 +520,7 @@ static int unix_accept(struct socket *sock, struct socket *newsock, int flags)
 		return -EOPNOTSUPP;
 	if (u->sk.sk_state != TCP_LISTEN)
 		return -EINVAL;
+	long timeo = sock_rcvtimeo(&u->sk, flags & O_NONBLOCK);
 	for (;;) {
 		if (u->sk.sk_err) {
 			int err = -u->sk.sk_err;
@@ -515,12 +533,12 @@ static int unix_accept(struct socket *sock, struct socket *newsock, int flags)
 			break;
 		if (u->sk.sk_shutdown & RCV_SHUTDOWN)
 			return -EINVAL;
-		if (flags & O_NONBLOCK)
+		if (!timeo)
 			return -EAGAIN;
-		int err = (int)wait_event_interruptible(u->sk.sk_wq,
-							u->rq_head || u->sk.sk_err ||
-								(u->sk.sk_shutdown & RCV_SHUTDOWN));
-		if (err)
+		int err = sock_wait_event(
+			u->sk.sk_wq,
+			u->rq_head || u->sk.sk_err || (u->sk.sk_shutdown & RCV_SHUTDOWN), &timeo);
+		if (err && err != -EAGAIN)
 			return err;
 	}
 	struct unix_sock *newu = skb->from; /* its own reference becomes the socket's */
@@ -593,6 +611,8 @@ static __poll_t unix_poll_common(struct unix_sock *u, bool dgram)
 		mask |= POLLRDHUP | POLLIN | POLLRDNORM;
 	if (u->rq_head)
 		mask |= POLLIN | POLLRDNORM;
+	if (!dgram && u->oob_skb)
+		mask |= POLLPRI;
 	if (sk->sk_type != SOCK_DGRAM && sk->sk_state == TCP_CLOSE)
 		mask |= POLLHUP;
 	bool writable = unix_writable(u);
@@ -643,54 +663,59 @@ static long unix_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
 				break;
 		}
 		break;
+	case SIOCATMARK: /* whether the next byte is the out-of-band one */
+		if (sock->type != SOCK_STREAM)
+			return -EOPNOTSUPP;
+		amount = u->rq_head && u->rq_head == u->oob_skb;
+		break;
 	default:
 		return -ENOTTY;
 	}
 	return put_user_u32(amount, (u32 __user *)arg);
 }
 
+/* What every AF_UNIX socket type does alike. */
+/* SO_PEEK_OFF: any value, a negative one turns the offset off; set between readers (Linux's
+ * unix_set_peek_off). */
+static int unix_set_peek_off(struct sock *sk, int val)
+{
+	struct unix_sock *u = unix_sk(sk);
+
+	down_write(&u->iolock);
+	sk->sk_peek_off = val;
+	up_write(&u->iolock);
+	return 0;
+}
+
+#define UNIX_COMMON_OPS                                                              \
+	.family = AF_UNIX, .release = unix_release, .bind = unix_bind,               \
+	.socketpair = unix_socketpair, .getname = unix_getname, .ioctl = unix_ioctl, \
+	.shutdown = unix_shutdown, .set_peek_off = unix_set_peek_off
+
 static const struct proto_ops unix_stream_ops = {
-	.family = AF_UNIX,
-	.release = unix_release,
-	.bind = unix_bind,
+	UNIX_COMMON_OPS,
 	.connect = unix_stream_connect,
-	.socketpair = unix_socketpair,
 	.accept = unix_accept,
-	.getname = unix_getname,
-	.poll = unix_poll,
-	.ioctl = unix_ioctl,
 	.listen = unix_listen,
-	.shutdown = unix_shutdown,
+	.poll = unix_poll,
 	.sendmsg = unix_stream_sendmsg,
 	.recvmsg = unix_stream_recvmsg,
 };
 
 static const struct proto_ops unix_dgram_ops = {
-	.family = AF_UNIX,
-	.release = unix_release,
-	.bind = unix_bind,
+	UNIX_COMMON_OPS,
 	.connect = unix_dgram_connect,
-	.socketpair = unix_socketpair,
-	.getname = unix_getname,
 	.poll = unix_dgram_poll,
-	.ioctl = unix_ioctl,
-	.shutdown = unix_shutdown,
 	.sendmsg = unix_dgram_sendmsg,
 	.recvmsg = unix_dgram_recvmsg,
 };
 
 static const struct proto_ops unix_seqpacket_ops = {
-	.family = AF_UNIX,
-	.release = unix_release,
-	.bind = unix_bind,
+	UNIX_COMMON_OPS,
 	.connect = unix_stream_connect,
-	.socketpair = unix_socketpair,
 	.accept = unix_accept,
-	.getname = unix_getname,
-	.poll = unix_dgram_poll,
-	.ioctl = unix_ioctl,
 	.listen = unix_listen,
-	.shutdown = unix_shutdown,
+	.poll = unix_dgram_poll,
 	.sendmsg = unix_seqpacket_sendmsg,
 	.recvmsg = unix_seqpacket_recvmsg,
 };

@@ -19,6 +19,7 @@
 #define WARDEN_NET_AF_UNIX_H
 
 #include "net/socket.h"
+#include "kernel/rwsem.h"
 
 #define UNIX_PATH_MAX 108
 #define SUN_PATH_OFFSET 2 /* offsetof(struct sockaddr_un, sun_path) */
@@ -34,7 +35,13 @@ struct unix_skb {
 	u32 len; /* bytes of data */
 	u32 consumed; /* bytes of a stream message already read */
 	u32 truesize; /* charged to from's sk_wmem_alloc */
+	bool peeked; /* an empty datagram MSG_PEEK saw: SO_PEEK_OFF passes over it after */
 	struct scm_cookie scm; /* files (SCM_RIGHTS) and credentials */
+	/* whose in-flight count scm's files are charged to once the message is queued (NULL
+	 * before), the sender's uid, and the count's memory allocated at attach for that */
+	struct unix_user_inflight *fp_user;
+	u32 fp_uid;
+	struct unix_user_inflight *fp_spare;
 	char data[];
 };
 
@@ -49,7 +56,22 @@ struct unix_sock {
 	struct unix_sock *abstract_next; /* the list of sockets with abstract names */
 	struct unix_skb *rq_head, *rq_tail; /* the receive queue */
 	u32 rq_len; /* messages in it */
+	struct unix_skb *oob_skb; /* the out-of-band byte's message in the queue, or NULL */
 	struct wait_queue_head peer_wait; /* senders waiting for room in this queue */
+	/* Linux's u->iolock, held for writing as a sleeping mutex: serialises the readers of
+	 * the receive queue (stream, datagram and out-of-band receives, and the drop of a
+	 * datagram queue on disconnect), since a reader may sleep while it copies out of a
+	 * message (a fault on the user buffer) and another must not free that message. It is
+	 * let go around the wait for data. Taken with the kernel lock held; nothing nests in it
+	 * but mmap_lock (a fault in the copy) and the allocators. */
+	struct rw_semaphore iolock;
+	/* The garbage collector's (net/unix_gc.c, under unix_gc_lock): how many references to
+	 * this socket's file sit in messages (in flight), its place on the list of sockets in
+	 * flight, and the collector's marks and scratch links while it runs. */
+	u32 inflight;
+	struct unix_sock *gc_next, *gc_prev;
+	u32 gc_flags, gc_refs;
+	struct unix_sock *gc_cand_next, *gc_stack_next;
 };
 
 static inline struct unix_sock *unix_sk(struct sock *sk)
@@ -69,6 +91,50 @@ struct unix_sock *unix_find_other(struct sockaddr_storage *addr, int len, int ty
 int unix_validate_addr(struct sockaddr_storage *addr, int len);
 /* Gives an unnamed socket an abstract name of five hex digits (Linux's unix_autobind). */
 int unix_autobind(struct unix_sock *u);
+
+/*
+ * The garbage collector (net/unix_gc.c, Linux's net/unix/garbage.c and scm.c). Files passed in
+ * SCM_RIGHTS messages are "in flight": each counts against its sender's user
+ * (RLIMIT_NOFILE: ETOOMANYREFS), and a unix socket in flight counts references to its own file
+ * that only a message holds. Sockets whose every reference is in flight in messages queued on
+ * other such sockets, out of reach of any descriptor, are found and their messages dropped.
+ */
+struct unix_user_inflight;
+/* The socket behind a file passed in a message, or NULL if it is no unix socket. */
+struct unix_sock *unix_get_socket(struct file *file);
+/* Moves scm's files into skb and counts its sockets in flight (Linux's unix_attach_fds):
+ * ETOOMANYREFS when the sender's user has more in flight than its RLIMIT_NOFILE allows, ENOMEM.
+ * The user is charged when the message is queued (unix_gc_queued). */
+int unix_attach_fds(struct scm_cookie *scm, struct unix_skb *skb);
+/* The same without the limit, charged to uid (the self-tests' fabricated messages). */
+int __unix_attach_fds(struct scm_cookie *scm, struct unix_skb *skb, u32 uid);
+/* Moves skb's files to scm for the receiver, no longer in flight (Linux's unix_detach_fds). */
+void unix_detach_fds(struct scm_cookie *scm, struct unix_skb *skb);
+/* skb, which carries files, was queued on receiver: its sender's user is charged for them, and
+ * a cycle may have formed. */
+void unix_gc_queued(struct unix_sock *receiver, struct unix_skb *skb);
+/* Collects unreachable cycles of sockets in flight (Linux's unix_gc); never nests. */
+void unix_gc(void);
+/* A socket was released: collect now if sockets are in flight, or once the running fput or
+ * collection is done. */
+void unix_gc_request(void);
+/* Called on each send (scm: what it carries): collects now when too many sockets are in
+ * flight, and waits for a collection in progress (Linux's wait_for_unix_gc). */
+void wait_for_unix_gc(struct scm_cookie *scm);
+/* A unix_sock was made or freed (counted for /proc/warden/unix). */
+void unix_sock_count(int delta);
+
+/* Out-of-band data (net/af_unix_oob.c). */
+/* Takes skb out of u's queue wherever it is (and off the mark). */
+void unix_skb_unlink(struct unix_sock *u, struct unix_skb *skb);
+/* Queues the last byte of a send(MSG_OOB) as the peer's mark (Linux's queue_oob): EPIPE, the
+ * allocation's and attachment's errors, EFAULT. */
+int unix_stream_send_oob(struct unix_sock *u, struct msghdr *m, struct scm_cookie *scm);
+/* recv(MSG_OOB) (Linux's unix_stream_recv_urg): 1, or EINVAL, EFAULT. */
+int unix_stream_recv_urg(struct unix_sock *u, struct msghdr *m, int flags);
+/* What a stream read does at the message skb at its start (Linux's manage_oob): the message to
+ * read, or NULL (none now; with copied, stop before the mark). */
+struct unix_skb *unix_manage_oob(struct unix_sock *u, struct unix_skb *skb, int flags, int copied);
 
 /* Messages (net/af_unix_msg.c). */
 void unix_skb_queue_tail(struct unix_sock *u, struct unix_skb *skb);

@@ -8,6 +8,7 @@
  * past it, a send sleeps or is EAGAIN.
  */
 #include "net/af_unix.h"
+#include "fs/poll.h"
 #include "kernel/errno.h"
 #include "kernel/signal.h"
 #include "kernel/string.h"
@@ -22,7 +23,10 @@ void unix_skb_queue_tail(struct unix_sock *u, struct unix_skb *skb)
 		u->rq_head = skb;
 	u->rq_tail = skb;
 	u->rq_len++;
-	wake_up(&u->sk.sk_wq);
+	if (skb->scm.fp)
+		unix_gc_queued(u, skb);
+	/* Linux's sock_def_readable: an epoll item watching only EPOLLOUT is not woken */
+	wake_up_poll(&u->sk.sk_wq, POLLIN | POLLPRI | POLLRDNORM | POLLRDBAND);
 }
 
 struct unix_skb *unix_skb_dequeue(struct unix_sock *u)
@@ -43,11 +47,14 @@ struct unix_skb *unix_skb_dequeue(struct unix_sock *u)
 void unix_skb_free(struct unix_skb *skb)
 {
 	struct unix_sock *from = skb->from;
+	struct scm_cookie scm = { 0 };
 
-	scm_destroy(&skb->scm);
+	unix_detach_fds(&scm, skb); /* no longer in flight */
+	scm_destroy(&scm);
 	if (from) {
 		from->sk.sk_wmem_alloc -= skb->truesize;
-		wake_up(&from->sk.sk_wq);
+		/* Linux's unix_write_space: only EPOLLOUT watchers care */
+		wake_up_poll(&from->sk.sk_wq, POLLOUT | POLLWRNORM | POLLWRBAND);
 		unix_sock_put(from);
 	}
 	kfree(skb);
@@ -76,6 +83,8 @@ static bool unix_wmem_ok(struct unix_sock *u)
 
 struct unix_skb *unix_skb_alloc(struct unix_sock *u, size_t len, bool nonblock, int *err)
 {
+	long timeo = sock_sndtimeo(&u->sk, nonblock);
+
 	for (;;) {
 		*err = -unix_sock_error(u);
 		if (*err)
@@ -86,11 +95,12 @@ struct unix_skb *unix_skb_alloc(struct unix_sock *u, size_t len, bool nonblock, 
 		if (unix_wmem_ok(u))
 			break;
 		*err = -EAGAIN;
-		if (nonblock)
+		if (!timeo)
 			return NULL;
-		*err = (int)wait_event_interruptible(u->sk.sk_wq,
-						     unix_wmem_ok(u) || u->sk.sk_err ||
-							     (u->sk.sk_shutdown & SEND_SHUTDOWN));
+		*err = sock_wait_event(u->sk.sk_wq,
+				       unix_wmem_ok(u) || u->sk.sk_err ||
+					       (u->sk.sk_shutdown & SEND_SHUTDOWN),
+				       &timeo);
 		if (*err)
 			return NULL;
 	}
@@ -128,21 +138,6 @@ static int unix_peek_fds(struct scm_cookie *scm, struct unix_skb *skb)
 	return 0;
 }
 
-/* Moves the files of one cookie to another, which has none. */
-static void scm_move_fds(struct scm_cookie *to, struct scm_cookie *from)
-{
-	to->fp = from->fp;
-	to->nfp = from->nfp;
-	from->fp = NULL;
-	from->nfp = 0;
-}
-
-/* The message's files move to the reader's cookie (Linux's unix_detach_fds). */
-static void unix_detach_fds(struct scm_cookie *scm, struct unix_skb *skb)
-{
-	scm_move_fds(scm, &skb->scm);
-}
-
 /* The end of a stream send with no reader: SIGPIPE unless MSG_NOSIGNAL, when nothing went. */
 static int unix_pipe_err(size_t sent, unsigned int flags)
 {
@@ -160,9 +155,12 @@ int unix_stream_sendmsg(struct socket *sock, struct msghdr *m, size_t len)
 
 	if (err)
 		return err;
+	wait_for_unix_gc(&scm);
 	if (m->msg_flags & MSG_OOB) {
 		err = -EOPNOTSUPP;
-		goto out;
+		if (!len)
+			goto out;
+		len--; /* the last byte goes out of band, after the rest */
 	}
 	if (m->msg_namelen) {
 		err = u->sk.sk_state == TCP_ESTABLISHED ? -EISCONN : -EOPNOTSUPP;
@@ -184,7 +182,11 @@ int unix_stream_sendmsg(struct socket *sock, struct msghdr *m, size_t len)
 		if (!skb)
 			break;
 		skb->scm.creds = scm.creds;
-		scm_move_fds(&skb->scm, &scm); /* only the first message carries the files */
+		err = unix_attach_fds(&scm, skb); /* only the first message carries the files */
+		if (err) {
+			unix_skb_free(skb);
+			break;
+		}
 		if (copy_from_iter(skb->data, size, m->msg_iter) < size) {
 			unix_skb_free(skb);
 			err = -EFAULT;
@@ -199,6 +201,11 @@ int unix_stream_sendmsg(struct socket *sock, struct msghdr *m, size_t len)
 		unix_skb_queue_tail(other, skb);
 		sent += size;
 	}
+	if (sent == len && (m->msg_flags & MSG_OOB)) {
+		err = unix_stream_send_oob(u, m, &scm);
+		if (!err)
+			sent++;
+	}
 out:
 	scm_destroy(&scm);
 	return sent ? (int)sent : err;
@@ -210,13 +217,13 @@ static bool unix_creds_eq(const struct ucred *a, const struct ucred *b)
 	return a->pid == b->pid && a->uid == b->uid && a->gid == b->gid;
 }
 
-/* Waits in a stream read until a message arrives after last, an error or the end; 0 or
- * -ERESTARTSYS. */
-static int unix_stream_data_wait(struct unix_sock *u, struct unix_skb *last)
+/* Waits in a stream read until a message arrives after last, an error or the end; 0,
+ * -EAGAIN when *timeo ran out, or sock_intr_errno. */
+static int unix_stream_data_wait(struct unix_sock *u, struct unix_skb *last, long *timeo)
 {
-	return (int)wait_event_interruptible(u->sk.sk_wq,
-					     u->rq_tail != last || u->sk.sk_err ||
-						     (u->sk.sk_shutdown & RCV_SHUTDOWN));
+	return sock_wait_event(
+		u->sk.sk_wq,
+		u->rq_tail != last || u->sk.sk_err || (u->sk.sk_shutdown & RCV_SHUTDOWN), timeo);
 }
 
 /* Copies what a stream read takes from one message: its bytes from skip, the files moving to
@@ -244,22 +251,30 @@ int unix_stream_recvmsg(struct socket *sock, struct msghdr *m, size_t size, int 
 	bool check_creds = false, addr_done = false;
 	size_t target = (flags & MSG_WAITALL) ? size : min((size_t)u->sk.sk_rcvlowat, size);
 	int copied = 0, err = 0;
-	u32 peeked = 0; /* MSG_PEEK: bytes from the queue's start already copied */
+	u32 skip; /* MSG_PEEK: bytes to pass over before copying (SO_PEEK_OFF) */
+	long timeo = sock_rcvtimeo(&u->sk, flags & MSG_DONTWAIT);
 
 	if (u->sk.sk_state != TCP_ESTABLISHED)
 		return -EINVAL;
-	if (flags & MSG_OOB)
-		return -EOPNOTSUPP;
+	if (flags & MSG_OOB) {
+		down_write(&u->iolock);
+		err = unix_stream_recv_urg(u, m, flags);
+		up_write(&u->iolock);
+		return err;
+	}
 	if (!target)
 		target = 1;
+	down_write(&u->iolock);
+	skip = (u32)max(sk_peek_offset(&u->sk, flags), 0);
 	do {
-		struct unix_skb *skb = u->rq_head, *last = NULL;
-		u32 skip = peeked;
-
-		while (skb && skip >= skb->len - skb->consumed) {
-			skip -= skb->len - skb->consumed;
-			last = skb;
-			skb = skb->next;
+		struct unix_skb *skb, *last;
+	redo:
+		last = skb = u->rq_head;
+	again:
+		if (skb) {
+			skb = unix_manage_oob(u, skb, flags, copied);
+			if (!skb && copied)
+				break;
 		}
 		if (!skb) {
 			if ((size_t)copied >= target)
@@ -268,14 +283,25 @@ int unix_stream_recvmsg(struct socket *sock, struct msghdr *m, size_t size, int 
 			if (err || (u->sk.sk_shutdown & RCV_SHUTDOWN))
 				break;
 			err = -EAGAIN;
-			if (flags & MSG_DONTWAIT)
+			if (!timeo)
 				break;
-			err = unix_stream_data_wait(u, last);
-			if (err) {
+			up_write(&u->iolock);
+			err = unix_stream_data_wait(u, last, &timeo);
+			down_write(&u->iolock);
+			if (err && err != -EAGAIN) { /* -EAGAIN: the time ran out, one more look */
+				up_write(&u->iolock);
 				scm_destroy(&scm);
 				return copied ? copied : err;
 			}
-			continue;
+			goto redo;
+		}
+		/* the bytes a peek passes over, and an out-of-band byte's empty message */
+		while (skip >= skb->len - skb->consumed) {
+			skip -= skb->len - skb->consumed;
+			last = skb;
+			skb = skb->next;
+			if (!skb)
+				goto again;
 		}
 		if (check_creds) {
 			if (!unix_creds_eq(&skb->scm.creds, &scm.creds))
@@ -297,19 +323,27 @@ int unix_stream_recvmsg(struct socket *sock, struct msghdr *m, size_t size, int 
 		copied += chunk;
 		size -= (size_t)chunk;
 		if (flags & MSG_PEEK) {
-			if (skb->scm.fp || !skb->next)
+			/* on to the next message even when size is spent: its files come too */
+			sk_peek_offset_fwd(&u->sk, chunk);
+			if (skb->scm.fp)
 				break;
-			peeked += (u32)chunk; /* go on where this copy ended */
-			continue;
+			skip = 0;
+			last = skb;
+			skb = skb->next;
+			if (skb)
+				goto again;
+			break;
 		}
 		skb->consumed += (u32)chunk;
+		sk_peek_offset_bwd(&u->sk, chunk);
 		if (skb->consumed < skb->len)
 			break;
-		unix_skb_dequeue(u);
+		unix_skb_unlink(u, skb);
 		unix_skb_free(skb);
 		if (scm.fp)
 			break;
 	} while (size);
+	up_write(&u->iolock);
 	scm_recv(sock, m, &scm);
 	return copied ? copied : err;
 }
@@ -335,7 +369,7 @@ static int unix_dgram_dead_peer(struct unix_sock *u, struct unix_sock *other)
  * not connected back sleeps or is EAGAIN. 1: other is dead.
  */
 static int unix_dgram_deliver(struct unix_sock *u, struct unix_sock *other, struct unix_skb *skb,
-			      bool nonblock)
+			      long *timeo)
 {
 	for (;;) {
 		if (!(!other->peer || other->peer == u))
@@ -347,13 +381,14 @@ static int unix_dgram_deliver(struct unix_sock *u, struct unix_sock *other, stru
 		if (other == u || other->peer == u ||
 		    other->rq_len <= (u32)other->sk.sk_max_ack_backlog)
 			break;
-		if (nonblock)
+		if (!*timeo)
 			return -EAGAIN;
-		int err = (int)wait_event_interruptible(
-			other->peer_wait, other->rq_len <= (u32)other->sk.sk_max_ack_backlog ||
+		int err = sock_wait_event(other->peer_wait,
+					  other->rq_len <= (u32)other->sk.sk_max_ack_backlog ||
 						  (other->sk.sk_flags & SK_DEAD) ||
-						  (other->sk.sk_shutdown & RCV_SHUTDOWN));
-		if (err)
+						  (other->sk.sk_shutdown & RCV_SHUTDOWN),
+					  timeo);
+		if (err && err != -EAGAIN)
 			return err;
 	}
 	unix_skb_queue_tail(other, skb);
@@ -370,6 +405,7 @@ int unix_dgram_sendmsg(struct socket *sock, struct msghdr *m, size_t len)
 
 	if (err)
 		return err;
+	wait_for_unix_gc(&scm);
 	err = -EOPNOTSUPP;
 	if (m->msg_flags & MSG_OOB)
 		goto out;
@@ -397,11 +433,14 @@ int unix_dgram_sendmsg(struct socket *sock, struct msghdr *m, size_t len)
 	if (!skb)
 		goto out;
 	skb->scm.creds = scm.creds;
-	scm_move_fds(&skb->scm, &scm);
+	err = unix_attach_fds(&scm, skb);
+	if (err)
+		goto out;
 	if (copy_from_iter(skb->data, len, m->msg_iter) < len) {
 		err = -EFAULT;
 		goto out;
 	}
+	long timeo = sock_sndtimeo(&u->sk, m->msg_flags & MSG_DONTWAIT);
 	for (;;) {
 		if (!other) {
 			err = -ECONNRESET;
@@ -414,7 +453,7 @@ int unix_dgram_sendmsg(struct socket *sock, struct msghdr *m, size_t len)
 				goto out;
 			}
 		}
-		err = unix_dgram_deliver(u, other, skb, m->msg_flags & MSG_DONTWAIT);
+		err = unix_dgram_deliver(u, other, skb, &timeo);
 		if (err != 1)
 			break;
 		struct unix_sock *dead = other;
@@ -437,26 +476,58 @@ out:
 	return err;
 }
 
-/* Waits for a datagram as Linux's __skb_wait_for_more_packets: 0 to look again, 1 at the end
- * of a socket shut down for reading, or -errno. */
-static int unix_dgram_wait(struct unix_sock *u)
+/* Waits for a datagram after last (the queue's tail when it looked) as Linux's
+ * __skb_wait_for_more_packets: 0 to look again (also when *timeo ran out), 1 at the end of a
+ * socket shut down for reading, or -errno. */
+static int unix_dgram_wait(struct unix_sock *u, struct unix_skb *last, long *timeo)
 {
+	if (u->rq_tail != last)
+		return 0;
 	if (u->sk.sk_err)
 		return -unix_sock_error(u);
 	if (u->sk.sk_shutdown & RCV_SHUTDOWN)
 		return 1;
 	if (u->sk.sk_type == SOCK_SEQPACKET && u->sk.sk_state != TCP_ESTABLISHED)
 		return -ENOTCONN;
-	return (int)wait_event_interruptible(
-		u->sk.sk_wq, u->rq_head || u->sk.sk_err || (u->sk.sk_shutdown & RCV_SHUTDOWN));
+	int err = sock_wait_event(
+		u->sk.sk_wq,
+		u->rq_tail != last || u->sk.sk_err || (u->sk.sk_shutdown & RCV_SHUTDOWN), timeo);
+	return err == -EAGAIN ? 0 : err;
+}
+
+/*
+ * The datagram a read takes (Linux's __skb_try_recv_from_queue): the first, or with MSG_PEEK
+ * and a peek offset (*skip, SO_PEEK_OFF, negative: none) the one the offset falls in, passing
+ * over whole messages (an empty one only once a peek saw it). *skip becomes the offset into the
+ * message returned.
+ */
+static struct unix_skb *unix_dgram_pick(struct unix_sock *u, int flags, int *skip)
+{
+	bool peek_at_off = (flags & MSG_PEEK) && *skip >= 0;
+	u32 off = peek_at_off ? (u32)*skip : 0;
+
+	for (struct unix_skb *skb = u->rq_head; skb; skb = skb->next) {
+		if (flags & MSG_PEEK) {
+			if (peek_at_off && off >= skb->len && (off || skb->peeked)) {
+				off -= skb->len;
+				continue;
+			}
+			if (!skb->len)
+				skb->peeked = true;
+		}
+		*skip = (int)off;
+		return skb;
+	}
+	return NULL;
 }
 
 int unix_dgram_recvmsg(struct socket *sock, struct msghdr *m, size_t size, int flags)
 {
 	struct unix_sock *u = unix_sk(sock->sk);
 	struct scm_cookie scm = { 0 };
-	struct unix_skb *skb;
-	int err;
+	struct unix_skb *skb, *last;
+	long timeo = sock_rcvtimeo(&u->sk, flags & MSG_DONTWAIT);
+	int err, skip;
 
 	if (flags & MSG_OOB)
 		return -EOPNOTSUPP;
@@ -464,16 +535,20 @@ int unix_dgram_recvmsg(struct socket *sock, struct msghdr *m, size_t size, int f
 		err = -unix_sock_error(u);
 		if (err)
 			return err;
-		skb = u->rq_head;
+		down_write(&u->iolock);
+		skip = sk_peek_offset(&u->sk, flags);
+		last = u->rq_tail;
+		skb = unix_dgram_pick(u, flags, &skip);
 		if (skb)
 			break;
-		if (flags & MSG_DONTWAIT) {
+		up_write(&u->iolock);
+		if (!timeo) {
 			/* EOF on a disconnected non-blocking seqpacket socket */
 			if (u->sk.sk_type == SOCK_SEQPACKET && (u->sk.sk_shutdown & RCV_SHUTDOWN))
 				return 0;
 			return -EAGAIN;
 		}
-		err = unix_dgram_wait(u);
+		err = unix_dgram_wait(u, last, &timeo);
 		if (err)
 			return err < 0 ? err : 0;
 	}
@@ -482,26 +557,30 @@ int unix_dgram_recvmsg(struct socket *sock, struct msghdr *m, size_t size, int f
 	wake_up(&u->peer_wait);
 	if (m->msg_name)
 		unix_copy_addr(m, skb->from);
-	if (size > skb->len)
-		size = skb->len;
-	else if (size < skb->len)
+	if (size > skb->len - (u32)skip)
+		size = skb->len - (u32)skip;
+	else if (size < skb->len - (u32)skip)
 		m->msg_flags |= MSG_TRUNC;
-	if (copy_to_iter(skb->data, size, m->msg_iter) < size) {
+	if (copy_to_iter(skb->data + skip, size, m->msg_iter) < size) {
 		err = -EFAULT;
 		goto out;
 	}
 	scm.creds = skb->scm.creds;
-	if (skb->scm.fp) {
-		if (flags & MSG_PEEK)
-			unix_peek_fds(&scm, skb);
-		else
+	if (!(flags & MSG_PEEK)) {
+		if (skb->scm.fp)
 			unix_detach_fds(&scm, skb);
+		sk_peek_offset_bwd(&u->sk, (int)skb->len);
+	} else {
+		sk_peek_offset_fwd(&u->sk, (int)size);
+		if (skb->scm.fp)
+			unix_peek_fds(&scm, skb);
 	}
-	err = (flags & MSG_TRUNC) ? (int)skb->len : (int)size;
+	err = (flags & MSG_TRUNC) ? (int)(skb->len - (u32)skip) : (int)size;
 	scm_recv(sock, m, &scm);
 out:
 	if (!(flags & MSG_PEEK))
 		unix_skb_free(skb);
+	up_write(&u->iolock);
 	return err;
 }
 

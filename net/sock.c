@@ -4,14 +4,24 @@
  * SO_PEERCRED's credentials, and the SOL_SOCKET options with Linux 6.1's checks and values.
  */
 #include "net/socket.h"
+#include "arch/x86_64/time.h"
 #include "kernel/cred.h"
 #include "kernel/errno.h"
+#include "kernel/ktime.h"
 #include "kernel/sched.h"
 #include "kernel/string.h"
 #include "mm/uaccess.h"
 
 #define CAP_NET_ADMIN 12
 #define INT_MAX 0x7fffffff
+#define EDOM 33
+#define USEC_PER_SEC 1000000L
+
+/* struct __kernel_old_timeval and struct __kernel_sock_timeval: both 16 bytes on x86-64. */
+struct sock_timeval {
+	s64 tv_sec;
+	s64 tv_usec;
+};
 
 void sock_init_data(struct sock *sk, int type)
 {
@@ -20,7 +30,74 @@ void sock_init_data(struct sock *sk, int type)
 	sk->sk_sndbuf = SYSCTL_WMEM_DEFAULT;
 	sk->sk_rcvbuf = SYSCTL_RMEM_DEFAULT;
 	sk->sk_rcvlowat = 1;
+	sk->sk_peek_off = -1;
+	sk->sk_rcvtimeo = MAX_SCHEDULE_TIMEOUT;
+	sk->sk_sndtimeo = MAX_SCHEDULE_TIMEOUT;
 	init_waitqueue_head(&sk->sk_wq);
+}
+
+u64 sock_timeo_deadline(long timeo)
+{
+	if (timeo == MAX_SCHEDULE_TIMEOUT || timeo <= 0 ||
+	    (u64)timeo > KTIME_MAX / (NSEC_PER_SEC / HZ))
+		return 0; /* no limit, or one past the clock's range */
+	return ktime_add_safe(ktime_get_ns(), (u64)timeo * (NSEC_PER_SEC / HZ));
+}
+
+long sock_timeo_left(u64 deadline)
+{
+	u64 now = ktime_get_ns(), tick = NSEC_PER_SEC / HZ;
+
+	if (now >= deadline)
+		return 0;
+	return (long)((deadline - now + tick - 1) / tick);
+}
+
+void sock_schedule_timeout(u64 deadline)
+{
+	struct task_struct *t = current;
+
+	t->wake_at_ns = deadline;
+	schedule();
+	t->wake_at_ns = 0;
+}
+
+/*
+ * SO_RCVTIMEO and SO_SNDTIMEO (Linux's sock_set_timeout): a timeval of at least 16 bytes
+ * (EINVAL), tv_usec in [0, 1e6) (EDOM); a negative tv_sec is no wait at all, zero no limit;
+ * else whole jiffies, rounded up.
+ */
+static long sock_set_timeout(long *timeo, char __user *optval, int optlen)
+{
+	struct sock_timeval tv;
+
+	if (optlen < (int)sizeof(tv))
+		return -EINVAL;
+	if (copy_from_user(&tv, optval, sizeof(tv)))
+		return -EFAULT;
+	if (tv.tv_usec < 0 || tv.tv_usec >= USEC_PER_SEC)
+		return -EDOM;
+	if (tv.tv_sec < 0) {
+		*timeo = 0;
+		return 0;
+	}
+	*timeo = MAX_SCHEDULE_TIMEOUT;
+	if ((tv.tv_sec || tv.tv_usec) && tv.tv_sec < MAX_SCHEDULE_TIMEOUT / HZ - 1)
+		*timeo =
+			tv.tv_sec * HZ + (tv.tv_usec + USEC_PER_SEC / HZ - 1) / (USEC_PER_SEC / HZ);
+	return 0;
+}
+
+/* A timeout as getsockopt gives it back (Linux's sock_get_timeout): zero for none. */
+static void sock_get_timeout(long timeo, struct sock_timeval *tv)
+{
+	if (timeo == MAX_SCHEDULE_TIMEOUT) {
+		tv->tv_sec = 0;
+		tv->tv_usec = 0;
+	} else {
+		tv->tv_sec = timeo / HZ;
+		tv->tv_usec = (timeo % HZ) * USEC_PER_SEC / HZ;
+	}
 }
 
 void current_ucred(struct ucred *uc)
@@ -130,6 +207,12 @@ long sock_setsockopt(struct socket *sock, int optname, char __user *optval, int 
 		return 0;
 	case SO_LINGER:
 		return sock_set_linger(sk, optval, optlen);
+	case SO_RCVTIMEO_OLD:
+	case SO_RCVTIMEO_NEW:
+		return sock_set_timeout(&sk->sk_rcvtimeo, optval, optlen);
+	case SO_SNDTIMEO_OLD:
+	case SO_SNDTIMEO_NEW:
+		return sock_set_timeout(&sk->sk_sndtimeo, optval, optlen);
 	case SO_PASSCRED:
 		if (valbool)
 			sock->flags |= SOCK_PASSCRED_BIT;
@@ -139,6 +222,10 @@ long sock_setsockopt(struct socket *sock, int optname, char __user *optval, int 
 	case SO_RCVLOWAT:
 		sk->sk_rcvlowat = val < 0 ? INT_MAX : (val ? val : 1);
 		return 0;
+	case SO_PEEK_OFF:
+		if (!sock->ops->set_peek_off)
+			return -EOPNOTSUPP;
+		return sock->ops->set_peek_off(sk, val);
 	default:
 		return -ENOPROTOOPT;
 	}
@@ -160,6 +247,7 @@ long sock_getsockopt(struct socket *sock, int optname, char __user *optval, int 
 		s32 val;
 		s32 ling[2];
 		struct ucred cred;
+		struct sock_timeval tv;
 	} v;
 	u32 ulen;
 	int lv = sizeof(int);
@@ -220,6 +308,21 @@ long sock_getsockopt(struct socket *sock, int optname, char __user *optval, int 
 		break;
 	case SO_RCVLOWAT:
 		v.val = sk->sk_rcvlowat;
+		break;
+	case SO_PEEK_OFF:
+		if (!sock->ops->set_peek_off)
+			return -EOPNOTSUPP;
+		v.val = sk->sk_peek_off;
+		break;
+	case SO_RCVTIMEO_OLD:
+	case SO_RCVTIMEO_NEW:
+		lv = sizeof(v.tv);
+		sock_get_timeout(sk->sk_rcvtimeo, &v.tv);
+		break;
+	case SO_SNDTIMEO_OLD:
+	case SO_SNDTIMEO_NEW:
+		lv = sizeof(v.tv);
+		sock_get_timeout(sk->sk_sndtimeo, &v.tv);
 		break;
 	case SO_SNDLOWAT:
 		v.val = 1;

@@ -49,7 +49,7 @@ void sock_release(struct socket *sock)
 
 /* Linux's __sock_create: the family, type and protocol checks in Linux's order, then the
  * family's create. */
-static int sock_create(int family, int type, int protocol, struct socket **res)
+int sock_create(int family, int type, int protocol, struct socket **res)
 {
 	if (family < 0 || family >= NPROTO)
 		return -EAFNOSUPPORT;
@@ -72,7 +72,7 @@ static int sock_create(int family, int type, int protocol, struct socket **res)
 
 /* The open file of a socket (Linux's sock_alloc_file): O_RDWR, a stream; NULL without memory,
  * in which case the socket is released. */
-static struct file *sock_alloc_file(struct socket *sock, int flags)
+struct file *sock_alloc_file(struct socket *sock, int flags)
 {
 	struct file *f = alloc_file(sock->inode, O_RDWR | (flags & O_NONBLOCK), &socket_file_ops);
 
@@ -393,24 +393,41 @@ static long sock_recvmsg(struct socket *sock, struct msghdr *m, unsigned int fla
 	return sock->ops->recvmsg(sock, m, iov_iter_count(m->msg_iter), (int)flags);
 }
 
+/*
+ * The one user buffer of sendto or recvfrom as a message's data (Linux's import_single_range,
+ * EFAULT first), then the socket of fd with a reference on its file (sockfd_lookup): the
+ * socket, or NULL with *err set.
+ */
+static struct socket *sock_single_buffer(int fd, void __user *buf, size_t len, struct iovec *iov,
+					 struct iov_iter *iter, struct msghdr *m,
+					 struct file **filep, int *err)
+{
+	iov->iov_base = buf;
+	iov->iov_len = min(len, (size_t)MAX_RW_COUNT);
+	if (!access_ok(buf, iov->iov_len)) {
+		*err = -EFAULT;
+		return NULL;
+	}
+	iov_iter_init(iter, false, iov, 1, iov->iov_len);
+	memset(m, 0, sizeof(*m));
+	m->msg_iter = iter;
+	return sockfd_lookup(fd, filep, err);
+}
+
 /* Linux's __sys_sendto: the buffer, the socket, then the address (only with a pointer). */
 long sys_sendto(int fd, void __user *buff, size_t len, unsigned int flags, void __user *addr,
 		int addr_len)
 {
-	struct iovec iov = { buff, min(len, (size_t)MAX_RW_COUNT) };
 	struct sockaddr_storage address;
-	struct msghdr m = { 0 };
+	struct iovec iov;
+	struct msghdr m;
 	struct iov_iter iter;
 	struct file *f;
 	int err;
+	struct socket *sock = sock_single_buffer(fd, buff, len, &iov, &iter, &m, &f, &err);
 
-	if (!access_ok(buff, iov.iov_len))
-		return -EFAULT;
-	iov_iter_init(&iter, false, &iov, 1, iov.iov_len);
-	struct socket *sock = sockfd_lookup(fd, &f, &err);
 	if (!sock)
 		return err;
-	m.msg_iter = &iter;
 	if (addr) {
 		err = move_addr_to_kernel(addr, addr_len, &address);
 		if (err)
@@ -429,20 +446,16 @@ out:
 long sys_recvfrom(int fd, void __user *ubuf, size_t size, unsigned int flags, void __user *addr,
 		  int __user *addr_len)
 {
-	struct iovec iov = { ubuf, min(size, (size_t)MAX_RW_COUNT) };
 	struct sockaddr_storage address;
-	struct msghdr m = { 0 };
+	struct iovec iov;
+	struct msghdr m;
 	struct iov_iter iter;
 	struct file *f;
 	int err;
+	struct socket *sock = sock_single_buffer(fd, ubuf, size, &iov, &iter, &m, &f, &err);
 
-	if (!access_ok(ubuf, iov.iov_len))
-		return -EFAULT;
-	iov_iter_init(&iter, false, &iov, 1, iov.iov_len);
-	struct socket *sock = sockfd_lookup(fd, &f, &err);
 	if (!sock)
 		return err;
-	m.msg_iter = &iter;
 	m.msg_name = addr ? &address : NULL;
 	long ret = sock_recvmsg(sock, &m, flags);
 	if (ret >= 0 && addr) {

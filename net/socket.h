@@ -16,6 +16,8 @@
 
 #include "fs/vfs.h"
 #include "fs/uio.h"
+#include "kernel/errno.h"
+#include "kernel/signal.h"
 #include "kernel/wait.h"
 
 #define AF_UNSPEC 0
@@ -75,6 +77,11 @@
 #define SO_ACCEPTCONN 30
 #define SO_PROTOCOL 38
 #define SO_DOMAIN 39
+#define SO_PEEK_OFF 42
+#define SO_RCVTIMEO_OLD 20 /* struct __kernel_old_timeval */
+#define SO_SNDTIMEO_OLD 21
+#define SO_RCVTIMEO_NEW 66 /* struct __kernel_sock_timeval: the same 16 bytes on x86-64 */
+#define SO_SNDTIMEO_NEW 67
 
 #define SCM_RIGHTS 1
 #define SCM_CREDENTIALS 2
@@ -149,6 +156,8 @@ struct msghdr {
 struct socket;
 
 /* A family's operations (Linux's proto_ops); NULL is EOPNOTSUPP. */
+struct sock;
+
 struct proto_ops {
 	int family;
 	int (*release)(struct socket *sock);
@@ -164,6 +173,8 @@ struct proto_ops {
 	int (*shutdown)(struct socket *sock, int how);
 	int (*sendmsg)(struct socket *sock, struct msghdr *m, size_t len);
 	int (*recvmsg)(struct socket *sock, struct msghdr *m, size_t len, int flags);
+	/* SO_PEEK_OFF (NULL: EOPNOTSUPP) */
+	int (*set_peek_off)(struct sock *sk, int val);
 };
 
 /* sk_state: Linux's TCP_* names, which AF_UNIX uses too */
@@ -197,11 +208,94 @@ struct sock {
 	u32 sk_wmem_alloc; /* bytes this socket has queued at its receivers, not yet read */
 	u32 sk_flags; /* SK_* */
 	int sk_priority, sk_rcvlowat, sk_lingertime;
+	int sk_peek_off; /* SO_PEEK_OFF: where the next MSG_PEEK starts; -1 (the default): off */
+	long sk_rcvtimeo, sk_sndtimeo; /* SO_RCVTIMEO/SO_SNDTIMEO in jiffies (HZ 250, as Debian's
+					* kernel), MAX_SCHEDULE_TIMEOUT: no limit */
 	struct ucred sk_peercred; /* SO_PEERCRED: the peer's at connect or socketpair */
 	bool sk_peercred_set; /* else SO_PEERCRED gives pid 0 and the overflow ids */
 	struct socket *sk_socket; /* NULL until accept() gives it one, and after release */
 	struct wait_queue_head sk_wq; /* readers, writers, accept and poll: any change wakes it */
 };
+
+#define MAX_SCHEDULE_TIMEOUT 0x7fffffffffffffffL
+
+/* Where a read with flags starts: SO_PEEK_OFF's offset for MSG_PEEK, else 0 (Linux's
+ * sk_peek_offset; -1 when the offset is off). */
+static inline int sk_peek_offset(const struct sock *sk, int flags)
+{
+	return (flags & MSG_PEEK) ? sk->sk_peek_off : 0;
+}
+
+/* A read took val bytes: the peek offset moves back with them (Linux's sk_peek_offset_bwd). */
+static inline void sk_peek_offset_bwd(struct sock *sk, int val)
+{
+	if (sk->sk_peek_off >= 0)
+		sk->sk_peek_off = sk->sk_peek_off - val > 0 ? sk->sk_peek_off - val : 0;
+}
+
+/* A peek copied val bytes: the next starts after them (Linux's sk_peek_offset_fwd). */
+static inline void sk_peek_offset_fwd(struct sock *sk, int val)
+{
+	if (sk->sk_peek_off >= 0)
+		sk->sk_peek_off += val;
+}
+
+/* How long a blocking call may sleep (Linux's sock_rcvtimeo and sock_sndtimeo): not at all
+ * when it must not block. */
+static inline long sock_rcvtimeo(const struct sock *sk, bool noblock)
+{
+	return noblock ? 0 : sk->sk_rcvtimeo;
+}
+
+static inline long sock_sndtimeo(const struct sock *sk, bool noblock)
+{
+	return noblock ? 0 : sk->sk_sndtimeo;
+}
+
+/* A signal ended a sleep (Linux's sock_intr_errno): restart the call if it had no time limit,
+ * else EINTR (a restarted call would start its timeout again). */
+static inline int sock_intr_errno(long timeo)
+{
+	return timeo == MAX_SCHEDULE_TIMEOUT ? -ERESTARTSYS : -EINTR;
+}
+
+/* The monotonic deadline of a timeout in jiffies from now, 0 for none. */
+u64 sock_timeo_deadline(long timeo);
+/* The jiffies left until deadline (at least 1 before it, 0 after). */
+long sock_timeo_left(u64 deadline);
+
+/*
+ * Sleeps on wq until cond holds (0), a signal comes (sock_intr_errno) or the *timeo jiffies
+ * pass (-EAGAIN, *timeo becomes 0), as Linux's waits with schedule_timeout; *timeo is left with
+ * the time that remains. The caller checks *timeo first: 0 means it must not sleep.
+ */
+#define sock_wait_event(wq, cond, timeo)                                  \
+	({                                                                \
+		struct wait_queue_entry __we;                             \
+		u64 __deadline = sock_timeo_deadline(*(timeo));           \
+		int __ret = 0;                                            \
+		for (;;) {                                                \
+			prepare_to_wait(&(wq), &__we);                    \
+			if (cond)                                         \
+				break;                                    \
+			if (signal_pending_current()) {                   \
+				__ret = sock_intr_errno(*(timeo));        \
+				break;                                    \
+			}                                                 \
+			if (__deadline && !sock_timeo_left(__deadline)) { \
+				__ret = -EAGAIN;                          \
+				break;                                    \
+			}                                                 \
+			sock_schedule_timeout(__deadline);                \
+		}                                                         \
+		finish_wait(&(wq), &__we);                                \
+		if (__deadline)                                           \
+			*(timeo) = sock_timeo_left(__deadline);           \
+		__ret;                                                    \
+	})
+
+/* schedule() with a wake-up at deadline (0: none); the caller prepared to wait. */
+void sock_schedule_timeout(u64 deadline);
 
 /* What a socket file's private_data points to. */
 struct socket {
@@ -224,6 +318,11 @@ struct socket *sock_from_file(struct file *file);
 struct socket *sock_alloc(void);
 /* Frees a socket that has no file: its family's release and its inode. */
 void sock_release(struct socket *sock);
+/* A new socket of a family, type and protocol with Linux's checks (Linux's __sock_create). */
+int sock_create(int family, int type, int protocol, struct socket **res);
+/* The open file of a new socket (O_RDWR | flags' O_NONBLOCK); NULL (socket released) without
+ * memory. */
+struct file *sock_alloc_file(struct socket *sock, int flags);
 
 /* Writes one control message at m->msg_control_user (Linux's put_cmsg): MSG_CTRUNC when it
  * does not fit; -EFAULT. */
@@ -244,6 +343,17 @@ void current_ucred(struct ucred *uc);
 /* setsockopt and getsockopt at SOL_SOCKET (net/sock.c, Linux's sk_setsockopt/sk_getsockopt). */
 long sock_setsockopt(struct socket *sock, int optname, char __user *optval, int optlen);
 long sock_getsockopt(struct socket *sock, int optname, char __user *optval, int __user *optlen);
+
+struct seq_buf;
+/* /proc/warden/unix: AF_UNIX sockets alive and the garbage collector's counts (net/unix_gc.c). */
+int unix_gc_stats_show(struct seq_buf *m);
+/* Runs the AF_UNIX collection a release asked for inside fput (the outermost fput calls it). */
+void unix_gc_run_deferred(void);
+/* The number of unix sockets in flight (Linux's unix_tot_inflight, net/unix_gc.c). */
+extern u32 unix_tot_inflight;
+/* fput dropped a reference to f, not its last, while sockets are in flight: if f is a unix
+ * socket whose every reference is now in flight, the collector may find a cycle again. */
+void unix_gc_file_put(struct file *f);
 
 /* The AF_UNIX family (net/af_unix.c): creates its state in sock (Linux's unix_create). */
 int unix_create(struct socket *sock, int protocol);

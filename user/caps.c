@@ -350,14 +350,6 @@ static void dumpable_exec(void)
 	printf("  execv failed\n");
 }
 
-static void run(const char *title, void (*fn)(void))
-{
-	printf("%s\n", title);
-	int st = child_status(fn);
-	if (st)
-		printf("  (child status %d)\n", st);
-}
-
 int main(int argc, char **argv)
 {
 	self = argv[0];
@@ -370,17 +362,17 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	status("start");
-	run("capget", capget_calls);
-	run("capset", capset_calls);
-	run("bounding set", bset_calls);
-	run("keep-caps", keepcaps_calls);
-	run("securebits", securebits_calls);
-	run("ambient", ambient_calls);
-	run("no_new_privs", nnp_calls);
-	run("execve as user with keep-caps and ambient", execs);
-	run("execve as root with a smaller bounding set", root_exec);
-	run("dumpable", dumpable_calls);
-	run("dumpable across execve with euid 1000", dumpable_exec);
-	run("dumpable across execve as root", nnp_exec);
+	run_case("capget", capget_calls);
+	run_case("capset", capset_calls);
+	run_case("bounding set", bset_calls);
+	run_case("keep-caps", keepcaps_calls);
+	run_case("securebits", securebits_calls);
+	run_case("ambient", ambient_calls);
+	run_case("no_new_privs", nnp_calls);
+	run_case("execve as user with keep-caps and ambient", execs);
+	run_case("execve as root with a smaller bounding set", root_exec);
+	run_case("dumpable", dumpable_calls);
+	run_case("dumpable across execve with euid 1000", dumpable_exec);
+	run_case("dumpable across execve as root", nnp_exec);
 	return 0;
 }

@@ -17,6 +17,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -202,6 +203,26 @@ static inline int child_status(void (*fn)(void))
     int st = 0;
     waitpid(pid, &st, 0);
     return st;
+}
+
+/* One case of a test in its own process: prints title, runs fn in a forked child
+ * (child_status) and says so when the child did not exit 0. Programs that change their
+ * credentials or signal state run each case this way, so no case leaks into the next. */
+static inline void run_case(const char *title, void (*fn)(void))
+{
+    printf("%s\n", title);
+    int st = child_status(fn);
+    if (st)
+        printf("  (child status %d)\n", st);
+}
+
+/* Set-up that must succeed: on an error, says which step failed and exits 1. */
+static inline void must_ok(long r, const char *what)
+{
+    if (is_err(r)) {
+        printf("setup %s: %s\n", what, errname((int)-r));
+        exit(1);
+    }
 }
 
 #endif

@@ -64,15 +64,6 @@ static int start_target(const char *text, int user, int dumpable)
 	return pid;
 }
 
-/* Runs fn in a forked child with a title line. */
-static void run(const char *title, void (*fn)(void))
-{
-	printf("%s\n", title);
-	int st = child_status(fn);
-	if (st)
-		printf("  (child status %d)\n", st);
-}
-
 /* Opens /proc/PID/name (PID 0: self): the fd, or -errno. */
 static long open_proc(int pid, const char *name, int flags)
 {
@@ -548,22 +539,22 @@ int main(int argc, char **argv)
 	targets[0] = start_target("root secret", 0, 1);
 	targets[1] = start_target("user secret", 1, 1);
 	targets[2] = start_target("hidden secret", 1, 0);
-	run("as root", as_root);
-	run("as uid 1000", as_user);
-	run("own files, not dumpable", self_nondumpable);
-	run("pagemap frame numbers", pagemap_frames);
-	run("signals", signals);
-	run("hard limits", hard_limits);
-	run("PTRACE_TRACEME", traceme);
-	run("RLIMIT_NPROC 3 (user has 2)", nproc_3);
-	run("RLIMIT_NPROC 4", nproc_4);
-	run("RLIMIT_NPROC 1: setresuid over the limit", nproc_1);
-	run("RLIMIT_NPROC 2: at the limit", nproc_2);
-	run("RLIMIT_NPROC with CAP_SYS_RESOURCE", nproc_capable);
-	run("privileged calls as uid 1000", privileged_calls);
-	run("privileged calls as root", privileged_root);
-	run("nice values", nice_values);
-	run("oom_score_adj as a user", oom_adj);
+	run_case("as root", as_root);
+	run_case("as uid 1000", as_user);
+	run_case("own files, not dumpable", self_nondumpable);
+	run_case("pagemap frame numbers", pagemap_frames);
+	run_case("signals", signals);
+	run_case("hard limits", hard_limits);
+	run_case("PTRACE_TRACEME", traceme);
+	run_case("RLIMIT_NPROC 3 (user has 2)", nproc_3);
+	run_case("RLIMIT_NPROC 4", nproc_4);
+	run_case("RLIMIT_NPROC 1: setresuid over the limit", nproc_1);
+	run_case("RLIMIT_NPROC 2: at the limit", nproc_2);
+	run_case("RLIMIT_NPROC with CAP_SYS_RESOURCE", nproc_capable);
+	run_case("privileged calls as uid 1000", privileged_calls);
+	run_case("privileged calls as root", privileged_root);
+	run_case("nice values", nice_values);
+	run_case("oom_score_adj as a user", oom_adj);
 	for (int i = 0; i < NTARGETS; i++) {
 		kill(targets[i], SIGKILL);
 		waitpid(targets[i], NULL, 0);

@@ -46,22 +46,6 @@ static void ids(const char *what)
 
 #define CALL(expr) show("  " #expr, (expr))
 
-static void run(const char *title, void (*fn)(void))
-{
-	printf("%s\n", title);
-	fflush(stdout);
-	pid_t c = fork();
-	if (c == 0) {
-		fn();
-		fflush(stdout);
-		_exit(0);
-	}
-	int st;
-	waitpid(c, &st, 0);
-	if (st)
-		printf("  (child status %d)\n", st);
-}
-
 static void root_calls(void)
 {
 	ids("start");
@@ -203,11 +187,11 @@ int main(int argc, char **argv)
 		       getauxval(AT_EGID));
 		return 0;
 	}
-	run("root", root_calls);
-	run("root's effective uid away and back", euid_dance);
-	run("as a user", user_calls);
-	run("si_uid", sender);
-	run("execve", execs);
+	run_case("root", root_calls);
+	run_case("root's effective uid away and back", euid_dance);
+	run_case("as a user", user_calls);
+	run_case("si_uid", sender);
+	run_case("execve", execs);
 	printf("root again in the parent: uid %ld euid %ld gid %ld egid %ld\n", sys0(SYS_getuid),
 	       sys0(SYS_geteuid), sys0(SYS_getgid), sys0(SYS_getegid));
 	return 0;

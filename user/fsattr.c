@@ -20,28 +20,20 @@
 #define CALL(expr) show("  " #expr, (expr))
 #define D "/tmp/fsattr"
 
-static void must(long r, const char *what)
-{
-	if (is_err(r)) {
-		printf("setup %s: %s\n", what, errname((int)-r));
-		exit(1);
-	}
-}
-
 static void mkfile(const char *path, int mode, int uid, int gid)
 {
 	long fd = sys4(SYS_openat, AT_FDCWD, (long)path, O_CREAT | O_WRONLY | O_TRUNC, 0600);
-	must(fd, path);
+	must_ok(fd, path);
 	sys1(SYS_close, fd);
-	must(sys3(SYS_chown, (long)path, uid, gid), path);
-	must(sys2(SYS_chmod, (long)path, mode), path);
+	must_ok(sys3(SYS_chown, (long)path, uid, gid), path);
+	must_ok(sys2(SYS_chmod, (long)path, mode), path);
 }
 
 static void become(int uid, int gid, int ngroups, const unsigned *groups)
 {
-	must(sys2(SYS_setgroups, ngroups, (long)groups), "setgroups");
-	must(sys3(SYS_setresgid, gid, gid, gid), "setresgid");
-	must(sys3(SYS_setresuid, uid, uid, uid), "setresuid");
+	must_ok(sys2(SYS_setgroups, ngroups, (long)groups), "setgroups");
+	must_ok(sys3(SYS_setresgid, gid, gid, gid), "setresgid");
+	must_ok(sys3(SYS_setresuid, uid, uid, uid), "setresuid");
 }
 
 static void mode_of(const char *path)
@@ -78,22 +70,6 @@ static void getgroups_show(void)
 	for (long i = 0; i < n; i++)
 		printf(" %u", g[i]);
 	printf(" (%ld)\n", n);
-}
-
-static void run(const char *title, void (*fn)(void))
-{
-	printf("%s\n", title);
-	fflush(stdout);
-	pid_t c = fork();
-	if (c == 0) {
-		fn();
-		fflush(stdout);
-		_exit(0);
-	}
-	int st;
-	waitpid(c, &st, 0);
-	if (st)
-		printf("  (child status %d)\n", st);
 }
 
 static const unsigned g500[] = { 500 };
@@ -237,13 +213,13 @@ int main(void)
 {
 	umask(022);
 	mkdir("/tmp", 01777);
-	must(sys2(SYS_mkdir, (long)D, 0755), D);
+	must_ok(sys2(SYS_mkdir, (long)D, 0755), D);
 	mkfile(D "/root644", 0644, 0, 0);
 	mkfile(D "/own", 0644, 1000, 1000);
 	mkfile(D "/own_g777", 0644, 1000, 777);
 	mkfile(D "/own_g777b", 0644, 1000, 777);
 	mkfile(D "/own_g500", 0644, 1000, 500);
-	must(sys2(SYS_mkdir, (long)(D "/noexec"), 0700), "noexec");
+	must_ok(sys2(SYS_mkdir, (long)(D "/noexec"), 0700), "noexec");
 	mkfile(D "/noexec/x", 0644, 1000, 1000);
 	mkfile(D "/c_own", 06755, 1000, 1000);
 	mkfile(D "/c_root", 0644, 0, 0);
@@ -252,17 +228,17 @@ int main(void)
 	mkfile(D "/c_sgid_nox", 02744, 1000, 1000);
 	mkfile(D "/r_suid", 06755, 0, 0);
 	mkfile(D "/r_sgid_nox", 02744, 0, 0);
-	must(sys2(SYS_mkdir, (long)(D "/r_dir"), 0755), "r_dir");
-	must(sys2(SYS_chmod, (long)(D "/r_dir"), 06755), "r_dir");
-	must(sys2(SYS_symlink, (long)"c_own", (long)(D "/c_link")), "c_link");
-	must(sys3(SYS_lchown, (long)(D "/c_link"), 1000, 1000), "c_link");
+	must_ok(sys2(SYS_mkdir, (long)(D "/r_dir"), 0755), "r_dir");
+	must_ok(sys2(SYS_chmod, (long)(D "/r_dir"), 06755), "r_dir");
+	must_ok(sys2(SYS_symlink, (long)"c_own", (long)(D "/c_link")), "c_link");
+	must_ok(sys3(SYS_lchown, (long)(D "/c_link"), 1000, 1000), "c_link");
 
-	run("chmod as a user in group 500", chmod_user);
-	run("chmod as root", chmod_root);
-	run("chown as a user in group 500", chown_user);
-	run("chown as root", chown_root);
-	run("umask", umask_calls);
-	run("groups as root", groups_root);
-	run("groups as a user", groups_user);
+	run_case("chmod as a user in group 500", chmod_user);
+	run_case("chmod as root", chmod_root);
+	run_case("chown as a user in group 500", chown_user);
+	run_case("chown as root", chown_root);
+	run_case("umask", umask_calls);
+	run_case("groups as root", groups_root);
+	run_case("groups as a user", groups_user);
 	return 0;
 }

@@ -23,38 +23,30 @@
 #define CALL(expr) show("  " #expr, (expr))
 #define D "/tmp/fsperm"
 
-static void must(long r, const char *what)
-{
-	if (is_err(r)) {
-		printf("setup %s: %s\n", what, errname((int)-r));
-		exit(1);
-	}
-}
-
 /* Creates path as root with mode, owner and some content (regular file). */
 static void mkfile(const char *path, int mode, int uid, int gid)
 {
 	long fd = sys4(SYS_openat, AT_FDCWD, (long)path, O_CREAT | O_WRONLY | O_TRUNC, 0600);
-	must(fd, path);
-	must(sys3(SYS_write, fd, (long)"data\n", 5), path);
+	must_ok(fd, path);
+	must_ok(sys3(SYS_write, fd, (long)"data\n", 5), path);
 	sys1(SYS_close, fd);
-	must(sys3(SYS_chown, (long)path, uid, gid), path);
-	must(sys2(SYS_chmod, (long)path, mode), path);
+	must_ok(sys3(SYS_chown, (long)path, uid, gid), path);
+	must_ok(sys2(SYS_chmod, (long)path, mode), path);
 }
 
 static void mkdirp(const char *path, int mode, int uid, int gid)
 {
-	must(sys2(SYS_mkdir, (long)path, 0700), path);
-	must(sys3(SYS_chown, (long)path, uid, gid), path);
-	must(sys2(SYS_chmod, (long)path, mode), path);
+	must_ok(sys2(SYS_mkdir, (long)path, 0700), path);
+	must_ok(sys3(SYS_chown, (long)path, uid, gid), path);
+	must_ok(sys2(SYS_chmod, (long)path, mode), path);
 }
 
 /* Becomes uid/gid with the supplementary groups given (raw calls: libc would do every thread). */
 static void become(int uid, int gid, int ngroups, const unsigned *groups)
 {
-	must(sys2(SYS_setgroups, ngroups, (long)groups), "setgroups");
-	must(sys3(SYS_setresgid, gid, gid, gid), "setresgid");
-	must(sys3(SYS_setresuid, uid, uid, uid), "setresuid");
+	must_ok(sys2(SYS_setgroups, ngroups, (long)groups), "setgroups");
+	must_ok(sys3(SYS_setresgid, gid, gid, gid), "setresgid");
+	must_ok(sys3(SYS_setresuid, uid, uid, uid), "setresuid");
 }
 
 /* capset of the calling thread: effective and permitted as 64-bit sets, inheritable empty. */
@@ -86,22 +78,6 @@ static void mode_of(const char *path)
 	else
 		printf("  %s: mode %o uid %u gid %u size %lld\n", path, st.st_mode, st.st_uid,
 		       st.st_gid, (long long)st.st_size);
-}
-
-static void run(const char *title, void (*fn)(void))
-{
-	printf("%s\n", title);
-	fflush(stdout);
-	pid_t c = fork();
-	if (c == 0) {
-		fn();
-		fflush(stdout);
-		_exit(0);
-	}
-	int st;
-	waitpid(c, &st, 0);
-	if (st)
-		printf("  (child status %d)\n", st);
 }
 
 static const unsigned g500[] = { 500 };
@@ -367,7 +343,7 @@ int main(void)
 	mkfile(D "/dir744/in", 0777, 0, 0);
 	mkdirp(D "/dir711", 0711, 0, 0);
 	mkfile(D "/dir711/in", 0644, 0, 0);
-	must(sys2(SYS_symlink, (long)"dir744/in", (long)(D "/link744")), "symlink");
+	must_ok(sys2(SYS_symlink, (long)"dir744/in", (long)(D "/link744")), "symlink");
 	mkdirp(D "/ro755", 0755, 0, 0);
 	mkfile(D "/ro755/in", 0666, 1000, 1000);
 	mkdirp(D "/ro755/sub", 0777, 1000, 1000);
@@ -388,18 +364,18 @@ int main(void)
 	mkfile(D "/stickyown/other", 0666, 1001, 1001);
 	mkdirp(D "/sgid", 02777, 0, 777);
 
-	run("user: open and search", user_open);
-	run("user in group 500", user_groups);
-	run("user: create, remove, rename", user_tree);
-	run("user 1001: the sticky directory", sticky_owner);
-	run("user: execve, access, truncate, chdir", user_exec_access);
-	run("user: fchdir to a directory opened by root", fchdir_user);
-	run("user: utimensat", user_utimes);
-	run("root: execve and access", root_exec);
-	run("root without DAC capabilities", root_nocaps);
-	run("user with capabilities", user_with_caps);
-	run("setfsuid and access's real ids", fsuid_and_access);
-	run("user: writes clear set-user-ID", suid_write);
-	run("root: writes keep set-user-ID", root_suid_write);
+	run_case("user: open and search", user_open);
+	run_case("user in group 500", user_groups);
+	run_case("user: create, remove, rename", user_tree);
+	run_case("user 1001: the sticky directory", sticky_owner);
+	run_case("user: execve, access, truncate, chdir", user_exec_access);
+	run_case("user: fchdir to a directory opened by root", fchdir_user);
+	run_case("user: utimensat", user_utimes);
+	run_case("root: execve and access", root_exec);
+	run_case("root without DAC capabilities", root_nocaps);
+	run_case("user with capabilities", user_with_caps);
+	run_case("setfsuid and access's real ids", fsuid_and_access);
+	run_case("user: writes clear set-user-ID", suid_write);
+	run_case("root: writes keep set-user-ID", root_suid_write);
 	return 0;
 }

@@ -29,6 +29,7 @@
  */
 #define _GNU_SOURCE
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -39,9 +40,14 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/ptrace.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/uio.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -63,6 +69,8 @@ struct ctrl {
 	volatile u64 calls; /* calls made by every process of every round */
 	volatile u64 alive; /* bumped before every call: progress */
 	volatile int breach; /* an unprivileged round gained a privilege: why[] says which */
+	volatile u64 sock_msgs; /* socket messages sent and received (with files or not) */
+	volatile u64 sock_err[136]; /* FUZZ_DIAG: sendmsg's errnos */
 	char why[128];
 };
 static struct ctrl *ctrl;
@@ -290,7 +298,8 @@ enum {
 	A_CLOCK = 'C', A_ARGV = 'e', A_FCMD = 'u', A_IOCMD = 'n', A_OFF = 'g', A_STACK = 'Q',
 	A_HOW = 'h', A_WAITOPT = 'O', A_SMALL = 'x', A_PTREQ = 'T', A_NOTE = 'N', A_TFLAGS = 'F',
 	A_BADMAGIC = 'B', A_FUTEXOP = 'X', A_FUTEXVAL = 'V', A_RLEN = 'L', A_CAPHDR = 'H',
-	A_CAPDATA = 'Y', A_CAPOPT = 'j',
+	A_CAPDATA = 'Y', A_CAPOPT = 'j', A_ADVICE = 'E', A_RFPLEN = 'J', A_EPOP = 'G',
+	A_RAW = 'U' /* 64 random bits, read by the op */,
 };
 
 struct sc {
@@ -305,7 +314,8 @@ enum { OP_TOUCH = -2, OP_FORK = -3, OP_VFORK = -4, OP_CLONE = -5, OP_SIGRETURN =
        OP_BLOCKING = -12, OP_PTRACE_REGS = -13, OP_MODIFY_LDT = -14, OP_SEGLOAD = -15,
        OP_SIGINIT = -16, OP_TTY_IOCTL = -17, OP_SESSION = -18, OP_KILLPG = -19,
        OP_POLLSET = -20, OP_SELECTSET = -21, OP_THREAD = -22, OP_CLONE3 = -23,
-       OP_ROBUST = -24 };
+       OP_ROBUST = -24, OP_HWPOISON = -25,
+       OP_SOCK = -100 /* OP_SOCK - SK_*: the socket calls */ };
 
 static const struct sc table[] = {
 	{ SYS_read, "read", "fpl", 4 },
@@ -333,7 +343,8 @@ static const struct sc table[] = {
 	{ SYS_access, "access", "si", 1 },
 	{ SYS_pipe, "pipe", "p", 1 },
 	{ SYS_sched_yield, "sched_yield", "", 1 },
-	{ SYS_madvise, "madvise", "ali", 2 },
+	{ SYS_madvise, "madvise", "alE", 3 },
+	{ SYS_remap_file_pages, "remap_file_pages", "aJxii", 2 },
 	{ SYS_msync, "msync", "ali", 2 },
 	{ SYS_mincore, "mincore", "alp", 2 },
 	{ SYS_mlock, "mlock", "al", 1 },
@@ -421,6 +432,7 @@ static const struct sc table[] = {
 	{ SYS_timerfd_create, "timerfd_create", "Ci", 1 },
 	{ SYS_timerfd_settime, "timerfd_settime", "fFtp", 1 },
 	{ SYS_timerfd_gettime, "timerfd_gettime", "fp", 1 },
+	{ SYS_userfaultfd, "userfaultfd", "i", 1 },
 	{ SYS_signalfd, "signalfd", "fkz", 1 },
 	{ SYS_signalfd4, "signalfd4", "fkzo", 1 },
 	{ SYS_clock_settime, "clock_settime", "Ct", 1 },
@@ -474,6 +486,14 @@ static const struct sc table[] = {
 	{ SYS_ppoll, "ppoll", "pltkz", 2 },
 	{ SYS_select, "select", "ipppt", 2 },
 	{ SYS_pselect6, "pselect6", "lppptp", 2 },
+	/* epoll (docs/epoll.md): sets of any fds (epolls among them, so nesting and loops), garbage
+	 * events, maxevents and masks; timeouts of 0 or a few hundred ms */
+	{ SYS_epoll_create, "epoll_create", "i", 1 },
+	{ SYS_epoll_create1, "epoll_create1", "i", 2 },
+	{ SYS_epoll_ctl, "epoll_ctl", "fGfp", 4 },
+	{ SYS_epoll_wait, "epoll_wait", "fpix", 2 },
+	{ SYS_epoll_pwait, "epoll_pwait", "fpixkz", 1 },
+	{ SYS_epoll_pwait2, "epoll_pwait2", "fpitkz", 1 },
 	/* issue 16 part 5: reboot(2) with a magic1 that is never 0xfee1dead (checked first: EINVAL),
 	 * so a fuzzed command can never end the machine */
 	{ SYS_reboot, "reboot", "Biip", 1 },
@@ -485,6 +505,7 @@ static const struct sc table[] = {
 	{ SYS_set_robust_list, "set_robust_list", "pL", 2 },
 	{ SYS_get_robust_list, "get_robust_list", "dpp", 1 },
 	{ OP_ROBUST, "robust_list", "iiii", 2 }, /* a built hostile list, walked at exit */
+	{ OP_HWPOISON, "madvise_hwpoison", "ii", 1 }, /* arena pages only: see fuzz_hwpoison */
 	{ 449 /* futex_waitv */, "futex_waitv", "pVVtC", 2 },
 	{ OP_TOUCH, "touch", "ai", 20 },
 	{ OP_FORK, "fork", "", 2 },
@@ -510,6 +531,28 @@ static const struct sc table[] = {
 	{ OP_KILLPG, "kill_group", "Si", 1 },
 	{ OP_POLLSET, "poll_set", "iiii", 3 },
 	{ OP_SELECTSET, "select_set", "iiii", 3 },
+	/* AF_UNIX sockets (fuzz_sock): every call, hostile addresses, msghdrs, control messages
+	 * (SCM_RIGHTS of sockets in cycles, SCM_CREDENTIALS), options and flags */
+	{ OP_SOCK - 0, "socket", "UUUU", 2 },
+	{ OP_SOCK - 1, "socketpair", "UUUUU", 3 },
+	{ OP_SOCK - 2, "bind", "UU", 3 },
+	{ OP_SOCK - 3, "connect", "UU", 3 },
+	{ OP_SOCK - 4, "listen", "UU", 2 },
+	{ OP_SOCK - 5, "accept", "UUU", 2 },
+	{ OP_SOCK - 6, "accept4", "UUUU", 2 },
+	{ OP_SOCK - 7, "sendto", "UUUUU", 4 },
+	{ OP_SOCK - 8, "recvfrom", "UUUUU", 4 },
+	{ OP_SOCK - 9, "sendmsg", "UUU", 16 },
+	{ OP_SOCK - 10, "recvmsg", "UUU", 10 },
+	{ OP_SOCK - 11, "sendmmsg", "UUUUU", 1 },
+	{ OP_SOCK - 12, "recvmmsg", "UUUUU", 1 },
+	{ OP_SOCK - 13, "shutdown", "UU", 2 },
+	{ OP_SOCK - 14, "getsockname", "UUU", 1 },
+	{ OP_SOCK - 15, "getpeername", "UUU", 1 },
+	{ OP_SOCK - 16, "setsockopt", "UUU", 4 },
+	{ OP_SOCK - 17, "getsockopt", "UUUUU", 2 },
+	{ OP_SOCK - 18, "sock_ioctl", "UUU", 2 },
+	{ OP_SOCK - 19, "sock_close", "U", 3 },
 };
 
 struct call {
@@ -577,8 +620,12 @@ static u64 gen_arg(char kind)
 		return one_in(4) ? any_int() : v[below(NELEM(v))];
 	}
 	case A_IOCMD: {
-		static const u64 v[] = { 0x5401, 0x5413, 0x541b, 0x5421, 0x5451, 0x5450, 0x5402,
-					 0x540f, 0x5410 };
+		/* terminal ioctls, and userfaultfd's UFFDIO_API, REGISTER, UNREGISTER, WAKE, COPY,
+		 * ZEROPAGE, WRITEPROTECT, CONTINUE (the fd may be a uffd from userfaultfd above) */
+		static const u64 v[] = { 0x5401,     0x5413,	 0x541b,     0x5421,	 0x5451,
+					 0x5450,     0x5402,	 0x540f,     0x5410,	 0xc018aa3f,
+					 0xc020aa00, 0x8010aa01, 0x8010aa02, 0xc028aa03, 0xc020aa04,
+					 0xc018aa06, 0xc020aa07 };
 		return one_in(3) ? any_int() : v[below(NELEM(v))];
 	}
 	case A_OFF:
@@ -589,6 +636,8 @@ static u64 gen_arg(char kind)
 		return one_in(4) ? any_int() : (1 /* WNOHANG */ | (rnd() & 0x4000000a));
 	case A_SMALL:
 		return one_in(2) ? 0 : (u64)(long)my_pid;
+	case A_EPOP: /* epoll_ctl's ADD, DEL, MOD mostly, sometimes garbage */
+		return one_in(8) ? any_int() : below(5);
 	case A_PTREQ: { /* the requests Warden has, a few it has not, and garbage */
 		static const u64 req[] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 12, 13, 14, 15, 16, 17, 24,
 					   0x4200, 0x4201, 0x4204, 0x4205, 0x4206 };
@@ -603,10 +652,33 @@ static u64 gen_arg(char kind)
 		return one_in(3) ? below(4) : any_int();
 	case A_RLEN: /* set_robust_list's length: mostly the right one (24) */
 		return one_in(2) ? 24 : any_len();
-	case A_CAPOPT: { /* the capability, dumpable and no_new_privs prctls, and garbage */
-		static const u64 opt[] = { 3, 4, 7, 8, 23, 24, 27, 28, 38, 39, 47 };
+	case A_RFPLEN: {
+		/*
+		 * remap_file_pages's size: the arena's scale, or one that wraps. A success populates
+		 * the range (MAP_POPULATE), which over a huge shared mapping would fill memory for
+		 * minutes under TCG, as MADV_POPULATE_WRITE would.
+		 */
+		static const u64 v[] = { 0, 1, PAGE - 1, -PAGE, ~0ULL, 0x8000000000000000ULL };
+		if (one_in(6))
+			return v[below(NELEM(v))];
+		return below(ARENA_PAGES + 2) * PAGE + (one_in(4) ? below(PAGE) : 0);
+	}
+	case A_ADVICE: {
+		/*
+		 * Every advice but the memory-failure ones (OP_HWPOISON) and MADV_POPULATE_READ/WRITE,
+		 * which garbage still gives now and then: over the huge shared mappings mmap makes
+		 * here they fill memory for minutes under TCG. And garbage.
+		 */
+		static const u64 adv[] = { 0, 1, 2, 3, 4, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17,
+					   18, 19, 20, 21, 24, 25, 26, 99, 102 };
+		return one_in(8) ? any_int() & ~0x60ULL : adv[below(NELEM(adv))];
+	}
+	case A_CAPOPT: { /* the capability, dumpable, MCE kill and no_new_privs prctls, and garbage */
+		static const u64 opt[] = { 3, 4, 7, 8, 23, 24, 27, 28, 33, 34, 38, 39, 47 };
 		return one_in(8) ? any_int() : opt[below(NELEM(opt))];
 	}
+	case A_RAW:
+		return rnd();
 	case A_BADMAGIC: { /* any value whose low 32 bits (an int, as Linux reads it) are wrong */
 		u64 v = any_int();
 		return (unsigned int)v == 0xfee1deadu ? v ^ 1 : v;
@@ -895,6 +967,11 @@ static u64 build_arg(char kind, u64 v)
 
 static sigjmp_buf touch_jmp;
 static volatile int in_touch;
+/* Rounds r % 4 >= 2: deaths by core-dumping signals dump core instead of exiting quietly. */
+static int dump_cores;
+#define CORE_SIGS                                                                                  \
+	((1UL << SIGQUIT) | (1UL << SIGILL) | (1UL << SIGTRAP) | (1UL << SIGABRT) | (1UL << SIGBUS) | \
+	 (1UL << SIGFPE) | (1UL << SIGSEGV) | (1UL << SIGXCPU) | (1UL << SIGXFSZ) | (1UL << SIGSYS))
 
 /* Any signal: a fault during a touch is expected; other faults end the process quietly. */
 static void fuzz_handler(int sig, siginfo_t *si, void *uc)
@@ -904,6 +981,15 @@ static void fuzz_handler(int sig, siginfo_t *si, void *uc)
 	if (in_touch && (sig == SIGSEGV || sig == SIGBUS)) {
 		in_touch = 0;
 		siglongjmp(touch_jmp, 1);
+	}
+	if (dump_cores && sig != SIGALRM && sig < 32 && ((1UL << sig) & CORE_SIGS)) {
+		/* the default action now: a fault comes back at once, a sent signal is raised
+		 * again; the process dumps core (kernel/coredump.c) as the round's rlimit allows */
+		u64 dfl[4] = { 0 };
+		sys4(SYS_rt_sigaction, sig, (long)dfl, 0, 8);
+		if (si && si->si_code <= 0)
+			sys3(SYS_tgkill, my_pid, sys0(SYS_gettid), sig);
+		return;
 	}
 	if (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE || sig == SIGTRAP)
 		sys1(SYS_exit_group, 0);
@@ -1412,6 +1498,20 @@ static void fuzz_pollset(const u64 *a)
 }
 
 /*
+ * MADV_HWPOISON or MADV_SOFT_OFFLINE (a[1] bit 3) on 1-3 pages of the arena (or just past it),
+ * from page a[0]: only there, since a poisoned page of the program's own text, shared with the
+ * parent (PID 1), would kill it. A non-root round gets EPERM. Each poisoned frame is retired for
+ * good: the parent's leak check counts HardwareCorrupted as free.
+ */
+static void fuzz_hwpoison(const u64 *a)
+{
+	u64 start = ARENA + (a[0] % (ARENA_PAGES + 2)) * PAGE;
+	u64 len = (1 + a[1] % 3) * PAGE - ((a[1] & 4) ? PAGE - 1 : 0);
+
+	raw_syscall(SYS_madvise, (u64[]){ start, len, (a[1] & 8) ? 101 : 100, 0, 0, 0 });
+}
+
+/*
  * issue 17: a hostile robust list in the scratch pages, registered with set_robust_list, which
  * the process's exit (or execve, or a kill) walks: up to 8 entries whose next pointers go to
  * any of them (loops), to the head, or anywhere; PI bits; lock words with our tid and random
@@ -1483,6 +1583,370 @@ static void fuzz_selectset(const u64 *a)
 	sys6(SYS_pselect6, (long)nfds, (long)sets[0], (long)sets[1], (long)sets[2],
 	     (long)build_time(a[2]), (a[3] >> 12) % 5 ? (long)sig : (long)any_ptr());
 }
+/* ------------------------------------------------------------------ sockets (AF_UNIX) */
+
+/*
+ * The socket calls (AF_UNIX is Warden's only family). setup_arena leaves sockets at fds 14..20
+ * (a stream, a datagram and a seqpacket pair, a listener bound to an abstract name); the calls
+ * make more at 21 and up. Most sockets and most calls do not block (MSG_DONTWAIT, short
+ * SO_RCVTIMEO): a call that blocks stalls the round until the parent kills it, as any other.
+ */
+#define SOCK_FIRST 14
+#define SOCK_LAST 24
+
+/* A socket fd: mostly one of ours, sometimes any fd (a file, a pipe, a bad number). */
+static long sock_fd(u64 v)
+{
+	if (v % 8 < 5)
+		return SOCK_FIRST + (long)((v >> 3) % 7); /* setup_sockets' */
+	if (v % 8 < 7)
+		return SOCK_FIRST + (long)((v >> 3) % (SOCK_LAST - SOCK_FIRST + 1));
+	return (long)((v >> 3) % 2 ? (v >> 4) % 14 : any_fd());
+}
+
+/*
+ * A sockaddr_un in the scratch pages (or a bad pointer) and its length: paths in the scratch
+ * dir (free, a directory, a regular file, a symlink, in a missing dir), abstract names, the
+ * autobind name, an unterminated 108-byte path, a wrong family; lengths from 0 to huge.
+ */
+static u64 build_sockaddr(u64 v, long *len)
+{
+	static const char *const names[] = { SCRATCH_DIR "/s0", SCRATCH_DIR "/s1", SCRATCH_DIR "/s2",
+					      SCRATCH_DIR "/d", SCRATCH_DIR "/a", SCRATCH_DIR "/l",
+					      SCRATCH_DIR "/nonexistent/s", "s0", "s1", "" };
+	static const long lens[] = { 0, 1, 2, 3, 4, 16, 109, 110, 111, 128, 4096, -1, 0x7fffffff };
+	char *sa = scratch_alloc(128 + 16);
+	int kind = (int)(v % 16);
+
+	memset(sa, 0, 128 + 16);
+	sa[0] = 1; /* AF_UNIX */
+	if (kind < 8) { /* a path */
+		const char *s = names[(v >> 4) % NELEM(names)];
+		strcpy(sa + 2, s);
+		*len = 2 + (long)strlen(s) + (long)((v >> 8) % 2);
+	} else if (kind < 12) { /* an abstract name: "\0fzN" */
+		sa[3] = 'f', sa[4] = 'z', sa[5] = (char)('0' + (v >> 4) % 4);
+		*len = 6;
+	} else if (kind == 12) { /* autobind (bind) or nothing (connect) */
+		*len = 2;
+	} else if (kind == 13) { /* 108 bytes, no NUL: Linux terminates a copy */
+		memset(sa + 2, 'a', 108);
+		*len = 110;
+	} else if (kind == 14) { /* another family */
+		sa[0] = (char)(v >> 4);
+		sa[1] = (char)(v >> 12);
+		strcpy(sa + 2, SCRATCH_DIR "/s0");
+		*len = 12;
+	} else { /* a name that runs into the PROT_NONE pages of the arena */
+		*len = (long)(brnd() % 130);
+		return ARENA + 16 * PAGE - (u64)(brnd() % 130);
+	}
+	if ((v >> 10) % 4 == 0)
+		*len = lens[(v >> 12) % NELEM(lens)];
+	if ((v >> 14) % 16 == 0)
+		return any_ptr();
+	return (u64)sa;
+}
+
+/* A socklen_t for an address the kernel writes: sizes from 0 to huge, or a bad pointer. */
+static u64 build_socklen(u64 v)
+{
+	static const uint32_t vals[] = { 0, 1, 2, 3, 16, 110, 111, 200, 0x7fffffff, 0x80000000,
+					 0xffffffff };
+	if (v % 8 == 0)
+		return any_ptr();
+	uint32_t *l = scratch_alloc(4);
+	*l = vals[(v >> 3) % NELEM(vals)];
+	return (u64)l;
+}
+
+/* Where a received address or message goes: scratch, the arena (any kind of page), bad. */
+static u64 sock_buf(u64 v)
+{
+	switch (v % 4) {
+	case 0:
+		return SCRATCH + (v >> 2) % (SCRATCH_PAGES * PAGE - 256);
+	case 1:
+		return ARENA + (v >> 2) % (ARENA_PAGES * PAGE);
+	case 2:
+		return v % 3 ? 0 : ARENA + 16 * PAGE - 8;
+	default:
+		return any_ptr();
+	}
+}
+
+/* MSG_* flags: MSG_DONTWAIT mostly, with OOB, PEEK, WAITALL, TRUNC, CMSG_CLOEXEC, garbage. */
+static long sock_flags(u64 v)
+{
+	static const long bits[] = { 0x1 /* OOB */,	   0x2 /* PEEK */,	  0x8 /* CTRUNC */,
+				     0x20 /* TRUNC */,	   0x80 /* EOR */,	  0x100 /* WAITALL */,
+				     0x2000 /* ERRQUEUE */, 0x4000 /* NOSIGNAL */, 0x8000 /* MORE */,
+				     0x10000 /* WAITFORONE */, 0x40000000 /* CMSG_CLOEXEC */ };
+	long f = v % 8 ? 0x40 /* DONTWAIT */ : 0;
+	if ((v >> 3) % 2) /* often no other flag: the message goes through */
+		return f | ((v >> 4) % 2 ? 0x4000 : 0);
+	for (unsigned i = 0; i < NELEM(bits); i++)
+		if ((v >> (8 + 3 * i)) % 8 == 0)
+			f |= bits[i];
+	if ((v >> 40) % 16 == 0)
+		f = (long)(int)(v >> 32);
+	return f;
+}
+
+/*
+ * Control messages: up to three of SCM_RIGHTS (random fds: sockets, the socket itself, files,
+ * pipes, bad numbers), SCM_CREDENTIALS (ours, another's, garbage) and garbage (levels, types,
+ * cmsg_len 0, short, past the buffer, huge); *len the buffer's length, exact or wrong.
+ */
+static u64 build_cmsg(u64 v, long sockfd, u64 *len)
+{
+	unsigned char *buf = scratch_alloc(512);
+	size_t off = 0;
+	int n = v % 4 ? 1 : 1 + (int)(v / 4 % 3);
+
+	memset(buf, 0, 512);
+	for (int k = 0; k < n && off + 16 + 64 <= 512; k++) {
+		u64 *hdr = (u64 *)(buf + off); /* cmsg_len (u64), level, type (ints) */
+		int *lt = (int *)(buf + off + 8);
+		int *data = (int *)(buf + off + 16);
+		u64 dlen;
+		switch (k == 0 && v % 2 ? 0 : brnd() % 4) {
+		case 0:
+		case 1: { /* SCM_RIGHTS */
+			int nfd = 1 + (int)(brnd() % 4 ? brnd() % 2 : brnd() % 8);
+			for (int i = 0; i < nfd; i++) {
+				switch (brnd() % 8) {
+				case 0:
+					data[i] = (int)sockfd;
+					break;
+				case 1:
+					data[i] = (int)(3 + brnd() % 11); /* files, pipe, dir, mem */
+					break;
+				case 2:
+					data[i] = (int)any_fd();
+					break;
+				default:
+					data[i] = SOCK_FIRST + (int)(brnd() % 11);
+				}
+			}
+			lt[0] = 1, lt[1] = 1;
+			dlen = 4 * (u64)nfd;
+			break;
+		}
+		case 2: /* SCM_CREDENTIALS: pid, uid, gid */
+			lt[0] = 1, lt[1] = 2;
+			data[0] = brnd() % 2 ? my_pid : (int)brnd() % 4;
+			data[1] = brnd() % 2 ? (int)sys0(SYS_getuid) : (int)(brnd() % 1001);
+			data[2] = brnd() % 2 ? (int)sys0(SYS_getgid) : -1;
+			dlen = 12;
+			break;
+		default: /* garbage */
+			lt[0] = brnd() % 2 ? 1 : (int)brnd();
+			lt[1] = (int)(brnd() % 8);
+			data[0] = (int)brnd();
+			dlen = brnd() % 32;
+		}
+		*hdr = 16 + dlen;
+		if (brnd() % 16 == 0) {
+			static const u64 bad[] = { 0, 1, 15, 16, 17, 400, 4096, ~0ULL, 0x80000000 };
+			*hdr = bad[brnd() % NELEM(bad)];
+		}
+		off += (16 + dlen + 7) & ~7UL;
+	}
+	*len = off;
+	if (brnd() % 12 == 0) {
+		static const u64 bad[] = { 0, 1, 15, 16, 17, 511, 4096, 1 << 20, ~0ULL, 0x7fffffff };
+		*len = bad[brnd() % NELEM(bad)];
+	}
+	return (u64)buf;
+}
+
+/* A struct msghdr: a name (or none), an iovec array into any memory, control messages. */
+static u64 build_msghdr(u64 v, long sockfd, int recv)
+{
+	if (v % 16 == 0)
+		return any_ptr();
+	u64 *m = scratch_alloc(56);
+	long salen = 0;
+	m[0] = v % 8 == 1 ? (recv ? sock_buf(brnd()) : build_sockaddr(brnd(), &salen)) : 0;
+	m[1] = (u64)(recv ? (long)(brnd() % 2 ? 110 : brnd() % 300) : salen);
+	if (brnd() % 2) { /* one good buffer: the message (and its files) goes through */
+		u64 *iov = scratch_alloc(16);
+		iov[0] = sock_buf(brnd() % 2 ? brnd() & ~3ULL : brnd());
+		iov[1] = 1 + brnd() % 256;
+		m[2] = (u64)iov, m[3] = 1;
+	} else {
+		m[2] = build_iov(brnd() % 8 ? brnd() % (1 << 16) : any_ptr());
+		m[3] = brnd() % 8 ? brnd() % 17 : any_int(); /* UIO_MAXIOV is 1024 */
+	}
+	m[4] = 0, m[5] = 0;
+	if (recv && brnd() % 2) {
+		m[4] = sock_buf(brnd());
+		m[5] = brnd() % 2 ? 24 + brnd() % 64 : brnd() % 600;
+	} else if (!recv && brnd() % 4) {
+		m[4] = build_cmsg(brnd(), sockfd, &m[5]);
+	}
+	m[6] = brnd() % 4 ? 0 : brnd();
+	return (u64)m;
+}
+
+/* A socket option value: an int (0, 1, huge, negative) or a timeval (short timeouts). */
+static u64 build_optval(u64 v, u64 *len)
+{
+	long *p = scratch_alloc(32);
+	static const long ints[] = { 0, 1, 2, -1, 100, 4096, 0x7fffffff, (long)0x80000000 };
+	p[0] = ints[v % NELEM(ints)], p[1] = ints[(v >> 4) % NELEM(ints)];
+	if ((v >> 8) % 2) { /* a timeval: 0, 1 ms, -1 s, usec out of range */
+		static const long tv[][2] = { { 0, 0 }, { 0, 1000 }, { -1, 0 }, { 0, 1000000 },
+					      { 0, -1 }, { 0, 1 }, { 0x7fffffff, 0 } };
+		p[0] = tv[(v >> 9) % 7][0], p[1] = tv[(v >> 9) % 7][1];
+	}
+	static const u64 lens[] = { 0, 1, 3, 4, 8, 12, 16, 17, 32, 4096, ~0ULL, 0x80000000 };
+	*len = (v >> 12) % 3 ? ((v >> 8) % 2 ? 16 : 4) : lens[(v >> 14) % NELEM(lens)];
+	return (v >> 20) % 16 ? (u64)p : any_ptr();
+}
+
+/* A (level, optname): SOL_SOCKET's options (SO_RCVTIMEO, SO_PASSCRED, SO_PEEK_OFF...), others. */
+static void sock_opt(u64 v, long *level, long *opt)
+{
+	static const long opts[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 13, 16, 17, 18, 19, 20, 21,
+				     32, 33, 38, 39, 42, 66, 67, 0, 100, -1 };
+	static const long levels[] = { 1 /* SOL_SOCKET */, 0, 6, 17, 263, -1, 0x7fffffff };
+	*level = v % 4 ? 1 : levels[(v >> 2) % NELEM(levels)];
+	*opt = (v >> 5) % 8 ? opts[(v >> 8) % NELEM(opts)] : (long)(int)(v >> 16);
+}
+
+enum { SK_SOCKET, SK_SOCKETPAIR, SK_BIND, SK_CONNECT, SK_LISTEN, SK_ACCEPT, SK_ACCEPT4,
+       SK_SENDTO, SK_RECVFROM, SK_SENDMSG, SK_RECVMSG, SK_SENDMMSG, SK_RECVMMSG, SK_SHUTDOWN,
+       SK_GETSOCKNAME, SK_GETPEERNAME, SK_SETSOCKOPT, SK_GETSOCKOPT, SK_IOCTL, SK_CLOSE };
+
+/* One socket call, op SK_*, its arguments built from the call's random words a[]. */
+static void fuzz_sock(int op, const u64 *a)
+{
+	long fd = sock_fd(a[0]), len = 0;
+	u64 ulen;
+
+	switch (op) {
+	case SK_SOCKET:
+	case SK_SOCKETPAIR: {
+		static const long fams[] = { 1, 1, 1, 1, 0, 2, 10, 16, 17, 46, 45, 128, -1 };
+		static const long types[] = { 1, 2, 5, 1, 2, 5, 3, 4, 6, 10, 0, 11, -1 };
+		long fam = a[1] % 8 ? fams[(a[1] >> 3) % NELEM(fams)] : (long)(int)a[1];
+		long type = types[(a[2] >> 2) % NELEM(types)];
+		type |= (a[2] % 4 != 1 ? 04000 /* SOCK_NONBLOCK */ : 0) |
+			((a[2] >> 8) % 2 ? 02000000 /* SOCK_CLOEXEC */ : 0);
+		if ((a[2] >> 16) % 16 == 0)
+			type = (long)(int)(a[2] >> 20);
+		long proto = a[3] % 8 ? 0 : (long)(int)a[3];
+		if (op == SK_SOCKET)
+			sys3(SYS_socket, fam, type, proto);
+		else
+			sys4(SYS_socketpair, fam, type, proto,
+			     a[4] % 8 ? (long)scratch_alloc(8) : (long)any_ptr());
+		return;
+	}
+	case SK_BIND:
+	case SK_CONNECT: {
+		u64 sa = build_sockaddr(a[1], &len);
+		sys3(op == SK_BIND ? SYS_bind : SYS_connect, fd, (long)sa, len);
+		return;
+	}
+	case SK_LISTEN:
+		sys2(SYS_listen, fd, a[1] % 4 ? (long)(a[1] % 8) : (long)(int)a[1]);
+		return;
+	case SK_ACCEPT:
+	case SK_ACCEPT4: {
+		u64 addr = a[1] % 3 ? sock_buf(a[1] >> 2) : 0;
+		u64 alen = addr || a[2] % 4 == 0 ? build_socklen(a[2]) : 0;
+		long flags = a[3] % 8 ? (long)(a[3] & 04000) | (long)(a[3] & 02000000) :
+					(long)(int)a[3];
+		if (op == SK_ACCEPT)
+			sys3(SYS_accept, fd, (long)addr, (long)alen);
+		else
+			sys4(SYS_accept4, fd, (long)addr, (long)alen, flags);
+		return;
+	}
+	case SK_SENDTO: {
+		u64 sa = a[3] % 3 ? 0 : build_sockaddr(a[3] >> 2, &len);
+		sys6(SYS_sendto, fd, (long)sock_buf(a[1]), (long)(a[4] % 4 ? a[4] % 300 : any_len()),
+		     sock_flags(a[2]), (long)sa, len);
+		return;
+	}
+	case SK_RECVFROM: {
+		u64 addr = a[3] % 2 ? sock_buf(a[3] >> 1) : 0;
+		sys6(SYS_recvfrom, fd, (long)sock_buf(a[1]),
+		     (long)(a[4] % 4 ? a[4] % 300 : any_len()), sock_flags(a[2]), (long)addr,
+		     (long)(addr || a[3] % 8 == 0 ? build_socklen(a[3] >> 3) : 0));
+		return;
+	}
+	case SK_SENDMSG:
+	case SK_RECVMSG:
+	{
+		long ret = sys3(op == SK_SENDMSG ? SYS_sendmsg : SYS_recvmsg, fd,
+				(long)build_msghdr(a[1], fd, op == SK_RECVMSG), sock_flags(a[2]));
+		if (ret >= 0)
+			__atomic_add_fetch(&ctrl->sock_msgs, 1, __ATOMIC_RELAXED);
+		else if (op == SK_SENDMSG && ret > -134)
+			__atomic_add_fetch(&ctrl->sock_err[-ret], 1, __ATOMIC_RELAXED);
+	}
+		return;
+	case SK_SENDMMSG:
+	case SK_RECVMMSG: { /* struct mmsghdr: a msghdr and a length; vlen 0..4, huge */
+		u64 *vec = scratch_alloc(4 * 64);
+		for (int i = 0; i < 4; i++) {
+			u64 *m = (u64 *)build_msghdr(brnd() % 15 + 1, fd, op == SK_RECVMMSG);
+			memcpy(vec + 8 * i, m, 56);
+			vec[8 * i + 7] = brnd();
+		}
+		long vlen = a[3] % 4 ? (long)(a[3] % 5) : (long)any_int();
+		if (op == SK_SENDMMSG)
+			sys4(SYS_sendmmsg, fd, a[4] % 8 ? (long)vec : (long)any_ptr(), vlen,
+			     sock_flags(a[2]));
+		else
+			sys6(SYS_recvmmsg, fd, a[4] % 8 ? (long)vec : (long)any_ptr(), vlen,
+			     sock_flags(a[2]), a[1] % 2 ? (long)build_time(a[1] >> 1) : 0, 0);
+		return;
+	}
+	case SK_SHUTDOWN:
+		sys2(SYS_shutdown, fd, a[1] % 4 ? (long)(a[1] % 4) : (long)(int)a[1]);
+		return;
+	case SK_GETSOCKNAME:
+	case SK_GETPEERNAME:
+		sys3(op == SK_GETSOCKNAME ? SYS_getsockname : SYS_getpeername, fd,
+		     (long)sock_buf(a[1]), (long)build_socklen(a[2]));
+		return;
+	case SK_SETSOCKOPT:
+	case SK_GETSOCKOPT: {
+		long level, opt;
+		sock_opt(a[1], &level, &opt);
+		u64 val = build_optval(a[2], &ulen);
+		if (op == SK_SETSOCKOPT) {
+			sys6(SYS_setsockopt, fd, level, opt, (long)val, (long)ulen, 0);
+		} else {
+			uint32_t *l = scratch_alloc(4);
+			*l = (uint32_t)ulen;
+			sys6(SYS_getsockopt, fd, level, opt, (long)sock_buf(a[3]),
+			     a[4] % 8 ? (long)l : (long)any_ptr(), 0);
+		}
+		return;
+	}
+	case SK_IOCTL: {
+		static const long cmds[] = { 0x541b /* FIONREAD, SIOCINQ */, 0x5411 /* SIOCOUTQ */,
+					     0x8905 /* SIOCATMARK */, 0x5421 /* FIONBIO */,
+					     0x5452 /* FIOASYNC */, 0x8912 /* SIOCGIFCONF */,
+					     0x89e0 /* SIOCPROTOPRIVATE */, 0x5401 /* TCGETS */ };
+		long cmd = a[1] % 8 ? cmds[(a[1] >> 3) % NELEM(cmds)] : (long)(int)a[1];
+		sys3(SYS_ioctl, fd, cmd, (long)sock_buf(a[2]));
+		return;
+	}
+	case SK_CLOSE: /* makes room, and releases sockets: the collector runs */
+		if (fd >= SOCK_FIRST)
+			sys1(SYS_close, fd);
+		return;
+	}
+}
+
+
 
 /* Makes one generated call (the process may not come back). */
 static void do_call(const struct call *c)
@@ -1637,7 +2101,14 @@ static void do_call(const struct call *c)
 	case OP_ROBUST:
 		fuzz_robust(c->a);
 		return;
+	case OP_HWPOISON:
+		fuzz_hwpoison(c->a);
+		return;
 	default:
+		if (c->sc->nr <= OP_SOCK) {
+			fuzz_sock((int)(OP_SOCK - c->sc->nr), c->a);
+			return;
+		}
 		raw_syscall(c->sc->nr, a);
 	}
 }
@@ -1662,6 +2133,25 @@ static void die(const char *why)
 {
 	sys3(SYS_write, 2, (long)why, (long)strlen(why));
 	sys1(SYS_exit_group, 99);
+}
+
+/* The sockets of a fresh round (fds 14..20): pairs of each type, a listener with a name. */
+static void setup_sockets(void)
+{
+	int sv[2];
+	struct timeval tv = { 0, 2000 };
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv) || sv[0] != 14 ||
+	    socketpair(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0, sv) || sv[0] != 16 ||
+	    socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv) || sv[0] != 18)
+		die("fuzz: socketpairs are not 14..19\n");
+	for (int fd = 18; fd <= 19; fd++) { /* blocking, but never for long */
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	}
+	struct sockaddr_un sun = { .sun_family = AF_UNIX, .sun_path = "\0fz0" };
+	if (socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0) != 20 ||
+	    bind(20, (struct sockaddr *)&sun, 6) || listen(20, 4))
+		die("fuzz: the listener is not 20\n");
 }
 
 /* Builds the arena: private, PROT_NONE, keyed, holes, shared file, read-only, shared anon. */
@@ -1707,6 +2197,7 @@ static void setup_arena(void)
 	if (open("/dev/ttyS0", O_RDWR | O_NOCTTY | O_NONBLOCK) != 12 ||
 	    open("/dev/console", O_RDWR | O_NOCTTY | O_NONBLOCK) != 13)
 		die("fuzz: fds 12, 13\n");
+	setup_sockets();
 	if (chdir(SCRATCH_DIR))
 		die("fuzz: chdir\n");
 }
@@ -1721,7 +2212,10 @@ static int root_victim;
 static void breach(const char *what, long r)
 {
 	if (!ctrl->breach) {
-		snprintf(ctrl->why, sizeof(ctrl->why), "as uid %d: %s (%ld)", FUZZ_UID, what, r);
+		char extra[32];
+		snprintf(extra, sizeof(extra), "%.24s", ctrl->why);
+		snprintf(ctrl->why, sizeof(ctrl->why), "as uid %d: %s (%ld)%s%s", FUZZ_UID, what, r,
+			 extra[0] ? ", root process " : "", extra);
 		ctrl->breach = 1;
 	}
 	sys1(SYS_exit_group, 99);
@@ -1737,8 +2231,24 @@ static void probe_root_victim(void)
 	for (unsigned i = 0; i < NELEM(files); i++) {
 		snprintf(path, sizeof(path), "/proc/%d/%s", root_victim, files[i]);
 		long fd = sys3(SYS_open, (long)path, O_RDONLY, 0);
-		if (fd >= 0)
+		if (fd >= 0) {
+			/* the root process's state and exit signal say how it got there */
+			char st[256] = { 0 };
+			snprintf(path, sizeof(path), "/proc/%d/stat", root_victim);
+			long sfd = sys3(SYS_open, (long)path, O_RDONLY, 0);
+			if (sfd >= 0 && sys3(SYS_read, sfd, (long)st, sizeof(st) - 1) > 0) {
+				char *e = strrchr(st, ')');
+				/* a root process that died (the OOM killer) has no memory to
+				 * guard: its files open for anyone, as in Linux */
+				if (e && (e[2] == 'Z' || e[2] == 'X')) {
+					sys1(SYS_close, fd);
+					sys1(SYS_close, sfd);
+					return;
+				}
+				snprintf(ctrl->why, sizeof(ctrl->why), "state %.2s", e ? e + 2 : "?");
+			}
 			breach(files[i], fd);
+		}
 	}
 	long r = sys4(SYS_ptrace, PTRACE_ATTACH, root_victim, 0, 0);
 	if (r >= 0)
@@ -1788,6 +2298,7 @@ static void drop_privileges(void)
 	long pid = sys0(SYS_fork);
 	if (pid == 0) {
 		u64 secret[PAGE / 8];
+		dump_cores = 0; /* a tty's SIGQUIT (TIOCSTI) reaches it: it stays alive */
 		for (unsigned k = 0; k < NELEM(secret); k++)
 			secret[k] = 0x5ec2e7ULL * (k + 1) ^ (u64)sys0(SYS_getpid);
 		for (;;)
@@ -1834,6 +2345,11 @@ static void child(int r, int calls)
 		if (s != SIGKILL && s != SIGSTOP && s != SIGCHLD)
 			sigaction(s, &sa, NULL);
 	setup_arena();
+	if (r % 4 >= 2) { /* core dumps (kernel/coredump.c) of the deaths by signal */
+		struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
+		setrlimit(RLIMIT_CORE, &rl);
+		dump_cores = 1;
+	}
 	if (r & 1)
 		drop_privileges();
 	run_round(r, calls);
@@ -1866,10 +2382,68 @@ static void rm_rf(const char *path)
 	}
 }
 
-/* MemFree of /proc/meminfo, in KiB (-1 if it cannot be read). */
+static void diag(const char *path)
+{
+	char buf[4096];
+	int fd = open(path, O_RDONLY);
+	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf)) : 0;
+	if (n > 0)
+		write(1, buf, (size_t)n);
+	close(fd);
+}
+
+static void diag_tree(const char *path)
+{
+	struct stat st;
+	if (lstat(path, &st) || !strncmp(path, "/proc", 5) || !strncmp(path, "/sys", 4))
+		return;
+	printf("%s %o %ld\n", path, (unsigned)st.st_mode, (long)st.st_size);
+	if (S_ISDIR(st.st_mode)) {
+		DIR *d = opendir(path);
+		struct dirent *e;
+		while (d && (e = readdir(d))) {
+			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+				continue;
+			char sub[512];
+			snprintf(sub, sizeof(sub), "%s/%s", strcmp(path, "/") ? path : "", e->d_name);
+			diag_tree(sub);
+		}
+		if (d)
+			closedir(d);
+	}
+}
+
+/*
+ * Fills the kernel's caches of freed tasks (kernel/fork.c keeps NR_CACHED_STACKS stacks and
+ * task_structs per CPU, 16 of each with 8 CPUs: about 450 kB): 40 children alive at once, then
+ * all gone. Before each MemFree reading, so that a round that happened to free more tasks at
+ * once than the rounds before is not taken for a leak.
+ */
+static void fill_task_caches(void)
+{
+	int p[2], n = 0;
+	if (pipe(p))
+		return;
+	for (int i = 0; i < 40; i++) {
+		long pid = fork();
+		if (pid == 0) {
+			char c;
+			close(p[1]);
+			read(p[0], &c, 1); /* until the parent closes its end */
+			_exit(0);
+		}
+		n += pid > 0;
+	}
+	close(p[0]);
+	close(p[1]);
+	while (n > 0 && wait(NULL) > 0)
+		n--;
+}
+
+/* MemFree of /proc/meminfo plus HardwareCorrupted, in KiB (-1 if it cannot be read). */
 static long mem_free_kb(void)
 {
-	char buf[512];
+	char buf[4096];
 	int fd = open("/proc/meminfo", O_RDONLY);
 	if (fd < 0)
 		return -1;
@@ -1879,7 +2453,9 @@ static long mem_free_kb(void)
 		return -1;
 	buf[n] = 0;
 	char *p = strstr(buf, "MemFree:");
-	return p ? strtol(p + 8, NULL, 10) : -1;
+	char *hw = strstr(buf, "HardwareCorrupted:");
+	/* frames memory failure retired (MADV_HWPOISON, MADV_SOFT_OFFLINE) are not a leak */
+	return p ? strtol(p + 8, NULL, 10) + (hw ? strtol(hw + 18, NULL, 10) : 0) : -1;
 }
 
 static void fail(int r, const char *why)
@@ -1918,8 +2494,8 @@ static long now_ms(void)
 	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Kills every process made since first_pid and reaps them all; false if one will not die. */
-static int kill_and_reap(long first_pid)
+/* Sends SIGKILL to every pid from first to a pid made now (pids are sequential). */
+static void kill_since(long first_pid)
 {
 	long probe = fork();
 	if (probe == 0)
@@ -1927,8 +2503,21 @@ static int kill_and_reap(long first_pid)
 	for (long p = first_pid; p <= probe; p++)
 		if (p > 1)
 			kill((pid_t)p, SIGKILL);
-	long deadline = now_ms() + 5000;
+}
+
+/*
+ * Kills every process made since first_pid and reaps them all; false if one will not die. A
+ * process not killed yet may fork while the kills go on (a child past the probe, orphaned to
+ * us, maybe stopped): the kills are sent again every 100 ms.
+ */
+static int kill_and_reap(long first_pid)
+{
+	long deadline = now_ms() + 5000, next_kill = 0;
 	for (;;) {
+		if (now_ms() >= next_kill) {
+			kill_since(first_pid);
+			next_kill = now_ms() + 100;
+		}
 		long w = waitpid(-1, NULL, WNOHANG);
 		if (w < 0)
 			return 1; /* ECHILD: all gone */
@@ -2025,7 +2614,208 @@ static int kernel_alive(void)
 	return ok;
 }
 
+/* ------------------------------------------------------------------ core dumps and sockets */
+
+#define CORE_DIR "/tmp/fzcore"
+static long cores_found; /* core files checked, every round of the seed */
+
+/*
+ * kernel.core_pattern for round r (the children of rounds r % 4 >= 2 raise RLIMIT_CORE): the default, every
+ * specifier, names too long once expanded, a directory, /proc and device files, a file that
+ * exists, a symlink, a pipe helper, a missing directory. Linux creates a fresh regular file
+ * (O_CREAT | O_EXCL | O_NOFOLLOW) or nothing: check_cores() verifies that after the round.
+ */
+static const char *const core_patterns[] = {
+	"core",
+	CORE_DIR "/core.%p.%P.%i.%I.%u.%g.%d.%s.%t.%h.%e.%E.%f.%c.%%.%z.%",
+	CORE_DIR "/core.%e.%e.%e.%e.%e.%e.%e.%e.%E.%E.%E.%E.%E.%E.%E.%E.%E.%E.%E.%E.%E.%E.%E.%E.%E",
+	CORE_DIR,
+	CORE_DIR "/keep",
+	CORE_DIR "/link",
+	CORE_DIR "/hard",
+	CORE_DIR "/nodir/core",
+	"/proc/self/core",
+	"/proc/sys/kernel/core_pattern",
+	"/proc/sysrq-trigger",
+	CORE_DIR "/null", /* a device: unlinked, as Linux does (so never /dev/null itself) */
+	"/dev/core.%p",
+	"|/prog %p",
+	"core.%p",
+	"",
+};
+static const char keep_text[] = "the parent's file: a core dump must not write here\n";
+
+/* Writes a sysctl file (the parent is root); false if it cannot. */
+static int write_sysctl(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY | O_TRUNC);
+	if (fd < 0)
+		return 0;
+	ssize_t n = write(fd, val, strlen(val));
+	close(fd);
+	return n == (ssize_t)strlen(val);
+}
+
+/* The core directory of a round: empty but for a file with two names and a dangling link. */
+static void make_core_dir(void)
+{
+	rm_rf(CORE_DIR);
+	if (mkdir(CORE_DIR, 0777) || chmod(CORE_DIR, 01777))
+		fail(-1, "cannot make " CORE_DIR);
+	int fd = open(CORE_DIR "/keep", O_WRONLY | O_CREAT, 0666);
+	if (fd < 0 || write(fd, keep_text, sizeof(keep_text)) != sizeof(keep_text))
+		fail(-1, "cannot make " CORE_DIR "/keep");
+	fchmod(fd, 0666);
+	close(fd);
+	link(CORE_DIR "/keep", CORE_DIR "/hard");
+	mknod(CORE_DIR "/null", S_IFCHR | 0666, makedev(1, 3));
+	symlink(CORE_DIR "/target", CORE_DIR "/link");
+}
+
+/* Sets round r's core_pattern (the default "core" for the rounds without RLIMIT_CORE). */
+static const char *set_core_pattern(int r)
+{
+	const char *p = r % 4 >= 2 ? core_patterns[(r / 4) % NELEM(core_patterns)] : "core";
+	if (!write_sysctl("/proc/sys/kernel/core_pattern", p[0] ? p : "\n"))
+		return NULL;
+	return p;
+}
+
+/* Checks that a core file is one Linux would write: regular, mode 0600 (an empty file made
+ * under a umask and refused otherwise), one link. */
+static void check_core_file(int r, const char *path)
+{
+	struct stat st;
+	char why[400];
+	if (lstat(path, &st))
+		return;
+	/* 0600 less the umask; a file whose mode is not 0600 exactly is made, then refused */
+	if (!S_ISREG(st.st_mode) || (st.st_mode & 07177) || st.st_nlink != 1 ||
+	    ((st.st_mode & 0777) != 0600 && st.st_size)) {
+		snprintf(why, sizeof(why), "core dump %s is mode %o with %ld links", path,
+			 (unsigned)st.st_mode, (long)st.st_nlink);
+		fail(r, why);
+	}
+}
+
+/* Checks and removes the core files a round left: where the pattern put them, and in the
+ * directories the fuzzed chdir reaches (a relative pattern); nothing else was written. */
+static void check_cores(int r, const char *pattern)
+{
+	static const char *const dirs[] = { "/", "/tmp", "/dev", CORE_DIR, SCRATCH_DIR,
+					    SCRATCH_DIR "/d" };
+	char path[300], why[400], buf[128];
+	for (unsigned i = 0; i < NELEM(dirs); i++) {
+		DIR *d = opendir(dirs[i]);
+		struct dirent *e;
+		while (d && (e = readdir(d))) {
+			if (strncmp(e->d_name, "core", 4))
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", dirs[i], e->d_name);
+			check_core_file(r, path);
+			unlink(path);
+			cores_found++;
+		}
+		if (d)
+			closedir(d);
+	}
+	/* keep and hard, one file: a dump there unlinks the name first (as Linux does), then
+	 * makes a new file; the old one keeps its contents under its other name */
+	struct stat st;
+	const char *bad = NULL;
+	ssize_t n = 0;
+	for (int i = 0; i < 2; i++) {
+		const char *name = i ? CORE_DIR "/hard" : CORE_DIR "/keep";
+		if (lstat(name, &st))
+			continue;
+		if (!(st.st_mode & 07177)) {
+			check_core_file(r, name);
+			cores_found++;
+			continue;
+		}
+		int fd = open(name, O_RDONLY);
+		n = fd >= 0 ? read(fd, buf, sizeof(buf)) : -1;
+		if (fd >= 0)
+			close(fd);
+		if (n != sizeof(keep_text) || memcmp(buf, keep_text, sizeof(keep_text)))
+			bad = "a core was written into an existing file";
+	}
+	if (bad)
+		;
+	else if (!lstat(CORE_DIR "/target", &st))
+		bad = "a core followed " CORE_DIR "/link";
+	else if (stat("/dev/null", &st) || !S_ISCHR(st.st_mode))
+		bad = "/dev/null is no longer a device";
+	if (bad) {
+		snprintf(why, sizeof(why), "core_pattern \"%s\": %s (n %ld)", pattern, bad, (long)n);
+		fail(r, why);
+	}
+	int fd = open("/proc/sys/kernel/core_pattern", O_RDONLY);
+	n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+	if (fd >= 0)
+		close(fd);
+	if (n > 0 && strncmp(buf, pattern, strlen(pattern) < 127 ? strlen(pattern) : 127)) {
+		buf[n] = 0;
+		snprintf(why, sizeof(why), "core_pattern \"%s\" changed by a core dump: %s", pattern,
+			 buf);
+		fail(r, why);
+	}
+	rm_rf(CORE_DIR); /* the cores there (their memory) */
+}
+
+/* A counter of /proc/warden/unix (Warden's; -1 on Linux, which has none). */
+static long unix_counter(const char *key)
+{
+	char buf[512];
+	int fd = open("/proc/warden/unix", O_RDONLY);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	char *p = strstr(buf, key);
+	return p ? strtol(p + strlen(key) + 1, NULL, 10) : -1;
+}
+
+/*
+ * After a round every process is gone: the sockets left are those in flight in cycles, which
+ * only the AF_UNIX collector frees. A release while sockets are in flight runs it (Linux's
+ * trigger), so the parent releases a socketpair of its own until no socket is alive and none
+ * is in flight: then the memory check sees the collector's frees. A socket that outlives this
+ * is a leak (fails the round).
+ */
+static void unix_settle(int r)
+{
+	long deadline = now_ms() + 3000, alive = 0, inflight = 0;
+	for (;;) {
+		alive = unix_counter("sockets");
+		inflight = unix_counter("inflight_sockets");
+		if (alive <= 0 && inflight <= 0)
+			return;
+		if (now_ms() > deadline)
+			break;
+		int sv[2];
+		if (!socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+			close(sv[0]), close(sv[1]);
+		usleep(1000);
+	}
+	char why[160];
+	snprintf(why, sizeof(why), "%ld AF_UNIX sockets alive, %ld in flight after the round (leak)",
+		 alive, inflight);
+	fail(r, why);
+}
+
 static void fuzz_seed(int only, int calls, long target);
+
+#define FUZZ_LOCK "/tmp/fz.lock"
+static int lock_owner; /* the pid that made the lock: only it removes it */
+static void unlock(void)
+{
+	if (getpid() == lock_owner)
+		unlink(FUZZ_LOCK);
+}
 
 int main(int argc, char **argv)
 {
@@ -2068,6 +2858,19 @@ int main(int argc, char **argv)
 	__asm__("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(7), "c"(0));
 	have_pku = (c >> 4) & 1; /* OSPKE */
 
+	/*
+	 * One fuzzer at a time: a round's child that execve's /prog (this program) with garbage
+	 * arguments must not start a campaign of its own (it would set core_pattern, kill pids
+	 * and remake the scratch dir under the parent's round): it finds the lock and leaves.
+	 */
+	if (mkdir("/tmp", 01777) && errno != EEXIST)
+		_exit(0);
+	int lock = open(FUZZ_LOCK, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	if (lock < 0)
+		_exit(0);
+	close(lock);
+	lock_owner = getpid();
+	atexit(unlock);
 	setvbuf(stdout, NULL, _IONBF, 0);
 	/* SysV segments the rounds make go with their makers (and with the last detach), so the
 	 * memory check after each round sees no segment left behind. */
@@ -2099,10 +2902,13 @@ static void fuzz_seed(int only, int calls, long target)
 {
 	long t0 = now_ms(), base_free = -1, min_free = 1L << 60, stalls = 0, rounds = 0;
 	long deaths[65] = { 0 }, user_rounds = 0;
+	cores_found = 0;
 	ctrl->breach = 0;
 	for (int r = only < 0 ? 0 : only; only < 0 ? (long)ctrl->calls < target : r == only; r++) {
 		clean_scratch();
 		make_scratch();
+		make_core_dir();
+		const char *pattern = set_core_pattern(r);
 		if (verbose)
 			printf("round %d\n", r);
 		long pid = fork();
@@ -2141,8 +2947,25 @@ static void fuzz_seed(int only, int calls, long target)
 			deaths[WTERMSIG(status) & 63]++;
 		else if (reaped && WIFEXITED(status))
 			deaths[64]++;
-		if (!kill_and_reap(pid))
+		if (!kill_and_reap(pid)) {
+			if (getenv("FUZZ_DIAG")) {
+				DIR *d = opendir("/proc");
+				struct dirent *e;
+				char path[300];
+				while (d && (e = readdir(d))) {
+					if (e->d_name[0] < '1' || e->d_name[0] > '9')
+						continue;
+					snprintf(path, sizeof(path), "/proc/%s/stat", e->d_name);
+					diag(path);
+					snprintf(path, sizeof(path), "/proc/%s/syscall", e->d_name);
+					diag(path);
+				}
+			}
 			fail(r, "a process did not die within 5 s of SIGKILL (hang)");
+		}
+		unix_settle(r);
+		if (pattern)
+			check_cores(r, pattern);
 		if (ctrl->breach)
 			fail(r, ctrl->why);
 		if (r & 1)
@@ -2155,6 +2978,7 @@ static void fuzz_seed(int only, int calls, long target)
 			fail(r, "the parent's memory changed");
 		if (!init_ignores_signals(r))
 			fail(r, "a default-action signal to PID 1 stayed pending");
+		fill_task_caches();
 		long f = mem_free_kb();
 		if (f < 0)
 			fail(r, "cannot read MemFree");
@@ -2162,6 +2986,11 @@ static void fuzz_seed(int only, int calls, long target)
 			base_free = f; /* after caches have warmed up */
 		if (f < min_free)
 			min_free = f;
+		if (base_free >= 0 && f < base_free - 256 && getenv("FUZZ_DIAG")) {
+			diag("/proc/meminfo");
+			diag("/proc/warden/unix");
+			diag_tree("/");
+		}
 		if (base_free >= 0 && f < base_free - 256) {
 			char why[128];
 			snprintf(why, sizeof(why), "MemFree %ld kB, was %ld kB: frames leak", f,
@@ -2170,12 +2999,20 @@ static void fuzz_seed(int only, int calls, long target)
 		}
 		rounds++;
 	}
+	write_sysctl("/proc/sys/kernel/core_pattern", "core");
+	rm_rf(CORE_DIR);
 	long ms = now_ms() - t0;
+	if (getenv("FUZZ_DIAG") && verbose)
+		for (int e = 0; e < 136; e++)
+			if (ctrl->sock_err[e])
+				printf("sendmsg errno %d: %llu\n", e, (unsigned long long)ctrl->sock_err[e]);
 	printf("fuzz: seed %llu: %llu calls in %ld rounds (%ld as uid %d), %ld ms, %ld stalled rounds "
 	       "killed; MemFree %ld kB (lowest %ld kB); children: %ld exited, %ld killed by SIGSEGV, "
-	       "%ld by SIGBUS, %ld by others\n",
+	       "%ld by SIGBUS, %ld by others; %ld core files; %llu socket messages, AF_UNIX gc collected "
+	       "%ld sockets\n",
 	       (unsigned long long)seed, (unsigned long long)ctrl->calls, rounds, user_rounds,
 	       FUZZ_UID, ms, stalls,
 	       mem_free_kb(), min_free, deaths[64], deaths[SIGSEGV], deaths[SIGBUS],
-	       rounds - stalls - deaths[64] - deaths[SIGSEGV] - deaths[SIGBUS]);
+	       rounds - stalls - deaths[64] - deaths[SIGSEGV] - deaths[SIGBUS], cores_found,
+	       (unsigned long long)ctrl->sock_msgs, unix_counter("gc_sockets_collected"));
 }

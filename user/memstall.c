@@ -64,7 +64,7 @@ static void reader(const char *path, int pagemap)
 }
 
 /* Starts a reader of path, sleeps beside it, kills it and says how it went. */
-static void run_case(const char *what, const char *path, int pagemap)
+static void run_stall_case(const char *what, const char *path, int pagemap)
 {
 	double late = 0;
 
@@ -100,7 +100,7 @@ int main(int argc, char **argv)
 {
 	(void)argv;
 	verbose = argc > 1;
-	run_case("2 GiB reads of /proc/self/mem", "/proc/self/mem", 0);
-	run_case("2 GiB reads of /proc/self/pagemap", "/proc/self/pagemap", 1);
+	run_stall_case("2 GiB reads of /proc/self/mem", "/proc/self/mem", 0);
+	run_stall_case("2 GiB reads of /proc/self/pagemap", "/proc/self/pagemap", 1);
 	return 0;
 }

@@ -1,8 +1,12 @@
 /* ptwalkcheck: /proc/self/ptwalk (a Warden extension, docs/tracing.md): the four-level walk of
  * the program's own code page, of a written data page, of a page with a protection key, and of
- * an address with nothing mapped. Checks what must be there; exit status = failures. */
+ * an address with nothing mapped; a user's process may walk its own pages but sees no physical
+ * address (opened without CAP_SYS_ADMIN: they read 0, as pagemap's frame numbers), while a
+ * file root opened keeps showing them after root's process became that user. Checks what must
+ * be there; exit status = failures. */
 #include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "common.h"
@@ -34,6 +38,57 @@ static const char *pte_line(void)
 {
     const char *p = strstr(text, "PTE ");
     return p ? p : "";
+}
+
+/* Whether each entry of the last walk that is present reads as address 0. */
+static int addresses_hidden(void)
+{
+    const char *p = text;
+    int present = 0;
+
+    while ((p = strstr(p, " -> ")) != NULL) {
+        present++;
+        if (strncmp(p, " -> 0 ", 6) && strncmp(p, " -> 0\n", 6))
+            return 0;
+        p += 4;
+    }
+    return present > 0 && strstr(text, "0x0000000000000") != NULL;
+}
+
+/* A walk through fd, opened before. */
+static void walk_fd(int fd, unsigned long addr)
+{
+    char a[32];
+    snprintf(a, sizeof a, "%#lx\n", addr);
+    write(fd, a, strlen(a));
+    long n = pread(fd, text, sizeof text - 1, 0);
+    text[n > 0 ? n : 0] = 0;
+}
+
+/* In a child: root opens ptwalk, becomes uid 1000 and walks through it and a new open. */
+static int user_walks(void)
+{
+    fflush(stdout);
+    pid_t c = fork();
+    if (c == 0) {
+        int root_fd = open("/proc/self/ptwalk", O_RDWR);
+        failures = 0;
+        walk((unsigned long)&walk);
+        expect("root sees physical addresses", !addresses_hidden());
+        sys3(SYS_setresuid, 1000, 1000, 1000);
+        prctl(PR_SET_DUMPABLE, 1);
+        walk((unsigned long)&walk);
+        printf("%s", text);
+        expect("a user walks its own code page", strstr(pte_line(), "present user") != NULL);
+        expect("a user sees no physical address", addresses_hidden());
+        walk_fd(root_fd, (unsigned long)&walk);
+        expect("the file root opened still shows them", !addresses_hidden());
+        fflush(stdout);
+        _exit(failures);
+    }
+    int st = 0;
+    waitpid(c, &st, 0);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 1;
 }
 
 int main(void)
@@ -74,6 +129,7 @@ int main(void)
     int fd = open("/proc/self/ptwalk", O_RDWR);
     expect("a bad address is EINVAL", write(fd, "0xzz", 4) == -1 && errno == EINVAL);
     close(fd);
+    failures += user_walks();
     printf("%d failure(s)\n", failures);
     return failures;
 }

@@ -25,14 +25,6 @@
 
 #define D "/tmp/suidexec"
 
-static void must(long r, const char *what)
-{
-	if (is_err(r)) {
-		printf("setup %s: %s\n", what, errname((int)-r));
-		exit(1);
-	}
-}
-
 /* What the new program got (the "show" mode). */
 static int show_ids(void)
 {
@@ -65,21 +57,21 @@ static void copy_prog(const char *to, int mode, int uid, int gid)
 	long in = sys3(SYS_open, (long)"/prog", O_RDONLY, 0);
 	long out = sys4(SYS_openat, AT_FDCWD, (long)to, O_CREAT | O_WRONLY | O_TRUNC, 0700);
 	long n;
-	must(in, "/prog");
-	must(out, to);
+	must_ok(in, "/prog");
+	must_ok(out, to);
 	while ((n = sys3(SYS_read, in, (long)buf, sizeof buf)) > 0)
-		must(sys3(SYS_write, out, (long)buf, n), to);
+		must_ok(sys3(SYS_write, out, (long)buf, n), to);
 	sys1(SYS_close, in);
 	sys1(SYS_close, out);
-	must(sys3(SYS_chown, (long)to, uid, gid), to);
-	must(sys2(SYS_chmod, (long)to, mode), to);
+	must_ok(sys3(SYS_chown, (long)to, uid, gid), to);
+	must_ok(sys2(SYS_chmod, (long)to, mode), to);
 }
 
 static void become(int uid, int gid)
 {
-	must(sys2(SYS_setgroups, 0, 0), "setgroups");
-	must(sys3(SYS_setresgid, gid, gid, gid), "setresgid");
-	must(sys3(SYS_setresuid, uid, uid, uid), "setresuid");
+	must_ok(sys2(SYS_setgroups, 0, 0), "setgroups");
+	must_ok(sys3(SYS_setresgid, gid, gid, gid), "setresgid");
+	must_ok(sys3(SYS_setresuid, uid, uid, uid), "setresuid");
 }
 
 static void run_show(const char *path)
@@ -88,23 +80,6 @@ static void run_show(const char *path)
 	fflush(stdout);
 	long r = sys3(SYS_execve, (long)path, (long)argv, (long)envp);
 	printf("    execve %s: -1 %s\n", path, errname((int)-r));
-}
-
-/* Runs fn in a child and waits; the title first. */
-static void run(const char *title, void (*fn)(void))
-{
-	printf("%s\n", title);
-	fflush(stdout);
-	pid_t c = fork();
-	if (c == 0) {
-		fn();
-		fflush(stdout);
-		_exit(0);
-	}
-	int st;
-	waitpid(c, &st, 0);
-	if (st)
-		printf("  (child status %d)\n", st);
 }
 
 static void user_suid_root(void)
@@ -150,15 +125,15 @@ static void user_unreadable(void)
 
 static void user_euid_differs(void)
 {
-	must(sys3(SYS_setresgid, 1000, 1000, 1000), "setresgid");
-	must(sys3(SYS_setresuid, 1000, 2000, 1000), "setresuid");
+	must_ok(sys3(SYS_setresgid, 1000, 1000, 1000), "setresgid");
+	must_ok(sys3(SYS_setresuid, 1000, 2000, 1000), "setresuid");
 	run_show(D "/plain");
 }
 
 static void user_euid_differs_nnp(void)
 {
-	must(sys3(SYS_setresgid, 1000, 1000, 1000), "setresgid");
-	must(sys3(SYS_setresuid, 1000, 2000, 1000), "setresuid");
+	must_ok(sys3(SYS_setresgid, 1000, 1000, 1000), "setresgid");
+	must_ok(sys3(SYS_setresuid, 1000, 2000, 1000), "setresuid");
 	show("  PR_SET_NO_NEW_PRIVS", sys2(SYS_prctl, PR_SET_NO_NEW_PRIVS, 1));
 	run_show(D "/plain");
 }
@@ -244,8 +219,8 @@ static void mount_with_copy(const char *name, unsigned long flags)
 
 	snprintf(dir, sizeof dir, "%s/%s", D, name);
 	snprintf(prog, sizeof prog, "%s/suid_root", dir);
-	must(sys2(SYS_mkdir, (long)dir, 0755), dir);
-	must(sys6(SYS_mount, (long)"tmpfs", (long)dir, (long)"tmpfs", (long)flags,
+	must_ok(sys2(SYS_mkdir, (long)dir, 0755), dir);
+	must_ok(sys6(SYS_mount, (long)"tmpfs", (long)dir, (long)"tmpfs", (long)flags,
 		  (long)"mode=0755", 0),
 	     dir);
 	copy_prog(prog, 04755, 0, 0);
@@ -257,7 +232,7 @@ int main(int argc, char **argv)
 		return show_ids();
 	umask(022);
 	mkdir("/tmp", 01777);
-	must(sys2(SYS_mkdir, (long)D, 0755), D);
+	must_ok(sys2(SYS_mkdir, (long)D, 0755), D);
 	copy_prog(D "/suid_root", 04755, 0, 0);
 	copy_prog(D "/sgid42", 02755, 0, 42);
 	copy_prog(D "/sgid_nox", 02745, 0, 42);
@@ -265,23 +240,23 @@ int main(int argc, char **argv)
 	copy_prog(D "/unreadable", 0711, 0, 0);
 	copy_prog(D "/plain", 0755, 0, 0);
 
-	run("root runs a plain copy", root_plain);
-	run("user runs set-user-ID root", user_suid_root);
-	run("user with no_new_privs runs set-user-ID root", user_nnp);
-	run("user runs set-group-ID 42", user_sgid);
-	run("user runs set-group-ID without group execute", user_sgid_nox);
-	run("root runs set-user-ID 1000", root_suid_user);
-	run("user runs an unreadable program", user_unreadable);
-	run("user with euid 2000 runs a plain program", user_euid_differs);
-	run("the same with no_new_privs", user_euid_differs_nnp);
-	run("user traced by root runs set-user-ID root", traced_by_root);
-	run("user traced by a user runs set-user-ID root", traced_by_user);
-	run("user attached to by root runs set-user-ID root", attached_by_root);
+	run_case("root runs a plain copy", root_plain);
+	run_case("user runs set-user-ID root", user_suid_root);
+	run_case("user with no_new_privs runs set-user-ID root", user_nnp);
+	run_case("user runs set-group-ID 42", user_sgid);
+	run_case("user runs set-group-ID without group execute", user_sgid_nox);
+	run_case("root runs set-user-ID 1000", root_suid_user);
+	run_case("user runs an unreadable program", user_unreadable);
+	run_case("user with euid 2000 runs a plain program", user_euid_differs);
+	run_case("the same with no_new_privs", user_euid_differs_nnp);
+	run_case("user traced by root runs set-user-ID root", traced_by_root);
+	run_case("user traced by a user runs set-user-ID root", traced_by_user);
+	run_case("user attached to by root runs set-user-ID root", attached_by_root);
 
 	mount_with_copy("nosuid", MS_NOSUID);
 	mount_with_copy("suidok", 0);
-	run("user runs set-user-ID root on a nosuid tmpfs", user_suid_root_nosuid_mount);
-	run("user runs set-user-ID root on a tmpfs without nosuid", user_suid_root_tmpfs);
+	run_case("user runs set-user-ID root on a nosuid tmpfs", user_suid_root_nosuid_mount);
+	run_case("user runs set-user-ID root on a tmpfs without nosuid", user_suid_root_tmpfs);
 	sys2(SYS_umount2, (long)D "/nosuid", 0);
 	sys2(SYS_umount2, (long)D "/suidok", 0);
 	return 0;

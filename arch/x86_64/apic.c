@@ -153,19 +153,44 @@ void lapic_send_init_sipi(u32 apic_id, u8 page)
 	}
 }
 
+/*
+ * One look at the APIC timer's count, bracketed by two clock reads: the narrowest of four in a
+ * row, so that a look during which the CPU was taken away (a busy host) is not the one kept.
+ */
+static void lapic_timer_sample(u32 *count, u64 *ns)
+{
+	u64 width = ~0ULL;
+
+	for (int i = 0; i < 4; i++) {
+		u64 t0 = ktime_get_ns();
+		u32 c = lapic_read(APIC_TIMER_CUR);
+		u64 t1 = ktime_get_ns();
+		if (t1 - t0 < width) {
+			width = t1 - t0;
+			*count = c;
+			*ns = t0 + (t1 - t0) / 2;
+		}
+	}
+}
+
+/*
+ * Measures the APIC timer against the (calibrated) TSC over 20 ms: two narrow looks at its
+ * count, so the time the CPU may be away between them counts on both sides.
+ */
 u64 lapic_timer_calibrate(void)
 {
+	u32 c0 = 0, c1 = 0;
+	u64 t0 = 0, t1 = 0;
+
 	lapic_write(APIC_TIMER_DIV, APIC_TIMER_DIV_16);
 	lapic_write(APIC_LVT_TIMER, APIC_LVT_MASKED | LOCAL_TIMER_VECTOR);
 	lapic_write(APIC_TIMER_INIT, 0xffffffff);
-	u64 t0 = ktime_get_ns();
-	while (ktime_get_ns() - t0 < 10000000) /* 10 ms */
+	lapic_timer_sample(&c0, &t0);
+	while (ktime_get_ns() - t0 < 20000000) /* 20 ms */
 		cpu_relax();
-	u32 left = lapic_read(APIC_TIMER_CUR);
-	u64 ns = ktime_get_ns() - t0;
+	lapic_timer_sample(&c1, &t1);
 	lapic_write(APIC_TIMER_INIT, 0);
-	u64 ticks = 0xffffffffULL - left;
-	return ns ? ticks * 1000000000ULL / ns : 0;
+	return t1 > t0 && c0 > c1 ? (u64)(c0 - c1) * 1000000000ULL / (t1 - t0) : 0;
 }
 
 void lapic_timer_start(u64 ticks_per_sec, u64 hz)

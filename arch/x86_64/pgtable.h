@@ -37,8 +37,22 @@
  * write faults and sets it again (mm/clear_refs.c).
  */
 #define _PAGE_SOFT_DIRTY (1UL << 9)
+/*
+ * Software bit: a private anonymous page write-protected by UFFDIO_WRITEPROTECT (Linux's
+ * _PAGE_UFFD_WP; /proc/PID/pagemap bit 57). The PTE is read-only while it is set: a write faults
+ * to the userfaultfd of its VMA (VM_UFFD_WP) instead of being resolved (mm/userfaultfd_fault.c).
+ */
+#define _PAGE_UFFD_WP (1UL << 58)
 /* What a write fault gives a PTE and a read-only one lacks. */
 #define _PAGE_WRITE_BITS (_PAGE_RW | _PAGE_DIRTY | _PAGE_SOFT_DIRTY)
+/*
+ * Software bit of a user PTE that is not present: a hwpoison entry (Linux's swap entry of type
+ * SWP_HWPOISON), left by memory_failure (mm/memory_failure.c) where a poisoned frame was mapped.
+ * The address bits keep the frame (never to be used again), _PAGE_SOFT_DIRTY the swap entry's
+ * soft-dirty bit; every access of the page is a SIGBUS (BUS_MCEERR_AR), fork copies the entry,
+ * mremap moves it, munmap and MADV_DONTNEED clear it.
+ */
+#define _PAGE_HWPOISON (1UL << 58)
 #define _PAGE_PKEY_SHIFT 59 /* protection key, bits 59..62 */
 #define _PAGE_PKEY_MASK (0xfUL << _PAGE_PKEY_SHIFT)
 #define _PAGE_NX (1UL << 63)
@@ -86,6 +100,12 @@ static inline void pte_update(pte_t *e, u64 keep, u64 set)
 static inline bool pte_has_frame(pte_t e)
 {
 	return e & (_PAGE_PRESENT | _PAGE_PROTNONE);
+}
+
+/* Is this leaf entry a hwpoison entry (not present, no frame to use)? */
+static inline bool pte_is_hwpoison(pte_t e)
+{
+	return (e & (_PAGE_PRESENT | _PAGE_PROTNONE | _PAGE_HWPOISON)) == _PAGE_HWPOISON;
 }
 
 /* Levels as the walker reports them: 1 = 4 KiB PTE, 2 = 2 MiB PDE, 3 = 1 GiB PDPTE. */

@@ -454,6 +454,23 @@ static long copy_regset_from_user(struct task_struct *t, const struct user_regse
 	return rs->set(t, len, ubuf);
 }
 
+u32 core_regset_size(u32 type)
+{
+	struct user_regset rs;
+
+	return find_regset(type, &rs) ? rs.n * 8 : 0;
+}
+
+int core_regset_get(struct task_struct *t, u32 type, void *buf, u32 len)
+{
+	struct user_regset rs;
+
+	if (!find_regset(type, &rs) || len > rs.n * 8)
+		return -EINVAL;
+	memset(buf, 0, len);
+	return rs.get(t, buf, len);
+}
+
 long arch_ptrace_regset(struct task_struct *t, long request, u64 type, struct user_iovec *iov)
 {
 	struct user_regset rs;

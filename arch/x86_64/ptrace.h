@@ -100,4 +100,12 @@ long arch_ptrace_regset(struct task_struct *t, long request, u64 type, struct us
  */
 long arch_ptrace(struct task_struct *t, long request, u64 addr, u64 data);
 
+/*
+ * A regset of a stopped task (or the current one, its FPU state saved) for a core dump's notes
+ * (Linux's regset_get): core_regset_size is its size in bytes (NT_PRSTATUS, NT_PRFPREG,
+ * NT_X86_XSTATE; 0 if the CPU has none), core_regset_get fills len bytes of a zeroed buf.
+ */
+u32 core_regset_size(u32 type);
+int core_regset_get(struct task_struct *t, u32 type, void *buf, u32 len);
+
 #endif

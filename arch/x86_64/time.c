@@ -17,23 +17,97 @@ static u64 tsc_at_boot, tsc_khz, wall_at_boot;
 /* The APIC timer's ticks per second (divide by 16) and the tick rate, once time_init ran. */
 static u64 lapic_timer_rate, tick_hz;
 
-/* Measures the TSC over 10 ms of PIT channel 2 (one-shot, polled). */
-static u64 calibrate_tsc_khz(void)
-{
-	u16 count = PIT_HZ / 100;
+/* How long one calibration of the TSC watches the PIT: 40 ms of its 55 ms count from 0xffff. */
+#define CAL_PIT_TICKS (PIT_HZ / 25)
+#define CAL_TRIES 5
+#define CAL_SAMPLES 8
 
-	outb(PIT_GATE, (inb(PIT_GATE) & ~0x02) | 0x01); /* gate on, speaker off */
-	outb(PIT_CMD, 0xb0); /* channel 2, lo/hi, mode 0 */
-	outb(PIT_CH2, count & 0xff);
-	outb(PIT_CH2, count >> 8);
+/*
+ * One look at PIT channel 2's count, bracketed by two TSC reads: the count was latched at some
+ * TSC value within [tsc - width / 2, tsc + width / 2].
+ */
+struct pit_sample {
+	u64 tsc;
+	u64 width;
+	u16 count;
+};
+
+static struct pit_sample pit_sample(void)
+{
 	u64 t0 = rdtsc();
-	while (!(inb(PIT_GATE) & 0x20))
-		cpu_relax();
-	u64 khz = (rdtsc() - t0) / 10;
-	return khz ? khz : 1000000;
+
+	outb(PIT_CMD, 0x80); /* latch channel 2's count */
+	u8 lo = inb(PIT_CH2), hi = inb(PIT_CH2);
+	u64 t1 = rdtsc();
+	return (struct pit_sample){ t0 + (t1 - t0) / 2, t1 - t0, (u16)(lo | hi << 8) };
 }
 
-static u8 cmos_read(u8 reg)
+/*
+ * The narrowest of CAL_SAMPLES looks at the count in a row: a look during which the CPU was
+ * taken away (a vCPU descheduled on a busy host) is wide, and is not the one kept.
+ */
+static struct pit_sample pit_best_sample(void)
+{
+	struct pit_sample best = pit_sample();
+
+	for (int i = 1; i < CAL_SAMPLES; i++) {
+		struct pit_sample s = pit_sample();
+		if (s.width < best.width)
+			best = s;
+	}
+	return best;
+}
+
+/*
+ * One measurement of the TSC against PIT channel 2 counting down from 0xffff (mode 0): the TSC
+ * at two narrow looks at the count CAL_PIT_TICKS or more apart. Only the looks' widths are
+ * uncertain, not the time between them, so a CPU taken away meanwhile changes nothing (a polled
+ * 10 ms one-shot counted every moment the CPU was away as TSC cycles of the 10 ms: on a loaded
+ * host the clock ran up to four times slow). 0 if the count went round (the CPU was away too
+ * long); else the rate in kHz and, in *err, the uncertainty in parts per million.
+ */
+static u64 calibrate_tsc_once(u64 *err)
+{
+	outb(PIT_GATE, (inb(PIT_GATE) & ~0x02) | 0x01); /* gate on, speaker off */
+	outb(PIT_CMD, 0xb0); /* channel 2, lo/hi, mode 0 */
+	outb(PIT_CH2, 0xff);
+	outb(PIT_CH2, 0xff);
+	pit_sample(); /* the count is loaded at the PIT's next clock */
+	struct pit_sample a = pit_best_sample(), s = a, b;
+	while (a.count - s.count < CAL_PIT_TICKS) {
+		struct pit_sample n = pit_sample();
+		if (n.count > s.count)
+			return 0;
+		s = n;
+	}
+	b = pit_best_sample();
+	if (b.count > s.count || b.tsc <= a.tsc || a.count <= b.count)
+		return 0;
+	u64 cycles = b.tsc - a.tsc, ticks = (u64)(a.count - b.count);
+
+	*err = ((a.width + b.width) * 1000000) / cycles + 1000000 / ticks;
+	return cycles * PIT_HZ / ticks / 1000;
+}
+
+/*
+ * The TSC's rate in kHz: the most precise of up to CAL_TRIES measurements, the first that is
+ * within 0.2% kept at once.
+ */
+static u64 calibrate_tsc_khz(void)
+{
+	u64 best = 0, best_err = ~0ULL;
+
+	for (int i = 0; i < CAL_TRIES && best_err > 2000; i++) {
+		u64 err, khz = calibrate_tsc_once(&err);
+		if (khz && err < best_err) {
+			best = khz;
+			best_err = err;
+		}
+	}
+	return best ? best : 1000000;
+}
+
+u8 cmos_read(u8 reg)
 {
 	outb(0x70, reg);
 	return inb(0x71);

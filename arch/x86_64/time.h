@@ -31,6 +31,9 @@ u64 ktime_get_ns(void);
 /* The TSC's rate in kHz (0 before calibration): /proc/cpuinfo's cpu MHz. */
 u64 tsc_khz_value(void);
 
+/* A register of the CMOS real-time clock (0x00: its seconds). */
+u8 cmos_read(u8 reg);
+
 /* Seconds since 1970 at boot, from the CMOS clock. */
 u64 boot_wall_seconds(void);
 

@@ -238,17 +238,25 @@ static bool do_user_page_fault(struct pt_regs *regs, u64 cr2)
 		return true;
 	if (user_mode(regs)) {
 		set_signal_archinfo(cr2, regs->error_code);
+		bool bus = r == FAULT_SIGBUS || r == FAULT_HWPOISON;
 		trace_event(TRACE_FAULT, cr2, regs->rip, regs->error_code,
-			    r == FAULT_SIGBUS ? SIGBUS
-			    : r > 0	      ? SIGSEGV
-					      : SIGKILL,
-			    r == FAULT_SIGBUS ? BUS_ADRERR
-			    : r > 0	      ? (u64)r
-					      : 0,
+			    bus	    ? SIGBUS
+			    : r > 0 ? SIGSEGV
+				    : SIGKILL,
+			    r == FAULT_SIGBUS	  ? BUS_ADRERR
+			    : r == FAULT_HWPOISON ? BUS_MCEERR_AR
+			    : r > 0		  ? (u64)r
+						  : 0,
 			    (u64)pkey);
-		if (r == FAULT_SIGBUS)
+		if (r == FAULT_SIGBUS) {
 			force_sig_fault(SIGBUS, BUS_ADRERR, cr2);
-		else if (r == SEGV_MAPERR || r == SEGV_ACCERR)
+		} else if (r == FAULT_HWPOISON) {
+			/* Linux's do_sigbus: a poisoned page, si_addr_lsb its size's shift */
+			pr_err("MCE: Killing %s:%d due to hardware memory corruption fault at "
+			       "%llx\n",
+			       t->comm, t->pid, (unsigned long long)cr2);
+			force_sig_mceerr(BUS_MCEERR_AR, cr2, PAGE_SHIFT);
+		} else if (r == SEGV_MAPERR || r == SEGV_ACCERR)
 			force_sig_fault(SIGSEGV, r, cr2);
 		else if (r == SEGV_PKUERR)
 			force_sig_pkuerr(cr2, (u32)pkey); /* si_pkey at siginfo offset 0x20 */

@@ -7,6 +7,7 @@
 #include "mm/mm.h"
 #include "mm/internal.h"
 #include "mm/filemap.h"
+#include "mm/userfaultfd.h"
 #include "arch/x86_64/pkru.h"
 #include "arch/x86_64/ldt.h"
 #include "kernel/trace.h"
@@ -65,6 +66,28 @@ int move_page_range(struct mm_struct *mm, u64 old_addr, u64 new_addr, u64 len)
 void unmap_mapping_pages(struct inode *inode, u64 first)
 {
 	(void)inode, (void)first;
+}
+
+void unmap_mapping_cache_range(struct inode *inode, u64 first, u64 last)
+{
+	(void)inode, (void)first, (void)last;
+}
+
+/* No SysV attach files on the host (ipc/shm.c). */
+int shm_mmap_check(struct file *file)
+{
+	(void)file;
+	return 0;
+}
+
+/* No memory failure on the host: no frame is ever poisoned (mm/memory_failure.c). */
+u64 num_poisoned_pages;
+
+/* Its /proc/sys/vm files are the kernel's business. */
+int memory_failure_sysctl_init(struct inode *vm)
+{
+	(void)vm;
+	return 0;
 }
 
 /* Protection keys on the host: a PKRU of our own, on or off as a test sets pku_enabled. */
@@ -237,4 +260,22 @@ bool capable(int cap)
 {
 	(void)cap;
 	return host_capable;
+}
+
+/* No userfaultfd on the host: no VMA is ever registered, so no event. */
+int userfaultfd_unmap_prep(struct mm_struct *mm, u64 start, u64 end)
+{
+	(void)mm, (void)start, (void)end;
+	return 0;
+}
+
+void userfaultfd_remap_prep(struct vm_area_struct *new_vma, u64 from, u64 to, u64 len)
+{
+	(void)new_vma, (void)from, (void)to, (void)len;
+}
+
+int dup_userfaultfd(struct vm_area_struct *child_vma, struct mm_struct *child_mm)
+{
+	(void)child_vma, (void)child_mm;
+	return 0;
 }
