@@ -249,7 +249,8 @@ static bool read_dump_page(struct mm_struct *mm, u64 addr, void *buf, u64 *next)
 			 */
 			struct page *pg = filemap_get_page(file_inode(v->vm_file), pgoff, false);
 
-			if (pg && !is_zero_page(pg)) {
+			/* A poisoned page is a hole, as Linux's get_dump_page gives up on it. */
+			if (pg && !is_zero_page(pg) && !PageHWPoison(pg)) {
 				memcpy(buf, page_address(pg), PAGE_SIZE);
 				copied = true;
 			} else if (!pg && pt_next > addr + PAGE_SIZE) {

@@ -4,6 +4,7 @@
 #include "kernel/cred.h"
 #include "kernel/string.h"
 #include "kernel/errno.h"
+#include "kernel/hrtimer.h"
 #include "kernel/ktime.h"
 #include "kernel/ntp.h"
 #include "kernel/posix_timers.h"
@@ -57,6 +58,14 @@ void clock_was_set(void)
 	posix_timers_clock_was_set();
 	timerfd_clock_was_set();
 	wake_up(&clock_set_wq);
+	/*
+	 * A timer the change made due fires now, before the caller returns to user space, as
+	 * Linux's retrigger_next_event re-programs every CPU at once: not at CPU 0's next tick,
+	 * after which a read of a cancelled timerfd would find a second expiry.
+	 */
+	u64 f = local_irq_save();
+	timers_run(ktime_get_ns());
+	local_irq_restore(f);
 }
 
 u64 realtime_offset_ns(void)

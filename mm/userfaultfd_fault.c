@@ -125,10 +125,10 @@ int handle_userfault(struct mm_struct *mm, struct vm_area_struct *v, u64 addr, u
 		goto out;
 	/*
 	 * An exiting task (its robust list, its clear_child_tid word) must not wait: a fatal
-	 * signal could not wake it any more. Its access fails, as Linux's PF_EXITING check
-	 * (Warden dumps no core, Linux's PF_DUMPCORE case).
+	 * signal could not wake it any more. Nor a task dumping core (its handler threads are
+	 * parked for the dump): its access fails, as Linux's PF_EXITING and PF_DUMPCORE checks.
 	 */
-	if (current->exiting)
+	if (current->exiting || current->signal->core_state)
 		goto out;
 	ret = FAULT_UFFD_RETRY;
 	if (READ_ONCE(ctx->released))
