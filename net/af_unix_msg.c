@@ -358,6 +358,7 @@ static int unix_dgram_dead_peer(struct unix_sock *u, struct unix_sock *other)
 		return 0;
 	u->peer = NULL;
 	u->sk.sk_state = TCP_CLOSE;
+	unix_dgram_peer_wake_disconnect_wakeup(u, other);
 	unix_dgram_disconnected(u, other);
 	unix_sock_put(other);
 	return -ECONNREFUSED;
@@ -381,8 +382,12 @@ static int unix_dgram_deliver(struct unix_sock *u, struct unix_sock *other, stru
 		if (other == u || other->peer == u ||
 		    other->rq_len <= (u32)other->sk.sk_max_ack_backlog)
 			break;
-		if (!*timeo)
+		/* a poller of u learns when other drains (Linux's unix_dgram_peer_wake_me) */
+		if (!*timeo) {
+			if (u->peer == other && !unix_dgram_peer_wake_me(u, other))
+				continue;
 			return -EAGAIN;
+		}
 		int err = sock_wait_event(other->peer_wait,
 					  other->rq_len <= (u32)other->sk.sk_max_ack_backlog ||
 						  (other->sk.sk_flags & SK_DEAD) ||
