@@ -431,10 +431,12 @@ void unix_dgram_disconnected(struct unix_sock *u, struct unix_sock *old)
 
 	if (!u->rq_head)
 		return;
-	down_write(&u->iolock); /* a reader peeking at a message may sleep in its copy */
+	/* a reader peeking at a message may sleep in its copy; the messages are freed once the
+	 * iolock is let go (their files' releases may take epmutex, ep->mtx, the collector) */
+	unix_iolock_lock(u);
 	while ((skb = unix_skb_dequeue(u)))
-		unix_skb_free(skb);
-	up_write(&u->iolock);
+		unix_skb_free_deferred(u, skb);
+	unix_iolock_unlock(u);
 	wake_up(&u->peer_wait);
 	if (!(old->sk.sk_flags & SK_DEAD) && old->peer == u) {
 		old->sk.sk_err = ECONNRESET;
@@ -630,9 +632,9 @@ static int unix_set_peek_off(struct sock *sk, int val)
 {
 	struct unix_sock *u = unix_sk(sk);
 
-	down_write(&u->iolock);
+	unix_iolock_lock(u);
 	sk->sk_peek_off = val;
-	up_write(&u->iolock);
+	unix_iolock_unlock(u);
 	return 0;
 }
 

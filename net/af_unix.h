@@ -69,6 +69,9 @@ struct unix_sock {
 	 * let go around the wait for data. Taken with the kernel lock held; nothing nests in it
 	 * but mmap_lock (a fault in the copy) and the allocators. */
 	struct rw_semaphore iolock;
+	/* Messages its holder took out of the queue, freed once it lets go (unix_iolock_unlock):
+	 * their files' last fput may take epmutex and ep->mtx or run the collector. */
+	struct unix_skb *iolock_free;
 	/* The garbage collector's (net/unix_gc.c, under unix_gc_lock): how many references to
 	 * this socket's file sit in messages (in flight), its place on the list of sockets in
 	 * flight, and the collector's marks and scratch links while it runs. */
@@ -162,6 +165,12 @@ struct unix_skb *unix_manage_oob(struct unix_sock *u, struct unix_skb *skb, int 
 void unix_skb_queue_tail(struct unix_sock *u, struct unix_skb *skb);
 struct unix_skb *unix_skb_dequeue(struct unix_sock *u);
 void unix_skb_free(struct unix_skb *skb);
+/* Takes u->iolock (counted by the lock checker: no file's last fput while it is held). */
+void unix_iolock_lock(struct unix_sock *u);
+/* Frees skb, taken out of u's queue under u->iolock, once the holder lets go of it. */
+void unix_skb_free_deferred(struct unix_sock *u, struct unix_skb *skb);
+/* Lets go of u->iolock, then frees the messages deferred meanwhile. */
+void unix_iolock_unlock(struct unix_sock *u);
 
 /* A datagram socket u left its peer old: u's queue is dropped, old told if connected back. */
 void unix_dgram_disconnected(struct unix_sock *u, struct unix_sock *old);
