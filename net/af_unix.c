@@ -643,11 +643,13 @@ static int unix_set_peek_off(struct sock *sk, int val)
 	.socketpair = unix_socketpair, .getname = unix_getname, .ioctl = unix_ioctl, \
 	.shutdown = unix_shutdown, .set_peek_off = unix_set_peek_off
 
+/* What the connection-oriented types (stream, seqpacket) add: a server side to connect to. */
+#define UNIX_CONNECTION_OPS \
+	.connect = unix_stream_connect, .accept = unix_accept, .listen = unix_listen
+
 static const struct proto_ops unix_stream_ops = {
 	UNIX_COMMON_OPS,
-	.connect = unix_stream_connect,
-	.accept = unix_accept,
-	.listen = unix_listen,
+	UNIX_CONNECTION_OPS,
 	.poll = unix_poll,
 	.sendmsg = unix_stream_sendmsg,
 	.recvmsg = unix_stream_recvmsg,
@@ -663,9 +665,7 @@ static const struct proto_ops unix_dgram_ops = {
 
 static const struct proto_ops unix_seqpacket_ops = {
 	UNIX_COMMON_OPS,
-	.connect = unix_stream_connect,
-	.accept = unix_accept,
-	.listen = unix_listen,
+	UNIX_CONNECTION_OPS,
 	.poll = unix_dgram_poll,
 	.sendmsg = unix_seqpacket_sendmsg,
 	.recvmsg = unix_seqpacket_recvmsg,

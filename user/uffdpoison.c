@@ -7,6 +7,7 @@
  * (MADV_HWPOISON needs CAP_SYS_ADMIN). */
 #define _GNU_SOURCE
 #include "common.h"
+#include "uffdcommon.h"
 #include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -16,15 +17,7 @@
 #ifndef MADV_HWPOISON
 #define MADV_HWPOISON 100
 #endif
-#define NR_userfaultfd 323
-#define UFFD_API 0xAAULL
 #define FEATURE_WP 1ULL
-#define IOC(dir, nr, size) (((unsigned long)(dir) << 30) | ((size) << 16) | (0xAA << 8) | (nr))
-#define UFFDIO_API IOC(3, 0x3F, 24)
-#define UFFDIO_REGISTER IOC(3, 0x00, 32)
-#define UFFDIO_UNREGISTER IOC(2, 0x01, 16)
-#define UFFDIO_WRITEPROTECT IOC(3, 0x06, 24)
-#define PG 4096UL
 #define NPAGES 4
 
 static int ufd;
