@@ -4,7 +4,6 @@
 #include "fs/ramfs.h"
 #include "fs/mount.h"
 #include "mm/slab.h"
-#include "kernel/kernel_lock.h"
 #include "kernel/lockcheck.h"
 #include "kernel/sched.h"
 #include "net/socket.h"
@@ -80,8 +79,7 @@ void fput(struct file *f)
 		t->fput_pending = f;
 		return;
 	}
-	if (lockcheck_enabled)
-		lockcheck_fput(&kernel_lock_data);
+	lockcheck_fput(); /* no lock its release may take is held (with `lockcheck`) */
 	t->fput_running = true;
 	__fput(f);
 	while ((f = t->fput_pending)) {

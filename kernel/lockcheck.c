@@ -6,6 +6,7 @@
 #include "kernel/lockcheck.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/percpu.h"
+#include "kernel/kernel_lock.h"
 #include "kernel/ksyms.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
@@ -300,15 +301,17 @@ void lockcheck_nofput_release(const void *sem)
 		current->nofput_lock = NULL;
 }
 
-void lockcheck_fput(const void *kernel_lock)
+void lockcheck_fput(void)
 {
+	if (!lockcheck_enabled)
+		return;
 	unsigned int cpu = smp_processor_id(), d = held[cpu].depth;
 
 	if (current->nofput_depth)
 		report("a file's last fput under a sleeping lock its release may take", NULL,
 		       current->nofput_lock, (u64)__builtin_return_address(0));
 	for (unsigned int i = 0; i < d && i < LOCKCHECK_DEPTH; i++)
-		if (held[cpu].lock[i] != kernel_lock)
+		if (held[cpu].lock[i] != &kernel_lock_data)
 			report("a file's last fput with a spinlock held", held[cpu].lock[i], NULL,
 			       0);
 }
