@@ -314,6 +314,9 @@ static int proc_fdinfo_readdir(struct file *file, struct dir_context *ctx)
 /*
  * /proc/<pid>/fdinfo/<n> (Linux's seq_show): the position, the flags in octal (with O_CLOEXEC
  * when the descriptor has it), the mount id and the inode number. ENOENT once it is closed.
+ * The file is held across the show, as Linux's: an epoll set's show sleeps for the set's mtx,
+ * and the descriptor may be closed meanwhile; its last reference may then be ours (its release
+ * takes epmutex and the mtx under proc_file.lock: docs/locking.md).
  */
 static int proc_fdinfo_show(struct seq_buf *m)
 {
@@ -323,6 +326,7 @@ static int proc_fdinfo_show(struct seq_buf *m)
 
 	if (!file)
 		return -ENOENT;
+	get_file(file);
 	u32 flags = file->f_flags;
 	if (files_get_close_on_exec(t->files, fd))
 		flags |= O_CLOEXEC;
@@ -330,6 +334,7 @@ static int proc_fdinfo_show(struct seq_buf *m)
 		   flags, 1, (unsigned long long)file->f_inode->i_ino);
 	if (file->f_op && file->f_op->show_fdinfo)
 		file->f_op->show_fdinfo(m, file);
+	fput(file);
 	return 0;
 }
 

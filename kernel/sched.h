@@ -271,6 +271,10 @@ struct task_struct {
 	u64 clear_child_tid;
 	struct file *fput_pending; /* last references dropped inside a release (fs/file_table.c) */
 	bool fput_running; /* fput is freeing a file: further last references wait on the list */
+	/* The lock checker's count of the locks a release may take held by this task, and the
+	 * last one taken (kernel/lockcheck.h: lockcheck_nofput_acquire) */
+	u8 nofput_depth;
+	const void *nofput_lock;
 	u64 set_child_tid;
 	/*
 	 * set_robust_list's head (a user pointer, Linux's robust_list): walked at exit and execve

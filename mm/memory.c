@@ -245,7 +245,7 @@ int copy_page_range(struct mm_struct *dst, struct mm_struct *src, struct vm_area
 			 * the fork holds data that MADV_PAGEOUT must keep.
 			 */
 			if (pte_is_hwpoison(*e)) { /* the child faults on it too (no reference) */
-				dbase[(va - dbase_va) / PAGE_SIZE] = *e;
+				dbase[(va - dbase_va) / PAGE_SIZE] = *e & ~drop;
 				continue;
 			}
 			pte_t pte = shared ? *e : pte_clear_bits(e, _PAGE_RW);
