@@ -37,6 +37,7 @@ struct flush_tlb_info {
 	u64 start, end;
 	u64 new_gen; /* the mm's generation once this flush is done */
 	bool full; /* a CR3 reload instead of INVLPG per page */
+	u64 sent; /* TSC when the IPIs went out (for ipi_latency_cycles) */
 };
 
 /* Adds one to a counter that several CPUs may bump at once. */
@@ -139,6 +140,7 @@ static void flush_tlb_func_remote(void *info)
 	struct task_struct *t = current;
 
 	tlb_stat_inc(&tlb_stats.remote_flush_received, 1);
+	tlb_stat_inc(&tlb_stats.ipi_latency_cycles, rdtsc() - f->sent);
 	if (this_cpu()->loaded_mm != f->mm)
 		return; /* switched away meanwhile: the CR3 load dropped everything */
 	if (!t || t->mm != f->mm) {
@@ -187,7 +189,8 @@ static void __flush_tlb_mm_range(struct mm_struct *mm, u64 start, u64 end, bool 
 	};
 	unsigned int cpu = smp_processor_id();
 	cpumask_t targets;
-	u64 cpus = 0;
+	u64 cpus = 0, nr_ipis = 0;
+	unsigned int t;
 
 	(void)freed_tables; /* a CR3 reload, INVLPG and leave_mm all drop the page-walk caches */
 	/* The PTE changes are done: a CPU that loads the mm from here on sees them. */
@@ -199,8 +202,12 @@ static void __flush_tlb_mm_range(struct mm_struct *mm, u64 start, u64 end, bool 
 	cpumask_copy(&targets, mm_cpumask(mm));
 	cpumask_clear_cpu(cpu, &targets);
 	if (!cpumask_empty(&targets)) {
+		f.sent = rdtsc();
 		smp_call_function_many(&targets, flush_tlb_func_remote, &f, true);
+		tlb_stat_inc(&tlb_stats.wait_cycles, rdtsc() - f.sent);
 		tlb_stat_inc(&tlb_stats.remote_flush, 1);
+		for_each_cpu(t, &targets) nr_ipis++;
+		tlb_stat_inc(&tlb_stats.remote_ipis, nr_ipis);
 		cpus |= targets.bits;
 	}
 	if (!cpus)
@@ -229,6 +236,25 @@ void flush_tlb_mm_range(struct mm_struct *mm, u64 start, u64 end)
 void flush_tlb_mm_freed_tables(struct mm_struct *mm, u64 start, u64 end)
 {
 	__flush_tlb_mm_range(mm, start, end, true);
+}
+
+bool pte_needs_flush(u64 old_pte, u64 new_pte)
+{
+	/* Changes that only grant more, when made: the old entry faults where the new allows. */
+	const u64 grant_on_set = _PAGE_RW | _PAGE_DIRTY, grant_on_clear = _PAGE_NX;
+	const u64 ignored =
+		_PAGE_ACCESSED | _PAGE_SOFT_DIRTY | _PAGE_PROTNONE | _PAGE_LAZYFREE | _PAGE_UFFD_WP;
+	u64 diff = (old_pte ^ new_pte) & ~ignored;
+
+	if (!(old_pte & _PAGE_PRESENT))
+		return false;
+	if (!(new_pte & _PAGE_PRESENT))
+		return true;
+	/* Write permission or the dirty bit taken away, or execution forbidden. */
+	if ((diff & old_pte & grant_on_set) || (diff & new_pte & grant_on_clear))
+		return true;
+	/* The frame, the user bit, caching, the key, anything else: flush. */
+	return diff & ~(grant_on_set | grant_on_clear);
 }
 
 void flush_tlb_all(void)
@@ -281,6 +307,11 @@ int tlb_stats_show(struct seq_buf *m)
 		   (unsigned long long)tlb_stats.remote_flush_received);
 	seq_printf(m, "nr_tlb_flush_not_loaded %llu\n",
 		   (unsigned long long)tlb_stats.local_skipped);
+	seq_printf(m, "nr_tlb_remote_ipis %llu\ntlb_ipi_latency_cycles %llu\n",
+		   (unsigned long long)tlb_stats.remote_ipis,
+		   (unsigned long long)tlb_stats.ipi_latency_cycles);
+	seq_printf(m, "tlb_wait_cycles %llu\nnr_tlb_flush_spared %llu\n",
+		   (unsigned long long)tlb_stats.wait_cycles, (unsigned long long)tlb_stats.spared);
 	return 0;
 }
 
