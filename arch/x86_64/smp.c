@@ -11,6 +11,8 @@
 #include "arch/x86_64/smp.h"
 #include "arch/x86_64/apic.h"
 #include "arch/x86_64/cpu.h"
+#include "kernel/cmdline.h"
+#include "kernel/string.h"
 #include "kernel/sched.h"
 #include "kernel/spinlock.h"
 #include "kernel/sched_stats.h"
@@ -20,6 +22,7 @@ struct call_single_data {
 	void (*func)(void *info);
 	void *info;
 	u32 locked; /* 1 from queueing until the target ran func */
+	u32 waker; /* the caller's CPU + 1 while it halts waiting for func, else 0 */
 };
 
 /* One CPU's queue of requests from other CPUs. */
@@ -48,7 +51,18 @@ static void flush_call_queue(void)
 		/* Read next, func and info before unlocking: the caller may reuse csd at once. */
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 		func(info);
-		__atomic_store_n(&csd->locked, 0, __ATOMIC_RELEASE);
+		/*
+		 * Unlock, then look whether the caller halts: it sets waker before it looks at
+		 * locked, so either it sees the unlock or this sees its mark (both sequentially
+		 * consistent). A mark of the caller's next request to this CPU only wakes it once
+		 * too often.
+		 */
+		__atomic_store_n(&csd->locked, 0, __ATOMIC_SEQ_CST);
+		u32 waker = __atomic_load_n(&csd->waker, __ATOMIC_SEQ_CST);
+		if (waker) {
+			schedstat_inc(ipi_csd_wake);
+			lapic_send_ipi(percpu_data[waker - 1].apic_id, CALL_FUNCTION_VECTOR);
+		}
 		csd = next;
 	}
 }
@@ -60,6 +74,65 @@ static void csd_lock_wait(struct call_single_data *csd)
 		flush_call_queue();
 		cpu_relax();
 	}
+}
+
+/*
+ * Whether a caller that waits for other CPUs with interrupts on halts after a short spin, woken by
+ * the last target's acknowledgement (an IPI), instead of spinning until then. Under a hypervisor
+ * (CPUID.1:ECX bit 31) a spinning virtual CPU keeps its host thread busy while the targets' host
+ * threads may be waiting for a core, so halting gives the host the time to run them; on real
+ * hardware every CPU runs, the acknowledgement comes in microseconds, and spinning answers
+ * faster (Linux's native smp_call_function spins). The boot option csd_wait=spin or
+ * csd_wait=halt overrides the choice. Decided at the first wait: 1 halt, 2 spin, 0 not yet.
+ */
+static int csd_wait_mode;
+
+/* How long a waiter spins before it halts, in TSC cycles (about 20 us at 2 GHz). */
+#define CSD_SPIN_CYCLES 40000
+
+static bool csd_wait_halts(void)
+{
+	int mode = READ_ONCE(csd_wait_mode);
+
+	if (!mode) {
+		const char *opt = cmdline_get("csd_wait");
+		bool hypervisor = cpuid(1, 0).ecx & (1U << 31);
+
+		if (opt && !strcmp(opt, "spin"))
+			hypervisor = false;
+		else if (opt && !strcmp(opt, "halt"))
+			hypervisor = true;
+		mode = hypervisor ? 1 : 2;
+		WRITE_ONCE(csd_wait_mode, mode);
+	}
+	return mode == 1;
+}
+
+/*
+ * csd_lock_wait for a caller whose interrupts were on: spins a while, then halts with interrupts
+ * on until the target's acknowledgement (or any interrupt) wakes it. Returns with interrupts off.
+ */
+static void csd_lock_wait_halt(struct call_single_data *csd)
+{
+	u64 start = rdtsc();
+
+	while (rdtsc() - start < CSD_SPIN_CYCLES) {
+		if (!__atomic_load_n(&csd->locked, __ATOMIC_ACQUIRE))
+			return;
+		flush_call_queue();
+		cpu_relax();
+	}
+	for (;;) {
+		local_irq_disable();
+		__atomic_store_n(&csd->waker, smp_processor_id() + 1, __ATOMIC_SEQ_CST);
+		if (!__atomic_load_n(&csd->locked, __ATOMIC_SEQ_CST))
+			break;
+		schedstat_inc(csd_halts);
+		/* An IPI sent since the mark wakes the hlt: sti holds interrupts off one more
+		 * instruction. The handler runs this CPU's own queue. */
+		__asm__ __volatile__("sti; hlt" ::: "memory");
+	}
+	__atomic_store_n(&csd->waker, 0, __ATOMIC_RELAXED);
 }
 
 /* Queues a request for func(info) on cpu (this CPU's csd for it) and sends the IPI. */
@@ -85,7 +158,13 @@ static struct call_single_data *queue_call(unsigned int cpu, void (*func)(void *
 	return csd;
 }
 
-void smp_call_function_many(const cpumask_t *mask, void (*func)(void *info), void *info, bool wait)
+/*
+ * smp_call_function_many, with local(local_info) run on this CPU (interrupts off) once the IPIs
+ * are sent and before the wait, so that its work overlaps the targets' (Linux's
+ * smp_call_function_many_cond with SCF_RUN_LOCAL).
+ */
+static void call_many(const cpumask_t *mask, void (*func)(void *info), void *info, bool wait,
+		      void (*local)(void *info), void *local_info)
 {
 	cpumask_t targets = { mask->bits & cpu_online_mask.bits };
 	unsigned int self, cpu;
@@ -96,14 +175,34 @@ void smp_call_function_many(const cpumask_t *mask, void (*func)(void *info), voi
 	self = smp_processor_id();
 	cpumask_clear_cpu(self, &targets);
 	for_each_cpu(cpu, &targets) queue_call(cpu, func, info);
+	if (local)
+		local(local_info);
 	if (wait) {
 		u64 t0 = rdtsc();
+		bool halt = (f & X86_EFLAGS_IF) && csd_wait_halts();
 
-		for_each_cpu(cpu, &targets) csd_lock_wait(&csd_data[self][cpu]);
+		for_each_cpu(cpu, &targets)
+		{
+			if (halt)
+				csd_lock_wait_halt(&csd_data[self][cpu]);
+			else
+				csd_lock_wait(&csd_data[self][cpu]);
+		}
 		schedstat_add(csd_wait_cycles, rdtsc() - t0);
 	}
 	if (f & X86_EFLAGS_IF)
 		local_irq_enable();
+}
+
+void smp_call_function_many(const cpumask_t *mask, void (*func)(void *info), void *info, bool wait)
+{
+	call_many(mask, func, info, wait, NULL, NULL);
+}
+
+void smp_call_function_many_local(const cpumask_t *mask, void (*func)(void *info), void *info,
+				  void (*local)(void *info), void *local_info)
+{
+	call_many(mask, func, info, true, local, local_info);
 }
 
 void smp_call_function_single(unsigned int cpu, void (*func)(void *info), void *info, bool wait)

@@ -111,6 +111,12 @@ static void flush_tlb_func(const struct flush_tlb_info *f)
 		cpu_tlb_gen[cpu] = f->new_gen;
 }
 
+/* flush_tlb_func as the initiator's part of a shootdown (smp_call_function_many_local). */
+static void flush_tlb_func_local(void *info)
+{
+	flush_tlb_func(info);
+}
+
 void tlb_set_loaded_gen(u64 gen)
 {
 	cpu_tlb_gen[smp_processor_id()] = gen;
@@ -195,15 +201,19 @@ static void __flush_tlb_mm_range(struct mm_struct *mm, u64 start, u64 end, bool 
 	(void)freed_tables; /* a CR3 reload, INVLPG and leave_mm all drop the page-walk caches */
 	/* The PTE changes are done: a CPU that loads the mm from here on sees them. */
 	f.new_gen = __atomic_add_fetch(&mm->tlb_gen, 1, __ATOMIC_SEQ_CST);
-	if (this_cpu()->loaded_mm == mm) {
-		flush_tlb_func(&f);
+	bool local = this_cpu()->loaded_mm == mm;
+	if (local)
 		cpus |= 1ULL << cpu;
-	}
 	cpumask_copy(&targets, mm_cpumask(mm));
 	cpumask_clear_cpu(cpu, &targets);
-	if (!cpumask_empty(&targets)) {
+	if (cpumask_empty(&targets)) {
+		if (local)
+			flush_tlb_func(&f);
+	} else {
+		/* The local flush runs while the IPIs travel (Linux's SCF_RUN_LOCAL). */
 		f.sent = rdtsc();
-		smp_call_function_many(&targets, flush_tlb_func_remote, &f, true);
+		smp_call_function_many_local(&targets, flush_tlb_func_remote, &f,
+					     local ? flush_tlb_func_local : NULL, &f);
 		tlb_stat_inc(&tlb_stats.wait_cycles, rdtsc() - f.sent);
 		tlb_stat_inc(&tlb_stats.remote_flush, 1);
 		for_each_cpu(t, &targets) nr_ipis++;
