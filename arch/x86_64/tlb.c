@@ -179,11 +179,12 @@ static void tlb_check_flushed(const struct flush_tlb_info *f)
 }
 
 /*
- * The shootdown (Linux's flush_tlb_mm_range + native_flush_tlb_multi): a new generation, the
- * local flush, then an IPI to every other CPU in the mm's cpumask and the wait for all of them.
- * Lazy CPUs get it too, for every flush (Linux spares them all but freed-tables flushes): they
- * leave the mm at the first one, so later flushes no longer reach them, and it keeps the rule
- * simple. Called with kernel_lock held, never from interrupt context.
+ * The shootdown (Linux's flush_tlb_mm_range + native_flush_tlb_multi): a new generation, an IPI
+ * to every other CPU in the mm's cpumask, the local flush while they travel, and the wait for all
+ * of them (halting under a hypervisor, smp.c). Lazy CPUs get it too, for every flush (Linux spares
+ * them all but freed-tables flushes): they leave the mm at the first one, so later flushes no
+ * longer reach them, and it keeps the rule simple. Called with kernel_lock held, never from
+ * interrupt context.
  */
 static void __flush_tlb_mm_range(struct mm_struct *mm, u64 start, u64 end, bool freed_tables)
 {
