@@ -19,6 +19,7 @@
 #include "arch/x86_64/ldt.h"
 #include "kernel/trace.h"
 #include "mm/internal.h"
+#include "mm/mmu_gather.h"
 #include "fs/proc.h"
 #include "fs/fdtable.h"
 #include "fs/ramfs.h"
@@ -71,12 +72,17 @@ struct vm_area_struct *find_vma(struct mm_struct *mm, u64 addr)
 	return vma_tree_find_vma(&mm->mm_rb, addr);
 }
 
-/* Unmaps vma's pages, takes it out of the tree, returns its commit charge and frees it. */
-static void remove_vma(struct mm_struct *mm, struct vm_area_struct *v)
+/*
+ * Unmaps vma's pages into tlb (flushed and freed at the caller's tlb_finish_mmu), takes it out of
+ * the tree, returns its commit charge and frees it.
+ */
+static void remove_vma(struct mmu_gather *tlb, struct vm_area_struct *v)
 {
+	struct mm_struct *mm = tlb->mm;
+
 	if (v->vm_flags & VM_ACCOUNT)
 		vm_unacct_memory((long)((v->vm_end - v->vm_start) >> PAGE_SHIFT));
-	zap_page_range(mm, v->vm_start, v->vm_end);
+	zap_page_range_tlb(tlb, v->vm_start, v->vm_end);
 	vma_tree_erase(&mm->mm_rb, v);
 	vm_area_free(v);
 }
@@ -125,12 +131,20 @@ static int __do_munmap(struct mm_struct *mm, u64 start, u64 end)
 	 */
 	if (userfaultfd_unmap_prep(mm, start, end))
 		return -ENOMEM;
+	/*
+	 * One gather for the pages of every VMA and the page tables freed after them: one
+	 * shootdown, then the frees (Linux's unmap_region).
+	 */
+	struct mmu_gather tlb;
+
+	tlb_gather_mmu(&tlb, mm);
 	while (v && v->vm_start < end) {
 		struct vm_area_struct *next = v->vm_next;
-		remove_vma(mm, v);
+		remove_vma(&tlb, v);
 		v = next;
 	}
-	free_pgtables(mm, start, end);
+	free_pgtables_tlb(&tlb, start, end);
+	tlb_finish_mmu(&tlb);
 	return 0;
 }
 
@@ -758,8 +772,12 @@ void mmput(struct mm_struct *mm)
 {
 	if (--mm->users > 0)
 		return;
+	struct mmu_gather tlb;
+
+	tlb_gather_mmu(&tlb, mm);
 	while (mm->mm_rb.first)
-		remove_vma(mm, mm->mm_rb.first);
+		remove_vma(&tlb, mm->mm_rb.first);
+	tlb_finish_mmu(&tlb);
 	set_mm_exe_inode(mm, NULL);
 	destroy_context_ldt(mm);
 	pgd_free(mm);

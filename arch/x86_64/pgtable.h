@@ -92,14 +92,18 @@ static inline pte_t pte_clear_bits(pte_t *e, u64 bits)
 	return __atomic_fetch_and(e, ~bits, __ATOMIC_SEQ_CST);
 }
 
-/* Replaces a live PTE's bits outside keep by set, keeping what the CPU set in keep meanwhile. */
-static inline void pte_update(pte_t *e, u64 keep, u64 set)
+/*
+ * Replaces a live PTE's bits outside keep by set, keeping what the CPU set in keep meanwhile.
+ * Returns the entry as it was when replaced (the new one is (old & keep) | set).
+ */
+static inline pte_t pte_update(pte_t *e, u64 keep, u64 set)
 {
 	pte_t old = *e;
 
 	while (!__atomic_compare_exchange_n(e, &old, (old & keep) | set, false, __ATOMIC_SEQ_CST,
 					    __ATOMIC_SEQ_CST))
 		;
+	return old;
 }
 
 static inline bool pte_has_frame(pte_t e)
