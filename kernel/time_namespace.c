@@ -256,11 +256,13 @@ static int timens_offsets_text(struct task_struct *p, char *buf, size_t size)
 			(long long)ns->boottime.tv_sec, (long)ns->boottime.tv_nsec);
 }
 
-/* Opening records whether the opener may set the offsets (Linux's file_ns_capable: f_cred). */
+/* Opening records whether the opener may set the offsets (Linux's file_ns_capable: f_cred).
+ */
 static int timens_offsets_open(struct inode *inode, struct file *file)
 {
 	(void)inode;
 	file->private_data = (void *)(uintptr_t)capable(CAP_SYS_TIME);
+	file->f_mode &= ~(u32)FMODE_PWRITE; /* a seq file: pwrite is ESPIPE (seq_open) */
 	return 0;
 }
 
