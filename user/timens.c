@@ -157,7 +157,8 @@ static void offsets_errors(void)
 	show("write at 1", sys3(SYS_write, fd, (long)"monotonic 1 0", 13));
 	sys1(SYS_close, fd);
 	print_file("after the errors (the 4095 bytes set monotonic 1)", OFFSETS);
-	write_offsets("three lines (count to the second)", "monotonic 5 0\nboottime 6 0\nmonotonic 7 0");
+	write_offsets("three lines (count to the second)",
+		      "monotonic 5 0\nboottime 6 0\nmonotonic 7 0");
 	print_file("after three lines", OFFSETS);
 	write_offsets("numeric ids, long word, junk after", "1 11 5\n7 12 6 junk");
 	print_file("numeric", OFFSETS);
@@ -173,7 +174,8 @@ static void unprivileged(void)
 	int fd1 = (int)sys2(SYS_open, (long)OFFSETS, O_WRONLY);
 	drop_cap(CAP_SYS_TIME);
 	write_offsets("write without CAP_SYS_TIME", "monotonic 1 0");
-	show("write through the fd opened with it", sys3(SYS_write, fd1, (long)"monotonic 1 0", 13));
+	show("write through the fd opened with it",
+	     sys3(SYS_write, fd1, (long)"monotonic 1 0", 13));
 	print_file("offsets", OFFSETS);
 	drop_cap(CAP_SYS_ADMIN);
 	show("unshare without CAP_SYS_ADMIN", sys1(SYS_unshare, CLONE_NEWTIME));
@@ -281,7 +283,8 @@ static void in_namespace(void)
 	printf("timer_gettime: %ld s left\n",
 	       lround(its.it_value.tv_sec + its.it_value.tv_nsec / 1e9));
 
-	/* setns: a wrong type, a file that is no namespace, a bad fd, a second thread, then back. */
+	/* setns: a wrong type, a file that is no namespace, a bad fd, a second thread, then back.
+	 */
 	show("setns CLONE_NEWNS type", sys2(SYS_setns, init_fd, CLONE_NEWNS));
 	int other = (int)sys2(SYS_open, (long)"/proc/uptime", O_RDONLY);
 	show("setns of /proc/uptime", sys2(SYS_setns, other, 0));
@@ -314,7 +317,8 @@ static void clone3_child(void)
 
 	if (pid == 0) {
 		print_ns("time", init_link);
-		printf("MONOTONIC - parent's: %ld\n", secs(clock_ns(CLOCK_MONOTONIC) - parent_mono));
+		printf("MONOTONIC - parent's: %ld\n",
+		       secs(clock_ns(CLOCK_MONOTONIC) - parent_mono));
 		print_file("offsets", OFFSETS);
 		write_offsets("write", "monotonic 1 0");
 		fflush(stdout);
@@ -357,8 +361,8 @@ int main(void)
 	print_ns("time", init_link);
 	print_ns("time_for_children", init_link);
 	ns_link("time_for_children", link, sizeof(link));
-	show("stat ns/time_for_children", sys2(SYS_stat, (long)"/proc/self/ns/time_for_children",
-					       (long)&st));
+	show("stat ns/time_for_children",
+	     sys2(SYS_stat, (long)"/proc/self/ns/time_for_children", (long)&st));
 	printf("its inode is the link's number: %s\n",
 	       (unsigned long)st.st_ino == strtoul(link + 6, NULL, 10) ? "yes" : "no");
 	print_file("offsets after unshare", OFFSETS);
