@@ -362,7 +362,8 @@ static void task_destroy(struct task_struct *t)
 
 /*
  * Linux 6.1's checks of clone's flags, in kernel_clone's and copy_process's order, then what
- * Warden does not have yet (EINVAL): pidfds. Flags Linux ignores here (namespaces,
+ * Warden does not have yet (EINVAL): pidfds. Time namespaces are Linux's (timens_clone_check,
+ * copy_time_ns); flags Linux ignores here (the other namespaces,
  * CLONE_UNTRACED, CLONE_DETACHED, CLONE_SYSVSEM with no semaphores to undo, ...) are ignored.
  */
 static long clone_flags_check(const struct kernel_clone_args *args)

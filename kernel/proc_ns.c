@@ -30,6 +30,7 @@ static void nsfs_evict(struct inode *inode);
 static struct super_block nsfs_sb = {
 	.s_dev = 4,
 	.s_blocksize = PAGE_SIZE,
+	.s_fixed = true, /* no truncate: a kernel-made file */
 	.s_magic = NSFS_MAGIC,
 	.s_evict = nsfs_evict,
 };
