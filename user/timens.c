@@ -184,6 +184,23 @@ static void unprivileged(void)
 	show("clone3(CLONE_NEWTIME) without CAP_SYS_ADMIN", sys2(435, (long)args, 88));
 }
 
+static int main_pid;
+
+/* Another user: no ptrace access to root's process, so its ns links are EACCES; its offsets file
+ * is root's 0644. */
+static void stranger(void)
+{
+	char path[64], buf[64];
+
+	show("setresuid 1000", sys3(SYS_setresuid, 1000, 1000, 1000));
+	snprintf(path, sizeof(path), "/proc/%d/ns/time", main_pid);
+	show("readlink of root's ns/time", sys3(SYS_readlink, (long)path, (long)buf, sizeof(buf)));
+	show("open of root's ns/time", sys2(SYS_open, (long)path, O_RDONLY));
+	snprintf(path, sizeof(path), "/proc/%d/timens_offsets", main_pid);
+	show("open of root's timens_offsets to write", sys2(SYS_open, (long)path, O_WRONLY));
+	show_ok("open of root's timens_offsets to read", sys2(SYS_open, (long)path, O_RDONLY));
+}
+
 static void *idle_thread(void *arg)
 {
 	(void)arg;
@@ -356,6 +373,9 @@ int main(void)
 
 	st_child = child_status(unprivileged);
 	printf("unprivileged child: %d\n", st_child);
+	main_pid = getpid();
+	st_child = child_status(stranger);
+	printf("other user's child: %d\n", st_child);
 
 	show("unshare(CLONE_NEWTIME)", sys1(SYS_unshare, CLONE_NEWTIME));
 	print_ns("time", init_link);
