@@ -84,7 +84,6 @@ long sys_unshare(u64 flags)
 	struct fs_struct *new_fs = NULL;
 	long err;
 
-	flags &= 0xffffffffULL; /* an int, as Linux's unshare_flags goes through */
 	if (flags & CLONE_NEWUSER)
 		flags |= CLONE_THREAD | CLONE_FS;
 	if (flags & CLONE_VM)

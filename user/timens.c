@@ -367,6 +367,11 @@ int main(void)
 	write_offsets("bad write in the initial namespace", "monotonic 1");
 	show("unshare(-1)", sys1(SYS_unshare, -1));
 	show("unshare(0)", sys1(SYS_unshare, 0));
+	show("unshare(1 << 32)", sys1(SYS_unshare, 1L << 32));
+	show("unshare(CLONE_FILES | CLONE_FS | CLONE_SYSVSEM)",
+	     sys1(SYS_unshare, CLONE_FILES | CLONE_FS | CLONE_SYSVSEM));
+	show("unshare(CLONE_THREAD | CLONE_SIGHAND | CLONE_VM), single-threaded",
+	     sys1(SYS_unshare, CLONE_THREAD | CLONE_SIGHAND | CLONE_VM));
 
 	parent_mono = clock_ns(CLOCK_MONOTONIC);
 	clone3_child();
