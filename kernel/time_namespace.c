@@ -444,11 +444,21 @@ out:
 	return ret;
 }
 
+/* seq_lseek: SEEK_SET and SEEK_CUR to positions >= 0, anything else EINVAL. */
+static s64 timens_offsets_llseek(struct file *file, s64 offset, int whence)
+{
+	if (whence == SEEK_CUR && __builtin_add_overflow(offset, file->f_pos, &offset))
+		return -EINVAL;
+	if ((whence != SEEK_SET && whence != SEEK_CUR) || offset < 0)
+		return -EINVAL;
+	return file->f_pos = offset;
+}
+
 static const struct file_operations timens_offsets_fops = {
 	.open = timens_offsets_open,
 	.read = timens_offsets_read,
 	.write = timens_offsets_write,
-	.llseek = default_llseek,
+	.llseek = timens_offsets_llseek,
 };
 
 int proc_timens_offsets_init(void)

@@ -153,6 +153,7 @@ static void offsets_errors(void)
 	write_offsets("4096 bytes", big);
 	fd = (int)sys2(SYS_open, (long)OFFSETS, O_WRONLY);
 	show("pwrite at 1", sys4(SYS_pwrite64, fd, (long)"monotonic 1 0", 13, 1));
+	show("lseek SEEK_END", sys3(SYS_lseek, fd, 0, SEEK_END));
 	show("lseek to 1", sys3(SYS_lseek, fd, 1, SEEK_SET));
 	show("write at 1", sys3(SYS_write, fd, (long)"monotonic 1 0", 13));
 	sys1(SYS_close, fd);
