@@ -334,7 +334,7 @@ static int timens_scan_line(const char *s, char clock[10], s64 *sec, u64 *nsec)
 	if (!(s[neg] >= '0' && s[neg] <= '9'))
 		return 1;
 	u64 v = timens_strtoull(s + neg, &end);
-	*sec = neg ? -(s64)v : (s64)v;
+	*sec = (s64)(neg ? 0 - v : v); /* wrapping as Linux's, without signed overflow */
 	s = timens_skip_spaces(end);
 	if (!*s || !(*s >= '0' && *s <= '9'))
 		return 2;
