@@ -23,6 +23,7 @@
 #include "kernel/signal_internal.h"
 #include "kernel/spinlock.h"
 #include "kernel/sys.h"
+#include "kernel/time_namespace.h"
 #include "arch/x86_64/time.h"
 #include "mm/slab.h"
 #include "mm/uaccess.h"
@@ -392,7 +393,10 @@ static void common_timer_set(struct k_itimer *tm, int flags, const struct kernel
 	u64 expires = timespec_to_ktime(&new->it_value), now = base_now();
 	if (!(flags & TIMER_ABSTIME)) {
 		expires = ktime_add_safe(now, expires);
-	} else if (tm->base == BASE_REAL) {
+	} else if (tm->base != BASE_REAL) {
+		/* a monotonic or boot time counted in the caller's time namespace */
+		expires = timens_ktime_to_host(tm->it_clock, expires);
+	} else {
 		/* a wall-clock time before boot stays where it is: negative, as an s64 */
 		if (expires != KTIME_MAX) {
 			tm->it_real_offs = realtime_offset_ns();

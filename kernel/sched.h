@@ -24,6 +24,7 @@
 struct mm_struct;
 struct files_struct;
 struct fs_struct;
+struct time_namespace;
 struct pt_regs;
 struct sighand_struct;
 struct tty_struct;
@@ -195,6 +196,12 @@ struct task_struct {
 	struct mm_struct *mm;
 	struct files_struct *files;
 	struct fs_struct *fs;
+	/*
+	 * The time namespace whose offsets this task's clocks show, and the one its children enter
+	 * (they differ after unshare(CLONE_NEWTIME)): Linux's nsproxy->time_ns and
+	 * time_ns_for_children (kernel/time_namespace.h). References; NULL once it exited.
+	 */
+	struct time_namespace *time_ns, *time_ns_for_children;
 	void *stack; /* kernel stack base (KSTACK_SIZE bytes) */
 	/*
 	 * The task wait4 reports to. NULL for init (PID 1), which has none (Linux gives it the

@@ -15,6 +15,7 @@
 #include "kernel/sched.h"
 #include "kernel/spinlock.h"
 #include "kernel/sys.h"
+#include "kernel/time_namespace.h"
 #include "kernel/wait.h"
 #include "fs/fdtable.h"
 #include "fs/poll.h"
@@ -218,6 +219,10 @@ static int timerfd_setup(struct timerfd_ctx *ctx, int flags, const struct kernel
 	if (texp) {
 		if (!(flags & TFD_TIMER_ABSTIME)) {
 			texp = ktime_add_safe(ktime_get_ns(), texp);
+		} else if (ctx->clockid == CLOCK_MONOTONIC || ctx->clockid == CLOCK_BOOTTIME ||
+			   ctx->clockid == CLOCK_BOOTTIME_ALARM) {
+			texp = timens_ktime_to_host(ctx->clockid,
+						    texp); /* the caller's namespace */
 		} else if (ctx->clockid == CLOCK_REALTIME || ctx->clockid == CLOCK_REALTIME_ALARM) {
 			u64 off = realtime_offset_ns();
 			texp = texp == KTIME_MAX ? KTIME_MAX : texp > off ? texp - off : 0;
