@@ -424,6 +424,16 @@ static void do_stop(int sig, enum task_state state)
 		wake_up(&t->ptracer->signal->wait_chldexit);
 	while (t->state == (int)state)
 		schedule();
+	/*
+	 * Detached (or its tracer gone) from a group stop's trap while the group stays stopped:
+	 * stopped again for job control until SIGCONT, as Linux's __ptrace_detach re-arms it.
+	 */
+	if (group && state == TASK_TRACED && !t->ptracer &&
+	    (t->signal->flags & SIGNAL_STOP_STOPPED) && !(t->pending & sigmask(SIGKILL))) {
+		t->state = TASK_STOPPED;
+		while (t->state == TASK_STOPPED)
+			schedule();
+	}
 }
 
 /*

@@ -10,7 +10,9 @@
  *   the group stop; the tracer's wait reports the leader stopped (states from /proc: the leader
  *   't', the other thread 'T'); PTRACE_CONT resumes the leader alone; SIGCONT the other thread
  *   (which thread then takes the SIGCONT itself, and so whether the leader stops for its tracer
- *   again, is a race on Linux too: not printed).
+ *   again, is a race on Linux too: not printed);
+ * - the same group stop, then PTRACE_DETACH: the leader stays stopped ('T', Linux's
+ *   __ptrace_detach re-arms the stop) until SIGCONT.
  * Every wait has a timeout (a status of 0 says the wait saw nothing within 5 s). */
 #define _GNU_SOURCE
 #include "common.h"
@@ -158,11 +160,44 @@ static void two_threads(void)
 	printf("2: end %#x\n", timed_wait(pid));
 }
 
+/* Part 3: detached from the group stop's trap, the leader stays stopped (until SIGCONT). */
+static void detach_in_group_stop(void)
+{
+	int pid = fork(), tid = 0;
+	char c;
+
+	while (read(efd[0], &c, 1) == 1)
+		;
+	if (pid == 0) {
+		pthread_t th;
+		pthread_create(&th, NULL, other_thread, NULL);
+		echo_loop();
+	}
+	while (read(efd[0], &tid, sizeof(tid)) != sizeof(tid))
+		usleep(10000);
+	printf("3: attach %ld\n", ptrace(PTRACE_ATTACH, pid, 0, 0));
+	printf("3: wait %#x\n", timed_wait(pid));
+	printf("3: cont %ld\n", ptrace(PTRACE_CONT, pid, 0, 0));
+	printf("3: tgkill SIGSTOP to the untraced thread %ld\n",
+	       sys3(SYS_tgkill, pid, tid, SIGSTOP));
+	printf("3: wait %#x (the leader's group stop)\n", timed_wait(pid));
+	printf("3: leader %c, other thread %c\n", wait_state(pid, pid, 't'),
+	       wait_state(pid, tid, 'T'));
+	printf("3: detach %ld\n", ptrace(PTRACE_DETACH, pid, 0, 0));
+	usleep(100000);
+	printf("3: leader %c, other thread %c\n", state_of(pid, pid), state_of(pid, tid));
+	printf("3: kill SIGCONT %d\n", kill(pid, SIGCONT));
+	printf("3: leader runs %d\n", echoes());
+	kill(pid, SIGKILL);
+	printf("3: end %#x\n", timed_wait(pid));
+}
+
 int main(void)
 {
 	pipe(pfd);
 	pipe2(efd, O_NONBLOCK);
 	one_thread();
 	two_threads();
+	detach_in_group_stop();
 	return 0;
 }
