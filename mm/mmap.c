@@ -725,6 +725,12 @@ struct mm_struct *dup_mm(struct mm_struct *old)
 		vma_tree_insert(&mm->mm_rb, n, vma_tree_last(&mm->mm_rb), NULL);
 		if (!(n->vm_flags & VM_WIPEONFORK) && copy_page_range(mm, old, v))
 			goto fail;
+		/*
+		 * Others run between VMAs (Linux's copy_pte_range yields too): 65530 views of one
+		 * shared mapping made by mremap are seconds of PTEs to copy. The write lock keeps
+		 * v, and the child's mm is no one else's yet.
+		 */
+		cond_resched();
 	}
 	mmap_write_unlock(old);
 	return mm;
