@@ -759,6 +759,26 @@ bool mmget_not_zero(struct mm_struct *mm)
 	return true;
 }
 
+/*
+ * An exiting task's address space, when no other task uses it, is torn down a VMA at a time,
+ * letting others run in between (Linux's exit_mmap and unmap_vmas yield too): 65530 views of
+ * one shared mapping made by mremap are seconds of PTEs to drop, which held the CPU and the
+ * kernel lock. The write lock keeps out a /proc or ptrace reader that takes a reference
+ * meanwhile; it finds the VMAs gone, as after the exit.
+ */
+void exit_mmput(struct mm_struct *mm)
+{
+	if (mm->users == 1) {
+		mmap_write_lock(mm);
+		while (mm->mm_rb.first) {
+			remove_vma(mm, mm->mm_rb.first);
+			cond_resched();
+		}
+		mmap_write_unlock(mm);
+	}
+	mmput(mm);
+}
+
 /* The last user gone, the VMAs, pages and page tables go; the struct stays while grabbed. */
 void mmput(struct mm_struct *mm)
 {
