@@ -76,9 +76,9 @@ int main(void)
 	struct iovec iov[2] = { { base, TOTAL / 2 }, { base + TOTAL / 2, TOTAL / 2 } };
 	arm();
 	report("readv /dev/zero 2 x 1 GiB", sys3(SYS_readv, fd, (long)iov, 2));
+	/* GRND_INSECURE: Linux on a CPU without RDRAND (qemu64) may not have its random pool
+	 * ready this early, and then getrandom waits for it (EINTR) or says EAGAIN. */
 	arm();
-	report("getrandom 2 GiB", sys3(SYS_getrandom, (long)base, TOTAL, 0));
-	arm();
-	report("getrandom 2 GiB, GRND_NONBLOCK", sys3(SYS_getrandom, (long)base, TOTAL, 1));
+	report("getrandom 2 GiB, GRND_INSECURE", sys3(SYS_getrandom, (long)base, TOTAL, 4));
 	return 0;
 }
