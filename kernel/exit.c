@@ -233,7 +233,7 @@ void do_exit(int status)
 		disassociate_ctty_on_exit(); /* a session leader's terminal is hung up */
 	if (t->mm) {
 		switch_mm(NULL);
-		mmput(t->mm);
+		exit_mmput(t->mm);
 		t->mm = NULL;
 	}
 	exit_shm(t); /* the SysV segments it created are orphans now */

@@ -182,6 +182,7 @@ struct signal_struct {
 };
 
 /* signal_struct's flags besides SIGNAL_UNKILLABLE (kernel/signal.h); Linux's values. */
+#define SIGNAL_STOP_STOPPED 0x00000001 /* a group stop is complete (until SIGCONT) */
 #define SIGNAL_GROUP_EXIT 0x00000004
 
 struct userfaultfd_event;

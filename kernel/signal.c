@@ -396,19 +396,27 @@ void do_notify_tracer_exit(struct task_struct *t)
 /*
  * Stops the current task with sig (TASK_STOPPED for job control, TASK_TRACED for its tracer),
  * tells the parent and the tracer (their wait4 reports it), and sleeps until SIGCONT,
- * PTRACE_CONT or SIGKILL sets it running again.
+ * PTRACE_CONT or SIGKILL sets it running again. A traced task's part in a group stop is a stop
+ * for its tracer (Linux's JOBCTL_TRAP_STOP, do_jobctl_trap): whichever thread took the stop
+ * signal, the tracer's wait4 reports the tracee stopped, and only PTRACE_CONT (whose signal is
+ * dropped) or SIGKILL resumes it, not SIGCONT.
  */
 static void do_stop(int sig, enum task_state state)
 {
 	struct task_struct *t = current;
+	bool group = state == TASK_STOPPED;
 
 	if (t->pending & sigmask(SIGKILL))
 		return; /* about to die: no stop (Linux's ptrace_stop checks the same) */
+	if (group && t->ptracer) {
+		t->resume_sig = 0;
+		state = TASK_TRACED;
+	}
 	t->stop_sig = sig;
 	t->stop_reported = false;
 	t->continued = false;
 	t->state = state;
-	if (state == TASK_STOPPED)
+	if (group)
 		group_stop_done(t, sig); /* the group's last thread to stop tells the parent */
 	else if (t->parent) /* init has none; its tracer, if any, is woken below */
 		wake_up(&t->parent->signal->wait_chldexit);
@@ -416,6 +424,16 @@ static void do_stop(int sig, enum task_state state)
 		wake_up(&t->ptracer->signal->wait_chldexit);
 	while (t->state == (int)state)
 		schedule();
+	/*
+	 * Detached (or its tracer gone) from a group stop's trap while the group stays stopped:
+	 * stopped again for job control until SIGCONT, as Linux's __ptrace_detach re-arms it.
+	 */
+	if (group && state == TASK_TRACED && !t->ptracer &&
+	    (t->signal->flags & SIGNAL_STOP_STOPPED) && !(t->pending & sigmask(SIGKILL))) {
+		t->state = TASK_STOPPED;
+		while (t->state == TASK_STOPPED)
+			schedule();
+	}
 }
 
 /*

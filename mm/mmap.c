@@ -739,6 +739,12 @@ struct mm_struct *dup_mm(struct mm_struct *old)
 		vma_tree_insert(&mm->mm_rb, n, vma_tree_last(&mm->mm_rb), NULL);
 		if (!(n->vm_flags & VM_WIPEONFORK) && copy_page_range(mm, old, v))
 			goto fail;
+		/*
+		 * Others run between VMAs (Linux's copy_pte_range yields too): 65530 views of one
+		 * shared mapping made by mremap are seconds of PTEs to copy. The write lock keeps
+		 * v, and the child's mm is no one else's yet.
+		 */
+		cond_resched();
 	}
 	mmap_write_unlock(old);
 	return mm;
@@ -765,6 +771,26 @@ bool mmget_not_zero(struct mm_struct *mm)
 		return false;
 	mm->users++;
 	return true;
+}
+
+/*
+ * An exiting task's address space, when no other task uses it, is torn down a VMA at a time,
+ * letting others run in between (Linux's exit_mmap and unmap_vmas yield too): 65530 views of
+ * one shared mapping made by mremap are seconds of PTEs to drop, which held the CPU and the
+ * kernel lock. The write lock keeps out a /proc or ptrace reader that takes a reference
+ * meanwhile; it finds the VMAs gone, as after the exit.
+ */
+void exit_mmput(struct mm_struct *mm)
+{
+	if (mm->users == 1) {
+		mmap_write_lock(mm);
+		while (mm->mm_rb.first) {
+			remove_vma(mm, mm->mm_rb.first);
+			cond_resched();
+		}
+		mmap_write_unlock(mm);
+	}
+	mmput(mm);
 }
 
 /* The last user gone, the VMAs, pages and page tables go; the struct stays while grabbed. */

@@ -202,6 +202,7 @@ int unix_stream_sendmsg(struct socket *sock, struct msghdr *m, size_t len)
 		err = unix_pipe_err(sent, m->msg_flags);
 		goto out;
 	}
+	err = 0; /* a send of 0 bytes to a connected peer is 0, as Linux's */
 	while (sent < len) {
 		size_t size = min(len - sent, (size_t)((u->sk.sk_sndbuf >> 1) - 64));
 
