@@ -73,18 +73,32 @@ struct vm_area_struct *find_vma(struct mm_struct *mm, u64 addr)
 }
 
 /*
- * Unmaps vma's pages into tlb (flushed and freed at the caller's tlb_finish_mmu), takes it out of
- * the tree, returns its commit charge and frees it.
+ * Unmaps vma's pages into tlb and takes it out of the tree onto *detached (linked through
+ * vm_next). The caller frees the list with free_detached_vmas only after tlb_finish_mmu: closing
+ * a VMA may drop the last reference to a file's pages (an unlinked shared mapping, a memfd, a
+ * removed SysV segment), which would otherwise be freed and reused while another CPU can still
+ * write through its stale TLB entry (Linux's unmap_region before remove_vma).
  */
-static void remove_vma(struct mmu_gather *tlb, struct vm_area_struct *v)
+static void detach_vma(struct mmu_gather *tlb, struct vm_area_struct *v,
+		       struct vm_area_struct **detached)
 {
-	struct mm_struct *mm = tlb->mm;
-
-	if (v->vm_flags & VM_ACCOUNT)
-		vm_unacct_memory((long)((v->vm_end - v->vm_start) >> PAGE_SHIFT));
 	zap_page_range_tlb(tlb, v->vm_start, v->vm_end);
-	vma_tree_erase(&mm->mm_rb, v);
-	vm_area_free(v);
+	vma_tree_erase(&tlb->mm->mm_rb, v);
+	v->vm_next = *detached;
+	*detached = v;
+}
+
+/* Returns each detached VMA's commit charge and frees it, closing its file. After the flush. */
+static void free_detached_vmas(struct vm_area_struct *v)
+{
+	while (v) {
+		struct vm_area_struct *next = v->vm_next;
+
+		if (v->vm_flags & VM_ACCOUNT)
+			vm_unacct_memory((long)((v->vm_end - v->vm_start) >> PAGE_SHIFT));
+		vm_area_free(v);
+		v = next;
+	}
 }
 
 int sysctl_max_map_count = DEFAULT_MAX_MAP_COUNT;
@@ -136,15 +150,17 @@ static int __do_munmap(struct mm_struct *mm, u64 start, u64 end)
 	 * shootdown, then the frees (Linux's unmap_region).
 	 */
 	struct mmu_gather tlb;
+	struct vm_area_struct *detached = NULL;
 
 	tlb_gather_mmu(&tlb, mm);
 	while (v && v->vm_start < end) {
 		struct vm_area_struct *next = v->vm_next;
-		remove_vma(&tlb, v);
+		detach_vma(&tlb, v, &detached);
 		v = next;
 	}
 	free_pgtables_tlb(&tlb, start, end);
 	tlb_finish_mmu(&tlb);
+	free_detached_vmas(detached);
 	return 0;
 }
 
@@ -785,7 +801,13 @@ void exit_mmput(struct mm_struct *mm)
 	if (mm->users == 1) {
 		mmap_write_lock(mm);
 		while (mm->mm_rb.first) {
-			remove_vma(mm, mm->mm_rb.first);
+			struct mmu_gather tlb;
+			struct vm_area_struct *detached = NULL;
+
+			tlb_gather_mmu(&tlb, mm);
+			detach_vma(&tlb, mm->mm_rb.first, &detached);
+			tlb_finish_mmu(&tlb);
+			free_detached_vmas(detached);
 			cond_resched();
 		}
 		mmap_write_unlock(mm);
@@ -799,11 +821,13 @@ void mmput(struct mm_struct *mm)
 	if (--mm->users > 0)
 		return;
 	struct mmu_gather tlb;
+	struct vm_area_struct *detached = NULL;
 
 	tlb_gather_mmu(&tlb, mm);
 	while (mm->mm_rb.first)
-		remove_vma(&tlb, mm->mm_rb.first);
+		detach_vma(&tlb, mm->mm_rb.first, &detached);
 	tlb_finish_mmu(&tlb);
+	free_detached_vmas(detached);
 	set_mm_exe_inode(mm, NULL);
 	destroy_context_ldt(mm);
 	pgd_free(mm);

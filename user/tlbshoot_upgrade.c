@@ -1,8 +1,9 @@
 /* tlbshoot_upgrade: mprotect that only adds permissions, while another thread (pinned to another
  * CPU when there is one) keeps reading the page, so that its CPU caches the old, stricter
- * translation. Warden sends no shootdown for such a change (docs/tlb.md): the reader's first
- * write (or call) after the upgrade may take a spurious page fault, which must be resolved, not
- * turned into a signal. Then a downgrade must still reach the reader at once.
+ * translation. Warden sends no shootdown when only write permission is added (docs/tlb.md): the
+ * reader's first write after the upgrade may take a spurious page fault, which must be resolved,
+ * not turned into a signal (execution added is flushed). Then a downgrade must still reach the
+ * reader at once.
  *
  *   1. PROT_READ -> PROT_READ|PROT_WRITE: the reader's next write lands, without a signal.
  *   2. then PROT_READ again: the reader's next write faults (SEGV_ACCERR).

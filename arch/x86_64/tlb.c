@@ -251,8 +251,8 @@ void flush_tlb_mm_freed_tables(struct mm_struct *mm, u64 start, u64 end)
 
 bool pte_needs_flush(u64 old_pte, u64 new_pte)
 {
-	/* Changes that only grant more, when made: the old entry faults where the new allows. */
-	const u64 grant_on_set = _PAGE_RW | _PAGE_DIRTY, grant_on_clear = _PAGE_NX;
+	/* Changes that only grant more, when set: the old entry faults where the new allows. */
+	const u64 grant_on_set = _PAGE_RW | _PAGE_DIRTY;
 	const u64 ignored =
 		_PAGE_ACCESSED | _PAGE_SOFT_DIRTY | _PAGE_PROTNONE | _PAGE_LAZYFREE | _PAGE_UFFD_WP;
 	u64 diff = (old_pte ^ new_pte) & ~ignored;
@@ -261,11 +261,15 @@ bool pte_needs_flush(u64 old_pte, u64 new_pte)
 		return false;
 	if (!(new_pte & _PAGE_PRESENT))
 		return true;
-	/* Write permission or the dirty bit taken away, or execution forbidden. */
-	if ((diff & old_pte & grant_on_set) || (diff & new_pte & grant_on_clear))
+	/* Write permission or the dirty bit taken away. */
+	if (diff & old_pte & grant_on_set)
 		return true;
-	/* The frame, the user bit, caching, the key, anything else: flush. */
-	return diff & ~(grant_on_set | grant_on_clear);
+	/*
+	 * The frame, the user bit, caching, the key, execution given or taken (a fetch through a
+	 * stale NX entry is a protection fault that the fault path, as Linux's access_error, cannot
+	 * tell from a real one), anything else: flush.
+	 */
+	return diff & ~grant_on_set;
 }
 
 void flush_tlb_all(void)

@@ -40,12 +40,13 @@ void flush_tlb_mm_freed_tables(struct mm_struct *mm, u64 start, u64 end);
 /*
  * Whether a user PTE that was old and is now new needs a flush before the change may be relied
  * upon (Linux's pte_needs_flush, which x86 gives mprotect): not if old_pte was not present (no TLB
- * caches it), nor if new_pte only grants more: write permission or execution added, the dirty
- * bit set, software bits or the accessed bit changed. A CPU that still caches the old, stricter
- * entry takes a spurious page fault at its next write or fetch there, and the CPU drops the
- * faulting address's entries when it delivers a page fault (Intel SDM 4.10.4.3, AMD APM 5.5.2),
- * so the access succeeds once the fault handler, finding the PTE allows it, returns. Linux 6.1
- * still flushes when write permission or execution is added; Warden does not.
+ * caches it), nor if new_pte only adds write permission or sets the dirty bit, or changes software
+ * bits or the accessed bit. A CPU that still caches the old, read-only entry takes a spurious
+ * page fault at its next write there, and the CPU drops the faulting address's entries when it
+ * delivers a page fault (Intel SDM 4.10.4.3, AMD APM 5.5.2), so the write succeeds once the fault
+ * handler, finding the PTE allows it, returns. Execution added still flushes: a fetch through a
+ * stale NX entry is a protection fault the handler refuses (as Linux's access_error). Linux 6.1
+ * also flushes when write permission is added; Warden does not.
  */
 bool pte_needs_flush(u64 old_pte, u64 new_pte);
 
