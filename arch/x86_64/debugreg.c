@@ -5,8 +5,9 @@
  * of each slot) through PTRACE_POKEUSER, checked as Linux checks them; the enabled slots of a
  * task are loaded into the CPU's debug registers while it runs (arch_switch_to); a hit in user
  * mode is the SIGTRAP (TRAP_HWBKPT) Linux sends, and sets the slot's bit of the virtual DR6 a
- * tracer reads; a hit by a kernel access to user memory only sets that bit. Breakpoints are not
- * inherited by fork and are dropped by execve.
+ * tracer reads; a hit by a kernel access to user memory (or deferred by MOV SS to an entry's
+ * first instruction) is ignored, as on Linux. Breakpoints are not inherited by fork and are
+ * dropped by execve.
  */
 #include "arch/x86_64/ptrace.h"
 #include "arch/x86_64/percpu.h"
@@ -257,10 +258,11 @@ u64 debug_read_clear_dr6(void)
 
 /*
  * The breakpoints of dr6 (positive polarity) that are the current task's and loaded here (Linux's
- * hw_breakpoint_handler with ptrace_triggered): each sets its bit of the virtual DR6 and leaves
- * dr6; an instruction breakpoint sets RF, so the return does not hit it again, unless a
- * single-step came with it (that one first). Returns true if the #DB is fully accounted for and
- * needs no signal.
+ * hw_breakpoint_handler with ptrace_triggered): each leaves dr6 and, hit in user mode, sets its
+ * bit of the virtual DR6 (a hit by the kernel's access to user memory counts for nothing: a
+ * ptrace breakpoint is a perf event with exclude_kernel); an instruction breakpoint sets RF, so the
+ * return does not hit it again, unless a single-step came with it (that one first). Returns true if
+ * the #DB is fully accounted for and needs no signal.
  */
 static bool hw_breakpoint_handler(struct pt_regs *regs, u64 *dr6)
 {
@@ -276,7 +278,9 @@ static bool hw_breakpoint_handler(struct pt_regs *regs, u64 *dr6)
 		if (bpx && (*dr6 & DR_STEP))
 			continue;
 		*dr6 &= ~(1UL << n);
-		tp->virtual_dr6 |= 1UL << n;
+		if (user_mode(
+			    regs)) /* ptrace breakpoints exclude the kernel (perf_exclude_event) */
+			tp->virtual_dr6 |= 1UL << n;
 		if (bpx)
 			regs->rflags |= X86_EFLAGS_RF;
 	}

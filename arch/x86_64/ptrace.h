@@ -89,7 +89,7 @@ void exc_debug_user(struct pt_regs *regs, u64 dr6);
 
 /*
  * A #DB from kernel mode, on its IST stack (Linux's exc_debug_kernel): DR7 off while it runs, a
- * user breakpoint hit by a kernel access to user memory only sets its virtual DR6 bit, a user TF
+ * user breakpoint hit by a kernel access to user memory is ignored, a user TF
  * that leaked into an entry is cleared from the kernel frame. Never fatal, never sleeps.
  */
 void exc_debug_kernel(struct pt_regs *regs);
