@@ -112,7 +112,8 @@ static void clear_cpuid_option(struct cpuinfo *c)
 		if (found >= 0)
 			c->features &= ~(1UL << found);
 		if (n < sizeof(line))
-			n += snprintf(line + n, sizeof(line) - n, found >= 0 ? " %s" : " (unknown: %s)",
+			n += snprintf(line + n, sizeof(line) - n,
+				      found >= 0 ? " %s" : " (unknown: %s)",
 				      found >= 0 ? feature_table[found].name : opt);
 		arg += len;
 		if (*arg == ',')
