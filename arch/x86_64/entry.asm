@@ -54,6 +54,13 @@ trap_stub_base:
 
 ; Frame on entry: vector, error code, RIP, CS, RFLAGS, RSP, SS.
 trap_common:
+	; The CPU does not clear EFLAGS.AC on entry: do it first, as Linux's idtentry (ASM_CLAC), before
+	; swapgs (a hypervisor that emulates swapgs and the instructions after it, as KVM's PVM does,
+	; may not emulate clac: there it runs alone)
+	cmp byte [rel smap_enabled], 0
+	je .no_smap
+	clac
+.no_smap:
 	test byte [rsp + 24], 3
 	jnz .swap_gs
 	; From the kernel: normally GS is already the kernel's. The exception is a fault on one of
@@ -72,10 +79,6 @@ trap_common:
 .kernel_gs:
 	pop rax
 .saved_gs:
-	cmp byte [rel smap_enabled], 0	; the CPU does not clear EFLAGS.AC on entry: do it
-	je .no_smap
-	clac
-.no_smap:
 	PUSH_PT_REGS
 	cld
 	test byte [rsp + 18 * 8], 3	; CS: from user mode, the `poison` option's stack fill
