@@ -103,6 +103,10 @@ trap_return_kernel:
 ist_entry:
 	test byte [rsp + 24], 3
 	jz paranoid_entry
+	cmp byte [rel smap_enabled], 0	; clac before swapgs, as trap_common
+	je .no_smap
+	clac
+.no_smap:
 	swapgs
 	push rsi
 	push rdi			; the frame is now 16 bytes higher
@@ -122,7 +126,7 @@ ist_entry:
 ; From kernel mode, or the double fault: GS may be either. MSR_GS_BASE says which (the kernel's
 ; per-CPU base is a kernel address, negative; a user's is below TASK_SIZE_MAX: Warden does not
 ; enable FSGSBASE, so user mode cannot write a kernel address there); RBX keeps whether to swap
-; back. do_paranoid_trap(regs) must not sleep.
+; back. clac first, as trap_common. do_paranoid_trap(regs) must not sleep.
 paranoid_entry:
 	cmp byte [rel smap_enabled], 0
 	je .no_smap
