@@ -542,6 +542,7 @@ static struct task_struct *copy_process(const struct kernel_clone_args *args, lo
 		regs->rsp = args->stack;
 	fpu_save_regs(task_fpstate(t));
 	t->pkru = read_pkru(); /* the parent's current PKRU, as Linux's copy_thread */
+	fork_thread_ptrace(t, parent); /* no breakpoints; DR6 and DR7 words copied */
 	save_user_segments(parent); /* the selectors and bases as they are now, as Linux */
 	t->ds = parent->ds;
 	t->es = parent->es;

@@ -255,6 +255,8 @@ struct task_struct {
 	int resume_sig; /* PTRACE_CONT's signal for a traced stop (0: none) */
 	u32 ptrace_options; /* PTRACE_O_* set by PTRACE_SETOPTIONS (Linux's ptrace flags) */
 	u64 ptrace_message; /* what PTRACE_GETEVENTMSG reports for the last event stop */
+	/* the siginfo of the ptrace stop it is in (PTRACE_GETSIGINFO), NULL outside one */
+	struct kernel_siginfo *last_siginfo;
 	struct thread_ptrace thread_ptrace; /* selectors and debug registers ptrace sees */
 	struct trace_record trace_open; /* the traced call this task is in (kernel/trace.c) */
 	bool trace_open_active; /* trace_open is being filled */

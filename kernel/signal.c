@@ -445,7 +445,9 @@ static int ptrace_signal(int sig, struct kernel_siginfo *info)
 	struct task_struct *t = current;
 
 	t->resume_sig = 0;
+	t->last_siginfo = info;
 	do_stop(sig, TASK_TRACED);
+	t->last_siginfo = NULL;
 	int next = t->resume_sig;
 	if (!next || (t->pending & sigmask(SIGKILL)))
 		return 0;
@@ -467,8 +469,13 @@ void ptrace_notify(int exit_code)
 
 	if (!t->ptracer || (t->pending & sigmask(SIGKILL)))
 		return;
+	/* what PTRACE_GETSIGINFO reads at an event stop (Linux's ptrace_do_notify) */
+	struct kernel_siginfo info = { .si_signo = SIGTRAP, .si_code = exit_code };
+	siginfo_set_pid_uid(&info, t->pid, t->cred.uid);
 	t->resume_sig = 0;
+	t->last_siginfo = &info;
 	do_stop(exit_code, TASK_TRACED); /* the signal PTRACE_CONT gives here is not delivered */
+	t->last_siginfo = NULL;
 }
 
 /*
