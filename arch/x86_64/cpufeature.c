@@ -76,8 +76,9 @@ static void read_model_name(struct cpuinfo *c)
 
 /*
  * clearcpuid=NAME[,NAME...]: the kernel acts as if the CPU lacked these features (Linux 6.1's
- * option of that name, by feature name or by Warden's feature number). For a machine that
- * claims a feature it cannot run, e.g. a hypervisor that fails to emulate clac (docs/testing.md).
+ * option of that name, by /proc/cpuinfo name; Linux's feature numbers are not taken). For a
+ * machine that claims a feature it cannot run, e.g. a hypervisor whose instruction emulator
+ * lacks clac (tools/kvm-env). User space's CPUID still shows them, as on Linux.
  */
 static void clear_cpuid_option(struct cpuinfo *c)
 {
@@ -100,15 +101,9 @@ static void clear_cpuid_option(struct cpuinfo *c)
 			opt[0] = '\0';
 		}
 		int found = -1;
-		u64 num;
-		if (parse_u64(opt, &num)) {
-			if (num < X86_NR_FEATURES)
-				found = (int)num;
-		} else {
-			for (int f = 0; f < X86_NR_FEATURES; f++)
-				if (opt[0] && !strcmp(feature_table[f].name, opt))
-					found = f;
-		}
+		for (int f = 0; f < X86_NR_FEATURES; f++)
+			if (opt[0] && !strcmp(feature_table[f].name, opt))
+				found = f;
 		if (found >= 0)
 			c->features &= ~(1UL << found);
 		if (n < sizeof(line))
