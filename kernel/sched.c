@@ -210,6 +210,7 @@ void hrtimer_interrupt(void)
 			current->need_resched = true;
 	} else if (ktime_get_ns() >= timers_next_event()) {
 		kernel_lock_defer(KERNEL_PENDING_TICK);
+		schedstat_inc(timers_deferred);
 	}
 }
 
@@ -229,8 +230,10 @@ void scheduler_tick(void)
 	this_cpu()->ticks++;
 	if (kernel_lock_held())
 		sched_timer_wakeups();
-	else if (ktime_get_ns() >= timers_next_event())
+	else if (ktime_get_ns() >= timers_next_event()) {
 		kernel_lock_defer(KERNEL_PENDING_TICK); /* only if due */
+		schedstat_inc(timers_deferred);
+	}
 	/*
 	 * Round robin: a task queued here wants this CPU. Without the lock (user mode, idle), only
 	 * then, or every SCHED_FORCE_TICKS-th tick, so a CPU running user code alone does not take

@@ -16,6 +16,7 @@
 #include "kernel/hrtimer.h"
 #include "kernel/kernel_lock.h"
 #include "kernel/ktime.h"
+#include "kernel/sched_stats.h"
 
 /* Never arm closer than this to now: an expiry already due fires at once, not in a loop. */
 #define CLOCKEVENT_MIN_DELTA_NS 2000
@@ -86,8 +87,11 @@ bool clockevent_interrupt(void)
 
 	ce->programmed = ~0ULL; /* a one-shot: it fired */
 	/* A sixteenth of a period early is still the tick (count mode's calibration error). */
-	if (now + tick_period_ns / 16 < ce->next_tick)
+	if (now + tick_period_ns / 16 < ce->next_tick) {
+		schedstat_inc(clockevent_hrtimer);
 		return false;
+	}
+	schedstat_inc(clockevent_tick);
 	/* Ticks the CPU missed (a vCPU taken away) are skipped, as a periodic timer's would be. */
 	if (now >= ce->next_tick)
 		ce->next_tick += ((now - ce->next_tick) / tick_period_ns) * tick_period_ns;
