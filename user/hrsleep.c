@@ -181,16 +181,18 @@ static void case_timerfd(void)
 	int fd = (int)sys2(SYS_timerfd_create, CLOCK_MONOTONIC, 0);
 	struct itimerspec its = { { 0, 500000 }, { 0, 500000 } };
 	uint64_t total = 0, ones = 0, reads = 0;
-	int64_t t0 = now_ns(), last = t0;
+	int64_t t0 = now_ns(), last = t0, armed, start = t0;
 
 	if (fd < 0) {
 		printf("timerfd_create failed\n");
 		return;
 	}
 	sys4(SYS_timerfd_settime, fd, 0, (long)&its, 0);
+	armed = now_ns();
 	while (last - t0 < 50000000) {
 		uint64_t n = 0;
 
+		start = now_ns();
 		if (sys3(SYS_read, fd, (long)&n, sizeof(n)) != sizeof(n))
 			break;
 		last = now_ns();
@@ -199,18 +201,22 @@ static void case_timerfd(void)
 		reads++;
 	}
 	close(fd);
-	/* The last read counted every period that had ended, and maybe one more by now. */
-	int64_t periods = (last - t0) / 500000;
+	/*
+	 * The timer was armed between t0 and armed; the last read counted every period that had
+	 * ended when it started, and none that ended after it returned (before last).
+	 */
+	int64_t most = (last - t0) / 500000, least = (start - armed) / 500000;
 
 	if (verbose)
 		fprintf(stderr,
-			"timerfd: %llu expirations, %lld periods, %llu reads, %llu of one\n",
-			(unsigned long long)total, (long long)periods, (unsigned long long)reads,
-			(unsigned long long)ones);
+			"timerfd: %llu expirations, %lld to %lld periods, %llu reads, %llu of "
+			"one\n",
+			(unsigned long long)total, (long long)least, (long long)most,
+			(unsigned long long)reads, (unsigned long long)ones);
 	printf("timerfd 500 us interval for 50 ms: its expirations are the periods elapsed: %s\n",
-	       (int64_t)total <= periods && (int64_t)total >= periods - 2 ? "yes" : "no");
-	printf("timerfd 500 us interval for 50 ms: at least 10 reads found one expiration: %s\n",
-	       ones >= 10 ? "yes" : "no");
+	       (int64_t)total <= most && (int64_t)total >= least ? "yes" : "no");
+	printf("timerfd 500 us interval for 50 ms: at least 5 reads found one expiration: %s\n",
+	       ones >= 5 ? "yes" : "no");
 }
 
 static void case_alarm(void)
@@ -223,6 +229,43 @@ static void case_alarm(void)
 		fprintf(stderr, "alarm(1): %lld us\n", (long long)(took / 1000));
 	printf("alarm(1): never early, within 100 ms: %s\n",
 	       took >= 1000000000 && took < 1100000000 ? "yes" : "no");
+}
+
+/*
+ * ITIMER_REAL every 10 us with SIGALRM blocked: it is not re-armed while its signal is pending
+ * (Linux restarts it as SIGALRM is dequeued, so a short interval cannot keep the CPU in its
+ * interrupt), reads back a value of 0, and runs again once the signal is taken.
+ */
+static void case_itimer_storm(void)
+{
+	struct itimerval itv = { { 0, 10 }, { 0, 10 } }, cur;
+	int64_t t0 = now_ns();
+
+	sys3(SYS_setitimer, ITIMER_REAL, (long)&itv, 0);
+	while (now_ns() - t0 < 20000000)
+		;
+	sys2(SYS_getitimer, ITIMER_REAL, (long)&cur);
+	printf("setitimer 10 us interval, SIGALRM blocked: value 0 while the signal waits: %s\n",
+	       cur.it_value.tv_sec == 0 && cur.it_value.tv_usec == 0 &&
+			       cur.it_interval.tv_usec == 10
+		       ? "yes"
+		       : "no");
+	wait_signal(SIGALRM);
+	sigset_t set;
+	siginfo_t si;
+	struct timespec second = { 1, 0 };
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGALRM);
+	printf("setitimer 10 us interval: fires again once SIGALRM is taken: %s\n",
+	       sys4(SYS_rt_sigtimedwait, (long)&set, (long)&si, (long)&second, 8) == SIGALRM
+		       ? "yes"
+		       : "no");
+	itv = (struct itimerval){ 0 };
+	sys3(SYS_setitimer, ITIMER_REAL, (long)&itv, 0);
+	struct timespec zero = { 0, 0 };
+
+	sys4(SYS_rt_sigtimedwait, (long)&set, (long)&si, (long)&zero, 8); /* one that fired since */
 }
 
 /*
@@ -265,6 +308,7 @@ int main(int argc, char **argv)
 	case_setitimer();
 	case_timerfd();
 	case_alarm();
+	case_itimer_storm();
 	case_busy();
 	return 0;
 }
