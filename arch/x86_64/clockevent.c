@@ -106,9 +106,15 @@ static void __clockevent_program(struct clock_event *ce)
 
 	if (!ce->running)
 		return;
-	/* Due but left to the kernel lock's next holder (kernel_lock_defer): it runs them. */
-	if (at <= now && kernel_lock_work_pending())
+	/*
+	 * Already due: left to the kernel lock's next holder (kernel_lock_defer), which runs them,
+	 * unless this CPU holds it (then the interrupt in a moment runs them): not armed again at
+	 * once, which would interrupt this CPU without end while another holds the lock.
+	 */
+	if (at <= now && !kernel_lock_held()) {
+		kernel_lock_defer(KERNEL_PENDING_TICK);
 		at = ~0ULL;
+	}
 	at = max(min(at, ce->next_tick), now + CLOCKEVENT_MIN_DELTA_NS);
 	if (at != ce->programmed)
 		clockevent_set(ce, at, now);
