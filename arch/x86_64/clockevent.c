@@ -44,11 +44,6 @@ void clockevent_setup(u64 lapic_rate, u64 hz)
 	tsc_deadline = cpu_has(X86_FEATURE_TSC_DEADLINE);
 }
 
-bool clockevent_active(void)
-{
-	return tick_period_ns != 0;
-}
-
 /* Arms this CPU's APIC timer for the monotonic time at (now: the time just read). */
 static void clockevent_set(struct clock_event *ce, u64 at, u64 now)
 {

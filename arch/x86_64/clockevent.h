@@ -32,7 +32,4 @@ void clockevent_program(void);
  */
 void clockevent_timer_armed(u64 expires);
 
-/* Whether the one-shot clock event runs (false: the PIT's periodic tick, no APIC timer). */
-bool clockevent_active(void);
-
 #endif
