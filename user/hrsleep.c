@@ -1,16 +1,20 @@
 /* hrsleep: timed sleeps and timers expire at their time, not at the next tick (issue 21).
  *
  * A kernel with high-resolution timers and a one-shot clock event ends a 1 ms nanosleep about
- * 1 ms later; one whose timers run from a 250 Hz tick ends it up to 4 ms later. Each case below
- * measures 20 tries on CLOCK_MONOTONIC and prints only facts that hold on Linux 6.1 under a
- * loaded QEMU: a sleep or timer is never early, and at least a quarter of the tries end within
- * 1 ms of their time (most do; the rest are late when the host takes the vCPU away). At a 4 ms
- * tick hardly any does: each sleep starts just after the tick that ended the last one and ends
- * at the tick after its time, about 3 ms late. The cases: nanosleep,
+ * 1 ms later (0.1-0.2 ms more under QEMU); one whose timers run from a 250 Hz tick ends it at
+ * the tick after its time: each sleep starts just after the tick that ended the last one, so it
+ * ends about 3 ms late. Each case measures 20 tries on CLOCK_MONOTONIC and prints only facts
+ * that hold on Linux 6.1 under a loaded QEMU (two cores shared by a dozen vCPUs): a sleep or
+ * timer is never early, and the best of the tries after the first ends within 0.5 ms of its
+ * time (a loaded host makes many tries late, but not every one). The cases: nanosleep,
  * clock_nanosleep relative and TIMER_ABSTIME, poll's timeout, a POSIX timer (timer_settime),
  * setitimer (ITIMER_REAL), a timerfd firing every 500 us for 50 ms (read after each expiry),
- * alarm(1), and nanosleep again while a child spins on the CPU (within 10 ms there).
+ * alarm(1), a 10 us ITIMER_REAL interval with SIGALRM blocked (not re-armed until the signal is
+ * taken), and nanosleep again while a child spins on the CPU (within 10 ms there).
  * HRSLEEP_VERBOSE=1 in the environment (or -v) prints the times measured on stderr.
+ *
+ * Linux's recording is with one CPU: under QEMU TCG with four, Linux finds the TSC unstable
+ * (clocksource hpet) and stays in low-resolution mode (hres_active 0), its sleeps a tick long.
  */
 #define _GNU_SOURCE
 #include <poll.h>
@@ -27,7 +31,6 @@
 #include "common.h"
 
 #define TRIES 20
-#define NEED 5 /* tries out of TRIES that must end within a ms of their time */
 
 static int verbose;
 
@@ -39,29 +42,34 @@ static int64_t now_ns(void)
 	return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
 }
 
-/* Prints the verdict of TRIES measured lengths against the wanted one and the lateness allowed
- * (ms). */
-static void report_within(const char *what, const int64_t *took, int64_t want, int ms)
+/*
+ * Prints the verdict of TRIES measured lengths against the wanted one (ns): never shorter, and
+ * the shortest of the tries after the first at most us microseconds longer (the first starts at
+ * a random phase of a tick; each later one starts just after the last ended).
+ */
+static void report_within(const char *what, const int64_t *took, int64_t want, int us)
 {
-	int early = 0, close = 0;
+	int64_t best = INT64_MAX;
+	int early = 0;
 
 	for (int i = 0; i < TRIES; i++) {
 		early += took[i] < want;
-		close += took[i] >= want && took[i] < want + ms * 1000000LL;
+		if (i && took[i] < best)
+			best = took[i];
 		if (verbose)
 			fprintf(stderr, "%s: %lld us\n", what, (long long)(took[i] / 1000));
 	}
 	printf("%s: never early: %s\n", what, early ? "no" : "yes");
-	printf("%s: within %d ms of its time in at least %d of %d tries: %s\n", what, ms, NEED,
-	       TRIES, close >= NEED ? "yes" : "no");
+	printf("%s: the best of tries 2 to %d within %d us of its time: %s\n", what, TRIES, us,
+	       best - want < us * 1000LL ? "yes" : "no");
 }
 
 static void report(const char *what, const int64_t *took, int64_t want)
 {
-	report_within(what, took, want, 1);
+	report_within(what, took, want, 500);
 }
 
-static void case_nanosleep(const char *what, int ms)
+static void case_nanosleep(const char *what, int us)
 {
 	int64_t took[TRIES];
 
@@ -72,7 +80,7 @@ static void case_nanosleep(const char *what, int ms)
 		sys2(SYS_nanosleep, (long)&ts, 0);
 		took[i] = now_ns() - t0;
 	}
-	report_within(what, took, 1000000, ms);
+	report_within(what, took, 1000000, us);
 }
 
 static void case_clock_nanosleep(void)
@@ -173,8 +181,8 @@ static void case_setitimer(void)
 
 /*
  * A timerfd every 500 us, read after each expiry for 50 ms: the expirations read are the periods
- * elapsed, and reads find one (at a 4 ms tick each read finds about 8, the first maybe fewer;
- * a loaded host, four vCPUs on two cores, takes most away at times).
+ * elapsed, and a read after the first finds exactly one (at a 4 ms tick each read after the first
+ * finds about 8).
  */
 static void case_timerfd(void)
 {
@@ -197,7 +205,7 @@ static void case_timerfd(void)
 			break;
 		last = now_ns();
 		total += n;
-		ones += n == 1;
+		ones += reads && n == 1;
 		reads++;
 	}
 	close(fd);
@@ -215,8 +223,9 @@ static void case_timerfd(void)
 			(unsigned long long)reads, (unsigned long long)ones);
 	printf("timerfd 500 us interval for 50 ms: its expirations are the periods elapsed: %s\n",
 	       (int64_t)total <= most && (int64_t)total >= least ? "yes" : "no");
-	printf("timerfd 500 us interval for 50 ms: at least 3 reads found one expiration: %s\n",
-	       ones >= 3 ? "yes" : "no");
+	printf("timerfd 500 us interval for 50 ms: a read after the first found one expiration: "
+	       "%s\n",
+	       ones ? "yes" : "no");
 }
 
 static void case_alarm(void)
@@ -283,7 +292,7 @@ static void case_busy(void)
 			;
 		_exit(0);
 	}
-	case_nanosleep("nanosleep 1 ms beside a spinning child", 10);
+	case_nanosleep("nanosleep 1 ms beside a spinning child", 10000);
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
 }
@@ -300,7 +309,7 @@ int main(int argc, char **argv)
 	sigaddset(&set, SIGALRM);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 
-	case_nanosleep("nanosleep 1 ms", 1);
+	case_nanosleep("nanosleep 1 ms", 500);
 	case_clock_nanosleep();
 	case_abstime();
 	case_poll();
