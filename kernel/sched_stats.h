@@ -30,6 +30,9 @@ struct sched_stats {
 	u64 ipi_csd_wake; /* IPIs that acknowledged a cross-CPU call to a halted caller */
 	u64 stack_cache_hit; /* kernel stacks reused from a CPU's cache (fork.c) */
 	u64 stack_cache_miss; /* kernel stacks vmalloc'd */
+	u64 clockevent_tick; /* clock event interrupts that were a CPU's periodic tick */
+	u64 clockevent_hrtimer; /* ... between ticks, for an hrtimer or a timed wake-up */
+	u64 timers_deferred; /* due timers left to the kernel lock's next holder */
 };
 
 extern struct sched_stats sched_stats;

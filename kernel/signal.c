@@ -10,6 +10,7 @@
 #include "kernel/signal_internal.h"
 #include "kernel/coredump.h"
 #include "kernel/posix_timers.h"
+#include "kernel/itimer.h"
 #include "kernel/errno.h"
 #include "kernel/exit.h"
 #include "kernel/sched.h"
@@ -306,9 +307,14 @@ int dequeue_signal(u64 blocked, struct kernel_siginfo *info)
 	u64 flags = siglock_irqsave();
 	int sig = dequeue_from(task_pending_set(t), blocked, info);
 
-	if (!sig)
+	bool shared = !sig;
+
+	if (shared)
 		sig = dequeue_from(shared_pending_set(t->signal), blocked, info);
 	siglock_irqrestore(flags);
+	/* ITIMER_REAL's interval restarts as its signal is taken (itimer_real_rearm). */
+	if (shared && sig == SIGALRM)
+		itimer_real_rearm(t->signal);
 	/* A POSIX timer's signal: an interval timer runs again (Linux's posixtimer_rearm). */
 	if (sig && info->si_code == SI_TIMER && info->fields[2])
 		posixtimer_rearm(info);

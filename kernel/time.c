@@ -61,7 +61,7 @@ void clock_was_set(void)
 	wake_up(&clock_set_wq);
 	/*
 	 * A timer the change made due fires now, before the caller returns to user space, as
-	 * Linux's retrigger_next_event re-programs every CPU at once: not at CPU 0's next tick,
+	 * Linux's retrigger_next_event re-programs every CPU at once: not at a later clock event,
 	 * after which a read of a cancelled timerfd would find a second expiry.
 	 */
 	u64 f = local_irq_save();

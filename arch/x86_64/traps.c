@@ -3,6 +3,7 @@
 #include "kernel/trace.h"
 #include "arch/x86_64/traps.h"
 #include "arch/x86_64/apic.h"
+#include "arch/x86_64/clockevent.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/smp.h"
 #include "arch/x86_64/cpufeature.h"
@@ -12,6 +13,7 @@
 #include "arch/x86_64/percpu.h"
 #include "kernel/cputime.h"
 #include "kernel/itimer.h"
+#include "kernel/hrtimer.h"
 #include "arch/x86_64/ptrace.h"
 #include "kernel/compiler.h"
 #include "kernel/panic.h"
@@ -397,15 +399,24 @@ static bool do_interrupt(u64 vector, bool from_user)
 	switch (vector) {
 	case TIMER_VECTOR:
 	case LOCAL_TIMER_VECTOR:
-		if (vector == TIMER_VECTOR)
+		if (vector == TIMER_VECTOR) {
 			timer_eoi();
-		else
+		} else {
 			lapic_eoi();
+			/* The one-shot fired for an hrtimer or a timed wake-up, not the tick */
+			if (!clockevent_interrupt()) {
+				hrtimer_interrupt();
+				clockevent_program();
+				return true;
+			}
+		}
 		account_process_tick(from_user);
 		/* CPU-clock timers send signals: under the kernel lock (from user mode: below) */
 		if (!from_user && kernel_lock_held())
 			run_posix_cpu_timers(current);
 		scheduler_tick();
+		if (vector == LOCAL_TIMER_VECTOR)
+			clockevent_program();
 		return true;
 	case CALL_FUNCTION_VECTOR:
 		lapic_eoi();
