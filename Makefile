@@ -52,7 +52,7 @@ USER_CFLAGS := -static -O2 -Wall -Wextra -Werror
 USER_PROGS := $(patsubst user/%.c,$(BUILD)/user/%,$(wildcard user/*.c))
 ISO := $(BUILD)/warden.iso
 
-.PHONY: all kernel iso run test selftest gdb deps clean format check-format user oracle bench bench-threads bench-vma bench-signal bench-pkeys bench-trace bench-smp kselftest ltp fuzz fuzz-host
+.PHONY: all kernel iso run test test-kvm selftest gdb deps clean format check-format user oracle bench bench-threads bench-vma bench-signal bench-pkeys bench-trace bench-smp kselftest ltp fuzz fuzz-host
 all: $(KERNEL) $(ISO)
 kernel: $(KERNEL)
 iso: $(ISO)
@@ -255,6 +255,12 @@ run: deps
 test: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/host/unittests $(USER_PROGS) $(BUILD)/busybox/launch $(BUILD)/dynamic/launch
 	@CPU=$(CPU) MEM=$(MEM) ACCEL=$(ACCEL) tools/runtests
+
+# The KVM suite alone (tools/runtests kvm; docs/testing.md, "KVM"): a few programs and self-tests
+# under ACCEL=kvm; a SKIP where /dev/kvm cannot be used or cannot run Warden.
+test-kvm: deps
+	@$(MAKE) --no-print-directory all $(USER_PROGS)
+	@tools/runtests kvm
 
 # Linux 6.1's pkeys selftest (protection_keys, glibc and musl, pristine and wrapped) on Warden
 # with -cpu qemu64 and max, compared with Linux's recordings; every run, known failures included;

@@ -368,14 +368,14 @@ static long do_epoll_ctl(int epfd, int op, int fd, struct epoll_event *epds)
 	struct eventpoll *ep = f->private_data;
 
 	if (op == EPOLL_CTL_ADD && is_file_epoll(tf)) {
-		down_write(&epmutex);
+		ep_mutex_lock(&epmutex);
 		full_check = true;
 		loop_check_gen++;
 		error = -ELOOP;
 		if (!ep_loop_check(ep, tf->private_data))
 			goto error_tgt_fput;
 	}
-	down_write(&ep->mtx);
+	ep_mutex_lock(&ep->mtx);
 	struct epitem *epi = ep_find(ep, tf, fd);
 
 	error = -EINVAL;
@@ -407,11 +407,11 @@ static long do_epoll_ctl(int epfd, int op, int fd, struct epoll_event *epds)
 		}
 		break;
 	}
-	up_write(&ep->mtx);
+	ep_mutex_unlock(&ep->mtx);
 error_tgt_fput:
 	if (full_check) {
 		loop_check_gen++;
-		up_write(&epmutex);
+		ep_mutex_unlock(&epmutex);
 	}
 	fput(tf);
 error_fput:
@@ -430,17 +430,17 @@ long sys_epoll_ctl(int epfd, int op, int fd, void __user *event)
 
 void eventpoll_release_file(struct file *file)
 {
-	down_write(&epmutex);
+	ep_mutex_lock(&epmutex);
 	while (file->f_ep) {
 		struct epitem *epi = file->f_ep;
 		struct eventpoll *ep = epi->ep;
 
-		down_write(&ep->mtx);
+		ep_mutex_lock(&ep->mtx);
 		if (file->f_ep == epi) /* still there after a sleep for the lock */
 			ep_remove(ep, epi);
-		up_write(&ep->mtx);
+		ep_mutex_unlock(&ep->mtx);
 	}
-	up_write(&epmutex);
+	ep_mutex_unlock(&epmutex);
 }
 
 /* The last close of a set (ep_free): every item leaves its file's queues, then the set goes. */
@@ -449,13 +449,13 @@ static void ep_eventpoll_release(struct inode *inode, struct file *file)
 	struct eventpoll *ep = file->private_data;
 
 	(void)inode;
-	down_write(&epmutex);
-	down_write(&ep->mtx);
+	ep_mutex_lock(&epmutex);
+	ep_mutex_lock(&ep->mtx);
 	while (!list_empty(&ep->items))
 		ep_remove(ep, list_first_entry(&ep->items, struct epitem, link));
-	up_write(&ep->mtx);
+	ep_mutex_unlock(&ep->mtx);
 	list_del_init(&ep->all);
-	up_write(&epmutex);
+	ep_mutex_unlock(&epmutex);
 	kfree(ep);
 }
 
@@ -484,7 +484,7 @@ static void ep_show_fdinfo(struct seq_buf *m, struct file *file)
 	struct eventpoll *ep = file->private_data;
 	struct epitem *epi;
 
-	down_write(&ep->mtx);
+	ep_mutex_lock(&ep->mtx);
 	list_for_each_entry(epi, &ep->items, link) {
 		struct inode *inode = epi->file->f_inode;
 
@@ -493,7 +493,7 @@ static void ep_show_fdinfo(struct seq_buf *m, struct file *file)
 			   (long long)epi->file->f_pos, (unsigned long)inode->i_ino,
 			   (unsigned int)inode->i_sb->s_dev);
 	}
-	up_write(&ep->mtx);
+	ep_mutex_unlock(&ep->mtx);
 }
 
 /* Linux's noop_llseek: the position stays. */

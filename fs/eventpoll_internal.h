@@ -9,6 +9,7 @@
 
 #include "fs/poll.h"
 #include "kernel/list.h"
+#include "kernel/lockcheck.h"
 #include "kernel/rwsem.h"
 
 #define EPOLLIN 0x00000001
@@ -84,6 +85,20 @@ struct eventpoll {
 };
 
 bool is_file_epoll(const struct file *f);
+
+/* Takes and lets go of epmutex or a set's mtx, counted by the lock checker: __fput takes both
+ * (eventpoll_release_file), so no file's last fput may come under them. */
+static inline void ep_mutex_lock(struct rw_semaphore *m)
+{
+	down_write(m);
+	lockcheck_nofput_acquire(m);
+}
+
+static inline void ep_mutex_unlock(struct rw_semaphore *m)
+{
+	lockcheck_nofput_release(m);
+	up_write(m);
+}
 
 /* The item's events now, as the file reports them, restricted to the ones it watches. */
 __poll_t ep_item_poll(struct epitem *epi, poll_table *pt);

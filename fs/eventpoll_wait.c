@@ -58,7 +58,7 @@ static int ep_send_events(struct eventpoll *ep, struct epoll_event __user *event
 {
 	int res = 0;
 
-	down_write(&ep->mtx);
+	ep_mutex_lock(&ep->mtx);
 	ep_start_scan(ep);
 	while (res < maxevents) {
 		u64 f = spin_lock_irqsave(&ep->lock);
@@ -98,7 +98,7 @@ static int ep_send_events(struct eventpoll *ep, struct epoll_event __user *event
 		}
 	}
 	ep_done_scan(ep);
-	up_write(&ep->mtx);
+	ep_mutex_unlock(&ep->mtx);
 	return res;
 }
 

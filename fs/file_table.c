@@ -4,6 +4,7 @@
 #include "fs/ramfs.h"
 #include "fs/mount.h"
 #include "mm/slab.h"
+#include "kernel/lockcheck.h"
 #include "kernel/sched.h"
 #include "net/socket.h"
 
@@ -78,6 +79,7 @@ void fput(struct file *f)
 		t->fput_pending = f;
 		return;
 	}
+	lockcheck_fput(); /* no lock its release may take is held (with `lockcheck`) */
 	t->fput_running = true;
 	__fput(f);
 	while ((f = t->fput_pending)) {

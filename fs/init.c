@@ -14,6 +14,7 @@
 #include "mm/overcommit.h" /* /proc/sys/vm/overcommit_* */
 #include "mm/userfaultfd.h" /* /proc/sys/vm/unprivileged_userfaultfd */
 #include "ipc/shm.h" /* /proc/sys/kernel/shm*, /proc/sysvipc/shm */
+#include "kernel/time_namespace.h" /* /proc/self/timens_offsets */
 #endif
 
 /* Creates name in the root's directory dir with mode (and device number rdev). */
@@ -81,6 +82,8 @@ int fs_init(void *initrd, size_t len)
 		err = proc_clear_refs_init();
 	if (!err)
 		err = proc_oom_init();
+	if (!err)
+		err = proc_timens_offsets_init();
 	if (!err)
 		err = proc_mem_init();
 	if (!err)

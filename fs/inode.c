@@ -87,6 +87,8 @@ static struct inode *evict(struct inode *inode)
 		break;
 	}
 	struct super_block *sb = inode->i_sb;
+	if (sb->s_evict)
+		sb->s_evict(inode);
 	sb->s_nr_inodes--;
 	kfree(inode);
 	sb_inode_gone(sb); /* an unmounted file system goes with its last inode */

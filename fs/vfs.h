@@ -52,6 +52,8 @@ struct super_block {
 	u32 s_root_mode, s_root_uid, s_root_gid;
 	u32 s_writers; /* open files that may write (FMODE_WRITER): remount ro is EBUSY */
 	u32 s_active; /* open files and working directories on it: umount is EBUSY */
+	/* Called as one of its inodes is freed, to let go of what its i_private holds (nsfs) */
+	void (*s_evict)(struct inode *inode);
 };
 
 extern struct super_block rootfs_sb, proc_sb, pipefs_sb;

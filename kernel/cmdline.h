@@ -5,7 +5,8 @@
  * commas), seed= (self-test random seed), loglevel= (0-7, console verbosity), debug_vm (check
  * every address space after each change, mm/vma.h), poison (fill uninitialised kernel memory
  * with a pattern and panic if a copy to user space carries it, mm/poison.h), fault_sleep (a
- * fault of a kernel access to user memory yields the CPU first, mm/fault.c).
+ * fault of a kernel access to user memory yields the CPU first, mm/fault.c), clearcpuid=
+ * (CPU features the kernel ignores, arch/x86_64/cpufeature.c).
  */
 #ifndef WARDEN_CMDLINE_H
 #define WARDEN_CMDLINE_H

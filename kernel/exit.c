@@ -20,6 +20,7 @@
 #include "mm/uaccess.h"
 #include "mm/vmalloc.h"
 #include "ipc/shm.h"
+#include "kernel/time_namespace.h"
 
 /*
  * A thread of p's group that is not on its way out (Linux's find_alive_thread): the orphans of
@@ -227,11 +228,12 @@ void do_exit(int status)
 		put_fs(t->fs);
 	t->files = NULL;
 	t->fs = NULL;
+	exit_time_ns(t); /* Linux's exit_task_namespaces */
 	if (group_dead)
 		disassociate_ctty_on_exit(); /* a session leader's terminal is hung up */
 	if (t->mm) {
 		switch_mm(NULL);
-		mmput(t->mm);
+		exit_mmput(t->mm);
 		t->mm = NULL;
 	}
 	exit_shm(t); /* the SysV segments it created are orphans now */

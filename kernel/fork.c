@@ -20,6 +20,7 @@
 #include "kernel/signal.h"
 #include "kernel/string.h"
 #include "kernel/sys.h"
+#include "kernel/time_namespace.h"
 #include "arch/x86_64/fpu.h"
 #include "arch/x86_64/pkru.h"
 #include "arch/x86_64/process.h"
@@ -53,7 +54,6 @@
 #define CLONE_CHILD_SETTID 0x01000000
 #define CLONE_NEWUSER 0x10000000
 #define CLONE_NEWPID 0x20000000
-#define CLONE_NEWTIME 0x00000080 /* clone3 only: in the CSIGNAL byte, which clone3 frees */
 #define CLONE_CLEAR_SIGHAND 0x100000000ULL /* clone3: the child's handlers back to SIG_DFL */
 #define CLONE_INTO_CGROUP 0x200000000ULL /* clone3: start in the cgroup args->cgroup names */
 #define CLONE_LEGACY_FLAGS 0xffffffffULL
@@ -247,6 +247,7 @@ struct task_struct *task_create(void)
 		return NULL;
 	}
 	t->group_leader = t; /* its pid comes from task_alloc_pid */
+	t->time_ns = t->time_ns_for_children = &init_time_ns; /* a kernel thread's (no reference) */
 	t->start_time = ktime_get_ns();
 	t->cpu = smp_processor_id();
 	t->cpus_allowed = current->cpus_allowed; /* affinity is inherited, as on Linux */
@@ -354,13 +355,15 @@ static void task_destroy(struct task_struct *t)
 		put_files(t->files);
 	if (t->fs)
 		put_fs(t->fs);
+	exit_time_ns(t);
 	sighand_put(t->sighand);
 	free_task(t);
 }
 
 /*
  * Linux 6.1's checks of clone's flags, in kernel_clone's and copy_process's order, then what
- * Warden does not have yet (EINVAL): pidfds. Flags Linux ignores here (namespaces,
+ * Warden does not have yet (EINVAL): pidfds. Time namespaces are Linux's (timens_clone_check,
+ * copy_time_ns); flags Linux ignores here (the other namespaces,
  * CLONE_UNTRACED, CLONE_DETACHED, CLONE_SYSVSEM with no semaphores to undo, ...) are ignored.
  */
 static long clone_flags_check(const struct kernel_clone_args *args)
@@ -381,6 +384,8 @@ static long clone_flags_check(const struct kernel_clone_args *args)
 		return -EINVAL; /* init makes no siblings: nobody would reap them */
 	if ((f & CLONE_THREAD) && (f & (CLONE_NEWUSER | CLONE_NEWPID)))
 		return -EINVAL;
+	if (timens_clone_check(f))
+		return -EINVAL; /* a thread or CLONE_VM child cannot go to another time namespace */
 	if ((f & CLONE_PIDFD) && (f & (CLONE_DETACHED | CLONE_THREAD)))
 		return -EINVAL;
 	if (f & CLONE_PIDFD)
@@ -504,6 +509,12 @@ static struct task_struct *copy_process(const struct kernel_clone_args *args, lo
 		task_destroy(t);
 		return NULL;
 	}
+	*err = copy_time_ns(flags, t, parent); /* Linux's copy_namespaces: EPERM, ENOMEM */
+	if (*err) {
+		t->time_ns = t->time_ns_for_children = NULL;
+		task_destroy(t);
+		return NULL;
+	}
 	*err = task_alloc_pid(t, args->set_tid);
 	if (*err) {
 		task_destroy(t);
@@ -531,6 +542,7 @@ static struct task_struct *copy_process(const struct kernel_clone_args *args, lo
 		regs->rsp = args->stack;
 	fpu_save_regs(task_fpstate(t));
 	t->pkru = read_pkru(); /* the parent's current PKRU, as Linux's copy_thread */
+	fork_thread_ptrace(t, parent); /* no breakpoints; DR6 and DR7 words copied */
 	save_user_segments(parent); /* the selectors and bases as they are now, as Linux */
 	t->ds = parent->ds;
 	t->es = parent->es;

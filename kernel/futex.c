@@ -29,6 +29,7 @@
 #include "mm/frame.h"
 #include "mm/mm.h"
 #include "mm/mmap_lock.h"
+#include "kernel/time_namespace.h"
 
 /* 256 buckets, as Linux on one CPU (256 * CPUs, rounded to a power of two). */
 #define FUTEX_HASHSIZE 256
@@ -497,6 +498,8 @@ long sys_futex(u32 __user *uaddr, int op, u32 val, const struct timespec64 __use
 		t = timespec_to_ktime(&ts);
 		if (cmd == FUTEX_WAIT)
 			t = ktime_add_safe(ktime_get_ns(), t);
+		else if (cmd != FUTEX_LOCK_PI && !(op & FUTEX_CLOCK_REALTIME))
+			t = timens_ktime_to_host(1 /* CLOCK_MONOTONIC */, t); /* the namespace's */
 		tp = &t;
 	}
 	return do_futex(uaddr, op, val, tp, uaddr2, (u32)(uintptr_t)utime, val3);

@@ -7,6 +7,7 @@
  * makes the task runnable and is seen when the queueing ends (kernel/futex.c's argument, once
  * per word).
  */
+#include "kernel/time_namespace.h"
 #include "kernel/futex.h"
 #include "kernel/errno.h"
 #include "kernel/ktime.h"
@@ -169,8 +170,12 @@ long sys_futex_waitv(const struct futex_waitv __user *waiters, unsigned int nr_f
 			return -EFAULT;
 		if (ts.tv_sec < 0 || (u64)ts.tv_nsec >= NSEC_PER_SEC)
 			return -EINVAL;
-		deadline = futex_deadline(timespec_to_ktime(&ts),
-					  clockid == CLOCK_REALTIME ? FLAGS_CLOCKRT : 0);
+		u64 t = timespec_to_ktime(&ts);
+
+		if (clockid == CLOCK_MONOTONIC)
+			t = timens_ktime_to_host(CLOCK_MONOTONIC,
+						 t); /* the caller's time namespace */
+		deadline = futex_deadline(t, clockid == CLOCK_REALTIME ? FLAGS_CLOCKRT : 0);
 	}
 	v = kzalloc(nr_futexes * sizeof(*v), GFP_KERNEL);
 	if (!v)

@@ -1,18 +1,19 @@
 // SPDX-License-Identifier: MIT
 /*
- * The list of armed kernel timers, sorted by expiry, and its expiry from the tick (Linux's
- * hrtimer_start, hrtimer_try_to_cancel and __hrtimer_run_queues, on one list at the tick's
- * resolution: a timer never fires early, and at most one tick late).
+ * The list of armed kernel timers, sorted by expiry, and its expiry from the clock event (Linux's
+ * hrtimer_start, hrtimer_try_to_cancel and __hrtimer_run_queues, on one list: a timer never fires
+ * early, and late only by the interrupt's latency, or until the kernel lock is free).
  */
 #include "kernel/hrtimer.h"
+#include "arch/x86_64/clockevent.h"
 #include "kernel/ktime.h"
 #include "kernel/sched.h"
 #include "kernel/spinlock.h"
 
 /*
  * hrtimer_lock protects the list of armed timers (timer_head, each timer's next, expires and
- * queued). Taken with interrupts off: the tick walks the list. Innermost: a timer's function runs
- * after the timer is taken off the list and the lock is dropped.
+ * queued). Taken with interrupts off: the clock event's interrupt walks the list. Innermost: a
+ * timer's function runs after the timer is taken off the list and the lock is dropped.
  */
 static spinlock_t hrtimer_lock = SPINLOCK_INIT;
 static struct hrtimer *timer_head;
@@ -69,6 +70,7 @@ void hrtimer_start(struct hrtimer *timer, u64 expires)
 	timer->queued = true;
 	update_next_expiry();
 	spin_unlock_irqrestore(&hrtimer_lock, f);
+	clockevent_timer_armed(expires); /* this CPU's event fires at the expiry */
 }
 
 bool hrtimer_cancel(struct hrtimer *timer)

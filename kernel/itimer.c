@@ -42,23 +42,30 @@ struct itimer_ns {
 };
 
 /*
- * ITIMER_REAL expired: SIGALRM to the process (Linux's it_real_fn, SEND_SIG_PRIV). With an
- * interval the timer is armed again for its next period after now (Linux re-arms it when the
- * signal is dequeued, with hrtimer_forward: the same times, as long as SIGALRM is taken).
+ * ITIMER_REAL expired: SIGALRM to the process (Linux's it_real_fn, SEND_SIG_PRIV). An interval
+ * timer is not re-armed here but when the signal is dequeued (itimer_real_rearm): with
+ * high-resolution timers a short interval whose signal is blocked or ignored would otherwise
+ * interrupt the CPU without end (Linux's reason too).
  */
 static void it_real_fn(struct hrtimer *timer)
 {
 	struct signal_struct *sig = container_of(timer, struct signal_struct, itimers.real_timer);
-	u64 incr = sig->itimers.it_real_incr;
 
 	if (sig->thread_head)
 		send_group_signal(sig->thread_head, SIGALRM);
-	if (incr) {
-		u64 now = ktime_get_ns(), next = timer->expires;
-		if (next <= now)
-			next += ((now - next) / incr + 1) * incr;
-		hrtimer_start(timer, next);
-	}
+}
+
+void itimer_real_rearm(struct signal_struct *sig)
+{
+	struct hrtimer *timer = &sig->itimers.real_timer;
+	u64 incr = sig->itimers.it_real_incr, now = ktime_get_ns(), next = timer->expires;
+
+	if (hrtimer_active(timer) || !incr)
+		return;
+	/* hrtimer_forward: the first period boundary after now */
+	if (next <= now)
+		next += ((now - next) / incr + 1) * incr;
+	hrtimer_start(timer, next);
 }
 
 void itimers_init(struct signal_struct *sig)

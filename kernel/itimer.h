@@ -50,6 +50,12 @@ bool posix_cpu_timers_armed(struct task_struct *t);
  */
 void rlimit_cpu_update(struct signal_struct *sig);
 
+/*
+ * SIGALRM was dequeued from sig's shared queue: an expired ITIMER_REAL interval timer runs again
+ * from its next period after now (Linux's restart in dequeue_signal). Under the kernel lock.
+ */
+void itimer_real_rearm(struct signal_struct *sig);
+
 long sys_alarm(unsigned int seconds);
 long sys_getitimer(int which, void *value);
 long sys_setitimer(int which, const void *value, void *ovalue);

@@ -6,9 +6,11 @@
 #include "kernel/lockcheck.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/percpu.h"
+#include "kernel/kernel_lock.h"
 #include "kernel/ksyms.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "kernel/sched.h"
 
 #define LOCKCHECK_DEPTH 16
 #define LOCKCHECK_ORDERS 1024 /* a power of two */
@@ -279,6 +281,39 @@ void lockcheck_might_sleep(const void *kernel_lock)
 	for (unsigned int i = 0; i < d && i < LOCKCHECK_DEPTH; i++)
 		if (held[cpu].lock[i] != kernel_lock)
 			report("sleeping with a spinlock held", held[cpu].lock[i], NULL, 0);
+}
+
+void lockcheck_nofput_acquire(const void *sem)
+{
+	if (!lockcheck_enabled)
+		return;
+	current->nofput_depth++;
+	current->nofput_lock = sem;
+}
+
+void lockcheck_nofput_release(const void *sem)
+{
+	if (!lockcheck_enabled)
+		return;
+	if (!current->nofput_depth)
+		report("letting go of a sleeping lock not counted held", NULL, sem, 0);
+	else if (!--current->nofput_depth)
+		current->nofput_lock = NULL;
+}
+
+void lockcheck_fput(void)
+{
+	if (!lockcheck_enabled)
+		return;
+	unsigned int cpu = smp_processor_id(), d = held[cpu].depth;
+
+	if (current->nofput_depth)
+		report("a file's last fput under a sleeping lock its release may take", NULL,
+		       current->nofput_lock, (u64)__builtin_return_address(0));
+	for (unsigned int i = 0; i < d && i < LOCKCHECK_DEPTH; i++)
+		if (held[cpu].lock[i] != &kernel_lock_data)
+			report("a file's last fput with a spinlock held", held[cpu].lock[i], NULL,
+			       0);
 }
 
 unsigned int lockcheck_depth(void)

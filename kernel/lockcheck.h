@@ -39,6 +39,35 @@ void lockcheck_release(const void *lock);
 /* At schedule(): no spinlock may be held (the kernel lock may). */
 void lockcheck_might_sleep(const void *kernel_lock);
 
+/*
+ * Sleeping locks that a file's last release may need (Linux's u->iolock; epmutex and ep->mtx,
+ * which __fput takes to take the file out of epoll sets; a socket's release runs the AF_UNIX
+ * collector) are counted per task while it holds them (the sem taken and let go). The last
+ * fput of a file while the task holds one, or while this CPU holds a spinlock, is reported:
+ * what a lock's holder frees must be freed after it is let go. Linux defers __fput to task
+ * work, so its releases never run under a caller's lock; Warden's run at once.
+ */
+#ifndef WARDEN_HOST
+void lockcheck_nofput_acquire(const void *sem);
+void lockcheck_nofput_release(const void *sem);
+/* At a file's last fput (fs/file_table.c), before its release. */
+void lockcheck_fput(void);
+#else /* the host's unit tests: no checker */
+static inline void lockcheck_nofput_acquire(const void *sem)
+{
+	(void)sem;
+}
+
+static inline void lockcheck_nofput_release(const void *sem)
+{
+	(void)sem;
+}
+
+static inline void lockcheck_fput(void)
+{
+}
+#endif
+
 /* Locks held now on this CPU (self-tests). */
 unsigned int lockcheck_depth(void);
 

@@ -11,7 +11,8 @@
  *  - an interval timer whose signal is queued is not running: it_requeue_pending is odd until
  *    the signal is taken, when the timer is forwarded past now and the periods it missed become
  *    si_overrun (and timer_getoverrun's value, clamped at DELAYTIMER_MAX, INT_MAX);
- *  - a signal that is ignored does not stop an interval timer (at least a tick per period).
+ *  - a signal that is ignored does not stop an interval timer (at least a jiffy per period, as
+ *    Linux's high-resolution posix_timer_fn).
  */
 #include "kernel/posix_timers.h"
 #include "kernel/posix_timers_internal.h"
@@ -23,6 +24,7 @@
 #include "kernel/signal_internal.h"
 #include "kernel/spinlock.h"
 #include "kernel/sys.h"
+#include "kernel/time_namespace.h"
 #include "arch/x86_64/time.h"
 #include "mm/slab.h"
 #include "mm/uaccess.h"
@@ -135,7 +137,7 @@ static void posix_timer_fn(struct hrtimer *timer)
 	if (tm->it_interval)
 		si_private = ++tm->it_requeue_pending;
 	if (posix_timer_event(tm, si_private) > 0 && tm->it_interval) {
-		/* ignored: keeps running, at most one expiry a tick */
+		/* ignored: keeps running, at most one expiry a jiffy (Linux's guard) */
 		u64 now = base_now();
 		if (tm->it_interval < NSEC_PER_SEC / HZ)
 			now += NSEC_PER_SEC / HZ;
@@ -355,8 +357,8 @@ static void timer_get(struct k_itimer *tm, struct kernel_itimerspec *cur)
 /*
  * The wall clock moved: every timer armed absolute on it moves its monotonic expiry by as much
  * (Linux keeps them on the realtime base, which clock_was_set re-programs), so one set ahead
- * past its time fires at the next tick and one set back fires later. An expired interval timer
- * waiting for its signal to be taken is forwarded from there when re-armed.
+ * past its time fires at once (clock_was_set runs it) and one set back fires later. An expired
+ * interval timer waiting for its signal to be taken is forwarded from there when re-armed.
  */
 void posix_timers_clock_was_set(void)
 {
@@ -392,7 +394,10 @@ static void common_timer_set(struct k_itimer *tm, int flags, const struct kernel
 	u64 expires = timespec_to_ktime(&new->it_value), now = base_now();
 	if (!(flags & TIMER_ABSTIME)) {
 		expires = ktime_add_safe(now, expires);
-	} else if (tm->base == BASE_REAL) {
+	} else if (tm->base != BASE_REAL) {
+		/* a monotonic or boot time counted in the caller's time namespace */
+		expires = timens_ktime_to_host(tm->it_clock, expires);
+	} else {
 		/* a wall-clock time before boot stays where it is: negative, as an s64 */
 		if (expires != KTIME_MAX) {
 			tm->it_real_offs = realtime_offset_ns();

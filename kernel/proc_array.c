@@ -21,6 +21,7 @@
 #include "mm/mm.h"
 #include "mm/mmap_lock.h"
 #include "mm/oom_kill.h"
+#include "kernel/time_namespace.h"
 
 #define K(pages) ((unsigned long)(pages) << (PAGE_SHIFT - 10))
 #define PF_RANDOMIZE 0x00400000 /* Linux's task flag every user task shows (ASLR on) */
@@ -170,7 +171,8 @@ static int proc_stat_show(struct seq_buf *m)
 	for (int i = 0; i < 8; i++)
 		seq_printf(m, " %llu", (unsigned long long)ft[i]);
 	seq_printf(m, " %d %d %d 0 %llu", 20 + t->nice, t->nice, task_nr_threads(t),
-		   (unsigned long long)(t->start_time / 10000000));
+		   /* in the reader's time namespace, as Linux's timens_add_boottime_ns */
+		   (unsigned long long)(timens_add_boottime_ns(t->start_time) / 10000000));
 	seq_printf(m, " %lu %lu %llu", vm.total << PAGE_SHIFT, rss.anon + rss.file + rss.shmem,
 		   (unsigned long long)t->signal->rlim[RLIMIT_RSS].rlim_cur);
 	seq_printf(m, " %llu %llu %llu 0 0", mm ? (permitted ? mm->start_code : 1) : 0ULL,

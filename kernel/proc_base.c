@@ -12,6 +12,7 @@
 #include "fs/proc.h"
 #include "kernel/err.h"
 #include "kernel/errno.h"
+#include "kernel/proc_ns.h"
 #include "kernel/ptrace.h"
 #include "kernel/sched.h"
 #include "kernel/string.h"
@@ -314,6 +315,9 @@ static int proc_fdinfo_readdir(struct file *file, struct dir_context *ctx)
 /*
  * /proc/<pid>/fdinfo/<n> (Linux's seq_show): the position, the flags in octal (with O_CLOEXEC
  * when the descriptor has it), the mount id and the inode number. ENOENT once it is closed.
+ * The file is held across the show, as Linux's: an epoll set's show sleeps for the set's mtx,
+ * and the descriptor may be closed meanwhile; its last reference may then be ours (its release
+ * takes epmutex and the mtx under proc_file.lock: docs/locking.md).
  */
 static int proc_fdinfo_show(struct seq_buf *m)
 {
@@ -323,6 +327,7 @@ static int proc_fdinfo_show(struct seq_buf *m)
 
 	if (!file)
 		return -ENOENT;
+	get_file(file);
 	u32 flags = file->f_flags;
 	if (files_get_close_on_exec(t->files, fd))
 		flags |= O_CLOEXEC;
@@ -330,6 +335,7 @@ static int proc_fdinfo_show(struct seq_buf *m)
 		   flags, 1, (unsigned long long)file->f_inode->i_ino);
 	if (file->f_op && file->f_op->show_fdinfo)
 		file->f_op->show_fdinfo(m, file);
+	fput(file);
 	return 0;
 }
 
@@ -353,8 +359,8 @@ static struct inode *proc_fdinfo_lookup(struct inode *dir, const char *name, u32
 /* The entries with file operations of their own that find their task by pid (Linux's). */
 static bool proc_pid_fops_name(const char *name, u32 len)
 {
-	static const char *const names[] = { "mem",	      "pagemap", "clear_refs",
-					     "oom_score_adj", "oom_adj", "environ" };
+	static const char *const names[] = { "mem",	"pagemap", "clear_refs",    "oom_score_adj",
+					     "oom_adj", "environ", "timens_offsets" };
 
 	for (unsigned int i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (strlen(names[i]) == len && !memcmp(name, names[i], len))
@@ -404,13 +410,15 @@ static int proc_task_readdir(struct file *file, struct dir_context *ctx)
 static const struct {
 	const char *name;
 	u32 type;
-} proc_pid_fixed[] = {
-	{ "task", DT_DIR }, { "fd", DT_DIR }, { "fdinfo", DT_DIR }, { "children", DT_REG }
-};
+} proc_pid_fixed[] = { { "task", DT_DIR },
+		       { "fd", DT_DIR },
+		       { "fdinfo", DT_DIR },
+		       { "ns", DT_DIR },
+		       { "children", DT_REG } };
 
 /*
- * getdents of /proc/<pid> (Linux's proc_pident_readdir): ".", "..", "task", "fd", "fdinfo"
- * (and "children" in a thread's directory: nfixed 4), then the entries of the template directory
+ * getdents of /proc/<pid> (Linux's proc_pident_readdir): ".", "..", "task", "fd", "fdinfo", "ns"
+ * (and "children" in a thread's directory: nfixed 5), then the entries of the template directory
  * the task's directory shows, in its order, at the positions that follow. ENOENT once the task is
  * reaped.
  */
@@ -453,13 +461,13 @@ static int proc_pident_readdir(struct file *file, struct dir_context *ctx, int n
 /* getdents of /proc/<pid>. */
 static int proc_pid_readdir(struct file *file, struct dir_context *ctx)
 {
-	return proc_pident_readdir(file, ctx, 3);
+	return proc_pident_readdir(file, ctx, 4);
 }
 
 /* getdents of /proc/<pid>/task/<tid>: a process's entries and the thread's children. */
 static int proc_tid_readdir(struct file *file, struct dir_context *ctx)
 {
-	return proc_pident_readdir(file, ctx, 4);
+	return proc_pident_readdir(file, ctx, 5);
 }
 
 /* A children file names its thread by pid and pid_serial packed in i_private (pid: 22 bits). */
@@ -561,6 +569,8 @@ static struct inode *proc_pid_lookup(struct inode *dir, const char *name, u32 le
 		}
 		return inode;
 	}
+	if (len == 2 && !memcmp(name, "ns", 2))
+		return proc_ns_dir(dir, t);
 	if (len == 6 && !memcmp(name, "fdinfo", 6)) {
 		inode = proc_pid_mkdir(dir, t, proc_fdinfo_lookup, &proc_fdinfo_fops);
 		if (inode)

@@ -7,6 +7,7 @@
  * booted: load 0.00, every tick counted idle (so top shows an idle CPU rather than dividing by
  * zero). sysinfo(2) (kernel/sysinfo.c) gives the same numbers to free(1) and uptime(1).
  */
+#include "kernel/time_namespace.h"
 #include "kernel/cpumask.h"
 #include "arch/x86_64/cpufeature.h"
 #include "arch/x86_64/percpu.h"
@@ -35,11 +36,13 @@ static unsigned int nr_running(void)
 /* /proc/uptime: seconds since boot and idle seconds, two decimals each. */
 static int uptime_show(struct seq_buf *m)
 {
-	u64 ns = ktime_get_ns(), cs = ns / (NSEC_PER_SEC / 100);
+	u64 ns = ktime_get_ns(), idle = ns / (NSEC_PER_SEC / 100);
+	/* The uptime in the reader's time namespace (Linux's timens_add_boottime); not the idle */
+	u64 cs = timens_add_boottime_ns(ns) / (NSEC_PER_SEC / 100);
 
 	seq_printf(m, "%llu.%02llu %llu.%02llu\n", (unsigned long long)(cs / 100),
-		   (unsigned long long)(cs % 100), (unsigned long long)(cs / 100),
-		   (unsigned long long)(cs % 100));
+		   (unsigned long long)(cs % 100), (unsigned long long)(idle / 100),
+		   (unsigned long long)(idle % 100));
 	return 0;
 }
 
@@ -54,7 +57,8 @@ static int loadavg_show(struct seq_buf *m)
 static int stat_show(struct seq_buf *m)
 {
 	u64 ns = ktime_get_ns(), ticks = ns / (NSEC_PER_SEC / USER_HZ);
-	u64 now = current_time_ns() / NSEC_PER_SEC, up = ns / NSEC_PER_SEC;
+	/* btime is shifted back by the reader's boot-time offset (Linux's timens_sub_boottime) */
+	u64 now = current_time_ns() / NSEC_PER_SEC, up = timens_add_boottime_ns(ns) / NSEC_PER_SEC;
 
 	/* One line for all CPUs, then one per online CPU (all idle, as Warden counts no more). */
 	seq_printf(m, "cpu  0 0 0 %llu 0 0 0 0 0 0\n", (unsigned long long)(ticks * nr_cpu_ids));

@@ -29,6 +29,8 @@
 #define PTRACE_DETACH 17
 #define PTRACE_SETOPTIONS 0x4200
 #define PTRACE_GETEVENTMSG 0x4201
+#define PTRACE_GETSIGINFO 0x4202
+#define SIGINFO_SIZE 128 /* sizeof(siginfo_t) */
 #define PTRACE_GETREGSET 0x4204
 #define PTRACE_SETREGSET 0x4205
 
@@ -111,6 +113,21 @@ static long ptrace_attach(long pid)
 	return 0;
 }
 
+/*
+ * PTRACE_GETSIGINFO: the siginfo of the stop the tracee is in, as the whole 128-byte siginfo_t
+ * (Linux's ptrace_getsiginfo and copy_siginfo_to_user); EINVAL for a stop without one.
+ */
+static long ptrace_getsiginfo(struct task_struct *t, u64 data)
+{
+	u8 buf[SIGINFO_SIZE];
+
+	if (!t->last_siginfo)
+		return -EINVAL;
+	memset(buf, 0, sizeof(buf));
+	memcpy(buf, t->last_siginfo, sizeof(*t->last_siginfo));
+	return copy_to_user((void __user *)data, buf, sizeof(buf)) ? -EFAULT : 0;
+}
+
 long sys_ptrace(long request, long pid, u64 addr, u64 data)
 {
 	struct task_struct *t;
@@ -163,6 +180,8 @@ long sys_ptrace(long request, long pid, u64 addr, u64 data)
 		return 0;
 	case PTRACE_GETEVENTMSG:
 		return put_user_u64(t->ptrace_message, (u64 __user *)data) ? -EFAULT : 0;
+	case PTRACE_GETSIGINFO:
+		return ptrace_getsiginfo(t, data);
 	case PTRACE_GETREGSET:
 	case PTRACE_SETREGSET: {
 		struct user_iovec iov;

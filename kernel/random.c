@@ -2,10 +2,13 @@
 /* Random bytes. Not cryptographic without RDRAND; enough for AT_RANDOM and tests. */
 #include "kernel/random.h"
 #include "kernel/errno.h"
+#include "kernel/sched.h"
+#include "kernel/signal.h"
 #include "kernel/string.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/cpufeature.h"
 #include "mm/uaccess.h"
+#include "fs/abi.h"
 
 #define GRND_NONBLOCK 0x1
 #define GRND_RANDOM 0x2
@@ -51,8 +54,8 @@ long sys_getrandom(void *buf, size_t count, unsigned int flags)
 	if (flags & ~(unsigned int)(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE) ||
 	    (flags & GRND_INSECURE && flags & GRND_RANDOM))
 		return -EINVAL;
-	if (count > 0x7fffffff)
-		count = 0x7fffffff; /* MAX_RW_COUNT-like cap, as Linux */
+	if (count > MAX_RW_COUNT)
+		count = MAX_RW_COUNT; /* Linux's import_single_range */
 	while (done < count) {
 		size_t k = count - done < sizeof(chunk) ? count - done : sizeof(chunk);
 		get_random_bytes(chunk, k);
@@ -60,6 +63,16 @@ long sys_getrandom(void *buf, size_t count, unsigned int flags)
 		done += k - left;
 		if (left)
 			return done ? (long)done : -EFAULT;
+		/*
+		 * After each whole page, as Linux's get_random_bytes_user: a signal ends the
+		 * call with what was written, and other tasks run (2 GiB of RDRAND takes
+		 * minutes under QEMU, which held the CPU and the kernel lock all along).
+		 */
+		if (done % PAGE_SIZE == 0 && done < count) {
+			if (signal_pending_current())
+				break;
+			cond_resched();
+		}
 	}
 	return (long)done;
 }

@@ -12,6 +12,7 @@
 #include "mm/vmalloc.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/process.h"
+#include "arch/x86_64/clockevent.h"
 #include "arch/x86_64/time.h"
 #include "kernel/panic.h"
 #include "kernel/string.h"
@@ -187,7 +188,30 @@ bool sched_timer_wakeups(void)
 			next = t->wake_at_ns;
 	}
 	__atomic_store_n(&sched_next_wake_ns, next, __ATOMIC_RELAXED);
+	clockevent_program(); /* this CPU's event for the next expiry, the others' may be later */
 	return woken;
+}
+
+u64 timers_next_event(void)
+{
+	return min(__atomic_load_n(&sched_next_wake_ns, __ATOMIC_RELAXED), hrtimer_next_expiry());
+}
+
+/*
+ * Runs the due timers and timed wake-ups now if this CPU holds the kernel lock (the interrupt
+ * came in kernel code), a woken task getting the CPU as from the tick; else leaves them to the
+ * lock's next holder: this CPU itself on its way back to user mode or out of its halt, or the
+ * holder's successor when another CPU holds it (kernel_lock_run_pending).
+ */
+void hrtimer_interrupt(void)
+{
+	if (kernel_lock_held()) {
+		if (sched_timer_wakeups())
+			current->need_resched = true;
+	} else if (ktime_get_ns() >= timers_next_event()) {
+		kernel_lock_defer(KERNEL_PENDING_TICK);
+		schedstat_inc(timers_deferred);
+	}
 }
 
 /* Every this many ticks a CPU reschedules even when nothing is queued for it. */
@@ -206,11 +230,10 @@ void scheduler_tick(void)
 	this_cpu()->ticks++;
 	if (kernel_lock_held())
 		sched_timer_wakeups();
-	else if (cpu == 0 &&
-		 ktime_get_ns() >= min(__atomic_load_n(&sched_next_wake_ns, __ATOMIC_RELAXED),
-				       hrtimer_next_expiry()))
-		kernel_lock_defer(
-			KERNEL_PENDING_TICK); /* one CPU's tick is enough, and only if due */
+	else if (ktime_get_ns() >= timers_next_event()) {
+		kernel_lock_defer(KERNEL_PENDING_TICK); /* only if due */
+		schedstat_inc(timers_deferred);
+	}
 	/*
 	 * Round robin: a task queued here wants this CPU. Without the lock (user mode, idle), only
 	 * then, or every SCHED_FORCE_TICKS-th tick, so a CPU running user code alone does not take

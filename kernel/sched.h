@@ -24,6 +24,7 @@
 struct mm_struct;
 struct files_struct;
 struct fs_struct;
+struct time_namespace;
 struct pt_regs;
 struct sighand_struct;
 struct tty_struct;
@@ -181,6 +182,7 @@ struct signal_struct {
 };
 
 /* signal_struct's flags besides SIGNAL_UNKILLABLE (kernel/signal.h); Linux's values. */
+#define SIGNAL_STOP_STOPPED 0x00000001 /* a group stop is complete (until SIGCONT) */
 #define SIGNAL_GROUP_EXIT 0x00000004
 
 struct userfaultfd_event;
@@ -195,6 +197,12 @@ struct task_struct {
 	struct mm_struct *mm;
 	struct files_struct *files;
 	struct fs_struct *fs;
+	/*
+	 * The time namespace whose offsets this task's clocks show, and the one its children enter
+	 * (they differ after unshare(CLONE_NEWTIME)): Linux's nsproxy->time_ns and
+	 * time_ns_for_children (kernel/time_namespace.h). References; NULL once it exited.
+	 */
+	struct time_namespace *time_ns, *time_ns_for_children;
 	void *stack; /* kernel stack base (KSTACK_SIZE bytes) */
 	/*
 	 * The task wait4 reports to. NULL for init (PID 1), which has none (Linux gives it the
@@ -247,6 +255,8 @@ struct task_struct {
 	int resume_sig; /* PTRACE_CONT's signal for a traced stop (0: none) */
 	u32 ptrace_options; /* PTRACE_O_* set by PTRACE_SETOPTIONS (Linux's ptrace flags) */
 	u64 ptrace_message; /* what PTRACE_GETEVENTMSG reports for the last event stop */
+	/* the siginfo of the ptrace stop it is in (PTRACE_GETSIGINFO), NULL outside one */
+	struct kernel_siginfo *last_siginfo;
 	struct thread_ptrace thread_ptrace; /* selectors and debug registers ptrace sees */
 	struct trace_record trace_open; /* the traced call this task is in (kernel/trace.c) */
 	bool trace_open_active; /* trace_open is being filled */
@@ -271,6 +281,10 @@ struct task_struct {
 	u64 clear_child_tid;
 	struct file *fput_pending; /* last references dropped inside a release (fs/file_table.c) */
 	bool fput_running; /* fput is freeing a file: further last references wait on the list */
+	/* The lock checker's count of the locks a release may take held by this task, and the
+	 * last one taken (kernel/lockcheck.h: lockcheck_nofput_acquire) */
+	u8 nofput_depth;
+	const void *nofput_lock;
 	u64 set_child_tid;
 	/*
 	 * set_robust_list's head (a user pointer, Linux's robust_list): walked at exit and execve

@@ -19,6 +19,7 @@
 #include "kernel/sched_rq.h"
 #include "kernel/sched_stats.h"
 #include "kernel/lockcheck.h"
+#include "arch/x86_64/clockevent.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/process.h"
 #include "arch/x86_64/smp.h"
@@ -333,8 +334,10 @@ static void put_prev_task(struct rq *rq, struct task_struct *prev)
 	if (prev->state != TASK_RUNNING) {
 		prev->on_rq = 0;
 		if (prev->state == TASK_INTERRUPTIBLE && prev->wake_at_ns &&
-		    prev->wake_at_ns < sched_next_wake_ns)
+		    prev->wake_at_ns < sched_next_wake_ns) {
 			WRITE_ONCE(sched_next_wake_ns, prev->wake_at_ns);
+			clockevent_timer_armed(prev->wake_at_ns); /* this CPU wakes it on time */
+		}
 	} else if (!cpumask_test_cpu(rq->cpu, &prev->cpus_allowed)) {
 		prev->on_rq = 0;
 		prev->migrate_pending = true;

@@ -24,8 +24,13 @@ int sched_stats_show(struct seq_buf *m)
 		{ "pull", &sched_stats.pull },
 		{ "lock_wait_cycles", &sched_stats.lock_wait_cycles },
 		{ "csd_wait_cycles", &sched_stats.csd_wait_cycles },
+		{ "csd_halts", &sched_stats.csd_halts },
+		{ "ipi_csd_wake", &sched_stats.ipi_csd_wake },
 		{ "stack_cache_hit", &sched_stats.stack_cache_hit },
 		{ "stack_cache_miss", &sched_stats.stack_cache_miss },
+		{ "clockevent_tick", &sched_stats.clockevent_tick },
+		{ "clockevent_hrtimer", &sched_stats.clockevent_hrtimer },
+		{ "timers_deferred", &sched_stats.timers_deferred },
 		{ "kernel_lock_acquired", &kernel_lock_data.acquired },
 		{ "kernel_lock_contended", &kernel_lock_data.contended },
 	};

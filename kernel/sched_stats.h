@@ -25,8 +25,14 @@ struct sched_stats {
 	u64 pull; /* tasks pulled by a CPU from another CPU's run queue */
 	u64 lock_wait_cycles; /* time CPUs spent waiting for the kernel lock */
 	u64 csd_wait_cycles; /* time callers spent waiting for cross-CPU calls to finish */
+	u64 csd_halts; /* hlt executed by callers waiting for cross-CPU calls (under a hypervisor)
+			*/
+	u64 ipi_csd_wake; /* IPIs that acknowledged a cross-CPU call to a halted caller */
 	u64 stack_cache_hit; /* kernel stacks reused from a CPU's cache (fork.c) */
 	u64 stack_cache_miss; /* kernel stacks vmalloc'd */
+	u64 clockevent_tick; /* clock event interrupts that were a CPU's periodic tick */
+	u64 clockevent_hrtimer; /* ... between ticks, for an hrtimer or a timed wake-up */
+	u64 timers_deferred; /* due timers left to the kernel lock's next holder */
 };
 
 extern struct sched_stats sched_stats;

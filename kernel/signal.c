@@ -10,6 +10,7 @@
 #include "kernel/signal_internal.h"
 #include "kernel/coredump.h"
 #include "kernel/posix_timers.h"
+#include "kernel/itimer.h"
 #include "kernel/errno.h"
 #include "kernel/exit.h"
 #include "kernel/sched.h"
@@ -306,9 +307,14 @@ int dequeue_signal(u64 blocked, struct kernel_siginfo *info)
 	u64 flags = siglock_irqsave();
 	int sig = dequeue_from(task_pending_set(t), blocked, info);
 
-	if (!sig)
+	bool shared = !sig;
+
+	if (shared)
 		sig = dequeue_from(shared_pending_set(t->signal), blocked, info);
 	siglock_irqrestore(flags);
+	/* ITIMER_REAL's interval restarts as its signal is taken (itimer_real_rearm). */
+	if (shared && sig == SIGALRM)
+		itimer_real_rearm(t->signal);
 	/* A POSIX timer's signal: an interval timer runs again (Linux's posixtimer_rearm). */
 	if (sig && info->si_code == SI_TIMER && info->fields[2])
 		posixtimer_rearm(info);
@@ -396,19 +402,27 @@ void do_notify_tracer_exit(struct task_struct *t)
 /*
  * Stops the current task with sig (TASK_STOPPED for job control, TASK_TRACED for its tracer),
  * tells the parent and the tracer (their wait4 reports it), and sleeps until SIGCONT,
- * PTRACE_CONT or SIGKILL sets it running again.
+ * PTRACE_CONT or SIGKILL sets it running again. A traced task's part in a group stop is a stop
+ * for its tracer (Linux's JOBCTL_TRAP_STOP, do_jobctl_trap): whichever thread took the stop
+ * signal, the tracer's wait4 reports the tracee stopped, and only PTRACE_CONT (whose signal is
+ * dropped) or SIGKILL resumes it, not SIGCONT.
  */
 static void do_stop(int sig, enum task_state state)
 {
 	struct task_struct *t = current;
+	bool group = state == TASK_STOPPED;
 
 	if (t->pending & sigmask(SIGKILL))
 		return; /* about to die: no stop (Linux's ptrace_stop checks the same) */
+	if (group && t->ptracer) {
+		t->resume_sig = 0;
+		state = TASK_TRACED;
+	}
 	t->stop_sig = sig;
 	t->stop_reported = false;
 	t->continued = false;
 	t->state = state;
-	if (state == TASK_STOPPED)
+	if (group)
 		group_stop_done(t, sig); /* the group's last thread to stop tells the parent */
 	else if (t->parent) /* init has none; its tracer, if any, is woken below */
 		wake_up(&t->parent->signal->wait_chldexit);
@@ -416,6 +430,16 @@ static void do_stop(int sig, enum task_state state)
 		wake_up(&t->ptracer->signal->wait_chldexit);
 	while (t->state == (int)state)
 		schedule();
+	/*
+	 * Detached (or its tracer gone) from a group stop's trap while the group stays stopped:
+	 * stopped again for job control until SIGCONT, as Linux's __ptrace_detach re-arms it.
+	 */
+	if (group && state == TASK_TRACED && !t->ptracer &&
+	    (t->signal->flags & SIGNAL_STOP_STOPPED) && !(t->pending & sigmask(SIGKILL))) {
+		t->state = TASK_STOPPED;
+		while (t->state == TASK_STOPPED)
+			schedule();
+	}
 }
 
 /*
@@ -427,7 +451,9 @@ static int ptrace_signal(int sig, struct kernel_siginfo *info)
 	struct task_struct *t = current;
 
 	t->resume_sig = 0;
+	t->last_siginfo = info;
 	do_stop(sig, TASK_TRACED);
+	t->last_siginfo = NULL;
 	int next = t->resume_sig;
 	if (!next || (t->pending & sigmask(SIGKILL)))
 		return 0;
@@ -449,8 +475,13 @@ void ptrace_notify(int exit_code)
 
 	if (!t->ptracer || (t->pending & sigmask(SIGKILL)))
 		return;
+	/* what PTRACE_GETSIGINFO reads at an event stop (Linux's ptrace_do_notify) */
+	struct kernel_siginfo info = { .si_signo = SIGTRAP, .si_code = exit_code };
+	siginfo_set_pid_uid(&info, t->pid, t->cred.uid);
 	t->resume_sig = 0;
+	t->last_siginfo = &info;
 	do_stop(exit_code, TASK_TRACED); /* the signal PTRACE_CONT gives here is not delivered */
+	t->last_siginfo = NULL;
 }
 
 /*

@@ -93,6 +93,7 @@
 #define BUS_MCEERR_AO 5 /* a poisoned page found (action optional: early kill) */
 #define TRAP_BRKPT 1
 #define TRAP_TRACE 2
+#define TRAP_HWBKPT 4 /* a hardware breakpoint or watchpoint */
 
 /* sigaltstack. */
 #define SS_ONSTACK 1

@@ -74,6 +74,7 @@ bool prepare_signal(struct task_struct *p, int sig)
 		bool was_stopped = false;
 
 		/* Every stop pending anywhere in the group is cancelled, every thread continued. */
+		signal->flags &= ~SIGNAL_STOP_STOPPED;
 		sigqueue_flush(shared_pending_set(signal), STOP_SIGNALS_MASK);
 		for_each_thread(p, t) {
 			sigqueue_flush(task_pending_set(t), STOP_SIGNALS_MASK);
@@ -185,6 +186,7 @@ void group_stop_done(struct task_struct *t, int sig)
 
 	if (!thread_group_stopped(t))
 		return; /* the last thread to stop reports it */
+	t->signal->flags |= SIGNAL_STOP_STOPPED;
 	if (leader != t) {
 		leader->stop_sig = sig;
 		leader->stop_reported = false;

@@ -78,5 +78,8 @@ long sys_fork(void);
 long sys_vfork(void);
 long sys_clone(u64 flags, u64 newsp, int *parent_tid, int *child_tid, u64 tls);
 long sys_clone3(const void *uargs, u64 size);
+/* unshare(2) and setns(2) (kernel/nsproxy.c). */
+long sys_unshare(u64 flags);
+long sys_setns(int fd, int nstype);
 
 #endif

@@ -113,6 +113,8 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	SYSCALL(vfork, sys_vfork),
 	SYSCALL(clone, sys_clone),
 	SYSCALL(clone3, sys_clone3),
+	SYSCALL(unshare, sys_unshare),
+	SYSCALL(setns, sys_setns),
 	SYSCALL(execve, sys_execve),
 	SYSCALL(execveat, sys_execveat),
 	SYSCALL(exit, sys_exit),

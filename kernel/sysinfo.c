@@ -8,6 +8,7 @@
 #include "kernel/sched.h"
 #include "kernel/string.h"
 #include "kernel/sys.h"
+#include "kernel/time_namespace.h"
 #include "mm/frame.h"
 #include "mm/uaccess.h"
 
@@ -35,7 +36,7 @@ _Static_assert(sizeof(struct sysinfo) == 112, "Linux's struct sysinfo");
 long sys_sysinfo(struct sysinfo *info)
 {
 	struct sysinfo k;
-	u64 ns = ktime_get_ns();
+	u64 ns = timens_add_boottime_ns(ktime_get_ns()); /* the caller's time namespace's */
 
 	memset(&k, 0, sizeof(k));
 	k.uptime = (s64)(ns / NSEC_PER_SEC + (ns % NSEC_PER_SEC ? 1 : 0));

@@ -11,6 +11,7 @@
 #include "kernel/sched.h"
 #include "kernel/signal.h"
 #include "kernel/sys.h"
+#include "kernel/time_namespace.h"
 #include "arch/x86_64/time.h"
 #include "mm/uaccess.h"
 
@@ -60,7 +61,7 @@ void clock_was_set(void)
 	wake_up(&clock_set_wq);
 	/*
 	 * A timer the change made due fires now, before the caller returns to user space, as
-	 * Linux's retrigger_next_event re-programs every CPU at once: not at CPU 0's next tick,
+	 * Linux's retrigger_next_event re-programs every CPU at once: not at a later clock event,
 	 * after which a read of a cancelled timerfd would find a second expiry.
 	 */
 	u64 f = local_irq_save();
@@ -152,6 +153,8 @@ long sys_clock_gettime(int clk, struct timespec64 *tp)
 			return err;
 	} else if (!clock_now(clk, &ns)) {
 		return -EINVAL;
+	} else {
+		ns = timens_clock_to_ns(clk, ns); /* the caller's time namespace's offset */
 	}
 	return put_timespec(ns, tp);
 }
@@ -516,9 +519,12 @@ long sys_clock_nanosleep(int clk, int flags, const struct timespec64 *req, struc
 	u64 t = timespec_to_ktime(&ts);
 	if (!(flags & TIMER_ABSTIME))
 		return nanosleep_until(ktime_add_safe(ktime_get_ns(), t), rem);
-	/* Absolute: no rmtp; after a stop the same call is simply made again (ERESTARTNOHAND). */
+	/*
+	 * Absolute: no rmtp; after a stop the same call is simply made again (ERESTARTNOHAND).
+	 * A monotonic or boot time is counted in the caller's time namespace.
+	 */
 	if (clk == CLOCK_MONOTONIC || clk == CLOCK_BOOTTIME || clk == CLOCK_BOOTTIME_ALARM)
-		return sleep_until(t) ? -ERESTARTNOHAND : 0;
+		return sleep_until(timens_ktime_to_host(clk, t)) ? -ERESTARTNOHAND : 0;
 	return sleep_until_wall(clk, t) ? -ERESTARTNOHAND : 0;
 }
 

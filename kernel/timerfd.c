@@ -4,7 +4,7 @@
  * fs/timerfd.c): a timer on CLOCK_REALTIME, MONOTONIC or BOOTTIME (or their alarm clocks) whose
  * expirations are counted and read as a u64. An interval timer is not re-armed by its expiry but
  * by the read or gettime that sees it (the periods missed meanwhile are added to the count), so
- * a short period costs one tick's work, not a storm. A REALTIME timer set with
+ * a short period nobody reads costs one expiry, not a storm. A REALTIME timer set with
  * TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET is cancelled by a change of the wall clock: its
  * read says ECANCELED once. The file is an anon_inode "[timerfd]" with Linux's fdinfo lines.
  */
@@ -15,6 +15,7 @@
 #include "kernel/sched.h"
 #include "kernel/spinlock.h"
 #include "kernel/sys.h"
+#include "kernel/time_namespace.h"
 #include "kernel/wait.h"
 #include "fs/fdtable.h"
 #include "fs/poll.h"
@@ -99,7 +100,7 @@ static bool timerfd_canceled(struct timerfd_ctx *ctx)
 /*
  * Moves the monotonic expiry of a timer armed absolute on the wall clock by what the clock moved
  * since it was computed (Linux keeps such timers on the realtime base, which clock_was_set
- * re-programs): set ahead past its time, it fires at the next tick. Under timerfd_lock.
+ * re-programs): set ahead past its time, it fires at once (clock_was_set). Under timerfd_lock.
  */
 static void timerfd_follow_clock(struct timerfd_ctx *ctx, u64 moffs)
 {
@@ -218,6 +219,10 @@ static int timerfd_setup(struct timerfd_ctx *ctx, int flags, const struct kernel
 	if (texp) {
 		if (!(flags & TFD_TIMER_ABSTIME)) {
 			texp = ktime_add_safe(ktime_get_ns(), texp);
+		} else if (ctx->clockid == CLOCK_MONOTONIC || ctx->clockid == CLOCK_BOOTTIME ||
+			   ctx->clockid == CLOCK_BOOTTIME_ALARM) {
+			texp = timens_ktime_to_host(ctx->clockid,
+						    texp); /* the caller's namespace */
 		} else if (ctx->clockid == CLOCK_REALTIME || ctx->clockid == CLOCK_REALTIME_ALARM) {
 			u64 off = realtime_offset_ns();
 			texp = texp == KTIME_MAX ? KTIME_MAX : texp > off ? texp - off : 0;
@@ -303,11 +308,12 @@ static void timerfd_fill(struct timerfd_ctx *ctx, struct kernel_itimerspec *t)
 }
 
 /*
- * Re-arms an expired interval timer before its setting is read (do_timerfd_gettime). Warden's
- * timers fire at the tick after their expiry, Linux's high-resolution ones at it: an interval
- * timer whose expiry has passed but is still queued is taken off the list and fired here, as
- * Linux's would have been by now (else the time left would read 0 until the tick). If the tick
- * already took it (hrtimer_cancel fails), its expiry is about to run and count.
+ * Re-arms an expired interval timer before its setting is read (do_timerfd_gettime). An expiry
+ * due while another CPU held the kernel lock waits for the lock's next holder (kernel_lock_defer),
+ * where Linux's runs from the interrupt: an interval timer whose expiry has passed but is still
+ * queued is taken off the list and fired here, as Linux's would have been by now (else the time
+ * left would read 0 until it runs). If the clock event already took it (hrtimer_cancel fails),
+ * its expiry is about to run and count.
  */
 static void timerfd_get(struct timerfd_ctx *ctx, struct kernel_itimerspec *t)
 {
@@ -428,7 +434,7 @@ long sys_timerfd_settime(int ufd, int flags, const void *utmr, void *otmr)
 	u64 now = ktime_get_ns();
 	/*
 	 * An expired interval timer advanced, so the old value is its next expiry; one whose expiry
-	 * passed while it waited for the tick counts as expired, as in timerfd_get.
+	 * passed while it waited for the kernel lock counts as expired, as in timerfd_get.
 	 */
 	if (ctx->tintv && (ctx->expired || (queued && ctx->t.expires <= now))) {
 		if (now >= ctx->t.expires)

@@ -36,6 +36,15 @@ void pgd_free(struct mm_struct *mm);
 /* Removes the pages of [start, end) from the page tables, dropping their frame references. */
 void zap_page_range(struct mm_struct *mm, u64 start, u64 end);
 
+struct mmu_gather;
+
+/*
+ * zap_page_range into the caller's gather (tlb->mm's pages): the flush and the frees wait for
+ * the caller's tlb_finish_mmu, so that one shootdown covers several VMAs and the page tables
+ * freed after them (Linux's unmap_vmas and free_pgtables under one mmu_gather).
+ */
+void zap_page_range_tlb(struct mmu_gather *tlb, u64 start, u64 end);
+
 /*
  * Frees the page tables of [start, end), where no VMA is left, that no remaining VMA can use (the
  * tables wholly between the VMA below and the VMA above; Linux's free_pgtables), after the TLB
@@ -43,6 +52,9 @@ void zap_page_range(struct mm_struct *mm, u64 start, u64 end);
  * it through the common unmap path; exit frees everything (pgd_free).
  */
 void free_pgtables(struct mm_struct *mm, u64 start, u64 end);
+
+/* free_pgtables into the caller's gather: the tables go at its tlb_finish_mmu. */
+void free_pgtables_tlb(struct mmu_gather *tlb, u64 start, u64 end);
 
 /* Rewrites the PTEs of [start, end) for new vm_flags (copy-on-write pages stay read-only). */
 void change_protection(struct mm_struct *mm, u64 start, u64 end, u64 vm_flags);

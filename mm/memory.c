@@ -60,28 +60,35 @@ u64 vm_get_page_prot(u64 vm_flags)
  * checks it under this lock before it installs, so no page comes back behind the reaper. The
  * flush and the frees come after the lock is let go.
  */
-void zap_page_range(struct mm_struct *mm, u64 start, u64 end)
+void zap_page_range_tlb(struct mmu_gather *tlb, u64 start, u64 end)
 {
-	struct mmu_gather tlb;
+	struct mm_struct *mm = tlb->mm;
 
-	tlb_gather_mmu(&tlb, mm);
 	pt_lock(mm);
 	for (u64 va = start, run_end; va < end; va = run_end) {
 		pte_t *e = pgtable_pte_run(mm->pgd, va, end, &run_end); /* skips missing tables */
 		/* One flush of the whole range; none if no page table covers any of it. */
 		if (e)
-			tlb_flush_pte_range(&tlb, start, end);
+			tlb_flush_pte_range(tlb, start, end);
 		for (; e && va < run_end; va += PAGE_SIZE, e++) {
 			if (pte_has_frame(*e)) {
 				struct page *pg = phys_to_page(*e & PTE_ADDR_MASK);
 				WRITE_ONCE(*e, 0);
-				tlb_remove_page(&tlb, pg);
+				tlb_remove_page(tlb, pg);
 			} else if (pte_is_hwpoison(*e)) {
 				WRITE_ONCE(*e, 0); /* the entry holds no reference to the frame */
 			}
 		}
 	}
 	pt_unlock(mm);
+}
+
+void zap_page_range(struct mm_struct *mm, u64 start, u64 end)
+{
+	struct mmu_gather tlb;
+
+	tlb_gather_mmu(&tlb, mm);
+	zap_page_range_tlb(&tlb, start, end);
 	tlb_finish_mmu(&tlb);
 }
 
@@ -137,44 +144,62 @@ void pageout_pte_range(struct mm_struct *mm, u64 start, u64 end)
 	tlb_finish_mmu(&tlb);
 }
 
+/* What free_pgtables_release needs: the gather, and the range around the freed tables. */
+struct free_pgtables_arg {
+	struct mmu_gather *tlb;
+	u64 floor, ceiling;
+};
+
 /* pgtable_free_range's release: the unlinked table waits in the gather for the flush. */
 static void free_pgtables_release(struct page *table, void *arg)
 {
-	struct mmu_gather *tlb = arg;
+	struct free_pgtables_arg *a = arg;
 
-	tlb_remove_table(tlb, table, tlb->start, tlb->end);
+	tlb_remove_table(a->tlb, table, a->floor, a->ceiling);
 }
 
-void free_pgtables(struct mm_struct *mm, u64 start, u64 end)
+void free_pgtables_tlb(struct mmu_gather *tlb, u64 start, u64 end)
 {
+	struct mm_struct *mm = tlb->mm;
 	struct vm_area_struct *prev, *next = vma_tree_find_vma_prev(&mm->mm_rb, start, &prev);
-	u64 floor = prev ? prev->vm_end : 0, ceiling = next ? next->vm_start : 0;
-	struct mmu_gather tlb;
+	struct free_pgtables_arg a = {
+		.tlb = tlb,
+		.floor = prev ? prev->vm_end : 0,
+		.ceiling = next ? next->vm_start : 0,
+	};
 
 	if (next && next->vm_start < end)
 		return; /* not empty: a caller's bug, and freeing here would lose pages */
 	/*
 	 * A table goes only if the whole range it translates lies in [floor, ceiling): that is
-	 * the range to flush once any table went (the gather's range stays empty until then).
+	 * the range to flush once any table went (nothing is added to the gather until then).
 	 */
+	if (!a.ceiling)
+		a.ceiling = USER_TOP;
+	pgtable_free_range(mm->pgd, start, end, a.floor, next ? next->vm_start : 0,
+			   free_pgtables_release, &a);
+}
+
+void free_pgtables(struct mm_struct *mm, u64 start, u64 end)
+{
+	struct mmu_gather tlb;
+
 	tlb_gather_mmu(&tlb, mm);
-	tlb.start = floor;
-	tlb.end = ceiling ? ceiling : USER_TOP;
-	pgtable_free_range(mm->pgd, start, end, floor, ceiling, free_pgtables_release, &tlb);
-	if (!tlb.freed)
-		return; /* no table went: the PTEs were flushed when they were cleared */
-	tlb_finish_mmu(&tlb);
+	free_pgtables_tlb(&tlb, start, end);
+	tlb_finish_mmu(&tlb); /* nothing to flush if no table went: the PTEs were flushed */
 }
 
 void change_protection(struct mm_struct *mm, u64 start, u64 end, u64 vm_flags)
 {
 	u64 prot = vm_get_page_prot(vm_flags) & ~(u64)_PAGE_SOFT_DIRTY;
 	u64 ro = prot & ~(u64)_PAGE_WRITE_BITS;
-	bool changed = false;
+	const u64 keep =
+		PTE_ADDR_MASK | _PAGE_SOFT_DIRTY | _PAGE_DIRTY | _PAGE_LAZYFREE | _PAGE_UFFD_WP;
+	bool changed = false, flush = false;
 
 	for (u64 va = start, run_end; va < end; va = run_end) {
 		pte_t *e = pgtable_pte_run(mm->pgd, va, end, &run_end);
-		changed |= e != NULL; /* per page table, not per PTE: the loop stays tight */
+		changed |= e != NULL;
 		for (; e && va < run_end; va += PAGE_SIZE, e++) {
 			if (!pte_has_frame(*e))
 				continue;
@@ -200,14 +225,19 @@ void change_protection(struct mm_struct *mm, u64 start, u64 end, u64 vm_flags)
 			 */
 			if (*e & _PAGE_LAZYFREE)
 				p &= ~(u64)_PAGE_DIRTY;
-			pte_update(e,
-				   PTE_ADDR_MASK | _PAGE_SOFT_DIRTY | _PAGE_DIRTY | _PAGE_LAZYFREE |
-					   _PAGE_UFFD_WP,
-				   p);
+			pte_t old = pte_update(e, keep, p);
+			if (!flush)
+				flush = pte_needs_flush(old, (old & keep) | p);
 		}
 	}
-	if (changed) /* no page table, no translation any TLB could hold */
+	/*
+	 * No flush when no PTE changed in a way a stale TLB entry could get around: permissions
+	 * only added (the entries keep faulting until refetched, docs/tlb.md), or no page table.
+	 */
+	if (flush)
 		flush_tlb_mm_range(mm, start, end);
+	else if (changed)
+		tlb_stats_inc_spared();
 }
 
 /*
@@ -245,7 +275,7 @@ int copy_page_range(struct mm_struct *dst, struct mm_struct *src, struct vm_area
 			 * the fork holds data that MADV_PAGEOUT must keep.
 			 */
 			if (pte_is_hwpoison(*e)) { /* the child faults on it too (no reference) */
-				dbase[(va - dbase_va) / PAGE_SIZE] = *e;
+				dbase[(va - dbase_va) / PAGE_SIZE] = *e & ~drop;
 				continue;
 			}
 			pte_t pte = shared ? *e : pte_clear_bits(e, _PAGE_RW);

@@ -246,6 +246,12 @@ static inline void mmget(struct mm_struct *mm)
  * VMA (Linux's mmput). */
 void mmput(struct mm_struct *mm);
 
+/*
+ * mmput for a task's exit (kernel/exit.c): when it is the last user, the VMAs go under the
+ * mmap write lock with other tasks running between them, then mmput frees the rest.
+ */
+void exit_mmput(struct mm_struct *mm);
+
 /* Makes inode (or NULL) the program file of mm, denying writes to it while mm exists. */
 void set_mm_exe_inode(struct mm_struct *mm, struct inode *inode);
 

@@ -19,6 +19,7 @@
 #include "arch/x86_64/ldt.h"
 #include "kernel/trace.h"
 #include "mm/internal.h"
+#include "mm/mmu_gather.h"
 #include "fs/proc.h"
 #include "fs/fdtable.h"
 #include "fs/ramfs.h"
@@ -71,14 +72,33 @@ struct vm_area_struct *find_vma(struct mm_struct *mm, u64 addr)
 	return vma_tree_find_vma(&mm->mm_rb, addr);
 }
 
-/* Unmaps vma's pages, takes it out of the tree, returns its commit charge and frees it. */
-static void remove_vma(struct mm_struct *mm, struct vm_area_struct *v)
+/*
+ * Unmaps vma's pages into tlb and takes it out of the tree onto *detached (linked through
+ * vm_next). The caller frees the list with free_detached_vmas only after tlb_finish_mmu: closing
+ * a VMA may drop the last reference to a file's pages (an unlinked shared mapping, a memfd, a
+ * removed SysV segment), which would otherwise be freed and reused while another CPU can still
+ * write through its stale TLB entry (Linux's unmap_region before remove_vma).
+ */
+static void detach_vma(struct mmu_gather *tlb, struct vm_area_struct *v,
+		       struct vm_area_struct **detached)
 {
-	if (v->vm_flags & VM_ACCOUNT)
-		vm_unacct_memory((long)((v->vm_end - v->vm_start) >> PAGE_SHIFT));
-	zap_page_range(mm, v->vm_start, v->vm_end);
-	vma_tree_erase(&mm->mm_rb, v);
-	vm_area_free(v);
+	zap_page_range_tlb(tlb, v->vm_start, v->vm_end);
+	vma_tree_erase(&tlb->mm->mm_rb, v);
+	v->vm_next = *detached;
+	*detached = v;
+}
+
+/* Returns each detached VMA's commit charge and frees it, closing its file. After the flush. */
+static void free_detached_vmas(struct vm_area_struct *v)
+{
+	while (v) {
+		struct vm_area_struct *next = v->vm_next;
+
+		if (v->vm_flags & VM_ACCOUNT)
+			vm_unacct_memory((long)((v->vm_end - v->vm_start) >> PAGE_SHIFT));
+		vm_area_free(v);
+		v = next;
+	}
 }
 
 int sysctl_max_map_count = DEFAULT_MAX_MAP_COUNT;
@@ -125,12 +145,22 @@ static int __do_munmap(struct mm_struct *mm, u64 start, u64 end)
 	 */
 	if (userfaultfd_unmap_prep(mm, start, end))
 		return -ENOMEM;
+	/*
+	 * One gather for the pages of every VMA and the page tables freed after them: one
+	 * shootdown, then the frees (Linux's unmap_region).
+	 */
+	struct mmu_gather tlb;
+	struct vm_area_struct *detached = NULL;
+
+	tlb_gather_mmu(&tlb, mm);
 	while (v && v->vm_start < end) {
 		struct vm_area_struct *next = v->vm_next;
-		remove_vma(mm, v);
+		detach_vma(&tlb, v, &detached);
 		v = next;
 	}
-	free_pgtables(mm, start, end);
+	free_pgtables_tlb(&tlb, start, end);
+	tlb_finish_mmu(&tlb);
+	free_detached_vmas(detached);
 	return 0;
 }
 
@@ -725,6 +755,12 @@ struct mm_struct *dup_mm(struct mm_struct *old)
 		vma_tree_insert(&mm->mm_rb, n, vma_tree_last(&mm->mm_rb), NULL);
 		if (!(n->vm_flags & VM_WIPEONFORK) && copy_page_range(mm, old, v))
 			goto fail;
+		/*
+		 * Others run between VMAs (Linux's copy_pte_range yields too): 65530 views of one
+		 * shared mapping made by mremap are seconds of PTEs to copy. The write lock keeps
+		 * v, and the child's mm is no one else's yet.
+		 */
+		cond_resched();
 	}
 	mmap_write_unlock(old);
 	return mm;
@@ -753,13 +789,45 @@ bool mmget_not_zero(struct mm_struct *mm)
 	return true;
 }
 
+/*
+ * An exiting task's address space, when no other task uses it, is torn down a VMA at a time,
+ * letting others run in between (Linux's exit_mmap and unmap_vmas yield too): 65530 views of
+ * one shared mapping made by mremap are seconds of PTEs to drop, which held the CPU and the
+ * kernel lock. The write lock keeps out a /proc or ptrace reader that takes a reference
+ * meanwhile; it finds the VMAs gone, as after the exit.
+ */
+void exit_mmput(struct mm_struct *mm)
+{
+	if (mm->users == 1) {
+		mmap_write_lock(mm);
+		while (mm->mm_rb.first) {
+			struct mmu_gather tlb;
+			struct vm_area_struct *detached = NULL;
+
+			tlb_gather_mmu(&tlb, mm);
+			detach_vma(&tlb, mm->mm_rb.first, &detached);
+			tlb_finish_mmu(&tlb);
+			free_detached_vmas(detached);
+			cond_resched();
+		}
+		mmap_write_unlock(mm);
+	}
+	mmput(mm);
+}
+
 /* The last user gone, the VMAs, pages and page tables go; the struct stays while grabbed. */
 void mmput(struct mm_struct *mm)
 {
 	if (--mm->users > 0)
 		return;
+	struct mmu_gather tlb;
+	struct vm_area_struct *detached = NULL;
+
+	tlb_gather_mmu(&tlb, mm);
 	while (mm->mm_rb.first)
-		remove_vma(mm, mm->mm_rb.first);
+		detach_vma(&tlb, mm->mm_rb.first, &detached);
+	tlb_finish_mmu(&tlb);
+	free_detached_vmas(detached);
 	set_mm_exe_inode(mm, NULL);
 	destroy_context_ldt(mm);
 	pgd_free(mm);

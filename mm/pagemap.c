@@ -90,6 +90,8 @@ static u64 pagemap_entry(struct mm_struct *mm, struct vm_area_struct *vma, u64 v
 			flags |= PM_FILE;
 		if (*e & _PAGE_SOFT_DIRTY) /* the swap entry's soft-dirty bit (moved by mremap) */
 			flags |= PM_SOFT_DIRTY;
+		if (*e & _PAGE_UFFD_WP) /* and its uffd-wp bit (UFFDIO_WRITEPROTECT) */
+			flags |= PM_UFFD_WP;
 	}
 	if (vma->vm_flags & VM_SOFTDIRTY)
 		flags |= PM_SOFT_DIRTY;

@@ -294,6 +294,13 @@ void smap_gather_stats(struct vm_area_struct *vma, struct mem_size_stats *mss)
 
 	for (u64 va = vma->vm_start; va < vma->vm_end;) {
 		int level;
+		/*
+		 * Others run between page tables (Linux's smaps_pte_range ends with cond_resched):
+		 * views of one shared mapping made by mremap reach 2^47 bytes of populated PTEs,
+		 * seconds of walking. mmap_lock keeps vma; the walk restarts from pgd after.
+		 */
+		if (va != vma->vm_start && !(va & (pgtable_level_size(PG_LEVEL_2M) - 1)))
+			cond_resched();
 		pte_t *e = pgtable_walk(pgd, va, PG_LEVEL_4K, false, &level);
 		if (!e) {
 			/* No table below this level's entry: skip the whole range it would map. */

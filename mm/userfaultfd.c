@@ -262,30 +262,31 @@ out_unlock:
 	return ret;
 }
 
+/* The ioctls of a userfaultfd and what handles each. */
+static const struct {
+	unsigned int cmd;
+	long (*handler)(struct userfaultfd_ctx *ctx, unsigned long arg);
+} userfaultfd_ioctls[] = {
+	{ UFFDIO_API, userfaultfd_api },
+	{ UFFDIO_REGISTER, userfaultfd_register },
+	{ UFFDIO_UNREGISTER, userfaultfd_unregister },
+	{ UFFDIO_WAKE, userfaultfd_wake },
+	{ UFFDIO_COPY, userfaultfd_copy },
+	{ UFFDIO_ZEROPAGE, userfaultfd_zeropage },
+	{ UFFDIO_WRITEPROTECT, userfaultfd_writeprotect },
+	{ UFFDIO_CONTINUE, userfaultfd_continue },
+};
+
+/* EINVAL for any ioctl but UFFDIO_API before the handshake, and for an unknown one. */
 static long userfaultfd_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct userfaultfd_ctx *ctx = file->private_data;
 
 	if (cmd != UFFDIO_API && !uffd_initialized(ctx))
 		return -EINVAL;
-	switch (cmd) {
-	case UFFDIO_API:
-		return userfaultfd_api(ctx, arg);
-	case UFFDIO_REGISTER:
-		return userfaultfd_register(ctx, arg);
-	case UFFDIO_UNREGISTER:
-		return userfaultfd_unregister(ctx, arg);
-	case UFFDIO_WAKE:
-		return userfaultfd_wake(ctx, arg);
-	case UFFDIO_COPY:
-		return userfaultfd_copy(ctx, arg);
-	case UFFDIO_ZEROPAGE:
-		return userfaultfd_zeropage(ctx, arg);
-	case UFFDIO_WRITEPROTECT:
-		return userfaultfd_writeprotect(ctx, arg);
-	case UFFDIO_CONTINUE:
-		return userfaultfd_continue(ctx, arg);
-	}
+	for (size_t i = 0; i < ARRAY_SIZE(userfaultfd_ioctls); i++)
+		if (userfaultfd_ioctls[i].cmd == cmd)
+			return userfaultfd_ioctls[i].handler(ctx, arg);
 	return -EINVAL;
 }
 

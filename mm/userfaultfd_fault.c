@@ -86,6 +86,15 @@ void uffd_wp_range(struct mm_struct *mm, struct vm_area_struct *v, u64 start, u6
 		pte_t *e = pgtable_pte_run(mm->pgd, va, end, &run_end);
 		for (; e && va < run_end; va += PAGE_SIZE, e++) {
 			pte_t pte = READ_ONCE(*e);
+			if (pte_is_hwpoison(pte)) {
+				/* the swap entry's own mark (Linux's change_pte_range): the entry
+				 * stays poisoned, nothing to flush */
+				if (enable)
+					pte_update(e, ~0UL, _PAGE_UFFD_WP);
+				else
+					pte_clear_bits(e, _PAGE_UFFD_WP);
+				continue;
+			}
 			if (!pte_has_frame(pte))
 				continue;
 			changed = true;

@@ -134,6 +134,7 @@ static void unix_release_sock(struct unix_sock *u, bool embryo)
 				peer->sk.sk_err = ECONNRESET;
 			wake_up(&peer->sk.sk_wq);
 		}
+		unix_dgram_peer_wake_disconnect(u, peer);
 		wake_up(&peer->peer_wait);
 		unix_sock_put(peer);
 	}
@@ -323,12 +324,6 @@ static int unix_listen(struct socket *sock, int backlog)
 	return 0;
 }
 
-/* Whether a queue is over its limit: more messages than the backlog (Linux's unix_recvq_full). */
-static bool unix_recvq_full(struct unix_sock *u)
-{
-	return u->rq_len > (u32)u->sk.sk_max_ack_backlog;
-}
-
 /* Sleeps until other's queue has room or other goes; 0, -EAGAIN when *timeo ran out, or
  * sock_intr_errno. */
 static int unix_wait_for_peer(struct unix_sock *other, long *timeo)
@@ -436,10 +431,12 @@ void unix_dgram_disconnected(struct unix_sock *u, struct unix_sock *old)
 
 	if (!u->rq_head)
 		return;
-	down_write(&u->iolock); /* a reader peeking at a message may sleep in its copy */
+	/* a reader peeking at a message may sleep in its copy; the messages are freed once the
+	 * iolock is let go (their files' releases may take epmutex, ep->mtx, the collector) */
+	unix_iolock_lock(u);
 	while ((skb = unix_skb_dequeue(u)))
-		unix_skb_free(skb);
-	up_write(&u->iolock);
+		unix_skb_free_deferred(u, skb);
+	unix_iolock_unlock(u);
 	wake_up(&u->peer_wait);
 	if (!(old->sk.sk_flags & SK_DEAD) && old->peer == u) {
 		old->sk.sk_err = ECONNRESET;
@@ -482,6 +479,7 @@ static int unix_dgram_connect(struct socket *sock, struct sockaddr_storage *addr
 	u->peer = other; /* takes over the lookup's reference */
 	u->sk.sk_state = other ? TCP_ESTABLISHED : TCP_CLOSE;
 	if (old) {
+		unix_dgram_peer_wake_disconnect_wakeup(u, old);
 		if (old != other)
 			unix_dgram_disconnected(u, old);
 		wake_up(&old->peer_wait);
@@ -596,53 +594,6 @@ static int unix_shutdown(struct socket *sock, int how)
 	return 0;
 }
 
-/* Readiness of a stream or seqpacket socket (Linux's unix_poll and unix_dgram_poll): the same
- * bits but for how writability is decided. */
-static __poll_t unix_poll_common(struct unix_sock *u, bool dgram)
-{
-	struct sock *sk = &u->sk;
-	__poll_t mask = 0;
-
-	if (sk->sk_err)
-		mask |= POLLERR;
-	if (sk->sk_shutdown == SHUTDOWN_MASK)
-		mask |= POLLHUP;
-	if (sk->sk_shutdown & RCV_SHUTDOWN)
-		mask |= POLLRDHUP | POLLIN | POLLRDNORM;
-	if (u->rq_head)
-		mask |= POLLIN | POLLRDNORM;
-	if (!dgram && u->oob_skb)
-		mask |= POLLPRI;
-	if (sk->sk_type != SOCK_DGRAM && sk->sk_state == TCP_CLOSE)
-		mask |= POLLHUP;
-	bool writable = unix_writable(u);
-	if (dgram && writable) {
-		struct unix_sock *other = u->peer;
-
-		if (other && other->peer != u && unix_recvq_full(other))
-			writable = false;
-	}
-	if (writable)
-		mask |= POLLOUT | POLLWRNORM | POLLWRBAND;
-	return mask;
-}
-
-static __poll_t unix_poll(struct file *file, struct socket *sock, poll_table *pt)
-{
-	struct unix_sock *u = unix_sk(sock->sk);
-
-	poll_wait(file, &u->sk.sk_wq, pt);
-	return unix_poll_common(u, false);
-}
-
-static __poll_t unix_dgram_poll(struct file *file, struct socket *sock, poll_table *pt)
-{
-	struct unix_sock *u = unix_sk(sock->sk);
-
-	poll_wait(file, &u->sk.sk_wq, pt);
-	return unix_poll_common(u, true);
-}
-
 /* SIOCINQ (FIONREAD): unread bytes (a datagram socket: the next message's); SIOCOUTQ: bytes
  * sent and not yet read, with Warden's per-message overhead. */
 static long unix_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
@@ -681,9 +632,9 @@ static int unix_set_peek_off(struct sock *sk, int val)
 {
 	struct unix_sock *u = unix_sk(sk);
 
-	down_write(&u->iolock);
+	unix_iolock_lock(u);
 	sk->sk_peek_off = val;
-	up_write(&u->iolock);
+	unix_iolock_unlock(u);
 	return 0;
 }
 
@@ -692,11 +643,13 @@ static int unix_set_peek_off(struct sock *sk, int val)
 	.socketpair = unix_socketpair, .getname = unix_getname, .ioctl = unix_ioctl, \
 	.shutdown = unix_shutdown, .set_peek_off = unix_set_peek_off
 
+/* What the connection-oriented types (stream, seqpacket) add: a server side to connect to. */
+#define UNIX_CONNECTION_OPS \
+	.connect = unix_stream_connect, .accept = unix_accept, .listen = unix_listen
+
 static const struct proto_ops unix_stream_ops = {
 	UNIX_COMMON_OPS,
-	.connect = unix_stream_connect,
-	.accept = unix_accept,
-	.listen = unix_listen,
+	UNIX_CONNECTION_OPS,
 	.poll = unix_poll,
 	.sendmsg = unix_stream_sendmsg,
 	.recvmsg = unix_stream_recvmsg,
@@ -712,9 +665,7 @@ static const struct proto_ops unix_dgram_ops = {
 
 static const struct proto_ops unix_seqpacket_ops = {
 	UNIX_COMMON_OPS,
-	.connect = unix_stream_connect,
-	.accept = unix_accept,
-	.listen = unix_listen,
+	UNIX_CONNECTION_OPS,
 	.poll = unix_dgram_poll,
 	.sendmsg = unix_seqpacket_sendmsg,
 	.recvmsg = unix_seqpacket_recvmsg,

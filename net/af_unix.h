@@ -58,6 +58,10 @@ struct unix_sock {
 	u32 rq_len; /* messages in it */
 	struct unix_skb *oob_skb; /* the out-of-band byte's message in the queue, or NULL */
 	struct wait_queue_head peer_wait; /* senders waiting for room in this queue */
+	/* Linux's peer_wake: this datagram socket's entry on its peer's peer_wait while a poll
+	 * found the peer's queue full, and that peer (NULL: on no queue). net/af_unix_poll.c */
+	struct wait_queue_entry peer_wake;
+	struct unix_sock *peer_wake_other;
 	/* Linux's u->iolock, held for writing as a sleeping mutex: serialises the readers of
 	 * the receive queue (stream, datagram and out-of-band receives, and the drop of a
 	 * datagram queue on disconnect), since a reader may sleep while it copies out of a
@@ -65,6 +69,9 @@ struct unix_sock {
 	 * let go around the wait for data. Taken with the kernel lock held; nothing nests in it
 	 * but mmap_lock (a fault in the copy) and the allocators. */
 	struct rw_semaphore iolock;
+	/* Messages its holder took out of the queue, freed once it lets go (unix_iolock_unlock):
+	 * their files' last fput may take epmutex and ep->mtx or run the collector. */
+	struct unix_skb *iolock_free;
 	/* The garbage collector's (net/unix_gc.c, under unix_gc_lock): how many references to
 	 * this socket's file sit in messages (in flight), its place on the list of sockets in
 	 * flight, and the collector's marks and scratch links while it runs. */
@@ -77,6 +84,12 @@ struct unix_sock {
 static inline struct unix_sock *unix_sk(struct sock *sk)
 {
 	return (struct unix_sock *)sk;
+}
+
+/* Whether a queue is over its limit: more messages than the backlog (Linux's unix_recvq_full). */
+static inline bool unix_recvq_full(struct unix_sock *u)
+{
+	return u->rq_len > (u32)u->sk.sk_max_ack_backlog;
 }
 
 /* References to a unix_sock: the last put frees it. */
@@ -124,6 +137,18 @@ void wait_for_unix_gc(struct scm_cookie *scm);
 /* A unix_sock was made or freed (counted for /proc/warden/unix). */
 void unix_sock_count(int delta);
 
+/* Readiness (net/af_unix_poll.c, Linux's unix_poll and unix_dgram_poll). */
+__poll_t unix_poll(struct file *file, struct socket *sock, struct poll_table_struct *pt);
+__poll_t unix_dgram_poll(struct file *file, struct socket *sock, struct poll_table_struct *pt);
+/* Hooks u's relay on other's peer_wait if other's queue is full: true if it is (u may not send;
+ * its pollers are woken with POLLOUT once other's queue drains). Linux's
+ * unix_dgram_peer_wake_me. */
+bool unix_dgram_peer_wake_me(struct unix_sock *u, struct unix_sock *other);
+/* Takes u's relay off other's peer_wait (u leaves other: disconnect, release). */
+void unix_dgram_peer_wake_disconnect(struct unix_sock *u, struct unix_sock *other);
+/* The same, and u's pollers are told it may be writable now (a new peer, or none). */
+void unix_dgram_peer_wake_disconnect_wakeup(struct unix_sock *u, struct unix_sock *other);
+
 /* Out-of-band data (net/af_unix_oob.c). */
 /* Takes skb out of u's queue wherever it is (and off the mark). */
 void unix_skb_unlink(struct unix_sock *u, struct unix_skb *skb);
@@ -140,6 +165,12 @@ struct unix_skb *unix_manage_oob(struct unix_sock *u, struct unix_skb *skb, int 
 void unix_skb_queue_tail(struct unix_sock *u, struct unix_skb *skb);
 struct unix_skb *unix_skb_dequeue(struct unix_sock *u);
 void unix_skb_free(struct unix_skb *skb);
+/* Takes u->iolock (counted by the lock checker: no file's last fput while it is held). */
+void unix_iolock_lock(struct unix_sock *u);
+/* Frees skb, taken out of u's queue under u->iolock, once the holder lets go of it. */
+void unix_skb_free_deferred(struct unix_sock *u, struct unix_skb *skb);
+/* Lets go of u->iolock, then frees the messages deferred meanwhile. */
+void unix_iolock_unlock(struct unix_sock *u);
 
 /* A datagram socket u left its peer old: u's queue is dropped, old told if connected back. */
 void unix_dgram_disconnected(struct unix_sock *u, struct unix_sock *old);

@@ -10,6 +10,7 @@
 #include "net/af_unix.h"
 #include "fs/poll.h"
 #include "kernel/errno.h"
+#include "kernel/lockcheck.h"
 #include "kernel/signal.h"
 #include "kernel/string.h"
 #include "mm/slab.h"
@@ -58,6 +59,33 @@ void unix_skb_free(struct unix_skb *skb)
 		unix_sock_put(from);
 	}
 	kfree(skb);
+}
+
+void unix_iolock_lock(struct unix_sock *u)
+{
+	down_write(&u->iolock);
+	lockcheck_nofput_acquire(&u->iolock);
+}
+
+void unix_skb_free_deferred(struct unix_sock *u, struct unix_skb *skb)
+{
+	skb->next = u->iolock_free;
+	u->iolock_free = skb;
+}
+
+void unix_iolock_unlock(struct unix_sock *u)
+{
+	struct unix_skb *skb = u->iolock_free;
+
+	u->iolock_free = NULL;
+	lockcheck_nofput_release(&u->iolock);
+	up_write(&u->iolock);
+	while (skb) {
+		struct unix_skb *next = skb->next;
+
+		unix_skb_free(skb);
+		skb = next;
+	}
 }
 
 bool unix_writable(struct unix_sock *u)
@@ -174,6 +202,7 @@ int unix_stream_sendmsg(struct socket *sock, struct msghdr *m, size_t len)
 		err = unix_pipe_err(sent, m->msg_flags);
 		goto out;
 	}
+	err = 0; /* a send of 0 bytes to a connected peer is 0, as Linux's */
 	while (sent < len) {
 		size_t size = min(len - sent, (size_t)((u->sk.sk_sndbuf >> 1) - 64));
 
@@ -257,14 +286,14 @@ int unix_stream_recvmsg(struct socket *sock, struct msghdr *m, size_t size, int 
 	if (u->sk.sk_state != TCP_ESTABLISHED)
 		return -EINVAL;
 	if (flags & MSG_OOB) {
-		down_write(&u->iolock);
+		unix_iolock_lock(u);
 		err = unix_stream_recv_urg(u, m, flags);
-		up_write(&u->iolock);
+		unix_iolock_unlock(u);
 		return err;
 	}
 	if (!target)
 		target = 1;
-	down_write(&u->iolock);
+	unix_iolock_lock(u);
 	skip = (u32)max(sk_peek_offset(&u->sk, flags), 0);
 	do {
 		struct unix_skb *skb, *last;
@@ -285,11 +314,11 @@ int unix_stream_recvmsg(struct socket *sock, struct msghdr *m, size_t size, int 
 			err = -EAGAIN;
 			if (!timeo)
 				break;
-			up_write(&u->iolock);
+			unix_iolock_unlock(u);
 			err = unix_stream_data_wait(u, last, &timeo);
-			down_write(&u->iolock);
+			unix_iolock_lock(u);
 			if (err && err != -EAGAIN) { /* -EAGAIN: the time ran out, one more look */
-				up_write(&u->iolock);
+				unix_iolock_unlock(u);
 				scm_destroy(&scm);
 				return copied ? copied : err;
 			}
@@ -339,11 +368,11 @@ int unix_stream_recvmsg(struct socket *sock, struct msghdr *m, size_t size, int 
 		if (skb->consumed < skb->len)
 			break;
 		unix_skb_unlink(u, skb);
-		unix_skb_free(skb);
+		unix_skb_free_deferred(u, skb);
 		if (scm.fp)
 			break;
 	} while (size);
-	up_write(&u->iolock);
+	unix_iolock_unlock(u);
 	scm_recv(sock, m, &scm);
 	return copied ? copied : err;
 }
@@ -358,6 +387,7 @@ static int unix_dgram_dead_peer(struct unix_sock *u, struct unix_sock *other)
 		return 0;
 	u->peer = NULL;
 	u->sk.sk_state = TCP_CLOSE;
+	unix_dgram_peer_wake_disconnect_wakeup(u, other);
 	unix_dgram_disconnected(u, other);
 	unix_sock_put(other);
 	return -ECONNREFUSED;
@@ -381,8 +411,12 @@ static int unix_dgram_deliver(struct unix_sock *u, struct unix_sock *other, stru
 		if (other == u || other->peer == u ||
 		    other->rq_len <= (u32)other->sk.sk_max_ack_backlog)
 			break;
-		if (!*timeo)
+		/* a poller of u learns when other drains (Linux's unix_dgram_peer_wake_me) */
+		if (!*timeo) {
+			if (u->peer == other && !unix_dgram_peer_wake_me(u, other))
+				continue;
 			return -EAGAIN;
+		}
 		int err = sock_wait_event(other->peer_wait,
 					  other->rq_len <= (u32)other->sk.sk_max_ack_backlog ||
 						  (other->sk.sk_flags & SK_DEAD) ||
@@ -535,13 +569,13 @@ int unix_dgram_recvmsg(struct socket *sock, struct msghdr *m, size_t size, int f
 		err = -unix_sock_error(u);
 		if (err)
 			return err;
-		down_write(&u->iolock);
+		unix_iolock_lock(u);
 		skip = sk_peek_offset(&u->sk, flags);
 		last = u->rq_tail;
 		skb = unix_dgram_pick(u, flags, &skip);
 		if (skb)
 			break;
-		up_write(&u->iolock);
+		unix_iolock_unlock(u);
 		if (!timeo) {
 			/* EOF on a disconnected non-blocking seqpacket socket */
 			if (u->sk.sk_type == SOCK_SEQPACKET && (u->sk.sk_shutdown & RCV_SHUTDOWN))
@@ -576,11 +610,13 @@ int unix_dgram_recvmsg(struct socket *sock, struct msghdr *m, size_t size, int f
 			unix_peek_fds(&scm, skb);
 	}
 	err = (flags & MSG_TRUNC) ? (int)(skb->len - (u32)skip) : (int)size;
-	scm_recv(sock, m, &scm);
 out:
 	if (!(flags & MSG_PEEK))
-		unix_skb_free(skb);
-	up_write(&u->iolock);
+		unix_skb_free_deferred(u, skb);
+	unix_iolock_unlock(u);
+	/* the files the control buffer has no room for are closed: not under the iolock */
+	if (err >= 0)
+		scm_recv(sock, m, &scm);
 	return err;
 }
 

@@ -80,7 +80,7 @@ int unix_stream_recv_urg(struct unix_sock *u, struct msghdr *m, int flags)
 	if (!(flags & MSG_PEEK))
 		oob->consumed += 1; /* the empty message stays at the mark */
 	if (read_skb)
-		unix_skb_free(read_skb);
+		unix_skb_free_deferred(u, read_skb);
 	if (err)
 		return err;
 	m->msg_flags |= MSG_OOB;
@@ -93,7 +93,7 @@ struct unix_skb *unix_manage_oob(struct unix_sock *u, struct unix_skb *skb, int 
 		/* the empty message a read out-of-band byte left: dropped, and the read looks no
 		 * further this time (Linux's manage_oob returns no message) */
 		unix_skb_unlink(u, skb);
-		unix_skb_free(skb);
+		unix_skb_free_deferred(u, skb);
 		return NULL;
 	}
 	if (skb != u->oob_skb)
@@ -105,7 +105,7 @@ struct unix_skb *unix_manage_oob(struct unix_sock *u, struct unix_skb *skb, int 
 		if (u->sk.sk_flags & SK_OOBINLINE)
 			return skb;
 		unix_skb_unlink(u, skb); /* read past: the byte is lost */
-		unix_skb_free(skb);
+		unix_skb_free_deferred(u, skb);
 		return u->rq_head;
 	}
 	return (u->sk.sk_flags & SK_OOBINLINE) ? skb : skb->next;

@@ -267,7 +267,11 @@ long sys_connect(int fd, void __user *uservaddr, int addrlen)
 	return err;
 }
 
-long sys_listen(int fd, int backlog)
+/*
+ * Calls a socket operation that takes one int (listen, shutdown) on descriptor fd: EBADF,
+ * ENOTSOCK, then EOPNOTSUPP when the family has no such operation (listen: true for listen).
+ */
+static long sock_int_op(int fd, bool listen, int arg)
 {
 	struct file *f;
 	int err;
@@ -275,11 +279,17 @@ long sys_listen(int fd, int backlog)
 
 	if (!sock)
 		return err;
-	if ((unsigned int)backlog > SOMAXCONN)
-		backlog = SOMAXCONN;
-	err = sock->ops->listen ? sock->ops->listen(sock, backlog) : -EOPNOTSUPP;
+	int (*op)(struct socket *, int) = listen ? sock->ops->listen : sock->ops->shutdown;
+	err = op ? op(sock, arg) : -EOPNOTSUPP;
 	fput(f);
 	return err;
+}
+
+long sys_listen(int fd, int backlog)
+{
+	if ((unsigned int)backlog > SOMAXCONN)
+		backlog = SOMAXCONN;
+	return sock_int_op(fd, true, backlog);
 }
 
 /*
@@ -591,15 +601,7 @@ out:
 
 long sys_shutdown(int fd, int how)
 {
-	struct file *f;
-	int err;
-	struct socket *sock = sockfd_lookup(fd, &f, &err);
-
-	if (!sock)
-		return err;
-	err = sock->ops->shutdown ? sock->ops->shutdown(sock, how) : -EOPNOTSUPP;
-	fput(f);
-	return err;
+	return sock_int_op(fd, false, how);
 }
 
 /* Linux's __sys_setsockopt: a negative length first, then the socket; AF_UNIX has no options

@@ -23,32 +23,13 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "textfile.h"
 
 #define DIR "/tmp/coredump.d"
 #define MARK 64
 
 static char saved_pattern[256];
 static int pipefd[2];
-
-static void write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_TRUNC);
-
-	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
-		printf("write %s: %s\n", path, strerror(errno));
-	if (fd >= 0)
-		close(fd);
-}
-
-static void read_file(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY);
-	ssize_t n = fd < 0 ? -1 : read(fd, buf, len - 1);
-
-	buf[n > 0 ? n : 0] = 0;
-	if (fd >= 0)
-		close(fd);
-}
 
 static void set_core_limit(rlim_t soft)
 {

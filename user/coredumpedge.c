@@ -30,28 +30,9 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "textfile.h"
 
 #define DIR "/tmp/coredumpedge.d"
-
-static void write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_TRUNC);
-
-	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
-		printf("write %s: %s\n", path, strerror(errno));
-	if (fd >= 0)
-		close(fd);
-}
-
-static void read_file(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY);
-	ssize_t n = fd < 0 ? -1 : read(fd, buf, len - 1);
-
-	buf[n > 0 ? n : 0] = 0;
-	if (fd >= 0)
-		close(fd);
-}
 
 static bool exists(const char *path)
 {

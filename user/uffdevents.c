@@ -4,6 +4,8 @@
  * read takes it, COPY says EAGAIN meanwhile, and closing the uffd lets the call go on. */
 #define _GNU_SOURCE
 #include "common.h"
+#define UFFD_LOG_SIZE 8192
+#include "uffdcommon.h"
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
@@ -12,28 +14,10 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 
-#define NR_userfaultfd 323
-#define UFFD_API 0xAAULL
 #define EV_FORK (1ULL << 1)
 #define EV_REMAP (1ULL << 2)
 #define EV_REMOVE (1ULL << 3)
 #define EV_UNMAP (1ULL << 6)
-#define IOC(dir, nr, size) (((unsigned long)(dir) << 30) | ((size) << 16) | (0xAA << 8) | (nr))
-#define UFFDIO_API IOC(3, 0x3F, 24)
-#define UFFDIO_REGISTER IOC(3, 0x00, 32)
-#define UFFDIO_COPY IOC(3, 0x03, 40)
-#define PG 4096UL
-
-struct uffd_msg {
-	uint8_t event, r1;
-	uint16_t r2;
-	uint32_t r3;
-	uint64_t arg[3];
-};
-
-static char log_buf[8192];
-#define LOG(...) \
-	snprintf(log_buf + strlen(log_buf), sizeof(log_buf) - strlen(log_buf), __VA_ARGS__)
 
 static int ufd;
 static char *area;

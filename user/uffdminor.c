@@ -6,6 +6,8 @@
  * file faults to the handler, COPY and ZEROPAGE put pages into the file. */
 #define _GNU_SOURCE
 #include "common.h"
+#define UFFD_LOG_SIZE 4096
+#include "uffdcommon.h"
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
@@ -13,28 +15,8 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 
-#define NR_userfaultfd 323
 #define NR_memfd_create 319
-#define UFFD_API 0xAAULL
 #define FEATURE_MINOR_SHMEM (1ULL << 10)
-#define IOC(dir, nr, size) (((unsigned long)(dir) << 30) | ((size) << 16) | (0xAA << 8) | (nr))
-#define UFFDIO_API IOC(3, 0x3F, 24)
-#define UFFDIO_REGISTER IOC(3, 0x00, 32)
-#define UFFDIO_CONTINUE IOC(3, 0x07, 32)
-#define UFFDIO_COPY IOC(3, 0x03, 40)
-#define UFFDIO_ZEROPAGE IOC(3, 0x04, 32)
-#define PG 4096UL
-
-struct uffd_msg {
-	uint8_t event, r1;
-	uint16_t r2;
-	uint32_t r3;
-	uint64_t arg[3];
-};
-
-static char log_buf[4096];
-#define LOG(...) \
-	snprintf(log_buf + strlen(log_buf), sizeof(log_buf) - strlen(log_buf), __VA_ARGS__)
 
 static int ufd, mfd;
 static char *area;
@@ -52,12 +34,9 @@ static long cont(void *p, unsigned long len, uint64_t mode, int64_t *mapped)
 static void *handler(void *p)
 {
 	(void)p;
-	struct pollfd pfd = { ufd, POLLIN, 0 };
 	struct uffd_msg m;
-	if (poll(&pfd, 1, 5000) != 1 || read(ufd, &m, sizeof(m)) != sizeof(m)) {
-		LOG("handler: no fault\n");
+	if (uffd_wait_msg(ufd, &m))
 		return NULL;
-	}
 	long pg = (long)((m.arg[1] - (uint64_t)area) / PG);
 	LOG("handler: event %#x flags %llu page %ld\n", m.event, (unsigned long long)m.arg[0], pg);
 	pwrite(mfd, "H", 1, pg * (long)PG + 1);

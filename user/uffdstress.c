@@ -5,6 +5,7 @@
  * toucher must finish: the kernel must neither hang nor crash (run with --smp 4). */
 #define _GNU_SOURCE
 #include "common.h"
+#include "uffdcommon.h"
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
@@ -13,13 +14,6 @@
 #include <signal.h>
 #include <sys/mman.h>
 
-#define NR_userfaultfd 323
-#define IOC(dir, nr, size) (((unsigned long)(dir) << 30) | ((size) << 16) | (0xAA << 8) | (nr))
-#define UFFDIO_API IOC(3, 0x3F, 24)
-#define UFFDIO_REGISTER IOC(3, 0x00, 32)
-#define UFFDIO_UNREGISTER IOC(2, 0x01, 16)
-#define UFFDIO_COPY IOC(3, 0x03, 40)
-#define PG 4096UL
 #define PAGES 16
 #define ITERATIONS 150
 
@@ -76,7 +70,7 @@ static void stuck(int how)
 		munmap(p, PG);
 	} else if (how == 1) {
 		uint64_t w[3] = { (uint64_t)p, PG, 1 };
-		sys3(SYS_ioctl, fd, (long)(IOC(3, 0x06, 24)), (long)w);
+		sys3(SYS_ioctl, fd, (long)UFFDIO_WRITEPROTECT, (long)w);
 		p[0] = 2;
 	} else {
 		madvise(p, PG, MADV_DONTNEED);

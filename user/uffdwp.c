@@ -5,6 +5,8 @@
  * dropped by fork and UNREGISTER, UFFDIO_COPY with MODE_WP, and the zero page. */
 #define _GNU_SOURCE
 #include "common.h"
+#define UFFD_LOG_SIZE 4096
+#include "uffdcommon.h"
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
@@ -12,27 +14,7 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 
-#define NR_userfaultfd 323
-#define UFFD_API 0xAAULL
 #define FEATURE_WP 1ULL
-#define IOC(dir, nr, size) (((unsigned long)(dir) << 30) | ((size) << 16) | (0xAA << 8) | (nr))
-#define UFFDIO_API IOC(3, 0x3F, 24)
-#define UFFDIO_REGISTER IOC(3, 0x00, 32)
-#define UFFDIO_UNREGISTER IOC(2, 0x01, 16)
-#define UFFDIO_COPY IOC(3, 0x03, 40)
-#define UFFDIO_WRITEPROTECT IOC(3, 0x06, 24)
-#define PG 4096UL
-
-struct uffd_msg {
-	uint8_t event, r1;
-	uint16_t r2;
-	uint32_t r3;
-	uint64_t arg[3];
-};
-
-static char log_buf[4096];
-#define LOG(...) \
-	snprintf(log_buf + strlen(log_buf), sizeof(log_buf) - strlen(log_buf), __VA_ARGS__)
 
 static int ufd;
 static char *area;
@@ -68,12 +50,9 @@ static const char *pm(void *page)
 static void *wp_handler(void *p)
 {
 	(void)p;
-	struct pollfd pfd = { ufd, POLLIN, 0 };
 	struct uffd_msg m;
-	if (poll(&pfd, 1, 5000) != 1 || read(ufd, &m, sizeof(m)) != sizeof(m)) {
-		LOG("handler: no fault\n");
+	if (uffd_wait_msg(ufd, &m))
 		return NULL;
-	}
 	char *page = (char *)(m.arg[1] & ~(PG - 1));
 	LOG("handler: event %#x flags %llu page %ld, holds %d\n", m.event,
 	    (unsigned long long)m.arg[0], (long)((page - area) / PG), page[16]);

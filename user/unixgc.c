@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "common.h"
+#include "wardenunix.h"
 
 #define ROUNDS 4000
 #define PAYLOAD 65536
@@ -106,23 +107,6 @@ static long recv_fds(int s, int *fds, int max, int *n, int *ctrunc)
 	return r;
 }
 
-/* Warden's count of unix sockets alive, or -1 elsewhere. */
-static long warden_value(const char *key)
-{
-	char buf[512];
-	int fd = open("/proc/warden/unix", O_RDONLY);
-
-	if (fd < 0)
-		return -1;
-	ssize_t n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = 0;
-	char *p = strstr(buf, key);
-	return p ? atol(p + strlen(key) + 1) : -1;
-}
-
 /* One round: four kinds of unreachable cycles, each queued with data, all closed. */
 static int cycle_round(int round)
 {
@@ -174,7 +158,7 @@ static int cycle_round(int round)
  */
 static void no_release_rounds(void)
 {
-	long peak = 0, base = warden_value("sockets");
+	long peak = 0, base = warden_unix("sockets");
 	int ok = 1;
 
 	for (int i = 0; i < NO_RELEASE_ROUNDS && ok; i++) {
@@ -186,7 +170,7 @@ static void no_release_rounds(void)
 		ok &= send_fds(a[0], a, 2, 0) == 1;
 		close(a[0]);
 		close(a[1]);
-		long n = warden_value("sockets");
+		long n = warden_unix("sockets");
 		if (n - base > peak)
 			peak = n - base;
 	}
@@ -359,7 +343,7 @@ static void root_child(void)
 
 int main(void)
 {
-	long before = warden_value("sockets");
+	long before = warden_unix("sockets");
 	int ok = 1;
 
 	setvbuf(stdout, NULL, _IONBF, 0);
@@ -380,8 +364,8 @@ int main(void)
 	socketpair(AF_UNIX, SOCK_STREAM, 0, s);
 	close(s[0]);
 	close(s[1]);
-	long after = warden_value("sockets");
-	long inflight = warden_value("inflight_sockets");
+	long after = warden_unix("sockets");
+	long inflight = warden_unix("inflight_sockets");
 	if (before >= 0 && (after != before || inflight != 0))
 		printf("warden: %ld unix sockets left (%ld before), %ld in flight\n", after, before,
 		       inflight);

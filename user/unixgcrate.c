@@ -12,21 +12,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-static long warden(const char *key)
-{
-	char buf[1024];
-	int fd = open("/proc/warden/unix", O_RDONLY);
-	if (fd < 0)
-		return -1;
-	ssize_t n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = 0;
-	char *p = strstr(buf, key);
-	return p ? atol(p + strlen(key) + 1) : -1;
-}
+#include "wardenunix.h"
 
 static int sendfd(int s, int fd)
 {
@@ -51,7 +37,7 @@ int main(int argc, char **argv)
 
 	setvbuf(stdout, NULL, _IONBF, 0);
 	setrlimit(RLIMIT_NOFILE, &rl);
-	long base = warden("sockets");
+	long base = warden_unix("sockets");
 	/* R (r[1]) holds its own file and size sockets in its queue; r[0] is the sender */
 	if (socketpair(AF_UNIX, SOCK_DGRAM, 0, r))
 		return 1;
@@ -72,19 +58,19 @@ int main(int argc, char **argv)
 		close(sv[0]);
 		close(sv[1]);
 	}
-	long inflight = warden("inflight_sockets");
+	long inflight = warden_unix("inflight_sockets");
 	printf("in flight: %s\n", inflight >= 2 * size + 1 ? "all" : "too few");
 	/* one release: a collection that finds nothing to collect */
 	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
 	close(sv[0]);
 	close(sv[1]);
-	long scanned = warden("gc_sockets_scanned");
+	long scanned = warden_unix("gc_sockets_scanned");
 	for (int i = 0; i < 1000; i++) {
 		socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
 		close(sv[0]);
 		close(sv[1]);
 	}
-	long more = warden("gc_sockets_scanned") - scanned;
+	long more = warden_unix("gc_sockets_scanned") - scanned;
 	if (more >= 2 * size) {
 		printf("FAIL 1000 releases scanned %ld sockets in flight (structure of %ld)\n", more,
 		       size);
@@ -98,7 +84,7 @@ int main(int argc, char **argv)
 	close(sv[0]);
 	close(sv[1]);
 	close(r[0]);
-	long left = warden("sockets"), still = warden("inflight_sockets");
+	long left = warden_unix("sockets"), still = warden_unix("inflight_sockets");
 	if (left != base || still != 0) {
 		printf("FAIL after closing R: %ld sockets alive (before %ld), %ld in flight\n", left,
 		       base, still);

@@ -16,26 +16,12 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include "wardenunix.h"
 
 #define READERS 4
 static int sv[2], dg[2];
 static volatile int stop;
 static long rounds = 20;
-
-static long warden(const char *key)
-{
-	char buf[512];
-	int fd = open("/proc/warden/unix", O_RDONLY);
-	if (fd < 0)
-		return -1;
-	ssize_t n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = 0;
-	char *p = strstr(buf, key);
-	return p ? atol(p + strlen(key) + 1) : -1;
-}
 
 static void sendfd(int s, const char *d, int len, int fd, int flags)
 {
@@ -142,7 +128,7 @@ int main(int argc, char **argv)
 	if (argc > 1)
 		rounds = atol(argv[1]);
 	setvbuf(stdout, NULL, _IONBF, 0);
-	long base = warden("sockets");
+	long base = warden_unix("sockets");
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) || socketpair(AF_UNIX, SOCK_DGRAM, 0, dg)) {
 		printf("FAIL socketpair: %s\n", strerror(errno));
 		return 1;
@@ -163,7 +149,7 @@ int main(int argc, char **argv)
 	close(sv[1]);
 	close(dg[0]);
 	close(dg[1]);
-	long left = warden("sockets"), inflight = warden("inflight_sockets");
+	long left = warden_unix("sockets"), inflight = warden_unix("inflight_sockets");
 	if (base >= 0 && left != base) {
 		printf("FAIL sockets alive %ld (before %ld)\n", left, base);
 		fails++;

@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <poll.h>
 #include <sys/wait.h>
+#include "wardenunix.h"
 
 #define N 64
 static int fds[N];
@@ -53,18 +54,10 @@ static void recvone(int s, int flags)
 	}
 }
 
-static long warden(const char *key)
-{
-	char buf[512]; int fd = open("/proc/warden/unix", O_RDONLY);
-	if (fd < 0) return -1;
-	ssize_t n = read(fd, buf, sizeof buf - 1); close(fd); if (n <= 0) return -1; buf[n] = 0;
-	char *p = strstr(buf, key); return p ? atol(p + strlen(key) + 1) : -1;
-}
-
 int main(int argc, char **argv)
 {
 	long iters = argc > 1 ? atol(argv[1]) : 20000;
-	long base = warden("sockets");
+	long base = warden_unix("sockets");
 	if (argc > 2) rng ^= (unsigned long long)atol(argv[2]) * 0x9E3779B97F4A7C15ULL;
 	for (int i = 0; i < N; i++) fds[i] = -1;
 	for (int i = 0; i < N / 2; i += 2) { int sv[2]; socketpair(AF_UNIX, SOCK_STREAM, 0, sv); fds[i] = sv[0]; fds[i + 1] = sv[1]; }
@@ -122,9 +115,9 @@ int main(int argc, char **argv)
 	if (me) return 0;
 	while (wait(NULL) > 0) ;
 	int sv[2]; socketpair(AF_UNIX, SOCK_STREAM, 0, sv); close(sv[0]); close(sv[1]);
-	long left = warden("sockets"), inflight = warden("inflight_sockets");
+	long left = warden_unix("sockets"), inflight = warden_unix("inflight_sockets");
 	int failures = (left != base) + (inflight != 0);
 	printf("%s: %ld unix sockets alive (%ld before), %ld in flight; the collector ran %s\n",
-	       failures ? "FAIL" : "ok", left, base, inflight, warden("gc_runs") > 0 ? "yes" : "no");
+	       failures ? "FAIL" : "ok", left, base, inflight, warden_unix("gc_runs") > 0 ? "yes" : "no");
 	return failures;
 }

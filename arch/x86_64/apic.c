@@ -28,7 +28,7 @@
 
 #define APIC_SVR_ENABLE (1u << 8)
 #define APIC_LVT_MASKED (1u << 16)
-#define APIC_TIMER_PERIODIC (1u << 17)
+#define APIC_TIMER_TSC_DEADLINE (2u << 17)
 #define APIC_DM_FIXED 0x000
 #define APIC_DM_NMI 0x400
 #define APIC_DM_INIT 0x500
@@ -41,6 +41,7 @@
 #define APIC_DEST_ALLBUT (3u << 18) /* shorthand: all excluding self */
 
 #define MSR_IA32_APICBASE 0x1b
+#define MSR_IA32_TSC_DEADLINE 0x6e0
 #define APICBASE_ENABLE (1UL << 11)
 
 static volatile u32 *lapic_base;
@@ -193,11 +194,30 @@ u64 lapic_timer_calibrate(void)
 	return t1 > t0 && c0 > c1 ? (u64)(c0 - c1) * 1000000000ULL / (t1 - t0) : 0;
 }
 
-void lapic_timer_start(u64 ticks_per_sec, u64 hz)
+/*
+ * One-shot mode: TSC-deadline (the timer fires once the TSC reaches the value written to
+ * IA32_TSC_DEADLINE; the SDM asks for a fence between the LVT's memory-mapped write and the
+ * first WRMSR) or, without it, a count down from the initial count at divide by 16. Disarmed.
+ */
+void lapic_timer_oneshot_init(bool tsc_deadline)
 {
-	u64 count = ticks_per_sec / hz;
-
 	lapic_write(APIC_TIMER_DIV, APIC_TIMER_DIV_16);
-	lapic_write(APIC_LVT_TIMER, APIC_TIMER_PERIODIC | LOCAL_TIMER_VECTOR);
-	lapic_write(APIC_TIMER_INIT, count ? (u32)min(count, 0xffffffffULL) : 1);
+	if (tsc_deadline) {
+		lapic_write(APIC_LVT_TIMER, APIC_TIMER_TSC_DEADLINE | LOCAL_TIMER_VECTOR);
+		__asm__ __volatile__("mfence" ::: "memory");
+		wrmsr(MSR_IA32_TSC_DEADLINE, 0);
+	} else {
+		lapic_write(APIC_LVT_TIMER, LOCAL_TIMER_VECTOR);
+		lapic_write(APIC_TIMER_INIT, 0);
+	}
+}
+
+void lapic_timer_set_deadline(u64 tsc)
+{
+	wrmsr(MSR_IA32_TSC_DEADLINE, tsc ? tsc : 1); /* 0 would disarm it */
+}
+
+void lapic_timer_set_count(u32 count)
+{
+	lapic_write(APIC_TIMER_INIT, count ? count : 1); /* 0 would stop it */
 }

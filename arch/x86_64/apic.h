@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The local APIC (xAPIC, memory-mapped at 0xfee00000 unless the MADT says otherwise): each CPU's
- * interrupt controller. Warden uses it for the per-CPU timer (the scheduler tick), for
+ * interrupt controller. Warden uses it for the per-CPU one-shot timer (the scheduler tick and the
+ * hrtimers: arch/x86_64/clockevent.c), for
  * inter-processor interrupts (IPIs: cross-CPU function calls, rescheduling, INIT and STARTUP to
  * bring secondary CPUs up) and for the end-of-interrupt of both. The legacy PIC still delivers
  * the serial port's IRQ to the boot CPU through LINT0 (virtual-wire mode). Vectors are Linux's.
@@ -46,7 +47,16 @@ void lapic_send_init_sipi(u32 apic_id, u8 page);
 /* Measures the APIC timer (divide by 16) against the TSC: its ticks per second. */
 u64 lapic_timer_calibrate(void);
 
-/* Starts this CPU's periodic APIC timer: hz interrupts per second on LOCAL_TIMER_VECTOR. */
-void lapic_timer_start(u64 ticks_per_sec, u64 hz);
+/*
+ * Puts this CPU's APIC timer in one-shot mode, disarmed: TSC-deadline mode if tsc_deadline (CPUID
+ * has it), else count mode at divide by 16 (the rate lapic_timer_calibrate measured).
+ */
+void lapic_timer_oneshot_init(bool tsc_deadline);
+
+/* Arms the TSC-deadline timer: one interrupt once the TSC reaches tsc (replaces any earlier). */
+void lapic_timer_set_deadline(u64 tsc);
+
+/* Arms the count-mode one-shot: one interrupt after count APIC timer ticks (at least 1). */
+void lapic_timer_set_count(u32 count);
 
 #endif

@@ -4,6 +4,7 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/fpu.h"
 #include "arch/x86_64/pkru.h"
+#include "kernel/cmdline.h"
 #include "kernel/printk.h"
 #include "kernel/string.h"
 #include "kernel/vsprintf.h"
@@ -73,6 +74,49 @@ static void read_model_name(struct cpuinfo *c)
 	strlcpy(c->model_name, s, sizeof(c->model_name));
 }
 
+/*
+ * clearcpuid=NAME[,NAME...]: the kernel acts as if the CPU lacked these features (Linux 6.1's
+ * option of that name, by /proc/cpuinfo name; Linux's feature numbers are not taken). For a
+ * machine that claims a feature it cannot run, e.g. a hypervisor whose instruction emulator
+ * lacks clac (tools/kvm-env). User space's CPUID still shows them, as on Linux.
+ */
+static void clear_cpuid_option(struct cpuinfo *c)
+{
+	const char *arg = cmdline_get("clearcpuid");
+	char opt[32], line[200];
+	size_t n = 0;
+
+	if (!arg || !*arg)
+		return;
+	line[0] = '\0';
+	while (*arg) {
+		size_t len = 0;
+
+		while (arg[len] && arg[len] != ',')
+			len++;
+		if (len < sizeof(opt)) {
+			memcpy(opt, arg, len);
+			opt[len] = '\0';
+		} else {
+			opt[0] = '\0';
+		}
+		int found = -1;
+		for (int f = 0; f < X86_NR_FEATURES; f++)
+			if (opt[0] && !strcmp(feature_table[f].name, opt))
+				found = f;
+		if (found >= 0)
+			c->features &= ~(1UL << found);
+		if (n < sizeof(line))
+			n += snprintf(line + n, sizeof(line) - n,
+				      found >= 0 ? " %s" : " (unknown: %s)",
+				      found >= 0 ? feature_table[found].name : opt);
+		arg += len;
+		if (*arg == ',')
+			arg++;
+	}
+	pr_info("Clearing CPUID bits:%s\n", line);
+}
+
 void cpu_detect(void)
 {
 	struct cpuinfo *c = &boot_cpu_data;
@@ -108,6 +152,7 @@ void cpu_detect(void)
 		if (reg_of(r, feature_table[f].reg) & (1U << feature_table[f].bit))
 			c->features |= 1UL << f;
 	}
+	clear_cpuid_option(c);
 }
 
 /*

@@ -25,8 +25,9 @@ struct ist_stack {
 } __aligned(PAGE_SIZE);
 
 /* Each CPU's IST stacks, TSS and GDT (a CPU's copy differs in the TSS, LDT and CPU number). */
-static struct ist_stack ist_stacks[NR_CPUS][3];
-static const char *const ist_names[3] = { "double-fault", "NMI", "machine-check" };
+static struct ist_stack ist_stacks[NR_CPUS][NR_IST_STACKS];
+static const char *const ist_names[NR_IST_STACKS] = { "double-fault", "NMI", "machine-check",
+						      "debug" };
 static struct tss tss[NR_CPUS] __aligned(64);
 
 /*
@@ -96,7 +97,7 @@ void gdt_init(unsigned int cpu)
 
 	memcpy(gdt[cpu], gdt_template, sizeof(gdt_template));
 	gdt[cpu][GDT_CPUNODE >> 3] |= cpu & 0xffff;
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < NR_IST_STACKS; i++)
 		tss[cpu].ist[i] = (u64)(ist_stacks[cpu][i].stack + IST_STACK_SIZE);
 	/*
 	 * No I/O permission bitmap: its offset is past the TSS limit, and IOPL stays 0 (SYSCALL's
@@ -123,7 +124,7 @@ void gdt_init(unsigned int cpu)
 void gdt_protect_ist_stacks(void)
 {
 	for (int cpu = 0; cpu < NR_CPUS; cpu++)
-		for (int i = 0; i < 3; i++) {
+		for (int i = 0; i < NR_IST_STACKS; i++) {
 			pgtable_unmap(kernel_pml4, (u64)ist_stacks[cpu][i].guard);
 			flush_tlb_one_kernel((u64)ist_stacks[cpu][i].guard);
 		}
@@ -137,7 +138,7 @@ void tss_set_rsp0(u64 rsp0)
 bool ist_guard_contains(u64 addr, const char **name)
 {
 	for (int cpu = 0; cpu < NR_CPUS; cpu++)
-		for (int i = 0; i < 3; i++) {
+		for (int i = 0; i < NR_IST_STACKS; i++) {
 			if (addr - (u64)ist_stacks[cpu][i].guard < PAGE_SIZE) {
 				*name = ist_names[i];
 				return true;

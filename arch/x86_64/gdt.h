@@ -12,6 +12,8 @@
 #define IST_DOUBLE_FAULT 1
 #define IST_NMI 2
 #define IST_MCE 3
+#define IST_DEBUG 4 /* #DB: see entry.asm, paranoid_entry */
+#define NR_IST_STACKS 4
 #define IST_STACK_SIZE 0x2000
 
 /* Loads CPU cpu's own GDT, TSS and a null LDT and reloads the segment registers (each CPU). */

@@ -41,6 +41,8 @@
  * Software bit: a private anonymous page write-protected by UFFDIO_WRITEPROTECT (Linux's
  * _PAGE_UFFD_WP; /proc/PID/pagemap bit 57). The PTE is read-only while it is set: a write faults
  * to the userfaultfd of its VMA (VM_UFFD_WP) instead of being resolved (mm/userfaultfd_fault.c).
+ * In a hwpoison entry (below) the same bit is the swap entry's own uffd-wp bit (Linux's
+ * _PAGE_SWP_UFFD_WP), set and cleared by UFFDIO_WRITEPROTECT, never read as the poison.
  */
 #define _PAGE_UFFD_WP (1UL << 58)
 /* What a write fault gives a PTE and a read-only one lacks. */
@@ -49,10 +51,13 @@
  * Software bit of a user PTE that is not present: a hwpoison entry (Linux's swap entry of type
  * SWP_HWPOISON), left by memory_failure (mm/memory_failure.c) where a poisoned frame was mapped.
  * The address bits keep the frame (never to be used again), _PAGE_SOFT_DIRTY the swap entry's
- * soft-dirty bit; every access of the page is a SIGBUS (BUS_MCEERR_AR), fork copies the entry,
- * mremap moves it, munmap and MADV_DONTNEED clear it.
+ * soft-dirty bit and _PAGE_UFFD_WP its uffd-wp bit; every access of the page is a SIGBUS
+ * (BUS_MCEERR_AR), fork copies the entry (without the uffd-wp bit unless the child's VMA stays
+ * registered), mremap moves it, munmap and MADV_DONTNEED clear it. A bit of its own, apart
+ * from _PAGE_UFFD_WP: Linux's hwpoison is a swap entry type, never a pte bit another feature
+ * sets or clears.
  */
-#define _PAGE_HWPOISON (1UL << 58)
+#define _PAGE_HWPOISON (1UL << 57)
 #define _PAGE_PKEY_SHIFT 59 /* protection key, bits 59..62 */
 #define _PAGE_PKEY_MASK (0xfUL << _PAGE_PKEY_SHIFT)
 #define _PAGE_NX (1UL << 63)
@@ -87,14 +92,18 @@ static inline pte_t pte_clear_bits(pte_t *e, u64 bits)
 	return __atomic_fetch_and(e, ~bits, __ATOMIC_SEQ_CST);
 }
 
-/* Replaces a live PTE's bits outside keep by set, keeping what the CPU set in keep meanwhile. */
-static inline void pte_update(pte_t *e, u64 keep, u64 set)
+/*
+ * Replaces a live PTE's bits outside keep by set, keeping what the CPU set in keep meanwhile.
+ * Returns the entry as it was when replaced (the new one is (old & keep) | set).
+ */
+static inline pte_t pte_update(pte_t *e, u64 keep, u64 set)
 {
 	pte_t old = *e;
 
 	while (!__atomic_compare_exchange_n(e, &old, (old & keep) | set, false, __ATOMIC_SEQ_CST,
 					    __ATOMIC_SEQ_CST))
 		;
+	return old;
 }
 
 static inline bool pte_has_frame(pte_t e)

@@ -223,6 +223,7 @@ void arch_switch_to(struct task_struct *prev, struct task_struct *next)
 	/* Linux's switch_fpu_finish: WRPKRU only when the value changes (a no-op without PKU). */
 	if (arch_pkeys_enabled() && read_pkru() != pkru)
 		write_pkru(pkru);
+	switch_debugreg(next); /* its hardware breakpoints, or none */
 	u64 top = (u64)next->stack + KSTACK_SIZE;
 	cpu->kernel_rsp = top;
 	tss_set_rsp0(top);

@@ -12,9 +12,8 @@
  * IRETQ, never SYSRET, and an IRETQ that faults on a non-canonical RIP or a bad selector is turned
  * into the user's SIGSEGV (arch/x86_64/traps.c, fixup_bad_iret), as on Linux.
  *
- * Warden has no hardware breakpoints: DR0-DR3 keep the addresses a tracer writes (checked as
- * Linux checks them), DR6 is the virtual DR6, and a DR7 value that would enable a breakpoint is
- * refused with EIO; one that enables none is checked and kept as Linux keeps it.
+ * Hardware breakpoints (arch/x86_64/debugreg.c): DR0-DR3 keep the user addresses a tracer writes
+ * and DR7 enables them, checked as Linux checks them; DR6 is the virtual DR6.
  *
  * Warden does not keep per-task data selectors (user mode runs with null DS, ES, FS and GS and
  * nothing reloads them): the ds/es/fs/gs words of user_regs_struct read 0 after execve, and what
@@ -27,6 +26,7 @@
 #include "arch/x86_64/cpu.h"
 
 struct task_struct;
+struct pt_regs;
 
 #define X86_EFLAGS_CF 0x00000001UL
 #define X86_EFLAGS_PF 0x00000004UL
@@ -64,7 +64,8 @@ static inline bool invalid_selector(u16 value)
 struct thread_ptrace {
 	u8 bp_set; /* bit n: DR<n> holds a breakpoint (Linux's ptrace_bps[n] != NULL) */
 	u8 bp_len[4]; /* its length in bytes (1, 2, 4, 8; an execute breakpoint: 1) */
-	bool bp_exec[4]; /* an execute breakpoint (its range is sizeof(long)) */
+	u8 bp_type[4]; /* DR7's R/W: 0 execute (its range is sizeof(long)), 1 write, 3 read/write */
+	u8 bp_enabled; /* bit n: DR7 enables DR<n> (Linux's !attr.disabled); loaded while it runs */
 	u64 debugreg[4]; /* DR0-DR3: the addresses */
 	u64 virtual_dr6; /* DR6 as Linux keeps it, XORed with DR6_RESERVED */
 	u64 ptrace_dr7; /* the last DR7 value written */
@@ -76,13 +77,30 @@ u64 ptrace_get_debugreg(struct task_struct *t, int n);
 /* PTRACE_POKEUSER of debug register n: 0, -EINVAL (an address or DR7 Linux refuses) or -EIO. */
 int ptrace_set_debugreg(struct task_struct *t, int n, u64 value);
 
-/*
- * A debug exception in user mode: the virtual DR6 a tracer reads keeps only DR6's single-step
- * bit (Linux's exc_debug_user), and the real DR6 is reset for the next one.
- */
-void ptrace_debug_trap(void);
+/* Reads DR6 and resets it for the next #DB; returns it in positive polarity (Linux's). */
+u64 debug_read_clear_dr6(void);
 
-/* execve: null data selectors, no debug registers (Linux's start_thread, flush_thread). */
+/*
+ * A #DB from user mode (Linux's exc_debug_user): the virtual DR6 keeps DR6's single-step bit and
+ * the bits of the task's breakpoints hit; SIGTRAP with TRAP_TRACE, TRAP_HWBKPT or TRAP_BRKPT
+ * (INT1) and si_addr the user RIP.
+ */
+void exc_debug_user(struct pt_regs *regs, u64 dr6);
+
+/*
+ * A #DB from kernel mode, on its IST stack (Linux's exc_debug_kernel): DR7 off while it runs, a
+ * user breakpoint hit by a kernel access to user memory is ignored, a user TF
+ * that leaked into an entry is cleared from the kernel frame. Never fatal, never sleeps.
+ */
+void exc_debug_kernel(struct pt_regs *regs);
+
+/* Loads next's enabled breakpoints into this CPU, or clears DR7 (interrupts off). */
+void switch_debugreg(struct task_struct *next);
+
+/* fork: no breakpoint, but DR6 and DR7 as PEEKUSER read them (Linux's copy_thread). */
+void fork_thread_ptrace(struct task_struct *child, const struct task_struct *parent);
+
+/* execve: no debug registers, unloaded at once (Linux's flush_ptrace_hw_breakpoint). */
 void flush_thread_ptrace(struct task_struct *t);
 
 /* struct iovec, as PTRACE_GETREGSET/SETREGSET take it. */

@@ -27,6 +27,15 @@ void smp_init(void);
  */
 void smp_call_function_many(const cpumask_t *mask, void (*func)(void *info), void *info, bool wait);
 
+/*
+ * smp_call_function_many with wait, running local(local_info) on this CPU (interrupts off) after
+ * the IPIs went out and before the wait: the caller's own share of the work overlaps the
+ * targets'. A caller whose interrupts are on may halt while it waits (under a hypervisor, see
+ * smp.c's csd_wait_halts), so its interrupt handlers may run meanwhile.
+ */
+void smp_call_function_many_local(const cpumask_t *mask, void (*func)(void *info), void *info,
+				  void (*local)(void *info), void *local_info);
+
 /* The same for one CPU; on this CPU, func runs at once with interrupts off. */
 void smp_call_function_single(unsigned int cpu, void (*func)(void *info), void *info, bool wait);
 

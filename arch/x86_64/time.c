@@ -2,7 +2,9 @@
 /* The tick (local APIC timer, or the PIT without one), TSC clock, CMOS wall clock. */
 #include "arch/x86_64/time.h"
 #include "arch/x86_64/apic.h"
+#include "arch/x86_64/clockevent.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/cpufeature.h"
 #include "arch/x86_64/smp.h"
 #include "kernel/cmdline.h"
 #include "kernel/printk.h"
@@ -14,8 +16,8 @@
 #define PIT_GATE 0x61
 
 static u64 tsc_at_boot, tsc_khz, wall_at_boot;
-/* The APIC timer's ticks per second (divide by 16) and the tick rate, once time_init ran. */
-static u64 lapic_timer_rate, tick_hz;
+/* The tick rate once each CPU's clock event can start (time_init found an APIC timer). */
+static u64 tick_hz;
 
 /* How long one calibration of the TSC watches the PIT: 40 ms of its 55 ms count from 0xffff. */
 #define CAL_PIT_TICKS (PIT_HZ / 25)
@@ -148,11 +150,11 @@ void tsc_calibrate(void)
 	tsc_at_boot = rdtsc();
 }
 
-/* Starts this CPU's APIC timer at the boot CPU's rate (run on each AP by time_init). */
+/* Starts this CPU's one-shot clock event (run on each AP by time_init). */
 static void lapic_timer_start_cpu(void *unused)
 {
 	(void)unused;
-	lapic_timer_start(lapic_timer_rate, tick_hz);
+	clockevent_start_cpu();
 }
 
 void timer_init_ap(void)
@@ -169,11 +171,11 @@ void time_init(void)
 	u64 hz = HZ;
 	if (cmdline_get_u64("hz", &hz) && (hz < 19 || hz > 10000))
 		hz = HZ;
-	if (lapic_mapped())
-		lapic_timer_rate = lapic_timer_calibrate();
+	u64 lapic_timer_rate = lapic_mapped() ? lapic_timer_calibrate() : 0;
 	if (lapic_timer_rate) {
-		/* Each CPU's own APIC timer ticks (the PIT only measured it); APs that come up
-		 * later start theirs in timer_init_ap. */
+		/* Each CPU's own APIC timer, one-shot, ticks and fires its timers (the PIT only
+		 * measured it); APs that come up later start theirs in timer_init_ap. */
+		clockevent_setup(lapic_timer_rate, hz);
 		__atomic_store_n(&tick_hz, hz, __ATOMIC_RELEASE);
 		lapic_timer_start_cpu(NULL);
 		smp_call_function_many(&cpu_online_mask, lapic_timer_start_cpu, NULL, true);
@@ -184,8 +186,12 @@ void time_init(void)
 		outb(PIT_CH0, div >> 8);
 		outb(0x21, inb(0x21) & ~0x01); /* unmask IRQ 0 */
 	}
-	pr_info("time: TSC %llu.%03llu MHz, tick %llu Hz\n", (unsigned long long)(tsc_khz / 1000),
-		(unsigned long long)(tsc_khz % 1000), (unsigned long long)hz);
+	pr_info("time: TSC %llu.%03llu MHz, tick %llu Hz, clock event %s\n",
+		(unsigned long long)(tsc_khz / 1000), (unsigned long long)(tsc_khz % 1000),
+		(unsigned long long)hz,
+		!lapic_timer_rate		    ? "PIT (periodic)"
+		: cpu_has(X86_FEATURE_TSC_DEADLINE) ? "APIC TSC-deadline"
+						    : "APIC one-shot");
 }
 
 void timer_eoi(void)
@@ -201,6 +207,14 @@ u64 ktime_get_ns(void)
 
 	/* d * 10^6 / khz without 128-bit division (no libgcc in the kernel). */
 	return d / tsc_khz * 1000000 + d % tsc_khz * 1000000 / tsc_khz;
+}
+
+u64 ns_to_tsc(u64 ns)
+{
+	u64 ms = ns / 1000000, rest = ns % 1000000;
+
+	/* The first TSC value ktime_get_ns() reads as ns or later: the division rounds up. */
+	return tsc_at_boot + ms * tsc_khz + (rest * tsc_khz + 999999) / 1000000;
 }
 
 u64 tsc_khz_value(void)

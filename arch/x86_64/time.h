@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Time: each CPU's local APIC timer drives its scheduler tick (HZ per second by default, hz=N on
- * the command line; LOCAL_TIMER_VECTOR), measured against the TSC at boot; without a local APIC
- * the PIT ticks instead (IRQ 0). The TSC, calibrated against the PIT at boot, gives nanoseconds;
- * the CMOS clock gives the wall-clock time at boot.
+ * Time: each CPU's local APIC timer, one-shot (arch/x86_64/clockevent.c), drives its scheduler
+ * tick (HZ per second by default, hz=N on the command line; LOCAL_TIMER_VECTOR) and fires its
+ * hrtimers and timed wake-ups between ticks, measured against the TSC at boot; without a local
+ * APIC the PIT ticks periodically instead (IRQ 0) and timers have the tick's resolution. The TSC,
+ * calibrated against the PIT at boot, gives nanoseconds; the CMOS clock gives the wall-clock time
+ * at boot.
  */
 #ifndef WARDEN_ARCH_TIME_H
 #define WARDEN_ARCH_TIME_H
@@ -27,6 +29,9 @@ void timer_eoi(void);
 
 /* Nanoseconds since boot (monotonic). */
 u64 ktime_get_ns(void);
+
+/* The TSC value at which ktime_get_ns() reaches ns (rounded up): a TSC deadline. */
+u64 ns_to_tsc(u64 ns);
 
 /* The TSC's rate in kHz (0 before calibration): /proc/cpuinfo's cpu MHz. */
 u64 tsc_khz_value(void);

@@ -37,6 +37,7 @@ struct flush_tlb_info {
 	u64 start, end;
 	u64 new_gen; /* the mm's generation once this flush is done */
 	bool full; /* a CR3 reload instead of INVLPG per page */
+	u64 sent; /* TSC when the IPIs went out (for ipi_latency_cycles) */
 };
 
 /* Adds one to a counter that several CPUs may bump at once. */
@@ -110,6 +111,12 @@ static void flush_tlb_func(const struct flush_tlb_info *f)
 		cpu_tlb_gen[cpu] = f->new_gen;
 }
 
+/* flush_tlb_func as the initiator's part of a shootdown (smp_call_function_many_local). */
+static void flush_tlb_func_local(void *info)
+{
+	flush_tlb_func(info);
+}
+
 void tlb_set_loaded_gen(u64 gen)
 {
 	cpu_tlb_gen[smp_processor_id()] = gen;
@@ -139,6 +146,7 @@ static void flush_tlb_func_remote(void *info)
 	struct task_struct *t = current;
 
 	tlb_stat_inc(&tlb_stats.remote_flush_received, 1);
+	tlb_stat_inc(&tlb_stats.ipi_latency_cycles, rdtsc() - f->sent);
 	if (this_cpu()->loaded_mm != f->mm)
 		return; /* switched away meanwhile: the CR3 load dropped everything */
 	if (!t || t->mm != f->mm) {
@@ -171,11 +179,12 @@ static void tlb_check_flushed(const struct flush_tlb_info *f)
 }
 
 /*
- * The shootdown (Linux's flush_tlb_mm_range + native_flush_tlb_multi): a new generation, the
- * local flush, then an IPI to every other CPU in the mm's cpumask and the wait for all of them.
- * Lazy CPUs get it too, for every flush (Linux spares them all but freed-tables flushes): they
- * leave the mm at the first one, so later flushes no longer reach them, and it keeps the rule
- * simple. Called with kernel_lock held, never from interrupt context.
+ * The shootdown (Linux's flush_tlb_mm_range + native_flush_tlb_multi): a new generation, an IPI
+ * to every other CPU in the mm's cpumask, the local flush while they travel, and the wait for all
+ * of them (halting under a hypervisor, smp.c). Lazy CPUs get it too, for every flush (Linux spares
+ * them all but freed-tables flushes): they leave the mm at the first one, so later flushes no
+ * longer reach them, and it keeps the rule simple. Called with kernel_lock held, never from
+ * interrupt context.
  */
 static void __flush_tlb_mm_range(struct mm_struct *mm, u64 start, u64 end, bool freed_tables)
 {
@@ -187,20 +196,29 @@ static void __flush_tlb_mm_range(struct mm_struct *mm, u64 start, u64 end, bool 
 	};
 	unsigned int cpu = smp_processor_id();
 	cpumask_t targets;
-	u64 cpus = 0;
+	u64 cpus = 0, nr_ipis = 0;
+	unsigned int t;
 
 	(void)freed_tables; /* a CR3 reload, INVLPG and leave_mm all drop the page-walk caches */
 	/* The PTE changes are done: a CPU that loads the mm from here on sees them. */
 	f.new_gen = __atomic_add_fetch(&mm->tlb_gen, 1, __ATOMIC_SEQ_CST);
-	if (this_cpu()->loaded_mm == mm) {
-		flush_tlb_func(&f);
+	bool local = this_cpu()->loaded_mm == mm;
+	if (local)
 		cpus |= 1ULL << cpu;
-	}
 	cpumask_copy(&targets, mm_cpumask(mm));
 	cpumask_clear_cpu(cpu, &targets);
-	if (!cpumask_empty(&targets)) {
-		smp_call_function_many(&targets, flush_tlb_func_remote, &f, true);
+	if (cpumask_empty(&targets)) {
+		if (local)
+			flush_tlb_func(&f);
+	} else {
+		/* The local flush runs while the IPIs travel (Linux's SCF_RUN_LOCAL). */
+		f.sent = rdtsc();
+		smp_call_function_many_local(&targets, flush_tlb_func_remote, &f,
+					     local ? flush_tlb_func_local : NULL, &f);
+		tlb_stat_inc(&tlb_stats.wait_cycles, rdtsc() - f.sent);
 		tlb_stat_inc(&tlb_stats.remote_flush, 1);
+		for_each_cpu(t, &targets) nr_ipis++;
+		tlb_stat_inc(&tlb_stats.remote_ipis, nr_ipis);
 		cpus |= targets.bits;
 	}
 	if (!cpus)
@@ -229,6 +247,29 @@ void flush_tlb_mm_range(struct mm_struct *mm, u64 start, u64 end)
 void flush_tlb_mm_freed_tables(struct mm_struct *mm, u64 start, u64 end)
 {
 	__flush_tlb_mm_range(mm, start, end, true);
+}
+
+bool pte_needs_flush(u64 old_pte, u64 new_pte)
+{
+	/* Changes that only grant more, when set: the old entry faults where the new allows. */
+	const u64 grant_on_set = _PAGE_RW | _PAGE_DIRTY;
+	const u64 ignored =
+		_PAGE_ACCESSED | _PAGE_SOFT_DIRTY | _PAGE_PROTNONE | _PAGE_LAZYFREE | _PAGE_UFFD_WP;
+	u64 diff = (old_pte ^ new_pte) & ~ignored;
+
+	if (!(old_pte & _PAGE_PRESENT))
+		return false;
+	if (!(new_pte & _PAGE_PRESENT))
+		return true;
+	/* Write permission or the dirty bit taken away. */
+	if (diff & old_pte & grant_on_set)
+		return true;
+	/*
+	 * The frame, the user bit, caching, the key, execution given or taken (a fetch through a
+	 * stale NX entry is a protection fault that the fault path, as Linux's access_error, cannot
+	 * tell from a real one), anything else: flush.
+	 */
+	return diff & ~grant_on_set;
 }
 
 void flush_tlb_all(void)
@@ -281,6 +322,11 @@ int tlb_stats_show(struct seq_buf *m)
 		   (unsigned long long)tlb_stats.remote_flush_received);
 	seq_printf(m, "nr_tlb_flush_not_loaded %llu\n",
 		   (unsigned long long)tlb_stats.local_skipped);
+	seq_printf(m, "nr_tlb_remote_ipis %llu\ntlb_ipi_latency_cycles %llu\n",
+		   (unsigned long long)tlb_stats.remote_ipis,
+		   (unsigned long long)tlb_stats.ipi_latency_cycles);
+	seq_printf(m, "tlb_wait_cycles %llu\nnr_tlb_flush_spared %llu\n",
+		   (unsigned long long)tlb_stats.wait_cycles, (unsigned long long)tlb_stats.spared);
 	return 0;
 }
 

@@ -37,6 +37,19 @@ void flush_tlb_mm_range(struct mm_struct *mm, u64 start, u64 end);
  */
 void flush_tlb_mm_freed_tables(struct mm_struct *mm, u64 start, u64 end);
 
+/*
+ * Whether a user PTE that was old and is now new needs a flush before the change may be relied
+ * upon (Linux's pte_needs_flush, which x86 gives mprotect): not if old_pte was not present (no TLB
+ * caches it), nor if new_pte only adds write permission or sets the dirty bit, or changes software
+ * bits or the accessed bit. A CPU that still caches the old, read-only entry takes a spurious
+ * page fault at its next write there, and the CPU drops the faulting address's entries when it
+ * delivers a page fault (Intel SDM 4.10.4.3, AMD APM 5.5.2), so the write succeeds once the fault
+ * handler, finding the PTE allows it, returns. Execution added still flushes: a fetch through a
+ * stale NX entry is a protection fault the handler refuses (as Linux's access_error). Linux 6.1
+ * also flushes when write permission is added; Warden does not.
+ */
+bool pte_needs_flush(u64 old_pte, u64 new_pte);
+
 /* Drops every translation, global ones included, on this CPU. */
 void flush_tlb_all(void);
 
@@ -73,8 +86,18 @@ struct tlb_stats {
 	u64 remote_flush; /* shootdowns that sent IPIs */
 	u64 remote_flush_received; /* flush IPIs handled */
 	u64 local_skipped; /* flushes of an mm that no CPU had loaded: nothing to do */
+	u64 remote_ipis; /* IPIs sent by user shootdowns (one per target CPU) */
+	u64 ipi_latency_cycles; /* sum over those of the time from the send to the handler */
+	u64 wait_cycles; /* initiators' time from the first send to the last acknowledgement */
+	u64 spared; /* protection changes that needed no flush (pte_needs_flush) */
 };
 extern struct tlb_stats tlb_stats;
+
+/* Counts a protection change that needed no flush. */
+static inline void tlb_stats_inc_spared(void)
+{
+	__atomic_add_fetch(&tlb_stats.spared, 1, __ATOMIC_RELAXED);
+}
 
 struct seq_buf;
 

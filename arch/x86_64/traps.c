@@ -3,6 +3,7 @@
 #include "kernel/trace.h"
 #include "arch/x86_64/traps.h"
 #include "arch/x86_64/apic.h"
+#include "arch/x86_64/clockevent.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/smp.h"
 #include "arch/x86_64/cpufeature.h"
@@ -12,6 +13,7 @@
 #include "arch/x86_64/percpu.h"
 #include "kernel/cputime.h"
 #include "kernel/itimer.h"
+#include "kernel/hrtimer.h"
 #include "arch/x86_64/ptrace.h"
 #include "kernel/compiler.h"
 #include "kernel/panic.h"
@@ -135,6 +137,7 @@ void idt_init(void)
 	idt[X86_TRAP_DF].ist = IST_DOUBLE_FAULT;
 	idt[X86_TRAP_NMI].ist = IST_NMI;
 	idt[X86_TRAP_MC].ist = IST_MCE;
+	idt[X86_TRAP_DB].ist = IST_DEBUG;
 	idt_load();
 }
 
@@ -320,7 +323,7 @@ static int fpu_exception_code(u64 vector)
  * A user-mode exception other than a page fault becomes the signal Linux sends: the trap number
  * and error code go to the frame, si_code and si_addr are Linux's for each vector.
  */
-static void do_user_trap(struct pt_regs *regs)
+static void do_user_trap(struct pt_regs *regs, u64 dr6)
 {
 	struct task_signal *s = &current->sig;
 
@@ -339,8 +342,7 @@ static void do_user_trap(struct pt_regs *regs)
 		force_sig_fault(SIGFPE, fpu_exception_code(regs->vector), regs->rip);
 		break;
 	case X86_TRAP_DB:
-		ptrace_debug_trap();
-		force_sig_fault(SIGTRAP, TRAP_TRACE, regs->rip);
+		exc_debug_user(regs, dr6);
 		break;
 	case X86_TRAP_BP:
 		force_sig(SIGTRAP); /* int3: SI_KERNEL, RIP after the instruction */
@@ -382,7 +384,7 @@ static void __noreturn fixup_bad_iret(struct pt_regs *regs)
 	u.rflags = uregs->rflags;
 	u.rsp = uregs->rsp;
 	u.ss = uregs->ss;
-	do_user_trap(regs);
+	do_user_trap(regs, 0);
 	*uregs = u; /* overwrites this trap frame: there is no way back through trap_common */
 	exit_to_user_mode(uregs);
 	resume_user_regs(uregs);
@@ -397,15 +399,24 @@ static bool do_interrupt(u64 vector, bool from_user)
 	switch (vector) {
 	case TIMER_VECTOR:
 	case LOCAL_TIMER_VECTOR:
-		if (vector == TIMER_VECTOR)
+		if (vector == TIMER_VECTOR) {
 			timer_eoi();
-		else
+		} else {
 			lapic_eoi();
+			/* The one-shot fired for an hrtimer or a timed wake-up, not the tick */
+			if (!clockevent_interrupt()) {
+				hrtimer_interrupt();
+				clockevent_program();
+				return true;
+			}
+		}
 		account_process_tick(from_user);
 		/* CPU-clock timers send signals: under the kernel lock (from user mode: below) */
 		if (!from_user && kernel_lock_held())
 			run_posix_cpu_timers(current);
 		scheduler_tick();
+		if (vector == LOCAL_TIMER_VECTOR)
+			clockevent_program();
 		return true;
 	case CALL_FUNCTION_VECTOR:
 		lapic_eoi();
@@ -449,6 +460,38 @@ static bool exit_to_user_work_pending(void)
 	       kernel_lock_work_pending();
 }
 
+/* An NMI: another CPU's panic stopping this one, or unexpected (reported and ignored). */
+static void do_nmi(struct pt_regs *regs)
+{
+	if (panic_in_progress())
+		for (;;) /* another CPU panicked and stops this one */
+			halt();
+	pr_warn("NMI received at RIP %#llx; ignored\n", (unsigned long long)regs->rip);
+}
+
+/*
+ * #DB, NMI and #MC from kernel mode, and every double fault, on their IST stacks with the kernel's
+ * GS (arch/x86_64/entry.asm, paranoid_entry). They can interrupt anything, the kernel lock's
+ * holder and a CPU's first instruction after SYSCALL included, so nothing here sleeps or takes
+ * the kernel lock. A #DB is the user's watchpoint hit by a kernel access to user memory, or a
+ * user's TF or watchpoint deferred by MOV SS to an entry's first instruction: recorded or ignored,
+ * as Linux's exc_debug_kernel, never fatal.
+ */
+void do_paranoid_trap(struct pt_regs *regs)
+{
+	switch (regs->vector) {
+	case X86_TRAP_DB:
+		exc_debug_kernel(regs);
+		return;
+	case X86_TRAP_NMI:
+		do_nmi(regs);
+		return;
+	default: /* #DF, #MC: fatal unless expected, as in do_trap */
+		if (!fixup_exception(regs) && !resume_fault_catch(regs, 0))
+			panic_exception(regs, NULL);
+	}
+}
+
 /*
  * Every exception and interrupt comes here. Exceptions in kernel mode are fixed up if the
  * exception table or a fault catch expects them, and are fatal otherwise. User-mode exceptions
@@ -461,6 +504,8 @@ void do_trap(struct pt_regs *regs)
 	u64 cr2 = regs->vector == X86_TRAP_PF ? read_cr2() : 0;
 	bool from_user = user_mode(regs);
 	int lockless = 0;
+	/* DR6 before anything can schedule: another task's #DB here would overwrite it */
+	u64 dr6 = regs->vector == X86_TRAP_DB ? debug_read_clear_dr6() : 0;
 
 	if (!from_user && is_bad_iret(regs)) {
 		kernel_lock(); /* the lock was let go before the IRETQ */
@@ -473,10 +518,7 @@ void do_trap(struct pt_regs *regs)
 		    !(exit_to_user_work_pending() || cpu_timer_tick(regs->vector)))
 			return;
 	} else if (regs->vector == X86_TRAP_NMI) {
-		if (panic_in_progress())
-			for (;;) /* another CPU panicked and stops this one */
-				halt();
-		pr_warn("NMI received at RIP %#llx; ignored\n", (unsigned long long)regs->rip);
+		do_nmi(regs);
 		return;
 	}
 	if (regs->vector == X86_TRAP_PF && from_user) {
@@ -498,7 +540,7 @@ void do_trap(struct pt_regs *regs)
 			panic_exception(regs,
 					"kernel access to user memory faulted without a fixup");
 	} else if (from_user) {
-		do_user_trap(regs);
+		do_user_trap(regs, dr6);
 	} else if (!fixup_exception(regs) && !resume_fault_catch(regs, cr2)) {
 		panic_exception(regs, NULL);
 	}

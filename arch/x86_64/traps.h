@@ -59,6 +59,9 @@ static inline bool user_mode(const struct pt_regs *regs)
 /* Called by trap_common for every vector. */
 void do_trap(struct pt_regs *regs);
 
+/* #DB, NMI, #MC from kernel mode and #DF, on an IST stack (entry.asm's paranoid_entry). */
+void do_paranoid_trap(struct pt_regs *regs);
+
 /* Loads the IDT on this CPU (every CPU shares the one table idt_init() filled). */
 void idt_load(void);
 

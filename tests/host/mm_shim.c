@@ -6,6 +6,7 @@
  */
 #include "mm/mm.h"
 #include "mm/internal.h"
+#include "mm/mmu_gather.h"
 #include "mm/filemap.h"
 #include "mm/userfaultfd.h"
 #include "arch/x86_64/pkru.h"
@@ -36,10 +37,28 @@ void zap_page_range(struct mm_struct *mm, u64 start, u64 end)
 	(void)mm, (void)start, (void)end;
 }
 
+/* The same into a gather. */
+void zap_page_range_tlb(struct mmu_gather *tlb, u64 start, u64 end)
+{
+	(void)tlb, (void)start, (void)end;
+}
+
 /* No page tables to free. */
 void free_pgtables(struct mm_struct *mm, u64 start, u64 end)
 {
 	(void)mm, (void)start, (void)end;
+}
+
+/* The same into a gather. */
+void free_pgtables_tlb(struct mmu_gather *tlb, u64 start, u64 end)
+{
+	(void)tlb, (void)start, (void)end;
+}
+
+/* Nothing was gathered: no flush, no frame to free. */
+void tlb_flush_mmu(struct mmu_gather *tlb)
+{
+	(void)tlb;
 }
 
 /* No PTEs to rewrite. */

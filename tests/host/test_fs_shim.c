@@ -245,6 +245,11 @@ void schedule(void)
 	panic("schedule() called: the operation would sleep");
 }
 
+/* cond_resched's other half (kernel/kernel_lock.c): the host has no kernel lock to let go. */
+void kernel_lock_yield(void)
+{
+}
+
 u64 ktime_get_ns(void)
 {
 	static u64 now;

@@ -85,8 +85,13 @@ static void race_remote(void *info)
 	__atomic_add_fetch(&r->done, 1, __ATOMIC_SEQ_CST);
 }
 
-/* Runs one race on every online CPU; false if a CPU did not finish within two seconds. */
-static bool run_race(struct race *r)
+/*
+ * Runs one race on every online CPU. The other CPUs use r, which lives on the caller's stack,
+ * until they count themselves done, so this waits for all of them however long they take (a CPU
+ * that never finishes is the boot's timeout): under kvm_pvm a remote CPU took over two seconds for
+ * its part, and the deadline this had let it go on in a later test's stack (n 0: a divide error).
+ */
+static void run_race(struct race *r)
 {
 	cpumask_t others;
 	unsigned int cpu;
@@ -104,9 +109,7 @@ static bool run_race(struct race *r)
 	__atomic_store_n(&r->go, 1, __ATOMIC_RELEASE);
 	race_part(r, 0);
 	while (__atomic_load_n(&r->done, __ATOMIC_ACQUIRE) < r->n - 1)
-		if (ktime_get_ns() - t0 > 2000000000ULL)
-			return false;
-	return true;
+		cpu_relax();
 }
 
 /* Fresh anonymous memory at FL_VA in a new mm, its anon_vma made (as the first fault would). */
@@ -173,8 +176,7 @@ static void race_once(enum race_mode mode, int round)
 	r.mm = race_mm();
 	ST_ASSERT(r.mm);
 	u64 tables = pgtable_nr_tables(), frames = nr_free_frames() + tables;
-	if (!run_race(&r))
-		ST_FAIL("mode %d round %d: a CPU did not finish", mode, round);
+	run_race(&r);
 	if (r.not_done)
 		ST_FAIL("mode %d round %d: %u faults not handled", mode, round, r.not_done);
 	int own = check_pages(r.mm, mode == RACE_READ_WRITE);

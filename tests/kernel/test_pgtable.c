@@ -72,8 +72,7 @@ SELFTEST(kpt_data_rw_nx)
 SELFTEST(kpt_stack_guards_unmapped)
 {
 	ST_ASSERT_EQ(pgtable_lookup(kernel_pml4, (u64)boot_stack_guard, NULL), 0);
-	/* Every hole in .data/.bss is a guard: the boot stack's and each CPU's three IST stacks'.
-	 */
+	/* Every hole in .data/.bss is a guard: the boot stack's and each CPU's IST stacks'. */
 	int holes = 0;
 	for (u64 va = (u64)_data; va < (u64)_end; va += PAGE_SIZE) {
 		if (pgtable_lookup(kernel_pml4, va, NULL))
@@ -81,7 +80,7 @@ SELFTEST(kpt_stack_guards_unmapped)
 		holes++;
 		ST_ASSERT(is_guard_page(va));
 	}
-	ST_ASSERT_EQ(holes, 1 + 3 * NR_CPUS);
+	ST_ASSERT_EQ(holes, 1 + NR_IST_STACKS * NR_CPUS);
 }
 
 /* The direct map covers all RAM read-write and non-executable; the kernel's alias is read-only. */
