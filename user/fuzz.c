@@ -2932,9 +2932,9 @@ int main(int argc, char **argv)
 			fail(-1, "shm_rmid_forced");
 		close(fd);
 	}
-	/* Pids wrap every few thousand calls (kill_since must sweep across the wrap, and the
+	/* Pids wrap every few hundred calls (kill_since must sweep across the wrap, and the
 	 * kernel's allocation skips the pids still in use), not once in 1500 rounds. */
-	write_sysctl("/proc/sys/kernel/pid_max", "4096");
+	write_sysctl("/proc/sys/kernel/pid_max", "1024");
 	ctrl = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (ctrl == MAP_FAILED || dup2(1, LOG_FD) != LOG_FD)
 		fail(-1, "setup");
