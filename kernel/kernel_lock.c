@@ -148,8 +148,15 @@ void kernel_lock_run_pending(void)
 	 * A tick's timed wake-ups, done late: the woken task gets its CPU at this tick as when the
 	 * tick itself asked for the reschedule (it no longer does unless a task was waiting).
 	 */
-	if ((work & KERNEL_PENDING_TICK) && sched_timer_wakeups() && current)
-		current->need_resched = true;
+	if (work & KERNEL_PENDING_TICK) {
+		/* Interrupts off, as in the tick: a clock event here would run the timers nested */
+		u64 f = local_irq_save();
+		bool woken = sched_timer_wakeups();
+
+		local_irq_restore(f);
+		if (woken && current)
+			current->need_resched = true;
+	}
 	if (work & KERNEL_PENDING_SERIAL)
 		serial_interrupt_work();
 }

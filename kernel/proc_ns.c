@@ -116,7 +116,7 @@ static struct inode *proc_ns_lookup(struct inode *dir, const char *name, u32 len
 	struct task_struct *t = proc_pid_task(dir);
 
 	if (!t)
-		return ERR_PTR(-ESRCH);
+		return ERR_PTR(-ENOENT); /* reaped: Linux's proc_ns_dir_lookup */
 	for (unsigned int i = 0; i < PROC_NS_ENTRIES; i++) {
 		if (strlen(proc_ns_names[i]) != len || memcmp(proc_ns_names[i], name, len))
 			continue;

@@ -223,8 +223,11 @@ u64 timens_ktime_to_host(int clockid, u64 t)
 		return t;
 	if ((s64)t < offset)
 		return 0; /* before the namespace's zero: already past */
-	u64 host = (u64)((s64)t - offset);
-	return host > KTIME_MAX ? KTIME_MAX : host;
+	/* A negative offset can carry t past KTIME_MAX: never, as Linux's clamp (no signed wrap) */
+	s64 host;
+	if (__builtin_sub_overflow((s64)t, offset, &host) || host < 0)
+		return KTIME_MAX;
+	return (u64)host;
 }
 
 /* What a write to /proc/PID/timens_offsets sets: one clock's offset. */

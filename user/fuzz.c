@@ -1120,17 +1120,22 @@ static u64 hostile_word(void)
 
 /*
  * A child stops for us (PTRACE_TRACEME, SIGSTOP) and gets a few hostile register writes (SETREGS
- * with some words replaced, POKEUSER of any offset of struct user, the FP and register regsets,
- * SETOPTIONS), then runs with them; each stop it makes is continued a few times with its signal,
- * then it is killed and reaped. Whatever it was given must end as a signal in user mode.
+ * with some words replaced, POKEUSER of any offset of struct user, hardware breakpoints on its
+ * code, stack, signal frame (on the stack or the alternate stack) and syscall buffers: DR0-DR3 at
+ * offset 848 of struct user, then DR7), the FP and register regsets, SETOPTIONS, GETSIGINFO),
+ * then runs with them (a clock_gettime into a buffer, exit); each stop it makes is continued a
+ * few times with its signal, then it is killed and reaped. Whatever it was given must end as a
+ * signal in user mode.
  */
 static void ptrace_regs(u64 v, u64 w)
 {
 	int st;
+	static u64 tracee_buf[2]; /* a syscall buffer of the tracee's, a breakpoint target */
 	long pid = sys0(SYS_fork);
 	if (pid == 0) {
 		sys4(SYS_ptrace, PTRACE_TRACEME, 0, 0, 0);
 		sys2(SYS_kill, sys0(SYS_getpid), SIGSTOP);
+		sys2(SYS_clock_gettime, CLOCK_MONOTONIC, (long)tracee_buf);
 		sys1(SYS_exit, 0);
 	}
 	if (pid < 0)
@@ -1139,7 +1144,7 @@ static void ptrace_regs(u64 v, u64 w)
 	u64 *regs = scratch_alloc(1024);
 	for (u64 n = 0; n < 1 + v % 4; n++) {
 		u64 iov[2] = { (u64)regs, (brnd() % 80) * 8 + (brnd() % 8 == 0) };
-		switch (brnd() % 7) {
+		switch (brnd() % 8) {
 		case 0:
 			sys4(SYS_ptrace, PTRACE_GETREGS, pid, 0, (long)regs);
 			for (u64 k = 0; k < 1 + brnd() % 3; k++)
@@ -1178,9 +1183,32 @@ static void ptrace_regs(u64 v, u64 w)
 			sys4(SYS_ptrace, PTRACE_SETOPTIONS, pid, 0,
 			     (long)((brnd() & 1) ? brnd() % 0x400000 : hostile_word()));
 			break;
+		case 6: { /* a hardware breakpoint on the tracee's code or stack, any DR7 */
+			/* the alternate signal stack's top, where a signal frame goes (fork keeps it) */
+			u64 alt[3] = { 0 };
+			sys2(SYS_sigaltstack, 0, (long)alt);
+			sys4(SYS_ptrace, PTRACE_GETREGS, pid, 0, (long)regs);
+			/* code, stack, the signal frame below the red zone, syscall buffers, any */
+			u64 at[] = { regs[16],
+				     regs[19],
+				     regs[19] - 8,
+				     regs[19] + 8,
+				     regs[19] - 128 - 8 * (brnd() % 160),
+				     alt[0] + alt[2] - 8 * (1 + brnd() % 160),
+				     (u64)tracee_buf,
+				     (u64)regs,
+				     ARENA + brnd() % (ARENA_PAGES * PAGE),
+				     0,
+				     hostile_word() };
+			sys4(SYS_ptrace, PTRACE_POKEUSER, pid, (long)(848 + (brnd() % 4) * 8),
+			     (long)(at[brnd() % NELEM(at)] & ~(brnd() % 8)));
+			sys4(SYS_ptrace, PTRACE_POKEUSER, pid, 848 + 7 * 8,
+			     (long)((brnd() & 3) ? brnd() & 0xffff00ff : hostile_word()));
+			break;
+		}
 		default:
-			sys4(SYS_ptrace, PTRACE_GETEVENTMSG, pid, 0,
-			     (long)((brnd() & 1) ? (u64)regs : hostile_word()));
+			sys4(SYS_ptrace, (brnd() & 1) ? PTRACE_GETEVENTMSG : 0x4202 /* GETSIGINFO */,
+			     pid, 0, (long)((brnd() & 1) ? (u64)regs : hostile_word()));
 		}
 	}
 	long sig = w % 3 ? 0 : (long)(w % 70);
@@ -2494,12 +2522,36 @@ static long now_ms(void)
 	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Sends SIGKILL to every pid from first to a pid made now (pids are sequential). */
+/* kernel.pid_max now (a round as root may have changed it), or Linux's highest possible. */
+static long read_pid_max(void)
+{
+	char buf[32] = { 0 };
+	int fd = open("/proc/sys/kernel/pid_max", O_RDONLY);
+	long n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+	if (fd >= 0)
+		close(fd);
+	return n > 0 ? strtol(buf, NULL, 10) : 4194304 /* PID_MAX_LIMIT */;
+}
+
+/*
+ * Sends SIGKILL to every pid from first to a pid made now. Pids are sequential up to pid_max - 1
+ * and then wrap (to 300 on Linux and Warden): a round that crossed the wrap has its processes at
+ * both ends, and a probe below first must not make the sweep empty (it did: a sleeping orphan of
+ * such a round was never sent SIGKILL, and its survival looked like an unkillable process).
+ */
 static void kill_since(long first_pid)
 {
 	long probe = fork();
 	if (probe == 0)
 		_exit(0);
+	if (probe < 0)
+		return; /* tried again in 100 ms */
+	if (probe < first_pid) { /* wrapped: first..pid_max - 1, then 2..probe */
+		long top = read_pid_max();
+		for (long p = first_pid; p < top; p++)
+			kill((pid_t)p, SIGKILL);
+		first_pid = 2;
+	}
 	for (long p = first_pid; p <= probe; p++)
 		if (p > 1)
 			kill((pid_t)p, SIGKILL);
@@ -2880,6 +2932,9 @@ int main(int argc, char **argv)
 			fail(-1, "shm_rmid_forced");
 		close(fd);
 	}
+	/* Pids wrap every few hundred calls (kill_since must sweep across the wrap, and the
+	 * kernel's allocation skips the pids still in use), not once in 1500 rounds. */
+	write_sysctl("/proc/sys/kernel/pid_max", "1024");
 	ctrl = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (ctrl == MAP_FAILED || dup2(1, LOG_FD) != LOG_FD)
 		fail(-1, "setup");
